@@ -1,0 +1,1 @@
+"""supportbot: one assistant for orders, invoices, contracts, inventory and requests."""

@@ -1,0 +1,102 @@
+"""How an intent is declared: mostly data, then a short handler.
+
+The dialog engine, not the handler, asks for missing slots, checks the tool grant and carries
+context over from earlier turns; a handler gets its slots filled and returns a ``Reply``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from supportbot.bot.messages import Reply
+from supportbot.bot.nlu.types import Parse
+from supportbot.integrations.models import Principal, Tool
+
+if TYPE_CHECKING:
+    from supportbot.bot.i18n import Formatter
+    from supportbot.integrations.protocols import Backends
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A value an intent needs, filled from entities of these types.
+
+    ``question`` is a message-catalogue key asked when the slot is missing and required.
+    ``carry`` lets the value come from the conversation's context (the order talked about before).
+    """
+
+    name: str
+    entities: tuple[str, ...]
+    question: str | None = None
+    required: bool = True
+    carry: bool = True
+
+
+@dataclass(frozen=True)
+class IntentSpec:
+    name: str
+    examples: Mapping[str, Sequence[str]]
+    handler: Handler | None = None
+    tool: Tool | None = None
+    slots: tuple[Slot, ...] = ()
+    guest_ok: bool = False
+    """A guest may use it (smalltalk, help, the guest order status)."""
+
+    @property
+    def family(self) -> str:
+        return self.name.split(".", 1)[0]
+
+
+class Files(Protocol):
+    """Keeps a generated file and gives a signed, expiring link bound to the user."""
+
+    async def publish(
+        self, *, owner: str | None, name: str, content_type: str, data: bytes, tool: Tool | None
+    ) -> str: ...
+
+
+class Mailer(Protocol):
+    async def send(
+        self,
+        *,
+        to: str,
+        subject: str,
+        text: str,
+        html: str | None = None,
+        attachments: Sequence[tuple[str, str, bytes]] = (),
+    ) -> None: ...
+
+
+@dataclass
+class TurnContext:
+    """Everything a handler may use for one turn; built by the dialog engine."""
+
+    principal: Principal
+    parse: Parse
+    slots: dict[str, Any]
+    language: str
+    fmt: Formatter
+    backends: Backends
+    files: Files
+    mailer: Mailer
+    memory: dict[str, Any]
+    """The conversation's context, persisted: handlers record what they showed (``remember``)."""
+    now: datetime
+    public_url: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    def t(self, key: str, **params: Any) -> str:
+        return self.fmt.t(key, **params)
+
+    def remember(self, **values: Any) -> None:
+        self.memory.update({k: v for k, v in values.items() if v is not None})
+
+
+Handler = Callable[[TurnContext], Awaitable[Reply]]

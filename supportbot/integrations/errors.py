@@ -1,0 +1,25 @@
+"""The back ends' one exception family."""
+
+from __future__ import annotations
+
+from supportbot.integrations.models import Tool
+
+
+class BackendError(Exception):
+    """Root of everything a back end raises."""
+
+
+class BackendUnavailable(BackendError):
+    """The back end is down or too slow; the caller should apologise, not crash."""
+
+
+class AccessDenied(BackendError):
+    """The principal has no grant for the tool the call belongs to."""
+
+    def __init__(self, tool: Tool) -> None:
+        super().__init__(f"no grant for {tool.value}")
+        self.tool = tool
+
+
+class InvalidRequest(BackendError):
+    """The call's arguments are not acceptable (a bad date range, a too large page)."""

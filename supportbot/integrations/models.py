@@ -1,0 +1,322 @@
+"""Shared, immutable models the back ends return and the core passes around.
+
+Amounts are integers of minor units (öre, cent) so that every figure adds up exactly;
+``Money`` turns them into ``Decimal`` where something needs to compute or format.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Tool(StrEnum):
+    """A back-end tool a company administrator grants per user."""
+
+    ORDERS = "orders"
+    INVOICES = "invoices"
+    STATEMENTS = "statements"
+    CONTRACTS = "contracts"
+    INVENTORY = "inventory"
+    REQUESTS = "requests"
+
+
+class Role(StrEnum):
+    GUEST = "guest"
+    USER = "user"
+    COMPANY_ADMIN = "company_admin"
+    AGENT = "agent"
+
+
+class Principal(Frozen):
+    """Who is asking: every back-end call carries one, and the back end filters by it."""
+
+    user_id: str | None = None
+    name: str = ""
+    email: str | None = None
+    company_id: int | None = None
+    company_name: str | None = None
+    customer_numbers: tuple[str, ...] = ()
+    country: str | None = None
+    currency: str | None = None
+    role: Role = Role.GUEST
+    grants: frozenset[Tool] = frozenset()
+    locale: str = "en"
+
+    @classmethod
+    def guest(cls) -> Principal:
+        return cls()
+
+    @property
+    def is_guest(self) -> bool:
+        return self.user_id is None
+
+    def may(self, tool: Tool) -> bool:
+        return tool in self.grants
+
+
+class Money(Frozen):
+    minor: int
+    currency: str
+
+    @property
+    def amount(self) -> Decimal:
+        return (Decimal(self.minor) / 100).quantize(Decimal("0.01"))
+
+
+class Site(Frozen):
+    id: int
+    name: str
+    city: str
+    country: str
+
+
+class OrderStatus(StrEnum):
+    """An order's way from entry to delivery, in order."""
+
+    RECEIVED = "received"
+    CONFIRMED = "confirmed"
+    IN_PRODUCTION = "in_production"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+
+
+class Carrier(StrEnum):
+    POSTNORD = "postnord"
+    DHL = "dhl"
+    UPS = "ups"
+    FEDEX = "fedex"
+    DB_SCHENKER = "dbschenker"
+
+
+class OrderLine(Frozen):
+    line_no: int
+    product_code: str
+    description: str
+    quantity: int
+    unit_price: Money
+    total: Money
+
+
+class Shipment(Frozen):
+    carrier: Carrier
+    tracking_number: str
+    tracking_url: str
+    shipped_at: datetime | None = None
+    expected_at: date | None = None
+    delivered_at: datetime | None = None
+
+
+class OrderSummary(Frozen):
+    """What lists and reports show of an order; no lines, no shipments."""
+
+    number: str
+    po_number: str | None = None
+    status: OrderStatus
+    ordered_at: datetime
+    expected_delivery: date | None = None
+    delivered_at: datetime | None = None
+    total: Money
+    site: str | None = None
+    customer_number: str
+
+
+class Order(OrderSummary):
+    """An order with its lines and shipments, for the one the customer asked about."""
+
+    lines: tuple[OrderLine, ...] = ()
+    shipments: tuple[Shipment, ...] = ()
+    history: tuple[OrderEvent, ...] = ()
+
+
+class OrderEvent(Frozen):
+    status: OrderStatus
+    at: datetime
+
+
+class GuestOrderStatus(Frozen):
+    """All a guest may learn: the status and the expected date, nothing else."""
+
+    number: str
+    status: OrderStatus
+    expected_delivery: date | None = None
+    delivered_at: datetime | None = None
+
+
+T = TypeVar("T")
+
+
+class Page(Frozen, Generic[T]):
+    items: tuple[T, ...]
+    offset: int
+    limit: int
+    has_more: bool
+
+
+class InvoiceStatus(StrEnum):
+    AWAITING_APPROVAL = "awaiting_approval"
+    OPEN = "open"
+    OVERDUE = "overdue"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+
+
+class InvoiceLine(Frozen):
+    line_no: int
+    description: str
+    quantity: int
+    unit_price: Money
+    vat_rate: Decimal
+    net: Money
+    vat: Money
+
+
+class Invoice(Frozen):
+    number: str
+    customer_number: str
+    order_number: str | None = None
+    issued_on: date
+    due_on: date
+    status: InvoiceStatus
+    net: Money
+    vat: Money
+    total: Money
+    paid: Money
+    approved_by: str | None = None
+    approved_at: datetime | None = None
+    lines: tuple[InvoiceLine, ...] = ()
+
+    @property
+    def open_amount(self) -> Money:
+        return Money(minor=self.total.minor - self.paid.minor, currency=self.total.currency)
+
+
+class CreditNote(Frozen):
+    number: str
+    customer_number: str
+    invoice_number: str | None = None
+    issued_on: date
+    total: Money
+    reason: str = ""
+
+
+class Payment(Frozen):
+    reference: str
+    customer_number: str
+    invoice_number: str | None = None
+    paid_on: date
+    amount: Money
+
+
+class StatementItem(Frozen):
+    kind: str  # "invoice" | "credit_note" | "payment"
+    number: str
+    on: date
+    due_on: date | None = None
+    amount: Money
+    open_amount: Money
+    overdue: bool = False
+
+
+class Statement(Frozen):
+    customer_number: str
+    currency: str
+    date_from: date
+    date_to: date
+    balance: Money
+    overdue: Money
+    items: tuple[StatementItem, ...]
+
+
+class ContractStatus(StrEnum):
+    DRAFT = "draft"
+    AWAITING_APPROVAL = "awaiting_approval"
+    AWAITING_SIGNATURE = "awaiting_signature"
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    TERMINATED = "terminated"
+
+
+class ContractVersion(Frozen):
+    version: int
+    created_at: datetime
+    summary: str
+    sha256: str
+    signed_by: str | None = None
+    signed_at: datetime | None = None
+
+
+class Contract(Frozen):
+    number: str
+    customer_number: str
+    title: str
+    kind: str  # "hardware_maintenance" | "software_subscription" | "lease" | ...
+    status: ContractStatus
+    starts_on: date
+    ends_on: date
+    notice_days: int
+    annual_value: Money
+    service_level: str | None = None
+    versions: tuple[ContractVersion, ...] = ()
+
+
+class InventoryItem(Frozen):
+    serial: str
+    product: str
+    kind: str  # "hardware" | "software"
+    site: str
+    location: str | None = None
+    installed_on: date | None = None
+    contract_number: str | None = None
+    service_level: str | None = None
+    maintenance_until: date | None = None
+    leased_until: date | None = None
+
+
+class RequestStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    WAITING_FOR_CUSTOMER = "waiting_for_customer"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+class RequestEvent(Frozen):
+    at: datetime
+    kind: str  # "created" | "comment" | "status" | "answer" | "attachment"
+    author: str
+    text: str
+
+
+class SupportRequest(Frozen):
+    number: str
+    customer_number: str
+    requester: str
+    category: str
+    subject: str
+    description: str
+    priority: str
+    status: RequestStatus
+    created_at: datetime
+    due_at: datetime | None = None
+    history: tuple[RequestEvent, ...] = ()
+
+
+class NewRequest(Frozen):
+    category: str
+    subject: str
+    description: str
+    priority: str = "normal"
+    related: str | None = None  # e.g. an invoice or order number
+
+
+Order.model_rebuild()

@@ -1,0 +1,29 @@
+"""The intent registry: every intent family, listed explicitly."""
+
+from __future__ import annotations
+
+from supportbot.bot.spec import IntentSpec
+from supportbot.intents import (
+    account,
+    contracts,
+    handoff,
+    inventory,
+    invoices,
+    orders,
+    requests,
+    smalltalk,
+    statements,
+)
+
+_FAMILIES = (orders, invoices, statements, contracts, inventory, requests, handoff, account, smalltalk)
+
+
+def all_intents() -> list[IntentSpec]:
+    """Every intent; a name declared twice fails here, at start-up."""
+    intents = [spec for family in _FAMILIES for spec in family.INTENTS]
+    seen: set[str] = set()
+    for spec in intents:
+        if spec.name in seen:
+            raise ValueError(f"intent {spec.name!r} is declared twice")
+        seen.add(spec.name)
+    return intents
