@@ -33,6 +33,8 @@ class Slot:
     question: str | None = None
     required: bool = True
     carry: bool = True
+    pattern: str | None = None
+    """A whole answer matching this regex fills the slot when it was just asked for (a bare number)."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,10 @@ class IntentSpec:
     tool: Tool | None = None
     slots: tuple[Slot, ...] = ()
     guest_ok: bool = False
-    """A guest may use it (smalltalk, help, the guest order status)."""
+    """A guest may use it (smalltalk, help); with ``guest_slots`` it asks guests for those instead."""
+    guest_slots: tuple[Slot, ...] | None = None
+    claims: tuple[str, ...] = ()
+    """Entity types that, said on their own ("4711"), mean this intent."""
 
     @property
     def family(self) -> str:
@@ -95,8 +100,26 @@ class TurnContext:
     def t(self, key: str, **params: Any) -> str:
         return self.fmt.t(key, **params)
 
-    def remember(self, **values: Any) -> None:
-        self.memory.update({k: v for k, v in values.items() if v is not None})
+    def slot(self, name: str) -> SlotValue | None:
+        value = self.slots.get(name)
+        return value if isinstance(value, SlotValue) else None
+
+    def set_current(self, slot: str, entity_type: str, value: Any) -> None:
+        """Remember what the conversation is now about, for "it" and "and when will it arrive?"."""
+        entry = {"type": entity_type, "value": value}
+        self.memory.setdefault("current", {})[slot] = entry
+        recent = [r for r in self.memory.setdefault("recent", {}).get(slot, []) if r["value"] != value]
+        self.memory["recent"][slot] = [*recent, entry][-5:]
+
+    def set_shown(self, slot: str, values: Sequence[Any]) -> None:
+        """Remember a list just shown, for "the first one" and "the other one"."""
+        self.memory.setdefault("shown", {})[slot] = list(values)
+
+
+@dataclass(frozen=True)
+class SlotValue:
+    type: str
+    value: Any
 
 
 Handler = Callable[[TurnContext], Awaitable[Reply]]

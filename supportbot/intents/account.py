@@ -6,7 +6,6 @@ from supportbot.bot.spec import IntentSpec
 from supportbot.intents.common import not_connected
 
 
-
 ACCESS_EXAMPLES = {
     "en": [
     ],
@@ -23,6 +22,6 @@ LOGIN_EXAMPLES = {
 
 
 INTENTS = [
-    IntentSpec(name="account.access", examples=ACCESS_EXAMPLES, handler=not_connected, guest_ok=True,),
-    IntentSpec(name="account.login", examples=LOGIN_EXAMPLES, handler=not_connected, guest_ok=True,),
+    IntentSpec(name="account.access", examples=ACCESS_EXAMPLES, handler=not_connected, guest_ok=True),
+    IntentSpec(name="account.login", examples=LOGIN_EXAMPLES, handler=not_connected, guest_ok=True),
 ]

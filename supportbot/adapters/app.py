@@ -1,0 +1,122 @@
+"""The composition root: builds the whole assistant from settings and hands each part what it needs."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from supportbot.adapters.settings import Settings
+from supportbot.bot.dialog import DialogEngine
+from supportbot.bot.files import FileService
+from supportbot.bot.nlu import NLU
+from supportbot.bot.pipeline import Pipeline
+from supportbot.bot.spec import IntentSpec, Mailer
+from supportbot.bot.store import Store
+from supportbot.integrations.mail import OutboxMailer, SmtpMailer
+from supportbot.integrations.protocols import Backends
+from supportbot.integrations.sql.backend import sql_backends
+from supportbot.integrations.sql.seed import create_schema, seed_demo
+from supportbot.intents import all_intents
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Application:
+    settings: Settings
+    engine: AsyncEngine
+    store: Store
+    backends: Backends
+    intents: list[IntentSpec]
+    nlu: NLU
+    pipeline: Pipeline
+    files: FileService
+    mailer: Mailer
+    secret_key: bytes
+
+    async def close(self) -> None:
+        await self.store.close()
+        await self.engine.dispose()
+
+
+def create_engine(url: str) -> AsyncEngine:
+    """An engine tuned for its database: WAL and a busy timeout on SQLite, a real pool on PostgreSQL."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def _mailer(settings: Settings) -> Mailer:
+    if settings.smtp_url is not None:
+        return SmtpMailer(settings.smtp_url.get_secret_value(), sender=settings.mail_from)
+    return OutboxMailer(settings.data_dir / "outbox", sender=settings.mail_from)
+
+
+async def build_application(
+    settings: Settings, *, today: date | None = None, clock: Any = None
+) -> Application:
+    url = settings.resolved_database_url()
+    secret_key = settings.resolved_secret_key()
+    engine = create_engine(url)
+    await create_schema(engine)
+    store = Store(engine)
+    await store.create_schema()
+    if settings.seed_demo and await seed_demo(engine, today=today or date.today()):
+        log.info("seeded the demo data")
+    backends = sql_backends(engine)
+    intents = all_intents()
+    nlu = NLU(intents, site_names=await backends.directory.all_site_names())
+    files = FileService(
+        store, secret_key=secret_key, public_url=settings.public_url, ttl=timedelta(minutes=settings.link_ttl_minutes)
+    )
+    mailer = _mailer(settings)
+    dialog = DialogEngine(
+        intents,
+        backends=backends,
+        files=files,
+        mailer=mailer,
+        public_url=settings.public_url,
+        support_email=settings.support_email,
+        extra={"link_minutes": settings.link_ttl_minutes},
+    )
+    pipeline = Pipeline(
+        store=store,
+        nlu=nlu,
+        dialog=dialog,
+        directory=backends.directory,
+        clock=clock,
+    )
+    return Application(
+        settings=settings,
+        engine=engine,
+        store=store,
+        backends=backends,
+        intents=intents,
+        nlu=nlu,
+        pipeline=pipeline,
+        files=files,
+        mailer=mailer,
+        secret_key=secret_key,
+    )

@@ -1,0 +1,147 @@
+"""The ``supportbot`` command: serve, seed, chat and nlu."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import date
+
+from supportbot.adapters.settings import Settings
+from supportbot.bot.errors import ConfigurationError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="supportbot", description="A customer-support assistant.")
+    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR (default INFO)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the assistant: web chat and every configured channel")
+    serve.add_argument("--host", help="address to listen on (default SUPPORTBOT_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default SUPPORTBOT_PORT or 8080)")
+
+    seed = sub.add_parser("seed", help="add the demo data, and generated volume")
+    seed.add_argument("--orders", type=int, default=0, help="generated orders to add")
+    seed.add_argument("--invoices", type=int, default=0, help="generated invoices to add")
+    seed.add_argument("--seed", type=int, default=42, help="random seed: the same seed gives the same data")
+    seed.add_argument("--company", help="customer number to put the volume on (default: spread over all)")
+
+    chat = sub.add_parser("chat", help="talk to the assistant in this terminal")
+    chat.add_argument("--user", help="the user id (e-mail) to talk as; a guest when left out")
+    chat.add_argument("--json", action="store_true", help="one message a stdin line, one JSON reply a line")
+
+    nlu = sub.add_parser("nlu", help="show what the NLU makes of TEXT (or of every stdin line), as JSON")
+    nlu.add_argument("text", nargs="*", help="the utterance; read from stdin when left out")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=getattr(logging, str(args.log_level).upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        settings = Settings()
+        if args.command == "serve":
+            return _serve(settings, host=args.host, port=args.port)
+        if args.command == "seed":
+            return asyncio.run(_seed(settings, args.orders, args.invoices, args.seed, args.company))
+        if args.command == "chat":
+            return asyncio.run(_chat(settings, args.user, args.json))
+        if args.command == "nlu":
+            return asyncio.run(_nlu(settings, " ".join(args.text)))
+    except ConfigurationError as exc:
+        print(f"supportbot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+def _serve(settings: Settings, *, host: str | None, port: int | None) -> int:
+    from aiohttp import web
+
+    from supportbot.adapters.app import build_application
+    from supportbot.adapters.server import create_web_app
+
+    async def make() -> web.Application:
+        return create_web_app(await build_application(settings))
+
+    host = host or settings.host
+    port = port or settings.port
+    logging.getLogger(__name__).info("web chat on http://%s:%d/", host, port)
+    web.run_app(make(), host=host, port=port, print=None, access_log=None)
+    return 0
+
+
+async def _seed(settings: Settings, orders: int, invoices: int, seed: int, company: str | None) -> int:
+    from tqdm import tqdm
+
+    from supportbot.adapters.app import create_engine
+    from supportbot.integrations.sql.seed import create_schema, seed_demo, seed_volume
+
+    engine = create_engine(settings.resolved_database_url())
+    try:
+        await create_schema(engine)
+        added = await seed_demo(engine, today=date.today())
+        print("demo data added" if added else "demo data already present", file=sys.stderr)
+        for label, count, kwargs in (
+            ("orders", orders, {"orders": orders, "invoices": 0}),
+            ("invoices", invoices, {"orders": 0, "invoices": invoices}),
+        ):
+            if count <= 0:
+                continue
+            with tqdm(total=count, unit=f" {label}", desc=label, file=sys.stderr, disable=None) as bar:
+                done = 0
+
+                def progress(n: int) -> None:
+                    nonlocal done
+                    bar.update(n - done)
+                    done = n
+
+                await seed_volume(engine, seed=seed, company=company, progress=progress, **kwargs)
+    finally:
+        await engine.dispose()
+    return 0
+
+
+async def _chat(settings: Settings, user: str | None, json_mode: bool) -> int:
+    from supportbot.adapters.app import build_application
+    from supportbot.adapters.console import run_console
+
+    app = await build_application(settings)
+    try:
+        user_id = None
+        if user:
+            principal = await app.backends.directory.principal_for(user)
+            if principal is None:
+                print(f"supportbot: no user {user!r}", file=sys.stderr)
+                return 2
+            user_id = principal.user_id
+        return await run_console(app.pipeline, user_id=user_id, json_mode=json_mode)
+    finally:
+        await app.close()
+
+
+async def _nlu(settings: Settings, text: str) -> int:
+    from supportbot.adapters.app import build_application
+
+    app = await build_application(settings)
+    try:
+        today = date.today()
+        lines = [text] if text else (line.rstrip("\r\n") for line in sys.stdin)
+        for line in lines:
+            parse = app.nlu.parse(line, today=today)
+            print(json.dumps(parse.as_json(), ensure_ascii=False), flush=True)
+    finally:
+        await app.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

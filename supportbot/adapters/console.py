@@ -1,0 +1,86 @@
+"""The console channel: an operator's tool on the server itself, plain text or one JSON line a reply."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import uuid
+from typing import IO, Any
+
+from supportbot.bot.messages import ConversationRef, Message, Reply
+from supportbot.bot.pipeline import Pipeline
+
+
+def render_text(reply: Reply) -> str:
+    """Plain text; buttons become a numbered list, answered by typing the number."""
+    lines = [reply.text]
+    for card in reply.cards:
+        lines.append("")
+        lines.append(card.title + (f" — {card.subtitle}" if card.subtitle else ""))
+        width = max((len(f.label) for f in card.fields), default=0)
+        lines.extend(f"  {f.label.ljust(width)}  {f.value}" for f in card.fields)
+        if card.url:
+            lines.append(f"  {card.url_label or 'Link'}: {card.url}")
+    if reply.table is not None:
+        rows = [reply.table.columns, *reply.table.rows]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(reply.table.columns))]
+        lines.append("")
+        for n, row in enumerate(rows):
+            lines.append("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+            if n == 0:
+                lines.append("  " + "  ".join("-" * w for w in widths))
+    for attachment in reply.attachments:
+        lines.append(f"  ⤓ {attachment.name}: {attachment.url}")
+    buttons = _buttons(reply)
+    if buttons:
+        lines.append("")
+        lines.extend(f"  {i}) {label}" for i, (label, _) in enumerate(buttons, start=1))
+    return "\n".join(lines)
+
+
+def _buttons(reply: Reply) -> list[tuple[str, str]]:
+    found = [(b.label, b.value) for card in reply.cards for b in card.buttons]
+    found.extend((b.label, b.value) for b in reply.buttons)
+    return found
+
+
+def reply_json(reply: Reply) -> dict[str, Any]:
+    return reply.model_dump(mode="json")
+
+
+async def run_console(
+    pipeline: Pipeline,
+    *,
+    user_id: str | None,
+    json_mode: bool,
+    stdin: IO[str] | None = None,
+    stdout: IO[str] | None = None,
+) -> int:
+    """Read one message a line until end of input; answer each before reading the next."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    ref = ConversationRef(channel="console", conversation_id=uuid.uuid4().hex)
+    interactive = not json_mode and stdin.isatty()
+    last_buttons: list[tuple[str, str]] = []
+    loop = asyncio.get_running_loop()
+    while True:
+        if interactive:
+            stdout.write("you> ")
+            stdout.flush()
+        line = await loop.run_in_executor(None, stdin.readline)
+        if not line:
+            return 0
+        text = line.rstrip("\r\n")
+        is_button = False
+        if not json_mode and text.strip().isdigit() and 0 < int(text.strip()) <= len(last_buttons):
+            text, is_button = last_buttons[int(text.strip()) - 1][1], True
+        reply = await pipeline.handle(
+            Message(conversation=ref, text=text, user_id=user_id, delivery_id=uuid.uuid4().hex, is_button=is_button)
+        )
+        last_buttons = _buttons(reply)
+        if json_mode:
+            stdout.write(json.dumps(reply_json(reply), ensure_ascii=False) + "\n")
+        else:
+            stdout.write(("bot> " if interactive else "") + render_text(reply) + "\n\n")
+        stdout.flush()

@@ -1,0 +1,77 @@
+"""The aiohttp server that hosts every channel of one worker, and the signed downloads."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from aiohttp import web
+
+from supportbot.adapters.app import Application
+from supportbot.adapters.sessions import COOKIE_NAME, SessionCodec
+from supportbot.adapters.webchat import routes as webchat
+from supportbot.bot.errors import InvalidLink
+from supportbot.integrations.models import Tool
+
+log = logging.getLogger(__name__)
+
+APP_KEY = web.AppKey("supportbot", Application)
+CODEC_KEY = web.AppKey("sessions", SessionCodec)
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: web.RequestHandler) -> web.StreamResponse:
+    response = await handler(request)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    return response
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"ok": True})
+
+
+async def download(request: web.Request) -> web.Response:
+    """A signed link: genuine, current, its owner still entitled, and not opened by another signed-in user."""
+    app = request.app[APP_KEY]
+    forbidden = web.Response(status=403, text="Forbidden", headers={"Cache-Control": "no-store"})
+    try:
+        stored = await app.files.open(
+            request.match_info["file_id"],
+            expires=request.query.get("exp", ""),
+            sig=request.query.get("sig", ""),
+        )
+    except InvalidLink:
+        return forbidden
+    session = request.app[CODEC_KEY].decode(request.cookies.get(COOKIE_NAME))
+    if stored.owner is not None:
+        if session is not None and session.user_id is not None and session.user_id != stored.owner:
+            return forbidden
+        if stored.tool is not None:
+            principal = await app.backends.directory.principal_for(stored.owner)
+            if principal is None or not principal.may(Tool(stored.tool)):
+                return forbidden
+    return web.Response(
+        body=stored.data,
+        content_type=stored.content_type.split(";")[0],
+        charset="utf-8" if "charset=utf-8" in stored.content_type else None,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(stored.name)}",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+def create_web_app(app: Application) -> web.Application:
+    web_app = web.Application(middlewares=[security_headers], client_max_size=2 * 1024 * 1024)
+    web_app[APP_KEY] = app
+    web_app[CODEC_KEY] = SessionCodec(app.secret_key)
+    web_app.router.add_get("/healthz", healthz)
+    web_app.router.add_get("/files/{file_id}/{name}", download)
+    webchat.setup(web_app, app, web_app[CODEC_KEY], cookie_secure=app.settings.cookie_secure)
+
+    async def close(_: web.Application) -> None:
+        await app.close()
+
+    web_app.on_cleanup.append(close)
+    return web_app

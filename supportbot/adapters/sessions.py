@@ -1,0 +1,60 @@
+"""Web sessions in signed cookies: the server keeps no session table, and a tampered cookie is no session."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from dataclasses import dataclass
+
+COOKIE_NAME = "sb_session"
+MAX_AGE = 14 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Session:
+    sid: str
+    """Identifies the browser's conversation; kept across sign-in so the transcript carries on."""
+    user_id: str | None
+    issued_at: int
+
+    @classmethod
+    def new_guest(cls) -> Session:
+        return cls(sid=secrets.token_urlsafe(16), user_id=None, issued_at=int(time.time()))
+
+    def signed_in(self, user_id: str) -> Session:
+        return Session(sid=secrets.token_urlsafe(16), user_id=user_id, issued_at=int(time.time()))
+
+    def signed_out(self) -> Session:
+        return Session.new_guest()
+
+
+class SessionCodec:
+    def __init__(self, secret_key: bytes, *, max_age: int = MAX_AGE) -> None:
+        self._key = hashlib.sha256(b"supportbot-session\x00" + secret_key).digest()
+        self.max_age = max_age
+
+    def encode(self, session: Session) -> str:
+        body = json.dumps({"s": session.sid, "u": session.user_id, "t": session.issued_at}, separators=(",", ":"))
+        payload = base64.urlsafe_b64encode(body.encode()).decode().rstrip("=")
+        sig = hmac.new(self._key, payload.encode(), hashlib.sha256).hexdigest()
+        return f"{payload}.{sig}"
+
+    def decode(self, value: str | None, *, now: float | None = None) -> Session | None:
+        if not value or "." not in value or len(value) > 4096:
+            return None
+        payload, _, sig = value.rpartition(".")
+        expected = hmac.new(self._key, payload.encode(), hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(expected, sig):
+            return None
+        try:
+            data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+            session = Session(sid=str(data["s"]), user_id=data["u"], issued_at=int(data["t"]))
+        except (ValueError, KeyError, TypeError):
+            return None
+        if (now or time.time()) - session.issued_at > self.max_age:
+            return None
+        return session

@@ -1,0 +1,61 @@
+"""Generated files (reports, copies) behind signed download links that expire and name their owner."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
+
+from supportbot.bot.errors import InvalidLink
+from supportbot.bot.store import Store, StoredFile
+from supportbot.integrations.models import Tool
+
+
+class FileService:
+    def __init__(self, store: Store, *, secret_key: bytes, public_url: str, ttl: timedelta) -> None:
+        self._store = store
+        self._key = secret_key
+        self._public_url = public_url.rstrip("/")
+        self.ttl = ttl
+
+    def _sign(self, file_id: str, owner: str | None, expires: int) -> str:
+        message = f"file\x00{file_id}\x00{owner or ''}\x00{expires}".encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+    async def publish(
+        self, *, owner: str | None, name: str, content_type: str, data: bytes, tool: Tool | None
+    ) -> str:
+        """Keep the file and return a link only its owner can use, until it expires."""
+        file_id = secrets.token_urlsafe(18)
+        expires_at = datetime.now(UTC) + self.ttl
+        await self._store.put_file(
+            StoredFile(
+                id=file_id,
+                owner=owner,
+                name=name,
+                content_type=content_type,
+                tool=tool.value if tool else None,
+                data=data,
+                expires_at=expires_at,
+            )
+        )
+        expires = int(expires_at.timestamp())
+        sig = self._sign(file_id, owner, expires)
+        return f"{self._public_url}/files/{file_id}/{quote(name)}?exp={expires}&sig={sig}"
+
+    async def open(self, file_id: str, *, expires: str, sig: str, now: datetime | None = None) -> StoredFile:
+        """The file, if the link is genuine and current; ``InvalidLink`` otherwise, with no detail why."""
+        try:
+            expires_at = int(expires)
+        except ValueError:
+            raise InvalidLink() from None
+        now = now or datetime.now(UTC)
+        stored = await self._store.get_file(file_id)
+        if stored is None:
+            raise InvalidLink()
+        expected = self._sign(file_id, stored.owner, expires_at)
+        if not hmac.compare_digest(expected, sig) or now.timestamp() > expires_at or now > stored.expires_at:
+            raise InvalidLink()
+        return stored

@@ -1,0 +1,175 @@
+"""The channel-blind pipeline: identity → state → NLU → dialog → transcript, one turn at a time."""
+
+from __future__ import annotations
+
+import logging
+import time
+import unicodedata
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from sqlalchemy.exc import IntegrityError
+
+from supportbot.bot.dialog import DialogEngine
+from supportbot.bot.i18n import Formatter
+from supportbot.bot.locks import KeyedLocks
+from supportbot.bot.messages import Message, Reply
+from supportbot.bot.nlu.types import Parse
+from supportbot.bot.store import Store, TurnRecord
+from supportbot.integrations.errors import AccessDenied, BackendUnavailable
+from supportbot.integrations.models import Principal
+from supportbot.integrations.protocols import DirectoryBackend
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 4000
+"""Longer messages are answered politely but not interpreted; they are still kept in the transcript."""
+MAX_STORED_CHARS = 100_000
+
+
+class Understands(Protocol):
+    def parse(self, text: str, *, today: Any, language_hint: str | None = None) -> Parse: ...
+
+
+class _PrincipalCache:
+    """Principals for a few seconds, so a chat turn costs no directory queries in a busy conversation."""
+
+    def __init__(self, directory: DirectoryBackend, *, ttl: float, clock: Callable[[], float]) -> None:
+        self._directory = directory
+        self._ttl = ttl
+        self._clock = clock
+        self._entries: dict[str, tuple[float, Principal | None]] = {}
+
+    async def get(self, user_id: str) -> Principal | None:
+        now = self._clock()
+        hit = self._entries.get(user_id)
+        if hit is not None and now - hit[0] < self._ttl:
+            return hit[1]
+        principal = await self._directory.principal_for(user_id)
+        if len(self._entries) > 10_000:
+            self._entries.clear()
+        self._entries[user_id] = (now, principal)
+        return principal
+
+    def forget(self, user_id: str | None = None) -> None:
+        if user_id is None:
+            self._entries.clear()
+        else:
+            self._entries.pop(user_id, None)
+
+
+class Pipeline:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        nlu: Understands,
+        dialog: DialogEngine,
+        directory: DirectoryBackend,
+        principal_ttl: float = 5.0,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.store = store
+        self.nlu = nlu
+        self.dialog = dialog
+        self._locks = KeyedLocks()
+        self._principals = _PrincipalCache(directory, ttl=principal_ttl, clock=time.monotonic)
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    def forget_principal(self, user_id: str | None = None) -> None:
+        """Drop cached principals, e.g. after grants change."""
+        self._principals.forget(user_id)
+
+    async def principal(self, user_id: str | None) -> Principal:
+        if user_id is None:
+            return Principal.guest()
+        return await self._principals.get(user_id) or Principal.guest()
+
+    async def handle(self, message: Message) -> Reply:
+        """Answer one message. Messages of one conversation are answered strictly in arrival order."""
+        key = message.conversation.key
+        async with self._locks.hold(key):
+            if message.delivery_id:
+                earlier = await self.store.reply_for_delivery(key, message.delivery_id)
+                if earlier is not None:
+                    return Reply.model_validate(earlier) if earlier else Reply(text="")
+            conv = await self.store.load(key, channel=message.conversation.channel, user_id=message.user_id)
+            conv.user_id = message.user_id
+            principal = await self.principal(message.user_id)
+            text = _clean(message.text)
+            language = conv.language if conv.exists else principal.locale
+            reply = await self._answer(message, text, language, conv.state, principal)
+            conv.language = reply.language
+            user_turn = TurnRecord(
+                role="user",
+                text=text[:MAX_STORED_CHARS],
+                payload={"button": True} if message.is_button else None,
+                delivery_id=message.delivery_id,
+                at=message.received_at,
+            )
+            bot_turn = TurnRecord(role="bot", text=reply.text, payload=reply.model_dump(mode="json"))
+            try:
+                await self.store.save_turn(conv, user_turn, bot_turn)
+            except IntegrityError:
+                # Another worker took the same delivery first: answer as it did.
+                if message.delivery_id:
+                    earlier = await self.store.reply_for_delivery(key, message.delivery_id)
+                    if earlier is not None:
+                        return Reply.model_validate(earlier)
+                raise
+            return reply
+
+    async def _answer(
+        self, message: Message, text: str, language: str, state: dict[str, Any], principal: Principal
+    ) -> Reply:
+        hint = message.language_hint or language or principal.locale
+        fmt = Formatter(hint, country=principal.country)
+        if _unreadable(message.text):
+            return Reply(text=fmt.t("input.unreadable"), language=fmt.language, intent="input.unreadable")
+        if not text.strip():
+            return Reply(text=fmt.t("input.empty"), language=fmt.language, intent="input.empty")
+        if len(text) > MAX_MESSAGE_CHARS:
+            return Reply(
+                text=fmt.t("input.too_long", length=f"{len(text):,}".replace(",", "\u00a0"), limit=MAX_MESSAGE_CHARS),
+                language=fmt.language,
+                intent="input.too_long",
+            )
+        now = self._clock()
+        parse = self.nlu.parse(text, today=now.date(), language_hint=hint)
+        try:
+            return await self.dialog.step(parse=parse, principal=principal, state=state, now=now)
+        except BackendUnavailable:
+            log.warning("back end unavailable in conversation %s", message.conversation.key)
+            return Reply(
+                text=Formatter(parse.language).t("error.backend_unavailable"),
+                language=parse.language,
+                intent=parse.intent,
+            )
+        except AccessDenied as denied:
+            fmt = Formatter(parse.language, country=principal.country)
+            tool = fmt.t(f"tool.{denied.tool.value}")
+            return Reply(text=fmt.t("auth.tool_needed", tool=tool), language=parse.language, intent=parse.intent)
+        except Exception:
+            log.exception("unexpected error in conversation %s", message.conversation.key)
+            state.pop("pending", None)
+            return Reply(text=Formatter(parse.language).t("error.internal"), language=parse.language, intent="error")
+
+    async def history(self, message_key: str, *, limit: int = 100) -> list[TurnRecord]:
+        return await self.store.history(message_key, limit=limit)
+
+
+def _clean(text: str) -> str:
+    """Drop control characters (keeping line breaks and tabs) and normalise to NFC."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in {"Cc", "Cs", "Co"})
+
+
+def _unreadable(text: str) -> bool:
+    """Mostly replacement or unassigned characters: binary data that went through a text decoder."""
+    bad = sum(
+        1
+        for ch in text
+        if ch == "\ufffd" or (ch not in "\n\r\t" and unicodedata.category(ch) in {"Cc", "Cn", "Co", "Cs"})
+    )
+    return bad > 0 and bad * 4 >= len(text.strip())

@@ -1,0 +1,106 @@
+"""Outgoing mail: SMTP (aiosmtplib) when configured, otherwise .eml files in an outbox folder."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import aiosmtplib
+
+log = logging.getLogger(__name__)
+
+
+def build_message(
+    *,
+    sender: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    attachments: Sequence[tuple[str, str, bytes]] = (),
+) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(datetime.now(UTC))
+    msg["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1].strip(">") or None)
+    msg.set_content(text)
+    if html:
+        msg.add_alternative(html, subtype="html")
+    for name, content_type, data in attachments:
+        maintype, _, subtype = content_type.split(";")[0].partition("/")
+        msg.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream", filename=name)
+    return msg
+
+
+class OutboxMailer:
+    """The embedded default: every mail becomes an .eml file an operator can open."""
+
+    def __init__(self, folder: Path, *, sender: str) -> None:
+        self.folder = folder
+        self.sender = sender
+
+    async def send(
+        self,
+        *,
+        to: str,
+        subject: str,
+        text: str,
+        html: str | None = None,
+        attachments: Sequence[tuple[str, str, bytes]] = (),
+    ) -> None:
+        msg = build_message(sender=self.sender, to=to, subject=subject, text=text, html=html, attachments=attachments)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        path = self.folder / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
+
+        def write() -> None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(msg.as_bytes())
+            tmp.rename(path)
+
+        await asyncio.to_thread(write)
+        log.info("mail to the outbox: %s", path.name)
+
+
+class SmtpMailer:
+    def __init__(self, url: str, *, sender: str, timeout: float = 20.0) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+            raise ValueError("the SMTP URL must look like smtp://user:password@host:port")
+        self.hostname = parts.hostname
+        self.port = parts.port or (465 if parts.scheme == "smtps" else 25)
+        self.username = unquote(parts.username) if parts.username else None
+        self.password = unquote(parts.password) if parts.password else None
+        self.use_tls = parts.scheme == "smtps"
+        self.sender = sender
+        self.timeout = timeout
+
+    async def send(
+        self,
+        *,
+        to: str,
+        subject: str,
+        text: str,
+        html: str | None = None,
+        attachments: Sequence[tuple[str, str, bytes]] = (),
+    ) -> None:
+        msg = build_message(sender=self.sender, to=to, subject=subject, text=text, html=html, attachments=attachments)
+        await aiosmtplib.send(
+            msg,
+            hostname=self.hostname,
+            port=self.port,
+            username=self.username,
+            password=self.password,
+            use_tls=self.use_tls,
+            start_tls=False if self.use_tls else None,
+            timeout=self.timeout,
+        )
