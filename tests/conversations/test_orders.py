@@ -1,0 +1,293 @@
+"""Order conversations, played as transcripts through the real pipeline and the built-in back end."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from datetime import date, datetime, timedelta
+from email import message_from_bytes
+from urllib.parse import parse_qs, urlsplit
+
+import openpyxl
+import pytest
+
+from supportbot.adapters.app import Application, build_application
+from supportbot.adapters.settings import Settings
+from supportbot.bot.i18n import Formatter
+from supportbot.integrations.errors import BackendUnavailable
+
+from tests.conftest import BotDriver, Conversation
+
+ANNA = "anna.berg@nordisk.example"
+ERIK = "erik.lund@nordisk.example"
+MAX = "max.muller@contoso.example"
+
+
+async def test_order_status_by_number(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: Where is my order 4711?
+        bot:  [order.status]
+        bot:  ~ Order 4711 has shipped with PostNord
+        bot:  ~ 00370712345678901234
+        bot:  ~ https://tracking.postnord.com/se/?id=00370712345678901234
+        bot:  ~ NV-PO-889
+        bot:  (en)
+    """)
+
+
+async def test_order_status_asks_for_the_number(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: where is my order?
+        bot:  ~ order number
+        user: 4711
+        bot:  ~ PostNord
+    """)
+
+
+async def test_order_status_by_po_number_and_latest(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: what's the status of PO NV-PO-889
+        bot:  ~ Order 4711
+        user: how is my latest order doing?
+        bot:  [order.status]
+        bot:  ~ Order
+    """)
+
+
+async def test_context_carries_over_between_orders(bot: BotDriver) -> None:
+    expected = Formatter("en", country="SE").date(date.today() + timedelta(days=3))
+    await bot.as_user(ANNA).transcript(f"""
+        user: status of order 4711 please
+        bot:  ~ PostNord
+        user: and when will it arrive?
+        bot:  ~ {expected}
+        user: what about 4712?
+        bot:  ~ Order 4712 is in production
+        user: and the other one?
+        bot:  ~ Order 4711
+    """)
+
+
+async def test_swedish_conversation_is_answered_in_swedish(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: hej! var är min order 4712?
+        bot:  (sv)
+        bot:  ~ i produktion
+        user: och order 4711?
+        bot:  ~ skickad med PostNord
+        bot:  ~ 125 000,00 SEK
+    """)
+
+
+async def test_foreign_order_looks_exactly_like_a_missing_one(bot: BotDriver) -> None:
+    anna = bot.as_user(ANNA)
+    foreign = await anna.say("where is order 5801?")
+    missing = await anna.say("where is order 5899?")
+    assert foreign.text == missing.text.replace("5899", "5801")
+    assert foreign.cards == missing.cards == ()
+    assert "DHL" not in foreign.plain_text() and "Contoso" not in foreign.plain_text()
+    contoso = await bot.as_user(MAX).say("where is order 5801?")
+    assert "DHL" in contoso.plain_text() or "delivered" in contoso.text
+
+
+async def test_user_without_the_grant_is_told_what_access_is_needed(bot: BotDriver) -> None:
+    await bot.as_user(ERIK).transcript("""
+        user: where is order 4712
+        bot:  ~ in production
+        user: show me invoice INV-2031
+        bot:  ~ access to invoices
+        bot:  !~ 125
+    """)
+
+
+async def test_guest_gets_status_and_date_only(bot: BotDriver) -> None:
+    guest = bot.as_guest()
+    await guest.transcript("""
+        user: where is my order 4711?
+        bot:  ~ customer number
+        user: 1000123
+        bot:  ~ Order 4711 is shipped
+        bot:  ~ Sign in
+        bot:  !~ SEK
+        bot:  !~ PostNord
+        bot:  !~ 0037071234
+    """)
+    assert guest.last.cards == () and guest.last.table is None and guest.last.attachments == ()
+
+
+async def test_guest_with_the_wrong_customer_number_learns_nothing(bot: BotDriver) -> None:
+    await bot.as_guest().transcript("""
+        user: status of order 4711, customer number 2000456
+        bot:  ~ can't find an order 4711 for customer number 2000456
+        user: show my orders from last month
+        bot:  ~ sign in
+    """)
+
+
+async def test_open_orders_are_listed_and_paged(bot: BotDriver) -> None:
+    anna = bot.as_user(ANNA)
+    reply = await anna.say("show my open orders")
+    assert reply.intent == "order.search"
+    assert reply.table is not None
+    numbers = [row[0] for row in reply.table.rows]
+    assert "4711" in numbers and "4712" in numbers and "5801" not in numbers
+    statuses = {row[3] for row in reply.table.rows}
+    assert statuses <= {"Received", "Confirmed", "In production", "Shipped"}
+    await anna.transcript("""
+        user: the first one
+        bot:  [order.status]
+    """)
+
+
+async def test_search_by_period_then_report(bot: BotDriver, application: Application) -> None:
+    anna = bot.as_user(ANNA)
+    reply = await anna.say("which orders did we place this year?")
+    assert reply.intent == "order.search", reply.plain_text()
+    report = await anna.press("spreadsheet")
+    assert report.intent == "order.report", report.plain_text()
+    names = [a.name for a in report.attachments]
+    assert names[0].endswith(".xlsx") and names[1].endswith(".csv")
+    url = urlsplit(report.attachments[0].url)
+    file_id = url.path.split("/")[2]
+    query = parse_qs(url.query)
+    stored = await application.files.open(file_id, expires=query["exp"][0], sig=query["sig"][0])
+    sheet = openpyxl.load_workbook(io.BytesIO(stored.data)).active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    assert header[0] == "Order" and "Total" in header
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) >= 2
+    assert all(isinstance(r[2], datetime) for r in rows), "order dates are date cells"
+    assert all(isinstance(r[header.index("Total")], (int, float)) for r in rows), "amounts are numbers"
+    by_number = {r[0]: r for r in rows}
+    if "4711" in by_number:
+        assert by_number["4711"][header.index("Total")] == 100000.0 or by_number["4711"][header.index("Total")] > 0
+
+
+async def test_report_asks_for_the_period_and_can_be_mailed(bot: BotDriver, settings: Settings) -> None:
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: I need an order report
+        bot:  ~ which period
+        user: this year
+        bot:  [order.report]
+        bot:  ~ is ready
+        user: e-mail me a report of my orders for this year
+        bot:  ~ e-mailed
+        bot:  ~ anna.berg@nordisk.example
+    """)
+    mails = list((settings.data_dir / "outbox").glob("*.eml"))
+    assert len(mails) == 1
+    mail = message_from_bytes(mails[0].read_bytes())
+    assert mail["To"] == ANNA
+    attachments = [part.get_filename() for part in mail.walk() if part.get_filename()]
+    assert any(name.endswith(".xlsx") for name in attachments)
+    assert any(name.endswith(".csv") for name in attachments)
+
+
+async def test_cancel_leaves_a_question(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: where's my order
+        bot:  ~ which order
+        user: cancel
+        bot:  ~ dropped
+        user: 4712
+        bot:  ~ in production
+        user: var är min order?
+        bot:  ~ vilken order
+        user: avbryt
+        bot:  ~ släpper
+    """)
+
+
+async def test_unclear_text_is_not_guessed(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: what's the weather like in Paris tomorrow?
+        bot:  [none]
+        bot:  ~ rather not guess
+        bot:  ~ Talk to a person
+        user: vad blir det för väder i morgon?
+        bot:  [none]
+        bot:  (sv)
+    """)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("", "input.empty"),
+        ("    \n\t ", "input.empty"),
+        ("x" * 100_000, "input.too_long"),
+        ("\x00\x01\x02\x03\x04\x05\ufffd\ufffd", "input.unreadable"),
+    ],
+)
+async def test_bad_input_gets_a_clear_answer_and_the_conversation_goes_on(
+    bot: BotDriver, text: str, intent: str
+) -> None:
+    anna = bot.as_user(ANNA)
+    reply = await anna.say(text)
+    assert reply.intent == intent
+    assert reply.text
+    await anna.transcript("""
+        user: where is order 4711
+        bot:  ~ PostNord
+    """)
+
+
+async def test_unknown_order_number(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: where is order 99999?
+        bot:  ~ can't find order 99999
+    """)
+
+
+async def test_repeated_delivery_is_answered_once(bot: BotDriver, application: Application) -> None:
+    anna = bot.as_user(ANNA)
+    first = await anna.say("where is order 4711", delivery_id="d-1")
+    again = await anna.say("where is order 4711", delivery_id="d-1")
+    assert again == first
+    history = await application.store.history(anna.ref.key)
+    assert [t.role for t in history] == ["user", "bot"]
+
+
+async def test_messages_of_one_conversation_are_handled_in_order(bot: BotDriver, application: Application) -> None:
+    anna = bot.as_user(ANNA)
+    texts = [f"where is order {n}" for n in (4711, 4712, 4711, 4712, 4711, 4712)]
+    await asyncio.gather(*(anna.say(t) for t in texts))
+    history = await application.store.history(anna.ref.key)
+    assert [t.text for t in history if t.role == "user"] == texts
+    bots = [t.text for t in history if t.role == "bot"]
+    assert all(("4711" in b) == ("4711" in u) for u, b in zip(texts, bots, strict=True))
+
+
+async def test_a_restart_loses_nothing(settings: Settings) -> None:
+    app = await build_application(settings)
+    conversation = Conversation(app, ANNA)
+    await conversation.say("where is order 4712")
+    await app.close()
+
+    app = await build_application(settings)
+    try:
+        after = Conversation(app, ANNA, conversation_id=conversation.conversation_id)
+        reply = await after.say("and when will it arrive?")
+        assert "4712" in reply.text
+        history = await app.store.history(after.ref.key)
+        assert len(history) == 4
+    finally:
+        await app.close()
+
+
+class _DownOrders:
+    def __getattr__(self, name: str) -> object:
+        async def fail(*args: object, **kwargs: object) -> object:
+            raise BackendUnavailable("connection refused")
+
+        return fail
+
+
+async def test_a_back_end_that_is_down_gets_an_apology(bot: BotDriver, application: Application) -> None:
+    application.backends.orders = _DownOrders()  # type: ignore[assignment]
+    await bot.as_user(ANNA).transcript("""
+        user: where is order 4711
+        bot:  ~ can't reach our systems
+    """)
