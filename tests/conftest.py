@@ -142,7 +142,7 @@ class Conversation:
 
 
 def check_reply(reply: Reply, check: str, *, context: str = "") -> None:
-    shown = reply.plain_text()
+    shown = reply.plain_text().replace("\u00a0", " ")
     where = f"\n--- reply ---\n{shown}\n-------------"
     if check.startswith("!~"):
         needle = check[2:].strip()

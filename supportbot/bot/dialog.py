@@ -155,9 +155,14 @@ class DialogEngine:
             return self._fresh(self.intents[parse.intent], principal, parse, memory)
 
         # A bare entity or reference continues the conversation: "4712", "the other one".
-        last = self.intents.get(memory.get("last_intent", ""))
-        if last is not None and any(e.type == "reference" for e in parse.entities):
-            return self._fresh(last, principal, parse, memory)
+        if any(e.type == "reference" for e in parse.entities):
+            # "the first one": the last intent if it takes references, else the one claiming what was shown.
+            last = self.intents.get(memory.get("last_intent", ""))
+            for spec in (last, *self._claims.values()):
+                if spec is not None and any("reference" in s.entities for s in self._slots_for(spec, principal)):
+                    turn = self._fresh(spec, principal, parse, memory)
+                    if turn.slots:
+                        return turn
         for entity in parse.entities:
             claimed = self._claims.get(entity.type)
             if claimed is not None:

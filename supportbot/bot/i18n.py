@@ -17,14 +17,12 @@ from supportbot.integrations.models import Money
 LANGUAGES = ("en", "sv")
 DEFAULT_LANGUAGE = "en"
 
-# Babel locale per (language, country of the company): a Swede writing English still gets
-# "125,000.00 SEK" and ISO-like dates in Europe; a German company's English user gets en_DE.
+# Babel locale per language. English readers get en_GB numbers and dates wherever the company is;
+# the currency is always its ISO code, so "SEK 125,000.00" is unambiguous.
 _LOCALES = {"sv": "sv_SE", "en": "en_GB"}
 
 
 def babel_locale(language: str, country: str | None = None) -> str:
-    if language == "en" and country in {"DE", "SE", "IE"}:
-        return {"DE": "en_DE", "SE": "en_SE", "IE": "en_IE"}[country]
     return _LOCALES.get(language, _LOCALES[DEFAULT_LANGUAGE])
 
 
