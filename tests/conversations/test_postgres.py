@@ -1,0 +1,68 @@
+"""The whole assistant on PostgreSQL, configured by URL only, as an operator would run it."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from supportbot.adapters.app import build_application
+from tests.conftest import Conversation, make_settings
+
+POSTGRES_URL = os.environ.get("SUPPORTBOT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+async def database_url() -> AsyncIterator[str]:
+    """A fresh database on the server, dropped afterwards; a visible skip when there is no server."""
+    name = f"sb_conv_{uuid.uuid4().hex[:10]}"
+    admin = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", connect_args={"timeout": 3})
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the server means: skip, saying why
+        await admin.dispose()
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {type(exc).__name__}: {exc}")
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+
+async def test_orders_conversation_and_restart_on_postgres(database_url: str, tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, database_url=database_url)
+    app = await build_application(settings)
+    chat = Conversation(app, "anna.berg@nordisk.example")
+    try:
+        await chat.transcript("""
+            user: where is my order 4711?
+            bot:  ~ PostNord
+            user: show my open orders
+            bot:  ~ 4712
+            bot:  !~ 5801
+            user: where is order 5801?
+            bot:  ~ can't find order 5801
+        """)
+        again = await chat.say("where is my order 4711?", delivery_id="same")
+        assert await chat.say("where is my order 4711?", delivery_id="same") == again
+    finally:
+        await app.close()
+
+    app = await build_application(settings)  # a restart: the demo data is not seeded twice
+    try:
+        after = Conversation(app, "anna.berg@nordisk.example", conversation_id=chat.conversation_id)
+        reply = await after.say("and when will it arrive?")
+        assert "4711" in reply.text
+        assert len(await app.store.history(after.ref.key)) == 10
+    finally:
+        await app.close()
