@@ -1,0 +1,264 @@
+"""Intent scoring built for rejection: word evidence per family, then per intent, mixed with fuzzy
+similarity to the closest examples; words we do not know count against every intent.
+
+How a message is scored:
+- a feature is a content word, two adjacent words ("log in", "hej då") or the first word ("^ tack");
+  per family it has a share ``rel`` (how much of its use in the examples falls in that family) and a
+  weight ``w`` (1 minus the normalised entropy of the shares, squared, times how often it was seen):
+  "invoice" points at one family, "help" at none;
+- a family's evidence is the ``w``-weighted mean of its shares; every unknown word adds
+  ``unknown_weight`` to the denominator (it is a sign of a topic we do not cover) and
+  ``prior_weight`` stands for "too little said to be sure";
+- the out-of-scope examples are a family of their own (``none``): "cancel my order" or "refund" win
+  for ``none`` rather than merely failing to reach an intent, and one word that is strong evidence
+  for ``none`` (``veto``) decides, unless the winning family has a word as strong;
+- within the winning family the intent is chosen the same way, and the rapidfuzz similarity of the
+  message to the closest example of the two best intents is mixed in;
+- confidence = (1 - fuzzy_share) * family evidence + fuzzy_share * similarity; below ``threshold``,
+  with less than ``min_evidence`` word evidence, or when the message is closer to an out-of-scope
+  example than to any example of the chosen intent, the answer is ``none``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from rapidfuzz import fuzz, process
+
+from supportbot.bot.nlu.types import NONE_INTENT
+
+_FUZZY_FLOOR = 30.0
+"""Similarities below this count as nothing; lets rapidfuzz skip hopeless examples early."""
+_LENGTH_BUCKET = 8
+"""Out-of-scope examples are grouped by length (characters // 8) to compare only plausible ones."""
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """The classifier's knobs; the defaults were tuned on the development set (bench/nlu_bench.py)."""
+
+    threshold: float = 0.33
+    smoothing: float = 0.02
+    """Rate floor per class, relative to the mean class size: how much a never-seen pairing counts."""
+    reliability: float = 1.0
+    """A feature seen n times weighs n / (n + reliability): one example is weak evidence."""
+    weight_power: float = 2.0
+    """Informativeness is raised to this power: telling words dominate, generic ones fade."""
+    bigram_weight: float = 0.6
+    placeholder_weight: float = 0.6
+    """Entities ("#site", "#date") are weaker evidence than words: "weather in Göteborg" is no inventory question."""
+    unknown_weight: float = 0.8
+    prior_weight: float = 0.35
+    fuzzy_share: float = 0.5
+    fuzzy_intents: int = 2
+    """How many of the family's best intents are compared with the message by fuzzy similarity."""
+    veto: float = 0.34
+    """One feature this strongly for ``none`` (weight x share) decides, unless the chosen family has
+    one as strong: "I want a refund" is out of scope, "a refund for INV-2031, the price is wrong" is not."""
+    min_evidence: float = 0.1
+    """The family's word evidence alone must reach this, whatever the fuzzy similarity."""
+    none_similarity: float = 0.8
+    """A message this similar to an out-of-scope example, and closer to it than to the chosen
+    intent's examples, is out of scope."""
+    plain_cutoff: float = 85.0
+    """Similarity a message of function words only ("that's all", "ha det bra") needs to an example."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    intent: str
+    confidence: float
+    """For an intent: how sure we are of it; for ``none``: how sure we are that none applies."""
+    off_topic: bool = False
+    """The message is about something we do not offer (not merely unclear)."""
+
+
+def family_of(intent: str) -> str:
+    return intent.split(".", 1)[0]
+
+
+def features(tokens: Sequence[str | None], stopwords: frozenset[str]) -> list[str]:
+    """Content words, the first word, and adjacent pairs with at least one content word."""
+    out = [t for t in tokens if t is not None and t not in stopwords]
+    if tokens and tokens[0] is not None and tokens[0] not in stopwords:
+        out.append(f"^ {tokens[0]}")  # "tack ..." is thanks; "... tack" is Swedish for "please"
+    for a, b in pairwise(tokens):
+        if a is not None and b is not None and (a not in stopwords or b not in stopwords):
+            out.append(f"{a} {b}")
+    return out
+
+
+class _Evidence:
+    """Per feature: its weight w and, per class, w·rel (classes with a negligible share left out)."""
+
+    def __init__(self, counts: Mapping[str, Sequence[int]], sizes: Sequence[int], tuning: Tuning) -> None:
+        self.entries: dict[str, tuple[float, tuple[tuple[int, float], ...]]] = {}
+        k = len(sizes)
+        if k == 0:
+            return
+        floor = tuning.smoothing / (sum(sizes) / k)
+        for feature, per_class in counts.items():
+            rates = [n / max(size, 1) + floor for n, size in zip(per_class, sizes)]
+            total = sum(rates)
+            rel = [r / total for r in rates]
+            entropy = -sum(r * math.log(r) for r in rel if r > 0)
+            informative = max(0.0, 1.0 - entropy / math.log(k)) if k > 1 else 1.0
+            seen = sum(per_class)
+            weight = informative**tuning.weight_power * seen / (seen + tuning.reliability)
+            if " " in feature:
+                weight *= tuning.bigram_weight
+            if "#" in feature:
+                weight *= tuning.placeholder_weight
+            if weight > 1e-4:
+                self.entries[feature] = (
+                    weight,
+                    tuple((i, weight * r) for i, r in enumerate(rel) if r > 0.02),
+                )
+
+    def score(self, feats: Sequence[str], size: int) -> tuple[list[float], list[float], float]:
+        """Per class the summed and the largest single w·rel, and the summed weight of known features."""
+        scores = [0.0] * size
+        peaks = [0.0] * size
+        evidence = 0.0
+        entries = self.entries
+        for feature in feats:
+            entry = entries.get(feature)
+            if entry is not None:
+                evidence += entry[0]
+                for i, v in entry[1]:
+                    scores[i] += v
+                    peaks[i] = max(peaks[i], v)
+        return scores, peaks, evidence
+
+
+class IntentClassifier:
+    """Scores canonical tokens against the examples of every intent and of ``none``."""
+
+    def __init__(
+        self,
+        examples: Mapping[str, Sequence[Sequence[str | None]]],
+        *,
+        stopwords: frozenset[str],
+        tuning: Tuning = Tuning(),
+    ) -> None:
+        """``examples`` maps each intent (and ``none``) to its examples, already as canonical tokens."""
+        self.tuning = tuning
+        self._stop = stopwords
+        self.intents = sorted(examples)
+        self.families = sorted({family_of(i) for i in self.intents})
+        index = {f: n for n, f in enumerate(self.families)}
+        self._members = [[n for n, i in enumerate(self.intents) if family_of(i) == f] for f in self.families]
+        self._none = index.get(NONE_INTENT, -1)
+
+        family_counts: dict[str, list[int]] = {}
+        family_sizes = [0] * len(self.families)
+        intent_counts: list[dict[str, list[int]]] = [{} for _ in self.families]
+        intent_sizes = [[0] * len(m) for m in self._members]
+        self._strings: list[list[str]] = []
+        plain: dict[str, str] = {}
+        for n, intent in enumerate(self.intents):
+            f = index[family_of(intent)]
+            slot = self._members[f].index(n)
+            strings: list[str] = []
+            for tokens in examples[intent]:
+                feats = set(features(tokens, stopwords))
+                family_sizes[f] += 1
+                intent_sizes[f][slot] += 1
+                for feature in feats:
+                    family_counts.setdefault(feature, [0] * len(self.families))[f] += 1
+                    intent_counts[f].setdefault(feature, [0] * len(self._members[f]))[slot] += 1
+                text = " ".join(t for t in tokens if t is not None)
+                strings.append(text)
+                if not feats:
+                    plain.setdefault(text, intent)
+            self._strings.append(list(dict.fromkeys(strings)))
+        self._families = _Evidence(family_counts, family_sizes, tuning)
+        self._within = [
+            _Evidence(intent_counts[f], intent_sizes[f], tuning) for f in range(len(self.families))
+        ]
+        none_members = self._members[self._none] if self._none >= 0 else []
+        self._none_by_length: dict[int, list[str]] = {}
+        for n in none_members:
+            for text in self._strings[n]:
+                self._none_by_length.setdefault(len(text) // _LENGTH_BUCKET, []).append(text)
+        self._plain_strings = list(plain)
+        self._plain_intents = list(plain.values())
+
+    def classify(
+        self, tokens: Sequence[str | None], *, unknown: int = 0, surface: str | None = None
+    ) -> Scored:
+        """``tokens`` are canonical words (``None`` where a word is unknown); ``unknown`` counts those.
+
+        ``surface`` is what fuzzy matching compares with the examples (unknown words included, so
+        they lower the similarity); by default the known tokens.
+        """
+        t = self.tuning
+        query = surface if surface is not None else " ".join(x for x in tokens if x is not None)
+        feats = features(tokens, self._stop)
+        scores, peaks, evidence = self._families.score(feats, len(self.families))
+        if evidence <= 0.0:
+            return self._plain(query)
+        best = max(range(len(scores)), key=scores.__getitem__)
+        family_score = scores[best] / (evidence + t.unknown_weight * unknown + t.prior_weight)
+        against = peaks[self._none] if self._none >= 0 else 0.0
+        if best == self._none or (against >= t.veto and against >= peaks[best]):
+            return Scored(NONE_INTENT, min(1.0, 0.5 + family_score), off_topic=True)
+        intent, similarity = self._pick(best, feats, query)
+        confidence = (1.0 - t.fuzzy_share) * family_score + t.fuzzy_share * similarity
+        if confidence < t.threshold or family_score < t.min_evidence:
+            return Scored(NONE_INTENT, 1.0 - confidence)
+        if against > 0.0 and self._nearest_none(query) >= max(similarity, t.none_similarity):
+            return Scored(NONE_INTENT, confidence, off_topic=True)
+        return Scored(intent, confidence)
+
+    def _pick(self, family: int, feats: Sequence[str], query: str) -> tuple[str, float]:
+        """The best intent of ``family`` and the fuzzy similarity (0-1) of the closest example seen."""
+        t = self.tuning
+        members = self._members[family]
+        scores, _, evidence = self._within[family].score(feats, len(members))
+        ranked = sorted(range(len(members)), key=lambda s: -scores[s])[: t.fuzzy_intents]
+        best_intent, best_score, best_similarity = members[ranked[0]], -1.0, 0.0
+        for slot in ranked:
+            intent = members[slot]
+            match = process.extractOne(
+                query, self._strings[intent], scorer=fuzz.ratio, processor=None, score_cutoff=_FUZZY_FLOOR
+            )
+            similarity = match[1] / 100.0 if match is not None else 0.0
+            score = (1.0 - t.fuzzy_share) * scores[slot] / (
+                evidence + t.prior_weight
+            ) + t.fuzzy_share * similarity
+            if score > best_score:
+                best_intent, best_score = intent, score
+            best_similarity = max(best_similarity, similarity)
+        return self.intents[best_intent], best_similarity
+
+    def _nearest_none(self, query: str) -> float:
+        """Similarity of the closest out-of-scope example; only examples of a similar length can be close."""
+        share = self.tuning.none_similarity
+        cutoff = share * 100.0
+        # ratio = 2·matches / (len(a) + len(b)) >= share needs len(b) / len(a) in [share/(2-share), (2-share)/share]
+        low = int(len(query) * share / (2.0 - share)) // _LENGTH_BUCKET
+        high = int(len(query) * (2.0 - share) / share) // _LENGTH_BUCKET
+        best = 0.0
+        for bucket in range(low, high + 1):
+            candidates = self._none_by_length.get(bucket)
+            if candidates:
+                match = process.extractOne(
+                    query, candidates, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff
+                )
+                if match is not None and match[1] > best:
+                    best = match[1]
+        return best / 100.0
+
+    def _plain(self, query: str) -> Scored:
+        """A message of function words only: an intent only if it is (nearly) one of the examples."""
+        cutoff = self.tuning.plain_cutoff
+        match = process.extractOne(
+            query, self._plain_strings, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff
+        )
+        if match is None:
+            return Scored(NONE_INTENT, 1.0)
+        return Scored(self._plain_intents[match[2]], match[1] / 100.0)

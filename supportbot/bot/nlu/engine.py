@@ -1,0 +1,137 @@
+"""The NLU: entities, language and intent of one message; pure, deterministic and fast."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+from typing import TYPE_CHECKING
+
+from supportbot.bot.nlu.analysis import Word, words
+from supportbot.bot.nlu.classifier import IntentClassifier, Tuning
+from supportbot.bot.nlu.entities import EntityExtractor, Found
+from supportbot.bot.nlu.language import detect_language
+from supportbot.bot.nlu.lexicon import NEUTRAL, STOPWORDS
+from supportbot.bot.nlu.out_of_scope import OUT_OF_SCOPE
+from supportbot.bot.nlu.text import fold
+from supportbot.bot.nlu.types import NONE_INTENT, Entity, Parse
+from supportbot.bot.nlu.vocabulary import Vocabulary
+
+if TYPE_CHECKING:  # spec.py imports nlu.types, so a run-time import here would be circular
+    from supportbot.bot.spec import IntentSpec
+
+EXAMPLE_SITES = ("Kista", "Göteborg", "München")
+"""The sites the example utterances mention; read as sites while learning from the examples."""
+
+_LEARNING_DAY = date(2026, 1, 15)
+"""Dates in examples become a placeholder; any fixed day does."""
+
+_CONTEXT_ONLY = frozenset({"reference", "site", "order_status"})
+"""Entities that make a bare message continue the conversation; dropped from off-topic messages."""
+
+_WARM_UP = (
+    "where is my order 4711?",
+    "visa mina fakturor från förra månaden",
+    "what's the weather in Gothenburg tomorrow",
+    "hej",
+)
+
+
+class NLU:
+    """Understands one message: its intent (or ``none``), entities with spans, and its language."""
+
+    def __init__(
+        self,
+        intents: Sequence[IntentSpec],
+        *,
+        site_names: Sequence[str] = (),
+        threshold: float | None = None,
+        tuning: Tuning | None = None,
+    ) -> None:
+        tuning = tuning or Tuning()
+        if threshold is not None:
+            tuning = replace(tuning, threshold=threshold)
+        learner = EntityExtractor(tuple(dict.fromkeys([*site_names, *EXAMPLE_SITES])))
+        analysed: dict[str, list[list[Word]]] = {}
+        for spec in intents:
+            lines = [line for language in sorted(spec.examples) for line in spec.examples[language]]
+            analysed[spec.name] = [words(line, learner.extract(line, today=_LEARNING_DAY)) for line in lines]
+        analysed[NONE_INTENT] = [
+            words(line, learner.extract(line, today=_LEARNING_DAY))
+            for language in sorted(OUT_OF_SCOPE)
+            for line in OUT_OF_SCOPE[language]
+        ]
+        counts = Counter(w.text for ws in analysed.values() for line in ws for w in line if w.text[0] != "#")
+        self._ignorable = STOPWORDS | NEUTRAL
+        self._vocabulary = Vocabulary(
+            counts, stopwords=self._ignorable, frequent=[w for w, _ in counts.most_common()]
+        )
+        examples = {name: [self._tokens(line)[0] for line in lines] for name, lines in analysed.items()}
+        self._classifier = IntentClassifier(examples, stopwords=self._ignorable, tuning=tuning)
+        ordinary = frozenset(fold(w) for w in self._vocabulary.words)
+        self._extractor = EntityExtractor(site_names, vocabulary=ordinary)
+        for text in _WARM_UP:
+            self.parse(text, today=_LEARNING_DAY)
+
+    @property
+    def intents(self) -> list[str]:
+        return [i for i in self._classifier.intents if i != NONE_INTENT]
+
+    def parse(self, text: str, *, today: date, language_hint: str | None = None) -> Parse:
+        found = self._extractor.extract(text, today=today)
+        analysed = words(text, found)
+        tokens, unknown, surface = self._tokens(analysed)
+        language = detect_language([w.text for w in analysed if w.text[0] != "#"], hint=language_hint)
+        if (
+            not unknown
+            and any(t is not None and t[0] == "#" for t in tokens)
+            and all(t is None or t[0] == "#" or t in self._ignorable for t in tokens)
+        ):
+            intent, confidence = NONE_INTENT, 1.0  # only an ID or a date: the dialog uses its context
+        else:
+            scored = self._classifier.classify(tokens, unknown=unknown, surface=" ".join(surface))
+            intent, confidence = scored.intent, scored.confidence
+            if intent == NONE_INTENT and (unknown or scored.off_topic):
+                found = [f for f in found if f.type not in _CONTEXT_ONLY]
+        return Parse(
+            text=text,
+            intent=intent,
+            confidence=max(0.0, min(1.0, confidence)),
+            entities=tuple(_entity(f, text) for f in found),
+            language=language,
+        )
+
+    def _tokens(self, analysed: Sequence[Word]) -> tuple[list[str | None], int, list[str]]:
+        """Canonical tokens (``None`` for an unknown word), how many were unknown, and the fuzzy text."""
+        tokens: list[str | None] = []
+        surface: list[str] = []
+        unknown = 0
+        lookup = self._vocabulary.lookup
+        for word in analysed:
+            text = word.text
+            if text[0] == "#":
+                tokens.append(text)
+                surface.append(text)
+                continue
+            known = lookup(text)
+            if known is None:
+                if word.capitalised:
+                    continue  # a name: neither evidence nor a sign of another topic
+                tokens.append(None)
+                surface.append(text)
+                unknown += 1
+            else:
+                tokens.extend(known)
+                surface.extend(known)
+        return tokens, unknown, surface
+
+
+def _entity(found: Found, text: str) -> Entity:
+    return Entity(
+        type=found.type,
+        value=found.value,
+        text=text[found.start : found.end],
+        start=found.start,
+        end=found.end,
+    )

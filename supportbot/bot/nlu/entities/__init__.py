@@ -1,0 +1,53 @@
+"""Entity extraction: each extractor claims its spans in priority order, so no text counts twice."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from supportbot.bot.nlu.entities.amounts import amounts
+from supportbot.bot.nlu.entities.dates import TRIGGERS as DATE_TRIGGERS
+from supportbot.bot.nlu.entities.dates import dates
+from supportbot.bot.nlu.entities.email import emails
+from supportbot.bot.nlu.entities.found import Claims, Found
+from supportbot.bot.nlu.entities.ids import bare_order_numbers, keyword_ids, prefixed_ids
+from supportbot.bot.nlu.entities.references import TRIGGERS as REFERENCE_TRIGGERS
+from supportbot.bot.nlu.entities.references import references
+from supportbot.bot.nlu.entities.sites import SiteMatcher
+from supportbot.bot.nlu.entities.status import TRIGGERS as STATUS_TRIGGERS
+from supportbot.bot.nlu.entities.status import statuses
+
+__all__ = ["EntityExtractor", "Found"]
+
+_DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"[^\W\d_]+|\w+")
+
+
+class EntityExtractor:
+    """Runs every extractor over a message; the most specific shapes go first."""
+
+    def __init__(self, site_names: Sequence[str] = (), *, vocabulary: frozenset[str] = frozenset()) -> None:
+        self._sites = SiteMatcher(site_names, ignore=vocabulary)
+
+    def extract(self, text: str, *, today: date) -> list[Found]:
+        """Every entity of ``text``, in text order; cheap word checks skip extractors that cannot match."""
+        claims = Claims()
+        digits = _DIGIT.search(text) is not None
+        words = frozenset(_WORD.findall(text.lower()))
+        if "@" in text:
+            emails(text, claims)
+        if digits:  # every ID and amount has a digit
+            prefixed_ids(text, claims)
+            keyword_ids(text, claims)
+            amounts(text, claims)
+        if digits or not DATE_TRIGGERS.isdisjoint(words):
+            dates(text, claims, today=today)
+        if digits:
+            bare_order_numbers(text, claims)
+        self._sites.extract(text, claims)
+        if not STATUS_TRIGGERS.isdisjoint(words):
+            statuses(text, claims)
+        if not REFERENCE_TRIGGERS.isdisjoint(words):
+            references(text, claims)
+        return sorted(claims.found, key=lambda f: f.start)

@@ -1,0 +1,38 @@
+"""What an extractor finds, and the bookkeeping that stops two extractors claiming the same text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One entity found in the message: cheaper than a pydantic model while extractors work."""
+
+    type: str
+    value: Any
+    start: int
+    end: int
+
+
+class Claims:
+    """The character spans already taken; extractors run in priority order and skip taken text."""
+
+    __slots__ = ("found",)
+
+    def __init__(self) -> None:
+        self.found: list[Found] = []
+
+    def free(self, start: int, end: int) -> bool:
+        return all(end <= f.start or start >= f.end for f in self.found)
+
+    def add(self, found: Found) -> bool:
+        """Keep ``found`` unless it overlaps something claimed before; say whether it was kept."""
+        if not self.free(found.start, found.end):
+            return False
+        self.found.append(found)
+        return True
+
+    def remove(self, found: Found) -> None:
+        self.found.remove(found)

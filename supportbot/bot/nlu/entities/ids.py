@@ -1,0 +1,186 @@
+"""Document numbers: invoices, credit notes, contracts, requests, purchase orders, customers, orders.
+
+A number written after the word that names its kind ("invoice 2031", "avtal 1001") is that kind's
+number, in the catalogue's shape (INV-2031, C-1001): the user said what it is. A bare number is an
+order number only where the message is about orders (or is nothing but the number), and never when it
+looks like a year, a model number ("FlashSystem 5200"), an amount or a date (those are claimed first).
+"""
+
+from __future__ import annotations
+
+import re
+
+from supportbot.bot.nlu.entities.found import Claims, Found
+from supportbot.bot.nlu.lexicon import STOPWORDS
+from supportbot.bot.nlu.text import fold, wordset
+
+_PREFIXED = re.compile(
+    r"(?<![\w-])(?:"
+    r"inv[-\s]?(?P<inv>\d{2,10})"
+    r"|cn[-\s]?(?P<cn>\d{2,10})"
+    r"|rq[-\s]?(?P<rq_y>(?:19|20)\d{2})[-\s](?P<rq_n>\d{1,8})"
+    r"|rq[-\s]?(?P<rq>\d{2,12})"
+    r"|(?P<po>[a-z0-9]{1,10}-po-[a-z0-9-]*\d[a-z0-9]*|po-\d[a-z0-9-]*)"
+    r"|c-(?P<c>\d{3,8})|c(?P<c2>\d{4,8})"
+    r")(?![\w-])",
+    re.IGNORECASE,
+)
+
+# fmt: off
+_KINDS: dict[str, tuple[str, ...]] = {
+    "invoice_number": (
+        "invoice", "invoices", r"inv\.", "faktura", "fakturan", "fakturanummer", "fakturanumret",
+        "fakturanr", "bill",
+    ),
+    "credit_number": (
+        r"credit\s+note", r"credit\s+memo", "creditnote", "kreditnota", "kreditnotan",
+        "kreditfaktura", "kreditfakturan",
+    ),
+    "contract_number": (
+        "contract", "contracts", "agreement", "avtal", "avtalet", "avtalsnummer", "avtalsnr",
+        "kontrakt", "kontraktet",
+    ),
+    "request_number": ("request", "ticket", "case", "ärende", "ärendet", "ärendenummer", "ärendenr"),
+    "customer_number": (
+        "customer", r"cust\.", "kund", "kundnummer", "kundnumret", "kundnr", "kund-nr",
+    ),
+    "po_number": (
+        r"purchase\s+order", r"p\.o\.", "po", "inköpsorder", "inköpsordern", "inköpsordernummer",
+        "inköpsordernr",
+    ),
+    "order_number": (
+        "order", "orders", "ordern", "ordernummer", "ordernumret", "ordernr", "order-nr", "ordrar",
+        "ordrarna", "beställning", "beställningen", "beställningsnummer", "beställningar",
+    ),
+}
+# fmt: on
+_KIND_OF = {fold(re.sub(r"\\s\+", " ", k).replace("\\", "")): kind for kind, ks in _KINDS.items() for k in ks}
+_PLURALS = frozenset({"invoices", "contracts", "orders", "ordrar", "ordrarna", "beställningar"})
+
+_KEYWORD = re.compile(
+    r"(?<![\w-])(?P<kw>"
+    + "|".join(sorted((k for ks in _KINDS.values() for k in ks), key=len, reverse=True))
+    + r")(?:\s*(?:number|num|no\.?|nr\.?|nummer|numret|id|is|är|\#|:|=)(?![^\W\d_]))*\s*#?\s*"
+    r"(?P<id>[a-z0-9][a-z0-9/-]*\d[a-z0-9-]*|\d+)(?![\w-])",
+    re.IGNORECASE,
+)
+
+_UNITS = wordset(
+    "units unit pcs pieces piece st styck stycken items item licenses licences licens licenser copies ex seats users"
+)
+
+_BARE = re.compile(r"(?<![\w.,/:+-])(?P<hash>#\s?)?(?P<n>\d{3,10})(?![\w/:-]|[.,]\d)")
+_WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_ID_SHAPE = re.compile(r"\d{3,10}")
+_ISO = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+
+_FILLERS = wordset("nr no number nummer num numret tack thanks thx status och and or eller")
+"""Words that may surround a bare order number that is the whole answer: "nr 4711", "4711 tack"."""
+_LEADS = wordset(
+    "check kolla find hitta show visa look lookup regarding angående about see se track spåra what how vad hur where var"
+)
+"""Words that may lead a bare order number in a short follow-up: "check 4711", "what about 4712?"."""
+
+ORDER_CONTEXT = frozenset(
+    fold(w)
+    for w in wordset(
+        """
+        order orders ordern ordrar ordrarna orderns ordernummer ordernr orderstatus beställning
+        beställningen beställningar beställningarna package packages parcel parcels shipment shipments
+        delivery deliveries deliver delivered leverans leveransen leveranser levererad levererats
+        levereras paket paketet försändelse försändelsen sändning sändningen tracking track trace
+        spåra spårning shipped ship shipping skickad skickats skickas skickade dispatched arrive arrived
+        arriving kommer status eta po
+        """
+    )
+)
+
+
+def prefixed_ids(text: str, claims: Claims) -> None:
+    """IDs that carry their kind in their shape: INV-2031, CN-0107, C-1001, RQ-2026-000123, NV-PO-889."""
+    for m in _PREFIXED.finditer(text):
+        if m["inv"]:
+            found = Found("invoice_number", f"INV-{m['inv']}", m.start(), m.end())
+        elif m["cn"]:
+            found = Found("credit_number", f"CN-{m['cn']}", m.start(), m.end())
+        elif m["rq_y"]:
+            found = Found("request_number", f"RQ-{m['rq_y']}-{int(m['rq_n']):06d}", m.start(), m.end())
+        elif m["rq"]:
+            found = Found("request_number", f"RQ-{m['rq']}", m.start(), m.end())
+        elif m["po"]:
+            found = Found("po_number", m["po"].upper(), m.start(), m.end())
+        else:
+            found = Found("contract_number", f"C-{m['c'] or m['c2']}", m.start(), m.end())
+        claims.add(found)
+
+
+def keyword_ids(text: str, claims: Claims) -> None:
+    """Numbers written right after the word for their kind: "invoice 2031", "kundnummer 1000123"."""
+    for m in _KEYWORD.finditer(text):
+        keyword = fold(re.sub(r"\s+", " ", m["kw"]))
+        kind = _KIND_OF.get(keyword)
+        ident = m["id"]
+        start, end = m.start("id"), m.end("id")
+        if kind is None or not claims.free(start, end):
+            continue
+        digits = ident.isdigit()
+        year_like = digits and len(ident) == 4 and 1900 <= int(ident) <= 2099
+        if kind == "po_number":
+            if _ISO.fullmatch(ident):
+                continue
+            value: str = ident.upper()
+        elif kind == "request_number":
+            rq = re.fullmatch(r"((?:19|20)\d{2})-(\d{1,8})", ident)
+            if rq is None:
+                continue
+            value = f"RQ-{rq[1]}-{int(rq[2]):06d}"
+        elif not digits or not _ID_SHAPE.fullmatch(ident) or year_like and keyword in _PLURALS:
+            continue
+        elif kind == "invoice_number":
+            value = f"INV-{ident}"
+        elif kind == "credit_number":
+            value = f"CN-{ident}"
+        elif kind == "contract_number":
+            value = f"C-{ident}"
+        elif kind == "customer_number":
+            if len(ident) < 4:
+                continue
+            value = ident
+        elif _counts_things(text, end):
+            continue
+        else:
+            value = ident
+        claims.add(Found(kind, value, start, end))
+
+
+def bare_order_numbers(text: str, claims: Claims) -> None:
+    """Plain numbers that can only be order numbers here: "#4711", "has 4711 shipped?", "4711"."""
+    numbers = [m for m in _BARE.finditer(text) if claims.free(m.start(), m.end())]
+    if not numbers:
+        return
+    words = [fold(w) for w in _WORDS.findall(text)]
+    context = any(w in ORDER_CONTEXT for w in words)
+    rest = _WORDS.findall(_BARE.sub(" ", text).lower())
+    only_numbers = all(w in STOPWORDS or w in _FILLERS or w in _LEADS for w in rest)
+    for m in numbers:
+        n = m["n"]
+        if not m["hash"]:
+            if len(n) == 4 and 1900 <= int(n) <= 2099:
+                continue
+            if not (context or only_numbers):
+                continue
+            before = _WORDS.findall(text[max(0, m.start() - 40) : m.start()])
+            if before:
+                previous = fold(before[-1])
+                allowed = previous in STOPWORDS or previous in ORDER_CONTEXT
+                if not (allowed or previous in _FILLERS or previous in _LEADS):
+                    continue  # "FlashSystem 5200": the number belongs to the word before it
+        if _counts_things(text, m.end()):
+            continue
+        claims.add(Found("order_number", n, m.start(), m.end()))
+
+
+def _counts_things(text: str, end: int) -> bool:
+    """A quantity ("order 100 units"), not an order number."""
+    following = _WORDS.match(text, end + 1) if end < len(text) else None
+    return following is not None and following.group().lower() in _UNITS

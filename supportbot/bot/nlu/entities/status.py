@@ -1,0 +1,59 @@
+"""Order status words used as a filter: "open orders", "levererade ordrar", "in production"."""
+
+from __future__ import annotations
+
+import re
+
+from supportbot.bot.nlu.entities.found import Claims, Found
+from supportbot.bot.nlu.text import wordset
+
+_STATUS = re.compile(
+    r"(?<![\w-])(?:"
+    r"(?P<open_not>not\s+(?:yet\s+)?(?:been\s+)?(?:delivered|shipped)|undelivered|unshipped|"
+    r"(?:ej|inte)\s+(?:än\s+)?(?:levererade?|levererats|skickade?|skickats)|olevererade?)"
+    r"|(?P<in_production>in\s+production|being\s+(?:built|manufactured|produced)|in\s+manufacturing|"
+    r"i\s+produktion|under\s+tillverkning|tillverkas)"
+    r"|(?P<shipped>shipped|dispatched|sent\s+out|in\s+transit|on\s+(?:its|their|the)\s+way|"
+    r"skickad|skickade|skickat|skickats|utskickade?|avsända?|på\s+väg|under\s+transport)"
+    r"|(?P<delivered>delivered|levererad|levererade|levererat|levererats)"
+    r"|(?P<cancelled>cancell?ed|makulerad|makulerade|makulerat|avbrutna|avbruten|annullerade?|stornerade?)"
+    r"|(?P<confirmed>confirmed|bekräftad|bekräftade|bekräftat)"
+    r"|(?P<open>open|pending|outstanding|öppen|öppna|öppet|pågående|väntande|oavslutade?)"
+    r")(?![\w-])",
+    re.IGNORECASE,
+)
+TRIGGERS = wordset(
+    """
+    not ej inte undelivered unshipped olevererad olevererade in i being under tillverkas shipped
+    dispatched sent on på skickad skickade skickat skickats utskickad utskickade avsänd avsända
+    delivered levererad levererade levererat levererats cancelled canceled makulerad makulerade makulerat
+    avbrutna avbruten annullerad annullerade stornerad stornerade confirmed bekräftad bekräftade
+    bekräftat open pending outstanding öppen öppna öppet pågående väntande oavslutad oavslutade
+    """
+)
+"""The first word of every status phrase: without one of them the pattern is not run."""
+_ORDER_NOUN = re.compile(
+    r"(?<![\w-])(?:orders?|ordern|ordrar|ordrarna|beställning(?:en|ar|arna)?|deliver(?:y|ies)|"
+    r"leverans(?:en|er|erna)?|shipments?)(?![\w-])",
+    re.IGNORECASE,
+)
+_OTHER_NOUN = re.compile(
+    r"(?<![\w-])(?:invoices?|bills?|faktur\w*|contracts?|agreements?|avtal\w*|requests?|tickets?|cases?|"
+    r"ärende\w*|items|poster|posterna)(?![\w-])",
+    re.IGNORECASE,
+)
+_NEAR = 24
+"""How many characters away an order noun may be for "open"/"öppna" to describe orders."""
+
+
+def statuses(text: str, claims: Claims) -> None:
+    """Status words that filter orders; "open" only next to an order noun (it is also a verb)."""
+    for m in _STATUS.finditer(text):
+        kind = m.lastgroup or ""
+        window = text[max(0, m.start() - _NEAR) : m.end() + _NEAR]
+        if _OTHER_NOUN.search(window) and not _ORDER_NOUN.search(window):
+            continue
+        if kind == "open" and not _ORDER_NOUN.search(window):
+            continue
+        value = "open" if kind == "open_not" else kind
+        claims.add(Found("order_status", value, m.start(), m.end()))

@@ -1,0 +1,115 @@
+"""Word lists: function words that carry no intent, and the words that tell English from Swedish."""
+
+from __future__ import annotations
+
+from supportbot.bot.nlu.text import wordset
+
+# Function words and chat fillers: neither evidence for an intent nor a sign of an unknown topic.
+# Question words ("where", "när", "why") and verbs that name an action ("show", "skicka") are not here:
+# they carry intent.
+STOPWORDS_EN = wordset(
+    """
+    a an the i i'm im i'd id i've ive i'll me my mine myself we we're we've us our ours you're
+    yours u ur ya yo' it it's its this that that's these those there there's here is are was
+    were be been being am 'm do does did doing done have has had having can could would will shall
+    should may might must to of for from in on at by with about into onto and or but so if then than
+    as just also too very really please pls plz pleas kindly ok okay yes yeah yep sure some any
+    want wanna wants wanted need needs needed like would've gonna gotta let let's lets
+    some someone something somebody anything everything kind sort bit lot lots much many
+    now right still already yet again ever even maybe perhaps actually basically
+    could've i'm i've they they're them their he she his her him
+    dear one ones own same such only other
+    wondering wonder trying try tried able possible way
+    dont cant cannot wont didnt isnt doesnt havent wasnt arent aint ain't aren't couldnt wouldnt
+    shouldnt hasnt hadnt werent couldn't wouldn't shouldn't hasn't hadn't weren't wasn't
+    don't doesn't didn't isn't won't can't haven't
+    youre theyre thats theres s t d m ll re ve
+    """
+)
+
+STOPWORDS_SV = wordset(
+    """
+    jag mig mej min mitt mina vi oss vår vårt våra dej ni er ert era han hon
+    hans hennes honom henne de dem dom deras den det detta denna dessa en ett och eller men att som
+    är e va vara varit blir bli blev har hade ha haft kan kunde ska skall skulle vill ville måste
+    får fick få på i av för från till åt med om hos vid inte ej så också bara snälla gärna lite
+    nu då här där ju väl nog sen redan fortfarande än igen mycket många någon något några alla
+    behöver behövde vilja tänkte undrar undra hade liksom typ ba asså alltså kanske
+    vet veta sig sin sitt sina man
+    """
+)
+
+STOPWORDS = STOPWORDS_EN | STOPWORDS_SV
+
+# Ordinary words that say nothing about the topic: when the examples do not use them, they are neither
+# evidence for an intent nor a sign of an unknown topic (as "flight" or "recipe" are).
+NEUTRAL_EN = wordset(
+    """
+    inform notify tell told telling let know knew known think thought believe guess suppose remember
+    mean meant seem seems appear happen happened happens go goes went gone come comes came
+    coming get gets got gotten getting make makes made making take takes took taken taking put puts keep
+    keeps kept hold bring brought use uses used using ask asks asked asking say says said saying
+    mention mentioned do doing does done work works worked working run running start started begin
+    provide provided offer offered allow allowed enable enabled manage managed handle handled deal
+    assist assistance assisting guide guidance advice advise inquire inquiry enquire enquiry
+    regarding concerning related relating via per etc
+    good bad great nice fine awful terrible horrible happy unhappy glad sad angry upset annoyed
+    frustrated disappointed quick quickly fast urgent urgently asap easy easily simple simply sure
+    certain free best better worse worst big small little huge lot whole entire full
+    always never sometimes usually often again already soon around exactly probably definitely
+    honestly seriously literally immediately truly totally completely
+    oh ah well hmm um uh alright anyway btw fyi lol haha omg
+    damn fucking fuckin fuck bloody goddamn goddam shit shitty crap crappy hell freaking frigging
+    stupid dumb idiot
+    wife husband son daughter mother father mom mum dad brother sister friend family kid kids
+    guy guys folks people everyone anybody anyone nobody
+    thing things stuff matter info information detail details
+    year years next time times day days week weeks month months ago
+    """
+)
+
+NEUTRAL_SV = wordset(
+    """
+    berätta berättar berättade säga säger sa sade tycka tycker tyckte tro tror trodde tänka tänker
+    veta vet visste förstå förstår komma kommer kom gå går gick göra gör gjorde gjort ta tar tog
+    tagit sätta sätter satte ställa ställer använda använder undra undrar meddela meddelar
+    informera informerar hända händer hände fungera fungerar
+    bra dålig dåligt dåliga snabbt snabb brådskande akut enkelt enkel säker säkert gratis bäst
+    bättre sämre stor stort stora liten litet små hela helt
+    alltid aldrig ibland oftast ofta igen redan snart ungefär exakt säkert verkligen faktiskt
+    direkt omedelbart
+    alltså liksom typ asså okej jaha aha eh öh mm hmm jo nej ja
+    fan jävla jävlar skit skitdålig helvete satan fasen tusan
+    fru man son dotter mamma pappa bror syster vän kompis familj barn
+    sak saker grej grejer info information detaljer jätte
+    år åren nästa tid tiden gång gånger dag dagar vecka veckor månad månader
+    """
+)
+
+NEUTRAL = NEUTRAL_EN | NEUTRAL_SV
+
+# Words that only one of the two languages uses; counted per message to tell them apart.
+MARKERS_EN = wordset(
+    """
+    the is are and my you what where when how why which who to of for with can could would please
+    show send me our we it this that be do does have has hi hello hey thanks thank bye goodbye
+    i'm i'd i've it's what's where's don't can't won't didn't isn't haven't doesn't
+    orders invoice invoices contract contracts request requests ticket human
+    get give need want help an a your was were will there list find download
+    password log sign account access installed equipment statement balance
+    yes no not last month week year since between from
+    """
+)
+
+MARKERS_SV = wordset(
+    """
+    och jag är inte det att för på med min mina mitt vår våra vårt har kan vill hur vad när var
+    hej tack visa skicka ska också från till den en ett som om mig oss någon några kommer finns
+    ordrar ordern beställning faktura fakturan fakturor avtal avtalet ärende ärendet snälla hejsan
+    tjena hallå mejl mejla ladda ner lista hämta vilka vilken varför behöver hjälp prata människa
+    logga lösenord konto behörighet tillgång utrustning kontoutdrag saldo förra senaste sedan mellan
+    månaden veckan året igår idag då vi ni du dig er ert
+    """
+)
+
+SWEDISH_LETTERS = frozenset("åäö")

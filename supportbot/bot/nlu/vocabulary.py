@@ -1,0 +1,143 @@
+"""The examples' vocabulary, and how a typed word is mapped onto it (typos, diacritics, compounds).
+
+A word the vocabulary does not know, and cannot be corrected into a known word with confidence, stays
+unknown: unknown words are the strongest sign that a message is about something we do not offer, so
+correction is deliberately conservative (same first letter, high similarity, longer words only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz, process
+
+from supportbot.bot.nlu.text import fold
+
+_CACHE_LIMIT = 200_000
+# fmt: off
+_ENDINGS = (
+    ("ies", "y"), ("ied", "y"), ("ying", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"),
+    ("es", ""), ("s", ""), ("ly", ""),
+    ("orna", ""), ("erna", ""), ("arna", ""), ("orna", "a"), ("en", ""), ("et", ""), ("na", ""),
+    ("er", ""), ("ar", ""), ("or", "a"), ("or", ""), ("n", ""), ("t", ""), ("a", ""),
+)
+# fmt: on
+"""Inflections tried before fuzzy matching: "checking" → "check", "fakturorna" → "faktura"."""
+_MIN_CORRECT = 5
+_MIN_PART = 3
+_MAX_LENGTH_CHANGE = 2
+
+
+def _cutoff(length: int) -> float:
+    """How similar a typo must be to a known word: stricter for short words, where one letter matters."""
+    if length <= 6:
+        return 83.0
+    return 80.0
+
+
+class Vocabulary:
+    """Known words and a cached map from any typed word to known words (or ``None``: unknown)."""
+
+    def __init__(
+        self, words: Iterable[str], *, stopwords: frozenset[str] = frozenset(), frequent: Iterable[str] = ()
+    ) -> None:
+        """``frequent`` words win ties when several known words fold to the same form."""
+        known = set(words) | stopwords
+        self._known = frozenset(known)
+        self._parts = frozenset(w for w in known if w not in stopwords and len(w) >= _MIN_PART)
+        order = list(dict.fromkeys([*frequent, *sorted(known)]))
+        self._folded: dict[str, str] = {}
+        for word in order:
+            if word in known:
+                self._folded.setdefault(fold(word), word)
+        by_initial: dict[str, list[str]] = {}
+        for word in order:
+            if word in known and len(word) >= _MIN_PART and word.isalpha():
+                by_initial.setdefault(fold(word)[0], []).append(word)
+        self._by_initial = {k: ([fold(w) for w in ws], ws) for k, ws in by_initial.items()}
+        self._cache: dict[str, tuple[str, ...] | None] = {}
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._known
+
+    @property
+    def words(self) -> frozenset[str]:
+        return self._known
+
+    def lookup(self, word: str) -> tuple[str, ...] | None:
+        """The known word(s) ``word`` stands for; a compound may give two: "fakturakopia" → faktura, kopia."""
+        if word in self._known:
+            return (word,)
+        try:
+            return self._cache[word]
+        except KeyError:
+            pass
+        found = self._resolve(word)
+        if len(self._cache) > _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[word] = found
+        return found
+
+    def _resolve(self, word: str) -> tuple[str, ...] | None:
+        folded = self._folded.get(fold(word))
+        if folded is not None:
+            return (folded,)
+        if not word.isalpha():
+            return None
+        stem = self._stem(word)
+        if stem is not None:
+            return (stem,)
+        corrected = self._correct(word)
+        if corrected is not None:
+            return (corrected,)
+        return self._split(word)
+
+    def _stem(self, word: str) -> str | None:
+        for ending, replacement in _ENDINGS:
+            if len(word) - len(ending) < _MIN_PART or not word.endswith(ending):
+                continue
+            stem = word[: len(word) - len(ending)] + replacement
+            if stem in self._known:
+                return stem
+            if (
+                not replacement
+                and len(stem) > _MIN_PART
+                and stem[-1] == stem[-2]
+                and stem[:-1] in self._known
+            ):
+                return stem[:-1]  # "shipping" → "ship"
+        return None
+
+    def _correct(self, word: str) -> str | None:
+        if len(word) < _MIN_CORRECT:
+            return None
+        folded = fold(word)
+        candidates = self._by_initial.get(folded[0])
+        if candidates is None:
+            return None
+        cutoff = _cutoff(len(word))
+        for choice, _, index in process.extract(
+            folded, candidates[0], scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=3
+        ):
+            if abs(len(choice) - len(folded)) <= _MAX_LENGTH_CHANGE:
+                return candidates[1][index]
+        return None
+
+    def _split(self, word: str) -> tuple[str, ...] | None:
+        """Swedish compounds ("leveransdatum", "avtalsnummer") as two known words, longest head first."""
+        if len(word) < 2 * _MIN_PART + 1:
+            return None
+        for cut in range(len(word) - _MIN_PART, _MIN_PART - 1, -1):
+            head, tail = word[:cut], word[cut:]
+            if head not in self._known or len(head) < _MIN_PART:
+                continue
+            for rest in (tail, tail[1:] if tail[0] == "s" else ""):
+                if rest in self._parts:
+                    return (head, rest)
+            if head not in self._parts:
+                continue
+            if len(tail) >= 5:
+                corrected = self._correct(tail)
+                if corrected is not None:
+                    return (head, corrected)
+        return None

@@ -1,0 +1,113 @@
+"""Dates and periods resolved against a fixed today (Wednesday 17 June 2026), in English and Swedish."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from supportbot.bot.nlu.entities import EntityExtractor
+
+TODAY = date(2026, 6, 17)
+EXTRACTOR = EntityExtractor()
+
+
+def dates(text: str, today: date = TODAY) -> list[tuple[str, Any, str]]:
+    return [
+        (f.type, f.value, text[f.start : f.end])
+        for f in EXTRACTOR.extract(text, today=today)
+        if f.type in ("date", "date_range")
+    ]
+
+
+def period(start: str, end: str) -> dict[str, str]:
+    return {"start": start, "end": end}
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "span"),
+    [
+        ("orders from last month", period("2026-05-01", "2026-05-31"), "last month"),
+        ("visa ordrar från förra månaden", period("2026-05-01", "2026-05-31"), "förra månaden"),
+        ("invoices this month", period("2026-06-01", "2026-06-30"), "this month"),
+        ("fakturor den här månaden", period("2026-06-01", "2026-06-30"), "den här månaden"),
+        ("what shipped last week", period("2026-06-08", "2026-06-14"), "last week"),
+        ("vad skickades förra veckan", period("2026-06-08", "2026-06-14"), "förra veckan"),
+        ("orders this week", period("2026-06-15", "2026-06-21"), "this week"),
+        ("orders since 1 May", period("2026-05-01", "2026-06-17"), "since 1 May"),
+        ("ordrar sedan 1 maj", period("2026-05-01", "2026-06-17"), "sedan 1 maj"),
+        ("delivered in May", period("2026-05-01", "2026-05-31"), "May"),
+        ("levererade ordrar i maj", period("2026-05-01", "2026-05-31"), "maj"),
+        ("between 1 and 15 October", period("2025-10-01", "2025-10-15"), "between 1 and 15 October"),
+        ("mellan 1 och 15 oktober", period("2025-10-01", "2025-10-15"), "mellan 1 och 15 oktober"),
+        ("from 1 May to 15 June", period("2026-05-01", "2026-06-15"), "from 1 May to 15 June"),
+        ("2026-05-01 to 2026-05-31", period("2026-05-01", "2026-05-31"), "2026-05-01 to 2026-05-31"),
+        ("orders this year", period("2026-01-01", "2026-12-31"), "this year"),
+        ("ordrar i år", period("2026-01-01", "2026-12-31"), "i år"),
+        ("last year", period("2025-01-01", "2025-12-31"), "last year"),
+        ("fakturor i fjol", period("2025-01-01", "2025-12-31"), "i fjol"),
+        ("orders in 2025", period("2025-01-01", "2025-12-31"), "in 2025"),
+        ("in the last 30 days", period("2026-05-19", "2026-06-17"), "in the last 30 days"),
+        ("de senaste 30 dagarna", period("2026-05-19", "2026-06-17"), "de senaste 30 dagarna"),
+        ("past two weeks", period("2026-06-04", "2026-06-17"), "past two weeks"),
+        ("Q1", period("2026-01-01", "2026-03-31"), "Q1"),
+        ("orders in Q3", period("2025-07-01", "2025-09-30"), "Q3"),
+        ("Q3 2026", period("2026-07-01", "2026-09-30"), "Q3 2026"),
+        ("tredje kvartalet", period("2025-07-01", "2025-09-30"), "tredje kvartalet"),
+        ("last quarter", period("2026-01-01", "2026-03-31"), "last quarter"),
+        ("förra kvartalet", period("2026-01-01", "2026-03-31"), "förra kvartalet"),
+    ],
+)
+def test_periods(text: str, value: dict[str, str], span: str) -> None:
+    assert dates(text) == [("date_range", value, span)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "span"),
+    [
+        ("shipped yesterday", "2026-06-16", "yesterday"),
+        ("skickades igår", "2026-06-16", "igår"),
+        ("skickades i går", "2026-06-16", "i går"),
+        ("delivered today", "2026-06-17", "today"),
+        ("levereras i morgon", "2026-06-18", "i morgon"),
+        ("placed on 2026-05-01", "2026-05-01", "2026-05-01"),
+        ("order placed 1/5", "2026-05-01", "1/5"),
+        ("bestellt am 01.05.2026", "2026-05-01", "01.05.2026"),
+        ("levererad den 3 juni", "2026-06-03", "den 3 juni"),
+        ("delivered on June 3rd", "2026-06-03", "June 3rd"),
+        ("due 15 January 2027", "2027-01-15", "15 January 2027"),
+    ],
+)
+def test_single_days(text: str, value: str, span: str) -> None:
+    assert dates(text) == [("date", value, span)]
+
+
+def test_a_day_without_year_is_the_nearest_one() -> None:
+    assert dates("arrives 20 December", today=date(2026, 11, 29)) == [("date", "2026-12-20", "20 December")]
+    assert dates("shipped 20 December", today=date(2027, 1, 10)) == [("date", "2026-12-20", "20 December")]
+
+
+def test_from_a_day_without_an_end_runs_to_today() -> None:
+    assert dates("orders from 1/5") == [("date_range", period("2026-05-01", "2026-06-17"), "from 1/5")]
+
+
+def test_since_never_starts_in_the_future() -> None:
+    assert dates("since 1 May", today=date(2026, 3, 1)) == [
+        ("date_range", period("2025-05-01", "2026-03-01"), "since 1 May")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "may I see my invoices",  # "may" the verb
+        "we offer support 24/7",
+        "the FlashSystem 5200",
+        "orders 4711 and 4712",
+        "finns det liv på Mars",
+        "I need 1.5 hours",
+    ],
+)
+def test_no_false_dates(text: str) -> None:
+    assert dates(text) == []

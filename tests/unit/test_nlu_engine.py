@@ -1,0 +1,89 @@
+"""The NLU as a component: pure, deterministic, well-formed parses, and its constructor options."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+
+from supportbot.bot.nlu import NLU, NONE_INTENT
+from supportbot.bot.spec import IntentSpec
+from supportbot.intents import all_intents
+
+TODAY = date(2026, 6, 17)
+
+
+@pytest.fixture(scope="module")
+def nlu() -> NLU:
+    return NLU(all_intents(), site_names=("Kista", "Göteborg", "München"))
+
+
+def test_parse_is_deterministic_and_well_formed(nlu: NLU) -> None:
+    texts = [
+        "where is order 4711 that we placed last week?",
+        "visa öppna ordrar i Kista sedan 1 maj",
+        "forward INV-2031 (125 000,00 SEK) to anna.berg@nordisk.example",
+        "what's the weather",
+    ]
+    for text in texts:
+        first, second = nlu.parse(text, today=TODAY), nlu.parse(text, today=TODAY)
+        assert first == second
+        assert 0.0 <= first.confidence <= 1.0
+        assert first.text == text
+        for entity in first.entities:
+            assert text[entity.start : entity.end] == entity.text
+        starts = [e.start for e in first.entities]
+        assert starts == sorted(starts)
+
+
+def test_a_fresh_instance_gives_the_same_answers(nlu: NLU) -> None:
+    other = NLU(all_intents(), site_names=("Kista", "Göteborg", "München"))
+    for text in ("has it shipped?", "jag vill godkänna fakturan", "book a hotel"):
+        assert other.parse(text, today=TODAY) == nlu.parse(text, today=TODAY)
+
+
+def test_language_hint_is_used_only_for_neutral_text(nlu: NLU) -> None:
+    assert nlu.parse("4711", today=TODAY, language_hint="sv").language == "sv"
+    assert nlu.parse("4711", today=TODAY).language == "en"
+    assert nlu.parse("where is my order", today=TODAY, language_hint="sv").language == "en"
+
+
+def test_threshold_one_rejects_everything_but_entities_stay() -> None:
+    strict = NLU(all_intents(), threshold=1.01)
+    parse = strict.parse("where is order 4711", today=TODAY)
+    assert parse.intent == NONE_INTENT
+    assert parse.values("order_number") == ["4711"]
+
+
+def test_works_with_a_small_catalogue() -> None:
+    specs = [
+        IntentSpec(
+            name="order.status",
+            examples={
+                "en": ["where is my order", "status of order 4711", "has my order shipped"],
+                "sv": ["var är min order", "status på order 4711", "har ordern skickats"],
+            },
+        ),
+        IntentSpec(name="smalltalk.greeting", examples={"en": ["hello"], "sv": ["hej"]}),
+    ]
+    small = NLU(specs)
+    assert small.intents == ["order.status", "smalltalk.greeting"]
+    assert small.parse("where is my order 4711", today=TODAY).intent == "order.status"
+    assert small.parse("hej", today=TODAY).intent == "smalltalk.greeting"
+
+
+def test_sites_come_from_the_constructor() -> None:
+    plain = NLU(all_intents())
+    assert plain.parse("equipment at Kista", today=TODAY).values("site") == []
+
+
+def test_importing_the_nlu_pulls_in_no_io_libraries() -> None:
+    code = (
+        "import sys, supportbot.bot.nlu; "
+        "bad = [m for m in ('aiohttp', 'sqlalchemy', 'asyncpg', 'aiosqlite') if m in sys.modules]; "
+        "print(','.join(bad))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""

@@ -1,0 +1,124 @@
+"""Amounts, sites, order status words and references, each on real-looking messages in both languages."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from supportbot.bot.nlu.entities import EntityExtractor
+
+TODAY = date(2026, 6, 17)
+EXTRACTOR = EntityExtractor(("Kista", "Göteborg", "München"))
+
+
+def found(text: str, entity_type: str) -> list[tuple[Any, str]]:
+    return [
+        (f.value, text[f.start : f.end])
+        for f in EXTRACTOR.extract(text, today=TODAY)
+        if f.type == entity_type
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "currency", "span"),
+    [
+        ("INV-2031 is 125 000,00 SEK incl. VAT", "125000.00", "SEK", "125 000,00 SEK"),
+        ("we were charged €1,200.50 twice", "1200.50", "EUR", "€1,200.50"),
+        ("fakturan på 500 kr", "500.00", "SEK", "500 kr"),
+        ("ordrar över 100 000 kronor", "100000.00", "SEK", "100 000 kronor"),
+        ("it was 5 000:- too much", "5000.00", "SEK", "5 000:-"),
+        ("1.200,50 EUR", "1200.50", "EUR", "1.200,50 EUR"),
+        ("the total is $99.90", "99.90", "USD", "$99.90"),
+        ("SEK 1200 for order 4711", "1200.00", "SEK", "SEK 1200"),
+        ("beloppet är 3 450", "3450.00", None, "3 450"),
+    ],
+)
+def test_amounts(text: str, value: str, currency: str | None, span: str) -> None:
+    assert found(text, "amount") == [({"value": value, "currency": currency}, span)]
+
+
+def test_numbers_without_currency_are_not_amounts() -> None:
+    assert found("order 4711", "amount") == []
+    assert found("between 1 and 15 October", "amount") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "site", "span"),
+    [
+        ("what hardware do we have at Kista", "Kista", "Kista"),
+        ("utrustning i kista", "Kista", "kista"),
+        ("move it to gothenburg", "Göteborg", "gothenburg"),
+        ("inventory in goteborg", "Göteborg", "goteborg"),
+        ("servers in Gotheborg", "Göteborg", "Gotheborg"),
+        ("what is installed in GÖTEBORG", "Göteborg", "GÖTEBORG"),
+        ("Kistas servrar", "Kista", "Kistas"),
+        ("equipment in munich", "München", "munich"),
+        ("lagring i Munchen", "München", "Munchen"),
+    ],
+)
+def test_sites_are_matched_fuzzily_to_the_canonical_name(text: str, site: str, span: str) -> None:
+    assert found(text, "site") == [(site, span)]
+
+
+@pytest.mark.parametrize(
+    "text", ["show me a list", "the lista of invoices", "my monitor is broken", "Stockholm"]
+)
+def test_ordinary_words_are_not_sites(text: str) -> None:
+    assert found(text, "site") == []
+
+
+def test_no_sites_without_site_names() -> None:
+    assert [f for f in EntityExtractor().extract("equipment in Kista", today=TODAY) if f.type == "site"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "span"),
+    [
+        ("show my open orders", "open", "open"),
+        ("visa mina öppna ordrar", "open", "öppna"),
+        ("which orders are still open", "open", "open"),
+        ("orders not yet delivered", "open", "not yet delivered"),
+        ("shipped orders this week", "shipped", "shipped"),
+        ("ordrar som skickats igår", "shipped", "skickats"),
+        ("visa levererade ordrar i maj", "delivered", "levererade"),
+        ("orders in production", "in_production", "in production"),
+        ("ordrar i produktion", "in_production", "i produktion"),
+        ("cancelled orders", "cancelled", "cancelled"),
+        ("makulerade ordrar", "cancelled", "makulerade"),
+    ],
+)
+def test_order_status_words(text: str, status: str, span: str) -> None:
+    assert found(text, "order_status") == [(status, span)]
+
+
+@pytest.mark.parametrize(
+    "text", ["open a ticket", "öppna ett ärende", "open invoice 2031", "visa öppna fakturor"]
+)
+def test_open_as_a_verb_or_about_invoices_is_no_order_status(text: str) -> None:
+    assert found(text, "order_status") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "reference", "span"),
+    [
+        ("status of my latest order", "latest", "my latest"),
+        ("where is my last order", "latest", "my last"),
+        ("var är min senaste order", "latest", "min senaste"),
+        ("and the other one?", "other", "the other one"),
+        ("den andra då?", "other", "den andra"),
+        ("the first one please", "first", "the first one"),
+        ("den första", "first", "den första"),
+        ("the second one", "second", "the second one"),
+        ("when will it arrive?", "it", "it"),
+        ("när kommer den?", "it", "den"),
+    ],
+)
+def test_references(text: str, reference: str, span: str) -> None:
+    assert found(text, "reference") == [(reference, span)]
+
+
+def test_a_date_is_not_a_reference() -> None:
+    assert found("levererad den 3 juni", "reference") == []
+    assert found("orders from the last 30 days", "reference") == []

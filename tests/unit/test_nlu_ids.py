@@ -1,0 +1,124 @@
+"""Document numbers, one extractor at a time: values in the catalogue's shape, spans on the right text."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from supportbot.bot.nlu.entities import EntityExtractor
+
+TODAY = date(2026, 6, 17)
+EXTRACTOR = EntityExtractor(("Kista", "Göteborg", "München"))
+
+
+def found(text: str, entity_type: str | None = None) -> list[tuple[str, Any, str]]:
+    """(type, value, the text the span covers) for every entity, or those of one type."""
+    return [
+        (f.type, f.value, text[f.start : f.end])
+        for f in EXTRACTOR.extract(text, today=TODAY)
+        if entity_type is None or f.type == entity_type
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "span"),
+    [
+        ("where is order 4711?", "4711", "4711"),
+        ("What's the status of order no. 4712", "4712", "4712"),
+        ("order number: 5801 please", "5801", "5801"),
+        ("kan du kolla ordernummer 4711", "4711", "4711"),
+        ("var är ordern 4712?", "4712", "4712"),
+        ("has #4711 shipped yet?", "4711", "#4711"),
+        ("4711", "4711", "4711"),
+        ("it's 4712", "4712", "4712"),
+        ("when will 5801 be delivered", "5801", "5801"),
+        ("har beställning 4711 skickats", "4711", "4711"),
+        ("track 1234567890 for me", "1234567890", "1234567890"),
+        ("check 4711", "4711", "4711"),
+        ("what about 4712?", "4712", "4712"),
+        ("4711 tack", "4711", "4711"),
+    ],
+)
+def test_order_numbers(text: str, value: str, span: str) -> None:
+    assert found(text, "order_number") == [("order_number", value, span)]
+
+
+def test_several_order_numbers_in_one_message() -> None:
+    assert [v for _, v, _ in found("compare orders 4711 and 4712", "order_number")] == ["4711", "4712"]
+    assert [v for _, v, _ in found("ordrar 4711, 4712 och 5801", "order_number")] == ["4711", "4712", "5801"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "show my orders from 2026",  # a year
+        "orders in 2025 please",
+        "invoice of 1200 SEK for my order",  # an amount
+        "beställningen på 4 500 kr",
+        "order placed on 2026-05-01",  # a date
+        "track parcel 00370712345678901234",  # a tracking number (20 digits)
+        "customer number 1000123, where is my order",  # a customer number
+        "the FlashSystem 5200 order",  # a model number
+        "order 100 units of toner",  # a quantity
+        "call me on 070 123 4567",  # no order context
+        "my flight 4711 is late",
+        "I was born in 1985",
+        "support 24/7 for orders",
+    ],
+)
+def test_no_false_order_numbers(text: str) -> None:
+    assert found(text, "order_number") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "entity_type", "value", "span"),
+    [
+        ("where is PO NV-PO-889", "po_number", "NV-PO-889", "NV-PO-889"),
+        ("status på inköpsorder NV-PO-889", "po_number", "NV-PO-889", "NV-PO-889"),
+        ("our ref is ab-po-12345", "po_number", "AB-PO-12345", "ab-po-12345"),
+        ("purchase order 4500012345 has not arrived", "po_number", "4500012345", "4500012345"),
+        ("PO# 778899", "po_number", "778899", "778899"),
+        ("show invoice INV-2031", "invoice_number", "INV-2031", "INV-2031"),
+        ("visa faktura inv2031", "invoice_number", "INV-2031", "inv2031"),
+        ("INV 2032 is paid?", "invoice_number", "INV-2032", "INV 2032"),
+        ("show me invoice 2031", "invoice_number", "INV-2031", "2031"),
+        ("fakturanummer 3050", "invoice_number", "INV-3050", "3050"),
+        ("a copy of credit note CN-0107", "credit_number", "CN-0107", "CN-0107"),
+        ("kreditnota cn0107", "credit_number", "CN-0107", "cn0107"),
+        ("when does C-1001 expire", "contract_number", "C-1001", "C-1001"),
+        ("visa avtal 2001", "contract_number", "C-2001", "2001"),
+        ("status of RQ-2026-000123", "request_number", "RQ-2026-000123", "RQ-2026-000123"),
+        ("ärende rq-2026-123", "request_number", "RQ-2026-000123", "rq-2026-123"),
+        ("customer number 1000123 and order 4711", "customer_number", "1000123", "1000123"),
+        ("mitt kundnummer är 2000456", "customer_number", "2000456", "2000456"),
+        (
+            "send it to erik.lund@nordisk.example",
+            "email",
+            "erik.lund@nordisk.example",
+            "erik.lund@nordisk.example",
+        ),
+        (
+            "mejla Anna.Berg@Nordisk.Example",
+            "email",
+            "anna.berg@nordisk.example",
+            "Anna.Berg@Nordisk.Example",
+        ),
+    ],
+)
+def test_document_numbers(text: str, entity_type: str, value: str, span: str) -> None:
+    assert found(text, entity_type) == [(entity_type, value, span)]
+
+
+def test_prefixed_ids_are_not_order_numbers_or_years() -> None:
+    assert found("INV-2031") == [("invoice_number", "INV-2031", "INV-2031")]
+    assert found("RQ-2026-000123") == [("request_number", "RQ-2026-000123", "RQ-2026-000123")]
+    assert found("C-2001") == [("contract_number", "C-2001", "C-2001")]
+
+
+def test_a_bare_number_after_invoice_is_the_invoice_not_an_order() -> None:
+    assert found("the invoice 2031 for order 4711") == [
+        ("invoice_number", "INV-2031", "2031"),
+        ("order_number", "4711", "4711"),
+    ]

@@ -1,0 +1,183 @@
+"""Intent classification through the public NLU: clear requests in both languages, and rejection."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from supportbot.bot.nlu import NLU, NONE_INTENT
+from supportbot.intents import all_intents
+
+TODAY = date(2026, 6, 17)
+
+
+@pytest.fixture(scope="module")
+def nlu() -> NLU:
+    return NLU(all_intents(), site_names=("Kista", "Göteborg", "München"))
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("where is my order 4711?", "order.status"),
+        ("has order 4712 been shipped yet", "order.status"),
+        ("what's the tracking number for PO NV-PO-889", "order.status"),
+        ("when will my latest order arrive", "order.status"),
+        ("show my open orders", "order.search"),
+        ("which orders did we get delivered in May", "order.search"),
+        ("email me an xlsx report of all orders from last month", "order.report"),
+        ("I need a copy of invoice INV-2031", "invoice.get"),
+        ("list all unpaid invoices", "invoice.list"),
+        ("forward INV-2031 to erik.lund@nordisk.example", "invoice.forward"),
+        ("please approve invoice INV-2031", "invoice.approve"),
+        ("the VAT on INV-2031 is wrong", "invoice.question"),
+        ("what is our outstanding balance", "statement.show"),
+        ("download our account statement as excel", "statement.download"),
+        ("when does contract C-1001 expire", "contract.status"),
+        ("send me the pdf of contract C-1001", "contract.document"),
+        ("what changed between the versions of C-1001", "contract.history"),
+        ("approve the renewal of contract C-1001", "contract.approve"),
+        ("I want to e-sign the new contract version", "contract.sign"),
+        ("what equipment do we have installed at Kista", "inventory.show"),
+        ("please move the Power server to gothenburg", "inventory.change"),
+        ("is the FlashSystem still covered by maintenance", "inventory.question"),
+        ("our server is down, please open a ticket", "request.open"),
+        ("any news on request RQ-2026-000123", "request.status"),
+        ("attach a screenshot to my ticket", "request.comment"),
+        ("I want to talk to a human", "handoff.agent"),
+        ("I need access to the invoices tool", "account.access"),
+        ("I forgot my password", "account.login"),
+        ("hi there", "smalltalk.greeting"),
+        ("thanks a lot!", "smalltalk.thanks"),
+        ("what can you do?", "smalltalk.help"),
+        ("bye, have a nice day", "smalltalk.goodbye"),
+    ],
+)
+def test_english(nlu: NLU, text: str, intent: str) -> None:
+    parse = nlu.parse(text, today=TODAY)
+    assert (parse.intent, parse.language) == (intent, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("var är order 4711?", "order.status"),
+        ("när levereras vår senaste beställning", "order.status"),
+        ("visa levererade ordrar i maj", "order.search"),
+        ("mejla mig en rapport över förra månadens ordrar som excel", "order.report"),
+        ("visa faktura INV-2031", "invoice.get"),
+        ("lista alla obetalda fakturor", "invoice.list"),
+        ("skicka vidare INV-2031 till min kollega", "invoice.forward"),
+        ("attestera faktura INV-2031", "invoice.approve"),
+        ("beloppet på fakturan är fel", "invoice.question"),
+        ("vad är vårt saldo hos er", "statement.show"),
+        ("ladda ner kontoutdraget som csv", "statement.download"),
+        ("när går avtal C-1001 ut", "contract.status"),
+        ("jag vill ha avtalet som pdf", "contract.document"),
+        ("visa versionshistoriken för C-1001", "contract.history"),
+        ("godkänn förnyelsen av avtalet", "contract.approve"),
+        ("jag vill signera avtalet elektroniskt", "contract.sign"),
+        ("vilken utrustning har vi i Göteborg", "inventory.show"),
+        ("vi vill flytta servern till Kista", "inventory.change"),
+        ("har servern i Kista fortfarande garanti?", "inventory.question"),
+        ("jag vill anmäla ett fel", "request.open"),
+        ("har någon svarat på mitt ärende", "request.status"),
+        ("bifoga en fil till mitt ärende", "request.comment"),
+        ("jag vill prata med en människa", "handoff.agent"),
+        ("jag behöver behörighet till fakturor", "account.access"),
+        ("jag har glömt mitt lösenord", "account.login"),
+        ("hejsan", "smalltalk.greeting"),
+        ("tack så mycket", "smalltalk.thanks"),
+        ("vad kan du hjälpa mig med?", "smalltalk.help"),
+        ("hej då", "smalltalk.goodbye"),
+    ],
+)
+def test_swedish(nlu: NLU, text: str, intent: str) -> None:
+    parse = nlu.parse(text, today=TODAY)
+    assert (parse.intent, parse.language) == (intent, "sv")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # same domain, not offered
+        "cancel my order",
+        "I want to cancel order 4711",
+        "change my shipping address",
+        "delete my account",
+        "I want to make a complaint",
+        "I want a refund",
+        "what is your return policy",
+        "I'd like to buy a new laptop",
+        "subscribe me to the newsletter",
+        "avbeställ min order",
+        "ändra leveransadressen",
+        "radera mitt konto",
+        "jag vill ha pengarna tillbaka",
+        # other topics
+        "what's the weather like in Stockholm tomorrow",
+        "book me a flight to Berlin",
+        "how long do I cook pasta",
+        "my car makes a strange noise",
+        "play some jazz",
+        "tell me a joke",
+        "hur blir vädret i helgen",
+        "ge mig ett recept på kanelbullar",
+        "min bil har fått punktering",
+    ],
+)
+def test_out_of_scope_is_none(nlu: NLU, text: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == NONE_INTENT
+
+
+@pytest.mark.parametrize(
+    ("text", "entity_type", "value"),
+    [
+        ("4711", "order_number", "4711"),
+        ("#4712", "order_number", "4712"),
+        ("INV-2031", "invoice_number", "INV-2031"),
+        ("NV-PO-889", "po_number", "NV-PO-889"),
+        ("C-1001", "contract_number", "C-1001"),
+        ("last month", "date_range", {"start": "2026-05-01", "end": "2026-05-31"}),
+    ],
+)
+def test_a_bare_entity_is_none_with_the_entity(nlu: NLU, text: str, entity_type: str, value: object) -> None:
+    parse = nlu.parse(text, today=TODAY)
+    assert parse.intent == NONE_INTENT
+    assert parse.values(entity_type) == [value]
+
+
+def test_a_refund_about_an_invoice_is_an_invoice_question(nlu: NLU) -> None:
+    parse = nlu.parse("can I get a refund for INV-2031, the price is wrong", today=TODAY)
+    assert parse.intent == "invoice.question"
+    assert nlu.parse("I want a refund", today=TODAY).intent == NONE_INTENT
+
+
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [("the other one", "other"), ("den andra", "other"), ("the first one", "first"), ("den första", "first")],
+)
+def test_a_bare_reference_is_none_with_the_reference(nlu: NLU, text: str, reference: str) -> None:
+    parse = nlu.parse(text, today=TODAY)
+    assert parse.intent == NONE_INTENT
+    assert parse.values("reference") == [reference]
+
+
+def test_follow_ups_keep_their_reference(nlu: NLU) -> None:
+    parse = nlu.parse("and the invoice for it?", today=TODAY)
+    assert parse.intent == "invoice.get"
+    assert parse.values("reference") == ["it"]
+    assert nlu.parse("has it shipped?", today=TODAY).intent == "order.status"
+
+
+def test_out_of_scope_keeps_no_context_entities(nlu: NLU) -> None:
+    """A weather question mentioning Göteborg must not continue an inventory conversation."""
+    parse = nlu.parse("what's the weather in Gothenburg, is it raining", today=TODAY)
+    assert parse.intent == NONE_INTENT
+    assert parse.values("site") == [] and parse.values("reference") == []
+
+
+def test_gibberish_and_empty_text_are_none(nlu: NLU) -> None:
+    for text in ("", "   ", "asdfgh qwerty", "???", "ok"):
+        assert nlu.parse(text, today=TODAY).intent == NONE_INTENT
