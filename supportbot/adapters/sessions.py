@@ -17,7 +17,7 @@ MAX_AGE = 14 * 24 * 3600
 @dataclass(frozen=True)
 class Session:
     sid: str
-    """Identifies the browser's conversation; kept across sign-in so the transcript carries on."""
+    """Identifies the browser's conversation; a new one at sign-in, which carries the transcript over."""
     user_id: str | None
     issued_at: int
 

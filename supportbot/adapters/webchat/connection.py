@@ -1,0 +1,168 @@
+"""The WebSocket host: one connection reads frames, answers pings and bad input at once, and feeds
+its messages one at a time, in order, to the pipeline."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from supportbot.adapters.webchat.context import Visitor, WebChat
+from supportbot.adapters.webchat.protocol import (
+    HARD_FRAME_BYTES,
+    ErrorCode,
+    FrameError,
+    MessageFrame,
+    PingFrame,
+    error_frame,
+    history_frame,
+    last_language,
+    parse_frame,
+    pong_frame,
+    ready_frame,
+    reply_frame,
+    to_message,
+    typing_frame,
+)
+from supportbot.adapters.webchat.ratelimit import SlidingWindow
+from supportbot.adapters.webchat.wording import pick_language, say
+
+log = logging.getLogger(__name__)
+
+RATE_LIMIT = 20
+"""Frames a connection may send in ``RATE_WINDOW`` seconds; more are refused with ``rate_limited``."""
+RATE_WINDOW = 10.0
+HISTORY_TURNS = 100
+HEARTBEAT = 30.0
+CLOSE_GRACE = 30.0
+"""How long a closing connection waits for the message being answered, so it is stored for a resend."""
+
+
+class Connection:
+    def __init__(
+        self, chat: WebChat, ws: web.WebSocketResponse, visitor: Visitor, *, ui_language: str | None
+    ) -> None:
+        self.chat = chat
+        self.ws = ws
+        self.visitor = visitor
+        self.ui_language = ui_language
+        self.language: str | None = None
+        """The conversation's language once a reply (in history or now) has set it."""
+        self.limiter = SlidingWindow(RATE_LIMIT, RATE_WINDOW)
+        self.queue: asyncio.Queue[MessageFrame | None] = asyncio.Queue(maxsize=RATE_LIMIT)
+        self._send_lock = asyncio.Lock()
+
+    @property
+    def key(self) -> str:
+        return self.visitor.conversation_key
+
+    async def run(self) -> None:
+        pipeline = self.chat.app.pipeline
+        turns = await pipeline.history(self.key, limit=HISTORY_TURNS)
+        self.language = last_language(turns)
+        await self.send(ready_frame(self.visitor.principal, self.language))
+        await self.send(history_frame(turns))
+        worker = asyncio.get_running_loop().create_task(self._work(), name=f"webchat {self.key}")
+        try:
+            async for frame in self.ws:
+                if frame.type is WSMsgType.TEXT:
+                    await self._on_text(frame.data)
+                elif frame.type is WSMsgType.BINARY:
+                    await self._refuse(FrameError("bad_frame"))
+                elif frame.type is WSMsgType.ERROR:
+                    log.info(
+                        "webchat: connection error in conversation %s: %s", self.key, self.ws.exception()
+                    )
+                    break
+        finally:
+            while not self.queue.empty():  # not yet begun: the client resends them with the same ids
+                self.queue.get_nowait()
+            self.queue.put_nowait(None)
+            try:
+                await asyncio.wait_for(worker, timeout=CLOSE_GRACE)
+            except TimeoutError:
+                log.warning("webchat: gave up waiting for a reply in conversation %s", self.key)
+
+    async def _on_text(self, data: str) -> None:
+        try:
+            frame = parse_frame(data)
+        except FrameError as refused:
+            await self._refuse(refused)
+            return
+        if not self.limiter.allow():
+            in_reply_to = frame.id if isinstance(frame, MessageFrame) else None
+            await self.send_error("rate_limited", in_reply_to=in_reply_to)
+            return
+        if isinstance(frame, PingFrame):
+            await self.send(pong_frame())
+            return
+        try:
+            self.queue.put_nowait(frame)
+        except asyncio.QueueFull:
+            await self.send_error("rate_limited", in_reply_to=frame.id)
+
+    async def _refuse(self, refused: FrameError) -> None:
+        """Bad input also counts against the limit; past it, only ``rate_limited`` is said."""
+        code: ErrorCode = refused.code if self.limiter.allow() else "rate_limited"
+        await self.send_error(code, in_reply_to=refused.in_reply_to)
+
+    async def _work(self) -> None:
+        while (frame := await self.queue.get()) is not None:
+            await self._answer(frame)
+
+    async def _answer(self, frame: MessageFrame) -> None:
+        app = self.chat.app
+        hint = None if self.language else self.ui_language
+        message = to_message(
+            frame,
+            sid=self.visitor.session.sid,
+            user_id=self.visitor.user_id,
+            received_at=datetime.now(UTC),
+            language_hint=hint,
+        )
+        await self.send(typing_frame(True))
+        try:
+            repeat = await app.store.reply_for_delivery(self.key, frame.id) is not None
+            reply = await app.pipeline.handle(message)
+        except Exception:
+            log.exception("webchat: could not answer in conversation %s", self.key)
+            await self.send(typing_frame(False))
+            await self.send_error("internal", in_reply_to=frame.id)
+            return
+        self.language = reply.language or self.language
+        await self.send(typing_frame(False))
+        await self.send(reply_frame(frame.id, reply, repeat=repeat))
+
+    async def send_error(self, code: ErrorCode, *, in_reply_to: str | None = None) -> None:
+        language = pick_language(self.language, self.ui_language)
+        await self.send(error_frame(code, say(f"error.{code}", language), in_reply_to=in_reply_to))
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        """Send unless the client has gone; a reply it misses is stored and comes back on its resend."""
+        async with self._send_lock:
+            if self.ws.closed:
+                return
+            try:
+                await self.ws.send_json(frame)
+            except ConnectionError:
+                log.debug("webchat: client of %s went away before a frame was sent", self.key)
+
+
+async def websocket(chat: WebChat, request: web.Request) -> web.StreamResponse:
+    if not chat.same_origin(request):
+        log.warning("webchat: refused a WebSocket from origin %r", request.headers.get("Origin"))
+        return web.Response(status=403, text="Forbidden: cross-site WebSocket")
+    ws = web.WebSocketResponse(max_msg_size=HARD_FRAME_BYTES, heartbeat=HEARTBEAT)
+    if not ws.can_prepare(request).ok:
+        return web.Response(status=426, text="Upgrade to a WebSocket", headers={"Upgrade": "websocket"})
+    visitor = await chat.visitor(request)
+    if visitor.fresh:
+        chat.set_cookie(ws, visitor.session)
+    await ws.prepare(request)
+    lang = request.query.get("lang")
+    ui_language = pick_language(lang) if lang else None
+    await Connection(chat, ws, visitor, ui_language=ui_language).run()
+    return ws

@@ -1,0 +1,79 @@
+"""The web chat's routes: the demo page, the widget's files, its WebSocket and its session API."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from aiohttp import web
+
+from supportbot.adapters.app import Application
+from supportbot.adapters.sessions import SessionCodec
+from supportbot.adapters.webchat.api import SessionApi
+from supportbot.adapters.webchat.connection import websocket
+from supportbot.adapters.webchat.context import WebChat
+
+STATIC = Path(__file__).parent / "static"
+
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+"""The demo page loads nothing but its own files; a vendor's page brings its own policy."""
+
+_ASSETS = {
+    "widget.js": "text/javascript",
+    "widget.css": "text/css",
+    "demo.css": "text/css",
+    "favicon.svg": "image/svg+xml",
+}
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _asset(name: str, content_type: str) -> Handler:
+    path = STATIC / name
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        return web.FileResponse(
+            path,
+            headers={
+                "Content-Type": f"{content_type}; charset=utf-8",
+                "Cache-Control": "no-cache",
+                "Cross-Origin-Resource-Policy": "same-site",
+            },
+        )
+
+    return handler
+
+
+async def page(request: web.Request) -> web.StreamResponse:
+    return web.FileResponse(
+        STATIC / "index.html",
+        headers={
+            "Content-Type": "text/html; charset=utf-8",
+            "Cache-Control": "no-cache",
+            "Content-Security-Policy": PAGE_POLICY,
+            "X-Frame-Options": "DENY",
+        },
+    )
+
+
+def setup(web_app: web.Application, app: Application, codec: SessionCodec, *, cookie_secure: bool) -> None:
+    """Add the web chat to the server; ``create_web_app`` calls this once."""
+    chat = WebChat(app, codec, cookie_secure=cookie_secure)
+    api = SessionApi(chat)
+    router = web_app.router
+    router.add_get("/", page)
+    for name, content_type in _ASSETS.items():
+        router.add_get(f"/webchat/{name}", _asset(name, content_type))
+
+    async def ws(request: web.Request) -> web.StreamResponse:
+        return await websocket(chat, request)
+
+    router.add_get("/webchat/ws", ws)
+    router.add_get("/webchat/api/session", api.session)
+    router.add_post("/webchat/api/login", api.login)
+    router.add_post("/webchat/api/logout", api.logout)
