@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -22,6 +22,7 @@ from supportbot.bot.store import Store
 from supportbot.integrations.mail import OutboxMailer, SmtpMailer
 from supportbot.integrations.protocols import Backends
 from supportbot.integrations.sql.backend import sql_backends
+from supportbot.integrations.sql.inline import InlineSqliteEngine
 from supportbot.integrations.sql.seed import create_schema, seed_demo
 from supportbot.intents import all_intents
 
@@ -41,8 +42,12 @@ class Application:
     mailer: Mailer
     secret_key: bytes
 
+    readers: AsyncEngine
+
     async def close(self) -> None:
         await self.store.close()
+        if self.readers is not self.engine:
+            await self.readers.dispose()
         await self.engine.dispose()
 
 
@@ -68,6 +73,13 @@ def create_engine(url: str) -> AsyncEngine:
     return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
 
+def _readers(engine: AsyncEngine) -> AsyncEngine:
+    """What the back end queries through: SQLite inline on the loop (see ``inline``), else the engine."""
+    if engine.dialect.name == "sqlite":
+        return cast(AsyncEngine, InlineSqliteEngine(engine.url))
+    return engine
+
+
 def _mailer(settings: Settings) -> Mailer:
     if settings.smtp_url is not None:
         return SmtpMailer(settings.smtp_url.get_secret_value(), sender=settings.mail_from)
@@ -81,11 +93,12 @@ async def build_application(
     secret_key = settings.resolved_secret_key()
     engine = create_engine(url)
     await create_schema(engine)
-    store = Store(engine)
+    readers = _readers(engine)
+    store = Store(engine, cache_size=settings.state_cache_size, reader=readers)
     await store.create_schema()
     if settings.seed_demo and await seed_demo(engine, today=today or date.today()):
         log.info("seeded the demo data")
-    backends = sql_backends(engine)
+    backends = sql_backends(readers)
     intents = all_intents()
     nlu = NLU(intents, site_names=await backends.directory.all_site_names())
     files = FileService(
@@ -119,4 +132,5 @@ async def build_application(
         files=files,
         mailer=mailer,
         secret_key=secret_key,
+        readers=readers,
     )

@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     seed_demo: bool = True
     """Seed the demo records on first start (the embedded default)."""
     timezone: str = "Europe/Stockholm"
+    webchat_rate_limit: int = Field(default=20, ge=1)
+    """Messages one web chat connection may send in 10 seconds; more are politely refused."""
+    state_cache_size: int = Field(default=10_000, ge=0)
+    """Conversations kept in memory between turns. Set 0 when several workers share the database."""
     cookie_secure: bool = False
     """Set on a deployment behind HTTPS so session cookies never travel in clear text."""
 

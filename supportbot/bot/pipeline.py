@@ -90,11 +90,11 @@ class Pipeline:
         """Answer one message. Messages of one conversation are answered strictly in arrival order."""
         key = message.conversation.key
         async with self._locks.hold(key):
-            if message.delivery_id:
-                earlier = await self.store.reply_for_delivery(key, message.delivery_id)
+            conv = await self.store.load(key, channel=message.conversation.channel, user_id=message.user_id)
+            if message.delivery_id and conv.exists:
+                earlier = await self.store.reply_for_delivery(key, message.delivery_id, conv=conv)
                 if earlier is not None:
                     return Reply.model_validate(earlier) if earlier else Reply(text="")
-            conv = await self.store.load(key, channel=message.conversation.channel, user_id=message.user_id)
             conv.user_id = message.user_id
             principal = await self.principal(message.user_id)
             text = _clean(message.text)

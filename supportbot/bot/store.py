@@ -7,12 +7,14 @@ arriving together share one transaction, so many concurrent users cost a handful
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     JSON,
@@ -27,8 +29,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    create_engine,
+    event,
     select,
 )
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql.base import Executable
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -98,6 +104,9 @@ class ConversationState:
     state: dict[str, Any]
     seq: int
     exists: bool
+    deliveries: dict[str, dict[str, Any]] | None = None
+    """Replies to the latest deliveries, when the conversation came from the cache: a repeat is
+    answered without a query. ``None`` means unknown: ask the database."""
 
 
 @dataclass(frozen=True)
@@ -111,27 +120,80 @@ class StoredFile:
     expires_at: datetime
 
 
-Op = Callable[[AsyncConnection], Awaitable[None]]
+Statement = tuple[Executable, Any]
+"""One write: a statement and its parameters (a dict, a list of dicts for many rows, or None)."""
+
+
+class _Transactions(Protocol):
+    async def run(self, statements: list[Statement]) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class _AsyncTransactions:
+    """Writes on the async engine: right for PostgreSQL, whose driver is truly asynchronous."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def run(self, statements: list[Statement]) -> None:
+        async with self._engine.begin() as conn:
+            for statement, params in statements:
+                await conn.execute(statement, params)
+
+    async def close(self) -> None:
+        return None
+
+
+class _SqliteTransactions:
+    """Writes to SQLite on one thread with a plain connection: a whole batch costs one thread hop
+    instead of one per statement, and SQLite allows one writer at a time anyway."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        url = engine.url.set(drivername="sqlite+pysqlite")
+        self._sync = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(self._sync, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+
+    def _run(self, statements: list[Statement]) -> None:
+        with self._sync.begin() as conn:
+            for statement, params in statements:
+                conn.execute(statement, params)
+
+    async def run(self, statements: list[Statement]) -> None:
+        await asyncio.get_running_loop().run_in_executor(self._thread, self._run, statements)
+
+    async def close(self) -> None:
+        await asyncio.get_running_loop().run_in_executor(self._thread, self._sync.dispose)
+        self._thread.shutdown(wait=True)
 
 
 class _GroupWriter:
-    """Runs submitted write operations in shared transactions; each caller awaits its own commit."""
+    """Runs submitted writes in shared transactions; each caller awaits its own commit."""
 
-    def __init__(self, engine: AsyncEngine, *, max_batch: int = 256) -> None:
-        self._engine = engine
+    def __init__(self, transactions: _Transactions, *, max_batch: int = 256) -> None:
+        self._transactions = transactions
         self._max_batch = max_batch
-        self._pending: list[tuple[Op, asyncio.Future[None]]] = []
+        self._pending: list[tuple[list[Statement], asyncio.Future[None]]] = []
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closed = False
 
-    async def submit(self, op: Op) -> None:
+    async def submit(self, statements: list[Statement]) -> None:
         if self._closed:
             raise RuntimeError("the store is closed")
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._run(), name="store-writer")
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._pending.append((op, future))
+        self._pending.append((statements, future))
         self._wake.set()
         await future
 
@@ -141,6 +203,7 @@ class _GroupWriter:
             self._wake.set()
             await self._task
             self._task = None
+        await self._transactions.close()
 
     async def _run(self) -> None:
         while True:
@@ -152,12 +215,10 @@ class _GroupWriter:
             if self._closed:
                 return
 
-    async def _commit(self, batch: list[tuple[Op, asyncio.Future[None]]]) -> None:
+    async def _commit(self, batch: list[tuple[list[Statement], asyncio.Future[None]]]) -> None:
         try:
-            async with self._engine.begin() as conn:
-                for op, _ in batch:
-                    await op(conn)
-        except Exception as exc:  # one bad operation must not fail the others: retry them alone
+            await self._transactions.run([statement for statements, _ in batch for statement in statements])
+        except Exception as exc:  # one bad write must not fail the others: retry them alone
             if len(batch) == 1:
                 if not batch[0][1].done():
                     batch[0][1].set_exception(exc)
@@ -174,11 +235,60 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+_RECENT_DELIVERIES = 64
+"""Deliveries remembered per cached conversation. A repeat of an older one is still caught, after the
+handler ran, by the unique (conversation, delivery) constraint, and answered with the stored reply."""
+
+
 class Store:
-    def __init__(self, engine: AsyncEngine) -> None:
+    """Conversations and transcripts.
+
+    ``cache_size`` keeps that many conversations in memory, written through on every turn, so a
+    chat turn reads nothing back. Only one process may then write a conversation; a deployment
+    with several workers sets it to 0 (every turn reads the row, a cheap primary-key lookup).
+    """
+
+    def __init__(self, engine: AsyncEngine, *, cache_size: int = 10_000, reader: AsyncEngine | None = None) -> None:
         self.engine = engine
-        self._writer = _GroupWriter(engine)
+        self._reader = reader or engine
+        """Reads may go another way than writes (SQLite: inline on the loop, see integrations.sql.inline)."""
+        transactions: _Transactions = (
+            _SqliteTransactions(engine) if engine.dialect.name == "sqlite" else _AsyncTransactions(engine)
+        )
+        self._writer = _GroupWriter(transactions)
         self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+        self._cache_size = cache_size
+        self._cache: OrderedDict[str, ConversationState] = OrderedDict()
+
+    def _cached(self, key: str) -> ConversationState | None:
+        hit = self._cache.get(key)
+        if hit is None:
+            return None
+        self._cache.move_to_end(key)
+        return ConversationState(
+            hit.key, hit.channel, hit.user_id, hit.language, copy.deepcopy(hit.state), hit.seq, True,
+            dict(hit.deliveries or {}),
+        )
+
+    def _remember(self, conv: ConversationState, delivery: tuple[str, dict[str, Any]] | None) -> None:
+        if self._cache_size <= 0:
+            return
+        deliveries = dict(conv.deliveries or {})
+        if delivery is not None:
+            deliveries[delivery[0]] = delivery[1]
+            while len(deliveries) > _RECENT_DELIVERIES:
+                deliveries.pop(next(iter(deliveries)))
+        self._cache[conv.key] = ConversationState(
+            conv.key, conv.channel, conv.user_id, conv.language, copy.deepcopy(conv.state), conv.seq, True,
+            deliveries,
+        )
+        self._cache.move_to_end(conv.key)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+    def forget(self, key: str) -> None:
+        """Drop a cached conversation, e.g. after another part wrote it directly."""
+        self._cache.pop(key, None)
 
     async def create_schema(self) -> None:
         async with self.engine.begin() as conn:
@@ -188,7 +298,10 @@ class Store:
         await self._writer.close()
 
     async def load(self, key: str, *, channel: str, user_id: str | None) -> ConversationState:
-        async with self.engine.connect() as conn:
+        cached = self._cached(key)
+        if cached is not None:
+            return cached
+        async with self._reader.connect() as conn:
             row = (
                 await conn.execute(
                     select(
@@ -199,14 +312,36 @@ class Store:
                     ).where(conversations.c.key == key)
                 )
             ).first()
+            deliveries: dict[str, dict[str, Any]] | None = {} if self._cache_size > 0 else None
+            if row is not None and deliveries is not None:
+                deliveries = await self._recent_deliveries(conn, key)
         if row is None:
-            return ConversationState(key, channel, user_id, "en", {}, 0, exists=False)
+            return ConversationState(key, channel, user_id, "en", {}, 0, exists=False, deliveries=deliveries)
         state = row.state if isinstance(row.state, dict) else json.loads(row.state)
-        return ConversationState(key, channel, row.user_id, row.language, state, row.seq, exists=True)
+        return ConversationState(
+            key, channel, row.user_id, row.language, state, row.seq, exists=True, deliveries=deliveries
+        )
 
-    async def reply_for_delivery(self, key: str, delivery_id: str) -> dict[str, Any] | None:
+    @staticmethod
+    async def _recent_deliveries(conn: AsyncConnection, key: str) -> dict[str, dict[str, Any]]:
+        """The latest deliveries and the replies to them, oldest first, for the cache."""
+        asked, answer = turns.alias("asked"), turns.alias("answer")
+        result = await conn.execute(
+            select(asked.c.delivery_id, answer.c.payload)
+            .join(answer, (answer.c.conversation_key == asked.c.conversation_key) & (answer.c.seq == asked.c.seq + 1))
+            .where(asked.c.conversation_key == key, asked.c.delivery_id.is_not(None))
+            .order_by(asked.c.seq.desc())
+            .limit(_RECENT_DELIVERIES)
+        )
+        return {r.delivery_id: (r.payload if isinstance(r.payload, dict) else {}) for r in reversed(result.all())}
+
+    async def reply_for_delivery(
+        self, key: str, delivery_id: str, *, conv: ConversationState | None = None
+    ) -> dict[str, Any] | None:
         """The bot's reply to an earlier delivery of the same message, if there was one."""
-        async with self.engine.connect() as conn:
+        if conv is not None and conv.deliveries is not None:
+            return conv.deliveries.get(delivery_id)
+        async with self._reader.connect() as conn:
             seq = (
                 await conn.execute(
                     select(turns.c.seq).where(turns.c.conversation_key == key, turns.c.delivery_id == delivery_id)
@@ -262,18 +397,26 @@ class Store:
             },
         )
 
-        async def op(conn: AsyncConnection) -> None:
-            await conn.execute(upsert)
-            if rows:
-                await conn.execute(turns.insert(), rows)
-
-        await self._writer.submit(op)
+        statements: list[Statement] = [(upsert, None)]
+        if rows:
+            statements.append((turns.insert(), rows))
+        try:
+            await self._writer.submit(statements)
+        except Exception:
+            self._cache.pop(conv.key, None)
+            raise
         conv.seq = new_seq
         conv.exists = True
+        delivery = next(
+            ((r.delivery_id, records[i + 1].payload or {}) for i, r in enumerate(records[:-1])
+             if r.delivery_id and records[i + 1].role == "bot"),
+            None,
+        )
+        self._remember(conv, delivery)
 
     async def history(self, key: str, *, limit: int = 100) -> list[TurnRecord]:
         """The last ``limit`` transcript lines, oldest first."""
-        async with self.engine.connect() as conn:
+        async with self._reader.connect() as conn:
             result = await conn.execute(
                 select(turns.c.role, turns.c.text, turns.c.payload, turns.c.at, turns.c.seq)
                 .where(turns.c.conversation_key == key)
@@ -286,24 +429,20 @@ class Store:
         ]
 
     async def put_file(self, stored: StoredFile) -> None:
-        async def op(conn: AsyncConnection) -> None:
-            await conn.execute(
-                files.insert().values(
-                    id=stored.id,
-                    owner=stored.owner,
-                    name=stored.name,
-                    content_type=stored.content_type,
-                    tool=stored.tool,
-                    data=stored.data,
-                    created_at=_now(),
-                    expires_at=stored.expires_at,
-                )
-            )
-
-        await self._writer.submit(op)
+        row = {
+            "id": stored.id,
+            "owner": stored.owner,
+            "name": stored.name,
+            "content_type": stored.content_type,
+            "tool": stored.tool,
+            "data": stored.data,
+            "created_at": _now(),
+            "expires_at": stored.expires_at,
+        }
+        await self._writer.submit([(files.insert(), row)])
 
     async def get_file(self, file_id: str) -> StoredFile | None:
-        async with self.engine.connect() as conn:
+        async with self._reader.connect() as conn:
             row = (await conn.execute(select(files).where(files.c.id == file_id))).first()
         if row is None:
             return None
@@ -311,9 +450,4 @@ class Store:
         return StoredFile(row.id, row.owner, row.name, row.content_type, row.tool, row.data, expires_at)
 
     async def purge_expired_files(self) -> None:
-        now = _now()
-
-        async def op(conn: AsyncConnection) -> None:
-            await conn.execute(files.delete().where(files.c.expires_at < now))
-
-        await self._writer.submit(op)
+        await self._writer.submit([(files.delete().where(files.c.expires_at < _now()), None)])

@@ -32,9 +32,8 @@ from supportbot.adapters.webchat.wording import pick_language, say
 
 log = logging.getLogger(__name__)
 
-RATE_LIMIT = 20
-"""Frames a connection may send in ``RATE_WINDOW`` seconds; more are refused with ``rate_limited``."""
 RATE_WINDOW = 10.0
+"""A connection may send ``Settings.webchat_rate_limit`` frames in this many seconds; more are refused."""
 HISTORY_TURNS = 100
 HEARTBEAT = 30.0
 CLOSE_GRACE = 30.0
@@ -51,8 +50,9 @@ class Connection:
         self.ui_language = ui_language
         self.language: str | None = None
         """The conversation's language once a reply (in history or now) has set it."""
-        self.limiter = SlidingWindow(RATE_LIMIT, RATE_WINDOW)
-        self.queue: asyncio.Queue[MessageFrame | None] = asyncio.Queue(maxsize=RATE_LIMIT)
+        rate_limit = chat.app.settings.webchat_rate_limit
+        self.limiter = SlidingWindow(rate_limit, RATE_WINDOW)
+        self.queue: asyncio.Queue[MessageFrame | None] = asyncio.Queue(maxsize=min(rate_limit, 100))
         self._send_lock = asyncio.Lock()
 
     @property

@@ -1,0 +1,66 @@
+"""SQLite queries on the event loop's own thread.
+
+An indexed SQLite lookup takes microseconds; handing it to a worker thread (as aiosqlite does for
+every call, cursor and fetch) costs a hundred times more in wake-ups and GIL hand-offs, and turns a
+chat turn's few queries into milliseconds. So, for SQLite only, the back end and the store read
+through this engine, which runs each statement inline with the standard ``sqlite3`` module and
+offers the part of ``AsyncEngine``/``AsyncConnection`` they use (``connect``, ``begin``,
+``execute``, ``scalar``). Long scans never run here: chat turns use indexes, and reports stream in
+small keyset batches. PostgreSQL keeps its truly asynchronous driver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import URL, Result, make_url
+from sqlalchemy.sql.base import Executable
+
+
+class InlineConnection:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self.dialect = conn.dialect
+
+    async def execute(self, statement: Executable, parameters: Any = None) -> Result[Any]:
+        return self._conn.execute(statement, parameters)
+
+    async def scalar(self, statement: Executable, parameters: Any = None) -> Any:
+        return self._conn.scalar(statement, parameters)
+
+
+class InlineSqliteEngine:
+    """A SQLite database read and written inline; ``busy_timeout`` bounds a wait for the write lock."""
+
+    def __init__(self, url: str | URL, *, busy_timeout_ms: int = 5000) -> None:
+        parsed = make_url(url)
+        if parsed.get_backend_name() != "sqlite":
+            raise ValueError("InlineSqliteEngine is for SQLite databases only")
+        self.url = parsed.set(drivername="sqlite+pysqlite")
+        self.sync_engine: Engine = create_engine(self.url)
+        self.dialect = self.sync_engine.dialect
+
+        @event.listens_for(self.sync_engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            cursor.close()
+
+    @asynccontextmanager
+    async def connect(self) -> AsyncIterator[InlineConnection]:
+        with self.sync_engine.connect() as conn:
+            yield InlineConnection(conn)
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[InlineConnection]:
+        with self.sync_engine.begin() as conn:
+            yield InlineConnection(conn)
+
+    async def dispose(self) -> None:
+        self.sync_engine.dispose()
