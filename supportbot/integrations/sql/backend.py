@@ -1,0 +1,1218 @@
+"""The built-in back end: every Protocol of ``protocols.py`` on one SQLAlchemy ``AsyncEngine``.
+
+Isolation between customers is done here and nowhere else: each query carries
+``WHERE company_id = <the principal's company>``, so a record of another company is simply not
+found and comes back exactly like a number that does not exist. The tool grant is checked before
+any query runs. The SQL is plain Core and runs unchanged on SQLite (aiosqlite) and PostgreSQL
+(asyncpg).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, Final, TypeAlias
+from uuid import uuid4
+
+from sqlalchemy import ColumnElement, Select, String, Table, and_, case, func, insert, or_, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from supportbot.integrations.carriers import tracking_url
+from supportbot.integrations.errors import AccessDenied, BackendUnavailable, InvalidRequest
+from supportbot.integrations.models import (
+    Carrier,
+    Contract,
+    ContractStatus,
+    ContractVersion,
+    CreditNote,
+    GuestOrderStatus,
+    InventoryItem,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    Money,
+    NewRequest,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    OrderSummary,
+    Page,
+    Principal,
+    RequestEvent,
+    RequestStatus,
+    Role,
+    Shipment,
+    Site,
+    Statement,
+    StatementItem,
+    SupportRequest,
+    Tool,
+)
+from supportbot.integrations.protocols import Backends
+from supportbot.integrations.sql.passwords import verify_password
+from supportbot.integrations.sql.schema import (
+    companies,
+    contract_versions,
+    contracts,
+    credit_notes,
+    grants,
+    inventory_items,
+    invoice_lines,
+    invoices,
+    order_events,
+    order_lines,
+    orders,
+    payments,
+    request_events,
+    requests,
+    shipments,
+    sites,
+    users,
+)
+
+__all__ = [
+    "SqlContracts",
+    "SqlDirectory",
+    "SqlInventory",
+    "SqlInvoices",
+    "SqlOrders",
+    "SqlRequests",
+    "SqlStatements",
+    "document_sha256",
+    "insert_request",
+    "one_business_day_later",
+    "request_number",
+    "sql_backends",
+]
+
+Clock = Callable[[], datetime]
+AnyRow: TypeAlias = Row[*tuple[Any, ...]]
+
+MAX_PAGE: Final = 100
+"""The largest page a list call returns; a chat turn never needs more, a report streams instead."""
+MAX_BATCH: Final = 10_000
+MAX_PO_MATCHES: Final = 50
+REQUEST_PRIORITIES: Final = frozenset({"low", "normal", "high", "urgent"})
+DEFAULT_STATEMENT_DAYS: Final = 365
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def request_number(request_id: int, created_at: datetime) -> str:
+    """The customer-facing number of a request: year of creation and the row id, e.g. RQ-2026-000123."""
+    return f"RQ-{created_at.astimezone(UTC).year}-{request_id:06d}"
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _candidates(number: str) -> list[str]:
+    """The number as typed and upper-cased ("inv-2031" finds INV-2031), for an index-friendly IN."""
+    cleaned = number.strip()
+    return sorted({cleaned, cleaned.upper()})
+
+
+def one_business_day_later(moment: datetime) -> datetime:
+    """One business day later, skipping Saturday and Sunday (public holidays are not known here)."""
+    due = moment + timedelta(days=1)
+    while due.weekday() >= 5:
+        due += timedelta(days=1)
+    return due
+
+
+def _of_company(table: Table, company_id: int) -> list[ColumnElement[bool]]:
+    """The tenant filter: the record's company, and the joined company row by its primary key.
+
+    The second condition is implied by the join; stating it lets the planner fetch the one company
+    row by key instead of starting from the companies table.
+    """
+    return [table.c.company_id == company_id, companies.c.id == company_id]
+
+
+def _check_page(offset: int, limit: int) -> None:
+    if offset < 0:
+        raise InvalidRequest("offset must not be negative")
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidRequest(f"limit must be between 1 and {MAX_PAGE}")
+
+
+def _check_range(date_from: date | None, date_to: date | None) -> None:
+    if date_from is not None and date_to is not None and date_from > date_to:
+        raise InvalidRequest("date_from is after date_to")
+
+
+class _SqlBase:
+    """What every SQL back end shares: the engine, the clock, the grant check and error mapping."""
+
+    def __init__(
+        self, engine: AsyncEngine, *, clock: Clock | None = None, timeout: float | None = 10.0
+    ) -> None:
+        self._engine = engine
+        self._clock: Clock = clock or _utcnow
+        # A deadline per call, so a hung server costs one apology rather than a hung chat turn. Not
+        # on SQLite: aiosqlite cannot interrupt a statement, a cancelled call would leave its worker
+        # thread and connection behind; there the busy timeout bounds waiting for locks instead.
+        self._timeout = None if engine.dialect.name == "sqlite" else timeout
+
+    def _now(self) -> datetime:
+        return self._clock().astimezone(UTC)
+
+    def _today(self) -> date:
+        return self._now().date()
+
+    @staticmethod
+    def _company(principal: Principal, tool: Tool) -> int | None:
+        """The company to filter by, after refusing guests and principals without the tool's grant."""
+        if principal.is_guest or not principal.may(tool):
+            raise AccessDenied(tool)
+        return principal.company_id
+
+    @asynccontextmanager
+    async def _connect(self, *, write: bool = False) -> AsyncIterator[AsyncConnection]:
+        """A connection (a transaction when ``write``) whose failures surface as ``BackendUnavailable``."""
+        try:
+            async with asyncio.timeout(self._timeout):
+                if write:
+                    async with self._engine.begin() as conn:
+                        yield conn
+                else:
+                    async with self._engine.connect() as conn:
+                        yield conn
+        except (OperationalError, InterfaceError, PoolTimeoutError, TimeoutError, OSError) as exc:
+            raise BackendUnavailable(f"database unavailable: {type(exc).__name__}") from exc
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise BackendUnavailable("database connection lost") from exc
+            raise
+
+    async def _site_ids(self, conn: AsyncConnection, company_id: int, name: str) -> list[int]:
+        """Ids of the company's sites called ``name``, compared case-insensitively in Python.
+
+        SQLite's ``lower()`` only folds ASCII, so "GÖTEBORG" would miss "Göteborg" in SQL; a company
+        has a handful of sites, so reading them is cheaper than a functional index.
+        """
+        wanted = name.strip().casefold()
+        rows = await conn.execute(select(sites.c.id, sites.c.name).where(sites.c.company_id == company_id))
+        return [row.id for row in rows if row.name.casefold() == wanted]
+
+
+# --- directory ------------------------------------------------------------------------------------
+
+_PRINCIPAL_SELECT: Final = select(
+    users.c.user_id,
+    users.c.name,
+    users.c.role,
+    users.c.active,
+    users.c.password_hash,
+    users.c.company_id,
+    companies.c.name.label("company_name"),
+    companies.c.customer_number,
+    companies.c.country,
+    companies.c.currency,
+    companies.c.locale,
+).select_from(users.outerjoin(companies, companies.c.id == users.c.company_id))
+
+
+def _normalise_user_id(user_id: str) -> str:
+    return user_id.strip().lower()
+
+
+class SqlDirectory(_SqlBase):
+    """Users, companies and grants; passwords are verified with scrypt off the event loop."""
+
+    async def authenticate(self, user_id: str, password: str) -> Principal | None:
+        uid = _normalise_user_id(user_id)
+        async with self._connect() as conn:
+            row = (await conn.execute(_PRINCIPAL_SELECT.where(users.c.user_id == uid))).first()
+        stored = row.password_hash if row is not None and row.active else None
+        # An unknown or inactive user still costs one scrypt (against a dummy hash): no timing oracle.
+        if not await asyncio.to_thread(verify_password, password, stored) or row is None:
+            return None
+        async with self._connect() as conn:
+            return await self._principal(conn, row)
+
+    async def principal_for(self, user_id: str) -> Principal | None:
+        uid = _normalise_user_id(user_id)
+        async with self._connect() as conn:
+            row = (await conn.execute(_PRINCIPAL_SELECT.where(users.c.user_id == uid))).first()
+            if row is None or not row.active:
+                return None
+            return await self._principal(conn, row)
+
+    async def _principal(self, conn: AsyncConnection, row: AnyRow) -> Principal:
+        tools = (await conn.execute(select(grants.c.tool).where(grants.c.user_id == row.user_id))).scalars()
+        known = {tool.value for tool in Tool}
+        return Principal(
+            user_id=row.user_id,
+            name=row.name,
+            email=row.user_id,
+            company_id=row.company_id,
+            company_name=row.company_name,
+            customer_numbers=(row.customer_number,) if row.customer_number else (),
+            country=row.country,
+            currency=row.currency,
+            role=Role(row.role),
+            grants=frozenset(Tool(tool) for tool in tools if tool in known),
+            locale=row.locale or "en",
+        )
+
+    async def sites(self, principal: Principal) -> Sequence[Site]:
+        """The principal's company's sites; needs a signed-in user but no tool grant.
+
+        A guest is refused with ``AccessDenied(Tool.ORDERS)``: sites belong to no tool, and orders is
+        the tool a guest comes closest to.
+        """
+        if principal.is_guest:
+            raise AccessDenied(Tool.ORDERS)
+        if principal.company_id is None:
+            return ()
+        async with self._connect() as conn:
+            rows = await conn.execute(
+                select(sites).where(sites.c.company_id == principal.company_id).order_by(sites.c.name)
+            )
+            return tuple(Site(id=r.id, name=r.name, city=r.city, country=r.country) for r in rows)
+
+    async def all_site_names(self) -> Sequence[str]:
+        async with self._connect() as conn:
+            names = await conn.execute(select(sites.c.name).distinct().order_by(sites.c.name))
+            return tuple(names.scalars())
+
+
+# --- orders ---------------------------------------------------------------------------------------
+
+_ORDER_SELECT: Final = select(
+    orders.c.id,
+    orders.c.number,
+    orders.c.po_number,
+    orders.c.status,
+    orders.c.ordered_at,
+    orders.c.expected_delivery,
+    orders.c.delivered_at,
+    orders.c.currency,
+    orders.c.total_minor,
+    sites.c.name.label("site_name"),
+    companies.c.customer_number,
+).select_from(
+    orders.join(companies, companies.c.id == orders.c.company_id).outerjoin(
+        sites, sites.c.id == orders.c.site_id
+    )
+)
+
+
+def _order_summary(row: AnyRow) -> OrderSummary:
+    return OrderSummary(
+        number=row.number,
+        po_number=row.po_number,
+        status=OrderStatus(row.status),
+        ordered_at=row.ordered_at,
+        expected_delivery=row.expected_delivery,
+        delivered_at=row.delivered_at,
+        total=Money(minor=row.total_minor, currency=row.currency),
+        site=row.site_name,
+        customer_number=row.customer_number,
+    )
+
+
+class SqlOrders(_SqlBase):
+    """Orders with their lines, shipments and status history."""
+
+    async def get_order(self, principal: Principal, number: str) -> Order | None:
+        company_id = self._company(principal, Tool.ORDERS)
+        if company_id is None:
+            return None
+        async with self._connect() as conn:
+            query = _ORDER_SELECT.where(
+                *_of_company(orders, company_id), orders.c.number.in_(_candidates(number))
+            )
+            row = (await conn.execute(query)).first()
+            return None if row is None else await self._full_order(conn, row)
+
+    async def latest_order(self, principal: Principal) -> Order | None:
+        company_id = self._company(principal, Tool.ORDERS)
+        if company_id is None:
+            return None
+        async with self._connect() as conn:
+            query = (
+                _ORDER_SELECT.where(*_of_company(orders, company_id))
+                .order_by(orders.c.ordered_at.desc(), orders.c.id.desc())
+                .limit(1)
+            )
+            row = (await conn.execute(query)).first()
+            return None if row is None else await self._full_order(conn, row)
+
+    async def find_by_po(self, principal: Principal, po_number: str) -> Sequence[OrderSummary]:
+        """Orders with this purchase-order number, newest first (a PO may be split over orders)."""
+        company_id = self._company(principal, Tool.ORDERS)
+        if company_id is None or not po_number.strip():
+            return ()
+        async with self._connect() as conn:
+            query = (
+                _ORDER_SELECT.where(
+                    *_of_company(orders, company_id), orders.c.po_number.in_(_candidates(po_number))
+                )
+                .order_by(orders.c.ordered_at.desc(), orders.c.id.desc())
+                .limit(MAX_PO_MATCHES)
+            )
+            return tuple(_order_summary(row) for row in await conn.execute(query))
+
+    async def search_orders(
+        self,
+        principal: Principal,
+        *,
+        statuses: frozenset[OrderStatus] = frozenset(),
+        date_from: date | None = None,
+        date_to: date | None = None,
+        site: str | None = None,
+        offset: int = 0,
+        limit: int = 10,
+    ) -> Page[OrderSummary]:
+        """Newest first; dates are whole UTC days, both ends included."""
+        company_id = self._company(principal, Tool.ORDERS)
+        _check_page(offset, limit)
+        _check_range(date_from, date_to)
+        empty: Page[OrderSummary] = Page(items=(), offset=offset, limit=limit, has_more=False)
+        if company_id is None:
+            return empty
+        async with self._connect() as conn:
+            query = _ORDER_SELECT.where(*_order_filters(company_id, statuses, date_from, date_to))
+            if site is not None:
+                site_ids = await self._site_ids(conn, company_id, site)
+                if not site_ids:
+                    return empty
+                query = query.where(orders.c.site_id.in_(site_ids))
+            query = (
+                query.order_by(orders.c.ordered_at.desc(), orders.c.id.desc()).offset(offset).limit(limit + 1)
+            )
+            rows = (await conn.execute(query)).all()
+        items = tuple(_order_summary(row) for row in rows[:limit])
+        return Page(items=items, offset=offset, limit=limit, has_more=len(rows) > limit)
+
+    def iter_orders(
+        self,
+        principal: Principal,
+        *,
+        statuses: frozenset[OrderStatus] = frozenset(),
+        date_from: date | None = None,
+        date_to: date | None = None,
+        batch_size: int = 1000,
+    ) -> AsyncIterator[OrderSummary]:
+        """Oldest first, by keyset pagination on (ordered_at, id); a connection is held per batch only.
+
+        Not itself a generator, so that a missing grant or a bad argument raises at the call.
+        """
+        company_id = self._company(principal, Tool.ORDERS)
+        _check_range(date_from, date_to)
+        if not 1 <= batch_size <= MAX_BATCH:
+            raise InvalidRequest(f"batch_size must be between 1 and {MAX_BATCH}")
+        return self._stream_orders(company_id, statuses, date_from, date_to, batch_size)
+
+    async def _stream_orders(
+        self,
+        company_id: int | None,
+        statuses: frozenset[OrderStatus],
+        date_from: date | None,
+        date_to: date | None,
+        batch_size: int,
+    ) -> AsyncIterator[OrderSummary]:
+        if company_id is None:
+            return
+        base = _ORDER_SELECT.where(*_order_filters(company_id, statuses, date_from, date_to))
+        after: tuple[datetime, int] | None = None
+        while True:
+            query = base
+            if after is not None:
+                at, last_id = after
+                # Written out rather than as a row value so both databases use the index range.
+                query = query.where(
+                    orders.c.ordered_at >= at, or_(orders.c.ordered_at > at, orders.c.id > last_id)
+                )
+            query = query.order_by(orders.c.ordered_at, orders.c.id).limit(batch_size)
+            async with self._connect() as conn:
+                rows = (await conn.execute(query)).all()
+            for row in rows:
+                yield _order_summary(row)
+            if len(rows) < batch_size:
+                return
+            after = (rows[-1].ordered_at, rows[-1].id)
+
+    async def guest_order_status(self, order_number: str, customer_number: str) -> GuestOrderStatus | None:
+        """Both numbers must belong to the same company; only status and dates are returned."""
+        if not order_number.strip() or not customer_number.strip():
+            return None
+        query = (
+            select(orders.c.number, orders.c.status, orders.c.expected_delivery, orders.c.delivered_at)
+            .select_from(orders.join(companies, companies.c.id == orders.c.company_id))
+            .where(
+                orders.c.number == order_number.strip(),
+                companies.c.customer_number == customer_number.strip(),
+            )
+        )
+        async with self._connect() as conn:
+            row = (await conn.execute(query)).first()
+        if row is None:
+            return None
+        return GuestOrderStatus(
+            number=row.number,
+            status=OrderStatus(row.status),
+            expected_delivery=row.expected_delivery,
+            delivered_at=row.delivered_at,
+        )
+
+    async def _full_order(self, conn: AsyncConnection, row: AnyRow) -> Order:
+        """The order of ``row`` with lines, shipments and history: one query per related table."""
+        order_id = row.id
+        currency = row.currency
+        line_rows = await conn.execute(
+            select(order_lines).where(order_lines.c.order_id == order_id).order_by(order_lines.c.line_no)
+        )
+        shipment_rows = await conn.execute(
+            select(shipments).where(shipments.c.order_id == order_id).order_by(shipments.c.id)
+        )
+        event_rows = await conn.execute(
+            select(order_events.c.status, order_events.c.at)
+            .where(order_events.c.order_id == order_id)
+            .order_by(order_events.c.at, order_events.c.id)
+        )
+        return Order(
+            **_order_summary(row).model_dump(),
+            lines=tuple(
+                OrderLine(
+                    line_no=line.line_no,
+                    product_code=line.product_code,
+                    description=line.description,
+                    quantity=line.quantity,
+                    unit_price=Money(minor=line.unit_price_minor, currency=currency),
+                    total=Money(minor=line.total_minor, currency=currency),
+                )
+                for line in line_rows
+            ),
+            shipments=tuple(
+                Shipment(
+                    carrier=Carrier(s.carrier),
+                    tracking_number=s.tracking_number,
+                    tracking_url=tracking_url(Carrier(s.carrier), s.tracking_number),
+                    shipped_at=s.shipped_at,
+                    expected_at=s.expected_at,
+                    delivered_at=s.delivered_at,
+                )
+                for s in shipment_rows
+            ),
+            history=tuple(OrderEvent(status=OrderStatus(e.status), at=e.at) for e in event_rows),
+        )
+
+
+def _order_filters(
+    company_id: int, statuses: frozenset[OrderStatus], date_from: date | None, date_to: date | None
+) -> list[ColumnElement[bool]]:
+    filters = _of_company(orders, company_id)
+    if statuses:
+        filters.append(orders.c.status.in_(sorted(status.value for status in statuses)))
+    if date_from is not None:
+        filters.append(orders.c.ordered_at >= _day_start(date_from))
+    if date_to is not None:
+        filters.append(orders.c.ordered_at < _day_start(date_to + timedelta(days=1)))
+    return filters
+
+
+# --- invoices -------------------------------------------------------------------------------------
+
+_INVOICE_SELECT: Final = select(
+    invoices,
+    companies.c.customer_number,
+    orders.c.number.label("order_number"),
+).select_from(
+    invoices.join(companies, companies.c.id == invoices.c.company_id).outerjoin(
+        orders, orders.c.id == invoices.c.order_id
+    )
+)
+
+
+def _invoice_status(stored: str, due_on: date, today: date) -> InvoiceStatus:
+    """An open invoice past its due date is overdue, whether or not a batch job has marked it yet."""
+    status = InvoiceStatus(stored)
+    return InvoiceStatus.OVERDUE if status is InvoiceStatus.OPEN and due_on < today else status
+
+
+def _invoice_status_filter(statuses: frozenset[InvoiceStatus], today: date) -> ColumnElement[bool]:
+    """The SQL form of ``_invoice_status``, so that filtering agrees with what is shown."""
+    column, due = invoices.c.status, invoices.c.due_on
+    conditions: list[ColumnElement[bool]] = []
+    for status in sorted(statuses):
+        if status is InvoiceStatus.OVERDUE:
+            conditions.append(
+                or_(column == status.value, and_(column == InvoiceStatus.OPEN.value, due < today))
+            )
+        elif status is InvoiceStatus.OPEN:
+            conditions.append(and_(column == status.value, due >= today))
+        else:
+            conditions.append(column == status.value)
+    return or_(*conditions)
+
+
+class SqlInvoices(_SqlBase):
+    """Invoices with their lines, and credit notes."""
+
+    async def get_invoice(self, principal: Principal, number: str) -> Invoice | None:
+        company_id = self._company(principal, Tool.INVOICES)
+        if company_id is None:
+            return None
+        query = _INVOICE_SELECT.where(
+            *_of_company(invoices, company_id), invoices.c.number.in_(_candidates(number))
+        )
+        return await self._one(query)
+
+    async def invoice_for_order(self, principal: Principal, order_number: str) -> Invoice | None:
+        """The newest invoice for the order (an order may be invoiced in parts).
+
+        The newest is picked in Python from the order's few invoices: with an ORDER BY issued_on
+        SQLite would rather walk all of the company's invoices by date than look up the order's.
+        """
+        company_id = self._company(principal, Tool.INVOICES)
+        if company_id is None:
+            return None
+        query = _INVOICE_SELECT.where(
+            *_of_company(invoices, company_id),
+            orders.c.company_id == company_id,
+            orders.c.number.in_(_candidates(order_number)),
+        ).limit(MAX_PAGE)
+        async with self._connect() as conn:
+            rows = (await conn.execute(query)).all()
+            if not rows:
+                return None
+            newest = max(rows, key=lambda row: (row.issued_on, row.id))
+            (invoice,) = await self._with_lines(conn, [newest], self._today())
+            return invoice
+
+    async def latest_invoice(self, principal: Principal) -> Invoice | None:
+        company_id = self._company(principal, Tool.INVOICES)
+        if company_id is None:
+            return None
+        query = (
+            _INVOICE_SELECT.where(*_of_company(invoices, company_id))
+            .order_by(invoices.c.issued_on.desc(), invoices.c.id.desc())
+            .limit(1)
+        )
+        return await self._one(query)
+
+    async def list_invoices(
+        self,
+        principal: Principal,
+        *,
+        statuses: frozenset[InvoiceStatus] = frozenset(),
+        date_from: date | None = None,
+        date_to: date | None = None,
+        offset: int = 0,
+        limit: int = 10,
+    ) -> Page[Invoice]:
+        """Newest first by issue date; each with its lines (one query for the whole page)."""
+        company_id = self._company(principal, Tool.INVOICES)
+        _check_page(offset, limit)
+        _check_range(date_from, date_to)
+        if company_id is None:
+            return Page(items=(), offset=offset, limit=limit, has_more=False)
+        today = self._today()
+        query = _INVOICE_SELECT.where(*_of_company(invoices, company_id))
+        if statuses:
+            query = query.where(_invoice_status_filter(statuses, today))
+        if date_from is not None:
+            query = query.where(invoices.c.issued_on >= date_from)
+        if date_to is not None:
+            query = query.where(invoices.c.issued_on <= date_to)
+        query = (
+            query.order_by(invoices.c.issued_on.desc(), invoices.c.id.desc()).offset(offset).limit(limit + 1)
+        )
+        async with self._connect() as conn:
+            rows = (await conn.execute(query)).all()
+            items = await self._with_lines(conn, rows[:limit], today)
+        return Page(items=items, offset=offset, limit=limit, has_more=len(rows) > limit)
+
+    async def get_credit_note(self, principal: Principal, number: str) -> CreditNote | None:
+        company_id = self._company(principal, Tool.INVOICES)
+        if company_id is None:
+            return None
+        query = (
+            select(credit_notes, companies.c.customer_number, invoices.c.number.label("invoice_number"))
+            .select_from(
+                credit_notes.join(companies, companies.c.id == credit_notes.c.company_id).outerjoin(
+                    invoices, invoices.c.id == credit_notes.c.invoice_id
+                )
+            )
+            .where(*_of_company(credit_notes, company_id), credit_notes.c.number.in_(_candidates(number)))
+        )
+        async with self._connect() as conn:
+            row = (await conn.execute(query)).first()
+        if row is None:
+            return None
+        return CreditNote(
+            number=row.number,
+            customer_number=row.customer_number,
+            invoice_number=row.invoice_number,
+            issued_on=row.issued_on,
+            total=Money(minor=row.total_minor, currency=row.currency),
+            reason=row.reason,
+        )
+
+    async def _one(self, query: Select[Any]) -> Invoice | None:
+        async with self._connect() as conn:
+            row = (await conn.execute(query)).first()
+            if row is None:
+                return None
+            (invoice,) = await self._with_lines(conn, [row], self._today())
+            return invoice
+
+    async def _with_lines(
+        self, conn: AsyncConnection, rows: Sequence[AnyRow], today: date
+    ) -> tuple[Invoice, ...]:
+        if not rows:
+            return ()
+        by_invoice: dict[int, list[AnyRow]] = {row.id: [] for row in rows}
+        line_rows = await conn.execute(
+            select(invoice_lines)
+            .where(invoice_lines.c.invoice_id.in_(list(by_invoice)))
+            .order_by(invoice_lines.c.invoice_id, invoice_lines.c.line_no)
+        )
+        for line in line_rows:
+            by_invoice[line.invoice_id].append(line)
+        return tuple(_invoice(row, by_invoice[row.id], today) for row in rows)
+
+
+def _invoice(row: AnyRow, lines: Iterable[AnyRow], today: date) -> Invoice:
+    currency = row.currency
+
+    def money(minor: int) -> Money:
+        return Money(minor=minor, currency=currency)
+
+    return Invoice(
+        number=row.number,
+        customer_number=row.customer_number,
+        order_number=row.order_number,
+        issued_on=row.issued_on,
+        due_on=row.due_on,
+        status=_invoice_status(row.status, row.due_on, today),
+        net=money(row.net_minor),
+        vat=money(row.vat_minor),
+        total=money(row.total_minor),
+        paid=money(row.paid_minor),
+        approved_by=row.approved_by,
+        approved_at=row.approved_at,
+        lines=tuple(
+            InvoiceLine(
+                line_no=line.line_no,
+                description=line.description,
+                quantity=line.quantity,
+                unit_price=money(line.unit_price_minor),
+                vat_rate=Decimal(line.vat_rate),
+                net=money(line.net_minor),
+                vat=money(line.vat_minor),
+            )
+            for line in lines
+        ),
+    )
+
+
+# --- statements -----------------------------------------------------------------------------------
+
+_UNSETTLED: Final = (
+    InvoiceStatus.AWAITING_APPROVAL.value,
+    InvoiceStatus.OPEN.value,
+    InvoiceStatus.OVERDUE.value,
+)
+
+
+class SqlStatements(_SqlBase):
+    """The account-receivable statement: a ledger of invoices, credit notes and payments."""
+
+    async def statement(
+        self, principal: Principal, *, date_from: date | None = None, date_to: date | None = None
+    ) -> Statement:
+        """Items dated in the period (default: the year up to today), the balance and what is overdue.
+
+        Balance = what is open today on invoices issued up to ``date_to``, less credit notes and
+        payments up to then not set against an invoice; overdue = the part of it due before today. An invoice's ``paid``
+        includes the payments and credit notes set against it, so this equals the ledger sum
+        (invoices - credit notes - payments) while reading only unsettled documents, not the
+        account's whole history. Credit notes and payments are shown as negative amounts.
+        """
+        company_id = self._company(principal, Tool.STATEMENTS)
+        today = self._today()
+        date_to = date_to or today
+        date_from = date_from or date_to - timedelta(days=DEFAULT_STATEMENT_DAYS)
+        _check_range(date_from, date_to)
+        if company_id is None:
+            currency = principal.currency or "EUR"
+            zero = Money(minor=0, currency=currency)
+            customer = principal.customer_numbers[0] if principal.customer_numbers else ""
+            return Statement(
+                customer_number=customer, currency=currency, date_from=date_from, date_to=date_to,
+                balance=zero, overdue=zero, items=(),
+            )  # fmt: skip
+        async with self._connect() as conn:
+            company = (
+                await conn.execute(
+                    select(companies.c.customer_number, companies.c.currency).where(
+                        companies.c.id == company_id
+                    )
+                )
+            ).one()
+            invoice_rows = (
+                await conn.execute(
+                    select(invoices).where(
+                        invoices.c.company_id == company_id,
+                        invoices.c.issued_on >= date_from,
+                        invoices.c.issued_on <= date_to,
+                        invoices.c.status != InvoiceStatus.CANCELLED.value,
+                    )
+                )
+            ).all()
+            credit_rows = (
+                await conn.execute(
+                    select(credit_notes).where(
+                        credit_notes.c.company_id == company_id,
+                        credit_notes.c.issued_on >= date_from,
+                        credit_notes.c.issued_on <= date_to,
+                    )
+                )
+            ).all()
+            payment_rows = (
+                await conn.execute(
+                    select(payments).where(
+                        payments.c.company_id == company_id,
+                        payments.c.paid_on >= date_from,
+                        payments.c.paid_on <= date_to,
+                    )
+                )
+            ).all()
+            open_minor = invoices.c.total_minor - invoices.c.paid_minor
+
+            def until(column: ColumnElement[date]) -> list[ColumnElement[bool]]:
+                # Up to today is everything: leaving the date out lets the planner go by status or
+                # "not set against an invoice" instead of walking the account's history by date.
+                return [] if date_to >= today else [column <= date_to]
+
+            open_row = (
+                await conn.execute(
+                    select(
+                        func.coalesce(func.sum(open_minor), 0).label("open"),
+                        func.coalesce(
+                            func.sum(case((invoices.c.due_on < today, open_minor), else_=0)), 0
+                        ).label("overdue"),
+                    ).where(
+                        invoices.c.company_id == company_id,
+                        invoices.c.status.in_(_UNSETTLED),
+                        *until(invoices.c.issued_on),
+                    )
+                )
+            ).one()
+            unapplied_credit = await conn.scalar(
+                select(func.coalesce(func.sum(credit_notes.c.total_minor), 0)).where(
+                    credit_notes.c.company_id == company_id,
+                    credit_notes.c.invoice_id.is_(None),
+                    *until(credit_notes.c.issued_on),
+                )
+            )
+            unapplied_payments = await conn.scalar(
+                select(func.coalesce(func.sum(payments.c.amount_minor), 0)).where(
+                    payments.c.company_id == company_id,
+                    payments.c.invoice_id.is_(None),
+                    *until(payments.c.paid_on),
+                )
+            )
+        currency = company.currency
+
+        def money(minor: int) -> Money:
+            return Money(minor=int(minor), currency=currency)
+
+        items: list[StatementItem] = []
+        for inv in invoice_rows:
+            open_minor = inv.total_minor - inv.paid_minor
+            items.append(
+                StatementItem(
+                    kind="invoice",
+                    number=inv.number,
+                    on=inv.issued_on,
+                    due_on=inv.due_on,
+                    amount=money(inv.total_minor),
+                    open_amount=money(open_minor),
+                    overdue=open_minor > 0 and inv.due_on < today,
+                )
+            )
+        for note in credit_rows:
+            items.append(
+                StatementItem(
+                    kind="credit_note",
+                    number=note.number,
+                    on=note.issued_on,
+                    amount=money(-note.total_minor),
+                    open_amount=money(0 if note.invoice_id is not None else -note.total_minor),
+                )
+            )
+        for pay in payment_rows:
+            items.append(
+                StatementItem(
+                    kind="payment",
+                    number=pay.reference,
+                    on=pay.paid_on,
+                    amount=money(-pay.amount_minor),
+                    open_amount=money(0 if pay.invoice_id is not None else -pay.amount_minor),
+                )
+            )
+        order = {"invoice": 0, "credit_note": 1, "payment": 2}
+        items.sort(key=lambda item: (item.on, order[item.kind], item.number))
+        return Statement(
+            customer_number=company.customer_number,
+            currency=currency,
+            date_from=date_from,
+            date_to=date_to,
+            balance=money(int(open_row.open) - int(unapplied_credit or 0) - int(unapplied_payments or 0)),
+            overdue=money(int(open_row.overdue)),
+            items=tuple(items),
+        )
+
+
+# --- contracts ------------------------------------------------------------------------------------
+
+_CONTRACT_SELECT: Final = select(contracts, companies.c.customer_number).select_from(
+    contracts.join(companies, companies.c.id == contracts.c.company_id)
+)
+
+
+def _contract_status(stored: str, ends_on: date, today: date) -> ContractStatus:
+    """An active contract past its end date is expired, whether or not a job has marked it yet."""
+    status = ContractStatus(stored)
+    return ContractStatus.EXPIRED if status is ContractStatus.ACTIVE and ends_on < today else status
+
+
+class SqlContracts(_SqlBase):
+    """Contracts and their dated versions (oldest first; the last one is current)."""
+
+    async def get_contract(self, principal: Principal, number: str) -> Contract | None:
+        company_id = self._company(principal, Tool.CONTRACTS)
+        if company_id is None:
+            return None
+        query = _CONTRACT_SELECT.where(
+            *_of_company(contracts, company_id), contracts.c.number.in_(_candidates(number))
+        )
+        found = await self._load(query)
+        return found[0] if found else None
+
+    async def list_contracts(self, principal: Principal, *, active_only: bool = False) -> Sequence[Contract]:
+        """By end date, soonest first: the ones needing action come first."""
+        company_id = self._company(principal, Tool.CONTRACTS)
+        if company_id is None:
+            return ()
+        query = _CONTRACT_SELECT.where(*_of_company(contracts, company_id))
+        if active_only:
+            query = query.where(
+                contracts.c.status == ContractStatus.ACTIVE.value, contracts.c.ends_on >= self._today()
+            )
+        return await self._load(query.order_by(contracts.c.ends_on, contracts.c.number))
+
+    async def _load(self, query: Select[Any]) -> tuple[Contract, ...]:
+        today = self._today()
+        async with self._connect() as conn:
+            rows = (await conn.execute(query)).all()
+            if not rows:
+                return ()
+            versions: dict[int, list[ContractVersion]] = {row.id: [] for row in rows}
+            version_rows = await conn.execute(
+                select(
+                    contract_versions.c.contract_id,
+                    contract_versions.c.version,
+                    contract_versions.c.created_at,
+                    contract_versions.c.summary,
+                    contract_versions.c.sha256,
+                    contract_versions.c.signed_by,
+                    contract_versions.c.signed_at,
+                )
+                .where(contract_versions.c.contract_id.in_(list(versions)))
+                .order_by(contract_versions.c.contract_id, contract_versions.c.version)
+            )
+            for v in version_rows:
+                versions[v.contract_id].append(
+                    ContractVersion(
+                        version=v.version,
+                        created_at=v.created_at,
+                        summary=v.summary,
+                        sha256=v.sha256,
+                        signed_by=v.signed_by,
+                        signed_at=v.signed_at,
+                    )
+                )
+        return tuple(
+            Contract(
+                number=row.number,
+                customer_number=row.customer_number,
+                title=row.title,
+                kind=row.kind,
+                status=_contract_status(row.status, row.ends_on, today),
+                starts_on=row.starts_on,
+                ends_on=row.ends_on,
+                notice_days=row.notice_days,
+                annual_value=Money(minor=row.annual_value_minor, currency=row.currency),
+                service_level=row.service_level,
+                versions=tuple(versions[row.id]),
+            )
+            for row in rows
+        )
+
+
+def document_sha256(text: str) -> str:
+    """The hash a contract version is identified and signed by: SHA-256 of its text as UTF-8."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --- inventory ------------------------------------------------------------------------------------
+
+_ITEM_SELECT: Final = select(
+    inventory_items,
+    sites.c.name.label("site_name"),
+    contracts.c.number.label("contract_number"),
+).select_from(
+    inventory_items.join(sites, sites.c.id == inventory_items.c.site_id).outerjoin(
+        contracts, contracts.c.id == inventory_items.c.contract_id
+    )
+)
+
+
+def _item(row: AnyRow) -> InventoryItem:
+    return InventoryItem(
+        serial=row.serial,
+        product=row.product,
+        kind=row.kind,
+        site=row.site_name,
+        location=row.location,
+        installed_on=row.installed_on,
+        contract_number=row.contract_number,
+        service_level=row.service_level,
+        maintenance_until=row.maintenance_until,
+        leased_until=row.leased_until,
+    )
+
+
+class SqlInventory(_SqlBase):
+    """Installed hardware and software by site."""
+
+    async def list_items(self, principal: Principal, *, site: str | None = None) -> Sequence[InventoryItem]:
+        company_id = self._company(principal, Tool.INVENTORY)
+        if company_id is None:
+            return ()
+        async with self._connect() as conn:
+            query = _ITEM_SELECT.where(inventory_items.c.company_id == company_id)
+            if site is not None:
+                site_ids = await self._site_ids(conn, company_id, site)
+                if not site_ids:
+                    return ()
+                query = query.where(inventory_items.c.site_id.in_(site_ids))
+            query = query.order_by(sites.c.name, inventory_items.c.product, inventory_items.c.serial)
+            return tuple(_item(row) for row in await conn.execute(query))
+
+    async def get_item(self, principal: Principal, serial: str) -> InventoryItem | None:
+        company_id = self._company(principal, Tool.INVENTORY)
+        if company_id is None:
+            return None
+        query = _ITEM_SELECT.where(
+            inventory_items.c.company_id == company_id, inventory_items.c.serial.in_(_candidates(serial))
+        )
+        async with self._connect() as conn:
+            row = (await conn.execute(query)).first()
+        return None if row is None else _item(row)
+
+
+# --- requests -------------------------------------------------------------------------------------
+
+_REQUEST_SELECT: Final = select(requests, companies.c.customer_number).select_from(
+    requests.join(companies, companies.c.id == requests.c.company_id)
+)
+
+
+class SqlRequests(_SqlBase):
+    """Support requests and their history.
+
+    A user sees the requests they opened; a company administrator sees all of the company's.
+    """
+
+    def _visible(self, principal: Principal, company_id: int) -> list[ColumnElement[bool]]:
+        filters = _of_company(requests, company_id)
+        if principal.role is not Role.COMPANY_ADMIN:
+            filters.append(requests.c.requester_id == principal.user_id)
+        return filters
+
+    async def create_request(self, principal: Principal, new: NewRequest) -> SupportRequest:
+        """Opens a request due one business day later; its number is derived from the row id."""
+        company_id = self._company(principal, Tool.REQUESTS)
+        if company_id is None:
+            raise InvalidRequest("only a user of a customer company can open a request")
+        if not new.subject.strip() or not new.category.strip():
+            raise InvalidRequest("a request needs a category and a subject")
+        if new.priority not in REQUEST_PRIORITIES:
+            raise InvalidRequest(f"priority must be one of {sorted(REQUEST_PRIORITIES)}")
+        for field, value in (("category", new.category), ("subject", new.subject), ("related", new.related)):
+            column_type = requests.c[field].type
+            limit = column_type.length if isinstance(column_type, String) else None
+            if value is not None and limit is not None and len(value.strip()) > limit:
+                raise InvalidRequest(f"{field} is longer than {limit} characters")
+        now = self._now()
+        async with self._connect(write=True) as conn:
+            request_id = await insert_request(
+                conn,
+                company_id=company_id,
+                requester_id=principal.user_id,
+                requester_name=principal.name or principal.user_id or "",
+                category=new.category.strip(),
+                subject=new.subject.strip(),
+                description=new.description.strip(),
+                priority=new.priority,
+                status=RequestStatus.OPEN,
+                related=new.related.strip() if new.related else None,
+                created_at=now,
+                due_at=one_business_day_later(now),
+            )
+            row = (await conn.execute(_REQUEST_SELECT.where(requests.c.id == request_id))).one()
+            (created,) = await self._with_history(conn, [row])
+        return created
+
+    async def get_request(self, principal: Principal, number: str) -> SupportRequest | None:
+        company_id = self._company(principal, Tool.REQUESTS)
+        if company_id is None:
+            return None
+        query = _REQUEST_SELECT.where(
+            *self._visible(principal, company_id), requests.c.number.in_(_candidates(number))
+        )
+        async with self._connect() as conn:
+            row = (await conn.execute(query)).first()
+            if row is None:
+                return None
+            (found,) = await self._with_history(conn, [row])
+        return found
+
+    async def list_requests(
+        self, principal: Principal, *, statuses: frozenset[RequestStatus] = frozenset(), limit: int = 20
+    ) -> Sequence[SupportRequest]:
+        """Newest first, each with its full history."""
+        company_id = self._company(principal, Tool.REQUESTS)
+        _check_page(0, limit)
+        if company_id is None:
+            return ()
+        query = _REQUEST_SELECT.where(*self._visible(principal, company_id))
+        if statuses:
+            query = query.where(requests.c.status.in_(sorted(status.value for status in statuses)))
+        query = query.order_by(requests.c.created_at.desc(), requests.c.id.desc()).limit(limit)
+        async with self._connect() as conn:
+            rows = (await conn.execute(query)).all()
+            return await self._with_history(conn, rows)
+
+    async def _with_history(
+        self, conn: AsyncConnection, rows: Sequence[AnyRow]
+    ) -> tuple[SupportRequest, ...]:
+        if not rows:
+            return ()
+        history: dict[int, list[RequestEvent]] = {row.id: [] for row in rows}
+        event_rows = await conn.execute(
+            select(request_events)
+            .where(request_events.c.request_id.in_(list(history)))
+            .order_by(request_events.c.request_id, request_events.c.at, request_events.c.id)
+        )
+        for e in event_rows:
+            history[e.request_id].append(RequestEvent(at=e.at, kind=e.kind, author=e.author, text=e.text))
+        return tuple(
+            SupportRequest(
+                number=row.number,
+                customer_number=row.customer_number,
+                requester=row.requester_id or row.requester_name,
+                category=row.category,
+                subject=row.subject,
+                description=row.description,
+                priority=row.priority,
+                status=RequestStatus(row.status),
+                created_at=row.created_at,
+                due_at=row.due_at,
+                history=tuple(history[row.id]),
+            )
+            for row in rows
+        )
+
+
+async def insert_request(
+    conn: AsyncConnection,
+    *,
+    company_id: int,
+    requester_id: str | None,
+    requester_name: str,
+    category: str,
+    subject: str,
+    description: str,
+    priority: str,
+    status: RequestStatus,
+    related: str | None,
+    created_at: datetime,
+    due_at: datetime | None,
+) -> int:
+    """Inserts a request with its "created" event and returns its id; shared with the demo seed.
+
+    The number comes from the id the database assigns, so concurrent workers never hand out the
+    same number and no counter table is needed.
+    """
+    request_id: int = (
+        await conn.execute(
+            insert(requests)
+            .values(
+                number=uuid4().hex,  # a placeholder until the id is known
+                company_id=company_id,
+                requester_id=requester_id,
+                requester_name=requester_name,
+                category=category,
+                subject=subject,
+                description=description,
+                priority=priority,
+                status=status.value,
+                related=related,
+                created_at=created_at,
+                due_at=due_at,
+            )
+            .returning(requests.c.id)
+        )
+    ).scalar_one()
+    await conn.execute(
+        update(requests)
+        .where(requests.c.id == request_id)
+        .values(number=request_number(request_id, created_at))
+    )
+    await conn.execute(
+        insert(request_events).values(
+            request_id=request_id, at=created_at, kind="created", author=requester_name, text=description
+        )
+    )
+    return request_id
+
+
+# --- composition ----------------------------------------------------------------------------------
+
+
+def sql_backends(
+    engine: AsyncEngine, *, clock: Clock | None = None, timeout: float | None = 10.0
+) -> Backends:
+    """Every back end on one engine; ``clock`` (aware UTC) decides what "today" and "overdue" mean.
+
+    ``timeout`` is the deadline of one call in seconds (``None``: none; ignored on SQLite).
+    """
+    options: dict[str, Any] = {"clock": clock, "timeout": timeout}
+    return Backends(
+        directory=SqlDirectory(engine, **options),
+        orders=SqlOrders(engine, **options),
+        invoices=SqlInvoices(engine, **options),
+        statements=SqlStatements(engine, **options),
+        contracts=SqlContracts(engine, **options),
+        inventory=SqlInventory(engine, **options),
+        requests=SqlRequests(engine, **options),
+    )

@@ -1,0 +1,365 @@
+"""Tables of the built-in back end: the vendor's business data that the chat reads and writes.
+
+They live on their own ``backend_metadata`` so the bot's own state (conversations, turns, ...) can sit
+in the same database without either side creating or dropping the other's tables. Every index below
+serves one chat-turn query, so no turn scans a whole table however many orders there are; the tests
+check the query plans.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+__all__ = [
+    "UTCDateTime",
+    "backend_metadata",
+    "companies",
+    "contract_versions",
+    "contracts",
+    "credit_notes",
+    "grants",
+    "inventory_items",
+    "invoice_lines",
+    "invoices",
+    "order_events",
+    "order_lines",
+    "orders",
+    "payments",
+    "request_events",
+    "requests",
+    "shipments",
+    "sites",
+    "users",
+]
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always returned timezone-aware, on SQLite as on PostgreSQL.
+
+    SQLite has no time zones: the value is stored as naive UTC text, which also keeps its ordering
+    right for range queries; PostgreSQL gets a ``timestamptz``.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: the back end stores timezone-aware UTC only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+backend_metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _id() -> Column[int]:
+    return Column("id", Integer, primary_key=True, autoincrement=True)
+
+
+def _fk(name: str, target: str, *, nullable: bool = False) -> Column[int]:
+    return Column(name, Integer, ForeignKey(target, ondelete="CASCADE"), nullable=nullable)
+
+
+# --- directory ------------------------------------------------------------------------------------
+
+companies = Table(
+    "companies",
+    backend_metadata,
+    _id(),
+    Column("customer_number", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("country", String(2), nullable=False),  # ISO 3166-1 alpha-2
+    Column("currency", String(3), nullable=False),  # ISO 4217
+    Column("locale", String(10), nullable=False, default="en"),
+)
+
+users = Table(
+    "users",
+    backend_metadata,
+    # The e-mail address, lower-cased: one user id across every tool and channel.
+    Column("user_id", String(254), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("phone", String(40)),
+    _fk("company_id", "companies.id", nullable=True),  # agents belong to no customer company
+    Column("role", String(20), nullable=False, default="user"),
+    Column("password_hash", String(200)),
+    Column("active", Boolean, nullable=False, default=True),
+    Index(None, "company_id"),
+)
+
+grants = Table(
+    "grants",
+    backend_metadata,
+    Column("user_id", String(254), ForeignKey("users.user_id", ondelete="CASCADE"), primary_key=True),
+    Column("tool", String(20), primary_key=True),
+)
+
+sites = Table(
+    "sites",
+    backend_metadata,
+    _id(),
+    _fk("company_id", "companies.id"),
+    Column("name", String(100), nullable=False),
+    Column("city", String(100), nullable=False),
+    Column("country", String(2), nullable=False),
+    UniqueConstraint("company_id", "name"),
+)
+
+# --- orders ---------------------------------------------------------------------------------------
+
+orders = Table(
+    "orders",
+    backend_metadata,
+    _id(),
+    # Globally unique (the guest lookup has only the number); its unique index also serves every
+    # "(company_id, number)" lookup: at most one row matches, then the company is checked.
+    Column("number", String(32), nullable=False, unique=True),
+    _fk("company_id", "companies.id"),
+    Column("po_number", String(64)),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="SET NULL")),
+    Column("status", String(20), nullable=False),
+    Column("ordered_at", UTCDateTime, nullable=False),
+    Column("expected_delivery", Date),
+    Column("delivered_at", UTCDateTime),
+    Column("currency", String(3), nullable=False),
+    Column("total_minor", BigInteger, nullable=False),
+    # "latest", date-range search and keyset streaming (newest or oldest first, id breaks ties)
+    Index(None, "company_id", "ordered_at", "id"),
+    Index(None, "company_id", "status", "ordered_at"),
+    Index(None, "company_id", "po_number", "ordered_at"),  # and newest first without a sort
+    Index(None, "company_id", "site_id", "ordered_at"),
+)
+
+order_lines = Table(
+    "order_lines",
+    backend_metadata,
+    _id(),
+    _fk("order_id", "orders.id"),
+    Column("line_no", Integer, nullable=False),
+    Column("product_code", String(64), nullable=False),
+    Column("description", String(300), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("unit_price_minor", BigInteger, nullable=False),
+    Column("total_minor", BigInteger, nullable=False),
+    UniqueConstraint("order_id", "line_no"),
+)
+
+order_events = Table(
+    "order_events",
+    backend_metadata,
+    _id(),
+    _fk("order_id", "orders.id"),
+    Column("status", String(20), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index(None, "order_id", "at"),
+)
+
+shipments = Table(
+    "shipments",
+    backend_metadata,
+    _id(),
+    _fk("order_id", "orders.id"),
+    Column("carrier", String(20), nullable=False),
+    Column("tracking_number", String(64), nullable=False),
+    Column("shipped_at", UTCDateTime),
+    Column("expected_at", Date),
+    Column("delivered_at", UTCDateTime),
+    Index(None, "order_id"),
+    Index(None, "tracking_number"),
+)
+
+# --- invoices, credit notes, payments -------------------------------------------------------------
+
+invoices = Table(
+    "invoices",
+    backend_metadata,
+    _id(),
+    Column("number", String(32), nullable=False, unique=True),
+    _fk("company_id", "companies.id"),
+    Column("order_id", Integer, ForeignKey("orders.id", ondelete="SET NULL")),
+    Column("issued_on", Date, nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("net_minor", BigInteger, nullable=False),
+    Column("vat_minor", BigInteger, nullable=False),
+    Column("total_minor", BigInteger, nullable=False),
+    # What is settled, by payments and by credit notes set against the invoice.
+    Column("paid_minor", BigInteger, nullable=False, default=0),
+    Column("currency", String(3), nullable=False),
+    Column("approved_by", String(254)),
+    Column("approved_at", UTCDateTime),
+    Index(None, "company_id", "issued_on", "id"),
+    Index(None, "company_id", "status", "due_on"),
+    Index(
+        None, "company_id", "order_id"
+    ),  # both columns, so the planner prefers it for "the order's invoice"
+)
+
+invoice_lines = Table(
+    "invoice_lines",
+    backend_metadata,
+    _id(),
+    _fk("invoice_id", "invoices.id"),
+    Column("line_no", Integer, nullable=False),
+    Column("description", String(300), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("unit_price_minor", BigInteger, nullable=False),
+    Column("vat_rate", String(8), nullable=False),  # a decimal as text ("25", "19", "7.7"): exact everywhere
+    Column("net_minor", BigInteger, nullable=False),
+    Column("vat_minor", BigInteger, nullable=False),
+    UniqueConstraint("invoice_id", "line_no"),
+)
+
+credit_notes = Table(
+    "credit_notes",
+    backend_metadata,
+    _id(),
+    Column("number", String(32), nullable=False, unique=True),
+    _fk("company_id", "companies.id"),
+    Column("invoice_id", Integer, ForeignKey("invoices.id", ondelete="SET NULL")),
+    Column("issued_on", Date, nullable=False),
+    Column("total_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("reason", String(500), nullable=False, default=""),
+    Index(None, "company_id", "issued_on"),
+    Index(None, "company_id", "invoice_id"),  # the unapplied ones (invoice_id IS NULL) for the balance
+)
+
+payments = Table(
+    "payments",
+    backend_metadata,
+    _id(),
+    Column("reference", String(64), nullable=False, unique=True),
+    _fk("company_id", "companies.id"),
+    Column("invoice_id", Integer, ForeignKey("invoices.id", ondelete="SET NULL")),
+    Column("paid_on", Date, nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Index(None, "company_id", "paid_on"),
+    Index(None, "company_id", "invoice_id"),  # the unapplied ones (invoice_id IS NULL) for the balance
+)
+
+# --- contracts ------------------------------------------------------------------------------------
+
+contracts = Table(
+    "contracts",
+    backend_metadata,
+    _id(),
+    Column("number", String(32), nullable=False, unique=True),
+    _fk("company_id", "companies.id"),
+    Column("title", String(300), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("notice_days", Integer, nullable=False, default=90),
+    Column("annual_value_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("service_level", String(100)),
+    Index(None, "company_id", "ends_on"),
+)
+
+contract_versions = Table(
+    "contract_versions",
+    backend_metadata,
+    _id(),
+    _fk("contract_id", "contracts.id"),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("summary", String(500), nullable=False),
+    Column("sha256", String(64), nullable=False),  # of document_text as UTF-8: what a signature binds to
+    Column("document_text", Text, nullable=False),
+    Column("signed_by", String(254)),
+    Column("signed_at", UTCDateTime),
+    UniqueConstraint("contract_id", "version"),
+)
+
+# --- inventory ------------------------------------------------------------------------------------
+
+inventory_items = Table(
+    "inventory_items",
+    backend_metadata,
+    _id(),
+    _fk("company_id", "companies.id"),
+    Column("serial", String(64), nullable=False),
+    Column("product", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+    _fk("site_id", "sites.id"),
+    Column("location", String(200)),
+    Column("installed_on", Date),
+    Column("contract_id", Integer, ForeignKey("contracts.id", ondelete="SET NULL")),
+    Column("service_level", String(100)),
+    Column("maintenance_until", Date),
+    Column("leased_until", Date),
+    UniqueConstraint("company_id", "serial"),
+    Index(None, "site_id"),
+)
+
+# --- support requests -----------------------------------------------------------------------------
+
+requests = Table(
+    "requests",
+    backend_metadata,
+    _id(),
+    Column("number", String(32), nullable=False, unique=True),  # RQ-2026-000123
+    _fk("company_id", "companies.id"),
+    Column("requester_id", String(254), ForeignKey("users.user_id", ondelete="SET NULL")),
+    Column("requester_name", String(200), nullable=False),
+    Column("category", String(40), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("priority", String(20), nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("related", String(64)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("due_at", UTCDateTime),
+    Index(None, "company_id", "created_at", "id"),
+    Index(None, "company_id", "requester_id", "created_at"),
+)
+
+request_events = Table(
+    "request_events",
+    backend_metadata,
+    _id(),
+    _fk("request_id", "requests.id"),
+    Column("at", UTCDateTime, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("text", Text, nullable=False),
+    Index(None, "request_id", "at"),
+)

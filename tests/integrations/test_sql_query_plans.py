@@ -1,0 +1,250 @@
+"""Every chat-turn query of the SQL back end is an index search, never a table scan.
+
+Each back-end call runs on SQLite with generated volume; every statement it sent is explained with
+EXPLAIN QUERY PLAN, with and without ANALYZE statistics. Also: the number of statements per call
+(no N+1) and that a refused call sends none at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from supportbot.integrations.errors import AccessDenied
+from supportbot.integrations.models import InvoiceStatus, NewRequest, OrderStatus, Principal, RequestStatus
+from supportbot.integrations.protocols import Backends
+from supportbot.integrations.sql.backend import sql_backends
+
+from .conftest import ANNA, ERIK, MAX, TODAY, StatementLog, clock
+
+Call = Callable[[Backends, Principal], Awaitable[Any]]
+
+
+async def _first_batches(b: Backends, p: Principal, **filters: Any) -> None:
+    """Three batches of a stream are enough to see its first and its follow-up queries."""
+    seen = 0
+    async for _ in b.orders.iter_orders(p, batch_size=50, **filters):
+        seen += 1
+        if seen == 150:
+            break
+
+
+TURNS: dict[str, Call] = {
+    "get_order": lambda b, p: b.orders.get_order(p, "4711"),
+    "get_order_missing": lambda b, p: b.orders.get_order(p, "5801"),
+    "latest_order": lambda b, p: b.orders.latest_order(p),
+    "find_by_po": lambda b, p: b.orders.find_by_po(p, "NV-PO-889"),
+    "search_orders": lambda b, p: b.orders.search_orders(p),
+    "search_orders_period": lambda b, p: b.orders.search_orders(
+        p, date_from=TODAY - timedelta(days=60), date_to=TODAY - timedelta(days=30)
+    ),
+    "search_orders_status": lambda b, p: b.orders.search_orders(p, statuses=frozenset({OrderStatus.SHIPPED})),
+    "search_orders_status_period": lambda b, p: b.orders.search_orders(
+        p,
+        statuses=frozenset({OrderStatus.DELIVERED, OrderStatus.CANCELLED}),
+        date_from=TODAY - timedelta(days=90),
+    ),
+    "search_orders_site": lambda b, p: b.orders.search_orders(p, site="Kista", offset=20),
+    "iter_orders": lambda b, p: _first_batches(b, p),
+    "iter_orders_filtered": lambda b, p: _first_batches(
+        b, p, statuses=frozenset({OrderStatus.DELIVERED}), date_from=TODAY - timedelta(days=400)
+    ),
+    "guest_order_status": lambda b, p: b.orders.guest_order_status("4711", "1000123"),
+    "get_invoice": lambda b, p: b.invoices.get_invoice(p, "INV-2031"),
+    "invoice_for_order": lambda b, p: b.invoices.invoice_for_order(p, "4711"),
+    "latest_invoice": lambda b, p: b.invoices.latest_invoice(p),
+    "list_invoices": lambda b, p: b.invoices.list_invoices(p, limit=20),
+    "list_invoices_period": lambda b, p: b.invoices.list_invoices(
+        p, date_from=TODAY - timedelta(days=90), date_to=TODAY
+    ),
+    "list_invoices_overdue": lambda b, p: b.invoices.list_invoices(
+        p, statuses=frozenset({InvoiceStatus.OVERDUE})
+    ),
+    "list_invoices_open": lambda b, p: b.invoices.list_invoices(
+        p, statuses=frozenset({InvoiceStatus.OPEN, InvoiceStatus.AWAITING_APPROVAL})
+    ),
+    "get_credit_note": lambda b, p: b.invoices.get_credit_note(p, "CN-0107"),
+    "statement": lambda b, p: b.statements.statement(p),
+    "get_contract": lambda b, p: b.contracts.get_contract(p, "C-1001"),
+    "list_contracts": lambda b, p: b.contracts.list_contracts(p, active_only=True),
+    "list_items": lambda b, p: b.inventory.list_items(p, site="Kista"),
+    "get_item": lambda b, p: b.inventory.get_item(p, "78ABC12"),
+    "create_request": lambda b, p: b.requests.create_request(
+        p, NewRequest(category="order", subject="s", description="d")
+    ),
+    "get_request": lambda b, p: b.requests.get_request(p, "RQ-2026-000001"),
+    "list_requests": lambda b, p: b.requests.list_requests(p, statuses=frozenset({RequestStatus.OPEN})),
+    "principal_for": lambda b, p: b.directory.principal_for(ANNA),
+    "authenticate": lambda b, p: b.directory.authenticate(ANNA, "demo"),
+    "sites": lambda b, p: b.directory.sites(p),
+}
+
+# The index each turn must use on its big table; a "SEARCH" on the wrong index can still read a
+# whole company's orders (say, walking them by date to find one PO number).
+NUMBER = r"USING INDEX sqlite_autoindex_{0}_\d \(number=\?\)"
+EXPECTED: dict[str, str] = {
+    "get_order": "SEARCH orders " + NUMBER.format("orders"),
+    "get_order_missing": "SEARCH orders " + NUMBER.format("orders"),
+    "guest_order_status": "SEARCH orders " + NUMBER.format("orders"),
+    "latest_order": r"SEARCH orders USING INDEX ix_orders_company_id_ordered_at_id \(company_id=\?\)",
+    "find_by_po": r"SEARCH orders USING INDEX ix_orders_company_id_po_number_ordered_at \(company_id=\? AND po_number=\?\)",
+    "search_orders": r"SEARCH orders USING INDEX ix_orders_company_id_ordered_at_id \(company_id=\?\)",
+    "search_orders_period": (
+        r"SEARCH orders USING INDEX ix_orders_company_id_ordered_at_id \(company_id=\? AND ordered_at>\? AND ordered_at<\?\)"
+    ),
+    "search_orders_status": r"SEARCH orders USING INDEX ix_orders_company_id_status_ordered_at \(company_id=\? AND status=\?\)",
+    "search_orders_status_period": r"SEARCH orders USING INDEX ix_orders_company_id_\w+ \(company_id=\? AND \S+",
+    "search_orders_site": r"SEARCH orders USING INDEX ix_orders_company_id_site_id_ordered_at \(company_id=\? AND site_id=\?\)",
+    "iter_orders": r"SEARCH orders USING INDEX ix_orders_company_id_ordered_at_id \(company_id=\? AND ordered_at>\?\)",
+    "get_invoice": "SEARCH invoices " + NUMBER.format("invoices"),
+    "invoice_for_order": r"SEARCH invoices USING INDEX ix_invoices_company_id_order_id \(company_id=\? AND order_id=\?\)",
+    "latest_invoice": r"SEARCH invoices USING INDEX ix_invoices_company_id_issued_on_id \(company_id=\?\)",
+    "list_invoices_period": (
+        r"SEARCH invoices USING INDEX ix_invoices_company_id_issued_on_id \(company_id=\? AND issued_on>\? AND issued_on<\?\)"
+    ),
+    "statement": r"SEARCH invoices USING INDEX ix_invoices_company_id_status_due_on \(company_id=\? AND status=\?\)",
+    "get_credit_note": "SEARCH credit_notes " + NUMBER.format("credit_notes"),
+    "get_contract": "SEARCH contracts " + NUMBER.format("contracts"),
+    "get_request": "SEARCH requests " + NUMBER.format("requests"),
+    "principal_for": r"SEARCH users USING INDEX sqlite_autoindex_users_1 \(user_id=\?\)",
+}
+
+SCAN = re.compile(r"\bSCAN (?!CONSTANT ROW)(\w+)")
+
+
+async def explain(engine: AsyncEngine, statements: list[tuple[str, Any]]) -> list[tuple[str, list[str]]]:
+    plans = []
+    async with engine.connect() as conn:
+        for sql, parameters in statements:
+            if not sql.lstrip().upper().startswith(("SELECT", "INSERT", "UPDATE", "DELETE")):
+                continue
+            rows = await conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, parameters)
+            plans.append((sql, [str(row._mapping["detail"]) for row in rows]))
+    return plans
+
+
+async def small_tables(engine: AsyncEngine, *, below: int = 100) -> set[str]:
+    async with engine.connect() as conn:
+        names = (
+            (await conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'"))
+            .scalars()
+            .all()
+        )
+        return {
+            name
+            for name in names
+            if (await conn.exec_driver_sql(f'SELECT count(*) FROM "{name}"')).scalar_one() < below
+        }
+
+
+@pytest.mark.parametrize("analyzed", [False, True], ids=["no-stats", "analyzed"])
+@pytest.mark.parametrize("turn", sorted(TURNS))
+async def test_chat_turns_search_indexes_and_scan_no_table(
+    sqlite_volume_engine: AsyncEngine, turn: str, analyzed: bool
+) -> None:
+    engine = sqlite_volume_engine
+    async with engine.begin() as conn:
+        # seed_volume leaves statistics behind; plans must be right with them and without.
+        await conn.execute(text("ANALYZE" if analyzed else "DROP TABLE IF EXISTS sqlite_stat1"))
+    await engine.dispose()  # new connections read the statistics afresh
+    backends = sql_backends(engine, clock=clock)
+    anna = await backends.directory.principal_for(ANNA)
+    assert anna is not None
+    log = StatementLog(engine)
+    try:
+        await TURNS[turn](backends, anna)
+        statements = list(log.statements)
+    finally:
+        log.close()
+    plans = await explain(engine, statements)
+    assert plans, f"{turn} sent no query"
+    # With statistics SQLite rightly reads a table of a handful of rows whole; a big one, never.
+    small = await small_tables(engine) if analyzed else set()
+    every_detail = [d for _, details in plans for d in details]
+    if turn in EXPECTED and not any(table in EXPECTED[turn] for table in small):
+        assert any(re.search(EXPECTED[turn], d) for d in every_detail), (
+            f"{turn} does not use the index it needs ({EXPECTED[turn]}):\n  " + "\n  ".join(every_detail)
+        )
+    for sql, details in plans:
+        shown = "\n  ".join(details)
+        where = f"\n{sql}\n  {shown}"
+        scans = [m.group(1) for d in details if (m := SCAN.search(d)) and m.group(1) not in small]
+        assert not scans, f"{turn} scans a table:{where}"
+        if not sql.lstrip().upper().startswith("INSERT") and not small:
+            assert any("SEARCH" in d for d in details), f"{turn} does not search an index:{where}"
+            assert all("USING" in d for d in details if d.startswith("SEARCH")), (
+                f"{turn} searches without an index:{where}"
+            )
+
+
+async def test_the_volume_is_there(sqlite_volume_engine: AsyncEngine) -> None:
+    """The plans above are meaningful only with thousands of rows beside the demo."""
+    async with sqlite_volume_engine.connect() as conn:
+        assert (await conn.scalar(text("SELECT count(*) FROM orders"))) > 5_000
+        assert (await conn.scalar(text("SELECT count(*) FROM invoices"))) > 2_000
+
+
+# --- statements per call --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("turn", "most"),
+    [
+        ("get_order", 4),  # the order, then lines, shipments, history: one query each
+        ("latest_order", 4),
+        ("search_orders", 1),
+        ("search_orders_site", 2),  # the site names, then the orders
+        ("find_by_po", 1),
+        ("get_invoice", 2),
+        ("list_invoices", 2),  # the page, then every line of the page at once
+        ("list_contracts", 2),
+        ("list_requests", 2),
+        ("principal_for", 2),
+        ("guest_order_status", 1),
+    ],
+)
+async def test_no_call_queries_per_row(
+    sqlite_demo_engine: AsyncEngine, statement_log: StatementLog, turn: str, most: int
+) -> None:
+    backends = sql_backends(sqlite_demo_engine, clock=clock)
+    anna = await backends.directory.principal_for(ANNA)
+    assert anna is not None
+    statement_log.clear()
+    await TURNS[turn](backends, anna)
+    selects = [s for s, _ in statement_log.statements if s.lstrip().upper().startswith("SELECT")]
+    assert 1 <= len(selects) <= most, selects
+
+
+@pytest.mark.parametrize(
+    "turn",
+    ["get_invoice", "list_invoices", "statement", "get_contract", "list_contracts", "list_items", "get_item"],
+)
+async def test_a_refused_call_sends_no_query(
+    sqlite_demo_engine: AsyncEngine, statement_log: StatementLog, turn: str
+) -> None:
+    backends = sql_backends(sqlite_demo_engine, clock=clock)
+    erik = await backends.directory.principal_for(ERIK)
+    assert erik is not None
+    statement_log.clear()
+    with pytest.raises(AccessDenied):
+        await TURNS[turn](backends, erik)
+    assert statement_log.statements == []
+
+
+async def test_company_filter_is_in_the_query(
+    sqlite_demo_engine: AsyncEngine, statement_log: StatementLog
+) -> None:
+    """Isolation is done by the database, not by filtering rows afterwards."""
+    backends = sql_backends(sqlite_demo_engine, clock=clock)
+    contoso = await backends.directory.principal_for(MAX)
+    assert contoso is not None
+    statement_log.clear()
+    assert await backends.orders.get_order(contoso, "4711") is None
+    ((sql, parameters),) = statement_log.statements
+    assert "orders.company_id = ?" in sql and contoso.company_id in parameters
