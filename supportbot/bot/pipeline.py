@@ -6,6 +6,7 @@ import logging
 import time
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -16,7 +17,7 @@ from supportbot.bot.i18n import Formatter
 from supportbot.bot.locks import KeyedLocks
 from supportbot.bot.messages import Message, Reply
 from supportbot.bot.nlu.types import Parse
-from supportbot.bot.store import Store, TurnRecord
+from supportbot.bot.store import ConversationState, Store, TurnRecord
 from supportbot.integrations.errors import AccessDenied, BackendUnavailable
 from supportbot.integrations.models import Principal
 from supportbot.integrations.protocols import DirectoryBackend
@@ -26,6 +27,13 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE_CHARS = 4000
 """Longer messages are answered politely but not interpreted; they are still kept in the transcript."""
 MAX_STORED_CHARS = 100_000
+
+
+@dataclass(frozen=True)
+class Answer:
+    reply: Reply
+    repeat: bool = False
+    """The message repeated a delivery answered before; ``reply`` is that earlier answer."""
 
 
 class Understands(Protocol):
@@ -88,37 +96,49 @@ class Pipeline:
 
     async def handle(self, message: Message) -> Reply:
         """Answer one message. Messages of one conversation are answered strictly in arrival order."""
+        return (await self.answer(message)).reply
+
+    async def answer(self, message: Message) -> Answer:
+        """Like ``handle``, also telling whether the message was a repeat of one answered before."""
         key = message.conversation.key
         async with self._locks.hold(key):
             conv = await self.store.load(key, channel=message.conversation.channel, user_id=message.user_id)
-            if message.delivery_id and conv.exists:
-                earlier = await self.store.reply_for_delivery(key, message.delivery_id, conv=conv)
-                if earlier is not None:
-                    return Reply.model_validate(earlier) if earlier else Reply(text="")
-            conv.user_id = message.user_id
-            principal = await self.principal(message.user_id)
-            text = _clean(message.text)
-            language = conv.language if conv.exists else principal.locale
-            reply = await self._answer(message, text, language, conv.state, principal)
-            conv.language = reply.language
-            user_turn = TurnRecord(
-                role="user",
-                text=text[:MAX_STORED_CHARS],
-                payload={"button": True} if message.is_button else None,
-                delivery_id=message.delivery_id,
-                at=message.received_at,
-            )
-            bot_turn = TurnRecord(role="bot", text=reply.text, payload=reply.model_dump(mode="json"))
             try:
-                await self.store.save_turn(conv, user_turn, bot_turn)
-            except IntegrityError:
-                # Another worker took the same delivery first: answer as it did.
-                if message.delivery_id:
-                    earlier = await self.store.reply_for_delivery(key, message.delivery_id)
-                    if earlier is not None:
-                        return Reply.model_validate(earlier)
+                return await self._turn(message, conv)
+            except BaseException:
+                self.store.forget(key)  # the state may be changed half-way: reload it next time
                 raise
-            return reply
+
+    async def _turn(self, message: Message, conv: ConversationState) -> Answer:
+        key = message.conversation.key
+        if message.delivery_id and conv.exists:
+            earlier = await self.store.reply_for_delivery(key, message.delivery_id, conv=conv)
+            if earlier is not None:
+                return Answer(Reply.model_validate(earlier) if earlier else Reply(text=""), repeat=True)
+        conv.user_id = message.user_id
+        principal = await self.principal(message.user_id)
+        text = _clean(message.text)
+        language = conv.language if conv.exists else principal.locale
+        reply = await self._answer(message, text, language, conv.state, principal)
+        conv.language = reply.language
+        user_turn = TurnRecord(
+            role="user",
+            text=text[:MAX_STORED_CHARS],
+            payload={"button": True} if message.is_button else None,
+            delivery_id=message.delivery_id,
+            at=message.received_at,
+        )
+        bot_turn = TurnRecord(role="bot", text=reply.text, payload=reply.model_dump(mode="json"))
+        try:
+            await self.store.save_turn(conv, user_turn, bot_turn)
+        except IntegrityError:
+            # Another worker took the same delivery first: answer as it did.
+            if message.delivery_id:
+                earlier = await self.store.reply_for_delivery(key, message.delivery_id)
+                if earlier is not None:
+                    return Answer(Reply.model_validate(earlier), repeat=True)
+            raise
+        return Answer(reply)
 
     async def _answer(
         self, message: Message, text: str, language: str, state: dict[str, Any], principal: Principal

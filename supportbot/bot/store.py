@@ -7,7 +7,6 @@ arriving together share one transaction, so many concurrent users cost a handful
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
 import logging
 from collections import OrderedDict
@@ -256,18 +255,25 @@ class Store:
             _SqliteTransactions(engine) if engine.dialect.name == "sqlite" else _AsyncTransactions(engine)
         )
         self._writer = _GroupWriter(transactions)
-        self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+        insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+        upsert = insert(conversations)
+        self._upsert = upsert.on_conflict_do_update(
+            index_elements=[conversations.c.key],
+            set_={name: getattr(upsert.excluded, name) for name in ("user_id", "language", "state", "seq", "updated_at")},
+        )
+        """Built once: a dialect's upsert builds new column objects for ``excluded`` every time."""
         self._cache_size = cache_size
         self._cache: OrderedDict[str, ConversationState] = OrderedDict()
 
     def _cached(self, key: str) -> ConversationState | None:
+        """The cached conversation. Its ``state`` is the cached dict itself, not a copy: the turn that
+        changes it either saves it or calls ``forget``, so the cache never keeps an unsaved change."""
         hit = self._cache.get(key)
         if hit is None:
             return None
         self._cache.move_to_end(key)
         return ConversationState(
-            hit.key, hit.channel, hit.user_id, hit.language, copy.deepcopy(hit.state), hit.seq, True,
-            dict(hit.deliveries or {}),
+            hit.key, hit.channel, hit.user_id, hit.language, hit.state, hit.seq, True, dict(hit.deliveries or {})
         )
 
     def _remember(self, conv: ConversationState, delivery: tuple[str, dict[str, Any]] | None) -> None:
@@ -279,8 +285,7 @@ class Store:
             while len(deliveries) > _RECENT_DELIVERIES:
                 deliveries.pop(next(iter(deliveries)))
         self._cache[conv.key] = ConversationState(
-            conv.key, conv.channel, conv.user_id, conv.language, copy.deepcopy(conv.state), conv.seq, True,
-            deliveries,
+            conv.key, conv.channel, conv.user_id, conv.language, conv.state, conv.seq, True, deliveries
         )
         self._cache.move_to_end(conv.key)
         while len(self._cache) > self._cache_size:
@@ -385,19 +390,7 @@ class Store:
             "created_at": now,
             "updated_at": now,
         }
-        upsert = self._insert(conversations).values(**values)
-        upsert = upsert.on_conflict_do_update(
-            index_elements=[conversations.c.key],
-            set_={
-                "user_id": upsert.excluded.user_id,
-                "language": upsert.excluded.language,
-                "state": upsert.excluded.state,
-                "seq": upsert.excluded.seq,
-                "updated_at": upsert.excluded.updated_at,
-            },
-        )
-
-        statements: list[Statement] = [(upsert, None)]
+        statements: list[Statement] = [(self._upsert, values)]
         if rows:
             statements.append((turns.insert(), rows))
         try:

@@ -3,6 +3,7 @@ WebSocket conversation, and every kind of bad input."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -344,11 +345,8 @@ async def test_anna_asks_where_her_order_is(browser: Browser) -> None:
     }
     message_id = new_id()
     await chat.send({"type": "message", "id": message_id, "text": "where is my order 4711?"})
-    typing_on = await chat.frame()
-    assert typing_on == {"type": "typing", "on": True}
-    assert await chat.frame() == {"type": "typing", "on": False}
     frame = await chat.frame()
-    assert frame["type"] == "reply" and frame["in_reply_to"] == message_id
+    assert frame["type"] == "reply" and frame["in_reply_to"] == message_id, "a quick answer comes without typing"
     reply = frame["reply"]
     assert reply["language"] == "en"
     assert "PostNord" in reply["text"]
@@ -691,12 +689,12 @@ async def test_a_pipeline_failure_is_an_internal_error_frame(
     client: Client, browser: Browser, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     pipeline = client.app[APP_KEY].pipeline
-    original = pipeline.handle
+    original = pipeline.answer
 
     async def broken(message: Message) -> Reply:
         raise RuntimeError("database on fire: secret internals")
 
-    monkeypatch.setattr(pipeline, "handle", broken)
+    monkeypatch.setattr(pipeline, "answer", broken)
     chat = await browser.chat(lang="en")
     message_id = new_id()
     frame = await chat.ask("where is my order 4711?", message_id=message_id)
@@ -704,7 +702,7 @@ async def test_a_pipeline_failure_is_an_internal_error_frame(
     assert "secret internals" not in json.dumps(chat.seen) and "Traceback" not in json.dumps(chat.seen)
     assert "something went wrong" in frame["message"]
     assert _key(client, browser) in caplog.text and "database on fire" in caplog.text
-    monkeypatch.setattr(pipeline, "handle", original)
+    monkeypatch.setattr(pipeline, "answer", original)
     await _goes_on(chat)
 
 
@@ -721,3 +719,37 @@ async def test_the_server_stays_up_after_all_that(browser: Browser, client: Clie
     await chat.close()
     assert (await client.get("/healthz")).status == 200
     await _goes_on(await browser.chat())
+
+
+class _SlowOrders:
+    """The real orders back end, answering half a second late."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._inner, name)
+
+        async def slow(*args: Any, **kwargs: Any) -> Any:
+            await asyncio.sleep(0.5)
+            return await method(*args, **kwargs)
+
+        return slow
+
+
+async def test_typing_is_shown_while_a_slow_answer_is_coming(own_settings: Settings) -> None:
+    app = await build_application(own_settings)
+    app.backends.orders = _SlowOrders(app.backends.orders)  # type: ignore[assignment]
+    async with TestClient(TestServer(create_web_app(app))) as slow_client:
+        browser = Browser(slow_client, slow_client.session)
+        await browser.whoami()
+        await browser.login(ANNA)
+        chat = await browser.chat(lang="en")
+        message_id = new_id()
+        await chat.send({"type": "message", "id": message_id, "text": "where is my order 4711?"})
+        assert await chat.frame() == {"type": "typing", "on": True}
+        assert await chat.frame() == {"type": "typing", "on": False}
+        frame = await chat.frame()
+        assert frame["type"] == "reply" and frame["in_reply_to"] == message_id
+        assert "PostNord" in frame["reply"]["text"]
+        await chat.close()

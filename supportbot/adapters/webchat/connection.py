@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 RATE_WINDOW = 10.0
 """A connection may send ``Settings.webchat_rate_limit`` frames in this many seconds; more are refused."""
 HISTORY_TURNS = 100
+TYPING_DELAY = 0.2
+"""Seconds an answer may take before the typing indicator is shown."""
 HEARTBEAT = 30.0
 CLOSE_GRACE = 30.0
 """How long a closing connection waits for the message being answered, so it is stored for a resend."""
@@ -54,6 +56,7 @@ class Connection:
         self.limiter = SlidingWindow(rate_limit, RATE_WINDOW)
         self.queue: asyncio.Queue[MessageFrame | None] = asyncio.Queue(maxsize=min(rate_limit, 100))
         self._send_lock = asyncio.Lock()
+        self._typing_task: asyncio.Future[None] | None = None
 
     @property
     def key(self) -> str:
@@ -123,18 +126,28 @@ class Connection:
             received_at=datetime.now(UTC),
             language_hint=hint,
         )
-        await self.send(typing_frame(True))
+        # Typing is shown only when an answer takes a noticeable while; most come before it would.
+        typing = asyncio.get_running_loop().call_later(TYPING_DELAY, self._start_typing)
         try:
-            repeat = await app.store.reply_for_delivery(self.key, frame.id) is not None
-            reply = await app.pipeline.handle(message)
+            answer = await app.pipeline.answer(message)
         except Exception:
             log.exception("webchat: could not answer in conversation %s", self.key)
-            await self.send(typing_frame(False))
+            await self._stop_typing(typing)
             await self.send_error("internal", in_reply_to=frame.id)
             return
-        self.language = reply.language or self.language
-        await self.send(typing_frame(False))
-        await self.send(reply_frame(frame.id, reply, repeat=repeat))
+        await self._stop_typing(typing)
+        self.language = answer.reply.language or self.language
+        await self.send(reply_frame(frame.id, answer.reply, repeat=answer.repeat))
+
+    def _start_typing(self) -> None:
+        self._typing_task = asyncio.ensure_future(self.send(typing_frame(True)))
+
+    async def _stop_typing(self, timer: asyncio.TimerHandle) -> None:
+        timer.cancel()
+        task, self._typing_task = self._typing_task, None
+        if task is not None:
+            await task
+            await self.send(typing_frame(False))
 
     async def send_error(self, code: ErrorCode, *, in_reply_to: str | None = None) -> None:
         language = pick_language(self.language, self.ui_language)

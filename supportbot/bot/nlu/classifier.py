@@ -2,18 +2,21 @@
 similarity to the closest examples; words we do not know count against every intent.
 
 How a message is scored:
-- a feature is a content word, two adjacent words ("log in", "hej då") or the first word ("^ tack");
+- a feature is a content word, two adjacent words ("log in", "hej då"), two content words with only
+  function words between them ("talk ~ you") or the first word ("^ tack");
   per family it has a share ``rel`` (how much of its use in the examples falls in that family) and a
   weight ``w`` (1 minus the normalised entropy of the shares, squared, times how often it was seen):
   "invoice" points at one family, "help" at none;
 - a family's evidence is the ``w``-weighted mean of its shares; every unknown word adds
-  ``unknown_weight`` to the denominator (it is a sign of a topic we do not cover) and
-  ``prior_weight`` stands for "too little said to be sure";
+  ``unknown_weight`` to the denominator (it is a sign of a topic we do not cover; an unknown name or a
+  typo corrected by guesswork counts as part of one) and ``prior_weight`` stands for "too little said
+  to be sure";
 - the out-of-scope examples are a family of their own (``none``): "cancel my order" or "refund" win
   for ``none`` rather than merely failing to reach an intent, and one word that is strong evidence
   for ``none`` (``veto``) decides, unless the winning family has a word as strong;
 - within the winning family the intent is chosen the same way, and the rapidfuzz similarity of the
-  message to the closest example of the two best intents is mixed in;
+  message to the closest example of the two best intents is mixed in; a runner-up family with close
+  word evidence is scored the same way and wins if evidence and similarity together say so;
 - confidence = (1 - fuzzy_share) * family evidence + fuzzy_share * similarity; below ``threshold``,
   with less than ``min_evidence`` word evidence, or when the message is closer to an out-of-scope
   example than to any example of the chosen intent, the answer is ``none``.
@@ -40,7 +43,7 @@ _LENGTH_BUCKET = 8
 class Tuning:
     """The classifier's knobs; the defaults were tuned on the development set (bench/nlu_bench.py)."""
 
-    threshold: float = 0.33
+    threshold: float = 0.35
     smoothing: float = 0.02
     """Rate floor per class, relative to the mean class size: how much a never-seen pairing counts."""
     reliability: float = 1.0
@@ -48,13 +51,26 @@ class Tuning:
     weight_power: float = 2.0
     """Informativeness is raised to this power: telling words dominate, generic ones fade."""
     bigram_weight: float = 0.6
+    skip_weight: float = 0.6
+    """Two content words with only function words between them ("talk ~ you" in "talk to you"):
+    the pair says what goes with what when the words alone point elsewhere."""
     placeholder_weight: float = 0.6
     """Entities ("#site", "#date") are weaker evidence than words: "weather in Göteborg" is no inventory question."""
     unknown_weight: float = 0.8
+    name_weight: float = 0.5
+    """An unknown capitalised word (a name: "deliver to Åland") counts as this much of an unknown word."""
+    guess_weight: float = 0.5
+    """A word corrected by similarity alone ("historia" read as "historik") is evidence, and also counts
+    as this much of an unknown word: the correction may be wrong."""
     prior_weight: float = 0.35
     fuzzy_share: float = 0.5
     fuzzy_intents: int = 2
     """How many of the family's best intents are compared with the message by fuzzy similarity."""
+    rivals: int = 1
+    """How many runner-up families are weighed against the best one, by evidence and similarity together:
+    "speak to you soon" has more handoff words ("speak"), but it is nearly a goodbye example."""
+    rival_ratio: float = 0.5
+    """A runner-up family is weighed only when its word evidence reaches this share of the best family's."""
     veto: float = 0.34
     """One feature this strongly for ``none`` (weight x share) decides, unless the chosen family has
     one as strong: "I want a refund" is out of scope, "a refund for INV-2031, the price is wrong" is not."""
@@ -80,14 +96,26 @@ def family_of(intent: str) -> str:
     return intent.split(".", 1)[0]
 
 
-def features(tokens: Sequence[str | None], stopwords: frozenset[str]) -> list[str]:
-    """Content words, the first word, and adjacent pairs with at least one content word."""
+def features(tokens: Sequence[str | None], stopwords: frozenset[str], *, skip: bool = False) -> list[str]:
+    """Content words, the first word, adjacent pairs with at least one content word and, with ``skip``,
+    content words that only function words separate ("talk ~ you" in "talk to you")."""
     out = [t for t in tokens if t is not None and t not in stopwords]
     if tokens and tokens[0] is not None and tokens[0] not in stopwords:
         out.append(f"^ {tokens[0]}")  # "tack ..." is thanks; "... tack" is Swedish for "please"
     for a, b in pairwise(tokens):
         if a is not None and b is not None and (a not in stopwords or b not in stopwords):
             out.append(f"{a} {b}")
+    if skip:
+        previous, gap = None, False
+        for t in tokens:
+            if t is None:
+                previous, gap = None, False
+            elif t in stopwords:
+                gap = True
+            else:
+                if previous is not None and gap:
+                    out.append(f"{previous} ~ {t}")
+                previous, gap = t, False
     return out
 
 
@@ -108,7 +136,9 @@ class _Evidence:
             informative = max(0.0, 1.0 - entropy / math.log(k)) if k > 1 else 1.0
             seen = sum(per_class)
             weight = informative**tuning.weight_power * seen / (seen + tuning.reliability)
-            if " " in feature:
+            if " ~ " in feature:
+                weight *= tuning.skip_weight
+            elif " " in feature:
                 weight *= tuning.bigram_weight
             if "#" in feature:
                 weight *= tuning.placeholder_weight
@@ -164,7 +194,7 @@ class IntentClassifier:
             slot = self._members[f].index(n)
             strings: list[str] = []
             for tokens in examples[intent]:
-                feats = set(features(tokens, stopwords))
+                feats = set(features(tokens, stopwords, skip=tuning.skip_weight > 0.0))
                 family_sizes[f] += 1
                 intent_sizes[f][slot] += 1
                 for feature in feats:
@@ -188,31 +218,51 @@ class IntentClassifier:
         self._plain_intents = list(plain.values())
 
     def classify(
-        self, tokens: Sequence[str | None], *, unknown: int = 0, surface: str | None = None
+        self, tokens: Sequence[str | None], *, unknown: float = 0.0, surface: str | None = None
     ) -> Scored:
-        """``tokens`` are canonical words (``None`` where a word is unknown); ``unknown`` counts those.
+        """``tokens`` are canonical words (``None`` where a word is unknown); ``unknown`` is how much of
+        the message we do not know: 1 per unknown word, less for a name or a corrected typo.
 
         ``surface`` is what fuzzy matching compares with the examples (unknown words included, so
         they lower the similarity); by default the known tokens.
         """
         t = self.tuning
         query = surface if surface is not None else " ".join(x for x in tokens if x is not None)
-        feats = features(tokens, self._stop)
+        feats = features(tokens, self._stop, skip=t.skip_weight > 0.0)
         scores, peaks, evidence = self._families.score(feats, len(self.families))
         if evidence <= 0.0:
             return self._plain(query)
         best = max(range(len(scores)), key=scores.__getitem__)
-        family_score = scores[best] / (evidence + t.unknown_weight * unknown + t.prior_weight)
+        denominator = evidence + t.unknown_weight * unknown + t.prior_weight
+        family_score = scores[best] / denominator
         against = peaks[self._none] if self._none >= 0 else 0.0
         if best == self._none or (against >= t.veto and against >= peaks[best]):
             return Scored(NONE_INTENT, min(1.0, 0.5 + family_score), off_topic=True)
         intent, similarity = self._pick(best, feats, query)
         confidence = (1.0 - t.fuzzy_share) * family_score + t.fuzzy_share * similarity
+        for rival in self._rivals(scores, best):
+            rival_score = scores[rival] / denominator
+            rival_intent, rival_similarity = self._pick(rival, feats, query)
+            rival_confidence = (1.0 - t.fuzzy_share) * rival_score + t.fuzzy_share * rival_similarity
+            if rival_confidence > confidence:
+                best, family_score, intent = rival, rival_score, rival_intent
+                similarity, confidence = rival_similarity, rival_confidence
+                if against >= t.veto and against >= peaks[best]:
+                    return Scored(NONE_INTENT, min(1.0, 0.5 + family_score), off_topic=True)
         if confidence < t.threshold or family_score < t.min_evidence:
             return Scored(NONE_INTENT, 1.0 - confidence)
         if against > 0.0 and self._nearest_none(query) >= max(similarity, t.none_similarity):
             return Scored(NONE_INTENT, confidence, off_topic=True)
         return Scored(intent, confidence)
+
+    def _rivals(self, scores: Sequence[float], best: int) -> list[int]:
+        """Families other than ``best`` and ``none`` whose word evidence comes close to the best's."""
+        if self.tuning.rivals <= 0:
+            return []
+        floor = max(scores[best] * self.tuning.rival_ratio, 1e-9)
+        close = [f for f, score in enumerate(scores) if score >= floor and f != best and f != self._none]
+        close.sort(key=lambda f: -scores[f])  # stable: ties keep family order
+        return close[: self.tuning.rivals]
 
     def _pick(self, family: int, feats: Sequence[str], query: str) -> tuple[str, float]:
         """The best intent of ``family`` and the fuzzy similarity (0-1) of the closest example seen."""

@@ -64,6 +64,8 @@ class NLU:
         ]
         counts = Counter(w.text for ws in analysed.values() for line in ws for w in line if w.text[0] != "#")
         self._ignorable = STOPWORDS | NEUTRAL
+        self._name_weight = tuning.name_weight
+        self._guess_weight = tuning.guess_weight
         self._vocabulary = Vocabulary(
             counts, stopwords=self._ignorable, frequent=[w for w, _ in counts.most_common()]
         )
@@ -84,7 +86,7 @@ class NLU:
         tokens, unknown, surface = self._tokens(analysed)
         language = detect_language([w.text for w in analysed if w.text[0] != "#"], hint=language_hint)
         if (
-            not unknown
+            unknown < 1.0
             and any(t is not None and t[0] == "#" for t in tokens)
             and all(t is None or t[0] == "#" or t in self._ignorable for t in tokens)
         ):
@@ -92,7 +94,7 @@ class NLU:
         else:
             scored = self._classifier.classify(tokens, unknown=unknown, surface=" ".join(surface))
             intent, confidence = scored.intent, scored.confidence
-            if intent == NONE_INTENT and (unknown or scored.off_topic):
+            if intent == NONE_INTENT and (unknown >= 1.0 or scored.off_topic):
                 found = [f for f in found if f.type not in _CONTEXT_ONLY]
         return Parse(
             text=text,
@@ -102,26 +104,38 @@ class NLU:
             language=language,
         )
 
-    def _tokens(self, analysed: Sequence[Word]) -> tuple[list[str | None], int, list[str]]:
-        """Canonical tokens (``None`` for an unknown word), how many were unknown, and the fuzzy text."""
+    def _tokens(self, analysed: Sequence[Word]) -> tuple[list[str | None], float, list[str]]:
+        """Canonical tokens (``None`` for an unknown word), how much was unknown, and the fuzzy text.
+
+        An unknown word counts 1; an unknown capitalised word (a name, most likely) counts
+        ``name_weight``: "deliver to Åland" or "a hotel in Solna" name something we do not know of,
+        which is a weaker sign of another topic than an unknown word, but a sign all the same.
+        """
         tokens: list[str | None] = []
         surface: list[str] = []
-        unknown = 0
-        lookup = self._vocabulary.lookup
+        unknown = 0.0
+        name_weight = self._name_weight
+        guess_weight = self._guess_weight
+        resolve = self._vocabulary.resolve
         for word in analysed:
             text = word.text
             if text[0] == "#":
                 tokens.append(text)
                 surface.append(text)
                 continue
-            known = lookup(text)
+            known, guessed = resolve(text)
             if known is None:
                 if word.capitalised:
-                    continue  # a name: neither evidence nor a sign of another topic
+                    if name_weight <= 0.0:
+                        continue
+                    unknown += name_weight
+                else:
+                    unknown += 1.0
                 tokens.append(None)
                 surface.append(text)
-                unknown += 1
             else:
+                if guessed:
+                    unknown += guess_weight
                 tokens.extend(known)
                 surface.extend(known)
         return tokens, unknown, surface

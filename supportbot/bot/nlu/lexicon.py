@@ -13,7 +13,7 @@ STOPWORDS_EN = wordset(
     yours u ur ya yo' it it's its this that that's these those there there's here is are was
     were be been being am 'm do does did doing done have has had having can could would will shall
     should may might must to of for from in on at by with about into onto and or but so if then than
-    as just also too very really please pls plz pleas kindly ok okay yes yeah yep sure some any
+    as against without within after before during through over under just also too very really please pls plz pleas kindly ok okay yes yeah yep sure some any
     want wanna wants wanted need needs needed like would've gonna gotta let let's lets
     some someone something somebody anything everything kind sort bit lot lots much many
     now right still already yet again ever even maybe perhaps actually basically
@@ -32,8 +32,8 @@ STOPWORDS_SV = wordset(
     jag mig mej min mitt mina vi oss vår vårt våra dej ni er ert era han hon
     hans hennes honom henne de dem dom deras den det detta denna dessa en ett och eller men att som
     är e va vara varit blir bli blev har hade ha haft kan kunde ska skall skulle vill ville måste
-    får fick få på i av för från till åt med om hos vid inte ej så också bara snälla gärna lite
-    nu då här där ju väl nog sen redan fortfarande än igen mycket många någon något några alla
+    får fick få på i av för från till åt med om hos vid mot utan inom efter före innan under genom inte ej så också bara snälla gärna lite
+    nu då här där ju väl nog sen redan fortfarande än igen mycket många någon något några alla allt allting
     behöver behövde vilja tänkte undrar undra hade liksom typ ba asså alltså kanske
     vet veta sig sin sitt sina man
     """
@@ -53,8 +53,8 @@ NEUTRAL_EN = wordset(
     provide provided offer offered allow allowed enable enabled manage managed handle handled deal
     assist assistance assisting guide guidance advice advise inquire inquiry enquire enquiry
     regarding concerning related relating via per etc
-    good bad great nice fine awful terrible horrible happy unhappy glad sad angry upset annoyed
-    frustrated disappointed quick quickly fast urgent urgently asap easy easily simple simply sure
+    good bad great nice fine awful terrible horrible happy glad sad angry upset annoyed
+    frustrated quick quickly fast urgent urgently asap easy easily simple simply sure
     certain free best better worse worst big small little huge lot whole entire full
     always never sometimes usually often again already soon around exactly probably definitely
     honestly seriously literally immediately truly totally completely

@@ -35,6 +35,23 @@ def _cutoff(length: int) -> float:
     return 80.0
 
 
+def _plausible_typo(typed: str, known: str) -> bool:
+    """Whether ``typed`` may be ``known`` mistyped rather than another word that looks like it.
+
+    A typo changes a letter or two; it seldom adds or drops two letters at the end of a word, which
+    is how another word looks ("closest" / "close", "engine" / "engineer", "against" / "again").
+    Short words may change length by one letter only.
+    """
+    change = abs(len(typed) - len(known))
+    if change > (_MAX_LENGTH_CHANGE if min(len(typed), len(known)) > 6 else 1):
+        return False
+    if change == 2:
+        shorter, longer = (typed, known) if len(typed) < len(known) else (known, typed)
+        if longer.startswith(shorter):
+            return False
+    return True
+
+
 class Vocabulary:
     """Known words and a cached map from any typed word to known words (or ``None``: unknown)."""
 
@@ -55,7 +72,7 @@ class Vocabulary:
             if word in known and len(word) >= _MIN_PART and word.isalpha():
                 by_initial.setdefault(fold(word)[0], []).append(word)
         self._by_initial = {k: ([fold(w) for w in ws], ws) for k, ws in by_initial.items()}
-        self._cache: dict[str, tuple[str, ...] | None] = {}
+        self._cache: dict[str, tuple[tuple[str, ...] | None, bool]] = {}
 
     def __contains__(self, word: object) -> bool:
         return word in self._known
@@ -66,8 +83,16 @@ class Vocabulary:
 
     def lookup(self, word: str) -> tuple[str, ...] | None:
         """The known word(s) ``word`` stands for; a compound may give two: "fakturakopia" → faktura, kopia."""
+        return self.resolve(word)[0]
+
+    def resolve(self, word: str) -> tuple[tuple[str, ...] | None, bool]:
+        """Like ``lookup``, and whether the answer is a guess: a typo corrected by similarity alone.
+
+        "invoic" is "invoice", but "seattle" is not "satte" nor "black" "back": a corrected word is
+        evidence with a doubt attached, which the caller may weigh.
+        """
         if word in self._known:
-            return (word,)
+            return (word,), False
         try:
             return self._cache[word]
         except KeyError:
@@ -78,18 +103,18 @@ class Vocabulary:
         self._cache[word] = found
         return found
 
-    def _resolve(self, word: str) -> tuple[str, ...] | None:
+    def _resolve(self, word: str) -> tuple[tuple[str, ...] | None, bool]:
         folded = self._folded.get(fold(word))
         if folded is not None:
-            return (folded,)
+            return (folded,), False
         if not word.isalpha():
-            return None
+            return None, False
         stem = self._stem(word)
         if stem is not None:
-            return (stem,)
+            return (stem,), False
         corrected = self._correct(word)
         if corrected is not None:
-            return (corrected,)
+            return (corrected,), True
         return self._split(word)
 
     def _stem(self, word: str) -> str | None:
@@ -119,25 +144,25 @@ class Vocabulary:
         for choice, _, index in process.extract(
             folded, candidates[0], scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=3
         ):
-            if abs(len(choice) - len(folded)) <= _MAX_LENGTH_CHANGE:
+            if _plausible_typo(folded, choice):
                 return candidates[1][index]
         return None
 
-    def _split(self, word: str) -> tuple[str, ...] | None:
+    def _split(self, word: str) -> tuple[tuple[str, ...] | None, bool]:
         """Swedish compounds ("leveransdatum", "avtalsnummer") as two known words, longest head first."""
         if len(word) < 2 * _MIN_PART + 1:
-            return None
+            return None, False
         for cut in range(len(word) - _MIN_PART, _MIN_PART - 1, -1):
             head, tail = word[:cut], word[cut:]
             if head not in self._known or len(head) < _MIN_PART:
                 continue
             for rest in (tail, tail[1:] if tail[0] == "s" else ""):
                 if rest in self._parts:
-                    return (head, rest)
+                    return (head, rest), False
             if head not in self._parts:
                 continue
             if len(tail) >= 5:
                 corrected = self._correct(tail)
                 if corrected is not None:
-                    return (head, corrected)
-        return None
+                    return (head, corrected), True
+        return None, False

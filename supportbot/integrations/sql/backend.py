@@ -18,7 +18,20 @@ from decimal import Decimal
 from typing import Any, Final, TypeAlias
 from uuid import uuid4
 
-from sqlalchemy import ColumnElement, Select, String, Table, and_, case, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Table,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -324,6 +337,26 @@ def _order_summary(row: AnyRow) -> OrderSummary:
     )
 
 
+# The chat turn's hottest statements are built once: executing a prepared statement skips building
+# and hashing a new expression tree on every call.
+_GET_ORDER: Final = _ORDER_SELECT.where(
+    orders.c.company_id == bindparam("company_id"),
+    companies.c.id == bindparam("company_id"),
+    orders.c.number.in_([bindparam("number"), bindparam("number_upper")]),
+)
+_ORDER_LINES: Final = (
+    select(order_lines).where(order_lines.c.order_id == bindparam("order_id")).order_by(order_lines.c.line_no)
+)
+_ORDER_SHIPMENTS: Final = (
+    select(shipments).where(shipments.c.order_id == bindparam("order_id")).order_by(shipments.c.id)
+)
+_ORDER_EVENTS: Final = (
+    select(order_events.c.status, order_events.c.at)
+    .where(order_events.c.order_id == bindparam("order_id"))
+    .order_by(order_events.c.at, order_events.c.id)
+)
+
+
 class SqlOrders(_SqlBase):
     """Orders with their lines, shipments and status history."""
 
@@ -331,11 +364,10 @@ class SqlOrders(_SqlBase):
         company_id = self._company(principal, Tool.ORDERS)
         if company_id is None:
             return None
+        cleaned = number.strip()
+        params = {"company_id": company_id, "number": cleaned, "number_upper": cleaned.upper()}
         async with self._connect() as conn:
-            query = _ORDER_SELECT.where(
-                *_of_company(orders, company_id), orders.c.number.in_(_candidates(number))
-            )
-            row = (await conn.execute(query)).first()
+            row = (await conn.execute(_GET_ORDER, params)).first()
             return None if row is None else await self._full_order(conn, row)
 
     async def latest_order(self, principal: Principal) -> Order | None:
@@ -473,17 +505,9 @@ class SqlOrders(_SqlBase):
         """The order of ``row`` with lines, shipments and history: one query per related table."""
         order_id = row.id
         currency = row.currency
-        line_rows = await conn.execute(
-            select(order_lines).where(order_lines.c.order_id == order_id).order_by(order_lines.c.line_no)
-        )
-        shipment_rows = await conn.execute(
-            select(shipments).where(shipments.c.order_id == order_id).order_by(shipments.c.id)
-        )
-        event_rows = await conn.execute(
-            select(order_events.c.status, order_events.c.at)
-            .where(order_events.c.order_id == order_id)
-            .order_by(order_events.c.at, order_events.c.id)
-        )
+        line_rows = await conn.execute(_ORDER_LINES, {"order_id": order_id})
+        shipment_rows = await conn.execute(_ORDER_SHIPMENTS, {"order_id": order_id})
+        event_rows = await conn.execute(_ORDER_EVENTS, {"order_id": order_id})
         return Order(
             **_order_summary(row).model_dump(),
             lines=tuple(
