@@ -7,8 +7,9 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 from supportbot.adapters.settings import Settings
 from supportbot.bot.errors import ConfigurationError
@@ -96,18 +97,38 @@ async def _seed(settings: Settings, orders: int, invoices: int, seed: int, compa
         ):
             if count <= 0:
                 continue
-            with tqdm(total=count, unit=f" {label}", desc=label, file=sys.stderr, disable=None) as bar:
-                done = 0
-
-                def progress(n: int) -> None:
-                    nonlocal done
-                    bar.update(n - done)
-                    done = n
-
-                await seed_volume(engine, seed=seed, company=company, progress=progress, **kwargs)
+            if sys.stderr.isatty():
+                with tqdm(total=count, unit=f" {label}", desc=label, file=sys.stderr) as bar:
+                    await seed_volume(engine, seed=seed, company=company, progress=_bar_progress(bar), **kwargs)
+            else:
+                await seed_volume(engine, seed=seed, company=company, progress=_line_progress(label, count), **kwargs)
     finally:
         await engine.dispose()
     return 0
+
+
+def _bar_progress(bar: Any) -> Callable[[int], None]:
+    done = 0
+
+    def progress(n: int) -> None:
+        nonlocal done
+        bar.update(n - done)
+        done = n
+
+    return progress
+
+
+def _line_progress(label: str, total: int) -> Callable[[int], None]:
+    """Without a terminal (a log, CI): a line at every tenth of the way, and at the end."""
+    next_mark = 0
+
+    def progress(n: int) -> None:
+        nonlocal next_mark
+        if n >= next_mark or n >= total:
+            print(f"{label}: {n}/{total}", file=sys.stderr, flush=True)
+            next_mark = n + max(1, total // 10)
+
+    return progress
 
 
 async def _chat(settings: Settings, user: str | None, json_mode: bool) -> int:
