@@ -1,6 +1,6 @@
 """NLU benchmark: throughput and accuracy on the development set and on our own Swedish set.
 
-    .venv/bin/python bench/nlu_bench.py [--data PATH] [--sv PATH] [--seconds 3] [--by-source]
+    .venv/bin/python bench/nlu_bench.py [--data PATH] [--sv PATH] [--seconds 3] [--by-source] [--errors N]
 
 Prints figures; asserts nothing. Scoring:
 - in-scope accuracy: rows of kind ``in`` whose predicted intent is the labelled one or one of ``accept``;
@@ -64,6 +64,13 @@ def _family(intent: str) -> str:
     return intent.split(".", 1)[0]
 
 
+def _right(row: Row, predicted: str) -> bool:
+    """Right as family accuracy and rejection count it."""
+    if row.kind == "neg":
+        return predicted == "none" or predicted.startswith("smalltalk.")
+    return _family(predicted) in {_family(g) for g in (row.intent, *row.accept)}
+
+
 def load(path: Path) -> list[Row]:
     with path.open(encoding="utf-8", newline="") as handle:
         return [
@@ -78,11 +85,16 @@ def load(path: Path) -> list[Row]:
         ]
 
 
-def score(nlu: NLU, rows: list[Row], *, by_source: bool) -> tuple[Score, dict[str, Score]]:
+def score(
+    nlu: NLU, rows: list[Row], *, by_source: bool, errors: list[tuple[Row, str]] | None = None
+) -> tuple[Score, dict[str, Score]]:
+    """Figures over ``rows`` (and per source); the rows scored wrong are added to ``errors``."""
     total = Score()
     sources: dict[str, Score] = {}
     for row in rows:
         predicted = nlu.parse(row.text, today=TODAY).intent
+        if errors is not None and not _right(row, predicted):
+            errors.append((row, predicted))
         source = (
             "clinc:* (other topics)" if row.kind == "neg" and row.source.startswith("clinc:") else row.source
         )
@@ -141,6 +153,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--by-source", action="store_true", help="also print figures per source")
     parser.add_argument("--threshold", type=float, default=None)
+    parser.add_argument(
+        "--errors", type=int, default=0, metavar="N", help="print N wrongly scored rows per set"
+    )
     args = parser.parse_args()
 
     start = time.perf_counter()
@@ -159,8 +174,11 @@ def main() -> None:
             f"throughput: {speed.overall:,.0f} utterances/s over repeated passes "
             f"(fastest pass {speed.best:,.0f}/s; first pass with cold caches {speed.cold:,.0f}/s)"
         )
-        total, sources = score(nlu, rows, by_source=args.by_source)
+        errors: list[tuple[Row, str]] = []
+        total, sources = score(nlu, rows, by_source=args.by_source, errors=errors)
         print(total.line())
+        for row, predicted in errors[: args.errors]:
+            print(f"  wrong: {row.kind:3s} {row.intent:20s} -> {predicted:20s} {row.text}")
         if args.by_source:
             for source, s in sorted(sources.items()):
                 print(f"  {source:34s} {s.line()}")

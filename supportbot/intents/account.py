@@ -5,7 +5,6 @@ from __future__ import annotations
 from supportbot.bot.spec import IntentSpec
 from supportbot.intents.common import not_connected
 
-
 ACCESS_EXAMPLES = {
     "en": [
         "I need access to invoices",

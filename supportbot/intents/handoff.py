@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from supportbot.bot.spec import IntentSpec
 from supportbot.bot.messages import Reply
-from supportbot.bot.spec import TurnContext
-
+from supportbot.bot.spec import IntentSpec, TurnContext
 
 AGENT_EXAMPLES = {
     "en": [

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from supportbot.bot.spec import IntentSpec
-from supportbot.intents.common import not_connected
 from supportbot.integrations.models import Tool
-
+from supportbot.intents.common import not_connected
 
 OPEN_EXAMPLES = {
     "en": [
@@ -46,6 +45,25 @@ OPEN_EXAMPLES = {
         "fill in a request form for me",
         "I need to report a payment problem",
         "open a case about a failed payment",
+        # complaints are support requests too
+        "I want to file a complaint",
+        "I'd like to make a complaint about your service",
+        "your service is terrible, I want to complain",
+        "how do I lodge a formal complaint",
+        "I want to complain about the delivery of our new disks",
+        "the technician never turned up and I wish to complain",
+        "I am not happy with how my case was handled",
+        "we are very dissatisfied with the support we got",
+        "the replacement parts arrived damaged, I want to make a claim",
+        "I'd like to register a complaint about the installation",
+        "we're unhappy with the response times of your support",
+        "complaint about a late delivery",
+        "this is a formal complaint regarding order 4711",
+        "I'm disappointed with the quality of the repair",
+        "where do I send a complaint",
+        "I want to make a reclamation for the faulty power supply",
+        "your engineer left our server room in a mess, I want to report that",
+        "unhappy with the service we received last week",
     ],
     "sv": [
         "jag vill öppna ett supportärende",
@@ -85,6 +103,23 @@ OPEN_EXAMPLES = {
         "fyll i ett ärendeformulär åt mig",
         "jag behöver anmäla ett betalningsproblem",
         "öppna ett ärende om en misslyckad betalning",
+        # klagomål är också ärenden
+        "jag vill lämna ett klagomål",
+        "jag vill klaga på er service",
+        "hur gör jag en reklamation av er service",
+        "vi vill klaga på en försenad leverans",
+        "teknikern kom aldrig, jag vill framföra ett klagomål",
+        "jag är missnöjd med supporten",
+        "vi är inte nöjda med hur ärendet sköttes",
+        "jag vill göra en reklamation",
+        "klagomål på installationen",
+        "jag är besviken på servicen vi har fått",
+        "vart skickar jag ett klagomål",
+        "de levererade diskarna var skadade, vi vill reklamera dem",
+        "ett formellt klagomål gällande order 4711",
+        "jag är inte nöjd med reparationen",
+        "vi är missnöjda med era svarstider",
+        "jag vill klaga på bemötandet i telefon",
     ],
 }
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from supportbot.bot.spec import IntentSpec
-from supportbot.intents.common import not_connected
 from supportbot.integrations.models import Tool
-
+from supportbot.intents.common import not_connected
 
 SHOW_EXAMPLES = {
     "en": [

@@ -106,7 +106,7 @@ def test_swedish(nlu: NLU, text: str, intent: str) -> None:
         "I want to cancel order 4711",
         "change my shipping address",
         "delete my account",
-        "I want to make a complaint",
+        "close my account",
         "I want a refund",
         "what is your return policy",
         "I'd like to buy a new laptop",
@@ -114,7 +114,9 @@ def test_swedish(nlu: NLU, text: str, intent: str) -> None:
         "avbeställ min order",
         "ändra leveransadressen",
         "radera mitt konto",
+        "stäng mitt konto",
         "jag vill ha pengarna tillbaka",
+        "kan ni leverera till Åland",
         # other topics
         "what's the weather like in Stockholm tomorrow",
         "book me a flight to Berlin",
@@ -128,6 +130,67 @@ def test_swedish(nlu: NLU, text: str, intent: str) -> None:
     ],
 )
 def test_out_of_scope_is_none(nlu: NLU, text: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == NONE_INTENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to file a complaint",
+        "I want to make a complaint",
+        "I'm unhappy with the service",
+        "the engineer was rude, I want to complain about him",
+        "jag vill klaga på leveransen",
+        "jag vill lämna ett klagomål om installationen",
+        "vi är missnöjda med supporten",
+    ],
+)
+def test_a_complaint_is_a_support_request(nlu: NLU, text: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == "request.open"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("talk to you later", "smalltalk.goodbye"),
+        ("speak to you soon", "smalltalk.goodbye"),
+        ("it was nice talking to you, bye", "smalltalk.goodbye"),
+        ("det var trevligt att prata med dig", "smalltalk.goodbye"),
+        ("stort tack till dig", "smalltalk.thanks"),
+        ("thanks a lot to you", "smalltalk.thanks"),
+    ],
+)
+def test_small_talk_about_talking_to_the_bot_is_no_handoff(nlu: NLU, text: str, intent: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["are you a bot", "are you a human", "är du en människa", "är du en robot", "am I talking to a machine"],
+)
+def test_asking_whether_the_bot_is_human_is_no_business_intent(nlu: NLU, text: str) -> None:
+    intent = nlu.parse(text, today=TODAY).intent
+    assert intent in (NONE_INTENT, "smalltalk.help")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I want to talk to a human", "human please", "jag vill prata med en människa", "människa tack"],
+)
+def test_asking_for_a_human_is_still_a_handoff(nlu: NLU, text: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == "handoff.agent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can you deliver to Reykjavik",
+        "do you have an office in Oulu",
+        "kan ni leverera till Åland",
+        "finns det parkering vid ert kontor i Solna",
+    ],
+)
+def test_unknown_names_do_not_make_off_topic_text_in_scope(nlu: NLU, text: str) -> None:
     assert nlu.parse(text, today=TODAY).intent == NONE_INTENT
 
 

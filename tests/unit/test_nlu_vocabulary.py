@@ -1,0 +1,41 @@
+"""How typed words are mapped onto the examples' vocabulary: inflections, typos, look-alikes, compounds."""
+
+from __future__ import annotations
+
+import pytest
+
+from supportbot.bot.nlu.vocabulary import Vocabulary
+
+
+@pytest.fixture(scope="module")
+def vocabulary() -> Vocabulary:
+    words = ["invoice", "status", "close", "engineer", "again", "faktura", "nummer", "leverans", "tack"]
+    return Vocabulary(words, stopwords=frozenset({"the", "my"}))
+
+
+@pytest.mark.parametrize(
+    ("typed", "known"),
+    [("invoice", "invoice"), ("invoices", "invoice"), ("fakturan", "faktura"), ("Invoice", "invoice")],
+)
+def test_known_words_and_their_inflections_are_no_guesses(
+    vocabulary: Vocabulary, typed: str, known: str
+) -> None:
+    assert vocabulary.resolve(typed.lower()) == ((known,), False)
+
+
+@pytest.mark.parametrize(
+    ("typed", "known"), [("invoic", "invoice"), ("stauts", "status"), ("leverasn", "leverans")]
+)
+def test_a_typo_is_corrected_and_marked_as_a_guess(vocabulary: Vocabulary, typed: str, known: str) -> None:
+    assert vocabulary.resolve(typed) == ((known,), True)
+    assert vocabulary.lookup(typed) == (known,)
+
+
+@pytest.mark.parametrize("typed", ["closest", "engine", "against"])
+def test_another_word_that_merely_looks_alike_stays_unknown(vocabulary: Vocabulary, typed: str) -> None:
+    """Two letters more or less at the end make another word, not a typo: "closest" is not "close"."""
+    assert vocabulary.resolve(typed) == (None, False)
+
+
+def test_a_compound_is_two_known_words(vocabulary: Vocabulary) -> None:
+    assert vocabulary.resolve("fakturanummer") == (("faktura", "nummer"), False)
