@@ -27,7 +27,12 @@ from pathlib import Path
 import aiohttp
 
 ROOT = Path(__file__).resolve().parents[1]
-QUESTIONS = ("where is my order 4711?", "status of order 4712", "var är order 4711?", "when will order 4711 arrive?")
+QUESTIONS = (
+    "where is my order 4711?",
+    "status of order 4712",
+    "var är order 4711?",
+    "when will order 4711 arrive?",
+)
 
 ECHO_SERVER = """
 import sys
@@ -71,7 +76,7 @@ def percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 async def drive(
@@ -88,7 +93,9 @@ async def drive(
         jar = aiohttp.CookieJar(unsafe=True)
         async with aiohttp.ClientSession(cookie_jar=jar) as session:
             if login_url:
-                async with session.post(login_url, json={"user": "anna.berg@nordisk.example", "password": "demo"}) as r:
+                async with session.post(
+                    login_url, json={"user": "anna.berg@nordisk.example", "password": "demo"}
+                ) as r:
                     if r.status != 200:
                         raise RuntimeError(f"sign-in failed: {r.status}")
             async with session.ws_connect(ws_url, headers={"Origin": origin}, max_msg_size=0) as ws:
@@ -133,7 +140,9 @@ def report(name: str, count: int, latencies: list[float], seconds: float) -> flo
 
 
 def start(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    return subprocess.Popen(
+        cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
@@ -145,11 +154,15 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--warmup", type=float, default=3.0)
-    parser.add_argument("--database-url", help="run the assistant on this database instead of a fresh SQLite file")
+    parser.add_argument(
+        "--database-url", help="run the assistant on this database instead of a fresh SQLite file"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -163,21 +176,42 @@ async def main() -> None:
             env["SUPPORTBOT_DATABASE_URL"] = args.database_url
         echo_port, bot_port = free_port(), free_port()
         echo = start([sys.executable, "-c", ECHO_SERVER, str(echo_port)], env)
-        bot = start([sys.executable, "-m", "supportbot.adapters.cli", "--log-level", "WARNING", "serve",
-                     "--port", str(bot_port)], env)
+        bot = start(
+            [
+                sys.executable,
+                "-m",
+                "supportbot.adapters.cli",
+                "--log-level",
+                "WARNING",
+                "serve",
+                "--port",
+                str(bot_port),
+            ],
+            env,
+        )
         try:
             await wait_until_up(f"http://127.0.0.1:{echo_port}/ws")
             await wait_until_up(f"http://127.0.0.1:{bot_port}/healthz")
-            print(f"{args.users} users, {args.seconds:.0f} s each after {args.warmup:.0f} s warm-up, "
-                  f"{os.cpu_count()} cores, Python {sys.version.split()[0]}")
+            print(
+                f"{args.users} users, {args.seconds:.0f} s each after {args.warmup:.0f} s warm-up, "
+                f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
+            )
             count, lat = await drive(
-                f"ws://127.0.0.1:{echo_port}/ws", users=args.users, seconds=args.seconds, warmup=args.warmup,
-                login_url=None, origin=f"http://127.0.0.1:{echo_port}",
+                f"ws://127.0.0.1:{echo_port}/ws",
+                users=args.users,
+                seconds=args.seconds,
+                warmup=args.warmup,
+                login_url=None,
+                origin=f"http://127.0.0.1:{echo_port}",
             )
             echo_rate = report("bare aiohttp WebSocket echo", count, lat, args.seconds)
             count, lat = await drive(
-                f"ws://127.0.0.1:{bot_port}/webchat/ws", users=args.users, seconds=args.seconds, warmup=args.warmup,
-                login_url=f"http://127.0.0.1:{bot_port}/webchat/api/login", origin=f"http://127.0.0.1:{bot_port}",
+                f"ws://127.0.0.1:{bot_port}/webchat/ws",
+                users=args.users,
+                seconds=args.seconds,
+                warmup=args.warmup,
+                login_url=f"http://127.0.0.1:{bot_port}/webchat/api/login",
+                origin=f"http://127.0.0.1:{bot_port}",
             )
             bot_rate = report("supportbot order question", count, lat, args.seconds)
             print(f"{'ratio':<28} {bot_rate / echo_rate:>9.2f} (target >= 0.50)")

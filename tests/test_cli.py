@@ -18,11 +18,14 @@ import pytest
 from tests.conftest import TEST_SECRET
 
 
-def run(data_dir: Path, *args: str, stdin: str = "", timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run(
+    data_dir: Path, *args: str, stdin: str = "", timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, SUPPORTBOT_DATA_DIR=str(data_dir), SUPPORTBOT_SECRET_KEY=TEST_SECRET)
     return subprocess.run(
         [sys.executable, "-m", "supportbot.adapters.cli", "--log-level", "WARNING", *args],
         input=stdin,
+        check=False,
         capture_output=True,
         text=True,
         env=env,
@@ -51,7 +54,10 @@ def test_nlu_reads_every_stdin_line(data_dir: Path) -> None:
 def test_chat_json_answers_one_line_per_message(data_dir: Path) -> None:
     result = run(
         data_dir,
-        "chat", "--user", "anna.berg@nordisk.example", "--json",
+        "chat",
+        "--user",
+        "anna.berg@nordisk.example",
+        "--json",
         stdin="where is my order 4711?\nand when will it arrive?\n\nvar är order 4712?\n",
     )
     assert result.returncode == 0, result.stderr
@@ -106,7 +112,10 @@ def test_serve_starts_on_the_embedded_default(tmp_path: Path) -> None:
     env.pop("SUPPORTBOT_SECRET_KEY", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "supportbot.adapters.cli", "serve", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 60

@@ -102,7 +102,10 @@ async def build_application(
     intents = all_intents()
     nlu = NLU(intents, site_names=await backends.directory.all_site_names())
     files = FileService(
-        store, secret_key=secret_key, public_url=settings.public_url, ttl=timedelta(minutes=settings.link_ttl_minutes)
+        store,
+        secret_key=secret_key,
+        public_url=settings.public_url,
+        ttl=timedelta(minutes=settings.link_ttl_minutes),
     )
     mailer = _mailer(settings)
     dialog = DialogEngine(

@@ -99,9 +99,13 @@ async def _seed(settings: Settings, orders: int, invoices: int, seed: int, compa
                 continue
             if sys.stderr.isatty():
                 with tqdm(total=count, unit=f" {label}", desc=label, file=sys.stderr) as bar:
-                    await seed_volume(engine, seed=seed, company=company, progress=_bar_progress(bar), **kwargs)
+                    await seed_volume(
+                        engine, seed=seed, company=company, progress=_bar_progress(bar), **kwargs
+                    )
             else:
-                await seed_volume(engine, seed=seed, company=company, progress=_line_progress(label, count), **kwargs)
+                await seed_volume(
+                    engine, seed=seed, company=company, progress=_line_progress(label, count), **kwargs
+                )
     finally:
         await engine.dispose()
     return 0

@@ -27,7 +27,9 @@ def render_text(reply: Reply) -> str:
         widths = [max(len(row[i]) for row in rows) for i in range(len(reply.table.columns))]
         lines.append("")
         for n, row in enumerate(rows):
-            lines.append("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+            lines.append(
+                "  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+            )
             if n == 0:
                 lines.append("  " + "  ".join("-" * w for w in widths))
     for attachment in reply.attachments:
@@ -76,7 +78,13 @@ async def run_console(
         if not json_mode and text.strip().isdigit() and 0 < int(text.strip()) <= len(last_buttons):
             text, is_button = last_buttons[int(text.strip()) - 1][1], True
         reply = await pipeline.handle(
-            Message(conversation=ref, text=text, user_id=user_id, delivery_id=uuid.uuid4().hex, is_button=is_button)
+            Message(
+                conversation=ref,
+                text=text,
+                user_id=user_id,
+                delivery_id=uuid.uuid4().hex,
+                is_button=is_button,
+            )
         )
         last_buttons = _buttons(reply)
         if json_mode:

@@ -38,7 +38,9 @@ class SessionCodec:
         self.max_age = max_age
 
     def encode(self, session: Session) -> str:
-        body = json.dumps({"s": session.sid, "u": session.user_id, "t": session.issued_at}, separators=(",", ":"))
+        body = json.dumps(
+            {"s": session.sid, "u": session.user_id, "t": session.issued_at}, separators=(",", ":")
+        )
         payload = base64.urlsafe_b64encode(body.encode()).decode().rstrip("=")
         sig = hmac.new(self._key, payload.encode(), hashlib.sha256).hexdigest()
         return f"{payload}.{sig}"

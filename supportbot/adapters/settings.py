@@ -43,7 +43,7 @@ class Settings(BaseSettings):
         url = self.database_url or f"sqlite+aiosqlite:///{(self.data_dir / 'supportbot.sqlite3').as_posix()}"
         try:
             parsed = make_url(url)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any parse failure is a configuration error
             raise ConfigurationError(f"SUPPORTBOT_DATABASE_URL is not a database URL: {exc}") from None
         if parsed.drivername in {"sqlite", "sqlite+pysqlite"}:
             url = url.replace(parsed.drivername, "sqlite+aiosqlite", 1)

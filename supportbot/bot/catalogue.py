@@ -50,8 +50,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Det finns inget att avbryta. Vad kan jag hjälpa dig med?",
     },
     "dialog.reask": {
-        "en": "{question} (Or say \"cancel\" to drop it.)",
-        "sv": "{question} (Eller skriv \"avbryt\" för att släppa det.)",
+        "en": '{question} (Or say "cancel" to drop it.)',
+        "sv": '{question} (Eller skriv "avbryt" för att släppa det.)',
     },
     "auth.sign_in_needed": {
         "en": "Please sign in to see that. As a guest I can tell you the status of an order "
@@ -106,14 +106,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "• Invoices and account statements\n"
         "• Contracts and installed equipment\n"
         "• Support requests, and a person whenever you want one\n"
-        "Try \"where is order 4711?\" or \"my orders from last month\".",
+        'Try "where is order 4711?" or "my orders from last month".',
         "sv": "Det här kan jag hjälpa till med:\n"
         "• Ordrar: status och spårning på order- eller inköpsordernummer, sökning på status och period, "
         "rapporter\n"
         "• Fakturor och kontoutdrag\n"
         "• Avtal och installerad utrustning\n"
         "• Ärenden, och en person närhelst du vill\n"
-        "Prova \"var är order 4711?\" eller \"mina ordrar från förra månaden\".",
+        'Prova "var är order 4711?" eller "mina ordrar från förra månaden".',
     },
     "smalltalk.help.guest": {
         "en": "As a guest I can tell you the status of an order: give me the order number and your "
@@ -131,10 +131,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Vilken order menar du? Ange ordernumret (t.ex. 4711) eller ert inköpsordernummer.",
     },
     "order.ask_period": {
-        "en": "Which period should the report cover? For example \"last month\", \"this year\" or "
-        "\"since 1 May\".",
-        "sv": "Vilken period ska rapporten gälla? Till exempel \"förra månaden\", \"i år\" eller "
-        "\"sedan 1 maj\".",
+        "en": 'Which period should the report cover? For example "last month", "this year" or "since 1 May".',
+        "sv": 'Vilken period ska rapporten gälla? Till exempel "förra månaden", "i år" eller "sedan 1 maj".',
     },
     "order.ask_customer_number": {
         "en": "To look up an order as a guest I also need your customer number (7 digits, on your "

@@ -23,8 +23,18 @@ from supportbot.integrations.protocols import Backends
 
 CANCEL_WORDS = frozenset(
     {
-        "cancel", "abort", "stop", "never mind", "nevermind", "forget it", "cancel that",
-        "avbryt", "glöm det", "strunt i det", "skit samma", "avbryt det",
+        "cancel",
+        "abort",
+        "stop",
+        "never mind",
+        "nevermind",
+        "forget it",
+        "cancel that",
+        "avbryt",
+        "glöm det",
+        "strunt i det",
+        "skit samma",
+        "avbryt det",
     }
 )
 _TRAILING = re.compile(r"[\s.!?,]+$")
@@ -110,7 +120,11 @@ class DialogEngine:
 
         for slot in self._slots_for(spec, principal):
             if slot.required and slot.name not in turn.slots:
-                state["pending"] = {"intent": spec.name, "slots": _dump_slots(turn.slots), "asking": slot.name}
+                state["pending"] = {
+                    "intent": spec.name,
+                    "slots": _dump_slots(turn.slots),
+                    "asking": slot.name,
+                }
                 question = fmt.t(slot.question) if slot.question else fmt.t("none")
                 return Reply(text=question, language=language, intent=spec.name)
 
@@ -137,7 +151,9 @@ class DialogEngine:
         if pending is not None and pending.get("intent") in self.intents:
             spec = self.intents[pending["intent"]]
             slots = _load_slots(pending.get("slots", {}))
-            asking = next((s for s in self._slots_for(spec, principal) if s.name == pending.get("asking")), None)
+            asking = next(
+                (s for s in self._slots_for(spec, principal) if s.name == pending.get("asking")), None
+            )
             if asking is not None:
                 value = _fill(asking, parse, memory, answering=True)
                 if value is not None:
@@ -158,9 +174,11 @@ class DialogEngine:
         if any(e.type == "reference" for e in parse.entities):
             # "the first one": the last intent if it takes references, else the one claiming what was shown.
             last = self.intents.get(memory.get("last_intent", ""))
-            for spec in (last, *self._claims.values()):
-                if spec is not None and any("reference" in s.entities for s in self._slots_for(spec, principal)):
-                    turn = self._fresh(spec, principal, parse, memory)
+            for candidate in (last, *self._claims.values()):
+                if candidate is not None and any(
+                    "reference" in s.entities for s in self._slots_for(candidate, principal)
+                ):
+                    turn = self._fresh(candidate, principal, parse, memory)
                     if turn.slots:
                         return turn
         for entity in parse.entities:
@@ -243,7 +261,7 @@ def _fill(slot: Slot, parse: Parse, memory: dict[str, Any], *, answering: bool) 
 
 
 def _resolve_reference(slot: Slot, reference: str, memory: dict[str, Any]) -> SlotValue | None:
-    """"latest" goes to the handler; "it", "the other one", "the first" come from the context."""
+    """ "latest" goes to the handler; "it", "the other one", "the first" come from the context."""
     if reference == "latest":
         return SlotValue("reference", "latest")
     current = memory.get("current", {}).get(slot.name)

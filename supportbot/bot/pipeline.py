@@ -151,7 +151,9 @@ class Pipeline:
             return Reply(text=fmt.t("input.empty"), language=fmt.language, intent="input.empty")
         if len(text) > MAX_MESSAGE_CHARS:
             return Reply(
-                text=fmt.t("input.too_long", length=f"{len(text):,}".replace(",", "\u00a0"), limit=MAX_MESSAGE_CHARS),
+                text=fmt.t(
+                    "input.too_long", length=f"{len(text):,}".replace(",", "\u00a0"), limit=MAX_MESSAGE_CHARS
+                ),
                 language=fmt.language,
                 intent="input.too_long",
             )
@@ -169,11 +171,15 @@ class Pipeline:
         except AccessDenied as denied:
             fmt = Formatter(parse.language, country=principal.country)
             tool = fmt.t(f"tool.{denied.tool.value}")
-            return Reply(text=fmt.t("auth.tool_needed", tool=tool), language=parse.language, intent=parse.intent)
+            return Reply(
+                text=fmt.t("auth.tool_needed", tool=tool), language=parse.language, intent=parse.intent
+            )
         except Exception:
             log.exception("unexpected error in conversation %s", message.conversation.key)
             state.pop("pending", None)
-            return Reply(text=Formatter(parse.language).t("error.internal"), language=parse.language, intent="error")
+            return Reply(
+                text=Formatter(parse.language).t("error.internal"), language=parse.language, intent="error"
+            )
 
     async def history(self, message_key: str, *, limit: int = 100) -> list[TurnRecord]:
         return await self.store.history(message_key, limit=limit)

@@ -32,10 +32,10 @@ from sqlalchemy import (
     event,
     select,
 )
-from sqlalchemy.pool import StaticPool
-from sqlalchemy.sql.base import Executable
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql.base import Executable
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +150,9 @@ class _SqliteTransactions:
 
     def __init__(self, engine: AsyncEngine) -> None:
         url = engine.url.set(drivername="sqlite+pysqlite")
-        self._sync = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False, "timeout": 30})
+        self._sync = create_engine(
+            url, poolclass=StaticPool, connect_args={"check_same_thread": False, "timeout": 30}
+        )
 
         @event.listens_for(self._sync, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -217,7 +219,7 @@ class _GroupWriter:
     async def _commit(self, batch: list[tuple[list[Statement], asyncio.Future[None]]]) -> None:
         try:
             await self._transactions.run([statement for statements, _ in batch for statement in statements])
-        except Exception as exc:  # one bad write must not fail the others: retry them alone
+        except Exception as exc:  # noqa: BLE001 - one bad write must not fail the others: retry them alone
             if len(batch) == 1:
                 if not batch[0][1].done():
                     batch[0][1].set_exception(exc)
@@ -247,7 +249,9 @@ class Store:
     with several workers sets it to 0 (every turn reads the row, a cheap primary-key lookup).
     """
 
-    def __init__(self, engine: AsyncEngine, *, cache_size: int = 10_000, reader: AsyncEngine | None = None) -> None:
+    def __init__(
+        self, engine: AsyncEngine, *, cache_size: int = 10_000, reader: AsyncEngine | None = None
+    ) -> None:
         self.engine = engine
         self._reader = reader or engine
         """Reads may go another way than writes (SQLite: inline on the loop, see integrations.sql.inline)."""
@@ -259,7 +263,10 @@ class Store:
         upsert = insert(conversations)
         self._upsert = upsert.on_conflict_do_update(
             index_elements=[conversations.c.key],
-            set_={name: getattr(upsert.excluded, name) for name in ("user_id", "language", "state", "seq", "updated_at")},
+            set_={
+                name: getattr(upsert.excluded, name)
+                for name in ("user_id", "language", "state", "seq", "updated_at")
+            },
         )
         """Built once: a dialect's upsert builds new column objects for ``excluded`` every time."""
         self._cache_size = cache_size
@@ -273,7 +280,14 @@ class Store:
             return None
         self._cache.move_to_end(key)
         return ConversationState(
-            hit.key, hit.channel, hit.user_id, hit.language, hit.state, hit.seq, True, dict(hit.deliveries or {})
+            hit.key,
+            hit.channel,
+            hit.user_id,
+            hit.language,
+            hit.state,
+            hit.seq,
+            True,
+            dict(hit.deliveries or {}),
         )
 
     def _remember(self, conv: ConversationState, delivery: tuple[str, dict[str, Any]] | None) -> None:
@@ -333,12 +347,17 @@ class Store:
         asked, answer = turns.alias("asked"), turns.alias("answer")
         result = await conn.execute(
             select(asked.c.delivery_id, answer.c.payload)
-            .join(answer, (answer.c.conversation_key == asked.c.conversation_key) & (answer.c.seq == asked.c.seq + 1))
+            .join(
+                answer,
+                (answer.c.conversation_key == asked.c.conversation_key) & (answer.c.seq == asked.c.seq + 1),
+            )
             .where(asked.c.conversation_key == key, asked.c.delivery_id.is_not(None))
             .order_by(asked.c.seq.desc())
             .limit(_RECENT_DELIVERIES)
         )
-        return {r.delivery_id: (r.payload if isinstance(r.payload, dict) else {}) for r in reversed(result.all())}
+        return {
+            r.delivery_id: (r.payload if isinstance(r.payload, dict) else {}) for r in reversed(result.all())
+        }
 
     async def reply_for_delivery(
         self, key: str, delivery_id: str, *, conv: ConversationState | None = None
@@ -349,7 +368,9 @@ class Store:
         async with self._reader.connect() as conn:
             seq = (
                 await conn.execute(
-                    select(turns.c.seq).where(turns.c.conversation_key == key, turns.c.delivery_id == delivery_id)
+                    select(turns.c.seq).where(
+                        turns.c.conversation_key == key, turns.c.delivery_id == delivery_id
+                    )
                 )
             ).scalar()
             if seq is None:
@@ -401,8 +422,11 @@ class Store:
         conv.seq = new_seq
         conv.exists = True
         delivery = next(
-            ((r.delivery_id, records[i + 1].payload or {}) for i, r in enumerate(records[:-1])
-             if r.delivery_id and records[i + 1].role == "bot"),
+            (
+                (r.delivery_id, records[i + 1].payload or {})
+                for i, r in enumerate(records[:-1])
+                if r.delivery_id and records[i + 1].role == "bot"
+            ),
             None,
         )
         self._remember(conv, delivery)
@@ -418,7 +442,8 @@ class Store:
             )
             rows = result.all()
         return [
-            TurnRecord(role=r.role, text=r.text, payload=r.payload, at=r.at, seq=r.seq) for r in reversed(rows)
+            TurnRecord(role=r.role, text=r.text, payload=r.payload, at=r.at, seq=r.seq)
+            for r in reversed(rows)
         ]
 
     async def put_file(self, stored: StoredFile) -> None:

@@ -57,7 +57,9 @@ class OutboxMailer:
         html: str | None = None,
         attachments: Sequence[tuple[str, str, bytes]] = (),
     ) -> None:
-        msg = build_message(sender=self.sender, to=to, subject=subject, text=text, html=html, attachments=attachments)
+        msg = build_message(
+            sender=self.sender, to=to, subject=subject, text=text, html=html, attachments=attachments
+        )
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         path = self.folder / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
 
@@ -93,7 +95,9 @@ class SmtpMailer:
         html: str | None = None,
         attachments: Sequence[tuple[str, str, bytes]] = (),
     ) -> None:
-        msg = build_message(sender=self.sender, to=to, subject=subject, text=text, html=html, attachments=attachments)
+        msg = build_message(
+            sender=self.sender, to=to, subject=subject, text=text, html=html, attachments=attachments
+        )
         await aiosmtplib.send(
             msg,
             hostname=self.hostname,

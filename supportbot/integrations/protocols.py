@@ -16,9 +16,9 @@ from supportbot.integrations.models import (
     Contract,
     CreditNote,
     GuestOrderStatus,
+    InventoryItem,
     Invoice,
     InvoiceStatus,
-    InventoryItem,
     NewRequest,
     Order,
     OrderStatus,
@@ -121,12 +121,16 @@ class StatementsBackend(Protocol):
 class ContractsBackend(Protocol):
     async def get_contract(self, principal: Principal, number: str) -> Contract | None: ...
 
-    async def list_contracts(self, principal: Principal, *, active_only: bool = False) -> Sequence[Contract]: ...
+    async def list_contracts(
+        self, principal: Principal, *, active_only: bool = False
+    ) -> Sequence[Contract]: ...
 
 
 @runtime_checkable
 class InventoryBackend(Protocol):
-    async def list_items(self, principal: Principal, *, site: str | None = None) -> Sequence[InventoryItem]: ...
+    async def list_items(
+        self, principal: Principal, *, site: str | None = None
+    ) -> Sequence[InventoryItem]: ...
 
     async def get_item(self, principal: Principal, serial: str) -> InventoryItem | None: ...
 

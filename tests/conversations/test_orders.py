@@ -15,7 +15,6 @@ from supportbot.adapters.app import Application, build_application
 from supportbot.adapters.settings import Settings
 from supportbot.bot.i18n import Formatter
 from supportbot.integrations.errors import BackendUnavailable
-
 from tests.conftest import BotDriver, Conversation
 
 ANNA = "anna.berg@nordisk.example"
@@ -158,10 +157,15 @@ async def test_search_by_period_then_report(bot: BotDriver, application: Applica
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) >= 2
     assert all(isinstance(r[2], datetime) for r in rows), "order dates are date cells"
-    assert all(isinstance(r[header.index("Total excl. VAT")], (int, float)) for r in rows), "amounts are numbers"
+    assert all(isinstance(r[header.index("Total excl. VAT")], (int, float)) for r in rows), (
+        "amounts are numbers"
+    )
     by_number = {r[0]: r for r in rows}
     if "4711" in by_number:
-        assert by_number["4711"][header.index("Total excl. VAT")] == 100000.0 or by_number["4711"][header.index("Total excl. VAT")] > 0
+        assert (
+            by_number["4711"][header.index("Total excl. VAT")] == 100000.0
+            or by_number["4711"][header.index("Total excl. VAT")] > 0
+        )
 
 
 async def test_report_asks_for_the_period_and_can_be_mailed(bot: BotDriver, settings: Settings) -> None:
@@ -252,7 +256,9 @@ async def test_repeated_delivery_is_answered_once(bot: BotDriver, application: A
     assert [t.role for t in history] == ["user", "bot"]
 
 
-async def test_messages_of_one_conversation_are_handled_in_order(bot: BotDriver, application: Application) -> None:
+async def test_messages_of_one_conversation_are_handled_in_order(
+    bot: BotDriver, application: Application
+) -> None:
     anna = bot.as_user(ANNA)
     texts = [f"where is order {n}" for n in (4711, 4712, 4711, 4712, 4711, 4712)]
     await asyncio.gather(*(anna.say(t) for t in texts))

@@ -15,7 +15,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from supportbot.adapters.app import build_application
 from tests.conftest import Conversation, make_settings
 
-POSTGRES_URL = os.environ.get("SUPPORTBOT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "SUPPORTBOT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
 
 pytestmark = pytest.mark.postgres
 

@@ -12,7 +12,13 @@ PACKAGE = Path(__file__).resolve().parents[2] / "supportbot"
 FORBIDDEN = {
     "bot": ("supportbot.adapters", "supportbot.intents", "aiohttp", "slack_bolt", "slack_sdk", "botbuilder"),
     "intents": ("supportbot.adapters", "aiohttp", "slack_bolt", "slack_sdk", "botbuilder", "sqlalchemy"),
-    "integrations": ("supportbot.bot", "supportbot.adapters", "supportbot.intents", "slack_bolt", "botbuilder"),
+    "integrations": (
+        "supportbot.bot",
+        "supportbot.adapters",
+        "supportbot.intents",
+        "slack_bolt",
+        "botbuilder",
+    ),
 }
 
 

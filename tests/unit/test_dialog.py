@@ -14,7 +14,9 @@ from supportbot.bot.spec import IntentSpec, Slot, TurnContext
 from supportbot.integrations.models import Principal, Role, Tool
 
 NOW = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
-USER = Principal(user_id="u@x.example", name="U", company_id=1, role=Role.USER, grants=frozenset({Tool.ORDERS}))
+USER = Principal(
+    user_id="u@x.example", name="U", company_id=1, role=Role.USER, grants=frozenset({Tool.ORDERS})
+)
 NO_GRANTS = Principal(user_id="n@x.example", name="N", company_id=1, role=Role.USER)
 
 
@@ -35,7 +37,9 @@ SPECS = [
         examples={},
         handler=_echo,
         tool=Tool.ORDERS,
-        slots=(Slot("order", ("order_number", "reference"), question="order.ask_number", pattern=r"#?\d{3,10}"),),
+        slots=(
+            Slot("order", ("order_number", "reference"), question="order.ask_number", pattern=r"#?\d{3,10}"),
+        ),
         guest_slots=(
             Slot("order", ("order_number",), question="order.ask_number", pattern=r"#?\d{3,10}"),
             Slot("customer", ("customer_number",), question="order.ask_customer_number", pattern=r"\d{7}"),
@@ -61,7 +65,12 @@ def parse(text: str, intent: str = "none", *entities: tuple[str, Any], language:
 class Chat:
     def __init__(self, principal: Principal = USER) -> None:
         self.engine = DialogEngine(
-            SPECS, backends=None, files=None, mailer=None, public_url="", support_email=""  # type: ignore[arg-type]
+            SPECS,
+            backends=None,
+            files=None,
+            mailer=None,
+            public_url="",
+            support_email="",  # type: ignore[arg-type]
         )
         self.state: dict[str, Any] = {}
         self.principal = principal
@@ -133,7 +142,15 @@ async def test_the_other_one_and_the_first_one_come_from_what_was_shown() -> Non
     await chat(parse("4712", "order.status", ("order_number", "4712")))
     other = await chat(parse("and the other one?", "none", ("reference", "other")))
     assert "('order_number', '4711')" in other.text
-    await chat(parse("orders 100 200 300", "order.status", ("order_number", "100"), ("order_number", "200"), ("order_number", "300")))
+    await chat(
+        parse(
+            "orders 100 200 300",
+            "order.status",
+            ("order_number", "100"),
+            ("order_number", "200"),
+            ("order_number", "300"),
+        )
+    )
     first = await chat(parse("the first one", "none", ("reference", "first")))
     assert "('order_number', '100')" in first.text
     last = await chat(parse("the last one", "none", ("reference", "last")))
