@@ -307,9 +307,34 @@ SIGN_EXAMPLES = {
 
 
 INTENTS = [
-    IntentSpec(name="contract.status", examples=STATUS_EXAMPLES, handler=not_connected, tool=Tool.CONTRACTS,),
-    IntentSpec(name="contract.document", examples=DOCUMENT_EXAMPLES, handler=not_connected, tool=Tool.CONTRACTS,),
-    IntentSpec(name="contract.history", examples=HISTORY_EXAMPLES, handler=not_connected, tool=Tool.CONTRACTS,),
-    IntentSpec(name="contract.approve", examples=APPROVE_EXAMPLES, handler=not_connected, tool=Tool.CONTRACTS,),
-    IntentSpec(name="contract.sign", examples=SIGN_EXAMPLES, handler=not_connected, tool=Tool.CONTRACTS,),
+    IntentSpec(
+        name="contract.status",
+        examples=STATUS_EXAMPLES,
+        handler=not_connected,
+        tool=Tool.CONTRACTS,
+    ),
+    IntentSpec(
+        name="contract.document",
+        examples=DOCUMENT_EXAMPLES,
+        handler=not_connected,
+        tool=Tool.CONTRACTS,
+    ),
+    IntentSpec(
+        name="contract.history",
+        examples=HISTORY_EXAMPLES,
+        handler=not_connected,
+        tool=Tool.CONTRACTS,
+    ),
+    IntentSpec(
+        name="contract.approve",
+        examples=APPROVE_EXAMPLES,
+        handler=not_connected,
+        tool=Tool.CONTRACTS,
+    ),
+    IntentSpec(
+        name="contract.sign",
+        examples=SIGN_EXAMPLES,
+        handler=not_connected,
+        tool=Tool.CONTRACTS,
+    ),
 ]

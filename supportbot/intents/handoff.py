@@ -97,7 +97,9 @@ AGENT_EXAMPLES = {
 async def handoff_not_connected(ctx: TurnContext) -> Reply:
     """Until agents are connected, say how to reach them rather than pretend."""
     email = str(ctx.extra.get("support_email", ""))
-    return Reply(text=ctx.t("handoff.not_connected", email=email), language=ctx.language, intent="handoff.agent")
+    return Reply(
+        text=ctx.t("handoff.not_connected", email=email), language=ctx.language, intent="handoff.agent"
+    )
 
 
 INTENTS = [

@@ -193,7 +193,22 @@ QUESTION_EXAMPLES = {
 
 
 INTENTS = [
-    IntentSpec(name="inventory.show", examples=SHOW_EXAMPLES, handler=not_connected, tool=Tool.INVENTORY,),
-    IntentSpec(name="inventory.change", examples=CHANGE_EXAMPLES, handler=not_connected, tool=Tool.INVENTORY,),
-    IntentSpec(name="inventory.question", examples=QUESTION_EXAMPLES, handler=not_connected, tool=Tool.INVENTORY,),
+    IntentSpec(
+        name="inventory.show",
+        examples=SHOW_EXAMPLES,
+        handler=not_connected,
+        tool=Tool.INVENTORY,
+    ),
+    IntentSpec(
+        name="inventory.change",
+        examples=CHANGE_EXAMPLES,
+        handler=not_connected,
+        tool=Tool.INVENTORY,
+    ),
+    IntentSpec(
+        name="inventory.question",
+        examples=QUESTION_EXAMPLES,
+        handler=not_connected,
+        tool=Tool.INVENTORY,
+    ),
 ]

@@ -406,9 +406,34 @@ QUESTION_EXAMPLES = {
 
 
 INTENTS = [
-    IntentSpec(name="invoice.get", examples=GET_EXAMPLES, handler=not_connected, tool=Tool.INVOICES,),
-    IntentSpec(name="invoice.list", examples=LIST_EXAMPLES, handler=not_connected, tool=Tool.INVOICES,),
-    IntentSpec(name="invoice.forward", examples=FORWARD_EXAMPLES, handler=not_connected, tool=Tool.INVOICES,),
-    IntentSpec(name="invoice.approve", examples=APPROVE_EXAMPLES, handler=not_connected, tool=Tool.INVOICES,),
-    IntentSpec(name="invoice.question", examples=QUESTION_EXAMPLES, handler=not_connected, tool=Tool.INVOICES,),
+    IntentSpec(
+        name="invoice.get",
+        examples=GET_EXAMPLES,
+        handler=not_connected,
+        tool=Tool.INVOICES,
+    ),
+    IntentSpec(
+        name="invoice.list",
+        examples=LIST_EXAMPLES,
+        handler=not_connected,
+        tool=Tool.INVOICES,
+    ),
+    IntentSpec(
+        name="invoice.forward",
+        examples=FORWARD_EXAMPLES,
+        handler=not_connected,
+        tool=Tool.INVOICES,
+    ),
+    IntentSpec(
+        name="invoice.approve",
+        examples=APPROVE_EXAMPLES,
+        handler=not_connected,
+        tool=Tool.INVOICES,
+    ),
+    IntentSpec(
+        name="invoice.question",
+        examples=QUESTION_EXAMPLES,
+        handler=not_connected,
+        tool=Tool.INVOICES,
+    ),
 ]

@@ -441,7 +441,9 @@ def _summary_text(ctx: TurnContext, order: Order) -> str:
     if order.status is OrderStatus.CANCELLED:
         return ctx.t("order.summary.cancelled", number=order.number)
     if order.status is OrderStatus.DELIVERED:
-        return ctx.t("order.summary.delivered", number=order.number, delivered=ctx.fmt.date(order.delivered_at))
+        return ctx.t(
+            "order.summary.delivered", number=order.number, delivered=ctx.fmt.date(order.delivered_at)
+        )
     shipment = order.shipments[-1] if order.shipments else None
     expected = (shipment.expected_at if shipment else None) or order.expected_delivery
     if order.status is OrderStatus.SHIPPED and shipment is not None:
@@ -453,7 +455,12 @@ def _summary_text(ctx: TurnContext, order: Order) -> str:
         )
     if expected is None:
         return ctx.t("order.summary.pending_no_date", number=order.number, status=_status(ctx, order.status))
-    return ctx.t("order.summary.pending", number=order.number, status=_status(ctx, order.status), expected=ctx.fmt.date(expected))
+    return ctx.t(
+        "order.summary.pending",
+        number=order.number,
+        status=_status(ctx, order.status),
+        expected=ctx.fmt.date(expected),
+    )
 
 
 def _order_reply(ctx: TurnContext, order: Order) -> Reply:
@@ -479,9 +486,19 @@ def _order_reply(ctx: TurnContext, order: Order) -> Reply:
     table = None
     if order.lines:
         table = Table(
-            columns=("#", ctx.t("order.field.product"), ctx.t("order.field.quantity"), ctx.t("order.field.total")),
+            columns=(
+                "#",
+                ctx.t("order.field.product"),
+                ctx.t("order.field.quantity"),
+                ctx.t("order.field.total"),
+            ),
             rows=tuple(
-                (str(line.line_no), f"{line.description} ({line.product_code})", str(line.quantity), ctx.fmt.money(line.total))
+                (
+                    str(line.line_no),
+                    f"{line.description} ({line.product_code})",
+                    str(line.quantity),
+                    ctx.fmt.money(line.total),
+                )
                 for line in order.lines
             ),
         )
@@ -493,7 +510,13 @@ def _order_reply(ctx: TurnContext, order: Order) -> Reply:
         url_label=url_label,
     )
     ctx.set_current("order", "order_number", order.number)
-    return Reply(text=_summary_text(ctx, order), cards=(card,), table=table, language=ctx.language, intent="order.status")
+    return Reply(
+        text=_summary_text(ctx, order),
+        cards=(card,),
+        table=table,
+        language=ctx.language,
+        intent="order.status",
+    )
 
 
 async def order_status(ctx: TurnContext) -> Reply:
@@ -510,7 +533,11 @@ async def order_status(ctx: TurnContext) -> Reply:
     if ref.type == "po_number":
         found = await orders.find_by_po(ctx.principal, str(ref.value))
         if not found:
-            return Reply(text=ctx.t("order.po_not_found", number=ref.value), language=ctx.language, intent="order.status")
+            return Reply(
+                text=ctx.t("order.po_not_found", number=ref.value),
+                language=ctx.language,
+                intent="order.status",
+            )
         if len(found) > 1:
             ctx.set_shown("order", [o.number for o in found])
             return Reply(
@@ -525,7 +552,9 @@ async def order_status(ctx: TurnContext) -> Reply:
         number = str(ref.value)
     order = await orders.get_order(ctx.principal, number)
     if order is None:
-        return Reply(text=ctx.t("order.not_found", number=number), language=ctx.language, intent="order.status")
+        return Reply(
+            text=ctx.t("order.not_found", number=number), language=ctx.language, intent="order.status"
+        )
     return _order_reply(ctx, order)
 
 
@@ -537,11 +566,15 @@ async def _guest_status(ctx: TurnContext) -> Reply:
         text = ctx.t("order.guest_not_found", number=number.value, customer=customer.value)
         return Reply(text=text, language=ctx.language, intent="order.status")
     if status.status is OrderStatus.DELIVERED:
-        text = ctx.t("order.summary.delivered", number=status.number, delivered=ctx.fmt.date(status.delivered_at))
+        text = ctx.t(
+            "order.summary.delivered", number=status.number, delivered=ctx.fmt.date(status.delivered_at)
+        )
     elif status.status is OrderStatus.CANCELLED:
         text = ctx.t("order.summary.cancelled", number=status.number)
     elif status.expected_delivery is None:
-        text = ctx.t("order.summary.pending_no_date", number=status.number, status=_status(ctx, status.status))
+        text = ctx.t(
+            "order.summary.pending_no_date", number=status.number, status=_status(ctx, status.status)
+        )
     else:
         text = ctx.t(
             "order.summary.pending",
@@ -586,7 +619,10 @@ def _period_bounds(period: SlotValue) -> tuple[str | None, str | None]:
 def _describe(ctx: TurnContext, filters: dict[str, Any]) -> str:
     parts = []
     if filters["status_words"]:
-        words = [ctx.t(f"order.status.{w}") if w != "open" else ("open" if ctx.language == "en" else "öppen") for w in filters["status_words"]]
+        words = [
+            ctx.t(f"order.status.{w}") if w != "open" else ("open" if ctx.language == "en" else "öppen")
+            for w in filters["status_words"]
+        ]
         parts.append(ctx.t("order.filter.status", status=", ".join(words)))
     if filters["start"] or filters["end"]:
         start = ctx.fmt.date(date.fromisoformat(filters["start"])) if filters["start"] else "…"
@@ -613,7 +649,9 @@ def _orders_table(ctx: TurnContext, orders: tuple[OrderSummary, ...] | list[Orde
                 o.po_number or "",
                 ctx.fmt.date(o.ordered_at),
                 _status(ctx, o.status).capitalize(),
-                ctx.fmt.date(o.delivered_at or o.expected_delivery) if (o.delivered_at or o.expected_delivery) else "",
+                ctx.fmt.date(o.delivered_at or o.expected_delivery)
+                if (o.delivered_at or o.expected_delivery)
+                else "",
                 ctx.fmt.money(o.total),
             )
             for o in orders
@@ -621,9 +659,14 @@ def _orders_table(ctx: TurnContext, orders: tuple[OrderSummary, ...] | list[Orde
     )
 
 
-def _order_buttons(ctx: TurnContext, orders: tuple[OrderSummary, ...] | list[OrderSummary]) -> tuple[Button, ...]:
+def _order_buttons(
+    ctx: TurnContext, orders: tuple[OrderSummary, ...] | list[OrderSummary]
+) -> tuple[Button, ...]:
     return tuple(
-        Button(label=ctx.t("order.button.details", number=o.number), value=ctx.t("order.button.details.value", number=o.number))
+        Button(
+            label=ctx.t("order.button.details", number=o.number),
+            value=ctx.t("order.button.details.value", number=o.number),
+        )
         for o in orders[:5]
     )
 
@@ -658,7 +701,11 @@ async def order_search(ctx: TurnContext) -> Reply:
     buttons.append(Button(label=ctx.t("order.button.report"), value=ctx.t("order.button.report.value")))
     text = ctx.t("order.search.found", filters=described, first=offset + 1, last=offset + len(page.items))
     return Reply(
-        text=text, table=_orders_table(ctx, page.items), buttons=tuple(buttons), language=ctx.language, intent="order.search"
+        text=text,
+        table=_orders_table(ctx, page.items),
+        buttons=tuple(buttons),
+        language=ctx.language,
+        intent="order.search",
     )
 
 
@@ -680,7 +727,10 @@ async def order_report(ctx: TurnContext) -> Reply:
     filters = _filters(ctx)
     saved = ctx.memory.get("search")
     if not filters["statuses"] and ctx.memory.get("last_intent") == "order.search" and saved:
-        filters["statuses"], filters["status_words"] = saved["filters"]["statuses"], saved["filters"]["status_words"]
+        filters["statuses"], filters["status_words"] = (
+            saved["filters"]["statuses"],
+            saved["filters"]["status_words"],
+        )
         filters["site"] = filters["site"] or saved["filters"]["site"]
     described = _describe(ctx, filters)
     rows: list[list[Any]] = []
@@ -693,7 +743,11 @@ async def order_report(ctx: TurnContext) -> Reply:
         if filters["site"] and o.site != filters["site"]:
             continue
         if len(rows) >= REPORT_LIMIT:
-            return Reply(text=ctx.t("order.report.too_large", limit=f"{REPORT_LIMIT:,}"), language=ctx.language, intent="order.report")
+            return Reply(
+                text=ctx.t("order.report.too_large", limit=f"{REPORT_LIMIT:,}"),
+                language=ctx.language,
+                intent="order.report",
+            )
         rows.append(
             [
                 o.number,
@@ -708,7 +762,9 @@ async def order_report(ctx: TurnContext) -> Reply:
             ]
         )
     if not rows:
-        return Reply(text=ctx.t("order.report.empty", filters=described), language=ctx.language, intent="order.report")
+        return Reply(
+            text=ctx.t("order.report.empty", filters=described), language=ctx.language, intent="order.report"
+        )
     columns = _report_columns(ctx)
     sheet = ctx.t("order.report.sheet")
     xlsx, csv_data = await asyncio.to_thread(
@@ -725,8 +781,12 @@ async def order_report(ctx: TurnContext) -> Reply:
         text = ctx.t("order.report.mailed", filters=described, count=len(rows), email=ctx.principal.email)
         return Reply(text=text, language=ctx.language, intent="order.report")
     owner = ctx.principal.user_id
-    xlsx_url = await ctx.files.publish(owner=owner, name=f"{stem}.xlsx", content_type=XLSX_TYPE, data=xlsx, tool=Tool.ORDERS)
-    csv_url = await ctx.files.publish(owner=owner, name=f"{stem}.csv", content_type=CSV_TYPE, data=csv_data, tool=Tool.ORDERS)
+    xlsx_url = await ctx.files.publish(
+        owner=owner, name=f"{stem}.xlsx", content_type=XLSX_TYPE, data=xlsx, tool=Tool.ORDERS
+    )
+    csv_url = await ctx.files.publish(
+        owner=owner, name=f"{stem}.csv", content_type=CSV_TYPE, data=csv_data, tool=Tool.ORDERS
+    )
     minutes = int(ctx.extra.get("link_minutes", 15))
     return Reply(
         text=ctx.t("order.report.ready", filters=described, count=len(rows), minutes=minutes),
@@ -740,7 +800,9 @@ async def order_report(ctx: TurnContext) -> Reply:
 
 
 _ORDER_NUMBER = r"#?\d{3,10}"
-_PERIOD = Slot(name="period", entities=("date_range", "date"), question="order.ask_period", required=False, carry=False)
+_PERIOD = Slot(
+    name="period", entities=("date_range", "date"), question="order.ask_period", required=False, carry=False
+)
 
 INTENTS = [
     IntentSpec(
@@ -757,12 +819,25 @@ INTENTS = [
             ),
         ),
         guest_slots=(
-            Slot(name="order", entities=("order_number",), question="order.ask_number", pattern=_ORDER_NUMBER),
-            Slot(name="customer", entities=("customer_number",), question="order.ask_customer_number", pattern=r"\d{7}"),
+            Slot(
+                name="order", entities=("order_number",), question="order.ask_number", pattern=_ORDER_NUMBER
+            ),
+            Slot(
+                name="customer",
+                entities=("customer_number",),
+                question="order.ask_customer_number",
+                pattern=r"\d{7}",
+            ),
         ),
         claims=("order_number", "po_number"),
     ),
-    IntentSpec(name="order.search", examples=SEARCH_EXAMPLES, handler=order_search, tool=Tool.ORDERS, slots=(_PERIOD,)),
+    IntentSpec(
+        name="order.search",
+        examples=SEARCH_EXAMPLES,
+        handler=order_search,
+        tool=Tool.ORDERS,
+        slots=(_PERIOD,),
+    ),
     IntentSpec(
         name="order.report",
         examples=REPORT_EXAMPLES,

@@ -241,7 +241,22 @@ COMMENT_EXAMPLES = {
 
 
 INTENTS = [
-    IntentSpec(name="request.open", examples=OPEN_EXAMPLES, handler=not_connected, tool=Tool.REQUESTS,),
-    IntentSpec(name="request.status", examples=STATUS_EXAMPLES, handler=not_connected, tool=Tool.REQUESTS,),
-    IntentSpec(name="request.comment", examples=COMMENT_EXAMPLES, handler=not_connected, tool=Tool.REQUESTS,),
+    IntentSpec(
+        name="request.open",
+        examples=OPEN_EXAMPLES,
+        handler=not_connected,
+        tool=Tool.REQUESTS,
+    ),
+    IntentSpec(
+        name="request.status",
+        examples=STATUS_EXAMPLES,
+        handler=not_connected,
+        tool=Tool.REQUESTS,
+    ),
+    IntentSpec(
+        name="request.comment",
+        examples=COMMENT_EXAMPLES,
+        handler=not_connected,
+        tool=Tool.REQUESTS,
+    ),
 ]

@@ -36,7 +36,11 @@ def _amount_format(currency: str | None) -> str:
 
 
 def to_xlsx(
-    sheet_title: str, columns: Sequence[Column], rows: Sequence[Sequence[Cell]], *, currency_column: int | None = None
+    sheet_title: str,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Cell]],
+    *,
+    currency_column: int | None = None,
 ) -> bytes:
     """A workbook in write-only mode, so memory stays flat for large reports.
 
@@ -67,7 +71,9 @@ def to_xlsx(
                     cell.number_format = "yyyy-mm-dd hh:mm"
                 elif col.kind == "amount":
                     key = str(currency)
-                    cell.number_format = formats.setdefault(key, _amount_format(currency if isinstance(currency, str) else None))
+                    cell.number_format = formats.setdefault(
+                        key, _amount_format(currency if isinstance(currency, str) else None)
+                    )
             out.append(cell)
         ws.append(out)
     buffer = io.BytesIO()

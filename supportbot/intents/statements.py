@@ -142,6 +142,16 @@ DOWNLOAD_EXAMPLES = {
 
 
 INTENTS = [
-    IntentSpec(name="statement.show", examples=SHOW_EXAMPLES, handler=not_connected, tool=Tool.STATEMENTS,),
-    IntentSpec(name="statement.download", examples=DOWNLOAD_EXAMPLES, handler=not_connected, tool=Tool.STATEMENTS,),
+    IntentSpec(
+        name="statement.show",
+        examples=SHOW_EXAMPLES,
+        handler=not_connected,
+        tool=Tool.STATEMENTS,
+    ),
+    IntentSpec(
+        name="statement.download",
+        examples=DOWNLOAD_EXAMPLES,
+        handler=not_connected,
+        tool=Tool.STATEMENTS,
+    ),
 ]

@@ -346,7 +346,9 @@ async def test_anna_asks_where_her_order_is(browser: Browser) -> None:
     message_id = new_id()
     await chat.send({"type": "message", "id": message_id, "text": "where is my order 4711?"})
     frame = await chat.frame()
-    assert frame["type"] == "reply" and frame["in_reply_to"] == message_id, "a quick answer comes without typing"
+    assert frame["type"] == "reply" and frame["in_reply_to"] == message_id, (
+        "a quick answer comes without typing"
+    )
     reply = frame["reply"]
     assert reply["language"] == "en"
     assert "PostNord" in reply["text"]
