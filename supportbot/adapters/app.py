@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -22,7 +21,7 @@ from supportbot.bot.store import Store
 from supportbot.integrations.mail import OutboxMailer, SmtpMailer
 from supportbot.integrations.protocols import Backends
 from supportbot.integrations.sql.backend import sql_backends
-from supportbot.integrations.sql.inline import InlineSqliteEngine
+from supportbot.integrations.sql.inline import InlineSqliteEngine, sqlite_writer, use_sqlite_pragmas
 from supportbot.integrations.sql.seed import create_schema, seed_demo
 from supportbot.intents import all_intents
 
@@ -59,16 +58,7 @@ def create_engine(url: str) -> AsyncEngine:
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, connect_args={"timeout": 30})
-
-        @event.listens_for(engine.sync_engine, "connect")
-        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.close()
-
+        use_sqlite_pragmas(engine.sync_engine, busy_timeout_ms=30_000)
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
@@ -94,7 +84,12 @@ async def build_application(
     engine = create_engine(url)
     await create_schema(engine)
     readers = _readers(engine)
-    store = Store(engine, cache_size=settings.state_cache_size, reader=readers)
+    store = Store(
+        engine,
+        cache_size=settings.state_cache_size,
+        reader=readers,
+        sqlite_writer=sqlite_writer(engine.url) if engine.dialect.name == "sqlite" else None,
+    )
     await store.create_schema()
     if settings.seed_demo and await seed_demo(engine, today=today or date.today()):
         log.info("seeded the demo data")

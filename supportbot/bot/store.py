@@ -28,13 +28,11 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    create_engine,
-    event,
     select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.base import Executable
 
 log = logging.getLogger(__name__)
@@ -148,20 +146,8 @@ class _SqliteTransactions:
     """Writes to SQLite on one thread with a plain connection: a whole batch costs one thread hop
     instead of one per statement, and SQLite allows one writer at a time anyway."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        url = engine.url.set(drivername="sqlite+pysqlite")
-        self._sync = create_engine(
-            url, poolclass=StaticPool, connect_args={"check_same_thread": False, "timeout": 30}
-        )
-
-        @event.listens_for(self._sync, "connect")
-        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.close()
-
+    def __init__(self, sync_engine: Engine) -> None:
+        self._sync = sync_engine
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
 
     def _run(self, statements: list[Statement]) -> None:
@@ -244,19 +230,25 @@ handler ran, by the unique (conversation, delivery) constraint, and answered wit
 class Store:
     """Conversations and transcripts.
 
+    ``sqlite_writer``, a plain engine on the same SQLite file, writes each batch on one thread.
     ``cache_size`` keeps that many conversations in memory, written through on every turn, so a
     chat turn reads nothing back. Only one process may then write a conversation; a deployment
     with several workers sets it to 0 (every turn reads the row, a cheap primary-key lookup).
     """
 
     def __init__(
-        self, engine: AsyncEngine, *, cache_size: int = 10_000, reader: AsyncEngine | None = None
+        self,
+        engine: AsyncEngine,
+        *,
+        cache_size: int = 10_000,
+        reader: AsyncEngine | None = None,
+        sqlite_writer: Engine | None = None,
     ) -> None:
         self.engine = engine
         self._reader = reader or engine
         """Reads may go another way than writes (SQLite: inline on the loop, see integrations.sql.inline)."""
         transactions: _Transactions = (
-            _SqliteTransactions(engine) if engine.dialect.name == "sqlite" else _AsyncTransactions(engine)
+            _SqliteTransactions(sqlite_writer) if sqlite_writer is not None else _AsyncTransactions(engine)
         )
         self._writer = _GroupWriter(transactions)
         insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert

@@ -17,7 +17,32 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, Result, make_url
+from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.base import Executable
+
+
+def use_sqlite_pragmas(engine: Engine, *, busy_timeout_ms: int) -> None:
+    """WAL (readers never wait for the writer), foreign keys, and a bounded wait for the write lock."""
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.close()
+
+
+def sqlite_writer(url: str | URL) -> Engine:
+    """One connection for the store's writer thread (SQLite has one writer at a time anyway)."""
+    engine = create_engine(
+        make_url(url).set(drivername="sqlite+pysqlite"),
+        poolclass=StaticPool,
+        connect_args={"check_same_thread": False},
+    )
+    use_sqlite_pragmas(engine, busy_timeout_ms=30_000)
+    return engine
 
 
 class InlineConnection:
@@ -42,15 +67,7 @@ class InlineSqliteEngine:
         self.url = parsed.set(drivername="sqlite+pysqlite")
         self.sync_engine: Engine = create_engine(self.url)
         self.dialect = self.sync_engine.dialect
-
-        @event.listens_for(self.sync_engine, "connect")
-        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-            cursor.close()
+        use_sqlite_pragmas(self.sync_engine, busy_timeout_ms=busy_timeout_ms)
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[InlineConnection]:
