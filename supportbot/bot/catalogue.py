@@ -248,6 +248,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "I've e-mailed your order report{filters} ({count} orders) to {email}.",
         "sv": "Jag har mejlat er orderrapport{filters} ({count} ordrar) till {email}.",
     },
+    "order.report.mail_failed": {
+        "en": "I couldn't send the e-mail just now, so here are download links instead.",
+        "sv": "Jag kunde inte skicka mejlet just nu, så här är länkar att ladda ner i stället.",
+    },
     "order.report.too_large": {
         "en": "That report would have more than {limit} orders. Please choose a shorter period.",
         "sv": "Rapporten skulle få fler än {limit} ordrar. Välj en kortare period.",

@@ -64,6 +64,8 @@ class Files(Protocol):
 
 
 class Mailer(Protocol):
+    """Sends one mail; raises ``MailUnavailable`` when it could not."""
+
     async def send(
         self,
         *,

@@ -23,3 +23,7 @@ class AccessDenied(BackendError):
 
 class InvalidRequest(BackendError):
     """The call's arguments are not acceptable (a bad date range, a too large page)."""
+
+
+class MailUnavailable(BackendError):
+    """The mail server refused or could not be reached; the mail was not sent."""

@@ -14,6 +14,8 @@ from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 
+from supportbot.integrations.errors import MailUnavailable
+
 log = logging.getLogger(__name__)
 
 
@@ -98,13 +100,18 @@ class SmtpMailer:
         msg = build_message(
             sender=self.sender, to=to, subject=subject, text=text, html=html, attachments=attachments
         )
-        await aiosmtplib.send(
-            msg,
-            hostname=self.hostname,
-            port=self.port,
-            username=self.username,
-            password=self.password,
-            use_tls=self.use_tls,
-            start_tls=False if self.use_tls else None,
-            timeout=self.timeout,
-        )
+        try:
+            await aiosmtplib.send(
+                msg,
+                hostname=self.hostname,
+                port=self.port,
+                username=self.username,
+                password=self.password,
+                use_tls=self.use_tls,
+                start_tls=False if self.use_tls else None,
+                timeout=self.timeout,
+            )
+        except (OSError, aiosmtplib.SMTPException) as exc:
+            raise MailUnavailable(
+                f"mail to {self.hostname}:{self.port} failed: {type(exc).__name__}"
+            ) from exc

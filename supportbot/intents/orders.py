@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from datetime import date
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
 from supportbot.bot.spec import IntentSpec, Slot, SlotValue, TurnContext
 from supportbot.integrations.carriers import CARRIER_NAMES
+from supportbot.integrations.errors import MailUnavailable
 from supportbot.integrations.models import Order, OrderStatus, OrderSummary, Tool
 from supportbot.intents.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
 
@@ -422,6 +424,8 @@ REPORT_EXAMPLES = {
     ],
 }
 
+log = logging.getLogger(__name__)
+
 # --- handlers -------------------------------------------------------------------------------------
 
 PAGE_SIZE = 10
@@ -771,15 +775,23 @@ async def order_report(ctx: TurnContext) -> Reply:
         lambda: (to_xlsx(sheet, columns, rows, currency_column=8), to_csv(columns, rows))
     )
     stem = f"orders-{filters['start'] or 'all'}-{filters['end'] or ctx.today.isoformat()}"
+    mail_failed = False
     if _MAIL.search(ctx.parse.text) and ctx.principal.email:
-        await ctx.mailer.send(
-            to=ctx.principal.email,
-            subject=ctx.t("order.report.mail_subject", filters=described),
-            text=ctx.t("order.report.mail_body", name=ctx.principal.name, filters=described, count=len(rows)),
-            attachments=((f"{stem}.xlsx", XLSX_TYPE, xlsx), (f"{stem}.csv", CSV_TYPE, csv_data)),
-        )
-        text = ctx.t("order.report.mailed", filters=described, count=len(rows), email=ctx.principal.email)
-        return Reply(text=text, language=ctx.language, intent="order.report")
+        try:
+            await ctx.mailer.send(
+                to=ctx.principal.email,
+                subject=ctx.t("order.report.mail_subject", filters=described),
+                text=ctx.t(
+                    "order.report.mail_body", name=ctx.principal.name, filters=described, count=len(rows)
+                ),
+                attachments=((f"{stem}.xlsx", XLSX_TYPE, xlsx), (f"{stem}.csv", CSV_TYPE, csv_data)),
+            )
+        except MailUnavailable:
+            log.warning("could not mail an order report", exc_info=True)
+            mail_failed = True
+        else:
+            text = ctx.t("order.report.mailed", filters=described, count=len(rows), email=ctx.principal.email)
+            return Reply(text=text, language=ctx.language, intent="order.report")
     owner = ctx.principal.user_id
     xlsx_url = await ctx.files.publish(
         owner=owner, name=f"{stem}.xlsx", content_type=XLSX_TYPE, data=xlsx, tool=Tool.ORDERS
@@ -788,8 +800,11 @@ async def order_report(ctx: TurnContext) -> Reply:
         owner=owner, name=f"{stem}.csv", content_type=CSV_TYPE, data=csv_data, tool=Tool.ORDERS
     )
     minutes = int(ctx.extra.get("link_minutes", 15))
+    text = ctx.t("order.report.ready", filters=described, count=len(rows), minutes=minutes)
+    if mail_failed:
+        text = f"{ctx.t('order.report.mail_failed')} {text}"
     return Reply(
-        text=ctx.t("order.report.ready", filters=described, count=len(rows), minutes=minutes),
+        text=text,
         attachments=(
             Attachment(name=f"{stem}.xlsx", url=xlsx_url, content_type=XLSX_TYPE, size=len(xlsx)),
             Attachment(name=f"{stem}.csv", url=csv_url, content_type=CSV_TYPE, size=len(csv_data)),

@@ -1,0 +1,71 @@
+"""Reports by e-mail through a real SMTP conversation with a local server (aiosmtpd)."""
+
+from __future__ import annotations
+
+import email
+from collections.abc import Iterator
+from email.message import Message as EmailMessage
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from supportbot.adapters.app import build_application
+from tests.conftest import Conversation, make_settings
+
+
+class Inbox:
+    """Keeps every message the server accepts."""
+
+    def __init__(self) -> None:
+        self.envelopes: list[Envelope] = []
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+    def messages(self) -> list[EmailMessage]:
+        return [email.message_from_bytes(e.content) for e in self.envelopes if isinstance(e.content, bytes)]
+
+
+@pytest.fixture
+def smtp_server(free_port: int) -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port)
+    controller.start()
+    try:
+        yield inbox, free_port
+    finally:
+        controller.stop()
+
+
+async def test_the_order_report_is_mailed_over_smtp(data_dir: Path, smtp_server: tuple[Inbox, int]) -> None:
+    inbox, port = smtp_server
+    app = await build_application(make_settings(data_dir, smtp_url=f"smtp://127.0.0.1:{port}"))
+    try:
+        reply = await Conversation(app, "anna.berg@nordisk.example").say("mejla mig en orderrapport för i år")
+    finally:
+        await app.close()
+    assert reply.language == "sv" and "mejlat" in reply.text, reply.text
+    (envelope,) = inbox.envelopes
+    assert envelope.rcpt_tos == ["anna.berg@nordisk.example"]
+    (mail,) = inbox.messages()
+    assert mail["Subject"].startswith("Er orderrapport")
+    body = next(p for p in mail.walk() if p.get_content_type() == "text/plain").get_payload(decode=True)
+    assert "Hej Anna Berg" in body.decode()
+    names = sorted(p.get_filename() for p in mail.walk() if p.get_filename())
+    assert [n.rsplit(".", 1)[1] for n in names] == ["csv", "xlsx"]
+    assert not list((data_dir / "outbox").glob("*.eml")), "with SMTP configured nothing goes to the outbox"
+
+
+async def test_an_unreachable_smtp_server_gets_an_apology(data_dir: Path, free_port: int) -> None:
+    app = await build_application(make_settings(data_dir, smtp_url=f"smtp://127.0.0.1:{free_port}"))
+    try:
+        chat = Conversation(app, "anna.berg@nordisk.example")
+        reply = await chat.say("e-mail me a report of my orders for this year")
+        assert "couldn't send" in reply.text.lower(), reply.text
+        assert reply.attachments, "the report is offered as download links instead"
+        assert "PostNord" in (await chat.say("where is order 4711")).text
+    finally:
+        await app.close()
