@@ -33,7 +33,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Row
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -70,7 +70,7 @@ from supportbot.integrations.models import (
     Tool,
 )
 from supportbot.integrations.protocols import Backends
-from supportbot.integrations.sql.passwords import verify_password
+from supportbot.integrations.sql.passwords import hash_password, verify_password
 from supportbot.integrations.sql.schema import (
     companies,
     contract_versions,
@@ -301,6 +301,61 @@ class SqlDirectory(_SqlBase):
             names = await conn.execute(select(sites.c.name).distinct().order_by(sites.c.name))
             return tuple(names.scalars())
 
+    async def company_by_customer_number(self, customer_number: str) -> str | None:
+        async with self._connect() as conn:
+            query = select(companies.c.name).where(companies.c.customer_number == customer_number.strip())
+            name: str | None = (await conn.execute(query)).scalar_one_or_none()
+            return name
+
+    async def register_user(
+        self, *, user_id: str, name: str, customer_number: str, password: str
+    ) -> Principal | None:
+        uid = _normalise_user_id(user_id)
+        if not uid or len(uid) > 254 or not name.strip() or len(name.strip()) > 200:
+            raise InvalidRequest("a new user needs a user id and a name (at most 254 and 200 characters)")
+        # Hashed before anything is looked up: a taken user id costs the same time as a new one.
+        password_hash = await asyncio.to_thread(hash_password, password)
+        try:
+            async with self._connect(write=True) as conn:
+                company_id = (
+                    await conn.execute(
+                        select(companies.c.id).where(companies.c.customer_number == customer_number.strip())
+                    )
+                ).scalar_one_or_none()
+                if company_id is None:
+                    raise InvalidRequest("no company has that customer number")
+                taken = (await conn.execute(select(users.c.user_id).where(users.c.user_id == uid))).first()
+                if taken is not None:
+                    return None
+                await conn.execute(
+                    insert(users).values(
+                        user_id=uid,
+                        name=name.strip(),
+                        company_id=company_id,
+                        role=Role.USER.value,
+                        password_hash=password_hash,
+                        active=True,
+                        email_confirmed_at=None,
+                    )
+                )
+                row = (await conn.execute(_PRINCIPAL_SELECT.where(users.c.user_id == uid))).one()
+                return await self._principal(conn, row)
+        except IntegrityError:  # registered at the same moment by another request
+            return None
+
+    async def confirm_email(self, user_id: str) -> bool:
+        uid = _normalise_user_id(user_id)
+        async with self._connect(write=True) as conn:
+            exists = (await conn.execute(select(users.c.user_id).where(users.c.user_id == uid))).first()
+            if exists is None:
+                return False
+            await conn.execute(
+                update(users)
+                .where(users.c.user_id == uid, users.c.email_confirmed_at.is_(None))
+                .values(email_confirmed_at=self._now())
+            )
+            return True
+
 
 # --- orders ---------------------------------------------------------------------------------------
 
@@ -324,17 +379,23 @@ _ORDER_SELECT: Final = select(
 
 
 def _order_summary(row: AnyRow) -> OrderSummary:
-    return OrderSummary(
-        number=row.number,
-        po_number=row.po_number,
-        status=OrderStatus(row.status),
-        ordered_at=row.ordered_at,
-        expected_delivery=row.expected_delivery,
-        delivered_at=row.delivered_at,
-        total=Money(minor=row.total_minor, currency=row.currency),
-        site=row.site_name,
-        customer_number=row.customer_number,
-    )
+    # Rows are typed by the schema (and enums converted here), so the models are built without
+    # validating again: lists and reports build thousands of them.
+    return OrderSummary.model_construct(**_summary_fields(row))
+
+
+def _summary_fields(row: AnyRow) -> dict[str, Any]:
+    return {
+        "number": row.number,
+        "po_number": row.po_number,
+        "status": OrderStatus(row.status),
+        "ordered_at": row.ordered_at,
+        "expected_delivery": row.expected_delivery,
+        "delivered_at": row.delivered_at,
+        "total": Money.model_construct(minor=row.total_minor, currency=row.currency),
+        "site": row.site_name,
+        "customer_number": row.customer_number,
+    }
 
 
 # The chat turn's hottest statements are built once: executing a prepared statement skips building
@@ -508,21 +569,21 @@ class SqlOrders(_SqlBase):
         line_rows = await conn.execute(_ORDER_LINES, {"order_id": order_id})
         shipment_rows = await conn.execute(_ORDER_SHIPMENTS, {"order_id": order_id})
         event_rows = await conn.execute(_ORDER_EVENTS, {"order_id": order_id})
-        return Order(
-            **_order_summary(row).model_dump(),
+        return Order.model_construct(
+            **_summary_fields(row),
             lines=tuple(
-                OrderLine(
+                OrderLine.model_construct(
                     line_no=line.line_no,
                     product_code=line.product_code,
                     description=line.description,
                     quantity=line.quantity,
-                    unit_price=Money(minor=line.unit_price_minor, currency=currency),
-                    total=Money(minor=line.total_minor, currency=currency),
+                    unit_price=Money.model_construct(minor=line.unit_price_minor, currency=currency),
+                    total=Money.model_construct(minor=line.total_minor, currency=currency),
                 )
                 for line in line_rows
             ),
             shipments=tuple(
-                Shipment(
+                Shipment.model_construct(
                     carrier=Carrier(s.carrier),
                     tracking_number=s.tracking_number,
                     tracking_url=tracking_url(Carrier(s.carrier), s.tracking_number),
@@ -532,7 +593,9 @@ class SqlOrders(_SqlBase):
                 )
                 for s in shipment_rows
             ),
-            history=tuple(OrderEvent(status=OrderStatus(e.status), at=e.at) for e in event_rows),
+            history=tuple(
+                OrderEvent.model_construct(status=OrderStatus(e.status), at=e.at) for e in event_rows
+            ),
         )
 
 
@@ -1230,6 +1293,8 @@ def sql_backends(
 
     ``timeout`` is the deadline of one call in seconds (``None``: none; ignored on SQLite).
     """
+    from supportbot.integrations.sql.access import SqlAccess  # it builds on this module's _SqlBase
+
     options: dict[str, Any] = {"clock": clock, "timeout": timeout}
     return Backends(
         directory=SqlDirectory(engine, **options),
@@ -1239,4 +1304,5 @@ def sql_backends(
         contracts=SqlContracts(engine, **options),
         inventory=SqlInventory(engine, **options),
         requests=SqlRequests(engine, **options),
+        access=SqlAccess(engine, **options),
     )
