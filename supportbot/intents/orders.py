@@ -468,7 +468,7 @@ def _summary_text(ctx: TurnContext, order: Order) -> str:
 
 
 def _order_reply(ctx: TurnContext, order: Order) -> Reply:
-    fields = [Field(label=ctx.t("order.field.status"), value=_status(ctx, order.status).capitalize())]
+    fields = []  # the status is the card's subtitle
     if order.po_number:
         fields.append(Field(label=ctx.t("order.field.po"), value=order.po_number))
     fields.append(Field(label=ctx.t("order.field.ordered"), value=ctx.fmt.date(order.ordered_at)))
