@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     """Conversations kept in memory between turns. Set 0 when several workers share the database."""
     cookie_secure: bool = False
     """Set on a deployment behind HTTPS so session cookies never travel in clear text."""
+    trust_forwarded_for: bool = False
+    """Behind a reverse proxy: take the client's address (for sign-in limits) from the last
+    ``X-Forwarded-For`` entry, the one the proxy added. Never set it without such a proxy."""
 
     def resolved_database_url(self) -> str:
         url = self.database_url or f"sqlite+aiosqlite:///{(self.data_dir / 'supportbot.sqlite3').as_posix()}"

@@ -10,6 +10,8 @@ import shutil
 import socket
 import threading
 from collections.abc import Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -414,3 +416,36 @@ def test_a_dropped_connection_resends_what_was_not_answered(page: Page) -> None:
     expect(page.locator(".sbw-from-user")).to_have_count(2)
     expect(page.locator(".sbw-from-bot").last).to_contain_text("4712")
     expect(page.locator(".sbw-status")).to_be_empty()
+
+
+def test_create_an_account_in_the_widget(page: Page, live_server: LiveServer) -> None:
+    """A newcomer registers through the form, is signed in at once, confirms by the mailed link and,
+    with no grants yet, sees none of the company's orders."""
+    open_chat(page)
+    page.get_by_role("button", name="Create an account").click()
+    form = page.locator(".sbw-register")
+    expect(form.get_by_label("Your name")).to_be_focused()
+    form.get_by_label("Your name").fill("Nora Nyström")
+    form.get_by_label("E-mail address").fill("nora.browser@nordisk.example")
+    form.get_by_label("Customer number").fill("1000123")
+    form.get_by_label("Password").fill("correct horse battery")
+    form.get_by_role("button", name="Create account").click()
+    expect(page.locator(".sbw-who")).to_contain_text("Signed in as Nora Nyström")
+    expect(form).to_be_hidden()
+    expect(page.locator(".sbw-notice-info")).to_contain_text("check your e-mail")
+
+    outbox = live_server.settings.data_dir / "outbox"
+    mails = [message_from_bytes(p.read_bytes(), policy=policy.default) for p in outbox.glob("*.eml")]
+    (mail,) = [m for m in mails if m["To"] == "nora.browser@nordisk.example"]
+    assert isinstance(mail, EmailMessage)
+    body = mail.get_body(("plain",))
+    assert body is not None
+    link = re.search(r"http://\S+/webchat/confirm\?token=\S+", body.get_content())
+    assert link is not None
+
+    say(page, "where is order 4711?")
+    expect(last_bot(page)).not_to_contain_text("PostNord")
+    expect(last_bot(page)).to_contain_text("orders")
+
+    page.goto(link.group())
+    expect(page.get_by_role("heading")).to_have_text("E-mail address confirmed")

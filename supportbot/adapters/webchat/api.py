@@ -72,7 +72,17 @@ class SessionApi:
             return _problem(request, 400, "bad_request", "login.bad_request")
         user, password = given
         throttle_key = user.casefold()
-        if self.chat.logins.blocked(throttle_key):
+        address = self.chat.client_address(request)
+        # Two limits. An address that failed too often may not try at all. A user ID that failed too
+        # often is locked only for addresses that have failed recently: a stranger guessing Anna's
+        # password locks themselves out, not Anna, who signs in from an address that has not failed.
+        # The trade-off: an attacker with many addresses gets one guess per fresh address per window
+        # at a locked user ID (and 30 per address across user IDs); a lock that shut out Anna as well
+        # would let anyone lock any user out at will.
+        user_locked = self.chat.logins.blocked(throttle_key)
+        if self.chat.address_logins.blocked(address) or (
+            user_locked and self.chat.address_logins.seen(address)
+        ):
             log.warning("webchat: sign-in refused, too many failed attempts")
             return _problem(request, 429, "rate_limited", "login.rate_limited")
         try:
@@ -85,11 +95,16 @@ class SessionApi:
             return _problem(request, 500, "internal", "error.internal")
         if principal is None or principal.user_id is None:
             self.chat.logins.allow(throttle_key)
+            self.chat.address_logins.allow(address)
             log.info("webchat: failed sign-in")
+            if user_locked:
+                return _problem(request, 429, "rate_limited", "login.rate_limited")
             return _problem(request, 401, "invalid_credentials", "login.failed")
-        return await self._signed_in(request, principal)
+        return await self.sign_in(request, principal)
 
-    async def _signed_in(self, request: web.Request, principal: Principal) -> web.Response:
+    async def sign_in(
+        self, request: web.Request, principal: Principal, *, extra: dict[str, Any] | None = None
+    ) -> web.Response:
         assert principal.user_id is not None
         old = await self.chat.visitor(request)
         session = old.session.signed_in(principal.user_id)
@@ -104,7 +119,7 @@ class SessionApi:
         self.chat.app.pipeline.forget_principal(principal.user_id)
         visitor = Visitor(session, principal, fresh=True)
         log.info("webchat: %s signed in", principal.user_id)
-        response = _json(await _whoami(self.chat, visitor))
+        response = _json({**await _whoami(self.chat, visitor), **(extra or {})})
         self.chat.set_cookie(response, session)
         return response
 

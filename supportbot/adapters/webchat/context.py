@@ -20,6 +20,15 @@ if TYPE_CHECKING:
 LOGIN_ATTEMPTS = 10
 """Failed sign-ins per user ID in ``LOGIN_WINDOW`` seconds before further attempts are refused."""
 LOGIN_WINDOW = 300.0
+ADDRESS_ATTEMPTS = 30
+"""Failed sign-ins per client address in ``ADDRESS_WINDOW`` seconds before it may not try at all."""
+ADDRESS_WINDOW = 900.0
+REGISTRATIONS = 20
+"""Registration attempts per client address in ``REGISTRATION_WINDOW`` seconds."""
+REGISTRATION_WINDOW = 3600.0
+WARNINGS = 3
+""""Someone tried to register with your address" mails per address a day, so no one can mail-bomb it."""
+WARNING_WINDOW = 86400.0
 
 
 @dataclass(frozen=True)
@@ -50,10 +59,25 @@ class WebChat:
     codec: SessionCodec
     cookie_secure: bool
     logins: KeyedWindows = field(default_factory=lambda: KeyedWindows(LOGIN_ATTEMPTS, LOGIN_WINDOW))
+    address_logins: KeyedWindows = field(
+        default_factory=lambda: KeyedWindows(ADDRESS_ATTEMPTS, ADDRESS_WINDOW)
+    )
+    registrations: KeyedWindows = field(
+        default_factory=lambda: KeyedWindows(REGISTRATIONS, REGISTRATION_WINDOW)
+    )
+    warnings: KeyedWindows = field(default_factory=lambda: KeyedWindows(WARNINGS, WARNING_WINDOW))
 
     @property
     def trusted_origins(self) -> tuple[str, ...]:
         return (self.app.settings.public_url,)
+
+    def client_address(self, request: web.Request) -> str:
+        """The peer's address; behind a trusted proxy, the address that proxy saw (its own entry, the last)."""
+        if self.app.settings.trust_forwarded_for:
+            forwarded = request.headers.get("X-Forwarded-For", "").rsplit(",", 1)[-1].strip()
+            if forwarded:
+                return forwarded[:64]
+        return request.remote or "unknown"
 
     def same_origin(self, request: web.Request) -> bool:
         return same_origin(request.headers.get("Origin"), request.host, trusted=self.trusted_origins)

@@ -64,6 +64,11 @@ class KeyedWindows:
         window = self._windows.get(key)
         return window is not None and window.full()
 
+    def seen(self, key: str) -> bool:
+        """Whether ``key`` has any event in the current window."""
+        window = self._windows.get(key)
+        return window is not None and not window.idle()
+
     def _prune(self) -> None:
         self._windows = {k: w for k, w in self._windows.items() if not w.idle()}
         if len(self._windows) >= self._max_keys:

@@ -12,6 +12,7 @@ from supportbot.adapters.sessions import SessionCodec
 from supportbot.adapters.webchat.api import SessionApi
 from supportbot.adapters.webchat.connection import websocket
 from supportbot.adapters.webchat.context import WebChat
+from supportbot.adapters.webchat.registration import RegistrationApi
 
 STATIC = Path(__file__).parent / "static"
 
@@ -65,6 +66,7 @@ def setup(web_app: web.Application, app: Application, codec: SessionCodec, *, co
     """Add the web chat to the server; ``create_web_app`` calls this once."""
     chat = WebChat(app, codec, cookie_secure=cookie_secure)
     api = SessionApi(chat)
+    registration = RegistrationApi(chat, api)
     router = web_app.router
     router.add_get("/", page)
     for name, content_type in _ASSETS.items():
@@ -77,3 +79,5 @@ def setup(web_app: web.Application, app: Application, codec: SessionCodec, *, co
     router.add_get("/webchat/api/session", api.session)
     router.add_post("/webchat/api/login", api.login)
     router.add_post("/webchat/api/logout", api.logout)
+    router.add_post("/webchat/api/register", registration.register)
+    router.add_get("/webchat/confirm", registration.confirm)

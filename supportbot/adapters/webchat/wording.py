@@ -37,6 +37,101 @@ WORDING: dict[str, dict[str, str]] = {
         "en": "Too many sign-in attempts. Please wait a few minutes and try again.",
         "sv": "För många inloggningsförsök. Vänta några minuter och försök igen.",
     },
+    # --- registration and e-mail confirmation ------------------------------------------------------
+    "register.bad_request": {
+        "en": "Please fill in your name, e-mail address, customer number and a password.",
+        "sv": "Fyll i ditt namn, din e-postadress, ert kundnummer och ett lösenord.",
+    },
+    "register.invalid": {
+        "en": "Please check the marked fields.",
+        "sv": "Kontrollera de markerade fälten.",
+    },
+    "register.name": {
+        "en": "Please enter your name (at most 200 characters).",
+        "sv": "Ange ditt namn (högst 200 tecken).",
+    },
+    "register.email": {
+        "en": "Please enter a valid e-mail address, like name@company.com.",
+        "sv": "Ange en giltig e-postadress, till exempel namn@foretag.se.",
+    },
+    "register.customer_number": {
+        "en": "We don't know that customer number. You'll find it on your invoices and order confirmations.",
+        "sv": "Vi känner inte igen det kundnumret. Det finns på era fakturor och orderbekräftelser.",
+    },
+    "register.password": {
+        "en": "Please choose a password of at least {min} characters.",
+        "sv": "Välj ett lösenord med minst {min} tecken.",
+    },
+    "register.check_email": {
+        "en": "Thank you! Please check your e-mail: we've sent a message to {email}.",
+        "sv": "Tack! Titta i din e-post: vi har skickat ett meddelande till {email}.",
+    },
+    "register.rate_limited": {
+        "en": "Too many registrations from here. Please try again later.",
+        "sv": "För många registreringar härifrån. Försök igen senare.",
+    },
+    "mail.confirm.subject": {
+        "en": "Confirm your e-mail address",
+        "sv": "Bekräfta din e-postadress",
+    },
+    "mail.confirm.body": {
+        "en": "Hello {name},\n\nWelcome to customer support online. Your user ID is {email}, and it works "
+        "at once in our web chat.\n\nPlease confirm your e-mail address by opening this link within "
+        "48 hours:\n{link}\n\nTo see your company's orders, invoices and other records, your company's "
+        "administrator needs to give you access; until then I can help you with everything else.\n\n"
+        "If you didn't create this account, please tell us at {support}.\n\n"
+        "Best regards,\nCustomer support",
+        "sv": "Hej {name},\n\nVälkommen till kundsupport online. Ditt användar-id är {email}, och det "
+        "fungerar direkt i vår webbchatt.\n\nBekräfta din e-postadress genom att öppna den här länken inom "
+        "48 timmar:\n{link}\n\nFör att se ert företags ordrar, fakturor och andra uppgifter behöver ert "
+        "företags administratör ge dig behörighet; till dess hjälper jag dig gärna med allt annat.\n\n"
+        "Om det inte var du som skapade kontot, hör av dig till oss på {support}.\n\n"
+        "Vänliga hälsningar,\nKundsupport",
+    },
+    "mail.taken.subject": {
+        "en": "Someone tried to register with your e-mail address",
+        "sv": "Någon försökte registrera sig med din e-postadress",
+    },
+    "mail.taken.body": {
+        "en": "Hello,\n\nSomeone just tried to create a new account in our support chat with this e-mail "
+        "address ({email}). It already has an account, so nothing was changed.\n\nIf it was you, simply "
+        "sign in with your user ID {email} and your password. If you've forgotten your password, ask the "
+        "chat to talk to a person, or write to {support}.\n\nIf it wasn't you, you can ignore this "
+        "message: your account is unchanged.\n\nBest regards,\nCustomer support",
+        "sv": "Hej,\n\nNågon försökte nyss skapa ett nytt konto i vår supportchatt med den här "
+        "e-postadressen ({email}). Den har redan ett konto, så ingenting ändrades.\n\nOm det var du, logga "
+        "bara in med ditt användar-id {email} och ditt lösenord. Om du har glömt lösenordet, be chatten "
+        "att få prata med en person, eller skriv till {support}.\n\nOm det inte var du kan du bortse från "
+        "det här meddelandet: ditt konto är oförändrat.\n\nVänliga hälsningar,\nKundsupport",
+    },
+    "confirm.title": {
+        "en": "E-mail address confirmed",
+        "sv": "E-postadressen är bekräftad",
+    },
+    "confirm.done": {
+        "en": "Thank you! Your e-mail address is confirmed.",
+        "sv": "Tack! Din e-postadress är bekräftad.",
+    },
+    "confirm.failed.title": {
+        "en": "This link doesn't work",
+        "sv": "Länken fungerar inte",
+    },
+    "confirm.failed": {
+        "en": "Sorry, this confirmation link doesn't work. It may have expired (links work for 48 hours) "
+        "or been copied incompletely. Your user ID works all the same; if you need help, ask the chat "
+        "to talk to a person.",
+        "sv": "Tyvärr fungerar inte den här bekräftelselänken. Den kan ha gått ut (länkar fungerar i 48 "
+        "timmar) eller kopierats ofullständigt. Ditt användar-id fungerar ändå; behöver du hjälp, be "
+        "chatten att få prata med en person.",
+    },
+    "confirm.unavailable": {
+        "en": "Sorry, we can't confirm your address just now. Please open the link again in a few minutes.",
+        "sv": "Tyvärr kan vi inte bekräfta adressen just nu. Öppna länken igen om några minuter.",
+    },
+    "confirm.back": {
+        "en": "Back to the support chat",
+        "sv": "Tillbaka till supportchatten",
+    },
     "request.forbidden": {
         "en": "This request isn't allowed from another site.",
         "sv": "Den här begäran är inte tillåten från en annan webbplats.",
@@ -44,9 +139,10 @@ WORDING: dict[str, dict[str, str]] = {
 }
 
 
-def say(key: str, language: str | None) -> str:
+def say(key: str, language: str | None, **params: object) -> str:
     entry = WORDING[key]
-    return entry.get(language or DEFAULT_LANGUAGE) or entry[DEFAULT_LANGUAGE]
+    text = entry.get(language or DEFAULT_LANGUAGE) or entry[DEFAULT_LANGUAGE]
+    return text.format(**params) if params else text
 
 
 def pick_language(*candidates: str | None) -> str:

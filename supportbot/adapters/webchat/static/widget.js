@@ -38,6 +38,22 @@
       loginError: "Signing in didn't work just now. Please try again in a moment.",
       signedInNotice: "You're signed in as {name}.",
       signedOutNotice: "You're signed out. A new conversation starts here.",
+      newHere: "New here?",
+      createAccount: "Create an account",
+      registerTitle: "Create an account",
+      registerIntro: "Your user ID is your e-mail address and works at once. Your company's administrator " +
+        "then gives you access to orders, invoices and the other tools.",
+      nameLabel: "Your name",
+      emailLabel: "E-mail address",
+      customerLabel: "Customer number",
+      customerHint: "On your invoices and order confirmations.",
+      newPasswordLabel: "Password",
+      passwordHint: "At least 10 characters.",
+      registerSubmit: "Create account",
+      registering: "Creating your account…",
+      backToSignIn: "Back to sign-in",
+      registerMissing: "Please fill in every field; the password needs at least 10 characters.",
+      registerThrottled: "Too many registrations from here. Please try again later.",
       conversation: "Conversation",
       inputLabel: "Your message",
       placeholder: "Type your question…",
@@ -86,6 +102,22 @@
       loginError: "Inloggningen fungerade inte just nu. Försök igen om en stund.",
       signedInNotice: "Du är inloggad som {name}.",
       signedOutNotice: "Du är utloggad. Här börjar en ny konversation.",
+      newHere: "Ny här?",
+      createAccount: "Skapa ett konto",
+      registerTitle: "Skapa ett konto",
+      registerIntro: "Ditt användar-id är din e-postadress och fungerar direkt. Sedan ger ert företags " +
+        "administratör dig behörighet till ordrar, fakturor och de andra verktygen.",
+      nameLabel: "Ditt namn",
+      emailLabel: "E-postadress",
+      customerLabel: "Kundnummer",
+      customerHint: "Finns på era fakturor och orderbekräftelser.",
+      newPasswordLabel: "Lösenord",
+      passwordHint: "Minst 10 tecken.",
+      registerSubmit: "Skapa konto",
+      registering: "Skapar ditt konto…",
+      backToSignIn: "Tillbaka till inloggningen",
+      registerMissing: "Fyll i alla fält; lösenordet behöver minst 10 tecken.",
+      registerThrottled: "För många registreringar härifrån. Försök igen senare.",
       conversation: "Konversation",
       inputLabel: "Ditt meddelande",
       placeholder: "Skriv din fråga…",
@@ -287,11 +319,19 @@
     guest.addEventListener("click", function () { remember("guest", true); self.showLogin(false); });
     actions.appendChild(guest);
     this.login.appendChild(actions);
+    var newHere = el("p", { className: "sbw-login-new" });
+    newHere.appendChild(this.label(el("span"), "text", "newHere"));
+    newHere.appendChild(document.createTextNode(" "));
+    var create = this.label(el("button", { type: "button", className: "sbw-link" }), "text", "createAccount");
+    create.addEventListener("click", function () { self.showRegister(true); });
+    newHere.appendChild(create);
+    this.login.appendChild(newHere);
     this.login.addEventListener("submit", function (event) { event.preventDefault(); self.signIn(); });
     this.login.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { event.stopPropagation(); self.showLogin(false); }
     });
     this.panel.appendChild(this.login);
+    this.register = null;       // the "Create an account" form, built when first asked for
 
     // the conversation
     this.chat = el("div", { className: "sbw-chat" });
@@ -330,6 +370,128 @@
     this.showWho();
   };
 
+  // The "Create an account" form: each field with its own error line, read out with the field.
+  Widget.prototype.buildRegister = function () {
+    var self = this;
+    var form = el("form", { className: "sbw-register", "aria-labelledby": "sbw-register-title",
+      novalidate: true });
+    form.hidden = true;
+    form.appendChild(this.label(el("h3", { id: "sbw-register-title" }), "text", "registerTitle"));
+    form.appendChild(this.label(el("p", { className: "sbw-login-intro" }), "text", "registerIntro"));
+    this.registerFields = {};
+    [
+      ["name", "nameLabel", { type: "text", autocomplete: "name", maxlength: "200" }, null],
+      ["email", "emailLabel", { type: "email", autocomplete: "email", autocapitalize: "off", spellcheck: "false" }, null],
+      ["customer_number", "customerLabel", { type: "text", inputmode: "numeric", autocomplete: "off" }, "customerHint"],
+      ["password", "newPasswordLabel", { type: "password", autocomplete: "new-password", minlength: "10" }, "passwordHint"]
+    ].forEach(function (spec) {
+      var id = "sbw-reg-" + spec[0];
+      form.appendChild(self.label(el("label", { for: id }), "text", spec[1]));
+      var attrs = { id: id, name: spec[0], required: true, "aria-describedby": id + "-error" };
+      Object.keys(spec[2]).forEach(function (name) { attrs[name] = spec[2][name]; });
+      if (spec[3]) attrs["aria-describedby"] = id + "-hint " + id + "-error";
+      var input = el("input", attrs);
+      form.appendChild(input);
+      if (spec[3]) form.appendChild(self.label(el("p", { id: id + "-hint", className: "sbw-hint" }), "text", spec[3]));
+      var error = el("p", { id: id + "-error", className: "sbw-field-error" });
+      form.appendChild(error);
+      self.registerFields[spec[0]] = { input: input, error: error };
+    });
+    this.registerError = el("p", { className: "sbw-login-error", role: "alert" });
+    form.appendChild(this.registerError);
+    var actions = el("div", { className: "sbw-login-actions" });
+    this.registerSubmit = this.label(el("button", { type: "submit", className: "sbw-primary" }), "text", "registerSubmit");
+    actions.appendChild(this.registerSubmit);
+    var back = this.label(el("button", { type: "button", className: "sbw-secondary" }), "text", "backToSignIn");
+    back.addEventListener("click", function () { self.showLogin(true); });
+    actions.appendChild(back);
+    form.appendChild(actions);
+    form.addEventListener("submit", function (event) { event.preventDefault(); self.signUp(); });
+    form.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { event.stopPropagation(); self.showLogin(true); }
+    });
+    this.register = form;
+    this.panel.insertBefore(form, this.chat);
+  };
+
+  Widget.prototype.showRegister = function (show) {
+    if (!this.register) this.buildRegister();
+    this.register.hidden = !show;
+    this.login.hidden = true;
+    this.chat.hidden = show;
+    this.signInButton.hidden = show || !!this.user;
+    this.clearRegisterErrors();
+    if (show) this.registerFields.name.input.focus();
+    else this.input.focus();
+  };
+
+  Widget.prototype.clearRegisterErrors = function () {
+    var fields = this.registerFields;
+    Object.keys(fields).forEach(function (name) {
+      fields[name].error.textContent = "";
+      fields[name].input.removeAttribute("aria-invalid");
+    });
+    this.registerError.textContent = "";
+  };
+
+  Widget.prototype.signUp = function () {
+    var self = this;
+    var fields = this.registerFields;
+    var body = {};
+    Object.keys(fields).forEach(function (name) {
+      body[name] = name === "password" ? fields[name].input.value : fields[name].input.value.trim();
+    });
+    this.clearRegisterErrors();
+    if (!body.name || !body.email || !body.customer_number || body.password.length < 10) {
+      this.registerError.textContent = this.t("registerMissing");
+      return;
+    }
+    this.registerSubmit.disabled = true;
+    this.registerSubmit.textContent = this.t("registering");
+    this.api("register", body).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { status: response.status, data: data || {} };
+      });
+    }).then(function (result) {
+      var data = result.data;
+      if (result.status === 200) {
+        fields.password.input.value = "";
+        self.register.hidden = true;
+        self.chat.hidden = false;
+        if (data.user) {
+          self.user = data.user;
+          self.showWho();
+          self.notice = String(data.message || "") + "\n" + self.t("signedInNotice", { name: self.user.name || self.user.id });
+          self.connect();
+        } else {
+          self.showWho();
+          self.addNotice(String(data.message || ""), "info");
+        }
+        self.input.focus();
+        return;
+      }
+      if (result.status === 400 && data.fields) {
+        var first = null;
+        Object.keys(data.fields).forEach(function (name) {
+          if (!fields[name]) return;
+          fields[name].error.textContent = String(data.fields[name]);
+          fields[name].input.setAttribute("aria-invalid", "true");
+          first = first || fields[name].input;
+        });
+        self.registerError.textContent = String(data.message || "");
+        if (first) first.focus();
+        return;
+      }
+      self.registerError.textContent = self.t(result.status === 429 ? "registerThrottled" :
+        result.status === 400 ? "registerMissing" : "loginError");
+    }).catch(function () {
+      self.registerError.textContent = self.t("loginError");
+    }).finally(function () {
+      self.registerSubmit.disabled = false;
+      self.registerSubmit.textContent = self.t("registerSubmit");
+    });
+  };
+
   Widget.prototype.grow = function () {
     this.input.style.height = "auto";
     this.input.style.height = Math.min(this.input.scrollHeight, 140) + "px";
@@ -347,7 +509,8 @@
   };
 
   Widget.prototype.focusFirst = function () {
-    if (!this.login.hidden) this.userInput.focus();
+    if (this.register && !this.register.hidden) this.registerFields.name.input.focus();
+    else if (!this.login.hidden) this.userInput.focus();
     else this.input.focus();
   };
 
@@ -364,6 +527,7 @@
 
   Widget.prototype.showLogin = function (show, quiet) {
     this.login.hidden = !show;
+    if (this.register) this.register.hidden = true;
     this.chat.hidden = show;
     this.signInButton.hidden = show || !!this.user;
     this.loginError.textContent = "";

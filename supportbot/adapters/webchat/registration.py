@@ -1,0 +1,314 @@
+"""Registration from the web chat, and the signed link in the mail that confirms the e-mail address.
+
+A newcomer's ID works at once (signed in straight away, no tool access until granted); the link only
+records that the address is really theirs. Whether an address is already registered is not told to
+the caller: they get the same "check your e-mail" either way, and the address's owner gets a mail.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import html
+import json
+import logging
+import re
+import time
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from supportbot.adapters.sessions import COOKIE_NAME
+from supportbot.adapters.webchat.api import NO_STORE, SessionApi, _json, _problem, _whoami
+from supportbot.adapters.webchat.context import WebChat
+from supportbot.adapters.webchat.wording import accept_language, pick_language, say
+from supportbot.bot.i18n import LANGUAGES
+from supportbot.integrations.errors import BackendUnavailable, InvalidRequest, MailUnavailable
+from supportbot.integrations.models import Principal
+
+log = logging.getLogger(__name__)
+
+MAX_REGISTER_BODY = 8 * 1024
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1024
+MAX_NAME = 200
+MAX_EMAIL = 254
+MAX_CUSTOMER_NUMBER = 32
+CONFIRM_TTL = 48 * 3600
+"""Seconds a confirmation link works."""
+
+FIELDS = ("name", "email", "customer_number", "password")
+
+_EMAIL = re.compile(
+    r"(?P<local>[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    name: str
+    email: str
+    customer_number: str
+    password: str
+
+
+def parse_registration(body: bytes) -> NewAccount | None:
+    """The four fields as strings, or ``None`` when the body is not the documented shape."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or not all(isinstance(data.get(name), str) for name in FIELDS):
+        return None
+    return NewAccount(
+        name=" ".join(data["name"].split()),
+        email=data["email"].strip().lower(),
+        customer_number=data["customer_number"].strip(),
+        password=data["password"],
+    )
+
+
+def valid_email(address: str) -> bool:
+    match = _EMAIL.fullmatch(address)
+    return match is not None and len(address) <= MAX_EMAIL and len(match["local"]) <= 64
+
+
+def problems(account: NewAccount) -> dict[str, str]:
+    """Field name → wording key of what is wrong with it; empty when the form is fine as typed."""
+    found: dict[str, str] = {}
+    if not account.name or len(account.name) > MAX_NAME:
+        found["name"] = "register.name"
+    if not valid_email(account.email):
+        found["email"] = "register.email"
+    if not account.customer_number or len(account.customer_number) > MAX_CUSTOMER_NUMBER:
+        found["customer_number"] = "register.customer_number"
+    if not MIN_PASSWORD <= len(account.password) <= MAX_PASSWORD:
+        found["password"] = "register.password"
+    return found
+
+
+# --- the signed link ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    user_id: str
+    language: str
+    expires: int
+
+
+class ConfirmationCodec:
+    """``payload.signature``: HMAC-SHA256 (a key derived for this purpose only) over the user id, the
+    language of the mail and the expiry, so a link confirms one user, for 48 hours."""
+
+    def __init__(self, secret_key: bytes, *, ttl: int = CONFIRM_TTL) -> None:
+        self._key = hashlib.sha256(b"supportbot-email-confirmation\x00" + secret_key).digest()
+        self.ttl = ttl
+
+    def encode(self, user_id: str, language: str, *, now: float | None = None) -> str:
+        expires = int(now if now is not None else time.time()) + self.ttl
+        body = json.dumps({"u": user_id, "l": language, "e": expires}, separators=(",", ":"))
+        payload = base64.urlsafe_b64encode(body.encode()).decode().rstrip("=")
+        return f"{payload}.{self._sign(payload)}"
+
+    def decode(self, token: str | None, *, now: float | None = None) -> Confirmation | None:
+        if not token or "." not in token or len(token) > 2048:
+            return None
+        payload, _, sig = token.rpartition(".")
+        if not hmac.compare_digest(self._sign(payload), sig):
+            return None
+        try:
+            data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+            claim = Confirmation(user_id=str(data["u"]), language=str(data["l"]), expires=int(data["e"]))
+        except (ValueError, KeyError, TypeError):
+            return None
+        if (now if now is not None else time.time()) >= claim.expires:
+            return None
+        return claim
+
+    def _sign(self, payload: str) -> str:
+        return hmac.new(self._key, payload.encode(), hashlib.sha256).hexdigest()
+
+
+# --- mail and page --------------------------------------------------------------------------------
+
+
+def mail_html(text: str, *, link: str | None = None) -> str:
+    """The plain-text mail as simple HTML: paragraphs of escaped text, the link made clickable."""
+    paragraphs = []
+    for paragraph in text.split("\n\n"):
+        escaped = "<br>".join(html.escape(line) for line in paragraph.split("\n"))
+        if link:
+            escaped = escaped.replace(
+                html.escape(link), f'<a href="{html.escape(link)}">{html.escape(link)}</a>'
+            )
+        paragraphs.append(f"<p>{escaped}</p>")
+    return (
+        '<!doctype html><html><body style="font-family: sans-serif">' + "".join(paragraphs) + "</body></html>"
+    )
+
+
+PAGE_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
+
+
+def page(language: str, title: str, text: str, back: str, *, status: int) -> web.Response:
+    body = (
+        f'<!doctype html>\n<html lang="{language}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title>"
+        '<link rel="icon" href="/webchat/favicon.svg"><link rel="stylesheet" href="/webchat/demo.css">'
+        f'</head><body><main class="wrap"><h1>{html.escape(title)}</h1><p>{html.escape(text)}</p>'
+        f'<p><a href="/">{html.escape(back)}</a></p></main></body></html>\n'
+    )
+    return web.Response(
+        text=body,
+        status=status,
+        content_type="text/html",
+        charset="utf-8",
+        headers={**NO_STORE, "Content-Security-Policy": PAGE_POLICY, "X-Frame-Options": "DENY"},
+    )
+
+
+# --- the endpoints --------------------------------------------------------------------------------
+
+
+class RegistrationApi:
+    def __init__(self, chat: WebChat, sessions: SessionApi) -> None:
+        self.chat = chat
+        self.sessions = sessions
+        self.tokens = ConfirmationCodec(chat.app.secret_key)
+
+    @property
+    def _base(self) -> str:
+        return self.chat.app.settings.public_url.rstrip("/")
+
+    async def register(self, request: web.Request) -> web.Response:
+        if self.chat.cross_site(request):
+            return _problem(request, 403, "forbidden", "request.forbidden")
+        if request.content_type != "application/json":
+            return _problem(request, 415, "bad_request", "register.bad_request")
+        if request.content_length is not None and request.content_length > MAX_REGISTER_BODY:
+            return _problem(request, 413, "bad_request", "register.bad_request")
+        body = await request.content.read(MAX_REGISTER_BODY + 1)
+        account = parse_registration(body) if len(body) <= MAX_REGISTER_BODY else None
+        if account is None:
+            return _problem(request, 400, "bad_request", "register.bad_request")
+        if not self.chat.registrations.allow(self.chat.client_address(request)):
+            log.warning("webchat: registration refused, too many from one address")
+            return _problem(request, 429, "rate_limited", "register.rate_limited")
+        language = pick_language(accept_language(request.headers.get("Accept-Language")))
+        directory = self.chat.app.backends.directory
+        try:
+            fields = problems(account)
+            if (
+                "customer_number" not in fields
+                and await directory.company_by_customer_number(account.customer_number) is None
+            ):
+                fields["customer_number"] = "register.customer_number"
+            principal = None
+            if not fields:
+                try:
+                    principal = await directory.register_user(
+                        user_id=account.email,
+                        name=account.name,
+                        customer_number=account.customer_number,
+                        password=account.password,
+                    )
+                except InvalidRequest:  # the company went away in between
+                    fields["customer_number"] = "register.customer_number"
+        except BackendUnavailable:
+            log.warning("webchat: directory unavailable at registration")
+            return _problem(request, 503, "unavailable", "error.internal")
+        except Exception as exc:  # noqa: BLE001 - only the type is logged: a message could quote the input
+            log.error("webchat: registration failed with %s", type(exc).__name__)
+            return _problem(request, 500, "internal", "error.internal")
+        if fields:
+            return _json(
+                {
+                    "error": "invalid",
+                    "message": say("register.invalid", language),
+                    "fields": {name: say(key, language, min=MIN_PASSWORD) for name, key in fields.items()},
+                },
+                status=400,
+            )
+        answer = {
+            "status": "check_email",
+            "message": say("register.check_email", language, email=account.email),
+        }
+        if principal is None:
+            # Taken: the same answer as for a new account (apart from not being signed in as it), and
+            # a note to the address's owner.
+            await self._mail_taken(account.email, language)
+            visitor = await self.chat.visitor(request)
+            response = _json({**await _whoami(self.chat, visitor), **answer})
+            if visitor.fresh:
+                self.chat.set_cookie(response, visitor.session)
+            return response
+        log.info("webchat: %s registered", principal.user_id)
+        await self._mail_confirmation(principal, language)
+        return await self.sessions.sign_in(request, principal, extra=answer)
+
+    async def _mail_confirmation(self, principal: Principal, language: str) -> None:
+        assert principal.user_id is not None
+        link = f"{self._base}/webchat/confirm?token={self.tokens.encode(principal.user_id, language)}"
+        text = say(
+            "mail.confirm.body",
+            language,
+            name=principal.name,
+            email=principal.user_id,
+            link=link,
+            support=self.chat.app.settings.support_email,
+        )
+        await self._send(principal.user_id, say("mail.confirm.subject", language), text, link=link)
+
+    async def _mail_taken(self, email: str, language: str) -> None:
+        if not self.chat.warnings.allow(email):
+            log.info("webchat: no more registration warnings to one address today")
+            return
+        text = say("mail.taken.body", language, email=email, support=self.chat.app.settings.support_email)
+        await self._send(email, say("mail.taken.subject", language), text)
+
+    async def _send(self, to: str, subject: str, text: str, *, link: str | None = None) -> None:
+        try:
+            await self.chat.app.mailer.send(
+                to=to, subject=subject, text=text, html=mail_html(text, link=link)
+            )
+        except MailUnavailable as exc:
+            # The answer stays the same: it must not tell a taken address from a new one.
+            log.warning("webchat: registration mail not sent: %s", exc)
+
+    async def confirm(self, request: web.Request) -> web.Response:
+        """Opening the mailed link; anything wrong with it gets one polite page, without detail."""
+        claim = self.tokens.decode(request.query.get("token"))
+        language = pick_language(
+            claim.language if claim else None, accept_language(request.headers.get("Accept-Language"))
+        )
+        if claim is None or claim.language not in LANGUAGES:
+            return self._failed(language)
+        session = self.chat.codec.decode(request.cookies.get(COOKIE_NAME))
+        if session is not None and session.user_id not in (None, claim.user_id):
+            log.info("webchat: a confirmation link opened by another signed-in user")
+            return self._failed(language)
+        try:
+            confirmed = await self.chat.app.backends.directory.confirm_email(claim.user_id)
+        except BackendUnavailable:
+            log.warning("webchat: directory unavailable at e-mail confirmation")
+            return self._page(language, "confirm.failed.title", "confirm.unavailable", status=503)
+        if not confirmed:
+            return self._failed(language)
+        self.chat.app.pipeline.forget_principal(claim.user_id)
+        log.info("webchat: %s confirmed their e-mail address", claim.user_id)
+        return self._page(language, "confirm.title", "confirm.done", status=200)
+
+    def _failed(self, language: str) -> web.Response:
+        return self._page(language, "confirm.failed.title", "confirm.failed", status=400)
+
+    def _page(self, language: str, title: str, text: str, *, status: int) -> web.Response:
+        return page(
+            language, say(title, language), say(text, language), say("confirm.back", language), status=status
+        )
