@@ -12,9 +12,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from supportbot.adapters.settings import Settings
+from supportbot.bot.bus import PRINCIPALS_TOPIC, InProcessBus, MessageBus
 from supportbot.bot.dialog import DialogEngine
 from supportbot.bot.files import FileService
 from supportbot.bot.nlu import NLU
+from supportbot.bot.notify import Notifier
 from supportbot.bot.pipeline import Pipeline
 from supportbot.bot.spec import IntentSpec, Mailer
 from supportbot.bot.store import Store
@@ -42,6 +44,8 @@ class Application:
     secret_key: bytes
 
     readers: AsyncEngine
+    bus: MessageBus
+    notifier: Notifier
 
     async def close(self) -> None:
         await self.store.close()
@@ -103,6 +107,8 @@ async def build_application(
         ttl=timedelta(minutes=settings.link_ttl_minutes),
     )
     mailer = _mailer(settings)
+    bus = InProcessBus()
+    notifier = Notifier(store, bus)
     dialog = DialogEngine(
         intents,
         backends=backends,
@@ -111,6 +117,7 @@ async def build_application(
         public_url=settings.public_url,
         support_email=settings.support_email,
         extra={"link_minutes": settings.link_ttl_minutes},
+        notices=notifier,
     )
     pipeline = Pipeline(
         store=store,
@@ -119,6 +126,11 @@ async def build_application(
         directory=backends.directory,
         clock=clock,
     )
+
+    async def forget_principal(message: dict[str, Any]) -> None:
+        pipeline.forget_principal(str(message["user_id"]))
+
+    await bus.subscribe(PRINCIPALS_TOPIC, forget_principal)  # changed grants take effect at once
     return Application(
         settings=settings,
         engine=engine,
@@ -131,4 +143,6 @@ async def build_application(
         mailer=mailer,
         secret_key=secret_key,
         readers=readers,
+        bus=bus,
+        notifier=notifier,
     )

@@ -17,8 +17,8 @@ from typing import Any
 from supportbot.bot.i18n import Formatter
 from supportbot.bot.messages import Button, Reply
 from supportbot.bot.nlu.types import NONE_INTENT, Parse
-from supportbot.bot.spec import Files, IntentSpec, Mailer, Slot, SlotValue, TurnContext
-from supportbot.integrations.models import Principal
+from supportbot.bot.spec import Files, IntentSpec, Mailer, Notices, Slot, SlotValue, TurnContext
+from supportbot.integrations.models import Principal, Tool
 from supportbot.integrations.protocols import Backends
 
 CANCEL_WORDS = frozenset(
@@ -62,6 +62,7 @@ class DialogEngine:
         public_url: str,
         support_email: str,
         extra: dict[str, Any] | None = None,
+        notices: Notices | None = None,
     ) -> None:
         self.intents = {spec.name: spec for spec in intents}
         self._claims: dict[str, IntentSpec] = {}
@@ -73,6 +74,7 @@ class DialogEngine:
         self.mailer = mailer
         self.public_url = public_url
         self.extra = {"support_email": support_email, **(extra or {})}
+        self.notices = notices
 
     async def step(
         self, *, parse: Parse, principal: Principal, state: dict[str, Any], now: datetime
@@ -112,6 +114,7 @@ class DialogEngine:
             now=now,
             public_url=self.public_url,
             extra=dict(self.extra),
+            notices=self.notices,
         )
 
         refusal = self._refusal(spec, principal, fmt, language)
@@ -131,6 +134,8 @@ class DialogEngine:
         assert spec.handler is not None, f"intent {spec.name} has no handler"
         reply = await spec.handler(ctx)
         memory["last_intent"] = spec.name
+        if ctx.asking is not None:
+            state["pending"] = {"intent": spec.name, "slots": _dump_slots(turn.slots), "asking": ctx.asking}
         return reply
 
     def not_understood(self, fmt: Formatter, language: str) -> Reply:
@@ -230,14 +235,29 @@ class DialogEngine:
             return Reply(text=fmt.t("auth.sign_in_needed"), language=language, intent=spec.name)
         if principal.may(spec.tool):
             return None
-        tool_name = fmt.t(f"tool.{spec.tool.value}")
-        return Reply(text=fmt.t("auth.tool_needed", tool=tool_name), language=language, intent=spec.name)
+        return tool_refusal(spec.tool, fmt, language=language, intent=spec.name)
 
     def _reask(self, pending: dict[str, Any], principal: Principal, fmt: Formatter, language: str) -> Reply:
         spec = self.intents[pending["intent"]]
         slot = next((s for s in self._slots_for(spec, principal) if s.name == pending.get("asking")), None)
         question = fmt.t(slot.question) if slot is not None and slot.question else fmt.t("none")
         return Reply(text=fmt.t("dialog.reask", question=question), language=language, intent=spec.name)
+
+
+def tool_refusal(tool: Tool, fmt: Formatter, *, language: str, intent: str | None) -> Reply:
+    """Which access is missing, and a button to ask the administrator for it; nothing of the data."""
+    tool_name = fmt.t(f"tool.{tool.value}")
+    return Reply(
+        text=fmt.t("auth.tool_needed", tool=tool_name),
+        buttons=(
+            Button(
+                label=fmt.t("access.button.request", tool=tool_name),
+                value=fmt.t("access.button.request.value", tool=tool_name),
+            ),
+        ),
+        language=language,
+        intent=intent,
+    )
 
 
 def _is_cancel(text: str) -> bool:

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.exc import IntegrityError
 
-from supportbot.bot.dialog import DialogEngine
+from supportbot.bot.dialog import DialogEngine, tool_refusal
 from supportbot.bot.i18n import Formatter
 from supportbot.bot.locks import KeyedLocks
 from supportbot.bot.messages import Message, Reply
@@ -170,10 +170,7 @@ class Pipeline:
             )
         except AccessDenied as denied:
             fmt = Formatter(parse.language, country=principal.country)
-            tool = fmt.t(f"tool.{denied.tool.value}")
-            return Reply(
-                text=fmt.t("auth.tool_needed", tool=tool), language=parse.language, intent=parse.intent
-            )
+            return tool_refusal(denied.tool, fmt, language=parse.language, intent=parse.intent)
         except Exception:
             log.exception("unexpected error in conversation %s", message.conversation.key)
             state.pop("pending", None)

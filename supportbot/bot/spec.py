@@ -77,6 +77,16 @@ class Mailer(Protocol):
     ) -> None: ...
 
 
+class Notices(Protocol):
+    """Tells users things outside the current conversation (see ``bot.notify``)."""
+
+    async def notify(self, user_id: str, reply: Reply) -> None: ...
+
+    async def principal_changed(self, user_id: str) -> None:
+        """That user's grants changed: cached principals are dropped, so it takes effect at once."""
+        ...
+
+
 @dataclass
 class TurnContext:
     """Everything a handler may use for one turn; built by the dialog engine."""
@@ -94,6 +104,9 @@ class TurnContext:
     now: datetime
     public_url: str
     extra: dict[str, Any] = field(default_factory=dict)
+    notices: Notices | None = None
+    asking: str | None = None
+    """An optional slot the handler asked for itself (``ask``): the next answer fills it."""
 
     @property
     def today(self) -> date:
@@ -105,6 +118,10 @@ class TurnContext:
     def slot(self, name: str) -> SlotValue | None:
         value = self.slots.get(name)
         return value if isinstance(value, SlotValue) else None
+
+    def ask(self, slot: str) -> None:
+        """The reply asks for ``slot`` (with buttons, say): the engine treats the answer as its value."""
+        self.asking = slot
 
     def set_current(self, slot: str, entity_type: str, value: Any) -> None:
         """Remember what the conversation is now about, for "it" and "and when will it arrive?"."""

@@ -27,3 +27,7 @@ class InvalidRequest(BackendError):
 
 class MailUnavailable(BackendError):
     """The mail server refused or could not be reached; the mail was not sent."""
+
+
+class NotAdministrator(BackendError):
+    """Only an administrator of the principal's company may do this (decide, list or revoke grants)."""

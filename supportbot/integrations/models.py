@@ -319,4 +319,43 @@ class NewRequest(Frozen):
     related: str | None = None  # e.g. an invoice or order number
 
 
+class AccessRequestStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DENIED = "denied"
+
+
+class AccessRequest(Frozen):
+    """A user's request for tools, decided by an administrator of the user's company."""
+
+    number: str  # "AR-000012"
+    requester_id: str
+    requester_name: str
+    tools: tuple[Tool, ...]
+    status: AccessRequestStatus
+    language: str = "en"
+    """The language the user asked in: the outcome is told in it."""
+    created_at: datetime
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+
+
+class AccessOutcome(Frozen):
+    """A request as it now stands, and whether this call changed anything (recorded it, decided it)."""
+
+    request: AccessRequest
+    changed: bool
+
+
+class CompanyUser(Frozen):
+    """A user of a company as its administrator sees them: who, in which role, with which tools."""
+
+    user_id: str
+    name: str
+    email: str
+    role: Role
+    locale: str = "en"
+    grants: frozenset[Tool] = frozenset()
+
+
 Order.model_rebuild()

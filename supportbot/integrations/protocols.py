@@ -8,11 +8,14 @@ exist (``None``, or absent from a list). A method of a tool the principal has no
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import date
 from typing import Protocol, runtime_checkable
 
 from supportbot.integrations.models import (
+    AccessOutcome,
+    AccessRequest,
+    CompanyUser,
     Contract,
     CreditNote,
     GuestOrderStatus,
@@ -29,6 +32,7 @@ from supportbot.integrations.models import (
     Site,
     Statement,
     SupportRequest,
+    Tool,
 )
 
 
@@ -46,6 +50,24 @@ class DirectoryBackend(Protocol):
 
     async def all_site_names(self) -> Sequence[str]:
         """Site names for the NLU's gazetteer; names only, no company attached."""
+        ...
+
+    async def company_by_customer_number(self, customer_number: str) -> str | None:
+        """The company's name, for registration; ``None`` when no company has that customer number."""
+        ...
+
+    async def register_user(
+        self, *, user_id: str, name: str, customer_number: str, password: str
+    ) -> Principal | None:
+        """A new ``user`` of that company with no grants and an unconfirmed e-mail.
+
+        ``None`` when the user id (the e-mail address) is taken; the password is hashed either way, so
+        both answers take as long. Raises ``InvalidRequest`` for an unknown customer number.
+        """
+        ...
+
+    async def confirm_email(self, user_id: str) -> bool:
+        """Marks the user's e-mail confirmed (once; later calls keep the first time); ``False`` if unknown."""
         ...
 
 
@@ -146,6 +168,45 @@ class RequestsBackend(Protocol):
     ) -> Sequence[SupportRequest]: ...
 
 
+@runtime_checkable
+class AccessBackend(Protocol):
+    """Requests for tools and the grants an administrator decides; the directory says who holds what.
+
+    Administrators act only within their own company: another company's request or user is
+    exactly as missing as one that does not exist. A non-administrator gets ``NotAdministrator``.
+    """
+
+    async def request_access(
+        self, principal: Principal, tools: Collection[Tool], *, language: str = "en"
+    ) -> AccessOutcome:
+        """Records a pending request; a pending one already covering these tools is returned unchanged."""
+        ...
+
+    async def get_access_request(self, principal: Principal, number: str) -> AccessRequest | None:
+        """The requester's own request, or any of the company's for its administrator."""
+        ...
+
+    async def pending_for_admin(self, admin: Principal) -> Sequence[AccessRequest]:
+        """The company's undecided requests, oldest first."""
+        ...
+
+    async def decide(self, admin: Principal, number: str, *, approve: bool) -> AccessOutcome | None:
+        """Approves (granting the tools) or denies; deciding again changes nothing (``changed`` False)."""
+        ...
+
+    async def list_grants(self, admin: Principal) -> Sequence[CompanyUser]:
+        """The company's active users and their tools, by name."""
+        ...
+
+    async def revoke(self, admin: Principal, user_id: str, tool: Tool) -> bool:
+        """Takes a tool from a user of the company; ``False`` when there was nothing to take."""
+        ...
+
+    async def company_admins(self, principal: Principal) -> Sequence[CompanyUser]:
+        """The active administrators of the principal's company (none for a guest)."""
+        ...
+
+
 class Backends:
     """The set of back ends the intents work with; built once by the composition root."""
 
@@ -159,6 +220,7 @@ class Backends:
         contracts: ContractsBackend,
         inventory: InventoryBackend,
         requests: RequestsBackend,
+        access: AccessBackend | None = None,
     ) -> None:
         self.directory = directory
         self.orders = orders
@@ -167,3 +229,4 @@ class Backends:
         self.contracts = contracts
         self.inventory = inventory
         self.requests = requests
+        self.access = access

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from supportbot.bot.spec import IntentSpec
-from supportbot.intents.common import not_connected
+import re
+
+from supportbot.bot.messages import Button, Reply
+from supportbot.bot.spec import IntentSpec, TurnContext
+from supportbot.integrations.models import Tool
+from supportbot.intents.access import ACCESS_SLOTS, handle_access
+from supportbot.intents.common import offer_help_buttons
 
 ACCESS_EXAMPLES = {
     "en": [
@@ -57,6 +62,31 @@ ACCESS_EXAMPLES = {
         "set up a new user profile",
         "create an account for me please",
         "how do I get a user account created",
+        # sub-actions: asking for a tool, the administrator's decision, grants and revoking them
+        "request access to invoices",
+        "request access to installed equipment",
+        "request access to account statements and contracts",
+        "request access to support requests",
+        "I need access to invoices and contracts",
+        "approve access request AR-000012",
+        "deny access request AR-000012",
+        "approve AR-000012",
+        "reject access request AR-000012",
+        "what's the status of access request AR-000012",
+        "AR-000012",
+        "who has access?",
+        "who has access to what",
+        "list grants",
+        "list our users and their access",
+        "show our users' permissions",
+        "show pending access requests",
+        "which access requests are waiting for me",
+        "revoke erik's access to invoices",
+        "revoke erik.lund@nordisk.example's access to contracts",
+        "remove Erik's access to statements",
+        "take away the inventory access from erik",
+        "revoke access to invoices for erik.lund@nordisk.example",
+        "confirm: revoke access to invoices for erik.lund@nordisk.example",
     ],
     "sv": [
         "jag behöver tillgång till fakturor",
@@ -108,6 +138,28 @@ ACCESS_EXAMPLES = {
         "skapa en ny användarprofil",
         "skapa ett konto",
         "hur skapar jag ett konto",
+        # underåtgärder: begära ett verktyg, administratörens beslut, behörigheter och återkallelse
+        "begär behörighet till fakturor",
+        "begär behörighet till installerad utrustning",
+        "begär behörighet till kontoutdrag och avtal",
+        "begär behörighet till ärenden",
+        "jag behöver behörighet till fakturor och avtal",
+        "godkänn behörighetsbegäran AR-000012",
+        "avslå behörighetsbegäran AR-000012",
+        "godkänn AR-000012",
+        "neka behörighetsbegäran AR-000012",
+        "vad är status för behörighetsbegäran AR-000012",
+        "vem har behörighet?",
+        "vem har tillgång till vad",
+        "lista behörigheter",
+        "visa våra användares behörigheter",
+        "visa väntande behörighetsbegäranden",
+        "vilka behörighetsbegäranden väntar på mig",
+        "återkalla eriks behörighet till fakturor",
+        "återkalla erik.lund@nordisk.example behörighet till avtal",
+        "ta bort eriks tillgång till kontoutdrag",
+        "återkalla behörighet till fakturor för erik.lund@nordisk.example",
+        "bekräfta: återkalla behörighet till fakturor för erik.lund@nordisk.example",
     ],
 }
 
@@ -236,7 +288,53 @@ LOGIN_EXAMPLES = {
 }
 
 
+# --- account.login: help with signing in ---------------------------------------------------------
+
+_LOGIN_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (topic, re.compile(pattern, re.IGNORECASE))
+    for topic, pattern in (
+        ("channels", r"\b(slack|teams)\b"),
+        ("logout", r"\b(log|sign)[ -]?out\b|\blogga(r)?\b.*\but\b|utloggning"),
+        ("locked", r"lock|låst|lås upp"),
+        ("username", r"user ?name|user ?id|användarnamn|användar-id"),
+        ("password", r"pass?word|lösen|lösnord|\bpin\b|pinkod|forgot|glömt|glömde|reset|återställ|recover"),
+        ("confirmation", r"verif|confirm|bekräft|mejlet|link|länk"),
+        ("register", r"regist|sign[ -]?up|creat|skapa|new account|nytt konto"),
+    )
+)
+"""What a sign-in question is about, by its words (English and Swedish); the first match wins."""
+
+
+def _person_button(ctx: TurnContext) -> Button:
+    return Button(label=ctx.t("button.talk_to_person"), value=ctx.t("button.talk_to_person.value"))
+
+
+def login_topic(text: str) -> str:
+    return next((topic for topic, pattern in _LOGIN_TOPICS if pattern.search(text)), "how")
+
+
+async def login_help(ctx: TurnContext) -> Reply:
+    """Honest help with signing in: there is no self-service password reset yet, so a person helps."""
+    topic = login_topic(ctx.parse.text)
+    text = ctx.t(f"account.login.{'how' if topic == 'username' else topic}")
+    principal = ctx.principal
+    if not principal.is_guest and topic in {"how", "username"}:
+        text = ctx.t("account.login.signed_in", user=principal.user_id) + " " + text
+    buttons: tuple[Button, ...] = ()
+    if topic in {"password", "locked", "confirmation"}:
+        # A request needs a signed-in user with the requests tool; a person is there for everyone.
+        buttons = offer_help_buttons(ctx) if principal.may(Tool.REQUESTS) else (_person_button(ctx),)
+    return Reply(text=text, buttons=buttons, language=ctx.language, intent=ctx.parse.intent)
+
+
 INTENTS = [
-    IntentSpec(name="account.access", examples=ACCESS_EXAMPLES, handler=not_connected, guest_ok=True),
-    IntentSpec(name="account.login", examples=LOGIN_EXAMPLES, handler=not_connected, guest_ok=True),
+    IntentSpec(
+        name="account.access",
+        examples=ACCESS_EXAMPLES,
+        handler=handle_access,
+        slots=ACCESS_SLOTS,
+        guest_ok=True,
+        claims=("access_request_number",),
+    ),
+    IntentSpec(name="account.login", examples=LOGIN_EXAMPLES, handler=login_help, guest_ok=True),
 ]

@@ -20,6 +20,7 @@ from supportbot.adapters.webchat.protocol import (
     error_frame,
     history_frame,
     last_language,
+    notice_frame,
     parse_frame,
     pong_frame,
     ready_frame,
@@ -29,6 +30,7 @@ from supportbot.adapters.webchat.protocol import (
 )
 from supportbot.adapters.webchat.ratelimit import SlidingWindow
 from supportbot.adapters.webchat.wording import pick_language, say
+from supportbot.bot.bus import user_topic
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +69,10 @@ class Connection:
         turns = await pipeline.history(self.key, limit=HISTORY_TURNS)
         self.language = last_language(turns)
         await self.send(ready_frame(self.visitor.principal, self.language))
-        await self.send(history_frame(turns))
+        # The user's notices (bot.notify) show in the history and arrive live while connected.
+        notifier, user_id = self.chat.app.notifier, self.visitor.user_id
+        await self.send(history_frame(await notifier.with_inbox(turns, user_id, limit=HISTORY_TURNS)))
+        unsubscribe = await notifier.bus.subscribe(user_topic(user_id), self._notice) if user_id else None
         worker = asyncio.get_running_loop().create_task(self._work(), name=f"webchat {self.key}")
         try:
             async for frame in self.ws:
@@ -81,6 +86,8 @@ class Connection:
                     )
                     break
         finally:
+            if unsubscribe is not None:
+                unsubscribe()
             while not self.queue.empty():  # not yet begun: the client resends them with the same ids
                 self.queue.get_nowait()
             self.queue.put_nowait(None)
@@ -88,6 +95,11 @@ class Connection:
                 await asyncio.wait_for(worker, timeout=CLOSE_GRACE)
             except TimeoutError:
                 log.warning("webchat: gave up waiting for a reply in conversation %s", self.key)
+
+    async def _notice(self, message: dict[str, Any]) -> None:
+        frame = notice_frame(message)
+        if frame is not None:
+            await self.send(frame)
 
     async def _on_text(self, data: str) -> None:
         try:

@@ -246,6 +246,19 @@ def reply_frame(in_reply_to: str, reply: Reply, *, repeat: bool = False) -> dict
     return frame
 
 
+def notice_frame(message: dict[str, Any]) -> dict[str, Any] | None:
+    """A notice from the bus (see ``bot.notify``) as a frame; ``None`` for one that cannot be shown."""
+    reply = stored_reply(message.get("reply"))
+    if reply is None:
+        return None
+    at = message.get("at")
+    return {
+        "type": "notice",
+        "reply": reply_json(reply),
+        "at": iso(datetime.fromisoformat(at)) if at else None,
+    }
+
+
 def error_frame(code: ErrorCode, message: str, *, in_reply_to: str | None = None) -> dict[str, Any]:
     frame: dict[str, Any] = {"type": "error", "code": code, "message": message}
     if in_reply_to is not None:

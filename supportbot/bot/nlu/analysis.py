@@ -19,6 +19,7 @@ PLACEHOLDERS = {
     "credit_number": "#cn",
     "contract_number": "#contract",
     "request_number": "#rq",
+    "access_request_number": "#ar",
     "customer_number": "#cust",
     "date": "#date",
     "date_range": "#date",

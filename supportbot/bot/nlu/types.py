@@ -23,6 +23,8 @@ NONE_INTENT = "none"
 #   order_status     "shipped" | "delivered" | "in_production" | "open" | ...
 #   reference        "latest" | "other" | "first" | "second" | "last" | "it"
 #   email            "someone@example.com"
+#   access_request_number  "AR-000012"
+#   tool             "invoices" | "contracts" | ... (a ``Tool`` value) | "all"   (only where access is talked about)
 ENTITY_TYPES = (
     "order_number",
     "po_number",
@@ -38,6 +40,8 @@ ENTITY_TYPES = (
     "order_status",
     "reference",
     "email",
+    "access_request_number",
+    "tool",
 )
 
 

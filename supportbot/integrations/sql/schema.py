@@ -31,6 +31,7 @@ from sqlalchemy.types import TypeDecorator
 
 __all__ = [
     "UTCDateTime",
+    "access_requests",
     "backend_metadata",
     "companies",
     "contract_versions",
@@ -119,6 +120,7 @@ users = Table(
     Column("role", String(20), nullable=False, default="user"),
     Column("password_hash", String(200)),
     Column("active", Boolean, nullable=False, default=True),
+    Column("email_confirmed_at", UTCDateTime),  # set when the user opens the signed link we mailed
     Index(None, "company_id"),
 )
 
@@ -362,4 +364,22 @@ request_events = Table(
     Column("author", String(200), nullable=False),
     Column("text", Text, nullable=False),
     Index(None, "request_id", "at"),
+)
+
+# --- access requests ------------------------------------------------------------------------------
+
+access_requests = Table(
+    "access_requests",
+    backend_metadata,
+    _id(),  # the customer-facing number is "AR-" and the id, six digits: AR-000012
+    _fk("company_id", "companies.id"),
+    Column("requester_id", String(254), ForeignKey("users.user_id", ondelete="CASCADE"), nullable=False),
+    Column("tools", String(200), nullable=False),  # tool names, comma-separated, sorted
+    Column("status", String(20), nullable=False),  # pending | approved | denied
+    Column("language", String(8), nullable=False, default="en"),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("decided_by", String(254)),
+    Column("decided_at", UTCDateTime),
+    Index(None, "company_id", "status", "created_at"),
+    Index(None, "requester_id", "status"),
 )

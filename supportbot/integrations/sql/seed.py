@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Connection, Table, func, insert, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -78,6 +78,24 @@ async def create_schema(engine: AsyncEngine) -> None:
     """Creates the back end's tables (and only those) where they do not exist yet."""
     async with engine.begin() as conn:
         await conn.run_sync(backend_metadata.create_all)
+        await conn.run_sync(_add_missing_columns)
+
+
+def _add_missing_columns(conn: Connection) -> None:
+    """A database made before a nullable column was added to a table gets it (``ALTER TABLE ... ADD``)."""
+    inspector = inspect(conn)
+    quote = conn.dialect.identifier_preparer.quote
+    for table in backend_metadata.sorted_tables:
+        if not inspector.has_table(table.name):
+            continue
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in present or not column.nullable:
+                continue
+            column_type = column.type.compile(dialect=conn.dialect)
+            conn.execute(
+                text(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {column_type}")
+            )
 
 
 # --- the named demo records -----------------------------------------------------------------------

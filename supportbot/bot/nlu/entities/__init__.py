@@ -17,6 +17,7 @@ from supportbot.bot.nlu.entities.references import references
 from supportbot.bot.nlu.entities.sites import SiteMatcher
 from supportbot.bot.nlu.entities.status import TRIGGERS as STATUS_TRIGGERS
 from supportbot.bot.nlu.entities.status import statuses
+from supportbot.bot.nlu.entities.tools import tools
 
 __all__ = ["EntityExtractor", "Found"]
 
@@ -50,4 +51,5 @@ class EntityExtractor:
             statuses(text, claims)
         if not REFERENCE_TRIGGERS.isdisjoint(words):
             references(text, claims)
+        tools(text, claims)
         return sorted(claims.found, key=lambda f: f.start)

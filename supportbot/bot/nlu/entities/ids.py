@@ -20,6 +20,7 @@ _PREFIXED = re.compile(
     r"|cn[-\s]?(?P<cn>\d{2,10})"
     r"|rq[-\s]?(?P<rq_y>(?:19|20)\d{2})[-\s](?P<rq_n>\d{1,8})"
     r"|rq[-\s]?(?P<rq>\d{2,12})"
+    r"|ar-(?P<ar>\d{1,10})"
     r"|(?P<po>[a-z0-9]{1,10}-po-[a-z0-9-]*\d[a-z0-9]*|po-\d[a-z0-9-]*)"
     r"|c-(?P<c>\d{3,8})|c(?P<c2>\d{4,8})"
     r")(?![\w-])",
@@ -97,7 +98,8 @@ ORDER_CONTEXT = frozenset(
 
 
 def prefixed_ids(text: str, claims: Claims) -> None:
-    """IDs that carry their kind in their shape: INV-2031, CN-0107, C-1001, RQ-2026-000123, NV-PO-889."""
+    """IDs that carry their kind in their shape: INV-2031, CN-0107, C-1001, RQ-2026-000123, NV-PO-889,
+    and access requests, AR-000012 (only with the hyphen: "ar 4711" is a Swede's "är" without dots)."""
     for m in _PREFIXED.finditer(text):
         if m["inv"]:
             found = Found("invoice_number", f"INV-{m['inv']}", m.start(), m.end())
@@ -107,6 +109,8 @@ def prefixed_ids(text: str, claims: Claims) -> None:
             found = Found("request_number", f"RQ-{m['rq_y']}-{int(m['rq_n']):06d}", m.start(), m.end())
         elif m["rq"]:
             found = Found("request_number", f"RQ-{m['rq']}", m.start(), m.end())
+        elif m["ar"]:
+            found = Found("access_request_number", f"AR-{int(m['ar']):06d}", m.start(), m.end())
         elif m["po"]:
             found = Found("po_number", m["po"].upper(), m.start(), m.end())
         else:

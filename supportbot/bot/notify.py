@@ -1,0 +1,92 @@
+"""Proactive notices: the bot tells a user something outside the conversation they are in.
+
+A notice (an administrator's "Erik asks for access to invoices", with Approve / Deny buttons) is a
+bot turn appended to the user's own inbox conversation, ``ConversationRef(channel="inbox",
+conversation_id=<user id>)``, and then published on the bus under ``user:<user id>``. An open chat of
+that user (the web chat) forwards it live; a chat opened later shows the inbox's notices in its
+history, interleaved by time. Storing before publishing means a notice is never lost, only perhaps
+not seen live. Buttons in a notice are ordinary buttons: pressing one types its value in whatever
+conversation the user is in.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from supportbot.bot.bus import PRINCIPALS_TOPIC, MessageBus, user_topic
+from supportbot.bot.locks import KeyedLocks
+from supportbot.bot.messages import ConversationRef, Reply
+from supportbot.bot.store import Store, TurnRecord
+
+log = logging.getLogger(__name__)
+
+INBOX_CHANNEL = "inbox"
+_ATTEMPTS = 3
+
+
+def inbox_ref(user_id: str) -> ConversationRef:
+    return ConversationRef(channel=INBOX_CHANNEL, conversation_id=user_id)
+
+
+def notice_message(reply: Reply, at: datetime) -> dict[str, Any]:
+    """What the bus carries for a notice: JSON-able, so any bus can carry it."""
+    return {"type": "notice", "reply": reply.model_dump(mode="json"), "at": at.isoformat()}
+
+
+class Notifier:
+    """Delivers notices (inbox, then bus) and announces changed principals on the bus."""
+
+    def __init__(self, store: Store, bus: MessageBus, *, clock: Callable[[], datetime] | None = None) -> None:
+        self.store = store
+        self.bus = bus
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._locks = KeyedLocks()
+
+    async def notify(self, user_id: str, reply: Reply) -> None:
+        ref = inbox_ref(user_id)
+        at = self._clock()
+        payload = {**reply.model_dump(mode="json"), "notice": True}
+        record = TurnRecord(role="bot", text=reply.text, payload=payload, at=at)
+        async with self._locks.hold(ref.key):
+            for attempt in range(_ATTEMPTS):
+                conv = await self.store.load(ref.key, channel=INBOX_CHANNEL, user_id=user_id)
+                conv.language = reply.language
+                try:
+                    await self.store.save_turn(conv, record)
+                    break
+                except IntegrityError:
+                    # Another worker appended to the same inbox first: read it again and retry.
+                    self.store.forget(ref.key)
+                    if attempt == _ATTEMPTS - 1:
+                        raise
+        await self.bus.publish(user_topic(user_id), notice_message(reply, at))
+
+    async def principal_changed(self, user_id: str) -> None:
+        """Grants or role of ``user_id`` changed: every worker drops its cached principal."""
+        await self.bus.publish(PRINCIPALS_TOPIC, {"user_id": user_id})
+
+    async def inbox(self, user_id: str, *, limit: int = 100) -> list[TurnRecord]:
+        return await self.store.history(inbox_ref(user_id).key, limit=limit)
+
+    async def with_inbox(
+        self, turns: Sequence[TurnRecord], user_id: str | None, *, limit: int = 100
+    ) -> list[TurnRecord]:
+        """A conversation's transcript with the user's notices put in by time, the last ``limit`` lines."""
+        if user_id is None:
+            return list(turns)
+        notices = await self.inbox(user_id, limit=limit)
+        if not notices:
+            return list(turns)
+        merged = sorted([*turns, *notices], key=lambda turn: _aware(turn.at))
+        return merged[-limit:]
+
+
+def _aware(at: datetime | None) -> datetime:
+    if at is None:
+        return datetime.min.replace(tzinfo=UTC)
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)

@@ -1,0 +1,257 @@
+"""The built-in access back end: users' requests for tools, decided by their company's administrators.
+
+Every query is bound to the caller's company, as everywhere in the SQL back end: an administrator of
+another company finds a request exactly as missing as a number never handed out. Whether someone is
+an administrator is read from the directory in the same transaction, not taken from a cached
+principal, so a demoted administrator can decide nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from typing import Any, Final
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from supportbot.integrations.errors import AccessDenied, InvalidRequest, NotAdministrator
+from supportbot.integrations.models import (
+    AccessOutcome,
+    AccessRequest,
+    AccessRequestStatus,
+    CompanyUser,
+    Principal,
+    Role,
+    Tool,
+)
+from supportbot.integrations.sql.backend import AnyRow, _SqlBase
+from supportbot.integrations.sql.schema import access_requests, companies, grants, users
+
+__all__ = ["SqlAccess", "access_request_number", "parse_access_request_number"]
+
+_NUMBER: Final = re.compile(r"\s*AR-?\s*(\d{1,10})\s*", re.IGNORECASE)
+
+_REQUEST_SELECT: Final = select(access_requests, users.c.name.label("requester_name")).select_from(
+    access_requests.join(users, users.c.user_id == access_requests.c.requester_id)
+)
+
+
+def access_request_number(request_id: int) -> str:
+    """The number a user sees: "AR-" and the row id, e.g. AR-000012."""
+    return f"AR-{request_id:06d}"
+
+
+def parse_access_request_number(number: str) -> int | None:
+    """The row id of "AR-000012" (also "ar-12", "AR 12"); ``None`` for anything else."""
+    match = _NUMBER.fullmatch(number)
+    return int(match[1]) if match else None
+
+
+def _tools(tools: Collection[Tool]) -> tuple[Tool, ...]:
+    """Distinct, in the enum's order; an empty request is refused."""
+    wanted = tuple(tool for tool in Tool if tool in set(tools))
+    if not wanted:
+        raise InvalidRequest("an access request needs at least one tool")
+    return wanted
+
+
+def _split(stored: str) -> tuple[Tool, ...]:
+    known = {tool.value for tool in Tool}
+    return tuple(Tool(name) for name in stored.split(",") if name in known)
+
+
+def _request(row: AnyRow) -> AccessRequest:
+    return AccessRequest(
+        number=access_request_number(row.id),
+        requester_id=row.requester_id,
+        requester_name=row.requester_name,
+        tools=_split(row.tools),
+        status=AccessRequestStatus(row.status),
+        language=row.language,
+        created_at=row.created_at,
+        decided_by=row.decided_by,
+        decided_at=row.decided_at,
+    )
+
+
+class SqlAccess(_SqlBase):
+    """Access requests and grants on the directory's tables."""
+
+    async def request_access(
+        self, principal: Principal, tools: Collection[Tool], *, language: str = "en"
+    ) -> AccessOutcome:
+        wanted = _tools(tools)
+        if principal.is_guest or principal.company_id is None:
+            raise AccessDenied(wanted[0])
+        async with self._connect(write=True) as conn:
+            pending = await conn.execute(
+                _REQUEST_SELECT.where(
+                    access_requests.c.requester_id == principal.user_id,
+                    access_requests.c.status == AccessRequestStatus.PENDING.value,
+                ).order_by(access_requests.c.id)
+            )
+            for row in pending:
+                if set(wanted) <= set(_split(row.tools)):
+                    return AccessOutcome(request=_request(row), changed=False)
+            request_id: int = (
+                await conn.execute(
+                    insert(access_requests)
+                    .values(
+                        company_id=principal.company_id,
+                        requester_id=principal.user_id,
+                        tools=",".join(tool.value for tool in wanted),
+                        status=AccessRequestStatus.PENDING.value,
+                        language=language if language in {"en", "sv"} else "en",
+                        created_at=self._now(),
+                    )
+                    .returning(access_requests.c.id)
+                )
+            ).scalar_one()
+            row = (await conn.execute(_REQUEST_SELECT.where(access_requests.c.id == request_id))).one()
+            return AccessOutcome(request=_request(row), changed=True)
+
+    async def get_access_request(self, principal: Principal, number: str) -> AccessRequest | None:
+        request_id = parse_access_request_number(number)
+        if request_id is None or principal.is_guest or principal.company_id is None:
+            return None
+        async with self._connect() as conn:
+            query = _REQUEST_SELECT.where(
+                access_requests.c.id == request_id, access_requests.c.company_id == principal.company_id
+            )
+            if not await self._is_admin(conn, principal):
+                query = query.where(access_requests.c.requester_id == principal.user_id)
+            row = (await conn.execute(query)).first()
+            return _request(row) if row is not None else None
+
+    async def pending_for_admin(self, admin: Principal) -> Sequence[AccessRequest]:
+        async with self._connect() as conn:
+            company_id = await self._admin_company(conn, admin)
+            rows = await conn.execute(
+                _REQUEST_SELECT.where(
+                    access_requests.c.company_id == company_id,
+                    access_requests.c.status == AccessRequestStatus.PENDING.value,
+                ).order_by(access_requests.c.created_at, access_requests.c.id)
+            )
+            return tuple(_request(row) for row in rows)
+
+    async def decide(self, admin: Principal, number: str, *, approve: bool) -> AccessOutcome | None:
+        request_id = parse_access_request_number(number)
+        async with self._connect(write=True) as conn:
+            company_id = await self._admin_company(conn, admin)
+            if request_id is None:
+                return None
+            query = _REQUEST_SELECT.where(
+                access_requests.c.id == request_id, access_requests.c.company_id == company_id
+            )
+            row = (await conn.execute(query)).first()
+            if row is None:
+                return None
+            if row.status != AccessRequestStatus.PENDING.value:
+                return AccessOutcome(request=_request(row), changed=False)
+            status = AccessRequestStatus.APPROVED if approve else AccessRequestStatus.DENIED
+            # Only a still-pending request changes: of two administrators deciding at once, one wins.
+            result = await conn.execute(
+                update(access_requests)
+                .where(
+                    access_requests.c.id == request_id,
+                    access_requests.c.status == AccessRequestStatus.PENDING.value,
+                )
+                .values(status=status.value, decided_by=admin.user_id, decided_at=self._now())
+            )
+            changed = result.rowcount == 1
+            if changed and approve:
+                rows = [{"user_id": row.requester_id, "tool": tool.value} for tool in _split(row.tools)]
+                await conn.execute(self._insert_ignoring_duplicates(conn), rows)
+            row = (await conn.execute(query)).one()
+            return AccessOutcome(request=_request(row), changed=changed)
+
+    async def list_grants(self, admin: Principal) -> Sequence[CompanyUser]:
+        async with self._connect() as conn:
+            company_id = await self._admin_company(conn, admin)
+            return await self._company_users(conn, company_id)
+
+    async def revoke(self, admin: Principal, user_id: str, tool: Tool) -> bool:
+        uid = user_id.strip().lower()
+        async with self._connect(write=True) as conn:
+            company_id = await self._admin_company(conn, admin)
+            of_company = select(users.c.user_id).where(
+                users.c.user_id == uid, users.c.company_id == company_id
+            )
+            result = await conn.execute(
+                grants.delete().where(
+                    grants.c.user_id.in_(of_company.scalar_subquery()), grants.c.tool == tool.value
+                )
+            )
+            return bool(result.rowcount)
+
+    async def company_admins(self, principal: Principal) -> Sequence[CompanyUser]:
+        if principal.is_guest or principal.company_id is None:
+            return ()
+        async with self._connect() as conn:
+            everyone = await self._company_users(conn, principal.company_id)
+            return tuple(user for user in everyone if user.role is Role.COMPANY_ADMIN)
+
+    # --- helpers ---------------------------------------------------------------------------------
+
+    async def _is_admin(self, conn: AsyncConnection, principal: Principal) -> bool:
+        if principal.is_guest or principal.company_id is None:
+            return False
+        role = (
+            await conn.execute(
+                select(users.c.role).where(
+                    users.c.user_id == principal.user_id,
+                    users.c.company_id == principal.company_id,
+                    users.c.active.is_(True),
+                )
+            )
+        ).scalar()
+        return role == Role.COMPANY_ADMIN.value
+
+    async def _admin_company(self, conn: AsyncConnection, admin: Principal) -> int:
+        if not await self._is_admin(conn, admin):
+            raise NotAdministrator("only the company's administrator may do this")
+        assert admin.company_id is not None
+        return admin.company_id
+
+    @staticmethod
+    async def _company_users(conn: AsyncConnection, company_id: int) -> tuple[CompanyUser, ...]:
+        rows = (
+            await conn.execute(
+                select(users.c.user_id, users.c.name, users.c.role, companies.c.locale, grants.c.tool)
+                .select_from(
+                    users.join(companies, companies.c.id == users.c.company_id).outerjoin(
+                        grants, grants.c.user_id == users.c.user_id
+                    )
+                )
+                .where(users.c.company_id == company_id, users.c.active.is_(True))
+                .order_by(users.c.name, users.c.user_id)
+            )
+        ).all()
+        known = {tool.value for tool in Tool}
+        people: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            person = people.setdefault(
+                row.user_id,
+                {"name": row.name, "role": Role(row.role), "locale": row.locale or "en", "grants": set()},
+            )
+            if row.tool in known:
+                person["grants"].add(Tool(row.tool))
+        return tuple(
+            CompanyUser(
+                user_id=user_id,
+                name=p["name"],
+                email=user_id,
+                role=p["role"],
+                locale=p["locale"],
+                grants=frozenset(p["grants"]),
+            )
+            for user_id, p in people.items()
+        )
+
+    @staticmethod
+    def _insert_ignoring_duplicates(conn: AsyncConnection) -> Any:
+        """``INSERT ... ON CONFLICT DO NOTHING`` into grants: a tool already held stays as it is."""
+        dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+        return dialect_insert(grants).on_conflict_do_nothing(index_elements=[grants.c.user_id, grants.c.tool])

@@ -1,0 +1,202 @@
+"""The SQL access back end: requests for tools, decisions, grants and revocation, tenant by tenant.
+
+Runs on SQLite and, when reachable, on PostgreSQL, with the demo data; max.muller is made Contoso's
+administrator here, so that one administrator meets another company's request.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from supportbot.integrations.errors import AccessDenied, InvalidRequest, NotAdministrator
+from supportbot.integrations.models import AccessRequestStatus, Principal, Role, Tool
+from supportbot.integrations.protocols import AccessBackend
+from supportbot.integrations.sql.access import SqlAccess, access_request_number, parse_access_request_number
+from supportbot.integrations.sql.backend import SqlDirectory
+from supportbot.integrations.sql.schema import users
+from supportbot.integrations.sql.seed import create_schema, seed_demo
+from tests.integrations.conftest import (
+    ANNA,
+    ERIK,
+    MAX,
+    NOW,
+    TODAY,
+    clock,
+    postgres_schema_engine,
+    sqlite_engine,
+)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def engine(
+    request: pytest.FixtureRequest, sqlite_demo_template: Path, tmp_path: Path
+) -> AsyncIterator[AsyncEngine]:
+    """The demo data with max.muller as Contoso's administrator."""
+    if request.param == "sqlite":
+        path = tmp_path / "access.sqlite3"
+        shutil.copy(sqlite_demo_template, path)
+        built = sqlite_engine(path)
+        try:
+            await _promote_max(built)
+            yield built
+        finally:
+            await built.dispose()
+    else:
+        async with postgres_schema_engine(request.getfixturevalue("postgres_url")) as built:
+            await create_schema(built)
+            assert await seed_demo(built, today=TODAY)
+            await _promote_max(built)
+            yield built
+
+
+async def _promote_max(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(update(users).where(users.c.user_id == MAX).values(role=Role.COMPANY_ADMIN.value))
+
+
+@dataclass
+class World:
+    access: SqlAccess
+    directory: SqlDirectory
+    anna: Principal
+    erik: Principal
+    max: Principal
+
+    async def fresh(self, user_id: str) -> Principal:
+        principal = await self.directory.principal_for(user_id)
+        assert principal is not None
+        return principal
+
+
+@pytest.fixture
+async def world(engine: AsyncEngine) -> World:
+    directory = SqlDirectory(engine, clock=clock)
+    people = [await directory.principal_for(user_id) for user_id in (ANNA, ERIK, MAX)]
+    assert all(p is not None for p in people)
+    anna, erik, max_ = (p for p in people if p is not None)
+    return World(SqlAccess(engine, clock=clock), directory, anna, erik, max_)
+
+
+def test_it_is_an_access_backend(world: World) -> None:
+    assert isinstance(world.access, AccessBackend)
+
+
+def test_numbers() -> None:
+    assert access_request_number(12) == "AR-000012"
+    assert parse_access_request_number("AR-000012") == 12
+    assert parse_access_request_number("ar-12") == 12
+    assert parse_access_request_number("INV-2031") is None
+
+
+async def test_a_request_is_recorded_once_while_pending(world: World) -> None:
+    first = await world.access.request_access(world.erik, [Tool.INVOICES, Tool.CONTRACTS], language="sv")
+    assert first.changed
+    request = first.request
+    assert request.number.startswith("AR-") and len(request.number) == 9
+    assert request.requester_id == ERIK and request.requester_name == "Erik Lund"
+    assert request.tools == (Tool.INVOICES, Tool.CONTRACTS)
+    assert request.status is AccessRequestStatus.PENDING and request.language == "sv"
+    assert request.created_at == NOW
+
+    again = await world.access.request_access(world.erik, [Tool.CONTRACTS, Tool.INVOICES])
+    assert not again.changed and again.request.number == request.number
+    covered = await world.access.request_access(world.erik, [Tool.INVOICES])
+    assert not covered.changed and covered.request.number == request.number
+    wider = await world.access.request_access(world.erik, [Tool.INVOICES, Tool.INVENTORY])
+    assert wider.changed and wider.request.number != request.number
+
+
+async def test_bad_requests_are_refused(world: World) -> None:
+    with pytest.raises(InvalidRequest):
+        await world.access.request_access(world.erik, [])
+    with pytest.raises(AccessDenied):
+        await world.access.request_access(Principal.guest(), [Tool.INVOICES])
+
+
+async def test_approving_grants_the_tools_and_twice_changes_nothing(world: World) -> None:
+    request = (await world.access.request_access(world.erik, [Tool.INVOICES])).request
+    assert [r.number for r in await world.access.pending_for_admin(world.anna)] == [request.number]
+
+    decided = await world.access.decide(world.anna, request.number, approve=True)
+    assert decided is not None and decided.changed
+    assert decided.request.status is AccessRequestStatus.APPROVED
+    assert decided.request.decided_by == ANNA and decided.request.decided_at == NOW
+    assert (await world.fresh(ERIK)).may(Tool.INVOICES)
+    assert await world.access.pending_for_admin(world.anna) == ()
+
+    again = await world.access.decide(world.anna, request.number, approve=False)
+    assert again is not None and not again.changed
+    assert again.request.status is AccessRequestStatus.APPROVED
+    assert (await world.fresh(ERIK)).may(Tool.INVOICES)
+
+
+async def test_denying_grants_nothing(world: World) -> None:
+    request = (await world.access.request_access(world.erik, [Tool.STATEMENTS])).request
+    decided = await world.access.decide(world.anna, request.number.lower(), approve=False)
+    assert decided is not None and decided.changed and decided.request.status is AccessRequestStatus.DENIED
+    assert not (await world.fresh(ERIK)).may(Tool.STATEMENTS)
+    # A denied request no longer counts as pending: asking again records a new one.
+    assert (await world.access.request_access(world.erik, [Tool.STATEMENTS])).changed
+
+
+async def test_another_company_s_request_looks_missing(world: World) -> None:
+    request = (await world.access.request_access(world.erik, [Tool.INVOICES])).request
+    assert await world.access.decide(world.max, request.number, approve=True) is None
+    assert await world.access.get_access_request(world.max, request.number) is None
+    assert await world.access.pending_for_admin(world.max) == ()
+    assert await world.access.decide(world.anna, "AR-999999", approve=True) is None
+    assert not (await world.fresh(ERIK)).may(Tool.INVOICES)
+    # Max's own company: just Max.
+    assert [u.user_id for u in await world.access.list_grants(world.max)] == [MAX]
+    assert not await world.access.revoke(world.max, ERIK, Tool.ORDERS)
+    assert (await world.fresh(ERIK)).may(Tool.ORDERS)
+
+
+async def test_who_sees_a_request(world: World) -> None:
+    request = (await world.access.request_access(world.erik, [Tool.INVOICES])).request
+    mine = await world.access.get_access_request(world.erik, request.number)
+    assert mine is not None and mine.number == request.number
+    seen = await world.access.get_access_request(world.anna, request.number)
+    assert seen is not None and seen.requester_id == ERIK
+
+
+async def test_only_an_administrator_decides_lists_and_revokes(world: World) -> None:
+    request = (await world.access.request_access(world.erik, [Tool.INVOICES])).request
+    with pytest.raises(NotAdministrator):
+        await world.access.decide(world.erik, request.number, approve=True)
+    with pytest.raises(NotAdministrator):
+        await world.access.pending_for_admin(world.erik)
+    with pytest.raises(NotAdministrator):
+        await world.access.list_grants(world.erik)
+    with pytest.raises(NotAdministrator):
+        await world.access.revoke(world.erik, ANNA, Tool.INVOICES)
+    # A principal that merely claims the role is not believed: the directory decides.
+    claimed = world.erik.model_copy(update={"role": Role.COMPANY_ADMIN})
+    with pytest.raises(NotAdministrator):
+        await world.access.decide(claimed, request.number, approve=True)
+
+
+async def test_grants_are_listed_and_revoked(world: World) -> None:
+    people = {u.user_id: u for u in await world.access.list_grants(world.anna)}
+    assert set(people) == {ANNA, ERIK}
+    assert people[ERIK].grants == frozenset({Tool.ORDERS, Tool.REQUESTS})
+    assert people[ERIK].role is Role.USER and people[ERIK].name == "Erik Lund"
+    assert people[ANNA].grants == frozenset(Tool) and people[ANNA].role is Role.COMPANY_ADMIN
+    assert people[ANNA].locale == "sv"
+
+    assert await world.access.revoke(world.anna, ERIK.upper(), Tool.ORDERS)
+    assert not await world.access.revoke(world.anna, ERIK, Tool.ORDERS)
+    assert not (await world.fresh(ERIK)).may(Tool.ORDERS)
+
+
+async def test_company_admins(world: World) -> None:
+    assert [u.user_id for u in await world.access.company_admins(world.erik)] == [ANNA]
+    assert [u.user_id for u in await world.access.company_admins(world.max)] == [MAX]
+    assert await world.access.company_admins(Principal.guest()) == ()
