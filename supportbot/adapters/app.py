@@ -15,6 +15,7 @@ from supportbot.adapters.settings import Settings
 from supportbot.bot.bus import PRINCIPALS_TOPIC, InProcessBus, MessageBus
 from supportbot.bot.dialog import DialogEngine
 from supportbot.bot.files import FileService
+from supportbot.bot.identity import IdentityResolver
 from supportbot.bot.nlu import NLU
 from supportbot.bot.notify import Notifier
 from supportbot.bot.pipeline import Pipeline
@@ -42,10 +43,11 @@ class Application:
     files: FileService
     mailer: Mailer
     secret_key: bytes
-
     readers: AsyncEngine
     bus: MessageBus
     notifier: Notifier
+    identity: IdentityResolver
+    """Links a Slack or Teams person to the one user id (by the e-mail the channel verified)."""
 
     async def close(self) -> None:
         await self.store.close()
@@ -145,4 +147,5 @@ async def build_application(
         readers=readers,
         bus=bus,
         notifier=notifier,
+        identity=IdentityResolver(backends.directory),
     )

@@ -34,6 +34,16 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--user", help="the user id (e-mail) to talk as; a guest when left out")
     chat.add_argument("--json", action="store_true", help="one message a stdin line, one JSON reply a line")
 
+    manifest = sub.add_parser("manifest", help="write the Slack app manifest or build the Teams app package")
+    manifest_sub = manifest.add_subparsers(dest="platform", required=True)
+    slack = manifest_sub.add_parser("slack", help="print the Slack app manifest (YAML) for this server")
+    slack.add_argument("--url", required=True, help="the public https base URL of this server")
+    slack.add_argument("--out", help="write to this file instead of standard output")
+    teams = manifest_sub.add_parser("teams", help="build the Teams app package (a zip)")
+    teams.add_argument("--app-id", required=True, help="the bot's Microsoft app id")
+    teams.add_argument("--out", default="app.zip", help="where to write the package (default app.zip)")
+    teams.add_argument("--url", help="the public https base URL of this server (for valid domains)")
+
     nlu = sub.add_parser("nlu", help="show what the NLU makes of TEXT (or of every stdin line), as JSON")
     nlu.add_argument("text", nargs="*", help="the utterance; read from stdin when left out")
     return parser
@@ -54,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_seed(settings, args.orders, args.invoices, args.seed, args.company))
         if args.command == "chat":
             return asyncio.run(_chat(settings, args.user, args.json))
+        if args.command == "manifest":
+            return _manifest(args)
         if args.command == "nlu":
             return asyncio.run(_nlu(settings, " ".join(args.text)))
     except ConfigurationError as exc:
@@ -151,6 +163,17 @@ async def _chat(settings: Settings, user: str | None, json_mode: bool) -> int:
         return await run_console(app.pipeline, user_id=user_id, json_mode=json_mode)
     finally:
         await app.close()
+
+
+def _manifest(args: argparse.Namespace) -> int:
+    """The app manifests live with their channels' adapters."""
+    if args.platform == "slack":
+        from supportbot.adapters.slack.manifest import write_slack_manifest
+
+        return write_slack_manifest(url=args.url, out=args.out)
+    from supportbot.adapters.teams.manifest import build_teams_package
+
+    return build_teams_package(app_id=args.app_id, out=args.out, url=args.url)
 
 
 async def _nlu(settings: Settings, text: str) -> int:

@@ -70,6 +70,17 @@ class DirectoryBackend(Protocol):
         """Marks the user's e-mail confirmed (once; later calls keep the first time); ``False`` if unknown."""
         ...
 
+    async def linked_user(self, channel: str, external_id: str) -> str | None:
+        """The user id linked to a channel's id for a person, if any."""
+        ...
+
+    async def link_identity(
+        self, channel: str, external_id: str, *, email: str, matched_by: str
+    ) -> str | None:
+        """Links the channel's person to the active user with this e-mail (case-insensitive) and
+        returns the user id; ``None`` (and nothing stored) when no user has it."""
+        ...
+
 
 @runtime_checkable
 class OrdersBackend(Protocol):

@@ -77,6 +77,7 @@ from supportbot.integrations.sql.schema import (
     contracts,
     credit_notes,
     grants,
+    identity_links,
     inventory_items,
     invoice_lines,
     invoices,
@@ -355,6 +356,46 @@ class SqlDirectory(_SqlBase):
                 .values(email_confirmed_at=self._now())
             )
             return True
+
+    async def linked_user(self, channel: str, external_id: str) -> str | None:
+        async with self._connect() as conn:
+            query = select(identity_links.c.user_id).where(
+                identity_links.c.channel == channel, identity_links.c.external_id == external_id
+            )
+            user_id: str | None = (await conn.execute(query)).scalar()
+            return user_id
+
+    async def link_identity(
+        self, channel: str, external_id: str, *, email: str, matched_by: str
+    ) -> str | None:
+        uid = _normalise_user_id(email)
+        async with self._connect(write=True) as conn:
+            found = (
+                await conn.execute(
+                    select(users.c.user_id).where(users.c.user_id == uid, users.c.active.is_(True))
+                )
+            ).scalar()
+            if found is None:
+                return None
+            existing = (
+                await conn.execute(
+                    select(identity_links.c.user_id).where(
+                        identity_links.c.channel == channel, identity_links.c.external_id == external_id
+                    )
+                )
+            ).scalar()
+            if existing is None:
+                await conn.execute(
+                    insert(identity_links).values(
+                        channel=channel,
+                        external_id=external_id,
+                        user_id=found,
+                        linked_at=self._now(),
+                        matched_by=matched_by,
+                    )
+                )
+                return str(found)
+            return str(existing)
 
 
 # --- orders ---------------------------------------------------------------------------------------

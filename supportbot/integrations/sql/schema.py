@@ -38,6 +38,7 @@ __all__ = [
     "contracts",
     "credit_notes",
     "grants",
+    "identity_links",
     "inventory_items",
     "invoice_lines",
     "invoices",
@@ -382,4 +383,19 @@ access_requests = Table(
     Column("decided_at", UTCDateTime),
     Index(None, "company_id", "status", "created_at"),
     Index(None, "requester_id", "status"),
+)
+
+# --- identities in other channels -----------------------------------------------------------------
+
+identity_links = Table(
+    "identity_links",
+    backend_metadata,
+    # A channel's own id for a person (a Slack user id with its team, a Teams Entra object id),
+    # linked to the one supportbot user id, so every channel shares one history.
+    Column("channel", String(20), primary_key=True),
+    Column("external_id", String(255), primary_key=True),
+    Column("user_id", String(254), ForeignKey("users.user_id", ondelete="CASCADE"), nullable=False),
+    Column("linked_at", UTCDateTime, nullable=False),
+    Column("matched_by", String(40), nullable=False),  # how: "email" (Slack users.info), "upn", ...
+    Index(None, "user_id"),
 )
