@@ -10,6 +10,7 @@ from aiohttp import web
 
 from supportbot.adapters.app import Application
 from supportbot.adapters.sessions import COOKIE_NAME, SessionCodec
+from supportbot.adapters import slack, teams
 from supportbot.adapters.webchat import routes as webchat
 from supportbot.bot.errors import InvalidLink
 from supportbot.integrations.models import Tool
@@ -72,6 +73,8 @@ def create_web_app(app: Application) -> web.Application:
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/files/{file_id}/{name}", download)
     webchat.setup(web_app, app, web_app[CODEC_KEY], cookie_secure=app.settings.cookie_secure)
+    slack.setup(web_app, app)
+    teams.setup(web_app, app)
 
     async def close(_: web.Application) -> None:
         await app.close()

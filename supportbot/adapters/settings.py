@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -14,7 +14,7 @@ from supportbot.bot.errors import ConfigurationError
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SUPPORTBOT_", env_file=None, extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="SUPPORTBOT_", env_file=None, extra="ignore", populate_by_name=True)
 
     data_dir: Path = Path("var")
     database_url: str | None = None
@@ -41,6 +41,45 @@ class Settings(BaseSettings):
     trust_forwarded_for: bool = False
     """Behind a reverse proxy: take the client's address (for sign-in limits) from the last
     ``X-Forwarded-For`` entry, the one the proxy added. Never set it without such a proxy."""
+
+    # --- Slack (names as Slack's own tooling uses them; SUPPORTBOT_-prefixed ones work too) -------
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "SUPPORTBOT_SLACK_SIGNING_SECRET")
+    )
+    slack_bot_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "SUPPORTBOT_SLACK_BOT_TOKEN")
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "SUPPORTBOT_SLACK_APP_TOKEN")
+    )
+    """Set for Socket Mode instead of the public request URL."""
+    slack_api_url: str = Field(
+        default="https://slack.com/api/", validation_alias=AliasChoices("SLACK_API_URL", "SUPPORTBOT_SLACK_API_URL")
+    )
+    """The Slack Web API base; tests point it at a local stand-in."""
+
+    # --- Microsoft Teams (Bot Framework names) ------------------------------------------------------
+    microsoft_app_id: str | None = Field(
+        default=None, validation_alias=AliasChoices("MICROSOFT_APP_ID", "SUPPORTBOT_MICROSOFT_APP_ID")
+    )
+    microsoft_app_password: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("MICROSOFT_APP_PASSWORD", "SUPPORTBOT_MICROSOFT_APP_PASSWORD")
+    )
+    microsoft_app_tenant_id: str | None = Field(
+        default=None, validation_alias=AliasChoices("MICROSOFT_APP_TENANT_ID", "SUPPORTBOT_MICROSOFT_APP_TENANT_ID")
+    )
+    microsoft_app_type: str = Field(
+        default="MultiTenant", validation_alias=AliasChoices("MICROSOFT_APP_TYPE", "SUPPORTBOT_MICROSOFT_APP_TYPE")
+    )
+    to_bot_from_channel_openid_metadata_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL", "SUPPORTBOT_TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL"
+        ),
+    )
+    """Where Bot Framework token keys are published; tests point it at a local key server."""
+    teams_enabled: bool = True
+    """Serve /api/messages (unauthenticated for local use only while no app id is set)."""
 
     def resolved_database_url(self) -> str:
         url = self.database_url or f"sqlite+aiosqlite:///{(self.data_dir / 'supportbot.sqlite3').as_posix()}"
