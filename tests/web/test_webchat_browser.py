@@ -449,3 +449,32 @@ def test_create_an_account_in_the_widget(page: Page, live_server: LiveServer) ->
 
     page.goto(link.group())
     expect(page.get_by_role("heading")).to_have_text("E-mail address confirmed")
+
+
+def test_an_access_request_reaches_the_open_chat_of_the_administrator(
+    chromium: Browser, live_server: LiveServer
+) -> None:
+    """Erik asks for invoices; Anna's open chat shows the request live; she denies; Erik sees it live."""
+    contexts = [
+        chromium.new_context(
+            base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 800}
+        )
+        for _ in range(2)
+    ]
+    try:
+        anna, erik = (context.new_page() for context in contexts)
+        for page, user in ((anna, ANNA), (erik, "erik.lund@nordisk.example")):
+            page.set_default_timeout(15_000)
+            open_chat(page)
+            sign_in(page, user)
+        say(erik, "I need access to invoices")
+        expect(last_bot(erik)).to_contain_text("AR-")
+        # Anna's account speaks Swedish, so her notice does; Erik asked in English and is told in English.
+        notice = anna.locator(".sbw-from-bot").filter(has_text="Erik Lund").last
+        expect(notice).to_contain_text("fakturor")
+        notice.get_by_role("button", name="Avslå").click()
+        expect(last_bot(anna)).to_contain_text(re.compile("avslag|avslog|nekad", re.IGNORECASE))
+        expect(erik.locator(".sbw-from-bot").last).to_contain_text("denied")
+    finally:
+        for context in contexts:
+            context.close()

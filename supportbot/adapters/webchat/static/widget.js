@@ -756,6 +756,9 @@
       }
       if (frame.repeat && !entry) return;
       this.addBot(frame.reply ? frame.reply.text : "", frame.reply, null);
+    } else if (frame.type === "notice") {
+      // Something the assistant tells this user on its own (an access request to decide, an outcome).
+      if (frame.reply) this.addBot(frame.reply.text || "", frame.reply, null);
     } else if (frame.type === "error") {
       this.typing.hidden = true;
       var failed = frame.in_reply_to ? this.settle(frame.in_reply_to) : null;
