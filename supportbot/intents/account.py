@@ -327,11 +327,18 @@ async def login_help(ctx: TurnContext) -> Reply:
     return Reply(text=text, buttons=buttons, language=ctx.language, intent=ctx.parse.intent)
 
 
+async def access_or_register(ctx: TurnContext) -> Reply:
+    """ "Create an account" is a newcomer's way of asking for access: show how to register."""
+    if login_topic(ctx.parse.text) == "register" and ctx.parse.first("tool") is None:
+        return await login_help(ctx)
+    return await handle_access(ctx)
+
+
 INTENTS = [
     IntentSpec(
         name="account.access",
         examples=ACCESS_EXAMPLES,
-        handler=handle_access,
+        handler=access_or_register,
         slots=ACCESS_SLOTS,
         guest_ok=True,
         claims=("access_request_number",),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from supportbot.bot.i18n import translate
 from supportbot.intents.account import login_topic
 from tests.conftest import BotDriver
 
@@ -116,3 +117,14 @@ async def test_registration_trouble(bot: BotDriver) -> None:
 )
 def test_the_topic_of_a_sign_in_question(text: str, topic: str) -> None:
     assert login_topic(text) == topic
+
+
+@pytest.mark.parametrize(
+    ("text", "language"), [("how do I create an account?", "en"), ("hur skapar jag ett konto?", "sv")]
+)
+async def test_creating_an_account_is_answered_with_how_to_register(
+    bot: BotDriver, text: str, language: str
+) -> None:
+    reply = await bot.as_guest().say(text)
+    assert reply.intent == "account.access"
+    assert reply.text == translate("account.login.register", language), reply.text
