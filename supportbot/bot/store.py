@@ -81,6 +81,16 @@ files = Table(
     Index("ix_files_expires_at", "expires_at"),
 )
 
+conversation_refs = Table(
+    "conversation_refs",
+    bot_metadata,
+    Column("channel", String(32), primary_key=True),
+    Column("user_id", String(255), primary_key=True),
+    Column("reference", JSON, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+"""Where a channel can reach a user later (a Teams conversation reference): for proactive messages."""
+
 
 @dataclass(frozen=True)
 class TurnRecord:
@@ -261,6 +271,11 @@ class Store:
             },
         )
         """Built once: a dialect's upsert builds new column objects for ``excluded`` every time."""
+        ref_upsert = insert(conversation_refs)
+        self._ref_upsert = ref_upsert.on_conflict_do_update(
+            index_elements=[conversation_refs.c.channel, conversation_refs.c.user_id],
+            set_={name: getattr(ref_upsert.excluded, name) for name in ("reference", "updated_at")},
+        )
         self._cache_size = cache_size
         self._cache: OrderedDict[str, ConversationState] = OrderedDict()
 
@@ -461,3 +476,21 @@ class Store:
 
     async def purge_expired_files(self) -> None:
         await self._writer.submit([(files.delete().where(files.c.expires_at < _now()), None)])
+
+    async def save_conversation_ref(self, channel: str, user_id: str, reference: dict[str, Any]) -> None:
+        """Keep (replace) where ``channel`` can reach ``user_id`` later; the reference is the channel's JSON."""
+        row = {"channel": channel, "user_id": user_id, "reference": reference, "updated_at": _now()}
+        await self._writer.submit([(self._ref_upsert, row)])
+
+    async def conversation_ref(self, channel: str, user_id: str) -> dict[str, Any] | None:
+        async with self._reader.connect() as conn:
+            reference = (
+                await conn.execute(
+                    select(conversation_refs.c.reference).where(
+                        conversation_refs.c.channel == channel, conversation_refs.c.user_id == user_id
+                    )
+                )
+            ).scalar()
+        if reference is None:
+            return None
+        return reference if isinstance(reference, dict) else dict(json.loads(reference))

@@ -1,0 +1,284 @@
+"""The thin host: POST /api/messages through botbuilder's CloudAdapter into the pipeline and back.
+
+The request is checked in this order, and nothing is sent unless all pass: a JSON body (else 400),
+an activity with the fields a reply needs (400), a valid Bot Framework token (401 — every failure of
+botbuilder's validation, whatever it raises). Then the turn runs: the sender is linked to a user by
+their Teams user principal name, the message goes through the pipeline, and the reply goes back as
+an Adaptive Card — unless the activity is a repeat, which is answered by nothing new.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+from botbuilder.core import Bot, InvokeResponse, TurnContext
+from botbuilder.core.teams import TeamsInfo
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    ChannelAccount,
+    ConversationParameters,
+    ConversationReference,
+    ResourceResponse,
+)
+from botframework.connector.auth import ServiceClientCredentialsFactory
+
+from supportbot.adapters.teams.activity import (
+    CHANNEL,
+    BadActivity,
+    external_id,
+    parse_activity,
+    tenant_id,
+    to_activity,
+    to_message,
+)
+from supportbot.adapters.teams.auth import Authentication, BotConfig
+from supportbot.adapters.teams.outgoing import ConversationPacer, RetryPolicy, with_retries
+from supportbot.bot.i18n import Formatter
+from supportbot.bot.messages import Reply
+
+if TYPE_CHECKING:
+    from supportbot.adapters.app import Application
+
+log = logging.getLogger(__name__)
+
+MATCHED_BY = "upn"
+ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
+
+
+class TeamsAdapter(CloudAdapter):  # type: ignore[misc]
+    """botbuilder's CloudAdapter whose sends are paced per conversation and retried when throttled."""
+
+    def __init__(
+        self, authentication: Authentication, *, pacer: ConversationPacer, policy: RetryPolicy
+    ) -> None:
+        super().__init__(authentication)
+        self.pacer = pacer
+        self.policy = policy
+
+    async def send_activities(
+        self, context: TurnContext, activities: list[Activity]
+    ) -> list[ResourceResponse]:
+        responses: list[ResourceResponse] = []
+        parent = super()
+        for activity in activities:
+            if activity.type == ActivityTypes.message and activity.conversation is not None:
+                await self.pacer.wait(activity.conversation.id)
+
+            async def send(one: Activity = activity) -> list[ResourceResponse]:
+                return await parent.send_activities(context, [one])  # type: ignore[no-any-return]
+
+            responses.extend(await with_retries(send, policy=self.policy, what="send activity"))
+        return responses
+
+
+class TeamsBot(Bot):  # type: ignore[misc]
+    """What a turn does: messages and card actions go to the pipeline; being added says hello."""
+
+    def __init__(self, channel: TeamsChannel) -> None:
+        self.channel = channel
+
+    async def on_turn(self, context: TurnContext) -> None:
+        activity = context.activity
+        if activity.type == ActivityTypes.message:
+            await self.channel.answer(context)
+        elif activity.type == ActivityTypes.invoke and activity.name == ADAPTIVE_CARD_ACTION:
+            await self.channel.answer(context)
+            await context.send_activity(
+                Activity(
+                    type=ActivityTypes.invoke_response,
+                    value=InvokeResponse(
+                        status=int(HTTPStatus.OK),
+                        body={
+                            "statusCode": 200,
+                            "type": "application/vnd.microsoft.activity.message",
+                            "value": "",
+                        },
+                    ),
+                )
+            )
+        elif activity.type == ActivityTypes.conversation_update:
+            added = activity.members_added or []
+            if any(member.id == activity.recipient.id for member in added):
+                await self.channel.welcome(context)
+
+
+class TeamsChannel:
+    """The Teams channel of one worker: its adapter, its bot and the way to the pipeline."""
+
+    def __init__(
+        self,
+        app: Application,
+        *,
+        credentials_factory: ServiceClientCredentialsFactory | None = None,
+        pacer: ConversationPacer | None = None,
+        policy: RetryPolicy | None = None,
+    ) -> None:
+        self.app = app
+        self.config = BotConfig(app.settings)
+        self.authentication = Authentication(self.config, credentials_factory=credentials_factory)
+        self.adapter = TeamsAdapter(
+            self.authentication, pacer=pacer or ConversationPacer(), policy=policy or RetryPolicy()
+        )
+        self.adapter.on_turn_error = self._turn_error
+        self.bot = TeamsBot(self)
+        self._refs: dict[str, dict[str, Any]] = {}
+        """The conversation reference last stored per user, so an unchanged one costs no write."""
+
+    @property
+    def authenticated(self) -> bool:
+        return self.config.authenticated
+
+    # --- HTTP --------------------------------------------------------------------------------------
+
+    async def handle(self, request: web.Request) -> web.Response:
+        try:
+            raw = json.loads(await request.read())
+        except (ValueError, RecursionError):
+            return _error(400, "the body is not JSON")
+        try:
+            activity = parse_activity(raw)
+        except BadActivity as bad:
+            return _error(400, str(bad))
+        try:
+            auth = await self.authentication.authenticate_request(
+                activity, request.headers.get("Authorization")
+            )
+        except Exception as exc:  # noqa: BLE001 - every validation failure is a 401, never a 500
+            log.info("teams: refused a request (%s: %s)", exc.__class__.__name__, exc)
+            return _error(401, "unauthorized")
+        try:
+            invoke = await self.adapter.process_activity(auth, activity, self.bot.on_turn)
+        except Exception:
+            log.exception("teams: the turn failed in conversation %s", activity.conversation.id)
+            return _error(502, "the reply could not be delivered")
+        if invoke is not None:
+            return web.json_response(invoke.body, status=invoke.status)
+        return web.Response(status=200)
+
+    async def _turn_error(self, context: TurnContext, error: Exception) -> None:
+        raise error
+
+    # --- the turn ----------------------------------------------------------------------------------
+
+    async def answer(self, context: TurnContext) -> None:
+        activity = context.activity
+        user_id = await self.app.identity.resolve(
+            CHANNEL, external_id(activity), email=lambda: self._upn(context), matched_by=MATCHED_BY
+        )
+        message = to_message(activity, user_id, received_at=datetime.now(UTC))
+        if user_id is not None:
+            await self._remember(user_id, activity)
+        answer = await self.app.pipeline.answer(message)
+        if answer.repeat:
+            log.info("teams: activity %s was answered before", activity.id)
+            return
+        await context.send_activity(to_activity(answer.reply))
+
+    async def welcome(self, context: TurnContext) -> None:
+        """The bot was added to a chat or team: say what it can do, in the installer's language."""
+        locale = (context.activity.locale or "en").split("-")[0].lower()
+        formatter = Formatter("sv" if locale == "sv" else "en")
+        reply = Reply(text=formatter.t("smalltalk.help.guest"), language=formatter.language)
+        await context.send_activity(to_activity(reply))
+
+    async def _upn(self, context: TurnContext) -> str | None:
+        """The sender's user principal name (or e-mail) from the Teams roster."""
+        try:
+            member = await with_retries(
+                lambda: TeamsInfo.get_member(context, context.activity.from_property.id),
+                policy=self.adapter.policy,
+                what="roster look-up",
+            )
+        except Exception as exc:  # noqa: BLE001 - no roster answer: the person is a guest for now
+            log.warning("teams: roster look-up failed (%s)", exc.__class__.__name__)
+            return None
+        address = getattr(member, "user_principal_name", None) or getattr(member, "email", None)
+        return str(address) if address else None
+
+    async def _remember(self, user_id: str, activity: Activity) -> None:
+        """Store where the user can be reached later; their personal chat wins over a group or team."""
+        reference = TurnContext.get_conversation_reference(activity)
+        reference.activity_id = None
+        stored = reference.serialize()
+        stored["tenantId"] = tenant_id(activity)
+        known = self._refs.get(user_id)
+        if known is None:
+            known = await self.app.store.conversation_ref(CHANNEL, user_id)
+        if known == stored:
+            self._refs[user_id] = stored
+            return
+        personal = _is_personal(stored)
+        if known is not None and _is_personal(known) and not personal:
+            self._refs[user_id] = known
+            return
+        await self.app.store.save_conversation_ref(CHANNEL, user_id, stored)
+        if len(self._refs) > 10_000:
+            self._refs.clear()
+        self._refs[user_id] = stored
+
+    # --- proactive ---------------------------------------------------------------------------------
+
+    async def send_proactive(self, user_id: str, reply: Reply) -> bool:
+        """Write to the user outside any turn: in their personal chat, opening one if needed.
+
+        Returns ``False`` when the bot has never seen the user in Teams.
+        """
+        stored = await self.app.store.conversation_ref(CHANNEL, user_id)
+        if stored is None:
+            return False
+        reference = ConversationReference().deserialize(stored)
+        activity = to_activity(reply)
+
+        async def send(context: TurnContext) -> None:
+            await context.send_activity(activity)
+
+        bot_id = self.config.APP_ID or None
+        if _is_personal(stored):
+            await self.adapter.continue_conversation(reference, send, bot_app_id=bot_id)
+            return True
+        tenant = stored.get("tenantId")
+        parameters = ConversationParameters(
+            is_group=False,
+            bot=reference.bot,
+            members=[ChannelAccount(id=reference.user.id)],
+            tenant_id=tenant,
+            channel_data={"tenant": {"id": tenant}} if tenant else None,
+        )
+        await self.adapter.create_conversation(
+            bot_id, send, parameters, reference.channel_id, reference.service_url, None
+        )
+        return True
+
+
+def _is_personal(stored: dict[str, Any]) -> bool:
+    conversation = stored.get("conversation") or {}
+    return bool(conversation.get("conversationType") == "personal")
+
+
+def _error(status: int, reason: str) -> web.Response:
+    return web.json_response({"error": reason}, status=status)
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def handler(channel: TeamsChannel) -> Handler:
+    async def messages(request: web.Request) -> web.StreamResponse:
+        return await channel.handle(request)
+
+    return messages
+
+
+async def send_proactive(
+    app: Application, user_id: str, reply: Reply, *, channel: TeamsChannel | None = None
+) -> bool:
+    """Write ``reply`` to ``user_id`` in Teams, outside a turn; ``False`` when Teams never saw the user."""
+    return await (channel or TeamsChannel(app)).send_proactive(user_id, reply)

@@ -1,0 +1,195 @@
+"""Teams with real Bot Framework token validation against a local key server (OpenID metadata + JWKS).
+
+botbuilder fetches keys with a blocking ``requests`` call from the event loop, so the key server runs
+in a thread of its own. The bot's own outgoing token (MSAL, login.microsoftonline.com) is stubbed at
+the credentials level: only the connector stand-in is ever called.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import jwt
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from botframework.connector.auth import MicrosoftAppCredentials, PasswordServiceClientCredentialFactory
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+from teams_helpers import ANNA, Connector, Teams, activity
+
+from supportbot.adapters import teams as teams_adapter
+from supportbot.adapters.app import build_application
+from supportbot.adapters.server import create_web_app
+from supportbot.adapters.teams.channel import TeamsChannel
+from tests.conftest import make_settings
+
+APP_ID = "11111111-2222-3333-4444-555555555555"
+ISSUER = "https://api.botframework.com"
+KID = "test-key-1"
+OUTGOING_TOKEN = "outgoing-token-from-the-stub"
+
+
+class KeyServer:
+    """OpenID metadata and a JWKS with one RS256 key, served from a thread."""
+
+    def __init__(self) -> None:
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        jwk = json.loads(RSAAlgorithm.to_jwk(self.key.public_key()))
+        jwk.update({"kid": KID, "use": "sig", "endorsements": ["msteams"]})
+        keys = {"keys": [jwk]}
+        server_ref: dict[str, Any] = {}
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                if self.path == "/v1/.well-known/openidconfiguration":
+                    port = server_ref["server"].server_address[1]
+                    body = {"issuer": ISSUER, "jwks_uri": f"http://127.0.0.1:{port}/v1/keys"}
+                elif self.path == "/v1/keys":
+                    body = keys
+                else:
+                    self.send_error(404)
+                    return
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server_ref["server"] = self.server
+        self.thread = threading.Thread(target=self.server.serve_forever, name="key-server", daemon=True)
+
+    @property
+    def metadata_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/v1/.well-known/openidconfiguration"
+
+    def token(self, service_url: str, *, key: Any = None, **claims: Any) -> str:
+        now = int(time.time())
+        payload = {
+            "iss": ISSUER,
+            "aud": APP_ID,
+            "serviceurl": service_url,
+            "nbf": now - 10,
+            "iat": now - 10,
+            "exp": now + 3600,
+        }
+        payload.update(claims)
+        payload = {k: v for k, v in payload.items() if v is not None}
+        return jwt.encode(payload, key or self.key, algorithm="RS256", headers={"kid": KID})
+
+
+class FixedTokenCredentials(MicrosoftAppCredentials):  # type: ignore[misc]
+    def get_access_token(self, force_refresh: bool = False) -> str:
+        return OUTGOING_TOKEN
+
+
+class StubCredentialsFactory(PasswordServiceClientCredentialFactory):  # type: ignore[misc]
+    """botbuilder's factory, except that the bot's own token comes from no identity provider."""
+
+    async def create_credentials(
+        self, app_id: str, oauth_scope: str, login_endpoint: str, validate_authority: bool
+    ) -> Any:
+        if not await self.is_valid_app_id(app_id):
+            raise PermissionError("Invalid app_id")
+        return FixedTokenCredentials(app_id, "unused", None, oauth_scope)
+
+
+@pytest.fixture(scope="module")
+def key_server() -> Iterator[KeyServer]:
+    server = KeyServer()
+    server.thread.start()
+    yield server
+    server.server.shutdown()
+    server.server.server_close()
+
+
+@pytest.fixture
+async def secured(data_dir: Path, key_server: KeyServer, connector: Connector) -> AsyncIterator[Teams]:
+    settings = make_settings(
+        data_dir,
+        microsoft_app_id=APP_ID,
+        microsoft_app_password="not-a-real-secret",
+        to_bot_from_channel_openid_metadata_url=key_server.metadata_url,
+        teams_enabled=False,
+    )
+    app = await build_application(settings)
+    web_app = create_web_app(app)
+    teams_adapter.mount(
+        web_app, TeamsChannel(app, credentials_factory=StubCredentialsFactory(APP_ID, "not-a-real-secret"))
+    )
+    async with TestClient(TestServer(web_app)) as client:
+        yield Teams(client, connector)
+
+
+async def test_a_valid_token_is_answered(secured: Teams, key_server: KeyServer) -> None:
+    token = key_server.token(secured.connector.url)
+    sent = await secured.say(text="where is my order 4711?", sender=ANNA, token=token)
+    assert sent is not None
+    assert "PostNord" in sent.shown
+    assert sent.authorization == f"Bearer {OUTGOING_TOKEN}"
+    assert all(s.authorization == f"Bearer {OUTGOING_TOKEN}" for s in secured.connector.sent)
+
+
+def _other_key() -> Any:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "missing",
+        "not bearer",
+        "garbage",
+        "bad signature",
+        "expired",
+        "wrong audience",
+        "wrong issuer",
+        "other service url",
+        "unknown key",
+    ],
+)
+async def test_a_bad_token_is_refused_with_401(secured: Teams, key_server: KeyServer, case: str) -> None:
+    url = secured.connector.url
+    body = activity("personal_message", service_url=url, sender=ANNA)
+    headers: dict[str, str] = {"Content-Type": "application/json"}
+    token: str | None
+    if case == "missing":
+        token = None
+    elif case == "not bearer":
+        headers["Authorization"] = "Basic " + key_server.token(url)
+        token = None
+    elif case == "garbage":
+        token = "not.a.jwt"
+    elif case == "bad signature":
+        token = key_server.token(url, key=_other_key())
+    elif case == "expired":
+        token = key_server.token(url, exp=int(time.time()) - 3600, nbf=int(time.time()) - 7200)
+    elif case == "wrong audience":
+        token = key_server.token(url, aud=str(uuid.uuid4()))
+    elif case == "wrong issuer":
+        token = key_server.token(url, iss="https://evil.example")
+    elif case == "other service url":
+        token = key_server.token("https://smba.trafficmanager.net/emea/")
+    else:
+        token = jwt.encode(
+            {"iss": ISSUER, "aud": APP_ID, "serviceurl": url, "exp": int(time.time()) + 600},
+            key_server.key,
+            algorithm="RS256",
+            headers={"kid": "no-such-key"},
+        )
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    response = await secured.client.post("/api/messages", data=json.dumps(body), headers=headers)
+    assert response.status == 401
+    assert secured.connector.sent == []
