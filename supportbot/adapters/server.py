@@ -8,9 +8,9 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from supportbot.adapters import slack, teams
 from supportbot.adapters.app import Application
 from supportbot.adapters.sessions import COOKIE_NAME, SessionCodec
-from supportbot.adapters import slack, teams
 from supportbot.adapters.webchat import routes as webchat
 from supportbot.bot.errors import InvalidLink
 from supportbot.integrations.models import Tool

@@ -14,7 +14,9 @@ from supportbot.bot.errors import ConfigurationError
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SUPPORTBOT_", env_file=None, extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(
+        env_prefix="SUPPORTBOT_", env_file=None, extra="ignore", populate_by_name=True
+    )
 
     data_dir: Path = Path("var")
     database_url: str | None = None
@@ -54,7 +56,8 @@ class Settings(BaseSettings):
     )
     """Set for Socket Mode instead of the public request URL."""
     slack_api_url: str = Field(
-        default="https://slack.com/api/", validation_alias=AliasChoices("SLACK_API_URL", "SUPPORTBOT_SLACK_API_URL")
+        default="https://slack.com/api/",
+        validation_alias=AliasChoices("SLACK_API_URL", "SUPPORTBOT_SLACK_API_URL"),
     )
     """The Slack Web API base; tests point it at a local stand-in."""
 
@@ -63,13 +66,16 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("MICROSOFT_APP_ID", "SUPPORTBOT_MICROSOFT_APP_ID")
     )
     microsoft_app_password: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("MICROSOFT_APP_PASSWORD", "SUPPORTBOT_MICROSOFT_APP_PASSWORD")
+        default=None,
+        validation_alias=AliasChoices("MICROSOFT_APP_PASSWORD", "SUPPORTBOT_MICROSOFT_APP_PASSWORD"),
     )
     microsoft_app_tenant_id: str | None = Field(
-        default=None, validation_alias=AliasChoices("MICROSOFT_APP_TENANT_ID", "SUPPORTBOT_MICROSOFT_APP_TENANT_ID")
+        default=None,
+        validation_alias=AliasChoices("MICROSOFT_APP_TENANT_ID", "SUPPORTBOT_MICROSOFT_APP_TENANT_ID"),
     )
     microsoft_app_type: str = Field(
-        default="MultiTenant", validation_alias=AliasChoices("MICROSOFT_APP_TYPE", "SUPPORTBOT_MICROSOFT_APP_TYPE")
+        default="MultiTenant",
+        validation_alias=AliasChoices("MICROSOFT_APP_TYPE", "SUPPORTBOT_MICROSOFT_APP_TYPE"),
     )
     to_bot_from_channel_openid_metadata_url: str | None = Field(
         default=None,

@@ -1,0 +1,242 @@
+"""Slack payloads in: an event, a button press or a slash command becomes one ``Message``.
+
+Pure functions over the decoded payload, so each rule is unit-tested on recorded payloads. A payload
+that is not the documented shape raises ``PayloadError`` (the host answers 400 and does nothing).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from html import unescape
+from typing import Any, Literal
+from urllib.parse import parse_qsl
+
+from supportbot.adapters.slack.surface import BUTTON_ACTION, COMMAND
+from supportbot.bot.errors import SupportbotError
+from supportbot.bot.messages import ConversationRef, Message
+
+CHANNEL = "slack"
+MAX_TEXT = 40_000
+
+Route = Literal["post", "ephemeral", "respond"]
+"""How the answer goes back: a message in the DM, an ephemeral one in a channel, or the response_url."""
+
+
+class PayloadError(SupportbotError):
+    """A signed Slack request whose payload is not a shape the adapter handles."""
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """What a Slack payload asks of the bot: who, where, what, and how the answer goes back."""
+
+    team_id: str
+    user: str
+    channel: str
+    text: str
+    delivery_id: str
+    route: Route
+    is_button: bool = False
+    thread_ts: str | None = None
+    response_url: str | None = None
+
+    @property
+    def external_id(self) -> str:
+        """The person as the identity links know them: user ids are unique within a workspace."""
+        return f"{self.team_id}:{self.user}"
+
+    @property
+    def conversation(self) -> ConversationRef:
+        """One conversation per person and Slack channel: in a shared channel nobody shares state."""
+        return ConversationRef(channel=CHANNEL, conversation_id=f"{self.team_id}:{self.channel}:{self.user}")
+
+    def message(self, *, user_id: str | None, received_at: datetime | None = None) -> Message:
+        return Message(
+            conversation=self.conversation,
+            text=self.text,
+            user_id=user_id,
+            delivery_id=self.delivery_id,
+            is_button=self.is_button,
+            received_at=received_at or datetime.now(UTC),
+        )
+
+
+def _str(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise PayloadError(f"missing {what}")
+    return value
+
+
+def _dict(value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise PayloadError(f"missing {what}")
+    return value
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
+
+
+def plain_text(text: str, *, bot_user_id: str | None = None) -> str:
+    """Slack's encoded message text as typed: the bot's mention dropped, links shown, entities decoded."""
+    if bot_user_id:
+        text = re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", " ", text)
+    else:  # an app mention begins with the bot's mention even when its id is not known
+        text = re.sub(r"^\s*" + _MENTION.pattern, " ", text)
+
+    def link(match: re.Match[str]) -> str:
+        target, label = match.group(1), match.group(2)
+        if label:
+            return label
+        if target.startswith("mailto:"):
+            return target[len("mailto:") :]
+        return target
+
+    text = _LINK.sub(link, text)
+    return unescape(text).strip()[:MAX_TEXT]
+
+
+def is_dm_channel(channel: str) -> bool:
+    """Slack's direct-message channel ids begin with D."""
+    return channel.startswith("D")
+
+
+def from_event(body: dict[str, Any], *, bot_user_id: str | None = None) -> Inbound | None:
+    """An Events API callback; ``None`` for an event the bot does not answer (bots, edits, channels)."""
+    event = _dict(body.get("event"), "event")
+    event_id = _str(body.get("event_id"), "event_id")
+    kind = event.get("type")
+    if kind not in {"message", "app_mention"}:
+        return None
+    if event.get("subtype") is not None or event.get("bot_id") or event.get("bot_profile"):
+        return None  # edits, deletions, joins and other bots' messages (our own included)
+    if kind == "message" and event.get("channel_type") != "im":
+        return None
+    user = _str(event.get("user"), "event.user")
+    if bot_user_id and user == bot_user_id:
+        return None
+    channel = _str(event.get("channel"), "event.channel")
+    text = event.get("text")
+    if not isinstance(text, str):
+        raise PayloadError("missing event.text")
+    team = event.get("team") or body.get("team_id")
+    in_dm = kind == "message"
+    return Inbound(
+        team_id=_str(team, "team_id"),
+        user=user,
+        channel=channel,
+        text=plain_text(text, bot_user_id=bot_user_id) if kind == "app_mention" else plain_text(text),
+        delivery_id=event_id,
+        route="post" if in_dm else "ephemeral",
+        thread_ts=None if in_dm else (event.get("thread_ts") or None),
+    )
+
+
+def from_action(body: dict[str, Any]) -> Inbound | None:
+    """A ``block_actions`` payload; ``None`` for a press that types nothing (a link button)."""
+    actions = body.get("actions")
+    if not isinstance(actions, list) or not actions:
+        raise PayloadError("missing actions")
+    action = _dict(actions[0], "actions[0]")
+    action_id = _str(action.get("action_id"), "action_id")
+    if not action_id.startswith(BUTTON_ACTION):
+        return None
+    value = _str(action.get("value"), "action value")
+    user = _dict(body.get("user"), "user")
+    user_id = _str(user.get("id"), "user.id")
+    team = _obj(body.get("team")).get("id")
+    team_id = _str(team or user.get("team_id"), "team.id")
+    container = _obj(body.get("container"))
+    channel_obj = _obj(body.get("channel"))
+    channel = _str(channel_obj.get("id") or container.get("channel_id"), "channel.id")
+    response_url = body.get("response_url") if isinstance(body.get("response_url"), str) else None
+    stamp = _str(action.get("action_ts"), "action_ts")
+    in_dm = is_dm_channel(channel) and not container.get("is_ephemeral")
+    if not in_dm and not response_url:
+        raise PayloadError("missing response_url")
+    return Inbound(
+        team_id=team_id,
+        user=user_id,
+        channel=channel,
+        text=value[:MAX_TEXT],
+        delivery_id=f"action:{user_id}:{stamp}",
+        route="post" if in_dm else "respond",
+        is_button=True,
+        response_url=response_url,
+    )
+
+
+def from_command(body: dict[str, Any]) -> Inbound:
+    """A slash command's form body; an empty command asks for help."""
+    if body.get("command") != COMMAND:
+        raise PayloadError("unknown command")
+    text = body.get("text", "")
+    if not isinstance(text, str):
+        raise PayloadError("bad text")
+    return Inbound(
+        team_id=_str(body.get("team_id"), "team_id"),
+        user=_str(body.get("user_id"), "user_id"),
+        channel=_str(body.get("channel_id"), "channel_id"),
+        text=plain_text(text) or "help",
+        delivery_id=f"command:{_str(body.get('trigger_id'), 'trigger_id')}",
+        route="respond",
+        response_url=_str(body.get("response_url"), "response_url"),
+    )
+
+
+def inbound(body: dict[str, Any], *, bot_user_id: str | None = None) -> Inbound | None:
+    """Any payload the adapter answers with a message; ``None`` when there is nothing to answer."""
+    if body.get("type") == "event_callback":
+        return from_event(body, bot_user_id=bot_user_id)
+    if body.get("type") == "block_actions":
+        return from_action(body)
+    if "command" in body:
+        return from_command(body)
+    return None
+
+
+def to_message(
+    body: dict[str, Any],
+    *,
+    user_id: str | None,
+    bot_user_id: str | None = None,
+    received_at: datetime | None = None,
+) -> Message | None:
+    """The core's ``Message`` for a Slack payload (``user_id`` is the linked user, ``None`` a guest)."""
+    found = inbound(body, bot_user_id=bot_user_id)
+    return None if found is None else found.message(user_id=user_id, received_at=received_at)
+
+
+def decode_body(raw: str, content_type: str | None) -> dict[str, Any]:
+    """A request body as bolt will read it (JSON, or a form with a JSON ``payload``), checked first.
+
+    Bolt raises on a body it cannot parse, which would be a 500; the host answers 400 instead.
+    """
+    if not raw:
+        raise PayloadError("empty body")
+    if content_type == "application/json" or raw.startswith("{"):
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            raise PayloadError("bad JSON") from None
+    else:
+        form = dict(parse_qsl(raw, keep_blank_values=True))
+        if "payload" in raw:
+            try:
+                data = json.loads(form.get("payload", ""))
+            except (ValueError, RecursionError):
+                raise PayloadError("bad JSON payload") from None
+        elif "command" in form or "ssl_check" in form:
+            data = form
+        else:
+            raise PayloadError("unknown form")
+    if not isinstance(data, dict):
+        raise PayloadError("not an object")
+    return data

@@ -1,0 +1,207 @@
+"""A ``Reply`` out as Block Kit: pure functions, so every rule is unit-tested without Slack.
+
+Slack's limits are kept here (3000 characters a section, 10 fields, 25 buttons an actions block,
+50 blocks a message); what does not fit is cut with an ellipsis rather than rejected by Slack.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from supportbot.adapters.slack.surface import BUTTON_ACTION, LINK_ACTION
+from supportbot.adapters.slack.wording import say
+from supportbot.bot.messages import Attachment, Button, Card, Reply, Table
+
+Block = dict[str, Any]
+
+MAX_SECTION = 3000
+MAX_FIELD = 2000
+MAX_FIELDS = 10
+MAX_BUTTONS = 25
+MAX_BUTTON_LABEL = 75
+MAX_BUTTON_VALUE = 2000
+MAX_BLOCKS = 50
+MAX_TEXT = 3000
+MAX_TABLE_ROWS = 30
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters, so user and back-end text never becomes a link or mention."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def slack_url(url: str | None) -> str | None:
+    """Only absolute http(s) URLs Slack can link; anything else (``javascript:``, a bare path) is dropped."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in {"http", "https"} or not parts.netloc or any(c in url for c in "<>| \n"):
+        return None
+    return url
+
+
+def link(url: str, label: str) -> str:
+    return f"<{url}|{escape(label).replace('|', '¦')}>"
+
+
+def _mrkdwn(text: str) -> dict[str, str]:
+    return {"type": "mrkdwn", "text": text}
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": _mrkdwn(_cut(text, MAX_SECTION))}
+
+
+def _text_sections(text: str) -> list[Block]:
+    """Long text split on line breaks into sections that each fit."""
+    blocks: list[Block] = []
+    chunk = ""
+    for line in escape(text).split("\n"):
+        candidate = f"{chunk}\n{line}" if chunk else line
+        if len(candidate) > MAX_SECTION and chunk:
+            blocks.append(_section(chunk))
+            chunk = line
+        else:
+            chunk = candidate
+    if chunk.strip():
+        blocks.append(_section(chunk))
+    return blocks
+
+
+def _button(button: Button, index: int) -> Block:
+    return {
+        "type": "button",
+        "text": {"type": "plain_text", "text": _cut(button.label, MAX_BUTTON_LABEL) or "…", "emoji": True},
+        "action_id": f"{BUTTON_ACTION}_{index}",
+        "value": button.value[:MAX_BUTTON_VALUE],
+    }
+
+
+def _link_button(url: str, label: str, index: int) -> Block:
+    return {
+        "type": "button",
+        "text": {"type": "plain_text", "text": _cut(label, MAX_BUTTON_LABEL) or "…", "emoji": True},
+        "action_id": f"{LINK_ACTION}_{index}",
+        "url": url,
+    }
+
+
+class _Counter:
+    """Unique action ids within one message, as Slack requires."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def next(self) -> int:
+        self.n += 1
+        return self.n
+
+
+def _actions(elements: list[Block]) -> list[Block]:
+    return [
+        {"type": "actions", "elements": elements[i : i + MAX_BUTTONS]}
+        for i in range(0, len(elements), MAX_BUTTONS)
+    ]
+
+
+def _card(card: Card, ids: _Counter) -> list[Block]:
+    title = f"*{escape(card.title)}*"
+    if card.subtitle:
+        title += f"\n{escape(card.subtitle)}"
+    blocks: list[Block] = [_section(title)]
+    fields = [_mrkdwn(_cut(f"*{escape(f.label)}*\n{escape(f.value)}", MAX_FIELD)) for f in card.fields]
+    for start in range(0, len(fields), MAX_FIELDS):
+        blocks.append({"type": "section", "fields": fields[start : start + MAX_FIELDS]})
+    elements = [_button(b, ids.next()) for b in card.buttons]
+    url = slack_url(card.url)
+    if url:
+        elements.append(_link_button(url, card.url_label or url, ids.next()))
+    blocks.extend(_actions(elements))
+    return blocks
+
+
+def table_text(table: Table) -> str:
+    """A table as aligned monospace text; rows beyond ``MAX_TABLE_ROWS`` are counted, not shown."""
+    rows = [
+        tuple(c.replace("```", "'''").replace("\n", " ") for c in row) for row in table.rows[:MAX_TABLE_ROWS]
+    ]
+    header = tuple(table.columns)
+    widths = [max([len(header[i])] + [len(r[i]) for r in rows if i < len(r)]) for i in range(len(header))]
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  ".join(
+            cells[i].ljust(widths[i]) if i < len(cells) else "" for i in range(len(widths))
+        ).rstrip()
+
+    lines = [line(header), "  ".join("-" * w for w in widths), *(line(r) for r in rows)]
+    more = len(table.rows) - len(rows)
+    if more > 0:
+        lines.append(f"… +{more}")
+    return "\n".join(lines)
+
+
+def _table(table: Table) -> Block:
+    body = escape(table_text(table))
+    return _section(f"```{_cut(body, MAX_SECTION - 6)}```")
+
+
+def _attachments(attachments: tuple[Attachment, ...]) -> list[Block]:
+    lines = []
+    for attachment in attachments:
+        url = slack_url(attachment.url)
+        if url:
+            lines.append(f":page_facing_up: {link(url, attachment.name)}")
+    return [_section("\n".join(lines))] if lines else []
+
+
+def to_blocks(reply: Reply, *, link_attachments: bool = True) -> list[Block]:
+    """The reply as Block Kit. ``link_attachments=False`` when the host uploads the files instead."""
+    ids = _Counter()
+    blocks = _text_sections(reply.text)
+    for card in reply.cards:
+        blocks.extend(_card(card, ids))
+    if reply.table is not None and reply.table.columns:
+        blocks.append(_table(reply.table))
+    if link_attachments:
+        blocks.extend(_attachments(reply.attachments))
+    blocks.extend(_actions([_button(b, ids.next()) for b in reply.buttons]))
+    if len(blocks) > MAX_BLOCKS:
+        blocks = blocks[: MAX_BLOCKS - 1] + [_section("…")]
+    return blocks
+
+
+def fallback_text(reply: Reply) -> str:
+    """The notification and screen-reader text Slack shows where blocks are not rendered."""
+    return _cut(escape(reply.text) or "…", MAX_TEXT)
+
+
+def button_values(blocks: list[Block]) -> list[str]:
+    """The values of the reply buttons in rendered blocks (what pressing each one types)."""
+    return [
+        element["value"]
+        for block in blocks
+        if block.get("type") == "actions"
+        for element in block["elements"]
+        if "value" in element
+    ]
+
+
+def home_view(language: str, *, name: str | None, guest: bool) -> Block:
+    """The Home tab: who the bot is and how to ask it (``views.publish``)."""
+    blocks: list[Block] = [
+        {"type": "header", "text": {"type": "plain_text", "text": say("home.title", language)}},
+        _section(escape(say("home.intro", language, name=f" {name}" if name else ""))),
+        _section(say("home.how", language)),
+    ]
+    if guest:
+        blocks.append({"type": "context", "elements": [_mrkdwn(escape(say("home.guest", language)))]})
+    return {"type": "home", "blocks": blocks}

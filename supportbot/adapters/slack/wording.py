@@ -1,0 +1,40 @@
+"""What the Slack channel itself says to a customer (the Home tab, a failure), in English and Swedish."""
+
+from __future__ import annotations
+
+from supportbot.bot.i18n import DEFAULT_LANGUAGE
+
+WORDING: dict[str, dict[str, str]] = {
+    "home.title": {
+        "en": "Customer support",
+        "sv": "Kundsupport",
+    },
+    "home.intro": {
+        "en": "Hi{name}! I answer questions about your orders, invoices, account statements, contracts, "
+        "installed equipment and support requests, and I bring in a person whenever you want one.",
+        "sv": "Hej{name}! Jag svarar på frågor om era order, fakturor, kontoutdrag, avtal, installerad "
+        "utrustning och supportärenden, och tar in en person när du vill.",
+    },
+    "home.how": {
+        "en": "Send me a direct message in the Messages tab, mention me in a channel, or type `/support` "
+        "followed by your question. Try: _where is my order 4711?_",
+        "sv": "Skicka ett direktmeddelande under fliken Meddelanden, nämn mig i en kanal eller skriv "
+        "`/support` följt av din fråga. Prova: _var är min order 4711?_",
+    },
+    "home.guest": {
+        "en": "Your Slack e-mail address isn't linked to a customer account, so I can only give the general "
+        "status of an order (with your order and customer numbers).",
+        "sv": "Din e-postadress i Slack är inte kopplad till ett kundkonto, så jag kan bara ge allmän status "
+        "för en order (med order- och kundnummer).",
+    },
+    "error.internal": {
+        "en": "Sorry, something went wrong on my side. Please try again in a moment, or ask to talk to a person.",
+        "sv": "Förlåt, något gick fel hos mig. Försök igen om en stund, eller be att få prata med en person.",
+    },
+}
+
+
+def say(key: str, language: str, **params: str) -> str:
+    entry = WORDING[key]
+    text = entry.get(language) or entry[DEFAULT_LANGUAGE]
+    return text.format(**params) if params else text
