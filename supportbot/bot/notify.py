@@ -12,7 +12,7 @@ conversation the user is in.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,14 +38,28 @@ def notice_message(reply: Reply, at: datetime) -> dict[str, Any]:
     return {"type": "notice", "reply": reply.model_dump(mode="json"), "at": at.isoformat()}
 
 
+ChannelDelivery = Callable[[str, Reply], Awaitable[bool]]
+"""Sends a notice to a user in one channel (Slack, Teams); ``False`` when the user is not reachable there."""
+
+
 class Notifier:
-    """Delivers notices (inbox, then bus) and announces changed principals on the bus."""
+    """Delivers notices (inbox, then bus, then every channel the user is reachable in) and announces
+    changed principals on the bus.
+
+    Channel deliveries run in the process that creates the notice, once, so several workers never
+    send the same notice twice; a channel that fails is logged and the others still get it.
+    """
 
     def __init__(self, store: Store, bus: MessageBus, *, clock: Callable[[], datetime] | None = None) -> None:
         self.store = store
         self.bus = bus
         self._clock = clock or (lambda: datetime.now(UTC))
         self._locks = KeyedLocks()
+        self._channels: dict[str, ChannelDelivery] = {}
+
+    def add_channel(self, name: str, deliver: ChannelDelivery) -> None:
+        """A channel adapter registers how it reaches a user; called once at start-up."""
+        self._channels[name] = deliver
 
     async def notify(self, user_id: str, reply: Reply) -> None:
         ref = inbox_ref(user_id)
@@ -65,6 +79,11 @@ class Notifier:
                     if attempt == _ATTEMPTS - 1:
                         raise
         await self.bus.publish(user_topic(user_id), notice_message(reply, at))
+        for name, deliver in self._channels.items():
+            try:
+                await deliver(user_id, reply)
+            except Exception:
+                log.warning("could not deliver a notice to %s in %s", user_id, name, exc_info=True)
 
     async def principal_changed(self, user_id: str) -> None:
         """Grants or role of ``user_id`` changed: every worker drops its cached principal."""

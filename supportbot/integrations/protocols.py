@@ -74,6 +74,10 @@ class DirectoryBackend(Protocol):
         """The user id linked to a channel's id for a person, if any."""
         ...
 
+    async def linked_ids(self, user_id: str, channel: str) -> Sequence[str]:
+        """The channel's ids linked to this user (to reach them there), oldest link first."""
+        ...
+
     async def link_identity(
         self, channel: str, external_id: str, *, email: str, matched_by: str
     ) -> str | None:

@@ -69,3 +69,18 @@ async def test_a_link_is_per_channel_id(backends: Backends) -> None:
     )
     assert await backends.directory.linked_user("teams", "T1:U333") is None
     assert await backends.directory.linked_user("slack", "T1:U334") is None
+
+
+async def test_the_channel_ids_of_a_user_reach_them_there(backends: Backends) -> None:
+    resolver = IdentityResolver(backends.directory)
+    await resolver.resolve(
+        "slack", "T1:U444", email=EmailCalls("anna.berg@nordisk.example"), matched_by="email"
+    )
+    await resolver.resolve(
+        "slack", "T2:U555", email=EmailCalls("anna.berg@nordisk.example"), matched_by="email"
+    )
+    assert list(await backends.directory.linked_ids("Anna.Berg@nordisk.example", "slack")) == [
+        "T1:U444",
+        "T2:U555",
+    ]
+    assert list(await backends.directory.linked_ids("anna.berg@nordisk.example", "teams")) == []

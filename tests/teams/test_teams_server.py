@@ -159,3 +159,20 @@ async def test_every_manifest_command_is_answered_by_its_intent(teams: Teams, te
         assert await teams.say(text=title, sender=ANNA, conversation_id=conversation) is not None
         history = await teams_app.pipeline.history(f"teams:{conversation}")
         assert history[-1].payload is not None and history[-1].payload["intent"] == intent, title
+
+
+async def test_an_access_request_reaches_the_administrator_in_teams(teams: Teams) -> None:
+    """Anna talks to the bot in Teams; Erik asks for invoices there; Anna's approval request and
+    Erik's answer arrive in their Teams chats, with buttons that work like typed text."""
+    await teams.say(text="hello", sender=ANNA)
+    await teams.say(text="hello", sender=ERIK, conversation_id="a:1personal-chat-erik")
+    asked = await teams.say(
+        text="I need access to invoices", sender=ERIK, conversation_id="a:1personal-chat-erik"
+    )
+    assert asked is not None and "AR-" in asked.shown
+    to_anna = [a for a in teams.connector.activities() if a.conversation_id == "a:1personal-chat-anna"][-1]
+    assert "AR-" in to_anna.shown and ("invoices" in to_anna.shown or "fakturor" in to_anna.shown)
+    deny = next(b for b in to_anna.buttons() if b["title"] in {"Deny", "Avslå"})
+    await teams.say("card_submit", sender=ANNA, value=deny["data"])
+    to_erik = [a for a in teams.connector.activities() if a.conversation_id == "a:1personal-chat-erik"][-1]
+    assert "denied" in to_erik.shown

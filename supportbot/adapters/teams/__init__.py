@@ -42,3 +42,4 @@ def mount(web_app: web.Application, channel: TeamsChannel) -> None:
             "(for local use with the Bot Framework Emulator only; never expose it)"
         )
     web_app.router.add_post(TEAMS_PATH, handler(channel))
+    channel.app.notifier.add_channel("teams", channel.send_proactive)

@@ -365,6 +365,18 @@ class SqlDirectory(_SqlBase):
             user_id: str | None = (await conn.execute(query)).scalar()
             return user_id
 
+    async def linked_ids(self, user_id: str, channel: str) -> Sequence[str]:
+        async with self._connect() as conn:
+            query = (
+                select(identity_links.c.external_id)
+                .where(
+                    identity_links.c.user_id == _normalise_user_id(user_id),
+                    identity_links.c.channel == channel,
+                )
+                .order_by(identity_links.c.linked_at, identity_links.c.external_id)
+            )
+            return [str(external_id) for external_id in (await conn.execute(query)).scalars()]
+
     async def link_identity(
         self, channel: str, external_id: str, *, email: str, matched_by: str
     ) -> str | None:
