@@ -159,6 +159,26 @@ class SlackStandIn:
             return {"ok": False, "error": "invalid_arguments"}
         return {"ok": True, "view": {"id": "V0HOME", **view}}
 
+    def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        view = args.get("view")
+        if isinstance(view, str):
+            view = json.loads(view)
+        trigger = args.get("trigger_id")
+        if not trigger or not isinstance(view, dict):
+            return {"ok": False, "error": "invalid_arguments"}
+        if str(trigger).startswith("expired"):
+            return {"ok": False, "error": "expired_trigger_id"}  # a trigger is valid for three seconds
+        return {"ok": True, "view": {"id": f"V0MODAL{len(self.called('views.open'))}", **view}}
+
+    def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The DM with one person: ``D`` + the user id without its ``U``, as the tests' DMs are named."""
+        user = args.get("users")
+        if not user or "," in str(user):
+            return {"ok": False, "error": "invalid_arguments"}
+        if user not in self.users:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "channel": {"id": f"D{str(user)[1:]}"}}
+
     def _files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
         if not args.get("filename") or not args.get("length"):
             return {"ok": False, "error": "invalid_arguments"}

@@ -31,7 +31,14 @@ def test_the_manifest_declares_what_the_adapter_handles() -> None:
         and home["messages_tab_enabled"]
         and not home["messages_tab_read_only_enabled"]
     )
-    for needed in ("chat:write", "im:history", "app_mentions:read", "users:read", "users:read.email"):
+    for needed in (
+        "chat:write",
+        "im:history",
+        "im:write",
+        "app_mentions:read",
+        "users:read",
+        "users:read.email",
+    ):
         assert needed in SCOPES
 
 
@@ -91,3 +98,15 @@ async def test_the_declared_command_has_a_listener(slack: Slack) -> None:
         status, _ = await slack.command(form)
         assert status == 200
     await slack.standin.wait_for("response_url")
+
+
+async def test_interactivity_has_listeners_for_buttons_and_the_modal(slack: Slack) -> None:
+    """Interactivity (on in the manifest) carries button presses and the question modal's submission."""
+    assert load_template()["settings"]["interactivity"]["is_enabled"] is True
+    ask = payload("block_actions")
+    ask["actions"][0] = {"action_id": "supportbot_ask", "type": "button", "action_ts": "1764370400.000003"}
+    for body in (payload("block_actions"), ask, payload("view_submission")):
+        status, _ = await slack.interaction(body)
+        assert status == 200  # bolt answers 404 to a payload nobody listens to
+    await slack.standin.wait_for("views.open")
+    await slack.standin.wait_for("chat.postMessage", 2)

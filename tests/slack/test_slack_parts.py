@@ -10,9 +10,20 @@ import pytest
 from conftest import payload
 
 from supportbot.adapters.slack import mode, socket_mode_handler
-from supportbot.adapters.slack.inbound import PayloadError, decode_body, inbound, plain_text, to_message
+from supportbot.adapters.slack.inbound import (
+    PayloadError,
+    decode_body,
+    from_view,
+    inbound,
+    modal_request,
+    plain_text,
+    to_message,
+    wants_modal,
+)
 from supportbot.adapters.slack.render import (
     MAX_FIELDS,
+    ask_errors,
+    ask_view,
     button_values,
     escape,
     fallback_text,
@@ -99,6 +110,58 @@ def test_a_slash_command_is_a_message_and_an_empty_one_asks_for_help() -> None:
     empty = payload("slash_command") | {"text": "  "}
     found = inbound(empty)
     assert found is not None and found.text == "help"
+
+
+def test_a_slash_command_without_text_wants_the_modal() -> None:
+    assert not wants_modal(payload("slash_command"))
+    empty = payload("slash_command") | {"text": " "}
+    assert wants_modal(empty)
+    request = modal_request(empty)
+    assert (request.team_id, request.user) == ("T0SUPPORT", "U0ANNA")
+    assert request.trigger_id == empty["trigger_id"]
+
+
+def test_a_submitted_modal_is_a_question_for_the_dm() -> None:
+    question = from_view(payload("view_submission"))
+    assert question.text == "where is my order 4711?"
+    assert question.language == "sv"
+    assert question.external_id == "T0SUPPORT:U0ANNA"
+    found = question.in_dm("D0ANNA")
+    assert found.route == "post" and found.channel == "D0ANNA"
+    assert found.delivery_id == "view:V0MODAL1"
+    message = found.message(user_id="anna.berg@nordisk.example", received_at=AT)
+    assert message.conversation.key == "slack:T0SUPPORT:D0ANNA:U0ANNA"
+    assert not message.is_button
+
+
+def test_an_empty_or_foreign_modal_submission() -> None:
+    blank = payload("view_submission")
+    blank["view"]["state"]["values"] = {}
+    blank["view"]["private_metadata"] = "not json"
+    question = from_view(blank)
+    assert question.text == "" and question.language is None
+    foreign = payload("view_submission")
+    foreign["view"]["callback_id"] = "other"
+    with pytest.raises(PayloadError):
+        from_view(foreign)
+    no_user = payload("view_submission")
+    del no_user["user"]
+    with pytest.raises(PayloadError):
+        from_view(no_user)
+
+
+def test_the_modal_has_one_multiline_input_in_the_users_language() -> None:
+    view = ask_view("sv")
+    assert view["type"] == "modal" and view["callback_id"] == "supportbot_ask"
+    assert json.loads(view["private_metadata"]) == {"language": "sv"}
+    [block] = view["blocks"]
+    assert block["type"] == "input" and block["block_id"] == "question"
+    assert block["element"] == {**block["element"], "action_id": "text", "multiline": True}
+    assert view["submit"]["text"] == "Skicka"
+    assert ask_view("en")["title"]["text"] == "Ask support"
+    assert ask_view("de")["title"]["text"] == "Ask support"  # a language without wording: English
+    assert list(ask_errors("sv")) == ["question"]
+    assert ask_errors("en")["question"].startswith("Please")
 
 
 def test_slack_text_is_decoded() -> None:
@@ -221,6 +284,9 @@ def test_the_home_view_speaks_the_users_language() -> None:
     assert view["type"] == "home"
     assert "Hej Anna" in json.dumps(view, ensure_ascii=False)
     assert "kundkonto" in json.dumps(home_view("sv", name=None, guest=True), ensure_ascii=False)
+    [actions] = [b for b in view["blocks"] if b["type"] == "actions"]
+    assert actions["elements"][0]["action_id"] == "supportbot_ask"
+    assert actions["elements"][0]["text"]["text"] == "Ställ en fråga"
 
 
 # --- which mode ------------------------------------------------------------------------------------

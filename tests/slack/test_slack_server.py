@@ -3,6 +3,7 @@ stand-in of the Slack Web API received."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from typing import Any
@@ -11,6 +12,7 @@ from conftest import Slack, payload
 from slack_standin import BOT_USER
 
 from supportbot.adapters.slack.render import button_values
+from supportbot.bot.messages import Reply
 
 
 def dm(
@@ -188,12 +190,91 @@ async def test_the_support_command_answers_through_the_response_url(slack: Slack
     assert slack.standin.called("chat.postMessage") == []
 
 
-async def test_an_empty_support_command_is_help(slack: Slack) -> None:
+def view_of(call: Any) -> dict[str, Any]:
+    view = call.args["view"]
+    return json.loads(view) if isinstance(view, str) else view
+
+
+async def test_an_empty_support_command_opens_the_question_modal(slack: Slack) -> None:
     command = payload("slash_command")
-    command.update(text="", response_url=slack.standin.response_url("help"))
+    command.update(text="  ", response_url=slack.standin.response_url("help"))
+    status, body = await slack.command(command)
+    assert status == 200 and body == ""
+    [opened] = await slack.standin.wait_for("views.open")
+    assert opened.args["trigger_id"] == command["trigger_id"]
+    view = view_of(opened)
+    assert view["type"] == "modal" and view["callback_id"] == "supportbot_ask"
+    [question] = view["blocks"]
+    assert question["type"] == "input"
+    assert question["element"]["type"] == "plain_text_input" and question["element"]["multiline"] is True
+    assert view["title"]["text"] == "Fråga supporten"  # anna's language
+    await slack.settle(1)
+    assert slack.standin.called("response_url") == []
+
+
+async def test_an_expired_trigger_still_gets_help_through_the_response_url(slack: Slack) -> None:
+    command = payload("slash_command")
+    command.update(text="", trigger_id="expired.1", response_url=slack.standin.response_url("help"))
     await slack.command(command)
     [answer] = await slack.standin.wait_for("response_url")
-    assert "what I can do" in answer.args["text"]
+    assert "what I can do" in answer.args["text"] or "kan hjälpa" in answer.args["text"]
+
+
+async def test_the_home_tabs_ask_button_opens_the_modal(slack: Slack) -> None:
+    press = payload("block_actions")
+    press["container"] = {"type": "view", "view_id": "V0HOME"}
+    del press["channel"], press["message"], press["response_url"]
+    press["actions"][0] = {
+        "action_id": "supportbot_ask",
+        "block_id": "ask",
+        "text": {"type": "plain_text", "text": "Ask a question"},
+        "type": "button",
+        "action_ts": "1764370400.000002",
+    }
+    status, _ = await slack.interaction(press)
+    assert status == 200
+    [opened] = await slack.standin.wait_for("views.open")
+    assert opened.args["trigger_id"] == press["trigger_id"]
+    assert view_of(opened)["callback_id"] == "supportbot_ask"
+    await slack.settle(1)
+    assert slack.standin.called("chat.postMessage") == []
+
+
+async def test_a_submitted_question_is_answered_in_the_dm(slack: Slack) -> None:
+    status, body = await slack.interaction(payload("view_submission"))
+    assert status == 200
+    assert body == ""  # the modal closes at once; the answer follows in the DM
+    [opened] = await slack.standin.wait_for("conversations.open")
+    assert opened.args["users"] == "U0ANNA"
+    [post] = await slack.standin.wait_for("chat.postMessage")
+    assert post.args["channel"] == "D0ANNA"
+    assert "PostNord" in blocks_text(post.args["blocks"])
+    history = await slack.channel.app.pipeline.history("slack:T0SUPPORT:D0ANNA:U0ANNA")
+    assert [t.text for t in history if t.role == "user"] == ["where is my order 4711?"]
+
+
+async def test_an_empty_question_gets_a_polite_error_on_the_input(slack: Slack) -> None:
+    submission = payload("view_submission")
+    submission["view"]["state"]["values"]["question"]["text"]["value"] = "   "
+    status, body = await slack.interaction(submission)
+    assert status == 200
+    answer = json.loads(body)
+    assert answer["response_action"] == "errors"
+    assert "Skriv" in answer["errors"]["question"]  # the language the modal was opened in
+    submission["view"]["private_metadata"] = ""
+    submission["view"]["state"]["values"]["question"]["text"]["value"] = None
+    status, body = await slack.interaction(submission)
+    assert json.loads(body)["errors"]["question"].startswith("Please write your question")
+    await slack.channel.drain()
+    assert [c.method for c in slack.standin.calls if c.method != "auth.test"] == []  # bolt's own check
+
+
+async def test_a_submission_of_another_view_is_refused(slack: Slack) -> None:
+    submission = payload("view_submission")
+    submission["view"]["callback_id"] = "someone_elses_modal"
+    status, _ = await slack.interaction(submission)
+    assert status == 400
+    assert slack.standin.calls == []
 
 
 async def test_an_app_mention_is_answered_only_to_the_person_who_asked(slack: Slack) -> None:
@@ -273,3 +354,64 @@ async def test_an_order_report_is_uploaded_with_files_upload_v2(slack: Slack) ->
     uploads = slack.standin.called("upload")
     assert any(u.body.startswith(b"PK") for u in uploads)  # the XLSX itself (a zip), not a link to it
     assert "/files/" not in blocks_text(post.args["blocks"])
+
+
+# --- notices --------------------------------------------------------------------------------------
+
+
+def posts_to(slack: Slack, channel: str) -> list[Any]:
+    return [c for c in slack.standin.called("chat.postMessage") if c.args["channel"] == channel]
+
+
+async def posted_to(slack: Slack, channel: str, *, having: str, timeout: float = 15.0) -> Any:
+    """The last post to ``channel`` whose blocks contain ``having``, once it has arrived."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [p for p in posts_to(slack, channel) if having in blocks_text(p.args["blocks"])]
+        if found:
+            return found[-1]
+        seen = [(p.args["channel"], p.args["text"]) for p in slack.standin.called("chat.postMessage")]
+        assert time.monotonic() < deadline, f"no post to {channel} with {having!r}; got {seen}"
+        await asyncio.sleep(0.02)
+
+
+async def test_an_access_request_reaches_the_administrator_in_slack(slack: Slack) -> None:
+    """Anna and Erik have talked to the bot in Slack; Erik asks for invoices; Anna's approval request
+    and Erik's answer arrive as DMs, with buttons that work like any button."""
+    await slack.event(dm("hello", user="U0ANNA", event_id="Ev0N1"))
+    await slack.event(dm("hello", user="U0ERIK", event_id="Ev0N2"))
+    await slack.settle(2)
+    await slack.event(dm("I need access to invoices", user="U0ERIK", event_id="Ev0N3"))
+    notice = await posted_to(slack, "D0ANNA", having="AR-")
+    blocks = notice.args["blocks"]
+    blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+    assert "invoices" in notice.args["text"] or "fakturor" in notice.args["text"]
+    [buttons] = [b["elements"] for b in blocks if b["type"] == "actions"]
+    labels = {b["text"]["text"]: b for b in buttons}
+    assert labels.keys() in ({"Approve", "Deny"}, {"Godkänn", "Avslå"})
+    deny = labels.get("Deny") or labels["Avslå"]
+    assert [c.args["users"] for c in slack.standin.called("conversations.open")] == ["U0ANNA"]
+    await posted_to(slack, "D0ERIK", having="AR-")  # erik's own answer: the request is on its way
+
+    press = payload("block_actions")
+    press["message"]["blocks"] = blocks
+    press["actions"][0] = {**press["actions"][0], **{k: deny[k] for k in ("action_id", "value", "text")}}
+    status, _ = await slack.interaction(press)
+    assert status == 200
+    await slack.settle(4)  # both hellos, erik's request and anna's press
+    outcome = await posted_to(slack, "D0ERIK", having="denied")
+    assert "AR-" in outcome.args["text"]
+    to_anna = [p for p in posts_to(slack, "D0ANNA") if "AR-" in p.args["text"]]
+    assert len(to_anna) == 2 and to_anna[0] is notice  # the notice, then the answer to her press
+    history = await slack.channel.app.pipeline.history("slack:T0SUPPORT:D0ANNA:U0ANNA")
+    assert [t.payload for t in history if t.role == "user"][-1] == {"button": True}
+
+
+async def test_a_notice_to_someone_slack_never_saw_is_not_sent(slack: Slack) -> None:
+    reply = Reply(text="Your request was approved.")
+    assert await slack.channel.send_notice("max.muller@contoso.example", reply) is False
+    await slack.event(dm("hello", user="U0MAX", event_id="Ev0MAX"))
+    await slack.settle(1)
+    assert await slack.channel.send_notice("max.muller@contoso.example", reply) is True
+    [post] = posts_to(slack, "D0MAX")[-1:]
+    assert post.args["text"] == "Your request was approved."

@@ -1,4 +1,4 @@
-"""The Slack channel (slack-bolt): events, interactivity and the /support command."""
+"""The Slack channel (slack-bolt): events, interactivity (buttons, the modal), /support and notices."""
 
 from __future__ import annotations
 
@@ -49,6 +49,7 @@ def setup(web_app: web.Application, app: Application) -> None:
 
     channel = SlackChannel(app)
     web_app[CHANNEL_KEY] = channel
+    app.notifier.add_channel("slack", channel.send_notice)  # notices reach linked people as DMs
     if app.settings.slack_signing_secret is not None:
         web_app.router.add_post(EVENTS_PATH, channel.handle)
     handlers: list[AsyncSocketModeHandler] = []

@@ -4,6 +4,11 @@ Bolt verifies, acknowledges and dispatches; the listeners acknowledge at once an
 (identity, pipeline, posting) to a task this channel owns, so Slack always has its answer within
 three seconds and a shutdown waits for work in flight. A redelivered event keeps its ``event_id``,
 which is the message's delivery id: the pipeline answers it from the store and nothing is posted.
+
+``/support`` without text and the Home tab's "Ask a question" open a modal (``views.open``); its
+submission is checked and acknowledged at once, and the question is answered in the person's DM.
+Notices (an administrator's approval request, its outcome) reach a linked person as a DM too:
+``send_notice`` is the ``Notifier``'s deliverer for Slack.
 """
 
 from __future__ import annotations
@@ -33,14 +38,20 @@ from supportbot.adapters.app import Application
 from supportbot.adapters.slack.inbound import (
     CHANNEL,
     Inbound,
+    ModalQuestion,
+    ModalRequest,
     PayloadError,
     decode_body,
     from_action,
     from_command,
     from_event,
+    from_view,
+    is_ask_action,
+    modal_request,
+    wants_modal,
 )
-from supportbot.adapters.slack.render import fallback_text, home_view, to_blocks
-from supportbot.adapters.slack.surface import BUTTON_ACTION, COMMAND, LINK_ACTION
+from supportbot.adapters.slack.render import ask_errors, ask_view, fallback_text, home_view, to_blocks
+from supportbot.adapters.slack.surface import ASK_ACTION, ASK_VIEW, BUTTON_ACTION, COMMAND, LINK_ACTION
 from supportbot.adapters.slack.wording import say
 from supportbot.bot.errors import InvalidLink
 from supportbot.bot.messages import Reply
@@ -121,10 +132,32 @@ class SlackChannel:
         async def on_link(ack: Callable[[], Awaitable[Any]]) -> None:
             await ack()  # Slack opens the URL itself; it only needs to hear back
 
+        @bolt.action(ASK_ACTION)
+        async def on_ask(ack: Callable[[], Awaitable[Any]], body: dict[str, Any]) -> None:
+            await ack()
+            self._start_modal(lambda: modal_request(body), fallback=None)
+
         @bolt.command(COMMAND)
         async def on_command(ack: Callable[[], Awaitable[Any]], body: dict[str, Any]) -> None:
             await ack()
-            self._start_inbound(lambda: from_command(body))
+            if wants_modal(body):
+                self._start_modal(lambda: modal_request(body), fallback=lambda: from_command(body))
+            else:
+                self._start_inbound(lambda: from_command(body))
+
+        @bolt.view(ASK_VIEW)
+        async def on_question(ack: Callable[..., Awaitable[Any]], body: dict[str, Any]) -> None:
+            try:
+                question = from_view(body)
+            except PayloadError as exc:  # Socket Mode payloads do not pass the HTTP check
+                log.warning("slack: ignored a view submission: %s", exc)
+                await ack()
+                return
+            if not question.text:
+                await ack(response_action="errors", errors=ask_errors(question.language or "en"))
+                return
+            await ack()  # an empty body closes the modal
+            self._spawn(self._ask(question), what=f"view {question.view_id}")
 
     def _start_inbound(self, read: Callable[[], Inbound | None]) -> None:
         try:
@@ -134,6 +167,17 @@ class SlackChannel:
             return
         if found is not None:
             self._spawn(self._answer(found), what=found.conversation.key)
+
+    def _start_modal(
+        self, read: Callable[[], ModalRequest], *, fallback: Callable[[], Inbound | None] | None
+    ) -> None:
+        try:
+            request = read()
+            answer_instead = fallback() if fallback is not None else None
+        except PayloadError as exc:
+            log.warning("slack: ignored a payload: %s", exc)
+            return
+        self._spawn(self._open_modal(request, answer_instead), what=f"modal {request.user}")
 
     def _spawn(self, work: Coroutine[Any, Any, None], *, what: str) -> None:
         task = asyncio.get_running_loop().create_task(work, name=f"slack {what}")
@@ -166,7 +210,12 @@ class SlackChannel:
             if body.get("type") == "event_callback":
                 from_event(body)
             elif body.get("type") == "block_actions":
-                from_action(body)
+                if is_ask_action(body):
+                    modal_request(body)
+                else:
+                    from_action(body)
+            elif body.get("type") == "view_submission":
+                from_view(body)
             elif "command" in body:
                 from_command(body)
         except PayloadError as exc:
@@ -245,21 +294,27 @@ class SlackChannel:
                 thread_ts=found.thread_ts,
             )
             return
+        await self._post(found.channel, reply)
+
+    async def _post(self, channel: str, reply: Reply) -> None:
+        """The reply as a message in ``channel`` (a DM), its reports uploaded when they can be."""
         files = await self._files(reply)
         await self.client.chat_postMessage(
-            channel=found.channel, text=text, blocks=to_blocks(reply, link_attachments=not files) or None
+            channel=channel,
+            text=fallback_text(reply),
+            blocks=to_blocks(reply, link_attachments=not files) or None,
         )
         if files:
             try:
                 await self.client.files_upload_v2(
-                    channel=found.channel,
+                    channel=channel,
                     file_uploads=[{"content": f.data, "filename": f.name, "title": f.name} for f in files],
                 )
             except SlackApiError as exc:
                 log.warning("slack: upload failed (%s); sending links", exc.response.get("error"))
                 links = Reply(text="", attachments=reply.attachments, language=reply.language)
                 await self.client.chat_postMessage(
-                    channel=found.channel, text=fallback_text(reply), blocks=to_blocks(links)
+                    channel=channel, text=fallback_text(reply), blocks=to_blocks(links)
                 )
 
     async def _files(self, reply: Reply) -> list[UploadFile]:
@@ -293,3 +348,70 @@ class SlackChannel:
             await self.client.views_publish(user_id=slack_user, view=view)
         except Exception:
             log.exception("slack: could not publish the Home tab for %s", slack_user)
+
+    # --- the question modal -----------------------------------------------------------------------
+
+    async def _language(self, team_id: str, slack_user: str) -> str:
+        """The linked person's language (linking them first if need be), English for a guest."""
+        try:
+            user_id = await self.app.identity.resolve(
+                CHANNEL, f"{team_id}:{slack_user}", email=lambda: self._email(slack_user), matched_by="email"
+            )
+            principal = await self.app.pipeline.principal(user_id)
+        except Exception:
+            log.exception("slack: could not look up %s for the modal", slack_user)
+            return "en"
+        return principal.locale or "en"
+
+    async def _open_modal(self, request: ModalRequest, fallback: Inbound | None) -> None:
+        """``views.open`` with the trigger (valid for three seconds); help in its place if that fails."""
+        view = ask_view(await self._language(request.team_id, request.user))
+        try:
+            await self.client.views_open(trigger_id=request.trigger_id, view=view)
+        except SlackApiError as exc:
+            log.warning("slack: views.open failed: %s", exc.response.get("error"))
+        except (TimeoutError, SlackClientError, OSError):
+            log.exception("slack: views.open failed")
+        else:
+            return
+        if fallback is not None:
+            await self._answer(fallback)
+
+    async def _ask(self, question: ModalQuestion) -> None:
+        """A submitted question, answered in the person's DM with the bot."""
+        try:
+            channel = await self._open_dm(question.user)
+        except (TimeoutError, SlackClientError, OSError):
+            log.exception("slack: could not open the DM with %s for a modal's question", question.user)
+            return
+        await self._answer(question.in_dm(channel))
+
+    async def _open_dm(self, slack_user: str) -> str:
+        """The id of the bot's DM with the person (``conversations.open`` returns the existing one)."""
+        response = await self.client.conversations_open(users=slack_user)
+        channel = response.get("channel") or {}
+        channel_id = channel.get("id") if isinstance(channel, dict) else None
+        if not isinstance(channel_id, str) or not channel_id:
+            raise SlackClientError("conversations.open returned no channel")
+        return channel_id
+
+    # --- notices ----------------------------------------------------------------------------------
+
+    async def send_notice(self, user_id: str, reply: Reply) -> bool:
+        """The ``Notifier``'s deliverer: ``reply`` as a DM to each Slack person linked to ``user_id``.
+
+        ``False`` when the user has no Slack link (or no DM could be posted); buttons in the notice
+        are ordinary buttons, answered in that DM.
+        """
+        sent = False
+        for external_id in await self.app.backends.directory.linked_ids(user_id, CHANNEL):
+            slack_user = external_id.rpartition(":")[2]
+            if not slack_user:
+                continue
+            try:
+                await self._post(await self._open_dm(slack_user), reply)
+            except SlackApiError as exc:
+                log.warning("slack: could not send a notice to %s: %s", slack_user, exc.response.get("error"))
+                continue
+            sent = True
+        return sent

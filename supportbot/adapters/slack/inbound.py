@@ -1,4 +1,4 @@
-"""Slack payloads in: an event, a button press or a slash command becomes one ``Message``.
+"""Slack payloads in: an event, a button press, a slash command or a modal becomes one ``Message``.
 
 Pure functions over the decoded payload, so each rule is unit-tested on recorded payloads. A payload
 that is not the documented shape raises ``PayloadError`` (the host answers 400 and does nothing).
@@ -14,7 +14,14 @@ from html import unescape
 from typing import Any, Literal
 from urllib.parse import parse_qsl
 
-from supportbot.adapters.slack.surface import BUTTON_ACTION, COMMAND
+from supportbot.adapters.slack.surface import (
+    ASK_ACTION,
+    ASK_BLOCK,
+    ASK_INPUT,
+    ASK_VIEW,
+    BUTTON_ACTION,
+    COMMAND,
+)
 from supportbot.bot.errors import SupportbotError
 from supportbot.bot.messages import ConversationRef, Message
 
@@ -188,6 +195,98 @@ def from_command(body: dict[str, Any]) -> Inbound:
         delivery_id=f"command:{_str(body.get('trigger_id'), 'trigger_id')}",
         route="respond",
         response_url=_str(body.get("response_url"), "response_url"),
+    )
+
+
+def wants_modal(body: dict[str, Any]) -> bool:
+    """A slash command without text, which opens the question modal rather than answering."""
+    return not plain_text(str(body.get("text") or ""))
+
+
+@dataclass(frozen=True)
+class ModalRequest:
+    """Someone asked for the question modal (``/support`` alone, the Home tab's button)."""
+
+    team_id: str
+    user: str
+    trigger_id: str
+
+
+def modal_request(body: dict[str, Any]) -> ModalRequest:
+    """The modal wanted by a text-less slash command or a press of the Home tab's "Ask a question"."""
+    if "command" in body:
+        return ModalRequest(
+            team_id=_str(body.get("team_id"), "team_id"),
+            user=_str(body.get("user_id"), "user_id"),
+            trigger_id=_str(body.get("trigger_id"), "trigger_id"),
+        )
+    user = _dict(body.get("user"), "user")
+    team = _obj(body.get("team")).get("id") or user.get("team_id")
+    return ModalRequest(
+        team_id=_str(team, "team.id"),
+        user=_str(user.get("id"), "user.id"),
+        trigger_id=_str(body.get("trigger_id"), "trigger_id"),
+    )
+
+
+def is_ask_action(body: dict[str, Any]) -> bool:
+    actions = body.get("actions")
+    first = actions[0] if isinstance(actions, list) and actions else None
+    return isinstance(first, dict) and first.get("action_id") == ASK_ACTION
+
+
+@dataclass(frozen=True)
+class ModalQuestion:
+    """A submitted question modal: the question goes to the person's DM with the bot."""
+
+    team_id: str
+    user: str
+    text: str
+    view_id: str
+    language: str | None
+
+    @property
+    def external_id(self) -> str:
+        return f"{self.team_id}:{self.user}"
+
+    def in_dm(self, channel: str) -> Inbound:
+        """The question as a message of the DM ``channel`` (from conversations.open), answered there."""
+        return Inbound(
+            team_id=self.team_id,
+            user=self.user,
+            channel=channel,
+            text=self.text,
+            delivery_id=f"view:{self.view_id}",
+            route="post",
+        )
+
+
+def from_view(body: dict[str, Any]) -> ModalQuestion:
+    """A ``view_submission`` of the question modal; ``text`` is empty when nothing was written."""
+    view = _dict(body.get("view"), "view")
+    if view.get("callback_id") != ASK_VIEW:
+        raise PayloadError("unknown view")
+    user = _dict(body.get("user"), "user")
+    team = _obj(body.get("team")).get("id") or user.get("team_id") or view.get("team_id")
+    values = _obj(_obj(view.get("state")).get("values"))
+    value = _obj(_obj(values.get(ASK_BLOCK)).get(ASK_INPUT)).get("value")
+    if value is not None and not isinstance(value, str):
+        raise PayloadError("bad question")
+    language: str | None = None
+    metadata = view.get("private_metadata")
+    if isinstance(metadata, str) and metadata:
+        try:
+            found = json.loads(metadata)
+        except (ValueError, RecursionError):
+            found = None
+        if isinstance(found, dict) and isinstance(found.get("language"), str):
+            language = found["language"]
+    return ModalQuestion(
+        team_id=_str(team, "team.id"),
+        user=_str(user.get("id"), "user.id"),
+        text=(value or "").strip()[:MAX_TEXT],
+        view_id=_str(view.get("id"), "view.id"),
+        language=language,
     )
 
 

@@ -6,10 +6,18 @@ Slack's limits are kept here (3000 characters a section, 10 fields, 25 buttons a
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import urlsplit
 
-from supportbot.adapters.slack.surface import BUTTON_ACTION, LINK_ACTION
+from supportbot.adapters.slack.surface import (
+    ASK_ACTION,
+    ASK_BLOCK,
+    ASK_INPUT,
+    ASK_VIEW,
+    BUTTON_ACTION,
+    LINK_ACTION,
+)
 from supportbot.adapters.slack.wording import say
 from supportbot.bot.messages import Attachment, Button, Card, Reply, Table
 
@@ -24,6 +32,8 @@ MAX_BUTTON_VALUE = 2000
 MAX_BLOCKS = 50
 MAX_TEXT = 3000
 MAX_TABLE_ROWS = 30
+MAX_QUESTION = 3000
+"""The longest a ``plain_text_input`` may be."""
 
 
 def escape(text: str) -> str:
@@ -202,6 +212,55 @@ def home_view(language: str, *, name: str | None, guest: bool) -> Block:
         _section(escape(say("home.intro", language, name=f" {name}" if name else ""))),
         _section(say("home.how", language)),
     ]
+    blocks.append(
+        {
+            "type": "actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "text": _plain(say("home.ask", language)),
+                    "action_id": ASK_ACTION,
+                    "style": "primary",
+                }
+            ],
+        }
+    )
     if guest:
         blocks.append({"type": "context", "elements": [_mrkdwn(escape(say("home.guest", language)))]})
     return {"type": "home", "blocks": blocks}
+
+
+def _plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def ask_view(language: str) -> Block:
+    """The question modal (``views.open``): one multiline input; the language rides along for its errors."""
+    return {
+        "type": "modal",
+        "callback_id": ASK_VIEW,
+        "private_metadata": json.dumps({"language": language}),
+        "title": _plain(say("modal.title", language)),
+        "submit": _plain(say("modal.submit", language)),
+        "close": _plain(say("modal.cancel", language)),
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": ASK_BLOCK,
+                "label": _plain(say("modal.label", language)),
+                "hint": _plain(say("modal.hint", language)),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": ASK_INPUT,
+                    "multiline": True,
+                    "max_length": MAX_QUESTION,
+                    "placeholder": _plain(say("modal.placeholder", language)),
+                },
+            }
+        ],
+    }
+
+
+def ask_errors(language: str) -> dict[str, str]:
+    """``response_action: errors`` for an empty question: a message on the input block."""
+    return {ASK_BLOCK: say("modal.empty", language)}

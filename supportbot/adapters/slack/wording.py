@@ -1,4 +1,5 @@
-"""What the Slack channel itself says to a customer (the Home tab, a failure), in English and Swedish."""
+"""What the Slack channel itself says to a customer (the Home tab, the question modal, a failure), in
+English and Swedish."""
 
 from __future__ import annotations
 
@@ -17,15 +18,49 @@ WORDING: dict[str, dict[str, str]] = {
     },
     "home.how": {
         "en": "Send me a direct message in the Messages tab, mention me in a channel, or type `/support` "
-        "followed by your question. Try: _where is my order 4711?_",
+        "followed by your question (`/support` alone, or the button below, opens a form). "
+        "Try: _where is my order 4711?_",
         "sv": "Skicka ett direktmeddelande under fliken Meddelanden, nämn mig i en kanal eller skriv "
-        "`/support` följt av din fråga. Prova: _var är min order 4711?_",
+        "`/support` följt av din fråga (bara `/support`, eller knappen nedan, öppnar ett formulär). "
+        "Prova: _var är min order 4711?_",
     },
     "home.guest": {
         "en": "Your Slack e-mail address isn't linked to a customer account, so I can only give the general "
         "status of an order (with your order and customer numbers).",
         "sv": "Din e-postadress i Slack är inte kopplad till ett kundkonto, så jag kan bara ge allmän status "
         "för en order (med order- och kundnummer).",
+    },
+    "home.ask": {
+        "en": "Ask a question",
+        "sv": "Ställ en fråga",
+    },
+    "modal.title": {
+        "en": "Ask support",
+        "sv": "Fråga supporten",
+    },
+    "modal.label": {
+        "en": "Your question",
+        "sv": "Din fråga",
+    },
+    "modal.placeholder": {
+        "en": "For example: where is my order 4711?",
+        "sv": "Till exempel: var är min order 4711?",
+    },
+    "modal.hint": {
+        "en": "I'll answer in our direct messages.",
+        "sv": "Jag svarar i våra direktmeddelanden.",
+    },
+    "modal.submit": {
+        "en": "Send",
+        "sv": "Skicka",
+    },
+    "modal.cancel": {
+        "en": "Cancel",
+        "sv": "Avbryt",
+    },
+    "modal.empty": {
+        "en": "Please write your question first, then press Send.",
+        "sv": "Skriv gärna din fråga först och tryck sedan på Skicka.",
     },
     "error.internal": {
         "en": "Sorry, something went wrong on my side. Please try again in a moment, or ask to talk to a person.",
