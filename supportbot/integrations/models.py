@@ -200,6 +200,22 @@ class Invoice(Frozen):
         return Money(minor=self.total.minor - self.paid.minor, currency=self.total.currency)
 
 
+class InvoiceEvent(Frozen):
+    """Something done to an invoice: approved, forwarded by e-mail, questioned."""
+
+    at: datetime
+    kind: str  # "approved" | "forwarded" | "questioned"
+    actor: str
+    detail: str = ""
+
+
+class ApprovalOutcome(Frozen):
+    """The invoice as it now stands, and whether this call approved it (``False``: already done)."""
+
+    invoice: Invoice
+    changed: bool
+
+
 class CreditNote(Frozen):
     number: str
     customer_number: str
@@ -235,6 +251,8 @@ class Statement(Frozen):
     balance: Money
     overdue: Money
     items: tuple[StatementItem, ...]
+    has_more: bool = False
+    """A page of the items (``statement_page``): more match than were returned."""
 
 
 class ContractStatus(StrEnum):

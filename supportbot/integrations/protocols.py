@@ -15,12 +15,14 @@ from typing import Protocol, runtime_checkable
 from supportbot.integrations.models import (
     AccessOutcome,
     AccessRequest,
+    ApprovalOutcome,
     CompanyUser,
     Contract,
     CreditNote,
     GuestOrderStatus,
     InventoryItem,
     Invoice,
+    InvoiceEvent,
     InvoiceStatus,
     NewRequest,
     Order,
@@ -146,12 +148,42 @@ class InvoicesBackend(Protocol):
 
     async def get_credit_note(self, principal: Principal, number: str) -> CreditNote | None: ...
 
+    async def approve_invoice(self, principal: Principal, number: str) -> ApprovalOutcome | None:
+        """Approves an invoice awaiting approval, recording who and when; approving again changes
+        nothing (``changed`` False); ``None`` when the company has no such invoice."""
+        ...
+
+    async def record_forward(self, principal: Principal, number: str, to: str) -> bool:
+        """Records in the invoice's history that it was e-mailed to ``to``; ``False`` if no such invoice."""
+        ...
+
+    async def invoice_history(self, principal: Principal, number: str) -> Sequence[InvoiceEvent]:
+        """What was done to the invoice (approved, forwarded), oldest first; empty if no such invoice."""
+        ...
+
 
 @runtime_checkable
 class StatementsBackend(Protocol):
     async def statement(
         self, principal: Principal, *, date_from: date | None = None, date_to: date | None = None
     ) -> Statement: ...
+
+    async def statement_page(
+        self,
+        principal: Principal,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        kinds: frozenset[str] = frozenset(),
+        open_only: bool = False,
+        overdue_only: bool = False,
+        largest_first: bool = False,
+        offset: int = 0,
+        limit: int = 10,
+    ) -> Statement:
+        """Balance and overdue as ``statement``, with one page of the period's items: newest first, or
+        largest amount first; ``has_more`` tells whether more match. Reads a page, not the period."""
+        ...
 
 
 @runtime_checkable

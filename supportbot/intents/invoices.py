@@ -1,10 +1,23 @@
-"""The invoices family: declared with its examples; its tool is connected in a later release."""
+"""Invoices: one by number, order or "my latest" with its PDF; lists and spreadsheets; forwarding by
+e-mail; approval; questions that become requests."""
 
 from __future__ import annotations
 
-from supportbot.bot.spec import IntentSpec
-from supportbot.integrations.models import Tool
-from supportbot.intents.common import not_connected
+import asyncio
+import logging
+import re
+from datetime import date
+from typing import Any
+
+from supportbot.bot.dialog import tool_refusal
+from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
+from supportbot.bot.spec import IntentSpec, Slot, SlotValue, TurnContext
+from supportbot.integrations.errors import AccessDenied, MailUnavailable
+from supportbot.integrations.models import CreditNote, Invoice, InvoiceStatus, NewRequest, Tool
+from supportbot.intents.invoice_pdf import PDF_TYPE, SELLER, Buyer, render_invoice_pdf
+from supportbot.intents.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
+
+log = logging.getLogger(__name__)
 
 GET_EXAMPLES = {
     "en": [
@@ -405,35 +418,585 @@ QUESTION_EXAMPLES = {
 }
 
 
+PAGE_SIZE = 10
+REPORT_LIMIT = 50_000
+_MORE = re.compile(r"\b(more|next|fler|nästa)\b", re.IGNORECASE)
+_FILES = re.compile(
+    r"\b(excel|xlsx|csv|spreadsheets?|kalkylark\w*|download|export\w*|ladda\s+ner|exportera|fil)\b",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}")
+_STATUS_WORDS: tuple[tuple[re.Pattern[str], tuple[InvoiceStatus, ...]], ...] = (
+    (
+        re.compile(r"\b(overdue|past\s+due|late|förfallna|förfallen|försenade)\b", re.IGNORECASE),
+        (InvoiceStatus.OVERDUE,),
+    ),
+    (
+        re.compile(
+            r"\b(unpaid|outstanding|open|not\s+paid|obetalda|obetald|öppna|öppen)\b|inte\s+betalat",
+            re.IGNORECASE,
+        ),
+        (InvoiceStatus.OPEN, InvoiceStatus.OVERDUE, InvoiceStatus.AWAITING_APPROVAL),
+    ),
+    (re.compile(r"(?<!un)\b(paid|betalda|betald)\b", re.IGNORECASE), (InvoiceStatus.PAID,)),
+    (
+        re.compile(r"\b(approval|approve|attest\w*|godkänn\w*)\b", re.IGNORECASE),
+        (InvoiceStatus.AWAITING_APPROVAL,),
+    ),
+)
+
+
+def _reply(ctx: TurnContext, intent: str, text: str, **parts: Any) -> Reply:
+    return Reply(text=text, language=ctx.language, intent=intent, **parts)
+
+
+def _status(ctx: TurnContext, status: InvoiceStatus) -> str:
+    return ctx.t(f"invoice.status.{status.value}")
+
+
+# --- which invoice ----------------------------------------------------------------------------------
+
+
+async def _target(ctx: TurnContext) -> tuple[Invoice | CreditNote | None, str]:
+    """The invoice (or credit note) the turn is about, and the not-found text when there is none.
+
+    Said in this message wins; "and the invoice for it?" right after an order means that order's
+    invoice; otherwise the invoice talked about, then "my latest".
+    """
+    invoices = ctx.backends.invoices
+    slot, order = ctx.slot("invoice"), ctx.slot("order")
+    said_it = any(e.type == "reference" and e.value == "it" for e in ctx.parse.entities)
+    after_order = str(ctx.memory.get("last_intent", "")).startswith("order.")
+    if order is not None and (
+        ctx.parse.first("order_number")
+        or ctx.parse.first("po_number")
+        or (after_order and (said_it or slot is None))
+    ):
+        slot = order
+    if slot is None:
+        return None, ""
+    if slot.type == "reference":
+        latest = await invoices.latest_invoice(ctx.principal)
+        return latest, ctx.t("invoice.none_yet")
+    if slot.type == "credit_number":
+        note = await invoices.get_credit_note(ctx.principal, str(slot.value))
+        return note, ctx.t("invoice.credit_not_found", number=slot.value)
+    if slot.type in ("order_number", "po_number"):
+        number = str(slot.value)
+        if slot.type == "po_number":
+            try:
+                found = await ctx.backends.orders.find_by_po(ctx.principal, number)
+            except AccessDenied:
+                found = ()
+            if not found:
+                return None, ctx.t("invoice.order_not_found", number=number)
+            number = found[0].number
+        invoice = await invoices.invoice_for_order(ctx.principal, number)
+        return invoice, ctx.t("invoice.order_not_found", number=slot.value)
+    number = str(slot.value).strip().lstrip("#")
+    if match := re.fullmatch(r"(?i)(?:inv-?)?(\d+)", number):
+        number = f"INV-{match.group(1)}"  # an answer to "which invoice?": "2031", "inv2031"
+    invoice = await invoices.get_invoice(ctx.principal, number)
+    return invoice, ctx.t("invoice.not_found", number=number)
+
+
+def _buyer(ctx: TurnContext, invoice: Invoice) -> Buyer:
+    return Buyer(name=ctx.principal.company_name or "", customer_number=invoice.customer_number)
+
+
+async def _pdf(ctx: TurnContext, invoice: Invoice) -> bytes:
+    return await asyncio.to_thread(render_invoice_pdf, invoice, buyer=_buyer(ctx, invoice), fmt=ctx.fmt)
+
+
+async def _publish_pdf(ctx: TurnContext, invoice: Invoice, data: bytes) -> Attachment:
+    name = f"{invoice.number}.pdf"
+    url = await ctx.files.publish(
+        owner=ctx.principal.user_id, name=name, content_type=PDF_TYPE, data=data, tool=Tool.INVOICES
+    )
+    return Attachment(kind="file", name=name, url=url, content_type=PDF_TYPE, size=len(data))
+
+
+def _remember(ctx: TurnContext, invoice: Invoice) -> None:
+    ctx.set_current("invoice", "invoice_number", invoice.number)
+    if invoice.order_number:
+        ctx.set_current("order", "order_number", invoice.order_number)
+
+
+# --- invoice.get --------------------------------------------------------------------------------------
+
+
+def _invoice_text(ctx: TurnContext, invoice: Invoice) -> str:
+    text = ctx.t(
+        "invoice.summary",
+        number=invoice.number,
+        date=ctx.fmt.date(invoice.issued_on),
+        total=ctx.fmt.money(invoice.total),
+        due=ctx.fmt.date(invoice.due_on),
+        status=_status(ctx, invoice.status),
+    )
+    if invoice.order_number:
+        text += ctx.t("invoice.summary.order", order=invoice.order_number)
+    return text
+
+
+def _invoice_card(ctx: TurnContext, invoice: Invoice) -> Card:
+    fmt = ctx.fmt
+    fields = [
+        Field(label=ctx.t("invoice.field.date"), value=fmt.date(invoice.issued_on)),
+        Field(label=ctx.t("invoice.field.due"), value=fmt.date(invoice.due_on)),
+        Field(label=ctx.t("invoice.field.net"), value=fmt.money(invoice.net)),
+        Field(label=ctx.t("invoice.field.vat"), value=fmt.money(invoice.vat)),
+        Field(label=ctx.t("invoice.field.total"), value=fmt.money(invoice.total)),
+        Field(label=ctx.t("invoice.field.open"), value=fmt.money(invoice.open_amount)),
+        Field(label=ctx.t("invoice.field.currency"), value=invoice.total.currency),
+    ]
+    if invoice.order_number:
+        fields.append(Field(label=ctx.t("invoice.field.order"), value=invoice.order_number))
+    if invoice.approved_by:
+        when = fmt.datetime(invoice.approved_at)
+        fields.append(
+            Field(
+                label=ctx.t("invoice.field.approved"),
+                value=ctx.t("invoice.approved_by", who=invoice.approved_by, when=when),
+            )
+        )
+    buttons = []
+    if invoice.status is InvoiceStatus.AWAITING_APPROVAL:
+        buttons.append(
+            Button(
+                label=ctx.t("invoice.button.approve", number=invoice.number),
+                value=ctx.t("invoice.button.approve.value", number=invoice.number),
+            )
+        )
+    buttons.append(
+        Button(
+            label=ctx.t("invoice.button.forward"),
+            value=ctx.t("invoice.button.forward.value", number=invoice.number),
+        )
+    )
+    return Card(
+        title=ctx.t("invoice.title", number=invoice.number),
+        subtitle=_status(ctx, invoice.status).capitalize(),
+        fields=tuple(fields),
+        buttons=tuple(buttons),
+    )
+
+
+def _lines_table(ctx: TurnContext, invoice: Invoice) -> Table:
+    return Table(
+        columns=(
+            ctx.t("invoice.field.line"),
+            ctx.t("invoice.field.quantity"),
+            ctx.t("invoice.pdf.unit_price"),
+            ctx.t("invoice.pdf.vat_rate"),
+            ctx.t("invoice.field.net"),
+        ),
+        rows=tuple(
+            (
+                line.description,
+                str(line.quantity),
+                ctx.fmt.money(line.unit_price),
+                f"{line.vat_rate.normalize():f} %",
+                ctx.fmt.money(line.net),
+            )
+            for line in invoice.lines
+        ),
+    )
+
+
+async def invoice_get(ctx: TurnContext) -> Reply:
+    intent = "invoice.get"
+    found, missing = await _target(ctx)
+    if found is None and not missing:
+        ctx.ask("invoice")
+        return _reply(ctx, intent, ctx.t("invoice.ask_number"))
+    if found is None:
+        return _reply(ctx, intent, missing)
+    if isinstance(found, CreditNote):
+        on_invoice = ctx.t("invoice.credit.for", number=found.invoice_number) if found.invoice_number else ""
+        text = ctx.t(
+            "invoice.credit.summary",
+            number=found.number,
+            date=ctx.fmt.date(found.issued_on),
+            total=ctx.fmt.money(found.total),
+            invoice=on_invoice,
+        )
+        card = Card(
+            title=ctx.t("invoice.credit.title", number=found.number),
+            fields=(Field(label=ctx.t("invoice.field.total"), value=ctx.fmt.money(found.total)),),
+        )
+        return _reply(ctx, intent, text, cards=(card,))
+    invoice = found
+    _remember(ctx, invoice)
+    attachment = await _publish_pdf(ctx, invoice, await _pdf(ctx, invoice))
+    minutes = int(ctx.extra.get("link_minutes", 15))
+    text = _invoice_text(ctx, invoice) + ctx.t("invoice.summary.copy", minutes=minutes)
+    return _reply(
+        ctx,
+        intent,
+        text,
+        cards=(_invoice_card(ctx, invoice),),
+        table=_lines_table(ctx, invoice) if invoice.lines else None,
+        attachments=(attachment,),
+    )
+
+
+# --- invoice.list -------------------------------------------------------------------------------------
+
+
+def _period(ctx: TurnContext) -> tuple[str | None, str | None]:
+    period = ctx.slot("period")
+    if period is None:
+        return None, None
+    if period.type == "date_range" and isinstance(period.value, dict):
+        return period.value.get("start"), period.value.get("end")
+    if period.type == "date":
+        return str(period.value), str(period.value)
+    return None, None
+
+
+def _filters(ctx: TurnContext) -> dict[str, Any]:
+    statuses: list[str] = []
+    words: list[str] = []
+    text = ctx.parse.text
+    for pattern, meant in _STATUS_WORDS:
+        if pattern.search(text):
+            if meant == (InvoiceStatus.PAID,) and statuses:
+                continue  # "not paid" is already "open"
+            statuses.extend(s.value for s in meant)
+            words.append(meant[0].value if len(meant) == 1 else InvoiceStatus.OPEN.value)
+    start, end = _period(ctx)
+    return {"statuses": sorted(set(statuses)), "words": words, "start": start, "end": end}
+
+
+def _describe(ctx: TurnContext, filters: dict[str, Any]) -> str:
+    parts = []
+    if filters["words"]:
+        status = ", ".join(_status(ctx, InvoiceStatus(w)) for w in filters["words"])
+        parts.append(ctx.t("invoice.filter.status", status=status))
+    if filters["start"] or filters["end"]:
+        start = ctx.fmt.date(date.fromisoformat(filters["start"])) if filters["start"] else "…"
+        end = ctx.fmt.date(date.fromisoformat(filters["end"])) if filters["end"] else "…"
+        parts.append(ctx.t("invoice.filter.period", start=start, end=end))
+    return "".join(parts)
+
+
+def _list_args(filters: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "statuses": frozenset(InvoiceStatus(s) for s in filters["statuses"]),
+        "date_from": date.fromisoformat(filters["start"]) if filters["start"] else None,
+        "date_to": date.fromisoformat(filters["end"]) if filters["end"] else None,
+    }
+
+
+def _invoices_table(ctx: TurnContext, invoices: tuple[Invoice, ...]) -> Table:
+    return Table(
+        columns=(
+            ctx.t("invoice.col.number"),
+            ctx.t("invoice.col.date"),
+            ctx.t("invoice.col.due"),
+            ctx.t("invoice.col.status"),
+            ctx.t("invoice.col.order"),
+            ctx.t("invoice.col.total"),
+        ),
+        rows=tuple(
+            (
+                i.number,
+                ctx.fmt.date(i.issued_on),
+                ctx.fmt.date(i.due_on),
+                _status(ctx, i.status).capitalize(),
+                i.order_number or "",
+                ctx.fmt.money(i.total),
+            )
+            for i in invoices
+        ),
+    )
+
+
+async def invoice_list(ctx: TurnContext) -> Reply:
+    picked = ctx.slot("invoice")
+    if picked is not None and picked.value in ctx.memory.get("shown", {}).get("invoice", []):
+        # "the first one", "the other one" over the invoices just listed.
+        ctx.slots = {"invoice": SlotValue("invoice_number", picked.value)}
+        return await invoice_get(ctx)
+    intent = "invoice.list"
+    saved = ctx.memory.get("invoice_list")
+    if _FILES.search(ctx.parse.text):
+        filters = _filters(ctx)
+        if not (filters["statuses"] or filters["start"]) and saved:
+            filters = saved["filters"]
+        return await _invoice_spreadsheet(ctx, filters)
+    more = bool(_MORE.search(ctx.parse.text)) and saved is not None
+    if more:
+        filters, offset = saved["filters"], saved["offset"] + PAGE_SIZE
+    else:
+        filters, offset = _filters(ctx), 0
+    page = await ctx.backends.invoices.list_invoices(
+        ctx.principal, **_list_args(filters), offset=offset, limit=PAGE_SIZE
+    )
+    ctx.memory["invoice_list"] = {"filters": filters, "offset": offset}
+    described = _describe(ctx, filters)
+    if not page.items:
+        key = "invoice.list.no_more" if more else "invoice.list.none"
+        return _reply(ctx, intent, ctx.t(key, filters=described))
+    ctx.set_shown("invoice", [i.number for i in page.items])
+    buttons = [
+        Button(
+            label=ctx.t("invoice.button.pdf", number=i.number),
+            value=ctx.t("invoice.button.pdf.value", number=i.number),
+        )
+        for i in page.items[:5]
+    ]
+    if page.has_more:
+        buttons.append(Button(label=ctx.t("invoice.button.more"), value=ctx.t("invoice.button.more.value")))
+    buttons.append(
+        Button(label=ctx.t("invoice.button.download"), value=ctx.t("invoice.button.download.value"))
+    )
+    text = ctx.t("invoice.list.found", filters=described, first=offset + 1, last=offset + len(page.items))
+    return _reply(ctx, intent, text, table=_invoices_table(ctx, page.items), buttons=tuple(buttons))
+
+
+def invoice_columns(ctx: TurnContext) -> list[Column]:
+    return [
+        Column(ctx.t("invoice.col.number"), "text", 14),
+        Column(ctx.t("invoice.col.date"), "date", 12),
+        Column(ctx.t("invoice.col.due"), "date", 12),
+        Column(ctx.t("invoice.col.status"), "text", 18),
+        Column(ctx.t("invoice.col.order"), "text", 10),
+        Column(ctx.t("invoice.col.net"), "amount", 16),
+        Column(ctx.t("invoice.col.vat"), "amount", 16),
+        Column(ctx.t("invoice.col.total"), "amount", 16),
+        Column(ctx.t("invoice.col.open"), "amount", 16),
+        Column(ctx.t("invoice.col.currency"), "text", 8),
+    ]
+
+
+async def _invoice_spreadsheet(ctx: TurnContext, filters: dict[str, Any]) -> Reply:
+    intent = "invoice.list"
+    described = _describe(ctx, filters)
+    rows: list[list[Any]] = []
+    offset = 0
+    while True:
+        page = await ctx.backends.invoices.list_invoices(
+            ctx.principal, **_list_args(filters), offset=offset, limit=100
+        )
+        for i in page.items:
+            rows.append(
+                [
+                    i.number,
+                    i.issued_on,
+                    i.due_on,
+                    _status(ctx, i.status),
+                    i.order_number or "",
+                    i.net.amount,
+                    i.vat.amount,
+                    i.total.amount,
+                    i.open_amount.amount,
+                    i.total.currency,
+                ]
+            )
+        if len(rows) > REPORT_LIMIT:
+            return _reply(ctx, intent, ctx.t("invoice.list.too_large", limit=f"{REPORT_LIMIT:,}"))
+        if not page.has_more:
+            break
+        offset += 100
+    if not rows:
+        return _reply(ctx, intent, ctx.t("invoice.list.none", filters=described))
+    columns = invoice_columns(ctx)
+    sheet = ctx.t("invoice.list.sheet")
+    xlsx, csv_data = await asyncio.to_thread(
+        lambda: (to_xlsx(sheet, columns, rows, currency_column=9), to_csv(columns, rows))
+    )
+    stem = f"invoices-{filters['start'] or 'all'}-{filters['end'] or ctx.today.isoformat()}"
+    owner = ctx.principal.user_id
+    attachments = []
+    for name, kind, data in ((f"{stem}.xlsx", XLSX_TYPE, xlsx), (f"{stem}.csv", CSV_TYPE, csv_data)):
+        url = await ctx.files.publish(
+            owner=owner, name=name, content_type=kind, data=data, tool=Tool.INVOICES
+        )
+        attachments.append(Attachment(name=name, url=url, content_type=kind, size=len(data)))
+    minutes = int(ctx.extra.get("link_minutes", 15))
+    text = ctx.t("invoice.list.ready", count=len(rows), filters=described, minutes=minutes)
+    return _reply(ctx, intent, text, attachments=tuple(attachments))
+
+
+# --- invoice.forward, invoice.approve, invoice.question ------------------------------------------------
+
+
+async def _one_invoice(ctx: TurnContext, intent: str) -> Invoice | Reply:
+    found, missing = await _target(ctx)
+    if isinstance(found, Invoice):
+        _remember(ctx, found)
+        return found
+    if found is None and not missing:
+        ctx.ask("invoice")
+        return _reply(ctx, intent, ctx.t("invoice.ask_number"))
+    return _reply(ctx, intent, missing or ctx.t("invoice.ask_number"))
+
+
+async def invoice_forward(ctx: TurnContext) -> Reply:
+    intent = "invoice.forward"
+    email = ctx.slot("email")
+    assert email is not None
+    address = str(email.value).strip()
+    if not _EMAIL.fullmatch(address):
+        ctx.ask("email")
+        return _reply(ctx, intent, ctx.t("invoice.bad_email", email=address))
+    invoice = await _one_invoice(ctx, intent)
+    if isinstance(invoice, Reply):
+        return invoice
+    data = await _pdf(ctx, invoice)
+    try:
+        await ctx.mailer.send(
+            to=address,
+            subject=ctx.t("invoice.forward.subject", number=invoice.number, seller=SELLER.name),
+            text=ctx.t(
+                "invoice.forward.body",
+                name=ctx.principal.name,
+                sender=ctx.principal.email or "",
+                company=ctx.principal.company_name or "",
+                number=invoice.number,
+                total=ctx.fmt.money(invoice.total),
+                due=ctx.fmt.date(invoice.due_on),
+            ),
+            attachments=((f"{invoice.number}.pdf", PDF_TYPE, data),),
+        )
+    except MailUnavailable:
+        log.warning("could not forward an invoice", exc_info=True)
+        attachment = await _publish_pdf(ctx, invoice, data)
+        return _reply(
+            ctx, intent, ctx.t("invoice.forward.failed", number=invoice.number), attachments=(attachment,)
+        )
+    await ctx.backends.invoices.record_forward(ctx.principal, invoice.number, address)
+    return _reply(ctx, intent, ctx.t("invoice.forward.sent", number=invoice.number, email=address))
+
+
+async def invoice_approve(ctx: TurnContext) -> Reply:
+    intent = "invoice.approve"
+    invoice = await _one_invoice(ctx, intent)
+    if isinstance(invoice, Reply):
+        return invoice
+    outcome = await ctx.backends.invoices.approve_invoice(ctx.principal, invoice.number)
+    if outcome is None:
+        return _reply(ctx, intent, ctx.t("invoice.not_found", number=invoice.number))
+    done = outcome.invoice
+    if outcome.changed or done.approved_by:
+        key = "invoice.approve.done" if outcome.changed else "invoice.approve.already"
+        text = ctx.t(
+            key,
+            number=done.number,
+            total=ctx.fmt.money(done.total),
+            who=done.approved_by,
+            when=ctx.fmt.datetime(done.approved_at),
+        )
+        return _reply(ctx, intent, text, cards=(_invoice_card(ctx, done),))
+    return _reply(
+        ctx, intent, ctx.t("invoice.approve.not_needed", number=done.number, status=_status(ctx, done.status))
+    )
+
+
+async def invoice_question(ctx: TurnContext) -> Reply:
+    intent = "invoice.question"
+    invoice = await _one_invoice(ctx, intent)
+    if isinstance(invoice, Reply):
+        return invoice
+    question = ctx.memory.get("invoice_question_text") or ctx.parse.text
+    try:
+        request = await ctx.backends.requests.create_request(
+            ctx.principal,
+            NewRequest(
+                category="invoice",
+                subject=ctx.t("invoice.question.subject", number=invoice.number),
+                description=question,
+                related=invoice.number,
+            ),
+        )
+    except AccessDenied:
+        return tool_refusal(Tool.REQUESTS, ctx.fmt, language=ctx.language, intent=intent)
+    due = ctx.fmt.datetime(request.due_at) if request.due_at else "–"
+    params = {"request": request.number, "number": invoice.number, "due": due}
+    email = ctx.principal.email
+    if email:
+        try:
+            await ctx.mailer.send(
+                to=email,
+                subject=ctx.t("invoice.question.mail_subject", **params),
+                text=ctx.t("invoice.question.mail_body", name=ctx.principal.name, text=question, **params),
+            )
+        except MailUnavailable:
+            log.warning("could not confirm an invoice question", exc_info=True)
+        else:
+            return _reply(ctx, intent, ctx.t("invoice.question.created", email=email, **params))
+    return _reply(ctx, intent, ctx.t("invoice.question.created_no_mail", **params))
+
+
+_INVOICE_NUMBER = r"(?i)(?:inv-?)?\d{3,10}"
+_INVOICE = Slot(
+    name="invoice",
+    entities=("invoice_number", "credit_number", "order_number", "reference"),
+    question="invoice.ask_number",
+    required=False,
+    pattern=_INVOICE_NUMBER,
+)
+_ONE_INVOICE = Slot(
+    name="invoice",
+    entities=("invoice_number", "order_number", "po_number", "reference"),
+    question="invoice.ask_number",
+    pattern=_INVOICE_NUMBER,
+)
+_ORDER = Slot(name="order", entities=("order_number", "po_number"), required=False)
+_PERIOD = Slot(
+    name="period", entities=("date_range", "date"), question="order.ask_period", required=False, carry=False
+)
+
+
 INTENTS = [
     IntentSpec(
         name="invoice.get",
         examples=GET_EXAMPLES,
-        handler=not_connected,
+        handler=invoice_get,
         tool=Tool.INVOICES,
+        slots=(_INVOICE, _ORDER),
+        claims=("invoice_number", "credit_number"),
     ),
     IntentSpec(
         name="invoice.list",
         examples=LIST_EXAMPLES,
-        handler=not_connected,
+        handler=invoice_list,
         tool=Tool.INVOICES,
+        slots=(
+            _PERIOD,
+            Slot(name="invoice", entities=("reference",), required=False, carry=False),
+        ),
     ),
     IntentSpec(
         name="invoice.forward",
         examples=FORWARD_EXAMPLES,
-        handler=not_connected,
+        handler=invoice_forward,
         tool=Tool.INVOICES,
+        slots=(
+            _ONE_INVOICE,
+            Slot(
+                name="email",
+                entities=("email",),
+                question="invoice.ask_email",
+                carry=False,
+                pattern=r"\S+@\S+",
+            ),
+        ),
     ),
     IntentSpec(
         name="invoice.approve",
         examples=APPROVE_EXAMPLES,
-        handler=not_connected,
+        handler=invoice_approve,
         tool=Tool.INVOICES,
+        slots=(_ONE_INVOICE,),
     ),
     IntentSpec(
         name="invoice.question",
         examples=QUESTION_EXAMPLES,
-        handler=not_connected,
+        handler=invoice_question,
         tool=Tool.INVOICES,
+        slots=(_ONE_INVOICE,),
     ),
 ]

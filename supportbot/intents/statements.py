@@ -1,10 +1,17 @@
-"""The statements family: declared with its examples; its tool is connected in a later release."""
+"""Account statements: balance, open and overdue items, invoices, credit notes and payments for a period,
+sorted and filtered as asked; and the same as a spreadsheet."""
 
 from __future__ import annotations
 
-from supportbot.bot.spec import IntentSpec
-from supportbot.integrations.models import Tool
-from supportbot.intents.common import not_connected
+import asyncio
+import re
+from datetime import date
+from typing import Any
+
+from supportbot.bot.messages import Attachment, Button, Reply, Table
+from supportbot.bot.spec import IntentSpec, Slot, TurnContext
+from supportbot.integrations.models import StatementItem, Tool
+from supportbot.intents.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
 
 SHOW_EXAMPLES = {
     "en": [
@@ -141,17 +148,268 @@ DOWNLOAD_EXAMPLES = {
 }
 
 
+PAGE_SIZE = 10
+REPORT_LIMIT = 50_000
+_OVERDUE = re.compile(r"\b(overdue|past\s+due|förfallna|förfallen|förfallet|förfallit)\b", re.IGNORECASE)
+_OPEN = re.compile(r"\b(open|unpaid|outstanding|öppna|öppen|öppet|obetalda|utestående)\b", re.IGNORECASE)
+_LARGEST = re.compile(
+    r"\b(largest|biggest|highest|by\s+amount|största|högsta|på\s+belopp|efter\s+belopp)\b", re.IGNORECASE
+)
+_KINDS = {
+    "invoice": re.compile(r"\b(invoices?|bills?|fakturor|fakturorna)\b", re.IGNORECASE),
+    "credit_note": re.compile(
+        r"\b(credit\s*notes?|credits?|kreditnotor|kreditnotorna|krediter)\b", re.IGNORECASE
+    ),
+    "payment": re.compile(r"\b(payments?|betalningar|betalningarna|betalning)\b", re.IGNORECASE),
+}
+_MORE = re.compile(r"\b(more|next|fler|nästa)\b", re.IGNORECASE)
+
+
+def _period(ctx: TurnContext) -> tuple[str | None, str | None]:
+    period = ctx.slot("period")
+    if period is None:
+        return None, None
+    if period.type == "date_range" and isinstance(period.value, dict):
+        return period.value.get("start"), period.value.get("end")
+    if period.type == "date":
+        return str(period.value), str(period.value)
+    return None, None
+
+
+def _filters(ctx: TurnContext) -> dict[str, Any]:
+    text = ctx.parse.text
+    start, end = _period(ctx)
+    kinds = sorted(kind for kind, pattern in _KINDS.items() if pattern.search(text))
+    if (
+        len(kinds) == 3
+        or re.search(r"\b(statement|kontoutdrag\w*)\b", text, re.IGNORECASE)
+        and len(kinds) > 1
+    ):
+        kinds = []
+    return {
+        "start": start,
+        "end": end,
+        "overdue": bool(_OVERDUE.search(text)),
+        "open": bool(_OPEN.search(text)),
+        "largest": bool(_LARGEST.search(text)),
+        "kinds": kinds,
+    }
+
+
+def _args(filters: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "date_from": date.fromisoformat(filters["start"]) if filters["start"] else None,
+        "date_to": date.fromisoformat(filters["end"]) if filters["end"] else None,
+        "kinds": frozenset(filters["kinds"]),
+        "open_only": filters["open"],
+        "overdue_only": filters["overdue"],
+        "largest_first": filters["largest"],
+    }
+
+
+def _describe(ctx: TurnContext, filters: dict[str, Any]) -> str:
+    parts = []
+    if filters["kinds"]:
+        kinds = ", ".join(ctx.t(f"statement.kinds.{k}") for k in filters["kinds"])
+        parts.append(ctx.t("statement.filter.kinds", kinds=kinds))
+    if filters["overdue"]:
+        parts.append(ctx.t("statement.filter.overdue"))
+    elif filters["open"]:
+        parts.append(ctx.t("statement.filter.open"))
+    parts.append(ctx.t("statement.filter.largest" if filters["largest"] else "statement.filter.newest"))
+    return "".join(parts)
+
+
+def _table(ctx: TurnContext, items: tuple[StatementItem, ...]) -> Table:
+    return Table(
+        columns=(
+            ctx.t("statement.col.kind"),
+            ctx.t("statement.col.number"),
+            ctx.t("statement.col.date"),
+            ctx.t("statement.col.due"),
+            ctx.t("statement.col.amount"),
+            ctx.t("statement.col.open"),
+            ctx.t("statement.col.overdue"),
+        ),
+        rows=tuple(
+            (
+                ctx.t(f"statement.kind.{item.kind}").capitalize(),
+                item.number,
+                ctx.fmt.date(item.on),
+                ctx.fmt.date(item.due_on) if item.due_on else "",
+                ctx.fmt.money(item.amount),
+                ctx.fmt.money(item.open_amount),
+                ctx.t("statement.yes") if item.overdue else "",
+            )
+            for item in items
+        ),
+    )
+
+
+def _copy_buttons(ctx: TurnContext, items: tuple[StatementItem, ...]) -> list[Button]:
+    """A button per invoice or credit note shown: pressing it gives that document and its copy."""
+    return [
+        Button(
+            label=ctx.t("invoice.button.pdf", number=item.number),
+            value=ctx.t("invoice.button.pdf.value", number=item.number)
+            if item.kind == "invoice"
+            else f"{ctx.t('statement.kind.credit_note')} {item.number}",
+        )
+        for item in items
+        if item.kind in ("invoice", "credit_note")
+    ][:5]
+
+
+async def statement_show(ctx: TurnContext) -> Reply:
+    intent = "statement.show"
+    saved = ctx.memory.get("statement")
+    more = bool(_MORE.search(ctx.parse.text)) and saved is not None and not _period(ctx)[0]
+    if more:
+        filters, offset = saved["filters"], saved["offset"] + PAGE_SIZE
+    else:
+        filters, offset = _filters(ctx), 0
+    statement = await ctx.backends.statements.statement_page(
+        ctx.principal, **_args(filters), offset=offset, limit=PAGE_SIZE
+    )
+    ctx.memory["statement"] = {"filters": filters, "offset": offset}
+    fmt = ctx.fmt
+    described = _describe(ctx, filters)
+    text = ctx.t(
+        "statement.summary",
+        start=fmt.date(statement.date_from),
+        end=fmt.date(statement.date_to),
+        balance=fmt.money(statement.balance),
+        overdue=fmt.money(statement.overdue),
+    )
+    if not statement.items:
+        return Reply(
+            text=text + ctx.t("statement.none", filters=described), language=ctx.language, intent=intent
+        )
+    text += ctx.t("statement.shown", first=offset + 1, last=offset + len(statement.items), filters=described)
+    invoices = [item.number for item in statement.items if item.kind == "invoice"]
+    if invoices:
+        ctx.set_shown("invoice", invoices)
+    buttons = _copy_buttons(ctx, statement.items)
+    if statement.has_more:
+        buttons.append(
+            Button(label=ctx.t("statement.button.more"), value=ctx.t("statement.button.more.value"))
+        )
+    buttons.append(
+        Button(label=ctx.t("statement.button.download"), value=ctx.t("statement.button.download.value"))
+    )
+    return Reply(
+        text=text,
+        table=_table(ctx, statement.items),
+        buttons=tuple(buttons),
+        language=ctx.language,
+        intent=intent,
+    )
+
+
+def statement_columns(ctx: TurnContext) -> list[Column]:
+    return [
+        Column(ctx.t("statement.col.kind"), "text", 14),
+        Column(ctx.t("statement.col.number"), "text", 16),
+        Column(ctx.t("statement.col.date"), "date", 12),
+        Column(ctx.t("statement.col.due"), "date", 12),
+        Column(ctx.t("statement.col.amount"), "amount", 16),
+        Column(ctx.t("statement.col.open"), "amount", 16),
+        Column(ctx.t("statement.col.overdue"), "text", 10),
+        Column(ctx.t("statement.col.currency"), "text", 8),
+    ]
+
+
+async def statement_download(ctx: TurnContext) -> Reply:
+    intent = "statement.download"
+    filters = _filters(ctx)
+    saved = ctx.memory.get("statement")
+    if (
+        saved
+        and ctx.memory.get("last_intent") == "statement.show"
+        and not any((filters["start"], filters["kinds"], filters["open"], filters["overdue"]))
+    ):
+        filters = {**saved["filters"], "largest": filters["largest"] or saved["filters"]["largest"]}
+    args = _args(filters)
+    statement = await ctx.backends.statements.statement(
+        ctx.principal, date_from=args["date_from"], date_to=args["date_to"]
+    )
+    items = [
+        item
+        for item in statement.items
+        if (not filters["kinds"] or item.kind in filters["kinds"])
+        and (not filters["overdue"] or item.overdue)
+        and (not filters["open"] or item.open_amount.minor != 0)
+    ]
+    if filters["largest"]:
+        items.sort(key=lambda item: -abs(item.amount.minor))
+    fmt = ctx.fmt
+    described = _describe(ctx, filters)
+    start, end = fmt.date(statement.date_from), fmt.date(statement.date_to)
+    if not items:
+        return Reply(
+            text=ctx.t("statement.empty", filters=described, start=start, end=end),
+            language=ctx.language,
+            intent=intent,
+        )
+    if len(items) > REPORT_LIMIT:
+        return Reply(
+            text=ctx.t("statement.too_large", limit=f"{REPORT_LIMIT:,}"), language=ctx.language, intent=intent
+        )
+    yes = ctx.t("statement.yes")
+    rows: list[list[Any]] = [
+        [
+            ctx.t(f"statement.kind.{item.kind}"),
+            item.number,
+            item.on,
+            item.due_on,
+            item.amount.amount,
+            item.open_amount.amount,
+            yes if item.overdue else "",
+            item.amount.currency,
+        ]
+        for item in items
+    ]
+    columns = statement_columns(ctx)
+    sheet = ctx.t("statement.sheet")
+    xlsx, csv_data = await asyncio.to_thread(
+        lambda: (to_xlsx(sheet, columns, rows, currency_column=7), to_csv(columns, rows))
+    )
+    stem = f"statement-{statement.date_from.isoformat()}-{statement.date_to.isoformat()}"
+    attachments = []
+    for name, kind, data in ((f"{stem}.xlsx", XLSX_TYPE, xlsx), (f"{stem}.csv", CSV_TYPE, csv_data)):
+        url = await ctx.files.publish(
+            owner=ctx.principal.user_id, name=name, content_type=kind, data=data, tool=Tool.STATEMENTS
+        )
+        attachments.append(Attachment(name=name, url=url, content_type=kind, size=len(data)))
+    text = ctx.t(
+        "statement.ready",
+        start=start,
+        end=end,
+        count=len(rows),
+        filters=described,
+        balance=fmt.money(statement.balance),
+        minutes=int(ctx.extra.get("link_minutes", 15)),
+    )
+    return Reply(text=text, attachments=tuple(attachments), language=ctx.language, intent=intent)
+
+
+_PERIOD = Slot(
+    name="period", entities=("date_range", "date"), question="order.ask_period", required=False, carry=False
+)
+
 INTENTS = [
     IntentSpec(
         name="statement.show",
         examples=SHOW_EXAMPLES,
-        handler=not_connected,
+        handler=statement_show,
         tool=Tool.STATEMENTS,
+        slots=(_PERIOD,),
     ),
     IntentSpec(
         name="statement.download",
         examples=DOWNLOAD_EXAMPLES,
-        handler=not_connected,
+        handler=statement_download,
         tool=Tool.STATEMENTS,
+        slots=(_PERIOD,),
     ),
 ]

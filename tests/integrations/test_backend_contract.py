@@ -39,7 +39,7 @@ from supportbot.integrations.protocols import (
     StatementsBackend,
 )
 
-from .conftest import ANNA, ERIK, NOW, SARA, TODAY, People
+from .conftest import ANNA, ERIK, MAX, NOW, SARA, TODAY, People
 
 
 def assert_utc(moment: datetime | None) -> None:
@@ -572,3 +572,43 @@ async def test_clock_is_utc(backends: Backends, people: People) -> None:
     assert NOW.tzinfo is UTC
     invoice = await backends.invoices.get_invoice(people.anna, "INV-2031")
     assert invoice is not None and invoice.issued_on == TODAY - timedelta(days=2)
+
+
+async def test_approve_invoice_records_who_and_when_once(backends: Backends, people: People) -> None:
+    first = await backends.invoices.approve_invoice(people.anna, "INV-2031")
+    assert first is not None and first.changed
+    assert first.invoice.approved_by == ANNA and first.invoice.approved_at == NOW
+    assert first.invoice.status is InvoiceStatus.OPEN
+    again = await backends.invoices.approve_invoice(people.anna, "inv-2031")
+    assert again is not None and not again.changed and again.invoice.approved_at == NOW
+    assert await backends.invoices.approve_invoice(people.max, "INV-2031") is None
+    assert [e.kind for e in await backends.invoices.invoice_history(people.anna, "INV-2031")] == ["approved"]
+    with pytest.raises(AccessDenied):
+        await backends.invoices.approve_invoice(people.erik, "INV-2031")
+
+
+async def test_record_forward_stays_in_the_company(backends: Backends, people: People) -> None:
+    assert await backends.invoices.record_forward(people.anna, "INV-2031", ERIK)
+    assert not await backends.invoices.record_forward(people.max, "INV-2031", MAX)
+    history = await backends.invoices.invoice_history(people.anna, "INV-2031")
+    assert [(e.kind, e.actor, e.detail) for e in history] == [("forwarded", ANNA, ERIK)]
+    assert await backends.invoices.invoice_history(people.max, "INV-2031") == ()
+    with pytest.raises(AccessDenied):
+        await backends.invoices.record_forward(people.erik, "INV-2031", ERIK)
+
+
+async def test_statement_page_agrees_with_the_statement(backends: Backends, people: People) -> None:
+    full = await backends.statements.statement(people.anna)
+    page = await backends.statements.statement_page(people.anna, limit=3)
+    assert (page.balance, page.overdue) == (full.balance, full.overdue)
+    newest = sorted(full.items, key=lambda i: i.on, reverse=True)
+    assert [i.on for i in page.items] == [i.on for i in newest[:3]] and page.has_more
+    largest = await backends.statements.statement_page(people.anna, largest_first=True, limit=100)
+    assert sorted(i.number for i in largest.items) == sorted(i.number for i in full.items)
+    assert [abs(i.amount.minor) for i in largest.items] == sorted(
+        (abs(i.amount.minor) for i in full.items), reverse=True
+    )
+    overdue = await backends.statements.statement_page(people.max, overdue_only=True)
+    assert overdue.items and all(i.overdue for i in overdue.items)
+    with pytest.raises(AccessDenied):
+        await backends.statements.statement_page(people.erik)

@@ -40,6 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from supportbot.integrations.carriers import tracking_url
 from supportbot.integrations.errors import AccessDenied, BackendUnavailable, InvalidRequest
 from supportbot.integrations.models import (
+    ApprovalOutcome,
     Carrier,
     Contract,
     ContractStatus,
@@ -48,6 +49,7 @@ from supportbot.integrations.models import (
     GuestOrderStatus,
     InventoryItem,
     Invoice,
+    InvoiceEvent,
     InvoiceLine,
     InvoiceStatus,
     Money,
@@ -79,6 +81,7 @@ from supportbot.integrations.sql.schema import (
     grants,
     identity_links,
     inventory_items,
+    invoice_events,
     invoice_lines,
     invoices,
     order_events,
@@ -803,6 +806,69 @@ class SqlInvoices(_SqlBase):
             reason=row.reason,
         )
 
+    async def approve_invoice(self, principal: Principal, number: str) -> ApprovalOutcome | None:
+        """One guarded UPDATE, so two approvers at once record one approval, the first one's."""
+        company_id = self._company(principal, Tool.INVOICES)
+        if company_id is None:
+            return None
+        now, actor = self._now(), principal.user_id or ""
+        where = [invoices.c.company_id == company_id, invoices.c.number.in_(_candidates(number))]
+        async with self._connect(write=True) as conn:
+            invoice_id = await conn.scalar(
+                update(invoices)
+                .where(*where, invoices.c.status == InvoiceStatus.AWAITING_APPROVAL.value)
+                .values(status=InvoiceStatus.OPEN.value, approved_by=actor, approved_at=now)
+                .returning(invoices.c.id)
+            )
+            if invoice_id is not None:
+                await conn.execute(
+                    insert(invoice_events).values(invoice_id=invoice_id, at=now, kind="approved", actor=actor)
+                )
+            row = (
+                await conn.execute(_INVOICE_SELECT.where(*_of_company(invoices, company_id), *where))
+            ).first()
+            if row is None:
+                return None
+            (invoice,) = await self._with_lines(conn, [row], self._today())
+        return ApprovalOutcome(invoice=invoice, changed=invoice_id is not None)
+
+    async def record_forward(self, principal: Principal, number: str, to: str) -> bool:
+        company_id = self._company(principal, Tool.INVOICES)
+        if company_id is None:
+            return False
+        async with self._connect(write=True) as conn:
+            invoice_id = await conn.scalar(
+                select(invoices.c.id).where(
+                    invoices.c.company_id == company_id, invoices.c.number.in_(_candidates(number))
+                )
+            )
+            if invoice_id is None:
+                return False
+            await conn.execute(
+                insert(invoice_events).values(
+                    invoice_id=invoice_id,
+                    at=self._now(),
+                    kind="forwarded",
+                    actor=principal.user_id or "",
+                    detail=to.strip()[:500],
+                )
+            )
+        return True
+
+    async def invoice_history(self, principal: Principal, number: str) -> Sequence[InvoiceEvent]:
+        company_id = self._company(principal, Tool.INVOICES)
+        if company_id is None:
+            return ()
+        query = (
+            select(invoice_events)
+            .select_from(invoice_events.join(invoices, invoices.c.id == invoice_events.c.invoice_id))
+            .where(invoices.c.company_id == company_id, invoices.c.number.in_(_candidates(number)))
+            .order_by(invoice_events.c.at, invoice_events.c.id)
+        )
+        async with self._connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return tuple(InvoiceEvent(at=r.at, kind=r.kind, actor=r.actor, detail=r.detail) for r in rows)
+
     async def _one(self, query: Select[Any]) -> Invoice | None:
         async with self._connect() as conn:
             row = (await conn.execute(query)).first()
@@ -933,41 +999,7 @@ class SqlStatements(_SqlBase):
                     )
                 )
             ).all()
-            open_minor = invoices.c.total_minor - invoices.c.paid_minor
-
-            def until(column: ColumnElement[date]) -> list[ColumnElement[bool]]:
-                # Up to today is everything: leaving the date out lets the planner go by status or
-                # "not set against an invoice" instead of walking the account's history by date.
-                return [] if date_to >= today else [column <= date_to]
-
-            open_row = (
-                await conn.execute(
-                    select(
-                        func.coalesce(func.sum(open_minor), 0).label("open"),
-                        func.coalesce(
-                            func.sum(case((invoices.c.due_on < today, open_minor), else_=0)), 0
-                        ).label("overdue"),
-                    ).where(
-                        invoices.c.company_id == company_id,
-                        invoices.c.status.in_(_UNSETTLED),
-                        *until(invoices.c.issued_on),
-                    )
-                )
-            ).one()
-            unapplied_credit = await conn.scalar(
-                select(func.coalesce(func.sum(credit_notes.c.total_minor), 0)).where(
-                    credit_notes.c.company_id == company_id,
-                    credit_notes.c.invoice_id.is_(None),
-                    *until(credit_notes.c.issued_on),
-                )
-            )
-            unapplied_payments = await conn.scalar(
-                select(func.coalesce(func.sum(payments.c.amount_minor), 0)).where(
-                    payments.c.company_id == company_id,
-                    payments.c.invoice_id.is_(None),
-                    *until(payments.c.paid_on),
-                )
-            )
+            balance_minor, overdue_minor = await _balance(conn, company_id, date_to, today)
         currency = company.currency
 
         def money(minor: int) -> Money:
@@ -1014,10 +1046,176 @@ class SqlStatements(_SqlBase):
             currency=currency,
             date_from=date_from,
             date_to=date_to,
-            balance=money(int(open_row.open) - int(unapplied_credit or 0) - int(unapplied_payments or 0)),
-            overdue=money(int(open_row.overdue)),
+            balance=money(balance_minor),
+            overdue=money(overdue_minor),
             items=tuple(items),
         )
+
+    async def statement_page(
+        self,
+        principal: Principal,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        kinds: frozenset[str] = frozenset(),
+        open_only: bool = False,
+        overdue_only: bool = False,
+        largest_first: bool = False,
+        offset: int = 0,
+        limit: int = 10,
+    ) -> Statement:
+        """Each kind's first ``offset + limit + 1`` matches in index order, merged: a chat turn reads a
+        page however long the account's history (largest-first sorts the period's rows in SQL)."""
+        company_id = self._company(principal, Tool.STATEMENTS)
+        _check_page(offset, limit)
+        today = self._today()
+        date_to = date_to or today
+        date_from = date_from or date_to - timedelta(days=DEFAULT_STATEMENT_DAYS)
+        _check_range(date_from, date_to)
+        wanted = kinds or frozenset(_KIND_ORDER)
+        if company_id is None:
+            currency = principal.currency or "EUR"
+            zero = Money(minor=0, currency=currency)
+            customer = principal.customer_numbers[0] if principal.customer_numbers else ""
+            return Statement(
+                customer_number=customer, currency=currency, date_from=date_from, date_to=date_to,
+                balance=zero, overdue=zero, items=(),
+            )  # fmt: skip
+        window = offset + limit + 1
+        found: list[StatementItem] = []
+        async with self._connect() as conn:
+            company = (
+                await conn.execute(
+                    select(companies.c.customer_number, companies.c.currency).where(
+                        companies.c.id == company_id
+                    )
+                )
+            ).one()
+            currency = company.currency
+            if "invoice" in wanted:
+                query = select(invoices).where(
+                    invoices.c.company_id == company_id,
+                    invoices.c.issued_on >= date_from,
+                    invoices.c.issued_on <= date_to,
+                    invoices.c.status != InvoiceStatus.CANCELLED.value,
+                )
+                if open_only or overdue_only:
+                    query = query.where(invoices.c.status.in_(_UNSETTLED))
+                if overdue_only:
+                    query = query.where(invoices.c.due_on < today)
+                order = (
+                    (invoices.c.total_minor.desc(), invoices.c.id.desc())
+                    if largest_first
+                    else (invoices.c.issued_on.desc(), invoices.c.id.desc())
+                )
+                for inv in await conn.execute(query.order_by(*order).limit(window)):
+                    found.append(_invoice_item(inv, currency, today))
+            if not overdue_only:
+                for kind, table, on, amount, number in (
+                    ("credit_note", credit_notes, credit_notes.c.issued_on, credit_notes.c.total_minor,
+                     credit_notes.c.number),
+                    ("payment", payments, payments.c.paid_on, payments.c.amount_minor, payments.c.reference),
+                ):  # fmt: skip
+                    if kind not in wanted:
+                        continue
+                    query = select(
+                        table.c.invoice_id, on.label("on"), amount.label("minor"), number.label("n")
+                    )
+                    query = query.where(table.c.company_id == company_id, on >= date_from, on <= date_to)
+                    if open_only:
+                        query = query.where(table.c.invoice_id.is_(None))
+                    order = (
+                        (amount.desc(), table.c.id.desc())
+                        if largest_first
+                        else (on.desc(), table.c.id.desc())
+                    )
+                    for row in await conn.execute(query.order_by(*order).limit(window)):
+                        found.append(_ledger_item(kind, row, currency))
+            balance_minor, overdue_minor = await _balance(conn, company_id, date_to, today)
+        if largest_first:
+            found.sort(key=lambda item: (-abs(item.amount.minor), item.on, item.number))
+        else:
+            found.sort(key=lambda item: (item.on, -_KIND_ORDER[item.kind], item.number), reverse=True)
+        return Statement(
+            customer_number=company.customer_number,
+            currency=currency,
+            date_from=date_from,
+            date_to=date_to,
+            balance=Money(minor=balance_minor, currency=currency),
+            overdue=Money(minor=overdue_minor, currency=currency),
+            items=tuple(found[offset : offset + limit]),
+            has_more=len(found) > offset + limit,
+        )
+
+
+_KIND_ORDER: Final = {"invoice": 0, "credit_note": 1, "payment": 2}
+
+
+def _invoice_item(inv: AnyRow, currency: str, today: date) -> StatementItem:
+    open_minor = inv.total_minor - inv.paid_minor
+    return StatementItem(
+        kind="invoice",
+        number=inv.number,
+        on=inv.issued_on,
+        due_on=inv.due_on,
+        amount=Money(minor=inv.total_minor, currency=currency),
+        open_amount=Money(minor=open_minor, currency=currency),
+        overdue=open_minor > 0 and inv.due_on < today,
+    )
+
+
+def _ledger_item(kind: str, row: AnyRow, currency: str) -> StatementItem:
+    """A credit note or payment: negative; open only while not set against an invoice."""
+    return StatementItem(
+        kind=kind,
+        number=row.n,
+        on=row.on,
+        amount=Money(minor=-row.minor, currency=currency),
+        open_amount=Money(minor=0 if row.invoice_id is not None else -row.minor, currency=currency),
+    )
+
+
+async def _balance(conn: AsyncConnection, company_id: int, date_to: date, today: date) -> tuple[int, int]:
+    """(balance, overdue) in minor units, from unsettled invoices and unapplied credits and payments."""
+    open_minor = invoices.c.total_minor - invoices.c.paid_minor
+
+    def until(column: ColumnElement[date]) -> list[ColumnElement[bool]]:
+        # Up to today is everything: leaving the date out lets the planner go by status or
+        # "not set against an invoice" instead of walking the account's history by date.
+        return [] if date_to >= today else [column <= date_to]
+
+    open_row = (
+        await conn.execute(
+            select(
+                func.coalesce(func.sum(open_minor), 0).label("open"),
+                func.coalesce(func.sum(case((invoices.c.due_on < today, open_minor), else_=0)), 0).label(
+                    "overdue"
+                ),
+            ).where(
+                invoices.c.company_id == company_id,
+                invoices.c.status.in_(_UNSETTLED),
+                *until(invoices.c.issued_on),
+            )
+        )
+    ).one()
+    unapplied_credit = await conn.scalar(
+        select(func.coalesce(func.sum(credit_notes.c.total_minor), 0)).where(
+            credit_notes.c.company_id == company_id,
+            credit_notes.c.invoice_id.is_(None),
+            *until(credit_notes.c.issued_on),
+        )
+    )
+    unapplied_payments = await conn.scalar(
+        select(func.coalesce(func.sum(payments.c.amount_minor), 0)).where(
+            payments.c.company_id == company_id,
+            payments.c.invoice_id.is_(None),
+            *until(payments.c.paid_on),
+        )
+    )
+    return (
+        int(open_row.open) - int(unapplied_credit or 0) - int(unapplied_payments or 0),
+        int(open_row.overdue),
+    )
 
 
 # --- contracts ------------------------------------------------------------------------------------

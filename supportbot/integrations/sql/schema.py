@@ -40,6 +40,7 @@ __all__ = [
     "grants",
     "identity_links",
     "inventory_items",
+    "invoice_events",
     "invoice_lines",
     "invoices",
     "order_events",
@@ -246,6 +247,18 @@ invoice_lines = Table(
     Column("net_minor", BigInteger, nullable=False),
     Column("vat_minor", BigInteger, nullable=False),
     UniqueConstraint("invoice_id", "line_no"),
+)
+
+invoice_events = Table(
+    "invoice_events",
+    backend_metadata,
+    _id(),
+    _fk("invoice_id", "invoices.id"),
+    Column("at", UTCDateTime, nullable=False),
+    Column("kind", String(20), nullable=False),  # "approved" | "forwarded"
+    Column("actor", String(254), nullable=False),
+    Column("detail", String(500), nullable=False, default=""),
+    Index(None, "invoice_id", "at"),
 )
 
 credit_notes = Table(

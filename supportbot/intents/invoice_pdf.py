@@ -1,0 +1,162 @@
+"""An invoice as a PDF document, rendered from the data in the customer's language.
+
+fpdf2's core fonts keep the package free of binary font files; they cover Latin-1, which holds
+every character of English and Swedish text (å, ä, ö). Amounts carry their ISO currency code,
+so no "€" is ever needed; anything outside Latin-1 is mapped to a close Latin-1 character.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fpdf import FPDF
+
+from supportbot.bot.i18n import Formatter
+from supportbot.integrations.models import Invoice
+
+PDF_TYPE = "application/pdf"
+
+
+@dataclass(frozen=True)
+class Vendor:
+    """The seller printed on every invoice: the vendor running the assistant."""
+
+    name: str
+    address: tuple[str, ...]
+    vat_number: str
+    org_number: str
+    bankgiro: str
+    email: str
+
+
+SELLER = Vendor(
+    name="Vendor Systems AB",
+    address=("Box 1234", "164 40 Kista", "Sweden"),
+    vat_number="SE556677889901",
+    org_number="556677-8899",
+    bankgiro="5050-1055",
+    email="invoices@vendor.example",
+)
+
+_TRANSLATE = str.maketrans({"\u202f": " ", "\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2019": "'"})
+
+
+def _latin1(text: str) -> str:
+    return text.translate(_TRANSLATE).encode("latin-1", "replace").decode("latin-1")
+
+
+@dataclass(frozen=True)
+class Buyer:
+    name: str
+    customer_number: str
+    address: tuple[str, ...] = ()
+
+
+def render_invoice_pdf(invoice: Invoice, *, buyer: Buyer, fmt: Formatter) -> bytes:
+    """One A4 invoice: seller, buyer, numbers and dates, lines, totals and payment terms."""
+    t = fmt.t
+    pdf = FPDF(format="A4")
+    pdf.set_title(_latin1(t("invoice.pdf.title", number=invoice.number)))
+    pdf.set_author(_latin1(SELLER.name))
+    pdf.set_creator("supportbot")
+    pdf.add_page()
+    pdf.set_auto_page_break(auto=True, margin=20)
+
+    def text(value: str) -> str:
+        return _latin1(value)
+
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.cell(0, 10, text(SELLER.name), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9)
+    for line in (*SELLER.address, f"{t('invoice.pdf.vat_number')}: {SELLER.vat_number}"):
+        pdf.cell(0, 4.5, text(line), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.cell(0, 8, text(t("invoice.pdf.title", number=invoice.number)), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+
+    top = pdf.get_y()
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.cell(90, 5, text(t("invoice.pdf.buyer")), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    for line in (buyer.name, f"{t('invoice.pdf.customer_number')}: {buyer.customer_number}", *buyer.address):
+        pdf.cell(90, 5, text(line), new_x="LMARGIN", new_y="NEXT")
+    facts = [
+        (t("invoice.pdf.number"), invoice.number),
+        (t("invoice.pdf.issued"), fmt.date(invoice.issued_on)),
+        (t("invoice.pdf.due"), fmt.date(invoice.due_on)),
+    ]
+    if invoice.order_number:
+        facts.append((t("invoice.pdf.order"), invoice.order_number))
+    pdf.set_xy(110, top)
+    for label, value in facts:
+        pdf.set_x(110)
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.cell(35, 5, text(label))
+        pdf.set_font("Helvetica", "", 10)
+        pdf.cell(0, 5, text(value), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(max(pdf.get_y(), top + 5 * (3 + len(buyer.address))) + 8)
+
+    widths = (78, 16, 34, 16, 36)
+    headers = (
+        t("invoice.pdf.description"),
+        t("invoice.pdf.quantity"),
+        t("invoice.pdf.unit_price"),
+        t("invoice.pdf.vat_rate"),
+        t("invoice.pdf.net"),
+    )
+    pdf.set_font("Helvetica", "B", 9)
+    pdf.set_fill_color(235, 235, 235)
+    for i, (width, header) in enumerate(zip(widths, headers, strict=True)):
+        pdf.cell(width, 7, text(header), border="B", align="L" if i == 0 else "R", fill=True)
+    pdf.ln()
+    pdf.set_font("Helvetica", "", 9)
+    for line in invoice.lines:
+        cells = (
+            line.description,
+            str(line.quantity),
+            fmt.money(line.unit_price),
+            f"{line.vat_rate.normalize():f} %",
+            fmt.money(line.net),
+        )
+        for i, (width, value) in enumerate(zip(widths, cells, strict=True)):
+            pdf.cell(width, 6, text(value), align="L" if i == 0 else "R")
+        pdf.ln()
+    pdf.ln(4)
+
+    for label, money, bold in (
+        (t("invoice.pdf.total_net"), invoice.net, False),
+        (t("invoice.pdf.total_vat"), invoice.vat, False),
+        (t("invoice.pdf.total"), invoice.total, True),
+    ):
+        pdf.set_font("Helvetica", "B" if bold else "", 10)
+        pdf.cell(sum(widths[:-1]), 6, text(label), align="R")
+        pdf.cell(widths[-1], 6, text(fmt.money(money)), align="R", new_x="LMARGIN", new_y="NEXT")
+    if invoice.paid.minor:
+        pdf.set_font("Helvetica", "", 10)
+        pdf.cell(sum(widths[:-1]), 6, text(t("invoice.pdf.paid")), align="R")
+        pdf.cell(widths[-1], 6, text(fmt.money(invoice.paid)), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(8)
+
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.cell(0, 5, text(t("invoice.pdf.terms")), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9)
+    days = (invoice.due_on - invoice.issued_on).days
+    terms = t(
+        "invoice.pdf.terms_text",
+        days=days,
+        due=fmt.date(invoice.due_on),
+        amount=fmt.money(invoice.open_amount),
+        bankgiro=SELLER.bankgiro,
+        number=invoice.number,
+    )
+    pdf.multi_cell(0, 4.5, text(terms), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("Helvetica", "", 8)
+    footer = (
+        f"{SELLER.name} · {t('invoice.pdf.org_number')} {SELLER.org_number} · "
+        f"{t('invoice.pdf.vat_number')} {SELLER.vat_number} · Bankgiro {SELLER.bankgiro} · {SELLER.email}"
+    )
+    pdf.multi_cell(0, 4, text(footer), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())

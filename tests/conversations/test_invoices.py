@@ -1,0 +1,293 @@
+"""Invoice conversations through the real pipeline and back end: summaries, PDF copies, lists and
+spreadsheets, forwarding, approval and questions, in English and Swedish."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from email import message_from_bytes
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import text
+
+from supportbot.adapters.app import Application
+from supportbot.adapters.settings import Settings
+from supportbot.bot.messages import Attachment
+from supportbot.integrations.errors import MailUnavailable
+from tests.conftest import BotDriver
+
+ANNA = "anna.berg@nordisk.example"
+ERIK = "erik.lund@nordisk.example"
+MAX = "max.muller@contoso.example"
+
+
+async def fetch(application: Application, attachment: Attachment) -> bytes:
+    url = urlsplit(attachment.url)
+    query = parse_qs(url.query)
+    stored = await application.files.open(
+        url.path.split("/")[2], expires=query["exp"][0], sig=query["sig"][0]
+    )
+    return stored.data
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages).replace("\u00a0", " ")
+
+
+async def test_invoice_2031_in_chat_and_as_pdf(bot: BotDriver, application: Application) -> None:
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: show me invoice INV-2031
+        bot:  [invoice.get]
+        bot:  ~ SEK 125,000.00 including VAT
+        bot:  ~ awaiting approval
+        bot:  ~ order 4711
+        bot:  ~ INV-2031.pdf
+    """)
+    reply = anna.last
+    (attachment,) = reply.attachments
+    assert attachment.kind == "file" and attachment.content_type == "application/pdf"
+    data = await fetch(application, attachment)
+    assert data.startswith(b"%PDF")
+    shown = pdf_text(data)
+    for fact in ("Invoice INV-2031", "1000123", "Nordisk Verkstad AB", "SEK 100,000.00", "SEK 25,000.00",
+                 "SEK 125,000.00", "Total incl. VAT", "4711", "Bankgiro", "Payment terms"):  # fmt: skip
+        assert fact in shown, f"{fact!r} not in the PDF:\n{shown}"
+    assert reply.table is not None
+    for row in reply.table.rows:
+        assert row[0][:20] in shown  # every line's description
+        assert row[-1].replace("\u00a0", " ") in shown  # and its net amount
+
+
+async def test_swedish_invoice_and_pdf(bot: BotDriver, application: Application) -> None:
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: visa faktura INV-2031
+        bot:  (sv)
+        bot:  ~ 125 000,00 SEK inklusive moms
+        bot:  ~ väntar på attest
+    """)
+    shown = pdf_text(await fetch(application, anna.last.attachments[0]))
+    for fact in (
+        "Faktura INV-2031",
+        "Kundnummer",
+        "125 000,00 SEK",
+        "Förfallodag",
+        "Betalningsvillkor",
+        "Moms",
+    ):
+        assert fact in shown, f"{fact!r} not in the PDF:\n{shown}"
+
+
+async def test_approve_records_who_and_when_and_twice_is_harmless(
+    bot: BotDriver, application: Application
+) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: show me invoice INV-2031
+        bot:  ~ awaiting approval
+        user: approve it
+        bot:  [invoice.approve]
+        bot:  ~ Invoice INV-2031 (SEK 125,000.00) is approved
+        bot:  ~ approved by anna.berg@nordisk.example
+        user: approve invoice INV-2031
+        bot:  ~ already approved by anna.berg@nordisk.example
+        bot:  ~ nothing has changed
+    """)
+    await bot.as_user(ANNA).transcript("""
+        user: godkänn faktura INV-2031
+        bot:  (sv)
+        bot:  ~ redan attesterad
+    """)
+    async with application.engine.connect() as conn:
+        row = (
+            await conn.execute(
+                text("SELECT status, approved_by, approved_at FROM invoices WHERE number = 'INV-2031'")
+            )
+        ).one()
+        events = (
+            (
+                await conn.execute(
+                    text(
+                        "SELECT e.kind FROM invoice_events e JOIN invoices i ON i.id = e.invoice_id "
+                        "WHERE i.number = 'INV-2031'"
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert row.status == "open" and row.approved_by == ANNA and row.approved_at is not None
+    assert events == ["approved"]
+
+
+async def test_an_invoice_approved_before_says_so(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: approve invoice INV-2032
+        bot:  ~ already approved by anna.berg@nordisk.example
+        bot:  ~ paid
+    """)
+
+
+async def test_erik_is_refused_and_max_sees_nothing_of_nordisk(bot: BotDriver) -> None:
+    for line in ("show me invoice INV-2031", "approve invoice INV-2031", "list my invoices"):
+        reply = await bot.as_user(ERIK).say(line)
+        assert "access to invoices" in reply.plain_text(), reply.plain_text()
+        assert "125" not in reply.plain_text()
+    await bot.as_user(MAX).transcript("""
+        user: show me invoice INV-2031
+        bot:  ~ can't find invoice INV-2031
+        bot:  !~ 125
+        user: approve invoice INV-2031
+        bot:  ~ can't find invoice INV-2031
+        user: list my invoices
+        bot:  ~ INV-3050
+        bot:  !~ INV-2031
+    """)
+
+
+async def test_the_invoice_for_an_order_and_the_latest(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: status of order 4711
+        bot:  ~ PostNord
+        user: and the invoice for it?
+        bot:  [invoice.get]
+        bot:  ~ INV-2031
+        user: where is order 4712?
+        bot:  ~ in production
+        user: and the invoice for it?
+        bot:  ~ can't find an invoice for order 4712
+        user: send me a copy of the invoice for order 4711
+        bot:  ~ INV-2031
+        user: I need our latest invoice
+        bot:  ~ INV-2031
+        user: show the credit note CN-0107
+        bot:  ~ Credit note CN-0107
+        bot:  ~ SEK 5,000.00
+    """)
+
+
+async def test_list_then_pick_one_and_download(bot: BotDriver, application: Application) -> None:
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: list my invoices
+        bot:  [invoice.list]
+        bot:  ~ INV-2031
+        bot:  ~ INV-2032
+        user: the second one
+        bot:  [invoice.get]
+        bot:  ~ Invoice INV-2030
+        user: the first one
+        bot:  ~ Invoice INV-2031
+    """)
+    report = await anna.say("download our invoices as a spreadsheet")
+    assert [a.name.rsplit(".", 1)[1] for a in report.attachments] == ["xlsx", "csv"]
+    sheet = openpyxl.load_workbook(io.BytesIO(await fetch(application, report.attachments[0]))).active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    row = rows["INV-2031"]
+    assert row[header.index("Date")].date() < date.today().replace(year=date.today().year + 1)
+    assert row[header.index("Total incl. VAT")] == 125000.0 and row[header.index("Net")] == 100000.0
+    assert row[header.index("Currency")] == "SEK"
+    total_cell = next(sheet.iter_rows(min_row=2, max_row=2))[header.index("Total incl. VAT")]
+    assert "SEK" in total_cell.number_format and total_cell.data_type == "n"
+    csv_text = (await fetch(application, report.attachments[1])).decode("utf-8-sig")
+    assert "INV-2031" in csv_text and "125000.00" in csv_text
+    listing = await anna.say("list paid invoices")
+    assert listing.table is not None and all(row[3] == "Paid" for row in listing.table.rows)
+    paid = await anna.say("download these invoices as a spreadsheet")
+    assert paid.intent == "invoice.list" and "that are paid" in paid.text, paid.text
+
+
+async def test_forward_by_mail_is_recorded(
+    bot: BotDriver, application: Application, settings: Settings
+) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: send INV-2031 to my colleague
+        bot:  ~ which e-mail address
+        user: erik@nordisk
+        bot:  ~ doesn't look like an e-mail address
+        user: erik.lund@nordisk.example
+        bot:  [invoice.forward]
+        bot:  ~ e-mailed invoice INV-2031
+    """)
+    (mail_file,) = (settings.data_dir / "outbox").glob("*.eml")
+    mail = message_from_bytes(mail_file.read_bytes())
+    assert mail["To"] == ERIK and "INV-2031" in str(mail["Subject"])
+    (pdf,) = [part.get_payload(decode=True) for part in mail.walk() if part.get_filename() == "INV-2031.pdf"]
+    assert isinstance(pdf, bytes) and "SEK 125,000.00" in pdf_text(pdf)
+    history = await application.backends.invoices.invoice_history(
+        await _principal(application, ANNA), "INV-2031"
+    )
+    assert [(e.kind, e.detail) for e in history] == [("forwarded", ERIK)]
+
+
+async def _principal(application: Application, user_id: str) -> Any:
+    principal = await application.backends.directory.principal_for(user_id)
+    assert principal is not None
+    return principal
+
+
+async def test_forward_when_mail_is_down_records_nothing(
+    bot: BotDriver, application: Application, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def down(**_: Any) -> None:
+        raise MailUnavailable("smtp down")
+
+    monkeypatch.setattr(application.pipeline.dialog.mailer, "send", down)
+    await bot.as_user(ANNA).transcript("""
+        user: forward invoice INV-2031 to erik.lund@nordisk.example
+        bot:  ~ couldn't send the e-mail
+        bot:  ~ has not been forwarded
+        bot:  ~ INV-2031.pdf
+    """)
+    assert (
+        await application.backends.invoices.invoice_history(await _principal(application, ANNA), "INV-2031")
+        == ()
+    )
+
+
+async def test_a_question_becomes_an_invoice_request(
+    bot: BotDriver, application: Application, settings: Settings
+) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: I want to dispute invoice INV-2031
+        bot:  [invoice.question]
+        bot:  ~ opened request RQ-
+        bot:  ~ about invoice INV-2031
+    """)
+    async with application.engine.connect() as conn:
+        row = (
+            await conn.execute(text("SELECT category, related FROM requests ORDER BY id DESC LIMIT 1"))
+        ).one()
+    assert (row.category, row.related) == ("invoice", "INV-2031")
+    assert any(
+        "INV-2031" in p.read_text(errors="replace") for p in (settings.data_dir / "outbox").glob("*.eml")
+    )
+
+
+async def test_figures_agree_across_chat_pdf_spreadsheet_and_statement(
+    bot: BotDriver, application: Application
+) -> None:
+    anna = bot.as_user(ANNA)
+    chat = await anna.say("show me invoice INV-3050")
+    assert "can't find" in chat.text  # Contoso's
+    chat = await anna.say("show me invoice INV-2032")
+    fields = {f.label: f.value.replace("\u00a0", " ") for f in chat.cards[0].fields}
+    shown = pdf_text(await fetch(application, chat.attachments[0]))
+    for label in ("Net", "VAT", "Total incl. VAT"):
+        assert fields[label] in shown
+    report = await anna.say("download our invoices as a spreadsheet")
+    sheet = openpyxl.load_workbook(io.BytesIO(await fetch(application, report.attachments[0]))).active
+    assert sheet is not None
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "INV-2032")
+    assert f"SEK {row[7]:,.2f}" == fields["Total incl. VAT"]
+    statement = await anna.say("show my account statement")
+    assert statement.table is not None
+    item = next(r for r in statement.table.rows if r[1] == "INV-2032")
+    assert item[4].replace("\u00a0", " ") == fields["Total incl. VAT"]

@@ -1,0 +1,62 @@
+"""Account statements through the real pipeline: balance, items sorted and filtered, spreadsheets."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+
+from supportbot.adapters.app import Application
+from tests.conftest import BotDriver
+from tests.conversations.test_invoices import fetch
+
+ANNA = "anna.berg@nordisk.example"
+ERIK = "erik.lund@nordisk.example"
+MAX = "max.muller@contoso.example"
+
+
+async def test_statement_in_english_and_swedish(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: show my account statement
+        bot:  [statement.show]
+        bot:  ~ balance SEK 125,000.00
+        bot:  ~ INV-2031
+        bot:  ~ CN-0107
+        bot:  ~ SEK -5,000.00
+        user: visa kontoutdraget
+        bot:  (sv)
+        bot:  ~ saldo 125 000,00 SEK
+    """)
+
+
+async def test_overdue_only_and_largest_first(bot: BotDriver) -> None:
+    reply = await bot.as_user(MAX).say("which items are overdue on our account")
+    assert reply.table is not None and reply.table.rows
+    assert all(row[6] == "yes" for row in reply.table.rows) and "INV-3050" in {r[1] for r in reply.table.rows}
+    assert "INV-2031" not in reply.plain_text()
+    largest = await bot.as_user(ANNA).say("show my statement sorted by amount")
+    assert largest.table is not None
+    amounts = [abs(float(r[4].split("\u00a0")[1].replace(",", ""))) for r in largest.table.rows]
+    assert amounts == sorted(amounts, reverse=True)
+
+
+async def test_statement_download_has_typed_cells(bot: BotDriver, application: Application) -> None:
+    anna = bot.as_user(ANNA)
+    shown = await anna.say("show my account statement")
+    report = await anna.say("download my statement")
+    assert report.intent == "statement.download"
+    sheet = openpyxl.load_workbook(io.BytesIO(await fetch(application, report.attachments[0]))).active
+    assert sheet is not None
+    rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["INV-2031"][4] == 125000.0 and rows["CN-0107"][4] == -5000.0
+    assert shown.table is not None
+    for row in shown.table.rows:
+        assert f"SEK {rows[row[1]][4]:,.2f}" == row[4].replace("\u00a0", " ")
+
+
+async def test_erik_is_refused(bot: BotDriver) -> None:
+    await bot.as_user(ERIK).transcript("""
+        user: show my account statement
+        bot:  ~ access to account statements
+        bot:  !~ 125
+    """)
