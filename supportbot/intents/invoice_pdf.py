@@ -29,8 +29,9 @@ class Vendor:
     email: str
 
 
+# The demo vendor, as on the demo web page; a deployment puts its own company here.
 SELLER = Vendor(
-    name="Vendor Systems AB",
+    name="Nordlys Systems AB",
     address=("Box 1234", "164 40 Kista", "Sweden"),
     vat_number="SE556677889901",
     org_number="556677-8899",
