@@ -1,4 +1,8 @@
-"""Outgoing mail: SMTP (aiosmtplib) when configured, otherwise .eml files in an outbox folder."""
+"""Outgoing mail: SMTP (aiosmtplib) when configured, otherwise .eml files in an outbox folder.
+
+These are the transports; the application sends through ``outbox.QueuedMailer``, which keeps each
+mail in the database and hands it to a transport's ``deliver`` (retried until it is accepted).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,9 @@ import logging
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from email import message_from_bytes, policy
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, getaddresses, make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -43,6 +48,11 @@ def build_message(
     return msg
 
 
+def recipients_of(to: str) -> list[str]:
+    """The envelope recipients of a ``To`` value ("Name <a@x>, b@y" -> ["a@x", "b@y"])."""
+    return [address for _, address in getaddresses([to]) if address]
+
+
 class OutboxMailer:
     """The embedded default: every mail becomes an .eml file an operator can open."""
 
@@ -62,13 +72,17 @@ class OutboxMailer:
         msg = build_message(
             sender=self.sender, to=to, subject=subject, text=text, html=html, attachments=attachments
         )
+        await self.deliver(msg.as_bytes(), recipients=recipients_of(to))
+
+    async def deliver(self, raw: bytes, *, recipients: Sequence[str]) -> None:
+        """Writes one finished message (RFC 5322 bytes) as an .eml file, atomically."""
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         path = self.folder / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
 
         def write() -> None:
             self.folder.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".tmp")
-            tmp.write_bytes(msg.as_bytes())
+            tmp.write_bytes(raw)
             tmp.rename(path)
 
         await asyncio.to_thread(write)
@@ -100,9 +114,17 @@ class SmtpMailer:
         msg = build_message(
             sender=self.sender, to=to, subject=subject, text=text, html=html, attachments=attachments
         )
+        await self.deliver(msg.as_bytes(), recipients=recipients_of(to))
+
+    async def deliver(self, raw: bytes, *, recipients: Sequence[str]) -> None:
+        """Sends one finished message (RFC 5322 bytes); ``MailUnavailable`` names no secret."""
+        # parsed again so aiosmtplib negotiates BODY=8BITMIME (or flattens to 7 bit) as for any message
+        msg = message_from_bytes(raw, policy=policy.default)
         try:
             await aiosmtplib.send(
                 msg,
+                sender=parseaddr(self.sender)[1] or self.sender,
+                recipients=list(recipients),
                 hostname=self.hostname,
                 port=self.port,
                 username=self.username,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 from collections.abc import Iterator
 from email.message import Message as EmailMessage
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from sqlalchemy import text
 
 from supportbot.adapters.app import build_application
 from tests.conftest import Conversation, make_settings
@@ -59,13 +61,44 @@ async def test_the_order_report_is_mailed_over_smtp(data_dir: Path, smtp_server:
     assert not list((data_dir / "outbox").glob("*.eml")), "with SMTP configured nothing goes to the outbox"
 
 
-async def test_an_unreachable_smtp_server_gets_an_apology(data_dir: Path, free_port: int) -> None:
-    app = await build_application(make_settings(data_dir, smtp_url=f"smtp://127.0.0.1:{free_port}"))
+async def test_mail_to_an_unreachable_smtp_server_is_queued_and_sent_when_it_comes_up(
+    data_dir: Path, free_port: int
+) -> None:
+    settings = make_settings(data_dir, smtp_url=f"smtp://127.0.0.1:{free_port}", mail_retry_seconds=(0.05,))
+    app = await build_application(settings)
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port)
     try:
         chat = Conversation(app, "anna.berg@nordisk.example")
         reply = await chat.say("e-mail me a report of my orders for this year")
-        assert "couldn't send" in reply.text.lower(), reply.text
-        assert reply.attachments, "the report is offered as download links instead"
-        assert "PostNord" in (await chat.say("where is order 4711")).text
+        assert "e-mailed" in reply.text and "anna.berg@nordisk.example" in reply.text, reply.text
+        assert "PostNord" in (await chat.say("where is order 4711")).text, "the chat goes on meanwhile"
+        async with app.engine.connect() as conn:
+            (status, recipients) = (
+                await conn.execute(text("SELECT status, recipients FROM mail_outbox"))
+            ).one()
+        assert (status, recipients) == ("pending", "anna.berg@nordisk.example"), "kept, not lost"
+        assert not inbox.envelopes
+
+        controller.start()  # the server comes up: the retry loop delivers the queued mail
+        for _ in range(200):
+            if inbox.envelopes:
+                break
+            await asyncio.sleep(0.05)
+        (envelope,) = inbox.envelopes
+        assert envelope.rcpt_tos == ["anna.berg@nordisk.example"]
+        (mail,) = inbox.messages()
+        assert mail["Subject"].startswith("Your order report")
+        assert sorted(n.rsplit(".", 1)[1] for p in mail.walk() if (n := p.get_filename())) == ["csv", "xlsx"]
+        for _ in range(100):
+            async with app.engine.connect() as conn:
+                row = (await conn.execute(text("SELECT status, attempts, sent_at FROM mail_outbox"))).one()
+            if row.status == "sent":
+                break
+            await asyncio.sleep(0.02)
+        assert row.status == "sent" and row.attempts >= 1 and row.sent_at is not None
     finally:
         await app.close()
+        if controller.server is not None:
+            controller.stop()
+    assert len(inbox.envelopes) == 1, "sent once"

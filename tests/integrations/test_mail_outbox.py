@@ -1,0 +1,367 @@
+"""The persisted mail outbox against a real SMTP server (aiosmtpd), on SQLite and PostgreSQL.
+
+Delivery is driven by calling ``deliver_due(now)`` with a fake clock, as the delivery task does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import logging
+from collections.abc import AsyncIterator, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from supportbot.integrations.errors import MailUnavailable
+from supportbot.integrations.mail import OutboxMailer, SmtpMailer
+from supportbot.integrations.outbox import QueuedMailer, create_outbox_schema, mail_outbox
+from tests.integrations.conftest import postgres_schema_engine, sqlite_engine
+
+T0 = datetime(2026, 3, 18, 12, 0, tzinfo=UTC)
+SENDER = "Customer support <support@vendor.example>"
+TO = "anna.berg@nordisk.example"
+BODY = "Hej Anna, här är rapporten med hemliga siffror 4711."
+PASSWORD = "s3cr3t-Pa55word"
+
+
+class Clock:
+    def __init__(self, now: datetime = T0) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.envelopes: list[Envelope] = []
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+    def messages(self) -> list[EmailMessage]:
+        found = []
+        for envelope in self.envelopes:
+            assert isinstance(envelope.content, bytes)
+            message = email.message_from_bytes(envelope.content, policy=policy.default)
+            assert isinstance(message, EmailMessage)
+            found.append(message)
+        return found
+
+
+class Server:
+    """An SMTP server on a fixed port that can be down at first and come up later."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.inbox = Inbox()
+        self._controller: Controller | None = None
+
+    def up(self) -> None:
+        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def down(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+
+@pytest.fixture
+def server(free_port: int) -> Iterator[Server]:
+    server = Server(free_port)
+    try:
+        yield server
+    finally:
+        server.down()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """An empty database with the outbox table, on SQLite and (when reachable) PostgreSQL."""
+    if request.param == "sqlite":
+        built = sqlite_engine(tmp_path / "outbox.sqlite3")
+        try:
+            await create_outbox_schema(built)
+            yield built
+        finally:
+            await built.dispose()
+    else:
+        async with postgres_schema_engine(request.getfixturevalue("postgres_url")) as built:
+            await create_outbox_schema(built)
+            yield built
+
+
+def queued(engine: AsyncEngine, transport: Any, clock: Clock | None = None, **options: Any) -> QueuedMailer:
+    return QueuedMailer(engine, transport, clock=clock, **options)
+
+
+async def rows(engine: AsyncEngine) -> Sequence[Any]:
+    async with engine.connect() as conn:
+        return (await conn.execute(select(mail_outbox).order_by(mail_outbox.c.id))).all()
+
+
+async def send_one(mailer: QueuedMailer, **extra: Any) -> None:
+    await mailer.send(to=TO, subject="Er orderrapport", text=BODY, **extra)
+
+
+async def test_mail_queued_while_the_server_is_down_is_delivered_when_it_is_up(
+    engine: AsyncEngine, server: Server
+) -> None:
+    clock = Clock()
+    mailer = queued(engine, SmtpMailer(server.url, sender=SENDER), clock)
+    await send_one(mailer)  # returns at once: nothing is sent yet
+    (row,) = await rows(engine)
+    assert (row.status, row.attempts, row.recipients) == ("pending", 0, TO)
+
+    assert await mailer.deliver_due(T0) == 0  # the server is down
+    (row,) = await rows(engine)
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert "SMTPConnectError" in row.last_error and row.claimed_until is None
+    assert row.next_attempt_at.replace(tzinfo=UTC) == T0 + timedelta(seconds=30)
+
+    server.up()
+    assert await mailer.deliver_due(T0 + timedelta(seconds=10)) == 0, "not due yet"
+    assert not server.inbox.envelopes
+    assert await mailer.deliver_due(T0 + timedelta(seconds=30)) == 1
+    (envelope,) = server.inbox.envelopes
+    assert envelope.rcpt_tos == [TO] and envelope.mail_from == "support@vendor.example"
+    (row,) = await rows(engine)
+    assert (row.status, row.attempts, row.last_error) == ("sent", 2, None)
+    assert row.sent_at.replace(tzinfo=UTC) == T0 + timedelta(seconds=30)
+    assert await mailer.deliver_due(T0 + timedelta(hours=1)) == 0, "sent once"
+    assert len(server.inbox.envelopes) == 1
+
+
+async def test_backoff_grows_then_repeats_hourly(engine: AsyncEngine, server: Server) -> None:
+    clock = Clock()
+    mailer = queued(engine, SmtpMailer(server.url, sender=SENDER), clock)
+    await send_one(mailer)
+    now, waits = T0, []
+    for _ in range(6):
+        await mailer.deliver_due(now)
+        (row,) = await rows(engine)
+        due = row.next_attempt_at.replace(tzinfo=UTC)
+        waits.append((due - now).total_seconds())
+        now = due
+    assert waits == [30, 120, 600, 3600, 3600, 3600]
+
+
+async def test_a_restart_picks_up_pending_mail(engine: AsyncEngine, server: Server) -> None:
+    first = queued(engine, SmtpMailer(server.url, sender=SENDER), retry_seconds=(0.05,))
+    await send_one(first)
+    await first.deliver_due()  # fails: the server is down; then this process "stops"
+    await asyncio.sleep(0.1)  # the retry is due
+    server.up()
+
+    second = queued(engine, SmtpMailer(server.url, sender=SENDER))  # the next run, same database
+    await second.start()
+    try:
+        for _ in range(200):
+            if server.inbox.envelopes:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await second.close()
+    assert len(server.inbox.envelopes) == 1
+    (row,) = await rows(engine)
+    assert row.status == "sent"
+
+
+async def test_the_delivery_task_sends_at_once_and_retries_on_its_own(
+    engine: AsyncEngine, server: Server
+) -> None:
+    mailer = queued(engine, SmtpMailer(server.url, sender=SENDER), retry_seconds=(0.05,))
+    await mailer.start()
+    try:
+        await send_one(mailer)  # down: the task retries every 50 ms
+        await asyncio.sleep(0.2)
+        server.up()
+        for _ in range(200):
+            if server.inbox.envelopes:
+                break
+            await asyncio.sleep(0.05)
+        await send_one(mailer)  # up: sent straight away
+        for _ in range(200):
+            if len(server.inbox.envelopes) == 2:
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        await mailer.close()
+    assert len(server.inbox.envelopes) == 2
+    assert [r.status for r in await rows(engine)] == ["sent", "sent"]
+
+
+async def test_two_deliverers_never_send_the_same_mail_twice(engine: AsyncEngine, server: Server) -> None:
+    server.up()
+    clock = Clock()
+    one = queued(engine, SmtpMailer(server.url, sender=SENDER), clock)
+    two = queued(engine, SmtpMailer(server.url, sender=SENDER), clock)
+    for _ in range(12):
+        await send_one(one)
+    sent = await asyncio.gather(one.deliver_due(T0), two.deliver_due(T0), one.deliver_due(T0))
+    assert sum(sent) == 12
+    ids = [m["Message-ID"] for m in server.inbox.messages()]
+    assert len(ids) == 12 and len(set(ids)) == 12
+    assert {r.status for r in await rows(engine)} == {"sent"}
+
+
+async def test_a_claimed_mail_is_left_alone_until_its_claim_runs_out(engine: AsyncEngine) -> None:
+    class Slow:
+        sender = SENDER
+
+        def __init__(self) -> None:
+            self.started = asyncio.Event()
+            self.release = asyncio.Event()
+            self.sent: list[bytes] = []
+
+        async def deliver(self, raw: bytes, *, recipients: Sequence[str]) -> None:
+            self.started.set()
+            await self.release.wait()
+            self.sent.append(raw)
+
+    slow, other = Slow(), Slow()
+    other.release.set()
+    one = queued(engine, slow, Clock(), lease=timedelta(minutes=5))
+    two = queued(engine, other, Clock())
+    await send_one(one)
+    busy = asyncio.create_task(one.deliver_due(T0))
+    await slow.started.wait()
+    assert await two.deliver_due(T0 + timedelta(minutes=1)) == 0, "claimed by the first deliverer"
+    slow.release.set()
+    assert await busy == 1
+    assert await two.deliver_due(T0 + timedelta(minutes=10)) == 0, "sent: nothing left"
+    assert len(slow.sent) == 1 and not other.sent
+
+
+async def test_a_claim_of_a_deliverer_that_died_runs_out(engine: AsyncEngine, server: Server) -> None:
+    class Hangs:
+        sender = SENDER
+
+        async def deliver(self, raw: bytes, *, recipients: Sequence[str]) -> None:
+            await asyncio.Event().wait()
+
+    dead = queued(engine, Hangs(), Clock(), lease=timedelta(minutes=5))
+    await send_one(dead)
+    task = asyncio.create_task(dead.deliver_due(T0))
+    await asyncio.sleep(0.1)
+    task.cancel()  # the worker died in the middle of sending
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    server.up()
+    alive = queued(engine, SmtpMailer(server.url, sender=SENDER))
+    assert await alive.deliver_due(T0 + timedelta(minutes=4)) == 0
+    assert await alive.deliver_due(T0 + timedelta(minutes=6)) == 1
+    assert len(server.inbox.envelopes) == 1
+
+
+async def test_mail_never_accepted_is_marked_failed_after_48_hours(
+    engine: AsyncEngine, server: Server, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = Clock()
+    mailer = queued(engine, SmtpMailer(server.url, sender=SENDER), clock)
+    await send_one(mailer)
+    caplog.set_level(logging.INFO, logger="supportbot")
+    now = T0
+    while True:
+        await mailer.deliver_due(now)
+        (row,) = await rows(engine)
+        if row.status != "pending":
+            break
+        now = row.next_attempt_at.replace(tzinfo=UTC)
+        assert now - T0 < timedelta(hours=50)
+    assert row.status == "failed" and now - T0 >= timedelta(hours=48)
+    assert row.attempts == 52  # at 0 s, 30 s, 2.5 min, 12.5 min, 72.5 min, then hourly past 48 h
+    (error,) = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert f"mail {row.id}" in error.getMessage() and "given up" in error.getMessage()
+    assert BODY not in caplog.text and "4711" not in caplog.text
+    server.up()
+    assert await mailer.deliver_due(now + timedelta(days=1)) == 0, "failed mail stays failed"
+    assert not server.inbox.envelopes
+
+
+async def test_the_html_alternative_and_attachments_survive_the_queue(
+    engine: AsyncEngine, server: Server
+) -> None:
+    mailer = queued(engine, SmtpMailer(server.url, sender=SENDER))
+    data = bytes(range(256)) * 40
+    await send_one(
+        mailer,
+        html="<p>Hej <b>Anna</b> – åäö</p>",
+        attachments=[
+            ("rapport.xlsx", "application/vnd.ms-excel", data),
+            ("rapport.csv", "text/csv", b"a;b\n1;2\n"),
+        ],
+    )
+    await mailer.deliver_due()
+    server.up()
+    await mailer.deliver_due(datetime.now(UTC) + timedelta(minutes=1))
+    (mail,) = server.inbox.messages()
+    assert mail["To"] == TO and mail["Subject"] == "Er orderrapport"
+    plain, html = mail.get_body(("plain",)), mail.get_body(("html",))
+    assert plain is not None and html is not None
+    assert plain.get_content().strip() == BODY
+    assert "<b>Anna</b> – åäö" in html.get_content()
+    attached = {part.get_filename(): part.get_payload(decode=True) for part in mail.iter_attachments()}
+    assert attached == {"rapport.xlsx": data, "rapport.csv": b"a;b\n1;2\n"}
+    (row,) = await rows(engine)
+    assert row.status == "sent"
+
+
+async def test_no_secret_and_no_body_in_logs_or_last_error(
+    engine: AsyncEngine, server: Server, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    url = f"smtp://support-user:{PASSWORD}@127.0.0.1:{server.port}"
+    mailer = queued(engine, SmtpMailer(url, sender=SENDER))
+    await send_one(mailer)
+    await mailer.deliver_due()  # down: connection refused
+    server.up()  # up, but it offers no AUTH without TLS: the login fails
+    await mailer.deliver_due(datetime.now(UTC) + timedelta(minutes=1))
+    (row,) = await rows(engine)
+    assert row.status == "pending" and row.attempts == 2 and row.last_error
+    for text in (caplog.text, row.last_error):
+        assert PASSWORD not in text and "support-user" not in text
+        assert BODY not in text and "Er orderrapport" not in text
+
+
+async def test_the_embedded_outbox_writes_the_eml_file_before_send_returns(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    folder = tmp_path / "outbox"
+    mailer = queued(engine, OutboxMailer(folder, sender=SENDER), immediate=True)
+    await send_one(mailer, html="<p>Hej</p>")
+    (path,) = folder.glob("*.eml")
+    mail = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert mail["To"] == TO and mail.get_body(("html",)) is not None
+    (row,) = await rows(engine)
+    assert row.status == "sent"
+
+
+async def test_send_raises_mail_unavailable_only_when_the_mail_cannot_be_queued(
+    tmp_path: Path, free_port: int
+) -> None:
+    broken = create_async_engine(f"postgresql+asyncpg://nobody@127.0.0.1:{free_port}/down")  # nothing there
+    try:
+        mailer = queued(broken, OutboxMailer(tmp_path / "outbox", sender=SENDER), immediate=True)
+        with pytest.raises(MailUnavailable) as caught:
+            await send_one(mailer)
+        assert BODY not in str(caught.value) and caught.value.__cause__ is None
+        assert caught.value.__suppress_context__, "a database error's text would carry the body"
+        assert not (tmp_path / "outbox").exists()
+    finally:
+        await broken.dispose()
