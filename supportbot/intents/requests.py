@@ -1,10 +1,28 @@
-"""The requests family: declared with its examples; its tool is connected in a later release."""
+"""My requests: open one by conversation (pre-filled from the profile), see one or all with their dated
+history, add a comment; and tell the customer when an agent has answered.
+
+The tracking link in mails is ``{public_url}/?ask=status+of+RQ-…``: the web chat opens on it and the
+question can be sent as is; in any other channel the number alone is enough ("RQ-2026-000123").
+"""
 
 from __future__ import annotations
 
-from supportbot.bot.spec import IntentSpec
-from supportbot.integrations.models import Tool
-from supportbot.intents.common import not_connected
+import logging
+import re
+from collections.abc import Sequence
+from typing import Any, Protocol
+from urllib.parse import quote_plus
+
+from supportbot.bot.dialog import tool_refusal
+from supportbot.bot.i18n import Formatter
+from supportbot.bot.messages import Button, Card, Field, Reply, Table
+from supportbot.bot.spec import IntentSpec, Mailer, Notices, Slot, SlotValue, TurnContext
+from supportbot.integrations.business_days import country_timezone
+from supportbot.integrations.errors import AccessDenied, InvalidRequest, MailUnavailable
+from supportbot.integrations.models import NewRequest, Principal, RequestStatus, SupportRequest, Tool
+from supportbot.integrations.protocols import Backends
+
+log = logging.getLogger(__name__)
 
 OPEN_EXAMPLES = {
     "en": [
@@ -240,23 +258,481 @@ COMMENT_EXAMPLES = {
 }
 
 
+CATEGORIES = ("technical", "order", "invoice", "contract", "inventory", "access", "other")
+PRIORITIES = ("low", "normal", "high", "urgent")
+LIST_LIMIT = 20
+SUBJECT_LIMIT = 300
+DESCRIPTION_LIMIT = 5000
+
+_CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
+    "technical": ("technical", "tech", "teknisk", "tekniskt", "teknik"),
+    "order": ("order", "orders", "ordrar", "beställning"),
+    "invoice": ("invoice", "invoices", "billing", "faktura", "fakturor", "fakturering"),
+    "contract": ("contract", "contracts", "avtal"),
+    "inventory": ("inventory", "equipment", "installed base", "utrustning", "installerad bas"),
+    "access": ("access", "behörighet", "åtkomst"),
+    "other": ("other", "something else", "annat", "övrigt", "annan"),
+}
+_PRIORITY_WORDS: dict[str, tuple[str, ...]] = {
+    "low": ("low", "låg"),
+    "normal": ("normal", "default", "standard", "medium", "mellan", "skip", "hoppa över"),
+    "high": ("high", "hög"),
+    "urgent": ("urgent", "critical", "brådskande", "akut", "kritisk"),
+}
+_CONFIRM = r"(?i)(yes|y|ok|okay|open|open it|confirm|send|send it|ja|öppna|öppna det|bekräfta|skicka)[.!]?"
+
+
+def _words_pattern(words: dict[str, tuple[str, ...]]) -> str:
+    alternatives = "|".join(re.escape(w) for ws in words.values() for w in sorted(ws, key=len, reverse=True))
+    return rf"(?i)\s*({alternatives})(\s+(priority|prioritet))?[.!]?\s*"
+
+
+def _pick(words: dict[str, tuple[str, ...]], value: Any) -> str | None:
+    said = str(value).strip().lower().rstrip(".!")
+    said = re.sub(r"\s+(priority|prioritet)$", "", said)
+    return next((key for key, ws in words.items() if said in ws), None)
+
+
+def _reply(ctx: TurnContext, intent: str, text: str, **parts: Any) -> Reply:
+    return Reply(text=text, language=ctx.language, intent=intent, **parts)
+
+
+def local_formatter(language: str, country: str | None) -> Formatter:
+    """Dates in the user's language and the time zone of the company's country."""
+    return Formatter(language, country=country, tz=country_timezone(country).key)
+
+
+def request_link(public_url: str, number: str) -> str:
+    """A link the web chat opens with the question about this request."""
+    return f"{public_url.rstrip('/')}/?ask={quote_plus(f'status of {number}')}"
+
+
+def _category(ctx: TurnContext, category: str) -> str:
+    return ctx.t(f"request.category.{category}") if category in CATEGORIES else category
+
+
+def _status(fmt: Formatter, status: RequestStatus) -> str:
+    return fmt.t(f"request.status.{status.value}")
+
+
+# --- request.open -------------------------------------------------------------------------------------
+
+
+def _ask(ctx: TurnContext, slot: str, key: str, buttons: Sequence[Button] = (), **params: Any) -> Reply:
+    ctx.ask(slot)
+    return _reply(ctx, "request.open", ctx.t(key, **params), buttons=tuple(buttons))
+
+
+def _form(ctx: TurnContext, values: dict[str, str]) -> Card:
+    """The request as it will be sent, the profile pre-filled: what the user confirms."""
+    p = ctx.principal
+    rows = [
+        ("request.field.name", p.name or "–"),
+        ("request.field.company", p.company_name or "–"),
+        ("request.field.customer_number", ", ".join(p.customer_numbers) or "–"),
+        ("request.field.email", p.email or "–"),
+        ("request.field.phone", p.phone or "–"),
+        ("request.field.category", _category(ctx, values["category"])),
+        ("request.field.subject", values["subject"]),
+        ("request.field.description", values["description"]),
+        ("request.field.priority", ctx.t(f"request.priority.{values['priority']}")),
+    ]
+    return Card(
+        title=ctx.t("request.form.title"),
+        fields=tuple(Field(label=ctx.t(label), value=value) for label, value in rows),
+        buttons=(
+            Button(label=ctx.t("request.button.open"), value=ctx.t("request.button.open.value")),
+            Button(label=ctx.t("request.button.cancel"), value=ctx.t("request.button.cancel.value")),
+        ),
+    )
+
+
+async def request_open(ctx: TurnContext) -> Reply:
+    intent = "request.open"
+    said = {name: ctx.slot(name) for name in ("category", "subject", "description", "priority", "confirm")}
+    category = _pick(_CATEGORY_WORDS, said["category"].value) if said["category"] else None
+    if category is None:
+        buttons = [
+            Button(label=ctx.t(f"request.category.{c}").capitalize(), value=ctx.t(f"request.category.{c}"))
+            for c in CATEGORIES
+        ]
+        return _ask(ctx, "category", "request.ask_category", buttons)
+    subject = str(said["subject"].value).strip() if said["subject"] else ""
+    if not subject:
+        return _ask(ctx, "subject", "request.ask_subject")
+    if len(subject) > SUBJECT_LIMIT:
+        ctx.slots.pop("subject")
+        return _ask(ctx, "subject", "request.subject_too_long", limit=SUBJECT_LIMIT)
+    description = str(said["description"].value).strip() if said["description"] else ""
+    if not description:
+        return _ask(ctx, "description", "request.ask_description")
+    if len(description) > DESCRIPTION_LIMIT:
+        ctx.slots.pop("description")
+        return _ask(ctx, "description", "request.description_too_long", limit=DESCRIPTION_LIMIT)
+    priority = _pick(_PRIORITY_WORDS, said["priority"].value) if said["priority"] else None
+    if priority is None:
+        buttons = [
+            Button(label=ctx.t(f"request.priority.{p}").capitalize(), value=ctx.t(f"request.priority.{p}"))
+            for p in ("normal", "low", "high", "urgent")
+        ]
+        return _ask(ctx, "priority", "request.ask_priority", buttons)
+    values = {"category": category, "subject": subject, "description": description, "priority": priority}
+    if said["confirm"] is None:
+        ctx.ask("confirm")
+        return _reply(ctx, intent, ctx.t("request.confirm"), cards=(_form(ctx, values),))
+    try:
+        request = await ctx.backends.requests.create_request(ctx.principal, NewRequest(**values))
+    except AccessDenied:
+        return tool_refusal(Tool.REQUESTS, ctx.fmt, language=ctx.language, intent=intent)
+    except InvalidRequest:
+        log.warning("a request was refused by the back end", exc_info=True)
+        return _reply(ctx, intent, ctx.t("request.open.refused"))
+    ctx.set_current("request", "request_number", request.number)
+    fmt = local_formatter(ctx.language, ctx.principal.country)
+    params = {
+        "number": request.number,
+        "due": fmt.datetime(request.due_at),
+        "subject": request.subject,
+        "link": request_link(ctx.public_url, request.number),
+    }
+    card = _request_card(ctx, fmt, request)
+    email = ctx.principal.email
+    if not email:
+        return _reply(ctx, intent, ctx.t("request.opened_no_mail", **params), cards=(card,))
+    try:
+        await ctx.mailer.send(
+            to=email,
+            subject=ctx.t("request.mail.opened.subject", **params),
+            text=ctx.t(
+                "request.mail.opened.body",
+                name=ctx.principal.name,
+                category=_category(ctx, request.category),
+                priority=ctx.t(f"request.priority.{request.priority}"),
+                description=request.description,
+                **params,
+            ),
+        )
+    except MailUnavailable:
+        log.warning("could not confirm a request by mail", exc_info=True)
+        return _reply(ctx, intent, ctx.t("request.opened_mail_failed", **params), cards=(card,))
+    return _reply(ctx, intent, ctx.t("request.opened", email=email, **params), cards=(card,))
+
+
+# --- request.status -----------------------------------------------------------------------------------
+
+
+def _request_card(ctx: TurnContext, fmt: Formatter, request: SupportRequest) -> Card:
+    return Card(
+        title=f"{request.number} — {request.subject}",
+        fields=(
+            Field(label=ctx.t("request.field.status"), value=_status(fmt, request.status)),
+            Field(label=ctx.t("request.field.category"), value=_category(ctx, request.category)),
+            Field(label=ctx.t("request.field.priority"), value=ctx.t(f"request.priority.{request.priority}")),
+            Field(label=ctx.t("request.field.opened"), value=fmt.datetime(request.created_at)),
+            Field(label=ctx.t("request.field.due"), value=fmt.datetime(request.due_at)),
+        ),
+    )
+
+
+def _history_table(ctx: TurnContext, fmt: Formatter, request: SupportRequest) -> Table:
+    return Table(
+        columns=(
+            ctx.t("request.col.when"),
+            ctx.t("request.col.what"),
+            ctx.t("request.col.who"),
+            ctx.t("request.col.text"),
+        ),
+        rows=tuple(
+            (
+                fmt.datetime(e.at),
+                ctx.t(f"request.event.{e.kind}") if e.kind in _EVENT_KINDS else e.kind,
+                e.author,
+                e.text if len(e.text) <= 300 else e.text[:299] + "…",
+            )
+            for e in request.history
+        ),
+    )
+
+
+_EVENT_KINDS = frozenset({"created", "comment", "status", "answer", "attachment"})
+_OPEN_WORDS = re.compile(
+    r"\b(open|unanswered|pending|ongoing|active|öppna|öppen|obesvarade|pågående|aktiva)\b", re.IGNORECASE
+)
+_CLOSED_WORDS = re.compile(r"\b(closed|resolved|done|stängda|stängd|avslutade|lösta)\b", re.IGNORECASE)
+_ANSWERED_WORDS = re.compile(r"\b(answered|besvarade)\b", re.IGNORECASE)
+
+
+_WAITING_FOR_SUPPORT = frozenset(
+    {RequestStatus.OPEN, RequestStatus.IN_PROGRESS, RequestStatus.WAITING_FOR_CUSTOMER}
+)
+"""What "my open requests" means: not answered and not closed."""
+
+
+def _status_filter(text: str) -> tuple[frozenset[RequestStatus], str]:
+    if _CLOSED_WORDS.search(text):
+        return frozenset({RequestStatus.CLOSED}), "closed"
+    if _ANSWERED_WORDS.search(text):
+        return frozenset({RequestStatus.ANSWERED}), "answered"
+    if _OPEN_WORDS.search(text):
+        return _WAITING_FOR_SUPPORT, "open"
+    return frozenset(), "all"
+
+
+def _number(value: Any) -> str:
+    return str(value).strip().lstrip("#").upper()
+
+
+async def _one_request(ctx: TurnContext, intent: str, number: str) -> SupportRequest | Reply:
+    if number == "LATEST":
+        latest = await ctx.backends.requests.list_requests(ctx.principal, limit=1)
+        if not latest:
+            return _reply(ctx, intent, ctx.t("request.none_yet"))
+        return latest[0]
+    found = await ctx.backends.requests.get_request(ctx.principal, number)
+    if found is None:
+        return _reply(ctx, intent, ctx.t("request.not_found", number=number))
+    return found
+
+
+async def request_status(ctx: TurnContext) -> Reply:
+    intent = "request.status"
+    fmt = local_formatter(ctx.language, ctx.principal.country)
+    slot = ctx.slot("request")
+    if slot is not None:
+        found = await _one_request(ctx, intent, _number(slot.value))
+        if isinstance(found, Reply):
+            return found
+        ctx.set_current("request", "request_number", found.number)
+        text = ctx.t(
+            "request.summary",
+            number=found.number,
+            subject=found.subject,
+            status=_status(fmt, found.status),
+            due=fmt.datetime(found.due_at),
+        )
+        comment = Button(
+            label=ctx.t("request.button.comment"),
+            value=ctx.t("request.button.comment.value", number=found.number),
+        )
+        return _reply(
+            ctx,
+            intent,
+            text,
+            cards=(_request_card(ctx, fmt, found),),
+            table=_history_table(ctx, fmt, found),
+            buttons=(comment,),
+        )
+    statuses, which = _status_filter(ctx.parse.text)
+    found_all = await ctx.backends.requests.list_requests(ctx.principal, statuses=statuses, limit=LIST_LIMIT)
+    if not found_all:
+        return _reply(ctx, intent, ctx.t(f"request.list.none.{which}"))
+    ctx.set_shown("request", [r.number for r in found_all])
+    table = Table(
+        columns=(
+            ctx.t("request.col.number"),
+            ctx.t("request.col.opened"),
+            ctx.t("request.col.subject"),
+            ctx.t("request.col.status"),
+            ctx.t("request.col.due"),
+        ),
+        rows=tuple(
+            (r.number, fmt.date(r.created_at), r.subject, _status(fmt, r.status), fmt.datetime(r.due_at))
+            for r in found_all
+        ),
+    )
+    buttons = tuple(
+        Button(label=r.number, value=ctx.t("request.button.show.value", number=r.number))
+        for r in found_all[:5]
+    )
+    text = ctx.t(f"request.list.found.{which}", count=len(found_all))
+    return _reply(ctx, intent, text, table=table, buttons=buttons)
+
+
+# --- request.comment ----------------------------------------------------------------------------------
+
+# The chat channels do not hand files to the core yet: asked to attach one, the bot says so and takes text.
+_FILE_WORDS = re.compile(
+    r"\b(attach\w*|upload\w*|files?|documents?|screenshots?|photos?|pictures?|log\s*files?|"
+    r"bifoga\w*|ladda\s+upp|fil(en|er)?|dokument\w*|skärmdump\w*|foto\w*|bild\w*|loggfil\w*|bilag\w*)\b",
+    re.IGNORECASE,
+)
+_INLINE_COMMENT = re.compile(r"^[^:]{3,80}:\s*(?P<text>\S.*)$", re.DOTALL)
+
+
+async def request_comment(ctx: TurnContext) -> Reply:
+    intent = "request.comment"
+    slot = ctx.slot("request")
+    if slot is None or _number(slot.value) == "LATEST":
+        mine = await ctx.backends.requests.list_requests(
+            ctx.principal, statuses=frozenset(RequestStatus) - {RequestStatus.CLOSED}, limit=5
+        )
+        if slot is not None and mine:
+            ctx.slots["request"] = SlotValue("request_number", mine[0].number)
+            slot = ctx.slots["request"]
+        else:
+            ctx.ask("request")
+            buttons = tuple(Button(label=r.number, value=r.number) for r in mine)
+            return _reply(ctx, intent, ctx.t("request.ask_number"), buttons=buttons)
+    number = _number(slot.value)
+    text_slot = ctx.slot("comment")
+    if text_slot is None:
+        inline = _INLINE_COMMENT.match(ctx.parse.text.strip())
+        if inline and ctx.parse.intent == intent:
+            text_slot = SlotValue("request_text", inline.group("text"))
+    comment = str(text_slot.value).strip() if text_slot else ""
+    if not comment:
+        found = await _one_request(ctx, intent, number)
+        if isinstance(found, Reply):
+            return found
+        ctx.ask("comment")
+        key = "request.ask_comment_no_files" if _FILE_WORDS.search(ctx.parse.text) else "request.ask_comment"
+        return _reply(ctx, intent, ctx.t(key, number=found.number))
+    if len(comment) > DESCRIPTION_LIMIT:
+        ctx.slots.pop("comment", None)
+        ctx.ask("comment")
+        return _reply(ctx, intent, ctx.t("request.description_too_long", limit=DESCRIPTION_LIMIT))
+    updated = await ctx.backends.requests.add_comment(ctx.principal, number, comment)
+    if updated is None:
+        return _reply(ctx, intent, ctx.t("request.not_found", number=number))
+    ctx.set_current("request", "request_number", updated.number)
+    return _reply(ctx, intent, ctx.t("request.comment.added", number=updated.number))
+
+
+# --- an agent's answer reaches the customer -----------------------------------------------------------
+
+
+class AnswerServices(Protocol):
+    """What telling a customer about an answer needs: the ``Application`` has all of it."""
+
+    backends: Backends
+    mailer: Mailer
+
+    @property
+    def notifier(self) -> Notices: ...
+
+
+async def notify_answer(
+    services: AnswerServices,
+    *,
+    agent: Principal,
+    request_number: str,
+    text: str,
+    public_url: str,
+) -> SupportRequest | None:
+    """Records an agent's answer and tells the customer in every channel they use and by e-mail.
+
+    Called by the agent console. ``None`` when there is no such request. A mail that cannot be sent
+    is logged; the answer is recorded and shown in chat all the same.
+    """
+    request = await services.backends.requests.answer_request(agent, request_number, text)
+    if request is None:
+        return None
+    customer = await services.backends.directory.principal_for(request.requester)
+    language = customer.locale if customer is not None and customer.locale in ("en", "sv") else "en"
+    country = customer.country if customer is not None else None
+    fmt = local_formatter(language, country)
+    params = {
+        "number": request.number,
+        "subject": request.subject,
+        "text": text.strip(),
+        "agent": agent.name or fmt.t("request.agent"),
+        "link": request_link(public_url, request.number),
+    }
+    reply = Reply(
+        text=fmt.t("request.answer.notice", **params),
+        buttons=(
+            Button(
+                label=fmt.t("request.button.history"),
+                value=fmt.t("request.button.show.value", number=request.number),
+            ),
+        ),
+        language=language,
+        intent="request.status",
+    )
+    await services.notifier.notify(request.requester, reply)
+    email = customer.email if customer is not None else None
+    if email:
+        try:
+            await services.mailer.send(
+                to=email,
+                subject=fmt.t("request.mail.answer.subject", **params),
+                text=fmt.t("request.mail.answer.body", name=customer.name if customer else "", **params),
+            )
+        except MailUnavailable:
+            log.warning("could not mail the answer to request %s", request.number, exc_info=True)
+    return request
+
+
+_REQUEST_NUMBER = r"(?i)#?rq-?\d{4}-?\d{1,6}"
+_TEXT = r"(?s)\s*\S.*"
+
+
 INTENTS = [
     IntentSpec(
         name="request.open",
         examples=OPEN_EXAMPLES,
-        handler=not_connected,
+        handler=request_open,
         tool=Tool.REQUESTS,
+        slots=(
+            Slot(
+                "category",
+                ("request_category",),
+                "request.ask_category",
+                False,
+                False,
+                _words_pattern(_CATEGORY_WORDS),
+            ),
+            Slot("subject", ("request_text",), "request.ask_subject", False, False, _TEXT),
+            Slot("description", ("request_text",), "request.ask_description", False, False, _TEXT),
+            Slot(
+                "priority",
+                ("request_priority",),
+                "request.ask_priority",
+                False,
+                False,
+                _words_pattern(_PRIORITY_WORDS),
+            ),
+            Slot("confirm", ("request_confirm",), "request.confirm", False, False, _CONFIRM),
+        ),
     ),
     IntentSpec(
         name="request.status",
         examples=STATUS_EXAMPLES,
-        handler=not_connected,
+        handler=request_status,
         tool=Tool.REQUESTS,
+        slots=(
+            Slot(
+                "request",
+                ("request_number", "reference"),
+                "request.ask_number",
+                required=False,
+                carry=False,
+                pattern=_REQUEST_NUMBER,
+            ),
+        ),
+        claims=("request_number",),
     ),
     IntentSpec(
         name="request.comment",
         examples=COMMENT_EXAMPLES,
-        handler=not_connected,
+        handler=request_comment,
         tool=Tool.REQUESTS,
+        slots=(
+            Slot(
+                "request",
+                ("request_number", "reference"),
+                "request.ask_number",
+                required=False,
+                pattern=_REQUEST_NUMBER,
+            ),
+            Slot(
+                "comment",
+                ("request_text",),
+                "request.ask_comment_plain",
+                required=False,
+                carry=False,
+                pattern=_TEXT,
+            ),
+        ),
     ),
 ]

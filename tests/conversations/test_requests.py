@@ -1,0 +1,365 @@
+"""My requests as transcripts: opening one by conversation (profile pre-filled, confirmation, tracking
+number, mail), status of one with its dated history and of all mine, comments, and an agent's answer
+reaching the customer — in English and Swedish."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from supportbot.adapters.app import Application, build_application
+from supportbot.adapters.settings import Settings
+from supportbot.integrations.errors import AccessDenied, MailUnavailable
+from supportbot.integrations.models import Principal, RequestStatus
+from supportbot.intents.requests import notify_answer
+from tests.conftest import BotDriver, Conversation, make_settings
+from tests.conversations import test_mail
+from tests.conversations.test_access import body, mails_to, notices
+from tests.conversations.test_mail import Inbox
+
+smtp_server = test_mail.smtp_server  # the local SMTP server fixture
+
+ANNA = "anna.berg@nordisk.example"
+ERIK = "erik.lund@nordisk.example"
+MAX = "max.muller@contoso.example"
+
+
+def _outbox(settings: Settings) -> list[str]:
+    return [p.read_text(errors="replace") for p in sorted((settings.data_dir / "outbox").glob("*.eml"))]
+
+
+async def test_open_a_request_by_conversation(bot: BotDriver, settings: Settings) -> None:
+    chat = bot.as_user(ERIK)
+    await chat.transcript("""
+        user: I'd like to open a support request
+        bot:  [request.open]
+        bot:  ~ What is it about?
+        bot:  ~ [Technical]
+        press: Technical
+        bot:  ~ subject
+        user: Power server in Kista does not boot
+        bot:  ~ describe the problem
+        user: Since this morning the server stops with error B2001234 after power-on.
+        bot:  ~ How urgent
+        bot:  ~ [Normal]
+        press: High
+        bot:  ~ Open this request?
+        bot:  ~ Erik Lund
+        bot:  ~ Nordisk Verkstad AB
+        bot:  ~ 1000123
+        bot:  ~ erik.lund@nordisk.example
+        bot:  ~ Power server in Kista does not boot
+        bot:  ~ [Open]
+        bot:  ~ [Cancel]
+        press: Open
+        bot:  [request.open]
+        bot:  ~ I've opened request RQ-
+        bot:  ~ will answer by
+        bot:  ~ sent a confirmation to erik.lund@nordisk.example
+    """)
+    number = next(w.rstrip(":") for w in chat.last.text.split() if w.startswith("RQ-"))
+    (mail,) = [m for m in _outbox(settings) if number in m]
+    assert "erik.lund@nordisk.example" in mail
+    assert f"http://127.0.0.1:8080/?ask=status+of+{number}" in mail
+    await chat.transcript(f"""
+        user: status of {number}
+        bot:  [request.status]
+        bot:  ~ Request {number}
+        bot:  ~ open
+        bot:  ~ opened
+        bot:  ~ Since this morning the server stops
+    """)
+
+
+async def test_cancel_at_the_confirmation_opens_nothing(bot: BotDriver, application: Application) -> None:
+    async with application.engine.connect() as conn:
+        before = (await conn.execute(text("SELECT count(*) FROM requests"))).scalar_one()
+    await bot.as_user(ANNA).transcript("""
+        user: open a ticket
+        user: other
+        user: A question about training
+        user: Do you offer courses for the FlashSystem?
+        user: normal
+        bot:  ~ Open this request?
+        press: Cancel
+        bot:  [dialog.cancel]
+    """)
+    async with application.engine.connect() as conn:
+        after = (await conn.execute(text("SELECT count(*) FROM requests"))).scalar_one()
+    assert after == before
+
+
+async def test_open_a_request_in_swedish(bot: BotDriver, settings: Settings) -> None:
+    chat = bot.as_user(ANNA)
+    await chat.transcript("""
+        user: jag vill öppna ett supportärende
+        bot:  (sv)
+        bot:  ~ Vad gäller det?
+        press: Faktura
+        bot:  ~ rubriken
+        user: Fel fakturaadress på våra fakturor
+        bot:  ~ Beskriv problemet
+        user: Fakturorna skickas fortfarande till vår gamla adress i Solna.
+        bot:  ~ Hur brådskande
+        press: Normal
+        bot:  ~ Ska jag öppna det här ärendet?
+        bot:  ~ Anna Berg
+        bot:  ~ Kundnummer
+        press: Öppna
+        bot:  ~ Jag har öppnat ärende RQ-
+        bot:  ~ Vi svarar senast
+    """)
+    assert any("Ditt ärende RQ-" in m or "Fel fakturaadress" in m for m in _outbox(settings))
+
+
+async def test_status_of_one_request_shows_its_dated_history(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: what's the status of my request RQ-2026-000001
+        bot:  [request.status]
+        bot:  ~ Request RQ-2026-000001 (Move IBM FlashSystem 5200
+        bot:  ~ in progress
+        bot:  ~ When | What | Who | Text
+        bot:  ~ opened | Anna Berg | We are consolidating storage
+        bot:  ~ status | Sara Lindqvist | In progress: our logistics team
+        bot:  ~ [Add a comment]
+        user: visa historiken för ärende RQ-2026-000001
+        bot:  (sv)
+        bot:  ~ Ärende RQ-2026-000001
+        bot:  ~ under arbete
+        bot:  ~ När | Vad | Vem | Text
+    """)
+
+
+async def test_my_requests_and_my_open_requests(bot: BotDriver, application: Application) -> None:
+    # Erik sees his own; Anna, the company's administrator, sees all of Nordisk's; nobody sees Contoso's.
+    await bot.as_user(ERIK).transcript("""
+        user: my requests
+        bot:  [request.status]
+        bot:  ~ Your requests (1)
+        bot:  ~ Can order 4712 be delivered earlier?
+        bot:  !~ FlashSystem
+        bot:  !~ INV-3050
+    """)
+    await bot.as_user(ANNA).transcript("""
+        user: show my open requests
+        bot:  ~ Your open requests (2)
+        bot:  ~ FlashSystem
+        bot:  ~ order 4712
+        bot:  !~ INV-3050
+        user: the first one
+        bot:  [request.status]
+        bot:  ~ Request RQ-2026-000002
+        user: visa mina stängda ärenden
+        bot:  = Du har inga stängda ärenden.
+    """)
+    await bot.as_user(MAX).transcript("""
+        user: which of my cases are still open
+        bot:  = You have no open requests.
+        user: my answered requests
+        bot:  ~ Your answered requests (1)
+        user: list all my requests
+        bot:  ~ Question about invoice INV-3050
+        bot:  ~ answered
+    """)
+
+
+async def test_another_users_request_looks_like_a_missing_one(bot: BotDriver) -> None:
+    erik = bot.as_user(ERIK)
+    foreign = await erik.say("status of RQ-2026-000001")  # Anna's: Erik is no administrator
+    missing = await erik.say("status of RQ-2026-999999")
+    assert foreign.text.replace("RQ-2026-000001", "#") == missing.text.replace("RQ-2026-999999", "#")
+    assert "can't find" in foreign.text and "FlashSystem" not in foreign.plain_text()
+
+
+async def test_add_a_comment_to_a_request(bot: BotDriver, application: Application) -> None:
+    erik = bot.as_user(ERIK)
+    await erik.transcript("""
+        user: add a comment to RQ-2026-000002
+        bot:  [request.comment]
+        bot:  ~ What should I add to request RQ-2026-000002?
+        user: We could also accept a partial delivery.
+        bot:  ~ added your comment to request RQ-2026-000002
+        user: status of RQ-2026-000002
+        bot:  ~ comment | Erik Lund | We could also accept a partial delivery.
+        user: lägg till i ärendet: felet kom tillbaka i morse
+        bot:  (sv)
+        bot:  ~ lagt till din kommentar i ärende RQ-2026-000002
+        user: add a comment to RQ-2026-000001
+        bot:  ~ can't find request RQ-2026-000001
+    """)
+
+
+async def test_comment_without_a_number_offers_my_open_requests(bot: BotDriver) -> None:
+    await bot.as_user(ERIK).transcript("""
+        user: I have more information for my case
+        bot:  ~ Which request?
+        press: RQ-2026-000002
+        bot:  ~ What should I add to request RQ-2026-000002?
+        user: The project start moved to next month.
+        bot:  ~ added your comment
+    """)
+
+
+async def test_mail_down_still_opens_the_request(
+    bot: BotDriver, application: Application, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def down(**_: Any) -> None:
+        raise MailUnavailable("smtp down")
+
+    monkeypatch.setattr(application.pipeline.dialog.mailer, "send", down)
+    await bot.as_user(MAX).transcript("""
+        user: open a ticket
+        press: Contract
+        user: Renewal of C-2001
+        user: Please send us an offer for another year.
+        press: Low
+        bot:  ~ Contoso GmbH
+        bot:  ~ 2000456
+        press: Open
+        bot:  ~ I've opened request RQ-
+        bot:  ~ couldn't send the confirmation e-mail
+    """)
+    assert (await application.backends.requests.list_requests(await _principal(application, MAX)))[
+        0
+    ].subject == "Renewal of C-2001"
+
+
+async def test_a_guest_cannot_open_a_request(bot: BotDriver) -> None:
+    await bot.as_guest().transcript("""
+        user: open a ticket
+        bot:  ~ sign in
+    """)
+
+
+async def test_an_agents_answer_reaches_the_customer_in_chat_and_by_mail(
+    application: Application, settings: Settings
+) -> None:
+    agent = await _principal(application, "sara@support.example")
+    answered = await notify_answer(
+        application,
+        agent=agent,
+        request_number="RQ-2026-000003",
+        text="We have corrected the invoice.",
+        public_url=settings.public_url,
+    )
+    assert answered is not None and answered.status is RequestStatus.ANSWERED
+    assert answered.history[-1].kind == "answer" and answered.history[-1].author == "Sara Lindqvist"
+    [notice] = await notices(application, MAX)
+    assert notice.language == "en"
+    assert "Sara Lindqvist has answered your request RQ-2026-000003" in notice.text
+    assert "We have corrected the invoice." in notice.text
+    [mail] = mails_to(application, MAX)
+    assert "RQ-2026-000003" in mail["Subject"]
+    assert "http://127.0.0.1:8080/?ask=status+of+RQ-2026-000003" in body(mail)
+    # a customer is no agent; an unknown number is None
+    with pytest.raises(AccessDenied):
+        await notify_answer(
+            application,
+            agent=await _principal(application, ERIK),
+            request_number="RQ-2026-000002",
+            text="x",
+            public_url=settings.public_url,
+        )
+    assert (
+        await notify_answer(
+            application,
+            agent=agent,
+            request_number="RQ-2026-999999",
+            text="x",
+            public_url=settings.public_url,
+        )
+        is None
+    )
+
+
+async def test_the_answer_is_in_swedish_for_a_swedish_company(
+    application: Application, settings: Settings
+) -> None:
+    agent = await _principal(application, "sara@support.example")
+    await notify_answer(
+        application,
+        agent=agent,
+        request_number="RQ-2026-000001",
+        text="Flytten sker på tisdag.",
+        public_url="http://x",
+    )
+    [notice] = await notices(application, ANNA)
+    assert notice.language == "sv" and "har svarat på ditt ärende RQ-2026-000001" in notice.text
+
+
+async def _principal(application: Application, user_id: str) -> Principal:
+    principal = await application.backends.directory.principal_for(user_id)
+    assert principal is not None
+    return principal
+
+
+async def test_the_confirmation_is_mailed_over_smtp(data_dir: Path, smtp_server: tuple[Inbox, int]) -> None:
+    inbox, port = smtp_server
+    app = await build_application(make_settings(data_dir, smtp_url=f"smtp://127.0.0.1:{port}"))
+    try:
+        chat = Conversation(app, ERIK)
+        for step in (
+            "open a ticket",
+            "technical",
+            "Disk warning",
+            "Disk 3 shows a predictive failure.",
+            "urgent",
+        ):
+            await chat.say(step)
+        reply = await chat.press("Open")
+    finally:
+        await app.close()
+    assert "I've opened request RQ-" in reply.text, reply.text
+    number = next(w.rstrip(":") for w in reply.text.split() if w.startswith("RQ-"))
+    (envelope,) = inbox.envelopes
+    assert envelope.rcpt_tos == [ERIK]
+    (mail,) = inbox.messages()
+    assert number in mail["Subject"]
+    text_part = next(p for p in mail.walk() if p.get_content_type() == "text/plain").get_payload(decode=True)
+    assert isinstance(text_part, bytes)
+    content = text_part.decode()
+    assert f"Tracking number: {number}" in content and "Priority: urgent" in content
+    assert f"http://127.0.0.1:8080/?ask=status+of+{number}" in content
+    assert not list((data_dir / "outbox").glob("*.eml"))
+
+
+async def test_the_form_renders_in_every_channel(bot: BotDriver) -> None:
+    """The confirmation is one channel-neutral reply: each channel shows the profile and both buttons."""
+    from supportbot.adapters.console import render_text
+    from supportbot.adapters.slack.render import button_values, to_blocks
+    from supportbot.adapters.teams.activity import adaptive_card
+    from supportbot.adapters.webchat.protocol import reply_json
+
+    chat = bot.as_user(ANNA)
+    for step in (
+        "open a ticket",
+        "access",
+        "Access for a new colleague",
+        "Please add Lisa to the portal.",
+        "low",
+    ):
+        await chat.say(step)
+    form = chat.last
+    assert form.intent == "request.open" and "Open this request?" in form.text
+    assert button_values(to_blocks(form)) == ["open", "cancel"]
+    card = str(adaptive_card(form))
+    assert "Nordisk Verkstad AB" in card and "'open'" in card and "'cancel'" in card
+    web = reply_json(form)
+    assert [b["value"] for b in web["cards"][0]["buttons"]] == ["open", "cancel"]
+    console = render_text(form)
+    assert "Anna Berg" in console and "1) Open" in console and "2) Cancel" in console
+
+
+async def test_asked_to_attach_a_file_the_bot_says_it_takes_text(bot: BotDriver) -> None:
+    await bot.as_user(ERIK).transcript("""
+        user: attach a screenshot to RQ-2026-000002
+        bot:  [request.comment]
+        bot:  ~ can't take files in this chat yet
+        user: The screen shows error B2001234.
+        bot:  ~ added your comment to request RQ-2026-000002
+        user: bifoga en loggfil till RQ-2026-000002
+        bot:  ~ kan inte ta emot filer
+    """)
