@@ -15,13 +15,16 @@ from supportbot.adapters.settings import Settings
 from supportbot.bot.bus import PRINCIPALS_TOPIC, InProcessBus, MessageBus
 from supportbot.bot.dialog import DialogEngine
 from supportbot.bot.files import FileService
+from supportbot.bot.handoff import Handoffs, OfficeHours
 from supportbot.bot.identity import IdentityResolver
+from supportbot.bot.locks import KeyedLocks
 from supportbot.bot.nlu import NLU
 from supportbot.bot.notify import Notifier
 from supportbot.bot.pipeline import Pipeline
 from supportbot.bot.spec import IntentSpec, Mailer
 from supportbot.bot.store import Store
 from supportbot.integrations.mail import OutboxMailer, SmtpMailer
+from supportbot.integrations.outbox import MailTransport, QueuedMailer, create_outbox_schema
 from supportbot.integrations.protocols import Backends
 from supportbot.integrations.sql.backend import sql_backends
 from supportbot.integrations.sql.inline import InlineSqliteEngine, sqlite_writer, use_sqlite_pragmas
@@ -48,8 +51,14 @@ class Application:
     notifier: Notifier
     identity: IdentityResolver
     """Links a Slack or Teams person to the one user id (by the e-mail the channel verified)."""
+    handoffs: Handoffs
+    """The queue of conversations handed to agents (``bot.handoff``)."""
+    outbox: QueuedMailer | None = None
+    """The persisted mail queue behind ``mailer``; its delivery task stops in ``close``."""
 
     async def close(self) -> None:
+        if self.outbox is not None:
+            await self.outbox.close()
         await self.store.close()
         if self.readers is not self.engine:
             await self.readers.dispose()
@@ -76,7 +85,8 @@ def _readers(engine: AsyncEngine) -> AsyncEngine:
     return engine
 
 
-def _mailer(settings: Settings) -> Mailer:
+def _mailer(settings: Settings) -> MailTransport:
+    """The transport queued mail goes out through: SMTP when configured, else .eml files."""
     if settings.smtp_url is not None:
         return SmtpMailer(settings.smtp_url.get_secret_value(), sender=settings.mail_from)
     return OutboxMailer(settings.data_dir / "outbox", sender=settings.mail_from)
@@ -108,9 +118,28 @@ async def build_application(
         public_url=settings.public_url,
         ttl=timedelta(minutes=settings.link_ttl_minutes),
     )
-    mailer = _mailer(settings)
+    transport = _mailer(settings)
+    await create_outbox_schema(engine)
+    outbox = QueuedMailer(
+        engine,
+        transport,
+        retry_seconds=settings.mail_retry_seconds,
+        give_up=timedelta(hours=settings.mail_give_up_hours),
+        immediate=isinstance(transport, OutboxMailer),  # a file write: done before the reply
+    )
+    mailer: Mailer = outbox
     bus = InProcessBus()
     notifier = Notifier(store, bus)
+    handoffs = Handoffs(
+        store,
+        bus,
+        locks=KeyedLocks(),
+        office_hours=OfficeHours.parse(
+            settings.office_hours, days=settings.office_days, zone=settings.timezone
+        ),
+        clock=clock,
+        outside=notifier.deliver,  # agents' lines reach Slack and Teams customers
+    )
     dialog = DialogEngine(
         intents,
         backends=backends,
@@ -118,7 +147,7 @@ async def build_application(
         mailer=mailer,
         public_url=settings.public_url,
         support_email=settings.support_email,
-        extra={"link_minutes": settings.link_ttl_minutes},
+        extra={"link_minutes": settings.link_ttl_minutes, "handoffs": handoffs},
         notices=notifier,
     )
     pipeline = Pipeline(
@@ -127,12 +156,14 @@ async def build_application(
         dialog=dialog,
         directory=backends.directory,
         clock=clock,
+        handoffs=handoffs,
     )
 
     async def forget_principal(message: dict[str, Any]) -> None:
         pipeline.forget_principal(str(message["user_id"]))
 
     await bus.subscribe(PRINCIPALS_TOPIC, forget_principal)  # changed grants take effect at once
+    await outbox.start()  # delivers queued mail, beginning with what an earlier run left pending
     return Application(
         settings=settings,
         engine=engine,
@@ -148,4 +179,6 @@ async def build_application(
         bus=bus,
         notifier=notifier,
         identity=IdentityResolver(backends.directory),
+        handoffs=handoffs,
+        outbox=outbox,
     )

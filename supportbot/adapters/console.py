@@ -87,6 +87,8 @@ async def run_console(
             )
         )
         last_buttons = _buttons(reply)
+        if reply.silent and not json_mode:  # an agent has the conversation: nothing to show
+            continue
         if json_mode:
             stdout.write(json.dumps(reply_json(reply), ensure_ascii=False) + "\n")
         else:

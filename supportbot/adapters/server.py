@@ -9,6 +9,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from supportbot.adapters import slack, teams
+from supportbot.adapters.agents import routes as agents
 from supportbot.adapters.app import Application
 from supportbot.adapters.sessions import COOKIE_NAME, SessionCodec
 from supportbot.adapters.webchat import routes as webchat
@@ -73,6 +74,7 @@ def create_web_app(app: Application) -> web.Application:
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/files/{file_id}/{name}", download)
     webchat.setup(web_app, app, web_app[CODEC_KEY], cookie_secure=app.settings.cookie_secure)
+    agents.setup(web_app, app, secret_key=app.secret_key, cookie_secure=app.settings.cookie_secure)
     slack.setup(web_app, app)
     teams.setup(web_app, app)
 

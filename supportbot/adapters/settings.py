@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 from supportbot.bot.errors import ConfigurationError
@@ -27,6 +28,10 @@ class Settings(BaseSettings):
     smtp_url: SecretStr | None = None
     """``smtp://user:password@host:port`` (``smtps://`` for TLS). Unset: mail goes to ``data_dir/outbox``."""
     mail_from: str = "Customer support <support@vendor.example>"
+    mail_retry_seconds: Annotated[tuple[float, ...], NoDecode] = (30, 120, 600, 3600)
+    """Waits after each failed delivery of a queued mail (``30,120,600,3600``); the last one repeats."""
+    mail_give_up_hours: float = Field(default=48, gt=0)
+    """A mail still not accepted this long after it was queued is marked failed (and logged)."""
     support_email: str = "support@vendor.example"
     host: str = "127.0.0.1"
     port: int = 8080
@@ -34,6 +39,10 @@ class Settings(BaseSettings):
     seed_demo: bool = True
     """Seed the demo records on first start (the embedded default)."""
     timezone: str = "Europe/Stockholm"
+    office_hours: str = "08:00-17:00"
+    """When agents take chats (in ``timezone``, on ``office_days``); outside them a handoff becomes a request."""
+    office_days: str = "0-4"
+    """Weekdays of the office hours, 0 = Monday: ``0-4`` or ``0,1,2,3,4``."""
     webchat_rate_limit: int = Field(default=20, ge=1)
     """Messages one web chat connection may send in 10 seconds; more are politely refused."""
     state_cache_size: int = Field(default=10_000, ge=0)
@@ -86,6 +95,16 @@ class Settings(BaseSettings):
     """Where Bot Framework token keys are published; tests point it at a local key server."""
     teams_enabled: bool = True
     """Serve /api/messages (unauthenticated for local use only while no app id is set)."""
+
+    @field_validator("mail_retry_seconds", mode="before")
+    @classmethod
+    def _retry_seconds(cls, value: object) -> object:
+        """``"30,120,600,3600"`` from the environment; at least one wait, each above zero."""
+        if isinstance(value, str):
+            value = [part for part in value.replace(" ", "").split(",") if part]
+        if isinstance(value, (list, tuple)) and (not value or any(float(v) <= 0 for v in value)):
+            raise ValueError("give one or more waits in seconds, each above zero: 30,120,600,3600")
+        return value
 
     def resolved_database_url(self) -> str:
         url = self.database_url or f"sqlite+aiosqlite:///{(self.data_dir / 'supportbot.sqlite3').as_posix()}"

@@ -639,6 +639,237 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "That is more than {limit} items. Please choose a shorter period.",
         "sv": "Det är fler än {limit} poster. Välj en kortare period.",
     },
+    # --- handoff to agents
+    "handoff.queued": {
+        "en": "I've passed you to our support team. Your tracking number is {number}, and you're "
+        "number {position} in the queue. A person will answer here and will see this whole "
+        'conversation; write on meanwhile. (Say "cancel" to withdraw.)',
+        "sv": "Jag har lämnat över dig till vår supportavdelning. Ditt ärendenummer är {number}, och du är "
+        "nummer {position} i kön. En person svarar här och ser hela konversationen; skriv gärna "
+        'under tiden. (Skriv "avbryt" för att ta tillbaka det.)',
+    },
+    "handoff.outside_hours": {
+        "en": "No one from our support team is available in the chat right now (office hours are "
+        "{hours}, Monday to Friday). I've opened request {number} with this conversation, and you'll "
+        "get an answer within one business day.",
+        "sv": "Ingen från vår supportavdelning är tillgänglig i chatten just nu (kontorstid är "
+        "{hours}, måndag till fredag). Jag har öppnat ärende {number} med den här konversationen, och du "
+        "får svar inom en arbetsdag.",
+    },
+    "handoff.outside_hours.guest": {
+        "en": "No one from our support team is available in the chat for you right now. Please write to "
+        "{email} with your customer number and you'll get an answer within one business day — or "
+        "sign in and ask again, and I'll open a request for you.",
+        "sv": "Ingen från vår supportavdelning är tillgänglig i chatten för dig just nu. Skriv till "
+        "{email} med ert kundnummer så får du svar inom en arbetsdag — eller logga in och fråga "
+        "igen, så öppnar jag ett ärende åt dig.",
+    },
+    "handoff.cancelled": {
+        "en": "OK, I've withdrawn your request to talk to a person. What else can I do for you?",
+        "sv": "Okej, jag har tagit tillbaka din begäran om att prata med en person. Vad mer kan jag hjälpa "
+        "dig med?",
+    },
+    "handoff.back": {
+        "en": "I'm back: our support agent has handed the conversation back to me. What else can I help "
+        "you with?",
+        "sv": "Jag är tillbaka: vår supporthandläggare har lämnat tillbaka konversationen till mig. Vad mer "
+        "kan jag hjälpa dig med?",
+    },
+    "handoff.closed": {
+        "en": "Our support agent has closed this conversation, and I'm back. What else can I help you with?",
+        "sv": "Vår supporthandläggare har avslutat konversationen, och jag är tillbaka. Vad mer kan jag "
+        "hjälpa dig med?",
+    },
+    "handoff.offer": {
+        "en": "Sorry, I still don't understand, and I'd rather not guess. Shall I put you in touch with "
+        "a person? They'll see this conversation.",
+        "sv": "Förlåt, jag förstår fortfarande inte, och jag vill inte gissa. Ska jag koppla dig till en "
+        "person? Hen ser den här konversationen.",
+    },
+    # --- requests
+    "request.category.technical": {"en": "technical", "sv": "teknisk"},
+    "request.category.order": {"en": "order", "sv": "order"},
+    "request.category.invoice": {"en": "invoice", "sv": "faktura"},
+    "request.category.contract": {"en": "contract", "sv": "avtal"},
+    "request.category.inventory": {"en": "inventory", "sv": "utrustning"},
+    "request.category.access": {"en": "access", "sv": "behörighet"},
+    "request.category.other": {"en": "other", "sv": "annat"},
+    "request.priority.low": {"en": "low", "sv": "låg"},
+    "request.priority.normal": {"en": "normal", "sv": "normal"},
+    "request.priority.high": {"en": "high", "sv": "hög"},
+    "request.priority.urgent": {"en": "urgent", "sv": "brådskande"},
+    "request.status.open": {"en": "open", "sv": "öppet"},
+    "request.status.in_progress": {"en": "in progress", "sv": "under arbete"},
+    "request.status.waiting_for_customer": {"en": "waiting for you", "sv": "väntar på dig"},
+    "request.status.answered": {"en": "answered", "sv": "besvarat"},
+    "request.status.closed": {"en": "closed", "sv": "stängt"},
+    "request.event.created": {"en": "opened", "sv": "öppnat"},
+    "request.event.comment": {"en": "comment", "sv": "kommentar"},
+    "request.event.status": {"en": "status", "sv": "status"},
+    "request.event.answer": {"en": "answer", "sv": "svar"},
+    "request.event.attachment": {"en": "document", "sv": "dokument"},
+    "request.ask_category": {
+        "en": "Let's open a support request. What is it about?",
+        "sv": "Då öppnar vi ett ärende. Vad gäller det?",
+    },
+    "request.ask_subject": {
+        "en": "What's the subject, in a few words?",
+        "sv": "Vad är rubriken, med några ord?",
+    },
+    "request.subject_too_long": {
+        "en": "That subject is too long (at most {limit} characters). Could you say it shorter?",
+        "sv": "Rubriken är för lång (högst {limit} tecken). Kan du skriva den kortare?",
+    },
+    "request.ask_description": {
+        "en": "Please describe the problem or question: what happened, where, and anything you've tried.",
+        "sv": "Beskriv problemet eller frågan: vad som hände, var, och vad ni redan har provat.",
+    },
+    "request.description_too_long": {
+        "en": "That text is too long (at most {limit} characters). Could you shorten it?",
+        "sv": "Texten är för lång (högst {limit} tecken). Kan du korta den?",
+    },
+    "request.ask_priority": {
+        "en": "How urgent is it? Normal is the default.",
+        "sv": "Hur brådskande är det? Normal är standard.",
+    },
+    "request.confirm": {
+        "en": "Open this request?",
+        "sv": "Ska jag öppna det här ärendet?",
+    },
+    "request.form.title": {"en": "New support request", "sv": "Nytt ärende"},
+    "request.field.name": {"en": "Name", "sv": "Namn"},
+    "request.field.company": {"en": "Company", "sv": "Företag"},
+    "request.field.customer_number": {"en": "Customer number", "sv": "Kundnummer"},
+    "request.field.email": {"en": "E-mail", "sv": "E-post"},
+    "request.field.phone": {"en": "Phone", "sv": "Telefon"},
+    "request.field.category": {"en": "Category", "sv": "Kategori"},
+    "request.field.subject": {"en": "Subject", "sv": "Rubrik"},
+    "request.field.description": {"en": "Description", "sv": "Beskrivning"},
+    "request.field.priority": {"en": "Priority", "sv": "Prioritet"},
+    "request.field.status": {"en": "Status", "sv": "Status"},
+    "request.field.opened": {"en": "Opened", "sv": "Öppnat"},
+    "request.field.due": {"en": "Answer due by", "sv": "Svar senast"},
+    "request.button.open": {"en": "Open", "sv": "Öppna"},
+    "request.button.open.value": {"en": "open", "sv": "öppna"},
+    "request.button.cancel": {"en": "Cancel", "sv": "Avbryt"},
+    "request.button.cancel.value": {"en": "cancel", "sv": "avbryt"},
+    "request.button.comment": {"en": "Add a comment", "sv": "Lägg till en kommentar"},
+    "request.button.comment.value": {
+        "en": "add a comment to {number}",
+        "sv": "lägg till en kommentar på {number}",
+    },
+    "request.button.show.value": {"en": "status of {number}", "sv": "status för {number}"},
+    "request.button.history": {"en": "Show the history", "sv": "Visa historiken"},
+    "request.open.refused": {
+        "en": "Sorry, I couldn't open that request. Please check the details, or ask to talk to a person.",
+        "sv": "Förlåt, jag kunde inte öppna ärendet. Kontrollera uppgifterna, eller be att få prata med en person.",
+    },
+    "request.opened": {
+        "en": "I've opened request {number}: {subject}. Our team will answer by {due}. "
+        "I've sent a confirmation to {email}.",
+        "sv": "Jag har öppnat ärende {number}: {subject}. Vi svarar senast {due}. "
+        "Jag har skickat en bekräftelse till {email}.",
+    },
+    "request.opened_mail_failed": {
+        "en": "I've opened request {number}: {subject}. Our team will answer by {due}. "
+        "I couldn't send the confirmation e-mail just now; keep the number {number} to follow it up here.",
+        "sv": "Jag har öppnat ärende {number}: {subject}. Vi svarar senast {due}. "
+        "Jag kunde inte skicka bekräftelsen via e-post just nu; spara numret {number} så kan du följa ärendet här.",
+    },
+    "request.opened_no_mail": {
+        "en": "I've opened request {number}: {subject}. Our team will answer by {due}.",
+        "sv": "Jag har öppnat ärende {number}: {subject}. Vi svarar senast {due}.",
+    },
+    "request.mail.opened.subject": {
+        "en": "Your request {number}: {subject}",
+        "sv": "Ditt ärende {number}: {subject}",
+    },
+    "request.mail.opened.body": {
+        "en": "Hello {name},\n\nwe have received your request.\n\nTracking number: {number}\n"
+        "Subject: {subject}\nCategory: {category}\nPriority: {priority}\nAnswer due by: {due}\n\n"
+        "{description}\n\nFollow your request here: {link}\n\nKind regards,\nCustomer support",
+        "sv": "Hej {name},\n\nvi har tagit emot ditt ärende.\n\nÄrendenummer: {number}\n"
+        "Rubrik: {subject}\nKategori: {category}\nPrioritet: {priority}\nSvar senast: {due}\n\n"
+        "{description}\n\nFölj ärendet här: {link}\n\nVänliga hälsningar\nKundsupport",
+    },
+    "request.ask_number": {
+        "en": "Which request? Give me its number, like RQ-2026-000123.",
+        "sv": "Vilket ärende? Ange numret, till exempel RQ-2026-000123.",
+    },
+    "request.not_found": {
+        "en": 'I can\'t find request {number}. Please check the number, or say "my requests" to see yours.',
+        "sv": 'Jag hittar inte ärende {number}. Kontrollera numret, eller skriv "mina ärenden" för att se dina.',
+    },
+    "request.none_yet": {
+        "en": 'You have no requests yet. Say "open a request" to start one.',
+        "sv": 'Du har inga ärenden än. Skriv "öppna ett ärende" för att starta ett.',
+    },
+    "request.summary": {
+        "en": "Request {number} ({subject}) is {status}; answer due by {due}. Its history:",
+        "sv": "Ärende {number} ({subject}) är {status}; svar senast {due}. Historik:",
+    },
+    "request.col.when": {"en": "When", "sv": "När"},
+    "request.col.what": {"en": "What", "sv": "Vad"},
+    "request.col.who": {"en": "Who", "sv": "Vem"},
+    "request.col.text": {"en": "Text", "sv": "Text"},
+    "request.col.number": {"en": "Request", "sv": "Ärende"},
+    "request.col.opened": {"en": "Opened", "sv": "Öppnat"},
+    "request.col.subject": {"en": "Subject", "sv": "Rubrik"},
+    "request.col.status": {"en": "Status", "sv": "Status"},
+    "request.col.due": {"en": "Answer due", "sv": "Svar senast"},
+    "request.list.found.all": {"en": "Your requests ({count}):", "sv": "Dina ärenden ({count}):"},
+    "request.list.found.open": {"en": "Your open requests ({count}):", "sv": "Dina öppna ärenden ({count}):"},
+    "request.list.found.closed": {
+        "en": "Your closed requests ({count}):",
+        "sv": "Dina stängda ärenden ({count}):",
+    },
+    "request.list.found.answered": {
+        "en": "Your answered requests ({count}):",
+        "sv": "Dina besvarade ärenden ({count}):",
+    },
+    "request.list.none.all": {
+        "en": 'You have no requests. Say "open a request" to start one.',
+        "sv": 'Du har inga ärenden. Skriv "öppna ett ärende" för att starta ett.',
+    },
+    "request.list.none.open": {"en": "You have no open requests.", "sv": "Du har inga öppna ärenden."},
+    "request.list.none.closed": {"en": "You have no closed requests.", "sv": "Du har inga stängda ärenden."},
+    "request.list.none.answered": {
+        "en": "You have no answered requests.",
+        "sv": "Du har inga besvarade ärenden.",
+    },
+    "request.ask_comment": {
+        "en": "What should I add to request {number}?",
+        "sv": "Vad ska jag lägga till i ärende {number}?",
+    },
+    "request.ask_comment_no_files": {
+        "en": "I can't take files in this chat yet, but I can add a written comment to request {number}. "
+        "What should I add?",
+        "sv": "Jag kan inte ta emot filer i chatten än, men jag kan lägga till en skriftlig kommentar i "
+        "ärende {number}. Vad ska jag lägga till?",
+    },
+    "request.ask_comment_plain": {
+        "en": "What should I add to the request?",
+        "sv": "Vad ska jag lägga till i ärendet?",
+    },
+    "request.comment.added": {
+        "en": "I've added your comment to request {number}; our team will see it.",
+        "sv": "Jag har lagt till din kommentar i ärende {number}; vårt team ser den.",
+    },
+    "request.agent": {"en": "Our support team", "sv": "Vårt supportteam"},
+    "request.answer.notice": {
+        "en": "{agent} has answered your request {number} ({subject}):\n\n{text}\n\nDetails: {link}",
+        "sv": "{agent} har svarat på ditt ärende {number} ({subject}):\n\n{text}\n\nDetaljer: {link}",
+    },
+    "request.mail.answer.subject": {
+        "en": "Answer to your request {number}: {subject}",
+        "sv": "Svar på ditt ärende {number}: {subject}",
+    },
+    "request.mail.answer.body": {
+        "en": "Hello {name},\n\n{agent} has answered your request {number} ({subject}):\n\n{text}\n\n"
+        "See the request and its history, or reply: {link}\n\nKind regards,\nCustomer support",
+        "sv": "Hej {name},\n\n{agent} har svarat på ditt ärende {number} ({subject}):\n\n{text}\n\n"
+        "Se ärendet och dess historik, eller svara: {link}\n\nVänliga hälsningar\nKundsupport",
+    },
     # --- orders ----------------------------------------------------------------------------------
     "order.ask_number": {
         "en": "Which order do you mean? Give me the order number (like 4711) or your PO number.",

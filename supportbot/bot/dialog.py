@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from supportbot.bot.i18n import Formatter
-from supportbot.bot.messages import Button, Reply
+from supportbot.bot.messages import Button, ConversationRef, Reply
 from supportbot.bot.nlu.types import NONE_INTENT, Parse
 from supportbot.bot.spec import Files, IntentSpec, Mailer, Notices, Slot, SlotValue, TurnContext
 from supportbot.integrations.models import Principal, Tool
@@ -77,7 +77,13 @@ class DialogEngine:
         self.notices = notices
 
     async def step(
-        self, *, parse: Parse, principal: Principal, state: dict[str, Any], now: datetime
+        self,
+        *,
+        parse: Parse,
+        principal: Principal,
+        state: dict[str, Any],
+        now: datetime,
+        conversation: ConversationRef | None = None,
     ) -> Reply:
         """Answer one parsed message; ``state`` is the conversation's and is updated in place."""
         language = parse.language
@@ -95,7 +101,7 @@ class DialogEngine:
             if pending is not None:
                 return self._reask(pending, principal, fmt, language)
             state["misses"] = int(state.get("misses", 0)) + 1
-            return self.not_understood(fmt, language)
+            return self.not_understood(fmt, language, misses=state["misses"])
 
         spec = turn.spec
         state["misses"] = 0
@@ -115,6 +121,7 @@ class DialogEngine:
             public_url=self.public_url,
             extra=dict(self.extra),
             notices=self.notices,
+            conversation=conversation,
         )
 
         refusal = self._refusal(spec, principal, fmt, language)
@@ -138,9 +145,10 @@ class DialogEngine:
             state["pending"] = {"intent": spec.name, "slots": _dump_slots(turn.slots), "asking": ctx.asking}
         return reply
 
-    def not_understood(self, fmt: Formatter, language: str) -> Reply:
+    def not_understood(self, fmt: Formatter, language: str, *, misses: int = 1) -> Reply:
+        """Says so and offers a person; after two misses in a row, offers the handoff outright."""
         return Reply(
-            text=fmt.t("none"),
+            text=fmt.t("handoff.offer") if misses >= 2 else fmt.t("none"),
             buttons=(
                 Button(label=fmt.t("button.talk_to_person"), value=fmt.t("button.talk_to_person.value")),
             ),
@@ -258,6 +266,11 @@ def tool_refusal(tool: Tool, fmt: Formatter, *, language: str, intent: str | Non
         language=language,
         intent=intent,
     )
+
+
+def is_cancel(text: str) -> bool:
+    """ "cancel", "avbryt" and the like, said on their own."""
+    return _is_cancel(text)
 
 
 def _is_cancel(text: str) -> bool:

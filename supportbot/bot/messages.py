@@ -92,6 +92,11 @@ class Reply(Frozen):
     intent: str | None = None
     """The intent that produced the reply: for transcripts, analytics and tests, never shown."""
 
+    @property
+    def silent(self) -> bool:
+        """Nothing to show (an agent has the conversation): channels post nothing for it."""
+        return not (self.text or self.cards or self.table or self.buttons or self.attachments)
+
     def plain_text(self) -> str:
         """The whole reply as text, for channels (and tests) without rich rendering."""
         parts = [self.text]

@@ -85,6 +85,18 @@ class Notifier:
             except Exception:
                 log.warning("could not deliver a notice to %s in %s", user_id, name, exc_info=True)
 
+    async def deliver(self, channel: str, user_id: str, reply: Reply) -> bool:
+        """Send ``reply`` to ``user_id`` in one channel only (an agent's line to a Slack or Teams customer);
+        ``False`` when that channel is not registered or cannot reach them."""
+        deliver = self._channels.get(channel)
+        if deliver is None:
+            return False
+        try:
+            return await deliver(user_id, reply)
+        except Exception:
+            log.warning("could not deliver a message to %s in %s", user_id, channel, exc_info=True)
+            return False
+
     async def principal_changed(self, user_id: str) -> None:
         """Grants or role of ``user_id`` changed: every worker drops its cached principal."""
         await self.bus.publish(PRINCIPALS_TOPIC, {"user_id": user_id})

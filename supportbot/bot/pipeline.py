@@ -12,10 +12,11 @@ from typing import Any, Protocol
 
 from sqlalchemy.exc import IntegrityError
 
-from supportbot.bot.dialog import DialogEngine, tool_refusal
+from supportbot.bot.dialog import DialogEngine, is_cancel, tool_refusal
+from supportbot.bot.handoff import MEMORY_KEY, QUEUED, Handoff, Handoffs
 from supportbot.bot.i18n import Formatter
 from supportbot.bot.locks import KeyedLocks
-from supportbot.bot.messages import Message, Reply
+from supportbot.bot.messages import ConversationRef, Message, Reply
 from supportbot.bot.nlu.types import Parse
 from supportbot.bot.store import ConversationState, Store, TurnRecord
 from supportbot.integrations.errors import AccessDenied, BackendUnavailable
@@ -77,11 +78,14 @@ class Pipeline:
         directory: DirectoryBackend,
         principal_ttl: float = 5.0,
         clock: Callable[[], datetime] | None = None,
+        handoffs: Handoffs | None = None,
     ) -> None:
         self.store = store
         self.nlu = nlu
         self.dialog = dialog
-        self._locks = KeyedLocks()
+        self.handoffs = handoffs
+        # Shared with the handoffs: an agent's line and a customer's turn never interleave.
+        self._locks = handoffs.locks if handoffs is not None else KeyedLocks()
         self._principals = _PrincipalCache(directory, ttl=principal_ttl, clock=time.monotonic)
         self._clock = clock or (lambda: datetime.now(UTC))
 
@@ -119,7 +123,11 @@ class Pipeline:
         principal = await self.principal(message.user_id)
         text = _clean(message.text)
         language = conv.language if conv.exists else principal.locale
-        reply = await self._answer(message, text, language, conv.state, principal)
+        handoff = await self._open_handoff(conv)
+        if handoff is not None:
+            reply = await self._handed_off(handoff, text, conv)
+        else:
+            reply = await self._answer(message, text, language, conv.state, principal, message.conversation)
         conv.language = reply.language
         user_turn = TurnRecord(
             role="user",
@@ -130,18 +138,47 @@ class Pipeline:
         )
         bot_turn = TurnRecord(role="bot", text=reply.text, payload=reply.model_dump(mode="json"))
         try:
-            await self.store.save_turn(conv, user_turn, bot_turn)
+            # While an agent has the conversation the bot says nothing: only the customer's line is stored.
+            await self.store.save_turn(conv, *((user_turn,) if reply.silent else (user_turn, bot_turn)))
         except IntegrityError:
             # Another worker took the same delivery first: answer as it did.
             if message.delivery_id:
                 earlier = await self.store.reply_for_delivery(key, message.delivery_id)
                 if earlier is not None:
-                    return Answer(Reply.model_validate(earlier), repeat=True)
+                    return Answer(Reply.model_validate(earlier) if earlier else Reply(text=""), repeat=True)
             raise
+        if handoff is not None and self.handoffs is not None and reply.silent:
+            await self.handoffs.customer_said(handoff, text[:MAX_STORED_CHARS], message.received_at)
         return Answer(reply)
 
+    async def _open_handoff(self, conv: ConversationState) -> Handoff | None:
+        """The conversation's queued or active handoff; looked up only when its memory says there is one."""
+        memory = conv.state.get("memory")
+        if self.handoffs is None or not isinstance(memory, dict) or not memory.get(MEMORY_KEY):
+            return None
+        handoff = await self.handoffs.get(str(memory[MEMORY_KEY]))
+        if handoff is None or not handoff.open:
+            memory.pop(MEMORY_KEY, None)
+            return None
+        return handoff
+
+    async def _handed_off(self, handoff: Handoff, text: str, conv: ConversationState) -> Reply:
+        """Silent (the agents get the line), except that a customer still queued may cancel."""
+        assert self.handoffs is not None
+        if handoff.status == QUEUED and is_cancel(text) and await self.handoffs.cancel(handoff.number):
+            conv.state.get("memory", {}).pop(MEMORY_KEY, None)
+            fmt = Formatter(conv.language)
+            return Reply(text=fmt.t("handoff.cancelled"), language=fmt.language, intent="handoff.cancel")
+        return Reply(text="", language=conv.language, intent="handoff.relay")
+
     async def _answer(
-        self, message: Message, text: str, language: str, state: dict[str, Any], principal: Principal
+        self,
+        message: Message,
+        text: str,
+        language: str,
+        state: dict[str, Any],
+        principal: Principal,
+        conversation: ConversationRef | None = None,
     ) -> Reply:
         hint = message.language_hint or language or principal.locale
         fmt = Formatter(hint, country=principal.country)
@@ -160,7 +197,9 @@ class Pipeline:
         now = self._clock()
         parse = self.nlu.parse(text, today=now.date(), language_hint=hint)
         try:
-            return await self.dialog.step(parse=parse, principal=principal, state=state, now=now)
+            return await self.dialog.step(
+                parse=parse, principal=principal, state=state, now=now, conversation=conversation
+            )
         except BackendUnavailable:
             log.warning("back end unavailable in conversation %s", message.conversation.key)
             return Reply(

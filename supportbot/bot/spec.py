@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from supportbot.bot.messages import Reply
+from supportbot.bot.messages import ConversationRef, Reply
 from supportbot.bot.nlu.types import Parse
 from supportbot.integrations.models import Principal, Tool
 
@@ -107,6 +107,8 @@ class TurnContext:
     notices: Notices | None = None
     asking: str | None = None
     """An optional slot the handler asked for itself (``ask``): the next answer fills it."""
+    conversation: ConversationRef | None = None
+    """Where the turn happens (the handoff queues this conversation)."""
 
     @property
     def today(self) -> date:

@@ -91,6 +91,32 @@ conversation_refs = Table(
 )
 """Where a channel can reach a user later (a Teams conversation reference): for proactive messages."""
 
+handoffs = Table(
+    "handoffs",
+    bot_metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("number", String(32), nullable=True, unique=True),  # "HO-000012", from the id
+    Column("conversation_key", String(255), nullable=False, index=True),
+    Column("channel", String(32), nullable=False),
+    Column("user_id", String(255), nullable=True),
+    Column("status", String(16), nullable=False, index=True),  # "queued" | "active" | "closed"
+    Column("agent", String(255), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("taken_at", DateTime(timezone=True), nullable=True),
+    Column("closed_at", DateTime(timezone=True), nullable=True),
+    Column("resolution", Text, nullable=True),
+)
+"""A customer's conversation handed to a person (``bot.handoff``): queued, then owned by one agent, then closed."""
+
+agent_presence = Table(
+    "agent_presence",
+    bot_metadata,
+    Column("connection", String(64), primary_key=True),
+    Column("agent", String(255), nullable=False),
+    Column("seen_at", DateTime(timezone=True), nullable=False, index=True),
+)
+"""Open agent console connections of every worker, kept fresh by a heartbeat; a stale row is ignored."""
+
 
 @dataclass(frozen=True)
 class TurnRecord:

@@ -42,6 +42,7 @@ class Principal(Frozen):
     user_id: str | None = None
     name: str = ""
     email: str | None = None
+    phone: str | None = None
     company_id: int | None = None
     company_name: str | None = None
     customer_numbers: tuple[str, ...] = ()

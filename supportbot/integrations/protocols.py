@@ -214,6 +214,21 @@ class RequestsBackend(Protocol):
         self, principal: Principal, *, statuses: frozenset[RequestStatus] = frozenset(), limit: int = 20
     ) -> Sequence[SupportRequest]: ...
 
+    async def add_comment(self, principal: Principal, number: str, text: str) -> SupportRequest | None:
+        """The customer's comment on a request they may see; ``None`` when there is no such request."""
+        ...
+
+    async def add_document(
+        self, principal: Principal, number: str, *, name: str, content_type: str, data: bytes
+    ) -> SupportRequest | None:
+        """A document on a request the customer may see, kept with its SHA-256; ``InvalidRequest`` when
+        its size or type is refused (``integrations.documents``), ``None`` when there is no such request."""
+        ...
+
+    async def answer_request(self, agent: Principal, number: str, text: str) -> SupportRequest | None:
+        """A support agent's answer (any company's request); ``None`` for an unknown number."""
+        ...
+
 
 @runtime_checkable
 class AccessBackend(Protocol):

@@ -1,9 +1,19 @@
-"""The handoff family: declared with its examples; its tool is connected in a later release."""
+"""The handoff family: "talk to a person" queues the conversation for an agent (``bot.handoff``), or,
+with no agent online or outside office hours, becomes a request answered within one business day."""
 
 from __future__ import annotations
 
+import logging
+
+from supportbot.bot.handoff import MEMORY_KEY, Handoffs
 from supportbot.bot.messages import Reply
 from supportbot.bot.spec import IntentSpec, TurnContext
+from supportbot.integrations.models import NewRequest, Principal, Tool
+
+log = logging.getLogger(__name__)
+
+REQUEST_SUBJECT = "Chat handoff"
+TRANSCRIPT_LINES = 20
 
 AGENT_EXAMPLES = {
     "en": [
@@ -102,6 +112,48 @@ async def handoff_not_connected(ctx: TurnContext) -> Reply:
     )
 
 
+async def handoff_agent(ctx: TurnContext) -> Reply:
+    """Queue for an agent when one is online in office hours; else a request, or the e-mail for a guest."""
+    handoffs = ctx.extra.get("handoffs")
+    if not isinstance(handoffs, Handoffs) or ctx.conversation is None:
+        return await handoff_not_connected(ctx)
+    email = str(ctx.extra.get("support_email", ""))
+    guest_answer = Reply(
+        text=ctx.t("handoff.outside_hours.guest", email=email), language=ctx.language, intent="handoff.agent"
+    )
+    if ctx.principal.is_guest:
+        return guest_answer
+    if await handoffs.available(ctx.now):
+        handoff = await handoffs.open(ctx.conversation, user_id=ctx.principal.user_id)
+        ctx.memory[MEMORY_KEY] = handoff.number
+        return Reply(
+            text=ctx.t("handoff.queued", number=handoff.number, position=handoff.position or 1),
+            language=ctx.language,
+            intent="handoff.agent",
+        )
+    lines = await handoffs.transcript(ctx.conversation.key, limit=TRANSCRIPT_LINES)
+    description = "\n".join([*lines, f"user: {ctx.parse.text}"])
+    try:
+        request = await ctx.backends.requests.create_request(
+            _requester(ctx.principal),
+            NewRequest(category="other", subject=REQUEST_SUBJECT, description=description),
+        )
+    except Exception:
+        log.exception("handoff: could not open a request in conversation %s", ctx.conversation.key)
+        return guest_answer
+    return Reply(
+        text=ctx.t("handoff.outside_hours", hours=handoffs.office_hours.label, number=request.number),
+        language=ctx.language,
+        intent="handoff.agent",
+    )
+
+
+def _requester(principal: Principal) -> Principal:
+    """Asking for a person is open to every customer, so the request it becomes is opened on their
+    behalf even without the requests tool; nothing else of the principal changes."""
+    return principal.model_copy(update={"grants": principal.grants | {Tool.REQUESTS}})
+
+
 INTENTS = [
-    IntentSpec(name="handoff.agent", examples=AGENT_EXAMPLES, handler=handoff_not_connected, guest_ok=True),
+    IntentSpec(name="handoff.agent", examples=AGENT_EXAMPLES, handler=handoff_agent, guest_ok=True),
 ]

@@ -14,6 +14,7 @@ from supportbot.adapters.webchat.protocol import (
     FrameError,
     MessageFrame,
     PingFrame,
+    TypingFrame,
     error_frame,
     history_frame,
     history_item,
@@ -315,3 +316,9 @@ def test_error_frames() -> None:
 def test_a_repeated_delivery_is_flagged() -> None:
     assert reply_frame("m-1", Reply(text="x"), repeat=True)["repeat"] is True
     assert "repeat" not in reply_frame("m-1", Reply(text="x"))
+
+
+def test_a_typing_frame() -> None:
+    assert parse_frame('{"type": "typing", "on": true}') == TypingFrame(on=True)
+    with pytest.raises(FrameError):
+        parse_frame('{"type": "typing", "on": "yes"}')

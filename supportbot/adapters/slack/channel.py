@@ -253,6 +253,8 @@ class SlackChannel:
         if answer.repeat:
             log.info("slack: delivery %s in %s was answered before", found.delivery_id, key)
             return
+        if answer.reply.silent:  # an agent has the conversation
+            return
         await self._safely(self._deliver(found, answer.reply, user_id=user_id), key)
 
     async def _safely(self, work: Awaitable[None], key: str) -> None:

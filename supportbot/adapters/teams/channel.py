@@ -180,6 +180,8 @@ class TeamsChannel:
         if answer.repeat:
             log.info("teams: activity %s was answered before", activity.id)
             return
+        if answer.reply.silent:  # an agent has the conversation
+            return
         await context.send_activity(to_activity(answer.reply))
 
     async def welcome(self, context: TurnContext) -> None:

@@ -17,6 +17,7 @@ from supportbot.adapters.webchat.protocol import (
     FrameError,
     MessageFrame,
     PingFrame,
+    TypingFrame,
     error_frame,
     history_frame,
     last_language,
@@ -31,6 +32,7 @@ from supportbot.adapters.webchat.protocol import (
 from supportbot.adapters.webchat.ratelimit import SlidingWindow
 from supportbot.adapters.webchat.wording import pick_language, say
 from supportbot.bot.bus import user_topic
+from supportbot.bot.handoff import conversation_topic
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,8 @@ HISTORY_TURNS = 100
 TYPING_DELAY = 0.2
 """Seconds an answer may take before the typing indicator is shown."""
 HEARTBEAT = 30.0
+TYPING_REPEAT = 2.0
+"""Seconds within which a customer's repeated typing frame is not passed on again."""
 CLOSE_GRACE = 30.0
 """How long a closing connection waits for the message being answered, so it is stored for a resend."""
 
@@ -59,6 +63,8 @@ class Connection:
         self.queue: asyncio.Queue[MessageFrame | None] = asyncio.Queue(maxsize=min(rate_limit, 100))
         self._send_lock = asyncio.Lock()
         self._typing_task: asyncio.Future[None] | None = None
+        self._typing_on = False
+        self._typing_at = 0.0
 
     @property
     def key(self) -> str:
@@ -73,6 +79,8 @@ class Connection:
         notifier, user_id = self.chat.app.notifier, self.visitor.user_id
         await self.send(history_frame(await notifier.with_inbox(turns, user_id, limit=HISTORY_TURNS)))
         unsubscribe = await notifier.bus.subscribe(user_topic(user_id), self._notice) if user_id else None
+        # An agent's lines, typing and the bot's return after a handoff (bot.handoff) arrive live.
+        unsubscribe_agent = await notifier.bus.subscribe(conversation_topic(self.key), self._from_agent)
         worker = asyncio.get_running_loop().create_task(self._work(), name=f"webchat {self.key}")
         try:
             async for frame in self.ws:
@@ -86,6 +94,7 @@ class Connection:
                     )
                     break
         finally:
+            unsubscribe_agent()
             if unsubscribe is not None:
                 unsubscribe()
             while not self.queue.empty():  # not yet begun: the client resends them with the same ids
@@ -101,11 +110,25 @@ class Connection:
         if frame is not None:
             await self.send(frame)
 
+    async def _from_agent(self, message: dict[str, Any]) -> None:
+        kind = message.get("type")
+        if kind == "agent" and isinstance(message.get("text"), str):
+            await self.send(
+                {"type": "agent", "text": message["text"], "agent": str(message.get("agent") or "")}
+            )
+        elif kind == "typing":
+            await self.send(typing_frame(bool(message.get("on"))))
+        elif kind == "bot":
+            await self._notice(message)
+
     async def _on_text(self, data: str) -> None:
         try:
             frame = parse_frame(data)
         except FrameError as refused:
             await self._refuse(refused)
+            return
+        if isinstance(frame, TypingFrame):  # not counted against the limit: throttled on its own
+            await self._typing(frame.on)
             return
         if not self.limiter.allow():
             in_reply_to = frame.id if isinstance(frame, MessageFrame) else None
@@ -118,6 +141,17 @@ class Connection:
             self.queue.put_nowait(frame)
         except asyncio.QueueFull:
             await self.send_error("rate_limited", in_reply_to=frame.id)
+
+    async def _typing(self, on: bool) -> None:
+        """Passed on to an agent who has the conversation; a change, or a repeat after a pause, only."""
+        now = asyncio.get_running_loop().time()
+        if on == self._typing_on and now - self._typing_at < TYPING_REPEAT:
+            return
+        self._typing_on, self._typing_at = on, now
+        try:
+            await self.chat.app.handoffs.customer_typing(self.key, on=on)
+        except Exception:
+            log.warning("webchat: could not pass on typing in conversation %s", self.key, exc_info=True)
 
     async def _refuse(self, refused: FrameError) -> None:
         """Bad input also counts against the limit; past it, only ``rate_limited`` is said."""

@@ -52,7 +52,14 @@ class PingFrame:
     pass
 
 
-ClientFrame = MessageFrame | PingFrame
+@dataclass(frozen=True)
+class TypingFrame:
+    """The customer is typing (or stopped): shown to the agent who has the conversation, if any."""
+
+    on: bool
+
+
+ClientFrame = MessageFrame | PingFrame | TypingFrame
 
 
 # --- client → server ------------------------------------------------------------------------------
@@ -73,6 +80,11 @@ def parse_frame(data: str) -> ClientFrame:
     kind = raw.get("type")
     if kind == "ping":
         return PingFrame()
+    if kind == "typing":
+        on = raw.get("on")
+        if not isinstance(on, bool):
+            raise FrameError("bad_frame")
+        return TypingFrame(on=on)
     if kind != "message":
         raise FrameError("bad_frame", in_reply_to=known_id)
     text, button = raw.get("text"), raw.get("button", False)
@@ -202,12 +214,15 @@ def history_item(turn: TurnRecord) -> dict[str, Any] | None:
         return {"role": "user", "text": turn.text, "reply": None, "at": iso(turn.at)}
     if turn.role in {"bot", "agent"}:
         reply = stored_reply(turn.payload)
-        return {
+        item: dict[str, Any] = {
             "role": "bot",
             "text": turn.text,
             "reply": reply_json(reply) if reply is not None else None,
             "at": iso(turn.at),
         }
+        if turn.role == "agent":  # a support agent's line during a handoff (bot.handoff)
+            item["agent"] = str((turn.payload or {}).get("agent") or "")
+        return item
     return None
 
 

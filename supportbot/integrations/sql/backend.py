@@ -37,6 +37,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from supportbot.integrations import business_days, documents
 from supportbot.integrations.carriers import tracking_url
 from supportbot.integrations.errors import AccessDenied, BackendUnavailable, InvalidRequest
 from supportbot.integrations.models import (
@@ -88,6 +89,7 @@ from supportbot.integrations.sql.schema import (
     order_lines,
     orders,
     payments,
+    request_documents,
     request_events,
     requests,
     shipments,
@@ -140,12 +142,9 @@ def _candidates(number: str) -> list[str]:
     return sorted({cleaned, cleaned.upper()})
 
 
-def one_business_day_later(moment: datetime) -> datetime:
-    """One business day later, skipping Saturday and Sunday (public holidays are not known here)."""
-    due = moment + timedelta(days=1)
-    while due.weekday() >= 5:
-        due += timedelta(days=1)
-    return due
+def one_business_day_later(moment: datetime, country: str | None = None) -> datetime:
+    """One business day later in the company's country: weekends and public holidays skipped."""
+    return business_days.one_business_day_later(moment, country)
 
 
 def _of_company(table: Table, company_id: int) -> list[ColumnElement[bool]]:
@@ -229,6 +228,7 @@ class _SqlBase:
 _PRINCIPAL_SELECT: Final = select(
     users.c.user_id,
     users.c.name,
+    users.c.phone,
     users.c.role,
     users.c.active,
     users.c.password_hash,
@@ -274,6 +274,7 @@ class SqlDirectory(_SqlBase):
             user_id=row.user_id,
             name=row.name,
             email=row.user_id,
+            phone=row.phone,
             company_id=row.company_id,
             company_name=row.company_name,
             customer_numbers=(row.customer_number,) if row.customer_number else (),
@@ -1414,7 +1415,7 @@ class SqlRequests(_SqlBase):
                 status=RequestStatus.OPEN,
                 related=new.related.strip() if new.related else None,
                 created_at=now,
-                due_at=one_business_day_later(now),
+                due_at=one_business_day_later(now, principal.country),
             )
             row = (await conn.execute(_REQUEST_SELECT.where(requests.c.id == request_id))).one()
             (created,) = await self._with_history(conn, [row])
@@ -1449,6 +1450,106 @@ class SqlRequests(_SqlBase):
         async with self._connect() as conn:
             rows = (await conn.execute(query)).all()
             return await self._with_history(conn, rows)
+
+    async def add_comment(self, principal: Principal, number: str, text: str) -> SupportRequest | None:
+        """Adds the customer's comment to a request they may see; ``None`` when there is none such."""
+        company_id = self._company(principal, Tool.REQUESTS)
+        if not text.strip():
+            raise InvalidRequest("a comment needs text")
+        if company_id is None:
+            return None
+        query = _REQUEST_SELECT.where(
+            *self._visible(principal, company_id), requests.c.number.in_(_candidates(number))
+        )
+        async with self._connect(write=True) as conn:
+            row = (await conn.execute(query)).first()
+            if row is None:
+                return None
+            await conn.execute(
+                insert(request_events).values(
+                    request_id=row.id,
+                    at=self._now(),
+                    kind="comment",
+                    author=principal.name or principal.user_id or "",
+                    text=text.strip(),
+                )
+            )
+            if row.status in (RequestStatus.WAITING_FOR_CUSTOMER.value, RequestStatus.ANSWERED.value):
+                await conn.execute(
+                    update(requests).where(requests.c.id == row.id).values(status=RequestStatus.OPEN.value)
+                )
+            row = (await conn.execute(_REQUEST_SELECT.where(requests.c.id == row.id))).one()
+            (found,) = await self._with_history(conn, [row])
+        return found
+
+    async def add_document(
+        self, principal: Principal, number: str, *, name: str, content_type: str, data: bytes
+    ) -> SupportRequest | None:
+        """Keeps a document with its SHA-256 on a request the customer may see; "attachment" in its history."""
+        company_id = self._company(principal, Tool.REQUESTS)
+        safe_name, kind, sha256 = documents.checked(name, content_type, data)
+        if company_id is None:
+            return None
+        query = _REQUEST_SELECT.where(
+            *self._visible(principal, company_id), requests.c.number.in_(_candidates(number))
+        )
+        author = principal.name or principal.user_id or ""
+        now = self._now()
+        async with self._connect(write=True) as conn:
+            row = (await conn.execute(query)).first()
+            if row is None:
+                return None
+            await conn.execute(
+                insert(request_documents).values(
+                    request_id=row.id,
+                    name=safe_name,
+                    content_type=kind,
+                    size=len(data),
+                    sha256=sha256,
+                    data=data,
+                    uploaded_by=author,
+                    at=now,
+                )
+            )
+            await conn.execute(
+                insert(request_events).values(
+                    request_id=row.id,
+                    at=now,
+                    kind="attachment",
+                    author=author,
+                    text=f"{safe_name} ({len(data)} bytes, SHA-256 {sha256})",
+                )
+            )
+            (found,) = await self._with_history(conn, [row])
+        return found
+
+    async def answer_request(self, agent: Principal, number: str, text: str) -> SupportRequest | None:
+        """A support agent's answer: recorded in the history, the request becomes "answered"."""
+        if agent.role is not Role.AGENT:
+            raise AccessDenied(Tool.REQUESTS)
+        if not text.strip():
+            raise InvalidRequest("an answer needs text")
+        async with self._connect(write=True) as conn:
+            row = (
+                await conn.execute(_REQUEST_SELECT.where(requests.c.number.in_(_candidates(number))))
+            ).first()
+            if row is None:
+                return None
+            await conn.execute(
+                insert(request_events).values(
+                    request_id=row.id,
+                    at=self._now(),
+                    kind="answer",
+                    author=agent.name or agent.user_id or "",
+                    text=text.strip(),
+                )
+            )
+            await conn.execute(
+                update(requests).where(requests.c.id == row.id).values(status=RequestStatus.ANSWERED.value)
+            )
+            row = (await conn.execute(_REQUEST_SELECT.where(requests.c.id == row.id))).one()
+            (found,) = await self._with_history(conn, [row])
+        return found
 
     async def _with_history(
         self, conn: AsyncConnection, rows: Sequence[AnyRow]

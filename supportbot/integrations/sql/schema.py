@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -377,6 +378,21 @@ request_events = Table(
     Column("kind", String(20), nullable=False),
     Column("author", String(200), nullable=False),
     Column("text", Text, nullable=False),
+    Index(None, "request_id", "at"),
+)
+
+request_documents = Table(
+    "request_documents",
+    backend_metadata,
+    _id(),
+    _fk("request_id", "requests.id"),
+    Column("name", String(200), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),  # of the bytes as received
+    Column("data", LargeBinary, nullable=False),
+    Column("uploaded_by", String(200), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
     Index(None, "request_id", "at"),
 )
 

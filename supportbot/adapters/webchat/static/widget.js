@@ -60,6 +60,7 @@
       send: "Send",
       you: "You:",
       bot: "Assistant:",
+      agent: "{name} (support):",
       typing: "The assistant is typing…",
       connecting: "Connecting…",
       reconnecting: "The connection was lost. Reconnecting…",
@@ -124,6 +125,7 @@
       send: "Skicka",
       you: "Du:",
       bot: "Assistenten:",
+      agent: "{name} (supporten):",
       typing: "Assistenten skriver…",
       connecting: "Ansluter…",
       reconnecting: "Anslutningen bröts. Ansluter igen…",
@@ -360,7 +362,7 @@
     this.input.addEventListener("keydown", function (event) {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); self.submit(); }
     });
-    this.input.addEventListener("input", function () { self.grow(); });
+    this.input.addEventListener("input", function () { self.grow(); self.typingInput(); });
     this.chat.appendChild(this.compose);
     this.panel.appendChild(this.chat);
 
@@ -654,6 +656,22 @@
     return item;
   };
 
+  // A support agent's line during a handoff: plain text, with who wrote it.
+  Widget.prototype.addAgent = function (text, agent, at) {
+    var item = el("li", { className: "sbw-msg sbw-from-bot sbw-from-agent" });
+    item.appendChild(el("span", { className: "sbw-agent-name", text: this.t("agent", { name: agent || "" }) + " " }));
+    item.appendChild(multiline(el("div", { className: "sbw-bubble" }), text));
+    item.appendChild(el("div", { className: "sbw-meta" }, [this.time(at)]));
+    this.log.appendChild(item);
+    this.reveal(item);
+    return item;
+  };
+
+  function isEmptyReply(reply) {
+    return !reply || (!reply.text && !(reply.cards || []).length && !reply.table &&
+      !(reply.buttons || []).length && !(reply.attachments || []).length);
+  }
+
   Widget.prototype.welcome = function () {
     this.addNotice(this.t(this.user ? "welcome" : "welcomeGuest"), "welcome");
   };
@@ -663,6 +681,7 @@
     this.log.textContent = "";
     items.forEach(function (item) {
       if (item.role === "user") self.addUser(item.text, item.at);
+      else if (typeof item.agent === "string") self.addAgent(item.text, item.agent, item.at);
       else self.addBot(item.text, item.reply, item.at);
     });
     if (!items.length) this.welcome();
@@ -678,6 +697,27 @@
     this.input.value = "";
     this.grow();
     this.send(text, false);
+    this.stopTyping();
+  };
+
+  // "typing" frames, at most one every few seconds: a support agent who has the chat sees them.
+  Widget.prototype.typingInput = function () {
+    var self = this;
+    var now = Date.now();
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+    if (!this.typingSent || now - this.typingSent > 3000) {
+      this.typingSent = now;
+      this.ws.send(JSON.stringify({ type: "typing", on: true }));
+    }
+    window.clearTimeout(this.typingStop);
+    this.typingStop = window.setTimeout(function () { self.stopTyping(); }, 4000);
+  };
+
+  Widget.prototype.stopTyping = function () {
+    window.clearTimeout(this.typingStop);
+    if (!this.typingSent) return;
+    this.typingSent = 0;
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ type: "typing", on: false }));
   };
 
   Widget.prototype.send = function (text, button) {
@@ -755,7 +795,11 @@
         return;
       }
       if (frame.repeat && !entry) return;
+      if (isEmptyReply(frame.reply)) return;  // an agent has the conversation: the bot keeps quiet
       this.addBot(frame.reply ? frame.reply.text : "", frame.reply, null);
+    } else if (frame.type === "agent") {
+      this.typing.hidden = true;
+      if (typeof frame.text === "string") this.addAgent(frame.text, String(frame.agent || ""), null);
     } else if (frame.type === "notice") {
       // Something the assistant tells this user on its own (an access request to decide, an outcome).
       if (frame.reply) this.addBot(frame.reply.text || "", frame.reply, null);
@@ -874,6 +918,9 @@
       if (!self.user && !recall("guest") && !data.language) self.showLogin(true, true);
       if (open && !self.launcher) self.focusFirst();
       self.connect();
+      // A link from a mail ("?ask=status of RQ-2026-000123") puts its question in the box, unsent.
+      var ask = new URLSearchParams(window.location.search).get("ask");
+      if (ask && !self.input.value) { self.input.value = ask.slice(0, 200); self.grow(); }
     });
   };
 

@@ -1,0 +1,184 @@
+"""The agent console's WebSocket: the queue live, and one agent's actions on conversations.
+
+The protocol is in docs/agent-console.md. Everything goes through ``bot.handoff`` and the bus, so a
+customer and an agent on different workers reach each other the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from supportbot.adapters.agents.customer import customer_context, transcript_json
+from supportbot.bot.bus import Unsubscribe
+from supportbot.bot.handoff import AGENTS_TOPIC, PRESENCE_HEARTBEAT, Handoffs, handoff_topic
+from supportbot.bot.store import Store
+from supportbot.integrations.models import Principal
+from supportbot.integrations.protocols import Backends
+
+log = logging.getLogger(__name__)
+
+MAX_FRAME_BYTES = 64 * 1024
+MAX_TEXT_CHARS = 4000
+TRANSCRIPT_LINES = 200
+HEARTBEAT = 30.0
+
+
+class AgentConnection:
+    def __init__(
+        self,
+        ws: web.WebSocketResponse,
+        agent: Principal,
+        *,
+        handoffs: Handoffs,
+        backends: Backends,
+        store: Store,
+    ) -> None:
+        assert agent.user_id is not None
+        self.ws = ws
+        self.agent = agent
+        self.agent_id: str = agent.user_id
+        self.handoffs = handoffs
+        self.backends = backends
+        self.store = store
+        self._send_lock = asyncio.Lock()
+        self._watching: dict[str, Unsubscribe] = {}
+
+    async def run(self) -> None:
+        presence = await self.handoffs.agent_online(self.agent_id)
+        heartbeat = asyncio.get_running_loop().create_task(self._heartbeat(presence), name="agent presence")
+        unsubscribe = await self.handoffs.bus.subscribe(AGENTS_TOPIC, self._queue_changed)
+        try:
+            await self.send({"type": "ready", "agent": {"id": self.agent_id, "name": self.agent.name}})
+            await self._snapshot()
+            async for frame in self.ws:
+                if frame.type is WSMsgType.TEXT:
+                    await self._on_text(frame.data)
+                elif frame.type is WSMsgType.ERROR:
+                    break
+                else:
+                    await self.error("bad_frame")
+        finally:
+            unsubscribe()
+            for stop in self._watching.values():
+                stop()
+            self._watching.clear()
+            heartbeat.cancel()
+            await self.handoffs.agent_offline(presence)
+
+    async def _heartbeat(self, presence: str) -> None:
+        while True:
+            await asyncio.sleep(PRESENCE_HEARTBEAT)
+            try:
+                await self.handoffs.still_online(presence)
+            except Exception:
+                log.warning("agents: could not refresh the presence of %s", self.agent_id, exc_info=True)
+
+    async def _snapshot(self) -> None:
+        queue = await self.handoffs.queue()
+        await self.send({"type": "queue", "items": [h.to_json() for h in queue]})
+
+    async def _queue_changed(self, message: dict[str, Any]) -> None:
+        await self.send(message)
+
+    async def _on_text(self, data: str) -> None:
+        if len(data) > MAX_FRAME_BYTES:
+            await self.error("too_large")
+            return
+        try:
+            frame = json.loads(data)
+        except (ValueError, RecursionError):
+            await self.error("bad_json")
+            return
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            await self.error("bad_frame")
+            return
+        kind = frame["type"]
+        if kind == "ping":
+            await self.send({"type": "pong"})
+            return
+        if kind == "queue":
+            await self._snapshot()
+            return
+        number = frame.get("number")
+        if not isinstance(number, str) or not number or len(number) > 32:
+            await self.error("bad_frame")
+            return
+        try:
+            await self._act(kind, number, frame)
+        except Exception:
+            log.exception("agents: %s on %s failed", kind, number)
+            await self.error("internal", number=number)
+
+    async def _act(self, kind: str, number: str, frame: dict[str, Any]) -> None:
+        text = frame.get("text")
+        if kind == "open":
+            await self.open(number)
+        elif kind == "take":
+            won = await self.handoffs.take(number, self.agent_id)
+            await self.send({"type": "result", "action": "take", "number": number, "ok": won})
+            if won:
+                await self.open(number)
+        elif kind == "reply":
+            if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT_CHARS:
+                await self.error("bad_frame", number=number)
+                return
+            ok = await self.handoffs.reply(
+                number, self.agent_id, self.agent.name or self.agent_id, text.strip()
+            )
+            if not ok:
+                await self.send({"type": "result", "action": "reply", "number": number, "ok": False})
+        elif kind == "typing":
+            await self.handoffs.typing(number, self.agent_id, on=bool(frame.get("on")))
+        elif kind == "hand_back":
+            ok = await self.handoffs.hand_back(number, self.agent_id)
+            await self.send({"type": "result", "action": "hand_back", "number": number, "ok": ok})
+        elif kind == "close":
+            resolution = frame.get("resolution")
+            if not isinstance(resolution, str) or not resolution.strip() or len(resolution) > 2000:
+                await self.error("bad_frame", number=number)
+                return
+            ok = await self.handoffs.close(number, self.agent_id, resolution)
+            await self.send({"type": "result", "action": "close", "number": number, "ok": ok})
+        else:
+            await self.error("bad_frame", number=number)
+
+    async def open(self, number: str) -> None:
+        """The transcript and the customer's context; new lines of it then arrive as ``message`` frames."""
+        handoff = await self.handoffs.get(number)
+        if handoff is None:
+            await self.error("not_found", number=number)
+            return
+        if number not in self._watching:
+            self._watching[number] = await self.handoffs.bus.subscribe(handoff_topic(number), self._line)
+        turns = await self.store.history(handoff.conversation_key, limit=TRANSCRIPT_LINES)
+        await self.send(
+            {
+                "type": "conversation",
+                "handoff": handoff.to_json(),
+                "transcript": transcript_json(turns),
+                "customer": await customer_context(self.backends, handoff.user_id),
+            }
+        )
+
+    async def _line(self, message: dict[str, Any]) -> None:
+        await self.send(message)
+
+    async def error(self, code: str, *, number: str | None = None) -> None:
+        frame: dict[str, Any] = {"type": "error", "code": code}
+        if number is not None:
+            frame["number"] = number
+        await self.send(frame)
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        async with self._send_lock:
+            if self.ws.closed:
+                return
+            try:
+                await self.ws.send_json(frame)
+            except ConnectionError:
+                log.debug("agents: %s went away before a frame was sent", self.agent_id)

@@ -1,0 +1,83 @@
+"""What an agent sees of the customer whose conversation they serve."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC
+from typing import Any
+
+from supportbot.bot.store import TurnRecord
+from supportbot.integrations.models import Principal, Tool
+from supportbot.integrations.protocols import Backends
+
+log = logging.getLogger(__name__)
+
+RECENT = 5
+
+
+def serving(customer: Principal) -> Principal:
+    """The customer's principal as an agent uses it while serving them: the same company, and every
+    tool, because an agent may see what the customer's company has with us in order to help. This is
+    the one place an agent reaches a customer's data; the back end still filters by that company."""
+    return customer.model_copy(update={"grants": frozenset(Tool)})
+
+
+async def customer_context(backends: Backends, user_id: str | None) -> dict[str, Any]:
+    """The customer's company, grants, recent orders and requests; what a back end cannot give stays empty."""
+    if user_id is None:
+        return {"user_id": None, "name": None, "company": None, "customer_numbers": [], "grants": []}
+    customer = await backends.directory.principal_for(user_id)
+    if customer is None:
+        return {"user_id": user_id, "name": None, "company": None, "customer_numbers": [], "grants": []}
+    context: dict[str, Any] = {
+        "user_id": user_id,
+        "name": customer.name,
+        "email": customer.email,
+        "company": customer.company_name,
+        "customer_numbers": list(customer.customer_numbers),
+        "country": customer.country,
+        "grants": sorted(tool.value for tool in customer.grants),
+        "orders": [],
+        "requests": [],
+    }
+    principal = serving(customer)
+    try:
+        page = await backends.orders.search_orders(principal, limit=RECENT)
+        context["orders"] = [
+            {
+                "number": order.number,
+                "po_number": order.po_number,
+                "status": order.status.value,
+                "ordered_at": order.ordered_at.date().isoformat(),
+            }
+            for order in page.items
+        ]
+    except Exception:
+        log.warning("agents: could not read the orders of %s", user_id, exc_info=True)
+    try:
+        found = await backends.requests.list_requests(principal, limit=RECENT)
+        context["requests"] = [
+            {"number": r.number, "subject": r.subject, "status": r.status.value} for r in found
+        ]
+    except Exception:
+        log.warning("agents: could not read the requests of %s", user_id, exc_info=True)
+    return context
+
+
+def transcript_json(turns: list[TurnRecord]) -> list[dict[str, Any]]:
+    items = []
+    for turn in turns:
+        if turn.role not in {"user", "bot", "agent"} or not turn.text:
+            continue
+        item: dict[str, Any] = {"role": turn.role, "text": turn.text, "at": _iso(turn)}
+        if turn.role == "agent":
+            item["agent"] = str((turn.payload or {}).get("agent") or "")
+        items.append(item)
+    return items
+
+
+def _iso(turn: TurnRecord) -> str | None:
+    if turn.at is None:
+        return None
+    at = turn.at if turn.at.tzinfo is not None else turn.at.replace(tzinfo=UTC)
+    return at.isoformat()

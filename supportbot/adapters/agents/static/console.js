@@ -1,0 +1,247 @@
+/* supportbot agent console (docs/agent-console.md).
+ * Plain script, no build step. Customer and agent text is only ever set with textContent.
+ */
+(function () {
+  "use strict";
+
+  var $ = function (id) { return document.getElementById(id); };
+  var state = { agent: null, ws: null, queue: {}, current: null, typingTimer: null, typing: false, attempts: 0 };
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function api(path, body) {
+    return window.fetch("/agents/api/" + path, {
+      method: body === undefined ? "GET" : "POST",
+      credentials: "same-origin",
+      headers: body === undefined ? { "Accept": "application/json" } :
+        { "Content-Type": "application/json", "Accept": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body)
+    });
+  }
+
+  function send(frame) {
+    if (state.ws && state.ws.readyState === WebSocket.OPEN) state.ws.send(JSON.stringify(frame));
+  }
+
+  // --- sign-in ---------------------------------------------------------------------------------------
+
+  function showSignedIn(agent) {
+    state.agent = agent;
+    $("login").hidden = !!agent;
+    $("console").hidden = !agent;
+    $("signout").hidden = !agent;
+    $("who").textContent = agent ? "Signed in as " + (agent.name || agent.id) : "";
+    if (agent) connect();
+    else $("user").focus();
+  }
+
+  $("login").addEventListener("submit", function (event) {
+    event.preventDefault();
+    $("login-error").textContent = "";
+    api("login", { user: $("user").value.trim(), password: $("password").value }).then(function (response) {
+      return response.json().then(function (data) { return { status: response.status, data: data }; });
+    }).then(function (result) {
+      $("password").value = "";
+      if (result.status === 200) { showSignedIn(result.data.agent); return; }
+      $("login-error").textContent = result.status === 403 ? "Only support agents may sign in here." :
+        result.status === 401 ? "That user ID and password don't match." :
+        result.status === 429 ? "Too many attempts. Please wait a few minutes." : "Signing in didn't work.";
+    }).catch(function () { $("login-error").textContent = "Signing in didn't work."; });
+  });
+
+  $("signout").addEventListener("click", function () {
+    api("logout", {}).then(function () {
+      if (state.ws) { state.ws.onclose = null; state.ws.close(); }
+      showSignedIn(null);
+    });
+  });
+
+  // --- the queue -------------------------------------------------------------------------------------
+
+  function renderQueue() {
+    var list = $("queue");
+    list.textContent = "";
+    var items = Object.keys(state.queue).map(function (k) { return state.queue[k]; });
+    items.sort(function (a, b) { return a.number < b.number ? -1 : 1; });
+    var position = 0;
+    items.forEach(function (h) {
+      var li = el("li", h.status === "active" ? "active" : "queued");
+      li.setAttribute("data-number", h.number);
+      if (h.agent && state.agent && h.agent === state.agent.id) li.classList.add("mine");
+      li.appendChild(el("strong", null, h.number));
+      var line = h.status === "queued" ? " — waiting, number " + (++position) : " — with " + (h.agent || "?");
+      li.appendChild(el("span", "queue-state", line));
+      li.appendChild(el("div", null, h.user_id || "guest"));
+      var open = el("button", "open", "Open");
+      open.type = "button";
+      open.addEventListener("click", function () { send({ type: "open", number: h.number }); });
+      li.appendChild(open);
+      if (h.status === "queued") {
+        var take = el("button", "take", "Take over");
+        take.type = "button";
+        take.addEventListener("click", function () { send({ type: "take", number: h.number }); });
+        li.appendChild(take);
+      }
+      list.appendChild(li);
+    });
+    if (!items.length) list.appendChild(el("li", "empty", "No one is waiting."));
+    updateActions();
+  }
+
+  // --- the open conversation -------------------------------------------------------------------------
+
+  function mine() {
+    var h = state.current && state.queue[state.current];
+    return !!(h && h.status === "active" && state.agent && h.agent === state.agent.id);
+  }
+
+  function updateActions() {
+    var h = state.current ? state.queue[state.current] : null;
+    $("take").hidden = !(h && h.status === "queued");
+    var own = mine();
+    $("handback").hidden = !own;
+    $("reply").hidden = !own;
+    $("close").hidden = !own;
+  }
+
+  function addLine(item) {
+    var li = el("li", item.role);
+    var who = item.role === "user" ? "Customer" : item.role === "agent" ? (item.agent || "Agent") : "Bot";
+    li.appendChild(el("span", "who", who));
+    li.appendChild(document.createTextNode(item.text || ""));
+    $("transcript").appendChild(li);
+    $("transcript").scrollTop = $("transcript").scrollHeight;
+  }
+
+  function field(list, label, value) {
+    list.appendChild(el("dt", null, label));
+    list.appendChild(el("dd", null, value));
+  }
+
+  function renderCustomer(c) {
+    var box = $("customer");
+    box.textContent = "";
+    var list = el("dl");
+    field(list, "Customer", (c.name || "") + (c.user_id ? " <" + c.user_id + ">" : " (guest)"));
+    field(list, "Company", (c.company || "–") + (c.customer_numbers && c.customer_numbers.length ?
+      " (" + c.customer_numbers.join(", ") + ")" : ""));
+    field(list, "Grants", (c.grants || []).join(", ") || "none");
+    field(list, "Recent orders", (c.orders || []).map(function (o) { return o.number + " " + o.status; }).join(", ") || "–");
+    field(list, "Requests", (c.requests || []).map(function (r) { return r.number + " " + r.subject + " (" + r.status + ")"; }).join("; ") || "–");
+    box.appendChild(list);
+  }
+
+  function showConversation(frame) {
+    var h = frame.handoff;
+    state.queue[h.number] = state.queue[h.number] && h.status !== "closed" ? Object.assign(state.queue[h.number], h) : h;
+    if (h.status === "closed") delete state.queue[h.number];
+    state.current = h.number;
+    $("conv-empty").hidden = true;
+    $("conv").hidden = false;
+    $("conv-title").textContent = "Conversation " + h.number;
+    renderCustomer(frame.customer || {});
+    $("transcript").textContent = "";
+    $("customer-typing").hidden = true;
+    (frame.transcript || []).forEach(addLine);
+    renderQueue();
+  }
+
+  // --- frames ----------------------------------------------------------------------------------------
+
+  function onFrame(frame) {
+    if (!frame || typeof frame.type !== "string") return;
+    if (frame.type === "queue") {
+      state.queue = {};
+      (frame.items || []).forEach(function (h) { state.queue[h.number] = h; });
+      renderQueue();
+    } else if (frame.type === "queued" && frame.handoff) {
+      state.queue[frame.handoff.number] = frame.handoff;
+      renderQueue();
+    } else if (frame.type === "taken") {
+      var h = state.queue[frame.number];
+      if (h) { h.status = "active"; h.agent = frame.agent; }
+      renderQueue();
+    } else if (frame.type === "closed") {
+      delete state.queue[frame.number];
+      if (state.current === frame.number) $("status").textContent = frame.number + " is closed.";
+      renderQueue();
+    } else if (frame.type === "conversation") {
+      showConversation(frame);
+    } else if (frame.type === "message") {
+      if (frame.number === state.current) {
+        if (frame.role === "user") $("customer-typing").hidden = true;
+        addLine(frame);
+      }
+    } else if (frame.type === "typing") {
+      if (frame.number === state.current) $("customer-typing").hidden = !frame.on;
+    } else if (frame.type === "result") {
+      if (!frame.ok && frame.action === "take") $("status").textContent = frame.number + " was taken by another agent.";
+      else if (frame.ok && frame.action !== "take") $("status").textContent = frame.number + ": done.";
+    } else if (frame.type === "error") {
+      $("status").textContent = "Something went wrong (" + frame.code + ").";
+    }
+  }
+
+  function connect() {
+    var url = new URL("/agents/ws", window.location.href);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    var ws = new WebSocket(url.href);
+    state.ws = ws;
+    ws.onopen = function () { state.attempts = 0; $("status").textContent = ""; };
+    ws.onmessage = function (event) {
+      var frame;
+      try { frame = JSON.parse(event.data); } catch (e) { return; }
+      onFrame(frame);
+    };
+    ws.onclose = function () {
+      if (state.ws !== ws || !state.agent) return;
+      state.attempts += 1;
+      $("status").textContent = "Connection lost. Reconnecting…";
+      window.setTimeout(connect, Math.min(15000, 500 * Math.pow(2, state.attempts)));
+    };
+  }
+
+  // --- actions ---------------------------------------------------------------------------------------
+
+  $("take").addEventListener("click", function () { if (state.current) send({ type: "take", number: state.current }); });
+  $("handback").addEventListener("click", function () {
+    if (state.current) send({ type: "hand_back", number: state.current });
+  });
+  $("reply").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = $("reply-text").value.trim();
+    if (!text || !state.current) return;
+    send({ type: "reply", number: state.current, text: text });
+    $("reply-text").value = "";
+    stopTyping();
+  });
+  $("close").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var resolution = $("resolution").value.trim();
+    if (!resolution || !state.current) { $("resolution").focus(); return; }
+    send({ type: "close", number: state.current, resolution: resolution });
+    $("resolution").value = "";
+  });
+
+  function stopTyping() {
+    window.clearTimeout(state.typingTimer);
+    if (state.typing && state.current) send({ type: "typing", number: state.current, on: false });
+    state.typing = false;
+  }
+
+  $("reply-text").addEventListener("input", function () {
+    if (!mine()) return;
+    if (!state.typing) { state.typing = true; send({ type: "typing", number: state.current, on: true }); }
+    window.clearTimeout(state.typingTimer);
+    state.typingTimer = window.setTimeout(stopTyping, 3000);
+  });
+
+  api("session").then(function (r) { return r.json(); }).then(function (data) {
+    showSignedIn(data.agent || null);
+  }).catch(function () { showSignedIn(null); });
+})();

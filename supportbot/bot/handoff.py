@@ -1,0 +1,458 @@
+"""Handoffs to human agents: a queue in the store, one agent per conversation, relays through the bus.
+
+A handoff is a row of ``store.handoffs``: ``queued`` until an agent takes it (atomically: one
+agent wins), ``active`` while that agent owns the conversation, ``closed`` once handed back or
+closed with a resolution. The conversation's ``state["memory"]["handoff"]`` holds the number while
+it is open, so the pipeline looks the row up only then and keeps silent while it is open.
+
+Every line either side says is stored in the customer's transcript before it is published, so a
+restart loses nothing; the bus carries it live, which works unchanged with a bus between workers:
+
+- ``agents``: the queue changed (``queued``, ``taken``, ``closed``), for every agent console;
+- ``handoff:<number>``: a line of that conversation (``message``), for the agent consoles showing it;
+- ``conversation:<key>``: what the customer's open chat shows (``agent``, ``typing``, ``bot``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from supportbot.bot.bus import MessageBus
+from supportbot.bot.i18n import Formatter
+from supportbot.bot.locks import KeyedLocks
+from supportbot.bot.messages import ConversationRef, Reply
+from supportbot.bot.store import Store, TurnRecord, agent_presence, handoffs
+
+log = logging.getLogger(__name__)
+
+AGENTS_TOPIC = "agents"
+QUEUED, ACTIVE, CLOSED = "queued", "active", "closed"
+MEMORY_KEY = "handoff"
+"""Where a conversation's memory keeps the number of its open handoff."""
+_ATTEMPTS = 3
+PRESENCE_HEARTBEAT = 30.0
+"""Seconds between an open agent console's presence updates."""
+PRESENCE_TTL = timedelta(seconds=3 * PRESENCE_HEARTBEAT)
+"""A console not heard from for this long (its worker died) no longer counts as online."""
+LIVE_CHANNEL = "web"
+"""The channel whose open chats listen on ``conversation:<key>``; others get lines through ``outside``."""
+
+OutsideDelivery = Callable[[str, str, Reply], Awaitable[bool]]
+"""``(channel, user_id, reply)``: sends a line to a customer in Slack or Teams (``Notifier.deliver``)."""
+
+
+def handoff_topic(number: str) -> str:
+    return f"handoff:{number}"
+
+
+def conversation_topic(key: str) -> str:
+    """What the customer's open chat of conversation ``key`` shows live."""
+    return f"conversation:{key}"
+
+
+@dataclass(frozen=True)
+class Handoff:
+    number: str
+    conversation_key: str
+    channel: str
+    user_id: str | None
+    status: str
+    agent: str | None
+    created_at: datetime
+    taken_at: datetime | None = None
+    closed_at: datetime | None = None
+    resolution: str | None = None
+    position: int | None = None
+    """Place in the queue (1 = next) while queued."""
+
+    @property
+    def open(self) -> bool:
+        return self.status in (QUEUED, ACTIVE)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "conversation": self.conversation_key,
+            "channel": self.channel,
+            "user_id": self.user_id,
+            "status": self.status,
+            "agent": self.agent,
+            "created_at": _iso(self.created_at),
+            "taken_at": _iso(self.taken_at),
+            "closed_at": _iso(self.closed_at),
+            "resolution": self.resolution,
+            "position": self.position,
+        }
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    """When agents work: ``08:00-17:00`` on the given weekdays (0 = Monday) in a time zone."""
+
+    start: time
+    end: time
+    days: frozenset[int]
+    zone: ZoneInfo
+
+    @classmethod
+    def parse(cls, hours: str, *, days: str = "0-4", zone: str = "Europe/Stockholm") -> OfficeHours:
+        """``"08:00-17:00"`` and weekdays like ``"0-4"`` or ``"0,1,2"``; an empty ``hours`` is always open."""
+        if not hours.strip():
+            return cls(time(0, 0), time(23, 59, 59, 999999), frozenset(range(7)), ZoneInfo(zone))
+        match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", hours)
+        if match is None:
+            raise ValueError(f"office hours must look like 08:00-17:00, not {hours!r}")
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        weekdays: set[int] = set()
+        for part in days.split(","):
+            if "-" in part:
+                first, last = part.split("-", 1)
+                weekdays.update(range(int(first), int(last) + 1))
+            elif part.strip():
+                weekdays.add(int(part))
+        return cls(time(h1, m1), time(h2, m2), frozenset(weekdays), ZoneInfo(zone))
+
+    @property
+    def label(self) -> str:
+        return f"{self.start:%H:%M}–{self.end:%H:%M}"
+
+    def open_at(self, now: datetime) -> bool:
+        local = now.astimezone(self.zone)
+        return local.weekday() in self.days and self.start <= local.time() < self.end
+
+
+class Handoffs:
+    """The handoff queue and the relays between a customer and the agent who owns their conversation.
+
+    ``locks`` are the pipeline's per-conversation locks: an agent's line and a customer's turn are
+    appended to the same transcript strictly one after the other.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        bus: MessageBus,
+        *,
+        locks: KeyedLocks,
+        office_hours: OfficeHours | None = None,
+        clock: Callable[[], datetime] | None = None,
+        outside: OutsideDelivery | None = None,
+    ) -> None:
+        self.store = store
+        self.bus = bus
+        self.locks = locks
+        self._outside = outside
+        self.office_hours = office_hours or OfficeHours.parse("")
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    # --- presence -----------------------------------------------------------------------------------
+
+    async def agent_online(self, agent: str) -> str:
+        """An agent console connected (on any worker): its id, for ``still_online`` and ``agent_offline``."""
+        connection = secrets.token_hex(16)
+        async with self.store.engine.begin() as conn:
+            await conn.execute(
+                agent_presence.insert().values(connection=connection, agent=agent, seen_at=self._clock())
+            )
+        return connection
+
+    async def still_online(self, connection: str) -> None:
+        """The heartbeat of an open console, every ``PRESENCE_HEARTBEAT`` seconds."""
+        async with self.store.engine.begin() as conn:
+            await conn.execute(
+                update(agent_presence)
+                .where(agent_presence.c.connection == connection)
+                .values(seen_at=self._clock())
+            )
+
+    async def agent_offline(self, connection: str) -> None:
+        async with self.store.engine.begin() as conn:
+            await conn.execute(agent_presence.delete().where(agent_presence.c.connection == connection))
+
+    async def agents_online(self) -> int:
+        """Agents with an open console on any worker, heard from lately."""
+        since = self._clock() - PRESENCE_TTL
+        async with self.store.engine.connect() as conn:
+            count = await conn.execute(
+                select(func.count(func.distinct(agent_presence.c.agent))).where(
+                    agent_presence.c.seen_at >= since
+                )
+            )
+            return int(count.scalar() or 0)
+
+    async def available(self, now: datetime | None = None) -> bool:
+        """A customer may be queued now: it is within office hours and an agent is online."""
+        return self.office_hours.open_at(now or self._clock()) and await self.agents_online() > 0
+
+    # --- reading ------------------------------------------------------------------------------------
+
+    async def get(self, number: str) -> Handoff | None:
+        async with self.store.engine.connect() as conn:
+            row = (await conn.execute(select(handoffs).where(handoffs.c.number == number))).first()
+            if row is None:
+                return None
+            position = await self._position(conn, row.id) if row.status == QUEUED else None
+        return _handoff(row, position)
+
+    async def open_for(self, conversation_key: str) -> Handoff | None:
+        async with self.store.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(handoffs)
+                    .where(
+                        handoffs.c.conversation_key == conversation_key,
+                        handoffs.c.status.in_((QUEUED, ACTIVE)),
+                    )
+                    .order_by(handoffs.c.id.desc())
+                    .limit(1)
+                )
+            ).first()
+            if row is None:
+                return None
+            position = await self._position(conn, row.id) if row.status == QUEUED else None
+        return _handoff(row, position)
+
+    async def queue(self) -> list[Handoff]:
+        """Open handoffs: the queue in order, then the active ones."""
+        async with self.store.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(handoffs)
+                    .where(handoffs.c.status.in_((QUEUED, ACTIVE)))
+                    .order_by(handoffs.c.id)
+                    .limit(500)
+                )
+            ).all()
+        result: list[Handoff] = []
+        position = 0
+        for row in rows:
+            if row.status == QUEUED:
+                position += 1
+            result.append(_handoff(row, position if row.status == QUEUED else None))
+        return result
+
+    async def transcript(self, conversation_key: str, *, limit: int = 20) -> list[str]:
+        """The last lines of a conversation as ``role: text``, for a request made of it."""
+        turns = await self.store.history(conversation_key, limit=limit)
+        return [f"{turn.role}: {turn.text}" for turn in turns if turn.text]
+
+    @staticmethod
+    async def _position(conn: Any, handoff_id: int) -> int:
+        count = await conn.execute(
+            select(func.count()).where(handoffs.c.status == QUEUED, handoffs.c.id <= handoff_id)
+        )
+        return int(count.scalar() or 0)
+
+    # --- the customer's side ------------------------------------------------------------------------
+
+    async def open(self, conversation: ConversationRef, *, user_id: str | None) -> Handoff:
+        """Queue the conversation (or return its open handoff) and tell the agents."""
+        existing = await self.open_for(conversation.key)
+        if existing is not None:
+            return existing
+        now = self._clock()
+        async with self.store.engine.begin() as conn:
+            result = await conn.execute(
+                handoffs.insert().values(
+                    conversation_key=conversation.key,
+                    channel=conversation.channel,
+                    user_id=user_id,
+                    status=QUEUED,
+                    created_at=now,
+                )
+            )
+            handoff_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+            number = f"HO-{handoff_id:06d}"
+            await conn.execute(update(handoffs).where(handoffs.c.id == handoff_id).values(number=number))
+        handoff = await self.get(number)
+        assert handoff is not None
+        await self.bus.publish(AGENTS_TOPIC, {"type": "queued", "handoff": handoff.to_json()})
+        return handoff
+
+    async def customer_said(self, handoff: Handoff, text: str, at: datetime | None) -> None:
+        """A customer's line, already stored by the pipeline: the agents showing it see it live."""
+        await self.bus.publish(
+            handoff_topic(handoff.number),
+            {"type": "message", "number": handoff.number, "role": "user", "text": text, "at": _iso(at)},
+        )
+
+    async def customer_typing(self, conversation_key: str, *, on: bool) -> None:
+        """The customer is typing: the agent who has their conversation sees it. Costs no query unless
+        the conversation is handed off."""
+        conv = await self.store.load(conversation_key, channel="", user_id=None)
+        memory = conv.state.get("memory")
+        if not conv.exists or not isinstance(memory, dict) or not memory.get(MEMORY_KEY):
+            return
+        handoff = await self.get(str(memory[MEMORY_KEY]))
+        if handoff is None or handoff.status != ACTIVE:
+            return
+        await self.bus.publish(
+            handoff_topic(handoff.number),
+            {"type": "typing", "number": handoff.number, "role": "user", "on": on},
+        )
+
+    async def cancel(self, number: str) -> bool:
+        """The customer withdraws a queued handoff; ``False`` when an agent took it meanwhile."""
+        closed = await self._close_row(number, statuses=(QUEUED,), resolution="cancelled by the customer")
+        if closed:
+            await self.bus.publish(AGENTS_TOPIC, {"type": "closed", "number": number, "by": None})
+        return closed
+
+    # --- the agent's side ---------------------------------------------------------------------------
+
+    async def take(self, number: str, agent: str) -> bool:
+        """The agent takes a queued conversation over; of agents racing for it exactly one gets ``True``."""
+        now = self._clock()
+        async with self.store.engine.begin() as conn:
+            result = await conn.execute(
+                update(handoffs)
+                .where(handoffs.c.number == number, handoffs.c.status == QUEUED)
+                .values(status=ACTIVE, agent=agent, taken_at=now)
+            )
+            won = result.rowcount == 1
+        if won:
+            await self.bus.publish(AGENTS_TOPIC, {"type": "taken", "number": number, "agent": agent})
+        return won
+
+    async def reply(self, number: str, agent: str, agent_name: str, text: str) -> bool:
+        """The owning agent's line: stored in the customer's transcript, then sent to the customer live."""
+        handoff = await self.get(number)
+        if handoff is None or handoff.status != ACTIVE or handoff.agent != agent:
+            return False
+        at = self._clock()
+
+        def agent_line(language: str) -> TurnRecord:
+            payload = {**Reply(text=text, language=language).model_dump(mode="json"), "agent": agent_name}
+            return TurnRecord(role="agent", text=text, payload=payload, at=at)
+
+        language = await self._append(handoff, agent_line, clear=False)
+        await self._to_outside(handoff, Reply(text=f"{agent_name}: {text}", language=language))
+        await self.bus.publish(
+            conversation_topic(handoff.conversation_key),
+            {"type": "agent", "text": text, "agent": agent_name, "at": _iso(at)},
+        )
+        await self.bus.publish(
+            handoff_topic(number),
+            {
+                "type": "message",
+                "number": number,
+                "role": "agent",
+                "text": text,
+                "agent": agent_name,
+                "at": _iso(at),
+            },
+        )
+        return True
+
+    async def typing(self, number: str, agent: str, *, on: bool) -> None:
+        handoff = await self.get(number)
+        if handoff is None or handoff.status != ACTIVE or handoff.agent != agent:
+            return
+        await self.bus.publish(conversation_topic(handoff.conversation_key), {"type": "typing", "on": on})
+
+    async def hand_back(self, number: str, agent: str, *, resolution: str | None = None) -> bool:
+        """The agent gives the conversation back to the bot (closing it, with a resolution if given);
+        the bot says it is back, in the conversation's language."""
+        handoff = await self.get(number)
+        if handoff is None or handoff.status != ACTIVE or handoff.agent != agent:
+            return False
+        if not await self._close_row(
+            number, statuses=(ACTIVE,), resolution=resolution or "handed back to the bot", agent=agent
+        ):
+            return False
+        at = self._clock()
+        key = "handoff.closed" if resolution else "handoff.back"
+        back: dict[str, Reply] = {}
+
+        def bot_line(language: str) -> TurnRecord:
+            reply = Reply(text=Formatter(language).t(key), language=language, intent="handoff.back")
+            back["reply"] = reply
+            return TurnRecord(role="bot", text=reply.text, payload=reply.model_dump(mode="json"), at=at)
+
+        await self._append(handoff, bot_line, clear=True)
+        await self._to_outside(handoff, back["reply"])
+        await self.bus.publish(
+            conversation_topic(handoff.conversation_key),
+            {"type": "bot", "reply": back["reply"].model_dump(mode="json"), "at": at.isoformat()},
+        )
+        await self.bus.publish(AGENTS_TOPIC, {"type": "closed", "number": number, "by": agent})
+        return True
+
+    async def close(self, number: str, agent: str, resolution: str) -> bool:
+        """Close with a resolution; the conversation goes back to the bot."""
+        return await self.hand_back(number, agent, resolution=resolution.strip() or "closed")
+
+    # --- writing ------------------------------------------------------------------------------------
+
+    async def _to_outside(self, handoff: Handoff, reply: Reply) -> None:
+        """A customer in Slack or Teams gets the line there; the web chat listens on the bus instead."""
+        if handoff.channel == LIVE_CHANNEL or handoff.user_id is None or self._outside is None:
+            return
+        if not await self._outside(handoff.channel, handoff.user_id, reply):
+            log.info("handoff %s: %s could not reach the customer", handoff.number, handoff.channel)
+
+    async def _close_row(
+        self, number: str, *, statuses: tuple[str, ...], resolution: str, agent: str | None = None
+    ) -> bool:
+        where = [handoffs.c.number == number, handoffs.c.status.in_(statuses)]
+        if agent is not None:
+            where.append(handoffs.c.agent == agent)
+        async with self.store.engine.begin() as conn:
+            result = await conn.execute(
+                update(handoffs)
+                .where(*where)
+                .values(status=CLOSED, closed_at=self._clock(), resolution=resolution[:2000])
+            )
+        return bool(result.rowcount == 1)
+
+    async def _append(self, handoff: Handoff, make: Callable[[str], TurnRecord], *, clear: bool) -> str:
+        """Append a line to the customer's transcript under the conversation's lock; returns its language."""
+        key = handoff.conversation_key
+        async with self.locks.hold(key):
+            for attempt in range(_ATTEMPTS):
+                conv = await self.store.load(key, channel=handoff.channel, user_id=handoff.user_id)
+                record = make(conv.language)
+                if clear and conv.state.get("memory", {}).get(MEMORY_KEY) == handoff.number:
+                    conv.state["memory"].pop(MEMORY_KEY, None)
+                try:
+                    await self.store.save_turn(conv, record)
+                    return conv.language
+                except IntegrityError:
+                    self.store.forget(key)  # another worker appended first: read it again
+                    if attempt == _ATTEMPTS - 1:
+                        raise
+        raise AssertionError("unreachable")
+
+
+def _handoff(row: Any, position: int | None) -> Handoff:
+    return Handoff(
+        number=row.number,
+        conversation_key=row.conversation_key,
+        channel=row.channel,
+        user_id=row.user_id,
+        status=row.status,
+        agent=row.agent,
+        created_at=_aware(row.created_at),
+        taken_at=_aware(row.taken_at) if row.taken_at else None,
+        closed_at=_aware(row.closed_at) if row.closed_at else None,
+        resolution=row.resolution,
+        position=position,
+    )
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def _iso(at: datetime | None) -> str | None:
+    return _aware(at).isoformat() if at is not None else None

@@ -1,0 +1,294 @@
+"""Handoff to a person: queued with a tracking number, the bot silent while an agent has the
+conversation, lines both ways stored and relayed through the bus, hand back and close, and the
+request it becomes when no agent is online.
+
+Played through the real pipeline and ``bot.handoff`` on the demo data; sara@support.example is the agent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import update
+
+from supportbot.adapters.app import Application, build_application
+from supportbot.bot.handoff import (
+    AGENTS_TOPIC,
+    PRESENCE_TTL,
+    OfficeHours,
+    conversation_topic,
+    handoff_topic,
+)
+from supportbot.bot.messages import Reply
+from supportbot.bot.store import agent_presence
+from tests.conftest import BotDriver, Conversation, make_settings
+
+ANNA = "anna.berg@nordisk.example"
+ERIK = "erik.lund@nordisk.example"
+MAX = "max.muller@contoso.example"
+SARA = "sara@support.example"
+
+
+@pytest.fixture
+async def application(data_dir: Path) -> AsyncIterator[Application]:
+    """Office hours around the clock, so the tests do not depend on when they run."""
+    app = await build_application(make_settings(data_dir, office_hours=""))
+    try:
+        yield app
+    finally:
+        await app.close()
+
+
+class Heard:
+    """What the bus carried on some topics."""
+
+    def __init__(self) -> None:
+        self.messages: dict[str, list[dict[str, Any]]] = {}
+
+    async def listen(self, app: Application, *topics: str) -> None:
+        for topic in topics:
+
+            async def got(message: dict[str, Any], topic: str = topic) -> None:
+                self.messages.setdefault(topic, []).append(message)
+
+            await app.bus.subscribe(topic, got)
+
+    def on(self, topic: str) -> list[dict[str, Any]]:
+        return self.messages.get(topic, [])
+
+
+async def queued(bot: BotDriver, user: str = ANNA) -> tuple[Conversation, str]:
+    chat = bot.as_user(user)
+    await chat.transcript("""
+        user: talk to a person
+        bot:  [handoff.agent]
+        bot:  ~ HO-
+    """)
+    number = chat.last.text.split("HO-", 1)[1][:6]
+    return chat, f"HO-{number}"
+
+
+async def test_handoff_queues_with_a_number_and_a_place(bot: BotDriver, application: Application) -> None:
+    heard = Heard()
+    await heard.listen(application, AGENTS_TOPIC)
+    await application.handoffs.agent_online(SARA)
+    first, number = await queued(bot)
+    assert "number 1 in the queue" in first.last.text
+    second = bot.as_user(MAX)
+    await second.transcript("""
+        user: I want to speak to a human
+        bot:  ~ number 2 in the queue
+    """)
+    assert [m["type"] for m in heard.on(AGENTS_TOPIC)] == ["queued", "queued"]
+    assert heard.on(AGENTS_TOPIC)[0]["handoff"]["number"] == number
+    queue = await application.handoffs.queue()
+    assert [h.position for h in queue] == [1, 2]
+
+
+async def test_the_bot_is_silent_while_queued_and_the_agents_hear_it(
+    bot: BotDriver, application: Application
+) -> None:
+    await application.handoffs.agent_online(SARA)
+    chat, number = await queued(bot)
+    heard = Heard()
+    await heard.listen(application, handoff_topic(number))
+    reply = await chat.say("where is my order 4711?")
+    assert reply.silent
+    assert [m["text"] for m in heard.on(handoff_topic(number))] == ["where is my order 4711?"]
+    history = await application.store.history(chat.ref.key)
+    assert [t.role for t in history][-1] == "user"  # stored, and no bot line after it
+
+
+async def test_a_queued_customer_may_cancel(bot: BotDriver, application: Application) -> None:
+    await application.handoffs.agent_online(SARA)
+    chat, number = await queued(bot)
+    await chat.transcript("""
+        user: cancel
+        bot:  [handoff.cancel]
+        user: where is my order 4711?
+        bot:  ~ PostNord
+    """)
+    handoff = await application.handoffs.get(number)
+    assert handoff is not None and handoff.status == "closed"
+    assert not await application.handoffs.take(number, SARA)
+
+
+async def test_agent_takes_over_replies_and_hands_back(bot: BotDriver, application: Application) -> None:
+    handoffs = application.handoffs
+    await handoffs.agent_online(SARA)
+    chat, number = await queued(bot)
+    heard = Heard()
+    await heard.listen(application, conversation_topic(chat.ref.key), handoff_topic(number), AGENTS_TOPIC)
+
+    assert await handoffs.take(number, SARA)
+    assert not await handoffs.take(number, "someone.else@support.example")  # one agent owns it
+    assert heard.on(AGENTS_TOPIC)[-1] == {"type": "taken", "number": number, "agent": SARA}
+
+    assert (await chat.say("my invoice is wrong")).silent
+    assert await handoffs.reply(number, SARA, "Sara", "Hello Anna, I'll look into it.")
+    assert not await handoffs.reply(number, "someone.else@support.example", "X", "not mine")
+    await handoffs.typing(number, SARA, on=True)
+    customer_side = heard.on(conversation_topic(chat.ref.key))
+    assert customer_side[0] == {
+        "type": "agent",
+        "text": "Hello Anna, I'll look into it.",
+        "agent": "Sara",
+        "at": customer_side[0]["at"],
+    }
+    assert customer_side[1] == {"type": "typing", "on": True}
+    assert [(m["role"], m["text"]) for m in heard.on(handoff_topic(number))] == [
+        ("user", "my invoice is wrong"),
+        ("agent", "Hello Anna, I'll look into it."),
+    ]
+
+    assert await handoffs.hand_back(number, SARA)
+    back = heard.on(conversation_topic(chat.ref.key))[-1]
+    assert back["type"] == "bot" and "I'm back" in back["reply"]["text"]
+    history = await application.store.history(chat.ref.key)
+    assert [(t.role, t.text) for t in history][-3:] == [
+        ("user", "my invoice is wrong"),
+        ("agent", "Hello Anna, I'll look into it."),
+        ("bot", back["reply"]["text"]),
+    ]
+    await chat.transcript("""
+        user: where is my order 4711?
+        bot:  ~ PostNord
+    """)
+
+
+async def test_a_customer_in_another_channel_gets_the_agents_lines_there(
+    bot: BotDriver, application: Application
+) -> None:
+    """Slack and Teams register a delivery with the notifier; the conversations here are channel "test"."""
+    delivered: list[tuple[str, str]] = []
+
+    async def deliver(user_id: str, reply: Reply) -> bool:
+        delivered.append((user_id, reply.text))
+        return True
+
+    application.notifier.add_channel("test", deliver)
+    await application.handoffs.agent_online(SARA)
+    _, number = await queued(bot)
+    assert await application.handoffs.take(number, SARA)
+    assert await application.handoffs.reply(number, SARA, "Sara", "Hello from support")
+    assert await application.handoffs.hand_back(number, SARA)
+    assert delivered[0] == (ANNA, "Sara: Hello from support")
+    assert "I'm back" in delivered[1][1]
+
+
+async def test_close_with_a_resolution(bot: BotDriver, application: Application) -> None:
+    await application.handoffs.agent_online(SARA)
+    chat, number = await queued(bot)
+    assert await application.handoffs.take(number, SARA)
+    assert await application.handoffs.close(number, SARA, "Explained the invoice")
+    handoff = await application.handoffs.get(number)
+    assert (
+        handoff is not None and handoff.status == "closed" and handoff.resolution == "Explained the invoice"
+    )
+    history = await application.store.history(chat.ref.key)
+    assert history[-1].role == "bot" and "closed this conversation" in history[-1].text
+    assert not await application.handoffs.reply(number, SARA, "Sara", "too late")
+
+
+async def test_no_agent_online_becomes_a_request(bot: BotDriver, application: Application) -> None:
+    chat = bot.as_user(ERIK)
+    await chat.transcript("""
+        user: where is my order 4711?
+        user: talk to a person
+        bot:  [handoff.agent]
+        bot:  ~ within one business day
+        bot:  ~ request
+    """)
+    requests = await application.backends.requests.list_requests(
+        await application.pipeline.principal(ERIK), limit=5
+    )
+    assert requests[0].subject == "Chat handoff" and requests[0].category == "other"
+    assert "where is my order 4711?" in requests[0].description
+    assert requests[0].number in chat.last.text
+    assert await application.handoffs.queue() == []
+
+
+async def test_outside_office_hours_becomes_a_request(bot: BotDriver, application: Application) -> None:
+    await application.handoffs.agent_online(SARA)
+    application.handoffs.office_hours = OfficeHours.parse("08:00-17:00", days="")
+    await bot.as_user(ANNA).transcript("""
+        user: talk to a person
+        bot:  ~ within one business day
+    """)
+    assert await application.handoffs.queue() == []
+
+
+async def test_a_guest_gets_the_support_address(bot: BotDriver, application: Application) -> None:
+    await application.handoffs.agent_online(SARA)
+    await bot.as_guest().transcript("""
+        user: talk to a person
+        bot:  ~ support@vendor.example
+        bot:  ~ sign in
+    """)
+
+
+async def test_two_misunderstandings_offer_a_person(bot: BotDriver, application: Application) -> None:
+    chat = bot.as_user(ANNA)
+    await chat.transcript("""
+        user: the purple elephant sings at midnight
+        bot:  [none]
+        bot:  !~ Shall I put you in touch
+        user: quantum banana flux capacitor
+        bot:  [none]
+        bot:  ~ Shall I put you in touch with a person
+    """)
+    await application.handoffs.agent_online(SARA)
+    await chat.transcript("""
+        press: Talk to a person
+        bot:  ~ HO-
+    """)
+
+
+async def test_an_agent_is_online_while_a_console_is_open(application: Application) -> None:
+    handoffs = application.handoffs
+    assert await handoffs.agents_online() == 0
+    first, second = await handoffs.agent_online(SARA), await handoffs.agent_online(SARA)
+    assert await handoffs.agents_online() == 1
+    await handoffs.agent_offline(first)
+    assert await handoffs.agents_online() == 1
+    await handoffs.agent_offline(second)
+    assert await handoffs.agents_online() == 0
+    # A console whose worker died is not heard from again, and stops counting.
+    await handoffs.agent_online(SARA)
+    async with application.engine.begin() as conn:
+        await conn.execute(
+            update(agent_presence).values(seen_at=datetime.now(UTC) - PRESENCE_TTL - timedelta(seconds=1))
+        )
+    assert await handoffs.agents_online() == 0
+
+
+async def test_a_restart_loses_nothing(data_dir: Path) -> None:
+    settings = make_settings(data_dir, office_hours="")
+    app = await build_application(settings)
+    try:
+        await app.handoffs.agent_online(SARA)
+        chat, number = await queued(BotDriver(app))
+        await chat.say("are you there?")
+        assert await app.handoffs.take(number, SARA)
+        assert await app.handoffs.reply(number, SARA, "Sara", "Yes, I am.")
+    finally:
+        await app.close()
+
+    app = await build_application(settings)
+    try:
+        handoff = await app.handoffs.get(number)
+        assert handoff is not None and handoff.status == "active" and handoff.agent == SARA
+        chat.app = app
+        assert (await chat.say("great, thanks")).silent  # still the agent's after the restart
+        history = await app.store.history(chat.ref.key)
+        assert [(t.role, t.text) for t in history][-3:] == [
+            ("user", "are you there?"),
+            ("agent", "Yes, I am."),
+            ("user", "great, thanks"),
+        ]
+    finally:
+        await app.close()

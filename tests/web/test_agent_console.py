@@ -1,0 +1,267 @@
+"""The agent console over the real server: agents sign in, see the queue live, race for a
+conversation (one wins), talk with the customer in the web chat both ways, hand back and close.
+
+sara@support.example is the demo agent; a second agent is added to the directory here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+import pytest_asyncio
+from aiohttp.test_utils import TestServer
+from sqlalchemy import select
+from webchat_helpers import ANNA, DEMO_PASSWORD, Browser, Chat
+
+from supportbot.adapters.app import build_application
+from supportbot.adapters.server import APP_KEY, create_web_app
+from supportbot.integrations.sql.schema import users
+from tests.web.conftest import demo_data_dir, web_settings
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+SARA = "sara@support.example"
+OLLE = "olle@support.example"
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def server(
+    tmp_path_factory: pytest.TempPathFactory, seeded_template: Path
+) -> AsyncIterator[TestServer]:
+    """Office hours around the clock, and a second agent (a copy of Sara with another id)."""
+    settings = web_settings(demo_data_dir(tmp_path_factory, seeded_template), office_hours="")
+    app = await build_application(settings)
+    async with app.engine.begin() as conn:
+        row = (await conn.execute(select(users).where(users.c.user_id == SARA))).mappings().one()
+        await conn.execute(users.insert().values({**row, "user_id": OLLE, "name": "Olle"}))
+    test_server = TestServer(create_web_app(app))
+    await test_server.start_server()
+    yield test_server
+    await test_server.close()
+
+
+class Agent:
+    """One agent's browser: its own cookie jar, signed in to the console, with its WebSocket."""
+
+    def __init__(self, server: TestServer, session: aiohttp.ClientSession) -> None:
+        self.server = server
+        self.session = session
+        self.origin = str(server.make_url("/").origin())
+        self.ws: aiohttp.ClientWebSocketResponse | None = None
+        self.seen: list[dict[str, Any]] = []
+
+    async def login(self, user: str, password: str = DEMO_PASSWORD) -> aiohttp.ClientResponse:
+        response = await self.session.post(
+            self.server.make_url("/agents/api/login"),
+            json={"user": user, "password": password},
+            headers={"Origin": self.origin},
+        )
+        await response.read()
+        return response
+
+    async def connect(self) -> dict[str, Any]:
+        self.ws = await self.session.ws_connect(
+            self.server.make_url("/agents/ws"), headers={"Origin": self.origin}
+        )
+        ready = await self.frame()
+        assert ready["type"] == "ready", ready
+        queue = await self.frame()
+        assert queue["type"] == "queue", queue
+        return queue
+
+    async def frame(self, timeout: float = 10.0) -> dict[str, Any]:
+        assert self.ws is not None
+        message = await self.ws.receive(timeout=timeout)
+        assert message.type is aiohttp.WSMsgType.TEXT, message
+        frame = json.loads(message.data)
+        self.seen.append(frame)
+        return dict(frame)
+
+    async def until(self, kind: str, **match: Any) -> dict[str, Any]:
+        while True:
+            frame = await self.frame()
+            if frame["type"] == kind and all(frame.get(k) == v for k, v in match.items()):
+                return frame
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        assert self.ws is not None
+        await self.ws.send_str(json.dumps(frame))
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def sessions() -> AsyncIterator[list[aiohttp.ClientSession]]:
+    made: list[aiohttp.ClientSession] = []
+    yield made
+    await asyncio.gather(*(s.close() for s in made))
+
+
+async def new_agent(server: TestServer, sessions: list[aiohttp.ClientSession], user: str | None) -> Agent:
+    session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+    sessions.append(session)
+    agent = Agent(server, session)
+    if user is not None:
+        response = await agent.login(user)
+        assert response.status == 200, response.status
+    return agent
+
+
+async def customer_browser(server: TestServer, sessions: list[aiohttp.ClientSession]) -> Browser:
+    session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+    sessions.append(session)
+    browser = Browser(server, session)  # type: ignore[arg-type]  # make_url is all it uses
+    await browser.whoami()
+    assert (await browser.login(ANNA)).status == 200
+    return browser
+
+
+async def customer(server: TestServer, sessions: list[aiohttp.ClientSession]) -> Chat:
+    return await (await customer_browser(server, sessions)).chat()
+
+
+async def handed_off(chat: Chat) -> str:
+    reply = (await chat.say("talk to a person"))["reply"]
+    assert "HO-" in reply["text"], reply
+    return "HO-" + reply["text"].split("HO-", 1)[1][:6]
+
+
+async def test_an_agent_signs_in_and_sees_the_queue(
+    server: TestServer, sessions: list[aiohttp.ClientSession]
+) -> None:
+    agent = await new_agent(server, sessions, SARA)
+    async with agent.session.get(server.make_url("/agents/api/session")) as response:
+        assert (await response.json())["agent"]["id"] == SARA
+    queue = await agent.connect()
+    assert isinstance(queue["items"], list)
+    async with agent.session.get(server.make_url("/agents")) as page:
+        assert page.status == 200
+        assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+
+
+async def test_a_customer_or_a_stranger_is_refused(
+    server: TestServer, sessions: list[aiohttp.ClientSession]
+) -> None:
+    anna = await new_agent(server, sessions, None)
+    assert (await anna.login(ANNA)).status == 403
+    assert (await anna.login(SARA, "wrong")).status == 401
+    with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+        await anna.connect()
+    assert refused.value.status == 401
+    sara = await new_agent(server, sessions, SARA)
+    with pytest.raises(aiohttp.WSServerHandshakeError) as cross_site:
+        await sara.session.ws_connect(
+            server.make_url("/agents/ws"), headers={"Origin": "https://evil.example"}
+        )
+    assert cross_site.value.status == 403
+
+
+async def test_two_agents_race_and_one_wins(
+    server: TestServer, sessions: list[aiohttp.ClientSession]
+) -> None:
+    sara, olle = await new_agent(server, sessions, SARA), await new_agent(server, sessions, OLLE)
+    await sara.connect()
+    await olle.connect()
+    chat = await customer(server, sessions)
+    number = await handed_off(chat)
+    for agent in (sara, olle):
+        queued = await agent.until("queued")
+        assert queued["handoff"]["number"] == number
+    await asyncio.gather(
+        sara.send({"type": "take", "number": number}), olle.send({"type": "take", "number": number})
+    )
+    results = [await sara.until("result", number=number), await olle.until("result", number=number)]
+    assert sorted(r["ok"] for r in results) == [False, True]
+    winner = SARA if results[0]["ok"] else OLLE
+    for agent in (sara, olle):
+        while not any(f["type"] == "taken" for f in agent.seen):
+            await agent.frame()
+        taken = [f for f in agent.seen if f["type"] == "taken" and f["number"] == number]
+        assert [f["agent"] for f in taken] == [winner]  # both see who has it
+    await chat.close()
+
+
+async def test_relay_both_ways_and_hand_back(
+    server: TestServer, sessions: list[aiohttp.ClientSession]
+) -> None:
+    sara = await new_agent(server, sessions, SARA)
+    await sara.connect()
+    browser = await customer_browser(server, sessions)
+    chat = await browser.chat()
+    await chat.say("where is my order 4711?")
+    number = await handed_off(chat)
+    await sara.send({"type": "take", "number": number})
+    assert (await sara.until("result", number=number))["ok"]
+    conversation = await sara.until("conversation")
+    assert conversation["handoff"]["number"] == number
+    assert conversation["customer"]["company"] == "Nordisk Verkstad AB"
+    assert "invoices" in conversation["customer"]["grants"]
+    assert any(o["number"] == "4711" for o in conversation["customer"]["orders"])
+    assert [line["text"] for line in conversation["transcript"]][:1] == ["where is my order 4711?"]
+
+    silent = await chat.say("my invoice looks wrong")
+    assert silent["reply"]["text"] == ""
+    line = await sara.until("message", number=number)
+    assert (line["role"], line["text"]) == ("user", "my invoice looks wrong")
+
+    await sara.send({"type": "typing", "number": number, "on": True})
+    assert (await chat.until("typing")) == {"type": "typing", "on": True}
+    await sara.send({"type": "reply", "number": number, "text": "Hi Anna, <b>let me</b> check."})
+    said = await chat.until("agent")
+    assert said["text"] == "Hi Anna, <b>let me</b> check."  # as text: the widget never parses it as HTML
+    assert said["agent"] == sara.seen[0]["agent"]["name"]
+    again = await browser.chat()  # a reload: the agent's line is in the history, with who wrote it
+    assert again.history[-1] == {
+        "role": "bot",
+        "text": "Hi Anna, <b>let me</b> check.",
+        "reply": again.history[-1]["reply"],
+        "at": again.history[-1]["at"],
+        "agent": said["agent"],
+    }
+    await again.close()
+
+    await sara.send({"type": "hand_back", "number": number})
+    assert (await sara.until("result", number=number, action="hand_back"))["ok"]
+    back = await chat.until("notice")
+    assert "I'm back" in back["reply"]["text"]
+    reply = (await chat.say("where is my order 4711?"))["reply"]
+    assert "PostNord" in json.dumps(reply)
+    await chat.close()
+
+
+async def test_close_with_a_resolution(server: TestServer, sessions: list[aiohttp.ClientSession]) -> None:
+    sara = await new_agent(server, sessions, SARA)
+    await sara.connect()
+    chat = await customer(server, sessions)
+    number = await handed_off(chat)
+    await sara.send({"type": "take", "number": number})
+    await sara.until("conversation")
+    await sara.send({"type": "close", "number": number, "resolution": "Answered on the phone"})
+    assert (await sara.until("result", number=number, action="close"))["ok"]
+    assert "closed this conversation" in (await chat.until("notice"))["reply"]["text"]
+    app = server.app[APP_KEY]
+    handoff = await app.handoffs.get(number)
+    assert handoff is not None and handoff.resolution == "Answered on the phone"
+    await chat.close()
+
+
+async def test_the_agent_sees_the_customer_typing(
+    server: TestServer, sessions: list[aiohttp.ClientSession]
+) -> None:
+    sara = await new_agent(server, sessions, SARA)
+    await sara.connect()
+    chat = await customer(server, sessions)
+    await chat.send({"type": "typing", "on": True})  # not handed off: nobody hears it, nothing is answered
+    number = await handed_off(chat)
+    await sara.send({"type": "take", "number": number})
+    await sara.until("conversation")
+    await chat.send({"type": "typing", "on": False})
+    await chat.send({"type": "typing", "on": True})
+    typing = await sara.until("typing", number=number, on=True)
+    assert typing["on"] is True and typing["role"] == "user"
+    await sara.send({"type": "hand_back", "number": number})
+    await chat.close()

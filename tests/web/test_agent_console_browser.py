@@ -1,0 +1,108 @@
+"""A customer in the web chat widget and an agent in the agent console, both in real headless Chromium
+against the real server: queue, take over, messages both ways, hand back."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+try:
+    from playwright.sync_api import Browser, Page, expect, sync_playwright
+except ImportError:  # pragma: no cover - a test dependency, but say so rather than fail
+    pytest.skip("the playwright package is not installed", allow_module_level=True)
+
+from test_webchat_browser import CHROMIUM_ARGS, LiveServer, chromium_path, open_chat, sign_in
+
+pytestmark = pytest.mark.browser
+
+SARA = "sara@support.example"
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Iterator[LiveServer]:
+    data_dir = tmp_path_factory.mktemp("agent-console-browser")
+    shutil.copy(seeded_template, data_dir / "supportbot.sqlite3")
+    server = LiveServer(data_dir)
+    server.settings = server.settings.model_copy(update={"office_hours": ""})  # agents around the clock
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("no Chromium found: set SUPPORTBOT_CHROMIUM or install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def new_page(chromium: Browser, live_server: LiveServer, problems: list[str]) -> Page:
+    context = chromium.new_context(
+        base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 800}
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on(
+        "request",
+        lambda request: (
+            None
+            if request.url.startswith((live_server.url, "ws://127.0.0.1", "data:"))
+            else problems.append(f"external request: {request.url}")
+        ),
+    )
+    return page
+
+
+def test_customer_and_agent_talk_through_a_handoff(chromium: Browser, live_server: LiveServer) -> None:
+    problems: list[str] = []
+    agent = new_page(chromium, live_server, problems)
+    customer = new_page(chromium, live_server, problems)
+
+    agent.goto("/agents")
+    agent.locator("#user").fill(SARA)
+    agent.locator("#password").fill("demo")
+    agent.get_by_role("button", name="Sign in").click()
+    expect(agent.locator("#who")).to_contain_text("Signed in as")
+    expect(agent.locator("#queue")).to_contain_text("No one is waiting")
+
+    open_chat(customer)
+    sign_in(customer)
+    box = customer.get_by_role("textbox", name="Your message")
+    box.fill("talk to a person")
+    box.press("Enter")
+    expect(customer.locator(".sbw-from-bot").last).to_contain_text("HO-")
+
+    queued = agent.locator("#queue li").filter(has_text="HO-")
+    expect(queued).to_contain_text("waiting, number 1")
+    queued.get_by_role("button", name="Take over").click()
+    expect(agent.locator("#transcript")).to_contain_text("talk to a person")
+    expect(agent.locator("#customer")).to_contain_text("Nordisk Verkstad AB")
+
+    bots_before = customer.locator(".sbw-from-bot").count()
+    box.fill("my invoice looks wrong")
+    box.press("Enter")
+    expect(agent.locator("#transcript")).to_contain_text("my invoice looks wrong")
+    expect(customer.locator(".sbw-pending")).to_have_count(0)
+    expect(customer.locator(".sbw-from-bot")).to_have_count(bots_before)  # the bot kept quiet
+
+    agent.locator("#reply-text").fill("<b>Hi Anna</b>, let me check.")
+    agent.get_by_role("button", name="Send").click()
+    said = customer.locator(".sbw-from-agent").last
+    expect(said).to_contain_text("<b>Hi Anna</b>, let me check.")  # shown as text, never as markup
+    expect(said.locator("b")).to_have_count(0)
+
+    agent.get_by_role("button", name="Hand back to the bot").click()
+    expect(customer.locator(".sbw-from-bot").last).to_contain_text("I'm back")
+    expect(agent.locator("#queue")).to_contain_text("No one is waiting")
+
+    agent.context.close()
+    customer.context.close()
+    assert problems == []
