@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from urllib.parse import quote
@@ -14,7 +15,10 @@ from supportbot.adapters.app import Application
 from supportbot.adapters.sessions import COOKIE_NAME, SessionCodec
 from supportbot.adapters.webchat import routes as webchat
 from supportbot.bot.errors import InvalidLink
+from supportbot.bot.i18n import Formatter
+from supportbot.integrations.errors import AccessDenied
 from supportbot.integrations.models import Tool
+from supportbot.intents.invoice_pdf import PDF_TYPE, Buyer, render_credit_note_pdf, render_invoice_pdf
 
 log = logging.getLogger(__name__)
 
@@ -67,12 +71,57 @@ async def download(request: web.Request) -> web.Response:
     )
 
 
+async def document(request: web.Request) -> web.Response:
+    """A lazy document link: genuine and current, its owner still entitled to invoices, not opened by
+    another signed-in user, and the document one the owner's company may see; rendered only now."""
+    app = request.app[APP_KEY]
+    forbidden = web.Response(status=403, text="Forbidden", headers={"Cache-Control": "no-store"})
+    kind = request.match_info["kind"]
+    number = request.match_info["number"]
+    owner = request.query.get("u", "")
+    if not app.files.verify_document_link(
+        kind, number, owner, request.query.get("exp", ""), request.query.get("sig", "")
+    ):
+        return forbidden
+    session = request.app[CODEC_KEY].decode(request.cookies.get(COOKIE_NAME))
+    if session is not None and session.user_id is not None and session.user_id != owner:
+        return forbidden
+    principal = await app.backends.directory.principal_for(owner)
+    if principal is None or not principal.may(Tool.INVOICES):
+        return forbidden
+    fmt = Formatter(principal.locale, country=principal.country)
+    try:
+        if kind == "invoice":
+            invoice = await app.backends.invoices.get_invoice(principal, number)
+            if invoice is None:
+                return forbidden
+            buyer = Buyer(name=principal.company_name or "", customer_number=invoice.customer_number)
+            data = await asyncio.to_thread(render_invoice_pdf, invoice, buyer=buyer, fmt=fmt)
+        else:
+            note = await app.backends.invoices.get_credit_note(principal, number)
+            if note is None:
+                return forbidden
+            buyer = Buyer(name=principal.company_name or "", customer_number=note.customer_number)
+            data = await asyncio.to_thread(render_credit_note_pdf, note, buyer=buyer, fmt=fmt)
+    except AccessDenied:
+        return forbidden
+    return web.Response(
+        body=data,
+        content_type=PDF_TYPE,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(number + '.pdf')}",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
 def create_web_app(app: Application) -> web.Application:
     web_app = web.Application(middlewares=[security_headers], client_max_size=2 * 1024 * 1024)
     web_app[APP_KEY] = app
     web_app[CODEC_KEY] = SessionCodec(app.secret_key)
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/files/{file_id}/{name}", download)
+    web_app.router.add_get(r"/documents/{kind}/{number}.pdf", document)
     webchat.setup(web_app, app, web_app[CODEC_KEY], cookie_secure=app.settings.cookie_secure)
     agents.setup(web_app, app, secret_key=app.secret_key, cookie_secure=app.settings.cookie_secure)
     slack.setup(web_app, app)

@@ -6,11 +6,15 @@ import hashlib
 import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
-from urllib.parse import quote
+from typing import Literal
+from urllib.parse import quote, urlencode
 
 from supportbot.bot.errors import InvalidLink
 from supportbot.bot.store import Store, StoredFile
 from supportbot.integrations.models import Tool
+
+DocumentKind = Literal["invoice", "credit_note"]
+DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("invoice", "credit_note")
 
 
 class FileService:
@@ -59,3 +63,33 @@ class FileService:
         if not hmac.compare_digest(expected, sig) or now.timestamp() > expires_at or now > stored.expires_at:
             raise InvalidLink()
         return stored
+
+    def _sign_document(self, kind: str, number: str, owner: str, expires: int) -> str:
+        message = f"document\x00{kind}\x00{number}\x00{owner}\x00{expires}".encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+    def document_link(self, *, owner: str, kind: DocumentKind, number: str) -> str:
+        """A link to a document by its number, rendered only when opened: nothing is stored now.
+
+        The link names its owner; opening it re-checks the owner's grant and fetches the document
+        through the back end as the owner, so it never shows more than the owner may see.
+        """
+        expires = int((datetime.now(UTC) + self.ttl).timestamp())
+        sig = self._sign_document(kind, number, owner, expires)
+        query = urlencode({"exp": expires, "sig": sig, "u": owner})
+        return f"{self._public_url}/documents/{kind}/{quote(number, safe='')}.pdf?{query}"
+
+    def verify_document_link(
+        self, kind: str, number: str, owner: str, exp: str, sig: str, *, now: datetime | None = None
+    ) -> bool:
+        """Whether the link is genuine and current; compared in constant time."""
+        if kind not in DOCUMENT_KINDS or not owner or not number:
+            return False
+        try:
+            expires = int(exp)
+        except ValueError:
+            return False
+        expected = self._sign_document(kind, number, owner, expires)
+        genuine = hmac.compare_digest(expected.encode(), sig.encode("utf-8", "replace"))
+        now = now or datetime.now(UTC)
+        return genuine and now.timestamp() <= expires

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from supportbot.bot.messages import ConversationRef, Reply
 from supportbot.bot.nlu.types import Parse
@@ -61,6 +61,10 @@ class Files(Protocol):
     async def publish(
         self, *, owner: str | None, name: str, content_type: str, data: bytes, tool: Tool | None
     ) -> str: ...
+
+    def document_link(self, *, owner: str, kind: Literal["invoice", "credit_note"], number: str) -> str:
+        """A signed, expiring link to a document by number, rendered for its owner only when opened."""
+        ...
 
 
 class Mailer(Protocol):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fpdf import FPDF
 
 from supportbot.bot.i18n import Formatter
-from supportbot.integrations.models import Invoice
+from supportbot.integrations.models import CreditNote, Invoice
 
 PDF_TYPE = "application/pdf"
 
@@ -160,4 +160,57 @@ def render_invoice_pdf(invoice: Invoice, *, buyer: Buyer, fmt: Formatter) -> byt
         f"{t('invoice.pdf.vat_number')} {SELLER.vat_number} · Bankgiro {SELLER.bankgiro} · {SELLER.email}"
     )
     pdf.multi_cell(0, 4, text(footer), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def render_credit_note_pdf(note: CreditNote, *, buyer: Buyer, fmt: Formatter) -> bytes:
+    """One A4 credit note: seller, buyer, number and date, the credited invoice and the amount."""
+    t = fmt.t
+    title = t("credit.pdf.title", number=note.number)
+    pdf = FPDF(format="A4")
+    pdf.set_title(_latin1(title))
+    pdf.set_author(_latin1(SELLER.name))
+    pdf.set_creator("supportbot")
+    pdf.add_page()
+    pdf.set_auto_page_break(auto=True, margin=20)
+
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.cell(0, 10, _latin1(SELLER.name), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9)
+    for line in (*SELLER.address, f"{t('invoice.pdf.vat_number')}: {SELLER.vat_number}"):
+        pdf.cell(0, 4.5, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.cell(0, 8, _latin1(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.cell(0, 5, _latin1(t("credit.pdf.buyer")), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    for line in (buyer.name, f"{t('invoice.pdf.customer_number')}: {buyer.customer_number}", *buyer.address):
+        pdf.cell(0, 5, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+
+    facts = [
+        (t("credit.pdf.number"), note.number),
+        (t("credit.pdf.date"), fmt.date(note.issued_on)),
+    ]
+    if note.invoice_number:
+        facts.append((t("credit.pdf.invoice"), note.invoice_number))
+    if note.reason:
+        facts.append((t("credit.pdf.reason"), note.reason))
+    facts.append((t("credit.pdf.amount"), fmt.money(note.total)))
+    for label, value in facts:
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.cell(50, 6, _latin1(label))
+        pdf.set_font("Helvetica", "", 10)
+        pdf.multi_cell(0, 6, _latin1(value), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(8)
+    pdf.set_font("Helvetica", "", 8)
+    footer = (
+        f"{SELLER.name} · {t('invoice.pdf.org_number')} {SELLER.org_number} · "
+        f"{t('invoice.pdf.vat_number')} {SELLER.vat_number} · {SELLER.email}"
+    )
+    pdf.multi_cell(0, 4, _latin1(footer), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -621,9 +621,15 @@ async def invoice_get(ctx: TurnContext) -> Reply:
             total=ctx.fmt.money(found.total),
             invoice=on_invoice,
         )
+        owner = ctx.principal.user_id
         card = Card(
             title=ctx.t("invoice.credit.title", number=found.number),
             fields=(Field(label=ctx.t("invoice.field.total"), value=ctx.fmt.money(found.total)),),
+            # The copy is rendered only when the link is opened (the same lazy link a statement gives).
+            url=ctx.files.document_link(owner=owner, kind="credit_note", number=found.number)
+            if owner
+            else None,
+            url_label=ctx.t("invoice.button.pdf", number=found.number) if owner else None,
         )
         return _reply(ctx, intent, text, cards=(card,))
     invoice = found

@@ -8,9 +8,11 @@ import re
 from datetime import date
 from typing import Any
 
+from supportbot.bot.files import DocumentKind
 from supportbot.bot.messages import Attachment, Button, Reply, Table
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext
 from supportbot.integrations.models import StatementItem, Tool
+from supportbot.intents.invoice_pdf import PDF_TYPE
 from supportbot.intents.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
 
 SHOW_EXAMPLES = {
@@ -246,18 +248,25 @@ def _table(ctx: TurnContext, items: tuple[StatementItem, ...]) -> Table:
     )
 
 
-def _copy_buttons(ctx: TurnContext, items: tuple[StatementItem, ...]) -> list[Button]:
-    """A button per invoice or credit note shown: pressing it gives that document and its copy."""
-    return [
-        Button(
-            label=ctx.t("invoice.button.pdf", number=item.number),
-            value=ctx.t("invoice.button.pdf.value", number=item.number)
-            if item.kind == "invoice"
-            else f"{ctx.t('statement.kind.credit_note')} {item.number}",
-        )
-        for item in items
-        if item.kind in ("invoice", "credit_note")
-    ][:5]
+def _copy_url(ctx: TurnContext, item: StatementItem) -> str | None:
+    """A lazy link to the item's copy (invoices and credit notes; payments have none), rendered only
+    when opened; ``None`` when there is no copy or the user may not see invoices."""
+    owner = ctx.principal.user_id
+    if item.kind not in ("invoice", "credit_note") or owner is None or not ctx.principal.may(Tool.INVOICES):
+        return None
+    kind: DocumentKind = "invoice" if item.kind == "invoice" else "credit_note"
+    return ctx.files.document_link(owner=owner, kind=kind, number=item.number)
+
+
+def _copy_links(ctx: TurnContext, items: tuple[StatementItem, ...]) -> list[Attachment]:
+    """A link per invoice or credit note shown: every channel renders links, no table cell does."""
+    links = []
+    for item in items:
+        url = _copy_url(ctx, item)
+        if url is not None:
+            name = ctx.t("statement.copy", number=item.number)
+            links.append(Attachment(kind="link", name=name, url=url, content_type=PDF_TYPE))
+    return links
 
 
 async def statement_show(ctx: TurnContext) -> Reply:
@@ -289,7 +298,7 @@ async def statement_show(ctx: TurnContext) -> Reply:
     invoices = [item.number for item in statement.items if item.kind == "invoice"]
     if invoices:
         ctx.set_shown("invoice", invoices)
-    buttons = _copy_buttons(ctx, statement.items)
+    buttons: list[Button] = []
     if statement.has_more:
         buttons.append(
             Button(label=ctx.t("statement.button.more"), value=ctx.t("statement.button.more.value"))
@@ -301,6 +310,7 @@ async def statement_show(ctx: TurnContext) -> Reply:
         text=text,
         table=_table(ctx, statement.items),
         buttons=tuple(buttons),
+        attachments=tuple(_copy_links(ctx, statement.items)),
         language=ctx.language,
         intent=intent,
     )
@@ -316,6 +326,7 @@ def statement_columns(ctx: TurnContext) -> list[Column]:
         Column(ctx.t("statement.col.open"), "amount", 16),
         Column(ctx.t("statement.col.overdue"), "text", 10),
         Column(ctx.t("statement.col.currency"), "text", 8),
+        Column(ctx.t("statement.col.copy"), "text", 60),
     ]
 
 
@@ -366,6 +377,7 @@ async def statement_download(ctx: TurnContext) -> Reply:
             item.open_amount.amount,
             yes if item.overdue else "",
             item.amount.currency,
+            _copy_url(ctx, item) or "",
         ]
         for item in items
     ]

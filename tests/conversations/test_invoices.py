@@ -171,6 +171,13 @@ async def test_the_invoice_for_an_order_and_the_latest(bot: BotDriver) -> None:
     """)
 
 
+async def test_a_credit_note_links_to_its_copy(bot: BotDriver) -> None:
+    reply = await bot.as_user(ANNA).say("show the credit note CN-0107")
+    [card] = reply.cards
+    assert card.url is not None and "/documents/credit_note/CN-0107.pdf?" in card.url
+    assert card.url_label == "Copy of CN-0107"
+
+
 async def test_list_then_pick_one_and_download(bot: BotDriver, application: Application) -> None:
     anna = bot.as_user(ANNA)
     await anna.transcript("""

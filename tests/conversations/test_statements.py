@@ -29,6 +29,23 @@ async def test_statement_in_english_and_swedish(bot: BotDriver) -> None:
     """)
 
 
+async def test_every_invoice_and_credit_note_shown_links_to_its_copy(bot: BotDriver) -> None:
+    reply = await bot.as_user(ANNA).say("show my account statement")
+    assert reply.table is not None
+    documents = [row[1] for row in reply.table.rows if row[0] in ("Invoice", "Credit note")]
+    assert len(documents) > 5, "more than the old five copy buttons"
+    links = {a.name: a.url for a in reply.attachments}
+    assert list(links) == [f"Copy of {number}" for number in documents], "one link per item, in table order"
+    assert all(a.kind == "link" and a.content_type == "application/pdf" for a in reply.attachments)
+    kinds = {"Invoice": "invoice", "Credit note": "credit_note"}
+    for row in reply.table.rows:
+        if row[0] in kinds:
+            assert f"/documents/{kinds[row[0]]}/{row[1]}.pdf?" in links[f"Copy of {row[1]}"]
+    assert "CN-0107" in documents
+    assert not any(b.label.startswith("Copy of") for b in reply.buttons)
+    assert reply.buttons[-1].label == "Download as spreadsheet"
+
+
 async def test_overdue_only_and_largest_first(bot: BotDriver) -> None:
     reply = await bot.as_user(MAX).say("which items are overdue on our account")
     assert reply.table is not None and reply.table.rows
@@ -49,6 +66,9 @@ async def test_statement_download_has_typed_cells(bot: BotDriver, application: A
     assert sheet is not None
     rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["INV-2031"][4] == 125000.0 and rows["CN-0107"][4] == -5000.0
+    assert "/documents/invoice/INV-2031.pdf?" in rows["INV-2031"][8]
+    assert "/documents/credit_note/CN-0107.pdf?" in rows["CN-0107"][8]
+    assert all(not r[8] for r in rows.values() if r[0] == "payment"), "payments have no copy"
     assert shown.table is not None
     for row in shown.table.rows:
         assert f"SEK {rows[row[1]][4]:,.2f}" == row[4].replace("\u00a0", " ")

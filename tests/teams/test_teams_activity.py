@@ -156,6 +156,23 @@ def test_reply_as_adaptive_card() -> None:
     assert "PostNord" in card["fallbackText"] and "in production" in card["fallbackText"]
 
 
+def test_many_links_become_a_markdown_list_in_the_body() -> None:
+    """A statement page links to every item's copy: more links than Teams shows as card actions."""
+    links = tuple(
+        Attachment(name=f"Copy of INV-{n}", url=f"https://x.example/documents/invoice/INV-{n}.pdf?sig=s")
+        for n in range(2030, 2040)
+    )
+    card = adaptive_card(
+        Reply(text="Statement", attachments=links, buttons=(Button(label="More", value="more"),))
+    )
+    assert _all(card, "Action.OpenUrl") == []
+    [submit] = _all(card, "Action.Submit")
+    assert submit["data"]["text"] == "more"
+    listed = card["body"][-1]["text"].splitlines()
+    assert listed[0] == "- [Copy of INV-2030](https://x.example/documents/invoice/INV-2030.pdf?sig=s)"
+    assert len(listed) == 10
+
+
 def test_a_pressed_button_comes_back_as_its_value() -> None:
     submit = _all(adaptive_card(REPLY), "Action.Submit")[0]
     raw = load("card_submit")

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from botbuilder.schema import Activity, ActivityTypes, Attachment, Mention
 
+from supportbot.bot.messages import Attachment as MessageAttachment
 from supportbot.bot.messages import Button, Card, ConversationRef, Message, Reply, Table
 
 CHANNEL = "teams"
@@ -27,6 +28,9 @@ CARD_VERSION = "1.5"
 BUTTON_MARK = "button"
 MAX_TEXT_CHARS = 28_000
 """Teams refuses messages much above 28 KB; longer replies are cut (the transcript keeps them whole)."""
+
+MAX_ACTIONS = 6
+"""Teams shows about six card actions; beyond that the reply's links go into the body as a list."""
 
 _TAG = re.compile(r"<[^>]{1,200}>")
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -196,13 +200,27 @@ def _size(size: int | None) -> str:
     return f" ({size / 1024 / 1024:.1f} MB)"
 
 
+def _links(attachments: tuple[MessageAttachment, ...]) -> dict[str, Any]:
+    """Many links (a statement's copies) as a Markdown list, which every Teams client renders."""
+    lines = []
+    for a in attachments:
+        name = a.name.replace("[", "(").replace("]", ")")
+        url = a.url.replace(" ", "%20").replace(")", "%29")
+        lines.append(f"- [{name}{_size(a.size)}]({url})")
+    return _text_block("\n".join(lines), separator=True)
+
+
 def adaptive_card(reply: Reply) -> dict[str, Any]:
     """The reply as one Adaptive Card: text, cards as containers with facts, the table, then buttons."""
     body: list[dict[str, Any]] = [_text_block(reply.text[:MAX_TEXT_CHARS])]
     body.extend(_card(card) for card in reply.cards)
     if reply.table is not None:
         body.extend(_table(reply.table))
-    actions = [_open_url(f"{a.name}{_size(a.size)}", a.url) for a in reply.attachments]
+    actions: list[dict[str, Any]] = []
+    if len(reply.attachments) + len(reply.buttons) <= MAX_ACTIONS:
+        actions.extend(_open_url(f"{a.name}{_size(a.size)}", a.url) for a in reply.attachments)
+    elif reply.attachments:
+        body.append(_links(reply.attachments))
     actions.extend(_submit(b) for b in reply.buttons)
     card: dict[str, Any] = {
         "type": "AdaptiveCard",
