@@ -53,12 +53,10 @@ def recipients_of(to: str) -> list[str]:
     return [address for _, address in getaddresses([to]) if address]
 
 
-class OutboxMailer:
-    """The embedded default: every mail becomes an .eml file an operator can open."""
+class _Transport:
+    """A way to deliver finished messages; ``send`` builds one and delivers it at once."""
 
-    def __init__(self, folder: Path, *, sender: str) -> None:
-        self.folder = folder
-        self.sender = sender
+    sender: str
 
     async def send(
         self,
@@ -75,6 +73,17 @@ class OutboxMailer:
         await self.deliver(msg.as_bytes(), recipients=recipients_of(to))
 
     async def deliver(self, raw: bytes, *, recipients: Sequence[str]) -> None:
+        raise NotImplementedError
+
+
+class OutboxMailer(_Transport):
+    """The embedded default: every mail becomes an .eml file an operator can open."""
+
+    def __init__(self, folder: Path, *, sender: str) -> None:
+        self.folder = folder
+        self.sender = sender
+
+    async def deliver(self, raw: bytes, *, recipients: Sequence[str]) -> None:
         """Writes one finished message (RFC 5322 bytes) as an .eml file, atomically."""
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         path = self.folder / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
@@ -89,7 +98,7 @@ class OutboxMailer:
         log.info("mail to the outbox: %s", path.name)
 
 
-class SmtpMailer:
+class SmtpMailer(_Transport):
     def __init__(self, url: str, *, sender: str, timeout: float = 20.0) -> None:
         parts = urlsplit(url)
         if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
@@ -101,20 +110,6 @@ class SmtpMailer:
         self.use_tls = parts.scheme == "smtps"
         self.sender = sender
         self.timeout = timeout
-
-    async def send(
-        self,
-        *,
-        to: str,
-        subject: str,
-        text: str,
-        html: str | None = None,
-        attachments: Sequence[tuple[str, str, bytes]] = (),
-    ) -> None:
-        msg = build_message(
-            sender=self.sender, to=to, subject=subject, text=text, html=html, attachments=attachments
-        )
-        await self.deliver(msg.as_bytes(), recipients=recipients_of(to))
 
     async def deliver(self, raw: bytes, *, recipients: Sequence[str]) -> None:
         """Sends one finished message (RFC 5322 bytes); ``MailUnavailable`` names no secret."""
