@@ -24,18 +24,13 @@ from webchat_helpers import Browser, NewBrowser
 from supportbot.adapters.app import build_application
 from supportbot.adapters.server import create_web_app
 from supportbot.adapters.settings import Settings
+from tests.conftest import make_settings
 
 TEST_SECRET = "web-test-secret-key-not-for-production-0123"
 
 
 def web_settings(data_dir: Path, **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "data_dir": data_dir,
-        "public_url": "http://127.0.0.1:8080",
-        "secret_key": TEST_SECRET,
-    }
-    values.update(overrides)
-    return Settings(**values)  # type: ignore[arg-type]
+    return make_settings(data_dir, **{"secret_key": TEST_SECRET, **overrides})
 
 
 def demo_data_dir(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Path:
