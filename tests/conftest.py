@@ -20,7 +20,7 @@ import pytest
 
 from supportbot.adapters.app import Application, build_application, create_engine
 from supportbot.adapters.settings import Settings
-from supportbot.bot.messages import ConversationRef, Message, Reply
+from supportbot.bot.messages import Capability, ConversationRef, FormSubmission, InboundFile, Message, Reply
 from supportbot.integrations.sql.seed import create_schema, seed_demo
 
 TEST_SECRET = "test-secret-key-not-for-production-0123456789"
@@ -90,12 +90,22 @@ class Conversation:
     channel: str = "test"
     conversation_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     replies: list[Reply] = field(default_factory=list)
+    capabilities: frozenset[Capability] = frozenset()
+    """What the pretend channel can do: ``{"forms", "files"}`` plays a web chat, Slack or Teams."""
 
     @property
     def ref(self) -> ConversationRef:
         return ConversationRef(channel=self.channel, conversation_id=self.conversation_id)
 
-    async def say(self, text: str, *, button: bool = False, delivery_id: str | None = None) -> Reply:
+    async def say(
+        self,
+        text: str,
+        *,
+        button: bool = False,
+        delivery_id: str | None = None,
+        files: tuple[InboundFile, ...] = (),
+        form: FormSubmission | None = None,
+    ) -> Reply:
         reply = await self.app.pipeline.handle(
             Message(
                 conversation=self.ref,
@@ -103,10 +113,20 @@ class Conversation:
                 user_id=self.user_id,
                 is_button=button,
                 delivery_id=delivery_id or uuid.uuid4().hex,
+                files=files,
+                form=form,
+                capabilities=self.capabilities,
             )
         )
         self.replies.append(reply)
         return reply
+
+    async def submit(self, delivery_id: str | None = None, **values: str) -> Reply:
+        """Send the last reply's form with its pre-filled values, changed by ``values``."""
+        form = self.last.form
+        assert form is not None, f"the last reply has no form:\n{self.last.plain_text()}"
+        sent = {f.name: f.value for f in form.fields if f.kind != "info"} | values
+        return await self.say("", form=FormSubmission(id=form.id, values=sent), delivery_id=delivery_id)
 
     @property
     def last(self) -> Reply:

@@ -30,6 +30,7 @@ from supportbot.integrations.sql.backend import sql_backends
 from supportbot.integrations.sql.inline import InlineSqliteEngine, sqlite_writer, use_sqlite_pragmas
 from supportbot.integrations.sql.seed import create_schema, seed_demo
 from supportbot.intents import all_intents
+from supportbot.intents.invoices import forward_outcomes
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +128,7 @@ async def build_application(
         give_up=timedelta(hours=settings.mail_give_up_hours),
         immediate=isinstance(transport, OutboxMailer),  # a file write: done before the reply
     )
+    outbox.on_outcome(forward_outcomes(backends.invoices))  # a forward's history says when it was sent
     mailer: Mailer = outbox
     bus = InProcessBus()
     notifier = Notifier(store, bus)

@@ -53,6 +53,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": '{question} (Or say "cancel" to drop it.)',
         "sv": '{question} (Eller skriv "avbryt" för att släppa det.)',
     },
+    "dialog.form_unknown": {
+        "en": "Sorry, that form is no longer in use, so nothing was sent. What can I help you with?",
+        "sv": "Tyvärr används inte det formuläret längre, så inget skickades. Vad kan jag hjälpa dig med?",
+    },
+    "dialog.files_not_taken": {
+        "en": "I can't take files here, so I haven't kept it. Ask to talk to a person and they can help.",
+        "sv": "Jag kan inte ta emot filer här, så jag har inte sparat den. Be att få prata med en person "
+        "så hjälper de dig.",
+    },
     "auth.sign_in_needed": {
         "en": "Please sign in to see that. As a guest I can tell you the status of an order "
         "if you give me the order number and your customer number.",
@@ -506,6 +515,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "I've e-mailed invoice {number} as a PDF to {email}, and noted it in the invoice's history.",
         "sv": "Jag har mejlat faktura {number} som pdf till {email} och antecknat det i fakturans historik.",
     },
+    "invoice.forward.queued": {
+        "en": "I've put invoice {number} as a PDF in the outbox for {email}. It goes out as soon as our "
+        "mail server accepts it, usually within a minute. I've noted the forward in the invoice's "
+        "history, which shows it as sent once it has gone.",
+        "sv": "Jag har lagt faktura {number} som pdf i utkorgen till {email}. Den skickas så snart vår "
+        "e-postserver tar emot den, oftast inom en minut. Jag har antecknat vidarebefordran i fakturans "
+        "historik, där den visas som skickad när den har gått iväg.",
+    },
     "invoice.forward.failed": {
         "en": "I couldn't send the e-mail just now, so invoice {number} has not been forwarded. "
         "Please try again in a while; meanwhile you can download the PDF here.",
@@ -665,6 +682,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "{hours}, måndag till fredag). Jag har öppnat ärende {number} med den här konversationen, och du "
         "får svar inom en arbetsdag.",
     },
+    "handoff.holiday": {
+        "en": "No one from our support team is available in the chat today, as it's a public holiday. "
+        "I've opened request {number} with this conversation, and you'll get an answer within one "
+        "business day.",
+        "sv": "Ingen från vår supportavdelning är tillgänglig i chatten i dag, eftersom det är helgdag. "
+        "Jag har öppnat ärende {number} med den här konversationen, och du får svar inom en arbetsdag.",
+    },
     "handoff.outside_hours.guest": {
         "en": "No one from our support team is available in the chat for you right now. Please write to "
         "{email} with your customer number and you'll get an answer within one business day — or "
@@ -677,6 +701,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "OK, I've withdrawn your request to talk to a person. What else can I do for you?",
         "sv": "Okej, jag har tagit tillbaka din begäran om att prata med en person. Vad mer kan jag hjälpa "
         "dig med?",
+    },
+    "handoff.taken": {
+        "en": "Hi, I'm from the support team and I've taken over your conversation. I can see everything "
+        "you've written so far.",
+        "sv": "Hej, jag är från supportavdelningen och har tagit över din konversation. Jag ser allt du har "
+        "skrivit hittills.",
     },
     "handoff.back": {
         "en": "I'm back: our support agent has handed the conversation back to me. What else can I help "
@@ -851,11 +881,56 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Vad ska jag lägga till i ärende {number}?",
     },
     "request.ask_comment_no_files": {
-        "en": "I can't take files in this chat yet, but I can add a written comment to request {number}. "
+        "en": "I can't take files in this chat, but I can add a written comment to request {number}. "
         "What should I add?",
-        "sv": "Jag kan inte ta emot filer i chatten än, men jag kan lägga till en skriftlig kommentar i "
+        "sv": "Jag kan inte ta emot filer i den här chatten, men jag kan lägga till en skriftlig kommentar i "
         "ärende {number}. Vad ska jag lägga till?",
     },
+    "request.ask_comment_or_file": {
+        "en": "What should I add to request {number}? Write it here, or send a file (a photo, a log, a PDF).",
+        "sv": "Vad ska jag lägga till i ärende {number}? Skriv det här eller skicka en fil (ett foto, en logg, "
+        "en PDF).",
+    },
+    "request.ask_number_for_files": {
+        "en": "Which request should I add the file to? Tell me its number, like RQ-2026-000123.",
+        "sv": "Vilket ärende ska jag lägga till filen i? Ange numret, till exempel RQ-2026-000123.",
+    },
+    "request.files.added": {
+        "en": "I've added {names} to request {number}; our team will see it.",
+        "sv": "Jag har lagt till {names} i ärende {number}; vårt team ser det.",
+    },
+    "request.file.too_large": {
+        "en": "{name} is too large: files can be at most {limit} MB.",
+        "sv": "{name} är för stor: filer får vara högst {limit} MB.",
+    },
+    "request.file.refused_type": {
+        "en": "I can't add {name}: that kind of file isn't accepted.",
+        "sv": "Jag kan inte lägga till {name}: den sortens fil tas inte emot.",
+    },
+    "request.file.accepted_types": {
+        "en": "You can send PDFs, pictures (PNG, JPEG, GIF, WebP), text and CSV files, Word and Excel "
+        "documents and ZIP archives.",
+        "sv": "Du kan skicka PDF:er, bilder (PNG, JPEG, GIF, WebP), text- och CSV-filer, Word- och "
+        "Excel-dokument och ZIP-arkiv.",
+    },
+    "request.form.intro": {
+        "en": "Here is the request form. Your details are filled in from your profile; tell us what it's "
+        "about and send it.",
+        "sv": "Här är ärendeformuläret. Dina uppgifter är ifyllda från din profil; berätta vad det gäller "
+        "och skicka det.",
+    },
+    "request.form.fix": {
+        "en": "Please check the marked fields and send the form again.",
+        "sv": "Kontrollera de markerade fälten och skicka formuläret igen.",
+    },
+    "request.form.error.required": {"en": "Please fill this in.", "sv": "Fyll i det här."},
+    "request.form.error.choose": {"en": "Please choose one.", "sv": "Välj ett alternativ."},
+    "request.form.error.too_long": {
+        "en": "At most {limit} characters, please.",
+        "sv": "Högst {limit} tecken, tack.",
+    },
+    "request.button.send": {"en": "Send request", "sv": "Skicka ärendet"},
+    "request.button.fill_in": {"en": "Fill in the request form", "sv": "Fyll i ärendeformuläret"},
     "request.ask_comment_plain": {
         "en": "What should I add to the request?",
         "sv": "Vad ska jag lägga till i ärendet?",

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from supportbot.bot.i18n import Formatter
-from supportbot.bot.messages import Button, ConversationRef, Reply
+from supportbot.bot.messages import Button, Capability, ConversationRef, FormSubmission, InboundFile, Reply
 from supportbot.bot.nlu.types import NONE_INTENT, Parse
 from supportbot.bot.spec import Files, IntentSpec, Mailer, Notices, Slot, SlotValue, TurnContext
 from supportbot.integrations.models import Principal, Tool
@@ -65,6 +65,7 @@ class DialogEngine:
         notices: Notices | None = None,
     ) -> None:
         self.intents = {spec.name: spec for spec in intents}
+        self._files_intent = next((spec for spec in intents if spec.files), None)
         self._claims: dict[str, IntentSpec] = {}
         for spec in intents:
             for entity_type in spec.claims:
@@ -84,19 +85,35 @@ class DialogEngine:
         state: dict[str, Any],
         now: datetime,
         conversation: ConversationRef | None = None,
+        form: FormSubmission | None = None,
+        files: tuple[InboundFile, ...] = (),
+        capabilities: frozenset[Capability] = frozenset(),
     ) -> Reply:
-        """Answer one parsed message; ``state`` is the conversation's and is updated in place."""
+        """Answer one parsed message; ``state`` is the conversation's and is updated in place.
+
+        A submitted ``form`` goes to the intent it belongs to, whatever was pending; ``files`` go
+        to the intent that takes files (a request comment) unless the turn is about it already.
+        """
         language = parse.language
         fmt = Formatter(language, country=principal.country)
         memory: dict[str, Any] = state.setdefault("memory", {})
         pending: dict[str, Any] | None = state.get("pending")
 
-        if _is_cancel(parse.text):
+        if form is None and not files and _is_cancel(parse.text):
             state.pop("pending", None)
             key = "dialog.cancelled" if pending else "dialog.nothing_to_cancel"
             return Reply(text=fmt.t(key), language=language, intent="dialog.cancel")
 
-        turn = self._resolve(parse, principal, pending, memory)
+        if form is not None:
+            turn = self._submitted(form, principal)
+            if turn.spec is None:
+                return Reply(text=fmt.t("dialog.form_unknown"), language=language, intent=NONE_INTENT)
+        else:
+            turn = self._resolve(parse, principal, pending, memory)
+            if files:
+                turn = self._for_files(turn, parse, principal, pending, memory)
+                if turn.spec is None:
+                    return Reply(text=fmt.t("dialog.files_not_taken"), language=language, intent=NONE_INTENT)
         if turn.spec is None:
             if pending is not None:
                 return self._reask(pending, principal, fmt, language)
@@ -122,6 +139,9 @@ class DialogEngine:
             extra=dict(self.extra),
             notices=self.notices,
             conversation=conversation,
+            submitted=form,
+            uploads=files,
+            capabilities=capabilities,
         )
 
         refusal = self._refusal(spec, principal, fmt, language)
@@ -199,6 +219,41 @@ class DialogEngine:
             if claimed is not None:
                 return self._fresh(claimed, principal, parse, memory)
         return Turn(None, {})
+
+    def _submitted(self, form: FormSubmission, principal: Principal) -> Turn:
+        """A form's values fill its intent's slots by name; a form no intent shows is refused."""
+        spec = self.intents.get(form.id)
+        if spec is None or not spec.form:
+            return Turn(None, {})
+        names = {slot.name for slot in self._slots_for(spec, principal)}
+        slots: dict[str, Any] = {
+            name: SlotValue("form", str(value)) for name, value in form.values.items() if name in names
+        }
+        return Turn(spec, slots)
+
+    def _for_files(
+        self,
+        turn: Turn,
+        parse: Parse,
+        principal: Principal,
+        pending: dict[str, Any] | None,
+        memory: dict[str, Any],
+    ) -> Turn:
+        """Files sent with a message are for the intent that takes files, whatever else was said.
+
+        What the turn resolved to still counts: "RQ-2026-000123" with a file attaches it there, and a
+        question the files intent was waiting on keeps its answers.
+        """
+        spec = self._files_intent
+        if spec is None or turn.spec is spec:
+            return turn if spec is not None else Turn(None, {})
+        slots: dict[str, Any] = {}
+        if pending is not None and pending.get("intent") == spec.name:
+            slots = _load_slots(pending.get("slots", {}))
+        names = {slot.name for slot in self._slots_for(spec, principal)}
+        slots.update({k: v for k, v in turn.slots.items() if k in names})
+        self._fill_all(spec, principal, parse, memory, slots, carry=True)
+        return Turn(spec, slots)
 
     def _fresh(self, spec: IntentSpec, principal: Principal, parse: Parse, memory: dict[str, Any]) -> Turn:
         slots: dict[str, Any] = {}

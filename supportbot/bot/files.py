@@ -10,11 +10,18 @@ from typing import Literal
 from urllib.parse import quote, urlencode
 
 from supportbot.bot.errors import InvalidLink
+from supportbot.bot.messages import InboundFile
 from supportbot.bot.store import Store, StoredFile
 from supportbot.integrations.models import Tool
 
 DocumentKind = Literal["invoice", "credit_note"]
 DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("invoice", "credit_note")
+
+UPLOAD = "upload"
+"""The ``tool`` mark of a file a user sent: kept for them, never behind a download link."""
+STASH_TTL = timedelta(hours=1)
+HANDOFF_FILE_TTL = timedelta(days=30)
+"""Files a customer sends an agent stay with the transcript this long."""
 
 
 class FileService:
@@ -57,12 +64,38 @@ class FileService:
             raise InvalidLink() from None
         now = now or datetime.now(UTC)
         stored = await self._store.get_file(file_id)
-        if stored is None:
+        if stored is None or stored.tool == UPLOAD:
             raise InvalidLink()
         expected = self._sign(file_id, stored.owner, expires_at)
         if not hmac.compare_digest(expected, sig) or now.timestamp() > expires_at or now > stored.expires_at:
             raise InvalidLink()
         return stored
+
+    async def stash(self, *, owner: str, file: InboundFile, ttl: timedelta = STASH_TTL) -> str:
+        """Keeps a file the user sent (an hour unless told), for them only, never behind a link; its id."""
+        file_id = secrets.token_urlsafe(18)
+        await self._store.put_file(
+            StoredFile(
+                id=file_id,
+                owner=owner,
+                name=file.name,
+                content_type=file.content_type,
+                tool=UPLOAD,
+                data=file.data,
+                expires_at=datetime.now(UTC) + ttl,
+            )
+        )
+        return file_id
+
+    async def unstash(self, *, owner: str | None, file_id: str) -> InboundFile | None:
+        """The stashed file, if it is the owner's and still current; ``owner=None`` is for support
+        agents, who see what any customer sent them."""
+        stored = await self._store.get_file(file_id)
+        if stored is None or stored.tool != UPLOAD or (owner is not None and stored.owner != owner):
+            return None
+        if datetime.now(UTC) > stored.expires_at:
+            return None
+        return InboundFile(name=stored.name, content_type=stored.content_type, data=stored.data)
 
     def _sign_document(self, kind: str, number: str, owner: str, expires: int) -> str:
         message = f"document\x00{kind}\x00{number}\x00{owner}\x00{expires}".encode()

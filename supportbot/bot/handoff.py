@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -32,6 +32,7 @@ from supportbot.bot.i18n import Formatter
 from supportbot.bot.locks import KeyedLocks
 from supportbot.bot.messages import ConversationRef, Reply
 from supportbot.bot.store import Store, TurnRecord, agent_presence, handoffs
+from supportbot.integrations.business_days import is_holiday, known_timezone
 
 log = logging.getLogger(__name__)
 
@@ -97,18 +98,28 @@ class Handoff:
 
 @dataclass(frozen=True)
 class OfficeHours:
-    """When agents work: ``08:00-17:00`` on the given weekdays (0 = Monday) in a time zone."""
+    """When agents work: ``08:00-17:00`` on the given weekdays (0 = Monday), except public holidays.
+
+    The holidays are the customer's country's, and the hours are read in its time zone where we know
+    it (``business_days.TIMEZONES``), else in ``zone``: a German customer finds the desk closed on
+    Whit Monday, a Swedish one on midsummer eve. Without a country, the default country's holidays
+    (``business_days.DEFAULT_COUNTRY``). Hours configured as always open (``""``) know no holidays.
+    """
 
     start: time
     end: time
     days: frozenset[int]
     zone: ZoneInfo
+    holidays: bool = True
+    """Closed on public holidays."""
 
     @classmethod
     def parse(cls, hours: str, *, days: str = "0-4", zone: str = "Europe/Stockholm") -> OfficeHours:
         """``"08:00-17:00"`` and weekdays like ``"0-4"`` or ``"0,1,2"``; an empty ``hours`` is always open."""
         if not hours.strip():
-            return cls(time(0, 0), time(23, 59, 59, 999999), frozenset(range(7)), ZoneInfo(zone))
+            return cls(
+                time(0, 0), time(23, 59, 59, 999999), frozenset(range(7)), ZoneInfo(zone), holidays=False
+            )
         match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", hours)
         if match is None:
             raise ValueError(f"office hours must look like 08:00-17:00, not {hours!r}")
@@ -126,9 +137,22 @@ class OfficeHours:
     def label(self) -> str:
         return f"{self.start:%H:%M}–{self.end:%H:%M}"
 
-    def open_at(self, now: datetime) -> bool:
-        local = now.astimezone(self.zone)
-        return local.weekday() in self.days and self.start <= local.time() < self.end
+    def open_at(self, now: datetime, country: str | None = None) -> bool:
+        """Agents work at ``now`` for a customer of ``country`` (see the class)."""
+        local = self._local(now, country)
+        return (
+            local.weekday() in self.days
+            and self.start <= local.time() < self.end
+            and not self.holiday_at(now, country)
+        )
+
+    def holiday_at(self, now: datetime, country: str | None = None) -> bool:
+        """It is a public holiday (on a day agents would otherwise work) for a customer of ``country``."""
+        local = self._local(now, country)
+        return self.holidays and local.weekday() in self.days and is_holiday(local.date(), country)
+
+    def _local(self, now: datetime, country: str | None) -> datetime:
+        return now.astimezone(known_timezone(country) or self.zone)
 
 
 class Handoffs:
@@ -190,9 +214,10 @@ class Handoffs:
             )
             return int(count.scalar() or 0)
 
-    async def available(self, now: datetime | None = None) -> bool:
-        """A customer may be queued now: it is within office hours and an agent is online."""
-        return self.office_hours.open_at(now or self._clock()) and await self.agents_online() > 0
+    async def available(self, now: datetime | None = None, *, country: str | None = None) -> bool:
+        """A customer of ``country`` may be queued now: it is within their office hours (a working day
+        that is no public holiday there) and an agent is online."""
+        return self.office_hours.open_at(now or self._clock(), country) and await self.agents_online() > 0
 
     # --- reading ------------------------------------------------------------------------------------
 
@@ -279,12 +304,16 @@ class Handoffs:
         await self.bus.publish(AGENTS_TOPIC, {"type": "queued", "handoff": handoff.to_json()})
         return handoff
 
-    async def customer_said(self, handoff: Handoff, text: str, at: datetime | None) -> None:
-        """A customer's line, already stored by the pipeline: the agents showing it see it live."""
-        await self.bus.publish(
-            handoff_topic(handoff.number),
-            {"type": "message", "number": handoff.number, "role": "user", "text": text, "at": _iso(at)},
-        )
+    async def customer_said(
+        self, handoff: Handoff, text: str, at: datetime | None, *, files: Sequence[dict[str, Any]] = ()
+    ) -> None:
+        """A customer's line, already stored by the pipeline: the agents showing it see it live, with
+        the files it brought (name, type, size and the id agents open it by)."""
+        line: dict[str, Any] = {"type": "message", "number": handoff.number, "role": "user", "text": text}
+        line["at"] = _iso(at)
+        if files:
+            line["files"] = list(files)
+        await self.bus.publish(handoff_topic(handoff.number), line)
 
     async def customer_typing(self, conversation_key: str, *, on: bool) -> None:
         """The customer is typing: the agent who has their conversation sees it. Costs no query unless

@@ -29,6 +29,38 @@ class ConversationRef(Frozen):
         return f"{self.channel}:{self.conversation_id}"
 
 
+class FormSubmission(Frozen):
+    """A form the user filled in and sent: ``id`` names the intent it answers (``Form.id``)."""
+
+    id: str
+    values: dict[str, str] = PydField(default_factory=dict)
+
+
+class InboundFile(Frozen):
+    """A file the user sent through their channel (web chat upload, Slack file, Teams attachment).
+
+    Adapters download it, refuse it when it is larger than ``MAX_INBOUND_BYTES`` before reading
+    further, and hand the bytes over; the back end checks the type and keeps it with its checksum.
+    """
+
+    name: str
+    content_type: str = "application/octet-stream"
+    data: bytes = PydField(default=b"", repr=False)
+    declared_size: int | None = None
+    """The size the channel announced; set without ``data`` for a file too large to fetch."""
+
+    @property
+    def size(self) -> int:
+        return len(self.data) if self.data else (self.declared_size or 0)
+
+
+MAX_INBOUND_BYTES = 10 * 1024 * 1024
+"""The largest file a channel hands to the core (the back end's limit for request documents)."""
+
+Capability = Literal["forms", "files"]
+"""What a channel can do beyond text and buttons: show a ``Form`` and send files."""
+
+
 class Message(Frozen):
     """A user's message as the core sees it, whatever channel it came through.
 
@@ -44,6 +76,18 @@ class Message(Frozen):
     is_button: bool = False
     language_hint: str | None = None
     received_at: datetime | None = None
+    form: FormSubmission | None = None
+    files: tuple[InboundFile, ...] = ()
+    capabilities: frozenset[Capability] = frozenset()
+    """What the user's channel can show and send; the console has none of these."""
+
+    def transcript_text(self) -> str:
+        """The line kept in the transcript: the text, a form's values, the names of files sent."""
+        parts = [self.text] if self.text.strip() else []
+        if self.form is not None:
+            parts.extend(f"{name}: {value}" for name, value in self.form.values.items())
+        parts.extend(f"[{f.name}, {f.size} bytes]" for f in self.files)
+        return "\n".join(parts)
 
 
 class Button(Frozen):
@@ -82,12 +126,49 @@ class Attachment(Frozen):
     size: int | None = None
 
 
+class Choice(Frozen):
+    label: str
+    value: str
+
+
+class FormField(Frozen):
+    """One field of a form. ``info`` fields are shown, not edited (the profile's name, say)."""
+
+    name: str
+    label: str
+    kind: Literal["text", "textarea", "choice", "info"] = "text"
+    value: str = ""
+    choices: tuple[Choice, ...] = ()
+    required: bool = False
+    max_length: int | None = None
+    error: str | None = None
+    """Why the value sent was refused, shown beside the field."""
+
+
+class Form(Frozen):
+    """A form the channel shows natively: the web chat's form, a Slack modal, an Adaptive Card.
+
+    Sending it becomes a ``Message`` with a ``FormSubmission`` of the same ``id``. Channels that
+    open forms in a dialog (a Slack modal) first show ``open_label`` on a button.
+    """
+
+    id: str
+    title: str
+    fields: tuple[FormField, ...]
+    submit_label: str
+    cancel_label: str | None = None
+    open_label: str
+    open_value: str
+    """What pressing the open button says: asking for the form again (for a fresh Slack trigger)."""
+
+
 class Reply(Frozen):
     text: str
     cards: tuple[Card, ...] = ()
     table: Table | None = None
     buttons: tuple[Button, ...] = ()
     attachments: tuple[Attachment, ...] = ()
+    form: Form | None = None
     language: str = "en"
     intent: str | None = None
     """The intent that produced the reply: for transcripts, analytics and tests, never shown."""
@@ -95,7 +176,7 @@ class Reply(Frozen):
     @property
     def silent(self) -> bool:
         """Nothing to show (an agent has the conversation): channels post nothing for it."""
-        return not (self.text or self.cards or self.table or self.buttons or self.attachments)
+        return not (self.text or self.cards or self.table or self.buttons or self.attachments or self.form)
 
     def plain_text(self) -> str:
         """The whole reply as text, for channels (and tests) without rich rendering."""
@@ -110,6 +191,11 @@ class Reply(Frozen):
             parts.append(" | ".join(self.table.columns))
             parts.extend(" | ".join(row) for row in self.table.rows)
         parts.extend(f"{a.name}: {a.url}" for a in self.attachments)
+        if self.form is not None:
+            parts.append(self.form.title)
+            for f in self.form.fields:
+                shown = f.value or ("/".join(c.label for c in f.choices) if f.choices else "")
+                parts.append(f"  {f.label}: {shown}" + (f" ({f.error})" if f.error else ""))
         if self.buttons:
             parts.append("  ".join(f"[{b.label}]" for b in self.buttons))
         return "\n".join(parts)

@@ -13,11 +13,12 @@ from typing import Any, Protocol
 from sqlalchemy.exc import IntegrityError
 
 from supportbot.bot.dialog import DialogEngine, is_cancel, tool_refusal
+from supportbot.bot.files import HANDOFF_FILE_TTL
 from supportbot.bot.handoff import MEMORY_KEY, QUEUED, Handoff, Handoffs
 from supportbot.bot.i18n import Formatter
 from supportbot.bot.locks import KeyedLocks
-from supportbot.bot.messages import ConversationRef, Message, Reply
-from supportbot.bot.nlu.types import Parse
+from supportbot.bot.messages import MAX_INBOUND_BYTES, ConversationRef, Message, Reply
+from supportbot.bot.nlu.types import NONE_INTENT, Parse
 from supportbot.bot.store import ConversationState, Store, TurnRecord
 from supportbot.integrations.errors import AccessDenied, BackendUnavailable
 from supportbot.integrations.models import Principal
@@ -121,7 +122,7 @@ class Pipeline:
                 return Answer(Reply.model_validate(earlier) if earlier else Reply(text=""), repeat=True)
         conv.user_id = message.user_id
         principal = await self.principal(message.user_id)
-        text = _clean(message.text)
+        text = _clean(message.transcript_text())
         language = conv.language if conv.exists else principal.locale
         handoff = await self._open_handoff(conv)
         if handoff is not None:
@@ -129,10 +130,13 @@ class Pipeline:
         else:
             reply = await self._answer(message, text, language, conv.state, principal, message.conversation)
         conv.language = reply.language
+        user_turn_files: list[dict[str, Any]] = []
+        if handoff is not None and reply.silent and message.files:
+            user_turn_files = await self._keep_for_agent(message)
         user_turn = TurnRecord(
             role="user",
             text=text[:MAX_STORED_CHARS],
-            payload={"button": True} if message.is_button else None,
+            payload=_user_payload(message, user_turn_files),
             delivery_id=message.delivery_id,
             at=message.received_at,
         )
@@ -148,8 +152,21 @@ class Pipeline:
                     return Answer(Reply.model_validate(earlier) if earlier else Reply(text=""), repeat=True)
             raise
         if handoff is not None and self.handoffs is not None and reply.silent:
-            await self.handoffs.customer_said(handoff, text[:MAX_STORED_CHARS], message.received_at)
+            await self.handoffs.customer_said(
+                handoff, text[:MAX_STORED_CHARS], message.received_at, files=user_turn_files
+            )
         return Answer(reply)
+
+    async def _keep_for_agent(self, message: Message) -> list[dict[str, Any]]:
+        """Files sent while an agent has the conversation are kept with the transcript for the agents."""
+        owner = message.user_id or message.conversation.key
+        kept = []
+        for file in message.files:
+            entry: dict[str, Any] = {"name": file.name, "content_type": file.content_type, "size": file.size}
+            if file.data and file.size <= MAX_INBOUND_BYTES:
+                entry["id"] = await self.dialog.files.stash(owner=owner, file=file, ttl=HANDOFF_FILE_TTL)
+            kept.append(entry)
+        return kept
 
     async def _open_handoff(self, conv: ConversationState) -> Handoff | None:
         """The conversation's queued or active handoff; looked up only when its memory says there is one."""
@@ -182,6 +199,18 @@ class Pipeline:
     ) -> Reply:
         hint = message.language_hint or language or principal.locale
         fmt = Formatter(hint, country=principal.country)
+        now = self._clock()
+        if message.files:
+            text = _clean(message.text)  # the words only: the NLU never sees file names
+        if message.form is not None or (message.files and not message.text.strip()):
+            # A form says what it is for; files alone go where files go. Neither needs the NLU.
+            parse = Parse(
+                text=text,
+                intent=message.form.id if message.form is not None else NONE_INTENT,
+                confidence=1.0 if message.form is not None else 0.0,
+                language=fmt.language,
+            )
+            return await self._step(message, parse, state, principal, conversation, now)
         if _unreadable(message.text):
             return Reply(text=fmt.t("input.unreadable"), language=fmt.language, intent="input.unreadable")
         if not text.strip():
@@ -194,11 +223,28 @@ class Pipeline:
                 language=fmt.language,
                 intent="input.too_long",
             )
-        now = self._clock()
         parse = self.nlu.parse(text, today=now.date(), language_hint=hint)
+        return await self._step(message, parse, state, principal, conversation, now)
+
+    async def _step(
+        self,
+        message: Message,
+        parse: Parse,
+        state: dict[str, Any],
+        principal: Principal,
+        conversation: ConversationRef | None,
+        now: datetime,
+    ) -> Reply:
         try:
             return await self.dialog.step(
-                parse=parse, principal=principal, state=state, now=now, conversation=conversation
+                parse=parse,
+                principal=principal,
+                state=state,
+                now=now,
+                conversation=conversation,
+                form=message.form,
+                files=message.files,
+                capabilities=message.capabilities,
             )
         except BackendUnavailable:
             log.warning("back end unavailable in conversation %s", message.conversation.key)
@@ -219,6 +265,25 @@ class Pipeline:
 
     async def history(self, message_key: str, *, limit: int = 100) -> list[TurnRecord]:
         return await self.store.history(message_key, limit=limit)
+
+
+def _user_payload(message: Message, kept: list[dict[str, Any]] | None = None) -> dict[str, Any] | None:
+    """What the transcript keeps beside the text: a button press, a form's values, the files' names
+    (and, for files kept for an agent, their ids)."""
+    payload: dict[str, Any] = {}
+    if message.is_button:
+        payload["button"] = True
+    if message.form is not None or message.files:
+        payload["said"] = _clean(message.text)[:MAX_STORED_CHARS]  # the words alone, for the channels
+    if message.form is not None:
+        payload["form"] = {"id": message.form.id, "values": dict(message.form.values)}
+    if kept:
+        payload["files"] = kept
+    elif message.files:
+        payload["files"] = [
+            {"name": f.name, "content_type": f.content_type, "size": f.size} for f in message.files
+        ]
+    return payload or None
 
 
 def _clean(text: str) -> str:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from supportbot.bot.messages import ConversationRef, Reply
+from supportbot.bot.messages import Capability, ConversationRef, FormSubmission, InboundFile, Reply
 from supportbot.bot.nlu.types import Parse
 from supportbot.integrations.models import Principal, Tool
 
@@ -49,6 +49,10 @@ class IntentSpec:
     guest_slots: tuple[Slot, ...] | None = None
     claims: tuple[str, ...] = ()
     """Entity types that, said on their own ("4711"), mean this intent."""
+    form: bool = False
+    """It shows a ``Form`` with its own name as id, and a submitted one comes back to it."""
+    files: bool = False
+    """It takes files the user sends; a file sent to any other intent comes here instead."""
 
     @property
     def family(self) -> str:
@@ -66,6 +70,14 @@ class Files(Protocol):
         """A signed, expiring link to a document by number, rendered for its owner only when opened."""
         ...
 
+    async def stash(self, *, owner: str, file: InboundFile, ttl: timedelta = ...) -> str:
+        """Keeps a file the user sent for a while (until they say which request it is for); its id."""
+        ...
+
+    async def unstash(self, *, owner: str | None, file_id: str) -> InboundFile | None:
+        """A stashed file, only for its owner (``None``: an agent); ``None`` once expired or for others."""
+        ...
+
 
 class Mailer(Protocol):
     """Sends one mail; raises ``MailUnavailable`` when it could not."""
@@ -78,7 +90,12 @@ class Mailer(Protocol):
         text: str,
         html: str | None = None,
         attachments: Sequence[tuple[str, str, bytes]] = (),
-    ) -> None: ...
+        language: str | None = None,
+        reference: str | None = None,
+    ) -> None:
+        """Without ``html``, the HTML part is made from ``text``, marked as ``language`` (default "en").
+        ``reference`` names the mail to whoever listens for its delivery (an invoice's forward record)."""
+        ...
 
 
 class Notices(Protocol):
@@ -113,6 +130,15 @@ class TurnContext:
     """An optional slot the handler asked for itself (``ask``): the next answer fills it."""
     conversation: ConversationRef | None = None
     """Where the turn happens (the handoff queues this conversation)."""
+    submitted: FormSubmission | None = None
+    """The form the user sent this turn, when it was sent to this intent."""
+    uploads: tuple[InboundFile, ...] = ()
+    """Files the user sent this turn."""
+    capabilities: frozenset[Capability] = frozenset()
+
+    def can(self, capability: Capability) -> bool:
+        """Whether the user's channel shows forms / sends files."""
+        return capability in self.capabilities
 
     @property
     def today(self) -> date:

@@ -117,6 +117,21 @@ agent_presence = Table(
 )
 """Open agent console connections of every worker, kept fresh by a heartbeat; a stale row is ignored."""
 
+handoff_threads = Table(
+    "handoff_threads",
+    bot_metadata,
+    Column("number", String(32), primary_key=True),
+    Column("channel", String(32), primary_key=True),  # "slack"
+    Column("place", String(64), nullable=False),  # the agents' channel
+    Column("thread", String(64), nullable=True),  # its message (Slack's ts); null while being posted
+    Column("owner", String(255), nullable=True),  # who took the handoff over there (team:user)
+    Column("seq", Integer, nullable=False, default=0),  # the transcript is relayed up to this line
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_handoff_threads_place_thread", "place", "thread"),
+)
+"""Where an agents' channel (Slack's) shows a handoff: the row is claimed before the thread is posted,
+so one worker posts it; ``seq`` is claimed the same way for each line relayed into it."""
+
 
 @dataclass(frozen=True)
 class TurnRecord:

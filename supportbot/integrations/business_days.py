@@ -27,6 +27,12 @@ def country_timezone(country: str | None) -> ZoneInfo:
     return ZoneInfo(TIMEZONES.get(code, TIMEZONES[DEFAULT_COUNTRY]))
 
 
+def known_timezone(country: str | None) -> ZoneInfo | None:
+    """The country's time zone when it is one of ours; ``None`` for any other (or no) country."""
+    zone = TIMEZONES.get((country or "").upper())
+    return ZoneInfo(zone) if zone else None
+
+
 @lru_cache(maxsize=256)
 def _holidays(country: str, year: int) -> frozenset[date]:
     try:
@@ -38,9 +44,14 @@ def _holidays(country: str, year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays(country, years=year, categories=categories))
 
 
-def is_business_day(day: date, country: str | None) -> bool:
+def is_holiday(day: date, country: str | None) -> bool:
+    """A public holiday of the country (Sweden's de facto ones included), whatever the weekday."""
     code = (country or DEFAULT_COUNTRY).upper()
-    return day.weekday() < 5 and day not in _holidays(code, day.year)
+    return day in _holidays(code, day.year)
+
+
+def is_business_day(day: date, country: str | None) -> bool:
+    return day.weekday() < 5 and not is_holiday(day, country)
 
 
 def one_business_day_later(moment: datetime, country: str | None = None) -> datetime:

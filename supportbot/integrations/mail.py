@@ -2,6 +2,10 @@
 
 These are the transports; the application sends through ``outbox.QueuedMailer``, which keeps each
 mail in the database and hands it to a transport's ``deliver`` (retried until it is accepted).
+
+Every mail is ``multipart/alternative``: the plain text, and an HTML part in the mail's language that
+``mail_html`` renders from that text unless the caller brings its own; attachments go beside them
+(``multipart/mixed``).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 import aiosmtplib
 
 from supportbot.integrations.errors import MailUnavailable
+from supportbot.integrations.mail_html import mail_language, render_mail_html
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +37,10 @@ def build_message(
     text: str,
     html: str | None = None,
     attachments: Sequence[tuple[str, str, bytes]] = (),
+    language: str | None = None,
 ) -> EmailMessage:
+    """The finished message; without ``html`` its HTML part is rendered from ``text`` in ``language``."""
+    lang = mail_language(language)
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = to
@@ -40,11 +48,11 @@ def build_message(
     msg["Date"] = format_datetime(datetime.now(UTC))
     msg["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1].strip(">") or None)
     msg.set_content(text)
-    if html:
-        msg.add_alternative(html, subtype="html")
+    msg.add_alternative(html or render_mail_html(text, language=lang, title=subject), subtype="html")
     for name, content_type, data in attachments:
         maintype, _, subtype = content_type.split(";")[0].partition("/")
         msg.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream", filename=name)
+    msg["Content-Language"] = lang  # last: making the message multipart moves Content-* headers inward
     return msg
 
 
@@ -66,9 +74,18 @@ class _Transport:
         text: str,
         html: str | None = None,
         attachments: Sequence[tuple[str, str, bytes]] = (),
+        language: str | None = None,
+        reference: str | None = None,
     ) -> None:
+        """Delivers at once: its outcome is its return (``reference`` is for a queue's listeners)."""
         msg = build_message(
-            sender=self.sender, to=to, subject=subject, text=text, html=html, attachments=attachments
+            sender=self.sender,
+            to=to,
+            subject=subject,
+            text=text,
+            html=html,
+            attachments=attachments,
+            language=language,
         )
         await self.deliver(msg.as_bytes(), recipients=recipients_of(to))
 

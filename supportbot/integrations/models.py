@@ -208,6 +208,12 @@ class InvoiceEvent(Frozen):
     kind: str  # "approved" | "forwarded" | "questioned"
     actor: str
     detail: str = ""
+    reference: str | None = None
+    """Names a forward to ``forward_delivered`` and ``withdraw_forward``."""
+    delivery: str | None = None
+    """A forward's mail: "queued", then "sent" or "failed"; ``None`` for what is no mail."""
+    delivered_at: datetime | None = None
+    """When the mail server accepted a forward's mail, or when it was given up on."""
 
 
 class ApprovalOutcome(Frozen):

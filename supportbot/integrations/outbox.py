@@ -15,6 +15,11 @@ longer than a transport may take, so two deliverers never send the same message.
 least once: a worker that dies between the server's acceptance and recording it leaves the claim to
 expire, and the message is sent again (with the same Message-ID).
 
+A mail may carry a ``reference`` (say ``invoice.forward:42``): when it is accepted, or given up on,
+every listener added with ``on_outcome`` hears so, on whichever worker delivered it, so what the
+mail was for (an invoice's forward record) can say whether it arrived. A listener that fails is
+logged; the mail's own state is already recorded by then.
+
 Logs and ``last_error`` name the message by its row id and Message-ID only: never the body, never
 the transport's credentials.
 """
@@ -24,8 +29,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -43,11 +49,13 @@ from sqlalchemy import (
     case,
     func,
     insert,
+    inspect,
     or_,
     select,
     type_coerce,
     update,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -79,14 +87,41 @@ mail_outbox = Table(
     Column("last_error", String(500), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True), nullable=True),
+    Column("reference", String(255), nullable=True),  # what the mail is for, told to ``on_outcome``
     Index("ix_mail_outbox_due", "status", "next_attempt_at"),
 )
 
 
 async def create_outbox_schema(engine: AsyncEngine) -> None:
-    """Creates the outbox table where it does not exist yet (in the application's database)."""
+    """Creates the outbox table where it does not exist yet (in the application's database), and adds
+    the nullable columns that came later to a table made before them."""
     async with engine.begin() as conn:
         await conn.run_sync(outbox_metadata.create_all)
+        await conn.run_sync(_add_missing_columns)
+
+
+def _add_missing_columns(conn: Connection) -> None:
+    present = {column["name"] for column in inspect(conn).get_columns(mail_outbox.name)}
+    quote = conn.dialect.identifier_preparer.quote
+    for column in mail_outbox.columns:
+        if column.name not in present and column.nullable:
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(
+                f"ALTER TABLE {quote(mail_outbox.name)} ADD COLUMN {quote(column.name)} {kind}"
+            )
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    """How a referenced mail ended: accepted by the mail server (``sent``), or given up on."""
+
+    reference: str
+    message_id: str
+    sent: bool
+    at: datetime
+
+
+DeliveryListener = Callable[[DeliveryOutcome], Awaitable[None]]
 
 
 class MailTransport(Protocol):
@@ -150,6 +185,11 @@ class QueuedMailer:
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
+        self._listeners: list[DeliveryListener] = []
+
+    def on_outcome(self, listener: DeliveryListener) -> None:
+        """``listener`` hears how each mail sent with a ``reference`` ended (sent, or given up on)."""
+        self._listeners.append(listener)
 
     # --- the Mailer protocol ------------------------------------------------------------------
 
@@ -161,8 +201,13 @@ class QueuedMailer:
         text: str,
         html: str | None = None,
         attachments: Sequence[tuple[str, str, bytes]] = (),
+        language: str | None = None,
+        reference: str | None = None,
     ) -> None:
-        """Stores the mail for delivery; ``MailUnavailable`` only when even that fails."""
+        """Stores the mail for delivery; ``MailUnavailable`` only when even that fails.
+
+        Without ``html`` the HTML part is rendered from ``text`` in ``language`` (English by default);
+        ``reference`` names the mail to the ``on_outcome`` listeners."""
         msg = build_message(
             sender=self.transport.sender,
             to=to,
@@ -170,6 +215,7 @@ class QueuedMailer:
             text=text,
             html=html,
             attachments=attachments,
+            language=language,
         )
         recipients = recipients_of(to)
         if not recipients:
@@ -186,6 +232,7 @@ class QueuedMailer:
                         attempts=0,
                         next_attempt_at=now,
                         created_at=now,
+                        reference=reference[:255] if reference else None,
                     )
                 )
                 mail_id = int(result.inserted_primary_key[0])  # type: ignore[index]
@@ -249,9 +296,14 @@ class QueuedMailer:
                 return False  # another deliverer has it, or it is done
             row = (
                 await conn.execute(
-                    select(t.c.message, t.c.recipients, t.c.attempts, t.c.created_at, t.c.message_id).where(
-                        t.c.id == mail_id
-                    )
+                    select(
+                        t.c.message,
+                        t.c.recipients,
+                        t.c.attempts,
+                        t.c.created_at,
+                        t.c.message_id,
+                        t.c.reference,
+                    ).where(t.c.id == mail_id)
                 )
             ).one()
         mine = and_(t.c.id == mail_id, t.c.claimed_by == self.worker)
@@ -278,6 +330,8 @@ class QueuedMailer:
                         attempts=attempts, last_error=error, claimed_until=None, claimed_by=None, **values
                     )
                 )
+            if values.get("status") == FAILED:
+                await self._tell(mail_id, row, sent=False, at=now)
             return False
         async with self.engine.begin() as conn:
             await conn.execute(
@@ -293,7 +347,22 @@ class QueuedMailer:
                 )
             )
         log.info("mail %d sent (%s)", mail_id, row.message_id)
+        await self._tell(mail_id, row, sent=True, at=now)
         return True
+
+    async def _tell(self, mail_id: int, row: Any, *, sent: bool, at: datetime) -> None:
+        """The listeners hear how a referenced mail ended; one that fails is logged, never retried."""
+        if not row.reference:
+            return
+        outcome = DeliveryOutcome(reference=row.reference, message_id=row.message_id, sent=sent, at=at)
+        for listener in self._listeners:
+            try:
+                await listener(outcome)
+            except Exception as exc:  # noqa: BLE001 - the mail's own state is recorded already
+                log.error(
+                    "mail %d (%s): telling %s that it was %s failed: %s",
+                    mail_id, row.message_id, row.reference, "sent" if sent else "given up", _describe(exc),
+                )  # fmt: skip
 
     async def seconds_to_next(self, now: datetime | None = None) -> float:
         """How long until a pending message is due (or its claim runs out), at most ``max_wait``."""

@@ -9,7 +9,7 @@ exist (``None``, or absent from a list). A method of a tool the principal has no
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Collection, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
 from supportbot.integrations.models import (
@@ -153,8 +153,23 @@ class InvoicesBackend(Protocol):
         nothing (``changed`` False); ``None`` when the company has no such invoice."""
         ...
 
-    async def record_forward(self, principal: Principal, number: str, to: str) -> bool:
-        """Records in the invoice's history that it was e-mailed to ``to``; ``False`` if no such invoice."""
+    async def record_forward(
+        self, principal: Principal, number: str, to: str, *, queued: bool = False
+    ) -> str | None:
+        """Records in the invoice's history that it was e-mailed to ``to``: the record's reference, or
+        ``None`` if no such invoice. ``queued``: the mail waits in an outbox, and the record says so
+        until ``forward_delivered`` tells how its delivery ended; otherwise it was sent."""
+        ...
+
+    async def forward_delivered(self, reference: str, *, sent: bool, at: datetime) -> bool:
+        """The queued mail of a forward was accepted by the mail server (``sent``) or given up on.
+
+        Called by the mail outbox, on no one's behalf: it changes that record's delivery and nothing
+        else, and tells nothing but whether a queued forward of that reference was there."""
+        ...
+
+    async def withdraw_forward(self, principal: Principal, reference: str) -> bool:
+        """Removes a queued forward the principal recorded whose mail could not even be queued."""
         ...
 
     async def invoice_history(self, principal: Principal, number: str) -> Sequence[InvoiceEvent]:

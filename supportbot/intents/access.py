@@ -161,6 +161,7 @@ async def _tell_admin(ctx: TurnContext, admin: CompanyUser, request: AccessReque
         to=admin.email,
         subject=fmt.t("access.mail.request.subject", **params),
         text=fmt.t("access.mail.request.body", admin=admin.name, tools=tools, url=ctx.public_url, **params),
+        language=fmt.language,
     )
 
 
@@ -217,6 +218,7 @@ async def _tell_requester(ctx: TurnContext, request: AccessRequest) -> None:
         to=request.requester_id,
         subject=fmt.t("access.mail.outcome.subject", number=request.number, status=status),
         text=fmt.t("access.mail.outcome.body", name=request.requester_name, notice=text, url=ctx.public_url),
+        language=fmt.language,
     )
 
 
@@ -425,8 +427,8 @@ async def _notify(ctx: TurnContext, user_id: str, reply: Reply) -> None:
         log.exception("access: could not deliver a notice to %s", user_id)
 
 
-async def _mail(ctx: TurnContext, *, to: str, subject: str, text: str) -> None:
+async def _mail(ctx: TurnContext, *, to: str, subject: str, text: str, language: str) -> None:
     try:
-        await ctx.mailer.send(to=to, subject=subject, text=text)
+        await ctx.mailer.send(to=to, subject=subject, text=text, language=language)
     except MailUnavailable:
         log.warning("access: could not mail %s", to)

@@ -123,7 +123,7 @@ async def handoff_agent(ctx: TurnContext) -> Reply:
     )
     if ctx.principal.is_guest:
         return guest_answer
-    if await handoffs.available(ctx.now):
+    if await handoffs.available(ctx.now, country=ctx.principal.country):
         handoff = await handoffs.open(ctx.conversation, user_id=ctx.principal.user_id)
         ctx.memory[MEMORY_KEY] = handoff.number
         return Reply(
@@ -141,8 +141,13 @@ async def handoff_agent(ctx: TurnContext) -> Reply:
     except Exception:
         log.exception("handoff: could not open a request in conversation %s", ctx.conversation.key)
         return guest_answer
+    holiday = handoffs.office_hours.holiday_at(ctx.now, ctx.principal.country)
     return Reply(
-        text=ctx.t("handoff.outside_hours", hours=handoffs.office_hours.label, number=request.number),
+        text=ctx.t(
+            "handoff.holiday" if holiday else "handoff.outside_hours",
+            hours=handoffs.office_hours.label,
+            number=request.number,
+        ),
         language=ctx.language,
         intent="handoff.agent",
     )

@@ -6,14 +6,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
 from supportbot.bot.dialog import tool_refusal
 from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
 from supportbot.bot.spec import IntentSpec, Slot, SlotValue, TurnContext
-from supportbot.integrations.errors import AccessDenied, MailUnavailable
+from supportbot.integrations.errors import AccessDenied, BackendError, MailUnavailable
 from supportbot.integrations.models import CreditNote, Invoice, InvoiceStatus, NewRequest, Tool
+from supportbot.integrations.outbox import DeliveryOutcome
+from supportbot.integrations.protocols import InvoicesBackend
 from supportbot.intents.invoice_pdf import PDF_TYPE, SELLER, Buyer, render_invoice_pdf
 from supportbot.intents.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
 
@@ -840,7 +843,25 @@ async def _one_invoice(ctx: TurnContext, intent: str) -> Invoice | Reply:
     return _reply(ctx, intent, missing or ctx.t("invoice.ask_number"))
 
 
+FORWARD_REFERENCE = "invoice.forward:"
+"""Prefix of the mail reference of a forward; the rest is its record's reference in the back end."""
+
+
+def forward_outcomes(invoices: InvoicesBackend) -> Callable[[DeliveryOutcome], Awaitable[None]]:
+    """The mail outbox's listener that marks a forward sent (or failed) in the invoice's history once
+    its mail was accepted by the mail server (or given up on), on whichever worker delivered it."""
+
+    async def heard(outcome: DeliveryOutcome) -> None:
+        if outcome.reference.startswith(FORWARD_REFERENCE):
+            reference = outcome.reference.removeprefix(FORWARD_REFERENCE)
+            await invoices.forward_delivered(reference, sent=outcome.sent, at=outcome.at)
+
+    return heard
+
+
 async def invoice_forward(ctx: TurnContext) -> Reply:
+    """Recorded as queued before the mail is queued (its delivery may be reported before ``send``
+    returns); the history says sent once the mail server took it, and so does the reply if it has."""
     intent = "invoice.forward"
     email = ctx.slot("email")
     assert email is not None
@@ -852,6 +873,10 @@ async def invoice_forward(ctx: TurnContext) -> Reply:
     if isinstance(invoice, Reply):
         return invoice
     data = await _pdf(ctx, invoice)
+    invoices = ctx.backends.invoices
+    reference = await invoices.record_forward(ctx.principal, invoice.number, address, queued=True)
+    if reference is None:
+        return _reply(ctx, intent, ctx.t("invoice.not_found", number=invoice.number))
     try:
         await ctx.mailer.send(
             to=address,
@@ -866,15 +891,23 @@ async def invoice_forward(ctx: TurnContext) -> Reply:
                 due=ctx.fmt.date(invoice.due_on),
             ),
             attachments=((f"{invoice.number}.pdf", PDF_TYPE, data),),
+            language=ctx.language,
+            reference=FORWARD_REFERENCE + reference,
         )
     except MailUnavailable:
         log.warning("could not forward an invoice", exc_info=True)
+        try:
+            await invoices.withdraw_forward(ctx.principal, reference)
+        except BackendError:
+            log.warning("could not withdraw the record of an unsent forward", exc_info=True)
         attachment = await _publish_pdf(ctx, invoice, data)
         return _reply(
             ctx, intent, ctx.t("invoice.forward.failed", number=invoice.number), attachments=(attachment,)
         )
-    await ctx.backends.invoices.record_forward(ctx.principal, invoice.number, address)
-    return _reply(ctx, intent, ctx.t("invoice.forward.sent", number=invoice.number, email=address))
+    history = await invoices.invoice_history(ctx.principal, invoice.number)
+    sent = any(event.reference == reference and event.delivery == "sent" for event in history)
+    key = "invoice.forward.sent" if sent else "invoice.forward.queued"
+    return _reply(ctx, intent, ctx.t(key, number=invoice.number, email=address))
 
 
 async def invoice_approve(ctx: TurnContext) -> Reply:
@@ -928,6 +961,7 @@ async def invoice_question(ctx: TurnContext) -> Reply:
                 to=email,
                 subject=ctx.t("invoice.question.mail_subject", **params),
                 text=ctx.t("invoice.question.mail_body", name=ctx.principal.name, text=question, **params),
+                language=ctx.language,
             )
         except MailUnavailable:
             log.warning("could not confirm an invoice question", exc_info=True)

@@ -785,6 +785,7 @@ async def order_report(ctx: TurnContext) -> Reply:
                     "order.report.mail_body", name=ctx.principal.name, filters=described, count=len(rows)
                 ),
                 attachments=((f"{stem}.xlsx", XLSX_TYPE, xlsx), (f"{stem}.csv", CSV_TYPE, csv_data)),
+                language=ctx.language,
             )
         except MailUnavailable:
             log.warning("could not mail an order report", exc_info=True)

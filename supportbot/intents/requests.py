@@ -10,12 +10,24 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 from urllib.parse import quote_plus
 
 from supportbot.bot.dialog import tool_refusal
 from supportbot.bot.i18n import Formatter
-from supportbot.bot.messages import Button, Card, Field, Reply, Table
+from supportbot.bot.messages import (
+    MAX_INBOUND_BYTES,
+    Button,
+    Card,
+    Choice,
+    Field,
+    Form,
+    FormField,
+    InboundFile,
+    Reply,
+    Table,
+)
 from supportbot.bot.spec import IntentSpec, Mailer, Notices, Slot, SlotValue, TurnContext
 from supportbot.integrations.business_days import country_timezone
 from supportbot.integrations.errors import AccessDenied, InvalidRequest, MailUnavailable
@@ -347,9 +359,160 @@ def _form(ctx: TurnContext, values: dict[str, str]) -> Card:
     )
 
 
+def _profile_fields(ctx: TurnContext) -> tuple[FormField, ...]:
+    p = ctx.principal
+    rows = (
+        ("name", p.name),
+        ("company", p.company_name),
+        ("customer_number", ", ".join(p.customer_numbers)),
+        ("email", p.email),
+        ("phone", p.phone),
+    )
+    return tuple(
+        FormField(name=name, label=ctx.t(f"request.field.{name}"), kind="info", value=value or "–")
+        for name, value in rows
+    )
+
+
+def _guess_category(ctx: TurnContext) -> str:
+    """What the opening words point at: "a problem with order 4711" is about an order."""
+    for entity_type, category in _CATEGORY_BY_ENTITY:
+        if ctx.parse.first(entity_type) is not None:
+            return category
+    return ""
+
+
+_CATEGORY_BY_ENTITY = (
+    ("order_number", "order"),
+    ("po_number", "order"),
+    ("invoice_number", "invoice"),
+    ("credit_number", "invoice"),
+    ("contract_number", "contract"),
+)
+
+
+def request_form(
+    ctx: TurnContext, values: dict[str, str] | None = None, errors: dict[str, str] | None = None
+) -> Form:
+    """The request form: the profile shown as it will be sent, then what the request is about."""
+    values = dict(values or {})
+    errors = errors or {}
+    for name, keys in (("category", CATEGORIES), ("priority", PRIORITIES)):
+        if values.get(name) not in keys:
+            values[name] = ""  # a choice list cannot show what it does not offer
+
+    def choices(kind: str, keys: Sequence[str]) -> tuple[Choice, ...]:
+        return tuple(Choice(label=ctx.t(f"request.{kind}.{k}").capitalize(), value=k) for k in keys)
+
+    editable = (
+        FormField(
+            name="category",
+            label=ctx.t("request.field.category"),
+            kind="choice",
+            value=values.get("category", ""),
+            choices=choices("category", CATEGORIES),
+            required=True,
+        ),
+        FormField(
+            name="subject",
+            label=ctx.t("request.field.subject"),
+            value=values.get("subject", ""),
+            required=True,
+            max_length=SUBJECT_LIMIT,
+        ),
+        FormField(
+            name="description",
+            label=ctx.t("request.field.description"),
+            kind="textarea",
+            value=values.get("description", ""),
+            required=True,
+            max_length=DESCRIPTION_LIMIT,
+        ),
+        FormField(
+            name="priority",
+            label=ctx.t("request.field.priority"),
+            kind="choice",
+            value=values.get("priority") or "normal",
+            choices=choices("priority", PRIORITIES),
+            required=True,
+        ),
+    )
+    return Form(
+        id="request.open",
+        title=ctx.t("request.form.title"),
+        fields=_profile_fields(ctx)
+        + tuple(f.model_copy(update={"error": errors.get(f.name)}) for f in editable),
+        submit_label=ctx.t("request.button.send"),
+        cancel_label=ctx.t("request.button.cancel"),
+        open_label=ctx.t("request.button.fill_in"),
+        open_value=ctx.t("button.open_request.value"),
+    )
+
+
+def _form_errors(ctx: TurnContext, values: dict[str, str]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if values["category"] not in CATEGORIES:
+        errors["category"] = ctx.t("request.form.error.choose")
+    if values["priority"] not in PRIORITIES:
+        errors["priority"] = ctx.t("request.form.error.choose")
+    for name, limit in (("subject", SUBJECT_LIMIT), ("description", DESCRIPTION_LIMIT)):
+        if not values[name]:
+            errors[name] = ctx.t("request.form.error.required")
+        elif len(values[name]) > limit:
+            errors[name] = ctx.t("request.form.error.too_long", limit=limit)
+    return errors
+
+
+async def _open_from_form(ctx: TurnContext) -> Reply:
+    """A sent form is the confirmation: valid, it opens the request; else it comes back marked."""
+    values = {}
+    for name in ("category", "subject", "description", "priority"):
+        said = ctx.slot(name)
+        value = str(said.value).strip() if said is not None else ""
+        if name in ("category", "priority"):
+            words = _CATEGORY_WORDS if name == "category" else _PRIORITY_WORDS
+            value = value.lower() if value.lower() in words else (_pick(words, value) or value)
+        values[name] = value
+    errors = _form_errors(ctx, values)
+    if errors:
+        # Kept for the form shown next (a Slack modal reopened from its button): nothing typed is lost.
+        ctx.memory[_DRAFT] = {
+            "at": ctx.now.isoformat(),
+            "values": {k: v[: DESCRIPTION_LIMIT * 2] for k, v in values.items()},
+        }
+        form = request_form(ctx, values, errors)
+        return _reply(ctx, "request.open", ctx.t("request.form.fix"), form=form)
+    ctx.memory.pop(_DRAFT, None)
+    return await _create(ctx, values)
+
+
+_DRAFT = "request_form_draft"
+_DRAFT_KEPT = timedelta(days=1)
+
+
+def _draft(ctx: TurnContext) -> dict[str, str] | None:
+    """What a refused form held, if it was sent in the last day."""
+    draft = ctx.memory.get(_DRAFT)
+    if not isinstance(draft, dict) or not isinstance(draft.get("values"), dict):
+        return None
+    try:
+        at = datetime.fromisoformat(str(draft.get("at")))
+    except ValueError:
+        return None
+    if ctx.now - at > _DRAFT_KEPT:
+        ctx.memory.pop(_DRAFT, None)
+        return None
+    return {str(k): str(v) for k, v in draft["values"].items()}
+
+
 async def request_open(ctx: TurnContext) -> Reply:
     intent = "request.open"
+    if ctx.submitted is not None:
+        return await _open_from_form(ctx)
     said = {name: ctx.slot(name) for name in ("category", "subject", "description", "priority", "confirm")}
+    if ctx.can("forms") and not any(said.values()):
+        form = request_form(ctx, _draft(ctx) or {"category": _guess_category(ctx)})
+        return _reply(ctx, intent, ctx.t("request.form.intro"), form=form)
     category = _pick(_CATEGORY_WORDS, said["category"].value) if said["category"] else None
     if category is None:
         buttons = [
@@ -380,6 +543,11 @@ async def request_open(ctx: TurnContext) -> Reply:
     if said["confirm"] is None:
         ctx.ask("confirm")
         return _reply(ctx, intent, ctx.t("request.confirm"), cards=(_form(ctx, values),))
+    return await _create(ctx, values)
+
+
+async def _create(ctx: TurnContext, values: dict[str, str]) -> Reply:
+    intent = "request.open"
     try:
         request = await ctx.backends.requests.create_request(ctx.principal, NewRequest(**values))
     except AccessDenied:
@@ -411,6 +579,7 @@ async def request_open(ctx: TurnContext) -> Reply:
                 description=request.description,
                 **params,
             ),
+            language=ctx.language,
         )
     except MailUnavailable:
         log.warning("could not confirm a request by mail", exc_info=True)
@@ -550,13 +719,61 @@ async def request_status(ctx: TurnContext) -> Reply:
 
 # --- request.comment ----------------------------------------------------------------------------------
 
-# The chat channels do not hand files to the core yet: asked to attach one, the bot says so and takes text.
+# Asked to attach a file in a channel that cannot send one (the console), the bot says so and takes text.
 _FILE_WORDS = re.compile(
     r"\b(attach\w*|upload\w*|files?|documents?|screenshots?|photos?|pictures?|log\s*files?|"
     r"bifoga\w*|ladda\s+upp|fil(en|er)?|dokument\w*|skärmdump\w*|foto\w*|bild\w*|loggfil\w*|bilag\w*)\b",
     re.IGNORECASE,
 )
 _INLINE_COMMENT = re.compile(r"^[^:]{3,80}:\s*(?P<text>\S.*)$", re.DOTALL)
+_STASHED = "uploads"
+"""The slot keeping files sent before the user said which request they are for (stash ids)."""
+
+
+async def _held_files(ctx: TurnContext) -> list[InboundFile]:
+    """The files of this turn and those kept from earlier turns of the same question."""
+    held = list(ctx.uploads)
+    stashed = ctx.slot(_STASHED)
+    if stashed is not None and ctx.principal.user_id:
+        for file_id in stashed.value:
+            file = await ctx.files.unstash(owner=ctx.principal.user_id, file_id=str(file_id))
+            if file is not None:
+                held.append(file)
+    return held
+
+
+async def _stash(ctx: TurnContext) -> None:
+    """Keep this turn's files until the user says which request they belong to."""
+    if not ctx.uploads or not ctx.principal.user_id:
+        return
+    stashed = ctx.slot(_STASHED)
+    ids = list(stashed.value) if stashed is not None else []
+    for file in ctx.uploads:
+        if 0 < file.size <= MAX_INBOUND_BYTES and file.data:
+            ids.append(await ctx.files.stash(owner=ctx.principal.user_id, file=file))
+    ctx.slots[_STASHED] = SlotValue(_STASHED, ids)
+
+
+async def _attach(ctx: TurnContext, number: str, held: Sequence[InboundFile]) -> tuple[list[str], list[str]]:
+    """Adds each file to the request; the names added and, per refused file, why."""
+    added: list[str] = []
+    refused: list[str] = []
+    for file in held:
+        if not file.data or file.size > MAX_INBOUND_BYTES:
+            mib = MAX_INBOUND_BYTES // (1024 * 1024)
+            refused.append(ctx.t("request.file.too_large", name=file.name, limit=mib))
+            continue
+        try:
+            updated = await ctx.backends.requests.add_document(
+                ctx.principal, number, name=file.name, content_type=file.content_type, data=file.data
+            )
+        except InvalidRequest:
+            refused.append(ctx.t("request.file.refused_type", name=file.name))
+            continue
+        if updated is None:
+            break
+        added.append(file.name)
+    return added, refused
 
 
 async def request_comment(ctx: TurnContext) -> Reply:
@@ -570,32 +787,61 @@ async def request_comment(ctx: TurnContext) -> Reply:
             ctx.slots["request"] = SlotValue("request_number", mine[0].number)
             slot = ctx.slots["request"]
         else:
+            await _stash(ctx)
             ctx.ask("request")
             buttons = tuple(Button(label=r.number, value=r.number) for r in mine)
-            return _reply(ctx, intent, ctx.t("request.ask_number"), buttons=buttons)
+            key = "request.ask_number_for_files" if ctx.slot(_STASHED) else "request.ask_number"
+            return _reply(ctx, intent, ctx.t(key), buttons=buttons)
     number = _number(slot.value)
     text_slot = ctx.slot("comment")
     if text_slot is None:
         inline = _INLINE_COMMENT.match(ctx.parse.text.strip())
         if inline and ctx.parse.intent == intent:
             text_slot = SlotValue("request_text", inline.group("text"))
+        elif ctx.uploads and ctx.parse.text.strip() and ctx.parse.intent == "none" and not ctx.parse.entities:
+            # Words sent with a file and meaning nothing else ("the log from this morning") go with it.
+            text_slot = SlotValue("request_text", ctx.parse.text)
     comment = str(text_slot.value).strip() if text_slot else ""
-    if not comment:
+    held = await _held_files(ctx)
+    if not comment and not held:
         found = await _one_request(ctx, intent, number)
         if isinstance(found, Reply):
             return found
         ctx.ask("comment")
-        key = "request.ask_comment_no_files" if _FILE_WORDS.search(ctx.parse.text) else "request.ask_comment"
+        if ctx.can("files"):
+            key = "request.ask_comment_or_file"
+        elif _FILE_WORDS.search(ctx.parse.text):
+            key = "request.ask_comment_no_files"
+        else:
+            key = "request.ask_comment"
         return _reply(ctx, intent, ctx.t(key, number=found.number))
     if len(comment) > DESCRIPTION_LIMIT:
         ctx.slots.pop("comment", None)
+        await _stash(ctx)
         ctx.ask("comment")
         return _reply(ctx, intent, ctx.t("request.description_too_long", limit=DESCRIPTION_LIMIT))
-    updated = await ctx.backends.requests.add_comment(ctx.principal, number, comment)
-    if updated is None:
+    if held:
+        found = await _one_request(ctx, intent, number)
+        if isinstance(found, Reply):
+            return found
+        number = found.number
+    added, refused = await _attach(ctx, number, held)
+    if comment:
+        updated = await ctx.backends.requests.add_comment(ctx.principal, number, comment)
+        if updated is None:
+            return _reply(ctx, intent, ctx.t("request.not_found", number=number))
+    ctx.set_current("request", "request_number", number)
+    lines = []
+    if comment:
+        lines.append(ctx.t("request.comment.added", number=number))
+    if added:
+        lines.append(ctx.t("request.files.added", number=number, names=", ".join(added), count=len(added)))
+    lines.extend(refused)
+    if not lines:
         return _reply(ctx, intent, ctx.t("request.not_found", number=number))
-    ctx.set_current("request", "request_number", updated.number)
-    return _reply(ctx, intent, ctx.t("request.comment.added", number=updated.number))
+    if refused:
+        lines.append(ctx.t("request.file.accepted_types"))
+    return _reply(ctx, intent, "\n".join(lines))
 
 
 # --- an agent's answer reaches the customer -----------------------------------------------------------
@@ -657,6 +903,7 @@ async def notify_answer(
                 to=email,
                 subject=fmt.t("request.mail.answer.subject", **params),
                 text=fmt.t("request.mail.answer.body", name=customer.name if customer else "", **params),
+                language=language,
             )
         except MailUnavailable:
             log.warning("could not mail the answer to request %s", request.number, exc_info=True)
@@ -673,6 +920,7 @@ INTENTS = [
         examples=OPEN_EXAMPLES,
         handler=request_open,
         tool=Tool.REQUESTS,
+        form=True,
         slots=(
             Slot(
                 "category",
@@ -717,6 +965,7 @@ INTENTS = [
         examples=COMMENT_EXAMPLES,
         handler=request_comment,
         tool=Tool.REQUESTS,
+        files=True,
         slots=(
             Slot(
                 "request",

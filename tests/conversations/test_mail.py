@@ -1,10 +1,13 @@
-"""Reports by e-mail through a real SMTP conversation with a local server (aiosmtpd)."""
+"""Mail through a real SMTP conversation with a local server (aiosmtpd): reports, retries, and the text
+and HTML parts every mail has."""
 
 from __future__ import annotations
 
 import asyncio
 import email
 from collections.abc import Iterator
+from email import policy
+from email.message import EmailMessage as MimeMessage
 from email.message import Message as EmailMessage
 from pathlib import Path
 
@@ -102,3 +105,72 @@ async def test_mail_to_an_unreachable_smtp_server_is_queued_and_sent_when_it_com
         if controller.server is not None:
             controller.stop()
     assert len(inbox.envelopes) == 1, "sent once"
+
+
+async def _received(inbox: Inbox, count: int) -> list[MimeMessage]:
+    """The first ``count`` mails the server accepted (the outbox sends in the background)."""
+    for _ in range(200):
+        if len(inbox.envelopes) >= count:
+            break
+        await asyncio.sleep(0.05)
+    assert len(inbox.envelopes) >= count, f"{len(inbox.envelopes)} mails, not {count}"
+    mails = []
+    for envelope in inbox.envelopes[:count]:
+        assert isinstance(envelope.content, bytes)
+        mail = email.message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(mail, MimeMessage)
+        mails.append(mail)
+    return mails
+
+
+def _parts(mail: MimeMessage) -> tuple[str, str]:
+    """The text and the HTML of a ``multipart/alternative`` mail."""
+    assert mail.get_content_type() == "multipart/alternative", mail.get_content_type()
+    plain, html = mail.get_body(("plain",)), mail.get_body(("html",))
+    assert plain is not None and html is not None
+    return str(plain.get_content()), str(html.get_content())
+
+
+async def test_every_mail_over_smtp_has_a_text_and_an_html_part_in_its_language(
+    data_dir: Path, smtp_server: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp_server
+    app = await build_application(make_settings(data_dir, smtp_url=f"smtp://127.0.0.1:{port}"))
+    try:
+        erik = Conversation(app, "erik.lund@nordisk.example")
+        await erik.transcript("""
+            user: I'd like to open a support request
+            press: Technical
+            user: Power server in Kista does not boot
+            user: Since this morning it stops with error <B2001234> after power-on.
+            press: High
+            press: Open
+            bot:  ~ sent a confirmation to erik.lund@nordisk.example
+        """)
+        number = next(w.rstrip(":.,") for w in erik.last.text.split() if w.startswith("RQ-"))
+        (confirmation,) = await _received(inbox, 1)
+        # Erik asks for invoices: Anna, the administrator, is mailed in her language (Swedish).
+        await erik.transcript("""
+            user: show me invoice INV-2031
+            press: Request access to invoices
+            bot:  [account.access]
+        """)
+        _, access = await _received(inbox, 2)
+    finally:
+        await app.close()
+
+    assert confirmation["To"] == "erik.lund@nordisk.example" and number in confirmation["Subject"]
+    plain, html = _parts(confirmation)
+    link = f"http://127.0.0.1:8080/?ask=status+of+{number}"
+    assert link in plain and "<B2001234>" in plain
+    assert '<html lang="en"' in html and confirmation["Content-Language"] == "en"
+    assert f'<a href="{link}"' in html, "the link is a link"
+    assert "&lt;B2001234&gt;" in html and "<B2001234>" not in html, "the customer's words are escaped"
+    assert "Tracking number: " + number + "<br>" in html
+
+    assert access["To"] == "anna.berg@nordisk.example" and "Erik Lund" in access["Subject"]
+    plain, html = _parts(access)
+    assert "Hej Anna Berg" in plain and "behörighet" in plain
+    assert '<html lang="sv"' in html and access["Content-Language"] == "sv"
+    assert "Hej Anna Berg" in html and "behörighet till fakturor" in html
+    assert '<a href="http://127.0.0.1:8080"' in html

@@ -354,10 +354,11 @@ async def test_the_form_renders_in_every_channel(bot: BotDriver) -> None:
 
 
 async def test_asked_to_attach_a_file_the_bot_says_it_takes_text(bot: BotDriver) -> None:
+    # The console cannot send files; channels that can are in test_request_forms_files.py.
     await bot.as_user(ERIK).transcript("""
         user: attach a screenshot to RQ-2026-000002
         bot:  [request.comment]
-        bot:  ~ can't take files in this chat yet
+        bot:  ~ can't take files in this chat, but
         user: The screen shows error B2001234.
         bot:  ~ added your comment to request RQ-2026-000002
         user: bifoga en loggfil till RQ-2026-000002

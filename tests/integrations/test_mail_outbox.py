@@ -18,12 +18,17 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from sqlalchemy import select
+from sqlalchemy import Column, MetaData, Table, insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from supportbot.integrations.errors import MailUnavailable
 from supportbot.integrations.mail import OutboxMailer, SmtpMailer
-from supportbot.integrations.outbox import QueuedMailer, create_outbox_schema, mail_outbox
+from supportbot.integrations.outbox import (
+    DeliveryOutcome,
+    QueuedMailer,
+    create_outbox_schema,
+    mail_outbox,
+)
 from tests.integrations.conftest import postgres_schema_engine, sqlite_engine
 
 T0 = datetime(2026, 3, 18, 12, 0, tzinfo=UTC)
@@ -365,3 +370,140 @@ async def test_send_raises_mail_unavailable_only_when_the_mail_cannot_be_queued(
         assert not (tmp_path / "outbox").exists()
     finally:
         await broken.dispose()
+
+
+async def test_a_plain_text_mail_gets_its_html_part_in_the_outbox_s_eml_file(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    folder = tmp_path / "outbox"
+    mailer = queued(engine, OutboxMailer(folder, sender=SENDER), immediate=True)
+    await mailer.send(
+        to=TO,
+        subject="Er orderrapport",
+        text="Hej Anna,\n\nrapporten: http://127.0.0.1:8080/r?a=1&b=2\n\nVänliga hälsningar",
+        language="sv",
+        attachments=[("rapport.csv", "text/csv", b"a;b\n1;2\n")],
+    )
+    (path,) = folder.glob("*.eml")
+    mail = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert isinstance(mail, EmailMessage) and mail.get_content_type() == "multipart/mixed"
+    alternative = next(mail.iter_parts())
+    assert [p.get_content_type() for p in alternative.iter_parts()] == ["text/plain", "text/html"]
+    html = mail.get_body(("html",))
+    assert html is not None
+    document = html.get_content()
+    assert '<html lang="sv"' in document and "Vänliga hälsningar" in document
+    assert '<a href="http://127.0.0.1:8080/r?a=1&amp;b=2"' in document
+    assert {p.get_filename() for p in mail.iter_attachments()} == {"rapport.csv"}
+
+
+class Heard:
+    def __init__(self) -> None:
+        self.outcomes: list[DeliveryOutcome] = []
+
+    async def __call__(self, outcome: DeliveryOutcome) -> None:
+        self.outcomes.append(outcome)
+
+
+async def test_listeners_hear_when_a_referenced_mail_is_sent(engine: AsyncEngine, server: Server) -> None:
+    clock = Clock()
+    mailer = queued(engine, SmtpMailer(server.url, sender=SENDER), clock)
+    heard = Heard()
+    mailer.on_outcome(heard)
+    await send_one(mailer, reference="invoice.forward:7")
+    await send_one(mailer)  # no reference: nobody is told
+    assert await mailer.deliver_due(T0) == 0
+    assert heard.outcomes == [], "a failed attempt that is retried is no outcome"
+    server.up()
+    assert await mailer.deliver_due(T0 + timedelta(minutes=1)) == 2
+    (outcome,) = heard.outcomes
+    (first, _) = await rows(engine)
+    assert outcome == DeliveryOutcome(
+        reference="invoice.forward:7", message_id=first.message_id, sent=True, at=T0 + timedelta(minutes=1)
+    )
+
+
+async def test_listeners_hear_when_a_referenced_mail_is_given_up(engine: AsyncEngine, server: Server) -> None:
+    clock = Clock()
+    mailer = queued(engine, SmtpMailer(server.url, sender=SENDER), clock, give_up=timedelta(hours=1))
+    heard = Heard()
+    mailer.on_outcome(heard)
+    await send_one(mailer, reference="invoice.forward:8")
+    await mailer.deliver_due(T0)
+    assert heard.outcomes == []
+    await mailer.deliver_due(T0 + timedelta(hours=2))
+    (outcome,) = heard.outcomes
+    assert (outcome.reference, outcome.sent, outcome.at) == (
+        "invoice.forward:8",
+        False,
+        T0 + timedelta(hours=2),
+    )
+    (row,) = await rows(engine)
+    assert row.status == "failed"
+
+
+async def test_a_failing_listener_is_logged_and_the_mail_stays_sent(
+    engine: AsyncEngine, server: Server, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.up()
+    mailer = queued(engine, SmtpMailer(server.url, sender=SENDER))
+
+    async def broken(outcome: DeliveryOutcome) -> None:
+        raise RuntimeError(f"database down, {BODY}")
+
+    heard = Heard()
+    mailer.on_outcome(broken)
+    mailer.on_outcome(heard)
+    await send_one(mailer, reference="invoice.forward:9")
+    assert await mailer.deliver_due() == 1
+    assert [o.reference for o in heard.outcomes] == ["invoice.forward:9"], "the others are still told"
+    (row,) = await rows(engine)
+    assert row.status == "sent" and len(server.inbox.envelopes) == 1
+    (error,) = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert "invoice.forward:9" in error.getMessage() and "RuntimeError" in error.getMessage()
+    assert BODY not in caplog.text
+
+
+async def test_an_outbox_table_made_before_references_gets_the_column(tmp_path: Path, server: Server) -> None:
+    """A database of an earlier version: its pending mail is still sent, and new mail has references."""
+    built = sqlite_engine(tmp_path / "old.sqlite3")
+    try:
+        old = MetaData()
+        old_table = Table(
+            mail_outbox.name,
+            old,
+            *(
+                Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable)
+                for c in mail_outbox.columns
+                if c.name != "reference"
+            ),
+        )
+        async with built.begin() as conn:
+            await conn.run_sync(old.create_all)
+            await conn.execute(
+                insert(old_table).values(
+                    message_id="<old@vendor.example>",
+                    recipients=TO,
+                    message=b"From: support@vendor.example\r\nTo: " + TO.encode() + b"\r\n\r\nHej\r\n",
+                    status="pending",
+                    attempts=0,
+                    next_attempt_at=T0,
+                    created_at=T0,
+                )
+            )
+        await create_outbox_schema(built)
+        await create_outbox_schema(built)  # and again at the next start: nothing to add
+        async with built.connect() as conn:
+            names = await conn.run_sync(
+                lambda c: {col["name"] for col in inspect(c).get_columns("mail_outbox")}
+            )
+        assert "reference" in names
+        server.up()
+        mailer = queued(built, SmtpMailer(server.url, sender=SENDER))
+        heard = Heard()
+        mailer.on_outcome(heard)
+        await send_one(mailer, reference="invoice.forward:1")
+        assert await mailer.deliver_due(datetime.now(UTC)) == 2
+        assert [o.reference for o in heard.outcomes] == ["invoice.forward:1"]
+    finally:
+        await built.dispose()

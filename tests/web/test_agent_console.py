@@ -21,7 +21,9 @@ from webchat_helpers import ANNA, DEMO_PASSWORD, Browser, Chat
 
 from supportbot.adapters.app import build_application
 from supportbot.adapters.server import APP_KEY, create_web_app
+from supportbot.bot.messages import InboundFile
 from supportbot.integrations.sql.schema import users
+from tests.conftest import Conversation
 from tests.web.conftest import demo_data_dir, web_settings
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -201,6 +203,8 @@ async def test_relay_both_ways_and_hand_back(
     assert conversation["customer"]["company"] == "Nordisk Verkstad AB"
     assert "invoices" in conversation["customer"]["grants"]
     assert any(o["number"] == "4711" for o in conversation["customer"]["orders"])
+    first = next(r for r in conversation["customer"]["requests"] if r["number"] == "RQ-2026-000001")
+    assert first["due_at"].startswith("20")  # agents see when the answer is due
     assert [line["text"] for line in conversation["transcript"]][:1] == ["where is my order 4711?"]
 
     silent = await chat.say("my invoice looks wrong")
@@ -265,3 +269,41 @@ async def test_the_agent_sees_the_customer_typing(
     assert typing["on"] is True and typing["role"] == "user"
     await sara.send({"type": "hand_back", "number": number})
     await chat.close()
+
+
+async def test_a_file_the_customer_sends_reaches_the_agent_and_only_agents(
+    server: TestServer, sessions: list[aiohttp.ClientSession]
+) -> None:
+    sara = await new_agent(server, sessions, SARA)
+    await sara.connect()
+    app = server.app[APP_KEY]
+    chat = Conversation(app, ANNA, capabilities=frozenset({"forms", "files"}))
+    reply = await chat.say("talk to a person")
+    number = "HO-" + reply.text.split("HO-", 1)[1][:6]
+    await sara.send({"type": "take", "number": number})
+    await sara.until("conversation")
+
+    log = InboundFile(name='boot "1".log', content_type="text/plain", data=b"B2001234 at power-on\n")
+    silent = await chat.say("here is the log", files=(log,))
+    assert silent.silent  # the agent has the conversation: the bot says nothing, the agent gets it
+    line = await sara.until("message", number=number)
+    assert line["text"].startswith("here is the log")
+    (sent,) = line["files"]
+    assert (sent["name"], sent["size"]) == ('boot "1".log', len(log.data))
+
+    url = server.make_url(f"/agents/api/files/{sent['id']}")
+    async with sara.session.get(url) as response:
+        assert response.status == 200
+        assert await response.read() == log.data
+        assert response.headers["Content-Disposition"].startswith("attachment;")
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    customer_session = (await customer_browser(server, sessions)).session
+    async with customer_session.get(url) as response:
+        assert response.status == 401  # the customer's own web session is not an agent's
+    async with sara.session.get(server.make_url("/agents/api/files/not-a-file")) as response:
+        assert response.status == 404
+
+    # The transcript the next agent opens keeps the file too.
+    await sara.send({"type": "open", "number": number})
+    opened = await sara.until("conversation")
+    assert any(f.get("id") == sent["id"] for t in opened["transcript"] for f in t.get("files", []))

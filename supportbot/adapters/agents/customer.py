@@ -57,7 +57,13 @@ async def customer_context(backends: Backends, user_id: str | None) -> dict[str,
     try:
         found = await backends.requests.list_requests(principal, limit=RECENT)
         context["requests"] = [
-            {"number": r.number, "subject": r.subject, "status": r.status.value} for r in found
+            {
+                "number": r.number,
+                "subject": r.subject,
+                "status": r.status.value,
+                "due_at": r.due_at.isoformat() if r.due_at is not None else None,
+            }
+            for r in found
         ]
     except Exception:
         log.warning("agents: could not read the requests of %s", user_id, exc_info=True)
@@ -72,8 +78,19 @@ def transcript_json(turns: list[TurnRecord]) -> list[dict[str, Any]]:
         item: dict[str, Any] = {"role": turn.role, "text": turn.text, "at": _iso(turn)}
         if turn.role == "agent":
             item["agent"] = str((turn.payload or {}).get("agent") or "")
+        files = (turn.payload or {}).get("files") if turn.role == "user" else None
+        if isinstance(files, list) and files:
+            item["files"] = [_file_json(f) for f in files if isinstance(f, dict)]
         items.append(item)
     return items
+
+
+def _file_json(entry: dict[str, Any]) -> dict[str, Any]:
+    """A file the customer sent: its name and size, and the id agents open it by when it was kept."""
+    shown: dict[str, Any] = {"name": str(entry.get("name") or ""), "size": entry.get("size")}
+    if entry.get("id"):
+        shown["id"] = str(entry["id"])
+    return shown
 
 
 def _iso(turn: TurnRecord) -> str | None:

@@ -10,6 +10,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -116,6 +117,26 @@ class AgentConsole:
         response.del_cookie(COOKIE_NAME, path="/agents")
         return response
 
+    async def customer_file(self, request: web.Request) -> web.StreamResponse:
+        """A file a customer sent during a handoff, for signed-in agents only; always a download."""
+        agent = await self.agent(request)
+        if agent is None:
+            return _problem(401, "sign_in")
+        file = await self.app.files.unstash(owner=None, file_id=request.match_info["file_id"])
+        if file is None:
+            return _problem(404, "not_found")
+        safe = file.name.replace('"', "").replace("\r", "").replace("\n", "") or "file"
+        return web.Response(
+            body=file.data,
+            headers={
+                **NO_STORE,
+                "Content-Type": file.content_type.split(";", 1)[0] or "application/octet-stream",
+                "Content-Disposition": f"attachment; filename*=UTF-8''{quote(safe)}",
+                "X-Content-Type-Options": "nosniff",
+                "Content-Security-Policy": "sandbox; default-src 'none'",
+            },
+        )
+
     async def websocket(self, request: web.Request) -> web.StreamResponse:
         if not same_origin(request.headers.get("Origin"), request.host, trusted=self._trusted()):
             return web.Response(status=403, text="Forbidden: cross-site WebSocket")
@@ -168,3 +189,4 @@ def setup(web_app: web.Application, app: Application, *, secret_key: bytes, cook
     router.add_post("/agents/api/login", console.login)
     router.add_post("/agents/api/logout", console.logout)
     router.add_get("/agents/ws", console.websocket)
+    router.add_get("/agents/api/files/{file_id}", console.customer_file)

@@ -26,6 +26,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
+    delete,
     func,
     insert,
     or_,
@@ -671,6 +672,9 @@ def _order_filters(
 
 # --- invoices -------------------------------------------------------------------------------------
 
+_QUEUED, _SENT, _FAILED = "queued", "sent", "failed"
+"""A forward's delivery: its mail waits in the outbox, was accepted by the mail server, or was given up."""
+
 _INVOICE_SELECT: Final = select(
     invoices,
     companies.c.customer_number,
@@ -833,10 +837,13 @@ class SqlInvoices(_SqlBase):
             (invoice,) = await self._with_lines(conn, [row], self._today())
         return ApprovalOutcome(invoice=invoice, changed=invoice_id is not None)
 
-    async def record_forward(self, principal: Principal, number: str, to: str) -> bool:
+    async def record_forward(
+        self, principal: Principal, number: str, to: str, *, queued: bool = False
+    ) -> str | None:
         company_id = self._company(principal, Tool.INVOICES)
         if company_id is None:
-            return False
+            return None
+        now = self._now()
         async with self._connect(write=True) as conn:
             invoice_id = await conn.scalar(
                 select(invoices.c.id).where(
@@ -844,17 +851,54 @@ class SqlInvoices(_SqlBase):
                 )
             )
             if invoice_id is None:
-                return False
-            await conn.execute(
-                insert(invoice_events).values(
+                return None
+            event_id = await conn.scalar(
+                insert(invoice_events)
+                .values(
                     invoice_id=invoice_id,
-                    at=self._now(),
+                    at=now,
                     kind="forwarded",
                     actor=principal.user_id or "",
                     detail=to.strip()[:500],
+                    delivery=_QUEUED if queued else _SENT,
+                    delivered_at=None if queued else now,
+                )
+                .returning(invoice_events.c.id)
+            )
+        return str(event_id)
+
+    async def forward_delivered(self, reference: str, *, sent: bool, at: datetime) -> bool:
+        """One guarded UPDATE: only a forward still queued changes, so a repeated report does nothing."""
+        if not reference.isdigit():
+            return False
+        async with self._connect(write=True) as conn:
+            result = await conn.execute(
+                update(invoice_events)
+                .where(
+                    invoice_events.c.id == int(reference),
+                    invoice_events.c.kind == "forwarded",
+                    invoice_events.c.delivery == _QUEUED,
+                )
+                .values(delivery=_SENT if sent else _FAILED, delivered_at=at)
+            )
+        return bool(result.rowcount == 1)
+
+    async def withdraw_forward(self, principal: Principal, reference: str) -> bool:
+        company_id = self._company(principal, Tool.INVOICES)
+        if company_id is None or not reference.isdigit():
+            return False
+        of_company = select(invoices.c.id).where(invoices.c.company_id == company_id).scalar_subquery()
+        async with self._connect(write=True) as conn:
+            result = await conn.execute(
+                delete(invoice_events).where(
+                    invoice_events.c.id == int(reference),
+                    invoice_events.c.kind == "forwarded",
+                    invoice_events.c.delivery == _QUEUED,
+                    invoice_events.c.actor == (principal.user_id or ""),
+                    invoice_events.c.invoice_id.in_(of_company),
                 )
             )
-        return True
+        return bool(result.rowcount == 1)
 
     async def invoice_history(self, principal: Principal, number: str) -> Sequence[InvoiceEvent]:
         company_id = self._company(principal, Tool.INVOICES)
@@ -868,7 +912,18 @@ class SqlInvoices(_SqlBase):
         )
         async with self._connect() as conn:
             rows = (await conn.execute(query)).all()
-        return tuple(InvoiceEvent(at=r.at, kind=r.kind, actor=r.actor, detail=r.detail) for r in rows)
+        return tuple(
+            InvoiceEvent(
+                at=r.at,
+                kind=r.kind,
+                actor=r.actor,
+                detail=r.detail,
+                reference=str(r.id),
+                delivery=r.delivery,
+                delivered_at=r.delivered_at,
+            )
+            for r in rows
+        )
 
     async def _one(self, query: Select[Any]) -> Invoice | None:
         async with self._connect() as conn:

@@ -259,6 +259,9 @@ invoice_events = Table(
     Column("kind", String(20), nullable=False),  # "approved" | "forwarded"
     Column("actor", String(254), nullable=False),
     Column("detail", String(500), nullable=False, default=""),
+    # a forward's mail: "queued" until the outbox reports "sent" or "failed"; NULL when not a mail
+    Column("delivery", String(16), nullable=True),
+    Column("delivered_at", UTCDateTime, nullable=True),
     Index(None, "invoice_id", "at"),
 )
 

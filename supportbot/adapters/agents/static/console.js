@@ -114,6 +114,20 @@
     var who = item.role === "user" ? "Customer" : item.role === "agent" ? (item.agent || "Agent") : "Bot";
     li.appendChild(el("span", "who", who));
     li.appendChild(document.createTextNode(item.text || ""));
+    (item.files || []).forEach(function (file) {
+      // Files the customer sent an agent: a download link each (files kept only by name have none).
+      var box = el("span", "file");
+      if (file.id) {
+        var link = el("a", null, file.name);
+        link.href = "/agents/api/files/" + encodeURIComponent(file.id);
+        link.setAttribute("download", file.name);
+        box.appendChild(link);
+      } else {
+        box.appendChild(document.createTextNode(file.name));
+      }
+      if (file.size) box.appendChild(document.createTextNode(" (" + Math.max(1, Math.round(file.size / 1024)) + " kB)"));
+      li.appendChild(box);
+    });
     $("transcript").appendChild(li);
     $("transcript").scrollTop = $("transcript").scrollHeight;
   }
@@ -132,7 +146,11 @@
       " (" + c.customer_numbers.join(", ") + ")" : ""));
     field(list, "Grants", (c.grants || []).join(", ") || "none");
     field(list, "Recent orders", (c.orders || []).map(function (o) { return o.number + " " + o.status; }).join(", ") || "–");
-    field(list, "Requests", (c.requests || []).map(function (r) { return r.number + " " + r.subject + " (" + r.status + ")"; }).join("; ") || "–");
+    field(list, "Requests", (c.requests || []).map(function (r) {
+      var due = r.due_at && r.status !== "closed" && r.status !== "answered" ?
+        ", due " + new Date(r.due_at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "";
+      return r.number + " " + r.subject + " (" + r.status + due + ")";
+    }).join("; ") || "–");
     box.appendChild(list);
   }
 
