@@ -9,6 +9,7 @@ import re
 import textwrap
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 from aiohttp import web
@@ -87,6 +88,22 @@ class Chat:
         if button:
             payload["button"] = True
         await self.send(payload)
+        return await self.answer(message_id)
+
+    async def submit(
+        self, form: str, values: dict[str, Any], *, message_id: str | None = None
+    ) -> dict[str, Any]:
+        """Send a reply's form with these values; its reply or error frame."""
+        message_id = message_id or new_id()
+        await self.send({"type": "form", "id": message_id, "form": form, "values": values})
+        return await self.answer(message_id)
+
+    async def send_files(
+        self, text: str, files: list[str], *, message_id: str | None = None
+    ) -> dict[str, Any]:
+        """Send a message with uploaded files (their ids); its reply or error frame."""
+        message_id = message_id or new_id()
+        await self.send({"type": "message", "id": message_id, "text": text, "files": files})
         return await self.answer(message_id)
 
     async def close(self) -> None:
@@ -202,6 +219,35 @@ class Browser:
         url = self.url("/webchat/ws" + (f"?lang={lang}" if lang else ""))
         ws = await self.session.ws_connect(url, headers={"Origin": origin or self.origin})
         return await Chat(ws).start()
+
+    async def upload(
+        self,
+        name: str,
+        data: bytes | Any,
+        *,
+        content_type: str = "application/octet-stream",
+        headers: dict[str, str] | None = None,
+    ) -> aiohttp.ClientResponse:
+        """``POST /webchat/upload`` as the widget sends it: the file as the body, its name in a header."""
+        sent = {
+            "Origin": self.origin,
+            "Content-Type": content_type,
+            "X-Filename": quote(name, safe=""),
+            **(headers or {}),
+        }
+        response = await self.session.post(
+            self.url("/webchat/upload"), data=data, headers={k: v for k, v in sent.items() if v}
+        )
+        await response.read()
+        return response
+
+    async def uploaded(self, name: str, data: bytes, **options: Any) -> str:
+        """Upload a file that must be accepted; its id."""
+        response = await self.upload(name, data, **options)
+        assert response.status == 200, (response.status, await response.text())
+        file_id = (await response.json())["id"]
+        assert isinstance(file_id, str)
+        return file_id
 
     def cookie(self) -> str | None:
         for cookie in self.session.cookie_jar:

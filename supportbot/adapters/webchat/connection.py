@@ -14,11 +14,15 @@ from supportbot.adapters.webchat.context import Visitor, WebChat
 from supportbot.adapters.webchat.protocol import (
     HARD_FRAME_BYTES,
     ErrorCode,
+    FormFrame,
     FrameError,
     MessageFrame,
     PingFrame,
+    QueuedFrame,
     TypingFrame,
+    delivery_id,
     error_frame,
+    form_fields,
     history_frame,
     last_language,
     notice_frame,
@@ -33,6 +37,7 @@ from supportbot.adapters.webchat.ratelimit import SlidingWindow
 from supportbot.adapters.webchat.wording import pick_language, say
 from supportbot.bot.bus import user_topic
 from supportbot.bot.handoff import conversation_topic
+from supportbot.bot.messages import InboundFile, Message, Reply
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +65,7 @@ class Connection:
         """The conversation's language once a reply (in history or now) has set it."""
         rate_limit = chat.app.settings.webchat_rate_limit
         self.limiter = SlidingWindow(rate_limit, RATE_WINDOW)
-        self.queue: asyncio.Queue[MessageFrame | None] = asyncio.Queue(maxsize=min(rate_limit, 100))
+        self.queue: asyncio.Queue[QueuedFrame | None] = asyncio.Queue(maxsize=min(rate_limit, 100))
         self._send_lock = asyncio.Lock()
         self._typing_task: asyncio.Future[None] | None = None
         self._typing_on = False
@@ -131,7 +136,7 @@ class Connection:
             await self._typing(frame.on)
             return
         if not self.limiter.allow():
-            in_reply_to = frame.id if isinstance(frame, MessageFrame) else None
+            in_reply_to = frame.id if isinstance(frame, MessageFrame | FormFrame) else None
             await self.send_error("rate_limited", in_reply_to=in_reply_to)
             return
         if isinstance(frame, PingFrame):
@@ -162,16 +167,16 @@ class Connection:
         while (frame := await self.queue.get()) is not None:
             await self._answer(frame)
 
-    async def _answer(self, frame: MessageFrame) -> None:
+    async def _answer(self, frame: QueuedFrame) -> None:
         app = self.chat.app
-        hint = None if self.language else self.ui_language
-        message = to_message(
-            frame,
-            sid=self.visitor.session.sid,
-            user_id=self.visitor.user_id,
-            received_at=datetime.now(UTC),
-            language_hint=hint,
-        )
+        try:
+            message, missing = await self._message(frame)
+        except Exception:
+            log.exception("webchat: could not read a message in conversation %s", self.key)
+            await self.send_error("internal", in_reply_to=frame.id)
+            return
+        if message is None:
+            return
         # Typing is shown only when an answer takes a noticeable while; most come before it would.
         typing = asyncio.get_running_loop().call_later(TYPING_DELAY, self._start_typing)
         try:
@@ -183,7 +188,67 @@ class Connection:
             return
         await self._stop_typing(typing)
         self.language = answer.reply.language or self.language
-        await self.send(reply_frame(frame.id, answer.reply, repeat=answer.repeat))
+        warning = None
+        if missing and not answer.repeat:
+            language = pick_language(self.language, self.ui_language)
+            warning = {
+                "code": "files_missing",
+                "message": say("warning.files_missing", language, count=missing),
+            }
+        await self.send(reply_frame(frame.id, answer.reply, repeat=answer.repeat, warning=warning))
+
+    async def _message(self, frame: QueuedFrame) -> tuple[Message | None, int]:
+        """The frame as the core's message, and how many of its files could not be found.
+
+        A form keeps only the values of the inputs of the form the conversation showed. A message's
+        upload ids are looked up for this user; foreign or expired ones are left out (the reply then
+        says so), and a message that had nothing but such files is answered with ``files_missing``
+        alone (or its earlier reply, when it repeats one).
+        """
+        user_id = self.visitor.user_id
+        shown: frozenset[str] = frozenset()
+        files: list[InboundFile] = []
+        missing = 0
+        if isinstance(frame, FormFrame):
+            turns = await self.chat.app.pipeline.history(self.key, limit=HISTORY_TURNS)
+            shown = form_fields(turns, frame.form)
+        else:
+            for file_id in frame.files:
+                found = await self.chat.app.files.unstash(owner=user_id, file_id=file_id) if user_id else None
+                if found is None:
+                    missing += 1
+                else:
+                    files.append(found)
+            if missing:
+                log.info(
+                    "webchat: %d of %d files not found in conversation %s",
+                    missing,
+                    len(frame.files),
+                    self.key,
+                )
+            if missing and not files and not frame.text.strip():
+                await self._nothing_left(frame)
+                return None, missing
+        hint = None if self.language else self.ui_language
+        message = to_message(
+            frame,
+            sid=self.visitor.session.sid,
+            user_id=user_id,
+            received_at=datetime.now(UTC),
+            language_hint=hint,
+            files=tuple(files),
+            shown_fields=shown,
+        )
+        return message, missing
+
+    async def _nothing_left(self, frame: MessageFrame) -> None:
+        """Only missing files: not a message to store; a resend of an answered one gets its answer."""
+        earlier = await self.chat.app.store.reply_for_delivery(self.key, delivery_id(frame))
+        if earlier is None:
+            await self.send_error("files_missing", in_reply_to=frame.id)
+            return
+        reply = Reply.model_validate(earlier) if earlier else Reply(text="")
+        await self.send(reply_frame(frame.id, reply, repeat=True))
 
     def _start_typing(self) -> None:
         self._typing_task = asyncio.ensure_future(self.send(typing_frame(True)))

@@ -6,14 +6,30 @@ Nothing here touches the network, so every rule of docs/webchat-protocol.md is u
 from __future__ import annotations
 
 import json
+import mimetypes
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+import unicodedata
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-from supportbot.bot.messages import Attachment, Button, Card, ConversationRef, Message, Reply, Table
+from supportbot.bot.i18n import translate
+from supportbot.bot.messages import (
+    Attachment,
+    Button,
+    Capability,
+    Card,
+    ConversationRef,
+    Form,
+    FormSubmission,
+    InboundFile,
+    Message,
+    Reply,
+    Table,
+)
 from supportbot.bot.store import TurnRecord
 from supportbot.integrations.models import Principal
 
@@ -26,9 +42,24 @@ MAX_LOGIN_BODY = 8 * 1024
 MAX_USER_CHARS = 320
 MAX_PASSWORD_CHARS = 1024
 
-ErrorCode = Literal["bad_json", "bad_frame", "too_large", "rate_limited", "internal"]
+MAX_FRAME_FILES = 5
+"""Uploaded files one message may carry."""
+MAX_FORM_FIELDS = 32
+MAX_FORM_VALUE_CHARS = 20_000
+"""A form value above this is ``too_large``; below it, the form's own limits are the core's to check."""
+MAX_FILE_NAME_CHARS = 200
+
+CAPABILITIES: frozenset[Capability] = frozenset({"forms", "files"})
+"""The web chat shows forms and sends files: every message it builds says so."""
+
+ErrorCode = Literal["bad_json", "bad_frame", "too_large", "rate_limited", "internal", "files_missing"]
 
 _ID = re.compile(r"[A-Za-z0-9._:\-]{1,64}")
+_FILE_ID = re.compile(r"[A-Za-z0-9_\-]{1,64}")
+_FORM_ID = re.compile(r"[A-Za-z0-9._\-]{1,64}")
+_FIELD_NAME = re.compile(r"[A-Za-z0-9._\-]{1,64}")
+_MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+\-]{0,62}/[a-z0-9][a-z0-9!#$&^_.+\-]{0,62}")
+OCTET_STREAM = "application/octet-stream"
 
 
 class FrameError(Exception):
@@ -45,6 +76,17 @@ class MessageFrame:
     id: str
     text: str
     button: bool = False
+    files: tuple[str, ...] = ()
+    """Ids of files the client uploaded (``POST /webchat/upload``) to send with this message."""
+
+
+@dataclass(frozen=True)
+class FormFrame:
+    """A form of a reply, filled in and sent: ``form`` is the form's id, ``values`` its inputs."""
+
+    id: str
+    form: str
+    values: Mapping[str, str] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -59,7 +101,9 @@ class TypingFrame:
     on: bool
 
 
-ClientFrame = MessageFrame | PingFrame | TypingFrame
+ClientFrame = MessageFrame | FormFrame | PingFrame | TypingFrame
+QueuedFrame = MessageFrame | FormFrame
+"""The frames that are answered in turn by the pipeline."""
 
 
 # --- client → server ------------------------------------------------------------------------------
@@ -85,32 +129,141 @@ def parse_frame(data: str) -> ClientFrame:
         if not isinstance(on, bool):
             raise FrameError("bad_frame")
         return TypingFrame(on=on)
+    if kind == "form":
+        return _form_frame(raw, known_id)
     if kind != "message":
         raise FrameError("bad_frame", in_reply_to=known_id)
     text, button = raw.get("text"), raw.get("button", False)
     if known_id is None or not isinstance(text, str) or not isinstance(button, bool):
         raise FrameError("bad_frame", in_reply_to=known_id)
-    return MessageFrame(id=known_id, text=text, button=button)
+    return MessageFrame(id=known_id, text=text, button=button, files=_file_ids(raw, known_id))
+
+
+def _file_ids(raw: dict[str, Any], frame_id: str) -> tuple[str, ...]:
+    """The ``files`` of a message frame: at most five upload ids, each once, in the order sent."""
+    files = raw.get("files", [])
+    if (
+        not isinstance(files, list)
+        or len(files) > MAX_FRAME_FILES
+        or not all(isinstance(f, str) and _FILE_ID.fullmatch(f) for f in files)
+    ):
+        raise FrameError("bad_frame", in_reply_to=frame_id)
+    return tuple(dict.fromkeys(files))
+
+
+def _form_frame(raw: dict[str, Any], frame_id: str | None) -> FormFrame:
+    """Strictly the documented shape: a form id, and an object of at most 32 named string values."""
+    form, values = raw.get("form"), raw.get("values")
+    if (
+        frame_id is None
+        or not isinstance(form, str)
+        or not _FORM_ID.fullmatch(form)
+        or not isinstance(values, dict)
+        or len(values) > MAX_FORM_FIELDS
+        or not all(isinstance(k, str) and _FIELD_NAME.fullmatch(k) for k in values)
+        or not all(isinstance(v, str) for v in values.values())
+    ):
+        raise FrameError("bad_frame", in_reply_to=frame_id)
+    if any(len(v) > MAX_FORM_VALUE_CHARS for v in values.values()):
+        raise FrameError("too_large", in_reply_to=frame_id)
+    return FormFrame(id=frame_id, form=form, values=dict(values))
+
+
+def delivery_id(frame: QueuedFrame) -> str:
+    """A form's delivery id is its frame id in a space of its own, so it never repeats a message's."""
+    return f"form:{frame.id}" if isinstance(frame, FormFrame) else frame.id
 
 
 def to_message(
-    frame: MessageFrame,
+    frame: QueuedFrame,
     *,
     sid: str,
     user_id: str | None,
     received_at: datetime,
     language_hint: str | None = None,
+    files: tuple[InboundFile, ...] = (),
+    shown_fields: Collection[str] = (),
 ) -> Message:
-    """The core's ``Message`` for one web chat frame: the session's conversation, the frame id as delivery id."""
+    """The core's ``Message`` for one web chat frame: the session's conversation, the frame id as delivery id.
+
+    ``files`` are the message's uploads, already fetched; ``shown_fields`` the input names of the form
+    the conversation showed, so a sent form keeps only values of those (unknown names are dropped).
+    """
+    form = None
+    if isinstance(frame, FormFrame):
+        values = {name: value for name, value in frame.values.items() if name in shown_fields}
+        form = FormSubmission(id=frame.form, values=values)
     return Message(
         conversation=ConversationRef(channel="web", conversation_id=sid),
-        text=frame.text,
+        text=frame.text if isinstance(frame, MessageFrame) else "",
         user_id=user_id,
-        delivery_id=frame.id,
-        is_button=frame.button,
+        delivery_id=delivery_id(frame),
+        is_button=isinstance(frame, MessageFrame) and frame.button,
         language_hint=language_hint,
         received_at=received_at,
+        form=form,
+        files=files,
+        capabilities=CAPABILITIES,
     )
+
+
+def form_fields(turns: Iterable[TurnRecord], form_id: str) -> frozenset[str]:
+    """The input names of the latest form with this id that the conversation showed; none if none."""
+    fields: frozenset[str] = frozenset()
+    for turn in turns:
+        if turn.role != "bot" or not turn.payload or not isinstance(turn.payload.get("form"), dict):
+            continue
+        reply = stored_reply(turn.payload)
+        if reply is not None and reply.form is not None and reply.form.id == form_id:
+            fields = frozenset(f.name for f in reply.form.fields if f.kind != "info")
+    return fields
+
+
+# --- uploads --------------------------------------------------------------------------------------
+
+
+def upload_name(header: str | None) -> str | None:
+    """The file's name from the percent-encoded ``X-Filename`` header: its last path part, without
+    control characters, at most 200 characters (keeping the extension); ``None`` if nothing is left."""
+    if not header or len(header) > 4 * 1024:
+        return None
+    try:
+        name = unquote(header.strip(), errors="strict")
+    except UnicodeDecodeError:
+        return None
+    name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = " ".join(name.split()).strip(". ")
+    if not name:
+        return None
+    if len(name) > MAX_FILE_NAME_CHARS:
+        stem, dot, ext = name.rpartition(".")
+        ext = ext if dot and stem and len(ext) <= 16 else ""
+        name = name[: MAX_FILE_NAME_CHARS - len(ext) - (1 if ext else 0)].rstrip() + (
+            f".{ext}" if ext else ""
+        )
+    return name
+
+
+@cache
+def _mime_types() -> mimetypes.MimeTypes:
+    """Python's own table only, not the machine's: the same guess on every server. Plus logs, the
+    files support asks for most, which browsers send without a type."""
+    types = mimetypes.MimeTypes()
+    types.add_type("text/plain", ".log", strict=False)
+    return types
+
+
+def upload_content_type(header: str | None, name: str) -> str:
+    """What the browser says the file is; when it says nothing useful, a guess from the name.
+
+    Only the media type is kept (no parameters). The back end decides what it accepts.
+    """
+    given = (header or "").split(";", 1)[0].strip().lower()
+    if _MEDIA_TYPE.fullmatch(given) and given != OCTET_STREAM:
+        return given
+    guessed, _ = _mime_types().guess_type(name, strict=False)
+    return guessed or OCTET_STREAM
 
 
 def parse_credentials(body: bytes) -> tuple[str, str] | None:
@@ -178,9 +331,38 @@ def _attachment(attachment: Attachment) -> dict[str, Any] | None:
     }
 
 
-def reply_json(reply: Reply) -> dict[str, Any]:
-    """The channel-neutral reply as the widget renders it (the intent stays on the server)."""
+def _form(form: Form, language: str) -> dict[str, Any]:
     return {
+        "id": form.id,
+        "title": form.title,
+        "fields": [
+            {
+                "name": f.name,
+                "label": f.label,
+                "kind": f.kind,
+                "value": f.value,
+                "choices": [{"label": c.label, "value": c.value} for c in f.choices],
+                "required": f.required,
+                "max_length": f.max_length,
+                "error": f.error,
+            }
+            for f in form.fields
+        ],
+        "submit_label": form.submit_label,
+        "cancel_label": form.cancel_label,
+        # Cancel says the cancel word as a button: the reply's language decides which word.
+        "cancel_value": translate("request.button.cancel.value", language) if form.cancel_label else None,
+        "open_label": form.open_label,
+        "open_value": form.open_value,
+    }
+
+
+def reply_json(reply: Reply) -> dict[str, Any]:
+    """The channel-neutral reply as the widget renders it (the intent stays on the server).
+
+    ``form`` is there only when the reply has one, so a client that knows no forms sees no change.
+    """
+    rendered: dict[str, Any] = {
         "text": reply.text,
         "language": reply.language,
         "cards": [_card(c) for c in reply.cards],
@@ -188,6 +370,9 @@ def reply_json(reply: Reply) -> dict[str, Any]:
         "buttons": [_button(b) for b in reply.buttons],
         "attachments": [a for a in (_attachment(x) for x in reply.attachments) if a is not None],
     }
+    if reply.form is not None:
+        rendered["form"] = _form(reply.form, reply.language)
+    return rendered
 
 
 def iso(at: datetime | None) -> str | None:
@@ -208,10 +393,55 @@ def stored_reply(payload: dict[str, Any] | None) -> Reply | None:
         return None
 
 
+def _user_item(turn: TurnRecord) -> dict[str, Any]:
+    """A user's line; a form's values and the files sent come apart from the words, as the widget
+    shows them (the transcript line has them appended: see ``Message.transcript_text``)."""
+    item: dict[str, Any] = {"role": "user", "text": turn.text, "reply": None, "at": iso(turn.at)}
+    payload = turn.payload or {}
+    text = turn.text
+    files = payload.get("files")
+    if isinstance(files, list) and files and all(isinstance(f, dict) for f in files):
+        shown = [
+            {
+                "name": str(f.get("name", "")),
+                "size": f.get("size") if isinstance(f.get("size"), int) else None,
+            }
+            for f in files
+        ]
+        item["files"] = shown
+        text = _without_suffix(text, [_clean(f"[{f.get('name')}, {f.get('size')} bytes]") for f in files])
+    form = payload.get("form")
+    if isinstance(form, dict) and isinstance(form.get("values"), dict):
+        values = {str(k): str(v) for k, v in form["values"].items()}
+        item["form"] = {"id": str(form.get("id", "")), "values": values}
+        text = _without_suffix(text, [_clean(f"{k}: {v}") for k, v in values.items()])
+    said = payload.get("said")
+    item["text"] = said if isinstance(said, str) else text  # older lines: the words without the suffix
+    return item
+
+
+def _clean(text: str) -> str:
+    """As the pipeline keeps a line: NFC, without control characters but line breaks and tabs."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in {"Cc", "Cs", "Co"})
+
+
+def _without_suffix(text: str, lines: list[str]) -> str:
+    """``text`` without these closing lines, when it ends with exactly them (else unchanged)."""
+    suffix = "\n".join(lines)
+    if not suffix:
+        return text
+    if text == suffix:
+        return ""
+    if text.endswith("\n" + suffix):
+        return text[: -len(suffix) - 1]
+    return text
+
+
 def history_item(turn: TurnRecord) -> dict[str, Any] | None:
     """One transcript line for the widget; lines of roles the widget does not show are left out."""
     if turn.role == "user":
-        return {"role": "user", "text": turn.text, "reply": None, "at": iso(turn.at)}
+        return _user_item(turn)
     if turn.role in {"bot", "agent"}:
         reply = stored_reply(turn.payload)
         item: dict[str, Any] = {
@@ -254,10 +484,14 @@ def typing_frame(on: bool) -> dict[str, Any]:
     return {"type": "typing", "on": on}
 
 
-def reply_frame(in_reply_to: str, reply: Reply, *, repeat: bool = False) -> dict[str, Any]:
+def reply_frame(
+    in_reply_to: str, reply: Reply, *, repeat: bool = False, warning: dict[str, str] | None = None
+) -> dict[str, Any]:
     frame: dict[str, Any] = {"type": "reply", "in_reply_to": in_reply_to, "reply": reply_json(reply)}
     if repeat:
         frame["repeat"] = True
+    if warning is not None:
+        frame["warning"] = warning
     return frame
 
 

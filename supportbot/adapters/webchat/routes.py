@@ -1,4 +1,4 @@
-"""The web chat's routes: the demo page, the widget's files, its WebSocket and its session API."""
+"""The web chat's routes: the demo page, the widget's files, its WebSocket, its session API and uploads."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from supportbot.adapters.webchat.api import SessionApi
 from supportbot.adapters.webchat.connection import websocket
 from supportbot.adapters.webchat.context import WebChat
 from supportbot.adapters.webchat.registration import RegistrationApi
+from supportbot.adapters.webchat.uploads import UploadApi
 
 STATIC = Path(__file__).parent / "static"
 
@@ -67,6 +68,7 @@ def setup(web_app: web.Application, app: Application, codec: SessionCodec, *, co
     chat = WebChat(app, codec, cookie_secure=cookie_secure)
     api = SessionApi(chat)
     registration = RegistrationApi(chat, api)
+    uploads = UploadApi(chat)
     router = web_app.router
     router.add_get("/", page)
     for name, content_type in _ASSETS.items():
@@ -81,3 +83,4 @@ def setup(web_app: web.Application, app: Application, codec: SessionCodec, *, co
     router.add_post("/webchat/api/logout", api.logout)
     router.add_post("/webchat/api/register", registration.register)
     router.add_get("/webchat/confirm", registration.confirm)
+    router.add_post("/webchat/upload", uploads.upload)

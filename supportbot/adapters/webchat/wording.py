@@ -25,6 +25,39 @@ WORDING: dict[str, dict[str, str]] = {
         "en": "Sorry, something went wrong on my side. Please try again in a moment, or ask to talk to a person.",
         "sv": "Förlåt, något gick fel hos mig. Försök igen om en stund, eller be att få prata med en person.",
     },
+    "error.files_missing": {
+        "en": "Sorry, I no longer have the file you attached: uploads are kept for an hour, for the person "
+        "who sent them. Please attach it again.",
+        "sv": "Förlåt, jag har inte längre filen du bifogade: uppladdningar sparas i en timme, för den som "
+        "skickade dem. Bifoga den gärna igen.",
+    },
+    "warning.files_missing": {
+        "en": "Sorry, {count} of the files you attached could no longer be found (uploads are kept for an "
+        "hour), so I've gone on without them. Please attach them again if you still need them.",
+        "sv": "Förlåt, {count} av filerna du bifogade fanns inte längre kvar (uppladdningar sparas i en "
+        "timme), så jag har fortsatt utan dem. Bifoga dem gärna igen om du fortfarande behöver dem.",
+    },
+    # --- uploads (POST /webchat/upload) ------------------------------------------------------------
+    "upload.sign_in": {
+        "en": "Please sign in to send files.",
+        "sv": "Logga in för att skicka filer.",
+    },
+    "upload.bad_request": {
+        "en": "Sorry, that upload wasn't in a form I understand. Please choose the file again.",
+        "sv": "Förlåt, uppladdningen hade en form som jag inte förstår. Välj filen igen.",
+    },
+    "upload.empty": {
+        "en": "That file is empty. Please choose another one.",
+        "sv": "Filen är tom. Välj en annan fil.",
+    },
+    "upload.too_large": {
+        "en": "That file is too large: files can be at most {limit} MB.",
+        "sv": "Filen är för stor: filer får vara högst {limit} MB.",
+    },
+    "upload.rate_limited": {
+        "en": "You're sending files faster than I can keep up with. Please wait a moment and try again.",
+        "sv": "Du skickar filer snabbare än jag hinner med. Vänta en stund och försök igen.",
+    },
     "login.failed": {
         "en": "That user ID and password don't match. Please check them and try again.",
         "sv": "Användar-id och lösenord stämmer inte. Kontrollera dem och försök igen.",

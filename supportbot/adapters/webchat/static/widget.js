@@ -7,6 +7,8 @@
  *   data-open="true"          start with the chat open
  * The widget talks to the server it was loaded from (see docs/webchat-protocol.md).
  * Bot and user text is only ever set with textContent: never parsed as HTML.
+ * Signed-in users can attach files (the paper clip, or drop them on the chat) and fill in forms
+ * that replies carry (a support request, say) right in the conversation.
  */
 (function () {
   "use strict";
@@ -15,6 +17,9 @@
   if (!script || !script.src) return;
   var BASE = new URL(".", script.src);
   var STORE_KEY = "supportbot-webchat";
+  var MAX_FILE_BYTES = 10 * 1024 * 1024;  // the server's limit too (413 above it)
+  var MAX_FILES = 5;                      // files one message may carry
+  var RADIO_CHOICES = 4;                  // up to this many choices show as radio buttons, more as a list
 
   var TEXT = {
     en: {
@@ -80,7 +85,26 @@
       "error.bad_frame": "Sorry, that message wasn't in a form I understand. Please try sending it again.",
       "error.too_large": "That message is too large to send. Could you shorten it to a few sentences?",
       "error.rate_limited": "You're sending messages faster than I can keep up with. Please wait a few seconds and try again.",
-      "error.internal": "Sorry, something went wrong on my side. Please try again in a moment, or ask to talk to a person."
+      "error.internal": "Sorry, something went wrong on my side. Please try again in a moment, or ask to talk to a person.",
+      "error.files_missing": "Sorry, I no longer have the file you attached: uploads are kept for an hour, for the " +
+        "person who sent them. Please attach it again.",
+      "warning.files_missing": "Sorry, some of the files you attached could no longer be found (uploads are kept " +
+        "for an hour), so I've gone on without them. Please attach them again if you still need them.",
+      attach: "Attach files",
+      attachments: "Files to send",
+      sentFiles: "Files sent",
+      removeFile: "Remove {name}",
+      uploading: "Uploading…",
+      waitUpload: "Sending as soon as the files are uploaded…",
+      dropHere: "Drop files here to send them",
+      fileTooLarge: "{name} is too large: files can be at most 10 MB.",
+      fileEmpty: "{name} is empty, so I left it out.",
+      tooManyFiles: "You can send at most 5 files at a time.",
+      uploadFailed: "{name} couldn't be uploaded. Please try again.",
+      uploadSignIn: "Please sign in to send files.",
+      yourDetails: "Your details",
+      requiredHint: "Fields marked * are required.",
+      choose: "Choose…"
     },
     sv: {
       launcher: "Chatta med supporten",
@@ -145,7 +169,26 @@
       "error.bad_frame": "Förlåt, meddelandet hade en form som jag inte förstår. Försök gärna skicka det igen.",
       "error.too_large": "Meddelandet är för stort för att skickas. Kan du korta ner det till några meningar?",
       "error.rate_limited": "Du skickar meddelanden snabbare än jag hinner med. Vänta några sekunder och försök igen.",
-      "error.internal": "Förlåt, något gick fel hos mig. Försök igen om en stund, eller be att få prata med en person."
+      "error.internal": "Förlåt, något gick fel hos mig. Försök igen om en stund, eller be att få prata med en person.",
+      "error.files_missing": "Förlåt, jag har inte längre filen du bifogade: uppladdningar sparas i en timme, för den " +
+        "som skickade dem. Bifoga den gärna igen.",
+      "warning.files_missing": "Förlåt, några av filerna du bifogade fanns inte längre kvar (uppladdningar sparas i " +
+        "en timme), så jag har fortsatt utan dem. Bifoga dem gärna igen om du fortfarande behöver dem.",
+      attach: "Bifoga filer",
+      attachments: "Filer att skicka",
+      sentFiles: "Skickade filer",
+      removeFile: "Ta bort {name}",
+      uploading: "Laddar upp…",
+      waitUpload: "Skickas så snart filerna är uppladdade…",
+      dropHere: "Släpp filerna här för att skicka dem",
+      fileTooLarge: "{name} är för stor: filer får vara högst 10 MB.",
+      fileEmpty: "{name} är tom, så jag tog inte med den.",
+      tooManyFiles: "Du kan skicka högst 5 filer åt gången.",
+      uploadFailed: "{name} kunde inte laddas upp. Försök igen.",
+      uploadSignIn: "Logga in för att skicka filer.",
+      yourDetails: "Dina uppgifter",
+      requiredHint: "Fält markerade med * är obligatoriska.",
+      choose: "Välj…"
     }
   };
 
@@ -192,6 +235,20 @@
     }
   }
 
+  var SVG = "http://www.w3.org/2000/svg";
+
+  function paperClip() {
+    var svg = document.createElementNS(SVG, "svg");
+    [["viewBox", "0 0 24 24"], ["width", "20"], ["height", "20"], ["aria-hidden", "true"], ["focusable", "false"]]
+      .forEach(function (pair) { svg.setAttribute(pair[0], pair[1]); });
+    var path = document.createElementNS(SVG, "path");
+    [["d", "M21 11.5l-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l8.6-8.6a3.7 3.7 0 0 1 5.2 5.2l-8.6 8.6a1.8 1.8 0 0 1-2.6-2.6l7.9-7.9"],
+      ["fill", "none"], ["stroke", "currentColor"], ["stroke-width", "2"], ["stroke-linecap", "round"],
+      ["stroke-linejoin", "round"]].forEach(function (pair) { path.setAttribute(pair[0], pair[1]); });
+    svg.appendChild(path);
+    return svg;
+  }
+
   function newId() {
     var bytes = new Uint8Array(12);
     (window.crypto || window.msCrypto).getRandomValues(bytes);
@@ -224,6 +281,9 @@
     this.generation = 0;
     this.attempts = 0;
     this.pending = [];          // messages sent but not yet answered, in order
+    this.attachments = [];      // files chosen for the next message: {name, size, id, node}
+    this.forms = 0;             // numbers the forms shown, for their element ids
+    this.formDefs = {};         // the latest form shown of each id: its labels show a sent form
     this.historyShown = false;
     this.notice = null;         // said once the next history has been shown (after signing in or out)
     this.labels = [];           // [node, attribute or "text", key] to relabel on a language change
@@ -351,7 +411,26 @@
     this.typing.hidden = true;
     this.chat.appendChild(this.typing);
 
+    this.attachList = el("ul", { className: "sbw-attachments" });
+    this.label(this.attachList, "aria-label", "attachments");
+    this.attachList.hidden = true;
+    this.chat.appendChild(this.attachList);
+
     this.compose = el("form", { className: "sbw-compose" });
+    this.fileInput = el("input", { type: "file", multiple: true, className: "sbw-sr", tabindex: "-1",
+      "aria-hidden": "true" });
+    this.fileInput.addEventListener("change", function () {
+      self.addFiles(self.fileInput.files);
+      self.fileInput.value = "";
+    });
+    this.compose.appendChild(this.fileInput);
+    this.attachButton = el("button", { type: "button", className: "sbw-attach" });
+    this.label(this.attachButton, "aria-label", "attach");
+    this.label(this.attachButton, "title", "attach");
+    this.attachButton.appendChild(paperClip());
+    this.attachButton.addEventListener("click", function () { self.fileInput.click(); });
+    this.attachButton.hidden = true;
+    this.compose.appendChild(this.attachButton);
     this.compose.appendChild(this.label(el("label", { for: "sbw-input", className: "sbw-sr" }), "text", "inputLabel"));
     this.input = el("textarea", { id: "sbw-input", rows: "1", autocomplete: "off" });
     this.label(this.input, "placeholder", "placeholder");
@@ -364,6 +443,9 @@
     });
     this.input.addEventListener("input", function () { self.grow(); self.typingInput(); });
     this.chat.appendChild(this.compose);
+    this.dropHint = this.label(el("p", { className: "sbw-drop-hint", "aria-hidden": "true" }), "text", "dropHere");
+    this.chat.appendChild(this.dropHint);
+    this.dropZone();
     this.panel.appendChild(this.chat);
 
     this.panel.addEventListener("keydown", function (event) {
@@ -525,6 +607,7 @@
     }
     this.signInButton.hidden = !!this.user;
     this.signOutButton.hidden = !this.user;
+    this.attachButton.hidden = !this.user;
   };
 
   Widget.prototype.showLogin = function (show, quiet) {
@@ -558,10 +641,16 @@
       text: when.toLocaleTimeString(this.lang === "sv" ? "sv-SE" : "en-GB", { hour: "2-digit", minute: "2-digit" }) });
   };
 
-  Widget.prototype.addUser = function (text, at) {
+  Widget.prototype.addUser = function (text, at, files) {
     var item = el("li", { className: "sbw-msg sbw-from-user" });
     item.appendChild(el("span", { className: "sbw-sr", text: this.t("you") + " " }));
-    item.appendChild(multiline(el("div", { className: "sbw-bubble" }), text));
+    var bubble = el("div", { className: "sbw-bubble" });
+    if (text || !files || !files.length) multiline(bubble, text);
+    if (files && files.length) {
+      bubble.appendChild(el("ul", { className: "sbw-sent-files", "aria-label": this.t("sentFiles") },
+        files.map(function (file) { return el("li", { className: "sbw-sent-file", text: file.name }); })));
+    }
+    item.appendChild(bubble);
     var meta = el("div", { className: "sbw-meta" }, [this.time(at)]);
     item.appendChild(meta);
     this.log.appendChild(item);
@@ -638,7 +727,158 @@
     return list;
   };
 
-  Widget.prototype.addBot = function (text, reply, at) {
+  // --- forms in replies ----------------------------------------------------------------------------
+
+  // A reply's form as an HTML form in the chat: the profile as a read-only summary, then the inputs,
+  // each with its label and an error line that is read out with it. ``active`` false shows it disabled.
+  Widget.prototype.form = function (form, active) {
+    var self = this;
+    var prefix = "sbw-form-" + (++this.forms);
+    this.formDefs[form.id] = form;
+    var node = el("form", { className: "sbw-form", "aria-labelledby": prefix + "-title", novalidate: true });
+    node.appendChild(el("h3", { id: prefix + "-title", className: "sbw-form-title", text: form.title }));
+    var fields = Array.isArray(form.fields) ? form.fields : [];
+    var info = fields.filter(function (field) { return field.kind === "info"; });
+    if (info.length) {
+      node.appendChild(el("dl", { className: "sbw-fields sbw-form-info", "aria-label": this.t("yourDetails") },
+        info.map(function (field) {
+          return el("div", { className: "sbw-field" }, [el("dt", { text: field.label }), multiline(el("dd"), field.value)]);
+        })));
+    }
+    var inputs = fields.filter(function (field) { return field.kind !== "info"; });
+    if (inputs.some(function (field) { return field.required; })) {
+      node.appendChild(el("p", { className: "sbw-hint", text: this.t("requiredHint") }));
+    }
+    var controls = [];
+    var entries = inputs.map(function (field, index) {
+      var entry = self.formField(node, field, prefix + "-" + index);
+      controls = controls.concat(entry.controls);
+      return entry;
+    });
+    var actions = el("div", { className: "sbw-form-actions" });
+    var submit = el("button", { type: "submit", className: "sbw-primary", text: form.submit_label });
+    actions.appendChild(submit);
+    controls.push(submit);
+    if (form.cancel_label && form.cancel_value) {
+      var cancel = el("button", { type: "button", className: "sbw-secondary", text: form.cancel_label });
+      cancel.addEventListener("click", function () {
+        if (node.sbwDisabled) return;
+        self.setFormEnabled(node, false);
+        self.send(String(form.cancel_value), true);
+      });
+      actions.appendChild(cancel);
+      controls.push(cancel);
+    }
+    node.appendChild(actions);
+    node.sbwControls = controls;
+    node.sbwFirstInvalid = null;
+    entries.forEach(function (entry) {
+      if (entry.field.error && !node.sbwFirstInvalid) node.sbwFirstInvalid = entry.controls[0];
+    });
+    node.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (node.sbwDisabled) return;
+      var values = {};
+      entries.forEach(function (entry) { values[entry.field.name] = entry.value(); });
+      self.sendForm(form, values, node);
+    });
+    this.setFormEnabled(node, active);
+    return node;
+  };
+
+  // One input of a form: text, textarea, or a choice (radio buttons for a few, a list for more).
+  Widget.prototype.formField = function (node, field, id) {
+    var errorId = id + "-error";
+    var error = el("p", { id: errorId, className: "sbw-field-error", text: field.error || "" });
+    var invalid = field.error ? "true" : null;
+    var describedBy = field.error ? errorId : null;
+    var star = field.required ? el("span", { className: "sbw-required", "aria-hidden": "true", text: " *" }) : null;
+    var choices = Array.isArray(field.choices) ? field.choices : [];
+    var wrap = el("div", { className: "sbw-form-field" });
+    var controls = [];
+    var value;
+    if (field.kind === "choice" && choices.length && choices.length <= RADIO_CHOICES) {
+      var group = el("fieldset", { className: "sbw-choices", "aria-describedby": describedBy });
+      group.appendChild(el("legend", null, [document.createTextNode(field.label), star]));
+      choices.forEach(function (choice, index) {
+        var radio = el("input", { type: "radio", id: id + "-" + index, name: id, value: choice.value,
+          required: !!field.required, "aria-invalid": invalid });
+        radio.checked = choice.value === field.value;
+        controls.push(radio);
+        group.appendChild(el("div", { className: "sbw-choice" },
+          [radio, el("label", { for: id + "-" + index, text: choice.label })]));
+      });
+      wrap.appendChild(group);
+      value = function () {
+        var checked = controls.filter(function (radio) { return radio.checked; })[0];
+        return checked ? checked.value : "";
+      };
+    } else {
+      wrap.appendChild(el("label", { for: id, className: "sbw-form-label" }, [document.createTextNode(field.label), star]));
+      var control;
+      var attrs = { id: id, name: field.name, required: !!field.required, "aria-invalid": invalid,
+        "aria-describedby": describedBy };
+      if (field.kind === "choice") {
+        control = el("select", attrs);
+        control.appendChild(el("option", { value: "", text: this.t("choose") }));
+        choices.forEach(function (choice) {
+          control.appendChild(el("option", { value: choice.value, text: choice.label }));
+        });
+      } else {
+        if (typeof field.max_length === "number") attrs.maxlength = String(field.max_length);
+        if (field.kind === "textarea") {
+          attrs.rows = "4";
+          control = el("textarea", attrs);
+        } else {
+          attrs.type = "text";
+          control = el("input", attrs);
+        }
+      }
+      control.value = field.value || "";
+      controls.push(control);
+      wrap.appendChild(control);
+      value = function () { return control.value; };
+    }
+    wrap.appendChild(error);
+    node.appendChild(wrap);
+    return { field: field, controls: controls, value: value };
+  };
+
+  Widget.prototype.setFormEnabled = function (node, enabled) {
+    node.sbwDisabled = !enabled;
+    node.classList.toggle("sbw-form-done", !enabled);
+    (node.sbwControls || []).forEach(function (control) { control.disabled = !enabled; });
+  };
+
+  // What a sent form shows in the user's bubble: its title, then each input's label and value.
+  Widget.prototype.formSummary = function (formId, values) {
+    var form = this.formDefs[formId];
+    var lines = [];
+    if (!form) {
+      Object.keys(values).forEach(function (name) { lines.push(name + ": " + values[name]); });
+      return lines.join("\n");
+    }
+    lines.push(form.title);
+    (form.fields || []).forEach(function (field) {
+      if (field.kind === "info" || !(field.name in values)) return;
+      var shown = String(values[field.name]);
+      (field.choices || []).forEach(function (choice) { if (choice.value === shown) shown = choice.label; });
+      lines.push(field.label + ": " + shown);
+    });
+    return lines.join("\n");
+  };
+
+  Widget.prototype.sendForm = function (form, values, node) {
+    if (node) this.setFormEnabled(node, false);
+    var entry = { id: newId(), kind: "form", form: form.id, values: values, formDef: form, formNode: node,
+      text: this.formSummary(form.id, values), files: [], button: false, resent: false, node: null };
+    entry.node = this.addUser(entry.text, null, null);
+    this.markPending(entry);
+    this.pending.push(entry);
+    this.transmit(entry);
+  };
+
+  Widget.prototype.addBot = function (text, reply, at, active) {
     var self = this;
     var item = el("li", { className: "sbw-msg sbw-from-bot" });
     item.appendChild(el("span", { className: "sbw-sr", text: this.t("bot") + " " }));
@@ -647,6 +887,10 @@
       (reply.cards || []).forEach(function (card) { item.appendChild(self.card(card)); });
       if (reply.table) item.appendChild(this.table(reply.table));
       if (reply.attachments && reply.attachments.length) item.appendChild(this.files(reply.attachments));
+      if (reply.form && typeof reply.form === "object") {
+        item.sbwForm = this.form(reply.form, active !== false);
+        item.appendChild(item.sbwForm);
+      }
       var group = this.buttons(reply.buttons);
       if (group) item.appendChild(group);
     }
@@ -669,7 +913,7 @@
 
   function isEmptyReply(reply) {
     return !reply || (!reply.text && !(reply.cards || []).length && !reply.table &&
-      !(reply.buttons || []).length && !(reply.attachments || []).length);
+      !(reply.buttons || []).length && !(reply.attachments || []).length && !reply.form);
   }
 
   Widget.prototype.welcome = function () {
@@ -679,10 +923,17 @@
   Widget.prototype.renderHistory = function (items) {
     var self = this;
     this.log.textContent = "";
-    items.forEach(function (item) {
-      if (item.role === "user") self.addUser(item.text, item.at);
-      else if (typeof item.agent === "string") self.addAgent(item.text, item.agent, item.at);
-      else self.addBot(item.text, item.reply, item.at);
+    // Only a form in the very last line can still be sent; one waiting to be resent is not sent twice.
+    var sending = this.pending.some(function (entry) { return entry.kind === "form"; });
+    items.forEach(function (item, index) {
+      if (item.role === "user") {
+        var text = item.text;
+        if (item.form && item.form.values && typeof item.form.values === "object") {
+          text = [text, self.formSummary(String(item.form.id || ""), item.form.values)].filter(Boolean).join("\n");
+        }
+        self.addUser(text, item.at, Array.isArray(item.files) ? item.files : null);
+      } else if (typeof item.agent === "string") self.addAgent(item.text, item.agent, item.at);
+      else self.addBot(item.text, item.reply, item.at, index === items.length - 1 && !sending);
     });
     if (!items.length) this.welcome();
     if (this.notice) { this.addNotice(this.notice, "info"); this.notice = null; }
@@ -693,11 +944,141 @@
 
   Widget.prototype.submit = function () {
     var text = this.input.value;
-    if (!text.trim()) { this.input.focus(); return; }
+    if (!text.trim() && !this.attachments.length) { this.input.focus(); return; }
+    if (this.attachments.some(function (file) { return !file.id; })) {
+      // Sent once the last upload is done (see upload); the chips say they are still uploading.
+      this.sendWhenUploaded = true;
+      this.status.textContent = this.t("waitUpload");
+      return;
+    }
+    var files = this.attachments.map(function (file) { return { id: file.id, name: file.name }; });
+    this.clearAttachments();
     this.input.value = "";
     this.grow();
-    this.send(text, false);
+    this.send(text, false, files);
     this.stopTyping();
+  };
+
+  // --- files ---------------------------------------------------------------------------------------
+
+  // Files dropped anywhere on the conversation are attached like chosen ones.
+  Widget.prototype.dropZone = function () {
+    var self = this;
+    var depth = 0;
+    function carriesFiles(event) {
+      var types = event.dataTransfer && event.dataTransfer.types;
+      return !!types && Array.prototype.indexOf.call(types, "Files") !== -1;
+    }
+    this.chat.addEventListener("dragenter", function (event) {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      depth += 1;
+      self.chat.classList.add("sbw-dragging");
+    });
+    this.chat.addEventListener("dragover", function (event) {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "copy";  // a guest's drop is answered with "please sign in"
+    });
+    this.chat.addEventListener("dragleave", function (event) {
+      if (!carriesFiles(event)) return;
+      depth = Math.max(0, depth - 1);
+      if (!depth) self.chat.classList.remove("sbw-dragging");
+    });
+    this.chat.addEventListener("drop", function (event) {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      depth = 0;
+      self.chat.classList.remove("sbw-dragging");
+      self.addFiles(event.dataTransfer.files);
+      self.input.focus();
+    });
+  };
+
+  // Chosen or dropped files: checked here first (count, size), then uploaded at once, shown as chips.
+  Widget.prototype.addFiles = function (list) {
+    var files = Array.prototype.slice.call(list || []);
+    if (!files.length) return;
+    if (!this.user) { this.addNotice(this.t("uploadSignIn"), "error"); return; }
+    for (var i = 0; i < files.length; i++) {
+      var file = files[i];
+      if (this.attachments.length >= MAX_FILES) { this.addNotice(this.t("tooManyFiles"), "error"); break; }
+      if (file.size > MAX_FILE_BYTES) { this.addNotice(this.t("fileTooLarge", { name: file.name }), "error"); continue; }
+      if (!file.size) { this.addNotice(this.t("fileEmpty", { name: file.name }), "error"); continue; }
+      var entry = { name: file.name, size: file.size, id: null, node: null, state: null };
+      this.attachments.push(entry);
+      this.showAttachment(entry);
+      this.upload(entry, file);
+    }
+  };
+
+  Widget.prototype.showAttachment = function (entry) {
+    var self = this;
+    var remove = el("button", { type: "button", className: "sbw-attachment-remove",
+      "aria-label": this.t("removeFile", { name: entry.name }) }, [el("span", { "aria-hidden": "true", text: "×" })]);
+    remove.addEventListener("click", function () {
+      self.dropAttachment(entry);
+      self.input.focus();
+    });
+    entry.state = el("span", { className: "sbw-attachment-state", text: this.t("uploading") });
+    entry.node = el("li", { className: "sbw-attachment sbw-uploading" },
+      [el("span", { className: "sbw-attachment-name", text: entry.name }), entry.state, remove]);
+    this.attachList.appendChild(entry.node);
+    this.attachList.hidden = false;
+  };
+
+  Widget.prototype.dropAttachment = function (entry) {
+    var index = this.attachments.indexOf(entry);
+    if (index !== -1) this.attachments.splice(index, 1);
+    if (entry.node) entry.node.remove();
+    entry.dropped = true;
+    this.attachList.hidden = !this.attachments.length;
+    this.uploaded();
+  };
+
+  Widget.prototype.clearAttachments = function () {
+    this.attachments.forEach(function (entry) { entry.dropped = true; });
+    this.attachments = [];
+    this.attachList.textContent = "";
+    this.attachList.hidden = true;
+    this.sendWhenUploaded = false;
+  };
+
+  Widget.prototype.upload = function (entry, file) {
+    var self = this;
+    window.fetch(new URL("upload", BASE).href, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": file.type || "application/octet-stream", "X-Filename": encodeURIComponent(file.name),
+        "Accept": "application/json", "Accept-Language": this.lang },
+      body: file
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok || !data || typeof data.id !== "string") {
+          throw new Error(data && typeof data.message === "string" ? data.message : "");
+        }
+        return data;
+      });
+    }).then(function (data) {
+      if (entry.dropped) return;
+      entry.id = data.id;
+      entry.name = typeof data.name === "string" ? data.name : entry.name;
+      entry.node.classList.remove("sbw-uploading");
+      entry.state.textContent = "";
+      self.uploaded();
+    }).catch(function (error) {
+      if (entry.dropped) return;
+      self.dropAttachment(entry);
+      self.addNotice((error && error.message) || self.t("uploadFailed", { name: entry.name }), "error");
+    });
+  };
+
+  // Once nothing is uploading any more, a message that waited for it goes.
+  Widget.prototype.uploaded = function () {
+    if (!this.sendWhenUploaded || this.attachments.some(function (file) { return !file.id; })) return;
+    this.sendWhenUploaded = false;
+    this.status.textContent = "";
+    this.submit();
   };
 
   // "typing" frames, at most one every few seconds: a support agent who has the chat sees them.
@@ -720,9 +1101,10 @@
     if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ type: "typing", on: false }));
   };
 
-  Widget.prototype.send = function (text, button) {
-    var entry = { id: newId(), text: text, button: !!button, resent: false, node: null };
-    entry.node = this.addUser(text);
+  Widget.prototype.send = function (text, button, files) {
+    var entry = { id: newId(), kind: "message", text: text, button: !!button, files: files || [], resent: false,
+      node: null };
+    entry.node = this.addUser(text, null, entry.files);
     this.markPending(entry);
     this.pending.push(entry);
     this.transmit(entry);
@@ -737,8 +1119,14 @@
 
   Widget.prototype.transmit = function (entry) {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;  // sent on reconnect
-    var frame = { type: "message", id: entry.id, text: entry.text };
-    if (entry.button) frame.button = true;
+    var frame;
+    if (entry.kind === "form") {
+      frame = { type: "form", id: entry.id, form: entry.form, values: entry.values };
+    } else {
+      frame = { type: "message", id: entry.id, text: entry.text };
+      if (entry.button) frame.button = true;
+      if (entry.files.length) frame.files = entry.files.map(function (file) { return file.id; });
+    }
     this.ws.send(JSON.stringify(frame));
   };
 
@@ -759,11 +1147,15 @@
     entry.node.classList.add("sbw-failed");
     var meta = entry.node.querySelector(".sbw-meta");
     meta.appendChild(el("span", { className: "sbw-state", text: this.t("notSent") }));
+    if (entry.kind === "form" && entry.formNode && entry.formNode.isConnected) {
+      this.setFormEnabled(entry.formNode, true);  // not sent: the form can be sent again
+    }
     if (code === "rate_limited" || code === "internal") {
       var retry = el("button", { type: "button", className: "sbw-retry", text: this.t("retry") });
       retry.addEventListener("click", function () {
         entry.node.remove();
-        self.send(entry.text, entry.button);
+        if (entry.kind === "form") self.sendForm(entry.formDef, entry.values, entry.formNode);
+        else self.send(entry.text, entry.button, entry.files);
       });
       meta.appendChild(retry);
     }
@@ -779,7 +1171,7 @@
       this.renderHistory(Array.isArray(frame.items) ? frame.items : []);
       var self = this;
       this.pending.forEach(function (entry) {  // not answered yet as far as we know: send again, same id
-        entry.node = self.addUser(entry.text);
+        entry.node = self.addUser(entry.text, null, entry.files);
         self.markPending(entry);
         entry.resent = true;
         self.transmit(entry);
@@ -795,8 +1187,16 @@
         return;
       }
       if (frame.repeat && !entry) return;
+      if (frame.warning && typeof frame.warning.code === "string") {
+        var warning = "warning." + frame.warning.code;
+        this.addNotice(TEXT.en[warning] ? this.t(warning) : String(frame.warning.message || ""), "error");
+      }
       if (isEmptyReply(frame.reply)) return;  // an agent has the conversation: the bot keeps quiet
-      this.addBot(frame.reply ? frame.reply.text : "", frame.reply, null);
+      var shown = this.addBot(frame.reply ? frame.reply.text : "", frame.reply, null);
+      // A sent form that came back marked: straight to its first marked field.
+      if (entry && entry.kind === "form" && shown.sbwForm && shown.sbwForm.sbwFirstInvalid) {
+        shown.sbwForm.sbwFirstInvalid.focus();
+      }
     } else if (frame.type === "agent") {
       this.typing.hidden = true;
       if (typeof frame.text === "string") this.addAgent(frame.text, String(frame.agent || ""), null);
@@ -894,6 +1294,7 @@
       if (!response.ok) throw new Error("logout");
       self.user = null;
       self.pending = [];
+      self.clearAttachments();
       self.showWho();
       self.log.textContent = "";
       self.notice = self.t("signedOutNotice");
