@@ -1,4 +1,9 @@
-"""A local stand-in of the Bot Framework connector, and recorded activities to post at the bot."""
+"""A local stand-in of the Bot Framework connector, and recorded activities to post at the bot.
+
+Besides taking the bot's messages, card updates and roster look-ups, the stand-in serves files the way
+Teams does: a file from the compose box at a pre-authenticated download URL (``/files/<name>``) and a
+pasted picture at ``/v3/attachments/<id>/views/original``, which can be made to want the bot's token.
+"""
 
 from __future__ import annotations
 
@@ -59,6 +64,8 @@ class Sent:
     body: dict[str, Any]
     authorization: str | None
     at: float
+    id: str = ""
+    """The id the stand-in gave the activity (Teams' message id: a card's submit names it in ``replyToId``)."""
 
     @property
     def card(self) -> dict[str, Any]:
@@ -88,15 +95,60 @@ class Sent:
         walk(self.card)
         return found
 
+    def elements(self, kind: str) -> list[dict[str, Any]]:
+        """Every element of the card of this type (``Input.Text``, ``FactSet``…), in order."""
+        found: list[dict[str, Any]] = []
+
+        def walk(node: Any) -> None:
+            if isinstance(node, dict):
+                if node.get("type") == kind:
+                    found.append(node)
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        walk(self.card)
+        return found
+
+    def form_value(self, **changes: str) -> dict[str, Any]:
+        """What Teams posts when the card's form is sent: the submit's data with every input's value
+        by its id (the values shown, changed by ``changes``)."""
+        [submit] = [b for b in self.buttons() if "supportbot_form" in b["data"]]
+        inputs = [*self.elements("Input.Text"), *self.elements("Input.ChoiceSet")]
+        values = {i["id"]: str(i.get("value", "")) for i in inputs}
+        unknown = set(changes) - set(values)
+        assert not unknown, f"the card has no inputs {unknown}"
+        return {**submit["data"], **values, **changes}
+
+
+@dataclass
+class Served:
+    """A file the stand-in serves; ``announce=False`` sends it chunked, without a Content-Length."""
+
+    data: bytes
+    content_type: str
+    announce: bool = True
+
 
 @dataclass
 class Connector:
-    """Records what the bot sends; answers roster look-ups; can be told to fail the next sends."""
+    """Records what the bot sends; answers roster look-ups; can be told to fail the next sends;
+    serves files (see the module) and records who fetched them."""
 
     sent: list[Sent] = field(default_factory=list)
+    updates: list[Sent] = field(default_factory=list)
+    """Activities the bot replaced (PUT), such as a sent form's card."""
     failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     created: list[dict[str, Any]] = field(default_factory=list)
     lookups: list[str] = field(default_factory=list)
+    files: dict[str, Served] = field(default_factory=dict)
+    redirects: dict[str, str] = field(default_factory=dict)
+    fetched: list[tuple[str, str | None]] = field(default_factory=list)
+    """``(path, Authorization header)`` of every file fetched."""
+    attachment_token: str | None = None
+    """When set, pictures are served only to ``Bearer <attachment_token>``."""
     url: str = ""
     _ids: itertools.count[int] = field(default_factory=itertools.count)
 
@@ -106,35 +158,86 @@ class Connector:
     def activities(self) -> list[Sent]:
         return [s for s in self.sent if s.body.get("type") == "message"]
 
+    def in_conversation(self, conversation_id: str) -> list[Sent]:
+        return [s for s in self.activities() if s.conversation_id == conversation_id]
+
+    def serve(self, name: str, data: bytes, content_type: str = "application/octet-stream", **kw: Any) -> str:
+        """Serve a file from the compose box; its pre-authenticated download URL."""
+        self.files[name] = Served(data, content_type, **kw)
+        return f"{self.url}files/{name}"
+
+    def serve_picture(self, attachment_id: str, data: bytes, content_type: str = "image/png") -> str:
+        """Serve a pasted picture; its contentUrl on the connector."""
+        self.files[f"attachment:{attachment_id}"] = Served(data, content_type)
+        return f"{self.url}v3/attachments/{attachment_id}/views/original"
+
+    def redirect(self, name: str, to: str) -> str:
+        self.redirects[name] = to
+        return f"{self.url}redirect/{name}"
+
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/v3/conversations/{cid}/activities", self._send)
         app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._send)
+        app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
         app.router.add_get("/v3/conversations/{cid}/members/{uid}", self._member)
         app.router.add_get("/v3/conversations/{cid}/members", self._members)
         app.router.add_get("/v3/conversations/{cid}/pagedmembers", self._paged)
         app.router.add_post("/v3/conversations", self._create)
+        app.router.add_get("/v3/attachments/{aid}/views/{view}", self._picture)
+        app.router.add_get("/files/{name}", self._file)
+        app.router.add_get("/redirect/{name}", self._redirect)
         return app
+
+    def _record(self, request: web.Request, body: dict[str, Any], activity_id: str = "") -> Sent:
+        return Sent(
+            request.method,
+            request.path,
+            request.match_info["cid"],
+            request.match_info.get("aid"),
+            body,
+            request.headers.get("Authorization"),
+            time.monotonic(),
+            activity_id,
+        )
 
     async def _send(self, request: web.Request) -> web.Response:
         body = await request.json()
-        self.sent.append(
-            Sent(
-                request.method,
-                request.path,
-                request.match_info["cid"],
-                request.match_info.get("aid"),
-                body,
-                request.headers.get("Authorization"),
-                time.monotonic(),
-            )
-        )
+        activity_id = f"reply-{next(self._ids)}"
+        self.sent.append(self._record(request, body, activity_id))
         if self.failures:
             status, headers = self.failures.pop(0)
             return web.json_response(
                 {"error": {"code": "Throttled", "message": "slow down"}}, status=status, headers=headers
             )
-        return web.json_response({"id": f"reply-{next(self._ids)}"})
+        return web.json_response({"id": activity_id})
+
+    async def _update(self, request: web.Request) -> web.Response:
+        self.updates.append(self._record(request, await request.json(), request.match_info["aid"]))
+        return web.json_response({"id": request.match_info["aid"]})
+
+    async def _file(self, request: web.Request) -> web.StreamResponse:
+        self.fetched.append((request.path, request.headers.get("Authorization")))
+        served = self.files.get(request.match_info["name"])
+        if served is None:
+            return web.Response(status=404)
+        return await _body(request, served)
+
+    async def _picture(self, request: web.Request) -> web.StreamResponse:
+        self.fetched.append((request.path, request.headers.get("Authorization")))
+        if (
+            self.attachment_token
+            and request.headers.get("Authorization") != f"Bearer {self.attachment_token}"
+        ):
+            return web.json_response({"error": {"code": "Unauthorized"}}, status=401)
+        served = self.files.get(f"attachment:{request.match_info['aid']}")
+        if served is None:
+            return web.Response(status=404)
+        return await _body(request, served)
+
+    async def _redirect(self, request: web.Request) -> web.Response:
+        self.fetched.append((request.path, request.headers.get("Authorization")))
+        raise web.HTTPFound(self.redirects[request.match_info["name"]])
 
     async def _member(self, request: web.Request) -> web.Response:
         uid = request.match_info["uid"]
@@ -153,6 +256,21 @@ class Connector:
         body = await request.json()
         self.created.append(body)
         return web.json_response({"id": f"a:proactive-{len(self.created)}", "activityId": ""}, status=201)
+
+
+async def _body(request: web.Request, served: Served) -> web.StreamResponse:
+    if served.announce:
+        return web.Response(body=served.data, content_type=served.content_type)
+    response = web.StreamResponse(headers={"Content-Type": served.content_type})
+    response.enable_chunked_encoding()
+    await response.prepare(request)
+    try:
+        for start in range(0, len(served.data), 256 * 1024):
+            await response.write(served.data[start : start + 256 * 1024])
+        await response.write_eof()
+    except (ConnectionResetError, RuntimeError):
+        pass  # the bot stopped reading: what a hard cap does
+    return response
 
 
 def load(name: str) -> dict[str, Any]:

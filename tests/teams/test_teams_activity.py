@@ -4,18 +4,34 @@ from __future__ import annotations
 
 import pytest
 from teams_helpers import load
+from yarl import URL
 
 from supportbot.adapters.teams.activity import (
     CARD_CONTENT_TYPE,
     BadActivity,
+    FileLink,
     adaptive_card,
     clean_text,
     external_id,
+    file_links,
     parse_activity,
+    sent_card,
     to_activity,
     to_message,
 )
-from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
+from supportbot.adapters.teams.files import HostPolicy
+from supportbot.bot.messages import (
+    Attachment,
+    Button,
+    Card,
+    Choice,
+    Field,
+    Form,
+    FormField,
+    FormSubmission,
+    Reply,
+    Table,
+)
 
 
 def test_personal_message() -> None:
@@ -187,3 +203,224 @@ def test_to_activity() -> None:
     assert activity.summary == "Hej!"
     assert activity.attachments[0].content_type == CARD_CONTENT_TYPE
     assert "actions" not in activity.attachments[0].content
+
+
+# --- forms -----------------------------------------------------------------------------------------
+
+FORM = Form(
+    id="request.open",
+    title="Nytt ärende",
+    fields=(
+        FormField(name="name", label="Namn", kind="info", value="Erik Lund"),
+        FormField(name="customer_number", label="Kundnummer", kind="info", value="1000123"),
+        FormField(
+            name="category",
+            label="Kategori",
+            kind="choice",
+            choices=(Choice(label="Teknisk", value="technical"), Choice(label="Faktura", value="invoice")),
+            required=True,
+            error="Välj ett alternativ.",
+        ),
+        FormField(name="subject", label="Rubrik", value="Disk", required=True, max_length=300),
+        FormField(name="description", label="Beskrivning", kind="textarea", required=True, max_length=5000),
+        FormField(
+            name="priority",
+            label="Prioritet",
+            kind="choice",
+            value="normal",
+            choices=(Choice(label="Normal", value="normal"), Choice(label="Hög", value="high")),
+            required=True,
+        ),
+    ),
+    submit_label="Skicka ärendet",
+    cancel_label="Avbryt",
+    open_label="Fyll i ärendeformuläret",
+    open_value="öppna ett ärende",
+)
+FORM_REPLY = Reply(
+    text="Kontrollera de markerade fälten.",
+    form=FORM,
+    language="sv",
+    buttons=(Button(label="Hjälp", value="hjälp"),),
+)
+NONCE = "Zm9ybS1ub25jZS0xMjM0NTY3OA"
+MISSING = object()
+
+
+def test_a_form_becomes_card_inputs() -> None:
+    card = adaptive_card(FORM_REPLY, nonce=NONCE)
+    [form] = [item for item in card["body"] if item.get("id") == "supportbot-form"]
+    assert _all(form, "FactSet")[0]["facts"] == [
+        {"title": "Namn", "value": "Erik Lund"},
+        {"title": "Kundnummer", "value": "1000123"},
+    ]
+    category, priority = _all(form, "Input.ChoiceSet")
+    assert category == {
+        "type": "Input.ChoiceSet",
+        "id": "category",
+        "label": "Kategori",
+        "value": "",
+        "style": "compact",
+        "choices": [{"title": "Teknisk", "value": "technical"}, {"title": "Faktura", "value": "invoice"}],
+        "isRequired": True,
+        "errorMessage": "Välj ett alternativ.",
+    }
+    assert priority["value"] == "normal"
+    subject, description = _all(form, "Input.Text")
+    assert subject["value"] == "Disk" and subject["maxLength"] == 300 and not subject["isMultiline"]
+    assert description["isMultiline"] and description["maxLength"] == 5000
+    assert description["isRequired"] and description["errorMessage"] == "Fyll i det här."
+    # The refusal sits right under its input, in the attention colour.
+    items = form["items"]
+    after = items[items.index(category) + 1]
+    assert (
+        after["type"] == "TextBlock"
+        and after["text"] == "Välj ett alternativ."
+        and after["color"] == "Attention"
+    )
+    send, cancel = _all(form, "Action.Submit")
+    assert send["data"] == {"supportbot_form": "request.open", "supportbot_nonce": NONCE}
+    assert send["title"] == "Skicka ärendet" and "associatedInputs" not in send
+    assert (
+        cancel["data"] == {"supportbot": "button", "text": "avbryt"} and cancel["associatedInputs"] == "none"
+    )
+    # The reply's own buttons neither check nor carry the form's inputs.
+    assert card["actions"][0]["associatedInputs"] == "none"
+    assert "Kundnummer: 1000123" in card["fallbackText"]
+    assert adaptive_card(FORM_REPLY)["body"] != adaptive_card(FORM_REPLY)["body"], "a new nonce each time"
+
+
+def test_a_sent_form_comes_back_as_the_forms_message() -> None:
+    card = adaptive_card(FORM_REPLY, nonce=NONCE)
+    [send] = [a for a in _all(card, "Action.Submit") if "supportbot_form" in a["data"]]  # type: ignore[operator]
+    inputs = [*_all(card, "Input.Text"), *_all(card, "Input.ChoiceSet")]
+    value = {
+        **send["data"],  # type: ignore[dict-item]
+        **{i["id"]: i["value"] for i in inputs},
+        "category": "invoice",
+        "description": "Fel",
+    }
+    raw = load("form_submit")
+    raw["value"] = value
+    message = to_message(parse_activity(raw), "erik.lund@nordisk.example")
+    assert message.form == FormSubmission(
+        id="request.open",
+        values={"category": "invoice", "subject": "Disk", "description": "Fel", "priority": "normal"},
+    )
+    assert message.text == "" and not message.is_button
+    assert message.delivery_id == f"form:{NONCE}", "the card, not the activity: a second send is a repeat"
+    assert message.capabilities == {"forms", "files"}
+
+
+def test_the_recorded_form_submit() -> None:
+    message = to_message(parse_activity(load("form_submit")), None)
+    assert message.form is not None and message.form.values["priority"] == "high"
+    assert message.delivery_id == "form:3q2-7wYhQk6b1T0mJxV9aZc4"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"priority": 3},
+        {"priority": None},
+        {"priority": ["high"]},
+        {"description": "x" * 10_001},
+        {"supportbot_form": "../../admin"},
+        {"supportbot_form": 7},
+        {"supportbot_nonce": MISSING},
+        {"supportbot_nonce": None},
+        {"supportbot_nonce": "short"},
+        {"Subject": "upper case name"},
+        {"supportbot": "button"},
+        {f"field_{n}": "v" for n in range(41)},
+        {f"field_{n}": "v" * 9_000 for n in range(6)},
+    ],
+)
+def test_a_form_not_as_we_made_it_is_refused(change: dict[str, object]) -> None:
+    raw = load("form_submit")
+    raw["value"] = {k: v for k, v in {**raw["value"], **change}.items() if v is not MISSING}
+    with pytest.raises(BadActivity):
+        parse_activity(raw)
+
+
+def test_forms_everywhere_files_only_in_personal_chats() -> None:
+    # Teams hands a bot files only in a personal chat: elsewhere the bot must not ask for one.
+    for name in ("personal_message", "card_submit", "file_message"):
+        assert to_message(parse_activity(load(name)), None).capabilities == {"forms", "files"}, name
+    for name in ("group_mention", "channel_mention"):
+        assert to_message(parse_activity(load(name)), None).capabilities == {"forms"}, name
+
+
+def test_a_sent_forms_card_shows_what_was_sent_read_only() -> None:
+    sent = FormSubmission(
+        id="request.open",
+        values={"category": "invoice", "subject": "Fel adress", "description": "Gamla.", "priority": "high"},
+    )
+    card = sent_card(FORM, sent, "sv")
+    facts = {f["title"]: f["value"] for f in _all(card, "FactSet")[0]["facts"]}  # type: ignore[attr-defined]
+    assert facts == {
+        "Namn": "Erik Lund",
+        "Kundnummer": "1000123",
+        "Kategori": "Faktura",
+        "Rubrik": "Fel adress",
+        "Beskrivning": "Gamla.",
+        "Prioritet": "Hög",
+    }
+    assert _all(card, "Action.Submit") == [] and _all(card, "Input.Text") == []
+    assert "Skickat" in card["body"][-1]["text"]
+    assert "Sent" in sent_card(None, sent, "en")["body"][-1]["text"]
+
+
+# --- files -----------------------------------------------------------------------------------------
+
+
+def test_a_file_from_the_compose_box_and_not_the_html_copy() -> None:
+    activity = parse_activity(load("file_message"))
+    [link] = file_links(activity)
+    assert link == FileLink(
+        name="boot.log",
+        url=load("file_message")["attachments"][0]["content"]["downloadUrl"],
+        content_type="text/plain",
+        with_token=False,
+    )
+    assert to_message(activity, None).text == "here is the log for RQ-2026-000002"
+
+
+def test_a_pasted_picture_needs_the_bots_token() -> None:
+    activity = parse_activity(load("inline_image"))
+    [link] = file_links(activity)
+    assert link.name == "image.png" and link.content_type == "image/png" and link.with_token
+    assert link.url.startswith("https://smba.trafficmanager.net/emea/v3/attachments/")
+
+
+def test_a_message_without_files_has_no_links() -> None:
+    assert file_links(parse_activity(load("personal_message"))) == []
+    raw = load("file_message")
+    raw["attachments"][0]["content"] = {"fileType": "log"}  # no download URL: nothing to fetch
+    assert file_links(parse_activity(raw)) == []
+    raw["attachments"] = "not a list"
+    with pytest.raises(BadActivity):
+        parse_activity(raw)
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://smba.trafficmanager.net/emea/v3/attachments/x/views/original", True),
+        ("https://nordisk-my.sharepoint.com/personal/x/_layouts/15/download.aspx?UniqueId=1", True),
+        ("https://sharepoint.com/x", False),
+        ("https://evil.example/?https://x.sharepoint.com/", False),
+        ("https://x.sharepoint.com.evil.example/x", False),
+        ("https://nordisk-my.sharepoint.com:8443/x", False),
+        ("http://nordisk-my.sharepoint.com/x", False),
+        ("https://user:pw@smba.trafficmanager.net/x", False),
+        ("http://169.254.169.254/latest/meta-data/", False),
+        ("http://127.0.0.1:8080/x", False),
+        ("http://127.0.0.1:4000/files/x", True),
+        ("file:///etc/passwd", False),
+        ("ftp://smba.trafficmanager.net/x", False),
+    ],
+)
+def test_files_come_only_from_allowed_hosts(url: str, allowed: bool) -> None:
+    policy = HostPolicy(["smba.trafficmanager.net", "*.sharepoint.com", "127.0.0.1:4000"])
+    assert policy.allows(URL(url)) is allowed

@@ -22,7 +22,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from botframework.connector.auth import MicrosoftAppCredentials, PasswordServiceClientCredentialFactory
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
-from teams_helpers import ANNA, Connector, Teams, activity
+from teams_helpers import ANNA, ERIK, Connector, Teams, activity, load
+from yarl import URL
 
 from supportbot.adapters import teams as teams_adapter
 from supportbot.adapters.app import build_application
@@ -122,6 +123,10 @@ async def secured(data_dir: Path, key_server: KeyServer, connector: Connector) -
         microsoft_app_password="not-a-real-secret",
         to_bot_from_channel_openid_metadata_url=key_server.metadata_url,
         teams_enabled=False,
+        teams_file_hosts=(
+            f"127.0.0.1:{URL(connector.url).port}",
+            f"localhost:{URL(connector.url).port}",  # the same stand-in, another origin
+        ),
     )
     app = await build_application(settings)
     web_app = create_web_app(app)
@@ -193,3 +198,38 @@ async def test_a_bad_token_is_refused_with_401(secured: Teams, key_server: KeySe
     response = await secured.client.post("/api/messages", data=json.dumps(body), headers=headers)
     assert response.status == 401
     assert secured.connector.sent == []
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+
+
+async def test_the_bots_token_goes_only_to_the_connector_for_a_pasted_picture(
+    secured: Teams, key_server: KeyServer
+) -> None:
+    connector = secured.connector
+    connector.attachment_token = OUTGOING_TOKEN
+    token = key_server.token(connector.url)
+    picture = load("inline_image")["attachments"]
+    picture[0]["contentUrl"] = connector.serve_picture("0-weu-d4-panel", PNG)
+    sent = await secured.say(
+        "inline_image", sender=ERIK, token=token, text="the panel for RQ-2026-000002", attachments=picture
+    )
+    assert sent is not None and "I've added image.png to request RQ-2026-000002" in sent.shown
+
+    document = load("file_message")["attachments"]
+    document[0]["content"]["downloadUrl"] = connector.serve("boot.log", b"power-on self test failed\n")
+    sent = await secured.say("file_message", sender=ERIK, token=token, attachments=document)
+    assert sent is not None and "I've added boot.log to request RQ-2026-000002" in sent.shown
+
+    # A picture said to be elsewhere (an allowed host, but not the connector's origin) gets no token.
+    elsewhere = URL(connector.url).with_host("localhost")
+    picture[0]["contentUrl"] = str(elsewhere / "v3/attachments/0-weu-d4-panel/views/original")
+    sent = await secured.say(
+        "inline_image", sender=ERIK, token=token, text="and again for RQ-2026-000002", attachments=picture
+    )
+    assert sent is not None and "I couldn't fetch image.png from Teams" in sent.shown
+    assert connector.fetched == [
+        ("/v3/attachments/0-weu-d4-panel/views/original", f"Bearer {OUTGOING_TOKEN}"),
+        ("/files/boot.log", None),
+        ("/v3/attachments/0-weu-d4-panel/views/original", None),
+    ]

@@ -45,6 +45,7 @@ def test_package(tmp_path: Path) -> None:
     bot = bots[0]
     assert bot["botId"] == APP_ID
     assert sorted(bot["scopes"]) == ["groupChat", "personal", "team"]
+    assert bot["supportsFiles"] is True  # files sent in a personal chat reach the bot
     assert manifest["validDomains"] == ["support.vendor.example"]
     assert "{{" not in json.dumps(manifest)
 
@@ -60,6 +61,11 @@ def test_outline_icon_is_white_on_transparent() -> None:
     pixels = [raw[row * 129 + 1 + i * 4 : row * 129 + 5 + i * 4] for row in range(32) for i in range(32)]
     assert all(p[3] == 0 or p[:3] == b"\xff\xff\xff" for p in pixels)
     assert any(p[3] == 255 for p in pixels)
+
+
+def test_the_template_itself_says_the_bot_takes_files() -> None:
+    template = json.loads((TEMPLATE_DIR / "manifest.json").read_text(encoding="utf-8"))
+    assert [bot["supportsFiles"] for bot in template["bots"]] == [True]
 
 
 def test_without_url_there_are_no_valid_domains(tmp_path: Path) -> None:

@@ -6,20 +6,43 @@ message activity's ``value`` (with no text), and ``to_message`` treats ``value["
 text with ``is_button=True``. (The ``msteams`` ``imBack`` form would post the value as visible text
 but lose the "it was a button" bit.) An ``adaptiveCard/action`` invoke (``Action.Execute``) carrying
 the same data is treated the same way.
+
+A reply's ``Form`` becomes inputs in the card (info fields as facts); its submit's data is
+``{"supportbot_form": <form id>, "supportbot_nonce": <random>}``, to which Teams adds each input's value
+by its id. ``form_submission`` checks such a value strictly; the nonce, unique to the card shown, is the
+submission's delivery id, so the same card sent twice opens one request. Files arrive as attachments:
+``file_links`` says which to download (``files`` does that), and ignores the HTML copy of the message.
 """
 
 from __future__ import annotations
 
 import html
+import mimetypes
 import re
+import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from botbuilder.schema import Activity, ActivityTypes, Attachment, Mention
 
+from supportbot.adapters.teams.wording import say
+from supportbot.bot.i18n import translate
 from supportbot.bot.messages import Attachment as MessageAttachment
-from supportbot.bot.messages import Button, Card, ConversationRef, Message, Reply, Table
+from supportbot.bot.messages import (
+    Button,
+    Capability,
+    Card,
+    ConversationRef,
+    Form,
+    FormField,
+    FormSubmission,
+    InboundFile,
+    Message,
+    Reply,
+    Table,
+)
 
 CHANNEL = "teams"
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -31,6 +54,46 @@ MAX_TEXT_CHARS = 28_000
 
 MAX_ACTIONS = 6
 """Teams shows about six card actions; beyond that the reply's links go into the body as a list."""
+
+CAPABILITIES: frozenset[Capability] = frozenset({"forms", "files"})
+"""Teams shows a reply's form as an Adaptive Card everywhere; it gives a bot files only in a
+personal chat (``capabilities``), so in group chats and channels the bot never asks for one."""
+
+
+def capabilities(activity: Activity) -> frozenset[Capability]:
+    """What this conversation can do: forms everywhere, files in personal chats only."""
+    kind = getattr(activity.conversation, "conversation_type", None)
+    if kind in (None, "personal"):
+        return CAPABILITIES
+    return frozenset({"forms"})
+
+
+FORM_MARK = "supportbot_form"
+NONCE_MARK = "supportbot_nonce"
+MAX_FORM_FIELDS = 40
+MAX_FIELD_CHARS = 10_000
+"""Per value; a form's own limits are lower (Teams enforces ``maxLength`` as the user types)."""
+MAX_FORM_CHARS = 50_000
+FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
+"""A file sent in a personal chat: ``content.downloadUrl`` is pre-authenticated, for a short while."""
+MAX_FILES = 10
+"""Files fetched from one message; more are reported as not received."""
+
+_FORM_ID = re.compile(r"[a-z][a-z0-9_]{0,30}(?:\.[a-z][a-z0-9_]{0,30}){1,3}")
+_FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+_NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+_FILE_TYPES = {
+    "txt": "text/plain",
+    "log": "text/plain",
+    "csv": "text/csv",
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "zip": "application/zip",
+}
 
 _TAG = re.compile(r"<[^>]{1,200}>")
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -61,6 +124,9 @@ def parse_activity(raw: Any) -> Activity:
         raise BadActivity("'text' must be a string")
     if raw.get("entities") is not None and not isinstance(raw["entities"], list):
         raise BadActivity("'entities' must be a list")
+    if raw.get("attachments") is not None and not isinstance(raw["attachments"], list):
+        raise BadActivity("'attachments' must be a list")
+    form_submission(raw.get("value"))  # a card's form that is not as we made it is refused here
     try:
         return Activity().deserialize(raw)
     except Exception as exc:  # noqa: BLE001 - msrest raises several kinds for a malformed body
@@ -120,8 +186,69 @@ def _button_text(value: Any) -> str | None:
     return None
 
 
-def to_message(activity: Activity, user_id: str | None, *, received_at: datetime | None = None) -> Message:
-    """The core's ``Message`` for a message activity (or a card's submit/execute)."""
+def _card_data(value: Any) -> dict[str, Any] | None:
+    """What a pressed card action sent: a submit's value, or an execute invoke's ``action.data``."""
+    if not isinstance(value, dict):
+        return None
+    action = value.get("action")
+    if FORM_MARK not in value and isinstance(action, dict) and isinstance(action.get("data"), dict):
+        data: dict[str, Any] = action["data"]
+        return data
+    return value
+
+
+def form_submission(value: Any) -> tuple[FormSubmission, str] | None:
+    """The form a card's submit sent, with the card's nonce; ``None`` when it sent no form.
+
+    Only our own shape passes: a form id like ``request.open``, a nonce, and at most
+    ``MAX_FORM_FIELDS`` lower-case names, each with a string of bounded size. Anything else is
+    ``BadActivity``: Teams itself never sends it.
+    """
+    data = _card_data(value)
+    if data is None or FORM_MARK not in data:
+        return None
+    form_id, nonce = data.get(FORM_MARK), data.get(NONCE_MARK)
+    if not isinstance(form_id, str) or not _FORM_ID.fullmatch(form_id):
+        raise BadActivity("the form's id is not one of ours")
+    if not isinstance(nonce, str) or not _NONCE.fullmatch(nonce):
+        raise BadActivity("the form's nonce is missing")
+    values: dict[str, str] = {}
+    total = 0
+    for name, item in data.items():
+        if name in (FORM_MARK, NONCE_MARK):
+            continue
+        if not isinstance(name, str) or not _FIELD_NAME.fullmatch(name) or name.startswith("supportbot"):
+            raise BadActivity("a form field has a name that is not one of ours")
+        if not isinstance(item, str) or len(item) > MAX_FIELD_CHARS:
+            raise BadActivity(f"the form field '{name}' is not a string of at most {MAX_FIELD_CHARS}")
+        total += len(item)
+        values[name] = item
+    if len(values) > MAX_FORM_FIELDS or total > MAX_FORM_CHARS:
+        raise BadActivity("the form is too large")
+    return FormSubmission(id=form_id, values=values), nonce
+
+
+def to_message(
+    activity: Activity,
+    user_id: str | None,
+    *,
+    received_at: datetime | None = None,
+    files: tuple[InboundFile, ...] = (),
+) -> Message:
+    """The core's ``Message`` for a message activity (or a card's submit/execute), with the files
+    the host downloaded for it."""
+    submitted = form_submission(activity.value)
+    if submitted is not None:
+        form, nonce = submitted
+        return Message(
+            conversation=conversation_ref(activity),
+            text="",
+            user_id=user_id,
+            delivery_id=f"form:{nonce}",
+            form=form,
+            received_at=received_at,
+            capabilities=capabilities(activity),
+        )
     pressed = _button_text(activity.value)
     if pressed is not None:
         text, is_button = pressed, True
@@ -134,7 +261,52 @@ def to_message(activity: Activity, user_id: str | None, *, received_at: datetime
         delivery_id=activity.id,
         is_button=is_button,
         received_at=received_at,
+        files=files,
+        capabilities=capabilities(activity),
     )
+
+
+# --- files -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileLink:
+    """A file of a message, still to be downloaded: ``with_token`` when the bot's token is needed."""
+
+    name: str
+    url: str
+    content_type: str
+    with_token: bool
+
+
+def _file_type(name: str, file_type: Any) -> str:
+    extension = file_type if isinstance(file_type, str) else name.rsplit(".", 1)[-1]
+    known = _FILE_TYPES.get(extension.strip(".").lower())
+    return known or mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def file_links(activity: Activity) -> list[FileLink]:
+    """The files a message carries: files from the compose box (pre-authenticated download URL) and
+    pasted pictures (``contentUrl`` on the connector, fetched with the bot's token). The HTML copy of
+    the message, cards and anything else are not files."""
+    links: list[FileLink] = []
+    pictures = 0
+    for attachment in activity.attachments or ():
+        kind = (attachment.content_type or "").split(";", 1)[0].strip().lower()
+        if kind == FILE_DOWNLOAD_INFO:
+            content = attachment.content if isinstance(attachment.content, dict) else {}
+            url = content.get("downloadUrl")
+            if not isinstance(url, str) or not url:
+                continue
+            name = str(attachment.name or "file")[:255]
+            links.append(FileLink(name, url, _file_type(name, content.get("fileType")), with_token=False))
+        elif kind.startswith("image/") and isinstance(attachment.content_url, str) and attachment.content_url:
+            pictures += 1
+            extension = (mimetypes.guess_extension(kind) or ".img").lstrip(".")
+            default = f"image.{extension}" if pictures == 1 else f"image-{pictures}.{extension}"
+            name = str(attachment.name or default)[:255]
+            links.append(FileLink(name, attachment.content_url, kind, with_token=True))
+    return links
 
 
 # --- Reply → activity -----------------------------------------------------------------------------
@@ -145,10 +317,12 @@ def _text_block(text: str, **style: Any) -> dict[str, Any]:
 
 
 def _submit(button: Button) -> dict[str, Any]:
+    """A button; ``associatedInputs: none`` so that it neither checks nor sends a form's inputs."""
     return {
         "type": "Action.Submit",
         "title": button.label,
         "data": {"supportbot": BUTTON_MARK, "text": button.value},
+        "associatedInputs": "none",
     }
 
 
@@ -210,12 +384,76 @@ def _links(attachments: tuple[MessageAttachment, ...]) -> dict[str, Any]:
     return _text_block("\n".join(lines), separator=True)
 
 
-def adaptive_card(reply: Reply) -> dict[str, Any]:
-    """The reply as one Adaptive Card: text, cards as containers with facts, the table, then buttons."""
+def _facts(fields: list[FormField]) -> dict[str, Any]:
+    return {"type": "FactSet", "facts": [{"title": f.label, "value": f.value or "–"} for f in fields]}
+
+
+def _input(field: FormField, language: str) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": field.name, "label": field.label, "value": field.value}
+    if field.kind == "choice":
+        item |= {
+            "type": "Input.ChoiceSet",
+            "style": "compact",
+            "choices": [{"title": c.label, "value": c.value} for c in field.choices],
+        }
+        message = say("form.choose", language)
+    else:
+        item |= {"type": "Input.Text", "isMultiline": field.kind == "textarea"}
+        if field.max_length:
+            item["maxLength"] = field.max_length
+        message = say("form.required", language)
+    if field.required:
+        item |= {"isRequired": True, "errorMessage": message}
+    return item
+
+
+def _form(form: Form, *, language: str, nonce: str) -> dict[str, Any]:
+    """The form as a container: a title, the profile as facts, inputs (each refusal under its input in
+    the attention colour), then send and cancel."""
+    items: list[dict[str, Any]] = [_text_block(form.title, weight="Bolder", size="Medium")]
+    info = [f for f in form.fields if f.kind == "info"]
+    if info:
+        items.append(_facts(info))
+    for field in form.fields:
+        if field.kind == "info":
+            continue
+        items.append(_input(field, language))
+        if field.error:
+            items.append(_text_block(field.error, color="Attention", size="Small", spacing="None"))
+    actions: list[dict[str, Any]] = [
+        {
+            "type": "Action.Submit",
+            "title": form.submit_label,
+            "style": "positive",
+            "data": {FORM_MARK: form.id, NONCE_MARK: nonce},
+        }
+    ]
+    if form.cancel_label:
+        cancel = translate("request.button.cancel.value", language)
+        actions.append(_submit(Button(label=form.cancel_label, value=cancel)))
+    items.append({"type": "ActionSet", "actions": actions})
+    return {
+        "type": "Container",
+        "id": "supportbot-form",
+        "separator": True,
+        "spacing": "Medium",
+        "items": items,
+    }
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def adaptive_card(reply: Reply, *, nonce: str | None = None) -> dict[str, Any]:
+    """The reply as one Adaptive Card: text, cards as containers with facts, the table, the form, then
+    buttons. ``nonce`` marks the form's submit (a fresh one by default)."""
     body: list[dict[str, Any]] = [_text_block(reply.text[:MAX_TEXT_CHARS])]
     body.extend(_card(card) for card in reply.cards)
     if reply.table is not None:
         body.extend(_table(reply.table))
+    if reply.form is not None:
+        body.append(_form(reply.form, language=reply.language, nonce=nonce or new_nonce()))
     actions: list[dict[str, Any]] = []
     if len(reply.attachments) + len(reply.buttons) <= MAX_ACTIONS:
         actions.extend(_open_url(f"{a.name}{_size(a.size)}", a.url) for a in reply.attachments)
@@ -242,8 +480,39 @@ def to_activity(reply: Reply) -> Activity:
     The card's ``lang`` carries the reply's language: botbuilder sets the activity's locale to the
     user's own when it sends.
     """
+    return card_activity(adaptive_card(reply), summary=reply.text)
+
+
+def sent_card(form: Form | None, submitted: FormSubmission, language: str) -> dict[str, Any]:
+    """What a sent form's card becomes: what was sent, read-only, so the same card cannot be sent again.
+
+    ``form`` is the form as it was shown (labels, choices); without it only "sent" is said.
+    """
+    body: list[dict[str, Any]] = []
+    if form is not None:
+        body.append(_text_block(form.title, weight="Bolder", size="Medium"))
+        facts: list[FormField] = []
+        for field in form.fields:
+            value = field.value if field.kind == "info" else submitted.values.get(field.name, "")
+            choice = next((c.label for c in field.choices if c.value == value), None)
+            facts.append(field.model_copy(update={"value": choice or value}))
+        body.append(_facts(facts))
+    body.append(_text_block(say("form.sent", language), isSubtle=True))
+    return {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": CARD_VERSION,
+        "lang": language,
+        "body": body,
+        "msteams": {"width": "Full"},
+    }
+
+
+def card_activity(card: dict[str, Any], *, activity_id: str | None = None, summary: str = "") -> Activity:
+    """A message activity carrying one card (``activity_id`` set to replace that message)."""
     return Activity(
         type=ActivityTypes.message,
-        summary=reply.text[:200],
-        attachments=[Attachment(content_type=CARD_CONTENT_TYPE, content=adaptive_card(reply))],
+        id=activity_id,
+        summary=summary[:200] or None,
+        attachments=[Attachment(content_type=CARD_CONTENT_TYPE, content=card)],
     )

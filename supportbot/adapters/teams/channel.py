@@ -5,10 +5,14 @@ an activity with the fields a reply needs (400), a valid Bot Framework token (40
 botbuilder's validation, whatever it raises). Then the turn runs: the sender is linked to a user by
 their Teams user principal name, the message goes through the pipeline, and the reply goes back as
 an Adaptive Card — unless the activity is a repeat, which is answered by nothing new.
+
+Files in the message are downloaded first (``files``: allowed hosts only, capped in size); a sent
+form's card is then replaced by what was sent, read-only, so the same card cannot be sent twice.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -17,7 +21,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
-from botbuilder.core import Bot, InvokeResponse, TurnContext
+from botbuilder.core import Bot, BotAdapter, InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import (
@@ -33,16 +37,22 @@ from botframework.connector.auth import ServiceClientCredentialsFactory
 from supportbot.adapters.teams.activity import (
     CHANNEL,
     BadActivity,
+    card_activity,
+    conversation_ref,
     external_id,
+    file_links,
     parse_activity,
+    sent_card,
     tenant_id,
     to_activity,
     to_message,
 )
 from supportbot.adapters.teams.auth import Authentication, BotConfig
+from supportbot.adapters.teams.files import Downloader, Fetched
 from supportbot.adapters.teams.outgoing import ConversationPacer, RetryPolicy, with_retries
+from supportbot.adapters.teams.wording import language_of, say
 from supportbot.bot.i18n import Formatter
-from supportbot.bot.messages import Reply
+from supportbot.bot.messages import Form, FormSubmission, Message, Reply
 
 if TYPE_CHECKING:
     from supportbot.adapters.app import Application
@@ -129,6 +139,7 @@ class TeamsChannel:
         )
         self.adapter.on_turn_error = self._turn_error
         self.bot = TeamsBot(self)
+        self.downloader = Downloader(app.settings.teams_file_hosts)
         self._refs: dict[str, dict[str, Any]] = {}
         """The conversation reference last stored per user, so an unchanged one costs no write."""
 
@@ -173,16 +184,75 @@ class TeamsChannel:
         user_id = await self.app.identity.resolve(
             CHANNEL, external_id(activity), email=lambda: self._upn(context), matched_by=MATCHED_BY
         )
-        message = to_message(activity, user_id, received_at=datetime.now(UTC))
         if user_id is not None:
             await self._remember(user_id, activity)
+        fetched = Fetched()
+        links = file_links(activity)
+        if links:
+            if (
+                await self.app.store.reply_for_delivery(conversation_ref(activity).key, activity.id)
+                is not None
+            ):
+                log.info("teams: activity %s was answered before", activity.id)
+                return  # a redelivery: nothing is downloaded again
+            fetched = await self.downloader.fetch(
+                links, service_url=activity.service_url, token=lambda: self._token(context)
+            )
+        message = to_message(activity, user_id, received_at=datetime.now(UTC), files=tuple(fetched.files))
+        if fetched.failed and not message.files and not message.text.strip():
+            principal = await self.app.pipeline.principal(user_id)
+            language = principal.locale if user_id else language_of(activity.locale)
+            await context.send_activity(_not_received(fetched.failed, language))
+            return
+        shown = await self._shown_form(message) if message.form is not None else None
         answer = await self.app.pipeline.answer(message)
         if answer.repeat:
             log.info("teams: activity %s was answered before", activity.id)
             return
-        if answer.reply.silent:  # an agent has the conversation
+        if message.form is not None:
+            await self._freeze_form(context, shown, message.form, answer.reply.language)
+        if not answer.reply.silent:  # silent: an agent has the conversation
+            await context.send_activity(to_activity(answer.reply))
+        if fetched.failed:
+            await context.send_activity(_not_received(fetched.failed, answer.reply.language))
+
+    async def _token(self, context: TurnContext) -> str | None:
+        """The bot's token for the connector of this turn (``None`` in unauthenticated local mode)."""
+        client = context.turn_state.get(BotAdapter.BOT_CONNECTOR_CLIENT_KEY)
+        credentials = getattr(getattr(client, "config", None), "credentials", None)
+        if credentials is None or not getattr(credentials, "microsoft_app_id", None):
+            return None
+        token = await asyncio.to_thread(credentials.get_access_token)  # MSAL may call out: not on the loop
+        return str(token) if token else None
+
+    async def _shown_form(self, message: Message) -> tuple[Form, str] | None:
+        """The form the user's card showed (the last of its id in the transcript) and its language."""
+        assert message.form is not None
+        for turn in reversed(await self.app.pipeline.history(message.conversation.key, limit=30)):
+            shown = (turn.payload or {}).get("form") if turn.role == "bot" else None
+            if isinstance(shown, dict) and shown.get("id") == message.form.id:
+                try:
+                    language = str((turn.payload or {}).get("language") or "en")
+                    return Form.model_validate(shown), language
+                except ValueError:
+                    return None
+        return None
+
+    async def _freeze_form(
+        self, context: TurnContext, shown: tuple[Form, str] | None, sent: FormSubmission, language: str
+    ) -> None:
+        """Replace the sent form's card by what was sent, read-only. Best effort: a failure is logged."""
+        card_id = context.activity.reply_to_id
+        if not card_id:
             return
-        await context.send_activity(to_activity(answer.reply))
+        form, language = shown if shown is not None else (None, language)
+        update = card_activity(sent_card(form, sent, language), activity_id=card_id)
+        try:
+            await with_retries(
+                lambda: context.update_activity(update), policy=self.adapter.policy, what="card update"
+            )
+        except Exception as exc:  # noqa: BLE001 - the request is sent; the old card merely stays
+            log.warning("teams: could not mark a sent form's card (%s)", exc.__class__.__name__)
 
     async def welcome(self, context: TurnContext) -> None:
         """The bot was added to a chat or team: say what it can do, in the installer's language."""
@@ -258,6 +328,11 @@ class TeamsChannel:
             bot_id, send, parameters, reference.channel_id, reference.service_url, None
         )
         return True
+
+
+def _not_received(names: list[str], language: str) -> Activity:
+    key = "files.failed" if len(names) == 1 else "files.failed.many"
+    return to_activity(Reply(text=say(key, language, names=", ".join(names)), language=language))
 
 
 def _is_personal(stored: dict[str, Any]) -> bool:

@@ -59,6 +59,8 @@ def build_manifest(*, app_id: str, url: str | None, template_dir: Path = TEMPLAT
     template = json.loads((template_dir / "manifest.json").read_text(encoding="utf-8"))
     manifest = _fill(copy.deepcopy(template), {"{{APP_ID}}": app_id.lower(), "{{BASE_URL}}": base})
     manifest["validDomains"] = [parts.hostname] if url else []
+    for bot in manifest.get("bots", []):
+        bot["supportsFiles"] = True  # the adapter downloads files sent in a personal chat
     return dict(manifest)
 
 

@@ -1,0 +1,44 @@
+"""What the Teams channel itself says (a sent form, a file it could not fetch), in English and Swedish."""
+
+from __future__ import annotations
+
+from supportbot.bot.i18n import DEFAULT_LANGUAGE
+
+WORDING: dict[str, dict[str, str]] = {
+    "form.required": {
+        "en": "Please fill this in.",
+        "sv": "Fyll i det här.",
+    },
+    "form.choose": {
+        "en": "Please choose one.",
+        "sv": "Välj ett alternativ.",
+    },
+    "form.sent": {
+        "en": "Sent. My answer follows below.",
+        "sv": "Skickat. Mitt svar kommer nedan.",
+    },
+    "files.failed": {
+        "en": "I couldn't fetch {names} from Teams, so I haven't received it. Please send it again in a "
+        "moment.",
+        "sv": "Jag kunde inte hämta {names} från Teams, så jag har inte fått den. Skicka den gärna igen om en "
+        "stund.",
+    },
+    "files.failed.many": {
+        "en": "I couldn't fetch {names} from Teams, so I haven't received them. Please send them again in "
+        "a moment.",
+        "sv": "Jag kunde inte hämta {names} från Teams, så jag har inte fått dem. Skicka dem gärna igen om en "
+        "stund.",
+    },
+}
+
+
+def say(key: str, language: str, **params: str) -> str:
+    entry = WORDING[key]
+    text = entry.get(language) or entry[DEFAULT_LANGUAGE]
+    return text.format(**params) if params else text
+
+
+def language_of(locale: str | None) -> str:
+    """``sv-SE`` → ``sv``; anything we do not speak → English."""
+    language = (locale or "").split("-")[0].lower()
+    return language if language in ("en", "sv") else DEFAULT_LANGUAGE
