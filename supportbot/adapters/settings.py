@@ -69,6 +69,17 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("SLACK_API_URL", "SUPPORTBOT_SLACK_API_URL"),
     )
     """The Slack Web API base; tests point it at a local stand-in."""
+    slack_file_hosts: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=("files.slack.com",),
+        validation_alias=AliasChoices("SLACK_FILE_HOSTS", "SUPPORTBOT_SLACK_FILE_HOSTS"),
+    )
+    """Hosts the files people send in Slack are downloaded from (``files.slack.com``, over https); an
+    entry with a scheme and port (``http://127.0.0.1:8765``) allows exactly that origin. Comma-separated."""
+    slack_agent_channel: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_AGENT_CHANNEL", "SUPPORTBOT_SLACK_AGENT_CHANNEL"),
+    )
+    """The agents' channel (an id like ``C0123ABCD``): each handoff becomes a thread there. Unset: off."""
 
     # --- Microsoft Teams (Bot Framework names) ------------------------------------------------------
     microsoft_app_id: str | None = Field(
@@ -95,6 +106,18 @@ class Settings(BaseSettings):
     """Where Bot Framework token keys are published; tests point it at a local key server."""
     teams_enabled: bool = True
     """Serve /api/messages (unauthenticated for local use only while no app id is set)."""
+    teams_file_hosts: Annotated[tuple[str, ...], NoDecode] = ("smba.trafficmanager.net", "*.sharepoint.com")
+    """The only hosts files sent in Teams are downloaded from (``host``, ``*.domain``, ``host:port``)."""
+
+    @field_validator("teams_file_hosts", "slack_file_hosts", mode="before")
+    @classmethod
+    def _file_hosts(cls, value: object) -> object:
+        """``"smba.trafficmanager.net,*.sharepoint.com"`` from the environment, lower-cased."""
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, (list, tuple)):
+            value = tuple(str(v).strip().lower() for v in value if str(v).strip())
+        return value
 
     @field_validator("mail_retry_seconds", mode="before")
     @classmethod

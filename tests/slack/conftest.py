@@ -101,6 +101,7 @@ def slack_settings(data_dir: Path, standin: SlackStandIn, **overrides: object) -
         "slack_signing_secret": SIGNING_SECRET,
         "slack_bot_token": TOKEN,
         "slack_api_url": f"{standin.base_url}/api/",
+        "slack_file_hosts": (standin.base_url,),  # shared files are served by the stand-in
     }
     values.update(overrides)
     return make_settings(data_dir, **values)

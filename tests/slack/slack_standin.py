@@ -1,7 +1,8 @@
 """A local stand-in of the Slack Web API: answers like Slack, records every call, can rate-limit once.
 
 The adapter's real ``AsyncWebClient`` talks to it through ``SLACK_API_URL``; ``response_url`` and the
-files_upload_v2 upload URL point at it too, so a test sees everything the bot sent to Slack.
+files_upload_v2 upload URL point at it too, so a test sees everything the bot sent to Slack. It also
+serves the files people share (``share``), like files.slack.com: only with the bot token.
 """
 
 from __future__ import annotations
@@ -27,6 +28,16 @@ class Call:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass
+class SharedFile:
+    id: str
+    name: str
+    mimetype: str
+    data: bytes
+    chunked: bool = False
+    """Served without Content-Length, as a stream (a file larger than Slack said)."""
+
+
 class SlackStandIn:
     def __init__(self) -> None:
         self.calls: list[Call] = []
@@ -34,12 +45,15 @@ class SlackStandIn:
         """Slack user id → the e-mail users.info reports (``None``: no e-mail in the profile)."""
         self._rate_limited: dict[str, int] = {}
         self._uploads = 0
+        self.shared: dict[str, SharedFile] = {}
         self.base_url = ""
         self.app = web.Application()
         self.app.router.add_post("/api/{method}", self._api)
         self.app.router.add_get("/api/{method}", self._api)
         self.app.router.add_post("/upload/{file_id}", self._upload)
         self.app.router.add_post("/respond/{hook}", self._respond)
+        self.app.router.add_get("/files-pri/{team_file}/download/{name}", self._download)
+        self.app.router.add_get("/elsewhere/{name}", self._redirect)
         self._runner: web.AppRunner | None = None
 
     async def start(self, port: int) -> None:
@@ -54,6 +68,34 @@ class SlackStandIn:
 
     def response_url(self, name: str = "hook") -> str:
         return f"{self.base_url}/respond/{name}"
+
+    def share(
+        self,
+        name: str,
+        data: bytes,
+        *,
+        mimetype: str = "application/octet-stream",
+        size: int | None = None,
+        chunked: bool = False,
+    ) -> dict[str, Any]:
+        """A file someone shares: kept to be downloaded, and its entry as a ``file_share`` event lists it."""
+        file_id = f"F0SHARE{len(self.shared) + 1}"
+        self.shared[file_id] = SharedFile(file_id, name, mimetype, data, chunked)
+        return {
+            "id": file_id,
+            "created": 1764370600,
+            "timestamp": 1764370600,
+            "name": name,
+            "title": name,
+            "mimetype": mimetype,
+            "filetype": name.rsplit(".", 1)[-1],
+            "user": "U0ANNA",
+            "size": len(data) if size is None else size,
+            "mode": "hosted",
+            "is_external": False,
+            "url_private": f"{self.base_url}/files-pri/{TEAM}-{file_id}/{name}",
+            "url_private_download": f"{self.base_url}/files-pri/{TEAM}-{file_id}/download/{name}",
+        }
 
     def rate_limit_once(self, method: str, *, retry_after: int = 1) -> None:
         """The next call of ``method`` gets HTTP 429 with ``Retry-After``, as Slack's limiter answers."""
@@ -192,6 +234,50 @@ class SlackStandIn:
             "ok": True,
             "files": [{"id": f["id"], "title": f.get("title"), "name": f.get("title")} for f in files],
         }
+
+    def _files_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        shared = self.shared.get(str(args.get("file")))
+        if shared is None:
+            return {"ok": False, "error": "file_not_found"}
+        return {
+            "ok": True,
+            "file": {
+                "id": shared.id,
+                "name": shared.name,
+                "mimetype": shared.mimetype,
+                "size": len(shared.data),
+                "url_private_download": (
+                    f"{self.base_url}/files-pri/{TEAM}-{shared.id}/download/{shared.name}"
+                ),
+            },
+        }
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        """files.slack.com: the bytes with the bot token; without it, Slack's sign-in page (HTML, 200)."""
+        self.calls.append(Call("download", {"path": request.path}, headers=dict(request.headers)))
+        file_id = request.match_info["team_file"].rpartition("-")[2]
+        shared = self.shared.get(file_id)
+        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
+            return web.Response(text="<html><body>Sign in to Slack</body></html>", content_type="text/html")
+        if shared is None:
+            return web.Response(status=404, text="not found")
+        if not shared.chunked:
+            return web.Response(body=shared.data, content_type=shared.mimetype)
+        response = web.StreamResponse(headers={"Content-Type": shared.mimetype})
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        try:
+            for start in range(0, len(shared.data), 256 * 1024):
+                await response.write(shared.data[start : start + 256 * 1024])
+        except (ConnectionResetError, OSError):
+            return response  # the reader stopped, as it should past its limit
+        await response.write_eof()
+        return response
+
+    async def _redirect(self, request: web.Request) -> web.Response:
+        """A redirect to wherever ``?to=`` says (a test's other host)."""
+        self.calls.append(Call("redirect", {"path": request.path}, headers=dict(request.headers)))
+        raise web.HTTPFound(request.query["to"])
 
     async def _upload(self, request: web.Request) -> web.Response:
         body = await request.read()

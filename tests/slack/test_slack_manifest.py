@@ -73,6 +73,10 @@ def _event(kind: str) -> dict[str, Any]:
         return payload("message_im")
     if kind == "app_mention":
         return payload("app_mention")
+    if kind in {"message.channels", "message.groups"}:  # Slack sends these as "message" events
+        data = payload("message_im")
+        data["event"].update(channel="C0GENERAL", channel_type=kind.split(".")[1].rstrip("s"))
+        return data
     data = payload("app_home_opened")
     data["event"]["type"] = kind
     return data

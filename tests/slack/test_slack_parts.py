@@ -9,14 +9,18 @@ from pathlib import Path
 import pytest
 from conftest import payload
 
+from supportbot.adapters.settings import Settings
 from supportbot.adapters.slack import mode, socket_mode_handler
+from supportbot.adapters.slack.channel import allowed_origin
 from supportbot.adapters.slack.inbound import (
     PayloadError,
     decode_body,
+    from_form_view,
     from_view,
     inbound,
     modal_request,
     plain_text,
+    slack_file,
     to_message,
     wants_modal,
 )
@@ -27,11 +31,24 @@ from supportbot.adapters.slack.render import (
     button_values,
     escape,
     fallback_text,
+    form_view,
     home_view,
     table_text,
     to_blocks,
 )
-from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
+from supportbot.adapters.slack.wording import files_unavailable
+from supportbot.bot.messages import (
+    MAX_INBOUND_BYTES,
+    Attachment,
+    Button,
+    Card,
+    Choice,
+    Field,
+    Form,
+    FormField,
+    Reply,
+    Table,
+)
 from tests.conftest import make_settings
 
 AT = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
@@ -319,3 +336,213 @@ async def test_socket_mode_uses_bolts_handler_without_connecting(application: ob
         assert handler.client.web_client is channel.client
     finally:
         await handler.close_async()
+
+
+# --- forms and files --------------------------------------------------------------------------------
+
+
+def _request_form(**changes: object) -> Form:
+    form = Form(
+        id="request.open",
+        title="A title far longer than Slack's twenty-four characters",
+        fields=(
+            FormField(name="name", label="Name", kind="info", value="Erik <Lund>"),
+            FormField(name="phone", label="Phone", kind="info", value=""),
+            FormField(
+                name="category",
+                label="Category",
+                kind="choice",
+                choices=(Choice(label="Technical", value="technical"), Choice(label="Other", value="other")),
+                value="other",
+                required=True,
+            ),
+            FormField(name="subject", label="Subject", value="Disk", required=True, max_length=300),
+            FormField(name="description", label="Description", kind="textarea", max_length=5000),
+        ),
+        submit_label="Send request",
+        cancel_label="Cancel",
+        open_label="Fill in the request form",
+        open_value="open a request",
+    )
+    return form.model_copy(update=changes)
+
+
+def test_every_message_from_slack_can_show_forms_and_send_files() -> None:
+    for body in (payload("message_im"), payload("block_actions"), payload("slash_command")):
+        message = to_message(body, user_id=None, received_at=AT)
+        assert message is not None and message.capabilities == frozenset({"forms", "files"})
+
+
+def test_a_reply_with_a_form_shows_a_button_that_opens_it() -> None:
+    reply = Reply(
+        text="Here is the request form.", form=_request_form(), buttons=(Button(label="Help", value="help"),)
+    )
+    blocks = to_blocks(reply)
+    [actions] = [b for b in blocks if b["type"] == "actions"]
+    opener, helper = actions["elements"]
+    assert opener == {
+        "type": "button",
+        "text": {"type": "plain_text", "text": "Fill in the request form", "emoji": True},
+        "action_id": "supportbot_form",
+        "value": "open a request",
+        "style": "primary",
+    }
+    assert helper["action_id"].startswith("supportbot_button")
+    assert "Erik" not in json.dumps(blocks)  # the form itself is only in the modal
+
+
+def test_a_refused_form_lists_the_marked_fields_above_the_button() -> None:
+    form = _request_form()
+    marked = form.model_copy(
+        update={
+            "fields": tuple(
+                f.model_copy(update={"error": "Please fill this in."}) if f.name == "subject" else f
+                for f in form.fields
+            )
+        }
+    )
+    blocks = to_blocks(Reply(text="Please check the marked fields.", form=marked))
+    assert blocks[1]["text"]["text"] == ":warning: *Subject*: Please fill this in."
+    assert blocks[2]["elements"][0]["action_id"] == "supportbot_form"
+
+
+def test_the_form_modal_shows_the_profile_and_pre_filled_inputs_within_slacks_limits() -> None:
+    view = form_view(_request_form(), language="sv", reply_to="D0ERIK")
+    assert view["callback_id"] == "supportbot_form"
+    assert json.loads(view["private_metadata"]) == {
+        "form": "request.open",
+        "channel": "D0ERIK",
+    }
+    assert len(view["title"]["text"]) <= 24 and view["title"]["text"].endswith("…")
+    assert (view["submit"]["text"], view["close"]["text"]) == ("Send request", "Cancel")
+    profile, category, subject, description, where = view["blocks"]
+    assert [f["text"] for f in profile["fields"]] == ["*Name*\nErik &lt;Lund&gt;", "*Phone*\n(saknas)"]
+    assert category["block_id"] == "category" and category["optional"] is False
+    select = category["element"]
+    assert select["type"] == "static_select" and select["action_id"] == "value"
+    assert select["initial_option"] == {
+        "text": {"type": "plain_text", "text": "Other", "emoji": True},
+        "value": "other",
+    }
+    assert select["placeholder"]["text"] == "Välj ett alternativ"
+    assert subject["element"] == {
+        "type": "plain_text_input",
+        "action_id": "value",
+        "multiline": False,
+        "max_length": 300,
+        "initial_value": "Disk",
+    }
+    assert description["optional"] is True
+    assert description["element"]["multiline"] is True and description["element"]["max_length"] == 3000
+    assert where["type"] == "context"
+    no_dm = form_view(_request_form(cancel_label=None), language="en", reply_to=None)
+    assert json.loads(no_dm["private_metadata"])["channel"] is None
+    assert no_dm["close"]["text"] == "Cancel"
+
+
+def test_a_sent_form_modal_is_a_form_submission_for_the_dm() -> None:
+    sent = from_form_view(payload("form_submission"))
+    assert sent.form.id == "request.open"
+    assert sent.form.values == {
+        "category": "technical",
+        "subject": "Power server in Kista does not boot",
+        "description": "Since this morning the server stops with error B2001234 after power-on.",
+        "priority": "high",
+    }
+    assert (sent.reply_to, sent.external_id) == ("D0ERIK", "T0SUPPORT:U0ERIK")
+    message = sent.in_dm("D0ERIK").message(user_id="erik.lund@nordisk.example", received_at=AT)
+    assert message.form == sent.form and message.text == ""
+    assert message.delivery_id == "slack-view:V0FORM0001"
+    assert message.conversation.key == "slack:T0SUPPORT:D0ERIK:U0ERIK"
+
+
+def test_an_empty_optional_input_is_sent_empty_and_bad_metadata_is_refused() -> None:
+    data = payload("form_submission")
+    values = data["view"]["state"]["values"]
+    values["description"]["value"]["value"] = None
+    values["category"]["value"]["selected_option"] = None
+    del values["subject"]
+    sent = from_form_view(data)
+    assert (sent.form.values["description"], sent.form.values["category"], sent.form.values["subject"]) == (
+        "",
+        "",
+        "",
+    )
+    foreign = payload("form_submission")
+    foreign["view"]["private_metadata"] = json.dumps({"form": "request.open", "channel": "C0PURCHASING"})
+    assert from_form_view(foreign).reply_to is None  # only ever answered in a DM
+    for metadata in ("", "[]", json.dumps({"channel": "D0ERIK"})):
+        broken = payload("form_submission")
+        broken["view"]["private_metadata"] = metadata
+        with pytest.raises(PayloadError):
+            from_form_view(broken)
+    wrong = payload("form_submission")
+    wrong["view"]["state"]["values"]["subject"]["value"]["value"] = ["not", "text"]
+    with pytest.raises(PayloadError):
+        from_form_view(wrong)
+
+
+def test_files_shared_in_a_dm_come_with_the_message() -> None:
+    found = inbound(payload("file_share"))
+    assert found is not None and found.route == "post"
+    assert found.text == "here is the log for RQ-2026-000002"
+    [file] = found.files
+    assert (file.id, file.name, file.content_type, file.size) == ("F0LOG0001", "boot.log", "text/plain", 52)
+    assert file.url == "https://files.slack.com/files-pri/T0SUPPORT-F0LOG0001/download/boot.log"
+    assert file.too_large(MAX_INBOUND_BYTES) is None
+    big = slack_file(
+        {"id": "F1", "name": "dump.zip", "mimetype": "application/zip", "size": MAX_INBOUND_BYTES + 1}
+    )
+    assert big is not None and big.url is None
+    refused = big.too_large(MAX_INBOUND_BYTES)
+    assert refused is not None and refused.declared_size == MAX_INBOUND_BYTES + 1 and refused.data == b""
+    hidden = slack_file({"id": "F2", "file_access": "check_file_info"})
+    assert hidden is not None and (hidden.name, hidden.size, hidden.url) == ("F2", None, None)
+
+
+def test_file_shares_elsewhere_or_without_files_are_not_taken() -> None:
+    in_channel = payload("file_share")
+    in_channel["event"]["channel_type"] = "channel"
+    assert inbound(in_channel) is None
+    for files in (None, [], [{"name": "no id"}]):
+        broken = payload("file_share")
+        broken["event"]["files"] = files
+        with pytest.raises(PayloadError):
+            inbound(broken)
+    other_subtype = payload("file_share")
+    other_subtype["event"]["subtype"] = "message_deleted"
+    assert inbound(other_subtype) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://files.slack.com/files-pri/T-F/download/a.png", True),
+        ("https://FILES.slack.com:443/files-pri/T-F/download/a.png", True),
+        ("http://files.slack.com/files-pri/T-F/download/a.png", False),
+        ("https://files.slack.com:8443/x", False),
+        ("https://files.slack.com.evil.example/x", False),
+        ("https://evil.example/files.slack.com/x", False),
+        ("https://user:pw@files.slack.com/x", False),
+        ("https://169.254.169.254/latest/meta-data", False),
+        ("http://127.0.0.1:8765/files-pri/x", True),
+        ("http://127.0.0.1:8766/files-pri/x", False),
+        ("http://localhost:8765/files-pri/x", False),
+        ("file:///etc/passwd", False),
+        ("/files-pri/x", False),
+        ("https://files.slack.com:99999/x", False),
+    ],
+)
+def test_files_are_fetched_only_from_allowed_hosts(url: str, allowed: bool) -> None:
+    assert allowed_origin(url, ("files.slack.com", "http://127.0.0.1:8765")) is allowed
+
+
+def test_files_that_could_not_be_fetched_are_named() -> None:
+    assert files_unavailable(["a.png"], "en").startswith("I couldn't fetch a.png from Slack")
+    assert "a.png, b.log och c.pdf från Slack" in files_unavailable(["a.png", "b.log", "c.pdf"], "sv")
+
+
+def test_the_file_hosts_setting_reads_a_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert make_settings(tmp_path).slack_file_hosts == ("files.slack.com",)
+    monkeypatch.setenv("SLACK_FILE_HOSTS", "files.slack.com, files-edu.slack.com")
+    assert Settings(data_dir=tmp_path).slack_file_hosts == ("files.slack.com", "files-edu.slack.com")

@@ -50,6 +50,8 @@ def setup(web_app: web.Application, app: Application) -> None:
     channel = SlackChannel(app)
     web_app[CHANNEL_KEY] = channel
     app.notifier.add_channel("slack", channel.send_notice)  # notices reach linked people as DMs
+    if channel.agents is not None:
+        channel.agents.attach(web_app)  # the agents' channel (SLACK_AGENT_CHANNEL) follows the bus
     if app.settings.slack_signing_secret is not None:
         web_app.router.add_post(EVENTS_PATH, channel.handle)
     handlers: list[AsyncSocketModeHandler] = []

@@ -7,6 +7,11 @@ which is the message's delivery id: the pipeline answers it from the store and n
 
 ``/support`` without text and the Home tab's "Ask a question" open a modal (``views.open``); its
 submission is checked and acknowledged at once, and the question is answered in the person's DM.
+A reply that carries a form (the request form) shows a button; pressing it (or ``/support open a
+request``) answers with the form again, which then opens as a modal with that press's trigger. The
+sent modal is acknowledged at once and becomes a ``FormSubmission`` answered in the DM.
+Files shared in a DM are downloaded with the bot token, only from the hosts ``SLACK_FILE_HOSTS``
+allows and never beyond ``MAX_INBOUND_BYTES``, and handed to the core with the message.
 Notices (an administrator's approval request, its outcome) reach a linked person as a DM too:
 ``send_notice`` is the ``Notifier``'s deliverer for Slack.
 """
@@ -19,8 +24,9 @@ import re
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
@@ -35,31 +41,57 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from supportbot.adapters.app import Application
+from supportbot.adapters.slack.agents import register_agent_channel
 from supportbot.adapters.slack.inbound import (
     CHANNEL,
+    FormSent,
     Inbound,
     ModalQuestion,
     ModalRequest,
     PayloadError,
+    SlackFile,
     decode_body,
     from_action,
     from_command,
     from_event,
+    from_form_view,
     from_view,
     is_ask_action,
+    is_dm_channel,
     modal_request,
+    slack_file,
+    view_callback,
     wants_modal,
 )
-from supportbot.adapters.slack.render import ask_errors, ask_view, fallback_text, home_view, to_blocks
-from supportbot.adapters.slack.surface import ASK_ACTION, ASK_VIEW, BUTTON_ACTION, COMMAND, LINK_ACTION
-from supportbot.adapters.slack.wording import say
-from supportbot.bot.errors import InvalidLink
-from supportbot.bot.messages import Reply
+from supportbot.adapters.slack.render import (
+    ask_errors,
+    ask_view,
+    fallback_text,
+    form_view,
+    home_view,
+    to_blocks,
+)
+from supportbot.adapters.slack.surface import (
+    ASK_ACTION,
+    ASK_VIEW,
+    BUTTON_ACTION,
+    COMMAND,
+    FORM_ACTION,
+    FORM_VIEW,
+    LINK_ACTION,
+)
+from supportbot.adapters.slack.wording import files_unavailable, say
+from supportbot.bot.errors import InvalidLink, SupportbotError
+from supportbot.bot.messages import MAX_INBOUND_BYTES, InboundFile, Reply
 
 log = logging.getLogger(__name__)
 
 SHUTDOWN_GRACE = 10.0
 """Seconds a stopping server waits for answers in flight before cancelling them."""
+DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=120, sock_connect=10, sock_read=30)
+MAX_REDIRECTS = 3
+"""Redirects a download may take, each to an allowed host again."""
+CHUNK = 64 * 1024
 
 
 def retry_handlers() -> list[AsyncRetryHandler]:
@@ -79,6 +111,37 @@ class UploadFile:
     name: str
     content_type: str
     data: bytes
+
+
+class FileUnavailable(SupportbotError):
+    """A shared file that could not be fetched (not allowed, not found, not a file): the person is told."""
+
+
+def allowed_origin(url: str, hosts: tuple[str, ...]) -> bool:
+    """Whether ``url`` may be fetched with the bot token: an exact allowed host over https (port 443),
+    or an entry's exact ``scheme://host:port``. Anything else (another host, userinfo, a bare path)
+    is refused, so a payload can never point the bot, and its token, at an arbitrary server."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return False
+    if parts.username or parts.password or not parts.hostname:
+        return False
+    scheme, host = parts.scheme.lower(), parts.hostname.lower()
+    for entry in hosts:
+        allowed = urlsplit(entry if "://" in entry else f"https://{entry}")
+        try:
+            allowed_port = allowed.port or (443 if allowed.scheme == "https" else 80)
+        except ValueError:
+            continue
+        if (
+            allowed.scheme == scheme
+            and (allowed.hostname or "") == host
+            and allowed_port == (port or (443 if scheme == "https" else 80))
+        ):
+            return True
+    return False
 
 
 class SlackChannel:
@@ -108,6 +171,7 @@ class SlackChannel:
 
     def _register(self) -> None:
         bolt = self.bolt
+        self.agents = register_agent_channel(bolt, self)  # first: bolt runs the first listener that matches
 
         @bolt.event("message")
         async def on_message(body: dict[str, Any], context: Any) -> None:
@@ -126,6 +190,11 @@ class SlackChannel:
         @bolt.action(re.compile(f"^{BUTTON_ACTION}"))
         async def on_button(ack: Callable[[], Awaitable[Any]], body: dict[str, Any]) -> None:
             await ack()
+            self._start_inbound(lambda: from_action(body))
+
+        @bolt.action(FORM_ACTION)
+        async def on_form_button(ack: Callable[[], Awaitable[Any]], body: dict[str, Any]) -> None:
+            await ack()  # the answer (the form again) opens as a modal with this press's trigger
             self._start_inbound(lambda: from_action(body))
 
         @bolt.action(re.compile(f"^{LINK_ACTION}"))
@@ -158,6 +227,16 @@ class SlackChannel:
                 return
             await ack()  # an empty body closes the modal
             self._spawn(self._ask(question), what=f"view {question.view_id}")
+
+        @bolt.view(FORM_VIEW)
+        async def on_form(ack: Callable[..., Awaitable[Any]], body: dict[str, Any]) -> None:
+            await ack()  # closes the modal; the answer (or the form, marked) follows in the DM
+            try:
+                sent = from_form_view(body)
+            except PayloadError as exc:  # Socket Mode payloads do not pass the HTTP check
+                log.warning("slack: ignored a form submission: %s", exc)
+                return
+            self._spawn(self._submit(sent), what=f"view {sent.view_id}")
 
     def _start_inbound(self, read: Callable[[], Inbound | None]) -> None:
         try:
@@ -215,7 +294,10 @@ class SlackChannel:
                 else:
                     from_action(body)
             elif body.get("type") == "view_submission":
-                from_view(body)
+                if view_callback(body) == FORM_VIEW:
+                    from_form_view(body)
+                else:
+                    from_view(body)
             elif "command" in body:
                 from_command(body)
         except PayloadError as exc:
@@ -239,11 +321,24 @@ class SlackChannel:
 
     async def _answer(self, found: Inbound) -> None:
         key = found.conversation.key
+        unavailable: list[str] = []
         try:
             user_id = await self.app.identity.resolve(
                 CHANNEL, found.external_id, email=lambda: self._email(found.user), matched_by="email"
             )
-            answer = await self.app.pipeline.answer(found.message(user_id=user_id))
+            files: tuple[InboundFile, ...] = ()
+            if found.files:
+                if await self.app.store.reply_for_delivery(key, found.delivery_id) is not None:
+                    log.info("slack: delivery %s in %s was answered before", found.delivery_id, key)
+                    return  # a redelivered file share: nothing to download again
+                files, unavailable = await self._fetch_files(found.files, guest=user_id is None)
+            if found.files and not files:
+                # Nothing arrived to act on (and words sent with files are about them): say so only.
+                language = (await self.app.pipeline.principal(user_id)).locale or "en"
+                note = self._unavailable(unavailable, language)
+                await self._safely(self._deliver(found, note, user_id=user_id), key)
+                return
+            answer = await self.app.pipeline.answer(found.message(user_id=user_id, files=files))
         except Exception:
             log.exception("slack: could not answer in conversation %s", key)
             await self._safely(
@@ -253,9 +348,18 @@ class SlackChannel:
         if answer.repeat:
             log.info("slack: delivery %s in %s was answered before", found.delivery_id, key)
             return
+        if unavailable:
+            await self._safely(
+                self._deliver(found, self._unavailable(unavailable, answer.reply.language), user_id=user_id),
+                key,
+            )
         if answer.reply.silent:  # an agent has the conversation
             return
         await self._safely(self._deliver(found, answer.reply, user_id=user_id), key)
+
+    @staticmethod
+    def _unavailable(names: list[str], language: str) -> Reply:
+        return Reply(text=files_unavailable(names, language), language=language)
 
     async def _safely(self, work: Awaitable[None], key: str) -> None:
         try:
@@ -277,6 +381,8 @@ class SlackChannel:
         return email if isinstance(email, str) and "@" in email else None
 
     async def _deliver(self, found: Inbound, reply: Reply, *, user_id: str | None) -> None:
+        if reply.form is not None and found.trigger_id and await self._open_form(found, reply):
+            return  # the form is on the person's screen; otherwise its button is posted below
         text = fallback_text(reply)
         if found.route == "respond":
             assert found.response_url is not None
@@ -387,6 +493,124 @@ class SlackChannel:
             log.exception("slack: could not open the DM with %s for a modal's question", question.user)
             return
         await self._answer(question.in_dm(channel))
+
+    # --- forms as modals --------------------------------------------------------------------------
+
+    async def _open_form(self, found: Inbound, reply: Reply) -> bool:
+        """``views.open`` of the reply's form with the press's trigger; ``False`` when Slack refused it
+        (an expired trigger), and then the reply is posted with the button that opens it."""
+        assert reply.form is not None and found.trigger_id is not None
+        reply_to = found.channel if found.route == "post" and is_dm_channel(found.channel) else None
+        view = form_view(reply.form, language=reply.language, reply_to=reply_to)
+        try:
+            await self.client.views_open(trigger_id=found.trigger_id, view=view)
+        except SlackApiError as exc:
+            log.warning("slack: views.open of form %s failed: %s", reply.form.id, exc.response.get("error"))
+            return False
+        except (TimeoutError, SlackClientError, OSError):
+            log.exception("slack: views.open of form %s failed", reply.form.id)
+            return False
+        return True
+
+    async def _submit(self, sent: FormSent) -> None:
+        """A sent form modal, answered in the person's DM with the bot (a refused one comes back marked)."""
+        channel = sent.reply_to
+        if channel is None:
+            try:
+                channel = await self._open_dm(sent.user)
+            except (TimeoutError, SlackClientError, OSError):
+                log.exception("slack: could not open the DM with %s for a sent form", sent.user)
+                return
+        await self._answer(sent.in_dm(channel))
+
+    # --- files shared in a DM ---------------------------------------------------------------------
+
+    async def _fetch_files(
+        self, shared: tuple[SlackFile, ...], *, guest: bool
+    ) -> tuple[tuple[InboundFile, ...], list[str]]:
+        """The shared files for the core, and the names of those that could not be fetched.
+
+        A file Slack says is too large is not downloaded (the core says so); a guest's files are not
+        downloaded either (the core asks them to sign in first).
+        """
+        files: list[InboundFile] = []
+        unavailable: list[str] = []
+        async with aiohttp.ClientSession(timeout=DOWNLOAD_TIMEOUT, trust_env=False) as session:
+            for described in shared:
+                file = described
+                try:
+                    if file.url is None:
+                        file = await self._file_info(file)
+                    refused = file.too_large(MAX_INBOUND_BYTES)
+                    if refused is not None or guest:
+                        files.append(
+                            refused
+                            or InboundFile(
+                                name=file.name, content_type=file.content_type, declared_size=file.size
+                            )
+                        )
+                        continue
+                    files.append(await self._download(session, file))
+                except FileUnavailable as exc:
+                    log.warning("slack: could not fetch file %s: %s", described.id, exc)
+                    unavailable.append(described.name)
+                except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                    log.warning("slack: could not fetch file %s: %r", described.id, exc)
+                    unavailable.append(described.name)
+        return tuple(files), unavailable
+
+    async def _file_info(self, file: SlackFile) -> SlackFile:
+        """The details an event left out (``file_access: check_file_info``), from ``files.info``."""
+        try:
+            response = await self.client.files_info(file=file.id)
+        except SlackApiError as exc:
+            raise FileUnavailable(f"files.info: {exc.response.get('error')}") from None
+        except SlackClientError as exc:
+            raise FileUnavailable(f"files.info: {exc}") from None
+        described = slack_file(response.get("file"))
+        if described is None or described.url is None:
+            raise FileUnavailable("files.info gave no download URL")
+        return described
+
+    async def _download(self, session: aiohttp.ClientSession, file: SlackFile) -> InboundFile:
+        """GET the file with the bot token from an allowed host, reading at most ``MAX_INBOUND_BYTES``.
+
+        Redirects are followed by hand, each to an allowed host again; a file that turns out larger
+        than announced is cut off there and refused as too large.
+        """
+        assert file.url is not None
+        hosts = self.app.settings.slack_file_hosts
+        token = self.client.token or ""
+        url = file.url
+        for _ in range(MAX_REDIRECTS + 1):
+            if not allowed_origin(url, hosts):
+                raise FileUnavailable(f"{urlsplit(url).hostname or url!r} is not an allowed file host")
+            async with session.get(
+                url, headers={"Authorization": f"Bearer {token}"}, allow_redirects=False
+            ) as response:
+                if response.status in (301, 302, 303, 307, 308) and "Location" in response.headers:
+                    url = urljoin(url, response.headers["Location"])
+                    continue
+                if response.status != 200:
+                    raise FileUnavailable(f"HTTP {response.status}")
+                if response.content_type == "text/html" and not file.content_type.startswith("text/html"):
+                    raise FileUnavailable("Slack answered with a sign-in page (is files:read granted?)")
+                announced = response.content_length
+                if announced is not None and announced > MAX_INBOUND_BYTES:
+                    return InboundFile(
+                        name=file.name, content_type=file.content_type, declared_size=announced
+                    )
+                data = bytearray()
+                async for chunk in response.content.iter_chunked(CHUNK):
+                    data.extend(chunk)
+                    if len(data) > MAX_INBOUND_BYTES:
+                        return InboundFile(
+                            name=file.name, content_type=file.content_type, declared_size=len(data)
+                        )
+                if not data:
+                    raise FileUnavailable("empty download")
+                return InboundFile(name=file.name, content_type=file.content_type, data=bytes(data))
+        raise FileUnavailable("too many redirects")
 
     async def _open_dm(self, slack_user: str) -> str:
         """The id of the bot's DM with the person (``conversations.open`` returns the existing one)."""

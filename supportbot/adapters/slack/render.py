@@ -16,10 +16,13 @@ from supportbot.adapters.slack.surface import (
     ASK_INPUT,
     ASK_VIEW,
     BUTTON_ACTION,
+    FORM_ACTION,
+    FORM_INPUT,
+    FORM_VIEW,
     LINK_ACTION,
 )
 from supportbot.adapters.slack.wording import say
-from supportbot.bot.messages import Attachment, Button, Card, Reply, Table
+from supportbot.bot.messages import Attachment, Button, Card, Form, FormField, Reply, Table
 
 Block = dict[str, Any]
 
@@ -34,6 +37,12 @@ MAX_TEXT = 3000
 MAX_TABLE_ROWS = 30
 MAX_QUESTION = 3000
 """The longest a ``plain_text_input`` may be."""
+MAX_VIEW_TITLE = 24
+"""A modal's title and its submit and close labels."""
+MAX_LABEL = 2000
+MAX_OPTIONS = 100
+MAX_OPTION_LABEL = 75
+MAX_OPTION_VALUE = 150
 
 
 def escape(text: str) -> str:
@@ -173,8 +182,28 @@ def _attachments(attachments: tuple[Attachment, ...]) -> list[Block]:
     return [_section("\n".join(lines))] if lines else []
 
 
+def _form_button(form: Form) -> Block:
+    """The button that opens the form as a modal (a modal needs the fresh trigger of a press)."""
+    return {
+        "type": "button",
+        "text": {"type": "plain_text", "text": _cut(form.open_label, MAX_BUTTON_LABEL) or "…", "emoji": True},
+        "action_id": FORM_ACTION,
+        "value": form.open_value[:MAX_BUTTON_VALUE],
+        "style": "primary",
+    }
+
+
+def _form_errors(form: Form) -> list[Block]:
+    """A refused form's marked fields, each with why, above the button that opens it again."""
+    lines = [f":warning: *{escape(f.label)}*: {escape(f.error)}" for f in form.fields if f.error]
+    return [_section("\n".join(lines))] if lines else []
+
+
 def to_blocks(reply: Reply, *, link_attachments: bool = True) -> list[Block]:
-    """The reply as Block Kit. ``link_attachments=False`` when the host uploads the files instead."""
+    """The reply as Block Kit. ``link_attachments=False`` when the host uploads the files instead.
+
+    A form is not shown in the message: a button opens it as a modal (``form_view``).
+    """
     ids = _Counter()
     blocks = _text_sections(reply.text)
     for card in reply.cards:
@@ -183,7 +212,11 @@ def to_blocks(reply: Reply, *, link_attachments: bool = True) -> list[Block]:
         blocks.append(_table(reply.table))
     if link_attachments:
         blocks.extend(_attachments(reply.attachments))
-    blocks.extend(_actions([_button(b, ids.next()) for b in reply.buttons]))
+    elements = [_button(b, ids.next()) for b in reply.buttons]
+    if reply.form is not None:
+        blocks.extend(_form_errors(reply.form))
+        elements.insert(0, _form_button(reply.form))
+    blocks.extend(_actions(elements))
     if len(blocks) > MAX_BLOCKS:
         blocks = blocks[: MAX_BLOCKS - 1] + [_section("…")]
     return blocks
@@ -264,3 +297,79 @@ def ask_view(language: str) -> Block:
 def ask_errors(language: str) -> dict[str, str]:
     """``response_action: errors`` for an empty question: a message on the input block."""
     return {ASK_BLOCK: say("modal.empty", language)}
+
+
+# --- forms as modals ---------------------------------------------------------------------------------
+
+
+def _info(fields: list[FormField], language: str) -> list[Block]:
+    """Read-only profile values (name, company, customer number…) as section fields."""
+    shown = [
+        _mrkdwn(_cut(f"*{escape(f.label)}*\n{escape(f.value) or say('form.none', language)}", MAX_FIELD))
+        for f in fields
+    ]
+    return [
+        {"type": "section", "fields": shown[i : i + MAX_FIELDS]} for i in range(0, len(shown), MAX_FIELDS)
+    ]
+
+
+def _option(label: str, value: str) -> dict[str, Any]:
+    return {"text": _plain(_cut(label, MAX_OPTION_LABEL) or "…"), "value": value[:MAX_OPTION_VALUE]}
+
+
+def _input(field: FormField, language: str) -> Block:
+    """One editable field: a select for choices, a (multiline) text input otherwise, pre-filled."""
+    element: dict[str, Any]
+    if field.kind == "choice" and field.choices:
+        options = [_option(c.label, c.value) for c in field.choices[:MAX_OPTIONS]]
+        element = {
+            "type": "static_select",
+            "action_id": FORM_INPUT,
+            "placeholder": _plain(say("form.choose", language)),
+            "options": options,
+        }
+        chosen = next((o for o in options if o["value"] == field.value), None)
+        if chosen is not None:
+            element["initial_option"] = chosen
+    else:
+        limit = min(field.max_length or MAX_QUESTION, MAX_QUESTION)
+        element = {
+            "type": "plain_text_input",
+            "action_id": FORM_INPUT,
+            "multiline": field.kind == "textarea",
+            "max_length": limit,
+        }
+        if field.value:
+            element["initial_value"] = field.value[:limit]
+    block: Block = {
+        "type": "input",
+        "block_id": field.name,
+        "label": _plain(_cut(field.label, MAX_LABEL) or field.name),
+        "optional": not field.required,
+        "element": element,
+    }
+    if field.error:
+        block["hint"] = _plain(_cut(f"⚠ {field.error}", MAX_LABEL))
+    return block
+
+
+def form_view(form: Form, *, language: str, reply_to: str | None) -> Block:
+    """A reply's form as a modal (``views.open``): the profile shown, the rest as inputs.
+
+    ``private_metadata`` carries the form's id and the DM the answer goes to (``None``: look it up
+    when sent); sending the modal is a ``view_submission`` with callback ``FORM_VIEW``.
+    """
+    info = [f for f in form.fields if f.kind == "info"]
+    blocks: list[Block] = _info(info, language) if info else []
+    blocks.extend(_input(f, language) for f in form.fields if f.kind != "info")
+    blocks.append({"type": "context", "elements": [_mrkdwn(escape(say("modal.hint", language)))]})
+    metadata = {"form": form.id, "channel": reply_to}
+    return {
+        "type": "modal",
+        "callback_id": FORM_VIEW,
+        "private_metadata": json.dumps(metadata),
+        "title": _plain(_cut(form.title, MAX_VIEW_TITLE)),
+        "submit": _plain(_cut(form.submit_label, MAX_VIEW_TITLE)),
+        "close": _plain(_cut(form.cancel_label or say("modal.cancel", language), MAX_VIEW_TITLE)),
+        "blocks": blocks[:MAX_BLOCKS],
+    }

@@ -1,5 +1,5 @@
-"""What the Slack channel itself says to a customer (the Home tab, the question modal, a failure), in
-English and Swedish."""
+"""What the Slack channel itself says to a customer (the Home tab, the modals, a file it could not fetch,
+a failure), in English and Swedish."""
 
 from __future__ import annotations
 
@@ -62,6 +62,30 @@ WORDING: dict[str, dict[str, str]] = {
         "en": "Please write your question first, then press Send.",
         "sv": "Skriv gärna din fråga först och tryck sedan på Skicka.",
     },
+    "form.choose": {
+        "en": "Choose one",
+        "sv": "Välj ett alternativ",
+    },
+    "form.none": {
+        "en": "(not given)",
+        "sv": "(saknas)",
+    },
+    "files.unavailable.one": {
+        "en": "I couldn't fetch {names} from Slack, so I haven't done anything with it. Please send it again "
+        "in a moment.",
+        "sv": "Jag kunde inte hämta {names} från Slack, så jag har inte gjort något med den. Skicka den gärna "
+        "igen om en stund.",
+    },
+    "files.unavailable.many": {
+        "en": "I couldn't fetch {names} from Slack, so I haven't done anything with them. Please send them "
+        "again in a moment.",
+        "sv": "Jag kunde inte hämta {names} från Slack, så jag har inte gjort något med dem. Skicka dem gärna "
+        "igen om en stund.",
+    },
+    "files.and": {
+        "en": "and",
+        "sv": "och",
+    },
     "error.internal": {
         "en": "Sorry, something went wrong on my side. Please try again in a moment, or ask to talk to a person.",
         "sv": "Förlåt, något gick fel hos mig. Försök igen om en stund, eller be att få prata med en person.",
@@ -73,3 +97,11 @@ def say(key: str, language: str, **params: str) -> str:
     entry = WORDING[key]
     text = entry.get(language) or entry[DEFAULT_LANGUAGE]
     return text.format(**params) if params else text
+
+
+def files_unavailable(names: list[str], language: str) -> str:
+    """Which files could not be fetched from Slack: "a.log", "a.log and b.png", "a, b and c"."""
+    if len(names) == 1:
+        return say("files.unavailable.one", language, names=names[0])
+    listed = ", ".join(names[:-1]) + f" {say('files.and', language)} {names[-1]}"
+    return say("files.unavailable.many", language, names=listed)
