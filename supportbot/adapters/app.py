@@ -128,10 +128,11 @@ async def build_application(
         give_up=timedelta(hours=settings.mail_give_up_hours),
         immediate=isinstance(transport, OutboxMailer),  # a file write: done before the reply
     )
-    outbox.on_outcome(forward_outcomes(backends.invoices))  # a forward's history says when it was sent
     mailer: Mailer = outbox
     bus = InProcessBus()
     notifier = Notifier(store, bus)
+    # A forward's history says when it was sent; one given up on is told to who asked for it.
+    outbox.on_outcome(forward_outcomes(backends.invoices, directory=backends.directory, notices=notifier))
     handoffs = Handoffs(
         store,
         bus,

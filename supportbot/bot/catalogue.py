@@ -523,6 +523,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "e-postserver tar emot den, oftast inom en minut. Jag har antecknat vidarebefordran i fakturans "
         "historik, där den visas som skickad när den har gått iväg.",
     },
+    "invoice.forward.gave_up": {
+        "en": "I'm sorry: invoice {number} could not be delivered to {email}. I kept trying, but the mail "
+        "never got through, so I've stopped and marked the forward as failed in the invoice's history. "
+        "Please check the address and try again, or ask to talk to a person.",
+        "sv": "Tyvärr kunde faktura {number} inte levereras till {email}. Jag försökte flera gånger men "
+        "mejlet gick aldrig fram, så jag har slutat och markerat vidarebefordran som misslyckad i fakturans "
+        "historik. Kontrollera adressen och försök igen, eller be att få prata med en person.",
+    },
+    "invoice.button.forward_again": {"en": "Try again", "sv": "Försök igen"},
+    "invoice.button.forward_again.value": {
+        "en": "forward invoice {number} to {email}",
+        "sv": "skicka faktura {number} till {email}",
+    },
     "invoice.forward.failed": {
         "en": "I couldn't send the e-mail just now, so invoice {number} has not been forwarded. "
         "Please try again in a while; meanwhile you can download the PDF here.",

@@ -216,6 +216,15 @@ class InvoiceEvent(Frozen):
     """When the mail server accepted a forward's mail, or when it was given up on."""
 
 
+class ForwardDelivery(Frozen):
+    """A forward whose mail just ended: who sent which invoice to whom, and whether it arrived."""
+
+    invoice_number: str
+    actor: str
+    to: str
+    sent: bool
+
+
 class ApprovalOutcome(Frozen):
     """The invoice as it now stands, and whether this call approved it (``False``: already done)."""
 

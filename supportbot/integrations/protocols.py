@@ -19,6 +19,7 @@ from supportbot.integrations.models import (
     CompanyUser,
     Contract,
     CreditNote,
+    ForwardDelivery,
     GuestOrderStatus,
     InventoryItem,
     Invoice,
@@ -161,11 +162,12 @@ class InvoicesBackend(Protocol):
         until ``forward_delivered`` tells how its delivery ended; otherwise it was sent."""
         ...
 
-    async def forward_delivered(self, reference: str, *, sent: bool, at: datetime) -> bool:
+    async def forward_delivered(self, reference: str, *, sent: bool, at: datetime) -> ForwardDelivery | None:
         """The queued mail of a forward was accepted by the mail server (``sent``) or given up on.
 
         Called by the mail outbox, on no one's behalf: it changes that record's delivery and nothing
-        else, and tells nothing but whether a queued forward of that reference was there."""
+        else. It tells who forwarded which invoice to whom (so they can be told of a failure) only
+        when a queued forward of that reference was there; a repeated report gets ``None``."""
         ...
 
     async def withdraw_forward(self, principal: Principal, reference: str) -> bool:

@@ -11,12 +11,13 @@ from datetime import date
 from typing import Any
 
 from supportbot.bot.dialog import tool_refusal
+from supportbot.bot.i18n import Formatter
 from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
-from supportbot.bot.spec import IntentSpec, Slot, SlotValue, TurnContext
+from supportbot.bot.spec import IntentSpec, Notices, Slot, SlotValue, TurnContext
 from supportbot.integrations.errors import AccessDenied, BackendError, MailUnavailable
 from supportbot.integrations.models import CreditNote, Invoice, InvoiceStatus, NewRequest, Tool
 from supportbot.integrations.outbox import DeliveryOutcome
-from supportbot.integrations.protocols import InvoicesBackend
+from supportbot.integrations.protocols import DirectoryBackend, InvoicesBackend
 from supportbot.intents.invoice_pdf import PDF_TYPE, SELLER, Buyer, render_invoice_pdf
 from supportbot.intents.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
 
@@ -736,7 +737,7 @@ async def invoice_list(ctx: TurnContext) -> Reply:
             filters = saved["filters"]
         return await _invoice_spreadsheet(ctx, filters)
     more = bool(_MORE.search(ctx.parse.text)) and saved is not None
-    if more:
+    if more and saved is not None:
         filters, offset = saved["filters"], saved["offset"] + PAGE_SIZE
     else:
         filters, offset = _filters(ctx), 0
@@ -847,14 +848,40 @@ FORWARD_REFERENCE = "invoice.forward:"
 """Prefix of the mail reference of a forward; the rest is its record's reference in the back end."""
 
 
-def forward_outcomes(invoices: InvoicesBackend) -> Callable[[DeliveryOutcome], Awaitable[None]]:
+def forward_outcomes(
+    invoices: InvoicesBackend, *, directory: DirectoryBackend | None = None, notices: Notices | None = None
+) -> Callable[[DeliveryOutcome], Awaitable[None]]:
     """The mail outbox's listener that marks a forward sent (or failed) in the invoice's history once
-    its mail was accepted by the mail server (or given up on), on whichever worker delivered it."""
+    its mail was accepted by the mail server (or given up on), on whichever worker delivered it.
+
+    A forward given up on is told to the person who asked for it (they were told it would go out), in
+    their language, with a button to try again."""
 
     async def heard(outcome: DeliveryOutcome) -> None:
-        if outcome.reference.startswith(FORWARD_REFERENCE):
-            reference = outcome.reference.removeprefix(FORWARD_REFERENCE)
-            await invoices.forward_delivered(reference, sent=outcome.sent, at=outcome.at)
+        if not outcome.reference.startswith(FORWARD_REFERENCE):
+            return
+        reference = outcome.reference.removeprefix(FORWARD_REFERENCE)
+        ended = await invoices.forward_delivered(reference, sent=outcome.sent, at=outcome.at)
+        if ended is None or ended.sent or notices is None or directory is None or not ended.actor:
+            return
+        who = await directory.principal_for(ended.actor)
+        language = who.locale if who is not None and who.locale in ("en", "sv") else "en"
+        fmt = Formatter(language)
+        params = {"number": ended.invoice_number, "email": ended.to}
+        await notices.notify(
+            ended.actor,
+            Reply(
+                text=fmt.t("invoice.forward.gave_up", **params),
+                buttons=(
+                    Button(
+                        label=fmt.t("invoice.button.forward_again"),
+                        value=fmt.t("invoice.button.forward_again.value", **params),
+                    ),
+                ),
+                language=language,
+                intent="invoice.forward",
+            ),
+        )
 
     return heard
 

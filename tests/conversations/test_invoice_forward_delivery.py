@@ -20,6 +20,7 @@ from sqlalchemy import text
 from supportbot.adapters.app import Application, build_application
 from supportbot.integrations.models import InvoiceEvent
 from tests.conftest import Conversation, make_settings
+from tests.conversations.test_access import notices
 from tests.conversations.test_mail import Inbox
 
 ANNA = "anna.berg@nordisk.example"
@@ -112,6 +113,13 @@ async def test_a_forward_given_up_on_is_marked_failed(
     (event,) = await forwards(app)
     assert event.delivery == "failed" and event.delivered_at is not None
     assert not inbox.envelopes
+    # Anna was told it would go out: now she is told it did not, in her language, with a retry button.
+    (notice,) = [n for n in await notices(app, ANNA) if n.intent == "invoice.forward"]
+    assert f"faktura INV-2031 inte levereras till {ERIK}" in notice.text
+    assert [b.value for b in notice.buttons] == [f"skicka faktura INV-2031 till {ERIK}"]
+    # A repeated report of the same outcome tells nobody twice.
+    await app.outbox.deliver_due(datetime.now(UTC) + timedelta(hours=50))
+    assert len([n for n in await notices(app, ANNA) if n.intent == "invoice.forward"]) == 1
 
 
 async def test_with_the_embedded_outbox_the_forward_is_sent_at_once(data_dir: Path) -> None:

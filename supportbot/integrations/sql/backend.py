@@ -48,6 +48,7 @@ from supportbot.integrations.models import (
     ContractStatus,
     ContractVersion,
     CreditNote,
+    ForwardDelivery,
     GuestOrderStatus,
     InventoryItem,
     Invoice,
@@ -867,10 +868,10 @@ class SqlInvoices(_SqlBase):
             )
         return str(event_id)
 
-    async def forward_delivered(self, reference: str, *, sent: bool, at: datetime) -> bool:
+    async def forward_delivered(self, reference: str, *, sent: bool, at: datetime) -> ForwardDelivery | None:
         """One guarded UPDATE: only a forward still queued changes, so a repeated report does nothing."""
         if not reference.isdigit():
-            return False
+            return None
         async with self._connect(write=True) as conn:
             result = await conn.execute(
                 update(invoice_events)
@@ -881,7 +882,16 @@ class SqlInvoices(_SqlBase):
                 )
                 .values(delivery=_SENT if sent else _FAILED, delivered_at=at)
             )
-        return bool(result.rowcount == 1)
+            if result.rowcount != 1:
+                return None
+            row = (
+                await conn.execute(
+                    select(invoices.c.number, invoice_events.c.actor, invoice_events.c.detail)
+                    .select_from(invoice_events.join(invoices, invoices.c.id == invoice_events.c.invoice_id))
+                    .where(invoice_events.c.id == int(reference))
+                )
+            ).one()
+        return ForwardDelivery(invoice_number=row.number, actor=row.actor, to=row.detail, sent=sent)
 
     async def withdraw_forward(self, principal: Principal, reference: str) -> bool:
         company_id = self._company(principal, Tool.INVOICES)
