@@ -101,6 +101,7 @@ async def test_register_is_signed_in_at_once_and_confirms_by_the_mailed_link(
     assert "Nora Nyström" in text_of(mail, "plain") and "48 hours" in text_of(mail, "plain")
     path = confirm_path(mail)
     assert f'<a href="http://127.0.0.1:8080{path.replace("&", "&amp;")}"' in text_of(mail, "html")
+    assert '<html lang="en"' in text_of(mail, "html")
     assert confirmed_at(server, email) is None
 
     response = await browser.session.get(browser.url(path))

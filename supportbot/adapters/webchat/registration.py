@@ -135,21 +135,6 @@ class ConfirmationCodec:
 # --- mail and page --------------------------------------------------------------------------------
 
 
-def mail_html(text: str, *, link: str | None = None) -> str:
-    """The plain-text mail as simple HTML: paragraphs of escaped text, the link made clickable."""
-    paragraphs = []
-    for paragraph in text.split("\n\n"):
-        escaped = "<br>".join(html.escape(line) for line in paragraph.split("\n"))
-        if link:
-            escaped = escaped.replace(
-                html.escape(link), f'<a href="{html.escape(link)}">{html.escape(link)}</a>'
-            )
-        paragraphs.append(f"<p>{escaped}</p>")
-    return (
-        '<!doctype html><html><body style="font-family: sans-serif">' + "".join(paragraphs) + "</body></html>"
-    )
-
-
 PAGE_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'"
@@ -264,20 +249,19 @@ class RegistrationApi:
             link=link,
             support=self.chat.app.settings.support_email,
         )
-        await self._send(principal.user_id, say("mail.confirm.subject", language), text, link=link)
+        await self._send(principal.user_id, say("mail.confirm.subject", language), text, language)
 
     async def _mail_taken(self, email: str, language: str) -> None:
         if not self.chat.warnings.allow(email):
             log.info("webchat: no more registration warnings to one address today")
             return
         text = say("mail.taken.body", language, email=email, support=self.chat.app.settings.support_email)
-        await self._send(email, say("mail.taken.subject", language), text)
+        await self._send(email, say("mail.taken.subject", language), text, language)
 
-    async def _send(self, to: str, subject: str, text: str, *, link: str | None = None) -> None:
+    async def _send(self, to: str, subject: str, text: str, language: str) -> None:
+        """Plain text and, rendered from it by the mail layer, HTML with its links, in ``language``."""
         try:
-            await self.chat.app.mailer.send(
-                to=to, subject=subject, text=text, html=mail_html(text, link=link)
-            )
+            await self.chat.app.mailer.send(to=to, subject=subject, text=text, language=language)
         except MailUnavailable as exc:
             # The answer stays the same: it must not tell a taken address from a new one.
             log.warning("webchat: registration mail not sent: %s", exc)
