@@ -9,10 +9,13 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from supportbot.adapters.settings import Settings
 from supportbot.bot.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -103,27 +106,37 @@ async def _seed(settings: Settings, orders: int, invoices: int, seed: int, compa
         await create_schema(engine)
         added = await seed_demo(engine, today=date.today())
         print("demo data added" if added else "demo data already present", file=sys.stderr)
-        for label, count, kwargs in (
-            ("orders", orders, {"orders": orders, "invoices": 0}),
-            ("invoices", invoices, {"orders": 0, "invoices": invoices}),
+        for label, count, n_orders, n_invoices in (
+            ("orders", orders, orders, 0),
+            ("invoices", invoices, 0, invoices),
         ):
             if count <= 0:
                 continue
             if sys.stderr.isatty():
                 with tqdm(total=count, unit=f" {label}", desc=label, file=sys.stderr) as bar:
                     await seed_volume(
-                        engine, seed=seed, company=company, progress=_bar_progress(bar), **kwargs
+                        engine,
+                        orders=n_orders,
+                        invoices=n_invoices,
+                        seed=seed,
+                        company=company,
+                        progress=_bar_progress(bar),
                     )
             else:
                 await seed_volume(
-                    engine, seed=seed, company=company, progress=_line_progress(label, count), **kwargs
+                    engine,
+                    orders=n_orders,
+                    invoices=n_invoices,
+                    seed=seed,
+                    company=company,
+                    progress=_line_progress(label, count),
                 )
     finally:
         await engine.dispose()
     return 0
 
 
-def _bar_progress(bar: Any) -> Callable[[int], None]:
+def _bar_progress(bar: tqdm[Any]) -> Callable[[int], None]:
     done = 0
 
     def progress(n: int) -> None:

@@ -113,13 +113,13 @@ def render_invoice_pdf(invoice: Invoice, *, buyer: Buyer, fmt: Formatter) -> byt
         pdf.cell(width, 7, text(header), border="B", align="L" if i == 0 else "R", fill=True)
     pdf.ln()
     pdf.set_font("Helvetica", "", 9)
-    for line in invoice.lines:
+    for item in invoice.lines:
         cells = (
-            line.description,
-            str(line.quantity),
-            fmt.money(line.unit_price),
-            f"{line.vat_rate.normalize():f} %",
-            fmt.money(line.net),
+            item.description,
+            str(item.quantity),
+            fmt.money(item.unit_price),
+            f"{item.vat_rate.normalize():f} %",
+            fmt.money(item.net),
         )
         for i, (width, value) in enumerate(zip(widths, cells, strict=True)):
             pdf.cell(width, 6, text(value), align="L" if i == 0 else "R")

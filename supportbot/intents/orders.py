@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -637,7 +638,7 @@ def _describe(ctx: TurnContext, filters: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def _orders_table(ctx: TurnContext, orders: tuple[OrderSummary, ...] | list[OrderSummary]) -> Table:
+def _orders_table(ctx: TurnContext, orders: Sequence[OrderSummary]) -> Table:
     return Table(
         columns=(
             ctx.t("order.col.number"),
@@ -663,9 +664,7 @@ def _orders_table(ctx: TurnContext, orders: tuple[OrderSummary, ...] | list[Orde
     )
 
 
-def _order_buttons(
-    ctx: TurnContext, orders: tuple[OrderSummary, ...] | list[OrderSummary]
-) -> tuple[Button, ...]:
+def _order_buttons(ctx: TurnContext, orders: Sequence[OrderSummary]) -> tuple[Button, ...]:
     return tuple(
         Button(
             label=ctx.t("order.button.details", number=o.number),
@@ -678,7 +677,7 @@ def _order_buttons(
 async def order_search(ctx: TurnContext) -> Reply:
     saved = ctx.memory.get("search")
     more = bool(_MORE.search(ctx.parse.text)) and saved is not None
-    if more:
+    if more and saved is not None:
         filters, offset = saved["filters"], saved["offset"] + PAGE_SIZE
     else:
         filters, offset = _filters(ctx), 0

@@ -63,7 +63,8 @@ def to_xlsx(
         currency = row[currency_column] if currency_column is not None else None
         out = []
         for col, value in zip(columns, row, strict=True):
-            cell = WriteOnlyCell(ws, value=_xlsx_value(value))
+            cell = WriteOnlyCell(ws)
+            cell.value = _xlsx_value(value)  # the stubs' WriteOnlyCell(value=...) leaves out dates
             if value is not None:
                 if col.kind == "date":
                     cell.number_format = "yyyy-mm-dd"

@@ -273,7 +273,7 @@ async def statement_show(ctx: TurnContext) -> Reply:
     intent = "statement.show"
     saved = ctx.memory.get("statement")
     more = bool(_MORE.search(ctx.parse.text)) and saved is not None and not _period(ctx)[0]
-    if more:
+    if more and saved is not None:
         filters, offset = saved["filters"], saved["offset"] + PAGE_SIZE
     else:
         filters, offset = _filters(ctx), 0

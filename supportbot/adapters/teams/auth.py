@@ -68,7 +68,7 @@ def _tuned(client: ConnectorClient) -> ConnectorClient:
     return client
 
 
-class _TunedConnectorFactory(ConnectorFactory):
+class _TunedConnectorFactory(ConnectorFactory):  # type: ignore[misc]  # botframework is untyped: Any base
     def __init__(self, inner: ConnectorFactory) -> None:
         self._inner = inner
 
@@ -76,7 +76,7 @@ class _TunedConnectorFactory(ConnectorFactory):
         return _tuned(await self._inner.create(service_url, audience))
 
 
-class Authentication(ConfigurationBotFrameworkAuthentication):  # type: ignore[misc]
+class Authentication(ConfigurationBotFrameworkAuthentication):  # type: ignore[misc]  # untyped base (Any)
     """botbuilder's configuration-driven authentication whose connector clients leave retrying to us."""
 
     def __init__(
@@ -84,7 +84,9 @@ class Authentication(ConfigurationBotFrameworkAuthentication):  # type: ignore[m
     ) -> None:
         super().__init__(config, credentials_factory=credentials_factory)
 
-    async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
+    async def authenticate_request(
+        self, activity: Activity, auth_header: str | None
+    ) -> AuthenticateRequestResult:
         result = await super().authenticate_request(activity, auth_header)
         if result.connector_factory is not None:
             result.connector_factory = _TunedConnectorFactory(result.connector_factory)

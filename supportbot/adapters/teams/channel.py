@@ -63,7 +63,7 @@ MATCHED_BY = "upn"
 ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
 
 
-class TeamsAdapter(CloudAdapter):  # type: ignore[misc]
+class TeamsAdapter(CloudAdapter):  # type: ignore[misc]  # botbuilder is untyped: CloudAdapter is Any
     """botbuilder's CloudAdapter whose sends are paced per conversation and retried when throttled."""
 
     def __init__(
@@ -77,19 +77,19 @@ class TeamsAdapter(CloudAdapter):  # type: ignore[misc]
         self, context: TurnContext, activities: list[Activity]
     ) -> list[ResourceResponse]:
         responses: list[ResourceResponse] = []
-        parent = super()
         for activity in activities:
             if activity.type == ActivityTypes.message and activity.conversation is not None:
                 await self.pacer.wait(activity.conversation.id)
 
             async def send(one: Activity = activity) -> list[ResourceResponse]:
-                return await parent.send_activities(context, [one])  # type: ignore[no-any-return]
+                sent: list[ResourceResponse] = await super(TeamsAdapter, self).send_activities(context, [one])
+                return sent
 
             responses.extend(await with_retries(send, policy=self.policy, what="send activity"))
         return responses
 
 
-class TeamsBot(Bot):  # type: ignore[misc]
+class TeamsBot(Bot):  # type: ignore[misc]  # botbuilder is untyped: Bot is Any
     """What a turn does: messages and card actions go to the pipeline; being added says hello."""
 
     def __init__(self, channel: TeamsChannel) -> None:
