@@ -7,6 +7,7 @@ the credentials level: only the connector stand-in is ever called.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -19,7 +20,11 @@ from typing import Any
 import jwt
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from botframework.connector.auth import MicrosoftAppCredentials, PasswordServiceClientCredentialFactory
+from botframework.connector.auth import (
+    JwtTokenExtractor,
+    MicrosoftAppCredentials,
+    PasswordServiceClientCredentialFactory,
+)
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 from teams_helpers import ANNA, ERIK, Connector, Teams, activity, load
@@ -28,6 +33,7 @@ from yarl import URL
 from supportbot.adapters import teams as teams_adapter
 from supportbot.adapters.app import build_application
 from supportbot.adapters.server import create_web_app
+from supportbot.adapters.teams.auth import NonBlockingKeys
 from supportbot.adapters.teams.channel import TeamsChannel
 from tests.conftest import make_settings
 
@@ -46,9 +52,14 @@ class KeyServer:
         jwk.update({"kid": KID, "use": "sig", "endorsements": ["msteams"]})
         keys = {"keys": [jwk]}
         server_ref: dict[str, Any] = {}
+        self.delay = 0.0
+        self.fetches = 0
+        owner = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                owner.fetches += 1
+                time.sleep(owner.delay)
                 if self.path == "/v1/.well-known/openidconfiguration":
                     port = server_ref["server"].server_address[1]
                     body = {"issuer": ISSUER, "jwks_uri": f"http://127.0.0.1:{port}/v1/keys"}
@@ -233,3 +244,32 @@ async def test_the_bots_token_goes_only_to_the_connector_for_a_pasted_picture(
         ("/files/boot.log", None),
         ("/v3/attachments/0-weu-d4-panel/views/original", None),
     ]
+
+
+async def test_a_slow_key_server_does_not_stop_other_conversations(
+    secured: Teams, key_server: KeyServer
+) -> None:
+    # botbuilder itself would fetch the keys with a blocking call on the event loop.
+    cache = JwtTokenExtractor.metadataCache
+    cache[key_server.metadata_url] = NonBlockingKeys(key_server.metadata_url)  # keys not fetched yet
+    key_server.delay, key_server.fetches = 0.4, 0
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.02)
+            ticks += 1
+
+    ticker = asyncio.create_task(tick())
+    try:
+        token = key_server.token(secured.connector.url)
+        answers = await asyncio.gather(
+            *(secured.say(text="where is my order 4711?", sender=ANNA, token=token) for _ in range(3))
+        )
+    finally:
+        ticker.cancel()
+        key_server.delay = 0.0
+    assert all(a is not None and "PostNord" in a.shown for a in answers)
+    assert key_server.fetches == 2, "one metadata and one key fetch, shared by the three requests"
+    assert ticks >= 10, "the event loop kept running while the keys were fetched (0.8 s)"

@@ -7,11 +7,21 @@ needs every other endpoint spelled out: they are set to the public cloud's value
 
 The connector clients it makes are tuned: msrest's own urllib3 retries are switched off for HTTP
 statuses, so ``outgoing.with_retries`` is the one place that decides (and bounds) retrying.
+
+botbuilder fetches the token signing keys with a blocking ``requests.get`` (no timeout) inside a
+coroutine, which would stop every conversation of the worker while the key server answers. The key
+caches for the endpoints we use are put in place beforehand with ``NonBlockingKeys``: fetched with
+aiohttp, bounded by a timeout, one fetch shared by concurrent requests.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+import aiohttp
 
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
@@ -21,8 +31,11 @@ from botframework.connector.auth import (
     AuthenticationConstants,
     ClaimsIdentity,
     ConnectorFactory,
+    GovernmentConstants,
+    JwtTokenExtractor,
     ServiceClientCredentialsFactory,
 )
+from botframework.connector.auth.jwt_token_extractor import _OpenIdMetadata
 from urllib3.util.retry import Retry
 
 from supportbot.adapters.settings import Settings
@@ -61,6 +74,63 @@ class BotConfig:
         return bool(self.APP_ID)
 
 
+KEY_FETCH_TIMEOUT = aiohttp.ClientTimeout(total=10)
+
+
+class NonBlockingKeys(_OpenIdMetadata):  # type: ignore[misc]  # botframework is untyped: Any base
+    """botbuilder's signing-key cache for one OpenID metadata URL, refreshed without blocking the loop.
+
+    botbuilder decides when to refresh (daily, or for an unknown key at most hourly); this only
+    changes how: aiohttp with a timeout, and a lock so a burst of requests causes one fetch.
+    """
+
+    url: str
+    keys: list[dict[str, Any]]
+    last_updated: datetime
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self._lock: asyncio.Lock | None = None
+
+    async def _refresh(self) -> None:
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        started = datetime.now()
+        async with self._lock:
+            if self.last_updated >= started - timedelta(seconds=1):
+                return  # another request fetched them while this one waited
+            async with aiohttp.ClientSession(timeout=KEY_FETCH_TIMEOUT) as session:
+                metadata = await _json(session, self.url)
+                keys = (await _json(session, str(metadata["jwks_uri"])))["keys"]
+            self.keys = keys
+            self.last_updated = datetime.now()
+
+
+async def _json(session: aiohttp.ClientSession, url: str) -> dict[str, Any]:
+    async with session.get(url) as response:
+        response.raise_for_status()
+        data = await response.json(content_type=None)
+    if not isinstance(data, dict):
+        raise ValueError(f"{url} did not return a JSON object")
+    return data
+
+
+def install_key_caches(config: BotConfig) -> None:
+    """Puts ``NonBlockingKeys`` in botbuilder's cache for every metadata URL it may ask for."""
+    urls = {
+        getattr(config, "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL", None)
+        or AuthenticationConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL,
+        AuthenticationConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL,
+        AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL,
+        GovernmentConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL,
+        GovernmentConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL,
+    }
+    cache: dict[str, Any] = JwtTokenExtractor.metadataCache
+    for url in urls:
+        if not isinstance(cache.get(url), NonBlockingKeys):
+            cache[url] = NonBlockingKeys(url)
+
+
 def _tuned(client: ConnectorClient) -> ConnectorClient:
     client.config.retry_policy.policy = Retry(
         total=2, connect=2, read=0, status=0, redirect=0, status_forcelist=(), raise_on_status=False
@@ -83,6 +153,7 @@ class Authentication(ConfigurationBotFrameworkAuthentication):  # type: ignore[m
         self, config: BotConfig, *, credentials_factory: ServiceClientCredentialsFactory | None = None
     ) -> None:
         super().__init__(config, credentials_factory=credentials_factory)
+        install_key_caches(config)
 
     async def authenticate_request(
         self, activity: Activity, auth_header: str | None
