@@ -33,6 +33,7 @@ from supportbot.adapters.slack.render import (
     fallback_text,
     form_view,
     home_view,
+    pressed,
     table_text,
     to_blocks,
 )
@@ -546,3 +547,22 @@ def test_the_file_hosts_setting_reads_a_list(tmp_path: Path, monkeypatch: pytest
     assert make_settings(tmp_path).slack_file_hosts == ("files.slack.com",)
     monkeypatch.setenv("SLACK_FILE_HOSTS", "files.slack.com, files-edu.slack.com")
     assert Settings(data_dir=tmp_path).slack_file_hosts == ("files.slack.com", "files-edu.slack.com")
+
+
+def test_a_pressed_question_keeps_its_links_and_says_what_was_chosen() -> None:
+    blocks = to_blocks(
+        Reply(
+            text="Which order?",
+            buttons=(
+                Button(label="4711", value="status of 4711"),
+                Button(label="4712", value="status of 4712"),
+            ),
+            cards=(Card(title="Order 4711", url="https://track.example/4711", url_label="Track"),),
+        )
+    )
+    after = pressed(blocks, "4711 <b>")
+    assert button_values(after) == []
+    assert "track.example" in json.dumps(after)  # the link button still opens
+    marks = [b for b in after if b["type"] == "context"]
+    assert [m["elements"][0]["text"] for m in marks] == ["\u2713 *4711 &lt;b&gt;*"]
+    assert pressed(after, "again") == after  # nothing left to press: nothing changes

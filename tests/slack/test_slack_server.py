@@ -155,11 +155,21 @@ async def test_pressing_a_button_types_its_value(slack: Slack) -> None:
     assert "My open orders" in values
     press = payload("block_actions")
     press["actions"][0]["value"] = "My open orders"
+    shown = json.loads(post.args["blocks"]) if isinstance(post.args["blocks"], str) else post.args["blocks"]
+    press["message"]["blocks"] = shown
     status, _ = await slack.interaction(press)
     assert status == 200
     posts = await slack.standin.wait_for("chat.postMessage", 2)
     assert posts[1].args["channel"] == "D0ANNA"
     assert "4712" in blocks_text(posts[1].args["blocks"])
+    # The question's buttons are gone (it cannot be answered twice) and it says what was chosen.
+    [update] = await slack.standin.wait_for("chat.update")
+    assert (update.args["channel"], update.args["ts"]) == ("D0ANNA", "1764370001.000300")
+    updated = (
+        json.loads(update.args["blocks"]) if isinstance(update.args["blocks"], str) else update.args["blocks"]
+    )
+    assert button_values(updated) == []
+    assert "\u2713 *My open orders*" in json.dumps(updated, ensure_ascii=False)
     history = await slack.channel.app.pipeline.history("slack:T0SUPPORT:D0ANNA:U0ANNA")
     assert [t.payload for t in history if t.role == "user"][-1] == {"button": True}
 

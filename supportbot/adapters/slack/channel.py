@@ -69,6 +69,7 @@ from supportbot.adapters.slack.render import (
     fallback_text,
     form_view,
     home_view,
+    pressed,
     to_blocks,
 )
 from supportbot.adapters.slack.surface import (
@@ -191,6 +192,7 @@ class SlackChannel:
         async def on_button(ack: Callable[[], Awaitable[Any]], body: dict[str, Any]) -> None:
             await ack()
             self._start_inbound(lambda: from_action(body))
+            self._spawn(self._mark_pressed(body), what="pressed")
 
         @bolt.action(FORM_ACTION)
         async def on_form_button(ack: Callable[[], Awaitable[Any]], body: dict[str, Any]) -> None:
@@ -360,6 +362,33 @@ class SlackChannel:
     @staticmethod
     def _unavailable(names: list[str], language: str) -> Reply:
         return Reply(text=files_unavailable(names, language), language=language)
+
+    async def _mark_pressed(self, body: dict[str, Any]) -> None:
+        """The message whose button was pressed loses its reply buttons and says what was chosen, so
+        an old question cannot be answered twice. Only the bot's own messages in a DM are changed."""
+        container = _object(body.get("container"))
+        message = _object(body.get("message"))
+        actions = body.get("actions")
+        first = _object(actions[0]) if isinstance(actions, list) and actions else {}
+        channel, ts = container.get("channel_id"), container.get("message_ts")
+        blocks = message.get("blocks")
+        label = _object(first.get("text")).get("text")
+        if (
+            not isinstance(channel, str)
+            or not is_dm_channel(channel)
+            or container.get("is_ephemeral")
+            or not isinstance(ts, str)
+            or not isinstance(blocks, list)
+            or not blocks
+            or not isinstance(label, str)
+        ):
+            return
+        try:
+            await self.client.chat_update(
+                channel=channel, ts=ts, text=str(message.get("text") or "…"), blocks=pressed(blocks, label)
+            )
+        except (TimeoutError, SlackClientError, OSError):
+            log.warning("slack: could not mark a pressed button in %s", channel, exc_info=True)
 
     async def _safely(self, work: Awaitable[None], key: str) -> None:
         try:
@@ -641,3 +670,7 @@ class SlackChannel:
                 continue
             sent = True
         return sent
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

@@ -227,6 +227,26 @@ def fallback_text(reply: Reply) -> str:
     return _cut(escape(reply.text) or "…", MAX_TEXT)
 
 
+def pressed(blocks: list[Block], label: str) -> list[Block]:
+    """A message's blocks once one of its reply buttons was pressed: those buttons go (a second
+    press would ask again) and a line says which was chosen; link buttons stay, they still open."""
+    kept: list[Block] = []
+    marked = False
+    for block in blocks:
+        if block.get("type") != "actions":
+            kept.append(block)
+            continue
+        elements = [
+            e for e in block.get("elements", []) if not str(e.get("action_id", "")).startswith(BUTTON_ACTION)
+        ]
+        if elements:
+            kept.append({**block, "elements": elements})
+        if len(elements) < len(block.get("elements", [])) and not marked:
+            kept.append({"type": "context", "elements": [_mrkdwn(f"\u2713 *{escape(label)}*")]})
+            marked = True
+    return kept
+
+
 def button_values(blocks: list[Block]) -> list[str]:
     """The values of the reply buttons in rendered blocks (what pressing each one types)."""
     return [
