@@ -12,7 +12,7 @@ import pytest
 
 from supportbot.adapters.app import Application
 from supportbot.adapters.cli import main
-from supportbot.adapters.teams.manifest import COMMANDS, TEMPLATE_DIR, build_teams_package
+from supportbot.adapters.teams.manifest import COMMANDS, COMMANDS_SV, TEMPLATE_DIR, build_teams_package
 
 APP_ID = "0b6c6a3e-1d2f-4a5b-8c7d-9e0f1a2b3c4d"
 
@@ -28,8 +28,9 @@ def build(tmp_path: Path, url: str | None = "https://support.vendor.example") ->
     out = tmp_path / "app.zip"
     assert build_teams_package(app_id=APP_ID, out=str(out), url=url) == 0
     with zipfile.ZipFile(out) as package:
-        assert sorted(package.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        assert sorted(package.namelist()) == ["color.png", "manifest.json", "outline.png", "sv-se.json"]
         manifest: dict[str, object] = json.loads(package.read("manifest.json"))
+        manifest["_sv"] = json.loads(package.read("sv-se.json"))
         assert png_size(package.read("color.png")) == (192, 192)
         assert png_size(package.read("outline.png")) == (32, 32)
     return manifest
@@ -48,6 +49,10 @@ def test_package(tmp_path: Path) -> None:
     assert bot["supportsFiles"] is True  # files sent in a personal chat reach the bot
     assert manifest["validDomains"] == ["support.vendor.example"]
     assert "{{" not in json.dumps(manifest)
+    assert manifest["localizationInfo"] == {
+        "defaultLanguageTag": "en-us",
+        "additionalLanguages": [{"languageTag": "sv-se", "file": "sv-se.json"}],
+    }
 
 
 def test_outline_icon_is_white_on_transparent() -> None:
@@ -102,3 +107,21 @@ def test_declared_commands_are_the_ones_the_adapter_answers(tmp_path: Path, appl
         assert len(command["title"]) <= 32 and len(command["description"]) <= 128
         parse = application.nlu.parse(command["title"], today=date.today())
         assert parse.intent == COMMANDS[command["title"]], command["title"]
+
+
+def test_swedish_commands_are_the_same_commands_in_swedish(tmp_path: Path, application: Application) -> None:
+    manifest = build(tmp_path)
+    swedish = manifest["_sv"]
+    assert isinstance(swedish, dict) and "Localization.schema.json" in swedish["$schema"]
+    commands = manifest["bots"][0]["commandLists"][0]["commands"]  # type: ignore[index]
+    titles = [swedish[f"bots[0].commandLists[0].commands[{i}].title"] for i in range(len(commands))]
+    assert titles == list(COMMANDS_SV)
+    assert list(COMMANDS_SV.values()) == list(COMMANDS.values())  # the same intents, in the same order
+    for i, title in enumerate(titles):
+        description = swedish[f"bots[0].commandLists[0].commands[{i}].description"]
+        assert len(title) <= 32 and len(description) <= 128
+        parse = application.nlu.parse(title, today=date.today())
+        assert (parse.intent, parse.language) == (COMMANDS_SV[title], "sv"), title
+    keys = {k for k in swedish if not k.startswith("$")}
+    assert {"name.short", "name.full", "description.short", "description.full"} <= keys
+    assert len(swedish["description.short"]) <= 80 and len(swedish["description.full"]) <= 4000

@@ -1,4 +1,5 @@
-"""The Teams app package: manifest.json (from manifest/teams/) and the two icons, zipped at the root.
+"""The Teams app package: manifest.json (from manifest/teams/), its Swedish localization file and the
+two icons, zipped at the root.
 
 The command list in the template is a promise: ``COMMANDS`` says which intent answers each command,
 and the tests hold the template, this table and the NLU to it.
@@ -17,6 +18,8 @@ from urllib.parse import urlsplit
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[3] / "manifest" / "teams"
 ICONS = {"color.png": 192, "outline.png": 32}
+LOCALIZATIONS = ("sv-se.json",)
+"""Teams shows the app's name, description and commands in the user's language from these."""
 
 COMMANDS = {
     "help": "smalltalk.help",
@@ -27,6 +30,16 @@ COMMANDS = {
     "talk to a person": "handoff.agent",
 }
 """Each command the manifest offers and the intent it reaches."""
+
+COMMANDS_SV = {
+    "hjälp": "smalltalk.help",
+    "status på order": "order.status",
+    "mina ordrar": "order.search",
+    "mina fakturor": "invoice.list",
+    "mina ärenden": "request.status",
+    "prata med en person": "handoff.agent",
+}
+"""The same commands as Swedish-speaking users see them (``sv-se.json``), in the same order."""
 
 _GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 DEFAULT_URL = "https://supportbot.example"
@@ -75,7 +88,7 @@ def build_teams_package(*, app_id: str, out: str, url: str | None) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as package:
         package.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-        for name in ICONS:
+        for name in (*ICONS, *LOCALIZATIONS):
             package.write(TEMPLATE_DIR / name, arcname=name)
     print(f"wrote {target}")
     return 0
