@@ -22,7 +22,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
-
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
 from botframework.connector.aio import ConnectorClient
@@ -111,7 +110,7 @@ async def _json(session: aiohttp.ClientSession, url: str) -> dict[str, Any]:
         response.raise_for_status()
         data = await response.json(content_type=None)
     if not isinstance(data, dict):
-        raise ValueError(f"{url} did not return a JSON object")
+        raise TypeError(f"{url} did not return a JSON object")
     return data
 
 
