@@ -7,16 +7,25 @@ through this engine, which runs each statement inline with the standard ``sqlite
 offers the part of ``AsyncEngine``/``AsyncConnection`` they use (``connect``, ``begin``,
 ``execute``, ``scalar``). Long scans never run here: chat turns use indexes, and reports stream in
 small keyset batches. PostgreSQL keeps its truly asynchronous driver.
+
+Writes take the write lock with ``BEGIN IMMEDIATE`` before anything else, and when another
+connection holds it they wait for it *asynchronously* (short sleeps on the loop) instead of in
+SQLite's busy handler. The busy handler would block the event loop, and the lock's holder may be an
+aiosqlite transaction whose next step needs that very loop: both would wait until the timeout, and
+every conversation of the worker with them. Once taken, a write runs to its commit without yielding.
 """
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, Result, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.base import Executable
 
@@ -61,6 +70,7 @@ class InlineSqliteEngine:
     """A SQLite database read and written inline; ``busy_timeout`` bounds a wait for the write lock."""
 
     def __init__(self, url: str | URL, *, busy_timeout_ms: int = 5000) -> None:
+        self.busy_timeout = busy_timeout_ms / 1000
         parsed = make_url(url)
         if parsed.get_backend_name() != "sqlite":
             raise ValueError("InlineSqliteEngine is for SQLite databases only")
@@ -76,8 +86,38 @@ class InlineSqliteEngine:
 
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[InlineConnection]:
-        with self.sync_engine.begin() as conn:
-            yield InlineConnection(conn)
+        with self.sync_engine.connect() as conn:
+            await self._take_write_lock(conn)
+            try:
+                yield InlineConnection(conn)
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+
+    async def _take_write_lock(self, conn: Connection) -> None:
+        """``BEGIN IMMEDIATE`` without SQLite's blocking busy wait: retried with sleeps on the loop
+        until ``busy_timeout``, then the driver's "database is locked" error, as the busy wait would."""
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        conn.begin()  # SQLAlchemy's own bookkeeping; pysqlite emits nothing for it
+        deadline = asyncio.get_running_loop().time() + self.busy_timeout
+        pause = 0.001
+        raw.execute("PRAGMA busy_timeout=0")
+        try:
+            while True:
+                try:
+                    raw.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    locked = "locked" in str(exc) or "busy" in str(exc)
+                    if not locked or asyncio.get_running_loop().time() >= deadline:
+                        conn.rollback()
+                        raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 0.02)
+        finally:
+            raw.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
 
     async def dispose(self) -> None:
         self.sync_engine.dispose()
