@@ -108,18 +108,25 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "I Slack och Microsoft Teams loggar du inte in alls: där känner jag igen dig på din e-postadress.",
     },
     "account.login.password": {
-        "en": "I'm sorry, I can't reset passwords: there is no self-service password reset yet. "
-        "A person from our support team can help you get a new one.",
-        "sv": "Tyvärr kan jag inte återställa lösenord: det finns ingen självbetjäning för det ännu. "
-        "En person från vår support kan hjälpa dig att få ett nytt.",
+        "en": 'You can choose a new password yourself: press "Sign in" at the top of the chat and choose '
+        '"Forgot your password?". Enter your e-mail address and we\'ll send you a link for choosing a new '
+        "password. The link works once, for 30 minutes; if it has expired, simply ask for a new one. "
+        "In Slack and Microsoft Teams you need no password. If the mail doesn't arrive, a person from our "
+        "support team can help.",
+        "sv": 'Du kan själv välja ett nytt lösenord: tryck på "Logga in" högst upp i chatten och välj '
+        '"Glömt lösenordet?". Ange din e-postadress så skickar vi en länk där du väljer ett nytt lösenord. '
+        "Länken fungerar en gång, i 30 minuter; har den gått ut ber du bara om en ny. I Slack och "
+        "Microsoft Teams behöver du inget lösenord. Om mejlet inte kommer kan en person från vår support "
+        "hjälpa dig.",
     },
     "account.login.locked": {
         "en": "After several wrong passwords, signing in is paused for a while (at most 15 minutes) "
         "from where they were typed. Please wait a little and try again. If you've forgotten your "
-        "password, a person from our support team can help; I can't reset it myself yet.",
+        'password, choose "Forgot your password?" where you sign in, and we\'ll e-mail you a link for '
+        "choosing a new one.",
         "sv": "Efter flera felaktiga lösenord pausas inloggningen en stund (högst 15 minuter) därifrån de "
-        "skrevs. Vänta lite och försök igen. Om du har glömt lösenordet kan en person från vår support "
-        "hjälpa dig; själv kan jag inte återställa det ännu.",
+        'skrevs. Vänta lite och försök igen. Om du har glömt lösenordet, välj "Glömt lösenordet?" där '
+        "du loggar in, så mejlar vi en länk där du väljer ett nytt.",
     },
     "account.login.logout": {
         "en": 'To sign out, press "Sign out" at the top of the chat. A new, empty conversation starts.',
@@ -760,6 +767,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "request.event.status": {"en": "status", "sv": "status"},
     "request.event.answer": {"en": "answer", "sv": "svar"},
     "request.event.attachment": {"en": "document", "sv": "dokument"},
+    "request.event.closed": {"en": "closed", "sv": "stängt"},
     "request.ask_category": {
         "en": "Let's open a support request. What is it about?",
         "sv": "Då öppnar vi ett ärende. Vad gäller det?",

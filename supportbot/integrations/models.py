@@ -326,7 +326,7 @@ class RequestStatus(StrEnum):
 
 class RequestEvent(Frozen):
     at: datetime
-    kind: str  # "created" | "comment" | "status" | "answer" | "attachment"
+    kind: str  # "created" | "comment" | "status" | "answer" | "attachment" | "closed"
     author: str
     text: str
 
@@ -343,6 +343,54 @@ class SupportRequest(Frozen):
     created_at: datetime
     due_at: datetime | None = None
     history: tuple[RequestEvent, ...] = ()
+
+
+class RequestDocument(Frozen):
+    """A document kept on a request, as agents see it listed: what, how big, its hash, who, when."""
+
+    id: str
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    at: datetime
+
+
+class RequestDocumentData(Frozen):
+    """One document with its bytes, read one at a time for a download."""
+
+    document: RequestDocument
+    data: bytes
+
+
+class RequestSummary(Frozen):
+    """A line of the agents' work list: any company's request, whose it is and whether it is late.
+
+    ``overdue``: still waiting for support (open or in progress) after its due time.
+    """
+
+    number: str
+    company: str
+    customer_number: str
+    requester: str
+    requester_name: str
+    category: str
+    subject: str
+    priority: str
+    status: RequestStatus
+    created_at: datetime
+    due_at: datetime | None = None
+    overdue: bool = False
+
+
+class RequestDetail(RequestSummary):
+    """One request as an agent works on it: the summary, the text, the history and the documents."""
+
+    description: str
+    related: str | None = None
+    history: tuple[RequestEvent, ...] = ()
+    documents: tuple[RequestDocument, ...] = ()
 
 
 class NewRequest(Frozen):

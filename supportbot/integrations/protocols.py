@@ -31,7 +31,10 @@ from supportbot.integrations.models import (
     OrderSummary,
     Page,
     Principal,
+    RequestDetail,
+    RequestDocumentData,
     RequestStatus,
+    RequestSummary,
     Site,
     Statement,
     SupportRequest,
@@ -71,6 +74,18 @@ class DirectoryBackend(Protocol):
 
     async def confirm_email(self, user_id: str) -> bool:
         """Marks the user's e-mail confirmed (once; later calls keep the first time); ``False`` if unknown."""
+        ...
+
+    async def credential_stamp(self, user_id: str) -> str | None:
+        """An opaque value that changes whenever the user's password does (never the hash itself), so a
+        reset link or a web session made under one password dies with it; ``None`` for an unknown or
+        inactive user."""
+        ...
+
+    async def set_password(self, user_id: str, password: str, *, stamp: str) -> bool:
+        """Replaces the password (hashed with scrypt) only while ``stamp`` is still the user's current
+        one, so a reset link works once even when it is sent twice at the same moment; ``False``, and
+        nothing changed, otherwise."""
         ...
 
     async def linked_user(self, channel: str, external_id: str) -> str | None:
@@ -244,6 +259,32 @@ class RequestsBackend(Protocol):
 
     async def answer_request(self, agent: Principal, number: str, text: str) -> SupportRequest | None:
         """A support agent's answer (any company's request); ``None`` for an unknown number."""
+        ...
+
+    # What follows is for support agents only, across every company (they serve all customers);
+    # anyone else gets ``AccessDenied`` before anything is read.
+
+    async def work_list(
+        self, agent: Principal, *, statuses: frozenset[RequestStatus] = frozenset(), limit: int = 50
+    ) -> Sequence[RequestSummary]:
+        """Requests not closed (or only those of ``statuses``; ``CLOSED`` is ``InvalidRequest``): first
+        those waiting for support (open, in progress), then the rest; each group oldest due first."""
+        ...
+
+    async def request_for_agent(self, agent: Principal, number: str) -> RequestDetail | None:
+        """One request with its history and its documents listed (not their bytes); ``None`` if unknown."""
+        ...
+
+    async def document_for_agent(
+        self, agent: Principal, number: str, document_id: str
+    ) -> RequestDocumentData | None:
+        """One document of that request with its bytes; ``None`` unless both the request and the
+        document exist and belong together."""
+        ...
+
+    async def close_request(self, agent: Principal, number: str, resolution: str) -> SupportRequest | None:
+        """Closes the request with a resolution ("closed" in its history); a closed one stays as it was.
+        ``None`` for an unknown number."""
         ...
 
 

@@ -623,7 +623,7 @@ def _history_table(ctx: TurnContext, fmt: Formatter, request: SupportRequest) ->
     )
 
 
-_EVENT_KINDS = frozenset({"created", "comment", "status", "answer", "attachment"})
+_EVENT_KINDS = frozenset({"created", "comment", "status", "answer", "attachment", "closed"})
 _OPEN_WORDS = re.compile(
     r"\b(open|unanswered|pending|ongoing|active|öppna|öppen|obesvarade|pågående|aktiva)\b", re.IGNORECASE
 )

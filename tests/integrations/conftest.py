@@ -15,17 +15,18 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from supportbot.integrations.models import Principal
 from supportbot.integrations.protocols import Backends
 from supportbot.integrations.sql.backend import sql_backends
+from supportbot.integrations.sql.schema import companies, request_documents, request_events, requests
 from supportbot.integrations.sql.seed import create_schema, seed_demo, seed_volume
 
 TODAY = date(2026, 3, 18)  # a Wednesday: requests opened "now" are due on Thursday
@@ -275,6 +276,54 @@ def statement_log(sqlite_demo_engine: AsyncEngine) -> Iterator[StatementLog]:
 
 VOLUME_ORDERS = 6_000
 VOLUME_INVOICES = 2_000
+VOLUME_REQUESTS = 3_000
+
+
+async def seed_request_volume(engine: AsyncEngine, count: int = VOLUME_REQUESTS) -> None:
+    """Years of requests for both companies, nine in ten closed (as they pile up), each with an event
+    and every tenth with a document: the agents' work list must not read the closed ones."""
+    statuses = ("open", "in_progress", "waiting_for_customer", "answered")
+    async with engine.begin() as conn:
+        company_ids = list((await conn.execute(select(companies.c.id).order_by(companies.c.id))).scalars())
+        first = int(await conn.scalar(select(func.coalesce(func.max(requests.c.id), 0)))) + 1
+        rows, events, documents = [], [], []
+        for i in range(count):
+            created = NOW - timedelta(days=i % 900, hours=i % 24)
+            rows.append(
+                {
+                    "id": first + i,
+                    "number": f"RQ-{created.year}-{first + i:06d}",
+                    "company_id": company_ids[i % len(company_ids)],
+                    "requester_id": None,
+                    "requester_name": "Generated",
+                    "category": "other",
+                    "subject": f"Generated request {i}",
+                    "description": "Generated.",
+                    "priority": "normal",
+                    "status": "closed" if i % 10 else statuses[(i // 10) % len(statuses)],
+                    "created_at": created,
+                    "due_at": created + timedelta(days=1),
+                }
+            )
+            events.append(
+                {
+                    "request_id": first + i,
+                    "at": created,
+                    "kind": "created",
+                    "author": "Generated",
+                    "text": "x",
+                }
+            )
+            if i % 10 == 3:
+                documents.append(
+                    {
+                        "request_id": first + i, "name": "log.txt", "content_type": "text/plain", "size": 1,
+                        "sha256": "0" * 64, "data": b"x", "uploaded_by": "Generated", "at": created,
+                    }
+                )  # fmt: skip
+        await conn.execute(insert(requests), rows)
+        await conn.execute(insert(request_events), events)
+        await conn.execute(insert(request_documents), documents)
 
 
 @pytest.fixture(scope="session")
@@ -288,6 +337,7 @@ def sqlite_volume_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
             await create_schema(engine)
             assert await seed_demo(engine, today=TODAY)
             await seed_volume(engine, orders=VOLUME_ORDERS, invoices=VOLUME_INVOICES, seed=1, today=TODAY)
+            await seed_request_volume(engine)
         finally:
             await engine.dispose()
 

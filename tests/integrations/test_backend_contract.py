@@ -6,6 +6,7 @@ when reachable, on PostgreSQL. Nothing here knows about SQL.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -612,3 +613,120 @@ async def test_statement_page_agrees_with_the_statement(backends: Backends, peop
     assert overdue.items and all(i.overdue for i in overdue.items)
     with pytest.raises(AccessDenied):
         await backends.statements.statement_page(people.erik)
+
+
+# --- requests, as support agents work on them -------------------------------------------------------
+
+AGENT_CALLS: dict[str, Call] = {
+    "work_list": lambda b, p: b.requests.work_list(p),
+    "request_for_agent": lambda b, p: b.requests.request_for_agent(p, "RQ-2026-000001"),
+    "document_for_agent": lambda b, p: b.requests.document_for_agent(p, "RQ-2026-000001", "1"),
+    "close_request": lambda b, p: b.requests.close_request(p, "RQ-2026-000001", "Done"),
+    "answer_request": lambda b, p: b.requests.answer_request(p, "RQ-2026-000001", "Hello"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(AGENT_CALLS))
+async def test_only_an_agent_works_on_requests_across_companies(
+    backends: Backends, people: People, name: str
+) -> None:
+    # An administrator, a user, a guest, and a principal that claims every grant: none is an agent.
+    everything = Principal(user_id=ANNA, grants=frozenset(Tool), company_id=people.anna.company_id)
+    for someone in (people.anna, people.erik, people.max, people.guest, everything):
+        with pytest.raises(AccessDenied) as refused:
+            await AGENT_CALLS[name](backends, someone)
+        assert refused.value.tool is Tool.REQUESTS
+    unchanged = await backends.requests.get_request(people.anna, "RQ-2026-000001")
+    assert unchanged is not None and unchanged.status is RequestStatus.IN_PROGRESS
+    assert [e.kind for e in unchanged.history] == ["created", "status"]
+
+
+async def test_the_work_list_holds_every_company_s_open_requests_by_due_time(
+    backends: Backends, people: People
+) -> None:
+    created = await backends.requests.create_request(
+        people.max, NewRequest(category="other", subject="Licence keys", description="Where are they?")
+    )
+    listed = list(await backends.requests.work_list(people.sara))
+    by_number = {r.number: r for r in listed}
+    assert {r.company for r in listed} == {"Nordisk Verkstad AB", "Contoso GmbH"}
+    assert {r.customer_number for r in listed} == {"1000123", "2000456"}
+    assert created.number in by_number and all(r.status is not RequestStatus.CLOSED for r in listed)
+    # What waits for support comes first, oldest due first (overdue first); then what waits for the
+    # customer (the demo's answered request), however old.
+    waiting = [r for r in listed if r.status in (RequestStatus.OPEN, RequestStatus.IN_PROGRESS)]
+    assert listed[: len(waiting)] == waiting
+    dues = [r.due_at for r in waiting if r.due_at is not None]
+    assert len(dues) == len(waiting) and dues == sorted(dues)
+    assert listed[-1].status is RequestStatus.ANSWERED and listed[-1].customer_number == "2000456"
+    for r in listed:
+        assert_utc(r.created_at)
+        assert r.overdue == (r in waiting and r.due_at is not None and r.due_at < NOW)
+    assert waiting[0].overdue and not by_number[created.number].overdue  # due tomorrow
+    new = by_number[created.number]
+    assert (new.requester, new.requester_name, new.subject) == (MAX, "Max Müller", "Licence keys")
+    assert (new.company, new.priority, new.category) == ("Contoso GmbH", "normal", "other")
+
+    answered = await backends.requests.work_list(people.sara, statuses=frozenset({RequestStatus.ANSWERED}))
+    assert answered and all(r.status is RequestStatus.ANSWERED for r in answered)
+    assert len(await backends.requests.work_list(people.sara, limit=1)) == 1
+    with pytest.raises(InvalidRequest):
+        await backends.requests.work_list(people.sara, statuses=frozenset({RequestStatus.CLOSED}))
+    for limit in (0, 101):
+        with pytest.raises(InvalidRequest):
+            await backends.requests.work_list(people.sara, limit=limit)
+
+
+async def test_an_agent_opens_any_request_with_history_and_documents(
+    backends: Backends, people: People
+) -> None:
+    contoso = (await backends.requests.list_requests(people.max))[0]
+    data = b"%PDF-1.4 the quote"
+    await backends.requests.add_document(
+        people.max, contoso.number, name="quote.pdf", content_type="application/pdf", data=data
+    )
+    found = await backends.requests.request_for_agent(people.sara, contoso.number.lower())
+    assert found is not None
+    assert (found.number, found.company, found.customer_number) == (contoso.number, "Contoso GmbH", "2000456")
+    assert found.description == contoso.description and found.related == "INV-3050"
+    assert [e.kind for e in found.history] == [e.kind for e in contoso.history] + ["attachment"]
+    (document,) = found.documents
+    assert (document.name, document.content_type, document.size) == (
+        "quote.pdf",
+        "application/pdf",
+        len(data),
+    )
+    assert document.sha256 == hashlib.sha256(data).hexdigest()
+    assert document.uploaded_by == "Max Müller" and document.at == NOW
+    assert "data" not in document.model_dump()  # listed, never carried
+
+    got = await backends.requests.document_for_agent(people.sara, contoso.number, document.id)
+    assert got is not None and got.data == data and got.document == document
+    other = (await backends.requests.list_requests(people.anna))[0].number
+    assert await backends.requests.document_for_agent(people.sara, other, document.id) is None  # not its
+    for bad in ("999999", "x", "1; drop", "", "1" * 40):
+        assert await backends.requests.document_for_agent(people.sara, contoso.number, bad) is None
+    assert await backends.requests.request_for_agent(people.sara, "RQ-2099-999999") is None
+
+
+async def test_an_agent_closes_a_request_with_a_resolution_once(backends: Backends, people: People) -> None:
+    number = (await backends.requests.list_requests(people.erik))[0].number
+    closed = await backends.requests.close_request(people.sara, number, "  Delivered on Friday.  ")
+    assert closed is not None and closed.status is RequestStatus.CLOSED
+    last = closed.history[-1]
+    assert (last.kind, last.author, last.text, last.at) == (
+        "closed",
+        "Sara Lindqvist",
+        "Delivered on Friday.",
+        NOW,
+    )
+    again = await backends.requests.close_request(people.sara, number, "Another resolution")
+    assert again == closed  # closing again records nothing
+    seen = await backends.requests.get_request(people.erik, number)
+    assert seen is not None and seen.status is RequestStatus.CLOSED and seen.history == closed.history
+    assert number not in {r.number for r in await backends.requests.work_list(people.sara)}
+    opened = await backends.requests.request_for_agent(people.sara, number)
+    assert opened is not None and opened.status is RequestStatus.CLOSED and not opened.overdue
+    assert await backends.requests.close_request(people.sara, "RQ-2099-999999", "x") is None
+    with pytest.raises(InvalidRequest):
+        await backends.requests.close_request(people.sara, number, "   ")

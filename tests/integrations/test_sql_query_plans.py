@@ -17,13 +17,23 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from supportbot.integrations.errors import AccessDenied
-from supportbot.integrations.models import InvoiceStatus, NewRequest, OrderStatus, Principal, RequestStatus
+from supportbot.integrations.models import (
+    InvoiceStatus,
+    NewRequest,
+    OrderStatus,
+    Principal,
+    RequestStatus,
+    Role,
+)
 from supportbot.integrations.protocols import Backends
 from supportbot.integrations.sql.backend import sql_backends
 
-from .conftest import ANNA, ERIK, MAX, TODAY, StatementLog, clock
+from .conftest import ANNA, ERIK, MAX, SARA, TODAY, StatementLog, clock
 
 Call = Callable[[Backends, Principal], Awaitable[Any]]
+
+# Agents work across companies: no company filter leads to an index, the status and the number do.
+AGENT = Principal(user_id=SARA, name="Sara Lindqvist", role=Role.AGENT)
 
 
 async def _first_batches(b: Backends, p: Principal, **filters: Any) -> None:
@@ -89,6 +99,19 @@ TURNS: dict[str, Call] = {
     "sites": lambda b, p: b.directory.sites(p),
 }
 
+# An agent's calls, played by the principal given: in TURNS by the agent, elsewhere by a customer.
+AGENT_TURNS: dict[str, Call] = {
+    "work_list": lambda b, p: b.requests.work_list(p),
+    "work_list_status": lambda b, p: b.requests.work_list(
+        p, statuses=frozenset({RequestStatus.ANSWERED}), limit=20
+    ),
+    "request_for_agent": lambda b, p: b.requests.request_for_agent(p, "RQ-2026-000001"),
+    "document_for_agent": lambda b, p: b.requests.document_for_agent(p, "RQ-2026-000001", "1"),
+    "close_request": lambda b, p: b.requests.close_request(p, "RQ-2026-000002", "Delivered"),
+    "answer_request": lambda b, p: b.requests.answer_request(p, "RQ-2026-000002", "Friday"),
+}
+TURNS.update({name: (lambda b, p, call=call: call(b, AGENT)) for name, call in AGENT_TURNS.items()})
+
 # The index each turn must use on its big table; a "SEARCH" on the wrong index can still read a
 # whole company's orders (say, walking them by date to find one PO number).
 NUMBER = r"USING INDEX sqlite_autoindex_{0}_\d \(number=\?\)"
@@ -116,6 +139,12 @@ EXPECTED: dict[str, str] = {
     "get_credit_note": "SEARCH credit_notes " + NUMBER.format("credit_notes"),
     "get_contract": "SEARCH contracts " + NUMBER.format("contracts"),
     "get_request": "SEARCH requests " + NUMBER.format("requests"),
+    "work_list": r"SEARCH requests USING INDEX ix_requests_status_due_at_id \(status=\?\)",
+    "work_list_status": r"SEARCH requests USING INDEX ix_requests_status_due_at_id \(status=\?\)",
+    "request_for_agent": "SEARCH requests " + NUMBER.format("requests"),
+    "document_for_agent": r"SEARCH request_documents USING INTEGER PRIMARY KEY \(rowid=\?\)",
+    "close_request": "SEARCH requests " + NUMBER.format("requests"),
+    "answer_request": "SEARCH requests " + NUMBER.format("requests"),
     "principal_for": r"SEARCH users USING INDEX sqlite_autoindex_users_1 \(user_id=\?\)",
 }
 
@@ -192,6 +221,8 @@ async def test_the_volume_is_there(sqlite_volume_engine: AsyncEngine) -> None:
     async with sqlite_volume_engine.connect() as conn:
         assert (await conn.scalar(text("SELECT count(*) FROM orders"))) > 5_000
         assert (await conn.scalar(text("SELECT count(*) FROM invoices"))) > 2_000
+        assert (await conn.scalar(text("SELECT count(*) FROM requests WHERE status = 'closed'"))) > 2_000
+        assert (await conn.scalar(text("SELECT count(*) FROM request_documents"))) > 200
 
 
 # --- statements per call --------------------------------------------------------------------------
@@ -209,6 +240,9 @@ async def test_the_volume_is_there(sqlite_volume_engine: AsyncEngine) -> None:
         ("list_invoices", 2),  # the page, then every line of the page at once
         ("list_contracts", 2),
         ("list_requests", 2),
+        ("work_list", 4),  # one walk of the status index per status not closed, never one per row
+        ("request_for_agent", 3),  # the request, its history, its documents' descriptions
+        ("document_for_agent", 1),
         ("principal_for", 2),
         ("guest_order_status", 1),
     ],
@@ -238,6 +272,19 @@ async def test_a_refused_call_sends_no_query(
     statement_log.clear()
     with pytest.raises(AccessDenied):
         await TURNS[turn](backends, erik)
+    assert statement_log.statements == []
+
+
+@pytest.mark.parametrize("turn", sorted(AGENT_TURNS))
+async def test_a_customer_is_refused_the_agents_calls_before_any_query(
+    sqlite_demo_engine: AsyncEngine, statement_log: StatementLog, turn: str
+) -> None:
+    backends = sql_backends(sqlite_demo_engine, clock=clock)
+    anna = await backends.directory.principal_for(ANNA)
+    assert anna is not None
+    statement_log.clear()
+    with pytest.raises(AccessDenied):
+        await AGENT_TURNS[turn](backends, anna)
     assert statement_log.statements == []
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from supportbot.integrations.models import InvoiceStatus, OrderStatus
@@ -58,6 +58,24 @@ async def test_seed_demo_is_idempotent(empty_engine: AsyncEngine) -> None:
     await create_schema(empty_engine)  # also harmless when the tables exist
     assert await count_rows(empty_engine) == before
     assert before["companies"] == 2 and before["users"] == 4 and before["orders"] >= 10
+
+
+async def test_an_index_added_later_reaches_an_existing_database(empty_engine: AsyncEngine) -> None:
+    """``create_all`` skips tables that exist, and with them their new indexes: ``create_schema`` adds those."""
+    name = "ix_requests_status_due_at_id"
+
+    async def indexes() -> set[str]:
+        async with empty_engine.connect() as conn:
+            found = await conn.run_sync(lambda sync: inspect(sync).get_indexes("requests"))
+        return {str(index["name"]) for index in found}
+
+    assert name in await indexes()
+    async with empty_engine.begin() as conn:
+        await conn.execute(text(f"DROP INDEX {name}"))
+    assert name not in await indexes()
+    await create_schema(empty_engine)
+    assert name in await indexes()
+    await create_schema(empty_engine)  # and only once
 
 
 async def test_seed_demo_balances_the_nordisk_account(sqlite_demo_engine: AsyncEngine) -> None:

@@ -106,3 +106,48 @@ def test_customer_and_agent_talk_through_a_handoff(chromium: Browser, live_serve
     agent.context.close()
     customer.context.close()
     assert problems == []
+
+
+def test_an_agent_answers_a_request_and_the_customer_sees_it_live(
+    chromium: Browser, live_server: LiveServer
+) -> None:
+    problems: list[str] = []
+    agent = new_page(chromium, live_server, problems)
+    customer = new_page(chromium, live_server, problems)
+    open_chat(customer)
+    sign_in(customer)
+
+    agent.goto("/agents")
+    agent.locator("#user").fill(SARA)
+    agent.locator("#password").fill("demo")
+    agent.get_by_role("button", name="Sign in").click()
+    # Anna's demo request about the FlashSystem move: in progress for days, so overdue.
+    item = agent.locator("#requests li").filter(has_text="Move IBM FlashSystem 5200")
+    expect(item).to_contain_text("Nordisk Verkstad AB (1000123)")
+    expect(item).to_contain_text("Overdue since")
+    expect(agent.locator("#requests")).to_contain_text("Contoso GmbH")
+    item.get_by_role("button").click()
+    expect(agent.locator("#request-title")).to_contain_text("Request RQ-")
+    number = agent.locator("#request-title").inner_text().removeprefix("Request ")
+    expect(agent.locator("#request-history")).to_contain_text("our logistics team is planning the move")
+    expect(agent.locator("#conversation")).to_be_hidden()
+
+    agent.locator("#answer-text").fill("<b>The move</b> is planned for Tuesday.")
+    agent.get_by_role("button", name="Answer", exact=True).click()
+    said = customer.locator(".sbw-from-bot").last
+    expect(said).to_contain_text(number)
+    expect(said).to_contain_text("<b>The move</b> is planned for Tuesday.")  # as text, never as markup
+    expect(said.locator("b")).to_have_count(0)
+    expect(agent.locator("#request-facts")).to_contain_text("answered")
+    expect(agent.locator("#request-history")).to_contain_text("<b>The move</b> is planned for Tuesday.")
+    expect(agent.locator("#answer-text")).to_have_value("")
+
+    agent.locator("#request-resolution").fill("Moved to Kista.")
+    agent.get_by_role("button", name="Close request").click()
+    expect(agent.locator("#request-facts")).to_contain_text("closed")
+    expect(agent.locator("#request-history")).to_contain_text("Moved to Kista.")
+    expect(agent.locator("#requests")).not_to_contain_text(number)
+
+    agent.context.close()
+    customer.context.close()
+    assert problems == []

@@ -1,4 +1,5 @@
-"""The agent console's WebSocket: the queue live, and one agent's actions on conversations.
+"""The agent console's WebSocket: the queue live, one agent's actions on conversations, and customers'
+requests (the work list, answering and closing them).
 
 The protocol is in docs/agent-console.md. Everything goes through ``bot.handoff`` and the bus, so a
 customer and an agent on different workers reach each other the same way.
@@ -14,11 +15,20 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from supportbot.adapters.agents.customer import customer_context, transcript_json
+from supportbot.adapters.agents.requests import (
+    LISTED_STATUSES,
+    REQUESTS_TOPIC,
+    RESOLUTION_CHARS,
+    WORK_LIST,
+    detail_json,
+    summary_json,
+)
 from supportbot.bot.bus import Unsubscribe
 from supportbot.bot.handoff import AGENTS_TOPIC, PRESENCE_HEARTBEAT, Handoffs, handoff_topic
 from supportbot.bot.store import Store
-from supportbot.integrations.models import Principal
+from supportbot.integrations.models import Principal, RequestStatus
 from supportbot.integrations.protocols import Backends
+from supportbot.intents.requests import AnswerServices, notify_answer
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +47,8 @@ class AgentConnection:
         handoffs: Handoffs,
         backends: Backends,
         store: Store,
+        services: AnswerServices,
+        public_url: str,
     ) -> None:
         assert agent.user_id is not None
         self.ws = ws
@@ -45,6 +57,8 @@ class AgentConnection:
         self.handoffs = handoffs
         self.backends = backends
         self.store = store
+        self.services = services  # what an answer needs to reach the customer: the application
+        self.public_url = public_url
         self._send_lock = asyncio.Lock()
         self._watching: dict[str, Unsubscribe] = {}
 
@@ -52,6 +66,7 @@ class AgentConnection:
         presence = await self.handoffs.agent_online(self.agent_id)
         heartbeat = asyncio.get_running_loop().create_task(self._heartbeat(presence), name="agent presence")
         unsubscribe = await self.handoffs.bus.subscribe(AGENTS_TOPIC, self._queue_changed)
+        unsubscribe_requests = await self.handoffs.bus.subscribe(REQUESTS_TOPIC, self._queue_changed)
         try:
             await self.send({"type": "ready", "agent": {"id": self.agent_id, "name": self.agent.name}})
             await self._snapshot()
@@ -64,6 +79,7 @@ class AgentConnection:
                     await self.error("bad_frame")
         finally:
             unsubscribe()
+            unsubscribe_requests()
             for stop in self._watching.values():
                 stop()
             self._watching.clear()
@@ -103,6 +119,9 @@ class AgentConnection:
             return
         if kind == "queue":
             await self._snapshot()
+            return
+        if kind == "requests":
+            await self._work_list(frame)
             return
         number = frame.get("number")
         if not isinstance(number, str) or not number or len(number) > 32:
@@ -144,8 +163,80 @@ class AgentConnection:
                 return
             ok = await self.handoffs.close(number, self.agent_id, resolution)
             await self.send({"type": "result", "action": "close", "number": number, "ok": ok})
+        elif kind == "request":
+            await self.show_request(number)
+        elif kind == "answer":
+            await self._answer(number, text)
+        elif kind == "close_request":
+            await self._close_request(number, frame.get("resolution"))
         else:
             await self.error("bad_frame", number=number)
+
+    # --- customers' requests ------------------------------------------------------------------------
+
+    async def _work_list(self, frame: dict[str, Any]) -> None:
+        """The requests not closed, or those of one status: what waits for support first, oldest due first."""
+        status = frame.get("status")
+        if status is not None and (not isinstance(status, str) or status not in LISTED_STATUSES):
+            await self.error("bad_frame")
+            return
+        statuses = frozenset({RequestStatus(status)}) if status is not None else frozenset()
+        try:
+            found = await self.backends.requests.work_list(self.agent, statuses=statuses, limit=WORK_LIST)
+        except Exception:
+            log.exception("agents: the work list of %s failed", self.agent_id)
+            await self.error("internal")
+            return
+        await self.send({"type": "requests", "status": status, "items": [summary_json(r) for r in found]})
+
+    async def show_request(self, number: str) -> None:
+        """One request with its history and documents (any company's: agents serve every customer)."""
+        found = await self.backends.requests.request_for_agent(self.agent, number)
+        if found is None:
+            await self.error("not_found", number=number)
+            return
+        await self.send({"type": "request", "request": detail_json(found)})
+
+    async def _answer(self, number: str, text: Any) -> None:
+        """The customer gets the answer in every channel and by mail (``notify_answer``)."""
+        if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT_CHARS:
+            await self.error("bad_frame", number=number)
+            return
+        answered = await notify_answer(
+            self.services,
+            agent=self.agent,
+            request_number=number,
+            text=text.strip(),
+            public_url=self.public_url,
+        )
+        if answered is None:
+            await self.error("not_found", number=number)
+            return
+        log.info("agents: %s answered %s", self.agent_id, answered.number)
+        await self.send({"type": "result", "action": "answer", "number": answered.number, "ok": True})
+        await self._changed(answered.number)
+
+    async def _close_request(self, number: str, resolution: Any) -> None:
+        if not isinstance(resolution, str) or not resolution.strip() or len(resolution) > RESOLUTION_CHARS:
+            await self.error("bad_frame", number=number)
+            return
+        closed = await self.backends.requests.close_request(self.agent, number, resolution.strip())
+        if closed is None:
+            await self.error("not_found", number=number)
+            return
+        log.info("agents: %s closed %s", self.agent_id, closed.number)
+        await self.send({"type": "result", "action": "close_request", "number": closed.number, "ok": True})
+        await self._changed(closed.number)
+
+    async def _changed(self, number: str) -> None:
+        """The request as it now is, to this agent in full and to every console as a line of the list."""
+        found = await self.backends.requests.request_for_agent(self.agent, number)
+        if found is None:
+            return
+        await self.send({"type": "request", "request": detail_json(found)})
+        await self.handoffs.bus.publish(
+            REQUESTS_TOPIC, {"type": "request_changed", "request": summary_json(found)}
+        )
 
     async def open(self, number: str) -> None:
         """The transcript and the customer's context; new lines of it then arrive as ``message`` frames."""

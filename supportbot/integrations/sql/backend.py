@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, time, timedelta
@@ -64,8 +65,12 @@ from supportbot.integrations.models import (
     OrderSummary,
     Page,
     Principal,
+    RequestDetail,
+    RequestDocument,
+    RequestDocumentData,
     RequestEvent,
     RequestStatus,
+    RequestSummary,
     Role,
     Shipment,
     Site,
@@ -75,7 +80,7 @@ from supportbot.integrations.models import (
     Tool,
 )
 from supportbot.integrations.protocols import Backends
-from supportbot.integrations.sql.passwords import hash_password, verify_password
+from supportbot.integrations.sql.passwords import hash_password, password_stamp, verify_password
 from supportbot.integrations.sql.schema import (
     companies,
     contract_versions,
@@ -362,6 +367,32 @@ class SqlDirectory(_SqlBase):
                 .values(email_confirmed_at=self._now())
             )
             return True
+
+    async def credential_stamp(self, user_id: str) -> str | None:
+        uid = _normalise_user_id(user_id)
+        async with self._connect() as conn:
+            query = select(users.c.password_hash, users.c.active).where(users.c.user_id == uid)
+            row = (await conn.execute(query)).first()
+        return password_stamp(row.password_hash) if row is not None and row.active else None
+
+    async def set_password(self, user_id: str, password: str, *, stamp: str) -> bool:
+        uid = _normalise_user_id(user_id)
+        password_hash = await asyncio.to_thread(hash_password, password)
+        async with self._connect(write=True) as conn:
+            query = select(users.c.password_hash, users.c.active).where(users.c.user_id == uid)
+            row = (await conn.execute(query)).first()
+            if row is None or not row.active or password_stamp(row.password_hash) != stamp:
+                return False
+            # Compare-and-set on the hash read above: of two uses of one link at once, one wins.
+            unchanged = (
+                users.c.password_hash.is_(None)
+                if row.password_hash is None
+                else users.c.password_hash == row.password_hash
+            )
+            result = await conn.execute(
+                update(users).where(users.c.user_id == uid, unchanged).values(password_hash=password_hash)
+            )
+            return bool(result.rowcount == 1)
 
     async def linked_user(self, channel: str, external_id: str) -> str | None:
         async with self._connect() as conn:
@@ -1438,6 +1469,23 @@ class SqlInventory(_SqlBase):
 _REQUEST_SELECT: Final = select(requests, companies.c.customer_number).select_from(
     requests.join(companies, companies.c.id == requests.c.company_id)
 )
+# Agents read across companies, so no company filter leads the planner to the request first; the
+# outer join (company_id is NOT NULL, so it finds the same row) keeps requests the driving table.
+_AGENT_SELECT: Final = select(
+    requests, companies.c.customer_number, companies.c.name.label("company_name")
+).select_from(requests.outerjoin(companies, companies.c.id == requests.c.company_id))
+_DOCUMENT_COLUMNS: Final = (
+    request_documents.c.id,
+    request_documents.c.name,
+    request_documents.c.content_type,
+    request_documents.c.size,
+    request_documents.c.sha256,
+    request_documents.c.uploaded_by,
+    request_documents.c.at,
+)
+_AWAITING_SUPPORT: Final = (RequestStatus.OPEN, RequestStatus.IN_PROGRESS)
+"""The statuses in which a request waits for support: only these are ever overdue."""
+_DOCUMENT_ID = re.compile(r"[0-9]{1,18}")
 
 
 class SqlRequests(_SqlBase):
@@ -1590,8 +1638,7 @@ class SqlRequests(_SqlBase):
 
     async def answer_request(self, agent: Principal, number: str, text: str) -> SupportRequest | None:
         """A support agent's answer: recorded in the history, the request becomes "answered"."""
-        if agent.role is not Role.AGENT:
-            raise AccessDenied(Tool.REQUESTS)
+        _agent_only(agent)
         if not text.strip():
             raise InvalidRequest("an answer needs text")
         async with self._connect(write=True) as conn:
@@ -1613,6 +1660,101 @@ class SqlRequests(_SqlBase):
                 update(requests).where(requests.c.id == row.id).values(status=RequestStatus.ANSWERED.value)
             )
             row = (await conn.execute(_REQUEST_SELECT.where(requests.c.id == row.id))).one()
+            (found,) = await self._with_history(conn, [row])
+        return found
+
+    # --- agents, across companies -----------------------------------------------------------------
+
+    async def work_list(
+        self, agent: Principal, *, statuses: frozenset[RequestStatus] = frozenset(), limit: int = 50
+    ) -> Sequence[RequestSummary]:
+        """What waits for support first, then what waits for the customer; each oldest due first.
+
+        One walk of the (status, due_at) index per status, at most ``limit`` rows each and already in
+        due order, merged here: it never reads the closed requests that pile up over the years, nor
+        sorts all the work in hand to show its first page.
+        """
+        _agent_only(agent)
+        _check_page(0, limit)
+        if RequestStatus.CLOSED in statuses:
+            raise InvalidRequest("the work list holds no closed requests")
+        wanted = statuses or frozenset(RequestStatus) - {RequestStatus.CLOSED}
+        rows: list[AnyRow] = []
+        async with self._connect() as conn:
+            for status in sorted(wanted):
+                query = (
+                    _AGENT_SELECT.where(requests.c.status == status.value)
+                    .order_by(requests.c.due_at.asc().nulls_last(), requests.c.id)
+                    .limit(limit)
+                )
+                rows.extend((await conn.execute(query)).all())
+        rows.sort(key=_work_order)
+        now = self._now()
+        return tuple(RequestSummary(**_request_fields(row, now)) for row in rows[:limit])
+
+    async def request_for_agent(self, agent: Principal, number: str) -> RequestDetail | None:
+        _agent_only(agent)
+        async with self._connect() as conn:
+            row = (
+                await conn.execute(_AGENT_SELECT.where(requests.c.number.in_(_candidates(number))))
+            ).first()
+            if row is None:
+                return None
+            (request,) = await self._with_history(conn, [row])
+            files = await conn.execute(
+                select(*_DOCUMENT_COLUMNS)
+                .where(request_documents.c.request_id == row.id)
+                .order_by(request_documents.c.at, request_documents.c.id)
+            )
+            listed = tuple(_document(f) for f in files)
+        return RequestDetail(
+            **_request_fields(row, self._now()),
+            description=row.description,
+            related=row.related,
+            history=request.history,
+            documents=listed,
+        )
+
+    async def document_for_agent(
+        self, agent: Principal, number: str, document_id: str
+    ) -> RequestDocumentData | None:
+        _agent_only(agent)
+        if not _DOCUMENT_ID.fullmatch(document_id):
+            return None
+        query = (
+            select(*_DOCUMENT_COLUMNS, request_documents.c.data)
+            .select_from(request_documents.join(requests, requests.c.id == request_documents.c.request_id))
+            .where(request_documents.c.id == int(document_id), requests.c.number.in_(_candidates(number)))
+        )
+        async with self._connect() as conn:
+            row = (await conn.execute(query)).first()
+        return None if row is None else RequestDocumentData(document=_document(row), data=row.data)
+
+    async def close_request(self, agent: Principal, number: str, resolution: str) -> SupportRequest | None:
+        """Closed with the resolution as a "closed" event; closing a closed request records nothing."""
+        _agent_only(agent)
+        if not resolution.strip():
+            raise InvalidRequest("closing a request needs a resolution")
+        async with self._connect(write=True) as conn:
+            row = (
+                await conn.execute(_REQUEST_SELECT.where(requests.c.number.in_(_candidates(number))))
+            ).first()
+            if row is None:
+                return None
+            if row.status != RequestStatus.CLOSED.value:
+                await conn.execute(
+                    insert(request_events).values(
+                        request_id=row.id,
+                        at=self._now(),
+                        kind="closed",
+                        author=agent.name or agent.user_id or "",
+                        text=resolution.strip(),
+                    )
+                )
+                await conn.execute(
+                    update(requests).where(requests.c.id == row.id).values(status=RequestStatus.CLOSED.value)
+                )
+                row = (await conn.execute(_REQUEST_SELECT.where(requests.c.id == row.id))).one()
             (found,) = await self._with_history(conn, [row])
         return found
 
@@ -1645,6 +1787,49 @@ class SqlRequests(_SqlBase):
             )
             for row in rows
         )
+
+
+def _agent_only(agent: Principal) -> None:
+    """Agents serve every company's customers; anyone else is refused before anything is read."""
+    if agent.role is not Role.AGENT or agent.user_id is None:
+        raise AccessDenied(Tool.REQUESTS)
+
+
+def _work_order(row: AnyRow) -> tuple[bool, bool, datetime, int]:
+    """Waiting for support before waiting for the customer; then by due time (none last), then id."""
+    due: datetime | None = row.due_at
+    waiting = row.status in {status.value for status in _AWAITING_SUPPORT}
+    return (not waiting, due is None, due or datetime.min.replace(tzinfo=UTC), row.id)
+
+
+def _request_fields(row: AnyRow, now: datetime) -> dict[str, Any]:
+    status = RequestStatus(row.status)
+    return {
+        "number": row.number,
+        "company": row.company_name or "",
+        "customer_number": row.customer_number or "",
+        "requester": row.requester_id or row.requester_name,
+        "requester_name": row.requester_name,
+        "category": row.category,
+        "subject": row.subject,
+        "priority": row.priority,
+        "status": status,
+        "created_at": row.created_at,
+        "due_at": row.due_at,
+        "overdue": status in _AWAITING_SUPPORT and row.due_at is not None and row.due_at < now,
+    }
+
+
+def _document(row: AnyRow) -> RequestDocument:
+    return RequestDocument(
+        id=str(row.id),
+        name=row.name,
+        content_type=row.content_type,
+        size=row.size,
+        sha256=row.sha256,
+        uploaded_by=row.uploaded_by,
+        at=row.at,
+    )
 
 
 async def insert_request(

@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import secrets
 
-__all__ = ["hash_password", "verify_password"]
+__all__ = ["hash_password", "password_stamp", "verify_password"]
 
 _N = 2**14
 _R = 8
@@ -75,3 +75,12 @@ def verify_password(password: str, stored: str | None) -> bool:
         return False
     actual = _scrypt(password, salt, n, r, p, len(expected))
     return hmac.compare_digest(actual, expected) and stored is not None
+
+
+def password_stamp(stored: str | None) -> str:
+    """An opaque value that changes whenever ``stored`` (the password hash) does, and reveals nothing of it.
+
+    Reset links and web sessions carry a keyed fingerprint of it, so both stop working once the
+    password changes. A user without a password has a stamp too (of the empty hash).
+    """
+    return hashlib.sha256(b"supportbot-credentials\x00" + (stored or "").encode()).hexdigest()

@@ -370,6 +370,7 @@ requests = Table(
     Column("due_at", UTCDateTime),
     Index(None, "company_id", "created_at", "id"),
     Index(None, "company_id", "requester_id", "created_at"),
+    Index(None, "status", "due_at", "id"),  # the agents' work list, across companies, by due time
 )
 
 request_events = Table(

@@ -79,6 +79,7 @@ async def create_schema(engine: AsyncEngine) -> None:
     async with engine.begin() as conn:
         await conn.run_sync(backend_metadata.create_all)
         await conn.run_sync(_add_missing_columns)
+        await conn.run_sync(_add_missing_indexes)
 
 
 def _add_missing_columns(conn: Connection) -> None:
@@ -96,6 +97,19 @@ def _add_missing_columns(conn: Connection) -> None:
             conn.execute(
                 text(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {column_type}")
             )
+
+
+def _add_missing_indexes(conn: Connection) -> None:
+    """A database made before an index was added to a table gets it (``create_all`` skips a table that
+    exists, and so its new indexes)."""
+    inspector = inspect(conn)
+    for table in backend_metadata.sorted_tables:
+        if not inspector.has_table(table.name):
+            continue
+        present = {index["name"] for index in inspector.get_indexes(table.name)}
+        for index in table.indexes:
+            if index.name not in present:
+                index.create(conn)
 
 
 # --- the named demo records -----------------------------------------------------------------------

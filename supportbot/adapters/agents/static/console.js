@@ -5,7 +5,10 @@
   "use strict";
 
   var $ = function (id) { return document.getElementById(id); };
-  var state = { agent: null, ws: null, queue: {}, current: null, typingTimer: null, typing: false, attempts: 0 };
+  var state = {
+    agent: null, ws: null, queue: {}, current: null, typingTimer: null, typing: false, attempts: 0,
+    requests: [], request: null
+  };
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -159,6 +162,7 @@
     state.queue[h.number] = state.queue[h.number] && h.status !== "closed" ? Object.assign(state.queue[h.number], h) : h;
     if (h.status === "closed") delete state.queue[h.number];
     state.current = h.number;
+    showView("conversation");
     $("conv-empty").hidden = true;
     $("conv").hidden = false;
     $("conv-title").textContent = "Conversation " + h.number;
@@ -168,6 +172,131 @@
     (frame.transcript || []).forEach(addLine);
     renderQueue();
   }
+
+  // --- customers' requests ---------------------------------------------------------------------------
+
+  var WAITING_FOR_SUPPORT = { open: true, in_progress: true };
+  var STATUS_NAMES = {
+    open: "open", in_progress: "in progress", waiting_for_customer: "waiting for the customer",
+    answered: "answered", closed: "closed"
+  };
+
+  function when(iso) {
+    return iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "–";
+  }
+
+  function showView(which) {
+    $("conversation").hidden = which !== "conversation";
+    $("request-view").hidden = which !== "request";
+  }
+
+  // The server's order: what waits for support first, then the rest; each oldest due first.
+  function byWork(a, b) {
+    var ga = WAITING_FOR_SUPPORT[a.status] ? 0 : 1, gb = WAITING_FOR_SUPPORT[b.status] ? 0 : 1;
+    if (ga !== gb) return ga - gb;
+    if (a.due_at !== b.due_at) {
+      if (!a.due_at) return 1;
+      if (!b.due_at) return -1;
+      return new Date(a.due_at) - new Date(b.due_at);
+    }
+    return a.number < b.number ? -1 : 1;
+  }
+
+  function askRequests() {
+    var status = $("requests-filter").value;
+    send(status ? { type: "requests", status: status } : { type: "requests" });
+  }
+
+  function renderRequests() {
+    var list = $("requests");
+    list.textContent = "";
+    state.requests.forEach(function (r) {
+      var li = el("li", r.overdue ? "overdue" : null);
+      li.setAttribute("data-number", r.number);
+      if (state.request === r.number) li.classList.add("current");
+      var open = el("button", "request-open", r.number);
+      open.type = "button";
+      open.addEventListener("click", function () { send({ type: "request", number: r.number }); });
+      li.appendChild(open);
+      li.appendChild(el("span", null, " " + r.subject));
+      li.appendChild(el("div", null, r.company + " (" + r.customer_number + ") — " + (r.requester_name || r.requester)));
+      var due = r.overdue ? "Overdue since " + when(r.due_at) : "Due " + when(r.due_at);
+      li.appendChild(el("span", "due", due + " · " + (STATUS_NAMES[r.status] || r.status) + " · " + r.priority));
+      list.appendChild(li);
+    });
+    if (!state.requests.length) list.appendChild(el("li", "empty", "No requests to show."));
+  }
+
+  function requestChanged(r) {
+    var filter = $("requests-filter").value;
+    var fits = r.status !== "closed" && (!filter || filter === r.status);
+    var kept = state.requests.filter(function (item) { return item.number !== r.number; });
+    if (fits) kept.push(r);
+    kept.sort(byWork);
+    state.requests = kept;
+    renderRequests();
+  }
+
+  function showRequest(r) {
+    state.request = r.number;
+    showView("request");
+    $("request-title").textContent = "Request " + r.number;
+    var facts = $("request-facts");
+    facts.textContent = "";
+    field(facts, "Subject", r.subject);
+    field(facts, "Company", r.company + " (" + r.customer_number + ")");
+    field(facts, "Requester", (r.requester_name || "") + (r.requester ? " <" + r.requester + ">" : ""));
+    field(facts, "Category", r.category + (r.related ? " — " + r.related : ""));
+    field(facts, "Priority", r.priority);
+    field(facts, "Status", STATUS_NAMES[r.status] || r.status);
+    field(facts, "Opened", when(r.created_at));
+    field(facts, "Due", when(r.due_at) + (r.overdue ? " (overdue)" : ""));
+    if (r.overdue) facts.lastChild.classList.add("late");
+    $("request-description").textContent = r.description || "";
+
+    var history = $("request-history");
+    history.textContent = "";
+    (r.history || []).forEach(function (e) {
+      var li = el("li", e.kind);
+      li.appendChild(el("span", "who", when(e.at) + " · " + e.kind + " · " + e.author));
+      li.appendChild(document.createTextNode(e.text || ""));
+      history.appendChild(li);
+    });
+
+    var documents = $("request-documents");
+    documents.textContent = "";
+    (r.documents || []).forEach(function (d) {
+      var li = el("li");
+      var link = el("a", null, d.name);
+      link.href = d.url;
+      link.setAttribute("download", d.name);
+      li.appendChild(link);
+      li.appendChild(document.createTextNode(
+        " (" + Math.max(1, Math.round(d.size / 1024)) + " kB, " + d.content_type + ") — " +
+        d.uploaded_by + ", " + when(d.at)));
+      var sha = el("div", "sha", "SHA-256 " + d.sha256);
+      li.appendChild(sha);
+      documents.appendChild(li);
+    });
+    if (!(r.documents || []).length) documents.appendChild(el("li", "empty", "No documents."));
+    $("close-request").hidden = r.status === "closed";
+    requestChanged(r);
+  }
+
+  $("requests-filter").addEventListener("change", askRequests);
+  $("requests-refresh").addEventListener("click", askRequests);
+  $("answer").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = $("answer-text").value.trim();
+    if (!text || !state.request) { $("answer-text").focus(); return; }
+    send({ type: "answer", number: state.request, text: text });
+  });
+  $("close-request").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var resolution = $("request-resolution").value.trim();
+    if (!resolution || !state.request) { $("request-resolution").focus(); return; }
+    send({ type: "close_request", number: state.request, resolution: resolution });
+  });
 
   // --- frames ----------------------------------------------------------------------------------------
 
@@ -197,11 +326,27 @@
       }
     } else if (frame.type === "typing") {
       if (frame.number === state.current) $("customer-typing").hidden = !frame.on;
+    } else if (frame.type === "requests") {
+      state.requests = (frame.items || []).slice();
+      renderRequests();
+    } else if (frame.type === "request" && frame.request) {
+      showRequest(frame.request);
+    } else if (frame.type === "request_changed" && frame.request) {
+      requestChanged(frame.request);
+    } else if (frame.type === "result" && (frame.action === "answer" || frame.action === "close_request")) {
+      if (frame.ok && frame.number === state.request) {
+        if (frame.action === "answer") $("answer-text").value = "";
+        else $("request-resolution").value = "";
+      }
+      $("requests-note").textContent = frame.number + (frame.action === "answer" ?
+        ": the answer was sent to the customer." : ": closed.");
     } else if (frame.type === "result") {
       if (!frame.ok && frame.action === "take") $("status").textContent = frame.number + " was taken by another agent.";
       else if (frame.ok && frame.action !== "take") $("status").textContent = frame.number + ": done.";
     } else if (frame.type === "error") {
-      $("status").textContent = "Something went wrong (" + frame.code + ").";
+      var where = frame.number && frame.number.indexOf("RQ-") === 0 ? "requests-note" : "status";
+      $(where).textContent = (frame.number ? frame.number + ": " : "") +
+        (frame.code === "not_found" ? "Not found." : "Something went wrong (" + frame.code + ").");
     }
   }
 
@@ -210,7 +355,7 @@
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
     var ws = new WebSocket(url.href);
     state.ws = ws;
-    ws.onopen = function () { state.attempts = 0; $("status").textContent = ""; };
+    ws.onopen = function () { state.attempts = 0; $("status").textContent = ""; askRequests(); };
     ws.onmessage = function (event) {
       var frame;
       try { frame = JSON.parse(event.data); } catch (e) { return; }

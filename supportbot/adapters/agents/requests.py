@@ -1,0 +1,73 @@
+"""Customers' requests as the agent console shows them: the work list, one request, and what changed.
+
+Agents read every company's requests through the back end's agent-only calls; these are the frames
+the page gets (docs/agent-console.md).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+from supportbot.integrations.models import RequestDetail, RequestDocument, RequestStatus, RequestSummary
+
+REQUESTS_TOPIC = "agents:requests"
+"""The bus topic on which a request an agent answered or closed reaches every open console."""
+WORK_LIST = 50
+"""How many requests the work list shows at most."""
+RESOLUTION_CHARS = 2000
+LISTED_STATUSES = frozenset(RequestStatus) - {RequestStatus.CLOSED}
+"""The statuses the work list can be filtered by: closed requests are opened by number only."""
+
+
+def summary_json(request: RequestSummary) -> dict[str, Any]:
+    return {
+        "number": request.number,
+        "subject": request.subject,
+        "company": request.company,
+        "customer_number": request.customer_number,
+        "requester": request.requester,
+        "requester_name": request.requester_name,
+        "category": request.category,
+        "status": request.status.value,
+        "priority": request.priority,
+        "created_at": _iso(request.created_at),
+        "due_at": _iso(request.due_at),
+        "overdue": request.overdue,
+    }
+
+
+def detail_json(request: RequestDetail) -> dict[str, Any]:
+    return {
+        **summary_json(request),
+        "description": request.description,
+        "related": request.related,
+        "history": [
+            {"at": _iso(e.at), "kind": e.kind, "author": e.author, "text": e.text} for e in request.history
+        ],
+        "documents": [_document_json(request.number, d) for d in request.documents],
+    }
+
+
+def document_url(number: str, document_id: str) -> str:
+    return f"/agents/api/requests/{quote(number, safe='')}/documents/{quote(document_id, safe='')}"
+
+
+def _document_json(number: str, document: RequestDocument) -> dict[str, Any]:
+    return {
+        "id": document.id,
+        "name": document.name,
+        "content_type": document.content_type,
+        "size": document.size,
+        "sha256": document.sha256,
+        "uploaded_by": document.uploaded_by,
+        "at": _iso(document.at),
+        "url": document_url(number, document.id),
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)).isoformat()
