@@ -20,13 +20,21 @@ class Session:
     """Identifies the browser's conversation; a new one at sign-in, which carries the transcript over."""
     user_id: str | None
     issued_at: int
+    credentials: str | None = None
+    """A keyed fingerprint of the password the user signed in under: once it changes (a reset), the
+    session is no longer valid. The server keeps no session table, so this is how sessions are revoked."""
 
     @classmethod
     def new_guest(cls) -> Session:
         return cls(sid=secrets.token_urlsafe(16), user_id=None, issued_at=int(time.time()))
 
-    def signed_in(self, user_id: str) -> Session:
-        return Session(sid=secrets.token_urlsafe(16), user_id=user_id, issued_at=int(time.time()))
+    def signed_in(self, user_id: str, *, credentials: str | None = None) -> Session:
+        return Session(
+            sid=secrets.token_urlsafe(16),
+            user_id=user_id,
+            issued_at=int(time.time()),
+            credentials=credentials,
+        )
 
     def signed_out(self) -> Session:
         return Session.new_guest()
@@ -38,9 +46,10 @@ class SessionCodec:
         self.max_age = max_age
 
     def encode(self, session: Session) -> str:
-        body = json.dumps(
-            {"s": session.sid, "u": session.user_id, "t": session.issued_at}, separators=(",", ":")
-        )
+        data: dict[str, object] = {"s": session.sid, "u": session.user_id, "t": session.issued_at}
+        if session.credentials is not None:
+            data["k"] = session.credentials
+        body = json.dumps(data, separators=(",", ":"))
         payload = base64.urlsafe_b64encode(body.encode()).decode().rstrip("=")
         sig = hmac.new(self._key, payload.encode(), hashlib.sha256).hexdigest()
         return f"{payload}.{sig}"
@@ -54,8 +63,13 @@ class SessionCodec:
             return None
         try:
             data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-            session = Session(sid=str(data["s"]), user_id=data["u"], issued_at=int(data["t"]))
-        except (ValueError, KeyError, TypeError):
+            credentials = data.get("k")
+            if credentials is not None and not isinstance(credentials, str):
+                return None
+            session = Session(
+                sid=str(data["s"]), user_id=data["u"], issued_at=int(data["t"]), credentials=credentials
+            )
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None
         if (now or time.time()) - session.issued_at > self.max_age:
             return None

@@ -314,7 +314,7 @@ def login_topic(text: str) -> str:
 
 
 async def login_help(ctx: TurnContext) -> Reply:
-    """Honest help with signing in: there is no self-service password reset yet, so a person helps."""
+    """Help with signing in: a forgotten password is reset from the sign-in form; a person helps too."""
     topic = login_topic(ctx.parse.text)
     text = ctx.t(f"account.login.{'how' if topic == 'username' else topic}")
     principal = ctx.principal

@@ -39,21 +39,26 @@ async def test_a_signed_in_user_is_told_who_they_are(bot: BotDriver) -> None:
     """)
 
 
-async def test_a_forgotten_password_is_answered_honestly(bot: BotDriver) -> None:
+async def test_a_forgotten_password_points_to_the_reset(bot: BotDriver) -> None:
     conversation = bot.as_guest()
     await conversation.transcript("""
         user: I forgot my password
         bot:  [account.login]
-        bot:  ~ no self-service password reset yet
+        bot:  ~ "Forgot your password?"
+        bot:  ~ a link for choosing a new password
+        bot:  ~ 30 minutes
+        bot:  !~ no self-service
         bot:  ~ Talk to a person
         bot:  !~ Open a request
+        user: the password reset link has expired
+        bot:  ~ ask for a new one
     """)
 
 
 async def test_a_signed_in_user_with_requests_may_also_open_one(bot: BotDriver) -> None:
     await bot.as_user(ANNA).transcript("""
         user: I forgot my password
-        bot:  ~ no self-service password reset yet
+        bot:  ~ "Forgot your password?"
         bot:  ~ Open a request
         bot:  ~ Talk to a person
     """)
@@ -63,7 +68,9 @@ async def test_a_forgotten_password_in_swedish(bot: BotDriver) -> None:
     await bot.as_guest().transcript("""
         user: jag har glömt mitt lösenord
         bot:  [account.login]
-        bot:  ~ ingen självbetjäning
+        bot:  ~ "Glömt lösenordet?"
+        bot:  ~ en länk där du väljer ett nytt lösenord
+        bot:  !~ ingen självbetjäning
         bot:  ~ Prata med en person
         bot:  (sv)
     """)
@@ -83,8 +90,10 @@ async def test_locked_out(bot: BotDriver) -> None:
     await bot.as_guest().transcript("""
         user: my account is locked
         bot:  ~ 15 minutes
+        bot:  ~ "Forgot your password?"
         user: mitt konto är låst
         bot:  ~ 15 minuter
+        bot:  ~ "Glömt lösenordet?"
     """)
 
 

@@ -307,3 +307,24 @@ async def test_a_file_the_customer_sends_reaches_the_agent_and_only_agents(
     await sara.send({"type": "open", "number": number})
     opened = await sara.until("conversation")
     assert any(f.get("id") == sent["id"] for t in opened["transcript"] for f in t.get("files", []))
+
+
+async def test_a_changed_password_ends_the_agents_console_session(
+    server: TestServer, sessions: list[aiohttp.ClientSession]
+) -> None:
+    olle = await new_agent(server, sessions, OLLE)
+    async with olle.session.get(server.make_url("/agents/api/session")) as response:
+        assert (await response.json())["agent"]["id"] == OLLE
+    directory = server.app[APP_KEY].backends.directory
+    stamp = await directory.credential_stamp(OLLE)
+    assert stamp is not None
+    assert await directory.set_password(OLLE, "a brand new passphrase", stamp=stamp)
+    async with olle.session.get(server.make_url("/agents/api/session")) as response:
+        assert (await response.json())["agent"] is None  # the old cookie no longer signs Olle in
+    with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+        await olle.connect()
+    assert refused.value.status == 401
+    assert (await olle.login(OLLE)).status == 401  # the old password is gone
+    assert (await olle.login(OLLE, "a brand new passphrase")).status == 200
+    async with olle.session.get(server.make_url("/agents/api/session")) as response:
+        assert (await response.json())["agent"]["id"] == OLLE

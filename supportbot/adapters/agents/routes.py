@@ -6,6 +6,8 @@ with its own name and its own key, so a customer's web chat cookie never opens t
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 from dataclasses import dataclass, field
@@ -41,7 +43,12 @@ class AgentConsole:
     app: Application
     codec: SessionCodec
     cookie_secure: bool
+    credentials_key: bytes = b""
     failures: KeyedWindows = field(default_factory=lambda: KeyedWindows(20, 900.0))
+
+    def _credentials(self, stamp: str) -> str:
+        """A keyed fingerprint of the password an agent signed in with: a changed password ends the session."""
+        return hmac.new(self.credentials_key, stamp.encode(), hashlib.sha256).hexdigest()[:32]
 
     def _trusted(self) -> tuple[str, ...]:
         return (self.app.settings.public_url,)
@@ -54,6 +61,11 @@ class AgentConsole:
         principal = await self.app.backends.directory.principal_for(session.user_id)
         if principal is None or principal.role is not Role.AGENT:
             return None
+        stamp = await self.app.backends.directory.credential_stamp(session.user_id)
+        if stamp is None or session.credentials is None:
+            return None
+        if not hmac.compare_digest(self._credentials(stamp), session.credentials):
+            return None  # the password changed since this session signed in
         return principal
 
     async def page(self, request: web.Request) -> web.StreamResponse:
@@ -87,6 +99,8 @@ class AgentConsole:
         if not isinstance(user, str) or not isinstance(password, str) or not user.strip() or not password:
             return _problem(400, "bad_request")
         try:
+            # Read before the password is checked: a change racing this sign-in ends the new session too.
+            stamp = await self.app.backends.directory.credential_stamp(user.strip()[:320])
             principal = await self.app.backends.directory.authenticate(user.strip()[:320], password[:1024])
         except BackendUnavailable:
             return _problem(503, "unavailable")
@@ -96,7 +110,9 @@ class AgentConsole:
         if principal.role is not Role.AGENT:
             log.info("agents: %s is not an agent and was refused", principal.user_id)
             return _problem(403, "not_an_agent")
-        session = Session.new_guest().signed_in(principal.user_id)
+        session = Session.new_guest().signed_in(
+            principal.user_id, credentials=self._credentials(stamp) if stamp else None
+        )
         response = web.json_response({"agent": _agent_json(principal)}, headers=NO_STORE)
         response.set_cookie(
             COOKIE_NAME,
@@ -125,17 +141,23 @@ class AgentConsole:
         file = await self.app.files.unstash(owner=None, file_id=request.match_info["file_id"])
         if file is None:
             return _problem(404, "not_found")
-        safe = file.name.replace('"', "").replace("\r", "").replace("\n", "") or "file"
-        return web.Response(
-            body=file.data,
-            headers={
-                **NO_STORE,
-                "Content-Type": file.content_type.split(";", 1)[0] or "application/octet-stream",
-                "Content-Disposition": f"attachment; filename*=UTF-8''{quote(safe)}",
-                "X-Content-Type-Options": "nosniff",
-                "Content-Security-Policy": "sandbox; default-src 'none'",
-            },
-        )
+        return _attachment(file.name, file.content_type, file.data)
+
+    async def request_document(self, request: web.Request) -> web.StreamResponse:
+        """A document kept on a customer's request, for signed-in agents only; always a download."""
+        agent = await self.agent(request)
+        if agent is None:
+            return _problem(401, "sign_in")
+        number, document_id = request.match_info["number"], request.match_info["document_id"]
+        if len(number) > 32 or len(document_id) > 32:
+            return _problem(404, "not_found")
+        try:
+            found = await self.app.backends.requests.document_for_agent(agent, number, document_id)
+        except BackendUnavailable:
+            return _problem(503, "unavailable")
+        if found is None:
+            return _problem(404, "not_found")
+        return _attachment(found.document.name, found.document.content_type, found.data)
 
     async def websocket(self, request: web.Request) -> web.StreamResponse:
         if not same_origin(request.headers.get("Origin"), request.host, trusted=self._trusted()):
@@ -148,7 +170,15 @@ class AgentConsole:
             return web.Response(status=426, text="Upgrade to a WebSocket", headers={"Upgrade": "websocket"})
         await ws.prepare(request)
         app = self.app
-        await AgentConnection(ws, agent, handoffs=app.handoffs, backends=app.backends, store=app.store).run()
+        await AgentConnection(
+            ws,
+            agent,
+            handoffs=app.handoffs,
+            backends=app.backends,
+            store=app.store,
+            services=app,
+            public_url=app.settings.public_url,
+        ).run()
         return ws
 
 
@@ -156,6 +186,21 @@ def _agent_json(agent: Principal | None) -> dict[str, str | None] | None:
     if agent is None:
         return None
     return {"id": agent.user_id, "name": agent.name}
+
+
+def _attachment(name: str, content_type: str, data: bytes) -> web.Response:
+    """A customer's file as a download that never runs in the console's origin."""
+    safe = name.replace('"', "").replace("\r", "").replace("\n", "") or "file"
+    return web.Response(
+        body=data,
+        headers={
+            **NO_STORE,
+            "Content-Type": content_type.split(";", 1)[0] or "application/octet-stream",
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(safe)}",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "sandbox; default-src 'none'",
+        },
+    )
 
 
 def _problem(status: int, error: str) -> web.Response:
@@ -171,7 +216,10 @@ def _asset(name: str, content_type: str) -> web.StreamResponse:
 def setup(web_app: web.Application, app: Application, *, secret_key: bytes, cookie_secure: bool) -> None:
     """Add the agent console to the server; ``create_web_app`` calls this once."""
     console = AgentConsole(
-        app, SessionCodec(b"agent-console\x00" + secret_key, max_age=MAX_AGE), cookie_secure
+        app,
+        SessionCodec(b"agent-console\x00" + secret_key, max_age=MAX_AGE),
+        cookie_secure,
+        credentials_key=hashlib.sha256(b"agent-credentials\x00" + secret_key).digest(),
     )
     router = web_app.router
 
@@ -190,3 +238,4 @@ def setup(web_app: web.Application, app: Application, *, secret_key: bytes, cook
     router.add_post("/agents/api/logout", console.logout)
     router.add_get("/agents/ws", console.websocket)
     router.add_get("/agents/api/files/{file_id}", console.customer_file)
+    router.add_get("/agents/api/requests/{number}/documents/{document_id}", console.request_document)

@@ -85,8 +85,11 @@ class SessionApi:
         ):
             log.warning("webchat: sign-in refused, too many failed attempts")
             return _problem(request, 429, "rate_limited", "login.rate_limited")
+        directory = self.chat.app.backends.directory
         try:
-            principal = await self.chat.app.backends.directory.authenticate(user, password)
+            # Read before the password is checked: if it changes in between, this session is born stale.
+            stamp = await directory.credential_stamp(user)
+            principal = await directory.authenticate(user, password)
         except BackendUnavailable:
             log.warning("webchat: directory unavailable at sign-in")
             return _problem(request, 503, "unavailable", "error.internal")
@@ -100,14 +103,21 @@ class SessionApi:
             if user_locked:
                 return _problem(request, 429, "rate_limited", "login.rate_limited")
             return _problem(request, 401, "invalid_credentials", "login.failed")
-        return await self.sign_in(request, principal)
+        return await self.sign_in(request, principal, stamp=stamp)
 
     async def sign_in(
-        self, request: web.Request, principal: Principal, *, extra: dict[str, Any] | None = None
+        self,
+        request: web.Request,
+        principal: Principal,
+        *,
+        extra: dict[str, Any] | None = None,
+        stamp: str | None = None,
     ) -> web.Response:
+        """A new session for ``principal``, bound to its password (``stamp``: read before the password
+        was checked; by default now)."""
         assert principal.user_id is not None
         old = await self.chat.visitor(request)
-        session = old.session.signed_in(principal.user_id)
+        session = await self.chat.signed_in_session(old.session, principal.user_id, stamp=stamp)
         # A guest's chat (or the same user's, signing in again) goes on; another user's never does.
         if not old.fresh and old.principal.user_id in (None, principal.user_id):
             await carry_over(

@@ -51,6 +51,10 @@ TYPING_REPEAT = 2.0
 """Seconds within which a customer's repeated typing frame is not passed on again."""
 CLOSE_GRACE = 30.0
 """How long a closing connection waits for the message being answered, so it is stored for a resend."""
+SIGNED_OUT = 4001
+"""Close code of a connection whose session ended because the user's password changed."""
+CREDENTIALS_CHANGED = "credentials_changed"
+"""The bus message (on the user's topic) that a password changed: open chats of older sessions close."""
 
 
 class Connection:
@@ -70,6 +74,7 @@ class Connection:
         self._typing_task: asyncio.Future[None] | None = None
         self._typing_on = False
         self._typing_at = 0.0
+        self._revoking: asyncio.Task[None] | None = None
 
     @property
     def key(self) -> str:
@@ -111,9 +116,28 @@ class Connection:
                 log.warning("webchat: gave up waiting for a reply in conversation %s", self.key)
 
     async def _notice(self, message: dict[str, Any]) -> None:
+        if message.get("type") == CREDENTIALS_CHANGED:
+            if self._revoking is None:  # not awaited here: closing waits for the client's answer
+                self._revoking = asyncio.ensure_future(self._close_if_revoked())
+            return
         frame = notice_frame(message)
         if frame is not None:
             await self.send(frame)
+
+    async def _close_if_revoked(self) -> None:
+        """The user's password changed: a session from before ends; one made since (the user signing in
+        again with the new password) goes on."""
+        try:
+            try:
+                still = await self.chat.current(self.visitor.session)
+            except Exception:  # in doubt, end it: the client reconnects and is checked then
+                log.warning("webchat: could not check a session in conversation %s", self.key, exc_info=True)
+                still = False
+            if not still:
+                log.info("webchat: closed a chat of a session that ended with a password change")
+                await self.ws.close(code=SIGNED_OUT, message=b"signed out")
+        finally:
+            self._revoking = None
 
     async def _from_agent(self, message: dict[str, Any]) -> None:
         kind = message.get("type")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -29,6 +31,17 @@ REGISTRATION_WINDOW = 3600.0
 WARNINGS = 3
 """"Someone tried to register with your address" mails per address a day, so no one can mail-bomb it."""
 WARNING_WINDOW = 86400.0
+RESET_REQUESTS = 10
+"""Password reset requests per client address in ``RESET_REQUEST_WINDOW`` seconds; more get 429."""
+RESET_REQUEST_WINDOW = 900.0
+RESET_MAILS = 3
+"""Reset mails per e-mail address in ``RESET_MAIL_WINDOW`` seconds; past that the answer stays the same
+and no mail goes out, so nobody can flood a mailbox, nor keep its owner from getting a link (the
+mails already sent work)."""
+RESET_MAIL_WINDOW = 3600.0
+RESET_ATTEMPTS = 20
+"""New passwords sent from the reset page per client address in ``RESET_ATTEMPT_WINDOW`` seconds."""
+RESET_ATTEMPT_WINDOW = 900.0
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,19 @@ class WebChat:
         default_factory=lambda: KeyedWindows(REGISTRATIONS, REGISTRATION_WINDOW)
     )
     warnings: KeyedWindows = field(default_factory=lambda: KeyedWindows(WARNINGS, WARNING_WINDOW))
+    reset_requests: KeyedWindows = field(
+        default_factory=lambda: KeyedWindows(RESET_REQUESTS, RESET_REQUEST_WINDOW)
+    )
+    reset_mails: KeyedWindows = field(default_factory=lambda: KeyedWindows(RESET_MAILS, RESET_MAIL_WINDOW))
+    reset_attempts: KeyedWindows = field(
+        default_factory=lambda: KeyedWindows(RESET_ATTEMPTS, RESET_ATTEMPT_WINDOW)
+    )
+    _credentials_key: bytes = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._credentials_key = hashlib.sha256(
+            b"supportbot-session-credentials\x00" + self.app.secret_key
+        ).digest()
 
     @property
     def trusted_origins(self) -> tuple[str, ...]:
@@ -85,14 +111,37 @@ class WebChat:
     def cross_site(self, request: web.Request) -> bool:
         return cross_site(request.headers.get("Origin"), request.host, trusted=self.trusted_origins)
 
+    def credentials(self, stamp: str) -> str:
+        """What a session (or a reset link) carries of the password's stamp: a keyed fingerprint of it."""
+        return hmac.new(self._credentials_key, stamp.encode(), hashlib.sha256).hexdigest()[:32]
+
+    async def signed_in_session(self, session: Session, user_id: str, *, stamp: str | None = None) -> Session:
+        """A new session for ``user_id``, bound to the password it signed in with (``stamp``, read before
+        the password was checked; else now)."""
+        if stamp is None:
+            stamp = await self.app.backends.directory.credential_stamp(user_id)
+        return session.signed_in(user_id, credentials=self.credentials(stamp) if stamp else None)
+
+    async def current(self, session: Session) -> bool:
+        """Whether a signed-in session was made under the user's present password (a guest's always is)."""
+        if session.user_id is None:
+            return True
+        stamp = await self.app.backends.directory.credential_stamp(session.user_id)
+        return (
+            stamp is not None
+            and session.credentials is not None
+            and hmac.compare_digest(self.credentials(stamp), session.credentials)
+        )
+
     async def visitor(self, request: web.Request) -> Visitor:
-        """The request's session; a missing, tampered or expired cookie (or a vanished user) is a new guest."""
+        """The request's session; a missing, tampered or expired cookie, a vanished user, or a session
+        from before the user's password changed is a new guest."""
         session = self.codec.decode(request.cookies.get(COOKIE_NAME))
         if session is None:
             return Visitor(Session.new_guest(), Principal.guest(), fresh=True)
         principal = await self.app.pipeline.principal(session.user_id)
-        if session.user_id is not None and principal.is_guest:
-            return Visitor(Session.new_guest(), principal, fresh=True)
+        if session.user_id is not None and (principal.is_guest or not await self.current(session)):
+            return Visitor(Session.new_guest(), Principal.guest(), fresh=True)
         return Visitor(session, principal, fresh=False)
 
     async def language(self, visitor: Visitor) -> str | None:

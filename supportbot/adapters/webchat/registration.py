@@ -75,6 +75,11 @@ def valid_email(address: str) -> bool:
     return match is not None and len(address) <= MAX_EMAIL and len(match["local"]) <= 64
 
 
+def acceptable_password(password: str) -> bool:
+    """The rule for a new password, at registration and at a reset alike."""
+    return MIN_PASSWORD <= len(password) <= MAX_PASSWORD
+
+
 def problems(account: NewAccount) -> dict[str, str]:
     """Field name → wording key of what is wrong with it; empty when the form is fine as typed."""
     found: dict[str, str] = {}
@@ -84,7 +89,7 @@ def problems(account: NewAccount) -> dict[str, str]:
         found["email"] = "register.email"
     if not account.customer_number or len(account.customer_number) > MAX_CUSTOMER_NUMBER:
         found["customer_number"] = "register.customer_number"
-    if not MIN_PASSWORD <= len(account.password) <= MAX_PASSWORD:
+    if not acceptable_password(account.password):
         found["password"] = "register.password"
     return found
 

@@ -12,10 +12,13 @@ from supportbot.adapters.sessions import SessionCodec
 from supportbot.adapters.webchat.api import SessionApi
 from supportbot.adapters.webchat.connection import websocket
 from supportbot.adapters.webchat.context import WebChat
+from supportbot.adapters.webchat.password_reset import PasswordResetApi
 from supportbot.adapters.webchat.registration import RegistrationApi
 from supportbot.adapters.webchat.uploads import UploadApi
 
 STATIC = Path(__file__).parent / "static"
+PASSWORD_RESETS = web.AppKey("webchat_password_resets", PasswordResetApi)
+"""The password reset endpoints, whose mails are prepared after the answer (``settled`` waits for them)."""
 
 PAGE_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -27,6 +30,7 @@ PAGE_POLICY = (
 _ASSETS = {
     "widget.js": "text/javascript",
     "widget.css": "text/css",
+    "reset.js": "text/javascript",
     "demo.css": "text/css",
     "favicon.svg": "image/svg+xml",
 }
@@ -69,6 +73,7 @@ def setup(web_app: web.Application, app: Application, codec: SessionCodec, *, co
     api = SessionApi(chat)
     registration = RegistrationApi(chat, api)
     uploads = UploadApi(chat)
+    resets = web_app[PASSWORD_RESETS] = PasswordResetApi(chat)
     router = web_app.router
     router.add_get("/", page)
     for name, content_type in _ASSETS.items():
@@ -83,4 +88,13 @@ def setup(web_app: web.Application, app: Application, codec: SessionCodec, *, co
     router.add_post("/webchat/api/logout", api.logout)
     router.add_post("/webchat/api/register", registration.register)
     router.add_get("/webchat/confirm", registration.confirm)
+    router.add_post("/webchat/api/password-reset", resets.request_link)
+    router.add_post("/webchat/api/password-reset/check", resets.check)
+    router.add_get("/webchat/reset", resets.page)
+    router.add_post("/webchat/reset", resets.submit)
     router.add_post("/webchat/upload", uploads.upload)
+
+    async def settle(_: web.Application) -> None:
+        await resets.settled()  # reset mails being prepared are queued before the mail outbox stops
+
+    web_app.on_shutdown.append(settle)

@@ -128,14 +128,16 @@ WORDING: dict[str, dict[str, str]] = {
     "mail.taken.body": {
         "en": "Hello,\n\nSomeone just tried to create a new account in our support chat with this e-mail "
         "address ({email}). It already has an account, so nothing was changed.\n\nIf it was you, simply "
-        "sign in with your user ID {email} and your password. If you've forgotten your password, ask the "
-        "chat to talk to a person, or write to {support}.\n\nIf it wasn't you, you can ignore this "
-        "message: your account is unchanged.\n\nBest regards,\nCustomer support",
+        "sign in with your user ID {email} and your password. If you've forgotten your password, choose "
+        '"Forgot your password?" where you sign in to the chat: we\'ll send you a link to choose a new '
+        "one. If you need help, write to {support}.\n\nIf it wasn't you, you can ignore this message: your "
+        "account is unchanged.\n\nBest regards,\nCustomer support",
         "sv": "Hej,\n\nNågon försökte nyss skapa ett nytt konto i vår supportchatt med den här "
         "e-postadressen ({email}). Den har redan ett konto, så ingenting ändrades.\n\nOm det var du, logga "
-        "bara in med ditt användar-id {email} och ditt lösenord. Om du har glömt lösenordet, be chatten "
-        "att få prata med en person, eller skriv till {support}.\n\nOm det inte var du kan du bortse från "
-        "det här meddelandet: ditt konto är oförändrat.\n\nVänliga hälsningar,\nKundsupport",
+        "bara in med ditt användar-id {email} och ditt lösenord. Om du har glömt lösenordet, välj "
+        '"Glömt lösenordet?" där du loggar in i chatten: då skickar vi en länk där du väljer ett nytt. '
+        "Behöver du hjälp, skriv till {support}.\n\nOm det inte var du kan du bortse från det här "
+        "meddelandet: ditt konto är oförändrat.\n\nVänliga hälsningar,\nKundsupport",
     },
     "confirm.title": {
         "en": "E-mail address confirmed",
@@ -164,6 +166,119 @@ WORDING: dict[str, dict[str, str]] = {
     "confirm.back": {
         "en": "Back to the support chat",
         "sv": "Tillbaka till supportchatten",
+    },
+    # --- password reset ----------------------------------------------------------------------------
+    "reset.bad_request": {
+        "en": "Please enter the e-mail address of your account.",
+        "sv": "Ange e-postadressen till ditt konto.",
+    },
+    "reset.check_email": {
+        "en": "If {email} has an account with us, we've sent a link to it for choosing a new password. "
+        "The link works for {minutes} minutes; please look in your spam folder too.",
+        "sv": "Om {email} har ett konto hos oss har vi skickat en länk dit där du väljer ett nytt lösenord. "
+        "Länken fungerar i {minutes} minuter; titta gärna i skräpposten också.",
+    },
+    "reset.rate_limited": {
+        "en": "Too many password resets from here. Please wait a few minutes and try again.",
+        "sv": "För många lösenordsbyten härifrån. Vänta några minuter och försök igen.",
+    },
+    "mail.reset.subject": {
+        "en": "Choose a new password",
+        "sv": "Välj ett nytt lösenord",
+    },
+    "mail.reset.body": {
+        "en": "Hello {name},\n\nSomeone, hopefully you, asked for a new password for your user ID {email} "
+        "in our support chat. To choose one, open this link within {minutes} minutes:\n{link}\n\n"
+        "The link works once. If you didn't ask for it, you can ignore this message: your password stays "
+        "as it is. If you get such mails without asking, please tell us at {support}.\n\n"
+        "Best regards,\nCustomer support",
+        "sv": "Hej {name},\n\nNågon, förhoppningsvis du, har bett om ett nytt lösenord för ditt användar-id "
+        "{email} i vår supportchatt. Öppna den här länken inom {minutes} minuter för att välja ett:\n"
+        "{link}\n\nLänken fungerar en gång. Om det inte var du som bad om den kan du bortse från det här "
+        "meddelandet: ditt lösenord är oförändrat. Om du får sådana mejl utan att ha bett om dem, hör av "
+        "dig till oss på {support}.\n\nVänliga hälsningar,\nKundsupport",
+    },
+    "mail.changed.subject": {
+        "en": "Your password was changed",
+        "sv": "Ditt lösenord har ändrats",
+    },
+    "mail.changed.body": {
+        "en": "Hello {name},\n\nThe password of your user ID {email} in our support chat was just changed "
+        "with a reset link, and everywhere you were signed in with the old password you have been signed "
+        "out.\n\nIf it was you, there is nothing more to do. If it wasn't, please tell us at once at "
+        "{support}.\n\nBest regards,\nCustomer support",
+        "sv": "Hej {name},\n\nLösenordet för ditt användar-id {email} i vår supportchatt har nyss ändrats "
+        "med en återställningslänk, och överallt där du var inloggad med det gamla lösenordet har du "
+        "loggats ut.\n\nOm det var du behöver du inte göra något mer. Om det inte var du, hör genast av "
+        "dig till oss på {support}.\n\nVänliga hälsningar,\nKundsupport",
+    },
+    "reset.title": {
+        "en": "Choose a new password",
+        "sv": "Välj ett nytt lösenord",
+    },
+    "reset.intro": {
+        "en": "Choose a new password for this user ID:",
+        "sv": "Välj ett nytt lösenord för det här användar-id:t:",
+    },
+    "reset.script": {
+        "en": "This page needs JavaScript to read the link safely. Please allow it for this site and open "
+        "the link again.",
+        "sv": "Den här sidan behöver JavaScript för att läsa länken säkert. Tillåt det för den här "
+        "webbplatsen och öppna länken igen.",
+    },
+    "reset.password": {
+        "en": "New password",
+        "sv": "Nytt lösenord",
+    },
+    "reset.repeat": {
+        "en": "New password again",
+        "sv": "Nytt lösenord igen",
+    },
+    "reset.hint": {
+        "en": "At least {min} characters.",
+        "sv": "Minst {min} tecken.",
+    },
+    "reset.submit": {
+        "en": "Save the new password",
+        "sv": "Spara det nya lösenordet",
+    },
+    "reset.invalid": {
+        "en": "Please check the marked field.",
+        "sv": "Kontrollera det markerade fältet.",
+    },
+    "reset.mismatch": {
+        "en": "The two passwords are not the same. Please type the new password twice.",
+        "sv": "Lösenorden är inte likadana. Skriv det nya lösenordet två gånger.",
+    },
+    "reset.done.title": {
+        "en": "Your password is changed",
+        "sv": "Ditt lösenord är ändrat",
+    },
+    "reset.done": {
+        "en": "Thank you! Your new password works from now on, and wherever you were signed in with the old "
+        "one you have been signed out. Sign in to the support chat with your new password.",
+        "sv": "Tack! Ditt nya lösenord gäller från och med nu, och överallt där du var inloggad med det gamla "
+        "har du loggats ut. Logga in i supportchatten med ditt nya lösenord.",
+    },
+    "reset.failed.title": {
+        "en": "This link doesn't work",
+        "sv": "Länken fungerar inte",
+    },
+    "reset.failed": {
+        "en": "Sorry, this link for choosing a new password doesn't work. It may have expired (links work "
+        "for {minutes} minutes), have been used already, or have been copied incompletely. You can ask for "
+        'a new one under "Forgot your password?" where you sign in to the support chat.',
+        "sv": "Tyvärr fungerar inte den här länken för att välja ett nytt lösenord. Den kan ha gått ut "
+        "(länkar fungerar i {minutes} minuter), redan ha använts eller ha kopierats ofullständigt. Du kan "
+        'be om en ny under "Glömt lösenordet?" där du loggar in i supportchatten.',
+    },
+    "reset.unavailable": {
+        "en": "Sorry, we can't change your password just now. Please open the link again in a few minutes.",
+        "sv": "Tyvärr kan vi inte byta ditt lösenord just nu. Öppna länken igen om några minuter.",
+    },
+    "reset.too_many": {
+        "en": "Too many attempts from here. Please wait a few minutes and try again.",
+        "sv": "För många försök härifrån. Vänta några minuter och försök igen.",
     },
     "request.forbidden": {
         "en": "This request isn't allowed from another site.",

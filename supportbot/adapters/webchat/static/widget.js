@@ -59,6 +59,15 @@
       backToSignIn: "Back to sign-in",
       registerMissing: "Please fill in every field; the password needs at least 10 characters.",
       registerThrottled: "Too many registrations from here. Please try again later.",
+      forgotPassword: "Forgot your password?",
+      forgotTitle: "Forgot your password?",
+      forgotIntro: "Enter the e-mail address of your account, and we'll send you a link for choosing a new password.",
+      forgotSubmit: "Send the link",
+      forgotSending: "Sending…",
+      forgotMissing: "Please enter a valid e-mail address.",
+      forgotThrottled: "Too many password resets from here. Please wait a few minutes and try again.",
+      forgotError: "That didn't work just now. Please try again in a moment.",
+      passwordChangedNotice: "You've been signed out because your password was changed. Please sign in again.",
       conversation: "Conversation",
       inputLabel: "Your message",
       placeholder: "Type your question…",
@@ -143,6 +152,15 @@
       backToSignIn: "Tillbaka till inloggningen",
       registerMissing: "Fyll i alla fält; lösenordet behöver minst 10 tecken.",
       registerThrottled: "För många registreringar härifrån. Försök igen senare.",
+      forgotPassword: "Glömt lösenordet?",
+      forgotTitle: "Glömt lösenordet?",
+      forgotIntro: "Ange e-postadressen till ditt konto, så skickar vi en länk där du väljer ett nytt lösenord.",
+      forgotSubmit: "Skicka länken",
+      forgotSending: "Skickar…",
+      forgotMissing: "Ange en giltig e-postadress.",
+      forgotThrottled: "För många lösenordsbyten härifrån. Vänta några minuter och försök igen.",
+      forgotError: "Det fungerade inte just nu. Försök igen om en stund.",
+      passwordChangedNotice: "Du har loggats ut eftersom ditt lösenord har ändrats. Logga in igen.",
       conversation: "Konversation",
       inputLabel: "Ditt meddelande",
       placeholder: "Skriv din fråga…",
@@ -372,6 +390,9 @@
     this.passwordInput = el("input", { id: "sbw-password", name: "password", type: "password",
       autocomplete: "current-password", required: true });
     this.login.appendChild(this.passwordInput);
+    var forgot = this.label(el("button", { type: "button", className: "sbw-link" }), "text", "forgotPassword");
+    forgot.addEventListener("click", function () { self.showForgot(true); });
+    this.login.appendChild(el("p", { className: "sbw-login-forgot" }, [forgot]));
     this.loginError = el("p", { className: "sbw-login-error", role: "alert" });
     this.login.appendChild(this.loginError);
     var actions = el("div", { className: "sbw-login-actions" });
@@ -394,6 +415,7 @@
     });
     this.panel.appendChild(this.login);
     this.register = null;       // the "Create an account" form, built when first asked for
+    this.forgot = null;         // the "Forgot your password?" form, built when first asked for
 
     // the conversation
     this.chat = el("div", { className: "sbw-chat" });
@@ -498,10 +520,87 @@
     this.panel.insertBefore(form, this.chat);
   };
 
+  // "Forgot your password?": the address only. The answer is the same whether or not it has an account.
+  Widget.prototype.buildForgot = function () {
+    var self = this;
+    var form = el("form", { className: "sbw-forgot", "aria-labelledby": "sbw-forgot-title", novalidate: true });
+    form.hidden = true;
+    form.appendChild(this.label(el("h3", { id: "sbw-forgot-title" }), "text", "forgotTitle"));
+    form.appendChild(this.label(el("p", { className: "sbw-login-intro" }), "text", "forgotIntro"));
+    form.appendChild(this.label(el("label", { for: "sbw-forgot-email" }), "text", "emailLabel"));
+    this.forgotEmail = el("input", { id: "sbw-forgot-email", name: "email", type: "email", autocomplete: "username",
+      autocapitalize: "off", spellcheck: "false", required: true });
+    form.appendChild(this.forgotEmail);
+    this.forgotError = el("p", { className: "sbw-login-error", role: "alert" });
+    form.appendChild(this.forgotError);
+    this.forgotDone = el("p", { className: "sbw-forgot-done", role: "status" });
+    form.appendChild(this.forgotDone);
+    var actions = el("div", { className: "sbw-login-actions" });
+    this.forgotSubmit = this.label(el("button", { type: "submit", className: "sbw-primary" }), "text", "forgotSubmit");
+    actions.appendChild(this.forgotSubmit);
+    var back = this.label(el("button", { type: "button", className: "sbw-secondary" }), "text", "backToSignIn");
+    back.addEventListener("click", function () { self.showLogin(true); });
+    actions.appendChild(back);
+    form.appendChild(actions);
+    form.addEventListener("submit", function (event) { event.preventDefault(); self.askForReset(); });
+    form.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { event.stopPropagation(); self.showLogin(true); }
+    });
+    this.forgot = form;
+    this.panel.insertBefore(form, this.chat);
+  };
+
+  Widget.prototype.showForgot = function (show) {
+    if (!this.forgot) this.buildForgot();
+    this.forgot.hidden = !show;
+    this.login.hidden = true;
+    if (this.register) this.register.hidden = true;
+    this.chat.hidden = show;
+    this.signInButton.hidden = show || !!this.user;
+    this.forgotError.textContent = "";
+    this.forgotDone.textContent = "";
+    if (show && !this.forgotEmail.value) this.forgotEmail.value = this.userInput.value.trim();
+    if (show) this.forgotEmail.focus();
+    else this.input.focus();
+  };
+
+  Widget.prototype.askForReset = function () {
+    var self = this;
+    var email = this.forgotEmail.value.trim();
+    this.forgotError.textContent = "";
+    this.forgotDone.textContent = "";
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
+      this.forgotError.textContent = this.t("forgotMissing");
+      this.forgotEmail.focus();
+      return;
+    }
+    this.forgotSubmit.disabled = true;
+    this.forgotSubmit.textContent = this.t("forgotSending");
+    this.api("password-reset", { email: email }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { status: response.status, data: data || {} };
+      });
+    }).then(function (result) {
+      if (result.status === 200) {
+        self.forgotDone.textContent = String(result.data.message || "");
+        return;
+      }
+      self.forgotError.textContent = self.t(result.status === 429 ? "forgotThrottled" :
+        result.status === 400 ? "forgotMissing" : "forgotError");
+      self.forgotEmail.focus();
+    }).catch(function () {
+      self.forgotError.textContent = self.t("forgotError");
+    }).finally(function () {
+      self.forgotSubmit.disabled = false;
+      self.forgotSubmit.textContent = self.t("forgotSubmit");
+    });
+  };
+
   Widget.prototype.showRegister = function (show) {
     if (!this.register) this.buildRegister();
     this.register.hidden = !show;
     this.login.hidden = true;
+    if (this.forgot) this.forgot.hidden = true;
     this.chat.hidden = show;
     this.signInButton.hidden = show || !!this.user;
     this.clearRegisterErrors();
@@ -594,6 +693,7 @@
 
   Widget.prototype.focusFirst = function () {
     if (this.register && !this.register.hidden) this.registerFields.name.input.focus();
+    else if (this.forgot && !this.forgot.hidden) this.forgotEmail.focus();
     else if (!this.login.hidden) this.userInput.focus();
     else this.input.focus();
   };
@@ -613,6 +713,7 @@
   Widget.prototype.showLogin = function (show, quiet) {
     this.login.hidden = !show;
     if (this.register) this.register.hidden = true;
+    if (this.forgot) this.forgot.hidden = true;
     this.chat.hidden = show;
     this.signInButton.hidden = show || !!this.user;
     this.loginError.textContent = "";
@@ -1237,9 +1338,19 @@
       try { frame = JSON.parse(event.data); } catch (e) { return; }
       self.onFrame(frame);
     });
-    ws.addEventListener("close", function () {
+    ws.addEventListener("close", function (event) {
       window.clearInterval(pinger);
       if (generation !== self.generation) return;
+      if (event.code === 4001) {  // the password was changed: this session has ended, go on as a guest
+        self.user = null;
+        self.pending = [];
+        self.clearAttachments();
+        self.showWho();
+        self.log.textContent = "";
+        self.notice = self.t("passwordChangedNotice");
+        self.connect();
+        return;
+      }
       self.typing.hidden = true;
       self.attempts += 1;
       self.status.textContent = self.t("reconnecting");
