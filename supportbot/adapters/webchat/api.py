@@ -30,6 +30,23 @@ def _problem(request: web.Request, status: int, error: str, key: str) -> web.Res
     return _json({"error": error, "message": say(key, language)}, status=status)
 
 
+async def small_json_body(
+    chat: WebChat, request: web.Request, *, limit: int, key: str
+) -> bytes | web.Response:
+    """The body of a same-site JSON POST of at most ``limit`` bytes, or the polite problem to answer
+    (``key`` names its message): 403 cross-site, 415 not JSON, 413 announced too large, 400 longer."""
+    if chat.cross_site(request):
+        return _problem(request, 403, "forbidden", "request.forbidden")
+    if request.content_type != "application/json":
+        return _problem(request, 415, "bad_request", key)
+    if request.content_length is not None and request.content_length > limit:
+        return _problem(request, 413, "bad_request", key)
+    body = await request.content.read(limit + 1)
+    if len(body) > limit:
+        return _problem(request, 400, "bad_request", key)
+    return body
+
+
 async def _whoami(chat: WebChat, visitor: Visitor) -> dict[str, Any]:
     return {"user": user_json(visitor.principal), "language": await chat.language(visitor)}
 
@@ -60,14 +77,10 @@ class SessionApi:
         return response
 
     async def login(self, request: web.Request) -> web.Response:
-        if self.chat.cross_site(request):
-            return _problem(request, 403, "forbidden", "request.forbidden")
-        if request.content_type != "application/json":
-            return _problem(request, 415, "bad_request", "login.bad_request")
-        if request.content_length is not None and request.content_length > MAX_LOGIN_BODY:
-            return _problem(request, 413, "bad_request", "login.bad_request")
-        body = await request.content.read(MAX_LOGIN_BODY + 1)
-        given = parse_credentials(body) if len(body) <= MAX_LOGIN_BODY else None
+        body = await small_json_body(self.chat, request, limit=MAX_LOGIN_BODY, key="login.bad_request")
+        if isinstance(body, web.Response):
+            return body
+        given = parse_credentials(body)
         if given is None:
             return _problem(request, 400, "bad_request", "login.bad_request")
         user, password = given

@@ -31,7 +31,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from supportbot.adapters.webchat.api import NO_STORE, _problem
+from supportbot.adapters.webchat.api import NO_STORE, _problem, small_json_body
 from supportbot.adapters.webchat.connection import CREDENTIALS_CHANGED
 from supportbot.adapters.webchat.context import WebChat
 from supportbot.adapters.webchat.registration import (
@@ -254,14 +254,10 @@ class PasswordResetApi:
 
     async def request_link(self, request: web.Request) -> web.StreamResponse:
         """``POST /webchat/api/password-reset``: the same answer, sent first, whether or not there is an account."""
-        if self.chat.cross_site(request):
-            return _problem(request, 403, "forbidden", "request.forbidden")
-        if request.content_type != "application/json":
-            return _problem(request, 415, "bad_request", "reset.bad_request")
-        if request.content_length is not None and request.content_length > MAX_REQUEST_BODY:
-            return _problem(request, 413, "bad_request", "reset.bad_request")
-        body = await request.content.read(MAX_REQUEST_BODY + 1)
-        email = parse_reset_request(body) if len(body) <= MAX_REQUEST_BODY else None
+        body = await small_json_body(self.chat, request, limit=MAX_REQUEST_BODY, key="reset.bad_request")
+        if isinstance(body, web.Response):
+            return body
+        email = parse_reset_request(body)
         if email is None:
             return _problem(request, 400, "bad_request", "reset.bad_request")
         language = pick_language(accept_language(request.headers.get("Accept-Language")))
@@ -306,15 +302,11 @@ class PasswordResetApi:
     async def check(self, request: web.Request) -> web.Response:
         """``POST /webchat/api/password-reset/check`` ``{"token": ...}``: whether the link still works,
         and for whom. Expired, tampered, used or made up: the same ``{"valid": false, ...}``."""
-        if self.chat.cross_site(request):
-            return _problem(request, 403, "forbidden", "request.forbidden")
-        if request.content_type != "application/json":
-            return _problem(request, 415, "bad_request", "reset.bad_request")
-        if request.content_length is not None and request.content_length > MAX_REQUEST_BODY:
-            return _problem(request, 413, "bad_request", "reset.bad_request")
-        body = await request.content.read(MAX_REQUEST_BODY + 1)
+        body = await small_json_body(self.chat, request, limit=MAX_REQUEST_BODY, key="reset.bad_request")
+        if isinstance(body, web.Response):
+            return body
         try:
-            data = json.loads(body) if len(body) <= MAX_REQUEST_BODY else None
+            data = json.loads(body)
         except (ValueError, RecursionError):
             data = None
         token = data.get("token") if isinstance(data, dict) else None

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from supportbot.adapters.sessions import COOKIE_NAME
-from supportbot.adapters.webchat.api import NO_STORE, SessionApi, _json, _problem, _whoami
+from supportbot.adapters.webchat.api import NO_STORE, SessionApi, _json, _problem, _whoami, small_json_body
 from supportbot.adapters.webchat.context import WebChat
 from supportbot.adapters.webchat.wording import accept_language, pick_language, say
 from supportbot.bot.i18n import LANGUAGES
@@ -178,14 +178,10 @@ class RegistrationApi:
         return self.chat.app.settings.public_url.rstrip("/")
 
     async def register(self, request: web.Request) -> web.Response:
-        if self.chat.cross_site(request):
-            return _problem(request, 403, "forbidden", "request.forbidden")
-        if request.content_type != "application/json":
-            return _problem(request, 415, "bad_request", "register.bad_request")
-        if request.content_length is not None and request.content_length > MAX_REGISTER_BODY:
-            return _problem(request, 413, "bad_request", "register.bad_request")
-        body = await request.content.read(MAX_REGISTER_BODY + 1)
-        account = parse_registration(body) if len(body) <= MAX_REGISTER_BODY else None
+        body = await small_json_body(self.chat, request, limit=MAX_REGISTER_BODY, key="register.bad_request")
+        if isinstance(body, web.Response):
+            return body
+        account = parse_registration(body)
         if account is None:
             return _problem(request, 400, "bad_request", "register.bad_request")
         if not self.chat.registrations.allow(self.chat.client_address(request)):

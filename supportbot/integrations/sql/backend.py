@@ -1641,25 +1641,33 @@ class SqlRequests(_SqlBase):
         _agent_only(agent)
         if not text.strip():
             raise InvalidRequest("an answer needs text")
+        return await self._agent_step(agent, number, "answer", text, RequestStatus.ANSWERED, again=True)
+
+    async def _agent_step(
+        self, agent: Principal, number: str, kind: str, text: str, status: RequestStatus, *, again: bool
+    ) -> SupportRequest | None:
+        """An agent's event on any company's request, and its new status, in one transaction.
+        ``again=False``: a request already in ``status`` records nothing more."""
         async with self._connect(write=True) as conn:
             row = (
                 await conn.execute(_REQUEST_SELECT.where(requests.c.number.in_(_candidates(number))))
             ).first()
             if row is None:
                 return None
-            await conn.execute(
-                insert(request_events).values(
-                    request_id=row.id,
-                    at=self._now(),
-                    kind="answer",
-                    author=agent.name or agent.user_id or "",
-                    text=text.strip(),
+            if again or row.status != status.value:
+                await conn.execute(
+                    insert(request_events).values(
+                        request_id=row.id,
+                        at=self._now(),
+                        kind=kind,
+                        author=agent.name or agent.user_id or "",
+                        text=text.strip(),
+                    )
                 )
-            )
-            await conn.execute(
-                update(requests).where(requests.c.id == row.id).values(status=RequestStatus.ANSWERED.value)
-            )
-            row = (await conn.execute(_REQUEST_SELECT.where(requests.c.id == row.id))).one()
+                await conn.execute(
+                    update(requests).where(requests.c.id == row.id).values(status=status.value)
+                )
+                row = (await conn.execute(_REQUEST_SELECT.where(requests.c.id == row.id))).one()
             (found,) = await self._with_history(conn, [row])
         return found
 
@@ -1735,28 +1743,7 @@ class SqlRequests(_SqlBase):
         _agent_only(agent)
         if not resolution.strip():
             raise InvalidRequest("closing a request needs a resolution")
-        async with self._connect(write=True) as conn:
-            row = (
-                await conn.execute(_REQUEST_SELECT.where(requests.c.number.in_(_candidates(number))))
-            ).first()
-            if row is None:
-                return None
-            if row.status != RequestStatus.CLOSED.value:
-                await conn.execute(
-                    insert(request_events).values(
-                        request_id=row.id,
-                        at=self._now(),
-                        kind="closed",
-                        author=agent.name or agent.user_id or "",
-                        text=resolution.strip(),
-                    )
-                )
-                await conn.execute(
-                    update(requests).where(requests.c.id == row.id).values(status=RequestStatus.CLOSED.value)
-                )
-                row = (await conn.execute(_REQUEST_SELECT.where(requests.c.id == row.id))).one()
-            (found,) = await self._with_history(conn, [row])
-        return found
+        return await self._agent_step(agent, number, "closed", resolution, RequestStatus.CLOSED, again=False)
 
     async def _with_history(
         self, conn: AsyncConnection, rows: Sequence[AnyRow]
