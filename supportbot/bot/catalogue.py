@@ -965,6 +965,22 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{agent} has answered your request {number} ({subject}):\n\n{text}\n\nDetails: {link}",
         "sv": "{agent} har svarat på ditt ärende {number} ({subject}):\n\n{text}\n\nDetaljer: {link}",
     },
+    "request.closed.notice": {
+        "en": "{agent} has closed your request {number} ({subject}):\n\n{text}\n\nDetails: {link}",
+        "sv": "{agent} har stängt ditt ärende {number} ({subject}):\n\n{text}\n\nDetaljer: {link}",
+    },
+    "request.mail.closed.subject": {
+        "en": "Your request {number} is closed: {subject}",
+        "sv": "Ditt ärende {number} är stängt: {subject}",
+    },
+    "request.mail.closed.body": {
+        "en": "Hello {name},\n\n{agent} has closed your request {number} ({subject}):\n\n{text}\n\n"
+        "See the request and its history: {link}\n\nIf something is still wrong, open a new request "
+        "or ask to talk to a person.\n\nKind regards,\nCustomer support",
+        "sv": "Hej {name},\n\n{agent} har stängt ditt ärende {number} ({subject}):\n\n{text}\n\n"
+        "Se ärendet och dess historik: {link}\n\nOm något fortfarande inte stämmer kan du öppna ett nytt "
+        "ärende eller be att få prata med en person.\n\nVänliga hälsningar\nKundsupport",
+    },
     "request.mail.answer.subject": {
         "en": "Answer to your request {number}: {subject}",
         "sv": "Svar på ditt ärende {number}: {subject}",

@@ -873,6 +873,44 @@ async def notify_answer(
     request = await services.backends.requests.answer_request(agent, request_number, text)
     if request is None:
         return None
+    await _tell_customer(services, request, agent=agent, kind="answer", text=text, public_url=public_url)
+    return request
+
+
+async def notify_closed(
+    services: AnswerServices,
+    *,
+    agent: Principal,
+    request_number: str,
+    resolution: str,
+    public_url: str,
+) -> SupportRequest | None:
+    """Closes a request with the agent's resolution and tells the customer as an answer is told.
+
+    ``None`` when there is no such request; closing a closed request tells nobody again."""
+    before = await services.backends.requests.request_for_agent(agent, request_number)
+    if before is None:
+        return None
+    request = await services.backends.requests.close_request(agent, request_number, resolution)
+    if request is not None and before.status is not RequestStatus.CLOSED:
+        await _tell_customer(
+            services, request, agent=agent, kind="closed", text=resolution, public_url=public_url
+        )
+    return request
+
+
+async def _tell_customer(
+    services: AnswerServices,
+    request: SupportRequest,
+    *,
+    agent: Principal,
+    kind: str,
+    text: str,
+    public_url: str,
+) -> None:
+    """A notice in every channel the customer uses and a mail, in their language (``kind``: the
+    catalogue's ``request.{kind}.notice`` and ``request.mail.{kind}.*``). A mail that cannot be sent is
+    logged; the notice is given all the same."""
     customer = await services.backends.directory.principal_for(request.requester)
     language = customer.locale if customer is not None and customer.locale in ("en", "sv") else "en"
     country = customer.country if customer is not None else None
@@ -885,7 +923,7 @@ async def notify_answer(
         "link": request_link(public_url, request.number),
     }
     reply = Reply(
-        text=fmt.t("request.answer.notice", **params),
+        text=fmt.t(f"request.{kind}.notice", **params),
         buttons=(
             Button(
                 label=fmt.t("request.button.history"),
@@ -901,13 +939,12 @@ async def notify_answer(
         try:
             await services.mailer.send(
                 to=email,
-                subject=fmt.t("request.mail.answer.subject", **params),
-                text=fmt.t("request.mail.answer.body", name=customer.name if customer else "", **params),
+                subject=fmt.t(f"request.mail.{kind}.subject", **params),
+                text=fmt.t(f"request.mail.{kind}.body", name=customer.name if customer else "", **params),
                 language=language,
             )
         except MailUnavailable:
-            log.warning("could not mail the answer to request %s", request.number, exc_info=True)
-    return request
+            log.warning("could not mail the %s of request %s", kind, request.number, exc_info=True)
 
 
 _REQUEST_NUMBER = r"(?i)#?rq-?\d{4}-?\d{1,6}"

@@ -228,6 +228,21 @@ async def test_close_a_request_with_a_resolution(
     )
     assert number not in {r["number"] for r in await work_list(sara)}
 
+    # Anna hears it, in her language, in chat and by mail; closing it again tells her nothing more.
+    app = application(server)
+    told = [n for n in await notices(app, ANNA) if number in n.text]
+    assert (
+        len(told) == 1
+        and "har stängt ditt ärende" in told[0].text
+        and "Sent by courier today." in told[0].text
+    )
+    (mail,) = await mails_arrive(app, ANNA, number)
+    assert "är stängt" in str(mail["Subject"])
+    await sara.send({"type": "close_request", "number": number, "resolution": "Again."})
+    await sara.until("result", action="close_request")
+    assert len([n for n in await notices(app, ANNA) if number in n.text]) == 1
+    assert len([m for m in mails_to(app, ANNA) if number in str(m["Subject"])]) == 1
+
     chat = await (await customer_browser(server, sessions)).chat()
     status = (await chat.say(f"status of {number}"))["reply"]
     assert "Sent by courier today." in json.dumps(status, ensure_ascii=False)

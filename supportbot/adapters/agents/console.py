@@ -28,7 +28,7 @@ from supportbot.bot.handoff import AGENTS_TOPIC, PRESENCE_HEARTBEAT, Handoffs, h
 from supportbot.bot.store import Store
 from supportbot.integrations.models import Principal, RequestStatus
 from supportbot.integrations.protocols import Backends
-from supportbot.intents.requests import AnswerServices, notify_answer
+from supportbot.intents.requests import AnswerServices, notify_answer, notify_closed
 
 log = logging.getLogger(__name__)
 
@@ -220,7 +220,13 @@ class AgentConnection:
         if not isinstance(resolution, str) or not resolution.strip() or len(resolution) > RESOLUTION_CHARS:
             await self.error("bad_frame", number=number)
             return
-        closed = await self.backends.requests.close_request(self.agent, number, resolution.strip())
+        closed = await notify_closed(
+            self.services,
+            agent=self.agent,
+            request_number=number,
+            resolution=resolution.strip(),
+            public_url=self.public_url,
+        )
         if closed is None:
             await self.error("not_found", number=number)
             return
