@@ -151,6 +151,17 @@ class TurnContext:
         value = self.slots.get(name)
         return value if isinstance(value, SlotValue) else None
 
+    def period(self, slot: str = "period") -> tuple[str | None, str | None]:
+        """A date or date-range slot as inclusive ISO bounds; ``(None, None)`` when not said."""
+        value = self.slot(slot)
+        if value is None:
+            return None, None
+        if value.type == "date_range" and isinstance(value.value, dict):
+            return value.value.get("start"), value.value.get("end")
+        if value.type == "date":
+            return str(value.value), str(value.value)
+        return None, None
+
     def ask(self, slot: str) -> None:
         """The reply asks for ``slot`` (with buttons, say): the engine treats the answer as its value."""
         self.asking = slot

@@ -654,17 +654,6 @@ async def invoice_get(ctx: TurnContext) -> Reply:
 # --- invoice.list -------------------------------------------------------------------------------------
 
 
-def _period(ctx: TurnContext) -> tuple[str | None, str | None]:
-    period = ctx.slot("period")
-    if period is None:
-        return None, None
-    if period.type == "date_range" and isinstance(period.value, dict):
-        return period.value.get("start"), period.value.get("end")
-    if period.type == "date":
-        return str(period.value), str(period.value)
-    return None, None
-
-
 def _filters(ctx: TurnContext) -> dict[str, Any]:
     statuses: list[str] = []
     words: list[str] = []
@@ -675,7 +664,7 @@ def _filters(ctx: TurnContext) -> dict[str, Any]:
                 continue  # "not paid" is already "open"
             statuses.extend(s.value for s in meant)
             words.append(meant[0].value if len(meant) == 1 else InvoiceStatus.OPEN.value)
-    start, end = _period(ctx)
+    start, end = ctx.period()
     return {"statuses": sorted(set(statuses)), "words": words, "start": start, "end": end}
 
 

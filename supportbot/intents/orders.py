@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
-from supportbot.bot.spec import IntentSpec, Slot, SlotValue, TurnContext
+from supportbot.bot.spec import IntentSpec, Slot, TurnContext
 from supportbot.integrations.carriers import CARRIER_NAMES
 from supportbot.integrations.errors import MailUnavailable
 from supportbot.integrations.models import Order, OrderStatus, OrderSummary, Tool
@@ -599,10 +599,7 @@ def _filters(ctx: TurnContext) -> dict[str, Any]:
             statuses.extend(s.value for s in _OPEN_STATUSES)
         elif value in OrderStatus._value2member_map_:
             statuses.append(value)
-    period = ctx.slot("period")
-    start = end = None
-    if period is not None:
-        start, end = _period_bounds(period)
+    start, end = ctx.period()
     site = parse.first("site")
     return {
         "statuses": sorted(set(statuses)),
@@ -611,14 +608,6 @@ def _filters(ctx: TurnContext) -> dict[str, Any]:
         "end": end,
         "site": site.value if site else None,
     }
-
-
-def _period_bounds(period: SlotValue) -> tuple[str | None, str | None]:
-    if period.type == "date_range" and isinstance(period.value, dict):
-        return period.value.get("start"), period.value.get("end")
-    if period.type == "date":
-        return str(period.value), str(period.value)
-    return None, None
 
 
 def _describe(ctx: TurnContext, filters: dict[str, Any]) -> str:

@@ -167,20 +167,9 @@ _KINDS = {
 _MORE = re.compile(r"\b(more|next|fler|nästa)\b", re.IGNORECASE)
 
 
-def _period(ctx: TurnContext) -> tuple[str | None, str | None]:
-    period = ctx.slot("period")
-    if period is None:
-        return None, None
-    if period.type == "date_range" and isinstance(period.value, dict):
-        return period.value.get("start"), period.value.get("end")
-    if period.type == "date":
-        return str(period.value), str(period.value)
-    return None, None
-
-
 def _filters(ctx: TurnContext) -> dict[str, Any]:
     text = ctx.parse.text
-    start, end = _period(ctx)
+    start, end = ctx.period()
     kinds = sorted(kind for kind, pattern in _KINDS.items() if pattern.search(text))
     if (
         len(kinds) == 3
@@ -272,7 +261,7 @@ def _copy_links(ctx: TurnContext, items: tuple[StatementItem, ...]) -> list[Atta
 async def statement_show(ctx: TurnContext) -> Reply:
     intent = "statement.show"
     saved = ctx.memory.get("statement")
-    more = bool(_MORE.search(ctx.parse.text)) and saved is not None and not _period(ctx)[0]
+    more = bool(_MORE.search(ctx.parse.text)) and saved is not None and not ctx.period()[0]
     if more and saved is not None:
         filters, offset = saved["filters"], saved["offset"] + PAGE_SIZE
     else:

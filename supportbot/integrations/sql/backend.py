@@ -170,6 +170,17 @@ def _check_page(offset: int, limit: int) -> None:
         raise InvalidRequest(f"limit must be between 1 and {MAX_PAGE}")
 
 
+def _empty_statement(principal: Principal, date_from: date, date_to: date) -> Statement:
+    """The statement of a principal with no company: nothing on it, in their currency."""
+    currency = principal.currency or "EUR"
+    zero = Money(minor=0, currency=currency)
+    customer = principal.customer_numbers[0] if principal.customer_numbers else ""
+    return Statement(
+        customer_number=customer, currency=currency, date_from=date_from, date_to=date_to,
+        balance=zero, overdue=zero, items=(),
+    )  # fmt: skip
+
+
 def _check_range(date_from: date | None, date_to: date | None) -> None:
     if date_from is not None and date_to is not None and date_from > date_to:
         raise InvalidRequest("date_from is after date_to")
@@ -1053,13 +1064,7 @@ class SqlStatements(_SqlBase):
         date_from = date_from or date_to - timedelta(days=DEFAULT_STATEMENT_DAYS)
         _check_range(date_from, date_to)
         if company_id is None:
-            currency = principal.currency or "EUR"
-            zero = Money(minor=0, currency=currency)
-            customer = principal.customer_numbers[0] if principal.customer_numbers else ""
-            return Statement(
-                customer_number=customer, currency=currency, date_from=date_from, date_to=date_to,
-                balance=zero, overdue=zero, items=(),
-            )  # fmt: skip
+            return _empty_statement(principal, date_from, date_to)
         async with self._connect() as conn:
             company = (
                 await conn.execute(
@@ -1171,13 +1176,7 @@ class SqlStatements(_SqlBase):
         _check_range(date_from, date_to)
         wanted = kinds or frozenset(_KIND_ORDER)
         if company_id is None:
-            currency = principal.currency or "EUR"
-            zero = Money(minor=0, currency=currency)
-            customer = principal.customer_numbers[0] if principal.customer_numbers else ""
-            return Statement(
-                customer_number=customer, currency=currency, date_from=date_from, date_to=date_to,
-                balance=zero, overdue=zero, items=(),
-            )  # fmt: skip
+            return _empty_statement(principal, date_from, date_to)
         window = offset + limit + 1
         found: list[StatementItem] = []
         async with self._connect() as conn:
