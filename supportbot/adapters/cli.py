@@ -82,16 +82,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _serve(settings: Settings, *, host: str | None, port: int | None) -> int:
     from aiohttp import web
 
+    from supportbot.adapters import teams
     from supportbot.adapters.app import build_application
     from supportbot.adapters.server import create_web_app
+
+    # The address given here is the one every channel's checks see (Teams' emulator mode needs loopback).
+    settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
+    teams.check(settings)
 
     async def make() -> web.Application:
         return create_web_app(await build_application(settings))
 
-    host = host or settings.host
-    port = port or settings.port
-    logging.getLogger(__name__).info("web chat on http://%s:%d/", host, port)
-    web.run_app(make(), host=host, port=port, print=None, access_log=None)
+    logging.getLogger(__name__).info("web chat on http://%s:%d/", settings.host, settings.port)
+    web.run_app(make(), host=settings.host, port=settings.port, print=None, access_log=None)
     return 0
 
 

@@ -105,11 +105,16 @@ class Settings(BaseSettings):
     )
     """Where Bot Framework token keys are published; tests point it at a local key server."""
     teams_enabled: bool = True
-    """Serve /api/messages (unauthenticated for local use only while no app id is set)."""
+    """``false`` switches Teams off; on, /api/messages is served only with an app id or the emulator mode."""
+    teams_emulator: bool = False
+    """Serve /api/messages without Bot Framework tokens, for the Bot Framework Emulator on this machine:
+    refused unless ``host`` is a loopback address and no app id is set; only loopback connectors are called."""
+    teams_service_hosts: Annotated[tuple[str, ...], NoDecode] = ()
+    """Connector hosts the bot may call besides Bot Framework's own (``host``, ``*.domain``, ``host:port``)."""
     teams_file_hosts: Annotated[tuple[str, ...], NoDecode] = ("smba.trafficmanager.net", "*.sharepoint.com")
     """The only hosts files sent in Teams are downloaded from (``host``, ``*.domain``, ``host:port``)."""
 
-    @field_validator("teams_file_hosts", "slack_file_hosts", mode="before")
+    @field_validator("teams_file_hosts", "teams_service_hosts", "slack_file_hosts", mode="before")
     @classmethod
     def _file_hosts(cls, value: object) -> object:
         """``"smba.trafficmanager.net,*.sharepoint.com"`` from the environment, lower-cased."""

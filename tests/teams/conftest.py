@@ -1,4 +1,4 @@
-"""Teams fixtures: the real server (unauthenticated local mode) and a stand-in of the connector it calls."""
+"""Teams fixtures: the real server (in the local emulator mode) and a stand-in of the connector it calls."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from teams_helpers import Connector, Teams, start_connector
+from teams_helpers import Connector, Listener, Teams, start_connector, start_listener
 
 from supportbot.adapters.app import Application, build_application
 from supportbot.adapters.server import create_web_app
@@ -21,14 +21,23 @@ async def connector() -> AsyncIterator[Connector]:
 
 
 @pytest.fixture
+async def attacker() -> AsyncIterator[Listener]:
+    """Someone else's server on another loopback port: forged activities name it as their serviceUrl."""
+    listener, server = await start_listener()
+    yield listener
+    await server.close()
+
+
+@pytest.fixture
 async def teams_app(settings: Settings) -> Application:
-    """The assistant; the server of ``teams`` closes it."""
-    return await build_application(settings)
+    """The assistant with Teams in the local emulator mode (no tokens; loopback connectors only);
+    the server of ``teams`` closes it."""
+    return await build_application(settings.model_copy(update={"teams_emulator": True}))
 
 
 @pytest.fixture
 async def teams(teams_app: Application, connector: Connector) -> AsyncIterator[Teams]:
-    """The whole server with Teams in local (unauthenticated) mode; closing it closes the assistant."""
+    """The whole server with Teams in the emulator mode; closing it closes the assistant."""
     server = TestServer(create_web_app(teams_app))
     async with TestClient(server) as client:
         yield Teams(client, connector)

@@ -324,6 +324,36 @@ class Teams:
         return new[-1] if new else None
 
 
+@dataclass
+class Listener:
+    """A server on another loopback port standing in for someone else's: it records every request,
+    and a test asserts that the bot never called it."""
+
+    hits: list[str] = field(default_factory=list)
+    url: str = ""
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1].strip("/"))
+
+    def app(self) -> web.Application:
+        async def anything(request: web.Request) -> web.Response:
+            self.hits.append(f"{request.method} {request.path}")
+            return web.json_response(MEMBERS[ANNA])  # a plausible answer to whatever was asked
+
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", anything)
+        return app
+
+
+async def start_listener() -> tuple[Listener, TestServer]:
+    listener = Listener()
+    server = TestServer(listener.app(), host="127.0.0.1")
+    await server.start_server()
+    listener.url = str(server.make_url("/"))
+    return listener, server
+
+
 async def start_connector() -> tuple[Connector, TestServer]:
     connector = Connector()
     server = TestServer(connector.app(), host="127.0.0.1")

@@ -20,6 +20,8 @@ from typing import Any
 import jwt
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from botbuilder.core import TurnContext
+from botbuilder.schema import ConversationReference
 from botframework.connector.auth import (
     JwtTokenExtractor,
     MicrosoftAppCredentials,
@@ -27,14 +29,16 @@ from botframework.connector.auth import (
 )
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
-from teams_helpers import ANNA, ERIK, Connector, Teams, activity, load
+from teams_helpers import ANNA, ERIK, Connector, Listener, Teams, activity, load
 from yarl import URL
 
 from supportbot.adapters import teams as teams_adapter
-from supportbot.adapters.app import build_application
-from supportbot.adapters.server import create_web_app
+from supportbot.adapters.app import Application, build_application
+from supportbot.adapters.server import APP_KEY, create_web_app
 from supportbot.adapters.teams.auth import NonBlockingKeys
 from supportbot.adapters.teams.channel import TeamsChannel
+from supportbot.adapters.teams.service import UntrustedServiceUrl
+from supportbot.bot.messages import Reply
 from tests.conftest import make_settings
 
 APP_ID = "11111111-2222-3333-4444-555555555555"
@@ -138,6 +142,7 @@ async def secured(data_dir: Path, key_server: KeyServer, connector: Connector) -
             f"127.0.0.1:{URL(connector.url).port}",
             f"localhost:{URL(connector.url).port}",  # the same stand-in, another origin
         ),
+        teams_service_hosts=(f"127.0.0.1:{URL(connector.url).port}",),  # beside Bot Framework's own
     )
     app = await build_application(settings)
     web_app = create_web_app(app)
@@ -273,3 +278,59 @@ async def test_a_slow_key_server_does_not_stop_other_conversations(
     assert all(a is not None and "PostNord" in a.shown for a in answers)
     assert key_server.fetches == 2, "one metadata and one key fetch, shared by the three requests"
     assert ticks >= 10, "the event loop kept running while the keys were fetched (0.8 s)"
+
+
+@pytest.mark.parametrize("raw", [b"{not json", b"[]", b'{"type": "message"}', b"\xff\xfe", b""])
+async def test_the_token_is_checked_before_the_body_is_read(
+    secured: Teams, key_server: KeyServer, raw: bytes
+) -> None:
+    assert await secured.post(None, raw=raw) == 401
+    assert await secured.post(None, raw=raw, token="not.a.jwt") == 401
+    assert await secured.post(None, raw=raw, token=key_server.token(secured.connector.url, exp=1)) == 401
+    # Only a caller with a valid token learns what is wrong with the body.
+    assert await secured.post(None, raw=raw, token=key_server.token(secured.connector.url)) == 400
+    assert secured.connector.sent == []
+
+
+async def test_a_valid_token_for_a_service_url_off_the_allow_list_calls_nothing(
+    secured: Teams, key_server: KeyServer, attacker: Listener
+) -> None:
+    # Signed by the Bot Framework's key and naming the same serviceUrl as the activity: all that a
+    # token can say is right, but the bot does not call a connector that is not on its list.
+    forged = activity("personal_message", service_url=attacker.url, sender=ANNA, text="show my invoices")
+    assert await secured.post(forged, token=key_server.token(attacker.url)) == 403
+    # Without a token, or with a token for the allowed connector, the same activity is refused too.
+    assert await secured.post(forged) == 401
+    assert await secured.post(forged, token=key_server.token(secured.connector.url)) == 401
+    assert attacker.hits == []
+    assert secured.connector.sent == []
+
+
+async def test_a_stored_reference_to_a_service_url_off_the_allow_list_is_never_called(
+    secured: Teams, key_server: KeyServer, attacker: Listener
+) -> None:
+    connector = secured.connector
+    token = key_server.token(connector.url)
+    await secured.say(text="hello", sender=ANNA, token=token)
+    await secured.say("channel_mention", sender=ERIK, token=token)
+    app: Application = secured.client.server.app[APP_KEY]
+    for user in ("anna.berg@nordisk.example", "erik.lund@nordisk.example"):
+        stored = await app.store.conversation_ref("teams", user)
+        assert stored is not None and stored["serviceUrl"] == connector.url
+        await app.store.save_conversation_ref("teams", user, stored | {"serviceUrl": attacker.url})
+    channel = TeamsChannel(app, credentials_factory=StubCredentialsFactory(APP_ID, "not-a-real-secret"))
+    before = len(connector.sent)
+    assert not await channel.send_proactive("anna.berg@nordisk.example", Reply(text="Your invoice"))
+    assert not await channel.send_proactive("erik.lund@nordisk.example", Reply(text="Access granted"))
+    # Beneath that check, no connector client is made for such a URL, whoever asks botbuilder for one.
+    stored = await app.store.conversation_ref("teams", "anna.berg@nordisk.example")
+    assert stored is not None
+    reference = ConversationReference().deserialize(stored)
+
+    async def send(context: TurnContext) -> None:
+        await context.send_activity("Your invoice")
+
+    with pytest.raises(UntrustedServiceUrl):
+        await channel.adapter.continue_conversation(reference, send, bot_app_id=APP_ID)
+    assert attacker.hits == []
+    assert connector.sent[before:] == [] and connector.created == []

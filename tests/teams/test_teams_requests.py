@@ -1,4 +1,4 @@
-"""My requests and the handoff to people, end to end in Teams (local mode): signed-shape activities in,
+"""My requests and the handoff to people, end to end in Teams (emulator mode): signed-shape activities in,
 Adaptive Cards at the connector stand-in, mail at a local SMTP server, agents in the agent console.
 
 - a request opened with the card's form, confirmed by mail; the card becomes what was sent, and the
@@ -310,7 +310,7 @@ async def test_a_pasted_picture_is_fetched_from_the_connector(teams: Teams, team
     assert [d[:3] for d in await documents(teams_app, "RQ-2026-000002")] == [
         ("image.png", "image/png", len(PNG))
     ]
-    # Local mode has no token to give; the HTML copy's <img src> is never fetched.
+    # The emulator mode has no token to give; the HTML copy's <img src> is never fetched.
     assert teams.connector.fetched == [("/v3/attachments/0-weu-d4-panel/views/original", None)]
 
 

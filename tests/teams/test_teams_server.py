@@ -1,4 +1,4 @@
-"""Teams end to end in local (unauthenticated) mode: activities in, Adaptive Cards at the connector stand-in."""
+"""Teams end to end in the emulator mode (no tokens): activities in, Adaptive Cards at the connector stand-in."""
 
 from __future__ import annotations
 

@@ -1,12 +1,18 @@
-"""Bot Framework authentication from our settings, as botbuilder does it, with two of our own touches.
+"""Bot Framework authentication from our settings, as botbuilder does it, with a few touches of our own.
 
 ``ConfigurationBotFrameworkAuthentication`` reads an object with botbuilder's configuration names;
 ``BotConfig`` is that object made from ``Settings``. When the OpenID metadata URL is overridden (tests
 point it at a local key server) botbuilder switches to its "parameterized" authentication, which
 needs every other endpoint spelled out: they are set to the public cloud's values.
 
+The token is checked before the body is read (``authenticate_header``: a caller without a valid token
+learns nothing about what we parse, and costs no parsing), then bound to the activity once it is read
+(``bind``: the activity is for Teams and its ``serviceUrl`` is the one the token names) — together what
+botbuilder's ``authenticate_request`` checks. In the emulator mode no token is asked for.
+
 The connector clients it makes are tuned: msrest's own urllib3 retries are switched off for HTTP
-statuses, so ``outgoing.with_retries`` is the one place that decides (and bounds) retrying.
+statuses, so ``outgoing.with_retries`` is the one place that decides (and bounds) retrying; and each is
+made only for a service URL the ``ServicePolicy`` allows, whoever asks for it.
 
 botbuilder fetches the token signing keys with a blocking ``requests.get`` (no timeout) inside a
 coroutine, which would stop every conversation of the worker while the key server answers. The key
@@ -24,6 +30,7 @@ from typing import Any
 import aiohttp
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
+from botframework.connector import Channels
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import (
     AuthenticateRequestResult,
@@ -38,6 +45,7 @@ from botframework.connector.auth.jwt_token_extractor import _OpenIdMetadata
 from urllib3.util.retry import Retry
 
 from supportbot.adapters.settings import Settings
+from supportbot.adapters.teams.service import ServicePolicy
 
 log = logging.getLogger(__name__)
 
@@ -138,29 +146,72 @@ def _tuned(client: ConnectorClient) -> ConnectorClient:
 
 
 class _TunedConnectorFactory(ConnectorFactory):  # type: ignore[misc]  # botframework is untyped: Any base
-    def __init__(self, inner: ConnectorFactory) -> None:
+    def __init__(self, inner: ConnectorFactory, services: ServicePolicy) -> None:
         self._inner = inner
+        self._services = services
 
     async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
+        self._services.check(service_url)  # every connector call starts here: replies, roster, proactive
         return _tuned(await self._inner.create(service_url, audience))
 
 
+TEAMS_CHANNEL_ID: str = Channels.ms_teams
+"""The only ``channelId`` a token is accepted for: the signing key must be endorsed for Teams."""
+
+
 class Authentication(ConfigurationBotFrameworkAuthentication):  # type: ignore[misc]  # untyped base (Any)
-    """botbuilder's configuration-driven authentication whose connector clients leave retrying to us."""
+    """botbuilder's configuration-driven authentication, split so the token is checked before the body,
+    whose connector clients leave retrying to us and call allowed connectors only."""
 
     def __init__(
-        self, config: BotConfig, *, credentials_factory: ServiceClientCredentialsFactory | None = None
+        self,
+        config: BotConfig,
+        *,
+        services: ServicePolicy,
+        emulator: bool = False,
+        credentials_factory: ServiceClientCredentialsFactory | None = None,
     ) -> None:
         super().__init__(config, credentials_factory=credentials_factory)
         install_key_caches(config)
+        self.services = services
+        self.emulator = emulator and not config.authenticated
+        self._authenticated = config.authenticated
+
+    async def authenticate_header(self, auth_header: str | None) -> AuthenticateRequestResult:
+        """The caller's identity from the Authorization header alone; raises when it is not valid.
+
+        The token's signature, issuer, audience (our app id), lifetime and endorsement for Teams are
+        checked here; what it says about the activity is checked by ``bind`` once the body is read.
+        """
+        if self.emulator:
+            auth_header = None  # the emulator mode asks for no token (and checks none it is given)
+        elif not self._authenticated:
+            raise PermissionError("Teams has no app id: no request can be authenticated")
+        elif not auth_header or not auth_header.startswith("Bearer "):
+            raise PermissionError("no Bearer token in the Authorization header")
+        unread = Activity(channel_id=TEAMS_CHANNEL_ID)  # the body is not read yet: no service URL
+        result: AuthenticateRequestResult = await super().authenticate_request(unread, auth_header)
+        if result.connector_factory is not None:
+            result.connector_factory = _TunedConnectorFactory(result.connector_factory, self.services)
+        return result
+
+    def bind(self, result: AuthenticateRequestResult, activity: Activity) -> None:
+        """Raises unless the token was issued for this activity: Teams', at the service URL it names."""
+        if self.emulator:
+            return
+        if activity.channel_id != TEAMS_CHANNEL_ID:
+            raise PermissionError(f"the token is for {TEAMS_CHANNEL_ID}, not {activity.channel_id!r}")
+        claimed = result.claims_identity.get_claim_value(AuthenticationConstants.SERVICE_URL_CLAIM)
+        if not claimed or claimed != activity.service_url:
+            raise PermissionError("the token names another serviceUrl than the activity")
 
     async def authenticate_request(
         self, activity: Activity, auth_header: str | None
     ) -> AuthenticateRequestResult:
-        result = await super().authenticate_request(activity, auth_header)
-        if result.connector_factory is not None:
-            result.connector_factory = _TunedConnectorFactory(result.connector_factory)
+        """botbuilder's one-step check, for any caller that has the activity already: the same two steps."""
+        result = await self.authenticate_header(auth_header)
+        self.bind(result, activity)
         return result
 
     def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
-        return _TunedConnectorFactory(super().create_connector_factory(claims_identity))
+        return _TunedConnectorFactory(super().create_connector_factory(claims_identity), self.services)

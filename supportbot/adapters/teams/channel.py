@@ -1,10 +1,12 @@
 """The thin host: POST /api/messages through botbuilder's CloudAdapter into the pipeline and back.
 
-The request is checked in this order, and nothing is sent unless all pass: a JSON body (else 400),
-an activity with the fields a reply needs (400), a valid Bot Framework token (401 — every failure of
-botbuilder's validation, whatever it raises). Then the turn runs: the sender is linked to a user by
-their Teams user principal name, the message goes through the pipeline, and the reply goes back as
-an Adaptive Card — unless the activity is a repeat, which is answered by nothing new.
+The request is checked in this order, and nothing is sent unless all pass: a valid Bot Framework
+token (401 — every failure of botbuilder's validation, whatever it raises — before the body is read),
+a JSON body (else 400), an activity with the fields a reply needs (400), the token issued for this
+activity (401), and its ``serviceUrl`` a connector the bot calls (403: ``service.ServicePolicy``).
+Then the turn runs: the sender is linked to a user by their Teams user principal name, the message
+goes through the pipeline, and the reply goes back as an Adaptive Card — unless the activity is a
+repeat, which is answered by nothing new.
 
 Files in the message are downloaded first (``files``: allowed hosts only, capped in size); a sent
 form's card is then replaced by what was sent, read-only, so the same card cannot be sent twice.
@@ -50,6 +52,7 @@ from supportbot.adapters.teams.activity import (
 from supportbot.adapters.teams.auth import Authentication, BotConfig
 from supportbot.adapters.teams.files import Downloader, Fetched
 from supportbot.adapters.teams.outgoing import ConversationPacer, RetryPolicy, with_retries
+from supportbot.adapters.teams.service import ServicePolicy, host_of
 from supportbot.adapters.teams.wording import language_of, say
 from supportbot.bot.i18n import Formatter
 from supportbot.bot.messages import Form, FormSubmission, Message, Reply
@@ -133,13 +136,19 @@ class TeamsChannel:
     ) -> None:
         self.app = app
         self.config = BotConfig(app.settings)
-        self.authentication = Authentication(self.config, credentials_factory=credentials_factory)
+        self.services = ServicePolicy.for_settings(app.settings)
+        self.authentication = Authentication(
+            self.config,
+            services=self.services,
+            emulator=app.settings.teams_emulator,
+            credentials_factory=credentials_factory,
+        )
         self.adapter = TeamsAdapter(
             self.authentication, pacer=pacer or ConversationPacer(), policy=policy or RetryPolicy()
         )
         self.adapter.on_turn_error = self._turn_error
         self.bot = TeamsBot(self)
-        self.downloader = Downloader(app.settings.teams_file_hosts)
+        self.downloader = Downloader(app.settings.teams_file_hosts, services=self.services)
         self._refs: dict[str, dict[str, Any]] = {}
         """The conversation reference last stored per user, so an unchanged one costs no write."""
 
@@ -147,9 +156,19 @@ class TeamsChannel:
     def authenticated(self) -> bool:
         return self.config.authenticated
 
+    @property
+    def emulator(self) -> bool:
+        """The local emulator mode: no tokens, loopback connectors only."""
+        return bool(self.authentication.emulator)
+
     # --- HTTP --------------------------------------------------------------------------------------
 
     async def handle(self, request: web.Request) -> web.Response:
+        try:
+            auth = await self.authentication.authenticate_header(request.headers.get("Authorization"))
+        except Exception as exc:  # noqa: BLE001 - every validation failure is a 401, never a 500
+            log.info("teams: refused a request (%s: %s)", exc.__class__.__name__, exc)
+            return _error(401, "unauthorized")
         try:
             raw = json.loads(await request.read())
         except (ValueError, RecursionError):
@@ -159,12 +178,16 @@ class TeamsChannel:
         except BadActivity as bad:
             return _error(400, str(bad))
         try:
-            auth = await self.authentication.authenticate_request(
-                activity, request.headers.get("Authorization")
-            )
-        except Exception as exc:  # noqa: BLE001 - every validation failure is a 401, never a 500
-            log.info("teams: refused a request (%s: %s)", exc.__class__.__name__, exc)
+            self.authentication.bind(auth, activity)
+        except PermissionError as exc:
+            log.info("teams: refused a request (%s)", exc)
             return _error(401, "unauthorized")
+        if not self.services.allows(activity.service_url):
+            log.warning(
+                "teams: refused an activity naming the connector %s, which is not an allowed service host",
+                host_of(activity.service_url),
+            )
+            return _error(403, "the serviceUrl is not an allowed Bot Framework connector")
         try:
             invoke = await self.adapter.process_activity(auth, activity, self.bot.on_turn)
         except Exception:
@@ -217,7 +240,7 @@ class TeamsChannel:
             await context.send_activity(_not_received(fetched.failed, answer.reply.language))
 
     async def _token(self, context: TurnContext) -> str | None:
-        """The bot's token for the connector of this turn (``None`` in unauthenticated local mode)."""
+        """The bot's token for the connector of this turn (``None`` in the emulator mode)."""
         client = context.turn_state.get(BotAdapter.BOT_CONNECTOR_CLIENT_KEY)
         credentials = getattr(getattr(client, "config", None), "credentials", None)
         if credentials is None or not getattr(credentials, "microsoft_app_id", None):
@@ -301,12 +324,20 @@ class TeamsChannel:
     async def send_proactive(self, user_id: str, reply: Reply) -> bool:
         """Write to the user outside any turn: in their personal chat, opening one if needed.
 
-        Returns ``False`` when the bot has never seen the user in Teams.
+        Returns ``False`` when the bot has never seen the user in Teams, or saw them at a connector it
+        does not call (one stored before the service hosts were narrowed).
         """
         stored = await self.app.store.conversation_ref(CHANNEL, user_id)
         if stored is None:
             return False
         reference = ConversationReference().deserialize(stored)
+        if not self.services.allows(reference.service_url):
+            log.warning(
+                "teams: a stored conversation names the connector %s, which is not an allowed service "
+                "host: nothing is sent there",
+                host_of(reference.service_url),
+            )
+            return False
         activity = to_activity(reply)
 
         async def send(context: TurnContext) -> None:

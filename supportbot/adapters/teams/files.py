@@ -4,8 +4,9 @@ A URL is fetched only when its host is on ``SUPPORTBOT_TEAMS_FILE_HOSTS`` (an ex
 for its subdomains, or ``host:port``; without a port only the scheme's default one), over https (http
 only to a loopback address, for local use), without user info. Redirects are followed by hand, each
 hop checked the same way, at most ``MAX_REDIRECTS`` of them. The bot's token goes only with a pasted
-picture's ``contentUrl`` and only to the origin of the conversation's (authenticated) service URL,
-never to a file's pre-authenticated download URL, and never across a redirect to another origin.
+picture's ``contentUrl`` and only to the origin of the conversation's service URL, and only when that
+is a connector the bot calls (``service.ServicePolicy``); never to a file's pre-authenticated download
+URL, and never across a redirect to another origin.
 
 The announced ``Content-Length`` is checked first and the body is read in chunks up to
 ``MAX_INBOUND_BYTES``: a larger file is handed on without its bytes, with ``declared_size`` set, so
@@ -19,12 +20,16 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import aiohttp
 from yarl import URL
 
 from supportbot.adapters.teams.activity import MAX_FILES, FileLink
 from supportbot.bot.messages import MAX_INBOUND_BYTES, InboundFile
+
+if TYPE_CHECKING:
+    from supportbot.adapters.teams.service import ServicePolicy
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +40,7 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _WITH_PORT = re.compile(r"(.+):(\d{1,5})")
 
 Token = Callable[[], Awaitable[str | None]]
-"""The bot's connector token (``None`` in unauthenticated local mode)."""
+"""The bot's connector token (``None`` in the emulator mode)."""
 
 
 @dataclass
@@ -92,11 +97,13 @@ class Downloader:
         self,
         hosts: Sequence[str],
         *,
+        services: ServicePolicy,
         limit: int = MAX_INBOUND_BYTES,
         timeout: float = 60.0,
         max_files: int = MAX_FILES,
     ) -> None:
         self.policy = HostPolicy(hosts)
+        self.services = services
         self.limit = limit
         self.timeout = aiohttp.ClientTimeout(total=timeout, sock_connect=10)
         self.max_files = max_files
@@ -132,7 +139,12 @@ class Downloader:
     ) -> InboundFile | None:
         url = URL(link.url, encoded=True)
         authorization = None
-        if link.with_token and _origin(url) == _origin(service) and self.policy.allows(url):
+        if (
+            link.with_token
+            and self.services.allows(service)
+            and _origin(url) == _origin(service)
+            and self.policy.allows(url)
+        ):
             bearer = await token()
             authorization = f"Bearer {bearer}" if bearer else None
         for _ in range(MAX_REDIRECTS + 1):
