@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -16,6 +17,10 @@ from supportbot.bot.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from tqdm import tqdm
+
+
+PRIVATE_DATA_COMMANDS = frozenset({"serve", "seed", "chat", "nlu"})
+"""The commands that open the data folder: their files are the server's own user's only."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -59,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if args.command in PRIVATE_DATA_COMMANDS:
+        os.umask(0o077)  # whatever else is written (a library's temporary file) is private as well
     try:
         settings = Settings()
         if args.command == "serve":
@@ -88,8 +95,9 @@ def _serve(settings: Settings, *, host: str | None, port: int | None) -> int:
     async def make() -> web.Application:
         return create_web_app(await build_application(settings))
 
+    settings.resolved_secret_key()  # a missing-strength key stops the start before anything listens
     host = host or settings.host
-    port = port or settings.port
+    port = settings.port if port is None else port
     logging.getLogger(__name__).info("web chat on http://%s:%d/", host, port)
     web.run_app(make(), host=host, port=port, print=None, access_log=None)
     return 0

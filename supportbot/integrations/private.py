@@ -87,3 +87,24 @@ def _sync_folder(folder: Path) -> None:
             os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def private_tree(folder: Path) -> list[Path]:
+    """Narrows ``folder`` and everything under it to 0700 folders and 0600 files; what was looser.
+
+    Symbolic links are left alone (changing one would change its target, which may not be ours).
+    """
+    if not folder.is_dir():
+        return []
+    tightened = [folder] if private_folder(folder) else []
+    for root, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            path = Path(root, name)
+            info = path.lstat()
+            if stat.S_ISLNK(info.st_mode):
+                continue
+            wanted = FOLDER_MODE if stat.S_ISDIR(info.st_mode) else FILE_MODE
+            if stat.S_IMODE(info.st_mode) & ~wanted:
+                path.chmod(wanted)
+                tightened.append(path)
+    return tightened
