@@ -90,7 +90,10 @@ def _serve(settings: Settings, *, host: str | None, port: int | None) -> int:
     from aiohttp import web
 
     from supportbot.adapters.app import build_application
+    from supportbot.adapters.logs import install_request_data_redaction
     from supportbot.adapters.server import create_web_app
+
+    install_request_data_redaction()  # before anything listens: a bad request's headers never reach the log
 
     async def make() -> web.Application:
         return create_web_app(await build_application(settings))
