@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,6 +26,7 @@ from supportbot.bot.spec import IntentSpec, Mailer
 from supportbot.bot.store import Store
 from supportbot.integrations.mail import OutboxMailer, SmtpMailer
 from supportbot.integrations.outbox import MailTransport, QueuedMailer, create_outbox_schema
+from supportbot.integrations.private import FOLDER_MODE, private_file, private_folder, private_tree
 from supportbot.integrations.protocols import Backends
 from supportbot.integrations.sql.backend import sql_backends
 from supportbot.integrations.sql.inline import InlineSqliteEngine, sqlite_writer, use_sqlite_pragmas
@@ -71,12 +73,35 @@ def create_engine(url: str) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        if database and database != ":memory:" and not database.startswith("file:"):
+            _private_sqlite_file(Path(database))
         engine = create_async_engine(url, connect_args={"timeout": 30})
         use_sqlite_pragmas(engine.sync_engine, busy_timeout_ms=30_000)
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def _private_sqlite_file(path: Path) -> None:
+    """The database file exists, 0600, before SQLite first opens it: SQLite gives its journals (-wal,
+    -shm, -journal) the database file's mode, so they are private from their first byte too."""
+    path.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    for candidate in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))):
+        if (candidate == path or candidate.exists()) and private_file(candidate):
+            log.warning("%s could be read by other users of this machine; it is now 0600", candidate)
+
+
+def _private_data_dir(settings: Settings) -> None:
+    """The data folder 0700 and everything in it 0600, whatever an earlier version or umask left."""
+    tightened = private_tree(settings.data_dir)
+    if not tightened:
+        private_folder(settings.data_dir)  # created if missing
+        return
+    log.warning(
+        "%d folder(s) and file(s) in %s could be read by other users of this machine; now the folders are "
+        "0700 and the files 0600",
+        len(tightened),
+        settings.data_dir,
+    )
 
 
 def _readers(engine: AsyncEngine) -> AsyncEngine:
@@ -97,6 +122,7 @@ async def build_application(
     settings: Settings, *, today: date | None = None, clock: Any = None
 ) -> Application:
     url = settings.resolved_database_url()
+    await asyncio.to_thread(_private_data_dir, settings)
     secret_key = settings.resolved_secret_key()
     engine = create_engine(url)
     await create_schema(engine)

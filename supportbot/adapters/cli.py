@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -16,6 +17,10 @@ from supportbot.bot.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from tqdm import tqdm
+
+
+PRIVATE_DATA_COMMANDS = frozenset({"serve", "seed", "chat", "nlu"})
+"""The commands that open the data folder: their files are the server's own user's only."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -59,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if args.command in PRIVATE_DATA_COMMANDS:
+        os.umask(0o077)  # whatever else is written (a library's temporary file) is private as well
     try:
         settings = Settings()
         if args.command == "serve":
@@ -84,15 +91,20 @@ def _serve(settings: Settings, *, host: str | None, port: int | None) -> int:
 
     from supportbot.adapters import teams
     from supportbot.adapters.app import build_application
+    from supportbot.adapters.logs import install_request_data_redaction
     from supportbot.adapters.server import create_web_app
 
     # The address given here is the one every channel's checks see (Teams' emulator mode needs loopback).
-    settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
+    settings = settings.model_copy(
+        update={"host": host or settings.host, "port": settings.port if port is None else port}
+    )
     teams.check(settings)
+    install_request_data_redaction()  # before anything listens: a bad request's headers never reach the log
 
     async def make() -> web.Application:
         return create_web_app(await build_application(settings))
 
+    settings.resolved_secret_key()  # a missing-strength key stops the start before anything listens
     logging.getLogger(__name__).info("web chat on http://%s:%d/", settings.host, settings.port)
     web.run_app(make(), host=settings.host, port=settings.port, print=None, access_log=None)
     return 0

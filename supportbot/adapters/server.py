@@ -12,6 +12,7 @@ from aiohttp import web
 from supportbot.adapters import slack, teams
 from supportbot.adapters.agents import routes as agents
 from supportbot.adapters.app import Application
+from supportbot.adapters.logs import install_request_data_redaction
 from supportbot.adapters.sessions import COOKIE_NAME, SessionCodec
 from supportbot.adapters.webchat import routes as webchat
 from supportbot.bot.errors import InvalidLink
@@ -116,6 +117,7 @@ async def document(request: web.Request) -> web.Response:
 
 
 def create_web_app(app: Application) -> web.Application:
+    install_request_data_redaction()  # a bad request's headers never reach the log, however it is run
     web_app = web.Application(middlewares=[security_headers], client_max_size=2 * 1024 * 1024)
     web_app[APP_KEY] = app
     web_app[CODEC_KEY] = SessionCodec(app.secret_key)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import logging
 import secrets
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +12,12 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 from supportbot.bot.errors import ConfigurationError
+from supportbot.integrations.private import private_file, private_folder, write_private
+
+log = logging.getLogger(__name__)
+
+MIN_SECRET_KEY_BYTES = 32
+"""The shortest key that signs sessions and links: 256 bits when random."""
 
 
 class Settings(BaseSettings):
@@ -147,18 +153,32 @@ class Settings(BaseSettings):
         return url
 
     def resolved_secret_key(self) -> bytes:
-        """The configured key, or one generated at first start and kept (mode 0600) in the data folder."""
+        """The configured key, or one generated at first start and kept (mode 0600) in the data folder.
+
+        A key under ``MIN_SECRET_KEY_BYTES`` stops the start: sessions and links signed with an empty
+        or short key could be forged. The generated key is written whole or not at all, so an
+        interrupted first start never leaves an empty key behind for the next one to trust.
+        """
         if self.secret_key is not None:
-            value = self.secret_key.get_secret_value()
-            if len(value) < 16:
-                raise ConfigurationError("SUPPORTBOT_SECRET_KEY must be at least 16 characters")
-            return value.encode()
+            value = self.secret_key.get_secret_value().encode()
+            if len(value) < MIN_SECRET_KEY_BYTES:
+                raise ConfigurationError(
+                    f"SUPPORTBOT_SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} characters "
+                    "(a random one: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+                )
+            return value
         path = self.data_dir / "secret.key"
-        if path.exists():
-            return path.read_text().strip().encode()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_urlsafe(48)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(key + "\n")
-        return key.encode()
+        if not path.exists():
+            private_folder(self.data_dir)
+            write_private(path, (secrets.token_urlsafe(48) + "\n").encode(), replace=False)
+        elif private_file(path):
+            log.warning("%s could be read by other users of this machine; it is now 0600", path)
+        key = path.read_bytes().strip()
+        if len(key) < MIN_SECRET_KEY_BYTES:
+            raise ConfigurationError(
+                f"{path} is empty or shorter than {MIN_SECRET_KEY_BYTES} characters, so nothing it signs "
+                "could be trusted. Delete it to have a new key generated at the next start (signed-in "
+                f"sessions and links already sent end), or set SUPPORTBOT_SECRET_KEY ({MIN_SECRET_KEY_BYTES} "
+                "characters or more)"
+            )
+        return key

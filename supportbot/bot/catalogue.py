@@ -739,6 +739,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Vår supporthandläggare har avslutat konversationen, och jag är tillbaka. Vad mer kan jag "
         "hjälpa dig med?",
     },
+    "handoff.file_refused": {
+        "en": "I couldn't pass {name} on to our team: that kind of file isn't accepted, or what it contains "
+        "doesn't match its name.",
+        "sv": "Jag kunde inte skicka {name} vidare till vårt team: den sortens fil tas inte emot, eller så "
+        "stämmer innehållet inte med filnamnet.",
+    },
     "handoff.offer": {
         "en": "Sorry, I still don't understand, and I'd rather not guess. Shall I put you in touch with "
         "a person? They'll see this conversation.",
@@ -927,6 +933,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "request.file.refused_type": {
         "en": "I can't add {name}: that kind of file isn't accepted.",
         "sv": "Jag kan inte lägga till {name}: den sortens fil tas inte emot.",
+    },
+    "request.file.mismatch": {
+        "en": "I can't add {name}: what it contains doesn't match its name. Please check the file and send "
+        "it again.",
+        "sv": "Jag kan inte lägga till {name}: innehållet stämmer inte med filnamnet. Kontrollera filen och "
+        "skicka den igen.",
     },
     "request.file.accepted_types": {
         "en": "You can send PDFs, pictures (PNG, JPEG, GIF, WebP), text and CSV files, Word and Excel "

@@ -20,6 +20,7 @@ from supportbot.bot.locks import KeyedLocks
 from supportbot.bot.messages import MAX_INBOUND_BYTES, ConversationRef, Message, Reply
 from supportbot.bot.nlu.types import NONE_INTENT, Parse
 from supportbot.bot.store import ConversationState, Store, TurnRecord
+from supportbot.integrations.documents import DocumentRefused, kept_type
 from supportbot.integrations.errors import AccessDenied, BackendUnavailable
 from supportbot.integrations.models import Principal
 from supportbot.integrations.protocols import DirectoryBackend
@@ -131,8 +132,12 @@ class Pipeline:
             reply = await self._answer(message, text, language, conv.state, principal, message.conversation)
         conv.language = reply.language
         user_turn_files: list[dict[str, Any]] = []
-        if handoff is not None and reply.silent and message.files:
+        relay = handoff is not None and reply.silent  # the agents get this line
+        if relay and message.files:
             user_turn_files = await self._keep_for_agent(message)
+            refused = [str(f["name"]) for f in user_turn_files if f.get("refused")]
+            if refused:
+                reply = _files_not_passed_on(refused, conv.language)
         user_turn = TurnRecord(
             role="user",
             text=text[:MAX_STORED_CHARS],
@@ -151,7 +156,7 @@ class Pipeline:
                 if earlier is not None:
                     return Answer(Reply.model_validate(earlier) if earlier else Reply(text=""), repeat=True)
             raise
-        if handoff is not None and self.handoffs is not None and reply.silent:
+        if handoff is not None and self.handoffs is not None and relay:
             await self.handoffs.customer_said(
                 handoff, text[:MAX_STORED_CHARS], message.received_at, files=user_turn_files
             )
@@ -164,7 +169,16 @@ class Pipeline:
         for file in message.files:
             entry: dict[str, Any] = {"name": file.name, "content_type": file.content_type, "size": file.size}
             if file.data and file.size <= MAX_INBOUND_BYTES:
-                entry["id"] = await self.dialog.files.stash(owner=owner, file=file, ttl=HANDOFF_FILE_TTL)
+                try:
+                    # The agent opens it on their own computer: the same rule as for a request's documents.
+                    kind = kept_type(file.name, file.content_type, file.data)
+                except DocumentRefused as refused:
+                    log.info("a file for an agent refused in conversation %s: %s", owner, refused)
+                    entry["refused"] = True
+                else:
+                    entry["content_type"] = kind
+                    file = file.model_copy(update={"content_type": kind})
+                    entry["id"] = await self.dialog.files.stash(owner=owner, file=file, ttl=HANDOFF_FILE_TTL)
             kept.append(entry)
         return kept
 
@@ -284,6 +298,14 @@ def _user_payload(message: Message, kept: list[dict[str, Any]] | None = None) ->
             {"name": f.name, "content_type": f.content_type, "size": f.size} for f in message.files
         ]
     return payload or None
+
+
+def _files_not_passed_on(names: list[str], language: str) -> Reply:
+    """Said while an agent has the conversation: which files did not reach the agent, and what may."""
+    fmt = Formatter(language)
+    lines = [fmt.t("handoff.file_refused", name=name) for name in names]
+    lines.append(fmt.t("request.file.accepted_types"))
+    return Reply(text="\n".join(lines), language=fmt.language, intent="handoff.file_refused")
 
 
 def _clean(text: str) -> str:

@@ -25,6 +25,7 @@ import aiosmtplib
 
 from supportbot.integrations.errors import MailUnavailable
 from supportbot.integrations.mail_html import mail_language, render_mail_html
+from supportbot.integrations.private import private_folder, write_private
 
 log = logging.getLogger(__name__)
 
@@ -106,10 +107,8 @@ class OutboxMailer(_Transport):
         path = self.folder / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
 
         def write() -> None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_bytes(raw)
-            tmp.rename(path)
+            private_folder(self.folder)
+            write_private(path, raw)  # 0600: a mail may carry a live sign-in or reset link
 
         await asyncio.to_thread(write)
         log.info("mail to the outbox: %s", path.name)

@@ -30,6 +30,7 @@ from supportbot.bot.messages import (
 )
 from supportbot.bot.spec import IntentSpec, Mailer, Notices, Slot, SlotValue, TurnContext
 from supportbot.integrations.business_days import country_timezone
+from supportbot.integrations.documents import DocumentRefused, kept_type
 from supportbot.integrations.errors import AccessDenied, InvalidRequest, MailUnavailable
 from supportbot.integrations.models import NewRequest, Principal, RequestStatus, SupportRequest, Tool
 from supportbot.integrations.protocols import Backends
@@ -764,11 +765,14 @@ async def _attach(ctx: TurnContext, number: str, held: Sequence[InboundFile]) ->
             refused.append(ctx.t("request.file.too_large", name=file.name, limit=mib))
             continue
         try:
+            # Checked here whatever the back end: the type is the content's, agreeing with the name.
+            kind = kept_type(file.name, file.content_type, file.data)
             updated = await ctx.backends.requests.add_document(
-                ctx.principal, number, name=file.name, content_type=file.content_type, data=file.data
+                ctx.principal, number, name=file.name, content_type=kind, data=file.data
             )
-        except InvalidRequest:
-            refused.append(ctx.t("request.file.refused_type", name=file.name))
+        except InvalidRequest as exc:
+            key = "request.file.mismatch" if isinstance(exc, DocumentRefused) and exc.mismatch else None
+            refused.append(ctx.t(key or "request.file.refused_type", name=file.name))
             continue
         if updated is None:
             break

@@ -23,7 +23,7 @@ from supportbot.bot.handoff import (
     conversation_topic,
     handoff_topic,
 )
-from supportbot.bot.messages import Reply
+from supportbot.bot.messages import InboundFile, Reply
 from supportbot.bot.store import agent_presence
 from tests.conftest import BotDriver, Conversation, make_settings
 
@@ -292,3 +292,35 @@ async def test_a_restart_loses_nothing(data_dir: Path) -> None:
         ]
     finally:
         await app.close()
+
+
+async def test_a_file_for_the_agent_is_judged_by_its_content_too(
+    bot: BotDriver, application: Application
+) -> None:
+    """A web page or a program renamed .pdf never reaches an agent's computer: it is not kept, the
+    agents see only that it was refused, and the customer is told; a real PDF goes through."""
+    await application.handoffs.agent_online(SARA)
+    chat, number = await queued(bot)
+    chat.capabilities = frozenset({"forms", "files"})
+    assert await application.handoffs.take(number, SARA)
+    heard = Heard()
+    await heard.listen(application, handoff_topic(number))
+    page = b"<!DOCTYPE html><html><body><script>fetch('/agents/api/session')</script></body></html>"
+    pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+    files = (
+        InboundFile(name="invoice.pdf", content_type="application/pdf", data=page),
+        InboundFile(name="tool.pdf", content_type="application/pdf", data=b"MZ\x90\x00" + bytes(60)),
+        InboundFile(name="scan.pdf", content_type="application/pdf", data=pdf),
+    )
+    reply = await chat.say("here are the papers", files=files)
+    assert "I couldn't pass invoice.pdf on" in reply.text and "I couldn't pass tool.pdf on" in reply.text
+    assert "scan.pdf" not in reply.text
+    (line,) = heard.on(handoff_topic(number))
+    assert line["text"].startswith("here are the papers")
+    sent = {f["name"]: f for f in line["files"]}
+    assert "id" not in sent["invoice.pdf"] and sent["invoice.pdf"]["refused"] is True
+    assert "id" not in sent["tool.pdf"]
+    kept = await application.files.unstash(owner=None, file_id=sent["scan.pdf"]["id"])
+    assert kept is not None and kept.data == pdf and kept.content_type == "application/pdf"
+    handoff = await application.handoffs.get(number)
+    assert handoff is not None and handoff.open, "the agent still has the conversation"

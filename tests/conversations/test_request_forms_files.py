@@ -242,6 +242,44 @@ async def test_files_of_a_refused_type_or_too_large_are_refused_politely(
     assert [d[0] for d in await _documents(application, "RQ-2026-000002")] == ["ok.pdf"]
 
 
+HTML = b"<!DOCTYPE html><html><body><script>fetch('/agents/api/session')</script></body></html>"
+ELF = b"\x7fELF\x02\x01\x01\x00" + bytes(64)
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+
+
+async def test_a_file_is_judged_by_its_content_not_its_name(bot: BotDriver, application: Application) -> None:
+    """What Slack, Teams and the web chat hand over is checked by the core: a web page or a program
+    renamed .pdf is refused politely, a real PDF and picture are added, one mismatch is said as such."""
+    chat = _chat(bot, ERIK)
+    await chat.say("add a comment to RQ-2026-000002")
+    files = (
+        InboundFile(name="invoice.pdf", content_type="application/pdf", data=HTML),
+        InboundFile(name="update.pdf", content_type="application/pdf", data=ELF),
+        InboundFile(name="photo.pdf", content_type="application/pdf", data=PNG),
+        InboundFile(name="scan.pdf", content_type="application/pdf", data=PDF),
+        InboundFile(name="panel.png", content_type="image/png", data=PNG),
+    )
+    reply = await chat.say("", files=files)
+    assert "I can't add invoice.pdf: that kind of file isn't accepted." in reply.text
+    assert "I can't add update.pdf: that kind of file isn't accepted." in reply.text
+    assert "I can't add photo.pdf: what it contains doesn't match its name." in reply.text
+    assert "I've added scan.pdf, panel.png to request RQ-2026-000002" in reply.text
+    assert [d[:2] for d in await _documents(application, "RQ-2026-000002")] == [
+        ("scan.pdf", "application/pdf"),
+        ("panel.png", "image/png"),
+    ]
+
+
+async def test_a_mismatched_file_is_refused_in_swedish_too(bot: BotDriver, application: Application) -> None:
+    chat = _chat(bot, ERIK)
+    await chat.say("lägg till en kommentar i RQ-2026-000002")
+    reply = await chat.say(
+        "", files=(InboundFile(name="faktura.pdf", content_type="application/pdf", data=PNG),)
+    )
+    assert "Jag kan inte lägga till faktura.pdf: innehållet stämmer inte med filnamnet." in reply.text
+    assert await _documents(application, "RQ-2026-000002") == []
+
+
 async def test_a_file_for_another_companys_request_looks_like_a_missing_request(
     bot: BotDriver, application: Application
 ) -> None:

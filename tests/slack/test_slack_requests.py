@@ -425,6 +425,29 @@ async def test_a_file_alone_waits_while_the_bot_asks_which_request(
     assert (name, kind, size, digest) == ("panel.png", "image/png", len(PNG), hashlib.sha256(PNG).hexdigest())
 
 
+async def test_a_web_page_or_program_renamed_pdf_in_slack_is_refused_politely(
+    slack: Slack, slack_app: Application
+) -> None:
+    page = b"<!DOCTYPE html><html><script>fetch('/agents/api/session')</script></html>"
+    program = b"\x7fELF\x02\x01\x01\x00" + bytes(64)
+    pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+    event = shared(
+        dm("for RQ-2026-000002", user="U0ERIK", event_id="EvF9"),
+        slack.standin.share("invoice.pdf", page, mimetype="application/pdf"),
+    )
+    event["event"]["files"] += [
+        slack.standin.share("update.pdf", program, mimetype="application/pdf"),
+        slack.standin.share("scan.pdf", pdf, mimetype="application/pdf"),
+    ]
+    await slack.event(event)
+    [post] = await slack.standin.wait_for("chat.postMessage")
+    text = post.args["text"]
+    assert "I can't add invoice.pdf: that kind of file isn't accepted." in text
+    assert "I can't add update.pdf: that kind of file isn't accepted." in text
+    assert "I've added scan.pdf to request RQ-2026-000002" in text
+    assert [d[:2] for d in await documents(slack_app, "RQ-2026-000002")] == [("scan.pdf", "application/pdf")]
+
+
 async def test_a_file_slack_says_is_too_large_is_refused_without_downloading(
     slack: Slack, slack_app: Application
 ) -> None:

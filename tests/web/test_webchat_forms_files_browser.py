@@ -213,3 +213,17 @@ def test_a_guest_has_no_paper_clip(page: Page) -> None:
     )
     page.locator(".sbw-log").dispatch_event("drop", {"dataTransfer": transfer})
     expect(page.locator(".sbw-notice-error")).to_have_text("Please sign in to send files.")
+
+
+def test_a_web_page_renamed_pdf_is_refused_with_the_servers_words(page: Page) -> None:
+    open_chat(page)
+    sign_in(page, ERIK)
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Attach files").click()
+    chooser.value.set_files(
+        {"name": "invoice.pdf", "mimeType": "application/pdf", "buffer": b"<html><script>alert(1)</script>"}
+    )
+    expect(page.locator(".sbw-notice-error")).to_contain_text(
+        "Sorry, I can't take invoice.pdf: that kind of file isn't accepted. You can send PDFs"
+    )
+    expect(page.get_by_role("list", name="Files to send")).to_be_hidden()

@@ -5,7 +5,9 @@ upload endpoint (who may, from where, how much, how often) and uploads sent with
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import zipfile
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -278,6 +280,51 @@ async def test_a_malformed_upload_is_400(
     assert await scalar(client, "SELECT count(*) FROM files") == rows
 
 
+ELF = b"\x7fELF\x02\x01\x01\x00" + bytes(64)
+MZ = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(64)
+HTML = b"<!DOCTYPE html><html><body><script>fetch('/agents/api/session')</script></body></html>"
+
+
+@pytest.mark.parametrize("body", [HTML, ELF, MZ], ids=["html", "elf", "mz"])
+async def test_an_upload_that_is_not_what_its_name_says_is_refused_politely(
+    client: Client, browser: Browser, body: bytes
+) -> None:
+    await browser.login(ERIK)
+    rows = await scalar(client, "SELECT count(*) FROM files")
+    response = await browser.upload("invoice.pdf", body, content_type="application/pdf")
+    assert response.status == 415
+    assert (await response.json())["message"] == (
+        "Sorry, I can't take invoice.pdf: that kind of file isn't accepted. You can send PDFs, pictures (PNG, JPEG, "
+        "GIF, WebP), text and CSV files, Word and Excel documents and ZIP archives."
+    )
+    response = await browser.upload("faktura.pdf", body, headers={"Accept-Language": "sv"})
+    assert response.status == 415
+    assert (await response.json())["message"].startswith(
+        "Förlåt, jag kan inte ta emot faktura.pdf: den sortens fil accepteras inte. Du kan skicka PDF:er"
+    )
+    assert await scalar(client, "SELECT count(*) FROM files") == rows
+
+
+async def test_an_upload_whose_content_does_not_match_its_name_is_refused_politely(
+    client: Client, browser: Browser
+) -> None:
+    await browser.login(ERIK)
+    response = await browser.upload("scan.pdf", PNG, content_type="application/pdf")
+    assert response.status == 415
+    assert (await response.json())["message"].startswith(
+        "Sorry, I can't take scan.pdf: what it contains doesn't match its name."
+    )
+
+
+async def test_a_real_pdf_and_png_are_taken(client: Client, browser: Browser) -> None:
+    await browser.login(ERIK)
+    pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+    for name, body, declared in (("scan.pdf", pdf, "application/pdf"), ("panel.png", PNG, "image/png")):
+        response = await browser.upload(name, body, content_type=declared)
+        assert response.status == 200, await response.text()
+        assert (await response.json())["content_type"] == declared
+
+
 async def test_an_upload_above_the_cap_is_413_whether_announced_or_not(
     client: Client, browser: Browser
 ) -> None:
@@ -299,8 +346,25 @@ async def test_an_upload_above_the_cap_is_413_whether_announced_or_not(
     assert response.status == 413
     assert await scalar(client, "SELECT count(*) FROM files") == rows
     # Exactly the cap is fine.
-    response = await browser.upload("full.zip", b"\0" * MAX_INBOUND_BYTES, content_type="application/zip")
+    response = await browser.upload(
+        "full.zip", zip_of_size(MAX_INBOUND_BYTES), content_type="application/zip"
+    )
     assert response.status == 200
+
+
+def zip_of_size(size: int) -> bytes:
+    """A real zip archive (one stored member) of exactly ``size`` bytes."""
+
+    def build(member: int) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+            archive.writestr("dump.bin", b"\0" * member)
+        return buffer.getvalue()
+
+    overhead = len(build(0))
+    data = build(size - overhead)
+    assert len(data) == size
+    return data
 
 
 async def test_uploads_are_rate_limited(own_settings: Settings) -> None:

@@ -11,39 +11,54 @@ from supportbot.bot.i18n import LANGUAGES
 
 
 @pytest.mark.parametrize(
-    ("origin", "host", "ok"),
+    ("origin", "scheme", "host", "ok"),
     [
-        ("http://127.0.0.1:8080", "127.0.0.1:8080", True),
-        ("https://support.vendor.example", "support.vendor.example", True),
-        ("https://support.vendor.example", "support.vendor.example:443", True),
-        ("http://Support.Vendor.Example", "support.vendor.example", True),
-        ("https://support.vendor.example:8443", "support.vendor.example", False),
-        ("http://127.0.0.1:8081", "127.0.0.1:8080", False),
-        ("https://evil.example", "support.vendor.example", False),
-        ("https://support.vendor.example.evil.example", "support.vendor.example", False),
-        ("null", "127.0.0.1:8080", False),
-        (None, "127.0.0.1:8080", False),
-        ("", "127.0.0.1:8080", False),
-        ("file://", "127.0.0.1:8080", False),
-        ("http://[::1]:8080", "[::1]:8080", True),
-        ("http://127.0.0.1:99999", "127.0.0.1:99999", False),
+        ("http://127.0.0.1:8080", "http", "127.0.0.1:8080", True),
+        ("https://support.vendor.example", "https", "support.vendor.example", True),
+        ("https://support.vendor.example", "https", "support.vendor.example:443", True),
+        ("http://Support.Vendor.Example", "http", "support.vendor.example", True),
+        ("https://support.vendor.example:8443", "https", "support.vendor.example", False),
+        ("http://127.0.0.1:8081", "http", "127.0.0.1:8080", False),
+        ("https://evil.example", "https", "support.vendor.example", False),
+        ("https://support.vendor.example.evil.example", "https", "support.vendor.example", False),
+        ("null", "http", "127.0.0.1:8080", False),
+        (None, "http", "127.0.0.1:8080", False),
+        ("", "http", "127.0.0.1:8080", False),
+        ("file://", "http", "127.0.0.1:8080", False),
+        ("http://[::1]:8080", "http", "[::1]:8080", True),
+        ("http://127.0.0.1:99999", "http", "127.0.0.1:99999", False),
+        # the scheme is part of the origin: the same host and port over the other scheme is another site
+        ("https://127.0.0.1:8080", "http", "127.0.0.1:8080", False),
+        ("http://support.vendor.example:443", "https", "support.vendor.example", False),
+        ("https://support.vendor.example", "http", "support.vendor.example", False),
     ],
 )
-def test_same_origin(origin: str | None, host: str, ok: bool) -> None:
-    assert same_origin(origin, host) is ok
+def test_same_origin(origin: str | None, scheme: str, host: str, ok: bool) -> None:
+    assert same_origin(origin, host, scheme=scheme) is ok
 
 
 def test_a_trusted_public_url_passes_behind_a_proxy_that_rewrites_host() -> None:
     public = ("https://support.vendor.example",)
-    assert same_origin("https://support.vendor.example", "10.0.0.5:8080", trusted=public)
-    assert not same_origin("http://support.vendor.example", "10.0.0.5:8080", trusted=public)
+    assert same_origin("https://support.vendor.example", "10.0.0.5:8080", scheme="http", trusted=public)
+    assert not same_origin("http://support.vendor.example", "10.0.0.5:8080", scheme="http", trusted=public)
+
+
+def test_a_proxy_that_ends_tls_is_trusted_through_the_public_url_only() -> None:
+    """Behind a proxy that ends TLS the request comes in over http with the public Host: the https
+    page passes as the public URL, never as the Host's own (http) origin."""
+    public = ("https://support.vendor.example",)
+    host = "support.vendor.example"
+    assert same_origin("https://support.vendor.example", host, scheme="http", trusted=public)
+    assert not same_origin("https://support.vendor.example", host, scheme="http")
+    assert not same_origin("http://support.vendor.example:443", host, scheme="http", trusted=public)
 
 
 def test_cross_site_for_plain_requests() -> None:
-    assert not cross_site(None, "127.0.0.1:8080")
-    assert not cross_site("http://127.0.0.1:8080", "127.0.0.1:8080")
-    assert cross_site("https://evil.example", "127.0.0.1:8080")
-    assert cross_site("null", "127.0.0.1:8080")
+    assert not cross_site(None, "127.0.0.1:8080", scheme="http")
+    assert not cross_site("http://127.0.0.1:8080", "127.0.0.1:8080", scheme="http")
+    assert cross_site("https://127.0.0.1:8080", "127.0.0.1:8080", scheme="http")
+    assert cross_site("https://evil.example", "127.0.0.1:8080", scheme="http")
+    assert cross_site("null", "127.0.0.1:8080", scheme="http")
 
 
 class Clock:

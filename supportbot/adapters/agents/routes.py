@@ -50,8 +50,18 @@ class AgentConsole:
         """A keyed fingerprint of the password an agent signed in with: a changed password ends the session."""
         return hmac.new(self.credentials_key, stamp.encode(), hashlib.sha256).hexdigest()[:32]
 
-    def _trusted(self) -> tuple[str, ...]:
-        return (self.app.settings.public_url,)
+    def _same_origin(self, request: web.Request) -> bool:
+        """The console's own origin (scheme, host and port) or the public URL; see ``origin``."""
+        origin = request.headers.get("Origin")
+        return same_origin(
+            origin, request.host, scheme=request.scheme, trusted=(self.app.settings.public_url,)
+        )
+
+    def _cross_site(self, request: web.Request) -> bool:
+        origin = request.headers.get("Origin")
+        return cross_site(
+            origin, request.host, scheme=request.scheme, trusted=(self.app.settings.public_url,)
+        )
 
     async def agent(self, request: web.Request) -> Principal | None:
         """The signed-in agent, or ``None``; someone no longer an agent is no longer in."""
@@ -84,7 +94,7 @@ class AgentConsole:
         return web.json_response({"agent": _agent_json(agent)}, headers=NO_STORE)
 
     async def login(self, request: web.Request) -> web.Response:
-        if cross_site(request.headers.get("Origin"), request.host, trusted=self._trusted()):
+        if self._cross_site(request):
             return _problem(403, "forbidden")
         address = request.remote or "unknown"
         if self.failures.blocked(address):
@@ -127,7 +137,7 @@ class AgentConsole:
         return response
 
     async def logout(self, request: web.Request) -> web.Response:
-        if cross_site(request.headers.get("Origin"), request.host, trusted=self._trusted()):
+        if self._cross_site(request):
             return _problem(403, "forbidden")
         response = web.json_response({"agent": None}, headers=NO_STORE)
         response.del_cookie(COOKIE_NAME, path="/agents")
@@ -160,7 +170,7 @@ class AgentConsole:
         return _attachment(found.document.name, found.document.content_type, found.data)
 
     async def websocket(self, request: web.Request) -> web.StreamResponse:
-        if not same_origin(request.headers.get("Origin"), request.host, trusted=self._trusted()):
+        if not self._same_origin(request):
             return web.Response(status=403, text="Forbidden: cross-site WebSocket")
         agent = await self.agent(request)
         if agent is None:

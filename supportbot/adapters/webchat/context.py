@@ -106,10 +106,14 @@ class WebChat:
         return request.remote or "unknown"
 
     def same_origin(self, request: web.Request) -> bool:
-        return same_origin(request.headers.get("Origin"), request.host, trusted=self.trusted_origins)
+        return same_origin(
+            request.headers.get("Origin"), request.host, scheme=request.scheme, trusted=self.trusted_origins
+        )
 
     def cross_site(self, request: web.Request) -> bool:
-        return cross_site(request.headers.get("Origin"), request.host, trusted=self.trusted_origins)
+        return cross_site(
+            request.headers.get("Origin"), request.host, scheme=request.scheme, trusted=self.trusted_origins
+        )
 
     def credentials(self, stamp: str) -> str:
         """What a session (or a reset link) carries of the password's stamp: a keyed fingerprint of it."""

@@ -12,7 +12,9 @@ from supportbot.adapters.webchat.context import WebChat
 from supportbot.adapters.webchat.protocol import upload_content_type, upload_name
 from supportbot.adapters.webchat.ratelimit import KeyedWindows
 from supportbot.adapters.webchat.wording import accept_language, pick_language, say
+from supportbot.bot.i18n import Formatter
 from supportbot.bot.messages import MAX_INBOUND_BYTES, InboundFile
+from supportbot.integrations.documents import DocumentRefused, kept_type
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +60,15 @@ class UploadApi:
                 return self._too_large(request)
         if not data:
             return _problem(request, 400, "empty", "upload.empty")
-        file = InboundFile(
-            name=name,
-            content_type=upload_content_type(request.headers.get("Content-Type"), name),
-            data=bytes(data),
-        )
+        try:
+            # The core's rule, here too, so a file that could never be used is not kept for an hour.
+            kind = kept_type(
+                name, upload_content_type(request.headers.get("Content-Type"), name), bytes(data)
+            )
+        except DocumentRefused as refused:
+            log.info("webchat: an upload of %s refused: %s", owner, refused)
+            return self._refused(request, name, mismatch=refused.mismatch)
+        file = InboundFile(name=name, content_type=kind, data=bytes(data))
         try:
             file_id = await self.chat.app.files.stash(owner=owner, file=file)
         except Exception as exc:  # noqa: BLE001 - only the type is logged: a message could quote the data
@@ -70,6 +76,17 @@ class UploadApi:
             return _problem(request, 500, "internal", "error.internal")
         log.info("webchat: %s uploaded %d bytes (%s)", owner, file.size, file.content_type)
         return _json({"id": file_id, "name": file.name, "content_type": file.content_type, "size": file.size})
+
+    def _refused(self, request: web.Request, name: str, *, mismatch: bool) -> web.Response:
+        """415, saying why in the visitor's language; for a refused type, which types are accepted."""
+        language = pick_language(accept_language(request.headers.get("Accept-Language")))
+        if mismatch:
+            message = say("upload.mismatch", language, name=name)
+        else:
+            accepted = Formatter(language).t("request.file.accepted_types")
+            message = f"{say('upload.refused_type', language, name=name)} {accepted}"
+        error = "mismatch" if mismatch else "unsupported_type"
+        return _json({"error": error, "message": message}, status=415)
 
     def _too_large(self, request: web.Request) -> web.Response:
         language = pick_language(accept_language(request.headers.get("Accept-Language")))

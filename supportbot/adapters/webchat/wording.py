@@ -54,6 +54,16 @@ WORDING: dict[str, dict[str, str]] = {
         "en": "That file is too large: files can be at most {limit} MB.",
         "sv": "Filen är för stor: filer får vara högst {limit} MB.",
     },
+    "upload.refused_type": {
+        "en": "Sorry, I can't take {name}: that kind of file isn't accepted.",
+        "sv": "Förlåt, jag kan inte ta emot {name}: den sortens fil accepteras inte.",
+    },
+    "upload.mismatch": {
+        "en": "Sorry, I can't take {name}: what it contains doesn't match its name. Please check the file "
+        "and choose it again.",
+        "sv": "Förlåt, jag kan inte ta emot {name}: innehållet stämmer inte med filnamnet. Kontrollera filen "
+        "och välj den igen.",
+    },
     "upload.rate_limited": {
         "en": "You're sending files faster than I can keep up with. Please wait a moment and try again.",
         "sv": "Du skickar filer snabbare än jag hinner med. Vänta en stund och försök igen.",
