@@ -263,9 +263,42 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "behöver det.",
     },
     "access.notice.request": {
-        "en": "{name} ({email}) asks for access to {tools} (request {number}).",
-        "sv": "{name} ({email}) ber om behörighet till {tools} (begäran {number}).",
+        "en": "{name} ({email}) asks for access to {tools} (request {number}).\n{verified}",
+        "sv": "{name} ({email}) ber om behörighet till {tools} (begäran {number}).\n{verified}",
     },
+    "access.unconfirmed": {
+        "en": "Before I can ask your administrator for access, please confirm your e-mail address: open "
+        "the link in the mail we sent you when you registered. Then ask me again.",
+        "sv": "Innan jag kan be er administratör om behörighet behöver du bekräfta din e-postadress: öppna "
+        "länken i mejlet vi skickade när du registrerade dig. Fråga mig sedan igen.",
+    },
+    "access.unconfirmed_requester": {
+        "en": "{name} has not confirmed their e-mail address, so I cannot grant request {number}. You can "
+        "deny it, or approve it once they have confirmed the address.",
+        "sv": "{name} har inte bekräftat sin e-postadress, så jag kan inte bevilja begäran {number}. Du kan "
+        "avslå den, eller godkänna den när adressen är bekräftad.",
+    },
+    "access.verified.directory": {
+        "en": "Verified: the address is in our customer records.",
+        "sv": "Verifierad: adressen finns i vårt kundregister.",
+    },
+    "access.verified.email": {
+        "en": "Verified: they confirmed their e-mail address on {date}.",
+        "sv": "Verifierad: e-postadressen bekräftades den {date}.",
+    },
+    "access.verified.slack": {
+        "en": "Verified: their e-mail address was confirmed by their Slack workspace on {date}.",
+        "sv": "Verifierad: e-postadressen bekräftades av er Slack-arbetsyta den {date}.",
+    },
+    "access.verified.teams": {
+        "en": "Verified: their e-mail address was confirmed by their Microsoft Teams sign-in on {date}.",
+        "sv": "Verifierad: e-postadressen bekräftades av inloggningen i Microsoft Teams den {date}.",
+    },
+    "access.verified.none": {
+        "en": "Not verified: the e-mail address has not been confirmed.",
+        "sv": "Inte verifierad: e-postadressen är inte bekräftad.",
+    },
+    "access.field.verified": {"en": "Verified", "sv": "Verifierad"},
     "access.button.approve": {"en": "Approve", "sv": "Godkänn"},
     "access.button.approve.value": {
         "en": "approve access request {number}",
@@ -281,11 +314,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Behörighetsbegäran {number} från {name}",
     },
     "access.mail.request.body": {
-        "en": "Hello {admin},\n\n{name} ({email}) asks for access to {tools} (request {number}).\n\n"
+        "en": "Hello {admin},\n\n{name} ({email}) asks for access to {tools} (request {number}).\n"
+        "{verified}\n\n"
         'Open the support chat to approve or deny it: {url}\nThere, say "approve access request {number}" '
         'or "deny access request {number}", or press the button in the notice.\n\n'
         "Best regards,\nCustomer support",
-        "sv": "Hej {admin},\n\n{name} ({email}) ber om behörighet till {tools} (begäran {number}).\n\n"
+        "sv": "Hej {admin},\n\n{name} ({email}) ber om behörighet till {tools} (begäran {number}).\n"
+        "{verified}\n\n"
         'Öppna supportchatten för att godkänna eller avslå: {url}\nSkriv där "godkänn behörighetsbegäran '
         '{number}" eller "avslå behörighetsbegäran {number}", eller tryck på knappen i meddelandet.\n\n'
         "Vänliga hälsningar,\nKundsupport",
