@@ -254,6 +254,8 @@ async def _show(ctx: TurnContext, access: AccessBackend, number: str) -> Reply:
     )
     buttons: tuple[Button, ...] = ()
     if request.status is AccessRequestStatus.PENDING and _is_admin(ctx.principal):
+        # The administrator about to decide is told how the requester's address is verified.
+        text = f"{text}\n{verified_line(ctx.fmt, request.requester_verification)}"
         buttons = _decision_buttons(ctx.fmt, request.number)
     return _reply(ctx, text, buttons=buttons)
 

@@ -11,13 +11,13 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import insert, select, update
 
 from supportbot.adapters.app import Application
 from supportbot.bot.i18n import Formatter
 from supportbot.bot.messages import Reply
 from supportbot.bot.notify import inbox_ref
-from supportbot.integrations.sql.schema import users
+from supportbot.integrations.sql.schema import access_requests, grants, users
 from tests.conftest import BotDriver, Conversation
 
 ANNA = "anna.berg@nordisk.example"
@@ -301,6 +301,13 @@ async def test_the_administrator_is_told_how_the_requester_was_verified(
     assert "Verifierad: adressen finns i vårt kundregister" in notice.text
     [mail] = mails_to(application, ANNA)
     assert "Verifierad: adressen finns i vårt kundregister" in body(mail)
+    # and so does the request when she looks it up before deciding
+    number = notice.text.split("(begäran ", 1)[1].split(")", 1)[0]
+    await bot.as_user(ANNA).transcript(f"""
+        user: visa behörighetsbegäran {number}
+        bot:  ~ {number}
+        bot:  ~ Verifierad: adressen finns i vårt kundregister
+    """)
 
     # A registration confirmed by the mailed link, to an administrator who reads English.
     async with application.engine.begin() as conn:
@@ -333,3 +340,31 @@ async def test_an_address_verified_by_slack_may_ask(bot: BotDriver, application:
     """)
     [notice] = await notices(application, ANNA)
     assert "Verifierad: e-postadressen bekräftades av er Slack-arbetsyta" in notice.text
+
+
+async def test_a_request_of_an_unconfirmed_address_cannot_be_approved(
+    bot: BotDriver, application: Application
+) -> None:
+    """Such as one recorded before addresses had to be confirmed: denying it still works."""
+    await register(application, SOMEONE, "1000123")
+    async with application.engine.begin() as conn:
+        company_id = (
+            await conn.execute(select(users.c.company_id).where(users.c.user_id == SOMEONE))
+        ).scalar_one()
+        await conn.execute(
+            insert(access_requests).values(
+                company_id=company_id, requester_id=SOMEONE, tools="invoices", status="pending",
+                language="en", created_at=datetime.now(UTC),
+            )
+        )  # fmt: skip
+    await bot.as_user(ANNA).transcript("""
+        user: godkänn behörighetsbegäran AR-000001
+        bot:  ~ Some One har inte bekräftat sin e-postadress
+        bot:  !~ har nu behörighet
+        user: avslå behörighetsbegäran AR-000001
+        bot:  ~ AR-000001
+    """)
+    assert await notices(application, SOMEONE) != []  # told of the denial
+    async with application.engine.connect() as conn:
+        held = (await conn.execute(select(grants).where(grants.c.user_id == SOMEONE))).all()
+    assert held == []

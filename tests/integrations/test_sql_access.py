@@ -288,3 +288,25 @@ async def test_a_workspace_link_drops_the_password_an_unconfirmed_registration_c
 async def test_a_directory_user_s_link_keeps_their_password(world: World) -> None:
     assert await world.directory.link_identity("slack", "T1:U8", email=ERIK, matched_by="email") == ERIK
     assert await world.directory.authenticate(ERIK, DEMO_PASSWORD) is not None
+
+
+async def test_a_database_made_before_registrations_were_dated_gets_the_column(
+    sqlite_demo_template: Path, tmp_path: Path
+) -> None:
+    """On start, an existing directory gains ``users.registered_at``; its users are the vendor's."""
+    path = tmp_path / "older.sqlite3"
+    shutil.copy(sqlite_demo_template, path)
+    engine = sqlite_engine(path)
+    try:
+        async with engine.begin() as conn:
+            await conn.exec_driver_sql("ALTER TABLE users DROP COLUMN registered_at")
+        await create_schema(engine)
+        directory = SqlDirectory(engine, clock=clock)
+        erik = await directory.principal_for(ERIK)
+        assert erik is not None and erik.verification == Verification(by=VerifiedBy.DIRECTORY)
+        nora = await directory.register_user(
+            user_id=NORA, name="Nora", customer_number="1000123", password="correct horse battery"
+        )
+        assert nora is not None and nora.verification is None
+    finally:
+        await engine.dispose()
