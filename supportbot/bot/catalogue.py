@@ -144,21 +144,24 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "account.login.register": {
         "en": 'To create an account, press "Sign in" at the top of the chat and choose "Create an '
         "account\". You need your name, your work e-mail address, your company's customer number (on "
-        "invoices and order confirmations) and a password of at least 10 characters. Your user ID "
-        "works at once; your company's administrator then gives you access to orders, invoices and "
-        "the other tools.",
+        "invoices and order confirmations) and a password of at least 10 characters. We then mail you a "
+        "link to confirm your address; once you have opened it you can sign in, and your company's "
+        "administrator gives you access to orders, invoices and the other tools.",
         "sv": 'För att skapa ett konto trycker du på "Logga in" högst upp i chatten och väljer "Skapa ett '
         'konto". Du behöver ditt namn, din e-postadress på jobbet, ert kundnummer (finns på fakturor och '
-        "orderbekräftelser) och ett lösenord på minst 10 tecken. Ditt användar-id fungerar direkt; "
-        "sedan ger ert företags administratör dig behörighet till ordrar, fakturor och de andra verktygen.",
+        "orderbekräftelser) och ett lösenord på minst 10 tecken. Sedan mejlar vi en länk för att bekräfta "
+        "adressen; när du har öppnat den kan du logga in, och ert företags administratör ger dig "
+        "behörighet till ordrar, fakturor och de andra verktygen.",
     },
     "account.login.confirmation": {
         "en": "The mail with the confirmation link usually arrives within a few minutes; please look in "
-        "your spam folder too. The link works for 48 hours, and your user ID works even before you "
-        "confirm. If the link doesn't work, a person from our support team can help.",
+        "your spam folder too. The link works for 48 hours; you can sign in once you have opened it. If it "
+        "has expired, register again with the same address for a new one; if it doesn't work, a person "
+        "from our support team can help.",
         "sv": "Mejlet med bekräftelselänken brukar komma inom några minuter; titta gärna i skräpposten "
-        "också. Länken fungerar i 48 timmar, och ditt användar-id fungerar redan innan du har bekräftat. "
-        "Om länken inte fungerar kan en person från vår support hjälpa dig.",
+        "också. Länken fungerar i 48 timmar; du kan logga in när du har öppnat den. Har den gått ut, "
+        "registrera dig igen med samma adress så får du en ny; fungerar den inte kan en person från vår "
+        "support hjälpa dig.",
     },
     # --- small talk ------------------------------------------------------------------------------
     "smalltalk.greeting": {
