@@ -144,21 +144,24 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "account.login.register": {
         "en": 'To create an account, press "Sign in" at the top of the chat and choose "Create an '
         "account\". You need your name, your work e-mail address, your company's customer number (on "
-        "invoices and order confirmations) and a password of at least 10 characters. Your user ID "
-        "works at once; your company's administrator then gives you access to orders, invoices and "
-        "the other tools.",
+        "invoices and order confirmations) and a password of at least 10 characters. We then mail you a "
+        "link to confirm your address; once you have opened it you can sign in, and your company's "
+        "administrator gives you access to orders, invoices and the other tools.",
         "sv": 'För att skapa ett konto trycker du på "Logga in" högst upp i chatten och väljer "Skapa ett '
         'konto". Du behöver ditt namn, din e-postadress på jobbet, ert kundnummer (finns på fakturor och '
-        "orderbekräftelser) och ett lösenord på minst 10 tecken. Ditt användar-id fungerar direkt; "
-        "sedan ger ert företags administratör dig behörighet till ordrar, fakturor och de andra verktygen.",
+        "orderbekräftelser) och ett lösenord på minst 10 tecken. Sedan mejlar vi en länk för att bekräfta "
+        "adressen; när du har öppnat den kan du logga in, och ert företags administratör ger dig "
+        "behörighet till ordrar, fakturor och de andra verktygen.",
     },
     "account.login.confirmation": {
         "en": "The mail with the confirmation link usually arrives within a few minutes; please look in "
-        "your spam folder too. The link works for 48 hours, and your user ID works even before you "
-        "confirm. If the link doesn't work, a person from our support team can help.",
+        "your spam folder too. The link works for 48 hours; you can sign in once you have opened it. If it "
+        "has expired, register again with the same address for a new one; if it doesn't work, a person "
+        "from our support team can help.",
         "sv": "Mejlet med bekräftelselänken brukar komma inom några minuter; titta gärna i skräpposten "
-        "också. Länken fungerar i 48 timmar, och ditt användar-id fungerar redan innan du har bekräftat. "
-        "Om länken inte fungerar kan en person från vår support hjälpa dig.",
+        "också. Länken fungerar i 48 timmar; du kan logga in när du har öppnat den. Har den gått ut, "
+        "registrera dig igen med samma adress så får du en ny; fungerar den inte kan en person från vår "
+        "support hjälpa dig.",
     },
     # --- small talk ------------------------------------------------------------------------------
     "smalltalk.greeting": {
@@ -263,9 +266,42 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "behöver det.",
     },
     "access.notice.request": {
-        "en": "{name} ({email}) asks for access to {tools} (request {number}).",
-        "sv": "{name} ({email}) ber om behörighet till {tools} (begäran {number}).",
+        "en": "{name} ({email}) asks for access to {tools} (request {number}).\n{verified}",
+        "sv": "{name} ({email}) ber om behörighet till {tools} (begäran {number}).\n{verified}",
     },
+    "access.unconfirmed": {
+        "en": "Before I can ask your administrator for access, please confirm your e-mail address: open "
+        "the link in the mail we sent you when you registered. Then ask me again.",
+        "sv": "Innan jag kan be er administratör om behörighet behöver du bekräfta din e-postadress: öppna "
+        "länken i mejlet vi skickade när du registrerade dig. Fråga mig sedan igen.",
+    },
+    "access.unconfirmed_requester": {
+        "en": "{name} has not confirmed their e-mail address, so I cannot grant request {number}. You can "
+        "deny it, or approve it once they have confirmed the address.",
+        "sv": "{name} har inte bekräftat sin e-postadress, så jag kan inte bevilja begäran {number}. Du kan "
+        "avslå den, eller godkänna den när adressen är bekräftad.",
+    },
+    "access.verified.directory": {
+        "en": "Verified: the address is in our customer records.",
+        "sv": "Verifierad: adressen finns i vårt kundregister.",
+    },
+    "access.verified.email": {
+        "en": "Verified: they confirmed their e-mail address on {date}.",
+        "sv": "Verifierad: e-postadressen bekräftades den {date}.",
+    },
+    "access.verified.slack": {
+        "en": "Verified: their e-mail address was confirmed by their Slack workspace on {date}.",
+        "sv": "Verifierad: e-postadressen bekräftades av er Slack-arbetsyta den {date}.",
+    },
+    "access.verified.teams": {
+        "en": "Verified: their e-mail address was confirmed by their Microsoft Teams sign-in on {date}.",
+        "sv": "Verifierad: e-postadressen bekräftades av inloggningen i Microsoft Teams den {date}.",
+    },
+    "access.verified.none": {
+        "en": "Not verified: the e-mail address has not been confirmed.",
+        "sv": "Inte verifierad: e-postadressen är inte bekräftad.",
+    },
+    "access.field.verified": {"en": "Verified", "sv": "Verifierad"},
     "access.button.approve": {"en": "Approve", "sv": "Godkänn"},
     "access.button.approve.value": {
         "en": "approve access request {number}",
@@ -281,11 +317,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Behörighetsbegäran {number} från {name}",
     },
     "access.mail.request.body": {
-        "en": "Hello {admin},\n\n{name} ({email}) asks for access to {tools} (request {number}).\n\n"
+        "en": "Hello {admin},\n\n{name} ({email}) asks for access to {tools} (request {number}).\n"
+        "{verified}\n\n"
         'Open the support chat to approve or deny it: {url}\nThere, say "approve access request {number}" '
         'or "deny access request {number}", or press the button in the notice.\n\n'
         "Best regards,\nCustomer support",
-        "sv": "Hej {admin},\n\n{name} ({email}) ber om behörighet till {tools} (begäran {number}).\n\n"
+        "sv": "Hej {admin},\n\n{name} ({email}) ber om behörighet till {tools} (begäran {number}).\n"
+        "{verified}\n\n"
         'Öppna supportchatten för att godkänna eller avslå: {url}\nSkriv där "godkänn behörighetsbegäran '
         '{number}" eller "avslå behörighetsbegäran {number}", eller tryck på knappen i meddelandet.\n\n'
         "Vänliga hälsningar,\nKundsupport",

@@ -31,3 +31,8 @@ class MailUnavailable(BackendError):
 
 class NotAdministrator(BackendError):
     """Only an administrator of the principal's company may do this (decide, list or revoke grants)."""
+
+
+class AddressNotConfirmed(BackendError):
+    """The person registered themselves and has not confirmed their e-mail address yet: until they
+    have, they may ask for nothing and be granted nothing."""

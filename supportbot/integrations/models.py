@@ -36,6 +36,22 @@ class Role(StrEnum):
     AGENT = "agent"
 
 
+class VerifiedBy(StrEnum):
+    """How we know an e-mail address belongs to the person using it."""
+
+    DIRECTORY = "directory"  # the vendor put them in its customer records
+    EMAIL = "email"  # they registered and opened the link mailed to the address
+    SLACK = "slack"  # their Slack workspace vouched for the address (a confirmed e-mail)
+    TEAMS = "teams"  # their Microsoft Teams organisation vouched for it (the sign-in name)
+
+
+class Verification(Frozen):
+    """What an administrator is told before granting anything: how the address was verified, and when."""
+
+    by: VerifiedBy
+    at: datetime | None = None
+
+
 class Principal(Frozen):
     """Who is asking: every back-end call carries one, and the back end filters by it."""
 
@@ -51,6 +67,9 @@ class Principal(Frozen):
     role: Role = Role.GUEST
     grants: frozenset[Tool] = frozenset()
     locale: str = "en"
+    verification: Verification | None = None
+    """``None`` for a guest and for a registration whose address is not confirmed yet: such a person
+    may ask for no access and is granted none, whatever else a principal says."""
 
     @classmethod
     def guest(cls) -> Principal:
@@ -420,6 +439,8 @@ class AccessRequest(Frozen):
     created_at: datetime
     decided_by: str | None = None
     decided_at: datetime | None = None
+    requester_verification: Verification | None = None
+    """How the requester's address is verified, as the directory says now: shown to the administrator."""
 
 
 class AccessOutcome(Frozen):

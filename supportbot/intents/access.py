@@ -19,7 +19,7 @@ from supportbot.bot.i18n import Formatter
 from supportbot.bot.messages import Button, Card, Field, Reply, Table
 from supportbot.bot.nlu.text import fold
 from supportbot.bot.spec import Slot, TurnContext
-from supportbot.integrations.errors import MailUnavailable, NotAdministrator
+from supportbot.integrations.errors import AddressNotConfirmed, MailUnavailable, NotAdministrator
 from supportbot.integrations.models import (
     AccessRequest,
     AccessRequestStatus,
@@ -27,6 +27,7 @@ from supportbot.integrations.models import (
     Principal,
     Role,
     Tool,
+    Verification,
 )
 from supportbot.integrations.protocols import AccessBackend
 from supportbot.intents.common import not_connected
@@ -100,6 +101,9 @@ def _tools_asked(ctx: TurnContext) -> list[Tool]:
 
 async def _request(ctx: TurnContext, access: AccessBackend) -> Reply:
     principal = ctx.principal
+    if principal.verification is None:
+        # A registration whose address is unconfirmed: nobody is asked until its owner opened the link.
+        return _reply(ctx, ctx.t("access.unconfirmed"))
     other = next((str(e) for e in ctx.parse.values("email") if str(e) != principal.user_id), None)
     if other is not None:
         return _reply(ctx, ctx.t("access.for_other", user=other))
@@ -122,7 +126,10 @@ async def _request(ctx: TurnContext, access: AccessBackend) -> Reply:
     admins = [admin for admin in await access.company_admins(principal) if admin.user_id != principal.user_id]
     if not admins:
         return _reply(ctx, ctx.t("access.no_admin", email=ctx.extra.get("support_email", "")))
-    outcome = await access.request_access(principal, wanted, language=ctx.language)
+    try:
+        outcome = await access.request_access(principal, wanted, language=ctx.language)
+    except AddressNotConfirmed:
+        return _reply(ctx, ctx.t("access.unconfirmed"))
     request = outcome.request
     names = tool_list(ctx.fmt, request.tools)
     admin_names = ", ".join(admin.name for admin in admins)
@@ -140,8 +147,9 @@ async def _tell_admin(ctx: TurnContext, admin: CompanyUser, request: AccessReque
     fmt = Formatter(admin.locale, country=ctx.principal.country)
     tools = tool_list(fmt, request.tools)
     params = {"name": request.requester_name, "email": request.requester_id, "number": request.number}
+    verified = verified_line(fmt, request.requester_verification)
     notice = Reply(
-        text=fmt.t("access.notice.request", tools=tools, **params),
+        text=fmt.t("access.notice.request", tools=tools, verified=verified, **params),
         buttons=(
             Button(
                 label=fmt.t("access.button.approve"),
@@ -160,7 +168,14 @@ async def _tell_admin(ctx: TurnContext, admin: CompanyUser, request: AccessReque
         ctx,
         to=admin.email,
         subject=fmt.t("access.mail.request.subject", **params),
-        text=fmt.t("access.mail.request.body", admin=admin.name, tools=tools, url=ctx.public_url, **params),
+        text=fmt.t(
+            "access.mail.request.body",
+            admin=admin.name,
+            tools=tools,
+            url=ctx.public_url,
+            verified=verified,
+            **params,
+        ),
         language=fmt.language,
     )
 
@@ -179,6 +194,10 @@ async def _decide(ctx: TurnContext, access: AccessBackend, number: str, *, appro
         outcome = await access.decide(ctx.principal, number, approve=approve)
     except NotAdministrator:
         return _reply(ctx, ctx.t("access.admin_only"))
+    except AddressNotConfirmed:
+        shown = await access.get_access_request(ctx.principal, number)
+        name = shown.requester_name if shown is not None else number
+        return _reply(ctx, ctx.t("access.unconfirmed_requester", name=name, number=number))
     if outcome is None:
         return _reply(ctx, ctx.t("access.not_found", number=number))
     request = outcome.request
@@ -235,6 +254,8 @@ async def _show(ctx: TurnContext, access: AccessBackend, number: str) -> Reply:
     )
     buttons: tuple[Button, ...] = ()
     if request.status is AccessRequestStatus.PENDING and _is_admin(ctx.principal):
+        # The administrator about to decide is told how the requester's address is verified.
+        text = f"{text}\n{verified_line(ctx.fmt, request.requester_verification)}"
         buttons = _decision_buttons(ctx.fmt, request.number)
     return _reply(ctx, text, buttons=buttons)
 
@@ -255,6 +276,10 @@ async def _pending(ctx: TurnContext, access: AccessBackend) -> Reply:
             fields=(
                 Field(label=ctx.t("access.field.tools"), value=tool_list(ctx.fmt, r.tools)),
                 Field(label=ctx.t("access.field.asked"), value=ctx.fmt.datetime(r.created_at)),
+                Field(
+                    label=ctx.t("access.field.verified"),
+                    value=verified_line(ctx.fmt, r.requester_verification),
+                ),
             ),
             buttons=_decision_buttons(ctx.fmt, r.number),
         )
@@ -391,6 +416,14 @@ def tool_list(fmt: Formatter, tools: Sequence[Tool]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + fmt.t("access.and") + names[-1]
+
+
+def verified_line(fmt: Formatter, verification: Verification | None) -> str:
+    """How the requester's address is verified, for the administrator who decides: "Verified: they
+    confirmed their e-mail address on 3 December 2026"."""
+    if verification is None:
+        return fmt.t("access.verified.none")
+    return fmt.t(f"access.verified.{verification.by.value}", date=fmt.date(verification.at))
 
 
 def _request_button(fmt: Formatter, tool: Tool) -> Button:

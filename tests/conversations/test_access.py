@@ -6,16 +6,18 @@ Nordisk's administrator, max.muller is made Contoso's administrator here.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import insert, select, update
 
 from supportbot.adapters.app import Application
+from supportbot.bot.i18n import Formatter
 from supportbot.bot.messages import Reply
 from supportbot.bot.notify import inbox_ref
-from supportbot.integrations.sql.schema import users
+from supportbot.integrations.sql.schema import access_requests, grants, users
 from tests.conftest import BotDriver, Conversation
 
 ANNA = "anna.berg@nordisk.example"
@@ -257,3 +259,112 @@ async def test_a_guest_is_asked_to_sign_in(bot: BotDriver) -> None:
         bot:  [account.access]
         bot:  ~ sign in first
     """)
+
+
+# --- only a confirmed address may ask, and the administrator is told how it was verified ----------------
+
+SOMEONE = "someone@nordisk.example"
+
+
+async def register(application: Application, user_id: str, customer_number: str) -> None:
+    registered = await application.backends.directory.register_user(
+        user_id=user_id, name="Some One", customer_number=customer_number, password="correct horse battery"
+    )
+    assert registered is not None
+
+
+async def test_an_unconfirmed_registration_cannot_ask_for_access(
+    bot: BotDriver, application: Application
+) -> None:
+    await register(application, SOMEONE, "1000123")
+    await bot.as_user(SOMEONE).transcript("""
+        user: I need access to invoices
+        bot:  [account.access]
+        bot:  ~ confirm your e-mail address
+        bot:  !~ AR-
+        bot:  !~ Anna
+    """)
+    await bot.as_user(SOMEONE).transcript("""
+        user: jag behöver behörighet till fakturor
+        bot:  ~ bekräfta din e-postadress
+    """)
+    assert await notices(application, ANNA) == []
+    assert mails_to(application, ANNA) == []
+
+
+async def test_the_administrator_is_told_how_the_requester_was_verified(
+    bot: BotDriver, application: Application
+) -> None:
+    # Erik is in the vendor's customer records; Anna reads Swedish.
+    await request_invoices(bot)
+    [notice] = await notices(application, ANNA)
+    assert "Verifierad: adressen finns i vårt kundregister" in notice.text
+    [mail] = mails_to(application, ANNA)
+    assert "Verifierad: adressen finns i vårt kundregister" in body(mail)
+    # and so does the request when she looks it up before deciding
+    number = notice.text.split("(begäran ", 1)[1].split(")", 1)[0]
+    await bot.as_user(ANNA).transcript(f"""
+        user: visa behörighetsbegäran {number}
+        bot:  ~ {number}
+        bot:  ~ Verifierad: adressen finns i vårt kundregister
+    """)
+
+    # A registration confirmed by the mailed link, to an administrator who reads English.
+    async with application.engine.begin() as conn:
+        await conn.execute(update(users).where(users.c.user_id == MAX).values(role="company_admin"))
+    application.pipeline.forget_principal(MAX)
+    nora = "nora@contoso.example"
+    await register(application, nora, "2000456")
+    assert await application.backends.directory.confirm_email(nora)
+    await bot.as_user(nora).transcript("""
+        user: I need access to invoices
+        bot:  ~ Max Müller
+    """)
+    today = Formatter("en", country="DE").date(datetime.now(UTC))
+    [notice] = await notices(application, MAX)
+    assert f"Verified: they confirmed their e-mail address on {today}" in notice.text
+    [mail] = mails_to(application, MAX)
+    assert f"Verified: they confirmed their e-mail address on {today}" in body(mail)
+
+
+async def test_an_address_verified_by_slack_may_ask(bot: BotDriver, application: Application) -> None:
+    await register(application, SOMEONE, "1000123")
+    linked = await application.backends.directory.link_identity(
+        "slack", "T1:U777", email=SOMEONE, matched_by="email"
+    )
+    assert linked == SOMEONE
+    await bot.as_user(SOMEONE).transcript("""
+        user: I need access to invoices
+        bot:  ~ Anna Berg
+        bot:  ~ AR-
+    """)
+    [notice] = await notices(application, ANNA)
+    assert "Verifierad: e-postadressen bekräftades av er Slack-arbetsyta" in notice.text
+
+
+async def test_a_request_of_an_unconfirmed_address_cannot_be_approved(
+    bot: BotDriver, application: Application
+) -> None:
+    """Such as one recorded before addresses had to be confirmed: denying it still works."""
+    await register(application, SOMEONE, "1000123")
+    async with application.engine.begin() as conn:
+        company_id = (
+            await conn.execute(select(users.c.company_id).where(users.c.user_id == SOMEONE))
+        ).scalar_one()
+        await conn.execute(
+            insert(access_requests).values(
+                company_id=company_id, requester_id=SOMEONE, tools="invoices", status="pending",
+                language="en", created_at=datetime.now(UTC),
+            )
+        )  # fmt: skip
+    await bot.as_user(ANNA).transcript("""
+        user: godkänn behörighetsbegäran AR-000001
+        bot:  ~ Some One har inte bekräftat sin e-postadress
+        bot:  !~ har nu behörighet
+        user: avslå behörighetsbegäran AR-000001
+        bot:  ~ AR-000001
+    """)
+    assert await notices(application, SOMEONE) != []  # told of the denial
+    async with application.engine.connect() as conn:
+        held = (await conn.execute(select(grants).where(grants.c.user_id == SOMEONE))).all()
+    assert held == []

@@ -12,16 +12,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from supportbot.integrations.errors import AccessDenied, InvalidRequest, NotAdministrator
-from supportbot.integrations.models import AccessRequestStatus, Principal, Role, Tool
+from supportbot.integrations.errors import AccessDenied, AddressNotConfirmed, InvalidRequest, NotAdministrator
+from supportbot.integrations.models import (
+    AccessRequestStatus,
+    Principal,
+    Role,
+    Tool,
+    Verification,
+    VerifiedBy,
+)
 from supportbot.integrations.protocols import AccessBackend
 from supportbot.integrations.sql.access import SqlAccess, access_request_number, parse_access_request_number
 from supportbot.integrations.sql.backend import SqlDirectory
-from supportbot.integrations.sql.schema import users
-from supportbot.integrations.sql.seed import create_schema, seed_demo
+from supportbot.integrations.sql.schema import access_requests, users
+from supportbot.integrations.sql.seed import DEMO_PASSWORD, create_schema, seed_demo
 from tests.integrations.conftest import (
     ANNA,
     ERIK,
@@ -200,3 +207,106 @@ async def test_company_admins(world: World) -> None:
     assert [u.user_id for u in await world.access.company_admins(world.erik)] == [ANNA]
     assert [u.user_id for u in await world.access.company_admins(world.max)] == [MAX]
     assert await world.access.company_admins(Principal.guest()) == ()
+
+
+# --- who may ask, and be granted: only an address its owner has confirmed -----------------------------
+
+NORA = "nora.nystrom@nordisk.example"
+
+
+async def register_nora(world: World) -> Principal:
+    nora = await world.directory.register_user(
+        user_id=NORA, name="Nora Nyström", customer_number="1000123", password="correct horse battery"
+    )
+    assert nora is not None
+    return nora
+
+
+async def test_the_directory_says_how_each_address_was_verified(world: World) -> None:
+    assert world.erik.verification == Verification(by=VerifiedBy.DIRECTORY)
+    nora = await register_nora(world)
+    assert nora.verification is None
+    assert (await world.fresh(NORA)).verification is None
+    assert await world.directory.confirm_email(NORA)
+    assert (await world.fresh(NORA)).verification == Verification(by=VerifiedBy.EMAIL, at=NOW)
+
+
+async def test_an_address_a_workspace_verified_counts(world: World) -> None:
+    await register_nora(world)
+    assert await world.directory.link_identity("teams", "aad-9", email=NORA, matched_by="upn") == NORA
+    assert (await world.fresh(NORA)).verification == Verification(by=VerifiedBy.TEAMS, at=NOW)
+    request = (await world.access.request_access(await world.fresh(NORA), [Tool.INVOICES])).request
+    assert request.requester_verification == Verification(by=VerifiedBy.TEAMS, at=NOW)
+
+
+async def test_an_unconfirmed_registration_may_not_ask_and_is_never_granted(world: World) -> None:
+    nora = await register_nora(world)
+    with pytest.raises(AddressNotConfirmed):
+        await world.access.request_access(nora, [Tool.INVOICES])
+    # A principal that claims a confirmation is not believed: the directory decides.
+    claimed = nora.model_copy(update={"verification": Verification(by=VerifiedBy.EMAIL, at=NOW)})
+    with pytest.raises(AddressNotConfirmed):
+        await world.access.request_access(claimed, [Tool.INVOICES])
+    # A request recorded before this rule existed.
+    async with world.access._engine.begin() as conn:
+        await conn.execute(
+            insert(access_requests).values(
+                company_id=world.anna.company_id, requester_id=NORA, tools="invoices",
+                status=AccessRequestStatus.PENDING.value, language="en", created_at=NOW,
+            )
+        )  # fmt: skip
+    [pending] = await world.access.pending_for_admin(world.anna)
+    assert pending.requester_id == NORA and pending.requester_verification is None
+    with pytest.raises(AddressNotConfirmed):
+        await world.access.decide(world.anna, pending.number, approve=True)
+    assert (await world.fresh(NORA)).grants == frozenset()
+    denied = await world.access.decide(world.anna, pending.number, approve=False)
+    assert denied is not None and denied.request.status is AccessRequestStatus.DENIED
+
+    assert await world.directory.confirm_email(NORA)
+    confirmed = await world.fresh(NORA)
+    outcome = await world.access.request_access(confirmed, [Tool.INVOICES])
+    assert outcome.request.requester_verification == Verification(by=VerifiedBy.EMAIL, at=NOW)
+    assert await world.access.decide(world.anna, outcome.request.number, approve=True) is not None
+    assert (await world.fresh(NORA)).may(Tool.INVOICES)
+
+
+async def test_a_workspace_link_drops_the_password_an_unconfirmed_registration_chose(world: World) -> None:
+    """Whoever registered the address may not be its owner, whom the workspace has just verified."""
+    await register_nora(world)
+    assert await world.directory.authenticate(NORA, "correct horse battery") is not None
+    assert await world.directory.link_identity("slack", "T1:U9", email=NORA, matched_by="email") == NORA
+    assert await world.directory.authenticate(NORA, "correct horse battery") is None
+    # A password reset (its link goes to the address) sets the owner's own and confirms the address.
+    stamp = await world.directory.credential_stamp(NORA)
+    assert stamp is not None
+    assert await world.directory.set_password(NORA, "the owner's own password", stamp=stamp)
+    assert (await world.fresh(NORA)).verification == Verification(by=VerifiedBy.EMAIL, at=NOW)
+    assert await world.directory.authenticate(NORA, "the owner's own password") is not None
+
+
+async def test_a_directory_user_s_link_keeps_their_password(world: World) -> None:
+    assert await world.directory.link_identity("slack", "T1:U8", email=ERIK, matched_by="email") == ERIK
+    assert await world.directory.authenticate(ERIK, DEMO_PASSWORD) is not None
+
+
+async def test_a_database_made_before_registrations_were_dated_gets_the_column(
+    sqlite_demo_template: Path, tmp_path: Path
+) -> None:
+    """On start, an existing directory gains ``users.registered_at``; its users are the vendor's."""
+    path = tmp_path / "older.sqlite3"
+    shutil.copy(sqlite_demo_template, path)
+    engine = sqlite_engine(path)
+    try:
+        async with engine.begin() as conn:
+            await conn.exec_driver_sql("ALTER TABLE users DROP COLUMN registered_at")
+        await create_schema(engine)
+        directory = SqlDirectory(engine, clock=clock)
+        erik = await directory.principal_for(ERIK)
+        assert erik is not None and erik.verification == Verification(by=VerifiedBy.DIRECTORY)
+        nora = await directory.register_user(
+            user_id=NORA, name="Nora", customer_number="1000123", password="correct horse battery"
+        )
+        assert nora is not None and nora.verification is None
+    finally:
+        await engine.dispose()

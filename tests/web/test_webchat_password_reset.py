@@ -30,7 +30,7 @@ from supportbot.adapters.server import APP_KEY, create_web_app
 from supportbot.adapters.sessions import COOKIE_NAME, Session, SessionCodec
 from supportbot.adapters.settings import Settings
 from supportbot.adapters.webchat.password_reset import ResetCodec
-from supportbot.adapters.webchat.routes import PASSWORD_RESETS
+from supportbot.adapters.webchat.routes import PASSWORD_RESETS, REGISTRATIONS
 from supportbot.integrations.sql.passwords import password_stamp
 from tests.conftest import make_settings
 
@@ -118,7 +118,7 @@ async def settled(server: TestServer) -> None:
 
 
 async def new_user(browser: Browser, address: str) -> str:
-    """A newly registered user, signed in in ``browser``; their password is ``PASSWORD``."""
+    """A newly registered user, confirmed and signed in in ``browser``; their password is ``PASSWORD``."""
     email = f"reset.{uuid.uuid4().hex[:10]}@nordisk.example"
     response = await browser.session.post(
         browser.url("/webchat/api/register"),
@@ -126,6 +126,14 @@ async def new_user(browser: Browser, address: str) -> str:
         headers={"Origin": browser.origin, "X-Forwarded-For": address},
     )
     assert response.status == 200, await response.text()
+    # The account is made after the answer, and is of use once the mailed link is opened.
+    server = browser.client.server
+    await server.app[REGISTRATIONS].settled()
+    (mail,) = mails_to(outbox(server), email)
+    confirm = re.search(r"http://\S+(/webchat/confirm\?token=\S+)", text_of(mail))
+    assert confirm is not None
+    assert (await browser.session.get(browser.url(confirm[1]))).status == 200
+    assert (await browser.login(email, PASSWORD)).status == 200
     return email
 
 

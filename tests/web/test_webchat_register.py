@@ -18,8 +18,10 @@ from webchat_helpers import ANNA, DEMO_PASSWORD, ERIK, Browser, NewBrowser
 
 from supportbot.adapters.app import build_application
 from supportbot.adapters.server import APP_KEY, create_web_app
+from supportbot.adapters.sessions import COOKIE_NAME, Session
 from supportbot.adapters.settings import Settings
 from supportbot.adapters.webchat.registration import ConfirmationCodec
+from supportbot.adapters.webchat.routes import REGISTRATIONS
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -84,25 +86,41 @@ def confirm_path(mail: Message) -> str:
 # --- registration end to end -------------------------------------------------------------------------
 
 
-async def test_register_is_signed_in_at_once_and_confirms_by_the_mailed_link(
+async def settled(server: TestServer) -> None:
+    """The mails of a registration are prepared after its answer: wait for them."""
+    await server.app[REGISTRATIONS].settled()
+
+
+async def test_registering_answers_the_same_and_signs_nobody_in_until_the_link_is_opened(
     server: TestServer, client: Client, browser: Browser
 ) -> None:
     guest_cookie = browser.cookie()
     email = new_email()
     status, data = await register(browser, email=email)
     assert status == 200, data
-    assert data["user"] == {"id": email, "name": "Nora Nyström", "company": "Nordisk Verkstad AB"}
-    assert data["status"] == "check_email" and email in data["message"]
-    assert browser.cookie() != guest_cookie  # a new session, signed in
-    assert (await browser.whoami())["user"]["id"] == email
+    assert data == {"status": "check_email", "message": data["message"]}
+    assert "e-mail" in data["message"]
+    assert browser.cookie() == guest_cookie  # not signed in: the account waits for its address
+    assert (await browser.whoami())["user"] is None
+    await settled(server)
 
     (mail,) = mails_to(server, email)
     assert mail["Subject"] == "Confirm your e-mail address"
-    assert "Nora Nyström" in text_of(mail, "plain") and "48 hours" in text_of(mail, "plain")
+    plain = text_of(mail, "plain")
+    assert "Nora Nyström" in plain and "48 hours" in plain
+    assert "Nordisk Verkstad AB" in plain and "1000123" in plain  # which company, to the address only
     path = confirm_path(mail)
     assert f'<a href="http://127.0.0.1:8080{path.replace("&", "&amp;")}"' in text_of(mail, "html")
     assert '<html lang="en"' in text_of(mail, "html")
     assert confirmed_at(server, email) is None
+
+    # Before the link is opened the password opens nothing; the answer says what to do.
+    response = await browser.login(email, PASSWORD)
+    assert response.status == 403
+    refusal = await response.json()
+    assert refusal["error"] == "unconfirmed" and "link" in refusal["message"]
+    assert browser.cookie() == guest_cookie
+    assert (await browser.login(email, "a wrong password")).status == 401
 
     response = await browser.session.get(browser.url(path))
     page = await response.text()
@@ -112,24 +130,114 @@ async def test_register_is_signed_in_at_once_and_confirms_by_the_mailed_link(
     assert response.headers["Referrer-Policy"] == "no-referrer"  # the token does not leak onwards
     assert confirmed_at(server, email) is not None
 
-    # the same ID signs in again after signing out
-    await browser.logout()
     assert (await browser.login(email, PASSWORD)).status == 200
+    assert (await browser.whoami())["user"] == {
+        "id": email,
+        "name": "Nora Nyström",
+        "company": "Nordisk Verkstad AB",
+    }
+
+
+async def test_a_session_of_an_unconfirmed_account_is_a_guest(
+    server: TestServer, client: Client, browser: Browser
+) -> None:
+    """Such as one a registration made before it waited for the address (registering signed one in)."""
+    email = new_email()
+    await register(browser, email=email)
+    await settled(server)
+    chat = server.app[REGISTRATIONS].chat
+    cookie = chat.codec.encode(await chat.signed_in_session(Session.new_guest(), email))
+    response = await client.get("/webchat/api/session", cookies={COOKIE_NAME: cookie})
+    assert (await response.json())["user"] is None
+    (mail,) = mails_to(server, email)
+    assert (await browser.session.get(browser.url(confirm_path(mail)))).status == 200
+    server.app[APP_KEY].pipeline.forget_principal(email)
+    response = await client.get("/webchat/api/session", cookies={COOKIE_NAME: cookie})
+    assert (await response.json())["user"]["id"] == email
+
+
+async def registration_answer(new_browser: NewBrowser, email: str, customer_number: str) -> tuple[Any, ...]:
+    """Everything a caller sees of one registration: status, headers that vary, body bytes, cookies."""
+    browser = await new_browser()
+    response = await browser.session.post(
+        browser.url("/webchat/api/register"),
+        json={
+            "name": "Nora Nyström",
+            "email": email,
+            "customer_number": customer_number,
+            "password": PASSWORD,
+        },
+        headers={"Origin": browser.origin, "Accept-Language": "en"},
+    )
+    body = await response.read()
+    cookies = sorted(response.headers.getall("Set-Cookie", []))
+    kept = {name: value for name, value in response.headers.items() if name not in {"Date", "Set-Cookie"}}
+    return response.status, kept, body, cookies
+
+
+async def test_the_answer_tells_nothing_of_the_customer_number_or_the_address(
+    server: TestServer, new_browser: NewBrowser
+) -> None:
+    unknown, foreign, known = new_email(), new_email(), new_email()
+    answers = {
+        "unknown number": await registration_answer(new_browser, unknown, "9999999"),
+        "another company's number": await registration_answer(new_browser, foreign, "2000456"),
+        "the right number": await registration_answer(new_browser, known, "1000123"),
+        "an address with an account": await registration_answer(new_browser, ERIK, "1000123"),
+    }
+    assert len(set(map(repr, answers.values()))) == 1, answers
+    status, _, body, cookies = answers["unknown number"]
+    assert status == 200 and cookies == []
+    assert b"Nordisk" not in body and b"Contoso" not in body
+    await settled(server)
+
+    # Only the address's owner learns what happened, by mail.
+    (mail,) = mails_to(server, unknown)
+    assert mail["Subject"] == "Your registration: customer number not found"
+    assert "no customer with that number" in text_of(mail, "plain")
+    assert "/webchat/confirm" not in text_of(mail, "plain")
+    assert confirmed_at_or_none(server, unknown) == "no account"
+    (mail,) = mails_to(server, foreign)
+    assert "Contoso GmbH" in text_of(mail, "plain") and "/webchat/confirm" in text_of(mail, "plain")
+    (mail,) = mails_to(server, known)
+    assert "Nordisk Verkstad AB" in text_of(mail, "plain")
+    (warning,) = mails_to(server, ERIK)
+    assert warning["Subject"] == "Someone tried to register with your e-mail address"
+    assert (await (await new_browser()).login(ERIK, PASSWORD)).status == 401  # Erik's account untouched
+
+
+def confirmed_at_or_none(server: TestServer, user_id: str) -> Any:
+    database = Path(server.app[APP_KEY].settings.data_dir) / "supportbot.sqlite3"
+    with sqlite3.connect(database) as conn:
+        row = conn.execute("SELECT email_confirmed_at FROM users WHERE user_id = ?", (user_id,)).fetchone()
+    return "no account" if row is None else row[0]
 
 
 async def test_the_mail_and_the_page_are_in_the_user_s_language(server: TestServer, browser: Browser) -> None:
     email = new_email()
     status, data = await register(browser, email=email, language="sv-SE,sv;q=0.9")
-    assert status == 200 and "Titta i din e-post" in data["message"]
+    assert status == 200 and "e-post" in data["message"]
+    await settled(server)
     (mail,) = mails_to(server, email)
     assert mail["Subject"] == "Bekräfta din e-postadress"
+    assert "Nordisk Verkstad AB" in text_of(mail, "plain")
     response = await browser.session.get(browser.url(confirm_path(mail)))
     assert "Din e-postadress är bekräftad" in await response.text()
 
 
-async def test_a_new_user_has_no_access_to_orders(browser: Browser) -> None:
-    status, _ = await register(browser)
+async def confirmed_and_signed_in(server: TestServer, browser: Browser) -> str:
+    email = new_email()
+    status, _ = await register(browser, email=email)
     assert status == 200
+    await settled(server)
+    (mail,) = mails_to(server, email)
+    assert (await browser.session.get(browser.url(confirm_path(mail)))).status == 200
+    assert (await browser.login(email, PASSWORD)).status == 200
+    return email
+
+
+async def test_a_new_user_has_no_access_to_orders(server: TestServer, browser: Browser) -> None:
+    await confirmed_and_signed_in(server, browser)
     chat = await browser.chat()
     replies = await chat.transcript("""
         user: where is order 4711?
@@ -145,15 +253,12 @@ async def test_a_new_user_has_no_access_to_orders(browser: Browser) -> None:
     await chat.close()
 
 
-async def test_registering_a_taken_address_looks_the_same_and_warns_its_owner(
-    server: TestServer, browser: Browser, new_browser: NewBrowser
+async def test_registering_a_taken_address_warns_its_owner_and_changes_nothing(
+    server: TestServer, browser: Browser
 ) -> None:
-    fresh = await new_browser()
-    new_status, new_data = await register(fresh)
     status, data = await register(browser, email=ANNA, name="Someone Else", password="another-password-1")
-    assert (status, data["status"]) == (new_status, new_data["status"]) == (200, "check_email")
-    assert data["message"] == new_data["message"].replace(new_data["user"]["id"], ANNA)
-    assert data["user"] is None  # the one unavoidable difference: not signed in as Anna
+    assert (status, data["status"]) == (200, "check_email")
+    await settled(server)
     (warning,) = mails_to(server, ANNA)
     assert warning["Subject"] == "Someone tried to register with your e-mail address"
     assert "nothing was changed" in text_of(warning, "plain")
@@ -163,17 +268,19 @@ async def test_registering_a_taken_address_looks_the_same_and_warns_its_owner(
     assert (await browser.login(ANNA, DEMO_PASSWORD)).status == 200
 
 
-async def test_an_unknown_customer_number_is_a_clear_field_error(
+async def test_registering_again_before_confirming_sends_a_new_link(
     server: TestServer, browser: Browser
 ) -> None:
     email = new_email()
-    status, data = await register(browser, email=email, customer_number="9999999")
-    assert status == 400
-    assert data["error"] == "invalid"
-    assert set(data["fields"]) == {"customer_number"}
-    assert "customer number" in data["fields"]["customer_number"]
-    assert mails_to(server, email) == []
-    assert (await browser.login(email, PASSWORD)).status == 401
+    await register(browser, email=email)
+    await register(browser, email=email, password="a different password")
+    await settled(server)
+    first, second = mails_to(server, email)
+    assert first["Subject"] == second["Subject"] == "Confirm your e-mail address"
+    assert (await browser.session.get(browser.url(confirm_path(second)))).status == 200
+    # the first registration's password stands: a second one changes nothing
+    assert (await browser.login(email, "a different password")).status == 401
+    assert (await browser.login(email, PASSWORD)).status == 200
 
 
 async def test_every_bad_field_is_named(browser: Browser) -> None:
@@ -224,6 +331,7 @@ async def refused(browser: Browser, path: str) -> str:
 async def test_a_tampered_link_is_refused_politely(server: TestServer, browser: Browser) -> None:
     email = new_email()
     await register(browser, email=email)
+    await settled(server)
     (mail,) = mails_to(server, email)
     path = confirm_path(mail)
     token = parse_qs(urlsplit(path).query)["token"][0]
@@ -238,6 +346,7 @@ async def test_a_tampered_link_is_refused_politely(server: TestServer, browser: 
 async def test_an_expired_link_is_refused(server: TestServer, browser: Browser) -> None:
     email = new_email()
     await register(browser, email=email)
+    await settled(server)
     codec = ConfirmationCodec(server.app[APP_KEY].secret_key)
     token = codec.encode(email, "en", now=time.time() - 48 * 3600 - 1)
     await refused(browser, f"/webchat/confirm?token={token}")
@@ -249,6 +358,7 @@ async def test_another_user_s_link_is_refused(
 ) -> None:
     email = new_email()
     await register(browser, email=email)
+    await settled(server)
     (mail,) = mails_to(server, email)
     other = await new_browser()
     assert (await other.login(ERIK)).status == 200
@@ -263,8 +373,10 @@ async def test_another_user_s_link_is_refused(
     assert confirmed_at(server, email) is not None
 
 
-async def test_a_tampered_cookie_of_a_new_user_is_a_guest(client: Client, browser: Browser) -> None:
-    await register(browser)
+async def test_a_tampered_cookie_of_a_new_user_is_a_guest(
+    server: TestServer, client: Client, browser: Browser
+) -> None:
+    await confirmed_and_signed_in(server, browser)
     cookie = browser.cookie()
     assert cookie is not None
     payload, _, sig = cookie.rpartition(".")

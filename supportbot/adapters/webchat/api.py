@@ -116,6 +116,10 @@ class SessionApi:
             if user_locked:
                 return _problem(request, 429, "rate_limited", "login.rate_limited")
             return _problem(request, 401, "invalid_credentials", "login.failed")
+        if principal.verification is None:
+            # A registration's password counts once the address's owner has opened the mailed link.
+            log.info("webchat: sign-in refused, the address is not confirmed yet")
+            return _problem(request, 403, "unconfirmed", "login.unconfirmed")
         return await self.sign_in(request, principal, stamp=stamp)
 
     async def sign_in(

@@ -138,13 +138,16 @@ class WebChat:
         )
 
     async def visitor(self, request: web.Request) -> Visitor:
-        """The request's session; a missing, tampered or expired cookie, a vanished user, or a session
-        from before the user's password changed is a new guest."""
+        """The request's session; a missing, tampered or expired cookie, a vanished user, a session
+        from before the user's password changed, or one of an account whose address is not confirmed
+        (signed in before confirmation was asked for) is a new guest."""
         session = self.codec.decode(request.cookies.get(COOKIE_NAME))
         if session is None:
             return Visitor(Session.new_guest(), Principal.guest(), fresh=True)
         principal = await self.app.pipeline.principal(session.user_id)
-        if session.user_id is not None and (principal.is_guest or not await self.current(session)):
+        if session.user_id is not None and (
+            principal.is_guest or principal.verification is None or not await self.current(session)
+        ):
             return Visitor(Session.new_guest(), Principal.guest(), fresh=True)
         return Visitor(session, principal, fresh=False)
 

@@ -1,12 +1,15 @@
 """Registration from the web chat, and the signed link in the mail that confirms the e-mail address.
 
-A newcomer's ID works at once (signed in straight away, no tool access until granted); the link only
-records that the address is really theirs. Whether an address is already registered is not told to
-the caller: they get the same "check your e-mail" either way, and the address's owner gets a mail.
+A registration is of no use until the link is opened: the password signs nobody in, nobody can ask
+for access or be granted any. The caller learns nothing from the answer (one "check your e-mail",
+sent before anything is looked up, whatever the customer number and whether the address is taken);
+the mail to the address says what happened: which company the account was linked to, that no
+customer has the number, or that the address already has an account.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -15,12 +18,14 @@ import json
 import logging
 import re
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 
 from supportbot.adapters.sessions import COOKIE_NAME
-from supportbot.adapters.webchat.api import NO_STORE, SessionApi, _json, _problem, _whoami, small_json_body
+from supportbot.adapters.webchat.api import NO_STORE, _json, _problem, small_json_body
 from supportbot.adapters.webchat.context import WebChat
 from supportbot.adapters.webchat.wording import accept_language, pick_language, say
 from supportbot.bot.i18n import LANGUAGES
@@ -168,16 +173,18 @@ def page(language: str, title: str, text: str, back: str, *, status: int) -> web
 
 
 class RegistrationApi:
-    def __init__(self, chat: WebChat, sessions: SessionApi) -> None:
+    def __init__(self, chat: WebChat) -> None:
         self.chat = chat
-        self.sessions = sessions
         self.tokens = ConfirmationCodec(chat.app.secret_key)
+        self._background: set[asyncio.Task[None]] = set()
 
     @property
     def _base(self) -> str:
         return self.chat.app.settings.public_url.rstrip("/")
 
-    async def register(self, request: web.Request) -> web.Response:
+    async def register(self, request: web.Request) -> web.StreamResponse:
+        """``POST /webchat/api/register``: one answer, sent before anything is looked up, whatever the
+        customer number and the address; what happened is told by mail to the address."""
         body = await small_json_body(self.chat, request, limit=MAX_REGISTER_BODY, key="register.bad_request")
         if isinstance(body, web.Response):
             return body
@@ -188,31 +195,7 @@ class RegistrationApi:
             log.warning("webchat: registration refused, too many from one address")
             return _problem(request, 429, "rate_limited", "register.rate_limited")
         language = pick_language(accept_language(request.headers.get("Accept-Language")))
-        directory = self.chat.app.backends.directory
-        try:
-            fields = problems(account)
-            if (
-                "customer_number" not in fields
-                and await directory.company_by_customer_number(account.customer_number) is None
-            ):
-                fields["customer_number"] = "register.customer_number"
-            principal = None
-            if not fields:
-                try:
-                    principal = await directory.register_user(
-                        user_id=account.email,
-                        name=account.name,
-                        customer_number=account.customer_number,
-                        password=account.password,
-                    )
-                except InvalidRequest:  # the company went away in between
-                    fields["customer_number"] = "register.customer_number"
-        except BackendUnavailable:
-            log.warning("webchat: directory unavailable at registration")
-            return _problem(request, 503, "unavailable", "error.internal")
-        except Exception as exc:  # noqa: BLE001 - only the type is logged: a message could quote the input
-            log.error("webchat: registration failed with %s", type(exc).__name__)
-            return _problem(request, 500, "internal", "error.internal")
+        fields = problems(account)  # the form as typed only: it tells nothing about anyone
         if fields:
             return _json(
                 {
@@ -222,24 +205,61 @@ class RegistrationApi:
                 },
                 status=400,
             )
-        answer = {
-            "status": "check_email",
-            "message": say("register.check_email", language, email=account.email),
-        }
-        if principal is None:
-            # Taken: the same answer as for a new account (apart from not being signed in as it), and
-            # a note to the address's owner.
-            await self._mail_taken(account.email, language)
-            visitor = await self.chat.visitor(request)
-            response = _json({**await _whoami(self.chat, visitor), **answer})
-            if visitor.fresh:
-                self.chat.set_cookie(response, visitor.session)
-            return response
-        log.info("webchat: %s registered", principal.user_id)
-        await self._mail_confirmation(principal, language)
-        return await self.sessions.sign_in(request, principal, extra=answer)
+        # Nobody is signed in and no cookie is set: the account is of no use before its address is
+        # confirmed, and a session would show which company the number belongs to.
+        response = _json({"status": "check_email", "message": say("register.check_email", language)})
+        await response.prepare(request)
+        await response.write_eof()
+        self._later(self._register(account, language))
+        return response
+
+    async def settled(self) -> None:
+        """Waits for the registrations being made in the background (at shutdown, and in tests)."""
+        while self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
+
+    def _later(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work, name="webchat registration")
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _register(self, account: NewAccount, language: str) -> None:
+        """After the answer: the account, if the number is a customer's and the address is free, and a
+        mail to the address saying which of those it was."""
+        directory = self.chat.app.backends.directory
+        try:
+            try:
+                principal = await directory.register_user(
+                    user_id=account.email,
+                    name=account.name,
+                    customer_number=account.customer_number,
+                    password=account.password,
+                )
+            except InvalidRequest:  # no customer has that number
+                await self._mail_unknown_number(account.email, language)
+                return
+            if principal is not None:
+                log.info("webchat: %s registered", principal.user_id)
+                await self._mail_confirmation(principal, language)
+                return
+            existing = await directory.principal_for(account.email)
+        except Exception as exc:  # noqa: BLE001 - nobody is waiting: log the type (a message could quote input)
+            log.warning("webchat: registration not completed: %s", type(exc).__name__)
+            return
+        if existing is not None and existing.verification is None:
+            # Registered before and not confirmed yet (the link may have expired): a new link, for the
+            # account as it is. Its password stays the first one: a second registration changes nothing.
+            if self._may_warn(account.email):
+                await self._mail_confirmation(existing, language)
+            return
+        if self._may_warn(account.email):
+            text = say(
+                "mail.taken.body", language, email=account.email, support=self.chat.app.settings.support_email
+            )
+            await self._send(account.email, say("mail.taken.subject", language), text, language)
 
     async def _mail_confirmation(self, principal: Principal, language: str) -> None:
+        """The link, and which company the account is linked to: only the address's owner learns it."""
         assert principal.user_id is not None
         link = f"{self._base}/webchat/confirm?token={self.tokens.encode(principal.user_id, language)}"
         text = say(
@@ -247,17 +267,27 @@ class RegistrationApi:
             language,
             name=principal.name,
             email=principal.user_id,
+            company=principal.company_name or "",
+            customer_number=", ".join(principal.customer_numbers),
             link=link,
             support=self.chat.app.settings.support_email,
         )
         await self._send(principal.user_id, say("mail.confirm.subject", language), text, language)
 
-    async def _mail_taken(self, email: str, language: str) -> None:
-        if not self.chat.warnings.allow(email):
-            log.info("webchat: no more registration warnings to one address today")
+    async def _mail_unknown_number(self, email: str, language: str) -> None:
+        if not self._may_warn(email):
             return
-        text = say("mail.taken.body", language, email=email, support=self.chat.app.settings.support_email)
-        await self._send(email, say("mail.taken.subject", language), text, language)
+        text = say(
+            "mail.unknown_number.body", language, email=email, support=self.chat.app.settings.support_email
+        )
+        await self._send(email, say("mail.unknown_number.subject", language), text, language)
+
+    def _may_warn(self, email: str) -> bool:
+        """A few mails a day to one address about registrations it did not lead to: anyone can type it."""
+        if self.chat.warnings.allow(email):
+            return True
+        log.info("webchat: no more registration mails to one address today")
+        return False
 
     async def _send(self, to: str, subject: str, text: str, language: str) -> None:
         """Plain text and, rendered from it by the mail layer, HTML with its links, in ``language``."""

@@ -19,6 +19,8 @@ from supportbot.adapters.webchat.uploads import UploadApi
 STATIC = Path(__file__).parent / "static"
 PASSWORD_RESETS = web.AppKey("webchat_password_resets", PasswordResetApi)
 """The password reset endpoints, whose mails are prepared after the answer (``settled`` waits for them)."""
+REGISTRATIONS = web.AppKey("webchat_registrations", RegistrationApi)
+"""The registration endpoints; the account and its mails are made after the answer (``settled`` waits)."""
 
 PAGE_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -71,7 +73,7 @@ def setup(web_app: web.Application, app: Application, codec: SessionCodec, *, co
     """Add the web chat to the server; ``create_web_app`` calls this once."""
     chat = WebChat(app, codec, cookie_secure=cookie_secure)
     api = SessionApi(chat)
-    registration = RegistrationApi(chat, api)
+    registration = web_app[REGISTRATIONS] = RegistrationApi(chat)
     uploads = UploadApi(chat)
     resets = web_app[PASSWORD_RESETS] = PasswordResetApi(chat)
     router = web_app.router
@@ -95,6 +97,8 @@ def setup(web_app: web.Application, app: Application, codec: SessionCodec, *, co
     router.add_post("/webchat/upload", uploads.upload)
 
     async def settle(_: web.Application) -> None:
-        await resets.settled()  # reset mails being prepared are queued before the mail outbox stops
+        # Mails being prepared are queued before the mail outbox stops.
+        await resets.settled()
+        await registration.settled()
 
     web_app.on_shutdown.append(settle)

@@ -80,6 +80,12 @@ WORDING: dict[str, dict[str, str]] = {
         "en": "Too many sign-in attempts. Please wait a few minutes and try again.",
         "sv": "För många inloggningsförsök. Vänta några minuter och försök igen.",
     },
+    "login.unconfirmed": {
+        "en": "Please confirm your e-mail address first: open the link in the mail we sent you when you "
+        "registered. If the link has expired, register again with the same address for a new one.",
+        "sv": "Bekräfta din e-postadress först: öppna länken i mejlet vi skickade när du registrerade dig. "
+        "Om länken har gått ut, registrera dig igen med samma adress så får du en ny.",
+    },
     # --- registration and e-mail confirmation ------------------------------------------------------
     "register.bad_request": {
         "en": "Please fill in your name, e-mail address, customer number and a password.",
@@ -98,16 +104,19 @@ WORDING: dict[str, dict[str, str]] = {
         "sv": "Ange en giltig e-postadress, till exempel namn@foretag.se.",
     },
     "register.customer_number": {
-        "en": "We don't know that customer number. You'll find it on your invoices and order confirmations.",
-        "sv": "Vi känner inte igen det kundnumret. Det finns på era fakturor och orderbekräftelser.",
+        "en": "Please enter your customer number. You'll find it on your invoices and order confirmations.",
+        "sv": "Ange ert kundnummer. Det finns på era fakturor och orderbekräftelser.",
     },
     "register.password": {
         "en": "Please choose a password of at least {min} characters.",
         "sv": "Välj ett lösenord med minst {min} tecken.",
     },
     "register.check_email": {
-        "en": "Thank you! Please check your e-mail: we've sent a message to {email}.",
-        "sv": "Tack! Titta i din e-post: vi har skickat ett meddelande till {email}.",
+        "en": "Thank you! We've sent a message to the e-mail address you gave, saying what happens next. "
+        "Please open it (look in your spam folder too): the account can be used once you've confirmed "
+        "the address.",
+        "sv": "Tack! Vi har skickat ett meddelande till e-postadressen du angav om vad som händer härnäst. "
+        "Öppna det (titta gärna i skräpposten också): kontot kan användas när du har bekräftat adressen.",
     },
     "register.rate_limited": {
         "en": "Too many registrations from here. Please try again later.",
@@ -118,17 +127,21 @@ WORDING: dict[str, dict[str, str]] = {
         "sv": "Bekräfta din e-postadress",
     },
     "mail.confirm.body": {
-        "en": "Hello {name},\n\nWelcome to customer support online. Your user ID is {email}, and it works "
-        "at once in our web chat.\n\nPlease confirm your e-mail address by opening this link within "
-        "48 hours:\n{link}\n\nTo see your company's orders, invoices and other records, your company's "
-        "administrator needs to give you access; until then I can help you with everything else.\n\n"
-        "If you didn't create this account, please tell us at {support}.\n\n"
+        "en": "Hello {name},\n\nWelcome to customer support online. Your user ID is {email}, and your "
+        "account is linked to {company} (customer number {customer_number}).\n\nPlease confirm your "
+        "e-mail address by opening this link within 48 hours:\n{link}\n\nThen sign in to our web chat "
+        "with your user ID and password. To see your company's orders, invoices and other records, your "
+        "company's administrator needs to give you access; until then I can help you with everything "
+        "else.\n\nIf you didn't create this account, or {company} is not your company, please don't open "
+        "the link: without it the account can't be used. You can tell us at {support}.\n\n"
         "Best regards,\nCustomer support",
-        "sv": "Hej {name},\n\nVälkommen till kundsupport online. Ditt användar-id är {email}, och det "
-        "fungerar direkt i vår webbchatt.\n\nBekräfta din e-postadress genom att öppna den här länken inom "
-        "48 timmar:\n{link}\n\nFör att se ert företags ordrar, fakturor och andra uppgifter behöver ert "
-        "företags administratör ge dig behörighet; till dess hjälper jag dig gärna med allt annat.\n\n"
-        "Om det inte var du som skapade kontot, hör av dig till oss på {support}.\n\n"
+        "sv": "Hej {name},\n\nVälkommen till kundsupport online. Ditt användar-id är {email}, och ditt "
+        "konto är kopplat till {company} (kundnummer {customer_number}).\n\nBekräfta din e-postadress "
+        "genom att öppna den här länken inom 48 timmar:\n{link}\n\nLogga sedan in i vår webbchatt med "
+        "ditt användar-id och lösenord. För att se ert företags ordrar, fakturor och andra uppgifter "
+        "behöver ert företags administratör ge dig behörighet; till dess hjälper jag dig gärna med allt "
+        "annat.\n\nOm det inte var du som skapade kontot, eller om {company} inte är ditt företag, öppna "
+        "inte länken: utan den kan kontot inte användas. Du kan höra av dig till oss på {support}.\n\n"
         "Vänliga hälsningar,\nKundsupport",
     },
     "mail.taken.subject": {
@@ -149,13 +162,29 @@ WORDING: dict[str, dict[str, str]] = {
         "Behöver du hjälp, skriv till {support}.\n\nOm det inte var du kan du bortse från det här "
         "meddelandet: ditt konto är oförändrat.\n\nVänliga hälsningar,\nKundsupport",
     },
+    "mail.unknown_number.subject": {
+        "en": "Your registration: customer number not found",
+        "sv": "Din registrering: kundnumret hittades inte",
+    },
+    "mail.unknown_number.body": {
+        "en": "Hello,\n\nSomeone, probably you, just tried to create an account in our support chat with "
+        "this e-mail address ({email}), but we have no customer with that number, so no account was "
+        "created.\n\nPlease check the customer number: you'll find it on your invoices and order "
+        "confirmations. Then register again. If you need help, write to {support}.\n\nIf it wasn't you, "
+        "you can ignore this message.\n\nBest regards,\nCustomer support",
+        "sv": "Hej,\n\nNågon, förmodligen du, försökte nyss skapa ett konto i vår supportchatt med den "
+        "här e-postadressen ({email}), men vi har ingen kund med det kundnumret, så inget konto skapades."
+        "\n\nKontrollera kundnumret: det finns på era fakturor och orderbekräftelser. Registrera dig "
+        "sedan igen. Behöver du hjälp, skriv till {support}.\n\nOm det inte var du kan du bortse från "
+        "det här meddelandet.\n\nVänliga hälsningar,\nKundsupport",
+    },
     "confirm.title": {
         "en": "E-mail address confirmed",
         "sv": "E-postadressen är bekräftad",
     },
     "confirm.done": {
-        "en": "Thank you! Your e-mail address is confirmed.",
-        "sv": "Tack! Din e-postadress är bekräftad.",
+        "en": "Thank you! Your e-mail address is confirmed. You can now sign in to the support chat.",
+        "sv": "Tack! Din e-postadress är bekräftad. Nu kan du logga in i supportchatten.",
     },
     "confirm.failed.title": {
         "en": "This link doesn't work",
@@ -163,11 +192,11 @@ WORDING: dict[str, dict[str, str]] = {
     },
     "confirm.failed": {
         "en": "Sorry, this confirmation link doesn't work. It may have expired (links work for 48 hours) "
-        "or been copied incompletely. Your user ID works all the same; if you need help, ask the chat "
-        "to talk to a person.",
+        "or been copied incompletely. For a new link, register again with the same e-mail address; if "
+        "you need help, ask the chat to talk to a person.",
         "sv": "Tyvärr fungerar inte den här bekräftelselänken. Den kan ha gått ut (länkar fungerar i 48 "
-        "timmar) eller kopierats ofullständigt. Ditt användar-id fungerar ändå; behöver du hjälp, be "
-        "chatten att få prata med en person.",
+        "timmar) eller kopierats ofullständigt. För en ny länk, registrera dig igen med samma "
+        "e-postadress; behöver du hjälp, be chatten att få prata med en person.",
     },
     "confirm.unavailable": {
         "en": "Sorry, we can't confirm your address just now. Please open the link again in a few minutes.",

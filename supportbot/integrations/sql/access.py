@@ -3,7 +3,8 @@
 Every query is bound to the caller's company, as everywhere in the SQL back end: an administrator of
 another company finds a request exactly as missing as a number never handed out. Whether someone is
 an administrator is read from the directory in the same transaction, not taken from a cached
-principal, so a demoted administrator can decide nothing.
+principal, so a demoted administrator can decide nothing. Likewise whether the requester's address is
+confirmed: a registration that is not may ask for nothing, and nothing is granted to it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from supportbot.integrations.errors import AccessDenied, InvalidRequest, NotAdministrator
+from supportbot.integrations.errors import AccessDenied, AddressNotConfirmed, InvalidRequest, NotAdministrator
 from supportbot.integrations.models import (
     AccessOutcome,
     AccessRequest,
@@ -25,17 +26,21 @@ from supportbot.integrations.models import (
     Principal,
     Role,
     Tool,
+    Verification,
 )
-from supportbot.integrations.sql.backend import AnyRow, _SqlBase
+from supportbot.integrations.sql.backend import AnyRow, _SqlBase, verification_of
 from supportbot.integrations.sql.schema import access_requests, companies, grants, users
 
 __all__ = ["SqlAccess", "access_request_number", "parse_access_request_number"]
 
 _NUMBER: Final = re.compile(r"\s*AR-?\s*(\d{1,10})\s*", re.IGNORECASE)
 
-_REQUEST_SELECT: Final = select(access_requests, users.c.name.label("requester_name")).select_from(
-    access_requests.join(users, users.c.user_id == access_requests.c.requester_id)
-)
+_REQUEST_SELECT: Final = select(
+    access_requests,
+    users.c.name.label("requester_name"),
+    users.c.registered_at.label("requester_registered_at"),
+    users.c.email_confirmed_at.label("requester_confirmed_at"),
+).select_from(access_requests.join(users, users.c.user_id == access_requests.c.requester_id))
 
 
 def access_request_number(request_id: int) -> str:
@@ -62,7 +67,17 @@ def _split(stored: str) -> tuple[Tool, ...]:
     return tuple(Tool(name) for name in stored.split(",") if name in known)
 
 
-def _request(row: AnyRow) -> AccessRequest:
+async def _verification(conn: AsyncConnection, row: AnyRow) -> Verification | None:
+    return await verification_of(
+        conn,
+        row.requester_id,
+        registered_at=row.requester_registered_at,
+        confirmed_at=row.requester_confirmed_at,
+    )
+
+
+async def _request(conn: AsyncConnection, row: AnyRow) -> AccessRequest:
+    """The request, with how its requester's address is verified as the directory says now."""
     return AccessRequest(
         number=access_request_number(row.id),
         requester_id=row.requester_id,
@@ -73,6 +88,7 @@ def _request(row: AnyRow) -> AccessRequest:
         created_at=row.created_at,
         decided_by=row.decided_by,
         decided_at=row.decided_at,
+        requester_verification=await _verification(conn, row),
     )
 
 
@@ -86,6 +102,7 @@ class SqlAccess(_SqlBase):
         if principal.is_guest or principal.company_id is None:
             raise AccessDenied(wanted[0])
         async with self._connect(write=True) as conn:
+            await self._confirmed_requester(conn, principal, wanted[0])
             pending = await conn.execute(
                 _REQUEST_SELECT.where(
                     access_requests.c.requester_id == principal.user_id,
@@ -94,7 +111,7 @@ class SqlAccess(_SqlBase):
             )
             for row in pending:
                 if set(wanted) <= set(_split(row.tools)):
-                    return AccessOutcome(request=_request(row), changed=False)
+                    return AccessOutcome(request=await _request(conn, row), changed=False)
             request_id: int = (
                 await conn.execute(
                     insert(access_requests)
@@ -110,7 +127,7 @@ class SqlAccess(_SqlBase):
                 )
             ).scalar_one()
             row = (await conn.execute(_REQUEST_SELECT.where(access_requests.c.id == request_id))).one()
-            return AccessOutcome(request=_request(row), changed=True)
+            return AccessOutcome(request=await _request(conn, row), changed=True)
 
     async def get_access_request(self, principal: Principal, number: str) -> AccessRequest | None:
         request_id = parse_access_request_number(number)
@@ -123,7 +140,7 @@ class SqlAccess(_SqlBase):
             if not await self._is_admin(conn, principal):
                 query = query.where(access_requests.c.requester_id == principal.user_id)
             row = (await conn.execute(query)).first()
-            return _request(row) if row is not None else None
+            return await _request(conn, row) if row is not None else None
 
     async def pending_for_admin(self, admin: Principal) -> Sequence[AccessRequest]:
         async with self._connect() as conn:
@@ -134,7 +151,7 @@ class SqlAccess(_SqlBase):
                     access_requests.c.status == AccessRequestStatus.PENDING.value,
                 ).order_by(access_requests.c.created_at, access_requests.c.id)
             )
-            return tuple(_request(row) for row in rows)
+            return tuple([await _request(conn, row) for row in rows])
 
     async def decide(self, admin: Principal, number: str, *, approve: bool) -> AccessOutcome | None:
         request_id = parse_access_request_number(number)
@@ -149,7 +166,9 @@ class SqlAccess(_SqlBase):
             if row is None:
                 return None
             if row.status != AccessRequestStatus.PENDING.value:
-                return AccessOutcome(request=_request(row), changed=False)
+                return AccessOutcome(request=await _request(conn, row), changed=False)
+            if approve and await _verification(conn, row) is None:
+                raise AddressNotConfirmed("the requester's e-mail address is not confirmed")
             status = AccessRequestStatus.APPROVED if approve else AccessRequestStatus.DENIED
             # Only a still-pending request changes: of two administrators deciding at once, one wins.
             result = await conn.execute(
@@ -165,7 +184,7 @@ class SqlAccess(_SqlBase):
                 rows = [{"user_id": row.requester_id, "tool": tool.value} for tool in _split(row.tools)]
                 await conn.execute(self._insert_ignoring_duplicates(conn), rows)
             row = (await conn.execute(query)).one()
-            return AccessOutcome(request=_request(row), changed=changed)
+            return AccessOutcome(request=await _request(conn, row), changed=changed)
 
     async def list_grants(self, admin: Principal) -> Sequence[CompanyUser]:
         async with self._connect() as conn:
@@ -194,6 +213,28 @@ class SqlAccess(_SqlBase):
             return tuple(user for user in everyone if user.role is Role.COMPANY_ADMIN)
 
     # --- helpers ---------------------------------------------------------------------------------
+
+    @staticmethod
+    async def _confirmed_requester(conn: AsyncConnection, principal: Principal, tool: Tool) -> None:
+        """Refuses a requester whose address the directory does not know as confirmed (whatever the
+        principal claims)."""
+        row = (
+            await conn.execute(
+                select(users.c.registered_at, users.c.email_confirmed_at).where(
+                    users.c.user_id == principal.user_id,
+                    users.c.company_id == principal.company_id,
+                    users.c.active.is_(True),
+                )
+            )
+        ).first()
+        if row is None:
+            raise AccessDenied(tool)
+        assert principal.user_id is not None
+        verified = await verification_of(
+            conn, principal.user_id, registered_at=row.registered_at, confirmed_at=row.email_confirmed_at
+        )
+        if verified is None:
+            raise AddressNotConfirmed("the e-mail address is not confirmed yet")
 
     async def _is_admin(self, conn: AsyncConnection, principal: Principal) -> bool:
         if principal.is_guest or principal.company_id is None:

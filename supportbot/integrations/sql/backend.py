@@ -30,6 +30,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal,
     or_,
     select,
     update,
@@ -78,10 +79,13 @@ from supportbot.integrations.models import (
     StatementItem,
     SupportRequest,
     Tool,
+    Verification,
+    VerifiedBy,
 )
 from supportbot.integrations.protocols import Backends
 from supportbot.integrations.sql.passwords import hash_password, password_stamp, verify_password
 from supportbot.integrations.sql.schema import (
+    UTCDateTime,
     companies,
     contract_versions,
     contracts,
@@ -117,6 +121,7 @@ __all__ = [
     "one_business_day_later",
     "request_number",
     "sql_backends",
+    "verification_of",
 ]
 
 Clock = Callable[[], datetime]
@@ -256,7 +261,38 @@ _PRINCIPAL_SELECT: Final = select(
     companies.c.country,
     companies.c.currency,
     companies.c.locale,
+    users.c.registered_at,
+    users.c.email_confirmed_at,
 ).select_from(users.outerjoin(companies, companies.c.id == users.c.company_id))
+
+_VOUCHING_CHANNELS: Final = {"slack": VerifiedBy.SLACK, "teams": VerifiedBy.TEAMS}
+"""Channels whose link to a user was made by an address the channel itself verified (Slack's confirmed
+e-mail, the Teams sign-in name): such a link confirms the address as well as the mailed link does."""
+
+
+async def verification_of(
+    conn: AsyncConnection, user_id: str, *, registered_at: datetime | None, confirmed_at: datetime | None
+) -> Verification | None:
+    """How a user's address is known to be theirs; ``None`` while a registration waits for it.
+
+    The vendor's own users are vouched for by its records; a registration by its mailed link, or else by
+    the first workspace that linked the address (one more query, for those few users only).
+    """
+    if registered_at is None:
+        return Verification(by=VerifiedBy.DIRECTORY)
+    if confirmed_at is not None:
+        return Verification(by=VerifiedBy.EMAIL, at=confirmed_at)
+    query = (
+        select(identity_links.c.channel, identity_links.c.linked_at)
+        .where(
+            identity_links.c.user_id == user_id,
+            identity_links.c.channel.in_(list(_VOUCHING_CHANNELS)),
+        )
+        .order_by(identity_links.c.linked_at)
+        .limit(1)
+    )
+    link = (await conn.execute(query)).first()
+    return Verification(by=_VOUCHING_CHANNELS[link.channel], at=link.linked_at) if link else None
 
 
 def _normalise_user_id(user_id: str) -> str:
@@ -301,6 +337,9 @@ class SqlDirectory(_SqlBase):
             role=Role(row.role),
             grants=frozenset(Tool(tool) for tool in tools if tool in known),
             locale=row.locale or "en",
+            verification=await verification_of(
+                conn, row.user_id, registered_at=row.registered_at, confirmed_at=row.email_confirmed_at
+            ),
         )
 
     async def sites(self, principal: Principal) -> Sequence[Site]:
@@ -359,6 +398,7 @@ class SqlDirectory(_SqlBase):
                         password_hash=password_hash,
                         active=True,
                         email_confirmed_at=None,
+                        registered_at=self._now(),
                     )
                 )
                 row = (await conn.execute(_PRINCIPAL_SELECT.where(users.c.user_id == uid))).one()
@@ -400,8 +440,17 @@ class SqlDirectory(_SqlBase):
                 if row.password_hash is None
                 else users.c.password_hash == row.password_hash
             )
+            # The link came by mail to the address: using it confirms the address, as the mailed
+            # confirmation link would (a registration whose link expired is confirmed this way).
             result = await conn.execute(
-                update(users).where(users.c.user_id == uid, unchanged).values(password_hash=password_hash)
+                update(users)
+                .where(users.c.user_id == uid, unchanged)
+                .values(
+                    password_hash=password_hash,
+                    email_confirmed_at=func.coalesce(
+                        users.c.email_confirmed_at, literal(self._now(), UTCDateTime())
+                    ),
+                )
             )
             return bool(result.rowcount == 1)
 
@@ -430,13 +479,16 @@ class SqlDirectory(_SqlBase):
     ) -> str | None:
         uid = _normalise_user_id(email)
         async with self._connect(write=True) as conn:
-            found = (
+            user = (
                 await conn.execute(
-                    select(users.c.user_id).where(users.c.user_id == uid, users.c.active.is_(True))
+                    select(users.c.user_id, users.c.registered_at, users.c.email_confirmed_at).where(
+                        users.c.user_id == uid, users.c.active.is_(True)
+                    )
                 )
-            ).scalar()
-            if found is None:
+            ).first()
+            if user is None:
                 return None
+            found = user.user_id
             existing = (
                 await conn.execute(
                     select(identity_links.c.user_id).where(
@@ -445,6 +497,13 @@ class SqlDirectory(_SqlBase):
                 )
             ).scalar()
             if existing is None:
+                if user.registered_at is not None and user.email_confirmed_at is None:
+                    # The workspace has verified the address, so its owner is the one chatting here.
+                    # Whoever registered it, unconfirmed, may have been someone else: their password
+                    # goes (the owner chooses one with a password reset if they want the web chat).
+                    await conn.execute(
+                        update(users).where(users.c.user_id == found).values(password_hash=None)
+                    )
                 await conn.execute(
                     insert(identity_links).values(
                         channel=channel,

@@ -124,6 +124,9 @@ users = Table(
     Column("password_hash", String(200)),
     Column("active", Boolean, nullable=False, default=True),
     Column("email_confirmed_at", UTCDateTime),  # set when the user opens the signed link we mailed
+    # Set when the person registered themselves (no value: the vendor put them in its records). Until
+    # the address is confirmed, by the mailed link or a workspace's sign-in, they get no access.
+    Column("registered_at", UTCDateTime),
     Index(None, "company_id"),
 )
 

@@ -40,14 +40,16 @@
       loginFailed: "That user ID and password don't match. Please check them and try again.",
       loginMissing: "Please enter your user ID and your password.",
       loginThrottled: "Too many sign-in attempts. Please wait a few minutes and try again.",
+      loginUnconfirmed: "Please confirm your e-mail address first: open the link in the mail we sent you " +
+        "when you registered.",
       loginError: "Signing in didn't work just now. Please try again in a moment.",
       signedInNotice: "You're signed in as {name}.",
       signedOutNotice: "You're signed out. A new conversation starts here.",
       newHere: "New here?",
       createAccount: "Create an account",
       registerTitle: "Create an account",
-      registerIntro: "Your user ID is your e-mail address and works at once. Your company's administrator " +
-        "then gives you access to orders, invoices and the other tools.",
+      registerIntro: "Your user ID is your e-mail address. We'll mail you a link to confirm it; then you " +
+        "can sign in, and your company's administrator gives you access to orders, invoices and the other tools.",
       nameLabel: "Your name",
       emailLabel: "E-mail address",
       customerLabel: "Customer number",
@@ -133,14 +135,16 @@
       loginFailed: "Användar-id och lösenord stämmer inte. Kontrollera dem och försök igen.",
       loginMissing: "Ange ditt användar-id och ditt lösenord.",
       loginThrottled: "För många inloggningsförsök. Vänta några minuter och försök igen.",
+      loginUnconfirmed: "Bekräfta din e-postadress först: öppna länken i mejlet vi skickade när du " +
+        "registrerade dig.",
       loginError: "Inloggningen fungerade inte just nu. Försök igen om en stund.",
       signedInNotice: "Du är inloggad som {name}.",
       signedOutNotice: "Du är utloggad. Här börjar en ny konversation.",
       newHere: "Ny här?",
       createAccount: "Skapa ett konto",
       registerTitle: "Skapa ett konto",
-      registerIntro: "Ditt användar-id är din e-postadress och fungerar direkt. Sedan ger ert företags " +
-        "administratör dig behörighet till ordrar, fakturor och de andra verktygen.",
+      registerIntro: "Ditt användar-id är din e-postadress. Vi mejlar en länk för att bekräfta den; sedan kan " +
+        "du logga in, och ert företags administratör ger dig behörighet till ordrar, fakturor och de andra verktygen.",
       nameLabel: "Ditt namn",
       emailLabel: "E-postadress",
       customerLabel: "Kundnummer",
@@ -1380,7 +1384,7 @@
     this.api("login", { user: user, password: password }).then(function (response) {
       if (response.ok) return response.json();
       var key = response.status === 401 ? "loginFailed" : response.status === 429 ? "loginThrottled" :
-        response.status === 400 ? "loginMissing" : "loginError";
+        response.status === 403 ? "loginUnconfirmed" : response.status === 400 ? "loginMissing" : "loginError";
       throw new Error(key);
     }).then(function (data) {
       self.passwordInput.value = "";
