@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 import unicodedata
@@ -20,6 +21,7 @@ from supportbot.bot.locks import KeyedLocks
 from supportbot.bot.messages import MAX_INBOUND_BYTES, ConversationRef, Message, Reply
 from supportbot.bot.nlu.types import NONE_INTENT, Parse
 from supportbot.bot.store import ConversationState, Store, TurnRecord
+from supportbot.faults import crash_point
 from supportbot.integrations.errors import AccessDenied, BackendUnavailable
 from supportbot.integrations.models import Principal
 from supportbot.integrations.protocols import DirectoryBackend
@@ -141,6 +143,7 @@ class Pipeline:
             at=message.received_at,
         )
         bot_turn = TurnRecord(role="bot", text=reply.text, payload=reply.model_dump(mode="json"))
+        crash_point("turn.before_save")
         try:
             # While an agent has the conversation the bot says nothing: only the customer's line is stored.
             await self.store.save_turn(conv, *((user_turn,) if reply.silent else (user_turn, bot_turn)))
@@ -245,6 +248,7 @@ class Pipeline:
                 form=message.form,
                 files=message.files,
                 capabilities=message.capabilities,
+                action_key=action_key(message),
             )
         except BackendUnavailable:
             log.warning("back end unavailable in conversation %s", message.conversation.key)
@@ -284,6 +288,15 @@ def _user_payload(message: Message, kept: list[dict[str, Any]] | None = None) ->
             {"name": f.name, "content_type": f.content_type, "size": f.size} for f in message.files
         ]
     return payload or None
+
+
+def action_key(message: Message) -> str | None:
+    """The message as an idempotency key for the back end: its delivery id, scoped by conversation and
+    user so that nobody's id can collide with another's (hashed: any length, one size)."""
+    if not message.delivery_id:
+        return None
+    scoped = "\0".join((message.conversation.key, message.user_id or "", message.delivery_id))
+    return hashlib.sha256(scoped.encode()).hexdigest()
 
 
 def _clean(text: str) -> str:
