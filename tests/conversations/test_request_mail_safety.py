@@ -110,3 +110,22 @@ def test_every_mail_header_is_built_on_one_line() -> None:
     assert msg["Bcc"] is None
     with pytest.raises(ValueError):
         build_message(sender="s@vendor.example", to="a@x.example\r\nBcc: b@y.example", subject="s", text="b")
+
+
+async def test_a_subject_typed_over_two_lines_in_the_chat_is_one_line(
+    bot: BotDriver, application: Application
+) -> None:
+    chat = bot.as_user(ANNA)  # a channel without forms: the bot asks for each value
+    await chat.transcript("""
+        user: open a ticket
+        press: Technical
+    """)
+    await chat.say("Printer jam\nBcc: everyone@elsewhere.example")
+    await chat.say("It jams every time.")
+    await chat.press("Normal")
+    done = await chat.press("Open")
+    assert "I've opened request RQ-" in done.text, done.plain_text()
+    rows = await _rows(application, "SELECT number, subject FROM requests WHERE subject LIKE 'Printer jam%'")
+    assert [r.subject for r in rows] == ["Printer jam Bcc: everyone@elsewhere.example"]
+    (mail,) = await _mails_about(application, rows[0].number)
+    assert mail["Bcc"] is None

@@ -11,7 +11,7 @@ import pytest
 
 from supportbot.integrations.actions import Action, Mail
 from supportbot.integrations.errors import MailUnavailable
-from supportbot.integrations.models import NewRequest, SupportRequest
+from supportbot.integrations.models import NewRequest, SupportRequest, Tool
 from supportbot.integrations.protocols import Backends
 from tests.integrations.conftest import People
 
@@ -98,3 +98,13 @@ async def test_an_action_whose_mail_cannot_be_queued_writes_nothing(
     assert "Never half" not in await _subjects(backends, people)
     done = await backends.requests.create_request(people.erik, _new("Never half"), action=Action(key="k-m"))
     assert (await _subjects(backends, people)).count("Never half") == 1 and done.subject == "Never half"
+
+
+async def test_a_repeated_key_records_one_access_request(backends: Backends, people: People) -> None:
+    assert backends.access is not None
+    first = await backends.access.request_access(people.erik, [Tool.INVOICES], action=Action(key="k-x"))
+    again = await backends.access.request_access(people.erik, [Tool.INVOICES], action=Action(key="k-x"))
+    assert first.changed and again.changed  # the first answer, again
+    assert again.request.number == first.request.number
+    pending = await backends.access.pending_for_admin(people.anna)
+    assert [r.number for r in pending].count(first.request.number) == 1
