@@ -276,7 +276,14 @@ class RequestsBackend(Protocol):
         ...
 
     async def add_document(
-        self, principal: Principal, number: str, *, name: str, content_type: str, data: bytes
+        self,
+        principal: Principal,
+        number: str,
+        *,
+        name: str,
+        content_type: str,
+        data: bytes,
+        action: Action[SupportRequest] | None = None,
     ) -> SupportRequest | None:
         """A document on a request the customer may see, kept with its SHA-256; ``InvalidRequest`` when
         its size or type is refused (``integrations.documents``), ``None`` when there is no such request."""

@@ -787,7 +787,12 @@ async def _attach(ctx: TurnContext, number: str, held: Sequence[InboundFile]) ->
             continue
         try:
             updated = await ctx.backends.requests.add_document(
-                ctx.principal, number, name=file.name, content_type=file.content_type, data=file.data
+                ctx.principal,
+                number,
+                name=file.name,
+                content_type=file.content_type,
+                data=file.data,
+                action=ctx.action(),
             )
         except InvalidRequest:
             refused.append(ctx.t("request.file.refused_type", name=file.name))

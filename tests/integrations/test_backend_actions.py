@@ -108,3 +108,17 @@ async def test_a_repeated_key_records_one_access_request(backends: Backends, peo
     assert again.request.number == first.request.number
     pending = await backends.access.pending_for_admin(people.anna)
     assert [r.number for r in pending].count(first.request.number) == 1
+
+
+async def test_each_document_of_a_repeated_message_is_added_once(backends: Backends, people: People) -> None:
+    number = (await backends.requests.list_requests(people.erik))[0].number
+    key = Action[SupportRequest](key="k-d")
+    for _ in range(2):  # the same message, with two files, twice
+        for name, data in (("a.txt", b"first file\n"), ("b.txt", b"second file\n")):
+            await backends.requests.add_document(
+                people.erik, number, name=name, content_type="text/plain", data=data, action=key
+            )
+    found = await backends.requests.get_request(people.erik, number)
+    assert found is not None
+    attached = [e.text.split(" ")[0] for e in found.history if e.kind == "attachment"]
+    assert attached == ["a.txt", "b.txt"]

@@ -1778,20 +1778,52 @@ class SqlRequests(_SqlBase):
         return found
 
     async def add_document(
-        self, principal: Principal, number: str, *, name: str, content_type: str, data: bytes
+        self,
+        principal: Principal,
+        number: str,
+        *,
+        name: str,
+        content_type: str,
+        data: bytes,
+        action: Action[SupportRequest] | None = None,
     ) -> SupportRequest | None:
-        """Keeps a document with its SHA-256 on a request the customer may see; "attachment" in its history."""
+        """Keeps a document with its SHA-256 on a request the customer may see; "attachment" in its history.
+
+        Keyed per document (its checksum), so each file of a resent message is added once."""
         company_id = self._company(principal, Tool.REQUESTS)
         safe_name, kind, sha256 = documents.checked(name, content_type, data)
         if company_id is None:
             return None
+        return await self._once(
+            action,
+            lambda: self._document(principal, company_id, number, (safe_name, kind, sha256), data, action),
+        )
+
+    async def _document(
+        self,
+        principal: Principal,
+        company_id: int,
+        number: str,
+        checked: tuple[str, str, str],
+        data: bytes,
+        action: Action[SupportRequest] | None,
+    ) -> SupportRequest | None:
+        safe_name, kind, sha256 = checked
+        action_kind = f"request.document:{sha256[:20]}"
         query = _REQUEST_SELECT.where(
             *self._visible(principal, company_id), requests.c.number.in_(_candidates(number))
         )
         author = principal.name or principal.user_id or ""
         now = self._now()
         async with self._connect(write=True) as conn:
+            first = await self._first_outcome(conn, action, action_kind)
+            if first is not None:
+                query = _REQUEST_SELECT.where(
+                    *self._visible(principal, company_id), requests.c.number == first
+                )
             row = (await conn.execute(query)).first()
+            if first is not None:
+                return (await self._with_history(conn, [row]))[0] if row is not None else None
             if row is None:
                 return None
             await conn.execute(
@@ -1816,6 +1848,10 @@ class SqlRequests(_SqlBase):
                 )
             )
             (found,) = await self._with_history(conn, [row])
+            mail_ids = await self._record_action(
+                conn, action, action_kind, outcome=found.number, result=found, actor=principal.user_id
+            )
+        await self._committed(mail_ids)
         return found
 
     async def answer_request(self, agent: Principal, number: str, text: str) -> SupportRequest | None:
