@@ -15,6 +15,10 @@ longer than a transport may take, so two deliverers never send the same message.
 least once: a worker that dies between the server's acceptance and recording it leaves the claim to
 expire, and the message is sent again (with the same Message-ID).
 
+An action's own mail (a request's confirmation) is queued with ``queue_in`` on the back end's
+connection, inside the transaction of the action's write, so both are committed or neither is;
+``queued`` then starts its delivery. ``send`` is for mail that stands alone.
+
 A mail may carry a ``reference`` (say ``invoice.forward:42``): when it is accepted, or given up on,
 every listener added with ``on_outcome`` hears so, on whichever worker delivered it, so what the
 mail was for (an invoice's forward record) can say whether it arrived. A listener that fails is

@@ -884,8 +884,9 @@ def forward_outcomes(
 
 
 async def invoice_forward(ctx: TurnContext) -> Reply:
-    """Recorded as queued before the mail is queued (its delivery may be reported before ``send``
-    returns); the history says sent once the mail server took it, and so does the reply if it has."""
+    """The forward is recorded as queued and its mail queued in one transaction (its delivery may be
+    reported before the call returns); the history says sent once the mail server took it, and so
+    does the reply if it has. A resent message gets the first record back and queues nothing."""
     intent = "invoice.forward"
     email = ctx.slot("email")
     assert email is not None
