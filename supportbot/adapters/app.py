@@ -136,15 +136,6 @@ async def build_application(
     await store.create_schema()
     if settings.seed_demo and await seed_demo(engine, today=today or date.today()):
         log.info("seeded the demo data")
-    backends = sql_backends(readers)
-    intents = all_intents()
-    nlu = NLU(intents, site_names=await backends.directory.all_site_names())
-    files = FileService(
-        store,
-        secret_key=secret_key,
-        public_url=settings.public_url,
-        ttl=timedelta(minutes=settings.link_ttl_minutes),
-    )
     transport = _mailer(settings)
     await create_outbox_schema(engine)
     outbox = QueuedMailer(
@@ -153,6 +144,16 @@ async def build_application(
         retry_seconds=settings.mail_retry_seconds,
         give_up=timedelta(hours=settings.mail_give_up_hours),
         immediate=isinstance(transport, OutboxMailer),  # a file write: done before the reply
+    )
+    # An action's mail (a request's confirmation) is queued in the back end's own transaction.
+    backends = sql_backends(readers, outbox=outbox)
+    intents = all_intents()
+    nlu = NLU(intents, site_names=await backends.directory.all_site_names())
+    files = FileService(
+        store,
+        secret_key=secret_key,
+        public_url=settings.public_url,
+        ttl=timedelta(minutes=settings.link_ttl_minutes),
     )
     mailer: Mailer = outbox
     bus = InProcessBus()

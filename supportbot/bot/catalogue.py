@@ -874,11 +874,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Jag har öppnat ärende {number}: {subject}. Vi svarar senast {due}. "
         "Jag har skickat en bekräftelse till {email}.",
     },
-    "request.opened_mail_failed": {
-        "en": "I've opened request {number}: {subject}. Our team will answer by {due}. "
-        "I couldn't send the confirmation e-mail just now; keep the number {number} to follow it up here.",
-        "sv": "Jag har öppnat ärende {number}: {subject}. Vi svarar senast {due}. "
-        "Jag kunde inte skicka bekräftelsen via e-post just nu; spara numret {number} så kan du följa ärendet här.",
+    "request.open.not_saved": {
+        "en": "Sorry, I couldn't open your request just now, so nothing was saved. "
+        "Please send it again in a moment, or ask to talk to a person.",
+        "sv": "Förlåt, jag kunde inte öppna ditt ärende just nu, så inget har sparats. "
+        "Skicka det igen om en stund, eller be att få prata med en person.",
     },
     "request.opened_no_mail": {
         "en": "I've opened request {number}: {subject}. Our team will answer by {due}.",

@@ -88,8 +88,12 @@ class DialogEngine:
         form: FormSubmission | None = None,
         files: tuple[InboundFile, ...] = (),
         capabilities: frozenset[Capability] = frozenset(),
+        action_key: str | None = None,
     ) -> Reply:
         """Answer one parsed message; ``state`` is the conversation's and is updated in place.
+
+        ``action_key`` names the message for the back end, so an action it does is done once however
+        often the message arrives (``TurnContext.action``).
 
         A submitted ``form`` goes to the intent it belongs to, whatever was pending; ``files`` go
         to the intent that takes files (a request comment) unless the turn is about it already.
@@ -142,6 +146,7 @@ class DialogEngine:
             submitted=form,
             uploads=files,
             capabilities=capabilities,
+            action_key=action_key,
         )
 
         refusal = self._refusal(spec, principal, fmt, language)

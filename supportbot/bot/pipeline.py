@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 import unicodedata
@@ -20,6 +21,7 @@ from supportbot.bot.locks import KeyedLocks
 from supportbot.bot.messages import MAX_INBOUND_BYTES, ConversationRef, Message, Reply
 from supportbot.bot.nlu.types import NONE_INTENT, Parse
 from supportbot.bot.store import ConversationState, Store, TurnRecord
+from supportbot.faults import crash_point
 from supportbot.integrations.documents import DocumentRefused, kept_type
 from supportbot.integrations.errors import AccessDenied, BackendUnavailable
 from supportbot.integrations.models import Principal
@@ -146,6 +148,7 @@ class Pipeline:
             at=message.received_at,
         )
         bot_turn = TurnRecord(role="bot", text=reply.text, payload=reply.model_dump(mode="json"))
+        crash_point("turn.before_save")
         try:
             # While an agent has the conversation the bot says nothing: only the customer's line is stored.
             await self.store.save_turn(conv, *((user_turn,) if reply.silent else (user_turn, bot_turn)))
@@ -259,6 +262,7 @@ class Pipeline:
                 form=message.form,
                 files=message.files,
                 capabilities=message.capabilities,
+                action_key=action_key(message),
             )
         except BackendUnavailable:
             log.warning("back end unavailable in conversation %s", message.conversation.key)
@@ -306,6 +310,15 @@ def _files_not_passed_on(names: list[str], language: str) -> Reply:
     lines = [fmt.t("handoff.file_refused", name=name) for name in names]
     lines.append(fmt.t("request.file.accepted_types"))
     return Reply(text="\n".join(lines), language=fmt.language, intent="handoff.file_refused")
+
+
+def action_key(message: Message) -> str | None:
+    """The message as an idempotency key for the back end: its delivery id, scoped by conversation and
+    user so that nobody's id can collide with another's (hashed: any length, one size)."""
+    if not message.delivery_id:
+        return None
+    scoped = "\0".join((message.conversation.key, message.user_id or "", message.delivery_id))
+    return hashlib.sha256(scoped.encode()).hexdigest()
 
 
 def _clean(text: str) -> str:

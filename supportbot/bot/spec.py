@@ -9,15 +9,19 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 from supportbot.bot.messages import Capability, ConversationRef, FormSubmission, InboundFile, Reply
 from supportbot.bot.nlu.types import Parse
+from supportbot.integrations.actions import Action, Mail
 from supportbot.integrations.models import Principal, Tool
 
 if TYPE_CHECKING:
     from supportbot.bot.i18n import Formatter
     from supportbot.integrations.protocols import Backends
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,12 @@ class TurnContext:
     uploads: tuple[InboundFile, ...] = ()
     """Files the user sent this turn."""
     capabilities: frozenset[Capability] = frozenset()
+    action_key: str | None = None
+    """The user's message as an idempotency key (its conversation, user and delivery id), if it has one."""
+
+    def action(self, mails: Callable[[T], Sequence[Mail]] | None = None) -> Action[T]:
+        """The back-end action of this turn: done once per message, with ``mails`` queued with it."""
+        return Action(key=self.action_key, mails=mails) if mails is not None else Action(key=self.action_key)
 
     def can(self, capability: Capability) -> bool:
         """Whether the user's channel shows forms / sends files."""

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
+import unicodedata
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -30,6 +32,26 @@ from supportbot.integrations.private import private_folder, write_private
 log = logging.getLogger(__name__)
 
 
+_BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """Text for a one-line field (a mail subject, a request's subject): line breaks and other control
+    characters become single spaces, so typed or pasted text can never start a new mail header."""
+    text = unicodedata.normalize("NFC", text)
+    cleaned = "".join(
+        " " if _BREAKS.match(ch) or unicodedata.category(ch) in {"Cc", "Cs", "Co"} else ch for ch in text
+    )
+    return " ".join(cleaned.split())
+
+
+def _address_header(value: str, name: str) -> str:
+    """An address header must say what it says: one that would span lines is refused, never folded."""
+    if _BREAKS.search(value) or any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise ValueError(f"the {name} address has a line break or a control character")
+    return value
+
+
 def build_message(
     *,
     sender: str,
@@ -40,11 +62,16 @@ def build_message(
     attachments: Sequence[tuple[str, str, bytes]] = (),
     language: str | None = None,
 ) -> EmailMessage:
-    """The finished message; without ``html`` its HTML part is rendered from ``text`` in ``language``."""
+    """The finished message; without ``html`` its HTML part is rendered from ``text`` in ``language``.
+
+    Every header is built safely, whoever typed its text: the subject is made one line (``one_line``),
+    an address with a line break is refused with ``ValueError``.
+    """
     lang = mail_language(language)
+    subject = one_line(subject)
     msg = EmailMessage()
-    msg["From"] = sender
-    msg["To"] = to
+    msg["From"] = _address_header(sender, "sender")
+    msg["To"] = _address_header(to, "recipient")
     msg["Subject"] = subject
     msg["Date"] = format_datetime(datetime.now(UTC))
     msg["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1].strip(">") or None)

@@ -15,6 +15,10 @@ longer than a transport may take, so two deliverers never send the same message.
 least once: a worker that dies between the server's acceptance and recording it leaves the claim to
 expire, and the message is sent again (with the same Message-ID).
 
+An action's own mail (a request's confirmation) is queued with ``queue_in`` on the back end's
+connection, inside the transaction of the action's write, so both are committed or neither is;
+``queued`` then starts its delivery. ``send`` is for mail that stands alone.
+
 A mail may carry a ``reference`` (say ``invoice.forward:42``): when it is accepted, or given up on,
 every listener added with ``on_outcome`` hears so, on whichever worker delivered it, so what the
 mail was for (an invoice's forward record) can say whether it arrived. A listener that fails is
@@ -59,6 +63,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from supportbot.faults import crash_point
+from supportbot.integrations.actions import Mail
 from supportbot.integrations.errors import MailUnavailable
 from supportbot.integrations.mail import build_message, recipients_of
 
@@ -208,45 +214,76 @@ class QueuedMailer:
 
         Without ``html`` the HTML part is rendered from ``text`` in ``language`` (English by default);
         ``reference`` names the mail to the ``on_outcome`` listeners."""
-        msg = build_message(
-            sender=self.transport.sender,
+        mail = Mail(
             to=to,
             subject=subject,
             text=text,
-            html=html,
-            attachments=attachments,
             language=language,
+            attachments=tuple(attachments),
+            reference=reference,
         )
-        recipients = recipients_of(to)
-        if not recipients:
-            raise MailUnavailable("the mail has no recipient address")
-        now = self.clock()
+        values = self._row(mail, html=html)
         try:
             async with self.engine.begin() as conn:
-                result = await conn.execute(
-                    insert(mail_outbox).values(
-                        message_id=str(msg["Message-ID"] or "")[:255],
-                        recipients=",".join(recipients),
-                        message=msg.as_bytes(),
-                        status=PENDING,
-                        attempts=0,
-                        next_attempt_at=now,
-                        created_at=now,
-                        reference=reference[:255] if reference else None,
-                    )
-                )
+                result = await conn.execute(insert(mail_outbox).values(**values))
                 mail_id = int(result.inserted_primary_key[0])  # type: ignore[index]
         except (SQLAlchemyError, OSError) as exc:
             # not chained: a database error's text carries the statement's parameters, the body
             raise MailUnavailable(f"the mail could not be queued: {type(exc).__name__}") from None
-        log.info("mail %d queued (%s)", mail_id, msg["Message-ID"])
-        if self.immediate:
-            try:
-                await self._attempt(mail_id, now)
-            except Exception as exc:  # noqa: BLE001 - it is queued: the delivery task retries it
-                log.warning(
-                    "mail %d: first delivery not recorded (%s); retried later", mail_id, _describe(exc)
-                )
+        await self.queued([mail_id])
+
+    def _row(self, mail: Mail, *, html: str | None = None) -> dict[str, Any]:
+        """The outbox row of one mail: the finished message, due now. ``MailUnavailable`` when the
+        mail cannot be built (no recipient, an address that would span header lines)."""
+        try:
+            msg = build_message(
+                sender=self.transport.sender,
+                to=mail.to,
+                subject=mail.subject,
+                text=mail.text,
+                html=html,
+                attachments=mail.attachments,
+                language=mail.language,
+            )
+        except (ValueError, TypeError, LookupError) as exc:
+            raise MailUnavailable(f"the mail could not be built: {type(exc).__name__}") from None
+        recipients = recipients_of(mail.to)
+        if not recipients:
+            raise MailUnavailable("the mail has no recipient address")
+        now = self.clock()
+        return {
+            "message_id": str(msg["Message-ID"] or "")[:255],
+            "recipients": ",".join(recipients),
+            "message": msg.as_bytes(),
+            "status": PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+            "reference": mail.reference[:255] if mail.reference else None,
+        }
+
+    async def queue_in(self, conn: Any, mails: Sequence[Mail]) -> list[int]:
+        """Queues the mail of an action in the caller's transaction (``conn``, on this database), so it
+        is committed, or rolled back, with the action's own write; ``queued`` after the commit."""
+        ids = []
+        for mail in mails:
+            values = self._row(mail)
+            ids.append(
+                int(await conn.scalar(insert(mail_outbox).values(**values).returning(mail_outbox.c.id)))
+            )
+        return ids
+
+    async def queued(self, ids: Sequence[int]) -> None:
+        """Committed mail is there to deliver: at once for a local transport, else by the task."""
+        for mail_id in ids:
+            log.info("mail %d queued", mail_id)
+            if self.immediate:
+                try:
+                    await self._attempt(mail_id, self.clock())
+                except Exception as exc:  # noqa: BLE001 - it is queued: the delivery task retries it
+                    log.warning(
+                        "mail %d: first delivery not recorded (%s); retried later", mail_id, _describe(exc)
+                    )
         self._wake.set()
 
     # --- delivery ---------------------------------------------------------------------------------
@@ -309,6 +346,7 @@ class QueuedMailer:
         mine = and_(t.c.id == mail_id, t.c.claimed_by == self.worker)
         try:
             await self.transport.deliver(bytes(row.message), recipients=row.recipients.split(","))
+            crash_point("mail.delivered")
         except Exception as exc:  # noqa: BLE001 - any transport failure is retried, never lost
             error = _describe(exc)
             attempts = row.attempts + 1

@@ -4,6 +4,11 @@ Every method takes the caller's ``Principal`` first. The back end, never the cal
 that principal may see: a record of another company is returned exactly as a record that does not
 exist (``None``, or absent from a list). A method of a tool the principal has no grant for raises
 ``AccessDenied``.
+
+A method that writes for a user's action takes an optional ``Action`` (``integrations.actions``): the
+back end records its key in the same transaction as the write and answers a repeated key with the
+first outcome, writing nothing, and queues the action's mail with the write, so that one either
+happens whole or not at all.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
+from supportbot.integrations.actions import Action
 from supportbot.integrations.models import (
     AccessOutcome,
     AccessRequest,
@@ -164,13 +170,21 @@ class InvoicesBackend(Protocol):
 
     async def get_credit_note(self, principal: Principal, number: str) -> CreditNote | None: ...
 
-    async def approve_invoice(self, principal: Principal, number: str) -> ApprovalOutcome | None:
+    async def approve_invoice(
+        self, principal: Principal, number: str, *, action: Action[ApprovalOutcome] | None = None
+    ) -> ApprovalOutcome | None:
         """Approves an invoice awaiting approval, recording who and when; approving again changes
         nothing (``changed`` False); ``None`` when the company has no such invoice."""
         ...
 
     async def record_forward(
-        self, principal: Principal, number: str, to: str, *, queued: bool = False
+        self,
+        principal: Principal,
+        number: str,
+        to: str,
+        *,
+        queued: bool = False,
+        action: Action[str] | None = None,
     ) -> str | None:
         """Records in the invoice's history that it was e-mailed to ``to``: the record's reference, or
         ``None`` if no such invoice. ``queued``: the mail waits in an outbox, and the record says so
@@ -238,7 +252,11 @@ class InventoryBackend(Protocol):
 
 @runtime_checkable
 class RequestsBackend(Protocol):
-    async def create_request(self, principal: Principal, new: NewRequest) -> SupportRequest: ...
+    async def create_request(
+        self, principal: Principal, new: NewRequest, *, action: Action[SupportRequest] | None = None
+    ) -> SupportRequest:
+        """Opens a request (its subject kept on one line); ``action`` as in this module's docstring."""
+        ...
 
     async def get_request(self, principal: Principal, number: str) -> SupportRequest | None: ...
 
@@ -246,12 +264,26 @@ class RequestsBackend(Protocol):
         self, principal: Principal, *, statuses: frozenset[RequestStatus] = frozenset(), limit: int = 20
     ) -> Sequence[SupportRequest]: ...
 
-    async def add_comment(self, principal: Principal, number: str, text: str) -> SupportRequest | None:
+    async def add_comment(
+        self,
+        principal: Principal,
+        number: str,
+        text: str,
+        *,
+        action: Action[SupportRequest] | None = None,
+    ) -> SupportRequest | None:
         """The customer's comment on a request they may see; ``None`` when there is no such request."""
         ...
 
     async def add_document(
-        self, principal: Principal, number: str, *, name: str, content_type: str, data: bytes
+        self,
+        principal: Principal,
+        number: str,
+        *,
+        name: str,
+        content_type: str,
+        data: bytes,
+        action: Action[SupportRequest] | None = None,
     ) -> SupportRequest | None:
         """A document on a request the customer may see, kept with its SHA-256; ``InvalidRequest`` when
         its size or type is refused (``integrations.documents``), ``None`` when there is no such request."""
@@ -297,7 +329,12 @@ class AccessBackend(Protocol):
     """
 
     async def request_access(
-        self, principal: Principal, tools: Collection[Tool], *, language: str = "en"
+        self,
+        principal: Principal,
+        tools: Collection[Tool],
+        *,
+        language: str = "en",
+        action: Action[AccessOutcome] | None = None,
     ) -> AccessOutcome:
         """Records a pending request; a pending one already covering these tools is returned unchanged."""
         ...

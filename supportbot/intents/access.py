@@ -19,8 +19,10 @@ from supportbot.bot.i18n import Formatter
 from supportbot.bot.messages import Button, Card, Field, Reply, Table
 from supportbot.bot.nlu.text import fold
 from supportbot.bot.spec import Slot, TurnContext
+from supportbot.integrations.actions import Mail
 from supportbot.integrations.errors import AddressNotConfirmed, MailUnavailable, NotAdministrator
 from supportbot.integrations.models import (
+    AccessOutcome,
     AccessRequest,
     AccessRequestStatus,
     CompanyUser,
@@ -126,8 +128,15 @@ async def _request(ctx: TurnContext, access: AccessBackend) -> Reply:
     admins = [admin for admin in await access.company_admins(principal) if admin.user_id != principal.user_id]
     if not admins:
         return _reply(ctx, ctx.t("access.no_admin", email=ctx.extra.get("support_email", "")))
+
+    def to_admins(outcome: AccessOutcome) -> list[Mail]:
+        return [_admin_mail(ctx, admin, outcome.request) for admin in admins] if outcome.changed else []
+
+    # The request and the administrators' mail are one action: both or neither, once per message.
     try:
-        outcome = await access.request_access(principal, wanted, language=ctx.language)
+        outcome = await access.request_access(
+            principal, wanted, language=ctx.language, action=ctx.action(to_admins)
+        )
     except AddressNotConfirmed:
         return _reply(ctx, ctx.t("access.unconfirmed"))
     request = outcome.request
@@ -138,18 +147,17 @@ async def _request(ctx: TurnContext, access: AccessBackend) -> Reply:
             ctx, ctx.t("access.already_requested", tools=names, number=request.number, admins=admin_names)
         )
     for admin in admins:
-        await _tell_admin(ctx, admin, request)
+        await _notify(ctx, admin.user_id, _admin_notice(ctx, admin, request))
     return _reply(ctx, ctx.t("access.requested", tools=names, number=request.number, admins=admin_names))
 
 
-async def _tell_admin(ctx: TurnContext, admin: CompanyUser, request: AccessRequest) -> None:
-    """A notice with Approve / Deny in the administrator's channel, and an e-mail, in their language."""
+def _admin_notice(ctx: TurnContext, admin: CompanyUser, request: AccessRequest) -> Reply:
+    """A notice with Approve / Deny in the administrator's channel, in their language."""
     fmt = Formatter(admin.locale, country=ctx.principal.country)
-    tools = tool_list(fmt, request.tools)
     params = {"name": request.requester_name, "email": request.requester_id, "number": request.number}
     verified = verified_line(fmt, request.requester_verification)
-    notice = Reply(
-        text=fmt.t("access.notice.request", tools=tools, verified=verified, **params),
+    return Reply(
+        text=fmt.t("access.notice.request", tools=tool_list(fmt, request.tools), verified=verified, **params),
         buttons=(
             Button(
                 label=fmt.t("access.button.approve"),
@@ -163,9 +171,15 @@ async def _tell_admin(ctx: TurnContext, admin: CompanyUser, request: AccessReque
         language=fmt.language,
         intent=INTENT,
     )
-    await _notify(ctx, admin.user_id, notice)
-    await _mail(
-        ctx,
+
+
+def _admin_mail(ctx: TurnContext, admin: CompanyUser, request: AccessRequest) -> Mail:
+    """The e-mail that tells the administrator, in their language; queued with the request itself."""
+    fmt = Formatter(admin.locale, country=ctx.principal.country)
+    tools = tool_list(fmt, request.tools)
+    params = {"name": request.requester_name, "email": request.requester_id, "number": request.number}
+    verified = verified_line(fmt, request.requester_verification)
+    return Mail(
         to=admin.email,
         subject=fmt.t("access.mail.request.subject", **params),
         text=fmt.t(

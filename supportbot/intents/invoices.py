@@ -14,8 +14,16 @@ from supportbot.bot.dialog import tool_refusal
 from supportbot.bot.i18n import Formatter
 from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
 from supportbot.bot.spec import IntentSpec, Notices, Slot, SlotValue, TurnContext
-from supportbot.integrations.errors import AccessDenied, BackendError, MailUnavailable
-from supportbot.integrations.models import CreditNote, Invoice, InvoiceStatus, NewRequest, Tool
+from supportbot.integrations.actions import Mail
+from supportbot.integrations.errors import AccessDenied, MailUnavailable
+from supportbot.integrations.models import (
+    CreditNote,
+    Invoice,
+    InvoiceStatus,
+    NewRequest,
+    SupportRequest,
+    Tool,
+)
 from supportbot.integrations.outbox import DeliveryOutcome
 from supportbot.integrations.protocols import DirectoryBackend, InvoicesBackend
 from supportbot.intents.invoice_pdf import PDF_TYPE, SELLER, Buyer, render_invoice_pdf
@@ -876,8 +884,9 @@ def forward_outcomes(
 
 
 async def invoice_forward(ctx: TurnContext) -> Reply:
-    """Recorded as queued before the mail is queued (its delivery may be reported before ``send``
-    returns); the history says sent once the mail server took it, and so does the reply if it has."""
+    """The forward is recorded as queued and its mail queued in one transaction (its delivery may be
+    reported before the call returns); the history says sent once the mail server took it, and so
+    does the reply if it has. A resent message gets the first record back and queues nothing."""
     intent = "invoice.forward"
     email = ctx.slot("email")
     assert email is not None
@@ -890,36 +899,41 @@ async def invoice_forward(ctx: TurnContext) -> Reply:
         return invoice
     data = await _pdf(ctx, invoice)
     invoices = ctx.backends.invoices
-    reference = await invoices.record_forward(ctx.principal, invoice.number, address, queued=True)
-    if reference is None:
-        return _reply(ctx, intent, ctx.t("invoice.not_found", number=invoice.number))
+
+    def forward(reference: str) -> list[Mail]:
+        text = ctx.t(
+            "invoice.forward.body",
+            name=ctx.principal.name,
+            sender=ctx.principal.email or "",
+            company=ctx.principal.company_name or "",
+            number=invoice.number,
+            total=ctx.fmt.money(invoice.total),
+            due=ctx.fmt.date(invoice.due_on),
+        )
+        return [
+            Mail(
+                to=address,
+                subject=ctx.t("invoice.forward.subject", number=invoice.number, seller=SELLER.name),
+                text=text,
+                attachments=((f"{invoice.number}.pdf", PDF_TYPE, data),),
+                language=ctx.language,
+                reference=FORWARD_REFERENCE + reference,
+            )
+        ]
+
     try:
-        await ctx.mailer.send(
-            to=address,
-            subject=ctx.t("invoice.forward.subject", number=invoice.number, seller=SELLER.name),
-            text=ctx.t(
-                "invoice.forward.body",
-                name=ctx.principal.name,
-                sender=ctx.principal.email or "",
-                company=ctx.principal.company_name or "",
-                number=invoice.number,
-                total=ctx.fmt.money(invoice.total),
-                due=ctx.fmt.date(invoice.due_on),
-            ),
-            attachments=((f"{invoice.number}.pdf", PDF_TYPE, data),),
-            language=ctx.language,
-            reference=FORWARD_REFERENCE + reference,
+        # The record and its mail are one action: both or neither, once per message.
+        reference = await invoices.record_forward(
+            ctx.principal, invoice.number, address, queued=True, action=ctx.action(forward)
         )
     except MailUnavailable:
         log.warning("could not forward an invoice", exc_info=True)
-        try:
-            await invoices.withdraw_forward(ctx.principal, reference)
-        except BackendError:
-            log.warning("could not withdraw the record of an unsent forward", exc_info=True)
         attachment = await _publish_pdf(ctx, invoice, data)
         return _reply(
             ctx, intent, ctx.t("invoice.forward.failed", number=invoice.number), attachments=(attachment,)
         )
+    if reference is None:
+        return _reply(ctx, intent, ctx.t("invoice.not_found", number=invoice.number))
     history = await invoices.invoice_history(ctx.principal, invoice.number)
     sent = any(event.reference == reference and event.delivery == "sent" for event in history)
     key = "invoice.forward.sent" if sent else "invoice.forward.queued"
@@ -931,7 +945,7 @@ async def invoice_approve(ctx: TurnContext) -> Reply:
     invoice = await _one_invoice(ctx, intent)
     if isinstance(invoice, Reply):
         return invoice
-    outcome = await ctx.backends.invoices.approve_invoice(ctx.principal, invoice.number)
+    outcome = await ctx.backends.invoices.approve_invoice(ctx.principal, invoice.number, action=ctx.action())
     if outcome is None:
         return _reply(ctx, intent, ctx.t("invoice.not_found", number=invoice.number))
     done = outcome.invoice
@@ -956,7 +970,27 @@ async def invoice_question(ctx: TurnContext) -> Reply:
     if isinstance(invoice, Reply):
         return invoice
     question = ctx.memory.get("invoice_question_text") or ctx.parse.text
+    email = ctx.principal.email
+
+    def params(request: SupportRequest) -> dict[str, str]:
+        due = ctx.fmt.datetime(request.due_at) if request.due_at else "–"
+        return {"request": request.number, "number": invoice.number, "due": due}
+
+    def confirmation(request: SupportRequest) -> list[Mail]:
+        if not email:
+            return []
+        said = params(request)
+        return [
+            Mail(
+                to=email,
+                subject=ctx.t("invoice.question.mail_subject", **said),
+                text=ctx.t("invoice.question.mail_body", name=ctx.principal.name, text=question, **said),
+                language=ctx.language,
+            )
+        ]
+
     try:
+        # The request and its confirmation are one action: both or neither, once per message.
         request = await ctx.backends.requests.create_request(
             ctx.principal,
             NewRequest(
@@ -965,25 +999,16 @@ async def invoice_question(ctx: TurnContext) -> Reply:
                 description=question,
                 related=invoice.number,
             ),
+            action=ctx.action(confirmation),
         )
     except AccessDenied:
         return tool_refusal(Tool.REQUESTS, ctx.fmt, language=ctx.language, intent=intent)
-    due = ctx.fmt.datetime(request.due_at) if request.due_at else "–"
-    params = {"request": request.number, "number": invoice.number, "due": due}
-    email = ctx.principal.email
+    except MailUnavailable:
+        log.warning("an invoice question was not recorded: its mail could not be queued", exc_info=True)
+        return _reply(ctx, intent, ctx.t("request.open.not_saved"))
     if email:
-        try:
-            await ctx.mailer.send(
-                to=email,
-                subject=ctx.t("invoice.question.mail_subject", **params),
-                text=ctx.t("invoice.question.mail_body", name=ctx.principal.name, text=question, **params),
-                language=ctx.language,
-            )
-        except MailUnavailable:
-            log.warning("could not confirm an invoice question", exc_info=True)
-        else:
-            return _reply(ctx, intent, ctx.t("invoice.question.created", email=email, **params))
-    return _reply(ctx, intent, ctx.t("invoice.question.created_no_mail", **params))
+        return _reply(ctx, intent, ctx.t("invoice.question.created", email=email, **params(request)))
+    return _reply(ctx, intent, ctx.t("invoice.question.created_no_mail", **params(request)))
 
 
 _INVOICE_NUMBER = r"(?i)(?:inv-?)?\d{3,10}"

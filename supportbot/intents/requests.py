@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -29,9 +30,11 @@ from supportbot.bot.messages import (
     Table,
 )
 from supportbot.bot.spec import IntentSpec, Mailer, Notices, Slot, SlotValue, TurnContext
+from supportbot.integrations.actions import Mail
 from supportbot.integrations.business_days import country_timezone
 from supportbot.integrations.documents import DocumentRefused, kept_type
 from supportbot.integrations.errors import AccessDenied, InvalidRequest, MailUnavailable
+from supportbot.integrations.mail import one_line
 from supportbot.integrations.models import NewRequest, Principal, RequestStatus, SupportRequest, Tool
 from supportbot.integrations.protocols import Backends
 
@@ -469,7 +472,7 @@ async def _open_from_form(ctx: TurnContext) -> Reply:
     values = {}
     for name in ("category", "subject", "description", "priority"):
         said = ctx.slot(name)
-        value = str(said.value).strip() if said is not None else ""
+        value = _typed(name, str(said.value)) if said is not None else ""
         if name in ("category", "priority"):
             words = _CATEGORY_WORDS if name == "category" else _PRIORITY_WORDS
             value = value.lower() if value.lower() in words else (_pick(words, value) or value)
@@ -485,6 +488,15 @@ async def _open_from_form(ctx: TurnContext) -> Reply:
         return _reply(ctx, "request.open", ctx.t("request.form.fix"), form=form)
     ctx.memory.pop(_DRAFT, None)
     return await _create(ctx, values)
+
+
+def _typed(name: str, value: str) -> str:
+    """What was typed, cleaned where it is typed (a form, a Slack modal, a Teams card, a chat line):
+    a subject on one line (a line break in it would otherwise reach a mail's Subject), a description
+    without control characters other than line breaks and tabs."""
+    if name == "description":
+        return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
+    return one_line(value)
 
 
 _DRAFT = "request_form_draft"
@@ -521,13 +533,13 @@ async def request_open(ctx: TurnContext) -> Reply:
             for c in CATEGORIES
         ]
         return _ask(ctx, "category", "request.ask_category", buttons)
-    subject = str(said["subject"].value).strip() if said["subject"] else ""
+    subject = _typed("subject", str(said["subject"].value)) if said["subject"] else ""
     if not subject:
         return _ask(ctx, "subject", "request.ask_subject")
     if len(subject) > SUBJECT_LIMIT:
         ctx.slots.pop("subject")
         return _ask(ctx, "subject", "request.subject_too_long", limit=SUBJECT_LIMIT)
-    description = str(said["description"].value).strip() if said["description"] else ""
+    description = _typed("description", str(said["description"].value)) if said["description"] else ""
     if not description:
         return _ask(ctx, "description", "request.ask_description")
     if len(description) > DESCRIPTION_LIMIT:
@@ -548,44 +560,54 @@ async def request_open(ctx: TurnContext) -> Reply:
 
 
 async def _create(ctx: TurnContext, values: dict[str, str]) -> Reply:
+    """Opens the request and queues its confirmation mail as one action, done once per message: a
+    failure anywhere in it (the mail cannot be built, say) leaves nothing behind."""
     intent = "request.open"
+    fmt = local_formatter(ctx.language, ctx.principal.country)
+    email = ctx.principal.email
+
+    def confirmation(request: SupportRequest) -> list[Mail]:
+        if not email:
+            return []
+        params = _opened_params(ctx, fmt, request)
+        body = ctx.t(
+            "request.mail.opened.body",
+            name=ctx.principal.name,
+            category=_category(ctx, request.category),
+            priority=ctx.t(f"request.priority.{request.priority}"),
+            description=request.description,
+            **params,
+        )
+        subject = ctx.t("request.mail.opened.subject", **params)
+        return [Mail(to=email, subject=subject, text=body, language=ctx.language)]
+
     try:
-        request = await ctx.backends.requests.create_request(ctx.principal, NewRequest(**values))
+        request = await ctx.backends.requests.create_request(
+            ctx.principal, NewRequest(**values), action=ctx.action(confirmation)
+        )
     except AccessDenied:
         return tool_refusal(Tool.REQUESTS, ctx.fmt, language=ctx.language, intent=intent)
     except InvalidRequest:
         log.warning("a request was refused by the back end", exc_info=True)
         return _reply(ctx, intent, ctx.t("request.open.refused"))
+    except MailUnavailable:
+        log.warning("a request was not opened: its confirmation mail could not be queued", exc_info=True)
+        return _reply(ctx, intent, ctx.t("request.open.not_saved"))
     ctx.set_current("request", "request_number", request.number)
-    fmt = local_formatter(ctx.language, ctx.principal.country)
-    params = {
+    params = _opened_params(ctx, fmt, request)
+    card = _request_card(ctx, fmt, request)
+    if not email:
+        return _reply(ctx, intent, ctx.t("request.opened_no_mail", **params), cards=(card,))
+    return _reply(ctx, intent, ctx.t("request.opened", email=email, **params), cards=(card,))
+
+
+def _opened_params(ctx: TurnContext, fmt: Formatter, request: SupportRequest) -> dict[str, str]:
+    return {
         "number": request.number,
         "due": fmt.datetime(request.due_at),
         "subject": request.subject,
         "link": request_link(ctx.public_url, request.number),
     }
-    card = _request_card(ctx, fmt, request)
-    email = ctx.principal.email
-    if not email:
-        return _reply(ctx, intent, ctx.t("request.opened_no_mail", **params), cards=(card,))
-    try:
-        await ctx.mailer.send(
-            to=email,
-            subject=ctx.t("request.mail.opened.subject", **params),
-            text=ctx.t(
-                "request.mail.opened.body",
-                name=ctx.principal.name,
-                category=_category(ctx, request.category),
-                priority=ctx.t(f"request.priority.{request.priority}"),
-                description=request.description,
-                **params,
-            ),
-            language=ctx.language,
-        )
-    except MailUnavailable:
-        log.warning("could not confirm a request by mail", exc_info=True)
-        return _reply(ctx, intent, ctx.t("request.opened_mail_failed", **params), cards=(card,))
-    return _reply(ctx, intent, ctx.t("request.opened", email=email, **params), cards=(card,))
 
 
 # --- request.status -----------------------------------------------------------------------------------
@@ -768,7 +790,12 @@ async def _attach(ctx: TurnContext, number: str, held: Sequence[InboundFile]) ->
             # Checked here whatever the back end: the type is the content's, agreeing with the name.
             kind = kept_type(file.name, file.content_type, file.data)
             updated = await ctx.backends.requests.add_document(
-                ctx.principal, number, name=file.name, content_type=kind, data=file.data
+                ctx.principal,
+                number,
+                name=file.name,
+                content_type=kind,
+                data=file.data,
+                action=ctx.action(),
             )
         except InvalidRequest as exc:
             key = "request.file.mismatch" if isinstance(exc, DocumentRefused) and exc.mismatch else None
@@ -831,7 +858,7 @@ async def request_comment(ctx: TurnContext) -> Reply:
         number = found.number
     added, refused = await _attach(ctx, number, held)
     if comment:
-        updated = await ctx.backends.requests.add_comment(ctx.principal, number, comment)
+        updated = await ctx.backends.requests.add_comment(ctx.principal, number, comment, action=ctx.action())
         if updated is None:
             return _reply(ctx, intent, ctx.t("request.not_found", number=number))
     ctx.set_current("request", "request_number", number)

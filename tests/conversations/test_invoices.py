@@ -243,10 +243,11 @@ async def _principal(application: Application, user_id: str) -> Any:
 async def test_forward_when_mail_is_down_records_nothing(
     bot: BotDriver, application: Application, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def down(**_: Any) -> None:
-        raise MailUnavailable("smtp down")
+    async def down(*_: Any, **__: Any) -> list[int]:
+        raise MailUnavailable("the outbox refused it")
 
-    monkeypatch.setattr(application.pipeline.dialog.mailer, "send", down)
+    assert application.outbox is not None
+    monkeypatch.setattr(application.outbox, "queue_in", down)
     await bot.as_user(ANNA).transcript("""
         user: forward invoice INV-2031 to erik.lund@nordisk.example
         bot:  ~ couldn't send the e-mail

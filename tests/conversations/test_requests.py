@@ -203,13 +203,16 @@ async def test_comment_without_a_number_offers_my_open_requests(bot: BotDriver) 
     """)
 
 
-async def test_mail_down_still_opens_the_request(
+async def test_a_confirmation_that_cannot_be_queued_opens_nothing(
     bot: BotDriver, application: Application, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def down(**_: Any) -> None:
-        raise MailUnavailable("smtp down")
+    """The request and its confirmation are one action: no request without its mail."""
 
-    monkeypatch.setattr(application.pipeline.dialog.mailer, "send", down)
+    async def down(*_: Any, **__: Any) -> list[int]:
+        raise MailUnavailable("the outbox refused it")
+
+    assert application.outbox is not None
+    monkeypatch.setattr(application.outbox, "queue_in", down)
     await bot.as_user(MAX).transcript("""
         user: open a ticket
         press: Contract
@@ -219,12 +222,11 @@ async def test_mail_down_still_opens_the_request(
         bot:  ~ Contoso GmbH
         bot:  ~ 2000456
         press: Open
-        bot:  ~ I've opened request RQ-
-        bot:  ~ couldn't send the confirmation e-mail
+        bot:  [request.open]
+        bot:  ~ couldn't open your request just now, so nothing was saved
     """)
-    assert (await application.backends.requests.list_requests(await _principal(application, MAX)))[
-        0
-    ].subject == "Renewal of C-2001"
+    mine = await application.backends.requests.list_requests(await _principal(application, MAX))
+    assert "Renewal of C-2001" not in [r.subject for r in mine]
 
 
 async def test_a_guest_cannot_open_a_request(bot: BotDriver) -> None:

@@ -349,6 +349,21 @@ async def test_a_refused_form_comes_back_marked_with_the_button_to_open_it_again
     assert opened_again[1].args["trigger_id"] == "7612345678905.2.again"
 
 
+async def test_a_line_break_pasted_into_the_modals_subject_becomes_a_space(
+    slack: Slack, slack_app: Application
+) -> None:
+    await slack.event(dm("open a ticket", user="U0ERIK", event_id="EvR9"))
+    [offer] = await slack.standin.wait_for("chat.postMessage")
+    await slack.interaction(press(form_button(offer)))
+    [opened] = await slack.standin.wait_for("views.open")
+    pasted = {**REQUEST, "subject": "Kista server\r\nBcc: everyone@elsewhere.example"}
+    await slack.interaction(submission(view_of(opened), pasted))
+    posts = await slack.standin.wait_for("chat.postMessage", 2)
+    assert "I've opened request RQ-" in posts[1].args["text"], posts[1].args["text"]
+    subject = await scalar(slack_app, "SELECT subject FROM requests ORDER BY id DESC LIMIT 1")
+    assert subject == "Kista server Bcc: everyone@elsewhere.example"
+
+
 async def test_an_expired_trigger_posts_the_button_instead(slack: Slack) -> None:
     await slack.event(dm("open a ticket", user="U0ERIK", event_id="EvR3"))
     [offer] = await slack.standin.wait_for("chat.postMessage")

@@ -203,6 +203,38 @@ async def test_a_request_opened_with_the_card_form_is_confirmed_answered_and_sen
     assert status is not None and number in status.shown and "technician" in status.shown
 
 
+async def test_a_line_break_in_the_cards_subject_becomes_a_space_and_never_a_mail_header(
+    teams: Teams, teams_app: Application, smtp_server: tuple[Inbox, int]
+) -> None:
+    inbox, _ = smtp_server
+    shown = await teams.say(text="I'd like to open a support request", sender=ERIK, conversation_id=ERIK_CHAT)
+    assert shown is not None
+    value = shown.form_value(
+        category="technical",
+        subject="Kista server\r\nBcc: everyone@elsewhere.example",
+        description="It stops at B2001234.",
+        priority="normal",
+    )
+    done = await teams.say(
+        "form_submit",
+        sender=ERIK,
+        conversation_id=ERIK_CHAT,
+        value=value,
+        replyToId=shown.id,
+        id="17156790721",
+    )
+    assert done is not None and "I've opened request RQ-" in done.shown, done
+    number = number_in(done.shown)
+    async with teams_app.engine.connect() as conn:
+        subject = (
+            await conn.execute(text("SELECT subject FROM requests WHERE number = :n"), {"n": number})
+        ).scalar_one()
+    assert subject == "Kista server Bcc: everyone@elsewhere.example"
+    confirmation = await mail(inbox, ERIK_USER, about=number)
+    assert confirmation["Bcc"] is None
+    assert all("everyone@elsewhere.example" not in envelope.rcpt_tos for envelope in inbox.envelopes)
+
+
 async def test_a_refused_form_comes_back_marked_on_a_new_card(teams: Teams, teams_app: Application) -> None:
     shown = await teams.say(text="öppna ett ärende", sender=ANNA)
     assert shown is not None and shown.card["lang"] == "sv"

@@ -38,6 +38,7 @@ from supportbot.adapters.webchat.wording import pick_language, say
 from supportbot.bot.bus import user_topic
 from supportbot.bot.handoff import conversation_topic
 from supportbot.bot.messages import InboundFile, Message, Reply
+from supportbot.faults import crash_point
 
 log = logging.getLogger(__name__)
 
@@ -219,6 +220,7 @@ class Connection:
                 "code": "files_missing",
                 "message": say("warning.files_missing", language, count=missing),
             }
+        crash_point("reply.before_send")
         await self.send(reply_frame(frame.id, answer.reply, repeat=answer.repeat, warning=warning))
 
     async def _message(self, frame: QueuedFrame) -> tuple[Message | None, int]:

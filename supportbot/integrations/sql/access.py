@@ -9,6 +9,7 @@ confirmed: a registration that is not may ask for nothing, and nothing is grante
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Collection, Sequence
 from typing import Any, Final
@@ -17,6 +18,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from supportbot.integrations.actions import Action
 from supportbot.integrations.errors import AccessDenied, AddressNotConfirmed, InvalidRequest, NotAdministrator
 from supportbot.integrations.models import (
     AccessOutcome,
@@ -96,13 +98,34 @@ class SqlAccess(_SqlBase):
     """Access requests and grants on the directory's tables."""
 
     async def request_access(
-        self, principal: Principal, tools: Collection[Tool], *, language: str = "en"
+        self,
+        principal: Principal,
+        tools: Collection[Tool],
+        *,
+        language: str = "en",
+        action: Action[AccessOutcome] | None = None,
     ) -> AccessOutcome:
         wanted = _tools(tools)
         if principal.is_guest or principal.company_id is None:
             raise AccessDenied(wanted[0])
+        return await self._once(action, lambda: self._request_access(principal, wanted, language, action))
+
+    async def _request_access(
+        self,
+        principal: Principal,
+        wanted: tuple[Tool, ...],
+        language: str,
+        action: Action[AccessOutcome] | None,
+    ) -> AccessOutcome:
         async with self._connect(write=True) as conn:
             await self._confirmed_requester(conn, principal, wanted[0])
+            first = await self._first_outcome(conn, action, "access.request")
+            if first is not None:
+                earlier = json.loads(first)
+                row = (
+                    await conn.execute(_REQUEST_SELECT.where(access_requests.c.id == int(earlier["id"])))
+                ).one()
+                return AccessOutcome(request=await _request(conn, row), changed=bool(earlier["changed"]))
             pending = await conn.execute(
                 _REQUEST_SELECT.where(
                     access_requests.c.requester_id == principal.user_id,
@@ -127,7 +150,17 @@ class SqlAccess(_SqlBase):
                 )
             ).scalar_one()
             row = (await conn.execute(_REQUEST_SELECT.where(access_requests.c.id == request_id))).one()
-            return AccessOutcome(request=await _request(conn, row), changed=True)
+            outcome = AccessOutcome(request=await _request(conn, row), changed=True)
+            mail_ids = await self._record_action(
+                conn,
+                action,
+                "access.request",
+                outcome=json.dumps({"id": request_id, "changed": True}),
+                result=outcome,
+                actor=principal.user_id,
+            )
+        await self._committed(mail_ids)
+        return outcome
 
     async def get_access_request(self, principal: Principal, number: str) -> AccessRequest | None:
         request_id = parse_access_request_number(number)

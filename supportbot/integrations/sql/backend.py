@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import re
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any, Final, TypeAlias
+from typing import Any, Final, TypeAlias, TypeVar
 from uuid import uuid4
 
 from sqlalchemy import (
@@ -40,9 +41,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from supportbot.faults import crash_point
 from supportbot.integrations import business_days, documents
+from supportbot.integrations.actions import Action, MailQueue
 from supportbot.integrations.carriers import tracking_url
-from supportbot.integrations.errors import AccessDenied, BackendUnavailable, InvalidRequest
+from supportbot.integrations.errors import AccessDenied, BackendUnavailable, InvalidRequest, MailUnavailable
+from supportbot.integrations.mail import one_line
 from supportbot.integrations.models import (
     ApprovalOutcome,
     Carrier,
@@ -86,6 +90,7 @@ from supportbot.integrations.protocols import Backends
 from supportbot.integrations.sql.passwords import hash_password, password_stamp, verify_password
 from supportbot.integrations.sql.schema import (
     UTCDateTime,
+    action_keys,
     companies,
     contract_versions,
     contracts,
@@ -125,6 +130,7 @@ __all__ = [
 ]
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 AnyRow: TypeAlias = Row[*tuple[Any, ...]]
 
 MAX_PAGE: Final = 100
@@ -195,10 +201,16 @@ class _SqlBase:
     """What every SQL back end shares: the engine, the clock, the grant check and error mapping."""
 
     def __init__(
-        self, engine: AsyncEngine, *, clock: Clock | None = None, timeout: float | None = 10.0
+        self,
+        engine: AsyncEngine,
+        *,
+        clock: Clock | None = None,
+        timeout: float | None = 10.0,
+        outbox: MailQueue | None = None,
     ) -> None:
         self._engine = engine
         self._clock: Clock = clock or _utcnow
+        self._outbox = outbox
         # A deadline per call, so a hung server costs one apology rather than a hung chat turn. Not
         # on SQLite: aiosqlite cannot interrupt a statement, a cancelled call would leave its worker
         # thread and connection behind; there the busy timeout bounds waiting for locks instead.
@@ -234,6 +246,62 @@ class _SqlBase:
             if exc.connection_invalidated:
                 raise BackendUnavailable("database connection lost") from exc
             raise
+
+    # --- actions: at most once per key, their mail queued with them -------------------------------
+
+    async def _once(self, action: Action[Any] | None, work: Callable[[], Awaitable[T]]) -> T:
+        """Runs a keyed write; when another worker recorded the same key first (the unique key refuses
+        this one's transaction), runs it again, and so finds and returns that first outcome."""
+        try:
+            return await work()
+        except IntegrityError:
+            if action is None or action.key is None:
+                raise
+            return await work()
+
+    @staticmethod
+    async def _first_outcome(conn: AsyncConnection, action: Action[Any] | None, kind: str) -> str | None:
+        """What the action of this key did the first time, if it was done before."""
+        if action is None or action.key is None:
+            return None
+        outcome = await conn.scalar(
+            select(action_keys.c.outcome).where(action_keys.c.key == action.key, action_keys.c.kind == kind)
+        )
+        return str(outcome) if outcome is not None else None
+
+    async def _record_action(
+        self,
+        conn: AsyncConnection,
+        action: Action[T] | None,
+        kind: str,
+        *,
+        outcome: str,
+        result: T,
+        actor: str | None,
+    ) -> list[int]:
+        """In the write's own transaction: the key with its outcome, and the action's mail queued.
+
+        A mail that cannot be built raises here, and the whole write is rolled back with it."""
+        if action is None:
+            return []
+        if action.key is not None:
+            await conn.execute(
+                insert(action_keys).values(
+                    key=action.key, kind=kind, outcome=outcome[:255], actor=actor, created_at=self._now()
+                )
+            )
+        mails = action.mails(result)
+        if not mails:
+            return []
+        if self._outbox is None:
+            raise MailUnavailable("this back end has no mail queue for an action's mail")
+        return await self._outbox.queue_in(conn, mails)
+
+    async def _committed(self, mail_ids: Sequence[int]) -> None:
+        """After the commit: the action's mail is handed to delivery."""
+        crash_point("action.committed")
+        if mail_ids and self._outbox is not None:
+            await self._outbox.queued(mail_ids)
 
     async def _site_ids(self, conn: AsyncConnection, company_id: int, name: str) -> list[int]:
         """Ids of the company's sites called ``name``, compared case-insensitively in Python.
@@ -913,14 +981,35 @@ class SqlInvoices(_SqlBase):
             reason=row.reason,
         )
 
-    async def approve_invoice(self, principal: Principal, number: str) -> ApprovalOutcome | None:
+    async def approve_invoice(
+        self, principal: Principal, number: str, *, action: Action[ApprovalOutcome] | None = None
+    ) -> ApprovalOutcome | None:
         """One guarded UPDATE, so two approvers at once record one approval, the first one's."""
         company_id = self._company(principal, Tool.INVOICES)
         if company_id is None:
             return None
+        return await self._once(action, lambda: self._approve(principal, company_id, number, action))
+
+    async def _approve(
+        self, principal: Principal, company_id: int, number: str, action: Action[ApprovalOutcome] | None
+    ) -> ApprovalOutcome | None:
         now, actor = self._now(), principal.user_id or ""
         where = [invoices.c.company_id == company_id, invoices.c.number.in_(_candidates(number))]
         async with self._connect(write=True) as conn:
+            first = await self._first_outcome(conn, action, "invoice.approve")
+            if first is not None:
+                earlier = json.loads(first)
+                row = (
+                    await conn.execute(
+                        _INVOICE_SELECT.where(
+                            *_of_company(invoices, company_id), invoices.c.number == earlier["number"]
+                        )
+                    )
+                ).first()
+                if row is None:
+                    return None
+                (invoice,) = await self._with_lines(conn, [row], self._today())
+                return ApprovalOutcome(invoice=invoice, changed=bool(earlier["changed"]))
             invoice_id = await conn.scalar(
                 update(invoices)
                 .where(*where, invoices.c.status == InvoiceStatus.AWAITING_APPROVAL.value)
@@ -937,16 +1026,49 @@ class SqlInvoices(_SqlBase):
             if row is None:
                 return None
             (invoice,) = await self._with_lines(conn, [row], self._today())
-        return ApprovalOutcome(invoice=invoice, changed=invoice_id is not None)
+            outcome = ApprovalOutcome(invoice=invoice, changed=invoice_id is not None)
+            mail_ids = await self._record_action(
+                conn,
+                action,
+                "invoice.approve",
+                outcome=json.dumps({"number": invoice.number, "changed": outcome.changed}),
+                result=outcome,
+                actor=principal.user_id,
+            )
+        await self._committed(mail_ids)
+        return outcome
 
     async def record_forward(
-        self, principal: Principal, number: str, to: str, *, queued: bool = False
+        self,
+        principal: Principal,
+        number: str,
+        to: str,
+        *,
+        queued: bool = False,
+        action: Action[str] | None = None,
     ) -> str | None:
         company_id = self._company(principal, Tool.INVOICES)
         if company_id is None:
             return None
+        return await self._once(
+            action, lambda: self._forward(principal, company_id, number, to, queued=queued, action=action)
+        )
+
+    async def _forward(
+        self,
+        principal: Principal,
+        company_id: int,
+        number: str,
+        to: str,
+        *,
+        queued: bool,
+        action: Action[str] | None,
+    ) -> str | None:
         now = self._now()
         async with self._connect(write=True) as conn:
+            first = await self._first_outcome(conn, action, "invoice.forward")
+            if first is not None:
+                return first
             invoice_id = await conn.scalar(
                 select(invoices.c.id).where(
                     invoices.c.company_id == company_id, invoices.c.number.in_(_candidates(number))
@@ -967,7 +1089,12 @@ class SqlInvoices(_SqlBase):
                 )
                 .returning(invoice_events.c.id)
             )
-        return str(event_id)
+            reference = str(event_id)
+            mail_ids = await self._record_action(
+                conn, action, "invoice.forward", outcome=reference, result=reference, actor=principal.user_id
+            )
+        await self._committed(mail_ids)
+        return reference
 
     async def forward_delivered(self, reference: str, *, sent: bool, at: datetime) -> ForwardDelivery | None:
         """One guarded UPDATE: only a forward still queued changes, so a repeated report does nothing."""
@@ -1558,11 +1685,16 @@ class SqlRequests(_SqlBase):
             filters.append(requests.c.requester_id == principal.user_id)
         return filters
 
-    async def create_request(self, principal: Principal, new: NewRequest) -> SupportRequest:
-        """Opens a request due one business day later; its number is derived from the row id."""
+    async def create_request(
+        self, principal: Principal, new: NewRequest, *, action: Action[SupportRequest] | None = None
+    ) -> SupportRequest:
+        """Opens a request due one business day later; its number is derived from the row id.
+
+        The subject is kept on one line (a line break in it could otherwise reach a mail header)."""
         company_id = self._company(principal, Tool.REQUESTS)
         if company_id is None:
             raise InvalidRequest("only a user of a customer company can open a request")
+        new = new.model_copy(update={"subject": one_line(new.subject)})
         if not new.subject.strip() or not new.category.strip():
             raise InvalidRequest("a request needs a category and a subject")
         if new.priority not in REQUEST_PRIORITIES:
@@ -1572,8 +1704,17 @@ class SqlRequests(_SqlBase):
             limit = column_type.length if isinstance(column_type, String) else None
             if value is not None and limit is not None and len(value.strip()) > limit:
                 raise InvalidRequest(f"{field} is longer than {limit} characters")
+        return await self._once(action, lambda: self._create(principal, company_id, new, action))
+
+    async def _create(
+        self, principal: Principal, company_id: int, new: NewRequest, action: Action[SupportRequest] | None
+    ) -> SupportRequest:
         now = self._now()
         async with self._connect(write=True) as conn:
+            first = await self._first_outcome(conn, action, "request.open")
+            if first is not None:
+                (earlier,) = await self._requests_numbered(conn, company_id, first)
+                return earlier
             request_id = await insert_request(
                 conn,
                 company_id=company_id,
@@ -1590,7 +1731,21 @@ class SqlRequests(_SqlBase):
             )
             row = (await conn.execute(_REQUEST_SELECT.where(requests.c.id == request_id))).one()
             (created,) = await self._with_history(conn, [row])
+            mail_ids = await self._record_action(
+                conn, action, "request.open", outcome=created.number, result=created, actor=principal.user_id
+            )
+        await self._committed(mail_ids)
         return created
+
+    async def _requests_numbered(
+        self, conn: AsyncConnection, company_id: int, number: str
+    ) -> Sequence[SupportRequest]:
+        rows = (
+            await conn.execute(
+                _REQUEST_SELECT.where(*_of_company(requests, company_id), requests.c.number == number)
+            )
+        ).all()
+        return await self._with_history(conn, rows)
 
     async def get_request(self, principal: Principal, number: str) -> SupportRequest | None:
         company_id = self._company(principal, Tool.REQUESTS)
@@ -1622,17 +1777,41 @@ class SqlRequests(_SqlBase):
             rows = (await conn.execute(query)).all()
             return await self._with_history(conn, rows)
 
-    async def add_comment(self, principal: Principal, number: str, text: str) -> SupportRequest | None:
+    async def add_comment(
+        self,
+        principal: Principal,
+        number: str,
+        text: str,
+        *,
+        action: Action[SupportRequest] | None = None,
+    ) -> SupportRequest | None:
         """Adds the customer's comment to a request they may see; ``None`` when there is none such."""
         company_id = self._company(principal, Tool.REQUESTS)
         if not text.strip():
             raise InvalidRequest("a comment needs text")
         if company_id is None:
             return None
+        return await self._once(action, lambda: self._comment(principal, company_id, number, text, action))
+
+    async def _comment(
+        self,
+        principal: Principal,
+        company_id: int,
+        number: str,
+        text: str,
+        action: Action[SupportRequest] | None,
+    ) -> SupportRequest | None:
         query = _REQUEST_SELECT.where(
             *self._visible(principal, company_id), requests.c.number.in_(_candidates(number))
         )
         async with self._connect(write=True) as conn:
+            first = await self._first_outcome(conn, action, "request.comment")
+            if first is not None:
+                query = _REQUEST_SELECT.where(
+                    *self._visible(principal, company_id), requests.c.number == first
+                )
+                row = (await conn.execute(query)).first()
+                return (await self._with_history(conn, [row]))[0] if row is not None else None
             row = (await conn.execute(query)).first()
             if row is None:
                 return None
@@ -1651,23 +1830,59 @@ class SqlRequests(_SqlBase):
                 )
             row = (await conn.execute(_REQUEST_SELECT.where(requests.c.id == row.id))).one()
             (found,) = await self._with_history(conn, [row])
+            mail_ids = await self._record_action(
+                conn, action, "request.comment", outcome=found.number, result=found, actor=principal.user_id
+            )
+        await self._committed(mail_ids)
         return found
 
     async def add_document(
-        self, principal: Principal, number: str, *, name: str, content_type: str, data: bytes
+        self,
+        principal: Principal,
+        number: str,
+        *,
+        name: str,
+        content_type: str,
+        data: bytes,
+        action: Action[SupportRequest] | None = None,
     ) -> SupportRequest | None:
-        """Keeps a document with its SHA-256 on a request the customer may see; "attachment" in its history."""
+        """Keeps a document with its SHA-256 on a request the customer may see; "attachment" in its history.
+
+        Keyed per document (its checksum), so each file of a resent message is added once."""
         company_id = self._company(principal, Tool.REQUESTS)
         safe_name, kind, sha256 = documents.checked(name, content_type, data)
         if company_id is None:
             return None
+        return await self._once(
+            action,
+            lambda: self._document(principal, company_id, number, (safe_name, kind, sha256), data, action),
+        )
+
+    async def _document(
+        self,
+        principal: Principal,
+        company_id: int,
+        number: str,
+        checked: tuple[str, str, str],
+        data: bytes,
+        action: Action[SupportRequest] | None,
+    ) -> SupportRequest | None:
+        safe_name, kind, sha256 = checked
+        action_kind = f"request.document:{sha256[:20]}"
         query = _REQUEST_SELECT.where(
             *self._visible(principal, company_id), requests.c.number.in_(_candidates(number))
         )
         author = principal.name or principal.user_id or ""
         now = self._now()
         async with self._connect(write=True) as conn:
+            first = await self._first_outcome(conn, action, action_kind)
+            if first is not None:
+                query = _REQUEST_SELECT.where(
+                    *self._visible(principal, company_id), requests.c.number == first
+                )
             row = (await conn.execute(query)).first()
+            if first is not None:
+                return (await self._with_history(conn, [row]))[0] if row is not None else None
             if row is None:
                 return None
             await conn.execute(
@@ -1692,6 +1907,10 @@ class SqlRequests(_SqlBase):
                 )
             )
             (found,) = await self._with_history(conn, [row])
+            mail_ids = await self._record_action(
+                conn, action, action_kind, outcome=found.number, result=found, actor=principal.user_id
+            )
+        await self._committed(mail_ids)
         return found
 
     async def answer_request(self, agent: Principal, number: str, text: str) -> SupportRequest | None:
@@ -1934,15 +2153,20 @@ async def insert_request(
 
 
 def sql_backends(
-    engine: AsyncEngine, *, clock: Clock | None = None, timeout: float | None = 10.0
+    engine: AsyncEngine,
+    *,
+    clock: Clock | None = None,
+    timeout: float | None = 10.0,
+    outbox: MailQueue | None = None,
 ) -> Backends:
     """Every back end on one engine; ``clock`` (aware UTC) decides what "today" and "overdue" mean.
 
-    ``timeout`` is the deadline of one call in seconds (``None``: none; ignored on SQLite).
+    ``timeout`` is the deadline of one call in seconds (``None``: none; ignored on SQLite). ``outbox``
+    queues an action's mail in the action's own transaction: it must keep its table in this database.
     """
     from supportbot.integrations.sql.access import SqlAccess  # it builds on this module's _SqlBase
 
-    options: dict[str, Any] = {"clock": clock, "timeout": timeout}
+    options: dict[str, Any] = {"clock": clock, "timeout": timeout, "outbox": outbox}
     return Backends(
         directory=SqlDirectory(engine, **options),
         orders=SqlOrders(engine, **options),

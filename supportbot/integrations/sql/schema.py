@@ -33,6 +33,7 @@ from sqlalchemy.types import TypeDecorator
 __all__ = [
     "UTCDateTime",
     "access_requests",
+    "action_keys",
     "backend_metadata",
     "companies",
     "contract_versions",
@@ -434,4 +435,17 @@ identity_links = Table(
     Column("linked_at", UTCDateTime, nullable=False),
     Column("matched_by", String(40), nullable=False),  # how: "email" (Slack users.info), "upn", ...
     Index(None, "user_id"),
+)
+
+
+action_keys = Table(
+    "action_keys",
+    backend_metadata,
+    # The user's message that did the action (a hash of its conversation, user and delivery id) and the
+    # kind of action: a repeated call with both finds the first outcome instead of writing again.
+    Column("key", String(64), primary_key=True),
+    Column("kind", String(40), primary_key=True),
+    Column("outcome", String(255), nullable=False),
+    Column("actor", String(255), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
 )
