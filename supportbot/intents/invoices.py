@@ -795,7 +795,7 @@ async def _invoice_spreadsheet(ctx: TurnContext, filters: dict[str, Any]) -> Rep
                 ]
             )
         if len(rows) > REPORT_LIMIT:
-            return _reply(ctx, intent, ctx.t("invoice.list.too_large", limit=f"{REPORT_LIMIT:,}"))
+            return _reply(ctx, intent, ctx.t("invoice.list.too_large", limit=REPORT_LIMIT))
         if not page.has_more:
             break
         offset += 100
@@ -814,8 +814,8 @@ async def _invoice_spreadsheet(ctx: TurnContext, filters: dict[str, Any]) -> Rep
             owner=owner, name=name, content_type=kind, data=data, tool=Tool.INVOICES
         )
         attachments.append(Attachment(name=name, url=url, content_type=kind, size=len(data)))
-    minutes = int(ctx.extra.get("link_minutes", 15))
-    text = ctx.t("invoice.list.ready", count=len(rows), filters=described, minutes=minutes)
+    links = ctx.t("download.links", minutes=int(ctx.extra.get("link_minutes", 15)))
+    text = ctx.t("invoice.list.ready", count=len(rows), filters=described) + links
     return _reply(ctx, intent, text, attachments=tuple(attachments))
 
 

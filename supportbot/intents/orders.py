@@ -736,7 +736,7 @@ async def order_report(ctx: TurnContext) -> Reply:
             continue
         if len(rows) >= REPORT_LIMIT:
             return Reply(
-                text=ctx.t("order.report.too_large", limit=f"{REPORT_LIMIT:,}"),
+                text=ctx.t("order.report.too_large", limit=REPORT_LIMIT),
                 language=ctx.language,
                 intent="order.report",
             )
@@ -788,8 +788,8 @@ async def order_report(ctx: TurnContext) -> Reply:
     csv_url = await ctx.files.publish(
         owner=owner, name=f"{stem}.csv", content_type=CSV_TYPE, data=csv_data, tool=Tool.ORDERS
     )
-    minutes = int(ctx.extra.get("link_minutes", 15))
-    text = ctx.t("order.report.ready", filters=described, count=len(rows), minutes=minutes)
+    links = ctx.t("download.links", minutes=int(ctx.extra.get("link_minutes", 15)))
+    text = ctx.t("order.report.ready", filters=described, count=len(rows)) + links
     if mail_failed:
         text = f"{ctx.t('order.report.mail_failed')} {text}"
     return Reply(

@@ -353,7 +353,7 @@ async def statement_download(ctx: TurnContext) -> Reply:
         )
     if len(items) > REPORT_LIMIT:
         return Reply(
-            text=ctx.t("statement.too_large", limit=f"{REPORT_LIMIT:,}"), language=ctx.language, intent=intent
+            text=ctx.t("statement.too_large", limit=REPORT_LIMIT), language=ctx.language, intent=intent
         )
     yes = ctx.t("statement.yes")
     rows: list[list[Any]] = [
@@ -389,8 +389,8 @@ async def statement_download(ctx: TurnContext) -> Reply:
         count=len(rows),
         filters=described,
         balance=fmt.money(statement.balance),
-        minutes=int(ctx.extra.get("link_minutes", 15)),
     )
+    text += ctx.t("download.links", minutes=int(ctx.extra.get("link_minutes", 15)))
     return Reply(text=text, attachments=tuple(attachments), language=ctx.language, intent=intent)
 
 
