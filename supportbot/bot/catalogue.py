@@ -530,8 +530,26 @@ CATALOGUE: dict[str, Entry] = {
         "sv": "ladda ner fakturorna som kalkylark",
     },
     "invoice.list.found": {
-        "en": "Your company's invoices{filters}, {first}–{last}, newest first:",
-        "sv": "Ert företags fakturor{filters}, {first}–{last}, nyaste först:",
+        "plural": "count",
+        "en": {
+            "one": "One more of your company's invoices{filters}, number {first}:",
+            "other": "Your company's invoices{filters}, {first}–{last}, newest first:",
+        },
+        "sv": {
+            "one": "En till av ert företags fakturor{filters}, nummer {first}:",
+            "other": "Ert företags fakturor{filters}, {first}–{last}, nyaste först:",
+        },
+    },
+    "invoice.list.found.all": {
+        "plural": "count",
+        "en": {
+            "one": "I found {count} invoice{filters}:",
+            "other": "I found {count} invoices{filters}, newest first:",
+        },
+        "sv": {
+            "one": "Jag hittade {count} faktura{filters}:",
+            "other": "Jag hittade {count} fakturor{filters}, nyaste först:",
+        },
     },
     "invoice.list.none": {
         "en": "I found no invoices{filters}.",
@@ -701,8 +719,14 @@ CATALOGUE: dict[str, Entry] = {
         "sv": "Ert konto {start} – {end}: saldo {balance}, varav {overdue} förfallet.",
     },
     "statement.shown": {
-        "en": " Items {first}–{last}{filters}:",
-        "sv": " Poster {first}–{last}{filters}:",
+        "plural": "count",
+        "en": {"one": " Item {first}{filters}:", "other": " Items {first}–{last}{filters}:"},
+        "sv": {"one": " Post {first}{filters}:", "other": " Poster {first}–{last}{filters}:"},
+    },
+    "statement.shown.all": {
+        "plural": "count",
+        "en": {"one": " {count} item{filters}:", "other": " {count} items{filters}:"},
+        "sv": {"one": " {count} post{filters}:", "other": " {count} poster{filters}:"},
     },
     "statement.none": {
         "en": " No items{filters} in the period.",
@@ -1201,8 +1225,20 @@ CATALOGUE: dict[str, Entry] = {
     "order.button.report": {"en": "Download as spreadsheet", "sv": "Ladda ner som kalkylark"},
     "order.button.report.value": {"en": "order report", "sv": "orderrapport"},
     "order.search.found": {
-        "en": "Here are your orders{filters} (showing {first}–{last}):",
-        "sv": "Här är era ordrar{filters} (visar {first}–{last}):",
+        "plural": "count",
+        "en": {
+            "one": "Here is one more of your orders{filters} (number {first}):",
+            "other": "Here are your orders{filters} (showing {first}–{last}):",
+        },
+        "sv": {
+            "one": "Här är en order till{filters} (nummer {first}):",
+            "other": "Här är era ordrar{filters} (visar {first}–{last}):",
+        },
+    },
+    "order.search.found.all": {
+        "plural": "count",
+        "en": {"one": "I found {count} order{filters}:", "other": "I found {count} orders{filters}:"},
+        "sv": {"one": "Jag hittade {count} order{filters}:", "other": "Jag hittade {count} ordrar{filters}:"},
     },
     "order.search.none": {
         "en": "I found no orders{filters}.",

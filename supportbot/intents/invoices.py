@@ -18,6 +18,7 @@ from supportbot.integrations.errors import AccessDenied, BackendError, MailUnava
 from supportbot.integrations.models import CreditNote, Invoice, InvoiceStatus, NewRequest, Tool
 from supportbot.integrations.outbox import DeliveryOutcome
 from supportbot.integrations.protocols import DirectoryBackend, InvoicesBackend
+from supportbot.intents.common import found_text
 from supportbot.intents.invoice_pdf import PDF_TYPE, SELLER, Buyer, render_invoice_pdf
 from supportbot.intents.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
 
@@ -751,7 +752,7 @@ async def invoice_list(ctx: TurnContext) -> Reply:
     buttons.append(
         Button(label=ctx.t("invoice.button.download"), value=ctx.t("invoice.button.download.value"))
     )
-    text = ctx.t("invoice.list.found", filters=described, first=offset + 1, last=offset + len(page.items))
+    text = found_text(ctx, "invoice.list.found", described, offset, len(page.items), page.has_more)
     return _reply(ctx, intent, text, table=_invoices_table(ctx, page.items), buttons=tuple(buttons))
 
 

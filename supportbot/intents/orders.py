@@ -14,6 +14,7 @@ from supportbot.bot.spec import IntentSpec, Slot, TurnContext
 from supportbot.integrations.carriers import CARRIER_NAMES
 from supportbot.integrations.errors import MailUnavailable
 from supportbot.integrations.models import Order, OrderStatus, OrderSummary, Tool
+from supportbot.intents.common import found_text
 from supportbot.intents.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
 
 # --- examples (the NLU's training data for this family) -------------------------------------------
@@ -691,7 +692,7 @@ async def order_search(ctx: TurnContext) -> Reply:
     if page.has_more:
         buttons.append(Button(label=ctx.t("order.button.more"), value=ctx.t("order.button.more.value")))
     buttons.append(Button(label=ctx.t("order.button.report"), value=ctx.t("order.button.report.value")))
-    text = ctx.t("order.search.found", filters=described, first=offset + 1, last=offset + len(page.items))
+    text = found_text(ctx, "order.search.found", described, offset, len(page.items), page.has_more)
     return Reply(
         text=text,
         table=_orders_table(ctx, page.items),

@@ -24,6 +24,36 @@ async def short_links(data_dir: Path) -> AsyncIterator[BotDriver]:
         await app.close()
 
 
+async def test_a_search_that_finds_one_order(bot: BotDriver) -> None:
+    # Of Nordisk's orders only 4711 has shipped.
+    await bot.as_user(ANNA).transcript("""
+        user: show my shipped orders
+        bot:  [order.search]
+        bot:  ~ 1 order with status shipped
+        bot:  !~ 1 orders
+        bot:  !~ 1–1
+    """)
+    await bot.as_user(ANNA).transcript("""
+        user: visa mina skickade ordrar
+        bot:  [order.search]
+        bot:  (sv)
+        bot:  ~ 1 order med status skickad
+        bot:  !~ 1 ordrar
+    """)
+
+
+async def test_a_list_that_finds_one_invoice(bot: BotDriver) -> None:
+    # Contoso's only overdue invoice is INV-3050.
+    await bot.as_user(MAX).transcript("""
+        user: list overdue invoices
+        bot:  [invoice.list]
+        bot:  ~ I found 1 invoice with status overdue:
+        user: visa förfallna fakturor
+        bot:  (sv)
+        bot:  ~ Jag hittade 1 faktura med status förfallen:
+    """)
+
+
 async def test_a_report_of_one_order_whose_links_last_one_minute(short_links: BotDriver) -> None:
     # 4711 is Nordisk's one shipped order, 4712 its one in production.
     await short_links.as_user(ANNA).transcript("""
@@ -47,10 +77,18 @@ async def test_a_statement_with_one_item(short_links: BotDriver) -> None:
     await contoso.transcript("""
         user: which items are overdue on our account
         bot:  [statement.show]
+        bot:  ~ 1 item, overdue only
         user: download my statement
         bot:  [statement.download]
         bot:  ~ (1 item, overdue only
         bot:  ~ The links work for 1 minute.
+    """)
+    await short_links.as_user(MAX).transcript("""
+        user: vilka poster är förfallna på vårt konto
+        bot:  [statement.show]
+        bot:  (sv)
+        bot:  ~ 1 post, bara förfallna
+        bot:  !~ 1 poster
     """)
 
 

@@ -104,6 +104,21 @@ def test_what_is_said_about_files_agrees_with_how_many_there_were() -> None:
     )
 
 
+def test_a_later_page_with_a_single_record_names_it_instead_of_a_range_of_one() -> None:
+    page = {"first": 11, "last": 11, "filters": ""}
+    assert (
+        translate("order.search.found", "en", count=1, **page)
+        == "Here is one more of your orders (number 11):"
+    )
+    assert translate("order.search.found", "sv", count=2, first=11, last=12, filters="").endswith(
+        "(visar 11–12):"
+    )
+    assert translate("statement.shown", "sv", count=1, **page) == " Post 11:"
+    assert translate("invoice.list.found", "en", count=1, **page).startswith(
+        "One more of your company's invoices"
+    )
+
+
 def test_large_counts_are_written_the_way_the_language_writes_numbers() -> None:
     assert "more than 100,000 orders" in translate("order.report.too_large", "en", limit=100_000)
     assert "fler än 100\u00a0000 ordrar" in translate("order.report.too_large", "sv", limit=100_000)
