@@ -1,22 +1,38 @@
 """Every sentence the bot says to a customer, in English and Swedish.
 
 Keys are grouped by who uses them. Placeholders are ``str.format`` fields; amounts and dates arrive
-already formatted for the user's locale.
+already formatted for the user's locale. A sentence with a count has a form per plural category of each
+language and names the count that picks it (``"plural": "count"``); the count arrives as a number.
 """
 
 from __future__ import annotations
 
-CATALOGUE: dict[str, dict[str, str]] = {
+Forms = dict[str, str]
+"""A sentence per CLDR plural category of a language (``one``, ``other``)."""
+Entry = dict[str, str | Forms]
+"""``{"en": ..., "sv": ...}``, each a text or ``Forms``; with forms, ``PLURAL`` names the count."""
+PLURAL = "plural"
+
+CATALOGUE: dict[str, Entry] = {
     # --- the core --------------------------------------------------------------------------------
     "input.empty": {
         "en": "I didn't get any text. What can I help you with?",
         "sv": "Jag fick ingen text. Vad kan jag hjälpa dig med?",
     },
     "input.too_long": {
-        "en": "That message is too long for me ({length} characters; at most {limit}). "
-        "Could you say it in a few sentences?",
-        "sv": "Meddelandet är för långt för mig ({length} tecken; högst {limit}). "
-        "Kan du säga det med några meningar?",
+        "plural": "length",
+        "en": {
+            "one": "That message is too long for me ({length} character; at most {limit}). "
+            "Could you say it in a few sentences?",
+            "other": "That message is too long for me ({length} characters; at most {limit}). "
+            "Could you say it in a few sentences?",
+        },
+        "sv": {
+            "one": "Meddelandet är för långt för mig ({length} tecken; högst {limit}). "
+            "Kan du säga det med några meningar?",
+            "other": "Meddelandet är för långt för mig ({length} tecken; högst {limit}). "
+            "Kan du säga det med några meningar?",
+        },
     },
     "input.unreadable": {
         "en": "I couldn't read that message. Please write it as plain text.",
@@ -32,6 +48,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "Please try again in a few minutes, or ask to talk to a person.",
         "sv": "Förlåt, jag når inte våra system just nu och kan därför inte svara på det. "
         "Försök igen om några minuter, eller be att få prata med en person.",
+    },
+    "download.links": {
+        "plural": "minutes",
+        "en": {
+            "one": " The links work for {minutes} minute.",
+            "other": " The links work for {minutes} minutes.",
+        },
+        "sv": {
+            "one": " Länkarna fungerar i {minutes} minut.",
+            "other": " Länkarna fungerar i {minutes} minuter.",
+        },
     },
     "none": {
         "en": "I'm not sure I understood that, and I'd rather not guess. I can help with orders, "
@@ -58,9 +85,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Tyvärr används inte det formuläret längre, så inget skickades. Vad kan jag hjälpa dig med?",
     },
     "dialog.files_not_taken": {
-        "en": "I can't take files here, so I haven't kept it. Ask to talk to a person and they can help.",
-        "sv": "Jag kan inte ta emot filer här, så jag har inte sparat den. Be att få prata med en person "
-        "så hjälper de dig.",
+        "plural": "count",
+        "en": {
+            "one": "I can't take files here, so I haven't kept it. Ask to talk to a person and they can "
+            "help.",
+            "other": "I can't take files here, so I haven't kept them. Ask to talk to a person and they can "
+            "help.",
+        },
+        "sv": {
+            "one": "Jag kan inte ta emot filer här, så jag har inte sparat den. Be att få prata med en "
+            "person så hjälper de dig.",
+            "other": "Jag kan inte ta emot filer här, så jag har inte sparat dem. Be att få prata med en "
+            "person så hjälper de dig.",
+        },
     },
     "auth.sign_in_needed": {
         "en": "Please sign in to see that. As a guest I can tell you the status of an order "
@@ -480,8 +517,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "invoice.summary.order": {"en": " It bills order {order}.", "sv": " Den gäller order {order}."},
     "invoice.summary.copy": {
-        "en": " Here is a PDF copy (the link works for {minutes} minutes).",
-        "sv": " Här är en pdf-kopia (länken fungerar i {minutes} minuter).",
+        "plural": "minutes",
+        "en": {
+            "one": " Here is a PDF copy (the link works for {minutes} minute).",
+            "other": " Here is a PDF copy (the link works for {minutes} minutes).",
+        },
+        "sv": {
+            "one": " Här är en pdf-kopia (länken fungerar i {minutes} minut).",
+            "other": " Här är en pdf-kopia (länken fungerar i {minutes} minuter).",
+        },
     },
     "invoice.status.awaiting_approval": {"en": "awaiting approval", "sv": "väntar på attest"},
     "invoice.status.open": {"en": "open", "sv": "öppen"},
@@ -524,8 +568,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "ladda ner fakturorna som kalkylark",
     },
     "invoice.list.found": {
-        "en": "Your company's invoices{filters}, {first}–{last}, newest first:",
-        "sv": "Ert företags fakturor{filters}, {first}–{last}, nyaste först:",
+        "plural": "count",
+        "en": {
+            "one": "One more of your company's invoices{filters}, number {first}:",
+            "other": "Your company's invoices{filters}, {first}–{last}, newest first:",
+        },
+        "sv": {
+            "one": "En till av ert företags fakturor{filters}, nummer {first}:",
+            "other": "Ert företags fakturor{filters}, {first}–{last}, nyaste först:",
+        },
+    },
+    "invoice.list.found.all": {
+        "plural": "count",
+        "en": {
+            "one": "I found {count} invoice{filters}:",
+            "other": "I found {count} invoices{filters}, newest first:",
+        },
+        "sv": {
+            "one": "Jag hittade {count} faktura{filters}:",
+            "other": "Jag hittade {count} fakturor{filters}, nyaste först:",
+        },
     },
     "invoice.list.none": {
         "en": "I found no invoices{filters}.",
@@ -535,16 +597,30 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "There are no more invoices{filters}.",
         "sv": "Det finns inga fler fakturor{filters}.",
     },
-    "invoice.filter.status": {"en": " that are {status}", "sv": " som är {status}"},
-    "invoice.filter.period": {"en": " issued {start} – {end}", "sv": " utställda {start} – {end}"},
+    "invoice.filter.status": {"en": " with status {status}", "sv": " med status {status}"},
+    "invoice.filter.period": {"en": " issued {start} – {end}", "sv": " med fakturadatum {start} – {end}"},
     "invoice.list.sheet": {"en": "Invoices", "sv": "Fakturor"},
     "invoice.list.ready": {
-        "en": "Here are your {count} invoices{filters} as XLSX and CSV (the links work for {minutes} minutes).",
-        "sv": "Här är era {count} fakturor{filters} som XLSX och CSV (länkarna fungerar i {minutes} minuter).",
+        "plural": "count",
+        "en": {
+            "one": "Here is {count} invoice{filters} as XLSX and CSV.",
+            "other": "Here are your {count} invoices{filters} as XLSX and CSV.",
+        },
+        "sv": {
+            "one": "Här är {count} faktura{filters} som XLSX och CSV.",
+            "other": "Här är era {count} fakturor{filters} som XLSX och CSV.",
+        },
     },
     "invoice.list.too_large": {
-        "en": "That is more than {limit} invoices. Please choose a shorter period.",
-        "sv": "Det är fler än {limit} fakturor. Välj en kortare period.",
+        "plural": "limit",
+        "en": {
+            "one": "That is more than {limit} invoice. Please choose a shorter period.",
+            "other": "That is more than {limit} invoices. Please choose a shorter period.",
+        },
+        "sv": {
+            "one": "Det är fler än {limit} faktura. Välj en kortare period.",
+            "other": "Det är fler än {limit} fakturor. Välj en kortare period.",
+        },
     },
     "invoice.col.number": {"en": "Invoice", "sv": "Faktura"},
     "invoice.col.date": {"en": "Date", "sv": "Datum"},
@@ -653,10 +729,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "invoice.pdf.paid": {"en": "Paid", "sv": "Betalt"},
     "invoice.pdf.terms": {"en": "Payment terms", "sv": "Betalningsvillkor"},
     "invoice.pdf.terms_text": {
-        "en": "{days} days net. Please pay {amount} by {due} to Bankgiro {bankgiro}, "
-        "quoting invoice number {number}. Interest on late payment according to law.",
-        "sv": "{days} dagar netto. Betala {amount} senast {due} till bankgiro {bankgiro} och ange "
-        "fakturanummer {number}. Dröjsmålsränta enligt räntelagen.",
+        "plural": "days",
+        "en": {
+            "one": "{days} day net. Please pay {amount} by {due} to Bankgiro {bankgiro}, "
+            "quoting invoice number {number}. Interest on late payment according to law.",
+            "other": "{days} days net. Please pay {amount} by {due} to Bankgiro {bankgiro}, "
+            "quoting invoice number {number}. Interest on late payment according to law.",
+        },
+        "sv": {
+            "one": "{days} dag netto. Betala {amount} senast {due} till bankgiro {bankgiro} och ange "
+            "fakturanummer {number}. Dröjsmålsränta enligt räntelagen.",
+            "other": "{days} dagar netto. Betala {amount} senast {due} till bankgiro {bankgiro} och ange "
+            "fakturanummer {number}. Dröjsmålsränta enligt räntelagen.",
+        },
     },
     "invoice.pdf.vat_number": {"en": "VAT no.", "sv": "Momsreg.nr"},
     "invoice.pdf.org_number": {"en": "Reg. no.", "sv": "Org.nr"},
@@ -672,8 +757,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Ert konto {start} – {end}: saldo {balance}, varav {overdue} förfallet.",
     },
     "statement.shown": {
-        "en": " Items {first}–{last}{filters}:",
-        "sv": " Poster {first}–{last}{filters}:",
+        "plural": "count",
+        "en": {"one": " Item {first}{filters}:", "other": " Items {first}–{last}{filters}:"},
+        "sv": {"one": " Post {first}{filters}:", "other": " Poster {first}–{last}{filters}:"},
+    },
+    "statement.shown.all": {
+        "plural": "count",
+        "en": {"one": " {count} item{filters}:", "other": " {count} items{filters}:"},
+        "sv": {"one": " {count} post{filters}:", "other": " {count} poster{filters}:"},
     },
     "statement.none": {
         "en": " No items{filters} in the period.",
@@ -710,18 +801,34 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "statement.sheet": {"en": "Statement", "sv": "Kontoutdrag"},
     "statement.ready": {
-        "en": "Here is your account statement {start} – {end} ({count} items{filters}; balance {balance}) "
-        "as XLSX and CSV. The links work for {minutes} minutes.",
-        "sv": "Här är ert kontoutdrag {start} – {end} ({count} poster{filters}; saldo {balance}) "
-        "som XLSX och CSV. Länkarna fungerar i {minutes} minuter.",
+        "plural": "count",
+        "en": {
+            "one": "Here is your account statement {start} – {end} ({count} item{filters}; balance "
+            "{balance}) as XLSX and CSV.",
+            "other": "Here is your account statement {start} – {end} ({count} items{filters}; balance "
+            "{balance}) as XLSX and CSV.",
+        },
+        "sv": {
+            "one": "Här är ert kontoutdrag {start} – {end} ({count} post{filters}; saldo {balance}) "
+            "som XLSX och CSV.",
+            "other": "Här är ert kontoutdrag {start} – {end} ({count} poster{filters}; saldo {balance}) "
+            "som XLSX och CSV.",
+        },
     },
     "statement.empty": {
         "en": "There are no statement items{filters} from {start} to {end}.",
         "sv": "Det finns inga poster{filters} från {start} till {end}.",
     },
     "statement.too_large": {
-        "en": "That is more than {limit} items. Please choose a shorter period.",
-        "sv": "Det är fler än {limit} poster. Välj en kortare period.",
+        "plural": "limit",
+        "en": {
+            "one": "That is more than {limit} item. Please choose a shorter period.",
+            "other": "That is more than {limit} items. Please choose a shorter period.",
+        },
+        "sv": {
+            "one": "Det är fler än {limit} post. Välj en kortare period.",
+            "other": "Det är fler än {limit} poster. Välj en kortare period.",
+        },
     },
     # --- handoff to agents
     "handoff.queued": {
@@ -734,11 +841,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "handoff.outside_hours": {
         "en": "No one from our support team is available in the chat right now (office hours are "
-        "{hours}, Monday to Friday). I've opened request {number} with this conversation, and you'll "
+        "{office_hours}, Monday to Friday). I've opened request {number} with this conversation, and you'll "
         "get an answer within one business day.",
         "sv": "Ingen från vår supportavdelning är tillgänglig i chatten just nu (kontorstid är "
-        "{hours}, måndag till fredag). Jag har öppnat ärende {number} med den här konversationen, och du "
-        "får svar inom en arbetsdag.",
+        "{office_hours}, måndag till fredag). Jag har öppnat ärende {number} med den här konversationen, "
+        "och du får svar inom en arbetsdag.",
     },
     "handoff.holiday": {
         "en": "No one from our support team is available in the chat today, as it's a public holiday. "
@@ -821,16 +928,30 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Vad är rubriken, med några ord?",
     },
     "request.subject_too_long": {
-        "en": "That subject is too long (at most {limit} characters). Could you say it shorter?",
-        "sv": "Rubriken är för lång (högst {limit} tecken). Kan du skriva den kortare?",
+        "plural": "limit",
+        "en": {
+            "one": "That subject is too long (at most {limit} character). Could you say it shorter?",
+            "other": "That subject is too long (at most {limit} characters). Could you say it shorter?",
+        },
+        "sv": {
+            "one": "Rubriken är för lång (högst {limit} tecken). Kan du skriva den kortare?",
+            "other": "Rubriken är för lång (högst {limit} tecken). Kan du skriva den kortare?",
+        },
     },
     "request.ask_description": {
         "en": "Please describe the problem or question: what happened, where, and anything you've tried.",
         "sv": "Beskriv problemet eller frågan: vad som hände, var, och vad ni redan har provat.",
     },
     "request.description_too_long": {
-        "en": "That text is too long (at most {limit} characters). Could you shorten it?",
-        "sv": "Texten är för lång (högst {limit} tecken). Kan du korta den?",
+        "plural": "limit",
+        "en": {
+            "one": "That text is too long (at most {limit} character). Could you shorten it?",
+            "other": "That text is too long (at most {limit} characters). Could you shorten it?",
+        },
+        "sv": {
+            "one": "Texten är för lång (högst {limit} tecken). Kan du korta den?",
+            "other": "Texten är för lång (högst {limit} tecken). Kan du korta den?",
+        },
     },
     "request.ask_priority": {
         "en": "How urgent is it? Normal is the default.",
@@ -921,15 +1042,25 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "request.col.subject": {"en": "Subject", "sv": "Rubrik"},
     "request.col.status": {"en": "Status", "sv": "Status"},
     "request.col.due": {"en": "Answer due", "sv": "Svar senast"},
-    "request.list.found.all": {"en": "Your requests ({count}):", "sv": "Dina ärenden ({count}):"},
-    "request.list.found.open": {"en": "Your open requests ({count}):", "sv": "Dina öppna ärenden ({count}):"},
+    "request.list.found.all": {
+        "plural": "count",
+        "en": {"one": "You have {count} request:", "other": "Your requests ({count}):"},
+        "sv": {"one": "Du har {count} ärende:", "other": "Dina ärenden ({count}):"},
+    },
+    "request.list.found.open": {
+        "plural": "count",
+        "en": {"one": "You have {count} open request:", "other": "Your open requests ({count}):"},
+        "sv": {"one": "Du har {count} öppet ärende:", "other": "Dina öppna ärenden ({count}):"},
+    },
     "request.list.found.closed": {
-        "en": "Your closed requests ({count}):",
-        "sv": "Dina stängda ärenden ({count}):",
+        "plural": "count",
+        "en": {"one": "You have {count} closed request:", "other": "Your closed requests ({count}):"},
+        "sv": {"one": "Du har {count} stängt ärende:", "other": "Dina stängda ärenden ({count}):"},
     },
     "request.list.found.answered": {
-        "en": "Your answered requests ({count}):",
-        "sv": "Dina besvarade ärenden ({count}):",
+        "plural": "count",
+        "en": {"one": "You have {count} answered request:", "other": "Your answered requests ({count}):"},
+        "sv": {"one": "Du har {count} besvarat ärende:", "other": "Dina besvarade ärenden ({count}):"},
     },
     "request.list.none.all": {
         "en": 'You have no requests. Say "open a request" to start one.',
@@ -953,16 +1084,23 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "request.ask_comment_or_file": {
         "en": "What should I add to request {number}? Write it here, or send a file (a photo, a log, a PDF).",
-        "sv": "Vad ska jag lägga till i ärende {number}? Skriv det här eller skicka en fil (ett foto, en logg, "
-        "en PDF).",
+        "sv": "Vad ska jag lägga till i ärende {number}? Skriv det här eller skicka en fil (ett foto, en "
+        "logg, en PDF).",
     },
     "request.ask_number_for_files": {
         "en": "Which request should I add the file to? Tell me its number, like RQ-2026-000123.",
         "sv": "Vilket ärende ska jag lägga till filen i? Ange numret, till exempel RQ-2026-000123.",
     },
     "request.files.added": {
-        "en": "I've added {names} to request {number}; our team will see it.",
-        "sv": "Jag har lagt till {names} i ärende {number}; vårt team ser det.",
+        "plural": "count",
+        "en": {
+            "one": "I've added {names} to request {number}; our team will see it.",
+            "other": "I've added {names} to request {number}; our team will see them.",
+        },
+        "sv": {
+            "one": "Jag har lagt till {names} i ärende {number}; vårt team ser det.",
+            "other": "Jag har lagt till {names} i ärende {number}; vårt team ser dem.",
+        },
     },
     "request.file.too_large": {
         "en": "{name} is too large: files can be at most {limit} MB.",
@@ -997,8 +1135,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "request.form.error.required": {"en": "Please fill this in.", "sv": "Fyll i det här."},
     "request.form.error.choose": {"en": "Please choose one.", "sv": "Välj ett alternativ."},
     "request.form.error.too_long": {
-        "en": "At most {limit} characters, please.",
-        "sv": "Högst {limit} tecken, tack.",
+        "plural": "limit",
+        "en": {"one": "At most {limit} character, please.", "other": "At most {limit} characters, please."},
+        "sv": {"one": "Högst {limit} tecken, tack.", "other": "Högst {limit} tecken, tack."},
     },
     "request.button.send": {"en": "Send request", "sv": "Skicka ärendet"},
     "request.button.fill_in": {"en": "Fill in the request form", "sv": "Fyll i ärendeformuläret"},
@@ -1075,8 +1214,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "eller logga in för att se alla era ordrar.",
     },
     "order.po_many": {
-        "en": "PO number {number} covers {count} orders:",
-        "sv": "Inköpsordernummer {number} gäller {count} ordrar:",
+        "plural": "count",
+        "en": {
+            "one": "PO number {number} covers {count} order:",
+            "other": "PO number {number} covers {count} orders:",
+        },
+        "sv": {
+            "one": "Inköpsordernummer {number} gäller {count} order:",
+            "other": "Inköpsordernummer {number} gäller {count} ordrar:",
+        },
     },
     "order.status.received": {"en": "received", "sv": "mottagen"},
     "order.status.confirmed": {"en": "confirmed", "sv": "bekräftad"},
@@ -1129,8 +1275,20 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "order.button.report": {"en": "Download as spreadsheet", "sv": "Ladda ner som kalkylark"},
     "order.button.report.value": {"en": "order report", "sv": "orderrapport"},
     "order.search.found": {
-        "en": "Here are your orders{filters} (showing {first}–{last}):",
-        "sv": "Här är era ordrar{filters} (visar {first}–{last}):",
+        "plural": "count",
+        "en": {
+            "one": "Here is one more of your orders{filters} (number {first}):",
+            "other": "Here are your orders{filters} (showing {first}–{last}):",
+        },
+        "sv": {
+            "one": "Här är en order till{filters} (nummer {first}):",
+            "other": "Här är era ordrar{filters} (visar {first}–{last}):",
+        },
+    },
+    "order.search.found.all": {
+        "plural": "count",
+        "en": {"one": "I found {count} order{filters}:", "other": "I found {count} orders{filters}:"},
+        "sv": {"one": "Jag hittade {count} order{filters}:", "other": "Jag hittade {count} ordrar{filters}:"},
     },
     "order.search.none": {
         "en": "I found no orders{filters}.",
@@ -1153,34 +1311,64 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "order.col.currency": {"en": "Currency", "sv": "Valuta"},
     "order.col.site": {"en": "Site", "sv": "Plats"},
     "order.report.ready": {
-        "en": "Your order report{filters} is ready: {count} orders. The links work for {minutes} minutes.",
-        "sv": "Er orderrapport{filters} är klar: {count} ordrar. Länkarna fungerar i {minutes} minuter.",
+        "plural": "count",
+        "en": {
+            "one": "Your order report{filters} is ready: {count} order.",
+            "other": "Your order report{filters} is ready: {count} orders.",
+        },
+        "sv": {
+            "one": "Er orderrapport{filters} är klar: {count} order.",
+            "other": "Er orderrapport{filters} är klar: {count} ordrar.",
+        },
     },
     "order.report.empty": {
         "en": "There are no orders{filters}, so there's nothing to put in a report.",
         "sv": "Det finns inga ordrar{filters}, så det finns inget att ta med i en rapport.",
     },
     "order.report.mailed": {
-        "en": "I've e-mailed your order report{filters} ({count} orders) to {email}.",
-        "sv": "Jag har mejlat er orderrapport{filters} ({count} ordrar) till {email}.",
+        "plural": "count",
+        "en": {
+            "one": "I've e-mailed your order report{filters} ({count} order) to {email}.",
+            "other": "I've e-mailed your order report{filters} ({count} orders) to {email}.",
+        },
+        "sv": {
+            "one": "Jag har mejlat er orderrapport{filters} ({count} order) till {email}.",
+            "other": "Jag har mejlat er orderrapport{filters} ({count} ordrar) till {email}.",
+        },
     },
     "order.report.mail_failed": {
         "en": "I couldn't send the e-mail just now, so here are download links instead.",
         "sv": "Jag kunde inte skicka mejlet just nu, så här är länkar att ladda ner i stället.",
     },
     "order.report.too_large": {
-        "en": "That report would have more than {limit} orders. Please choose a shorter period.",
-        "sv": "Rapporten skulle få fler än {limit} ordrar. Välj en kortare period.",
+        "plural": "limit",
+        "en": {
+            "one": "That report would have more than {limit} order. Please choose a shorter period.",
+            "other": "That report would have more than {limit} orders. Please choose a shorter period.",
+        },
+        "sv": {
+            "one": "Rapporten skulle få fler än {limit} order. Välj en kortare period.",
+            "other": "Rapporten skulle få fler än {limit} ordrar. Välj en kortare period.",
+        },
     },
     "order.report.mail_subject": {
         "en": "Your order report{filters}",
         "sv": "Er orderrapport{filters}",
     },
     "order.report.mail_body": {
-        "en": "Hello {name},\n\nAttached is the order report you asked for{filters}: {count} orders, "
-        "as an Excel workbook and as CSV.\n\nBest regards,\nCustomer support",
-        "sv": "Hej {name},\n\nBifogat är orderrapporten du bad om{filters}: {count} ordrar, "
-        "som Excel-arbetsbok och som CSV.\n\nVänliga hälsningar,\nKundsupport",
+        "plural": "count",
+        "en": {
+            "one": "Hello {name},\n\nAttached is the order report you asked for{filters}: {count} order, "
+            "as an Excel workbook and as CSV.\n\nBest regards,\nCustomer support",
+            "other": "Hello {name},\n\nAttached is the order report you asked for{filters}: {count} orders, "
+            "as an Excel workbook and as CSV.\n\nBest regards,\nCustomer support",
+        },
+        "sv": {
+            "one": "Hej {name},\n\nBifogat är orderrapporten du bad om{filters}: {count} order, "
+            "som Excel-arbetsbok och som CSV.\n\nVänliga hälsningar,\nKundsupport",
+            "other": "Hej {name},\n\nBifogat är orderrapporten du bad om{filters}: {count} ordrar, "
+            "som Excel-arbetsbok och som CSV.\n\nVänliga hälsningar,\nKundsupport",
+        },
     },
     "order.report.sheet": {"en": "Orders", "sv": "Ordrar"},
 }

@@ -117,7 +117,8 @@ class DialogEngine:
             if files:
                 turn = self._for_files(turn, parse, principal, pending, memory)
                 if turn.spec is None:
-                    return Reply(text=fmt.t("dialog.files_not_taken"), language=language, intent=NONE_INTENT)
+                    text = fmt.t("dialog.files_not_taken", count=len(files))
+                    return Reply(text=text, language=language, intent=NONE_INTENT)
         if turn.spec is None:
             if pending is not None:
                 return self._reask(pending, principal, fmt, language)

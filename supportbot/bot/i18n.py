@@ -1,4 +1,16 @@
-"""Text for customers in English and Swedish, with amounts and dates in the user's locale."""
+"""Text for customers in English and Swedish, with amounts, dates and counts in the user's locale.
+
+A catalogue entry is ``{"en": text, "sv": text}``. A sentence with a count gives, per language, a text
+for each of the language's CLDR plural categories and names the parameter that picks one::
+
+    {"plural": "minutes",
+     "en": {"one": "It works for {minutes} minute.", "other": "It works for {minutes} minutes."},
+     "sv": {"one": "Den fungerar i {minutes} minut.", "other": "Den fungerar i {minutes} minuter."}}
+
+so that "1 minute" and "1 order" come out right in either language, and the count is written as the
+language writes numbers ("100,000" and "100 000"). Every catalogue (the core's and each channel's) goes
+through ``render``.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +20,12 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.core import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
+from babel.plural import PluralRule
 
-from supportbot.bot.catalogue import CATALOGUE
+from supportbot.bot.catalogue import CATALOGUE, PLURAL, Entry
 from supportbot.integrations.models import Money
 
 LANGUAGES = ("en", "sv")
@@ -37,6 +51,10 @@ class Formatter:
     def t(self, key: str, **params: Any) -> str:
         return translate(key, self.language, **params)
 
+    def count(self, value: int | Decimal) -> str:
+        """A number as the user's language writes it, where no plural form follows it ("at most 4 000")."""
+        return format_count(value, self.language)
+
     def money(self, money: Money | None) -> str:
         if money is None:
             return "–"
@@ -59,9 +77,36 @@ class Formatter:
 
 
 def translate(key: str, language: str, **params: Any) -> str:
-    entry = CATALOGUE[key]
+    return render(CATALOGUE[key], language, **params)
+
+
+def render(entry: Entry, language: str | None, **params: Any) -> str:
+    """One entry of a catalogue in ``language`` (else English), in the plural form its count asks for."""
+    if language not in LANGUAGES:
+        language = DEFAULT_LANGUAGE
     text = entry.get(language) or entry[DEFAULT_LANGUAGE]
+    if isinstance(text, dict):
+        selector = entry[PLURAL]
+        assert isinstance(selector, str), "a plural entry names the parameter that picks its form"
+        count = params[selector]
+        text = text.get(plural_category(count, language)) or text["other"]
+        params = {**params, selector: format_count(count, language)}
     return text.format(**params) if params else text
+
+
+def plural_category(count: int | Decimal, language: str) -> str:
+    """The CLDR plural category of ``count`` in ``language``: ``one`` or ``other`` in English and Swedish."""
+    return _plural_rule(language)(count)
+
+
+def format_count(count: int | Decimal, language: str) -> str:
+    """A count as the language writes numbers: ``100,000`` in English, ``100 000`` in Swedish."""
+    return format_decimal(count, locale=babel_locale(language))
+
+
+@lru_cache(maxsize=8)
+def _plural_rule(language: str) -> PluralRule:
+    return Locale.parse(babel_locale(language)).plural_form
 
 
 @lru_cache(maxsize=4096)

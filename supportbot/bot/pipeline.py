@@ -234,9 +234,7 @@ class Pipeline:
             return Reply(text=fmt.t("input.empty"), language=fmt.language, intent="input.empty")
         if len(text) > MAX_MESSAGE_CHARS:
             return Reply(
-                text=fmt.t(
-                    "input.too_long", length=f"{len(text):,}".replace(",", "\u00a0"), limit=MAX_MESSAGE_CHARS
-                ),
+                text=fmt.t("input.too_long", length=len(text), limit=fmt.count(MAX_MESSAGE_CHARS)),
                 language=fmt.language,
                 intent="input.too_long",
             )

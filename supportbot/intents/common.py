@@ -21,3 +21,11 @@ async def not_connected(ctx: TurnContext) -> Reply:
         language=ctx.language,
         intent=ctx.parse.intent,
     )
+
+
+def found_text(ctx: TurnContext, key: str, filters: str, offset: int, shown: int, has_more: bool) -> str:
+    """The line above a page of found records: how many there are when they all fit on the first page
+    ("I found 1 order", ``key.all``), else which of them this page shows ("11–20", or "number 21")."""
+    if offset == 0 and not has_more:
+        return ctx.t(f"{key}.all", count=shown, filters=filters)
+    return ctx.t(key, count=shown, first=offset + 1, last=offset + shown, filters=filters)

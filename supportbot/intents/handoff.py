@@ -145,7 +145,7 @@ async def handoff_agent(ctx: TurnContext) -> Reply:
     return Reply(
         text=ctx.t(
             "handoff.holiday" if holiday else "handoff.outside_hours",
-            hours=handoffs.office_hours.label,
+            office_hours=handoffs.office_hours.label,
             number=request.number,
         ),
         language=ctx.language,

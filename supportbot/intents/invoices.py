@@ -26,6 +26,7 @@ from supportbot.integrations.models import (
 )
 from supportbot.integrations.outbox import DeliveryOutcome
 from supportbot.integrations.protocols import DirectoryBackend, InvoicesBackend
+from supportbot.intents.common import found_text
 from supportbot.intents.invoice_pdf import PDF_TYPE, SELLER, Buyer, render_invoice_pdf
 from supportbot.intents.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
 
@@ -759,7 +760,7 @@ async def invoice_list(ctx: TurnContext) -> Reply:
     buttons.append(
         Button(label=ctx.t("invoice.button.download"), value=ctx.t("invoice.button.download.value"))
     )
-    text = ctx.t("invoice.list.found", filters=described, first=offset + 1, last=offset + len(page.items))
+    text = found_text(ctx, "invoice.list.found", described, offset, len(page.items), page.has_more)
     return _reply(ctx, intent, text, table=_invoices_table(ctx, page.items), buttons=tuple(buttons))
 
 
@@ -803,7 +804,7 @@ async def _invoice_spreadsheet(ctx: TurnContext, filters: dict[str, Any]) -> Rep
                 ]
             )
         if len(rows) > REPORT_LIMIT:
-            return _reply(ctx, intent, ctx.t("invoice.list.too_large", limit=f"{REPORT_LIMIT:,}"))
+            return _reply(ctx, intent, ctx.t("invoice.list.too_large", limit=REPORT_LIMIT))
         if not page.has_more:
             break
         offset += 100
@@ -822,8 +823,8 @@ async def _invoice_spreadsheet(ctx: TurnContext, filters: dict[str, Any]) -> Rep
             owner=owner, name=name, content_type=kind, data=data, tool=Tool.INVOICES
         )
         attachments.append(Attachment(name=name, url=url, content_type=kind, size=len(data)))
-    minutes = int(ctx.extra.get("link_minutes", 15))
-    text = ctx.t("invoice.list.ready", count=len(rows), filters=described, minutes=minutes)
+    links = ctx.t("download.links", minutes=int(ctx.extra.get("link_minutes", 15)))
+    text = ctx.t("invoice.list.ready", count=len(rows), filters=described) + links
     return _reply(ctx, intent, text, attachments=tuple(attachments))
 
 

@@ -14,6 +14,7 @@ from supportbot.bot.spec import IntentSpec, Slot, TurnContext
 from supportbot.integrations.carriers import CARRIER_NAMES
 from supportbot.integrations.errors import MailUnavailable
 from supportbot.integrations.models import Order, OrderStatus, OrderSummary, Tool
+from supportbot.intents.common import found_text
 from supportbot.intents.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
 
 # --- examples (the NLU's training data for this family) -------------------------------------------
@@ -691,7 +692,7 @@ async def order_search(ctx: TurnContext) -> Reply:
     if page.has_more:
         buttons.append(Button(label=ctx.t("order.button.more"), value=ctx.t("order.button.more.value")))
     buttons.append(Button(label=ctx.t("order.button.report"), value=ctx.t("order.button.report.value")))
-    text = ctx.t("order.search.found", filters=described, first=offset + 1, last=offset + len(page.items))
+    text = found_text(ctx, "order.search.found", described, offset, len(page.items), page.has_more)
     return Reply(
         text=text,
         table=_orders_table(ctx, page.items),
@@ -736,7 +737,7 @@ async def order_report(ctx: TurnContext) -> Reply:
             continue
         if len(rows) >= REPORT_LIMIT:
             return Reply(
-                text=ctx.t("order.report.too_large", limit=f"{REPORT_LIMIT:,}"),
+                text=ctx.t("order.report.too_large", limit=REPORT_LIMIT),
                 language=ctx.language,
                 intent="order.report",
             )
@@ -788,8 +789,8 @@ async def order_report(ctx: TurnContext) -> Reply:
     csv_url = await ctx.files.publish(
         owner=owner, name=f"{stem}.csv", content_type=CSV_TYPE, data=csv_data, tool=Tool.ORDERS
     )
-    minutes = int(ctx.extra.get("link_minutes", 15))
-    text = ctx.t("order.report.ready", filters=described, count=len(rows), minutes=minutes)
+    links = ctx.t("download.links", minutes=int(ctx.extra.get("link_minutes", 15)))
+    text = ctx.t("order.report.ready", filters=described, count=len(rows)) + links
     if mail_failed:
         text = f"{ctx.t('order.report.mail_failed')} {text}"
     return Reply(

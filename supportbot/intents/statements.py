@@ -12,6 +12,7 @@ from supportbot.bot.files import DocumentKind
 from supportbot.bot.messages import Attachment, Button, Reply, Table
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext
 from supportbot.integrations.models import StatementItem, Tool
+from supportbot.intents.common import found_text
 from supportbot.intents.invoice_pdf import PDF_TYPE
 from supportbot.intents.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
 
@@ -283,7 +284,7 @@ async def statement_show(ctx: TurnContext) -> Reply:
         return Reply(
             text=text + ctx.t("statement.none", filters=described), language=ctx.language, intent=intent
         )
-    text += ctx.t("statement.shown", first=offset + 1, last=offset + len(statement.items), filters=described)
+    text += found_text(ctx, "statement.shown", described, offset, len(statement.items), statement.has_more)
     invoices = [item.number for item in statement.items if item.kind == "invoice"]
     if invoices:
         ctx.set_shown("invoice", invoices)
@@ -353,7 +354,7 @@ async def statement_download(ctx: TurnContext) -> Reply:
         )
     if len(items) > REPORT_LIMIT:
         return Reply(
-            text=ctx.t("statement.too_large", limit=f"{REPORT_LIMIT:,}"), language=ctx.language, intent=intent
+            text=ctx.t("statement.too_large", limit=REPORT_LIMIT), language=ctx.language, intent=intent
         )
     yes = ctx.t("statement.yes")
     rows: list[list[Any]] = [
@@ -389,8 +390,8 @@ async def statement_download(ctx: TurnContext) -> Reply:
         count=len(rows),
         filters=described,
         balance=fmt.money(statement.balance),
-        minutes=int(ctx.extra.get("link_minutes", 15)),
     )
+    text += ctx.t("download.links", minutes=int(ctx.extra.get("link_minutes", 15)))
     return Reply(text=text, attachments=tuple(attachments), language=ctx.language, intent=intent)
 
 

@@ -208,7 +208,7 @@ async def test_list_then_pick_one_and_download(bot: BotDriver, application: Appl
     listing = await anna.say("list paid invoices")
     assert listing.table is not None and all(row[3] == "Paid" for row in listing.table.rows)
     paid = await anna.say("download these invoices as a spreadsheet")
-    assert paid.intent == "invoice.list" and "that are paid" in paid.text, paid.text
+    assert paid.intent == "invoice.list" and "with status paid" in paid.text, paid.text
 
 
 async def test_forward_by_mail_is_recorded(

@@ -105,7 +105,7 @@ async def test_a_form_with_missing_or_too_long_values_comes_back_marked_and_open
     assert errors == {
         "category": "Välj ett alternativ.",
         "subject": "Fyll i det här.",
-        "description": "Högst 5000 tecken, tack.",
+        "description": "Högst 5\u00a0000 tecken, tack.",
         "priority": "Välj ett alternativ.",
     }
     # What was written is kept in the form that came back, not lost.

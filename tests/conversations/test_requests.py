@@ -138,7 +138,7 @@ async def test_my_requests_and_my_open_requests(bot: BotDriver, application: App
     await bot.as_user(ERIK).transcript("""
         user: my requests
         bot:  [request.status]
-        bot:  ~ Your requests (1)
+        bot:  ~ You have 1 request:
         bot:  ~ Can order 4712 be delivered earlier?
         bot:  !~ FlashSystem
         bot:  !~ INV-3050
@@ -159,7 +159,7 @@ async def test_my_requests_and_my_open_requests(bot: BotDriver, application: App
         user: which of my cases are still open
         bot:  = You have no open requests.
         user: my answered requests
-        bot:  ~ Your answered requests (1)
+        bot:  ~ You have 1 answered request:
         user: list all my requests
         bot:  ~ Question about invoice INV-3050
         bot:  ~ answered

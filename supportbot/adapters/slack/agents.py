@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from supportbot.adapters.agents.customer import customer_context
 from supportbot.adapters.slack.inbound import CHANNEL, plain_text
 from supportbot.bot.bus import Unsubscribe
+from supportbot.bot.catalogue import Entry
 from supportbot.bot.errors import ConfigurationError
 from supportbot.bot.handoff import (
     ACTIVE,
@@ -44,7 +45,7 @@ from supportbot.bot.handoff import (
     Handoff,
     handoff_topic,
 )
-from supportbot.bot.i18n import Formatter
+from supportbot.bot.i18n import Formatter, render
 from supportbot.bot.locks import KeyedLocks
 from supportbot.bot.store import TurnRecord, handoff_threads
 from supportbot.integrations.errors import BackendUnavailable
@@ -81,7 +82,7 @@ _LABELLED_LINK = re.compile(r"<((?:https?|mailto):[^<>|]+)\|([^<>]+)>")
 
 CHANNEL_NAMES = {"web": "web chat", "slack": "Slack", "teams": "Microsoft Teams", "console": "console"}
 
-WORDING: dict[str, str] = {
+WORDING: dict[str, str | Entry] = {
     "title": "{number} · {customer} asks for a person",
     "guest": "a guest (not signed in)",
     "customer": "*Customer*\n{value}",
@@ -107,20 +108,26 @@ WORDING: dict[str, str] = {
     "role.user": "Customer",
     "role.bot": "Bot",
     "role.agent": "Agent ({agent})",
-    "files": "(files: {names})",
+    "files": {"plural": "count", "en": {"one": "(file: {names})", "other": "(files: {names})"}},
     "not_an_agent": "Only support agents can take over a customer's conversation, and your Slack account "
     "isn't linked to one.",
     "taken_already": "{agent} has already taken this conversation over.",
     "not_open": "This conversation is no longer waiting for an agent.",
     "not_owner": "Only {agent}, who has this conversation, can hand it back or close it.",
-    "too_long": "That reply is longer than {limit} characters and was not sent to the customer.",
+    "too_long": {
+        "plural": "limit",
+        "en": {
+            "one": "That reply is longer than {limit} character and was not sent to the customer.",
+            "other": "That reply is longer than {limit} characters and was not sent to the customer.",
+        },
+    },
 }
 """What the agents' channel says to agents (in English: the channel is shared)."""
 
 
 def say(key: str, **params: object) -> str:
     text = WORDING[key]
-    return text.format(**params) if params else text
+    return render(text if isinstance(text, dict) else {"en": text}, "en", **params)
 
 
 def escape(text: str) -> str:
@@ -326,7 +333,7 @@ def transcript_text(turns: list[TurnRecord], *, heading: bool) -> str:
         text = turn.text if len(turn.text) <= LINE_CHARS else turn.text[:LINE_CHARS] + "…"
         files = [str(f.get("name")) for f in payload.get("files") or [] if isinstance(f, dict)]
         if turn.role == "user" and files:
-            text = f"{text} {say('files', names=', '.join(files))}".strip()
+            text = f"{text} {say('files', names=', '.join(files), count=len(files))}".strip()
         lines.append(f"*{who}:* {escape(text)}")
     return "\n".join(lines)
 

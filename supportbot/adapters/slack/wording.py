@@ -3,9 +3,10 @@ a failure), in English and Swedish."""
 
 from __future__ import annotations
 
-from supportbot.bot.i18n import DEFAULT_LANGUAGE
+from supportbot.bot.catalogue import Entry
+from supportbot.bot.i18n import render
 
-WORDING: dict[str, dict[str, str]] = {
+WORDING: dict[str, Entry] = {
     "home.title": {
         "en": "Customer support",
         "sv": "Kundsupport",
@@ -70,17 +71,20 @@ WORDING: dict[str, dict[str, str]] = {
         "en": "(not given)",
         "sv": "(saknas)",
     },
-    "files.unavailable.one": {
-        "en": "I couldn't fetch {names} from Slack, so I haven't done anything with it. Please send it again "
-        "in a moment.",
-        "sv": "Jag kunde inte hämta {names} från Slack, så jag har inte gjort något med den. Skicka den gärna "
-        "igen om en stund.",
-    },
-    "files.unavailable.many": {
-        "en": "I couldn't fetch {names} from Slack, so I haven't done anything with them. Please send them "
-        "again in a moment.",
-        "sv": "Jag kunde inte hämta {names} från Slack, så jag har inte gjort något med dem. Skicka dem gärna "
-        "igen om en stund.",
+    "files.unavailable": {
+        "plural": "count",
+        "en": {
+            "one": "I couldn't fetch {names} from Slack, so I haven't done anything with it. Please send it "
+            "again in a moment.",
+            "other": "I couldn't fetch {names} from Slack, so I haven't done anything with them. Please send "
+            "them again in a moment.",
+        },
+        "sv": {
+            "one": "Jag kunde inte hämta {names} från Slack, så jag har inte gjort något med den. Skicka den "
+            "gärna igen om en stund.",
+            "other": "Jag kunde inte hämta {names} från Slack, så jag har inte gjort något med dem. Skicka "
+            "dem gärna igen om en stund.",
+        },
     },
     "files.and": {
         "en": "and",
@@ -93,15 +97,13 @@ WORDING: dict[str, dict[str, str]] = {
 }
 
 
-def say(key: str, language: str, **params: str) -> str:
-    entry = WORDING[key]
-    text = entry.get(language) or entry[DEFAULT_LANGUAGE]
-    return text.format(**params) if params else text
+def say(key: str, language: str, **params: object) -> str:
+    return render(WORDING[key], language, **params)
 
 
 def files_unavailable(names: list[str], language: str) -> str:
     """Which files could not be fetched from Slack: "a.log", "a.log and b.png", "a, b and c"."""
-    if len(names) == 1:
-        return say("files.unavailable.one", language, names=names[0])
-    listed = ", ".join(names[:-1]) + f" {say('files.and', language)} {names[-1]}"
-    return say("files.unavailable.many", language, names=listed)
+    listed = (
+        names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {say('files.and', language)} {names[-1]}"
+    )
+    return say("files.unavailable", language, names=listed, count=len(names))

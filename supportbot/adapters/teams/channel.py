@@ -362,8 +362,8 @@ class TeamsChannel:
 
 
 def _not_received(names: list[str], language: str) -> Activity:
-    key = "files.failed" if len(names) == 1 else "files.failed.many"
-    return to_activity(Reply(text=say(key, language, names=", ".join(names)), language=language))
+    text = say("files.failed", language, names=", ".join(names), count=len(names))
+    return to_activity(Reply(text=text, language=language))
 
 
 def _is_personal(stored: dict[str, Any]) -> bool:

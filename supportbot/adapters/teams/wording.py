@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from supportbot.bot.i18n import DEFAULT_LANGUAGE
+from supportbot.bot.catalogue import Entry
+from supportbot.bot.i18n import DEFAULT_LANGUAGE, render
 
-WORDING: dict[str, dict[str, str]] = {
+WORDING: dict[str, Entry] = {
     "form.required": {
         "en": "Please fill this in.",
         "sv": "Fyll i det här.",
@@ -18,24 +19,25 @@ WORDING: dict[str, dict[str, str]] = {
         "sv": "Skickat. Mitt svar kommer nedan.",
     },
     "files.failed": {
-        "en": "I couldn't fetch {names} from Teams, so I haven't received it. Please send it again in a "
-        "moment.",
-        "sv": "Jag kunde inte hämta {names} från Teams, så jag har inte fått den. Skicka den gärna igen om en "
-        "stund.",
-    },
-    "files.failed.many": {
-        "en": "I couldn't fetch {names} from Teams, so I haven't received them. Please send them again in "
-        "a moment.",
-        "sv": "Jag kunde inte hämta {names} från Teams, så jag har inte fått dem. Skicka dem gärna igen om en "
-        "stund.",
+        "plural": "count",
+        "en": {
+            "one": "I couldn't fetch {names} from Teams, so I haven't received it. Please send it again in a "
+            "moment.",
+            "other": "I couldn't fetch {names} from Teams, so I haven't received them. Please send them "
+            "again in a moment.",
+        },
+        "sv": {
+            "one": "Jag kunde inte hämta {names} från Teams, så jag har inte fått den. Skicka den gärna igen "
+            "om en stund.",
+            "other": "Jag kunde inte hämta {names} från Teams, så jag har inte fått dem. Skicka dem gärna "
+            "igen om en stund.",
+        },
     },
 }
 
 
-def say(key: str, language: str, **params: str) -> str:
-    entry = WORDING[key]
-    text = entry.get(language) or entry[DEFAULT_LANGUAGE]
-    return text.format(**params) if params else text
+def say(key: str, language: str, **params: object) -> str:
+    return render(WORDING[key], language, **params)
 
 
 def language_of(locale: str | None) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from supportbot.bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from supportbot.bot.catalogue import Entry
+from supportbot.bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, render
 
-WORDING: dict[str, dict[str, str]] = {
+WORDING: dict[str, Entry] = {
     "error.bad_json": {
         "en": "Sorry, I couldn't read that message. Please try sending it again.",
         "sv": "Förlåt, jag kunde inte läsa meddelandet. Försök gärna skicka det igen.",
@@ -32,10 +33,19 @@ WORDING: dict[str, dict[str, str]] = {
         "skickade dem. Bifoga den gärna igen.",
     },
     "warning.files_missing": {
-        "en": "Sorry, {count} of the files you attached could no longer be found (uploads are kept for an "
-        "hour), so I've gone on without them. Please attach them again if you still need them.",
-        "sv": "Förlåt, {count} av filerna du bifogade fanns inte längre kvar (uppladdningar sparas i en "
-        "timme), så jag har fortsatt utan dem. Bifoga dem gärna igen om du fortfarande behöver dem.",
+        "plural": "count",
+        "en": {
+            "one": "Sorry, {count} of the files you attached could no longer be found (uploads are kept for "
+            "an hour), so I've gone on without it. Please attach it again if you still need it.",
+            "other": "Sorry, {count} of the files you attached could no longer be found (uploads are kept "
+            "for an hour), so I've gone on without them. Please attach them again if you still need them.",
+        },
+        "sv": {
+            "one": "Förlåt, {count} av filerna du bifogade fanns inte längre kvar (uppladdningar sparas i en "
+            "timme), så jag har fortsatt utan den. Bifoga den gärna igen om du fortfarande behöver den.",
+            "other": "Förlåt, {count} av filerna du bifogade fanns inte längre kvar (uppladdningar sparas i "
+            "en timme), så jag har fortsatt utan dem. Bifoga dem gärna igen om du fortfarande behöver dem.",
+        },
     },
     # --- uploads (POST /webchat/upload) ------------------------------------------------------------
     "upload.sign_in": {
@@ -108,8 +118,15 @@ WORDING: dict[str, dict[str, str]] = {
         "sv": "Ange ert kundnummer. Det finns på era fakturor och orderbekräftelser.",
     },
     "register.password": {
-        "en": "Please choose a password of at least {min} characters.",
-        "sv": "Välj ett lösenord med minst {min} tecken.",
+        "plural": "min",
+        "en": {
+            "one": "Please choose a password of at least {min} character.",
+            "other": "Please choose a password of at least {min} characters.",
+        },
+        "sv": {
+            "one": "Välj ett lösenord med minst {min} tecken.",
+            "other": "Välj ett lösenord med minst {min} tecken.",
+        },
     },
     "register.check_email": {
         "en": "Thank you! We've sent a message to the e-mail address you gave, saying what happens next. "
@@ -212,10 +229,19 @@ WORDING: dict[str, dict[str, str]] = {
         "sv": "Ange e-postadressen till ditt konto.",
     },
     "reset.check_email": {
-        "en": "If {email} has an account with us, we've sent a link to it for choosing a new password. "
-        "The link works for {minutes} minutes; please look in your spam folder too.",
-        "sv": "Om {email} har ett konto hos oss har vi skickat en länk dit där du väljer ett nytt lösenord. "
-        "Länken fungerar i {minutes} minuter; titta gärna i skräpposten också.",
+        "plural": "minutes",
+        "en": {
+            "one": "If {email} has an account with us, we've sent a link to it for choosing a new password. "
+            "The link works for {minutes} minute; please look in your spam folder too.",
+            "other": "If {email} has an account with us, we've sent a link to it for choosing a new "
+            "password. The link works for {minutes} minutes; please look in your spam folder too.",
+        },
+        "sv": {
+            "one": "Om {email} har ett konto hos oss har vi skickat en länk dit där du väljer ett nytt "
+            "lösenord. Länken fungerar i {minutes} minut; titta gärna i skräpposten också.",
+            "other": "Om {email} har ett konto hos oss har vi skickat en länk dit där du väljer ett nytt "
+            "lösenord. Länken fungerar i {minutes} minuter; titta gärna i skräpposten också.",
+        },
     },
     "reset.rate_limited": {
         "en": "Too many password resets from here. Please wait a few minutes and try again.",
@@ -226,16 +252,31 @@ WORDING: dict[str, dict[str, str]] = {
         "sv": "Välj ett nytt lösenord",
     },
     "mail.reset.body": {
-        "en": "Hello {name},\n\nSomeone, hopefully you, asked for a new password for your user ID {email} "
-        "in our support chat. To choose one, open this link within {minutes} minutes:\n{link}\n\n"
-        "The link works once. If you didn't ask for it, you can ignore this message: your password stays "
-        "as it is. If you get such mails without asking, please tell us at {support}.\n\n"
-        "Best regards,\nCustomer support",
-        "sv": "Hej {name},\n\nNågon, förhoppningsvis du, har bett om ett nytt lösenord för ditt användar-id "
-        "{email} i vår supportchatt. Öppna den här länken inom {minutes} minuter för att välja ett:\n"
-        "{link}\n\nLänken fungerar en gång. Om det inte var du som bad om den kan du bortse från det här "
-        "meddelandet: ditt lösenord är oförändrat. Om du får sådana mejl utan att ha bett om dem, hör av "
-        "dig till oss på {support}.\n\nVänliga hälsningar,\nKundsupport",
+        "plural": "minutes",
+        "en": {
+            "one": "Hello {name},\n\nSomeone, hopefully you, asked for a new password for your user ID "
+            "{email} in our support chat. To choose one, open this link within {minutes} minute:\n{link}\n\n"
+            "The link works once. If you didn't ask for it, you can ignore this message: your password stays "
+            "as it is. If you get such mails without asking, please tell us at {support}.\n\n"
+            "Best regards,\nCustomer support",
+            "other": "Hello {name},\n\nSomeone, hopefully you, asked for a new password for your user ID "
+            "{email} in our support chat. To choose one, open this link within {minutes} minutes:\n{link}\n\n"
+            "The link works once. If you didn't ask for it, you can ignore this message: your password stays "
+            "as it is. If you get such mails without asking, please tell us at {support}.\n\n"
+            "Best regards,\nCustomer support",
+        },
+        "sv": {
+            "one": "Hej {name},\n\nNågon, förhoppningsvis du, har bett om ett nytt lösenord för ditt "
+            "användar-id {email} i vår supportchatt. Öppna den här länken inom {minutes} minut för att välja "
+            "ett:\n{link}\n\nLänken fungerar en gång. Om det inte var du som bad om den kan du bortse från "
+            "det här meddelandet: ditt lösenord är oförändrat. Om du får sådana mejl utan att ha bett om "
+            "dem, hör av dig till oss på {support}.\n\nVänliga hälsningar,\nKundsupport",
+            "other": "Hej {name},\n\nNågon, förhoppningsvis du, har bett om ett nytt lösenord för ditt "
+            "användar-id {email} i vår supportchatt. Öppna den här länken inom {minutes} minuter för att "
+            "välja ett:\n{link}\n\nLänken fungerar en gång. Om det inte var du som bad om den kan du bortse "
+            "från det här meddelandet: ditt lösenord är oförändrat. Om du får sådana mejl utan att ha bett "
+            "om dem, hör av dig till oss på {support}.\n\nVänliga hälsningar,\nKundsupport",
+        },
     },
     "mail.changed.subject": {
         "en": "Your password was changed",
@@ -274,8 +315,9 @@ WORDING: dict[str, dict[str, str]] = {
         "sv": "Nytt lösenord igen",
     },
     "reset.hint": {
-        "en": "At least {min} characters.",
-        "sv": "Minst {min} tecken.",
+        "plural": "min",
+        "en": {"one": "At least {min} character.", "other": "At least {min} characters."},
+        "sv": {"one": "Minst {min} tecken.", "other": "Minst {min} tecken."},
     },
     "reset.submit": {
         "en": "Save the new password",
@@ -296,20 +338,31 @@ WORDING: dict[str, dict[str, str]] = {
     "reset.done": {
         "en": "Thank you! Your new password works from now on, and wherever you were signed in with the old "
         "one you have been signed out. Sign in to the support chat with your new password.",
-        "sv": "Tack! Ditt nya lösenord gäller från och med nu, och överallt där du var inloggad med det gamla "
-        "har du loggats ut. Logga in i supportchatten med ditt nya lösenord.",
+        "sv": "Tack! Ditt nya lösenord gäller från och med nu, och överallt där du var inloggad med det "
+        "gamla har du loggats ut. Logga in i supportchatten med ditt nya lösenord.",
     },
     "reset.failed.title": {
         "en": "This link doesn't work",
         "sv": "Länken fungerar inte",
     },
     "reset.failed": {
-        "en": "Sorry, this link for choosing a new password doesn't work. It may have expired (links work "
-        "for {minutes} minutes), have been used already, or have been copied incompletely. You can ask for "
-        'a new one under "Forgot your password?" where you sign in to the support chat.',
-        "sv": "Tyvärr fungerar inte den här länken för att välja ett nytt lösenord. Den kan ha gått ut "
-        "(länkar fungerar i {minutes} minuter), redan ha använts eller ha kopierats ofullständigt. Du kan "
-        'be om en ny under "Glömt lösenordet?" där du loggar in i supportchatten.',
+        "plural": "minutes",
+        "en": {
+            "one": "Sorry, this link for choosing a new password doesn't work. It may have expired (links "
+            "work for {minutes} minute), have been used already, or have been copied incompletely. You can "
+            'ask for a new one under "Forgot your password?" where you sign in to the support chat.',
+            "other": "Sorry, this link for choosing a new password doesn't work. It may have expired (links "
+            "work for {minutes} minutes), have been used already, or have been copied incompletely. You can "
+            'ask for a new one under "Forgot your password?" where you sign in to the support chat.',
+        },
+        "sv": {
+            "one": "Tyvärr fungerar inte den här länken för att välja ett nytt lösenord. Den kan ha gått ut "
+            "(länkar fungerar i {minutes} minut), redan ha använts eller ha kopierats ofullständigt. Du kan "
+            'be om en ny under "Glömt lösenordet?" där du loggar in i supportchatten.',
+            "other": "Tyvärr fungerar inte den här länken för att välja ett nytt lösenord. Den kan ha gått "
+            "ut (länkar fungerar i {minutes} minuter), redan ha använts eller ha kopierats ofullständigt. Du "
+            'kan be om en ny under "Glömt lösenordet?" där du loggar in i supportchatten.',
+        },
     },
     "reset.unavailable": {
         "en": "Sorry, we can't change your password just now. Please open the link again in a few minutes.",
@@ -327,9 +380,7 @@ WORDING: dict[str, dict[str, str]] = {
 
 
 def say(key: str, language: str | None, **params: object) -> str:
-    entry = WORDING[key]
-    text = entry.get(language or DEFAULT_LANGUAGE) or entry[DEFAULT_LANGUAGE]
-    return text.format(**params) if params else text
+    return render(WORDING[key], language, **params)
 
 
 def pick_language(*candidates: str | None) -> str:
