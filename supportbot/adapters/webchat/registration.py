@@ -19,9 +19,8 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from supportbot.adapters.sessions import COOKIE_NAME
 from supportbot.adapters.webchat.api import NO_STORE, SessionApi, _json, _problem, _whoami, small_json_body
-from supportbot.adapters.webchat.context import WebChat
+from supportbot.adapters.webchat.context import WebChat, registration_rule, warning_rule
 from supportbot.adapters.webchat.wording import accept_language, pick_language, say
 from supportbot.bot.i18n import LANGUAGES
 from supportbot.integrations.errors import BackendUnavailable, InvalidRequest, MailUnavailable
@@ -184,7 +183,7 @@ class RegistrationApi:
         account = parse_registration(body)
         if account is None:
             return _problem(request, 400, "bad_request", "register.bad_request")
-        if not self.chat.registrations.allow(self.chat.client_address(request)):
+        if not await self.chat.limits.hit(registration_rule(self.chat.client_address(request))):
             log.warning("webchat: registration refused, too many from one address")
             return _problem(request, 429, "rate_limited", "register.rate_limited")
         language = pick_language(accept_language(request.headers.get("Accept-Language")))
@@ -253,7 +252,7 @@ class RegistrationApi:
         await self._send(principal.user_id, say("mail.confirm.subject", language), text, language)
 
     async def _mail_taken(self, email: str, language: str) -> None:
-        if not self.chat.warnings.allow(email):
+        if not await self.chat.limits.hit(warning_rule(email)):
             log.info("webchat: no more registration warnings to one address today")
             return
         text = say("mail.taken.body", language, email=email, support=self.chat.app.settings.support_email)
@@ -275,8 +274,8 @@ class RegistrationApi:
         )
         if claim is None or claim.language not in LANGUAGES:
             return self._failed(language)
-        session = self.chat.codec.decode(request.cookies.get(COOKIE_NAME))
-        if session is not None and session.user_id not in (None, claim.user_id):
+        visitor = await self.chat.visitor(request)
+        if visitor.user_id not in (None, claim.user_id):
             log.info("webchat: a confirmation link opened by another signed-in user")
             return self._failed(language)
         try:
