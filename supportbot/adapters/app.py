@@ -203,6 +203,6 @@ async def build_application(
                 ),
             },
         ),
-        limits=SqlLimits(readers),
+        limits=SqlLimits(readers, write=store.write),
         outbox=outbox,
     )

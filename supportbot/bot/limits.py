@@ -8,18 +8,19 @@ worth of events more than the strict sliding window would. A refused event is no
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import BigInteger, Integer, String, bindparam, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from supportbot.bot.store import rate_counts
+from supportbot.bot.store import Statement, rate_counts
 
 log = logging.getLogger(__name__)
 
@@ -52,46 +53,39 @@ class Limits(Protocol):
         ...
 
 
-class _Refused(Exception):
-    """Rolls back the events counted under the other rules of a refused ``hit``."""
-
-
 def _slot_seconds(window: float) -> int:
     return max(1, math.ceil(window / SLOTS))
 
 
-class SqlLimits:
-    """Counts in the ``rate_counts`` table: a ``hit`` is one statement per rule, in one transaction."""
+Write = Callable[[list[Statement]], Awaitable[None]]
 
-    def __init__(self, engine: AsyncEngine, *, clock: Callable[[], float] = time.time) -> None:
+
+class SqlLimits:
+    """Counts in the ``rate_counts`` table.
+
+    A ``hit`` reads each rule's window (an indexed range of at most ten rows) and, when every rule has
+    room, counts the event at once in this worker and writes it behind, in the store's shared
+    transactions (``write``), so a chat turn waits for no write of its own. What this worker counted
+    but has not yet committed is added to what the database says, so a worker is never over a limit;
+    workers see each other's events once committed, a few milliseconds later.
+    """
+
+    def __init__(
+        self, engine: AsyncEngine, *, write: Write | None = None, clock: Callable[[], float] = time.time
+    ) -> None:
         self._engine = engine
+        self._write = write or self._own_transaction
         self.clock = clock
         self._pruned = 0.0
-        insert: Any = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
-        window_sum = (
-            select(func.coalesce(func.sum(rate_counts.c.count), 0))
-            .where(rate_counts.c.key == bindparam("key"), rate_counts.c.slot > bindparam("since"))
-            .scalar_subquery()
+        self._pending: dict[tuple[str, int], int] = {}
+        """Events per key and slot counted here and not yet committed."""
+        self._writing: set[asyncio.Task[None]] = set()
+        self._sum = select(func.coalesce(func.sum(rate_counts.c.count), 0)).where(
+            rate_counts.c.key == bindparam("key"), rate_counts.c.slot > bindparam("since")
         )
-        self._sum = select(window_sum)
-        # One statement: the event goes in (a new slot, or one more in it) only while the window's
-        # sum is under the limit; nothing comes back when it is not.
-        self._count = (
-            insert(rate_counts)
-            .from_select(
-                ["key", "slot", "count", "expires"],
-                select(
-                    bindparam("key", type_=String),
-                    bindparam("slot", type_=BigInteger),
-                    bindparam("one", type_=Integer),
-                    bindparam("expires", type_=BigInteger),
-                ).where(window_sum < bindparam("limit", type_=Integer)),
-            )
-            .on_conflict_do_update(
-                index_elements=[rate_counts.c.key, rate_counts.c.slot],
-                set_={"count": rate_counts.c.count + 1},
-            )
-            .returning(rate_counts.c.count)
+        insert: Any = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+        self._add = insert(rate_counts).on_conflict_do_update(
+            index_elements=[rate_counts.c.key, rate_counts.c.slot], set_={"count": rate_counts.c.count + 1}
         )
 
     def _params(self, rule: Rule, now: float) -> dict[str, Any]:
@@ -100,24 +94,25 @@ class SqlLimits:
         return {
             "key": rule.key[:255],
             "slot": slot,
-            "one": 1,
+            "count": 1,
             "since": slot - length * SLOTS,
             "expires": slot + length * (SLOTS + 1),
-            "limit": rule.limit,
         }
 
     async def hit(self, *rules: Rule) -> bool:
         now = self.clock()
-        try:
-            async with self._engine.begin() as conn:
-                for rule in rules:
-                    counted = (await conn.execute(self._count, self._params(rule, now))).first()
-                    if counted is None:
-                        raise _Refused
-        except _Refused:
+        params = [self._params(rule, now) for rule in rules]
+        counted = [await self._committed(p) for p in params]
+        # From here to the count, nothing waits: no other event of this worker can slip in between.
+        if any(n + self._uncommitted(p) >= r.limit for r, p, n in zip(rules, params, counted, strict=True)):
             return False
-        if now - self._pruned >= PRUNE_EVERY:
-            await self._prune(now)
+        keys = [(p["key"], p["slot"]) for p in params]
+        for key in keys:
+            self._pending[key] = self._pending.get(key, 0) + 1
+        rows = [{name: p[name] for name in ("key", "slot", "count", "expires")} for p in params]
+        task = asyncio.get_running_loop().create_task(self._count(keys, rows, now), name="limits")
+        self._writing.add(task)
+        task.add_done_callback(self._writing.discard)
         return True
 
     async def full(self, rule: Rule) -> bool:
@@ -126,14 +121,42 @@ class SqlLimits:
     async def seen(self, rule: Rule) -> bool:
         return await self._events(rule) > 0
 
-    async def _events(self, rule: Rule) -> int:
-        async with self._engine.connect() as conn:
-            return int((await conn.execute(self._sum, self._params(rule, self.clock()))).scalar() or 0)
+    async def settled(self) -> None:
+        """Waits until every event counted so far is committed."""
+        while self._writing:
+            await asyncio.gather(*self._writing, return_exceptions=True)
 
-    async def _prune(self, now: float) -> None:
-        self._pruned = now
+    async def _events(self, rule: Rule) -> int:
+        params = self._params(rule, self.clock())
+        return await self._committed(params) + self._uncommitted(params)
+
+    def _uncommitted(self, params: dict[str, Any]) -> int:
+        """This worker's events in the window not yet committed (a handful, for milliseconds)."""
+        key, since = params["key"], params["since"]
+        return sum(n for (k, slot), n in self._pending.items() if k == key and slot > since)
+
+    async def _committed(self, params: dict[str, Any]) -> int:
+        async with self._engine.connect() as conn:
+            return int((await conn.execute(self._sum, params)).scalar() or 0)
+
+    async def _count(self, keys: list[tuple[str, int]], rows: list[dict[str, Any]], now: float) -> None:
+        statements: list[Statement] = [(self._add, rows)]
+        if now - self._pruned >= PRUNE_EVERY:
+            self._pruned = now
+            statements.append((rate_counts.delete().where(rate_counts.c.expires < int(now)), None))
         try:
-            async with self._engine.begin() as conn:
-                await conn.execute(rate_counts.delete().where(rate_counts.c.expires < int(now)))
-        except Exception:  # the next prune tries again; counting goes on meanwhile
-            log.warning("limits: could not delete old counts", exc_info=True)
+            await self._write(statements)
+        except Exception:  # an event lost: a limit is a little more lenient for one window
+            log.warning("limits: could not count an event", exc_info=True)
+        finally:
+            for key in keys:
+                left = self._pending.get(key, 1) - 1
+                if left > 0:
+                    self._pending[key] = left
+                else:
+                    self._pending.pop(key, None)
+
+    async def _own_transaction(self, statements: list[Statement]) -> None:
+        async with self._engine.begin() as conn:
+            for statement, params in statements:
+                await conn.execute(statement, params)

@@ -388,6 +388,10 @@ class Store:
     async def close(self) -> None:
         await self._writer.close()
 
+    async def write(self, statements: list[Statement]) -> None:
+        """Other parts' writes in the store's shared transactions (``bot.limits`` counts events so)."""
+        await self._writer.submit(statements)
+
     async def load(self, key: str, *, channel: str, user_id: str | None) -> ConversationState:
         cached = self._cached(key)
         if cached is not None:

@@ -166,7 +166,8 @@ async def test_a_hit_under_several_rules_counts_under_none_when_one_is_full(engi
     assert not await limits.hit(session, user)
     other = Rule("chat:session:s2", 5, 10.0)
     assert not await limits.hit(other, user)
-    assert not await limits.seen(other)  # rolled back
+    assert not await limits.seen(other)
+    await limits.settled()
     async with engine.connect() as conn:
         counted = (await conn.execute(select(func.sum(rate_counts.c.count)))).scalar()
     assert counted == 4
@@ -176,8 +177,23 @@ async def test_old_counts_are_deleted(engine: AsyncEngine) -> None:
     clock = Seconds()
     limits = SqlLimits(engine, clock=clock)
     assert await limits.hit(Rule("reset:address:x", 3, 900.0))
+    await limits.settled()
     clock.now += 2000
     assert await limits.hit(Rule("chat:session:y", 3, 10.0))
+    await limits.settled()
     async with engine.connect() as conn:
         keys = list((await conn.execute(select(rate_counts.c.key))).scalars())
     assert keys == ["chat:session:y"]
+
+
+async def test_workers_share_the_counts(engine: AsyncEngine) -> None:
+    """Two workers on one database: what one counted, once committed, the other counts too."""
+    clock = Seconds()
+    one, other = SqlLimits(engine, clock=clock), SqlLimits(engine, clock=clock)
+    rule = Rule("chat:user:anna", 4, 10.0)
+    assert await one.hit(rule) and await one.hit(rule) and await one.hit(rule)
+    await one.settled()
+    assert await other.hit(rule)
+    assert not await other.hit(rule)  # its own event, even before it is committed
+    await other.settled()
+    assert not await one.hit(rule)
