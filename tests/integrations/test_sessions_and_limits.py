@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from supportbot.bot.limits import Rule, SqlLimits
 from supportbot.bot.sessions import Lifetime, SqlSessionStore, handle_of
-from supportbot.bot.store import bot_metadata, rate_counts, sign_ins
-from supportbot.integrations.sql.inline import InlineSqliteEngine
+from supportbot.bot.store import Store, bot_metadata, rate_counts, sign_ins
+from supportbot.integrations.sql.inline import InlineSqliteEngine, sqlite_writer
 from tests.integrations.conftest import postgres_schema_engine
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -197,3 +197,21 @@ async def test_workers_share_the_counts(engine: AsyncEngine) -> None:
     assert not await other.hit(rule)  # its own event, even before it is committed
     await other.settled()
     assert not await one.hit(rule)
+
+
+async def test_counts_go_in_the_store_s_shared_transactions(engine: AsyncEngine) -> None:
+    """As the application counts chat frames: behind, with the store's group commits."""
+    writer = sqlite_writer(engine.url) if engine.dialect.name == "sqlite" else None
+    store = Store(engine, sqlite_writer=writer)
+    try:
+        limits = SqlLimits(engine, write=store.write, clock=Seconds())
+        session, user = Rule("chat:session:s", 3, 10.0), Rule("chat:user:u", 5, 10.0)
+        assert [await limits.hit(session, user) for _ in range(4)] == [True, True, True, False]
+        await limits.settled()
+        fresh = SqlLimits(engine, clock=limits.clock)  # another worker
+        assert await fresh.full(session) and not await fresh.full(user)
+        other_session = Rule("chat:session:t", 3, 10.0)
+        assert await fresh.hit(other_session, user) and await fresh.hit(other_session, user)
+        assert not await fresh.hit(other_session, user)  # the user's five: three counted by the other
+    finally:
+        await store.close()
