@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -63,11 +64,10 @@ Write = Callable[[list[Statement]], Awaitable[None]]
 class SqlLimits:
     """Counts in the ``rate_counts`` table.
 
-    A ``hit`` reads each rule's window (an indexed range of at most ten rows) and, when every rule has
-    room, counts the event at once in this worker and writes it behind, in the store's shared
-    transactions (``write``), so a chat turn waits for no write of its own. What this worker counted
-    but has not yet committed is added to what the database says, so a worker is never over a limit;
-    workers see each other's events once committed, a few milliseconds later.
+    Each worker counts its own events exactly, in memory, and writes them behind into rows of its own,
+    in the store's shared transactions (``write``), so a chat turn waits for no write. A ``hit`` adds
+    to its own count what the other workers' rows say (an indexed range of a few rows): one worker is
+    never over a limit, and sees the others' events once they are committed, milliseconds later.
     """
 
     def __init__(
@@ -76,16 +76,20 @@ class SqlLimits:
         self._engine = engine
         self._write = write or self._own_transaction
         self.clock = clock
+        self.worker = secrets.token_hex(8)
         self._pruned = 0.0
-        self._pending: dict[tuple[str, int], int] = {}
-        """Events per key and slot counted here and not yet committed."""
+        self._mine: dict[tuple[str, int], tuple[int, int]] = {}
+        """(key, slot) → (events counted by this worker, when the slot leaves every window)."""
         self._writing: set[asyncio.Task[None]] = set()
-        self._sum = select(func.coalesce(func.sum(rate_counts.c.count), 0)).where(
-            rate_counts.c.key == bindparam("key"), rate_counts.c.slot > bindparam("since")
+        self._others = select(func.coalesce(func.sum(rate_counts.c.count), 0)).where(
+            rate_counts.c.key == bindparam("key"),
+            rate_counts.c.slot > bindparam("since"),
+            rate_counts.c.worker != bindparam("worker"),
         )
         insert: Any = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
         self._add = insert(rate_counts).on_conflict_do_update(
-            index_elements=[rate_counts.c.key, rate_counts.c.slot], set_={"count": rate_counts.c.count + 1}
+            index_elements=[rate_counts.c.key, rate_counts.c.slot, rate_counts.c.worker],
+            set_={"count": rate_counts.c.count + 1},
         )
 
     def _params(self, rule: Rule, now: float) -> dict[str, Any]:
@@ -94,6 +98,7 @@ class SqlLimits:
         return {
             "key": rule.key[:255],
             "slot": slot,
+            "worker": self.worker,
             "count": 1,
             "since": slot - length * SLOTS,
             "expires": slot + length * (SLOTS + 1),
@@ -102,15 +107,15 @@ class SqlLimits:
     async def hit(self, *rules: Rule) -> bool:
         now = self.clock()
         params = [self._params(rule, now) for rule in rules]
-        counted = [await self._committed(p) for p in params]
-        # From here to the count, nothing waits: no other event of this worker can slip in between.
-        if any(n + self._uncommitted(p) >= r.limit for r, p, n in zip(rules, params, counted, strict=True)):
+        others = [await self._counted_elsewhere(p) for p in params]
+        # From here to the count nothing waits, so no other event of this worker slips in between.
+        if any(n + self._counted_here(p) >= r.limit for r, p, n in zip(rules, params, others, strict=True)):
             return False
-        keys = [(p["key"], p["slot"]) for p in params]
-        for key in keys:
-            self._pending[key] = self._pending.get(key, 0) + 1
-        rows = [{name: p[name] for name in ("key", "slot", "count", "expires")} for p in params]
-        task = asyncio.get_running_loop().create_task(self._count(keys, rows, now), name="limits")
+        for p in params:
+            events, expires = self._mine.get((p["key"], p["slot"]), (0, p["expires"]))
+            self._mine[p["key"], p["slot"]] = (events + 1, expires)
+        rows = [{name: p[name] for name in ("key", "slot", "worker", "count", "expires")} for p in params]
+        task = asyncio.get_running_loop().create_task(self._count(rows, now), name="limits")
         self._writing.add(task)
         task.add_done_callback(self._writing.discard)
         return True
@@ -128,33 +133,27 @@ class SqlLimits:
 
     async def _events(self, rule: Rule) -> int:
         params = self._params(rule, self.clock())
-        return await self._committed(params) + self._uncommitted(params)
+        return await self._counted_elsewhere(params) + self._counted_here(params)
 
-    def _uncommitted(self, params: dict[str, Any]) -> int:
-        """This worker's events in the window not yet committed (a handful, for milliseconds)."""
+    def _counted_here(self, params: dict[str, Any]) -> int:
         key, since = params["key"], params["since"]
-        return sum(n for (k, slot), n in self._pending.items() if k == key and slot > since)
+        slot, length = params["slot"], (params["slot"] - since) // SLOTS
+        return sum(self._mine.get((key, s), (0, 0))[0] for s in range(slot, since, -length))
 
-    async def _committed(self, params: dict[str, Any]) -> int:
+    async def _counted_elsewhere(self, params: dict[str, Any]) -> int:
         async with self._engine.connect() as conn:
-            return int((await conn.execute(self._sum, params)).scalar() or 0)
+            return int((await conn.execute(self._others, params)).scalar() or 0)
 
-    async def _count(self, keys: list[tuple[str, int]], rows: list[dict[str, Any]], now: float) -> None:
+    async def _count(self, rows: list[dict[str, Any]], now: float) -> None:
         statements: list[Statement] = [(self._add, rows)]
         if now - self._pruned >= PRUNE_EVERY:
             self._pruned = now
             statements.append((rate_counts.delete().where(rate_counts.c.expires < int(now)), None))
+            self._mine = {slot: counted for slot, counted in self._mine.items() if counted[1] >= now}
         try:
             await self._write(statements)
-        except Exception:  # an event lost: a limit is a little more lenient for one window
-            log.warning("limits: could not count an event", exc_info=True)
-        finally:
-            for key in keys:
-                left = self._pending.get(key, 1) - 1
-                if left > 0:
-                    self._pending[key] = left
-                else:
-                    self._pending.pop(key, None)
+        except Exception:  # this worker still counts it; the others may let one more through
+            log.warning("limits: could not write an event down", exc_info=True)
 
     async def _own_transaction(self, statements: list[Statement]) -> None:
         async with self._engine.begin() as conn:

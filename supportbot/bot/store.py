@@ -151,10 +151,12 @@ rate_counts = Table(
     bot_metadata,
     Column("key", String(255), primary_key=True),
     Column("slot", BigInteger, primary_key=True),  # the slot's start, in seconds since the epoch
+    Column("worker", String(32), primary_key=True),  # which worker counted them
     Column("count", Integer, nullable=False),
     Column("expires", BigInteger, nullable=False, index=True),  # when the slot leaves every window
 )
-"""Events per key in slots of a tenth of their window (``bot.limits``), shared by every worker."""
+"""Events per key in slots of a tenth of their window (``bot.limits``), shared by every worker: each
+worker writes its own rows and reads the others'."""
 
 
 @dataclass(frozen=True)
