@@ -202,6 +202,7 @@ async def build_application(
                     absolute=timedelta(hours=settings.agent_session_lifetime_hours),
                 ),
             },
+            clock=clock,
         ),
         limits=SqlLimits(readers, write=store.write),
         outbox=outbox,

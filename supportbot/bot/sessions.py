@@ -231,10 +231,22 @@ def _rowcount(result: Any) -> int:
 class Sessions:
     """What the channels use: sessions of each kind with their lifetimes, ended everywhere at once."""
 
-    def __init__(self, store: SessionStore, bus: MessageBus, *, lifetimes: dict[Kind, Lifetime]) -> None:
+    def __init__(
+        self,
+        store: SessionStore,
+        bus: MessageBus,
+        *,
+        lifetimes: dict[Kind, Lifetime],
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self.store = store
         self.bus = bus
         self.lifetimes = lifetimes
+        self.clock = clock or (lambda: datetime.now(UTC))
+
+    def seconds_left(self, record: SessionRecord) -> float:
+        """Until the session's lifetime ends, however busy it is: an open connection closes then."""
+        return max(0.0, (record.expires_at - self.clock()).total_seconds())
 
     async def start(self, user_id: str, *, kind: Kind) -> tuple[str, SessionRecord]:
         return await self.store.create(user_id, kind=kind, lifetime=self.lifetimes[kind])

@@ -326,6 +326,36 @@ async def test_an_open_chat_ends_with_its_session_at_its_next_message(
     assert await closed_with(chat.ws) == 4001
 
 
+async def test_an_open_chat_closes_when_its_session_s_lifetime_ends(
+    server: TestServer, jars: list[aiohttp.ClientSession], clock: Clock
+) -> None:
+    user = await new_user(server)
+    browser = await visitor(server, jars)
+    assert (await browser.login(user)).status == 200
+    ends = clock.now + timedelta(days=14)
+    while clock.now + timedelta(hours=11) < ends:
+        clock.advance(hours=11)
+        assert (await browser.whoami())["user"]["id"] == user
+    clock.now = ends - timedelta(seconds=1)
+    chat = await browser.chat()
+    assert await closed_with(chat.ws) == 4001
+
+
+async def test_an_open_console_closes_when_its_session_s_lifetime_ends(
+    server: TestServer, jars: list[aiohttp.ClientSession], clock: Clock
+) -> None:
+    agent = await new_user(server, agent=True)
+    browser = await visitor(server, jars)
+    assert (await browser.agent_login(agent))[0] == 200
+    ends = clock.now + timedelta(hours=12)
+    while clock.now + timedelta(hours=1) < ends:
+        clock.advance(hours=1)
+        assert (await browser.agent_session())["id"] == agent
+    clock.now = ends - timedelta(seconds=1)
+    ws = await browser.agent_ws()
+    assert await closed_with(ws) == 4001
+
+
 async def test_an_agent_session_ends_after_its_shorter_idle_time(
     server: TestServer, jars: list[aiohttp.ClientSession], clock: Clock
 ) -> None:

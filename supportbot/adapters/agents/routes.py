@@ -24,6 +24,7 @@ from supportbot.adapters.app import Application
 from supportbot.adapters.sessions import Session, SessionCodec
 from supportbot.adapters.signin import SignIn, client_address
 from supportbot.adapters.webchat.origin import cross_site, same_origin
+from supportbot.bot.sessions import SessionRecord
 from supportbot.integrations.errors import BackendUnavailable
 from supportbot.integrations.models import Principal, Role
 
@@ -66,8 +67,8 @@ class AgentConsole:
         signed_in = await self._signed_in(request)
         return signed_in[0] if signed_in is not None else None
 
-    async def _signed_in(self, request: web.Request) -> tuple[Principal, str] | None:
-        """The signed-in agent and the handle of the session; ``None`` for a session signed out, idle or
+    async def _signed_in(self, request: web.Request) -> tuple[Principal, SessionRecord] | None:
+        """The signed-in agent and the session; ``None`` for a session signed out, idle or
         too old, from before a new password, or of someone no longer an agent."""
         session = self.codec.decode(request.cookies.get(COOKIE_NAME))
         if session is None or session.user_id is None:
@@ -83,7 +84,7 @@ class AgentConsole:
             return None
         if not hmac.compare_digest(self._credentials(stamp), session.credentials):
             return None  # the password changed since this session signed in
-        return principal, record.handle
+        return principal, record
 
     async def page(self, request: web.Request) -> web.StreamResponse:
         return web.FileResponse(
@@ -205,7 +206,7 @@ class AgentConsole:
         signed_in = await self._signed_in(request)
         if signed_in is None:
             return web.Response(status=401, text="Sign in as an agent first")
-        agent, handle = signed_in
+        agent, record = signed_in
         ws = web.WebSocketResponse(max_msg_size=MAX_FRAME_BYTES * 2, heartbeat=HEARTBEAT)
         if not ws.can_prepare(request).ok:
             return web.Response(status=426, text="Upgrade to a WebSocket", headers={"Upgrade": "websocket"})
@@ -218,7 +219,11 @@ class AgentConsole:
                 log.info("agents: closed a console of a session of %s that ended", agent.user_id)
                 closing.append(asyncio.ensure_future(ws.close(code=SIGNED_OUT, message=b"signed out")))
 
-        unsubscribe = await app.sessions.watch(handle, signed_out)
+        unsubscribe = await app.sessions.watch(record.handle, signed_out)
+        # However busy, a console ends with its session's lifetime.
+        lifetime = asyncio.get_running_loop().call_later(
+            app.sessions.seconds_left(record), lambda: asyncio.ensure_future(signed_out())
+        )
         try:
             await AgentConnection(
                 ws,
@@ -231,6 +236,7 @@ class AgentConsole:
             ).run()
         finally:
             unsubscribe()
+            lifetime.cancel()
         return ws
 
 

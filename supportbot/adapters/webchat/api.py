@@ -108,7 +108,7 @@ class SessionApi:
         was checked; by default now)."""
         assert principal.user_id is not None
         old = await self.chat.visitor(request)
-        session, handle = await self.chat.signed_in_session(old.session, principal.user_id, stamp=stamp)
+        session, record = await self.chat.signed_in_session(old.session, principal.user_id, stamp=stamp)
         # A guest's chat (or the same user's, signing in again) goes on; another user's never does.
         if not old.fresh and old.principal.user_id in (None, principal.user_id):
             await carry_over(
@@ -118,7 +118,7 @@ class SessionApi:
                 user_id=principal.user_id,
             )
         self.chat.app.pipeline.forget_principal(principal.user_id)
-        visitor = Visitor(session, principal, fresh=True, handle=handle)
+        visitor = Visitor(session, principal, fresh=True, record=record)
         log.info("webchat: %s signed in", principal.user_id)
         response = _json({**await _whoami(self.chat, visitor), **(extra or {})})
         self.chat.set_cookie(response, session)

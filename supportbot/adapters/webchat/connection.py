@@ -101,8 +101,13 @@ class Connection:
         unsubscribe = await notifier.bus.subscribe(user_topic(user_id), self._notice) if user_id else None
         # An agent's lines, typing and the bot's return after a handoff (bot.handoff) arrive live.
         unsubscribe_agent = await notifier.bus.subscribe(conversation_topic(self.key), self._from_agent)
-        handle = self.visitor.handle
-        unsubscribe_session = await self.chat.app.sessions.watch(handle, self._signed_out) if handle else None
+        sessions, record = self.chat.app.sessions, self.visitor.record
+        unsubscribe_session = await sessions.watch(record.handle, self._signed_out) if record else None
+        lifetime = (
+            asyncio.get_running_loop().call_later(sessions.seconds_left(record), self._lifetime_over)
+            if record
+            else None
+        )
         worker = asyncio.get_running_loop().create_task(self._work(), name=f"webchat {self.key}")
         try:
             async for frame in self.ws:
@@ -120,6 +125,8 @@ class Connection:
             for stop in (unsubscribe, unsubscribe_session):
                 if stop is not None:
                     stop()
+            if lifetime is not None:
+                lifetime.cancel()
             while not self.queue.empty():  # not yet begun: the client resends them with the same ids
                 self.queue.get_nowait()
             self.queue.put_nowait(None)
@@ -138,6 +145,10 @@ class Connection:
         if self._closing is None:  # not awaited here: closing waits for the client's answer
             log.info("webchat: closed a chat of a session that ended in conversation %s", self.key)
             self._closing = asyncio.ensure_future(self.ws.close(code=SIGNED_OUT, message=b"signed out"))
+
+    def _lifetime_over(self) -> None:
+        """However busy, a chat ends with its session's lifetime (its idle time is checked as it is used)."""
+        asyncio.ensure_future(self._signed_out())
 
     async def _still_signed_in(self) -> bool:
         """Now and then (``RECHECK``), whether the session is still live; a use keeps it so."""

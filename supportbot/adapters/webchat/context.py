@@ -15,6 +15,7 @@ from supportbot.adapters.webchat.origin import cross_site, same_origin
 from supportbot.adapters.webchat.protocol import last_language
 from supportbot.bot.limits import Limits, Rule
 from supportbot.bot.messages import ConversationRef
+from supportbot.bot.sessions import SessionRecord
 from supportbot.integrations.models import Principal
 
 if TYPE_CHECKING:
@@ -67,8 +68,8 @@ class Visitor:
     principal: Principal
     fresh: bool
     """The session was made for this request, so the response must set the cookie."""
-    handle: str | None = None
-    """The server-side session's handle (``bot.sessions``) when signed in: its end closes the chats."""
+    record: SessionRecord | None = None
+    """The server-side session (``bot.sessions``) when signed in: its end closes the chats."""
 
     @property
     def user_id(self) -> str | None:
@@ -120,16 +121,16 @@ class WebChat:
 
     async def signed_in_session(
         self, session: Session, user_id: str, *, stamp: str | None = None
-    ) -> tuple[Session, str]:
+    ) -> tuple[Session, SessionRecord]:
         """A new session for ``user_id``, kept on the server and bound to the password it signed in with
-        (``stamp``, read before the password was checked; else now); and its handle."""
+        (``stamp``, read before the password was checked; else now); and its record."""
         if stamp is None:
             stamp = await self.app.backends.directory.credential_stamp(user_id)
         token, record = await self.app.sessions.start(user_id, kind="web")
         signed_in = session.signed_in(
             user_id, credentials=self.credentials(stamp) if stamp else None, token=token
         )
-        return signed_in, record.handle
+        return signed_in, record
 
     async def current(self, session: Session) -> bool:
         """Whether a signed-in session was made under the user's present password (a guest's always is)."""
@@ -157,7 +158,7 @@ class WebChat:
         principal = await self.app.pipeline.principal(session.user_id)
         if principal.is_guest or not await self.current(session):
             return Visitor(Session.new_guest(), Principal.guest(), fresh=True)
-        return Visitor(session, principal, fresh=False, handle=record.handle)
+        return Visitor(session, principal, fresh=False, record=record)
 
     async def language(self, visitor: Visitor) -> str | None:
         """The language of the conversation's latest reply; ``None`` before the first, so the page's rules."""
