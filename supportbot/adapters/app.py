@@ -18,10 +18,12 @@ from supportbot.bot.dialog import DialogEngine
 from supportbot.bot.files import FileService
 from supportbot.bot.handoff import Handoffs, OfficeHours
 from supportbot.bot.identity import IdentityResolver
+from supportbot.bot.limits import Limits, SqlLimits
 from supportbot.bot.locks import KeyedLocks
 from supportbot.bot.nlu import NLU
 from supportbot.bot.notify import Notifier
 from supportbot.bot.pipeline import Pipeline
+from supportbot.bot.sessions import Lifetime, Sessions, SqlSessionStore
 from supportbot.bot.spec import IntentSpec, Mailer
 from supportbot.bot.store import Store
 from supportbot.integrations.mail import OutboxMailer, SmtpMailer
@@ -56,6 +58,10 @@ class Application:
     """Links a Slack or Teams person to the one user id (by the e-mail the channel verified)."""
     handoffs: Handoffs
     """The queue of conversations handed to agents (``bot.handoff``)."""
+    sessions: Sessions
+    """Signed-in sessions of the web chat and the agent console, kept in the database."""
+    limits: Limits
+    """Rate limits every worker shares (sign-in, registration, resets, uploads, chat messages)."""
     outbox: QueuedMailer | None = None
     """The persisted mail queue behind ``mailer``; its delivery task stops in ``close``."""
 
@@ -210,5 +216,21 @@ async def build_application(
         notifier=notifier,
         identity=IdentityResolver(backends.directory),
         handoffs=handoffs,
+        sessions=Sessions(
+            SqlSessionStore(readers, clock=clock),
+            bus,
+            lifetimes={
+                "web": Lifetime(
+                    idle=timedelta(minutes=settings.session_idle_minutes),
+                    absolute=timedelta(hours=settings.session_lifetime_hours),
+                ),
+                "agent": Lifetime(
+                    idle=timedelta(minutes=settings.agent_session_idle_minutes),
+                    absolute=timedelta(hours=settings.agent_session_lifetime_hours),
+                ),
+            },
+            clock=clock,
+        ),
+        limits=SqlLimits(readers, write=store.write),
         outbox=outbox,
     )

@@ -41,6 +41,15 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
+async def signed_in_user(request: web.Request) -> str | None:
+    """Who the web chat cookie signs in: ``None`` for a guest, a bad cookie or a session that ended."""
+    session = request.app[CODEC_KEY].decode(request.cookies.get(COOKIE_NAME))
+    if session is None or session.user_id is None:
+        return None
+    record = await request.app[APP_KEY].sessions.check(session.token, kind="web", user_id=session.user_id)
+    return session.user_id if record is not None else None
+
+
 async def download(request: web.Request) -> web.Response:
     """A signed link: genuine, current, its owner still entitled, and not opened by another signed-in user."""
     app = request.app[APP_KEY]
@@ -53,9 +62,9 @@ async def download(request: web.Request) -> web.Response:
         )
     except InvalidLink:
         return forbidden
-    session = request.app[CODEC_KEY].decode(request.cookies.get(COOKIE_NAME))
     if stored.owner is not None:
-        if session is not None and session.user_id is not None and session.user_id != stored.owner:
+        user = await signed_in_user(request)
+        if user is not None and user != stored.owner:
             return forbidden
         if stored.tool is not None:
             principal = await app.backends.directory.principal_for(stored.owner)
@@ -84,8 +93,8 @@ async def document(request: web.Request) -> web.Response:
         kind, number, owner, request.query.get("exp", ""), request.query.get("sig", "")
     ):
         return forbidden
-    session = request.app[CODEC_KEY].decode(request.cookies.get(COOKIE_NAME))
-    if session is not None and session.user_id is not None and session.user_id != owner:
+    user = await signed_in_user(request)
+    if user is not None and user != owner:
         return forbidden
     principal = await app.backends.directory.principal_for(owner)
     if principal is None or not principal.may(Tool.INVOICES):

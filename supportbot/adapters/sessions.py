@@ -1,4 +1,5 @@
-"""Web sessions in signed cookies: the server keeps no session table, and a tampered cookie is no session."""
+"""Web sessions in signed cookies: a tampered cookie is no session, and a signed-in one names a session
+the server keeps (``bot.sessions``), so that signing out ends it for good."""
 
 from __future__ import annotations
 
@@ -21,19 +22,22 @@ class Session:
     user_id: str | None
     issued_at: int
     credentials: str | None = None
-    """A keyed fingerprint of the password the user signed in under: once it changes (a reset), the
-    session is no longer valid. The server keeps no session table, so this is how sessions are revoked."""
+    """A keyed fingerprint of the password the user signed in under: once it changes (a reset, or a
+    change made in the directory itself), the session is no longer valid."""
+    token: str | None = None
+    """The server-side session's token (``bot.sessions``); a guest's session has none."""
 
     @classmethod
     def new_guest(cls) -> Session:
         return cls(sid=secrets.token_urlsafe(16), user_id=None, issued_at=int(time.time()))
 
-    def signed_in(self, user_id: str, *, credentials: str | None = None) -> Session:
+    def signed_in(self, user_id: str, *, credentials: str | None = None, token: str | None = None) -> Session:
         return Session(
             sid=secrets.token_urlsafe(16),
             user_id=user_id,
             issued_at=int(time.time()),
             credentials=credentials,
+            token=token,
         )
 
     def signed_out(self) -> Session:
@@ -49,6 +53,8 @@ class SessionCodec:
         data: dict[str, object] = {"s": session.sid, "u": session.user_id, "t": session.issued_at}
         if session.credentials is not None:
             data["k"] = session.credentials
+        if session.token is not None:
+            data["x"] = session.token
         body = json.dumps(data, separators=(",", ":"))
         payload = base64.urlsafe_b64encode(body.encode()).decode().rstrip("=")
         sig = hmac.new(self._key, payload.encode(), hashlib.sha256).hexdigest()
@@ -63,11 +69,15 @@ class SessionCodec:
             return None
         try:
             data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-            credentials = data.get("k")
-            if credentials is not None and not isinstance(credentials, str):
+            credentials, token = data.get("k"), data.get("x")
+            if not all(v is None or isinstance(v, str) for v in (credentials, token)):
                 return None
             session = Session(
-                sid=str(data["s"]), user_id=data["u"], issued_at=int(data["t"]), credentials=credentials
+                sid=str(data["s"]),
+                user_id=data["u"],
+                issued_at=int(data["t"]),
+                credentials=credentials,
+                token=token,
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             return None

@@ -50,7 +50,16 @@ class Settings(BaseSettings):
     office_days: str = "0-4"
     """Weekdays of the office hours, 0 = Monday: ``0-4`` or ``0,1,2,3,4``."""
     webchat_rate_limit: int = Field(default=20, ge=1)
-    """Messages one web chat connection may send in 10 seconds; more are politely refused."""
+    """Messages one web chat session may send in 10 seconds, however many connections it has (a user's
+    sessions together three times that); more are politely refused."""
+    session_idle_minutes: int = Field(default=12 * 60, ge=1)
+    """A signed-in web chat session unused this long ends."""
+    session_lifetime_hours: int = Field(default=14 * 24, ge=1)
+    """A signed-in web chat session ends this long after sign-in, however busy."""
+    agent_session_idle_minutes: int = Field(default=120, ge=1)
+    """An agent console session unused this long ends."""
+    agent_session_lifetime_hours: int = Field(default=12, ge=1)
+    """An agent console session ends this long after sign-in (a working day)."""
     state_cache_size: int = Field(default=10_000, ge=0)
     """Conversations kept in memory between turns. Set 0 when several workers share the database."""
     cookie_secure: bool = False

@@ -132,6 +132,32 @@ handoff_threads = Table(
 """Where an agents' channel (Slack's) shows a handoff: the row is claimed before the thread is posted,
 so one worker posts it; ``seq`` is claimed the same way for each line relayed into it."""
 
+sign_ins = Table(
+    "sign_ins",
+    bot_metadata,
+    Column("id", String(64), primary_key=True),  # a hash of the token the cookie carries, never the token
+    Column("user_id", String(255), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),  # "web" | "agent"
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+    Column("idle_seconds", Integer, nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+"""Signed-in sessions (``bot.sessions``): a cookie signs someone in only while its row says so."""
+
+rate_counts = Table(
+    "rate_counts",
+    bot_metadata,
+    Column("key", String(255), primary_key=True),
+    Column("slot", BigInteger, primary_key=True),  # the slot's start, in seconds since the epoch
+    Column("worker", String(32), primary_key=True),  # which worker counted them
+    Column("count", Integer, nullable=False),
+    Column("expires", BigInteger, nullable=False, index=True),  # when the slot leaves every window
+)
+"""Events per key in slots of a tenth of their window (``bot.limits``), shared by every worker: each
+worker writes its own rows and reads the others'."""
+
 
 @dataclass(frozen=True)
 class TurnRecord:
@@ -363,6 +389,10 @@ class Store:
 
     async def close(self) -> None:
         await self._writer.close()
+
+    async def write(self, statements: list[Statement]) -> None:
+        """Other parts' writes in the store's shared transactions (``bot.limits`` counts events so)."""
+        await self._writer.submit(statements)
 
     async def load(self, key: str, *, channel: str, user_id: str | None) -> ConversationState:
         cached = self._cached(key)

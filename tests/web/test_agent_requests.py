@@ -303,7 +303,7 @@ async def test_a_customer_reaches_none_of_it(
     server: TestServer, sessions: list[aiohttp.ClientSession]
 ) -> None:
     anna = await new_agent(server, sessions, None)
-    assert (await anna.login(ANNA)).status == 403  # not an agent: no console cookie
+    assert (await anna.login(ANNA)).status == 401  # not an agent: no console cookie
     with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
         await anna.connect()
     assert refused.value.status == 401

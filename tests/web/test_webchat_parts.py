@@ -1,11 +1,10 @@
-"""The web chat's small pure helpers: origin checks, rate limits and wording."""
+"""The web chat's small pure helpers: origin checks and wording."""
 
 from __future__ import annotations
 
 import pytest
 
 from supportbot.adapters.webchat.origin import cross_site, same_origin
-from supportbot.adapters.webchat.ratelimit import KeyedWindows, SlidingWindow
 from supportbot.adapters.webchat.wording import WORDING, accept_language, pick_language, say
 from supportbot.bot.i18n import LANGUAGES
 
@@ -59,36 +58,6 @@ def test_cross_site_for_plain_requests() -> None:
     assert cross_site("https://127.0.0.1:8080", "127.0.0.1:8080", scheme="http")
     assert cross_site("https://evil.example", "127.0.0.1:8080", scheme="http")
     assert cross_site("null", "127.0.0.1:8080", scheme="http")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_sliding_window() -> None:
-    clock = Clock()
-    window = SlidingWindow(3, 10.0, clock=clock)
-    assert [window.allow() for _ in range(4)] == [True, True, True, False]
-    clock.now = 9.9
-    assert not window.allow()
-    clock.now = 10.0
-    assert window.allow()
-
-
-def test_keyed_windows_count_each_key_apart_and_stay_small() -> None:
-    clock = Clock()
-    windows = KeyedWindows(2, 60.0, clock=clock, max_keys=3)
-    assert windows.allow("a") and windows.allow("a")
-    assert windows.blocked("a") and not windows.allow("a")
-    assert not windows.blocked("b") and windows.allow("b")
-    for key in "cdefg":
-        windows.allow(key)
-    clock.now = 61.0
-    assert not windows.blocked("a")
 
 
 def test_every_sentence_in_both_languages() -> None:

@@ -1,11 +1,14 @@
 """The agent console's routes under /agents: the page, its files, sign-in for agents and the WebSocket.
 
-Only a directory user with ``Role.AGENT`` gets in. The session is a signed cookie like the web chat's,
-with its own name and its own key, so a customer's web chat cookie never opens the console.
+Only a directory user with ``Role.AGENT`` gets in, through the same sign-in as the web chat's (its
+limits, its one answer for every failure). The session is a signed cookie like the web chat's, with its
+own name and its own key, so a customer's web chat cookie never opens the console, and it names an
+agent session kept on the server: signing out ends it, and closes its consoles, at once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -19,8 +22,9 @@ from aiohttp import web
 from supportbot.adapters.agents.console import HEARTBEAT, MAX_FRAME_BYTES, AgentConnection
 from supportbot.adapters.app import Application
 from supportbot.adapters.sessions import Session, SessionCodec
+from supportbot.adapters.signin import SignIn, client_address
 from supportbot.adapters.webchat.origin import cross_site, same_origin
-from supportbot.adapters.webchat.ratelimit import KeyedWindows
+from supportbot.bot.sessions import SessionRecord
 from supportbot.integrations.errors import BackendUnavailable
 from supportbot.integrations.models import Principal, Role
 
@@ -28,7 +32,10 @@ log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
 COOKIE_NAME = "sb_agent"
-MAX_AGE = 12 * 3600
+MAX_AGE = 14 * 24 * 3600
+"""The cookie's own limit; the session on the server ends far sooner (``Settings.agent_session_*``)."""
+SIGNED_OUT = 4001
+"""Close code of a console whose session ended (signed out, everywhere, a new password, too old)."""
 MAX_LOGIN_BODY = 8 * 1024
 NO_STORE = {"Cache-Control": "no-store"}
 PAGE_POLICY = (
@@ -44,7 +51,10 @@ class AgentConsole:
     codec: SessionCodec
     cookie_secure: bool
     credentials_key: bytes = b""
-    failures: KeyedWindows = field(default_factory=lambda: KeyedWindows(20, 900.0))
+    signin: SignIn = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.signin = SignIn(self.app.backends.directory, self.app.limits, secret_key=self.app.secret_key)
 
     def _credentials(self, stamp: str) -> str:
         """A keyed fingerprint of the password an agent signed in with: a changed password ends the session."""
@@ -64,9 +74,17 @@ class AgentConsole:
         )
 
     async def agent(self, request: web.Request) -> Principal | None:
-        """The signed-in agent, or ``None``; someone no longer an agent is no longer in."""
+        signed_in = await self._signed_in(request)
+        return signed_in[0] if signed_in is not None else None
+
+    async def _signed_in(self, request: web.Request) -> tuple[Principal, SessionRecord] | None:
+        """The signed-in agent and the session; ``None`` for a session signed out, idle or
+        too old, from before a new password, or of someone no longer an agent."""
         session = self.codec.decode(request.cookies.get(COOKIE_NAME))
         if session is None or session.user_id is None:
+            return None
+        record = await self.app.sessions.check(session.token, kind="agent", user_id=session.user_id)
+        if record is None:
             return None
         principal = await self.app.backends.directory.principal_for(session.user_id)
         if principal is None or principal.role is not Role.AGENT:
@@ -76,7 +94,7 @@ class AgentConsole:
             return None
         if not hmac.compare_digest(self._credentials(stamp), session.credentials):
             return None  # the password changed since this session signed in
-        return principal
+        return principal, record
 
     async def page(self, request: web.Request) -> web.StreamResponse:
         return web.FileResponse(
@@ -94,11 +112,10 @@ class AgentConsole:
         return web.json_response({"agent": _agent_json(agent)}, headers=NO_STORE)
 
     async def login(self, request: web.Request) -> web.Response:
+        """The web chat's sign-in with the web chat's limits; anyone but an agent fails like a wrong
+        password, so this door tells nobody whether a customer's password was right."""
         if self._cross_site(request):
             return _problem(403, "forbidden")
-        address = request.remote or "unknown"
-        if self.failures.blocked(address):
-            return _problem(429, "rate_limited")
         body = await request.content.read(MAX_LOGIN_BODY + 1)
         try:
             data = json.loads(body) if len(body) <= MAX_LOGIN_BODY else None
@@ -108,20 +125,25 @@ class AgentConsole:
         password = data.get("password") if isinstance(data, dict) else None
         if not isinstance(user, str) or not isinstance(password, str) or not user.strip() or not password:
             return _problem(400, "bad_request")
-        try:
-            # Read before the password is checked: a change racing this sign-in ends the new session too.
-            stamp = await self.app.backends.directory.credential_stamp(user.strip()[:320])
-            principal = await self.app.backends.directory.authenticate(user.strip()[:320], password[:1024])
-        except BackendUnavailable:
-            return _problem(503, "unavailable")
+        outcome = await self.signin.attempt(
+            user.strip()[:320],
+            password[:1024],
+            address=client_address(request, trust_forwarded_for=self.app.settings.trust_forwarded_for),
+            door="agents",
+            admits=lambda principal: principal.role is Role.AGENT,
+        )
+        if outcome.result == "rate_limited":
+            return _problem(429, "rate_limited")
+        if outcome.result in ("unavailable", "internal"):
+            return _problem(503 if outcome.result == "unavailable" else 500, outcome.result)
+        principal = outcome.principal
         if principal is None or principal.user_id is None:
-            self.failures.allow(address)
             return _problem(401, "invalid_credentials")
-        if principal.role is not Role.AGENT:
-            log.info("agents: %s is not an agent and was refused", principal.user_id)
-            return _problem(403, "not_an_agent")
+        token, _ = await self.app.sessions.start(principal.user_id, kind="agent")
         session = Session.new_guest().signed_in(
-            principal.user_id, credentials=self._credentials(stamp) if stamp else None
+            principal.user_id,
+            credentials=self._credentials(outcome.stamp) if outcome.stamp else None,
+            token=token,
         )
         response = web.json_response({"agent": _agent_json(principal)}, headers=NO_STORE)
         response.set_cookie(
@@ -137,8 +159,27 @@ class AgentConsole:
         return response
 
     async def logout(self, request: web.Request) -> web.Response:
+        """The session ends on the server too: its cookie, wherever a copy is, and its open consoles."""
         if self._cross_site(request):
             return _problem(403, "forbidden")
+        session = self.codec.decode(request.cookies.get(COOKIE_NAME))
+        if session is not None and session.token is not None:
+            await self.app.sessions.end(session.token)
+            log.info("agents: %s signed out", session.user_id)
+        return self._signed_out()
+
+    async def logout_everywhere(self, request: web.Request) -> web.Response:
+        """Every session of the signed-in agent ends, consoles and web chats alike."""
+        if self._cross_site(request):
+            return _problem(403, "forbidden")
+        agent = await self.agent(request)
+        if agent is None or agent.user_id is None:
+            return _problem(401, "sign_in")
+        await self.app.sessions.end_all(agent.user_id)
+        log.info("agents: %s signed out everywhere", agent.user_id)
+        return self._signed_out()
+
+    def _signed_out(self) -> web.Response:
         response = web.json_response({"agent": None}, headers=NO_STORE)
         response.del_cookie(COOKIE_NAME, path="/agents")
         return response
@@ -172,23 +213,40 @@ class AgentConsole:
     async def websocket(self, request: web.Request) -> web.StreamResponse:
         if not self._same_origin(request):
             return web.Response(status=403, text="Forbidden: cross-site WebSocket")
-        agent = await self.agent(request)
-        if agent is None:
+        signed_in = await self._signed_in(request)
+        if signed_in is None:
             return web.Response(status=401, text="Sign in as an agent first")
+        agent, record = signed_in
         ws = web.WebSocketResponse(max_msg_size=MAX_FRAME_BYTES * 2, heartbeat=HEARTBEAT)
         if not ws.can_prepare(request).ok:
             return web.Response(status=426, text="Upgrade to a WebSocket", headers={"Upgrade": "websocket"})
         await ws.prepare(request)
         app = self.app
-        await AgentConnection(
-            ws,
-            agent,
-            handoffs=app.handoffs,
-            backends=app.backends,
-            store=app.store,
-            services=app,
-            public_url=app.settings.public_url,
-        ).run()
+        closing: list[asyncio.Future[bool]] = []
+
+        async def signed_out() -> None:
+            if not closing:  # not awaited here: closing waits for the client's answer
+                log.info("agents: closed a console of a session of %s that ended", agent.user_id)
+                closing.append(asyncio.ensure_future(ws.close(code=SIGNED_OUT, message=b"signed out")))
+
+        unsubscribe = await app.sessions.watch(record.handle, signed_out)
+        # However busy, a console ends with its session's lifetime.
+        lifetime = asyncio.get_running_loop().call_later(
+            app.sessions.seconds_left(record), lambda: asyncio.ensure_future(signed_out())
+        )
+        try:
+            await AgentConnection(
+                ws,
+                agent,
+                handoffs=app.handoffs,
+                backends=app.backends,
+                store=app.store,
+                services=app,
+                public_url=app.settings.public_url,
+            ).run()
+        finally:
+            unsubscribe()
+            lifetime.cancel()
         return ws
 
 
@@ -246,6 +304,7 @@ def setup(web_app: web.Application, app: Application, *, secret_key: bytes, cook
     router.add_get("/agents/api/session", console.session)
     router.add_post("/agents/api/login", console.login)
     router.add_post("/agents/api/logout", console.logout)
+    router.add_post("/agents/api/logout-everywhere", console.logout_everywhere)
     router.add_get("/agents/ws", console.websocket)
     router.add_get("/agents/api/files/{file_id}", console.customer_file)
     router.add_get("/agents/api/requests/{number}/documents/{document_id}", console.request_document)

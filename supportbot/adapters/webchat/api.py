@@ -7,12 +7,11 @@ from typing import Any
 
 from aiohttp import web
 
-from supportbot.adapters.sessions import Session
+from supportbot.adapters.sessions import COOKIE_NAME, Session
 from supportbot.adapters.webchat.context import Visitor, WebChat, conversation_key
 from supportbot.adapters.webchat.protocol import MAX_LOGIN_BODY, last_language, parse_credentials, user_json
 from supportbot.adapters.webchat.wording import accept_language, pick_language, say
 from supportbot.bot.store import Store, TurnRecord
-from supportbot.integrations.errors import BackendUnavailable
 from supportbot.integrations.models import Principal
 
 log = logging.getLogger(__name__)
@@ -84,43 +83,22 @@ class SessionApi:
         if given is None:
             return _problem(request, 400, "bad_request", "login.bad_request")
         user, password = given
-        throttle_key = user.casefold()
-        address = self.chat.client_address(request)
-        # Two limits. An address that failed too often may not try at all. A user ID that failed too
-        # often is locked only for addresses that have failed recently: a stranger guessing Anna's
-        # password locks themselves out, not Anna, who signs in from an address that has not failed.
-        # The trade-off: an attacker with many addresses gets one guess per fresh address per window
-        # at a locked user ID (and 30 per address across user IDs); a lock that shut out Anna as well
-        # would let anyone lock any user out at will.
-        user_locked = self.chat.logins.blocked(throttle_key)
-        if self.chat.address_logins.blocked(address) or (
-            user_locked and self.chat.address_logins.seen(address)
-        ):
-            log.warning("webchat: sign-in refused, too many failed attempts")
+        outcome = await self.chat.signin.attempt(
+            user, password, address=self.chat.client_address(request), door="webchat"
+        )
+        if outcome.result == "rate_limited":
             return _problem(request, 429, "rate_limited", "login.rate_limited")
-        directory = self.chat.app.backends.directory
-        try:
-            # Read before the password is checked: if it changes in between, this session is born stale.
-            stamp = await directory.credential_stamp(user)
-            principal = await directory.authenticate(user, password)
-        except BackendUnavailable:
-            log.warning("webchat: directory unavailable at sign-in")
+        if outcome.result == "unavailable":
             return _problem(request, 503, "unavailable", "error.internal")
-        except Exception as exc:  # noqa: BLE001 - only the type is logged: a message could quote the input
-            log.error("webchat: sign-in failed with %s", type(exc).__name__)
+        if outcome.result == "internal":
             return _problem(request, 500, "internal", "error.internal")
-        if principal is None or principal.user_id is None:
-            self.chat.logins.allow(throttle_key)
-            self.chat.address_logins.allow(address)
-            log.info("webchat: failed sign-in")
-            if user_locked:
-                return _problem(request, 429, "rate_limited", "login.rate_limited")
+        if outcome.principal is None:
             return _problem(request, 401, "invalid_credentials", "login.failed")
-        if principal.verification is None:
+        if outcome.principal.verification is None:
             # A registration's password counts once the address's owner has opened the mailed link.
             log.info("webchat: sign-in refused, the address is not confirmed yet")
             return _problem(request, 403, "unconfirmed", "login.unconfirmed")
-        return await self.sign_in(request, principal, stamp=stamp)
+        return await self.sign_in(request, outcome.principal, stamp=outcome.stamp)
 
     async def sign_in(
         self,
@@ -134,7 +112,7 @@ class SessionApi:
         was checked; by default now)."""
         assert principal.user_id is not None
         old = await self.chat.visitor(request)
-        session = await self.chat.signed_in_session(old.session, principal.user_id, stamp=stamp)
+        session, record = await self.chat.signed_in_session(old.session, principal.user_id, stamp=stamp)
         # A guest's chat (or the same user's, signing in again) goes on; another user's never does.
         if not old.fresh and old.principal.user_id in (None, principal.user_id):
             await carry_over(
@@ -144,16 +122,34 @@ class SessionApi:
                 user_id=principal.user_id,
             )
         self.chat.app.pipeline.forget_principal(principal.user_id)
-        visitor = Visitor(session, principal, fresh=True)
+        visitor = Visitor(session, principal, fresh=True, record=record)
         log.info("webchat: %s signed in", principal.user_id)
         response = _json({**await _whoami(self.chat, visitor), **(extra or {})})
         self.chat.set_cookie(response, session)
         return response
 
     async def logout(self, request: web.Request) -> web.Response:
+        """This browser's session ends on the server too: its cookie, wherever a copy of it is, and its
+        open chats are signed out at once."""
         if self.chat.cross_site(request):
             return _problem(request, 403, "forbidden", "request.forbidden")
-        session = Session.new_guest()
+        old = self.chat.codec.decode(request.cookies.get(COOKIE_NAME))
+        if old is not None and old.token is not None:
+            await self.chat.app.sessions.end(old.token)
+            log.info("webchat: %s signed out", old.user_id)
+        return self._signed_out()
+
+    async def logout_everywhere(self, request: web.Request) -> web.Response:
+        """Every session of the signed-in user ends (web chat and agent console): "sign out everywhere"."""
+        if self.chat.cross_site(request):
+            return _problem(request, 403, "forbidden", "request.forbidden")
+        visitor = await self.chat.visitor(request)
+        if visitor.user_id is not None:
+            await self.chat.app.sessions.end_all(visitor.user_id)
+            log.info("webchat: %s signed out everywhere", visitor.user_id)
+        return self._signed_out()
+
+    def _signed_out(self) -> web.Response:
         response = _json({"user": None, "language": None})
-        self.chat.set_cookie(response, session)
+        self.chat.set_cookie(response, Session.new_guest())
         return response

@@ -33,17 +33,23 @@ from supportbot.adapters.webchat.protocol import (
     to_message,
     typing_frame,
 )
-from supportbot.adapters.webchat.ratelimit import SlidingWindow
 from supportbot.adapters.webchat.wording import pick_language, say
 from supportbot.bot.bus import user_topic
 from supportbot.bot.handoff import conversation_topic
+from supportbot.bot.limits import Rule
 from supportbot.bot.messages import InboundFile, Message, Reply
 from supportbot.faults import crash_point
 
 log = logging.getLogger(__name__)
 
 RATE_WINDOW = 10.0
-"""A connection may send ``Settings.webchat_rate_limit`` frames in this many seconds; more are refused."""
+"""A session may send ``Settings.webchat_rate_limit`` frames in this many seconds, over all its
+connections together; more are refused."""
+USER_RATE_FACTOR = 3
+"""A signed-in user's sessions together (a phone, a laptop, a few tabs) may send this many times that."""
+RECHECK = 60.0
+"""Seconds after which a message makes an open chat check its session again (idle time, lifetime): a
+chat kept open outlives neither, and its use keeps the session from going idle."""
 HISTORY_TURNS = 100
 TYPING_DELAY = 0.2
 """Seconds an answer may take before the typing indicator is shown."""
@@ -53,9 +59,8 @@ TYPING_REPEAT = 2.0
 CLOSE_GRACE = 30.0
 """How long a closing connection waits for the message being answered, so it is stored for a resend."""
 SIGNED_OUT = 4001
-"""Close code of a connection whose session ended because the user's password changed."""
-CREDENTIALS_CHANGED = "credentials_changed"
-"""The bus message (on the user's topic) that a password changed: open chats of older sessions close."""
+"""Close code of a connection whose session ended: signed out (here or everywhere), a new password,
+idle too long or past its lifetime."""
 
 
 class Connection:
@@ -69,13 +74,18 @@ class Connection:
         self.language: str | None = None
         """The conversation's language once a reply (in history or now) has set it."""
         rate_limit = chat.app.settings.webchat_rate_limit
-        self.limiter = SlidingWindow(rate_limit, RATE_WINDOW)
+        self.rules = [Rule(f"chat:session:{visitor.session.sid}", rate_limit, RATE_WINDOW)]
+        if visitor.user_id is not None:
+            self.rules.append(
+                Rule(f"chat:user:{visitor.user_id}", rate_limit * USER_RATE_FACTOR, RATE_WINDOW)
+            )
         self.queue: asyncio.Queue[QueuedFrame | None] = asyncio.Queue(maxsize=min(rate_limit, 100))
         self._send_lock = asyncio.Lock()
         self._typing_task: asyncio.Future[None] | None = None
         self._typing_on = False
         self._typing_at = 0.0
-        self._revoking: asyncio.Task[None] | None = None
+        self._closing: asyncio.Future[bool] | None = None
+        self._checked = asyncio.get_running_loop().time()
 
     @property
     def key(self) -> str:
@@ -92,6 +102,13 @@ class Connection:
         unsubscribe = await notifier.bus.subscribe(user_topic(user_id), self._notice) if user_id else None
         # An agent's lines, typing and the bot's return after a handoff (bot.handoff) arrive live.
         unsubscribe_agent = await notifier.bus.subscribe(conversation_topic(self.key), self._from_agent)
+        sessions, record = self.chat.app.sessions, self.visitor.record
+        unsubscribe_session = await sessions.watch(record.handle, self._signed_out) if record else None
+        lifetime = (
+            asyncio.get_running_loop().call_later(sessions.seconds_left(record), self._lifetime_over)
+            if record
+            else None
+        )
         worker = asyncio.get_running_loop().create_task(self._work(), name=f"webchat {self.key}")
         try:
             async for frame in self.ws:
@@ -106,8 +123,11 @@ class Connection:
                     break
         finally:
             unsubscribe_agent()
-            if unsubscribe is not None:
-                unsubscribe()
+            for stop in (unsubscribe, unsubscribe_session):
+                if stop is not None:
+                    stop()
+            if lifetime is not None:
+                lifetime.cancel()
             while not self.queue.empty():  # not yet begun: the client resends them with the same ids
                 self.queue.get_nowait()
             self.queue.put_nowait(None)
@@ -117,28 +137,38 @@ class Connection:
                 log.warning("webchat: gave up waiting for a reply in conversation %s", self.key)
 
     async def _notice(self, message: dict[str, Any]) -> None:
-        if message.get("type") == CREDENTIALS_CHANGED:
-            if self._revoking is None:  # not awaited here: closing waits for the client's answer
-                self._revoking = asyncio.ensure_future(self._close_if_revoked())
-            return
         frame = notice_frame(message)
         if frame is not None:
             await self.send(frame)
 
-    async def _close_if_revoked(self) -> None:
-        """The user's password changed: a session from before ends; one made since (the user signing in
-        again with the new password) goes on."""
+    async def _signed_out(self) -> None:
+        """The session ended (signed out, a new password, idle, too old): the chat closes at once."""
+        if self._closing is None:  # not awaited here: closing waits for the client's answer
+            log.info("webchat: closed a chat of a session that ended in conversation %s", self.key)
+            self._closing = asyncio.ensure_future(self.ws.close(code=SIGNED_OUT, message=b"signed out"))
+
+    def _lifetime_over(self) -> None:
+        """However busy, a chat ends with its session's lifetime (its idle time is checked as it is used)."""
+        asyncio.ensure_future(self._signed_out())
+
+    async def _still_signed_in(self) -> bool:
+        """Now and then (``RECHECK``), whether the session is still live; a use keeps it so."""
+        now = asyncio.get_running_loop().time()
+        if self.visitor.user_id is None or now - self._checked < RECHECK:
+            return True
+        self._checked = now
+        session = self.visitor.session
         try:
-            try:
-                still = await self.chat.current(self.visitor.session)
-            except Exception:  # in doubt, end it: the client reconnects and is checked then
-                log.warning("webchat: could not check a session in conversation %s", self.key, exc_info=True)
-                still = False
-            if not still:
-                log.info("webchat: closed a chat of a session that ended with a password change")
-                await self.ws.close(code=SIGNED_OUT, message=b"signed out")
-        finally:
-            self._revoking = None
+            record = await self.chat.app.sessions.check(
+                session.token, kind="web", user_id=self.visitor.user_id
+            )
+            live = record is not None and await self.chat.current(session)
+        except Exception:  # in doubt, go on: the chat was signed in, and its end is told on the bus
+            log.warning("webchat: could not check a session in conversation %s", self.key, exc_info=True)
+            return True
+        if not live:
+            await self._signed_out()
+        return live
 
     async def _from_agent(self, message: dict[str, Any]) -> None:
         kind = message.get("type")
@@ -160,7 +190,9 @@ class Connection:
         if isinstance(frame, TypingFrame):  # not counted against the limit: throttled on its own
             await self._typing(frame.on)
             return
-        if not self.limiter.allow():
+        if not await self._still_signed_in():
+            return
+        if not await self._allowed():
             in_reply_to = frame.id if isinstance(frame, MessageFrame | FormFrame) else None
             await self.send_error("rate_limited", in_reply_to=in_reply_to)
             return
@@ -183,9 +215,17 @@ class Connection:
         except Exception:
             log.warning("webchat: could not pass on typing in conversation %s", self.key, exc_info=True)
 
+    async def _allowed(self) -> bool:
+        """One more frame within the session's limit and its user's, kept for every worker."""
+        try:
+            return await self.chat.app.limits.hit(*self.rules)
+        except Exception:  # the database will fail the answer too; the queue's bound still holds
+            log.warning("webchat: could not count a frame in conversation %s", self.key, exc_info=True)
+            return True
+
     async def _refuse(self, refused: FrameError) -> None:
         """Bad input also counts against the limit; past it, only ``rate_limited`` is said."""
-        code: ErrorCode = refused.code if self.limiter.allow() else "rate_limited"
+        code: ErrorCode = refused.code if await self._allowed() else "rate_limited"
         await self.send_error(code, in_reply_to=refused.in_reply_to)
 
     async def _work(self) -> None:

@@ -10,21 +10,17 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from supportbot.adapters.sessions import COOKIE_NAME, Session, SessionCodec
+from supportbot.adapters.signin import SignIn, client_address
 from supportbot.adapters.webchat.origin import cross_site, same_origin
 from supportbot.adapters.webchat.protocol import last_language
-from supportbot.adapters.webchat.ratelimit import KeyedWindows
+from supportbot.bot.limits import Limits, Rule
 from supportbot.bot.messages import ConversationRef
+from supportbot.bot.sessions import SessionRecord
 from supportbot.integrations.models import Principal
 
 if TYPE_CHECKING:
     from supportbot.adapters.app import Application
 
-LOGIN_ATTEMPTS = 10
-"""Failed sign-ins per user ID in ``LOGIN_WINDOW`` seconds before further attempts are refused."""
-LOGIN_WINDOW = 300.0
-ADDRESS_ATTEMPTS = 30
-"""Failed sign-ins per client address in ``ADDRESS_WINDOW`` seconds before it may not try at all."""
-ADDRESS_WINDOW = 900.0
 REGISTRATIONS = 20
 """Registration attempts per client address in ``REGISTRATION_WINDOW`` seconds."""
 REGISTRATION_WINDOW = 3600.0
@@ -44,6 +40,26 @@ RESET_ATTEMPTS = 20
 RESET_ATTEMPT_WINDOW = 900.0
 
 
+def registration_rule(address: str) -> Rule:
+    return Rule(f"register:address:{address}", REGISTRATIONS, REGISTRATION_WINDOW)
+
+
+def warning_rule(email: str) -> Rule:
+    return Rule(f"register:warning:{email}", WARNINGS, WARNING_WINDOW)
+
+
+def reset_request_rule(address: str) -> Rule:
+    return Rule(f"reset:address:{address}", RESET_REQUESTS, RESET_REQUEST_WINDOW)
+
+
+def reset_mail_rule(email: str) -> Rule:
+    return Rule(f"reset:mail:{email}", RESET_MAILS, RESET_MAIL_WINDOW)
+
+
+def reset_attempt_rule(address: str) -> Rule:
+    return Rule(f"reset:attempt:{address}", RESET_ATTEMPTS, RESET_ATTEMPT_WINDOW)
+
+
 @dataclass(frozen=True)
 class Visitor:
     """The browser behind a request: its session (possibly brand new) and who it is."""
@@ -52,6 +68,8 @@ class Visitor:
     principal: Principal
     fresh: bool
     """The session was made for this request, so the response must set the cookie."""
+    record: SessionRecord | None = None
+    """The server-side session (``bot.sessions``) when signed in: its end closes the chats."""
 
     @property
     def user_id(self) -> str | None:
@@ -71,39 +89,25 @@ class WebChat:
     app: Application
     codec: SessionCodec
     cookie_secure: bool
-    logins: KeyedWindows = field(default_factory=lambda: KeyedWindows(LOGIN_ATTEMPTS, LOGIN_WINDOW))
-    address_logins: KeyedWindows = field(
-        default_factory=lambda: KeyedWindows(ADDRESS_ATTEMPTS, ADDRESS_WINDOW)
-    )
-    registrations: KeyedWindows = field(
-        default_factory=lambda: KeyedWindows(REGISTRATIONS, REGISTRATION_WINDOW)
-    )
-    warnings: KeyedWindows = field(default_factory=lambda: KeyedWindows(WARNINGS, WARNING_WINDOW))
-    reset_requests: KeyedWindows = field(
-        default_factory=lambda: KeyedWindows(RESET_REQUESTS, RESET_REQUEST_WINDOW)
-    )
-    reset_mails: KeyedWindows = field(default_factory=lambda: KeyedWindows(RESET_MAILS, RESET_MAIL_WINDOW))
-    reset_attempts: KeyedWindows = field(
-        default_factory=lambda: KeyedWindows(RESET_ATTEMPTS, RESET_ATTEMPT_WINDOW)
-    )
     _credentials_key: bytes = field(init=False, repr=False)
+    signin: SignIn = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._credentials_key = hashlib.sha256(
             b"supportbot-session-credentials\x00" + self.app.secret_key
         ).digest()
+        self.signin = SignIn(self.app.backends.directory, self.app.limits, secret_key=self.app.secret_key)
+
+    @property
+    def limits(self) -> Limits:
+        return self.app.limits
 
     @property
     def trusted_origins(self) -> tuple[str, ...]:
         return (self.app.settings.public_url,)
 
     def client_address(self, request: web.Request) -> str:
-        """The peer's address; behind a trusted proxy, the address that proxy saw (its own entry, the last)."""
-        if self.app.settings.trust_forwarded_for:
-            forwarded = request.headers.get("X-Forwarded-For", "").rsplit(",", 1)[-1].strip()
-            if forwarded:
-                return forwarded[:64]
-        return request.remote or "unknown"
+        return client_address(request, trust_forwarded_for=self.app.settings.trust_forwarded_for)
 
     def same_origin(self, request: web.Request) -> bool:
         return same_origin(
@@ -119,12 +123,18 @@ class WebChat:
         """What a session (or a reset link) carries of the password's stamp: a keyed fingerprint of it."""
         return hmac.new(self._credentials_key, stamp.encode(), hashlib.sha256).hexdigest()[:32]
 
-    async def signed_in_session(self, session: Session, user_id: str, *, stamp: str | None = None) -> Session:
-        """A new session for ``user_id``, bound to the password it signed in with (``stamp``, read before
-        the password was checked; else now)."""
+    async def signed_in_session(
+        self, session: Session, user_id: str, *, stamp: str | None = None
+    ) -> tuple[Session, SessionRecord]:
+        """A new session for ``user_id``, kept on the server and bound to the password it signed in with
+        (``stamp``, read before the password was checked; else now); and its record."""
         if stamp is None:
             stamp = await self.app.backends.directory.credential_stamp(user_id)
-        return session.signed_in(user_id, credentials=self.credentials(stamp) if stamp else None)
+        token, record = await self.app.sessions.start(user_id, kind="web")
+        signed_in = session.signed_in(
+            user_id, credentials=self.credentials(stamp) if stamp else None, token=token
+        )
+        return signed_in, record
 
     async def current(self, session: Session) -> bool:
         """Whether a signed-in session was made under the user's present password (a guest's always is)."""
@@ -138,18 +148,21 @@ class WebChat:
         )
 
     async def visitor(self, request: web.Request) -> Visitor:
-        """The request's session; a missing, tampered or expired cookie, a vanished user, a session
-        from before the user's password changed, or one of an account whose address is not confirmed
-        (signed in before confirmation was asked for) is a new guest."""
+        """The request's session; a missing, tampered or expired cookie, a session signed out, idle too
+        long or past its lifetime, a vanished user, a session from before the user's password changed,
+        or one of an account whose address is not confirmed is a new guest."""
         session = self.codec.decode(request.cookies.get(COOKIE_NAME))
         if session is None:
             return Visitor(Session.new_guest(), Principal.guest(), fresh=True)
-        principal = await self.app.pipeline.principal(session.user_id)
-        if session.user_id is not None and (
-            principal.is_guest or principal.verification is None or not await self.current(session)
-        ):
+        if session.user_id is None:
+            return Visitor(session, Principal.guest(), fresh=False)
+        record = await self.app.sessions.check(session.token, kind="web", user_id=session.user_id)
+        if record is None:
             return Visitor(Session.new_guest(), Principal.guest(), fresh=True)
-        return Visitor(session, principal, fresh=False)
+        principal = await self.app.pipeline.principal(session.user_id)
+        if principal.is_guest or principal.verification is None or not await self.current(session):
+            return Visitor(Session.new_guest(), Principal.guest(), fresh=True)
+        return Visitor(session, principal, fresh=False, record=record)
 
     async def language(self, visitor: Visitor) -> str | None:
         """The language of the conversation's latest reply; ``None`` before the first, so the page's rules."""

@@ -32,8 +32,12 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from supportbot.adapters.webchat.api import NO_STORE, _problem, small_json_body
-from supportbot.adapters.webchat.connection import CREDENTIALS_CHANGED
-from supportbot.adapters.webchat.context import WebChat
+from supportbot.adapters.webchat.context import (
+    WebChat,
+    reset_attempt_rule,
+    reset_mail_rule,
+    reset_request_rule,
+)
 from supportbot.adapters.webchat.registration import (
     MAX_PASSWORD,
     MIN_PASSWORD,
@@ -41,7 +45,6 @@ from supportbot.adapters.webchat.registration import (
     valid_email,
 )
 from supportbot.adapters.webchat.wording import accept_language, pick_language, say
-from supportbot.bot.bus import user_topic
 from supportbot.bot.i18n import LANGUAGES
 from supportbot.integrations.errors import BackendUnavailable, MailUnavailable
 
@@ -272,12 +275,12 @@ class PasswordResetApi:
                 status=400,
                 headers=NO_STORE,
             )
-        if not self.chat.reset_requests.allow(self.chat.client_address(request)):
+        if not await self.chat.limits.hit(reset_request_rule(self.chat.client_address(request))):
             log.warning("webchat: password reset refused, too many from one address")
             return _problem(request, 429, "rate_limited", "reset.rate_limited")
         # Counted for every address asked about, with or without an account: past the limit the answer
         # is the same and no mail goes out.
-        mail = self.chat.reset_mails.allow(email)
+        mail = await self.chat.limits.hit(reset_mail_rule(email))
         response = web.json_response(
             {
                 "status": "check_email",
@@ -312,7 +315,7 @@ class PasswordResetApi:
         token = data.get("token") if isinstance(data, dict) else None
         if not isinstance(token, str):
             return _problem(request, 400, "bad_request", "reset.bad_request")
-        if not self.chat.reset_attempts.allow(self.chat.client_address(request)):
+        if not await self.chat.limits.hit(reset_attempt_rule(self.chat.client_address(request))):
             log.warning("webchat: reset link check refused, too many attempts from one address")
             return _problem(request, 429, "rate_limited", "reset.too_many")
         claim = self.tokens.decode(token)
@@ -337,7 +340,7 @@ class PasswordResetApi:
                 say("request.forbidden", language),
                 status=403,
             )
-        if not self.chat.reset_attempts.allow(self.chat.client_address(request)):
+        if not await self.chat.limits.hit(reset_attempt_rule(self.chat.client_address(request))):
             log.warning("webchat: new password refused, too many attempts from one address")
             return message_page(
                 language, say("reset.failed.title", language), say("reset.too_many", language), status=429
@@ -380,12 +383,13 @@ class PasswordResetApi:
                 language, say("reset.failed.title", language), say("error.internal", language), status=500
             )
         log.info("webchat: %s chose a new password with a reset link", claim.user_id)
-        # Every session made under the old password is now invalid (``WebChat.current``); open chats of
-        # those sessions, in every worker, close at once.
+        # Every session of the user ends (web chat and agent console), and their open chats, in every
+        # worker, close at once. One made under the old password that slips in between is refused
+        # anyway: it is bound to the old password (``WebChat.current``).
         try:
-            await self.chat.app.bus.publish(user_topic(claim.user_id), {"type": CREDENTIALS_CHANGED})
+            await self.chat.app.sessions.end_all(claim.user_id)
         except Exception:
-            log.warning("webchat: could not announce a password change", exc_info=True)
+            log.warning("webchat: could not end the sessions of %s", claim.user_id, exc_info=True)
         name = principal.name if principal is not None else ""
         await self._send(
             claim.user_id,

@@ -24,9 +24,8 @@ from typing import Any
 
 from aiohttp import web
 
-from supportbot.adapters.sessions import COOKIE_NAME
 from supportbot.adapters.webchat.api import NO_STORE, _json, _problem, small_json_body
-from supportbot.adapters.webchat.context import WebChat
+from supportbot.adapters.webchat.context import WebChat, registration_rule, warning_rule
 from supportbot.adapters.webchat.wording import accept_language, pick_language, say
 from supportbot.bot.i18n import LANGUAGES
 from supportbot.integrations.errors import BackendUnavailable, InvalidRequest, MailUnavailable
@@ -191,7 +190,7 @@ class RegistrationApi:
         account = parse_registration(body)
         if account is None:
             return _problem(request, 400, "bad_request", "register.bad_request")
-        if not self.chat.registrations.allow(self.chat.client_address(request)):
+        if not await self.chat.limits.hit(registration_rule(self.chat.client_address(request))):
             log.warning("webchat: registration refused, too many from one address")
             return _problem(request, 429, "rate_limited", "register.rate_limited")
         language = pick_language(accept_language(request.headers.get("Accept-Language")))
@@ -249,10 +248,10 @@ class RegistrationApi:
         if existing is not None and existing.verification is None:
             # Registered before and not confirmed yet (the link may have expired): a new link, for the
             # account as it is. Its password stays the first one: a second registration changes nothing.
-            if self._may_warn(account.email):
+            if await self._may_warn(account.email):
                 await self._mail_confirmation(existing, language)
             return
-        if self._may_warn(account.email):
+        if await self._may_warn(account.email):
             text = say(
                 "mail.taken.body", language, email=account.email, support=self.chat.app.settings.support_email
             )
@@ -275,16 +274,16 @@ class RegistrationApi:
         await self._send(principal.user_id, say("mail.confirm.subject", language), text, language)
 
     async def _mail_unknown_number(self, email: str, language: str) -> None:
-        if not self._may_warn(email):
+        if not await self._may_warn(email):
             return
         text = say(
             "mail.unknown_number.body", language, email=email, support=self.chat.app.settings.support_email
         )
         await self._send(email, say("mail.unknown_number.subject", language), text, language)
 
-    def _may_warn(self, email: str) -> bool:
+    async def _may_warn(self, email: str) -> bool:
         """A few mails a day to one address about registrations it did not lead to: anyone can type it."""
-        if self.chat.warnings.allow(email):
+        if await self.chat.limits.hit(warning_rule(email)):
             return True
         log.info("webchat: no more registration mails to one address today")
         return False
@@ -305,8 +304,8 @@ class RegistrationApi:
         )
         if claim is None or claim.language not in LANGUAGES:
             return self._failed(language)
-        session = self.chat.codec.decode(request.cookies.get(COOKIE_NAME))
-        if session is not None and session.user_id not in (None, claim.user_id):
+        visitor = await self.chat.visitor(request)
+        if visitor.user_id not in (None, claim.user_id):
             log.info("webchat: a confirmation link opened by another signed-in user")
             return self._failed(language)
         try:

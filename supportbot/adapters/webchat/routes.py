@@ -88,6 +88,7 @@ def setup(web_app: web.Application, app: Application, codec: SessionCodec, *, co
     router.add_get("/webchat/api/session", api.session)
     router.add_post("/webchat/api/login", api.login)
     router.add_post("/webchat/api/logout", api.logout)
+    router.add_post("/webchat/api/logout-everywhere", api.logout_everywhere)
     router.add_post("/webchat/api/register", registration.register)
     router.add_get("/webchat/confirm", registration.confirm)
     router.add_post("/webchat/api/password-reset", resets.request_link)

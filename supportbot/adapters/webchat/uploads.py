@@ -10,9 +10,9 @@ from aiohttp import web
 from supportbot.adapters.webchat.api import _json, _problem
 from supportbot.adapters.webchat.context import WebChat
 from supportbot.adapters.webchat.protocol import upload_content_type, upload_name
-from supportbot.adapters.webchat.ratelimit import KeyedWindows
 from supportbot.adapters.webchat.wording import accept_language, pick_language, say
 from supportbot.bot.i18n import Formatter
+from supportbot.bot.limits import Rule
 from supportbot.bot.messages import MAX_INBOUND_BYTES, InboundFile
 from supportbot.integrations.documents import DocumentRefused, kept_type
 
@@ -32,9 +32,7 @@ MEBIBYTE = 1024 * 1024
 class UploadApi:
     def __init__(self, chat: WebChat) -> None:
         self.chat = chat
-        rate_limit = chat.app.settings.webchat_rate_limit
-        self.bursts = KeyedWindows(rate_limit, UPLOAD_WINDOW)
-        self.hourly = KeyedWindows(UPLOADS_PER_HOUR, 3600.0)
+        self.rate_limit = chat.app.settings.webchat_rate_limit
 
     async def upload(self, request: web.Request) -> web.Response:
         """The body is the file itself; its type is the ``Content-Type`` the browser gave it."""
@@ -49,7 +47,9 @@ class UploadApi:
         if request.content_length is not None and request.content_length > MAX_INBOUND_BYTES:
             return self._too_large(request)
         owner = visitor.user_id
-        if self.hourly.blocked(owner) or not self.bursts.allow(owner) or not self.hourly.allow(owner):
+        burst = Rule(f"upload:burst:{owner}", self.rate_limit, UPLOAD_WINDOW)
+        hourly = Rule(f"upload:hour:{owner}", UPLOADS_PER_HOUR, 3600.0)
+        if not await self.chat.limits.hit(burst, hourly):
             log.warning("webchat: uploads of %s rate-limited", owner)
             return _problem(request, 429, "rate_limited", "upload.rate_limited")
         data = bytearray()

@@ -38,6 +38,7 @@
     $("login").hidden = !!agent;
     $("console").hidden = !agent;
     $("signout").hidden = !agent;
+    $("signout-everywhere").hidden = !agent;
     $("who").textContent = agent ? "Signed in as " + (agent.name || agent.id) : "";
     if (agent) connect();
     else $("user").focus();
@@ -51,18 +52,21 @@
     }).then(function (result) {
       $("password").value = "";
       if (result.status === 200) { showSignedIn(result.data.agent); return; }
-      $("login-error").textContent = result.status === 403 ? "Only support agents may sign in here." :
-        result.status === 401 ? "That user ID and password don't match." :
+      // One answer for a wrong password and for someone who is not an agent: the server tells neither.
+      $("login-error").textContent =
+        result.status === 401 ? "That user ID and password don't match a support agent's." :
         result.status === 429 ? "Too many attempts. Please wait a few minutes." : "Signing in didn't work.";
     }).catch(function () { $("login-error").textContent = "Signing in didn't work."; });
   });
 
-  $("signout").addEventListener("click", function () {
-    api("logout", {}).then(function () {
+  function signOut(path) {
+    api(path, {}).then(function () {
       if (state.ws) { state.ws.onclose = null; state.ws.close(); }
       showSignedIn(null);
     });
-  });
+  }
+  $("signout").addEventListener("click", function () { signOut("logout"); });
+  $("signout-everywhere").addEventListener("click", function () { signOut("logout-everywhere"); });
 
   // --- the queue -------------------------------------------------------------------------------------
 
@@ -361,8 +365,14 @@
       try { frame = JSON.parse(event.data); } catch (e) { return; }
       onFrame(frame);
     };
-    ws.onclose = function () {
+    ws.onclose = function (event) {
       if (state.ws !== ws || !state.agent) return;
+      if (event.code === 4001) {  // the session ended (signed out here or elsewhere, a new password...)
+        state.ws = null;
+        showSignedIn(null);
+        $("login-error").textContent = "You were signed out. Please sign in again.";
+        return;
+      }
       state.attempts += 1;
       $("status").textContent = "Connection lost. Reconnecting…";
       window.setTimeout(connect, Math.min(15000, 500 * Math.pow(2, state.attempts)));

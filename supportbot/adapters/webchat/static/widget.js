@@ -30,6 +30,7 @@
       signedInAs: "Signed in as {name}",
       signIn: "Sign in",
       signOut: "Sign out",
+      signOutEverywhere: "Sign out everywhere",
       loginTitle: "Sign in",
       loginIntro: "Sign in to see your company's orders, invoices, contracts and more. " +
         "As a guest I can tell you the status of an order if you have its order number and your customer number.",
@@ -69,7 +70,8 @@
       forgotMissing: "Please enter a valid e-mail address.",
       forgotThrottled: "Too many password resets from here. Please wait a few minutes and try again.",
       forgotError: "That didn't work just now. Please try again in a moment.",
-      passwordChangedNotice: "You've been signed out because your password was changed. Please sign in again.",
+      sessionEndedNotice: "You've been signed out (from another window, or because your password was changed). " +
+        "Please sign in again.",
       conversation: "Conversation",
       inputLabel: "Your message",
       placeholder: "Type your question…",
@@ -125,6 +127,7 @@
       signedInAs: "Inloggad som {name}",
       signIn: "Logga in",
       signOut: "Logga ut",
+      signOutEverywhere: "Logga ut överallt",
       loginTitle: "Logga in",
       loginIntro: "Logga in för att se ert företags ordrar, fakturor, avtal med mera. " +
         "Som gäst kan jag berätta status för en order om du har ordernumret och ert kundnummer.",
@@ -164,7 +167,8 @@
       forgotMissing: "Ange en giltig e-postadress.",
       forgotThrottled: "För många lösenordsbyten härifrån. Vänta några minuter och försök igen.",
       forgotError: "Det fungerade inte just nu. Försök igen om en stund.",
-      passwordChangedNotice: "Du har loggats ut eftersom ditt lösenord har ändrats. Logga in igen.",
+      sessionEndedNotice: "Du har loggats ut (från ett annat fönster, eller för att ditt lösenord har ändrats). " +
+        "Logga in igen.",
       conversation: "Konversation",
       inputLabel: "Ditt meddelande",
       placeholder: "Skriv din fråga…",
@@ -369,9 +373,14 @@
     this.signInButton.addEventListener("click", function () { self.showLogin(true); });
     this.signOutButton = this.label(el("button", { type: "button", className: "sbw-header-button" }), "text", "signOut");
     this.signOutButton.hidden = true;
-    this.signOutButton.addEventListener("click", function () { self.signOut(); });
+    this.signOutButton.addEventListener("click", function () { self.signOut("logout"); });
+    this.signOutEverywhereButton = this.label(
+      el("button", { type: "button", className: "sbw-header-button" }), "text", "signOutEverywhere");
+    this.signOutEverywhereButton.hidden = true;
+    this.signOutEverywhereButton.addEventListener("click", function () { self.signOut("logout-everywhere"); });
     header.appendChild(this.signInButton);
     header.appendChild(this.signOutButton);
+    header.appendChild(this.signOutEverywhereButton);
     if (floating) {
       var close = el("button", { type: "button", className: "sbw-close" });
       this.label(close, "aria-label", "close");
@@ -711,6 +720,7 @@
     }
     this.signInButton.hidden = !!this.user;
     this.signOutButton.hidden = !this.user;
+    this.signOutEverywhereButton.hidden = !this.user;
     this.attachButton.hidden = !this.user;
   };
 
@@ -1345,13 +1355,13 @@
     ws.addEventListener("close", function (event) {
       window.clearInterval(pinger);
       if (generation !== self.generation) return;
-      if (event.code === 4001) {  // the password was changed: this session has ended, go on as a guest
+      if (event.code === 4001) {  // this session has ended (signed out elsewhere, a new password): go on as a guest
         self.user = null;
         self.pending = [];
         self.clearAttachments();
         self.showWho();
         self.log.textContent = "";
-        self.notice = self.t("passwordChangedNotice");
+        self.notice = self.t("sessionEndedNotice");
         self.connect();
         return;
       }
@@ -1403,9 +1413,10 @@
     });
   };
 
-  Widget.prototype.signOut = function () {
+  // "logout" ends this browser's session; "logout-everywhere" every session of the user.
+  Widget.prototype.signOut = function (path) {
     var self = this;
-    this.api("logout", {}).then(function (response) {
+    this.api(path || "logout", {}).then(function (response) {
       if (!response.ok) throw new Error("logout");
       self.user = null;
       self.pending = [];

@@ -1,0 +1,217 @@
+"""The SQL session store and the SQL limits, on SQLite (read and written inline, as the application
+does) and on PostgreSQL: the contract a Redis implementation would have to pass as well."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from supportbot.bot.limits import Rule, SqlLimits
+from supportbot.bot.sessions import Lifetime, SqlSessionStore, handle_of
+from supportbot.bot.store import Store, bot_metadata, rate_counts, sign_ins
+from supportbot.integrations.sql.inline import InlineSqliteEngine, sqlite_writer
+from tests.integrations.conftest import postgres_schema_engine
+
+T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+WEB = Lifetime(idle=timedelta(hours=12), absolute=timedelta(days=14))
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    if request.param == "sqlite":
+        inline = InlineSqliteEngine(f"sqlite:///{tmp_path / 'sessions.sqlite3'}")
+        with inline.sync_engine.begin() as conn:
+            bot_metadata.create_all(conn)
+        try:
+            yield cast(AsyncEngine, inline)
+        finally:
+            await inline.dispose()
+    else:
+        async with postgres_schema_engine(request.getfixturevalue("postgres_url")) as built:
+            async with built.begin() as conn:
+                await conn.run_sync(bot_metadata.create_all)
+            yield built
+
+
+async def row(engine: AsyncEngine, handle: str) -> Any:
+    async with engine.connect() as conn:
+        return (await conn.execute(select(sign_ins).where(sign_ins.c.id == handle))).first()
+
+
+# --- sessions ---------------------------------------------------------------------------------------
+
+
+async def test_a_session_is_kept_by_the_hash_of_its_token_only(engine: AsyncEngine) -> None:
+    store = SqlSessionStore(engine, clock=Clock())
+    token, record = await store.create("anna@example.test", kind="web", lifetime=WEB)
+    assert record.handle == handle_of(token) != token
+    async with engine.connect() as conn:
+        stored = [tuple(r) for r in (await conn.execute(select(sign_ins))).all()]
+    assert token not in repr(stored)
+    checked = await store.check(token, kind="web")
+    assert checked is not None and checked.user_id == "anna@example.test"
+    assert await store.check(token, kind="agent") is None  # a web session never opens the console
+    assert await store.check(token + "x", kind="web") is None
+    assert await store.check("", kind="web") is None
+
+
+async def test_idle_time_and_lifetime(engine: AsyncEngine) -> None:
+    clock = Clock()
+    store = SqlSessionStore(engine, clock=clock)
+    token, _ = await store.create("anna@example.test", kind="web", lifetime=WEB)
+    clock.now += timedelta(hours=11, minutes=59)
+    assert await store.check(token, kind="web") is not None  # used: idle from here on
+    clock.now += timedelta(hours=11, minutes=59)
+    assert await store.check(token, kind="web") is not None
+    clock.now += timedelta(hours=12)
+    assert await store.check(token, kind="web") is None
+
+    busy, _ = await store.create("anna@example.test", kind="web", lifetime=WEB)
+    ends = clock.now + WEB.absolute
+    while clock.now + timedelta(hours=11) < ends:
+        clock.now += timedelta(hours=11)
+        assert await store.check(busy, kind="web") is not None
+    clock.now = ends
+    assert await store.check(busy, kind="web") is None
+
+
+async def test_use_is_written_at_most_once_a_minute(engine: AsyncEngine) -> None:
+    clock = Clock()
+    store = SqlSessionStore(engine, clock=clock)
+    token, record = await store.create("anna@example.test", kind="web", lifetime=WEB)
+    clock.now += timedelta(seconds=59)
+    assert await store.check(token, kind="web") is not None
+    assert (await row(engine, record.handle)).last_seen.replace(tzinfo=UTC) == T0
+    clock.now += timedelta(seconds=1)
+    assert await store.check(token, kind="web") is not None
+    assert (await row(engine, record.handle)).last_seen.replace(tzinfo=UTC) == T0 + timedelta(minutes=1)
+
+
+async def test_revoking_one_and_all(engine: AsyncEngine) -> None:
+    clock = Clock()
+    store = SqlSessionStore(engine, clock=clock)
+    laptop, first = await store.create("anna@example.test", kind="web", lifetime=WEB)
+    phone, second = await store.create("anna@example.test", kind="web", lifetime=WEB)
+    console, third = await store.create("anna@example.test", kind="agent", lifetime=WEB)
+    other, _ = await store.create("erik@example.test", kind="web", lifetime=WEB)
+    clock.now += timedelta(seconds=1)
+    assert [r.handle for r in await store.active("anna@example.test")] == [
+        first.handle,
+        second.handle,
+        third.handle,
+    ]
+    assert await store.revoke(laptop) == first.handle
+    assert await store.revoke(laptop) is None  # once
+    assert await store.check(laptop, kind="web") is None
+    assert await store.check(phone, kind="web") is not None
+    assert sorted(await store.revoke_user("anna@example.test")) == sorted([second.handle, third.handle])
+    assert await store.check(phone, kind="web") is None and await store.check(console, kind="agent") is None
+    assert await store.active("anna@example.test") == []
+    assert await store.check(other, kind="web") is not None
+
+
+async def test_ended_sessions_are_deleted_after_a_day(engine: AsyncEngine) -> None:
+    clock = Clock()
+    store = SqlSessionStore(engine, clock=clock)
+    token, record = await store.create("anna@example.test", kind="web", lifetime=WEB)
+    await store.revoke(token)
+    clock.now += timedelta(days=1, hours=2)
+    await store.create("erik@example.test", kind="web", lifetime=WEB)  # prunes now and then
+    assert await row(engine, record.handle) is None
+
+
+# --- limits -----------------------------------------------------------------------------------------
+
+
+class Seconds:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_a_limit_per_key_in_a_sliding_window(engine: AsyncEngine) -> None:
+    clock = Seconds()
+    limits = SqlLimits(engine, clock=clock)
+    rule = Rule("chat:session:a", 3, 10.0)
+    assert not await limits.seen(rule)
+    assert [await limits.hit(rule) for _ in range(4)] == [True, True, True, False]
+    assert await limits.full(rule) and await limits.seen(rule)
+    assert await limits.hit(Rule("chat:session:b", 3, 10.0))  # another key is counted apart
+    clock.now += 9
+    assert not await limits.hit(rule)  # refused events were not counted, nor did they extend the window
+    clock.now += 1
+    assert await limits.hit(rule)
+
+
+async def test_a_hit_under_several_rules_counts_under_none_when_one_is_full(engine: AsyncEngine) -> None:
+    limits = SqlLimits(engine, clock=Seconds())
+    session, user = Rule("chat:session:s1", 5, 10.0), Rule("chat:user:u", 2, 10.0)
+    assert await limits.hit(session, user) and await limits.hit(session, user)
+    assert not await limits.hit(session, user)
+    other = Rule("chat:session:s2", 5, 10.0)
+    assert not await limits.hit(other, user)
+    assert not await limits.seen(other)
+    await limits.settled()
+    async with engine.connect() as conn:
+        counted = (await conn.execute(select(func.sum(rate_counts.c.count)))).scalar()
+    assert counted == 4
+
+
+async def test_old_counts_are_deleted(engine: AsyncEngine) -> None:
+    clock = Seconds()
+    limits = SqlLimits(engine, clock=clock)
+    assert await limits.hit(Rule("reset:address:x", 3, 900.0))
+    await limits.settled()
+    clock.now += 2000
+    assert await limits.hit(Rule("chat:session:y", 3, 10.0))
+    await limits.settled()
+    async with engine.connect() as conn:
+        keys = list((await conn.execute(select(rate_counts.c.key))).scalars())
+    assert keys == ["chat:session:y"]
+
+
+async def test_workers_share_the_counts(engine: AsyncEngine) -> None:
+    """Two workers on one database: what one counted, once committed, the other counts too."""
+    clock = Seconds()
+    one, other = SqlLimits(engine, clock=clock), SqlLimits(engine, clock=clock)
+    rule = Rule("chat:user:anna", 4, 10.0)
+    assert await one.hit(rule) and await one.hit(rule) and await one.hit(rule)
+    await one.settled()
+    assert await other.hit(rule)
+    assert not await other.hit(rule)  # its own event, even before it is committed
+    await other.settled()
+    assert not await one.hit(rule)
+
+
+async def test_counts_go_in_the_store_s_shared_transactions(engine: AsyncEngine) -> None:
+    """As the application counts chat frames: behind, with the store's group commits."""
+    writer = sqlite_writer(engine.url) if engine.dialect.name == "sqlite" else None
+    store = Store(engine, sqlite_writer=writer)
+    try:
+        limits = SqlLimits(engine, write=store.write, clock=Seconds())
+        session, user = Rule("chat:session:s", 3, 10.0), Rule("chat:user:u", 5, 10.0)
+        assert [await limits.hit(session, user) for _ in range(4)] == [True, True, True, False]
+        await limits.settled()
+        fresh = SqlLimits(engine, clock=limits.clock)  # another worker
+        assert await fresh.full(session) and not await fresh.full(user)
+        other_session = Rule("chat:session:t", 3, 10.0)
+        assert await fresh.hit(other_session, user) and await fresh.hit(other_session, user)
+        assert not await fresh.hit(other_session, user)  # the user's five: three counted by the other
+    finally:
+        await store.close()
