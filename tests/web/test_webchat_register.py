@@ -146,7 +146,8 @@ async def test_a_session_of_an_unconfirmed_account_is_a_guest(
     await register(browser, email=email)
     await settled(server)
     chat = server.app[REGISTRATIONS].chat
-    cookie = chat.codec.encode(await chat.signed_in_session(Session.new_guest(), email))
+    session, _ = await chat.signed_in_session(Session.new_guest(), email)
+    cookie = chat.codec.encode(session)
     response = await client.get("/webchat/api/session", cookies={COOKIE_NAME: cookie})
     assert (await response.json())["user"] is None
     (mail,) = mails_to(server, email)

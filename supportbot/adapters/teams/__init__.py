@@ -44,7 +44,7 @@ def check(settings: Settings) -> None:
     """Refuses settings under which the emulator mode would trust more than this machine."""
     if not settings.teams_enabled or not settings.teams_emulator:
         return
-    from supportbot.adapters.teams.service import is_loopback
+    from supportbot.adapters.teams.files import is_loopback
 
     if settings.microsoft_app_id:
         raise ConfigurationError(

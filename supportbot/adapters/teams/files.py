@@ -50,7 +50,9 @@ class Fetched:
     """Names of files that could not be fetched (host not allowed, an HTTP error, a timeout)."""
 
 
-def _loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """``localhost``, 127.0.0.0/8 or ::1 (brackets allowed): an address no other machine reaches."""
+    host = host.strip().strip("[]").rstrip(".").lower()
     if host == "localhost":
         return True
     try:
@@ -78,7 +80,7 @@ class HostPolicy:
         if not url.is_absolute() or url.user or url.password or not url.host:
             return False
         host = url.host.lower().rstrip(".")
-        if url.scheme not in _DEFAULT_PORTS or (url.scheme == "http" and not _loopback(host)):
+        if url.scheme not in _DEFAULT_PORTS or (url.scheme == "http" and not is_loopback(host)):
             return False
         for pattern, port in self._rules:
             if pattern.startswith("*."):

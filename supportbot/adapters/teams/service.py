@@ -12,13 +12,12 @@ are allowed, on any port: the Bot Framework Emulator runs on the same machine.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from yarl import URL
 
-from supportbot.adapters.teams.files import HostPolicy
+from supportbot.adapters.teams.files import HostPolicy, is_loopback
 from supportbot.bot.errors import SupportbotError
 
 if TYPE_CHECKING:
@@ -38,17 +37,6 @@ proactive messages, and Bot Framework's own domains)."""
 
 class UntrustedServiceUrl(SupportbotError):
     """A connector call to a service URL the policy does not allow: refused before anything is sent."""
-
-
-def is_loopback(host: str) -> bool:
-    """``localhost``, 127.0.0.0/8 or ::1 (brackets allowed): an address no other machine reaches."""
-    host = host.strip().strip("[]").rstrip(".").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def host_of(url: str | None) -> str:

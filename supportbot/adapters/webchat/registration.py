@@ -28,6 +28,7 @@ from supportbot.adapters.webchat.api import NO_STORE, _json, _problem, small_jso
 from supportbot.adapters.webchat.context import WebChat, registration_rule, warning_rule
 from supportbot.adapters.webchat.wording import accept_language, pick_language, say
 from supportbot.bot.i18n import LANGUAGES
+from supportbot.bot.locks import KeyedLocks
 from supportbot.integrations.errors import BackendUnavailable, InvalidRequest, MailUnavailable
 from supportbot.integrations.models import Principal
 
@@ -176,6 +177,8 @@ class RegistrationApi:
         self.chat = chat
         self.tokens = ConfirmationCodec(chat.app.secret_key)
         self._background: set[asyncio.Task[None]] = set()
+        self._addresses = KeyedLocks()
+        """Registrations of one address are made in the order they came: the first one's password stands."""
 
     @property
     def _base(self) -> str:
@@ -225,6 +228,10 @@ class RegistrationApi:
     async def _register(self, account: NewAccount, language: str) -> None:
         """After the answer: the account, if the number is a customer's and the address is free, and a
         mail to the address saying which of those it was."""
+        async with self._addresses.hold(account.email.casefold()):
+            await self._register_now(account, language)
+
+    async def _register_now(self, account: NewAccount, language: str) -> None:
         directory = self.chat.app.backends.directory
         try:
             try:
