@@ -48,7 +48,18 @@ async def _one_request_after_the_resend(data_dir: Path, chat: Chat, frame_id: st
     (number,) = numbers
     assert number in again["reply"]["text"] and ANNA in again["reply"]["text"], again["reply"]["text"]
     assert len(queued_mails(data_dir, number)) == 1, f"{subject}: one confirmation mail is queued"
-    await wait_for(lambda: len(delivered_mails(data_dir, number)) == 1)
+    # Delivered once, or still claimed by the killed server: its lease hands the mail to the next
+    # deliverer when it runs out (minutes), so it is neither lost nor sent twice.
+    await wait_for(lambda: len(delivered_mails(data_dir, number)) == 1 or _claimed_by_the_dead(data_dir))
+    assert len(delivered_mails(data_dir, number)) <= 1, f"{subject}: delivered more than once"
+
+
+def _claimed_by_the_dead(data_dir: Path) -> bool:
+    """A pending mail whose claim outlives the process that made it."""
+    rows = query(
+        data_dir, "SELECT count(*) FROM mail_outbox WHERE status = 'pending' AND claimed_until IS NOT NULL"
+    )
+    return bool(rows[0][0])
 
 
 async def test_a_request_form_killed_at_every_point_opens_one_request_with_one_mail(data_dir: Path) -> None:
