@@ -16,7 +16,6 @@ address bar and history, checks it, and puts it in the form, which posts it in i
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import hmac
@@ -24,13 +23,12 @@ import html
 import json
 import logging
 import time
-from collections.abc import Coroutine
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from supportbot.adapters.background import Background
 from supportbot.adapters.webchat.api import NO_STORE, _problem, small_json_body
 from supportbot.adapters.webchat.context import (
     WebChat,
@@ -249,7 +247,7 @@ class PasswordResetApi:
     def __init__(self, chat: WebChat) -> None:
         self.chat = chat
         self.tokens = ResetCodec(chat.app.secret_key)
-        self._background: set[asyncio.Task[None]] = set()
+        self._background = Background("webchat password reset")
 
     @property
     def _minutes(self) -> int:
@@ -292,7 +290,7 @@ class PasswordResetApi:
         await response.prepare(request)
         await response.write_eof()
         if mail:
-            self._later(self._mail_link(email, language))
+            self._background.later(self._mail_link(email, language))
         else:
             log.info("webchat: no more password reset mails to one address for now")
         return response
@@ -409,15 +407,9 @@ class PasswordResetApi:
 
     async def settled(self) -> None:
         """Waits for the mails being prepared in the background (at shutdown, and in tests)."""
-        while self._background:
-            await asyncio.gather(*self._background, return_exceptions=True)
+        await self._background.settled()
 
     # --- the parts ---------------------------------------------------------------------------------
-
-    def _later(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.get_running_loop().create_task(work, name="webchat password reset")
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
 
     async def _mail_link(self, email: str, language: str) -> None:
         """After the answer: a link for an active account's address; nothing at all for any other."""

@@ -9,7 +9,6 @@ customer has the number, or that the address already has an account.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import hmac
@@ -18,12 +17,11 @@ import json
 import logging
 import re
 import time
-from collections.abc import Coroutine
 from dataclasses import dataclass
-from typing import Any
 
 from aiohttp import web
 
+from supportbot.adapters.background import Background
 from supportbot.adapters.webchat.api import NO_STORE, _json, _problem, small_json_body
 from supportbot.adapters.webchat.context import WebChat, registration_rule, warning_rule
 from supportbot.adapters.webchat.wording import accept_language, pick_language, say
@@ -176,7 +174,7 @@ class RegistrationApi:
     def __init__(self, chat: WebChat) -> None:
         self.chat = chat
         self.tokens = ConfirmationCodec(chat.app.secret_key)
-        self._background: set[asyncio.Task[None]] = set()
+        self._background = Background("webchat registration")
         self._addresses = KeyedLocks()
         """Registrations of one address are made in the order they came: the first one's password stands."""
 
@@ -212,18 +210,12 @@ class RegistrationApi:
         response = _json({"status": "check_email", "message": say("register.check_email", language)})
         await response.prepare(request)
         await response.write_eof()
-        self._later(self._register(account, language))
+        self._background.later(self._register(account, language))
         return response
 
     async def settled(self) -> None:
         """Waits for the registrations being made in the background (at shutdown, and in tests)."""
-        while self._background:
-            await asyncio.gather(*self._background, return_exceptions=True)
-
-    def _later(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.get_running_loop().create_task(work, name="webchat registration")
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
+        await self._background.settled()
 
     async def _register(self, account: NewAccount, language: str) -> None:
         """After the answer: the account, if the number is a customer's and the address is free, and a
