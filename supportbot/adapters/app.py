@@ -34,7 +34,7 @@ from supportbot.integrations.sql.backend import sql_backends
 from supportbot.integrations.sql.inline import InlineSqliteEngine, sqlite_writer, use_sqlite_pragmas
 from supportbot.integrations.sql.seed import create_schema, seed_demo
 from supportbot.intents import all_intents
-from supportbot.intents.invoices import forward_outcomes
+from supportbot.services.outcomes import forward_outcomes
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +183,7 @@ async def build_application(
         mailer=mailer,
         public_url=settings.public_url,
         support_email=settings.support_email,
-        extra={"link_minutes": settings.link_ttl_minutes, "handoffs": handoffs},
+        handoffs=handoffs,
         notices=notifier,
     )
     pipeline = Pipeline(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from urllib.parse import quote
@@ -19,7 +18,7 @@ from supportbot.bot.errors import InvalidLink
 from supportbot.bot.i18n import Formatter
 from supportbot.integrations.errors import AccessDenied
 from supportbot.integrations.models import Tool
-from supportbot.intents.invoice_pdf import PDF_TYPE, Buyer, render_credit_note_pdf, render_invoice_pdf
+from supportbot.services.invoice_pdf import PDF_TYPE, credit_note_pdf, invoice_pdf
 
 log = logging.getLogger(__name__)
 
@@ -105,14 +104,12 @@ async def document(request: web.Request) -> web.Response:
             invoice = await app.backends.invoices.get_invoice(principal, number)
             if invoice is None:
                 return forbidden
-            buyer = Buyer(name=principal.company_name or "", customer_number=invoice.customer_number)
-            data = await asyncio.to_thread(render_invoice_pdf, invoice, buyer=buyer, fmt=fmt)
+            data = await invoice_pdf(invoice, principal=principal, fmt=fmt)
         else:
             note = await app.backends.invoices.get_credit_note(principal, number)
             if note is None:
                 return forbidden
-            buyer = Buyer(name=principal.company_name or "", customer_number=note.customer_number)
-            data = await asyncio.to_thread(render_credit_note_pdf, note, buyer=buyer, fmt=fmt)
+            data = await credit_note_pdf(note, principal=principal, fmt=fmt)
     except AccessDenied:
         return forbidden
     return web.Response(

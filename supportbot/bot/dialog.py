@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from supportbot.bot.handoff import Handoffs
 from supportbot.bot.i18n import Formatter
 from supportbot.bot.messages import Button, Capability, ConversationRef, FormSubmission, InboundFile, Reply
 from supportbot.bot.nlu.types import NONE_INTENT, Parse
@@ -61,7 +62,7 @@ class DialogEngine:
         mailer: Mailer,
         public_url: str,
         support_email: str,
-        extra: dict[str, Any] | None = None,
+        handoffs: Handoffs | None = None,
         notices: Notices | None = None,
     ) -> None:
         self.intents = {spec.name: spec for spec in intents}
@@ -74,7 +75,8 @@ class DialogEngine:
         self.files = files
         self.mailer = mailer
         self.public_url = public_url
-        self.extra = {"support_email": support_email, **(extra or {})}
+        self.support_email = support_email
+        self.handoffs = handoffs
         self.notices = notices
 
     async def step(
@@ -141,7 +143,8 @@ class DialogEngine:
             memory=memory,
             now=now,
             public_url=self.public_url,
-            extra=dict(self.extra),
+            support_email=self.support_email,
+            handoffs=self.handoffs,
             notices=self.notices,
             conversation=conversation,
             submitted=form,

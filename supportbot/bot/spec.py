@@ -7,7 +7,7 @@ context over from earlier turns; a handler gets its slots filled and returns a `
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
@@ -17,6 +17,7 @@ from supportbot.integrations.actions import Action, Mail
 from supportbot.integrations.models import Principal, Tool
 
 if TYPE_CHECKING:
+    from supportbot.bot.handoff import Handoffs
     from supportbot.bot.i18n import Formatter
     from supportbot.integrations.protocols import Backends
 
@@ -65,6 +66,9 @@ class IntentSpec:
 
 class Files(Protocol):
     """Keeps a generated file and gives a signed, expiring link bound to the user."""
+
+    ttl: timedelta
+    """How long a link it gives stays valid (``publish``, ``document_link``)."""
 
     async def publish(
         self, *, owner: str | None, name: str, content_type: str, data: bytes, tool: Tool | None
@@ -128,7 +132,10 @@ class TurnContext:
     """The conversation's context, persisted: handlers record what they showed (``remember``)."""
     now: datetime
     public_url: str
-    extra: dict[str, Any] = field(default_factory=dict)
+    support_email: str
+    """Where customers write to support: said when no person or administrator can be reached here."""
+    handoffs: Handoffs | None = None
+    """The queue to human agents; ``None`` where none are connected (the handoff gives the address)."""
     notices: Notices | None = None
     asking: str | None = None
     """An optional slot the handler asked for itself (``ask``): the next answer fills it."""
@@ -153,6 +160,11 @@ class TurnContext:
     @property
     def today(self) -> date:
         return self.now.date()
+
+    @property
+    def link_minutes(self) -> int:
+        """How long the links ``files`` gives stay valid, in whole minutes, as the replies say it."""
+        return int(self.files.ttl.total_seconds()) // 60
 
     def t(self, key: str, **params: Any) -> str:
         return self.fmt.t(key, **params)

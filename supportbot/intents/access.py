@@ -127,7 +127,7 @@ async def _request(ctx: TurnContext, access: AccessBackend) -> Reply:
         return _reply(ctx, ctx.t("access.already", tools=tool_list(ctx.fmt, asked)))
     admins = [admin for admin in await access.company_admins(principal) if admin.user_id != principal.user_id]
     if not admins:
-        return _reply(ctx, ctx.t("access.no_admin", email=ctx.extra.get("support_email", "")))
+        return _reply(ctx, ctx.t("access.no_admin", email=ctx.support_email))
 
     def to_admins(outcome: AccessOutcome) -> list[Mail]:
         return [_admin_mail(ctx, admin, outcome.request) for admin in admins] if outcome.changed else []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from supportbot.bot.handoff import MEMORY_KEY, Handoffs
+from supportbot.bot.handoff import MEMORY_KEY
 from supportbot.bot.messages import Reply
 from supportbot.bot.spec import IntentSpec, TurnContext
 from supportbot.integrations.models import NewRequest, Principal, Tool
@@ -106,20 +106,22 @@ AGENT_EXAMPLES = {
 
 async def handoff_not_connected(ctx: TurnContext) -> Reply:
     """Until agents are connected, say how to reach them rather than pretend."""
-    email = str(ctx.extra.get("support_email", ""))
     return Reply(
-        text=ctx.t("handoff.not_connected", email=email), language=ctx.language, intent="handoff.agent"
+        text=ctx.t("handoff.not_connected", email=ctx.support_email),
+        language=ctx.language,
+        intent="handoff.agent",
     )
 
 
 async def handoff_agent(ctx: TurnContext) -> Reply:
     """Queue for an agent when one is online in office hours; else a request, or the e-mail for a guest."""
-    handoffs = ctx.extra.get("handoffs")
-    if not isinstance(handoffs, Handoffs) or ctx.conversation is None:
+    handoffs = ctx.handoffs
+    if handoffs is None or ctx.conversation is None:
         return await handoff_not_connected(ctx)
-    email = str(ctx.extra.get("support_email", ""))
     guest_answer = Reply(
-        text=ctx.t("handoff.outside_hours.guest", email=email), language=ctx.language, intent="handoff.agent"
+        text=ctx.t("handoff.outside_hours.guest", email=ctx.support_email),
+        language=ctx.language,
+        intent="handoff.agent",
     )
     if ctx.principal.is_guest:
         return guest_answer

@@ -6,14 +6,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
 from supportbot.bot.dialog import tool_refusal
-from supportbot.bot.i18n import Formatter
 from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
-from supportbot.bot.spec import IntentSpec, Notices, Slot, SlotValue, TurnContext
+from supportbot.bot.spec import IntentSpec, Slot, SlotValue, TurnContext
 from supportbot.integrations.actions import Mail
 from supportbot.integrations.errors import AccessDenied, MailUnavailable
 from supportbot.integrations.models import (
@@ -24,11 +22,10 @@ from supportbot.integrations.models import (
     SupportRequest,
     Tool,
 )
-from supportbot.integrations.outbox import DeliveryOutcome
-from supportbot.integrations.protocols import DirectoryBackend, InvoicesBackend
 from supportbot.intents.common import found_text
-from supportbot.intents.invoice_pdf import PDF_TYPE, SELLER, Buyer, render_invoice_pdf
-from supportbot.intents.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
+from supportbot.services.invoice_pdf import PDF_TYPE, SELLER, invoice_pdf
+from supportbot.services.outcomes import FORWARD_REFERENCE
+from supportbot.services.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
 
 log = logging.getLogger(__name__)
 
@@ -513,12 +510,8 @@ async def _target(ctx: TurnContext) -> tuple[Invoice | CreditNote | None, str]:
     return invoice, ctx.t("invoice.not_found", number=number)
 
 
-def _buyer(ctx: TurnContext, invoice: Invoice) -> Buyer:
-    return Buyer(name=ctx.principal.company_name or "", customer_number=invoice.customer_number)
-
-
 async def _pdf(ctx: TurnContext, invoice: Invoice) -> bytes:
-    return await asyncio.to_thread(render_invoice_pdf, invoice, buyer=_buyer(ctx, invoice), fmt=ctx.fmt)
+    return await invoice_pdf(invoice, principal=ctx.principal, fmt=ctx.fmt)
 
 
 async def _publish_pdf(ctx: TurnContext, invoice: Invoice, data: bytes) -> Attachment:
@@ -648,8 +641,7 @@ async def invoice_get(ctx: TurnContext) -> Reply:
     invoice = found
     _remember(ctx, invoice)
     attachment = await _publish_pdf(ctx, invoice, await _pdf(ctx, invoice))
-    minutes = int(ctx.extra.get("link_minutes", 15))
-    text = _invoice_text(ctx, invoice) + ctx.t("invoice.summary.copy", minutes=minutes)
+    text = _invoice_text(ctx, invoice) + ctx.t("invoice.summary.copy", minutes=ctx.link_minutes)
     return _reply(
         ctx,
         intent,
@@ -823,7 +815,7 @@ async def _invoice_spreadsheet(ctx: TurnContext, filters: dict[str, Any]) -> Rep
             owner=owner, name=name, content_type=kind, data=data, tool=Tool.INVOICES
         )
         attachments.append(Attachment(name=name, url=url, content_type=kind, size=len(data)))
-    links = ctx.t("download.links", minutes=int(ctx.extra.get("link_minutes", 15)))
+    links = ctx.t("download.links", minutes=ctx.link_minutes)
     text = ctx.t("invoice.list.ready", count=len(rows), filters=described) + links
     return _reply(ctx, intent, text, attachments=tuple(attachments))
 
@@ -840,48 +832,6 @@ async def _one_invoice(ctx: TurnContext, intent: str) -> Invoice | Reply:
         ctx.ask("invoice")
         return _reply(ctx, intent, ctx.t("invoice.ask_number"))
     return _reply(ctx, intent, missing or ctx.t("invoice.ask_number"))
-
-
-FORWARD_REFERENCE = "invoice.forward:"
-"""Prefix of the mail reference of a forward; the rest is its record's reference in the back end."""
-
-
-def forward_outcomes(
-    invoices: InvoicesBackend, *, directory: DirectoryBackend | None = None, notices: Notices | None = None
-) -> Callable[[DeliveryOutcome], Awaitable[None]]:
-    """The mail outbox's listener that marks a forward sent (or failed) in the invoice's history once
-    its mail was accepted by the mail server (or given up on), on whichever worker delivered it.
-
-    A forward given up on is told to the person who asked for it (they were told it would go out), in
-    their language, with a button to try again."""
-
-    async def heard(outcome: DeliveryOutcome) -> None:
-        if not outcome.reference.startswith(FORWARD_REFERENCE):
-            return
-        reference = outcome.reference.removeprefix(FORWARD_REFERENCE)
-        ended = await invoices.forward_delivered(reference, sent=outcome.sent, at=outcome.at)
-        if ended is None or ended.sent or notices is None or directory is None or not ended.actor:
-            return
-        who = await directory.principal_for(ended.actor)
-        language = who.locale if who is not None and who.locale in ("en", "sv") else "en"
-        fmt = Formatter(language)
-        params = {"number": ended.invoice_number, "email": ended.to}
-        await notices.notify(
-            ended.actor,
-            Reply(
-                text=fmt.t("invoice.forward.gave_up", **params),
-                buttons=(
-                    Button(
-                        label=fmt.t("invoice.button.forward_again"),
-                        value=fmt.t("invoice.button.forward_again.value", **params),
-                    ),
-                ),
-                language=language,
-                intent="invoice.forward",
-            ),
-        )
-
-    return heard
 
 
 async def invoice_forward(ctx: TurnContext) -> Reply:

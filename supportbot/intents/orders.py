@@ -15,7 +15,7 @@ from supportbot.integrations.carriers import CARRIER_NAMES
 from supportbot.integrations.errors import MailUnavailable
 from supportbot.integrations.models import Order, OrderStatus, OrderSummary, Tool
 from supportbot.intents.common import found_text
-from supportbot.intents.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
+from supportbot.services.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
 
 # --- examples (the NLU's training data for this family) -------------------------------------------
 
@@ -789,7 +789,7 @@ async def order_report(ctx: TurnContext) -> Reply:
     csv_url = await ctx.files.publish(
         owner=owner, name=f"{stem}.csv", content_type=CSV_TYPE, data=csv_data, tool=Tool.ORDERS
     )
-    links = ctx.t("download.links", minutes=int(ctx.extra.get("link_minutes", 15)))
+    links = ctx.t("download.links", minutes=ctx.link_minutes)
     text = ctx.t("order.report.ready", filters=described, count=len(rows)) + links
     if mail_failed:
         text = f"{ctx.t('order.report.mail_failed')} {text}"

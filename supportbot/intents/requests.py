@@ -1,8 +1,5 @@
 """My requests: open one by conversation (pre-filled from the profile), see one or all with their dated
-history, add a comment; and tell the customer when an agent has answered.
-
-The tracking link in mails is ``{public_url}/?ask=status+of+RQ-…``: the web chat opens on it and the
-question can be sent as is; in any other channel the number alone is enough ("RQ-2026-000123").
+history, add a comment. How an agent's answer reaches the customer is ``services.answers``.
 """
 
 from __future__ import annotations
@@ -12,8 +9,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any, Protocol
-from urllib.parse import quote_plus
+from typing import Any
 
 from supportbot.bot.dialog import tool_refusal
 from supportbot.bot.i18n import Formatter
@@ -29,14 +25,14 @@ from supportbot.bot.messages import (
     Reply,
     Table,
 )
-from supportbot.bot.spec import IntentSpec, Mailer, Notices, Slot, SlotValue, TurnContext
+from supportbot.bot.spec import IntentSpec, Slot, SlotValue, TurnContext
 from supportbot.integrations.actions import Mail
-from supportbot.integrations.business_days import country_timezone
 from supportbot.integrations.documents import DocumentRefused, kept_type
 from supportbot.integrations.errors import AccessDenied, InvalidRequest, MailUnavailable
 from supportbot.integrations.mail import one_line
-from supportbot.integrations.models import NewRequest, Principal, RequestStatus, SupportRequest, Tool
-from supportbot.integrations.protocols import Backends
+from supportbot.integrations.models import NewRequest, RequestStatus, SupportRequest, Tool
+from supportbot.services.answers import request_link
+from supportbot.services.customers import local_formatter
 
 log = logging.getLogger(__name__)
 
@@ -311,16 +307,6 @@ def _pick(words: dict[str, tuple[str, ...]], value: Any) -> str | None:
 
 def _reply(ctx: TurnContext, intent: str, text: str, **parts: Any) -> Reply:
     return Reply(text=text, language=ctx.language, intent=intent, **parts)
-
-
-def local_formatter(language: str, country: str | None) -> Formatter:
-    """Dates in the user's language and the time zone of the company's country."""
-    return Formatter(language, country=country, tz=country_timezone(country).key)
-
-
-def request_link(public_url: str, number: str) -> str:
-    """A link the web chat opens with the question about this request."""
-    return f"{public_url.rstrip('/')}/?ask={quote_plus(f'status of {number}')}"
 
 
 def _category(ctx: TurnContext, category: str) -> str:
@@ -873,109 +859,6 @@ async def request_comment(ctx: TurnContext) -> Reply:
     if refused:
         lines.append(ctx.t("request.file.accepted_types"))
     return _reply(ctx, intent, "\n".join(lines))
-
-
-# --- an agent's answer reaches the customer -----------------------------------------------------------
-
-
-class AnswerServices(Protocol):
-    """What telling a customer about an answer needs: the ``Application`` has all of it."""
-
-    backends: Backends
-    mailer: Mailer
-
-    @property
-    def notifier(self) -> Notices: ...
-
-
-async def notify_answer(
-    services: AnswerServices,
-    *,
-    agent: Principal,
-    request_number: str,
-    text: str,
-    public_url: str,
-) -> SupportRequest | None:
-    """Records an agent's answer and tells the customer in every channel they use and by e-mail.
-
-    Called by the agent console. ``None`` when there is no such request. A mail that cannot be sent
-    is logged; the answer is recorded and shown in chat all the same.
-    """
-    request = await services.backends.requests.answer_request(agent, request_number, text)
-    if request is None:
-        return None
-    await _tell_customer(services, request, agent=agent, kind="answer", text=text, public_url=public_url)
-    return request
-
-
-async def notify_closed(
-    services: AnswerServices,
-    *,
-    agent: Principal,
-    request_number: str,
-    resolution: str,
-    public_url: str,
-) -> SupportRequest | None:
-    """Closes a request with the agent's resolution and tells the customer as an answer is told.
-
-    ``None`` when there is no such request; closing a closed request tells nobody again."""
-    before = await services.backends.requests.request_for_agent(agent, request_number)
-    if before is None:
-        return None
-    request = await services.backends.requests.close_request(agent, request_number, resolution)
-    if request is not None and before.status is not RequestStatus.CLOSED:
-        await _tell_customer(
-            services, request, agent=agent, kind="closed", text=resolution, public_url=public_url
-        )
-    return request
-
-
-async def _tell_customer(
-    services: AnswerServices,
-    request: SupportRequest,
-    *,
-    agent: Principal,
-    kind: str,
-    text: str,
-    public_url: str,
-) -> None:
-    """A notice in every channel the customer uses and a mail, in their language (``kind``: the
-    catalogue's ``request.{kind}.notice`` and ``request.mail.{kind}.*``). A mail that cannot be sent is
-    logged; the notice is given all the same."""
-    customer = await services.backends.directory.principal_for(request.requester)
-    language = customer.locale if customer is not None and customer.locale in ("en", "sv") else "en"
-    country = customer.country if customer is not None else None
-    fmt = local_formatter(language, country)
-    params = {
-        "number": request.number,
-        "subject": request.subject,
-        "text": text.strip(),
-        "agent": agent.name or fmt.t("request.agent"),
-        "link": request_link(public_url, request.number),
-    }
-    reply = Reply(
-        text=fmt.t(f"request.{kind}.notice", **params),
-        buttons=(
-            Button(
-                label=fmt.t("request.button.history"),
-                value=fmt.t("request.button.show.value", number=request.number),
-            ),
-        ),
-        language=language,
-        intent="request.status",
-    )
-    await services.notifier.notify(request.requester, reply)
-    email = customer.email if customer is not None else None
-    if email:
-        try:
-            await services.mailer.send(
-                to=email,
-                subject=fmt.t(f"request.mail.{kind}.subject", **params),
-                text=fmt.t(f"request.mail.{kind}.body", name=customer.name if customer else "", **params),
-                language=language,
-            )
-        except MailUnavailable:
-            log.warning("could not mail the %s of request %s", kind, request.number, exc_info=True)
 
 
 _REQUEST_NUMBER = r"(?i)#?rq-?\d{4}-?\d{1,6}"

@@ -13,8 +13,8 @@ from supportbot.bot.messages import Attachment, Button, Reply, Table
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext
 from supportbot.integrations.models import StatementItem, Tool
 from supportbot.intents.common import found_text
-from supportbot.intents.invoice_pdf import PDF_TYPE
-from supportbot.intents.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
+from supportbot.services.invoice_pdf import PDF_TYPE
+from supportbot.services.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
 
 SHOW_EXAMPLES = {
     "en": [
@@ -391,7 +391,7 @@ async def statement_download(ctx: TurnContext) -> Reply:
         filters=described,
         balance=fmt.money(statement.balance),
     )
-    text += ctx.t("download.links", minutes=int(ctx.extra.get("link_minutes", 15)))
+    text += ctx.t("download.links", minutes=ctx.link_minutes)
     return Reply(text=text, attachments=tuple(attachments), language=ctx.language, intent=intent)
 
 

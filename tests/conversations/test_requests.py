@@ -14,7 +14,7 @@ from supportbot.adapters.app import Application, build_application
 from supportbot.adapters.settings import Settings
 from supportbot.integrations.errors import AccessDenied, MailUnavailable
 from supportbot.integrations.models import Principal, RequestStatus
-from supportbot.intents.requests import notify_answer
+from supportbot.services.answers import notify_answer
 from tests.conftest import BotDriver, Conversation, make_settings
 from tests.conversations import test_mail
 from tests.conversations.test_access import body, mails_to, notices

@@ -26,7 +26,7 @@ from supportbot.adapters.app import Application, build_application
 from supportbot.adapters.server import create_web_app
 from supportbot.bot.messages import MAX_INBOUND_BYTES
 from supportbot.integrations.models import Principal
-from supportbot.intents.requests import notify_answer
+from supportbot.services.answers import notify_answer
 from tests.conversations.test_mail import Inbox
 
 ERIK = "erik.lund@nordisk.example"

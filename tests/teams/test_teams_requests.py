@@ -32,7 +32,7 @@ from yarl import URL
 from supportbot.adapters.app import Application
 from supportbot.adapters.settings import Settings
 from supportbot.bot.messages import MAX_INBOUND_BYTES
-from supportbot.intents.requests import notify_answer
+from supportbot.services.answers import notify_answer
 from tests.conftest import make_settings
 from tests.conversations import test_mail
 from tests.conversations.test_mail import Inbox

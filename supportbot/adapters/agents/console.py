@@ -28,7 +28,7 @@ from supportbot.bot.handoff import AGENTS_TOPIC, PRESENCE_HEARTBEAT, Handoffs, h
 from supportbot.bot.store import Store
 from supportbot.integrations.models import Principal, RequestStatus
 from supportbot.integrations.protocols import Backends
-from supportbot.intents.requests import AnswerServices, notify_answer, notify_closed
+from supportbot.services.answers import AnswerServices, notify_answer, notify_closed
 
 log = logging.getLogger(__name__)
 

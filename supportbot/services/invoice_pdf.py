@@ -3,16 +3,20 @@
 fpdf2's core fonts keep the package free of binary font files; they cover Latin-1, which holds
 every character of English and Swedish text (å, ä, ö). Amounts carry their ISO currency code,
 so no "€" is ever needed; anything outside Latin-1 is mapped to a close Latin-1 character.
+
+A copy in chat, a forwarded one and one opened from a document link are rendered alike, for the
+signed-in user's company (``invoice_pdf``, ``credit_note_pdf``).
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from fpdf import FPDF
 
 from supportbot.bot.i18n import Formatter
-from supportbot.integrations.models import CreditNote, Invoice
+from supportbot.integrations.models import CreditNote, Invoice, Principal
 
 PDF_TYPE = "application/pdf"
 
@@ -51,6 +55,23 @@ class Buyer:
     name: str
     customer_number: str
     address: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, principal: Principal, customer_number: str) -> Buyer:
+        """The user's company as the buyer, under the customer number the document carries."""
+        return cls(name=principal.company_name or "", customer_number=customer_number)
+
+
+async def invoice_pdf(invoice: Invoice, *, principal: Principal, fmt: Formatter) -> bytes:
+    """The invoice's PDF for the user's company, rendered off the event loop (it is CPU work)."""
+    buyer = Buyer.of(principal, invoice.customer_number)
+    return await asyncio.to_thread(render_invoice_pdf, invoice, buyer=buyer, fmt=fmt)
+
+
+async def credit_note_pdf(note: CreditNote, *, principal: Principal, fmt: Formatter) -> bytes:
+    """The credit note's PDF for the user's company, rendered off the event loop."""
+    buyer = Buyer.of(principal, note.customer_number)
+    return await asyncio.to_thread(render_credit_note_pdf, note, buyer=buyer, fmt=fmt)
 
 
 def render_invoice_pdf(invoice: Invoice, *, buyer: Buyer, fmt: Formatter) -> bytes:
