@@ -14,6 +14,13 @@ Words live with their owner: the core's in ``bot/catalogue.py``, an intent famil
 channel's in its adapter. Each owner hands its entries to ``words`` when it is imported, and they all
 land in one registry that ``translate`` and ``Formatter.t`` read (a dict lookup per sentence). A key
 registered twice fails at import, so two owners can never quietly disagree about a sentence.
+
+A new intent family writes its sentences as ``WORDS: dict[str, Entry]`` right after its examples, keyed
+under its own name (``warranty.ask_serial``), and calls ``words(WORDS)``; being listed in
+``supportbot.intents`` imports it and so registers them. A channel registers with a ``prefix``
+(``"teams."``) so that its keys cannot meet anyone else's. The tests walk the whole registry: both
+languages, the same placeholders in each, a plural entry with exactly its language's CLDR categories,
+and every key the code passes to ``t`` or ``translate`` registered by someone.
 """
 
 from __future__ import annotations

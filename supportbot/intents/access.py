@@ -42,6 +42,7 @@ ACCESS_SLOTS = (
     Slot("tools", ("tool",), question="access.ask_tool.short", required=False, carry=False),
     Slot("confirm", (), question="access.revoke.confirm.short", required=False, carry=False),
 )
+"""Both optional: the handler asks for them itself (``ctx.ask``), with buttons, only when it needs them."""
 
 
 # --- words: what this family says, in English and Swedish -----------------------------------------
@@ -287,7 +288,6 @@ WORDS: dict[str, Entry] = {
     "access.button.who_has_access.value": {"en": "who has access?", "sv": "vem har behörighet?"},
 }
 words(WORDS)
-"""Both optional: the handler asks for them itself (``ctx.ask``), with buttons, only when it needs them."""
 
 _WORDS = re.compile(r"[^\W\d_]+")
 _APPROVE = frozenset({"approve", "approved", "accept", "grant", "godkann", "godkand", "bevilja", "beviljar"})

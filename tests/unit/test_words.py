@@ -18,8 +18,10 @@ from supportbot.bot.i18n import DuplicateWords, Formatter, babel_locale, catalog
 
 PACKAGE = Path(supportbot.__file__).resolve().parent
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
-_SAYS = frozenset({"t", "translate"})
-"""Functions and methods whose first argument is a key: ``translate(key, ...)``, ``ctx.t(key, ...)``."""
+_KEY_ARGUMENT = {"t": 0, "translate": 0, "_ask": 2, "found_text": 1}
+"""Functions and methods taking a key, and where: ``ctx.t(key, ...)``, ``found_text(ctx, key, ...)``."""
+_KEY_KEYWORD = "question"
+"""A slot's question is a key: ``Slot("tools", ..., question="access.ask_tool.short")``."""
 
 
 def _import_everything() -> None:
@@ -128,24 +130,29 @@ def test_an_intent_family_owns_its_words() -> None:
     assert Formatter("sv").t("order.status.open") == "öppen"
 
 
+def _key_arguments(call: ast.Call) -> Iterator[ast.expr]:
+    name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", None)
+    position = _KEY_ARGUMENT.get(name or "")
+    if position is not None and len(call.args) > position:
+        yield call.args[position]
+    yield from (keyword.value for keyword in call.keywords if keyword.arg == _KEY_KEYWORD)
+
+
 def _said_keys() -> Iterator[tuple[str, str, bool]]:
-    """``(where, key, whole)`` for every key literal the package passes to ``t``/``translate``; for an
+    """``(where, key, whole)`` for every key literal the package passes where a key goes; for an
     f-string, ``key`` is its literal start and ``whole`` is false."""
     for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not isinstance(node, ast.Call) or not node.args:
-                continue
-            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
-            if name not in _SAYS:
+            if not isinstance(node, ast.Call):
                 continue
             where = f"{path.relative_to(PACKAGE)}:{node.lineno}"
-            first = node.args[0]
-            options = [first.body, first.orelse] if isinstance(first, ast.IfExp) else [first]
-            for option in options:
-                if isinstance(option, ast.Constant) and isinstance(option.value, str):
-                    yield where, option.value, True
-                elif isinstance(option, ast.JoinedStr) and isinstance(option.values[0], ast.Constant):
-                    yield where, str(option.values[0].value), False
+            for argument in _key_arguments(node):
+                options = [argument.body, argument.orelse] if isinstance(argument, ast.IfExp) else [argument]
+                for option in options:
+                    if isinstance(option, ast.Constant) and isinstance(option.value, str):
+                        yield where, option.value, True
+                    elif isinstance(option, ast.JoinedStr) and isinstance(option.values[0], ast.Constant):
+                        yield where, str(option.values[0].value), False
 
 
 def test_every_key_the_code_says_is_registered() -> None:
