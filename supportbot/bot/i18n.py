@@ -8,15 +8,29 @@ for each of the language's CLDR plural categories and names the parameter that p
      "sv": {"one": "Den fungerar i {minutes} minut.", "other": "Den fungerar i {minutes} minuter."}}
 
 so that "1 minute" and "1 order" come out right in either language, and the count is written as the
-language writes numbers ("100,000" and "100 000"). Every catalogue (the core's and each channel's) goes
-through ``render``.
+language writes numbers ("100,000" and "100 000").
+
+Words live with their owner: the core's in ``bot/catalogue.py``, an intent family's in its module, a
+channel's in its adapter. Each owner hands its entries to ``words`` when it is imported, and they all
+land in one registry that ``translate`` and ``Formatter.t`` read (a dict lookup per sentence). A key
+registered twice fails at import, so two owners can never quietly disagree about a sentence.
+
+A new intent family writes its sentences as ``WORDS: dict[str, Entry]`` right after its examples, keyed
+under its own name (``warranty.ask_serial``), and calls ``words(WORDS)``; being listed in
+``supportbot.intents`` imports it and so registers them. A channel registers with a ``prefix``
+(``"teams."``) so that its keys cannot meet anyone else's. The tests walk the whole registry: both
+languages, the same placeholders in each, a plural entry with exactly its language's CLDR categories,
+and every key the code passes to ``t`` or ``translate`` registered by someone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,11 +39,55 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from babel.plural import PluralRule
 
-from supportbot.bot.catalogue import CATALOGUE, PLURAL, Entry
+from supportbot.bot.catalogue import WORDS as CORE_WORDS
 from supportbot.integrations.models import Money
 
 LANGUAGES = ("en", "sv")
 DEFAULT_LANGUAGE = "en"
+
+Forms = dict[str, str]
+"""A sentence per CLDR plural category of a language (``one``, ``other``)."""
+Entry = dict[str, str | Forms]
+"""``{"en": ..., "sv": ...}``, each a text or ``Forms``; with forms, ``PLURAL`` names the count."""
+PLURAL = "plural"
+
+
+class DuplicateWords(ValueError):
+    """Two owners registered the same key: raised at import, before the assistant says anything."""
+
+
+@dataclass(frozen=True)
+class Words:
+    """One owner's registered sentences, under their full keys, and the languages each must speak."""
+
+    entries: Mapping[str, Entry]
+    languages: tuple[str, ...]
+
+
+_ENTRIES: dict[str, Entry] = {}
+_CATALOGUES: list[Words] = []
+
+
+def words(entries: Mapping[str, Entry], *, prefix: str = "", languages: tuple[str, ...] = LANGUAGES) -> None:
+    """Registers an owner's sentences, each key as ``prefix + key``: once, in the module that owns them.
+
+    ``languages`` is what every entry must speak (checked by the tests, not at each lookup): both, unless
+    an audience reads one only (the agents' shared channel is in English).
+    """
+    registered = {prefix + key: entry for key, entry in entries.items()}
+    if twice := sorted(registered.keys() & _ENTRIES.keys()):
+        raise DuplicateWords(f"already registered by another owner: {', '.join(twice)}")
+    _ENTRIES.update(registered)
+    _CATALOGUES.append(Words(MappingProxyType(registered), languages))
+
+
+words(CORE_WORDS)
+
+
+def catalogues() -> Iterator[Words]:
+    """Every registered catalogue, for the tests that hold each entry to its rules."""
+    return iter(tuple(_CATALOGUES))
+
 
 # Babel locale per language. English readers get en_GB numbers and dates wherever the company is;
 # the currency is always its ISO code, so "SEK 125,000.00" is unambiguous.
@@ -76,12 +134,17 @@ class Formatter:
         return format_datetime(value, "d MMM y HH:mm", tzinfo=self.tz, locale=self.locale)
 
 
-def translate(key: str, language: str, **params: Any) -> str:
-    return render(CATALOGUE[key], language, **params)
+def translate(key: str, language: str | None, **params: Any) -> str:
+    """The registered sentence ``key`` in ``language`` (else English); every owner's words, every channel."""
+    try:
+        entry = _ENTRIES[key]
+    except KeyError:
+        raise KeyError(f"no words registered as {key!r}: is the module that owns them imported?") from None
+    return _render(entry, language, **params)
 
 
-def render(entry: Entry, language: str | None, **params: Any) -> str:
-    """One entry of a catalogue in ``language`` (else English), in the plural form its count asks for."""
+def _render(entry: Entry, language: str | None, **params: Any) -> str:
+    """One entry in ``language`` (else English), in the plural form its count asks for."""
     if language not in LANGUAGES:
         language = DEFAULT_LANGUAGE
     text = entry.get(language) or entry[DEFAULT_LANGUAGE]

@@ -15,7 +15,7 @@ import logging
 import re
 from collections.abc import Sequence
 
-from supportbot.bot.i18n import Formatter
+from supportbot.bot.i18n import Entry, Formatter, words
 from supportbot.bot.messages import Button, Card, Field, Reply, Table
 from supportbot.bot.nlu.text import fold
 from supportbot.bot.spec import Slot, TurnContext
@@ -43,6 +43,251 @@ ACCESS_SLOTS = (
     Slot("confirm", (), question="access.revoke.confirm.short", required=False, carry=False),
 )
 """Both optional: the handler asks for them itself (``ctx.ask``), with buttons, only when it needs them."""
+
+
+# --- words: what this family says, in English and Swedish -----------------------------------------
+
+WORDS: dict[str, Entry] = {
+    "access.and": {"en": " and ", "sv": " och "},
+    "access.sign_in": {
+        "en": "Please sign in first. Then I can ask your company's administrator to give you access "
+        "to the tools you need.",
+        "sv": "Logga in först. Sedan kan jag be ert företags administratör att ge dig behörighet "
+        "till de verktyg du behöver.",
+    },
+    "access.ask_tool": {
+        "en": "You have access to {tools}. Which tool would you like access to?",
+        "sv": "Du har behörighet till {tools}. Vilket verktyg vill du ha behörighet till?",
+    },
+    "access.ask_tool.none": {
+        "en": "You don't have access to any tool yet. Which one would you like access to?",
+        "sv": "Du har inte behörighet till något verktyg ännu. Vilket vill du ha behörighet till?",
+    },
+    "access.ask_tool.short": {
+        "en": "Which tool would you like access to?",
+        "sv": "Vilket verktyg vill du ha behörighet till?",
+    },
+    "access.has_all": {
+        "en": "You already have access to every tool: orders, invoices, account statements, contracts, "
+        "installed equipment and support requests.",
+        "sv": "Du har redan behörighet till alla verktyg: ordrar, fakturor, kontoutdrag, avtal, "
+        "installerad utrustning och ärenden.",
+    },
+    "access.already": {
+        "en": "You already have access to {tools}.",
+        "sv": "Du har redan behörighet till {tools}.",
+    },
+    "access.requested": {
+        "en": "I've asked your company's administrator ({admins}) to give you access to {tools} "
+        "(request {number}). I'll let you know here and by e-mail when they have decided.",
+        "sv": "Jag har bett ert företags administratör ({admins}) att ge dig behörighet till {tools} "
+        "(begäran {number}). Jag hör av mig här och via e-post när de har bestämt sig.",
+    },
+    "access.already_requested": {
+        "en": "You've already asked for access to {tools} (request {number}); it's waiting for {admins}. "
+        "I'll let you know when they have decided.",
+        "sv": "Du har redan begärt behörighet till {tools} (begäran {number}); den väntar på {admins}. "
+        "Jag hör av mig när de har bestämt sig.",
+    },
+    "access.no_admin": {
+        "en": "Your company has no administrator registered with us who could grant access, so there is "
+        "no one I can ask. Please contact our support at {email}.",
+        "sv": "Ert företag har ingen administratör registrerad hos oss som kan ge behörighet, så det finns "
+        "ingen jag kan fråga. Kontakta vår support på {email}.",
+    },
+    "access.for_other": {
+        "en": "I can only ask for access for you yourself. {user} can ask me for access, and the "
+        "administrator then approves it here.",
+        "sv": "Jag kan bara begära behörighet åt dig själv. {user} kan be mig om behörighet, och "
+        "administratören godkänner den sedan här.",
+    },
+    "access.admin_only": {
+        "en": "Only your company's administrator can do that. I can ask them for access for you, if you "
+        "need it.",
+        "sv": "Det kan bara ert företags administratör göra. Jag kan be dem om behörighet åt dig om du "
+        "behöver det.",
+    },
+    "access.notice.request": {
+        "en": "{name} ({email}) asks for access to {tools} (request {number}).\n{verified}",
+        "sv": "{name} ({email}) ber om behörighet till {tools} (begäran {number}).\n{verified}",
+    },
+    "access.unconfirmed": {
+        "en": "Before I can ask your administrator for access, please confirm your e-mail address: open "
+        "the link in the mail we sent you when you registered. Then ask me again.",
+        "sv": "Innan jag kan be er administratör om behörighet behöver du bekräfta din e-postadress: öppna "
+        "länken i mejlet vi skickade när du registrerade dig. Fråga mig sedan igen.",
+    },
+    "access.unconfirmed_requester": {
+        "en": "{name} has not confirmed their e-mail address, so I cannot grant request {number}. You can "
+        "deny it, or approve it once they have confirmed the address.",
+        "sv": "{name} har inte bekräftat sin e-postadress, så jag kan inte bevilja begäran {number}. Du kan "
+        "avslå den, eller godkänna den när adressen är bekräftad.",
+    },
+    "access.verified.directory": {
+        "en": "Verified: the address is in our customer records.",
+        "sv": "Verifierad: adressen finns i vårt kundregister.",
+    },
+    "access.verified.email": {
+        "en": "Verified: they confirmed their e-mail address on {date}.",
+        "sv": "Verifierad: e-postadressen bekräftades den {date}.",
+    },
+    "access.verified.slack": {
+        "en": "Verified: their e-mail address was confirmed by their Slack workspace on {date}.",
+        "sv": "Verifierad: e-postadressen bekräftades av er Slack-arbetsyta den {date}.",
+    },
+    "access.verified.teams": {
+        "en": "Verified: their e-mail address was confirmed by their Microsoft Teams sign-in on {date}.",
+        "sv": "Verifierad: e-postadressen bekräftades av inloggningen i Microsoft Teams den {date}.",
+    },
+    "access.verified.none": {
+        "en": "Not verified: the e-mail address has not been confirmed.",
+        "sv": "Inte verifierad: e-postadressen är inte bekräftad.",
+    },
+    "access.field.verified": {"en": "Verified", "sv": "Verifierad"},
+    "access.button.approve": {"en": "Approve", "sv": "Godkänn"},
+    "access.button.approve.value": {
+        "en": "approve access request {number}",
+        "sv": "godkänn behörighetsbegäran {number}",
+    },
+    "access.button.deny": {"en": "Deny", "sv": "Avslå"},
+    "access.button.deny.value": {
+        "en": "deny access request {number}",
+        "sv": "avslå behörighetsbegäran {number}",
+    },
+    "access.mail.request.subject": {
+        "en": "Access request {number} from {name}",
+        "sv": "Behörighetsbegäran {number} från {name}",
+    },
+    "access.mail.request.body": {
+        "en": "Hello {admin},\n\n{name} ({email}) asks for access to {tools} (request {number}).\n"
+        "{verified}\n\n"
+        'Open the support chat to approve or deny it: {url}\nThere, say "approve access request {number}" '
+        'or "deny access request {number}", or press the button in the notice.\n\n'
+        "Best regards,\nCustomer support",
+        "sv": "Hej {admin},\n\n{name} ({email}) ber om behörighet till {tools} (begäran {number}).\n"
+        "{verified}\n\n"
+        'Öppna supportchatten för att godkänna eller avslå: {url}\nSkriv där "godkänn behörighetsbegäran '
+        '{number}" eller "avslå behörighetsbegäran {number}", eller tryck på knappen i meddelandet.\n\n'
+        "Vänliga hälsningar,\nKundsupport",
+    },
+    "access.approved": {
+        "en": "Done: {name} now has access to {tools} (request {number}). I've let them know.",
+        "sv": "Klart: {name} har nu behörighet till {tools} (begäran {number}). Jag har meddelat dem.",
+    },
+    "access.denied": {
+        "en": "Done: I've denied request {number} from {name} for access to {tools}, and let them know.",
+        "sv": "Klart: jag har avslagit begäran {number} från {name} om behörighet till {tools} och "
+        "meddelat dem.",
+    },
+    "access.already_decided": {
+        "en": "Request {number} was already {status} on {when}; nothing has changed.",
+        "sv": "Begäran {number} var redan {status} {when}; ingenting har ändrats.",
+    },
+    "access.status": {
+        "en": "Request {number} from {name} for access to {tools} is {status}.",
+        "sv": "Begäran {number} från {name} om behörighet till {tools} är {status}.",
+    },
+    "access.status.pending": {"en": "waiting for a decision", "sv": "väntande"},
+    "access.status.approved": {"en": "approved", "sv": "godkänd"},
+    "access.status.denied": {"en": "denied", "sv": "avslagen"},
+    "access.not_found": {
+        "en": "I can't find access request {number}. Please check the number.",
+        "sv": "Jag hittar inte behörighetsbegäran {number}. Kontrollera gärna numret.",
+    },
+    "access.notice.approved": {
+        "en": "Good news: {admin} approved your request {number}. You now have access to {tools}.",
+        "sv": "Goda nyheter: {admin} har godkänt din begäran {number}. Du har nu behörighet till {tools}.",
+    },
+    "access.notice.denied": {
+        "en": "{admin} denied your request {number} for access to {tools}. Ask them if you'd like to know "
+        "why.",
+        "sv": "{admin} har avslagit din begäran {number} om behörighet till {tools}. Fråga dem gärna om "
+        "du vill veta varför.",
+    },
+    "access.notice.revoked": {
+        "en": "{admin} has removed your access to {tools}.",
+        "sv": "{admin} har tagit bort din behörighet till {tools}.",
+    },
+    "access.mail.outcome.subject": {
+        "en": "Your access request {number} was {status}",
+        "sv": "Din behörighetsbegäran {number} har blivit {status}",
+    },
+    "access.mail.outcome.body": {
+        "en": "Hello {name},\n\n{notice}\n\nThe support chat: {url}\n\nBest regards,\nCustomer support",
+        "sv": "Hej {name},\n\n{notice}\n\nSupportchatten: {url}\n\nVänliga hälsningar,\nKundsupport",
+    },
+    "access.pending.none": {
+        "en": "There are no access requests waiting for your decision.",
+        "sv": "Det finns inga behörighetsbegäranden som väntar på ditt beslut.",
+    },
+    "access.pending.list": {
+        "en": "These access requests are waiting for your decision:",
+        "sv": "Dessa behörighetsbegäranden väntar på ditt beslut:",
+    },
+    "access.pending.card": {"en": "{number}: {name}", "sv": "{number}: {name}"},
+    "access.field.tools": {"en": "Access to", "sv": "Behörighet till"},
+    "access.field.asked": {"en": "Asked", "sv": "Begärd"},
+    "access.grants.title": {
+        "en": "The users of {company} and their access:",
+        "sv": "Användarna på {company} och deras behörigheter:",
+    },
+    "access.col.user": {"en": "User", "sv": "Användare"},
+    "access.col.email": {"en": "E-mail", "sv": "E-post"},
+    "access.col.role": {"en": "Role", "sv": "Roll"},
+    "access.col.tools": {"en": "Access to", "sv": "Behörighet till"},
+    "access.role.company_admin": {"en": "administrator", "sv": "administratör"},
+    "access.role.user": {"en": "user", "sv": "användare"},
+    "access.tools.none": {"en": "nothing yet", "sv": "inget ännu"},
+    "access.revoke.ask_user": {
+        "en": "Whose access should I revoke, and to which tool? For example \"revoke erik.lund@nordisk.example's "
+        'access to invoices".',
+        "sv": 'Vems behörighet ska jag återkalla, och till vilket verktyg? Till exempel "återkalla behörighet '
+        'till fakturor för erik.lund@nordisk.example".',
+    },
+    "access.revoke.unknown_user": {
+        "en": "I can't find that user in your company. Please give their e-mail address.",
+        "sv": "Jag hittar inte den användaren i ert företag. Ange gärna e-postadressen.",
+    },
+    "access.revoke.ambiguous": {
+        "en": "That matches several users: {names}. Please give the e-mail address.",
+        "sv": "Det passar in på flera användare: {names}. Ange gärna e-postadressen.",
+    },
+    "access.revoke.ask_tool": {
+        "en": "{name} has access to {tools}. Which should I revoke?",
+        "sv": "{name} har behörighet till {tools}. Vilken ska jag återkalla?",
+    },
+    "access.revoke.nothing": {
+        "en": "{name} doesn't have access to {tools}, so there is nothing to revoke.",
+        "sv": "{name} har inte behörighet till {tools}, så det finns inget att återkalla.",
+    },
+    "access.revoke.confirm": {
+        "en": "Revoke {name}'s access to {tools}? It takes effect at once.",
+        "sv": "Återkalla {name}s behörighet till {tools}? Det gäller omedelbart.",
+    },
+    "access.revoke.confirm.short": {
+        "en": "Shall I revoke the access?",
+        "sv": "Ska jag återkalla behörigheten?",
+    },
+    "access.button.revoke": {"en": "Revoke {tool}", "sv": "Återkalla {tool}"},
+    "access.button.revoke.value": {
+        "en": "revoke access to {tools} for {user}",
+        "sv": "återkalla behörighet till {tools} för {user}",
+    },
+    "access.button.confirm_revoke": {"en": "Yes, revoke", "sv": "Ja, återkalla"},
+    "access.button.confirm_revoke.value": {
+        "en": "confirm: revoke access to {tools} for {user}",
+        "sv": "bekräfta: återkalla behörighet till {tools} för {user}",
+    },
+    "access.button.keep": {"en": "No, keep it", "sv": "Nej, behåll"},
+    "access.button.keep.value": {"en": "cancel", "sv": "avbryt"},
+    "access.revoked": {
+        "en": "Done: {name} no longer has access to {tools}.",
+        "sv": "Klart: {name} har inte längre behörighet till {tools}.",
+    },
+    "access.button.who_has_access": {"en": "Who has access?", "sv": "Vem har behörighet?"},
+    "access.button.who_has_access.value": {"en": "who has access?", "sv": "vem har behörighet?"},
+}
+words(WORDS)
 
 _WORDS = re.compile(r"[^\W\d_]+")
 _APPROVE = frozenset({"approve", "approved", "accept", "grant", "godkann", "godkand", "bevilja", "beviljar"})

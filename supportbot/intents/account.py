@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Button, Reply
 from supportbot.bot.spec import IntentSpec, TurnContext
 from supportbot.integrations.models import Tool
@@ -286,6 +287,81 @@ LOGIN_EXAMPLES = {
         "det gick inte att skapa kontot",
     ],
 }
+
+
+# --- words: what this family says, in English and Swedish -----------------------------------------
+
+WORDS: dict[str, Entry] = {
+    "account.login.signed_in": {
+        "en": "You're signed in as {user}.",
+        "sv": "Du är inloggad som {user}.",
+    },
+    "account.login.how": {
+        "en": 'To sign in here, press "Sign in" at the top of the chat and enter your user ID (your '
+        'e-mail address) and your password. New here? Choose "Create an account" in the same place. '
+        "In Slack and Microsoft Teams you don't sign in at all: I recognise you by your e-mail address.",
+        "sv": 'För att logga in här trycker du på "Logga in" högst upp i chatten och anger ditt användar-id '
+        '(din e-postadress) och ditt lösenord. Ny här? Välj "Skapa ett konto" på samma ställe. '
+        "I Slack och Microsoft Teams loggar du inte in alls: där känner jag igen dig på din e-postadress.",
+    },
+    "account.login.password": {
+        "en": 'You can choose a new password yourself: press "Sign in" at the top of the chat and choose '
+        '"Forgot your password?". Enter your e-mail address and we\'ll send you a link for choosing a new '
+        "password. The link works once, for 30 minutes; if it has expired, simply ask for a new one. "
+        "In Slack and Microsoft Teams you need no password. If the mail doesn't arrive, a person from our "
+        "support team can help.",
+        "sv": 'Du kan själv välja ett nytt lösenord: tryck på "Logga in" högst upp i chatten och välj '
+        '"Glömt lösenordet?". Ange din e-postadress så skickar vi en länk där du väljer ett nytt lösenord. '
+        "Länken fungerar en gång, i 30 minuter; har den gått ut ber du bara om en ny. I Slack och "
+        "Microsoft Teams behöver du inget lösenord. Om mejlet inte kommer kan en person från vår support "
+        "hjälpa dig.",
+    },
+    "account.login.locked": {
+        "en": "After several wrong passwords, signing in is paused for a while (at most 15 minutes) "
+        "from where they were typed. Please wait a little and try again. If you've forgotten your "
+        'password, choose "Forgot your password?" where you sign in, and we\'ll e-mail you a link for '
+        "choosing a new one.",
+        "sv": "Efter flera felaktiga lösenord pausas inloggningen en stund (högst 15 minuter) därifrån de "
+        'skrevs. Vänta lite och försök igen. Om du har glömt lösenordet, välj "Glömt lösenordet?" där '
+        "du loggar in, så mejlar vi en länk där du väljer ett nytt.",
+    },
+    "account.login.logout": {
+        "en": 'To sign out, press "Sign out" at the top of the chat. A new, empty conversation starts.',
+        "sv": 'För att logga ut trycker du på "Logga ut" högst upp i chatten. Då börjar en ny, tom '
+        "konversation.",
+    },
+    "account.login.channels": {
+        "en": "In Slack and Microsoft Teams I recognise you by the e-mail address of your Slack or Teams "
+        "account. When it's the same as your user ID here, you're the same user everywhere, with the "
+        "same access; otherwise you chat with me there as a guest.",
+        "sv": "I Slack och Microsoft Teams känner jag igen dig på e-postadressen i ditt Slack- eller "
+        "Teams-konto. Är den samma som ditt användar-id här är du samma användare överallt, med samma "
+        "behörigheter; annars chattar du med mig där som gäst.",
+    },
+    "account.login.register": {
+        "en": 'To create an account, press "Sign in" at the top of the chat and choose "Create an '
+        "account\". You need your name, your work e-mail address, your company's customer number (on "
+        "invoices and order confirmations) and a password of at least 10 characters. We then mail you a "
+        "link to confirm your address; once you have opened it you can sign in, and your company's "
+        "administrator gives you access to orders, invoices and the other tools.",
+        "sv": 'För att skapa ett konto trycker du på "Logga in" högst upp i chatten och väljer "Skapa ett '
+        'konto". Du behöver ditt namn, din e-postadress på jobbet, ert kundnummer (finns på fakturor och '
+        "orderbekräftelser) och ett lösenord på minst 10 tecken. Sedan mejlar vi en länk för att bekräfta "
+        "adressen; när du har öppnat den kan du logga in, och ert företags administratör ger dig "
+        "behörighet till ordrar, fakturor och de andra verktygen.",
+    },
+    "account.login.confirmation": {
+        "en": "The mail with the confirmation link usually arrives within a few minutes; please look in "
+        "your spam folder too. The link works for 48 hours; you can sign in once you have opened it. If it "
+        "has expired, register again with the same address for a new one; if it doesn't work, a person "
+        "from our support team can help.",
+        "sv": "Mejlet med bekräftelselänken brukar komma inom några minuter; titta gärna i skräpposten "
+        "också. Länken fungerar i 48 timmar; du kan logga in när du har öppnat den. Har den gått ut, "
+        "registrera dig igen med samma adress så får du en ny; fungerar den inte kan en person från vår "
+        "support hjälpa dig.",
+    },
+}
+words(WORDS)
 
 
 # --- account.login: help with signing in ---------------------------------------------------------

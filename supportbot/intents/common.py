@@ -2,8 +2,45 @@
 
 from __future__ import annotations
 
+from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Button, Reply
 from supportbot.bot.spec import TurnContext
+
+# --- words ----------------------------------------------------------------------------------------
+
+WORDS: dict[str, Entry] = {
+    "download.links": {
+        "plural": "minutes",
+        "en": {
+            "one": " The links work for {minutes} minute.",
+            "other": " The links work for {minutes} minutes.",
+        },
+        "sv": {
+            "one": " Länkarna fungerar i {minutes} minut.",
+            "other": " Länkarna fungerar i {minutes} minuter.",
+        },
+    },
+    "tool.not_connected": {
+        "en": "I understand what you're asking, but that tool isn't connected to me yet. "
+        "I can open a support request for it, or put you in touch with a person.",
+        "sv": "Jag förstår vad du frågar efter, men det verktyget är inte kopplat till mig ännu. "
+        "Jag kan öppna ett ärende om det, eller koppla dig till en person.",
+    },
+    "button.open_request": {"en": "Open a request", "sv": "Öppna ett ärende"},
+    "button.open_request.value": {"en": "open a request", "sv": "öppna ett ärende"},
+    "request.open.not_saved": {
+        "en": "Sorry, I couldn't open your request just now, so nothing was saved. "
+        "Please send it again in a moment, or ask to talk to a person.",
+        "sv": "Förlåt, jag kunde inte öppna ditt ärende just nu, så inget har sparats. "
+        "Skicka det igen om en stund, eller be att få prata med en person.",
+    },
+    "order.ask_period": {
+        "en": 'Which period should the report cover? For example "last month", "this year" or "since 1 May".',
+        "sv": 'Vilken period ska rapporten gälla? Till exempel "förra månaden", "i år" eller "sedan 1 maj".',
+    },
+}
+"""Sentences several families say (a tool not connected yet, links that expire, asking for a period)."""
+words(WORDS)
 
 
 def offer_help_buttons(ctx: TurnContext) -> tuple[Button, ...]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from supportbot.bot.handoff import MEMORY_KEY
+from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Reply
 from supportbot.bot.spec import IntentSpec, TurnContext
 from supportbot.integrations.models import NewRequest, Principal, Tool
@@ -102,6 +103,50 @@ AGENT_EXAMPLES = {
         "var kan jag prata med supporten",
     ],
 }
+
+
+# --- words: what this family says, in English and Swedish -----------------------------------------
+
+WORDS: dict[str, Entry] = {
+    "handoff.not_connected": {
+        "en": "Our support team isn't connected to this chat yet. You can reach them by e-mail at "
+        "{email}; mention your customer number and I'm sure they'll help.",
+        "sv": "Vår supportavdelning är inte kopplad till den här chatten ännu. Du når dem på "
+        "{email}; ange ert kundnummer så hjälper de dig.",
+    },
+    "handoff.queued": {
+        "en": "I've passed you to our support team. Your tracking number is {number}, and you're "
+        "number {position} in the queue. A person will answer here and will see this whole "
+        'conversation; write on meanwhile. (Say "cancel" to withdraw.)',
+        "sv": "Jag har lämnat över dig till vår supportavdelning. Ditt ärendenummer är {number}, och du är "
+        "nummer {position} i kön. En person svarar här och ser hela konversationen; skriv gärna "
+        'under tiden. (Skriv "avbryt" för att ta tillbaka det.)',
+    },
+    "handoff.outside_hours": {
+        "en": "No one from our support team is available in the chat right now (office hours are "
+        "{office_hours}, Monday to Friday). I've opened request {number} with this conversation, and you'll "
+        "get an answer within one business day.",
+        "sv": "Ingen från vår supportavdelning är tillgänglig i chatten just nu (kontorstid är "
+        "{office_hours}, måndag till fredag). Jag har öppnat ärende {number} med den här konversationen, "
+        "och du får svar inom en arbetsdag.",
+    },
+    "handoff.holiday": {
+        "en": "No one from our support team is available in the chat today, as it's a public holiday. "
+        "I've opened request {number} with this conversation, and you'll get an answer within one "
+        "business day.",
+        "sv": "Ingen från vår supportavdelning är tillgänglig i chatten i dag, eftersom det är helgdag. "
+        "Jag har öppnat ärende {number} med den här konversationen, och du får svar inom en arbetsdag.",
+    },
+    "handoff.outside_hours.guest": {
+        "en": "No one from our support team is available in the chat for you right now. Please write to "
+        "{email} with your customer number and you'll get an answer within one business day — or "
+        "sign in and ask again, and I'll open a request for you.",
+        "sv": "Ingen från vår supportavdelning är tillgänglig i chatten för dig just nu. Skriv till "
+        "{email} med ert kundnummer så får du svar inom en arbetsdag — eller logga in och fråga "
+        "igen, så öppnar jag ett ärende åt dig.",
+    },
+}
+words(WORDS)
 
 
 async def handoff_not_connected(ctx: TurnContext) -> Reply:

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from supportbot.bot.dialog import tool_refusal
+from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
 from supportbot.bot.spec import IntentSpec, Slot, SlotValue, TurnContext
 from supportbot.integrations.actions import Mail
@@ -426,6 +427,229 @@ QUESTION_EXAMPLES = {
         "jag kan inte betala online",
     ],
 }
+
+
+# --- words: what this family says, in English and Swedish -----------------------------------------
+
+WORDS: dict[str, Entry] = {
+    "invoice.ask_number": {
+        "en": "Which invoice do you mean? Give me the invoice number (like INV-2031) or the order number.",
+        "sv": "Vilken faktura menar du? Ange fakturanumret (t.ex. INV-2031) eller ordernumret.",
+    },
+    "invoice.ask_email": {
+        "en": "Which e-mail address should I send the invoice to?",
+        "sv": "Till vilken e-postadress ska jag skicka fakturan?",
+    },
+    "invoice.bad_email": {
+        "en": "{email} doesn't look like an e-mail address. Which address should I send the invoice to?",
+        "sv": "{email} ser inte ut som en e-postadress. Till vilken adress ska jag skicka fakturan?",
+    },
+    "invoice.not_found": {
+        "en": "I can't find invoice {number} among your company's invoices. Please check the number.",
+        "sv": "Jag hittar inte faktura {number} bland ert företags fakturor. Kontrollera gärna numret.",
+    },
+    "invoice.credit_not_found": {
+        "en": "I can't find credit note {number} among your company's credit notes. Please check the number.",
+        "sv": "Jag hittar inte kreditnota {number} bland ert företags kreditnotor. Kontrollera gärna numret.",
+    },
+    "invoice.order_not_found": {
+        "en": "I can't find an invoice for order {number} among your company's invoices.",
+        "sv": "Jag hittar ingen faktura för order {number} bland ert företags fakturor.",
+    },
+    "invoice.none_yet": {
+        "en": "I can't find any invoices for your company yet.",
+        "sv": "Jag hittar inga fakturor för ert företag ännu.",
+    },
+    "invoice.title": {"en": "Invoice {number}", "sv": "Faktura {number}"},
+    "invoice.summary": {
+        "en": "Invoice {number} of {date}: {total} including VAT, due {due}. Status: {status}.",
+        "sv": "Faktura {number} från {date}: {total} inklusive moms, förfaller {due}. Status: {status}.",
+    },
+    "invoice.summary.order": {"en": " It bills order {order}.", "sv": " Den gäller order {order}."},
+    "invoice.summary.copy": {
+        "plural": "minutes",
+        "en": {
+            "one": " Here is a PDF copy (the link works for {minutes} minute).",
+            "other": " Here is a PDF copy (the link works for {minutes} minutes).",
+        },
+        "sv": {
+            "one": " Här är en pdf-kopia (länken fungerar i {minutes} minut).",
+            "other": " Här är en pdf-kopia (länken fungerar i {minutes} minuter).",
+        },
+    },
+    "invoice.status.awaiting_approval": {"en": "awaiting approval", "sv": "väntar på attest"},
+    "invoice.status.open": {"en": "open", "sv": "öppen"},
+    "invoice.status.overdue": {"en": "overdue", "sv": "förfallen"},
+    "invoice.status.paid": {"en": "paid", "sv": "betald"},
+    "invoice.status.cancelled": {"en": "cancelled", "sv": "makulerad"},
+    "invoice.field.date": {"en": "Invoice date", "sv": "Fakturadatum"},
+    "invoice.field.due": {"en": "Due date", "sv": "Förfallodag"},
+    "invoice.field.net": {"en": "Net", "sv": "Netto"},
+    "invoice.field.vat": {"en": "VAT", "sv": "Moms"},
+    "invoice.field.total": {"en": "Total incl. VAT", "sv": "Totalt inkl. moms"},
+    "invoice.field.open": {"en": "Left to pay", "sv": "Kvar att betala"},
+    "invoice.field.currency": {"en": "Currency", "sv": "Valuta"},
+    "invoice.field.order": {"en": "Order", "sv": "Order"},
+    "invoice.field.approved": {"en": "Approved", "sv": "Attesterad"},
+    "invoice.field.line": {"en": "Description", "sv": "Beskrivning"},
+    "invoice.field.quantity": {"en": "Qty", "sv": "Antal"},
+    "invoice.field.status": {"en": "Status", "sv": "Status"},
+    "invoice.approved_by": {"en": "{who}, {when}", "sv": "{who}, {when}"},
+    "invoice.credit.title": {"en": "Credit note {number}", "sv": "Kreditnota {number}"},
+    "invoice.credit.summary": {
+        "en": "Credit note {number} of {date}: {total}{invoice}.",
+        "sv": "Kreditnota {number} från {date}: {total}{invoice}.",
+    },
+    "invoice.credit.for": {"en": ", against invoice {number}", "sv": ", mot faktura {number}"},
+    "invoice.button.pdf": {"en": "Copy of {number}", "sv": "Kopia av {number}"},
+    "invoice.button.pdf.value": {"en": "show invoice {number}", "sv": "visa faktura {number}"},
+    "invoice.button.approve": {"en": "Approve {number}", "sv": "Attestera {number}"},
+    "invoice.button.approve.value": {"en": "approve invoice {number}", "sv": "attestera faktura {number}"},
+    "invoice.button.forward": {"en": "Forward by e-mail", "sv": "Skicka vidare med e-post"},
+    "invoice.button.forward.value": {
+        "en": "forward invoice {number}",
+        "sv": "vidarebefordra faktura {number}",
+    },
+    "invoice.button.more": {"en": "Show more", "sv": "Visa fler"},
+    "invoice.button.more.value": {"en": "more invoices", "sv": "fler fakturor"},
+    "invoice.button.download": {"en": "Download as spreadsheet", "sv": "Ladda ner som kalkylark"},
+    "invoice.button.download.value": {
+        "en": "download these invoices as a spreadsheet",
+        "sv": "ladda ner fakturorna som kalkylark",
+    },
+    "invoice.list.found": {
+        "plural": "count",
+        "en": {
+            "one": "One more of your company's invoices{filters}, number {first}:",
+            "other": "Your company's invoices{filters}, {first}–{last}, newest first:",
+        },
+        "sv": {
+            "one": "En till av ert företags fakturor{filters}, nummer {first}:",
+            "other": "Ert företags fakturor{filters}, {first}–{last}, nyaste först:",
+        },
+    },
+    "invoice.list.found.all": {
+        "plural": "count",
+        "en": {
+            "one": "I found {count} invoice{filters}:",
+            "other": "I found {count} invoices{filters}, newest first:",
+        },
+        "sv": {
+            "one": "Jag hittade {count} faktura{filters}:",
+            "other": "Jag hittade {count} fakturor{filters}, nyaste först:",
+        },
+    },
+    "invoice.list.none": {
+        "en": "I found no invoices{filters}.",
+        "sv": "Jag hittade inga fakturor{filters}.",
+    },
+    "invoice.list.no_more": {
+        "en": "There are no more invoices{filters}.",
+        "sv": "Det finns inga fler fakturor{filters}.",
+    },
+    "invoice.filter.status": {"en": " with status {status}", "sv": " med status {status}"},
+    "invoice.filter.period": {"en": " issued {start} – {end}", "sv": " med fakturadatum {start} – {end}"},
+    "invoice.list.sheet": {"en": "Invoices", "sv": "Fakturor"},
+    "invoice.list.ready": {
+        "plural": "count",
+        "en": {
+            "one": "Here is {count} invoice{filters} as XLSX and CSV.",
+            "other": "Here are your {count} invoices{filters} as XLSX and CSV.",
+        },
+        "sv": {
+            "one": "Här är {count} faktura{filters} som XLSX och CSV.",
+            "other": "Här är era {count} fakturor{filters} som XLSX och CSV.",
+        },
+    },
+    "invoice.list.too_large": {
+        "plural": "limit",
+        "en": {
+            "one": "That is more than {limit} invoice. Please choose a shorter period.",
+            "other": "That is more than {limit} invoices. Please choose a shorter period.",
+        },
+        "sv": {
+            "one": "Det är fler än {limit} faktura. Välj en kortare period.",
+            "other": "Det är fler än {limit} fakturor. Välj en kortare period.",
+        },
+    },
+    "invoice.col.number": {"en": "Invoice", "sv": "Faktura"},
+    "invoice.col.date": {"en": "Date", "sv": "Datum"},
+    "invoice.col.due": {"en": "Due", "sv": "Förfaller"},
+    "invoice.col.status": {"en": "Status", "sv": "Status"},
+    "invoice.col.order": {"en": "Order", "sv": "Order"},
+    "invoice.col.net": {"en": "Net", "sv": "Netto"},
+    "invoice.col.vat": {"en": "VAT", "sv": "Moms"},
+    "invoice.col.total": {"en": "Total incl. VAT", "sv": "Totalt inkl. moms"},
+    "invoice.col.open": {"en": "Left to pay", "sv": "Kvar att betala"},
+    "invoice.col.currency": {"en": "Currency", "sv": "Valuta"},
+    "invoice.forward.sent": {
+        "en": "I've e-mailed invoice {number} as a PDF to {email}, and noted it in the invoice's history.",
+        "sv": "Jag har mejlat faktura {number} som pdf till {email} och antecknat det i fakturans historik.",
+    },
+    "invoice.forward.queued": {
+        "en": "I've put invoice {number} as a PDF in the outbox for {email}. It goes out as soon as our "
+        "mail server accepts it, usually within a minute. I've noted the forward in the invoice's "
+        "history, which shows it as sent once it has gone.",
+        "sv": "Jag har lagt faktura {number} som pdf i utkorgen till {email}. Den skickas så snart vår "
+        "e-postserver tar emot den, oftast inom en minut. Jag har antecknat vidarebefordran i fakturans "
+        "historik, där den visas som skickad när den har gått iväg.",
+    },
+    "invoice.forward.failed": {
+        "en": "I couldn't send the e-mail just now, so invoice {number} has not been forwarded. "
+        "Please try again in a while; meanwhile you can download the PDF here.",
+        "sv": "Jag kunde inte skicka mejlet just nu, så faktura {number} har inte vidarebefordrats. "
+        "Försök igen om en stund; under tiden kan du ladda ner pdf:en här.",
+    },
+    "invoice.forward.subject": {
+        "en": "Invoice {number} from {seller}",
+        "sv": "Faktura {number} från {seller}",
+    },
+    "invoice.forward.body": {
+        "en": "Hello,\n\n{name} ({sender}) at {company} asked us to send you invoice {number} "
+        "({total}, due {due}). The PDF is attached.\n\nKind regards,\nCustomer support",
+        "sv": "Hej!\n\n{name} ({sender}) på {company} bad oss skicka faktura {number} till dig "
+        "({total}, förfaller {due}). Pdf:en är bifogad.\n\nVänliga hälsningar\nKundsupport",
+    },
+    "invoice.approve.done": {
+        "en": "Invoice {number} ({total}) is approved. Recorded: approved by {who} on {when}.",
+        "sv": "Faktura {number} ({total}) är attesterad. Registrerat: attesterad av {who} {when}.",
+    },
+    "invoice.approve.already": {
+        "en": "Invoice {number} was already approved by {who} on {when}, so nothing has changed.",
+        "sv": "Faktura {number} var redan attesterad av {who} {when}, så inget har ändrats.",
+    },
+    "invoice.approve.not_needed": {
+        "en": "Invoice {number} isn't awaiting approval (it is {status}), so there is nothing to approve.",
+        "sv": "Faktura {number} väntar inte på attest (den är {status}), så det finns inget att attestera.",
+    },
+    "invoice.question.created": {
+        "en": "I've opened request {request} about invoice {number}; our team will answer by {due}. "
+        "A confirmation is on its way to {email}.",
+        "sv": "Jag har öppnat ärende {request} om faktura {number}; vi svarar senast {due}. "
+        "En bekräftelse är på väg till {email}.",
+    },
+    "invoice.question.created_no_mail": {
+        "en": "I've opened request {request} about invoice {number}; our team will answer by {due}. "
+        "I couldn't send the e-mail confirmation just now, so please note the number.",
+        "sv": "Jag har öppnat ärende {request} om faktura {number}; vi svarar senast {due}. "
+        "Jag kunde inte skicka e-postbekräftelsen just nu, så notera gärna numret.",
+    },
+    "invoice.question.subject": {
+        "en": "Question about invoice {number}",
+        "sv": "Fråga om faktura {number}",
+    },
+    "invoice.question.mail_subject": {
+        "en": "Your request {request} about invoice {number}",
+        "sv": "Ditt ärende {request} om faktura {number}",
+    },
+    "invoice.question.mail_body": {
+        "en": "Hello {name},\n\nWe have received your question about invoice {number}:\n\n{text}\n\n"
+        "Your request number is {request}; we will answer by {due}.\n\nKind regards,\nCustomer support",
+        "sv": "Hej {name}!\n\nVi har tagit emot din fråga om faktura {number}:\n\n{text}\n\n"
+        "Ditt ärendenummer är {request}; vi svarar senast {due}.\n\nVänliga hälsningar\nKundsupport",
+    },
+}
+words(WORDS)
 
 
 PAGE_SIZE = 10

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext
 from supportbot.integrations.carriers import CARRIER_NAMES
@@ -426,6 +427,200 @@ REPORT_EXAMPLES = {
     ],
 }
 
+
+# --- words: what this family says, in English and Swedish -----------------------------------------
+
+WORDS: dict[str, Entry] = {
+    "order.ask_number": {
+        "en": "Which order do you mean? Give me the order number (like 4711) or your PO number.",
+        "sv": "Vilken order menar du? Ange ordernumret (t.ex. 4711) eller ert inköpsordernummer.",
+    },
+    "order.ask_customer_number": {
+        "en": "To look up an order as a guest I also need your customer number (7 digits, on your "
+        "invoices and order confirmations).",
+        "sv": "För att slå upp en order som gäst behöver jag också ert kundnummer (7 siffror, finns på "
+        "fakturor och orderbekräftelser).",
+    },
+    "order.not_found": {
+        "en": "I can't find order {number} among your company's orders. Please check the number.",
+        "sv": "Jag hittar inte order {number} bland ert företags ordrar. Kontrollera gärna numret.",
+    },
+    "order.po_not_found": {
+        "en": "I can't find any order with PO number {number} among your company's orders.",
+        "sv": "Jag hittar ingen order med inköpsordernummer {number} bland ert företags ordrar.",
+    },
+    "order.none_yet": {
+        "en": "I can't find any orders for your company yet.",
+        "sv": "Jag hittar inga ordrar för ert företag ännu.",
+    },
+    "order.guest_not_found": {
+        "en": "I can't find an order {number} for customer number {customer}. Please check both numbers, "
+        "or sign in to see all your orders.",
+        "sv": "Jag hittar ingen order {number} för kundnummer {customer}. Kontrollera båda numren, "
+        "eller logga in för att se alla era ordrar.",
+    },
+    "order.po_many": {
+        "plural": "count",
+        "en": {
+            "one": "PO number {number} covers {count} order:",
+            "other": "PO number {number} covers {count} orders:",
+        },
+        "sv": {
+            "one": "Inköpsordernummer {number} gäller {count} order:",
+            "other": "Inköpsordernummer {number} gäller {count} ordrar:",
+        },
+    },
+    "order.status.received": {"en": "received", "sv": "mottagen"},
+    "order.status.confirmed": {"en": "confirmed", "sv": "bekräftad"},
+    "order.status.in_production": {"en": "in production", "sv": "i produktion"},
+    "order.status.shipped": {"en": "shipped", "sv": "skickad"},
+    "order.status.delivered": {"en": "delivered", "sv": "levererad"},
+    "order.status.cancelled": {"en": "cancelled", "sv": "makulerad"},
+    "order.status.open": {"en": "open", "sv": "öppen"},
+    "order.summary.shipped": {
+        "en": "Order {number} has shipped with {carrier} and is expected on {expected}.",
+        "sv": "Order {number} är skickad med {carrier} och väntas fram {expected}.",
+    },
+    "order.summary.delivered": {
+        "en": "Order {number} was delivered on {delivered}.",
+        "sv": "Order {number} levererades {delivered}.",
+    },
+    "order.summary.pending": {
+        "en": "Order {number} is {status}. Expected delivery: {expected}.",
+        "sv": "Order {number} är {status}. Beräknad leverans: {expected}.",
+    },
+    "order.summary.pending_no_date": {
+        "en": "Order {number} is {status}. We don't have a delivery date for it yet.",
+        "sv": "Order {number} är {status}. Vi har inget leveransdatum för den ännu.",
+    },
+    "order.summary.cancelled": {
+        "en": "Order {number} has been cancelled.",
+        "sv": "Order {number} är makulerad.",
+    },
+    "order.guest_note": {
+        "en": "Sign in to see lines, amounts and tracking.",
+        "sv": "Logga in för att se orderrader, belopp och spårning.",
+    },
+    "order.field.status": {"en": "Status", "sv": "Status"},
+    "order.field.po": {"en": "PO number", "sv": "Inköpsordernr"},
+    "order.field.ordered": {"en": "Ordered", "sv": "Beställd"},
+    "order.field.expected": {"en": "Expected delivery", "sv": "Beräknad leverans"},
+    "order.field.delivered": {"en": "Delivered", "sv": "Levererad"},
+    "order.field.total": {"en": "Total excl. VAT", "sv": "Summa exkl. moms"},
+    "order.field.quantity": {"en": "Qty", "sv": "Antal"},
+    "order.field.product": {"en": "Product", "sv": "Produkt"},
+    "order.field.site": {"en": "Site", "sv": "Plats"},
+    "order.field.carrier": {"en": "Carrier", "sv": "Transportör"},
+    "order.field.tracking": {"en": "Tracking number", "sv": "Kollinummer"},
+    "order.field.lines": {"en": "Lines", "sv": "Rader"},
+    "order.title": {"en": "Order {number}", "sv": "Order {number}"},
+    "order.track": {"en": "Track the shipment", "sv": "Spåra försändelsen"},
+    "order.button.details": {"en": "Order {number}", "sv": "Order {number}"},
+    "order.button.details.value": {"en": "status of order {number}", "sv": "status för order {number}"},
+    "order.button.more": {"en": "Show more", "sv": "Visa fler"},
+    "order.button.more.value": {"en": "show more orders", "sv": "visa fler ordrar"},
+    "order.button.report": {"en": "Download as spreadsheet", "sv": "Ladda ner som kalkylark"},
+    "order.button.report.value": {"en": "order report", "sv": "orderrapport"},
+    "order.search.found": {
+        "plural": "count",
+        "en": {
+            "one": "Here is one more of your orders{filters} (number {first}):",
+            "other": "Here are your orders{filters} (showing {first}–{last}):",
+        },
+        "sv": {
+            "one": "Här är en order till{filters} (nummer {first}):",
+            "other": "Här är era ordrar{filters} (visar {first}–{last}):",
+        },
+    },
+    "order.search.found.all": {
+        "plural": "count",
+        "en": {"one": "I found {count} order{filters}:", "other": "I found {count} orders{filters}:"},
+        "sv": {"one": "Jag hittade {count} order{filters}:", "other": "Jag hittade {count} ordrar{filters}:"},
+    },
+    "order.search.none": {
+        "en": "I found no orders{filters}.",
+        "sv": "Jag hittade inga ordrar{filters}.",
+    },
+    "order.search.no_more": {
+        "en": "That was all of them.",
+        "sv": "Det var alla.",
+    },
+    "order.filter.status": {"en": " with status {status}", "sv": " med status {status}"},
+    "order.filter.period": {"en": " from {start} to {end}", "sv": " från {start} till {end}"},
+    "order.filter.site": {"en": " for {site}", "sv": " för {site}"},
+    "order.col.number": {"en": "Order", "sv": "Order"},
+    "order.col.po": {"en": "PO", "sv": "Inköpsorder"},
+    "order.col.date": {"en": "Ordered", "sv": "Beställd"},
+    "order.col.status": {"en": "Status", "sv": "Status"},
+    "order.col.expected": {"en": "Expected", "sv": "Beräknad"},
+    "order.col.delivered": {"en": "Delivered", "sv": "Levererad"},
+    "order.col.total": {"en": "Total excl. VAT", "sv": "Summa exkl. moms"},
+    "order.col.currency": {"en": "Currency", "sv": "Valuta"},
+    "order.col.site": {"en": "Site", "sv": "Plats"},
+    "order.report.ready": {
+        "plural": "count",
+        "en": {
+            "one": "Your order report{filters} is ready: {count} order.",
+            "other": "Your order report{filters} is ready: {count} orders.",
+        },
+        "sv": {
+            "one": "Er orderrapport{filters} är klar: {count} order.",
+            "other": "Er orderrapport{filters} är klar: {count} ordrar.",
+        },
+    },
+    "order.report.empty": {
+        "en": "There are no orders{filters}, so there's nothing to put in a report.",
+        "sv": "Det finns inga ordrar{filters}, så det finns inget att ta med i en rapport.",
+    },
+    "order.report.mailed": {
+        "plural": "count",
+        "en": {
+            "one": "I've e-mailed your order report{filters} ({count} order) to {email}.",
+            "other": "I've e-mailed your order report{filters} ({count} orders) to {email}.",
+        },
+        "sv": {
+            "one": "Jag har mejlat er orderrapport{filters} ({count} order) till {email}.",
+            "other": "Jag har mejlat er orderrapport{filters} ({count} ordrar) till {email}.",
+        },
+    },
+    "order.report.mail_failed": {
+        "en": "I couldn't send the e-mail just now, so here are download links instead.",
+        "sv": "Jag kunde inte skicka mejlet just nu, så här är länkar att ladda ner i stället.",
+    },
+    "order.report.too_large": {
+        "plural": "limit",
+        "en": {
+            "one": "That report would have more than {limit} order. Please choose a shorter period.",
+            "other": "That report would have more than {limit} orders. Please choose a shorter period.",
+        },
+        "sv": {
+            "one": "Rapporten skulle få fler än {limit} order. Välj en kortare period.",
+            "other": "Rapporten skulle få fler än {limit} ordrar. Välj en kortare period.",
+        },
+    },
+    "order.report.mail_subject": {
+        "en": "Your order report{filters}",
+        "sv": "Er orderrapport{filters}",
+    },
+    "order.report.mail_body": {
+        "plural": "count",
+        "en": {
+            "one": "Hello {name},\n\nAttached is the order report you asked for{filters}: {count} order, "
+            "as an Excel workbook and as CSV.\n\nBest regards,\nCustomer support",
+            "other": "Hello {name},\n\nAttached is the order report you asked for{filters}: {count} orders, "
+            "as an Excel workbook and as CSV.\n\nBest regards,\nCustomer support",
+        },
+        "sv": {
+            "one": "Hej {name},\n\nBifogat är orderrapporten du bad om{filters}: {count} order, "
+            "som Excel-arbetsbok och som CSV.\n\nVänliga hälsningar,\nKundsupport",
+            "other": "Hej {name},\n\nBifogat är orderrapporten du bad om{filters}: {count} ordrar, "
+            "som Excel-arbetsbok och som CSV.\n\nVänliga hälsningar,\nKundsupport",
+        },
+    },
+    "order.report.sheet": {"en": "Orders", "sv": "Ordrar"},
+}
+words(WORDS)
+
 log = logging.getLogger(__name__)
 
 # --- handlers -------------------------------------------------------------------------------------
@@ -614,10 +809,7 @@ def _filters(ctx: TurnContext) -> dict[str, Any]:
 def _describe(ctx: TurnContext, filters: dict[str, Any]) -> str:
     parts = []
     if filters["status_words"]:
-        words = [
-            ctx.t(f"order.status.{w}") if w != "open" else ("open" if ctx.language == "en" else "öppen")
-            for w in filters["status_words"]
-        ]
+        words = [ctx.t(f"order.status.{w}") for w in filters["status_words"]]
         parts.append(ctx.t("order.filter.status", status=", ".join(words)))
     if filters["start"] or filters["end"]:
         start = ctx.fmt.date(date.fromisoformat(filters["start"])) if filters["start"] else "…"

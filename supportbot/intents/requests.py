@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from supportbot.bot.dialog import tool_refusal
-from supportbot.bot.i18n import Formatter
+from supportbot.bot.i18n import Entry, Formatter, words
 from supportbot.bot.messages import (
     MAX_INBOUND_BYTES,
     Button,
@@ -268,6 +268,254 @@ COMMENT_EXAMPLES = {
         "lägg till bilderna på den skadade delen i RQ-2026-000123",
     ],
 }
+
+
+# --- words: what this family says, in English and Swedish -----------------------------------------
+
+WORDS: dict[str, Entry] = {
+    "request.category.technical": {"en": "technical", "sv": "teknisk"},
+    "request.category.order": {"en": "order", "sv": "order"},
+    "request.category.invoice": {"en": "invoice", "sv": "faktura"},
+    "request.category.contract": {"en": "contract", "sv": "avtal"},
+    "request.category.inventory": {"en": "inventory", "sv": "utrustning"},
+    "request.category.access": {"en": "access", "sv": "behörighet"},
+    "request.category.other": {"en": "other", "sv": "annat"},
+    "request.priority.low": {"en": "low", "sv": "låg"},
+    "request.priority.normal": {"en": "normal", "sv": "normal"},
+    "request.priority.high": {"en": "high", "sv": "hög"},
+    "request.priority.urgent": {"en": "urgent", "sv": "brådskande"},
+    "request.status.open": {"en": "open", "sv": "öppet"},
+    "request.status.in_progress": {"en": "in progress", "sv": "under arbete"},
+    "request.status.waiting_for_customer": {"en": "waiting for you", "sv": "väntar på dig"},
+    "request.status.answered": {"en": "answered", "sv": "besvarat"},
+    "request.status.closed": {"en": "closed", "sv": "stängt"},
+    "request.event.created": {"en": "opened", "sv": "öppnat"},
+    "request.event.comment": {"en": "comment", "sv": "kommentar"},
+    "request.event.status": {"en": "status", "sv": "status"},
+    "request.event.answer": {"en": "answer", "sv": "svar"},
+    "request.event.attachment": {"en": "document", "sv": "dokument"},
+    "request.event.closed": {"en": "closed", "sv": "stängt"},
+    "request.ask_category": {
+        "en": "Let's open a support request. What is it about?",
+        "sv": "Då öppnar vi ett ärende. Vad gäller det?",
+    },
+    "request.ask_subject": {
+        "en": "What's the subject, in a few words?",
+        "sv": "Vad är rubriken, med några ord?",
+    },
+    "request.subject_too_long": {
+        "plural": "limit",
+        "en": {
+            "one": "That subject is too long (at most {limit} character). Could you say it shorter?",
+            "other": "That subject is too long (at most {limit} characters). Could you say it shorter?",
+        },
+        "sv": {
+            "one": "Rubriken är för lång (högst {limit} tecken). Kan du skriva den kortare?",
+            "other": "Rubriken är för lång (högst {limit} tecken). Kan du skriva den kortare?",
+        },
+    },
+    "request.ask_description": {
+        "en": "Please describe the problem or question: what happened, where, and anything you've tried.",
+        "sv": "Beskriv problemet eller frågan: vad som hände, var, och vad ni redan har provat.",
+    },
+    "request.description_too_long": {
+        "plural": "limit",
+        "en": {
+            "one": "That text is too long (at most {limit} character). Could you shorten it?",
+            "other": "That text is too long (at most {limit} characters). Could you shorten it?",
+        },
+        "sv": {
+            "one": "Texten är för lång (högst {limit} tecken). Kan du korta den?",
+            "other": "Texten är för lång (högst {limit} tecken). Kan du korta den?",
+        },
+    },
+    "request.ask_priority": {
+        "en": "How urgent is it? Normal is the default.",
+        "sv": "Hur brådskande är det? Normal är standard.",
+    },
+    "request.confirm": {
+        "en": "Open this request?",
+        "sv": "Ska jag öppna det här ärendet?",
+    },
+    "request.form.title": {"en": "New support request", "sv": "Nytt ärende"},
+    "request.field.name": {"en": "Name", "sv": "Namn"},
+    "request.field.company": {"en": "Company", "sv": "Företag"},
+    "request.field.customer_number": {"en": "Customer number", "sv": "Kundnummer"},
+    "request.field.email": {"en": "E-mail", "sv": "E-post"},
+    "request.field.phone": {"en": "Phone", "sv": "Telefon"},
+    "request.field.category": {"en": "Category", "sv": "Kategori"},
+    "request.field.subject": {"en": "Subject", "sv": "Rubrik"},
+    "request.field.description": {"en": "Description", "sv": "Beskrivning"},
+    "request.field.priority": {"en": "Priority", "sv": "Prioritet"},
+    "request.field.status": {"en": "Status", "sv": "Status"},
+    "request.field.opened": {"en": "Opened", "sv": "Öppnat"},
+    "request.field.due": {"en": "Answer due by", "sv": "Svar senast"},
+    "request.button.open": {"en": "Open", "sv": "Öppna"},
+    "request.button.open.value": {"en": "open", "sv": "öppna"},
+    "request.button.cancel": {"en": "Cancel", "sv": "Avbryt"},
+    "request.button.cancel.value": {"en": "cancel", "sv": "avbryt"},
+    "request.button.comment": {"en": "Add a comment", "sv": "Lägg till en kommentar"},
+    "request.button.comment.value": {
+        "en": "add a comment to {number}",
+        "sv": "lägg till en kommentar på {number}",
+    },
+    "request.button.show.value": {"en": "status of {number}", "sv": "status för {number}"},
+    "request.button.history": {"en": "Show the history", "sv": "Visa historiken"},
+    "request.open.refused": {
+        "en": "Sorry, I couldn't open that request. Please check the details, or ask to talk to a person.",
+        "sv": "Förlåt, jag kunde inte öppna ärendet. Kontrollera uppgifterna, eller be att få prata med en person.",
+    },
+    "request.opened": {
+        "en": "I've opened request {number}: {subject}. Our team will answer by {due}. "
+        "I've sent a confirmation to {email}.",
+        "sv": "Jag har öppnat ärende {number}: {subject}. Vi svarar senast {due}. "
+        "Jag har skickat en bekräftelse till {email}.",
+    },
+    "request.opened_no_mail": {
+        "en": "I've opened request {number}: {subject}. Our team will answer by {due}.",
+        "sv": "Jag har öppnat ärende {number}: {subject}. Vi svarar senast {due}.",
+    },
+    "request.mail.opened.subject": {
+        "en": "Your request {number}: {subject}",
+        "sv": "Ditt ärende {number}: {subject}",
+    },
+    "request.mail.opened.body": {
+        "en": "Hello {name},\n\nwe have received your request.\n\nTracking number: {number}\n"
+        "Subject: {subject}\nCategory: {category}\nPriority: {priority}\nAnswer due by: {due}\n\n"
+        "{description}\n\nFollow your request here: {link}\n\nKind regards,\nCustomer support",
+        "sv": "Hej {name},\n\nvi har tagit emot ditt ärende.\n\nÄrendenummer: {number}\n"
+        "Rubrik: {subject}\nKategori: {category}\nPrioritet: {priority}\nSvar senast: {due}\n\n"
+        "{description}\n\nFölj ärendet här: {link}\n\nVänliga hälsningar\nKundsupport",
+    },
+    "request.ask_number": {
+        "en": "Which request? Give me its number, like RQ-2026-000123.",
+        "sv": "Vilket ärende? Ange numret, till exempel RQ-2026-000123.",
+    },
+    "request.not_found": {
+        "en": 'I can\'t find request {number}. Please check the number, or say "my requests" to see yours.',
+        "sv": 'Jag hittar inte ärende {number}. Kontrollera numret, eller skriv "mina ärenden" för att se dina.',
+    },
+    "request.none_yet": {
+        "en": 'You have no requests yet. Say "open a request" to start one.',
+        "sv": 'Du har inga ärenden än. Skriv "öppna ett ärende" för att starta ett.',
+    },
+    "request.summary": {
+        "en": "Request {number} ({subject}) is {status}; answer due by {due}. Its history:",
+        "sv": "Ärende {number} ({subject}) är {status}; svar senast {due}. Historik:",
+    },
+    "request.col.when": {"en": "When", "sv": "När"},
+    "request.col.what": {"en": "What", "sv": "Vad"},
+    "request.col.who": {"en": "Who", "sv": "Vem"},
+    "request.col.text": {"en": "Text", "sv": "Text"},
+    "request.col.number": {"en": "Request", "sv": "Ärende"},
+    "request.col.opened": {"en": "Opened", "sv": "Öppnat"},
+    "request.col.subject": {"en": "Subject", "sv": "Rubrik"},
+    "request.col.status": {"en": "Status", "sv": "Status"},
+    "request.col.due": {"en": "Answer due", "sv": "Svar senast"},
+    "request.list.found.all": {
+        "plural": "count",
+        "en": {"one": "You have {count} request:", "other": "Your requests ({count}):"},
+        "sv": {"one": "Du har {count} ärende:", "other": "Dina ärenden ({count}):"},
+    },
+    "request.list.found.open": {
+        "plural": "count",
+        "en": {"one": "You have {count} open request:", "other": "Your open requests ({count}):"},
+        "sv": {"one": "Du har {count} öppet ärende:", "other": "Dina öppna ärenden ({count}):"},
+    },
+    "request.list.found.closed": {
+        "plural": "count",
+        "en": {"one": "You have {count} closed request:", "other": "Your closed requests ({count}):"},
+        "sv": {"one": "Du har {count} stängt ärende:", "other": "Dina stängda ärenden ({count}):"},
+    },
+    "request.list.found.answered": {
+        "plural": "count",
+        "en": {"one": "You have {count} answered request:", "other": "Your answered requests ({count}):"},
+        "sv": {"one": "Du har {count} besvarat ärende:", "other": "Dina besvarade ärenden ({count}):"},
+    },
+    "request.list.none.all": {
+        "en": 'You have no requests. Say "open a request" to start one.',
+        "sv": 'Du har inga ärenden. Skriv "öppna ett ärende" för att starta ett.',
+    },
+    "request.list.none.open": {"en": "You have no open requests.", "sv": "Du har inga öppna ärenden."},
+    "request.list.none.closed": {"en": "You have no closed requests.", "sv": "Du har inga stängda ärenden."},
+    "request.list.none.answered": {
+        "en": "You have no answered requests.",
+        "sv": "Du har inga besvarade ärenden.",
+    },
+    "request.ask_comment": {
+        "en": "What should I add to request {number}?",
+        "sv": "Vad ska jag lägga till i ärende {number}?",
+    },
+    "request.ask_comment_no_files": {
+        "en": "I can't take files in this chat, but I can add a written comment to request {number}. "
+        "What should I add?",
+        "sv": "Jag kan inte ta emot filer i den här chatten, men jag kan lägga till en skriftlig kommentar i "
+        "ärende {number}. Vad ska jag lägga till?",
+    },
+    "request.ask_comment_or_file": {
+        "en": "What should I add to request {number}? Write it here, or send a file (a photo, a log, a PDF).",
+        "sv": "Vad ska jag lägga till i ärende {number}? Skriv det här eller skicka en fil (ett foto, en "
+        "logg, en PDF).",
+    },
+    "request.ask_number_for_files": {
+        "en": "Which request should I add the file to? Tell me its number, like RQ-2026-000123.",
+        "sv": "Vilket ärende ska jag lägga till filen i? Ange numret, till exempel RQ-2026-000123.",
+    },
+    "request.files.added": {
+        "plural": "count",
+        "en": {
+            "one": "I've added {names} to request {number}; our team will see it.",
+            "other": "I've added {names} to request {number}; our team will see them.",
+        },
+        "sv": {
+            "one": "Jag har lagt till {names} i ärende {number}; vårt team ser det.",
+            "other": "Jag har lagt till {names} i ärende {number}; vårt team ser dem.",
+        },
+    },
+    "request.file.too_large": {
+        "en": "{name} is too large: files can be at most {limit} MB.",
+        "sv": "{name} är för stor: filer får vara högst {limit} MB.",
+    },
+    "request.file.refused_type": {
+        "en": "I can't add {name}: that kind of file isn't accepted.",
+        "sv": "Jag kan inte lägga till {name}: den sortens fil tas inte emot.",
+    },
+    "request.file.mismatch": {
+        "en": "I can't add {name}: what it contains doesn't match its name. Please check the file and send "
+        "it again.",
+        "sv": "Jag kan inte lägga till {name}: innehållet stämmer inte med filnamnet. Kontrollera filen och "
+        "skicka den igen.",
+    },
+    "request.form.intro": {
+        "en": "Here is the request form. Your details are filled in from your profile; tell us what it's "
+        "about and send it.",
+        "sv": "Här är ärendeformuläret. Dina uppgifter är ifyllda från din profil; berätta vad det gäller "
+        "och skicka det.",
+    },
+    "request.form.fix": {
+        "en": "Please check the marked fields and send the form again.",
+        "sv": "Kontrollera de markerade fälten och skicka formuläret igen.",
+    },
+    "request.form.error.required": {"en": "Please fill this in.", "sv": "Fyll i det här."},
+    "request.form.error.choose": {"en": "Please choose one.", "sv": "Välj ett alternativ."},
+    "request.form.error.too_long": {
+        "plural": "limit",
+        "en": {"one": "At most {limit} character, please.", "other": "At most {limit} characters, please."},
+        "sv": {"one": "Högst {limit} tecken, tack.", "other": "Högst {limit} tecken, tack."},
+    },
+    "request.button.send": {"en": "Send request", "sv": "Skicka ärendet"},
+    "request.button.fill_in": {"en": "Fill in the request form", "sv": "Fyll i ärendeformuläret"},
+    "request.ask_comment_plain": {
+        "en": "What should I add to the request?",
+        "sv": "Vad ska jag lägga till i ärendet?",
+    },
+    "request.comment.added": {
+        "en": "I've added your comment to request {number}; our team will see it.",
+        "sv": "Jag har lagt till din kommentar i ärende {number}; vårt team ser den.",
+    },
+    "request.agent": {"en": "Our support team", "sv": "Vårt supportteam"},
+}
+words(WORDS)
 
 
 CATEGORIES = ("technical", "order", "invoice", "contract", "inventory", "access", "other")

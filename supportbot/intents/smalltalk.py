@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Button, Reply
 from supportbot.bot.spec import IntentSpec, TurnContext
 
@@ -381,6 +382,52 @@ GOODBYE_EXAMPLES = {
         "kul att chatta med dig, hej",
     ],
 }
+
+
+# --- words: what this family says, in English and Swedish -----------------------------------------
+
+WORDS: dict[str, Entry] = {
+    "smalltalk.greeting": {
+        "en": "Hello{name}! I can help with your orders, invoices, statements, contracts, installed "
+        "equipment and support requests. What would you like to do?",
+        "sv": "Hej{name}! Jag kan hjälpa till med ordrar, fakturor, kontoutdrag, avtal, installerad "
+        "utrustning och ärenden. Vad vill du göra?",
+    },
+    "smalltalk.thanks": {
+        "en": "You're welcome! Anything else I can do?",
+        "sv": "Varsågod! Något mer jag kan hjälpa till med?",
+    },
+    "smalltalk.goodbye": {
+        "en": "Goodbye, and thanks for getting in touch!",
+        "sv": "Hej då, och tack för att du hörde av dig!",
+    },
+    "smalltalk.help": {
+        "en": "Here's what I can do:\n"
+        "• Orders: status and tracking by order or PO number, searches by status and period, reports\n"
+        "• Invoices and account statements\n"
+        "• Contracts and installed equipment\n"
+        "• Support requests, and a person whenever you want one\n"
+        'Try "where is order 4711?" or "my orders from last month".',
+        "sv": "Det här kan jag hjälpa till med:\n"
+        "• Ordrar: status och spårning på order- eller inköpsordernummer, sökning på status och period, "
+        "rapporter\n"
+        "• Fakturor och kontoutdrag\n"
+        "• Avtal och installerad utrustning\n"
+        "• Ärenden, och en person närhelst du vill\n"
+        'Prova "var är order 4711?" eller "mina ordrar från förra månaden".',
+    },
+    "smalltalk.help.guest": {
+        "en": "As a guest I can tell you the status of an order: give me the order number and your "
+        "customer number. Sign in to see everything else: orders, invoices, statements, contracts, "
+        "equipment and requests.",
+        "sv": "Som gäst kan jag berätta status för en order: ange ordernumret och ert kundnummer. "
+        "Logga in för att se allt annat: ordrar, fakturor, kontoutdrag, avtal, utrustning och ärenden.",
+    },
+    "button.help.order_status": {"en": "Where is my latest order?", "sv": "Var är min senaste order?"},
+    "button.help.order_search": {"en": "My open orders", "sv": "Mina öppna ordrar"},
+    "button.help.order_report": {"en": "Order report for last month", "sv": "Orderrapport för förra månaden"},
+}
+words(WORDS)
 
 
 def _starters(ctx: TurnContext) -> tuple[Button, ...]:

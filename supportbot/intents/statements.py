@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from supportbot.bot.files import DocumentKind
+from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Attachment, Button, Reply, Table
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext
 from supportbot.integrations.models import StatementItem, Tool
@@ -149,6 +150,91 @@ DOWNLOAD_EXAMPLES = {
         "kan jag få kontoutdraget i xlsx-format",
     ],
 }
+
+
+# --- words: what this family says, in English and Swedish -----------------------------------------
+
+WORDS: dict[str, Entry] = {
+    "statement.summary": {
+        "en": "Your account {start} – {end}: balance {balance}, of which {overdue} overdue.",
+        "sv": "Ert konto {start} – {end}: saldo {balance}, varav {overdue} förfallet.",
+    },
+    "statement.shown": {
+        "plural": "count",
+        "en": {"one": " Item {first}{filters}:", "other": " Items {first}–{last}{filters}:"},
+        "sv": {"one": " Post {first}{filters}:", "other": " Poster {first}–{last}{filters}:"},
+    },
+    "statement.shown.all": {
+        "plural": "count",
+        "en": {"one": " {count} item{filters}:", "other": " {count} items{filters}:"},
+        "sv": {"one": " {count} post{filters}:", "other": " {count} poster{filters}:"},
+    },
+    "statement.none": {
+        "en": " No items{filters} in the period.",
+        "sv": " Inga poster{filters} under perioden.",
+    },
+    "statement.filter.overdue": {"en": ", overdue only", "sv": ", bara förfallna"},
+    "statement.filter.open": {"en": ", open only", "sv": ", bara öppna"},
+    "statement.filter.largest": {"en": ", largest first", "sv": ", största först"},
+    "statement.filter.newest": {"en": ", newest first", "sv": ", nyaste först"},
+    "statement.filter.kinds": {"en": ", {kinds}", "sv": ", {kinds}"},
+    "statement.kind.invoice": {"en": "invoice", "sv": "faktura"},
+    "statement.kind.credit_note": {"en": "credit note", "sv": "kreditnota"},
+    "statement.kind.payment": {"en": "payment", "sv": "betalning"},
+    "statement.kinds.invoice": {"en": "invoices", "sv": "fakturor"},
+    "statement.kinds.credit_note": {"en": "credit notes", "sv": "kreditnotor"},
+    "statement.kinds.payment": {"en": "payments", "sv": "betalningar"},
+    "statement.col.kind": {"en": "Type", "sv": "Typ"},
+    "statement.col.number": {"en": "Number", "sv": "Nummer"},
+    "statement.col.date": {"en": "Date", "sv": "Datum"},
+    "statement.col.due": {"en": "Due", "sv": "Förfaller"},
+    "statement.col.amount": {"en": "Amount", "sv": "Belopp"},
+    "statement.col.open": {"en": "Open", "sv": "Öppet"},
+    "statement.col.overdue": {"en": "Overdue", "sv": "Förfallen"},
+    "statement.col.currency": {"en": "Currency", "sv": "Valuta"},
+    "statement.col.copy": {"en": "Copy", "sv": "Kopia"},
+    "statement.copy": {"en": "Copy of {number}", "sv": "Kopia av {number}"},
+    "statement.yes": {"en": "yes", "sv": "ja"},
+    "statement.button.more": {"en": "Show more", "sv": "Visa fler"},
+    "statement.button.more.value": {"en": "more statement items", "sv": "fler poster i kontoutdraget"},
+    "statement.button.download": {"en": "Download as spreadsheet", "sv": "Ladda ner som kalkylark"},
+    "statement.button.download.value": {
+        "en": "download the statement as a spreadsheet",
+        "sv": "ladda ner kontoutdraget som kalkylark",
+    },
+    "statement.sheet": {"en": "Statement", "sv": "Kontoutdrag"},
+    "statement.ready": {
+        "plural": "count",
+        "en": {
+            "one": "Here is your account statement {start} – {end} ({count} item{filters}; balance "
+            "{balance}) as XLSX and CSV.",
+            "other": "Here is your account statement {start} – {end} ({count} items{filters}; balance "
+            "{balance}) as XLSX and CSV.",
+        },
+        "sv": {
+            "one": "Här är ert kontoutdrag {start} – {end} ({count} post{filters}; saldo {balance}) "
+            "som XLSX och CSV.",
+            "other": "Här är ert kontoutdrag {start} – {end} ({count} poster{filters}; saldo {balance}) "
+            "som XLSX och CSV.",
+        },
+    },
+    "statement.empty": {
+        "en": "There are no statement items{filters} from {start} to {end}.",
+        "sv": "Det finns inga poster{filters} från {start} till {end}.",
+    },
+    "statement.too_large": {
+        "plural": "limit",
+        "en": {
+            "one": "That is more than {limit} item. Please choose a shorter period.",
+            "other": "That is more than {limit} items. Please choose a shorter period.",
+        },
+        "sv": {
+            "one": "Det är fler än {limit} post. Välj en kortare period.",
+            "other": "Det är fler än {limit} poster. Välj en kortare period.",
+        },
+    },
+}
+words(WORDS)
 
 
 PAGE_SIZE = 10

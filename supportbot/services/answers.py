@@ -11,6 +11,7 @@ import logging
 from typing import Protocol
 from urllib.parse import quote_plus
 
+from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Button, Reply
 from supportbot.bot.spec import Mailer, Notices
 from supportbot.integrations.errors import MailUnavailable
@@ -19,6 +20,42 @@ from supportbot.integrations.protocols import Backends
 from supportbot.services.customers import language_of, local_formatter
 
 log = logging.getLogger(__name__)
+
+# --- words: what customers are told of an agent's answer ------------------------------------------------
+
+WORDS: dict[str, Entry] = {
+    "request.answer.notice": {
+        "en": "{agent} has answered your request {number} ({subject}):\n\n{text}\n\nDetails: {link}",
+        "sv": "{agent} har svarat på ditt ärende {number} ({subject}):\n\n{text}\n\nDetaljer: {link}",
+    },
+    "request.closed.notice": {
+        "en": "{agent} has closed your request {number} ({subject}):\n\n{text}\n\nDetails: {link}",
+        "sv": "{agent} har stängt ditt ärende {number} ({subject}):\n\n{text}\n\nDetaljer: {link}",
+    },
+    "request.mail.closed.subject": {
+        "en": "Your request {number} is closed: {subject}",
+        "sv": "Ditt ärende {number} är stängt: {subject}",
+    },
+    "request.mail.closed.body": {
+        "en": "Hello {name},\n\n{agent} has closed your request {number} ({subject}):\n\n{text}\n\n"
+        "See the request and its history: {link}\n\nIf something is still wrong, open a new request "
+        "or ask to talk to a person.\n\nKind regards,\nCustomer support",
+        "sv": "Hej {name},\n\n{agent} har stängt ditt ärende {number} ({subject}):\n\n{text}\n\n"
+        "Se ärendet och dess historik: {link}\n\nOm något fortfarande inte stämmer kan du öppna ett nytt "
+        "ärende eller be att få prata med en person.\n\nVänliga hälsningar\nKundsupport",
+    },
+    "request.mail.answer.subject": {
+        "en": "Answer to your request {number}: {subject}",
+        "sv": "Svar på ditt ärende {number}: {subject}",
+    },
+    "request.mail.answer.body": {
+        "en": "Hello {name},\n\n{agent} has answered your request {number} ({subject}):\n\n{text}\n\n"
+        "See the request and its history, or reply: {link}\n\nKind regards,\nCustomer support",
+        "sv": "Hej {name},\n\n{agent} har svarat på ditt ärende {number} ({subject}):\n\n{text}\n\n"
+        "Se ärendet och dess historik, eller svara: {link}\n\nVänliga hälsningar\nKundsupport",
+    },
+}
+words(WORDS)
 
 
 def request_link(public_url: str, number: str) -> str:

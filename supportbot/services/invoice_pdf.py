@@ -15,10 +15,59 @@ from dataclasses import dataclass
 
 from fpdf import FPDF
 
-from supportbot.bot.i18n import Formatter
+from supportbot.bot.i18n import Entry, Formatter, words
 from supportbot.integrations.models import CreditNote, Invoice, Principal
 
 PDF_TYPE = "application/pdf"
+
+
+# --- words ----------------------------------------------------------------------------------------
+
+WORDS: dict[str, Entry] = {
+    "invoice.pdf.title": {"en": "Invoice {number}", "sv": "Faktura {number}"},
+    "invoice.pdf.buyer": {"en": "Bill to", "sv": "Faktureras till"},
+    "invoice.pdf.customer_number": {"en": "Customer number", "sv": "Kundnummer"},
+    "invoice.pdf.number": {"en": "Invoice number", "sv": "Fakturanummer"},
+    "invoice.pdf.issued": {"en": "Invoice date", "sv": "Fakturadatum"},
+    "invoice.pdf.due": {"en": "Due date", "sv": "Förfallodag"},
+    "invoice.pdf.order": {"en": "Order", "sv": "Order"},
+    "invoice.pdf.description": {"en": "Description", "sv": "Beskrivning"},
+    "invoice.pdf.quantity": {"en": "Qty", "sv": "Antal"},
+    "invoice.pdf.unit_price": {"en": "Unit price", "sv": "À-pris"},
+    "invoice.pdf.vat_rate": {"en": "VAT", "sv": "Moms"},
+    "invoice.pdf.net": {"en": "Net", "sv": "Netto"},
+    "invoice.pdf.total_net": {"en": "Total excl. VAT", "sv": "Summa exkl. moms"},
+    "invoice.pdf.total_vat": {"en": "VAT", "sv": "Moms"},
+    "invoice.pdf.total": {"en": "Total incl. VAT", "sv": "Att betala inkl. moms"},
+    "invoice.pdf.paid": {"en": "Paid", "sv": "Betalt"},
+    "invoice.pdf.terms": {"en": "Payment terms", "sv": "Betalningsvillkor"},
+    "invoice.pdf.terms_text": {
+        "plural": "days",
+        "en": {
+            "one": "{days} day net. Please pay {amount} by {due} to Bankgiro {bankgiro}, "
+            "quoting invoice number {number}. Interest on late payment according to law.",
+            "other": "{days} days net. Please pay {amount} by {due} to Bankgiro {bankgiro}, "
+            "quoting invoice number {number}. Interest on late payment according to law.",
+        },
+        "sv": {
+            "one": "{days} dag netto. Betala {amount} senast {due} till bankgiro {bankgiro} och ange "
+            "fakturanummer {number}. Dröjsmålsränta enligt räntelagen.",
+            "other": "{days} dagar netto. Betala {amount} senast {due} till bankgiro {bankgiro} och ange "
+            "fakturanummer {number}. Dröjsmålsränta enligt räntelagen.",
+        },
+    },
+    "invoice.pdf.vat_number": {"en": "VAT no.", "sv": "Momsreg.nr"},
+    "invoice.pdf.org_number": {"en": "Reg. no.", "sv": "Org.nr"},
+    "credit.pdf.title": {"en": "Credit note {number}", "sv": "Kreditnota {number}"},
+    "credit.pdf.buyer": {"en": "Credited to", "sv": "Krediteras till"},
+    "credit.pdf.number": {"en": "Credit note number", "sv": "Kreditnotanummer"},
+    "credit.pdf.date": {"en": "Date", "sv": "Datum"},
+    "credit.pdf.invoice": {"en": "Credited invoice", "sv": "Krediterad faktura"},
+    "credit.pdf.reason": {"en": "Reason", "sv": "Orsak"},
+    "credit.pdf.amount": {"en": "Amount", "sv": "Belopp"},
+}
+"""The words on an invoice's and a credit note's PDF."""
+words(WORDS)
 
 
 @dataclass(frozen=True)

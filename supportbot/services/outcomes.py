@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from supportbot.bot.i18n import Formatter
+from supportbot.bot.i18n import Entry, Formatter, words
 from supportbot.bot.messages import Button, Reply
 from supportbot.bot.spec import Notices
 from supportbot.integrations.outbox import DeliveryOutcome
@@ -14,6 +14,25 @@ from supportbot.services.customers import language_of
 
 FORWARD_REFERENCE = "invoice.forward:"
 """Prefix of the mail reference of a forward; the rest is its record's reference in the back end."""
+
+# --- words: what a forward's outcome tells its sender ---------------------------------------------------
+
+WORDS: dict[str, Entry] = {
+    "invoice.forward.gave_up": {
+        "en": "I'm sorry: invoice {number} could not be delivered to {email}. I kept trying, but the mail "
+        "never got through, so I've stopped and marked the forward as failed in the invoice's history. "
+        "Please check the address and try again, or ask to talk to a person.",
+        "sv": "Tyvärr kunde faktura {number} inte levereras till {email}. Jag försökte flera gånger men "
+        "mejlet gick aldrig fram, så jag har slutat och markerat vidarebefordran som misslyckad i fakturans "
+        "historik. Kontrollera adressen och försök igen, eller be att få prata med en person.",
+    },
+    "invoice.button.forward_again": {"en": "Try again", "sv": "Försök igen"},
+    "invoice.button.forward_again.value": {
+        "en": "forward invoice {number} to {email}",
+        "sv": "skicka faktura {number} till {email}",
+    },
+}
+words(WORDS)
 
 
 def forward_outcomes(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from supportbot.adapters.webchat.origin import cross_site, same_origin
-from supportbot.adapters.webchat.wording import WORDING, accept_language, pick_language, say
-from supportbot.bot.i18n import LANGUAGES
+from supportbot.adapters.webchat.wording import WORDS, accept_language, pick_language
+from supportbot.bot.i18n import LANGUAGES, translate
 
 
 @pytest.mark.parametrize(
@@ -61,7 +61,7 @@ def test_cross_site_for_plain_requests() -> None:
 
 
 def test_every_sentence_in_both_languages() -> None:
-    for key, entry in WORDING.items():
+    for key, entry in WORDS.items():
         assert set(entry) - {"plural"} == set(LANGUAGES), key
         for language in LANGUAGES:
             text = entry[language]
@@ -78,5 +78,5 @@ def test_language_choice() -> None:
     assert accept_language("en;q=0.5,sv;q=0.95") == "sv"
     assert accept_language("de") is None
     assert accept_language(None) is None
-    assert say("error.too_large", "sv").startswith("Meddelandet")
-    assert say("error.too_large", "de") == say("error.too_large", "en")
+    assert translate("webchat.error.too_large", "sv").startswith("Meddelandet")
+    assert translate("webchat.error.too_large", "de") == translate("webchat.error.too_large", "en")

@@ -34,7 +34,6 @@ from sqlalchemy.exc import IntegrityError
 from supportbot.adapters.agents.customer import customer_context
 from supportbot.adapters.slack.inbound import CHANNEL, plain_text
 from supportbot.bot.bus import Unsubscribe
-from supportbot.bot.catalogue import Entry
 from supportbot.bot.errors import ConfigurationError
 from supportbot.bot.handoff import (
     ACTIVE,
@@ -45,7 +44,7 @@ from supportbot.bot.handoff import (
     Handoff,
     handoff_topic,
 )
-from supportbot.bot.i18n import Formatter, render
+from supportbot.bot.i18n import Entry, Formatter, translate, words
 from supportbot.bot.locks import KeyedLocks
 from supportbot.bot.store import TurnRecord, handoff_threads
 from supportbot.integrations.errors import BackendUnavailable
@@ -82,38 +81,44 @@ _LABELLED_LINK = re.compile(r"<((?:https?|mailto):[^<>|]+)\|([^<>]+)>")
 
 CHANNEL_NAMES = {"web": "web chat", "slack": "Slack", "teams": "Microsoft Teams", "console": "console"}
 
-WORDING: dict[str, str | Entry] = {
-    "title": "{number} · {customer} asks for a person",
-    "guest": "a guest (not signed in)",
-    "customer": "*Customer*\n{value}",
-    "company": "*Company*\n{value}",
-    "channel": "*Channel*\n{value}",
-    "status": "*Status*\n{value}",
-    "grants": "*Access*\n{value}",
-    "orders": "*Recent orders*\n{value}",
-    "requests": "*Recent requests*\n{value}",
-    "none": "none",
-    "queued": "Waiting for an agent (number {position} in the queue)",
-    "active": "Taken over by {agent}",
-    "handed_back": "Handed back to the bot by {agent}",
-    "closed": "Closed by {agent}: {resolution}",
-    "withdrawn": "Withdrawn by the customer",
-    "hint.queued": "Press *Take over* to answer the customer in this thread (or take it in the agent console).",
-    "hint.active": "Replies by {agent} in this thread reach the customer. Write `hand back` or "
-    "`close: <resolution>`, or use the buttons.",
-    "take": "Take over",
-    "back": "Hand back",
-    "close": "Close",
-    "transcript": "*The conversation so far*",
-    "role.user": "Customer",
-    "role.bot": "Bot",
-    "role.agent": "Agent ({agent})",
+WORDS: dict[str, Entry] = {
+    "title": {"en": "{number} · {customer} asks for a person"},
+    "guest": {"en": "a guest (not signed in)"},
+    "customer": {"en": "*Customer*\n{value}"},
+    "company": {"en": "*Company*\n{value}"},
+    "channel": {"en": "*Channel*\n{value}"},
+    "status": {"en": "*Status*\n{value}"},
+    "grants": {"en": "*Access*\n{value}"},
+    "orders": {"en": "*Recent orders*\n{value}"},
+    "requests": {"en": "*Recent requests*\n{value}"},
+    "none": {"en": "none"},
+    "queued": {"en": "Waiting for an agent (number {position} in the queue)"},
+    "active": {"en": "Taken over by {agent}"},
+    "handed_back": {"en": "Handed back to the bot by {agent}"},
+    "closed": {"en": "Closed by {agent}: {resolution}"},
+    "withdrawn": {"en": "Withdrawn by the customer"},
+    "hint.queued": {
+        "en": "Press *Take over* to answer the customer in this thread (or take it in the agent console)."
+    },
+    "hint.active": {
+        "en": "Replies by {agent} in this thread reach the customer. Write `hand back` or "
+        "`close: <resolution>`, or use the buttons."
+    },
+    "take": {"en": "Take over"},
+    "back": {"en": "Hand back"},
+    "close": {"en": "Close"},
+    "transcript": {"en": "*The conversation so far*"},
+    "role.user": {"en": "Customer"},
+    "role.bot": {"en": "Bot"},
+    "role.agent": {"en": "Agent ({agent})"},
     "files": {"plural": "count", "en": {"one": "(file: {names})", "other": "(files: {names})"}},
-    "not_an_agent": "Only support agents can take over a customer's conversation, and your Slack account "
-    "isn't linked to one.",
-    "taken_already": "{agent} has already taken this conversation over.",
-    "not_open": "This conversation is no longer waiting for an agent.",
-    "not_owner": "Only {agent}, who has this conversation, can hand it back or close it.",
+    "not_an_agent": {
+        "en": "Only support agents can take over a customer's conversation, and your Slack account "
+        "isn't linked to one."
+    },
+    "taken_already": {"en": "{agent} has already taken this conversation over."},
+    "not_open": {"en": "This conversation is no longer waiting for an agent."},
+    "not_owner": {"en": "Only {agent}, who has this conversation, can hand it back or close it."},
     "too_long": {
         "plural": "limit",
         "en": {
@@ -123,11 +128,7 @@ WORDING: dict[str, str | Entry] = {
     },
 }
 """What the agents' channel says to agents (in English: the channel is shared)."""
-
-
-def say(key: str, **params: object) -> str:
-    text = WORDING[key]
-    return render(text if isinstance(text, dict) else {"en": text}, "en", **params)
+words(WORDS, prefix="agents.", languages=("en",))
 
 
 def escape(text: str) -> str:
@@ -244,25 +245,29 @@ def command(text: str) -> tuple[str, str] | None:
 def status_text(handoff: Handoff, agent_name: str | None) -> str:
     agent = agent_name or handoff.agent or "an agent"
     if handoff.status == QUEUED:
-        return say("queued", position=handoff.position or 1)
+        return translate("agents.queued", "en", position=handoff.position or 1)
     if handoff.status == ACTIVE:
-        return say("active", agent=agent)
+        return translate("agents.active", "en", agent=agent)
     if handoff.agent is None or handoff.resolution == CANCELLED:
-        return say("withdrawn")
+        return translate("agents.withdrawn", "en")
     if handoff.resolution in (None, HANDED_BACK):
-        return say("handed_back", agent=agent)
-    return say("closed", agent=agent, resolution=handoff.resolution)
+        return translate("agents.handed_back", "en", agent=agent)
+    return translate("agents.closed", "en", agent=agent, resolution=handoff.resolution)
 
 
 def thread_message(
     handoff: Handoff, customer: dict[str, Any], *, agent_name: str | None = None
 ) -> tuple[str, list[dict[str, Any]]]:
     """The thread's first message: who asks, their context, the state and the buttons for it."""
-    name = customer.get("name") or (customer.get("user_id") if handoff.user_id else None) or say("guest")
-    title = say("title", number=handoff.number, customer=name)
+    name = (
+        customer.get("name")
+        or (customer.get("user_id") if handoff.user_id else None)
+        or translate("agents.guest", "en")
+    )
+    title = translate("agents.title", "en", number=handoff.number, customer=name)
     status = status_text(handoff, agent_name)
     person = escape(str(name)) + (f"\n{escape(str(customer['email']))}" if customer.get("email") else "")
-    company = escape(str(customer.get("company") or say("none")))
+    company = escape(str(customer.get("company") or translate("agents.none", "en")))
     if customer.get("customer_numbers"):
         company += f" ({escape(', '.join(str(n) for n in customer['customer_numbers']))})"
     orders = [
@@ -273,29 +278,39 @@ def thread_message(
         for r in customer.get("requests") or []
     ]
     fields = [
-        say("customer", value=person),
-        say("company", value=company),
-        say("channel", value=CHANNEL_NAMES.get(handoff.channel, handoff.channel)),
-        say("status", value=escape(status)),
+        translate("agents.customer", "en", value=person),
+        translate("agents.company", "en", value=company),
+        translate("agents.channel", "en", value=CHANNEL_NAMES.get(handoff.channel, handoff.channel)),
+        translate("agents.status", "en", value=escape(status)),
     ]
     if handoff.user_id:
-        fields.append(say("grants", value=escape(", ".join(customer.get("grants") or [])) or say("none")))
-        fields.append(say("orders", value="\n".join(orders) or say("none")))
-        fields.append(say("requests", value="\n".join(requests) or say("none")))
+        fields.append(
+            translate(
+                "agents.grants",
+                "en",
+                value=escape(", ".join(customer.get("grants") or [])) or translate("agents.none", "en"),
+            )
+        )
+        fields.append(
+            translate("agents.orders", "en", value="\n".join(orders) or translate("agents.none", "en"))
+        )
+        fields.append(
+            translate("agents.requests", "en", value="\n".join(requests) or translate("agents.none", "en"))
+        )
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": title[:150], "emoji": False}},
         {"type": "section", "fields": [{"type": "mrkdwn", "text": f[:2000]} for f in fields]},
     ]
     buttons: list[dict[str, Any]] = []
     if handoff.status == QUEUED:
-        buttons = [_button(TAKE_ACTION, say("take"), handoff.number, style="primary")]
-        hint = say("hint.queued")
+        buttons = [_button(TAKE_ACTION, translate("agents.take", "en"), handoff.number, style="primary")]
+        hint = translate("agents.hint.queued", "en")
     elif handoff.status == ACTIVE:
         buttons = [
-            _button(BACK_ACTION, say("back"), handoff.number),
-            _button(CLOSE_ACTION, say("close"), handoff.number, style="danger"),
+            _button(BACK_ACTION, translate("agents.back", "en"), handoff.number),
+            _button(CLOSE_ACTION, translate("agents.close", "en"), handoff.number, style="danger"),
         ]
-        hint = say("hint.active", agent=escape(agent_name or handoff.agent or ""))
+        hint = translate("agents.hint.active", "en", agent=escape(agent_name or handoff.agent or ""))
     else:
         hint = ""
     if buttons:
@@ -324,16 +339,18 @@ def _button(action_id: str, label: str, value: str, *, style: str | None = None)
 
 def transcript_text(turns: list[TurnRecord], *, heading: bool) -> str:
     """Transcript lines as mrkdwn, one a line, each said by whom (``heading``: under a title)."""
-    lines = [say("transcript")] if heading else []
+    lines = [translate("agents.transcript", "en")] if heading else []
     for turn in turns:
         if turn.role not in {"user", "bot", "agent"}:
             continue
         payload = turn.payload if isinstance(turn.payload, dict) else {}
-        who = say(f"role.{turn.role}", agent=str(payload.get("agent") or ""))
+        who = translate(f"agents.role.{turn.role}", "en", agent=str(payload.get("agent") or ""))
         text = turn.text if len(turn.text) <= LINE_CHARS else turn.text[:LINE_CHARS] + "…"
         files = [str(f.get("name")) for f in payload.get("files") or [] if isinstance(f, dict)]
         if turn.role == "user" and files:
-            text = f"{text} {say('files', names=', '.join(files), count=len(files))}".strip()
+            text = (
+                f"{text} {translate('agents.files', 'en', names=', '.join(files), count=len(files))}".strip()
+            )
         lines.append(f"*{who}:* {escape(text)}")
     return "\n".join(lines)
 
@@ -652,7 +669,7 @@ class SlackAgentChannel:
         agent = await self._agent(press.team_id, press.user)
         if agent is None or agent.user_id is None:
             log.info("slack agents: %s is not a linked agent and was refused", press.external_id)
-            await self._tell(press.user, say("not_an_agent"))
+            await self._tell(press.user, translate("agents.not_an_agent", "en"))
             return
         name = agent.name or agent.user_id
         if press.action == "take":
@@ -682,9 +699,11 @@ class SlackAgentChannel:
             return  # pressed twice
         if handoff is not None and handoff.status == ACTIVE:
             owner = await self._name(handoff.agent) or ""
-            text = say("taken_already" if press.action == "take" else "not_owner", agent=owner)
+            text = translate(
+                "agents.taken_already" if press.action == "take" else "agents.not_owner", "en", agent=owner
+            )
         else:
-            text = say("not_open")
+            text = translate("agents.not_open", "en")
         await self._tell(press.user, text)
         await self._refresh(press.number)
 
@@ -719,7 +738,9 @@ class SlackAgentChannel:
         elif said is not None:
             await handoffs.close(number, agent.user_id, said[1] or "closed")
         elif len(line.text) > MAX_REPLY_CHARS:
-            await self._tell(line.user, say("too_long", limit=MAX_REPLY_CHARS), thread_ts=line.thread_ts)
+            await self._tell(
+                line.user, translate("agents.too_long", "en", limit=MAX_REPLY_CHARS), thread_ts=line.thread_ts
+            )
         else:
             await handoffs.reply(number, agent.user_id, agent.name or agent.user_id, line.text.strip())
 

@@ -81,8 +81,9 @@ from supportbot.adapters.slack.surface import (
     FORM_VIEW,
     LINK_ACTION,
 )
-from supportbot.adapters.slack.wording import files_unavailable, say
+from supportbot.adapters.slack.wording import files_unavailable
 from supportbot.bot.errors import InvalidLink, SupportbotError
+from supportbot.bot.i18n import translate
 from supportbot.bot.messages import MAX_INBOUND_BYTES, InboundFile, Reply
 
 log = logging.getLogger(__name__)
@@ -344,7 +345,7 @@ class SlackChannel:
         except Exception:
             log.exception("slack: could not answer in conversation %s", key)
             await self._safely(
-                self._deliver(found, Reply(text=say("error.internal", "en")), user_id=None), key
+                self._deliver(found, Reply(text=translate("slack.error.internal", "en")), user_id=None), key
             )
             return
         if answer.repeat:

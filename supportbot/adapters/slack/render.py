@@ -10,6 +10,7 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
+from supportbot.adapters.slack import wording  # noqa: F401 (registers the slack.* words rendered here)
 from supportbot.adapters.slack.surface import (
     ASK_ACTION,
     ASK_BLOCK,
@@ -21,7 +22,7 @@ from supportbot.adapters.slack.surface import (
     FORM_VIEW,
     LINK_ACTION,
 )
-from supportbot.adapters.slack.wording import say
+from supportbot.bot.i18n import translate
 from supportbot.bot.messages import Attachment, Button, Card, Form, FormField, Reply, Table
 
 Block = dict[str, Any]
@@ -261,9 +262,9 @@ def button_values(blocks: list[Block]) -> list[str]:
 def home_view(language: str, *, name: str | None, guest: bool) -> Block:
     """The Home tab: who the bot is and how to ask it (``views.publish``)."""
     blocks: list[Block] = [
-        {"type": "header", "text": {"type": "plain_text", "text": say("home.title", language)}},
-        _section(escape(say("home.intro", language, name=f" {name}" if name else ""))),
-        _section(say("home.how", language)),
+        {"type": "header", "text": {"type": "plain_text", "text": translate("slack.home.title", language)}},
+        _section(escape(translate("slack.home.intro", language, name=f" {name}" if name else ""))),
+        _section(translate("slack.home.how", language)),
     ]
     blocks.append(
         {
@@ -271,7 +272,7 @@ def home_view(language: str, *, name: str | None, guest: bool) -> Block:
             "elements": [
                 {
                     "type": "button",
-                    "text": _plain(say("home.ask", language)),
+                    "text": _plain(translate("slack.home.ask", language)),
                     "action_id": ASK_ACTION,
                     "style": "primary",
                 }
@@ -279,7 +280,9 @@ def home_view(language: str, *, name: str | None, guest: bool) -> Block:
         }
     )
     if guest:
-        blocks.append({"type": "context", "elements": [_mrkdwn(escape(say("home.guest", language)))]})
+        blocks.append(
+            {"type": "context", "elements": [_mrkdwn(escape(translate("slack.home.guest", language)))]}
+        )
     return {"type": "home", "blocks": blocks}
 
 
@@ -293,21 +296,21 @@ def ask_view(language: str) -> Block:
         "type": "modal",
         "callback_id": ASK_VIEW,
         "private_metadata": json.dumps({"language": language}),
-        "title": _plain(say("modal.title", language)),
-        "submit": _plain(say("modal.submit", language)),
-        "close": _plain(say("modal.cancel", language)),
+        "title": _plain(translate("slack.modal.title", language)),
+        "submit": _plain(translate("slack.modal.submit", language)),
+        "close": _plain(translate("slack.modal.cancel", language)),
         "blocks": [
             {
                 "type": "input",
                 "block_id": ASK_BLOCK,
-                "label": _plain(say("modal.label", language)),
-                "hint": _plain(say("modal.hint", language)),
+                "label": _plain(translate("slack.modal.label", language)),
+                "hint": _plain(translate("slack.modal.hint", language)),
                 "element": {
                     "type": "plain_text_input",
                     "action_id": ASK_INPUT,
                     "multiline": True,
                     "max_length": MAX_QUESTION,
-                    "placeholder": _plain(say("modal.placeholder", language)),
+                    "placeholder": _plain(translate("slack.modal.placeholder", language)),
                 },
             }
         ],
@@ -316,7 +319,7 @@ def ask_view(language: str) -> Block:
 
 def ask_errors(language: str) -> dict[str, str]:
     """``response_action: errors`` for an empty question: a message on the input block."""
-    return {ASK_BLOCK: say("modal.empty", language)}
+    return {ASK_BLOCK: translate("slack.modal.empty", language)}
 
 
 # --- forms as modals ---------------------------------------------------------------------------------
@@ -325,7 +328,11 @@ def ask_errors(language: str) -> dict[str, str]:
 def _info(fields: list[FormField], language: str) -> list[Block]:
     """Read-only profile values (name, company, customer number…) as section fields."""
     shown = [
-        _mrkdwn(_cut(f"*{escape(f.label)}*\n{escape(f.value) or say('form.none', language)}", MAX_FIELD))
+        _mrkdwn(
+            _cut(
+                f"*{escape(f.label)}*\n{escape(f.value) or translate('slack.form.none', language)}", MAX_FIELD
+            )
+        )
         for f in fields
     ]
     return [
@@ -345,7 +352,7 @@ def _input(field: FormField, language: str) -> Block:
         element = {
             "type": "static_select",
             "action_id": FORM_INPUT,
-            "placeholder": _plain(say("form.choose", language)),
+            "placeholder": _plain(translate("slack.form.choose", language)),
             "options": options,
         }
         chosen = next((o for o in options if o["value"] == field.value), None)
@@ -382,7 +389,7 @@ def form_view(form: Form, *, language: str, reply_to: str | None) -> Block:
     info = [f for f in form.fields if f.kind == "info"]
     blocks: list[Block] = _info(info, language) if info else []
     blocks.extend(_input(f, language) for f in form.fields if f.kind != "info")
-    blocks.append({"type": "context", "elements": [_mrkdwn(escape(say("modal.hint", language)))]})
+    blocks.append({"type": "context", "elements": [_mrkdwn(escape(translate("slack.modal.hint", language)))]})
     metadata = {"form": form.id, "channel": reply_to}
     return {
         "type": "modal",
@@ -390,6 +397,6 @@ def form_view(form: Form, *, language: str, reply_to: str | None) -> Block:
         "private_metadata": json.dumps(metadata),
         "title": _plain(_cut(form.title, MAX_VIEW_TITLE)),
         "submit": _plain(_cut(form.submit_label, MAX_VIEW_TITLE)),
-        "close": _plain(_cut(form.cancel_label or say("modal.cancel", language), MAX_VIEW_TITLE)),
+        "close": _plain(_cut(form.cancel_label or translate("slack.modal.cancel", language), MAX_VIEW_TITLE)),
         "blocks": blocks[:MAX_BLOCKS],
     }

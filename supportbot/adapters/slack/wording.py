@@ -3,10 +3,9 @@ a failure), in English and Swedish."""
 
 from __future__ import annotations
 
-from supportbot.bot.catalogue import Entry
-from supportbot.bot.i18n import render
+from supportbot.bot.i18n import Entry, translate, words
 
-WORDING: dict[str, Entry] = {
+WORDS: dict[str, Entry] = {
     "home.title": {
         "en": "Customer support",
         "sv": "Kundsupport",
@@ -95,15 +94,14 @@ WORDING: dict[str, Entry] = {
         "sv": "Förlåt, något gick fel hos mig. Försök igen om en stund, eller be att få prata med en person.",
     },
 }
-
-
-def say(key: str, language: str, **params: object) -> str:
-    return render(WORDING[key], language, **params)
+words(WORDS, prefix="slack.")
 
 
 def files_unavailable(names: list[str], language: str) -> str:
     """Which files could not be fetched from Slack: "a.log", "a.log and b.png", "a, b and c"."""
     listed = (
-        names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {say('files.and', language)} {names[-1]}"
+        names[0]
+        if len(names) == 1
+        else ", ".join(names[:-1]) + f" {translate('slack.files.and', language)} {names[-1]}"
     )
-    return say("files.unavailable", language, names=listed, count=len(names))
+    return translate("slack.files.unavailable", language, names=listed, count=len(names))

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 from botbuilder.schema import Activity, ActivityTypes, Attachment, Mention
 
-from supportbot.adapters.teams.wording import say
+from supportbot.adapters.teams import wording  # noqa: F401 (registers the teams.* words rendered here)
 from supportbot.bot.i18n import translate
 from supportbot.bot.messages import Attachment as MessageAttachment
 from supportbot.bot.messages import (
@@ -396,12 +396,12 @@ def _input(field: FormField, language: str) -> dict[str, Any]:
             "style": "compact",
             "choices": [{"title": c.label, "value": c.value} for c in field.choices],
         }
-        message = say("form.choose", language)
+        message = translate("teams.form.choose", language)
     else:
         item |= {"type": "Input.Text", "isMultiline": field.kind == "textarea"}
         if field.max_length:
             item["maxLength"] = field.max_length
-        message = say("form.required", language)
+        message = translate("teams.form.required", language)
     if field.required:
         item |= {"isRequired": True, "errorMessage": message}
     return item
@@ -497,7 +497,7 @@ def sent_card(form: Form | None, submitted: FormSubmission, language: str) -> di
             choice = next((c.label for c in field.choices if c.value == value), None)
             facts.append(field.model_copy(update={"value": choice or value}))
         body.append(_facts(facts))
-    body.append(_text_block(say("form.sent", language), isSubtle=True))
+    body.append(_text_block(translate("teams.form.sent", language), isSubtle=True))
     return {
         "type": "AdaptiveCard",
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",

@@ -53,8 +53,8 @@ from supportbot.adapters.teams.auth import Authentication, BotConfig
 from supportbot.adapters.teams.files import Downloader, Fetched
 from supportbot.adapters.teams.outgoing import ConversationPacer, RetryPolicy, with_retries
 from supportbot.adapters.teams.service import ServicePolicy, host_of
-from supportbot.adapters.teams.wording import language_of, say
-from supportbot.bot.i18n import Formatter
+from supportbot.adapters.teams.wording import language_of
+from supportbot.bot.i18n import Formatter, translate
 from supportbot.bot.messages import Form, FormSubmission, Message, Reply
 
 if TYPE_CHECKING:
@@ -362,7 +362,7 @@ class TeamsChannel:
 
 
 def _not_received(names: list[str], language: str) -> Activity:
-    text = say("files.failed", language, names=", ".join(names), count=len(names))
+    text = translate("teams.files.failed", language, names=", ".join(names), count=len(names))
     return to_activity(Reply(text=text, language=language))
 
 

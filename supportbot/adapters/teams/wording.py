@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from supportbot.bot.catalogue import Entry
-from supportbot.bot.i18n import DEFAULT_LANGUAGE, render
+from supportbot.bot.i18n import DEFAULT_LANGUAGE, Entry, words
 
-WORDING: dict[str, Entry] = {
+WORDS: dict[str, Entry] = {
     "form.required": {
         "en": "Please fill this in.",
         "sv": "Fyll i det här.",
@@ -34,10 +33,7 @@ WORDING: dict[str, Entry] = {
         },
     },
 }
-
-
-def say(key: str, language: str, **params: object) -> str:
-    return render(WORDING[key], language, **params)
+words(WORDS, prefix="teams.")
 
 
 def language_of(locale: str | None) -> str:

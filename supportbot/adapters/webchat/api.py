@@ -10,7 +10,8 @@ from aiohttp import web
 from supportbot.adapters.sessions import COOKIE_NAME, Session
 from supportbot.adapters.webchat.context import Visitor, WebChat, conversation_key
 from supportbot.adapters.webchat.protocol import MAX_LOGIN_BODY, last_language, parse_credentials, user_json
-from supportbot.adapters.webchat.wording import accept_language, pick_language, say
+from supportbot.adapters.webchat.wording import accept_language, pick_language
+from supportbot.bot.i18n import translate
 from supportbot.bot.store import Store, TurnRecord
 from supportbot.integrations.models import Principal
 
@@ -26,7 +27,7 @@ def _json(data: dict[str, Any], *, status: int = 200) -> web.Response:
 
 def _problem(request: web.Request, status: int, error: str, key: str) -> web.Response:
     language = pick_language(accept_language(request.headers.get("Accept-Language")))
-    return _json({"error": error, "message": say(key, language)}, status=status)
+    return _json({"error": error, "message": translate(f"webchat.{key}", language)}, status=status)
 
 
 async def small_json_body(

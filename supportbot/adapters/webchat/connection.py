@@ -33,9 +33,10 @@ from supportbot.adapters.webchat.protocol import (
     to_message,
     typing_frame,
 )
-from supportbot.adapters.webchat.wording import pick_language, say
+from supportbot.adapters.webchat.wording import pick_language
 from supportbot.bot.bus import user_topic
 from supportbot.bot.handoff import conversation_topic
+from supportbot.bot.i18n import translate
 from supportbot.bot.limits import Rule
 from supportbot.bot.messages import InboundFile, Message, Reply
 from supportbot.faults import crash_point
@@ -258,7 +259,7 @@ class Connection:
             language = pick_language(self.language, self.ui_language)
             warning = {
                 "code": "files_missing",
-                "message": say("warning.files_missing", language, count=missing),
+                "message": translate("webchat.warning.files_missing", language, count=missing),
             }
         crash_point("reply.before_send")
         await self.send(reply_frame(frame.id, answer.reply, repeat=answer.repeat, warning=warning))
@@ -328,7 +329,9 @@ class Connection:
 
     async def send_error(self, code: ErrorCode, *, in_reply_to: str | None = None) -> None:
         language = pick_language(self.language, self.ui_language)
-        await self.send(error_frame(code, say(f"error.{code}", language), in_reply_to=in_reply_to))
+        await self.send(
+            error_frame(code, translate(f"webchat.error.{code}", language), in_reply_to=in_reply_to)
+        )
 
     async def send(self, frame: dict[str, Any]) -> None:
         """Send unless the client has gone; a reply it misses is stored and comes back on its resend."""

@@ -42,8 +42,8 @@ from supportbot.adapters.webchat.registration import (
     acceptable_password,
     valid_email,
 )
-from supportbot.adapters.webchat.wording import accept_language, pick_language, say
-from supportbot.bot.i18n import LANGUAGES
+from supportbot.adapters.webchat.wording import accept_language, pick_language
+from supportbot.bot.i18n import LANGUAGES, translate
 from supportbot.integrations.errors import BackendUnavailable, MailUnavailable
 
 log = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ def _html_page(language: str, title: str, main: str, *, status: int) -> web.Resp
         f"<title>{html.escape(title)}</title>"
         '<link rel="icon" href="/webchat/favicon.svg"><link rel="stylesheet" href="/webchat/demo.css">'
         f'</head><body><main class="wrap page">{main}'
-        f'<p><a href="/">{html.escape(say("confirm.back", language))}</a></p></main></body></html>\n'
+        f'<p><a href="/">{html.escape(translate("webchat.confirm.back", language))}</a></p></main></body></html>\n'
     )
     return web.Response(
         text=body,
@@ -212,29 +212,35 @@ def form_page(
             + (' aria-invalid="true" autofocus' if name in errors else "")
         )
         return (
-            f'<label for="{name}">{e(say(label, language))}</label><input {attributes}>'
+            f'<label for="{name}">{e(translate(f"webchat.{label}", language))}</label><input {attributes}>'
             + (f'<p class="hint" id="{name}-hint">{e(hint)}</p>' if hint else "")
             + (f'<p class="field-error" id="{name}-error">{e(errors[name])}</p>' if name in errors else "")
         )
 
-    summary = f'<p class="form-error" role="alert">{e(say("reset.invalid", language))}</p>' if errors else ""
-    title = say("reset.title", language)
-    failed_title = say("reset.failed.title", language)
+    summary = (
+        f'<p class="form-error" role="alert">{e(translate("webchat.reset.invalid", language))}</p>'
+        if errors
+        else ""
+    )
+    title = translate("webchat.reset.title", language)
+    failed_title = translate("webchat.reset.failed.title", language)
     main = (
         f'<section id="reset-form-section"{"" if token else " hidden"}>'
-        f"<h1>{e(title)}</h1><p>{e(say('reset.intro', language))}</p>"
+        f"<h1>{e(title)}</h1><p>{e(translate('webchat.reset.intro', language))}</p>"
         f'<p class="user" id="reset-user">{e(user_id or "")}</p>{summary}'
         f'<form id="reset-form" class="form" method="post" action="{RESET_PATH}" accept-charset="utf-8">'
         f'<input type="hidden" name="token" value="{e(token or "")}">'
         # for password managers: which account the new password belongs to
         f'<input type="email" name="username" autocomplete="username" value="{e(user_id or "")}" '
         "hidden readonly>"
-        + field("password", "reset.password", hint=say("reset.hint", language, min=MIN_PASSWORD))
+        + field(
+            "password", "reset.password", hint=translate("webchat.reset.hint", language, min=MIN_PASSWORD)
+        )
         + field("repeat", "reset.repeat")
-        + f'<button type="submit">{e(say("reset.submit", language))}</button></form></section>'
+        + f'<button type="submit">{e(translate("webchat.reset.submit", language))}</button></form></section>'
         f'<section id="reset-failed" hidden><h1 tabindex="-1">{e(failed_title)}</h1>'
-        f"<p>{e(say('reset.failed', language, minutes=minutes))}</p></section>"
-        f"<noscript><h1>{e(title)}</h1><p>{e(say('reset.script', language))}</p></noscript>"
+        f"<p>{e(translate('webchat.reset.failed', language, minutes=minutes))}</p></section>"
+        f"<noscript><h1>{e(title)}</h1><p>{e(translate('webchat.reset.script', language))}</p></noscript>"
         '<script src="/webchat/reset.js" defer></script>'
     )
     return _html_page(language, title, main, status=status)
@@ -267,8 +273,8 @@ class PasswordResetApi:
             return web.json_response(
                 {
                     "error": "invalid",
-                    "message": say("register.invalid", language),
-                    "fields": {"email": say("register.email", language)},
+                    "message": translate("webchat.register.invalid", language),
+                    "fields": {"email": translate("webchat.register.email", language)},
                 },
                 status=400,
                 headers=NO_STORE,
@@ -282,7 +288,9 @@ class PasswordResetApi:
         response = web.json_response(
             {
                 "status": "check_email",
-                "message": say("reset.check_email", language, email=email, minutes=self._minutes),
+                "message": translate(
+                    "webchat.reset.check_email", language, email=email, minutes=self._minutes
+                ),
             },
             headers={**NO_STORE, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"},
         )
@@ -324,7 +332,7 @@ class PasswordResetApi:
             return _problem(request, 503, "unavailable", "reset.unavailable")
         if claim is None or not valid:
             language = self._language(request, None)
-            message = say("reset.failed", language, minutes=self._minutes)
+            message = translate("webchat.reset.failed", language, minutes=self._minutes)
             return web.json_response({"valid": False, "message": message}, headers=NO_STORE)
         return web.json_response({"valid": True, "user": claim.user_id}, headers=NO_STORE)
 
@@ -334,14 +342,17 @@ class PasswordResetApi:
         if self.chat.cross_site(request):
             return message_page(
                 language,
-                say("reset.failed.title", language),
-                say("request.forbidden", language),
+                translate("webchat.reset.failed.title", language),
+                translate("webchat.request.forbidden", language),
                 status=403,
             )
         if not await self.chat.limits.hit(reset_attempt_rule(self.chat.client_address(request))):
             log.warning("webchat: new password refused, too many attempts from one address")
             return message_page(
-                language, say("reset.failed.title", language), say("reset.too_many", language), status=429
+                language,
+                translate("webchat.reset.failed.title", language),
+                translate("webchat.reset.too_many", language),
+                status=429,
             )
         form = await self._read_form(request)
         claim = self.tokens.decode(form.get("token")) if form is not None else None
@@ -355,9 +366,9 @@ class PasswordResetApi:
                 return self._failed(language)
             password, repeat = form.get("password", ""), form.get("repeat", "")
             if not acceptable_password(password):
-                errors = {"password": say("register.password", language, min=MIN_PASSWORD)}
+                errors = {"password": translate("webchat.register.password", language, min=MIN_PASSWORD)}
             elif password != repeat:
-                errors = {"repeat": say("reset.mismatch", language)}
+                errors = {"repeat": translate("webchat.reset.mismatch", language)}
             else:
                 errors = {}
             if errors:
@@ -378,7 +389,10 @@ class PasswordResetApi:
         except Exception as exc:  # noqa: BLE001 - only the type is logged: a message could quote the input
             log.error("webchat: password reset failed with %s", type(exc).__name__)
             return message_page(
-                language, say("reset.failed.title", language), say("error.internal", language), status=500
+                language,
+                translate("webchat.reset.failed.title", language),
+                translate("webchat.error.internal", language),
+                status=500,
             )
         log.info("webchat: %s chose a new password with a reset link", claim.user_id)
         # Every session of the user ends (web chat and agent console), and their open chats, in every
@@ -391,9 +405,9 @@ class PasswordResetApi:
         name = principal.name if principal is not None else ""
         await self._send(
             claim.user_id,
-            say("mail.changed.subject", language),
-            say(
-                "mail.changed.body",
+            translate("webchat.mail.changed.subject", language),
+            translate(
+                "webchat.mail.changed.body",
                 language,
                 name=name or claim.user_id,
                 email=claim.user_id,
@@ -402,7 +416,10 @@ class PasswordResetApi:
             language,
         )
         return message_page(
-            language, say("reset.done.title", language), say("reset.done", language), status=200
+            language,
+            translate("webchat.reset.done.title", language),
+            translate("webchat.reset.done", language),
+            status=200,
         )
 
     async def settled(self) -> None:
@@ -422,8 +439,8 @@ class PasswordResetApi:
                 return
             token = self.tokens.encode(principal.user_id, language, stamp)
             link = reset_link(self.chat.app.settings.public_url, token, language)
-            text = say(
-                "mail.reset.body",
+            text = translate(
+                "webchat.mail.reset.body",
                 language,
                 name=principal.name or principal.user_id,
                 email=principal.user_id,
@@ -434,7 +451,7 @@ class PasswordResetApi:
         except Exception as exc:  # noqa: BLE001 - nobody is waiting: log the type (a message could quote input)
             log.warning("webchat: password reset mail not prepared: %s", type(exc).__name__)
             return
-        await self._send(principal.user_id, say("mail.reset.subject", language), text, language)
+        await self._send(principal.user_id, translate("webchat.mail.reset.subject", language), text, language)
         log.info("webchat: password reset link mailed to %s", principal.user_id)
 
     async def _send(self, to: str, subject: str, text: str, language: str) -> None:
@@ -477,12 +494,15 @@ class PasswordResetApi:
     def _failed(self, language: str) -> web.Response:
         return message_page(
             language,
-            say("reset.failed.title", language),
-            say("reset.failed", language, minutes=self._minutes),
+            translate("webchat.reset.failed.title", language),
+            translate("webchat.reset.failed", language, minutes=self._minutes),
             status=400,
         )
 
     def _unavailable(self, language: str) -> web.Response:
         return message_page(
-            language, say("reset.failed.title", language), say("reset.unavailable", language), status=503
+            language,
+            translate("webchat.reset.failed.title", language),
+            translate("webchat.reset.unavailable", language),
+            status=503,
         )

@@ -24,8 +24,8 @@ from aiohttp import web
 from supportbot.adapters.background import Background
 from supportbot.adapters.webchat.api import NO_STORE, _json, _problem, small_json_body
 from supportbot.adapters.webchat.context import WebChat, registration_rule, warning_rule
-from supportbot.adapters.webchat.wording import accept_language, pick_language, say
-from supportbot.bot.i18n import LANGUAGES
+from supportbot.adapters.webchat.wording import accept_language, pick_language
+from supportbot.bot.i18n import LANGUAGES, translate
 from supportbot.bot.locks import KeyedLocks
 from supportbot.integrations.errors import BackendUnavailable, InvalidRequest, MailUnavailable
 from supportbot.integrations.models import Principal
@@ -200,14 +200,19 @@ class RegistrationApi:
             return _json(
                 {
                     "error": "invalid",
-                    "message": say("register.invalid", language),
-                    "fields": {name: say(key, language, min=MIN_PASSWORD) for name, key in fields.items()},
+                    "message": translate("webchat.register.invalid", language),
+                    "fields": {
+                        name: translate(f"webchat.{key}", language, min=MIN_PASSWORD)
+                        for name, key in fields.items()
+                    },
                 },
                 status=400,
             )
         # Nobody is signed in and no cookie is set: the account is of no use before its address is
         # confirmed, and a session would show which company the number belongs to.
-        response = _json({"status": "check_email", "message": say("register.check_email", language)})
+        response = _json(
+            {"status": "check_email", "message": translate("webchat.register.check_email", language)}
+        )
         await response.prepare(request)
         await response.write_eof()
         self._background.later(self._register(account, language))
@@ -251,17 +256,20 @@ class RegistrationApi:
                 await self._mail_confirmation(existing, language)
             return
         if await self._may_warn(account.email):
-            text = say(
-                "mail.taken.body", language, email=account.email, support=self.chat.app.settings.support_email
+            text = translate(
+                "webchat.mail.taken.body",
+                language,
+                email=account.email,
+                support=self.chat.app.settings.support_email,
             )
-            await self._send(account.email, say("mail.taken.subject", language), text, language)
+            await self._send(account.email, translate("webchat.mail.taken.subject", language), text, language)
 
     async def _mail_confirmation(self, principal: Principal, language: str) -> None:
         """The link, and which company the account is linked to: only the address's owner learns it."""
         assert principal.user_id is not None
         link = f"{self._base}/webchat/confirm?token={self.tokens.encode(principal.user_id, language)}"
-        text = say(
-            "mail.confirm.body",
+        text = translate(
+            "webchat.mail.confirm.body",
             language,
             name=principal.name,
             email=principal.user_id,
@@ -270,15 +278,20 @@ class RegistrationApi:
             link=link,
             support=self.chat.app.settings.support_email,
         )
-        await self._send(principal.user_id, say("mail.confirm.subject", language), text, language)
+        await self._send(
+            principal.user_id, translate("webchat.mail.confirm.subject", language), text, language
+        )
 
     async def _mail_unknown_number(self, email: str, language: str) -> None:
         if not await self._may_warn(email):
             return
-        text = say(
-            "mail.unknown_number.body", language, email=email, support=self.chat.app.settings.support_email
+        text = translate(
+            "webchat.mail.unknown_number.body",
+            language,
+            email=email,
+            support=self.chat.app.settings.support_email,
         )
-        await self._send(email, say("mail.unknown_number.subject", language), text, language)
+        await self._send(email, translate("webchat.mail.unknown_number.subject", language), text, language)
 
     async def _may_warn(self, email: str) -> bool:
         """A few mails a day to one address about registrations it did not lead to: anyone can type it."""
@@ -323,5 +336,9 @@ class RegistrationApi:
 
     def _page(self, language: str, title: str, text: str, *, status: int) -> web.Response:
         return page(
-            language, say(title, language), say(text, language), say("confirm.back", language), status=status
+            language,
+            translate(f"webchat.{title}", language),
+            translate(f"webchat.{text}", language),
+            translate("webchat.confirm.back", language),
+            status=status,
         )

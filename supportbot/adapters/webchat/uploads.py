@@ -10,8 +10,8 @@ from aiohttp import web
 from supportbot.adapters.webchat.api import _json, _problem
 from supportbot.adapters.webchat.context import WebChat
 from supportbot.adapters.webchat.protocol import upload_content_type, upload_name
-from supportbot.adapters.webchat.wording import accept_language, pick_language, say
-from supportbot.bot.i18n import Formatter
+from supportbot.adapters.webchat.wording import accept_language, pick_language
+from supportbot.bot.i18n import Formatter, translate
 from supportbot.bot.limits import Rule
 from supportbot.bot.messages import MAX_INBOUND_BYTES, InboundFile
 from supportbot.integrations.documents import DocumentRefused, kept_type
@@ -81,16 +81,16 @@ class UploadApi:
         """415, saying why in the visitor's language; for a refused type, which types are accepted."""
         language = pick_language(accept_language(request.headers.get("Accept-Language")))
         if mismatch:
-            message = say("upload.mismatch", language, name=name)
+            message = translate("webchat.upload.mismatch", language, name=name)
         else:
             accepted = Formatter(language).t("request.file.accepted_types")
-            message = f"{say('upload.refused_type', language, name=name)} {accepted}"
+            message = f"{translate('webchat.upload.refused_type', language, name=name)} {accepted}"
         error = "mismatch" if mismatch else "unsupported_type"
         return _json({"error": error, "message": message}, status=415)
 
     def _too_large(self, request: web.Request) -> web.Response:
         language = pick_language(accept_language(request.headers.get("Accept-Language")))
-        message = say("upload.too_large", language, limit=MAX_INBOUND_BYTES // MEBIBYTE)
+        message = translate("webchat.upload.too_large", language, limit=MAX_INBOUND_BYTES // MEBIBYTE)
         # The rest of the body is not kept: aiohttp drains it for a few seconds, so the browser still
         # reads this answer, then closes the connection.
         return _json({"error": "too_large", "message": message}, status=413)

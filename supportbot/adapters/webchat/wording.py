@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from supportbot.bot.catalogue import Entry
-from supportbot.bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, render
+from supportbot.bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Entry, words
 
-WORDING: dict[str, Entry] = {
+WORDS: dict[str, Entry] = {
     "error.bad_json": {
         "en": "Sorry, I couldn't read that message. Please try sending it again.",
         "sv": "Förlåt, jag kunde inte läsa meddelandet. Försök gärna skicka det igen.",
@@ -377,10 +376,7 @@ WORDING: dict[str, Entry] = {
         "sv": "Den här begäran är inte tillåten från en annan webbplats.",
     },
 }
-
-
-def say(key: str, language: str | None, **params: object) -> str:
-    return render(WORDING[key], language, **params)
+words(WORDS, prefix="webchat.")
 
 
 def pick_language(*candidates: str | None) -> str:
