@@ -26,14 +26,7 @@ from supportbot.integrations.models import (
     Principal,
     Tool,
 )
-from supportbot.integrations.sql.base import (
-    MAX_PAGE,
-    AnyRow,
-    SqlBase,
-    candidates,
-    check_page,
-    check_range,
-)
+from supportbot.integrations.sql.base import MAX_PAGE, AnyRow, SqlBase, candidates, check_page, check_range
 from supportbot.integrations.sql.schema import (
     companies,
     credit_notes,

@@ -70,13 +70,7 @@ class SqlStatements(SqlBase):
 
     async def _statement(self, tenant: Tenant, date_from: date, date_to: date, today: date) -> Statement:
         async with self._connect() as conn:
-            company = (
-                await conn.execute(
-                    select(companies.c.customer_number, companies.c.currency).where(
-                        companies.c.id == tenant.company_id
-                    )
-                )
-            ).one()
+            company = await _company(conn, tenant)
             invoice_rows = (
                 await conn.execute(
                     select(invoices).where(
@@ -192,73 +186,27 @@ class SqlStatements(SqlBase):
         )
 
     async def _page(self, tenant: Tenant, page: _Page) -> Statement:
-        date_from, date_to, today, wanted = page.date_from, page.date_to, page.today, page.kinds
-        open_only, overdue_only, largest_first = page.open_only, page.overdue_only, page.largest_first
-        offset, limit = page.offset, page.limit
-        window = offset + limit + 1
-        found: list[StatementItem] = []
         async with self._connect() as conn:
-            company = (
-                await conn.execute(
-                    select(companies.c.customer_number, companies.c.currency).where(
-                        companies.c.id == tenant.company_id
-                    )
-                )
-            ).one()
+            company = await _company(conn, tenant)
             currency = company.currency
-            if "invoice" in wanted:
-                query = select(invoices).where(
-                    tenant.owns(invoices),
-                    invoices.c.issued_on >= date_from,
-                    invoices.c.issued_on <= date_to,
-                    invoices.c.status != InvoiceStatus.CANCELLED.value,
-                )
-                if open_only or overdue_only:
-                    query = query.where(invoices.c.status.in_(_UNSETTLED))
-                if overdue_only:
-                    query = query.where(invoices.c.due_on < today)
-                order = (
-                    (invoices.c.total_minor.desc(), invoices.c.id.desc())
-                    if largest_first
-                    else (invoices.c.issued_on.desc(), invoices.c.id.desc())
-                )
-                for inv in await conn.execute(query.order_by(*order).limit(window)):
-                    found.append(_invoice_item(inv, currency, today))
-            if not overdue_only:
-                for kind, table, on, amount, number in (
-                    ("credit_note", credit_notes, credit_notes.c.issued_on, credit_notes.c.total_minor,
-                     credit_notes.c.number),
-                    ("payment", payments, payments.c.paid_on, payments.c.amount_minor, payments.c.reference),
-                ):  # fmt: skip
-                    if kind not in wanted:
-                        continue
-                    query = select(
-                        table.c.invoice_id, on.label("on"), amount.label("minor"), number.label("n")
-                    )
-                    query = query.where(tenant.owns(table), on >= date_from, on <= date_to)
-                    if open_only:
-                        query = query.where(table.c.invoice_id.is_(None))
-                    order = (
-                        (amount.desc(), table.c.id.desc())
-                        if largest_first
-                        else (on.desc(), table.c.id.desc())
-                    )
-                    for row in await conn.execute(query.order_by(*order).limit(window)):
-                        found.append(_ledger_item(kind, row, currency))
-            balance_minor, overdue_minor = await _balance(conn, tenant, date_to, today)
-        if largest_first:
+            found = await _page_invoices(conn, tenant, page, currency)
+            if not page.overdue_only:
+                found += await _page_ledger(conn, tenant, page, currency)
+            balance_minor, overdue_minor = await _balance(conn, tenant, page.date_to, page.today)
+        if page.largest_first:
             found.sort(key=lambda item: (-abs(item.amount.minor), item.on, item.number))
         else:
             found.sort(key=lambda item: (item.on, -_KIND_ORDER[item.kind], item.number), reverse=True)
+        end = page.offset + page.limit
         return Statement(
             customer_number=company.customer_number,
             currency=currency,
-            date_from=date_from,
-            date_to=date_to,
+            date_from=page.date_from,
+            date_to=page.date_to,
             balance=Money(minor=balance_minor, currency=currency),
             overdue=Money(minor=overdue_minor, currency=currency),
-            items=tuple(found[offset : offset + limit]),
-            has_more=len(found) > offset + limit,
+            items=tuple(found[page.offset : end]),
+            has_more=len(found) > end,
         )
 
 
@@ -278,6 +226,65 @@ class _Page:
     largest_first: bool
     offset: int
     limit: int
+
+    @property
+    def window(self) -> int:
+        """How many of each kind's matches the page needs: those before it, its own, and one more."""
+        return self.offset + self.limit + 1
+
+
+async def _company(conn: AsyncConnection, tenant: Tenant) -> AnyRow:
+    """The company's customer number and currency."""
+    query = select(companies.c.customer_number, companies.c.currency).where(
+        companies.c.id == tenant.company_id
+    )
+    return (await conn.execute(query)).one()
+
+
+async def _page_invoices(
+    conn: AsyncConnection, tenant: Tenant, page: _Page, currency: str
+) -> list[StatementItem]:
+    if "invoice" not in page.kinds:
+        return []
+    query = select(invoices).where(
+        tenant.owns(invoices),
+        invoices.c.issued_on >= page.date_from,
+        invoices.c.issued_on <= page.date_to,
+        invoices.c.status != InvoiceStatus.CANCELLED.value,
+    )
+    if page.open_only or page.overdue_only:
+        query = query.where(invoices.c.status.in_(_UNSETTLED))
+    if page.overdue_only:
+        query = query.where(invoices.c.due_on < page.today)
+    order = (
+        (invoices.c.total_minor.desc(), invoices.c.id.desc())
+        if page.largest_first
+        else (invoices.c.issued_on.desc(), invoices.c.id.desc())
+    )
+    rows = await conn.execute(query.order_by(*order).limit(page.window))
+    return [_invoice_item(inv, currency, page.today) for inv in rows]
+
+
+async def _page_ledger(
+    conn: AsyncConnection, tenant: Tenant, page: _Page, currency: str
+) -> list[StatementItem]:
+    """The page's credit notes and payments: each kind's first matches, in the page's order."""
+    found: list[StatementItem] = []
+    for kind, table, on, amount, number in (
+        ("credit_note", credit_notes, credit_notes.c.issued_on, credit_notes.c.total_minor,
+         credit_notes.c.number),
+        ("payment", payments, payments.c.paid_on, payments.c.amount_minor, payments.c.reference),
+    ):  # fmt: skip
+        if kind not in page.kinds:
+            continue
+        query = select(table.c.invoice_id, on.label("on"), amount.label("minor"), number.label("n"))
+        query = query.where(tenant.owns(table), on >= page.date_from, on <= page.date_to)
+        if page.open_only:
+            query = query.where(table.c.invoice_id.is_(None))
+        order = (amount.desc(), table.c.id.desc()) if page.largest_first else (on.desc(), table.c.id.desc())
+        for row in await conn.execute(query.order_by(*order).limit(page.window)):
+            found.append(_ledger_item(kind, row, currency))
+    return found
 
 
 def _invoice_item(inv: AnyRow, currency: str, today: date) -> StatementItem:
