@@ -49,6 +49,7 @@ def _utcnow() -> datetime:
 
 
 def day_start(day: date) -> datetime:
+    """Midnight UTC of ``day``: dates filter timestamps as whole UTC days."""
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
@@ -59,6 +60,7 @@ def candidates(number: str) -> list[str]:
 
 
 def check_page(offset: int, limit: int) -> None:
+    """Refuses a page that starts before the first item or is empty or larger than ``MAX_PAGE``."""
     if offset < 0:
         raise InvalidRequest("offset must not be negative")
     if not 1 <= limit <= MAX_PAGE:
@@ -66,6 +68,7 @@ def check_page(offset: int, limit: int) -> None:
 
 
 def check_range(date_from: date | None, date_to: date | None) -> None:
+    """Refuses a period that ends before it starts."""
     if date_from is not None and date_to is not None and date_from > date_to:
         raise InvalidRequest("date_from is after date_to")
 

@@ -72,6 +72,7 @@ async def verification_of(
 
 
 def normalise_user_id(user_id: str) -> str:
+    """A user id is an e-mail address, stored trimmed and lower-cased."""
     return user_id.strip().lower()
 
 
