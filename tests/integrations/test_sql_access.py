@@ -26,7 +26,7 @@ from supportbot.integrations.models import (
 )
 from supportbot.integrations.protocols import AccessBackend
 from supportbot.integrations.sql.access import SqlAccess, access_request_number, parse_access_request_number
-from supportbot.integrations.sql.backend import SqlDirectory
+from supportbot.integrations.sql.directory import SqlDirectory
 from supportbot.integrations.sql.schema import access_requests, users
 from supportbot.integrations.sql.seed import DEMO_PASSWORD, create_schema, seed_demo
 from tests.integrations.conftest import (

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from supportbot.integrations.business_days import is_business_day, one_business_day_later
-from supportbot.integrations.sql.backend import one_business_day_later as backend_rule
+from supportbot.integrations.sql.request_records import one_business_day_later as backend_rule
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -1,7 +1,7 @@
 """The built-in access back end: users' requests for tools, decided by their company's administrators.
 
-Every query is bound to the caller's company, as everywhere in the SQL back end: an administrator of
-another company finds a request exactly as missing as a number never handed out. Whether someone is
+Every query is bound to the caller's company by the tenant scope, as everywhere in the SQL back end:
+an administrator of another company finds a request exactly as missing as a number never handed out. Whether someone is
 an administrator is read from the directory in the same transaction, not taken from a cached
 principal, so a demoted administrator can decide nothing. Likewise whether the requester's address is
 confirmed: a registration that is not may ask for nothing, and nothing is granted to it.
@@ -30,8 +30,10 @@ from supportbot.integrations.models import (
     Tool,
     Verification,
 )
-from supportbot.integrations.sql.backend import AnyRow, _SqlBase, verification_of
+from supportbot.integrations.sql.base import AnyRow, SqlBase
+from supportbot.integrations.sql.directory import normalise_user_id, verification_of
 from supportbot.integrations.sql.schema import access_requests, companies, grants, users
+from supportbot.integrations.sql.scope import Tenant, scope
 
 __all__ = ["SqlAccess", "access_request_number", "parse_access_request_number"]
 
@@ -94,7 +96,7 @@ async def _request(conn: AsyncConnection, row: AnyRow) -> AccessRequest:
     )
 
 
-class SqlAccess(_SqlBase):
+class SqlAccess(SqlBase):
     """Access requests and grants on the directory's tables."""
 
     async def request_access(
@@ -106,19 +108,19 @@ class SqlAccess(_SqlBase):
         action: Action[AccessOutcome] | None = None,
     ) -> AccessOutcome:
         wanted = _tools(tools)
-        if principal.is_guest or principal.company_id is None:
-            raise AccessDenied(wanted[0])
-        return await self._once(action, lambda: self._request_access(principal, wanted, language, action))
+        tenant = scope(principal).require(AccessDenied(wanted[0]))
+        return await self._once(action, lambda: self._request_access(tenant, wanted, language, action))
 
     async def _request_access(
         self,
-        principal: Principal,
+        tenant: Tenant,
         wanted: tuple[Tool, ...],
         language: str,
         action: Action[AccessOutcome] | None,
     ) -> AccessOutcome:
+        principal = tenant.principal
         async with self._connect(write=True) as conn:
-            await self._confirmed_requester(conn, principal, wanted[0])
+            await self._confirmed_requester(conn, tenant, wanted[0])
             first = await self._first_outcome(conn, action, "access.request")
             if first is not None:
                 earlier = json.loads(first)
@@ -139,7 +141,7 @@ class SqlAccess(_SqlBase):
                 await conn.execute(
                     insert(access_requests)
                     .values(
-                        company_id=principal.company_id,
+                        company_id=tenant.company_id,
                         requester_id=principal.user_id,
                         tools=",".join(tool.value for tool in wanted),
                         status=AccessRequestStatus.PENDING.value,
@@ -164,23 +166,24 @@ class SqlAccess(_SqlBase):
 
     async def get_access_request(self, principal: Principal, number: str) -> AccessRequest | None:
         request_id = parse_access_request_number(number)
-        if request_id is None or principal.is_guest or principal.company_id is None:
+        if request_id is None:
             return None
+        return await scope(principal).run(lambda tenant: self._get(tenant, request_id), None)
+
+    async def _get(self, tenant: Tenant, request_id: int) -> AccessRequest | None:
         async with self._connect() as conn:
-            query = _REQUEST_SELECT.where(
-                access_requests.c.id == request_id, access_requests.c.company_id == principal.company_id
-            )
-            if not await self._is_admin(conn, principal):
-                query = query.where(access_requests.c.requester_id == principal.user_id)
+            query = _REQUEST_SELECT.where(access_requests.c.id == request_id, tenant.owns(access_requests))
+            if not await self._is_admin(conn, tenant):
+                query = query.where(access_requests.c.requester_id == tenant.principal.user_id)
             row = (await conn.execute(query)).first()
             return await _request(conn, row) if row is not None else None
 
     async def pending_for_admin(self, admin: Principal) -> Sequence[AccessRequest]:
         async with self._connect() as conn:
-            company_id = await self._admin_company(conn, admin)
+            tenant = await self._admin_tenant(conn, admin)
             rows = await conn.execute(
                 _REQUEST_SELECT.where(
-                    access_requests.c.company_id == company_id,
+                    tenant.owns(access_requests),
                     access_requests.c.status == AccessRequestStatus.PENDING.value,
                 ).order_by(access_requests.c.created_at, access_requests.c.id)
             )
@@ -189,12 +192,10 @@ class SqlAccess(_SqlBase):
     async def decide(self, admin: Principal, number: str, *, approve: bool) -> AccessOutcome | None:
         request_id = parse_access_request_number(number)
         async with self._connect(write=True) as conn:
-            company_id = await self._admin_company(conn, admin)
+            tenant = await self._admin_tenant(conn, admin)
             if request_id is None:
                 return None
-            query = _REQUEST_SELECT.where(
-                access_requests.c.id == request_id, access_requests.c.company_id == company_id
-            )
+            query = _REQUEST_SELECT.where(access_requests.c.id == request_id, tenant.owns(access_requests))
             row = (await conn.execute(query)).first()
             if row is None:
                 return None
@@ -221,16 +222,13 @@ class SqlAccess(_SqlBase):
 
     async def list_grants(self, admin: Principal) -> Sequence[CompanyUser]:
         async with self._connect() as conn:
-            company_id = await self._admin_company(conn, admin)
-            return await self._company_users(conn, company_id)
+            return await self._company_users(conn, await self._admin_tenant(conn, admin))
 
     async def revoke(self, admin: Principal, user_id: str, tool: Tool) -> bool:
-        uid = user_id.strip().lower()
+        uid = normalise_user_id(user_id)
         async with self._connect(write=True) as conn:
-            company_id = await self._admin_company(conn, admin)
-            of_company = select(users.c.user_id).where(
-                users.c.user_id == uid, users.c.company_id == company_id
-            )
+            tenant = await self._admin_tenant(conn, admin)
+            of_company = select(users.c.user_id).where(users.c.user_id == uid, tenant.owns(users))
             result = await conn.execute(
                 grants.delete().where(
                     grants.c.user_id.in_(of_company.scalar_subquery()), grants.c.tool == tool.value
@@ -239,58 +237,58 @@ class SqlAccess(_SqlBase):
             return bool(result.rowcount)
 
     async def company_admins(self, principal: Principal) -> Sequence[CompanyUser]:
-        if principal.is_guest or principal.company_id is None:
-            return ()
+        return await scope(principal).run(self._admins, ())
+
+    async def _admins(self, tenant: Tenant) -> tuple[CompanyUser, ...]:
         async with self._connect() as conn:
-            everyone = await self._company_users(conn, principal.company_id)
+            everyone = await self._company_users(conn, tenant)
             return tuple(user for user in everyone if user.role is Role.COMPANY_ADMIN)
 
     # --- helpers ---------------------------------------------------------------------------------
 
     @staticmethod
-    async def _confirmed_requester(conn: AsyncConnection, principal: Principal, tool: Tool) -> None:
+    async def _confirmed_requester(conn: AsyncConnection, tenant: Tenant, tool: Tool) -> None:
         """Refuses a requester whose address the directory does not know as confirmed (whatever the
         principal claims)."""
+        user_id = tenant.principal.user_id
         row = (
             await conn.execute(
                 select(users.c.registered_at, users.c.email_confirmed_at).where(
-                    users.c.user_id == principal.user_id,
-                    users.c.company_id == principal.company_id,
-                    users.c.active.is_(True),
+                    users.c.user_id == user_id, tenant.owns(users), users.c.active.is_(True)
                 )
             )
         ).first()
         if row is None:
             raise AccessDenied(tool)
-        assert principal.user_id is not None
+        assert user_id is not None
         verified = await verification_of(
-            conn, principal.user_id, registered_at=row.registered_at, confirmed_at=row.email_confirmed_at
+            conn, user_id, registered_at=row.registered_at, confirmed_at=row.email_confirmed_at
         )
         if verified is None:
             raise AddressNotConfirmed("the e-mail address is not confirmed yet")
 
-    async def _is_admin(self, conn: AsyncConnection, principal: Principal) -> bool:
-        if principal.is_guest or principal.company_id is None:
-            return False
+    @staticmethod
+    async def _is_admin(conn: AsyncConnection, tenant: Tenant) -> bool:
+        """Whether the directory holds the principal as an active administrator of the company now."""
         role = (
             await conn.execute(
                 select(users.c.role).where(
-                    users.c.user_id == principal.user_id,
-                    users.c.company_id == principal.company_id,
-                    users.c.active.is_(True),
+                    users.c.user_id == tenant.principal.user_id, tenant.owns(users), users.c.active.is_(True)
                 )
             )
         ).scalar()
         return role == Role.COMPANY_ADMIN.value
 
-    async def _admin_company(self, conn: AsyncConnection, admin: Principal) -> int:
-        if not await self._is_admin(conn, admin):
-            raise NotAdministrator("only the company's administrator may do this")
-        assert admin.company_id is not None
-        return admin.company_id
+    async def _admin_tenant(self, conn: AsyncConnection, admin: Principal) -> Tenant:
+        """The administrator's company; ``NotAdministrator`` for anyone else."""
+        refusal = NotAdministrator("only the company's administrator may do this")
+        tenant = scope(admin).require(refusal)
+        if not await self._is_admin(conn, tenant):
+            raise refusal
+        return tenant
 
     @staticmethod
-    async def _company_users(conn: AsyncConnection, company_id: int) -> tuple[CompanyUser, ...]:
+    async def _company_users(conn: AsyncConnection, tenant: Tenant) -> tuple[CompanyUser, ...]:
         rows = (
             await conn.execute(
                 select(users.c.user_id, users.c.name, users.c.role, companies.c.locale, grants.c.tool)
@@ -299,7 +297,7 @@ class SqlAccess(_SqlBase):
                         grants, grants.c.user_id == users.c.user_id
                     )
                 )
-                .where(users.c.company_id == company_id, users.c.active.is_(True))
+                .where(tenant.owns(users), users.c.active.is_(True))
                 .order_by(users.c.name, users.c.user_id)
             )
         ).all()

@@ -29,8 +29,9 @@ from supportbot.integrations.models import (
     Tool,
 )
 from supportbot.integrations.sql import schema
-from supportbot.integrations.sql.backend import document_sha256, insert_request, one_business_day_later
+from supportbot.integrations.sql.contracts import document_sha256
 from supportbot.integrations.sql.passwords import hash_password
+from supportbot.integrations.sql.request_records import insert_request, one_business_day_later
 from supportbot.integrations.sql.schema import (
     backend_metadata,
     companies,

@@ -1,0 +1,301 @@
+"""The built-in orders back end: orders with their lines, shipments and status history.
+
+``get_order`` answers the order-status question of nearly every chat turn, so its statements are
+built once and its related rows read with one query per table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Final
+
+from sqlalchemy import ColumnElement, bindparam, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from supportbot.integrations.carriers import tracking_url
+from supportbot.integrations.errors import InvalidRequest
+from supportbot.integrations.models import (
+    Carrier,
+    GuestOrderStatus,
+    Money,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    OrderSummary,
+    Page,
+    Principal,
+    Shipment,
+    Tool,
+)
+from supportbot.integrations.sql.base import AnyRow, SqlBase, candidates, check_page, check_range, day_start
+from supportbot.integrations.sql.schema import companies, order_events, order_lines, orders, shipments, sites
+from supportbot.integrations.sql.scope import Tenant, scope
+
+__all__ = ["SqlOrders"]
+
+MAX_BATCH: Final = 10_000
+MAX_PO_MATCHES: Final = 50
+
+_ORDER_SELECT: Final = select(
+    orders.c.id,
+    orders.c.number,
+    orders.c.po_number,
+    orders.c.status,
+    orders.c.ordered_at,
+    orders.c.expected_delivery,
+    orders.c.delivered_at,
+    orders.c.currency,
+    orders.c.total_minor,
+    sites.c.name.label("site_name"),
+    companies.c.customer_number,
+).select_from(
+    orders.join(companies, companies.c.id == orders.c.company_id).outerjoin(
+        sites, sites.c.id == orders.c.site_id
+    )
+)
+
+
+def _order_summary(row: AnyRow) -> OrderSummary:
+    # Rows are typed by the schema (and enums converted here), so the models are built without
+    # validating again: lists and reports build thousands of them.
+    return OrderSummary.model_construct(**_summary_fields(row))
+
+
+def _summary_fields(row: AnyRow) -> dict[str, Any]:
+    return {
+        "number": row.number,
+        "po_number": row.po_number,
+        "status": OrderStatus(row.status),
+        "ordered_at": row.ordered_at,
+        "expected_delivery": row.expected_delivery,
+        "delivered_at": row.delivered_at,
+        "total": Money.model_construct(minor=row.total_minor, currency=row.currency),
+        "site": row.site_name,
+        "customer_number": row.customer_number,
+    }
+
+
+# The chat turn's hottest statements are built once: executing a prepared statement skips building
+# and hashing a new expression tree on every call.
+_GET_ORDER: Final = _ORDER_SELECT.where(
+    orders.c.company_id == bindparam("company_id"),
+    companies.c.id == bindparam("company_id"),
+    orders.c.number.in_([bindparam("number"), bindparam("number_upper")]),
+)
+_ORDER_LINES: Final = (
+    select(order_lines).where(order_lines.c.order_id == bindparam("order_id")).order_by(order_lines.c.line_no)
+)
+_ORDER_SHIPMENTS: Final = (
+    select(shipments).where(shipments.c.order_id == bindparam("order_id")).order_by(shipments.c.id)
+)
+_ORDER_EVENTS: Final = (
+    select(order_events.c.status, order_events.c.at)
+    .where(order_events.c.order_id == bindparam("order_id"))
+    .order_by(order_events.c.at, order_events.c.id)
+)
+
+
+class SqlOrders(SqlBase):
+    """Orders with their lines, shipments and status history."""
+
+    async def get_order(self, principal: Principal, number: str) -> Order | None:
+        return await scope(principal, Tool.ORDERS).run(lambda tenant: self._get_order(tenant, number), None)
+
+    async def _get_order(self, tenant: Tenant, number: str) -> Order | None:
+        cleaned = number.strip()
+        params = {"company_id": tenant.company_id, "number": cleaned, "number_upper": cleaned.upper()}
+        async with self._connect() as conn:
+            row = (await conn.execute(_GET_ORDER, params)).first()
+            return None if row is None else await self._full_order(conn, row)
+
+    async def latest_order(self, principal: Principal) -> Order | None:
+        return await scope(principal, Tool.ORDERS).run(self._latest_order, None)
+
+    async def _latest_order(self, tenant: Tenant) -> Order | None:
+        async with self._connect() as conn:
+            query = (
+                _ORDER_SELECT.where(*tenant.owns_joined(orders))
+                .order_by(orders.c.ordered_at.desc(), orders.c.id.desc())
+                .limit(1)
+            )
+            row = (await conn.execute(query)).first()
+            return None if row is None else await self._full_order(conn, row)
+
+    async def find_by_po(self, principal: Principal, po_number: str) -> Sequence[OrderSummary]:
+        """Orders with this purchase-order number, newest first (a PO may be split over orders)."""
+        scoped = scope(principal, Tool.ORDERS)
+        if not po_number.strip():
+            return ()
+        return await scoped.run(lambda tenant: self._find_by_po(tenant, po_number), ())
+
+    async def _find_by_po(self, tenant: Tenant, po_number: str) -> tuple[OrderSummary, ...]:
+        async with self._connect() as conn:
+            query = (
+                _ORDER_SELECT.where(
+                    *tenant.owns_joined(orders), orders.c.po_number.in_(candidates(po_number))
+                )
+                .order_by(orders.c.ordered_at.desc(), orders.c.id.desc())
+                .limit(MAX_PO_MATCHES)
+            )
+            return tuple(_order_summary(row) for row in await conn.execute(query))
+
+    async def search_orders(
+        self,
+        principal: Principal,
+        *,
+        statuses: frozenset[OrderStatus] = frozenset(),
+        date_from: date | None = None,
+        date_to: date | None = None,
+        site: str | None = None,
+        offset: int = 0,
+        limit: int = 10,
+    ) -> Page[OrderSummary]:
+        """Newest first; dates are whole UTC days, both ends included."""
+        scoped = scope(principal, Tool.ORDERS)
+        check_page(offset, limit)
+        check_range(date_from, date_to)
+        empty: Page[OrderSummary] = Page(items=(), offset=offset, limit=limit, has_more=False)
+        wanted = _Wanted(statuses, date_from, date_to)
+        return await scoped.run(lambda tenant: self._search(tenant, wanted, site, empty), empty)
+
+    async def _search(
+        self, tenant: Tenant, wanted: _Wanted, site: str | None, empty: Page[OrderSummary]
+    ) -> Page[OrderSummary]:
+        offset, limit = empty.offset, empty.limit
+        async with self._connect() as conn:
+            query = _ORDER_SELECT.where(*wanted.filters(tenant))
+            if site is not None:
+                site_ids = await self._site_ids(conn, tenant, site)
+                if not site_ids:
+                    return empty
+                query = query.where(orders.c.site_id.in_(site_ids))
+            query = (
+                query.order_by(orders.c.ordered_at.desc(), orders.c.id.desc()).offset(offset).limit(limit + 1)
+            )
+            rows = (await conn.execute(query)).all()
+        items = tuple(_order_summary(row) for row in rows[:limit])
+        return Page(items=items, offset=offset, limit=limit, has_more=len(rows) > limit)
+
+    def iter_orders(
+        self,
+        principal: Principal,
+        *,
+        statuses: frozenset[OrderStatus] = frozenset(),
+        date_from: date | None = None,
+        date_to: date | None = None,
+        batch_size: int = 1000,
+    ) -> AsyncIterator[OrderSummary]:
+        """Oldest first, by keyset pagination on (ordered_at, id); a connection is held per batch only.
+
+        Not itself a generator, so that a missing grant or a bad argument raises at the call.
+        """
+        scoped = scope(principal, Tool.ORDERS)
+        check_range(date_from, date_to)
+        if not 1 <= batch_size <= MAX_BATCH:
+            raise InvalidRequest(f"batch_size must be between 1 and {MAX_BATCH}")
+        wanted = _Wanted(statuses, date_from, date_to)
+        return scoped.stream(lambda tenant: self._stream_orders(tenant, wanted, batch_size))
+
+    async def _stream_orders(
+        self, tenant: Tenant, wanted: _Wanted, batch_size: int
+    ) -> AsyncIterator[OrderSummary]:
+        base = _ORDER_SELECT.where(*wanted.filters(tenant))
+        after: tuple[datetime, int] | None = None
+        while True:
+            query = base
+            if after is not None:
+                at, last_id = after
+                # Written out rather than as a row value so both databases use the index range.
+                query = query.where(
+                    orders.c.ordered_at >= at, or_(orders.c.ordered_at > at, orders.c.id > last_id)
+                )
+            query = query.order_by(orders.c.ordered_at, orders.c.id).limit(batch_size)
+            async with self._connect() as conn:
+                rows = (await conn.execute(query)).all()
+            for row in rows:
+                yield _order_summary(row)
+            if len(rows) < batch_size:
+                return
+            after = (rows[-1].ordered_at, rows[-1].id)
+
+    async def guest_order_status(self, order_number: str, customer_number: str) -> GuestOrderStatus | None:
+        """Both numbers must belong to the same company; only status and dates are returned."""
+        if not order_number.strip() or not customer_number.strip():
+            return None
+        query = (
+            select(orders.c.number, orders.c.status, orders.c.expected_delivery, orders.c.delivered_at)
+            .select_from(orders.join(companies, companies.c.id == orders.c.company_id))
+            .where(
+                orders.c.number == order_number.strip(),
+                companies.c.customer_number == customer_number.strip(),
+            )
+        )
+        async with self._connect() as conn:
+            row = (await conn.execute(query)).first()
+        if row is None:
+            return None
+        return GuestOrderStatus(
+            number=row.number,
+            status=OrderStatus(row.status),
+            expected_delivery=row.expected_delivery,
+            delivered_at=row.delivered_at,
+        )
+
+    async def _full_order(self, conn: AsyncConnection, row: AnyRow) -> Order:
+        """The order of ``row`` with lines, shipments and history: one query per related table."""
+        order_id = row.id
+        currency = row.currency
+        line_rows = await conn.execute(_ORDER_LINES, {"order_id": order_id})
+        shipment_rows = await conn.execute(_ORDER_SHIPMENTS, {"order_id": order_id})
+        event_rows = await conn.execute(_ORDER_EVENTS, {"order_id": order_id})
+        return Order.model_construct(
+            **_summary_fields(row),
+            lines=tuple(
+                OrderLine.model_construct(
+                    line_no=line.line_no,
+                    product_code=line.product_code,
+                    description=line.description,
+                    quantity=line.quantity,
+                    unit_price=Money.model_construct(minor=line.unit_price_minor, currency=currency),
+                    total=Money.model_construct(minor=line.total_minor, currency=currency),
+                )
+                for line in line_rows
+            ),
+            shipments=tuple(
+                Shipment.model_construct(
+                    carrier=Carrier(s.carrier),
+                    tracking_number=s.tracking_number,
+                    tracking_url=tracking_url(Carrier(s.carrier), s.tracking_number),
+                    shipped_at=s.shipped_at,
+                    expected_at=s.expected_at,
+                    delivered_at=s.delivered_at,
+                )
+                for s in shipment_rows
+            ),
+            history=tuple(
+                OrderEvent.model_construct(status=OrderStatus(e.status), at=e.at) for e in event_rows
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Wanted:
+    """The orders a search or a report asks for: of these statuses (any if none), ordered in these
+    whole UTC days (both ends included)."""
+
+    statuses: frozenset[OrderStatus]
+    date_from: date | None
+    date_to: date | None
+
+    def filters(self, tenant: Tenant) -> list[ColumnElement[bool]]:
+        filters = tenant.owns_joined(orders)
+        if self.statuses:
+            filters.append(orders.c.status.in_(sorted(status.value for status in self.statuses)))
+        if self.date_from is not None:
+            filters.append(orders.c.ordered_at >= day_start(self.date_from))
+        if self.date_to is not None:
+            filters.append(orders.c.ordered_at < day_start(self.date_to + timedelta(days=1)))
+        return filters
