@@ -8,37 +8,41 @@ import sys
 import uuid
 from typing import IO, Any
 
-from supportbot.bot.messages import ConversationRef, Message, Reply
+from supportbot.adapters.rendering import ReplyParts, aligned_table, walk
+from supportbot.bot.messages import Attachment, Card, ConversationRef, Message, Reply, Table
 from supportbot.bot.pipeline import Pipeline
 
 
-def render_text(reply: Reply) -> str:
-    """Plain text; buttons become a numbered list, answered by typing the number."""
-    lines = [reply.text]
-    for card in reply.cards:
-        lines.append("")
-        lines.append(card.title + (f" — {card.subtitle}" if card.subtitle else ""))
+class _Lines(ReplyParts[str]):
+    """A reply's pieces as plain text lines; a form is not shown (the console declares no forms)."""
+
+    def text(self, text: str) -> list[str]:
+        return [text]
+
+    def card(self, card: Card) -> list[str]:
+        lines = ["", card.title + (f" — {card.subtitle}" if card.subtitle else "")]
         width = max((len(f.label) for f in card.fields), default=0)
         lines.extend(f"  {f.label.ljust(width)}  {f.value}" for f in card.fields)
         if card.url:
             lines.append(f"  {card.url_label or 'Link'}: {card.url}")
-    if reply.table is not None:
-        rows = [reply.table.columns, *reply.table.rows]
-        widths = [max(len(row[i]) for row in rows) for i in range(len(reply.table.columns))]
-        lines.append("")
-        for n, row in enumerate(rows):
-            lines.append(
-                "  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-            )
-            if n == 0:
-                lines.append("  " + "  ".join("-" * w for w in widths))
-    for attachment in reply.attachments:
-        lines.append(f"  ⤓ {attachment.name}: {attachment.url}")
-    buttons = _buttons(reply)
-    if buttons:
-        lines.append("")
-        lines.extend(f"  {i}) {label}" for i, (label, _) in enumerate(buttons, start=1))
-    return "\n".join(lines)
+        return lines
+
+    def table(self, table: Table) -> list[str]:
+        return ["", *(f"  {line}" for line in aligned_table(table.columns, table.rows))]
+
+    def attachments(self, attachments: tuple[Attachment, ...]) -> list[str]:
+        return [f"  ⤓ {attachment.name}: {attachment.url}" for attachment in attachments]
+
+    def buttons(self, reply: Reply) -> list[str]:
+        buttons = _buttons(reply)
+        if not buttons:
+            return []
+        return ["", *(f"  {i}) {label}" for i, (label, _) in enumerate(buttons, start=1))]
+
+
+def render_text(reply: Reply) -> str:
+    """Plain text; buttons (the cards' and the reply's) become a numbered list, answered by typing the number."""
+    return "\n".join(walk(reply, _Lines()))
 
 
 def _buttons(reply: Reply) -> list[tuple[str, str]]:
