@@ -33,10 +33,11 @@ WireT_co = TypeVar("WireT_co", covariant=True)
 @dataclass(frozen=True)
 class Arrival:
     """What a channel knows of a message beyond its wire format: who sent it (the user id the channel
-    verified, ``None`` for a guest), when, and the files it fetched for it."""
+    verified, ``None`` for a guest), when (``None``: the store's own clock stamps it), and the files
+    it fetched for it."""
 
     user_id: str | None
-    received_at: datetime
+    received_at: datetime | None = None
     files: tuple[InboundFile, ...] = ()
 
 
