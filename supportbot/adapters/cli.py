@@ -177,7 +177,7 @@ def _line_progress(label: str, total: int) -> Callable[[int], None]:
 
 async def _chat(settings: Settings, user: str | None, json_mode: bool) -> int:
     from supportbot.adapters.app import build_application
-    from supportbot.adapters.console import run_console
+    from supportbot.adapters.console import ConsoleChannel
 
     app = await build_application(settings)
     try:
@@ -188,7 +188,7 @@ async def _chat(settings: Settings, user: str | None, json_mode: bool) -> int:
                 print(f"supportbot: no user {user!r}", file=sys.stderr)
                 return 2
             user_id = principal.user_id
-        return await run_console(app.pipeline, user_id=user_id, json_mode=json_mode)
+        return await ConsoleChannel(app.pipeline, json_mode=json_mode).run(user_id=user_id)
     finally:
         await app.close()
 

@@ -8,12 +8,11 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from supportbot.adapters import slack, teams
-from supportbot.adapters.agents import routes as agents
 from supportbot.adapters.app import Application
+from supportbot.adapters.channel import Channel
+from supportbot.adapters.channels import build_channels
 from supportbot.adapters.logs import install_request_data_redaction
 from supportbot.adapters.sessions import COOKIE_NAME, SessionCodec
-from supportbot.adapters.webchat import routes as webchat
 from supportbot.bot.errors import InvalidLink
 from supportbot.bot.i18n import Formatter
 from supportbot.integrations.errors import AccessDenied
@@ -122,6 +121,12 @@ async def document(request: web.Request) -> web.Response:
     )
 
 
+def host(web_app: web.Application, channel: Channel) -> None:
+    """Serve ``channel`` and let notices reach people through it (``bot.notify``)."""
+    channel.mount(web_app)
+    web_app[APP_KEY].notifier.add_channel(channel.name, channel.deliver)
+
+
 def create_web_app(app: Application) -> web.Application:
     install_request_data_redaction()  # a bad request's headers never reach the log, however it is run
     web_app = web.Application(middlewares=[security_headers], client_max_size=2 * 1024 * 1024)
@@ -130,10 +135,8 @@ def create_web_app(app: Application) -> web.Application:
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/files/{file_id}/{name}", download)
     web_app.router.add_get(r"/documents/{kind}/{number}.pdf", document)
-    webchat.setup(web_app, app, web_app[CODEC_KEY], cookie_secure=app.settings.cookie_secure)
-    agents.setup(web_app, app, secret_key=app.secret_key, cookie_secure=app.settings.cookie_secure)
-    slack.setup(web_app, app)
-    teams.setup(web_app, app)
+    for channel in build_channels(app):
+        host(web_app, channel)
 
     async def close(_: web.Application) -> None:
         await app.close()

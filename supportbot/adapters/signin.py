@@ -14,8 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from aiohttp import web
-
 from supportbot.bot.limits import Limits, Rule
 from supportbot.integrations.errors import BackendUnavailable
 from supportbot.integrations.models import Principal
@@ -31,15 +29,6 @@ ADDRESS_ATTEMPTS = 30
 ADDRESS_WINDOW = 900.0
 
 Result = Literal["ok", "failed", "rate_limited", "unavailable", "internal"]
-
-
-def client_address(request: web.Request, *, trust_forwarded_for: bool) -> str:
-    """The peer's address; behind a trusted proxy, the address that proxy saw (its own entry, the last)."""
-    if trust_forwarded_for:
-        forwarded = request.headers.get("X-Forwarded-For", "").rsplit(",", 1)[-1].strip()
-        if forwarded:
-            return forwarded[:64]
-    return request.remote or "unknown"
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,7 @@ from slack_standin import TOKEN, SlackStandIn
 
 from supportbot.adapters.app import Application, build_application
 from supportbot.adapters.server import create_web_app
-from supportbot.adapters.slack import CHANNEL_KEY
-from supportbot.adapters.slack.channel import SlackChannel
+from supportbot.adapters.slack.channel import CHANNEL_KEY, SlackChannel
 from tests.conftest import make_settings
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"

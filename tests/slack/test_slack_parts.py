@@ -10,8 +10,8 @@ import pytest
 from conftest import payload
 
 from supportbot.adapters.settings import Settings
-from supportbot.adapters.slack import mode, socket_mode_handler
-from supportbot.adapters.slack.channel import allowed_origin
+from supportbot.adapters.slack import mode
+from supportbot.adapters.slack.channel import allowed_origin, socket_mode_handler
 from supportbot.adapters.slack.inbound import (
     PayloadError,
     decode_body,

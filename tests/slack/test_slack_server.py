@@ -419,9 +419,9 @@ async def test_an_access_request_reaches_the_administrator_in_slack(slack: Slack
 
 async def test_a_notice_to_someone_slack_never_saw_is_not_sent(slack: Slack) -> None:
     reply = Reply(text="Your request was approved.")
-    assert await slack.channel.send_notice("max.muller@contoso.example", reply) is False
+    assert await slack.channel.deliver("max.muller@contoso.example", reply) is False
     await slack.event(dm("hello", user="U0MAX", event_id="Ev0MAX"))
     await slack.settle(1)
-    assert await slack.channel.send_notice("max.muller@contoso.example", reply) is True
+    assert await slack.channel.deliver("max.muller@contoso.example", reply) is True
     [post] = posts_to(slack, "D0MAX")[-1:]
     assert post.args["text"] == "Your request was approved."

@@ -32,9 +32,8 @@ from jwt.algorithms import RSAAlgorithm
 from teams_helpers import ANNA, ERIK, Connector, Listener, Teams, activity, load
 from yarl import URL
 
-from supportbot.adapters import teams as teams_adapter
 from supportbot.adapters.app import Application, build_application
-from supportbot.adapters.server import APP_KEY, create_web_app
+from supportbot.adapters.server import APP_KEY, create_web_app, host
 from supportbot.adapters.teams.auth import NonBlockingKeys
 from supportbot.adapters.teams.channel import TeamsChannel
 from supportbot.adapters.teams.service import UntrustedServiceUrl
@@ -146,9 +145,7 @@ async def secured(data_dir: Path, key_server: KeyServer, connector: Connector) -
     )
     app = await build_application(settings)
     web_app = create_web_app(app)
-    teams_adapter.mount(
-        web_app, TeamsChannel(app, credentials_factory=StubCredentialsFactory(APP_ID, "not-a-real-secret"))
-    )
+    host(web_app, TeamsChannel(app, credentials_factory=StubCredentialsFactory(APP_ID, "not-a-real-secret")))
     async with TestClient(TestServer(web_app)) as client:
         yield Teams(client, connector)
 
@@ -320,8 +317,8 @@ async def test_a_stored_reference_to_a_service_url_off_the_allow_list_is_never_c
         await app.store.save_conversation_ref("teams", user, stored | {"serviceUrl": attacker.url})
     channel = TeamsChannel(app, credentials_factory=StubCredentialsFactory(APP_ID, "not-a-real-secret"))
     before = len(connector.sent)
-    assert not await channel.send_proactive("anna.berg@nordisk.example", Reply(text="Your invoice"))
-    assert not await channel.send_proactive("erik.lund@nordisk.example", Reply(text="Access granted"))
+    assert not await channel.deliver("anna.berg@nordisk.example", Reply(text="Your invoice"))
+    assert not await channel.deliver("erik.lund@nordisk.example", Reply(text="Access granted"))
     # Beneath that check, no connector client is made for such a URL, whoever asks botbuilder for one.
     stored = await app.store.conversation_ref("teams", "anna.berg@nordisk.example")
     assert stored is not None

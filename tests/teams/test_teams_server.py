@@ -141,14 +141,14 @@ async def test_proactive_message_opens_a_personal_chat_when_only_a_team_is_known
 ) -> None:
     await teams.say("channel_mention", sender=ERIK)
     channel = TeamsChannel(teams_app)
-    assert await channel.send_proactive("erik.lund@nordisk.example", Reply(text="Access granted"))
+    assert await channel.deliver("erik.lund@nordisk.example", Reply(text="Access granted"))
     assert teams.connector.created, "a conversation was created"
     created = teams.connector.created[0]
     assert created["members"] == [{"id": ERIK}]
     assert created["bot"]["id"] == BOT_ID
     sent = teams.connector.activities()[-1]
     assert sent.conversation_id == "a:proactive-1"
-    assert not await channel.send_proactive("max.muller@contoso.example", Reply(text="never seen in Teams"))
+    assert not await channel.deliver("max.muller@contoso.example", Reply(text="never seen in Teams"))
 
 
 async def test_every_manifest_command_is_answered_by_its_intent(teams: Teams, teams_app: Application) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from supportbot.adapters.webchat.origin import cross_site, same_origin
+from supportbot.adapters.web.security import cross_site, same_origin
 from supportbot.adapters.webchat.wording import WORDS, accept_language, pick_language
 from supportbot.bot.i18n import LANGUAGES, translate
 

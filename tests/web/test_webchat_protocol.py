@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from supportbot.adapters.web.security import parse_credentials
 from supportbot.adapters.webchat.protocol import (
     MAX_FRAME_BYTES,
     FrameError,
@@ -19,7 +20,6 @@ from supportbot.adapters.webchat.protocol import (
     history_frame,
     history_item,
     last_language,
-    parse_credentials,
     parse_frame,
     ready_frame,
     reply_frame,

@@ -147,7 +147,7 @@ async def test_a_session_of_an_unconfirmed_account_is_a_guest(
     await settled(server)
     chat = server.app[REGISTRATIONS].chat
     session, _ = await chat.signed_in_session(Session.new_guest(), email)
-    cookie = chat.codec.encode(session)
+    cookie = chat.cookie.codec.encode(session)
     response = await client.get("/webchat/api/session", cookies={COOKIE_NAME: cookie})
     assert (await response.json())["user"] is None
     (mail,) = mails_to(server, email)

@@ -23,6 +23,7 @@ from supportbot.adapters.agents.requests import (
     detail_json,
     summary_json,
 )
+from supportbot.adapters.web.handlers import FrameSocket
 from supportbot.bot.bus import Unsubscribe
 from supportbot.bot.handoff import AGENTS_TOPIC, PRESENCE_HEARTBEAT, Handoffs, handoff_topic
 from supportbot.bot.store import Store
@@ -38,7 +39,7 @@ TRANSCRIPT_LINES = 200
 HEARTBEAT = 30.0
 
 
-class AgentConnection:
+class AgentConnection(FrameSocket):
     def __init__(
         self,
         ws: web.WebSocketResponse,
@@ -51,7 +52,7 @@ class AgentConnection:
         public_url: str,
     ) -> None:
         assert agent.user_id is not None
-        self.ws = ws
+        super().__init__(ws, who=f"agents: {agent.user_id}")
         self.agent = agent
         self.agent_id: str = agent.user_id
         self.handoffs = handoffs
@@ -59,7 +60,6 @@ class AgentConnection:
         self.store = store
         self.services = services  # what an answer needs to reach the customer: the application
         self.public_url = public_url
-        self._send_lock = asyncio.Lock()
         self._watching: dict[str, Unsubscribe] = {}
 
     async def run(self) -> None:
@@ -270,12 +270,3 @@ class AgentConnection:
         if number is not None:
             frame["number"] = number
         await self.send(frame)
-
-    async def send(self, frame: dict[str, Any]) -> None:
-        async with self._send_lock:
-            if self.ws.closed:
-                return
-            try:
-                await self.ws.send_json(frame)
-            except ConnectionError:
-                log.debug("agents: %s went away before a frame was sent", self.agent_id)

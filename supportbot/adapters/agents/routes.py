@@ -11,9 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import json
 import logging
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -22,8 +20,17 @@ from aiohttp import web
 from supportbot.adapters.agents.console import HEARTBEAT, MAX_FRAME_BYTES, AgentConnection
 from supportbot.adapters.app import Application
 from supportbot.adapters.sessions import Session, SessionCodec
-from supportbot.adapters.signin import SignIn, client_address
-from supportbot.adapters.webchat.origin import cross_site, same_origin
+from supportbot.adapters.signin import SignIn
+from supportbot.adapters.web.handlers import asset, page
+from supportbot.adapters.web.security import (
+    NO_STORE,
+    SessionCookie,
+    WebDoor,
+    admitted,
+    json_response,
+    problem,
+)
+from supportbot.bot.messages import Capability, Reply
 from supportbot.bot.sessions import SessionRecord
 from supportbot.integrations.errors import BackendUnavailable
 from supportbot.integrations.models import Principal, Role
@@ -36,8 +43,6 @@ MAX_AGE = 14 * 24 * 3600
 """The cookie's own limit; the session on the server ends far sooner (``Settings.agent_session_*``)."""
 SIGNED_OUT = 4001
 """Close code of a console whose session ended (signed out, everywhere, a new password, too old)."""
-MAX_LOGIN_BODY = 8 * 1024
-NO_STORE = {"Cache-Control": "no-store"}
 PAGE_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -45,33 +50,35 @@ PAGE_POLICY = (
 _ASSETS = {"console.js": "text/javascript", "console.css": "text/css"}
 
 
-@dataclass
 class AgentConsole:
-    app: Application
-    codec: SessionCodec
-    cookie_secure: bool
-    credentials_key: bytes = b""
-    signin: SignIn = field(init=False, repr=False)
+    """The agent console as a channel: agents, not customers, at /agents; what they are told arrives
+    on the bus in their open console, so a notice is never delivered here."""
 
-    def __post_init__(self) -> None:
-        self.signin = SignIn(self.app.backends.directory, self.app.limits, secret_key=self.app.secret_key)
+    name = "agents"
+    capabilities: frozenset[Capability] = frozenset()
+    """Agents type lines; a customer's files reach them as links."""
+
+    def __init__(self, app: Application) -> None:
+        self.app = app
+        secret_key = app.secret_key
+        self.cookie = SessionCookie(
+            COOKIE_NAME,
+            "/agents",
+            "Strict",
+            app.settings.cookie_secure,
+            SessionCodec(b"agent-console\x00" + secret_key, max_age=MAX_AGE),
+        )
+        self.credentials_key = hashlib.sha256(b"agent-credentials\x00" + secret_key).digest()
+        self.signin = SignIn(app.backends.directory, app.limits, secret_key=secret_key)
+        self.door = WebDoor.of(app.settings)
 
     def _credentials(self, stamp: str) -> str:
         """A keyed fingerprint of the password an agent signed in with: a changed password ends the session."""
         return hmac.new(self.credentials_key, stamp.encode(), hashlib.sha256).hexdigest()[:32]
 
-    def _same_origin(self, request: web.Request) -> bool:
-        """The console's own origin (scheme, host and port) or the public URL; see ``origin``."""
-        origin = request.headers.get("Origin")
-        return same_origin(
-            origin, request.host, scheme=request.scheme, trusted=(self.app.settings.public_url,)
-        )
-
-    def _cross_site(self, request: web.Request) -> bool:
-        origin = request.headers.get("Origin")
-        return cross_site(
-            origin, request.host, scheme=request.scheme, trusted=(self.app.settings.public_url,)
-        )
+    async def deliver(self, user_id: str, reply: Reply) -> bool:
+        """Agents hear of handoffs and requests on the bus, in their open consoles."""
+        return False
 
     async def agent(self, request: web.Request) -> Principal | None:
         signed_in = await self._signed_in(request)
@@ -80,7 +87,7 @@ class AgentConsole:
     async def _signed_in(self, request: web.Request) -> tuple[Principal, SessionRecord] | None:
         """The signed-in agent and the session; ``None`` for a session signed out, idle or
         too old, from before a new password, or of someone no longer an agent."""
-        session = self.codec.decode(request.cookies.get(COOKIE_NAME))
+        session = self.cookie.read(request)
         if session is None or session.user_id is None:
             return None
         record = await self.app.sessions.check(session.token, kind="agent", user_id=session.user_id)
@@ -96,73 +103,44 @@ class AgentConsole:
             return None  # the password changed since this session signed in
         return principal, record
 
-    async def page(self, request: web.Request) -> web.StreamResponse:
-        return web.FileResponse(
-            STATIC / "index.html",
-            headers={
-                "Content-Type": "text/html; charset=utf-8",
-                "Cache-Control": "no-cache",
-                "Content-Security-Policy": PAGE_POLICY,
-                "X-Frame-Options": "DENY",
-            },
-        )
-
     async def session(self, request: web.Request) -> web.Response:
         agent = await self.agent(request)
-        return web.json_response({"agent": _agent_json(agent)}, headers=NO_STORE)
+        return json_response({"agent": _agent_json(agent)})
 
     async def login(self, request: web.Request) -> web.Response:
-        """The web chat's sign-in with the web chat's limits; anyone but an agent fails like a wrong
-        password, so this door tells nobody whether a customer's password was right."""
-        if self._cross_site(request):
-            return _problem(403, "forbidden")
-        body = await request.content.read(MAX_LOGIN_BODY + 1)
-        try:
-            data = json.loads(body) if len(body) <= MAX_LOGIN_BODY else None
-        except (ValueError, RecursionError):
-            data = None
-        user = data.get("user") if isinstance(data, dict) else None
-        password = data.get("password") if isinstance(data, dict) else None
-        if not isinstance(user, str) or not isinstance(password, str) or not user.strip() or not password:
-            return _problem(400, "bad_request")
+        """The web chat's sign-in with the web chat's limits and answers; anyone but an agent fails like
+        a wrong password, so this door tells nobody whether a customer's password was right."""
+        given = await self.door.credentials(request)
+        if isinstance(given, web.Response):
+            return given
+        user, password = given
         outcome = await self.signin.attempt(
-            user.strip()[:320],
-            password[:1024],
-            address=client_address(request, trust_forwarded_for=self.app.settings.trust_forwarded_for),
+            user,
+            password,
+            address=self.door.client_address(request),
             door="agents",
             admits=lambda principal: principal.role is Role.AGENT,
         )
-        if outcome.result == "rate_limited":
-            return _problem(429, "rate_limited")
-        if outcome.result in ("unavailable", "internal"):
-            return _problem(503 if outcome.result == "unavailable" else 500, outcome.result)
-        principal = outcome.principal
-        if principal is None or principal.user_id is None:
-            return _problem(401, "invalid_credentials")
+        principal = admitted(request, outcome)
+        if isinstance(principal, web.Response):
+            return principal
+        assert principal.user_id is not None  # admitted() refuses a principal without one
         token, _ = await self.app.sessions.start(principal.user_id, kind="agent")
         session = Session.new_guest().signed_in(
             principal.user_id,
             credentials=self._credentials(outcome.stamp) if outcome.stamp else None,
             token=token,
         )
-        response = web.json_response({"agent": _agent_json(principal)}, headers=NO_STORE)
-        response.set_cookie(
-            COOKIE_NAME,
-            self.codec.encode(session),
-            max_age=self.codec.max_age,
-            path="/agents",
-            httponly=True,
-            samesite="Strict",
-            secure=self.cookie_secure,
-        )
+        response = json_response({"agent": _agent_json(principal)})
+        self.cookie.set(response, session)
         log.info("agents: %s signed in", principal.user_id)
         return response
 
     async def logout(self, request: web.Request) -> web.Response:
         """The session ends on the server too: its cookie, wherever a copy is, and its open consoles."""
-        if self._cross_site(request):
-            return _problem(403, "forbidden")
-        session = self.codec.decode(request.cookies.get(COOKIE_NAME))
+        if self.door.cross_site(request):
+            return problem(request, 403, "forbidden", "request.forbidden")
+        session = self.cookie.read(request)
         if session is not None and session.token is not None:
             await self.app.sessions.end(session.token)
             log.info("agents: %s signed out", session.user_id)
@@ -170,8 +148,8 @@ class AgentConsole:
 
     async def logout_everywhere(self, request: web.Request) -> web.Response:
         """Every session of the signed-in agent ends, consoles and web chats alike."""
-        if self._cross_site(request):
-            return _problem(403, "forbidden")
+        if self.door.cross_site(request):
+            return problem(request, 403, "forbidden", "request.forbidden")
         agent = await self.agent(request)
         if agent is None or agent.user_id is None:
             return _problem(401, "sign_in")
@@ -180,8 +158,8 @@ class AgentConsole:
         return self._signed_out()
 
     def _signed_out(self) -> web.Response:
-        response = web.json_response({"agent": None}, headers=NO_STORE)
-        response.del_cookie(COOKIE_NAME, path="/agents")
+        response = json_response({"agent": None})
+        self.cookie.clear(response)
         return response
 
     async def customer_file(self, request: web.Request) -> web.StreamResponse:
@@ -211,7 +189,7 @@ class AgentConsole:
         return _attachment(found.document.name, found.document.content_type, found.data)
 
     async def websocket(self, request: web.Request) -> web.StreamResponse:
-        if not self._same_origin(request):
+        if not self.door.same_origin(request):
             return web.Response(status=403, text="Forbidden: cross-site WebSocket")
         signed_in = await self._signed_in(request)
         if signed_in is None:
@@ -249,6 +227,22 @@ class AgentConsole:
             lifetime.cancel()
         return ws
 
+    def mount(self, web_app: web.Application) -> None:
+        """The page, its files, sign-in, the WebSocket and the customers' files, all under /agents."""
+        router = web_app.router
+        for name, content_type in _ASSETS.items():
+            router.add_get(f"/agents/{name}", asset(STATIC / name, content_type))
+        console_page = page(STATIC / "index.html", policy=PAGE_POLICY)
+        router.add_get("/agents", console_page)
+        router.add_get("/agents/", console_page)
+        router.add_get("/agents/api/session", self.session)
+        router.add_post("/agents/api/login", self.login)
+        router.add_post("/agents/api/logout", self.logout)
+        router.add_post("/agents/api/logout-everywhere", self.logout_everywhere)
+        router.add_get("/agents/ws", self.websocket)
+        router.add_get("/agents/api/files/{file_id}", self.customer_file)
+        router.add_get("/agents/api/requests/{number}/documents/{document_id}", self.request_document)
+
 
 def _agent_json(agent: Principal | None) -> dict[str, str | None] | None:
     if agent is None:
@@ -273,38 +267,3 @@ def _attachment(name: str, content_type: str, data: bytes) -> web.Response:
 
 def _problem(status: int, error: str) -> web.Response:
     return web.json_response({"error": error}, status=status, headers=NO_STORE)
-
-
-def _asset(name: str, content_type: str) -> web.StreamResponse:
-    return web.FileResponse(
-        STATIC / name, headers={"Content-Type": f"{content_type}; charset=utf-8", "Cache-Control": "no-cache"}
-    )
-
-
-def setup(web_app: web.Application, app: Application, *, secret_key: bytes, cookie_secure: bool) -> None:
-    """Add the agent console to the server; ``create_web_app`` calls this once."""
-    console = AgentConsole(
-        app,
-        SessionCodec(b"agent-console\x00" + secret_key, max_age=MAX_AGE),
-        cookie_secure,
-        credentials_key=hashlib.sha256(b"agent-credentials\x00" + secret_key).digest(),
-    )
-    router = web_app.router
-
-    for name, content_type in _ASSETS.items():
-
-        async def asset(
-            request: web.Request, name: str = name, content_type: str = content_type
-        ) -> web.StreamResponse:
-            return _asset(name, content_type)
-
-        router.add_get(f"/agents/{name}", asset)
-    router.add_get("/agents", console.page)
-    router.add_get("/agents/", console.page)
-    router.add_get("/agents/api/session", console.session)
-    router.add_post("/agents/api/login", console.login)
-    router.add_post("/agents/api/logout", console.logout)
-    router.add_post("/agents/api/logout-everywhere", console.logout_everywhere)
-    router.add_get("/agents/ws", console.websocket)
-    router.add_get("/agents/api/files/{file_id}", console.customer_file)
-    router.add_get("/agents/api/requests/{number}/documents/{document_id}", console.request_document)

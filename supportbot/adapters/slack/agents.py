@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 
 from supportbot.adapters.agents.customer import customer_context
 from supportbot.adapters.slack.inbound import CHANNEL, plain_text
+from supportbot.adapters.slack.people import verified_email
 from supportbot.bot.bus import Unsubscribe
 from supportbot.bot.errors import ConfigurationError
 from supportbot.bot.handoff import (
@@ -46,14 +47,16 @@ from supportbot.bot.handoff import (
 )
 from supportbot.bot.i18n import Entry, Formatter, translate, words
 from supportbot.bot.locks import KeyedLocks
+from supportbot.bot.messages import Capability, Reply
 from supportbot.bot.store import TurnRecord, handoff_threads
 from supportbot.integrations.errors import BackendUnavailable
 from supportbot.integrations.models import Principal, Role
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
+    from slack_sdk.web.async_client import AsyncWebClient
 
-    from supportbot.adapters.slack.channel import SlackChannel
+    from supportbot.adapters.app import Application
 
 log = logging.getLogger(__name__)
 
@@ -358,26 +361,35 @@ def transcript_text(turns: list[TurnRecord], *, heading: bool) -> str:
 # --- the channel -------------------------------------------------------------------------------------
 
 
-def register_agent_channel(bolt: AsyncApp, slack: SlackChannel) -> SlackAgentChannel | None:
+def register_agent_channel(
+    bolt: AsyncApp, app: Application, client: AsyncWebClient
+) -> SlackAgentChannel | None:
     """The agents' channel's listeners, when ``SLACK_AGENT_CHANNEL`` is set; register them before the
-    general ones (bolt dispatches a request to the first listener that matches it)."""
-    place = (slack.app.settings.slack_agent_channel or "").strip()
+    general ones (bolt dispatches a request to the first listener that matches it). ``client`` is the
+    customers' channel's, so both speak as the one bot."""
+    place = (app.settings.slack_agent_channel or "").strip()
     if not place:
         return None
     if not _CHANNEL_ID.fullmatch(place):
         raise ConfigurationError(
             f"SLACK_AGENT_CHANNEL must be a Slack channel id like C0123ABCD (its name is not enough): {place!r}"
         )
-    agents = SlackAgentChannel(slack, place)
+    agents = SlackAgentChannel(app, client, place)
     agents.register(bolt)
     return agents
 
 
 class SlackAgentChannel:
-    def __init__(self, slack: SlackChannel, place: str) -> None:
-        self.slack = slack
-        self.app = slack.app
-        self.client = slack.client
+    """The agents' channel as a channel: agents serve handoffs in its threads; customers' notices go
+    through the customers' Slack channel, never here."""
+
+    name = "slack-agents"
+    capabilities: frozenset[Capability] = frozenset()
+    """Agents type lines in a thread; a customer's files reach them as links."""
+
+    def __init__(self, app: Application, client: AsyncWebClient, place: str) -> None:
+        self.app = app
+        self.client = client
         self.place = place
         self._order = KeyedLocks()
         """One handoff's posts, updates and relays (and one thread's lines) run one after the other."""
@@ -425,8 +437,9 @@ class SlackAgentChannel:
 
     # --- life ----------------------------------------------------------------------------------------
 
-    def attach(self, web_app: web.Application) -> None:
-        """Start with the server and stop with it."""
+    def mount(self, web_app: web.Application) -> None:
+        """No routes of its own (its events come through the Slack channel's): it starts with the
+        server and stops with it."""
 
         async def start(_: web.Application) -> None:
             await self.start()
@@ -436,6 +449,10 @@ class SlackAgentChannel:
 
         web_app.on_startup.append(start)
         web_app.on_cleanup.append(stop)
+
+    async def deliver(self, user_id: str, reply: Reply) -> bool:
+        """Notices are for customers, in the customers' channel: nothing is delivered here."""
+        return False
 
     async def start(self) -> None:
         """Listen to the queue, count as an agent online, and catch up with handoffs queued meanwhile."""
@@ -654,7 +671,7 @@ class SlackAgentChannel:
         user_id = await self.app.identity.resolve(
             CHANNEL,
             f"{team_id}:{slack_user}",
-            email=lambda: self.slack._email(slack_user),  # the channel's one rule for a verified e-mail
+            email=lambda: verified_email(self.client, slack_user),
             matched_by="email",
         )
         if user_id is None:

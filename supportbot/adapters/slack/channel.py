@@ -13,7 +13,7 @@ sent modal is acknowledged at once and becomes a ``FormSubmission`` answered in 
 Files shared in a DM are downloaded with the bot token, only from the hosts ``SLACK_FILE_HOSTS``
 allows and never beyond ``MAX_INBOUND_BYTES``, and handed to the core with the message.
 Notices (an administrator's approval request, its outcome) reach a linked person as a DM too:
-``send_notice`` is the ``Notifier``'s deliverer for Slack.
+``deliver`` is the ``Notifier``'s deliverer for Slack.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import aiohttp
@@ -41,8 +41,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from supportbot.adapters.app import Application
+from supportbot.adapters.channel import Arrival
 from supportbot.adapters.slack.agents import register_agent_channel
 from supportbot.adapters.slack.inbound import (
+    CAPABILITIES,
     CHANNEL,
     FormSent,
     Inbound,
@@ -63,7 +65,9 @@ from supportbot.adapters.slack.inbound import (
     view_callback,
     wants_modal,
 )
+from supportbot.adapters.slack.people import verified_email
 from supportbot.adapters.slack.render import (
+    Block,
     ask_errors,
     ask_view,
     fallback_text,
@@ -77,6 +81,7 @@ from supportbot.adapters.slack.surface import (
     ASK_VIEW,
     BUTTON_ACTION,
     COMMAND,
+    EVENTS_PATH,
     FORM_ACTION,
     FORM_VIEW,
     LINK_ACTION,
@@ -84,7 +89,10 @@ from supportbot.adapters.slack.surface import (
 from supportbot.adapters.slack.wording import files_unavailable
 from supportbot.bot.errors import InvalidLink, SupportbotError
 from supportbot.bot.i18n import translate
-from supportbot.bot.messages import MAX_INBOUND_BYTES, InboundFile, Reply
+from supportbot.bot.messages import MAX_INBOUND_BYTES, InboundFile, Message, Reply
+
+if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +102,10 @@ DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=120, sock_connect=10, sock_read=3
 MAX_REDIRECTS = 3
 """Redirects a download may take, each to an allowed host again."""
 CHUNK = 64 * 1024
+
+
+CHANNEL_KEY = web.AppKey["SlackChannel"]("slack")
+"""The running ``SlackChannel`` of a server (tests wait on it)."""
 
 
 def retry_handlers() -> list[AsyncRetryHandler]:
@@ -146,7 +158,19 @@ def allowed_origin(url: str, hosts: tuple[str, ...]) -> bool:
     return False
 
 
+def socket_mode_handler(channel: SlackChannel, app_token: str) -> AsyncSocketModeHandler:
+    """Bolt's Socket Mode handler for the channel's app (create it inside the running loop)."""
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    return AsyncSocketModeHandler(channel.bolt, app_token, web_client=channel.client)
+
+
 class SlackChannel:
+    """The Slack channel of one worker: bolt's app, its listeners and the work they start."""
+
+    name = CHANNEL
+    capabilities = CAPABILITIES
+
     def __init__(self, app: Application) -> None:
         settings = app.settings
         if settings.slack_bot_token is None:
@@ -173,7 +197,7 @@ class SlackChannel:
 
     def _register(self) -> None:
         bolt = self.bolt
-        self.agents = register_agent_channel(bolt, self)  # first: bolt runs the first listener that matches
+        self.agents = register_agent_channel(bolt, self.app, self.client)  # first: bolt runs the first match
 
         @bolt.event("message")
         async def on_message(body: dict[str, Any], context: Any) -> None:
@@ -277,6 +301,40 @@ class SlackChannel:
             for task in pending:
                 task.cancel()
 
+    # --- the channel ------------------------------------------------------------------------------
+
+    def mount(self, web_app: web.Application) -> None:
+        """POST /slack/events with a signing secret; Socket Mode's connection with an app token; and
+        answers in flight let finish when the server stops."""
+        web_app[CHANNEL_KEY] = self
+        settings = self.app.settings
+        if settings.slack_signing_secret is not None:
+            web_app.router.add_post(EVENTS_PATH, self.handle)
+        handlers: list[AsyncSocketModeHandler] = []
+        if settings.slack_app_token is not None:
+            app_token = settings.slack_app_token.get_secret_value()
+
+            async def connect(_: web.Application) -> None:
+                handler = socket_mode_handler(self, app_token)
+                handlers.append(handler)
+                await handler.connect_async()  # type: ignore[no-untyped-call]
+                log.info("slack: connected in Socket Mode")
+
+            web_app.on_startup.append(connect)
+
+        async def stop(_: web.Application) -> None:
+            for handler in handlers:
+                await handler.close_async()  # type: ignore[no-untyped-call]
+            await self.drain()
+
+        web_app.on_cleanup.append(stop)
+
+    def to_message(self, inbound: Inbound, arrival: Arrival) -> Message:
+        return inbound.message(user_id=arrival.user_id, received_at=arrival.received_at, files=arrival.files)
+
+    def render(self, reply: Reply) -> list[Block]:
+        return to_blocks(reply)
+
     # --- HTTP -------------------------------------------------------------------------------------
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -327,7 +385,10 @@ class SlackChannel:
         unavailable: list[str] = []
         try:
             user_id = await self.app.identity.resolve(
-                CHANNEL, found.external_id, email=lambda: self._email(found.user), matched_by="email"
+                CHANNEL,
+                found.external_id,
+                email=lambda: verified_email(self.client, found.user),
+                matched_by="email",
             )
             files: tuple[InboundFile, ...] = ()
             if found.files:
@@ -341,7 +402,7 @@ class SlackChannel:
                 note = self._unavailable(unavailable, language)
                 await self._safely(self._deliver(found, note, user_id=user_id), key)
                 return
-            answer = await self.app.pipeline.answer(found.message(user_id=user_id, files=files))
+            answer = await self.app.pipeline.answer(self.to_message(found, Arrival(user_id, files=files)))
         except Exception:
             log.exception("slack: could not answer in conversation %s", key)
             await self._safely(
@@ -397,19 +458,6 @@ class SlackChannel:
         except (TimeoutError, SlackClientError, OSError):
             log.exception("slack: could not deliver the answer in conversation %s", key)
 
-    async def _email(self, slack_user: str) -> str | None:
-        """The e-mail Slack has verified for the person, or ``None`` (bots, deleted, unconfirmed)."""
-        try:
-            response = await self.client.users_info(user=slack_user)
-        except SlackApiError as exc:
-            log.warning("slack: users.info failed for %s: %s", slack_user, exc.response.get("error"))
-            return None
-        user = response.get("user") or {}
-        if user.get("deleted") or user.get("is_bot") or user.get("is_email_confirmed") is False:
-            return None
-        email = (user.get("profile") or {}).get("email")
-        return email if isinstance(email, str) and "@" in email else None
-
     async def _deliver(self, found: Inbound, reply: Reply, *, user_id: str | None) -> None:
         if reply.form is not None and found.trigger_id and await self._open_form(found, reply):
             return  # the form is on the person's screen; otherwise its button is posted below
@@ -418,7 +466,10 @@ class SlackChannel:
             assert found.response_url is not None
             hook = AsyncWebhookClient(found.response_url, retry_handlers=retry_handlers())
             response = await hook.send(
-                text=text, blocks=to_blocks(reply) or None, response_type="ephemeral", replace_original=False
+                text=text,
+                blocks=self.render(reply) or None,
+                response_type="ephemeral",
+                replace_original=False,
             )
             if response.status_code != 200:
                 log.warning("slack: response_url answered %s", response.status_code)
@@ -428,7 +479,7 @@ class SlackChannel:
                 channel=found.channel,
                 user=found.user,
                 text=text,
-                blocks=to_blocks(reply) or None,
+                blocks=self.render(reply) or None,
                 thread_ts=found.thread_ts,
             )
             return
@@ -479,7 +530,10 @@ class SlackChannel:
     async def _publish_home(self, team_id: str, slack_user: str) -> None:
         try:
             user_id = await self.app.identity.resolve(
-                CHANNEL, f"{team_id}:{slack_user}", email=lambda: self._email(slack_user), matched_by="email"
+                CHANNEL,
+                f"{team_id}:{slack_user}",
+                email=lambda: verified_email(self.client, slack_user),
+                matched_by="email",
             )
             principal = await self.app.pipeline.principal(user_id)
             view = home_view(principal.locale or "en", name=principal.name or None, guest=principal.is_guest)
@@ -493,7 +547,10 @@ class SlackChannel:
         """The linked person's language (linking them first if need be), English for a guest."""
         try:
             user_id = await self.app.identity.resolve(
-                CHANNEL, f"{team_id}:{slack_user}", email=lambda: self._email(slack_user), matched_by="email"
+                CHANNEL,
+                f"{team_id}:{slack_user}",
+                email=lambda: verified_email(self.client, slack_user),
+                matched_by="email",
             )
             principal = await self.app.pipeline.principal(user_id)
         except Exception:
@@ -653,7 +710,7 @@ class SlackChannel:
 
     # --- notices ----------------------------------------------------------------------------------
 
-    async def send_notice(self, user_id: str, reply: Reply) -> bool:
+    async def deliver(self, user_id: str, reply: Reply) -> bool:
         """The ``Notifier``'s deliverer: ``reply`` as a DM to each Slack person linked to ``user_id``.
 
         ``False`` when the user has no Slack link (or no DM could be posted); buttons in the notice

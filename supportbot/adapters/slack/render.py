@@ -10,6 +10,7 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
+from supportbot.adapters.rendering import ReplyParts, aligned_table, walk
 from supportbot.adapters.slack import wording  # noqa: F401 (registers the slack.* words rendered here)
 from supportbot.adapters.slack.surface import (
     ASK_ACTION,
@@ -154,15 +155,7 @@ def table_text(table: Table) -> str:
     rows = [
         tuple(c.replace("```", "'''").replace("\n", " ") for c in row) for row in table.rows[:MAX_TABLE_ROWS]
     ]
-    header = tuple(table.columns)
-    widths = [max([len(header[i])] + [len(r[i]) for r in rows if i < len(r)]) for i in range(len(header))]
-
-    def line(cells: tuple[str, ...]) -> str:
-        return "  ".join(
-            cells[i].ljust(widths[i]) if i < len(cells) else "" for i in range(len(widths))
-        ).rstrip()
-
-    lines = [line(header), "  ".join("-" * w for w in widths), *(line(r) for r in rows)]
+    lines = aligned_table(table.columns, rows)
     more = len(table.rows) - len(rows)
     if more > 0:
         lines.append(f"… +{more}")
@@ -200,24 +193,39 @@ def _form_errors(form: Form) -> list[Block]:
     return [_section("\n".join(lines))] if lines else []
 
 
-def to_blocks(reply: Reply, *, link_attachments: bool = True) -> list[Block]:
-    """The reply as Block Kit. ``link_attachments=False`` when the host uploads the files instead.
+class _Blocks(ReplyParts[Block]):
+    """A reply's pieces as Block Kit; a form is not shown in the message: a button opens it as a modal
+    (``form_view``), above which a refused form's marked fields are listed."""
 
-    A form is not shown in the message: a button opens it as a modal (``form_view``).
-    """
-    ids = _Counter()
-    blocks = _text_sections(reply.text)
-    for card in reply.cards:
-        blocks.extend(_card(card, ids))
-    if reply.table is not None and reply.table.columns:
-        blocks.append(_table(reply.table))
-    if link_attachments:
-        blocks.extend(_attachments(reply.attachments))
-    elements = [_button(b, ids.next()) for b in reply.buttons]
-    if reply.form is not None:
-        blocks.extend(_form_errors(reply.form))
-        elements.insert(0, _form_button(reply.form))
-    blocks.extend(_actions(elements))
+    def __init__(self, *, link_attachments: bool) -> None:
+        self.ids = _Counter()
+        self.link_attachments = link_attachments
+
+    def text(self, text: str) -> list[Block]:
+        return _text_sections(text)
+
+    def card(self, card: Card) -> list[Block]:
+        return _card(card, self.ids)
+
+    def table(self, table: Table) -> list[Block]:
+        return [_table(table)] if table.columns else []
+
+    def attachments(self, attachments: tuple[Attachment, ...]) -> list[Block]:
+        return _attachments(attachments) if self.link_attachments else []
+
+    def form(self, form: Form) -> list[Block]:
+        return _form_errors(form)
+
+    def buttons(self, reply: Reply) -> list[Block]:
+        elements = [_button(b, self.ids.next()) for b in reply.buttons]
+        if reply.form is not None:
+            elements.insert(0, _form_button(reply.form))
+        return _actions(elements)
+
+
+def to_blocks(reply: Reply, *, link_attachments: bool = True) -> list[Block]:
+    """The reply as Block Kit. ``link_attachments=False`` when the host uploads the files instead."""
+    blocks = walk(reply, _Blocks(link_attachments=link_attachments))
     if len(blocks) > MAX_BLOCKS:
         blocks = blocks[: MAX_BLOCKS - 1] + [_section("…")]
     return blocks

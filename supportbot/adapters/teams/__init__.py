@@ -17,15 +17,11 @@ from typing import TYPE_CHECKING, Literal
 from supportbot.bot.errors import ConfigurationError
 
 if TYPE_CHECKING:
-    from aiohttp import web
-
     from supportbot.adapters.app import Application
     from supportbot.adapters.settings import Settings
     from supportbot.adapters.teams.channel import TeamsChannel
 
 log = logging.getLogger(__name__)
-
-TEAMS_PATH = "/api/messages"
 
 Mode = Literal["bot-framework", "emulator"]
 
@@ -58,8 +54,8 @@ def check(settings: Settings) -> None:
         )
 
 
-def setup(web_app: web.Application, app: Application) -> None:
-    """Adds POST /api/messages when Teams is configured; says at start-up why it is off otherwise."""
+def build(app: Application) -> TeamsChannel | None:
+    """The Teams channel when Teams is configured; says at start-up why it is off otherwise."""
     check(app.settings)
     chosen = mode(app.settings)
     if chosen is None:
@@ -69,28 +65,7 @@ def setup(web_app: web.Application, app: Application) -> None:
             else "MICROSOFT_APP_ID is not set (SUPPORTBOT_TEAMS_EMULATOR=true serves it locally without one)"
         )
         log.info("teams: off: %s; /api/messages is not served", why)
-        return
+        return None
     from supportbot.adapters.teams.channel import TeamsChannel
 
-    mount(web_app, TeamsChannel(app))
-
-
-def mount(web_app: web.Application, channel: TeamsChannel) -> None:
-    """Serve ``channel`` at /api/messages (tests mount one with stubbed outgoing credentials)."""
-    from supportbot.adapters.teams.channel import handler
-
-    if channel.authenticated:
-        log.info(
-            "teams: /api/messages checks Bot Framework tokens for app %s; connectors called: %s",
-            channel.config.APP_ID,
-            channel.services.describe(),
-        )
-    elif channel.emulator:
-        log.warning(
-            "teams: EMULATOR mode: /api/messages accepts activities WITHOUT a token and answers "
-            "connectors on loopback addresses only (for the Bot Framework Emulator on this machine)"
-        )
-    else:
-        log.warning("teams: neither an app id nor the emulator mode: every request is refused")
-    web_app.router.add_post(TEAMS_PATH, handler(channel))
-    channel.app.notifier.add_channel("teams", channel.send_proactive)
+    return TeamsChannel(app)

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from botbuilder.schema import Activity, ActivityTypes, Attachment, Mention
 
+from supportbot.adapters.rendering import ReplyParts, walk
 from supportbot.adapters.teams import wording  # noqa: F401 (registers the teams.* words rendered here)
 from supportbot.bot.i18n import translate
 from supportbot.bot.messages import Attachment as MessageAttachment
@@ -445,20 +446,41 @@ def new_nonce() -> str:
     return secrets.token_urlsafe(18)
 
 
+class _CardBody(ReplyParts[dict[str, Any]]):
+    """A reply's pieces in an Adaptive Card's body: the form before the links, which go at the foot of
+    the body only when there are too many to be actions; the buttons are the card's actions."""
+
+    FORM_BEFORE_ATTACHMENTS = True
+
+    def __init__(self, reply: Reply, nonce: str | None) -> None:
+        self.language = reply.language
+        self.nonce = nonce
+        self.links_are_actions = len(reply.attachments) + len(reply.buttons) <= MAX_ACTIONS
+
+    def text(self, text: str) -> list[dict[str, Any]]:
+        return [_text_block(text[:MAX_TEXT_CHARS])]
+
+    def card(self, card: Card) -> list[dict[str, Any]]:
+        return [_card(card)]
+
+    def table(self, table: Table) -> list[dict[str, Any]]:
+        return _table(table)
+
+    def form(self, form: Form) -> list[dict[str, Any]]:
+        return [_form(form, language=self.language, nonce=self.nonce or new_nonce())]
+
+    def attachments(self, attachments: tuple[MessageAttachment, ...]) -> list[dict[str, Any]]:
+        return [_links(attachments)] if attachments and not self.links_are_actions else []
+
+
 def adaptive_card(reply: Reply, *, nonce: str | None = None) -> dict[str, Any]:
     """The reply as one Adaptive Card: text, cards as containers with facts, the table, the form, then
     buttons. ``nonce`` marks the form's submit (a fresh one by default)."""
-    body: list[dict[str, Any]] = [_text_block(reply.text[:MAX_TEXT_CHARS])]
-    body.extend(_card(card) for card in reply.cards)
-    if reply.table is not None:
-        body.extend(_table(reply.table))
-    if reply.form is not None:
-        body.append(_form(reply.form, language=reply.language, nonce=nonce or new_nonce()))
+    parts = _CardBody(reply, nonce)
+    body = walk(reply, parts)
     actions: list[dict[str, Any]] = []
-    if len(reply.attachments) + len(reply.buttons) <= MAX_ACTIONS:
+    if parts.links_are_actions:
         actions.extend(_open_url(f"{a.name}{_size(a.size)}", a.url) for a in reply.attachments)
-    elif reply.attachments:
-        body.append(_links(reply.attachments))
     actions.extend(_submit(b) for b in reply.buttons)
     card: dict[str, Any] = {
         "type": "AdaptiveCard",

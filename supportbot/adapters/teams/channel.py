@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
@@ -36,7 +35,9 @@ from botbuilder.schema import (
 )
 from botframework.connector.auth import ServiceClientCredentialsFactory
 
+from supportbot.adapters.channel import Arrival
 from supportbot.adapters.teams.activity import (
+    CAPABILITIES,
     CHANNEL,
     BadActivity,
     card_activity,
@@ -61,6 +62,8 @@ if TYPE_CHECKING:
     from supportbot.adapters.app import Application
 
 log = logging.getLogger(__name__)
+
+TEAMS_PATH = "/api/messages"
 
 MATCHED_BY = "upn"
 ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
@@ -126,6 +129,10 @@ class TeamsBot(Bot):  # type: ignore[misc]  # botbuilder is untyped: Bot is Any
 class TeamsChannel:
     """The Teams channel of one worker: its adapter, its bot and the way to the pipeline."""
 
+    name = CHANNEL
+    capabilities = CAPABILITIES
+    """The most a conversation can do; a group chat or a channel cannot send files (``capabilities``)."""
+
     def __init__(
         self,
         app: Application,
@@ -160,6 +167,31 @@ class TeamsChannel:
     def emulator(self) -> bool:
         """The local emulator mode: no tokens, loopback connectors only."""
         return bool(self.authentication.emulator)
+
+    # --- the channel ------------------------------------------------------------------------------
+
+    def mount(self, web_app: web.Application) -> None:
+        """Serve POST /api/messages, saying at start-up how it is trusted."""
+        if self.authenticated:
+            log.info(
+                "teams: /api/messages checks Bot Framework tokens for app %s; connectors called: %s",
+                self.config.APP_ID,
+                self.services.describe(),
+            )
+        elif self.emulator:
+            log.warning(
+                "teams: EMULATOR mode: /api/messages accepts activities WITHOUT a token and answers "
+                "connectors on loopback addresses only (for the Bot Framework Emulator on this machine)"
+            )
+        else:
+            log.warning("teams: neither an app id nor the emulator mode: every request is refused")
+        web_app.router.add_post(TEAMS_PATH, self.handle)
+
+    def to_message(self, inbound: Activity, arrival: Arrival) -> Message:
+        return to_message(inbound, arrival.user_id, received_at=arrival.received_at, files=arrival.files)
+
+    def render(self, reply: Reply) -> Activity:
+        return to_activity(reply)
 
     # --- HTTP --------------------------------------------------------------------------------------
 
@@ -221,7 +253,7 @@ class TeamsChannel:
             fetched = await self.downloader.fetch(
                 links, service_url=activity.service_url, token=lambda: self._token(context)
             )
-        message = to_message(activity, user_id, received_at=datetime.now(UTC), files=tuple(fetched.files))
+        message = self.to_message(activity, Arrival(user_id, datetime.now(UTC), tuple(fetched.files)))
         if fetched.failed and not message.files and not message.text.strip():
             principal = await self.app.pipeline.principal(user_id)
             language = principal.locale if user_id else language_of(activity.locale)
@@ -321,7 +353,7 @@ class TeamsChannel:
 
     # --- proactive ---------------------------------------------------------------------------------
 
-    async def send_proactive(self, user_id: str, reply: Reply) -> bool:
+    async def deliver(self, user_id: str, reply: Reply) -> bool:
         """Write to the user outside any turn: in their personal chat, opening one if needed.
 
         Returns ``False`` when the bot has never seen the user in Teams, or saw them at a connector it
@@ -338,7 +370,7 @@ class TeamsChannel:
                 host_of(reference.service_url),
             )
             return False
-        activity = to_activity(reply)
+        activity = self.render(reply)
 
         async def send(context: TurnContext) -> None:
             await context.send_activity(activity)
@@ -375,18 +407,8 @@ def _error(status: int, reason: str) -> web.Response:
     return web.json_response({"error": reason}, status=status)
 
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-def handler(channel: TeamsChannel) -> Handler:
-    async def messages(request: web.Request) -> web.StreamResponse:
-        return await channel.handle(request)
-
-    return messages
-
-
 async def send_proactive(
     app: Application, user_id: str, reply: Reply, *, channel: TeamsChannel | None = None
 ) -> bool:
     """Write ``reply`` to ``user_id`` in Teams, outside a turn; ``False`` when Teams never saw the user."""
-    return await (channel or TeamsChannel(app)).send_proactive(user_id, reply)
+    return await (channel or TeamsChannel(app)).deliver(user_id, reply)

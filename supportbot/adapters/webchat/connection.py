@@ -10,9 +10,12 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from supportbot.adapters.channel import Arrival
+from supportbot.adapters.web.handlers import FrameSocket
 from supportbot.adapters.webchat.context import Visitor, WebChat
 from supportbot.adapters.webchat.protocol import (
     HARD_FRAME_BYTES,
+    ChatFrame,
     ErrorCode,
     FormFrame,
     FrameError,
@@ -30,7 +33,6 @@ from supportbot.adapters.webchat.protocol import (
     pong_frame,
     ready_frame,
     reply_frame,
-    to_message,
     typing_frame,
 )
 from supportbot.adapters.webchat.wording import pick_language
@@ -64,12 +66,12 @@ SIGNED_OUT = 4001
 idle too long or past its lifetime."""
 
 
-class Connection:
+class Connection(FrameSocket):
     def __init__(
         self, chat: WebChat, ws: web.WebSocketResponse, visitor: Visitor, *, ui_language: str | None
     ) -> None:
+        super().__init__(ws, who=f"webchat: client of {visitor.conversation_key}")
         self.chat = chat
-        self.ws = ws
         self.visitor = visitor
         self.ui_language = ui_language
         self.language: str | None = None
@@ -81,7 +83,6 @@ class Connection:
                 Rule(f"chat:user:{visitor.user_id}", rate_limit * USER_RATE_FACTOR, RATE_WINDOW)
             )
         self.queue: asyncio.Queue[QueuedFrame | None] = asyncio.Queue(maxsize=min(rate_limit, 100))
-        self._send_lock = asyncio.Lock()
         self._typing_task: asyncio.Future[None] | None = None
         self._typing_on = False
         self._typing_at = 0.0
@@ -297,14 +298,9 @@ class Connection:
                 await self._nothing_left(frame)
                 return None, missing
         hint = None if self.language else self.ui_language
-        message = to_message(
-            frame,
-            sid=self.visitor.session.sid,
-            user_id=user_id,
-            received_at=datetime.now(UTC),
-            language_hint=hint,
-            files=tuple(files),
-            shown_fields=shown,
+        message = self.chat.to_message(
+            ChatFrame(frame, self.visitor.session.sid, language_hint=hint, shown_fields=shown),
+            Arrival(user_id=user_id, received_at=datetime.now(UTC), files=tuple(files)),
         )
         return message, missing
 
@@ -333,19 +329,9 @@ class Connection:
             error_frame(code, translate(f"webchat.error.{code}", language), in_reply_to=in_reply_to)
         )
 
-    async def send(self, frame: dict[str, Any]) -> None:
-        """Send unless the client has gone; a reply it misses is stored and comes back on its resend."""
-        async with self._send_lock:
-            if self.ws.closed:
-                return
-            try:
-                await self.ws.send_json(frame)
-            except ConnectionError:
-                log.debug("webchat: client of %s went away before a frame was sent", self.key)
-
 
 async def websocket(chat: WebChat, request: web.Request) -> web.StreamResponse:
-    if not chat.same_origin(request):
+    if not chat.door.same_origin(request):
         log.warning("webchat: refused a WebSocket from origin %r", request.headers.get("Origin"))
         return web.Response(status=403, text="Forbidden: cross-site WebSocket")
     ws = web.WebSocketResponse(max_msg_size=HARD_FRAME_BYTES, heartbeat=HEARTBEAT)
@@ -353,7 +339,7 @@ async def websocket(chat: WebChat, request: web.Request) -> web.StreamResponse:
         return web.Response(status=426, text="Upgrade to a WebSocket", headers={"Upgrade": "websocket"})
     visitor = await chat.visitor(request)
     if visitor.fresh:
-        chat.set_cookie(ws, visitor.session)
+        chat.cookie.set(ws, visitor.session)
     await ws.prepare(request)
     lang = request.query.get("lang")
     ui_language = pick_language(lang) if lang else None

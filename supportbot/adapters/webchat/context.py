@@ -5,16 +5,23 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from supportbot.adapters.channel import Arrival
 from supportbot.adapters.sessions import COOKIE_NAME, Session, SessionCodec
-from supportbot.adapters.signin import SignIn, client_address
-from supportbot.adapters.webchat.origin import cross_site, same_origin
-from supportbot.adapters.webchat.protocol import last_language
+from supportbot.adapters.signin import SignIn
+from supportbot.adapters.web.security import SessionCookie, WebDoor
+from supportbot.adapters.webchat.protocol import (
+    CAPABILITIES,
+    ChatFrame,
+    last_language,
+    reply_json,
+    to_message,
+)
 from supportbot.bot.limits import Limits, Rule
-from supportbot.bot.messages import ConversationRef
+from supportbot.bot.messages import ConversationRef, Message, Reply
 from supportbot.bot.sessions import SessionRecord
 from supportbot.integrations.models import Principal
 
@@ -86,38 +93,49 @@ def conversation_key(session: Session) -> str:
 
 @dataclass
 class WebChat:
+    """The web chat's share of the application and its request checks: what every handler uses."""
+
     app: Application
-    codec: SessionCodec
-    cookie_secure: bool
     _credentials_key: bytes = field(init=False, repr=False)
     signin: SignIn = field(init=False, repr=False)
+    door: WebDoor = field(init=False, repr=False)
+    """The request checks the web chat shares with the agent console (origins, bodies, sign-in)."""
+    cookie: SessionCookie = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._credentials_key = hashlib.sha256(
-            b"supportbot-session-credentials\x00" + self.app.secret_key
-        ).digest()
-        self.signin = SignIn(self.app.backends.directory, self.app.limits, secret_key=self.app.secret_key)
+        secret_key = self.app.secret_key
+        self._credentials_key = hashlib.sha256(b"supportbot-session-credentials\x00" + secret_key).digest()
+        self.signin = SignIn(self.app.backends.directory, self.app.limits, secret_key=secret_key)
+        self.door = WebDoor.of(self.app.settings)
+        self.cookie = SessionCookie(
+            COOKIE_NAME, "/", "Lax", self.app.settings.cookie_secure, SessionCodec(secret_key)
+        )
+
+    name = "web"
+    capabilities = CAPABILITIES
 
     @property
     def limits(self) -> Limits:
         return self.app.limits
 
-    @property
-    def trusted_origins(self) -> tuple[str, ...]:
-        return (self.app.settings.public_url,)
-
-    def client_address(self, request: web.Request) -> str:
-        return client_address(request, trust_forwarded_for=self.app.settings.trust_forwarded_for)
-
-    def same_origin(self, request: web.Request) -> bool:
-        return same_origin(
-            request.headers.get("Origin"), request.host, scheme=request.scheme, trusted=self.trusted_origins
+    def to_message(self, inbound: ChatFrame, arrival: Arrival) -> Message:
+        return to_message(
+            inbound.frame,
+            sid=inbound.sid,
+            user_id=arrival.user_id,
+            received_at=arrival.received_at,
+            language_hint=inbound.language_hint,
+            files=arrival.files,
+            shown_fields=inbound.shown_fields,
         )
 
-    def cross_site(self, request: web.Request) -> bool:
-        return cross_site(
-            request.headers.get("Origin"), request.host, scheme=request.scheme, trusted=self.trusted_origins
-        )
+    def render(self, reply: Reply) -> dict[str, Any]:
+        return reply_json(reply)
+
+    async def deliver(self, user_id: str, reply: Reply) -> bool:
+        """Open chats get notices over the bus and later ones find them in the history (``bot.notify``):
+        there is nothing to deliver here."""
+        return False
 
     def credentials(self, stamp: str) -> str:
         """What a session (or a reset link) carries of the password's stamp: a keyed fingerprint of it."""
@@ -151,7 +169,7 @@ class WebChat:
         """The request's session; a missing, tampered or expired cookie, a session signed out, idle too
         long or past its lifetime, a vanished user, a session from before the user's password changed,
         or one of an account whose address is not confirmed is a new guest."""
-        session = self.codec.decode(request.cookies.get(COOKIE_NAME))
+        session = self.cookie.read(request)
         if session is None:
             return Visitor(Session.new_guest(), Principal.guest(), fresh=True)
         if session.user_id is None:
@@ -167,14 +185,3 @@ class WebChat:
     async def language(self, visitor: Visitor) -> str | None:
         """The language of the conversation's latest reply; ``None`` before the first, so the page's rules."""
         return last_language(await self.app.pipeline.history(visitor.conversation_key, limit=20))
-
-    def set_cookie(self, response: web.StreamResponse, session: Session) -> None:
-        response.set_cookie(
-            COOKIE_NAME,
-            self.codec.encode(session),
-            max_age=self.codec.max_age,
-            path="/",
-            httponly=True,
-            samesite="Lax",
-            secure=self.cookie_secure,
-        )

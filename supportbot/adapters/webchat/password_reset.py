@@ -29,7 +29,7 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from supportbot.adapters.background import Background
-from supportbot.adapters.webchat.api import NO_STORE, _problem, small_json_body
+from supportbot.adapters.web.security import NO_STORE, problem
 from supportbot.adapters.webchat.context import (
     WebChat,
     reset_attempt_rule,
@@ -261,12 +261,12 @@ class PasswordResetApi:
 
     async def request_link(self, request: web.Request) -> web.StreamResponse:
         """``POST /webchat/api/password-reset``: the same answer, sent first, whether or not there is an account."""
-        body = await small_json_body(self.chat, request, limit=MAX_REQUEST_BODY, key="reset.bad_request")
+        body = await self.chat.door.json_body(request, limit=MAX_REQUEST_BODY, key="reset.bad_request")
         if isinstance(body, web.Response):
             return body
         email = parse_reset_request(body)
         if email is None:
-            return _problem(request, 400, "bad_request", "reset.bad_request")
+            return problem(request, 400, "bad_request", "reset.bad_request")
         language = pick_language(accept_language(request.headers.get("Accept-Language")))
         if not valid_email(email):
             # Syntax only: an address that cannot be one has no account, so this tells nothing.
@@ -279,9 +279,9 @@ class PasswordResetApi:
                 status=400,
                 headers=NO_STORE,
             )
-        if not await self.chat.limits.hit(reset_request_rule(self.chat.client_address(request))):
+        if not await self.chat.limits.hit(reset_request_rule(self.chat.door.client_address(request))):
             log.warning("webchat: password reset refused, too many from one address")
-            return _problem(request, 429, "rate_limited", "reset.rate_limited")
+            return problem(request, 429, "rate_limited", "reset.rate_limited")
         # Counted for every address asked about, with or without an account: past the limit the answer
         # is the same and no mail goes out.
         mail = await self.chat.limits.hit(reset_mail_rule(email))
@@ -311,7 +311,7 @@ class PasswordResetApi:
     async def check(self, request: web.Request) -> web.Response:
         """``POST /webchat/api/password-reset/check`` ``{"token": ...}``: whether the link still works,
         and for whom. Expired, tampered, used or made up: the same ``{"valid": false, ...}``."""
-        body = await small_json_body(self.chat, request, limit=MAX_REQUEST_BODY, key="reset.bad_request")
+        body = await self.chat.door.json_body(request, limit=MAX_REQUEST_BODY, key="reset.bad_request")
         if isinstance(body, web.Response):
             return body
         try:
@@ -320,16 +320,16 @@ class PasswordResetApi:
             data = None
         token = data.get("token") if isinstance(data, dict) else None
         if not isinstance(token, str):
-            return _problem(request, 400, "bad_request", "reset.bad_request")
-        if not await self.chat.limits.hit(reset_attempt_rule(self.chat.client_address(request))):
+            return problem(request, 400, "bad_request", "reset.bad_request")
+        if not await self.chat.limits.hit(reset_attempt_rule(self.chat.door.client_address(request))):
             log.warning("webchat: reset link check refused, too many attempts from one address")
-            return _problem(request, 429, "rate_limited", "reset.too_many")
+            return problem(request, 429, "rate_limited", "reset.too_many")
         claim = self.tokens.decode(token)
         try:
             valid = claim is not None and await self._stamp(claim) is not None
         except BackendUnavailable:
             log.warning("webchat: directory unavailable at a password reset")
-            return _problem(request, 503, "unavailable", "reset.unavailable")
+            return problem(request, 503, "unavailable", "reset.unavailable")
         if claim is None or not valid:
             language = self._language(request, None)
             message = translate("webchat.reset.failed", language, minutes=self._minutes)
@@ -339,14 +339,14 @@ class PasswordResetApi:
     async def submit(self, request: web.Request) -> web.Response:
         """``POST /webchat/reset``: the form sent; sets the password, ends the old sessions, tells the user."""
         language = self._language(request, None)
-        if self.chat.cross_site(request):
+        if self.chat.door.cross_site(request):
             return message_page(
                 language,
                 translate("webchat.reset.failed.title", language),
                 translate("webchat.request.forbidden", language),
                 status=403,
             )
-        if not await self.chat.limits.hit(reset_attempt_rule(self.chat.client_address(request))):
+        if not await self.chat.limits.hit(reset_attempt_rule(self.chat.door.client_address(request))):
             log.warning("webchat: new password refused, too many attempts from one address")
             return message_page(
                 language,

@@ -38,10 +38,6 @@ MAX_FRAME_BYTES = 64 * 1024
 HARD_FRAME_BYTES = 1024 * 1024
 """Above this the WebSocket layer itself closes the connection (close code 1009)."""
 
-MAX_LOGIN_BODY = 8 * 1024
-MAX_USER_CHARS = 320
-MAX_PASSWORD_CHARS = 1024
-
 MAX_FRAME_FILES = 5
 """Uploaded files one message may carry."""
 MAX_FORM_FIELDS = 32
@@ -174,12 +170,24 @@ def delivery_id(frame: QueuedFrame) -> str:
     return f"form:{frame.id}" if isinstance(frame, FormFrame) else frame.id
 
 
+@dataclass(frozen=True)
+class ChatFrame:
+    """A message or form frame as the web chat received it: the session's conversation it belongs to,
+    the page's language (a hint until the conversation has one), and the input names of the form
+    the conversation showed (see ``to_message``)."""
+
+    frame: QueuedFrame
+    sid: str
+    language_hint: str | None = None
+    shown_fields: Collection[str] = ()
+
+
 def to_message(
     frame: QueuedFrame,
     *,
     sid: str,
     user_id: str | None,
-    received_at: datetime,
+    received_at: datetime | None,
     language_hint: str | None = None,
     files: tuple[InboundFile, ...] = (),
     shown_fields: Collection[str] = (),
@@ -264,23 +272,6 @@ def upload_content_type(header: str | None, name: str) -> str:
         return given
     guessed, _ = _mime_types().guess_type(name, strict=False)
     return guessed or OCTET_STREAM
-
-
-def parse_credentials(body: bytes) -> tuple[str, str] | None:
-    """``(user, password)`` from a login body, or ``None`` when it is not the documented shape."""
-    try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(data, dict):
-        return None
-    user, password = data.get("user"), data.get("password")
-    if not isinstance(user, str) or not isinstance(password, str):
-        return None
-    user = user.strip()
-    if not user or not password or len(user) > MAX_USER_CHARS or len(password) > MAX_PASSWORD_CHARS:
-        return None
-    return user, password
 
 
 # --- server → client ------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from supportbot.adapters.background import Background
-from supportbot.adapters.webchat.api import NO_STORE, _json, _problem, small_json_body
+from supportbot.adapters.web.security import NO_STORE, json_response, problem
 from supportbot.adapters.webchat.context import WebChat, registration_rule, warning_rule
 from supportbot.adapters.webchat.wording import accept_language, pick_language
 from supportbot.bot.i18n import LANGUAGES, translate
@@ -185,19 +185,19 @@ class RegistrationApi:
     async def register(self, request: web.Request) -> web.StreamResponse:
         """``POST /webchat/api/register``: one answer, sent before anything is looked up, whatever the
         customer number and the address; what happened is told by mail to the address."""
-        body = await small_json_body(self.chat, request, limit=MAX_REGISTER_BODY, key="register.bad_request")
+        body = await self.chat.door.json_body(request, limit=MAX_REGISTER_BODY, key="register.bad_request")
         if isinstance(body, web.Response):
             return body
         account = parse_registration(body)
         if account is None:
-            return _problem(request, 400, "bad_request", "register.bad_request")
-        if not await self.chat.limits.hit(registration_rule(self.chat.client_address(request))):
+            return problem(request, 400, "bad_request", "register.bad_request")
+        if not await self.chat.limits.hit(registration_rule(self.chat.door.client_address(request))):
             log.warning("webchat: registration refused, too many from one address")
-            return _problem(request, 429, "rate_limited", "register.rate_limited")
+            return problem(request, 429, "rate_limited", "register.rate_limited")
         language = pick_language(accept_language(request.headers.get("Accept-Language")))
         fields = problems(account)  # the form as typed only: it tells nothing about anyone
         if fields:
-            return _json(
+            return json_response(
                 {
                     "error": "invalid",
                     "message": translate("webchat.register.invalid", language),
@@ -210,7 +210,7 @@ class RegistrationApi:
             )
         # Nobody is signed in and no cookie is set: the account is of no use before its address is
         # confirmed, and a session would show which company the number belongs to.
-        response = _json(
+        response = json_response(
             {"status": "check_email", "message": translate("webchat.register.check_email", language)}
         )
         await response.prepare(request)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from aiohttp import web
 
-from supportbot.adapters.app import Application
-from supportbot.adapters.sessions import SessionCodec
+from supportbot.adapters.web.handlers import asset, page
 from supportbot.adapters.webchat.api import SessionApi
 from supportbot.adapters.webchat.connection import websocket
 from supportbot.adapters.webchat.context import WebChat
@@ -36,70 +34,43 @@ _ASSETS = {
     "demo.css": "text/css",
     "favicon.svg": "image/svg+xml",
 }
+_ASSET_HEADERS = {"Cross-Origin-Resource-Policy": "same-site"}
+"""The widget's files may be loaded by a vendor's page on a sibling site, not by any site."""
 
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+class WebChatChannel(WebChat):
+    """The web chat as the server hosts it: the demo page, the widget's files, its WebSocket, its
+    session API, registration, password resets and uploads."""
 
+    def mount(self, web_app: web.Application) -> None:
+        api = SessionApi(self)
+        registration = web_app[REGISTRATIONS] = RegistrationApi(self)
+        uploads = UploadApi(self)
+        resets = web_app[PASSWORD_RESETS] = PasswordResetApi(self)
+        router = web_app.router
+        router.add_get("/", page(STATIC / "index.html", policy=PAGE_POLICY))
+        for name, content_type in _ASSETS.items():
+            router.add_get(f"/webchat/{name}", asset(STATIC / name, content_type, headers=_ASSET_HEADERS))
 
-def _asset(name: str, content_type: str) -> Handler:
-    path = STATIC / name
+        async def ws(request: web.Request) -> web.StreamResponse:
+            return await websocket(self, request)
 
-    async def handler(request: web.Request) -> web.StreamResponse:
-        return web.FileResponse(
-            path,
-            headers={
-                "Content-Type": f"{content_type}; charset=utf-8",
-                "Cache-Control": "no-cache",
-                "Cross-Origin-Resource-Policy": "same-site",
-            },
-        )
+        router.add_get("/webchat/ws", ws)
+        router.add_get("/webchat/api/session", api.session)
+        router.add_post("/webchat/api/login", api.login)
+        router.add_post("/webchat/api/logout", api.logout)
+        router.add_post("/webchat/api/logout-everywhere", api.logout_everywhere)
+        router.add_post("/webchat/api/register", registration.register)
+        router.add_get("/webchat/confirm", registration.confirm)
+        router.add_post("/webchat/api/password-reset", resets.request_link)
+        router.add_post("/webchat/api/password-reset/check", resets.check)
+        router.add_get("/webchat/reset", resets.page)
+        router.add_post("/webchat/reset", resets.submit)
+        router.add_post("/webchat/upload", uploads.upload)
 
-    return handler
+        async def settle(_: web.Application) -> None:
+            # Mails being prepared are queued before the mail outbox stops.
+            await resets.settled()
+            await registration.settled()
 
-
-async def page(request: web.Request) -> web.StreamResponse:
-    return web.FileResponse(
-        STATIC / "index.html",
-        headers={
-            "Content-Type": "text/html; charset=utf-8",
-            "Cache-Control": "no-cache",
-            "Content-Security-Policy": PAGE_POLICY,
-            "X-Frame-Options": "DENY",
-        },
-    )
-
-
-def setup(web_app: web.Application, app: Application, codec: SessionCodec, *, cookie_secure: bool) -> None:
-    """Add the web chat to the server; ``create_web_app`` calls this once."""
-    chat = WebChat(app, codec, cookie_secure=cookie_secure)
-    api = SessionApi(chat)
-    registration = web_app[REGISTRATIONS] = RegistrationApi(chat)
-    uploads = UploadApi(chat)
-    resets = web_app[PASSWORD_RESETS] = PasswordResetApi(chat)
-    router = web_app.router
-    router.add_get("/", page)
-    for name, content_type in _ASSETS.items():
-        router.add_get(f"/webchat/{name}", _asset(name, content_type))
-
-    async def ws(request: web.Request) -> web.StreamResponse:
-        return await websocket(chat, request)
-
-    router.add_get("/webchat/ws", ws)
-    router.add_get("/webchat/api/session", api.session)
-    router.add_post("/webchat/api/login", api.login)
-    router.add_post("/webchat/api/logout", api.logout)
-    router.add_post("/webchat/api/logout-everywhere", api.logout_everywhere)
-    router.add_post("/webchat/api/register", registration.register)
-    router.add_get("/webchat/confirm", registration.confirm)
-    router.add_post("/webchat/api/password-reset", resets.request_link)
-    router.add_post("/webchat/api/password-reset/check", resets.check)
-    router.add_get("/webchat/reset", resets.page)
-    router.add_post("/webchat/reset", resets.submit)
-    router.add_post("/webchat/upload", uploads.upload)
-
-    async def settle(_: web.Application) -> None:
-        # Mails being prepared are queued before the mail outbox stops.
-        await resets.settled()
-        await registration.settled()
-
-    web_app.on_shutdown.append(settle)
+        web_app.on_shutdown.append(settle)

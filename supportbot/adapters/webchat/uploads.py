@@ -7,7 +7,7 @@ import logging
 
 from aiohttp import web
 
-from supportbot.adapters.webchat.api import _json, _problem
+from supportbot.adapters.web.security import json_response, problem
 from supportbot.adapters.webchat.context import WebChat
 from supportbot.adapters.webchat.protocol import upload_content_type, upload_name
 from supportbot.adapters.webchat.wording import accept_language, pick_language
@@ -36,14 +36,14 @@ class UploadApi:
 
     async def upload(self, request: web.Request) -> web.Response:
         """The body is the file itself; its type is the ``Content-Type`` the browser gave it."""
-        if self.chat.cross_site(request):
-            return _problem(request, 403, "forbidden", "request.forbidden")
+        if self.chat.door.cross_site(request):
+            return problem(request, 403, "forbidden", "request.forbidden")
         visitor = await self.chat.visitor(request)
         if visitor.user_id is None:
-            return _problem(request, 401, "unauthorized", "upload.sign_in")
+            return problem(request, 401, "unauthorized", "upload.sign_in")
         name = upload_name(request.headers.get(NAME_HEADER))
         if name is None:
-            return _problem(request, 400, "bad_request", "upload.bad_request")
+            return problem(request, 400, "bad_request", "upload.bad_request")
         if request.content_length is not None and request.content_length > MAX_INBOUND_BYTES:
             return self._too_large(request)
         owner = visitor.user_id
@@ -51,7 +51,7 @@ class UploadApi:
         hourly = Rule(f"upload:hour:{owner}", UPLOADS_PER_HOUR, 3600.0)
         if not await self.chat.limits.hit(burst, hourly):
             log.warning("webchat: uploads of %s rate-limited", owner)
-            return _problem(request, 429, "rate_limited", "upload.rate_limited")
+            return problem(request, 429, "rate_limited", "upload.rate_limited")
         data = bytearray()
         # Streamed and counted, whatever the headers said: a chunked body has no length to check first.
         async for chunk in request.content.iter_chunked(CHUNK):
@@ -59,7 +59,7 @@ class UploadApi:
             if len(data) > MAX_INBOUND_BYTES:
                 return self._too_large(request)
         if not data:
-            return _problem(request, 400, "empty", "upload.empty")
+            return problem(request, 400, "empty", "upload.empty")
         try:
             # The core's rule, here too, so a file that could never be used is not kept for an hour.
             kind = kept_type(
@@ -73,9 +73,11 @@ class UploadApi:
             file_id = await self.chat.app.files.stash(owner=owner, file=file)
         except Exception as exc:  # noqa: BLE001 - only the type is logged: a message could quote the data
             log.error("webchat: an upload of %s could not be kept: %s", owner, type(exc).__name__)
-            return _problem(request, 500, "internal", "error.internal")
+            return problem(request, 500, "internal", "error.internal")
         log.info("webchat: %s uploaded %d bytes (%s)", owner, file.size, file.content_type)
-        return _json({"id": file_id, "name": file.name, "content_type": file.content_type, "size": file.size})
+        return json_response(
+            {"id": file_id, "name": file.name, "content_type": file.content_type, "size": file.size}
+        )
 
     def _refused(self, request: web.Request, name: str, *, mismatch: bool) -> web.Response:
         """415, saying why in the visitor's language; for a refused type, which types are accepted."""
@@ -86,11 +88,11 @@ class UploadApi:
             accepted = Formatter(language).t("request.file.accepted_types")
             message = f"{translate('webchat.upload.refused_type', language, name=name)} {accepted}"
         error = "mismatch" if mismatch else "unsupported_type"
-        return _json({"error": error, "message": message}, status=415)
+        return json_response({"error": error, "message": message}, status=415)
 
     def _too_large(self, request: web.Request) -> web.Response:
         language = pick_language(accept_language(request.headers.get("Accept-Language")))
         message = translate("webchat.upload.too_large", language, limit=MAX_INBOUND_BYTES // MEBIBYTE)
         # The rest of the body is not kept: aiohttp drains it for a few seconds, so the browser still
         # reads this answer, then closes the connection.
-        return _json({"error": "too_large", "message": message}, status=413)
+        return json_response({"error": "too_large", "message": message}, status=413)
