@@ -172,6 +172,7 @@ class DialogEngine:
             spec=spec,
             held=await self._unhold(turn.held, principal),
         )
+        # A sent form is checked whole by its handler; with nothing said yet, a form asks for it all.
         if form is None and not (spec.form and ctx.can("forms") and not turn.slots):
             asked = await self._question(spec, ctx, turn)
             if asked is not None:
@@ -231,13 +232,7 @@ class DialogEngine:
 
     async def _ask(self, slot: Slot, question: Question, ctx: TurnContext, turn: Turn) -> Reply:
         await self._wait_for(slot.name, ctx, turn)
-        return Reply(
-            text=question.text,
-            buttons=question.buttons,
-            cards=question.cards,
-            language=ctx.language,
-            intent=ctx.spec.name if ctx.spec is not None else None,
-        )
+        return ctx.reply(question.text, buttons=question.buttons, cards=question.cards)
 
     async def _wait_for(self, slot: str, ctx: TurnContext, turn: Turn) -> None:
         """The next answer is for ``slot``; the slots so far and the files sent wait with the question."""

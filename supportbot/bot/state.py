@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 log = logging.getLogger(__name__)
 
@@ -82,39 +82,37 @@ class DialogState(BaseModel):
     topic: Topic = Field(default_factory=Topic)
     handoff: str | None = None
     """The number of the open handoff the conversation is in, while there is one."""
-    families: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    """Each family's context as stored; read through ``family``, which types it."""
-
-    _typed: dict[str, FamilyContext] = PrivateAttr(default_factory=dict)
+    families: dict[str, Any] = Field(default_factory=dict)
+    """Each family's context: as stored (a dict) until ``family`` reads it, then its typed model.
+    Only the families a turn uses are validated: the state is loaded and stored on every turn."""
 
     @classmethod
     def load(cls, document: Mapping[str, Any]) -> DialogState:
         """The state from its stored document, of this version or the untyped one before it."""
-        return cls.model_validate(document)
+        return cls.model_validate(document if "version" in document else _from_untyped(document))
 
     def dump(self) -> dict[str, Any]:
         """The document to store: only what differs from a new conversation, plus the version."""
-        for name, context in self._typed.items():
-            values = context.model_dump(mode="json", exclude_defaults=True)
-            if values:
-                self.families[name] = values
-            else:
-                self.families.pop(name, None)
-        document = self.model_dump(mode="json", exclude_defaults=True)
+        document = self.model_dump(mode="json", exclude_defaults=True, exclude={"families"})
+        families = {name: _stored(context) for name, context in self.families.items()}
+        families = {name: values for name, values in families.items() if values}
+        if families:
+            document["families"] = families
         document["version"] = self.version
         return document
 
     def family(self, name: str, model: type[C]) -> C:
         """The family's context, typed; changes to it are stored with the state."""
-        typed = self._typed.get(name)
-        if not isinstance(typed, model):
-            try:
-                typed = model.model_validate(self.families.get(name, {}))
-            except ValidationError:
-                # Kept by a release whose model differed: the family starts afresh rather than fail.
-                log.warning("the stored context of intent family %s no longer fits; dropped", name)
-                typed = model()
-            self._typed[name] = typed
+        kept = self.families.get(name)
+        if isinstance(kept, model):
+            return kept
+        try:
+            typed = model.model_validate(kept if isinstance(kept, Mapping) else {})
+        except ValidationError:
+            # Kept by a release whose model differed: the family starts afresh rather than fail.
+            log.warning("the stored context of intent family %s no longer fits; dropped", name)
+            typed = model()
+        self.families[name] = typed
         return typed
 
     # --- the topic --------------------------------------------------------------------------------
@@ -132,18 +130,17 @@ class DialogState(BaseModel):
         """The conversation ended: nothing said so far counts for what comes next."""
         self.topic = Topic()
         self.families.clear()
-        self._typed.clear()
         self.handoff = None
 
-    # --- the untyped document of earlier releases -------------------------------------------------
 
-    @model_validator(mode="before")
-    @classmethod
-    def _upgrade(cls, document: Any) -> Any:
-        if not isinstance(document, Mapping) or "version" in document:
-            return document
-        return _from_untyped(document)
+def _stored(context: Any) -> Any:
+    """A family's context as stored: a typed one without its defaults, one never read as it came."""
+    if isinstance(context, FamilyContext):
+        return context.model_dump(mode="json", exclude_defaults=True)
+    return context
 
+
+# --- the untyped document of earlier releases -----------------------------------------------------
 
 _UNTYPED_FAMILY_KEYS = {
     "search": ("order", "listing"),
