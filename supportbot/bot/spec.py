@@ -24,7 +24,7 @@ from supportbot.bot.messages import (
     Reply,
 )
 from supportbot.bot.nlu.types import Parse
-from supportbot.bot.state import C, DialogState, FamilyContext, SlotValue
+from supportbot.bot.state import ContextT, DialogState, FamilyContext, SlotValue
 from supportbot.integrations.actions import Action, Mail
 from supportbot.integrations.models import Principal, Tool
 
@@ -244,7 +244,7 @@ class TurnContext:
         name = intent if intent is not None else self.spec.name if self.spec is not None else None
         return Reply(text=text, language=self.language, intent=name, **parts)
 
-    def context(self, model: type[C]) -> C:
+    def context(self, model: type[ContextT]) -> ContextT:
         """This intent family's own context, typed; what the handler changes in it is kept."""
         if self.spec is None or self.spec.context is not model:
             raise TypeError(f"{model.__name__} is not the context of this turn's intent family")

@@ -47,7 +47,7 @@ class FamilyContext(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
-C = TypeVar("C", bound=FamilyContext)
+ContextT = TypeVar("ContextT", bound=FamilyContext)
 
 
 class Pending(BaseModel):
@@ -101,7 +101,7 @@ class DialogState(BaseModel):
         document["version"] = self.version
         return document
 
-    def family(self, name: str, model: type[C]) -> C:
+    def family(self, name: str, model: type[ContextT]) -> ContextT:
         """The family's context, typed; changes to it are stored with the state."""
         kept = self.families.get(name)
         if isinstance(kept, model):
