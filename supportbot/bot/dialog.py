@@ -1,24 +1,38 @@
-"""The dialog engine: which intent a turn is about, its slots, and whether the user may have it.
+"""The dialog engine: which intent a turn is about, its slots, and whether the user may have it; it
+owns the conversation's state and everything that spans turns.
 
-Rules, in order: "cancel" leaves a pending question; an answer to a pending question fills its slot;
-a confident new intent replaces the pending one; a bare entity ("4712", "the other one") continues
-the last intent; missing slots come from the conversation's context or are asked for; the tool
-grant is checked before any handler runs. Handlers never see a turn they may not answer.
+Rules, in order: "cancel" leaves a pending question; an answer to a pending question fills its slot
+(a stated default, free text or a bare value as the slot allows); a confident new intent replaces the
+pending one; a bare entity ("4712", "the other one") continues the last intent; missing slots come
+from the conversation's context. Then the tool grant is checked; then each slot in turn is checked
+(an answer its check refuses is asked again, saying why, with its buttons) and asked for when it is
+missing and needed, unless a form was sent (its handler checks it whole) or a form will ask for all
+of it. Only then does the handler run. Files sent while an intent that takes files asks are held
+until the question is answered. Handlers never see a turn they may not answer.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from supportbot.bot.handoff import Handoffs
 from supportbot.bot.i18n import Formatter
-from supportbot.bot.messages import Button, Capability, ConversationRef, FormSubmission, InboundFile, Reply
+from supportbot.bot.messages import (
+    MAX_INBOUND_BYTES,
+    Button,
+    Capability,
+    ConversationRef,
+    FormSubmission,
+    InboundFile,
+    Reply,
+)
 from supportbot.bot.nlu.types import NONE_INTENT, Parse
-from supportbot.bot.spec import Files, IntentSpec, Mailer, Notices, Slot, SlotValue, TurnContext
+from supportbot.bot.spec import Files, IntentSpec, Mailer, Notices, Question, Refused, Slot, TurnContext
+from supportbot.bot.state import DialogState, FamilyContext, Pending, SlotValue, Topic
 from supportbot.integrations.models import Principal, Tool
 from supportbot.integrations.protocols import Backends
 
@@ -38,6 +52,8 @@ CANCEL_WORDS = frozenset(
         "avbryt det",
     }
 )
+DEFAULT_WORDS = frozenset({"default", "skip", "hoppa över"})
+"""Said to a question whose slot has a default: take it."""
 _TRAILING = re.compile(r"[\s.!?,]+$")
 
 # "first"/"second"/... index into the list shown last; "last" is its end.
@@ -50,6 +66,8 @@ class Turn:
 
     spec: IntentSpec | None
     slots: dict[str, Any]
+    held: list[str] = field(default_factory=list)
+    """Ids of the files held for the intent while it asked (it continues the question)."""
 
 
 class DialogEngine:
@@ -71,6 +89,7 @@ class DialogEngine:
         for spec in intents:
             for entity_type in spec.claims:
                 self._claims.setdefault(entity_type, spec)
+        _check_family_contexts(intents)
         self.backends = backends
         self.files = files
         self.mailer = mailer
@@ -84,7 +103,7 @@ class DialogEngine:
         *,
         parse: Parse,
         principal: Principal,
-        state: dict[str, Any],
+        state: DialogState,
         now: datetime,
         conversation: ConversationRef | None = None,
         form: FormSubmission | None = None,
@@ -102,11 +121,10 @@ class DialogEngine:
         """
         language = parse.language
         fmt = Formatter(language, country=principal.country)
-        memory: dict[str, Any] = state.setdefault("memory", {})
-        pending: dict[str, Any] | None = state.get("pending")
+        pending = state.pending
 
         if form is None and not files and _is_cancel(parse.text):
-            state.pop("pending", None)
+            state.pending = None
             key = "dialog.cancelled" if pending else "dialog.nothing_to_cancel"
             return Reply(text=fmt.t(key), language=language, intent="dialog.cancel")
 
@@ -115,21 +133,24 @@ class DialogEngine:
             if turn.spec is None:
                 return Reply(text=fmt.t("dialog.form_unknown"), language=language, intent=NONE_INTENT)
         else:
-            turn = self._resolve(parse, principal, pending, memory)
+            turn = self._resolve(parse, principal, pending, state)
             if files:
-                turn = self._for_files(turn, parse, principal, pending, memory)
+                turn = self._for_files(turn, parse, principal, pending, state.topic)
                 if turn.spec is None:
                     text = fmt.t("dialog.files_not_taken", count=len(files))
                     return Reply(text=text, language=language, intent=NONE_INTENT)
         if turn.spec is None:
             if pending is not None:
                 return self._reask(pending, principal, fmt, language)
-            state["misses"] = int(state.get("misses", 0)) + 1
-            return self.not_understood(fmt, language, misses=state["misses"])
+            state.misses += 1
+            return self.not_understood(fmt, language, misses=state.misses)
 
         spec = turn.spec
-        state["misses"] = 0
-        state.pop("pending", None)
+        state.misses = 0
+        state.pending = None
+        refusal = self._refusal(spec, principal, fmt, language)
+        if refusal is not None:
+            return refusal
 
         ctx = TurnContext(
             principal=principal,
@@ -140,7 +161,7 @@ class DialogEngine:
             backends=self.backends,
             files=self.files,
             mailer=self.mailer,
-            memory=memory,
+            state=state,
             now=now,
             public_url=self.public_url,
             support_email=self.support_email,
@@ -151,27 +172,22 @@ class DialogEngine:
             uploads=files,
             capabilities=capabilities,
             action_key=action_key,
+            spec=spec,
+            held=await self._unhold(turn.held, principal),
         )
-
-        refusal = self._refusal(spec, principal, fmt, language)
-        if refusal is not None:
-            return refusal
-
-        for slot in self._slots_for(spec, principal):
-            if slot.required and slot.name not in turn.slots:
-                state["pending"] = {
-                    "intent": spec.name,
-                    "slots": _dump_slots(turn.slots),
-                    "asking": slot.name,
-                }
-                question = fmt.t(slot.question) if slot.question else fmt.t("none")
-                return Reply(text=question, language=language, intent=spec.name)
+        # A sent form is checked whole by its handler; with nothing said yet, a form asks for it all.
+        if form is None and not (spec.form and ctx.can("forms") and not turn.slots):
+            asked = await self._question(spec, ctx, turn)
+            if asked is not None:
+                return asked
 
         assert spec.handler is not None, f"intent {spec.name} has no handler"
         reply = await spec.handler(ctx)
-        memory["last_intent"] = spec.name
+        if spec.forgets:
+            state.forget()
+        state.last_intent = spec.name
         if ctx.asking is not None:
-            state["pending"] = {"intent": spec.name, "slots": _dump_slots(turn.slots), "asking": ctx.asking}
+            await self._wait_for(ctx.asking, ctx, turn)
         return reply
 
     def not_understood(self, fmt: Formatter, language: str, *, misses: int = 1) -> Reply:
@@ -185,48 +201,100 @@ class DialogEngine:
             intent=NONE_INTENT,
         )
 
+    # --- asking ----------------------------------------------------------------------------------
+
+    async def _question(self, spec: IntentSpec, ctx: TurnContext, turn: Turn) -> Reply | None:
+        """Each slot in order: its value checked (a refused one asked again, saying why), or, missing
+        and needed, asked for. ``None`` when the handler may run."""
+        for slot in self._slots_for(spec, ctx.principal):
+            value = turn.slots.get(slot.name)
+            if isinstance(value, SlotValue) and slot.check is not None:
+                checked = await slot.check(ctx, value)
+                if isinstance(checked, Refused):
+                    del turn.slots[slot.name]
+                    buttons = slot.choices(ctx) if slot.choices is not None else ()
+                    why = Question(ctx.t(checked.key, **checked.params), buttons)
+                    return await self._ask(slot, why, ctx, turn)
+                if checked is None:
+                    del turn.slots[slot.name]
+                else:
+                    turn.slots[slot.name] = checked
+            if slot.name not in turn.slots and slot.needed(ctx):
+                question = await self._question_for(slot, ctx)
+                if isinstance(question, Reply):
+                    return question
+                return await self._ask(slot, question, ctx, turn)
+        return None
+
+    @staticmethod
+    async def _question_for(slot: Slot, ctx: TurnContext) -> Question | Reply:
+        if slot.ask is not None:
+            return await slot.ask(ctx)
+        buttons = slot.choices(ctx) if slot.choices is not None else ()
+        return Question(ctx.t(slot.question) if slot.question else ctx.t("none"), buttons)
+
+    async def _ask(self, slot: Slot, question: Question, ctx: TurnContext, turn: Turn) -> Reply:
+        await self._wait_for(slot.name, ctx, turn)
+        return ctx.reply(question.text, buttons=question.buttons, cards=question.cards)
+
+    async def _wait_for(self, slot: str, ctx: TurnContext, turn: Turn) -> None:
+        """The next answer is for ``slot``; the slots so far and the files sent wait with the question."""
+        assert ctx.spec is not None
+        held = list(turn.held)
+        user_id = ctx.principal.user_id
+        if ctx.spec.files and user_id:
+            held += [await self.files.stash(owner=user_id, file=f) for f in ctx.uploads if holds(f)]
+        ctx.state.pending = Pending(intent=ctx.spec.name, asking=slot, slots=_values(turn.slots), files=held)
+
+    async def _unhold(self, held: Sequence[str], principal: Principal) -> tuple[InboundFile, ...]:
+        """The files held for a question, for their owner; those expired meanwhile are gone."""
+        if not held or not principal.user_id:
+            return ()
+        files = [await self.files.unstash(owner=principal.user_id, file_id=file_id) for file_id in held]
+        return tuple(f for f in files if f is not None)
+
     # --- deciding the intent and its slots ----------------------------------------------------------
 
     def _resolve(
-        self, parse: Parse, principal: Principal, pending: dict[str, Any] | None, memory: dict[str, Any]
+        self, parse: Parse, principal: Principal, pending: Pending | None, state: DialogState
     ) -> Turn:
-        if pending is not None and pending.get("intent") in self.intents:
-            spec = self.intents[pending["intent"]]
-            slots = _load_slots(pending.get("slots", {}))
-            asking = next(
-                (s for s in self._slots_for(spec, principal) if s.name == pending.get("asking")), None
-            )
+        topic = state.topic
+        if pending is not None and pending.intent in self.intents:
+            spec = self.intents[pending.intent]
+            slots: dict[str, Any] = dict(pending.slots)
+            held = list(pending.files)
+            asking = next((s for s in self._slots_for(spec, principal) if s.name == pending.asking), None)
             if asking is not None:
-                value = _fill(asking, parse, memory, answering=True)
+                value = _fill(spec, asking, parse, topic, answering=True)
                 if value is not None:
                     slots[asking.name] = value
-                    self._fill_all(spec, principal, parse, memory, slots, carry=False)
-                    return Turn(spec, slots)
+                    self._fill_all(spec, principal, parse, topic, slots, carry=False)
+                    return Turn(spec, slots, held)
             if parse.intent != NONE_INTENT and parse.intent in self.intents and parse.intent != spec.name:
-                return self._fresh(self.intents[parse.intent], principal, parse, memory)
+                return self._fresh(self.intents[parse.intent], principal, parse, topic)
             if parse.intent == spec.name:
-                self._fill_all(spec, principal, parse, memory, slots, carry=False)
-                return Turn(spec, slots)
+                self._fill_all(spec, principal, parse, topic, slots, carry=False)
+                return Turn(spec, slots, held)
             return Turn(None, {})
 
         if parse.intent != NONE_INTENT and parse.intent in self.intents:
-            return self._fresh(self.intents[parse.intent], principal, parse, memory)
+            return self._fresh(self.intents[parse.intent], principal, parse, topic)
 
         # A bare entity or reference continues the conversation: "4712", "the other one".
         if any(e.type == "reference" for e in parse.entities):
             # "the first one": the last intent if it takes references, else the one claiming what was shown.
-            last = self.intents.get(memory.get("last_intent", ""))
+            last = self.intents.get(state.last_intent or "")
             for candidate in (last, *self._claims.values()):
                 if candidate is not None and any(
                     "reference" in s.entities for s in self._slots_for(candidate, principal)
                 ):
-                    turn = self._fresh(candidate, principal, parse, memory)
+                    turn = self._fresh(candidate, principal, parse, topic)
                     if turn.slots:
                         return turn
         for entity in parse.entities:
             claimed = self._claims.get(entity.type)
             if claimed is not None:
-                return self._fresh(claimed, principal, parse, memory)
+                return self._fresh(claimed, principal, parse, topic)
         return Turn(None, {})
 
     def _submitted(self, form: FormSubmission, principal: Principal) -> Turn:
@@ -241,32 +309,34 @@ class DialogEngine:
         return Turn(spec, slots)
 
     def _for_files(
-        self,
-        turn: Turn,
-        parse: Parse,
-        principal: Principal,
-        pending: dict[str, Any] | None,
-        memory: dict[str, Any],
+        self, turn: Turn, parse: Parse, principal: Principal, pending: Pending | None, topic: Topic
     ) -> Turn:
         """Files sent with a message are for the intent that takes files, whatever else was said.
 
         What the turn resolved to still counts: "RQ-2026-000123" with a file attaches it there, and a
-        question the files intent was waiting on keeps its answers.
+        question the files intent was waiting on keeps its answers and the files held for it. Words
+        that mean nothing else ("the log from this morning") are its free text.
         """
         spec = self._files_intent
         if spec is None or turn.spec is spec:
             return turn if spec is not None else Turn(None, {})
         slots: dict[str, Any] = {}
-        if pending is not None and pending.get("intent") == spec.name:
-            slots = _load_slots(pending.get("slots", {}))
+        held: list[str] = []
+        if pending is not None and pending.intent == spec.name:
+            slots, held = dict(pending.slots), list(pending.files)
         names = {slot.name for slot in self._slots_for(spec, principal)}
         slots.update({k: v for k, v in turn.slots.items() if k in names})
-        self._fill_all(spec, principal, parse, memory, slots, carry=True)
-        return Turn(spec, slots)
+        self._fill_all(spec, principal, parse, topic, slots, carry=True)
+        words = parse.text.strip()
+        if words and parse.intent == NONE_INTENT and not parse.entities:
+            free = next((s for s in self._slots_for(spec, principal) if s.free_text), None)
+            if free is not None and free.name not in slots:
+                slots[free.name] = SlotValue(free.entities[0], parse.text)
+        return Turn(spec, slots, held)
 
-    def _fresh(self, spec: IntentSpec, principal: Principal, parse: Parse, memory: dict[str, Any]) -> Turn:
+    def _fresh(self, spec: IntentSpec, principal: Principal, parse: Parse, topic: Topic) -> Turn:
         slots: dict[str, Any] = {}
-        self._fill_all(spec, principal, parse, memory, slots, carry=True)
+        self._fill_all(spec, principal, parse, topic, slots, carry=True)
         return Turn(spec, slots)
 
     def _fill_all(
@@ -274,7 +344,7 @@ class DialogEngine:
         spec: IntentSpec,
         principal: Principal,
         parse: Parse,
-        memory: dict[str, Any],
+        topic: Topic,
         slots: dict[str, Any],
         *,
         carry: bool,
@@ -282,11 +352,11 @@ class DialogEngine:
         for slot in self._slots_for(spec, principal):
             if slot.name in slots:
                 continue
-            value = _fill(slot, parse, memory, answering=False)
+            value = _fill(spec, slot, parse, topic, answering=False)
             if value is None and carry and slot.carry and not principal.is_guest:
-                current = memory.get("current", {}).get(slot.name)
-                if current is not None and current.get("type") in slot.entities:
-                    value = SlotValue(current["type"], current["value"])
+                current = topic.current.get(slot.name)
+                if current is not None and current.type in slot.entities:
+                    value = current
             if value is not None:
                 slots[slot.name] = value
 
@@ -309,9 +379,9 @@ class DialogEngine:
             return None
         return tool_refusal(spec.tool, fmt, language=language, intent=spec.name)
 
-    def _reask(self, pending: dict[str, Any], principal: Principal, fmt: Formatter, language: str) -> Reply:
-        spec = self.intents[pending["intent"]]
-        slot = next((s for s in self._slots_for(spec, principal) if s.name == pending.get("asking")), None)
+    def _reask(self, pending: Pending, principal: Principal, fmt: Formatter, language: str) -> Reply:
+        spec = self.intents[pending.intent]
+        slot = next((s for s in self._slots_for(spec, principal) if s.name == pending.asking), None)
         question = fmt.t(slot.question) if slot is not None and slot.question else fmt.t("none")
         return Reply(text=fmt.t("dialog.reask", question=question), language=language, intent=spec.name)
 
@@ -341,37 +411,50 @@ def _is_cancel(text: str) -> bool:
     return _TRAILING.sub("", text.strip().lower()) in CANCEL_WORDS
 
 
-def _fill(slot: Slot, parse: Parse, memory: dict[str, Any], *, answering: bool) -> SlotValue | None:
+def holds(file: InboundFile) -> bool:
+    """Whether a file sent while a question is asked can be held for the answer (not empty, not too big)."""
+    return 0 < file.size <= MAX_INBOUND_BYTES and bool(file.data)
+
+
+def _fill(spec: IntentSpec, slot: Slot, parse: Parse, topic: Topic, *, answering: bool) -> SlotValue | None:
     for entity_type in slot.entities:
         entity = parse.first(entity_type)
         if entity is None:
             continue
         if entity_type == "reference":
-            resolved = _resolve_reference(slot, str(entity.value), memory)
+            resolved = _resolve_reference(slot, str(entity.value), topic)
             if resolved is not None:
                 return resolved
             continue
         return SlotValue(entity_type, entity.value)
-    if answering and slot.pattern and re.fullmatch(slot.pattern, parse.text.strip()):
-        return SlotValue(slot.entities[0], parse.text.strip().lstrip("#"))
+    said = parse.text.strip()
+    if not answering:
+        inline = re.match(slot.inline, said) if slot.inline and parse.intent == spec.name else None
+        return SlotValue(slot.entities[0], inline.group("text")) if inline else None
+    if slot.default is not None and _TRAILING.sub("", said.lower()) in DEFAULT_WORDS:
+        return SlotValue(slot.entities[0], slot.default)
+    if slot.free_text and said:
+        return SlotValue(slot.entities[0], said)
+    if slot.pattern and re.fullmatch(slot.pattern, said):
+        return SlotValue(slot.entities[0], said.lstrip("#"))
     return None
 
 
-def _resolve_reference(slot: Slot, reference: str, memory: dict[str, Any]) -> SlotValue | None:
+def _resolve_reference(slot: Slot, reference: str, topic: Topic) -> SlotValue | None:
     """ "latest" goes to the handler; "it", "the other one", "the first" come from the context."""
     if reference == "latest":
         return SlotValue("reference", "latest")
-    current = memory.get("current", {}).get(slot.name)
-    shown: list[Any] = memory.get("shown", {}).get(slot.name, [])
+    current = topic.current.get(slot.name)
+    shown = topic.shown.get(slot.name, [])
     if reference == "it":
-        return SlotValue(current["type"], current["value"]) if current else None
+        return current
     if reference == "other":
         # Of a list just shown, the one not talked about; else the one talked about before this one.
-        current_value = current["value"] if current else None
+        current_value = current.value if current else None
         if len(shown) == 2 and current_value in shown:
             return SlotValue(slot.entities[0], next(v for v in shown if v != current_value))
-        recent = [r for r in memory.get("recent", {}).get(slot.name, []) if r["value"] != current_value]
-        return SlotValue(recent[-1]["type"], recent[-1]["value"]) if recent else None
+        recent = [r for r in topic.recent.get(slot.name, []) if r.value != current_value]
+        return recent[-1] if recent else None
     if reference in _ORDINALS and shown:
         index = _ORDINALS[reference]
         if -len(shown) <= index < len(shown):
@@ -379,9 +462,16 @@ def _resolve_reference(slot: Slot, reference: str, memory: dict[str, Any]) -> Sl
     return None
 
 
-def _dump_slots(slots: dict[str, Any]) -> dict[str, Any]:
-    return {k: {"type": v.type, "value": v.value} for k, v in slots.items() if isinstance(v, SlotValue)}
+def _values(slots: dict[str, Any]) -> dict[str, SlotValue]:
+    """The slots that wait with a question (all but what a handler put there of another kind)."""
+    return {k: v for k, v in slots.items() if isinstance(v, SlotValue)}
 
 
-def _load_slots(raw: dict[str, Any]) -> dict[str, Any]:
-    return {k: SlotValue(v["type"], v["value"]) for k, v in raw.items()}
+def _check_family_contexts(intents: Sequence[IntentSpec]) -> None:
+    """One context model per family: its intents share what it keeps."""
+    declared: dict[str, type[FamilyContext]] = {}
+    for spec in intents:
+        if spec.context is None:
+            continue
+        if declared.setdefault(spec.family, spec.context) is not spec.context:
+            raise ValueError(f"intent family {spec.family!r} declares two context models")

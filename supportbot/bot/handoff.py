@@ -2,7 +2,7 @@
 
 A handoff is a row of ``store.handoffs``: ``queued`` until an agent takes it (atomically: one
 agent wins), ``active`` while that agent owns the conversation, ``closed`` once handed back or
-closed with a resolution. The conversation's ``state["memory"]["handoff"]`` holds the number while
+closed with a resolution. The conversation's ``DialogState.handoff`` holds the number while
 it is open, so the pipeline looks the row up only then and keeps silent while it is open.
 
 Every line either side says is stored in the customer's transcript before it is published, so a
@@ -31,6 +31,7 @@ from supportbot.bot.bus import MessageBus
 from supportbot.bot.i18n import Formatter
 from supportbot.bot.locks import KeyedLocks
 from supportbot.bot.messages import ConversationRef, Reply
+from supportbot.bot.state import DialogState
 from supportbot.bot.store import Store, TurnRecord, agent_presence, handoffs
 from supportbot.integrations.business_days import is_holiday, known_timezone
 
@@ -38,8 +39,6 @@ log = logging.getLogger(__name__)
 
 AGENTS_TOPIC = "agents"
 QUEUED, ACTIVE, CLOSED = "queued", "active", "closed"
-MEMORY_KEY = "handoff"
-"""Where a conversation's memory keeps the number of its open handoff."""
 _ATTEMPTS = 3
 PRESENCE_HEARTBEAT = 30.0
 """Seconds between an open agent console's presence updates."""
@@ -319,10 +318,10 @@ class Handoffs:
         """The customer is typing: the agent who has their conversation sees it. Costs no query unless
         the conversation is handed off."""
         conv = await self.store.load(conversation_key, channel="", user_id=None)
-        memory = conv.state.get("memory")
-        if not conv.exists or not isinstance(memory, dict) or not memory.get(MEMORY_KEY):
+        number = DialogState.load(conv.state).handoff if conv.exists else None
+        if not number:
             return
-        handoff = await self.get(str(memory[MEMORY_KEY]))
+        handoff = await self.get(number)
         if handoff is None or handoff.status != ACTIVE:
             return
         await self.bus.publish(
@@ -451,8 +450,8 @@ class Handoffs:
             for attempt in range(_ATTEMPTS):
                 conv = await self.store.load(key, channel=handoff.channel, user_id=handoff.user_id)
                 record = make(conv.language)
-                if clear and conv.state.get("memory", {}).get(MEMORY_KEY) == handoff.number:
-                    conv.state["memory"].pop(MEMORY_KEY, None)
+                if clear:
+                    conv.state = _handed_back(conv.state, handoff.number)
                 try:
                     await self.store.save_turn(conv, record)
                     return conv.language
@@ -461,6 +460,15 @@ class Handoffs:
                     if attempt == _ATTEMPTS - 1:
                         raise
         raise AssertionError("unreachable")
+
+
+def _handed_back(document: dict[str, Any], number: str) -> dict[str, Any]:
+    """The conversation's state once handoff ``number`` closed: the bot answers again."""
+    state = DialogState.load(document)
+    if state.handoff != number:
+        return document
+    state.handoff = None
+    return state.dump()
 
 
 def _handoff(row: Any, position: int | None) -> Handoff:

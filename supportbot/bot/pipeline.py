@@ -15,11 +15,12 @@ from sqlalchemy.exc import IntegrityError
 
 from supportbot.bot.dialog import DialogEngine, is_cancel, tool_refusal
 from supportbot.bot.files import HANDOFF_FILE_TTL
-from supportbot.bot.handoff import MEMORY_KEY, QUEUED, Handoff, Handoffs
+from supportbot.bot.handoff import QUEUED, Handoff, Handoffs
 from supportbot.bot.i18n import Formatter
 from supportbot.bot.locks import KeyedLocks
 from supportbot.bot.messages import MAX_INBOUND_BYTES, ConversationRef, Message, Reply
 from supportbot.bot.nlu.types import NONE_INTENT, Parse
+from supportbot.bot.state import DialogState
 from supportbot.bot.store import ConversationState, Store, TurnRecord
 from supportbot.faults import crash_point
 from supportbot.integrations.documents import DocumentRefused, kept_type
@@ -127,11 +128,13 @@ class Pipeline:
         principal = await self.principal(message.user_id)
         text = _clean(message.transcript_text())
         language = conv.language if conv.exists else principal.locale
-        handoff = await self._open_handoff(conv)
+        state = DialogState.load(conv.state)
+        handoff = await self._open_handoff(state)
         if handoff is not None:
-            reply = await self._handed_off(handoff, text, conv)
+            reply = await self._handed_off(handoff, text, conv.language, state)
         else:
-            reply = await self._answer(message, text, language, conv.state, principal, message.conversation)
+            reply = await self._answer(message, text, language, state, principal, message.conversation)
+        conv.state = state.dump()
         conv.language = reply.language
         user_turn_files: list[dict[str, Any]] = []
         relay = handoff is not None and reply.silent  # the agents get this line
@@ -185,32 +188,31 @@ class Pipeline:
             kept.append(entry)
         return kept
 
-    async def _open_handoff(self, conv: ConversationState) -> Handoff | None:
-        """The conversation's queued or active handoff; looked up only when its memory says there is one."""
-        memory = conv.state.get("memory")
-        if self.handoffs is None or not isinstance(memory, dict) or not memory.get(MEMORY_KEY):
+    async def _open_handoff(self, state: DialogState) -> Handoff | None:
+        """The conversation's queued or active handoff; looked up only when its state says there is one."""
+        if self.handoffs is None or not state.handoff:
             return None
-        handoff = await self.handoffs.get(str(memory[MEMORY_KEY]))
+        handoff = await self.handoffs.get(state.handoff)
         if handoff is None or not handoff.open:
-            memory.pop(MEMORY_KEY, None)
+            state.handoff = None
             return None
         return handoff
 
-    async def _handed_off(self, handoff: Handoff, text: str, conv: ConversationState) -> Reply:
+    async def _handed_off(self, handoff: Handoff, text: str, language: str, state: DialogState) -> Reply:
         """Silent (the agents get the line), except that a customer still queued may cancel."""
         assert self.handoffs is not None
         if handoff.status == QUEUED and is_cancel(text) and await self.handoffs.cancel(handoff.number):
-            conv.state.get("memory", {}).pop(MEMORY_KEY, None)
-            fmt = Formatter(conv.language)
+            state.handoff = None
+            fmt = Formatter(language)
             return Reply(text=fmt.t("handoff.cancelled"), language=fmt.language, intent="handoff.cancel")
-        return Reply(text="", language=conv.language, intent="handoff.relay")
+        return Reply(text="", language=language, intent="handoff.relay")
 
     async def _answer(
         self,
         message: Message,
         text: str,
         language: str,
-        state: dict[str, Any],
+        state: DialogState,
         principal: Principal,
         conversation: ConversationRef | None = None,
     ) -> Reply:
@@ -245,7 +247,7 @@ class Pipeline:
         self,
         message: Message,
         parse: Parse,
-        state: dict[str, Any],
+        state: DialogState,
         principal: Principal,
         conversation: ConversationRef | None,
         now: datetime,
@@ -274,7 +276,7 @@ class Pipeline:
             return tool_refusal(denied.tool, fmt, language=parse.language, intent=parse.intent)
         except Exception:
             log.exception("unexpected error in conversation %s", message.conversation.key)
-            state.pop("pending", None)
+            state.pending = None
             return Reply(
                 text=Formatter(parse.language).t("error.internal"), language=parse.language, intent="error"
             )

@@ -1,18 +1,30 @@
 """How an intent is declared: mostly data, then a short handler.
 
-The dialog engine, not the handler, asks for missing slots, checks the tool grant and carries
-context over from earlier turns; a handler gets its slots filled and returns a ``Reply``.
+The dialog engine, not the handler, asks for missing slots (with the slot's own question and
+buttons), checks and re-asks an answer the slot refuses, takes a stated default, checks the tool
+grant and carries context over from earlier turns; a handler gets its slots filled and checked and
+returns a ``Reply``. A family's own context between turns is a typed model it declares
+(``IntentSpec.context``) and reaches through ``TurnContext.context``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
-from supportbot.bot.messages import Capability, ConversationRef, FormSubmission, InboundFile, Reply
+from supportbot.bot.messages import (
+    Button,
+    Capability,
+    Card,
+    ConversationRef,
+    FormSubmission,
+    InboundFile,
+    Reply,
+)
 from supportbot.bot.nlu.types import Parse
+from supportbot.bot.state import ContextT, DialogState, FamilyContext, SlotValue
 from supportbot.integrations.actions import Action, Mail
 from supportbot.integrations.models import Principal, Tool
 
@@ -26,6 +38,29 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
+class Question:
+    """A slot asked for: the words and what to answer with."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+    cards: tuple[Card, ...] = ()
+
+
+@dataclass(frozen=True)
+class Refused:
+    """An answer a slot's check refuses: the catalogue key (and parameters) saying why; asked again."""
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+Check = Callable[["TurnContext", SlotValue], Awaitable[SlotValue | Refused | None]]
+"""A slot's value cleaned (the word said mapped to its key); ``None``: as if not said, so asked for."""
+Ask = Callable[["TurnContext"], Awaitable[Question | Reply]]
+"""How a slot is asked for; a ``Reply`` answers instead (what the question is about does not exist)."""
+
+
+@dataclass(frozen=True)
 class Slot:
     """A value an intent needs, filled from entities of these types.
 
@@ -36,10 +71,26 @@ class Slot:
     name: str
     entities: tuple[str, ...]
     question: str | None = None
-    required: bool = True
+    required: bool | Callable[[TurnContext], bool] = True
+    """Asked for when missing; a function decides per turn (a comment is not needed with a file)."""
     carry: bool = True
     pattern: str | None = None
     """A whole answer matching this regex fills the slot when it was just asked for (a bare number)."""
+    free_text: bool = False
+    """When asked for, the whole answer is its value (a subject, a comment)."""
+    inline: str | None = None
+    """A regex whose group ``text`` gives the value from a message saying this intent ("RQ-1: text")."""
+    default: Any = None
+    """When asked for, a stated default ("skip", "default", "hoppa över") gives it this value."""
+    check: Check | None = None
+    """Run on every value before the handler: cleans it, or refuses it and the slot is asked again."""
+    choices: Callable[[TurnContext], tuple[Button, ...]] | None = None
+    """Buttons to answer with: shown with the question, and again when an answer is refused."""
+    ask: Ask | None = None
+    """Asks with words, buttons or a card depending on the turn, instead of ``question``."""
+
+    def needed(self, ctx: TurnContext) -> bool:
+        return self.required(ctx) if callable(self.required) else self.required
 
 
 @dataclass(frozen=True)
@@ -57,7 +108,12 @@ class IntentSpec:
     form: bool = False
     """It shows a ``Form`` with its own name as id, and a submitted one comes back to it."""
     files: bool = False
-    """It takes files the user sends; a file sent to any other intent comes here instead."""
+    """It takes files the user sends; a file sent to any other intent comes here instead, and files
+    sent while it asks are held by the engine until the question is answered (``TurnContext.held``)."""
+    context: type[FamilyContext] | None = None
+    """The family's own context between turns (its last search); one model for the whole family."""
+    forgets: bool = False
+    """The conversation ends with it ("bye"): what was talked about no longer counts."""
 
     @property
     def family(self) -> str:
@@ -128,8 +184,8 @@ class TurnContext:
     backends: Backends
     files: Files
     mailer: Mailer
-    memory: dict[str, Any]
-    """The conversation's context, persisted: handlers record what they showed (``remember``)."""
+    state: DialogState
+    """The engine's. A handler reads and writes it only through the methods below."""
     now: datetime
     public_url: str
     support_email: str
@@ -148,6 +204,10 @@ class TurnContext:
     capabilities: frozenset[Capability] = frozenset()
     action_key: str | None = None
     """The user's message as an idempotency key (its conversation, user and delivery id), if it has one."""
+    spec: IntentSpec | None = None
+    """The intent answering: its family's context is the one the handler may use."""
+    held: tuple[InboundFile, ...] = ()
+    """Files sent with earlier turns of the question this turn answers, held by the engine meanwhile."""
 
     def action(self, mails: Callable[[T], Sequence[Mail]] | None = None) -> Action[T]:
         """The back-end action of this turn: done once per message, with ``mails`` queued with it."""
@@ -185,25 +245,43 @@ class TurnContext:
         return None, None
 
     def ask(self, slot: str) -> None:
-        """The reply asks for ``slot`` (with buttons, say): the engine treats the answer as its value."""
+        """The reply asks for ``slot`` (with buttons, say): the engine treats the answer as its value.
+
+        For a question that depends on what the handler found (which tools the user lacks); a slot
+        always asked when missing is declared on the ``Slot`` instead."""
         self.asking = slot
+
+    def reply(self, text: str, *, intent: str | None = None, **parts: Any) -> Reply:
+        """A reply in the turn's language, from this turn's intent unless ``intent`` says otherwise."""
+        name = intent if intent is not None else self.spec.name if self.spec is not None else None
+        return Reply(text=text, language=self.language, intent=name, **parts)
+
+    def context(self, model: type[ContextT]) -> ContextT:
+        """This intent family's own context, typed; what the handler changes in it is kept."""
+        if self.spec is None or self.spec.context is not model:
+            raise TypeError(f"{model.__name__} is not the context of this turn's intent family")
+        return self.state.family(self.spec.family, model)
+
+    @property
+    def last_intent(self) -> str | None:
+        """The intent of the turn before, answered by a handler."""
+        return self.state.last_intent
+
+    def shown(self, slot: str) -> list[Any]:
+        """The values of the list shown last for ``slot``."""
+        return list(self.state.topic.shown.get(slot, ()))
 
     def set_current(self, slot: str, entity_type: str, value: Any) -> None:
         """Remember what the conversation is now about, for "it" and "and when will it arrive?"."""
-        entry = {"type": entity_type, "value": value}
-        self.memory.setdefault("current", {})[slot] = entry
-        recent = [r for r in self.memory.setdefault("recent", {}).get(slot, []) if r["value"] != value]
-        self.memory["recent"][slot] = [*recent, entry][-5:]
+        self.state.set_current(slot, entity_type, value)
 
     def set_shown(self, slot: str, values: Sequence[Any]) -> None:
         """Remember a list just shown, for "the first one" and "the other one"."""
-        self.memory.setdefault("shown", {})[slot] = list(values)
+        self.state.set_shown(slot, values)
 
-
-@dataclass(frozen=True)
-class SlotValue:
-    type: str
-    value: Any
+    def handed_off(self, number: str) -> None:
+        """The conversation is queued for a person (handoff ``number``): the bot stays silent meanwhile."""
+        self.state.handoff = number
 
 
 Handler = Callable[[TurnContext], Awaitable[Reply]]

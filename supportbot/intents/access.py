@@ -313,7 +313,7 @@ async def handle_access(ctx: TurnContext) -> Reply:
     if access is None:
         return await not_connected(ctx)
     if ctx.principal.is_guest:
-        return _reply(ctx, ctx.t("access.sign_in"))
+        return ctx.reply(ctx.t("access.sign_in"))
     words = _words(ctx.parse.text)
     wordset = set(words)
     folded = " ".join(words)
@@ -350,15 +350,15 @@ async def _request(ctx: TurnContext, access: AccessBackend) -> Reply:
     principal = ctx.principal
     if principal.verification is None:
         # A registration whose address is unconfirmed: nobody is asked until its owner opened the link.
-        return _reply(ctx, ctx.t("access.unconfirmed"))
+        return ctx.reply(ctx.t("access.unconfirmed"))
     other = next((str(e) for e in ctx.parse.values("email") if str(e) != principal.user_id), None)
     if other is not None:
-        return _reply(ctx, ctx.t("access.for_other", user=other))
+        return ctx.reply(ctx.t("access.for_other", user=other))
     lacking = [tool for tool in Tool if not principal.may(tool)]
     asked = _tools_asked(ctx)
     if not asked:
         if not lacking:
-            return _reply(ctx, ctx.t("access.has_all"))
+            return ctx.reply(ctx.t("access.has_all"))
         have = [tool for tool in Tool if principal.may(tool)]
         text = (
             ctx.t("access.ask_tool", tools=tool_list(ctx.fmt, have))
@@ -366,13 +366,13 @@ async def _request(ctx: TurnContext, access: AccessBackend) -> Reply:
             else ctx.t("access.ask_tool.none")
         )
         ctx.ask("tools")
-        return _reply(ctx, text, buttons=tuple(_request_button(ctx.fmt, tool) for tool in lacking))
+        return ctx.reply(text, buttons=tuple(_request_button(ctx.fmt, tool) for tool in lacking))
     wanted = [tool for tool in asked if tool in lacking]
     if not wanted:
-        return _reply(ctx, ctx.t("access.already", tools=tool_list(ctx.fmt, asked)))
+        return ctx.reply(ctx.t("access.already", tools=tool_list(ctx.fmt, asked)))
     admins = [admin for admin in await access.company_admins(principal) if admin.user_id != principal.user_id]
     if not admins:
-        return _reply(ctx, ctx.t("access.no_admin", email=ctx.support_email))
+        return ctx.reply(ctx.t("access.no_admin", email=ctx.support_email))
 
     def to_admins(outcome: AccessOutcome) -> list[Mail]:
         return [_admin_mail(ctx, admin, outcome.request) for admin in admins] if outcome.changed else []
@@ -383,17 +383,17 @@ async def _request(ctx: TurnContext, access: AccessBackend) -> Reply:
             principal, wanted, language=ctx.language, action=ctx.action(to_admins)
         )
     except AddressNotConfirmed:
-        return _reply(ctx, ctx.t("access.unconfirmed"))
+        return ctx.reply(ctx.t("access.unconfirmed"))
     request = outcome.request
     names = tool_list(ctx.fmt, request.tools)
     admin_names = ", ".join(admin.name for admin in admins)
     if not outcome.changed:
-        return _reply(
-            ctx, ctx.t("access.already_requested", tools=names, number=request.number, admins=admin_names)
+        return ctx.reply(
+            ctx.t("access.already_requested", tools=names, number=request.number, admins=admin_names),
         )
     for admin in admins:
         await _notify(ctx, admin.user_id, _admin_notice(ctx, admin, request))
-    return _reply(ctx, ctx.t("access.requested", tools=names, number=request.number, admins=admin_names))
+    return ctx.reply(ctx.t("access.requested", tools=names, number=request.number, admins=admin_names))
 
 
 def _admin_notice(ctx: TurnContext, admin: CompanyUser, request: AccessRequest) -> Reply:
@@ -448,22 +448,21 @@ def _is_admin(principal: Principal) -> bool:
 
 async def _decide(ctx: TurnContext, access: AccessBackend, number: str, *, approve: bool) -> Reply:
     if not _is_admin(ctx.principal):
-        return _reply(ctx, ctx.t("access.admin_only"))
+        return ctx.reply(ctx.t("access.admin_only"))
     try:
         outcome = await access.decide(ctx.principal, number, approve=approve)
     except NotAdministrator:
-        return _reply(ctx, ctx.t("access.admin_only"))
+        return ctx.reply(ctx.t("access.admin_only"))
     except AddressNotConfirmed:
         shown = await access.get_access_request(ctx.principal, number)
         name = shown.requester_name if shown is not None else number
-        return _reply(ctx, ctx.t("access.unconfirmed_requester", name=name, number=number))
+        return ctx.reply(ctx.t("access.unconfirmed_requester", name=name, number=number))
     if outcome is None:
-        return _reply(ctx, ctx.t("access.not_found", number=number))
+        return ctx.reply(ctx.t("access.not_found", number=number))
     request = outcome.request
     tools = tool_list(ctx.fmt, request.tools)
     if not outcome.changed:
-        return _reply(
-            ctx,
+        return ctx.reply(
             ctx.t(
                 "access.already_decided",
                 number=request.number,
@@ -476,7 +475,7 @@ async def _decide(ctx: TurnContext, access: AccessBackend, number: str, *, appro
     await _tell_requester(ctx, request)
     key = "access.approved" if request.status is AccessRequestStatus.APPROVED else "access.denied"
     text = ctx.t(key, name=request.requester_name, tools=tools, number=request.number)
-    return _reply(ctx, text, buttons=(_who_button(ctx.fmt),))
+    return ctx.reply(text, buttons=(_who_button(ctx.fmt),))
 
 
 async def _tell_requester(ctx: TurnContext, request: AccessRequest) -> None:
@@ -503,7 +502,7 @@ async def _tell_requester(ctx: TurnContext, request: AccessRequest) -> None:
 async def _show(ctx: TurnContext, access: AccessBackend, number: str) -> Reply:
     request = await access.get_access_request(ctx.principal, number)
     if request is None:
-        return _reply(ctx, ctx.t("access.not_found", number=number))
+        return ctx.reply(ctx.t("access.not_found", number=number))
     text = ctx.t(
         "access.status",
         number=request.number,
@@ -516,18 +515,18 @@ async def _show(ctx: TurnContext, access: AccessBackend, number: str) -> Reply:
         # The administrator about to decide is told how the requester's address is verified.
         text = f"{text}\n{verified_line(ctx.fmt, request.requester_verification)}"
         buttons = _decision_buttons(ctx.fmt, request.number)
-    return _reply(ctx, text, buttons=buttons)
+    return ctx.reply(text, buttons=buttons)
 
 
 async def _pending(ctx: TurnContext, access: AccessBackend) -> Reply:
     if not _is_admin(ctx.principal):
-        return _reply(ctx, ctx.t("access.admin_only"))
+        return ctx.reply(ctx.t("access.admin_only"))
     try:
         requests = await access.pending_for_admin(ctx.principal)
     except NotAdministrator:
-        return _reply(ctx, ctx.t("access.admin_only"))
+        return ctx.reply(ctx.t("access.admin_only"))
     if not requests:
-        return _reply(ctx, ctx.t("access.pending.none"))
+        return ctx.reply(ctx.t("access.pending.none"))
     cards = tuple(
         Card(
             title=ctx.t("access.pending.card", number=r.number, name=r.requester_name),
@@ -544,16 +543,16 @@ async def _pending(ctx: TurnContext, access: AccessBackend) -> Reply:
         )
         for r in requests[:10]
     )
-    return Reply(text=ctx.t("access.pending.list"), cards=cards, language=ctx.language, intent=INTENT)
+    return ctx.reply(ctx.t("access.pending.list"), cards=cards)
 
 
 async def _grants(ctx: TurnContext, access: AccessBackend) -> Reply:
     if not _is_admin(ctx.principal):
-        return _reply(ctx, ctx.t("access.admin_only"))
+        return ctx.reply(ctx.t("access.admin_only"))
     try:
         people = await access.list_grants(ctx.principal)
     except NotAdministrator:
-        return _reply(ctx, ctx.t("access.admin_only"))
+        return ctx.reply(ctx.t("access.admin_only"))
     table = Table(
         columns=(
             ctx.t("access.col.user"),
@@ -574,32 +573,30 @@ async def _grants(ctx: TurnContext, access: AccessBackend) -> Reply:
         ),
     )
     company = ctx.principal.company_name or ""
-    return Reply(
-        text=ctx.t("access.grants.title", company=company), table=table, language=ctx.language, intent=INTENT
-    )
+    return ctx.reply(ctx.t("access.grants.title", company=company), table=table)
 
 
 async def _revoke(ctx: TurnContext, access: AccessBackend, *, confirmed: bool) -> Reply:
     if not _is_admin(ctx.principal):
-        return _reply(ctx, ctx.t("access.admin_only"))
+        return ctx.reply(ctx.t("access.admin_only"))
     try:
         people = await access.list_grants(ctx.principal)
     except NotAdministrator:
-        return _reply(ctx, ctx.t("access.admin_only"))
+        return ctx.reply(ctx.t("access.admin_only"))
     matches = _users_named(ctx, people)
     if not matches:
         key = "access.revoke.unknown_user" if _names_someone(ctx) else "access.revoke.ask_user"
-        return _reply(ctx, ctx.t(key))
+        return ctx.reply(ctx.t(key))
     if len(matches) > 1:
         names = ", ".join(f"{p.name} ({p.email})" for p in matches)
-        return _reply(ctx, ctx.t("access.revoke.ambiguous", names=names))
+        return ctx.reply(ctx.t("access.revoke.ambiguous", names=names))
     person = matches[0]
     held = [tool for tool in Tool if tool in person.grants]
     asked = _tools_asked(ctx)
     if not asked:
         if not held:
-            return _reply(
-                ctx, ctx.t("access.revoke.nothing", name=person.name, tools=ctx.t("access.tools.none"))
+            return ctx.reply(
+                ctx.t("access.revoke.nothing", name=person.name, tools=ctx.t("access.tools.none")),
             )
         buttons = tuple(
             Button(
@@ -611,15 +608,16 @@ async def _revoke(ctx: TurnContext, access: AccessBackend, *, confirmed: bool) -
             for tool in held
         )
         text = ctx.t("access.revoke.ask_tool", name=person.name, tools=tool_list(ctx.fmt, held))
-        return _reply(ctx, text, buttons=buttons)
+        return ctx.reply(text, buttons=buttons)
     to_take = [tool for tool in asked if tool in held]
     if not to_take:
-        return _reply(ctx, ctx.t("access.revoke.nothing", name=person.name, tools=tool_list(ctx.fmt, asked)))
+        return ctx.reply(
+            ctx.t("access.revoke.nothing", name=person.name, tools=tool_list(ctx.fmt, asked)),
+        )
     tools = tool_list(ctx.fmt, to_take)
     if not confirmed:
         ctx.ask("confirm")
-        return _reply(
-            ctx,
+        return ctx.reply(
             ctx.t("access.revoke.confirm", name=person.name, tools=tools),
             buttons=(
                 Button(
@@ -631,14 +629,14 @@ async def _revoke(ctx: TurnContext, access: AccessBackend, *, confirmed: bool) -
         )
     taken = [tool for tool in to_take if await access.revoke(ctx.principal, person.user_id, tool)]
     if not taken:
-        return _reply(ctx, ctx.t("access.revoke.nothing", name=person.name, tools=tools))
+        return ctx.reply(ctx.t("access.revoke.nothing", name=person.name, tools=tools))
     if ctx.notices is not None:
         await ctx.notices.principal_changed(person.user_id)
         fmt = Formatter(person.locale, country=ctx.principal.country)
         notice = fmt.t("access.notice.revoked", admin=ctx.principal.name, tools=tool_list(fmt, taken))
         await _notify(ctx, person.user_id, Reply(text=notice, language=fmt.language, intent=INTENT))
     text = ctx.t("access.revoked", name=person.name, tools=tool_list(ctx.fmt, taken))
-    return _reply(ctx, text, buttons=(_who_button(ctx.fmt),))
+    return ctx.reply(text, buttons=(_who_button(ctx.fmt),))
 
 
 def _users_named(ctx: TurnContext, people: Sequence[CompanyUser]) -> list[CompanyUser]:
@@ -703,10 +701,6 @@ def _who_button(fmt: Formatter) -> Button:
     return Button(
         label=fmt.t("access.button.who_has_access"), value=fmt.t("access.button.who_has_access.value")
     )
-
-
-def _reply(ctx: TurnContext, text: str, *, buttons: tuple[Button, ...] = ()) -> Reply:
-    return Reply(text=text, buttons=buttons, language=ctx.language, intent=INTENT)
 
 
 async def _notify(ctx: TurnContext, user_id: str, reply: Reply) -> None:

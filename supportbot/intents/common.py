@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from pydantic import BaseModel
+
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Button, Reply
 from supportbot.bot.spec import TurnContext
+from supportbot.bot.state import FamilyContext
+
+
+class Listing(BaseModel):
+    """A list shown page by page: what it was filtered by and where the page shown starts ("more")."""
+
+    filters: dict[str, Any]
+    offset: int = 0
+
+
+class ListingContext(FamilyContext):
+    """The context of a family that lists records: the listing shown last."""
+
+    listing: Listing | None = None
+
 
 # --- words ----------------------------------------------------------------------------------------
 

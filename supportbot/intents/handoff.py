@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 
-from supportbot.bot.handoff import MEMORY_KEY
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Reply
 from supportbot.bot.spec import IntentSpec, TurnContext
@@ -172,7 +171,7 @@ async def handoff_agent(ctx: TurnContext) -> Reply:
         return guest_answer
     if await handoffs.available(ctx.now, country=ctx.principal.country):
         handoff = await handoffs.open(ctx.conversation, user_id=ctx.principal.user_id)
-        ctx.memory[MEMORY_KEY] = handoff.number
+        ctx.handed_off(handoff.number)
         return Reply(
             text=ctx.t("handoff.queued", number=handoff.number, position=handoff.position or 1),
             language=ctx.language,

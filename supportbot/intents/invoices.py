@@ -6,13 +6,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from supportbot.bot.dialog import tool_refusal
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
-from supportbot.bot.spec import IntentSpec, Slot, SlotValue, TurnContext
+from supportbot.bot.spec import IntentSpec, Refused, Slot, TurnContext
+from supportbot.bot.state import SlotValue
 from supportbot.integrations.actions import Mail
 from supportbot.integrations.errors import AccessDenied, MailUnavailable
 from supportbot.integrations.models import (
@@ -23,7 +25,7 @@ from supportbot.integrations.models import (
     SupportRequest,
     Tool,
 )
-from supportbot.intents.common import found_text
+from supportbot.intents.common import Listing, ListingContext, found_text
 from supportbot.services.invoice_pdf import PDF_TYPE, SELLER, invoice_pdf
 from supportbot.services.outcomes import FORWARD_REFERENCE
 from supportbot.services.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
@@ -680,15 +682,30 @@ _STATUS_WORDS: tuple[tuple[re.Pattern[str], tuple[InvoiceStatus, ...]], ...] = (
 )
 
 
-def _reply(ctx: TurnContext, intent: str, text: str, **parts: Any) -> Reply:
-    return Reply(text=text, language=ctx.language, intent=intent, **parts)
-
-
 def _status(ctx: TurnContext, status: InvoiceStatus) -> str:
     return ctx.t(f"invoice.status.{status.value}")
 
 
 # --- which invoice ----------------------------------------------------------------------------------
+
+
+def _order_meant(ctx: TurnContext, invoice: SlotValue | None) -> bool:
+    """Whether the invoice asked for is the order's: an order number said now, or "and the invoice
+    for it?" (or no invoice at all) right after an order."""
+    if ctx.slot("order") is None:
+        return False
+    said_it = any(e.type == "reference" and e.value == "it" for e in ctx.parse.entities)
+    after_order = (ctx.last_intent or "").startswith("order.")
+    return bool(
+        ctx.parse.first("order_number")
+        or ctx.parse.first("po_number")
+        or (after_order and (said_it or invoice is None))
+    )
+
+
+def _invoice_needed(ctx: TurnContext) -> bool:
+    """No invoice said: asked for unless the order talked about gives it."""
+    return not _order_meant(ctx, None)
 
 
 async def _target(ctx: TurnContext) -> tuple[Invoice | CreditNote | None, str]:
@@ -698,15 +715,9 @@ async def _target(ctx: TurnContext) -> tuple[Invoice | CreditNote | None, str]:
     invoice; otherwise the invoice talked about, then "my latest".
     """
     invoices = ctx.backends.invoices
-    slot, order = ctx.slot("invoice"), ctx.slot("order")
-    said_it = any(e.type == "reference" and e.value == "it" for e in ctx.parse.entities)
-    after_order = str(ctx.memory.get("last_intent", "")).startswith("order.")
-    if order is not None and (
-        ctx.parse.first("order_number")
-        or ctx.parse.first("po_number")
-        or (after_order and (said_it or slot is None))
-    ):
-        slot = order
+    slot = ctx.slot("invoice")
+    if _order_meant(ctx, slot):
+        slot = ctx.slot("order")
     if slot is None:
         return None, ""
     if slot.type == "reference":
@@ -837,11 +848,8 @@ def _lines_table(ctx: TurnContext, invoice: Invoice) -> Table:
 async def invoice_get(ctx: TurnContext) -> Reply:
     intent = "invoice.get"
     found, missing = await _target(ctx)
-    if found is None and not missing:
-        ctx.ask("invoice")
-        return _reply(ctx, intent, ctx.t("invoice.ask_number"))
     if found is None:
-        return _reply(ctx, intent, missing)
+        return ctx.reply(intent=intent, text=missing or ctx.t("invoice.ask_number"))
     if isinstance(found, CreditNote):
         on_invoice = ctx.t("invoice.credit.for", number=found.invoice_number) if found.invoice_number else ""
         text = ctx.t(
@@ -861,15 +869,14 @@ async def invoice_get(ctx: TurnContext) -> Reply:
             else None,
             url_label=ctx.t("invoice.button.pdf", number=found.number) if owner else None,
         )
-        return _reply(ctx, intent, text, cards=(card,))
+        return ctx.reply(intent=intent, text=text, cards=(card,))
     invoice = found
     _remember(ctx, invoice)
     attachment = await _publish_pdf(ctx, invoice, await _pdf(ctx, invoice))
     text = _invoice_text(ctx, invoice) + ctx.t("invoice.summary.copy", minutes=ctx.link_minutes)
-    return _reply(
-        ctx,
-        intent,
-        text,
+    return ctx.reply(
+        intent=intent,
+        text=text,
         cards=(_invoice_card(ctx, invoice),),
         table=_lines_table(ctx, invoice) if invoice.lines else None,
         attachments=(attachment,),
@@ -939,30 +946,30 @@ def _invoices_table(ctx: TurnContext, invoices: tuple[Invoice, ...]) -> Table:
 
 async def invoice_list(ctx: TurnContext) -> Reply:
     picked = ctx.slot("invoice")
-    if picked is not None and picked.value in ctx.memory.get("shown", {}).get("invoice", []):
+    if picked is not None and picked.value in ctx.shown("invoice"):
         # "the first one", "the other one" over the invoices just listed.
-        ctx.slots = {"invoice": SlotValue("invoice_number", picked.value)}
-        return await invoice_get(ctx)
+        return await invoice_get(replace(ctx, slots={"invoice": SlotValue("invoice_number", picked.value)}))
     intent = "invoice.list"
-    saved = ctx.memory.get("invoice_list")
+    kept = ctx.context(ListingContext)
+    saved = kept.listing
     if _FILES.search(ctx.parse.text):
         filters = _filters(ctx)
         if not (filters["statuses"] or filters["start"]) and saved:
-            filters = saved["filters"]
+            filters = saved.filters
         return await _invoice_spreadsheet(ctx, filters)
     more = bool(_MORE.search(ctx.parse.text)) and saved is not None
     if more and saved is not None:
-        filters, offset = saved["filters"], saved["offset"] + PAGE_SIZE
+        filters, offset = saved.filters, saved.offset + PAGE_SIZE
     else:
         filters, offset = _filters(ctx), 0
     page = await ctx.backends.invoices.list_invoices(
         ctx.principal, **_list_args(filters), offset=offset, limit=PAGE_SIZE
     )
-    ctx.memory["invoice_list"] = {"filters": filters, "offset": offset}
+    kept.listing = Listing(filters=filters, offset=offset)
     described = _describe(ctx, filters)
     if not page.items:
         key = "invoice.list.no_more" if more else "invoice.list.none"
-        return _reply(ctx, intent, ctx.t(key, filters=described))
+        return ctx.reply(intent=intent, text=ctx.t(key, filters=described))
     ctx.set_shown("invoice", [i.number for i in page.items])
     buttons = [
         Button(
@@ -977,7 +984,7 @@ async def invoice_list(ctx: TurnContext) -> Reply:
         Button(label=ctx.t("invoice.button.download"), value=ctx.t("invoice.button.download.value"))
     )
     text = found_text(ctx, "invoice.list.found", described, offset, len(page.items), page.has_more)
-    return _reply(ctx, intent, text, table=_invoices_table(ctx, page.items), buttons=tuple(buttons))
+    return ctx.reply(intent=intent, text=text, table=_invoices_table(ctx, page.items), buttons=tuple(buttons))
 
 
 def invoice_columns(ctx: TurnContext) -> list[Column]:
@@ -1020,12 +1027,12 @@ async def _invoice_spreadsheet(ctx: TurnContext, filters: dict[str, Any]) -> Rep
                 ]
             )
         if len(rows) > REPORT_LIMIT:
-            return _reply(ctx, intent, ctx.t("invoice.list.too_large", limit=REPORT_LIMIT))
+            return ctx.reply(intent=intent, text=ctx.t("invoice.list.too_large", limit=REPORT_LIMIT))
         if not page.has_more:
             break
         offset += 100
     if not rows:
-        return _reply(ctx, intent, ctx.t("invoice.list.none", filters=described))
+        return ctx.reply(intent=intent, text=ctx.t("invoice.list.none", filters=described))
     columns = invoice_columns(ctx)
     sheet = ctx.t("invoice.list.sheet")
     xlsx, csv_data = await asyncio.to_thread(
@@ -1041,7 +1048,7 @@ async def _invoice_spreadsheet(ctx: TurnContext, filters: dict[str, Any]) -> Rep
         attachments.append(Attachment(name=name, url=url, content_type=kind, size=len(data)))
     links = ctx.t("download.links", minutes=ctx.link_minutes)
     text = ctx.t("invoice.list.ready", count=len(rows), filters=described) + links
-    return _reply(ctx, intent, text, attachments=tuple(attachments))
+    return ctx.reply(intent=intent, text=text, attachments=tuple(attachments))
 
 
 # --- invoice.forward, invoice.approve, invoice.question ------------------------------------------------
@@ -1052,10 +1059,15 @@ async def _one_invoice(ctx: TurnContext, intent: str) -> Invoice | Reply:
     if isinstance(found, Invoice):
         _remember(ctx, found)
         return found
-    if found is None and not missing:
-        ctx.ask("invoice")
-        return _reply(ctx, intent, ctx.t("invoice.ask_number"))
-    return _reply(ctx, intent, missing or ctx.t("invoice.ask_number"))
+    return ctx.reply(intent=intent, text=missing or ctx.t("invoice.ask_number"))
+
+
+async def _email_check(ctx: TurnContext, value: SlotValue) -> SlotValue | Refused:
+    """An address to forward to: one that looks like an address, or asked again."""
+    address = str(value.value).strip()
+    if not _EMAIL.fullmatch(address):
+        return Refused("invoice.bad_email", {"email": address})
+    return SlotValue(value.type, address)
 
 
 async def invoice_forward(ctx: TurnContext) -> Reply:
@@ -1065,10 +1077,7 @@ async def invoice_forward(ctx: TurnContext) -> Reply:
     intent = "invoice.forward"
     email = ctx.slot("email")
     assert email is not None
-    address = str(email.value).strip()
-    if not _EMAIL.fullmatch(address):
-        ctx.ask("email")
-        return _reply(ctx, intent, ctx.t("invoice.bad_email", email=address))
+    address = str(email.value)
     invoice = await _one_invoice(ctx, intent)
     if isinstance(invoice, Reply):
         return invoice
@@ -1104,15 +1113,17 @@ async def invoice_forward(ctx: TurnContext) -> Reply:
     except MailUnavailable:
         log.warning("could not forward an invoice", exc_info=True)
         attachment = await _publish_pdf(ctx, invoice, data)
-        return _reply(
-            ctx, intent, ctx.t("invoice.forward.failed", number=invoice.number), attachments=(attachment,)
+        return ctx.reply(
+            intent=intent,
+            text=ctx.t("invoice.forward.failed", number=invoice.number),
+            attachments=(attachment,),
         )
     if reference is None:
-        return _reply(ctx, intent, ctx.t("invoice.not_found", number=invoice.number))
+        return ctx.reply(intent=intent, text=ctx.t("invoice.not_found", number=invoice.number))
     history = await invoices.invoice_history(ctx.principal, invoice.number)
     sent = any(event.reference == reference and event.delivery == "sent" for event in history)
     key = "invoice.forward.sent" if sent else "invoice.forward.queued"
-    return _reply(ctx, intent, ctx.t(key, number=invoice.number, email=address))
+    return ctx.reply(intent=intent, text=ctx.t(key, number=invoice.number, email=address))
 
 
 async def invoice_approve(ctx: TurnContext) -> Reply:
@@ -1122,7 +1133,7 @@ async def invoice_approve(ctx: TurnContext) -> Reply:
         return invoice
     outcome = await ctx.backends.invoices.approve_invoice(ctx.principal, invoice.number, action=ctx.action())
     if outcome is None:
-        return _reply(ctx, intent, ctx.t("invoice.not_found", number=invoice.number))
+        return ctx.reply(intent=intent, text=ctx.t("invoice.not_found", number=invoice.number))
     done = outcome.invoice
     if outcome.changed or done.approved_by:
         key = "invoice.approve.done" if outcome.changed else "invoice.approve.already"
@@ -1133,9 +1144,10 @@ async def invoice_approve(ctx: TurnContext) -> Reply:
             who=done.approved_by,
             when=ctx.fmt.datetime(done.approved_at),
         )
-        return _reply(ctx, intent, text, cards=(_invoice_card(ctx, done),))
-    return _reply(
-        ctx, intent, ctx.t("invoice.approve.not_needed", number=done.number, status=_status(ctx, done.status))
+        return ctx.reply(intent=intent, text=text, cards=(_invoice_card(ctx, done),))
+    return ctx.reply(
+        intent=intent,
+        text=ctx.t("invoice.approve.not_needed", number=done.number, status=_status(ctx, done.status)),
     )
 
 
@@ -1144,7 +1156,7 @@ async def invoice_question(ctx: TurnContext) -> Reply:
     invoice = await _one_invoice(ctx, intent)
     if isinstance(invoice, Reply):
         return invoice
-    question = ctx.memory.get("invoice_question_text") or ctx.parse.text
+    question = ctx.parse.text
     email = ctx.principal.email
 
     def params(request: SupportRequest) -> dict[str, str]:
@@ -1180,10 +1192,12 @@ async def invoice_question(ctx: TurnContext) -> Reply:
         return tool_refusal(Tool.REQUESTS, ctx.fmt, language=ctx.language, intent=intent)
     except MailUnavailable:
         log.warning("an invoice question was not recorded: its mail could not be queued", exc_info=True)
-        return _reply(ctx, intent, ctx.t("request.open.not_saved"))
+        return ctx.reply(intent=intent, text=ctx.t("request.open.not_saved"))
     if email:
-        return _reply(ctx, intent, ctx.t("invoice.question.created", email=email, **params(request)))
-    return _reply(ctx, intent, ctx.t("invoice.question.created_no_mail", **params(request)))
+        return ctx.reply(
+            intent=intent, text=ctx.t("invoice.question.created", email=email, **params(request))
+        )
+    return ctx.reply(intent=intent, text=ctx.t("invoice.question.created_no_mail", **params(request)))
 
 
 _INVOICE_NUMBER = r"(?i)(?:inv-?)?\d{3,10}"
@@ -1191,7 +1205,7 @@ _INVOICE = Slot(
     name="invoice",
     entities=("invoice_number", "credit_number", "order_number", "reference"),
     question="invoice.ask_number",
-    required=False,
+    required=_invoice_needed,
     pattern=_INVOICE_NUMBER,
 )
 _ONE_INVOICE = Slot(
@@ -1209,6 +1223,7 @@ _PERIOD = Slot(
 INTENTS = [
     IntentSpec(
         name="invoice.get",
+        context=ListingContext,
         examples=GET_EXAMPLES,
         handler=invoice_get,
         tool=Tool.INVOICES,
@@ -1217,6 +1232,7 @@ INTENTS = [
     ),
     IntentSpec(
         name="invoice.list",
+        context=ListingContext,
         examples=LIST_EXAMPLES,
         handler=invoice_list,
         tool=Tool.INVOICES,
@@ -1227,6 +1243,7 @@ INTENTS = [
     ),
     IntentSpec(
         name="invoice.forward",
+        context=ListingContext,
         examples=FORWARD_EXAMPLES,
         handler=invoice_forward,
         tool=Tool.INVOICES,
@@ -1238,11 +1255,13 @@ INTENTS = [
                 question="invoice.ask_email",
                 carry=False,
                 pattern=r"\S+@\S+",
+                check=_email_check,
             ),
         ),
     ),
     IntentSpec(
         name="invoice.approve",
+        context=ListingContext,
         examples=APPROVE_EXAMPLES,
         handler=invoice_approve,
         tool=Tool.INVOICES,
@@ -1250,6 +1269,7 @@ INTENTS = [
     ),
     IntentSpec(
         name="invoice.question",
+        context=ListingContext,
         examples=QUESTION_EXAMPLES,
         handler=invoice_question,
         tool=Tool.INVOICES,

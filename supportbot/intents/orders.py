@@ -15,7 +15,7 @@ from supportbot.bot.spec import IntentSpec, Slot, TurnContext
 from supportbot.integrations.carriers import CARRIER_NAMES
 from supportbot.integrations.errors import MailUnavailable
 from supportbot.integrations.models import Order, OrderStatus, OrderSummary, Tool
-from supportbot.intents.common import found_text
+from supportbot.intents.common import Listing, ListingContext, found_text
 from supportbot.services.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
 
 # --- examples (the NLU's training data for this family) -------------------------------------------
@@ -857,10 +857,11 @@ def _order_buttons(ctx: TurnContext, orders: Sequence[OrderSummary]) -> tuple[Bu
 
 
 async def order_search(ctx: TurnContext) -> Reply:
-    saved = ctx.memory.get("search")
+    kept = ctx.context(ListingContext)
+    saved = kept.listing
     more = bool(_MORE.search(ctx.parse.text)) and saved is not None
     if more and saved is not None:
-        filters, offset = saved["filters"], saved["offset"] + PAGE_SIZE
+        filters, offset = saved.filters, saved.offset + PAGE_SIZE
     else:
         filters, offset = _filters(ctx), 0
     page = await ctx.backends.orders.search_orders(
@@ -872,7 +873,7 @@ async def order_search(ctx: TurnContext) -> Reply:
         offset=offset,
         limit=PAGE_SIZE,
     )
-    ctx.memory["search"] = {"filters": filters, "offset": offset}
+    kept.listing = Listing(filters=filters, offset=offset)
     if filters["start"] or filters["end"]:
         ctx.set_current("period", "date_range", {"start": filters["start"], "end": filters["end"]})
     described = _describe(ctx, filters)
@@ -910,13 +911,13 @@ def _report_columns(ctx: TurnContext) -> list[Column]:
 
 async def order_report(ctx: TurnContext) -> Reply:
     filters = _filters(ctx)
-    saved = ctx.memory.get("search")
-    if not filters["statuses"] and ctx.memory.get("last_intent") == "order.search" and saved:
+    saved = ctx.context(ListingContext).listing
+    if not filters["statuses"] and ctx.last_intent == "order.search" and saved:
         filters["statuses"], filters["status_words"] = (
-            saved["filters"]["statuses"],
-            saved["filters"]["status_words"],
+            saved.filters["statuses"],
+            saved.filters["status_words"],
         )
-        filters["site"] = filters["site"] or saved["filters"]["site"]
+        filters["site"] = filters["site"] or saved.filters["site"]
     described = _describe(ctx, filters)
     rows: list[list[Any]] = []
     async for o in ctx.backends.orders.iter_orders(
@@ -1004,6 +1005,7 @@ _PERIOD = Slot(
 INTENTS = [
     IntentSpec(
         name="order.status",
+        context=ListingContext,
         examples=STATUS_EXAMPLES,
         handler=order_status,
         tool=Tool.ORDERS,
@@ -1030,6 +1032,7 @@ INTENTS = [
     ),
     IntentSpec(
         name="order.search",
+        context=ListingContext,
         examples=SEARCH_EXAMPLES,
         handler=order_search,
         tool=Tool.ORDERS,
@@ -1037,6 +1040,7 @@ INTENTS = [
     ),
     IntentSpec(
         name="order.report",
+        context=ListingContext,
         examples=REPORT_EXAMPLES,
         handler=order_report,
         tool=Tool.ORDERS,

@@ -7,9 +7,11 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
+
+from pydantic import BaseModel
 
 from supportbot.bot.dialog import tool_refusal
 from supportbot.bot.i18n import Entry, Formatter, words
@@ -25,7 +27,8 @@ from supportbot.bot.messages import (
     Reply,
     Table,
 )
-from supportbot.bot.spec import IntentSpec, Slot, SlotValue, TurnContext
+from supportbot.bot.spec import Check, IntentSpec, Question, Refused, Slot, TurnContext
+from supportbot.bot.state import FamilyContext, SlotValue
 from supportbot.integrations.actions import Mail
 from supportbot.integrations.documents import DocumentRefused, kept_type
 from supportbot.integrations.errors import AccessDenied, InvalidRequest, MailUnavailable
@@ -535,7 +538,7 @@ _CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
 }
 _PRIORITY_WORDS: dict[str, tuple[str, ...]] = {
     "low": ("low", "låg"),
-    "normal": ("normal", "default", "standard", "medium", "mellan", "skip", "hoppa över"),
+    "normal": ("normal", "standard", "medium", "mellan"),
     "high": ("high", "hög"),
     "urgent": ("urgent", "critical", "brådskande", "akut", "kritisk"),
 }
@@ -553,10 +556,6 @@ def _pick(words: dict[str, tuple[str, ...]], value: Any) -> str | None:
     return next((key for key, ws in words.items() if said in ws), None)
 
 
-def _reply(ctx: TurnContext, intent: str, text: str, **parts: Any) -> Reply:
-    return Reply(text=text, language=ctx.language, intent=intent, **parts)
-
-
 def _category(ctx: TurnContext, category: str) -> str:
     return ctx.t(f"request.category.{category}") if category in CATEGORIES else category
 
@@ -568,9 +567,66 @@ def _status(fmt: Formatter, status: RequestStatus) -> str:
 # --- request.open -------------------------------------------------------------------------------------
 
 
-def _ask(ctx: TurnContext, slot: str, key: str, buttons: Sequence[Button] = (), **params: Any) -> Reply:
-    ctx.ask(slot)
-    return _reply(ctx, "request.open", ctx.t(key, **params), buttons=tuple(buttons))
+class Draft(BaseModel):
+    """What a refused form held, for the form shown next (a Slack modal reopened from its button)."""
+
+    at: datetime
+    values: dict[str, str]
+
+
+class RequestContext(FamilyContext):
+    """What the requests family keeps between turns."""
+
+    draft: Draft | None = None
+
+
+def _choice_buttons(ctx: TurnContext, kind: str, keys: Sequence[str]) -> tuple[Button, ...]:
+    return tuple(
+        Button(label=ctx.t(f"request.{kind}.{k}").capitalize(), value=ctx.t(f"request.{kind}.{k}"))
+        for k in keys
+    )
+
+
+def _category_buttons(ctx: TurnContext) -> tuple[Button, ...]:
+    return _choice_buttons(ctx, "category", CATEGORIES)
+
+
+def _priority_buttons(ctx: TurnContext) -> tuple[Button, ...]:
+    return _choice_buttons(ctx, "priority", ("normal", "low", "high", "urgent"))
+
+
+def _word_check(words: dict[str, tuple[str, ...]]) -> Check:
+    """A slot answered with one of these words: its value is the word's key ("hög" is ``high``)."""
+
+    async def check(ctx: TurnContext, value: SlotValue) -> SlotValue | None:
+        picked = _pick(words, value.value)
+        return SlotValue(value.type, picked) if picked is not None else None
+
+    return check
+
+
+def _text_check(clean: Callable[[str], str], limit: int, too_long: str) -> Check:
+    """A typed text, cleaned; refused, saying so, when longer than ``limit``."""
+
+    async def check(ctx: TurnContext, value: SlotValue) -> SlotValue | Refused | None:
+        text = clean(str(value.value))
+        if len(text) > limit:
+            return Refused(too_long, {"limit": limit})
+        return SlotValue(value.type, text) if text else None
+
+    return check
+
+
+async def _ask_confirm(ctx: TurnContext) -> Question:
+    return Question(ctx.t("request.confirm"), cards=(_form(ctx, _said(ctx)),))
+
+
+def _said(ctx: TurnContext) -> dict[str, str]:
+    """The request's values as answered (and checked) in the chat."""
+    return {name: str(value.value) for name in _FIELDS if (value := ctx.slot(name)) is not None}
+
+
+_FIELDS = ("category", "subject", "description", "priority")
 
 
 def _form(ctx: TurnContext, values: dict[str, str]) -> Card:
@@ -704,7 +760,7 @@ def _form_errors(ctx: TurnContext, values: dict[str, str]) -> dict[str, str]:
 async def _open_from_form(ctx: TurnContext) -> Reply:
     """A sent form is the confirmation: valid, it opens the request; else it comes back marked."""
     values = {}
-    for name in ("category", "subject", "description", "priority"):
+    for name in _FIELDS:
         said = ctx.slot(name)
         value = _typed(name, str(said.value)) if said is not None else ""
         if name in ("category", "priority"):
@@ -712,15 +768,13 @@ async def _open_from_form(ctx: TurnContext) -> Reply:
             value = value.lower() if value.lower() in words else (_pick(words, value) or value)
         values[name] = value
     errors = _form_errors(ctx, values)
+    kept = ctx.context(RequestContext)
     if errors:
         # Kept for the form shown next (a Slack modal reopened from its button): nothing typed is lost.
-        ctx.memory[_DRAFT] = {
-            "at": ctx.now.isoformat(),
-            "values": {k: v[: DESCRIPTION_LIMIT * 2] for k, v in values.items()},
-        }
+        kept.draft = Draft(at=ctx.now, values={k: v[: DESCRIPTION_LIMIT * 2] for k, v in values.items()})
         form = request_form(ctx, values, errors)
-        return _reply(ctx, "request.open", ctx.t("request.form.fix"), form=form)
-    ctx.memory.pop(_DRAFT, None)
+        return ctx.reply(ctx.t("request.form.fix"), form=form)
+    kept.draft = None
     return await _create(ctx, values)
 
 
@@ -728,69 +782,36 @@ def _typed(name: str, value: str) -> str:
     """What was typed, cleaned where it is typed (a form, a Slack modal, a Teams card, a chat line):
     a subject on one line (a line break in it would otherwise reach a mail's Subject), a description
     without control characters other than line breaks and tabs."""
-    if name == "description":
-        return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
-    return one_line(value)
+    return _description(value) if name == "description" else one_line(value)
 
 
-_DRAFT = "request_form_draft"
+def _description(value: str) -> str:
+    return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
+
+
 _DRAFT_KEPT = timedelta(days=1)
 
 
 def _draft(ctx: TurnContext) -> dict[str, str] | None:
     """What a refused form held, if it was sent in the last day."""
-    draft = ctx.memory.get(_DRAFT)
-    if not isinstance(draft, dict) or not isinstance(draft.get("values"), dict):
+    kept = ctx.context(RequestContext)
+    if kept.draft is None:
         return None
-    try:
-        at = datetime.fromisoformat(str(draft.get("at")))
-    except ValueError:
+    if ctx.now - kept.draft.at > _DRAFT_KEPT:
+        kept.draft = None
         return None
-    if ctx.now - at > _DRAFT_KEPT:
-        ctx.memory.pop(_DRAFT, None)
-        return None
-    return {str(k): str(v) for k, v in draft["values"].items()}
+    return dict(kept.draft.values)
 
 
 async def request_open(ctx: TurnContext) -> Reply:
-    intent = "request.open"
+    """A sent form, or the form to fill in (a channel with forms), or the request as answered and
+    confirmed in the chat: the engine asked for each value (``INTENTS``) before this runs."""
     if ctx.submitted is not None:
         return await _open_from_form(ctx)
-    said = {name: ctx.slot(name) for name in ("category", "subject", "description", "priority", "confirm")}
-    if ctx.can("forms") and not any(said.values()):
+    if not ctx.slots:
         form = request_form(ctx, _draft(ctx) or {"category": _guess_category(ctx)})
-        return _reply(ctx, intent, ctx.t("request.form.intro"), form=form)
-    category = _pick(_CATEGORY_WORDS, said["category"].value) if said["category"] else None
-    if category is None:
-        buttons = [
-            Button(label=ctx.t(f"request.category.{c}").capitalize(), value=ctx.t(f"request.category.{c}"))
-            for c in CATEGORIES
-        ]
-        return _ask(ctx, "category", "request.ask_category", buttons)
-    subject = _typed("subject", str(said["subject"].value)) if said["subject"] else ""
-    if not subject:
-        return _ask(ctx, "subject", "request.ask_subject")
-    if len(subject) > SUBJECT_LIMIT:
-        ctx.slots.pop("subject")
-        return _ask(ctx, "subject", "request.subject_too_long", limit=SUBJECT_LIMIT)
-    description = _typed("description", str(said["description"].value)) if said["description"] else ""
-    if not description:
-        return _ask(ctx, "description", "request.ask_description")
-    if len(description) > DESCRIPTION_LIMIT:
-        ctx.slots.pop("description")
-        return _ask(ctx, "description", "request.description_too_long", limit=DESCRIPTION_LIMIT)
-    priority = _pick(_PRIORITY_WORDS, said["priority"].value) if said["priority"] else None
-    if priority is None:
-        buttons = [
-            Button(label=ctx.t(f"request.priority.{p}").capitalize(), value=ctx.t(f"request.priority.{p}"))
-            for p in ("normal", "low", "high", "urgent")
-        ]
-        return _ask(ctx, "priority", "request.ask_priority", buttons)
-    values = {"category": category, "subject": subject, "description": description, "priority": priority}
-    if said["confirm"] is None:
-        ctx.ask("confirm")
-        return _reply(ctx, intent, ctx.t("request.confirm"), cards=(_form(ctx, values),))
-    return await _create(ctx, values)
+        return ctx.reply(ctx.t("request.form.intro"), form=form)
+    return await _create(ctx, _said(ctx))
 
 
 async def _create(ctx: TurnContext, values: dict[str, str]) -> Reply:
@@ -823,16 +844,16 @@ async def _create(ctx: TurnContext, values: dict[str, str]) -> Reply:
         return tool_refusal(Tool.REQUESTS, ctx.fmt, language=ctx.language, intent=intent)
     except InvalidRequest:
         log.warning("a request was refused by the back end", exc_info=True)
-        return _reply(ctx, intent, ctx.t("request.open.refused"))
+        return ctx.reply(ctx.t("request.open.refused"))
     except MailUnavailable:
         log.warning("a request was not opened: its confirmation mail could not be queued", exc_info=True)
-        return _reply(ctx, intent, ctx.t("request.open.not_saved"))
+        return ctx.reply(ctx.t("request.open.not_saved"))
     ctx.set_current("request", "request_number", request.number)
     params = _opened_params(ctx, fmt, request)
     card = _request_card(ctx, fmt, request)
     if not email:
-        return _reply(ctx, intent, ctx.t("request.opened_no_mail", **params), cards=(card,))
-    return _reply(ctx, intent, ctx.t("request.opened", email=email, **params), cards=(card,))
+        return ctx.reply(ctx.t("request.opened_no_mail", **params), cards=(card,))
+    return ctx.reply(ctx.t("request.opened", email=email, **params), cards=(card,))
 
 
 def _opened_params(ctx: TurnContext, fmt: Formatter, request: SupportRequest) -> dict[str, str]:
@@ -912,11 +933,11 @@ async def _one_request(ctx: TurnContext, intent: str, number: str) -> SupportReq
     if number == "LATEST":
         latest = await ctx.backends.requests.list_requests(ctx.principal, limit=1)
         if not latest:
-            return _reply(ctx, intent, ctx.t("request.none_yet"))
+            return ctx.reply(ctx.t("request.none_yet"))
         return latest[0]
     found = await ctx.backends.requests.get_request(ctx.principal, number)
     if found is None:
-        return _reply(ctx, intent, ctx.t("request.not_found", number=number))
+        return ctx.reply(ctx.t("request.not_found", number=number))
     return found
 
 
@@ -940,9 +961,7 @@ async def request_status(ctx: TurnContext) -> Reply:
             label=ctx.t("request.button.comment"),
             value=ctx.t("request.button.comment.value", number=found.number),
         )
-        return _reply(
-            ctx,
-            intent,
+        return ctx.reply(
             text,
             cards=(_request_card(ctx, fmt, found),),
             table=_history_table(ctx, fmt, found),
@@ -951,7 +970,7 @@ async def request_status(ctx: TurnContext) -> Reply:
     statuses, which = _status_filter(ctx.parse.text)
     found_all = await ctx.backends.requests.list_requests(ctx.principal, statuses=statuses, limit=LIST_LIMIT)
     if not found_all:
-        return _reply(ctx, intent, ctx.t(f"request.list.none.{which}"))
+        return ctx.reply(ctx.t(f"request.list.none.{which}"))
     ctx.set_shown("request", [r.number for r in found_all])
     table = Table(
         columns=(
@@ -971,7 +990,7 @@ async def request_status(ctx: TurnContext) -> Reply:
         for r in found_all[:5]
     )
     text = ctx.t(f"request.list.found.{which}", count=len(found_all))
-    return _reply(ctx, intent, text, table=table, buttons=buttons)
+    return ctx.reply(text, table=table, buttons=buttons)
 
 
 # --- request.comment ----------------------------------------------------------------------------------
@@ -982,33 +1001,8 @@ _FILE_WORDS = re.compile(
     r"bifoga\w*|ladda\s+upp|fil(en|er)?|dokument\w*|skärmdump\w*|foto\w*|bild\w*|loggfil\w*|bilag\w*)\b",
     re.IGNORECASE,
 )
-_INLINE_COMMENT = re.compile(r"^[^:]{3,80}:\s*(?P<text>\S.*)$", re.DOTALL)
-_STASHED = "uploads"
-"""The slot keeping files sent before the user said which request they are for (stash ids)."""
-
-
-async def _held_files(ctx: TurnContext) -> list[InboundFile]:
-    """The files of this turn and those kept from earlier turns of the same question."""
-    held = list(ctx.uploads)
-    stashed = ctx.slot(_STASHED)
-    if stashed is not None and ctx.principal.user_id:
-        for file_id in stashed.value:
-            file = await ctx.files.unstash(owner=ctx.principal.user_id, file_id=str(file_id))
-            if file is not None:
-                held.append(file)
-    return held
-
-
-async def _stash(ctx: TurnContext) -> None:
-    """Keep this turn's files until the user says which request they belong to."""
-    if not ctx.uploads or not ctx.principal.user_id:
-        return
-    stashed = ctx.slot(_STASHED)
-    ids = list(stashed.value) if stashed is not None else []
-    for file in ctx.uploads:
-        if 0 < file.size <= MAX_INBOUND_BYTES and file.data:
-            ids.append(await ctx.files.stash(owner=ctx.principal.user_id, file=file))
-    ctx.slots[_STASHED] = SlotValue(_STASHED, ids)
+_INLINE_COMMENT = r"(?s)^[^:]{3,80}:\s*(?P<text>\S.*)$"
+"""A comment said with its request: "RQ-2026-000123: the fan is still loud"."""
 
 
 async def _attach(ctx: TurnContext, number: str, held: Sequence[InboundFile]) -> tuple[list[str], list[str]]:
@@ -1041,52 +1035,59 @@ async def _attach(ctx: TurnContext, number: str, held: Sequence[InboundFile]) ->
     return added, refused
 
 
+async def _open_requests(ctx: TurnContext) -> Sequence[SupportRequest]:
+    """The user's requests not closed, newest first: what a comment is most likely for."""
+    return await ctx.backends.requests.list_requests(
+        ctx.principal, statuses=frozenset(RequestStatus) - {RequestStatus.CLOSED}, limit=5
+    )
+
+
+async def _latest_request(ctx: TurnContext, value: SlotValue) -> SlotValue | None:
+    """ "my latest request" is the newest open one; with none open it is asked for."""
+    if _number(value.value) != "LATEST":
+        return value
+    mine = await _open_requests(ctx)
+    return SlotValue("request_number", mine[0].number) if mine else None
+
+
+async def _ask_request(ctx: TurnContext) -> Question:
+    """Which request, with a button per open one; files sent meanwhile wait for the answer."""
+    mine = await _open_requests(ctx)
+    key = "request.ask_number_for_files" if ctx.uploads or ctx.held else "request.ask_number"
+    return Question(ctx.t(key), tuple(Button(label=r.number, value=r.number) for r in mine))
+
+
+async def _ask_comment(ctx: TurnContext) -> Question | Reply:
+    """What to add to the request, once it is known to exist; how depends on what the channel takes."""
+    request = ctx.slot("request")
+    assert request is not None
+    found = await _one_request(ctx, "request.comment", _number(request.value))
+    if isinstance(found, Reply):
+        return found
+    if ctx.can("files"):
+        key = "request.ask_comment_or_file"
+    elif _FILE_WORDS.search(ctx.parse.text):
+        key = "request.ask_comment_no_files"
+    else:
+        key = "request.ask_comment"
+    return Question(ctx.t(key, number=found.number))
+
+
+def _without_files(ctx: TurnContext) -> bool:
+    """A comment is needed unless files came (this turn or while the bot asked)."""
+    return not ctx.uploads and not ctx.held
+
+
 async def request_comment(ctx: TurnContext) -> Reply:
-    intent = "request.comment"
-    slot = ctx.slot("request")
-    if slot is None or _number(slot.value) == "LATEST":
-        mine = await ctx.backends.requests.list_requests(
-            ctx.principal, statuses=frozenset(RequestStatus) - {RequestStatus.CLOSED}, limit=5
-        )
-        if slot is not None and mine:
-            ctx.slots["request"] = SlotValue("request_number", mine[0].number)
-            slot = ctx.slots["request"]
-        else:
-            await _stash(ctx)
-            ctx.ask("request")
-            buttons = tuple(Button(label=r.number, value=r.number) for r in mine)
-            key = "request.ask_number_for_files" if ctx.slot(_STASHED) else "request.ask_number"
-            return _reply(ctx, intent, ctx.t(key), buttons=buttons)
-    number = _number(slot.value)
-    text_slot = ctx.slot("comment")
-    if text_slot is None:
-        inline = _INLINE_COMMENT.match(ctx.parse.text.strip())
-        if inline and ctx.parse.intent == intent:
-            text_slot = SlotValue("request_text", inline.group("text"))
-        elif ctx.uploads and ctx.parse.text.strip() and ctx.parse.intent == "none" and not ctx.parse.entities:
-            # Words sent with a file and meaning nothing else ("the log from this morning") go with it.
-            text_slot = SlotValue("request_text", ctx.parse.text)
-    comment = str(text_slot.value).strip() if text_slot else ""
-    held = await _held_files(ctx)
-    if not comment and not held:
-        found = await _one_request(ctx, intent, number)
-        if isinstance(found, Reply):
-            return found
-        ctx.ask("comment")
-        if ctx.can("files"):
-            key = "request.ask_comment_or_file"
-        elif _FILE_WORDS.search(ctx.parse.text):
-            key = "request.ask_comment_no_files"
-        else:
-            key = "request.ask_comment"
-        return _reply(ctx, intent, ctx.t(key, number=found.number))
-    if len(comment) > DESCRIPTION_LIMIT:
-        ctx.slots.pop("comment", None)
-        await _stash(ctx)
-        ctx.ask("comment")
-        return _reply(ctx, intent, ctx.t("request.description_too_long", limit=DESCRIPTION_LIMIT))
+    """Adds the comment and the files (this turn's and those held while the engine asked)."""
+    request = ctx.slot("request")
+    assert request is not None
+    number = _number(request.value)
+    said = ctx.slot("comment")
+    comment = str(said.value) if said is not None else ""
+    held = [*ctx.uploads, *ctx.held]
     if held:
-        found = await _one_request(ctx, intent, number)
+        found = await _one_request(ctx, "request.comment", number)
         if isinstance(found, Reply):
             return found
         number = found.number
@@ -1094,7 +1095,7 @@ async def request_comment(ctx: TurnContext) -> Reply:
     if comment:
         updated = await ctx.backends.requests.add_comment(ctx.principal, number, comment, action=ctx.action())
         if updated is None:
-            return _reply(ctx, intent, ctx.t("request.not_found", number=number))
+            return ctx.reply(ctx.t("request.not_found", number=number))
     ctx.set_current("request", "request_number", number)
     lines = []
     if comment:
@@ -1103,10 +1104,10 @@ async def request_comment(ctx: TurnContext) -> Reply:
         lines.append(ctx.t("request.files.added", number=number, names=", ".join(added), count=len(added)))
     lines.extend(refused)
     if not lines:
-        return _reply(ctx, intent, ctx.t("request.not_found", number=number))
+        return ctx.reply(ctx.t("request.not_found", number=number))
     if refused:
         lines.append(ctx.t("request.file.accepted_types"))
-    return _reply(ctx, intent, "\n".join(lines))
+    return ctx.reply("\n".join(lines))
 
 
 _REQUEST_NUMBER = r"(?i)#?rq-?\d{4}-?\d{1,6}"
@@ -1120,26 +1121,51 @@ INTENTS = [
         handler=request_open,
         tool=Tool.REQUESTS,
         form=True,
+        context=RequestContext,
         slots=(
             Slot(
                 "category",
                 ("request_category",),
                 "request.ask_category",
-                False,
-                False,
-                _words_pattern(_CATEGORY_WORDS),
+                carry=False,
+                pattern=_words_pattern(_CATEGORY_WORDS),
+                check=_word_check(_CATEGORY_WORDS),
+                choices=_category_buttons,
             ),
-            Slot("subject", ("request_text",), "request.ask_subject", False, False, _TEXT),
-            Slot("description", ("request_text",), "request.ask_description", False, False, _TEXT),
+            Slot(
+                "subject",
+                ("request_text",),
+                "request.ask_subject",
+                carry=False,
+                free_text=True,
+                check=_text_check(one_line, SUBJECT_LIMIT, "request.subject_too_long"),
+            ),
+            Slot(
+                "description",
+                ("request_text",),
+                "request.ask_description",
+                carry=False,
+                free_text=True,
+                check=_text_check(_description, DESCRIPTION_LIMIT, "request.description_too_long"),
+            ),
             Slot(
                 "priority",
                 ("request_priority",),
                 "request.ask_priority",
-                False,
-                False,
-                _words_pattern(_PRIORITY_WORDS),
+                carry=False,
+                pattern=_words_pattern(_PRIORITY_WORDS),
+                default="normal",
+                check=_word_check(_PRIORITY_WORDS),
+                choices=_priority_buttons,
             ),
-            Slot("confirm", ("request_confirm",), "request.confirm", False, False, _CONFIRM),
+            Slot(
+                "confirm",
+                ("request_confirm",),
+                "request.confirm",
+                carry=False,
+                pattern=_CONFIRM,
+                ask=_ask_confirm,
+            ),
         ),
     ),
     IntentSpec(
@@ -1147,6 +1173,7 @@ INTENTS = [
         examples=STATUS_EXAMPLES,
         handler=request_status,
         tool=Tool.REQUESTS,
+        context=RequestContext,
         slots=(
             Slot(
                 "request",
@@ -1165,21 +1192,26 @@ INTENTS = [
         handler=request_comment,
         tool=Tool.REQUESTS,
         files=True,
+        context=RequestContext,
         slots=(
             Slot(
                 "request",
                 ("request_number", "reference"),
                 "request.ask_number",
-                required=False,
                 pattern=_REQUEST_NUMBER,
+                check=_latest_request,
+                ask=_ask_request,
             ),
             Slot(
                 "comment",
                 ("request_text",),
                 "request.ask_comment_plain",
-                required=False,
+                required=_without_files,
                 carry=False,
-                pattern=_TEXT,
+                free_text=True,
+                inline=_INLINE_COMMENT,
+                check=_text_check(str.strip, DESCRIPTION_LIMIT, "request.description_too_long"),
+                ask=_ask_comment,
             ),
         ),
     ),

@@ -453,7 +453,6 @@ async def help_(ctx: TurnContext) -> Reply:
 
 
 async def goodbye(ctx: TurnContext) -> Reply:
-    ctx.memory.clear()
     return Reply(text=ctx.t("smalltalk.goodbye"), language=ctx.language, intent="smalltalk.goodbye")
 
 
@@ -461,5 +460,7 @@ INTENTS = [
     IntentSpec(name="smalltalk.greeting", examples=GREETING_EXAMPLES, handler=greeting, guest_ok=True),
     IntentSpec(name="smalltalk.thanks", examples=THANKS_EXAMPLES, handler=thanks, guest_ok=True),
     IntentSpec(name="smalltalk.help", examples=HELP_EXAMPLES, handler=help_, guest_ok=True),
-    IntentSpec(name="smalltalk.goodbye", examples=GOODBYE_EXAMPLES, handler=goodbye, guest_ok=True),
+    IntentSpec(
+        name="smalltalk.goodbye", examples=GOODBYE_EXAMPLES, handler=goodbye, guest_ok=True, forgets=True
+    ),
 ]

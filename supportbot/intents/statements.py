@@ -13,7 +13,7 @@ from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Attachment, Button, Reply, Table
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext
 from supportbot.integrations.models import StatementItem, Tool
-from supportbot.intents.common import found_text
+from supportbot.intents.common import Listing, ListingContext, found_text
 from supportbot.services.invoice_pdf import PDF_TYPE
 from supportbot.services.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
 
@@ -347,16 +347,17 @@ def _copy_links(ctx: TurnContext, items: tuple[StatementItem, ...]) -> list[Atta
 
 async def statement_show(ctx: TurnContext) -> Reply:
     intent = "statement.show"
-    saved = ctx.memory.get("statement")
+    kept = ctx.context(ListingContext)
+    saved = kept.listing
     more = bool(_MORE.search(ctx.parse.text)) and saved is not None and not ctx.period()[0]
     if more and saved is not None:
-        filters, offset = saved["filters"], saved["offset"] + PAGE_SIZE
+        filters, offset = saved.filters, saved.offset + PAGE_SIZE
     else:
         filters, offset = _filters(ctx), 0
     statement = await ctx.backends.statements.statement_page(
         ctx.principal, **_args(filters), offset=offset, limit=PAGE_SIZE
     )
-    ctx.memory["statement"] = {"filters": filters, "offset": offset}
+    kept.listing = Listing(filters=filters, offset=offset)
     fmt = ctx.fmt
     described = _describe(ctx, filters)
     text = ctx.t(
@@ -409,13 +410,13 @@ def statement_columns(ctx: TurnContext) -> list[Column]:
 async def statement_download(ctx: TurnContext) -> Reply:
     intent = "statement.download"
     filters = _filters(ctx)
-    saved = ctx.memory.get("statement")
+    saved = ctx.context(ListingContext).listing
     if (
         saved
-        and ctx.memory.get("last_intent") == "statement.show"
+        and ctx.last_intent == "statement.show"
         and not any((filters["start"], filters["kinds"], filters["open"], filters["overdue"]))
     ):
-        filters = {**saved["filters"], "largest": filters["largest"] or saved["filters"]["largest"]}
+        filters = {**saved.filters, "largest": filters["largest"] or saved.filters["largest"]}
     args = _args(filters)
     statement = await ctx.backends.statements.statement(
         ctx.principal, date_from=args["date_from"], date_to=args["date_to"]
@@ -488,6 +489,7 @@ _PERIOD = Slot(
 INTENTS = [
     IntentSpec(
         name="statement.show",
+        context=ListingContext,
         examples=SHOW_EXAMPLES,
         handler=statement_show,
         tool=Tool.STATEMENTS,
@@ -495,6 +497,7 @@ INTENTS = [
     ),
     IntentSpec(
         name="statement.download",
+        context=ListingContext,
         examples=DOWNLOAD_EXAMPLES,
         handler=statement_download,
         tool=Tool.STATEMENTS,

@@ -11,6 +11,7 @@ from supportbot.bot.dialog import DialogEngine
 from supportbot.bot.messages import Reply
 from supportbot.bot.nlu.types import Entity, Parse
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext
+from supportbot.bot.state import DialogState
 from supportbot.integrations.models import Principal, Role, Tool
 
 NOW = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
@@ -52,6 +53,10 @@ SPECS = [
 ]
 
 
+def _asking(state: DialogState) -> str | None:
+    return state.pending.asking if state.pending is not None else None
+
+
 def parse(text: str, intent: str = "none", *entities: tuple[str, Any], language: str = "en") -> Parse:
     return Parse(
         text=text,
@@ -72,7 +77,7 @@ class Chat:
             public_url="",
             support_email="",  # type: ignore[arg-type]
         )
-        self.state: dict[str, Any] = {}
+        self.state = DialogState()
         self.principal = principal
 
     async def __call__(self, p: Parse) -> Reply:
@@ -82,16 +87,16 @@ class Chat:
 async def test_a_missing_slot_is_asked_for_and_a_bare_number_answers_it() -> None:
     chat = Chat()
     asked = await chat(parse("where is my order", "order.status"))
-    assert "order number" in asked.text and chat.state["pending"]["asking"] == "order"
+    assert "order number" in asked.text and _asking(chat.state) == "order"
     answered = await chat(parse("4711", "none", ("order_number", "4711")))
     assert answered.text == "none:{'order': ('order_number', '4711')}"
-    assert "pending" not in chat.state
+    assert chat.state.pending is None
 
 
 async def test_the_pattern_fills_a_slot_only_while_it_is_asked() -> None:
     chat = Chat(Principal.guest())
     await chat(parse("where is order 4711", "order.status", ("order_number", "4711")))
-    assert chat.state["pending"]["asking"] == "customer"
+    assert _asking(chat.state) == "customer"
     reply = await chat(parse("1000123", "none", ("order_number", "1000123")))
     assert "('customer_number', '1000123')" in reply.text and "('order_number', '4711')" in reply.text
 
@@ -101,7 +106,7 @@ async def test_cancel_leaves_the_question_in_both_languages() -> None:
         chat = Chat()
         await chat(parse("where is my order", "order.status", language="en" if word == "cancel" else "sv"))
         reply = await chat(parse(word, "none", language="en" if word == "cancel" else "sv"))
-        assert expected in reply.text and "pending" not in chat.state
+        assert expected in reply.text and chat.state.pending is None
 
 
 async def test_cancel_with_nothing_pending_says_so() -> None:
@@ -112,7 +117,7 @@ async def test_a_confident_new_intent_replaces_a_pending_question() -> None:
     chat = Chat()
     await chat(parse("where is my order", "order.status"))
     reply = await chat(parse("thanks", "smalltalk.thanks"))
-    assert reply.text.startswith("smalltalk.thanks") and "pending" not in chat.state
+    assert reply.text.startswith("smalltalk.thanks") and chat.state.pending is None
 
 
 async def test_an_unrelated_answer_re_asks_the_question() -> None:
@@ -120,7 +125,7 @@ async def test_an_unrelated_answer_re_asks_the_question() -> None:
     await chat(parse("where is my order", "order.status"))
     reply = await chat(parse("hmm not sure", "none"))
     assert "order number" in reply.text and "cancel" in reply.text
-    assert chat.state["pending"]["asking"] == "order"
+    assert _asking(chat.state) == "order"
 
 
 async def test_context_fills_the_slot_of_a_follow_up_question() -> None:
@@ -179,7 +184,7 @@ async def test_access_is_checked_before_any_handler(principal: Principal, intent
 
 async def test_guests_do_not_inherit_context() -> None:
     chat = Chat(Principal.guest())
-    chat.state["memory"] = {"current": {"order": {"type": "order_number", "value": "4711"}}}
+    chat.state.set_current("order", "order_number", "4711")
     reply = await chat(parse("where is my order", "order.status"))
     assert "order number" in reply.text
 
@@ -188,6 +193,6 @@ async def test_two_misunderstandings_are_counted() -> None:
     chat = Chat()
     await chat(parse("blah"))
     await chat(parse("blah blah"))
-    assert chat.state["misses"] == 2
+    assert chat.state.misses == 2
     await chat(parse("thanks", "smalltalk.thanks"))
-    assert chat.state["misses"] == 0
+    assert chat.state.misses == 0

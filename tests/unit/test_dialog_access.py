@@ -10,6 +10,7 @@ from supportbot.bot.dialog import DialogEngine
 from supportbot.bot.messages import Button, Reply
 from supportbot.bot.nlu.types import Entity, Parse
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext
+from supportbot.bot.state import DialogState
 from supportbot.integrations.models import Principal, Role, Tool
 
 NOW = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
@@ -41,6 +42,10 @@ SPECS = [
 ]
 
 
+def _asking(state: DialogState) -> str | None:
+    return state.pending.asking if state.pending is not None else None
+
+
 def parse(text: str, intent: str = "none", *entities: tuple[str, Any], language: str = "en") -> Parse:
     return Parse(
         text=text,
@@ -68,7 +73,7 @@ async def test_a_refusal_offers_to_request_the_tool_and_shows_no_data() -> None:
         reply = await engine().step(
             parse=parse("show invoice INV-2031", "invoice.get", language=language),
             principal=ERIK,
-            state={},
+            state=DialogState(),
             now=NOW,
         )
         assert text in reply.text and "125" not in reply.plain_text()
@@ -77,19 +82,19 @@ async def test_a_refusal_offers_to_request_the_tool_and_shows_no_data() -> None:
 
 
 async def test_a_handler_asks_for_an_optional_slot_and_the_answer_fills_it() -> None:
-    dialog, state = engine(), {}
+    dialog, state = engine(), DialogState()
     asked = await dialog.step(
         parse=parse("I need access", "account.access"), principal=ERIK, state=state, now=NOW
     )
-    assert asked.text == "Which tool?" and state["pending"]["asking"] == "tools"
+    assert asked.text == "Which tool?" and _asking(state) == "tools"
     answered = await dialog.step(
         parse=parse("invoices", "invoice.list", ("tool", "invoices")), principal=ERIK, state=state, now=NOW
     )
-    assert answered.text == "asked for invoices" and "pending" not in state
+    assert answered.text == "asked for invoices" and state.pending is None
 
 
 async def test_a_slot_the_handler_asked_for_can_be_cancelled() -> None:
-    dialog, state = engine(), {}
+    dialog, state = engine(), DialogState()
     await dialog.step(parse=parse("I need access", "account.access"), principal=ERIK, state=state, now=NOW)
     reply = await dialog.step(parse=parse("cancel"), principal=ERIK, state=state, now=NOW)
-    assert "dropped" in reply.text and "pending" not in state
+    assert "dropped" in reply.text and state.pending is None

@@ -15,6 +15,7 @@ from supportbot.bot.i18n import Formatter
 from supportbot.bot.messages import Reply
 from supportbot.bot.nlu.types import Parse
 from supportbot.bot.spec import Files, IntentSpec, TurnContext
+from supportbot.bot.state import DialogState
 from supportbot.integrations.models import ForwardDelivery, Principal, Role
 from supportbot.integrations.outbox import DeliveryOutcome
 from supportbot.integrations.protocols import DirectoryBackend, InvoicesBackend
@@ -55,14 +56,14 @@ async def test_a_handler_is_handed_the_support_address_and_the_lifetime_of_the_l
 
     spec = IntentSpec(name="smalltalk.thanks", examples={}, handler=says, guest_ok=True)
     reply = await engine([spec], ttl=timedelta(hours=2)).step(
-        parse=parse("smalltalk.thanks"), principal=ANNA, state={}, now=NOW
+        parse=parse("smalltalk.thanks"), principal=ANNA, state=DialogState(), now=NOW
     )
     assert reply.text == "help@x.example 120"
 
 
 async def test_without_a_handoff_queue_asking_for_a_person_gives_the_support_address() -> None:
     reply = await engine(handoff.INTENTS).step(
-        parse=parse("handoff.agent"), principal=ANNA, state={}, now=NOW
+        parse=parse("handoff.agent"), principal=ANNA, state=DialogState(), now=NOW
     )
     assert reply.text == Formatter("en").t("handoff.not_connected", email="help@x.example")
 

@@ -1,0 +1,180 @@
+"""A conversation's state, typed: what the dialog engine keeps between turns.
+
+The engine owns it. It holds the engine's own parts (the question it is waiting on, the misses in a
+row, the last intent, what the conversation is about, the handoff it is in) and, per intent family, a
+namespaced place for that family's own context (the orders family's last search). A family declares
+its context as a pydantic model (``FamilyContext``); the engine keeps it under the family's name and a
+handler reaches only its own, typed, through the turn's context.
+
+At rest the state is one compact JSON document per conversation (``dump``). A document from before
+it had a ``version`` (everything but the pending question and the misses under ``memory``) loads as
+well (``load``), so conversations going on during an upgrade carry on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+log = logging.getLogger(__name__)
+
+STATE_VERSION = 1
+"""The document's schema version; a document without one is the untyped one of earlier releases."""
+
+RECENT_KEPT = 5
+"""Values remembered per slot for "the other one"."""
+
+
+@dataclass(frozen=True)
+class SlotValue:
+    """A slot's value and the entity type it came as ("order_number", "date_range", "form")."""
+
+    type: str
+    value: Any
+
+
+class FamilyContext(BaseModel):
+    """What one intent family keeps between turns; a family subclasses it and declares it on its intents.
+
+    Unknown fields are ignored when loading, so a family may drop a field without breaking stored
+    conversations; a renamed field starts empty.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+
+ContextT = TypeVar("ContextT", bound=FamilyContext)
+
+
+class Pending(BaseModel):
+    """The question the engine is waiting on: the intent, the slot asked for and the slots so far."""
+
+    intent: str
+    asking: str | None = None
+    slots: dict[str, SlotValue] = Field(default_factory=dict)
+    files: list[str] = Field(default_factory=list)
+    """Ids of the files sent while the question was asked, held for the intent that takes them."""
+
+
+class Topic(BaseModel):
+    """What the conversation is about, per slot name: for "it", "the other one", "the first one"."""
+
+    current: dict[str, SlotValue] = Field(default_factory=dict)
+    """The value talked about now."""
+    recent: dict[str, list[SlotValue]] = Field(default_factory=dict)
+    """The last values talked about, oldest first, the current one last."""
+    shown: dict[str, list[Any]] = Field(default_factory=dict)
+    """The values of the list shown last."""
+
+
+class DialogState(BaseModel):
+    """One conversation's state. Only the dialog engine changes it (and the handoff clears its marker)."""
+
+    version: int = STATE_VERSION
+    pending: Pending | None = None
+    misses: int = 0
+    """Turns in a row not understood: the second one offers a person outright."""
+    last_intent: str | None = None
+    topic: Topic = Field(default_factory=Topic)
+    handoff: str | None = None
+    """The number of the open handoff the conversation is in, while there is one."""
+    families: dict[str, Any] = Field(default_factory=dict)
+    """Each family's context: as stored (a dict) until ``family`` reads it, then its typed model.
+    Only the families a turn uses are validated: the state is loaded and stored on every turn."""
+
+    @classmethod
+    def load(cls, document: Mapping[str, Any]) -> DialogState:
+        """The state from its stored document, of this version or the untyped one before it."""
+        return cls.model_validate(document if "version" in document else _from_untyped(document))
+
+    def dump(self) -> dict[str, Any]:
+        """The document to store: only what differs from a new conversation, plus the version."""
+        document = self.model_dump(mode="json", exclude_defaults=True, exclude={"families"})
+        families = {name: _stored(context) for name, context in self.families.items()}
+        families = {name: values for name, values in families.items() if values}
+        if families:
+            document["families"] = families
+        document["version"] = self.version
+        return document
+
+    def family(self, name: str, model: type[ContextT]) -> ContextT:
+        """The family's context, typed; changes to it are stored with the state."""
+        kept = self.families.get(name)
+        if isinstance(kept, model):
+            return kept
+        try:
+            typed = model.model_validate(kept if isinstance(kept, Mapping) else {})
+        except ValidationError:
+            # Kept by a release whose model differed: the family starts afresh rather than fail.
+            log.warning("the stored context of intent family %s no longer fits; dropped", name)
+            typed = model()
+        self.families[name] = typed
+        return typed
+
+    # --- the topic --------------------------------------------------------------------------------
+
+    def set_current(self, slot: str, entity_type: str, value: Any) -> None:
+        entry = SlotValue(entity_type, value)
+        self.topic.current[slot] = entry
+        recent = [r for r in self.topic.recent.get(slot, []) if r.value != value]
+        self.topic.recent[slot] = [*recent, entry][-RECENT_KEPT:]
+
+    def set_shown(self, slot: str, values: Sequence[Any]) -> None:
+        self.topic.shown[slot] = list(values)
+
+    def forget(self) -> None:
+        """The conversation ended: nothing said so far counts for what comes next."""
+        self.topic = Topic()
+        self.families.clear()
+        self.handoff = None
+
+
+def _stored(context: Any) -> Any:
+    """A family's context as stored: a typed one without its defaults, one never read as it came."""
+    if isinstance(context, FamilyContext):
+        return context.model_dump(mode="json", exclude_defaults=True)
+    return context
+
+
+# --- the untyped document of earlier releases -----------------------------------------------------
+
+_UNTYPED_FAMILY_KEYS = {
+    "search": ("order", "listing"),
+    "invoice_list": ("invoice", "listing"),
+    "statement": ("statement", "listing"),
+    "request_form_draft": ("request", "draft"),
+}
+"""Where each family's key under the untyped document's ``memory`` went: (family, field)."""
+
+
+def _from_untyped(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The untyped document's parts under this version's names; what no longer exists is dropped."""
+    memory = document.get("memory")
+    memory = memory if isinstance(memory, Mapping) else {}
+    families: dict[str, dict[str, Any]] = {}
+    for key, (family, field) in _UNTYPED_FAMILY_KEYS.items():
+        if key in memory:
+            families.setdefault(family, {})[field] = memory[key]
+    return {
+        "version": STATE_VERSION,
+        "pending": _pending_from_untyped(document.get("pending")),
+        "misses": document.get("misses", 0),
+        "last_intent": memory.get("last_intent"),
+        "topic": {key: memory[key] for key in ("current", "recent", "shown") if key in memory},
+        "handoff": memory.get("handoff"),
+        "families": families,
+    }
+
+
+def _pending_from_untyped(pending: Any) -> Any:
+    """The files a request comment kept in a slot of its own (``uploads``) are the question's files."""
+    if not isinstance(pending, Mapping) or not isinstance(pending.get("slots"), Mapping):
+        return pending
+    slots = dict(pending["slots"])
+    uploads = slots.pop("uploads", None)
+    files = list(uploads.get("value") or []) if isinstance(uploads, Mapping) else []
+    return {**pending, "slots": slots, "files": files}
