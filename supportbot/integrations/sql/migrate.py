@@ -195,15 +195,20 @@ def new_revision(message: str) -> Path:
     """Writes a new revision into ``migrations/versions``: what it takes to bring a database at the
     newest revision to the tables as they are now defined; returns its path.
 
-    Generated on a scratch SQLite database; review it (and how it behaves on PostgreSQL) before
-    committing it."""
+    Revisions are numbered in order (``0002`` follows ``0001``), each in ``v<number>_<message>.py``.
+    The revision is generated on a scratch SQLite database: review it (and how it behaves on
+    PostgreSQL) before committing it."""
     with tempfile.TemporaryDirectory() as folder:
         engine = create_engine(f"sqlite:///{Path(folder) / 'head.sqlite3'}")
         try:
             with engine.begin() as conn:
-                command.upgrade(alembic_config(conn), "head")
-            with engine.begin() as conn:
-                script = command.revision(alembic_config(conn), message=message, autogenerate=True)
+                config = alembic_config(conn)
+                command.upgrade(config, "head")
+                head = ScriptDirectory.from_config(config).get_current_head()
+                config.set_main_option("file_template", "v%%(rev)s_%%(slug)s")
+                script = command.revision(
+                    config, message=message, autogenerate=True, rev_id=f"{int(head or 0) + 1:04d}"
+                )
         finally:
             engine.dispose()
     assert script is not None and not isinstance(script, list)
