@@ -68,7 +68,7 @@ async def test_a_fresh_database_at_the_newest_revision_matches_the_tables(empty:
     assert not await is_current(empty)
     done = await migrate(empty)
     assert done.before is None and not done.adopted and done.applied[0] == BASELINE
-    assert done.describe().startswith(f"database created to {done.after}")
+    assert done.describe() == f"database created at revision {done.after} (ran {', '.join(done.applied)})"
     assert await differences(empty) == []
     assert await is_current(empty)
     again = await migrate(empty)
@@ -95,7 +95,7 @@ async def test_a_database_made_before_migrations_is_adopted_with_its_data(tmp_pa
         assert await differences(engine) != []  # unnamed constraints, no alembic_version
         done = await migrate(engine)
         assert done.adopted and done.before is None
-        assert done.describe().startswith(f"database made before migrations adopted at {BASELINE}")
+        assert done.describe().startswith(f"database made before migrations adopted at revision {BASELINE}")
         assert await differences(engine) == []
         assert not (await migrate(engine)).applied
 

@@ -55,16 +55,16 @@ class Migration:
     """The revisions run, oldest first (none when it was at the newest already)."""
 
     def describe(self) -> str:
-        """One line for a person: ``database upgraded from 0001 to 0003 (0002, 0003)``."""
+        """One line for a person: ``database upgraded from revision 0001 to 0003 (ran 0002, 0003)``."""
+        ran = f"(ran {', '.join(self.applied)})"
         if self.adopted:
-            done = f"database made before migrations adopted at {BASELINE}"
-            return done + (
-                f", then upgraded to {self.after} ({', '.join(self.applied)})" if self.applied else ""
-            )
+            done = f"database made before migrations adopted at revision {BASELINE}"
+            return done + (f", then upgraded to {self.after} {ran}" if self.applied else "")
         if not self.applied:
             return f"database already at the newest revision, {self.after}"
-        start = "created" if self.before is None else f"upgraded from {self.before}"
-        return f"database {start} to {self.after} ({', '.join(self.applied)})"
+        if self.before is None:
+            return f"database created at revision {self.after} {ran}"
+        return f"database upgraded from revision {self.before} to {self.after} {ran}"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
