@@ -25,7 +25,7 @@ mail was for (an invoice's forward record) can say whether it arrived. A listene
 logged; the mail's own state is already recorded by then.
 
 Logs and ``last_error`` name the message by its row id and Message-ID only: never the body, never
-the transport's credentials.
+the transport's credentials. The table and its queries are ``integrations.sql.outbox.MailOutbox``.
 """
 
 from __future__ import annotations
