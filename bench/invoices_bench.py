@@ -22,10 +22,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from supportbot.adapters.app import build_application, create_engine
+from supportbot.adapters.app import build_application
 from supportbot.adapters.settings import Settings
 from supportbot.bot.messages import ConversationRef, Message
-from supportbot.integrations.sql.seed import create_schema, seed_demo, seed_volume
+from supportbot.integrations.sql.database import open_engine
+from supportbot.integrations.sql.migrate import migrate
+from supportbot.integrations.sql.seed import seed_demo, seed_volume
 
 TURNS = (
     ("invoice.get", "show me invoice INV-2031"),
@@ -42,9 +44,9 @@ async def main(invoices: int, rounds: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         data_dir = Path(folder)
         path = data_dir / "supportbot.sqlite3"
-        engine = create_engine(f"sqlite+aiosqlite:///{path}")
+        engine = open_engine(f"sqlite+aiosqlite:///{path}")
         started = time.perf_counter()
-        await create_schema(engine)
+        await migrate(engine)
         today = datetime.now(UTC).date()
         await seed_demo(engine, today=today)
         await seed_volume(engine, orders=0, invoices=invoices, company="1000123", seed=7, today=today)

@@ -18,10 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from supportbot.adapters.app import Application, build_application, create_engine
+from supportbot.adapters.app import Application, build_application
 from supportbot.adapters.settings import Settings
 from supportbot.bot.messages import Capability, ConversationRef, FormSubmission, InboundFile, Message, Reply
-from supportbot.integrations.sql.seed import create_schema, seed_demo
+from supportbot.integrations.sql.database import open_engine
+from supportbot.integrations.sql.migrate import migrate
+from supportbot.integrations.sql.seed import seed_demo
 
 TEST_SECRET = "test-secret-key-not-for-production-0123456789"
 
@@ -33,9 +35,9 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = folder / "supportbot.sqlite3"
 
     async def seed() -> None:
-        engine = create_engine(f"sqlite+aiosqlite:///{path}")
+        engine = open_engine(f"sqlite+aiosqlite:///{path}")
         try:
-            await create_schema(engine)
+            await migrate(engine)
             await seed_demo(engine, today=date.today())
         finally:
             await engine.dispose()

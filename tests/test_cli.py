@@ -106,6 +106,28 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def test_migrate_adopts_a_database_made_before_migrations_and_says_so(tmp_path: Path) -> None:
+    data_dir = tmp_path / "var"
+    data_dir.mkdir()
+    dump = Path(__file__).parent / "data" / "sqlite_before_migrations.sql"
+    with sqlite3.connect(data_dir / "supportbot.sqlite3") as conn:
+        conn.executescript(dump.read_text(encoding="utf-8"))
+    first = run(data_dir, "migrate")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == "database made before migrations adopted at revision 0001\n"
+    again = run(data_dir, "migrate")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("database already at the newest revision")
+    with sqlite3.connect(data_dir / "supportbot.sqlite3") as conn:
+        assert conn.execute("SELECT count(*) FROM turns").fetchone() == (2,)
+
+
+def test_migrate_creates_an_empty_database(tmp_path: Path) -> None:
+    result = run(tmp_path / "var", "migrate")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("database created at revision 0001 (ran 0001")
+
+
 def test_serve_starts_on_the_embedded_default(tmp_path: Path) -> None:
     port = _free_port()
     env = dict(os.environ, SUPPORTBOT_DATA_DIR=str(tmp_path / "var"))

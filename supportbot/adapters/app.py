@@ -6,33 +6,32 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
-from typing import Any, cast
-
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from typing import Any
 
 from supportbot.adapters.settings import Settings
 from supportbot.bot.bus import PRINCIPALS_TOPIC, InProcessBus, MessageBus
 from supportbot.bot.dialog import DialogEngine
+from supportbot.bot.errors import ConfigurationError
 from supportbot.bot.files import FileService
 from supportbot.bot.handoff import Handoffs, OfficeHours
 from supportbot.bot.identity import IdentityResolver
-from supportbot.bot.limits import Limits, SqlLimits
+from supportbot.bot.limits import Limits
 from supportbot.bot.locks import KeyedLocks
 from supportbot.bot.nlu import NLU
 from supportbot.bot.notify import Notifier
 from supportbot.bot.pipeline import Pipeline
-from supportbot.bot.sessions import Lifetime, Sessions, SqlSessionStore
+from supportbot.bot.sessions import Lifetime, Sessions
 from supportbot.bot.spec import IntentSpec, Mailer
-from supportbot.bot.store import Store
+from supportbot.bot.store import SqlLimits, SqlSessionStore, Store
 from supportbot.integrations.mail import OutboxMailer, SmtpMailer
-from supportbot.integrations.outbox import MailTransport, QueuedMailer, create_outbox_schema
-from supportbot.integrations.private import FOLDER_MODE, private_file, private_folder, private_tree
+from supportbot.integrations.outbox import MailTransport, QueuedMailer
+from supportbot.integrations.private import private_folder, private_tree
 from supportbot.integrations.protocols import Backends
 from supportbot.integrations.sql.backend import sql_backends
-from supportbot.integrations.sql.inline import InlineSqliteEngine, sqlite_writer, use_sqlite_pragmas
-from supportbot.integrations.sql.seed import create_schema, seed_demo
+from supportbot.integrations.sql.database import AsyncEngine, Database, open_database
+from supportbot.integrations.sql.migrate import Migration, is_current, migrate
+from supportbot.integrations.sql.outbox import MailOutbox
+from supportbot.integrations.sql.seed import seed_demo
 from supportbot.intents import all_intents
 from supportbot.services.outcomes import forward_outcomes
 
@@ -42,7 +41,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class Application:
     settings: Settings
-    engine: AsyncEngine
+    database: Database
     store: Store
     backends: Backends
     intents: list[IntentSpec]
@@ -51,7 +50,6 @@ class Application:
     files: FileService
     mailer: Mailer
     secret_key: bytes
-    readers: AsyncEngine
     bus: MessageBus
     notifier: Notifier
     identity: IdentityResolver
@@ -65,35 +63,42 @@ class Application:
     outbox: QueuedMailer | None = None
     """The persisted mail queue behind ``mailer``; its delivery task stops in ``close``."""
 
+    @property
+    def engine(self) -> AsyncEngine:
+        """The database's engine, for writes."""
+        return self.database.engine
+
+    @property
+    def readers(self) -> AsyncEngine:
+        """What the back end and the store read through (see ``Database``)."""
+        return self.database.readers
+
     async def close(self) -> None:
         if self.outbox is not None:
             await self.outbox.close()
         await self.store.close()
-        if self.readers is not self.engine:
-            await self.readers.dispose()
-        await self.engine.dispose()
+        await self.database.close()
 
 
-def create_engine(url: str) -> AsyncEngine:
-    """An engine tuned for its database: WAL and a busy timeout on SQLite, a real pool on PostgreSQL."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        database = parsed.database or ""
-        if database and database != ":memory:" and not database.startswith("file:"):
-            _private_sqlite_file(Path(database))
-        engine = create_async_engine(url, connect_args={"timeout": 30})
-        use_sqlite_pragmas(engine.sync_engine, busy_timeout_ms=30_000)
-        return engine
-    return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+async def prepare_database(database: Database, settings: Settings) -> Migration | None:
+    """Brings the database to the newest schema before anything uses it.
 
-
-def _private_sqlite_file(path: Path) -> None:
-    """The database file exists, 0600, before SQLite first opens it: SQLite gives its journals (-wal,
-    -shm, -journal) the database file's mode, so they are private from their first byte too."""
-    path.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
-    for candidate in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))):
-        if (candidate == path or candidate.exists()) and private_file(candidate):
-            log.warning("%s could be read by other users of this machine; it is now 0600", candidate)
+    SQLite, the embedded default, always migrates itself. PostgreSQL does too unless
+    ``migrate_on_start`` is off (migrations then run as their own step, ``supportbot migrate``):
+    a database not at the newest revision then stops the start instead of being used half-made.
+    """
+    if database.sqlite or settings.migrate_on_start:
+        migration = await migrate(database.engine)
+        log.log(
+            logging.INFO if migration.applied or migration.adopted else logging.DEBUG, migration.describe()
+        )
+        return migration
+    if not await is_current(database.engine):
+        raise ConfigurationError(
+            "the database is not at the newest schema revision: run `supportbot migrate` first "
+            "(or set SUPPORTBOT_MIGRATE_ON_START=true)"
+        )
+    return None
 
 
 def _private_data_dir(settings: Settings) -> None:
@@ -110,13 +115,6 @@ def _private_data_dir(settings: Settings) -> None:
     )
 
 
-def _readers(engine: AsyncEngine) -> AsyncEngine:
-    """What the back end queries through: SQLite inline on the loop (see ``inline``), else the engine."""
-    if engine.dialect.name == "sqlite":
-        return cast(AsyncEngine, InlineSqliteEngine(engine.url))
-    return engine
-
-
 def _mailer(settings: Settings) -> MailTransport:
     """The transport queued mail goes out through: SMTP when configured, else .eml files."""
     if settings.smtp_url is not None:
@@ -130,22 +128,20 @@ async def build_application(
     url = settings.resolved_database_url()
     await asyncio.to_thread(_private_data_dir, settings)
     secret_key = settings.resolved_secret_key()
-    engine = create_engine(url)
-    await create_schema(engine)
-    readers = _readers(engine)
+    database = open_database(url)
+    await prepare_database(database, settings)
+    engine, readers = database.engine, database.readers
     store = Store(
         engine,
         cache_size=settings.state_cache_size,
         reader=readers,
-        sqlite_writer=sqlite_writer(engine.url) if engine.dialect.name == "sqlite" else None,
+        sqlite_writer=database.sqlite_writer(),
     )
-    await store.create_schema()
     if settings.seed_demo and await seed_demo(engine, today=today or date.today()):
         log.info("seeded the demo data")
     transport = _mailer(settings)
-    await create_outbox_schema(engine)
     outbox = QueuedMailer(
-        engine,
+        MailOutbox(engine),
         transport,
         retry_seconds=settings.mail_retry_seconds,
         give_up=timedelta(hours=settings.mail_give_up_hours),
@@ -202,7 +198,7 @@ async def build_application(
     await outbox.start()  # delivers queued mail, beginning with what an earlier run left pending
     return Application(
         settings=settings,
-        engine=engine,
+        database=database,
         store=store,
         backends=backends,
         intents=intents,
@@ -211,7 +207,6 @@ async def build_application(
         files=files,
         mailer=mailer,
         secret_key=secret_key,
-        readers=readers,
         bus=bus,
         notifier=notifier,
         identity=IdentityResolver(backends.directory),

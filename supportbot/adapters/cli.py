@@ -1,4 +1,4 @@
-"""The ``supportbot`` command: serve, seed, chat and nlu."""
+"""The ``supportbot`` command: serve, migrate, seed, chat and nlu."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from tqdm import tqdm
 
 
-PRIVATE_DATA_COMMANDS = frozenset({"serve", "seed", "chat", "nlu"})
+PRIVATE_DATA_COMMANDS = frozenset({"serve", "migrate", "seed", "chat", "nlu"})
 """The commands that open the data folder: their files are the server's own user's only."""
 
 
@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the assistant: web chat and every configured channel")
     serve.add_argument("--host", help="address to listen on (default SUPPORTBOT_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (default SUPPORTBOT_PORT or 8080)")
+
+    sub.add_parser("migrate", help="upgrade the database to the newest schema and say what was done")
 
     seed = sub.add_parser("seed", help="add the demo data, and generated volume")
     seed.add_argument("--orders", type=int, default=0, help="generated orders to add")
@@ -70,6 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings()
         if args.command == "serve":
             return _serve(settings, host=args.host, port=args.port)
+        if args.command == "migrate":
+            return asyncio.run(_migrate(settings))
         if args.command == "seed":
             return asyncio.run(_seed(settings, args.orders, args.invoices, args.seed, args.company))
         if args.command == "chat":
@@ -110,15 +114,30 @@ def _serve(settings: Settings, *, host: str | None, port: int | None) -> int:
     return 0
 
 
+async def _migrate(settings: Settings) -> int:
+    """Whatever ``migrate_on_start`` says: this is the step that runs the migrations."""
+    from supportbot.integrations.sql.database import open_database
+    from supportbot.integrations.sql.migrate import migrate
+
+    database = open_database(settings.resolved_database_url())
+    try:
+        print((await migrate(database.engine)).describe())
+    finally:
+        await database.close()
+    return 0
+
+
 async def _seed(settings: Settings, orders: int, invoices: int, seed: int, company: str | None) -> int:
     from tqdm import tqdm
 
-    from supportbot.adapters.app import create_engine
-    from supportbot.integrations.sql.seed import create_schema, seed_demo, seed_volume
+    from supportbot.adapters.app import prepare_database
+    from supportbot.integrations.sql.database import open_database
+    from supportbot.integrations.sql.seed import seed_demo, seed_volume
 
-    engine = create_engine(settings.resolved_database_url())
+    database = open_database(settings.resolved_database_url())
+    engine = database.engine
     try:
-        await create_schema(engine)
+        await prepare_database(database, settings)
         added = await seed_demo(engine, today=date.today())
         print("demo data added" if added else "demo data already present", file=sys.stderr)
         for label, count, n_orders, n_invoices in (
@@ -147,7 +166,7 @@ async def _seed(settings: Settings, orders: int, invoices: int, seed: int, compa
                     progress=_line_progress(label, count),
                 )
     finally:
-        await engine.dispose()
+        await database.close()
     return 0
 
 

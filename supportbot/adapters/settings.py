@@ -9,10 +9,10 @@ from typing import Annotated
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from sqlalchemy.engine import make_url
 
 from supportbot.bot.errors import ConfigurationError
 from supportbot.integrations.private import private_file, private_folder, write_private
+from supportbot.integrations.sql.database import async_database_url
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str | None = None
     """Default: a SQLite file in ``data_dir``. ``postgresql+asyncpg://user@host/db`` for PostgreSQL."""
+    migrate_on_start: bool = True
+    """PostgreSQL: upgrade the database to the newest schema when the server starts (workers starting
+    together take turns). Set ``false`` where ``supportbot migrate`` runs as its own deployment step;
+    a server then refuses a database that is not up to date. SQLite always migrates itself."""
     public_url: str = "http://127.0.0.1:8080"
     secret_key: SecretStr | None = None
     """Signs sessions and download links. Unset: generated once and kept beside the SQLite file."""
@@ -152,14 +156,9 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         url = self.database_url or f"sqlite+aiosqlite:///{(self.data_dir / 'supportbot.sqlite3').as_posix()}"
         try:
-            parsed = make_url(url)
-        except Exception as exc:  # noqa: BLE001 - any parse failure is a configuration error
+            return async_database_url(url)
+        except ValueError as exc:
             raise ConfigurationError(f"SUPPORTBOT_DATABASE_URL is not a database URL: {exc}") from None
-        if parsed.drivername in {"sqlite", "sqlite+pysqlite"}:
-            url = url.replace(parsed.drivername, "sqlite+aiosqlite", 1)
-        elif parsed.drivername in {"postgresql", "postgres", "postgresql+psycopg2"}:
-            url = url.replace(parsed.drivername, "postgresql+asyncpg", 1)
-        return url
 
     def resolved_secret_key(self) -> bytes:
         """The configured key, or one generated at first start and kept (mode 0600) in the data folder.

@@ -1,6 +1,6 @@
 """Handoffs to human agents: a queue in the store, one agent per conversation, relays through the bus.
 
-A handoff is a row of ``store.handoffs``: ``queued`` until an agent takes it (atomically: one
+A handoff is a row of the store's ``handoffs``: ``queued`` until an agent takes it (atomically: one
 agent wins), ``active`` while that agent owns the conversation, ``closed`` once handed back or
 closed with a resolution. The conversation's ``DialogState.handoff`` holds the number while
 it is open, so the pipeline looks the row up only then and keeps silent while it is open.
@@ -24,21 +24,33 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
-
 from supportbot.bot.bus import MessageBus
 from supportbot.bot.i18n import Formatter
 from supportbot.bot.locks import KeyedLocks
 from supportbot.bot.messages import ConversationRef, Reply
 from supportbot.bot.state import DialogState
-from supportbot.bot.store import Store, TurnRecord, agent_presence, handoffs
+from supportbot.bot.store import ACTIVE, CLOSED, QUEUED, Conflict, Handoff, Store, TurnRecord
 from supportbot.integrations.business_days import is_holiday, known_timezone
 
 log = logging.getLogger(__name__)
 
+__all__ = [
+    "ACTIVE",
+    "AGENTS_TOPIC",
+    "CLOSED",
+    "LIVE_CHANNEL",
+    "PRESENCE_HEARTBEAT",
+    "PRESENCE_TTL",
+    "QUEUED",
+    "Handoff",
+    "Handoffs",
+    "OfficeHours",
+    "OutsideDelivery",
+    "conversation_topic",
+    "handoff_topic",
+]
+
 AGENTS_TOPIC = "agents"
-QUEUED, ACTIVE, CLOSED = "queued", "active", "closed"
 _ATTEMPTS = 3
 PRESENCE_HEARTBEAT = 30.0
 """Seconds between an open agent console's presence updates."""
@@ -58,41 +70,6 @@ def handoff_topic(number: str) -> str:
 def conversation_topic(key: str) -> str:
     """What the customer's open chat of conversation ``key`` shows live."""
     return f"conversation:{key}"
-
-
-@dataclass(frozen=True)
-class Handoff:
-    number: str
-    conversation_key: str
-    channel: str
-    user_id: str | None
-    status: str
-    agent: str | None
-    created_at: datetime
-    taken_at: datetime | None = None
-    closed_at: datetime | None = None
-    resolution: str | None = None
-    position: int | None = None
-    """Place in the queue (1 = next) while queued."""
-
-    @property
-    def open(self) -> bool:
-        return self.status in (QUEUED, ACTIVE)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "number": self.number,
-            "conversation": self.conversation_key,
-            "channel": self.channel,
-            "user_id": self.user_id,
-            "status": self.status,
-            "agent": self.agent,
-            "created_at": _iso(self.created_at),
-            "taken_at": _iso(self.taken_at),
-            "closed_at": _iso(self.closed_at),
-            "resolution": self.resolution,
-            "position": self.position,
-        }
 
 
 @dataclass(frozen=True)
@@ -183,35 +160,19 @@ class Handoffs:
     async def agent_online(self, agent: str) -> str:
         """An agent console connected (on any worker): its id, for ``still_online`` and ``agent_offline``."""
         connection = secrets.token_hex(16)
-        async with self.store.engine.begin() as conn:
-            await conn.execute(
-                agent_presence.insert().values(connection=connection, agent=agent, seen_at=self._clock())
-            )
+        await self.store.presence.add(connection, agent, at=self._clock())
         return connection
 
     async def still_online(self, connection: str) -> None:
         """The heartbeat of an open console, every ``PRESENCE_HEARTBEAT`` seconds."""
-        async with self.store.engine.begin() as conn:
-            await conn.execute(
-                update(agent_presence)
-                .where(agent_presence.c.connection == connection)
-                .values(seen_at=self._clock())
-            )
+        await self.store.presence.seen(connection, at=self._clock())
 
     async def agent_offline(self, connection: str) -> None:
-        async with self.store.engine.begin() as conn:
-            await conn.execute(agent_presence.delete().where(agent_presence.c.connection == connection))
+        await self.store.presence.remove(connection)
 
     async def agents_online(self) -> int:
         """Agents with an open console on any worker, heard from lately."""
-        since = self._clock() - PRESENCE_TTL
-        async with self.store.engine.connect() as conn:
-            count = await conn.execute(
-                select(func.count(func.distinct(agent_presence.c.agent))).where(
-                    agent_presence.c.seen_at >= since
-                )
-            )
-            return int(count.scalar() or 0)
+        return await self.store.presence.agents_seen_since(self._clock() - PRESENCE_TTL)
 
     async def available(self, now: datetime | None = None, *, country: str | None = None) -> bool:
         """A customer of ``country`` may be queued now: it is within their office hours (a working day
@@ -221,61 +182,19 @@ class Handoffs:
     # --- reading ------------------------------------------------------------------------------------
 
     async def get(self, number: str) -> Handoff | None:
-        async with self.store.engine.connect() as conn:
-            row = (await conn.execute(select(handoffs).where(handoffs.c.number == number))).first()
-            if row is None:
-                return None
-            position = await self._position(conn, row.id) if row.status == QUEUED else None
-        return _handoff(row, position)
+        return await self.store.handoffs.get(number)
 
     async def open_for(self, conversation_key: str) -> Handoff | None:
-        async with self.store.engine.connect() as conn:
-            row = (
-                await conn.execute(
-                    select(handoffs)
-                    .where(
-                        handoffs.c.conversation_key == conversation_key,
-                        handoffs.c.status.in_((QUEUED, ACTIVE)),
-                    )
-                    .order_by(handoffs.c.id.desc())
-                    .limit(1)
-                )
-            ).first()
-            if row is None:
-                return None
-            position = await self._position(conn, row.id) if row.status == QUEUED else None
-        return _handoff(row, position)
+        return await self.store.handoffs.open_for(conversation_key)
 
     async def queue(self) -> list[Handoff]:
         """Open handoffs: the queue in order, then the active ones."""
-        async with self.store.engine.connect() as conn:
-            rows = (
-                await conn.execute(
-                    select(handoffs)
-                    .where(handoffs.c.status.in_((QUEUED, ACTIVE)))
-                    .order_by(handoffs.c.id)
-                    .limit(500)
-                )
-            ).all()
-        result: list[Handoff] = []
-        position = 0
-        for row in rows:
-            if row.status == QUEUED:
-                position += 1
-            result.append(_handoff(row, position if row.status == QUEUED else None))
-        return result
+        return await self.store.handoffs.open_ones()
 
     async def transcript(self, conversation_key: str, *, limit: int = 20) -> list[str]:
         """The last lines of a conversation as ``role: text``, for a request made of it."""
         turns = await self.store.history(conversation_key, limit=limit)
         return [f"{turn.role}: {turn.text}" for turn in turns if turn.text]
-
-    @staticmethod
-    async def _position(conn: Any, handoff_id: int) -> int:
-        count = await conn.execute(
-            select(func.count()).where(handoffs.c.status == QUEUED, handoffs.c.id <= handoff_id)
-        )
-        return int(count.scalar() or 0)
 
     # --- the customer's side ------------------------------------------------------------------------
 
@@ -284,20 +203,9 @@ class Handoffs:
         existing = await self.open_for(conversation.key)
         if existing is not None:
             return existing
-        now = self._clock()
-        async with self.store.engine.begin() as conn:
-            result = await conn.execute(
-                handoffs.insert().values(
-                    conversation_key=conversation.key,
-                    channel=conversation.channel,
-                    user_id=user_id,
-                    status=QUEUED,
-                    created_at=now,
-                )
-            )
-            handoff_id = int(result.inserted_primary_key[0])  # type: ignore[index]
-            number = f"HO-{handoff_id:06d}"
-            await conn.execute(update(handoffs).where(handoffs.c.id == handoff_id).values(number=number))
+        number = await self.store.handoffs.add(
+            conversation.key, channel=conversation.channel, user_id=user_id, at=self._clock()
+        )
         handoff = await self.get(number)
         assert handoff is not None
         await self.bus.publish(AGENTS_TOPIC, {"type": "queued", "handoff": handoff.to_json()})
@@ -309,7 +217,7 @@ class Handoffs:
         """A customer's line, already stored by the pipeline: the agents showing it see it live, with
         the files it brought (name, type, size and the id agents open it by)."""
         line: dict[str, Any] = {"type": "message", "number": handoff.number, "role": "user", "text": text}
-        line["at"] = _iso(at)
+        line["at"] = at.isoformat() if at is not None else None
         if files:
             line["files"] = list(files)
         await self.bus.publish(handoff_topic(handoff.number), line)
@@ -340,14 +248,7 @@ class Handoffs:
 
     async def take(self, number: str, agent: str) -> bool:
         """The agent takes a queued conversation over; of agents racing for it exactly one gets ``True``."""
-        now = self._clock()
-        async with self.store.engine.begin() as conn:
-            result = await conn.execute(
-                update(handoffs)
-                .where(handoffs.c.number == number, handoffs.c.status == QUEUED)
-                .values(status=ACTIVE, agent=agent, taken_at=now)
-            )
-            won = result.rowcount == 1
+        won = await self.store.handoffs.take(number, agent, at=self._clock())
         if won:
             await self.bus.publish(AGENTS_TOPIC, {"type": "taken", "number": number, "agent": agent})
         return won
@@ -367,7 +268,7 @@ class Handoffs:
         await self._to_outside(handoff, Reply(text=f"{agent_name}: {text}", language=language))
         await self.bus.publish(
             conversation_topic(handoff.conversation_key),
-            {"type": "agent", "text": text, "agent": agent_name, "at": _iso(at)},
+            {"type": "agent", "text": text, "agent": agent_name, "at": at.isoformat()},
         )
         await self.bus.publish(
             handoff_topic(number),
@@ -377,7 +278,7 @@ class Handoffs:
                 "role": "agent",
                 "text": text,
                 "agent": agent_name,
-                "at": _iso(at),
+                "at": at.isoformat(),
             },
         )
         return True
@@ -432,16 +333,9 @@ class Handoffs:
     async def _close_row(
         self, number: str, *, statuses: tuple[str, ...], resolution: str, agent: str | None = None
     ) -> bool:
-        where = [handoffs.c.number == number, handoffs.c.status.in_(statuses)]
-        if agent is not None:
-            where.append(handoffs.c.agent == agent)
-        async with self.store.engine.begin() as conn:
-            result = await conn.execute(
-                update(handoffs)
-                .where(*where)
-                .values(status=CLOSED, closed_at=self._clock(), resolution=resolution[:2000])
-            )
-        return bool(result.rowcount == 1)
+        return await self.store.handoffs.close(
+            number, statuses=statuses, resolution=resolution[:2000], at=self._clock(), agent=agent
+        )
 
     async def _append(self, handoff: Handoff, make: Callable[[str], TurnRecord], *, clear: bool) -> str:
         """Append a line to the customer's transcript under the conversation's lock; returns its language."""
@@ -455,7 +349,7 @@ class Handoffs:
                 try:
                     await self.store.save_turn(conv, record)
                     return conv.language
-                except IntegrityError:
+                except Conflict:
                     self.store.forget(key)  # another worker appended first: read it again
                     if attempt == _ATTEMPTS - 1:
                         raise
@@ -469,27 +363,3 @@ def _handed_back(document: dict[str, Any], number: str) -> dict[str, Any]:
         return document
     state.handoff = None
     return state.dump()
-
-
-def _handoff(row: Any, position: int | None) -> Handoff:
-    return Handoff(
-        number=row.number,
-        conversation_key=row.conversation_key,
-        channel=row.channel,
-        user_id=row.user_id,
-        status=row.status,
-        agent=row.agent,
-        created_at=_aware(row.created_at),
-        taken_at=_aware(row.taken_at) if row.taken_at else None,
-        closed_at=_aware(row.closed_at) if row.closed_at else None,
-        resolution=row.resolution,
-        position=position,
-    )
-
-
-def _aware(at: datetime) -> datetime:
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
-
-
-def _iso(at: datetime | None) -> str | None:
-    return _aware(at).isoformat() if at is not None else None

@@ -16,12 +16,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from supportbot.bot.bus import PRINCIPALS_TOPIC, MessageBus, user_topic
 from supportbot.bot.locks import KeyedLocks
 from supportbot.bot.messages import ConversationRef, Reply
-from supportbot.bot.store import Store, TurnRecord
+from supportbot.bot.store import Conflict, Store, TurnRecord
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +71,7 @@ class Notifier:
                 try:
                     await self.store.save_turn(conv, record)
                     break
-                except IntegrityError:
+                except Conflict:
                     # Another worker appended to the same inbox first: read it again and retry.
                     self.store.forget(ref.key)
                     if attempt == _ATTEMPTS - 1:
@@ -113,11 +111,9 @@ class Notifier:
         notices = await self.inbox(user_id, limit=limit)
         if not notices:
             return list(turns)
-        merged = sorted([*turns, *notices], key=lambda turn: _aware(turn.at))
+        merged = sorted([*turns, *notices], key=lambda turn: turn.at or _NEVER)
         return merged[-limit:]
 
 
-def _aware(at: datetime | None) -> datetime:
-    if at is None:
-        return datetime.min.replace(tzinfo=UTC)
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+_NEVER = datetime.min.replace(tzinfo=UTC)
+"""Where a line without a time sorts: first."""

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy.exc import IntegrityError
-
 from supportbot.bot.dialog import DialogEngine, is_cancel, tool_refusal
 from supportbot.bot.files import HANDOFF_FILE_TTL
 from supportbot.bot.handoff import QUEUED, Handoff, Handoffs
@@ -21,7 +19,7 @@ from supportbot.bot.locks import KeyedLocks
 from supportbot.bot.messages import MAX_INBOUND_BYTES, ConversationRef, Message, Reply
 from supportbot.bot.nlu.types import NONE_INTENT, Parse
 from supportbot.bot.state import DialogState
-from supportbot.bot.store import ConversationState, Store, TurnRecord
+from supportbot.bot.store import Conflict, ConversationState, Store, TurnRecord
 from supportbot.faults import crash_point
 from supportbot.integrations.documents import DocumentRefused, kept_type
 from supportbot.integrations.errors import AccessDenied, BackendUnavailable
@@ -155,7 +153,7 @@ class Pipeline:
         try:
             # While an agent has the conversation the bot says nothing: only the customer's line is stored.
             await self.store.save_turn(conv, *((user_turn,) if reply.silent else (user_turn, bot_turn)))
-        except IntegrityError:
+        except Conflict:
             # Another worker took the same delivery first: answer as it did.
             if message.delivery_id:
                 earlier = await self.store.reply_for_delivery(key, message.delivery_id)

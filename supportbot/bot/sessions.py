@@ -2,26 +2,21 @@
 end them at once in every worker, and an idle or old session ends by itself.
 
 A cookie still carries the session (signed), but only a token for it; the server keeps a hash of the
-token, so its table signs nobody in if it leaks. ``SessionStore`` is the storage (SQL here; Redis can
-take it over), ``Sessions`` what the channels use: it also tells open connections, over the bus, that
-their session ended.
+token, so its table signs nobody in if it leaks. ``SessionStore`` is the storage (the store's
+``SqlSessionStore``; Redis can take it over), ``Sessions`` what the channels use: it also tells open
+connections, over the bus, that their session ended.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from supportbot.bot.bus import MessageBus, Unsubscribe
-from supportbot.bot.store import sign_ins
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +39,6 @@ def session_topic(handle: str) -> str:
 def handle_of(token: str) -> str:
     """The session's id in the table and on the bus: a hash of the token, which only the cookie carries."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _utc(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -94,138 +85,6 @@ class SessionStore(Protocol):
     async def active(self, user_id: str) -> list[SessionRecord]:
         """A user's live sessions, oldest first."""
         ...
-
-
-class SqlSessionStore:
-    """Sessions in the ``sign_ins`` table. A check is one primary-key read, plus a write at most once a
-    minute per session (``TOUCH_EVERY``)."""
-
-    def __init__(self, engine: AsyncEngine, *, clock: Callable[[], datetime] | None = None) -> None:
-        self._engine = engine
-        self.clock = clock or (lambda: datetime.now(UTC))
-        self._pruned: datetime | None = None
-
-    async def create(self, user_id: str, *, kind: Kind, lifetime: Lifetime) -> tuple[str, SessionRecord]:
-        token = secrets.token_urlsafe(32)
-        now = self.clock()
-        record = SessionRecord(
-            handle=handle_of(token),
-            user_id=user_id,
-            kind=kind,
-            created_at=now,
-            last_seen=now,
-            idle=lifetime.idle,
-            expires_at=now + lifetime.absolute,
-        )
-        async with self._engine.begin() as conn:
-            await conn.execute(
-                sign_ins.insert().values(
-                    id=record.handle,
-                    user_id=user_id,
-                    kind=kind,
-                    created_at=now,
-                    last_seen=now,
-                    idle_seconds=int(lifetime.idle.total_seconds()),
-                    expires_at=record.expires_at,
-                )
-            )
-        await self._prune(now)
-        return token, record
-
-    async def check(self, token: str, *, kind: Kind) -> SessionRecord | None:
-        if not token or len(token) > 256:
-            return None
-        handle = handle_of(token)
-        async with self._engine.connect() as conn:
-            row = (await conn.execute(select(sign_ins).where(sign_ins.c.id == handle))).first()
-        if row is None or row.kind != kind:
-            return None
-        record = _record(row)
-        now = self.clock()
-        if not record.live(now):
-            return None
-        if now - record.last_seen >= TOUCH_EVERY:
-            async with self._engine.begin() as conn:
-                await conn.execute(
-                    update(sign_ins)
-                    .where(sign_ins.c.id == handle, sign_ins.c.revoked_at.is_(None))
-                    .values(last_seen=now)
-                )
-        return record
-
-    async def revoke(self, token: str) -> str | None:
-        handle = handle_of(token)
-        async with self._engine.begin() as conn:
-            result = await conn.execute(
-                update(sign_ins)
-                .where(sign_ins.c.id == handle, sign_ins.c.revoked_at.is_(None))
-                .values(revoked_at=self.clock())
-            )
-        return handle if _rowcount(result) else None
-
-    async def revoke_user(self, user_id: str) -> list[str]:
-        now = self.clock()
-        async with self._engine.begin() as conn:
-            handles = list(
-                (
-                    await conn.execute(
-                        select(sign_ins.c.id).where(
-                            sign_ins.c.user_id == user_id, sign_ins.c.revoked_at.is_(None)
-                        )
-                    )
-                ).scalars()
-            )
-            if handles:
-                await conn.execute(
-                    update(sign_ins)
-                    .where(sign_ins.c.id.in_(handles), sign_ins.c.revoked_at.is_(None))
-                    .values(revoked_at=now)
-                )
-        return handles
-
-    async def active(self, user_id: str) -> list[SessionRecord]:
-        now = self.clock()
-        async with self._engine.connect() as conn:
-            rows = (
-                await conn.execute(
-                    select(sign_ins)
-                    .where(sign_ins.c.user_id == user_id, sign_ins.c.revoked_at.is_(None))
-                    .order_by(sign_ins.c.created_at)
-                )
-            ).all()
-        return [record for record in map(_record, rows) if record.live(now)]
-
-    async def _prune(self, now: datetime) -> None:
-        """Now and then, rows ended a while ago go (expired, idle past their time, or revoked)."""
-        if self._pruned is not None and now - self._pruned < PRUNE_EVERY:
-            return
-        self._pruned = now
-        before = now - KEEP_ENDED
-        async with self._engine.begin() as conn:
-            await conn.execute(
-                sign_ins.delete().where(
-                    (sign_ins.c.expires_at < before)
-                    | (sign_ins.c.revoked_at < before)
-                    | (sign_ins.c.last_seen < before - timedelta(days=30))
-                )
-            )
-
-
-def _record(row: Any) -> SessionRecord:
-    return SessionRecord(
-        handle=row.id,
-        user_id=row.user_id,
-        kind=row.kind,
-        created_at=_utc(row.created_at),
-        last_seen=_utc(row.last_seen),
-        idle=timedelta(seconds=row.idle_seconds),
-        expires_at=_utc(row.expires_at),
-        revoked_at=_utc(row.revoked_at) if row.revoked_at is not None else None,
-    )
-
-
-def _rowcount(result: Any) -> int:
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 class Sessions:

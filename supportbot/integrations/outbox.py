@@ -25,7 +25,7 @@ mail was for (an invoice's forward record) can say whether it arrived. A listene
 logged; the mail's own state is already recorded by then.
 
 Logs and ``last_error`` name the message by its row id and Message-ID only: never the body, never
-the transport's credentials.
+the transport's credentials. The table and its queries are ``integrations.sql.outbox.MailOutbox``.
 """
 
 from __future__ import annotations
@@ -39,82 +39,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    DateTime,
-    Index,
-    Integer,
-    LargeBinary,
-    MetaData,
-    String,
-    Table,
-    and_,
-    case,
-    func,
-    insert,
-    inspect,
-    or_,
-    select,
-    type_coerce,
-    update,
-)
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from supportbot.faults import crash_point
 from supportbot.integrations.actions import Mail
 from supportbot.integrations.errors import MailUnavailable
 from supportbot.integrations.mail import build_message, recipients_of
+from supportbot.integrations.sql.outbox import ClaimedMail, MailOutbox, OutboxMail
 
 log = logging.getLogger(__name__)
 
 DEFAULT_RETRY_SECONDS: tuple[float, ...] = (30, 120, 600, 3600)
 """Waits after the 1st, 2nd, 3rd, 4th failed attempt; the last one repeats."""
 DEFAULT_GIVE_UP = timedelta(hours=48)
-
-PENDING, SENT, FAILED = "pending", "sent", "failed"
-
-outbox_metadata = MetaData()
-
-mail_outbox = Table(
-    "mail_outbox",
-    outbox_metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
-    Column("message_id", String(255), nullable=False),
-    Column("recipients", String(1000), nullable=False),  # the envelope recipients, comma-separated
-    Column("message", LargeBinary, nullable=False),  # the whole message, RFC 5322 bytes as sent
-    Column("status", String(16), nullable=False),  # pending | sent | failed
-    Column("attempts", Integer, nullable=False, default=0),
-    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
-    Column("claimed_until", DateTime(timezone=True), nullable=True),
-    Column("claimed_by", String(64), nullable=True),
-    Column("last_error", String(500), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("sent_at", DateTime(timezone=True), nullable=True),
-    Column("reference", String(255), nullable=True),  # what the mail is for, told to ``on_outcome``
-    Index("ix_mail_outbox_due", "status", "next_attempt_at"),
-)
-
-
-async def create_outbox_schema(engine: AsyncEngine) -> None:
-    """Creates the outbox table where it does not exist yet (in the application's database), and adds
-    the nullable columns that came later to a table made before them."""
-    async with engine.begin() as conn:
-        await conn.run_sync(outbox_metadata.create_all)
-        await conn.run_sync(_add_missing_columns)
-
-
-def _add_missing_columns(conn: Connection) -> None:
-    present = {column["name"] for column in inspect(conn).get_columns(mail_outbox.name)}
-    quote = conn.dialect.identifier_preparer.quote
-    for column in mail_outbox.columns:
-        if column.name not in present and column.nullable:
-            kind = column.type.compile(dialect=conn.dialect)
-            conn.exec_driver_sql(
-                f"ALTER TABLE {quote(mail_outbox.name)} ADD COLUMN {quote(column.name)} {kind}"
-            )
 
 
 @dataclass(frozen=True)
@@ -138,11 +73,6 @@ class MailTransport(Protocol):
     async def deliver(self, raw: bytes, *, recipients: Sequence[str]) -> None: ...
 
 
-def _utc(value: datetime) -> datetime:
-    """SQLite gives timestamps back without their zone; they were stored in UTC."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
 def _describe(exc: BaseException) -> str:
     """A failure for logs and ``last_error``: the transport's own safe text, else the type only.
 
@@ -163,7 +93,7 @@ class QueuedMailer:
 
     def __init__(
         self,
-        engine: AsyncEngine,
+        outbox: MailOutbox,
         transport: MailTransport,
         *,
         retry_seconds: Sequence[float] = DEFAULT_RETRY_SECONDS,
@@ -178,7 +108,7 @@ class QueuedMailer:
         for retry all the same. ``lease`` must exceed the longest a transport may take."""
         if not retry_seconds or any(s <= 0 for s in retry_seconds):
             raise ValueError("the retry schedule needs at least one positive number of seconds")
-        self.engine = engine
+        self.outbox = outbox
         self.transport = transport
         self.retry_seconds = tuple(float(s) for s in retry_seconds)
         self.give_up = give_up
@@ -222,17 +152,9 @@ class QueuedMailer:
             attachments=tuple(attachments),
             reference=reference,
         )
-        values = self._row(mail, html=html)
-        try:
-            async with self.engine.begin() as conn:
-                result = await conn.execute(insert(mail_outbox).values(**values))
-                mail_id = int(result.inserted_primary_key[0])  # type: ignore[index]
-        except (SQLAlchemyError, OSError) as exc:
-            # not chained: a database error's text carries the statement's parameters, the body
-            raise MailUnavailable(f"the mail could not be queued: {type(exc).__name__}") from None
-        await self.queued([mail_id])
+        await self.queued([await self.outbox.add(self._row(mail, html=html))])
 
-    def _row(self, mail: Mail, *, html: str | None = None) -> dict[str, Any]:
+    def _row(self, mail: Mail, *, html: str | None = None) -> OutboxMail:
         """The outbox row of one mail: the finished message, due now. ``MailUnavailable`` when the
         mail cannot be built (no recipient, an address that would span header lines)."""
         try:
@@ -250,28 +172,18 @@ class QueuedMailer:
         recipients = recipients_of(mail.to)
         if not recipients:
             raise MailUnavailable("the mail has no recipient address")
-        now = self.clock()
-        return {
-            "message_id": str(msg["Message-ID"] or "")[:255],
-            "recipients": ",".join(recipients),
-            "message": msg.as_bytes(),
-            "status": PENDING,
-            "attempts": 0,
-            "next_attempt_at": now,
-            "created_at": now,
-            "reference": mail.reference[:255] if mail.reference else None,
-        }
+        return OutboxMail(
+            message_id=str(msg["Message-ID"] or "")[:255],
+            recipients=",".join(recipients),
+            message=msg.as_bytes(),
+            at=self.clock(),
+            reference=mail.reference[:255] if mail.reference else None,
+        )
 
     async def queue_in(self, conn: Any, mails: Sequence[Mail]) -> list[int]:
         """Queues the mail of an action in the caller's transaction (``conn``, on this database), so it
         is committed, or rolled back, with the action's own write; ``queued`` after the commit."""
-        ids = []
-        for mail in mails:
-            values = self._row(mail)
-            ids.append(
-                int(await conn.scalar(insert(mail_outbox).values(**values).returning(mail_outbox.c.id)))
-            )
-        return ids
+        return await self.outbox.add_in(conn, [self._row(mail) for mail in mails])
 
     async def queued(self, ids: Sequence[int]) -> None:
         """Committed mail is there to deliver: at once for a local transport, else by the task."""
@@ -291,104 +203,47 @@ class QueuedMailer:
     async def deliver_due(self, now: datetime | None = None, *, limit: int = 100) -> int:
         """Sends every message due at ``now`` that no other deliverer holds; returns how many were sent."""
         now = now or self.clock()
-        t = mail_outbox
-        async with self.engine.connect() as conn:
-            ids = (
-                (
-                    await conn.execute(
-                        select(t.c.id)
-                        .where(
-                            t.c.status == PENDING,
-                            t.c.next_attempt_at <= now,
-                            or_(t.c.claimed_until.is_(None), t.c.claimed_until < now),
-                        )
-                        .order_by(t.c.next_attempt_at, t.c.id)
-                        .limit(limit)
-                    )
-                )
-                .scalars()
-                .all()
-            )
+        ids = await self.outbox.due(now, limit=limit)
         sent = 0
         for mail_id in ids:
-            if await self._attempt(int(mail_id), now):
+            if await self._attempt(mail_id, now):
                 sent += 1
         return sent
 
     async def _attempt(self, mail_id: int, now: datetime) -> bool:
         """Claims one message, hands it to the transport and records the outcome."""
-        t = mail_outbox
-        async with self.engine.begin() as conn:
-            claimed = await conn.execute(
-                update(t)
-                .where(
-                    t.c.id == mail_id,
-                    t.c.status == PENDING,
-                    t.c.next_attempt_at <= now,
-                    or_(t.c.claimed_until.is_(None), t.c.claimed_until < now),
-                )
-                .values(claimed_until=now + self.lease, claimed_by=self.worker)
-            )
-            if claimed.rowcount != 1:
-                return False  # another deliverer has it, or it is done
-            row = (
-                await conn.execute(
-                    select(
-                        t.c.message,
-                        t.c.recipients,
-                        t.c.attempts,
-                        t.c.created_at,
-                        t.c.message_id,
-                        t.c.reference,
-                    ).where(t.c.id == mail_id)
-                )
-            ).one()
-        mine = and_(t.c.id == mail_id, t.c.claimed_by == self.worker)
+        row = await self.outbox.claim(mail_id, now, until=now + self.lease, worker=self.worker)
+        if row is None:
+            return False  # another deliverer has it, or it is done
         try:
-            await self.transport.deliver(bytes(row.message), recipients=row.recipients.split(","))
+            await self.transport.deliver(row.message, recipients=row.recipients.split(","))
             crash_point("mail.delivered")
         except Exception as exc:  # noqa: BLE001 - any transport failure is retried, never lost
-            error = _describe(exc)
-            attempts = row.attempts + 1
-            if now - _utc(row.created_at) >= self.give_up:
-                values: dict[str, Any] = {"status": FAILED}
-                log.error(
-                    "mail %d (%s) given up after %d attempts since %s: %s",
-                    mail_id, row.message_id, attempts, _utc(row.created_at).isoformat(), error,
-                )  # fmt: skip
-            else:
-                wait = self.retry_seconds[min(attempts, len(self.retry_seconds)) - 1]
-                values = {"next_attempt_at": now + timedelta(seconds=wait)}
-                log.warning("mail %d attempt %d failed (%s); next in %gs", mail_id, attempts, error, wait)
-            async with self.engine.begin() as conn:
-                await conn.execute(
-                    update(t)
-                    .where(mine)
-                    .values(
-                        attempts=attempts, last_error=error, claimed_until=None, claimed_by=None, **values
-                    )
-                )
-            if values.get("status") == FAILED:
-                await self._tell(mail_id, row, sent=False, at=now)
+            await self._failed(mail_id, row, _describe(exc), now)
             return False
-        async with self.engine.begin() as conn:
-            await conn.execute(
-                update(t)
-                .where(mine)
-                .values(
-                    status=SENT,
-                    sent_at=now,
-                    attempts=row.attempts + 1,
-                    last_error=None,
-                    claimed_until=None,
-                    claimed_by=None,
-                )
-            )
+        await self.outbox.sent(mail_id, self.worker, attempts=row.attempts + 1, at=now)
         log.info("mail %d sent (%s)", mail_id, row.message_id)
         await self._tell(mail_id, row, sent=True, at=now)
         return True
 
-    async def _tell(self, mail_id: int, row: Any, *, sent: bool, at: datetime) -> None:
+    async def _failed(self, mail_id: int, row: ClaimedMail, error: str, now: datetime) -> None:
+        """A failed attempt: retried after the schedule's wait, or given up on once the mail is too old."""
+        attempts = row.attempts + 1
+        if now - row.created_at >= self.give_up:
+            log.error(
+                "mail %d (%s) given up after %d attempts since %s: %s",
+                mail_id, row.message_id, attempts, row.created_at.isoformat(), error,
+            )  # fmt: skip
+            await self.outbox.give_up(mail_id, self.worker, attempts=attempts, error=error)
+            await self._tell(mail_id, row, sent=False, at=now)
+            return
+        wait = self.retry_seconds[min(attempts, len(self.retry_seconds)) - 1]
+        log.warning("mail %d attempt %d failed (%s); next in %gs", mail_id, attempts, error, wait)
+        await self.outbox.retry_at(
+            mail_id, self.worker, attempts=attempts, error=error, at=now + timedelta(seconds=wait)
+        )
+
+    async def _tell(self, mail_id: int, row: ClaimedMail, *, sent: bool, at: datetime) -> None:
         """The listeners hear how a referenced mail ended; one that fails is logged, never retried."""
         if not row.reference:
             return
@@ -405,23 +260,12 @@ class QueuedMailer:
     async def seconds_to_next(self, now: datetime | None = None) -> float:
         """How long until a pending message is due (or its claim runs out), at most ``max_wait``."""
         now = now or self.clock()
-        t = mail_outbox
-        later = case(
-            (
-                and_(t.c.claimed_until.is_not(None), t.c.claimed_until > t.c.next_attempt_at),
-                t.c.claimed_until,
-            ),
-            else_=t.c.next_attempt_at,
-        )
-        async with self.engine.connect() as conn:
-            due = await conn.scalar(
-                select(type_coerce(func.min(later), DateTime(timezone=True))).where(t.c.status == PENDING)
-            )
+        due = await self.outbox.next_due()
         if due is None:
             return self.max_wait
         # never spin: at least the first retry wait (or a second) between passes
         floor = min(1.0, self.retry_seconds[0])
-        return min(self.max_wait, max(floor, (_utc(due) - now).total_seconds()))
+        return min(self.max_wait, max(floor, (due - now).total_seconds()))
 
     # --- lifecycle --------------------------------------------------------------------------------
 

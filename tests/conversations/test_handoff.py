@@ -24,7 +24,7 @@ from supportbot.bot.handoff import (
     handoff_topic,
 )
 from supportbot.bot.messages import InboundFile, Reply
-from supportbot.bot.store import agent_presence
+from supportbot.integrations.sql.state import agent_presence
 from tests.conftest import BotDriver, Conversation, make_settings
 
 ANNA = "anna.berg@nordisk.example"

@@ -26,8 +26,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from supportbot.integrations.models import Principal
 from supportbot.integrations.protocols import Backends
 from supportbot.integrations.sql.backend import sql_backends
+from supportbot.integrations.sql.migrate import migrate
 from supportbot.integrations.sql.schema import companies, request_documents, request_events, requests
-from supportbot.integrations.sql.seed import create_schema, seed_demo, seed_volume
+from supportbot.integrations.sql.seed import seed_demo, seed_volume
 
 TODAY = date(2026, 3, 18)  # a Wednesday: requests opened "now" are due on Thursday
 NOW = datetime.combine(TODAY, time(12, 0), tzinfo=UTC)
@@ -135,7 +136,7 @@ def sqlite_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     async def seed() -> None:
         engine = sqlite_engine(path)
         try:
-            await create_schema(engine)
+            await migrate(engine)
             assert await seed_demo(engine, today=TODAY)
         finally:
             await engine.dispose()
@@ -175,7 +176,7 @@ async def _sqlite_inline_backends(request: pytest.FixtureRequest) -> AsyncIterat
 async def _postgres_backends(request: pytest.FixtureRequest) -> AsyncIterator[Backends]:
     url: str = request.getfixturevalue("postgres_url")
     async with postgres_schema_engine(url) as engine:
-        await create_schema(engine)
+        await migrate(engine)
         assert await seed_demo(engine, today=TODAY)
         yield sql_backends(engine, clock=clock)
 
@@ -222,17 +223,17 @@ async def people(backends: Backends) -> People:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    """An engine on an empty database with the back end's tables, on SQLite and PostgreSQL."""
+    """An engine on an empty database with the application's tables, on SQLite and PostgreSQL."""
     if request.param == "sqlite":
         engine = sqlite_engine(tmp_path / "empty.sqlite3")
         try:
-            await create_schema(engine)
+            await migrate(engine)
             yield engine
         finally:
             await engine.dispose()
     else:
         async with postgres_schema_engine(request.getfixturevalue("postgres_url")) as engine:
-            await create_schema(engine)
+            await migrate(engine)
             yield engine
 
 
@@ -334,7 +335,7 @@ def sqlite_volume_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     async def seed() -> None:
         engine = sqlite_engine(path)
         try:
-            await create_schema(engine)
+            await migrate(engine)
             assert await seed_demo(engine, today=TODAY)
             await seed_volume(engine, orders=VOLUME_ORDERS, invoices=VOLUME_INVOICES, seed=1, today=TODAY)
             await seed_request_volume(engine)

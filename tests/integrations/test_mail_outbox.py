@@ -23,12 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from supportbot.integrations.errors import MailUnavailable
 from supportbot.integrations.mail import OutboxMailer, SmtpMailer
-from supportbot.integrations.outbox import (
-    DeliveryOutcome,
-    QueuedMailer,
-    create_outbox_schema,
-    mail_outbox,
-)
+from supportbot.integrations.outbox import DeliveryOutcome, QueuedMailer
+from supportbot.integrations.sql.migrate import migrate
+from supportbot.integrations.sql.outbox import MailOutbox, mail_outbox
 from tests.integrations.conftest import postgres_schema_engine, sqlite_engine
 
 T0 = datetime(2026, 3, 18, 12, 0, tzinfo=UTC)
@@ -97,22 +94,22 @@ def server(free_port: int) -> Iterator[Server]:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    """An empty database with the outbox table, on SQLite and (when reachable) PostgreSQL."""
+    """An empty database with the application's tables, on SQLite and (when reachable) PostgreSQL."""
     if request.param == "sqlite":
         built = sqlite_engine(tmp_path / "outbox.sqlite3")
         try:
-            await create_outbox_schema(built)
+            await migrate(built)
             yield built
         finally:
             await built.dispose()
     else:
         async with postgres_schema_engine(request.getfixturevalue("postgres_url")) as built:
-            await create_outbox_schema(built)
+            await migrate(built)
             yield built
 
 
 def queued(engine: AsyncEngine, transport: Any, clock: Clock | None = None, **options: Any) -> QueuedMailer:
-    return QueuedMailer(engine, transport, clock=clock, **options)
+    return QueuedMailer(MailOutbox(engine), transport, clock=clock, **options)
 
 
 async def rows(engine: AsyncEngine) -> Sequence[Any]:
@@ -491,8 +488,8 @@ async def test_an_outbox_table_made_before_references_gets_the_column(tmp_path: 
                     created_at=T0,
                 )
             )
-        await create_outbox_schema(built)
-        await create_outbox_schema(built)  # and again at the next start: nothing to add
+        await migrate(built)
+        await migrate(built)  # and again at the next start: nothing to add
         async with built.connect() as conn:
             names = await conn.run_sync(
                 lambda c: {col["name"] for col in inspect(c).get_columns("mail_outbox")}

@@ -12,10 +12,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from supportbot.bot.limits import Rule, SqlLimits
-from supportbot.bot.sessions import Lifetime, SqlSessionStore, handle_of
-from supportbot.bot.store import Store, bot_metadata, rate_counts, sign_ins
+from supportbot.bot.limits import Rule
+from supportbot.bot.sessions import Lifetime, handle_of
+from supportbot.bot.store import SqlLimits, SqlSessionStore, Store
 from supportbot.integrations.sql.inline import InlineSqliteEngine, sqlite_writer
+from supportbot.integrations.sql.migrate import migrate
+from supportbot.integrations.sql.state import rate_counts, sign_ins
+from supportbot.integrations.sql.tables import metadata
 from tests.integrations.conftest import postgres_schema_engine
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -35,15 +38,14 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     if request.param == "sqlite":
         inline = InlineSqliteEngine(f"sqlite:///{tmp_path / 'sessions.sqlite3'}")
         with inline.sync_engine.begin() as conn:
-            bot_metadata.create_all(conn)
+            metadata.create_all(conn)
         try:
             yield cast(AsyncEngine, inline)
         finally:
             await inline.dispose()
     else:
         async with postgres_schema_engine(request.getfixturevalue("postgres_url")) as built:
-            async with built.begin() as conn:
-                await conn.run_sync(bot_metadata.create_all)
+            await migrate(built)
             yield built
 
 

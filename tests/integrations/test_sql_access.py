@@ -27,8 +27,9 @@ from supportbot.integrations.models import (
 from supportbot.integrations.protocols import AccessBackend
 from supportbot.integrations.sql.access import SqlAccess, access_request_number, parse_access_request_number
 from supportbot.integrations.sql.directory import SqlDirectory
+from supportbot.integrations.sql.migrate import migrate
 from supportbot.integrations.sql.schema import access_requests, users
-from supportbot.integrations.sql.seed import DEMO_PASSWORD, create_schema, seed_demo
+from supportbot.integrations.sql.seed import DEMO_PASSWORD, seed_demo
 from tests.integrations.conftest import (
     ANNA,
     ERIK,
@@ -57,7 +58,7 @@ async def engine(
             await built.dispose()
     else:
         async with postgres_schema_engine(request.getfixturevalue("postgres_url")) as built:
-            await create_schema(built)
+            await migrate(built)
             assert await seed_demo(built, today=TODAY)
             await _promote_max(built)
             yield built
@@ -293,14 +294,16 @@ async def test_a_directory_user_s_link_keeps_their_password(world: World) -> Non
 async def test_a_database_made_before_registrations_were_dated_gets_the_column(
     sqlite_demo_template: Path, tmp_path: Path
 ) -> None:
-    """On start, an existing directory gains ``users.registered_at``; its users are the vendor's."""
+    """A database made before migrations (and before registrations were dated) gains
+    ``users.registered_at`` when it is migrated; its users are the vendor's."""
     path = tmp_path / "older.sqlite3"
     shutil.copy(sqlite_demo_template, path)
     engine = sqlite_engine(path)
     try:
         async with engine.begin() as conn:
             await conn.exec_driver_sql("ALTER TABLE users DROP COLUMN registered_at")
-        await create_schema(engine)
+            await conn.exec_driver_sql("DROP TABLE alembic_version")
+        await migrate(engine)
         directory = SqlDirectory(engine, clock=clock)
         erik = await directory.principal_for(ERIK)
         assert erik is not None and erik.verification == Verification(by=VerifiedBy.DIRECTORY)

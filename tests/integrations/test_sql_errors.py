@@ -17,7 +17,8 @@ from supportbot.integrations.errors import BackendUnavailable
 from supportbot.integrations.models import NewRequest, Principal, Role, Tool
 from supportbot.integrations.protocols import Backends
 from supportbot.integrations.sql.backend import sql_backends
-from supportbot.integrations.sql.seed import create_schema, seed_demo
+from supportbot.integrations.sql.migrate import migrate
+from supportbot.integrations.sql.seed import seed_demo
 
 from .conftest import ERIK, TODAY, clock, postgres_schema_engine, sqlite_engine
 
@@ -106,7 +107,7 @@ async def test_a_locked_sqlite_database(sqlite_demo_template: Path, tmp_path: Pa
 async def test_a_postgres_server_that_is_too_slow(postgres_url: str) -> None:
     """A table lock held elsewhere makes every query wait; the call's deadline turns that into an apology."""
     async with postgres_schema_engine(postgres_url) as engine:
-        await create_schema(engine)
+        await migrate(engine)
         await seed_demo(engine, today=TODAY)
         async with engine.connect() as holder:
             await holder.execute(text(f"LOCK TABLE {', '.join(LOCKED)} IN ACCESS EXCLUSIVE MODE"))

@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from supportbot.integrations.models import InvoiceStatus, OrderStatus
 from supportbot.integrations.sql.backend import sql_backends
+from supportbot.integrations.sql.migrate import migrate
 from supportbot.integrations.sql.schema import (
-    backend_metadata,
     companies,
     invoices,
     order_lines,
@@ -22,7 +22,8 @@ from supportbot.integrations.sql.schema import (
     payments,
     shipments,
 )
-from supportbot.integrations.sql.seed import create_schema, seed_demo, seed_volume
+from supportbot.integrations.sql.seed import seed_demo, seed_volume
+from supportbot.integrations.sql.tables import metadata
 
 from .conftest import ANNA, MAX, TODAY, clock, sqlite_engine
 
@@ -41,7 +42,7 @@ async def count_rows(engine: AsyncEngine) -> dict[str, int]:
     async with engine.connect() as conn:
         return {
             table.name: (await conn.scalar(select(func.count()).select_from(table))) or 0
-            for table in backend_metadata.sorted_tables
+            for table in metadata.sorted_tables
         }
 
 
@@ -55,13 +56,13 @@ async def test_seed_demo_is_idempotent(empty_engine: AsyncEngine) -> None:
     before = await count_rows(empty_engine)
     assert await seed_demo(empty_engine, today=TODAY + timedelta(days=3)) is False
     assert await count_rows(empty_engine) == before
-    await create_schema(empty_engine)  # also harmless when the tables exist
+    await migrate(empty_engine)  # also harmless when the tables exist
     assert await count_rows(empty_engine) == before
     assert before["companies"] == 2 and before["users"] == 4 and before["orders"] >= 10
 
 
 async def test_an_index_added_later_reaches_an_existing_database(empty_engine: AsyncEngine) -> None:
-    """``create_all`` skips tables that exist, and with them their new indexes: ``create_schema`` adds those."""
+    """A database made before migrations, and before an index was added, gets the index when migrated."""
     name = "ix_requests_status_due_at_id"
 
     async def indexes() -> set[str]:
@@ -72,10 +73,11 @@ async def test_an_index_added_later_reaches_an_existing_database(empty_engine: A
     assert name in await indexes()
     async with empty_engine.begin() as conn:
         await conn.execute(text(f"DROP INDEX {name}"))
+        await conn.execute(text("DROP TABLE alembic_version"))
     assert name not in await indexes()
-    await create_schema(empty_engine)
+    assert (await migrate(empty_engine)).adopted
     assert name in await indexes()
-    await create_schema(empty_engine)  # and only once
+    assert not (await migrate(empty_engine)).applied  # and only once
 
 
 async def test_seed_demo_balances_the_nordisk_account(sqlite_demo_engine: AsyncEngine) -> None:
@@ -126,7 +128,7 @@ async def test_seed_volume_is_deterministic(tmp_path: Path) -> None:
     async def build(name: str, seed: int) -> dict[str, list[tuple[Any, ...]]]:
         engine = sqlite_engine(tmp_path / name)
         try:
-            await create_schema(engine)
+            await migrate(engine)
             await seed_demo(engine, today=TODAY)
             await seed_volume(engine, orders=1_200, invoices=500, seed=seed, today=TODAY, batch_size=500)
             return {table: await dump(engine, table) for table in VOLUME_TABLES}

@@ -37,8 +37,8 @@ from supportbot.adapters.slack.agents import (
 )
 from supportbot.bot.errors import ConfigurationError
 from supportbot.bot.handoff import ACTIVE, CLOSED, QUEUED, conversation_topic
-from supportbot.bot.store import handoff_threads
 from supportbot.integrations.sql.schema import users
+from supportbot.integrations.sql.state import handoff_threads
 from tests.conftest import Conversation
 
 AGENTS = "C0AGENTS"

@@ -160,3 +160,27 @@ def test_no_import_cycles() -> None:
 def test_the_cycle_finder_finds_a_cycle() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert _cycles(graph) == [["a", "b", "c"]]
+
+
+SQL_HOMES = ("bot/store", "integrations/sql")
+"""The only places that may speak SQL: the bot's store and the built-in SQL back end (with the
+database's tables and migrations). Everything else calls their typed methods."""
+
+
+def test_sqlalchemy_is_confined_to_the_store_and_integrations_sql() -> None:
+    offences = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        where = path.relative_to(PACKAGE).as_posix()
+        if any(where.startswith(home + "/") for home in SQL_HOMES):
+            continue
+        for name in _imports(path):
+            if name.split(".")[0] in {"sqlalchemy", "alembic"}:
+                offences.append(f"{where} imports {name}")
+    assert not offences, "\n".join(offences)
+
+
+def test_the_sql_homes_exist() -> None:
+    """The confinement above is not vacuous: both homes hold the modules that use SQLAlchemy."""
+    for home in SQL_HOMES:
+        names = {name for path in (PACKAGE / home).rglob("*.py") for name in _imports(path)}
+        assert any(name.split(".")[0] == "sqlalchemy" for name in names), home

@@ -14,6 +14,7 @@ from supportbot.bot.bus import PRINCIPALS_TOPIC, InProcessBus, user_topic
 from supportbot.bot.messages import Button, Reply
 from supportbot.bot.notify import Notifier, inbox_ref
 from supportbot.bot.store import Store, TurnRecord
+from supportbot.integrations.sql.migrate import migrate
 
 AT = datetime(2026, 5, 1, 10, 30, tzinfo=UTC)
 
@@ -21,8 +22,8 @@ AT = datetime(2026, 5, 1, 10, 30, tzinfo=UTC)
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
     engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}")
+    await migrate(engine)
     built = Store(engine)
-    await built.create_schema()
     try:
         yield built
     finally:

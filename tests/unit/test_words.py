@@ -25,9 +25,11 @@ _KEY_KEYWORD = "question"
 
 
 def _import_everything() -> None:
-    """Every module of the package, so that every owner has registered its words."""
+    """Every module of the package, so that every owner has registered its words (not the database
+    migrations: Alembic runs those scripts itself, and they say nothing)."""
     for module in pkgutil.walk_packages([str(PACKAGE)], prefix="supportbot."):
-        importlib.import_module(module.name)
+        if ".migrations" not in module.name:
+            importlib.import_module(module.name)
 
 
 _import_everything()

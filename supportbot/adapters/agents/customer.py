@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC
 from typing import Any
 
 from supportbot.bot.store import TurnRecord
@@ -94,7 +93,4 @@ def _file_json(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def _iso(turn: TurnRecord) -> str | None:
-    if turn.at is None:
-        return None
-    at = turn.at if turn.at.tzinfo is not None else turn.at.replace(tzinfo=UTC)
-    return at.isoformat()
+    return turn.at.isoformat() if turn.at is not None else None

@@ -6,7 +6,7 @@ the page gets (docs/agent-console.md).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -68,6 +68,4 @@ def _document_json(number: str, document: RequestDocument) -> dict[str, Any]:
 
 
 def _iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return (moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)).isoformat()
+    return moment.isoformat() if moment is not None else None

@@ -8,7 +8,7 @@ and *Close* (buttons, or the words ``hand back`` and ``close: <resolution>``) gi
 Nothing said in the channel is ever a customer's message to the bot, and lines by anyone but the
 owning agent stay in the thread.
 
-Each handoff's thread is a row of ``store.handoff_threads``: claimed before it is posted, so one
+Each handoff's thread is a row of the store's ``threads``: claimed before it is posted, so one
 worker posts it, and kept, so a restart still knows the thread. Lines are relayed from the stored
 transcript past the row's ``seq``, which a worker claims before posting them: none is relayed twice,
 and a line whose bus message this worker missed goes with the next one.
@@ -28,8 +28,6 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from slack_sdk.errors import SlackApiError, SlackClientError
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
 from supportbot.adapters.agents.customer import customer_context
 from supportbot.adapters.slack.inbound import CHANNEL, plain_text
@@ -48,7 +46,7 @@ from supportbot.bot.handoff import (
 from supportbot.bot.i18n import Entry, Formatter, translate, words
 from supportbot.bot.locks import KeyedLocks
 from supportbot.bot.messages import Capability, Reply
-from supportbot.bot.store import TurnRecord, handoff_threads
+from supportbot.bot.store import AlreadyDone, HandoffThread, TurnRecord
 from supportbot.integrations.errors import BackendUnavailable
 from supportbot.integrations.models import Principal, Role
 
@@ -595,7 +593,7 @@ class SlackAgentChannel:
         except BaseException:
             await self._unclaim(number)
             raise
-        await self._update_row(number, thread=ts, seq=turns[-1].seq if turns else 0)
+        await self.app.store.threads.posted(number, CHANNEL, thread=ts, seq=turns[-1].seq if turns else 0)
         if turns:
             await self._in_thread(ts, transcript_text(turns, heading=True))
         if (await handoffs.get(number) or handoff).status != QUEUED:
@@ -634,7 +632,9 @@ class SlackAgentChannel:
             return
         turns = await self.app.store.history(handoff.conversation_key, limit=RELAY_LINES)
         new = [turn for turn in turns if turn.seq > row.seq]
-        if not new or not await self._claim_seq(number, row.seq, new[-1].seq):
+        if not new or not await self.app.store.threads.claim_lines(
+            number, CHANNEL, after=row.seq, up_to=new[-1].seq
+        ):
             return
         lines = [t for t in new if t.role == "user" or (t.role == "agent" and row.owner is None)]
         if lines:
@@ -693,7 +693,7 @@ class SlackAgentChannel:
             if not await handoffs.take(press.number, agent.user_id):
                 await self._refused(press, agent.user_id)
                 return
-            await self._update_row(press.number, owner=press.external_id)
+            await self.app.store.threads.owned(press.number, CHANNEL, owner=press.external_id)
             handoff = await handoffs.get(press.number)
             if handoff is not None:
                 conv = await self.app.store.load(
@@ -735,7 +735,7 @@ class SlackAgentChannel:
     async def _thread_reply(self, line: ThreadLine) -> None:
         """A line in a handoff's thread: the owning agent's goes to the customer (or hands back, or
         closes); anyone else's stays in the thread."""
-        row = await self._row_for_thread(line.thread_ts)
+        row = await self.app.store.threads.in_thread(CHANNEL, place=self.place, thread=line.thread_ts)
         if row is None:
             return  # not a handoff's thread
         await self._in_order(row.number, lambda: self._from_agent(row.number, line))
@@ -765,55 +765,16 @@ class SlackAgentChannel:
 
     async def _claim(self, number: str) -> bool:
         try:
-            async with self.app.store.engine.begin() as conn:
-                await conn.execute(
-                    handoff_threads.insert().values(
-                        number=number, channel=CHANNEL, place=self.place, seq=0, created_at=datetime.now(UTC)
-                    )
-                )
-        except IntegrityError:
+            await self.app.store.threads.claim(number, CHANNEL, place=self.place, at=datetime.now(UTC))
+        except AlreadyDone:
             return False  # posted already, or being posted by another worker
         return True
 
     async def _unclaim(self, number: str) -> None:
         try:
-            async with self.app.store.engine.begin() as conn:
-                await conn.execute(
-                    handoff_threads.delete().where(*self._key(number), handoff_threads.c.thread.is_(None))
-                )
+            await self.app.store.threads.release(number, CHANNEL)
         except Exception:
             log.warning("slack agents: could not release the thread of %s", number, exc_info=True)
 
-    async def _row(self, number: str) -> Any:
-        async with self.app.store.engine.connect() as conn:
-            return (await conn.execute(select(handoff_threads).where(*self._key(number)))).first()
-
-    async def _row_for_thread(self, ts: str) -> Any:
-        async with self.app.store.engine.connect() as conn:
-            return (
-                await conn.execute(
-                    select(handoff_threads).where(
-                        handoff_threads.c.place == self.place,
-                        handoff_threads.c.thread == ts,
-                        handoff_threads.c.channel == CHANNEL,
-                    )
-                )
-            ).first()
-
-    async def _update_row(self, number: str, **values: Any) -> None:
-        async with self.app.store.engine.begin() as conn:
-            await conn.execute(update(handoff_threads).where(*self._key(number)).values(**values))
-
-    async def _claim_seq(self, number: str, old: int, new: int) -> bool:
-        """Claims the lines after ``old`` up to ``new`` for relaying; ``False`` if another worker did."""
-        async with self.app.store.engine.begin() as conn:
-            result = await conn.execute(
-                update(handoff_threads)
-                .where(*self._key(number), handoff_threads.c.seq == old)
-                .values(seq=new)
-            )
-        return bool(result.rowcount == 1)
-
-    @staticmethod
-    def _key(number: str) -> tuple[Any, Any]:
-        return handoff_threads.c.number == number, handoff_threads.c.channel == CHANNEL
+    async def _row(self, number: str) -> HandoffThread | None:
+        return await self.app.store.threads.get(number, CHANNEL)

@@ -369,8 +369,6 @@ def reply_json(reply: Reply) -> dict[str, Any]:
 def iso(at: datetime | None) -> str | None:
     if at is None:
         return None
-    if at.tzinfo is None:  # SQLite hands back naive UTC
-        at = at.replace(tzinfo=UTC)
     return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 

@@ -1,40 +1,33 @@
 """Tables of the built-in back end: the vendor's business data that the chat reads and writes.
 
-They live on their own ``backend_metadata`` so the bot's own state (conversations, turns, ...) can sit
-in the same database without either side creating or dropping the other's tables. Every index below
-serves one chat-turn query, so no turn scans a whole table however many orders there are; the tests
+They are defined on the database's one ``metadata``, beside the assistant's own state, and made and
+changed by the migrations (``migrate``) only. Every index below serves one chat-turn query, so no turn scans a whole table however many orders there are; the tests
 check the query plans.
 """
 
 from __future__ import annotations
-
-from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
     Date,
-    DateTime,
-    Dialect,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.types import TypeDecorator
+
+from supportbot.integrations.sql.metadata import UTCDateTime, metadata
 
 __all__ = [
     "UTCDateTime",
     "access_requests",
     "action_keys",
-    "backend_metadata",
     "companies",
     "contract_versions",
     "contracts",
@@ -49,47 +42,13 @@ __all__ = [
     "order_lines",
     "orders",
     "payments",
+    "request_documents",
     "request_events",
     "requests",
     "shipments",
     "sites",
     "users",
 ]
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """A timestamp stored in UTC and always returned timezone-aware, on SQLite as on PostgreSQL.
-
-    SQLite has no time zones: the value is stored as naive UTC text, which also keeps its ordering
-    right for range queries; PostgreSQL gets a ``timestamptz``.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value!r}: the back end stores timezone-aware UTC only")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        assert isinstance(value, datetime)
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-backend_metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
 
 
 def _id() -> Column[int]:
@@ -104,7 +63,7 @@ def _fk(name: str, target: str, *, nullable: bool = False) -> Column[int]:
 
 companies = Table(
     "companies",
-    backend_metadata,
+    metadata,
     _id(),
     Column("customer_number", String(32), nullable=False, unique=True),
     Column("name", String(200), nullable=False),
@@ -115,7 +74,7 @@ companies = Table(
 
 users = Table(
     "users",
-    backend_metadata,
+    metadata,
     # The e-mail address, lower-cased: one user id across every tool and channel.
     Column("user_id", String(254), primary_key=True),
     Column("name", String(200), nullable=False),
@@ -133,14 +92,14 @@ users = Table(
 
 grants = Table(
     "grants",
-    backend_metadata,
+    metadata,
     Column("user_id", String(254), ForeignKey("users.user_id", ondelete="CASCADE"), primary_key=True),
     Column("tool", String(20), primary_key=True),
 )
 
 sites = Table(
     "sites",
-    backend_metadata,
+    metadata,
     _id(),
     _fk("company_id", "companies.id"),
     Column("name", String(100), nullable=False),
@@ -153,7 +112,7 @@ sites = Table(
 
 orders = Table(
     "orders",
-    backend_metadata,
+    metadata,
     _id(),
     # Globally unique (the guest lookup has only the number); its unique index also serves every
     # "(company_id, number)" lookup: at most one row matches, then the company is checked.
@@ -176,7 +135,7 @@ orders = Table(
 
 order_lines = Table(
     "order_lines",
-    backend_metadata,
+    metadata,
     _id(),
     _fk("order_id", "orders.id"),
     Column("line_no", Integer, nullable=False),
@@ -190,7 +149,7 @@ order_lines = Table(
 
 order_events = Table(
     "order_events",
-    backend_metadata,
+    metadata,
     _id(),
     _fk("order_id", "orders.id"),
     Column("status", String(20), nullable=False),
@@ -200,7 +159,7 @@ order_events = Table(
 
 shipments = Table(
     "shipments",
-    backend_metadata,
+    metadata,
     _id(),
     _fk("order_id", "orders.id"),
     Column("carrier", String(20), nullable=False),
@@ -216,7 +175,7 @@ shipments = Table(
 
 invoices = Table(
     "invoices",
-    backend_metadata,
+    metadata,
     _id(),
     Column("number", String(32), nullable=False, unique=True),
     _fk("company_id", "companies.id"),
@@ -241,7 +200,7 @@ invoices = Table(
 
 invoice_lines = Table(
     "invoice_lines",
-    backend_metadata,
+    metadata,
     _id(),
     _fk("invoice_id", "invoices.id"),
     Column("line_no", Integer, nullable=False),
@@ -256,7 +215,7 @@ invoice_lines = Table(
 
 invoice_events = Table(
     "invoice_events",
-    backend_metadata,
+    metadata,
     _id(),
     _fk("invoice_id", "invoices.id"),
     Column("at", UTCDateTime, nullable=False),
@@ -271,7 +230,7 @@ invoice_events = Table(
 
 credit_notes = Table(
     "credit_notes",
-    backend_metadata,
+    metadata,
     _id(),
     Column("number", String(32), nullable=False, unique=True),
     _fk("company_id", "companies.id"),
@@ -286,7 +245,7 @@ credit_notes = Table(
 
 payments = Table(
     "payments",
-    backend_metadata,
+    metadata,
     _id(),
     Column("reference", String(64), nullable=False, unique=True),
     _fk("company_id", "companies.id"),
@@ -302,7 +261,7 @@ payments = Table(
 
 contracts = Table(
     "contracts",
-    backend_metadata,
+    metadata,
     _id(),
     Column("number", String(32), nullable=False, unique=True),
     _fk("company_id", "companies.id"),
@@ -320,7 +279,7 @@ contracts = Table(
 
 contract_versions = Table(
     "contract_versions",
-    backend_metadata,
+    metadata,
     _id(),
     _fk("contract_id", "contracts.id"),
     Column("version", Integer, nullable=False),
@@ -337,7 +296,7 @@ contract_versions = Table(
 
 inventory_items = Table(
     "inventory_items",
-    backend_metadata,
+    metadata,
     _id(),
     _fk("company_id", "companies.id"),
     Column("serial", String(64), nullable=False),
@@ -358,7 +317,7 @@ inventory_items = Table(
 
 requests = Table(
     "requests",
-    backend_metadata,
+    metadata,
     _id(),
     Column("number", String(32), nullable=False, unique=True),  # RQ-2026-000123
     _fk("company_id", "companies.id"),
@@ -379,7 +338,7 @@ requests = Table(
 
 request_events = Table(
     "request_events",
-    backend_metadata,
+    metadata,
     _id(),
     _fk("request_id", "requests.id"),
     Column("at", UTCDateTime, nullable=False),
@@ -391,7 +350,7 @@ request_events = Table(
 
 request_documents = Table(
     "request_documents",
-    backend_metadata,
+    metadata,
     _id(),
     _fk("request_id", "requests.id"),
     Column("name", String(200), nullable=False),
@@ -408,7 +367,7 @@ request_documents = Table(
 
 access_requests = Table(
     "access_requests",
-    backend_metadata,
+    metadata,
     _id(),  # the customer-facing number is "AR-" and the id, six digits: AR-000012
     _fk("company_id", "companies.id"),
     Column("requester_id", String(254), ForeignKey("users.user_id", ondelete="CASCADE"), nullable=False),
@@ -426,7 +385,7 @@ access_requests = Table(
 
 identity_links = Table(
     "identity_links",
-    backend_metadata,
+    metadata,
     # A channel's own id for a person (a Slack user id with its team, a Teams Entra object id),
     # linked to the one supportbot user id, so every channel shares one history.
     Column("channel", String(20), primary_key=True),
@@ -440,7 +399,7 @@ identity_links = Table(
 
 action_keys = Table(
     "action_keys",
-    backend_metadata,
+    metadata,
     # The user's message that did the action (a hash of its conversation, user and delivery id) and the
     # kind of action: a repeated call with both finds the first outcome instead of writing again.
     Column("key", String(64), primary_key=True),

@@ -1,5 +1,7 @@
 """Demo data and generated volume for the built-in back end.
 
+The database must be migrated first (``migrate``): this module only writes rows.
+
 ``seed_demo`` writes the named demo records of DESIGN.md with consistent related data, dated
 relative to ``today`` so that "expected in three days" stays true whenever the demo is set up.
 ``seed_volume`` adds any number of generated orders and invoices, deterministically from a seed,
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 
-from sqlalchemy import Connection, Table, func, insert, inspect, select, text
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -33,7 +35,6 @@ from supportbot.integrations.sql.contracts import document_sha256
 from supportbot.integrations.sql.passwords import hash_password
 from supportbot.integrations.sql.request_records import insert_request, one_business_day_later
 from supportbot.integrations.sql.schema import (
-    backend_metadata,
     companies,
     contract_versions,
     contracts,
@@ -55,7 +56,6 @@ from supportbot.integrations.sql.schema import (
 __all__ = [
     "DEMO_CUSTOMER_NUMBERS",
     "DEMO_PASSWORD",
-    "create_schema",
     "seed_demo",
     "seed_volume",
 ]
@@ -73,44 +73,6 @@ _FLOW: Final = (
     OrderStatus.SHIPPED,
     OrderStatus.DELIVERED,
 )
-
-
-async def create_schema(engine: AsyncEngine) -> None:
-    """Creates the back end's tables (and only those) where they do not exist yet."""
-    async with engine.begin() as conn:
-        await conn.run_sync(backend_metadata.create_all)
-        await conn.run_sync(_add_missing_columns)
-        await conn.run_sync(_add_missing_indexes)
-
-
-def _add_missing_columns(conn: Connection) -> None:
-    """A database made before a nullable column was added to a table gets it (``ALTER TABLE ... ADD``)."""
-    inspector = inspect(conn)
-    quote = conn.dialect.identifier_preparer.quote
-    for table in backend_metadata.sorted_tables:
-        if not inspector.has_table(table.name):
-            continue
-        present = {column["name"] for column in inspector.get_columns(table.name)}
-        for column in table.columns:
-            if column.name in present or not column.nullable:
-                continue
-            column_type = column.type.compile(dialect=conn.dialect)
-            conn.execute(
-                text(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {column_type}")
-            )
-
-
-def _add_missing_indexes(conn: Connection) -> None:
-    """A database made before an index was added to a table gets it (``create_all`` skips a table that
-    exists, and so its new indexes)."""
-    inspector = inspect(conn)
-    for table in backend_metadata.sorted_tables:
-        if not inspector.has_table(table.name):
-            continue
-        present = {index["name"] for index in inspector.get_indexes(table.name)}
-        for index in table.indexes:
-            if index.name not in present:
-                index.create(conn)
 
 
 # --- the named demo records -----------------------------------------------------------------------

@@ -1,162 +1,30 @@
 """The bot's own state: conversations, their transcripts, delivered messages and generated files.
 
-Writes go through a group-commit writer: every turn waits until its rows are committed, but turns
-arriving together share one transaction, so many concurrent users cost a handful of commits.
+Writes go through the group-commit writer (``writer``): every turn waits until its rows are
+committed, but turns arriving together share one transaction, so many concurrent users cost a
+handful of commits. The store also hands out the repositories of the assistant's other state
+(handoffs, agents' presence, agents' channel threads), so one object owns the database's bot side.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Column,
-    DateTime,
-    Index,
-    Integer,
-    LargeBinary,
-    MetaData,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-    select,
-)
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-from sqlalchemy.sql.base import Executable
 
-log = logging.getLogger(__name__)
-
-bot_metadata = MetaData()
-
-conversations = Table(
-    "conversations",
-    bot_metadata,
-    Column("key", String(255), primary_key=True),
-    Column("channel", String(32), nullable=False),
-    Column("user_id", String(255), nullable=True, index=True),
-    Column("language", String(8), nullable=False, default="en"),
-    Column("state", JSON, nullable=False),
-    Column("seq", Integer, nullable=False, default=0),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-)
-
-turns = Table(
-    "turns",
-    bot_metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
-    Column("conversation_key", String(255), nullable=False),
-    Column("seq", Integer, nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("role", String(16), nullable=False),  # "user" | "bot" | "agent" | "system"
-    Column("text", Text, nullable=False),
-    Column("payload", JSON, nullable=True),
-    Column("delivery_id", String(255), nullable=True),
-    UniqueConstraint("conversation_key", "seq", name="uq_turns_conversation_seq"),
-    UniqueConstraint("conversation_key", "delivery_id", name="uq_turns_delivery"),
-)
-
-files = Table(
-    "files",
-    bot_metadata,
-    Column("id", String(64), primary_key=True),
-    Column("owner", String(255), nullable=True),
-    Column("name", String(255), nullable=False),
-    Column("content_type", String(128), nullable=False),
-    Column("tool", String(32), nullable=True),
-    Column("data", LargeBinary, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("expires_at", DateTime(timezone=True), nullable=False),
-    Index("ix_files_expires_at", "expires_at"),
-)
-
-conversation_refs = Table(
-    "conversation_refs",
-    bot_metadata,
-    Column("channel", String(32), primary_key=True),
-    Column("user_id", String(255), primary_key=True),
-    Column("reference", JSON, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-)
-"""Where a channel can reach a user later (a Teams conversation reference): for proactive messages."""
-
-handoffs = Table(
-    "handoffs",
-    bot_metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
-    Column("number", String(32), nullable=True, unique=True),  # "HO-000012", from the id
-    Column("conversation_key", String(255), nullable=False, index=True),
-    Column("channel", String(32), nullable=False),
-    Column("user_id", String(255), nullable=True),
-    Column("status", String(16), nullable=False, index=True),  # "queued" | "active" | "closed"
-    Column("agent", String(255), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("taken_at", DateTime(timezone=True), nullable=True),
-    Column("closed_at", DateTime(timezone=True), nullable=True),
-    Column("resolution", Text, nullable=True),
-)
-"""A customer's conversation handed to a person (``bot.handoff``): queued, then owned by one agent, then closed."""
-
-agent_presence = Table(
-    "agent_presence",
-    bot_metadata,
-    Column("connection", String(64), primary_key=True),
-    Column("agent", String(255), nullable=False),
-    Column("seen_at", DateTime(timezone=True), nullable=False, index=True),
-)
-"""Open agent console connections of every worker, kept fresh by a heartbeat; a stale row is ignored."""
-
-handoff_threads = Table(
-    "handoff_threads",
-    bot_metadata,
-    Column("number", String(32), primary_key=True),
-    Column("channel", String(32), primary_key=True),  # "slack"
-    Column("place", String(64), nullable=False),  # the agents' channel
-    Column("thread", String(64), nullable=True),  # its message (Slack's ts); null while being posted
-    Column("owner", String(255), nullable=True),  # who took the handoff over there (team:user)
-    Column("seq", Integer, nullable=False, default=0),  # the transcript is relayed up to this line
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Index("ix_handoff_threads_place_thread", "place", "thread"),
-)
-"""Where an agents' channel (Slack's) shows a handoff: the row is claimed before the thread is posted,
-so one worker posts it; ``seq`` is claimed the same way for each line relayed into it."""
-
-sign_ins = Table(
-    "sign_ins",
-    bot_metadata,
-    Column("id", String(64), primary_key=True),  # a hash of the token the cookie carries, never the token
-    Column("user_id", String(255), nullable=False, index=True),
-    Column("kind", String(16), nullable=False),  # "web" | "agent"
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("last_seen", DateTime(timezone=True), nullable=False),
-    Column("idle_seconds", Integer, nullable=False),
-    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
-    Column("revoked_at", DateTime(timezone=True), nullable=True),
-)
-"""Signed-in sessions (``bot.sessions``): a cookie signs someone in only while its row says so."""
-
-rate_counts = Table(
-    "rate_counts",
-    bot_metadata,
-    Column("key", String(255), primary_key=True),
-    Column("slot", BigInteger, primary_key=True),  # the slot's start, in seconds since the epoch
-    Column("worker", String(32), primary_key=True),  # which worker counted them
-    Column("count", Integer, nullable=False),
-    Column("expires", BigInteger, nullable=False, index=True),  # when the slot leaves every window
-)
-"""Events per key in slots of a tenth of their window (``bot.limits``), shared by every worker: each
-worker writes its own rows and reads the others'."""
+from supportbot.bot.store.errors import Conflict
+from supportbot.bot.store.handoffs import AgentPresence, HandoffRows
+from supportbot.bot.store.threads import HandoffThreads
+from supportbot.bot.store.writer import GroupWriter, Statement
+from supportbot.integrations.sql.state import conversation_refs, conversations, files, turns
 
 
 @dataclass(frozen=True)
@@ -194,107 +62,6 @@ class StoredFile:
     expires_at: datetime
 
 
-Statement = tuple[Executable, Any]
-"""One write: a statement and its parameters (a dict, a list of dicts for many rows, or None)."""
-
-
-class _Transactions(Protocol):
-    async def run(self, statements: list[Statement]) -> None: ...
-
-    async def close(self) -> None: ...
-
-
-class _AsyncTransactions:
-    """Writes on the async engine: right for PostgreSQL, whose driver is truly asynchronous."""
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-
-    async def run(self, statements: list[Statement]) -> None:
-        async with self._engine.begin() as conn:
-            for statement, params in statements:
-                await conn.execute(statement, params)
-
-    async def close(self) -> None:
-        return None
-
-
-class _SqliteTransactions:
-    """Writes to SQLite on one thread with a plain connection: a whole batch costs one thread hop
-    instead of one per statement, and SQLite allows one writer at a time anyway."""
-
-    def __init__(self, sync_engine: Engine) -> None:
-        self._sync = sync_engine
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
-
-    def _run(self, statements: list[Statement]) -> None:
-        with self._sync.begin() as conn:
-            for statement, params in statements:
-                conn.execute(statement, params)
-
-    async def run(self, statements: list[Statement]) -> None:
-        await asyncio.get_running_loop().run_in_executor(self._thread, self._run, statements)
-
-    async def close(self) -> None:
-        await asyncio.get_running_loop().run_in_executor(self._thread, self._sync.dispose)
-        self._thread.shutdown(wait=True)
-
-
-class _GroupWriter:
-    """Runs submitted writes in shared transactions; each caller awaits its own commit."""
-
-    def __init__(self, transactions: _Transactions, *, max_batch: int = 256) -> None:
-        self._transactions = transactions
-        self._max_batch = max_batch
-        self._pending: list[tuple[list[Statement], asyncio.Future[None]]] = []
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._closed = False
-
-    async def submit(self, statements: list[Statement]) -> None:
-        if self._closed:
-            raise RuntimeError("the store is closed")
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="store-writer")
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._pending.append((statements, future))
-        self._wake.set()
-        await future
-
-    async def close(self) -> None:
-        self._closed = True
-        if self._task is not None:
-            self._wake.set()
-            await self._task
-            self._task = None
-        await self._transactions.close()
-
-    async def _run(self) -> None:
-        while True:
-            await self._wake.wait()
-            self._wake.clear()
-            while self._pending:
-                batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch :]
-                await self._commit(batch)
-            if self._closed:
-                return
-
-    async def _commit(self, batch: list[tuple[list[Statement], asyncio.Future[None]]]) -> None:
-        try:
-            await self._transactions.run([statement for statements, _ in batch for statement in statements])
-        except Exception as exc:  # noqa: BLE001 - one bad write must not fail the others: retry them alone
-            if len(batch) == 1:
-                if not batch[0][1].done():
-                    batch[0][1].set_exception(exc)
-                return
-            for item in batch:
-                await self._commit([item])
-            return
-        for _, future in batch:
-            if not future.done():
-                future.set_result(None)
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -324,10 +91,10 @@ class Store:
         self.engine = engine
         self._reader = reader or engine
         """Reads may go another way than writes (SQLite: inline on the loop, see integrations.sql.inline)."""
-        transactions: _Transactions = (
-            _SqliteTransactions(sqlite_writer) if sqlite_writer is not None else _AsyncTransactions(engine)
-        )
-        self._writer = _GroupWriter(transactions)
+        self._writer = GroupWriter(engine, sqlite_writer=sqlite_writer)
+        self.handoffs = HandoffRows(engine)
+        self.presence = AgentPresence(engine)
+        self.threads = HandoffThreads(engine)
         insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
         upsert = insert(conversations)
         self._upsert = upsert.on_conflict_do_update(
@@ -382,10 +149,6 @@ class Store:
     def forget(self, key: str) -> None:
         """Drop a cached conversation, e.g. after another part wrote it directly."""
         self._cache.pop(key, None)
-
-    async def create_schema(self) -> None:
-        async with self.engine.begin() as conn:
-            await conn.run_sync(bot_metadata.create_all)
 
     async def close(self) -> None:
         await self._writer.close()
@@ -463,7 +226,11 @@ class Store:
         return payload if isinstance(payload, dict) else {}
 
     async def save_turn(self, conv: ConversationState, *records: TurnRecord) -> None:
-        """Persist the conversation's new state and its new transcript lines in one transaction."""
+        """Persist the conversation's new state and its new transcript lines in one transaction.
+
+        ``Conflict`` when another writer stored a line of this conversation first (the same delivery,
+        or the same place in the transcript): nothing is stored, and the conversation is read again
+        next time."""
         now = _now()
         first_seq = conv.seq + 1
         rows = [
@@ -494,6 +261,9 @@ class Store:
             statements.append((turns.insert(), rows))
         try:
             await self._writer.submit(statements)
+        except IntegrityError:
+            self._cache.pop(conv.key, None)
+            raise Conflict(f"conversation {conv.key!r} was written by another writer first") from None
         except Exception:
             self._cache.pop(conv.key, None)
             raise
@@ -542,8 +312,7 @@ class Store:
             row = (await conn.execute(select(files).where(files.c.id == file_id))).first()
         if row is None:
             return None
-        expires_at = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
-        return StoredFile(row.id, row.owner, row.name, row.content_type, row.tool, row.data, expires_at)
+        return StoredFile(row.id, row.owner, row.name, row.content_type, row.tool, row.data, row.expires_at)
 
     async def purge_expired_files(self) -> None:
         await self._writer.submit([(files.delete().where(files.c.expires_at < _now()), None)])

@@ -1,0 +1,37 @@
+"""The bot's store: everything the assistant keeps of its own in the database, behind typed methods.
+
+``Store`` holds conversations, transcripts and files, and hands out the repositories of handoffs
+(``store.handoffs``), agents' presence (``store.presence``) and agents' channel threads
+(``store.threads``); ``SqlSessionStore`` and ``SqlLimits`` keep sessions and rate limits. Their
+writes raise ``Conflict`` or ``AlreadyDone`` where the database refuses a row, so no caller outside
+this package (and ``integrations.sql``) touches SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from supportbot.bot.store.conversations import ConversationState, Store, StoredFile, TurnRecord
+from supportbot.bot.store.errors import AlreadyDone, Conflict, StoreError
+from supportbot.bot.store.handoffs import ACTIVE, CLOSED, QUEUED, AgentPresence, Handoff, HandoffRows
+from supportbot.bot.store.rate_counts import SqlLimits
+from supportbot.bot.store.sign_ins import SqlSessionStore
+from supportbot.bot.store.threads import HandoffThread, HandoffThreads
+
+__all__ = [
+    "ACTIVE",
+    "CLOSED",
+    "QUEUED",
+    "AgentPresence",
+    "AlreadyDone",
+    "Conflict",
+    "ConversationState",
+    "Handoff",
+    "HandoffRows",
+    "HandoffThread",
+    "HandoffThreads",
+    "SqlLimits",
+    "SqlSessionStore",
+    "Store",
+    "StoreError",
+    "StoredFile",
+    "TurnRecord",
+]

@@ -1,0 +1,208 @@
+"""The handoff queue's rows and the agents' presence, for ``bot.handoff``.
+
+A handoff is ``queued`` until an agent takes it (one conditional update: one agent wins), ``active``
+while that agent owns the conversation, ``closed`` once handed back or closed with a resolution.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from supportbot.integrations.sql.state import agent_presence, handoffs
+
+QUEUED, ACTIVE, CLOSED = "queued", "active", "closed"
+OPEN_LISTED = 500
+"""At most this many open handoffs are listed at once."""
+
+
+@dataclass(frozen=True)
+class Handoff:
+    number: str
+    conversation_key: str
+    channel: str
+    user_id: str | None
+    status: str
+    agent: str | None
+    created_at: datetime
+    taken_at: datetime | None = None
+    closed_at: datetime | None = None
+    resolution: str | None = None
+    position: int | None = None
+    """Place in the queue (1 = next) while queued."""
+
+    @property
+    def open(self) -> bool:
+        return self.status in (QUEUED, ACTIVE)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "conversation": self.conversation_key,
+            "channel": self.channel,
+            "user_id": self.user_id,
+            "status": self.status,
+            "agent": self.agent,
+            "created_at": _iso(self.created_at),
+            "taken_at": _iso(self.taken_at),
+            "closed_at": _iso(self.closed_at),
+            "resolution": self.resolution,
+            "position": self.position,
+        }
+
+
+class HandoffRows:
+    """The ``handoffs`` table."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def get(self, number: str) -> Handoff | None:
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(select(handoffs).where(handoffs.c.number == number))).first()
+            return None if row is None else await _with_position(conn, row)
+
+    async def open_for(self, conversation_key: str) -> Handoff | None:
+        """The conversation's latest handoff that is still queued or active."""
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(handoffs)
+                    .where(
+                        handoffs.c.conversation_key == conversation_key,
+                        handoffs.c.status.in_((QUEUED, ACTIVE)),
+                    )
+                    .order_by(handoffs.c.id.desc())
+                    .limit(1)
+                )
+            ).first()
+            return None if row is None else await _with_position(conn, row)
+
+    async def open_ones(self) -> list[Handoff]:
+        """Open handoffs in the order they came, the queued ones with their places."""
+        async with self._engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(handoffs)
+                    .where(handoffs.c.status.in_((QUEUED, ACTIVE)))
+                    .order_by(handoffs.c.id)
+                    .limit(OPEN_LISTED)
+                )
+            ).all()
+        result: list[Handoff] = []
+        position = 0
+        for row in rows:
+            if row.status == QUEUED:
+                position += 1
+            result.append(_handoff(row, position if row.status == QUEUED else None))
+        return result
+
+    async def add(self, conversation_key: str, *, channel: str, user_id: str | None, at: datetime) -> str:
+        """Queues a handoff; its number (``HO-000012``), made from its id."""
+        async with self._engine.begin() as conn:
+            result = await conn.execute(
+                handoffs.insert().values(
+                    conversation_key=conversation_key,
+                    channel=channel,
+                    user_id=user_id,
+                    status=QUEUED,
+                    created_at=at,
+                )
+            )
+            handoff_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+            number = f"HO-{handoff_id:06d}"
+            await conn.execute(update(handoffs).where(handoffs.c.id == handoff_id).values(number=number))
+        return number
+
+    async def take(self, number: str, agent: str, *, at: datetime) -> bool:
+        """The agent owns the queued handoff; of agents racing for it exactly one gets ``True``."""
+        async with self._engine.begin() as conn:
+            result = await conn.execute(
+                update(handoffs)
+                .where(handoffs.c.number == number, handoffs.c.status == QUEUED)
+                .values(status=ACTIVE, agent=agent, taken_at=at)
+            )
+        return bool(result.rowcount == 1)
+
+    async def close(
+        self,
+        number: str,
+        *,
+        statuses: tuple[str, ...],
+        resolution: str,
+        at: datetime,
+        agent: str | None = None,
+    ) -> bool:
+        """Closes the handoff if it is in one of ``statuses`` (and owned by ``agent``, if given)."""
+        where = [handoffs.c.number == number, handoffs.c.status.in_(statuses)]
+        if agent is not None:
+            where.append(handoffs.c.agent == agent)
+        async with self._engine.begin() as conn:
+            result = await conn.execute(
+                update(handoffs).where(*where).values(status=CLOSED, closed_at=at, resolution=resolution)
+            )
+        return bool(result.rowcount == 1)
+
+
+class AgentPresence:
+    """The ``agent_presence`` table: open agent consoles of every worker, kept fresh by a heartbeat."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def add(self, connection: str, agent: str, *, at: datetime) -> None:
+        async with self._engine.begin() as conn:
+            await conn.execute(agent_presence.insert().values(connection=connection, agent=agent, seen_at=at))
+
+    async def seen(self, connection: str, *, at: datetime) -> None:
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(agent_presence).where(agent_presence.c.connection == connection).values(seen_at=at)
+            )
+
+    async def remove(self, connection: str) -> None:
+        async with self._engine.begin() as conn:
+            await conn.execute(agent_presence.delete().where(agent_presence.c.connection == connection))
+
+    async def agents_seen_since(self, since: datetime) -> int:
+        """How many agents (not consoles) were heard from at ``since`` or later."""
+        async with self._engine.connect() as conn:
+            count = await conn.execute(
+                select(func.count(func.distinct(agent_presence.c.agent))).where(
+                    agent_presence.c.seen_at >= since
+                )
+            )
+            return int(count.scalar() or 0)
+
+
+async def _with_position(conn: AsyncConnection, row: Row[Any]) -> Handoff:
+    if row.status != QUEUED:
+        return _handoff(row, None)
+    count = await conn.execute(
+        select(func.count()).where(handoffs.c.status == QUEUED, handoffs.c.id <= row.id)
+    )
+    return _handoff(row, int(count.scalar() or 0))
+
+
+def _handoff(row: Row[Any], position: int | None) -> Handoff:
+    return Handoff(
+        number=row.number,
+        conversation_key=row.conversation_key,
+        channel=row.channel,
+        user_id=row.user_id,
+        status=row.status,
+        agent=row.agent,
+        created_at=row.created_at,
+        taken_at=row.taken_at,
+        closed_at=row.closed_at,
+        resolution=row.resolution,
+        position=position,
+    )
+
+
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at is not None else None

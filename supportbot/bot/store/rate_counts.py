@@ -1,0 +1,122 @@
+"""Rate limits counted in the database: the ``Limits`` of ``bot.limits`` on the ``rate_counts`` table."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from supportbot.bot.limits import PRUNE_EVERY, SLOTS, Rule, slot_seconds
+from supportbot.bot.store.writer import Statement
+from supportbot.integrations.sql.state import rate_counts
+
+log = logging.getLogger(__name__)
+
+Write = Callable[[list[Statement]], Awaitable[None]]
+
+
+class SqlLimits:
+    """Counts in the ``rate_counts`` table.
+
+    Each worker counts its own events exactly, in memory, and writes them behind into rows of its own,
+    in the store's shared transactions (``write``), so a chat turn waits for no write. A ``hit`` adds
+    to its own count what the other workers' rows say (an indexed range of a few rows): one worker is
+    never over a limit, and sees the others' events once they are committed, milliseconds later.
+    """
+
+    def __init__(
+        self, engine: AsyncEngine, *, write: Write | None = None, clock: Callable[[], float] = time.time
+    ) -> None:
+        self._engine = engine
+        self._write = write or self._own_transaction
+        self.clock = clock
+        self.worker = secrets.token_hex(8)
+        self._pruned = 0.0
+        self._mine: dict[tuple[str, int], tuple[int, int]] = {}
+        """(key, slot) → (events counted by this worker, when the slot leaves every window)."""
+        self._writing: set[asyncio.Task[None]] = set()
+        self._others = select(func.coalesce(func.sum(rate_counts.c.count), 0)).where(
+            rate_counts.c.key == bindparam("key"),
+            rate_counts.c.slot > bindparam("since"),
+            rate_counts.c.worker != bindparam("worker"),
+        )
+        insert: Any = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+        self._add = insert(rate_counts).on_conflict_do_update(
+            index_elements=[rate_counts.c.key, rate_counts.c.slot, rate_counts.c.worker],
+            set_={"count": rate_counts.c.count + 1},
+        )
+
+    def _params(self, rule: Rule, now: float) -> dict[str, Any]:
+        length = slot_seconds(rule.window)
+        slot = int(now) // length * length
+        return {
+            "key": rule.key[:255],
+            "slot": slot,
+            "worker": self.worker,
+            "count": 1,
+            "since": slot - length * SLOTS,
+            "expires": slot + length * (SLOTS + 1),
+        }
+
+    async def hit(self, *rules: Rule) -> bool:
+        now = self.clock()
+        params = [self._params(rule, now) for rule in rules]
+        others = [await self._counted_elsewhere(p) for p in params]
+        # From here to the count nothing waits, so no other event of this worker slips in between.
+        if any(n + self._counted_here(p) >= r.limit for r, p, n in zip(rules, params, others, strict=True)):
+            return False
+        for p in params:
+            events, expires = self._mine.get((p["key"], p["slot"]), (0, p["expires"]))
+            self._mine[p["key"], p["slot"]] = (events + 1, expires)
+        rows = [{name: p[name] for name in ("key", "slot", "worker", "count", "expires")} for p in params]
+        task = asyncio.get_running_loop().create_task(self._count(rows, now), name="limits")
+        self._writing.add(task)
+        task.add_done_callback(self._writing.discard)
+        return True
+
+    async def full(self, rule: Rule) -> bool:
+        return await self._events(rule) >= rule.limit
+
+    async def seen(self, rule: Rule) -> bool:
+        return await self._events(rule) > 0
+
+    async def settled(self) -> None:
+        """Waits until every event counted so far is committed."""
+        while self._writing:
+            await asyncio.gather(*self._writing, return_exceptions=True)
+
+    async def _events(self, rule: Rule) -> int:
+        params = self._params(rule, self.clock())
+        return await self._counted_elsewhere(params) + self._counted_here(params)
+
+    def _counted_here(self, params: dict[str, Any]) -> int:
+        key, since = params["key"], params["since"]
+        slot, length = params["slot"], (params["slot"] - since) // SLOTS
+        return sum(self._mine.get((key, s), (0, 0))[0] for s in range(slot, since, -length))
+
+    async def _counted_elsewhere(self, params: dict[str, Any]) -> int:
+        async with self._engine.connect() as conn:
+            return int((await conn.execute(self._others, params)).scalar() or 0)
+
+    async def _count(self, rows: list[dict[str, Any]], now: float) -> None:
+        statements: list[Statement] = [(self._add, rows)]
+        if now - self._pruned >= PRUNE_EVERY:
+            self._pruned = now
+            statements.append((rate_counts.delete().where(rate_counts.c.expires < int(now)), None))
+            self._mine = {slot: counted for slot, counted in self._mine.items() if counted[1] >= now}
+        try:
+            await self._write(statements)
+        except Exception:  # this worker still counts it; the others may let one more through
+            log.warning("limits: could not write an event down", exc_info=True)
+
+    async def _own_transaction(self, statements: list[Statement]) -> None:
+        async with self._engine.begin() as conn:
+            for statement, params in statements:
+                await conn.execute(statement, params)

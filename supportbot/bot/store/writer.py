@@ -1,0 +1,120 @@
+"""The store's group-commit writer: every write waits until it is committed, but writes arriving
+together share one transaction, so many concurrent users cost a handful of commits."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Protocol
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql.base import Executable
+
+Statement = tuple[Executable, Any]
+"""One write: a statement and its parameters (a dict, a list of dicts for many rows, or None)."""
+
+
+class _Transactions(Protocol):
+    async def run(self, statements: list[Statement]) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class _AsyncTransactions:
+    """Writes on the async engine: right for PostgreSQL, whose driver is truly asynchronous."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def run(self, statements: list[Statement]) -> None:
+        async with self._engine.begin() as conn:
+            for statement, params in statements:
+                await conn.execute(statement, params)
+
+    async def close(self) -> None:
+        return None
+
+
+class _SqliteTransactions:
+    """Writes to SQLite on one thread with a plain connection: a whole batch costs one thread hop
+    instead of one per statement, and SQLite allows one writer at a time anyway."""
+
+    def __init__(self, sync_engine: Engine) -> None:
+        self._sync = sync_engine
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+
+    def _run(self, statements: list[Statement]) -> None:
+        with self._sync.begin() as conn:
+            for statement, params in statements:
+                conn.execute(statement, params)
+
+    async def run(self, statements: list[Statement]) -> None:
+        await asyncio.get_running_loop().run_in_executor(self._thread, self._run, statements)
+
+    async def close(self) -> None:
+        await asyncio.get_running_loop().run_in_executor(self._thread, self._sync.dispose)
+        self._thread.shutdown(wait=True)
+
+
+class GroupWriter:
+    """Runs submitted writes in shared transactions; each caller awaits its own commit.
+
+    ``sqlite_writer``, a plain engine on the same SQLite file, writes each batch on one thread;
+    without it the batches go through ``engine``.
+    """
+
+    def __init__(
+        self, engine: AsyncEngine, *, sqlite_writer: Engine | None = None, max_batch: int = 256
+    ) -> None:
+        self._transactions: _Transactions = (
+            _SqliteTransactions(sqlite_writer) if sqlite_writer is not None else _AsyncTransactions(engine)
+        )
+        self._max_batch = max_batch
+        self._pending: list[tuple[list[Statement], asyncio.Future[None]]] = []
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._closed = False
+
+    async def submit(self, statements: list[Statement]) -> None:
+        if self._closed:
+            raise RuntimeError("the store is closed")
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="store-writer")
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append((statements, future))
+        self._wake.set()
+        await future
+
+    async def close(self) -> None:
+        self._closed = True
+        if self._task is not None:
+            self._wake.set()
+            await self._task
+            self._task = None
+        await self._transactions.close()
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._pending:
+                batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch :]
+                await self._commit(batch)
+            if self._closed:
+                return
+
+    async def _commit(self, batch: list[tuple[list[Statement], asyncio.Future[None]]]) -> None:
+        try:
+            await self._transactions.run([statement for statements, _ in batch for statement in statements])
+        except Exception as exc:  # noqa: BLE001 - one bad write must not fail the others: retry them alone
+            if len(batch) == 1:
+                if not batch[0][1].done():
+                    batch[0][1].set_exception(exc)
+                return
+            for item in batch:
+                await self._commit([item])
+            return
+        for _, future in batch:
+            if not future.done():
+                future.set_result(None)

@@ -1,0 +1,90 @@
+"""Opening the application's database from its URL: the engines every part reads and writes through.
+
+SQLite (the embedded default) gets WAL and a busy timeout, its file made private before SQLite first
+opens it, and an inline engine for reads on the event loop (see ``inline``); PostgreSQL gets a real
+connection pool. Nothing outside ``integrations.sql`` and the bot's store creates an engine.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from supportbot.integrations.private import FOLDER_MODE, private_file
+from supportbot.integrations.sql.inline import InlineSqliteEngine, sqlite_writer, use_sqlite_pragmas
+
+__all__ = ["AsyncEngine", "Database", "async_database_url", "open_database", "open_engine"]
+
+log = logging.getLogger(__name__)
+
+
+def async_database_url(url: str) -> str:
+    """``url`` with the asynchronous driver of its database (aiosqlite, asyncpg) put in, so a plain
+    ``sqlite:///`` or ``postgresql://`` URL works; ``ValueError`` when it is no database URL."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ValueError(str(exc)) from None
+    if parsed.drivername in {"sqlite", "sqlite+pysqlite"}:
+        return url.replace(parsed.drivername, "sqlite+aiosqlite", 1)
+    if parsed.drivername in {"postgresql", "postgres", "postgresql+psycopg2"}:
+        return url.replace(parsed.drivername, "postgresql+asyncpg", 1)
+    return url
+
+
+def open_engine(url: str) -> AsyncEngine:
+    """An engine tuned for its database: WAL and a busy timeout on SQLite, a real pool on PostgreSQL."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            _private_sqlite_file(Path(database))
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+        use_sqlite_pragmas(engine.sync_engine, busy_timeout_ms=30_000)
+        return engine
+    return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def _private_sqlite_file(path: Path) -> None:
+    """The database file exists, 0600, before SQLite first opens it: SQLite gives its journals (-wal,
+    -shm, -journal) the database file's mode, so they are private from their first byte too."""
+    path.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    for candidate in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))):
+        if (candidate == path or candidate.exists()) and private_file(candidate):
+            log.warning("%s could be read by other users of this machine; it is now 0600", candidate)
+
+
+@dataclass
+class Database:
+    """The application's database: ``engine`` for writes (and migrations), ``readers`` for the back
+    end's and the store's reads (on SQLite inline on the loop, else the engine itself)."""
+
+    engine: AsyncEngine
+    readers: AsyncEngine
+
+    @property
+    def sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def sqlite_writer(self) -> Engine | None:
+        """On SQLite, a plain engine on the same file for the store's writer thread; else ``None``."""
+        return sqlite_writer(self.engine.url) if self.sqlite else None
+
+    async def close(self) -> None:
+        if self.readers is not self.engine:
+            await self.readers.dispose()
+        await self.engine.dispose()
+
+
+def open_database(url: str) -> Database:
+    """The database at ``url`` (an asynchronous driver's URL, see ``async_database_url``)."""
+    engine = open_engine(url)
+    if engine.dialect.name == "sqlite":
+        return Database(engine, cast(AsyncEngine, InlineSqliteEngine(engine.url)))
+    return Database(engine, engine)

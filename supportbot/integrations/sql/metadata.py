@@ -1,0 +1,53 @@
+"""The one ``MetaData`` every table of the application's database is defined on, and its timestamp type.
+
+The back end's tables (``schema``), the assistant's own state (``state``) and the mail outbox
+(``outbox``) share one database, so they share one metadata: migrations compare the whole database
+with it. Its naming convention names every constraint and index from its table and columns, so the
+same definition always gives the same names, on SQLite as on PostgreSQL, and a migration can refer
+to them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Dialect, MetaData
+from sqlalchemy.types import TypeDecorator
+
+__all__ = ["NAMING_CONVENTION", "UTCDateTime", "metadata"]
+
+NAMING_CONVENTION: dict[str, str] = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always returned timezone-aware, on SQLite as on PostgreSQL.
+
+    SQLite has no time zones: the value is stored as naive UTC text, which also keeps its ordering
+    right for range queries; PostgreSQL gets a ``timestamptz``. A naive value is refused rather than
+    guessed at, so no reader ever has to patch a zone on.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: the database stores timezone-aware UTC only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -1,0 +1,1 @@
+"""The database's migrations (Alembic): ``env.py`` and the revisions in ``versions``, run by ``migrate``."""

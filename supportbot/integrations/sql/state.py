@@ -1,0 +1,154 @@
+"""Tables of the assistant's own state: conversations, transcripts, files, handoffs, sessions, limits.
+
+They sit in the application's database beside the back end's tables, on the same ``metadata``, so
+the migrations see every table. Only the bot's store (``supportbot.bot.store``) reads and writes
+them; they are defined down here because the migrations, in this layer, must know them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from supportbot.integrations.sql.metadata import UTCDateTime, metadata
+
+__all__ = [
+    "agent_presence",
+    "conversation_refs",
+    "conversations",
+    "files",
+    "handoff_threads",
+    "handoffs",
+    "rate_counts",
+    "sign_ins",
+    "turns",
+]
+
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("key", String(255), primary_key=True),
+    Column("channel", String(32), nullable=False),
+    Column("user_id", String(255), nullable=True, index=True),
+    Column("language", String(8), nullable=False, default="en"),
+    Column("state", JSON, nullable=False),
+    Column("seq", Integer, nullable=False, default=0),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+turns = Table(
+    "turns",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("conversation_key", String(255), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("role", String(16), nullable=False),  # "user" | "bot" | "agent" | "system"
+    Column("text", Text, nullable=False),
+    Column("payload", JSON, nullable=True),
+    Column("delivery_id", String(255), nullable=True),
+    UniqueConstraint("conversation_key", "seq", name="uq_turns_conversation_seq"),
+    UniqueConstraint("conversation_key", "delivery_id", name="uq_turns_delivery"),
+)
+
+files = Table(
+    "files",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("owner", String(255), nullable=True),
+    Column("name", String(255), nullable=False),
+    Column("content_type", String(128), nullable=False),
+    Column("tool", String(32), nullable=True),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Index("ix_files_expires_at", "expires_at"),
+)
+
+conversation_refs = Table(
+    "conversation_refs",
+    metadata,
+    Column("channel", String(32), primary_key=True),
+    Column("user_id", String(255), primary_key=True),
+    Column("reference", JSON, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+"""Where a channel can reach a user later (a Teams conversation reference): for proactive messages."""
+
+handoffs = Table(
+    "handoffs",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("number", String(32), nullable=True, unique=True),  # "HO-000012", from the id
+    Column("conversation_key", String(255), nullable=False, index=True),
+    Column("channel", String(32), nullable=False),
+    Column("user_id", String(255), nullable=True),
+    Column("status", String(16), nullable=False, index=True),  # "queued" | "active" | "closed"
+    Column("agent", String(255), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("taken_at", UTCDateTime, nullable=True),
+    Column("closed_at", UTCDateTime, nullable=True),
+    Column("resolution", Text, nullable=True),
+)
+"""A customer's conversation handed to a person (``bot.handoff``): queued, then owned by one agent, then closed."""
+
+agent_presence = Table(
+    "agent_presence",
+    metadata,
+    Column("connection", String(64), primary_key=True),
+    Column("agent", String(255), nullable=False),
+    Column("seen_at", UTCDateTime, nullable=False, index=True),
+)
+"""Open agent console connections of every worker, kept fresh by a heartbeat; a stale row is ignored."""
+
+handoff_threads = Table(
+    "handoff_threads",
+    metadata,
+    Column("number", String(32), primary_key=True),
+    Column("channel", String(32), primary_key=True),  # "slack"
+    Column("place", String(64), nullable=False),  # the agents' channel
+    Column("thread", String(64), nullable=True),  # its message (Slack's ts); null while being posted
+    Column("owner", String(255), nullable=True),  # who took the handoff over there (team:user)
+    Column("seq", Integer, nullable=False, default=0),  # the transcript is relayed up to this line
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_handoff_threads_place_thread", "place", "thread"),
+)
+"""Where an agents' channel (Slack's) shows a handoff: the row is claimed before the thread is posted,
+so one worker posts it; ``seq`` is claimed the same way for each line relayed into it."""
+
+sign_ins = Table(
+    "sign_ins",
+    metadata,
+    Column("id", String(64), primary_key=True),  # a hash of the token the cookie carries, never the token
+    Column("user_id", String(255), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),  # "web" | "agent"
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen", UTCDateTime, nullable=False),
+    Column("idle_seconds", Integer, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+    Column("revoked_at", UTCDateTime, nullable=True),
+)
+"""Signed-in sessions (``bot.sessions``): a cookie signs someone in only while its row says so."""
+
+rate_counts = Table(
+    "rate_counts",
+    metadata,
+    Column("key", String(255), primary_key=True),
+    Column("slot", BigInteger, primary_key=True),  # the slot's start, in seconds since the epoch
+    Column("worker", String(32), primary_key=True),  # which worker counted them
+    Column("count", Integer, nullable=False),
+    Column("expires", BigInteger, nullable=False, index=True),  # when the slot leaves every window
+)
+"""Events per key in slots of a tenth of their window (``bot.limits``), shared by every worker: each
+worker writes its own rows and reads the others'."""
