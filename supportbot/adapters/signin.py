@@ -85,7 +85,7 @@ class SignIn:
         except BackendUnavailable:
             log.warning("%s: directory unavailable at sign-in", door)
             return Outcome("unavailable")
-        except Exception as exc:  # noqa: BLE001 - only the type is logged: a message could quote the input
+        except Exception as exc:
             log.error("%s: sign-in failed with %s", door, type(exc).__name__)
             return Outcome("internal")
         if principal is None or principal.user_id is None or not admits(principal):

@@ -181,8 +181,8 @@ class Pipeline:
                     entry["refused"] = True
                 else:
                     entry["content_type"] = kind
-                    file = file.model_copy(update={"content_type": kind})
-                    entry["id"] = await self.dialog.files.stash(owner=owner, file=file, ttl=HANDOFF_FILE_TTL)
+                    typed = file.model_copy(update={"content_type": kind})
+                    entry["id"] = await self.dialog.files.stash(owner=owner, file=typed, ttl=HANDOFF_FILE_TTL)
             kept.append(entry)
         return kept
 

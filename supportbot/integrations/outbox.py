@@ -192,7 +192,7 @@ class QueuedMailer:
             if self.immediate:
                 try:
                     await self._attempt(mail_id, self.clock())
-                except Exception as exc:  # noqa: BLE001 - it is queued: the delivery task retries it
+                except Exception as exc:
                     log.warning(
                         "mail %d: first delivery not recorded (%s); retried later", mail_id, _describe(exc)
                     )
@@ -218,7 +218,7 @@ class QueuedMailer:
         try:
             await self.transport.deliver(row.message, recipients=row.recipients.split(","))
             crash_point("mail.delivered")
-        except Exception as exc:  # noqa: BLE001 - any transport failure is retried, never lost
+        except Exception as exc:
             await self._failed(mail_id, row, _describe(exc), now)
             return False
         await self.outbox.sent(mail_id, self.worker, attempts=row.attempts + 1, at=now)
@@ -251,7 +251,7 @@ class QueuedMailer:
         for listener in self._listeners:
             try:
                 await listener(outcome)
-            except Exception as exc:  # noqa: BLE001 - the mail's own state is recorded already
+            except Exception as exc:
                 log.error(
                     "mail %d (%s): telling %s that it was %s failed: %s",
                     mail_id, row.message_id, row.reference, "sent" if sent else "given up", _describe(exc),
@@ -305,6 +305,6 @@ class QueuedMailer:
         try:
             await self.deliver_due()
             return await self.seconds_to_next()
-        except Exception as exc:  # noqa: BLE001 - the task must outlive a database outage
+        except Exception as exc:
             log.warning("mail delivery pass failed (%s); trying again shortly", _describe(exc))
             return min(self.max_wait, max(1.0, self.retry_seconds[0]))

@@ -258,10 +258,8 @@ def _filters(ctx: TurnContext) -> dict[str, Any]:
     text = ctx.parse.text
     start, end = ctx.period()
     kinds = sorted(kind for kind, pattern in _KINDS.items() if pattern.search(text))
-    if (
-        len(kinds) == 3
-        or re.search(r"\b(statement|kontoutdrag\w*)\b", text, re.IGNORECASE)
-        and len(kinds) > 1
+    if len(kinds) == 3 or (
+        re.search(r"\b(statement|kontoutdrag\w*)\b", text, re.IGNORECASE) and len(kinds) > 1
     ):
         kinds = []
     return {

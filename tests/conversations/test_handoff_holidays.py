@@ -6,7 +6,7 @@ Played through the real pipeline with the clock set to the day; sara@support.exa
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +25,10 @@ async def desk_at(data_dir: Path, moment: str, zone: str = "Europe/Stockholm") -
     """The assistant at ``moment`` (local time in ``zone``), office hours 08:00–17:00 Monday to Friday,
     with an agent online."""
     now = datetime.fromisoformat(moment).replace(tzinfo=ZoneInfo(zone))
-    clock: Callable[[], datetime] = lambda: now
+
+    def clock() -> datetime:
+        return now
+
     settings = make_settings(data_dir, office_hours="08:00-17:00", office_days="0-4")
     app = await build_application(settings, clock=clock)
     try:

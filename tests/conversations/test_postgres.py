@@ -30,7 +30,7 @@ async def database_url() -> AsyncIterator[str]:
     try:
         async with admin.connect() as conn:
             await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - any failure to reach the server means: skip, saying why
+    except Exception as exc:
         await admin.dispose()
         pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {type(exc).__name__}: {exc}")
     try:

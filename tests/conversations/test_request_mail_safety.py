@@ -108,7 +108,7 @@ def test_every_mail_header_is_built_on_one_line() -> None:
     )
     assert str(msg["Subject"]) == "Hello Bcc: x@y.example there"
     assert msg["Bcc"] is None
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="line break"):
         build_message(sender="s@vendor.example", to="a@x.example\r\nBcc: b@y.example", subject="s", text="b")
 
 

@@ -85,7 +85,7 @@ def _postgres_problem() -> str | None:
 
     try:
         run_in_thread(probe)
-    except Exception as exc:  # noqa: BLE001 - any failure means: skip, and say why
+    except Exception as exc:
         return f"PostgreSQL not reachable at {POSTGRES_URL}: {type(exc).__name__}: {exc}"
     return None
 

@@ -91,7 +91,7 @@ async def test_an_action_whose_mail_cannot_be_queued_writes_nothing(
     def broken(request: SupportRequest) -> Sequence[Mail]:
         raise ValueError("the mail could not be built")
 
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="could not be built"):
         await backends.requests.create_request(
             people.erik, _new("Never half"), action=Action(key="k-m", mails=broken)
         )

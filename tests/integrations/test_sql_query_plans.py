@@ -61,7 +61,7 @@ TURNS: dict[str, Call] = {
         date_from=TODAY - timedelta(days=90),
     ),
     "search_orders_site": lambda b, p: b.orders.search_orders(p, site="Kista", offset=20),
-    "iter_orders": lambda b, p: _first_batches(b, p),
+    "iter_orders": _first_batches,
     "iter_orders_filtered": lambda b, p: _first_batches(
         b, p, statuses=frozenset({OrderStatus.DELIVERED}), date_from=TODAY - timedelta(days=400)
     ),

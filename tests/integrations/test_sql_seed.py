@@ -206,7 +206,7 @@ async def test_seed_volume_for_one_company(empty_engine: AsyncEngine) -> None:
     async with empty_engine.connect() as conn:
         nordisk = await conn.scalar(select(companies.c.id).where(companies.c.customer_number == "1000123"))
         rows = await conn.execute(select(orders.c.company_id, func.count()).group_by(orders.c.company_id))
-        per_company = {company_id: count for company_id, count in rows}
+        per_company = dict(rows.tuples().all())
     assert per_company[nordisk] == 8  # the demo's own
     assert sum(per_company.values()) == 8 + 5 + 300
     with pytest.raises(ValueError, match="no company"):

@@ -107,9 +107,8 @@ def slack_settings(data_dir: Path, standin: SlackStandIn, **overrides: object) -
 
 
 @pytest.fixture
-async def slack_app(data_dir: Path, standin: SlackStandIn) -> AsyncIterator[Application]:
-    app = await build_application(slack_settings(data_dir, standin))
-    yield app  # the web app's cleanup closes it
+async def slack_app(data_dir: Path, standin: SlackStandIn) -> Application:
+    return await build_application(slack_settings(data_dir, standin))  # the web app's cleanup closes it
 
 
 @pytest.fixture

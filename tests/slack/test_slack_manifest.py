@@ -16,7 +16,7 @@ from supportbot.adapters.slack.surface import COMMAND, EVENTS, SCOPES
 
 
 def test_the_template_is_at_the_repository_root() -> None:
-    assert TEMPLATE == Path(__file__).parents[2] / "manifest" / "slack.yaml"
+    assert Path(__file__).parents[2] / "manifest" / "slack.yaml" == TEMPLATE
 
 
 def test_the_manifest_declares_what_the_adapter_handles() -> None:

@@ -58,11 +58,9 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 
 @pytest.fixture
-async def mailing_app(
-    data_dir: Path, standin: SlackStandIn, smtp: tuple[Inbox, int]
-) -> AsyncIterator[Application]:
+async def mailing_app(data_dir: Path, standin: SlackStandIn, smtp: tuple[Inbox, int]) -> Application:
     settings = slack_settings(data_dir, standin, smtp_url=f"smtp://127.0.0.1:{smtp[1]}")
-    yield await build_application(settings)  # the web app's cleanup closes it
+    return await build_application(settings)  # the web app's cleanup closes it
 
 
 @pytest.fixture

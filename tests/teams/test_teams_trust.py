@@ -63,11 +63,11 @@ async def test_by_default_teams_is_off_and_the_start_up_log_says_so(
 
 async def test_the_emulator_is_refused_unless_the_server_listens_on_loopback(data_dir: Path) -> None:
     for host in ("0.0.0.0", "::", "", "192.0.2.10", "supportbot.example"):
-        with pytest.raises(ConfigurationError, match="SUPPORTBOT_TEAMS_EMULATOR.*loopback"):
+        with pytest.raises(ConfigurationError, match=r"SUPPORTBOT_TEAMS_EMULATOR.*loopback"):
             teams_adapter.check(make_settings(data_dir, host=host, teams_emulator=True))
     for host in ("127.0.0.1", "127.0.0.5", "::1", "[::1]", "localhost"):
         teams_adapter.check(make_settings(data_dir, host=host, teams_emulator=True))
-    with pytest.raises(ConfigurationError, match="SUPPORTBOT_TEAMS_EMULATOR.*MICROSOFT_APP_ID"):
+    with pytest.raises(ConfigurationError, match=r"SUPPORTBOT_TEAMS_EMULATOR.*MICROSOFT_APP_ID"):
         teams_adapter.check(make_settings(data_dir, teams_emulator=True, microsoft_app_id="an-app-id"))
     # The same check guards every way of building the server.
     app = await build_application(make_settings(data_dir, host="0.0.0.0", teams_emulator=True))

@@ -111,9 +111,9 @@ def test_a_catalogue_for_one_audience_speaks_its_languages_only() -> None:
 
 
 def test_a_key_registered_twice_fails_and_registers_nothing_of_that_catalogue() -> None:
-    with pytest.raises(DuplicateWords, match="input.empty"):
+    with pytest.raises(DuplicateWords, match=r"input\.empty"):
         words({"test.never.registered": {"en": "x", "sv": "x"}, "input.empty": {"en": "x", "sv": "x"}})
-    with pytest.raises(KeyError, match="test.never.registered"):
+    with pytest.raises(KeyError, match=r"test\.never\.registered"):
         translate("test.never.registered", "en")
     assert translate("input.empty", "en") == "I didn't get any text. What can I help you with?"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import shutil
 import socket
 import stat
 import subprocess
@@ -136,7 +137,7 @@ async def test_a_data_folder_of_an_older_version_is_made_private_at_start(
     data_dir = tmp_path / "var"
     (data_dir / "outbox").mkdir(parents=True, mode=0o755)
     data_dir.chmod(0o755)
-    (data_dir / "supportbot.sqlite3").write_bytes(seeded_template.read_bytes())
+    shutil.copyfile(seeded_template, data_dir / "supportbot.sqlite3")
     (data_dir / "outbox" / "20261101T101010-0123abcd.eml").write_bytes(b"Subject: reset\r\n\r\nlink\r\n")
     for path in (data_dir / "supportbot.sqlite3", data_dir / "outbox" / "20261101T101010-0123abcd.eml"):
         path.chmod(0o644)

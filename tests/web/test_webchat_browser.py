@@ -92,7 +92,7 @@ class LiveServer:
         asyncio.set_event_loop(self.loop)
         try:
             self.loop.run_until_complete(self._serve())
-        except Exception as exc:  # noqa: BLE001 - reported to the test thread by start()
+        except Exception as exc:
             self.failed = exc
             self.ready.set()
             return

@@ -18,7 +18,7 @@ TEMPLATE = Path(__file__).resolve().parents[3] / "manifest" / "slack.yaml"
 def load_template(path: Path = TEMPLATE) -> dict[str, Any]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
-        raise ValueError(f"{path} is not a manifest")  # noqa: TRY004 - bad file content, not a bad argument
+        raise ValueError(f"{path} is not a manifest")
     return data
 
 

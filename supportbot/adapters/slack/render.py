@@ -227,7 +227,7 @@ def to_blocks(reply: Reply, *, link_attachments: bool = True) -> list[Block]:
     """The reply as Block Kit. ``link_attachments=False`` when the host uploads the files instead."""
     blocks = walk(reply, _Blocks(link_attachments=link_attachments))
     if len(blocks) > MAX_BLOCKS:
-        blocks = blocks[: MAX_BLOCKS - 1] + [_section("…")]
+        blocks = [*blocks[: MAX_BLOCKS - 1], _section("…")]
     return blocks
 
 

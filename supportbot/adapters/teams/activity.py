@@ -130,7 +130,7 @@ def parse_activity(raw: Any) -> Activity:
     form_submission(raw.get("value"))  # a card's form that is not as we made it is refused here
     try:
         return Activity().deserialize(raw)
-    except Exception as exc:  # noqa: BLE001 - msrest raises several kinds for a malformed body
+    except Exception as exc:
         raise BadActivity(f"not an activity: {exc.__class__.__name__}") from None
 
 

@@ -102,7 +102,7 @@ class NonBlockingKeys(_OpenIdMetadata):  # type: ignore[misc]  # botframework is
     async def _refresh(self) -> None:
         if self._lock is None:
             self._lock = asyncio.Lock()
-        started = datetime.now()
+        started = datetime.now()  # noqa: DTZ005 (botbuilder keeps this cache's times naive)
         async with self._lock:
             if self.last_updated >= started - timedelta(seconds=1):
                 return  # another request fetched them while this one waited
@@ -110,7 +110,7 @@ class NonBlockingKeys(_OpenIdMetadata):  # type: ignore[misc]  # botframework is
                 metadata = await _json(session, self.url)
                 keys = (await _json(session, str(metadata["jwks_uri"])))["keys"]
             self.keys = keys
-            self.last_updated = datetime.now()
+            self.last_updated = datetime.now()  # noqa: DTZ005 (as botbuilder compares it)
 
 
 async def _json(session: aiohttp.ClientSession, url: str) -> dict[str, Any]:

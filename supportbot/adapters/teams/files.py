@@ -70,8 +70,8 @@ class HostPolicy:
 
     def __init__(self, hosts: Sequence[str]) -> None:
         self._rules: list[tuple[str, int | None]] = []
-        for entry in hosts:
-            entry = entry.strip().lower()
+        for raw in hosts:
+            entry = raw.strip().lower()
             match = _WITH_PORT.fullmatch(entry)
             host, port = (match.group(1), int(match.group(2))) if match else (entry, None)
             self._rules.append((host.strip("[]").rstrip("."), port))
@@ -126,7 +126,7 @@ class Downloader:
             for link in links[: self.max_files]:
                 try:
                     got = await self._one(session, link, service=service, token=token_once)
-                except Exception as exc:  # noqa: BLE001 - a file not fetched is reported, the turn goes on
+                except Exception as exc:
                     log.warning("teams: could not fetch a file (%s)", exc.__class__.__name__)
                     got = None
                 if got is None:

@@ -90,7 +90,7 @@ async def with_retries(
             if status not in RETRY_STATUSES or attempt >= policy.attempts:
                 raise
             backoff = min(policy.max_delay, policy.base_delay * 2 ** (attempt - 1))
-            backoff *= 1 + random.random() * 0.2
+            backoff *= 1 + random.random() * 0.2  # noqa: S311 (jitter, not a secret)
             asked = retry_after(headers)
             delay = max(backoff, asked) if asked is not None else backoff
             if clock() - started + delay > policy.total:

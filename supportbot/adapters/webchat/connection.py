@@ -87,6 +87,7 @@ class Connection(FrameSocket):
         self._typing_on = False
         self._typing_at = 0.0
         self._closing: asyncio.Future[bool] | None = None
+        self._ending: asyncio.Future[None] | None = None
         self._checked = asyncio.get_running_loop().time()
 
     @property
@@ -151,7 +152,7 @@ class Connection(FrameSocket):
 
     def _lifetime_over(self) -> None:
         """However busy, a chat ends with its session's lifetime (its idle time is checked as it is used)."""
-        asyncio.ensure_future(self._signed_out())
+        self._ending = asyncio.ensure_future(self._signed_out())  # held: a loose task may be collected
 
     async def _still_signed_in(self) -> bool:
         """Now and then (``RECHECK``), whether the session is still live; a use keeps it so."""

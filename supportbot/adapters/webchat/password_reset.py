@@ -386,7 +386,7 @@ class PasswordResetApi:
         except BackendUnavailable:
             log.warning("webchat: directory unavailable at a password reset")
             return self._unavailable(language)
-        except Exception as exc:  # noqa: BLE001 - only the type is logged: a message could quote the input
+        except Exception as exc:
             log.error("webchat: password reset failed with %s", type(exc).__name__)
             return message_page(
                 language,
@@ -448,7 +448,7 @@ class PasswordResetApi:
                 minutes=self._minutes,
                 support=self.chat.app.settings.support_email,
             )
-        except Exception as exc:  # noqa: BLE001 - nobody is waiting: log the type (a message could quote input)
+        except Exception as exc:
             log.warning("webchat: password reset mail not prepared: %s", type(exc).__name__)
             return
         await self._send(principal.user_id, translate("webchat.mail.reset.subject", language), text, language)

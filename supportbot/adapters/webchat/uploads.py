@@ -71,7 +71,7 @@ class UploadApi:
         file = InboundFile(name=name, content_type=kind, data=bytes(data))
         try:
             file_id = await self.chat.app.files.stash(owner=owner, file=file)
-        except Exception as exc:  # noqa: BLE001 - only the type is logged: a message could quote the data
+        except Exception as exc:
             log.error("webchat: an upload of %s could not be kept: %s", owner, type(exc).__name__)
             return problem(request, 500, "internal", "error.internal")
         log.info("webchat: %s uploaded %d bytes (%s)", owner, file.size, file.content_type)

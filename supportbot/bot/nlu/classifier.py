@@ -129,7 +129,7 @@ class _Evidence:
             return
         floor = tuning.smoothing / (sum(sizes) / k)
         for feature, per_class in counts.items():
-            rates = [n / max(size, 1) + floor for n, size in zip(per_class, sizes)]
+            rates = [n / max(size, 1) + floor for n, size in zip(per_class, sizes, strict=True)]
             total = sum(rates)
             rel = [r / total for r in rates]
             entropy = -sum(r * math.log(r) for r in rel if r > 0)

@@ -107,7 +107,7 @@ class GroupWriter:
     async def _commit(self, batch: list[tuple[list[Statement], asyncio.Future[None]]]) -> None:
         try:
             await self._transactions.run([statement for statements, _ in batch for statement in statements])
-        except Exception as exc:  # noqa: BLE001 - one bad write must not fail the others: retry them alone
+        except Exception as exc:
             if len(batch) == 1:
                 if not batch[0][1].done():
                     batch[0][1].set_exception(exc)

@@ -216,4 +216,5 @@ def new_revision(message: str) -> Path:
 
 
 if __name__ == "__main__":
-    print(new_revision(" ".join(sys.argv[1:]) or "schema change"))
+    revision = new_revision(" ".join(sys.argv[1:]) or "schema change")
+    print(revision)  # noqa: T201 (a developer's command)

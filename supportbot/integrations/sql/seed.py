@@ -60,7 +60,7 @@ __all__ = [
     "seed_volume",
 ]
 
-DEMO_PASSWORD: Final = "demo"
+DEMO_PASSWORD: Final = "demo"  # noqa: S105 (the demo data's, documented in the README)
 """Every demo user's and the agent's password, in the demo data only."""
 DEMO_CUSTOMER_NUMBERS: Final = ("1000123", "2000456")
 VOLUME_FIRST_NUMBER: Final = 100_000
@@ -861,7 +861,7 @@ async def seed_volume(
     if batch_size < 1 or commit_every < 1:
         raise ValueError("batch_size and commit_every must be positive")
     today = today or datetime.now(UTC).date()
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (demo volume, reproducible by its seed)
     end = datetime.combine(today, time(18), tzinfo=UTC)
     async with engine.connect() as conn:
         targets = await _load_companies(conn, company)

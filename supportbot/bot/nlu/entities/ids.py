@@ -138,7 +138,7 @@ def keyword_ids(text: str, claims: Claims) -> None:
             if rq is None:
                 continue
             value = f"RQ-{rq[1]}-{int(rq[2]):06d}"
-        elif not digits or not _ID_SHAPE.fullmatch(ident) or year_like and keyword in _PLURALS:
+        elif not digits or not _ID_SHAPE.fullmatch(ident) or (year_like and keyword in _PLURALS):
             continue
         elif kind == "invoice_number":
             value = f"INV-{ident}"
