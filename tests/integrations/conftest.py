@@ -2,7 +2,7 @@
 
 A new implementation of the Protocols joins the contract tests by adding one entry to
 ``IMPLEMENTATIONS``: a name and an async context manager that yields its ``Backends`` with the
-named demo records of DESIGN.md, seeded for ``TODAY`` and with its clock at ``NOW``.
+named demo records of the seed module (integrations/sql/seed.py), seeded for ``TODAY`` and with its clock at ``NOW``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Dependencies point inward only: the layering of DESIGN.md, checked on every module's imports.
+"""Dependencies point inward only: the layering of docs/architecture.md, checked on every module's imports.
 
 adapters → intents → services → bot → integrations: a layer may import the ones to its right only.
 """

@@ -2,7 +2,8 @@
 
 The database must be migrated first (``migrate``): this module only writes rows.
 
-``seed_demo`` writes the named demo records of DESIGN.md with consistent related data, dated
+``seed_demo`` writes the named demo records listed below (two customer companies, their people, orders,
+invoices, contracts, inventory and requests) with consistent related data, dated
 relative to ``today`` so that "expected in three days" stays true whenever the demo is set up.
 ``seed_volume`` adds any number of generated orders and invoices, deterministically from a seed,
 in bulk batches (a million orders on SQLite in minutes, not hours).
