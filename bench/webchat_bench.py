@@ -4,7 +4,9 @@ Starts two servers as separate processes on loopback — the real assistant (`su
 fresh SQLite database with the demo data) and a bare aiohttp WebSocket echo — then drives each with
 the same load: N concurrent users, each signed in, asking order questions one after another (send,
 wait for the answer, send the next). Every answer is a full turn: NLU, conversation state and
-transcript committed, back-end lookup. Prints messages/s and p50/p90/p99 latency for both, and the ratio.
+transcript committed, back-end lookup. Prints messages/s, the server's CPU per message (its own user and
+system time over the measured window, stable where wall-clock figures are not) and p50/p90/p99 latency
+for both, and the ratio.
 
     python bench/webchat_bench.py --users 100 --seconds 15
 """
@@ -27,6 +29,7 @@ from pathlib import Path
 import aiohttp
 
 ROOT = Path(__file__).resolve().parents[1]
+TICKS = os.sysconf("SC_CLK_TCK")
 QUESTIONS = (
     "where is my order 4711?",
     "status of order 4712",
@@ -72,6 +75,13 @@ async def wait_until_up(url: str, timeout: float = 60.0) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU the process has used so far (Linux ``/proc``): stable under a noisy machine,
+    where wall-clock rates are not."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
 def percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -80,11 +90,19 @@ def percentile(values: list[float], p: float) -> float:
 
 
 async def drive(
-    ws_url: str, *, users: int, seconds: float, warmup: float, login_url: str | None, origin: str
-) -> tuple[int, list[float]]:
+    ws_url: str,
+    *,
+    users: int,
+    seconds: float,
+    warmup: float,
+    login_url: str | None,
+    origin: str,
+    server_pid: int,
+) -> tuple[int, list[float], float]:
     """Each user: sign in, open a WebSocket, then ask, wait, ask again until the time is up."""
     latencies: list[float] = []
     count = 0
+    measured_cpu: list[float] = []
     start_measuring = time.monotonic() + warmup
     stop = start_measuring + seconds
 
@@ -126,14 +144,23 @@ async def drive(
                         count += 1
                         latencies.append(elapsed)
 
-    await asyncio.gather(*(user(n) for n in range(users)))
-    return count, latencies
+    async def server_cpu() -> None:
+        """The server's CPU over exactly the measured window."""
+        await asyncio.sleep(max(0.0, start_measuring - time.monotonic()))
+        before = cpu_seconds(server_pid)
+        await asyncio.sleep(max(0.0, stop - time.monotonic()))
+        measured_cpu.append(cpu_seconds(server_pid) - before)
+
+    await asyncio.gather(server_cpu(), *(user(n) for n in range(users)))
+    return count, latencies, measured_cpu[0]
 
 
-def report(name: str, count: int, latencies: list[float], seconds: float) -> float:
+def report(name: str, count: int, latencies: list[float], seconds: float, cpu: float) -> float:
     rate = count / seconds
+    per_message = cpu / count * 1000 if count else float("nan")
     print(
-        f"{name:<28} {rate:>9.0f} msg/s   p50 {percentile(latencies, 50) * 1000:6.2f} ms   "
+        f"{name:<28} {rate:>9.0f} msg/s   server CPU {per_message:5.2f} ms/msg   "
+        f"p50 {percentile(latencies, 50) * 1000:6.2f} ms   "
         f"p90 {percentile(latencies, 90) * 1000:6.2f} ms   p99 {percentile(latencies, 99) * 1000:6.2f} ms"
     )
     return rate
@@ -196,24 +223,26 @@ async def main() -> None:
                 f"{args.users} users, {args.seconds:.0f} s each after {args.warmup:.0f} s warm-up, "
                 f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
             )
-            count, lat = await drive(
+            count, lat, cpu = await drive(
                 f"ws://127.0.0.1:{echo_port}/ws",
                 users=args.users,
                 seconds=args.seconds,
                 warmup=args.warmup,
                 login_url=None,
                 origin=f"http://127.0.0.1:{echo_port}",
+                server_pid=echo.pid,
             )
-            echo_rate = report("bare aiohttp WebSocket echo", count, lat, args.seconds)
-            count, lat = await drive(
+            echo_rate = report("bare aiohttp WebSocket echo", count, lat, args.seconds, cpu)
+            count, lat, cpu = await drive(
                 f"ws://127.0.0.1:{bot_port}/webchat/ws",
                 users=args.users,
                 seconds=args.seconds,
                 warmup=args.warmup,
                 login_url=f"http://127.0.0.1:{bot_port}/webchat/api/login",
                 origin=f"http://127.0.0.1:{bot_port}",
+                server_pid=bot.pid,
             )
-            bot_rate = report("supportbot order question", count, lat, args.seconds)
+            bot_rate = report("supportbot order question", count, lat, args.seconds, cpu)
             print(f"{'ratio':<28} {bot_rate / echo_rate:>9.2f} (target >= 0.50)")
         finally:
             stop(bot)
