@@ -46,11 +46,15 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
 
 
 async def test_the_engine_asks_for_the_serial_and_the_new_back_end_answers(bot: BotDriver) -> None:
-    await bot.as_user(ANNA).transcript(
+    anna = bot.as_user(ANNA)
+    await anna.transcript(
         """
         user: is my product still under warranty?
         bot: [warranty.check]
         bot: = Which product do you mean? Give me its serial number (like SN-10042).
+        user: hmm, no idea
+        bot: [warranty.check]
+        bot: = Which product do you mean? Give me its serial number (like SN-10042). (Or say "cancel" to drop it.)
         user: sn-10042
         bot: [warranty.check]
         bot: ~ Power S1022 server (serial SN-10042) is under warranty until
@@ -60,6 +64,9 @@ async def test_the_engine_asks_for_the_serial_and_the_new_back_end_answers(bot: 
         bot: ~ 4711
         """
     )
+    # The family's own context is kept with the conversation, under the family's name.
+    kept = await bot.app.store.load(anna.ref.key, channel=anna.channel, user_id=ANNA)
+    assert kept.state["families"]["warranty"] == {"asked": ["SN-10042"]}
 
 
 async def test_swedish_with_the_serial_said_at_once_and_then_carried_over(bot: BotDriver) -> None:
