@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -36,6 +37,22 @@ from supportbot.intents import all_intents
 from supportbot.services.outcomes import forward_outcomes
 
 log = logging.getLogger(__name__)
+
+
+def _no_backends(backends: Backends, readers: AsyncEngine) -> None:
+    """A family that works with the built-in back ends only."""
+
+
+@dataclass(frozen=True)
+class Family:
+    """An intent family added to the built-in ones (``build_application(families=...)``).
+
+    ``backends`` adds the family's own back ends (``Backends.extend``), given the engine the SQL back
+    ends read through, before any intent is asked.
+    """
+
+    intents: Sequence[IntentSpec]
+    backends: Callable[[Backends, AsyncEngine], None] = _no_backends
 
 
 @dataclass
@@ -123,8 +140,13 @@ def _mailer(settings: Settings) -> MailTransport:
 
 
 async def build_application(
-    settings: Settings, *, today: date | None = None, clock: Any = None
+    settings: Settings,
+    *,
+    today: date | None = None,
+    clock: Any = None,
+    families: Sequence[Family] = (),
 ) -> Application:
+    """The whole assistant; ``families`` adds intent families, with their own back ends, to the built-in ones."""
     url = settings.resolved_database_url()
     await asyncio.to_thread(_private_data_dir, settings)
     secret_key = settings.resolved_secret_key()
@@ -149,7 +171,9 @@ async def build_application(
     )
     # An action's mail (a request's confirmation) is queued in the back end's own transaction.
     backends = sql_backends(readers, outbox=outbox)
-    intents = all_intents()
+    for family in families:
+        family.backends(backends, readers)
+    intents = all_intents([spec for family in families for spec in family.intents])
     nlu = NLU(intents, site_names=await backends.directory.all_site_names())
     files = FileService(
         store,

@@ -14,8 +14,9 @@ happens whole or not at all.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Collection, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol, runtime_checkable
+from typing import Generic, Protocol, TypeVar, cast, runtime_checkable
 
 from supportbot.integrations.actions import Action
 from supportbot.integrations.models import (
@@ -364,6 +365,21 @@ class AccessBackend(Protocol):
         ...
 
 
+B = TypeVar("B")
+
+
+@dataclass(frozen=True)
+class BackendKey(Generic[B]):
+    """Names a back end added by an intent family outside the built-in set, and the Protocol it has.
+
+    The family declares one (``WARRANTY: BackendKey[WarrantyBackend] = BackendKey("warranty")``),
+    the composition root adds the implementation under it (``Backends.extend``) and the family's
+    handlers get it back, typed, with ``Backends.extension``.
+    """
+
+    name: str
+
+
 class Backends:
     """The set of back ends the intents work with; built once by the composition root."""
 
@@ -387,3 +403,17 @@ class Backends:
         self.inventory = inventory
         self.requests = requests
         self.access = access
+        self._extensions: dict[str, object] = {}
+
+    def extend(self, key: BackendKey[B], backend: B) -> None:
+        """Adds a family's own back end; a name added twice fails, at start-up."""
+        if key.name in self._extensions:
+            raise ValueError(f"back end {key.name!r} is added twice")
+        self._extensions[key.name] = backend
+
+    def extension(self, key: BackendKey[B]) -> B:
+        """The back end added under ``key``; a family used without its back end fails loudly here."""
+        try:
+            return cast(B, self._extensions[key.name])
+        except KeyError:
+            raise LookupError(f"no back end {key.name!r} was added") from None

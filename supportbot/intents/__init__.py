@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from supportbot.bot.spec import IntentSpec
 from supportbot.intents import (
     account,
@@ -18,9 +20,9 @@ from supportbot.intents import (
 _FAMILIES = (orders, invoices, statements, contracts, inventory, requests, handoff, account, smalltalk)
 
 
-def all_intents() -> list[IntentSpec]:
-    """Every intent; a name declared twice fails here, at start-up."""
-    intents = [spec for family in _FAMILIES for spec in family.INTENTS]
+def all_intents(extra: Sequence[IntentSpec] = ()) -> list[IntentSpec]:
+    """Every intent, the built-in families' and then ``extra``; a name declared twice fails here, at start-up."""
+    intents = [*(spec for family in _FAMILIES for spec in family.INTENTS), *extra]
     seen: set[str] = set()
     for spec in intents:
         if spec.name in seen:
