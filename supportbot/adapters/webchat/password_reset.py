@@ -16,7 +16,6 @@ address bar and history, checks it, and puts it in the form, which posts it in i
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import html
@@ -30,6 +29,7 @@ from aiohttp import web
 
 from supportbot.adapters.background import Background
 from supportbot.adapters.web.security import NO_STORE, problem
+from supportbot.adapters.web.tokens import EXPIRES, SignedTokens, purpose_key
 from supportbot.adapters.webchat.context import (
     WebChat,
     reset_attempt_rule,
@@ -38,6 +38,7 @@ from supportbot.adapters.webchat.context import (
 )
 from supportbot.adapters.webchat.registration import (
     MAX_PASSWORD,
+    MAX_TOKEN,
     MIN_PASSWORD,
     acceptable_password,
     valid_email,
@@ -52,7 +53,6 @@ RESET_TTL = 30 * 60
 """Seconds a reset link works."""
 MAX_REQUEST_BODY = 8 * 1024
 MAX_FORM_BODY = 8 * 1024
-MAX_TOKEN = 2048
 MAX_EMAIL_CHARS = 1024
 """Before trimming; the address itself is then checked like one at registration."""
 
@@ -82,12 +82,12 @@ class ResetClaim:
 
 
 class ResetCodec:
-    """``payload.signature``: HMAC-SHA256 (with a key derived for this purpose only) over the user id,
+    """A signed token (``web.tokens``, a key for this purpose only) of the user id,
     the mail's language, the expiry and a fingerprint of the user's password hash at the time."""
 
     def __init__(self, secret_key: bytes, *, ttl: int = RESET_TTL) -> None:
-        self._key = hashlib.sha256(b"supportbot-password-reset\x00" + secret_key).digest()
-        self._fingerprint_key = hashlib.sha256(b"supportbot-password-reset-hash\x00" + secret_key).digest()
+        self._tokens = SignedTokens(secret_key, "password-reset", max_length=MAX_TOKEN)
+        self._fingerprint_key = purpose_key(secret_key, "password-reset-hash")
         self.ttl = ttl
 
     def fingerprint(self, stamp: str) -> str:
@@ -96,39 +96,28 @@ class ResetCodec:
 
     def encode(self, user_id: str, language: str, stamp: str, *, now: float | None = None) -> str:
         expires = int(now if now is not None else time.time()) + self.ttl
-        body = json.dumps(
-            {"u": user_id, "l": language, "e": expires, "f": self.fingerprint(stamp)}, separators=(",", ":")
+        return self._tokens.sign(
+            {"u": user_id, "l": language, EXPIRES: expires, "f": self.fingerprint(stamp)}
         )
-        payload = base64.urlsafe_b64encode(body.encode()).decode().rstrip("=")
-        return f"{payload}.{self._sign(payload)}"
 
     def decode(self, token: str | None, *, now: float | None = None) -> ResetClaim | None:
         """The claim of a genuine, unexpired token; whether it is still unused is for ``current`` to say."""
-        if not token or "." not in token or len(token) > MAX_TOKEN:
-            return None
-        payload, _, sig = token.rpartition(".")
-        if not hmac.compare_digest(self._sign(payload), sig):
+        data = self._tokens.read(token, now=now)
+        if data is None:
             return None
         try:
-            data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-            claim = ResetClaim(
+            return ResetClaim(
                 user_id=str(data["u"]),
                 language=str(data["l"]),
-                expires=int(data["e"]),
+                expires=int(data[EXPIRES]),
                 credentials=str(data["f"]),
             )
         except (ValueError, KeyError, TypeError):
             return None
-        if (now if now is not None else time.time()) >= claim.expires:
-            return None
-        return claim
 
     def current(self, claim: ResetClaim, stamp: str | None) -> bool:
         """Whether the link was made under the password the user has now (so it has not been used)."""
         return stamp is not None and hmac.compare_digest(self.fingerprint(stamp), claim.credentials)
-
-    def _sign(self, payload: str) -> str:
-        return hmac.new(self._key, payload.encode(), hashlib.sha256).hexdigest()
 
 
 # --- the pages ------------------------------------------------------------------------------------

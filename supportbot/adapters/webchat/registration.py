@@ -9,9 +9,6 @@ customer has the number, or that the address already has an account.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import html
 import json
 import logging
@@ -23,6 +20,7 @@ from aiohttp import web
 
 from supportbot.adapters.background import Background
 from supportbot.adapters.web.security import NO_STORE, json_response, problem
+from supportbot.adapters.web.tokens import EXPIRES, SignedTokens
 from supportbot.adapters.webchat.context import WebChat, registration_rule, warning_rule
 from supportbot.adapters.webchat.wording import accept_language, pick_language
 from supportbot.bot.i18n import LANGUAGES, translate
@@ -40,6 +38,8 @@ MAX_EMAIL = 254
 MAX_CUSTOMER_NUMBER = 32
 CONFIRM_TTL = 48 * 3600
 """Seconds a confirmation link works."""
+MAX_TOKEN = 2048
+"""Characters of the longest token read from a mailed link (a confirmation or a password reset)."""
 
 FIELDS = ("name", "email", "customer_number", "password")
 
@@ -108,36 +108,25 @@ class Confirmation:
 
 
 class ConfirmationCodec:
-    """``payload.signature``: HMAC-SHA256 (a key derived for this purpose only) over the user id, the
-    language of the mail and the expiry, so a link confirms one user, for 48 hours."""
+    """A signed token (``web.tokens``, a key for this purpose only) of the user id, the language of the
+    mail and the expiry, so a link confirms one user, for 48 hours."""
 
     def __init__(self, secret_key: bytes, *, ttl: int = CONFIRM_TTL) -> None:
-        self._key = hashlib.sha256(b"supportbot-email-confirmation\x00" + secret_key).digest()
+        self._tokens = SignedTokens(secret_key, "email-confirmation", max_length=MAX_TOKEN)
         self.ttl = ttl
 
     def encode(self, user_id: str, language: str, *, now: float | None = None) -> str:
         expires = int(now if now is not None else time.time()) + self.ttl
-        body = json.dumps({"u": user_id, "l": language, "e": expires}, separators=(",", ":"))
-        payload = base64.urlsafe_b64encode(body.encode()).decode().rstrip("=")
-        return f"{payload}.{self._sign(payload)}"
+        return self._tokens.sign({"u": user_id, "l": language, EXPIRES: expires})
 
     def decode(self, token: str | None, *, now: float | None = None) -> Confirmation | None:
-        if not token or "." not in token or len(token) > 2048:
-            return None
-        payload, _, sig = token.rpartition(".")
-        if not hmac.compare_digest(self._sign(payload), sig):
+        data = self._tokens.read(token, now=now)
+        if data is None:
             return None
         try:
-            data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-            claim = Confirmation(user_id=str(data["u"]), language=str(data["l"]), expires=int(data["e"]))
+            return Confirmation(user_id=str(data["u"]), language=str(data["l"]), expires=int(data[EXPIRES]))
         except (ValueError, KeyError, TypeError):
             return None
-        if (now if now is not None else time.time()) >= claim.expires:
-            return None
-        return claim
-
-    def _sign(self, payload: str) -> str:
-        return hmac.new(self._key, payload.encode(), hashlib.sha256).hexdigest()
 
 
 # --- mail and page --------------------------------------------------------------------------------
