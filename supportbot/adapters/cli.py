@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -146,24 +147,21 @@ async def _seed(settings: Settings, orders: int, invoices: int, seed: int, compa
         ):
             if count <= 0:
                 continue
-            if sys.stderr.isatty():
-                with tqdm(total=count, unit=f" {label}", desc=label, file=sys.stderr) as bar:
-                    await seed_volume(
-                        engine,
-                        orders=n_orders,
-                        invoices=n_invoices,
-                        seed=seed,
-                        company=company,
-                        progress=_bar_progress(bar),
+            with contextlib.ExitStack() as stack:
+                if sys.stderr.isatty():
+                    bar = stack.enter_context(
+                        tqdm(total=count, unit=f" {label}", desc=label, file=sys.stderr)
                     )
-            else:
+                    progress = _bar_progress(bar)
+                else:
+                    progress = _line_progress(label, count)
                 await seed_volume(
                     engine,
                     orders=n_orders,
                     invoices=n_invoices,
                     seed=seed,
                     company=company,
-                    progress=_line_progress(label, count),
+                    progress=progress,
                 )
     finally:
         await database.close()

@@ -384,12 +384,7 @@ class SlackChannel:
         key = found.conversation.key
         unavailable: list[str] = []
         try:
-            user_id = await self.app.identity.resolve(
-                CHANNEL,
-                found.external_id,
-                email=lambda: verified_email(self.client, found.user),
-                matched_by="email",
-            )
+            user_id = await self._user_id(found.team_id, found.user)
             files: tuple[InboundFile, ...] = ()
             if found.files:
                 if await self.app.store.reply_for_delivery(key, found.delivery_id) is not None:
@@ -527,15 +522,18 @@ class SlackChannel:
             )
         return files
 
+    async def _user_id(self, team_id: str, slack_user: str) -> str | None:
+        """The person behind a Slack user, linked by their Slack-verified e-mail address on first sight."""
+        return await self.app.identity.resolve(
+            CHANNEL,
+            f"{team_id}:{slack_user}",
+            email=lambda: verified_email(self.client, slack_user),
+            matched_by="email",
+        )
+
     async def _publish_home(self, team_id: str, slack_user: str) -> None:
         try:
-            user_id = await self.app.identity.resolve(
-                CHANNEL,
-                f"{team_id}:{slack_user}",
-                email=lambda: verified_email(self.client, slack_user),
-                matched_by="email",
-            )
-            principal = await self.app.pipeline.principal(user_id)
+            principal = await self.app.pipeline.principal(await self._user_id(team_id, slack_user))
             view = home_view(principal.locale or "en", name=principal.name or None, guest=principal.is_guest)
             await self.client.views_publish(user_id=slack_user, view=view)
         except Exception:
@@ -546,13 +544,7 @@ class SlackChannel:
     async def _language(self, team_id: str, slack_user: str) -> str:
         """The linked person's language (linking them first if need be), English for a guest."""
         try:
-            user_id = await self.app.identity.resolve(
-                CHANNEL,
-                f"{team_id}:{slack_user}",
-                email=lambda: verified_email(self.client, slack_user),
-                matched_by="email",
-            )
-            principal = await self.app.pipeline.principal(user_id)
+            principal = await self.app.pipeline.principal(await self._user_id(team_id, slack_user))
         except Exception:
             log.exception("slack: could not look up %s for the modal", slack_user)
             return "en"
