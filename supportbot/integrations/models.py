@@ -304,22 +304,48 @@ class ContractVersion(Frozen):
     created_at: datetime
     summary: str
     sha256: str
+    created_by: str | None = None
+    awaiting: str | None = None
+    """What this version waits for from the customer: "approval", "signature", or nothing."""
+    approved_by: str | None = None
+    approved_name: str | None = None
+    approved_at: datetime | None = None
     signed_by: str | None = None
+    signed_name: str | None = None
     signed_at: datetime | None = None
+    signed_channel: str | None = None
+
+
+class ContractEvent(Frozen):
+    """One dated step in a contract's history beside its versions: approved, signed, forwarded."""
+
+    version: int
+    kind: str  # "approved" | "signed" | "forwarded"
+    at: datetime
+    actor: str
+    actor_name: str
+    channel: str | None = None
+    sha256: str | None = None
+    detail: str | None = None
 
 
 class Contract(Frozen):
     number: str
     customer_number: str
     title: str
-    kind: str  # "hardware_maintenance" | "software_subscription" | "lease" | ...
+    kind: str  # "hardware_maintenance" | "software_subscription" | "lease" | "services"
     status: ContractStatus
     starts_on: date
     ends_on: date
     notice_days: int
     annual_value: Money
     service_level: str | None = None
+    site: str | None = None
+    """The site the contract is for; none when it covers the whole company."""
+    renewal: str = "manual"  # "automatic" | "manual" | "none"
+    renewal_months: int | None = None
     versions: tuple[ContractVersion, ...] = ()
+    """Oldest first; the last one is the current version."""
 
 
 class InventoryItem(Frozen):
@@ -332,7 +358,11 @@ class InventoryItem(Frozen):
     contract_number: str | None = None
     service_level: str | None = None
     maintenance_until: date | None = None
+    lessor: str | None = None
     leased_until: date | None = None
+    software_version: str | None = None
+    licences: int | None = None
+    renews_on: date | None = None
 
 
 class RequestStatus(StrEnum):

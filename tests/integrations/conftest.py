@@ -20,13 +20,14 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
+from alembic import command
 from sqlalchemy import event, func, insert, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from supportbot.integrations.models import Principal
 from supportbot.integrations.protocols import Backends
 from supportbot.integrations.sql.backend import sql_backends
-from supportbot.integrations.sql.migrate import migrate
+from supportbot.integrations.sql.migrate import BASELINE, alembic_config, migrate
 from supportbot.integrations.sql.schema import companies, request_documents, request_events, requests
 from supportbot.integrations.sql.seed import seed_demo, seed_volume
 
@@ -39,6 +40,7 @@ POSTGRES_URL = os.environ.get(
 ANNA = "anna.berg@nordisk.example"
 ERIK = "erik.lund@nordisk.example"
 MAX = "max.muller@contoso.example"
+LENA = "lena.wagner@contoso.example"
 SARA = "sara@support.example"
 
 
@@ -355,3 +357,10 @@ async def sqlite_volume_engine(sqlite_volume_template: Path, tmp_path: Path) -> 
         yield engine
     finally:
         await engine.dispose()
+
+
+async def as_made_before_migrations(conn: AsyncConnection) -> None:
+    """Turns a database at the newest revision into one as the code before migrations made it: the
+    baseline's schema without Alembic's table."""
+    await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), BASELINE))
+    await conn.execute(text("DROP TABLE alembic_version"))

@@ -33,9 +33,11 @@ from supportbot.integrations.sql.seed import DEMO_PASSWORD, seed_demo
 from tests.integrations.conftest import (
     ANNA,
     ERIK,
+    LENA,
     MAX,
     NOW,
     TODAY,
+    as_made_before_migrations,
     clock,
     postgres_schema_engine,
     sqlite_engine,
@@ -161,8 +163,8 @@ async def test_another_company_s_request_looks_missing(world: World) -> None:
     assert await world.access.pending_for_admin(world.max) == ()
     assert await world.access.decide(world.anna, "AR-999999", approve=True) is None
     assert not (await world.fresh(ERIK)).may(Tool.INVOICES)
-    # Max's own company: just Max.
-    assert [u.user_id for u in await world.access.list_grants(world.max)] == [MAX]
+    # Max's own company: Lena (its administrator) and Max.
+    assert [u.user_id for u in await world.access.list_grants(world.max)] == [LENA, MAX]
     assert not await world.access.revoke(world.max, ERIK, Tool.ORDERS)
     assert (await world.fresh(ERIK)).may(Tool.ORDERS)
 
@@ -206,7 +208,7 @@ async def test_grants_are_listed_and_revoked(world: World) -> None:
 
 async def test_company_admins(world: World) -> None:
     assert [u.user_id for u in await world.access.company_admins(world.erik)] == [ANNA]
-    assert [u.user_id for u in await world.access.company_admins(world.max)] == [MAX]
+    assert [u.user_id for u in await world.access.company_admins(world.max)] == [LENA, MAX]
     assert await world.access.company_admins(Principal.guest()) == ()
 
 
@@ -301,8 +303,8 @@ async def test_a_database_made_before_registrations_were_dated_gets_the_column(
     engine = sqlite_engine(path)
     try:
         async with engine.begin() as conn:
+            await as_made_before_migrations(conn)
             await conn.exec_driver_sql("ALTER TABLE users DROP COLUMN registered_at")
-            await conn.exec_driver_sql("DROP TABLE alembic_version")
         await migrate(engine)
         directory = SqlDirectory(engine, clock=clock)
         erik = await directory.principal_for(ERIK)

@@ -11,13 +11,15 @@ from sqlalchemy import Select, select
 
 from supportbot.integrations.models import Contract, ContractStatus, ContractVersion, Money, Principal, Tool
 from supportbot.integrations.sql.base import SqlBase, candidates
-from supportbot.integrations.sql.schema import companies, contract_versions, contracts
+from supportbot.integrations.sql.schema import companies, contract_versions, contracts, sites
 from supportbot.integrations.sql.scope import Tenant, scope
 
 __all__ = ["SqlContracts", "document_sha256"]
 
-_CONTRACT_SELECT: Final = select(contracts, companies.c.customer_number).select_from(
-    contracts.join(companies, companies.c.id == contracts.c.company_id)
+_CONTRACT_SELECT: Final = (
+    select(contracts, companies.c.customer_number, sites.c.name.label("site_name"))
+    .select_from(contracts.join(companies, companies.c.id == contracts.c.company_id))
+    .outerjoin(sites, sites.c.id == contracts.c.site_id)
 )
 
 
@@ -60,15 +62,7 @@ class SqlContracts(SqlBase):
                 return ()
             versions: dict[int, list[ContractVersion]] = {row.id: [] for row in rows}
             version_rows = await conn.execute(
-                select(
-                    contract_versions.c.contract_id,
-                    contract_versions.c.version,
-                    contract_versions.c.created_at,
-                    contract_versions.c.summary,
-                    contract_versions.c.sha256,
-                    contract_versions.c.signed_by,
-                    contract_versions.c.signed_at,
-                )
+                select(*(c for c in contract_versions.c if c.name not in ("id", "document_text")))
                 .where(contract_versions.c.contract_id.in_(list(versions)))
                 .order_by(contract_versions.c.contract_id, contract_versions.c.version)
             )
@@ -77,10 +71,17 @@ class SqlContracts(SqlBase):
                     ContractVersion(
                         version=v.version,
                         created_at=v.created_at,
+                        created_by=v.created_by,
                         summary=v.summary,
                         sha256=v.sha256,
+                        awaiting=v.awaiting,
+                        approved_by=v.approved_by,
+                        approved_name=v.approved_name,
+                        approved_at=v.approved_at,
                         signed_by=v.signed_by,
+                        signed_name=v.signed_name,
                         signed_at=v.signed_at,
+                        signed_channel=v.signed_channel,
                     )
                 )
         return tuple(
@@ -95,6 +96,9 @@ class SqlContracts(SqlBase):
                 notice_days=row.notice_days,
                 annual_value=Money(minor=row.annual_value_minor, currency=row.currency),
                 service_level=row.service_level,
+                site=row.site_name,
+                renewal=row.renewal,
+                renewal_months=row.renewal_months,
                 versions=tuple(versions[row.id]),
             )
             for row in rows

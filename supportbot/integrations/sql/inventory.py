@@ -36,7 +36,11 @@ def _item(row: AnyRow) -> InventoryItem:
         contract_number=row.contract_number,
         service_level=row.service_level,
         maintenance_until=row.maintenance_until,
+        lessor=row.lessor,
         leased_until=row.leased_until,
+        software_version=row.software_version,
+        licences=row.licences,
+        renews_on=row.renews_on,
     )
 
 

@@ -29,6 +29,7 @@ __all__ = [
     "access_requests",
     "action_keys",
     "companies",
+    "contract_events",
     "contract_versions",
     "contracts",
     "credit_notes",
@@ -266,15 +267,24 @@ contracts = Table(
     Column("number", String(32), nullable=False, unique=True),
     _fk("company_id", "companies.id"),
     Column("title", String(300), nullable=False),
+    # hardware_maintenance | software_subscription | lease | services
     Column("kind", String(40), nullable=False),
     Column("status", String(20), nullable=False),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="SET NULL")),  # none: every site
     Column("starts_on", Date, nullable=False),
     Column("ends_on", Date, nullable=False),
     Column("notice_days", Integer, nullable=False, default=90),
+    # automatic: renews by renewal_months unless cancelled within the notice period; manual: a new
+    # version must be agreed; none: ends on ends_on
+    Column("renewal", String(20), nullable=False, server_default="manual"),
+    Column("renewal_months", Integer),
     Column("annual_value_minor", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
     Column("service_level", String(100)),
     Index(None, "company_id", "ends_on"),
+    Index(None, "company_id", "kind", "ends_on"),
+    Index(None, "company_id", "status", "ends_on"),
+    Index(None, "company_id", "site_id", "ends_on"),
 )
 
 contract_versions = Table(
@@ -284,12 +294,37 @@ contract_versions = Table(
     _fk("contract_id", "contracts.id"),
     Column("version", Integer, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(200)),  # who at the vendor drew the version up
     Column("summary", String(500), nullable=False),
     Column("sha256", String(64), nullable=False),  # of document_text as UTF-8: what a signature binds to
     Column("document_text", Text, nullable=False),
+    # what the version waits for from the customer: "approval" | "signature" | none
+    Column("awaiting", String(20)),
+    Column("approved_by", String(254)),
+    Column("approved_name", String(200)),
+    Column("approved_at", UTCDateTime),
     Column("signed_by", String(254)),
+    Column("signed_name", String(200)),
     Column("signed_at", UTCDateTime),
+    Column("signed_channel", String(20)),
     UniqueConstraint("contract_id", "version"),
+    Index(None, "awaiting", "contract_id"),  # the notice pass: versions waiting for a customer
+)
+
+contract_events = Table(
+    "contract_events",
+    metadata,
+    _id(),
+    _fk("contract_id", "contracts.id"),
+    Column("version", Integer, nullable=False),
+    Column("kind", String(20), nullable=False),  # approved | signed | forwarded
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(254), nullable=False),  # the user id
+    Column("actor_name", String(200), nullable=False),
+    Column("channel", String(20)),
+    Column("sha256", String(64)),  # the version's hash the event refers to
+    Column("detail", String(500)),  # forwarded: the recipient's address
+    Index(None, "contract_id", "at", "id"),
 )
 
 # --- inventory ------------------------------------------------------------------------------------
@@ -301,16 +336,24 @@ inventory_items = Table(
     _fk("company_id", "companies.id"),
     Column("serial", String(64), nullable=False),
     Column("product", String(200), nullable=False),
-    Column("kind", String(20), nullable=False),
+    Column("kind", String(20), nullable=False),  # hardware | software
     _fk("site_id", "sites.id"),
     Column("location", String(200)),
     Column("installed_on", Date),
     Column("contract_id", Integer, ForeignKey("contracts.id", ondelete="SET NULL")),
     Column("service_level", String(100)),
     Column("maintenance_until", Date),
+    Column("lessor", String(200)),
     Column("leased_until", Date),
+    Column("software_version", String(50)),  # software only
+    Column("licences", Integer),  # software only: licences (seats, cores) held
+    Column("renews_on", Date),  # software only: when the licence renews
     UniqueConstraint("company_id", "serial"),
     Index(None, "site_id"),
+    Index(None, "contract_id"),  # what a contract covers
+    Index(None, "company_id", "site_id", "product", "serial"),  # by site, in product order, paged
+    Index(None, "company_id", "kind", "product", "serial"),
+    Index(None, "company_id", "product", "serial"),
 )
 
 # --- support requests -----------------------------------------------------------------------------

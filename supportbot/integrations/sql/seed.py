@@ -221,6 +221,8 @@ _DEMO_ORDERS: Final = (
 
 _ANNA: Final = "anna.berg@nordisk.example"
 _MAX: Final = "max.muller@contoso.example"
+_LENA: Final = "lena.wagner@contoso.example"
+_CONTRACTS_DESK: Final = "Karin Holm, contracts"
 
 
 def _invoice_lines_of(order_number: str) -> tuple[_Line, ...]:
@@ -291,7 +293,7 @@ async def seed_demo(engine: AsyncEngine, *, today: date) -> bool:
             select(companies.c.id).where(companies.c.customer_number == DEMO_CUSTOMER_NUMBERS[0])
         ):
             return False
-    password_hashes = await asyncio.to_thread(lambda: [hash_password(DEMO_PASSWORD) for _ in range(4)])
+    password_hashes = await asyncio.to_thread(lambda: [hash_password(DEMO_PASSWORD) for _ in range(5)])
     try:
         async with engine.begin() as conn:
             await _write_demo(conn, today, password_hashes)
@@ -344,6 +346,7 @@ async def _write_demo(conn: AsyncConnection, today: date, password_hashes: list[
         ("erik.lund@nordisk.example", "Erik Lund", "+46 31 555 067 89", "1000123", Role.USER,
          [Tool.ORDERS.value, Tool.REQUESTS.value]),
         (_MAX, "Max Müller", "+49 89 5550 1234", "2000456", Role.USER, every_tool),
+        (_LENA, "Lena Wagner", "+49 89 5550 1200", "2000456", Role.COMPANY_ADMIN, every_tool),
         ("sara@support.example", "Sara Lindqvist", "+46 8 555 000 00", None, Role.AGENT, []),
     ]  # fmt: skip
     for (user_id, name, phone, company, role, tools), password_hash in zip(
@@ -439,31 +442,69 @@ async def _write_demo(conn: AsyncConnection, today: date, password_hashes: list[
         )
     )  # fmt: skip
 
-    # contracts with versions
+    # contracts with versions: (summary, created days ago, signed by or None, awaiting, body)
     c1001_ends = day(25)
     c1001_starts = c1001_ends - timedelta(days=3 * 365)
-    contract_rows = [
+    contract_rows: list[tuple[Any, ...]] = [
         ("C-0950", "1000123", "Software subscription: IBM AIX 7.2", "software_subscription", ContractStatus.EXPIRED,
-         day(-100) - timedelta(days=3 * 365), day(-100), 60, _sek(18_000), "business hours",
-         [("Initial agreement: IBM AIX 7.2 subscription and support, 20 cores", 3 * 365 + 110, _ANNA,
+         None, day(-100) - timedelta(days=3 * 365), day(-100), 60, "none", None, _sek(18_000), "business hours",
+         [("Initial agreement: IBM AIX 7.2 subscription and support, 20 cores", 3 * 365 + 110, _ANNA, None,
            ["Subscription and support for IBM AIX 7.2, 20 processor cores.",
             "Support during business hours, next-business-day response."])]),
         ("C-1001", "1000123", "Hardware maintenance: IBM Power S1022 and storage", "hardware_maintenance",
-         ContractStatus.ACTIVE, c1001_starts, c1001_ends, 30, _sek(96_000), "24x7, 4-hour response",
+         ContractStatus.ACTIVE, "Kista", c1001_starts, c1001_ends, 30, "manual", None, _sek(96_000),
+         "24x7, 4-hour response",
          [("Initial agreement: IBM Power S1022 (serial 78ABC12) at Kista, next-business-day response",
-           3 * 365 - 25 + 14, _ANNA,
+           3 * 365 - 25 + 14, _ANNA, None,
            ["Maintenance of IBM Power S1022, serial 78ABC12, installed at Kista.",
             "Service: next-business-day on-site response.", "Annual fee: 84 000,00 SEK."]),
-          ("Amendment 1: 24x7 service with 4-hour response; annual fee 96 000,00 SEK", 400, _ANNA,
-           ["Maintenance of IBM Power S1022, serial 78ABC12, installed at Kista.",
-            "Service: 24x7 on-site response within 4 hours.", "Annual fee: 96 000,00 SEK."])]),
+          ("Amendment 1: 24x7 service with 4-hour response, tape library TS4300 added; annual fee 96 000,00 SEK",
+           400, _ANNA, None,
+           ["Maintenance of IBM Power S1022, serial 78ABC12, and IBM TS4300 tape library, serial 78TAP77,",
+            "installed at Kista.", "Service: 24x7 on-site response within 4 hours.",
+            "Annual fee: 96 000,00 SEK."])]),
+        ("C-1002", "1000123", "Lease: IBM FlashSystem 5200 at Göteborg", "lease", ContractStatus.ACTIVE,
+         "Göteborg", day(-120), day(400), 90, "none", None, _sek(54_000), "next business day",
+         [("Initial agreement: 36-month lease of IBM FlashSystem 5200 (serial 78XYZ34) with maintenance",
+           125, _ANNA, None,
+           ["Lease of IBM FlashSystem 5200, serial 78XYZ34, installed at Göteborg.",
+            "Lessor: IBM Global Financing. Term: until the end date of this contract.",
+            "Maintenance during the lease: next-business-day on-site response.",
+            "Annual lease fee: 54 000,00 SEK."])]),
+        ("C-1003", "1000123", "Services: managed backup", "services", ContractStatus.ACTIVE,
+         None, day(-300), day(65), 60, "automatic", 12, _sek(42_000), "business hours, 8-hour response",
+         [("Initial agreement: managed backup of the Kista servers, monthly restore test", 305, _ANNA, None,
+           ["Managed backup of the servers at Kista with IBM Storage Protect.",
+            "A restore test every month, reported in writing.", "Annual fee: 42 000,00 SEK."]),
+          ("Amendment 1: Göteborg added to the managed backup; annual fee 58 000,00 SEK", 3, None, "signature",
+           ["Managed backup of the servers at Kista and Göteborg with IBM Storage Protect.",
+            "A restore test every month for each site, reported in writing.",
+            "Annual fee: 58 000,00 SEK from the first day of the month after signing."])]),
+        ("C-1004", "1000123", "Software subscription: IBM AIX 7.3", "software_subscription",
+         ContractStatus.ACTIVE, "Kista", day(-165), day(200), 60, "automatic", 12, _sek(21_600), "business hours",
+         [("Initial agreement: IBM AIX 7.3 Standard Edition subscription and support, 20 cores", 170, _ANNA,
+           None,
+           ["Subscription and support for IBM AIX 7.3 Standard Edition, 20 processor cores.",
+            "Support during business hours, next-business-day response.", "Annual fee: 21 600,00 SEK."]),
+          ("Price adjustment: annual fee 22 680,00 SEK from the next renewal (index +5 %)", 5, None, "approval",
+           ["Subscription and support for IBM AIX 7.3 Standard Edition, 20 processor cores.",
+            "Support during business hours, next-business-day response.",
+            "Annual fee: 22 680,00 SEK from the next renewal."])]),
         ("C-2001", "2000456", "Software subscription: IBM Storage Protect", "software_subscription",
-         ContractStatus.ACTIVE, day(-200), day(530), 90, 1_380_000, "business hours, next-business-day response",
-         [("Initial agreement: IBM Storage Protect subscription and support, 10 front-end TB", 210, _MAX,
+         ContractStatus.ACTIVE, "München", day(-200), day(530), 90, "automatic", 12, 1_380_000,
+         "business hours, next-business-day response",
+         [("Initial agreement: IBM Storage Protect subscription and support, 10 front-end TB", 210, _MAX, None,
            ["Subscription and support for IBM Storage Protect, 10 front-end TB.",
             "Support during business hours, next-business-day response.", "Annual fee: 13 800,00 EUR."])]),
+        ("C-2002", "2000456", "Hardware maintenance: IBM Power S1014", "hardware_maintenance",
+         ContractStatus.ACTIVE, "München", day(-20), day(55), 30, "manual", None, 640_000, "next business day",
+         [("Initial agreement: maintenance of IBM Power S1014 (serial 78DEF56) until the warranty upgrade",
+           25, _LENA, None,
+           ["Maintenance of IBM Power S1014, serial 78DEF56, installed at München.",
+            "Service: next-business-day on-site response.", "Fee for the term: 6 400,00 EUR."])]),
     ]  # fmt: skip
     names = {"1000123": "Nordisk Verkstad AB (1000123)", "2000456": "Contoso GmbH (2000456)"}
+    signer_names = {_ANNA: "Anna Berg", _MAX: "Max Müller", _LENA: "Lena Wagner"}
     contract_ids: dict[str, int] = {}
     for (
         number,
@@ -471,41 +512,64 @@ async def _write_demo(conn: AsyncConnection, today: date, password_hashes: list[
         title,
         kind,
         contract_status,
+        site,
         starts,
         ends,
         notice,
+        renewal,
+        renewal_months,
         value,
         level,
         versions,
     ) in contract_rows:
         contract_id = await _insert_id(
             conn, contracts, number=number, company_id=company_ids[company], title=title, kind=kind,
-            status=contract_status.value, starts_on=starts, ends_on=ends, notice_days=notice, annual_value_minor=value,
+            status=contract_status.value, site_id=site_ids[site] if site else None, starts_on=starts, ends_on=ends,
+            notice_days=notice, renewal=renewal, renewal_months=renewal_months, annual_value_minor=value,
             currency=currency[company], service_level=level,
         )  # fmt: skip
         contract_ids[number] = contract_id
-        for version_no, (summary, days_ago, signer, body) in enumerate(versions, start=1):
+        for version_no, (summary, days_ago, signer, awaiting, body) in enumerate(versions, start=1):
             text = _contract_text(f"{number} version {version_no}", names[company], [title, "", *body])
             await conn.execute(
                 insert(contract_versions).values(
-                    contract_id=contract_id, version=version_no, created_at=at(days_ago, 9), summary=summary,
-                    sha256=document_sha256(text), document_text=text, signed_by=signer,
-                    signed_at=at(days_ago - 2, 15),
+                    contract_id=contract_id, version=version_no, created_at=at(days_ago, 9),
+                    created_by=_CONTRACTS_DESK, summary=summary, sha256=document_sha256(text), document_text=text,
+                    awaiting=awaiting, signed_by=signer, signed_name=signer_names.get(signer or ""),
+                    signed_at=at(days_ago - 2, 15) if signer else None,
                 )
             )  # fmt: skip
 
-    # installed inventory
-    items = [
+    # installed inventory: (company, serial, product, kind, site, location, installed, contract,
+    # service level, maintenance until, lessor, leased until, software version, licences, renews on)
+    items: list[tuple[Any, ...]] = [
         ("1000123", "78ABC12", "IBM Power S1022", "hardware", "Kista", "Server room 2, rack B4",
-         c1001_starts + timedelta(days=7), "C-1001", "24x7, 4-hour response", c1001_ends, None),
+         c1001_starts + timedelta(days=7), "C-1001", "24x7, 4-hour response", c1001_ends, None, None,
+         None, None, None),
+        ("1000123", "78TAP77", "IBM TS4300 Tape Library", "hardware", "Kista", "Server room 2, rack B6",
+         day(-420), "C-1001", "24x7, 4-hour response", c1001_ends, None, None, None, None, None),
+        ("1000123", "78PWR09", "IBM Power S914", "hardware", "Kista", "Server room 1, rack A2",
+         day(-5 * 365), None, "next business day", day(-40), None, None, None, None, None),
+        ("1000123", "5765-CD3-0042", "IBM AIX 7.3 Standard Edition", "software", "Kista",
+         "Server room 2, rack B4", day(-165), "C-1004", "business hours", day(200), None, None,
+         "7.3 TL2", 20, day(200)),
+        ("1000123", "5725-W98-0093", "IBM Storage Protect", "software", "Kista", None,
+         day(-300), "C-1003", "business hours, 8-hour response", day(65), None, None, "8.1.22", 5, day(65)),
         ("1000123", "78XYZ34", "IBM FlashSystem 5200", "hardware", "Göteborg", "Data hall 1, rack 12",
-         day(-120), None, "next business day (lease)", None, day(400)),
-        ("1000123", "5765-CD3-0042", "IBM AIX 7.3 Standard Edition (20 cores)", "software", "Kista",
-         "Server room 2, rack B4", day(-165), None, None, None, None),
+         day(-120), "C-1002", "next business day", day(400), "IBM Global Financing", day(400),
+         None, None, None),
+        ("1000123", "78GBG21", "IBM Power S1012", "hardware", "Göteborg", "Data hall 1, rack 14",
+         day(-60), None, "warranty, next business day", day(305), None, None, None, None, None),
+        ("1000123", "5724-H72-0311", "IBM MQ Advanced", "software", "Göteborg", None,
+         day(-240), None, None, None, None, None, "9.3", 4, day(125)),
         ("2000456", "78DEF56", "IBM Power S1014", "hardware", "München", "Rechenzentrum, Reihe 3",
-         day(-20), None, None, None, None),
-        ("2000456", "5725-W98-0117", "IBM Storage Protect (10 TB)", "software", "München", None,
-         day(-190), "C-2001", "business hours, next-business-day response", day(530), None),
+         day(-20), "C-2002", "next business day", day(55), None, None, None, None, None),
+        ("2000456", "78MUC45", "IBM FlashSystem 5045", "hardware", "München", "Rechenzentrum, Reihe 4",
+         day(-90), None, "next business day (lease)", day(640), "IBM Global Financing", day(640),
+         None, None, None),
+        ("2000456", "5725-W98-0117", "IBM Storage Protect", "software", "München", None,
+         day(-190), "C-2001", "business hours, next-business-day response", day(530), None, None,
+         "8.1.22", 10, day(530)),
     ]  # fmt: skip
     await conn.execute(
         insert(inventory_items),
@@ -513,9 +577,10 @@ async def _write_demo(conn: AsyncConnection, today: date, password_hashes: list[
             {"company_id": company_ids[company], "serial": serial, "product": product, "kind": kind,
              "site_id": site_ids[site], "location": location, "installed_on": installed,
              "contract_id": contract_ids[contract] if contract else None, "service_level": level,
-             "maintenance_until": maintenance, "leased_until": leased}
-            for company, serial, product, kind, site, location, installed, contract, level, maintenance, leased
-            in items
+             "maintenance_until": maintenance, "lessor": lessor, "leased_until": leased,
+             "software_version": version, "licences": licences, "renews_on": renews}
+            for (company, serial, product, kind, site, location, installed, contract, level, maintenance,
+                 lessor, leased, version, licences, renews) in items
         ],
     )  # fmt: skip
 

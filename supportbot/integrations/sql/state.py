@@ -29,6 +29,7 @@ __all__ = [
     "files",
     "handoff_threads",
     "handoffs",
+    "notices",
     "rate_counts",
     "sign_ins",
     "turns",
@@ -152,3 +153,18 @@ rate_counts = Table(
 )
 """Events per key in slots of a tenth of their window (``bot.limits``), shared by every worker: each
 worker writes its own rows and reads the others'."""
+
+notices = Table(
+    "notices",
+    metadata,
+    # what the notice is about, for whom, at which threshold: "contract.expiry:C-1001:30:<user id>"
+    Column("key", String(255), primary_key=True),
+    Column("user_id", String(255), nullable=False, index=True),
+    Column("kind", String(40), nullable=False),
+    Column("claimed_at", UTCDateTime, nullable=False),  # inserting the row claims the notice, once
+    Column("claimed_by", String(64), nullable=False),  # which worker (or pass) claimed it
+    Column("delivered_at", UTCDateTime),  # in a chat channel, or the inbox shown at the next visit
+    Column("mailed_at", UTCDateTime),
+)
+"""Proactive notices a scheduled pass decided to send (``services.notices``): the primary key makes
+each one claimed by exactly one worker, so several workers and restarts never send it twice."""
