@@ -393,7 +393,7 @@ class Backends:
         contracts: ContractsBackend,
         inventory: InventoryBackend,
         requests: RequestsBackend,
-        access: AccessBackend | None = None,
+        access: AccessBackend,
     ) -> None:
         self.directory = directory
         self.orders = orders

@@ -129,6 +129,12 @@ WORDS: dict[str, Entry] = {
         "{office_hours}, måndag till fredag). Jag har öppnat ärende {number} med den här konversationen, "
         "och du får svar inom en arbetsdag.",
     },
+    "handoff.no_agent": {
+        "en": "No one from our support team is free in the chat right now. I've opened request {number} "
+        "with this conversation, and you'll get an answer within one business day.",
+        "sv": "Ingen från vår supportavdelning är ledig i chatten just nu. Jag har öppnat ärende {number} "
+        "med den här konversationen, och du får svar inom en arbetsdag.",
+    },
     "handoff.holiday": {
         "en": "No one from our support team is available in the chat today, as it's a public holiday. "
         "I've opened request {number} with this conversation, and you'll get an answer within one "
@@ -187,13 +193,15 @@ async def handoff_agent(ctx: TurnContext) -> Reply:
     except Exception:
         log.exception("handoff: could not open a request in conversation %s", ctx.conversation.key)
         return guest_answer
-    holiday = handoffs.office_hours.holiday_at(ctx.now, ctx.principal.country)
+    hours = handoffs.office_hours
+    if hours.open_at(ctx.now, ctx.principal.country):
+        key = "handoff.no_agent"  # within the hours, but no agent online
+    elif hours.holiday_at(ctx.now, ctx.principal.country):
+        key = "handoff.holiday"
+    else:
+        key = "handoff.outside_hours"
     return Reply(
-        text=ctx.t(
-            "handoff.holiday" if holiday else "handoff.outside_hours",
-            office_hours=handoffs.office_hours.label,
-            number=request.number,
-        ),
+        text=ctx.t(key, office_hours=hours.label, number=request.number),
         language=ctx.language,
         intent="handoff.agent",
     )
