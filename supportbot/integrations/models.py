@@ -278,6 +278,18 @@ class StatementItem(Frozen):
     overdue: bool = False
 
 
+class StatementOrder(StrEnum):
+    """How a page of a statement is sorted."""
+
+    NEWEST = "newest"
+    """Newest first, by date."""
+    LARGEST = "largest"
+    """Largest amount first."""
+    OLDEST_DUE = "oldest_due"
+    """Oldest due date first (invoices); credit notes and payments, which fall due never, after them,
+    oldest first."""
+
+
 class Statement(Frozen):
     customer_number: str
     currency: str

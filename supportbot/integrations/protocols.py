@@ -44,6 +44,7 @@ from supportbot.integrations.models import (
     RequestSummary,
     Site,
     Statement,
+    StatementOrder,
     SupportRequest,
     Tool,
 )
@@ -127,10 +128,12 @@ class OrdersBackend(Protocol):
         date_from: date | None = None,
         date_to: date | None = None,
         site: str | None = None,
+        delayed: bool = False,
         offset: int = 0,
         limit: int = 10,
     ) -> Page[OrderSummary]:
-        """Newest first; ``has_more`` tells whether another page follows."""
+        """Newest first; ``has_more`` tells whether another page follows. ``delayed``: only orders
+        expected before today and not delivered (nor cancelled), the latest of them first."""
         ...
 
     def iter_orders(
@@ -224,12 +227,13 @@ class StatementsBackend(Protocol):
         kinds: frozenset[str] = frozenset(),
         open_only: bool = False,
         overdue_only: bool = False,
-        largest_first: bool = False,
+        order: StatementOrder = StatementOrder.NEWEST,
         offset: int = 0,
         limit: int = 10,
     ) -> Statement:
-        """Balance and overdue as ``statement``, with one page of the period's items: newest first, or
-        largest amount first; ``has_more`` tells whether more match. Reads a page, not the period."""
+        """Balance and overdue as ``statement``, with one page of the period's items in ``order``
+        (newest first, largest amount first, or oldest due date first); ``has_more`` tells whether
+        more match. Reads a page, not the period."""
         ...
 
 
