@@ -194,6 +194,7 @@ async def build_application(
     notifier = Notifier(store, bus)
     # A forward's history says when it was sent; one given up on is told to who asked for it.
     outbox.on_outcome(forward_outcomes(backends.invoices, directory=backends.directory, notices=notifier))
+    limits = SqlLimits(readers, write=store.write)
     handoffs = Handoffs(
         store,
         bus,
@@ -201,6 +202,7 @@ async def build_application(
         office_hours=office_hours(settings),
         clock=clock,
         outside=notifier.deliver,  # agents' lines reach Slack and Teams customers
+        limits=limits,  # guests' requests for a person
     )
     dialog = DialogEngine(
         intents,
@@ -256,6 +258,6 @@ async def build_application(
             },
             clock=clock,
         ),
-        limits=SqlLimits(readers, write=store.write),
+        limits=limits,
         outbox=outbox,
     )

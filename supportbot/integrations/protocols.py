@@ -27,6 +27,7 @@ from supportbot.integrations.models import (
     Contract,
     CreditNote,
     ForwardDelivery,
+    GuestContact,
     GuestOrderStatus,
     InventoryItem,
     Invoice,
@@ -261,6 +262,14 @@ class RequestsBackend(Protocol):
         self, principal: Principal, new: NewRequest, *, action: Action[SupportRequest] | None = None
     ) -> SupportRequest:
         """Opens a request (its subject kept on one line); ``action`` as in this module's docstring."""
+        ...
+
+    async def create_guest_request(
+        self, guest: GuestContact, new: NewRequest, *, action: Action[SupportRequest] | None = None
+    ) -> SupportRequest:
+        """Opens a web chat guest's request: of no company and no user, with the name, address and
+        customer number they stated, none of it verified. It reads nothing, so it needs no principal;
+        only agents see it (the work list), never a customer."""
         ...
 
     async def get_request(self, principal: Principal, number: str) -> SupportRequest | None: ...
