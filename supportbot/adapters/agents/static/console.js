@@ -369,8 +369,10 @@
         if (frame.action === "answer") $("answer-text").value = "";
         else $("request-resolution").value = "";
       }
-      $("requests-note").textContent = frame.number + (frame.action === "answer" ?
-        ": the answer was sent to the customer." : ": closed.");
+      var guest = state.requests.filter(function (r) { return r.number === frame.number && r.guest_email; })[0];
+      $("requests-note").textContent = frame.number + (frame.action !== "answer" ? ": closed." : guest ?
+        ": the answer is recorded. A guest's address is not verified, so nothing was sent: write to " +
+        guest.guest_email + " yourself if you judge it right." : ": the answer was sent to the customer.");
     } else if (frame.type === "result") {
       if (!frame.ok && frame.action === "take") $("status").textContent = frame.number + " was taken by another agent.";
       else if (frame.ok && frame.action !== "take") $("status").textContent = frame.number + ": done.";
