@@ -155,14 +155,6 @@ WORDS: dict[str, Entry] = {
         "sv": "Ingen från vår supportavdelning är tillgänglig i chatten i dag, eftersom det är helgdag. "
         "Jag har öppnat ärende {number} med den här konversationen, och du får svar inom en arbetsdag.",
     },
-    "handoff.outside_hours.guest": {
-        "en": "No one from our support team is available in the chat for you right now. Please write to "
-        "{email} with your customer number and you'll get an answer within one business day — or "
-        "sign in and ask again, and I'll open a request for you.",
-        "sv": "Ingen från vår supportavdelning är tillgänglig i chatten för dig just nu. Skriv till "
-        "{email} med ert kundnummer så får du svar inom en arbetsdag — eller logga in och fråga "
-        "igen, så öppnar jag ett ärende åt dig.",
-    },
     # --- a guest -----------------------------------------------------------------------------------
     "handoff.guest.form.title": {"en": "Talk to a person", "sv": "Prata med en person"},
     "handoff.guest.form.intro": {
@@ -273,11 +265,6 @@ async def handoff_agent(ctx: TurnContext) -> Reply:
     handoffs = ctx.handoffs
     if handoffs is None or ctx.conversation is None:
         return await handoff_by_mail(ctx)
-    guest_answer = Reply(
-        text=ctx.t("handoff.outside_hours.guest", email=ctx.support_email),
-        language=ctx.language,
-        intent="handoff.agent",
-    )
     if ctx.principal.is_guest:
         return await _guest_handoff(ctx)
     if await handoffs.available(ctx.now, country=ctx.principal.country):
@@ -297,7 +284,7 @@ async def handoff_agent(ctx: TurnContext) -> Reply:
         )
     except Exception:
         log.exception("handoff: could not open a request in conversation %s", ctx.conversation.key)
-        return guest_answer
+        return await handoff_by_mail(ctx)
     hours = handoffs.office_hours
     if hours.open_at(ctx.now, ctx.principal.country):
         key = "handoff.no_agent"  # within the hours, but no agent online
