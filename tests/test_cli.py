@@ -114,7 +114,8 @@ def test_migrate_adopts_a_database_made_before_migrations_and_says_so(tmp_path: 
         conn.executescript(dump.read_text(encoding="utf-8"))
     first = run(data_dir, "migrate")
     assert first.returncode == 0, first.stderr
-    assert first.stdout == "database made before migrations adopted at revision 0001\n"
+    # Adopted at the baseline, then upgraded by the later revisions there are.
+    assert first.stdout.startswith("database made before migrations adopted at revision 0001")
     again = run(data_dir, "migrate")
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith("database already at the newest revision")
@@ -125,7 +126,8 @@ def test_migrate_adopts_a_database_made_before_migrations_and_says_so(tmp_path: 
 def test_migrate_creates_an_empty_database(tmp_path: Path) -> None:
     result = run(tmp_path / "var", "migrate")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("database created at revision 0001 (ran 0001")
+    assert result.stdout.startswith("database created at revision ")
+    assert "(ran 0001" in result.stdout
 
 
 def test_serve_starts_on_the_embedded_default(tmp_path: Path) -> None:

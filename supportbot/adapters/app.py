@@ -132,6 +132,14 @@ def _private_data_dir(settings: Settings) -> None:
     )
 
 
+def office_hours(settings: Settings) -> OfficeHours:
+    """When agents take chats: the configured hours, or every hour of every day (holidays too) when
+    ``agents_around_the_clock`` is set, as the demo runs."""
+    if settings.agents_around_the_clock:
+        return OfficeHours.parse("", zone=settings.timezone)
+    return OfficeHours.parse(settings.office_hours, days=settings.office_days, zone=settings.timezone)
+
+
 def _mailer(settings: Settings) -> MailTransport:
     """The transport queued mail goes out through: SMTP when configured, else .eml files."""
     if settings.smtp_url is not None:
@@ -186,15 +194,15 @@ async def build_application(
     notifier = Notifier(store, bus)
     # A forward's history says when it was sent; one given up on is told to who asked for it.
     outbox.on_outcome(forward_outcomes(backends.invoices, directory=backends.directory, notices=notifier))
+    limits = SqlLimits(readers, write=store.write)
     handoffs = Handoffs(
         store,
         bus,
         locks=KeyedLocks(),
-        office_hours=OfficeHours.parse(
-            settings.office_hours, days=settings.office_days, zone=settings.timezone
-        ),
+        office_hours=office_hours(settings),
         clock=clock,
         outside=notifier.deliver,  # agents' lines reach Slack and Teams customers
+        limits=limits,  # guests' requests for a person
     )
     dialog = DialogEngine(
         intents,
@@ -250,6 +258,6 @@ async def build_application(
             },
             clock=clock,
         ),
-        limits=SqlLimits(readers, write=store.write),
+        limits=limits,
         outbox=outbox,
     )

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     """When agents take chats (in ``timezone``, on ``office_days``); outside them a handoff becomes a request."""
     office_days: str = "0-4"
     """Weekdays of the office hours, 0 = Monday: ``0-4`` or ``0,1,2,3,4``."""
+    agents_around_the_clock: bool = False
+    """Agents take chats at any hour, holidays included (the demo): ``office_hours`` is not applied,
+    and a handoff is queued whenever an agent is online."""
     webchat_rate_limit: int = Field(default=20, ge=1)
     """Messages one web chat session may send in 10 seconds, however many connections it has (a user's
     sessions together three times that); more are politely refused."""

@@ -106,6 +106,8 @@ WORDS: dict[str, Entry] = {
     "tool.inventory": {"en": "installed equipment", "sv": "installerad utrustning"},
     "tool.requests": {"en": "support requests", "sv": "ärenden"},
     "button.talk_to_person": {"en": "Talk to a person", "sv": "Prata med en person"},
+    "button.open_request": {"en": "Open a request", "sv": "Öppna ett ärende"},
+    "button.open_request.value": {"en": "open a request", "sv": "öppna ett ärende"},
     "button.talk_to_person.value": {"en": "talk to a person", "sv": "prata med en person"},
     "access.button.request": {"en": "Request access to {tool}", "sv": "Begär behörighet till {tool}"},
     "access.button.request.value": {"en": "request access to {tool}", "sv": "begär behörighet till {tool}"},
@@ -136,6 +138,12 @@ WORDS: dict[str, Entry] = {
         "doesn't match its name.",
         "sv": "Jag kunde inte skicka {name} vidare till vårt team: den sortens fil tas inte emot, eller så "
         "stämmer innehållet inte med filnamnet.",
+    },
+    "handoff.offer.request": {
+        "en": "Sorry, I still don't understand, and I'd rather not guess. Shall I put you in touch with "
+        "a person (they'll see this conversation), or open a support request with what you asked?",
+        "sv": "Förlåt, jag förstår fortfarande inte, och jag vill inte gissa. Ska jag koppla dig till en "
+        "person (hen ser den här konversationen), eller öppna ett ärende med det du frågade?",
     },
     "handoff.offer": {
         "en": "Sorry, I still don't understand, and I'd rather not guess. Shall I put you in touch with "

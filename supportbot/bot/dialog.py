@@ -143,7 +143,10 @@ class DialogEngine:
             if pending is not None:
                 return self._reask(pending, principal, fmt, language)
             state.misses += 1
-            return self.not_understood(fmt, language, misses=state.misses)
+            state.fell_short(NONE_INTENT, parse.text)
+            return self.not_understood(
+                fmt, language, misses=state.misses, requests=principal.may(Tool.REQUESTS)
+            )
 
         spec = turn.spec
         state.misses = 0
@@ -183,6 +186,11 @@ class DialogEngine:
 
         assert spec.handler is not None, f"intent {spec.name} has no handler"
         reply = await spec.handler(ctx)
+        # What the bot fell short on waits for a request made of it, until a turn is answered.
+        if ctx.short:
+            state.fell_short(spec.family, parse.text)
+        else:
+            state.unhelped = None
         if spec.forgets:
             state.forget()
         state.last_intent = spec.name
@@ -190,13 +198,22 @@ class DialogEngine:
             await self._wait_for(ctx.asking, ctx, turn)
         return reply
 
-    def not_understood(self, fmt: Formatter, language: str, *, misses: int = 1) -> Reply:
-        """Says so and offers a person; after two misses in a row, offers the handoff outright."""
+    def not_understood(
+        self, fmt: Formatter, language: str, *, misses: int = 1, requests: bool = False
+    ) -> Reply:
+        """Says so and offers a person; after two misses in a row, offers the handoff outright, and to
+        a user who may open requests a request too, which starts with what they asked."""
+        person = Button(label=fmt.t("button.talk_to_person"), value=fmt.t("button.talk_to_person.value"))
+        if misses < 2:
+            return Reply(text=fmt.t("none"), buttons=(person,), language=language, intent=NONE_INTENT)
+        if not requests:
+            return Reply(
+                text=fmt.t("handoff.offer"), buttons=(person,), language=language, intent=NONE_INTENT
+            )
+        request = Button(label=fmt.t("button.open_request"), value=fmt.t("button.open_request.value"))
         return Reply(
-            text=fmt.t("handoff.offer") if misses >= 2 else fmt.t("none"),
-            buttons=(
-                Button(label=fmt.t("button.talk_to_person"), value=fmt.t("button.talk_to_person.value")),
-            ),
+            text=fmt.t("handoff.offer.request"),
+            buttons=(person, request),
             language=language,
             intent=NONE_INTENT,
         )

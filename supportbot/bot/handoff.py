@@ -26,11 +26,13 @@ from zoneinfo import ZoneInfo
 
 from supportbot.bot.bus import MessageBus
 from supportbot.bot.i18n import Formatter
+from supportbot.bot.limits import Limits, Rule
 from supportbot.bot.locks import KeyedLocks
 from supportbot.bot.messages import ConversationRef, Reply
 from supportbot.bot.state import DialogState
 from supportbot.bot.store import ACTIVE, CLOSED, QUEUED, Conflict, Handoff, Store, TurnRecord
 from supportbot.integrations.business_days import is_holiday, known_timezone
+from supportbot.integrations.models import GuestContact
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,13 @@ PRESENCE_HEARTBEAT = 30.0
 """Seconds between an open agent console's presence updates."""
 PRESENCE_TTL = timedelta(seconds=3 * PRESENCE_HEARTBEAT)
 """A console not heard from for this long (its worker died) no longer counts as online."""
+GUEST_HANDOFFS = 3
+"""A guest's requests for a person per conversation in ``GUEST_HANDOFF_WINDOW`` seconds."""
+GUEST_HANDOFF_WINDOW = 3600.0
+GUEST_MAILS = 3
+"""Guests' requests for a person per stated e-mail address in ``GUEST_MAIL_WINDOW`` seconds: outside
+office hours each one mails that address, which nobody confirmed, so nobody can flood a mailbox."""
+GUEST_MAIL_WINDOW = 86400.0
 LIVE_CHANNEL = "web"
 """The channel whose open chats listen on ``conversation:<key>``; others get lines through ``outside``."""
 
@@ -147,8 +156,10 @@ class Handoffs:
         office_hours: OfficeHours | None = None,
         clock: Callable[[], datetime] | None = None,
         outside: OutsideDelivery | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.store = store
+        self.limits = limits
         self.bus = bus
         self.locks = locks
         self._outside = outside
@@ -198,13 +209,27 @@ class Handoffs:
 
     # --- the customer's side ------------------------------------------------------------------------
 
-    async def open(self, conversation: ConversationRef, *, user_id: str | None) -> Handoff:
-        """Queue the conversation (or return its open handoff) and tell the agents."""
+    async def guest_may_ask(self, conversation_key: str, email: str) -> bool:
+        """A guest's request for a person is counted, and refused past the limits: per conversation,
+        and per stated address, since the address is not confirmed and a request made outside office
+        hours mails it. Without limits (a set-up that has none) every request is allowed."""
+        if self.limits is None:
+            return True
+        return await self.limits.hit(
+            Rule(f"guest-handoff:conversation:{conversation_key}", GUEST_HANDOFFS, GUEST_HANDOFF_WINDOW),
+            Rule(f"guest-handoff:email:{email.lower()}", GUEST_MAILS, GUEST_MAIL_WINDOW),
+        )
+
+    async def open(
+        self, conversation: ConversationRef, *, user_id: str | None, guest: GuestContact | None = None
+    ) -> Handoff:
+        """Queue the conversation (or return its open handoff) and tell the agents. A web chat guest
+        has no user id but ``guest``: who they said they are, shown to agents as not verified."""
         existing = await self.open_for(conversation.key)
         if existing is not None:
             return existing
         number = await self.store.handoffs.add(
-            conversation.key, channel=conversation.channel, user_id=user_id, at=self._clock()
+            conversation.key, channel=conversation.channel, user_id=user_id, at=self._clock(), guest=guest
         )
         handoff = await self.get(number)
         assert handoff is not None

@@ -24,7 +24,7 @@ from supportbot.bot.messages import (
     Reply,
 )
 from supportbot.bot.nlu.types import Parse
-from supportbot.bot.state import ContextT, DialogState, FamilyContext, SlotValue
+from supportbot.bot.state import ContextT, DialogState, FamilyContext, SlotValue, Unhelped
 from supportbot.integrations.actions import Action, Mail
 from supportbot.integrations.models import Principal, Tool
 
@@ -208,6 +208,8 @@ class TurnContext:
     """The intent answering: its family's context is the one the handler may use."""
     held: tuple[InboundFile, ...] = ()
     """Files sent with earlier turns of the question this turn answers, held by the engine meanwhile."""
+    short: bool = False
+    """The handler could not help (``fell_short``)."""
 
     def action(self, mails: Callable[[T], Sequence[Mail]] | None = None) -> Action[T]:
         """The back-end action of this turn: done once per message, with ``mails`` queued with it."""
@@ -278,6 +280,16 @@ class TurnContext:
     def set_shown(self, slot: str, values: Sequence[Any]) -> None:
         """Remember a list just shown, for "the first one" and "the other one"."""
         self.state.set_shown(slot, values)
+
+    def fell_short(self) -> None:
+        """The reply could not help (nothing found, a tool not there, a sign-in problem) and offers a
+        request or a person: a request opened next starts with the customer's words of this turn."""
+        self.short = True
+
+    @property
+    def unhelped(self) -> Unhelped | None:
+        """What the customer asked in the turns just before that the bot could not help with."""
+        return self.state.unhelped
 
     def handed_off(self, number: str) -> None:
         """The conversation is queued for a person (handoff ``number``): the bot stays silent meanwhile."""

@@ -71,6 +71,20 @@ class Topic(BaseModel):
     """The values of the list shown last."""
 
 
+UNHELPED_KEPT = 3
+"""How many of the customer's messages the bot fell short on are kept for a request made of them."""
+UNHELPED_CHARS = 1000
+
+
+class Unhelped(BaseModel):
+    """What the customer asked in the turns the bot could not help with, in their own words, and what
+    it was about (an intent family, ``none`` when not understood): a request opened next starts
+    with it."""
+
+    topic: str = "none"
+    words: list[str] = Field(default_factory=list)
+
+
 class DialogState(BaseModel):
     """One conversation's state. Only the dialog engine changes it (and the handoff clears its marker)."""
 
@@ -82,6 +96,8 @@ class DialogState(BaseModel):
     topic: Topic = Field(default_factory=Topic)
     handoff: str | None = None
     """The number of the open handoff the conversation is in, while there is one."""
+    unhelped: Unhelped | None = None
+    """The bot fell short on the last turn(s): what the customer said then (``fell_short``)."""
     families: dict[str, Any] = Field(default_factory=dict)
     """Each family's context: as stored (a dict) until ``family`` reads it, then its typed model.
     Only the families a turn uses are validated: the state is loaded and stored on every turn."""
@@ -126,11 +142,22 @@ class DialogState(BaseModel):
     def set_shown(self, slot: str, values: Sequence[Any]) -> None:
         self.topic.shown[slot] = list(values)
 
+    def fell_short(self, topic: str, text: str) -> None:
+        """The bot could not help with ``text`` (about ``topic``): kept, with the turns before it that
+        it also fell short on, for a request the customer may open next."""
+        said = text.strip()[:UNHELPED_CHARS]
+        kept = self.unhelped.words if self.unhelped is not None else []
+        words = [*kept, said][-UNHELPED_KEPT:] if said else kept
+        if topic == "none" and self.unhelped is not None:
+            topic = self.unhelped.topic  # not understood now, but what it was about before still holds
+        self.unhelped = Unhelped(topic=topic, words=words)
+
     def forget(self) -> None:
         """The conversation ended: nothing said so far counts for what comes next."""
         self.topic = Topic()
         self.families.clear()
         self.handoff = None
+        self.unhelped = None
 
 
 def _stored(context: Any) -> Any:

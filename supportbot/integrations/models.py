@@ -278,6 +278,18 @@ class StatementItem(Frozen):
     overdue: bool = False
 
 
+class StatementOrder(StrEnum):
+    """How a page of a statement is sorted."""
+
+    NEWEST = "newest"
+    """Newest first, by date."""
+    LARGEST = "largest"
+    """Largest amount first."""
+    OLDEST_DUE = "oldest_due"
+    """Oldest due date first (invoices); credit notes and payments, which fall due never, after them,
+    oldest first."""
+
+
 class Statement(Frozen):
     customer_number: str
     currency: str
@@ -380,6 +392,15 @@ class RequestEvent(Frozen):
     text: str
 
 
+class GuestContact(Frozen):
+    """What a web chat guest who asks for a person says about themselves. None of it is verified: it
+    names no user and opens no company's records, and agents are shown it as stated by the visitor."""
+
+    name: str
+    email: str
+    customer_number: str | None = None
+
+
 class SupportRequest(Frozen):
     number: str
     customer_number: str
@@ -431,6 +452,10 @@ class RequestSummary(Frozen):
     created_at: datetime
     due_at: datetime | None = None
     overdue: bool = False
+    guest_email: str | None = None
+    """A web chat guest's request (no company): the address they gave, not verified."""
+    guest_customer_number: str | None = None
+    """The customer number a guest stated, not verified: it opens nothing."""
 
 
 class RequestDetail(RequestSummary):

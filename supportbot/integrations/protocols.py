@@ -27,6 +27,7 @@ from supportbot.integrations.models import (
     Contract,
     CreditNote,
     ForwardDelivery,
+    GuestContact,
     GuestOrderStatus,
     InventoryItem,
     Invoice,
@@ -44,6 +45,7 @@ from supportbot.integrations.models import (
     RequestSummary,
     Site,
     Statement,
+    StatementOrder,
     SupportRequest,
     Tool,
 )
@@ -127,10 +129,12 @@ class OrdersBackend(Protocol):
         date_from: date | None = None,
         date_to: date | None = None,
         site: str | None = None,
+        delayed: bool = False,
         offset: int = 0,
         limit: int = 10,
     ) -> Page[OrderSummary]:
-        """Newest first; ``has_more`` tells whether another page follows."""
+        """Newest first; ``has_more`` tells whether another page follows. ``delayed``: only orders
+        expected before today and not delivered (nor cancelled), the latest of them first."""
         ...
 
     def iter_orders(
@@ -224,12 +228,13 @@ class StatementsBackend(Protocol):
         kinds: frozenset[str] = frozenset(),
         open_only: bool = False,
         overdue_only: bool = False,
-        largest_first: bool = False,
+        order: StatementOrder = StatementOrder.NEWEST,
         offset: int = 0,
         limit: int = 10,
     ) -> Statement:
-        """Balance and overdue as ``statement``, with one page of the period's items: newest first, or
-        largest amount first; ``has_more`` tells whether more match. Reads a page, not the period."""
+        """Balance and overdue as ``statement``, with one page of the period's items in ``order``
+        (newest first, largest amount first, or oldest due date first); ``has_more`` tells whether
+        more match. Reads a page, not the period."""
         ...
 
 
@@ -257,6 +262,14 @@ class RequestsBackend(Protocol):
         self, principal: Principal, new: NewRequest, *, action: Action[SupportRequest] | None = None
     ) -> SupportRequest:
         """Opens a request (its subject kept on one line); ``action`` as in this module's docstring."""
+        ...
+
+    async def create_guest_request(
+        self, guest: GuestContact, new: NewRequest, *, action: Action[SupportRequest] | None = None
+    ) -> SupportRequest:
+        """Opens a web chat guest's request: of no company and no user, with the name, address and
+        customer number they stated, none of it verified. It reads nothing, so it needs no principal;
+        only agents see it (the work list), never a customer."""
         ...
 
     async def get_request(self, principal: Principal, number: str) -> SupportRequest | None: ...
@@ -393,7 +406,7 @@ class Backends:
         contracts: ContractsBackend,
         inventory: InventoryBackend,
         requests: RequestsBackend,
-        access: AccessBackend | None = None,
+        access: AccessBackend,
     ) -> None:
         self.directory = directory
         self.orders = orders

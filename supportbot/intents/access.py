@@ -32,7 +32,6 @@ from supportbot.integrations.models import (
     Verification,
 )
 from supportbot.integrations.protocols import AccessBackend
-from supportbot.intents.common import not_connected
 
 log = logging.getLogger(__name__)
 
@@ -310,8 +309,6 @@ def _words(text: str) -> list[str]:
 
 async def handle_access(ctx: TurnContext) -> Reply:
     access = ctx.backends.access
-    if access is None:
-        return await not_connected(ctx)
     if ctx.principal.is_guest:
         return ctx.reply(ctx.t("access.sign_in"))
     words = _words(ctx.parse.text)

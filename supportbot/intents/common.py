@@ -45,8 +45,6 @@ WORDS: dict[str, Entry] = {
         "sv": "Jag förstår vad du frågar efter, men det verktyget är inte kopplat till mig ännu. "
         "Jag kan öppna ett ärende om det, eller koppla dig till en person.",
     },
-    "button.open_request": {"en": "Open a request", "sv": "Öppna ett ärende"},
-    "button.open_request.value": {"en": "open a request", "sv": "öppna ett ärende"},
     "request.open.not_saved": {
         "en": "Sorry, I couldn't open your request just now, so nothing was saved. "
         "Please send it again in a moment, or ask to talk to a person.",
@@ -63,6 +61,9 @@ words(WORDS)
 
 
 def offer_help_buttons(ctx: TurnContext) -> tuple[Button, ...]:
+    """A request or a person, offered where the bot could not help: a request opened next starts with
+    what the customer asked (``TurnContext.fell_short``)."""
+    ctx.fell_short()
     return (
         Button(label=ctx.t("button.open_request"), value=ctx.t("button.open_request.value")),
         Button(label=ctx.t("button.talk_to_person"), value=ctx.t("button.talk_to_person.value")),

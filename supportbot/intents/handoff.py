@@ -1,14 +1,27 @@
 """The handoff family: "talk to a person" queues the conversation for an agent (``bot.handoff``), or,
-with no agent online or outside office hours, becomes a request answered within one business day."""
+with no agent online or outside office hours, becomes a request answered within one business day.
+
+A web chat guest gives a name and an e-mail address first (and, if they like, a customer number):
+in a form where the channel shows forms, else asked in turn. None of it is verified. Agents see it as
+stated by the visitor and nothing of any company's records; outside office hours it becomes a guest's
+request, confirmed by a mail to the address given that says nothing but its number (see
+``docs/security.md``, "Guests and a person").
+"""
 
 from __future__ import annotations
 
 import logging
+import re
+import unicodedata
 
 from supportbot.bot.i18n import Entry, words
-from supportbot.bot.messages import Reply
-from supportbot.bot.spec import IntentSpec, TurnContext
-from supportbot.integrations.models import NewRequest, Principal, Tool
+from supportbot.bot.messages import Form, FormField, Reply
+from supportbot.bot.spec import IntentSpec, Refused, Slot, TurnContext
+from supportbot.bot.state import SlotValue
+from supportbot.integrations.actions import Mail
+from supportbot.integrations.errors import InvalidRequest, MailUnavailable
+from supportbot.integrations.mail import one_line
+from supportbot.integrations.models import GuestContact, NewRequest, Principal, SupportRequest, Tool
 
 log = logging.getLogger(__name__)
 
@@ -107,10 +120,10 @@ AGENT_EXAMPLES = {
 # --- words: what this family says, in English and Swedish -----------------------------------------
 
 WORDS: dict[str, Entry] = {
-    "handoff.not_connected": {
-        "en": "Our support team isn't connected to this chat yet. You can reach them by e-mail at "
-        "{email}; mention your customer number and I'm sure they'll help.",
-        "sv": "Vår supportavdelning är inte kopplad till den här chatten ännu. Du når dem på "
+    "handoff.by_mail": {
+        "en": "I can't pass you to our support team from here, but you can reach them by e-mail at "
+        "{email}; mention your customer number and they'll help.",
+        "sv": "Jag kan inte lämna över dig till vår supportavdelning härifrån, men du når dem på "
         "{email}; ange ert kundnummer så hjälper de dig.",
     },
     "handoff.queued": {
@@ -129,6 +142,12 @@ WORDS: dict[str, Entry] = {
         "{office_hours}, måndag till fredag). Jag har öppnat ärende {number} med den här konversationen, "
         "och du får svar inom en arbetsdag.",
     },
+    "handoff.no_agent": {
+        "en": "No one from our support team is free in the chat right now. I've opened request {number} "
+        "with this conversation, and you'll get an answer within one business day.",
+        "sv": "Ingen från vår supportavdelning är ledig i chatten just nu. Jag har öppnat ärende {number} "
+        "med den här konversationen, och du får svar inom en arbetsdag.",
+    },
     "handoff.holiday": {
         "en": "No one from our support team is available in the chat today, as it's a public holiday. "
         "I've opened request {number} with this conversation, and you'll get an answer within one "
@@ -136,39 +155,118 @@ WORDS: dict[str, Entry] = {
         "sv": "Ingen från vår supportavdelning är tillgänglig i chatten i dag, eftersom det är helgdag. "
         "Jag har öppnat ärende {number} med den här konversationen, och du får svar inom en arbetsdag.",
     },
-    "handoff.outside_hours.guest": {
-        "en": "No one from our support team is available in the chat for you right now. Please write to "
-        "{email} with your customer number and you'll get an answer within one business day — or "
-        "sign in and ask again, and I'll open a request for you.",
-        "sv": "Ingen från vår supportavdelning är tillgänglig i chatten för dig just nu. Skriv till "
-        "{email} med ert kundnummer så får du svar inom en arbetsdag — eller logga in och fråga "
-        "igen, så öppnar jag ett ärende åt dig.",
+    # --- a guest -----------------------------------------------------------------------------------
+    "handoff.guest.form.title": {"en": "Talk to a person", "sv": "Prata med en person"},
+    "handoff.guest.form.intro": {
+        "en": "Gladly. As you're not signed in, please tell us your name and e-mail address so that our "
+        "support team knows who they're talking to and can answer you. Your customer number helps "
+        "too, if you have it.",
+        "sv": "Gärna. Eftersom du inte är inloggad, ange ditt namn och din e-postadress så att vår "
+        "supportavdelning vet vem de pratar med och kan svara dig. Ert kundnummer hjälper också, om "
+        "du har det.",
+    },
+    "handoff.guest.form.fix": {
+        "en": "Please check the marked fields and send the form again.",
+        "sv": "Kontrollera de markerade fälten och skicka formuläret igen.",
+    },
+    "handoff.guest.form.send": {"en": "Send", "sv": "Skicka"},
+    "handoff.guest.form.cancel": {"en": "Cancel", "sv": "Avbryt"},
+    "handoff.guest.form.open": {"en": "Give your details", "sv": "Ange dina uppgifter"},
+    "handoff.guest.field.name": {"en": "Your name", "sv": "Ditt namn"},
+    "handoff.guest.field.email": {"en": "Your e-mail address", "sv": "Din e-postadress"},
+    "handoff.guest.field.customer_number": {
+        "en": "Customer number (optional)",
+        "sv": "Kundnummer (frivilligt)",
+    },
+    "handoff.guest.ask_name": {
+        "en": "Gladly. As you're not signed in, what's your name?",
+        "sv": "Gärna. Eftersom du inte är inloggad, vad heter du?",
+    },
+    "handoff.guest.ask_email": {
+        "en": "And your e-mail address, so that our support team can answer you?",
+        "sv": "Och din e-postadress, så att vår supportavdelning kan svara dig?",
+    },
+    "handoff.guest.ask_customer_number": {
+        "en": 'Your customer number, if you have it? (Say "skip" if not.)',
+        "sv": 'Ert kundnummer, om du har det? (Skriv "hoppa över" om inte.)',
+    },
+    "handoff.guest.error.required": {"en": "Please fill this in.", "sv": "Fyll i det här."},
+    "handoff.guest.error.too_long": {
+        "plural": "limit",
+        "en": {"one": "At most {limit} character, please.", "other": "At most {limit} characters, please."},
+        "sv": {"one": "Högst {limit} tecken, tack.", "other": "Högst {limit} tecken, tack."},
+    },
+    "handoff.guest.bad_name": {
+        "plural": "limit",
+        "en": {
+            "one": "Please tell me your name (at most {limit} character).",
+            "other": "Please tell me your name (at most {limit} characters).",
+        },
+        "sv": {
+            "one": "Ange ditt namn (högst {limit} tecken).",
+            "other": "Ange ditt namn (högst {limit} tecken).",
+        },
+    },
+    "handoff.guest.bad_email": {
+        "en": "That doesn't look like an e-mail address. Please give one like name@company.example.",
+        "sv": "Det där ser inte ut som en e-postadress. Ange en som namn@foretag.example.",
+    },
+    "handoff.guest.bad_customer_number": {
+        "en": 'A customer number has only digits and letters, like 1000123. Say "skip" if you '
+        "don't have it.",
+        "sv": 'Ett kundnummer har bara siffror och bokstäver, t.ex. 1000123. Skriv "hoppa över" om du '
+        "inte har det.",
+    },
+    "handoff.guest.rate_limited": {
+        "en": "You've asked for a person several times in a short while, so I can't pass this on right "
+        "now. Please try again later, or write to {email}.",
+        "sv": "Du har bett om en person flera gånger på kort tid, så jag kan inte lämna över det just nu. "
+        "Försök igen senare, eller skriv till {email}.",
+    },
+    "handoff.guest.request": {
+        "en": "No one from our support team is available in the chat right now. I've opened request "
+        "{number} with this conversation; our support team will answer you at {email} within one "
+        "business day, and I've sent a confirmation there.",
+        "sv": "Ingen från vår supportavdelning är tillgänglig i chatten just nu. Jag har öppnat ärende "
+        "{number} med den här konversationen; vår supportavdelning svarar dig på {email} inom en "
+        "arbetsdag, och jag har skickat en bekräftelse dit.",
+    },
+    "handoff.guest.not_saved": {
+        "en": "Sorry, I couldn't pass this on just now, so nothing was saved. Please try again in a "
+        "moment, or write to {email}.",
+        "sv": "Förlåt, jag kunde inte lämna över det just nu, så inget har sparats. Försök igen om en "
+        "stund, eller skriv till {email}.",
+    },
+    "handoff.guest.mail.subject": {
+        "en": "Your support request {number}",
+        "sv": "Ditt ärende {number}",
+    },
+    "handoff.guest.mail.body": {
+        "en": "Hello,\n\nSomeone gave this address in the chat on our website and asked to talk to our "
+        "support team. We have opened request {number}, and our support team will answer at this "
+        "address within one business day.\n\nIf it wasn't you, you don't need to do anything.\n\n"
+        "Customer support",
+        "sv": "Hej!\n\nNågon angav den här adressen i chatten på vår webbplats och bad att få prata med "
+        "vår supportavdelning. Vi har öppnat ärende {number}, och vår supportavdelning svarar på den "
+        "här adressen inom en arbetsdag.\n\nOm det inte var du behöver du inte göra något.\n\n"
+        "Kundsupport",
     },
 }
 words(WORDS)
 
 
-async def handoff_not_connected(ctx: TurnContext) -> Reply:
-    """Until agents are connected, say how to reach them rather than pretend."""
-    return Reply(
-        text=ctx.t("handoff.not_connected", email=ctx.support_email),
-        language=ctx.language,
-        intent="handoff.agent",
-    )
+async def handoff_by_mail(ctx: TurnContext) -> Reply:
+    """Where no queue is set up (a bare engine), say how to reach support rather than pretend."""
+    return ctx.reply(ctx.t("handoff.by_mail", email=ctx.support_email))
 
 
 async def handoff_agent(ctx: TurnContext) -> Reply:
-    """Queue for an agent when one is online in office hours; else a request, or the e-mail for a guest."""
+    """Queue for an agent when one is online in office hours; else a request (a guest's, for a guest)."""
     handoffs = ctx.handoffs
     if handoffs is None or ctx.conversation is None:
-        return await handoff_not_connected(ctx)
-    guest_answer = Reply(
-        text=ctx.t("handoff.outside_hours.guest", email=ctx.support_email),
-        language=ctx.language,
-        intent="handoff.agent",
-    )
+        return await handoff_by_mail(ctx)
     if ctx.principal.is_guest:
-        return guest_answer
+        return await _guest_handoff(ctx)
     if await handoffs.available(ctx.now, country=ctx.principal.country):
         handoff = await handoffs.open(ctx.conversation, user_id=ctx.principal.user_id)
         ctx.handed_off(handoff.number)
@@ -186,14 +284,16 @@ async def handoff_agent(ctx: TurnContext) -> Reply:
         )
     except Exception:
         log.exception("handoff: could not open a request in conversation %s", ctx.conversation.key)
-        return guest_answer
-    holiday = handoffs.office_hours.holiday_at(ctx.now, ctx.principal.country)
+        return await handoff_by_mail(ctx)
+    hours = handoffs.office_hours
+    if hours.open_at(ctx.now, ctx.principal.country):
+        key = "handoff.no_agent"  # within the hours, but no agent online
+    elif hours.holiday_at(ctx.now, ctx.principal.country):
+        key = "handoff.holiday"
+    else:
+        key = "handoff.outside_hours"
     return Reply(
-        text=ctx.t(
-            "handoff.holiday" if holiday else "handoff.outside_hours",
-            office_hours=handoffs.office_hours.label,
-            number=request.number,
-        ),
+        text=ctx.t(key, office_hours=hours.label, number=request.number),
         language=ctx.language,
         intent="handoff.agent",
     )
@@ -205,6 +305,212 @@ def _requester(principal: Principal) -> Principal:
     return principal.model_copy(update={"grants": principal.grants | {Tool.REQUESTS}})
 
 
+# --- a guest ---------------------------------------------------------------------------------------
+
+NAME_LIMIT = 200
+EMAIL_LIMIT = 254
+CUSTOMER_NUMBER_LIMIT = 32
+_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}")
+_CUSTOMER_NUMBER = re.compile(r"[A-Za-z0-9-]{1,32}")
+_NONE_WORDS = frozenset({"", "-", "no", "none", "nope", "n/a", "nej", "inget", "ingen", "har inget"})
+_GUEST_FIELDS = ("guest_name", "guest_email", "guest_customer_number")
+
+
+def _clean(value: str) -> str:
+    """One line without control characters: what a guest typed, as it may be shown and stored."""
+    return "".join(ch for ch in one_line(value) if unicodedata.category(ch)[0] != "C").strip()
+
+
+def _name_error(name: str) -> str | None:
+    if not any(ch.isalpha() for ch in name):  # "..." is no name
+        return "handoff.guest.error.required"
+    return "handoff.guest.error.too_long" if len(name) > NAME_LIMIT else None
+
+
+def _email_error(email: str) -> str | None:
+    if not email:
+        return "handoff.guest.error.required"
+    return None if len(email) <= EMAIL_LIMIT and _EMAIL.fullmatch(email) else "handoff.guest.bad_email"
+
+
+def _customer_number(said: str) -> str | None:
+    """A stated customer number, ``""`` for none, ``None`` when it is no customer number."""
+    if said.lower().rstrip(".!") in _NONE_WORDS:
+        return ""
+    return said if _CUSTOMER_NUMBER.fullmatch(said) else None
+
+
+async def _name_check(ctx: TurnContext, value: SlotValue) -> SlotValue | Refused:
+    name = _clean(str(value.value))
+    if _name_error(name) is not None:
+        return Refused("handoff.guest.bad_name", {"limit": NAME_LIMIT})
+    return SlotValue(value.type, name)
+
+
+async def _email_check(ctx: TurnContext, value: SlotValue) -> SlotValue | Refused:
+    email = _clean(str(value.value))
+    if _email_error(email) is not None:
+        return Refused("handoff.guest.bad_email")
+    return SlotValue(value.type, email)
+
+
+async def _customer_number_check(ctx: TurnContext, value: SlotValue) -> SlotValue | Refused:
+    number = _customer_number(_clean(str(value.value)))
+    if number is None:
+        return Refused("handoff.guest.bad_customer_number")
+    return SlotValue(value.type, number)
+
+
+def _guest_form(ctx: TurnContext, values: dict[str, str], errors: dict[str, str] | None = None) -> Form:
+    errors = errors or {}
+    fields = (
+        FormField(
+            name="guest_name",
+            label=ctx.t("handoff.guest.field.name"),
+            value=values.get("guest_name", ""),
+            required=True,
+            max_length=NAME_LIMIT,
+        ),
+        FormField(
+            name="guest_email",
+            label=ctx.t("handoff.guest.field.email"),
+            value=values.get("guest_email", ""),
+            required=True,
+            max_length=EMAIL_LIMIT,
+        ),
+        FormField(
+            name="guest_customer_number",
+            label=ctx.t("handoff.guest.field.customer_number"),
+            value=values.get("guest_customer_number", ""),
+            max_length=CUSTOMER_NUMBER_LIMIT,
+        ),
+    )
+    return Form(
+        id="handoff.agent",
+        title=ctx.t("handoff.guest.form.title"),
+        fields=tuple(f.model_copy(update={"error": errors.get(f.name)}) for f in fields),
+        submit_label=ctx.t("handoff.guest.form.send"),
+        cancel_label=ctx.t("handoff.guest.form.cancel"),
+        open_label=ctx.t("handoff.guest.form.open"),
+        open_value=ctx.t("button.talk_to_person.value"),
+    )
+
+
+def _from_form(ctx: TurnContext) -> tuple[GuestContact | None, dict[str, str], dict[str, str]]:
+    """A sent form checked whole: the guest's contact, or the values and why fields were refused."""
+    values = {}
+    for name in _GUEST_FIELDS:
+        said = ctx.slot(name)
+        values[name] = _clean(str(said.value)) if said is not None else ""
+    errors: dict[str, str] = {}
+    for name, error in (
+        ("guest_name", _name_error(values["guest_name"])),
+        ("guest_email", _email_error(values["guest_email"])),
+    ):
+        if error is not None:
+            errors[name] = ctx.t(error, limit=NAME_LIMIT)
+    number = _customer_number(values["guest_customer_number"])
+    if number is None:
+        errors["guest_customer_number"] = ctx.t("handoff.guest.bad_customer_number")
+    if errors:
+        return None, values, errors
+    guest = GuestContact(
+        name=values["guest_name"], email=values["guest_email"], customer_number=number or None
+    )
+    return guest, values, errors
+
+
+def _from_slots(ctx: TurnContext) -> GuestContact:
+    """The contact as the engine asked and checked it, slot by slot (a channel without forms)."""
+    name, email, number = (ctx.slot(n) for n in _GUEST_FIELDS)
+    assert name is not None and email is not None  # required slots: asked until given
+    stated = str(number.value) if number is not None else ""
+    return GuestContact(name=str(name.value), email=str(email.value), customer_number=stated or None)
+
+
+async def _guest_handoff(ctx: TurnContext) -> Reply:
+    """A guest's request for a person: their details first, then the queue or a guest's request."""
+    if ctx.submitted is not None:
+        guest, values, errors = _from_form(ctx)
+        if guest is None:
+            return ctx.reply(ctx.t("handoff.guest.form.fix"), form=_guest_form(ctx, values, errors))
+    elif not ctx.slot("guest_name"):
+        # A channel with forms: the engine left the asking to the form.
+        return ctx.reply(ctx.t("handoff.guest.form.intro"), form=_guest_form(ctx, {}))
+    else:
+        guest = _from_slots(ctx)
+    handoffs, conversation = ctx.handoffs, ctx.conversation
+    assert handoffs is not None and conversation is not None
+    if not await handoffs.guest_may_ask(conversation.key, guest.email):
+        return ctx.reply(ctx.t("handoff.guest.rate_limited", email=ctx.support_email))
+    if await handoffs.available(ctx.now):
+        handoff = await handoffs.open(conversation, user_id=None, guest=guest)
+        ctx.handed_off(handoff.number)
+        return ctx.reply(ctx.t("handoff.queued", number=handoff.number, position=handoff.position or 1))
+    return await _guest_request(ctx, guest)
+
+
+async def _guest_request(ctx: TurnContext, guest: GuestContact) -> Reply:
+    """Outside office hours (or with no agent online): a guest's request, with this conversation for
+    the agents, and a confirmation to the address given. That address is not confirmed, so the mail
+    says nothing but the request's number: none of the conversation, not even the name typed."""
+    assert ctx.handoffs is not None and ctx.conversation is not None
+    lines = await ctx.handoffs.transcript(ctx.conversation.key, limit=TRANSCRIPT_LINES)
+    description = "\n".join([*lines, f"user: {ctx.parse.text}" if ctx.parse.text else ""]).strip()
+
+    def confirmation(request: SupportRequest) -> list[Mail]:
+        subject = ctx.t("handoff.guest.mail.subject", number=request.number)
+        body = ctx.t("handoff.guest.mail.body", number=request.number)
+        return [Mail(to=guest.email, subject=subject, text=body, language=ctx.language)]
+
+    try:
+        request = await ctx.backends.requests.create_guest_request(
+            guest,
+            NewRequest(category="other", subject=REQUEST_SUBJECT, description=description or "-"),
+            action=ctx.action(confirmation),
+        )
+    except (InvalidRequest, MailUnavailable):
+        log.warning("handoff: a guest's request was not opened in %s", ctx.conversation.key, exc_info=True)
+        return ctx.reply(ctx.t("handoff.guest.not_saved", email=ctx.support_email))
+    return ctx.reply(ctx.t("handoff.guest.request", number=request.number, email=guest.email))
+
+
+GUEST_SLOTS = (
+    Slot(
+        "guest_name",
+        ("guest_name",),
+        "handoff.guest.ask_name",
+        carry=False,
+        free_text=True,
+        check=_name_check,
+    ),
+    Slot(
+        "guest_email",
+        ("email",),
+        "handoff.guest.ask_email",
+        carry=False,
+        free_text=True,
+        check=_email_check,
+    ),
+    Slot(
+        "guest_customer_number",
+        ("customer_number",),
+        "handoff.guest.ask_customer_number",
+        carry=False,
+        free_text=True,
+        default="",
+        check=_customer_number_check,
+    ),
+)
+
+
 INTENTS = [
-    IntentSpec(name="handoff.agent", examples=AGENT_EXAMPLES, handler=handoff_agent, guest_ok=True),
+    IntentSpec(
+        name="handoff.agent",
+        examples=AGENT_EXAMPLES,
+        handler=handoff_agent,
+        guest_ok=True,
+        guest_slots=GUEST_SLOTS,
+        form=True,
+    ),
 ]

@@ -232,6 +232,11 @@ SEARCH_EXAMPLES = {
     "en": [
         "show my orders from last month",
         "show my open orders",
+        "which orders are delayed",
+        "show delayed orders",
+        "list our late orders",
+        "orders that are past their expected delivery date",
+        "which of our orders are running late",
         "list our orders from last month",
         "which orders are still open",
         "all orders shipped this week",
@@ -284,6 +289,11 @@ SEARCH_EXAMPLES = {
     "sv": [
         "visa mina ordrar från förra månaden",
         "visa mina öppna ordrar",
+        "försenade ordrar",
+        "vilka ordrar är försenade",
+        "visa försenade beställningar",
+        "lista våra sena ordrar",
+        "ordrar som passerat leveransdatum",
         "lista våra ordrar från förra månaden",
         "vilka ordrar är fortfarande öppna",
         "alla ordrar som skickats den här veckan",
@@ -546,6 +556,10 @@ WORDS: dict[str, Entry] = {
         "sv": "Det var alla.",
     },
     "order.filter.status": {"en": " with status {status}", "sv": " med status {status}"},
+    "order.filter.delayed": {
+        "en": " that are delayed (expected before today, not delivered yet)",
+        "sv": " som är försenade (väntade före i dag, ännu inte levererade)",
+    },
     "order.filter.period": {"en": " from {start} to {end}", "sv": " från {start} till {end}"},
     "order.filter.site": {"en": " for {site}", "sv": " för {site}"},
     "order.col.number": {"en": "Order", "sv": "Order"},
@@ -629,6 +643,12 @@ PAGE_SIZE = 10
 REPORT_LIMIT = 100_000
 _MORE = re.compile(r"\b(more|next|fler|nästa|resten)\b", re.IGNORECASE)
 _MAIL = re.compile(r"\b(e-?mail|mail|mejla?|maila?|skicka)\w*", re.IGNORECASE)
+_DELAYED = re.compile(
+    r"\b(delayed|late|overdue|behind\s+schedule|past\s+(?:their|the|its)\s+(?:expected\s+)?delivery\s+date|"
+    r"försenade?|försenat|sena|passerat\s+(?:sitt\s+|sina\s+)?leveransdatum)\b",
+    re.IGNORECASE,
+)
+"""Orders past their expected delivery date and not delivered: "which orders are delayed"."""
 _OPEN_STATUSES = frozenset(
     {OrderStatus.RECEIVED, OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION, OrderStatus.SHIPPED}
 )
@@ -800,6 +820,7 @@ def _filters(ctx: TurnContext) -> dict[str, Any]:
     return {
         "statuses": sorted(set(statuses)),
         "status_words": sorted(set(parse.values("order_status"))),
+        "delayed": bool(_DELAYED.search(parse.text)),
         "start": start,
         "end": end,
         "site": site.value if site else None,
@@ -811,6 +832,8 @@ def _describe(ctx: TurnContext, filters: dict[str, Any]) -> str:
     if filters["status_words"]:
         words = [ctx.t(f"order.status.{w}") for w in filters["status_words"]]
         parts.append(ctx.t("order.filter.status", status=", ".join(words)))
+    if filters.get("delayed"):  # a listing kept before "delayed" existed has none
+        parts.append(ctx.t("order.filter.delayed"))
     if filters["start"] or filters["end"]:
         start = ctx.fmt.date(date.fromisoformat(filters["start"])) if filters["start"] else "…"
         end = ctx.fmt.date(date.fromisoformat(filters["end"])) if filters["end"] else "…"
@@ -870,6 +893,7 @@ async def order_search(ctx: TurnContext) -> Reply:
         date_from=date.fromisoformat(filters["start"]) if filters["start"] else None,
         date_to=date.fromisoformat(filters["end"]) if filters["end"] else None,
         site=filters["site"],
+        delayed=bool(filters.get("delayed")),
         offset=offset,
         limit=PAGE_SIZE,
     )

@@ -489,6 +489,12 @@ WORDS: dict[str, Entry] = {
         "sv": "Jag kan inte lägga till {name}: innehållet stämmer inte med filnamnet. Kontrollera filen och "
         "skicka den igen.",
     },
+    "request.form.intro.unhelped": {
+        "en": "Here is the request form, started with what you asked me; your details are filled in from "
+        "your profile. Check it, add what our support team should know, and send it.",
+        "sv": "Här är ärendeformuläret, påbörjat med det du frågade mig; dina uppgifter är ifyllda från din "
+        "profil. Kontrollera det, lägg till det vår support behöver veta och skicka det.",
+    },
     "request.form.intro": {
         "en": "Here is the request form. Your details are filled in from your profile; tell us what it's "
         "about and send it.",
@@ -676,6 +682,33 @@ def _guess_category(ctx: TurnContext) -> str:
     return ""
 
 
+_CATEGORY_BY_FAMILY = {
+    "order": "order",
+    "invoice": "invoice",
+    "statement": "invoice",
+    "contract": "contract",
+    "inventory": "inventory",
+    "account": "access",
+}
+"""The request category of what the bot could not help with, by its intent family."""
+_SUBJECT_SHOWN = 120
+
+
+def _unhelped(ctx: TurnContext) -> dict[str, str] | None:
+    """The form made of what the bot just could not help with: its category, the customer's last
+    message as the subject and their words as the description, to correct before sending."""
+    unhelped = ctx.unhelped
+    if unhelped is None or not unhelped.words:
+        return None
+    last = one_line(unhelped.words[-1])
+    subject = last if len(last) <= _SUBJECT_SHOWN else last[: _SUBJECT_SHOWN - 1].rstrip() + "…"
+    return {
+        "category": _CATEGORY_BY_FAMILY.get(unhelped.topic, "") or _guess_category(ctx),
+        "subject": subject,
+        "description": _description("\n\n".join(unhelped.words))[:DESCRIPTION_LIMIT],
+    }
+
+
 _CATEGORY_BY_ENTITY = (
     ("order_number", "order"),
     ("po_number", "order"),
@@ -809,8 +842,10 @@ async def request_open(ctx: TurnContext) -> Reply:
     if ctx.submitted is not None:
         return await _open_from_form(ctx)
     if not ctx.slots:
-        form = request_form(ctx, _draft(ctx) or {"category": _guess_category(ctx)})
-        return ctx.reply(ctx.t("request.form.intro"), form=form)
+        draft = _draft(ctx)
+        started = None if draft is not None else _unhelped(ctx)
+        form = request_form(ctx, draft or started or {"category": _guess_category(ctx)})
+        return ctx.reply(ctx.t("request.form.intro.unhelped" if started else "request.form.intro"), form=form)
     return await _create(ctx, _said(ctx))
 
 

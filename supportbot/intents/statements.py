@@ -12,7 +12,7 @@ from supportbot.bot.files import DocumentKind
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Attachment, Button, Reply, Table
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext
-from supportbot.integrations.models import StatementItem, Tool
+from supportbot.integrations.models import StatementItem, StatementOrder, Tool
 from supportbot.intents.common import Listing, ListingContext, found_text
 from supportbot.services.invoice_pdf import PDF_TYPE
 from supportbot.services.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
@@ -177,6 +177,7 @@ WORDS: dict[str, Entry] = {
     "statement.filter.open": {"en": ", open only", "sv": ", bara öppna"},
     "statement.filter.largest": {"en": ", largest first", "sv": ", största först"},
     "statement.filter.newest": {"en": ", newest first", "sv": ", nyaste först"},
+    "statement.filter.oldest_due": {"en": ", oldest due date first", "sv": ", äldsta förfallodag först"},
     "statement.filter.kinds": {"en": ", {kinds}", "sv": ", {kinds}"},
     "statement.kind.invoice": {"en": "invoice", "sv": "faktura"},
     "statement.kind.credit_note": {"en": "credit note", "sv": "kreditnota"},
@@ -244,6 +245,11 @@ _OPEN = re.compile(r"\b(open|unpaid|outstanding|öppna|öppen|öppet|obetalda|ut
 _LARGEST = re.compile(
     r"\b(largest|biggest|highest|by\s+amount|största|högsta|på\s+belopp|efter\s+belopp)\b", re.IGNORECASE
 )
+_DUE = re.compile(
+    r"\b(due\s+dates?|by\s+due|oldest\s+due|earliest\s+due|förfallodag(?:ar|en|arna)?|förfallodatum\w*|"
+    r"förfallodatumet|efter\s+förfall\w*)\b",
+    re.IGNORECASE,
+)
 _KINDS = {
     "invoice": re.compile(r"\b(invoices?|bills?|fakturor|fakturorna)\b", re.IGNORECASE),
     "credit_note": re.compile(
@@ -268,6 +274,7 @@ def _filters(ctx: TurnContext) -> dict[str, Any]:
         "overdue": bool(_OVERDUE.search(text)),
         "open": bool(_OPEN.search(text)),
         "largest": bool(_LARGEST.search(text)),
+        "due": bool(_DUE.search(text)) and not _LARGEST.search(text),
         "kinds": kinds,
     }
 
@@ -279,8 +286,18 @@ def _args(filters: dict[str, Any]) -> dict[str, Any]:
         "kinds": frozenset(filters["kinds"]),
         "open_only": filters["open"],
         "overdue_only": filters["overdue"],
-        "largest_first": filters["largest"],
+        "order": _order(filters),
     }
+
+
+def _order(filters: dict[str, Any]) -> StatementOrder:
+    """Largest first, oldest due date first, or newest first; a listing kept before the due date
+    order existed has no ``due``."""
+    if filters["largest"]:
+        return StatementOrder.LARGEST
+    if filters.get("due"):
+        return StatementOrder.OLDEST_DUE
+    return StatementOrder.NEWEST
 
 
 def _describe(ctx: TurnContext, filters: dict[str, Any]) -> str:
@@ -292,7 +309,8 @@ def _describe(ctx: TurnContext, filters: dict[str, Any]) -> str:
         parts.append(ctx.t("statement.filter.overdue"))
     elif filters["open"]:
         parts.append(ctx.t("statement.filter.open"))
-    parts.append(ctx.t("statement.filter.largest" if filters["largest"] else "statement.filter.newest"))
+    order = _order(filters)
+    parts.append(ctx.t(f"statement.filter.{order.value}"))
     return "".join(parts)
 
 
@@ -414,7 +432,11 @@ async def statement_download(ctx: TurnContext) -> Reply:
         and ctx.last_intent == "statement.show"
         and not any((filters["start"], filters["kinds"], filters["open"], filters["overdue"]))
     ):
-        filters = {**saved.filters, "largest": filters["largest"] or saved.filters["largest"]}
+        filters = {
+            **saved.filters,
+            "largest": filters["largest"] or saved.filters["largest"],
+            "due": filters["due"] or saved.filters.get("due", False),
+        }
     args = _args(filters)
     statement = await ctx.backends.statements.statement(
         ctx.principal, date_from=args["date_from"], date_to=args["date_to"]
@@ -428,6 +450,9 @@ async def statement_download(ctx: TurnContext) -> Reply:
     ]
     if filters["largest"]:
         items.sort(key=lambda item: -abs(item.amount.minor))
+    elif filters.get("due"):
+        # Oldest due date first; what never falls due (credit notes, payments) after, oldest first.
+        items.sort(key=lambda item: (item.due_on is None, item.due_on or item.on))
     fmt = ctx.fmt
     described = _describe(ctx, filters)
     start, end = fmt.date(statement.date_from), fmt.date(statement.date_to)

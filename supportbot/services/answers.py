@@ -126,7 +126,11 @@ async def _tell_customer(
 ) -> None:
     """A notice in every channel the customer uses and a mail, in their language (``kind``: the
     catalogue's ``request.{kind}.notice`` and ``request.mail.{kind}.*``). A mail that cannot be sent is
-    logged; the notice is given all the same."""
+    logged; the notice is given all the same. A web chat guest's request names no user (``requester``
+    is empty): nobody is told, and the agent answers the address the guest gave, which nobody
+    verified, by their own mail."""
+    if not request.requester:
+        return
     customer = await services.backends.directory.principal_for(request.requester)
     language = language_of(customer)
     country = customer.country if customer is not None else None

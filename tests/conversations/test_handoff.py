@@ -222,13 +222,15 @@ async def test_outside_office_hours_becomes_a_request(bot: BotDriver, applicatio
     assert await application.handoffs.queue() == []
 
 
-async def test_a_guest_gets_the_support_address(bot: BotDriver, application: Application) -> None:
+async def test_a_guest_is_asked_who_they_are_first(bot: BotDriver, application: Application) -> None:
     await application.handoffs.agent_online(SARA)
     await bot.as_guest().transcript("""
         user: talk to a person
-        bot:  ~ support@vendor.example
-        bot:  ~ sign in
+        bot:  [handoff.agent]
+        bot:  ~ not signed in, what's your name
+        bot:  !~ HO-
     """)
+    assert await application.handoffs.queue() == []  # the whole guest's way: test_handoff_guests.py
 
 
 async def test_two_misunderstandings_offer_a_person(bot: BotDriver, application: Application) -> None:

@@ -10,11 +10,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import openpyxl
 import pytest
+from sqlalchemy import update
 
 from supportbot.adapters.app import Application, build_application
 from supportbot.adapters.settings import Settings
 from supportbot.bot.i18n import Formatter
 from supportbot.integrations.errors import BackendUnavailable
+from supportbot.integrations.sql.schema import orders
 from tests.conftest import BotDriver, Conversation
 
 ANNA = "anna.berg@nordisk.example"
@@ -298,4 +300,45 @@ async def test_a_back_end_that_is_down_gets_an_apology(bot: BotDriver, applicati
     await bot.as_user(ANNA).transcript("""
         user: where is order 4711
         bot:  ~ can't reach our systems
+    """)
+
+
+async def _late(application: Application, number: str, days: int) -> None:
+    """Order ``number`` was expected ``days`` days ago."""
+    async with application.engine.begin() as conn:
+        await conn.execute(
+            update(orders)
+            .where(orders.c.number == number)
+            .values(expected_delivery=date.today() - timedelta(days=days))
+        )
+
+
+async def test_delayed_orders_are_those_past_their_date_and_not_delivered(
+    bot: BotDriver, application: Application
+) -> None:
+    await _late(application, "4712", 3)  # in production, three days late
+    await _late(application, "4711", 1)  # shipped, a day late
+    await _late(application, "5801", 9)  # Contoso's: not Anna's to see
+    await bot.as_user(ANNA).transcript("""
+        user: which orders are delayed?
+        bot:  [order.search]
+        bot:  ~ that are delayed (expected before today, not delivered yet)
+        bot:  ~ 4712
+        bot:  ~ 4711
+        bot:  !~ 5801
+    """)
+    chat = bot.as_user(ANNA)
+    shown = await chat.say("försenade ordrar")
+    assert shown.intent == "order.search" and "som är försenade" in shown.text and shown.language == "sv"
+    assert shown.table is not None
+    # The latest first; delivered orders, late or not, never.
+    assert [row[0] for row in shown.table.rows] == ["4712", "4711"]
+
+
+async def test_no_delayed_orders_is_said_so(bot: BotDriver) -> None:
+    await bot.as_user(MAX).transcript("""
+        user: show delayed orders
+        bot:  [order.search]
+        bot:  ~ that are delayed
+        bot:  !~ 5801
     """)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import openpyxl
+import pytest
 
 from supportbot.adapters.app import Application
 from tests.conftest import BotDriver
@@ -55,6 +56,37 @@ async def test_overdue_only_and_largest_first(bot: BotDriver) -> None:
     assert largest.table is not None
     amounts = [abs(float(r[4].split("\u00a0")[1].replace(",", ""))) for r in largest.table.rows]
     assert amounts == sorted(amounts, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("asked", "said"),
+    [
+        ("show my statement, oldest due date first", ", oldest due date first"),
+        ("visa kontoutdraget, äldsta förfallodag först", ", äldsta förfallodag först"),
+    ],
+    ids=["en", "sv"],
+)
+async def test_oldest_due_date_first(bot: BotDriver, asked: str, said: str) -> None:
+    reply = await bot.as_user(ANNA).say(asked)
+    assert reply.intent == "statement.show" and said in reply.text
+    assert reply.table is not None
+    numbers = [row[1] for row in reply.table.rows]
+    due = [row[3] for row in reply.table.rows]
+    invoices = numbers[: due.index("")] if "" in due else numbers
+    assert invoices[:3] == ["INV-2011", "INV-2018", "INV-2032"]
+    assert invoices[-2:] == ["INV-2030", "INV-2031"]  # due in 4 and 28 days
+    assert all(d == "" for d in due[len(invoices) :])  # credit notes and payments fall due never: after
+
+
+async def test_open_items_oldest_due_first(bot: BotDriver) -> None:
+    chat = bot.as_user(MAX)
+    await chat.transcript("""
+        user: show open items, oldest due date first
+        bot:  [statement.show]
+        bot:  ~ open only, oldest due date first
+        bot:  ~ INV-3050
+        bot:  !~ INV-3041
+    """)
 
 
 async def test_statement_download_has_typed_cells(bot: BotDriver, application: Application) -> None:

@@ -27,6 +27,7 @@ from supportbot.integrations.models import (
     Principal,
     RequestStatus,
     Role,
+    StatementOrder,
     Tool,
 )
 from supportbot.integrations.protocols import (
@@ -604,7 +605,7 @@ async def test_statement_page_agrees_with_the_statement(backends: Backends, peop
     assert (page.balance, page.overdue) == (full.balance, full.overdue)
     newest = sorted(full.items, key=lambda i: i.on, reverse=True)
     assert [i.on for i in page.items] == [i.on for i in newest[:3]] and page.has_more
-    largest = await backends.statements.statement_page(people.anna, largest_first=True, limit=100)
+    largest = await backends.statements.statement_page(people.anna, order=StatementOrder.LARGEST, limit=100)
     assert sorted(i.number for i in largest.items) == sorted(i.number for i in full.items)
     assert [abs(i.amount.minor) for i in largest.items] == sorted(
         (abs(i.amount.minor) for i in full.items), reverse=True
@@ -613,6 +614,33 @@ async def test_statement_page_agrees_with_the_statement(backends: Backends, peop
     assert overdue.items and all(i.overdue for i in overdue.items)
     with pytest.raises(AccessDenied):
         await backends.statements.statement_page(people.erik)
+
+
+async def test_statement_page_oldest_due_first(backends: Backends, people: People) -> None:
+    """Oldest due date first, page by page; what never falls due (credit notes, payments) after."""
+    full = await backends.statements.statement(people.anna)
+    due = await backends.statements.statement_page(people.anna, order=StatementOrder.OLDEST_DUE, limit=100)
+    assert sorted(i.number for i in due.items) == sorted(i.number for i in full.items)
+    dated = [i.due_on for i in due.items if i.due_on is not None]
+    assert dated == sorted(dated) and len(dated) >= 3
+    first_undated = next(n for n, i in enumerate(due.items) if i.due_on is None)
+    assert all(i.due_on is None for i in due.items[first_undated:])
+    assert [i.number for i in due.items][:3] == ["INV-2011", "INV-2018", "INV-2032"]
+    paged = [
+        *(
+            await backends.statements.statement_page(people.anna, order=StatementOrder.OLDEST_DUE, limit=2)
+        ).items,
+        *(
+            await backends.statements.statement_page(
+                people.anna, order=StatementOrder.OLDEST_DUE, offset=2, limit=100
+            )
+        ).items,
+    ]
+    assert [i.number for i in paged] == [i.number for i in due.items]
+    open_items = await backends.statements.statement_page(
+        people.max, open_only=True, order=StatementOrder.OLDEST_DUE, limit=100
+    )
+    assert [i.number for i in open_items.items] == ["INV-3050"]
 
 
 # --- requests, as support agents work on them -------------------------------------------------------

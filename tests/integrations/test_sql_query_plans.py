@@ -24,6 +24,7 @@ from supportbot.integrations.models import (
     Principal,
     RequestStatus,
     Role,
+    StatementOrder,
 )
 from supportbot.integrations.protocols import Backends
 from supportbot.integrations.sql.backend import sql_backends
@@ -61,6 +62,7 @@ TURNS: dict[str, Call] = {
         date_from=TODAY - timedelta(days=90),
     ),
     "search_orders_site": lambda b, p: b.orders.search_orders(p, site="Kista", offset=20),
+    "search_orders_delayed": lambda b, p: b.orders.search_orders(p, delayed=True),
     "iter_orders": _first_batches,
     "iter_orders_filtered": lambda b, p: _first_batches(
         b, p, statuses=frozenset({OrderStatus.DELIVERED}), date_from=TODAY - timedelta(days=400)
@@ -83,6 +85,10 @@ TURNS: dict[str, Call] = {
     "statement": lambda b, p: b.statements.statement(p),
     "statement_page": lambda b, p: b.statements.statement_page(p),
     "statement_page_overdue": lambda b, p: b.statements.statement_page(p, overdue_only=True),
+    "statement_page_due": lambda b, p: b.statements.statement_page(p, order=StatementOrder.OLDEST_DUE),
+    "statement_page_open_due": lambda b, p: b.statements.statement_page(
+        p, open_only=True, order=StatementOrder.OLDEST_DUE
+    ),
     "approve_invoice": lambda b, p: b.invoices.approve_invoice(p, "INV-2031"),
     "invoice_history": lambda b, p: b.invoices.invoice_history(p, "INV-2031"),
     "get_contract": lambda b, p: b.contracts.get_contract(p, "C-1001"),
@@ -128,6 +134,10 @@ EXPECTED: dict[str, str] = {
     "search_orders_status": r"SEARCH orders USING INDEX ix_orders_company_id_status_ordered_at \(company_id=\? AND status=\?\)",
     "search_orders_status_period": r"SEARCH orders USING INDEX ix_orders_company_id_\w+ \(company_id=\? AND \S+",
     "search_orders_site": r"SEARCH orders USING INDEX ix_orders_company_id_site_id_ordered_at \(company_id=\? AND site_id=\?\)",
+    "search_orders_delayed": (
+        r"SEARCH orders USING INDEX ix_orders_company_id_status_expected_delivery "
+        r"\(company_id=\? AND status=\? AND expected_delivery<\?\)"
+    ),
     "iter_orders": r"SEARCH orders USING INDEX ix_orders_company_id_ordered_at_id \(company_id=\? AND ordered_at>\?\)",
     "get_invoice": "SEARCH invoices " + NUMBER.format("invoices"),
     "invoice_for_order": r"SEARCH invoices USING INDEX ix_invoices_company_id_order_id \(company_id=\? AND order_id=\?\)",
@@ -136,6 +146,9 @@ EXPECTED: dict[str, str] = {
         r"SEARCH invoices USING INDEX ix_invoices_company_id_issued_on_id \(company_id=\? AND issued_on>\? AND issued_on<\?\)"
     ),
     "statement": r"SEARCH invoices USING INDEX ix_invoices_company_id_status_due_on \(company_id=\? AND status=\?\)",
+    "statement_page_open_due": (
+        r"SEARCH invoices USING INDEX ix_invoices_company_id_status_due_on \(company_id=\? AND status=\?\)"
+    ),
     "get_credit_note": "SEARCH credit_notes " + NUMBER.format("credit_notes"),
     "get_contract": "SEARCH contracts " + NUMBER.format("contracts"),
     "get_request": "SEARCH requests " + NUMBER.format("requests"),

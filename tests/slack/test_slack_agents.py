@@ -291,6 +291,24 @@ async def test_a_web_chat_handoff_is_taken_over_answered_and_closed_in_the_threa
     ]  # her own lines stay hers
 
 
+async def test_a_web_chat_guest_is_marked_as_not_verified_with_no_company_data(desk: Desk) -> None:
+    guest = Conversation(desk.app, None, channel="web", capabilities=frozenset({"forms"}))
+    await guest.say("talk to a person")
+    reply = await guest.submit(
+        guest_name="Eva <Svensson>", guest_email="eva@example.org", guest_customer_number="1000123"
+    )
+    number = number_in(reply.text)
+    [first] = await desk.until(desk.threads)
+    assert number in first.args["text"] and "(guest, not verified)" in first.args["text"]
+    text = json.dumps(blocks_of(first), ensure_ascii=False)
+    for fact in ("Guest, not signed in", "(name not verified)", "eva@example.org (e-mail not verified)",
+                 "1000123 (stated by the visitor, not verified)", "web chat"):  # fmt: skip
+        assert fact in text, fact
+    for business in ("Nordisk", "*Company*", "*Access*", "*Recent orders*", "*Recent requests*", "4711"):
+        assert business not in text, business
+    assert "Eva &lt;Svensson&gt;" in text  # what a guest typed never makes a mention or a link
+
+
 async def test_a_slack_customer_gets_the_agent_and_the_bot_back(desk: Desk) -> None:
     await desk.slack.event(dm("talk to a person", event_id="EvHand1"))
     queued = await desk.until(desk.dms)

@@ -65,7 +65,7 @@ async def test_without_a_handoff_queue_asking_for_a_person_gives_the_support_add
     reply = await engine(handoff.INTENTS).step(
         parse=parse("handoff.agent"), principal=ANNA, state=DialogState(), now=NOW
     )
-    assert reply.text == Formatter("en").t("handoff.not_connected", email="help@x.example")
+    assert reply.text == Formatter("en").t("handoff.by_mail", email="help@x.example")
 
 
 # --- mail outcomes -------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from supportbot.adapters.agents.customer import customer_context, transcript_json
+from supportbot.adapters.agents.customer import customer_context, guest_context, transcript_json
 from supportbot.adapters.agents.requests import (
     LISTED_STATUSES,
     REQUESTS_TOPIC,
@@ -258,7 +258,9 @@ class AgentConnection(FrameSocket):
                 "type": "conversation",
                 "handoff": handoff.to_json(),
                 "transcript": transcript_json(turns),
-                "customer": await customer_context(self.backends, handoff.user_id),
+                "customer": guest_context(handoff.guest)
+                if handoff.guest is not None
+                else await customer_context(self.backends, handoff.user_id),
             }
         )
 

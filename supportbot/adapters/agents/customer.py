@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from supportbot.bot.store import TurnRecord
-from supportbot.integrations.models import Principal, Tool
+from supportbot.integrations.models import GuestContact, Principal, Tool
 from supportbot.integrations.protocols import Backends
 
 log = logging.getLogger(__name__)
@@ -19,6 +19,25 @@ def serving(customer: Principal) -> Principal:
     tool, because an agent may see what the customer's company has with us in order to help. This is
     the one place an agent reaches a customer's data; the back end still filters by that company."""
     return customer.model_copy(update={"grants": frozenset(Tool)})
+
+
+def guest_context(guest: GuestContact) -> dict[str, Any]:
+    """A web chat guest as agents see them: what they stated, marked as not verified, and nothing else.
+    No company, grants, orders or requests: a stated customer number is shown as stated and opens
+    nothing, since anyone can type anyone's."""
+    return {
+        "user_id": None,
+        "guest": True,
+        "verified": False,
+        "name": guest.name,
+        "email": guest.email,
+        "stated_customer_number": guest.customer_number,
+        "company": None,
+        "customer_numbers": [],
+        "grants": [],
+        "orders": [],
+        "requests": [],
+    }
 
 
 async def customer_context(backends: Backends, user_id: str | None) -> dict[str, Any]:

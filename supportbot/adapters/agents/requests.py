@@ -35,6 +35,10 @@ def summary_json(request: RequestSummary) -> dict[str, Any]:
         "created_at": _iso(request.created_at),
         "due_at": _iso(request.due_at),
         "overdue": request.overdue,
+        # A web chat guest's request: the address and customer number they stated, not verified.
+        "guest_email": request.guest_email,
+        "guest_customer_number": request.guest_customer_number,
+        "verified": request.guest_email is None,
     }
 
 

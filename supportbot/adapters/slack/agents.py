@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from supportbot.adapters.agents.customer import customer_context
+from supportbot.adapters.agents.customer import customer_context, guest_context
 from supportbot.adapters.slack.inbound import CHANNEL, plain_text
 from supportbot.adapters.slack.people import verified_email
 from supportbot.bot.bus import Unsubscribe
@@ -85,6 +85,11 @@ CHANNEL_NAMES = {"web": "web chat", "slack": "Slack", "teams": "Microsoft Teams"
 WORDS: dict[str, Entry] = {
     "title": {"en": "{number} · {customer} asks for a person"},
     "guest": {"en": "a guest (not signed in)"},
+    "guest.title": {"en": "{number} · {customer} (guest, not verified) asks for a person"},
+    "guest.person": {
+        "en": "*Guest, not signed in*\n{name} (name not verified)\n{email} (e-mail not verified)"
+    },
+    "guest.customer_number": {"en": "*Customer number*\n{value} (stated by the visitor, not verified)"},
     "customer": {"en": "*Customer*\n{value}"},
     "company": {"en": "*Company*\n{value}"},
     "channel": {"en": "*Channel*\n{value}"},
@@ -278,12 +283,31 @@ def thread_message(
         f"{escape(str(r.get('number')))} · {escape(str(r.get('subject')))} ({_words(r.get('status'))})"
         for r in customer.get("requests") or []
     ]
-    fields = [
-        translate("agents.customer", "en", value=person),
-        translate("agents.company", "en", value=company),
-        translate("agents.channel", "en", value=CHANNEL_NAMES.get(handoff.channel, handoff.channel)),
-        translate("agents.status", "en", value=escape(status)),
-    ]
+    if customer.get("guest"):
+        # A web chat guest: only what they typed, marked as not verified; no company's records.
+        title = translate("agents.guest.title", "en", number=handoff.number, customer=name)
+        fields = [
+            translate(
+                "agents.guest.person",
+                "en",
+                name=escape(str(name)),
+                email=escape(str(customer.get("email") or "")),
+            ),
+            translate(
+                "agents.guest.customer_number",
+                "en",
+                value=escape(str(customer.get("stated_customer_number") or translate("agents.none", "en"))),
+            ),
+            translate("agents.channel", "en", value=CHANNEL_NAMES.get(handoff.channel, handoff.channel)),
+            translate("agents.status", "en", value=escape(status)),
+        ]
+    else:
+        fields = [
+            translate("agents.customer", "en", value=person),
+            translate("agents.company", "en", value=company),
+            translate("agents.channel", "en", value=CHANNEL_NAMES.get(handoff.channel, handoff.channel)),
+            translate("agents.status", "en", value=escape(status)),
+        ]
     if handoff.user_id:
         fields.append(
             translate(
@@ -649,6 +673,8 @@ class SlackAgentChannel:
             log.warning("slack agents: could not post into thread %s", ts, exc_info=True)
 
     async def _customer(self, handoff: Handoff) -> dict[str, Any]:
+        if handoff.guest is not None:
+            return guest_context(handoff.guest)  # what a guest stated, and no company's records
         try:
             return await customer_context(self.app.backends, handoff.user_id)
         except Exception:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Row, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from supportbot.integrations.models import GuestContact
 from supportbot.integrations.sql.state import agent_presence, handoffs
 
 QUEUED, ACTIVE, CLOSED = "queued", "active", "closed"
@@ -34,6 +35,8 @@ class Handoff:
     resolution: str | None = None
     position: int | None = None
     """Place in the queue (1 = next) while queued."""
+    guest: GuestContact | None = None
+    """A web chat guest's handoff: who they said they are, not verified (no user id)."""
 
     @property
     def open(self) -> bool:
@@ -52,7 +55,20 @@ class Handoff:
             "closed_at": _iso(self.closed_at),
             "resolution": self.resolution,
             "position": self.position,
+            "guest": _guest_json(self.guest),
         }
+
+
+def _guest_json(guest: GuestContact | None) -> dict[str, Any] | None:
+    """A guest as agents see them: what they stated, marked as not verified."""
+    if guest is None:
+        return None
+    return {
+        "name": guest.name,
+        "email": guest.email,
+        "customer_number": guest.customer_number,
+        "verified": False,
+    }
 
 
 class HandoffRows:
@@ -101,7 +117,15 @@ class HandoffRows:
             result.append(_handoff(row, position if row.status == QUEUED else None))
         return result
 
-    async def add(self, conversation_key: str, *, channel: str, user_id: str | None, at: datetime) -> str:
+    async def add(
+        self,
+        conversation_key: str,
+        *,
+        channel: str,
+        user_id: str | None,
+        at: datetime,
+        guest: GuestContact | None = None,
+    ) -> str:
         """Queues a handoff; its number (``HO-000012``), made from its id."""
         async with self._engine.begin() as conn:
             result = await conn.execute(
@@ -111,6 +135,9 @@ class HandoffRows:
                     user_id=user_id,
                     status=QUEUED,
                     created_at=at,
+                    guest_name=guest.name if guest is not None else None,
+                    guest_email=guest.email if guest is not None else None,
+                    guest_customer_number=guest.customer_number if guest is not None else None,
                 )
             )
             handoff_id = int(result.inserted_primary_key[0])  # type: ignore[index]
@@ -201,6 +228,11 @@ def _handoff(row: Row[Any], position: int | None) -> Handoff:
         closed_at=row.closed_at,
         resolution=row.resolution,
         position=position,
+        guest=GuestContact(
+            name=row.guest_name, email=row.guest_email or "", customer_number=row.guest_customer_number
+        )
+        if row.guest_name is not None
+        else None,
     )
 
 

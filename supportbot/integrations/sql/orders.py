@@ -38,6 +38,10 @@ __all__ = ["SqlOrders"]
 
 MAX_BATCH: Final = 10_000
 MAX_PO_MATCHES: Final = 50
+_ON_THE_WAY: Final = frozenset(
+    {OrderStatus.RECEIVED, OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION, OrderStatus.SHIPPED}
+)
+"""The statuses before delivery: an order in one of them past its expected date is delayed."""
 
 _ORDER_SELECT: Final = select(
     orders.c.id,
@@ -150,15 +154,24 @@ class SqlOrders(SqlBase):
         date_from: date | None = None,
         date_to: date | None = None,
         site: str | None = None,
+        delayed: bool = False,
         offset: int = 0,
         limit: int = 10,
     ) -> Page[OrderSummary]:
-        """Newest first; dates are whole UTC days, both ends included."""
+        """Newest first; dates are whole UTC days, both ends included.
+
+        ``delayed``: orders still on their way (a status before delivery) whose expected delivery
+        date has passed, the latest of them first. The (company, status, expected delivery) index
+        finds them per status without reading the delivered orders that make most of a history."""
         scoped = scope(principal, Tool.ORDERS)
         check_page(offset, limit)
         check_range(date_from, date_to)
         empty: Page[OrderSummary] = Page(items=(), offset=offset, limit=limit, has_more=False)
-        wanted = _Wanted(statuses, date_from, date_to)
+        if delayed:
+            statuses = (statuses or frozenset(OrderStatus)) & _ON_THE_WAY
+            if not statuses:
+                return empty
+        wanted = _Wanted(statuses, date_from, date_to, late_on=self._today() if delayed else None)
         return await scoped.run(lambda tenant: self._search(tenant, wanted, site, empty), empty)
 
     async def _search(
@@ -172,9 +185,12 @@ class SqlOrders(SqlBase):
                 if not site_ids:
                     return empty
                 query = query.where(orders.c.site_id.in_(site_ids))
-            query = (
-                query.order_by(orders.c.ordered_at.desc(), orders.c.id.desc()).offset(offset).limit(limit + 1)
+            order = (
+                (orders.c.expected_delivery, orders.c.id)
+                if wanted.late_on is not None
+                else (orders.c.ordered_at.desc(), orders.c.id.desc())
             )
+            query = query.order_by(*order).offset(offset).limit(limit + 1)
             rows = (await conn.execute(query)).all()
         items = tuple(_order_summary(row) for row in rows[:limit])
         return Page(items=items, offset=offset, limit=limit, has_more=len(rows) > limit)
@@ -289,9 +305,13 @@ class _Wanted:
     statuses: frozenset[OrderStatus]
     date_from: date | None
     date_to: date | None
+    late_on: date | None = None
+    """Only orders expected before this day (the delayed ones, with the statuses still on the way)."""
 
     def filters(self, tenant: Tenant) -> list[ColumnElement[bool]]:
         filters = tenant.owns_joined(orders)
+        if self.late_on is not None:
+            filters.append(orders.c.expected_delivery < self.late_on)
         if self.statuses:
             filters.append(orders.c.status.in_(sorted(status.value for status in self.statuses)))
         if self.date_from is not None:

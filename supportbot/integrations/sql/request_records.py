@@ -14,7 +14,13 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from supportbot.integrations import business_days
-from supportbot.integrations.models import RequestDocument, RequestEvent, RequestStatus, SupportRequest
+from supportbot.integrations.models import (
+    GuestContact,
+    RequestDocument,
+    RequestEvent,
+    RequestStatus,
+    SupportRequest,
+)
 from supportbot.integrations.sql.base import AnyRow
 from supportbot.integrations.sql.schema import companies, request_documents, request_events, requests
 
@@ -77,8 +83,8 @@ async def with_history(conn: AsyncConnection, rows: Sequence[AnyRow]) -> tuple[S
     return tuple(
         SupportRequest(
             number=row.number,
-            customer_number=row.customer_number,
-            requester=row.requester_id or row.requester_name,
+            customer_number=row.customer_number or "",  # a guest's request has no company
+            requester=_requester(row),
             category=row.category,
             subject=row.subject,
             description=row.description,
@@ -99,13 +105,21 @@ def work_order(row: AnyRow) -> tuple[bool, bool, datetime, int]:
     return (not waiting, due is None, due or datetime.min.replace(tzinfo=UTC), row.id)
 
 
+def _requester(row: AnyRow) -> str:
+    """Who opened it: the user id, else the name kept. A guest's request names nobody: the name they
+    typed is no user id, so nothing told about the request ever goes to a user of that name."""
+    if row.guest_email is not None:
+        return ""
+    return str(row.requester_id or row.requester_name)
+
+
 def request_fields(row: AnyRow, now: datetime) -> dict[str, Any]:
     status = RequestStatus(row.status)
     return {
         "number": row.number,
         "company": row.company_name or "",
         "customer_number": row.customer_number or "",
-        "requester": row.requester_id or row.requester_name,
+        "requester": _requester(row),
         "requester_name": row.requester_name,
         "category": row.category,
         "subject": row.subject,
@@ -114,6 +128,8 @@ def request_fields(row: AnyRow, now: datetime) -> dict[str, Any]:
         "created_at": row.created_at,
         "due_at": row.due_at,
         "overdue": status in AWAITING_SUPPORT and row.due_at is not None and row.due_at < now,
+        "guest_email": row.guest_email,
+        "guest_customer_number": row.guest_customer_number,
     }
 
 
@@ -132,7 +148,7 @@ def document_entry(row: AnyRow) -> RequestDocument:
 async def insert_request(
     conn: AsyncConnection,
     *,
-    company_id: int,
+    company_id: int | None,
     requester_id: str | None,
     requester_name: str,
     category: str,
@@ -143,6 +159,7 @@ async def insert_request(
     related: str | None,
     created_at: datetime,
     due_at: datetime | None,
+    guest: GuestContact | None = None,
 ) -> int:
     """Inserts a request with its "created" event and returns its id; shared with the demo seed.
 
@@ -165,6 +182,8 @@ async def insert_request(
                 related=related,
                 created_at=created_at,
                 due_at=due_at,
+                guest_email=guest.email if guest is not None else None,
+                guest_customer_number=guest.customer_number if guest is not None else None,
             )
             .returning(requests.c.id)
         )

@@ -19,6 +19,7 @@ from supportbot.integrations.actions import Action
 from supportbot.integrations.errors import AccessDenied, InvalidRequest
 from supportbot.integrations.mail import one_line
 from supportbot.integrations.models import (
+    GuestContact,
     NewRequest,
     Principal,
     RequestDetail,
@@ -73,17 +74,56 @@ class SqlRequests(SqlBase):
         tenant = scope(principal, Tool.REQUESTS).require(
             InvalidRequest("only a user of a customer company can open a request")
         )
-        new = new.model_copy(update={"subject": one_line(new.subject)})
-        if not new.subject.strip() or not new.category.strip():
-            raise InvalidRequest("a request needs a category and a subject")
-        if new.priority not in REQUEST_PRIORITIES:
-            raise InvalidRequest(f"priority must be one of {sorted(REQUEST_PRIORITIES)}")
-        for field, value in (("category", new.category), ("subject", new.subject), ("related", new.related)):
-            column_type = requests.c[field].type
-            limit = column_type.length if isinstance(column_type, String) else None
-            if value is not None and limit is not None and len(value.strip()) > limit:
-                raise InvalidRequest(f"{field} is longer than {limit} characters")
+        new = _checked(new)
         return await self._once(action, lambda: self._create(tenant, new, action))
+
+    async def create_guest_request(
+        self, guest: GuestContact, new: NewRequest, *, action: Action[SupportRequest] | None = None
+    ) -> SupportRequest:
+        """A web chat guest's request: no company, no user; what they stated kept as stated. It reads
+        no record, so nothing of any company can come back through it."""
+        new = _checked(new)
+        guest = GuestContact(
+            name=one_line(guest.name)[:200],
+            email=one_line(guest.email)[:254],
+            customer_number=one_line(guest.customer_number)[:32] if guest.customer_number else None,
+        )
+        if not guest.name or not guest.email:
+            raise InvalidRequest("a guest's request needs the name and e-mail address they gave")
+        return await self._once(action, lambda: self._create_for_guest(guest, new, action))
+
+    async def _create_for_guest(
+        self, guest: GuestContact, new: NewRequest, action: Action[SupportRequest] | None
+    ) -> SupportRequest:
+        now = self._now()
+        async with self._connect(write=True) as conn:
+            first = await self._first_outcome(conn, action, "request.open")
+            if first is not None:
+                rows = (await conn.execute(AGENT_SELECT.where(requests.c.number == first))).all()
+                (earlier,) = await with_history(conn, rows)
+                return earlier
+            request_id = await insert_request(
+                conn,
+                company_id=None,
+                requester_id=None,
+                requester_name=guest.name,
+                category=new.category.strip(),
+                subject=new.subject.strip(),
+                description=new.description.strip(),
+                priority=new.priority,
+                status=RequestStatus.OPEN,
+                related=new.related.strip() if new.related else None,
+                created_at=now,
+                due_at=one_business_day_later(now),
+                guest=guest,
+            )
+            row = (await conn.execute(AGENT_SELECT.where(requests.c.id == request_id))).one()
+            (created,) = await with_history(conn, [row])
+            mail_ids = await self._record_action(
+                conn, action, "request.open", outcome=created.number, result=created, actor=None
+            )
+        await self._committed(mail_ids)
+        return created
 
     async def _create(
         self, tenant: Tenant, new: NewRequest, action: Action[SupportRequest] | None
@@ -385,6 +425,21 @@ class SqlRequests(SqlBase):
         if not resolution.strip():
             raise InvalidRequest("closing a request needs a resolution")
         return await self._agent_step(agent, number, "closed", resolution, RequestStatus.CLOSED, again=False)
+
+
+def _checked(new: NewRequest) -> NewRequest:
+    """A new request as it may be stored: the subject on one line, the fields within their columns."""
+    new = new.model_copy(update={"subject": one_line(new.subject)})
+    if not new.subject.strip() or not new.category.strip():
+        raise InvalidRequest("a request needs a category and a subject")
+    if new.priority not in REQUEST_PRIORITIES:
+        raise InvalidRequest(f"priority must be one of {sorted(REQUEST_PRIORITIES)}")
+    for field, value in (("category", new.category), ("subject", new.subject), ("related", new.related)):
+        column_type = requests.c[field].type
+        limit = column_type.length if isinstance(column_type, String) else None
+        if value is not None and limit is not None and len(value.strip()) > limit:
+            raise InvalidRequest(f"{field} is longer than {limit} characters")
+    return new
 
 
 def agent_only(agent: Principal) -> None:

@@ -132,6 +132,8 @@ orders = Table(
     Index(None, "company_id", "status", "ordered_at"),
     Index(None, "company_id", "po_number", "ordered_at"),  # and newest first without a sort
     Index(None, "company_id", "site_id", "ordered_at"),
+    # "delayed": not delivered (a handful of statuses) and expected before today, most late first
+    Index(None, "company_id", "status", "expected_delivery"),
 )
 
 order_lines = Table(
@@ -363,9 +365,12 @@ requests = Table(
     metadata,
     _id(),
     Column("number", String(32), nullable=False, unique=True),  # RQ-2026-000123
-    _fk("company_id", "companies.id"),
+    # No company: a web chat guest's request, opened when they asked for a person and none was there.
+    _fk("company_id", "companies.id", nullable=True),
     Column("requester_id", String(254), ForeignKey("users.user_id", ondelete="SET NULL")),
     Column("requester_name", String(200), nullable=False),
+    Column("guest_email", String(254)),  # the address a guest gave: stated, not verified
+    Column("guest_customer_number", String(32)),  # the customer number a guest stated, not verified
     Column("category", String(40), nullable=False),
     Column("subject", String(300), nullable=False),
     Column("description", Text, nullable=False),

@@ -101,6 +101,10 @@ handoffs = Table(
     Column("taken_at", UTCDateTime, nullable=True),
     Column("closed_at", UTCDateTime, nullable=True),
     Column("resolution", Text, nullable=True),
+    # A web chat guest who asked for a person: what they said about themselves, none of it verified.
+    Column("guest_name", String(200), nullable=True),
+    Column("guest_email", String(254), nullable=True),
+    Column("guest_customer_number", String(32), nullable=True),
 )
 """A customer's conversation handed to a person (``bot.handoff``): queued, then owned by one agent, then closed."""
 

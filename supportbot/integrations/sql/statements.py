@@ -10,7 +10,15 @@ from typing import Final
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from supportbot.integrations.models import InvoiceStatus, Money, Principal, Statement, StatementItem, Tool
+from supportbot.integrations.models import (
+    InvoiceStatus,
+    Money,
+    Principal,
+    Statement,
+    StatementItem,
+    StatementOrder,
+    Tool,
+)
 from supportbot.integrations.sql.base import AnyRow, SqlBase, check_page, check_range
 from supportbot.integrations.sql.schema import companies, credit_notes, invoices, payments
 from supportbot.integrations.sql.scope import Tenant, scope
@@ -160,12 +168,15 @@ class SqlStatements(SqlBase):
         kinds: frozenset[str] = frozenset(),
         open_only: bool = False,
         overdue_only: bool = False,
-        largest_first: bool = False,
+        order: StatementOrder = StatementOrder.NEWEST,
         offset: int = 0,
         limit: int = 10,
     ) -> Statement:
-        """Each kind's first ``offset + limit + 1`` matches in index order, merged: a chat turn reads a
-        page however long the account's history (largest-first sorts the period's rows in SQL)."""
+        """Each kind's first ``offset + limit + 1`` matches in the page's order, merged: a chat turn
+        reads a page however long the account's history. Newest first walks the date indexes; largest
+        first sorts the period's rows in SQL; oldest due first walks the unsettled invoices by due date
+        on the (company, status, due date) index when open items are asked for, and sorts the
+        period's invoices in SQL otherwise."""
         scoped = scope(principal, Tool.STATEMENTS)
         check_page(offset, limit)
         today = self._today()
@@ -177,7 +188,7 @@ class SqlStatements(SqlBase):
             kinds=kinds or frozenset(_KIND_ORDER),
             open_only=open_only,
             overdue_only=overdue_only,
-            largest_first=largest_first,
+            order=order,
             offset=offset,
             limit=limit,
         )
@@ -193,8 +204,10 @@ class SqlStatements(SqlBase):
             if not page.overdue_only:
                 found += await _page_ledger(conn, tenant, page, currency)
             balance_minor, overdue_minor = await _balance(conn, tenant, page.date_to, page.today)
-        if page.largest_first:
+        if page.order is StatementOrder.LARGEST:
             found.sort(key=lambda item: (-abs(item.amount.minor), item.on, item.number))
+        elif page.order is StatementOrder.OLDEST_DUE:
+            found.sort(key=_by_due)
         else:
             found.sort(key=lambda item: (item.on, -_KIND_ORDER[item.kind], item.number), reverse=True)
         end = page.offset + page.limit
@@ -213,6 +226,11 @@ class SqlStatements(SqlBase):
 _KIND_ORDER: Final = {"invoice": 0, "credit_note": 1, "payment": 2}
 
 
+def _by_due(item: StatementItem) -> tuple[bool, date, int, str]:
+    """Oldest due date first; what never falls due (credit notes, payments) after, oldest first."""
+    return (item.due_on is None, item.due_on or item.on, _KIND_ORDER[item.kind], item.number)
+
+
 @dataclass(frozen=True, slots=True)
 class _Page:
     """What one page of a statement asks for (``SqlStatements.statement_page``)."""
@@ -223,7 +241,7 @@ class _Page:
     kinds: frozenset[str]
     open_only: bool
     overdue_only: bool
-    largest_first: bool
+    order: StatementOrder
     offset: int
     limit: int
 
@@ -256,11 +274,12 @@ async def _page_invoices(
         query = query.where(invoices.c.status.in_(_UNSETTLED))
     if page.overdue_only:
         query = query.where(invoices.c.due_on < page.today)
-    order = (
-        (invoices.c.total_minor.desc(), invoices.c.id.desc())
-        if page.largest_first
-        else (invoices.c.issued_on.desc(), invoices.c.id.desc())
-    )
+    if page.order is StatementOrder.LARGEST:
+        order = (invoices.c.total_minor.desc(), invoices.c.id.desc())
+    elif page.order is StatementOrder.OLDEST_DUE:
+        order = (invoices.c.due_on.asc(), invoices.c.id.asc())
+    else:
+        order = (invoices.c.issued_on.desc(), invoices.c.id.desc())
     rows = await conn.execute(query.order_by(*order).limit(page.window))
     return [_invoice_item(inv, currency, page.today) for inv in rows]
 
@@ -281,7 +300,12 @@ async def _page_ledger(
         query = query.where(tenant.owns(table), on >= page.date_from, on <= page.date_to)
         if page.open_only:
             query = query.where(table.c.invoice_id.is_(None))
-        order = (amount.desc(), table.c.id.desc()) if page.largest_first else (on.desc(), table.c.id.desc())
+        if page.order is StatementOrder.LARGEST:
+            order = (amount.desc(), table.c.id.desc())
+        elif page.order is StatementOrder.OLDEST_DUE:
+            order = (on.asc(), table.c.id.asc())  # they fall due never: after the invoices, oldest first
+        else:
+            order = (on.desc(), table.c.id.desc())
         for row in await conn.execute(query.order_by(*order).limit(page.window)):
             found.append(_ledger_item(kind, row, currency))
     return found

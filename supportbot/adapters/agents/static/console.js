@@ -83,7 +83,12 @@
       li.appendChild(el("strong", null, h.number));
       var line = h.status === "queued" ? " — waiting, number " + (++position) : " — with " + (h.agent || "?");
       li.appendChild(el("span", "queue-state", line));
-      li.appendChild(el("div", null, h.user_id || "guest"));
+      if (h.guest) {
+        // A web chat guest: who they said they are, which nobody verified.
+        li.appendChild(el("div", "guest", h.guest.name + " <" + h.guest.email + "> — guest, not verified"));
+      } else {
+        li.appendChild(el("div", null, h.user_id || "guest"));
+      }
       var open = el("button", "open", "Open");
       open.type = "button";
       open.addEventListener("click", function () { send({ type: "open", number: h.number }); });
@@ -148,6 +153,16 @@
     var box = $("customer");
     box.textContent = "";
     var list = el("dl");
+    if (c.guest) {
+      // Only what the visitor typed, marked so; no company's data is shown for a guest.
+      box.appendChild(el("p", "unverified", "Guest, not signed in: name and e-mail not verified."));
+      field(list, "Name (not verified)", c.name || "–");
+      field(list, "E-mail (not verified)", c.email || "–");
+      field(list, "Customer number", c.stated_customer_number ?
+        c.stated_customer_number + " (stated by the visitor, not verified)" : "–");
+      box.appendChild(list);
+      return;
+    }
     field(list, "Customer", (c.name || "") + (c.user_id ? " <" + c.user_id + ">" : " (guest)"));
     field(list, "Company", (c.company || "–") + (c.customer_numbers && c.customer_numbers.length ?
       " (" + c.customer_numbers.join(", ") + ")" : ""));
@@ -223,12 +238,17 @@
       open.addEventListener("click", function () { send({ type: "request", number: r.number }); });
       li.appendChild(open);
       li.appendChild(el("span", null, " " + r.subject));
-      li.appendChild(el("div", null, r.company + " (" + r.customer_number + ") — " + (r.requester_name || r.requester)));
+      li.appendChild(el("div", null, r.guest_email ? guestLine(r) :
+        r.company + " (" + r.customer_number + ") — " + (r.requester_name || r.requester)));
       var due = r.overdue ? "Overdue since " + when(r.due_at) : "Due " + when(r.due_at);
       li.appendChild(el("span", "due", due + " · " + (STATUS_NAMES[r.status] || r.status) + " · " + r.priority));
       list.appendChild(li);
     });
     if (!state.requests.length) list.appendChild(el("li", "empty", "No requests to show."));
+  }
+
+  function guestLine(r) {
+    return (r.requester_name || "") + " <" + r.guest_email + "> — guest, name and e-mail not verified";
   }
 
   function requestChanged(r) {
@@ -248,8 +268,15 @@
     var facts = $("request-facts");
     facts.textContent = "";
     field(facts, "Subject", r.subject);
-    field(facts, "Company", r.company + " (" + r.customer_number + ")");
-    field(facts, "Requester", (r.requester_name || "") + (r.requester ? " <" + r.requester + ">" : ""));
+    if (r.guest_email) {
+      field(facts, "Company", "– (a guest's request)");
+      field(facts, "Requester", guestLine(r));
+      field(facts, "Customer number", r.guest_customer_number ?
+        r.guest_customer_number + " (stated by the visitor, not verified)" : "–");
+    } else {
+      field(facts, "Company", r.company + " (" + r.customer_number + ")");
+      field(facts, "Requester", (r.requester_name || "") + (r.requester ? " <" + r.requester + ">" : ""));
+    }
     field(facts, "Category", r.category + (r.related ? " — " + r.related : ""));
     field(facts, "Priority", r.priority);
     field(facts, "Status", STATUS_NAMES[r.status] || r.status);
@@ -342,8 +369,10 @@
         if (frame.action === "answer") $("answer-text").value = "";
         else $("request-resolution").value = "";
       }
-      $("requests-note").textContent = frame.number + (frame.action === "answer" ?
-        ": the answer was sent to the customer." : ": closed.");
+      var guest = state.requests.filter(function (r) { return r.number === frame.number && r.guest_email; })[0];
+      $("requests-note").textContent = frame.number + (frame.action !== "answer" ? ": closed." : guest ?
+        ": the answer is recorded. A guest's address is not verified, so nothing was sent: write to " +
+        guest.guest_email + " yourself if you judge it right." : ": the answer was sent to the customer.");
     } else if (frame.type === "result") {
       if (!frame.ok && frame.action === "take") $("status").textContent = frame.number + " was taken by another agent.";
       else if (frame.ok && frame.action !== "take") $("status").textContent = frame.number + ": done.";
