@@ -196,6 +196,7 @@ async def build_application(
         clock=clock,
         outside=notifier.deliver,  # agents' lines reach Slack and Teams customers
     )
+    limits = SqlLimits(readers, write=store.write)
     dialog = DialogEngine(
         intents,
         backends=backends,
@@ -205,6 +206,7 @@ async def build_application(
         support_email=settings.support_email,
         handoffs=handoffs,
         notices=notifier,
+        limits=limits,
     )
     pipeline = Pipeline(
         store=store,
@@ -250,6 +252,6 @@ async def build_application(
             },
             clock=clock,
         ),
-        limits=SqlLimits(readers, write=store.write),
+        limits=limits,
         outbox=outbox,
     )

@@ -98,11 +98,12 @@ async def test_a_superseded_or_unawaited_version_is_not_signed(backends: Backend
     old = await backends.contracts.sign(
         people.anna, "C-1003", 1, await _hash(backends, people, "C-1003", 1), "web"
     )
-    # version 1 of C-1003 was signed long ago: already signed wins over superseded
-    assert old is not None and old.step is ContractStep.ALREADY
+    # version 1 was signed long ago, but what matters now is that version 2 replaced it
+    assert old is not None and old.step is ContractStep.SUPERSEDED and old.current is not None
+    assert old.current.version == 2
     c1004 = await _hash(backends, people, "C-1004", 1)
     superseded = await backends.contracts.sign(people.anna, "C-1004", 1, c1004, "web")
-    assert superseded is not None and superseded.step is ContractStep.ALREADY  # signed at the time
+    assert superseded is not None and superseded.step is ContractStep.SUPERSEDED
     awaiting_approval = await backends.contracts.sign(
         people.anna, "C-1004", 2, await _hash(backends, people, "C-1004", 2), "web"
     )

@@ -293,10 +293,10 @@ def _signature_step(rows: Sequence[AnyRow], version: int, sha256: str) -> Contra
     row = next((r for r in rows if r.version == version), None)
     if row is None:
         return ContractStep.NO_SUCH_VERSION
-    if row.signed_at is not None:
-        return ContractStep.ALREADY
     if row.version != rows[-1].version:
         return ContractStep.SUPERSEDED
+    if row.signed_at is not None:
+        return ContractStep.ALREADY
     if row.awaiting != SIGNATURE:
         return ContractStep.NOT_AWAITING
     if row.sha256 != sha256:
