@@ -204,6 +204,7 @@ async def build_application(
         outside=notifier.deliver,  # agents' lines reach Slack and Teams customers
         limits=limits,  # guests' requests for a person
     )
+    limits = SqlLimits(readers, write=store.write)
     dialog = DialogEngine(
         intents,
         backends=backends,
@@ -213,6 +214,7 @@ async def build_application(
         support_email=settings.support_email,
         handoffs=handoffs,
         notices=notifier,
+        limits=limits,
     )
     pipeline = Pipeline(
         store=store,

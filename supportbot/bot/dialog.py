@@ -21,6 +21,7 @@ from typing import Any
 
 from supportbot.bot.handoff import Handoffs
 from supportbot.bot.i18n import Formatter
+from supportbot.bot.limits import Limits
 from supportbot.bot.messages import (
     MAX_INBOUND_BYTES,
     Button,
@@ -82,6 +83,7 @@ class DialogEngine:
         support_email: str,
         handoffs: Handoffs | None = None,
         notices: Notices | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.intents = {spec.name: spec for spec in intents}
         self._files_intent = next((spec for spec in intents if spec.files), None)
@@ -97,6 +99,7 @@ class DialogEngine:
         self.support_email = support_email
         self.handoffs = handoffs
         self.notices = notices
+        self.limits = limits
 
     async def step(
         self,
@@ -129,7 +132,7 @@ class DialogEngine:
             return Reply(text=fmt.t(key), language=language, intent="dialog.cancel")
 
         if form is not None:
-            turn = self._submitted(form, principal)
+            turn = self._submitted(form, principal, pending)
             if turn.spec is None:
                 return Reply(text=fmt.t("dialog.form_unknown"), language=language, intent=NONE_INTENT)
         else:
@@ -170,6 +173,7 @@ class DialogEngine:
             support_email=self.support_email,
             handoffs=self.handoffs,
             notices=self.notices,
+            limits=self.limits,
             conversation=conversation,
             submitted=form,
             uploads=files,
@@ -314,15 +318,19 @@ class DialogEngine:
                 return self._fresh(claimed, principal, parse, topic)
         return Turn(None, {})
 
-    def _submitted(self, form: FormSubmission, principal: Principal) -> Turn:
-        """A form's values fill its intent's slots by name; a form no intent shows is refused."""
+    def _submitted(self, form: FormSubmission, principal: Principal, pending: Pending | None) -> Turn:
+        """A form's values fill its intent's slots by name; a form no intent shows is refused. A form
+        that answers its intent's pending question keeps the slots the question waited with."""
         spec = self.intents.get(form.id)
         if spec is None or not spec.form:
             return Turn(None, {})
         names = {slot.name for slot in self._slots_for(spec, principal)}
-        slots: dict[str, Any] = {
-            name: SlotValue("form", str(value)) for name, value in form.values.items() if name in names
-        }
+        slots: dict[str, Any] = (
+            dict(pending.slots) if pending is not None and pending.intent == spec.name else {}
+        )
+        slots.update(
+            {name: SlotValue("form", str(value)) for name, value in form.values.items() if name in names}
+        )
         return Turn(spec, slots)
 
     def _for_files(

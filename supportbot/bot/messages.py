@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SecretStr
 from pydantic import Field as PydField
 
 
@@ -30,10 +30,21 @@ class ConversationRef(Frozen):
 
 
 class FormSubmission(Frozen):
-    """A form the user filled in and sent: ``id`` names the intent it answers (``Form.id``)."""
+    """A form the user filled in and sent: ``id`` names the intent it answers (``Form.id``).
+
+    ``secrets`` are the values of its password fields, apart from ``values`` so that nothing keeps them:
+    not the transcript, not the conversation's state (slots fill from ``values`` only), not a dump
+    of the message, not its repr. The adapter that knows the form puts a password field's value there.
+    """
 
     id: str
     values: dict[str, str] = PydField(default_factory=dict)
+    secrets: dict[str, SecretStr] = PydField(default_factory=dict, exclude=True, repr=False)
+
+    def secret(self, name: str) -> str | None:
+        """A password field's value as typed; read it, check it, and keep it nowhere."""
+        found = self.secrets.get(name)
+        return found.get_secret_value() if found is not None else None
 
 
 class InboundFile(Frozen):
@@ -57,8 +68,10 @@ class InboundFile(Frozen):
 MAX_INBOUND_BYTES = 10 * 1024 * 1024
 """The largest file a channel hands to the core (the back end's limit for request documents)."""
 
-Capability = Literal["forms", "files"]
-"""What a channel can do beyond text and buttons: show a ``Form`` and send files."""
+Capability = Literal["forms", "files", "password"]
+"""What a channel can do beyond text and buttons: show a ``Form`` and send files; ``password``: its users
+sign in here with their password, and it can ask for it again in a form's password field (kept out of
+everything stored: ``FormSubmission.secrets``)."""
 
 
 class Message(Frozen):
@@ -136,7 +149,8 @@ class FormField(Frozen):
 
     name: str
     label: str
-    kind: Literal["text", "textarea", "choice", "info"] = "text"
+    kind: Literal["text", "textarea", "choice", "info", "password"] = "text"
+    """``password``: typed hidden, sent back in ``FormSubmission.secrets``, never pre-filled or shown."""
     value: str = ""
     choices: tuple[Choice, ...] = ()
     required: bool = False

@@ -31,6 +31,7 @@ from supportbot.integrations.models import Principal, Tool
 if TYPE_CHECKING:
     from supportbot.bot.handoff import Handoffs
     from supportbot.bot.i18n import Formatter
+    from supportbot.bot.limits import Limits
     from supportbot.integrations.protocols import Backends
 
 
@@ -193,6 +194,8 @@ class TurnContext:
     handoffs: Handoffs | None = None
     """The queue to human agents; ``None`` where none are connected (the handoff gives the address)."""
     notices: Notices | None = None
+    limits: Limits | None = None
+    """The rate limits every worker shares (a re-typed password's attempts); ``None`` where none are kept."""
     asking: str | None = None
     """An optional slot the handler asked for itself (``ask``): the next answer fills it."""
     conversation: ConversationRef | None = None

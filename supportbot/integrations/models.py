@@ -360,6 +360,44 @@ class Contract(Frozen):
     """Oldest first; the last one is the current version."""
 
 
+class ContractStep(StrEnum):
+    """What an approval or a signature call did to a contract's version."""
+
+    DONE = "done"
+    """Recorded by this call."""
+    ALREADY = "already"
+    """Recorded before (by whom and when is on the version): nothing was written."""
+    NOT_AWAITING = "not_awaiting"
+    """The version does not wait for this step: nothing was written."""
+    NO_SUCH_VERSION = "no_such_version"
+    SUPERSEDED = "superseded"
+    """A newer version is current: only the current version may be signed."""
+    CHANGED = "changed"
+    """The hash the signer was shown is not the version's: nothing was signed."""
+
+
+class ContractStepOutcome(Frozen):
+    """An approval or a signature: what the call did, to which version, and the contract as it now stands."""
+
+    step: ContractStep
+    contract: Contract
+    version: int
+    """The version the call was about (asked for, or the one found awaiting approval)."""
+
+    @property
+    def changed(self) -> bool:
+        return self.step is ContractStep.DONE
+
+    @property
+    def acted_on(self) -> ContractVersion | None:
+        """That version as it now stands, with who approved or signed it and when."""
+        return next((v for v in self.contract.versions if v.version == self.version), None)
+
+    @property
+    def current(self) -> ContractVersion | None:
+        return self.contract.versions[-1] if self.contract.versions else None
+
+
 class InventoryItem(Frozen):
     serial: str
     product: str

@@ -25,6 +25,7 @@ from supportbot.integrations.models import (
     ApprovalOutcome,
     CompanyUser,
     Contract,
+    ContractStepOutcome,
     CreditNote,
     ForwardDelivery,
     GuestContact,
@@ -245,6 +246,36 @@ class ContractsBackend(Protocol):
     async def list_contracts(
         self, principal: Principal, *, active_only: bool = False
     ) -> Sequence[Contract]: ...
+
+    async def approve(
+        self,
+        principal: Principal,
+        number: str,
+        version: int | None = None,
+        *,
+        channel: str | None = None,
+        action: Action[None] | None = None,
+    ) -> ContractStepOutcome | None:
+        """Approves the version awaiting approval (``version``, or the one there is), recording who, when
+        and the version's hash; approving again writes nothing (``ALREADY``). ``None`` when the company
+        has no such contract."""
+        ...
+
+    async def sign(
+        self,
+        principal: Principal,
+        number: str,
+        version: int,
+        sha256: str,
+        channel: str,
+        *,
+        action: Action[None] | None = None,
+    ) -> ContractStepOutcome | None:
+        """Signs ``version`` only while it is the current version awaiting signature and only if
+        ``sha256``, the hash the signer was shown, is its hash; records who, when, through which
+        channel. Signing again writes nothing (``ALREADY``). ``None`` when the company has no such
+        contract."""
+        ...
 
 
 @runtime_checkable

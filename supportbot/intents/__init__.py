@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from supportbot.bot.spec import IntentSpec
 from supportbot.intents import (
     account,
+    contract_signing,
     contracts,
     handoff,
     inventory,
@@ -17,7 +18,18 @@ from supportbot.intents import (
     statements,
 )
 
-_FAMILIES = (orders, invoices, statements, contracts, inventory, requests, handoff, account, smalltalk)
+_FAMILIES = (
+    orders,
+    invoices,
+    statements,
+    contracts,
+    contract_signing,
+    inventory,
+    requests,
+    handoff,
+    account,
+    smalltalk,
+)
 
 
 def all_intents(extra: Sequence[IntentSpec] = ()) -> list[IntentSpec]:

@@ -162,3 +162,37 @@ async def test_an_approval_and_forwards_killed_midway_are_done_once_with_one_mai
         assert _mails_to(data_dir, "ekonomi@nordisk.example") == (1, 1)
     finally:
         server.stop()
+
+
+async def test_a_signature_killed_after_its_commit_is_signed_once_and_answered_as_signed(
+    data_dir: Path,
+) -> None:
+    """The password form is the signing message: killed right after the signature was committed, the
+    same frame sent again signs nothing more and gets the first answer."""
+    password = ("contract.sign", {"password": "demo"}, "m-sign-password")
+    server = Server(data_dir, crash_at="action.committed").start()
+    try:
+        async with browser() as user:
+            await user.login(server, ANNA)
+            async with user.chat(server) as chat:
+                offer = await chat.say("sign contract C-1003", "m-sign")
+                assert offer is not None and "Do you want to sign it?" in offer["reply"]["text"], offer
+                form = await chat.say("yes, sign", "m-sign-yes")
+                assert form is not None and form["reply"]["form"]["id"] == "contract.sign", form
+                assert await chat.submit(*password) is None
+            assert await server.died() == -9
+
+            server = Server(data_dir, port=server.port).start()
+            async with user.chat(server) as chat:
+                again = await chat.submit(*password)
+        assert again is not None and again["reply"]["text"].startswith(
+            "Signed. Version 2 of contract C-1003"
+        ), again
+        events = query(
+            data_dir,
+            "SELECT e.kind, e.channel FROM contract_events e JOIN contracts c ON c.id = e.contract_id "
+            "WHERE c.number = 'C-1003'",
+        )
+        assert events == [("signed", "web")]
+    finally:
+        server.stop()

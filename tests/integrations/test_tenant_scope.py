@@ -84,6 +84,8 @@ CALLS: dict[str, tuple[Callable[[Any, Principal], Awaitable[Any]], Answer]] = {
     "statements.statement_page": (lambda b, p: b.statements.statement_page(p), _empty_statement),
     "contracts.get_contract": (lambda b, p: b.contracts.get_contract(p, "C-1001"), lambda r: r is None),
     "contracts.list_contracts": (lambda b, p: b.contracts.list_contracts(p), lambda r: r == ()),
+    "contracts.approve": (lambda b, p: b.contracts.approve(p, "C-1004"), lambda r: r is None),
+    "contracts.sign": (lambda b, p: b.contracts.sign(p, "C-1003", 2, "0" * 64, "web"), lambda r: r is None),
     "inventory.list_items": (lambda b, p: b.inventory.list_items(p, site="Kista"), lambda r: r == ()),
     "inventory.get_item": (lambda b, p: b.inventory.get_item(p, "78ABC12"), lambda r: r is None),
     "requests.create_request": (lambda b, p: b.requests.create_request(p, NEW), InvalidRequest),

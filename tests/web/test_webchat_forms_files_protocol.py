@@ -133,7 +133,7 @@ def test_a_sent_form_becomes_a_form_message_of_the_web_chat() -> None:
     assert message.form == FormSubmission(id="request.open", values=VALUES)  # unknown names dropped
     assert message.text == "" and not message.is_button
     assert message.delivery_id == "form:m-1"
-    assert message.capabilities == frozenset({"forms", "files"})
+    assert message.capabilities == frozenset({"forms", "files", "password"})
     assert message.conversation.key == "web:abc"
 
 
@@ -169,7 +169,7 @@ def test_a_message_may_carry_up_to_five_upload_ids() -> None:
         frame, sid="abc", user_id="erik.lund@nordisk.example", received_at=NOW, files=(file,)
     )
     assert message.files == (file,) and message.form is None
-    assert message.capabilities == frozenset({"forms", "files"})
+    assert message.capabilities == frozenset({"forms", "files", "password"})
     assert message.delivery_id == "m-2"
 
 
@@ -185,7 +185,7 @@ def test_files_of_the_wrong_shape_are_a_bad_frame(files: Any) -> None:
 
 def test_a_plain_message_still_says_what_the_channel_can_do() -> None:
     message = to_message(MessageFrame(id="m-4", text="hi"), sid="abc", user_id=None, received_at=NOW)
-    assert message.files == () and message.capabilities == frozenset({"forms", "files"})
+    assert message.files == () and message.capabilities == frozenset({"forms", "files", "password"})
 
 
 # --- a reply's form as JSON ----------------------------------------------------------------------------

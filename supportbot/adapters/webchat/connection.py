@@ -33,6 +33,7 @@ from supportbot.adapters.webchat.protocol import (
     pong_frame,
     ready_frame,
     reply_frame,
+    secret_fields,
     typing_frame,
 )
 from supportbot.adapters.webchat.wording import pick_language
@@ -276,11 +277,12 @@ class Connection(FrameSocket):
         """
         user_id = self.visitor.user_id
         shown: frozenset[str] = frozenset()
+        secret: frozenset[str] = frozenset()
         files: list[InboundFile] = []
         missing = 0
         if isinstance(frame, FormFrame):
             turns = await self.chat.app.pipeline.history(self.key, limit=HISTORY_TURNS)
-            shown = form_fields(turns, frame.form)
+            shown, secret = form_fields(turns, frame.form), secret_fields(turns, frame.form)
         else:
             for file_id in frame.files:
                 found = await self.chat.app.files.unstash(owner=user_id, file_id=file_id) if user_id else None
@@ -300,7 +302,9 @@ class Connection(FrameSocket):
                 return None, missing
         hint = None if self.language else self.ui_language
         message = self.chat.to_message(
-            ChatFrame(frame, self.visitor.session.sid, language_hint=hint, shown_fields=shown),
+            ChatFrame(
+                frame, self.visitor.session.sid, language_hint=hint, shown_fields=shown, secret_fields=secret
+            ),
             Arrival(user_id=user_id, received_at=datetime.now(UTC), files=tuple(files)),
         )
         return message, missing

@@ -127,6 +127,7 @@ class WebChat:
             language_hint=inbound.language_hint,
             files=arrival.files,
             shown_fields=inbound.shown_fields,
+            secret_fields=inbound.secret_fields,
         )
 
     def render(self, reply: Reply) -> dict[str, Any]:

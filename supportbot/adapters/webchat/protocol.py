@@ -16,6 +16,8 @@ from functools import cache
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
+from pydantic import SecretStr
+
 from supportbot.bot.i18n import translate
 from supportbot.bot.messages import (
     Attachment,
@@ -45,8 +47,9 @@ MAX_FORM_VALUE_CHARS = 20_000
 """A form value above this is ``too_large``; below it, the form's own limits are the core's to check."""
 MAX_FILE_NAME_CHARS = 200
 
-CAPABILITIES: frozenset[Capability] = frozenset({"forms", "files"})
-"""The web chat shows forms and sends files: every message it builds says so."""
+CAPABILITIES: frozenset[Capability] = frozenset({"forms", "files", "password"})
+"""The web chat shows forms and sends files, and its users sign in here with their password (it can ask
+for it again, in a password field): every message it builds says so."""
 
 ErrorCode = Literal["bad_json", "bad_frame", "too_large", "rate_limited", "internal", "files_missing"]
 
@@ -180,6 +183,8 @@ class ChatFrame:
     sid: str
     language_hint: str | None = None
     shown_fields: Collection[str] = ()
+    secret_fields: Collection[str] = ()
+    """Of those, the password fields: their values go to ``FormSubmission.secrets``."""
 
 
 def to_message(
@@ -191,16 +196,21 @@ def to_message(
     language_hint: str | None = None,
     files: tuple[InboundFile, ...] = (),
     shown_fields: Collection[str] = (),
+    secret_fields: Collection[str] = (),
 ) -> Message:
     """The core's ``Message`` for one web chat frame: the session's conversation, the frame id as delivery id.
 
     ``files`` are the message's uploads, already fetched; ``shown_fields`` the input names of the form
-    the conversation showed, so a sent form keeps only values of those (unknown names are dropped).
+    the conversation showed, so a sent form keeps only values of those (unknown names are dropped);
+    the values of its password fields (``secret_fields``) become the submission's ``secrets``, which
+    nothing stores.
     """
     form = None
     if isinstance(frame, FormFrame):
-        values = {name: value for name, value in frame.values.items() if name in shown_fields}
-        form = FormSubmission(id=frame.form, values=values)
+        sent = {name: value for name, value in frame.values.items() if name in shown_fields}
+        values = {name: value for name, value in sent.items() if name not in secret_fields}
+        secrets = {name: SecretStr(value) for name, value in sent.items() if name in secret_fields}
+        form = FormSubmission(id=frame.form, values=values, secrets=secrets)
     return Message(
         conversation=ConversationRef(channel="web", conversation_id=sid),
         text=frame.text if isinstance(frame, MessageFrame) else "",
@@ -217,14 +227,25 @@ def to_message(
 
 def form_fields(turns: Iterable[TurnRecord], form_id: str) -> frozenset[str]:
     """The input names of the latest form with this id that the conversation showed; none if none."""
-    fields: frozenset[str] = frozenset()
+    form = _latest_form(turns, form_id)
+    return frozenset(f.name for f in form.fields if f.kind != "info") if form is not None else frozenset()
+
+
+def secret_fields(turns: Iterable[TurnRecord], form_id: str) -> frozenset[str]:
+    """The password fields of that form: what the user types there is passed on, never kept."""
+    form = _latest_form(turns, form_id)
+    return frozenset(f.name for f in form.fields if f.kind == "password") if form is not None else frozenset()
+
+
+def _latest_form(turns: Iterable[TurnRecord], form_id: str) -> Form | None:
+    found = None
     for turn in turns:
         if turn.role != "bot" or not turn.payload or not isinstance(turn.payload.get("form"), dict):
             continue
         reply = stored_reply(turn.payload)
         if reply is not None and reply.form is not None and reply.form.id == form_id:
-            fields = frozenset(f.name for f in reply.form.fields if f.kind != "info")
-    return fields
+            found = reply.form
+    return found
 
 
 # --- uploads --------------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from typing import Any, Final
 from sqlalchemy import Select, select
 
 from supportbot.integrations.models import Contract, ContractStatus, ContractVersion, Money, Principal, Tool
-from supportbot.integrations.sql.base import SqlBase, candidates
+from supportbot.integrations.sql.base import candidates
+from supportbot.integrations.sql.contract_actions import SqlContractActions
 from supportbot.integrations.sql.schema import companies, contract_versions, contracts, sites
 from supportbot.integrations.sql.scope import Tenant, scope
 
@@ -29,7 +30,7 @@ def _contract_status(stored: str, ends_on: date, today: date) -> ContractStatus:
     return ContractStatus.EXPIRED if status is ContractStatus.ACTIVE and ends_on < today else status
 
 
-class SqlContracts(SqlBase):
+class SqlContracts(SqlContractActions):
     """Contracts and their dated versions (oldest first; the last one is current)."""
 
     async def get_contract(self, principal: Principal, number: str) -> Contract | None:

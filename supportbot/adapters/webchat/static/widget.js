@@ -895,6 +895,9 @@
       if (node.sbwDisabled) return;
       var values = {};
       entries.forEach(function (entry) { values[entry.field.name] = entry.value(); });
+      entries.forEach(function (entry) {
+        if (entry.field.kind === "password") entry.controls[0].value = "";  // not left in the page
+      });
       self.sendForm(form, values, node);
     });
     this.setFormEnabled(node, active);
@@ -944,12 +947,17 @@
         if (field.kind === "textarea") {
           attrs.rows = "4";
           control = el("textarea", attrs);
+        } else if (field.kind === "password") {
+          // Typed hidden; sent once with the form and never shown, kept or filled in again.
+          attrs.type = "password";
+          attrs.autocomplete = "current-password";
+          control = el("input", attrs);
         } else {
           attrs.type = "text";
           control = el("input", attrs);
         }
       }
-      control.value = field.value || "";
+      control.value = field.kind === "password" ? "" : (field.value || "");
       controls.push(control);
       wrap.appendChild(control);
       value = function () { return control.value; };
@@ -976,6 +984,10 @@
     lines.push(form.title);
     (form.fields || []).forEach(function (field) {
       if (field.kind === "info" || !(field.name in values)) return;
+      if (field.kind === "password") {
+        lines.push(field.label + ": \u2022\u2022\u2022\u2022\u2022\u2022");
+        return;
+      }
       var shown = String(values[field.name]);
       (field.choices || []).forEach(function (choice) { if (choice.value === shown) shown = choice.label; });
       lines.push(field.label + ": " + shown);

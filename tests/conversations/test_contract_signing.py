@@ -1,0 +1,383 @@
+"""Approving and signing contracts through the real pipeline and back end, in English and Swedish: the
+bot shows exactly what is signed (version, date, summary, the full SHA-256), asks, and records who,
+when, through which channel and which hash; a second time is harmless; a superseded version, a changed
+text, another company's contract and a user without the contracts tool get nothing signed. Where the
+channel's users sign in with a password (the web chat), the password is asked again and kept nowhere."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from supportbot.adapters.app import Application
+from supportbot.bot.messages import FormSubmission
+from supportbot.integrations.models import ContractVersion, Principal
+from tests.conftest import BotDriver, Conversation
+
+ANNA = "anna.berg@nordisk.example"
+ERIK = "erik.lund@nordisk.example"
+MAX = "max.muller@contoso.example"
+
+WEB = frozenset({"forms", "files", "password"})
+"""A channel like the web chat: its users sign in here with their password."""
+
+
+async def _principal(application: Application, user_id: str) -> Principal:
+    principal = await application.backends.directory.principal_for(user_id)
+    assert principal is not None
+    return principal
+
+
+async def _version(application: Application, number: str, version: int) -> ContractVersion:
+    contract = await application.backends.contracts.get_contract(await _principal(application, ANNA), number)
+    assert contract is not None
+    return next(v for v in contract.versions if v.version == version)
+
+
+async def _events(application: Application, number: str) -> list[Any]:
+    async with application.engine.connect() as conn:
+        rows = await conn.execute(
+            text(
+                "SELECT e.kind, e.version, e.actor, e.actor_name, e.channel, e.sha256 FROM contract_events e "
+                "JOIN contracts c ON c.id = e.contract_id WHERE c.number = :number ORDER BY e.id"
+            ),
+            {"number": number},
+        )
+        return list(rows.all())
+
+
+# --- signing ------------------------------------------------------------------------------------------
+
+
+async def test_anna_signs_the_version_awaiting_her_signature_and_a_second_time_is_harmless(
+    bot: BotDriver, application: Application
+) -> None:
+    sha = (await _version(application, "C-1003", 2)).sha256
+    chat = bot.as_user(ANNA)
+    await chat.transcript(f"""
+        user: I'd like to sign contract C-1003
+        bot:  [contract.sign]
+        bot:  ~ version 2 of contract C-1003, Services: managed backup
+        bot:  ~ Amendment 1: Göteborg added to the managed backup
+        bot:  ~ {sha}
+        bot:  ~ Do you want to sign it?
+        bot:  ~ [Sign]
+        bot:  ~ [Cancel]
+        press: Sign
+        bot:  [contract.sign]
+        bot:  ~ Signed. Version 2 of contract C-1003 is signed electronically by Anna Berg on
+        bot:  ~ SHA-256 of the text: {sha}
+    """)
+    signed = await _version(application, "C-1003", 2)
+    assert (signed.signed_by, signed.signed_name, signed.signed_channel) == (ANNA, "Anna Berg", "test")
+    assert signed.signed_at is not None and signed.awaiting is None and signed.sha256 == sha
+    await chat.transcript("""
+        user: sign contract C-1003
+        bot:  ~ Version 2 of contract C-1003 was already signed by Anna Berg on
+        bot:  ~ nothing has changed
+        bot:  !~ [Sign]
+    """)
+    assert await _events(application, "C-1003") == [("signed", 2, ANNA, "Anna Berg", "test", sha)]
+    assert await _version(application, "C-1003", 2) == signed
+
+
+async def test_anna_signs_in_swedish_typing_her_yes(bot: BotDriver, application: Application) -> None:
+    sha = (await _version(application, "C-1003", 2)).sha256
+    await bot.as_user(ANNA).transcript(f"""
+        user: jag vill signera avtal C-1003
+        bot:  (sv)
+        bot:  ~ version 2 av avtal C-1003
+        bot:  ~ {sha}
+        bot:  ~ Vill du signera?
+        bot:  ~ [Signera]
+        user: ja, signera
+        bot:  (sv)
+        bot:  ~ Signerat. Version 2 av avtal C-1003 är elektroniskt signerad av Anna Berg den
+        user: signera avtal C-1003
+        bot:  ~ signerades redan av Anna Berg
+    """)
+    assert [e.kind for e in await _events(application, "C-1003")] == ["signed"]
+
+
+async def test_a_bare_sign_offers_the_one_version_waiting(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: sign
+        bot:  ~ version 2 of contract C-1003
+        bot:  ~ [Sign]
+    """)
+
+
+async def test_a_superseded_version_is_refused_naming_the_current_one(
+    bot: BotDriver, application: Application
+) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: sign C-1001 version 1
+        bot:  [contract.sign]
+        bot:  ~ Version 1 of contract C-1001 has been replaced by version 2
+        bot:  ~ Only the current version, 2, can be signed
+        bot:  !~ [Sign]
+        user: signera version 1 av avtal C-1001
+        bot:  ~ har ersatts av version 2
+    """)
+    assert await _events(application, "C-1001") == []
+
+
+async def test_a_version_awaiting_approval_is_not_signed(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: sign contract C-1004
+        bot:  ~ is waiting for approval, not for a signature
+        bot:  ~ approve contract C-1004
+    """)
+
+
+async def test_a_text_changed_after_it_was_shown_is_not_signed(
+    bot: BotDriver, application: Application
+) -> None:
+    chat = bot.as_user(ANNA)
+    await chat.transcript("""
+        user: sign contract C-1003
+        bot:  ~ Do you want to sign it?
+    """)
+    async with application.engine.begin() as conn:  # the vendor replaces the text meanwhile
+        await conn.execute(
+            text(
+                "UPDATE contract_versions SET sha256 = :sha, document_text = 'a new text' "
+                "WHERE version = 2 AND contract_id = (SELECT id FROM contracts WHERE number = 'C-1003')"
+            ),
+            {"sha": "ab" * 32},
+        )
+    await chat.transcript("""
+        press: Sign
+        bot:  ~ is no longer the text you were shown, so I haven't signed it
+    """)
+    version = await _version(application, "C-1003", 2)
+    assert version.signed_at is None and version.awaiting == "signature"
+    assert await _events(application, "C-1003") == []
+
+
+async def test_cancel_or_anything_but_yes_signs_nothing(bot: BotDriver, application: Application) -> None:
+    chat = bot.as_user(ANNA)
+    await chat.transcript("""
+        user: sign contract C-1003
+        press: Cancel
+        bot:  = All right, I haven't signed contract C-1003; nothing was recorded. Just ask when you want to sign it.
+        user: sign contract C-1003
+        user: where is my order 4711?
+        bot:  ~ I haven't signed contract C-1003
+        user: signera avtal C-1003
+        user: avbryt
+        bot:  ~ jag släpper det
+        user: ja, signera
+        bot:  !~ Signerat
+    """)
+    assert (await _version(application, "C-1003", 2)).signed_at is None
+    assert await _events(application, "C-1003") == []
+
+
+# --- approving ----------------------------------------------------------------------------------------
+
+
+async def test_approving_c1004_version_2_records_who_when_and_the_hash_once(
+    bot: BotDriver, application: Application
+) -> None:
+    sha = (await _version(application, "C-1004", 2)).sha256
+    chat = bot.as_user(ANNA)
+    await chat.transcript(f"""
+        user: approve contract C-1004 version 2
+        bot:  [contract.approve]
+        bot:  ~ Version 2 of contract C-1004, Software subscription: IBM AIX 7.3, is waiting for your approval
+        bot:  ~ Price adjustment: annual fee 22 680,00 SEK
+        bot:  ~ {sha}
+        bot:  ~ [Approve]
+        press: Approve
+        bot:  ~ Approved. Version 2 of contract C-1004 is approved by Anna Berg on
+        user: approve contract C-1004
+        bot:  ~ Version 2 of contract C-1004 was already approved by Anna Berg on
+        bot:  ~ nothing has changed
+        user: godkänn avtal C-1004
+        bot:  (sv)
+        bot:  ~ godkändes redan av Anna Berg den
+    """)
+    approved = await _version(application, "C-1004", 2)
+    assert (approved.approved_by, approved.approved_name) == (ANNA, "Anna Berg")
+    assert approved.approved_at is not None and approved.awaiting is None
+    assert await _events(application, "C-1004") == [("approved", 2, ANNA, "Anna Berg", "test", sha)]
+
+
+async def test_approving_in_swedish_and_declining(bot: BotDriver, application: Application) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: godkänn avtal C-1004
+        bot:  (sv)
+        bot:  ~ Version 2 av avtal C-1004
+        bot:  ~ Vill du godkänna den?
+        press: Avbryt
+        bot:  ~ jag har inte godkänt avtal C-1004
+        user: godkänn avtal C-1004
+        user: ja, godkänn
+        bot:  ~ Godkänt. Version 2 av avtal C-1004 är godkänd av Anna Berg den
+    """)
+    assert [e.kind for e in await _events(application, "C-1004")] == ["approved"]
+
+
+async def test_approve_without_a_number_takes_the_one_waiting_or_offers_a_choice(
+    bot: BotDriver, application: Application
+) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: approve the agreement
+        bot:  ~ Version 2 of contract C-1004
+        bot:  ~ [Approve]
+    """)
+    async with application.engine.begin() as conn:
+        await conn.execute(
+            text(
+                "UPDATE contract_versions SET awaiting = 'approval' "
+                "WHERE contract_id = (SELECT id FROM contracts WHERE number = 'C-1002')"
+            )
+        )
+    await bot.as_user(ANNA).transcript("""
+        user: approve the agreement
+        bot:  ~ These contracts have a version waiting for approval: C-1004, C-1002
+        bot:  ~ [Approve C-1002]
+        press: Approve C-1002
+        bot:  ~ Version 1 of contract C-1002
+        press: Approve
+        bot:  ~ Approved. Version 1 of contract C-1002
+    """)
+
+
+# --- who may ------------------------------------------------------------------------------------------
+
+
+async def test_another_company_s_contract_reads_like_one_that_does_not_exist(
+    bot: BotDriver, application: Application
+) -> None:
+    chat = bot.as_user(MAX)
+    answers = {}
+    for number in ("C-1003", "C-9999"):
+        answers[number] = (await chat.say(f"sign contract {number}")).text.replace(number, "#")
+        answers["approve " + number] = (await chat.say(f"approve contract {number}")).text.replace(
+            number, "#"
+        )
+    assert answers["C-1003"] == answers["C-9999"]
+    assert answers["approve C-1003"] == answers["approve C-9999"]
+    assert "I can't find contract #" in answers["C-1003"]
+    assert (await _version(application, "C-1003", 2)).signed_at is None
+
+
+async def test_erik_without_the_contracts_tool_gets_the_access_answer(bot: BotDriver) -> None:
+    await bot.as_user(ERIK).transcript("""
+        user: sign contract C-1003
+        bot:  [contract.sign]
+        bot:  ~ access to contracts
+        bot:  ~ [Request access to contracts]
+        bot:  !~ C-1003
+        user: approve contract C-1004
+        bot:  ~ access to contracts
+    """)
+
+
+# --- the password, asked again where users sign in with one ---------------------------------------------
+
+NEW_PASSWORD = "Correct-Staple-4491"
+WRONG_PASSWORD = "Wrong-Horse-Battery-7731"
+
+
+async def _new_password(application: Application) -> None:
+    directory = application.backends.directory
+    stamp = await directory.credential_stamp(ANNA)
+    assert stamp is not None and await directory.set_password(ANNA, NEW_PASSWORD, stamp=stamp)
+
+
+async def _send_password(chat: Conversation, password: str) -> None:
+    form = chat.last.form
+    assert form is not None and form.id == "contract.sign", chat.last.plain_text()
+    field = next(f for f in form.fields if f.kind == "password")
+    await chat.say("", form=FormSubmission(id=form.id, secrets={field.name: password}))  # type: ignore[dict-item]
+
+
+async def test_in_the_web_chat_the_password_is_asked_again_and_kept_nowhere(
+    bot: BotDriver, application: Application, settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    await _new_password(application)
+    chat = bot.as_user(ANNA)
+    chat.capabilities = WEB
+    chat.channel = "web"
+    await chat.transcript("""
+        user: sign contract C-1003
+        bot:  ~ When you confirm, I'll ask for your password once more
+        press: Sign
+        bot:  ~ please enter your password once more
+    """)
+    form = chat.last.form
+    assert form is not None and [f.kind for f in form.fields] == ["info", "info", "password"]
+    assert (await _version(application, "C-1003", 2)).signed_at is None  # not before the password
+    await _send_password(chat, WRONG_PASSWORD)
+    assert "That password isn't right" in chat.last.text and chat.last.form is not None
+    assert chat.last.form.fields[-1].error == "That password isn't right. Please try again."
+    assert (await _version(application, "C-1003", 2)).signed_at is None
+    await _send_password(chat, NEW_PASSWORD)
+    assert chat.last.text.startswith("Signed. Version 2 of contract C-1003"), chat.last.text
+    assert "web chat" in chat.last.text
+    signed = await _version(application, "C-1003", 2)
+    assert signed.signed_by == ANNA and signed.signed_channel == "web"
+
+    # Neither password is anywhere: not in the transcript, the state, the logs or the database file.
+    async with application.engine.connect() as conn:
+        stored = [
+            str(row)
+            for table in ("turns", "conversations")
+            for row in await conn.execute(text(f"SELECT * FROM {table}"))
+        ]
+    turns = await application.pipeline.history(chat.ref.key)
+    assert len(turns) == 8 and turns[4].payload == {"said": "", "form": {"id": "contract.sign", "values": {}}}
+    for password in (NEW_PASSWORD, WRONG_PASSWORD):
+        assert not any(password in row for row in stored)
+        assert password not in caplog.text
+        for name, data in await asyncio.to_thread(_database_files, Path(settings.data_dir)):
+            assert password.encode() not in data, name
+
+
+def _database_files(folder: Path) -> list[tuple[str, bytes]]:
+    """The database file and its journal, as bytes: what a disk would keep."""
+    return [(path.name, path.read_bytes()) for path in folder.glob("supportbot.sqlite3*")]
+
+
+async def test_wrong_passwords_are_limited_and_then_nothing_is_signed(
+    bot: BotDriver, application: Application
+) -> None:
+    chat = bot.as_user(ANNA)
+    chat.capabilities = WEB
+    await chat.say("sign contract C-1003")
+    await chat.press("Sign")
+    for _ in range(4):
+        await _send_password(chat, WRONG_PASSWORD)
+        assert chat.last.form is not None, chat.last.text
+    await _send_password(chat, WRONG_PASSWORD)
+    assert "too many attempts" in chat.last.text and chat.last.form is None
+    # locked for a while: even the right password signs nothing now
+    await chat.say("sign contract C-1003")
+    await chat.press("Sign")
+    await _send_password(chat, "demo")
+    assert "too many attempts" in chat.last.text
+    assert (await _version(application, "C-1003", 2)).signed_at is None
+
+
+async def test_a_password_form_sent_after_the_question_was_dropped_signs_nothing(
+    bot: BotDriver, application: Application
+) -> None:
+    chat = bot.as_user(ANNA)
+    chat.capabilities = WEB
+    await chat.say("sign contract C-1003")
+    await chat.press("Sign")
+    form = chat.last.form
+    await chat.say("cancel")
+    assert form is not None
+    await chat.say("", form=FormSubmission(id=form.id, secrets={"password": "demo"}))  # type: ignore[dict-item]
+    assert "no longer open" in chat.last.text
+    assert (await _version(application, "C-1003", 2)).signed_at is None
