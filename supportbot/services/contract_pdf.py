@@ -277,7 +277,9 @@ def _approval_line(fmt: Formatter, version: ContractVersion) -> str | None:
 
 async def contract_pdf(document: ContractDocument, *, principal: Principal, fmt: Formatter) -> bytes:
     """The version's PDF for the user's company, rendered off the event loop (it is CPU work)."""
-    return await asyncio.to_thread(render_contract_pdf, document, customer=_customer(principal, document.contract), fmt=fmt)
+    return await asyncio.to_thread(
+        render_contract_pdf, document, customer=_customer(principal, document.contract), fmt=fmt
+    )
 
 
 def render_contract_pdf(document: ContractDocument, *, customer: str, fmt: Formatter) -> bytes:
@@ -403,8 +405,9 @@ def render_contract_page(document: ContractDocument, *, customer: str, fmt: Form
     title = t("contract.pdf.title", number=contract.number)
 
     def table(rows: list[tuple[str, str]], *, hashed: str | None = None) -> str:
+        hash_class = ' class="hash"'
         cells = "".join(
-            f"<tr><th>{e(label)}</th><td{' class=\"hash\"' if label == hashed else ''}>{e(value)}</td></tr>"
+            f"<tr><th>{e(label)}</th><td{hash_class if label == hashed else ''}>{e(value)}</td></tr>"
             for label, value in rows
         )
         return f"<table>{cells}</table>"
@@ -425,14 +428,16 @@ def render_contract_page(document: ContractDocument, *, customer: str, fmt: Form
     ]
     current = contract.versions[-1].version if contract.versions else version.version
     if version.version != current:
-        parts.append(f"<p><em>{e(t('contract.pdf.not_current', version=version.version, current=current))}</em></p>")
+        parts.append(
+            f"<p><em>{e(t('contract.pdf.not_current', version=version.version, current=current))}</em></p>"
+        )
     if version.awaiting in ("approval", "signature"):
         parts.append(f"<p><strong>{e(t(f'contract.pdf.awaiting.{version.awaiting}'))}</strong></p>")
     parts += [
         f"<h2>{e(t('contract.pdf.terms'))}</h2>",
         table(contract_terms(fmt, contract)),
         f"<h2>{e(t('contract.pdf.changes'))}</h2><p>{e(version.summary)}</p>",
-        f"<h2>{e(t('contract.pdf.text'))}</h2><div class=\"text\">{e(document.text)}</div>",
+        f'<h2>{e(t("contract.pdf.text"))}</h2><div class="text">{e(document.text)}</div>',
     ]
     approval = _approval_line(fmt, version)
     if approval:

@@ -114,7 +114,14 @@ class SqlContracts(SqlBase):
         empty = ContractPage(items=(), has_more=False)
         return await scoped.run(
             lambda tenant: self._search(
-                tenant, frozenset(kinds), frozenset(statuses), site, frozenset(awaiting), ending_within, cursor, limit
+                tenant,
+                frozenset(kinds),
+                frozenset(statuses),
+                site,
+                frozenset(awaiting),
+                ending_within,
+                cursor,
+                limit,
             ),
             empty,
         )
@@ -178,7 +185,9 @@ class SqlContracts(SqlBase):
         if not 1 <= limit <= MAX_PAGE:
             raise InvalidRequest(f"limit must be between 1 and {MAX_PAGE}")
         none = CoveredItems(items=(), total=0)
-        return await scope(principal, Tool.CONTRACTS).run(lambda tenant: self._covered(tenant, number, limit), none)
+        return await scope(principal, Tool.CONTRACTS).run(
+            lambda tenant: self._covered(tenant, number, limit), none
+        )
 
     async def _covered(self, tenant: Tenant, number: str, limit: int) -> CoveredItems:
         async with self._connect() as conn:
@@ -261,7 +270,9 @@ class SqlContracts(SqlBase):
         async with self._connect() as conn:
             text = await conn.scalar(
                 select(contract_versions.c.document_text)
-                .select_from(contract_versions.join(contracts, contracts.c.id == contract_versions.c.contract_id))
+                .select_from(
+                    contract_versions.join(contracts, contracts.c.id == contract_versions.c.contract_id)
+                )
                 .where(
                     contracts.c.number == contract.number,
                     tenant.owns(contracts),
@@ -308,7 +319,9 @@ class SqlContracts(SqlBase):
             found = (
                 await conn.execute(
                     select(contracts.c.id, contract_versions.c.sha256)
-                    .select_from(contracts.join(contract_versions, contract_versions.c.contract_id == contracts.c.id))
+                    .select_from(
+                        contracts.join(contract_versions, contract_versions.c.contract_id == contracts.c.id)
+                    )
                     .where(
                         tenant.owns(contracts),
                         contracts.c.number.in_(candidates(number)),
