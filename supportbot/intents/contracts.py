@@ -684,7 +684,7 @@ _ACTION = re.compile(
 )
 _WITHIN = re.compile(
     r"(?i)\b(?:(?:in|within|next|the\s+next|coming|inom|kommande|närmaste|de\s+närmaste|nästa)\s+)+"
-    r"(?P<n>\d{1,4})\s*(?P<unit>days?|dagar|dag|weeks?|veckor|vecka|months?|månader|månad)\b"
+    r"(?P<n>\d{1,4})\s*(?P<unit>days?|dagarna|dagar|dag|weeks?|veckorna|veckor|vecka|months?|månaderna|månader|månad)\b"
 )
 _ENDING = re.compile(
     r"(?i)\b(?:expir(?:e|es|ing|y)|end(?:s|ing)?|renew\w*|går\s+ut|löper\s+ut|upphör\w*|slutar|förnya\w*|"
