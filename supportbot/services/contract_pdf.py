@@ -19,7 +19,7 @@ from fpdf import FPDF
 
 from supportbot.bot.i18n import Entry, Formatter, words
 from supportbot.integrations.models import Contract, ContractDocument, ContractVersion, Principal
-from supportbot.services.invoice_pdf import SELLER, _latin1
+from supportbot.services.invoice_pdf import SELLER, latin1
 
 PDF_TYPE = "application/pdf"
 HTML_TYPE = "text/html"
@@ -93,10 +93,6 @@ WORDS: dict[str, Entry] = {
     "contract.field.version": {"en": "Current version", "sv": "Gällande version"},
     "contract.field.waiting": {"en": "Waiting for you", "sv": "Väntar på er"},
     "contract.field.covers": {"en": "Covers", "sv": "Omfattar"},
-    "contract.version_of": {
-        "en": "version {version} of {date}",
-        "sv": "version {version} från {date}",
-    },
     "contract.waiting.approval": {
         "en": "approval of version {version}",
         "sv": "godkännande av version {version}",
@@ -113,6 +109,7 @@ WORDS: dict[str, Entry] = {
         "en": "Version {version} of {date}",
         "sv": "Version {version} från {date}",
     },
+    "contract.pdf.version_value": {"en": "{version}, of {date}", "sv": "{version}, från {date}"},
     "contract.pdf.drawn_up": {"en": "Drawn up by", "sv": "Upprättad av"},
     "contract.pdf.sha256": {"en": "SHA-256 of this version", "sv": "SHA-256 för denna version"},
     "contract.pdf.terms": {"en": "Terms", "sv": "Villkor"},
@@ -243,6 +240,14 @@ def _version_line(fmt: Formatter, version: ContractVersion) -> str:
     return fmt.t("contract.pdf.version_line", version=version.version, date=fmt.date(version.created_at))
 
 
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _version_value(fmt: Formatter, version: ContractVersion) -> str:
+    return fmt.t("contract.pdf.version_value", version=version.version, date=fmt.date(version.created_at))
+
+
 def _signature_rows(fmt: Formatter, version: ContractVersion) -> list[tuple[str, str]]:
     t = fmt.t
     assert version.signed_at is not None
@@ -250,7 +255,7 @@ def _signature_rows(fmt: Formatter, version: ContractVersion) -> list[tuple[str,
         (t("contract.pdf.signer"), version.signed_name or version.signed_by or "–"),
         (t("contract.pdf.user_id"), version.signed_by or "–"),
         (t("contract.pdf.signed_at"), moment(fmt, version.signed_at)),
-        (t("contract.pdf.signed_via"), channel_words(fmt, version.signed_channel)),
+        (t("contract.pdf.signed_via"), _first_upper(channel_words(fmt, version.signed_channel))),
         (t("contract.pdf.binds"), version.sha256),
     ]
 
@@ -289,8 +294,8 @@ def render_contract_pdf(document: ContractDocument, *, customer: str, fmt: Forma
     contract, version = document.contract, document.version
     title = t("contract.pdf.title", number=contract.number)
     pdf = FPDF(format="A4")
-    pdf.set_title(_latin1(title))
-    pdf.set_author(_latin1(SELLER.name))
+    pdf.set_title(latin1(title))
+    pdf.set_author(latin1(SELLER.name))
     pdf.set_creator("supportbot")
     pdf.set_auto_page_break(auto=True, margin=20)
     footer = t(
@@ -304,14 +309,14 @@ def render_contract_pdf(document: ContractDocument, *, customer: str, fmt: Forma
 
     def line(value: str, *, size: float = 10, style: str = "", height: float = 5) -> None:
         pdf.set_font("Helvetica", style, size)
-        pdf.multi_cell(0, height, _latin1(value), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, height, latin1(value), new_x="LMARGIN", new_y="NEXT")
 
     def facts(rows: list[tuple[str, str]]) -> None:
         for label, value in rows:
             pdf.set_font("Helvetica", "B", 10)
-            pdf.cell(55, 6, _latin1(label))
+            pdf.cell(55, 6, latin1(label))
             pdf.set_font("Helvetica", "", 10)
-            pdf.multi_cell(0, 6, _latin1(value), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 6, latin1(value), new_x="LMARGIN", new_y="NEXT")
 
     line(SELLER.name, size=16, style="B", height=10)
     for address in SELLER.address:
@@ -323,12 +328,12 @@ def render_contract_pdf(document: ContractDocument, *, customer: str, fmt: Forma
     facts(
         [
             (t("contract.pdf.customer"), customer),
-            (t("contract.pdf.version"), _version_line(fmt, version)),
+            (t("contract.pdf.version"), _version_value(fmt, version)),
             (t("contract.pdf.drawn_up"), version.created_by or SELLER.name),
         ]
     )
     pdf.set_font("Helvetica", "B", 10)
-    pdf.cell(55, 6, _latin1(t("contract.pdf.sha256")))
+    pdf.cell(55, 6, latin1(t("contract.pdf.sha256")))
     pdf.set_font("Courier", "", 8.5)
     pdf.multi_cell(0, 6, version.sha256, new_x="LMARGIN", new_y="NEXT")
     current = contract.versions[-1].version if contract.versions else version.version
@@ -363,7 +368,7 @@ def render_contract_pdf(document: ContractDocument, *, customer: str, fmt: Forma
         rows = _signature_rows(fmt, version)
         facts(rows[:-1])
         pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(55, 6, _latin1(rows[-1][0]))
+        pdf.cell(55, 6, latin1(rows[-1][0]))
         pdf.set_font("Courier", "", 8.5)
         pdf.multi_cell(0, 6, rows[-1][1], new_x="LMARGIN", new_y="NEXT")
         pdf.ln(6)
@@ -414,7 +419,7 @@ def render_contract_page(document: ContractDocument, *, customer: str, fmt: Form
 
     head_rows = [
         (t("contract.pdf.customer"), customer),
-        (t("contract.pdf.version"), _version_line(fmt, version)),
+        (t("contract.pdf.version"), _version_value(fmt, version)),
         (t("contract.pdf.drawn_up"), version.created_by or SELLER.name),
         (t("contract.pdf.sha256"), version.sha256),
     ]
