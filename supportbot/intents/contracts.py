@@ -817,7 +817,7 @@ async def _email_check(ctx: TurnContext, value: SlotValue) -> SlotValue | Refuse
 
 _CONTRACT = Slot(
     name="contract",
-    entities=("contract_number",),
+    entities=("contract_number", "reference"),
     question="contract.ask_number",
     pattern=r"(?i)\s*#?\s*(?:c-?)?\d{3,8}\s*",
     inline=_SAID_NUMBER.pattern,
@@ -825,7 +825,7 @@ _CONTRACT = Slot(
 )
 _LISTED_CONTRACT = Slot(
     name="contract",
-    entities=("contract_number",),
+    entities=("contract_number", "reference"),
     required=False,
     inline=_SAID_NUMBER.pattern,
     check=_number_check,

@@ -182,6 +182,17 @@ async def test_lists_by_type_site_status_and_action(bot: BotDriver) -> None:
     """)
     for reply in anna.replies:
         no_raw_words(reply)
+    await anna.transcript("""
+        user: find contracts for Kista
+        bot:  ~ C-1004
+        user: the second one
+        bot:  [contract.status]
+        bot:  ~ Contract C-1004
+        bot:  !~ I found
+        user: and its history?
+        bot:  [contract.history]
+        bot:  ~ contract C-1004
+    """)
     # Soonest end first, whatever the filter.
     kista = anna.replies[1].table
     assert kista is not None and [row[0] for row in kista.rows] == ["C-1001", "C-1004"]
@@ -274,11 +285,21 @@ async def test_another_company_contract_reads_like_a_missing_one(bot: BotDriver)
 
 async def test_erik_gets_the_access_answer(bot: BotDriver) -> None:
     erik = bot.as_user(ERIK)
-    for line in ("status of contract C-1001", "pdf of contract C-1001", "history of contract C-1001"):
-        reply = await erik.say(line)
-        assert reply.intent == "account.access" or "contracts" in reply.text.lower(), reply.plain_text()
-        assert "C-1001" not in reply.plain_text().replace(line, "") or not reply.cards
-        assert not reply.cards and not reply.attachments
+    await erik.transcript("""
+        user: status of contract C-1001
+        bot:  [contract.status]
+        bot:  ~ You don't have access to contracts yet
+        bot:  ~ Request access to contracts
+        bot:  !~ Kista
+        user: pdf of contract C-1001
+        bot:  [contract.document]
+        bot:  ~ You don't have access to contracts yet
+        user: historik för avtal C-1001
+        bot:  (sv)
+        bot:  ~ Du har inte behörighet till avtal
+        bot:  ~ Begär behörighet till avtal
+    """)
+    assert not any(r.cards or r.attachments or r.table for r in erik.replies)
 
 
 # --- contract.document ------------------------------------------------------------------------------
