@@ -17,6 +17,7 @@ from supportbot.bot.errors import InvalidLink
 from supportbot.bot.i18n import Formatter
 from supportbot.integrations.errors import AccessDenied
 from supportbot.integrations.models import Tool
+from supportbot.services.contract_pdf import contract_page, contract_pdf
 from supportbot.services.invoice_pdf import PDF_TYPE, credit_note_pdf, invoice_pdf
 
 log = logging.getLogger(__name__)
@@ -80,26 +81,58 @@ async def download(request: web.Request) -> web.Response:
 
 
 async def document(request: web.Request) -> web.Response:
-    """A lazy document link: genuine and current, its owner still entitled to invoices, not opened by
-    another signed-in user, and the document one the owner's company may see; rendered only now."""
+    """A lazy document link: genuine and current, its owner still entitled to the document's tool, not
+    opened by another signed-in user, and the document one the owner's company may see; rendered only
+    now. A contract's link may name a version, and its ``.html`` form is the page to print."""
     app = request.app[APP_KEY]
     forbidden = web.Response(status=403, text="Forbidden", headers={"Cache-Control": "no-store"})
     kind = request.match_info["kind"]
     number = request.match_info["number"]
+    form = "html" if request.path.endswith(".html") else "pdf"
     owner = request.query.get("u", "")
+    version = request.query.get("v", "")
     if not app.files.verify_document_link(
-        kind, number, owner, request.query.get("exp", ""), request.query.get("sig", "")
+        kind,
+        number,
+        owner,
+        request.query.get("exp", ""),
+        request.query.get("sig", ""),
+        version=version,
+        form=form,
     ):
         return forbidden
     user = await signed_in_user(request)
     if user is not None and user != owner:
         return forbidden
     principal = await app.backends.directory.principal_for(owner)
-    if principal is None or not principal.may(Tool.INVOICES):
+    tool = Tool.CONTRACTS if kind == "contract" else Tool.INVOICES
+    if principal is None or not principal.may(tool):
         return forbidden
     fmt = Formatter(principal.locale, country=principal.country)
+    name = number
     try:
-        if kind == "invoice":
+        if kind == "contract":
+            found = await app.backends.contracts.contract_document(
+                principal, number, int(version) if version else None
+            )
+            if found is None:
+                return forbidden
+            name = f"{found.contract.number}-v{found.version.version}"
+            if form == "html":
+                page = await contract_page(found, principal=principal, fmt=fmt)
+                return web.Response(
+                    text=page,
+                    content_type="text/html",
+                    charset="utf-8",
+                    headers={
+                        "Cache-Control": "private, no-store",
+                        # Everything on the page is escaped text; nothing may run or load besides its style.
+                        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+                        "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+                    },
+                )
+            data = await contract_pdf(found, principal=principal, fmt=fmt)
+        elif kind == "invoice":
             invoice = await app.backends.invoices.get_invoice(principal, number)
             if invoice is None:
                 return forbidden
@@ -115,7 +148,7 @@ async def document(request: web.Request) -> web.Response:
         body=data,
         content_type=PDF_TYPE,
         headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(number + '.pdf')}",
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name + '.pdf')}",
             "Cache-Control": "private, no-store",
         },
     )
@@ -135,6 +168,7 @@ def create_web_app(app: Application) -> web.Application:
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/files/{file_id}/{name}", download)
     web_app.router.add_get(r"/documents/{kind}/{number}.pdf", document)
+    web_app.router.add_get(r"/documents/{kind}/{number}.html", document)
     for channel in build_channels(app):
         host(web_app, channel)
 

@@ -14,8 +14,10 @@ from supportbot.bot.messages import InboundFile
 from supportbot.bot.store import Store, StoredFile
 from supportbot.integrations.models import Tool
 
-DocumentKind = Literal["invoice", "credit_note"]
-DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("invoice", "credit_note")
+DocumentKind = Literal["invoice", "credit_note", "contract"]
+DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("invoice", "credit_note", "contract")
+DocumentFormat = Literal["pdf", "html"]
+"""A document as a PDF, or as a page to print (contracts)."""
 
 UPLOAD = "upload"
 """The ``tool`` mark of a file a user sent: kept for them, never behind a download link."""
@@ -97,32 +99,59 @@ class FileService:
             return None
         return InboundFile(name=stored.name, content_type=stored.content_type, data=stored.data)
 
-    def _sign_document(self, kind: str, number: str, owner: str, expires: int) -> str:
-        message = f"document\x00{kind}\x00{number}\x00{owner}\x00{expires}".encode()
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+    def _sign_document(
+        self, kind: str, number: str, owner: str, expires: int, version: int | None, form: str
+    ) -> str:
+        message = f"document\x00{kind}\x00{number}\x00{owner}\x00{expires}"
+        if version is not None or form != "pdf":
+            message += f"\x00{version or ''}\x00{form}"  # a contract's version and page: signed too
+        return hmac.new(self._key, message.encode(), hashlib.sha256).hexdigest()
 
-    def document_link(self, *, owner: str, kind: DocumentKind, number: str) -> str:
+    def document_link(
+        self,
+        *,
+        owner: str,
+        kind: DocumentKind,
+        number: str,
+        version: int | None = None,
+        form: DocumentFormat = "pdf",
+    ) -> str:
         """A link to a document by its number, rendered only when opened: nothing is stored now.
 
         The link names its owner; opening it re-checks the owner's grant and fetches the document
-        through the back end as the owner, so it never shows more than the owner may see.
+        through the back end as the owner, so it never shows more than the owner may see. A contract's
+        link may name a version (else the current one) and ask for the page to print (``form="html"``).
         """
         expires = int((datetime.now(UTC) + self.ttl).timestamp())
-        sig = self._sign_document(kind, number, owner, expires)
-        query = urlencode({"exp": expires, "sig": sig, "u": owner})
-        return f"{self._public_url}/documents/{kind}/{quote(number, safe='')}.pdf?{query}"
+        sig = self._sign_document(kind, number, owner, expires, version, form)
+        params: dict[str, str | int] = {"exp": expires, "sig": sig, "u": owner}
+        if version is not None:
+            params["v"] = version
+        return f"{self._public_url}/documents/{kind}/{quote(number, safe='')}.{form}?{urlencode(params)}"
 
     def verify_document_link(
-        self, kind: str, number: str, owner: str, exp: str, sig: str, *, now: datetime | None = None
+        self,
+        kind: str,
+        number: str,
+        owner: str,
+        exp: str,
+        sig: str,
+        *,
+        version: str = "",
+        form: str = "pdf",
+        now: datetime | None = None,
     ) -> bool:
         """Whether the link is genuine and current; compared in constant time."""
-        if kind not in DOCUMENT_KINDS or not owner or not number:
+        if kind not in DOCUMENT_KINDS or not owner or not number or form not in ("pdf", "html"):
+            return False
+        if form == "html" and kind != "contract":
             return False
         try:
             expires = int(exp)
+            chosen = int(version) if version else None
         except ValueError:
             return False
-        expected = self._sign_document(kind, number, owner, expires)
+        expected = self._sign_document(kind, number, owner, expires, chosen, form)
         genuine = hmac.compare_digest(expected.encode(), sig.encode("utf-8", "replace"))
         now = now or datetime.now(UTC)
         return genuine and now.timestamp() <= expires

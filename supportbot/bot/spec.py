@@ -131,8 +131,17 @@ class Files(Protocol):
         self, *, owner: str | None, name: str, content_type: str, data: bytes, tool: Tool | None
     ) -> str: ...
 
-    def document_link(self, *, owner: str, kind: Literal["invoice", "credit_note"], number: str) -> str:
-        """A signed, expiring link to a document by number, rendered for its owner only when opened."""
+    def document_link(
+        self,
+        *,
+        owner: str,
+        kind: Literal["invoice", "credit_note", "contract"],
+        number: str,
+        version: int | None = None,
+        form: Literal["pdf", "html"] = "pdf",
+    ) -> str:
+        """A signed, expiring link to a document by number, rendered for its owner only when opened; a
+        contract's may name a version and ask for the page to print (``form="html"``)."""
         ...
 
     async def stash(self, *, owner: str, file: InboundFile, ttl: timedelta = ...) -> str:

@@ -398,6 +398,30 @@ class ContractStepOutcome(Frozen):
         return self.contract.versions[-1] if self.contract.versions else None
 
 
+class ContractPage(Frozen):
+    """One page of a contract search, soonest end first; ``after`` continues it (keyset paging)."""
+
+    items: tuple[Contract, ...]
+    has_more: bool
+    after: str | None = None
+    """Where the next page starts: opaque to the caller, given back as ``after``."""
+
+
+class ContractDocument(Frozen):
+    """One version of a contract with its text: what its PDF and print page are made of."""
+
+    contract: Contract
+    version: ContractVersion
+    text: str
+
+
+class ContractHistory(Frozen):
+    """A contract with its versions (on ``contract``) and the dated events beside them, oldest first."""
+
+    contract: Contract
+    events: tuple[ContractEvent, ...] = ()
+
+
 class InventoryItem(Frozen):
     serial: str
     product: str
@@ -413,6 +437,13 @@ class InventoryItem(Frozen):
     software_version: str | None = None
     licences: int | None = None
     renews_on: date | None = None
+
+
+class CoveredItems(Frozen):
+    """The first of the items a contract covers, and how many it covers in all."""
+
+    items: tuple[InventoryItem, ...]
+    total: int
 
 
 class RequestStatus(StrEnum):

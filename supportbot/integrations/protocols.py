@@ -25,7 +25,12 @@ from supportbot.integrations.models import (
     ApprovalOutcome,
     CompanyUser,
     Contract,
+    ContractDocument,
+    ContractHistory,
+    ContractPage,
+    ContractStatus,
     ContractStepOutcome,
+    CoveredItems,
     CreditNote,
     ForwardDelivery,
     GuestContact,
@@ -275,6 +280,48 @@ class ContractsBackend(Protocol):
         ``sha256``, the hash the signer was shown, is its hash; records who, when, through which
         channel. Signing again writes nothing (``ALREADY``). ``None`` when the company has no such
         contract."""
+        ...
+
+    async def search_contracts(
+        self,
+        principal: Principal,
+        *,
+        kinds: Collection[str] = (),
+        statuses: Collection[ContractStatus] = (),
+        site: str | None = None,
+        awaiting: Collection[str] = (),
+        ending_within: int | None = None,
+        after: str | None = None,
+        limit: int = 10,
+    ) -> ContractPage:
+        """Soonest end first, a page at a time (``after``: the previous page's ``after``); every filter
+        given must hold. ``statuses`` as the customer sees them; ``awaiting`` "approval"/"signature"."""
+        ...
+
+    async def covered_items(self, principal: Principal, number: str, *, limit: int = 10) -> CoveredItems:
+        """The first items the contract covers and how many in all; none for a contract not theirs."""
+        ...
+
+    async def contract_history(self, principal: Principal, number: str) -> ContractHistory | None: ...
+
+    async def contract_document(
+        self, principal: Principal, number: str, version: int | None = None
+    ) -> ContractDocument | None:
+        """A version (the current one unless ``version``) with its text."""
+        ...
+
+    async def record_forward(
+        self,
+        principal: Principal,
+        number: str,
+        version: int,
+        to: str,
+        *,
+        channel: str | None = None,
+        action: Action[str] | None = None,
+    ) -> str | None:
+        """Records that the version was sent to ``to``, queuing the action's mail with it; the record's
+        reference, ``None`` for a contract that is not theirs or a version it does not have."""
         ...
 
 

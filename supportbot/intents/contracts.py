@@ -1,10 +1,43 @@
-"""The contracts family: declared with its examples; its tool is connected in a later release."""
+"""Contracts: one contract's card (terms, what it covers, what waits for the customer) or a list by
+kind, status, site or end date, page by page; a version's PDF and page to print, or the PDF mailed
+to an address ("me" is the user's own); the dated history of versions, approvals, signatures and
+forwards. Approval and signing are their own module, ``contract_signing``."""
 
 from __future__ import annotations
 
-from supportbot.bot.spec import IntentSpec
-from supportbot.integrations.models import Tool
-from supportbot.intents.common import not_connected
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from supportbot.bot.i18n import Entry, words
+from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
+from supportbot.bot.spec import IntentSpec, Refused, Slot, TurnContext
+from supportbot.bot.state import FamilyContext, SlotValue
+from supportbot.integrations.actions import Mail
+from supportbot.integrations.errors import MailUnavailable
+from supportbot.integrations.models import (
+    Contract,
+    ContractDocument,
+    ContractHistory,
+    ContractStatus,
+    ContractVersion,
+    Tool,
+)
+from supportbot.services.contract_pdf import (
+    PDF_TYPE,
+    channel_words,
+    contract_pdf,
+    contract_terms,
+    kind_words,
+    notice_by,
+    status_words,
+    waiting_words,
+)
+from supportbot.services.invoice_pdf import SELLER
+
+log = logging.getLogger(__name__)
 
 STATUS_EXAMPLES = {
     "en": [
@@ -38,6 +71,12 @@ STATUS_EXAMPLES = {
         "what service level does our contract give us",
         "list contracts expiring this year",
         "what's the notice period on C-1001",
+        "which contracts expire in the next 60 days",
+        "show our maintenance contracts",
+        "list our leases",
+        "contracts awaiting our signature",
+        "which contracts are waiting for approval",
+        "status of kontrakt 1001",
     ],
     "sv": [
         "visa mina avtal",
@@ -70,6 +109,12 @@ STATUS_EXAMPLES = {
         "vilken servicenivå ger vårt avtal oss",
         "lista avtal som går ut i år",
         "vad är uppsägningstiden på C-1001",
+        "vilka avtal går ut inom 60 dagar",
+        "visa våra underhållsavtal",
+        "lista våra leasingavtal",
+        "avtal som väntar på vår underskrift",
+        "vilka avtal väntar på godkännande",
+        "status på kontrakt 1001",
     ],
 }
 
@@ -100,6 +145,15 @@ DOCUMENT_EXAMPLES = {
         "I'd like a printable copy of the agreement",
         "where is the pdf of our subscription contract",
         "open contract C-1001 as a document",
+        "send contract C-1001 to maria@nordisk.example",
+        "mail me the contract",
+        "e-mail contract C-1001 to a colleague",
+        "forward the contract pdf to erik.lund@nordisk.example",
+        "pdf of contract C-1001 version 1",
+        "printable version of contract C-1001",
+        "forward contract C-1001 to our legal team",
+        "send C-1001 to my manager for approval",
+        "forward the contract internally for approval",
     ],
     "sv": [
         "ladda ner avtal C-1001",
@@ -127,6 +181,15 @@ DOCUMENT_EXAMPLES = {
         "jag vill ha en utskrivbar kopia av avtalet",
         "var finns pdf:en för vårt prenumerationsavtal",
         "öppna avtal C-1001 som dokument",
+        "skicka avtal C-1001 till maria@nordisk.example",
+        "mejla mig avtalet",
+        "mejla avtal C-1001 till en kollega",
+        "skicka avtalets pdf till erik.lund@nordisk.example",
+        "pdf av avtal C-1001 version 1",
+        "utskriftsvänlig version av avtal C-1001",
+        "vidarebefordra avtal C-1001 till vår juridiska avdelning",
+        "skicka C-1001 till min chef för godkännande",
+        "skicka avtalet internt för godkännande",
     ],
 }
 
@@ -190,23 +253,1010 @@ HISTORY_EXAMPLES = {
 }
 
 
+# --- words ----------------------------------------------------------------------------------------
+
+WORDS: dict[str, Entry] = {
+    "contract.ask_number": {
+        "en": "Which contract do you mean? Give me its number (like C-1001), or ask to see your contracts.",
+        "sv": "Vilket avtal menar du? Ange avtalsnumret (t.ex. C-1001), eller be att få se era avtal.",
+    },
+    "contract.not_found": {
+        "en": "I couldn't find contract {number} among your company's contracts. Please check the number, "
+        'or say "show my contracts" to see them all.',
+        "sv": "Jag hittade inte avtal {number} bland ert företags avtal. Kontrollera numret, eller skriv "
+        '"visa mina avtal" för att se alla.',
+    },
+    "contract.no_version": {
+        "en": "Contract {number} has no version {version}; its versions are {versions}.",
+        "sv": "Avtal {number} har ingen version {version}; dess versioner är {versions}.",
+    },
+    "contract.title": {"en": "Contract {number}", "sv": "Avtal {number}"},
+    "contract.summary": {
+        "en": "Contract {number} ({title}) is {status}: {start} – {end}.",
+        "sv": "Avtal {number} ({title}) är {status}: {start} – {end}.",
+    },
+    "contract.summary.notice_ahead": {
+        "plural": "days",
+        "en": {
+            "one": " Notice must be given by {date} ({days} day from today).",
+            "other": " Notice must be given by {date} ({days} days from today).",
+        },
+        "sv": {
+            "one": " Uppsägning måste ske senast {date} (om {days} dag).",
+            "other": " Uppsägning måste ske senast {date} (om {days} dagar).",
+        },
+    },
+    "contract.summary.notice_passed": {
+        "en": " The last day to give notice was {date}.",
+        "sv": " Sista dag för uppsägning var {date}.",
+    },
+    "contract.summary.waiting": {
+        "en": " Waiting for you: {waiting}.",
+        "sv": " Väntar på er: {waiting}.",
+    },
+    "contract.version_field": {
+        "en": "{version}, of {date}",
+        "sv": "{version}, från {date}",
+    },
+    "contract.covers.item": {"en": "{product} {serial} ({site})", "sv": "{product} {serial} ({site})"},
+    "contract.covers.more": {
+        "plural": "count",
+        "en": {"one": "and {count} more", "other": "and {count} more"},
+        "sv": {"one": "och {count} till", "other": "och {count} till"},
+    },
+    "contract.covers.nothing": {"en": "no installed items", "sv": "inga installerade enheter"},
+    "contract.button.item": {"en": "{serial} · {product}", "sv": "{serial} · {product}"},
+    "contract.button.item.value": {"en": "show item {serial}", "sv": "visa serienummer {serial}"},
+    "contract.button.approve": {"en": "Approve version {version}", "sv": "Godkänn version {version}"},
+    "contract.button.approve.value": {"en": "approve contract {number}", "sv": "godkänn avtal {number}"},
+    "contract.button.sign": {"en": "Sign version {version}", "sv": "Signera version {version}"},
+    "contract.button.sign.value": {"en": "sign contract {number}", "sv": "signera avtal {number}"},
+    "contract.button.pdf": {"en": "PDF of {number}", "sv": "Pdf av {number}"},
+    "contract.button.document.value": {"en": "pdf of contract {number}", "sv": "pdf av avtal {number}"},
+    "contract.button.document": {"en": "Document", "sv": "Dokument"},
+    "contract.button.history": {"en": "History", "sv": "Historik"},
+    "contract.button.history.value": {
+        "en": "history of contract {number}",
+        "sv": "historik för avtal {number}",
+    },
+    "contract.button.show": {"en": "{number}", "sv": "{number}"},
+    "contract.button.show.value": {"en": "status of contract {number}", "sv": "status på avtal {number}"},
+    "contract.button.more": {"en": "Show more", "sv": "Visa fler"},
+    "contract.button.more.value": {"en": "more contracts", "sv": "fler avtal"},
+    "contract.list.found": {
+        "plural": "count",
+        "en": {
+            "one": "One more of your company's contracts{filters}, number {first}:",
+            "other": "Your company's contracts{filters}, {first}–{last}, soonest end first:",
+        },
+        "sv": {
+            "one": "Ett till av ert företags avtal{filters}, nummer {first}:",
+            "other": "Ert företags avtal{filters}, {first}–{last}, det som går ut först överst:",
+        },
+    },
+    "contract.list.found.all": {
+        "plural": "count",
+        "en": {
+            "one": "I found {count} contract{filters}:",
+            "other": "I found {count} contracts{filters}, soonest end first:",
+        },
+        "sv": {
+            "one": "Jag hittade {count} avtal{filters}:",
+            "other": "Jag hittade {count} avtal{filters}, det som går ut först överst:",
+        },
+    },
+    "contract.list.none": {
+        "en": "I found no contracts{filters}.",
+        "sv": "Jag hittade inga avtal{filters}.",
+    },
+    "contract.list.no_more": {
+        "en": "There are no more contracts{filters}.",
+        "sv": "Det finns inga fler avtal{filters}.",
+    },
+    "contract.filter.kind": {"en": " of type {kinds}", "sv": " av typen {kinds}"},
+    "contract.filter.status": {"en": " with status {statuses}", "sv": " med status {statuses}"},
+    "contract.filter.site": {"en": " for {site}", "sv": " för {site}"},
+    "contract.filter.awaiting.approval": {
+        "en": " awaiting your approval",
+        "sv": " som väntar på ert godkännande",
+    },
+    "contract.filter.awaiting.signature": {
+        "en": " awaiting your signature",
+        "sv": " som väntar på er underskrift",
+    },
+    "contract.filter.action": {
+        "en": " that need action from you (approval or signature)",
+        "sv": " som kräver åtgärd från er (godkännande eller underskrift)",
+    },
+    "contract.filter.ending": {
+        "plural": "days",
+        "en": {
+            "one": " ending within {days} day (by {date})",
+            "other": " ending within {days} days (by {date})",
+        },
+        "sv": {
+            "one": " som går ut inom {days} dag (senast {date})",
+            "other": " som går ut inom {days} dagar (senast {date})",
+        },
+    },
+    "contract.or": {"en": " or ", "sv": " eller "},
+    "contract.col.number": {"en": "Contract", "sv": "Avtal"},
+    "contract.col.title": {"en": "Title", "sv": "Benämning"},
+    "contract.col.kind": {"en": "Type", "sv": "Typ"},
+    "contract.col.status": {"en": "Status", "sv": "Status"},
+    "contract.col.site": {"en": "Site", "sv": "Anläggning"},
+    "contract.col.ends": {"en": "Ends", "sv": "Slutar"},
+    "contract.col.notice_by": {"en": "Notice by", "sv": "Säg upp senast"},
+    "contract.col.waiting": {"en": "Waiting for you", "sv": "Väntar på er"},
+    "contract.col.value": {"en": "Annual value", "sv": "Årsvärde"},
+    "contract.document.ready": {
+        "plural": "minutes",
+        "en": {
+            "one": "Here is contract {number}, version {version} of {date}, as a PDF, and as a page to "
+            "print. The links work for {minutes} minute.",
+            "other": "Here is contract {number}, version {version} of {date}, as a PDF, and as a page to "
+            "print. The links work for {minutes} minutes.",
+        },
+        "sv": {
+            "one": "Här är avtal {number}, version {version} från {date}, som pdf och som sida att skriva "
+            "ut. Länkarna fungerar i {minutes} minut.",
+            "other": "Här är avtal {number}, version {version} från {date}, som pdf och som sida att skriva "
+            "ut. Länkarna fungerar i {minutes} minuter.",
+        },
+    },
+    "contract.document.older": {
+        "en": " It is not the current version: that is version {current}.",
+        "sv": " Det är inte den gällande versionen: det är version {current}.",
+    },
+    "contract.document.signed": {
+        "en": " Its last page records the signature.",
+        "sv": " Sista sidan visar underskriften.",
+    },
+    "contract.document.pdf": {"en": "{number}-v{version}.pdf", "sv": "{number}-v{version}.pdf"},
+    "contract.document.page": {
+        "en": "Contract {number}, version {version}: page to print",
+        "sv": "Avtal {number}, version {version}: sida att skriva ut",
+    },
+    "contract.history.link": {
+        "en": "Contract {number}, version {version} (PDF)",
+        "sv": "Avtal {number}, version {version} (pdf)",
+    },
+    "contract.ask_email": {
+        "en": 'Which e-mail address should I send contract {number} to? (Say "me" for your own.)',
+        "sv": 'Vilken e-postadress ska jag skicka avtal {number} till? (Skriv "mig" för din egen.)',
+    },
+    "contract.ask_email_again": {
+        "en": 'Which e-mail address should I send the contract to? (Say "me" for your own.)',
+        "sv": 'Vilken e-postadress ska jag skicka avtalet till? (Skriv "mig" för din egen.)',
+    },
+    "contract.bad_email": {
+        "en": '"{email}" doesn\'t look like an e-mail address. Please give the whole address.',
+        "sv": '"{email}" ser inte ut som en e-postadress. Ange hela adressen.',
+    },
+    "contract.no_own_email": {
+        "en": "I don't have an e-mail address for you, so I can't mail it to you. Here are the links "
+        "instead; or give me an address to send it to.",
+        "sv": "Jag har ingen e-postadress till dig, så jag kan inte mejla den till dig. Här är länkarna "
+        "i stället; eller ange en adress att skicka till.",
+    },
+    "contract.forward.queued": {
+        "en": "I've put contract {number}, version {version}, as a PDF in the outbox for {email}. It goes "
+        "out as soon as our mail server accepts it, usually within a minute, and I've noted the "
+        "forward in the contract's history.",
+        "sv": "Jag har lagt avtal {number}, version {version}, som pdf i utkorgen till {email}. Det "
+        "skickas så snart vår e-postserver tar emot det, oftast inom en minut, och jag har antecknat "
+        "det i avtalets historik.",
+    },
+    "contract.forward.failed": {
+        "en": "I couldn't send the e-mail just now, so contract {number} has not been sent. Please try "
+        "again in a while; meanwhile you can download the PDF here.",
+        "sv": "Jag kunde inte skicka mejlet just nu, så avtal {number} har inte skickats. Försök igen "
+        "om en stund; under tiden kan du ladda ner pdf:en här.",
+    },
+    "contract.forward.subject": {
+        "en": "Contract {number}, version {version}, from {seller}",
+        "sv": "Avtal {number}, version {version}, från {seller}",
+    },
+    "contract.forward.body": {
+        "en": "Hello,\n\n{name} ({sender}) at {company} asked us to send you contract {number}, "
+        '"{title}", version {version} of {date}. The PDF is attached; its SHA-256 is {sha256}.\n\n'
+        "Kind regards,\nCustomer support",
+        "sv": "Hej!\n\n{name} ({sender}) på {company} bad oss skicka avtal {number}, "
+        '"{title}", version {version} från {date}, till dig. Pdf:en är bifogad; dess SHA-256 är '
+        "{sha256}.\n\nVänliga hälsningar\nKundsupport",
+    },
+    "contract.history.intro": {
+        "plural": "count",
+        "en": {
+            "one": "The history of contract {number}, newest first ({count} version; the current one "
+            "is version {current}):",
+            "other": "The history of contract {number}, newest first ({count} versions; the current one "
+            "is version {current}):",
+        },
+        "sv": {
+            "one": "Historiken för avtal {number}, nyast först ({count} version; gällande är version "
+            "{current}):",
+            "other": "Historiken för avtal {number}, nyast först ({count} versioner; gällande är version "
+            "{current}):",
+        },
+    },
+    "contract.history.col.date": {"en": "Date", "sv": "Datum"},
+    "contract.history.col.version": {"en": "Version", "sv": "Version"},
+    "contract.history.col.what": {"en": "What happened", "sv": "Händelse"},
+    "contract.history.version": {
+        "en": "Version {version} drawn up by {who}: {summary}",
+        "sv": "Version {version} upprättad av {who}: {summary}",
+    },
+    "contract.history.approved": {"en": "Approved by {who}", "sv": "Godkänd av {who}"},
+    "contract.history.signed": {
+        "en": "Signed by {who} via {channel}",
+        "sv": "Signerad av {who} via {channel}",
+    },
+    "contract.history.signed_paper": {"en": "Signed by {who} on paper", "sv": "Signerad av {who} på papper"},
+    "contract.history.forwarded": {
+        "en": "Sent to {to} by {who}",
+        "sv": "Skickad till {to} av {who}",
+    },
+    "contract.history.waiting": {
+        "en": "Version {version} is waiting for your {what}.",
+        "sv": "Version {version} väntar på ert {what}.",
+    },
+    "contract.history.waiting.approval": {"en": "approval", "sv": "godkännande"},
+    "contract.history.waiting.signature": {"en": "signature", "sv": "underskrift"},
+}
+"""What the contracts family says; a contract's kinds, statuses and renewals are the PDF service's."""
+words(WORDS)
+
+
+PAGE_SIZE = 10
+COVERED_SHOWN = 5
+_CONTRACT_NUMBER = re.compile(r"(?i)^\s*#?\s*(?:c-?)?(\d{3,8})\s*$")
+_SAID_NUMBER = re.compile(
+    r"(?i)\b(?:[ck]o?n?tr?[ae]?[ck]?t?\w*|avt\w*|agre+m\w*)[\s#:.-]*(?:nr\.?|no\.?|number|nummer)?\s*"
+    r"(?P<text>(?:c-?)?\d{3,8})\b"
+)
+"""A contract number after a word for contract, typed however: "kontrakt 1001", "contrat C-1001"."""
+_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}")
+_MAIL_WORDS = re.compile(
+    r"(?i)\b(?:e-?mail\w*|mail\w*|mejl\w*|maila\w*|forward\w*|vidarebefordra\w*|send|skicka)\b"
+)
+_TO_ME = re.compile(
+    r"(?i)\bmy\s+(?:own\s+)?(?:e-?mail|inbox)\b|\bmin\s+(?:egen\s+)?(?:e-?post|mejl|inkorg)\w*"
+)
+_ME = re.compile(r"(?i)\b(?:me|mig|myself)\b")
+_FORWARD = re.compile(r"(?i)\b(?:forward\w*|vidarebefordra\w*)\b")
+_BY_MAIL = re.compile(r"(?i)\b(?:e-?mail\w*|mail\w*|mejl\w*|maila\w*|e-post\w*|inbox|inkorg\w*)\b")
+_VERSION = re.compile(r"(?i)\b(?:version|versionen|ver\.?|v)\s*(?P<n>\d{1,3})\b")
+_FIRST_VERSION = re.compile(r"(?i)\b(?:first|original|första|ursprungliga)\s+(?:version|versionen)\b")
+_MORE = re.compile(r"(?i)\b(more|next|fler|nästa)\b")
+_PLURAL = re.compile(
+    r"(?i)\b(?:contracts|agreements|subscriptions|leases|list|lista|which|vilka|any|några|all|alla|"
+    r"our|my|våra|mina|avtalen)\b"
+)
+
+_KIND_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"(?i)\b(?:hardware\s+)?maintenance|underhåll\w*|hårdvaruunderhåll\w*"),
+        "hardware_maintenance",
+    ),
+    (re.compile(r"(?i)\blease[sd]?\b|\bleasing\w*|\bleasad\w*"), "lease"),
+    (
+        re.compile(r"(?i)\bsubscriptions?\b|\bsoftware\b|prenumeration\w*|mjukvar\w*|programvar\w*"),
+        "software_subscription",
+    ),
+    (
+        re.compile(r"(?i)\bservices\b|\bservice\s+contracts\b|tjänsteavtal\w*|\btjänster\b|managed"),
+        "services",
+    ),
+)
+_STATUS_WORDS: tuple[tuple[re.Pattern[str], ContractStatus], ...] = (
+    (re.compile(r"(?i)\b(?:active|in\s+force|valid|aktiv\w*|gällande)\b"), ContractStatus.ACTIVE),
+    (
+        re.compile(
+            r"(?i)\b(?:expired|lapsed|ended|utgångna|utgånget|utgången|upphörda|löpt\s+ut|gått\s+ut)\b"
+        ),
+        ContractStatus.EXPIRED,
+    ),
+    (re.compile(r"(?i)\b(?:terminated|cancell?ed|uppsagda|uppsagt|avslutade)\b"), ContractStatus.TERMINATED),
+)
+_AWAITING_SIGNATURE = re.compile(
+    r"(?i)\b(?:awaiting\s+(?:our\s+|my\s+)?signature|(?:to|for)\s+sign\w*|unsigned|not\s+(?:yet\s+)?signed|"
+    r"waiting\s+for\s+(?:our\s+|my\s+)?signature|underskrift|osignerade|signering|signatur)\b"
+)
+_AWAITING_APPROVAL = re.compile(
+    r"(?i)\b(?:awaiting\s+(?:our\s+|my\s+)?approval|(?:to|for)\s+approv\w*|waiting\s+for\s+(?:our\s+)?approval|"
+    r"not\s+(?:yet\s+)?approved|godkännande|godkänna|ogodkända)\b"
+)
+_ACTION = re.compile(
+    r"(?i)\b(?:need\w*\s+(?:an\s+)?action|action\s+(?:from|by)\s+(?:us|me)|to\s+do|kräver\s+åtgärd|"
+    r"åtgärd\s+från\s+(?:oss|mig)|behöver\s+åtgärd\w*|att\s+göra)\b"
+)
+_WITHIN = re.compile(
+    r"(?i)\b(?:(?:in|within|next|the\s+next|coming|inom|kommande|närmaste|de\s+närmaste|nästa)\s+)+"
+    r"(?P<n>\d{1,4})\s*(?P<unit>days?|dagarna|dagar|dag|weeks?|veckorna|veckor|vecka|months?|månaderna|månader|månad)\b"
+)
+_ENDING = re.compile(
+    r"(?i)\b(?:expir(?:e|es|ing|y)|end(?:s|ing)?|renew\w*|går\s+ut|löper\s+ut|upphör\w*|slutar|förnya\w*|"
+    r"utgår|går\s+snart\s+ut)\b"
+)
+_SOON = re.compile(r"(?i)\b(?:soon|shortly|up\s+for\s+renewal|snart|ska\s+förnyas|inom\s+kort)\b")
+_THIS_YEAR = re.compile(r"(?i)\b(?:this\s+year|i\s+år)\b")
+SOON_DAYS = 90
+"""What "soon" means for a contract's end: one quarter, the longest usual notice period."""
+
+
+# --- what the message asks for ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContractFilters:
+    """A contract search as said in one message."""
+
+    kinds: tuple[str, ...] = ()
+    statuses: tuple[ContractStatus, ...] = ()
+    site: str | None = None
+    awaiting: tuple[str, ...] = ()
+    ending_within: int | None = None
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.kinds or self.statuses or self.site or self.awaiting or self.ending_within is not None
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kinds": list(self.kinds),
+            "statuses": [s.value for s in self.statuses],
+            "site": self.site,
+            "awaiting": list(self.awaiting),
+            "ending_within": self.ending_within,
+        }
+
+    @classmethod
+    def from_dict(cls, saved: dict[str, Any]) -> ContractFilters:
+        return cls(
+            kinds=tuple(saved.get("kinds", ())),
+            statuses=tuple(ContractStatus(s) for s in saved.get("statuses", ())),
+            site=saved.get("site"),
+            awaiting=tuple(saved.get("awaiting", ())),
+            ending_within=saved.get("ending_within"),
+        )
+
+
+def contract_filters(text: str, *, today: date, site: str | None = None) -> ContractFilters:
+    """Kind, status, site, what waits for the customer and how soon it ends, as said in ``text``.
+
+    "expiring in the next 60 days" / "som går ut inom 60 dagar" gives 60 days; weeks and months count
+    as 7 and 30 days; "soon" a quarter; "this year" until 31 December. An "expired" contract is a
+    status, never an end to come."""
+    kinds = tuple(kind for pattern, kind in _KIND_WORDS if pattern.search(text))
+    statuses = tuple(status for pattern, status in _STATUS_WORDS if pattern.search(text))
+    awaiting: tuple[str, ...] = ()
+    if _ACTION.search(text):
+        awaiting = ("approval", "signature")
+    else:
+        awaiting = tuple(
+            kind
+            for pattern, kind in ((_AWAITING_APPROVAL, "approval"), (_AWAITING_SIGNATURE, "signature"))
+            if pattern.search(text)
+        )
+    ending_within: int | None = None
+    within = _WITHIN.search(text)
+    if within is not None:
+        unit = within["unit"].lower()
+        factor = 7 if unit.startswith(("week", "veck")) else 30 if unit.startswith(("month", "månad")) else 1
+        ending_within = int(within["n"]) * factor
+    elif ContractStatus.EXPIRED not in statuses and _ENDING.search(text):
+        if _THIS_YEAR.search(text):
+            ending_within = (date(today.year, 12, 31) - today).days
+        elif _SOON.search(text):
+            ending_within = SOON_DAYS
+    elif _SOON.search(text) and ContractStatus.EXPIRED not in statuses:
+        ending_within = SOON_DAYS
+    if ending_within is not None and ContractStatus.ACTIVE in statuses:
+        statuses = tuple(s for s in statuses if s is not ContractStatus.ACTIVE)  # ending ones are active
+    return ContractFilters(
+        kinds=kinds, statuses=statuses, site=site, awaiting=awaiting, ending_within=ending_within
+    )
+
+
+def said_number(text: str) -> str | None:
+    """A contract number written after a word for contract, typos and all ("kontrakt 1001")."""
+    match = _SAID_NUMBER.search(text)
+    return _normalised(match["text"]) if match else None
+
+
+def _normalised(value: str) -> str | None:
+    match = _CONTRACT_NUMBER.fullmatch(value)
+    return f"C-{match.group(1)}" if match else None
+
+
+def said_version(text: str) -> int | None:
+    """A version named in the message: "version 1", "v2", "the first version"."""
+    if match := _VERSION.search(text):
+        return int(match["n"])
+    return 1 if _FIRST_VERSION.search(text) else None
+
+
+class ContractsContext(FamilyContext):
+    """The contract search shown last, and where its next page starts."""
+
+    filters: dict[str, Any] | None = None
+    after: str | None = None
+    shown_count: int = 0
+
+
+# --- slots ------------------------------------------------------------------------------------------
+
+
+async def _number_check(ctx: TurnContext, value: SlotValue) -> SlotValue | None:
+    """A contract number in the catalogue's shape (C-1001), from "1001", "c1001" or "C-1001"."""
+    cleaned = _normalised(str(value.value))
+    return SlotValue("contract_number", cleaned) if cleaned else None
+
+
+async def _email_check(ctx: TurnContext, value: SlotValue) -> SlotValue | Refused:
+    address = str(value.value).strip()
+    if address.casefold() in ("me", "mig", "myself", "mig själv"):
+        return SlotValue("email", "me")
+    if not _EMAIL.fullmatch(address):
+        return Refused("contract.bad_email", {"email": address})
+    return SlotValue(value.type, address)
+
+
+_CONTRACT = Slot(
+    name="contract",
+    entities=("contract_number", "reference"),
+    question="contract.ask_number",
+    pattern=r"(?i)\s*#?\s*(?:c-?)?\d{3,8}\s*",
+    inline=_SAID_NUMBER.pattern,
+    check=_number_check,
+)
+_LISTED_CONTRACT = Slot(
+    name="contract",
+    entities=("contract_number", "reference"),
+    required=False,
+    inline=_SAID_NUMBER.pattern,
+    check=_number_check,
+)
+_SITE = Slot(name="site", entities=("site",), required=False, carry=False)
+_EMAIL_SLOT = Slot(
+    name="email",
+    entities=("email",),
+    required=False,
+    carry=False,
+    question="contract.ask_email_again",
+    pattern=r"\S+@\S+|(?i:me|mig|myself)",
+    check=_email_check,
+)
+
+
+# --- shared pieces ----------------------------------------------------------------------------------
+
+
+def _number_said_now(ctx: TurnContext) -> str | None:
+    found = ctx.parse.first("contract_number")
+    if found is not None:
+        return _normalised(str(found.value))
+    return said_number(ctx.parse.text)
+
+
+async def _find(ctx: TurnContext, number: str) -> Contract | Reply:
+    contract = await ctx.backends.contracts.get_contract(ctx.principal, number)
+    if contract is None:
+        return ctx.reply(ctx.t("contract.not_found", number=number))
+    ctx.set_current("contract", "contract_number", contract.number)
+    return contract
+
+
+def _current(contract: Contract) -> ContractVersion | None:
+    return contract.versions[-1] if contract.versions else None
+
+
+def _notice_sentence(ctx: TurnContext, contract: Contract) -> str:
+    if contract.status is not ContractStatus.ACTIVE or contract.renewal == "none":
+        return ""
+    last_day = notice_by(contract)
+    days = (last_day - ctx.today).days
+    if days < 0:
+        return ctx.t("contract.summary.notice_passed", date=ctx.fmt.date(last_day))
+    return ctx.t("contract.summary.notice_ahead", date=ctx.fmt.date(last_day), days=days)
+
+
+def _waiting_buttons(ctx: TurnContext, contract: Contract) -> list[Button]:
+    buttons = []
+    for version in contract.versions:
+        if version.awaiting in ("approval", "signature"):
+            kind = "approve" if version.awaiting == "approval" else "sign"
+            buttons.append(
+                Button(
+                    label=ctx.t(f"contract.button.{kind}", version=version.version),
+                    value=ctx.t(f"contract.button.{kind}.value", number=contract.number),
+                )
+            )
+    return buttons
+
+
+async def _contract_card(ctx: TurnContext, contract: Contract) -> Card:
+    fmt = ctx.fmt
+    fields = [Field(label=label, value=value) for label, value in contract_terms(fmt, contract)]
+    current = _current(contract)
+    if current is not None:
+        fields.append(
+            Field(
+                label=ctx.t("contract.field.version"),
+                value=ctx.t(
+                    "contract.version_field", version=current.version, date=fmt.date(current.created_at)
+                ),
+            )
+        )
+    covered = await ctx.backends.contracts.covered_items(ctx.principal, contract.number, limit=COVERED_SHOWN)
+    if covered.items:
+        shown = [
+            ctx.t("contract.covers.item", product=i.product, serial=i.serial, site=i.site)
+            for i in covered.items
+        ]
+        if covered.total > len(covered.items):
+            shown.append(ctx.t("contract.covers.more", count=covered.total - len(covered.items)))
+        fields.append(Field(label=ctx.t("contract.field.covers"), value="; ".join(shown)))
+    else:
+        fields.append(Field(label=ctx.t("contract.field.covers"), value=ctx.t("contract.covers.nothing")))
+    waiting = waiting_words(fmt, contract)
+    if waiting:
+        fields.append(Field(label=ctx.t("contract.field.waiting"), value=waiting.capitalize()))
+    buttons = _waiting_buttons(ctx, contract)
+    buttons += [
+        Button(
+            label=ctx.t("contract.button.item", serial=i.serial, product=i.product),
+            value=ctx.t("contract.button.item.value", serial=i.serial),
+        )
+        for i in covered.items
+    ]
+    buttons += [
+        Button(
+            label=ctx.t("contract.button.document"),
+            value=ctx.t("contract.button.document.value", number=contract.number),
+        ),
+        Button(
+            label=ctx.t("contract.button.history"),
+            value=ctx.t("contract.button.history.value", number=contract.number),
+        ),
+    ]
+    owner = ctx.principal.user_id
+    return Card(
+        title=f"{ctx.t('contract.title', number=contract.number)} · {contract.title}",
+        subtitle=status_words(fmt, contract).capitalize(),
+        fields=tuple(fields),
+        buttons=tuple(buttons),
+        url=ctx.files.document_link(owner=owner, kind="contract", number=contract.number) if owner else None,
+        url_label=ctx.t("contract.button.pdf", number=contract.number) if owner else None,
+    )
+
+
+# --- contract.status --------------------------------------------------------------------------------
+
+
+async def contract_status(ctx: TurnContext) -> Reply:
+    text = ctx.parse.text
+    said = _number_said_now(ctx)
+    site = ctx.slot("site")
+    filters = contract_filters(text, today=ctx.today, site=str(site.value) if site else None)
+    picked = ctx.slot("contract")
+    more = bool(_MORE.search(text)) and ctx.context(ContractsContext).filters is not None and not said
+    listing = filters.kinds or filters.site or filters.awaiting or filters.ending_within is not None
+    if said is None and (more or listing or picked is None or _PLURAL.search(text)):
+        # A status word alone ("is it still active?") asks about the contract talked about.
+        return await _contract_list(ctx, filters, more=more)
+    number = said or str(picked.value if picked else "")
+    found = await _find(ctx, number)
+    if isinstance(found, Reply):
+        return found
+    contract = found
+    text_parts = [
+        ctx.t(
+            "contract.summary",
+            number=contract.number,
+            title=contract.title,
+            status=status_words(ctx.fmt, contract),
+            start=ctx.fmt.date(contract.starts_on),
+            end=ctx.fmt.date(contract.ends_on),
+        ),
+        _notice_sentence(ctx, contract),
+    ]
+    waiting = waiting_words(ctx.fmt, contract)
+    if waiting:
+        text_parts.append(ctx.t("contract.summary.waiting", waiting=waiting))
+    return ctx.reply("".join(text_parts), cards=(await _contract_card(ctx, contract),))
+
+
+def _describe(ctx: TurnContext, filters: ContractFilters) -> str:
+    parts = []
+    joiner = ctx.t("contract.or")
+    if filters.kinds:
+        parts.append(
+            ctx.t("contract.filter.kind", kinds=joiner.join(kind_words(ctx.fmt, k) for k in filters.kinds))
+        )
+    if filters.statuses:
+        shown = joiner.join(ctx.t(f"contract.status.{s.value}") for s in filters.statuses)
+        parts.append(ctx.t("contract.filter.status", statuses=shown))
+    if filters.site:
+        parts.append(ctx.t("contract.filter.site", site=filters.site))
+    if len(filters.awaiting) == 2:
+        parts.append(ctx.t("contract.filter.action"))
+    elif filters.awaiting:
+        parts.append(ctx.t(f"contract.filter.awaiting.{filters.awaiting[0]}"))
+    if filters.ending_within is not None:
+        until = date.fromordinal(ctx.today.toordinal() + filters.ending_within)
+        parts.append(ctx.t("contract.filter.ending", days=filters.ending_within, date=ctx.fmt.date(until)))
+    return "".join(parts)
+
+
+async def _contract_list(ctx: TurnContext, filters: ContractFilters, *, more: bool) -> Reply:
+    kept = ctx.context(ContractsContext)
+    after: str | None = None
+    offset = 0
+    if more and kept.filters is not None:
+        filters = ContractFilters.from_dict(kept.filters)
+        after, offset = kept.after, kept.shown_count
+        if after is None:
+            return ctx.reply(ctx.t("contract.list.no_more", filters=_describe(ctx, filters)))
+    page = await ctx.backends.contracts.search_contracts(
+        ctx.principal,
+        kinds=filters.kinds,
+        statuses=filters.statuses,
+        site=filters.site,
+        awaiting=filters.awaiting,
+        ending_within=filters.ending_within,
+        after=after,
+        limit=PAGE_SIZE,
+    )
+    kept.filters = filters.as_dict()
+    kept.after = page.after
+    kept.shown_count = offset + len(page.items)
+    described = _describe(ctx, filters)
+    if not page.items:
+        return ctx.reply(ctx.t("contract.list.no_more" if more else "contract.list.none", filters=described))
+    ctx.set_shown("contract", [c.number for c in page.items])
+    if len(page.items) == 1 and not page.has_more and offset == 0:
+        ctx.set_current("contract", "contract_number", page.items[0].number)
+    fmt = ctx.fmt
+    table = Table(
+        columns=(
+            ctx.t("contract.col.number"),
+            ctx.t("contract.col.title"),
+            ctx.t("contract.col.kind"),
+            ctx.t("contract.col.status"),
+            ctx.t("contract.col.site"),
+            ctx.t("contract.col.ends"),
+            ctx.t("contract.col.notice_by"),
+            ctx.t("contract.col.value"),
+            ctx.t("contract.col.waiting"),
+        ),
+        rows=tuple(
+            (
+                c.number,
+                c.title,
+                kind_words(fmt, c.kind).capitalize(),
+                status_words(fmt, c).capitalize(),
+                c.site or ctx.t("contract.field.all_sites"),
+                fmt.date(c.ends_on),
+                fmt.date(notice_by(c)) if c.renewal != "none" else "–",
+                fmt.money(c.annual_value),
+                (waiting_words(fmt, c) or "–").capitalize(),
+            )
+            for c in page.items
+        ),
+    )
+    buttons = [
+        Button(
+            label=ctx.t("contract.button.show", number=c.number),
+            value=ctx.t("contract.button.show.value", number=c.number),
+        )
+        for c in page.items[:5]
+    ]
+    for c in page.items:
+        buttons += _waiting_buttons(ctx, c)
+    if page.has_more:
+        buttons.append(Button(label=ctx.t("contract.button.more"), value=ctx.t("contract.button.more.value")))
+    if offset == 0 and not page.has_more:
+        heading = ctx.t("contract.list.found.all", count=len(page.items), filters=described)
+    else:
+        heading = ctx.t(
+            "contract.list.found",
+            count=len(page.items),
+            first=offset + 1,
+            last=offset + len(page.items),
+            filters=described,
+        )
+    return ctx.reply(heading, table=table, buttons=tuple(buttons))
+
+
+# --- contract.document ------------------------------------------------------------------------------
+
+
+async def _document(ctx: TurnContext) -> ContractDocument | Reply:
+    said = ctx.slot("contract")
+    assert said is not None  # a required slot: the engine asked until it was filled
+    found = await _find(ctx, str(said.value))
+    if isinstance(found, Reply):
+        return found
+    version = said_version(ctx.parse.text)
+    document = await ctx.backends.contracts.contract_document(ctx.principal, found.number, version)
+    if document is None:
+        versions = ", ".join(str(v.version) for v in found.versions) or "–"
+        return ctx.reply(
+            ctx.t("contract.no_version", number=found.number, version=version or "–", versions=versions)
+        )
+    return document
+
+
+def _recipient(ctx: TurnContext) -> str | None:
+    """Where the PDF is to be mailed: an address said, or "me" (the user's own); ``None``: not mailed."""
+    email = ctx.slot("email")
+    if email is not None:
+        return str(email.value)
+    text = ctx.parse.text
+    if _TO_ME.search(text) or (_BY_MAIL.search(text) and _ME.search(text)):
+        return "me"
+    if _BY_MAIL.search(text) or _FORWARD.search(text):
+        return ""  # to be mailed, but to whom is still to be asked
+    return None
+
+
+async def contract_document(ctx: TurnContext) -> Reply:
+    document = await _document(ctx)
+    if isinstance(document, Reply):
+        return document
+    data = await contract_pdf(document, principal=ctx.principal, fmt=ctx.fmt)
+    recipient = _recipient(ctx)
+    if recipient == "":
+        ctx.ask("email")
+        return ctx.reply(ctx.t("contract.ask_email", number=document.contract.number))
+    if recipient is not None:
+        return await _forward(ctx, document, data, recipient)
+    return ctx.reply(_ready_text(ctx, document), attachments=await _document_attachments(ctx, document, data))
+
+
+def _ready_text(ctx: TurnContext, document: ContractDocument) -> str:
+    contract, version = document.contract, document.version
+    text = ctx.t(
+        "contract.document.ready",
+        number=contract.number,
+        version=version.version,
+        date=ctx.fmt.date(version.created_at),
+        minutes=ctx.link_minutes,
+    )
+    current = _current(contract)
+    if current is not None and current.version != version.version:
+        text += ctx.t("contract.document.older", current=current.version)
+    if version.signed_at is not None:
+        text += ctx.t("contract.document.signed")
+    return text
+
+
+async def _document_attachments(
+    ctx: TurnContext, document: ContractDocument, data: bytes
+) -> tuple[Attachment, ...]:
+    contract, version = document.contract, document.version
+    name = ctx.t("contract.document.pdf", number=contract.number, version=version.version)
+    owner = ctx.principal.user_id
+    url = await ctx.files.publish(
+        owner=owner, name=name, content_type=PDF_TYPE, data=data, tool=Tool.CONTRACTS
+    )
+    attachments = [Attachment(kind="file", name=name, url=url, content_type=PDF_TYPE, size=len(data))]
+    if owner:
+        page = ctx.files.document_link(
+            owner=owner, kind="contract", number=contract.number, version=version.version, form="html"
+        )
+        attachments.append(
+            Attachment(
+                kind="link",
+                name=ctx.t("contract.document.page", number=contract.number, version=version.version),
+                url=page,
+                content_type="text/html",
+            )
+        )
+    return tuple(attachments)
+
+
+async def _forward(ctx: TurnContext, document: ContractDocument, data: bytes, recipient: str) -> Reply:
+    """The forward is recorded in the contract's history and its mail queued in one transaction, once
+    per message; "me" is the user's own address, never asked for."""
+    contract, version = document.contract, document.version
+    if recipient == "me":
+        if not ctx.principal.email:
+            return ctx.reply(
+                ctx.t("contract.no_own_email"), attachments=await _document_attachments(ctx, document, data)
+            )
+        recipient = ctx.principal.email
+    address = recipient
+    name = ctx.t("contract.document.pdf", number=contract.number, version=version.version)
+
+    def mails(reference: str) -> list[Mail]:
+        body = ctx.t(
+            "contract.forward.body",
+            name=ctx.principal.name,
+            sender=ctx.principal.email or "",
+            company=ctx.principal.company_name or "",
+            number=contract.number,
+            title=contract.title,
+            version=version.version,
+            date=ctx.fmt.date(version.created_at),
+            sha256=version.sha256,
+        )
+        return [
+            Mail(
+                to=address,
+                subject=ctx.t(
+                    "contract.forward.subject",
+                    number=contract.number,
+                    version=version.version,
+                    seller=SELLER.name,
+                ),
+                text=body,
+                attachments=((name, PDF_TYPE, data),),
+                language=ctx.language,
+                reference=f"contract.forward:{reference}",
+            )
+        ]
+
+    channel = ctx.conversation.channel if ctx.conversation is not None else None
+    try:
+        reference = await ctx.backends.contracts.record_forward(
+            ctx.principal,
+            contract.number,
+            version.version,
+            address,
+            channel=channel,
+            action=ctx.action(mails),
+        )
+    except MailUnavailable:
+        log.warning("could not forward a contract", exc_info=True)
+        return ctx.reply(
+            ctx.t("contract.forward.failed", number=contract.number),
+            attachments=await _document_attachments(ctx, document, data),
+        )
+    if reference is None:
+        return ctx.reply(ctx.t("contract.not_found", number=contract.number))
+    return ctx.reply(
+        ctx.t("contract.forward.queued", number=contract.number, version=version.version, email=address)
+    )
+
+
+# --- contract.history -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Step:
+    at: datetime
+    version: int
+    what: str
+    order: int
+
+
+def history_steps(ctx: TurnContext, history: ContractHistory) -> list[_Step]:
+    """Versions, approvals, signatures and forwards, newest first. An approval or signature recorded on
+    its version is told once, even when an event records it too."""
+    contract = history.contract
+    steps: list[_Step] = []
+    told: set[tuple[str, int]] = set()
+    for v in contract.versions:
+        steps.append(
+            _Step(
+                v.created_at,
+                v.version,
+                ctx.t(
+                    "contract.history.version",
+                    version=v.version,
+                    who=v.created_by or SELLER.name,
+                    summary=v.summary,
+                ),
+                0,
+            )
+        )
+        if v.approved_at is not None:
+            who = v.approved_name or v.approved_by or "–"
+            steps.append(_Step(v.approved_at, v.version, ctx.t("contract.history.approved", who=who), 1))
+            told.add(("approved", v.version))
+        if v.signed_at is not None:
+            who = v.signed_name or v.signed_by or "–"
+            steps.append(_Step(v.signed_at, v.version, _signed(ctx, who, v.signed_channel), 2))
+            told.add(("signed", v.version))
+    for e in history.events:
+        if (e.kind, e.version) in told:
+            continue
+        who = e.actor_name or e.actor
+        if e.kind == "forwarded":
+            what = ctx.t("contract.history.forwarded", to=e.detail or "–", who=who)
+        elif e.kind == "approved":
+            what = ctx.t("contract.history.approved", who=who)
+        elif e.kind == "signed":
+            what = _signed(ctx, who, e.channel)
+        else:
+            continue
+        steps.append(_Step(e.at, e.version, what, 3))
+    return sorted(steps, key=lambda s: (s.at, s.order), reverse=True)
+
+
+def _signed(ctx: TurnContext, who: str, channel: str | None) -> str:
+    if channel is None:
+        return ctx.t("contract.history.signed_paper", who=who)
+    return ctx.t("contract.history.signed", who=who, channel=channel_words(ctx.fmt, channel))
+
+
+async def contract_history(ctx: TurnContext) -> Reply:
+    said = ctx.slot("contract")
+    assert said is not None
+    number = str(said.value)
+    history = await ctx.backends.contracts.contract_history(ctx.principal, number)
+    if history is None:
+        return ctx.reply(ctx.t("contract.not_found", number=number))
+    contract = history.contract
+    ctx.set_current("contract", "contract_number", contract.number)
+    current = _current(contract)
+    steps = history_steps(ctx, history)
+    text = ctx.t(
+        "contract.history.intro",
+        number=contract.number,
+        count=len(contract.versions),
+        current=current.version if current else "–",
+    )
+    for v in contract.versions:
+        if v.awaiting in ("approval", "signature"):
+            what = ctx.t(f"contract.history.waiting.{v.awaiting}")
+            text += " " + ctx.t("contract.history.waiting", version=v.version, what=what)
+    table = Table(
+        columns=(
+            ctx.t("contract.history.col.date"),
+            ctx.t("contract.history.col.version"),
+            ctx.t("contract.history.col.what"),
+        ),
+        rows=tuple((ctx.fmt.date(s.at), str(s.version), s.what) for s in steps),
+    )
+    owner = ctx.principal.user_id
+    attachments = (
+        tuple(
+            Attachment(
+                kind="link",
+                name=ctx.t("contract.history.link", number=contract.number, version=v.version),
+                url=ctx.files.document_link(
+                    owner=owner, kind="contract", number=contract.number, version=v.version
+                ),
+                content_type=PDF_TYPE,
+            )
+            for v in reversed(contract.versions)
+        )
+        if owner
+        else ()
+    )
+    buttons = tuple(_waiting_buttons(ctx, contract))
+    return ctx.reply(text, table=table, attachments=attachments, buttons=buttons)
+
+
 INTENTS = [
     IntentSpec(
         name="contract.status",
+        context=ContractsContext,
         examples=STATUS_EXAMPLES,
-        handler=not_connected,
+        handler=contract_status,
         tool=Tool.CONTRACTS,
+        slots=(_LISTED_CONTRACT, _SITE),
+        claims=("contract_number",),
     ),
     IntentSpec(
         name="contract.document",
+        context=ContractsContext,
         examples=DOCUMENT_EXAMPLES,
-        handler=not_connected,
+        handler=contract_document,
         tool=Tool.CONTRACTS,
+        slots=(_CONTRACT, _EMAIL_SLOT),
     ),
     IntentSpec(
         name="contract.history",
+        context=ContractsContext,
         examples=HISTORY_EXAMPLES,
-        handler=not_connected,
+        handler=contract_history,
         tool=Tool.CONTRACTS,
+        slots=(_CONTRACT,),
     ),
 ]

@@ -95,7 +95,7 @@ SELLER = Vendor(
 _TRANSLATE = str.maketrans({"\u202f": " ", "\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2019": "'"})
 
 
-def _latin1(text: str) -> str:
+def latin1(text: str) -> str:
     return text.translate(_TRANSLATE).encode("latin-1", "replace").decode("latin-1")
 
 
@@ -127,14 +127,14 @@ def render_invoice_pdf(invoice: Invoice, *, buyer: Buyer, fmt: Formatter) -> byt
     """One A4 invoice: seller, buyer, numbers and dates, lines, totals and payment terms."""
     t = fmt.t
     pdf = FPDF(format="A4")
-    pdf.set_title(_latin1(t("invoice.pdf.title", number=invoice.number)))
-    pdf.set_author(_latin1(SELLER.name))
+    pdf.set_title(latin1(t("invoice.pdf.title", number=invoice.number)))
+    pdf.set_author(latin1(SELLER.name))
     pdf.set_creator("supportbot")
     pdf.add_page()
     pdf.set_auto_page_break(auto=True, margin=20)
 
     def text(value: str) -> str:
-        return _latin1(value)
+        return latin1(value)
 
     pdf.set_font("Helvetica", "B", 16)
     pdf.cell(0, 10, text(SELLER.name), new_x="LMARGIN", new_y="NEXT")
@@ -238,28 +238,28 @@ def render_credit_note_pdf(note: CreditNote, *, buyer: Buyer, fmt: Formatter) ->
     t = fmt.t
     title = t("credit.pdf.title", number=note.number)
     pdf = FPDF(format="A4")
-    pdf.set_title(_latin1(title))
-    pdf.set_author(_latin1(SELLER.name))
+    pdf.set_title(latin1(title))
+    pdf.set_author(latin1(SELLER.name))
     pdf.set_creator("supportbot")
     pdf.add_page()
     pdf.set_auto_page_break(auto=True, margin=20)
 
     pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 10, _latin1(SELLER.name), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, latin1(SELLER.name), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
     for line in (*SELLER.address, f"{t('invoice.pdf.vat_number')}: {SELLER.vat_number}"):
-        pdf.cell(0, 4.5, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 4.5, latin1(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
 
     pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(0, 8, _latin1(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, latin1(title), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
 
     pdf.set_font("Helvetica", "B", 10)
-    pdf.cell(0, 5, _latin1(t("credit.pdf.buyer")), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 5, latin1(t("credit.pdf.buyer")), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
     for line in (buyer.name, f"{t('invoice.pdf.customer_number')}: {buyer.customer_number}", *buyer.address):
-        pdf.cell(0, 5, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 5, latin1(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
 
     facts = [
@@ -273,14 +273,14 @@ def render_credit_note_pdf(note: CreditNote, *, buyer: Buyer, fmt: Formatter) ->
     facts.append((t("credit.pdf.amount"), fmt.money(note.total)))
     for label, value in facts:
         pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(50, 6, _latin1(label))
+        pdf.cell(50, 6, latin1(label))
         pdf.set_font("Helvetica", "", 10)
-        pdf.multi_cell(0, 6, _latin1(value), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6, latin1(value), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
     pdf.set_font("Helvetica", "", 8)
     footer = (
         f"{SELLER.name} · {t('invoice.pdf.org_number')} {SELLER.org_number} · "
         f"{t('invoice.pdf.vat_number')} {SELLER.vat_number} · {SELLER.email}"
     )
-    pdf.multi_cell(0, 4, _latin1(footer), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 4, latin1(footer), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from supportbot.integrations.actions import Action
 from supportbot.integrations.carriers import tracking_url
 from supportbot.integrations.errors import AccessDenied, InvalidRequest
 from supportbot.integrations.models import (
@@ -40,6 +41,7 @@ from supportbot.integrations.protocols import (
     RequestsBackend,
     StatementsBackend,
 )
+from supportbot.integrations.sql.contracts import document_sha256
 
 from .conftest import ANNA, ERIK, MAX, NOW, SARA, TODAY, People
 
@@ -258,6 +260,8 @@ LOOKUPS: dict[str, Lookup] = {
     "invoice_for_order": lambda b, p, n: b.invoices.invoice_for_order(p, n),
     "credit_note": lambda b, p, n: b.invoices.get_credit_note(p, n),
     "contract": lambda b, p, n: b.contracts.get_contract(p, n),
+    "contract_history": lambda b, p, n: b.contracts.contract_history(p, n),
+    "contract_document": lambda b, p, n: b.contracts.contract_document(p, n),
     "inventory": lambda b, p, n: b.inventory.get_item(p, n),
 }
 
@@ -269,6 +273,8 @@ LOOKUPS: dict[str, Lookup] = {
         ("invoice", "INV-2031", "INV-3050", "INV-9999"),
         ("invoice_for_order", "4711", "5801", "4799"),
         ("contract", "C-1001", "C-2001", "C-9999"),
+        ("contract_history", "C-1001", "C-2001", "C-9999"),
+        ("contract_document", "C-1001", "C-2001", "C-9999"),
         ("inventory", "78ABC12", "78DEF56", "00NONE0"),
     ],
 )
@@ -332,6 +338,10 @@ CALLS: dict[str, tuple[Tool, Call]] = {
     "statement": (Tool.STATEMENTS, lambda b, p: b.statements.statement(p)),
     "get_contract": (Tool.CONTRACTS, lambda b, p: b.contracts.get_contract(p, "C-1001")),
     "list_contracts": (Tool.CONTRACTS, lambda b, p: b.contracts.list_contracts(p)),
+    "search_contracts": (Tool.CONTRACTS, lambda b, p: b.contracts.search_contracts(p)),
+    "covered_items": (Tool.CONTRACTS, lambda b, p: b.contracts.covered_items(p, "C-1001")),
+    "contract_history": (Tool.CONTRACTS, lambda b, p: b.contracts.contract_history(p, "C-1001")),
+    "contract_document": (Tool.CONTRACTS, lambda b, p: b.contracts.contract_document(p, "C-1001")),
     "list_items": (Tool.INVENTORY, lambda b, p: b.inventory.list_items(p)),
     "get_item": (Tool.INVENTORY, lambda b, p: b.inventory.get_item(p, "78ABC12")),
     "create_request": (
@@ -496,6 +506,78 @@ async def test_list_contracts_active_only(backends: Backends, people: People) ->
     assert "C-1001" in {c.number for c in active}
     assert all(c.status is ContractStatus.ACTIVE and c.ends_on >= TODAY for c in active)
     assert {c.number for c in active} <= {c.number for c in every}
+
+
+async def test_contract_search_filters_and_pages_by_keyset(backends: Backends, people: People) -> None:
+    contracts = backends.contracts
+    anna = people.anna
+
+    async def numbers(**filters: Any) -> list[str]:
+        return [c.number for c in (await contracts.search_contracts(anna, **filters)).items]
+
+    everything = await numbers(limit=100)
+    assert everything == ["C-0950", "C-1001", "C-1003", "C-1004", "C-1002"], "soonest end first"
+    assert await numbers(kinds=("software_subscription",)) == ["C-0950", "C-1004"]
+    assert await numbers(site="kista") == ["C-1001", "C-1004"]
+    assert await numbers(statuses=(ContractStatus.EXPIRED,)) == ["C-0950"]
+    assert await numbers(statuses=(ContractStatus.ACTIVE,)) == ["C-1001", "C-1003", "C-1004", "C-1002"]
+    assert await numbers(awaiting=("signature",)) == ["C-1003"]
+    assert await numbers(awaiting=("approval", "signature")) == ["C-1003", "C-1004"]
+    assert await numbers(ending_within=25) == ["C-1001"]
+    assert await numbers(ending_within=24) == []
+    assert await numbers(ending_within=65) == ["C-1001", "C-1003"]
+    assert await numbers(site="München") == []
+    pages: list[str] = []
+    after = None
+    while True:
+        page = await contracts.search_contracts(anna, after=after, limit=2)
+        pages += [c.number for c in page.items]
+        if not page.has_more:
+            assert page.after is None
+            break
+        after = page.after
+    assert pages == everything
+    with pytest.raises(InvalidRequest):
+        await contracts.search_contracts(anna, after="not a cursor")
+    with pytest.raises(InvalidRequest):
+        await contracts.search_contracts(anna, awaiting=("payment",))
+
+
+async def test_what_a_contract_covers_its_history_and_a_version_text(
+    backends: Backends, people: People
+) -> None:
+    contracts = backends.contracts
+    covered = await contracts.covered_items(people.anna, "c-1001", limit=1)
+    assert covered.total == 2 and [i.serial for i in covered.items] == ["78ABC12"]
+    assert (await contracts.covered_items(people.max, "C-1001")).total == 0
+    history = await contracts.contract_history(people.anna, "C-1001")
+    assert history is not None and [v.version for v in history.contract.versions] == [1, 2]
+    document = await contracts.contract_document(people.anna, "C-1001", 1)
+    assert document is not None and document.version.version == 1
+    assert document_sha256(document.text) == document.version.sha256
+    current = await contracts.contract_document(people.anna, "C-1001")
+    assert current is not None and current.version.version == 2
+    assert await contracts.contract_document(people.anna, "C-1001", 3) is None
+
+
+async def test_a_forward_is_recorded_once_per_action(backends: Backends, people: People) -> None:
+    contracts = backends.contracts
+    action: Action[str] = Action(key="test:forward:1")
+    first = await contracts.record_forward(people.anna, "C-1001", 2, "maria@nordisk.example", action=action)
+    again = await contracts.record_forward(people.anna, "C-1001", 2, "maria@nordisk.example", action=action)
+    assert first is not None and again == first
+    assert await contracts.record_forward(people.max, "C-1001", 2, "x@contoso.example") is None
+    assert await contracts.record_forward(people.anna, "C-1001", 9, "maria@nordisk.example") is None
+    history = await contracts.contract_history(people.anna, "C-1001")
+    assert history is not None
+    (event,) = history.events
+    assert (event.kind, event.version, event.detail, event.actor) == (
+        "forwarded",
+        2,
+        "maria@nordisk.example",
+        people.anna.user_id,
+    )
+    assert event.sha256 == history.contract.versions[1].sha256
 
 
 async def test_inventory_of_nordisk(backends: Backends, people: People) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from supportbot.integrations.errors import AccessDenied
 from supportbot.integrations.models import (
+    ContractStatus,
     InvoiceStatus,
     NewRequest,
     OrderStatus,
@@ -93,6 +94,20 @@ TURNS: dict[str, Call] = {
     "invoice_history": lambda b, p: b.invoices.invoice_history(p, "INV-2031"),
     "get_contract": lambda b, p: b.contracts.get_contract(p, "C-1001"),
     "list_contracts": lambda b, p: b.contracts.list_contracts(p, active_only=True),
+    "search_contracts": lambda b, p: b.contracts.search_contracts(p, limit=2),
+    "search_contracts_next_page": lambda b, p: b.contracts.search_contracts(
+        p, after=f"{TODAY.isoformat()}|C-1001", limit=2
+    ),
+    "search_contracts_kind": lambda b, p: b.contracts.search_contracts(p, kinds=("lease",)),
+    "search_contracts_status": lambda b, p: b.contracts.search_contracts(
+        p, statuses=(ContractStatus.EXPIRED,)
+    ),
+    "search_contracts_site": lambda b, p: b.contracts.search_contracts(p, site="Kista"),
+    "search_contracts_ending": lambda b, p: b.contracts.search_contracts(p, ending_within=60),
+    "search_contracts_awaiting": lambda b, p: b.contracts.search_contracts(p, awaiting=("signature",)),
+    "covered_items": lambda b, p: b.contracts.covered_items(p, "C-1001"),
+    "contract_history": lambda b, p: b.contracts.contract_history(p, "C-1001"),
+    "contract_document": lambda b, p: b.contracts.contract_document(p, "C-1001", 1),
     "list_items": lambda b, p: b.inventory.list_items(p, site="Kista"),
     "get_item": lambda b, p: b.inventory.get_item(p, "78ABC12"),
     "create_request": lambda b, p: b.requests.create_request(
@@ -151,6 +166,19 @@ EXPECTED: dict[str, str] = {
     ),
     "get_credit_note": "SEARCH credit_notes " + NUMBER.format("credit_notes"),
     "get_contract": "SEARCH contracts " + NUMBER.format("contracts"),
+    "search_contracts": r"SEARCH contracts USING INDEX ix_contracts_company_id_ends_on \(company_id=\?\)",
+    "search_contracts_next_page": (
+        r"SEARCH contracts USING INDEX ix_contracts_company_id_ends_on \(company_id=\? AND ends_on>\?\)"
+    ),
+    "search_contracts_kind": (
+        r"SEARCH contracts USING INDEX ix_contracts_company_id_kind_ends_on \(company_id=\? AND kind=\?\)"
+    ),
+    "search_contracts_site": (
+        r"SEARCH contracts USING INDEX ix_contracts_company_id_site_id_ends_on \(company_id=\? AND site_id=\?\)"
+    ),
+    "search_contracts_ending": r"SEARCH contracts USING INDEX ix_contracts_company_id_\w*ends_on \(company_id=\?",
+    "covered_items": r"SEARCH inventory_items USING INDEX ix_inventory_items_contract_id \(contract_id=\?\)",
+    "contract_history": r"SEARCH contract_events USING INDEX ix_contract_events_contract_id_at_id \(contract_id=\?\)",
     "get_request": "SEARCH requests " + NUMBER.format("requests"),
     "work_list": r"SEARCH requests USING INDEX ix_requests_status_due_at_id \(status=\?\)",
     "work_list_status": r"SEARCH requests USING INDEX ix_requests_status_due_at_id \(status=\?\)",
@@ -252,6 +280,11 @@ async def test_the_volume_is_there(sqlite_volume_engine: AsyncEngine) -> None:
         ("get_invoice", 2),
         ("list_invoices", 2),  # the page, then every line of the page at once
         ("list_contracts", 2),
+        ("search_contracts", 2),  # the page, then the versions of the page at once
+        ("search_contracts_site", 3),  # the site names, the page, its versions
+        ("covered_items", 3),  # the contract, the count, the page
+        ("contract_history", 3),  # the contract, its versions, its events
+        ("contract_document", 3),  # the contract, its versions, the version's text
         ("list_requests", 2),
         ("work_list", 4),  # one walk of the status index per status not closed, never one per row
         ("request_for_agent", 3),  # the request, its history, its documents' descriptions
@@ -274,7 +307,19 @@ async def test_no_call_queries_per_row(
 
 @pytest.mark.parametrize(
     "turn",
-    ["get_invoice", "list_invoices", "statement", "get_contract", "list_contracts", "list_items", "get_item"],
+    [
+        "get_invoice",
+        "list_invoices",
+        "statement",
+        "get_contract",
+        "list_contracts",
+        "search_contracts",
+        "covered_items",
+        "contract_history",
+        "contract_document",
+        "list_items",
+        "get_item",
+    ],
 )
 async def test_a_refused_call_sends_no_query(
     sqlite_demo_engine: AsyncEngine, statement_log: StatementLog, turn: str

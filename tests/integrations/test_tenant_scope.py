@@ -86,6 +86,23 @@ CALLS: dict[str, tuple[Callable[[Any, Principal], Awaitable[Any]], Answer]] = {
     "contracts.list_contracts": (lambda b, p: b.contracts.list_contracts(p), lambda r: r == ()),
     "contracts.approve": (lambda b, p: b.contracts.approve(p, "C-1004"), lambda r: r is None),
     "contracts.sign": (lambda b, p: b.contracts.sign(p, "C-1003", 2, "0" * 64, "web"), lambda r: r is None),
+    "contracts.search_contracts": (
+        lambda b, p: b.contracts.search_contracts(p, site="Kista"),
+        lambda r: r.items == () and not r.has_more,
+    ),
+    "contracts.covered_items": (lambda b, p: b.contracts.covered_items(p, "C-1001"), lambda r: r.total == 0),
+    "contracts.contract_history": (
+        lambda b, p: b.contracts.contract_history(p, "C-1001"),
+        lambda r: r is None,
+    ),
+    "contracts.contract_document": (
+        lambda b, p: b.contracts.contract_document(p, "C-1001"),
+        lambda r: r is None,
+    ),
+    "contracts.record_forward": (
+        lambda b, p: b.contracts.record_forward(p, "C-1001", 1, "x@example.com"),
+        lambda r: r is None,
+    ),
     "inventory.list_items": (lambda b, p: b.inventory.list_items(p, site="Kista"), lambda r: r == ()),
     "inventory.get_item": (lambda b, p: b.inventory.get_item(p, "78ABC12"), lambda r: r is None),
     "requests.create_request": (lambda b, p: b.requests.create_request(p, NEW), InvalidRequest),
