@@ -65,6 +65,7 @@ SHOW_EXAMPLES = {
         "show item 78ABC12",
         "show our Power servers",
         "show more installed items",
+        "show more items",
         "download the inventory as a spreadsheet",
         "what software licences do we have",
         "what hardware do we have in Göteborg",
@@ -105,6 +106,7 @@ SHOW_EXAMPLES = {
         "visa enhet 78ABC12",
         "visa våra Power-servrar",
         "visa mer installerad utrustning",
+        "visa fler enheter",
         "ladda ner utrustningen som kalkylark",
         "vilka mjukvarulicenser har vi",
         "vilken hårdvara har vi i Göteborg",
@@ -660,6 +662,15 @@ def _action_of(said: str) -> str | None:
     return None
 
 
+def _said_to(ctx: TurnContext) -> str | None:
+    """The site said after "to"/"till": where a move goes."""
+    text = ctx.parse.text
+    for entity in ctx.parse.entities:
+        if entity.type == "site" and _TO_SITE.search(text[: entity.start]):
+            return str(entity.value)
+    return None
+
+
 def _target_site(ctx: TurnContext, current: str | None) -> str | None:
     """The site said after "to"/"till"; else a site said that is not where the item stands."""
     text = ctx.parse.text
@@ -1083,6 +1094,8 @@ async def inventory_change(ctx: TurnContext) -> Reply:
         if not re.fullmatch(_ACTION_ANSWER, text):
             ctx.slots["said"] = SlotValue("request_text", text)
     _said(ctx)
+    if ctx.slot("target") is None and (said_to := _said_to(ctx)) is not None:
+        ctx.slots["target"] = SlotValue("site", said_to)  # kept while the bot asks which item
     action_slot = ctx.slot("action")
     action = str(action_slot.value) if action_slot is not None else None
     item: InventoryItem | None = None
