@@ -100,6 +100,15 @@ def test_seed_adds_generated_orders_with_progress(tmp_path: Path) -> None:
     assert "already present" in again.stderr
 
 
+def test_seed_adds_generated_installed_items(tmp_path: Path) -> None:
+    result = run(tmp_path, "seed", "--items", "400", "--seed", "7")
+    assert result.returncode == 0, result.stderr
+    assert "items: 400/400" in result.stderr
+    with sqlite3.connect(tmp_path / "supportbot.sqlite3") as db:
+        per_company = dict(db.execute("SELECT company_id, count(*) FROM inventory_items GROUP BY company_id"))
+    assert sorted(per_company.values()) == [203, 208], "200 each beside the demo's own"
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -39,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     seed = sub.add_parser("seed", help="add the demo data, and generated volume")
     seed.add_argument("--orders", type=int, default=0, help="generated orders to add")
     seed.add_argument("--invoices", type=int, default=0, help="generated invoices to add")
+    seed.add_argument("--items", type=int, default=0, help="generated installed items to add")
     seed.add_argument("--seed", type=int, default=42, help="random seed: the same seed gives the same data")
     seed.add_argument("--company", help="customer number to put the volume on (default: spread over all)")
 
@@ -77,7 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "migrate":
             return asyncio.run(_migrate(settings))
         if args.command == "seed":
-            return asyncio.run(_seed(settings, args.orders, args.invoices, args.seed, args.company))
+            return asyncio.run(
+                _seed(settings, args.orders, args.invoices, args.items, args.seed, args.company)
+            )
         if args.command == "chat":
             return asyncio.run(_chat(settings, args.user, args.json))
         if args.command == "manifest":
@@ -134,7 +137,9 @@ async def _migrate(settings: Settings) -> int:
     return 0
 
 
-async def _seed(settings: Settings, orders: int, invoices: int, seed: int, company: str | None) -> int:
+async def _seed(
+    settings: Settings, orders: int, invoices: int, items: int, seed: int, company: str | None
+) -> int:
     from tqdm import tqdm
 
     from supportbot.adapters.app import prepare_database
@@ -147,9 +152,10 @@ async def _seed(settings: Settings, orders: int, invoices: int, seed: int, compa
         await prepare_database(database, settings)
         added = await seed_demo(engine, today=date.today())
         print("demo data added" if added else "demo data already present", file=sys.stderr)
-        for label, count, n_orders, n_invoices in (
-            ("orders", orders, orders, 0),
-            ("invoices", invoices, 0, invoices),
+        for label, count, n_orders, n_invoices, n_items in (
+            ("orders", orders, orders, 0, 0),
+            ("invoices", invoices, 0, invoices, 0),
+            ("items", items, 0, 0, items),
         ):
             if count <= 0:
                 continue
@@ -165,6 +171,7 @@ async def _seed(settings: Settings, orders: int, invoices: int, seed: int, compa
                     engine,
                     orders=n_orders,
                     invoices=n_invoices,
+                    items=n_items,
                     seed=seed,
                     company=company,
                     progress=progress,

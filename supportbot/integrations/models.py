@@ -438,6 +438,22 @@ class InventoryItem(Frozen):
     licences: int | None = None
     renews_on: date | None = None
 
+    def lapsed(self, today: date) -> bool:
+        """Its maintenance cover ended before ``today`` (nothing lapses that never had cover)."""
+        return self.maintenance_until is not None and self.maintenance_until < today
+
+
+class ItemPage(Frozen):
+    """One page of installed items in (product, serial) order; the next page starts after ``last``."""
+
+    items: tuple[InventoryItem, ...]
+    has_more: bool
+
+    @property
+    def last(self) -> tuple[str, str] | None:
+        """Where the next page starts: the (product, serial) of this page's last item."""
+        return (self.items[-1].product, self.items[-1].serial) if self.items else None
+
 
 class CoveredItems(Frozen):
     """The first of the items a contract covers, and how many it covers in all."""

@@ -39,6 +39,7 @@ from supportbot.integrations.models import (
     Invoice,
     InvoiceEvent,
     InvoiceStatus,
+    ItemPage,
     NewRequest,
     Order,
     OrderStatus,
@@ -327,11 +328,50 @@ class ContractsBackend(Protocol):
 
 @runtime_checkable
 class InventoryBackend(Protocol):
-    async def list_items(
-        self, principal: Principal, *, site: str | None = None
-    ) -> Sequence[InventoryItem]: ...
+    """The hardware and software installed at a company's sites."""
+
+    async def list_items(self, principal: Principal, *, site: str | None = None) -> Sequence[InventoryItem]:
+        """Every item (of one site), by site, product and serial: for small installations only; a
+        chat turn pages with ``search_items``."""
+        ...
 
     async def get_item(self, principal: Principal, serial: str) -> InventoryItem | None: ...
+
+    async def search_items(
+        self,
+        principal: Principal,
+        *,
+        site: str | None = None,
+        kind: str | None = None,
+        products: Collection[str] = (),
+        contract: str | None = None,
+        after: tuple[str, str] | None = None,
+        limit: int = 10,
+    ) -> ItemPage:
+        """The items matching every filter given, by product then serial, starting after the
+        (product, serial) ``after`` (keyset paging: a page far on costs what the first does).
+
+        ``site`` is a site's name, ``kind`` "hardware" or "software", ``products`` exact product names
+        (see ``product_names``), ``contract`` a contract number. An unknown site or contract, like
+        another company's, matches nothing."""
+        ...
+
+    async def count_items(
+        self,
+        principal: Principal,
+        *,
+        site: str | None = None,
+        kind: str | None = None,
+        products: Collection[str] = (),
+        contract: str | None = None,
+    ) -> int:
+        """How many items ``search_items`` would list with these filters."""
+        ...
+
+    async def product_names(self, principal: Principal) -> Sequence[str]:
+        """The company's distinct product names, sorted: what words like "the FlashSystem" are matched
+        against before searching by product."""
+        ...
 
 
 @runtime_checkable

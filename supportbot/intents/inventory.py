@@ -1,10 +1,32 @@
-"""The inventory family: declared with its examples; its tool is connected in a later release."""
+"""Installed equipment: hardware and software by site, kind, serial, product or contract, with its
+maintenance, lease and licences; spreadsheets of it; changes to it (move, upgrade, add, de-install)
+and questions about it, which become support requests with the item filled in."""
 
 from __future__ import annotations
 
-from supportbot.bot.spec import IntentSpec
-from supportbot.integrations.models import Tool
-from supportbot.intents.common import not_connected
+import asyncio
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from pydantic import BaseModel
+
+from supportbot.bot.dialog import tool_refusal
+from supportbot.bot.i18n import Entry, words
+from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
+from supportbot.bot.nlu.text import fold
+from supportbot.bot.spec import IntentSpec, Slot, TurnContext
+from supportbot.bot.state import FamilyContext, SlotValue
+from supportbot.integrations.actions import Mail
+from supportbot.integrations.errors import AccessDenied, MailUnavailable
+from supportbot.integrations.models import InventoryItem, NewRequest, SupportRequest, Tool
+from supportbot.intents.common import found_text
+from supportbot.intents.requests import open_request, request_card
+from supportbot.services.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
+
+log = logging.getLogger(__name__)
 
 SHOW_EXAMPLES = {
     "en": [
@@ -40,6 +62,13 @@ SHOW_EXAMPLES = {
         "Could you list the hardware and software installed at our sites?",
         "which equipment is under contract",
         "show all IBM systems",
+        "show item 78ABC12",
+        "show our Power servers",
+        "show more installed items",
+        "show more items",
+        "download the inventory as a spreadsheet",
+        "what software licences do we have",
+        "what hardware do we have in Göteborg",
     ],
     "sv": [
         "visa vår installerade utrustning",
@@ -74,6 +103,13 @@ SHOW_EXAMPLES = {
         "Kan du lista hårdvaran och mjukvaran som är installerad hos oss?",
         "vilken utrustning omfattas av avtal",
         "visa alla IBM-system",
+        "visa enhet 78ABC12",
+        "visa våra Power-servrar",
+        "visa mer installerad utrustning",
+        "visa fler enheter",
+        "ladda ner utrustningen som kalkylark",
+        "vilka mjukvarulicenser har vi",
+        "vilken hårdvara har vi i Göteborg",
     ],
 }
 
@@ -104,6 +140,10 @@ CHANGE_EXAMPLES = {
         "take the old storage away",
         "we need the FlashSystem moved next week",
         "please plan an upgrade of our storage capacity",
+        "we need to move the FlashSystem to Kista",
+        "add a server at Göteborg",
+        "de-install the tape library",
+        "upgrade 78ABC12",
     ],
     "sv": [
         "flytta Power S1022 från Kista till Göteborg",
@@ -131,6 +171,10 @@ CHANGE_EXAMPLES = {
         "hämta den gamla lagringen",
         "vi behöver få FlashSystem flyttat nästa vecka",
         "planera en uppgradering av vår lagringskapacitet",
+        "vi behöver flytta FlashSystem till Kista",
+        "lägg till en server i Göteborg",
+        "avinstallera bandbiblioteket",
+        "uppgradera 78ABC12",
     ],
 }
 
@@ -161,6 +205,8 @@ QUESTION_EXAMPLES = {
         "how long is our storage system supported",
         "is the maintenance on the Power server included in our contract",
         "can you explain the lease terms for our equipment",
+        "what's the service level of 78XYZ34",
+        "I have a question about the tape library",
     ],
     "sv": [
         "jag har en fråga om vår installerade utrustning",
@@ -188,27 +234,1080 @@ QUESTION_EXAMPLES = {
         "hur länge har vårt lagringssystem support",
         "ingår underhållet av Power-servern i vårt avtal",
         "kan du förklara leasingvillkoren för vår utrustning",
+        "vilken servicenivå har 78XYZ34",
+        "jag har en fråga om bandbiblioteket",
     ],
 }
+
+
+# --- words: what this family says, in English and Swedish -----------------------------------------
+
+WORDS: dict[str, Entry] = {
+    "inventory.kind.hardware": {"en": "hardware", "sv": "hårdvara"},
+    "inventory.kind.software": {"en": "software", "sv": "mjukvara"},
+    "inventory.col.serial": {"en": "Serial number", "sv": "Serienummer"},
+    "inventory.col.product": {"en": "Product", "sv": "Produkt"},
+    "inventory.col.kind": {"en": "Type", "sv": "Typ"},
+    "inventory.col.site": {"en": "Site", "sv": "Anläggning"},
+    "inventory.col.location": {"en": "Location", "sv": "Placering"},
+    "inventory.col.installed": {"en": "Installed", "sv": "Installerad"},
+    "inventory.col.contract": {"en": "Contract", "sv": "Avtal"},
+    "inventory.col.service_level": {"en": "Service level", "sv": "Servicenivå"},
+    "inventory.col.maintenance": {"en": "Maintenance", "sv": "Underhåll"},
+    "inventory.col.maintenance_until": {"en": "Maintenance until", "sv": "Underhåll till"},
+    "inventory.col.maintenance_lapsed": {"en": "Maintenance lapsed", "sv": "Underhållet upphört"},
+    "inventory.col.lessor": {"en": "Lessor", "sv": "Leasegivare"},
+    "inventory.col.leased_until": {"en": "Lease ends", "sv": "Leasing till"},
+    "inventory.col.lease": {"en": "Lease", "sv": "Leasing"},
+    "inventory.col.version": {"en": "Version", "sv": "Version"},
+    "inventory.col.licences": {"en": "Licences", "sv": "Licenser"},
+    "inventory.col.renews_on": {"en": "Renews", "sv": "Förnyas"},
+    "inventory.col.licence": {"en": "Version and licences", "sv": "Version och licenser"},
+    "inventory.yes": {"en": "yes", "sv": "ja"},
+    "inventory.no": {"en": "no", "sv": "nej"},
+    "inventory.maintenance.until": {"en": "until {date}", "sv": "till {date}"},
+    "inventory.maintenance.lapsed": {"en": "LAPSED on {date}", "sv": "UPPHÖRDE {date}"},
+    "inventory.maintenance.none": {"en": "none", "sv": "inget"},
+    "inventory.lease.until": {"en": "{lessor}, until {date}", "sv": "{lessor}, till {date}"},
+    "inventory.licence.summary": {
+        "plural": "count",
+        "en": {
+            "one": "version {version}, {count} licence, renewal {date}",
+            "other": "version {version}, {count} licences, renewal {date}",
+        },
+        "sv": {
+            "one": "version {version}, {count} licens, förnyas {date}",
+            "other": "version {version}, {count} licenser, förnyas {date}",
+        },
+    },
+    "inventory.filter.site": {"en": " at {site}", "sv": " i {site}"},
+    "inventory.filter.kind.hardware": {"en": " (hardware)", "sv": " (hårdvara)"},
+    "inventory.filter.kind.software": {"en": " (software)", "sv": " (mjukvara)"},
+    "inventory.filter.products": {"en": " of {products}", "sv": " av {products}"},
+    "inventory.filter.contract": {"en": " under contract {contract}", "sv": " under avtal {contract}"},
+    "inventory.list.found": {
+        "plural": "count",
+        "en": {
+            "one": "One more of your installed items{filters}, number {first}:",
+            "other": "Your installed items{filters}, {first}–{last}, by product:",
+        },
+        "sv": {
+            "one": "En till av er installerade utrustning{filters}, nummer {first}:",
+            "other": "Er installerade utrustning{filters}, {first}–{last}, per produkt:",
+        },
+    },
+    "inventory.list.found.all": {
+        "plural": "count",
+        "en": {
+            "one": "I found {count} installed item{filters}:",
+            "other": "I found {count} installed items{filters}, by product:",
+        },
+        "sv": {
+            "one": "Jag hittade {count} installerad enhet{filters}:",
+            "other": "Jag hittade {count} installerade enheter{filters}, per produkt:",
+        },
+    },
+    "inventory.list.none": {
+        "en": "I found no installed items{filters}.",
+        "sv": "Jag hittade ingen installerad utrustning{filters}.",
+    },
+    "inventory.list.no_more": {
+        "en": "There are no more installed items{filters}.",
+        "sv": "Det finns ingen mer installerad utrustning{filters}.",
+    },
+    "inventory.list.lapsed": {
+        "plural": "count",
+        "en": {
+            "one": "Maintenance has LAPSED on {serials}. ",
+            "other": "Maintenance has LAPSED on {count} of these: {serials}. ",
+        },
+        "sv": {
+            "one": "Underhållet har UPPHÖRT för {serials}. ",
+            "other": "Underhållet har UPPHÖRT för {count} av dessa: {serials}. ",
+        },
+    },
+    "inventory.list.sheet": {"en": "Inventory", "sv": "Utrustning"},
+    "inventory.list.ready": {
+        "plural": "count",
+        "en": {
+            "one": "Here is {count} installed item{filters} as XLSX and CSV.",
+            "other": "Here are your {count} installed items{filters} as XLSX and CSV.",
+        },
+        "sv": {
+            "one": "Här är {count} installerad enhet{filters} som XLSX och CSV.",
+            "other": "Här är era {count} installerade enheter{filters} som XLSX och CSV.",
+        },
+    },
+    "inventory.list.too_large": {
+        "plural": "limit",
+        "en": {
+            "one": "That is more than {limit} item for one spreadsheet. Please narrow it down by site, "
+            "type or product.",
+            "other": "That is more than {limit} items for one spreadsheet. Please narrow it down by site, "
+            "type or product.",
+        },
+        "sv": {
+            "one": "Det är fler än {limit} enhet för ett kalkylark. Begränsa det till en anläggning, "
+            "typ eller produkt.",
+            "other": "Det är fler än {limit} enheter för ett kalkylark. Begränsa det till en anläggning, "
+            "typ eller produkt.",
+        },
+    },
+    "inventory.button.more": {"en": "Show more", "sv": "Visa fler"},
+    "inventory.button.more.value": {
+        "en": "show more installed items",
+        "sv": "visa mer installerad utrustning",
+    },
+    "inventory.button.download": {"en": "Download as spreadsheet", "sv": "Ladda ner som kalkylark"},
+    "inventory.button.download.value": {
+        "en": "download this inventory as a spreadsheet",
+        "sv": "ladda ner utrustningen som kalkylark",
+    },
+    "inventory.button.show.value": {"en": "show item {serial}", "sv": "visa enhet {serial}"},
+    "inventory.button.change": {"en": "Request a change", "sv": "Begär en ändring"},
+    "inventory.button.change.value": {
+        "en": "request a change of {serial}",
+        "sv": "begär en ändring av {serial}",
+    },
+    "inventory.button.question": {"en": "Ask about it", "sv": "Ställ en fråga"},
+    "inventory.button.question.value": {
+        "en": "I have a question about {serial}",
+        "sv": "jag har en fråga om {serial}",
+    },
+    "inventory.not_found": {
+        "en": "I can't find an item with serial number {serial} in your inventory. Please check the number, "
+        'or say "show our inventory" to see what you have.',
+        "sv": "Jag hittar ingen enhet med serienummer {serial} i er utrustning. Kontrollera numret, eller skriv "
+        '"visa vår utrustning" för att se vad ni har.',
+    },
+    "inventory.item.title": {"en": "{product} — serial {serial}", "sv": "{product} — serienummer {serial}"},
+    "inventory.item.summary": {
+        "en": "{product} (serial number {serial}, {kind}) is installed at {site}{location}.",
+        "sv": "{product} (serienummer {serial}, {kind}) är installerad i {site}{location}.",
+    },
+    "inventory.item.location": {"en": ", {location}", "sv": ", {location}"},
+    "inventory.item.covered": {
+        "en": " Maintenance: {service_level}, {until}{contract}.",
+        "sv": " Underhåll: {service_level}, {until}{contract}.",
+    },
+    "inventory.item.contract": {"en": " under contract {contract}", "sv": " enligt avtal {contract}"},
+    "inventory.item.lapsed": {
+        "en": " Maintenance LAPSED on {date}: the item is not covered now.",
+        "sv": " Underhållet UPPHÖRDE {date}: enheten täcks inte nu.",
+    },
+    "inventory.item.no_maintenance": {
+        "en": " It has no maintenance.",
+        "sv": " Den har inget underhåll.",
+    },
+    "inventory.item.leased": {
+        "en": " Leased from {lessor} until {date}.",
+        "sv": " Leasad från {lessor} till {date}.",
+    },
+    "inventory.item.licences": {
+        "plural": "count",
+        "en": {
+            "one": " Version {version}, {count} licence, renewed on {date}.",
+            "other": " Version {version}, {count} licences, renewed on {date}.",
+        },
+        "sv": {
+            "one": " Version {version}, {count} licens, förnyas {date}.",
+            "other": " Version {version}, {count} licenser, förnyas {date}.",
+        },
+    },
+    # inventory.change
+    "inventory.action.move": {"en": "move", "sv": "flytt"},
+    "inventory.action.upgrade": {"en": "upgrade", "sv": "uppgradering"},
+    "inventory.action.add": {"en": "addition", "sv": "tillägg"},
+    "inventory.action.deinstall": {"en": "de-installation", "sv": "avinstallation"},
+    "inventory.action.move.the": {"en": "the move", "sv": "flytten"},
+    "inventory.action.upgrade.the": {"en": "the upgrade", "sv": "uppgraderingen"},
+    "inventory.action.add.the": {"en": "the addition", "sv": "tillägget"},
+    "inventory.action.deinstall.the": {"en": "the de-installation", "sv": "avinstallationen"},
+    "inventory.ask_item": {
+        "en": "Which item is it about? Give me its serial number (like 78ABC12), or say which product.",
+        "sv": "Vilken enhet gäller det? Ange serienumret (till exempel 78ABC12), eller säg vilken produkt.",
+    },
+    "inventory.ask_item_unknown": {
+        "en": "I can't find an item with serial number {serial} in your inventory. Which item is it? "
+        "Give me its serial number, or say which product.",
+        "sv": "Jag hittar ingen enhet med serienummer {serial} i er utrustning. Vilken enhet är det? "
+        "Ange serienumret, eller säg vilken produkt.",
+    },
+    "inventory.ask_which": {
+        "plural": "count",
+        "en": {
+            "one": "Which one do you mean?",
+            "other": "You have {count} of those{more}. Which one do you mean?",
+        },
+        "sv": {
+            "one": "Vilken menar du?",
+            "other": "Ni har {count} sådana{more}. Vilken menar du?",
+        },
+    },
+    "inventory.ask_which.more": {
+        "en": " (the first {shown} are shown; or give the serial number)",
+        "sv": " (de första {shown} visas; eller ange serienumret)",
+    },
+    "inventory.ask_action": {
+        "en": "What should we do with {product} ({serial})? Move it, upgrade it, or de-install it?",
+        "sv": "Vad ska vi göra med {product} ({serial})? Flytta, uppgradera eller avinstallera den?",
+    },
+    "inventory.button.move": {"en": "Move", "sv": "Flytta"},
+    "inventory.button.move.value": {"en": "move", "sv": "flytta"},
+    "inventory.button.upgrade": {"en": "Upgrade", "sv": "Uppgradera"},
+    "inventory.button.upgrade.value": {"en": "upgrade", "sv": "uppgradera"},
+    "inventory.button.deinstall": {"en": "De-install", "sv": "Avinstallera"},
+    "inventory.button.deinstall.value": {"en": "de-install", "sv": "avinstallera"},
+    "inventory.ask_target": {
+        "en": "Where should {product} ({serial}) be moved to? It is at {site} now.",
+        "sv": "Vart ska {product} ({serial}) flyttas? Den står i {site} nu.",
+    },
+    "inventory.ask_target_plain": {"en": "To which site?", "sv": "Till vilken anläggning?"},
+    "inventory.ask_action_plain": {
+        "en": "Should it be moved, upgraded or de-installed?",
+        "sv": "Ska den flyttas, uppgraderas eller avinstalleras?",
+    },
+    "inventory.ask_add_site": {
+        "en": "At which site should it be added?",
+        "sv": "På vilken anläggning ska den läggas till?",
+    },
+    "inventory.target_same": {
+        "en": "{product} ({serial}) is already at {site}. Where should it be moved to?",
+        "sv": "{product} ({serial}) står redan i {site}. Vart ska den flyttas?",
+    },
+    "inventory.unknown_site": {
+        "en": "You have no site called {site}. Which of your sites do you mean?",
+        "sv": "Ni har ingen anläggning som heter {site}. Vilken av era anläggningar menar du?",
+    },
+    "inventory.change.subject.move": {
+        "en": "Move {product} ({serial}) from {site} to {target}",
+        "sv": "Flytt av {product} ({serial}) från {site} till {target}",
+    },
+    "inventory.change.subject.upgrade": {
+        "en": "Upgrade of {product} ({serial}) at {site}",
+        "sv": "Uppgradering av {product} ({serial}) i {site}",
+    },
+    "inventory.change.subject.deinstall": {
+        "en": "De-installation of {product} ({serial}) at {site}",
+        "sv": "Avinstallation av {product} ({serial}) i {site}",
+    },
+    "inventory.change.subject.add": {
+        "en": "Addition at {target}: {what}",
+        "sv": "Tillägg i {target}: {what}",
+    },
+    "inventory.change.description": {
+        "en": "Requested change: {action}.\nItem: {product}, serial number {serial}\n"
+        "Site: {site}{location}{target}\n\nAs said in the chat: {said}",
+        "sv": "Begärd ändring: {action}.\nEnhet: {product}, serienummer {serial}\n"
+        "Anläggning: {site}{location}{target}\n\nSom det sades i chatten: {said}",
+    },
+    "inventory.change.description.target": {"en": "\nMove to: {target}", "sv": "\nFlyttas till: {target}"},
+    "inventory.change.description.add": {
+        "en": "Requested change: addition of new equipment.\nSite: {target}\n\nAs said in the chat: {said}",
+        "sv": "Begärd ändring: tillägg av ny utrustning.\nAnläggning: {target}\n\nSom det sades i chatten: {said}",
+    },
+    "inventory.change.new_equipment": {"en": "new equipment", "sv": "ny utrustning"},
+    "inventory.change.confirm": {
+        "en": "I'll open this request for {action}. Shall I send it?",
+        "sv": "Jag öppnar det här ärendet om {action}. Ska jag skicka det?",
+    },
+    # inventory.question
+    "inventory.question.service_level": {
+        "en": "The service level of {product} ({serial}) is {service_level}{contract}, {until}.",
+        "sv": "Servicenivån för {product} ({serial}) är {service_level}{contract}, {until}.",
+    },
+    "inventory.question.subject": {
+        "en": "Question about {product} ({serial}) at {site}",
+        "sv": "Fråga om {product} ({serial}) i {site}",
+    },
+    "inventory.question.subject_general": {
+        "en": "Question about our installed equipment",
+        "sv": "Fråga om vår installerade utrustning",
+    },
+    "inventory.question.created": {
+        "en": "I've opened request {request} with your question about {item}; our team will answer by {due}. "
+        "I've sent a confirmation to {email}.",
+        "sv": "Jag har öppnat ärende {request} med din fråga om {item}; vi svarar senast {due}. "
+        "Jag har skickat en bekräftelse till {email}.",
+    },
+    "inventory.question.created_no_mail": {
+        "en": "I've opened request {request} with your question about {item}; our team will answer by {due}.",
+        "sv": "Jag har öppnat ärende {request} med din fråga om {item}; vi svarar senast {due}.",
+    },
+    "inventory.question.your_equipment": {
+        "en": "your installed equipment",
+        "sv": "er installerade utrustning",
+    },
+    "inventory.question.mail_subject": {
+        "en": "Your request {request}: {subject}",
+        "sv": "Ditt ärende {request}: {subject}",
+    },
+    "inventory.question.mail_body": {
+        "en": "Hello {name},\n\nwe have received your question about {item}:\n\n{text}\n\n"
+        "Tracking number: {request}\nAnswer due by: {due}\n\nKind regards,\nCustomer support",
+        "sv": "Hej {name},\n\nvi har tagit emot din fråga om {item}:\n\n{text}\n\n"
+        "Ärendenummer: {request}\nSvar senast: {due}\n\nVänliga hälsningar\nKundsupport",
+    },
+    "inventory.question.more": {
+        "en": ' If that doesn\'t answer it, say "open a request" and our team will help.',
+        "sv": ' Om det inte besvarar frågan, skriv "öppna ett ärende" så hjälper vårt team till.',
+    },
+}
+words(WORDS)
+
+
+PAGE_SIZE = 10
+REPORT_LIMIT = 50_000
+CHOICES = 5
+"""Items offered as buttons when the words fit several."""
+
+_MORE = re.compile(r"\b(more|next|fler|nästa|mer)\b", re.IGNORECASE)
+_FILES = re.compile(
+    r"\b(excel|xlsx|csv|spreadsheets?|kalkylark\w*|download|export\w*|ladda\s+ner|exportera)\b", re.IGNORECASE
+)
+_KIND_WORDS = (
+    (
+        "software",
+        re.compile(r"\b(software|mjukvar\w*|programvar\w*|licen[cs]\w*|licenser\w*)\b", re.IGNORECASE),
+    ),
+    (
+        "hardware",
+        re.compile(r"\b(hardware|hårdvar\w*|maskinvar\w*|machines?|maskin(er|erna)?)\b", re.IGNORECASE),
+    ),
+)
+_ACTIONS = {
+    "move": r"move\w*|relocat\w*|flytt\w*",
+    "deinstall": r"de-?install\w*|uninstall\w*|decommission\w*|remov\w*|take\s+\w+\s+away|"
+    r"avinstaller\w*|avveckl\w*|ta\s+bort|hämta\s+\w+\s+gamla",
+    "upgrade": r"upgrad\w*|upgard\w*|uppgrader\w*|uppgader\w*|expand\w*|utök\w*|replace|byt\s+ut",
+    "add": r"add|install|lägg\w*\s+till|installer\w*|new\s+(server|system|storage)|ny\s+(server|lagring)",
+}
+_ACTION_WORDS = r"(?i).*?\b(?P<text>" + "|".join(f"(?:{w})" for w in _ACTIONS.values()) + r")\b"
+_ANSWERS = {
+    "move": r"move|flytta",
+    "upgrade": r"upgrade|uppgradera",
+    "deinstall": r"de-?install|avinstallera",
+}
+_ACTION_ANSWER = r"(?i)\s*(" + "|".join(_ANSWERS.values()) + r")(\s+it|\s+den)?[.!]?\s*"
+_TO_SITE = re.compile(r"\b(to|till|into|in\s+till)\s*$", re.IGNORECASE)
+_CONFIRM = r"(?i)(yes|y|ok|okay|open|open it|confirm|send|send it|ja|öppna|öppna det|bekräfta|skicka|skicka det)[.!]?"
+_SERIAL = r"(?i)\s*#?(\d{2}[a-z]{3}\d{2}|\d{4}-[a-z0-9]{3}-\d{4,6})\s*"
+
+_GENERIC = frozenset(
+    fold(w)
+    for w in (
+        "ibm", "system", "systems", "server", "servers", "servern", "servrar", "servrarna", "storage", "lagring",
+        "edition", "standard", "enterprise", "advanced", "the", "our", "vår", "våra", "vårt",
+    )
+)  # fmt: skip
+"""Words of product names that say too little to pick a product by ("our storage", "IBM")."""
+_SYNONYMS = {
+    "bandbibliotek": "tape",
+    "bandbiblioteket": "tape",
+    "bandbibliotekt": "tape",
+    "bandrobot": "tape",
+    "bandroboten": "tape",
+    "tapebibliotek": "tape",
+    "flashsystemet": "flashsystem",
+}
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+class ItemListing(BaseModel):
+    """The items shown last: their filters, where the next page starts and how many came before."""
+
+    filters: dict[str, Any]
+    after: tuple[str, str] | None = None
+    shown: int = 0
+
+
+class InventoryContext(FamilyContext):
+    """What the inventory family keeps between turns: the listing shown last."""
+
+    listing: ItemListing | None = None
+
+
+# --- reading the words ----------------------------------------------------------------------------
+
+
+def _tokens(text: str) -> list[str]:
+    return [_SYNONYMS.get(t, t) for t in _TOKEN.findall(fold(text))]
+
+
+def match_products(text: str, names: Sequence[str]) -> list[str]:
+    """The product names the words point at: those sharing the most telling words with them ("the
+    FlashSystem", "our Power servers", "Power S1022", "bandbiblioteket"); none when no word tells."""
+    said = set(_tokens(text))
+    best: list[str] = []
+    best_score = 0
+    for name in names:
+        telling = {t for t in _tokens(name) if t not in _GENERIC and (len(t) >= 3 or not t.isdigit())}
+        telling = {t for t in telling if len(t) >= 2}
+        score = sum(1 for t in telling if t in said or any(len(t) >= 4 and w.startswith(t) for w in said))
+        if score > best_score:
+            best, best_score = [name], score
+        elif score and score == best_score:
+            best.append(name)
+    return best
+
+
+def _kind(text: str) -> str | None:
+    return next((kind for kind, words_ in _KIND_WORDS if words_.search(text)), None)
+
+
+def _action_of(said: str) -> str | None:
+    for action, pattern in _ACTIONS.items():
+        if re.fullmatch(rf"(?i)(?:{pattern})", said.strip()) or re.search(rf"(?i)\b(?:{pattern})\b", said):
+            return action
+    return None
+
+
+def _said_to(ctx: TurnContext) -> str | None:
+    """The site said after "to"/"till": where a move goes."""
+    text = ctx.parse.text
+    for entity in ctx.parse.entities:
+        if entity.type == "site" and _TO_SITE.search(text[: entity.start]):
+            return str(entity.value)
+    return None
+
+
+def _target_site(ctx: TurnContext, current: str | None) -> str | None:
+    """The site said after "to"/"till"; else a site said that is not where the item stands."""
+    text = ctx.parse.text
+    sites = [e for e in ctx.parse.entities if e.type == "site"]
+    for entity in sites:
+        if _TO_SITE.search(text[: entity.start]):
+            return str(entity.value)
+    others = [str(e.value) for e in sites if str(e.value) != current]
+    return others[-1] if others else None
+
+
+# --- showing ----------------------------------------------------------------------------------------
+
+
+def _kind_word(ctx: TurnContext, kind: str) -> str:
+    return ctx.t(f"inventory.kind.{kind}") if kind in ("hardware", "software") else kind
+
+
+def _maintenance(ctx: TurnContext, item: InventoryItem) -> str:
+    if item.maintenance_until is None:
+        return ctx.t("inventory.maintenance.none")
+    if item.lapsed(ctx.today):
+        return ctx.t("inventory.maintenance.lapsed", date=ctx.fmt.date(item.maintenance_until))
+    until = ctx.t("inventory.maintenance.until", date=ctx.fmt.date(item.maintenance_until))
+    parts = [p for p in (item.contract_number, item.service_level, until) if p]
+    return " · ".join(parts)
+
+
+def _lease_or_licence(ctx: TurnContext, item: InventoryItem) -> str:
+    if item.kind == "software" and item.licences is not None:
+        return ctx.t(
+            "inventory.licence.summary",
+            version=item.software_version or "–",
+            count=item.licences,
+            date=ctx.fmt.date(item.renews_on) if item.renews_on else "–",
+        )
+    if item.lessor and item.leased_until:
+        return ctx.t("inventory.lease.until", lessor=item.lessor, date=ctx.fmt.date(item.leased_until))
+    return ""
+
+
+def _site_and_location(item: InventoryItem) -> str:
+    return f"{item.site}, {item.location}" if item.location else item.site
+
+
+def _items_table(ctx: TurnContext, items: tuple[InventoryItem, ...]) -> Table:
+    return Table(
+        columns=(
+            ctx.t("inventory.col.serial"),
+            ctx.t("inventory.col.product"),
+            ctx.t("inventory.col.kind"),
+            ctx.t("inventory.col.site"),
+            ctx.t("inventory.col.installed"),
+            ctx.t("inventory.col.maintenance"),
+            ctx.t("inventory.col.licence") + " / " + ctx.t("inventory.col.lease"),
+        ),
+        rows=tuple(
+            (
+                i.serial,
+                i.product,
+                _kind_word(ctx, i.kind),
+                _site_and_location(i),
+                ctx.fmt.date(i.installed_on) if i.installed_on else "–",
+                _maintenance(ctx, i),
+                _lease_or_licence(ctx, i) or "–",
+            )
+            for i in items
+        ),
+    )
+
+
+def _item_text(ctx: TurnContext, item: InventoryItem) -> str:
+    location = ctx.t("inventory.item.location", location=item.location) if item.location else ""
+    text = ctx.t(
+        "inventory.item.summary",
+        product=item.product,
+        serial=item.serial,
+        kind=_kind_word(ctx, item.kind),
+        site=item.site,
+        location=location,
+    )
+    if item.maintenance_until is None:
+        text += ctx.t("inventory.item.no_maintenance")
+    elif item.lapsed(ctx.today):
+        text += ctx.t("inventory.item.lapsed", date=ctx.fmt.date(item.maintenance_until))
+    else:
+        contract = (
+            ctx.t("inventory.item.contract", contract=item.contract_number) if item.contract_number else ""
+        )
+        until = ctx.t("inventory.maintenance.until", date=ctx.fmt.date(item.maintenance_until))
+        level = item.service_level or "–"
+        text += ctx.t("inventory.item.covered", service_level=level, until=until, contract=contract)
+    if item.lessor and item.leased_until:
+        text += ctx.t("inventory.item.leased", lessor=item.lessor, date=ctx.fmt.date(item.leased_until))
+    if item.kind == "software" and item.licences is not None:
+        text += ctx.t(
+            "inventory.item.licences",
+            version=item.software_version or "–",
+            count=item.licences,
+            date=ctx.fmt.date(item.renews_on) if item.renews_on else "–",
+        )
+    return text
+
+
+def _item_card(ctx: TurnContext, item: InventoryItem) -> Card:
+    fmt = ctx.fmt
+    rows: list[tuple[str, str | None]] = [
+        ("inventory.col.kind", _kind_word(ctx, item.kind)),
+        ("inventory.col.site", item.site),
+        ("inventory.col.location", item.location),
+        ("inventory.col.installed", fmt.date(item.installed_on) if item.installed_on else None),
+        ("inventory.col.contract", item.contract_number),
+        ("inventory.col.service_level", item.service_level),
+    ]
+    if item.maintenance_until is not None:
+        label = (
+            "inventory.col.maintenance_lapsed"
+            if item.lapsed(ctx.today)
+            else "inventory.col.maintenance_until"
+        )
+        rows.append((label, fmt.date(item.maintenance_until)))
+    if item.lessor:
+        rows.append(("inventory.col.lessor", item.lessor))
+        rows.append(
+            ("inventory.col.leased_until", fmt.date(item.leased_until) if item.leased_until else None)
+        )
+    if item.kind == "software":
+        rows.append(("inventory.col.version", item.software_version))
+        rows.append(("inventory.col.licences", str(item.licences) if item.licences is not None else None))
+        rows.append(("inventory.col.renews_on", fmt.date(item.renews_on) if item.renews_on else None))
+    subtitle = _maintenance(ctx, item) if item.lapsed(ctx.today) else None
+    return Card(
+        title=ctx.t("inventory.item.title", product=item.product, serial=item.serial),
+        subtitle=subtitle,
+        fields=tuple(Field(label=ctx.t(label), value=value) for label, value in rows if value),
+        buttons=(
+            Button(
+                label=ctx.t("inventory.button.change"),
+                value=ctx.t("inventory.button.change.value", serial=item.serial),
+            ),
+            Button(
+                label=ctx.t("inventory.button.question"),
+                value=ctx.t("inventory.button.question.value", serial=item.serial),
+            ),
+        ),
+    )
+
+
+def _remember(ctx: TurnContext, item: InventoryItem) -> None:
+    ctx.set_current("item", "serial_number", item.serial)
+
+
+async def _one_item(ctx: TurnContext, serial: str) -> Reply:
+    item = await ctx.backends.inventory.get_item(ctx.principal, serial)
+    if item is None:
+        return ctx.reply(ctx.t("inventory.not_found", serial=serial))
+    _remember(ctx, item)
+    return ctx.reply(_item_text(ctx, item), cards=(_item_card(ctx, item),))
+
+
+async def _filters(ctx: TurnContext) -> dict[str, Any]:
+    """What this message filters by: site, kind, products (matched against the company's), contract."""
+    site = ctx.slot("site")
+    contract = ctx.parse.first("contract_number")
+    text = ctx.parse.text
+    names = await ctx.backends.inventory.product_names(ctx.principal)
+    return {
+        "site": str(site.value) if site is not None else None,
+        "kind": _kind(text),
+        "products": match_products(text, names),
+        "contract": str(contract.value) if contract is not None else None,
+    }
+
+
+def _search_args(filters: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "site": filters.get("site"),
+        "kind": filters.get("kind"),
+        "products": tuple(filters.get("products") or ()),
+        "contract": filters.get("contract"),
+    }
+
+
+def _describe(ctx: TurnContext, filters: dict[str, Any]) -> str:
+    parts = []
+    if filters.get("products"):
+        parts.append(ctx.t("inventory.filter.products", products=", ".join(filters["products"])))
+    if filters.get("kind"):
+        parts.append(ctx.t(f"inventory.filter.kind.{filters['kind']}"))
+    if filters.get("site"):
+        parts.append(ctx.t("inventory.filter.site", site=filters["site"]))
+    if filters.get("contract"):
+        parts.append(ctx.t("inventory.filter.contract", contract=filters["contract"]))
+    return "".join(parts)
+
+
+def _has_filters(filters: dict[str, Any]) -> bool:
+    return any(filters.get(k) for k in ("site", "kind", "products", "contract"))
+
+
+async def inventory_show(ctx: TurnContext) -> Reply:
+    serial = ctx.slot("item")
+    kept = ctx.context(InventoryContext)
+    saved = kept.listing
+    text = ctx.parse.text
+    if serial is not None and serial.type == "serial_number" and not _FILES.search(text):
+        return await _one_item(ctx, str(serial.value).upper())
+    if _FILES.search(text):
+        filters = await _filters(ctx)
+        if not _has_filters(filters) and saved is not None:
+            filters = saved.filters
+        return await _spreadsheet(ctx, filters)
+    more = bool(_MORE.search(text)) and saved is not None
+    if more and saved is not None:
+        filters, after, offset = saved.filters, saved.after, saved.shown
+    else:
+        filters, after, offset = await _filters(ctx), None, 0
+    page = await ctx.backends.inventory.search_items(
+        ctx.principal, **_search_args(filters), after=after, limit=PAGE_SIZE
+    )
+    described = _describe(ctx, filters)
+    if not page.items:
+        if not more:
+            kept.listing = None
+        key = "inventory.list.no_more" if more else "inventory.list.none"
+        return ctx.reply(ctx.t(key, filters=described))
+    kept.listing = ItemListing(filters=filters, after=page.last, shown=offset + len(page.items))
+    ctx.set_shown("item", [i.serial for i in page.items])
+    if len(page.items) == 1 and offset == 0 and not page.has_more:
+        _remember(ctx, page.items[0])
+    text = found_text(ctx, "inventory.list.found", described, offset, len(page.items), page.has_more)
+    lapsed = [i.serial for i in page.items if i.lapsed(ctx.today)]
+    if lapsed:
+        text = ctx.t("inventory.list.lapsed", count=len(lapsed), serials=", ".join(lapsed)) + text
+    buttons = [
+        Button(label=i.serial, value=ctx.t("inventory.button.show.value", serial=i.serial))
+        for i in page.items[:5]
+    ]
+    if page.has_more:
+        buttons.append(
+            Button(label=ctx.t("inventory.button.more"), value=ctx.t("inventory.button.more.value"))
+        )
+    buttons.append(
+        Button(label=ctx.t("inventory.button.download"), value=ctx.t("inventory.button.download.value"))
+    )
+    return ctx.reply(text, table=_items_table(ctx, page.items), buttons=tuple(buttons))
+
+
+def inventory_columns(ctx: TurnContext) -> list[Column]:
+    return [
+        Column(ctx.t("inventory.col.serial"), "text", 16),
+        Column(ctx.t("inventory.col.product"), "text", 30),
+        Column(ctx.t("inventory.col.kind"), "text", 10),
+        Column(ctx.t("inventory.col.site"), "text", 14),
+        Column(ctx.t("inventory.col.location"), "text", 24),
+        Column(ctx.t("inventory.col.installed"), "date", 12),
+        Column(ctx.t("inventory.col.contract"), "text", 10),
+        Column(ctx.t("inventory.col.service_level"), "text", 26),
+        Column(ctx.t("inventory.col.maintenance_until"), "date", 14),
+        Column(ctx.t("inventory.col.maintenance_lapsed"), "text", 12),
+        Column(ctx.t("inventory.col.lessor"), "text", 22),
+        Column(ctx.t("inventory.col.leased_until"), "date", 12),
+        Column(ctx.t("inventory.col.version"), "text", 10),
+        Column(ctx.t("inventory.col.licences"), "integer", 10),
+        Column(ctx.t("inventory.col.renews_on"), "date", 12),
+    ]
+
+
+def _row(ctx: TurnContext, i: InventoryItem) -> list[Any]:
+    lapsed = ctx.t("inventory.yes") if i.lapsed(ctx.today) else ctx.t("inventory.no")
+    return [
+        i.serial, i.product, _kind_word(ctx, i.kind), i.site, i.location, i.installed_on, i.contract_number,
+        i.service_level, i.maintenance_until, lapsed if i.maintenance_until else None, i.lessor, i.leased_until,
+        i.software_version, i.licences, i.renews_on,
+    ]  # fmt: skip
+
+
+async def _spreadsheet(ctx: TurnContext, filters: dict[str, Any]) -> Reply:
+    described = _describe(ctx, filters)
+    rows: list[list[Any]] = []
+    after: tuple[str, str] | None = None
+    while True:
+        page = await ctx.backends.inventory.search_items(
+            ctx.principal, **_search_args(filters), after=after, limit=100
+        )
+        rows.extend(_row(ctx, i) for i in page.items)
+        if len(rows) > REPORT_LIMIT:
+            return ctx.reply(ctx.t("inventory.list.too_large", limit=REPORT_LIMIT))
+        if not page.has_more:
+            break
+        after = page.last
+    if not rows:
+        return ctx.reply(ctx.t("inventory.list.none", filters=described))
+    columns = inventory_columns(ctx)
+    sheet = ctx.t("inventory.list.sheet")
+    xlsx, csv_data = await asyncio.to_thread(lambda: (to_xlsx(sheet, columns, rows), to_csv(columns, rows)))
+    stem = f"inventory-{ctx.today.isoformat()}"
+    attachments = []
+    for name, kind, data in ((f"{stem}.xlsx", XLSX_TYPE, xlsx), (f"{stem}.csv", CSV_TYPE, csv_data)):
+        url = await ctx.files.publish(
+            owner=ctx.principal.user_id, name=name, content_type=kind, data=data, tool=Tool.INVENTORY
+        )
+        attachments.append(Attachment(name=name, url=url, content_type=kind, size=len(data)))
+    links = ctx.t("download.links", minutes=ctx.link_minutes)
+    text = ctx.t("inventory.list.ready", count=len(rows), filters=described) + links
+    return ctx.reply(text, attachments=tuple(attachments))
+
+
+# --- which item -------------------------------------------------------------------------------------
+
+
+async def _resolve_item(ctx: TurnContext) -> InventoryItem | Reply | None:
+    """The item the turn is about: a serial said now, else the product words said now, else the item
+    talked about (or chosen, or answered). Several fit the words → a choice, whose answer fills
+    ``item``; an unknown serial is said to be unknown and asked again; ``None``: nothing names one."""
+    said = ctx.slot("item")
+    serial_now = ctx.parse.first("serial_number")
+    names = [] if serial_now is not None else await ctx.backends.inventory.product_names(ctx.principal)
+    products = match_products(ctx.parse.text, names)
+    if said is not None and said.type == "serial_number" and (serial_now is not None or not products):
+        item = await ctx.backends.inventory.get_item(ctx.principal, str(said.value))
+        if item is not None:
+            return item
+        ctx.ask("item")
+        return ctx.reply(ctx.t("inventory.ask_item_unknown", serial=said.value))
+    if not products:
+        return None
+    inventory = ctx.backends.inventory
+    page = await inventory.search_items(ctx.principal, products=products, limit=CHOICES)
+    if len(page.items) == 1:
+        return page.items[0]
+    if not page.items:
+        return None
+    count = (
+        await inventory.count_items(ctx.principal, products=products) if page.has_more else len(page.items)
+    )
+    more = ctx.t("inventory.ask_which.more", shown=len(page.items)) if page.has_more else ""
+    ctx.ask("item")
+    ctx.set_shown("item", [i.serial for i in page.items])
+    return ctx.reply(
+        ctx.t("inventory.ask_which", count=count, more=more),
+        buttons=tuple(Button(label=f"{i.product} {i.serial} ({i.site})", value=i.serial) for i in page.items),
+        table=_items_table(ctx, page.items),
+    )
+
+
+# --- inventory.change ---------------------------------------------------------------------------------
+
+
+def _action_buttons(ctx: TurnContext) -> tuple[Button, ...]:
+    return tuple(
+        Button(label=ctx.t(f"inventory.button.{a}"), value=ctx.t(f"inventory.button.{a}.value"))
+        for a in ("move", "upgrade", "deinstall")
+    )
+
+
+async def _action_check(ctx: TurnContext, value: SlotValue) -> SlotValue | None:
+    action = _action_of(str(value.value))
+    return SlotValue("inventory_action", action) if action else None
+
+
+async def _site_buttons(ctx: TurnContext) -> tuple[Button, ...]:
+    sites = await ctx.backends.directory.sites(ctx.principal)
+    return tuple(Button(label=s.name, value=s.name) for s in sites)
+
+
+async def _known_site(ctx: TurnContext, name: str) -> str | None:
+    sites = await ctx.backends.directory.sites(ctx.principal)
+    wanted = fold(name.strip())
+    return next((s.name for s in sites if fold(s.name) == wanted), None)
+
+
+def _said(ctx: TurnContext) -> str:
+    """What the user first said to this intent: kept while the bot asks, for the request's text."""
+    said = ctx.slot("said")
+    if said is None:
+        ctx.slots["said"] = said = SlotValue("request_text", ctx.parse.text)
+    return str(said.value)
+
+
+def _draft(ctx: TurnContext, action: str, item: InventoryItem | None, target: str | None) -> dict[str, str]:
+    words_said = _said(ctx)
+    if item is None:
+        what = ctx.t("inventory.change.new_equipment")
+        return {
+            "category": "inventory",
+            "subject": ctx.t("inventory.change.subject.add", target=target or "–", what=what),
+            "description": ctx.t("inventory.change.description.add", target=target or "–", said=words_said),
+            "priority": "normal",
+        }
+    params = {"product": item.product, "serial": item.serial, "site": item.site, "target": target or "–"}
+    location = f", {item.location}" if item.location else ""
+    moved = ctx.t("inventory.change.description.target", target=target) if action == "move" and target else ""
+    return {
+        "category": "inventory",
+        "subject": ctx.t(f"inventory.change.subject.{action}", **params),
+        "description": ctx.t(
+            "inventory.change.description",
+            action=ctx.t(f"inventory.action.{action}"),
+            product=item.product,
+            serial=item.serial,
+            site=item.site,
+            location=location,
+            target=moved,
+            said=words_said,
+        ),
+        "priority": "normal",
+    }
+
+
+async def inventory_change(ctx: TurnContext) -> Reply:
+    """Which item, what to do, where to (a move): then the request as it will be sent, to confirm; a
+    confirmed one is opened with its tracking number and mail like any request."""
+    text = ctx.parse.text
+    anew = _action_of(text) if ctx.parse.intent == "inventory.change" else None
+    if anew is not None:
+        # A change said anew while one was being prepared replaces it.
+        ctx.slots["action"] = SlotValue("inventory_action", anew)
+        for name in ("target", "confirm"):
+            ctx.slots.pop(name, None)
+        if not re.fullmatch(_ACTION_ANSWER, text):
+            ctx.slots["said"] = SlotValue("request_text", text)
+    _said(ctx)
+    if ctx.slot("target") is None and (said_to := _said_to(ctx)) is not None:
+        ctx.slots["target"] = SlotValue("site", said_to)  # kept while the bot asks which item
+    action_slot = ctx.slot("action")
+    action = str(action_slot.value) if action_slot is not None else None
+    item: InventoryItem | None = None
+    if action == "add" and anew == "add" and ctx.parse.first("serial_number") is None:
+        # New equipment, unless a product of the company is named ("add memory to the FlashSystem").
+        names = await ctx.backends.inventory.product_names(ctx.principal)
+        if not match_products(text, names):
+            ctx.slots.pop("item", None)
+    if action != "add" or ctx.slot("item") is not None:
+        found = await _resolve_item(ctx)
+        if isinstance(found, Reply):
+            return found
+        if found is None and action != "add":
+            ctx.ask("item")
+            return ctx.reply(ctx.t("inventory.ask_item"))
+        item = found
+    if action == "add" and item is not None:
+        action = "upgrade"  # "add memory to the Power server" changes that server
+    if item is not None:
+        ctx.slots["item"] = SlotValue("serial_number", item.serial)
+        _remember(ctx, item)
+    if action is None:
+        assert item is not None
+        ctx.ask("action")
+        return ctx.reply(
+            ctx.t("inventory.ask_action", product=item.product, serial=item.serial),
+            buttons=_action_buttons(ctx),
+        )
+    target: str | None = None
+    if action in ("move", "add"):
+        said_target = ctx.slot("target")
+        target = (
+            str(said_target.value)
+            if said_target is not None
+            else _target_site(ctx, item.site if item else None)
+        )
+        if target is not None:
+            known = await _known_site(ctx, target)
+            site_said = ctx.parse.first("site")
+            if known is None and said_target is not None and site_said is not None:
+                known = await _known_site(ctx, str(site_said.value))  # "gothenburg" for Göteborg
+            if known is None:
+                ctx.ask("target")
+                return ctx.reply(
+                    ctx.t("inventory.unknown_site", site=target), buttons=await _site_buttons(ctx)
+                )
+            target = known
+        if item is not None and target == item.site:
+            ctx.ask("target")
+            return ctx.reply(
+                ctx.t("inventory.target_same", product=item.product, serial=item.serial, site=item.site),
+                buttons=await _site_buttons(ctx),
+            )
+        if target is None:
+            ctx.ask("target")
+            if item is None:
+                return ctx.reply(ctx.t("inventory.ask_add_site"), buttons=await _site_buttons(ctx))
+            question = ctx.t("inventory.ask_target", product=item.product, serial=item.serial, site=item.site)
+            return ctx.reply(question, buttons=await _site_buttons(ctx))
+        ctx.slots["target"] = SlotValue("site", target)
+    values = _draft(ctx, action, item, target)
+    if ctx.slot("confirm") is None:
+        ctx.ask("confirm")
+        return ctx.reply(
+            ctx.t("inventory.change.confirm", action=ctx.t(f"inventory.action.{action}.the")),
+            cards=(request_card(ctx, values),),
+        )
+    return await open_request(ctx, values, related=item.serial if item else None)
+
+
+# --- inventory.question -------------------------------------------------------------------------------
+
+_DATA_QUESTIONS = re.compile(
+    r"\b(service\s*level|servicenivå\w*|maintenance|underhåll\w*|covered|täcks|warranty|garanti\w*|"
+    r"lease\w*|leasing\w*|licen[cs]\w*|version\w*|contract|avtal\w*|where|var\s+står|installed|installerad)\b",
+    re.IGNORECASE,
+)
+
+
+async def inventory_question(ctx: TurnContext) -> Reply:
+    """Answered from the data when the question is about what it holds (service level, maintenance,
+    lease, licences, where it stands); otherwise it becomes a request with the item filled in."""
+    question = _said(ctx)
+    found = await _resolve_item(ctx)
+    if isinstance(found, Reply):
+        return found
+    item = found
+    if item is not None:
+        _remember(ctx, item)
+        if _DATA_QUESTIONS.search(question):
+            return ctx.reply(
+                _item_text(ctx, item) + ctx.t("inventory.question.more"), cards=(_item_card(ctx, item),)
+            )
+    return await _question_request(ctx, item, question)
+
+
+async def _question_request(ctx: TurnContext, item: InventoryItem | None, question: str) -> Reply:
+    email = ctx.principal.email
+    if item is not None:
+        subject = ctx.t(
+            "inventory.question.subject", product=item.product, serial=item.serial, site=item.site
+        )
+        about = f"{item.product} ({item.serial})"
+    else:
+        subject = ctx.t("inventory.question.subject_general")
+        about = ctx.t("inventory.question.your_equipment")
+
+    def params(request: SupportRequest) -> dict[str, str]:
+        due = ctx.fmt.datetime(request.due_at) if request.due_at else "–"
+        return {"request": request.number, "item": about, "due": due}
+
+    def confirmation(request: SupportRequest) -> list[Mail]:
+        if not email:
+            return []
+        said = params(request)
+        return [
+            Mail(
+                to=email,
+                subject=ctx.t("inventory.question.mail_subject", subject=subject, **said),
+                text=ctx.t("inventory.question.mail_body", name=ctx.principal.name, text=question, **said),
+                language=ctx.language,
+            )
+        ]
+
+    try:
+        # The request and its confirmation are one action: both or neither, once per message.
+        request = await ctx.backends.requests.create_request(
+            ctx.principal,
+            NewRequest(
+                category="inventory",
+                subject=subject,
+                description=question,
+                related=item.serial if item else None,
+            ),
+            action=ctx.action(confirmation),
+        )
+    except AccessDenied:
+        return tool_refusal(Tool.REQUESTS, ctx.fmt, language=ctx.language, intent=ctx.parse.intent)
+    except MailUnavailable:
+        log.warning("an inventory question was not recorded: its mail could not be queued", exc_info=True)
+        return ctx.reply(ctx.t("request.open.not_saved"))
+    ctx.set_current("request", "request_number", request.number)
+    if email:
+        return ctx.reply(ctx.t("inventory.question.created", email=email, **params(request)))
+    return ctx.reply(ctx.t("inventory.question.created_no_mail", **params(request)))
+
+
+_ITEM = Slot(
+    name="item",
+    entities=("serial_number", "reference"),
+    question="inventory.ask_item",
+    required=False,
+    pattern=_SERIAL,
+)
 
 
 INTENTS = [
     IntentSpec(
         name="inventory.show",
         examples=SHOW_EXAMPLES,
-        handler=not_connected,
+        handler=inventory_show,
         tool=Tool.INVENTORY,
+        context=InventoryContext,
+        slots=(
+            replace(_ITEM, carry=False),
+            Slot(name="site", entities=("site",), required=False, carry=False),
+        ),
+        claims=("serial_number",),
     ),
     IntentSpec(
         name="inventory.change",
         examples=CHANGE_EXAMPLES,
-        handler=not_connected,
+        handler=inventory_change,
         tool=Tool.INVENTORY,
+        context=InventoryContext,
+        slots=(
+            _ITEM,
+            Slot(
+                name="action",
+                entities=("inventory_action",),
+                question="inventory.ask_action_plain",
+                required=False,
+                carry=False,
+                pattern=_ACTION_ANSWER,
+                inline=_ACTION_WORDS,
+                check=_action_check,
+                choices=_action_buttons,
+            ),
+            Slot(
+                name="target",
+                entities=("move_target",),
+                question="inventory.ask_target_plain",
+                required=False,
+                carry=False,
+                free_text=True,
+            ),
+            Slot(
+                name="confirm",
+                entities=("request_confirm",),
+                question="request.confirm",
+                required=False,
+                carry=False,
+                pattern=_CONFIRM,
+            ),
+        ),
     ),
     IntentSpec(
         name="inventory.question",
         examples=QUESTION_EXAMPLES,
-        handler=not_connected,
+        handler=inventory_question,
         tool=Tool.INVENTORY,
+        context=InventoryContext,
+        slots=(_ITEM,),
     ),
 ]

@@ -635,6 +635,12 @@ def _said(ctx: TurnContext) -> dict[str, str]:
 _FIELDS = ("category", "subject", "description", "priority")
 
 
+def request_card(ctx: TurnContext, values: dict[str, str]) -> Card:
+    """The request as it will be sent, the profile pre-filled: what the user confirms (here, and where
+    another family prepares a request, such as a change to installed equipment)."""
+    return _form(ctx, values)
+
+
 def _form(ctx: TurnContext, values: dict[str, str]) -> Card:
     """The request as it will be sent, the profile pre-filled: what the user confirms."""
     p = ctx.principal
@@ -849,7 +855,13 @@ async def request_open(ctx: TurnContext) -> Reply:
     return await _create(ctx, _said(ctx))
 
 
-async def _create(ctx: TurnContext, values: dict[str, str]) -> Reply:
+async def open_request(ctx: TurnContext, values: dict[str, str], *, related: str | None = None) -> Reply:
+    """Opens a request another family prepared and the user confirmed (``values`` as ``request_card``
+    showed them), with its tracking number and confirmation mail like any request."""
+    return await _create(ctx, values, related=related)
+
+
+async def _create(ctx: TurnContext, values: dict[str, str], *, related: str | None = None) -> Reply:
     """Opens the request and queues its confirmation mail as one action, done once per message: a
     failure anywhere in it (the mail cannot be built, say) leaves nothing behind."""
     intent = "request.open"
@@ -873,7 +885,7 @@ async def _create(ctx: TurnContext, values: dict[str, str]) -> Reply:
 
     try:
         request = await ctx.backends.requests.create_request(
-            ctx.principal, NewRequest(**values), action=ctx.action(confirmation)
+            ctx.principal, NewRequest(**values, related=related), action=ctx.action(confirmation)
         )
     except AccessDenied:
         return tool_refusal(Tool.REQUESTS, ctx.fmt, language=ctx.language, intent=intent)

@@ -279,6 +279,7 @@ def statement_log(sqlite_demo_engine: AsyncEngine) -> Iterator[StatementLog]:
 
 VOLUME_ORDERS = 6_000
 VOLUME_INVOICES = 2_000
+VOLUME_ITEMS = 8_000  # installed items, dealt to both companies, a share under their contracts
 VOLUME_REQUESTS = 3_000
 
 
@@ -339,7 +340,14 @@ def sqlite_volume_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         try:
             await migrate(engine)
             assert await seed_demo(engine, today=TODAY)
-            await seed_volume(engine, orders=VOLUME_ORDERS, invoices=VOLUME_INVOICES, seed=1, today=TODAY)
+            await seed_volume(
+                engine,
+                orders=VOLUME_ORDERS,
+                invoices=VOLUME_INVOICES,
+                items=VOLUME_ITEMS,
+                seed=1,
+                today=TODAY,
+            )
             await seed_request_volume(engine)
         finally:
             await engine.dispose()

@@ -344,6 +344,9 @@ CALLS: dict[str, tuple[Tool, Call]] = {
     "contract_document": (Tool.CONTRACTS, lambda b, p: b.contracts.contract_document(p, "C-1001")),
     "list_items": (Tool.INVENTORY, lambda b, p: b.inventory.list_items(p)),
     "get_item": (Tool.INVENTORY, lambda b, p: b.inventory.get_item(p, "78ABC12")),
+    "search_items": (Tool.INVENTORY, lambda b, p: b.inventory.search_items(p, site="Kista")),
+    "count_items": (Tool.INVENTORY, lambda b, p: b.inventory.count_items(p, contract="C-1001")),
+    "product_names": (Tool.INVENTORY, lambda b, p: b.inventory.product_names(p)),
     "create_request": (
         Tool.REQUESTS,
         lambda b, p: b.requests.create_request(p, NewRequest(category="other", subject="s", description="d")),
@@ -590,6 +593,71 @@ async def test_inventory_of_nordisk(backends: Backends, people: People) -> None:
     kista = await backends.inventory.list_items(people.anna, site="kista")
     assert "78ABC12" in {i.serial for i in kista} and {i.site for i in kista} == {"Kista"}
     assert {"78ABC12", "78XYZ34"} <= {i.serial for i in await backends.inventory.list_items(people.anna)}
+
+
+async def test_search_items_combines_filters_in_product_order(backends: Backends, people: People) -> None:
+    inventory = backends.inventory
+    kista = await inventory.search_items(people.anna, site="KISTA", kind="hardware")
+    assert [i.serial for i in kista.items] == ["78ABC12", "78PWR09", "78TAP77"] and not kista.has_more
+    software = await inventory.search_items(people.anna, kind="software")
+    assert {i.serial for i in software.items} == {"5765-CD3-0042", "5725-W98-0093", "5724-H72-0311"}
+    aix = next(i for i in software.items if i.serial == "5765-CD3-0042")
+    assert (aix.software_version, aix.licences, aix.contract_number) == ("7.3 TL2", 20, "C-1004")
+    power = await inventory.search_items(people.anna, products=["IBM Power S914", "IBM Power S1022"])
+    assert [i.serial for i in power.items] == ["78ABC12", "78PWR09"]
+    at_kista = await inventory.search_items(people.anna, site="Kista", products=["IBM FlashSystem 5200"])
+    assert at_kista.items == ()
+    covered = await inventory.search_items(people.anna, contract="c-1001")
+    assert [i.serial for i in covered.items] == ["78ABC12", "78TAP77"]
+    assert await inventory.count_items(people.anna, contract="C-1001") == 2
+    assert await inventory.count_items(people.anna, site="Göteborg") == 3
+    lapsed = await inventory.get_item(people.anna, "78PWR09")
+    assert lapsed is not None and lapsed.lapsed(TODAY) and lapsed.contract_number is None
+    assert not kista.items[0].lapsed(TODAY), "78ABC12 is covered by C-1001"
+
+
+async def test_search_items_pages_by_keyset_without_gaps(backends: Backends, people: People) -> None:
+    inventory = backends.inventory
+    everything = await inventory.search_items(people.anna, limit=100)
+    seen = []
+    after = None
+    while True:
+        page = await inventory.search_items(people.anna, after=after, limit=3)
+        seen.extend(page.items)
+        if not page.has_more:
+            break
+        after = page.last
+    assert seen == list(everything.items) and len(seen) == 8
+    assert [(i.product, i.serial) for i in seen] == sorted((i.product, i.serial) for i in seen)
+    power = await inventory.search_items(
+        people.anna, products=["IBM Power S1012", "IBM Power S1022", "IBM Power S914"], limit=1
+    )
+    rest = await inventory.search_items(
+        people.anna,
+        products=["IBM Power S1012", "IBM Power S1022", "IBM Power S914"],
+        after=power.last,
+        limit=5,
+    )
+    assert [i.serial for i in (*power.items, *rest.items)] == ["78GBG21", "78ABC12", "78PWR09"]
+    with pytest.raises(InvalidRequest):
+        await inventory.search_items(people.anna, limit=0)
+    with pytest.raises(InvalidRequest):
+        await inventory.search_items(people.anna, kind="furniture")
+
+
+async def test_inventory_of_another_company_is_like_nothing(backends: Backends, people: People) -> None:
+    inventory = backends.inventory
+    assert await inventory.product_names(people.anna) == (
+        "IBM AIX 7.3 Standard Edition", "IBM FlashSystem 5200", "IBM MQ Advanced", "IBM Power S1012",
+        "IBM Power S1022", "IBM Power S914", "IBM Storage Protect", "IBM TS4300 Tape Library",
+    )  # fmt: skip
+    assert "IBM FlashSystem 5045" not in await inventory.product_names(people.anna)
+    assert (await inventory.search_items(people.max, contract="C-1001")).items == ()
+    assert await inventory.count_items(people.max, contract="C-1001") == 0
+    assert (await inventory.search_items(people.max, site="Kista")).items == ()
+    assert (await inventory.search_items(people.max, products=["IBM Power S1022"])).items == ()
+    contoso = await inventory.search_items(people.max)
+    assert {i.serial for i in contoso.items} == {"78DEF56", "78MUC45", "5725-W98-0117"}
 
 
 # --- requests -------------------------------------------------------------------------------------

@@ -130,8 +130,10 @@ async def test_seed_volume_is_deterministic(tmp_path: Path) -> None:
         try:
             await migrate(engine)
             await seed_demo(engine, today=TODAY)
-            await seed_volume(engine, orders=1_200, invoices=500, seed=seed, today=TODAY, batch_size=500)
-            return {table: await dump(engine, table) for table in VOLUME_TABLES}
+            await seed_volume(
+                engine, orders=1_200, invoices=500, items=900, seed=seed, today=TODAY, batch_size=500
+            )
+            return {table: await dump(engine, table) for table in (*VOLUME_TABLES, "inventory_items")}
         finally:
             await engine.dispose()
 
@@ -139,6 +141,40 @@ async def test_seed_volume_is_deterministic(tmp_path: Path) -> None:
     assert first == again
     assert first["orders"] != other["orders"]
     assert len(first["orders"]) > 1_200 and len(first["invoices"]) > 500
+    assert first["inventory_items"] != other["inventory_items"] and len(first["inventory_items"]) == 911
+
+
+async def test_generated_items_are_dealt_to_every_company_some_under_contracts(
+    empty_engine: AsyncEngine,
+) -> None:
+    await seed_demo(empty_engine, today=TODAY)
+    await seed_volume(empty_engine, items=2_000, seed=3, today=TODAY, batch_size=700)
+    async with empty_engine.connect() as conn:
+        per_company = dict(
+            (
+                await conn.execute(
+                    text("SELECT company_id, count(*) FROM inventory_items GROUP BY company_id")
+                )
+            ).all()
+        )
+        foreign_cover = await conn.scalar(
+            text(
+                "SELECT count(*) FROM inventory_items i JOIN contracts c ON c.id = i.contract_id "
+                "WHERE c.company_id <> i.company_id"
+            )
+        )
+        covered = await conn.scalar(
+            text("SELECT count(*) FROM inventory_items WHERE contract_id IS NOT NULL")
+        )
+        lapsed = await conn.scalar(
+            text("SELECT count(*) FROM inventory_items WHERE maintenance_until < :today"), {"today": TODAY}
+        )
+        software = await conn.scalar(
+            text("SELECT count(*) FROM inventory_items WHERE kind = 'software' AND licences > 0")
+        )
+    assert sorted(per_company.values()) == [1_003, 1_008], "1 000 each beside the demo's 8 and 3"
+    assert foreign_cover == 0, "an item is only ever under its own company's contract"
+    assert covered > 500 and lapsed > 50 and software > 150
 
 
 async def test_seed_volume_numbers_progress_and_consistency(empty_engine: AsyncEngine) -> None:

@@ -21,6 +21,7 @@ PLACEHOLDERS = {
     "request_number": "#rq",
     "access_request_number": "#ar",
     "customer_number": "#cust",
+    "serial_number": "#serial",
     "date": "#date",
     "date_range": "#date",
     "amount": "#amount",

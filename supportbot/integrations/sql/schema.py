@@ -352,7 +352,9 @@ inventory_items = Table(
     Column("renews_on", Date),  # software only: when the licence renews
     UniqueConstraint("company_id", "serial"),
     Index(None, "site_id"),
-    Index(None, "contract_id"),  # what a contract covers
+    Index(
+        None, "company_id", "contract_id", "product", "serial"
+    ),  # what a contract covers, counted and paged
     Index(None, "company_id", "site_id", "product", "serial"),  # by site, in product order, paged
     Index(None, "company_id", "kind", "product", "serial"),
     Index(None, "company_id", "product", "serial"),

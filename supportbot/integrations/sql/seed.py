@@ -5,8 +5,8 @@ The database must be migrated first (``migrate``): this module only writes rows.
 ``seed_demo`` writes the named demo records listed below (two customer companies, their people, orders,
 invoices, contracts, inventory and requests) with consistent related data, dated
 relative to ``today`` so that "expected in three days" stays true whenever the demo is set up.
-``seed_volume`` adds any number of generated orders and invoices, deterministically from a seed,
-in bulk batches (a million orders on SQLite in minutes, not hours).
+``seed_volume`` adds any number of generated orders, invoices and installed items, deterministically
+from a seed, in bulk batches (a million orders on SQLite in minutes, not hours).
 """
 
 from __future__ import annotations
@@ -900,11 +900,116 @@ async def _write_invoices(conn: AsyncConnection, batch: _InvoiceBatch) -> None:
         await conn.execute(insert(payments), paid)
 
 
+# --- installed items ------------------------------------------------------------------------------
+
+_HARDWARE: Final = (
+    "IBM Power S1022", "IBM Power S1014", "IBM Power S1024", "IBM Power S914", "IBM Power S1012",
+    "IBM Power E1050", "IBM FlashSystem 5200", "IBM FlashSystem 5045", "IBM FlashSystem 7300",
+    "IBM TS4300 Tape Library", "IBM Storage Scale System 3500", "IBM SAN32C-6 Switch",
+)  # fmt: skip
+_SOFTWARE: Final = (
+    ("5765-CD3", "IBM AIX 7.3 Standard Edition", ("7.3 TL1", "7.3 TL2")),
+    ("5725-W98", "IBM Storage Protect", ("8.1.21", "8.1.22")),
+    ("5724-H72", "IBM MQ Advanced", ("9.3", "9.4")),
+    ("5725-L47", "IBM Db2 Standard Edition", ("11.5", "12.1")),
+    ("5765-VE3", "IBM PowerVM Enterprise Edition", ("3.1.4",)),
+)
+_SERVICE_LEVELS: Final = (
+    "24x7, 4-hour response", "next business day", "business hours, 8-hour response", "warranty, next business day",
+)  # fmt: skip
+_LETTERS: Final = "ABCDEFGHJKLMNPRSTUVWXYZ"
+
+
+@dataclass(frozen=True)
+class _Cover:
+    """A contract items can be under: its id, end and service level."""
+
+    id: int
+    ends_on: date
+    service_level: str | None
+
+
+def _serial(number: int) -> str:
+    """A machine serial of the demo's shape (two digits, three letters, two digits), unique per number
+    below 24 million; the leading digits start at 80, so never one of the demo's 78….."""
+    letters = len(_LETTERS) ** 3
+    block, rest = divmod(number, letters)
+    a, b, c = rest // len(_LETTERS) ** 2, rest // len(_LETTERS) % len(_LETTERS), rest % len(_LETTERS)
+    return f"{80 + block // 100 % 20}{_LETTERS[a]}{_LETTERS[b]}{_LETTERS[c]}{block % 100:02d}"
+
+
+def _generate_items(
+    rng: random.Random,
+    targets: Sequence[_Company],
+    covers: dict[int, list[_Cover]],
+    first: int,
+    count: int,
+    today: date,
+) -> list[dict[str, Any]]:
+    """Items ``first`` .. ``first + count``, dealt to the companies in turn: mostly hardware, some
+    under one of the company's contracts, some leased, some with lapsed maintenance; the rest
+    software with a version, licences and a renewal date."""
+    rows = []
+    for number in range(first, first + count):
+        target = targets[number % len(targets)]
+        installed = today - timedelta(days=rng.randint(10, 8 * 365))
+        site = target.site_ids[rng.randrange(len(target.site_ids))]
+        location = f"Data hall {rng.randint(1, 4)}, rack {rng.choice(_LETTERS)}{rng.randint(1, 40)}"
+        row: dict[str, Any] = {
+            "company_id": target.id, "site_id": site, "installed_on": installed, "contract_id": None,
+            "service_level": None, "maintenance_until": None, "lessor": None, "leased_until": None,
+            "software_version": None, "licences": None, "renews_on": None,
+        }  # fmt: skip
+        company_covers = covers.get(target.id, [])
+        if rng.random() < 0.85:
+            row.update(
+                serial=_serial(number), product=rng.choice(_HARDWARE), kind="hardware", location=location
+            )
+            roll = rng.random()
+            if roll < 0.45 and company_covers:
+                cover = company_covers[rng.randrange(len(company_covers))]
+                row.update(
+                    contract_id=cover.id, service_level=cover.service_level, maintenance_until=cover.ends_on
+                )
+            elif roll < 0.9:
+                row.update(
+                    service_level=rng.choice(_SERVICE_LEVELS),
+                    maintenance_until=today + timedelta(days=rng.randint(-400, 900)),
+                )
+            if rng.random() < 0.12:
+                row.update(
+                    lessor="IBM Global Financing", leased_until=today + timedelta(days=rng.randint(30, 1200))
+                )
+        else:
+            code, product, versions = _SOFTWARE[rng.randrange(len(_SOFTWARE))]
+            renews = today + timedelta(days=rng.randint(-30, 365))
+            row.update(
+                serial=f"{code}-{number:06d}", product=product, kind="software", location=None,
+                software_version=rng.choice(versions), licences=rng.choice((1, 2, 4, 5, 8, 10, 16, 20, 50)),
+                renews_on=renews, maintenance_until=renews, service_level="business hours",
+            )  # fmt: skip
+        rows.append(row)
+    return rows
+
+
+async def _load_covers(conn: AsyncConnection, targets: Sequence[_Company]) -> dict[int, list[_Cover]]:
+    rows = await conn.execute(
+        select(contracts.c.id, contracts.c.company_id, contracts.c.ends_on, contracts.c.service_level)
+        .where(contracts.c.company_id.in_([t.id for t in targets]))
+        .order_by(contracts.c.id)
+    )
+    covers: dict[int, list[_Cover]] = {}
+    for row in rows:
+        covers.setdefault(row.company_id, []).append(_Cover(row.id, row.ends_on, row.service_level))
+    return covers
+
+
 async def seed_volume(
     engine: AsyncEngine,
     *,
-    orders: int,
+    orders: int = 0,
     invoices: int = 0,
+    items: int = 0,
     seed: int = 42,
     company: str | None = None,
     progress: Callable[[int], None] | None = None,
@@ -912,7 +1017,8 @@ async def seed_volume(
     batch_size: int = 5_000,
     commit_every: int = 50_000,
 ) -> None:
-    """Adds ``orders`` generated orders (with lines, history and shipments) and ``invoices`` invoices.
+    """Adds ``orders`` generated orders (with lines, history and shipments), ``invoices`` invoices and
+    ``items`` installed items (dealt to the companies in turn, a share under their contracts).
 
     ``company`` is a customer number; without one the volume is spread over every existing company
     (so seed the demo first). The same seed, companies and ``today`` (default: the UTC date) give
@@ -920,9 +1026,9 @@ async def seed_volume(
     order *i* where there is one. Rows go in with executemany, ``batch_size`` at a time, committed
     every ``commit_every`` rows (few large transactions keep SQLite's journal writes down, and a
     running server is not locked out for the whole run). ``progress`` gets the running count of
-    orders plus invoices written. Not meant to run twice at the same time on one database.
+    orders, invoices and items written. Not meant to run twice at the same time on one database.
     """
-    if orders < 0 or invoices < 0:
+    if orders < 0 or invoices < 0 or items < 0:
         raise ValueError("counts must not be negative")
     if batch_size < 1 or commit_every < 1:
         raise ValueError("batch_size and commit_every must be positive")
@@ -935,8 +1041,12 @@ async def seed_volume(
             raise ValueError(
                 f"no company {company!r}" if company else "no companies: seed the demo data first"
             )
+        if items and any(not t.site_ids for t in targets):
+            raise ValueError("installed items need a site in every company")
         first_order = await _next_number(conn, schema.orders, "")
         first_invoice = await _next_number(conn, schema.invoices, "INV-")
+        first_item = int(await conn.scalar(select(func.count()).select_from(inventory_items)) or 0)
+        covers = await _load_covers(conn, targets) if items else {}
         await conn.rollback()  # end the reading transaction: each batch group is its own
 
         done = 0
@@ -973,6 +1083,14 @@ async def seed_volume(
                 conn, _generate_invoices(rng, targets, billable, first_invoice, start, count, today)
             )
             await advance(count)
+
+        for start in range(0, items, batch_size):
+            count = min(batch_size, items - start)
+            await conn.execute(
+                insert(inventory_items),
+                _generate_items(rng, targets, covers, first_item + start, count, today),
+            )
+            await advance(count)
         await conn.commit()
         await _analyze(conn)
 
@@ -993,6 +1111,7 @@ async def _analyze(conn: AsyncConnection) -> None:
         schema.invoices,
         invoice_lines,
         payments,
+        inventory_items,
     ):
         await conn.exec_driver_sql(f"ANALYZE {preparer.format_table(table)}")
     await conn.commit()

@@ -14,6 +14,7 @@ from supportbot.bot.nlu.entities.found import Claims, Found
 from supportbot.bot.nlu.entities.ids import bare_order_numbers, keyword_ids, prefixed_ids
 from supportbot.bot.nlu.entities.references import TRIGGERS as REFERENCE_TRIGGERS
 from supportbot.bot.nlu.entities.references import references
+from supportbot.bot.nlu.entities.serials import serials
 from supportbot.bot.nlu.entities.sites import SiteMatcher
 from supportbot.bot.nlu.entities.status import TRIGGERS as STATUS_TRIGGERS
 from supportbot.bot.nlu.entities.status import statuses
@@ -39,6 +40,7 @@ class EntityExtractor:
         if "@" in text:
             emails(text, claims)
         if digits:  # every ID and amount has a digit
+            serials(text, claims)
             prefixed_ids(text, claims)
             keyword_ids(text, claims)
             amounts(text, claims)

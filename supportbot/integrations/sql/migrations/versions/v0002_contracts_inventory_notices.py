@@ -110,7 +110,11 @@ def _upgrade_inventory() -> None:
             ["company_id", "site_id", "product", "serial"],
             unique=False,
         )
-        batch_op.create_index(batch_op.f("ix_inventory_items_contract_id"), ["contract_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_inventory_items_company_id_contract_id_product_serial"),
+            ["company_id", "contract_id", "product", "serial"],
+            unique=False,
+        )
 
 
 def _upgrade_notices() -> None:
@@ -131,7 +135,7 @@ def _upgrade_notices() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("inventory_items", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_inventory_items_contract_id"))
+        batch_op.drop_index(batch_op.f("ix_inventory_items_company_id_contract_id_product_serial"))
         batch_op.drop_index(batch_op.f("ix_inventory_items_company_id_site_id_product_serial"))
         batch_op.drop_index(batch_op.f("ix_inventory_items_company_id_product_serial"))
         batch_op.drop_index(batch_op.f("ix_inventory_items_company_id_kind_product_serial"))

@@ -1,0 +1,371 @@
+"""Installed equipment as transcripts: shown by site, type, serial number and product, maintenance
+that has lapsed flagged, software with its licences, page by page and as spreadsheets; changes and
+questions that become requests with the item filled in — in English and Swedish."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import openpyxl
+from sqlalchemy import text
+
+from supportbot.adapters.app import Application, build_application
+from supportbot.bot.messages import Reply
+from supportbot.integrations.sql.seed import seed_volume
+from tests.conftest import BotDriver, Conversation, make_settings
+from tests.conversations import test_mail
+from tests.conversations.test_invoices import fetch
+from tests.conversations.test_mail import Inbox
+
+smtp_server = test_mail.smtp_server  # the local SMTP server fixture
+
+ANNA = "anna.berg@nordisk.example"
+ERIK = "erik.lund@nordisk.example"
+MAX = "max.muller@contoso.example"
+
+
+def serials(reply: Reply) -> list[str]:
+    assert reply.table is not None, reply.plain_text()
+    return [row[0] for row in reply.table.rows]
+
+
+def request_number(reply: Reply) -> str:
+    return next(w.rstrip(":.,;") for w in reply.text.split() if w.startswith("RQ-"))
+
+
+async def _request_row(app: Application, number: str) -> dict[str, str]:
+    async with app.engine.connect() as conn:
+        row = (
+            await conn.execute(
+                text("SELECT category, subject, description, related FROM requests WHERE number = :n"),
+                {"n": number},
+            )
+        ).one()
+    return dict(row._mapping)
+
+
+# --- inventory.show ------------------------------------------------------------------------------------
+
+
+async def test_hardware_by_site_in_english_and_swedish(bot: BotDriver) -> None:
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: what hardware do we have in Kista?
+        bot:  [inventory.show]
+        bot:  ~ 3 installed items (hardware) at Kista
+        bot:  ~ IBM Power S1022
+        bot:  ~ Server room 2, rack B4
+        bot:  ~ C-1001 · 24x7, 4-hour response
+        bot:  !~ 78XYZ34
+        bot:  !~ 5765-CD3-0042
+    """)
+    assert sorted(serials(anna.last)) == ["78ABC12", "78PWR09", "78TAP77"]
+    await anna.transcript("""
+        user: vilken hårdvara har vi i Göteborg
+        bot:  [inventory.show]
+        bot:  (sv)
+        bot:  ~ 2 installerade enheter (hårdvara) i Göteborg
+        bot:  ~ IBM Global Financing, till
+        bot:  !~ hardware
+        bot:  !~ 78ABC12
+    """)
+    assert sorted(serials(anna.last)) == ["78GBG21", "78XYZ34"]
+    assert {row[2] for row in anna.last.table.rows} == {"hårdvara"}  # type: ignore[union-attr]
+
+
+async def test_software_with_versions_licences_and_renewal(bot: BotDriver) -> None:
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: what software do we have installed
+        bot:  [inventory.show]
+        bot:  ~ 3 installed items (software)
+        bot:  ~ version 7.3 TL2, 20 licences, renewal
+        bot:  ~ version 9.3, 4 licences
+        bot:  !~ 78ABC12
+        user: vilken mjukvara har vi installerad
+        bot:  (sv)
+        bot:  ~ (mjukvara)
+        bot:  ~ version 7.3 TL2, 20 licenser, förnyas
+        bot:  !~ software
+    """)
+
+
+async def test_one_item_by_serial_number(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: show item 78ABC12
+        bot:  [inventory.show]
+        bot:  ~ IBM Power S1022 (serial number 78ABC12, hardware) is installed at Kista, Server room 2, rack B4
+        bot:  ~ 24x7, 4-hour response
+        bot:  ~ under contract C-1001
+        bot:  ~ [Request a change]
+        user: visa enhet 78XYZ34
+        bot:  (sv)
+        bot:  ~ IBM FlashSystem 5200 (serienummer 78XYZ34, hårdvara) är installerad i Göteborg
+        bot:  ~ Leasad från IBM Global Financing till
+        bot:  ~ Leasegivare: IBM Global Financing
+    """)
+
+
+async def test_an_unknown_serial_number_is_said_to_be_unknown(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: show item 78QQQ99
+        bot:  [inventory.show]
+        bot:  ~ can't find an item with serial number 78QQQ99
+        bot:  !~ IBM
+    """)
+
+
+async def test_by_product_words(bot: BotDriver) -> None:
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: show our Power servers
+        bot:  [inventory.show]
+        bot:  ~ IBM Power S1012, IBM Power S1022, IBM Power S914
+        bot:  !~ FlashSystem
+    """)
+    assert sorted(serials(anna.last)) == ["78ABC12", "78GBG21", "78PWR09"]
+    await anna.transcript("""
+        user: when does the lease on the FlashSystem end
+        bot:  [inventory.show]
+        bot:  ~ 78XYZ34
+        bot:  ~ IBM Global Financing, until
+    """)
+
+
+async def test_lapsed_maintenance_is_flagged(bot: BotDriver) -> None:
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: what hardware do we have in Kista?
+        bot:  ~ Maintenance has LAPSED on 78PWR09.
+        user: show item 78PWR09
+        bot:  ~ Maintenance LAPSED on
+        bot:  ~ the item is not covered now
+        bot:  ~ Maintenance lapsed:
+        user: visa enhet 78PWR09
+        bot:  ~ Underhållet UPPHÖRDE
+        bot:  ~ enheten täcks inte nu
+    """)
+    (row,) = [
+        r for r in (await anna.say("what hardware do we have in Kista?")).table.rows if r[0] == "78PWR09"
+    ]  # type: ignore[union-attr]
+    assert row[5].startswith("LAPSED on")
+    # Covered items are not flagged.
+    assert "LAPSED" not in (await anna.say("show item 78ABC12")).plain_text()
+
+
+async def test_paging_with_show_more(bot: BotDriver, application: Application) -> None:
+    await seed_volume(application.engine, items=40, company="1000123", seed=5)
+    anna = bot.as_user(ANNA)
+    first = await anna.say("show all our equipment")
+    assert first.intent == "inventory.show"
+    assert "1–10" in first.text, first.text
+    second = await anna.say("show more")
+    assert "11–20" in second.text, second.text
+    third = await anna.press("Show more")
+    assert "21–30" in third.text, third.text
+    pages = [serials(first), serials(second), serials(third)]
+    assert all(len(p) == 10 for p in pages)
+    flat = [s for p in pages for s in p]
+    assert len(set(flat)) == 30, "no item shown twice"
+    keys = [(row[1], row[0]) for page in (first, second, third) for row in page.table.rows]  # type: ignore[union-attr]
+    assert keys == sorted(keys), "by product, then serial, across pages"
+    await anna.transcript("""
+        user: visa fler enheter
+        bot:  (sv)
+        bot:  ~ 31–40
+    """)
+
+
+async def test_spreadsheet_download_in_xlsx_and_csv(bot: BotDriver, application: Application) -> None:
+    anna = bot.as_user(ANNA)
+    await anna.say("what hardware do we have in Kista?")
+    reply = await anna.press("Download as spreadsheet")
+    assert reply.intent == "inventory.show"
+    assert "3 installed items (hardware) at Kista as XLSX and CSV" in reply.text, reply.text
+    xlsx, csv_file = reply.attachments
+    assert xlsx.name.endswith(".xlsx") and csv_file.name.endswith(".csv")
+    assert "/files/" in xlsx.url and "sig=" in xlsx.url and "exp=" in xlsx.url
+    sheet = openpyxl.load_workbook(io.BytesIO(await fetch(application, xlsx))).active
+    assert sheet is not None
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    assert header[:3] == ("Serial number", "Product", "Type")
+    by_serial = {r[0]: dict(zip(header, r, strict=True)) for r in rows}
+    assert sorted(by_serial) == ["78ABC12", "78PWR09", "78TAP77"]
+    assert by_serial["78PWR09"]["Maintenance lapsed"] == "yes"
+    assert by_serial["78ABC12"]["Maintenance lapsed"] == "no"
+    assert by_serial["78ABC12"]["Contract"] == "C-1001"
+    assert by_serial["78ABC12"]["Installed"].year >= 2020  # a typed date, not text
+    data = (await fetch(application, csv_file)).decode("utf-8-sig")
+    table = list(csv.DictReader(io.StringIO(data)))
+    assert {r["Serial number"] for r in table} == set(by_serial)
+    assert next(r for r in table if r["Serial number"] == "78PWR09")["Maintenance lapsed"] == "yes"
+
+
+async def test_swedish_spreadsheet_has_swedish_words(bot: BotDriver, application: Application) -> None:
+    anna = bot.as_user(ANNA)
+    reply = await anna.say("ladda ner utrustningen som kalkylark")
+    assert reply.language == "sv" and "som XLSX och CSV" in reply.text, reply.text
+    data = (await fetch(application, reply.attachments[1])).decode("utf-8-sig")
+    table = list(csv.DictReader(io.StringIO(data)))
+    assert len(table) == 8
+    assert {r["Typ"] for r in table} == {"hårdvara", "mjukvara"}
+    assert next(r for r in table if r["Serienummer"] == "78PWR09")["Underhållet upphört"] == "ja"
+
+
+async def test_erik_without_the_inventory_grant_is_told_so(bot: BotDriver) -> None:
+    await bot.as_user(ERIK).transcript("""
+        user: what hardware do we have in Kista?
+        bot:  ~ access to installed equipment
+        bot:  !~ 78ABC12
+        user: we need to move the FlashSystem to Kista
+        bot:  ~ access to installed equipment
+        bot:  !~ 78XYZ34
+    """)
+
+
+# --- inventory.change ----------------------------------------------------------------------------------
+
+
+async def test_move_the_flashsystem_to_kista(data_dir: Path, smtp_server: tuple[Inbox, int]) -> None:
+    inbox, port = smtp_server
+    app = await build_application(make_settings(data_dir, smtp_url=f"smtp://127.0.0.1:{port}"))
+    try:
+        chat = Conversation(app, ANNA)
+        await chat.transcript("""
+            user: we need to move the FlashSystem to Kista
+            bot:  [inventory.change]
+            bot:  ~ I'll open this request for the move
+            bot:  ~ Category: inventory
+            bot:  ~ Subject: Move IBM FlashSystem 5200 (78XYZ34) from Göteborg to Kista
+            bot:  ~ Site: Göteborg, Data hall 1, rack 12
+            bot:  ~ Move to: Kista
+            bot:  ~ Anna Berg
+            bot:  ~ [Open]
+            press: Open
+            bot:  [inventory.change]
+            bot:  ~ I've opened request RQ-
+            bot:  ~ sent a confirmation to anna.berg@nordisk.example
+        """)
+        number = request_number(chat.last)
+        stored = await _request_row(app, number)
+    finally:
+        await app.close()
+    assert stored["category"] == "inventory" and stored["related"] == "78XYZ34"
+    assert stored["subject"] == "Move IBM FlashSystem 5200 (78XYZ34) from Göteborg to Kista"
+    assert "we need to move the FlashSystem to Kista" in stored["description"]
+    (mail,) = inbox.messages()
+    assert number in mail["Subject"] and mail["To"] == ANNA
+    body = next(p for p in mail.walk() if p.get_content_type() == "text/plain").get_payload(decode=True)
+    assert isinstance(body, bytes)
+    assert f"Tracking number: {number}" in body.decode() and "Category: inventory" in body.decode()
+
+
+async def test_a_move_in_swedish_asks_where_to(bot: BotDriver, application: Application) -> None:
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: flytta bandbiblioteket
+        bot:  [inventory.change]
+        bot:  (sv)
+        bot:  ~ Vart ska IBM TS4300 Tape Library (78TAP77) flyttas? Den står i Kista nu.
+        bot:  ~ [Göteborg]
+        press: Göteborg
+        bot:  ~ Jag öppnar det här ärendet om flytten
+        bot:  ~ Kategori: utrustning
+        bot:  ~ Flytt av IBM TS4300 Tape Library (78TAP77) från Kista till Göteborg
+        user: ja
+        bot:  ~ Jag har öppnat ärende RQ-
+    """)
+    stored = await _request_row(application, request_number(anna.last))
+    assert stored["related"] == "78TAP77" and stored["category"] == "inventory"
+
+
+async def test_several_items_fit_the_words_so_the_user_chooses(
+    bot: BotDriver, application: Application
+) -> None:
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: we need to move the Power server to Göteborg
+        bot:  [inventory.change]
+        bot:  ~ You have 3 of those. Which one do you mean?
+        bot:  ~ [IBM Power S1022 78ABC12 (Kista)]
+        bot:  ~ [IBM Power S914 78PWR09 (Kista)]
+        press: 78PWR09
+        bot:  ~ Move IBM Power S914 (78PWR09) from Kista to Göteborg
+        user: yes
+        bot:  ~ I've opened request RQ-
+    """)
+    assert (await _request_row(application, request_number(anna.last)))["related"] == "78PWR09"
+
+
+async def test_an_unknown_serial_is_asked_again_and_no_other_item_picked(bot: BotDriver) -> None:
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: please upgrade the item with serial number 78QQQ99
+        bot:  [inventory.change]
+        bot:  ~ can't find an item with serial number 78QQQ99
+        bot:  ~ Which item is it?
+        bot:  !~ IBM Power
+        user: 78ABC12
+        bot:  ~ Upgrade of IBM Power S1022 (78ABC12) at Kista
+        user: cancel
+        bot:  [dialog.cancel]
+    """)
+
+
+async def test_de_install_and_add(bot: BotDriver, application: Application) -> None:
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: de-install the tape library
+        bot:  ~ De-installation of IBM TS4300 Tape Library (78TAP77) at Kista
+        press: Cancel
+        bot:  [dialog.cancel]
+        user: add a server at Göteborg
+        bot:  [inventory.change]
+        bot:  ~ Addition at Göteborg: new equipment
+        press: Open
+        bot:  ~ I've opened request RQ-
+    """)
+    stored = await _request_row(application, request_number(anna.last))
+    assert stored["related"] is None and stored["category"] == "inventory"
+
+
+# --- inventory.question --------------------------------------------------------------------------------
+
+
+async def test_a_question_the_data_answers(bot: BotDriver, application: Application) -> None:
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: what's the service level of 78XYZ34?
+        bot:  ~ Maintenance: next business day, until
+        bot:  ~ under contract C-1002
+        bot:  !~ RQ-
+        user: vilken servicenivå har 78ABC12
+        bot:  (sv)
+        bot:  ~ Underhåll: 24x7, 4-hour response
+        bot:  ~ enligt avtal C-1001
+    """)
+    async with application.engine.connect() as conn:
+        opened = await conn.scalar(text("SELECT count(*) FROM requests WHERE category = 'inventory'"))
+    assert opened == 1, "only the demo's own inventory request: nothing was opened"
+
+
+async def test_a_question_becomes_a_request_with_the_item(bot: BotDriver, application: Application) -> None:
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: I have a question about the tape library
+        bot:  [inventory.question]
+        bot:  ~ I've opened request RQ-
+        bot:  ~ your question about IBM TS4300 Tape Library (78TAP77)
+        bot:  ~ sent a confirmation to anna.berg@nordisk.example
+    """)
+    stored = await _request_row(application, request_number(anna.last))
+    assert stored["related"] == "78TAP77" and stored["category"] == "inventory"
+    assert stored["subject"] == "Question about IBM TS4300 Tape Library (78TAP77) at Kista"
+    await anna.transcript("""
+        user: jag har en fråga om bandbiblioteket
+        bot:  (sv)
+        bot:  ~ Jag har öppnat ärende RQ-
+        bot:  ~ din fråga om IBM TS4300 Tape Library (78TAP77)
+    """)
