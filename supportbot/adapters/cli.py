@@ -254,13 +254,21 @@ async def _notices(settings: Settings) -> int:
     does; the mail is queued and delivered before the command exits."""
     from supportbot.adapters.app import build_application
     from supportbot.adapters.channels import build_channels
+    from supportbot.integrations.errors import BackendError
 
     app = await build_application(settings)
     try:
         for channel in build_channels(app):
             app.notifier.add_channel(channel.name, channel.deliver)
         assert app.contract_notices is not None
-        done = await app.contract_notices.run_once()
+        try:
+            done = await app.contract_notices.run_once()
+        except BackendError as exc:
+            print(
+                f"supportbot: the directory could not be read ({type(exc).__name__}); nothing was sent",
+                file=sys.stderr,
+            )
+            return 1
         print(f"{done.sent} contract notices sent, {done.mailed} mailed")
         if done.failed:
             print(
