@@ -210,23 +210,17 @@ def compose(occasion: Occasion, user: Principal, *, today: date, public_url: str
         "ends_on": fmt.date(contract.ends_on),
     }
     if occasion.kind == EXPIRY:
-        lines = [
-            _expiry_sentence(contract, today, fmt, params),
-            fmt.t("contract.notice.value", value=fmt.money(contract.annual_value)),
-        ]
+        headline = _expiry_sentence(contract, today, fmt, params)
         act, subject, intent = "show", fmt.t("contract.mail.expiry.subject", **params), "contract.status"
     else:
         version = occasion.version
         assert version is not None
         what = "signature" if occasion.kind == SIGNATURE else "approval"
         params |= {"version": version.version, "summary": version.summary}
-        lines = [
-            fmt.t(f"contract.notice.{what}", **params),
-            fmt.t("contract.notice.value", value=fmt.money(contract.annual_value)),
-        ]
+        headline = fmt.t(f"contract.notice.{what}", **params)
         act = "sign" if occasion.kind == SIGNATURE else "approve"
         subject, intent = fmt.t(f"contract.mail.{what}.subject", **params), f"contract.{act}"
-    text = "\n\n".join(line for line in lines if line)
+    text = f"{headline}\n\n{fmt.t('contract.notice.value', value=fmt.money(contract.annual_value))}"
     command = fmt.t(f"contract.button.{act}.value", number=contract.number)
     buttons = [Button(label=fmt.t(f"contract.button.{act}", number=contract.number), value=command)]
     if act != "show":
