@@ -328,7 +328,9 @@ class ContractNotices:
         for user_id in await self.directory.users_with_grant(Tool.CONTRACTS):
             try:
                 user = await self.directory.principal_for(user_id)
-                if user is None or user.user_id is None or not user.may(Tool.CONTRACTS):
+                if user is None or user.user_id is None or user.verification is None:
+                    continue  # gone, or an address not confirmed yet: nothing is said to it
+                if not user.may(Tool.CONTRACTS):
                     continue
                 today = now.astimezone(country_timezone(user.country)).date()
                 for contract in await self.contracts.list_contracts(user):

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import text
 
 from supportbot.adapters.app import Application, build_application
 from supportbot.bot.store import AlreadyDone
@@ -305,3 +306,32 @@ async def test_the_notice_s_button_is_a_command_the_chat_takes(application: Appl
         reply.intent,
         reply.text,
     )
+
+
+async def test_an_address_not_confirmed_yet_is_told_nothing(application: Application) -> None:
+    """A registration whose address was never confirmed holds a grant (say, given in error): no notice
+    goes to an address nobody has shown to be theirs."""
+    directory = application.backends.directory
+    new = await directory.register_user(
+        user_id="nils@nordisk.example",
+        name="Nils Ek",
+        customer_number="1000123",
+        password="a long password 1",
+    )
+    assert new is not None and new.verification is None
+    async with application.engine.begin() as conn:
+        await conn.execute(
+            text("INSERT INTO grants (user_id, tool) VALUES ('nils@nordisk.example', 'contracts')")
+        )
+    assert "nils@nordisk.example" in await directory.users_with_grant(Tool.CONTRACTS)
+    done = await notices_at(application).run_once()
+    assert done.sent == 5 and await told(application, "nils@nordisk.example") == []
+
+
+async def test_the_directory_names_the_active_customer_users_holding_a_grant(
+    application: Application,
+) -> None:
+    directory = application.backends.directory
+    assert list(await directory.users_with_grant(Tool.CONTRACTS)) == [ANNA, LENA, MAX]
+    orders = await directory.users_with_grant(Tool.ORDERS)
+    assert ERIK in orders and SARA not in orders
