@@ -32,7 +32,7 @@ class Background:
 class Periodic:
     """Work done again and again on an interval (a pass over contract notices), first shortly after
     start. A pass that fails is logged and the next one comes at the next interval: a back end that is
-    down never stops the server. ``stop`` waits for a pass under way, then ends."""
+    down never stops the server. ``stop`` lets a pass under way finish (for a while), then ends."""
 
     def __init__(
         self,
@@ -58,12 +58,20 @@ class Periodic:
             self._stopping.clear()
             self._task = asyncio.get_running_loop().create_task(self._run(), name=self._name)
 
-    async def stop(self) -> None:
+    async def stop(self, *, timeout: float = 10.0) -> None:
+        """Ends the runs: a pass under way may finish within ``timeout``, else it is cancelled (what it
+        left half done is for the next pass, after a restart, to finish)."""
         task, self._task = self._task, None
         if task is None:
             return
         self._stopping.set()
-        await task
+        try:
+            await asyncio.wait_for(asyncio.shield(task), timeout)
+        except TimeoutError:
+            log.warning("%s: a pass was still running at shutdown; the next one finishes it", self._name)
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
 
     async def _run(self) -> None:
         wait = self._first

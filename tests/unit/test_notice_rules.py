@@ -205,3 +205,22 @@ async def test_stopping_before_the_first_pass_runs_none() -> None:
     periodic.start()
     await periodic.stop()
     assert ran == [] and periodic.passes == 0
+
+
+async def test_a_pass_still_running_at_shutdown_is_cancelled_after_the_timeout() -> None:
+    started = asyncio.Event()
+    cancelled = asyncio.Event()
+
+    async def work() -> None:
+        started.set()
+        try:
+            await asyncio.Event().wait()  # a pass that never ends by itself
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    periodic = Periodic("test-passes", work, every=3600, first=0)
+    periodic.start()
+    await asyncio.wait_for(started.wait(), timeout=10)
+    await periodic.stop(timeout=0.01)
+    assert cancelled.is_set()
