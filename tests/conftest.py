@@ -51,6 +51,7 @@ def make_settings(data_dir: Path, **overrides: object) -> Settings:
         "data_dir": data_dir,
         "public_url": "http://127.0.0.1:8080",
         "secret_key": TEST_SECRET,
+        "notice_interval_minutes": 0,  # a test that wants the scheduled contract notices turns them on
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -34,6 +34,7 @@ from supportbot.integrations.sql.migrate import Migration, is_current, migrate
 from supportbot.integrations.sql.outbox import MailOutbox
 from supportbot.integrations.sql.seed import seed_demo
 from supportbot.intents import all_intents
+from supportbot.services.notices import ContractNotices
 from supportbot.services.outcomes import forward_outcomes
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,9 @@ class Application:
     """Rate limits every worker shares (sign-in, registration, resets, uploads, chat messages)."""
     outbox: QueuedMailer | None = None
     """The persisted mail queue behind ``mailer``; its delivery task stops in ``close``."""
+    contract_notices: ContractNotices | None = None
+    """Tells users of contracts that end soon or wait for them (``services.notices``): one pass per
+    ``run_once``, run by ``serve`` on an interval and by ``supportbot notices --run-once``."""
 
     @property
     def engine(self) -> AsyncEngine:
@@ -262,4 +266,14 @@ async def build_application(
         ),
         limits=limits,
         outbox=outbox,
+        contract_notices=ContractNotices(
+            directory=backends.directory,
+            contracts=backends.contracts,
+            notices=notifier,
+            claims=store.notices,
+            mail=outbox,
+            public_url=settings.public_url,
+            days=settings.contract_notice_days,
+            clock=clock,
+        ),
     )

@@ -1,4 +1,4 @@
-"""The ``supportbot`` command: serve, migrate, seed, chat and nlu."""
+"""The ``supportbot`` command: serve, migrate, seed, chat, nlu and notices."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from tqdm import tqdm
 
 
-PRIVATE_DATA_COMMANDS = frozenset({"serve", "migrate", "seed", "chat", "nlu"})
+PRIVATE_DATA_COMMANDS = frozenset({"serve", "migrate", "seed", "chat", "nlu", "notices"})
 """The commands that open the data folder: their files are the server's own user's only."""
 
 
@@ -57,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     teams.add_argument("--out", default="app.zip", help="where to write the package (default app.zip)")
     teams.add_argument("--url", help="the public https base URL of this server (for valid domains)")
 
+    notices = sub.add_parser("notices", help="send the contract notices that are due (for cron)")
+    notices.add_argument(
+        "--run-once", action="store_true", required=True, help="one pass, then exit; print how many were sent"
+    )
+
     nlu = sub.add_parser("nlu", help="show what the NLU makes of TEXT (or of every stdin line), as JSON")
     nlu.add_argument("text", nargs="*", help="the utterance; read from stdin when left out")
     return parser
@@ -87,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _manifest(args)
         if args.command == "nlu":
             return asyncio.run(_nlu(settings, " ".join(args.text)))
+        if args.command == "notices":
+            return asyncio.run(_notices(settings))
     except ConfigurationError as exc:
         print(f"supportbot: {exc}", file=sys.stderr)
         return 2
@@ -244,6 +251,37 @@ async def _nlu(settings: Settings, text: str) -> int:
         for line in lines:
             parse = app.nlu.parse(line, today=today)
             print(json.dumps(parse.as_json(), ensure_ascii=False), flush=True)
+    finally:
+        await app.close()
+    return 0
+
+
+async def _notices(settings: Settings) -> int:
+    """One pass over the contract notices, reaching people in every configured channel as ``serve``
+    does; the mail is queued and delivered before the command exits."""
+    from supportbot.adapters.app import build_application
+    from supportbot.adapters.channels import build_channels
+    from supportbot.integrations.errors import BackendError
+
+    app = await build_application(settings)
+    try:
+        for channel in build_channels(app):
+            app.notifier.add_channel(channel.name, channel.deliver)
+        assert app.contract_notices is not None
+        try:
+            done = await app.contract_notices.run_once()
+        except BackendError as exc:
+            print(
+                f"supportbot: the directory could not be read ({type(exc).__name__}); nothing was sent",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"{done.sent} contract notices sent, {done.mailed} mailed")
+        if done.failed:
+            print(
+                f"supportbot: {done.failed} users' contracts could not be read; the next pass tries again",
+                file=sys.stderr,
+            )
     finally:
         await app.close()
     return 0

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from supportbot.adapters.app import Application
+from supportbot.adapters.background import Periodic
 from supportbot.adapters.channel import Channel
 from supportbot.adapters.channels import build_channels
 from supportbot.adapters.logs import install_request_data_redaction
@@ -24,6 +25,9 @@ log = logging.getLogger(__name__)
 
 APP_KEY = web.AppKey("supportbot", Application)
 CODEC_KEY = web.AppKey("sessions", SessionCodec)
+NOTICES_KEY = web.AppKey("contract_notices", Periodic)
+NOTICES_FIRST_SECONDS = 5.0
+"""The first pass over contract notices comes this long after start, once the channels are up."""
 
 
 @web.middleware
@@ -160,6 +164,27 @@ def host(web_app: web.Application, channel: Channel) -> None:
     web_app[APP_KEY].notifier.add_channel(channel.name, channel.deliver)
 
 
+def schedule_notices(web_app: web.Application, app: Application) -> None:
+    """Contract notices every ``notice_interval_minutes`` (none at 0: cron runs ``supportbot notices
+    --run-once`` instead), the first pass shortly after start; stopped at shutdown, before
+    the channels and the application close."""
+    minutes = app.settings.notice_interval_minutes
+    if app.contract_notices is None or minutes <= 0:
+        return
+    web_app[NOTICES_KEY] = Periodic(
+        "contract-notices", app.contract_notices.run_once, every=minutes * 60, first=NOTICES_FIRST_SECONDS
+    )
+
+    async def start(web_app: web.Application) -> None:
+        web_app[NOTICES_KEY].start()
+
+    async def stop(web_app: web.Application) -> None:
+        await web_app[NOTICES_KEY].stop()
+
+    web_app.on_startup.append(start)
+    web_app.on_shutdown.append(stop)  # before the channels and the application close
+
+
 def create_web_app(app: Application) -> web.Application:
     install_request_data_redaction()  # a bad request's headers never reach the log, however it is run
     web_app = web.Application(middlewares=[security_headers], client_max_size=2 * 1024 * 1024)
@@ -171,6 +196,8 @@ def create_web_app(app: Application) -> web.Application:
     web_app.router.add_get(r"/documents/{kind}/{number}.html", document)
     for channel in build_channels(app):
         host(web_app, channel)
+
+    schedule_notices(web_app, app)
 
     async def close(_: web.Application) -> None:
         await app.close()

@@ -69,6 +69,12 @@ class Settings(BaseSettings):
     """An agent console session ends this long after sign-in (a working day)."""
     state_cache_size: int = Field(default=10_000, ge=0)
     """Conversations kept in memory between turns. Set 0 when several workers share the database."""
+    contract_notice_days: Annotated[tuple[int, ...], NoDecode] = (60, 30, 7)
+    """Days before a contract ends that its users are told (``60,30,7``): once per threshold, the
+    closest one crossed only."""
+    notice_interval_minutes: float = Field(default=60, ge=0)
+    """How often ``serve`` looks for contract notices to send (the first look shortly after start);
+    0 leaves it to ``supportbot notices --run-once`` run by cron."""
     cookie_secure: bool = False
     """Set on a deployment behind HTTPS so session cookies never travel in clear text."""
     trust_forwarded_for: bool = False
@@ -144,6 +150,18 @@ class Settings(BaseSettings):
             value = value.split(",")
         if isinstance(value, (list, tuple)):
             value = tuple(str(v).strip().lower() for v in value if str(v).strip())
+        return value
+
+    @field_validator("contract_notice_days", mode="before")
+    @classmethod
+    def _notice_days(cls, value: object) -> object:
+        """``"60,30,7"`` from the environment; each a whole number of days, none below zero."""
+        if isinstance(value, str):
+            value = [part for part in value.replace(" ", "").split(",") if part]
+        if isinstance(value, (list, tuple)):
+            if any(not str(v).isdigit() for v in value):
+                raise ValueError("give whole numbers of days, each zero or more: 60,30,7")
+            value = tuple(sorted({int(v) for v in value}, reverse=True))
         return value
 
     @field_validator("mail_retry_seconds", mode="before")

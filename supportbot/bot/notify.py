@@ -60,10 +60,22 @@ class Notifier:
         self._channels[name] = deliver
 
     async def notify(self, user_id: str, reply: Reply) -> None:
+        await self._tell(user_id, reply, once=None)
+
+    async def notify_once(self, user_id: str, reply: Reply, *, key: str) -> bool:
+        """Tells ``user_id`` unless the notice named ``key`` was told before (``False`` then).
+
+        For a notice that must reach the user once, however often it is given (a scheduled pass that
+        died after telling, finished by another): its inbox line carries ``key``, which the inbox holds
+        only once, and a repeat is neither stored, published nor sent to a channel.
+        """
+        return await self._tell(user_id, reply, once=key)
+
+    async def _tell(self, user_id: str, reply: Reply, *, once: str | None) -> bool:
         ref = inbox_ref(user_id)
         at = self._clock()
         payload = {**reply.model_dump(mode="json"), "notice": True}
-        record = TurnRecord(role="bot", text=reply.text, payload=payload, at=at)
+        record = TurnRecord(role="bot", text=reply.text, payload=payload, at=at, delivery_id=once)
         async with self._locks.hold(ref.key):
             for attempt in range(_ATTEMPTS):
                 conv = await self.store.load(ref.key, channel=INBOX_CHANNEL, user_id=user_id)
@@ -74,6 +86,8 @@ class Notifier:
                 except Conflict:
                     # Another worker appended to the same inbox first: read it again and retry.
                     self.store.forget(ref.key)
+                    if once is not None and await self.store.has_delivery(ref.key, once):
+                        return False
                     if attempt == _ATTEMPTS - 1:
                         raise
         await self.bus.publish(user_topic(user_id), notice_message(reply, at))
@@ -82,6 +96,7 @@ class Notifier:
                 await deliver(user_id, reply)
             except Exception:
                 log.warning("could not deliver a notice to %s in %s", user_id, name, exc_info=True)
+        return True
 
     async def deliver(self, channel: str, user_id: str, reply: Reply) -> bool:
         """Send ``reply`` to ``user_id`` in one channel only (an agent's line to a Slack or Teams customer);

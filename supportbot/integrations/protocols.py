@@ -68,6 +68,11 @@ class DirectoryBackend(Protocol):
 
     async def principal_for(self, user_id: str) -> Principal | None: ...
 
+    async def users_with_grant(self, tool: Tool) -> Sequence[str]:
+        """Every active user of a customer company holding ``tool``, company by company: for work the
+        system does of itself (a scheduled notice), which then reads as each user, with their principal."""
+        ...
+
     async def sites(self, principal: Principal) -> Sequence[Site]: ...
 
     async def all_site_names(self) -> Sequence[str]:

@@ -53,6 +53,7 @@ class Server:
             "SUPPORTBOT_SECRET_KEY": TEST_SECRET,
             "SUPPORTBOT_PUBLIC_URL": self.url,
             "SUPPORTBOT_MAIL_RETRY_SECONDS": "1",
+            "SUPPORTBOT_NOTICE_INTERVAL_MINUTES": "0",  # no contract notices among the mail counted
             "PYTHONPATH": str(ROOT),
         }
         env.pop("SUPPORTBOT_CRASH_AT", None)

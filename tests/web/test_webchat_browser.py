@@ -74,7 +74,10 @@ class LiveServer:
         self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.settings = Settings(
-            data_dir=data_dir, public_url=self.url, secret_key="browser-test-secret-key-0123456789"
+            data_dir=data_dir,
+            public_url=self.url,
+            secret_key="browser-test-secret-key-0123456789",
+            notice_interval_minutes=0,
         )
         self.loop = asyncio.new_event_loop()
         self.runner: web.AppRunner | None = None

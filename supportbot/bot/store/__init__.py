@@ -1,8 +1,8 @@
 """The bot's store: everything the assistant keeps of its own in the database, behind typed methods.
 
 ``Store`` holds conversations, transcripts and files, and hands out the repositories of handoffs
-(``store.handoffs``), agents' presence (``store.presence``) and agents' channel threads
-(``store.threads``); ``SqlSessionStore`` and ``SqlLimits`` keep sessions and rate limits. Their
+(``store.handoffs``), agents' presence (``store.presence``), agents' channel threads
+(``store.threads``) and the claims of proactive notices (``store.notices``); ``SqlSessionStore`` and ``SqlLimits`` keep sessions and rate limits. Their
 writes raise ``Conflict`` or ``AlreadyDone`` where the database refuses a row, so no caller outside
 this package (and ``integrations.sql``) touches SQLAlchemy.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 from supportbot.bot.store.conversations import ConversationState, Store, StoredFile, TurnRecord
 from supportbot.bot.store.errors import AlreadyDone, Conflict, StoreError
 from supportbot.bot.store.handoffs import ACTIVE, CLOSED, QUEUED, AgentPresence, Handoff, HandoffRows
+from supportbot.bot.store.notices import NoticeClaim, NoticeRows
 from supportbot.bot.store.rate_counts import SqlLimits
 from supportbot.bot.store.sign_ins import SqlSessionStore
 from supportbot.bot.store.threads import HandoffThread, HandoffThreads
@@ -28,6 +29,8 @@ __all__ = [
     "HandoffRows",
     "HandoffThread",
     "HandoffThreads",
+    "NoticeClaim",
+    "NoticeRows",
     "SqlLimits",
     "SqlSessionStore",
     "Store",

@@ -3,7 +3,7 @@
 Writes go through the group-commit writer (``writer``): every turn waits until its rows are
 committed, but turns arriving together share one transaction, so many concurrent users cost a
 handful of commits. The store also hands out the repositories of the assistant's other state
-(handoffs, agents' presence, agents' channel threads), so one object owns the database's bot side.
+(handoffs, agents' presence, agents' channel threads, notices' claims), so one object owns the database's bot side.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from supportbot.bot.store.errors import Conflict
 from supportbot.bot.store.handoffs import AgentPresence, HandoffRows
+from supportbot.bot.store.notices import NoticeRows
 from supportbot.bot.store.threads import HandoffThreads
 from supportbot.bot.store.writer import GroupWriter, Statement
 from supportbot.integrations.sql.state import conversation_refs, conversations, files, turns
@@ -95,6 +96,7 @@ class Store:
         self.handoffs = HandoffRows(engine)
         self.presence = AgentPresence(engine)
         self.threads = HandoffThreads(engine)
+        self.notices = NoticeRows(engine)
         insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
         upsert = insert(conversations)
         self._upsert = upsert.on_conflict_do_update(
@@ -224,6 +226,18 @@ class Store:
                 )
             ).scalar()
         return payload if isinstance(payload, dict) else {}
+
+    async def has_delivery(self, key: str, delivery_id: str) -> bool:
+        """Whether the conversation holds a line stored for ``delivery_id`` (a notice given once)."""
+        async with self._reader.connect() as conn:
+            found = (
+                await conn.execute(
+                    select(turns.c.seq).where(
+                        turns.c.conversation_key == key, turns.c.delivery_id == delivery_id
+                    )
+                )
+            ).first()
+        return found is not None
 
     async def save_turn(self, conv: ConversationState, *records: TurnRecord) -> None:
         """Persist the conversation's new state and its new transcript lines in one transaction.

@@ -98,6 +98,16 @@ class SqlDirectory(SqlBase):
                 return None
             return await self._principal(conn, row)
 
+    async def users_with_grant(self, tool: Tool) -> Sequence[str]:
+        query = (
+            select(users.c.user_id)
+            .join(grants, grants.c.user_id == users.c.user_id)
+            .where(grants.c.tool == tool.value, users.c.active.is_(True), users.c.company_id.is_not(None))
+            .order_by(users.c.company_id, users.c.user_id)
+        )
+        async with self._connect() as conn:
+            return tuple((await conn.execute(query)).scalars())
+
     async def _principal(self, conn: AsyncConnection, row: AnyRow) -> Principal:
         tools = (await conn.execute(select(grants.c.tool).where(grants.c.user_id == row.user_id))).scalars()
         known = {tool.value for tool in Tool}
