@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from supportbot.bot.i18n import Entry, words
-from supportbot.bot.messages import Button, Reply
+from supportbot.bot.messages import Button
 from supportbot.bot.spec import TurnContext
 from supportbot.bot.state import FamilyContext
 
@@ -39,12 +39,6 @@ WORDS: dict[str, Entry] = {
             "other": " Länkarna fungerar i {minutes} minuter.",
         },
     },
-    "tool.not_connected": {
-        "en": "I understand what you're asking, but that tool isn't connected to me yet. "
-        "I can open a support request for it, or put you in touch with a person.",
-        "sv": "Jag förstår vad du frågar efter, men det verktyget är inte kopplat till mig ännu. "
-        "Jag kan öppna ett ärende om det, eller koppla dig till en person.",
-    },
     "request.open.not_saved": {
         "en": "Sorry, I couldn't open your request just now, so nothing was saved. "
         "Please send it again in a moment, or ask to talk to a person.",
@@ -56,7 +50,7 @@ WORDS: dict[str, Entry] = {
         "sv": 'Vilken period ska rapporten gälla? Till exempel "förra månaden", "i år" eller "sedan 1 maj".',
     },
 }
-"""Sentences several families say (a tool not connected yet, links that expire, asking for a period)."""
+"""Sentences several families say (links that expire, a request not saved, asking for a period)."""
 words(WORDS)
 
 
@@ -67,16 +61,6 @@ def offer_help_buttons(ctx: TurnContext) -> tuple[Button, ...]:
     return (
         Button(label=ctx.t("button.open_request"), value=ctx.t("button.open_request.value")),
         Button(label=ctx.t("button.talk_to_person"), value=ctx.t("button.talk_to_person.value")),
-    )
-
-
-async def not_connected(ctx: TurnContext) -> Reply:
-    """An intent whose tool is not connected yet says so honestly and offers a request or a person."""
-    return Reply(
-        text=ctx.t("tool.not_connected"),
-        buttons=offer_help_buttons(ctx),
-        language=ctx.language,
-        intent=ctx.parse.intent,
     )
 
 

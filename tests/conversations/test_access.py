@@ -100,13 +100,13 @@ async def test_erik_requests_invoices_and_anna_approves(bot: BotDriver, applicat
     [mail] = mails_to(application, ERIK)
     assert number in mail["Subject"] and "approved" in mail["Subject"]
 
-    # At once (no waiting for the principal cache): the refusal is gone; the invoice tool itself
-    # is not connected yet and says so.
+    # At once (no waiting for the principal cache): the refusal is gone, the invoice is shown.
     await erik.transcript("""
         user: show me invoice INV-2031
         bot:  [invoice.get]
         bot:  !~ don't have access
         bot:  !~ Request access
+        bot:  ~ INV-2031
     """)
 
 

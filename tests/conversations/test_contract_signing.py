@@ -381,3 +381,25 @@ async def test_a_password_form_sent_after_the_question_was_dropped_signs_nothing
     await chat.say("", form=FormSubmission(id=form.id, secrets={"password": "demo"}))  # type: ignore[dict-item]
     assert "no longer open" in chat.last.text
     assert (await _version(application, "C-1003", 2)).signed_at is None
+
+
+async def test_the_signed_version_s_pdf_carries_the_signature_page_with_the_facts_recorded(
+    bot: BotDriver, application: Application
+) -> None:
+    """Signing in chat, then asking for the PDF: its last page states exactly what was recorded."""
+    from tests.conversations.test_contracts import fetch, pdf_pages
+
+    sha = (await _version(application, "C-1003", 2)).sha256
+    chat = bot.as_user(ANNA)
+    await chat.say("sign contract C-1003")
+    await chat.press("Sign")
+    signed = await _version(application, "C-1003", 2)
+    assert signed.signed_at is not None
+    reply = await chat.say("download contract C-1003")
+    assert reply.intent == "contract.document"
+    pages = pdf_pages(await fetch(application, reply.attachments[0]))
+    signature = pages[-1].replace("\n", " ")
+    for fact in ("Contract C-1003", "Anna Berg", ANNA, sha, "simple electronic signature"):
+        assert fact in signature or fact in " ".join(pages), f"{fact!r} not in the signed PDF:\n{signature}"
+    assert sha in signature and "Anna Berg" in signature
+    assert "awaiting the customer's signature" not in " ".join(pages)
