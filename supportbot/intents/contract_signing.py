@@ -385,6 +385,23 @@ async def _waiting(ctx: TurnContext, awaiting: str) -> list[Contract]:
     return [c for c in contracts if any(v.awaiting == awaiting for v in c.versions)]
 
 
+async def _contract_asked_for(ctx: TurnContext, step: str, awaiting: str) -> Contract | Reply:
+    """The contract named, or without a number the one whose current version waits for this step (a
+    choice when several do); another company's reads like one that does not exist."""
+    number = _said_number(ctx)
+    if number is None:
+        waiting = [c for c in await _waiting(ctx, awaiting) if c.versions[-1].awaiting == awaiting]
+        if not waiting:
+            return ctx.reply(ctx.t(f"contract.{step}.none_waiting"))
+        if len(waiting) > 1:
+            return _choice(ctx, waiting, step)
+        return waiting[0]
+    contract = await ctx.backends.contracts.get_contract(ctx.principal, number)
+    if contract is None or not contract.versions:
+        return _not_found(ctx, number)
+    return contract
+
+
 def _choice(ctx: TurnContext, contracts: Sequence[Contract], step: str) -> Reply:
     numbers = [c.number for c in contracts]
     buttons = tuple(
@@ -492,19 +509,10 @@ async def contract_sign(ctx: TurnContext) -> Reply:
 
 
 async def _offer_signature(ctx: TurnContext) -> Reply:
-    number = _said_number(ctx)
-    if number is None:
-        waiting = [c for c in await _waiting(ctx, "signature") if c.versions[-1].awaiting == "signature"]
-        if not waiting:
-            return ctx.reply(ctx.t("contract.sign.none_waiting"))
-        if len(waiting) > 1:
-            return _choice(ctx, waiting, "sign")
-        contract: Contract | None = waiting[0]
-    else:
-        contract = await ctx.backends.contracts.get_contract(ctx.principal, number)
-    if contract is None or not contract.versions:
-        return _not_found(ctx, number or "")
-    current = contract.versions[-1]
+    found = await _contract_asked_for(ctx, "sign", "signature")
+    if isinstance(found, Reply):
+        return found
+    contract, current = found, found.versions[-1]
     asked = _said_version(ctx)
     version = next((v for v in contract.versions if v.version == asked), None) if asked else current
     facts = {"number": contract.number, "version": asked or current.version, "current": current.version}
@@ -676,19 +684,10 @@ async def contract_approve(ctx: TurnContext) -> Reply:
 
 
 async def _offer_approval(ctx: TurnContext) -> Reply:
-    number = _said_number(ctx)
-    if number is None:
-        waiting = await _waiting(ctx, "approval")
-        if not waiting:
-            return ctx.reply(ctx.t("contract.approve.none_waiting"))
-        if len(waiting) > 1:
-            return _choice(ctx, waiting, "approve")
-        contract: Contract | None = waiting[0]
-    else:
-        contract = await ctx.backends.contracts.get_contract(ctx.principal, number)
-    if contract is None or not contract.versions:
-        return _not_found(ctx, number or "")
-    current = contract.versions[-1]
+    found = await _contract_asked_for(ctx, "approve", "approval")
+    if isinstance(found, Reply):
+        return found
+    contract, current = found, found.versions[-1]
     asked = _said_version(ctx)
     facts = {"number": contract.number, "version": asked or current.version, "current": current.version}
     if asked is not None:
