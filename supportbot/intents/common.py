@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from pydantic import BaseModel
 
+from supportbot.bot.dialog import tool_refusal
 from supportbot.bot.i18n import Entry, words
-from supportbot.bot.messages import Button
+from supportbot.bot.messages import Button, Reply
 from supportbot.bot.spec import TurnContext
 from supportbot.bot.state import FamilyContext
+from supportbot.integrations.actions import Mail
+from supportbot.integrations.errors import AccessDenied, MailUnavailable
+from supportbot.integrations.models import NewRequest, SupportRequest, Tool
+
+log = logging.getLogger(__name__)
 
 
 class Listing(BaseModel):
@@ -70,3 +77,56 @@ def found_text(ctx: TurnContext, key: str, filters: str, offset: int, shown: int
     if offset == 0 and not has_more:
         return ctx.t(f"{key}.all", count=shown, filters=filters)
     return ctx.t(key, count=shown, first=offset + 1, last=offset + shown, filters=filters)
+
+
+async def question_request(
+    ctx: TurnContext,
+    *,
+    words_of: str,
+    category: str,
+    subject: str,
+    related: str | None,
+    facts: dict[str, str],
+    question: str | None = None,
+    intent: str | None = None,
+) -> Reply:
+    """A question about a record becomes a request with the customer's words, confirmed with its
+    tracking number and a mail to the user: the request and its mail are one action, once per message.
+    Says it with the family's words ``<words_of>.created``, ``.created_no_mail``, ``.mail_subject`` and
+    ``.mail_body``, given ``facts`` beside the request's number (``request``), due time (``due``) and
+    the ``subject``. The request's text is ``question``, or else what this message said."""
+    question = ctx.parse.text if question is None else question
+    email = ctx.principal.email
+
+    def params(request: SupportRequest) -> dict[str, str]:
+        due = ctx.fmt.datetime(request.due_at) if request.due_at else "–"
+        return {"request": request.number, "due": due, "subject": subject, **facts}
+
+    def confirmation(request: SupportRequest) -> list[Mail]:
+        if not email:
+            return []
+        said = params(request)
+        return [
+            Mail(
+                to=email,
+                subject=ctx.t(f"{words_of}.mail_subject", **said),
+                text=ctx.t(f"{words_of}.mail_body", name=ctx.principal.name, text=question, **said),
+                language=ctx.language,
+            )
+        ]
+
+    try:
+        request = await ctx.backends.requests.create_request(
+            ctx.principal,
+            NewRequest(category=category, subject=subject, description=question, related=related),
+            action=ctx.action(confirmation),
+        )
+    except AccessDenied:
+        return tool_refusal(Tool.REQUESTS, ctx.fmt, language=ctx.language, intent=intent or ctx.parse.intent)
+    except MailUnavailable:
+        log.warning("a question (%s) was not recorded: its mail could not be queued", category, exc_info=True)
+        return ctx.reply(intent=intent, text=ctx.t("request.open.not_saved"))
+    ctx.set_current("request", "request_number", request.number)
+    if email:
+        return ctx.reply(intent=intent, text=ctx.t(f"{words_of}.created", email=email, **params(request)))
+    return ctx.reply(intent=intent, text=ctx.t(f"{words_of}.created_no_mail", **params(request)))

@@ -13,16 +13,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from supportbot.bot.dialog import tool_refusal
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
 from supportbot.bot.nlu.text import fold
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext
 from supportbot.bot.state import FamilyContext, SlotValue
-from supportbot.integrations.actions import Mail
-from supportbot.integrations.errors import AccessDenied, MailUnavailable
-from supportbot.integrations.models import InventoryItem, NewRequest, SupportRequest, Tool
-from supportbot.intents.common import found_text
+from supportbot.integrations.models import InventoryItem, Tool
+from supportbot.intents.common import found_text, question_request
 from supportbot.intents.requests import open_request, request_card
 from supportbot.services.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
 
@@ -1193,7 +1190,6 @@ async def inventory_question(ctx: TurnContext) -> Reply:
 
 
 async def _question_request(ctx: TurnContext, item: InventoryItem | None, question: str) -> Reply:
-    email = ctx.principal.email
     if item is not None:
         subject = ctx.t(
             "inventory.question.subject", product=item.product, serial=item.serial, site=item.site
@@ -1202,45 +1198,15 @@ async def _question_request(ctx: TurnContext, item: InventoryItem | None, questi
     else:
         subject = ctx.t("inventory.question.subject_general")
         about = ctx.t("inventory.question.your_equipment")
-
-    def params(request: SupportRequest) -> dict[str, str]:
-        due = ctx.fmt.datetime(request.due_at) if request.due_at else "–"
-        return {"request": request.number, "item": about, "due": due}
-
-    def confirmation(request: SupportRequest) -> list[Mail]:
-        if not email:
-            return []
-        said = params(request)
-        return [
-            Mail(
-                to=email,
-                subject=ctx.t("inventory.question.mail_subject", subject=subject, **said),
-                text=ctx.t("inventory.question.mail_body", name=ctx.principal.name, text=question, **said),
-                language=ctx.language,
-            )
-        ]
-
-    try:
-        # The request and its confirmation are one action: both or neither, once per message.
-        request = await ctx.backends.requests.create_request(
-            ctx.principal,
-            NewRequest(
-                category="inventory",
-                subject=subject,
-                description=question,
-                related=item.serial if item else None,
-            ),
-            action=ctx.action(confirmation),
-        )
-    except AccessDenied:
-        return tool_refusal(Tool.REQUESTS, ctx.fmt, language=ctx.language, intent=ctx.parse.intent)
-    except MailUnavailable:
-        log.warning("an inventory question was not recorded: its mail could not be queued", exc_info=True)
-        return ctx.reply(ctx.t("request.open.not_saved"))
-    ctx.set_current("request", "request_number", request.number)
-    if email:
-        return ctx.reply(ctx.t("inventory.question.created", email=email, **params(request)))
-    return ctx.reply(ctx.t("inventory.question.created_no_mail", **params(request)))
+    return await question_request(
+        ctx,
+        words_of="inventory.question",
+        category="inventory",
+        subject=subject,
+        related=item.serial if item else None,
+        facts={"item": about},
+        question=question,
+    )
 
 
 _ITEM = Slot(

@@ -10,7 +10,6 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from supportbot.bot.dialog import tool_refusal
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
 from supportbot.bot.spec import IntentSpec, Refused, Slot, TurnContext
@@ -21,11 +20,9 @@ from supportbot.integrations.models import (
     CreditNote,
     Invoice,
     InvoiceStatus,
-    NewRequest,
-    SupportRequest,
     Tool,
 )
-from supportbot.intents.common import Listing, ListingContext, found_text
+from supportbot.intents.common import Listing, ListingContext, found_text, question_request
 from supportbot.services.invoice_pdf import PDF_TYPE, SELLER, invoice_pdf
 from supportbot.services.outcomes import FORWARD_REFERENCE
 from supportbot.services.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
@@ -1156,48 +1153,15 @@ async def invoice_question(ctx: TurnContext) -> Reply:
     invoice = await _one_invoice(ctx, intent)
     if isinstance(invoice, Reply):
         return invoice
-    question = ctx.parse.text
-    email = ctx.principal.email
-
-    def params(request: SupportRequest) -> dict[str, str]:
-        due = ctx.fmt.datetime(request.due_at) if request.due_at else "–"
-        return {"request": request.number, "number": invoice.number, "due": due}
-
-    def confirmation(request: SupportRequest) -> list[Mail]:
-        if not email:
-            return []
-        said = params(request)
-        return [
-            Mail(
-                to=email,
-                subject=ctx.t("invoice.question.mail_subject", **said),
-                text=ctx.t("invoice.question.mail_body", name=ctx.principal.name, text=question, **said),
-                language=ctx.language,
-            )
-        ]
-
-    try:
-        # The request and its confirmation are one action: both or neither, once per message.
-        request = await ctx.backends.requests.create_request(
-            ctx.principal,
-            NewRequest(
-                category="invoice",
-                subject=ctx.t("invoice.question.subject", number=invoice.number),
-                description=question,
-                related=invoice.number,
-            ),
-            action=ctx.action(confirmation),
-        )
-    except AccessDenied:
-        return tool_refusal(Tool.REQUESTS, ctx.fmt, language=ctx.language, intent=intent)
-    except MailUnavailable:
-        log.warning("an invoice question was not recorded: its mail could not be queued", exc_info=True)
-        return ctx.reply(intent=intent, text=ctx.t("request.open.not_saved"))
-    if email:
-        return ctx.reply(
-            intent=intent, text=ctx.t("invoice.question.created", email=email, **params(request))
-        )
-    return ctx.reply(intent=intent, text=ctx.t("invoice.question.created_no_mail", **params(request)))
+    return await question_request(
+        ctx,
+        words_of="invoice.question",
+        category="invoice",
+        subject=ctx.t("invoice.question.subject", number=invoice.number),
+        related=invoice.number,
+        facts={"number": invoice.number},
+        intent=intent,
+    )
 
 
 _INVOICE_NUMBER = r"(?i)(?:inv-?)?\d{3,10}"
