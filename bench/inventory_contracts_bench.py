@@ -43,7 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from supportbot.adapters.app import build_application
 from supportbot.adapters.settings import Settings
 from supportbot.bot.messages import ConversationRef, Message
-from supportbot.integrations.models import ItemPage, Principal
+from supportbot.integrations.models import ContractPage, CoveredItems, ItemPage, Principal
 from supportbot.integrations.protocols import Backends
 from supportbot.integrations.sql.backend import sql_backends
 from supportbot.integrations.sql.database import open_engine
@@ -71,6 +71,9 @@ def inventory_turns(serial: str) -> tuple[tuple[str, str], ...]:
         ("inventory.show", "show equipment covered by contract C-1001"),
         ("inventory.show", "show more"),
         ("inventory.question", "what's the service level of 78XYZ34?"),
+        ("contract.status", "status of contract C-1001"),
+        ("contract.status", "which contracts expire in the next 60 days"),
+        ("contract.history", "history of contract C-1001"),
     )
 
 
@@ -91,6 +94,11 @@ def backend_calls(serial: str, deep: tuple[str, str], deep_power: tuple[str, str
         ),
         "inventory: by kind": lambda b, p: b.inventory.search_items(p, kind="software"),
         "contract: C-1001": lambda b, p: b.contracts.get_contract(p, "C-1001"),
+        "contract: the card's covered items (first 5 and the count)": lambda b, p: b.contracts.covered_items(
+            p, "C-1001", limit=5
+        ),
+        "contract: ending within 60 days": lambda b, p: b.contracts.search_contracts(p, ending_within=60),
+        "contract: history of C-1001": lambda b, p: b.contracts.contract_history(p, "C-1001"),
         "contract: items covered, counted": lambda b, p: b.inventory.count_items(p, contract="C-1001"),
         "contract: items covered, first 5": lambda b, p: b.inventory.search_items(
             p, contract="C-1001", limit=5
@@ -105,6 +113,10 @@ def describe(result: Any) -> str:
         return f"{len(result.items)} items, more: {result.has_more}"
     if isinstance(result, tuple):
         return f"{len(result)} names"
+    if isinstance(result, CoveredItems):
+        return f"{len(result.items)} items of {result.total:,}"
+    if isinstance(result, ContractPage):
+        return f"{len(result.items)} contracts, more: {result.has_more}"
     return "found" if result is not None else "none"
 
 
@@ -193,12 +205,14 @@ async def deep_keys(engine: AsyncEngine) -> tuple[tuple[str, str], tuple[str, st
     the middle of its IBM Power S1022s."""
     keys = []
     for where in ("s.name = 'Kista'", "i.product = 'IBM Power S1022' AND s.name IN ('Kista', 'Göteborg')"):
+        items = f"FROM inventory_items i JOIN sites s ON s.id = i.site_id WHERE {where}"
         async with engine.connect() as conn:
+            middle = int(await conn.scalar(text(f"SELECT count(*) {items}")) or 0) // 2
             row = (
                 await conn.execute(
                     text(
-                        "SELECT i.product, i.serial FROM inventory_items i JOIN sites s ON s.id = i.site_id "
-                        f"WHERE {where} ORDER BY i.product DESC, i.serial DESC LIMIT 1 OFFSET 3000"
+                        f"SELECT i.product, i.serial {items} ORDER BY i.product DESC, i.serial DESC "
+                        f"LIMIT 1 OFFSET {min(middle, 3000)}"
                     )
                 )
             ).one()
