@@ -105,6 +105,12 @@ CALLS: dict[str, tuple[Callable[[Any, Principal], Awaitable[Any]], Answer]] = {
     ),
     "inventory.list_items": (lambda b, p: b.inventory.list_items(p, site="Kista"), lambda r: r == ()),
     "inventory.get_item": (lambda b, p: b.inventory.get_item(p, "78ABC12"), lambda r: r is None),
+    "inventory.search_items": (
+        lambda b, p: b.inventory.search_items(p, site="Kista"),
+        lambda r: r.items == () and not r.has_more,
+    ),
+    "inventory.count_items": (lambda b, p: b.inventory.count_items(p, contract="C-1001"), lambda r: r == 0),
+    "inventory.product_names": (lambda b, p: b.inventory.product_names(p), lambda r: r == ()),
     "requests.create_request": (lambda b, p: b.requests.create_request(p, NEW), InvalidRequest),
     "requests.get_request": (lambda b, p: b.requests.get_request(p, "RQ-2026-000001"), lambda r: r is None),
     "requests.list_requests": (lambda b, p: b.requests.list_requests(p), lambda r: r == ()),
