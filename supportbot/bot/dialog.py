@@ -381,7 +381,10 @@ class DialogEngine:
             if value is None and carry and slot.carry and not principal.is_guest:
                 current = topic.current.get(slot.name)
                 if current is not None and current.type in slot.entities:
-                    value = current
+                    # Never the wrong record: a number the message names (one the extractors missed,
+                    # "ordre 4711") is the one asked about, not the record talked about before.
+                    named = _named_here(slot, parse)
+                    value = current if named is None else SlotValue(slot.entities[0], named)
             if value is not None:
                 slots[slot.name] = value
 
@@ -439,6 +442,24 @@ def _is_cancel(text: str) -> bool:
 def holds(file: InboundFile) -> bool:
     """Whether a file sent while a question is asked can be held for the answer (not empty, not too big)."""
     return 0 < file.size <= MAX_INBOUND_BYTES and bool(file.data)
+
+
+def _named_here(slot: Slot, parse: Parse) -> str | None:
+    """A value of the slot's form with a digit in it, said in this message outside every entity found:
+    a record the user named that no extractor recognised (a typo around it, no record word)."""
+    if not slot.pattern:
+        return None
+    pattern, flags = slot.pattern, 0
+    if pattern.startswith("(?i)"):
+        pattern, flags = pattern[4:], re.IGNORECASE
+    taken = [(e.start, e.end) for e in parse.entities]
+    for found in re.finditer(rf"(?<![\w-])(?:{pattern})(?![\w-])", parse.text, flags):
+        token = found.group(0).strip()
+        if any(ch.isdigit() for ch in token) and not any(
+            start < found.end() and found.start() < end for start, end in taken
+        ):
+            return token
+    return None
 
 
 def _fill(spec: IntentSpec, slot: Slot, parse: Parse, topic: Topic, *, answering: bool) -> SlotValue | None:

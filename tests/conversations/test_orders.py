@@ -69,6 +69,24 @@ async def test_context_carries_over_between_orders(bot: BotDriver) -> None:
     """)
 
 
+async def test_a_number_said_with_a_typo_is_never_answered_with_the_order_before(bot: BotDriver) -> None:
+    """The word for order misspelt, the number still the one asked about; a number that is no order of
+    theirs is said to be unknown, never answered with the order talked about before."""
+    await bot.as_user(ANNA).transcript("""
+        user: where is order 4712
+        bot:  ~ Order 4712 is in production
+        user: and whre is ordre 4711
+        bot:  [order.status]
+        bot:  ~ Order 4711 has shipped with PostNord
+        bot:  !~ 4712
+        user: and ordr 5801?
+        bot:  !~ 4712
+        bot:  !~ 4711
+        bot:  !~ DHL
+        bot:  ~ 5801
+    """)
+
+
 async def test_swedish_conversation_is_answered_in_swedish(bot: BotDriver) -> None:
     await bot.as_user(ANNA).transcript("""
         user: hej! var är min order 4712?
