@@ -1029,9 +1029,10 @@ async def _action_check(ctx: TurnContext, value: SlotValue) -> SlotValue | None:
     return SlotValue("inventory_action", action) if action else None
 
 
-async def _site_buttons(ctx: TurnContext) -> tuple[Button, ...]:
+async def _site_buttons(ctx: TurnContext, *, besides: str | None = None) -> tuple[Button, ...]:
+    """The company's sites to choose from; ``besides``: the site an item to move stands at, not offered."""
     sites = await ctx.backends.directory.sites(ctx.principal)
-    return tuple(Button(label=s.name, value=s.name) for s in sites)
+    return tuple(Button(label=s.name, value=s.name) for s in sites if s.name != besides)
 
 
 async def _known_site(ctx: TurnContext, name: str) -> str | None:
@@ -1144,14 +1145,14 @@ async def inventory_change(ctx: TurnContext) -> Reply:
             ctx.ask("target")
             return ctx.reply(
                 ctx.t("inventory.target_same", product=item.product, serial=item.serial, site=item.site),
-                buttons=await _site_buttons(ctx),
+                buttons=await _site_buttons(ctx, besides=item.site),
             )
         if target is None:
             ctx.ask("target")
             if item is None:
                 return ctx.reply(ctx.t("inventory.ask_add_site"), buttons=await _site_buttons(ctx))
             question = ctx.t("inventory.ask_target", product=item.product, serial=item.serial, site=item.site)
-            return ctx.reply(question, buttons=await _site_buttons(ctx))
+            return ctx.reply(question, buttons=await _site_buttons(ctx, besides=item.site))
         ctx.slots["target"] = SlotValue("site", target)
     values = _draft(ctx, action, item, target)
     if ctx.slot("confirm") is None:

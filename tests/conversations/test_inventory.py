@@ -270,6 +270,7 @@ async def test_a_move_in_swedish_asks_where_to(bot: BotDriver, application: Appl
         bot:  (sv)
         bot:  ~ Vart ska IBM TS4300 Tape Library (78TAP77) flyttas? Den står i Kista nu.
         bot:  ~ [Göteborg]
+        bot:  !~ [Kista]
         press: Göteborg
         bot:  ~ Jag öppnar det här ärendet om flytten
         bot:  ~ Kategori: utrustning
