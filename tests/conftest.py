@@ -7,16 +7,20 @@ so tests stay independent and fast.
 from __future__ import annotations
 
 import asyncio
+import email
 import re
 import shutil
 import textwrap
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from email.message import Message as EmailMessage
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from supportbot.adapters.app import Application, build_application
 from supportbot.adapters.settings import Settings
@@ -207,3 +211,29 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+class Inbox:
+    """A local SMTP server's mailbox: keeps every message the server accepts."""
+
+    def __init__(self) -> None:
+        self.envelopes: list[Envelope] = []
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+    def messages(self) -> list[EmailMessage]:
+        return [email.message_from_bytes(e.content) for e in self.envelopes if isinstance(e.content, bytes)]
+
+
+@pytest.fixture
+def smtp_server(free_port: int) -> Iterator[tuple[Inbox, int]]:
+    """A local SMTP server (aiosmtpd) on a free port: its inbox and the port."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port)
+    controller.start()
+    try:
+        yield inbox, free_port
+    finally:
+        controller.stop()

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import email
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from email import policy
 from email.message import Message as EmailMessage
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import text
 
 from supportbot.adapters.app import Application, build_application
@@ -25,8 +23,7 @@ from supportbot.bot.store import AlreadyDone
 from supportbot.integrations.errors import BackendUnavailable
 from supportbot.integrations.models import Principal, Tool
 from supportbot.services.notices import ContractNotices, NoticePass
-from tests.conftest import Conversation, make_settings
-from tests.conversations.test_mail import Inbox
+from tests.conftest import Conversation, Inbox, make_settings
 
 ANNA = "anna.berg@nordisk.example"
 ERIK = "erik.lund@nordisk.example"
@@ -59,17 +56,6 @@ async def told(app: Application, user_id: str) -> list[str]:
 
 def buttons(turn_payload: dict[str, object]) -> list[tuple[str, str]]:
     return [(b["label"], b["value"]) for b in turn_payload["buttons"]]  # type: ignore[index, union-attr]
-
-
-@pytest.fixture
-def smtp_server(free_port: int) -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port)
-    controller.start()
-    try:
-        yield inbox, free_port
-    finally:
-        controller.stop()
 
 
 def text_of(mail: EmailMessage, kind: str = "text/plain") -> str:

@@ -23,10 +23,7 @@ from supportbot.adapters.app import Application, build_application
 from supportbot.adapters.server import create_web_app
 from supportbot.bot.messages import Attachment, Reply
 from supportbot.integrations.sql.contracts import document_sha256
-from tests.conftest import BotDriver, Conversation, make_settings
-from tests.conversations.test_mail import Inbox, smtp_server
-
-__all__ = ["smtp_server"]
+from tests.conftest import BotDriver, Conversation, Inbox, make_settings
 
 ANNA = "anna.berg@nordisk.example"
 ERIK = "erik.lund@nordisk.example"

@@ -14,12 +14,8 @@ from sqlalchemy import text
 from supportbot.adapters.app import Application, build_application
 from supportbot.bot.messages import Reply
 from supportbot.integrations.sql.seed import seed_volume
-from tests.conftest import BotDriver, Conversation, make_settings
-from tests.conversations import test_mail
+from tests.conftest import BotDriver, Conversation, Inbox, make_settings
 from tests.conversations.test_invoices import fetch
-from tests.conversations.test_mail import Inbox
-
-smtp_server = test_mail.smtp_server  # the local SMTP server fixture
 
 ANNA = "anna.berg@nordisk.example"
 ERIK = "erik.lund@nordisk.example"

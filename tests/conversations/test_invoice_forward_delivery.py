@@ -19,9 +19,8 @@ from sqlalchemy import text
 
 from supportbot.adapters.app import Application, build_application
 from supportbot.integrations.models import InvoiceEvent
-from tests.conftest import Conversation, make_settings
+from tests.conftest import Conversation, Inbox, make_settings
 from tests.conversations.test_access import notices
-from tests.conversations.test_mail import Inbox
 
 ANNA = "anna.berg@nordisk.example"
 ERIK = "erik.lund@nordisk.example"

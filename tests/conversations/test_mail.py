@@ -5,44 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import email
-from collections.abc import Iterator
 from email import policy
 from email.message import EmailMessage as MimeMessage
-from email.message import Message as EmailMessage
 from pathlib import Path
 
-import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlalchemy import text
 
 from supportbot.adapters.app import build_application
-from tests.conftest import Conversation, make_settings
-
-
-class Inbox:
-    """Keeps every message the server accepts."""
-
-    def __init__(self) -> None:
-        self.envelopes: list[Envelope] = []
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def messages(self) -> list[EmailMessage]:
-        return [email.message_from_bytes(e.content) for e in self.envelopes if isinstance(e.content, bytes)]
-
-
-@pytest.fixture
-def smtp_server(free_port: int) -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port)
-    controller.start()
-    try:
-        yield inbox, free_port
-    finally:
-        controller.stop()
+from tests.conftest import Conversation, Inbox, make_settings
 
 
 async def test_the_order_report_is_mailed_over_smtp(data_dir: Path, smtp_server: tuple[Inbox, int]) -> None:

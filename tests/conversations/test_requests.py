@@ -15,12 +15,8 @@ from supportbot.adapters.settings import Settings
 from supportbot.integrations.errors import AccessDenied, MailUnavailable
 from supportbot.integrations.models import Principal, RequestStatus
 from supportbot.services.answers import notify_answer
-from tests.conftest import BotDriver, Conversation, make_settings
-from tests.conversations import test_mail
+from tests.conftest import BotDriver, Conversation, Inbox, make_settings
 from tests.conversations.test_access import body, mails_to, notices
-from tests.conversations.test_mail import Inbox
-
-smtp_server = test_mail.smtp_server  # the local SMTP server fixture
 
 ANNA = "anna.berg@nordisk.example"
 ERIK = "erik.lund@nordisk.example"

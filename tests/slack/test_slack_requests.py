@@ -27,7 +27,7 @@ from supportbot.adapters.server import create_web_app
 from supportbot.bot.messages import MAX_INBOUND_BYTES
 from supportbot.integrations.models import Principal
 from supportbot.services.answers import notify_answer
-from tests.conversations.test_mail import Inbox
+from tests.conftest import Inbox
 
 ERIK = "erik.lund@nordisk.example"
 LOG = b"2026-11-28 07:02 B2001234 power-on self test failed\n"

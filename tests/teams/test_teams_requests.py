@@ -33,11 +33,7 @@ from supportbot.adapters.app import Application
 from supportbot.adapters.settings import Settings
 from supportbot.bot.messages import MAX_INBOUND_BYTES
 from supportbot.services.answers import notify_answer
-from tests.conftest import make_settings
-from tests.conversations import test_mail
-from tests.conversations.test_mail import Inbox
-
-smtp_server = test_mail.smtp_server  # the local SMTP server fixture
+from tests.conftest import Inbox, make_settings
 
 ERIK_CHAT = "a:1personal-chat-erik"
 ANNA_CHAT = "a:1personal-chat-anna"

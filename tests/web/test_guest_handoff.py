@@ -8,9 +8,8 @@ guest's request, confirmed by a mail (caught by a local SMTP server) that says n
 from __future__ import annotations
 
 import asyncio
-import email
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from email.message import Message as EmailMessage
 from pathlib import Path
 from typing import Any
@@ -19,12 +18,11 @@ import aiohttp
 import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestServer
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 from webchat_helpers import Browser, Chat
 
 from supportbot.adapters.app import build_application
 from supportbot.adapters.server import APP_KEY, create_web_app
+from tests.conftest import Inbox
 from tests.web.conftest import demo_data_dir, web_settings
 from tests.web.test_agent_console import SARA, Agent, new_agent
 
@@ -150,29 +148,6 @@ async def test_in_hours_the_guest_is_queued_and_the_agent_sees_no_business_data(
 # --- outside office hours: a request and a mail ------------------------------------------------------
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.envelopes: list[Envelope] = []
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def messages(self) -> list[EmailMessage]:
-        return [email.message_from_bytes(e.content) for e in self.envelopes if isinstance(e.content, bytes)]
-
-
-@pytest.fixture
-def smtp(free_port: int) -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port)
-    controller.start()
-    try:
-        yield inbox, free_port
-    finally:
-        controller.stop()
-
-
 def _text(mail: EmailMessage) -> str:
     part = next(p for p in mail.walk() if p.get_content_type() == "text/plain")
     payload = part.get_payload(decode=True)
@@ -183,10 +158,10 @@ def _text(mail: EmailMessage) -> str:
 async def test_out_of_hours_a_guests_request_and_a_mail_that_says_only_its_number(
     tmp_path_factory: pytest.TempPathFactory,
     seeded_template: Path,
-    smtp: tuple[Inbox, int],
+    smtp_server: tuple[Inbox, int],
     sessions: list[aiohttp.ClientSession],
 ) -> None:
-    inbox, port = smtp
+    inbox, port = smtp_server
     settings = web_settings(
         demo_data_dir(tmp_path_factory, seeded_template),
         office_hours="08:00-17:00",
