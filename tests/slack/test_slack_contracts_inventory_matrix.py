@@ -173,17 +173,22 @@ class Dm:
         self.slack = slack
         self.events = 0
 
-    async def _answer(self) -> Call:
-        count = len(self.slack.standin.called("chat.postMessage")) + 1
-        posts = await self.slack.standin.wait_for("chat.postMessage", count)
-        assert len(posts) == count
+    def _posted(self) -> int:
+        return len(self.slack.standin.called("chat.postMessage"))
+
+    async def _answer(self, before: int) -> Call:
+        """The one post that answers what was sent when ``before`` posts had been made (counted before
+        sending: the answer may be posted before the acknowledgement reaches the test)."""
+        posts = await self.slack.standin.wait_for("chat.postMessage", before + 1)
+        assert len(posts) == before + 1
         return posts[-1]
 
     async def say(self, message: str) -> Call:
         self.events += 1
+        before = self._posted()
         status, _ = await self.slack.event(dm(message, event_id=f"EvMatrix{self.events}"))
         assert status == 200
-        return await self._answer()
+        return await self._answer(before)
 
     async def press(self, post: Call, value: str) -> Call:
         """A click on the button of ``post`` whose value is ``value``, as Slack sends it."""
@@ -204,9 +209,10 @@ class Dm:
             action_ts=f"1764370300.{self.events:06d}",
         )
         press["message"]["blocks"] = blocks
+        before = self._posted()
         status, _ = await self.slack.interaction(press)
         assert status == 200
-        return await self._answer()
+        return await self._answer(before)
 
 
 def _says(post: Call, *facts: str) -> str:
