@@ -179,3 +179,25 @@ def test_the_readme_names_the_two_setup_commands() -> None:
     assert "scripts/start" in readme and "scripts/test" in readme
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
     assert "scripts/test" in ci
+
+
+def test_version_and_a_log_level_that_does_not_exist(tmp_path: Path) -> None:
+    from supportbot import __version__
+
+    shown = run(tmp_path / "var", "--version")
+    assert shown.returncode == 0 and shown.stdout.strip() == f"supportbot {__version__}"
+    assert __version__.count(".") == 2
+
+    wrong = subprocess.run(
+        [sys.executable, "-m", "supportbot.adapters.cli", "--log-level", "LOUD", "migrate"],
+        env=dict(os.environ, SUPPORTBOT_DATA_DIR=str(tmp_path / "var")),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert wrong.returncode == 2
+    assert "invalid choice: 'LOUD'" in wrong.stderr
+    assert not (tmp_path / "var").exists()  # refused before anything was done
+    lower = run(tmp_path / "var", "--log-level", "debug", "migrate")  # case does not matter
+    assert lower.returncode == 0, lower.stderr

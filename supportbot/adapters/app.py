@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from supportbot.adapters.ops import Metrics
 from supportbot.adapters.settings import Settings
 from supportbot.bot.bus import PRINCIPALS_TOPIC, InProcessBus, MessageBus
 from supportbot.bot.dialog import DialogEngine
@@ -80,6 +81,8 @@ class Application:
     """Rate limits every worker shares (sign-in, registration, resets, uploads, chat messages)."""
     outbox: QueuedMailer | None = None
     """The persisted mail queue behind ``mailer``; its delivery task stops in ``close``."""
+    metrics: Metrics = field(default_factory=Metrics)
+    """This worker's Prometheus metrics (``adapters.ops``), fed by the pipeline's turns."""
     contract_notices: ContractNotices | None = None
     """Tells users of contracts that end soon or wait for them (``services.notices``): one pass per
     ``run_once``, run by ``serve`` on an interval and by ``supportbot notices --run-once``."""
@@ -234,7 +237,7 @@ async def build_application(
 
     await bus.subscribe(PRINCIPALS_TOPIC, forget_principal)  # changed grants take effect at once
     await outbox.start()  # delivers queued mail, beginning with what an earlier run left pending
-    return Application(
+    app = Application(
         settings=settings,
         database=database,
         store=store,
@@ -277,3 +280,5 @@ async def build_application(
             clock=clock,
         ),
     )
+    pipeline.observers.append(app.metrics.turn)
+    return app

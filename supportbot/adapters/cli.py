@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from supportbot import __version__
+from supportbot.adapters.logs import configure_logging
 from supportbot.adapters.settings import Settings
 from supportbot.bot.errors import ConfigurationError
 
@@ -21,13 +23,26 @@ if TYPE_CHECKING:
     from tqdm import tqdm
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 PRIVATE_DATA_COMMANDS = frozenset({"serve", "migrate", "seed", "chat", "nlu", "notices"})
 """The commands that open the data folder: their files are the server's own user's only."""
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="supportbot", description="A customer-support assistant.")
-    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR (default INFO)")
+    parser.add_argument("--version", action="version", version=f"supportbot {__version__}")
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        type=str.upper,
+        choices=LOG_LEVELS,
+        help="DEBUG, INFO, WARNING or ERROR (default INFO)",
+    )
+    parser.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        help="text lines, or one JSON object a line (default SUPPORTBOT_LOG_FORMAT or text)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="run the assistant: web chat and every configured channel")
@@ -69,15 +84,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=getattr(logging, str(args.log_level).upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(args.log_level, args.log_format or "text")
     if args.command in PRIVATE_DATA_COMMANDS:
         os.umask(0o077)  # whatever else is written (a library's temporary file) is private as well
     try:
         settings = Settings()
+        if args.log_format is None and settings.log_format != "text":
+            configure_logging(args.log_level, settings.log_format)
         if args.command == "serve":
             return _serve(settings, host=args.host, port=args.port)
         if args.command == "migrate":

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from supportbot.adapters import ops
 from supportbot.adapters.app import Application
 from supportbot.adapters.background import Periodic
 from supportbot.adapters.channel import Channel
@@ -38,10 +39,6 @@ async def security_headers(
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     return response
-
-
-async def healthz(request: web.Request) -> web.Response:
-    return web.json_response({"ok": True})
 
 
 async def signed_in_user(request: web.Request) -> str | None:
@@ -190,7 +187,7 @@ def create_web_app(app: Application) -> web.Application:
     web_app = web.Application(middlewares=[security_headers], client_max_size=2 * 1024 * 1024)
     web_app[APP_KEY] = app
     web_app[CODEC_KEY] = SessionCodec(app.secret_key)
-    web_app.router.add_get("/healthz", healthz)
+    ops.mount(web_app, app)  # /healthz, /readyz, /metrics
     web_app.router.add_get("/files/{file_id}/{name}", download)
     web_app.router.add_get(r"/documents/{kind}/{number}.pdf", document)
     web_app.router.add_get(r"/documents/{kind}/{number}.html", document)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -80,6 +80,11 @@ class Settings(BaseSettings):
     trust_forwarded_for: bool = False
     """Behind a reverse proxy: take the client's address (for sign-in limits) from the last
     ``X-Forwarded-For`` entry, the one the proxy added. Never set it without such a proxy."""
+    metrics_token: SecretStr | None = None
+    """``/metrics`` answers a scraper that sends ``Authorization: Bearer <token>``. Unset: it answers only
+    on this machine (a loopback address and no proxy's forwarding headers)."""
+    log_format: Literal["text", "json"] = "text"
+    """``json``: one JSON object a log line (time, level, logger, message, exception), for collectors."""
 
     # --- Slack (names as Slack's own tooling uses them; SUPPORTBOT_-prefixed ones work too) -------
     slack_signing_secret: SecretStr | None = Field(

@@ -91,6 +91,8 @@ class Pipeline:
         self._locks = handoffs.locks if handoffs is not None else KeyedLocks()
         self._principals = _PrincipalCache(directory, ttl=principal_ttl, clock=time.monotonic)
         self._clock = clock or (lambda: datetime.now(UTC))
+        self.observers: list[Callable[[Message, Answer, float], None]] = []
+        """Told of every answered message with the seconds it took (metrics); they must not raise."""
 
     def forget_principal(self, user_id: str | None = None) -> None:
         """Drop cached principals, e.g. after grants change."""
@@ -108,13 +110,17 @@ class Pipeline:
     async def answer(self, message: Message) -> Answer:
         """Like ``handle``, also telling whether the message was a repeat of one answered before."""
         key = message.conversation.key
+        started = time.perf_counter()
         async with self._locks.hold(key):
             conv = await self.store.load(key, channel=message.conversation.channel, user_id=message.user_id)
             try:
-                return await self._turn(message, conv)
+                answer = await self._turn(message, conv)
             except BaseException:
                 self.store.forget(key)  # the state may be changed half-way: reload it next time
                 raise
+        for observe in self.observers:
+            observe(message, answer, time.perf_counter() - started)
+        return answer
 
     async def _turn(self, message: Message, conv: ConversationState) -> Answer:
         key = message.conversation.key

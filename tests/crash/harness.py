@@ -38,9 +38,17 @@ def free_port() -> int:
 class Server:
     """One ``supportbot serve`` process on ``data_dir``; ``crash_at`` names the point it dies at."""
 
-    def __init__(self, data_dir: Path, *, crash_at: str | None = None, port: int | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        crash_at: str | None = None,
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.data_dir = data_dir
         self.crash_at = crash_at
+        self.env = env or {}
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -61,6 +69,7 @@ class Server:
         env.pop("SUPPORTBOT_SMTP_URL", None)
         if self.crash_at:
             env["SUPPORTBOT_CRASH_AT"] = self.crash_at
+        env.update(self.env)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "supportbot.adapters.cli", "serve", "--port", str(self.port)],

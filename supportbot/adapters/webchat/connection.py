@@ -62,6 +62,10 @@ TYPING_REPEAT = 2.0
 """Seconds within which a customer's repeated typing frame is not passed on again."""
 CLOSE_GRACE = 30.0
 """How long a closing connection waits for the message being answered, so it is stored for a resend."""
+RESTART = 1012
+"""Close code (the WebSocket standard's "service restart") of the chats of a worker that shuts down: the
+widget reconnects at once, to this worker once it is back or to another one, and resends what was not
+answered; the message being answered when it closed is answered first and stored for that resend."""
 SIGNED_OUT = 4001
 """Close code of a connection whose session ended: signed out (here or everywhere), a new password,
 idle too long or past its lifetime."""
@@ -114,6 +118,7 @@ class Connection(FrameSocket):
             else None
         )
         worker = asyncio.get_running_loop().create_task(self._work(), name=f"webchat {self.key}")
+        self.chat.open_chats.add(self)
         try:
             async for frame in self.ws:
                 if frame.type is WSMsgType.TEXT:
@@ -126,6 +131,7 @@ class Connection(FrameSocket):
                     )
                     break
         finally:
+            self.chat.open_chats.discard(self)
             unsubscribe_agent()
             for stop in (unsubscribe, unsubscribe_session):
                 if stop is not None:
@@ -150,6 +156,12 @@ class Connection(FrameSocket):
         if self._closing is None:  # not awaited here: closing waits for the client's answer
             log.info("webchat: closed a chat of a session that ended in conversation %s", self.key)
             self._closing = asyncio.ensure_future(self.ws.close(code=SIGNED_OUT, message=b"signed out"))
+
+    async def restart(self) -> None:
+        """The worker shuts down: the client is told to reconnect (see ``RESTART``)."""
+        if self._closing is None:
+            self._closing = asyncio.ensure_future(self.ws.close(code=RESTART, message=b"server restart"))
+        await self._closing
 
     def _lifetime_over(self) -> None:
         """However busy, a chat ends with its session's lifetime (its idle time is checked as it is used)."""

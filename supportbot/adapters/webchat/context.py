@@ -101,6 +101,9 @@ class WebChat:
     door: WebDoor = field(init=False, repr=False)
     """The request checks the web chat shares with the agent console (origins, bodies, sign-in)."""
     cookie: SessionCookie = field(init=False, repr=False)
+    open_chats: set[Any] = field(init=False, repr=False, default_factory=set)
+    """The chats (``connection.Connection``) open on this worker: counted in the metrics, told to
+    reconnect when the worker shuts down."""
 
     def __post_init__(self) -> None:
         secret_key = self.app.secret_key

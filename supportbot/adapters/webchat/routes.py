@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from aiohttp import web
@@ -68,8 +69,12 @@ class WebChatChannel(WebChat):
         router.add_post("/webchat/reset", resets.submit)
         router.add_post("/webchat/upload", uploads.upload)
 
+        self.app.metrics.open_websockets = lambda: len(self.open_chats)
+
         async def settle(_: web.Application) -> None:
-            # Mails being prepared are queued before the mail outbox stops.
+            # The chats are told to reconnect (each first finishes the message it is answering), and
+            # mails being prepared are queued before the mail outbox stops.
+            await asyncio.gather(*(chat.restart() for chat in list(self.open_chats)), return_exceptions=True)
             await resets.settled()
             await registration.settled()
 

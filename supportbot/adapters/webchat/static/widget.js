@@ -1378,9 +1378,12 @@
         return;
       }
       self.typing.hidden = true;
-      self.attempts += 1;
       self.status.textContent = self.t("reconnecting");
-      var delay = Math.min(15000, 500 * Math.pow(2, self.attempts)) * (0.75 + Math.random() / 2);
+      // 1012: the server restarts or hands over to another worker; come back soon, not all at once.
+      var restart = event.code === 1012 && self.attempts === 0;
+      self.attempts += 1;
+      var delay = restart ? 200 + Math.random() * 800 :
+        Math.min(15000, 500 * Math.pow(2, self.attempts)) * (0.75 + Math.random() / 2);
       window.setTimeout(function () { if (generation === self.generation) self.connect(); }, delay);
     });
   };
