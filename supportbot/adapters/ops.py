@@ -20,7 +20,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import asdict
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -76,6 +76,7 @@ class Metrics:
         """How many web chats are open on this worker (the web chat tells, once it is hosted)."""
         self.figures: dict[str, float] = {}
         """The database's figures of the last scrape: ``Metrics.read`` fills them."""
+        self._children: dict[tuple[str, str], tuple[Any, Any]] = {}
         self.registry.register(_Figures(self))
 
     def turn(self, message: Message, answer: Answer, seconds: float) -> None:
@@ -83,9 +84,15 @@ class Metrics:
         if answer.repeat:
             return
         channel = message.conversation.channel
-        intent = answer.reply.intent or "none"
-        self.turns.labels(channel, intent).inc()
-        self.turn_seconds.labels(channel, intent).observe(seconds)
+        intent = answer.reply.intent or NONE_INTENT
+        children = self._children.get((channel, intent))
+        if children is None:  # a label lookup takes a lock and builds a key: once per pair, not per turn
+            children = self._children[(channel, intent)] = (
+                self.turns.labels(channel, intent),
+                self.turn_seconds.labels(channel, intent),
+            )
+        children[0].inc()
+        children[1].observe(seconds)
         if intent == NONE_INTENT:
             self.not_understood.labels(channel).inc()
 
