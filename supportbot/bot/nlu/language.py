@@ -57,8 +57,8 @@ def detect_language(words: Sequence[str], *, hint: str | None = None) -> str:
     sign of Swedish.
     """
     en = sv = 0.0
-    for word in words:
-        word = word.strip(".,!?;:")
+    for said in words:
+        word = said.strip(".,!?;:")
         if word in _SV:
             sv += 1.0
         elif word in _EN:
