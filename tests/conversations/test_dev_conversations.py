@@ -34,8 +34,6 @@ def _load(name: str) -> list[dict[str, Any]]:
 
 # Conversations the assistant does not hold yet, by name: each must fail (strict), so a fix removes it here.
 NOT_YET: set[str] = {
-    "send me invoice: the user's own copy",
-    "mail me the invoice: own address, no question",
     "correction replaces the number",
     "correction sv",
     "ok takes the default",
