@@ -988,8 +988,11 @@ def _recipient(ctx: TurnContext) -> str | None:
     if email is not None:
         return str(email.value)
     text = ctx.parse.text
-    if to_me(text) and by_mail(text):
-        return ME  # "email me contract C-1001", "forward it to me"; "send me C-1001" is shown here
+    # "email me contract C-1001", "forward it to me"; "send me C-1001" is shown here, but "send it to
+    # me" right after it was shown wants it somewhere else than here: by mail.
+    shown = ctx.last_intent == "contract.document" and ctx.parse.first("contract_number") is None
+    if to_me(text) and (by_mail(text) or shown):
+        return ME
     if by_mail(text):
         return ""  # to be mailed, but to whom is still to be asked
     return None

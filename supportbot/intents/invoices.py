@@ -1121,12 +1121,19 @@ async def invoice_forward(ctx: TurnContext) -> Reply:
     intent = "invoice.forward"
     email = ctx.slot("email")
     assert email is not None
-    if email.value == HERE:
+    if email.value == HERE and not _just_shown(ctx):
         return await invoice_get(ctx)
     invoice = await _one_invoice(ctx, intent)
     if isinstance(invoice, Reply):
         return invoice
-    return await _mail_invoice(ctx, invoice, str(email.value))
+    # "send it to me" about the invoice just shown wants it somewhere else than here: by mail.
+    return await _mail_invoice(ctx, invoice, ME if email.value == HERE else str(email.value))
+
+
+def _just_shown(ctx: TurnContext) -> bool:
+    """The message names no invoice of its own and the one talked about was shown in the turn before."""
+    named = any(ctx.parse.first(kind) for kind in ("invoice_number", "order_number", "po_number"))
+    return not named and ctx.last_intent in ("invoice.get", "invoice.forward")
 
 
 async def _mail_invoice(ctx: TurnContext, invoice: Invoice, recipient: str) -> Reply:
