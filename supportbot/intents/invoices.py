@@ -577,6 +577,28 @@ WORDS: dict[str, Entry] = {
             "other": "Här är era {count} fakturor{filters} som XLSX och CSV.",
         },
     },
+    "invoice.list.mailed": {
+        "plural": "count",
+        "en": {
+            "one": "I've e-mailed {count} invoice{filters} as XLSX and CSV to {email}.",
+            "other": "I've e-mailed your {count} invoices{filters} as XLSX and CSV to {email}.",
+        },
+        "sv": {
+            "one": "Jag har mejlat {count} faktura{filters} som XLSX och CSV till {email}.",
+            "other": "Jag har mejlat era {count} fakturor{filters} som XLSX och CSV till {email}.",
+        },
+    },
+    "invoice.list.mail_failed": {
+        "en": "I couldn't send the e-mail just now, so here are download links instead. ",
+        "sv": "Jag kunde inte skicka mejlet just nu, så här är länkar att ladda ner i stället. ",
+    },
+    "invoice.list.mail_subject": {"en": "Your invoices{filters}", "sv": "Era fakturor{filters}"},
+    "invoice.list.mail_body": {
+        "en": "Hello {name},\n\nAttached are the invoices you asked for{filters}, as an Excel workbook and "
+        "as CSV.\n\nBest regards,\nCustomer support",
+        "sv": "Hej {name},\n\nBifogat är fakturorna du bad om{filters}, som Excel-arbetsbok och som CSV."
+        "\n\nVänliga hälsningar,\nKundsupport",
+    },
     "invoice.list.too_large": {
         "plural": "limit",
         "en": {
@@ -975,7 +997,7 @@ async def invoice_list(ctx: TurnContext) -> Reply:
     intent = "invoice.list"
     kept = ctx.context(ListingContext)
     saved = kept.listing
-    if _FILES.search(ctx.parse.text):
+    if _FILES.search(ctx.parse.text) or by_mail(ctx.parse.text):
         filters = _filters(ctx)
         if not (filters["statuses"] or filters["start"]) and saved:
             filters = saved.filters
@@ -1062,6 +1084,27 @@ async def _invoice_spreadsheet(ctx: TurnContext, filters: dict[str, Any]) -> Rep
         lambda: (to_xlsx(sheet, columns, rows, currency_column=9), to_csv(columns, rows))
     )
     stem = f"invoices-{filters['start'] or 'all'}-{filters['end'] or ctx.today.isoformat()}"
+    prefix = ""
+    if by_mail(ctx.parse.text):
+        # "email me our invoices as excel": to the user's own confirmed address, never asked for.
+        own = own_address(ctx.principal)
+        if own is None:
+            prefix = ctx.t("recipient.no_own_address") + " "
+        else:
+            try:
+                await ctx.mailer.send(
+                    to=own,
+                    subject=ctx.t("invoice.list.mail_subject", filters=described),
+                    text=ctx.t("invoice.list.mail_body", name=ctx.principal.name, filters=described),
+                    attachments=((f"{stem}.xlsx", XLSX_TYPE, xlsx), (f"{stem}.csv", CSV_TYPE, csv_data)),
+                    language=ctx.language,
+                )
+            except MailUnavailable:
+                log.warning("could not mail an invoice list", exc_info=True)
+                prefix = ctx.t("invoice.list.mail_failed")
+            else:
+                text = ctx.t("invoice.list.mailed", count=len(rows), filters=described, email=own)
+                return ctx.reply(intent=intent, text=text)
     owner = ctx.principal.user_id
     attachments = []
     for name, kind, data in ((f"{stem}.xlsx", XLSX_TYPE, xlsx), (f"{stem}.csv", CSV_TYPE, csv_data)):
@@ -1070,7 +1113,7 @@ async def _invoice_spreadsheet(ctx: TurnContext, filters: dict[str, Any]) -> Rep
         )
         attachments.append(Attachment(name=name, url=url, content_type=kind, size=len(data)))
     links = ctx.t("download.links", minutes=ctx.link_minutes)
-    text = ctx.t("invoice.list.ready", count=len(rows), filters=described) + links
+    text = prefix + ctx.t("invoice.list.ready", count=len(rows), filters=described) + links
     return ctx.reply(intent=intent, text=text, attachments=tuple(attachments))
 
 
