@@ -718,7 +718,7 @@ _EMAIL_SLOT = Slot(
     required=False,
     carry=False,
     question="contract.ask_email_again",
-    pattern=r"\S+@\S+|(?i:(?:to\s+|till\s+)?(?:me|mej|mig|myself|mig\s+själv|my\s+own|min\s+egen))",
+    pattern=r"\S+@\S+|(?i:(?:to\s+|till\s+)?(?:me|mej|mig|myself|mig\s+själv|my\s+own|min\s+egen)\s*[.!]?)",
     check=_email_check,
 )
 
