@@ -25,6 +25,7 @@ from supportbot.integrations.models import (
     ContractVersion,
     Tool,
 )
+from supportbot.intents.recipients import ME, by_mail, only_me, own_address, to_me
 from supportbot.services.contract_pdf import (
     PDF_TYPE,
     channel_words,
@@ -517,15 +518,6 @@ _SAID_NUMBER = re.compile(
 )
 """A contract number after a word for contract, typed however: "kontrakt 1001", "contrat C-1001"."""
 _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}")
-_MAIL_WORDS = re.compile(
-    r"(?i)\b(?:e-?mail\w*|mail\w*|mejl\w*|maila\w*|forward\w*|vidarebefordra\w*|send|skicka)\b"
-)
-_TO_ME = re.compile(
-    r"(?i)\bmy\s+(?:own\s+)?(?:e-?mail|inbox)\b|\bmin\s+(?:egen\s+)?(?:e-?post|mejl|inkorg)\w*"
-)
-_ME = re.compile(r"(?i)\b(?:me|mig|myself)\b")
-_FORWARD = re.compile(r"(?i)\b(?:forward\w*|vidarebefordra\w*)\b")
-_BY_MAIL = re.compile(r"(?i)\b(?:e-?mail\w*|mail\w*|mejl\w*|maila\w*|e-post\w*|inbox|inkorg\w*)\b")
 _VERSION = re.compile(r"(?i)\b(?:version|versionen|ver\.?|v)\s*(?P<n>\d{1,3})\b")
 _FIRST_VERSION = re.compile(r"(?i)\b(?:first|original|första|ursprungliga)\s+(?:version|versionen)\b")
 _MORE = re.compile(r"(?i)\b(more|next|fler|nästa)\b")
@@ -697,8 +689,8 @@ async def _number_check(ctx: TurnContext, value: SlotValue) -> SlotValue | None:
 
 async def _email_check(ctx: TurnContext, value: SlotValue) -> SlotValue | Refused:
     address = str(value.value).strip()
-    if address.casefold() in ("me", "mig", "myself", "mig själv"):
-        return SlotValue("email", "me")
+    if only_me(address):
+        return SlotValue("email", ME)
     if not _EMAIL.fullmatch(address):
         return Refused("contract.bad_email", {"email": address})
     return SlotValue(value.type, address)
@@ -726,7 +718,7 @@ _EMAIL_SLOT = Slot(
     required=False,
     carry=False,
     question="contract.ask_email_again",
-    pattern=r"\S+@\S+|(?i:me|mig|myself)",
+    pattern=r"\S+@\S+|(?i:(?:to\s+|till\s+)?(?:me|mej|mig|myself|mig\s+själv|my\s+own|min\s+egen)\s*[.!]?)",
     check=_email_check,
 )
 
@@ -996,9 +988,12 @@ def _recipient(ctx: TurnContext) -> str | None:
     if email is not None:
         return str(email.value)
     text = ctx.parse.text
-    if _TO_ME.search(text) or (_BY_MAIL.search(text) and _ME.search(text)):
-        return "me"
-    if _BY_MAIL.search(text) or _FORWARD.search(text):
+    # "email me contract C-1001", "forward it to me"; "send me C-1001" is shown here, but "send it to
+    # me" right after it was shown wants it somewhere else than here: by mail.
+    shown = ctx.last_intent == "contract.document" and ctx.parse.first("contract_number") is None
+    if to_me(text) and (by_mail(text) or shown):
+        return ME
+    if by_mail(text):
         return ""  # to be mailed, but to whom is still to be asked
     return None
 
@@ -1063,12 +1058,13 @@ async def _forward(ctx: TurnContext, document: ContractDocument, data: bytes, re
     """The forward is recorded in the contract's history and its mail queued in one transaction, once
     per message; "me" is the user's own address, never asked for."""
     contract, version = document.contract, document.version
-    if recipient == "me":
-        if not ctx.principal.email:
+    if recipient == ME:
+        own = own_address(ctx.principal)  # only a confirmed address is mailed to
+        if own is None:
             return ctx.reply(
                 ctx.t("contract.no_own_email"), attachments=await _document_attachments(ctx, document, data)
             )
-        recipient = ctx.principal.email
+        recipient = own
     address = recipient
     name = ctx.t("contract.document.pdf", number=contract.number, version=version.version)
 

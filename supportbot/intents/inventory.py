@@ -18,8 +18,10 @@ from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Tabl
 from supportbot.bot.nlu.text import fold
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext
 from supportbot.bot.state import FamilyContext, SlotValue
+from supportbot.integrations.errors import MailUnavailable
 from supportbot.integrations.models import InventoryItem, Tool
 from supportbot.intents.common import found_text, question_request
+from supportbot.intents.recipients import by_mail, own_address
 from supportbot.intents.requests import open_request, request_card
 from supportbot.services.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
 
@@ -334,6 +336,28 @@ WORDS: dict[str, Entry] = {
             "one": "Här är {count} installerad enhet{filters} som XLSX och CSV.",
             "other": "Här är era {count} installerade enheter{filters} som XLSX och CSV.",
         },
+    },
+    "inventory.list.mailed": {
+        "plural": "count",
+        "en": {
+            "one": "I've e-mailed {count} installed item{filters} as XLSX and CSV to {email}.",
+            "other": "I've e-mailed your {count} installed items{filters} as XLSX and CSV to {email}.",
+        },
+        "sv": {
+            "one": "Jag har mejlat {count} installerad enhet{filters} som XLSX och CSV till {email}.",
+            "other": "Jag har mejlat era {count} installerade enheter{filters} som XLSX och CSV till {email}.",
+        },
+    },
+    "inventory.list.mail_failed": {
+        "en": "I couldn't send the e-mail just now, so here are download links instead. ",
+        "sv": "Jag kunde inte skicka mejlet just nu, så här är länkar att ladda ner i stället. ",
+    },
+    "inventory.list.mail_subject": {"en": "Your installed base", "sv": "Er installerade bas"},
+    "inventory.list.mail_body": {
+        "en": "Hello {name},\n\nAttached is the list of your installed items you asked for, as an Excel "
+        "workbook and as CSV.\n\nBest regards,\nCustomer support",
+        "sv": "Hej {name},\n\nBifogat är listan över era installerade enheter som du bad om, som "
+        "Excel-arbetsbok och som CSV.\n\nVänliga hälsningar,\nKundsupport",
     },
     "inventory.list.too_large": {
         "plural": "limit",
@@ -875,7 +899,7 @@ async def inventory_show(ctx: TurnContext) -> Reply:
     text = ctx.parse.text
     if serial is not None and serial.type == "serial_number" and not _FILES.search(text):
         return await _one_item(ctx, str(serial.value).upper())
-    if _FILES.search(text):
+    if _FILES.search(text) or by_mail(text):
         filters = await _filters(ctx)
         if not _has_filters(filters) and saved is not None:
             filters = saved.filters
@@ -965,6 +989,28 @@ async def _spreadsheet(ctx: TurnContext, filters: dict[str, Any]) -> Reply:
     sheet = ctx.t("inventory.list.sheet")
     xlsx, csv_data = await asyncio.to_thread(lambda: (to_xlsx(sheet, columns, rows), to_csv(columns, rows)))
     stem = f"inventory-{ctx.today.isoformat()}"
+    prefix = ""
+    if by_mail(ctx.parse.text):
+        # "email me the inventory spreadsheet": to the user's own confirmed address, never asked for.
+        own = own_address(ctx.principal)
+        if own is None:
+            prefix = ctx.t("recipient.no_own_address") + " "
+        else:
+            try:
+                await ctx.mailer.send(
+                    to=own,
+                    subject=ctx.t("inventory.list.mail_subject"),
+                    text=ctx.t("inventory.list.mail_body", name=ctx.principal.name),
+                    attachments=((f"{stem}.xlsx", XLSX_TYPE, xlsx), (f"{stem}.csv", CSV_TYPE, csv_data)),
+                    language=ctx.language,
+                )
+            except MailUnavailable:
+                log.warning("could not mail an inventory list", exc_info=True)
+                prefix = ctx.t("inventory.list.mail_failed")
+            else:
+                return ctx.reply(
+                    ctx.t("inventory.list.mailed", count=len(rows), filters=described, email=own)
+                )
     attachments = []
     for name, kind, data in ((f"{stem}.xlsx", XLSX_TYPE, xlsx), (f"{stem}.csv", CSV_TYPE, csv_data)):
         url = await ctx.files.publish(
@@ -972,7 +1018,7 @@ async def _spreadsheet(ctx: TurnContext, filters: dict[str, Any]) -> Reply:
         )
         attachments.append(Attachment(name=name, url=url, content_type=kind, size=len(data)))
     links = ctx.t("download.links", minutes=ctx.link_minutes)
-    text = ctx.t("inventory.list.ready", count=len(rows), filters=described) + links
+    text = prefix + ctx.t("inventory.list.ready", count=len(rows), filters=described) + links
     return ctx.reply(text, attachments=tuple(attachments))
 
 

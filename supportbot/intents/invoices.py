@@ -23,6 +23,7 @@ from supportbot.integrations.models import (
     Tool,
 )
 from supportbot.intents.common import Listing, ListingContext, found_text, question_request
+from supportbot.intents.recipients import INLINE_TO_ME, ME, by_mail, only_me, own_address, to_me
 from supportbot.services.invoice_pdf import PDF_TYPE, SELLER, invoice_pdf
 from supportbot.services.outcomes import FORWARD_REFERENCE
 from supportbot.services.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
@@ -436,8 +437,24 @@ WORDS: dict[str, Entry] = {
         "sv": "Vilken faktura menar du? Ange fakturanumret (t.ex. INV-2031) eller ordernumret.",
     },
     "invoice.ask_email": {
-        "en": "Which e-mail address should I send the invoice to?",
-        "sv": "Till vilken e-postadress ska jag skicka fakturan?",
+        "en": 'Which e-mail address should I send the invoice to? (Say "me" for your own.)',
+        "sv": 'Till vilken e-postadress ska jag skicka fakturan? (Skriv "mig" för din egen.)',
+    },
+    "invoice.button.to_me": {"en": "To me ({email})", "sv": "Till mig ({email})"},
+    "invoice.button.to_me.value": {"en": "me", "sv": "mig"},
+    "invoice.button.mail_me.value": {
+        "en": "email me invoice {number}",
+        "sv": "mejla mig faktura {number}",
+    },
+    "invoice.mail_me.subject": {
+        "en": "Your copy of invoice {number} from {seller}",
+        "sv": "Din kopia av faktura {number} från {seller}",
+    },
+    "invoice.mail_me.body": {
+        "en": "Hello {name},\n\nHere is the copy of invoice {number} ({total}, due {due}) you asked for "
+        "in our chat. The PDF is attached.\n\nKind regards,\nCustomer support",
+        "sv": "Hej {name}!\n\nHär är kopian av faktura {number} ({total}, förfaller {due}) som du bad om "
+        "i vår chatt. Pdf:en är bifogad.\n\nVänliga hälsningar\nKundsupport",
     },
     "invoice.bad_email": {
         "en": "{email} doesn't look like an e-mail address. Which address should I send the invoice to?",
@@ -560,6 +577,28 @@ WORDS: dict[str, Entry] = {
             "other": "Här är era {count} fakturor{filters} som XLSX och CSV.",
         },
     },
+    "invoice.list.mailed": {
+        "plural": "count",
+        "en": {
+            "one": "I've e-mailed {count} invoice{filters} as XLSX and CSV to {email}.",
+            "other": "I've e-mailed your {count} invoices{filters} as XLSX and CSV to {email}.",
+        },
+        "sv": {
+            "one": "Jag har mejlat {count} faktura{filters} som XLSX och CSV till {email}.",
+            "other": "Jag har mejlat era {count} fakturor{filters} som XLSX och CSV till {email}.",
+        },
+    },
+    "invoice.list.mail_failed": {
+        "en": "I couldn't send the e-mail just now, so here are download links instead. ",
+        "sv": "Jag kunde inte skicka mejlet just nu, så här är länkar att ladda ner i stället. ",
+    },
+    "invoice.list.mail_subject": {"en": "Your invoices{filters}", "sv": "Era fakturor{filters}"},
+    "invoice.list.mail_body": {
+        "en": "Hello {name},\n\nAttached are the invoices you asked for{filters}, as an Excel workbook and "
+        "as CSV.\n\nBest regards,\nCustomer support",
+        "sv": "Hej {name},\n\nBifogat är fakturorna du bad om{filters}, som Excel-arbetsbok och som CSV."
+        "\n\nVänliga hälsningar,\nKundsupport",
+    },
     "invoice.list.too_large": {
         "plural": "limit",
         "en": {
@@ -658,6 +697,8 @@ _FILES = re.compile(
     r"\b(excel|xlsx|csv|spreadsheets?|kalkylark\w*|download|export\w*|ladda\s+ner|exportera|fil)\b",
     re.IGNORECASE,
 )
+HERE = "me:here"
+"""The recipient slot's value for "send me invoice INV-2031": the user's own copy, shown in the chat."""
 _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}")
 _STATUS_WORDS: tuple[tuple[re.Pattern[str], tuple[InvoiceStatus, ...]], ...] = (
     (
@@ -869,14 +910,21 @@ async def invoice_get(ctx: TurnContext) -> Reply:
         return ctx.reply(intent=intent, text=text, cards=(card,))
     invoice = found
     _remember(ctx, invoice)
+    if to_me(ctx.parse.text) and by_mail(ctx.parse.text):
+        return await _mail_invoice(ctx, invoice, ME)  # "email me a copy of the invoice for order 4711"
     attachment = await _publish_pdf(ctx, invoice, await _pdf(ctx, invoice))
     text = _invoice_text(ctx, invoice) + ctx.t("invoice.summary.copy", minutes=ctx.link_minutes)
+    buttons: tuple[Button, ...] = ()
+    if own_address(ctx.principal) is not None:
+        mail_me = ctx.t("invoice.button.mail_me.value", number=invoice.number)
+        buttons = (Button(label=ctx.t("recipient.button.mail_me"), value=mail_me),)
     return ctx.reply(
         intent=intent,
         text=text,
         cards=(_invoice_card(ctx, invoice),),
         table=_lines_table(ctx, invoice) if invoice.lines else None,
         attachments=(attachment,),
+        buttons=buttons,
     )
 
 
@@ -949,7 +997,7 @@ async def invoice_list(ctx: TurnContext) -> Reply:
     intent = "invoice.list"
     kept = ctx.context(ListingContext)
     saved = kept.listing
-    if _FILES.search(ctx.parse.text):
+    if _FILES.search(ctx.parse.text) or by_mail(ctx.parse.text):
         filters = _filters(ctx)
         if not (filters["statuses"] or filters["start"]) and saved:
             filters = saved.filters
@@ -1036,6 +1084,27 @@ async def _invoice_spreadsheet(ctx: TurnContext, filters: dict[str, Any]) -> Rep
         lambda: (to_xlsx(sheet, columns, rows, currency_column=9), to_csv(columns, rows))
     )
     stem = f"invoices-{filters['start'] or 'all'}-{filters['end'] or ctx.today.isoformat()}"
+    prefix = ""
+    if by_mail(ctx.parse.text):
+        # "email me our invoices as excel": to the user's own confirmed address, never asked for.
+        own = own_address(ctx.principal)
+        if own is None:
+            prefix = ctx.t("recipient.no_own_address") + " "
+        else:
+            try:
+                await ctx.mailer.send(
+                    to=own,
+                    subject=ctx.t("invoice.list.mail_subject", filters=described),
+                    text=ctx.t("invoice.list.mail_body", name=ctx.principal.name, filters=described),
+                    attachments=((f"{stem}.xlsx", XLSX_TYPE, xlsx), (f"{stem}.csv", CSV_TYPE, csv_data)),
+                    language=ctx.language,
+                )
+            except MailUnavailable:
+                log.warning("could not mail an invoice list", exc_info=True)
+                prefix = ctx.t("invoice.list.mail_failed")
+            else:
+                text = ctx.t("invoice.list.mailed", count=len(rows), filters=described, email=own)
+                return ctx.reply(intent=intent, text=text)
     owner = ctx.principal.user_id
     attachments = []
     for name, kind, data in ((f"{stem}.xlsx", XLSX_TYPE, xlsx), (f"{stem}.csv", CSV_TYPE, csv_data)):
@@ -1044,7 +1113,7 @@ async def _invoice_spreadsheet(ctx: TurnContext, filters: dict[str, Any]) -> Rep
         )
         attachments.append(Attachment(name=name, url=url, content_type=kind, size=len(data)))
     links = ctx.t("download.links", minutes=ctx.link_minutes)
-    text = ctx.t("invoice.list.ready", count=len(rows), filters=described) + links
+    text = prefix + ctx.t("invoice.list.ready", count=len(rows), filters=described) + links
     return ctx.reply(intent=intent, text=text, attachments=tuple(attachments))
 
 
@@ -1060,41 +1129,90 @@ async def _one_invoice(ctx: TurnContext, intent: str) -> Invoice | Reply:
 
 
 async def _email_check(ctx: TurnContext, value: SlotValue) -> SlotValue | Refused:
-    """An address to forward to: one that looks like an address, or asked again."""
+    """An address to forward to: one that looks like an address, or "me" (the user), or asked again.
+
+    A request naming the user ("email me invoice INV-2031", "forward it to me") is mailed to their own
+    address; "send me invoice INV-2031" is their own copy, here in the chat (``HERE``). "me" given as
+    the answer to "which address?" is a mail: that is what was asked."""
     address = str(value.value).strip()
+    if address in (ME, HERE) or only_me(address):
+        return SlotValue("email", ME if address != HERE else HERE)
+    if to_me(address):
+        return SlotValue("email", ME if by_mail(address) else HERE)
     if not _EMAIL.fullmatch(address):
         return Refused("invoice.bad_email", {"email": address})
     return SlotValue(value.type, address)
 
 
+def _to_me_choice(ctx: TurnContext) -> tuple[Button, ...]:
+    """The user's own confirmed address as an answer to "which address?"."""
+    own = own_address(ctx.principal)
+    if own is None:
+        return ()
+    return (
+        Button(label=ctx.t("invoice.button.to_me", email=own), value=ctx.t("invoice.button.to_me.value")),
+    )
+
+
 async def invoice_forward(ctx: TurnContext) -> Reply:
     """The forward is recorded as queued and its mail queued in one transaction (its delivery may be
     reported before the call returns); the history says sent once the mail server took it, and so
-    does the reply if it has. A resent message gets the first record back and queues nothing."""
+    does the reply if it has. A resent message gets the first record back and queues nothing.
+
+    "me" is the user: "send me invoice INV-2031" shows their copy here (as ``invoice.get``), "email me
+    invoice INV-2031" mails it to their own confirmed address, never asking which."""
     intent = "invoice.forward"
     email = ctx.slot("email")
     assert email is not None
-    address = str(email.value)
+    if email.value == HERE and not _just_shown(ctx):
+        return await invoice_get(ctx)
     invoice = await _one_invoice(ctx, intent)
     if isinstance(invoice, Reply):
         return invoice
+    # "send it to me" about the invoice just shown wants it somewhere else than here: by mail.
+    return await _mail_invoice(ctx, invoice, ME if email.value == HERE else str(email.value))
+
+
+def _just_shown(ctx: TurnContext) -> bool:
+    """The message names no invoice of its own and the one talked about was shown in the turn before."""
+    named = any(ctx.parse.first(kind) for kind in ("invoice_number", "order_number", "po_number"))
+    return not named and ctx.last_intent in ("invoice.get", "invoice.forward")
+
+
+async def _mail_invoice(ctx: TurnContext, invoice: Invoice, recipient: str) -> Reply:
+    """Mails the invoice's PDF to ``recipient``, or to the user's own address when it is ``ME``."""
+    intent = "invoice.forward"
     data = await _pdf(ctx, invoice)
+    to_self = recipient == ME
+    address = own_address(ctx.principal) if to_self else recipient
+    if address is None:
+        attachment = await _publish_pdf(ctx, invoice, data)
+        return ctx.reply(intent=intent, text=ctx.t("recipient.no_own_address"), attachments=(attachment,))
     invoices = ctx.backends.invoices
 
     def forward(reference: str) -> list[Mail]:
-        text = ctx.t(
-            "invoice.forward.body",
-            name=ctx.principal.name,
-            sender=ctx.principal.email or "",
-            company=ctx.principal.company_name or "",
-            number=invoice.number,
-            total=ctx.fmt.money(invoice.total),
-            due=ctx.fmt.date(invoice.due_on),
-        )
+        params = {
+            "name": ctx.principal.name,
+            "number": invoice.number,
+            "total": ctx.fmt.money(invoice.total),
+            "due": ctx.fmt.date(invoice.due_on),
+            "seller": SELLER.name,
+        }
+        if to_self:
+            subject = ctx.t("invoice.mail_me.subject", **params)
+            text = ctx.t("invoice.mail_me.body", **params)
+        else:
+            subject = ctx.t("invoice.forward.subject", **params)
+            text = ctx.t(
+                "invoice.forward.body",
+                sender=ctx.principal.email or "",
+                company=ctx.principal.company_name or "",
+                **params,
+            )
         return [
             Mail(
                 to=address,
-                subject=ctx.t("invoice.forward.subject", number=invoice.number, seller=SELLER.name),
+                subject=subject,
                 text=text,
                 attachments=((f"{invoice.number}.pdf", PDF_TYPE, data),),
                 language=ctx.language,
@@ -1218,8 +1336,10 @@ INTENTS = [
                 entities=("email",),
                 question="invoice.ask_email",
                 carry=False,
-                pattern=r"\S+@\S+",
+                pattern=r"\S+@\S+|(?i:(?:to\s+|till\s+)?(?:me|mej|mig|myself|mig\s+själv|my\s+own|min\s+egen)\s*[.!]?)",
+                inline=INLINE_TO_ME,
                 check=_email_check,
+                choices=_to_me_choice,
             ),
         ),
     ),

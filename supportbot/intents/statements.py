@@ -4,6 +4,7 @@ sorted and filtered as asked; and the same as a spreadsheet."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from datetime import date
 from typing import Any
@@ -12,8 +13,10 @@ from supportbot.bot.files import DocumentKind
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Attachment, Button, Reply, Table
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext
+from supportbot.integrations.errors import MailUnavailable
 from supportbot.integrations.models import StatementItem, StatementOrder, Tool
 from supportbot.intents.common import Listing, ListingContext, found_text
+from supportbot.intents.recipients import by_mail, own_address
 from supportbot.services.invoice_pdf import PDF_TYPE
 from supportbot.services.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
 
@@ -219,6 +222,35 @@ WORDS: dict[str, Entry] = {
             "som XLSX och CSV.",
         },
     },
+    "statement.mailed": {
+        "plural": "count",
+        "en": {
+            "one": "I've e-mailed your account statement {start} – {end} ({count} item{filters}; balance "
+            "{balance}) as XLSX and CSV to {email}.",
+            "other": "I've e-mailed your account statement {start} – {end} ({count} items{filters}; "
+            "balance {balance}) as XLSX and CSV to {email}.",
+        },
+        "sv": {
+            "one": "Jag har mejlat ert kontoutdrag {start} – {end} ({count} post{filters}; saldo {balance}) "
+            "som XLSX och CSV till {email}.",
+            "other": "Jag har mejlat ert kontoutdrag {start} – {end} ({count} poster{filters}; saldo "
+            "{balance}) som XLSX och CSV till {email}.",
+        },
+    },
+    "statement.mail_failed": {
+        "en": "I couldn't send the e-mail just now, so here are download links instead. ",
+        "sv": "Jag kunde inte skicka mejlet just nu, så här är länkar att ladda ner i stället. ",
+    },
+    "statement.mail_subject": {
+        "en": "Your account statement {start} – {end}",
+        "sv": "Ert kontoutdrag {start} – {end}",
+    },
+    "statement.mail_body": {
+        "en": "Hello {name},\n\nAttached is the account statement you asked for, {start} – {end}, as an "
+        "Excel workbook and as CSV.\n\nBest regards,\nCustomer support",
+        "sv": "Hej {name},\n\nBifogat är kontoutdraget du bad om, {start} – {end}, som Excel-arbetsbok "
+        "och som CSV.\n\nVänliga hälsningar,\nKundsupport",
+    },
     "statement.empty": {
         "en": "There are no statement items{filters} from {start} to {end}.",
         "sv": "Det finns inga poster{filters} från {start} till {end}.",
@@ -238,6 +270,8 @@ WORDS: dict[str, Entry] = {
 words(WORDS)
 
 
+log = logging.getLogger(__name__)
+
 PAGE_SIZE = 10
 REPORT_LIMIT = 50_000
 _OVERDUE = re.compile(r"\b(overdue|past\s+due|förfallna|förfallen|förfallet|förfallit)\b", re.IGNORECASE)
@@ -247,7 +281,11 @@ _LARGEST = re.compile(
 )
 _DUE = re.compile(
     r"\b(due\s+dates?|by\s+due|oldest\s+due|earliest\s+due|förfallodag(?:ar|en|arna)?|förfallodatum\w*|"
-    r"förfallodatumet|efter\s+förfall\w*)\b",
+    r"förfallodatumet|efter\s+förfall\w*|"
+    # "oldest first", "oldest to newest", "äldst först", "äldsta först": the oldest due date first
+    r"(?:oldest|earliest|äldst[ae]?|tidigast[e]?)(?:\s+(?:ones?|items?|posterna|poster))?\s+"
+    r"(?:first|on\s+top|to\s+newest|först|överst)|"
+    r"by\s+age|sorted\s+by\s+age|efter\s+ålder)\b",
     re.IGNORECASE,
 )
 _KINDS = {
@@ -487,20 +525,36 @@ async def statement_download(ctx: TurnContext) -> Reply:
         lambda: (to_xlsx(sheet, columns, rows, currency_column=7), to_csv(columns, rows))
     )
     stem = f"statement-{statement.date_from.isoformat()}-{statement.date_to.isoformat()}"
+    said = {"start": start, "end": end, "count": len(rows), "filters": described}
+    balance = fmt.money(statement.balance)
+    prefix = ""
+    if by_mail(ctx.parse.text):
+        # "mejla mig kontoutdraget": to the user's own confirmed address, never asked for.
+        own = own_address(ctx.principal)
+        if own is None:
+            prefix = ctx.t("recipient.no_own_address") + " "
+        else:
+            try:
+                await ctx.mailer.send(
+                    to=own,
+                    subject=ctx.t("statement.mail_subject", start=start, end=end),
+                    text=ctx.t("statement.mail_body", name=ctx.principal.name, start=start, end=end),
+                    attachments=((f"{stem}.xlsx", XLSX_TYPE, xlsx), (f"{stem}.csv", CSV_TYPE, csv_data)),
+                    language=ctx.language,
+                )
+            except MailUnavailable:
+                log.warning("could not mail a statement", exc_info=True)
+                prefix = ctx.t("statement.mail_failed")
+            else:
+                text = ctx.t("statement.mailed", email=own, balance=balance, **said)
+                return Reply(text=text, language=ctx.language, intent=intent)
     attachments = []
     for name, kind, data in ((f"{stem}.xlsx", XLSX_TYPE, xlsx), (f"{stem}.csv", CSV_TYPE, csv_data)):
         url = await ctx.files.publish(
             owner=ctx.principal.user_id, name=name, content_type=kind, data=data, tool=Tool.STATEMENTS
         )
         attachments.append(Attachment(name=name, url=url, content_type=kind, size=len(data)))
-    text = ctx.t(
-        "statement.ready",
-        start=start,
-        end=end,
-        count=len(rows),
-        filters=described,
-        balance=fmt.money(statement.balance),
-    )
+    text = prefix + ctx.t("statement.ready", balance=balance, **said)
     text += ctx.t("download.links", minutes=ctx.link_minutes)
     return Reply(text=text, attachments=tuple(attachments), language=ctx.language, intent=intent)
 

@@ -20,8 +20,6 @@ from tests.conversations.player import DATA, conversation_files, load, play
 
 # Conversations the assistant does not hold yet, by name: each must fail (strict), so a fix removes it here.
 NOT_YET: set[str] = {
-    "send me invoice: the user's own copy",
-    "mail me the invoice: own address, no question",
     "correction replaces the number",
     "correction sv",
     "ok takes the default",

@@ -145,3 +145,42 @@ async def test_every_mail_over_smtp_has_a_text_and_an_html_part_in_its_language(
     assert '<html lang="sv"' in html and access["Content-Language"] == "sv"
     assert "Hej Anna Berg" in html and "behörighet till fakturor" in html
     assert '<a href="http://127.0.0.1:8080"' in html
+
+
+async def test_email_me_the_invoice_goes_to_her_own_address_over_smtp(
+    data_dir: Path, smtp_server: tuple[Inbox, int]
+) -> None:
+    """ "me" is Anna: her invoice goes to her own confirmed address, and she is never asked which."""
+    inbox, port = smtp_server
+    app = await build_application(make_settings(data_dir, smtp_url=f"smtp://127.0.0.1:{port}"))
+    try:
+        chat = Conversation(app, "anna.berg@nordisk.example")
+        reply = await chat.say("email me invoice INV-2032 please")
+        assert "anna.berg@nordisk.example" in reply.text and "Which e-mail" not in reply.text, reply.text
+        swedish = await chat.say("mejla mig faktura INV-2031")
+        assert swedish.language == "sv" and "anna.berg@nordisk.example" in swedish.text, swedish.text
+        for _ in range(200):
+            if len(inbox.envelopes) == 2:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await app.close()
+    assert [e.rcpt_tos for e in inbox.envelopes] == [["anna.berg@nordisk.example"]] * 2
+    subjects = sorted(m["Subject"] for m in inbox.messages())
+    assert subjects[0].startswith("Din kopia av faktura INV-2031") and "INV-2032" in subjects[1], subjects
+    for mail in inbox.messages():
+        assert next(p.get_filename() for p in mail.walk() if p.get_filename()).endswith(".pdf")
+
+
+async def test_send_me_the_invoice_shows_it_and_mails_nothing(
+    data_dir: Path, smtp_server: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp_server
+    app = await build_application(make_settings(data_dir, smtp_url=f"smtp://127.0.0.1:{port}"))
+    try:
+        reply = await Conversation(app, "anna.berg@nordisk.example").say("send me invoice INV-2031")
+    finally:
+        await app.close()
+    assert reply.intent == "invoice.get" and [a.name for a in reply.attachments] == ["INV-2031.pdf"]
+    assert [b.value for b in reply.buttons] == ["email me invoice INV-2031"], "mailing it is one press away"
+    assert not inbox.envelopes

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 import openpyxl
 import pytest
 
 from supportbot.adapters.app import Application
-from tests.conftest import BotDriver
+from tests.conftest import BotDriver, Conversation
 from tests.conversations.test_invoices import fetch
 
 ANNA = "anna.berg@nordisk.example"
@@ -112,3 +113,29 @@ async def test_erik_is_refused(bot: BotDriver) -> None:
         bot:  ~ access to account statements
         bot:  !~ 125
     """)
+
+
+@pytest.mark.parametrize(
+    ("said", "order_words"),
+    [
+        ("show my account statement, oldest first", "oldest due date first"),
+        ("visa kontoutdraget, äldst först", "äldsta förfallodag först"),
+        ("show my statement oldest due date first", "oldest due date first"),
+        ("visa kontoutdraget med äldsta förfallodag först", "äldsta förfallodag först"),
+    ],
+)
+async def test_oldest_first_sorts_by_the_oldest_due_date_in_either_language(
+    application: Application, said: str, order_words: str
+) -> None:
+    newest = await Conversation(application, ANNA).say("show my account statement")
+    english = await Conversation(application, ANNA).say("show my account statement, oldest due date first")
+    reply = await Conversation(application, ANNA).say(said)
+    assert reply.intent == "statement.show" and order_words in reply.text, reply.text
+    assert reply.table is not None and newest.table is not None and english.table is not None
+    shown = [row[1] for row in reply.table.rows]
+    assert shown != [row[1] for row in newest.table.rows], "another order than newest first"
+    assert shown == [row[1] for row in english.table.rows], "the same order in either language"
+    due = [datetime.strptime(row[3], "%d %B %Y").date() for row in english.table.rows if row[3]]
+    assert len(due) > 2 and due == sorted(due), "the oldest due date first"
+    undue = [i for i, row in enumerate(english.table.rows) if not row[3]]
+    assert all(i >= len(due) for i in undue), "what never falls due comes after"

@@ -161,3 +161,19 @@ def test_every_sentence_with_a_count_has_a_form_for_each_plural_category_of_its_
             if not isinstance(forms, dict) or set(forms) != categories:
                 problems.append(f"{where}: {language} needs exactly the forms {sorted(categories)}")
     assert not problems, "\n".join(problems)
+
+
+def test_what_is_mailed_to_the_user_is_counted_right_in_both_languages() -> None:
+    """ "mail me …": one invoice, one item, one installed unit; never "1 fakturor" or "1 items"."""
+    said = {"filters": "", "email": "a@b.example"}
+    assert "e-mailed 1 invoice as" in translate("invoice.list.mailed", "en", count=1, **said)
+    assert "your 2 invoices as" in translate("invoice.list.mailed", "en", count=2, **said)
+    assert "mejlat 1 faktura som" in translate("invoice.list.mailed", "sv", count=1, **said)
+    assert "era 2 fakturor som" in translate("invoice.list.mailed", "sv", count=2, **said)
+    assert "e-mailed 1 installed item as" in translate("inventory.list.mailed", "en", count=1, **said)
+    assert "mejlat 1 installerad enhet som" in translate("inventory.list.mailed", "sv", count=1, **said)
+    assert "2 installerade enheter" in translate("inventory.list.mailed", "sv", count=2, **said)
+    period = {"start": "1 maj", "end": "31 maj", "balance": "0,00 SEK", **said}
+    assert "(1 post;" in translate("statement.mailed", "sv", count=1, **period)
+    assert "(3 poster;" in translate("statement.mailed", "sv", count=3, **period)
+    assert "(1 item;" in translate("statement.mailed", "en", count=1, **period)

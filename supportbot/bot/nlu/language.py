@@ -1,12 +1,53 @@
-"""Which language a message is in: English or Swedish, by counting words only one of them uses."""
+"""Which language a message is in: English or Swedish, by counting words only one of them uses.
+
+Decided per message: a message that carries any evidence of its language ("ok thx" is English, "tack"
+Swedish, "å" in a word) is answered in that language, whatever the conversation spoke before; only a
+message with none ("ok", "4711", "INV-2031") keeps the conversation's language (the hint). Chat words
+count as much as sentence words: people thank, agree and say goodbye in their own language.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from supportbot.bot.nlu.lexicon import MARKERS_EN, MARKERS_SV, SWEDISH_LETTERS
+from supportbot.bot.nlu.text import wordset
 
 LANGUAGES = ("en", "sv")
+
+CHAT_EN = wordset(
+    """
+    thx thnx thanx thanks thank tx ty tyvm cheers great awesome perfect nice cool brilliant lovely
+    excellent wonderful good fine sure yeah yep yup yea nope nah pls plz please bye cya sorry oops
+    got it's that's alright np appreciated appreciate much howdy greetings morning evening afternoon
+    hello helo take care done finished leaving gotta locked login logging customer support contact
+    update
+    """
+)
+"""English chat words: thanks, yes and no, fine and goodbye."""
+CHAT_SV = wordset(
+    """
+    tack tackar tacksam tusen toppen perfekt kanon schysst schyst grymt najs bra jättebra ja japp jepp
+    jo jaa nä nej nää visst absolut okej okey hejdå hejsan tjena tjenare tja tjo mvh förlåt ursäkta
+    precis god morgon eftermiddag kväll natt morsning halloj hejhej ses pratas inloggning meny
+    instruktioner kommandon
+    """
+)
+"""Swedish chat words: tack, japp, visst, toppen, hejdå."""
+_EN = MARKERS_EN | CHAT_EN
+_SV = MARKERS_SV | CHAT_SV
+STEMS_EN = (
+    "invoic", "invoce", "contract", "approv", "inventor", "shipment", "deliver", "payment", "tracking",
+    "report", "question", "upgrad", "schedul", "representative", "overdue", "receivable", "history",
+    "print", "error", "check", "sort",
+)  # fmt: skip
+"""How English words of the trade begin ("invoices", "approved", "shipment")."""
+STEMS_SV = (
+    "faktur", "avtal", "attest", "inventari", "kontoutdrag", "beställ", "betalning", "leverans",
+    "ärende", "uppgrader", "avinstaller", "kolla", "spara", "skriv", "signer", "orderstatus", "kontakt",
+    "tidigare", "versionshist", "registrering",
+)  # fmt: skip
+"""How Swedish words of the trade begin ("fakturorna", "avtalsstatus", "attestera")."""
 
 
 def detect_language(words: Sequence[str], *, hint: str | None = None) -> str:
@@ -16,13 +57,18 @@ def detect_language(words: Sequence[str], *, hint: str | None = None) -> str:
     sign of Swedish.
     """
     en = sv = 0.0
-    for word in words:
-        if word in MARKERS_SV:
+    for said in words:
+        word = said.strip(".,!?;:")
+        if word in _SV:
             sv += 1.0
-        elif word in MARKERS_EN:
+        elif word in _EN:
             en += 1.0
         elif not SWEDISH_LETTERS.isdisjoint(word):
             sv += 1.5
+        elif word.startswith(STEMS_SV):
+            sv += 1.0
+        elif word.startswith(STEMS_EN):
+            en += 1.0
     fallback = hint if hint in LANGUAGES else "en"
     if en == sv:
         return fallback

@@ -1,0 +1,80 @@
+"""Who "me" is: the user. "send me invoice INV-2031", "email me the contract", "skicka fakturan till
+mig", "mejla mig kontoutdraget" never ask for an address.
+
+Two things are read from a message: whether the user is the recipient ("send me", "to me", "my
+e-mail", "till mig", "mejla mig", but not "for me" or "åt mig", which name someone else's errand), and
+whether it is to be mailed ("email", "mail", "mejla", "forward", "my inbox") rather than given here in
+the chat. "send me X" shows X here, with its PDF or file; "mail me X" mails it to the user's own
+address and says which. Only an address the user has confirmed is ever mailed to (a guest, or a
+registration whose mailed link was never opened, has none): then the reply says so and gives the file
+here instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+from supportbot.bot.i18n import Entry, words
+from supportbot.integrations.models import Principal
+
+ME = "me"
+"""The value of a recipient slot that means the user's own address."""
+
+_SEND = r"(?:send|e-?mail|mail|forward|fwd|resend|share|skicka|mejla|maila|mejl|e-posta|vidarebefordra|vb)"
+TO_ME = (
+    rf"\b{_SEND}\s+(?:(?:it|this|that|them|den|det|dem)\s+)?(?:(?:to|till)\s+)?(?:me|mej|mig|myself)\b"
+    r"|\b(?:to|till)\s+(?:me|mej|mig|myself)\b"
+    r"|\bmig\s+själv\b"
+    r"|\bmy\s+(?:own\s+)?(?:e-?mail(?:\s+address)?|inbox|mailbox)\b"
+    r"|\bmin\s+(?:egen\s+)?(?:e-?post\w*|mejl\w*|mail\w*|inkorg\w*)"
+)
+"""The user named as the recipient; "for me" and "åt mig" are not (they name whose errand it is)."""
+_TO_ME = re.compile(TO_ME, re.IGNORECASE)
+INLINE_TO_ME = rf"(?is)(?P<text>.*(?:{TO_ME}).*)"
+"""For ``Slot.inline``: a message naming the user as recipient, whole, so that its check can tell a
+mail asked for ("mejla fakturan till mig") from the user's own copy here ("skicka den till mig")."""
+_ONLY_ME = re.compile(
+    r"(?i)\s*(?:(?:to|till)\s+)?(?:me|mej|mig|myself|mig\s+själv|my\s+own|min\s+egen|my\s+own\s+address|"
+    r"min\s+egen\s+adress)\s*[.!]?\s*"
+)
+"""An answer to "which address?" that means the user's own."""
+_BY_MAIL = re.compile(
+    r"(?i)\b(?:e-?mail\w*|mail\w*|mejl\w*|maila\w*|e-post\w*|forward\w*|fwd|vidarebefordra\w*|vb|"
+    r"inbox|mailbox|inkorg\w*)\b"
+)
+"""Words that ask for a mail rather than a file here in the chat."""
+
+
+def to_me(text: str) -> bool:
+    """Whether the message names the user as the recipient ("send me", "to me", "till mig")."""
+    return bool(_TO_ME.search(text))
+
+
+def only_me(text: str) -> bool:
+    """Whether an answer to "which address?" is the user themself ("me", "mig", "my own")."""
+    return bool(_ONLY_ME.fullmatch(text))
+
+
+def by_mail(text: str) -> bool:
+    """Whether the message asks for a mail ("email me", "forward", "mejla", "to my inbox")."""
+    return bool(_BY_MAIL.search(text))
+
+
+def own_address(principal: Principal) -> str | None:
+    """The user's own address, if it may be mailed: signed in and confirmed (never a guest's)."""
+    if principal.is_guest or principal.verification is None or not principal.email:
+        return None
+    return principal.email
+
+
+WORDS: dict[str, Entry] = {
+    "recipient.no_own_address": {
+        "en": "I can only e-mail things to your own confirmed address, and I don't have one for you, "
+        "so here it is to download instead.",
+        "sv": "Jag kan bara mejla till din egen bekräftade adress, och någon sådan har jag inte för dig, "
+        "så här kan du ladda ner den i stället.",
+    },
+    "recipient.button.mail_me": {"en": "E-mail it to me", "sv": "Mejla den till mig"},
+}
+"""What is said where "me" has no address to mail to, and the button that mails a thing to its user."""
+words(WORDS)
