@@ -180,6 +180,19 @@ async def test_talk_to_a_person_after_a_miss_is_kept(bot: BotDriver) -> None:
     assert (miss.text, miss.reason, miss.followed_by) == (NOT_UNDERSTOOD, "not_understood", "handoff")
 
 
+async def test_talk_to_a_person_after_an_answer_keeps_the_question_but_not_a_greeting(bot: BotDriver) -> None:
+    chat = bot.as_user(ANNA)
+    await chat.say("hello")
+    await chat.say("talk to a person")
+    assert await rows(bot.app) == []  # "hello" was understood; nothing to learn from it
+    await chat.say("cancel")
+    other = bot.as_user(ANNA)
+    assert (await other.say("my open orders")).intent == "order.search"
+    assert (await other.say("talk to a person")).intent == "handoff.agent"
+    (miss,) = await kept(bot.app)
+    assert (miss.text, miss.reason, miss.followed_by) == ("my open orders", "handoff", "handoff")
+
+
 async def test_swedish_misses_keep_their_language(bot: BotDriver) -> None:
     chat = Conversation(bot.app, ANNA)
     await chat.say("har budet hämtat min låda")

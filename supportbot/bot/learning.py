@@ -9,7 +9,8 @@ A message is kept (``Learning.note``, once per turn, written in the turn's own t
 - it was **rephrased**: the next message was understood after a miss (the bot then suggests the
   intent it was understood as), or said nearly the same words (``SIMILAR``) and was understood as
   another intent than the first;
-- it was followed by **"talk to a person"** (``handoff.agent``) right after.
+- it was followed by **"talk to a person"** (``handoff.agent``) right after (unless it was small talk
+  understood well: "hello" then "talk to a person" says nothing about "hello").
 
 What is kept: the text with e-mail addresses, phone numbers and personal identity numbers masked
 (``mask``; order, invoice, request and serial numbers stay: they are records, not persons, and they
@@ -62,6 +63,8 @@ CHECK_SECONDS = 30.0
 HEARD = "heard"
 """The key of the last message the NLU read in the conversation's stored state."""
 PERSON_INTENT = "handoff.agent"
+SMALL_TALK = "smalltalk."
+"""Greetings, thanks, goodbyes: answered well, a person asked for next says nothing of them."""
 KEPT_CHARS = 1000
 """A kept message's text is cut to this many characters."""
 
@@ -297,7 +300,10 @@ class Learning:
         if not previous.get("words"):
             return None
         if parse.intent == PERSON_INTENT and reply.intent == PERSON_INTENT:
-            return None if previous.get("intent") == PERSON_INTENT else (HANDOFF, None)
+            earlier = str(previous.get("intent"))
+            if earlier == PERSON_INTENT or (not previous.get("kept") and earlier.startswith(SMALL_TALK)):
+                return None
+            return HANDOFF, None
         if button or parse.intent in (NONE_INTENT, PERSON_INTENT) or reply.intent != parse.intent:
             return None
         if previous.get("kept") and previous.get("intent") != parse.intent:
