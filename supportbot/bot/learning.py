@@ -256,7 +256,8 @@ class Learning:
             after.pop(HEARD, None)
             return statements
         text = mask(parse.text)[:KEPT_CHARS]
-        reason = self._reason(parse, reply) if _has_words(parse) else None
+        worded = _has_words(parse)
+        reason = self._reason(parse, reply) if worded else None
         miss_id = secrets.token_hex(16)
         after[HEARD] = {
             "id": miss_id,
@@ -266,7 +267,7 @@ class Learning:
             "language": parse.language,
             "at": at.isoformat(),
             "kept": reason is not None,
-            "words": _has_words(parse),
+            "words": worded,
         }
         if reason is not None:
             statements.append(
