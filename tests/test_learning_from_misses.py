@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from supportbot.adapters.app import Application
 from supportbot.bot.learning import LOW_CONFIDENCE_MARGIN, LearnedNLU, fingerprint, mask
 from supportbot.bot.store.misses import (
     ASSIGNED,
     DISMISSED,
+    OPEN_LIST,
     OUT_OF_SCOPE,
     Miss,
     MissRows,
@@ -107,6 +108,17 @@ async def test_the_store_lists_open_misses_newest_first_and_resolves_repeats_tog
             await conn.execute(select(learned_examples).where(learned_examples.c.intent == "order.status"))
         ).all()
     assert (learned.miss_id, learned.added_by, learned.language) == ("a2", "sara", "en")
+
+
+async def test_the_review_list_reads_its_index_not_the_table(application: Application) -> None:
+    await application.store.write(
+        [_kept(f"m{i}", f"miss number {i}", at=NOW.replace(second=i % 60)) for i in range(300)]
+    )
+    await application.store.misses.resolve("m7", status=DISMISSED, intent=None, by="sara", at=NOW)
+    query = OPEN_LIST.compile(application.engine, compile_kwargs={"literal_binds": True})
+    async with application.engine.connect() as conn:
+        plan = " ".join(str(row[-1]) for row in await conn.execute(text(f"EXPLAIN QUERY PLAN {query}")))
+    assert "USING INDEX ix_nlu_misses_status_at_id" in plan and "TEMP B-TREE" not in plan, plan
 
 
 # --- the pipeline --------------------------------------------------------------------------------

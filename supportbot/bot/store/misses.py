@@ -41,6 +41,15 @@ _SCANNED = 500
 """Open rows read for one list; repeats of a text fold into one line with their count."""
 
 
+OPEN_LIST = (
+    select(nlu_misses)
+    .where(nlu_misses.c.status == OPEN)
+    .order_by(nlu_misses.c.at.desc(), nlu_misses.c.id.desc())
+    .limit(_SCANNED)
+)
+"""The review list's query: the (status, at, id) index read backwards from the newest open row."""
+
+
 @dataclass(frozen=True)
 class Miss:
     id: str
@@ -143,14 +152,7 @@ class MissRows:
     async def open_list(self, *, limit: int = MAX_LISTED) -> list[Miss]:
         """The open misses, newest first; the repeats of one text are one line, the newest, counted."""
         async with self._reader.connect() as conn:
-            rows = (
-                await conn.execute(
-                    select(nlu_misses)
-                    .where(nlu_misses.c.status == OPEN)
-                    .order_by(nlu_misses.c.at.desc(), nlu_misses.c.id.desc())
-                    .limit(_SCANNED)
-                )
-            ).all()
+            rows = (await conn.execute(OPEN_LIST)).all()
         first: dict[str, Row[Any]] = {}
         counts: dict[str, int] = {}
         for row in rows:
