@@ -18,12 +18,14 @@ import aiohttp
 import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestServer
+from sqlalchemy import select
 from webchat_helpers import ANNA
 
 from supportbot.adapters.app import Application, build_application
 from supportbot.adapters.server import APP_KEY, create_web_app
+from supportbot.integrations.sql.schema import users
 from tests.web.conftest import demo_data_dir, web_settings
-from tests.web.test_agent_console import SARA, Agent, customer, customer_browser, new_agent
+from tests.web.test_agent_console import OLLE, SARA, Agent, customer, customer_browser, new_agent
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -35,7 +37,11 @@ SAME_KIND = "did the courier pick up my crate yet"
 async def server(
     tmp_path_factory: pytest.TempPathFactory, seeded_template: Path
 ) -> AsyncIterator[TestServer]:
+    """The demo data and a second agent (a copy of Sara with another id)."""
     app = await build_application(web_settings(demo_data_dir(tmp_path_factory, seeded_template)))
+    async with app.engine.begin() as conn:
+        row = (await conn.execute(select(users).where(users.c.user_id == SARA))).mappings().one()
+        await conn.execute(users.insert().values({**row, "user_id": OLLE, "name": "Olle"}))
     test_server = TestServer(create_web_app(app))
     await test_server.start_server()
     yield test_server
@@ -126,14 +132,17 @@ async def test_out_of_scope_and_dismissed_leave_the_list_and_only_the_first_is_l
     chat = await customer(server, sessions)
     await chat.say("the blue elephant sings loudly")
     await chat.say("zebras dance at midnight")
-    sara = await new_agent(server, sessions, SARA)
+    sara, olle = await new_agent(server, sessions, SARA), await new_agent(server, sessions, OLLE)
     await sara.connect()
+    await olle.connect()
     listing = await review(sara)
     elephant = line(listing, "the blue elephant sings loudly")
     zebras = line(listing, "zebras dance at midnight")
 
     await sara.send({"type": "review_out_of_scope", "id": elephant["id"]})
     assert (await sara.until("result", action="review_out_of_scope"))["ok"]
+    changed = await olle.until("review_changed")  # another agent's list follows
+    assert (changed["id"], changed["status"], changed["assigned"]) == (elephant["id"], "out_of_scope", "none")
     await sara.send({"type": "review_dismiss", "id": zebras["id"]})
     assert (await sara.until("result", action="review_dismiss"))["ok"]
     left = {item["text"] for item in (await review(sara))["items"]}
