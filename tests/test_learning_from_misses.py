@@ -13,6 +13,7 @@ from sqlalchemy import select, text
 
 from supportbot.adapters.app import Application
 from supportbot.bot.learning import LOW_CONFIDENCE_MARGIN, LearnedNLU, fingerprint, mask
+from supportbot.bot.nlu import NLU
 from supportbot.bot.store.misses import (
     ASSIGNED,
     DISMISSED,
@@ -24,6 +25,7 @@ from supportbot.bot.store.misses import (
 )
 from supportbot.bot.store.writer import Statement
 from supportbot.integrations.sql.state import learned_examples, nlu_misses
+from supportbot.intents import all_intents
 from tests.conftest import BotDriver, Conversation
 
 ANNA = "anna.berg@nordisk.example"
@@ -53,6 +55,20 @@ def test_personal_data_is_masked_and_record_numbers_stay() -> None:
         "mail [e-mail] or call [phone] / [phone] about order 4711, "
         "invoice INV-2031, RQ-2026-000001, serial 2024-ABC-12345 from 2026-01-15, pnr [personal number]"
     )
+
+
+def test_the_nlu_learns_a_deployments_examples_of_an_intent_and_of_out_of_scope() -> None:
+    intents = all_intents()
+    today = NOW.date()
+    plain = NLU(intents)
+    assert plain.parse(SAME_KIND, today=today).intent == "none"
+    assert plain.parse("the parcel never turned up", today=today).intent == "order.status"
+    taught = NLU(
+        intents, extra_examples={"order.status": [NOT_UNDERSTOOD], "none": ["parcel never turned up"]}
+    )
+    assert taught.parse(SAME_KIND, today=today).intent == "order.status"
+    assert taught.parse("the parcel never turned up", today=today).intent == "none"
+    assert taught.parse("where is my order 4711", today=today).intent == "order.status"
 
 
 # --- the store -----------------------------------------------------------------------------------
