@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select, text
 
 from supportbot.adapters.app import Application
-from supportbot.bot.learning import LOW_CONFIDENCE_MARGIN, LearnedNLU, fingerprint, mask
+from supportbot.bot.learning import LOW_CONFIDENCE_MARGIN, LearnedNLU, fingerprint, mask, teachable
 from supportbot.bot.nlu import NLU
 from supportbot.bot.store.misses import (
     ASSIGNED,
@@ -69,6 +69,12 @@ def test_the_nlu_learns_a_deployments_examples_of_an_intent_and_of_out_of_scope(
     assert taught.parse(SAME_KIND, today=today).intent == "order.status"
     assert taught.parse("the parcel never turned up", today=today).intent == "none"
     assert taught.parse("where is my order 4711", today=today).intent == "order.status"
+
+
+def test_the_masks_placeholders_are_not_taught() -> None:
+    assert teachable({"order.status": ["call me on [phone] about my crate", "[e-mail]"]}) == {
+        "order.status": ["call me on about my crate"]
+    }
 
 
 # --- the store -----------------------------------------------------------------------------------

@@ -86,6 +86,19 @@ def mask(text: str) -> str:
     return _PHONE.sub(_phone, text)
 
 
+_MASKS = re.compile(r"\[(?:e-mail|phone|personal number)\]")
+
+
+def teachable(examples: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """The examples without the masks' placeholders: "call me on [phone]" teaches "call me on", not a
+    word "phone" the customer never said."""
+    taught: dict[str, list[str]] = {}
+    for intent, texts in examples.items():
+        kept = [" ".join(_MASKS.sub(" ", text).split()) for text in texts]
+        taught[intent] = [text for text in kept if text]
+    return taught
+
+
 def _phone(found: re.Match[str]) -> str:
     run = found.group(0)
     digits = sum(ch.isdigit() for ch in run)
@@ -152,7 +165,7 @@ class LearnedNLU:
     async def start(cls, *, build: Build, rows: MissRows, check_seconds: float = CHECK_SECONDS) -> LearnedNLU:
         """The NLU with the deployment's examples as the database holds them now."""
         version = await rows.version()
-        nlu = await build(by_intent(await rows.examples()))
+        nlu = await build(teachable(by_intent(await rows.examples())))
         return cls(nlu, build=build, rows=rows, version=version, check_seconds=check_seconds)
 
     @property
@@ -170,7 +183,7 @@ class LearnedNLU:
         """Builds a new NLU with the examples the database holds now and swaps it in; the version."""
         async with self._reloading:
             version = await self._rows.version()
-            examples = by_intent(await self._rows.examples())
+            examples = teachable(by_intent(await self._rows.examples()))
             self.current = await self._build(examples)  # one assignment: a turn sees the old or the new
             self.version = version
             self._checked = self._clock()
