@@ -71,16 +71,20 @@ KEPT_CHARS = 1000
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?![\w-])", re.IGNORECASE)
 _IDENTITY = re.compile(r"(?<![\w-])(?:\d{2})?\d{6}[-+]\d{4}(?![\w-])")
 """A Swedish personal identity number (ÅÅMMDD-NNNN, ÅÅÅÅMMDD-NNNN)."""
-_PHONE = re.compile(r"(?<![\w+-])(?:\+|00)?\d[\d ().-]{5,}\d(?![\w-])")
+_PHONE = re.compile(r"(?<![\w+-])(?:\+|0)[\d ().-]{5,}\d(?![\w-])|(?<![\w+-])\d{11,15}(?![\w-])")
+_DATE = re.compile(r"(?<!\d)(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{1,2}-\d{1,2})(?!\d)")
+"""A date written with dots or slashes, or ISO: a run of digits holding one is not a phone number."""
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 def mask(text: str) -> str:
     """The text without e-mail addresses, phone numbers and personal identity numbers.
 
-    A run of digits is a phone number when it starts with ``+``, ``00`` or ``0`` and has at least
-    eight digits, or has at least eleven: "070-123 45 67", "+46 8 123 456 78". Order, invoice and
-    request numbers (up to ten digits, never starting with 0 in this product) and dates stay."""
+    A run of digits (with spaces, dashes, dots, brackets) is a phone number when it starts with ``+``
+    and has at least seven digits, or with ``0`` and at least eight ("070-123 45 67", "+46 8 123 456
+    78", "0049 89 1234567"); so is one unbroken number of eleven to fifteen digits ("46701234567").
+    Order, invoice and request numbers (up to ten digits, never starting with 0 in this product),
+    lists of them and dates stay."""
     text = _EMAIL.sub("[e-mail]", text)
     text = _IDENTITY.sub("[personal number]", text)
     return _PHONE.sub(_phone, text)
@@ -102,8 +106,7 @@ def teachable(examples: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
 def _phone(found: re.Match[str]) -> str:
     run = found.group(0)
     digits = sum(ch.isdigit() for ch in run)
-    international = run.startswith(("+", "00"))
-    if (international and digits >= 7) or (run.startswith("0") and digits >= 8) or digits >= 11:
+    if digits >= (7 if run.startswith("+") else 8) and not _DATE.search(run):
         return "[phone]"
     return run
 
