@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -17,6 +17,7 @@ from supportbot.bot.errors import ConfigurationError
 from supportbot.bot.files import FileService
 from supportbot.bot.handoff import Handoffs, OfficeHours
 from supportbot.bot.identity import IdentityResolver
+from supportbot.bot.learning import LearnedNLU, Learning
 from supportbot.bot.limits import Limits
 from supportbot.bot.locks import KeyedLocks
 from supportbot.bot.nlu import NLU
@@ -64,7 +65,8 @@ class Application:
     store: Store
     backends: Backends
     intents: list[IntentSpec]
-    nlu: NLU
+    nlu: LearnedNLU
+    """The NLU with this deployment's own examples; ``nlu.reload()`` swaps in a new one."""
     pipeline: Pipeline
     files: FileService
     mailer: Mailer
@@ -100,6 +102,7 @@ class Application:
     async def close(self) -> None:
         if self.outbox is not None:
             await self.outbox.close()
+        await self.nlu.close()
         await self.store.close()
         await self.database.close()
 
@@ -189,7 +192,14 @@ async def build_application(
     for family in families:
         family.backends(backends, readers)
     intents = all_intents([spec for family in families for spec in family.intents])
-    nlu = NLU(intents, site_names=await backends.directory.all_site_names())
+    directory = backends.directory
+
+    async def build_nlu(examples: Mapping[str, Sequence[str]]) -> NLU:
+        """An NLU with the deployment's examples, built on a thread: a turn never waits for it."""
+        sites = await directory.all_site_names()
+        return await asyncio.to_thread(lambda: NLU(intents, site_names=sites, extra_examples=examples))
+
+    nlu = await LearnedNLU.start(build=build_nlu, rows=store.misses, check_seconds=settings.nlu_check_seconds)
     files = FileService(
         store,
         secret_key=secret_key,
@@ -230,6 +240,7 @@ async def build_application(
         directory=backends.directory,
         clock=clock,
         handoffs=handoffs,
+        learning=Learning(nlu),
     )
 
     async def forget_principal(message: dict[str, Any]) -> None:

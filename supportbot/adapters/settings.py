@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     """An agent console session ends this long after sign-in (a working day)."""
     state_cache_size: int = Field(default=10_000, ge=0)
     """Conversations kept in memory between turns. Set 0 when several workers share the database."""
+    nlu_check_seconds: float = Field(default=30.0, gt=0)
+    """How often, at most, a worker checks whether agents taught the NLU new examples (another worker's
+    review list) and reloads it."""
     contract_notice_days: Annotated[tuple[int, ...], NoDecode] = (60, 30, 7)
     """Days before a contract ends that its users are told (``60,30,7``): once per threshold, the
     closest one crossed only."""

@@ -15,6 +15,7 @@ from supportbot.bot.dialog import DialogEngine, is_cancel, tool_refusal
 from supportbot.bot.files import HANDOFF_FILE_TTL
 from supportbot.bot.handoff import QUEUED, Handoff, Handoffs
 from supportbot.bot.i18n import Formatter
+from supportbot.bot.learning import Learning
 from supportbot.bot.locks import KeyedLocks
 from supportbot.bot.messages import MAX_INBOUND_BYTES, ConversationRef, Message, Reply
 from supportbot.bot.nlu.types import NONE_INTENT, Parse
@@ -82,11 +83,17 @@ class Pipeline:
         principal_ttl: float = 5.0,
         clock: Callable[[], datetime] | None = None,
         handoffs: Handoffs | None = None,
+        learning: Learning | None = None,
     ) -> None:
         self.store = store
         self.nlu = nlu
         self.dialog = dialog
         self.handoffs = handoffs
+        self.learning = learning
+        """Keeps the NLU's misses for the agents' review list (``bot.learning``)."""
+        self._parsed: dict[str, Parse] = {}
+        """What the NLU made of the message a conversation's turn is answering (turns of one
+        conversation never overlap): for ``learning``."""
         # Shared with the handoffs: an agent's line and a customer's turn never interleave.
         self._locks = handoffs.locks if handoffs is not None else KeyedLocks()
         self._principals = _PrincipalCache(directory, ttl=principal_ttl, clock=time.monotonic)
@@ -116,6 +123,7 @@ class Pipeline:
             try:
                 answer = await self._turn(message, conv)
             except BaseException:
+                self._parsed.pop(key, None)
                 self.store.forget(key)  # the state may be changed half-way: reload it next time
                 raise
         for observe in self.observers:
@@ -138,7 +146,7 @@ class Pipeline:
             reply = await self._handed_off(handoff, text, conv.language, state)
         else:
             reply = await self._answer(message, text, language, state, principal, message.conversation)
-        conv.state = state.dump()
+        before, conv.state = conv.state, state.dump()
         conv.language = reply.language
         user_turn_files: list[dict[str, Any]] = []
         relay = handoff is not None and reply.silent  # the agents get this line
@@ -155,10 +163,25 @@ class Pipeline:
             at=message.received_at,
         )
         bot_turn = TurnRecord(role="bot", text=reply.text, payload=reply.model_dump(mode="json"))
+        parsed = self._parsed.pop(key, None)
+        also = (
+            self.learning.note(
+                message=message,
+                parse=parsed,
+                reply=reply,
+                before=before,
+                after=conv.state,
+                at=message.received_at or self._clock(),
+            )
+            if self.learning is not None
+            else ()
+        )
         crash_point("turn.before_save")
         try:
             # While an agent has the conversation the bot says nothing: only the customer's line is stored.
-            await self.store.save_turn(conv, *((user_turn,) if reply.silent else (user_turn, bot_turn)))
+            await self.store.save_turn(
+                conv, *((user_turn,) if reply.silent else (user_turn, bot_turn)), also=also
+            )
         except Conflict:
             # Another worker took the same delivery first: answer as it did.
             if message.delivery_id:
@@ -245,6 +268,7 @@ class Pipeline:
                 intent="input.too_long",
             )
         parse = self.nlu.parse(text, today=now.date(), language_hint=hint)
+        self._parsed[message.conversation.key] = parse
         return await self._step(message, parse, state, principal, conversation, now)
 
     async def _step(

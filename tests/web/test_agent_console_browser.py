@@ -14,7 +14,7 @@ try:
 except ImportError:  # pragma: no cover - a test dependency, but say so rather than fail
     pytest.skip("the playwright package is not installed", allow_module_level=True)
 
-from test_webchat_browser import CHROMIUM_ARGS, LiveServer, chromium_path, open_chat, sign_in
+from test_webchat_browser import CHROMIUM_ARGS, LiveServer, chromium_path, last_bot, open_chat, say, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -147,6 +147,40 @@ def test_an_agent_answers_a_request_and_the_customer_sees_it_live(
     expect(agent.locator("#request-facts")).to_contain_text("closed")
     expect(agent.locator("#request-history")).to_contain_text("Moved to Kista.")
     expect(agent.locator("#requests")).not_to_contain_text(number)
+
+    agent.context.close()
+    customer.context.close()
+    assert problems == []
+
+
+def test_an_agent_assigns_a_missed_message_in_the_review_list(
+    chromium: Browser, live_server: LiveServer
+) -> None:
+    """A message the assistant did not understand, given its intent in the console's Review list: the
+    customer's next message of that kind is understood, with the server still running."""
+    problems: list[str] = []
+    agent = new_page(chromium, live_server, problems)
+    customer = new_page(chromium, live_server, problems)
+    open_chat(customer)
+    sign_in(customer)
+    say(customer, "has the courier picked up my crate")
+    expect(last_bot(customer)).to_contain_text("not sure I understood")
+
+    agent.goto("/agents")
+    agent.locator("#user").fill(SARA)
+    agent.locator("#password").fill("demo")
+    agent.get_by_role("button", name="Sign in").click()
+    agent.get_by_role("button", name="Refresh").last.click()
+    miss = agent.locator("#review li").filter(has_text="has the courier picked up my crate")
+    expect(miss).to_contain_text("not understood")
+    expect(miss).to_contain_text("conversation web:")
+    miss.get_by_label("Intent").select_option("order.status")
+    miss.get_by_role("button", name="Assign").click()
+    expect(agent.locator("#review-note")).to_contain_text("Learned")
+    expect(agent.locator("#review")).not_to_contain_text("has the courier picked up my crate")
+
+    say(customer, "did the courier pick up my crate yet")
+    expect(last_bot(customer)).not_to_contain_text("not sure I understood")
 
     agent.context.close()
     customer.context.close()

@@ -1,5 +1,5 @@
-"""The agent console's WebSocket: the queue live, one agent's actions on conversations, and customers'
-requests (the work list, answering and closing them).
+"""The agent console's WebSocket: the queue live, one agent's actions on conversations, customers'
+requests (the work list, answering and closing them), and the review list of the NLU's misses.
 
 The protocol is in docs/agent-console.md. Everything goes through ``bot.handoff`` and the bus, so a
 customer and an agent on different workers reach each other the same way.
@@ -23,6 +23,7 @@ from supportbot.adapters.agents.requests import (
     detail_json,
     summary_json,
 )
+from supportbot.adapters.agents.review import REVIEW_TOPIC, Review
 from supportbot.adapters.web.handlers import FrameSocket
 from supportbot.bot.bus import Unsubscribe
 from supportbot.bot.handoff import AGENTS_TOPIC, PRESENCE_HEARTBEAT, Handoffs, handoff_topic
@@ -50,6 +51,7 @@ class AgentConnection(FrameSocket):
         store: Store,
         services: AnswerServices,
         public_url: str,
+        review: Review | None = None,
     ) -> None:
         assert agent.user_id is not None
         super().__init__(ws, who=f"agents: {agent.user_id}")
@@ -61,12 +63,14 @@ class AgentConnection(FrameSocket):
         self.services = services  # what an answer needs to reach the customer: the application
         self.public_url = public_url
         self._watching: dict[str, Unsubscribe] = {}
+        self.review = review
 
     async def run(self) -> None:
         presence = await self.handoffs.agent_online(self.agent_id)
         heartbeat = asyncio.get_running_loop().create_task(self._heartbeat(presence), name="agent presence")
         unsubscribe = await self.handoffs.bus.subscribe(AGENTS_TOPIC, self._queue_changed)
         unsubscribe_requests = await self.handoffs.bus.subscribe(REQUESTS_TOPIC, self._queue_changed)
+        unsubscribe_review = await self.handoffs.bus.subscribe(REVIEW_TOPIC, self._queue_changed)
         try:
             await self.send({"type": "ready", "agent": {"id": self.agent_id, "name": self.agent.name}})
             await self._snapshot()
@@ -80,6 +84,7 @@ class AgentConnection(FrameSocket):
         finally:
             unsubscribe()
             unsubscribe_requests()
+            unsubscribe_review()
             for stop in self._watching.values():
                 stop()
             self._watching.clear()
@@ -122,6 +127,9 @@ class AgentConnection(FrameSocket):
             return
         if kind == "requests":
             await self._work_list(frame)
+            return
+        if kind.startswith("review"):
+            await self._review(kind, frame)
             return
         number = frame.get("number")
         if not isinstance(number, str) or not number or len(number) > 32:
@@ -171,6 +179,21 @@ class AgentConnection(FrameSocket):
             await self._close_request(number, frame.get("resolution"))
         else:
             await self.error("bad_frame", number=number)
+
+    # --- the review list of the NLU's misses ---------------------------------------------------------
+
+    async def _review(self, kind: str, frame: dict[str, Any]) -> None:
+        if self.review is None:
+            await self.error("not_found")
+            return
+        try:
+            answer = await self.review.act(kind, frame, agent=self.agent_id)
+        except Exception:
+            log.exception("agents: %s of %s failed", kind, self.agent_id)
+            await self.error("internal")
+            return
+        for reply in answer:
+            await self.send(reply)
 
     # --- customers' requests ------------------------------------------------------------------------
 

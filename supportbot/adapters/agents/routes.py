@@ -18,6 +18,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from supportbot.adapters.agents.console import HEARTBEAT, MAX_FRAME_BYTES, AgentConnection
+from supportbot.adapters.agents.review import Review
 from supportbot.adapters.app import Application
 from supportbot.adapters.sessions import Session, SessionCodec
 from supportbot.adapters.signin import SignIn
@@ -71,6 +72,9 @@ class AgentConsole:
         self.credentials_key = hashlib.sha256(b"agent-credentials\x00" + secret_key).digest()
         self.signin = SignIn(app.backends.directory, app.limits, secret_key=secret_key)
         self.door = WebDoor.of(app.settings)
+        self.review = Review(
+            app.store.misses, app.nlu, intents=[spec.name for spec in app.intents], bus=app.bus
+        )
 
     def _credentials(self, stamp: str) -> str:
         """A keyed fingerprint of the password an agent signed in with: a changed password ends the session."""
@@ -221,11 +225,20 @@ class AgentConsole:
                 store=app.store,
                 services=app,
                 public_url=app.settings.public_url,
+                review=self.review,
             ).run()
         finally:
             unsubscribe()
             lifetime.cancel()
         return ws
+
+    async def review_examples(self, request: web.Request) -> web.Response:
+        """This deployment's examples as CSV, for signed-in agents only; always a download."""
+        agent = await self.agent(request)
+        if agent is None:
+            return _problem(401, "sign_in")
+        data = (await self.review.csv()).encode("utf-8-sig")
+        return _attachment("supportbot-examples.csv", "text/csv", data)
 
     def mount(self, web_app: web.Application) -> None:
         """The page, its files, sign-in, the WebSocket and the customers' files, all under /agents."""
@@ -242,6 +255,7 @@ class AgentConsole:
         router.add_get("/agents/ws", self.websocket)
         router.add_get("/agents/api/files/{file_id}", self.customer_file)
         router.add_get("/agents/api/requests/{number}/documents/{document_id}", self.request_document)
+        router.add_get("/agents/api/review/examples.csv", self.review_examples)
 
 
 def _agent_json(agent: Principal | None) -> dict[str, str | None] | None:

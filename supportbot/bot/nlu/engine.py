@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -48,19 +48,29 @@ class NLU:
         site_names: Sequence[str] = (),
         threshold: float | None = None,
         tuning: Tuning | None = None,
+        extra_examples: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
+        """``extra_examples``: the deployment's own examples (intent name → texts, ``none`` for out of
+        scope), learned beside the catalogue's."""
         tuning = tuning or Tuning()
         if threshold is not None:
             tuning = replace(tuning, threshold=threshold)
+        self.threshold = tuning.threshold
+        """Below this confidence the answer is ``none``."""
+        extra = extra_examples or {}
         learner = EntityExtractor(tuple(dict.fromkeys([*site_names, *EXAMPLE_SITES])))
         analysed: dict[str, list[list[Word]]] = {}
         for spec in intents:
             lines = [line for language in sorted(spec.examples) for line in spec.examples[language]]
+            lines += extra.get(spec.name, ())
             analysed[spec.name] = [words(line, learner.extract(line, today=_LEARNING_DAY)) for line in lines]
         analysed[NONE_INTENT] = [
             words(line, learner.extract(line, today=_LEARNING_DAY))
             for language in sorted(OUT_OF_SCOPE)
             for line in OUT_OF_SCOPE[language]
+        ]
+        analysed[NONE_INTENT] += [
+            words(line, learner.extract(line, today=_LEARNING_DAY)) for line in extra.get(NONE_INTENT, ())
         ]
         counts = Counter(w.text for ws in analysed.values() for line in ws for w in line if w.text[0] != "#")
         self._ignorable = STOPWORDS | NEUTRAL

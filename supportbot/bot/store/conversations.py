@@ -3,13 +3,15 @@
 Writes go through the group-commit writer (``writer``): every turn waits until its rows are
 committed, but turns arriving together share one transaction, so many concurrent users cost a
 handful of commits. The store also hands out the repositories of the assistant's other state
-(handoffs, agents' presence, agents' channel threads, notices' claims), so one object owns the database's bot side.
+(handoffs, agents' presence, agents' channel threads, notices' claims, the NLU's misses), so one
+object owns the database's bot side.
 """
 
 from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from supportbot.bot.store.errors import Conflict
 from supportbot.bot.store.handoffs import AgentPresence, HandoffRows
+from supportbot.bot.store.misses import MissRows
 from supportbot.bot.store.notices import NoticeRows
 from supportbot.bot.store.threads import HandoffThreads
 from supportbot.bot.store.writer import GroupWriter, Statement
@@ -97,6 +100,7 @@ class Store:
         self.presence = AgentPresence(engine)
         self.threads = HandoffThreads(engine)
         self.notices = NoticeRows(engine)
+        self.misses = MissRows(engine, reader=self._reader)
         insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
         upsert = insert(conversations)
         self._upsert = upsert.on_conflict_do_update(
@@ -239,8 +243,11 @@ class Store:
             ).first()
         return found is not None
 
-    async def save_turn(self, conv: ConversationState, *records: TurnRecord) -> None:
-        """Persist the conversation's new state and its new transcript lines in one transaction.
+    async def save_turn(
+        self, conv: ConversationState, *records: TurnRecord, also: Sequence[Statement] = ()
+    ) -> None:
+        """Persist the conversation's new state and its new transcript lines in one transaction, with
+        ``also`` (the turn's miss for the review list, ``MissRows.kept``).
 
         ``Conflict`` when another writer stored a line of this conversation first (the same delivery,
         or the same place in the transcript): nothing is stored, and the conversation is read again
@@ -273,6 +280,7 @@ class Store:
         statements: list[Statement] = [(self._upsert, values)]
         if rows:
             statements.append((turns.insert(), rows))
+        statements.extend(also)
         try:
             await self._writer.submit(statements)
         except IntegrityError:

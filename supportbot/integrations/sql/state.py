@@ -11,6 +11,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Column,
+    Float,
     Index,
     Integer,
     LargeBinary,
@@ -29,6 +30,9 @@ __all__ = [
     "files",
     "handoff_threads",
     "handoffs",
+    "learned_examples",
+    "nlu_misses",
+    "nlu_versions",
     "notices",
     "rate_counts",
     "sign_ins",
@@ -172,3 +176,49 @@ notices = Table(
 )
 """Proactive notices a scheduled pass decided to send (``services.notices``): the primary key makes
 each one claimed by exactly one worker, so several workers and restarts never send it twice."""
+
+nlu_misses = Table(
+    "nlu_misses",
+    metadata,
+    Column("id", String(32), primary_key=True),  # made by the turn, so a later turn can add to the row
+    Column("at", UTCDateTime, nullable=False),
+    Column("conversation_key", String(255), nullable=False),  # the link to the transcript; no user id
+    Column("channel", String(32), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("text", Text, nullable=False),  # with e-mail addresses and phone numbers masked
+    Column("fingerprint", String(64), nullable=False, index=True),  # the text folded: its repeats
+    Column("intent", String(64), nullable=False),  # what the NLU made of it ("none": not understood)
+    Column("confidence", Float, nullable=False),
+    Column("reason", String(20), nullable=False),  # not_understood | low_confidence | rephrased | handoff
+    Column("followed_by", String(20), nullable=True),  # rephrased | handoff: what the next message did
+    Column("suggestion", String(64), nullable=True),  # the intent the rephrase was understood as
+    Column("status", String(16), nullable=False),  # open | assigned | out_of_scope | dismissed
+    Column("assigned", String(64), nullable=True),  # the intent an agent gave it ("none": out of scope)
+    Column("resolved_by", String(255), nullable=True),
+    Column("resolved_at", UTCDateTime, nullable=True),
+    Index("ix_nlu_misses_status_at_id", "status", "at", "id"),
+)
+"""Messages the NLU missed, kept for the agents' review list (``bot.learning``): newest open first."""
+
+learned_examples = Table(
+    "learned_examples",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("text", Text, nullable=False),
+    Column("intent", String(64), nullable=False),  # "none": out of scope
+    Column("language", String(8), nullable=False),
+    Column("miss_id", String(32), nullable=True),
+    Column("added_by", String(255), nullable=False),
+    Column("added_at", UTCDateTime, nullable=False),
+    Index("ix_learned_examples_intent_id", "intent", "id"),
+)
+"""This deployment's own examples, given by agents in the review list; the NLU learns them on reload."""
+
+nlu_versions = Table(
+    "nlu_versions",
+    metadata,
+    Column("name", String(32), primary_key=True),  # "examples"
+    Column("version", Integer, nullable=False),
+    Column("changed_at", UTCDateTime, nullable=False),
+)
+"""Bumped with every change to ``learned_examples``: every worker compares it now and then and reloads."""

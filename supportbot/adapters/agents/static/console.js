@@ -7,7 +7,7 @@
   var $ = function (id) { return document.getElementById(id); };
   var state = {
     agent: null, ws: null, queue: {}, current: null, typingTimer: null, typing: false, attempts: 0,
-    requests: [], request: null
+    requests: [], request: null, review: [], intents: []
   };
 
   function el(tag, className, text) {
@@ -329,6 +329,78 @@
     send({ type: "close_request", number: state.request, resolution: resolution });
   });
 
+  // --- the review list of missed messages -----------------------------------------------------------
+
+  var REASONS = {
+    not_understood: "not understood", low_confidence: "answered with low confidence",
+    rephrased: "rephrased next", handoff: "followed by \"talk to a person\""
+  };
+  var FOLLOWED = { rephrased: "then rephrased", handoff: "then asked for a person" };
+
+  function askReview() { send({ type: "review" }); }
+
+  function reviewAction(item, frame) {
+    frame.id = item.id;
+    send(frame);
+    $("review-note").textContent = "Saving…";
+  }
+
+  function renderReview() {
+    var list = $("review");
+    list.textContent = "";
+    state.review.forEach(function (m) {
+      var li = el("li", "miss");
+      li.setAttribute("data-id", m.id);
+      li.appendChild(el("q", "miss-text", m.text));
+      var why = REASONS[m.reason] || m.reason;
+      if (m.followed_by && m.followed_by !== m.reason) why += ", " + (FOLLOWED[m.followed_by] || m.followed_by);
+      var guess = m.intent === "none" ? "no intent" : m.intent + " (" + Math.round(m.confidence * 100) + " %)";
+      li.appendChild(el("div", "miss-why", why + " · guessed " + guess + (m.repeats > 1 ? " · " + m.repeats + " times" : "")));
+      li.appendChild(el("div", "miss-where", m.language + " · " + m.channel + " · " + when(m.at) + " · conversation " + m.conversation));
+      var label = el("label", null, "Intent");
+      var select = el("select", "miss-intent");
+      select.id = "intent-" + m.id;
+      label.htmlFor = select.id;
+      select.appendChild(el("option", null, "Choose…")).value = "";
+      state.intents.forEach(function (name) {
+        var option = el("option", null, name);
+        option.value = name;
+        if (name === (m.suggestion || (m.intent !== "none" ? m.intent : ""))) option.selected = true;
+        select.appendChild(option);
+      });
+      li.appendChild(label);
+      li.appendChild(select);
+      var assign = el("button", "miss-assign", "Assign");
+      assign.type = "button";
+      assign.addEventListener("click", function () {
+        if (!select.value) { select.focus(); return; }
+        reviewAction(m, { type: "review_assign", intent: select.value });
+      });
+      var outside = el("button", "miss-out-of-scope", "Out of scope");
+      outside.type = "button";
+      outside.addEventListener("click", function () { reviewAction(m, { type: "review_out_of_scope" }); });
+      var dismiss = el("button", "miss-dismiss", "Dismiss");
+      dismiss.type = "button";
+      dismiss.addEventListener("click", function () { reviewAction(m, { type: "review_dismiss" }); });
+      li.appendChild(assign);
+      li.appendChild(outside);
+      li.appendChild(dismiss);
+      list.appendChild(li);
+    });
+    if (!state.review.length) list.appendChild(el("li", "empty", "Nothing to review."));
+  }
+
+  function reviewResolved(id) {
+    state.review = state.review.filter(function (m) { return m.id !== id; });
+    renderReview();
+  }
+
+  $("review-refresh").addEventListener("click", askReview);
+  $("review-reload").addEventListener("click", function () {
+    send({ type: "review_reload" });
+    $("review-note").textContent = "Reloading…";
+  });
+
   // --- frames ----------------------------------------------------------------------------------------
 
   function onFrame(frame) {
@@ -364,6 +436,18 @@
       showRequest(frame.request);
     } else if (frame.type === "request_changed" && frame.request) {
       requestChanged(frame.request);
+    } else if (frame.type === "review") {
+      state.review = (frame.items || []).slice();
+      state.intents = (frame.intents || []).slice();
+      renderReview();
+    } else if (frame.type === "review_changed") {
+      reviewResolved(frame.id);
+    } else if (frame.type === "result" && frame.action && frame.action.indexOf("review") === 0) {
+      if (frame.action === "review_reload") $("review-note").textContent = "Reloaded: the assistant uses the examples learned so far.";
+      else if (!frame.ok) $("review-note").textContent = "Someone else has already handled that message.";
+      else $("review-note").textContent = frame.action === "review_dismiss" ? "Dismissed." :
+        "Learned: the assistant understands messages like it from now on.";
+      if (frame.id) reviewResolved(frame.id);
     } else if (frame.type === "result" && (frame.action === "answer" || frame.action === "close_request")) {
       if (frame.ok && frame.number === state.request) {
         if (frame.action === "answer") $("answer-text").value = "";
@@ -388,7 +472,7 @@
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
     var ws = new WebSocket(url.href);
     state.ws = ws;
-    ws.onopen = function () { state.attempts = 0; $("status").textContent = ""; askRequests(); };
+    ws.onopen = function () { state.attempts = 0; $("status").textContent = ""; askRequests(); askReview(); };
     ws.onmessage = function (event) {
       var frame;
       try { frame = JSON.parse(event.data); } catch (e) { return; }
