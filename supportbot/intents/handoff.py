@@ -71,6 +71,13 @@ AGENT_EXAMPLES = {
         "I need assistance from a human",
         "let me talk with an agent",
         "where can I talk to support",
+        "help me talk to someone",
+        "I need help getting hold of an operator",
+        "connect me with one of your assistants",
+        "when is your support team available",
+        "what hours can I reach customer support",
+        "what's the e-mail address of your customer support",
+        "you're not helping, I want to talk to someone",
     ],
     "sv": [
         "prata med en person",
@@ -113,6 +120,10 @@ AGENT_EXAMPLES = {
         "jag behöver hjälp av en människa",
         "prata med en handläggare",
         "var kan jag prata med supporten",
+        "jag vill ha hjälp av en person på riktigt",
+        "när har er support öppet",
+        "vilken mejladress har kundtjänst",
+        "du hjälper inte, jag vill prata med någon",
     ],
 }
 

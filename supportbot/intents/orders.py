@@ -121,6 +121,11 @@ STATUS_EXAMPLES = {
         "shipment tracking",
         "check where my package is",
         "locate my shipment",
+        "how long does shipping usually take",
+        "what's the usual delivery period",
+        "information about delivery times",
+        "how soon can I expect my delivery",
+        "how long will the shipping of my order take",
     ],
     "sv": [
         "var är min order",
@@ -225,6 +230,9 @@ STATUS_EXAMPLES = {
         "är beställning 4712 på väg",
         "status på vår beställning från i måndags",
         "har beställningen lämnat ert lager",
+        "hur lång tid tar frakten oftast",
+        "hur lång är leveranstiden normalt",
+        "hur snart kan jag räkna med leveransen",
     ],
 }
 
