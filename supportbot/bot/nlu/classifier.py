@@ -28,6 +28,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from operator import add
 
 from rapidfuzz import fuzz, process
 
@@ -120,11 +121,12 @@ def features(tokens: Sequence[str | None], stopwords: frozenset[str], *, skip: b
 
 
 class _Evidence:
-    """Per feature: its weight w and, per class, w·rel (classes with a negligible share left out)."""
+    """Per feature: its weight w and, per class, w·rel (a negligible share counts as 0)."""
 
     def __init__(self, counts: Mapping[str, Sequence[int]], sizes: Sequence[int], tuning: Tuning) -> None:
-        self.entries: dict[str, tuple[float, tuple[tuple[int, float], ...]]] = {}
+        self.entries: dict[str, tuple[float, list[float]]] = {}
         k = len(sizes)
+        self.size = k
         if k == 0:
             return
         floor = tuning.smoothing / (sum(sizes) / k)
@@ -143,25 +145,26 @@ class _Evidence:
             if "#" in feature:
                 weight *= tuning.placeholder_weight
             if weight > 1e-4:
-                self.entries[feature] = (
-                    weight,
-                    tuple((i, weight * r) for i, r in enumerate(rel) if r > 0.02),
-                )
+                self.entries[feature] = (weight, [weight * r if r > 0.02 else 0.0 for r in rel])
 
-    def score(self, feats: Sequence[str], size: int) -> tuple[list[float], list[float], float]:
-        """Per class the summed and the largest single w·rel, and the summed weight of known features."""
-        scores = [0.0] * size
-        peaks = [0.0] * size
+    def score(self, feats: Sequence[str]) -> tuple[list[float], float, list[list[float]]]:
+        """Per class the summed w·rel, the summed weight of known features, and their w·rel vectors."""
+        scores = [0.0] * self.size
         evidence = 0.0
+        seen: list[list[float]] = []
         entries = self.entries
         for feature in feats:
             entry = entries.get(feature)
             if entry is not None:
                 evidence += entry[0]
-                for i, v in entry[1]:
-                    scores[i] += v
-                    peaks[i] = max(peaks[i], v)
-        return scores, peaks, evidence
+                scores = list(map(add, scores, entry[1]))
+                seen.append(entry[1])
+        return scores, evidence, seen
+
+
+def _peak(seen: Sequence[Sequence[float]], index: int) -> float:
+    """The largest single w·rel for class ``index`` among the features seen."""
+    return max((vector[index] for vector in seen), default=0.0)
 
 
 class IntentClassifier:
@@ -229,25 +232,27 @@ class IntentClassifier:
         t = self.tuning
         query = surface if surface is not None else " ".join(x for x in tokens if x is not None)
         feats = features(tokens, self._stop, skip=t.skip_weight > 0.0)
-        scores, peaks, evidence = self._families.score(feats, len(self.families))
+        scores, evidence, seen = self._families.score(feats)
         if evidence <= 0.0:
             return self._plain(query)
         best = max(range(len(scores)), key=scores.__getitem__)
         denominator = evidence + t.unknown_weight * unknown + t.prior_weight
         family_score = scores[best] / denominator
-        against = peaks[self._none] if self._none >= 0 else 0.0
-        if best == self._none or (against >= t.veto and against >= peaks[best]):
+        against = _peak(seen, self._none) if self._none >= 0 else 0.0
+        if best == self._none or (against >= t.veto and against >= _peak(seen, best)):
             return Scored(NONE_INTENT, min(1.0, 0.5 + family_score), off_topic=True)
         intent, similarity = self._pick(best, feats, query)
         confidence = (1.0 - t.fuzzy_share) * family_score + t.fuzzy_share * similarity
         for rival in self._rivals(scores, best):
             rival_score = scores[rival] / denominator
+            if (1.0 - t.fuzzy_share) * rival_score + t.fuzzy_share <= confidence:
+                continue  # not even an identical example would make it win
             rival_intent, rival_similarity = self._pick(rival, feats, query)
             rival_confidence = (1.0 - t.fuzzy_share) * rival_score + t.fuzzy_share * rival_similarity
             if rival_confidence > confidence:
                 best, family_score, intent = rival, rival_score, rival_intent
                 similarity, confidence = rival_similarity, rival_confidence
-                if against >= t.veto and against >= peaks[best]:
+                if against >= t.veto and against >= _peak(seen, best):
                     return Scored(NONE_INTENT, min(1.0, 0.5 + family_score), off_topic=True)
         if confidence < t.threshold or family_score < t.min_evidence:
             return Scored(NONE_INTENT, 1.0 - confidence)
@@ -268,15 +273,21 @@ class IntentClassifier:
         """The best intent of ``family`` and the fuzzy similarity (0-1) of the closest example seen."""
         t = self.tuning
         members = self._members[family]
-        scores, _, evidence = self._within[family].score(feats, len(members))
+        scores, evidence, _ = self._within[family].score(feats)
         ranked = sorted(range(len(members)), key=lambda s: -scores[s])[: t.fuzzy_intents]
         best_intent, best_score, best_similarity = members[ranked[0]], -1.0, 0.0
+        cutoff = _FUZZY_FLOOR
         for slot in ranked:
             intent = members[slot]
+            # Intents come by falling evidence: one no more similar than the best so far cannot win
+            # nor raise the similarity, so only closer examples need to be looked for.
             match = process.extractOne(
-                query, self._strings[intent], scorer=fuzz.ratio, processor=None, score_cutoff=_FUZZY_FLOOR
+                query, self._strings[intent], scorer=fuzz.ratio, processor=None, score_cutoff=cutoff
             )
-            similarity = match[1] / 100.0 if match is not None else 0.0
+            similarity = 0.0
+            if match is not None:
+                cutoff = max(cutoff, match[1])
+                similarity = match[1] / 100.0
             score = (1.0 - t.fuzzy_share) * scores[slot] / (
                 evidence + t.prior_weight
             ) + t.fuzzy_share * similarity

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -39,29 +39,52 @@ _WARM_UP = (
 
 
 class NLU:
-    """Understands one message: its intent (or ``none``), entities with spans, and its language."""
+    """Understands one message: its intent (or ``none``), entities with spans, and its language.
+
+    Built once from the examples and never changed afterwards: to learn new examples, a deployment
+    builds a new NLU and swaps it in, so a turn in progress keeps the one it started with. (Its word
+    caches only remember answers already given.)
+    """
+
+    __slots__ = (
+        "_built",
+        "_classifier",
+        "_extractor",
+        "_guess_weight",
+        "_ignorable",
+        "_name_weight",
+        "_vocabulary",
+    )
 
     def __init__(
         self,
         intents: Sequence[IntentSpec],
         *,
         site_names: Sequence[str] = (),
+        extra_examples: Mapping[str, Sequence[str]] | None = None,
         threshold: float | None = None,
         tuning: Tuning | None = None,
     ) -> None:
+        """``extra_examples`` maps an intent name, or ``none`` for out of scope, to example texts this
+        deployment has learned (reviewed misunderstandings); they count as the catalogue's examples do.
+        Names no intent has any longer are left out.
+        """
         tuning = tuning or Tuning()
         if threshold is not None:
             tuning = replace(tuning, threshold=threshold)
         learner = EntityExtractor(tuple(dict.fromkeys([*site_names, *EXAMPLE_SITES])))
-        analysed: dict[str, list[list[Word]]] = {}
-        for spec in intents:
-            lines = [line for language in sorted(spec.examples) for line in spec.examples[language]]
-            analysed[spec.name] = [words(line, learner.extract(line, today=_LEARNING_DAY)) for line in lines]
-        analysed[NONE_INTENT] = [
-            words(line, learner.extract(line, today=_LEARNING_DAY))
-            for language in sorted(OUT_OF_SCOPE)
-            for line in OUT_OF_SCOPE[language]
-        ]
+        lines: dict[str, list[str]] = {
+            spec.name: [line for language in sorted(spec.examples) for line in spec.examples[language]]
+            for spec in intents
+        }
+        lines[NONE_INTENT] = [line for language in sorted(OUT_OF_SCOPE) for line in OUT_OF_SCOPE[language]]
+        for name, extra in (extra_examples or {}).items():
+            if name in lines:
+                lines[name].extend(line for line in extra if line.strip())
+        analysed: dict[str, list[list[Word]]] = {
+            name: [words(line, learner.extract(line, today=_LEARNING_DAY)) for line in texts]
+            for name, texts in lines.items()
+        }
         counts = Counter(w.text for ws in analysed.values() for line in ws for w in line if w.text[0] != "#")
         self._ignorable = STOPWORDS | NEUTRAL
         self._name_weight = tuning.name_weight
@@ -75,6 +98,12 @@ class NLU:
         self._extractor = EntityExtractor(site_names, vocabulary=ordinary)
         for text in _WARM_UP:
             self.parse(text, today=_LEARNING_DAY)
+        self._built = True
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if getattr(self, "_built", False):
+            raise AttributeError("an NLU does not change once built: build a new one and swap it in")
+        object.__setattr__(self, name, value)
 
     @property
     def intents(self) -> list[str]:
