@@ -176,8 +176,10 @@ class IntentClassifier:
         *,
         stopwords: frozenset[str],
         tuning: Tuning = Tuning(),
+        languages: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
-        """``examples`` maps each intent (and ``none``) to its examples, already as canonical tokens."""
+        """``examples`` maps each intent (and ``none``) to its examples, already as canonical tokens;
+        ``languages``, if given, the language of each of them, in the same order."""
         self.tuning = tuning
         self._stop = stopwords
         self.intents = sorted(examples)
@@ -191,12 +193,15 @@ class IntentClassifier:
         intent_counts: list[dict[str, list[int]]] = [{} for _ in self.families]
         intent_sizes = [[0] * len(m) for m in self._members]
         self._strings: list[list[str]] = []
+        self._by_language: list[dict[str, list[str]]] = []
         plain: dict[str, str] = {}
         for n, intent in enumerate(self.intents):
             f = index[family_of(intent)]
             slot = self._members[f].index(n)
             strings: list[str] = []
-            for tokens in examples[intent]:
+            by_language: dict[str, list[str]] = {}
+            tongues = languages.get(intent, ()) if languages is not None else ()
+            for number, tokens in enumerate(examples[intent]):
                 feats = set(features(tokens, stopwords, skip=tuning.skip_weight > 0.0))
                 family_sizes[f] += 1
                 intent_sizes[f][slot] += 1
@@ -205,9 +210,12 @@ class IntentClassifier:
                     intent_counts[f].setdefault(feature, [0] * len(self._members[f]))[slot] += 1
                 text = " ".join(t for t in tokens if t is not None)
                 strings.append(text)
+                if number < len(tongues):
+                    by_language.setdefault(tongues[number], []).append(text)
                 if not feats:
                     plain.setdefault(text, intent)
             self._strings.append(list(dict.fromkeys(strings)))
+            self._by_language.append({k: list(dict.fromkeys(v)) for k, v in by_language.items()})
         self._families = _Evidence(family_counts, family_sizes, tuning)
         self._within = [
             _Evidence(intent_counts[f], intent_sizes[f], tuning) for f in range(len(self.families))
@@ -221,13 +229,19 @@ class IntentClassifier:
         self._plain_intents = list(plain.values())
 
     def classify(
-        self, tokens: Sequence[str | None], *, unknown: float = 0.0, surface: str | None = None
+        self,
+        tokens: Sequence[str | None],
+        *,
+        unknown: float = 0.0,
+        surface: str | None = None,
+        language: str | None = None,
     ) -> Scored:
         """``tokens`` are canonical words (``None`` where a word is unknown); ``unknown`` is how much of
         the message we do not know: 1 per unknown word, less for a name or a corrected typo.
 
         ``surface`` is what fuzzy matching compares with the examples (unknown words included, so
-        they lower the similarity); by default the known tokens.
+        they lower the similarity); by default the known tokens. With ``language`` it is compared with
+        the examples in that language only (all of an intent's, if it has none in it).
         """
         t = self.tuning
         query = surface if surface is not None else " ".join(x for x in tokens if x is not None)
@@ -241,13 +255,13 @@ class IntentClassifier:
         against = _peak(seen, self._none) if self._none >= 0 else 0.0
         if best == self._none or (against >= t.veto and against >= _peak(seen, best)):
             return Scored(NONE_INTENT, min(1.0, 0.5 + family_score), off_topic=True)
-        intent, similarity = self._pick(best, feats, query)
+        intent, similarity = self._pick(best, feats, query, language)
         confidence = (1.0 - t.fuzzy_share) * family_score + t.fuzzy_share * similarity
         for rival in self._rivals(scores, best):
             rival_score = scores[rival] / denominator
             if (1.0 - t.fuzzy_share) * rival_score + t.fuzzy_share <= confidence:
                 continue  # not even an identical example would make it win
-            rival_intent, rival_similarity = self._pick(rival, feats, query)
+            rival_intent, rival_similarity = self._pick(rival, feats, query, language)
             rival_confidence = (1.0 - t.fuzzy_share) * rival_score + t.fuzzy_share * rival_similarity
             if rival_confidence > confidence:
                 best, family_score, intent = rival, rival_score, rival_intent
@@ -269,7 +283,7 @@ class IntentClassifier:
         close.sort(key=lambda f: -scores[f])  # stable: ties keep family order
         return close[: self.tuning.rivals]
 
-    def _pick(self, family: int, feats: Sequence[str], query: str) -> tuple[str, float]:
+    def _pick(self, family: int, feats: Sequence[str], query: str, language: str | None) -> tuple[str, float]:
         """The best intent of ``family`` and the fuzzy similarity (0-1) of the closest example seen."""
         t = self.tuning
         members = self._members[family]
@@ -281,8 +295,13 @@ class IntentClassifier:
             intent = members[slot]
             # Intents come by falling evidence: one no more similar than the best so far cannot win
             # nor raise the similarity, so only closer examples need to be looked for.
+            choices = self._by_language[intent].get(language) if language is not None else None
             match = process.extractOne(
-                query, self._strings[intent], scorer=fuzz.ratio, processor=None, score_cutoff=cutoff
+                query,
+                choices or self._strings[intent],
+                scorer=fuzz.ratio,
+                processor=None,
+                score_cutoff=cutoff,
             )
             similarity = 0.0
             if match is not None:

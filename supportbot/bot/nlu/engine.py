@@ -73,18 +73,23 @@ class NLU:
         if threshold is not None:
             tuning = replace(tuning, threshold=threshold)
         learner = EntityExtractor(tuple(dict.fromkeys([*site_names, *EXAMPLE_SITES])))
-        lines: dict[str, list[str]] = {
-            spec.name: [line for language in sorted(spec.examples) for line in spec.examples[language]]
-            for spec in intents
+        catalogue: dict[str, Mapping[str, Sequence[str]]] = {spec.name: spec.examples for spec in intents}
+        catalogue[NONE_INTENT] = OUT_OF_SCOPE
+        lines: dict[str, list[tuple[str, str | None]]] = {
+            name: [(line, language) for language in sorted(texts) for line in texts[language]]
+            for name, texts in catalogue.items()
         }
-        lines[NONE_INTENT] = [line for language in sorted(OUT_OF_SCOPE) for line in OUT_OF_SCOPE[language]]
         for name, extra in (extra_examples or {}).items():
             if name in lines:
-                lines[name].extend(line for line in extra if line.strip())
-        analysed: dict[str, list[list[Word]]] = {
-            name: [words(line, learner.extract(line, today=_LEARNING_DAY)) for line in texts]
-            for name, texts in lines.items()
-        }
+                lines[name].extend((line, None) for line in extra if line.strip())
+        analysed: dict[str, list[list[Word]]] = {}
+        languages: dict[str, list[str]] = {}
+        for name, texts in lines.items():
+            analysed[name] = [words(line, learner.extract(line, today=_LEARNING_DAY)) for line, _ in texts]
+            languages[name] = [
+                language or detect_language([w.text for w in ws if w.text[0] != "#"])
+                for (_, language), ws in zip(texts, analysed[name], strict=True)
+            ]
         counts = Counter(w.text for ws in analysed.values() for line in ws for w in line if w.text[0] != "#")
         self._ignorable = STOPWORDS | NEUTRAL
         self._name_weight = tuning.name_weight
@@ -93,7 +98,9 @@ class NLU:
             counts, stopwords=self._ignorable, frequent=[w for w, _ in counts.most_common()]
         )
         examples = {name: [self._tokens(line)[0] for line in lines] for name, lines in analysed.items()}
-        self._classifier = IntentClassifier(examples, stopwords=self._ignorable, tuning=tuning)
+        self._classifier = IntentClassifier(
+            examples, stopwords=self._ignorable, tuning=tuning, languages=languages
+        )
         ordinary = frozenset(fold(w) for w in self._vocabulary.words)
         self._extractor = EntityExtractor(site_names, vocabulary=ordinary)
         for text in _WARM_UP:
@@ -121,7 +128,9 @@ class NLU:
         ):
             intent, confidence = NONE_INTENT, 1.0  # only an ID or a date: the dialog uses its context
         else:
-            scored = self._classifier.classify(tokens, unknown=unknown, surface=" ".join(surface))
+            scored = self._classifier.classify(
+                tokens, unknown=unknown, surface=" ".join(surface), language=language
+            )
             intent, confidence = scored.intent, scored.confidence
             if intent == NONE_INTENT and (unknown >= 1.0 or scored.off_topic):
                 found = [f for f in found if f.type not in _CONTEXT_ONLY]
