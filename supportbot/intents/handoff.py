@@ -78,6 +78,10 @@ AGENT_EXAMPLES = {
         "what hours can I reach customer support",
         "what's the e-mail address of your customer support",
         "you're not helping, I want to talk to someone",
+        "I'd like help talking to a person",
+        "can you help me chat with a real assistant",
+        "I need someone from your staff to talk with",
+        "assistance getting a human on the line",
     ],
     "sv": [
         "prata med en person",
@@ -124,6 +128,8 @@ AGENT_EXAMPLES = {
         "när har er support öppet",
         "vilken mejladress har kundtjänst",
         "du hjälper inte, jag vill prata med någon",
+        "kan du hjälpa mig att chatta med en riktig handläggare",
+        "jag behöver någon av er personal att prata med",
     ],
 }
 

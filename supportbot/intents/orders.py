@@ -126,6 +126,8 @@ STATUS_EXAMPLES = {
         "information about delivery times",
         "how soon can I expect my delivery",
         "how long will the shipping of my order take",
+        "what is the shipping period for my order",
+        "I'm trying to find out the delivery period",
     ],
     "sv": [
         "var är min order",
@@ -233,6 +235,7 @@ STATUS_EXAMPLES = {
         "hur lång tid tar frakten oftast",
         "hur lång är leveranstiden normalt",
         "hur snart kan jag räkna med leveransen",
+        "vad är leveranstiden för min beställning",
     ],
 }
 

@@ -107,6 +107,10 @@ OPEN_EXAMPLES = {
         "I need to report that the disk in our server is failing",
         "the fan in server 78ABC99 makes noise, please log a case",
         "a hard drive in our array reports errors, we need a technician",
+        "reporting a payment issue",
+        "we have an issue with a payment",
+        "help me with a payment error",
+        "I can't pay, something is wrong with the payment",
     ],
     "sv": [
         "jag vill öppna ett supportärende",
@@ -171,6 +175,8 @@ OPEN_EXAMPLES = {
         "öppna ett tekniskt ärende: disken i vår server rapporterar läsfel",
         "fläkten i servern låter, skapa ett ärende",
         "en hårddisk i vår lagring rapporterar fel, vi behöver en tekniker",
+        "anmäla ett problem med en betalning",
+        "jag kan inte betala, något är fel med betalningen",
     ],
 }
 
