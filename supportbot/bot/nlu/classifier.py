@@ -25,6 +25,7 @@ How a message is scored:
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -36,8 +37,6 @@ from supportbot.bot.nlu.types import NONE_INTENT
 
 _FUZZY_FLOOR = 30.0
 """Similarities below this count as nothing; lets rapidfuzz skip hopeless examples early."""
-_LENGTH_BUCKET = 8
-"""Out-of-scope examples are grouped by length (characters // 8) to compare only plausible ones."""
 
 
 @dataclass(frozen=True)
@@ -220,11 +219,17 @@ class IntentClassifier:
         self._within = [
             _Evidence(intent_counts[f], intent_sizes[f], tuning) for f in range(len(self.families))
         ]
+        # Out-of-scope examples by length, all of them and per language: only those of a length close
+        # to the message's can be close to it, and they are one slice of a sorted list.
         none_members = self._members[self._none] if self._none >= 0 else []
-        self._none_by_length: dict[int, list[str]] = {}
+        groups: dict[str | None, list[str]] = {None: [t for n in none_members for t in self._strings[n]]}
         for n in none_members:
-            for text in self._strings[n]:
-                self._none_by_length.setdefault(len(text) // _LENGTH_BUCKET, []).append(text)
+            for language, texts in self._by_language[n].items():
+                groups.setdefault(language, []).extend(texts)
+        self._none_by_length: dict[str | None, tuple[list[int], list[str]]] = {}
+        for tongue, texts in groups.items():
+            ordered = sorted(texts, key=len)
+            self._none_by_length[tongue] = ([len(t) for t in ordered], ordered)
         self._plain_strings = list(plain)
         self._plain_intents = list(plain.values())
 
@@ -270,7 +275,7 @@ class IntentClassifier:
                     return Scored(NONE_INTENT, min(1.0, 0.5 + family_score), off_topic=True)
         if confidence < t.threshold or family_score < t.min_evidence:
             return Scored(NONE_INTENT, 1.0 - confidence)
-        if against > 0.0 and self._nearest_none(query) >= max(similarity, t.none_similarity):
+        if against > 0.0 and self._nearest_none(query, language) >= max(similarity, t.none_similarity):
             return Scored(NONE_INTENT, confidence, off_topic=True)
         return Scored(intent, confidence)
 
@@ -315,23 +320,20 @@ class IntentClassifier:
             best_similarity = max(best_similarity, similarity)
         return self.intents[best_intent], best_similarity
 
-    def _nearest_none(self, query: str) -> float:
-        """Similarity of the closest out-of-scope example; only examples of a similar length can be close."""
+    def _nearest_none(self, query: str, language: str | None = None) -> float:
+        """Similarity of the closest out-of-scope example (in ``language``, if it has any in it);
+        only examples of a similar length can be close."""
         share = self.tuning.none_similarity
-        cutoff = share * 100.0
+        lengths, texts = self._none_by_length.get(language) or self._none_by_length[None]
         # ratio = 2·matches / (len(a) + len(b)) >= share needs len(b) / len(a) in [share/(2-share), (2-share)/share]
-        low = int(len(query) * share / (2.0 - share)) // _LENGTH_BUCKET
-        high = int(len(query) * (2.0 - share) / share) // _LENGTH_BUCKET
-        best = 0.0
-        for bucket in range(low, high + 1):
-            candidates = self._none_by_length.get(bucket)
-            if candidates:
-                match = process.extractOne(
-                    query, candidates, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff
-                )
-                if match is not None and match[1] > best:
-                    best = match[1]
-        return best / 100.0
+        low = bisect_left(lengths, int(len(query) * share / (2.0 - share)))
+        high = bisect_right(lengths, int(len(query) * (2.0 - share) / share) + 1)
+        if low >= high:
+            return 0.0
+        match = process.extractOne(
+            query, texts[low:high], scorer=fuzz.ratio, processor=None, score_cutoff=share * 100.0
+        )
+        return match[1] / 100.0 if match is not None else 0.0
 
     def _plain(self, query: str) -> Scored:
         """A message of function words only: an intent only if it is (nearly) one of the examples."""
