@@ -72,6 +72,14 @@ GET_EXAMPLES = {
         "reprint invoice 2032",
         "I lost the invoice, can you send it again",
         "Could you show me our most recent bill, please?",
+        "help me locate bill 2032",
+        "where can I see the bill INV-2031",
+        "I'm looking for my bill from March",
+        "how do I find the invoice for our server purchase",
+        "check the bill INV-2032",
+        "get my bill",
+        "can you look for the invoice from last week",
+        "I don't know where my invoice is",
     ],
     "sv": [
         "visa faktura INV-2031",
@@ -114,6 +122,11 @@ GET_EXAMPLES = {
         "skriv ut faktura 2032 igen",
         "jag har tappat bort fakturan, kan ni skicka den igen",
         "Kan du visa vår senaste räkning, tack?",
+        "hjälp mig att hitta räkning 2032",
+        "var kan jag se räkningen INV-2031",
+        "jag letar efter min räkning från mars",
+        "hur hittar jag fakturan för vårt serverköp",
+        "kolla räkningen INV-2032",
     ],
 }
 

@@ -122,6 +122,13 @@ STATUS_EXAMPLES = {
         "shipment tracking",
         "check where my package is",
         "locate my shipment",
+        "how long does shipping usually take",
+        "what's the usual delivery period",
+        "information about delivery times",
+        "how soon can I expect my delivery",
+        "how long will the shipping of my order take",
+        "what is the shipping period for my order",
+        "I'm trying to find out the delivery period",
     ],
     "sv": [
         "var är min order",
@@ -226,6 +233,10 @@ STATUS_EXAMPLES = {
         "är beställning 4712 på väg",
         "status på vår beställning från i måndags",
         "har beställningen lämnat ert lager",
+        "hur lång tid tar frakten oftast",
+        "hur lång är leveranstiden normalt",
+        "hur snart kan jag räkna med leveransen",
+        "vad är leveranstiden för min beställning",
     ],
 }
 

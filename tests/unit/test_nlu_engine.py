@@ -87,3 +87,42 @@ def test_importing_the_nlu_pulls_in_no_io_libraries() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+LEARNED = {
+    "request.open": [
+        "the status lamp on the array blinks amber",
+        "an amber lamp is blinking on our storage",
+        "den gula lampan på lagringen blinkar",
+    ],
+    "none": ["order pizza for the office party", "beställ pizza till kontorsfesten"],
+}
+
+
+def test_examples_learned_by_a_deployment_count_like_the_catalogues(nlu: NLU) -> None:
+    learned = NLU(all_intents(), site_names=("Kista", "Göteborg", "München"), extra_examples=LEARNED)
+    # A warning lamp is a fault to report, not a change to the inventory: learned, in both languages.
+    assert nlu.parse("the lamp on our storage array blinks amber", today=TODAY).intent != "request.open"
+    assert learned.parse("the lamp on our storage array blinks amber", today=TODAY).intent == "request.open"
+    assert nlu.parse("en lampa blinkar gult på lagringen", today=TODAY).intent == NONE_INTENT
+    assert learned.parse("en lampa blinkar gult på lagringen", today=TODAY).intent == "request.open"
+    # Marked out of scope: ordering food is no order question, but an order number still is one.
+    assert nlu.parse("can you order pizza for us", today=TODAY).intent == "order.status"
+    assert learned.parse("can you order pizza for us", today=TODAY).intent == NONE_INTENT
+    assert learned.parse("where is order 4711", today=TODAY).intent == "order.status"
+
+
+def test_learned_examples_of_an_intent_that_is_gone_are_left_out(nlu: NLU) -> None:
+    learned = NLU(all_intents(), extra_examples={"invoice.gone": ["where is my parcel"], "none": []})
+    assert "invoice.gone" not in learned.intents
+    assert learned.intents == nlu.intents
+
+
+def test_an_nlu_does_not_change_once_built(nlu: NLU) -> None:
+    before = nlu.parse("the lamp on our storage array blinks amber", today=TODAY)
+    NLU(all_intents(), site_names=("Kista", "Göteborg", "München"), extra_examples=LEARNED)
+    assert nlu.parse("the lamp on our storage array blinks amber", today=TODAY) == before
+    with pytest.raises(AttributeError):
+        nlu._classifier = None  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        nlu.anything = 1  # type: ignore[attr-defined]

@@ -19,14 +19,14 @@ DEV = Path(__file__).resolve().parents[3] / "shared" / "data" / "nlu_dev.csv"
 """Evaluation data from outside the project, next to the checkout as bench/nlu_bench.py expects it."""
 TODAY = date(2026, 6, 17)
 
-# A little under what was achieved when the floors were set (Swedish 93.0 / 95.6 / 94.7 %,
-# development set 87.8 / 90.9 / 90.2 %).
+# The Swedish floors are a little under what was achieved when they were set (93.0 / 95.6 / 94.7 %);
+# the development set's are the targets the NLU is held to (achieved 93.8 / 95.1 / 95.7 %).
 IN_SCOPE_FLOOR = 0.91
 FAMILY_FLOOR = 0.94
 REJECTION_FLOOR = 0.92
-DEV_IN_SCOPE_FLOOR = 0.86
-DEV_FAMILY_FLOOR = 0.89
-DEV_REJECTION_FLOOR = 0.88
+DEV_IN_SCOPE_FLOOR = 0.93
+DEV_FAMILY_FLOOR = 0.95
+DEV_REJECTION_FLOOR = 0.95
 
 
 def _family(intent: str) -> str:

@@ -244,3 +244,36 @@ def test_out_of_scope_keeps_no_context_entities(nlu: NLU) -> None:
 def test_gibberish_and_empty_text_are_none(nlu: NLU) -> None:
     for text in ("", "   ", "asdfgh qwerty", "???", "ok"):
         assert nlu.parse(text, today=TODAY).intent == NONE_INTENT
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # A request that names the machine it is about is still a request, not an inventory question.
+        ("Please open a technical request: the disk in server 78ABC12 reports read errors", "request.open"),
+        ("öppna ett ärende: nätaggregatet i server 78ABC12 har gått sönder", "request.open"),
+        # Invoices as a spreadsheet are an invoice list, not the account statement.
+        ("export invoices to a spreadsheet", "invoice.list"),
+        ("download my invoices as excel", "invoice.list"),
+        ("ladda ner mina fakturor som excel", "invoice.list"),
+        # How long delivery takes is a question about one's order, not the shipping offer.
+        ("how long will the delivery of my order take", "order.status"),
+        # A problem signing up is a sign-in matter, even when "reported".
+        ("I want to report a problem with the registration", "account.login"),
+    ],
+)
+def test_what_a_message_is_about_decides_over_its_verb(nlu: NLU, text: str, intent: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what shipping methods can I choose between",
+        "can I order your products from Norway",
+        "in which cases do I get my money back",
+        "vilka fraktsätt erbjuder ni",
+    ],
+)
+def test_what_we_do_not_offer_stays_out_of_scope(nlu: NLU, text: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == NONE_INTENT

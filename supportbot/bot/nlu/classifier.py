@@ -25,9 +25,11 @@ How a message is scored:
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from operator import add
 
 from rapidfuzz import fuzz, process
 
@@ -35,8 +37,6 @@ from supportbot.bot.nlu.types import NONE_INTENT
 
 _FUZZY_FLOOR = 30.0
 """Similarities below this count as nothing; lets rapidfuzz skip hopeless examples early."""
-_LENGTH_BUCKET = 8
-"""Out-of-scope examples are grouped by length (characters // 8) to compare only plausible ones."""
 
 
 @dataclass(frozen=True)
@@ -120,11 +120,12 @@ def features(tokens: Sequence[str | None], stopwords: frozenset[str], *, skip: b
 
 
 class _Evidence:
-    """Per feature: its weight w and, per class, w·rel (classes with a negligible share left out)."""
+    """Per feature: its weight w and, per class, w·rel (a negligible share counts as 0)."""
 
     def __init__(self, counts: Mapping[str, Sequence[int]], sizes: Sequence[int], tuning: Tuning) -> None:
-        self.entries: dict[str, tuple[float, tuple[tuple[int, float], ...]]] = {}
+        self.entries: dict[str, tuple[float, list[float]]] = {}
         k = len(sizes)
+        self.size = k
         if k == 0:
             return
         floor = tuning.smoothing / (sum(sizes) / k)
@@ -143,25 +144,26 @@ class _Evidence:
             if "#" in feature:
                 weight *= tuning.placeholder_weight
             if weight > 1e-4:
-                self.entries[feature] = (
-                    weight,
-                    tuple((i, weight * r) for i, r in enumerate(rel) if r > 0.02),
-                )
+                self.entries[feature] = (weight, [weight * r if r > 0.02 else 0.0 for r in rel])
 
-    def score(self, feats: Sequence[str], size: int) -> tuple[list[float], list[float], float]:
-        """Per class the summed and the largest single w·rel, and the summed weight of known features."""
-        scores = [0.0] * size
-        peaks = [0.0] * size
+    def score(self, feats: Sequence[str]) -> tuple[list[float], float, list[list[float]]]:
+        """Per class the summed w·rel, the summed weight of known features, and their w·rel vectors."""
+        scores = [0.0] * self.size
         evidence = 0.0
+        seen: list[list[float]] = []
         entries = self.entries
         for feature in feats:
             entry = entries.get(feature)
             if entry is not None:
                 evidence += entry[0]
-                for i, v in entry[1]:
-                    scores[i] += v
-                    peaks[i] = max(peaks[i], v)
-        return scores, peaks, evidence
+                scores = list(map(add, scores, entry[1]))
+                seen.append(entry[1])
+        return scores, evidence, seen
+
+
+def _peak(seen: Sequence[Sequence[float]], index: int) -> float:
+    """The largest single w·rel for class ``index`` among the features seen."""
+    return max((vector[index] for vector in seen), default=0.0)
 
 
 class IntentClassifier:
@@ -173,8 +175,10 @@ class IntentClassifier:
         *,
         stopwords: frozenset[str],
         tuning: Tuning = Tuning(),
+        languages: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
-        """``examples`` maps each intent (and ``none``) to its examples, already as canonical tokens."""
+        """``examples`` maps each intent (and ``none``) to its examples, already as canonical tokens;
+        ``languages``, if given, the language of each of them, in the same order."""
         self.tuning = tuning
         self._stop = stopwords
         self.intents = sorted(examples)
@@ -188,12 +192,15 @@ class IntentClassifier:
         intent_counts: list[dict[str, list[int]]] = [{} for _ in self.families]
         intent_sizes = [[0] * len(m) for m in self._members]
         self._strings: list[list[str]] = []
+        self._by_language: list[dict[str, list[str]]] = []
         plain: dict[str, str] = {}
         for n, intent in enumerate(self.intents):
             f = index[family_of(intent)]
             slot = self._members[f].index(n)
             strings: list[str] = []
-            for tokens in examples[intent]:
+            by_language: dict[str, list[str]] = {}
+            tongues = languages.get(intent, ()) if languages is not None else ()
+            for number, tokens in enumerate(examples[intent]):
                 feats = set(features(tokens, stopwords, skip=tuning.skip_weight > 0.0))
                 family_sizes[f] += 1
                 intent_sizes[f][slot] += 1
@@ -202,56 +209,73 @@ class IntentClassifier:
                     intent_counts[f].setdefault(feature, [0] * len(self._members[f]))[slot] += 1
                 text = " ".join(t for t in tokens if t is not None)
                 strings.append(text)
+                if number < len(tongues):
+                    by_language.setdefault(tongues[number], []).append(text)
                 if not feats:
                     plain.setdefault(text, intent)
             self._strings.append(list(dict.fromkeys(strings)))
+            self._by_language.append({k: list(dict.fromkeys(v)) for k, v in by_language.items()})
         self._families = _Evidence(family_counts, family_sizes, tuning)
         self._within = [
             _Evidence(intent_counts[f], intent_sizes[f], tuning) for f in range(len(self.families))
         ]
+        # Out-of-scope examples by length, all of them and per language: only those of a length close
+        # to the message's can be close to it, and they are one slice of a sorted list.
         none_members = self._members[self._none] if self._none >= 0 else []
-        self._none_by_length: dict[int, list[str]] = {}
+        groups: dict[str | None, list[str]] = {None: [t for n in none_members for t in self._strings[n]]}
         for n in none_members:
-            for text in self._strings[n]:
-                self._none_by_length.setdefault(len(text) // _LENGTH_BUCKET, []).append(text)
+            for language, texts in self._by_language[n].items():
+                groups.setdefault(language, []).extend(texts)
+        self._none_by_length: dict[str | None, tuple[list[int], list[str]]] = {}
+        for tongue, texts in groups.items():
+            ordered = sorted(texts, key=len)
+            self._none_by_length[tongue] = ([len(t) for t in ordered], ordered)
         self._plain_strings = list(plain)
         self._plain_intents = list(plain.values())
 
     def classify(
-        self, tokens: Sequence[str | None], *, unknown: float = 0.0, surface: str | None = None
+        self,
+        tokens: Sequence[str | None],
+        *,
+        unknown: float = 0.0,
+        surface: str | None = None,
+        language: str | None = None,
     ) -> Scored:
         """``tokens`` are canonical words (``None`` where a word is unknown); ``unknown`` is how much of
         the message we do not know: 1 per unknown word, less for a name or a corrected typo.
 
         ``surface`` is what fuzzy matching compares with the examples (unknown words included, so
-        they lower the similarity); by default the known tokens.
+        they lower the similarity); by default the known tokens. With ``language`` it is compared with
+        the examples in that language only (all of an intent's, if it has none in it).
         """
         t = self.tuning
         query = surface if surface is not None else " ".join(x for x in tokens if x is not None)
         feats = features(tokens, self._stop, skip=t.skip_weight > 0.0)
-        scores, peaks, evidence = self._families.score(feats, len(self.families))
+        scores, evidence, seen = self._families.score(feats)
         if evidence <= 0.0:
             return self._plain(query)
         best = max(range(len(scores)), key=scores.__getitem__)
         denominator = evidence + t.unknown_weight * unknown + t.prior_weight
         family_score = scores[best] / denominator
-        against = peaks[self._none] if self._none >= 0 else 0.0
-        if best == self._none or (against >= t.veto and against >= peaks[best]):
+        against = _peak(seen, self._none) if self._none >= 0 else 0.0
+        if best == self._none or (against >= t.veto and against >= _peak(seen, best)):
             return Scored(NONE_INTENT, min(1.0, 0.5 + family_score), off_topic=True)
-        intent, similarity = self._pick(best, feats, query)
+        intent, similarity = self._pick(best, feats, query, language)
         confidence = (1.0 - t.fuzzy_share) * family_score + t.fuzzy_share * similarity
         for rival in self._rivals(scores, best):
             rival_score = scores[rival] / denominator
-            rival_intent, rival_similarity = self._pick(rival, feats, query)
+            if (1.0 - t.fuzzy_share) * rival_score + t.fuzzy_share <= confidence:
+                continue  # not even an identical example would make it win
+            rival_intent, rival_similarity = self._pick(rival, feats, query, language)
             rival_confidence = (1.0 - t.fuzzy_share) * rival_score + t.fuzzy_share * rival_similarity
             if rival_confidence > confidence:
                 best, family_score, intent = rival, rival_score, rival_intent
                 similarity, confidence = rival_similarity, rival_confidence
-                if against >= t.veto and against >= peaks[best]:
+                if against >= t.veto and against >= _peak(seen, best):
                     return Scored(NONE_INTENT, min(1.0, 0.5 + family_score), off_topic=True)
         if confidence < t.threshold or family_score < t.min_evidence:
             return Scored(NONE_INTENT, 1.0 - confidence)
-        if against > 0.0 and self._nearest_none(query) >= max(similarity, t.none_similarity):
+        if against > 0.0 and self._nearest_none(query, language) >= max(similarity, t.none_similarity):
             return Scored(NONE_INTENT, confidence, off_topic=True)
         return Scored(intent, confidence)
 
@@ -264,19 +288,30 @@ class IntentClassifier:
         close.sort(key=lambda f: -scores[f])  # stable: ties keep family order
         return close[: self.tuning.rivals]
 
-    def _pick(self, family: int, feats: Sequence[str], query: str) -> tuple[str, float]:
+    def _pick(self, family: int, feats: Sequence[str], query: str, language: str | None) -> tuple[str, float]:
         """The best intent of ``family`` and the fuzzy similarity (0-1) of the closest example seen."""
         t = self.tuning
         members = self._members[family]
-        scores, _, evidence = self._within[family].score(feats, len(members))
+        scores, evidence, _ = self._within[family].score(feats)
         ranked = sorted(range(len(members)), key=lambda s: -scores[s])[: t.fuzzy_intents]
         best_intent, best_score, best_similarity = members[ranked[0]], -1.0, 0.0
+        cutoff = _FUZZY_FLOOR
         for slot in ranked:
             intent = members[slot]
+            # Intents come by falling evidence: one no more similar than the best so far cannot win
+            # nor raise the similarity, so only closer examples need to be looked for.
+            choices = self._by_language[intent].get(language) if language is not None else None
             match = process.extractOne(
-                query, self._strings[intent], scorer=fuzz.ratio, processor=None, score_cutoff=_FUZZY_FLOOR
+                query,
+                choices or self._strings[intent],
+                scorer=fuzz.ratio,
+                processor=None,
+                score_cutoff=cutoff,
             )
-            similarity = match[1] / 100.0 if match is not None else 0.0
+            similarity = 0.0
+            if match is not None:
+                cutoff = max(cutoff, match[1])
+                similarity = match[1] / 100.0
             score = (1.0 - t.fuzzy_share) * scores[slot] / (
                 evidence + t.prior_weight
             ) + t.fuzzy_share * similarity
@@ -285,23 +320,20 @@ class IntentClassifier:
             best_similarity = max(best_similarity, similarity)
         return self.intents[best_intent], best_similarity
 
-    def _nearest_none(self, query: str) -> float:
-        """Similarity of the closest out-of-scope example; only examples of a similar length can be close."""
+    def _nearest_none(self, query: str, language: str | None = None) -> float:
+        """Similarity of the closest out-of-scope example (in ``language``, if it has any in it);
+        only examples of a similar length can be close."""
         share = self.tuning.none_similarity
-        cutoff = share * 100.0
+        lengths, texts = self._none_by_length.get(language) or self._none_by_length[None]
         # ratio = 2·matches / (len(a) + len(b)) >= share needs len(b) / len(a) in [share/(2-share), (2-share)/share]
-        low = int(len(query) * share / (2.0 - share)) // _LENGTH_BUCKET
-        high = int(len(query) * (2.0 - share) / share) // _LENGTH_BUCKET
-        best = 0.0
-        for bucket in range(low, high + 1):
-            candidates = self._none_by_length.get(bucket)
-            if candidates:
-                match = process.extractOne(
-                    query, candidates, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff
-                )
-                if match is not None and match[1] > best:
-                    best = match[1]
-        return best / 100.0
+        low = bisect_left(lengths, int(len(query) * share / (2.0 - share)))
+        high = bisect_right(lengths, int(len(query) * (2.0 - share) / share) + 1)
+        if low >= high:
+            return 0.0
+        match = process.extractOne(
+            query, texts[low:high], scorer=fuzz.ratio, processor=None, score_cutoff=share * 100.0
+        )
+        return match[1] / 100.0 if match is not None else 0.0
 
     def _plain(self, query: str) -> Scored:
         """A message of function words only: an intent only if it is (nearly) one of the examples."""

@@ -39,39 +39,60 @@ _WARM_UP = (
 
 
 class NLU:
-    """Understands one message: its intent (or ``none``), entities with spans, and its language."""
+    """Understands one message: its intent (or ``none``), entities with spans, and its language.
+
+    Built once from the examples and never changed afterwards: to learn new examples, a deployment
+    builds a new NLU and swaps it in, so a turn in progress keeps the one it started with. (Its word
+    caches only remember answers already given.)
+    """
+
+    __slots__ = (
+        "_built",
+        "_classifier",
+        "_extractor",
+        "_guess_weight",
+        "_ignorable",
+        "_name_weight",
+        "_vocabulary",
+        "threshold",
+    )
 
     def __init__(
         self,
         intents: Sequence[IntentSpec],
         *,
         site_names: Sequence[str] = (),
+        extra_examples: Mapping[str, Sequence[str]] | None = None,
         threshold: float | None = None,
         tuning: Tuning | None = None,
-        extra_examples: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
-        """``extra_examples``: the deployment's own examples (intent name → texts, ``none`` for out of
-        scope), learned beside the catalogue's."""
+        """``extra_examples`` maps an intent name, or ``none`` for out of scope, to example texts this
+        deployment has learned (reviewed misunderstandings); they count as the catalogue's examples do.
+        Names no intent has any longer are left out.
+        """
         tuning = tuning or Tuning()
         if threshold is not None:
             tuning = replace(tuning, threshold=threshold)
         self.threshold = tuning.threshold
         """Below this confidence the answer is ``none``."""
-        extra = extra_examples or {}
         learner = EntityExtractor(tuple(dict.fromkeys([*site_names, *EXAMPLE_SITES])))
+        catalogue: dict[str, Mapping[str, Sequence[str]]] = {spec.name: spec.examples for spec in intents}
+        catalogue[NONE_INTENT] = OUT_OF_SCOPE
+        lines: dict[str, list[tuple[str, str | None]]] = {
+            name: [(line, language) for language in sorted(texts) for line in texts[language]]
+            for name, texts in catalogue.items()
+        }
+        for name, extra in (extra_examples or {}).items():
+            if name in lines:
+                lines[name].extend((line, None) for line in extra if line.strip())
         analysed: dict[str, list[list[Word]]] = {}
-        for spec in intents:
-            lines = [line for language in sorted(spec.examples) for line in spec.examples[language]]
-            lines += extra.get(spec.name, ())
-            analysed[spec.name] = [words(line, learner.extract(line, today=_LEARNING_DAY)) for line in lines]
-        analysed[NONE_INTENT] = [
-            words(line, learner.extract(line, today=_LEARNING_DAY))
-            for language in sorted(OUT_OF_SCOPE)
-            for line in OUT_OF_SCOPE[language]
-        ]
-        analysed[NONE_INTENT] += [
-            words(line, learner.extract(line, today=_LEARNING_DAY)) for line in extra.get(NONE_INTENT, ())
-        ]
+        languages: dict[str, list[str]] = {}
+        for name, texts in lines.items():
+            analysed[name] = [words(line, learner.extract(line, today=_LEARNING_DAY)) for line, _ in texts]
+            languages[name] = [
+                language or detect_language([w.text for w in ws if w.text[0] != "#"])
+                for (_, language), ws in zip(texts, analysed[name], strict=True)
+            ]
         counts = Counter(w.text for ws in analysed.values() for line in ws for w in line if w.text[0] != "#")
         self._ignorable = STOPWORDS | NEUTRAL
         self._name_weight = tuning.name_weight
@@ -80,11 +101,19 @@ class NLU:
             counts, stopwords=self._ignorable, frequent=[w for w, _ in counts.most_common()]
         )
         examples = {name: [self._tokens(line)[0] for line in lines] for name, lines in analysed.items()}
-        self._classifier = IntentClassifier(examples, stopwords=self._ignorable, tuning=tuning)
+        self._classifier = IntentClassifier(
+            examples, stopwords=self._ignorable, tuning=tuning, languages=languages
+        )
         ordinary = frozenset(fold(w) for w in self._vocabulary.words)
         self._extractor = EntityExtractor(site_names, vocabulary=ordinary)
         for text in _WARM_UP:
             self.parse(text, today=_LEARNING_DAY)
+        self._built = True
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if getattr(self, "_built", False):
+            raise AttributeError("an NLU does not change once built: build a new one and swap it in")
+        object.__setattr__(self, name, value)
 
     @property
     def intents(self) -> list[str]:
@@ -102,7 +131,9 @@ class NLU:
         ):
             intent, confidence = NONE_INTENT, 1.0  # only an ID or a date: the dialog uses its context
         else:
-            scored = self._classifier.classify(tokens, unknown=unknown, surface=" ".join(surface))
+            scored = self._classifier.classify(
+                tokens, unknown=unknown, surface=" ".join(surface), language=language
+            )
             intent, confidence = scored.intent, scored.confidence
             if intent == NONE_INTENT and (unknown >= 1.0 or scored.off_topic):
                 found = [f for f in found if f.type not in _CONTEXT_ONLY]
