@@ -55,7 +55,50 @@ CANCEL_WORDS = frozenset(
 )
 DEFAULT_WORDS = frozenset({"default", "skip", "hoppa över"})
 """Said to a question whose slot has a default: take it."""
+YES_WORDS = frozenset(
+    {
+        "yes", "yeah", "yep", "yup", "y", "ok", "okay", "k", "sure", "fine", "please do", "do it",
+        "go ahead", "sounds good", "all right", "alright", "of course", "absolutely", "correct", "right",
+        "ja", "japp", "jepp", "jo", "visst", "javisst", "okej", "gärna", "absolut", "kör", "självklart",
+        "precis", "det stämmer", "stämmer", "gör det", "ja gärna",
+    }
+)  # fmt: skip
+NO_WORDS = frozenset(
+    {"no", "nope", "nah", "n", "not now", "no way", "nej", "nä", "nää", "inte nu", "icke", "nej då"}
+)  # fmt: skip
+_POLITE = frozenset({"please", "thanks", "thank", "you", "thx", "tack", "så", "mycket", "then", "då"})
+"""Words around a yes or a no that change nothing: "yes please", "ja tack", "ok thanks"."""
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _TRAILING = re.compile(r"[\s.!?,]+$")
+
+_CORRECTION = re.compile(
+    r"^\s*(?P<lead>(?:(?:no|nope|nah|sorry|oops|wait|actually|nej|nä|förlåt|oj|ursäkta|vänta)"
+    r"(?:[\s]*[,.!:;-]+|\s+(?=i\s|jag\s|not\s|inte\s)))\s*)*"
+    r"(?P<meant>(?:(?:i|jag)\s+)?(?:meant|mean|menade|menar)\b|not\s+(?:that|this)(?:\s+one)?\b"
+    r"|inte\s+(?:den|det)(?:\s+där|\s+här)?\b|wrong\s+one\b|fel\s+(?:en|ett)\b)?"
+    r"[\s,.!:;-]*(?P<rest>.*?)[\s.!?]*$",
+    re.IGNORECASE | re.DOTALL,
+)
+"""A correction: "no, I meant 4712", "sorry, 4711", "not that one, the other", "nej, jag menade…"."""
+_INSTEAD = re.compile(r"(?i)[\s,]*\b(?:instead|please|istället|i\s+stället|tack)$")
+
+# Said first, these make a message a request of its own rather than an answer to the question asked:
+# a question word or the verb of a lookup ("where is order 4711?", "show my invoices").
+_ASKS = re.compile(
+    r"(?i)^\s*(?:(?:and|och|ok|okay|okej|also|också|hi|hello|hej|please|snälla)[\s,!]+)*"
+    r"(?:where|what|what's|whats|when|which|who|why|how|show|list|find|track|send|e-?mail|mail|download"
+    r"|get|give|check|look\s+up|tell\s+me|can\s+(?:you|i|we)|could\s+(?:you|i|we)|would\s+you|var|vad|när"
+    r"|vilken|vilket|vilka|vem|varför|hur|visa|lista|hitta|spåra|skicka|maila|mejla|ladda\s+ner|hämta"
+    r"|ge\s+mig|kolla|berätta|kan\s+(?:du|jag|vi|ni)|skulle\s+(?:du|ni))\b"
+)
+# Said first, these make a message a request only with a record of its own: "is order 4711 late?"
+# ("is it possible before Christmas?" describes).
+_ASKS_ABOUT = re.compile(
+    r"(?i)^\s*(?:(?:and|och)\s+)?(?:is|are|has|have|does|do|did|will|i\s+(?:want|need|would\s+like)"
+    r"|i'd\s+like|open|är|har|blir|jag\s+(?:vill|behöver|skulle\s+vilja)|öppna)\b"
+)
+SWITCH_CONFIDENCE = 0.5
+"""A request of its own switches away from a question only when the NLU is at least this sure of it."""
 
 # "first"/"second"/... index into the list shown last; "last" is its end.
 _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "last": -1}
@@ -69,6 +112,12 @@ class Turn:
     slots: dict[str, Any]
     held: list[str] = field(default_factory=list)
     """Ids of the files held for the intent while it asked (it continues the question)."""
+    answered: str | None = None
+    """The slot this message answered (the question asked): a refused answer says what was wrong."""
+    paused: Pending | None = None
+    """The question this turn switched away from: offered back once the new request is answered."""
+    declined: bool = False
+    """A no to a question that asks to confirm: the question is dropped."""
 
 
 class DialogEngine:
@@ -124,13 +173,61 @@ class DialogEngine:
         """
         language = parse.language
         fmt = Formatter(language, country=principal.country)
-        pending = state.pending
+        state.begin_turn()
+
+        def context(spec: IntentSpec, slots: dict[str, Any]) -> TurnContext:
+            return TurnContext(
+                principal=principal,
+                parse=parse,
+                slots=slots,
+                language=language,
+                fmt=fmt,
+                backends=self.backends,
+                files=self.files,
+                mailer=self.mailer,
+                state=state,
+                now=now,
+                public_url=self.public_url,
+                support_email=self.support_email,
+                handoffs=self.handoffs,
+                notices=self.notices,
+                limits=self.limits,
+                conversation=conversation,
+                submitted=form,
+                uploads=files,
+                capabilities=capabilities,
+                action_key=action_key,
+                spec=spec,
+            )
 
         if form is None and not files and _is_cancel(parse.text):
-            state.pending = None
-            key = "dialog.cancelled" if pending else "dialog.nothing_to_cancel"
+            cancelled = state.pending is not None or state.paused is not None
+            state.pending, state.paused, state.offered = None, None, False
+            key = "dialog.cancelled" if cancelled else "dialog.nothing_to_cancel"
             return Reply(text=fmt.t(key), language=language, intent="dialog.cancel")
 
+        if state.offered:
+            # The last reply offered a question left for another request back: a yes takes it up again.
+            paused, state.paused, state.offered = state.paused, None, False
+            answer = yes_or_no(parse.text) if form is None and not files else None
+            if paused is not None and paused.intent in self.intents and answer is not None:
+                if not answer:
+                    return Reply(
+                        text=fmt.t("dialog.resume.dropped"), language=language, intent="dialog.cancel"
+                    )
+                state.pending = paused
+                spec = self.intents[paused.intent]
+                slot = self._slot(spec, principal, paused.asking)
+                ctx = context(spec, dict(paused.slots))
+                if slot is None:
+                    return ctx.reply(fmt.t("none"))
+                question = await self._question_for(slot, ctx)
+                if isinstance(question, Reply):
+                    state.pending = None
+                    return question
+                return ctx.reply(question.text, buttons=question.buttons, cards=question.cards)
+
+        pending = state.pending
         if form is not None:
             turn = self._submitted(form, principal, pending)
             if turn.spec is None:
@@ -142,9 +239,14 @@ class DialogEngine:
                 if turn.spec is None:
                     text = fmt.t("dialog.files_not_taken", count=len(files))
                     return Reply(text=text, language=language, intent=NONE_INTENT)
+        if turn.declined:
+            state.pending = None
+            return Reply(text=fmt.t("dialog.cancelled"), language=language, intent="dialog.cancel")
         if turn.spec is None:
-            if pending is not None:
-                return self._reask(pending, principal, fmt, language)
+            if pending is not None and pending.intent in self.intents:
+                return await self._reask(
+                    pending, parse, context(self.intents[pending.intent], dict(pending.slots))
+                )
             state.misses += 1
             state.fell_short(NONE_INTENT, parse.text)
             return self.not_understood(
@@ -154,34 +256,16 @@ class DialogEngine:
         spec = turn.spec
         state.misses = 0
         state.pending = None
+        if turn.paused is not None and turn.paused.intent != spec.name:
+            state.paused, state.offered = turn.paused, False
+        elif state.paused is not None and state.paused.intent == spec.name:
+            state.paused = None  # started afresh
         refusal = self._refusal(spec, principal, fmt, language)
         if refusal is not None:
-            return refusal
+            return self._offer_back(refusal, state, fmt)
 
-        ctx = TurnContext(
-            principal=principal,
-            parse=parse,
-            slots=turn.slots,
-            language=language,
-            fmt=fmt,
-            backends=self.backends,
-            files=self.files,
-            mailer=self.mailer,
-            state=state,
-            now=now,
-            public_url=self.public_url,
-            support_email=self.support_email,
-            handoffs=self.handoffs,
-            notices=self.notices,
-            limits=self.limits,
-            conversation=conversation,
-            submitted=form,
-            uploads=files,
-            capabilities=capabilities,
-            action_key=action_key,
-            spec=spec,
-            held=await self._unhold(turn.held, principal),
-        )
+        ctx = context(spec, turn.slots)
+        ctx.held = await self._unhold(turn.held, principal)
         # A sent form is checked whole by its handler; with nothing said yet, a form asks for it all.
         if form is None and not (spec.form and ctx.can("forms") and not turn.slots):
             asked = await self._question(spec, ctx, turn)
@@ -198,9 +282,36 @@ class DialogEngine:
         if spec.forgets:
             state.forget()
         state.last_intent = spec.name
+        state.last_slots = self._kept_slots(spec, principal, turn.slots)
         if ctx.asking is not None:
             await self._wait_for(ctx.asking, ctx, turn)
-        return reply
+            return reply
+        return self._offer_back(reply, state, fmt)
+
+    def _offer_back(self, reply: Reply, state: DialogState, fmt: Formatter) -> Reply:
+        """A question left for another request is offered back once that one is answered."""
+        if state.paused is None or state.pending is not None or state.offered:
+            return reply
+        state.offered = True
+        offer = fmt.t("dialog.resume")
+        buttons = (
+            *reply.buttons,
+            Button(label=fmt.t("button.yes"), value=fmt.t("button.yes.value")),
+            Button(label=fmt.t("button.no"), value=fmt.t("button.no.value")),
+        )
+        text = f"{reply.text}\n\n{offer}" if reply.text else offer
+        return reply.model_copy(update={"text": text, "buttons": buttons})
+
+    def _kept_slots(
+        self, spec: IntentSpec, principal: Principal, slots: dict[str, Any]
+    ) -> dict[str, SlotValue]:
+        """The slots a correction may change and answer again with: not free text, not a confirmation."""
+        kept = {
+            slot.name
+            for slot in self._slots_for(spec, principal)
+            if not slot.free_text and not _confirms(slot)
+        }
+        return {k: v for k, v in _values(slots).items() if k in kept}
 
     def not_understood(
         self, fmt: Formatter, language: str, *, misses: int = 1, requests: bool = False
@@ -234,10 +345,16 @@ class DialogEngine:
                 if isinstance(checked, Refused):
                     del turn.slots[slot.name]
                     buttons = slot.choices(ctx) if slot.choices is not None else ()
-                    why = Question(ctx.t(checked.key, **checked.params), buttons)
-                    return await self._ask(slot, why, ctx, turn)
+                    refused = Question(ctx.t(checked.key, **checked.params), buttons)
+                    return await self._ask(slot, refused, ctx, turn)
                 if checked is None:
                     del turn.slots[slot.name]
+                    if turn.answered == slot.name:
+                        again = await self._question_for(slot, ctx)
+                        if isinstance(again, Reply):
+                            return again
+                        said = _why(slot, ctx.parse.text, again.text, ctx)
+                        return await self._ask(slot, Question(said, again.buttons, again.cards), ctx, turn)
                 else:
                     turn.slots[slot.name] = checked
             if slot.name not in turn.slots and slot.needed(ctx):
@@ -280,23 +397,14 @@ class DialogEngine:
         self, parse: Parse, principal: Principal, pending: Pending | None, state: DialogState
     ) -> Turn:
         topic = state.topic
+        correction = _correction(parse.text)
         if pending is not None and pending.intent in self.intents:
-            spec = self.intents[pending.intent]
-            slots: dict[str, Any] = dict(pending.slots)
-            held = list(pending.files)
-            asking = next((s for s in self._slots_for(spec, principal) if s.name == pending.asking), None)
-            if asking is not None:
-                value = _fill(spec, asking, parse, topic, answering=True)
-                if value is not None:
-                    slots[asking.name] = value
-                    self._fill_all(spec, principal, parse, topic, slots, carry=False)
-                    return Turn(spec, slots, held)
-            if parse.intent != NONE_INTENT and parse.intent in self.intents and parse.intent != spec.name:
-                return self._fresh(self.intents[parse.intent], principal, parse, topic)
-            if parse.intent == spec.name:
-                self._fill_all(spec, principal, parse, topic, slots, carry=False)
-                return Turn(spec, slots, held)
-            return Turn(None, {})
+            return self._answer(parse, principal, pending, state, correction)
+
+        if correction is not None:
+            corrected = self._corrected(parse, principal, state, correction)
+            if corrected is not None:
+                return corrected
 
         if parse.intent != NONE_INTENT and parse.intent in self.intents:
             return self._fresh(self.intents[parse.intent], principal, parse, topic)
@@ -312,11 +420,124 @@ class DialogEngine:
                     turn = self._fresh(candidate, principal, parse, topic)
                     if turn.slots:
                         return turn
+        claimed = self._claimed(parse)
+        if claimed is not None:
+            return self._fresh(claimed, principal, parse, topic)
+        return Turn(None, {})
+
+    def _answer(
+        self, parse: Parse, principal: Principal, pending: Pending, state: DialogState, correction: str | None
+    ) -> Turn:
+        """A message while a question waits: first read as its answer, validated for the slot asked;
+        only a request of its own switches away (and the question is offered back afterwards)."""
+        topic = state.topic
+        spec = self.intents[pending.intent]
+        slots: dict[str, Any] = dict(pending.slots)
+        held = list(pending.files)
+        asking = self._slot(spec, principal, pending.asking)
+        if asking is not None:
+            answer = yes_or_no(parse.text)
+            if answer is not None and (asking.default is not None or _confirms(asking)):
+                if not answer and _confirms(asking):
+                    return Turn(None, {}, declined=True)
+                if answer:
+                    value = asking.default if asking.default is not None else "yes"
+                    slots[asking.name] = SlotValue(asking.entities[0], value)
+                    return Turn(spec, slots, held, answered=asking.name)
+            # Free text a handler asked for itself ("sign it?": anything but yes is a no) is its to read.
+            own = asking.free_text and asking.required is False
+            if asking.free_text and not own and self._switches(parse, spec, asking, principal):
+                return self._switch(parse, principal, pending, topic)
+            value = _fill(spec, asking, parse, topic, answering=True)
+            if value is not None:
+                slots[asking.name] = value
+                self._fill_all(spec, principal, parse, topic, slots, carry=False)
+                return Turn(spec, slots, held, answered=asking.name)
+        if correction is not None and self._correct(spec, principal, parse, topic, correction, slots):
+            return Turn(spec, slots, held)
+        if self._switches(parse, spec, asking, principal):
+            return self._switch(parse, principal, pending, topic)
+        if parse.intent == spec.name:
+            self._fill_all(spec, principal, parse, topic, slots, carry=False)
+            return Turn(spec, slots, held)
+        return Turn(None, {})
+
+    def _switch(self, parse: Parse, principal: Principal, pending: Pending, topic: Topic) -> Turn:
+        turn = self._fresh(self.intents[parse.intent], principal, parse, topic)
+        asked = self._slot(self.intents[pending.intent], principal, pending.asking)
+        if asked is not None and asked.required is not False:
+            turn.paused = pending  # a question the intent needs answered, not one it chose to ask
+        return turn
+
+    def _switches(self, parse: Parse, spec: IntentSpec, asking: Slot | None, principal: Principal) -> bool:
+        """Whether a message that came while ``spec`` asks is a request of its own, not an answer.
+
+        It must be another intent the NLU is sure enough of, said as a request: a question word or a
+        lookup verb first ("where is order 4711?"), or a record of its own after "is"/"I want"... A
+        free-text answer ("Disk read errors on server 78ABC12", "Delivery date for 4712") is taken
+        as the answer. To a question with fixed answers, a short confident message of another intent
+        ("thanks") switches too, and so does a record of another kind where nothing free is asked for."""
+        intent = parse.intent
+        if intent == NONE_INTENT or intent not in self.intents or intent == spec.name:
+            return False
+        if parse.confidence < SWITCH_CONFIDENCE:
+            return False
+        text = parse.text
+        records = [e for e in parse.entities if e.type in self._claims]
+        if _ASKS.match(text) or (records and _ASKS_ABOUT.match(text)):
+            return True
+        if asking is not None and asking.free_text:
+            return False
+        if len(_WORD.findall(text)) <= 3 and parse.confidence >= 0.7:
+            return True
+        takes_text = any(s.free_text for s in self._slots_for(spec, principal))
+        accepted = set(asking.entities) if asking is not None else set()
+        return not takes_text and any(e.type not in accepted for e in records)
+
+    def _corrected(self, parse: Parse, principal: Principal, state: DialogState, rest: str) -> Turn | None:
+        """ "no, I meant 4712": the last intent answered again with the slot the message corrects; a
+        record of a kind it does not take goes to the intent that claims it ("I meant invoice INV-2032")."""
+        last = self.intents.get(state.last_intent or "")
+        if last is None:
+            return None
+        slots: dict[str, Any] = dict(state.last_slots)
+        if self._correct(last, principal, parse, state.topic, rest, slots):
+            return Turn(last, slots)
+        claimed = self._claimed(parse)
+        if claimed is not None and claimed is not last:
+            return self._fresh(claimed, principal, parse, state.topic)
+        return None
+
+    def _correct(
+        self,
+        spec: IntentSpec,
+        principal: Principal,
+        parse: Parse,
+        topic: Topic,
+        rest: str,
+        slots: dict[str, Any],
+    ) -> bool:
+        """Replaces, in ``slots``, the first slot the correction names a new value for; whether one was."""
+        for slot in self._slots_for(spec, principal):
+            if slot.free_text or _confirms(slot):
+                continue
+            old = slots.get(slot.name)
+            value = _corrected_value(slot, parse, rest, topic, old)
+            if value is not None and (old is None or value.value != old.value):
+                slots[slot.name] = value
+                return True
+        return False
+
+    def _claimed(self, parse: Parse) -> IntentSpec | None:
+        """The intent claiming a record the message names ("4712", "INV-2031"), if one does."""
         for entity in parse.entities:
             claimed = self._claims.get(entity.type)
             if claimed is not None:
-                return self._fresh(claimed, principal, parse, topic)
-        return Turn(None, {})
+                return claimed
+        return None
+
+    def _slot(self, spec: IntentSpec, principal: Principal, name: str | None) -> Slot | None:
+        return next((s for s in self._slots_for(spec, principal) if s.name == name), None)
 
     def _submitted(self, form: FormSubmission, principal: Principal, pending: Pending | None) -> Turn:
         """A form's values fill its intent's slots by name; a form no intent shows is refused. A form
@@ -374,15 +595,29 @@ class DialogEngine:
         *,
         carry: bool,
     ) -> None:
+        about = [str(e.value) for e in parse.entities if e.type == "about"]
         for slot in self._slots_for(spec, principal):
             if slot.name in slots:
                 continue
             value = _fill(spec, slot, parse, topic, answering=False)
-            if value is None and carry and slot.carry and not principal.is_guest:
+            if value is None and about and not principal.is_guest:
+                # "the invoice for that order", "the contract for that machine": the record pointed at,
+                # or what it links to; never another record from the context.
+                value = _about(slot, about, topic)
+                if value is not None:
+                    slots[slot.name] = value
+                continue
+            if (
+                value is None
+                and carry
+                and slot.carry
+                and not principal.is_guest
+                and not _pointed(slot, parse)
+            ):
                 current = topic.current.get(slot.name)
                 if current is not None and current.type in slot.entities:
-                    # Never the wrong record: a number the message names (one the extractors missed,
-                    # "ordre 4711") is the one asked about, not the record talked about before.
+                    # Never the wrong record: a number the message names (one the extractors missed)
+                    # is the one asked about, not the record talked about before.
                     named = _named_here(slot, parse)
                     value = current if named is None else SlotValue(slot.entities[0], named)
             if value is not None:
@@ -407,11 +642,18 @@ class DialogEngine:
             return None
         return tool_refusal(spec.tool, fmt, language=language, intent=spec.name)
 
-    def _reask(self, pending: Pending, principal: Principal, fmt: Formatter, language: str) -> Reply:
-        spec = self.intents[pending.intent]
-        slot = next((s for s in self._slots_for(spec, principal) if s.name == pending.asking), None)
-        question = fmt.t(slot.question) if slot is not None and slot.question else fmt.t("none")
-        return Reply(text=fmt.t("dialog.reask", question=question), language=language, intent=spec.name)
+    async def _reask(self, pending: Pending, parse: Parse, ctx: TurnContext) -> Reply:
+        """The question again, with its buttons, saying what was wrong with the answer."""
+        assert ctx.spec is not None
+        slot = self._slot(ctx.spec, ctx.principal, pending.asking)
+        if slot is None:
+            return ctx.reply(ctx.t("dialog.reask", question=ctx.t("none")))
+        question = await self._question_for(slot, ctx)
+        if isinstance(question, Reply):
+            ctx.state.pending = None
+            return question
+        asked = ctx.t("dialog.reask", question=question.text)
+        return ctx.reply(_why(slot, parse.text, asked, ctx), buttons=question.buttons, cards=question.cards)
 
 
 def tool_refusal(tool: Tool, fmt: Formatter, *, language: str, intent: str | None) -> Reply:
@@ -464,15 +706,17 @@ def _named_here(slot: Slot, parse: Parse) -> str | None:
 
 def _fill(spec: IntentSpec, slot: Slot, parse: Parse, topic: Topic, *, answering: bool) -> SlotValue | None:
     for entity_type in slot.entities:
-        entity = parse.first(entity_type)
-        if entity is None:
-            continue
         if entity_type == "reference":
-            resolved = _resolve_reference(slot, str(entity.value), topic)
-            if resolved is not None:
-                return resolved
+            for entity in parse.entities:
+                if entity.type == "reference":
+                    resolved = _resolve_reference(slot, str(entity.value), entity.text, topic)
+                    if resolved is not None:
+                        return resolved
             continue
-        return SlotValue(entity_type, entity.value)
+        found = parse.first(entity_type)
+        if found is None:
+            continue
+        return SlotValue(entity_type, found.value)
     said = parse.text.strip()
     if not answering:
         inline = re.match(slot.inline, said) if slot.inline and parse.intent == spec.name else None
@@ -486,7 +730,26 @@ def _fill(spec: IntentSpec, slot: Slot, parse: Parse, topic: Topic, *, answering
     return None
 
 
-def _resolve_reference(slot: Slot, reference: str, topic: Topic) -> SlotValue | None:
+def _pointed(slot: Slot, parse: Parse) -> bool:
+    """The message points at a record for this slot ("the other one") that could not be resolved: the
+    slot is asked for rather than filled with the record talked about before."""
+    return "reference" in slot.entities and any(e.type == "reference" for e in parse.entities)
+
+
+def _about(slot: Slot, kinds: Sequence[str], topic: Topic) -> SlotValue | None:
+    """The record of a kind pointed at ("that order") if the slot takes it, else the record of the
+    slot's kind it links to (made current with it: the machine's contract)."""
+    for kind in kinds:
+        current = topic.current.get(kind)
+        if current is not None and current.type in slot.entities:
+            return current
+        linked = topic.linked.get(kind, {}).get(slot.name)
+        if current is not None and linked is not None and linked.type in slot.entities:
+            return linked
+    return None
+
+
+def _resolve_reference(slot: Slot, reference: str, said: str, topic: Topic) -> SlotValue | None:
     """ "latest" goes to the handler; "it", "the other one", "the first" come from the context."""
     if reference == "latest":
         return SlotValue("reference", "latest")
@@ -495,6 +758,8 @@ def _resolve_reference(slot: Slot, reference: str, topic: Topic) -> SlotValue | 
     if reference == "it":
         return current
     if reference == "other":
+        if len(shown) > 2 and "andra" in said.lower():
+            return SlotValue(slot.entities[0], shown[1])  # "den andra" of a longer list: the second
         # Of a list just shown, the one not talked about; else the one talked about before this one.
         current_value = current.value if current else None
         if len(shown) == 2 and current_value in shown:
@@ -506,6 +771,64 @@ def _resolve_reference(slot: Slot, reference: str, topic: Topic) -> SlotValue | 
         if -len(shown) <= index < len(shown):
             return SlotValue(slot.entities[0], shown[index])
     return None
+
+
+def yes_or_no(text: str) -> bool | None:
+    """ "yes", "sure", "ok", "japp", "visst", "gärna" (``True``); "no", "nope", "nej" (``False``);
+    said on their own or with a please or thanks. ``None`` for anything else."""
+    words = _WORD.findall(text.lower())
+    for phrase in (" ".join(words), " ".join(w for w in words if w not in _POLITE)):
+        if phrase in YES_WORDS:
+            return True
+        if phrase in NO_WORDS:
+            return False
+    return None
+
+
+def _confirms(slot: Slot) -> bool:
+    """A slot asking to confirm: "yes" is one of its answers."""
+    return slot.pattern is not None and re.fullmatch(slot.pattern, "yes") is not None
+
+
+def _correction(text: str) -> str | None:
+    """What a correction says instead ("4712" of "no, I meant 4712"); ``None`` if it is none."""
+    m = _CORRECTION.match(text)
+    if m is None or not (m["lead"] or m["meant"]):
+        return None
+    rest = _INSTEAD.sub("", m["rest"]).strip(" ,.!?")
+    if not rest or (not m["meant"] and len(_WORD.findall(rest)) + len(re.findall(r"\d+", rest)) > 5):
+        return None
+    return rest
+
+
+def _corrected_value(slot: Slot, parse: Parse, rest: str, topic: Topic, old: Any) -> SlotValue | None:
+    """The value a correction gives the slot: a record of its kinds, a reference to another one, or
+    what is said instead in the slot's own form ("4711")."""
+    for entity_type in slot.entities:
+        if entity_type == "reference":
+            for entity in parse.entities:
+                if entity.type != "reference" or entity.value == "it":
+                    continue
+                resolved = _resolve_reference(slot, str(entity.value), entity.text, topic)
+                if resolved is not None and (old is None or resolved.value != old.value):
+                    return resolved
+            continue
+        found = parse.first(entity_type)
+        if found is not None:
+            return SlotValue(entity_type, found.value)
+    if slot.pattern and re.fullmatch(slot.pattern, rest):
+        return SlotValue(slot.entities[0], rest.strip().lstrip("#").strip())
+    return None
+
+
+def _why(slot: Slot, said: str, question: str, ctx: TurnContext) -> str:
+    """The question asked again, saying the answer did not fit: not one of its choices, or not an answer."""
+    said = " ".join(said.split())
+    if not said:
+        return question
+    shown = said if len(said) <= 60 else said[:57] + "…"
+    key = "dialog.not_a_choice" if slot.choices is not None else "dialog.not_an_answer"
+    return ctx.t(key, said=shown, question=question)
 
 
 def _values(slots: dict[str, Any]) -> dict[str, SlotValue]:

@@ -286,7 +286,10 @@ class TurnContext:
         return list(self.state.topic.shown.get(slot, ()))
 
     def set_current(self, slot: str, entity_type: str, value: Any) -> None:
-        """Remember what the conversation is now about, for "it" and "and when will it arrive?"."""
+        """Remember what the conversation is now about, for "it" and "and when will it arrive?".
+
+        Records made current in one turn are linked: made current with the invoice, its order is
+        what "the order for that invoice" means; with a machine, its contract."""
         self.state.set_current(slot, entity_type, value)
 
     def set_shown(self, slot: str, values: Sequence[Any]) -> None:
