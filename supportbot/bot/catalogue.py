@@ -78,6 +78,10 @@ WORDS: dict[str, Entry] = {
         "en": 'I couldn\'t take "{said}" as the answer. {question}',
         "sv": 'Jag kunde inte ta "{said}" som svar. {question}',
     },
+    "dialog.kept": {
+        "en": "Thanks, I've kept what you wrote. {question}",
+        "sv": "Tack, jag har sparat det du skrev. {question}",
+    },
     "dialog.resume": {
         "en": "Shall we finish your request?",
         "sv": "Ska vi göra klart det du bad om?",

@@ -118,6 +118,11 @@ class Turn:
     """The question this turn switched away from: offered back once the new request is answered."""
     declined: bool = False
     """A no to a question that asks to confirm: the question is dropped."""
+    kept: bool = False
+    """Not an answer, but kept for a free-text slot asked later (the question is asked again)."""
+    unsure: str | None = None
+    """The slot a reference was said for that points at nothing known ("the other one" with no other):
+    asked for, saying so, rather than filled with another record."""
 
 
 class DialogEngine:
@@ -244,9 +249,8 @@ class DialogEngine:
             return Reply(text=fmt.t("dialog.cancelled"), language=language, intent="dialog.cancel")
         if turn.spec is None:
             if pending is not None and pending.intent in self.intents:
-                return await self._reask(
-                    pending, parse, context(self.intents[pending.intent], dict(pending.slots))
-                )
+                ctx = context(self.intents[pending.intent], dict(pending.slots))
+                return await self._reask(pending, parse, ctx, kept=turn.kept)
             state.misses += 1
             state.fell_short(NONE_INTENT, parse.text)
             return self.not_understood(
@@ -357,10 +361,13 @@ class DialogEngine:
                         return await self._ask(slot, Question(said, again.buttons, again.cards), ctx, turn)
                 else:
                     turn.slots[slot.name] = checked
-            if slot.name not in turn.slots and slot.needed(ctx):
+            if slot.name not in turn.slots and (slot.needed(ctx) or slot.name == turn.unsure):
                 question = await self._question_for(slot, ctx)
                 if isinstance(question, Reply):
                     return question
+                if slot.name == turn.unsure:
+                    which = ctx.t("dialog.which", question=question.text)
+                    question = Question(which, question.buttons, question.cards)
                 return await self._ask(slot, question, ctx, turn)
         return None
 
@@ -411,15 +418,22 @@ class DialogEngine:
 
         # A bare entity or reference continues the conversation: "4712", "the other one".
         if any(e.type == "reference" for e in parse.entities):
-            # "the first one": the last intent if it takes references, else the one claiming what was shown.
+            # "the first one": the last intent if it takes references, else the one claiming what was shown;
+            # pointing at nothing known, the first of them asks which one is meant.
             last = self.intents.get(state.last_intent or "")
-            for candidate in (last, *self._claims.values()):
-                if candidate is not None and any(
-                    "reference" in s.entities for s in self._slots_for(candidate, principal)
-                ):
-                    turn = self._fresh(candidate, principal, parse, topic)
-                    if turn.slots:
-                        return turn
+            takers = [
+                candidate
+                for candidate in (last, *self._claims.values())
+                if candidate is not None
+                and any("reference" in s.entities for s in self._slots_for(candidate, principal))
+            ]
+            for candidate in takers:
+                turn = self._fresh(candidate, principal, parse, topic)
+                pointed = [s.name for s in self._slots_for(candidate, principal) if "reference" in s.entities]
+                if any(name in turn.slots for name in pointed):
+                    return turn
+            if takers and (unsure := self._unsure(takers[0], principal, parse, {})) is not None:
+                return unsure
         claimed = self._claimed(parse)
         if claimed is not None:
             return self._fresh(claimed, principal, parse, topic)
@@ -460,7 +474,23 @@ class DialogEngine:
         if parse.intent == spec.name:
             self._fill_all(spec, principal, parse, topic, slots, carry=False)
             return Turn(spec, slots, held)
+        if asking is not None and not asking.free_text:
+            later = self._kept_for_later(spec, principal, asking, parse, slots)
+            if later is not None:
+                pending.slots[later.name] = SlotValue(later.entities[0], parse.text.strip())
+                return Turn(None, {}, kept=True)
         return Turn(None, {})
+
+    def _kept_for_later(
+        self, spec: IntentSpec, principal: Principal, asking: Slot, parse: Parse, slots: dict[str, Any]
+    ) -> Slot | None:
+        """The free-text slot, asked after ``asking`` and still empty, that a message with content of
+        its own ("Disk read errors on server 78ABC12" to "What is it about?") is kept for."""
+        if len(_WORD.findall(parse.text)) < 3 or (parse.intent == NONE_INTENT and not parse.entities):
+            return None
+        order = self._slots_for(spec, principal)
+        after = order[order.index(asking) + 1 :] if asking in order else ()
+        return next((s for s in after if s.free_text and s.required is True and s.name not in slots), None)
 
     def _switch(self, parse: Parse, principal: Principal, pending: Pending, topic: Topic) -> Turn:
         turn = self._fresh(self.intents[parse.intent], principal, parse, topic)
@@ -506,7 +536,16 @@ class DialogEngine:
         claimed = self._claimed(parse)
         if claimed is not None and claimed is not last:
             return self._fresh(claimed, principal, parse, state.topic)
-        return None
+        return self._unsure(last, principal, parse, slots)
+
+    def _unsure(
+        self, spec: IntentSpec, principal: Principal, parse: Parse, slots: dict[str, Any]
+    ) -> Turn | None:
+        """A reference to a record of ``spec`` that points at nothing known: its slot is asked for."""
+        slot = next((s for s in self._slots_for(spec, principal) if _pointed(s, parse)), None)
+        if slot is None:
+            return None
+        return Turn(spec, {k: v for k, v in slots.items() if k != slot.name}, unsure=slot.name)
 
     def _correct(
         self,
@@ -642,8 +681,9 @@ class DialogEngine:
             return None
         return tool_refusal(spec.tool, fmt, language=language, intent=spec.name)
 
-    async def _reask(self, pending: Pending, parse: Parse, ctx: TurnContext) -> Reply:
-        """The question again, with its buttons, saying what was wrong with the answer."""
+    async def _reask(self, pending: Pending, parse: Parse, ctx: TurnContext, *, kept: bool = False) -> Reply:
+        """The question again, with its buttons, saying what was wrong with the answer (or that it was
+        kept for a later question)."""
         assert ctx.spec is not None
         slot = self._slot(ctx.spec, ctx.principal, pending.asking)
         if slot is None:
@@ -653,7 +693,8 @@ class DialogEngine:
             ctx.state.pending = None
             return question
         asked = ctx.t("dialog.reask", question=question.text)
-        return ctx.reply(_why(slot, parse.text, asked, ctx), buttons=question.buttons, cards=question.cards)
+        text = ctx.t("dialog.kept", question=asked) if kept else _why(slot, parse.text, asked, ctx)
+        return ctx.reply(text, buttons=question.buttons, cards=question.cards)
 
 
 def tool_refusal(tool: Tool, fmt: Formatter, *, language: str, intent: str | None) -> Reply:
