@@ -309,13 +309,18 @@ class DialogEngine:
     def _kept_slots(
         self, spec: IntentSpec, principal: Principal, slots: dict[str, Any]
     ) -> dict[str, SlotValue]:
-        """The slots a correction may change and answer again with: not free text, not a confirmation."""
-        kept = {
-            slot.name
-            for slot in self._slots_for(spec, principal)
-            if not slot.free_text and not _confirms(slot)
-        }
-        return {k: v for k, v in _values(slots).items() if k in kept}
+        """The slots a correction may change and answer again with; none for an intent that is not
+        answered again by a correction (one that takes text, files or a form, or asks to confirm)."""
+        if not self._correctable(spec, principal):
+            return {}
+        return _values(slots)
+
+    def _correctable(self, spec: IntentSpec, principal: Principal) -> bool:
+        """A look-up or an action on named records, answered again with a corrected record; never one
+        that opens something from what was written or confirmed (a request)."""
+        if spec.form or spec.files:
+            return False
+        return not any(slot.free_text or _confirms(slot) for slot in self._slots_for(spec, principal))
 
     def not_understood(
         self, fmt: Formatter, language: str, *, misses: int = 1, requests: bool = False
@@ -528,7 +533,7 @@ class DialogEngine:
         """ "no, I meant 4712": the last intent answered again with the slot the message corrects; a
         record of a kind it does not take goes to the intent that claims it ("I meant invoice INV-2032")."""
         last = self.intents.get(state.last_intent or "")
-        if last is None:
+        if last is None or not self._correctable(last, principal):
             return None
         slots: dict[str, Any] = dict(state.last_slots)
         if self._correct(last, principal, parse, state.topic, rest, slots):
