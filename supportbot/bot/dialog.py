@@ -1,14 +1,40 @@
 """The dialog engine: which intent a turn is about, its slots, and whether the user may have it; it
 owns the conversation's state and everything that spans turns.
 
-Rules, in order: "cancel" leaves a pending question; an answer to a pending question fills its slot
-(a stated default, free text or a bare value as the slot allows); a confident new intent replaces the
-pending one; a bare entity ("4712", "the other one") continues the last intent; missing slots come
-from the conversation's context. Then the tool grant is checked; then each slot in turn is checked
-(an answer its check refuses is asked again, saying why, with its buttons) and asked for when it is
-missing and needed, unless a form was sent (its handler checks it whole) or a form will ask for all
-of it. Only then does the handler run. Files sent while an intent that takes files asks are held
-until the question is answered. Handlers never see a turn they may not answer.
+Rules, in order:
+
+- "cancel" leaves a pending question (and one paused for another request).
+- A question offered back ("Shall we finish your request?") is taken up again on a yes, dropped on a
+  no, and dropped silently by anything else.
+- While a question waits, a message is first its answer, validated for the slot: a yes ("sure",
+  "ok", "japp", "visst", "gärna") takes a stated default or confirms, a no to a confirmation drops
+  the question; a stated default ("skip"), free text or a value of the slot's form fills it. Only a
+  request of its own switches away: another intent the NLU is sure enough of, said as a request (a
+  question word or lookup verb first, "where is order 4711?"; "is"/"I want" with a record of its own);
+  to a question with fixed answers also a short confident one ("thanks"), and a record of another
+  kind where nothing is written freely. Free text a handler asked for itself is its to read. A
+  required question left that way is paused and offered back once the new request is answered.
+- An answer that fits nothing is asked again with the question's buttons, saying what was wrong; one
+  with content of its own ("Disk read errors on server 78ABC12" to "What is it about?") is kept for
+  the free-text question after it.
+- A correction ("no, I meant 4712", "sorry, 4711", "not that one, the other", "nej, jag menade…")
+  changes the first slot of the last intent it names a new value for and answers that intent again
+  with its other slots as they were; a record of a kind it does not take goes to the intent that
+  claims it. Only look-ups are answered again: never an intent that takes text, files or a form or
+  asks to confirm.
+- Otherwise a confident new intent; then a bare reference or record continuing the conversation
+  ("the first one", "4712"), the intent claiming it.
+- Missing slots come from the context: "it", "the other one", "the first one", and a record pointed
+  at by kind ("that order", "this machine": that kind's current record, or the record made current
+  with it, the machine's contract). Never the wrong record: a number of the slot's form said in the
+  message wins over the context, and a reference that points at nothing known is asked for, saying
+  so, instead of filled from the context.
+
+Then the tool grant is checked; then each slot in turn is checked (an answer its check refuses is
+asked again, saying why, with its buttons) and asked for when it is missing and needed, unless a form
+was sent (its handler checks it whole) or a form will ask for all of it. Only then does the handler
+run. Files sent while an intent that takes files asks are held until the question is answered.
+Handlers never see a turn they may not answer.
 """
 
 from __future__ import annotations
