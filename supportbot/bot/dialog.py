@@ -57,6 +57,8 @@ from supportbot.bot.messages import (
     InboundFile,
     Reply,
 )
+from supportbot.bot.nlu.entities.ids import record_kind
+from supportbot.bot.nlu.text import wordset
 from supportbot.bot.nlu.types import NONE_INTENT, Parse
 from supportbot.bot.spec import Files, IntentSpec, Mailer, Notices, Question, Refused, Slot, TurnContext
 from supportbot.bot.state import DialogState, FamilyContext, Pending, SlotValue, Topic
@@ -106,23 +108,36 @@ _CORRECTION = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 """A correction: "no, I meant 4712", "sorry, 4711", "not that one, the other", "nej, jag menade…"."""
+_VALUE_WORDS = wordset(
+    """
+    the a an one ones it that this number nr no order ordern ordernummer invoice bill fakturan faktura
+    fakturanummer contract agreement avtal avtalet kontrakt kontraktet serial serienummer machine maskinen
+    item request ticket ärende ärendet please instead tack istället i stället den det then då
+    """
+)
+"""Words that may stand beside the value of a correction after a bare "no,": "no, order 4712"."""
 _INSTEAD = re.compile(r"(?i)[\s,]*\b(?:instead|please|istället|i\s+stället|tack)$")
 
-# Said first, these make a message a request of its own rather than an answer to the question asked:
-# a question word or the verb of a lookup ("where is order 4711?", "show my invoices").
-_ASKS = re.compile(
-    r"(?i)^\s*(?:(?:and|och|ok|okay|okej|also|också|hi|hello|hej|please|snälla)[\s,!]+)*"
-    r"(?:where|what|what's|whats|when|which|who|why|how|show|list|find|track|send|e-?mail|mail|download"
-    r"|get|give|check|look\s+up|tell\s+me|can\s+(?:you|i|we)|could\s+(?:you|i|we)|would\s+you|var|vad|när"
-    r"|vilken|vilket|vilka|vem|varför|hur|visa|lista|hitta|spåra|skicka|maila|mejla|ladda\s+ner|hämta"
-    r"|ge\s+mig|kolla|berätta|kan\s+(?:du|jag|vi|ni)|skulle\s+(?:du|ni))\b"
+# How a request of its own starts, rather than an answer to the question asked.
+_OPENING = r"(?i)^\s*(?:(?:and|och|ok|okay|okej|also|också|hi|hello|hej|please|snälla)[\s,!]+)*"
+_LOOKUP = re.compile(
+    _OPENING + r"(?:show|list|find|track|send|e-?mail|mail|download|get|give|check|look\s+up|tell\s+me"
+    r"|visa|lista|hitta|spåra|skicka|maila|mejla|ladda\s+ner|hämta|ge\s+mig|kolla|berätta)\b"
 )
-# Said first, these make a message a request only with a record of its own: "is order 4711 late?"
-# ("is it possible before Christmas?" describes).
-_ASKS_ABOUT = re.compile(
-    r"(?i)^\s*(?:(?:and|och)\s+)?(?:is|are|has|have|does|do|did|will|i\s+(?:want|need|would\s+like)"
-    r"|i'd\s+like|open|är|har|blir|jag\s+(?:vill|behöver|skulle\s+vilja)|öppna)\b"
+"""A lookup verb first: "show my invoices", "visa faktura INV-2031"."""
+_QUESTION = re.compile(
+    _OPENING + r"(?:where|what|what's|whats|when|which|who|why|how|can\s+(?:you|i|we)|could\s+(?:you|i|we)"
+    r"|would\s+you|var|vad|när|vilken|vilket|vilka|vem|varför|hur|kan\s+(?:du|jag|vi|ni)|skulle\s+(?:du|ni))\b"
 )
+"""A question word first: a request when asked ("...?") or short with a record ("where is order 4711")."""
+_ABOUT_RECORD = re.compile(
+    _OPENING + r"(?:is|are|has|have|does|do|did|will|i\s+(?:want|need|would\s+like)|i'd\s+like|open"
+    r"|är|har|blir|jag\s+(?:vill|behöver|skulle\s+vilja)|öppna)\b"
+)
+"""First with a record of its own and short, a request: "is order 4711 late?" ("is it possible before
+Christmas?" describes)."""
+SHORT_REQUEST = 8
+"""Words in a request whose only sign is its first word and a record: longer, it is more likely told."""
 SWITCH_CONFIDENCE = 0.5
 """A request of its own switches away from a question only when the NLU is at least this sure of it."""
 
@@ -435,7 +450,7 @@ class DialogEngine:
         self, parse: Parse, principal: Principal, pending: Pending | None, state: DialogState
     ) -> Turn:
         topic = state.topic
-        correction = _correction(parse.text)
+        correction = _correction(parse)
         if pending is not None and pending.intent in self.intents:
             return self._answer(parse, principal, pending, state, correction)
 
@@ -533,23 +548,30 @@ class DialogEngine:
     def _switches(self, parse: Parse, spec: IntentSpec, asking: Slot | None, principal: Principal) -> bool:
         """Whether a message that came while ``spec`` asks is a request of its own, not an answer.
 
-        It must be another intent the NLU is sure enough of, said as a request: a question word or a
-        lookup verb first ("where is order 4711?"), or a record of its own after "is"/"I want"... A
-        free-text answer ("Disk read errors on server 78ABC12", "Delivery date for 4712") is taken
-        as the answer. To a question with fixed answers, a short confident message of another intent
-        ("thanks") switches too, and so does a record of another kind where nothing free is asked for."""
+        It must be another intent the NLU is sure enough of, said as a request: a lookup verb first
+        ("show my invoices"), a question word first in a question or a short message with a record
+        ("where is order 4711"), or "is"/"I want" in a short one with a record ("is 4711 late?"). Free
+        text is taken as the answer otherwise ("Disk read errors on server 78ABC12", "Can it arrive
+        before Christmas?", "When we power it on the fan is loud"). To a question with fixed answers,
+        any question word, a short confident message of another intent ("thanks") and, where nothing is
+        written freely, a record of another kind switch too."""
         intent = parse.intent
         if intent == NONE_INTENT or intent not in self.intents or intent == spec.name:
             return False
         if parse.confidence < SWITCH_CONFIDENCE:
             return False
         text = parse.text
+        words = len(_WORD.findall(text)) + len(re.findall(r"\d+", text))
         records = [e for e in parse.entities if e.type in self._claims]
-        if _ASKS.match(text) or (records and _ASKS_ABOUT.match(text)):
+        short_with_record = bool(records) and words <= SHORT_REQUEST
+        asked = text.rstrip().endswith("?")
+        if _LOOKUP.match(text) or (_QUESTION.match(text) and (asked or short_with_record)):
+            return True
+        if short_with_record and _ABOUT_RECORD.match(text):
             return True
         if asking is not None and asking.free_text:
             return False
-        if len(_WORD.findall(text)) <= 3 and parse.confidence >= 0.7:
+        if _QUESTION.match(text) or (words <= 3 and parse.confidence >= 0.7):
             return True
         takes_text = any(s.free_text for s in self._slots_for(spec, principal))
         accepted = set(asking.entities) if asking is not None else set()
@@ -687,9 +709,13 @@ class DialogEngine:
                 current = topic.current.get(slot.name)
                 if current is not None and current.type in slot.entities:
                     # Never the wrong record: a number the message names (one the extractors missed)
-                    # is the one asked about, not the record talked about before.
+                    # is the one asked about, not the record talked about before; one not of the
+                    # slot's form after a record word ("kontrakt 99") is asked about.
                     named = _named_here(slot, parse)
-                    value = current if named is None else SlotValue(slot.entities[0], named)
+                    if named is not None:
+                        value = SlotValue(slot.entities[0], named)
+                    elif not _named_unread(parse):
+                        value = current
             if value is not None:
                 slots[slot.name] = value
 
@@ -774,6 +800,24 @@ def _named_here(slot: Slot, parse: Parse) -> str | None:
         ):
             return token
     return None
+
+
+_NUMBERED = re.compile(
+    r"(?<![\w-])(?P<word>[^\W\d_]+)\.?\s*(?:nr\.?|no\.?|number|nummer)?\s*#?\s*(?P<id>[\w-]*\d[\w-]*)"
+)
+
+
+def _named_unread(parse: Parse) -> bool:
+    """The message names a record by a number no extractor took, right after a word for a record
+    ("kontrakt 99", "ordr 12"): the user said which one, so nothing from the context stands in for it."""
+    taken = [(e.start, e.end) for e in parse.entities]
+    for found in _NUMBERED.finditer(parse.text):
+        start, end = found.span("id")
+        if any(a < end and start < b for a, b in taken):
+            continue
+        if record_kind(found["word"]) is not None:
+            return True
+    return False
 
 
 def _fill(spec: IntentSpec, slot: Slot, parse: Parse, topic: Topic, *, answering: bool) -> SlotValue | None:
@@ -862,14 +906,26 @@ def _confirms(slot: Slot) -> bool:
     return slot.pattern is not None and re.fullmatch(slot.pattern, "yes") is not None
 
 
-def _correction(text: str) -> str | None:
-    """What a correction says instead ("4712" of "no, I meant 4712"); ``None`` if it is none."""
+def _correction(parse: Parse) -> str | None:
+    """What a correction says instead ("4712" of "no, I meant 4712"); ``None`` if it is none.
+
+    With "I meant" / "jag menade" / "not that one" anything may follow; after a bare "no," or "sorry,"
+    only a value does (a record, a reference, a number, and the words naming their kind): "no, approve
+    INV-2031" is a request, not a correction."""
+    text = parse.text
     m = _CORRECTION.match(text)
     if m is None or not (m["lead"] or m["meant"]):
         return None
     rest = _INSTEAD.sub("", m["rest"]).strip(" ,.!?")
-    if not rest or (not m["meant"] and len(_WORD.findall(rest)) + len(re.findall(r"\d+", rest)) > 5):
+    if not rest:
         return None
+    if not m["meant"]:
+        start = m.start("rest")
+        spans = [(e.start, e.end) for e in parse.entities]
+        for word in _WORD.finditer(text, start, start + len(m["rest"])):
+            inside = any(a <= word.start() and word.end() <= b for a, b in spans)
+            if not inside and word.group().lower() not in _VALUE_WORDS:
+                return None
     return rest
 
 

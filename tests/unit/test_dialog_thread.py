@@ -193,6 +193,25 @@ async def test_free_text_with_a_record_and_another_intent_is_the_answer() -> Non
     assert chat.state.pending.slots["subject"].value == said and reply.intent == "request.open"
 
 
+async def test_free_text_told_rather_than_asked_is_the_answer_whatever_it_starts_with() -> None:
+    for said in (
+        "When we power it on, the fan is loud",
+        "Can it arrive before Christmas?",
+        "Is making noise",
+    ):
+        chat = Chat()
+        await _at_subject(chat)
+        await chat(parse(said, "order.status", confidence=0.9))
+        assert chat.asking == "priority", said
+
+
+async def test_a_lookup_said_to_a_free_text_question_switches() -> None:
+    chat = Chat()
+    await _at_subject(chat)
+    reply = await chat(parse("show my orders", "order.search", confidence=0.6))
+    assert reply.text.startswith("order.search") and chat.state.offered
+
+
 async def test_a_question_of_its_own_switches_and_the_question_is_offered_back() -> None:
     chat = Chat()
     await _at_subject(chat)
@@ -309,6 +328,16 @@ async def test_not_that_one_the_other_and_a_record_of_another_kind() -> None:
     assert invoice.text == "invoice.get: invoice=INV-2032"
 
 
+async def test_a_bare_no_before_a_request_is_no_correction() -> None:
+    chat = Chat()
+    await chat(parse("order 4711", "order.status", ("order_number", "4711")))
+    value = await chat(parse("no, order 4712", "none", ("order_number", "4712")))
+    assert value.text == "order.status: order=4712"
+    # A verb makes it a request of its own: the NLU's intent, not the last one answered again.
+    request = await chat(parse("no, list orders like 4711", "order.search", ("order_number", "4711")))
+    assert request.text.startswith("order.search")
+
+
 async def test_a_correction_never_opens_a_request_again() -> None:
     chat = Chat()
     await _at_subject(chat)
@@ -382,3 +411,14 @@ def test_records_made_current_in_one_turn_are_linked_until_one_changes() -> None
     kept.set_current("order", "order_number", "4712")
     assert "order" not in kept.topic.linked  # 4712 has no invoice known yet
     assert kept.topic.linked["invoice"]["order"].value == "4711"  # INV-2031 still bills 4711
+
+
+async def test_a_number_not_of_the_slots_form_after_a_record_word_is_asked_about() -> None:
+    chat = Chat()
+    await chat(parse("order 4711", "order.status", ("order_number", "4711")))
+    for said in ("and ordr 12?", "what about order no 7"):
+        asked = await chat(parse(said, "order.status"))
+        assert asked.text == EN.t("order.ask_number") and chat.asking == "order", said
+        await chat(parse("cancel"))
+    carried = await chat(parse("and when will it arrive? in 2 days?", "order.status"))
+    assert carried.text == "order.status: order=4711"  # a number of something else leaves the order

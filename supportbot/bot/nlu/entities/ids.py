@@ -194,6 +194,12 @@ def typo_keyword_ids(text: str, claims: Claims) -> None:
         claims.add(Found(kind, prefix + ident, m.start("id"), m.end("id")))
 
 
+def record_kind(word: str) -> str | None:
+    """The kind of record a word names ("order", "fakturan", or one slip from one, "ordr"), if any."""
+    folded = fold(word)
+    return _KIND_OF.get(folded) or (None if folded in _NOT_TYPOS or len(folded) < 4 else _typo_kind(folded))
+
+
 def _typo_kind(word: str) -> str | None:
     for keyword, kind in _TYPO_KEYWORDS.items():
         if keyword[0] != word[0] or abs(len(keyword) - len(word)) > 2:
