@@ -10,9 +10,10 @@ Rules, in order:
   "ok", "japp", "visst", "gärna") takes a stated default or confirms, a no to a confirmation drops
   the question; a stated default ("skip"), free text or a value of the slot's form fills it. Only a
   request of its own switches away: another intent the NLU is sure enough of, said as a request (a
-  question word or lookup verb first, "where is order 4711?"; "is"/"I want" with a record of its own);
-  to a question with fixed answers also a short confident one ("thanks"), and a record of another
-  kind where nothing is written freely. Free text a handler asked for itself is its to read. A
+  lookup verb first, "show my invoices"; a question word first in a question or in a short message
+  with a record, "where is order 4711"; "is"/"I want" in a short one with a record); to a question
+  with fixed answers also any question word, a short confident message ("thanks"), and a record of
+  another kind where nothing is written freely. Free text a handler asked for itself is its to read. A
   required question left that way is paused and offered back once the new request is answered.
 - An answer that fits nothing is asked again with the question's buttons, saying what was wrong; one
   with content of its own ("Disk read errors on server 78ABC12" to "What is it about?") is kept for
@@ -27,8 +28,10 @@ Rules, in order:
 - Missing slots come from the context: "it", "the other one", "the first one", and a record pointed
   at by kind ("that order", "this machine": that kind's current record, or the record made current
   with it, the machine's contract). Never the wrong record: a number of the slot's form said in the
-  message wins over the context, and a reference that points at nothing known is asked for, saying
-  so, instead of filled from the context.
+  message wins over the context; one of another form after a record word ("ordr 12") and a reference
+  that points at nothing known are asked about, saying so, instead of filled from the context; and a
+  record the intent cannot take ("and contract C-1001?" taken for an order question) goes to the
+  intent claiming it rather than let the record talked about before answer.
 
 Then the tool grant is checked; then each slot in turn is checked (an answer its check refuses is
 asked again, saying why, with its buttons) and asked for when it is missing and needed, unless a form
@@ -122,9 +125,10 @@ _INSTEAD = re.compile(r"(?i)[\s,]*\b(?:instead|please|istället|i\s+stället|tac
 _OPENING = r"(?i)^\s*(?:(?:and|och|ok|okay|okej|also|också|hi|hello|hej|please|snälla)[\s,!]+)*"
 _LOOKUP = re.compile(
     _OPENING + r"(?:show|list|find|track|send|e-?mail|mail|download|get|give|check|look\s+up|tell\s+me"
-    r"|visa|lista|hitta|spåra|skicka|maila|mejla|ladda\s+ner|hämta|ge\s+mig|kolla|berätta)\b"
+    r"|talk|speak|chat|visa|lista|hitta|spåra|skicka|maila|mejla|ladda\s+ner|hämta|ge\s+mig|kolla|berätta"
+    r"|prata|tala)\b"
 )
-"""A lookup verb first: "show my invoices", "visa faktura INV-2031"."""
+"""A lookup verb first: "show my invoices", "visa faktura INV-2031", "talk to a person"."""
 _QUESTION = re.compile(
     _OPENING + r"(?:where|what|what's|whats|when|which|who|why|how|can\s+(?:you|i|we)|could\s+(?:you|i|we)"
     r"|would\s+you|var|vad|när|vilken|vilket|vilka|vem|varför|hur|kan\s+(?:du|jag|vi|ni)|skulle\s+(?:du|ni))\b"
@@ -326,6 +330,8 @@ class DialogEngine:
             state.unhelped = None
         if spec.forgets:
             state.forget()
+        if spec.takes_over:
+            state.paused = None
         state.last_intent = spec.name
         state.last_slots = self._kept_slots(spec, principal, turn.slots)
         if ctx.asking is not None:
@@ -460,7 +466,10 @@ class DialogEngine:
                 return corrected
 
         if parse.intent != NONE_INTENT and parse.intent in self.intents:
-            return self._fresh(self.intents[parse.intent], principal, parse, topic)
+            spec = self.intents[parse.intent]
+            return self._fresh(
+                self._named_elsewhere(spec, principal, parse, topic) or spec, principal, parse, topic
+            )
 
         # A bare entity or reference continues the conversation: "4712", "the other one".
         if any(e.type == "reference" for e in parse.entities):
@@ -619,6 +628,25 @@ class DialogEngine:
                 slots[slot.name] = value
                 return True
         return False
+
+    def _named_elsewhere(
+        self, spec: IntentSpec, principal: Principal, parse: Parse, topic: Topic
+    ) -> IntentSpec | None:
+        """The intent claiming a record the message names that ``spec`` cannot take, when ``spec`` would
+        otherwise answer about the record talked about before ("and contract C-1001?" taken for an
+        invoice question right after an invoice): never the wrong record."""
+        slots = self._slots_for(spec, principal)
+        takes = {t for slot in slots for t in slot.entities}
+        records = [e for e in parse.entities if e.type in self._claims]
+        if not records or any(e.type in takes for e in records) or principal.is_guest:
+            return None
+        carried = any(
+            slot.carry
+            and (current := topic.current.get(slot.name)) is not None
+            and current.type in slot.entities
+            for slot in slots
+        )
+        return self._claims[records[0].type] if carried else None
 
     def _claimed(self, parse: Parse) -> IntentSpec | None:
         """The intent claiming a record the message names ("4712", "INV-2031"), if one does."""

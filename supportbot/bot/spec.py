@@ -115,6 +115,9 @@ class IntentSpec:
     """The family's own context between turns (its last search); one model for the whole family."""
     forgets: bool = False
     """The conversation ends with it ("bye"): what was talked about no longer counts."""
+    takes_over: bool = False
+    """A person takes the conversation from here ("talk to a person"): a question left for it is
+    dropped, not offered back."""
 
     @property
     def family(self) -> str:

@@ -132,6 +132,7 @@ SPECS = [
         ),
     ),
     IntentSpec(name="smalltalk.thanks", examples={}, handler=_echo, guest_ok=True),
+    IntentSpec(name="handoff.agent", examples={}, handler=_echo, guest_ok=True, takes_over=True),
 ]
 
 
@@ -236,6 +237,13 @@ async def test_no_to_the_offer_drops_it_and_anything_else_moves_on() -> None:
     await chat(parse("show order 4711", "order.status", ("order_number", "4711")))
     other = await chat(parse("and 4712?", "order.status", ("order_number", "4712")))
     assert other.text == "order.status: order=4712" and chat.state.paused is None
+
+
+async def test_a_person_taking_over_drops_the_question_rather_than_offer_it_back() -> None:
+    chat = Chat()
+    await _at_subject(chat)
+    reply = await chat(parse("talk to a person", "handoff.agent", confidence=0.8))
+    assert reply.text == "handoff.agent: " and chat.state.paused is None and not chat.state.offered
 
 
 async def test_a_weak_or_unphrased_other_intent_does_not_switch_a_fixed_question() -> None:
@@ -422,3 +430,11 @@ async def test_a_number_not_of_the_slots_form_after_a_record_word_is_asked_about
         await chat(parse("cancel"))
     carried = await chat(parse("and when will it arrive? in 2 days?", "order.status"))
     assert carried.text == "order.status: order=4711"  # a number of something else leaves the order
+
+
+async def test_a_record_the_intent_cannot_take_goes_to_its_own_intent_not_the_record_before() -> None:
+    chat = Chat()
+    await chat(parse("order 4711", "order.status", ("order_number", "4711")))
+    # Taken for an order question, but it names a contract: the contract is shown, not order 4711.
+    reply = await chat(parse("and contract C-1001?", "order.status", ("contract_number", "C-1001")))
+    assert reply.text == "contract.status: contract=C-1001"
