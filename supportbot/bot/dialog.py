@@ -14,7 +14,8 @@ Rules, in order:
   with a record, "where is order 4711"; "is"/"I want" in a short one with a record); to a question
   with fixed answers also any question word, a short confident message ("thanks"), and a record of
   another kind where nothing is written freely. Free text a handler asked for itself is its to read. A
-  required question left that way is paused and offered back once the new request is answered.
+  required question left that way is paused and offered back once the new request is answered,
+  unless a person takes over ("talk to a person").
 - An answer that fits nothing is asked again with the question's buttons, saying what was wrong; one
   with content of its own ("Disk read errors on server 78ABC12" to "What is it about?") is kept for
   the free-text question after it.
