@@ -62,8 +62,9 @@ from supportbot.bot.messages import (
     Reply,
 )
 from supportbot.bot.nlu.entities.ids import record_kind
+from supportbot.bot.nlu.entities.references import negated
 from supportbot.bot.nlu.text import wordset
-from supportbot.bot.nlu.types import NONE_INTENT, Parse
+from supportbot.bot.nlu.types import NONE_INTENT, Entity, Parse
 from supportbot.bot.spec import Files, IntentSpec, Mailer, Notices, Question, Refused, Slot, TurnContext
 from supportbot.bot.state import DialogState, FamilyContext, Pending, SlotValue, Topic
 from supportbot.integrations.models import Principal, Tool
@@ -473,7 +474,7 @@ class DialogEngine:
             )
 
         # A bare entity or reference continues the conversation: "4712", "the other one".
-        if any(e.type == "reference" for e in parse.entities):
+        if _references(parse):
             # "the first one": the last intent if it takes references, else the one claiming what was shown;
             # pointing at nothing known, the first of them asks which one is meant.
             last = self.intents.get(state.last_intent or "")
@@ -852,11 +853,10 @@ def _named_unread(parse: Parse) -> bool:
 def _fill(spec: IntentSpec, slot: Slot, parse: Parse, topic: Topic, *, answering: bool) -> SlotValue | None:
     for entity_type in slot.entities:
         if entity_type == "reference":
-            for entity in parse.entities:
-                if entity.type == "reference":
-                    resolved = _resolve_reference(slot, str(entity.value), entity.text, topic)
-                    if resolved is not None:
-                        return resolved
+            for entity in _references(parse):
+                resolved = _resolve_reference(slot, str(entity.value), entity.text, topic)
+                if resolved is not None:
+                    return resolved
             continue
         found = parse.first(entity_type)
         if found is None:
@@ -878,7 +878,20 @@ def _fill(spec: IntentSpec, slot: Slot, parse: Parse, topic: Topic, *, answering
 def _pointed(slot: Slot, parse: Parse) -> bool:
     """The message points at a record for this slot ("the other one") that could not be resolved: the
     slot is asked for rather than filled with the record talked about before."""
-    return "reference" in slot.entities and any(e.type == "reference" for e in parse.entities)
+    return "reference" in slot.entities and bool(_references(parse))
+
+
+def _references(parse: Parse) -> list[Entity]:
+    """The references that point at something: not one said after "not" ("not that one"), not one
+    inside a record pointed at by kind (the "den" of "den ordern": the kind says which)."""
+    about = [(e.start, e.end) for e in parse.entities if e.type == "about"]
+    return [
+        e
+        for e in parse.entities
+        if e.type == "reference"
+        and not negated(parse.text, e.start)
+        and not any(a <= e.start and e.end <= b for a, b in about)
+    ]
 
 
 def _about(slot: Slot, kinds: Sequence[str], topic: Topic) -> SlotValue | None:
@@ -963,8 +976,8 @@ def _corrected_value(slot: Slot, parse: Parse, rest: str, topic: Topic, old: Any
     what is said instead in the slot's own form ("4711")."""
     for entity_type in slot.entities:
         if entity_type == "reference":
-            for entity in parse.entities:
-                if entity.type != "reference" or entity.value == "it":
+            for entity in _references(parse):
+                if entity.value == "it":
                     continue
                 resolved = _resolve_reference(slot, str(entity.value), entity.text, topic)
                 if resolved is not None and (old is None or resolved.value != old.value):

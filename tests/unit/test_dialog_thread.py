@@ -328,7 +328,14 @@ async def test_not_that_one_the_other_and_a_record_of_another_kind() -> None:
     chat = Chat()
     await chat(parse("order 4711", "order.status", ("order_number", "4711")))
     await chat(parse("and 4712", "order.status", ("order_number", "4712")))
-    other = await chat(parse("not that one, the other", "none", ("reference", "other", "the other")))
+    other = await chat(
+        parse(
+            "not that one, the other",
+            "none",
+            ("reference", "it", "that one"),
+            ("reference", "other", "the other"),
+        )
+    )
     assert other.text == "order.status: order=4711"
     invoice = await chat(
         parse("I meant the invoice INV-2032", "order.search", ("invoice_number", "INV-2032"), confidence=0.6)
@@ -368,6 +375,16 @@ async def test_the_invoice_for_that_order_is_the_orders_not_the_invoice_before()
     reply = await chat(parse("the invoice for that order", "invoice.get", ("about", "order", "that order")))
     assert reply.text == "invoice.get: invoice=4711"
     assert chat.state.topic.current["invoice"].value == "INV-2032"  # still there, but not what was meant
+    # "den" of "den ordern" is no "it" of its own: the invoice talked about is not what is meant.
+    swedish = await chat(
+        parse(
+            "fakturan för den ordern",
+            "invoice.get",
+            ("reference", "it", "den"),
+            ("about", "order", "den ordern"),
+        )
+    )
+    assert swedish.text == "invoice.get: invoice=4711"
 
 
 async def test_the_contract_for_that_machine_is_its_own_or_asked_for() -> None:

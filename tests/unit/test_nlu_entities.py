@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from supportbot.bot.nlu.entities import EntityExtractor
+from supportbot.bot.nlu.entities.references import negated
 
 TODAY = date(2026, 6, 17)
 EXTRACTOR = EntityExtractor(("Kista", "Göteborg", "München"))
@@ -138,7 +139,12 @@ def test_a_date_is_not_a_reference() -> None:
 )
 def test_a_reference_naming_a_kind_of_record_is_about_it(text: str, kind: str, span: str) -> None:
     assert found(text, "about") == [(kind, span)]
-    assert found(text, "reference") == []  # not "it" as well: the kind says which record
+
+
+def test_a_record_pointed_at_leaves_the_words_as_the_classifier_read_them() -> None:
+    # "den" stays a reference beside it, so the classifier sees "#ref ordern" as it always did.
+    assert found("fakturan för den ordern", "reference") == [("it", "den")]
+    assert found("the invoice for that order", "reference") == []
 
 
 def test_that_order_with_a_number_is_the_number() -> None:
@@ -148,7 +154,8 @@ def test_that_order_with_a_number_is_the_number() -> None:
 
 @pytest.mark.parametrize("text", ["not that one, the other", "nej, inte den, den andra"])
 def test_not_that_one_points_away(text: str) -> None:
-    assert [value for value, _ in found(text, "reference")] == ["other"]
+    references = [f for f in EXTRACTOR.extract(text, today=TODAY) if f.type == "reference"]
+    assert [(f.value, negated(text, f.start)) for f in references] == [("it", True), ("other", False)]
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,9 @@
 A reference names a place in the conversation ("it", "the other one", "the first one"); one that also
 names a kind of record ("that order", "this machine", "det avtalet") is an ``about`` entity, whose value
 is the kind: the dialog takes that kind's record talked about last, or what is linked to it (the
-machine's contract). "Not that one" ("inte den") points away from the record, so it is no reference.
+machine's contract), and reads a reference within it ("den" of "den ordern") as part of it. It is kept
+beside what else the words are, so the classifier sees them as before. "Not that one" ("inte den")
+points away from the record: ``negated`` tells the dialog so.
 """
 
 from __future__ import annotations
@@ -60,9 +62,13 @@ _ABOUT = re.compile(
 
 
 def references(text: str, claims: Claims) -> None:
-    for m in _ABOUT.finditer(text):
-        claims.add(Found("about", _KIND_OF[m["kind"].lower()], m.start(), m.end()))
     for m in _REFERENCE.finditer(text):
-        if m.lastgroup == "it" and _NOT.search(text, 0, m.start()):
-            continue
         claims.add(Found("reference", m.lastgroup, m.start(), m.end()))
+    for m in _ABOUT.finditer(text):
+        # Beside the words' other readings ("den" of "den ordern" stays a reference for the classifier).
+        claims.beside(Found("about", _KIND_OF[m["kind"].lower()], m.start(), m.end()))
+
+
+def negated(text: str, start: int) -> bool:
+    """Whether a reference at ``start`` is said after "not"/"inte": "not that one" points away from it."""
+    return _NOT.search(text, 0, start) is not None
