@@ -71,7 +71,7 @@ _KEYWORD = re.compile(
 )
 
 _TYPO_KEYWORDS: dict[str, str] = {
-    k: kind for kind, ks in _KINDS.items() for k in ks if k.isalpha() and len(k) >= 5
+    fold(k): kind for kind, ks in _KINDS.items() for k in ks if k.isalpha() and len(k) >= 5
 }
 """The record words a typo is looked for in: single words long enough that one slip still names them."""
 _NOT_TYPOS = wordset("older border antal under other offer orden ordet avtar invite invited")
@@ -201,11 +201,12 @@ def record_kind(word: str) -> str | None:
 
 
 def _typo_kind(word: str) -> str | None:
+    """The kind of the record word ``word`` (folded) is one slip from, if any."""
     for keyword, kind in _TYPO_KEYWORDS.items():
         if keyword[0] != word[0] or abs(len(keyword) - len(word)) > 2:
             continue
         allowed = 2 if len(keyword) >= 9 else 1
-        if OSA.distance(word, fold(keyword), score_cutoff=allowed) <= allowed:
+        if OSA.distance(word, keyword, score_cutoff=allowed) <= allowed:
             return kind
     return None
 
