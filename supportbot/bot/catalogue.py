@@ -70,6 +70,34 @@ WORDS: dict[str, Entry] = {
         "en": '{question} (Or say "cancel" to drop it.)',
         "sv": '{question} (Eller skriv "avbryt" för att släppa det.)',
     },
+    "dialog.not_a_choice": {
+        "en": '"{said}" isn\'t one of the choices. {question}',
+        "sv": '"{said}" är inte ett av alternativen. {question}',
+    },
+    "dialog.not_an_answer": {
+        "en": 'I couldn\'t take "{said}" as the answer. {question}',
+        "sv": 'Jag kunde inte ta "{said}" som svar. {question}',
+    },
+    "dialog.kept": {
+        "en": "Thanks, I've kept what you wrote. {question}",
+        "sv": "Tack, jag har sparat det du skrev. {question}",
+    },
+    "dialog.resume": {
+        "en": "Shall we finish your request?",
+        "sv": "Ska vi göra klart det du bad om?",
+    },
+    "dialog.resume.dropped": {
+        "en": "OK, I've dropped it. What else can I do for you?",
+        "sv": "Okej, då släpper jag det. Vad mer kan jag hjälpa dig med?",
+    },
+    "dialog.which": {
+        "en": "I'm not sure which one you mean. {question}",
+        "sv": "Jag är inte säker på vilken du menar. {question}",
+    },
+    "button.yes": {"en": "Yes", "sv": "Ja"},
+    "button.yes.value": {"en": "yes", "sv": "ja"},
+    "button.no": {"en": "No", "sv": "Nej"},
+    "button.no.value": {"en": "no", "sv": "nej"},
     "dialog.form_unknown": {
         "en": "Sorry, that form is no longer in use, so nothing was sent. What can I help you with?",
         "sv": "Tyvärr används inte det formuläret längre, så inget skickades. Vad kan jag hjälpa dig med?",

@@ -1,14 +1,44 @@
 """The dialog engine: which intent a turn is about, its slots, and whether the user may have it; it
 owns the conversation's state and everything that spans turns.
 
-Rules, in order: "cancel" leaves a pending question; an answer to a pending question fills its slot
-(a stated default, free text or a bare value as the slot allows); a confident new intent replaces the
-pending one; a bare entity ("4712", "the other one") continues the last intent; missing slots come
-from the conversation's context. Then the tool grant is checked; then each slot in turn is checked
-(an answer its check refuses is asked again, saying why, with its buttons) and asked for when it is
-missing and needed, unless a form was sent (its handler checks it whole) or a form will ask for all
-of it. Only then does the handler run. Files sent while an intent that takes files asks are held
-until the question is answered. Handlers never see a turn they may not answer.
+Rules, in order:
+
+- "cancel" leaves a pending question (and one paused for another request).
+- A question offered back ("Shall we finish your request?") is taken up again on a yes, dropped on a
+  no, and dropped silently by anything else.
+- While a question waits, a message is first its answer, validated for the slot: a yes ("sure",
+  "ok", "japp", "visst", "gärna") takes a stated default or confirms, a no to a confirmation drops
+  the question; a stated default ("skip"), free text or a value of the slot's form fills it. Only a
+  request of its own switches away: another intent the NLU is sure enough of, said as a request (a
+  lookup verb first, "show my invoices"; a question word first in a question or in a short message
+  with a record, "where is order 4711"; "is"/"I want" in a short one with a record); to a question
+  with fixed answers also any question word, a short confident message ("thanks"), and a record of
+  another kind where nothing is written freely. Free text a handler asked for itself is its to read. A
+  required question left that way is paused and offered back once the new request is answered,
+  unless a person takes over ("talk to a person").
+- An answer that fits nothing is asked again with the question's buttons, saying what was wrong; one
+  with content of its own ("Disk read errors on server 78ABC12" to "What is it about?") is kept for
+  the free-text question after it.
+- A correction ("no, I meant 4712", "sorry, 4711", "not that one, the other", "nej, jag menade…")
+  changes the first slot of the last intent it names a new value for and answers that intent again
+  with its other slots as they were; a record of a kind it does not take goes to the intent that
+  claims it. Only look-ups are answered again: never an intent that takes text, files or a form or
+  asks to confirm.
+- Otherwise a confident new intent; then a bare reference or record continuing the conversation
+  ("the first one", "4712"), the intent claiming it.
+- Missing slots come from the context: "it", "the other one", "the first one", and a record pointed
+  at by kind ("that order", "this machine": that kind's current record, or the record made current
+  with it, the machine's contract). Never the wrong record: a number of the slot's form said in the
+  message wins over the context; one of another form after a record word ("ordr 12") and a reference
+  that points at nothing known are asked about, saying so, instead of filled from the context; and a
+  record the intent cannot take ("and contract C-1001?" taken for an order question) goes to the
+  intent claiming it rather than let the record talked about before answer.
+
+Then the tool grant is checked; then each slot in turn is checked (an answer its check refuses is
+asked again, saying why, with its buttons) and asked for when it is missing and needed, unless a form
+was sent (its handler checks it whole) or a form will ask for all of it. Only then does the handler
+run. Files sent while an intent that takes files asks are held until the question is answered.
+Handlers never see a turn they may not answer.
 """
 
 from __future__ import annotations
@@ -31,7 +61,10 @@ from supportbot.bot.messages import (
     InboundFile,
     Reply,
 )
-from supportbot.bot.nlu.types import NONE_INTENT, Parse
+from supportbot.bot.nlu.entities.ids import record_kind
+from supportbot.bot.nlu.entities.references import negated
+from supportbot.bot.nlu.text import wordset
+from supportbot.bot.nlu.types import NONE_INTENT, Entity, Parse
 from supportbot.bot.spec import Files, IntentSpec, Mailer, Notices, Question, Refused, Slot, TurnContext
 from supportbot.bot.state import DialogState, FamilyContext, Pending, SlotValue, Topic
 from supportbot.integrations.models import Principal, Tool
@@ -55,7 +88,64 @@ CANCEL_WORDS = frozenset(
 )
 DEFAULT_WORDS = frozenset({"default", "skip", "hoppa över"})
 """Said to a question whose slot has a default: take it."""
+YES_WORDS = frozenset(
+    {
+        "yes", "yeah", "yep", "yup", "y", "ok", "okay", "k", "sure", "fine", "please do", "do it",
+        "go ahead", "sounds good", "all right", "alright", "of course", "absolutely", "correct", "right",
+        "ja", "japp", "jepp", "jo", "visst", "javisst", "okej", "gärna", "absolut", "kör", "självklart",
+        "precis", "det stämmer", "stämmer", "gör det", "ja gärna",
+    }
+)  # fmt: skip
+NO_WORDS = frozenset(
+    {"no", "nope", "nah", "n", "not now", "no way", "nej", "nä", "nää", "inte nu", "icke", "nej då"}
+)  # fmt: skip
+_POLITE = frozenset({"please", "thanks", "thank", "you", "thx", "tack", "så", "mycket", "then", "då"})
+"""Words around a yes or a no that change nothing: "yes please", "ja tack", "ok thanks"."""
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _TRAILING = re.compile(r"[\s.!?,]+$")
+
+_CORRECTION = re.compile(
+    r"^\s*(?P<lead>(?:(?:no|nope|nah|sorry|oops|wait|actually|nej|nä|förlåt|oj|ursäkta|vänta)"
+    r"(?:[\s]*[,.!:;-]+|\s+(?=i\s|jag\s|not\s|inte\s)))\s*)*"
+    r"(?P<meant>(?:(?:i|jag)\s+)?(?:meant|mean|menade|menar)\b|not\s+(?:that|this)(?:\s+one)?\b"
+    r"|inte\s+(?:den|det)(?:\s+där|\s+här)?\b|wrong\s+one\b|fel\s+(?:en|ett)\b)?"
+    r"[\s,.!:;-]*(?P<rest>.*?)[\s.!?]*$",
+    re.IGNORECASE | re.DOTALL,
+)
+"""A correction: "no, I meant 4712", "sorry, 4711", "not that one, the other", "nej, jag menade…"."""
+_VALUE_WORDS = wordset(
+    """
+    the a an one ones it that this number nr no order ordern ordernummer invoice bill fakturan faktura
+    fakturanummer contract agreement avtal avtalet kontrakt kontraktet serial serienummer machine maskinen
+    item request ticket ärende ärendet please instead tack istället i stället den det then då
+    """
+)
+"""Words that may stand beside the value of a correction after a bare "no,": "no, order 4712"."""
+_INSTEAD = re.compile(r"(?i)[\s,]*\b(?:instead|please|istället|i\s+stället|tack)$")
+
+# How a request of its own starts, rather than an answer to the question asked.
+_OPENING = r"(?i)^\s*(?:(?:and|och|ok|okay|okej|also|också|hi|hello|hej|please|snälla)[\s,!]+)*"
+_LOOKUP = re.compile(
+    _OPENING + r"(?:show|list|find|track|send|e-?mail|mail|download|get|give|check|look\s+up|tell\s+me"
+    r"|talk|speak|chat|visa|lista|hitta|spåra|skicka|maila|mejla|ladda\s+ner|hämta|ge\s+mig|kolla|berätta"
+    r"|prata|tala)\b"
+)
+"""A lookup verb first: "show my invoices", "visa faktura INV-2031", "talk to a person"."""
+_QUESTION = re.compile(
+    _OPENING + r"(?:where|what|what's|whats|when|which|who|why|how|can\s+(?:you|i|we)|could\s+(?:you|i|we)"
+    r"|would\s+you|var|vad|när|vilken|vilket|vilka|vem|varför|hur|kan\s+(?:du|jag|vi|ni)|skulle\s+(?:du|ni))\b"
+)
+"""A question word first: a request when asked ("...?") or short with a record ("where is order 4711")."""
+_ABOUT_RECORD = re.compile(
+    _OPENING + r"(?:is|are|has|have|does|do|did|will|i\s+(?:want|need|would\s+like)|i'd\s+like|open"
+    r"|är|har|blir|jag\s+(?:vill|behöver|skulle\s+vilja)|öppna)\b"
+)
+"""First with a record of its own and short, a request: "is order 4711 late?" ("is it possible before
+Christmas?" describes)."""
+SHORT_REQUEST = 8
+"""Words in a request whose only sign is its first word and a record: longer, it is more likely told."""
+SWITCH_CONFIDENCE = 0.5
+"""A request of its own switches away from a question only when the NLU is at least this sure of it."""
 
 # "first"/"second"/... index into the list shown last; "last" is its end.
 _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "last": -1}
@@ -69,6 +159,17 @@ class Turn:
     slots: dict[str, Any]
     held: list[str] = field(default_factory=list)
     """Ids of the files held for the intent while it asked (it continues the question)."""
+    answered: str | None = None
+    """The slot this message answered (the question asked): a refused answer says what was wrong."""
+    paused: Pending | None = None
+    """The question this turn switched away from: offered back once the new request is answered."""
+    declined: bool = False
+    """A no to a question that asks to confirm: the question is dropped."""
+    kept: bool = False
+    """Not an answer, but kept for a free-text slot asked later (the question is asked again)."""
+    unsure: str | None = None
+    """The slot a reference was said for that points at nothing known ("the other one" with no other):
+    asked for, saying so, rather than filled with another record."""
 
 
 class DialogEngine:
@@ -124,13 +225,61 @@ class DialogEngine:
         """
         language = parse.language
         fmt = Formatter(language, country=principal.country)
-        pending = state.pending
+        state.begin_turn()
+
+        def context(spec: IntentSpec, slots: dict[str, Any]) -> TurnContext:
+            return TurnContext(
+                principal=principal,
+                parse=parse,
+                slots=slots,
+                language=language,
+                fmt=fmt,
+                backends=self.backends,
+                files=self.files,
+                mailer=self.mailer,
+                state=state,
+                now=now,
+                public_url=self.public_url,
+                support_email=self.support_email,
+                handoffs=self.handoffs,
+                notices=self.notices,
+                limits=self.limits,
+                conversation=conversation,
+                submitted=form,
+                uploads=files,
+                capabilities=capabilities,
+                action_key=action_key,
+                spec=spec,
+            )
 
         if form is None and not files and _is_cancel(parse.text):
-            state.pending = None
-            key = "dialog.cancelled" if pending else "dialog.nothing_to_cancel"
+            cancelled = state.pending is not None or state.paused is not None
+            state.pending, state.paused, state.offered = None, None, False
+            key = "dialog.cancelled" if cancelled else "dialog.nothing_to_cancel"
             return Reply(text=fmt.t(key), language=language, intent="dialog.cancel")
 
+        if state.offered:
+            # The last reply offered a question left for another request back: a yes takes it up again.
+            paused, state.paused, state.offered = state.paused, None, False
+            answer = yes_or_no(parse.text) if form is None and not files else None
+            if paused is not None and paused.intent in self.intents and answer is not None:
+                if not answer:
+                    return Reply(
+                        text=fmt.t("dialog.resume.dropped"), language=language, intent="dialog.cancel"
+                    )
+                state.pending = paused
+                spec = self.intents[paused.intent]
+                slot = self._slot(spec, principal, paused.asking)
+                ctx = context(spec, dict(paused.slots))
+                if slot is None:
+                    return ctx.reply(fmt.t("none"))
+                question = await self._question_for(slot, ctx)
+                if isinstance(question, Reply):
+                    state.pending = None
+                    return question
+                return ctx.reply(question.text, buttons=question.buttons, cards=question.cards)
+
+        pending = state.pending
         if form is not None:
             turn = self._submitted(form, principal, pending)
             if turn.spec is None:
@@ -142,9 +291,13 @@ class DialogEngine:
                 if turn.spec is None:
                     text = fmt.t("dialog.files_not_taken", count=len(files))
                     return Reply(text=text, language=language, intent=NONE_INTENT)
+        if turn.declined:
+            state.pending = None
+            return Reply(text=fmt.t("dialog.cancelled"), language=language, intent="dialog.cancel")
         if turn.spec is None:
-            if pending is not None:
-                return self._reask(pending, principal, fmt, language)
+            if pending is not None and pending.intent in self.intents:
+                ctx = context(self.intents[pending.intent], dict(pending.slots))
+                return await self._reask(pending, parse, ctx, kept=turn.kept)
             state.misses += 1
             state.fell_short(NONE_INTENT, parse.text)
             return self.not_understood(
@@ -154,34 +307,16 @@ class DialogEngine:
         spec = turn.spec
         state.misses = 0
         state.pending = None
+        if turn.paused is not None and turn.paused.intent != spec.name:
+            state.paused, state.offered = turn.paused, False
+        elif state.paused is not None and state.paused.intent == spec.name:
+            state.paused = None  # started afresh
         refusal = self._refusal(spec, principal, fmt, language)
         if refusal is not None:
-            return refusal
+            return self._offer_back(refusal, state, fmt)
 
-        ctx = TurnContext(
-            principal=principal,
-            parse=parse,
-            slots=turn.slots,
-            language=language,
-            fmt=fmt,
-            backends=self.backends,
-            files=self.files,
-            mailer=self.mailer,
-            state=state,
-            now=now,
-            public_url=self.public_url,
-            support_email=self.support_email,
-            handoffs=self.handoffs,
-            notices=self.notices,
-            limits=self.limits,
-            conversation=conversation,
-            submitted=form,
-            uploads=files,
-            capabilities=capabilities,
-            action_key=action_key,
-            spec=spec,
-            held=await self._unhold(turn.held, principal),
-        )
+        ctx = context(spec, turn.slots)
+        ctx.held = await self._unhold(turn.held, principal)
         # A sent form is checked whole by its handler; with nothing said yet, a form asks for it all.
         if form is None and not (spec.form and ctx.can("forms") and not turn.slots):
             asked = await self._question(spec, ctx, turn)
@@ -197,10 +332,44 @@ class DialogEngine:
             state.unhelped = None
         if spec.forgets:
             state.forget()
+        if spec.takes_over:
+            state.paused = None
         state.last_intent = spec.name
+        state.last_slots = self._kept_slots(spec, principal, turn.slots)
         if ctx.asking is not None:
             await self._wait_for(ctx.asking, ctx, turn)
-        return reply
+            return reply
+        return self._offer_back(reply, state, fmt)
+
+    def _offer_back(self, reply: Reply, state: DialogState, fmt: Formatter) -> Reply:
+        """A question left for another request is offered back once that one is answered."""
+        if state.paused is None or state.pending is not None or state.offered:
+            return reply
+        state.offered = True
+        offer = fmt.t("dialog.resume")
+        buttons = (
+            *reply.buttons,
+            Button(label=fmt.t("button.yes"), value=fmt.t("button.yes.value")),
+            Button(label=fmt.t("button.no"), value=fmt.t("button.no.value")),
+        )
+        text = f"{reply.text}\n\n{offer}" if reply.text else offer
+        return reply.model_copy(update={"text": text, "buttons": buttons})
+
+    def _kept_slots(
+        self, spec: IntentSpec, principal: Principal, slots: dict[str, Any]
+    ) -> dict[str, SlotValue]:
+        """The slots a correction may change and answer again with; none for an intent that is not
+        answered again by a correction (one that takes text, files or a form, or asks to confirm)."""
+        if not self._correctable(spec, principal):
+            return {}
+        return _values(slots)
+
+    def _correctable(self, spec: IntentSpec, principal: Principal) -> bool:
+        """A look-up or an action on named records, answered again with a corrected record; never one
+        that opens something from what was written or confirmed (a request)."""
+        if spec.form or spec.files:
+            return False
+        return not any(slot.free_text or _confirms(slot) for slot in self._slots_for(spec, principal))
 
     def not_understood(
         self, fmt: Formatter, language: str, *, misses: int = 1, requests: bool = False
@@ -234,16 +403,25 @@ class DialogEngine:
                 if isinstance(checked, Refused):
                     del turn.slots[slot.name]
                     buttons = slot.choices(ctx) if slot.choices is not None else ()
-                    why = Question(ctx.t(checked.key, **checked.params), buttons)
-                    return await self._ask(slot, why, ctx, turn)
+                    refused = Question(ctx.t(checked.key, **checked.params), buttons)
+                    return await self._ask(slot, refused, ctx, turn)
                 if checked is None:
                     del turn.slots[slot.name]
+                    if turn.answered == slot.name:
+                        again = await self._question_for(slot, ctx)
+                        if isinstance(again, Reply):
+                            return again
+                        said = _why(slot, ctx.parse.text, again.text, ctx)
+                        return await self._ask(slot, Question(said, again.buttons, again.cards), ctx, turn)
                 else:
                     turn.slots[slot.name] = checked
-            if slot.name not in turn.slots and slot.needed(ctx):
+            if slot.name not in turn.slots and (slot.needed(ctx) or slot.name == turn.unsure):
                 question = await self._question_for(slot, ctx)
                 if isinstance(question, Reply):
                     return question
+                if slot.name == turn.unsure:
+                    which = ctx.t("dialog.which", question=question.text)
+                    question = Question(which, question.buttons, question.cards)
                 return await self._ask(slot, question, ctx, turn)
         return None
 
@@ -280,43 +458,208 @@ class DialogEngine:
         self, parse: Parse, principal: Principal, pending: Pending | None, state: DialogState
     ) -> Turn:
         topic = state.topic
+        correction = _correction(parse)
         if pending is not None and pending.intent in self.intents:
-            spec = self.intents[pending.intent]
-            slots: dict[str, Any] = dict(pending.slots)
-            held = list(pending.files)
-            asking = next((s for s in self._slots_for(spec, principal) if s.name == pending.asking), None)
-            if asking is not None:
-                value = _fill(spec, asking, parse, topic, answering=True)
-                if value is not None:
-                    slots[asking.name] = value
-                    self._fill_all(spec, principal, parse, topic, slots, carry=False)
-                    return Turn(spec, slots, held)
-            if parse.intent != NONE_INTENT and parse.intent in self.intents and parse.intent != spec.name:
-                return self._fresh(self.intents[parse.intent], principal, parse, topic)
-            if parse.intent == spec.name:
-                self._fill_all(spec, principal, parse, topic, slots, carry=False)
-                return Turn(spec, slots, held)
-            return Turn(None, {})
+            return self._answer(parse, principal, pending, state, correction)
+
+        if correction is not None:
+            corrected = self._corrected(parse, principal, state, correction)
+            if corrected is not None:
+                return corrected
 
         if parse.intent != NONE_INTENT and parse.intent in self.intents:
-            return self._fresh(self.intents[parse.intent], principal, parse, topic)
+            spec = self.intents[parse.intent]
+            return self._fresh(
+                self._named_elsewhere(spec, principal, parse, topic) or spec, principal, parse, topic
+            )
 
         # A bare entity or reference continues the conversation: "4712", "the other one".
-        if any(e.type == "reference" for e in parse.entities):
-            # "the first one": the last intent if it takes references, else the one claiming what was shown.
+        if _references(parse):
+            # "the first one": the last intent if it takes references, else the one claiming what was shown;
+            # pointing at nothing known, the first of them asks which one is meant.
             last = self.intents.get(state.last_intent or "")
-            for candidate in (last, *self._claims.values()):
-                if candidate is not None and any(
-                    "reference" in s.entities for s in self._slots_for(candidate, principal)
-                ):
-                    turn = self._fresh(candidate, principal, parse, topic)
-                    if turn.slots:
-                        return turn
+            takers = [
+                candidate
+                for candidate in (last, *self._claims.values())
+                if candidate is not None
+                and any("reference" in s.entities for s in self._slots_for(candidate, principal))
+            ]
+            for candidate in takers:
+                turn = self._fresh(candidate, principal, parse, topic)
+                pointed = [s.name for s in self._slots_for(candidate, principal) if "reference" in s.entities]
+                if any(name in turn.slots for name in pointed):
+                    return turn
+            if takers and (unsure := self._unsure(takers[0], principal, parse, {})) is not None:
+                return unsure
+        claimed = self._claimed(parse)
+        if claimed is not None:
+            return self._fresh(claimed, principal, parse, topic)
+        return Turn(None, {})
+
+    def _answer(
+        self, parse: Parse, principal: Principal, pending: Pending, state: DialogState, correction: str | None
+    ) -> Turn:
+        """A message while a question waits: first read as its answer, validated for the slot asked;
+        only a request of its own switches away (and the question is offered back afterwards)."""
+        topic = state.topic
+        spec = self.intents[pending.intent]
+        slots: dict[str, Any] = dict(pending.slots)
+        held = list(pending.files)
+        asking = self._slot(spec, principal, pending.asking)
+        if asking is not None:
+            answer = yes_or_no(parse.text)
+            if answer is not None and (asking.default is not None or _confirms(asking)):
+                if not answer and _confirms(asking):
+                    return Turn(None, {}, declined=True)
+                if answer:
+                    value = asking.default if asking.default is not None else "yes"
+                    slots[asking.name] = SlotValue(asking.entities[0], value)
+                    return Turn(spec, slots, held, answered=asking.name)
+            # Free text a handler asked for itself ("sign it?": anything but yes is a no) is its to read.
+            own = asking.free_text and asking.required is False
+            if asking.free_text and not own and self._switches(parse, spec, asking, principal):
+                return self._switch(parse, principal, pending, topic)
+            value = _fill(spec, asking, parse, topic, answering=True)
+            if value is not None:
+                slots[asking.name] = value
+                self._fill_all(spec, principal, parse, topic, slots, carry=False)
+                return Turn(spec, slots, held, answered=asking.name)
+        if correction is not None and self._correct(spec, principal, parse, topic, correction, slots):
+            return Turn(spec, slots, held)
+        if self._switches(parse, spec, asking, principal):
+            return self._switch(parse, principal, pending, topic)
+        if parse.intent == spec.name:
+            self._fill_all(spec, principal, parse, topic, slots, carry=False)
+            return Turn(spec, slots, held)
+        if asking is not None and not asking.free_text:
+            later = self._kept_for_later(spec, principal, asking, parse, slots)
+            if later is not None:
+                pending.slots[later.name] = SlotValue(later.entities[0], parse.text.strip())
+                return Turn(None, {}, kept=True)
+        return Turn(None, {})
+
+    def _kept_for_later(
+        self, spec: IntentSpec, principal: Principal, asking: Slot, parse: Parse, slots: dict[str, Any]
+    ) -> Slot | None:
+        """The free-text slot, asked after ``asking`` and still empty, that a message with content of
+        its own ("Disk read errors on server 78ABC12" to "What is it about?") is kept for."""
+        if len(_WORD.findall(parse.text)) < 3 or (parse.intent == NONE_INTENT and not parse.entities):
+            return None
+        order = self._slots_for(spec, principal)
+        after = order[order.index(asking) + 1 :] if asking in order else ()
+        return next((s for s in after if s.free_text and s.required is True and s.name not in slots), None)
+
+    def _switch(self, parse: Parse, principal: Principal, pending: Pending, topic: Topic) -> Turn:
+        turn = self._fresh(self.intents[parse.intent], principal, parse, topic)
+        asked = self._slot(self.intents[pending.intent], principal, pending.asking)
+        if asked is not None and asked.required is not False:
+            turn.paused = pending  # a question the intent needs answered, not one it chose to ask
+        return turn
+
+    def _switches(self, parse: Parse, spec: IntentSpec, asking: Slot | None, principal: Principal) -> bool:
+        """Whether a message that came while ``spec`` asks is a request of its own, not an answer.
+
+        It must be another intent the NLU is sure enough of, said as a request: a lookup verb first
+        ("show my invoices"), a question word first in a question or a short message with a record
+        ("where is order 4711"), or "is"/"I want" in a short one with a record ("is 4711 late?"). Free
+        text is taken as the answer otherwise ("Disk read errors on server 78ABC12", "Can it arrive
+        before Christmas?", "When we power it on the fan is loud"). To a question with fixed answers,
+        any question word, a short confident message of another intent ("thanks") and, where nothing is
+        written freely, a record of another kind switch too."""
+        intent = parse.intent
+        if intent == NONE_INTENT or intent not in self.intents or intent == spec.name:
+            return False
+        if parse.confidence < SWITCH_CONFIDENCE:
+            return False
+        text = parse.text
+        words = len(_WORD.findall(text)) + len(re.findall(r"\d+", text))
+        records = [e for e in parse.entities if e.type in self._claims]
+        short_with_record = bool(records) and words <= SHORT_REQUEST
+        asked = text.rstrip().endswith("?")
+        if _LOOKUP.match(text) or (_QUESTION.match(text) and (asked or short_with_record)):
+            return True
+        if short_with_record and _ABOUT_RECORD.match(text):
+            return True
+        if asking is not None and asking.free_text:
+            return False
+        if _QUESTION.match(text) or (words <= 3 and parse.confidence >= 0.7):
+            return True
+        takes_text = any(s.free_text for s in self._slots_for(spec, principal))
+        accepted = set(asking.entities) if asking is not None else set()
+        return not takes_text and any(e.type not in accepted for e in records)
+
+    def _corrected(self, parse: Parse, principal: Principal, state: DialogState, rest: str) -> Turn | None:
+        """ "no, I meant 4712": the last intent answered again with the slot the message corrects; a
+        record of a kind it does not take goes to the intent that claims it ("I meant invoice INV-2032")."""
+        last = self.intents.get(state.last_intent or "")
+        if last is None or not self._correctable(last, principal):
+            return None
+        slots: dict[str, Any] = dict(state.last_slots)
+        if self._correct(last, principal, parse, state.topic, rest, slots):
+            return Turn(last, slots)
+        claimed = self._claimed(parse)
+        if claimed is not None and claimed is not last:
+            return self._fresh(claimed, principal, parse, state.topic)
+        return self._unsure(last, principal, parse, slots)
+
+    def _unsure(
+        self, spec: IntentSpec, principal: Principal, parse: Parse, slots: dict[str, Any]
+    ) -> Turn | None:
+        """A reference to a record of ``spec`` that points at nothing known: its slot is asked for."""
+        slot = next((s for s in self._slots_for(spec, principal) if _pointed(s, parse)), None)
+        if slot is None:
+            return None
+        return Turn(spec, {k: v for k, v in slots.items() if k != slot.name}, unsure=slot.name)
+
+    def _correct(
+        self,
+        spec: IntentSpec,
+        principal: Principal,
+        parse: Parse,
+        topic: Topic,
+        rest: str,
+        slots: dict[str, Any],
+    ) -> bool:
+        """Replaces, in ``slots``, the first slot the correction names a new value for; whether one was."""
+        for slot in self._slots_for(spec, principal):
+            if slot.free_text or _confirms(slot):
+                continue
+            old = slots.get(slot.name)
+            value = _corrected_value(slot, parse, rest, topic, old)
+            if value is not None and (old is None or value.value != old.value):
+                slots[slot.name] = value
+                return True
+        return False
+
+    def _named_elsewhere(
+        self, spec: IntentSpec, principal: Principal, parse: Parse, topic: Topic
+    ) -> IntentSpec | None:
+        """The intent claiming a record the message names that ``spec`` cannot take, when ``spec`` would
+        otherwise answer about the record talked about before ("and contract C-1001?" taken for an
+        invoice question right after an invoice): never the wrong record."""
+        slots = self._slots_for(spec, principal)
+        takes = {t for slot in slots for t in slot.entities}
+        records = [e for e in parse.entities if e.type in self._claims]
+        if not records or any(e.type in takes for e in records) or principal.is_guest:
+            return None
+        carried = any(
+            slot.carry
+            and (current := topic.current.get(slot.name)) is not None
+            and current.type in slot.entities
+            for slot in slots
+        )
+        return self._claims[records[0].type] if carried else None
+
+    def _claimed(self, parse: Parse) -> IntentSpec | None:
+        """The intent claiming a record the message names ("4712", "INV-2031"), if one does."""
         for entity in parse.entities:
             claimed = self._claims.get(entity.type)
             if claimed is not None:
-                return self._fresh(claimed, principal, parse, topic)
-        return Turn(None, {})
+                return claimed
+        return None
+
+    def _slot(self, spec: IntentSpec, principal: Principal, name: str | None) -> Slot | None:
+        return next((s for s in self._slots_for(spec, principal) if s.name == name), None)
 
     def _submitted(self, form: FormSubmission, principal: Principal, pending: Pending | None) -> Turn:
         """A form's values fill its intent's slots by name; a form no intent shows is refused. A form
@@ -374,17 +717,35 @@ class DialogEngine:
         *,
         carry: bool,
     ) -> None:
+        about = [str(e.value) for e in parse.entities if e.type == "about"]
         for slot in self._slots_for(spec, principal):
             if slot.name in slots:
                 continue
             value = _fill(spec, slot, parse, topic, answering=False)
-            if value is None and carry and slot.carry and not principal.is_guest:
+            if value is None and about and not principal.is_guest:
+                # "the invoice for that order", "the contract for that machine": the record pointed at,
+                # or what it links to; never another record from the context.
+                value = _about(slot, about, topic)
+                if value is not None:
+                    slots[slot.name] = value
+                continue
+            if (
+                value is None
+                and carry
+                and slot.carry
+                and not principal.is_guest
+                and not _pointed(slot, parse)
+            ):
                 current = topic.current.get(slot.name)
                 if current is not None and current.type in slot.entities:
-                    # Never the wrong record: a number the message names (one the extractors missed,
-                    # "ordre 4711") is the one asked about, not the record talked about before.
+                    # Never the wrong record: a number the message names (one the extractors missed)
+                    # is the one asked about, not the record talked about before; one not of the
+                    # slot's form after a record word ("kontrakt 99") is asked about.
                     named = _named_here(slot, parse)
-                    value = current if named is None else SlotValue(slot.entities[0], named)
+                    if named is not None:
+                        value = SlotValue(slot.entities[0], named)
+                    elif not _named_unread(parse):
+                        value = current
             if value is not None:
                 slots[slot.name] = value
 
@@ -407,11 +768,20 @@ class DialogEngine:
             return None
         return tool_refusal(spec.tool, fmt, language=language, intent=spec.name)
 
-    def _reask(self, pending: Pending, principal: Principal, fmt: Formatter, language: str) -> Reply:
-        spec = self.intents[pending.intent]
-        slot = next((s for s in self._slots_for(spec, principal) if s.name == pending.asking), None)
-        question = fmt.t(slot.question) if slot is not None and slot.question else fmt.t("none")
-        return Reply(text=fmt.t("dialog.reask", question=question), language=language, intent=spec.name)
+    async def _reask(self, pending: Pending, parse: Parse, ctx: TurnContext, *, kept: bool = False) -> Reply:
+        """The question again, with its buttons, saying what was wrong with the answer (or that it was
+        kept for a later question)."""
+        assert ctx.spec is not None
+        slot = self._slot(ctx.spec, ctx.principal, pending.asking)
+        if slot is None:
+            return ctx.reply(ctx.t("dialog.reask", question=ctx.t("none")))
+        question = await self._question_for(slot, ctx)
+        if isinstance(question, Reply):
+            ctx.state.pending = None
+            return question
+        asked = ctx.t("dialog.reask", question=question.text)
+        text = ctx.t("dialog.kept", question=asked) if kept else _why(slot, parse.text, asked, ctx)
+        return ctx.reply(text, buttons=question.buttons, cards=question.cards)
 
 
 def tool_refusal(tool: Tool, fmt: Formatter, *, language: str, intent: str | None) -> Reply:
@@ -462,17 +832,36 @@ def _named_here(slot: Slot, parse: Parse) -> str | None:
     return None
 
 
+_NUMBERED = re.compile(
+    r"(?<![\w-])(?P<word>[^\W\d_]+)\.?\s*(?:nr\.?|no\.?|number|nummer)?\s*#?\s*(?P<id>[\w-]*\d[\w-]*)"
+)
+
+
+def _named_unread(parse: Parse) -> bool:
+    """The message names a record by a number no extractor took, right after a word for a record
+    ("kontrakt 99", "ordr 12"): the user said which one, so nothing from the context stands in for it."""
+    taken = [(e.start, e.end) for e in parse.entities]
+    for found in _NUMBERED.finditer(parse.text):
+        start, end = found.span("id")
+        if any(a < end and start < b for a, b in taken):
+            continue
+        if record_kind(found["word"]) is not None:
+            return True
+    return False
+
+
 def _fill(spec: IntentSpec, slot: Slot, parse: Parse, topic: Topic, *, answering: bool) -> SlotValue | None:
     for entity_type in slot.entities:
-        entity = parse.first(entity_type)
-        if entity is None:
-            continue
         if entity_type == "reference":
-            resolved = _resolve_reference(slot, str(entity.value), topic)
-            if resolved is not None:
-                return resolved
+            for entity in _references(parse):
+                resolved = _resolve_reference(slot, str(entity.value), entity.text, topic)
+                if resolved is not None:
+                    return resolved
             continue
-        return SlotValue(entity_type, entity.value)
+        found = parse.first(entity_type)
+        if found is None:
+            continue
+        return SlotValue(entity_type, found.value)
     said = parse.text.strip()
     if not answering:
         inline = re.match(slot.inline, said) if slot.inline and parse.intent == spec.name else None
@@ -486,7 +875,39 @@ def _fill(spec: IntentSpec, slot: Slot, parse: Parse, topic: Topic, *, answering
     return None
 
 
-def _resolve_reference(slot: Slot, reference: str, topic: Topic) -> SlotValue | None:
+def _pointed(slot: Slot, parse: Parse) -> bool:
+    """The message points at a record for this slot ("the other one") that could not be resolved: the
+    slot is asked for rather than filled with the record talked about before."""
+    return "reference" in slot.entities and bool(_references(parse))
+
+
+def _references(parse: Parse) -> list[Entity]:
+    """The references that point at something: not one said after "not" ("not that one"), not one
+    inside a record pointed at by kind (the "den" of "den ordern": the kind says which)."""
+    about = [(e.start, e.end) for e in parse.entities if e.type == "about"]
+    return [
+        e
+        for e in parse.entities
+        if e.type == "reference"
+        and not negated(parse.text, e.start)
+        and not any(a <= e.start and e.end <= b for a, b in about)
+    ]
+
+
+def _about(slot: Slot, kinds: Sequence[str], topic: Topic) -> SlotValue | None:
+    """The record of a kind pointed at ("that order") if the slot takes it, else the record of the
+    slot's kind it links to (made current with it: the machine's contract)."""
+    for kind in kinds:
+        current = topic.current.get(kind)
+        if current is not None and current.type in slot.entities:
+            return current
+        linked = topic.linked.get(kind, {}).get(slot.name)
+        if current is not None and linked is not None and linked.type in slot.entities:
+            return linked
+    return None
+
+
+def _resolve_reference(slot: Slot, reference: str, said: str, topic: Topic) -> SlotValue | None:
     """ "latest" goes to the handler; "it", "the other one", "the first" come from the context."""
     if reference == "latest":
         return SlotValue("reference", "latest")
@@ -495,6 +916,8 @@ def _resolve_reference(slot: Slot, reference: str, topic: Topic) -> SlotValue | 
     if reference == "it":
         return current
     if reference == "other":
+        if len(shown) > 2 and "andra" in said.lower():
+            return SlotValue(slot.entities[0], shown[1])  # "den andra" of a longer list: the second
         # Of a list just shown, the one not talked about; else the one talked about before this one.
         current_value = current.value if current else None
         if len(shown) == 2 and current_value in shown:
@@ -506,6 +929,76 @@ def _resolve_reference(slot: Slot, reference: str, topic: Topic) -> SlotValue | 
         if -len(shown) <= index < len(shown):
             return SlotValue(slot.entities[0], shown[index])
     return None
+
+
+def yes_or_no(text: str) -> bool | None:
+    """ "yes", "sure", "ok", "japp", "visst", "gärna" (``True``); "no", "nope", "nej" (``False``);
+    said on their own or with a please or thanks. ``None`` for anything else."""
+    words = _WORD.findall(text.lower())
+    for phrase in (" ".join(words), " ".join(w for w in words if w not in _POLITE)):
+        if phrase in YES_WORDS:
+            return True
+        if phrase in NO_WORDS:
+            return False
+    return None
+
+
+def _confirms(slot: Slot) -> bool:
+    """A slot asking to confirm: "yes" is one of its answers."""
+    return slot.pattern is not None and re.fullmatch(slot.pattern, "yes") is not None
+
+
+def _correction(parse: Parse) -> str | None:
+    """What a correction says instead ("4712" of "no, I meant 4712"); ``None`` if it is none.
+
+    With "I meant" / "jag menade" / "not that one" anything may follow; after a bare "no," or "sorry,"
+    only a value does (a record, a reference, a number, and the words naming their kind): "no, approve
+    INV-2031" is a request, not a correction."""
+    text = parse.text
+    m = _CORRECTION.match(text)
+    if m is None or not (m["lead"] or m["meant"]):
+        return None
+    rest = _INSTEAD.sub("", m["rest"]).strip(" ,.!?")
+    if not rest:
+        return None
+    if not m["meant"]:
+        start = m.start("rest")
+        spans = [(e.start, e.end) for e in parse.entities]
+        for word in _WORD.finditer(text, start, start + len(m["rest"])):
+            inside = any(a <= word.start() and word.end() <= b for a, b in spans)
+            if not inside and word.group().lower() not in _VALUE_WORDS:
+                return None
+    return rest
+
+
+def _corrected_value(slot: Slot, parse: Parse, rest: str, topic: Topic, old: Any) -> SlotValue | None:
+    """The value a correction gives the slot: a record of its kinds, a reference to another one, or
+    what is said instead in the slot's own form ("4711")."""
+    for entity_type in slot.entities:
+        if entity_type == "reference":
+            for entity in _references(parse):
+                if entity.value == "it":
+                    continue
+                resolved = _resolve_reference(slot, str(entity.value), entity.text, topic)
+                if resolved is not None and (old is None or resolved.value != old.value):
+                    return resolved
+            continue
+        found = parse.first(entity_type)
+        if found is not None:
+            return SlotValue(entity_type, found.value)
+    if slot.pattern and re.fullmatch(slot.pattern, rest):
+        return SlotValue(slot.entities[0], rest.strip().lstrip("#").strip())
+    return None
+
+
+def _why(slot: Slot, said: str, question: str, ctx: TurnContext) -> str:
+    """The question asked again, saying the answer did not fit: not one of its choices, or not an answer."""
+    said = " ".join(said.split())
+    if not said:
+        return question
+    shown = said if len(said) <= 60 else said[:57] + "…"
+    key = "dialog.not_a_choice" if slot.choices is not None else "dialog.not_an_answer"
+    return ctx.t(key, said=shown, question=question)
 
 
 def _values(slots: dict[str, Any]) -> dict[str, SlotValue]:

@@ -115,6 +115,9 @@ class IntentSpec:
     """The family's own context between turns (its last search); one model for the whole family."""
     forgets: bool = False
     """The conversation ends with it ("bye"): what was talked about no longer counts."""
+    takes_over: bool = False
+    """A person takes the conversation from here ("talk to a person"): a question left for it is
+    dropped, not offered back."""
 
     @property
     def family(self) -> str:
@@ -286,7 +289,10 @@ class TurnContext:
         return list(self.state.topic.shown.get(slot, ()))
 
     def set_current(self, slot: str, entity_type: str, value: Any) -> None:
-        """Remember what the conversation is now about, for "it" and "and when will it arrive?"."""
+        """Remember what the conversation is now about, for "it" and "and when will it arrive?".
+
+        Records made current in one turn are linked: made current with the invoice, its order is
+        what "the order for that invoice" means; with a machine, its contract."""
         self.state.set_current(slot, entity_type, value)
 
     def set_shown(self, slot: str, values: Sequence[Any]) -> None:

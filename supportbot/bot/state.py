@@ -1,7 +1,8 @@
 """A conversation's state, typed: what the dialog engine keeps between turns.
 
-The engine owns it. It holds the engine's own parts (the question it is waiting on, the misses in a
-row, the last intent, what the conversation is about, the handoff it is in) and, per intent family, a
+The engine owns it. It holds the engine's own parts (the question it is waiting on, one question
+paused for another request and offered back, the misses in a row, the last intent and its slots, what
+the conversation is about and what each record of it links to, the handoff it is in) and, per intent family, a
 namespaced place for that family's own context (the orders family's last search). A family declares
 its context as a pydantic model (``FamilyContext``); the engine keeps it under the family's name and a
 handler reaches only its own, typed, through the turn's context.
@@ -18,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,9 @@ class Topic(BaseModel):
     """The last values talked about, oldest first, the current one last."""
     shown: dict[str, list[Any]] = Field(default_factory=dict)
     """The values of the list shown last."""
+    linked: dict[str, dict[str, SlotValue]] = Field(default_factory=dict)
+    """Per slot, what its current record links to: the records made current in the same turn (the
+    invoice's order, the machine's contract), for "the contract for that machine"."""
 
 
 UNHELPED_KEPT = 3
@@ -93,6 +97,12 @@ class DialogState(BaseModel):
     misses: int = 0
     """Turns in a row not understood: the second one offers a person outright."""
     last_intent: str | None = None
+    last_slots: dict[str, SlotValue] = Field(default_factory=dict)
+    """The slots the last intent was answered with (not its free text): a correction changes one."""
+    paused: Pending | None = None
+    """A question left for another request: offered back once that one is answered."""
+    offered: bool = False
+    """The last reply offered the paused question back: a yes resumes it, anything else drops it."""
     topic: Topic = Field(default_factory=Topic)
     handoff: str | None = None
     """The number of the open handoff the conversation is in, while there is one."""
@@ -101,6 +111,8 @@ class DialogState(BaseModel):
     families: dict[str, Any] = Field(default_factory=dict)
     """Each family's context: as stored (a dict) until ``family`` reads it, then its typed model.
     Only the families a turn uses are validated: the state is loaded and stored on every turn."""
+    _made_current: list[str] = PrivateAttr(default_factory=list)
+    """The slots made current in this turn (not stored): each is linked to the others."""
 
     @classmethod
     def load(cls, document: Mapping[str, Any]) -> DialogState:
@@ -133,11 +145,25 @@ class DialogState(BaseModel):
 
     # --- the topic --------------------------------------------------------------------------------
 
+    def begin_turn(self) -> None:
+        """A new turn: what it makes current is linked together, not to what earlier turns did."""
+        self._made_current.clear()
+
     def set_current(self, slot: str, entity_type: str, value: Any) -> None:
+        """The conversation is now about ``value``; records made current in the same turn link to each
+        other (an invoice and the order it bills); a record made current in a later turn starts without links."""
         entry = SlotValue(entity_type, value)
         self.topic.current[slot] = entry
         recent = [r for r in self.topic.recent.get(slot, []) if r.value != value]
         self.topic.recent[slot] = [*recent, entry][-RECENT_KEPT:]
+        links = self.topic.linked
+        if slot not in self._made_current:
+            links.pop(slot, None)
+            self._made_current.append(slot)
+        for other in self._made_current:
+            if other != slot and other in self.topic.current:
+                links.setdefault(other, {})[slot] = entry
+                links.setdefault(slot, {})[other] = self.topic.current[other]
 
     def set_shown(self, slot: str, values: Sequence[Any]) -> None:
         self.topic.shown[slot] = list(values)
@@ -155,6 +181,9 @@ class DialogState(BaseModel):
     def forget(self) -> None:
         """The conversation ended: nothing said so far counts for what comes next."""
         self.topic = Topic()
+        self.last_slots = {}
+        self.paused = None
+        self.offered = False
         self.families.clear()
         self.handoff = None
         self.unhelped = None

@@ -526,6 +526,7 @@ INTENTS = [
         name="handoff.agent",
         examples=AGENT_EXAMPLES,
         handler=handoff_agent,
+        takes_over=True,
         guest_ok=True,
         guest_slots=GUEST_SLOTS,
         form=True,

@@ -842,6 +842,8 @@ def _item_card(ctx: TurnContext, item: InventoryItem) -> Card:
 
 def _remember(ctx: TurnContext, item: InventoryItem) -> None:
     ctx.set_current("item", "serial_number", item.serial)
+    if item.contract_number:  # linked to the item: "the contract for that machine"
+        ctx.set_current("contract", "contract_number", item.contract_number)
 
 
 async def _one_item(ctx: TurnContext, serial: str) -> Reply:

@@ -54,7 +54,7 @@ async def test_the_engine_asks_for_the_serial_and_the_new_back_end_answers(bot: 
         bot: = Which product do you mean? Give me its serial number (like SN-10042).
         user: hmm, no idea
         bot: [warranty.check]
-        bot: = Which product do you mean? Give me its serial number (like SN-10042). (Or say "cancel" to drop it.)
+        bot: = I couldn't take "hmm, no idea" as the answer. Which product do you mean? Give me its serial number (like SN-10042). (Or say "cancel" to drop it.)
         user: sn-10042
         bot: [warranty.check]
         bot: ~ Power S1022 server (serial SN-10042) is under warranty until

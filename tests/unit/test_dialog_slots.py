@@ -178,8 +178,10 @@ async def test_a_refused_answer_is_asked_again_saying_why_with_the_same_buttons(
     again = await chat(parse("huge"))
     assert again.text == EN.t("request.subject_too_long", limit=5) and again.buttons == SIZES
     assert chat.asking == "size" and chat.state.pending is not None and "size" not in chat.state.pending.slots
-    unknown = await chat(parse("medium"))  # not a size: asked again as if nothing was said
-    assert unknown.text == EN.t("request.ask_priority") and unknown.buttons == SIZES
+    unknown = await chat(parse("medium"))  # not a size: asked again, saying it is not one of the choices
+    question = EN.t("request.ask_priority")
+    assert unknown.text == EN.t("dialog.not_a_choice", said="medium", question=question)
+    assert unknown.buttons == SIZES
 
 
 async def test_a_checked_answer_moves_on_to_the_next_slot_and_then_the_handler() -> None:
@@ -204,7 +206,9 @@ async def test_a_value_said_inline_with_the_intent_needs_no_question() -> None:
     # Only in a message saying the intent: the same words answering another question are no note.
     await chat(parse("order", "shop.order"))
     reasked = await chat(parse("note: red"))
-    assert reasked.text == EN.t("dialog.reask", question=EN.t("request.ask_priority"))
+    asked = EN.t("dialog.reask", question=EN.t("request.ask_priority"))
+    assert reasked.text == EN.t("dialog.not_a_choice", said="note: red", question=asked)
+    assert reasked.buttons == SIZES  # a question asked again keeps its buttons
     assert chat.state.pending is not None and chat.state.pending.slots == {}
 
 

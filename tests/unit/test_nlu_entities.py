@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from supportbot.bot.nlu.entities import EntityExtractor
+from supportbot.bot.nlu.entities.references import negated
 
 TODAY = date(2026, 6, 17)
 EXTRACTOR = EntityExtractor(("Kista", "Göteborg", "München"))
@@ -122,3 +123,65 @@ def test_references(text: str, reference: str, span: str) -> None:
 def test_a_date_is_not_a_reference() -> None:
     assert found("levererad den 3 juni", "reference") == []
     assert found("orders from the last 30 days", "reference") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "span"),
+    [
+        ("can I get the invoice for that order?", "order", "that order"),
+        ("and the contract for that machine", "item", "that machine"),
+        ("is this server under maintenance", "item", "this server"),
+        ("fakturan för den ordern", "order", "den ordern"),
+        ("visa avtalet för den här maskinen", "item", "den här maskinen"),
+        ("skicka det avtalet", "contract", "det avtalet"),
+        ("the same invoice again", "invoice", "the same invoice"),
+    ],
+)
+def test_a_reference_naming_a_kind_of_record_is_about_it(text: str, kind: str, span: str) -> None:
+    assert found(text, "about") == [(kind, span)]
+
+
+def test_a_record_pointed_at_leaves_the_words_as_the_classifier_read_them() -> None:
+    # "den" stays a reference beside it, so the classifier sees "#ref ordern" as it always did.
+    assert found("fakturan för den ordern", "reference") == [("it", "den")]
+    assert found("the invoice for that order", "reference") == []
+
+
+def test_that_order_with_a_number_is_the_number() -> None:
+    assert found("that order 4711", "about") == []
+    assert found("that order 4711", "order_number") == [("4711", "4711")]
+
+
+@pytest.mark.parametrize("text", ["not that one, the other", "nej, inte den, den andra"])
+def test_not_that_one_points_away(text: str) -> None:
+    references = [f for f in EXTRACTOR.extract(text, today=TODAY) if f.type == "reference"]
+    assert [(f.value, negated(text, f.start)) for f in references] == [("it", True), ("other", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "entity_type", "value", "span"),
+    [
+        ("wheres my ordr 4712", "order_number", "4712", "4712"),
+        ("whre is ordre 4711", "order_number", "4711", "4711"),
+        ("oder nr 4711", "order_number", "4711", "4711"),
+        ("fakutra 2031", "invoice_number", "INV-2031", "2031"),
+        ("invocie 2032 please", "invoice_number", "INV-2032", "2032"),
+        ("kontarkt 1001", "contract_number", "C-1001", "1001"),
+        ("kontrakt C-1001", "contract_number", "C-1001", "C-1001"),
+        ("fakutra INV-2031", "invoice_number", "INV-2031", "INV-2031"),
+        ("beställnign 4711", "order_number", "4711", "4711"),
+    ],
+)
+def test_a_typo_around_the_record_word_still_finds_the_number(
+    text: str, entity_type: str, value: str, span: str
+) -> None:
+    assert found(text, entity_type) == [(value, span)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["servers older than 2020", "antal 100 licenser", "under 5000 kronor", "Power S1022 fan", "ordrs 2025"],
+)
+def test_words_of_their_own_are_no_typos_of_record_words(text: str) -> None:
+    kinds = ("order_number", "invoice_number", "contract_number")
+    assert [f for kind in kinds for f in found(text, kind)] == []

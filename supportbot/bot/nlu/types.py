@@ -22,6 +22,7 @@ NONE_INTENT = "none"
 #   site             "Göteborg"                  (the canonical site name, fuzzy matched)
 #   order_status     "shipped" | "delivered" | "in_production" | "open" | ...
 #   reference        "latest" | "other" | "first" | "second" | "last" | "it"
+#   about            "order" | "invoice" | "contract" | "item" | "request"   (a record pointed at by kind: "that order")
 #   email            "someone@example.com"
 #   access_request_number  "AR-000012"
 #   tool             "invoices" | "contracts" | ... (a ``Tool`` value) | "all"   (only where access is talked about)
@@ -39,6 +40,7 @@ ENTITY_TYPES = (
     "site",
     "order_status",
     "reference",
+    "about",
     "email",
     "access_request_number",
     "tool",

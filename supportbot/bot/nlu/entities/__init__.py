@@ -11,7 +11,7 @@ from supportbot.bot.nlu.entities.dates import TRIGGERS as DATE_TRIGGERS
 from supportbot.bot.nlu.entities.dates import dates
 from supportbot.bot.nlu.entities.email import emails
 from supportbot.bot.nlu.entities.found import Claims, Found
-from supportbot.bot.nlu.entities.ids import bare_order_numbers, keyword_ids, prefixed_ids
+from supportbot.bot.nlu.entities.ids import bare_order_numbers, keyword_ids, prefixed_ids, typo_keyword_ids
 from supportbot.bot.nlu.entities.references import TRIGGERS as REFERENCE_TRIGGERS
 from supportbot.bot.nlu.entities.references import references
 from supportbot.bot.nlu.entities.serials import serials
@@ -43,6 +43,7 @@ class EntityExtractor:
             serials(text, claims)
             prefixed_ids(text, claims)
             keyword_ids(text, claims)
+            typo_keyword_ids(text, claims)
             amounts(text, claims)
         if digits or not DATE_TRIGGERS.isdisjoint(words):
             dates(text, claims, today=today)

@@ -34,5 +34,10 @@ class Claims:
         self.found.append(found)
         return True
 
+    def beside(self, found: Found) -> None:
+        """Keep ``found`` whatever it overlaps: another reading of words already claimed, for the dialog
+        (a type without a placeholder, so the classifier reads the words as before)."""
+        self.found.append(found)
+
     def remove(self, found: Found) -> None:
         self.found.remove(found)

@@ -1,7 +1,9 @@
 """Document numbers: invoices, credit notes, contracts, requests, purchase orders, customers, orders.
 
 A number written after the word that names its kind ("invoice 2031", "avtal 1001") is that kind's
-number, in the catalogue's shape (INV-2031, C-1001): the user said what it is. A bare number is an
+number, in the catalogue's shape (INV-2031, C-1001): the user said what it is. A word one typo away
+from such a word ("ordr 4712", "fakutra 2031", "kontarkt 1001") names it as well: a typo around the
+record word must never lose the number the user typed. A bare number is an
 order number only where the message is about orders (or is nothing but the number), and never when it
 looks like a year, a model number ("FlashSystem 5200"), an amount or a date (those are claimed first).
 """
@@ -9,6 +11,8 @@ looks like a year, a model number ("FlashSystem 5200"), an amount or a date (tho
 from __future__ import annotations
 
 import re
+
+from rapidfuzz.distance import OSA
 
 from supportbot.bot.nlu.entities.found import Claims, Found
 from supportbot.bot.nlu.lexicon import STOPWORDS
@@ -63,6 +67,18 @@ _KEYWORD = re.compile(
     + "|".join(sorted((k for ks in _KINDS.values() for k in ks), key=len, reverse=True))
     + r")(?:\s*(?:number|num|no\.?|nr\.?|nummer|numret|id|is|är|\#|:|=)(?![^\W\d_]))*\s*#?\s*"
     r"(?P<id>[a-z0-9][a-z0-9/-]*\d[a-z0-9-]*|\d+)(?![\w-])",
+    re.IGNORECASE,
+)
+
+_TYPO_KEYWORDS: dict[str, str] = {
+    fold(k): kind for kind, ks in _KINDS.items() for k in ks if k.isalpha() and len(k) >= 5
+}
+"""The record words a typo is looked for in: single words long enough that one slip still names them."""
+_NOT_TYPOS = wordset("older border antal under other offer orden ordet avtar invite invited")
+"""Words one slip from a record word that are words of their own ("older than 2020", "antal 100")."""
+_TYPO_KEYWORD = re.compile(
+    r"(?<![\w-])(?P<kw>[^\W\d_]{4,14})(?:\s*(?:number|no\.?|nr\.?|nummer|\#|:))?\s*#?\s*"
+    r"(?P<id>\d{3,10})(?![\w/-]|[.,]\d)",
     re.IGNORECASE,
 )
 
@@ -155,6 +171,44 @@ def keyword_ids(text: str, claims: Claims) -> None:
         else:
             value = ident
         claims.add(Found(kind, value, start, end))
+
+
+def typo_keyword_ids(text: str, claims: Claims) -> None:
+    """Numbers after a record word typed with one slip: "ordr 4712", "whre is ordre 4711", "fakutra 2031".
+
+    One edit (a letter missing, extra, wrong or two swapped) from a record word of five letters or more,
+    two from one of nine or more, with the first letter right: the number is that kind's."""
+    for m in _TYPO_KEYWORD.finditer(text):
+        word = fold(m["kw"])
+        if word in _KIND_OF or word in _NOT_TYPOS or not claims.free(m.start("id"), m.end("id")):
+            continue
+        kind = _typo_kind(word)
+        ident = m["id"]
+        if kind is None or kind in ("po_number", "request_number", "customer_number"):
+            continue
+        if len(ident) == 4 and 1900 <= int(ident) <= 2099 and word.endswith("s"):
+            continue  # "ordrs 2025": a year of orders, as "orders 2025" is
+        if kind == "order_number" and _counts_things(text, m.end("id")):
+            continue
+        prefix = {"invoice_number": "INV-", "credit_number": "CN-", "contract_number": "C-"}.get(kind, "")
+        claims.add(Found(kind, prefix + ident, m.start("id"), m.end("id")))
+
+
+def record_kind(word: str) -> str | None:
+    """The kind of record a word names ("order", "fakturan", or one slip from one, "ordr"), if any."""
+    folded = fold(word)
+    return _KIND_OF.get(folded) or (None if folded in _NOT_TYPOS or len(folded) < 4 else _typo_kind(folded))
+
+
+def _typo_kind(word: str) -> str | None:
+    """The kind of the record word ``word`` (folded) is one slip from, if any."""
+    for keyword, kind in _TYPO_KEYWORDS.items():
+        if keyword[0] != word[0] or abs(len(keyword) - len(word)) > 2:
+            continue
+        allowed = 2 if len(keyword) >= 9 else 1
+        if OSA.distance(word, keyword, score_cutoff=allowed) <= allowed:
+            return kind
+    return None
 
 
 def bare_order_numbers(text: str, claims: Claims) -> None:

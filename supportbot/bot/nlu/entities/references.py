@@ -1,4 +1,12 @@
-"""References to something already talked about: "my latest order", "den andra", "it"."""
+"""References to something already talked about: "my latest order", "den andra", "it", "that order".
+
+A reference names a place in the conversation ("it", "the other one", "the first one"); one that also
+names a kind of record ("that order", "this machine", "det avtalet") is an ``about`` entity, whose value
+is the kind: the dialog takes that kind's record talked about last, or what is linked to it (the
+machine's contract), and reads a reference within it ("den" of "den ordern") as part of it. It is kept
+beside what else the words are, so the classifier sees them as before. "Not that one" ("inte den")
+points away from the record: ``negated`` tells the dialog so.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +18,7 @@ from supportbot.bot.nlu.text import wordset
 TRIGGERS = wordset(
     """
     the my our min mitt mina vår vårt våra den det latest most newest senaste nyaste last first
-    second other andra första sista it that this
+    second other andra första sista it that this same samma
     """
 )
 """Words a reference starts with: without one of them the pattern is not run."""
@@ -28,8 +36,39 @@ _REFERENCE = re.compile(
     r")(?![\w-])",
     re.IGNORECASE,
 )
+_NOT = re.compile(r"(?i)(?:\bnot|\binte)\s*$")
+"""Said right before a reference, it points away from it: "not that one, the other"."""
+
+# fmt: off
+_KINDS: dict[str, tuple[str, ...]] = {
+    "order": ("order", "ordern", "beställningen", "beställning", "delivery", "leveransen", "shipment"),
+    "invoice": ("invoice", "bill", "fakturan", "faktura"),
+    "contract": ("contract", "agreement", "avtalet", "avtal", "kontraktet", "kontrakt"),
+    "item": (
+        "machine", "server", "system", "device", "item", "box", "unit", "licence", "license", "product",
+        "maskinen", "maskin", "servern", "server", "systemet", "enheten", "utrustningen", "datorn",
+        "licensen", "produkten",
+    ),
+    "request": ("request", "ticket", "case", "ärendet", "ärende"),
+}
+# fmt: on
+_KIND_OF = {word: kind for kind, ws in _KINDS.items() for word in ws}
+_ABOUT = re.compile(
+    r"(?<![\w-])(?:that|this|the\s+same|same|(?:den|det)(?:\s+(?:här|där))?|samma)\s+(?P<kind>"
+    + "|".join(sorted(_KIND_OF, key=len, reverse=True))
+    + r")(?![\w-])(?!\s*[#:]?\s*\d)",
+    re.IGNORECASE,
+)
 
 
 def references(text: str, claims: Claims) -> None:
     for m in _REFERENCE.finditer(text):
         claims.add(Found("reference", m.lastgroup, m.start(), m.end()))
+    for m in _ABOUT.finditer(text):
+        # Beside the words' other readings ("den" of "den ordern" stays a reference for the classifier).
+        claims.beside(Found("about", _KIND_OF[m["kind"].lower()], m.start(), m.end()))
+
+
+def negated(text: str, start: int) -> bool:
+    """Whether a reference at ``start`` is said after "not"/"inte": "not that one" points away from it."""
+    return _NOT.search(text, 0, start) is not None
