@@ -19,7 +19,9 @@ from tests.conftest import make_settings
 from tests.conversations.player import DATA, conversation_files, load, play
 
 # Conversations the assistant does not hold yet, by name: each must fail (strict), so a fix removes it here.
-NOT_YET: set[str] = set()
+NOT_YET: set[str] = {
+    "spreadsheet of invoices sv",  # "exportera fakturorna till excel" is taken for the statement
+}
 
 CONVERSATIONS = [
     pytest.param(
