@@ -14,16 +14,15 @@ from typing import Any
 from pydantic import BaseModel
 
 from supportbot.bot.i18n import Entry, words
-from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
+from supportbot.bot.messages import Button, Card, Field, Reply, Table
 from supportbot.bot.nlu.text import fold
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext
 from supportbot.bot.state import FamilyContext, SlotValue
-from supportbot.integrations.errors import MailUnavailable
 from supportbot.integrations.models import InventoryItem, Tool
 from supportbot.intents.common import found_text, question_request
-from supportbot.intents.recipients import by_mail, own_address
+from supportbot.intents.recipients import Spreadsheet, by_mail, mail_to_self, publish
 from supportbot.intents.requests import open_request, request_card
-from supportbot.services.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
+from supportbot.services.spreadsheets import Column, to_csv, to_xlsx
 
 log = logging.getLogger(__name__)
 
@@ -347,10 +346,6 @@ WORDS: dict[str, Entry] = {
             "one": "Jag har mejlat {count} installerad enhet{filters} som XLSX och CSV till {email}.",
             "other": "Jag har mejlat era {count} installerade enheter{filters} som XLSX och CSV till {email}.",
         },
-    },
-    "inventory.list.mail_failed": {
-        "en": "I couldn't send the e-mail just now, so here are download links instead. ",
-        "sv": "Jag kunde inte skicka mejlet just nu, så här är länkar att ladda ner i stället. ",
     },
     "inventory.list.mail_subject": {"en": "Your installed base", "sv": "Er installerade bas"},
     "inventory.list.mail_body": {
@@ -990,38 +985,19 @@ async def _spreadsheet(ctx: TurnContext, filters: dict[str, Any]) -> Reply:
     columns = inventory_columns(ctx)
     sheet = ctx.t("inventory.list.sheet")
     xlsx, csv_data = await asyncio.to_thread(lambda: (to_xlsx(sheet, columns, rows), to_csv(columns, rows)))
-    stem = f"inventory-{ctx.today.isoformat()}"
-    prefix = ""
-    if by_mail(ctx.parse.text):
-        # "email me the inventory spreadsheet": to the user's own confirmed address, never asked for.
-        own = own_address(ctx.principal)
-        if own is None:
-            prefix = ctx.t("recipient.no_own_address") + " "
-        else:
-            try:
-                await ctx.mailer.send(
-                    to=own,
-                    subject=ctx.t("inventory.list.mail_subject"),
-                    text=ctx.t("inventory.list.mail_body", name=ctx.principal.name),
-                    attachments=((f"{stem}.xlsx", XLSX_TYPE, xlsx), (f"{stem}.csv", CSV_TYPE, csv_data)),
-                    language=ctx.language,
-                )
-            except MailUnavailable:
-                log.warning("could not mail an inventory list", exc_info=True)
-                prefix = ctx.t("inventory.list.mail_failed")
-            else:
-                return ctx.reply(
-                    ctx.t("inventory.list.mailed", count=len(rows), filters=described, email=own)
-                )
-    attachments = []
-    for name, kind, data in ((f"{stem}.xlsx", XLSX_TYPE, xlsx), (f"{stem}.csv", CSV_TYPE, csv_data)):
-        url = await ctx.files.publish(
-            owner=ctx.principal.user_id, name=name, content_type=kind, data=data, tool=Tool.INVENTORY
-        )
-        attachments.append(Attachment(name=name, url=url, content_type=kind, size=len(data)))
+    sheet_files = Spreadsheet(f"inventory-{ctx.today.isoformat()}", xlsx, csv_data)
+    mailed, note = await mail_to_self(
+        ctx,
+        sheet_files,
+        subject=ctx.t("inventory.list.mail_subject"),
+        body=ctx.t("inventory.list.mail_body", name=ctx.principal.name),
+    )
+    if mailed is not None:
+        return ctx.reply(ctx.t("inventory.list.mailed", count=len(rows), filters=described, email=mailed))
+    attachments = await publish(ctx, sheet_files, Tool.INVENTORY)
     links = ctx.t("download.links", minutes=ctx.link_minutes)
-    text = prefix + ctx.t("inventory.list.ready", count=len(rows), filters=described) + links
-    return ctx.reply(text, attachments=tuple(attachments))
+    text = note + ctx.t("inventory.list.ready", count=len(rows), filters=described) + links
+    return ctx.reply(text, attachments=attachments)
 
 
 # --- which item -------------------------------------------------------------------------------------

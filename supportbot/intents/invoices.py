@@ -23,10 +23,20 @@ from supportbot.integrations.models import (
     Tool,
 )
 from supportbot.intents.common import Listing, ListingContext, found_text, question_request
-from supportbot.intents.recipients import INLINE_TO_ME, ME, by_mail, only_me, own_address, to_me
+from supportbot.intents.recipients import (
+    INLINE_TO_ME,
+    ME,
+    Spreadsheet,
+    by_mail,
+    mail_to_self,
+    only_me,
+    own_address,
+    publish,
+    to_me,
+)
 from supportbot.services.invoice_pdf import PDF_TYPE, SELLER, invoice_pdf
 from supportbot.services.outcomes import FORWARD_REFERENCE
-from supportbot.services.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
+from supportbot.services.spreadsheets import Column, to_csv, to_xlsx
 
 log = logging.getLogger(__name__)
 
@@ -601,10 +611,6 @@ WORDS: dict[str, Entry] = {
             "other": "Jag har mejlat era {count} fakturor{filters} som XLSX och CSV till {email}.",
         },
     },
-    "invoice.list.mail_failed": {
-        "en": "I couldn't send the e-mail just now, so here are download links instead. ",
-        "sv": "Jag kunde inte skicka mejlet just nu, så här är länkar att ladda ner i stället. ",
-    },
     "invoice.list.mail_subject": {"en": "Your invoices{filters}", "sv": "Era fakturor{filters}"},
     "invoice.list.mail_body": {
         "en": "Hello {name},\n\nAttached are the invoices you asked for{filters}, as an Excel workbook and "
@@ -1096,38 +1102,22 @@ async def _invoice_spreadsheet(ctx: TurnContext, filters: dict[str, Any]) -> Rep
     xlsx, csv_data = await asyncio.to_thread(
         lambda: (to_xlsx(sheet, columns, rows, currency_column=9), to_csv(columns, rows))
     )
-    stem = f"invoices-{filters['start'] or 'all'}-{filters['end'] or ctx.today.isoformat()}"
-    prefix = ""
-    if by_mail(ctx.parse.text):
-        # "email me our invoices as excel": to the user's own confirmed address, never asked for.
-        own = own_address(ctx.principal)
-        if own is None:
-            prefix = ctx.t("recipient.no_own_address") + " "
-        else:
-            try:
-                await ctx.mailer.send(
-                    to=own,
-                    subject=ctx.t("invoice.list.mail_subject", filters=described),
-                    text=ctx.t("invoice.list.mail_body", name=ctx.principal.name, filters=described),
-                    attachments=((f"{stem}.xlsx", XLSX_TYPE, xlsx), (f"{stem}.csv", CSV_TYPE, csv_data)),
-                    language=ctx.language,
-                )
-            except MailUnavailable:
-                log.warning("could not mail an invoice list", exc_info=True)
-                prefix = ctx.t("invoice.list.mail_failed")
-            else:
-                text = ctx.t("invoice.list.mailed", count=len(rows), filters=described, email=own)
-                return ctx.reply(intent=intent, text=text)
-    owner = ctx.principal.user_id
-    attachments = []
-    for name, kind, data in ((f"{stem}.xlsx", XLSX_TYPE, xlsx), (f"{stem}.csv", CSV_TYPE, csv_data)):
-        url = await ctx.files.publish(
-            owner=owner, name=name, content_type=kind, data=data, tool=Tool.INVOICES
-        )
-        attachments.append(Attachment(name=name, url=url, content_type=kind, size=len(data)))
+    sheet_files = Spreadsheet(
+        f"invoices-{filters['start'] or 'all'}-{filters['end'] or ctx.today.isoformat()}", xlsx, csv_data
+    )
+    mailed, note = await mail_to_self(
+        ctx,
+        sheet_files,
+        subject=ctx.t("invoice.list.mail_subject", filters=described),
+        body=ctx.t("invoice.list.mail_body", name=ctx.principal.name, filters=described),
+    )
+    if mailed is not None:
+        text = ctx.t("invoice.list.mailed", count=len(rows), filters=described, email=mailed)
+        return ctx.reply(intent=intent, text=text)
+    attachments = await publish(ctx, sheet_files, Tool.INVOICES)
     links = ctx.t("download.links", minutes=ctx.link_minutes)
-    text = prefix + ctx.t("invoice.list.ready", count=len(rows), filters=described) + links
-    return ctx.reply(intent=intent, text=text, attachments=tuple(attachments))
+    text = note + ctx.t("invoice.list.ready", count=len(rows), filters=described) + links
+    return ctx.reply(intent=intent, text=text, attachments=attachments)
 
 
 # --- invoice.forward, invoice.approve, invoice.question ------------------------------------------------

@@ -10,14 +10,13 @@ from datetime import date
 from typing import Any
 
 from supportbot.bot.i18n import Entry, words
-from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
+from supportbot.bot.messages import Button, Card, Field, Reply, Table
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext
 from supportbot.integrations.carriers import CARRIER_NAMES
-from supportbot.integrations.errors import MailUnavailable
 from supportbot.integrations.models import Order, OrderStatus, OrderSummary, Tool
 from supportbot.intents.common import Listing, ListingContext, found_text
-from supportbot.intents.recipients import by_mail, own_address
-from supportbot.services.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
+from supportbot.intents.recipients import Spreadsheet, mail_to_self, publish
+from supportbot.services.spreadsheets import Column, to_csv, to_xlsx
 
 # --- examples (the NLU's training data for this family) -------------------------------------------
 
@@ -609,10 +608,6 @@ WORDS: dict[str, Entry] = {
             "other": "Jag har mejlat er orderrapport{filters} ({count} ordrar) till {email}.",
         },
     },
-    "order.report.mail_failed": {
-        "en": "I couldn't send the e-mail just now, so here are download links instead.",
-        "sv": "Jag kunde inte skicka mejlet just nu, så här är länkar att ladda ner i stället.",
-    },
     "order.report.too_large": {
         "plural": "limit",
         "en": {
@@ -991,47 +986,24 @@ async def order_report(ctx: TurnContext) -> Reply:
     xlsx, csv_data = await asyncio.to_thread(
         lambda: (to_xlsx(sheet, columns, rows, currency_column=8), to_csv(columns, rows))
     )
-    stem = f"orders-{filters['start'] or 'all'}-{filters['end'] or ctx.today.isoformat()}"
-    mail_failed = False
+    sheet_files = Spreadsheet(
+        f"orders-{filters['start'] or 'all'}-{filters['end'] or ctx.today.isoformat()}", xlsx, csv_data
+    )
     # "e-mail me the report": to the user's own confirmed address, never asked for; "send me" shows it.
-    own = own_address(ctx.principal) if by_mail(ctx.parse.text) else None
-    no_address = by_mail(ctx.parse.text) and own is None
-    if own is not None:
-        try:
-            await ctx.mailer.send(
-                to=own,
-                subject=ctx.t("order.report.mail_subject", filters=described),
-                text=ctx.t(
-                    "order.report.mail_body", name=ctx.principal.name, filters=described, count=len(rows)
-                ),
-                attachments=((f"{stem}.xlsx", XLSX_TYPE, xlsx), (f"{stem}.csv", CSV_TYPE, csv_data)),
-                language=ctx.language,
-            )
-        except MailUnavailable:
-            log.warning("could not mail an order report", exc_info=True)
-            mail_failed = True
-        else:
-            text = ctx.t("order.report.mailed", filters=described, count=len(rows), email=own)
-            return Reply(text=text, language=ctx.language, intent="order.report")
-    owner = ctx.principal.user_id
-    xlsx_url = await ctx.files.publish(
-        owner=owner, name=f"{stem}.xlsx", content_type=XLSX_TYPE, data=xlsx, tool=Tool.ORDERS
+    mailed, note = await mail_to_self(
+        ctx,
+        sheet_files,
+        subject=ctx.t("order.report.mail_subject", filters=described),
+        body=ctx.t("order.report.mail_body", name=ctx.principal.name, filters=described, count=len(rows)),
     )
-    csv_url = await ctx.files.publish(
-        owner=owner, name=f"{stem}.csv", content_type=CSV_TYPE, data=csv_data, tool=Tool.ORDERS
-    )
+    if mailed is not None:
+        text = ctx.t("order.report.mailed", filters=described, count=len(rows), email=mailed)
+        return Reply(text=text, language=ctx.language, intent="order.report")
     links = ctx.t("download.links", minutes=ctx.link_minutes)
-    text = ctx.t("order.report.ready", filters=described, count=len(rows)) + links
-    if mail_failed:
-        text = f"{ctx.t('order.report.mail_failed')} {text}"
-    elif no_address:
-        text = f"{ctx.t('recipient.no_own_address')} {text}"
+    text = note + ctx.t("order.report.ready", filters=described, count=len(rows)) + links
     return Reply(
         text=text,
-        attachments=(
-            Attachment(name=f"{stem}.xlsx", url=xlsx_url, content_type=XLSX_TYPE, size=len(xlsx)),
-            Attachment(name=f"{stem}.csv", url=csv_url, content_type=CSV_TYPE, size=len(csv_data)),
-        ),
+        attachments=await publish(ctx, sheet_files, Tool.ORDERS),
         language=ctx.language,
         intent="order.report",
     )

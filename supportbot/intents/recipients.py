@@ -12,10 +12,18 @@ here instead.
 
 from __future__ import annotations
 
+import logging
 import re
+from dataclasses import dataclass
 
 from supportbot.bot.i18n import Entry, words
-from supportbot.integrations.models import Principal
+from supportbot.bot.messages import Attachment
+from supportbot.bot.spec import TurnContext
+from supportbot.integrations.errors import MailUnavailable
+from supportbot.integrations.models import Principal, Tool
+from supportbot.services.spreadsheets import CSV_TYPE, XLSX_TYPE
+
+log = logging.getLogger(__name__)
 
 ME = "me"
 """The value of a recipient slot that means the user's own address."""
@@ -67,6 +75,53 @@ def own_address(principal: Principal) -> str | None:
     return principal.email
 
 
+@dataclass(frozen=True)
+class Spreadsheet:
+    """A list made into files: the same rows as XLSX and as CSV, both named ``stem``."""
+
+    stem: str
+    xlsx: bytes
+    csv: bytes
+
+    @property
+    def files(self) -> tuple[tuple[str, str, bytes], ...]:
+        """``(name, content type, data)`` of each file, as mail attachments take them."""
+        return ((f"{self.stem}.xlsx", XLSX_TYPE, self.xlsx), (f"{self.stem}.csv", CSV_TYPE, self.csv))
+
+
+async def mail_to_self(
+    ctx: TurnContext, sheet: Spreadsheet, *, subject: str, body: str
+) -> tuple[str | None, str]:
+    """A list asked for by mail ("email me the report", "mejla mig kontoutdraget") goes to the user's own
+    confirmed address, never asked for. Returns the address it went to (``None`` when no mail was asked
+    for, or it could not be sent) and what to say before the download links when a mail was asked for
+    and not sent (no confirmed address, the mail server down); ``""`` otherwise."""
+    if not by_mail(ctx.parse.text):
+        return None, ""
+    own = own_address(ctx.principal)
+    if own is None:
+        return None, ctx.t("recipient.no_own_address") + " "
+    try:
+        await ctx.mailer.send(
+            to=own, subject=subject, text=body, attachments=sheet.files, language=ctx.language
+        )
+    except MailUnavailable:
+        log.warning("could not mail a spreadsheet (%s)", sheet.stem, exc_info=True)
+        return None, ctx.t("recipient.mail_failed") + " "
+    return own, ""
+
+
+async def publish(ctx: TurnContext, sheet: Spreadsheet, tool: Tool) -> tuple[Attachment, ...]:
+    """Both files behind signed download links of the user's own, for as long as links last."""
+    attachments = []
+    for name, kind, data in sheet.files:
+        url = await ctx.files.publish(
+            owner=ctx.principal.user_id, name=name, content_type=kind, data=data, tool=tool
+        )
+        attachments.append(Attachment(name=name, url=url, content_type=kind, size=len(data)))
+    return tuple(attachments)
+
+
 WORDS: dict[str, Entry] = {
     "recipient.no_own_address": {
         "en": "I can only e-mail things to your own confirmed address, and I don't have one for you, "
@@ -75,6 +130,10 @@ WORDS: dict[str, Entry] = {
         "så här kan du ladda ner den i stället.",
     },
     "recipient.button.mail_me": {"en": "E-mail it to me", "sv": "Mejla den till mig"},
+    "recipient.mail_failed": {
+        "en": "I couldn't send the e-mail just now, so here are download links instead.",
+        "sv": "Jag kunde inte skicka mejlet just nu, så här är länkar att ladda ner i stället.",
+    },
 }
 """What is said where "me" has no address to mail to, and the button that mails a thing to its user."""
 words(WORDS)

@@ -13,12 +13,11 @@ from supportbot.bot.files import DocumentKind
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Attachment, Button, Reply, Table
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext
-from supportbot.integrations.errors import MailUnavailable
 from supportbot.integrations.models import StatementItem, StatementOrder, Tool
 from supportbot.intents.common import Listing, ListingContext, found_text
-from supportbot.intents.recipients import by_mail, own_address
+from supportbot.intents.recipients import Spreadsheet, mail_to_self, publish
 from supportbot.services.invoice_pdf import PDF_TYPE
-from supportbot.services.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, to_csv, to_xlsx
+from supportbot.services.spreadsheets import Column, to_csv, to_xlsx
 
 SHOW_EXAMPLES = {
     "en": [
@@ -236,10 +235,6 @@ WORDS: dict[str, Entry] = {
             "other": "Jag har mejlat ert kontoutdrag {start} – {end} ({count} poster{filters}; saldo "
             "{balance}) som XLSX och CSV till {email}.",
         },
-    },
-    "statement.mail_failed": {
-        "en": "I couldn't send the e-mail just now, so here are download links instead. ",
-        "sv": "Jag kunde inte skicka mejlet just nu, så här är länkar att ladda ner i stället. ",
     },
     "statement.mail_subject": {
         "en": "Your account statement {start} – {end}",
@@ -524,39 +519,24 @@ async def statement_download(ctx: TurnContext) -> Reply:
     xlsx, csv_data = await asyncio.to_thread(
         lambda: (to_xlsx(sheet, columns, rows, currency_column=7), to_csv(columns, rows))
     )
-    stem = f"statement-{statement.date_from.isoformat()}-{statement.date_to.isoformat()}"
+    sheet_files = Spreadsheet(
+        f"statement-{statement.date_from.isoformat()}-{statement.date_to.isoformat()}", xlsx, csv_data
+    )
     said = {"start": start, "end": end, "count": len(rows), "filters": described}
     balance = fmt.money(statement.balance)
-    prefix = ""
-    if by_mail(ctx.parse.text):
-        # "mejla mig kontoutdraget": to the user's own confirmed address, never asked for.
-        own = own_address(ctx.principal)
-        if own is None:
-            prefix = ctx.t("recipient.no_own_address") + " "
-        else:
-            try:
-                await ctx.mailer.send(
-                    to=own,
-                    subject=ctx.t("statement.mail_subject", start=start, end=end),
-                    text=ctx.t("statement.mail_body", name=ctx.principal.name, start=start, end=end),
-                    attachments=((f"{stem}.xlsx", XLSX_TYPE, xlsx), (f"{stem}.csv", CSV_TYPE, csv_data)),
-                    language=ctx.language,
-                )
-            except MailUnavailable:
-                log.warning("could not mail a statement", exc_info=True)
-                prefix = ctx.t("statement.mail_failed")
-            else:
-                text = ctx.t("statement.mailed", email=own, balance=balance, **said)
-                return Reply(text=text, language=ctx.language, intent=intent)
-    attachments = []
-    for name, kind, data in ((f"{stem}.xlsx", XLSX_TYPE, xlsx), (f"{stem}.csv", CSV_TYPE, csv_data)):
-        url = await ctx.files.publish(
-            owner=ctx.principal.user_id, name=name, content_type=kind, data=data, tool=Tool.STATEMENTS
-        )
-        attachments.append(Attachment(name=name, url=url, content_type=kind, size=len(data)))
-    text = prefix + ctx.t("statement.ready", balance=balance, **said)
+    mailed, note = await mail_to_self(
+        ctx,
+        sheet_files,
+        subject=ctx.t("statement.mail_subject", start=start, end=end),
+        body=ctx.t("statement.mail_body", name=ctx.principal.name, start=start, end=end),
+    )
+    if mailed is not None:
+        text = ctx.t("statement.mailed", email=mailed, balance=balance, **said)
+        return Reply(text=text, language=ctx.language, intent=intent)
+    attachments = await publish(ctx, sheet_files, Tool.STATEMENTS)
+    text = note + ctx.t("statement.ready", balance=balance, **said)
     text += ctx.t("download.links", minutes=ctx.link_minutes)
-    return Reply(text=text, attachments=tuple(attachments), language=ctx.language, intent=intent)
+    return Reply(text=text, attachments=attachments, language=ctx.language, intent=intent)
 
 
 _PERIOD = Slot(
