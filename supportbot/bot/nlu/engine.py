@@ -137,7 +137,8 @@ class NLU:
             intent, confidence = scored.intent, scored.confidence
             if intent == NONE_INTENT and (unknown >= 1.0 or scored.off_topic):
                 found = [f for f in found if f.type not in _CONTEXT_ONLY]
-        return Parse(
+        # Built without validation: every field is already of its type (a Parse is built per message).
+        return Parse.model_construct(
             text=text,
             intent=intent,
             confidence=max(0.0, min(1.0, confidence)),
@@ -183,7 +184,7 @@ class NLU:
 
 
 def _entity(found: Found, text: str) -> Entity:
-    return Entity(
+    return Entity.model_construct(
         type=found.type,
         value=found.value,
         text=text[found.start : found.end],
