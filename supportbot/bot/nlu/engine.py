@@ -137,8 +137,7 @@ class NLU:
             intent, confidence = scored.intent, scored.confidence
             if intent == NONE_INTENT and (unknown >= 1.0 or scored.off_topic):
                 found = [f for f in found if f.type not in _CONTEXT_ONLY]
-        # Built without validation: every field is already of its type (a Parse is built per message).
-        return Parse.model_construct(
+        return Parse(
             text=text,
             intent=intent,
             confidence=max(0.0, min(1.0, confidence)),
@@ -184,7 +183,7 @@ class NLU:
 
 
 def _entity(found: Found, text: str) -> Entity:
-    return Entity.model_construct(
+    return Entity(
         type=found.type,
         value=found.value,
         text=text[found.start : found.end],

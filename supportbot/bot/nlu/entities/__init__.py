@@ -18,6 +18,7 @@ from supportbot.bot.nlu.entities.serials import serials
 from supportbot.bot.nlu.entities.sites import SiteMatcher
 from supportbot.bot.nlu.entities.status import TRIGGERS as STATUS_TRIGGERS
 from supportbot.bot.nlu.entities.status import statuses
+from supportbot.bot.nlu.entities.tools import STARTS as TOOL_STARTS
 from supportbot.bot.nlu.entities.tools import tools
 
 __all__ = ["EntityExtractor", "Found"]
@@ -54,5 +55,6 @@ class EntityExtractor:
             statuses(text, claims)
         if not REFERENCE_TRIGGERS.isdisjoint(words):
             references(text, claims)
-        tools(text, claims)
+        if not text.isascii() or any(w.startswith(TOOL_STARTS) for w in words):
+            tools(text, claims)
         return sorted(claims.found, key=lambda f: f.start)

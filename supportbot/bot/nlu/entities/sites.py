@@ -31,6 +31,8 @@ _WORD = re.compile(r"[^\W\d_]+")
 _MIN_FUZZY = 5
 _CUTOFF = 85.0
 _CACHE_LIMIT = 50_000
+_UNSEEN = "\0"
+"""What the cache answers for a phrase it has not seen (no site name is this)."""
 
 
 class SiteMatcher:
@@ -58,6 +60,15 @@ class SiteMatcher:
             return
         folded = fold(text)  # one character for one: spans stay valid
         if self._max_words == 1:
+            cache = self._cache
+            for word in _WORD.findall(folded):  # most messages name no site: look before placing
+                name = cache.get(word, _UNSEEN)
+                if name is _UNSEEN:
+                    name = self._lookup(word)
+                if name is not None:
+                    break
+            else:
+                return
             for m in _WORD.finditer(folded):
                 name = self._lookup(m.group())
                 if name is not None:
