@@ -38,6 +38,7 @@ class EntityExtractor:
         claims = Claims()
         digits = _DIGIT.search(text) is not None
         words = frozenset(_WORD.findall(text.lower()))
+        exact = words if text.isascii() else None  # in ASCII, lower-casing is how the patterns ignore case
         if "@" in text:
             emails(text, claims)
         if digits:  # every ID and amount has a digit
@@ -52,9 +53,9 @@ class EntityExtractor:
             bare_order_numbers(text, claims)
         self._sites.extract(text, claims)
         if not STATUS_TRIGGERS.isdisjoint(words):
-            statuses(text, claims)
+            statuses(text, claims, words=exact)
         if not REFERENCE_TRIGGERS.isdisjoint(words):
-            references(text, claims)
-        if not text.isascii() or any(w.startswith(TOOL_STARTS) for w in words):
+            references(text, claims, words=exact)
+        if exact is None or any(w.startswith(TOOL_STARTS) for w in words):
             tools(text, claims)
         return sorted(claims.found, key=lambda f: f.start)
