@@ -56,6 +56,24 @@ class EntityExtractor:
             statuses(text, claims, words=exact)
         if not REFERENCE_TRIGGERS.isdisjoint(words):
             references(text, claims, words=exact)
-        if exact is None or any(w.startswith(TOOL_STARTS) for w in words):
+        if exact is None or _may_name_tool(words):
             tools(text, claims)
         return sorted(claims.found, key=lambda f: f.start)
+
+
+_NO_TOOL: set[str] = set()
+"""Words seen that begin as no tool word does; most messages are made of them only."""
+_NO_TOOL_LIMIT = 100_000
+
+
+def _may_name_tool(words: frozenset[str]) -> bool:
+    """Whether one of ``words`` begins as a tool word does (``TOOL_STARTS``)."""
+    new = words - _NO_TOOL
+    if not new:
+        return False
+    if any(w.startswith(TOOL_STARTS) for w in new):
+        return True
+    if len(_NO_TOOL) > _NO_TOOL_LIMIT:
+        _NO_TOOL.clear()
+    _NO_TOOL.update(new)
+    return False

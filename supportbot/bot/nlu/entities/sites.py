@@ -31,8 +31,6 @@ _WORD = re.compile(r"[^\W\d_]+")
 _MIN_FUZZY = 5
 _CUTOFF = 85.0
 _CACHE_LIMIT = 50_000
-_UNSEEN = "\0"
-"""What the cache answers for a phrase it has not seen (no site name is this)."""
 
 
 class SiteMatcher:
@@ -51,6 +49,8 @@ class SiteMatcher:
         self._keys = list(self._aliases)
         self._ignore = ignore
         self._cache: dict[str, str | None] = {}
+        self._no_site: set[str] = set()
+        """Words looked up and found to be no site name (a part of the cache)."""
 
     def __bool__(self) -> bool:
         return bool(self._aliases)
@@ -60,12 +60,12 @@ class SiteMatcher:
             return
         folded = fold(text)  # one character for one: spans stay valid
         if self._max_words == 1:
-            cache = self._cache
-            for word in _WORD.findall(folded):  # most messages name no site: look before placing
-                name = cache.get(word, _UNSEEN)
-                if name is _UNSEEN:
-                    name = self._lookup(word)
-                if name is not None:
+            # Most messages name no site: look before placing, and at once past words known to be none.
+            words = _WORD.findall(folded)
+            if self._no_site.issuperset(words):
+                return
+            for word in words:
+                if self._lookup(word) is not None:
                     break
             else:
                 return
@@ -100,5 +100,8 @@ class SiteMatcher:
                 name = self._aliases[best[0]]
         if len(self._cache) > _CACHE_LIMIT:
             self._cache.clear()
+            self._no_site.clear()
         self._cache[phrase] = name
+        if name is None:
+            self._no_site.add(phrase)
         return name
