@@ -69,3 +69,33 @@ def test_tools(text: str, tools: list[str]) -> None:
 )
 def test_no_tools_outside_talk_of_access(text: str) -> None:
     assert found(text, "tool") == []
+
+
+def test_every_word_the_tool_pattern_takes_begins_as_the_extractor_looks_for() -> None:
+    """The extractor runs the tool pattern only on a message with a word of ``STARTS``: a tool word that
+    begins otherwise would be missed. Every word of the examples, as written and in capitals, shows it."""
+    from supportbot.bot.nlu.entities.tools import _TOOL, STARTS
+    from supportbot.intents import all_intents
+
+    said = {
+        w
+        for spec in all_intents()
+        for lines in spec.examples.values()
+        for line in lines
+        for w in line.split()
+    }
+    said |= {"invoices", "bills", "billing", "statements", "equipment", "tickets", "requests", "ordrar"}
+    taken = [w for w in said for written in (w, w.upper()) if w.isascii() and _TOOL.search(written)]
+    assert taken
+    assert [w for w in taken if not w.lower().strip(".,!?:;()\"'").startswith(STARTS)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "tools"),
+    [
+        ("ACCESS TO INVOICES AND CONTRACTS", ["invoices", "contracts"]),
+        ("Billing, Orders", ["invoices", "orders"]),
+    ],
+)
+def test_tools_in_capitals_are_found(text: str, tools: list[str]) -> None:
+    assert [value for value, _ in found(text, "tool")] == tools

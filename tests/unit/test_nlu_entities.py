@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -185,3 +186,47 @@ def test_a_typo_around_the_record_word_still_finds_the_number(
 def test_words_of_their_own_are_no_typos_of_record_words(text: str) -> None:
     kinds = ("order_number", "invoice_number", "contract_number")
     assert [f for kind in kinds for f in found(text, kind)] == []
+
+
+def _said() -> list[str]:
+    """Every example message, and phrases made of the words the word checks look for."""
+    from supportbot.bot.nlu.out_of_scope import OUT_OF_SCOPE
+    from supportbot.intents import all_intents
+
+    lines = [line for spec in all_intents() for texts in spec.examples.values() for line in texts]
+    lines += [line for texts in OUT_OF_SCOPE.values() for line in texts]
+    lines += [
+        "my orders in production",
+        "orders being built or in transit",
+        "orders sent out",
+        "the order is on its way",
+        "orders not yet delivered",
+        "the most recent one",
+        "that one, not the other one",
+        "the same machine",
+        "THE LAST ONE",
+        "is IT shipped",
+        "Open Orders In Production",
+    ]
+    return lines
+
+
+def test_the_word_checks_skip_no_status_nor_reference() -> None:
+    """Given a message's words, the status and reference patterns are not run when the words a phrase
+    needs are missing; what they find must be what running them always finds."""
+    from supportbot.bot.nlu.entities.found import Claims
+    from supportbot.bot.nlu.entities.references import references
+    from supportbot.bot.nlu.entities.status import statuses
+
+    found = 0
+    for text in _said():
+        if not text.isascii():
+            continue
+        words = frozenset(re.findall(r"[^\W\d_]+|\w+", text.lower()))
+        for extract in (statuses, references):
+            always, checked = Claims(), Claims()
+            extract(text, always)
+            extract(text, checked, words=words)
+            assert checked.found == always.found, text
+            found += len(always.found)
+    assert found > 20

@@ -55,17 +55,44 @@ def words(text: str, entities: Sequence[Found]) -> list[Word]:
             pos = entity.end
         pieces.append(text[pos:])
         text = "".join(pieces)
+    raws = WORD.findall(apostrophes(text))
+    if not raws:
+        return []
+    cache = _READINGS
     out: list[Word] = []
-    for i, raw in enumerate(WORD.findall(apostrophes(text))):
-        if raw[0] == "#":
-            out.append(Word(raw, False))
-        elif raw.isdigit():
-            out.append(Word(NUMBER, False))
-        else:
-            lower = raw.lower()
-            if "'" in lower:
-                base, _, ending = lower.rpartition("'")
-                if ending in _CLITICS:
-                    lower = base  # "where's" → "where", "i'm" → "i"; "can't" stays
-            out.append(Word(lower, i > 0 and raw[0].isupper()))
+    for raw in raws:
+        reading = cache.get(raw)
+        if reading is None:
+            reading = _reading(raw)
+        out.append(reading[1])
+    out[0] = _reading(raws[0])[0]  # the first word is capitalised as every sentence is
     return out
+
+
+_READINGS: dict[str, tuple[Word, Word]] = {}
+"""Per written word: how it reads first in a message and how it reads later on."""
+_READINGS_LIMIT = 100_000
+
+
+def _reading(raw: str) -> tuple[Word, Word]:
+    """The word ``raw`` as the first word of a message and as a later one (cached)."""
+    reading = _READINGS.get(raw)
+    if reading is not None:
+        return reading
+    if raw[0] == "#":
+        word = Word(raw, False)
+        reading = (word, word)
+    elif raw.isdigit():
+        word = Word(NUMBER, False)
+        reading = (word, word)
+    else:
+        lower = raw.lower()
+        if "'" in lower:
+            base, _, ending = lower.rpartition("'")
+            if ending in _CLITICS:
+                lower = base  # "where's" → "where", "i'm" → "i"; "can't" stays
+        reading = (Word(lower, False), Word(lower, raw[0].isupper()))
+    if len(_READINGS) > _READINGS_LIMIT:
+        _READINGS.clear()
+    _READINGS[raw] = reading
+    return reading

@@ -29,7 +29,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from operator import add
 
 from rapidfuzz import fuzz, process
 
@@ -123,7 +122,8 @@ class _Evidence:
     """Per feature: its weight w and, per class, w·rel (a negligible share counts as 0)."""
 
     def __init__(self, counts: Mapping[str, Sequence[int]], sizes: Sequence[int], tuning: Tuning) -> None:
-        self.entries: dict[str, tuple[float, list[float]]] = {}
+        self.entries: dict[str, tuple[float, list[float], list[tuple[int, float]]]] = {}
+        """Per feature: its weight, its w·rel per class, and the (class, w·rel) pairs that are not 0."""
         k = len(sizes)
         self.size = k
         if k == 0:
@@ -144,7 +144,8 @@ class _Evidence:
             if "#" in feature:
                 weight *= tuning.placeholder_weight
             if weight > 1e-4:
-                self.entries[feature] = (weight, [weight * r if r > 0.02 else 0.0 for r in rel])
+                vector = [weight * r if r > 0.02 else 0.0 for r in rel]
+                self.entries[feature] = (weight, vector, [(c, v) for c, v in enumerate(vector) if v != 0.0])
 
     def score(self, feats: Sequence[str]) -> tuple[list[float], float, list[list[float]]]:
         """Per class the summed w·rel, the summed weight of known features, and their w·rel vectors."""
@@ -156,7 +157,9 @@ class _Evidence:
             entry = entries.get(feature)
             if entry is not None:
                 evidence += entry[0]
-                scores = list(map(add, scores, entry[1]))
+                # Only the non-zero shares are added: adding 0.0 changes no sum, so this is exact.
+                for c, v in entry[2]:
+                    scores[c] += v
                 seen.append(entry[1])
         return scores, evidence, seen
 

@@ -18,6 +18,7 @@ from supportbot.bot.nlu.entities.serials import serials
 from supportbot.bot.nlu.entities.sites import SiteMatcher
 from supportbot.bot.nlu.entities.status import TRIGGERS as STATUS_TRIGGERS
 from supportbot.bot.nlu.entities.status import statuses
+from supportbot.bot.nlu.entities.tools import STARTS as TOOL_STARTS
 from supportbot.bot.nlu.entities.tools import tools
 
 __all__ = ["EntityExtractor", "Found"]
@@ -37,6 +38,7 @@ class EntityExtractor:
         claims = Claims()
         digits = _DIGIT.search(text) is not None
         words = frozenset(_WORD.findall(text.lower()))
+        exact = words if text.isascii() else None  # in ASCII, lower-casing is how the patterns ignore case
         if "@" in text:
             emails(text, claims)
         if digits:  # every ID and amount has a digit
@@ -51,8 +53,27 @@ class EntityExtractor:
             bare_order_numbers(text, claims)
         self._sites.extract(text, claims)
         if not STATUS_TRIGGERS.isdisjoint(words):
-            statuses(text, claims)
+            statuses(text, claims, words=exact)
         if not REFERENCE_TRIGGERS.isdisjoint(words):
-            references(text, claims)
-        tools(text, claims)
+            references(text, claims, words=exact)
+        if exact is None or _may_name_tool(words):
+            tools(text, claims)
         return sorted(claims.found, key=lambda f: f.start)
+
+
+_NO_TOOL: set[str] = set()
+"""Words seen that begin as no tool word does; most messages are made of them only."""
+_NO_TOOL_LIMIT = 100_000
+
+
+def _may_name_tool(words: frozenset[str]) -> bool:
+    """Whether one of ``words`` begins as a tool word does (``TOOL_STARTS``)."""
+    new = words - _NO_TOOL
+    if not new:
+        return False
+    if any(w.startswith(TOOL_STARTS) for w in new):
+        return True
+    if len(_NO_TOOL) > _NO_TOOL_LIMIT:
+        _NO_TOOL.clear()
+    _NO_TOOL.update(new)
+    return False

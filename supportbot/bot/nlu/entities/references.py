@@ -36,6 +36,12 @@ _REFERENCE = re.compile(
     r")(?![\w-])",
     re.IGNORECASE,
 )
+_PLACES = wordset(
+    """
+    latest most newest senaste nyaste last other andra remaining first första second sista it one den
+    """
+)
+"""A word every reference has ("the other one" has "other", "that one" has "one")."""
 _NOT = re.compile(r"(?i)(?:\bnot|\binte)\s*$")
 """Said right before a reference, it points away from it: "not that one, the other"."""
 
@@ -53,6 +59,9 @@ _KINDS: dict[str, tuple[str, ...]] = {
 }
 # fmt: on
 _KIND_OF = {word: kind for kind, ws in _KINDS.items() for word in ws}
+_KIND_WORDS = frozenset(_KIND_OF)
+_POINTERS = wordset("that this same den det samma")
+"""A word every ``about`` phrase begins with (beside one of ``_KIND_WORDS``)."""
 _ABOUT = re.compile(
     r"(?<![\w-])(?:that|this|the\s+same|same|(?:den|det)(?:\s+(?:här|där))?|samma)\s+(?P<kind>"
     + "|".join(sorted(_KIND_OF, key=len, reverse=True))
@@ -61,9 +70,15 @@ _ABOUT = re.compile(
 )
 
 
-def references(text: str, claims: Claims) -> None:
-    for m in _REFERENCE.finditer(text):
-        claims.add(Found("reference", m.lastgroup, m.start(), m.end()))
+def references(text: str, claims: Claims, *, words: frozenset[str] | None = None) -> None:
+    """References and records pointed at by kind. ``words``, the lower-cased words of a text in ASCII
+    (where lower-casing is exactly how the patterns ignore case), lets a pattern be skipped when the
+    words it needs are not there."""
+    if words is None or not _PLACES.isdisjoint(words):
+        for m in _REFERENCE.finditer(text):
+            claims.add(Found("reference", m.lastgroup, m.start(), m.end()))
+    if words is not None and (_POINTERS.isdisjoint(words) or _KIND_WORDS.isdisjoint(words)):
+        return
     for m in _ABOUT.finditer(text):
         # Beside the words' other readings ("den" of "den ordern" stays a reference for the classifier).
         claims.beside(Found("about", _KIND_OF[m["kind"].lower()], m.start(), m.end()))

@@ -49,6 +49,8 @@ class SiteMatcher:
         self._keys = list(self._aliases)
         self._ignore = ignore
         self._cache: dict[str, str | None] = {}
+        self._no_site: set[str] = set()
+        """Words looked up and found to be no site name (a part of the cache)."""
 
     def __bool__(self) -> bool:
         return bool(self._aliases)
@@ -58,6 +60,15 @@ class SiteMatcher:
             return
         folded = fold(text)  # one character for one: spans stay valid
         if self._max_words == 1:
+            # Most messages name no site: look before placing, and at once past words known to be none.
+            words = _WORD.findall(folded)
+            if self._no_site.issuperset(words):
+                return
+            for word in words:
+                if self._lookup(word) is not None:
+                    break
+            else:
+                return
             for m in _WORD.finditer(folded):
                 name = self._lookup(m.group())
                 if name is not None:
@@ -89,5 +100,8 @@ class SiteMatcher:
                 name = self._aliases[best[0]]
         if len(self._cache) > _CACHE_LIMIT:
             self._cache.clear()
+            self._no_site.clear()
         self._cache[phrase] = name
+        if name is None:
+            self._no_site.add(phrase)
         return name

@@ -32,6 +32,18 @@ TRIGGERS = wordset(
     """
 )
 """The first word of every status phrase: without one of them the pattern is not run."""
+_PAIRED = {
+    "in": wordset("production manufacturing transit"),
+    "i": wordset("produktion"),
+    "being": wordset("built manufactured produced"),
+    "under": wordset("tillverkning transport"),
+    "sent": wordset("out"),
+    "on": wordset("way"),
+    "på": wordset("väg"),
+}
+"""First words that make a status phrase only with a later word: "in production", "on its way"."""
+_ALONE = TRIGGERS - _PAIRED.keys() - wordset("not ej inte")
+"""Words that make a status phrase by themselves; "not"/"ej"/"inte" lead only to such words."""
 _ORDER_NOUN = re.compile(
     r"(?<![\w-])(?:orders?|ordern|ordrar|ordrarna|beställning(?:en|ar|arna)?|deliver(?:y|ies)|"
     r"leverans(?:en|er|erna)?|shipments?)(?![\w-])",
@@ -46,8 +58,18 @@ _NEAR = 24
 """How many characters away an order noun may be for "open"/"öppna" to describe orders."""
 
 
-def statuses(text: str, claims: Claims) -> None:
-    """Status words that filter orders; "open" only next to an order noun (it is also a verb)."""
+def statuses(text: str, claims: Claims, *, words: frozenset[str] | None = None) -> None:
+    """Status words that filter orders; "open" only next to an order noun (it is also a verb).
+
+    ``words``, the lower-cased words of a text in ASCII (where lower-casing is exactly how the
+    pattern ignores case), lets the pattern be skipped when the words of no status phrase are there.
+    """
+    if (
+        words is not None
+        and _ALONE.isdisjoint(words)
+        and not any(first in words and not ends.isdisjoint(words) for first, ends in _PAIRED.items())
+    ):
+        return
     for m in _STATUS.finditer(text):
         kind = m.lastgroup or ""
         window = text[max(0, m.start() - _NEAR) : m.end() + _NEAR]

@@ -25,6 +25,14 @@ _TOOL = re.compile(
     re.IGNORECASE,
 )
 
+STARTS = (
+    "all", "every", "invoic", "bill", "faktur", "account", "statement", "kontoutdrag", "reskontra",
+    "contract", "agreement", "avtal", "kontrakt", "inventor", "inventari", "installed", "equipment",
+    "installerad", "utrustning", "support", "request", "ticket", "ärende", "order", "ordrar", "beställningar",
+)  # fmt: skip
+"""How every match of the tool pattern begins, lower-cased: a message with no word that begins so
+has no tool in it. (Only for ASCII text, where lower-casing is exactly the pattern's ignoring of case.)"""
+
 TRIGGERS = frozenset(
     fold(w)
     for w in wordset(
