@@ -642,11 +642,6 @@ class DialogEngine:
         records = [e for e in parse.entities if e.type in self._claims]
         if not records or any(e.type in takes for e in records) or principal.is_guest:
             return None
-        claimed = self._claims[records[0].type]
-        if len(records) == 1 and _family(claimed.name) == _family(spec.name):
-            # One record of the family's own kind, to an intent of the family that takes none ("show me
-            # the invocie INV-2032" read as the invoice list): the record is what was asked about.
-            return claimed
         carried = any(
             slot.carry
             and (current := topic.current.get(slot.name)) is not None
@@ -910,10 +905,6 @@ def _about(slot: Slot, kinds: Sequence[str], topic: Topic) -> SlotValue | None:
         if current is not None and linked is not None and linked.type in slot.entities:
             return linked
     return None
-
-
-def _family(intent: str) -> str:
-    return intent.partition(".")[0]
 
 
 def _resolve_reference(slot: Slot, reference: str, said: str, topic: Topic) -> SlotValue | None:

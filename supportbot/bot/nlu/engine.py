@@ -49,6 +49,7 @@ class NLU:
     __slots__ = (
         "_built",
         "_classifier",
+        "_exact",
         "_extractor",
         "_guess_weight",
         "_ignorable",
@@ -101,6 +102,7 @@ class NLU:
             counts, stopwords=self._ignorable, frequent=[w for w, _ in counts.most_common()]
         )
         examples = {name: [self._tokens(line)[0] for line in lines] for name, lines in analysed.items()}
+        self._exact = _exact_examples(examples)
         self._classifier = IntentClassifier(
             examples, stopwords=self._ignorable, tuning=tuning, languages=languages
         )
@@ -130,6 +132,8 @@ class NLU:
             and all(t is None or t[0] == "#" or t in self._ignorable for t in tokens)
         ):
             intent, confidence = NONE_INTENT, 1.0  # only an ID or a date: the dialog uses its context
+        elif (exact := self._exact.get(_key(tokens))) is not None:
+            intent, confidence = exact, 1.0  # said as one of the examples: what that example means
         else:
             scored = self._classifier.classify(
                 tokens, unknown=unknown, surface=" ".join(surface), language=language
@@ -180,6 +184,24 @@ class NLU:
                 tokens.extend(known)
                 surface.extend(known)
         return tokens, unknown, surface
+
+
+def _key(tokens: Sequence[str | None]) -> tuple[str, ...]:
+    return tuple(t for t in tokens if t is not None)
+
+
+def _exact_examples(examples: Mapping[str, Sequence[Sequence[str | None]]]) -> dict[tuple[str, ...], str]:
+    """Each example's words (as a message is read: typos mended, records as placeholders) and its intent,
+    for a message that says exactly an example ("help", "I need help"): however the evidence of its
+    words is spread over the catalogue, it means what the example means. Words two intents share as
+    an example are left to the classifier."""
+    found: dict[tuple[str, ...], str | None] = {}
+    for name, lines in examples.items():
+        for tokens in lines:
+            key = _key(tokens)
+            if key:
+                found[key] = name if found.get(key, name) == name else None
+    return {key: name for key, name in found.items() if name is not None}
 
 
 def _entity(found: Found, text: str) -> Entity:
