@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -126,3 +127,41 @@ def test_an_nlu_does_not_change_once_built(nlu: NLU) -> None:
         nlu._classifier = None  # type: ignore[misc]
     with pytest.raises(AttributeError):
         nlu.anything = 1  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("help", "smalltalk.help"),
+        ("Help!", "smalltalk.help"),
+        ("hjälp", "smalltalk.help"),
+        ("I need help", "smalltalk.help"),
+    ],
+)
+def test_a_message_that_says_an_example_means_what_the_example_means(
+    nlu: NLU, said: str, intent: str
+) -> None:
+    # "help" is spread over many families' examples ("help me pay…", "help me reach a person"); said
+    # alone it is still the example it is.
+    parsed = nlu.parse(said, today=date(2026, 6, 17))
+    assert (parsed.intent, parsed.confidence) == (intent, 1.0)
+
+
+def test_words_two_intents_share_as_an_example_are_left_to_the_classifier() -> None:
+    shared = "what about the thing over there"
+    day = date(2026, 6, 17)
+
+    def taught(*names: str) -> NLU:
+        return NLU(
+            [
+                replace(s, examples={**s.examples, "en": [*s.examples["en"], shared]})
+                if s.name in names
+                else s
+                for s in all_intents()
+            ]
+        )
+
+    one = taught("order.search").parse(shared, today=day)
+    assert (one.intent, one.confidence) == ("order.search", 1.0)
+    both = taught("order.search", "invoice.list").parse(shared, today=day)
+    assert both.confidence < 1.0
