@@ -21,6 +21,7 @@ from webchat_helpers import ANNA, DEMO_PASSWORD, Browser, Chat
 
 from supportbot.adapters.app import build_application
 from supportbot.adapters.server import APP_KEY, create_web_app
+from supportbot.adapters.settings import Settings
 from supportbot.bot.messages import InboundFile
 from supportbot.integrations.sql.schema import users
 from tests.conftest import Conversation
@@ -38,14 +39,20 @@ async def server(
 ) -> AsyncIterator[TestServer]:
     """Office hours around the clock, and a second agent (a copy of Sara with another id)."""
     settings = web_settings(demo_data_dir(tmp_path_factory, seeded_template), office_hours="")
+    test_server = await server_with_two_agents(settings)
+    yield test_server
+    await test_server.close()
+
+
+async def server_with_two_agents(settings: Settings) -> TestServer:
+    """A started server on ``settings`` whose demo data has a second agent, Olle (a copy of Sara)."""
     app = await build_application(settings)
     async with app.engine.begin() as conn:
         row = (await conn.execute(select(users).where(users.c.user_id == SARA))).mappings().one()
         await conn.execute(users.insert().values({**row, "user_id": OLLE, "name": "Olle"}))
     test_server = TestServer(create_web_app(app))
     await test_server.start_server()
-    yield test_server
-    await test_server.close()
+    return test_server
 
 
 class Agent:

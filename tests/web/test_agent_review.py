@@ -18,14 +18,20 @@ import aiohttp
 import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestServer
-from sqlalchemy import select
 from webchat_helpers import ANNA
 
-from supportbot.adapters.app import Application, build_application
-from supportbot.adapters.server import APP_KEY, create_web_app
-from supportbot.integrations.sql.schema import users
+from supportbot.adapters.app import Application
+from supportbot.adapters.server import APP_KEY
 from tests.web.conftest import demo_data_dir, web_settings
-from tests.web.test_agent_console import OLLE, SARA, Agent, customer, customer_browser, new_agent
+from tests.web.test_agent_console import (
+    OLLE,
+    SARA,
+    Agent,
+    customer,
+    customer_browser,
+    new_agent,
+    server_with_two_agents,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -38,12 +44,7 @@ async def server(
     tmp_path_factory: pytest.TempPathFactory, seeded_template: Path
 ) -> AsyncIterator[TestServer]:
     """The demo data and a second agent (a copy of Sara with another id)."""
-    app = await build_application(web_settings(demo_data_dir(tmp_path_factory, seeded_template)))
-    async with app.engine.begin() as conn:
-        row = (await conn.execute(select(users).where(users.c.user_id == SARA))).mappings().one()
-        await conn.execute(users.insert().values({**row, "user_id": OLLE, "name": "Olle"}))
-    test_server = TestServer(create_web_app(app))
-    await test_server.start_server()
+    test_server = await server_with_two_agents(web_settings(demo_data_dir(tmp_path_factory, seeded_template)))
     yield test_server
     await test_server.close()
 
