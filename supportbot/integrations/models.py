@@ -34,6 +34,8 @@ class Role(StrEnum):
     USER = "user"
     COMPANY_ADMIN = "company_admin"
     AGENT = "agent"
+    SUPPORT_ADMIN = "support_admin"
+    """A support agent who also manages the support team: canned replies, the dashboard."""
 
 
 class VerifiedBy(StrEnum):
@@ -78,6 +80,15 @@ class Principal(Frozen):
     @property
     def is_guest(self) -> bool:
         return self.user_id is None
+
+    @property
+    def is_agent(self) -> bool:
+        """A support agent (a support administrator is one too): serves every company's customers."""
+        return self.user_id is not None and self.role in (Role.AGENT, Role.SUPPORT_ADMIN)
+
+    @property
+    def is_support_admin(self) -> bool:
+        return self.user_id is not None and self.role is Role.SUPPORT_ADMIN
 
     def may(self, tool: Tool) -> bool:
         return tool in self.grants

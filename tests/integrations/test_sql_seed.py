@@ -58,7 +58,7 @@ async def test_seed_demo_is_idempotent(empty_engine: AsyncEngine) -> None:
     assert await count_rows(empty_engine) == before
     await migrate(empty_engine)  # also harmless when the tables exist
     assert await count_rows(empty_engine) == before
-    assert before["companies"] == 2 and before["users"] == 5 and before["orders"] >= 10
+    assert before["companies"] == 2 and before["users"] == 6 and before["orders"] >= 10
 
 
 async def test_an_index_added_later_reaches_an_existing_database(empty_engine: AsyncEngine) -> None:

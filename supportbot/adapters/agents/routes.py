@@ -1,6 +1,6 @@
 """The agent console's routes under /agents: the page, its files, sign-in for agents and the WebSocket.
 
-Only a directory user with ``Role.AGENT`` gets in, through the same sign-in as the web chat's (its
+Only a directory user who is an agent (``Role.AGENT`` or ``Role.SUPPORT_ADMIN``) gets in, through the same sign-in as the web chat's (its
 limits, its one answer for every failure). The session is a signed cookie like the web chat's, with its
 own name and its own key, so a customer's web chat cookie never opens the console, and it names an
 agent session kept on the server: signing out ends it, and closes its consoles, at once.
@@ -34,7 +34,7 @@ from supportbot.adapters.web.security import (
 from supportbot.bot.messages import Capability, Reply
 from supportbot.bot.sessions import SessionRecord
 from supportbot.integrations.errors import BackendUnavailable
-from supportbot.integrations.models import Principal, Role
+from supportbot.integrations.models import Principal
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ class AgentConsole:
         if record is None:
             return None
         principal = await self.app.backends.directory.principal_for(session.user_id)
-        if principal is None or principal.role is not Role.AGENT:
+        if principal is None or not principal.is_agent:
             return None
         stamp = await self.app.backends.directory.credential_stamp(session.user_id)
         if stamp is None or session.credentials is None:
@@ -123,7 +123,7 @@ class AgentConsole:
             password,
             address=self.door.client_address(request),
             door="agents",
-            admits=lambda principal: principal.role is Role.AGENT,
+            admits=lambda principal: principal.is_agent,
         )
         principal = admitted(request, outcome)
         if isinstance(principal, web.Response):

@@ -48,7 +48,7 @@ from supportbot.bot.locks import KeyedLocks
 from supportbot.bot.messages import Capability, Reply
 from supportbot.bot.store import AlreadyDone, HandoffThread, TurnRecord
 from supportbot.integrations.errors import BackendUnavailable
-from supportbot.integrations.models import Principal, Role
+from supportbot.integrations.models import Principal
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -703,7 +703,7 @@ class SlackAgentChannel:
         if user_id is None:
             return None
         principal = await self.app.backends.directory.principal_for(user_id)
-        if principal is None or principal.role is not Role.AGENT or principal.user_id is None:
+        if principal is None or not principal.is_agent or principal.user_id is None:
             return None
         return principal
 

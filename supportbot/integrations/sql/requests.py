@@ -444,5 +444,5 @@ def _checked(new: NewRequest) -> NewRequest:
 
 def agent_only(agent: Principal) -> None:
     """Agents serve every company's customers; anyone else is refused before anything is read."""
-    if agent.role is not Role.AGENT or agent.user_id is None:
+    if not agent.is_agent:
         raise AccessDenied(Tool.REQUESTS)

@@ -293,7 +293,7 @@ async def seed_demo(engine: AsyncEngine, *, today: date) -> bool:
             select(companies.c.id).where(companies.c.customer_number == DEMO_CUSTOMER_NUMBERS[0])
         ):
             return False
-    password_hashes = await asyncio.to_thread(lambda: [hash_password(DEMO_PASSWORD) for _ in range(5)])
+    password_hashes = await asyncio.to_thread(lambda: [hash_password(DEMO_PASSWORD) for _ in range(6)])
     try:
         async with engine.begin() as conn:
             await _write_demo(conn, today, password_hashes)
@@ -348,6 +348,7 @@ async def _write_demo(conn: AsyncConnection, today: date, password_hashes: list[
         (_MAX, "Max Müller", "+49 89 5550 1234", "2000456", Role.USER, every_tool),
         (_LENA, "Lena Wagner", "+49 89 5550 1200", "2000456", Role.COMPANY_ADMIN, every_tool),
         ("sara@support.example", "Sara Lindqvist", "+46 8 555 000 00", None, Role.AGENT, []),
+        ("jonas@support.example", "Jonas Ek", "+46 8 555 000 01", None, Role.SUPPORT_ADMIN, []),
     ]  # fmt: skip
     for (user_id, name, phone, company, role, tools), password_hash in zip(
         people, password_hashes, strict=True
