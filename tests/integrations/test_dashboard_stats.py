@@ -118,7 +118,7 @@ async def seed_history(engine: AsyncEngine) -> None:
             request_id = (
                 await conn.execute(
                     insert(requests).values(
-                        number=f"RQ-2026-{i:06d}",
+                        number=f"RQ-2026-9{i:05d}",
                         requester_name="Guest",
                         category="other",
                         subject="Chat handoff",
