@@ -5,10 +5,11 @@
 
 (function () {
   const SVG = "http://www.w3.org/2000/svg";
-  const COLUMNS = [
-    "conversations", "contained", "containment", "handed_off", "handoff_rate", "handoffs", "taken",
-    "wait_median", "wait_p90", "requests", "answered_in_time", "answered_late", "unanswered",
-    "in_time_rate", "misses", "not_understood",
+  const GROUPS = [
+    ["conversations", ["conversations", "contained", "containment", "handed_off", "handoff_rate"]],
+    ["handoffs", ["handoffs", "taken", "wait_median", "wait_p90"]],
+    ["requests", ["requests", "answered_in_time", "answered_late", "unanswered", "in_time_rate"]],
+    ["misses", ["misses", "not_understood"]],
   ];
   const RATES = new Set(["containment", "handoff_rate", "in_time_rate"]);
   const WAITS = new Set(["wait_median", "wait_p90"]);
@@ -17,6 +18,7 @@
   const $ = (id) => document.getElementById(id);
   let data = null;
   let words = {};
+  let chartSize = 640;
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -41,13 +43,19 @@
     return (data && data.language) || $("lang").value || "en";
   }
 
+  // Numbers and dates as the browser writes them when it speaks the page's language (en-GB, sv-FI).
+  function locale() {
+    const browser = navigator.language || "";
+    return browser.split("-")[0] === language() ? browser : language();
+  }
+
   function number(value, digits) {
-    return new Intl.NumberFormat(language(), { maximumFractionDigits: digits || 0 }).format(value);
+    return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits || 0 }).format(value);
   }
 
   function percent(value) {
     if (value === null || value === undefined) return "–";
-    return new Intl.NumberFormat(language(), { style: "percent", maximumFractionDigits: 1 }).format(value);
+    return new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: 1 }).format(value);
   }
 
   function duration(seconds) {
@@ -65,7 +73,7 @@
   function dateText(iso, withYear) {
     const [y, m, d] = iso.split("-").map(Number);
     const options = withYear ? { year: "numeric", month: "short", day: "numeric" } : { month: "short", day: "numeric" };
-    return new Intl.DateTimeFormat(language(), { ...options, timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, d)));
+    return new Intl.DateTimeFormat(locale(), { ...options, timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, d)));
   }
 
   function periodText(row, by) {
@@ -158,10 +166,10 @@
     const notes = [word("zone_note", { zone: data.zone }), word("wait_note")];
     if ($("channel").value) notes.push(word("requests_note"));
     $("notes").textContent = notes.join(" ");
+    $("figures").hidden = false; // first, so the charts can measure the room they have
     renderTotals();
     renderCharts(shown, by);
-    renderTable(shown, by);
-    $("figures").hidden = false;
+    renderTables(shown, by);
   }
 
   function renderTotals() {
@@ -176,9 +184,20 @@
     }
   }
 
+  // The width a chart has, in CSS pixels, as the grid of .charts lays them out (28rem at least, two
+  // or more side by side when they fit): drawn at that width, its text is the size of the page's.
+  function chartWidth() {
+    const room = $("charts").clientWidth || 640;
+    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+    const gap = rem;
+    const columns = Math.max(1, Math.floor((room + gap) / (28 * rem + gap)));
+    return Math.max(240, Math.floor((room - (columns - 1) * gap) / columns - 1.5 * rem - 2));
+  }
+
   function renderCharts(shown, by) {
     const charts = $("charts");
     charts.replaceChildren();
+    chartSize = chartWidth();
     const label = (row) => (by === "week" ? dateText(row.start, false) : dateText(row.start, false));
     charts.appendChild(barChart("conversations", word("chart.conversations"), shown, label, [
       ["contained", word("contained"), (r) => r.contained],
@@ -213,19 +232,27 @@
     return list;
   }
 
+  // The top of a chart's scale: 1, 2, 4, 5 or 10 times a power of ten, so its half is a round figure too.
+  function niceCeil(value) {
+    if (!(value > 0)) return 1;
+    const power = Math.pow(10, Math.floor(Math.log10(value)));
+    for (const step of [1, 2, 4, 5, 10]) if (step * power >= value - 1e-9) return step * power;
+    return 10 * power;
+  }
+
   // A bar per row: the series stacked (stacked) or side by side, scaled to the largest value.
   function barChart(name, title, shown, label, series, stacked, format) {
     const figure = el("figure", "chart");
     figure.dataset.chart = name;
     figure.appendChild(el("figcaption", "", title));
-    const width = 640;
+    const width = chartSize;
     const height = 220;
-    const left = 40;
+    const left = 56;
     const bottom = 28;
     const top = 10;
     const colours = series.map((_, i) => COLOURS[i]);
     const totals = shown.map((row) => series.map((s) => Math.max(0, s[2](row))));
-    const max = Math.max(1, ...totals.map((values) => (stacked ? values.reduce((a, b) => a + b, 0) : Math.max(0, ...values))));
+    const max = niceCeil(Math.max(0, ...totals.map((values) => (stacked ? values.reduce((a, b) => a + b, 0) : Math.max(0, ...values)))));
     const plot = height - bottom - top;
     const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "bars" });
     const summary = shown.map((row, i) => label(row) + ": " + series.map((s, j) => s[1] + " " + format(totals[i][j])).join(", "));
@@ -235,12 +262,12 @@
       const y = top + plot - plot * fraction;
       chart.appendChild(svg("line", { x1: left, y1: y, x2: width, y2: y, class: "grid" }));
       const tick = svg("text", { x: left - 4, y: y + 4, "text-anchor": "end", class: "tick" });
-      tick.textContent = format(max * fraction);
+      tick.textContent = format(max * fraction, 1);
       chart.appendChild(tick);
     }
     const slot = (width - left) / Math.max(1, shown.length);
     const barWidth = Math.max(1, slot * 0.7);
-    const every = Math.ceil(shown.length / 8);
+    const every = Math.ceil(shown.length / Math.max(2, Math.floor((width - left) / 64)));
     shown.forEach((row, i) => {
       const x = left + i * slot + (slot - barWidth) / 2;
       let base = top + plot;
@@ -280,16 +307,21 @@
       figure.appendChild(el("p", "nothing", word("nothing")));
       return figure;
     }
-    const width = 640;
+    const width = chartSize;
     const row = 26;
-    const labelWidth = 220;
+    const labelWidth = Math.min(200, Math.round(width * 0.4));
     const chart = svg("svg", { viewBox: `0 0 ${width} ${items.length * row + 4}`, role: "img", class: "hbars" });
     chart.setAttribute("aria-label", word("chart.intents") + ". " + items.map((i) => intentText(i.name) + " " + number(i.count)).join(", "));
     const max = Math.max(...items.map((i) => i.count));
     items.forEach((item, i) => {
       const y = i * row + 2;
       const name = svg("text", { x: labelWidth - 8, y: y + row / 2 + 4, "text-anchor": "end", class: "tick" });
-      name.textContent = intentText(item.name);
+      const full = intentText(item.name);
+      const room = Math.floor((labelWidth - 8) / 7); // about 7 px a character at 12 px
+      name.textContent = full.length > room ? full.slice(0, room - 1) + "…" : full;
+      const tip = svg("title");
+      tip.textContent = full + ": " + number(item.count);
+      name.appendChild(tip);
       chart.appendChild(name);
       const w = ((width - labelWidth - 60) * item.count) / max;
       chart.appendChild(svg("rect", { x: labelWidth, y: y + 4, width: w.toFixed(2), height: row - 8, fill: COLOURS[0], class: "bar" }));
@@ -301,37 +333,47 @@
     return figure;
   }
 
-  function renderTable(shown, by) {
-    const table = $("table");
-    table.replaceChildren();
-    table.appendChild(el("caption", "", word("table") + " · " + channelText($("channel").value)));
-    const head = el("thead");
-    const header = el("tr");
-    header.appendChild(el("th", "", word("start")));
-    for (const key of COLUMNS) header.appendChild(el("th", "", word(key)));
-    for (const th of header.children) th.scope = "col";
-    head.appendChild(header);
-    table.appendChild(head);
-    const body = el("tbody");
-    for (const row of shown) {
-      const tr = el("tr");
-      const th = el("th", "", periodText(row, by));
-      th.scope = "row";
-      tr.appendChild(th);
-      for (const key of COLUMNS) {
-        const td = el("td", "", cell(key, row[key]));
-        td.dataset.label = word(key);
-        tr.appendChild(td);
+  // One table per subject, so each fits a desktop screen; on a phone each row becomes a card.
+  function renderTables(shown, by) {
+    const tables = $("tables");
+    tables.replaceChildren();
+    const channel = channelText($("channel").value);
+    for (const [subject, columns] of GROUPS) {
+      const table = el("table", "figures-table");
+      table.dataset.subject = subject;
+      table.appendChild(el("caption", "", word(subject) + " · " + channel));
+      const head = el("thead");
+      const header = el("tr");
+      header.appendChild(el("th", "", word("start")));
+      for (const key of columns) header.appendChild(el("th", "", word(key)));
+      for (const th of header.children) th.scope = "col";
+      head.appendChild(header);
+      table.appendChild(head);
+      const body = el("tbody");
+      for (const row of shown) {
+        const tr = el("tr");
+        const th = el("th", "", periodText(row, by));
+        th.scope = "row";
+        tr.appendChild(th);
+        for (const key of columns) {
+          const td = el("td", "", cell(key, row[key]));
+          td.dataset.label = word(key);
+          tr.appendChild(td);
+        }
+        body.appendChild(tr);
       }
-      body.appendChild(tr);
+      table.appendChild(body);
+      tables.appendChild(table);
     }
-    table.appendChild(body);
   }
 
   // --- wiring ----------------------------------------------------------------------------------
 
   function start() {
-    const asked = new URLSearchParams(window.location.search).get("lang");
+    const params = new URLSearchParams(window.location.search);
+    const asked = params.get("lang");
+    for (const name of ["from", "to"]) if (/^\d{4}-\d{2}-\d{2}$/.test(params.get(name) || "")) $(name).value = params.get(name);
+    if (params.get("by") === "week") $("by").value = "week";
     const browser = (navigator.language || "en").slice(0, 2);
     $("lang").value = asked === "sv" || asked === "en" ? asked : browser === "sv" ? "sv" : "en";
     $("controls").addEventListener("submit", (event) => {
@@ -341,6 +383,13 @@
     $("lang").addEventListener("change", load);
     $("by").addEventListener("change", render);
     $("channel").addEventListener("change", render);
+    let resized = null;
+    window.addEventListener("resize", () => {
+      window.clearTimeout(resized);
+      resized = window.setTimeout(() => {
+        if (data && chartWidth() !== chartSize) render();
+      }, 150);
+    });
     load();
   }
 
