@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import event, insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from supportbot.bot.store.stats import ALL, DayFigures, Period, StatsRows, percentile
@@ -238,6 +239,40 @@ async def test_figures_on_sqlite(tmp_path: Path) -> None:
         await check_figures(engine)
     finally:
         await engine.dispose()
+
+
+async def test_the_reads_that_have_an_index_use_it(tmp_path: Path) -> None:
+    """SQLite's plans: misses through (status, at, id), requests through (status, due_at, id) and their
+    first answer through (request_id, at), bot lines through (conversation_key, seq). Conversations
+    and handoffs have no index on their time yet: those two reads walk their table (docs/database.md)."""
+    engine = sqlite_engine(tmp_path / "plans.sqlite3")
+    try:
+        await migrate(engine)
+        await seed_history(engine)
+        statements: list[tuple[str, Any]] = []
+
+        def grab(_conn: Any, _cursor: Any, statement: str, params: Any, _context: Any, _many: bool) -> None:
+            statements.append((statement, params))
+
+        event.listen(engine.sync_engine, "before_cursor_execute", grab)
+        await StatsRows(engine).figures(PERIOD)
+        event.remove(engine.sync_engine, "before_cursor_execute", grab)
+        plans: dict[str, str] = {}
+        async with engine.connect() as conn:
+            for statement, params in statements:
+                rows = await conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)
+                read = next(
+                    t for t in ("JSON_EXTRACT", "nlu_misses", "requests", "handoffs") if t in statement
+                )
+                plans[read] = plans.get(read, "") + "\n".join(str(r[3]) for r in rows) + "\n"
+    finally:
+        await engine.dispose()
+    assert "USING INDEX ix_nlu_misses_status_at_id (status=? AND at>? AND at<?)" in plans["nlu_misses"]
+    assert (
+        "USING INDEX ix_requests_status_due_at_id (status=? AND due_at>? AND due_at<?)" in plans["requests"]
+    )
+    assert "USING INDEX ix_request_events_request_id_at (request_id=?)" in plans["requests"]
+    assert "SEARCH turns USING INDEX" in plans["JSON_EXTRACT"] and "SCAN turns" not in plans["JSON_EXTRACT"]
 
 
 @pytest.mark.postgres

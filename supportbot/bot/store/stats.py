@@ -281,13 +281,15 @@ class StatsRows:
                 figures = at(row[0], row[1])
                 figures.misses, figures.not_understood = row[2], int(row[3] or 0)
 
-            # The intents of the bot's lines in the period, of conversations active since it began.
+            # The intents of the bot's lines in the period: the conversations active since it began,
+            # then their lines through the (conversation_key, seq) index, never the whole transcript.
             intent = turns.c.payload["intent"].as_string()
+            active = select(conversations.c.key).where(conversations.c.updated_at >= bounds[0])
             inner = (
                 select(intent.label("intent"), conversations.c.channel.label("channel"))
                 .select_from(turns.join(conversations, conversations.c.key == turns.c.conversation_key))
                 .where(
-                    conversations.c.updated_at >= bounds[0],
+                    turns.c.conversation_key.in_(active),
                     turns.c.role == "bot",
                     *_within(turns.c.at, bounds),
                 )
