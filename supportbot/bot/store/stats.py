@@ -24,9 +24,10 @@ Where each fact lives:
 
 Indexes: ``nlu_misses`` is read through its (status, at, id) index, ``requests`` through its
 (status, due_at, id) index (a request is due at most ``DUE_WITHIN`` after it was opened), a
-request's first answer through (request_id, at) of ``request_events``, and a conversation's handoff
-through ``handoffs.conversation_key``. ``conversations.created_at``, ``handoffs.created_at`` and
-``turns.at`` have no index yet: those reads filter on the period but walk the table.
+request's first answer through (request_id, at) of ``request_events``, a conversation's handoff
+through ``handoffs.conversation_key`` and the bot's lines of the conversations active in the period
+through (conversation_key, seq) of ``turns``. ``conversations.created_at`` and ``updated_at`` and
+``handoffs.created_at`` have no index yet: those reads filter on the period but walk the table.
 """
 
 from __future__ import annotations
