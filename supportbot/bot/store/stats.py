@@ -40,7 +40,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, select
+from sqlalchemy import ColumnElement, Integer, and_, case, exists, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from supportbot.bot.store.misses import ASSIGNED, DISMISSED, NOT_UNDERSTOOD, OPEN, OUT_OF_SCOPE
@@ -309,10 +309,18 @@ class StatsRows:
         return Figures(period, _with_totals(grid, days), _ranked(intents))
 
 
-def _day(column: Any, bounds: list[datetime]) -> ColumnElement[int]:
-    """The index of the day ``column`` falls in: a ``CASE`` over the days' boundaries (UTC instants),
-    the same on every database and right across a change of daylight saving time."""
-    return case(*((column < bound, i) for i, bound in enumerate(bounds[1:])), else_=len(bounds) - 2)
+def _day(column: Any, bounds: list[datetime], low: int = 0, high: int | None = None) -> ColumnElement[int]:
+    """The index of the day ``column`` falls in (``column`` within ``bounds``): ``CASE`` expressions over
+    the days' boundaries (UTC instants), the same on every database and right across a change of
+    daylight saving time. They nest as a binary search, so a row of a year's period is put in its day
+    with nine comparisons, not hundreds."""
+    high = len(bounds) - 1 if high is None else high
+    if high - low == 1:
+        return literal(low, Integer)
+    middle = (low + high) // 2
+    return case(
+        (column < bounds[middle], _day(column, bounds, low, middle)), else_=_day(column, bounds, middle, high)
+    )
 
 
 def _within(column: Any, bounds: list[datetime]) -> list[ColumnElement[bool]]:
