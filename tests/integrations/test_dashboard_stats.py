@@ -8,7 +8,9 @@ begins on the 29th, at 02:00):
   the next morning (both within the business day, due Tuesday 23:59) and answered on Wednesday (late).
 - Tuesday 17, 00:30 (still Monday in UTC): a web conversation, contained; three misses (two web, one
   of them only low confidence; one Slack).
-- Friday 20: a request nobody answered yet (a customer's comment is no answer).
+- Friday 20: a web conversation whose customer asked for a person when none was there (the bot
+  answered `handoff.agent` with a request, no handoff), and a request nobody answered yet (a
+  customer's comment is no answer).
 - Sunday 29: a Teams conversation whose handoff was cancelled before anyone took it, and a web
   conversation at 23:30 (21:30 UTC, in summer time).
 - Outside: Sunday 15 at 23:59, Monday 30 at 00:10 (22:10 UTC on the 29th), a request of the 14th.
@@ -49,6 +51,7 @@ async def seed_history(engine: AsyncEngine) -> None:
         ("web:w3", "web", local(16, 12), None),
         ("slack:s1", "slack", local(16, 13), (local(16, 13, 5), 60)),
         ("web:w4", "web", local(17, 0, 30), None),
+        ("web:w7", "web", local(20, 16, 30), None),  # asked for a person: a request, no handoff
         ("teams:t1", "teams", local(29, 12), (local(29, 12, 5), None)),
         ("web:w5", "web", local(29, 23, 30), None),
         ("web:w6", "web", local(30, 0, 10), None),
@@ -62,6 +65,7 @@ async def seed_history(engine: AsyncEngine) -> None:
         ("web:w3", local(16, 12, 2), "order.status"),
         ("web:w3", local(16, 12, 3), "none"),
         ("slack:s1", local(16, 13, 1), "invoice.show"),
+        ("web:w7", local(20, 16, 31), "handoff.agent"),
         ("web:w6", local(30, 0, 11), "invoice.show"),
     ]
     async with engine.begin() as conn:
@@ -190,6 +194,7 @@ async def check_figures(engine: AsyncEngine) -> None:
     assert (row(figures.days, 17, "web").misses, row(figures.days, 17, "slack").not_understood) == (2, 1)
 
     friday = row(figures.days, 20)
+    assert (friday.conversations, friday.handed_off, friday.contained, friday.handoffs) == (1, 1, 0, 0)
     assert (friday.requests, friday.answered_in_time, friday.answered_late, friday.unanswered) == (1, 0, 0, 1)
 
     sunday = row(figures.days, 29)  # summer time: 23:30 is 21:30 UTC; Monday's 00:10 is not counted
@@ -202,18 +207,20 @@ async def check_figures(engine: AsyncEngine) -> None:
 
     weeks = {(w.day, w.channel): w for w in figures.by_week()}
     first, second = weeks[(date(2026, 3, 16), ALL)], weeks[(date(2026, 3, 23), ALL)]
-    assert (first.conversations, first.contained, first.handed_off, first.handoffs) == (5, 2, 3, 3)
+    assert (first.conversations, first.contained, first.handed_off, first.handoffs) == (6, 2, 4, 3)
     assert (first.requests, first.answered_in_time, first.answered_late, first.unanswered) == (4, 2, 1, 1)
     assert (first.misses, first.not_understood) == (3, 2)
     assert (percentile(first.waits, 0.5), percentile(first.waits, 0.9)) == (120.0, 600.0)
     assert (second.conversations, second.handed_off, second.taken, second.requests) == (2, 1, 0, 0)
-    assert weeks[(date(2026, 3, 16), "web")].conversations == 4
+    assert weeks[(date(2026, 3, 16), "web")].conversations == 5
 
     assert figures.intents == {
         "order.status": {"web": 3, ALL: 3},
+        "handoff.agent": {"web": 1, ALL: 1},
         "invoice.show": {"slack": 1, ALL: 1},
         "none": {"web": 1, ALL: 1},
     }
+    assert list(figures.intents) == ["order.status", "handoff.agent", "invoice.show", "none"]  # ties by name
 
 
 def test_percentiles_are_nearest_rank() -> None:

@@ -140,11 +140,11 @@ async def test_the_figures_of_a_seeded_history(
     assert data["totals"] == {
         "start": "2026-03-16",
         "channel": "",
-        "conversations": 7,
+        "conversations": 8,
         "contained": 3,
-        "containment": round(3 / 7, 4),
-        "handed_off": 4,
-        "handoff_rate": round(4 / 7, 4),
+        "containment": 0.375,
+        "handed_off": 5,
+        "handoff_rate": 0.625,
         "handoffs": 4,
         "taken": 3,
         "wait_median": 120,
@@ -178,6 +178,7 @@ async def test_the_figures_of_a_seeded_history(
     assert (weeks[("2026-03-23", "")]["conversations"], weeks[("2026-03-23", "")]["wait_median"]) == (2, None)
     assert data["intents"] == [
         {"intent": "order.status", "count": 3, "channels": {"web": 3}},
+        {"intent": "handoff.agent", "count": 1, "channels": {"web": 1}},
         {"intent": "invoice.show", "count": 1, "channels": {"slack": 1}},
         {"intent": "none", "count": 1, "channels": {"web": 1}},
     ]
@@ -216,7 +217,7 @@ async def test_the_figures_as_csv(server: TestServer, sessions: list[aiohttp.Cli
         ("2026-03-23", "web"),
     ]
     first = table[0]
-    assert (first["Samtal"], first["Utan person"], first["Andel utan person"]) == ("5", "2", "0.4")
+    assert (first["Samtal"], first["Utan person"], first["Andel utan person"]) == ("6", "2", "0.3333")
     assert (first["Väntetid, median (s)"], first["Väntetid, 90:e percentilen (s)"]) == ("120", "600")
     assert (first["Ärenden"], first["Besvarade inom arbetsdagen"], first["Ännu inte besvarade"]) == (
         "4",

@@ -114,13 +114,13 @@ def test_jonas_sees_charts_and_a_table_that_fit_the_screen(
         chart = page.locator(f'figure[data-chart="{name}"] svg')
         expect(chart).to_be_visible()
         expect(chart.locator("rect.bar")).to_have_count(14 * series)  # a bar of each series per day
-    expect(page.locator('figure[data-chart="intents"] rect.bar')).to_have_count(3)
+    expect(page.locator('figure[data-chart="intents"] rect.bar')).to_have_count(4)
     expect(page.locator('figure[data-chart="intents"]')).to_contain_text("order.status")
     label = page.locator('figure[data-chart="conversations"] svg').get_attribute("aria-label") or ""
     assert "16 Mar: Without a person 1, Handed to a person 3" in label
 
     totals = page.locator("#totals")
-    expect(totals).to_contain_text("Conversations7")
+    expect(totals).to_contain_text("Conversations8")
     expect(totals).to_contain_text("Median wait2 min")
     expect(totals).to_contain_text("Within the business day50%")
     expect(page.locator("#tables table")).to_have_count(4)  # conversations, handoffs, requests, misses
@@ -137,7 +137,7 @@ def test_jonas_sees_charts_and_a_table_that_fit_the_screen(
     expect(rows).to_have_count(2)
     expect(rows.nth(0).locator("th")).to_have_text("Week of 16 Mar 2026")
     page.locator("#channel").select_option("web")
-    expect(rows.nth(0).locator("td").nth(0)).to_have_text("4")
+    expect(rows.nth(0).locator("td").nth(0)).to_have_text("5")
     expect(page.locator("#notes")).to_contain_text("counted under all channels only")
     href = page.locator("#export").get_attribute("href") or ""
     assert href.startswith("/agents/api/dashboard.csv?") and "by=week" in href and "from=2026-03-16" in href
@@ -146,7 +146,7 @@ def test_jonas_sees_charts_and_a_table_that_fit_the_screen(
 
     page.locator("#lang").select_option("sv")
     expect(page.locator("h1")).to_have_text("Supportöversikt")
-    expect(page.locator("#totals")).to_contain_text("Samtal7")
+    expect(page.locator("#totals")).to_contain_text("Samtal8")
     assert page.evaluate(OVERFLOW) == []
     page.context.close()
     assert problems == []

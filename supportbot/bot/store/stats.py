@@ -10,8 +10,9 @@ and a range on the timestamp column bounds what is read.
 Where each fact lives:
 
 - a conversation is a ``conversations`` row, counted on the day it began (``created_at``), in its
-  channel; it was *handed off* when a ``handoffs`` row names it (queued, taken or cancelled), else it
-  was *contained*: answered without a person;
+  channel; it was *handed off* when a ``handoffs`` row names it (queued, taken or cancelled) or the
+  bot answered a request for a person in it (``handoff.agent``: a request opened when no agent was
+  there), else it was *contained*: answered without a person;
 - a handoff is a ``handoffs`` row, counted on the day it was queued; its wait is ``taken_at -
   created_at`` when an agent took it;
 - a customer's request is a ``requests`` row of the built-in back end, counted on the day it was
@@ -25,7 +26,7 @@ Where each fact lives:
 Indexes: ``nlu_misses`` is read through its (status, at, id) index, ``requests`` through its
 (status, due_at, id) index (a request is due at most ``DUE_WITHIN`` after it was opened), a
 request's first answer through (request_id, at) of ``request_events``, a conversation's handoff
-through ``handoffs.conversation_key`` and the bot's lines of the conversations active in the period
+through ``handoffs.conversation_key`` (and its lines through (conversation_key, seq)) and the bot's lines of the conversations active in the period
 through (conversation_key, seq) of ``turns``. ``conversations.created_at`` and ``updated_at`` and
 ``handoffs.created_at`` have no index yet: those reads filter on the period but walk the table.
 """
@@ -40,7 +41,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Integer, and_, case, exists, func, literal, select
+from sqlalchemy import ColumnElement, Integer, and_, case, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from supportbot.bot.store.misses import ASSIGNED, DISMISSED, NOT_UNDERSTOOD, OPEN, OUT_OF_SCOPE
@@ -59,6 +60,8 @@ DUE_WITHIN = timedelta(days=21)
 Christmas and New Year; so its ``due_at`` bounds the read of the (status, due_at) index."""
 RESPONSES = ("answer", "closed")
 """The events of a request's history that answer the customer: an agent's answer, or closing it."""
+PERSON_INTENT = "handoff.agent"
+"""The bot's answer to "talk to a person": queued for an agent, or a request when none was there."""
 _MISS_STATUSES = (OPEN, ASSIGNED, OUT_OF_SCOPE, DISMISSED)
 _SKIPPED_INTENTS = ("handoff.relay",)
 """A customer's line while an agent has the conversation: the assistant said nothing."""
@@ -179,8 +182,16 @@ class StatsRows:
             return grid[key]
 
         async with self.engine.connect() as conn:
-            # Conversations begun in the period, and whether a handoff names them.
-            handed = exists().where(handoffs.c.conversation_key == conversations.c.key)
+            # Conversations begun in the period, and whether the customer asked for a person: a
+            # handoff names it, or the bot answered "a person" with a request (no agent was there).
+            handed = or_(
+                exists().where(handoffs.c.conversation_key == conversations.c.key),
+                exists().where(
+                    turns.c.conversation_key == conversations.c.key,
+                    turns.c.role == "bot",
+                    turns.c.payload["intent"].as_string() == PERSON_INTENT,
+                ),
+            )
             inner = (
                 select(
                     _day(conversations.c.created_at, bounds).label("day"),
