@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 import pytest
@@ -185,3 +186,37 @@ async def test_the_stream_closes_when_the_session_ends(new_page: NewPage) -> Non
         closed = await ws.receive(timeout=15)
         assert closed.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
         assert ws.close_code == 4001
+
+
+async def test_files_come_as_signed_download_links(new_page: NewPage) -> None:
+    page = await signed_in(new_page)
+    await page.say("order report for this year", "f-1")
+    _, polled = await page.poll()
+    bot = polled["activities"][-1]
+    files = [a for a in bot["attachments"] if "contentUrl" in a]
+    assert [a["name"].rsplit(".", 1)[1] for a in files] == ["xlsx", "csv"]
+    url = urlsplit(files[0]["contentUrl"])
+    assert "sig=" in url.query  # a signed link, bound to Anna: it opens in her browser
+    async with page.session.get(page.url(urlunsplit(("", "", url.path, url.query, "")))) as response:
+        assert response.status == 200
+        assert "attachment" in response.headers["Content-Disposition"]
+
+
+async def test_a_cards_button_is_sent_as_webchat_posts_it(new_page: NewPage) -> None:
+    page = await signed_in(new_page)
+    await page.say("what's the weather on Mars?", "b-1")
+    _, polled = await page.poll()
+    card = next(a for a in polled["activities"][-1]["attachments"] if a["contentType"] == CARD)["content"]
+    submit = card["actions"][0]
+    assert submit["type"] == "Action.Submit"
+    # WebChat posts a pressed Action.Submit as a message whose value is the action's data, no text.
+    status, _ = await page.call(
+        "POST",
+        f"{DL}/conversations/{page.conversation}/activities",
+        json={"type": "message", "value": submit["data"], "channelData": {"clientActivityID": "b-2"}},
+    )
+    assert status == 200
+    _, after = await page.poll(polled["watermark"])
+    pressed, answer = after["activities"]
+    assert pressed["text"] == submit["data"]["text"] and pressed["channelData"]["clientActivityID"] == "b-2"
+    assert answer["from"]["role"] == "bot" and answer["text"]
