@@ -176,6 +176,12 @@ async def test_the_stream_sends_the_echo_and_the_answer(new_page: NewPage) -> No
         assert [a["from"]["role"] for a in seen] == ["user", "bot"]  # type: ignore[index]
         assert seen[0]["channelData"] == {"clientActivityID": "s-1"}
         assert "4711" in json.dumps(seen[1])
+    # WebChat reconnects from its watermark: the new stream sends only what came after it.
+    asked = str(seen[0]["id"]).split("|")[1].lstrip("0")
+    _, again = await page.call("GET", f"{DL}/conversations/{page.conversation}?watermark={asked}")
+    async with page.session.ws_connect(again["streamUrl"], headers={"Origin": page.origin}) as ws:
+        frame = await ws.receive_json(timeout=15)
+        assert [a["id"] for a in frame["activities"]] == [seen[1]["id"]]
 
 
 async def test_the_stream_closes_when_the_session_ends(new_page: NewPage) -> None:
@@ -220,3 +226,11 @@ async def test_a_cards_button_is_sent_as_webchat_posts_it(new_page: NewPage) -> 
     pressed, answer = after["activities"]
     assert pressed["text"] == submit["data"]["text"] and pressed["channelData"]["clientActivityID"] == "b-2"
     assert answer["from"]["role"] == "bot" and answer["text"]
+
+
+async def test_too_many_messages_are_refused_as_in_the_web_chat(new_page: NewPage) -> None:
+    guest = await new_page()
+    await guest.start()
+    statuses = [(await guest.say("hi", f"r-{n}"))[0] for n in range(25)]
+    assert statuses[:20] == [200] * 20  # SUPPORTBOT_WEBCHAT_RATE_LIMIT in 10 s
+    assert 429 in statuses[20:]

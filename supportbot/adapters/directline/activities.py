@@ -38,7 +38,7 @@ CAPABILITIES: frozenset[Capability] = frozenset({"forms"})
 _CLIENT_ID = re.compile(r"[A-Za-z0-9._:\-]{1,64}")
 _LOCALE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
 
-__all__ = ["BadActivity", "Inbound", "parse_activity"]
+__all__ = ["BadActivity", "Inbound", "Posted", "parse_activity", "to_message"]
 
 
 @dataclass(frozen=True)
@@ -96,25 +96,30 @@ def conversation_ref(conversation_id: str) -> ConversationRef:
     return ConversationRef(channel=CHANNEL, conversation_id=conversation_id)
 
 
-def to_message(
-    inbound: Inbound,
-    *,
-    conversation_id: str,
-    delivery_id: str,
-    user_id: str | None,
-    received_at: datetime | None = None,
-    shown_fields: frozenset[str] | None = None,
-) -> Message:
+@dataclass(frozen=True)
+class Posted:
+    """A message activity as it was posted to one conversation: the delivery id it is answered under,
+    and the inputs of the form the conversation showed (``None``: no form was sent)."""
+
+    conversation_id: str
+    activity: Inbound
+    delivery_id: str
+    shown_fields: frozenset[str] | None = None
+
+
+def to_message(posted: Posted, *, user_id: str | None, received_at: datetime | None = None) -> Message:
     """The core's ``Message`` for a posted message activity. A form keeps only the values of the
-    inputs of the form the conversation showed (``shown_fields``)."""
+    inputs of the form the conversation showed."""
+    inbound = posted.activity
     form = inbound.form
-    if form is not None and shown_fields is not None:
-        form = form.model_copy(update={"values": {k: v for k, v in form.values.items() if k in shown_fields}})
+    if form is not None:
+        shown = posted.shown_fields or frozenset()
+        form = form.model_copy(update={"values": {k: v for k, v in form.values.items() if k in shown}})
     return Message(
-        conversation=conversation_ref(conversation_id),
+        conversation=conversation_ref(posted.conversation_id),
         text="" if form is not None else inbound.text,
         user_id=user_id,
-        delivery_id=delivery_id,
+        delivery_id=posted.delivery_id,
         is_button=inbound.button,
         language_hint=inbound.language,
         received_at=received_at,

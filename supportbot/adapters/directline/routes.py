@@ -28,7 +28,7 @@ from supportbot.adapters.directline.activities import (
     CHANNEL,
     MAX_ACTIVITY_BYTES,
     BadActivity,
-    Inbound,
+    Posted,
     activity_id,
     activity_set,
     conversation_ref,
@@ -51,6 +51,7 @@ from supportbot.adapters.webchat.protocol import form_fields
 from supportbot.bot.handoff import conversation_topic
 from supportbot.bot.limits import Rule
 from supportbot.bot.messages import Message, Reply
+from supportbot.bot.sessions import SessionRecord
 
 if TYPE_CHECKING:
     from supportbot.adapters.app import Application
@@ -98,15 +99,8 @@ class DirectLineChannel:
 
     # --- the channel contract ---------------------------------------------------------------------
 
-    def to_message(self, inbound: Inbound, arrival: Arrival) -> Message:
-        """For the contract: a posted activity's message in a conversation named by its client id."""
-        return to_message(
-            inbound,
-            conversation_id=inbound.client_id or new_conversation_id(),
-            delivery_id=inbound.client_id or secrets.token_urlsafe(12),
-            user_id=arrival.user_id,
-            received_at=arrival.received_at,
-        )
+    def to_message(self, inbound: Posted, arrival: Arrival) -> Message:
+        return to_message(inbound, user_id=arrival.user_id, received_at=arrival.received_at)
 
     def render(self, reply: Reply) -> dict[str, Any]:
         """A reply as the message activity WebChat shows (without its place in a conversation)."""
@@ -186,28 +180,35 @@ class DirectLineChannel:
         return grant
 
     async def _live(self, grant: Grant) -> bool:
-        """A guest's token holds until it expires; a user's only while its web chat session is live,
-        the user can still sign in, and the password is the one the session was made under."""
+        return (await self._session(grant))[0]
+
+    async def _session(self, grant: Grant) -> tuple[bool, SessionRecord | None]:
+        """Whether the grant holds, and the web chat session it holds by. A guest's token holds until
+        it expires; a user's only while its web chat session is live, the user can still sign in, and
+        the password is the one the session was made under."""
         if grant.user_id is None:
-            return True
+            return True, None
         try:
             records = await self.app.sessions.active(grant.user_id)
-            if not any(
-                r.kind == "web" and hmac.compare_digest(r.handle, grant.handle or "") for r in records
-            ):
-                return False
+            record = next(
+                (r for r in records if r.kind == "web" and hmac.compare_digest(r.handle, grant.handle or "")),
+                None,
+            )
+            if record is None:
+                return False, None
             principal = await self.app.pipeline.principal(grant.user_id)
             if principal.is_guest or principal.verification is None:
-                return False
+                return False, None
             stamp = await self.app.backends.directory.credential_stamp(grant.user_id)
         except Exception:
             log.warning("directline: could not check a session", exc_info=True)
-            return False
-        return (
+            return False, None
+        current = (
             stamp is not None
             and grant.credentials is not None
             and hmac.compare_digest(self.web.credentials(stamp), grant.credentials)
         )
+        return current, record if current else None
 
     # --- conversations ----------------------------------------------------------------------------
 
@@ -312,13 +313,9 @@ class DirectLineChannel:
         shown = None
         if inbound.form is not None:
             shown = form_fields(await self.app.pipeline.history(key, limit=HISTORY), inbound.form.id)
-        message = to_message(
-            inbound,
-            conversation_id=grant.conversation_id,
-            delivery_id=delivery,
-            user_id=grant.user_id,
-            received_at=datetime.now(UTC),
-            shown_fields=shown,
+        message = self.to_message(
+            Posted(grant.conversation_id, inbound, delivery, shown_fields=shown),
+            Arrival(user_id=grant.user_id, received_at=datetime.now(UTC)),
         )
         try:
             await self.app.pipeline.answer(message)
@@ -347,7 +344,8 @@ class DirectLineChannel:
         """The conversation's activities as they come, ``{"activities": [...], "watermark": "N"}``,
         from the stream URL's watermark on (everything without one)."""
         grant = self.tokens.read_stream(request.query.get("t"))
-        if grant is None or not await self._live(grant):
+        live, record = await self._session(grant) if grant is not None else (False, None)
+        if grant is None or not live:
             return _error(403, "TokenExpired", "The stream URL is not valid or has expired")
         owned = self._check_conversation(request.match_info["id"], grant)
         if isinstance(owned, web.Response):
@@ -362,11 +360,16 @@ class DirectLineChannel:
         if not ws.can_prepare(request).ok:
             return web.Response(status=426, text="Upgrade to a WebSocket", headers={"Upgrade": "websocket"})
         await ws.prepare(request)
-        await self._serve_stream(ws, grant, key, parse_watermark(request.query.get("watermark")))
+        await self._serve_stream(ws, grant, record, key, parse_watermark(request.query.get("watermark")))
         return ws
 
     async def _serve_stream(
-        self, ws: web.WebSocketResponse, grant: Grant, key: str, after: int | None
+        self,
+        ws: web.WebSocketResponse,
+        grant: Grant,
+        record: SessionRecord | None,
+        key: str,
+        after: int | None,
     ) -> None:
         wake = asyncio.Event()
 
@@ -383,6 +386,16 @@ class DirectLineChannel:
         ]
         if grant.handle is not None:
             stops.append(await sessions.watch(grant.handle, signed_out))
+        # However busy, a stream ends with its session's lifetime (the futures are held: a loose
+        # task may be collected).
+        ending: list[asyncio.Future[None]] = []
+        lifetime = (
+            asyncio.get_running_loop().call_later(
+                sessions.seconds_left(record), lambda: ending.append(asyncio.ensure_future(signed_out()))
+            )
+            if record is not None
+            else None
+        )
         reader = asyncio.ensure_future(self._read(ws))
         self.streams.add(ws)
         try:
@@ -406,6 +419,8 @@ class DirectLineChannel:
             self.streams.discard(ws)
             for stop in stops:
                 stop()
+            if lifetime is not None:
+                lifetime.cancel()
             reader.cancel()
 
     @staticmethod
