@@ -14,6 +14,7 @@ from aiohttp.test_utils import TestServer
 from conftest import DL, NewPage, Page
 
 from supportbot.adapters.directline.tokens import DirectLineTokens, Grant
+from supportbot.adapters.server import APP_KEY
 from tests.conftest import TEST_SECRET
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -234,3 +235,60 @@ async def test_too_many_messages_are_refused_as_in_the_web_chat(new_page: NewPag
     statuses = [(await guest.say("hi", f"r-{n}"))[0] for n in range(25)]
     assert statuses[:20] == [200] * 20  # SUPPORTBOT_WEBCHAT_RATE_LIMIT in 10 s
     assert 429 in statuses[20:]
+
+
+ERIK = "erik.lund@nordisk.example"
+
+
+async def test_a_request_opened_with_the_cards_form(new_page: NewPage, server: TestServer) -> None:
+    page = await signed_in(new_page, ERIK)
+    await page.say("I'd like to open a support request", "q-1")
+    _, shown = await page.poll()
+    card = next(a for a in shown["activities"][-1]["attachments"] if a["contentType"] == CARD)["content"]
+    submit = next(
+        action
+        for item in _walk(card)
+        if item.get("type") == "ActionSet"
+        for action in item["actions"]
+        if "supportbot_form" in action.get("data", {})
+    )
+    # WebChat posts the submit's data with every input's value by its id.
+    value = {
+        **submit["data"],
+        "category": "technical",
+        "subject": "Power server in Kista does not boot",
+        "description": "Since this morning the server stops with error B2001234 after power-on.",
+        "priority": "high",
+        "smuggled": "not a field of the form",
+    }
+    path = f"{DL}/conversations/{page.conversation}/activities"
+    first = await page.call(
+        "POST", path, json={"type": "message", "value": value, "channelData": {"clientActivityID": "q-2"}}
+    )
+    assert first[0] == 200
+    _, after = await page.poll(shown["watermark"])
+    sent, done = after["activities"]
+    assert "I've opened request RQ-" in done["text"], done["text"]
+    assert sent["channelData"]["postBack"] is True  # WebChat shows no line for a card's submit
+    history = await server.app[APP_KEY].pipeline.history(f"directline:{page.conversation}")
+    stored = next(t for t in reversed(history) if t.role == "user")
+    assert stored.payload is not None and stored.payload["form"]["values"]["priority"] == "high"
+    assert "smuggled" not in stored.payload["form"]["values"]  # only the form's own inputs are kept
+    # The same card sent again (a second click, a new client id) opens nothing more.
+    second = await page.call(
+        "POST", path, json={"type": "message", "value": value, "channelData": {"clientActivityID": "q-3"}}
+    )
+    assert second == first
+    assert (await page.poll(after["watermark"]))[1]["activities"] == []
+
+
+def _walk(node: object) -> list[dict[str, object]]:
+    found: list[dict[str, object]] = []
+    if isinstance(node, dict):
+        found.append(node)
+        for value in node.values():
+            found.extend(_walk(value))
+    elif isinstance(node, list):
+        for value in node:
+            found.extend(_walk(value))
+    return found

@@ -11,7 +11,8 @@ An activity's id is ``<conversation id>|<transcript position>`` (seven digits, a
 them), and the watermark is the position of the last line a client was given. The client's
 ``channelData.clientActivityID`` (else the activity's ``id``) is the message's delivery id, so a post
 sent again is answered once; the user's own line comes back on the stream carrying it, which is how
-WebChat knows its message arrived.
+WebChat knows its message arrived. A form's delivery id is its card's nonce, as in Teams, so the same
+card sent twice (a second click) is answered once too.
 """
 
 from __future__ import annotations
@@ -51,7 +52,14 @@ class Inbound:
     text: str = ""
     button: bool = False
     form: FormSubmission | None = field(default=None, hash=False)
+    nonce: str | None = None
+    """The card's own mark on a form's submit: the same card sent twice is one delivery."""
     language: str | None = None
+
+    @property
+    def delivery_id(self) -> str | None:
+        """What the message is answered once under: a form's card, else the client's id for it."""
+        return f"form:{self.nonce}" if self.form is not None and self.nonce else self.client_id
 
 
 def parse_activity(raw: Any) -> Inbound:
@@ -81,7 +89,8 @@ def parse_activity(raw: Any) -> Inbound:
     value = raw.get("value")
     submitted = form_submission(value)
     if submitted is not None:
-        return Inbound(type=kind, client_id=given, form=submitted[0], language=language)
+        form, nonce = submitted
+        return Inbound(type=kind, client_id=given, form=form, nonce=nonce, language=language)
     if isinstance(value, dict) and value.get("supportbot") == "button":
         pressed = value.get("text")
         if not isinstance(pressed, str) or len(pressed) > MAX_TEXT_CHARS:
@@ -154,6 +163,7 @@ def reply_attachments(reply: Reply) -> list[dict[str, Any]]:
     if rest.cards or rest.table is not None or rest.form is not None or rest.buttons:
         card = adaptive_card(rest)
         card.pop("msteams", None)
+        card["body"] = [b for b in card["body"] if not (b.get("type") == "TextBlock" and not b.get("text"))]
         card["fallbackText"] = reply.plain_text()[:MAX_TEXT_CHARS]
         attachments.append({"contentType": CARD_CONTENT_TYPE, "content": card})
     for item in reply.attachments:
@@ -178,8 +188,13 @@ def turn_activity(conversation_id: str, turn: TurnRecord, *, user_id: str | None
             "from": {"id": user_id or "guest", "role": "user"},
             "text": said if isinstance(said, str) else turn.text,
         }
+        channel_data: dict[str, Any] = {}
         if turn.delivery_id:
-            activity["channelData"] = {"clientActivityID": turn.delivery_id}
+            channel_data["clientActivityID"] = turn.delivery_id
+        if (turn.payload or {}).get("button") or (turn.payload or {}).get("form"):
+            channel_data["postBack"] = True  # a card's button or form: WebChat does not show it as a line
+        if channel_data:
+            activity["channelData"] = channel_data
         return activity
     if turn.role in {"bot", "agent"}:
         reply = stored_reply(turn.payload)

@@ -309,7 +309,7 @@ class DirectLineChannel:
             return _error(429, "Throttled", "Too many activities; try again shortly")
         if inbound.type != "message":
             return web.json_response({"id": f"{grant.conversation_id}|{inbound.client_id or '-'}"})
-        delivery = inbound.client_id or secrets.token_urlsafe(12)
+        delivery = inbound.delivery_id or secrets.token_urlsafe(12)
         shown = None
         if inbound.form is not None:
             shown = form_fields(await self.app.pipeline.history(key, limit=HISTORY), inbound.form.id)
