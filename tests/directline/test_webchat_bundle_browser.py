@@ -202,6 +202,8 @@ def sign_in(page: Page, user: str = ANNA) -> None:
 @pytest.mark.parametrize("mode", ["websocket", "polling"])
 def test_webchat_signs_in_asks_for_order_4711_and_shows_its_card(page: Page, mode: str) -> None:
     sign_in(page)
+    streams: list[str] = []
+    page.on("websocket", lambda ws: streams.append(ws.url))
     page.goto(f"/test/webchat.html?mode={mode}")
     box = page.get_by_role("textbox").first
     expect(box).to_be_enabled()
@@ -214,3 +216,6 @@ def test_webchat_signs_in_asks_for_order_4711_and_shows_its_card(page: Page, mod
     expect(page.get_by_role("paragraph").filter(has_text="where is order 4711?")).to_be_visible()
     # Sent, not "Send failed": the server's echo of the message reached WebChat.
     expect(page.get_by_text("Send failed", exact=False)).to_have_count(0)
+    # Streaming WebChat read the answer from the stream URL; polling WebChat opened none.
+    opened = [url for url in streams if "/v3/directline/conversations/" in url and "/stream?" in url]
+    assert len(opened) == (1 if mode == "websocket" else 0), streams
