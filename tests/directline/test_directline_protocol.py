@@ -15,6 +15,7 @@ from conftest import DL, NewPage, Page
 
 from supportbot.adapters.directline.tokens import DirectLineTokens, Grant
 from supportbot.adapters.server import APP_KEY
+from supportbot.bot.handoff import conversation_topic
 from tests.conftest import TEST_SECRET
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -292,3 +293,18 @@ def _walk(node: object) -> list[dict[str, object]]:
         for value in node:
             found.extend(_walk(value))
     return found
+
+
+async def test_an_agent_typing_shows_on_the_stream(new_page: NewPage, server: TestServer) -> None:
+    page = await signed_in(new_page)
+    _, conversation = await page.call("GET", f"{DL}/conversations/{page.conversation}")
+    async with page.session.ws_connect(conversation["streamUrl"], headers={"Origin": page.origin}) as ws:
+        # What the handoff tells a conversation when its agent writes (bot.handoff.typing).
+        bus = server.app[APP_KEY].notifier.bus
+        await bus.publish(
+            conversation_topic(f"directline:{page.conversation}"), {"type": "typing", "on": True}
+        )
+        frame = await ws.receive_json(timeout=15)
+        (typing,) = frame["activities"]
+        assert typing["type"] == "typing" and typing["from"]["role"] == "bot"
+        assert frame["watermark"] == "0"  # no line of the transcript

@@ -214,6 +214,20 @@ def turn_activity(conversation_id: str, turn: TurnRecord, *, user_id: str | None
     return None
 
 
+def typing_activity(conversation_id: str, *, agent: str = "") -> dict[str, Any]:
+    """The assistant (or the agent who has the conversation) is writing: WebChat shows it until the
+    next line comes, or for a few seconds. It has no place in the transcript, so no watermark of its own."""
+    now = datetime.now(UTC)
+    return {
+        "type": "typing",
+        "id": f"{conversation_id}|typing-{int(now.timestamp() * 1000)}",
+        "timestamp": _timestamp(now),
+        "channelId": CHANNEL_ID,
+        "conversation": {"id": conversation_id},
+        "from": {"id": BOT_ID, "name": agent or "Support", "role": "bot"},
+    }
+
+
 def activity_set(
     conversation_id: str, turns: list[TurnRecord], *, user_id: str | None, after: int | None
 ) -> tuple[list[dict[str, Any]], int]:

@@ -36,6 +36,7 @@ from supportbot.adapters.directline.activities import (
     parse_watermark,
     reply_attachments,
     to_message,
+    typing_activity,
 )
 from supportbot.adapters.directline.tokens import (
     CONVERSATION_ID,
@@ -66,6 +67,9 @@ USER_RATE_FACTOR = 3
 HEARTBEAT = 30.0
 SIGNED_OUT = 4001
 RESTART = 1012
+TYPING_DELAY = 0.2
+"""Seconds an answer may take before the stream shows the assistant typing."""
+TYPING = {"type": "typing", "on": True}
 MAX_STREAM_FRAME = 4096
 """What a client may send down the stream: nothing but WebChat's empty keep-alive messages."""
 
@@ -310,19 +314,29 @@ class DirectLineChannel:
         if inbound.type != "message":
             return web.json_response({"id": f"{grant.conversation_id}|{inbound.client_id or '-'}"})
         delivery = inbound.delivery_id or secrets.token_urlsafe(12)
-        shown = None
+        fields = None
         if inbound.form is not None:
-            shown = form_fields(await self.app.pipeline.history(key, limit=HISTORY), inbound.form.id)
+            fields = form_fields(await self.app.pipeline.history(key, limit=HISTORY), inbound.form.id)
         message = self.to_message(
-            Posted(grant.conversation_id, inbound, delivery, shown_fields=shown),
+            Posted(grant.conversation_id, inbound, delivery, shown_fields=fields),
             Arrival(user_id=grant.user_id, received_at=datetime.now(UTC)),
+        )
+        # Typing is shown only when an answer takes a noticeable while; most come before it would.
+        bus = self.app.notifier.bus
+        told: list[asyncio.Future[None]] = []
+        timer = asyncio.get_running_loop().call_later(
+            TYPING_DELAY,
+            lambda: told.append(asyncio.ensure_future(bus.publish(stream_topic(key), TYPING))),
         )
         try:
             await self.app.pipeline.answer(message)
         except Exception:
             log.exception("directline: could not answer in conversation %s", key)
             return _error(500, "ServiceError", "The message could not be answered")
-        await self.app.notifier.bus.publish(stream_topic(key), {"type": "activity"})
+        finally:
+            timer.cancel()
+            await asyncio.gather(*told, return_exceptions=True)
+        await bus.publish(stream_topic(key), {"type": "activity"})
         turns = await self.app.pipeline.history(key, limit=HISTORY)
         seq = next((t.seq for t in reversed(turns) if t.role == "user" and t.delivery_id == delivery), 0)
         return web.json_response({"id": activity_id(grant.conversation_id, seq)}, headers=NO_STORE)
@@ -372,8 +386,12 @@ class DirectLineChannel:
         after: int | None,
     ) -> None:
         wake = asyncio.Event()
+        typing: list[str] = []
+        """Who began writing since the last pass (an agent's name, or "" for the assistant)."""
 
-        async def woken(_: dict[str, Any]) -> None:
+        async def woken(message: dict[str, Any]) -> None:
+            if message.get("type") == "typing" and message.get("on"):
+                typing.append(str(message.get("agent") or ""))
             wake.set()
 
         async def signed_out() -> None:
@@ -408,6 +426,14 @@ class DirectLineChannel:
                 if found:
                     await ws.send_json({"activities": found, "watermark": str(watermark)})
                 after = watermark
+                if typing and not found:  # a line that came meanwhile ends the typing anyway
+                    await ws.send_json(
+                        {
+                            "activities": [typing_activity(grant.conversation_id, agent=typing[-1])],
+                            "watermark": str(watermark),
+                        }
+                    )
+                typing.clear()
                 waiter = asyncio.ensure_future(wake.wait())
                 done, _ = await asyncio.wait({reader, waiter}, return_when=asyncio.FIRST_COMPLETED)
                 if reader in done:
