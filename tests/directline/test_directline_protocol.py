@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
-from conftest import DL, NewPage, Page
+from directline_helpers import DL, NewPage, Page
 
 from supportbot.adapters.directline.tokens import DirectLineTokens, Grant
 from supportbot.adapters.server import APP_KEY
