@@ -13,15 +13,34 @@ from pathlib import Path
 from typing import cast
 
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from supportbot.integrations.private import FOLDER_MODE, private_file
 from supportbot.integrations.sql.inline import InlineSqliteEngine, sqlite_writer, use_sqlite_pragmas
 
-__all__ = ["AsyncEngine", "Database", "async_database_url", "open_database", "open_engine"]
+__all__ = ["AsyncEngine", "Database", "async_database_url", "open_database", "open_engine", "unreachable"]
 
 log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT = 5.0
+"""Seconds a new PostgreSQL connection may take (asyncpg waits 60 by default): a database host that
+went silent costs an apology, not a minute."""
+COMMAND_TIMEOUT = 30.0
+"""Seconds any one statement may take on PostgreSQL, the pool's liveness check (``pool_pre_ping``)
+included, so a connection whose server went silent is given up rather than waited on for ever. The
+back end's own calls have a shorter deadline (``SqlBase``)."""
+POOL_TIMEOUT = 5.0
+"""Seconds a caller waits for a free connection of a full pool before it is told the database is busy."""
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database could not be reached or answered too late (refused, reset,
+    a connection lost, a timeout, no free connection), rather than that it refused what was asked."""
+    if isinstance(exc, OperationalError | InterfaceError | PoolTimeoutError | TimeoutError | OSError):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
 def async_database_url(url: str) -> str:
@@ -48,7 +67,16 @@ def open_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 30})
         use_sqlite_pragmas(engine.sync_engine, busy_timeout_ms=30_000)
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # A connection found dead when checked out is replaced (pre-ping), and every older one with it: after
+    # the database was away, the first query finds the pool renewed rather than a stale connection.
+    return create_async_engine(
+        url,
+        pool_size=10,
+        max_overflow=20,
+        pool_pre_ping=True,
+        pool_timeout=POOL_TIMEOUT,
+        connect_args={"timeout": CONNECT_TIMEOUT, "command_timeout": COMMAND_TIMEOUT},
+    )
 
 
 def _private_sqlite_file(path: Path) -> None:
