@@ -134,3 +134,45 @@ async def resend(chat: Chat, what: str | dict[str, str], frame_id: str) -> dict[
     again = await send()
     assert again is not None and again.get("repeat") is True and again["reply"] == first["reply"], again
     return first
+
+
+async def test_a_silent_database_wedges_nothing(
+    data_dir: Path, database_url: str, database: AsyncEngine, proxy: TcpProxy
+) -> None:
+    """The network to the database goes quiet for ten seconds (nothing reset, nothing answered): the
+    worker is not ready meanwhile but alive, and once the network is back its pool and its writer go
+    on at once; the message sent into the silence is answered exactly once."""
+    server = Server(data_dir, env={"SUPPORTBOT_DATABASE_URL": through(proxy, database_url)}).start()
+    assert server.process is not None
+    pid = server.process.pid
+    try:
+        async with browser() as anna:
+            await anna.login(server, ANNA)
+            async with anna.chat(server) as chat:
+                got = await chat.say("where is my order 4711?", "s-1")
+                assert got is not None and "PostNord" in got["reply"]["text"], got
+
+                proxy.cut(silent=True)
+                cut_at = time.monotonic()
+                into_the_silence = asyncio.ensure_future(chat.say("where is my order 4712?", "s-2"))
+                assert (await status(anna.session, f"{server.url}/readyz"))[0] == 503
+                assert (await status(anna.session, f"{server.url}/healthz"))[0] == 200
+                await asyncio.sleep(OUTAGE - (time.monotonic() - cut_at))
+                proxy.heal()
+
+                first = await into_the_silence  # answered late, or apologised for: then sent again
+                if first is not None and first["type"] == "error":
+                    assert first["code"] == "unavailable", first
+                    first = await chat.say("where is my order 4712?", "s-2")
+                assert first is not None and "in production" in first["reply"]["text"], first
+                assert await status(anna.session, f"{server.url}/readyz") == (
+                    200, {"ready": True, "checks": {"database": "ok", "migrations": "ok"}}
+                )  # fmt: skip
+                got = await chat.say("show my open orders", "s-3")
+                assert got is not None and got["type"] == "reply", got
+                assert server.process.poll() is None and server.process.pid == pid
+    finally:
+        server.stop()
+
+    (lines,) = (await conversations(database)).values()
+    assert {i: len(texts) for i, texts in answers(lines).items()} == {"s-1": 1, "s-2": 1, "s-3": 1}

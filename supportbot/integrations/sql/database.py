@@ -8,6 +8,8 @@ connection pool. Nothing outside ``integrations.sql`` and the bot's store create
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -29,8 +31,8 @@ CONNECT_TIMEOUT = 5.0
 went silent costs an apology, not a minute."""
 COMMAND_TIMEOUT = 30.0
 """Seconds any one statement may take on PostgreSQL, the pool's liveness check (``pool_pre_ping``)
-included, so a connection whose server went silent is given up rather than waited on for ever. The
-back end's own calls have a shorter deadline (``SqlBase``)."""
+included, so a connection whose server went silent is given up rather than waited on for minutes (the
+back end's own calls have a shorter deadline, ``SqlBase``). Migrations have none (``Database.migrating``)."""
 POOL_TIMEOUT = 5.0
 """Seconds a caller waits for a free connection of a full pool before it is told the database is busy."""
 
@@ -57,8 +59,9 @@ def async_database_url(url: str) -> str:
     return url
 
 
-def open_engine(url: str) -> AsyncEngine:
-    """An engine tuned for its database: WAL and a busy timeout on SQLite, a real pool on PostgreSQL."""
+def open_engine(url: str, *, command_timeout: float | None = COMMAND_TIMEOUT) -> AsyncEngine:
+    """An engine tuned for its database: WAL and a busy timeout on SQLite, a real pool on PostgreSQL
+    with deadlines for connecting, for a free connection and (``command_timeout``) for each statement."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
@@ -75,7 +78,7 @@ def open_engine(url: str) -> AsyncEngine:
         max_overflow=20,
         pool_pre_ping=True,
         pool_timeout=POOL_TIMEOUT,
-        connect_args={"timeout": CONNECT_TIMEOUT, "command_timeout": COMMAND_TIMEOUT},
+        connect_args={"timeout": CONNECT_TIMEOUT, "command_timeout": command_timeout},
     )
 
 
@@ -99,6 +102,19 @@ class Database:
     @property
     def sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
+
+    @asynccontextmanager
+    async def migrating(self) -> AsyncIterator[AsyncEngine]:
+        """An engine to migrate with: on PostgreSQL one of its own without a deadline per statement (an
+        index built on a large table, or the wait for another worker's migration, may take minutes)."""
+        if self.sqlite:
+            yield self.engine
+            return
+        engine = open_engine(self.engine.url.render_as_string(hide_password=False), command_timeout=None)
+        try:
+            yield engine
+        finally:
+            await engine.dispose()
 
     def sqlite_writer(self) -> Engine | None:
         """On SQLite, a plain engine on the same file for the store's writer thread; else ``None``."""
