@@ -115,7 +115,8 @@ async def prepare_database(database: Database, settings: Settings) -> Migration 
     a database not at the newest revision then stops the start instead of being used half-made.
     """
     if database.sqlite or settings.migrate_on_start:
-        migration = await migrate(database.engine)
+        async with database.migrating() as engine:
+            migration = await migrate(engine)
         log.log(
             logging.INFO if migration.applied or migration.adopted else logging.DEBUG, migration.describe()
         )

@@ -253,7 +253,8 @@ async def _migrate(settings: Settings) -> int:
 
     database = open_database(settings.resolved_database_url())
     try:
-        print((await migrate(database.engine)).describe())
+        async with database.migrating() as engine:
+            print((await migrate(engine)).describe())
     finally:
         await database.close()
     return 0

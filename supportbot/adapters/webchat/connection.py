@@ -43,6 +43,7 @@ from supportbot.bot.i18n import translate
 from supportbot.bot.limits import Rule
 from supportbot.bot.messages import InboundFile, Message, Reply
 from supportbot.faults import crash_point
+from supportbot.integrations.errors import BackendUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -252,6 +253,9 @@ class Connection(FrameSocket):
         app = self.chat.app
         try:
             message, missing = await self._message(frame)
+        except BackendUnavailable:
+            await self._unavailable(frame)
+            return
         except Exception:
             log.exception("webchat: could not read a message in conversation %s", self.key)
             await self.send_error("internal", in_reply_to=frame.id)
@@ -262,6 +266,10 @@ class Connection(FrameSocket):
         typing = asyncio.get_running_loop().call_later(TYPING_DELAY, self._start_typing)
         try:
             answer = await app.pipeline.answer(message)
+        except BackendUnavailable:
+            await self._stop_typing(typing)
+            await self._unavailable(frame)
+            return
         except Exception:
             log.exception("webchat: could not answer in conversation %s", self.key)
             await self._stop_typing(typing)
@@ -278,6 +286,12 @@ class Connection(FrameSocket):
             }
         crash_point("reply.before_send")
         await self.send(reply_frame(frame.id, answer.reply, repeat=answer.repeat, warning=warning))
+
+    async def _unavailable(self, frame: QueuedFrame) -> None:
+        """The database is out of reach: nothing was answered or stored, and the customer is told so at
+        once; the same message sent again (the same id) once it is back is answered then, once."""
+        log.warning("webchat: the database is unreachable; apologised in conversation %s", self.key)
+        await self.send_error("unavailable", in_reply_to=frame.id)
 
     async def _message(self, frame: QueuedFrame) -> tuple[Message | None, int]:
         """The frame as the core's message, and how many of its files could not be found.

@@ -51,7 +51,9 @@ CAPABILITIES: frozenset[Capability] = frozenset({"forms", "files", "password"})
 """The web chat shows forms and sends files, and its users sign in here with their password (it can ask
 for it again, in a password field): every message it builds says so."""
 
-ErrorCode = Literal["bad_json", "bad_frame", "too_large", "rate_limited", "internal", "files_missing"]
+ErrorCode = Literal[
+    "bad_json", "bad_frame", "too_large", "rate_limited", "internal", "files_missing", "unavailable"
+]
 
 _ID = re.compile(r"[A-Za-z0-9._:\-]{1,64}")
 _FILE_ID = re.compile(r"[A-Za-z0-9_\-]{1,64}")

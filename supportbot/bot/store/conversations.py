@@ -22,12 +22,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from supportbot.bot.store.errors import Conflict
+from supportbot.bot.store.errors import Conflict, Unavailable, reachable
 from supportbot.bot.store.handoffs import AgentPresence, HandoffRows
 from supportbot.bot.store.misses import MissRows
 from supportbot.bot.store.notices import NoticeRows
 from supportbot.bot.store.threads import HandoffThreads
 from supportbot.bot.store.writer import GroupWriter, Statement
+from supportbot.integrations.sql.database import unreachable
 from supportbot.integrations.sql.state import conversation_refs, conversations, files, turns
 
 
@@ -161,13 +162,14 @@ class Store:
 
     async def write(self, statements: list[Statement]) -> None:
         """Other parts' writes in the store's shared transactions (``bot.limits`` counts events so)."""
-        await self._writer.submit(statements)
+        async with reachable("write"):
+            await self._writer.submit(statements)
 
     async def load(self, key: str, *, channel: str, user_id: str | None) -> ConversationState:
         cached = self._cached(key)
         if cached is not None:
             return cached
-        async with self._reader.connect() as conn:
+        async with reachable("load"), self._reader.connect() as conn:
             row = (
                 await conn.execute(
                     select(
@@ -212,7 +214,7 @@ class Store:
         """The bot's reply to an earlier delivery of the same message, if there was one."""
         if conv is not None and conv.deliveries is not None:
             return conv.deliveries.get(delivery_id)
-        async with self._reader.connect() as conn:
+        async with reachable("reply_for_delivery"), self._reader.connect() as conn:
             seq = (
                 await conn.execute(
                     select(turns.c.seq).where(
@@ -251,7 +253,8 @@ class Store:
 
         ``Conflict`` when another writer stored a line of this conversation first (the same delivery,
         or the same place in the transcript): nothing is stored, and the conversation is read again
-        next time."""
+        next time. ``Unavailable`` when the database cannot be reached: nothing is stored (or, when
+        only the commit's answer was lost, all of it, which a resend of the delivery finds)."""
         now = _now()
         first_seq = conv.seq + 1
         rows = [
@@ -286,8 +289,12 @@ class Store:
         except IntegrityError:
             self._cache.pop(conv.key, None)
             raise Conflict(f"conversation {conv.key!r} was written by another writer first") from None
-        except Exception:
+        except Exception as exc:
             self._cache.pop(conv.key, None)
+            if unreachable(exc):
+                raise Unavailable(
+                    f"conversation {conv.key!r} not saved: the database is unreachable"
+                ) from exc
             raise
         conv.seq = new_seq
         conv.exists = True
@@ -303,7 +310,7 @@ class Store:
 
     async def history(self, key: str, *, limit: int = 100) -> list[TurnRecord]:
         """The last ``limit`` transcript lines, oldest first."""
-        async with self._reader.connect() as conn:
+        async with reachable("history"), self._reader.connect() as conn:
             result = await conn.execute(
                 select(
                     turns.c.role, turns.c.text, turns.c.payload, turns.c.at, turns.c.seq, turns.c.delivery_id

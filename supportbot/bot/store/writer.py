@@ -11,6 +11,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.base import Executable
 
+from supportbot.integrations.sql.database import unreachable
+
 Statement = tuple[Executable, Any]
 """One write: a statement and its parameters (a dict, a list of dicts for many rows, or None)."""
 
@@ -105,14 +107,18 @@ class GroupWriter:
                 return
 
     async def _commit(self, batch: list[tuple[list[Statement], asyncio.Future[None]]]) -> None:
+        batch = [item for item in batch if not item[1].cancelled()]  # its caller gave up: not written
+        if not batch:
+            return
         try:
             await self._transactions.run([statement for statements, _ in batch for statement in statements])
         except Exception as exc:
-            if len(batch) == 1:
-                if not batch[0][1].done():
-                    batch[0][1].set_exception(exc)
+            if len(batch) == 1 or unreachable(exc):  # none of them can get through: all fail at once
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
                 return
-            for item in batch:
+            for item in batch:  # one write refused (a conflict): the others are committed on their own
                 await self._commit([item])
             return
         for _, future in batch:

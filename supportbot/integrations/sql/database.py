@@ -8,20 +8,41 @@ connection pool. Nothing outside ``integrations.sql`` and the bot's store create
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from supportbot.integrations.private import FOLDER_MODE, private_file
 from supportbot.integrations.sql.inline import InlineSqliteEngine, sqlite_writer, use_sqlite_pragmas
 
-__all__ = ["AsyncEngine", "Database", "async_database_url", "open_database", "open_engine"]
+__all__ = ["AsyncEngine", "Database", "async_database_url", "open_database", "open_engine", "unreachable"]
 
 log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT = 5.0
+"""Seconds a new PostgreSQL connection may take (asyncpg waits 60 by default): a database host that
+went silent costs an apology, not a minute."""
+COMMAND_TIMEOUT = 30.0
+"""Seconds any one statement may take on PostgreSQL, the pool's liveness check (``pool_pre_ping``)
+included, so a connection whose server went silent is given up rather than waited on for minutes (the
+back end's own calls have a shorter deadline, ``SqlBase``). Migrations have none (``Database.migrating``)."""
+POOL_TIMEOUT = 5.0
+"""Seconds a caller waits for a free connection of a full pool before it is told the database is busy."""
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database could not be reached or answered too late (refused, reset,
+    a connection lost, a timeout, no free connection), rather than that it refused what was asked."""
+    if isinstance(exc, OperationalError | InterfaceError | PoolTimeoutError | TimeoutError | OSError):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
 def async_database_url(url: str) -> str:
@@ -38,8 +59,9 @@ def async_database_url(url: str) -> str:
     return url
 
 
-def open_engine(url: str) -> AsyncEngine:
-    """An engine tuned for its database: WAL and a busy timeout on SQLite, a real pool on PostgreSQL."""
+def open_engine(url: str, *, command_timeout: float | None = COMMAND_TIMEOUT) -> AsyncEngine:
+    """An engine tuned for its database: WAL and a busy timeout on SQLite, a real pool on PostgreSQL
+    with deadlines for connecting, for a free connection and (``command_timeout``) for each statement."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
@@ -48,7 +70,16 @@ def open_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 30})
         use_sqlite_pragmas(engine.sync_engine, busy_timeout_ms=30_000)
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # A connection found dead when checked out is replaced (pre-ping), and every older one with it: after
+    # the database was away, the first query finds the pool renewed rather than a stale connection.
+    return create_async_engine(
+        url,
+        pool_size=10,
+        max_overflow=20,
+        pool_pre_ping=True,
+        pool_timeout=POOL_TIMEOUT,
+        connect_args={"timeout": CONNECT_TIMEOUT, "command_timeout": command_timeout},
+    )
 
 
 def _private_sqlite_file(path: Path) -> None:
@@ -71,6 +102,19 @@ class Database:
     @property
     def sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
+
+    @asynccontextmanager
+    async def migrating(self) -> AsyncIterator[AsyncEngine]:
+        """An engine to migrate with: on PostgreSQL one of its own without a deadline per statement (an
+        index built on a large table, or the wait for another worker's migration, may take minutes)."""
+        if self.sqlite:
+            yield self.engine
+            return
+        engine = open_engine(self.engine.url.render_as_string(hide_password=False), command_timeout=None)
+        try:
+            yield engine
+        finally:
+            await engine.dispose()
 
     def sqlite_writer(self) -> Engine | None:
         """On SQLite, a plain engine on the same file for the store's writer thread; else ``None``."""
