@@ -23,6 +23,7 @@ from supportbot.adapters.webchat.protocol import (
     PingFrame,
     QueuedFrame,
     TypingFrame,
+    agent_frame,
     delivery_id,
     error_frame,
     form_fields,
@@ -187,15 +188,9 @@ class Connection(FrameSocket):
         return live
 
     async def _from_agent(self, message: dict[str, Any]) -> None:
-        kind = message.get("type")
-        if kind == "agent" and isinstance(message.get("text"), str):
-            await self.send(
-                {"type": "agent", "text": message["text"], "agent": str(message.get("agent") or "")}
-            )
-        elif kind == "typing":
-            await self.send(typing_frame(bool(message.get("on"))))
-        elif kind == "bot":
-            await self._notice(message)
+        frame = agent_frame(message)
+        if frame is not None:
+            await self.send(frame)
 
     async def _on_text(self, data: str) -> None:
         try:

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from pydantic import SecretStr
 
+from supportbot.bot.handoff import BACK, JOINED, first_name
 from supportbot.bot.i18n import translate
 from supportbot.bot.messages import (
     Attachment,
@@ -460,10 +461,17 @@ def history_item(turn: TurnRecord) -> dict[str, Any] | None:
             "reply": reply_json(reply) if reply is not None else None,
             "at": iso(turn.at),
         }
+        payload = turn.payload or {}
         if turn.role == "agent":  # a support agent's line during a handoff (bot.handoff)
-            item["agent"] = str((turn.payload or {}).get("agent") or "")
+            item["agent"] = first_name(str(payload.get("agent") or "")) or ""
+        elif payload.get("intent") in EVENTS:  # "Sara from support has joined the chat", and the bot back
+            item["event"] = EVENTS[payload["intent"]]
         return item
     return None
+
+
+EVENTS = {JOINED: "agent_joined", BACK: "agent_left"}
+"""The bot's lines that say a person joined the chat or left it, as the ``event`` the widget shows."""
 
 
 def last_language(turns: Iterable[TurnRecord]) -> str | None:
@@ -490,8 +498,35 @@ def history_frame(turns: Iterable[TurnRecord]) -> dict[str, Any]:
     return {"type": "history", "items": items}
 
 
-def typing_frame(on: bool) -> dict[str, Any]:
-    return {"type": "typing", "on": on}
+def typing_frame(on: bool, *, agent: str | None = None) -> dict[str, Any]:
+    """The assistant is typing, or, with ``agent`` (their first name), the support agent who has the chat."""
+    frame: dict[str, Any] = {"type": "typing", "on": on}
+    if agent:
+        frame["agent"] = agent
+    return frame
+
+
+def agent_frame(message: dict[str, Any]) -> dict[str, Any] | None:
+    """What ``bot.handoff`` published for the customer's open chat, as a frame; ``None`` if nothing to show.
+
+    An agent's line (``agent``), the agent typing (``typing`` with their name), a person joining
+    (``notice`` with ``"event": "agent_joined"``) and the bot back (``notice``, ``"agent_left"``).
+    """
+    kind = message.get("type")
+    name = str(message.get("agent") or "")
+    if kind == "agent" and isinstance(message.get("text"), str):
+        frame: dict[str, Any] = {"type": "agent", "text": message["text"], "agent": name}
+        if message.get("at"):
+            frame["at"] = iso(datetime.fromisoformat(message["at"]))
+        return frame
+    if kind == "typing":
+        return typing_frame(bool(message.get("on")), agent=name or None)
+    if kind in {"joined", "bot"}:
+        notice = notice_frame(message)
+        if notice is not None and (kind == "joined" or message.get("event") == "left"):
+            notice["event"] = "agent_joined" if kind == "joined" else "agent_left"
+        return notice
+    return None
 
 
 def reply_frame(

@@ -79,6 +79,7 @@
       you: "You:",
       bot: "Assistant:",
       agent: "{name} (support):",
+      agentTyping: "{name} is typing…",
       typing: "The assistant is typing…",
       connecting: "Connecting…",
       reconnecting: "The connection was lost. Reconnecting…",
@@ -176,6 +177,7 @@
       you: "Du:",
       bot: "Assistenten:",
       agent: "{name} (supporten):",
+      agentTyping: "{name} skriver…",
       typing: "Assistenten skriver…",
       connecting: "Ansluter…",
       reconnecting: "Anslutningen bröts. Ansluter igen…",
@@ -340,6 +342,7 @@
       if (entry[1] === "text") entry[0].textContent = self.t(entry[2]);
       else entry[0].setAttribute(entry[1], self.t(entry[2]));
     });
+    if (this.typingAgent) this.typingText.textContent = this.t("agentTyping", { name: this.typingAgent });
     this.showWho();
   };
 
@@ -1005,9 +1008,10 @@
     this.transmit(entry);
   };
 
-  Widget.prototype.addBot = function (text, reply, at, active) {
+  Widget.prototype.addBot = function (text, reply, at, active, event) {
     var self = this;
-    var item = el("li", { className: "sbw-msg sbw-from-bot" });
+    var isEvent = event === "agent_joined" || event === "agent_left";
+    var item = el("li", { className: "sbw-msg sbw-from-bot" + (isEvent ? " sbw-event sbw-" + event.replace("_", "-") : "") });
     item.appendChild(el("span", { className: "sbw-sr", text: this.t("bot") + " " }));
     item.appendChild(multiline(el("div", { className: "sbw-bubble" }), reply ? reply.text : text));
     if (reply) {
@@ -1059,8 +1063,8 @@
           text = [text, self.formSummary(String(item.form.id || ""), item.form.values)].filter(Boolean).join("\n");
         }
         self.addUser(text, item.at, Array.isArray(item.files) ? item.files : null);
-      } else if (typeof item.agent === "string") self.addAgent(item.text, item.agent, item.at);
-      else self.addBot(item.text, item.reply, item.at, index === items.length - 1 && !sending);
+      } else if (typeof item.agent === "string" && !item.event) self.addAgent(item.text, item.agent, item.at);
+      else self.addBot(item.text, item.reply, item.at, index === items.length - 1 && !sending, item.event);
     });
     if (!items.length) this.welcome();
     if (this.notice) { this.addNotice(this.notice, "info"); this.notice = null; }
@@ -1304,6 +1308,10 @@
         self.transmit(entry);
       });
     } else if (frame.type === "typing") {
+      // A support agent who has the chat types under their own name; otherwise the assistant does.
+      var typist = frame.on && typeof frame.agent === "string" && frame.agent ? frame.agent : "";
+      this.typingText.textContent = typist ? this.t("agentTyping", { name: typist }) : this.t("typing");
+      this.typingAgent = typist;
       this.typing.hidden = !frame.on;
       if (frame.on) this.scrollDown();
     } else if (frame.type === "reply") {
@@ -1326,10 +1334,12 @@
       }
     } else if (frame.type === "agent") {
       this.typing.hidden = true;
-      if (typeof frame.text === "string") this.addAgent(frame.text, String(frame.agent || ""), null);
+      if (typeof frame.text === "string") this.addAgent(frame.text, String(frame.agent || ""), frame.at || null);
     } else if (frame.type === "notice") {
-      // Something the assistant tells this user on its own (an access request to decide, an outcome).
-      if (frame.reply) this.addBot(frame.reply.text || "", frame.reply, null);
+      // Something the assistant tells this user on its own (an access request to decide, an outcome),
+      // or a person joining or leaving the chat (an event line).
+      if (frame.event === "agent_left") this.typing.hidden = true;
+      if (frame.reply) this.addBot(frame.reply.text || "", frame.reply, frame.at || null, true, frame.event);
     } else if (frame.type === "error") {
       this.typing.hidden = true;
       var failed = frame.in_reply_to ? this.settle(frame.in_reply_to) : null;
