@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import SecretStr
 
@@ -186,6 +187,8 @@ class ChatFrame:
     shown_fields: Collection[str] = ()
     secret_fields: Collection[str] = ()
     """Of those, the password fields: their values go to ``FormSubmission.secrets``."""
+    time_zone: str | None = None
+    """The browser's time zone (``time_zone``), for the times in the reply."""
 
 
 def to_message(
@@ -198,6 +201,7 @@ def to_message(
     files: tuple[InboundFile, ...] = (),
     shown_fields: Collection[str] = (),
     secret_fields: Collection[str] = (),
+    time_zone: str | None = None,
 ) -> Message:
     """The core's ``Message`` for one web chat frame: the session's conversation, the frame id as delivery id.
 
@@ -223,6 +227,7 @@ def to_message(
         form=form,
         files=files,
         capabilities=CAPABILITIES,
+        time_zone=time_zone,
     )
 
 
@@ -247,6 +252,20 @@ def _latest_form(turns: Iterable[TurnRecord], form_id: str) -> Form | None:
         if reply is not None and reply.form is not None and reply.form.id == form_id:
             found = reply.form
     return found
+
+
+_ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]{0,30}(/[A-Za-z0-9_+\-]{1,30}){0,2}")
+
+
+def time_zone(name: str | None) -> str | None:
+    """The browser's time zone (``?tz=Europe/Stockholm`` of the WebSocket) when it is a real IANA
+    zone; ``None`` otherwise, and the user's country's zone is used."""
+    if not name or not _ZONE.fullmatch(name):
+        return None
+    try:
+        return ZoneInfo(name).key
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
 
 
 # --- uploads --------------------------------------------------------------------------------------

@@ -20,6 +20,10 @@
   var MAX_FILE_BYTES = 10 * 1024 * 1024;  // the server's limit too (413 above it)
   var MAX_FILES = 5;                      // files one message may carry
   var RADIO_CHOICES = 4;                  // up to this many choices show as radio buttons, more as a list
+  var ZONE = (function () {               // the user's time zone: every time in the chat is shown in it
+    try { return Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return ""; }
+  })();
+  var EMAIL = /[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}/g;
 
   var TEXT = {
     en: {
@@ -249,6 +253,23 @@
     String(text || "").split(/\r\n|\r|\n/).forEach(function (line, index) {
       if (index > 0) node.appendChild(document.createElement("br"));
       node.appendChild(document.createTextNode(line));
+    });
+    return node;
+  }
+
+  // Text with e-mail addresses as mailto: links (the support address, say); the rest stays text.
+  function withMail(node, text) {
+    String(text || "").split(/\r\n|\r|\n/).forEach(function (line, index) {
+      if (index > 0) node.appendChild(document.createElement("br"));
+      var last = 0;
+      line.replace(EMAIL, function (address, offset) {
+        var bare = address.replace(/\.+$/, "");
+        if (offset > last) node.appendChild(document.createTextNode(line.slice(last, offset)));
+        node.appendChild(el("a", { href: "mailto:" + bare, className: "sbw-mail", text: bare }));
+        last = offset + bare.length;
+        return address;
+      });
+      if (last < line.length) node.appendChild(document.createTextNode(line.slice(last)));
     });
     return node;
   }
@@ -755,8 +776,23 @@
   Widget.prototype.time = function (at) {
     var when = at ? new Date(at) : new Date();
     if (isNaN(when.getTime())) return null;
-    return el("time", { className: "sbw-time", datetime: when.toISOString(),
-      text: when.toLocaleTimeString(this.lang === "sv" ? "sv-SE" : "en-GB", { hour: "2-digit", minute: "2-digit" }) });
+    return el("time", { className: "sbw-time", datetime: when.toISOString(), text: this.clock(when) });
+  };
+
+  // "14:05 CET": the time in the user's zone, labelled with it (replies label theirs the same way).
+  Widget.prototype.clock = function (when) {
+    var options = { hour: "2-digit", minute: "2-digit", hour12: false, timeZoneName: "short" };
+    if (ZONE) options.timeZone = ZONE;
+    try {
+      var parts = new Intl.DateTimeFormat(this.lang === "sv" ? "sv-SE" : "en-GB", options).formatToParts(when);
+      var pick = function (type) {
+        var part = parts.filter(function (p) { return p.type === type; })[0];
+        return part ? part.value : "";
+      };
+      return pick("hour") + ":" + pick("minute") + (pick("timeZoneName") ? " " + pick("timeZoneName") : "");
+    } catch (e) {
+      return when.toLocaleTimeString();
+    }
   };
 
   Widget.prototype.addUser = function (text, at, files) {
@@ -824,13 +860,28 @@
     return box;
   };
 
+  // A table; one of four or more columns becomes a stack of small cards on a narrow chat (each row a
+  // card, each value under its column's name: see widget.css), so nothing is cut off or squeezed.
+  // The roles keep it a table for screen readers however it is laid out.
   Widget.prototype.table = function (table) {
-    var wrap = el("div", { className: "sbw-table-wrap", role: "region", tabindex: "0", "aria-label": this.t("table") });
-    var head = el("tr", null, table.columns.map(function (column) { return el("th", { scope: "col", text: column }); }));
-    var body = el("tbody", null, table.rows.map(function (row) {
-      return el("tr", null, row.map(function (cell) { return el("td", { text: cell }); }));
+    var columns = Array.isArray(table.columns) ? table.columns : [];
+    var wide = columns.length >= 4;
+    var wrap = el("div", { className: "sbw-table-wrap" + (wide ? " sbw-table-wide" : ""), role: "region",
+      tabindex: "0", "aria-label": this.t("table") });
+    var head = el("tr", { role: "row" }, columns.map(function (column) {
+      return el("th", { scope: "col", role: "columnheader", text: column });
     }));
-    wrap.appendChild(el("table", { className: "sbw-table" }, [el("thead", null, [head]), body]));
+    var body = el("tbody", { role: "rowgroup" }, (table.rows || []).map(function (row) {
+      return el("tr", { role: "row" }, row.map(function (cell, index) {
+        var label = columns[index] || "";
+        var td = el("td", { role: "cell", "data-label": label || null, className: label ? null : "sbw-unlabelled" });
+        td.appendChild(el("span", { className: "sbw-cell-label", "aria-hidden": "true", text: label }));
+        td.appendChild(el("span", { className: "sbw-cell-value", text: cell }));
+        return td;
+      }));
+    }));
+    wrap.appendChild(el("table", { className: "sbw-table", role: "table" },
+      [el("thead", { role: "rowgroup" }, [head]), body]));
     return wrap;
   };
 
@@ -967,6 +1018,18 @@
     }
     wrap.appendChild(error);
     node.appendChild(wrap);
+    // A field marked "Please fill this in." loses the mark once it is filled in (the server checks again).
+    if (field.error) {
+      var clear = function () {
+        if (!String(value()).trim()) return;
+        error.textContent = "";
+        controls.forEach(function (control) { control.removeAttribute("aria-invalid"); });
+      };
+      controls.forEach(function (control) {
+        control.addEventListener("input", clear);
+        control.addEventListener("change", clear);
+      });
+    }
     return { field: field, controls: controls, value: value };
   };
 
@@ -1008,12 +1071,14 @@
     this.transmit(entry);
   };
 
+  Widget.prototype.linked = function (node, text) { return withMail(node, text); };
+
   Widget.prototype.addBot = function (text, reply, at, active, event) {
     var self = this;
     var isEvent = event === "agent_joined" || event === "agent_left";
     var item = el("li", { className: "sbw-msg sbw-from-bot" + (isEvent ? " sbw-event sbw-" + event.replace("_", "-") : "") });
     item.appendChild(el("span", { className: "sbw-sr", text: this.t("bot") + " " }));
-    item.appendChild(multiline(el("div", { className: "sbw-bubble" }), reply ? reply.text : text));
+    item.appendChild(this.linked(el("div", { className: "sbw-bubble" }), reply ? reply.text : text));
     if (reply) {
       (reply.cards || []).forEach(function (card) { item.appendChild(self.card(card)); });
       if (reply.table) item.appendChild(this.table(reply.table));
@@ -1047,8 +1112,13 @@
       !(reply.buttons || []).length && !(reply.attachments || []).length && !reply.form);
   }
 
+  // The first bubble: the assistant's greeting, shaped like its other lines.
   Widget.prototype.welcome = function () {
-    this.addNotice(this.t(this.user ? "welcome" : "welcomeGuest"), "welcome");
+    var item = el("li", { className: "sbw-msg sbw-welcome" });
+    item.appendChild(el("span", { className: "sbw-sr", text: this.t("bot") + " " }));
+    item.appendChild(withMail(el("div", { className: "sbw-bubble" }), this.t(this.user ? "welcome" : "welcomeGuest")));
+    this.log.appendChild(item);
+    this.scrollDown();
   };
 
   Widget.prototype.renderHistory = function (items) {
@@ -1356,6 +1426,7 @@
     var url = new URL("ws", BASE);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
     url.searchParams.set("lang", this.lang);
+    if (ZONE) url.searchParams.set("tz", ZONE);  // the times in replies are shown in it, as the chat's own
     this.status.textContent = this.attempts ? this.t("reconnecting") : this.t("connecting");
     var ws = new WebSocket(url.href);
     this.ws = ws;
