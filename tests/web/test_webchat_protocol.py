@@ -26,8 +26,10 @@ from supportbot.adapters.webchat.protocol import (
     reply_frame,
     reply_json,
     safe_url,
+    time_zone,
     to_message,
 )
+from supportbot.bot.i18n import Formatter
 from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
 from supportbot.bot.store import TurnRecord
 from supportbot.integrations.models import Principal
@@ -366,3 +368,31 @@ def test_a_handoff_as_the_customer_sees_it() -> None:
     line = agent_frame({"type": "agent", "text": "Hi", "agent": "Sara", "at": at.isoformat()})
     assert line == {"type": "agent", "text": "Hi", "agent": "Sara", "at": "2026-05-01T10:30:00Z"}
     assert agent_frame({"type": "something else"}) is None
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("Europe/Stockholm", "Europe/Stockholm"),
+        ("America/Argentina/Buenos_Aires", "America/Argentina/Buenos_Aires"),
+        ("UTC", "UTC"),
+        ("Mars/Olympus_Mons", None),
+        ("../../etc/passwd", None),
+        ("Europe", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_the_browser_s_time_zone_is_kept_only_when_it_is_one(given: str | None, kept: str | None) -> None:
+    assert time_zone(given) == kept
+
+
+def test_a_message_carries_the_browser_s_time_zone_and_replies_label_their_times() -> None:
+    frame = MessageFrame(id="m-1", text="status of RQ-2026-000001")
+    message = to_message(frame, sid="s", user_id=None, received_at=None, time_zone="Europe/Stockholm")
+    assert message.time_zone == "Europe/Stockholm"
+    winter, summer = datetime(2026, 12, 3, 13, 5, tzinfo=UTC), datetime(2026, 6, 3, 12, 5, tzinfo=UTC)
+    stockholm = Formatter("en", tz="Europe/Stockholm")
+    assert stockholm.datetime(winter) == "3 Dec 2026 14:05 CET"
+    assert stockholm.datetime(summer) == "3 Jun 2026 14:05 CEST"
+    assert Formatter("sv", tz="Europe/London").datetime(winter) == "3 dec. 2026 13:05 GMT"

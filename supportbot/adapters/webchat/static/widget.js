@@ -1100,7 +1100,7 @@
   Widget.prototype.addAgent = function (text, agent, at) {
     var item = el("li", { className: "sbw-msg sbw-from-bot sbw-from-agent" });
     item.appendChild(el("span", { className: "sbw-agent-name", text: this.t("agent", { name: agent || "" }) + " " }));
-    item.appendChild(multiline(el("div", { className: "sbw-bubble" }), text));
+    item.appendChild(withMail(el("div", { className: "sbw-bubble" }), text));
     item.appendChild(el("div", { className: "sbw-meta" }, [this.time(at)]));
     this.log.appendChild(item);
     this.reveal(item);
