@@ -303,8 +303,11 @@ class Handoffs:
         if won:
             await self.bus.publish(AGENTS_TOPIC, {"type": "taken", "number": number, "agent": agent})
             handoff = await self.get(number)
-            if handoff is not None:
-                await self._joined(handoff, await self.agent_first_name(agent))
+            try:
+                if handoff is not None:
+                    await self._joined(handoff, await self.agent_first_name(agent))
+            except Exception:  # taken all the same: the agent's first line tells the customer too
+                log.exception("handoff %s: could not tell the customer who joined", number)
         return won
 
     async def _joined(self, handoff: Handoff, name: str | None) -> None:

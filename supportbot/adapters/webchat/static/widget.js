@@ -781,7 +781,7 @@
 
   // "14:05 CET": the time in the user's zone, labelled with it (replies label theirs the same way).
   Widget.prototype.clock = function (when) {
-    var options = { hour: "2-digit", minute: "2-digit", hour12: false, timeZoneName: "short" };
+    var options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" };
     if (ZONE) options.timeZone = ZONE;
     try {
       var parts = new Intl.DateTimeFormat(this.lang === "sv" ? "sv-SE" : "en-GB", options).formatToParts(when);
