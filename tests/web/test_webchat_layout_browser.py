@@ -52,6 +52,18 @@ RAW_VALUES = sorted(
 """What the back end calls statuses, categories and priorities: never a value shown on its own."""
 
 
+WIDE_PAGE = """<!doctype html>
+<html lang="en"><head><title>Vendor</title><link rel="icon" href="data:,"></head>
+<body style="margin: 0"><div id="help" style="width: 1000px; height: 760px"></div>
+<script src="/webchat/widget.js" data-target="help" data-open="true"></script></body></html>
+"""
+
+
+async def wide_page(request: web.Request) -> web.Response:
+    """A vendor's page with the chat in a wide container (served for the test only)."""
+    return web.Response(text=WIDE_PAGE, content_type="text/html")
+
+
 class AgentSide(LiveServer):
     """The real server, its application at hand: agents take, type, write and hand back through it."""
 
@@ -59,7 +71,9 @@ class AgentSide(LiveServer):
 
     async def _serve(self) -> None:
         self.app = await build_application(self.settings)
-        self.runner = web.AppRunner(create_web_app(self.app), access_log=None)
+        web_app = create_web_app(self.app)
+        web_app.router.add_get("/test/wide.html", wide_page)
+        self.runner = web.AppRunner(web_app, access_log=None)
         await self.runner.setup()
         await web.SockSite(self.runner, self.sock).start()
 
@@ -305,3 +319,30 @@ def test_a_person_joins_types_answers_and_leaves(page: Page, live_server: AgentS
     expect(page.locator(".sbw-agent-joined")).to_have_count(1)
     expect(page.locator(".sbw-agent-left")).to_have_count(1)
     expect(page.locator(".sbw-from-agent .sbw-agent-name")).to_have_text("Sara (support):")
+
+
+def test_in_a_wide_chat_a_table_stays_a_table(page: Page) -> None:
+    """With room for its columns (a chat 1000 px wide on a vendor's page), the statement is a table."""
+    if (page.viewport_size or {}).get("width", 0) < 1000:
+        pytest.skip("the wide container needs a desktop")
+    page.goto("/test/wide.html")
+    page.get_by_role("button", name="Continue as guest").click()
+    page.get_by_role("button", name="Sign in").first.click()
+    sign_in(page)
+    say(page, "show my account statement")
+    statement = last_bot(page).locator(".sbw-table-wrap")
+    expect(statement.locator("th").first).to_be_visible()
+    expect(statement.locator(".sbw-cell-label").first).to_be_hidden()
+    cells = statement.locator("tbody tr").first.locator("td")
+    boxes = [box for box in (cell.bounding_box() for cell in cells.all()) if box]
+    assert len({round(box["y"]) for box in boxes}) == 1  # a row is one line of cells, side by side
+    assert statement.evaluate("w => w.scrollWidth <= w.clientWidth")  # nothing to scroll
+    readable(page, statement)
+    assert_fits(page)
+
+    # The page narrows the chat (a window made smaller): the same table becomes stacked cards.
+    page.evaluate("() => { document.getElementById('help').style.width = '380px'; }")
+    expect(statement).to_have_class(re.compile("sbw-stacked"))
+    expect(statement.locator(".sbw-cell-label").first).to_be_visible()
+    readable(page, statement)
+    assert_fits(page)

@@ -462,6 +462,9 @@
       tabindex: "0" });
     this.label(this.log, "aria-label", "conversation");
     this.chat.appendChild(this.log);
+    if (window.ResizeObserver) {  // a phone turned, a window resized, the panel opened: tables fit again
+      new window.ResizeObserver(function () { self.fitTables(); }).observe(this.log);
+    }
     this.typing = el("p", { className: "sbw-typing", role: "status" });
     this.typing.appendChild(el("span", { className: "sbw-dots", "aria-hidden": "true" },
       [el("span"), el("span"), el("span")]));
@@ -860,14 +863,12 @@
     return box;
   };
 
-  // A table; one of four or more columns becomes a stack of small cards on a narrow chat (each row a
-  // card, each value under its column's name: see widget.css), so nothing is cut off or squeezed.
-  // The roles keep it a table for screen readers however it is laid out.
+  // A table; one that does not fit the chat's width becomes a stack of small cards (each row a card,
+  // each value under its column's name: see widget.css and fitTables), so nothing is cut off or
+  // squeezed. The roles keep it a table for screen readers however it is laid out.
   Widget.prototype.table = function (table) {
     var columns = Array.isArray(table.columns) ? table.columns : [];
-    var wide = columns.length >= 4;
-    var wrap = el("div", { className: "sbw-table-wrap" + (wide ? " sbw-table-wide" : ""), role: "region",
-      tabindex: "0", "aria-label": this.t("table") });
+    var wrap = el("div", { className: "sbw-table-wrap", role: "region", tabindex: "0", "aria-label": this.t("table") });
     var head = el("tr", { role: "row" }, columns.map(function (column) {
       return el("th", { scope: "col", role: "columnheader", text: column });
     }));
@@ -876,13 +877,28 @@
         var label = columns[index] || "";
         var td = el("td", { role: "cell", "data-label": label || null, className: label ? null : "sbw-unlabelled" });
         td.appendChild(el("span", { className: "sbw-cell-label", "aria-hidden": "true", text: label }));
-        td.appendChild(el("span", { className: "sbw-cell-value", text: cell }));
+        // A number, a date or an amount keeps to one line ("INV-2031", never "INV-" over "2031").
+        var short = String(cell).length <= 24;
+        td.appendChild(el("span", { className: "sbw-cell-value" + (short ? " sbw-nowrap" : ""), text: cell }));
         return td;
       }));
     }));
     wrap.appendChild(el("table", { className: "sbw-table", role: "table" },
       [el("thead", { role: "rowgroup" }, [head]), body]));
     return wrap;
+  };
+
+  // Each table as a table where its columns fit side by side, else as stacked cards.
+  function fitTable(wrap) {
+    wrap.classList.remove("sbw-stacked");
+    if (wrap.clientWidth && wrap.scrollWidth > wrap.clientWidth + 1) wrap.classList.add("sbw-stacked");
+  }
+
+  Widget.prototype.fitTables = function () {
+    var width = this.log.clientWidth;
+    if (!width || width === this.fittedWidth) return;
+    this.fittedWidth = width;
+    Array.prototype.forEach.call(this.log.querySelectorAll(".sbw-table-wrap"), fitTable);
   };
 
   Widget.prototype.files = function (attachments) {
@@ -1092,6 +1108,7 @@
     }
     item.appendChild(el("div", { className: "sbw-meta" }, [this.time(at)]));
     this.log.appendChild(item);
+    Array.prototype.forEach.call(item.querySelectorAll(".sbw-table-wrap"), fitTable);
     this.reveal(item);
     return item;
   };
