@@ -971,7 +971,7 @@ def _history_table(ctx: TurnContext, fmt: Formatter, request: SupportRequest) ->
         rows=tuple(
             (
                 fmt.datetime(e.at),
-                ctx.t(f"request.event.{e.kind}") if e.kind in _EVENT_KINDS else e.kind,
+                _label(ctx.t(f"request.event.{e.kind}") if e.kind in _EVENT_KINDS else e.kind),
                 e.author,
                 e.text if len(e.text) <= 300 else e.text[:299] + "…",
             )

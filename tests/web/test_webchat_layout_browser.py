@@ -147,9 +147,23 @@ OVERFLOW = """() => {
 }"""
 
 
+HEADER_CLASHES = """() => {
+  const root = document.querySelector(".supportbot-webchat, #help").shadowRoot;
+  const words = document.createRange();  // the title's text as drawn, even where it overflows its box
+  words.selectNodeContents(root.querySelector(".sbw-title"));
+  const lines = Array.from(words.getClientRects());
+  const over = (r, t) => r.left < t.right && r.right > t.left && r.top < t.bottom && r.bottom > t.top;
+  return Array.from(root.querySelectorAll(".sbw-header button"))
+    .filter((b) => { const r = b.getBoundingClientRect(); return r.width && lines.some((t) => over(r, t)); })
+    .map((b) => b.textContent);
+}"""
+
+
 def assert_fits(page: Page) -> None:
-    """No element, in the page or the widget's shadow root, is wider than the viewport."""
+    """No element, in the page or the widget's shadow root, is wider than the viewport; no button of
+    the chat's header lies over its title (at 390 px they once did)."""
     assert page.evaluate(OVERFLOW) == []
+    assert page.evaluate(HEADER_CLASHES) == []
 
 
 def shown_values(page: Page) -> list[str]:
