@@ -213,6 +213,11 @@ async def build_application(
     # A forward's history says when it was sent; one given up on is told to who asked for it.
     outbox.on_outcome(forward_outcomes(backends.invoices, directory=backends.directory, notices=notifier))
     limits = SqlLimits(readers, write=store.write)
+
+    async def agent_name(user_id: str) -> str | None:
+        agent = await directory.principal_for(user_id)
+        return agent.name if agent is not None else None
+
     handoffs = Handoffs(
         store,
         bus,
@@ -221,6 +226,7 @@ async def build_application(
         clock=clock,
         outside=notifier.deliver,  # agents' lines reach Slack and Teams customers
         limits=limits,  # guests' requests for a person
+        names=agent_name,  # customers know an agent by their first name
     )
     limits = SqlLimits(readers, write=store.write)
     dialog = DialogEngine(

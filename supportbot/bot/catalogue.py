@@ -150,17 +150,28 @@ WORDS: dict[str, Entry] = {
         "sv": "Hej, jag är från supportavdelningen och har tagit över din konversation. Jag ser allt du har "
         "skrivit hittills.",
     },
+    "handoff.joined": {
+        "en": "{name} from support has joined the chat.",
+        "sv": "{name} från supporten har anslutit till chatten.",
+    },
+    "handoff.joined.unnamed": {
+        "en": "A person from support has joined the chat.",
+        "sv": "En person från supporten har anslutit till chatten.",
+    },
+    "handoff.someone": {"en": "Our support agent", "sv": "Vår supporthandläggare"},
     "handoff.back": {
-        "en": "I'm back: our support agent has handed the conversation back to me. What else can I help "
-        "you with?",
-        "sv": "Jag är tillbaka: vår supporthandläggare har lämnat tillbaka konversationen till mig. Vad mer "
-        "kan jag hjälpa dig med?",
+        "en": "{name} has left the chat, and I'm back. What else can I help you with?",
+        "sv": "{name} har lämnat chatten, och jag är tillbaka. Vad mer kan jag hjälpa dig med?",
     },
     "handoff.closed": {
-        "en": "Our support agent has closed this conversation, and I'm back. What else can I help you with?",
-        "sv": "Vår supporthandläggare har avslutat konversationen, och jag är tillbaka. Vad mer kan jag "
-        "hjälpa dig med?",
+        "en": "{name} has closed this conversation, and I'm back. What else can I help you with?",
+        "sv": "{name} har avslutat konversationen, och jag är tillbaka. Vad mer kan jag hjälpa dig med?",
     },
+    "handoff.pending": {
+        "en": "You asked earlier: “{question}” Shall I answer that now?",
+        "sv": "Du frågade tidigare: ”{question}” Ska jag svara på det nu?",
+    },
+    "handoff.pending.button": {"en": "Yes, answer it", "sv": "Ja, svara på det"},
     "handoff.file_refused": {
         "en": "I couldn't pass {name} on to our team: that kind of file isn't accepted, or what it contains "
         "doesn't match its name.",

@@ -67,6 +67,7 @@ from supportbot.bot.nlu.text import wordset
 from supportbot.bot.nlu.types import NONE_INTENT, Entity, Parse
 from supportbot.bot.spec import Files, IntentSpec, Mailer, Notices, Question, Refused, Slot, TurnContext
 from supportbot.bot.state import DialogState, FamilyContext, Pending, SlotValue, Topic
+from supportbot.integrations.business_days import country_timezone
 from supportbot.integrations.models import Principal, Tool
 from supportbot.integrations.protocols import Backends
 
@@ -214,6 +215,7 @@ class DialogEngine:
         files: tuple[InboundFile, ...] = (),
         capabilities: frozenset[Capability] = frozenset(),
         action_key: str | None = None,
+        time_zone: str | None = None,
     ) -> Reply:
         """Answer one parsed message; ``state`` is the conversation's and is updated in place.
 
@@ -224,7 +226,8 @@ class DialogEngine:
         to the intent that takes files (a request comment) unless the turn is about it already.
         """
         language = parse.language
-        fmt = Formatter(language, country=principal.country)
+        zone = time_zone or country_timezone(principal.country).key  # one time zone per user
+        fmt = Formatter(language, country=principal.country, tz=zone)
         state.begin_turn()
 
         def context(spec: IntentSpec, slots: dict[str, Any]) -> TurnContext:

@@ -10,7 +10,11 @@ restart loses nothing; the bus carries it live, which works unchanged with a bus
 
 - ``agents``: the queue changed (``queued``, ``taken``, ``closed``), for every agent console;
 - ``handoff:<number>``: a line of that conversation (``message``), for the agent consoles showing it;
-- ``conversation:<key>``: what the customer's open chat shows (``agent``, ``typing``, ``bot``).
+- ``conversation:<key>``: what the customer's open chat shows (``joined``, ``agent``, ``typing``, ``bot``).
+
+Customers know an agent by their first name only ("Sara from support has joined the chat", "Sara is
+typing…", "Sara: …", "Sara has left the chat, and I'm back"); a question the customer asked that no
+agent answered is offered again when the bot is back.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from supportbot.bot.bus import MessageBus
 from supportbot.bot.i18n import Formatter
 from supportbot.bot.limits import Limits, Rule
 from supportbot.bot.locks import KeyedLocks
-from supportbot.bot.messages import ConversationRef, Reply
+from supportbot.bot.messages import Button, ConversationRef, Reply
 from supportbot.bot.state import DialogState
 from supportbot.bot.store import ACTIVE, CLOSED, QUEUED, Conflict, Handoff, Store, TurnRecord
 from supportbot.integrations.business_days import is_holiday, known_timezone
@@ -39,17 +43,22 @@ log = logging.getLogger(__name__)
 __all__ = [
     "ACTIVE",
     "AGENTS_TOPIC",
+    "BACK",
     "CLOSED",
+    "JOINED",
     "LIVE_CHANNEL",
     "PRESENCE_HEARTBEAT",
     "PRESENCE_TTL",
     "QUEUED",
+    "AgentNames",
     "Handoff",
     "Handoffs",
     "OfficeHours",
     "OutsideDelivery",
     "conversation_topic",
+    "first_name",
     "handoff_topic",
+    "pending_question",
 ]
 
 AGENTS_TOPIC = "agents"
@@ -70,6 +79,20 @@ LIVE_CHANNEL = "web"
 
 OutsideDelivery = Callable[[str, str, Reply], Awaitable[bool]]
 """``(channel, user_id, reply)``: sends a line to a customer in Slack or Teams (``Notifier.deliver``)."""
+AgentNames = Callable[[str], Awaitable[str | None]]
+"""An agent's user id to their full name (the directory's), or ``None`` when it is not known."""
+JOINED = "handoff.joined"
+BACK = "handoff.back"
+"""The intents of the bot lines that say an agent joined and that the bot is back (see ``protocol``)."""
+_QUESTION_SHOWN = 200
+"""Characters of a pending question quoted when the bot is back; pressing the button sends it whole."""
+_QUESTION_SENT = 2000
+
+
+def first_name(name: str | None) -> str | None:
+    """What a customer calls an agent: the first word of their name ("Sara" of "Sara Lindqvist")."""
+    words = (name or "").split()
+    return words[0] if words else None
 
 
 def handoff_topic(number: str) -> str:
@@ -157,8 +180,11 @@ class Handoffs:
         clock: Callable[[], datetime] | None = None,
         outside: OutsideDelivery | None = None,
         limits: Limits | None = None,
+        names: AgentNames | None = None,
     ) -> None:
         self.store = store
+        self._names = names
+        self._first_names: dict[str, str | None] = {}
         self.limits = limits
         self.bus = bus
         self.locks = locks
@@ -276,7 +302,53 @@ class Handoffs:
         won = await self.store.handoffs.take(number, agent, at=self._clock())
         if won:
             await self.bus.publish(AGENTS_TOPIC, {"type": "taken", "number": number, "agent": agent})
+            handoff = await self.get(number)
+            try:
+                if handoff is not None:
+                    await self._joined(handoff, await self.agent_first_name(agent))
+            except Exception:  # taken all the same: the agent's first line tells the customer too
+                log.exception("handoff %s: could not tell the customer who joined", number)
         return won
+
+    async def _joined(self, handoff: Handoff, name: str | None) -> None:
+        """The customer is told, in their conversation's language, that a person joined: stored, sent
+        to Slack or Teams, and shown live in the web chat."""
+        at = self._clock()
+        said: dict[str, Reply] = {}
+
+        def joined_line(language: str) -> TurnRecord:
+            words = Formatter(language)
+            text = words.t(JOINED, name=name) if name else words.t("handoff.joined.unnamed")
+            reply = said["reply"] = Reply(text=text, language=language, intent=JOINED)
+            payload = {**reply.model_dump(mode="json"), "agent": name or ""}
+            return TurnRecord(role="bot", text=text, payload=payload, at=at)
+
+        await self._append(handoff, joined_line, clear=False)
+        await self._to_outside(handoff, said["reply"])
+        await self.bus.publish(
+            conversation_topic(handoff.conversation_key),
+            {
+                "type": "joined",
+                "agent": name or "",
+                "reply": said["reply"].model_dump(mode="json"),
+                "at": at.isoformat(),
+            },
+        )
+
+    async def agent_first_name(self, agent: str) -> str | None:
+        """The first name customers know the agent by (kept once looked up); ``None`` if unknown."""
+        if agent not in self._first_names:
+            name = None
+            if self._names is not None:
+                try:
+                    name = await self._names(agent)
+                except Exception:  # a name is a courtesy: the handoff goes on without it
+                    log.warning("handoff: could not look up the name of an agent", exc_info=True)
+                    return None
+            if len(self._first_names) > 1000:
+                self._first_names.clear()
+            self._first_names[agent] = first_name(name)
+        return self._first_names[agent]
 
     async def reply(self, number: str, agent: str, agent_name: str, text: str) -> bool:
         """The owning agent's line: stored in the customer's transcript, then sent to the customer live."""
@@ -290,10 +362,11 @@ class Handoffs:
             return TurnRecord(role="agent", text=text, payload=payload, at=at)
 
         language = await self._append(handoff, agent_line, clear=False)
-        await self._to_outside(handoff, Reply(text=f"{agent_name}: {text}", language=language))
+        shown = first_name(agent_name) or agent_name
+        await self._to_outside(handoff, Reply(text=f"{shown}: {text}", language=language))
         await self.bus.publish(
             conversation_topic(handoff.conversation_key),
-            {"type": "agent", "text": text, "agent": agent_name, "at": at.isoformat()},
+            {"type": "agent", "text": text, "agent": shown, "at": at.isoformat()},
         )
         await self.bus.publish(
             handoff_topic(number),
@@ -312,7 +385,10 @@ class Handoffs:
         handoff = await self.get(number)
         if handoff is None or handoff.status != ACTIVE or handoff.agent != agent:
             return
-        await self.bus.publish(conversation_topic(handoff.conversation_key), {"type": "typing", "on": on})
+        name = await self.agent_first_name(agent)
+        await self.bus.publish(
+            conversation_topic(handoff.conversation_key), {"type": "typing", "on": on, "agent": name or ""}
+        )
 
     async def hand_back(self, number: str, agent: str, *, resolution: str | None = None) -> bool:
         """The agent gives the conversation back to the bot (closing it, with a resolution if given);
@@ -325,19 +401,35 @@ class Handoffs:
         ):
             return False
         at = self._clock()
-        key = "handoff.closed" if resolution else "handoff.back"
+        key = "handoff.closed" if resolution else BACK
+        name = await self.agent_first_name(agent)
+        question = pending_question(await self.store.history(handoff.conversation_key, limit=40))
         back: dict[str, Reply] = {}
 
         def bot_line(language: str) -> TurnRecord:
-            reply = Reply(text=Formatter(language).t(key), language=language, intent="handoff.back")
+            words = Formatter(language)
+            text = words.t(key, name=name or words.t("handoff.someone"))
+            buttons: list[Button] = []
+            if question:
+                quoted = question if len(question) <= _QUESTION_SHOWN else question[:_QUESTION_SHOWN] + "…"
+                text += "\n" + words.t("handoff.pending", question=quoted)
+                buttons.append(Button(label=words.t("handoff.pending.button"), value=question))
+            reply = Reply(text=text, language=language, intent=BACK, buttons=buttons)
             back["reply"] = reply
-            return TurnRecord(role="bot", text=reply.text, payload=reply.model_dump(mode="json"), at=at)
+            payload = {**reply.model_dump(mode="json"), "agent": name or ""}
+            return TurnRecord(role="bot", text=reply.text, payload=payload, at=at)
 
         await self._append(handoff, bot_line, clear=True)
         await self._to_outside(handoff, back["reply"])
         await self.bus.publish(
             conversation_topic(handoff.conversation_key),
-            {"type": "bot", "reply": back["reply"].model_dump(mode="json"), "at": at.isoformat()},
+            {
+                "type": "bot",
+                "event": "left",
+                "agent": name or "",
+                "reply": back["reply"].model_dump(mode="json"),
+                "at": at.isoformat(),
+            },
         )
         await self.bus.publish(AGENTS_TOPIC, {"type": "closed", "number": number, "by": agent})
         return True
@@ -379,6 +471,27 @@ class Handoffs:
                     if attempt == _ATTEMPTS - 1:
                         raise
         raise AssertionError("unreachable")
+
+
+def pending_question(turns: Sequence[TurnRecord]) -> str | None:
+    """The customer's last question of a handoff that nobody answered: a line of theirs after the
+    bot's last word (the handoff's start: "you're number 1 in the queue") with no agent's line after
+    it. The agent joining is no answer; a form or files alone are no question."""
+    for turn in reversed(turns):
+        payload = turn.payload or {}
+        if turn.role == "agent":
+            return None
+        if turn.role == "bot":
+            if payload.get("intent") == JOINED or not turn.text.strip():
+                continue
+            return None
+        if turn.role != "user" or isinstance(payload.get("form"), dict):
+            continue
+        said = payload.get("said")
+        text = (said if isinstance(said, str) else turn.text).strip()
+        if text:
+            return text[:_QUESTION_SENT]
+    return None
 
 
 def _handed_back(document: dict[str, Any], number: str) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from types import MappingProxyType
@@ -128,10 +128,16 @@ class Formatter:
             value = value.astimezone(self.tz).date() if value.tzinfo else value.date()
         return _format_date(value, self.locale)
 
-    def datetime(self, value: datetime | None) -> str:
+    def datetime(self, value: datetime | None, *, zone: bool = True) -> str:
+        """A date and time in the user's time zone, labelled with the zone's abbreviation as the time
+        zone database has it ("3 Dec 2026 14:05 CET"), as the web chat labels its own times."""
         if value is None:
             return "–"
-        return format_datetime(value, "d MMM y HH:mm", tzinfo=self.tz, locale=self.locale)
+        shown = format_datetime(value, "d MMM y HH:mm", tzinfo=self.tz, locale=self.locale)
+        if not zone:
+            return shown
+        local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(self.tz)
+        return f"{shown} {local.tzname() or self.tz.key}"
 
 
 def translate(key: str, language: str | None, **params: Any) -> str:

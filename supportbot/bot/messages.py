@@ -93,6 +93,9 @@ class Message(Frozen):
     files: tuple[InboundFile, ...] = ()
     capabilities: frozenset[Capability] = frozenset()
     """What the user's channel can show and send; the console has none of these."""
+    time_zone: str | None = None
+    """The time zone the user's device is in (an IANA name the channel checked), when it says: times
+    in the reply are shown in it; else in the time zone of the user's company's country."""
 
     def transcript_text(self) -> str:
         """The line kept in the transcript: the text, a form's values, the names of files sent."""

@@ -291,6 +291,7 @@ class Pipeline:
                 files=message.files,
                 capabilities=message.capabilities,
                 action_key=action_key(message),
+                time_zone=message.time_zone,
             )
         except BackendUnavailable:
             log.warning("back end unavailable in conversation %s", message.conversation.key)

@@ -35,7 +35,6 @@ from supportbot.integrations.errors import AccessDenied, InvalidRequest, MailUna
 from supportbot.integrations.mail import one_line
 from supportbot.integrations.models import NewRequest, RequestStatus, SupportRequest, Tool
 from supportbot.services.answers import request_link
-from supportbot.services.customers import local_formatter
 
 log = logging.getLogger(__name__)
 
@@ -590,6 +589,12 @@ def _category(ctx: TurnContext, category: str) -> str:
     return ctx.t(f"request.category.{category}") if category in CATEGORIES else category
 
 
+def _label(word: str) -> str:
+    """A status, category or priority shown as a value of its own (a card's field, a table's cell),
+    not inside a sentence: "Open", "Technical", "Low", never what looks like a raw value."""
+    return word[:1].upper() + word[1:]
+
+
 def _status(fmt: Formatter, status: RequestStatus) -> str:
     return fmt.t(f"request.status.{status.value}")
 
@@ -674,10 +679,10 @@ def _form(ctx: TurnContext, values: dict[str, str]) -> Card:
         ("request.field.customer_number", ", ".join(p.customer_numbers) or "–"),
         ("request.field.email", p.email or "–"),
         ("request.field.phone", p.phone or "–"),
-        ("request.field.category", _category(ctx, values["category"])),
+        ("request.field.category", _label(_category(ctx, values["category"]))),
         ("request.field.subject", values["subject"]),
         ("request.field.description", values["description"]),
-        ("request.field.priority", ctx.t(f"request.priority.{values['priority']}")),
+        ("request.field.priority", _label(ctx.t(f"request.priority.{values['priority']}"))),
     ]
     return Card(
         title=ctx.t("request.form.title"),
@@ -889,7 +894,7 @@ async def _create(ctx: TurnContext, values: dict[str, str], *, related: str | No
     """Opens the request and queues its confirmation mail as one action, done once per message: a
     failure anywhere in it (the mail cannot be built, say) leaves nothing behind."""
     intent = "request.open"
-    fmt = local_formatter(ctx.language, ctx.principal.country)
+    fmt = Formatter(ctx.language, country=ctx.principal.country, tz=ctx.fmt.tz.key)
     email = ctx.principal.email
 
     def confirmation(request: SupportRequest) -> list[Mail]:
@@ -943,9 +948,12 @@ def _request_card(ctx: TurnContext, fmt: Formatter, request: SupportRequest) -> 
     return Card(
         title=f"{request.number} — {request.subject}",
         fields=(
-            Field(label=ctx.t("request.field.status"), value=_status(fmt, request.status)),
-            Field(label=ctx.t("request.field.category"), value=_category(ctx, request.category)),
-            Field(label=ctx.t("request.field.priority"), value=ctx.t(f"request.priority.{request.priority}")),
+            Field(label=ctx.t("request.field.status"), value=_label(_status(fmt, request.status))),
+            Field(label=ctx.t("request.field.category"), value=_label(_category(ctx, request.category))),
+            Field(
+                label=ctx.t("request.field.priority"),
+                value=_label(ctx.t(f"request.priority.{request.priority}")),
+            ),
             Field(label=ctx.t("request.field.opened"), value=fmt.datetime(request.created_at)),
             Field(label=ctx.t("request.field.due"), value=fmt.datetime(request.due_at)),
         ),
@@ -963,7 +971,7 @@ def _history_table(ctx: TurnContext, fmt: Formatter, request: SupportRequest) ->
         rows=tuple(
             (
                 fmt.datetime(e.at),
-                ctx.t(f"request.event.{e.kind}") if e.kind in _EVENT_KINDS else e.kind,
+                _label(ctx.t(f"request.event.{e.kind}") if e.kind in _EVENT_KINDS else e.kind),
                 e.author,
                 e.text if len(e.text) <= 300 else e.text[:299] + "…",
             )
@@ -1014,7 +1022,7 @@ async def _one_request(ctx: TurnContext, intent: str, number: str) -> SupportReq
 
 async def request_status(ctx: TurnContext) -> Reply:
     intent = "request.status"
-    fmt = local_formatter(ctx.language, ctx.principal.country)
+    fmt = Formatter(ctx.language, country=ctx.principal.country, tz=ctx.fmt.tz.key)
     slot = ctx.slot("request")
     if slot is not None:
         found = await _one_request(ctx, intent, _number(slot.value))
@@ -1052,7 +1060,13 @@ async def request_status(ctx: TurnContext) -> Reply:
             ctx.t("request.col.due"),
         ),
         rows=tuple(
-            (r.number, fmt.date(r.created_at), r.subject, _status(fmt, r.status), fmt.datetime(r.due_at))
+            (
+                r.number,
+                fmt.date(r.created_at),
+                r.subject,
+                _label(_status(fmt, r.status)),
+                fmt.datetime(r.due_at),
+            )
             for r in found_all
         ),
     )

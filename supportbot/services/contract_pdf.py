@@ -209,7 +209,7 @@ def moment(fmt: Formatter, at: datetime) -> str:
     """A time as the user reads it, with its time zone: "3 Dec 2026 15:00 (Europe/Stockholm, UTC+01:00)"."""
     local = at.astimezone(fmt.tz)
     offset = local.strftime("%z")
-    return f"{fmt.datetime(at)} ({fmt.tz.key}, UTC{offset[:3]}:{offset[3:]})"
+    return f"{fmt.datetime(at, zone=False)} ({fmt.tz.key}, UTC{offset[:3]}:{offset[3:]})"
 
 
 def contract_terms(fmt: Formatter, contract: Contract) -> list[tuple[str, str]]:

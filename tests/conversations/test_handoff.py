@@ -128,28 +128,36 @@ async def test_agent_takes_over_replies_and_hands_back(bot: BotDriver, applicati
     assert not await handoffs.take(number, "someone.else@support.example")  # one agent owns it
     assert heard.on(AGENTS_TOPIC)[-1] == {"type": "taken", "number": number, "agent": SARA}
 
+    joined = heard.on(conversation_topic(chat.ref.key))[0]
+    assert (joined["type"], joined["agent"]) == ("joined", "Sara")  # the directory's Sara, first name only
+    assert joined["reply"]["text"] == "Sara from support has joined the chat."
+
     assert (await chat.say("my invoice is wrong")).silent
-    assert await handoffs.reply(number, SARA, "Sara", "Hello Anna, I'll look into it.")
+    assert await handoffs.reply(number, SARA, "Sara Lindqvist", "Hello Anna, I'll look into it.")
     assert not await handoffs.reply(number, "someone.else@support.example", "X", "not mine")
     await handoffs.typing(number, SARA, on=True)
-    customer_side = heard.on(conversation_topic(chat.ref.key))
+    customer_side = heard.on(conversation_topic(chat.ref.key))[1:]
     assert customer_side[0] == {
         "type": "agent",
         "text": "Hello Anna, I'll look into it.",
         "agent": "Sara",
         "at": customer_side[0]["at"],
     }
-    assert customer_side[1] == {"type": "typing", "on": True}
-    assert [(m["role"], m["text"]) for m in heard.on(handoff_topic(number))] == [
-        ("user", "my invoice is wrong"),
-        ("agent", "Hello Anna, I'll look into it."),
+    assert customer_side[1] == {"type": "typing", "on": True, "agent": "Sara"}
+    assert [(m["role"], m["text"], m.get("agent")) for m in heard.on(handoff_topic(number))] == [
+        ("user", "my invoice is wrong", None),
+        ("agent", "Hello Anna, I'll look into it.", "Sara Lindqvist"),  # agents see the whole name
     ]
 
     assert await handoffs.hand_back(number, SARA)
     back = heard.on(conversation_topic(chat.ref.key))[-1]
-    assert back["type"] == "bot" and "I'm back" in back["reply"]["text"]
+    assert back["type"] == "bot" and back["event"] == "left"
+    # The agent answered the last question: nothing is pending.
+    assert back["reply"]["text"] == "Sara has left the chat, and I'm back. What else can I help you with?"
+    assert back["reply"]["buttons"] == []
     history = await application.store.history(chat.ref.key)
-    assert [(t.role, t.text) for t in history][-3:] == [
+    assert [(t.role, t.text) for t in history][-4:] == [
+        ("bot", "Sara from support has joined the chat."),
         ("user", "my invoice is wrong"),
         ("agent", "Hello Anna, I'll look into it."),
         ("bot", back["reply"]["text"]),
@@ -158,6 +166,50 @@ async def test_agent_takes_over_replies_and_hands_back(bot: BotDriver, applicati
         user: where is my order 4711?
         bot:  ~ PostNord
     """)
+
+
+async def test_a_question_nobody_answered_is_offered_again(bot: BotDriver, application: Application) -> None:
+    """Asked while waiting, never answered: when the bot is back it quotes the question, and its button
+    asks it again, which the bot then answers."""
+    handoffs = application.handoffs
+    await handoffs.agent_online(SARA)
+    chat, number = await queued(bot)
+    assert (await chat.say("where is my order 4711?")).silent
+    assert await handoffs.take(number, SARA)
+    assert (await chat.say("hello?")).silent
+    assert (await chat.say("where is my order 4711 now?")).silent
+    assert await handoffs.hand_back(number, SARA)
+    back = (await application.store.history(chat.ref.key))[-1]
+    assert back.text == (
+        "Sara has left the chat, and I'm back. What else can I help you with?\n"
+        "You asked earlier: “where is my order 4711 now?” Shall I answer that now?"
+    )
+    assert back.payload is not None
+    assert back.payload["buttons"] == [{"label": "Yes, answer it", "value": "where is my order 4711 now?"}]
+    await chat.transcript("""
+        user: [button] where is my order 4711 now?
+        bot:  ~ PostNord
+    """)
+
+
+async def test_in_swedish_and_closed_the_agent_is_named_too(bot: BotDriver, application: Application) -> None:
+    handoffs = application.handoffs
+    await handoffs.agent_online(SARA)
+    chat = bot.as_user(ANNA)
+    await chat.transcript("""
+        user: jag vill prata med en person
+        bot:  [handoff.agent]
+        bot:  ~ HO-
+    """)
+    number = "HO-" + chat.last.text.split("HO-", 1)[1][:6]
+    assert await handoffs.take(number, SARA)
+    assert await handoffs.reply(number, SARA, "Sara Lindqvist", "Hej Anna!")
+    assert await handoffs.close(number, SARA, "Explained")
+    lines = [t.text for t in await application.store.history(chat.ref.key) if t.role == "bot"][-2:]
+    assert lines == [
+        "Sara från supporten har anslutit till chatten.",
+        "Sara har avslutat konversationen, och jag är tillbaka. Vad mer kan jag hjälpa dig med?",
+    ]
 
 
 async def test_a_customer_in_another_channel_gets_the_agents_lines_there(
@@ -176,8 +228,11 @@ async def test_a_customer_in_another_channel_gets_the_agents_lines_there(
     assert await application.handoffs.take(number, SARA)
     assert await application.handoffs.reply(number, SARA, "Sara", "Hello from support")
     assert await application.handoffs.hand_back(number, SARA)
-    assert delivered[0] == (ANNA, "Sara: Hello from support")
-    assert "I'm back" in delivered[1][1]
+    assert delivered == [
+        (ANNA, "Sara from support has joined the chat."),
+        (ANNA, "Sara: Hello from support"),
+        (ANNA, "Sara has left the chat, and I'm back. What else can I help you with?"),
+    ]
 
 
 async def test_close_with_a_resolution(bot: BotDriver, application: Application) -> None:
@@ -287,8 +342,9 @@ async def test_a_restart_loses_nothing(data_dir: Path) -> None:
         chat.app = app
         assert (await chat.say("great, thanks")).silent  # still the agent's after the restart
         history = await app.store.history(chat.ref.key)
-        assert [(t.role, t.text) for t in history][-3:] == [
+        assert [(t.role, t.text) for t in history][-4:] == [
             ("user", "are you there?"),
+            ("bot", "Sara from support has joined the chat."),
             ("agent", "Yes, I am."),
             ("user", "great, thanks"),
         ]

@@ -25,25 +25,27 @@ async def test_the_bot_is_silent_while_an_agent_has_the_conversation(
     assert "HO-" in queued.args["text"]
     number = "HO-" + queued.args["text"].split("HO-", 1)[1][:6]
     assert await handoffs.take(number, SARA)
+    posts = await slack.standin.wait_for("chat.postMessage", 2)
+    assert posts[1].args["text"] == "Sara from support has joined the chat."
 
     await slack.event(dm("are you there?", event_id="Ev2"))
     await slack.settle(2)
-    assert len(slack.standin.called("chat.postMessage")) == 1  # nothing posted for it
+    assert len(slack.standin.called("chat.postMessage")) == 2  # nothing posted for it
     key = "slack:T0SUPPORT:D0ANNA:U0ANNA"
     lines = await handoffs.transcript(key)
     assert lines[-1] == "user: are you there?"  # what the agent sees of the conversation
 
     assert await handoffs.reply(number, SARA, "Sara", "Yes, I'm here.")
-    posts = await slack.standin.wait_for("chat.postMessage", 2)
-    assert posts[1].args["text"] == "Sara: Yes, I'm here."
-    assert await handoffs.hand_back(number, SARA)
     posts = await slack.standin.wait_for("chat.postMessage", 3)
-    assert "I'm back" in posts[2].args["text"]
+    assert posts[2].args["text"] == "Sara: Yes, I'm here."
+    assert await handoffs.hand_back(number, SARA)
+    posts = await slack.standin.wait_for("chat.postMessage", 4)
+    assert "Sara has left the chat, and I'm back" in posts[3].args["text"]
 
     # The bot has the conversation again and answers the next message itself.
     await slack.event(dm("where is my order 4711?", event_id="Ev3"))
-    posts = await slack.standin.wait_for("chat.postMessage", 4)
-    assert "PostNord" in blocks_text(posts[3].args["blocks"])
+    posts = await slack.standin.wait_for("chat.postMessage", 5)
+    assert "PostNord" in blocks_text(posts[4].args["blocks"])
     closed = await handoffs.get(number)
     assert closed is not None and not closed.open
 

@@ -213,6 +213,9 @@ async def test_relay_both_ways_and_hand_back(
     first = next(r for r in conversation["customer"]["requests"] if r["number"] == "RQ-2026-000001")
     assert first["due_at"].startswith("20")  # agents see when the answer is due
     assert [line["text"] for line in conversation["transcript"]][:1] == ["where is my order 4711?"]
+    joined = await chat.until("notice")  # the customer is told who joined, by first name
+    assert joined["event"] == "agent_joined"
+    assert joined["reply"]["text"] == "Sara from support has joined the chat."
 
     silent = await chat.say("my invoice looks wrong")
     assert silent["reply"]["text"] == ""
@@ -220,11 +223,11 @@ async def test_relay_both_ways_and_hand_back(
     assert (line["role"], line["text"]) == ("user", "my invoice looks wrong")
 
     await sara.send({"type": "typing", "number": number, "on": True})
-    assert (await chat.until("typing")) == {"type": "typing", "on": True}
+    assert (await chat.until("typing")) == {"type": "typing", "on": True, "agent": "Sara"}
     await sara.send({"type": "reply", "number": number, "text": "Hi Anna, <b>let me</b> check."})
     said = await chat.until("agent")
     assert said["text"] == "Hi Anna, <b>let me</b> check."  # as text: the widget never parses it as HTML
-    assert said["agent"] == sara.seen[0]["agent"]["name"]
+    assert said["agent"] == sara.seen[0]["agent"]["name"].split()[0] == "Sara"
     again = await browser.chat()  # a reload: the agent's line is in the history, with who wrote it
     assert again.history[-1] == {
         "role": "bot",
@@ -238,7 +241,9 @@ async def test_relay_both_ways_and_hand_back(
     await sara.send({"type": "hand_back", "number": number})
     assert (await sara.until("result", number=number, action="hand_back"))["ok"]
     back = await chat.until("notice")
-    assert "I'm back" in back["reply"]["text"]
+    assert back["event"] == "agent_left"
+    assert back["reply"]["text"].startswith("Sara has left the chat, and I'm back.")
+    assert back["reply"]["buttons"] == []  # the agent answered the last question
     reply = (await chat.say("where is my order 4711?"))["reply"]
     assert "PostNord" in json.dumps(reply)
     await chat.close()
@@ -253,7 +258,8 @@ async def test_close_with_a_resolution(server: TestServer, sessions: list[aiohtt
     await sara.until("conversation")
     await sara.send({"type": "close", "number": number, "resolution": "Answered on the phone"})
     assert (await sara.until("result", number=number, action="close"))["ok"]
-    assert "closed this conversation" in (await chat.until("notice"))["reply"]["text"]
+    assert (await chat.until("notice"))["event"] == "agent_joined"
+    assert "Sara has closed this conversation" in (await chat.until("notice"))["reply"]["text"]
     app = server.app[APP_KEY]
     handoff = await app.handoffs.get(number)
     assert handoff is not None and handoff.resolution == "Answered on the phone"

@@ -134,6 +134,7 @@ async def test_in_hours_the_guest_is_queued_and_the_agent_sees_no_business_data(
     assert customer["company"] is None and customer["customer_numbers"] == []
     assert customer["grants"] == [] and customer["orders"] == [] and customer["requests"] == []
     assert "Nordisk" not in json.dumps(customer)
+    assert (await chat.until("notice"))["reply"]["text"] == "Sara from support has joined the chat."
 
     silent = (await chat.say("it's urgent, please"))["reply"]
     assert silent["text"] == ""  # the agent has the conversation

@@ -94,6 +94,9 @@ def test_a_customer_opens_a_request_through_the_form(page: Page, live_server: Li
     expect(again.get_by_label("Category")).to_have_value("technical")
 
     subject.fill("Power server in Kista does not boot")
+    # Filled in, the field no longer says "Please fill this in." (the server checks it again).
+    expect(subject).not_to_have_attribute("aria-invalid", "true")
+    expect(again.get_by_text("Please fill this in.")).to_have_count(0)
     again.get_by_role("radio", name="High").check()
     before = query(live_server, "SELECT count(*) FROM requests")[0][0]
     again.get_by_role("button", name="Send request").click()

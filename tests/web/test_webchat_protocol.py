@@ -16,6 +16,7 @@ from supportbot.adapters.webchat.protocol import (
     MessageFrame,
     PingFrame,
     TypingFrame,
+    agent_frame,
     error_frame,
     history_frame,
     history_item,
@@ -25,8 +26,10 @@ from supportbot.adapters.webchat.protocol import (
     reply_frame,
     reply_json,
     safe_url,
+    time_zone,
     to_message,
 )
+from supportbot.bot.i18n import Formatter
 from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
 from supportbot.bot.store import TurnRecord
 from supportbot.integrations.models import Principal
@@ -322,3 +325,74 @@ def test_a_typing_frame() -> None:
     assert parse_frame('{"type": "typing", "on": true}') == TypingFrame(on=True)
     with pytest.raises(FrameError):
         parse_frame('{"type": "typing", "on": "yes"}')
+
+
+def test_a_handoff_as_the_customer_sees_it() -> None:
+    """Who joined and who left are events; agents are known by their first name; their typing too."""
+    at = datetime(2026, 5, 1, 10, 30, tzinfo=UTC)
+    joined = Reply(text="Sara from support has joined the chat.", intent="handoff.joined")
+    back = Reply(text="Sara has left the chat, and I'm back.", intent="handoff.back")
+    turns = [
+        TurnRecord(role="bot", text=joined.text, payload={**joined.model_dump(mode="json"), "agent": "Sara"}),
+        TurnRecord(
+            role="agent",
+            text="Hello",
+            payload={**Reply(text="Hello").model_dump(), "agent": "Sara Lindqvist"},
+        ),
+        TurnRecord(role="bot", text=back.text, payload={**back.model_dump(mode="json"), "agent": "Sara"}),
+        TurnRecord(role="bot", text="4711 has shipped", payload=order_reply().model_dump(mode="json")),
+    ]
+    items = history_frame(turns)["items"]
+    assert [(i.get("event"), i.get("agent")) for i in items] == [
+        ("agent_joined", None),
+        (None, "Sara"),
+        ("agent_left", None),
+        (None, None),
+    ]
+
+    published = {"reply": joined.model_dump(mode="json"), "agent": "Sara", "at": at.isoformat()}
+    assert agent_frame({"type": "joined", **published}) == {
+        "type": "notice",
+        "reply": reply_json(joined),
+        "at": "2026-05-01T10:30:00Z",
+        "event": "agent_joined",
+    }
+    left = agent_frame({"type": "bot", "event": "left", **published})
+    assert left is not None and left["event"] == "agent_left"
+    assert agent_frame({"type": "typing", "on": True, "agent": "Sara"}) == {
+        "type": "typing",
+        "on": True,
+        "agent": "Sara",
+    }
+    assert agent_frame({"type": "typing", "on": False}) == {"type": "typing", "on": False}
+    line = agent_frame({"type": "agent", "text": "Hi", "agent": "Sara", "at": at.isoformat()})
+    assert line == {"type": "agent", "text": "Hi", "agent": "Sara", "at": "2026-05-01T10:30:00Z"}
+    assert agent_frame({"type": "something else"}) is None
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("Europe/Stockholm", "Europe/Stockholm"),
+        ("America/Argentina/Buenos_Aires", "America/Argentina/Buenos_Aires"),
+        ("UTC", "UTC"),
+        ("Mars/Olympus_Mons", None),
+        ("../../etc/passwd", None),
+        ("Europe", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_the_browser_s_time_zone_is_kept_only_when_it_is_one(given: str | None, kept: str | None) -> None:
+    assert time_zone(given) == kept
+
+
+def test_a_message_carries_the_browser_s_time_zone_and_replies_label_their_times() -> None:
+    frame = MessageFrame(id="m-1", text="status of RQ-2026-000001")
+    message = to_message(frame, sid="s", user_id=None, received_at=None, time_zone="Europe/Stockholm")
+    assert message.time_zone == "Europe/Stockholm"
+    winter, summer = datetime(2026, 12, 3, 13, 5, tzinfo=UTC), datetime(2026, 6, 3, 12, 5, tzinfo=UTC)
+    stockholm = Formatter("en", tz="Europe/Stockholm")
+    assert stockholm.datetime(winter) == "3 Dec 2026 14:05 CET"
+    assert stockholm.datetime(summer) == "3 Jun 2026 14:05 CEST"
+    assert Formatter("sv", tz="Europe/London").datetime(winter) == "3 dec. 2026 13:05 GMT"

@@ -23,6 +23,7 @@ from supportbot.adapters.webchat.protocol import (
     PingFrame,
     QueuedFrame,
     TypingFrame,
+    agent_frame,
     delivery_id,
     error_frame,
     form_fields,
@@ -34,6 +35,7 @@ from supportbot.adapters.webchat.protocol import (
     ready_frame,
     reply_frame,
     secret_fields,
+    time_zone,
     typing_frame,
 )
 from supportbot.adapters.webchat.wording import pick_language
@@ -74,12 +76,20 @@ idle too long or past its lifetime."""
 
 class Connection(FrameSocket):
     def __init__(
-        self, chat: WebChat, ws: web.WebSocketResponse, visitor: Visitor, *, ui_language: str | None
+        self,
+        chat: WebChat,
+        ws: web.WebSocketResponse,
+        visitor: Visitor,
+        *,
+        ui_language: str | None,
+        zone: str | None = None,
     ) -> None:
         super().__init__(ws, who=f"webchat: client of {visitor.conversation_key}")
         self.chat = chat
         self.visitor = visitor
         self.ui_language = ui_language
+        self.zone = zone
+        """The browser's time zone: the times in replies are shown in it."""
         self.language: str | None = None
         """The conversation's language once a reply (in history or now) has set it."""
         rate_limit = chat.app.settings.webchat_rate_limit
@@ -188,15 +198,9 @@ class Connection(FrameSocket):
         return live
 
     async def _from_agent(self, message: dict[str, Any]) -> None:
-        kind = message.get("type")
-        if kind == "agent" and isinstance(message.get("text"), str):
-            await self.send(
-                {"type": "agent", "text": message["text"], "agent": str(message.get("agent") or "")}
-            )
-        elif kind == "typing":
-            await self.send(typing_frame(bool(message.get("on"))))
-        elif kind == "bot":
-            await self._notice(message)
+        frame = agent_frame(message)
+        if frame is not None:
+            await self.send(frame)
 
     async def _on_text(self, data: str) -> None:
         try:
@@ -329,7 +333,12 @@ class Connection(FrameSocket):
         hint = None if self.language else self.ui_language
         message = self.chat.to_message(
             ChatFrame(
-                frame, self.visitor.session.sid, language_hint=hint, shown_fields=shown, secret_fields=secret
+                frame,
+                self.visitor.session.sid,
+                language_hint=hint,
+                shown_fields=shown,
+                secret_fields=secret,
+                time_zone=self.zone,
             ),
             Arrival(user_id=user_id, received_at=datetime.now(UTC), files=tuple(files)),
         )
@@ -374,5 +383,6 @@ async def websocket(chat: WebChat, request: web.Request) -> web.StreamResponse:
     await ws.prepare(request)
     lang = request.query.get("lang")
     ui_language = pick_language(lang) if lang else None
-    await Connection(chat, ws, visitor, ui_language=ui_language).run()
+    zone = time_zone(request.query.get("tz"))
+    await Connection(chat, ws, visitor, ui_language=ui_language, zone=zone).run()
     return ws

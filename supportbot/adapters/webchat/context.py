@@ -131,6 +131,7 @@ class WebChat:
             files=arrival.files,
             shown_fields=inbound.shown_fields,
             secret_fields=inbound.secret_fields,
+            time_zone=inbound.time_zone,
         )
 
     def render(self, reply: Reply) -> dict[str, Any]:

@@ -15,9 +15,11 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import SecretStr
 
+from supportbot.bot.handoff import BACK, JOINED, first_name
 from supportbot.bot.i18n import translate
 from supportbot.bot.messages import (
     Attachment,
@@ -187,6 +189,8 @@ class ChatFrame:
     shown_fields: Collection[str] = ()
     secret_fields: Collection[str] = ()
     """Of those, the password fields: their values go to ``FormSubmission.secrets``."""
+    time_zone: str | None = None
+    """The browser's time zone (``time_zone``), for the times in the reply."""
 
 
 def to_message(
@@ -199,6 +203,7 @@ def to_message(
     files: tuple[InboundFile, ...] = (),
     shown_fields: Collection[str] = (),
     secret_fields: Collection[str] = (),
+    time_zone: str | None = None,
 ) -> Message:
     """The core's ``Message`` for one web chat frame: the session's conversation, the frame id as delivery id.
 
@@ -224,6 +229,7 @@ def to_message(
         form=form,
         files=files,
         capabilities=CAPABILITIES,
+        time_zone=time_zone,
     )
 
 
@@ -248,6 +254,20 @@ def _latest_form(turns: Iterable[TurnRecord], form_id: str) -> Form | None:
         if reply is not None and reply.form is not None and reply.form.id == form_id:
             found = reply.form
     return found
+
+
+_ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]{0,30}(/[A-Za-z0-9_+\-]{1,30}){0,2}")
+
+
+def time_zone(name: str | None) -> str | None:
+    """The browser's time zone (``?tz=Europe/Stockholm`` of the WebSocket) when it is a real IANA
+    zone; ``None`` otherwise, and the user's country's zone is used."""
+    if not name or not _ZONE.fullmatch(name):
+        return None
+    try:
+        return ZoneInfo(name).key
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
 
 
 # --- uploads --------------------------------------------------------------------------------------
@@ -462,10 +482,17 @@ def history_item(turn: TurnRecord) -> dict[str, Any] | None:
             "reply": reply_json(reply) if reply is not None else None,
             "at": iso(turn.at),
         }
+        payload = turn.payload or {}
         if turn.role == "agent":  # a support agent's line during a handoff (bot.handoff)
-            item["agent"] = str((turn.payload or {}).get("agent") or "")
+            item["agent"] = first_name(str(payload.get("agent") or "")) or ""
+        elif payload.get("intent") in EVENTS:  # "Sara from support has joined the chat", and the bot back
+            item["event"] = EVENTS[payload["intent"]]
         return item
     return None
+
+
+EVENTS = {JOINED: "agent_joined", BACK: "agent_left"}
+"""The bot's lines that say a person joined the chat or left it, as the ``event`` the widget shows."""
 
 
 def last_language(turns: Iterable[TurnRecord]) -> str | None:
@@ -492,8 +519,35 @@ def history_frame(turns: Iterable[TurnRecord]) -> dict[str, Any]:
     return {"type": "history", "items": items}
 
 
-def typing_frame(on: bool) -> dict[str, Any]:
-    return {"type": "typing", "on": on}
+def typing_frame(on: bool, *, agent: str | None = None) -> dict[str, Any]:
+    """The assistant is typing, or, with ``agent`` (their first name), the support agent who has the chat."""
+    frame: dict[str, Any] = {"type": "typing", "on": on}
+    if agent:
+        frame["agent"] = agent
+    return frame
+
+
+def agent_frame(message: dict[str, Any]) -> dict[str, Any] | None:
+    """What ``bot.handoff`` published for the customer's open chat, as a frame; ``None`` if nothing to show.
+
+    An agent's line (``agent``), the agent typing (``typing`` with their name), a person joining
+    (``notice`` with ``"event": "agent_joined"``) and the bot back (``notice``, ``"agent_left"``).
+    """
+    kind = message.get("type")
+    name = str(message.get("agent") or "")
+    if kind == "agent" and isinstance(message.get("text"), str):
+        frame: dict[str, Any] = {"type": "agent", "text": message["text"], "agent": name}
+        if message.get("at"):
+            frame["at"] = iso(datetime.fromisoformat(message["at"]))
+        return frame
+    if kind == "typing":
+        return typing_frame(bool(message.get("on")), agent=name or None)
+    if kind in {"joined", "bot"}:
+        notice = notice_frame(message)
+        if notice is not None and (kind == "joined" or message.get("event") == "left"):
+            notice["event"] = "agent_joined" if kind == "joined" else "agent_left"
+        return notice
+    return None
 
 
 def reply_frame(

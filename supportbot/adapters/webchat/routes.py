@@ -53,6 +53,12 @@ class WebChatChannel(WebChat):
         for name, content_type in _ASSETS.items():
             router.add_get(f"/webchat/{name}", asset(STATIC / name, content_type, headers=_ASSET_HEADERS))
 
+        async def favicon(request: web.Request) -> web.StreamResponse:
+            """Browsers ask for ``/favicon.ico`` on pages that link no icon: they get the same one."""
+            raise web.HTTPMovedPermanently("/webchat/favicon.svg")
+
+        router.add_get("/favicon.ico", favicon)
+
         async def ws(request: web.Request) -> web.StreamResponse:
             return await websocket(self, request)
 

@@ -20,6 +20,10 @@
   var MAX_FILE_BYTES = 10 * 1024 * 1024;  // the server's limit too (413 above it)
   var MAX_FILES = 5;                      // files one message may carry
   var RADIO_CHOICES = 4;                  // up to this many choices show as radio buttons, more as a list
+  var ZONE = (function () {               // the user's time zone: every time in the chat is shown in it
+    try { return Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return ""; }
+  })();
+  var EMAIL = /[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}/g;
 
   var TEXT = {
     en: {
@@ -79,6 +83,7 @@
       you: "You:",
       bot: "Assistant:",
       agent: "{name} (support):",
+      agentTyping: "{name} is typing…",
       typing: "The assistant is typing…",
       connecting: "Connecting…",
       reconnecting: "The connection was lost. Reconnecting…",
@@ -176,6 +181,7 @@
       you: "Du:",
       bot: "Assistenten:",
       agent: "{name} (supporten):",
+      agentTyping: "{name} skriver…",
       typing: "Assistenten skriver…",
       connecting: "Ansluter…",
       reconnecting: "Anslutningen bröts. Ansluter igen…",
@@ -247,6 +253,23 @@
     String(text || "").split(/\r\n|\r|\n/).forEach(function (line, index) {
       if (index > 0) node.appendChild(document.createElement("br"));
       node.appendChild(document.createTextNode(line));
+    });
+    return node;
+  }
+
+  // Text with e-mail addresses as mailto: links (the support address, say); the rest stays text.
+  function withMail(node, text) {
+    String(text || "").split(/\r\n|\r|\n/).forEach(function (line, index) {
+      if (index > 0) node.appendChild(document.createElement("br"));
+      var last = 0;
+      line.replace(EMAIL, function (address, offset) {
+        var bare = address.replace(/\.+$/, "");
+        if (offset > last) node.appendChild(document.createTextNode(line.slice(last, offset)));
+        node.appendChild(el("a", { href: "mailto:" + bare, className: "sbw-mail", text: bare }));
+        last = offset + bare.length;
+        return address;
+      });
+      if (last < line.length) node.appendChild(document.createTextNode(line.slice(last)));
     });
     return node;
   }
@@ -340,6 +363,7 @@
       if (entry[1] === "text") entry[0].textContent = self.t(entry[2]);
       else entry[0].setAttribute(entry[1], self.t(entry[2]));
     });
+    if (this.typingAgent) this.typingText.textContent = this.t("agentTyping", { name: this.typingAgent });
     this.showWho();
   };
 
@@ -438,6 +462,9 @@
       tabindex: "0" });
     this.label(this.log, "aria-label", "conversation");
     this.chat.appendChild(this.log);
+    if (window.ResizeObserver) {  // a phone turned, a window resized, the panel opened: tables fit again
+      new window.ResizeObserver(function () { self.fitTables(); }).observe(this.log);
+    }
     this.typing = el("p", { className: "sbw-typing", role: "status" });
     this.typing.appendChild(el("span", { className: "sbw-dots", "aria-hidden": "true" },
       [el("span"), el("span"), el("span")]));
@@ -752,8 +779,23 @@
   Widget.prototype.time = function (at) {
     var when = at ? new Date(at) : new Date();
     if (isNaN(when.getTime())) return null;
-    return el("time", { className: "sbw-time", datetime: when.toISOString(),
-      text: when.toLocaleTimeString(this.lang === "sv" ? "sv-SE" : "en-GB", { hour: "2-digit", minute: "2-digit" }) });
+    return el("time", { className: "sbw-time", datetime: when.toISOString(), text: this.clock(when) });
+  };
+
+  // "14:05 CET": the time in the user's zone, labelled with it (replies label theirs the same way).
+  Widget.prototype.clock = function (when) {
+    var options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" };
+    if (ZONE) options.timeZone = ZONE;
+    try {
+      var parts = new Intl.DateTimeFormat(this.lang === "sv" ? "sv-SE" : "en-GB", options).formatToParts(when);
+      var pick = function (type) {
+        var part = parts.filter(function (p) { return p.type === type; })[0];
+        return part ? part.value : "";
+      };
+      return pick("hour") + ":" + pick("minute") + (pick("timeZoneName") ? " " + pick("timeZoneName") : "");
+    } catch (e) {
+      return when.toLocaleTimeString();
+    }
   };
 
   Widget.prototype.addUser = function (text, at, files) {
@@ -821,14 +863,42 @@
     return box;
   };
 
+  // A table; one that does not fit the chat's width becomes a stack of small cards (each row a card,
+  // each value under its column's name: see widget.css and fitTables), so nothing is cut off or
+  // squeezed. The roles keep it a table for screen readers however it is laid out.
   Widget.prototype.table = function (table) {
+    var columns = Array.isArray(table.columns) ? table.columns : [];
     var wrap = el("div", { className: "sbw-table-wrap", role: "region", tabindex: "0", "aria-label": this.t("table") });
-    var head = el("tr", null, table.columns.map(function (column) { return el("th", { scope: "col", text: column }); }));
-    var body = el("tbody", null, table.rows.map(function (row) {
-      return el("tr", null, row.map(function (cell) { return el("td", { text: cell }); }));
+    var head = el("tr", { role: "row" }, columns.map(function (column) {
+      return el("th", { scope: "col", role: "columnheader", text: column });
     }));
-    wrap.appendChild(el("table", { className: "sbw-table" }, [el("thead", null, [head]), body]));
+    var body = el("tbody", { role: "rowgroup" }, (table.rows || []).map(function (row) {
+      return el("tr", { role: "row" }, row.map(function (cell, index) {
+        var label = columns[index] || "";
+        var td = el("td", { role: "cell", "data-label": label || null, className: label ? null : "sbw-unlabelled" });
+        td.appendChild(el("span", { className: "sbw-cell-label", "aria-hidden": "true", text: label }));
+        // A number, a date or an amount keeps to one line ("INV-2031", never "INV-" over "2031").
+        var short = String(cell).length <= 24;
+        td.appendChild(el("span", { className: "sbw-cell-value" + (short ? " sbw-nowrap" : ""), text: cell }));
+        return td;
+      }));
+    }));
+    wrap.appendChild(el("table", { className: "sbw-table", role: "table" },
+      [el("thead", { role: "rowgroup" }, [head]), body]));
     return wrap;
+  };
+
+  // Each table as a table where its columns fit side by side, else as stacked cards.
+  function fitTable(wrap) {
+    wrap.classList.remove("sbw-stacked");
+    if (wrap.clientWidth && wrap.scrollWidth > wrap.clientWidth + 1) wrap.classList.add("sbw-stacked");
+  }
+
+  Widget.prototype.fitTables = function () {
+    var width = this.log.clientWidth;
+    if (!width || width === this.fittedWidth) return;
+    this.fittedWidth = width;
+    Array.prototype.forEach.call(this.log.querySelectorAll(".sbw-table-wrap"), fitTable);
   };
 
   Widget.prototype.files = function (attachments) {
@@ -964,6 +1034,18 @@
     }
     wrap.appendChild(error);
     node.appendChild(wrap);
+    // A field marked "Please fill this in." loses the mark once it is filled in (the server checks again).
+    if (field.error) {
+      var clear = function () {
+        if (!String(value()).trim()) return;
+        error.textContent = "";
+        controls.forEach(function (control) { control.removeAttribute("aria-invalid"); });
+      };
+      controls.forEach(function (control) {
+        control.addEventListener("input", clear);
+        control.addEventListener("change", clear);
+      });
+    }
     return { field: field, controls: controls, value: value };
   };
 
@@ -1005,11 +1087,14 @@
     this.transmit(entry);
   };
 
-  Widget.prototype.addBot = function (text, reply, at, active) {
+  Widget.prototype.linked = function (node, text) { return withMail(node, text); };
+
+  Widget.prototype.addBot = function (text, reply, at, active, event) {
     var self = this;
-    var item = el("li", { className: "sbw-msg sbw-from-bot" });
+    var isEvent = event === "agent_joined" || event === "agent_left";
+    var item = el("li", { className: "sbw-msg sbw-from-bot" + (isEvent ? " sbw-event sbw-" + event.replace("_", "-") : "") });
     item.appendChild(el("span", { className: "sbw-sr", text: this.t("bot") + " " }));
-    item.appendChild(multiline(el("div", { className: "sbw-bubble" }), reply ? reply.text : text));
+    item.appendChild(this.linked(el("div", { className: "sbw-bubble" }), reply ? reply.text : text));
     if (reply) {
       (reply.cards || []).forEach(function (card) { item.appendChild(self.card(card)); });
       if (reply.table) item.appendChild(this.table(reply.table));
@@ -1023,6 +1108,7 @@
     }
     item.appendChild(el("div", { className: "sbw-meta" }, [this.time(at)]));
     this.log.appendChild(item);
+    Array.prototype.forEach.call(item.querySelectorAll(".sbw-table-wrap"), fitTable);
     this.reveal(item);
     return item;
   };
@@ -1031,7 +1117,7 @@
   Widget.prototype.addAgent = function (text, agent, at) {
     var item = el("li", { className: "sbw-msg sbw-from-bot sbw-from-agent" });
     item.appendChild(el("span", { className: "sbw-agent-name", text: this.t("agent", { name: agent || "" }) + " " }));
-    item.appendChild(multiline(el("div", { className: "sbw-bubble" }), text));
+    item.appendChild(withMail(el("div", { className: "sbw-bubble" }), text));
     item.appendChild(el("div", { className: "sbw-meta" }, [this.time(at)]));
     this.log.appendChild(item);
     this.reveal(item);
@@ -1043,8 +1129,13 @@
       !(reply.buttons || []).length && !(reply.attachments || []).length && !reply.form);
   }
 
+  // The first bubble: the assistant's greeting, shaped like its other lines.
   Widget.prototype.welcome = function () {
-    this.addNotice(this.t(this.user ? "welcome" : "welcomeGuest"), "welcome");
+    var item = el("li", { className: "sbw-msg sbw-welcome" });
+    item.appendChild(el("span", { className: "sbw-sr", text: this.t("bot") + " " }));
+    item.appendChild(withMail(el("div", { className: "sbw-bubble" }), this.t(this.user ? "welcome" : "welcomeGuest")));
+    this.log.appendChild(item);
+    this.scrollDown();
   };
 
   Widget.prototype.renderHistory = function (items) {
@@ -1059,8 +1150,8 @@
           text = [text, self.formSummary(String(item.form.id || ""), item.form.values)].filter(Boolean).join("\n");
         }
         self.addUser(text, item.at, Array.isArray(item.files) ? item.files : null);
-      } else if (typeof item.agent === "string") self.addAgent(item.text, item.agent, item.at);
-      else self.addBot(item.text, item.reply, item.at, index === items.length - 1 && !sending);
+      } else if (typeof item.agent === "string" && !item.event) self.addAgent(item.text, item.agent, item.at);
+      else self.addBot(item.text, item.reply, item.at, index === items.length - 1 && !sending, item.event);
     });
     if (!items.length) this.welcome();
     if (this.notice) { this.addNotice(this.notice, "info"); this.notice = null; }
@@ -1304,6 +1395,10 @@
         self.transmit(entry);
       });
     } else if (frame.type === "typing") {
+      // A support agent who has the chat types under their own name; otherwise the assistant does.
+      var typist = frame.on && typeof frame.agent === "string" && frame.agent ? frame.agent : "";
+      this.typingText.textContent = typist ? this.t("agentTyping", { name: typist }) : this.t("typing");
+      this.typingAgent = typist;
       this.typing.hidden = !frame.on;
       if (frame.on) this.scrollDown();
     } else if (frame.type === "reply") {
@@ -1326,10 +1421,12 @@
       }
     } else if (frame.type === "agent") {
       this.typing.hidden = true;
-      if (typeof frame.text === "string") this.addAgent(frame.text, String(frame.agent || ""), null);
+      if (typeof frame.text === "string") this.addAgent(frame.text, String(frame.agent || ""), frame.at || null);
     } else if (frame.type === "notice") {
-      // Something the assistant tells this user on its own (an access request to decide, an outcome).
-      if (frame.reply) this.addBot(frame.reply.text || "", frame.reply, null);
+      // Something the assistant tells this user on its own (an access request to decide, an outcome),
+      // or a person joining or leaving the chat (an event line).
+      if (frame.event === "agent_left") this.typing.hidden = true;
+      if (frame.reply) this.addBot(frame.reply.text || "", frame.reply, frame.at || null, true, frame.event);
     } else if (frame.type === "error") {
       this.typing.hidden = true;
       var failed = frame.in_reply_to ? this.settle(frame.in_reply_to) : null;
@@ -1346,6 +1443,7 @@
     var url = new URL("ws", BASE);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
     url.searchParams.set("lang", this.lang);
+    if (ZONE) url.searchParams.set("tz", ZONE);  // the times in replies are shown in it, as the chat's own
     this.status.textContent = this.attempts ? this.t("reconnecting") : this.t("connecting");
     var ws = new WebSocket(url.href);
     this.ws = ws;
