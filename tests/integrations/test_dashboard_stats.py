@@ -286,3 +286,11 @@ async def test_the_reads_that_have_an_index_use_it(tmp_path: Path) -> None:
 async def test_figures_on_postgres(postgres_url: str) -> None:
     async with postgres_schema_engine(postgres_url) as engine:
         await check_figures(engine)
+
+
+def test_lines_that_answer_no_request_are_not_counted_as_intents() -> None:
+    """The lines saying an agent joined and that the assistant is back are the handoff's, not answers."""
+    from supportbot.bot import handoff
+    from supportbot.bot.store import stats
+
+    assert {handoff.JOINED, handoff.BACK, "handoff.relay"} <= set(stats._SKIPPED_INTENTS)

@@ -63,8 +63,9 @@ RESPONSES = ("answer", "closed")
 PERSON_INTENT = "handoff.agent"
 """The bot's answer to "talk to a person": queued for an agent, or a request when none was there."""
 _MISS_STATUSES = (OPEN, ASSIGNED, OUT_OF_SCOPE, DISMISSED)
-_SKIPPED_INTENTS = ("handoff.relay",)
-"""A customer's line while an agent has the conversation: the assistant said nothing."""
+_SKIPPED_INTENTS = ("handoff.relay", "handoff.joined", "handoff.back")
+"""Lines that answer no request: a customer's line while an agent has the conversation (the assistant
+said nothing), and the lines telling the customer a person joined and that the assistant is back."""
 
 
 @dataclass(frozen=True)
