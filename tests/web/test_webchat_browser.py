@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import json
 import re
 import shutil
 import socket
@@ -423,6 +424,53 @@ def test_a_dropped_connection_resends_what_was_not_answered(page: Page) -> None:
     expect(page.locator(".sbw-from-user")).to_have_count(2)
     expect(page.locator(".sbw-from-bot").last).to_contain_text("4712")
     expect(page.locator(".sbw-status")).to_be_empty()
+
+
+def test_a_message_our_systems_could_not_take_is_sent_again_under_its_own_id(page: Page) -> None:
+    """The server answers "unavailable" (its database out of reach, nothing kept): the message is marked
+    not sent with a way to try again, and trying again sends the same message id, answered once."""
+    sent: list[dict[str, object]] = []
+    state = {"refuse": True}
+
+    def proxy(route: WebSocketRoute) -> None:
+        server = route.connect_to_server()
+
+        def up(message: str | bytes) -> None:
+            frame = json.loads(message)
+            if frame.get("type") == "message":
+                sent.append(frame)
+                if state["refuse"]:
+                    state["refuse"] = False
+                    route.send(
+                        json.dumps(
+                            {
+                                "type": "error",
+                                "code": "unavailable",
+                                "message": "Sorry, I can't reach our systems right now.",
+                                "in_reply_to": frame["id"],
+                            }
+                        )
+                    )
+                    return
+            server.send(message)
+
+        route.on_message(up)
+        server.on_message(route.send)
+
+    page.route_web_socket(re.compile(r".*/webchat/ws.*"), proxy)
+    open_chat(page)
+    sign_in(page)
+    box = page.get_by_role("textbox", name="Your message")
+    box.fill("where is my order 4711?")
+    box.press("Enter")
+    expect(page.locator(".sbw-failed")).to_contain_text("Not sent.")
+    expect(page.locator(".sbw-status, .sbw-notice").last).to_contain_text("can't reach our systems")
+    page.locator(".sbw-failed").get_by_role("button", name="Try again").click()
+    expect(page.locator(".sbw-from-bot").last).to_contain_text("PostNord")
+    expect(page.locator(".sbw-failed")).to_have_count(0)
+    expect(page.locator(".sbw-pending")).to_have_count(0)
+    expect(page.locator(".sbw-from-user")).to_have_count(1)
+    assert [frame["id"] for frame in sent] == [sent[0]["id"]] * 2
 
 
 def test_create_an_account_in_the_widget(page: Page, live_server: LiveServer) -> None:

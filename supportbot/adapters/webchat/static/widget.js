@@ -19,6 +19,7 @@
   var STORE_KEY = "supportbot-webchat";
   var MAX_FILE_BYTES = 10 * 1024 * 1024;  // the server's limit too (413 above it)
   var MAX_FILES = 5;                      // files one message may carry
+  var RESEND_UNAVAILABLE_MS = 15000;      // a message our systems could not take is sent again after this
   var RADIO_CHOICES = 4;                  // up to this many choices show as radio buttons, more as a list
   var ZONE = (function () {               // the user's time zone: every time in the chat is shown in it
     try { return Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return ""; }
@@ -1368,15 +1369,32 @@
     if (entry.kind === "form" && entry.formNode && entry.formNode.isConnected) {
       this.setFormEnabled(entry.formNode, true);  // not sent: the form can be sent again
     }
-    if (code === "rate_limited" || code === "internal") {
+    if (code === "rate_limited" || code === "internal" || code === "unavailable") {
       var retry = el("button", { type: "button", className: "sbw-retry", text: this.t("retry") });
-      retry.addEventListener("click", function () {
-        entry.node.remove();
-        if (entry.kind === "form") self.sendForm(entry.formDef, entry.values, entry.formNode);
-        else self.send(entry.text, entry.button, entry.files);
-      });
+      retry.addEventListener("click", function () { self.resend(entry); });
       meta.appendChild(retry);
     }
+    if (code === "unavailable" && entry.kind !== "form") {
+      // Our systems were out of reach and nothing was kept: tried once more by itself after a while.
+      entry.autoRetry = window.setTimeout(function () { self.resend(entry); }, RESEND_UNAVAILABLE_MS);
+    }
+  };
+
+  // A message not sent goes again under its own id, so the server answers it once however often it
+  // arrives; a form is sent again from its form.
+  Widget.prototype.resend = function (entry) {
+    window.clearTimeout(entry.autoRetry);
+    if (!entry.node || !entry.node.classList.contains("sbw-failed")) return;  // already sent again
+    if (entry.kind === "form") {
+      entry.node.remove();
+      this.sendForm(entry.formDef, entry.values, entry.formNode);
+      return;
+    }
+    entry.node.classList.remove("sbw-failed");
+    entry.node.querySelectorAll(".sbw-state, .sbw-retry").forEach(function (node) { node.remove(); });
+    this.markPending(entry);
+    this.pending.push(entry);
+    this.transmit(entry);
   };
 
   Widget.prototype.onFrame = function (frame) {
