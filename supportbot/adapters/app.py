@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from supportbot.adapters.agents.review import REVIEW_TOPIC
 from supportbot.adapters.ops import Metrics
 from supportbot.adapters.settings import Settings
 from supportbot.bot.bus import PRINCIPALS_TOPIC, InProcessBus, MessageBus
@@ -295,6 +296,13 @@ async def build_application(
         pipeline.forget_principal(str(message["user_id"]))
 
     await bus.subscribe(PRINCIPALS_TOPIC, forget_principal)  # changed grants take effect at once
+    if settings.redis_url is not None:
+
+        async def examples_changed(message: dict[str, Any]) -> None:
+            if message.get("assigned") is not None:
+                await nlu.refresh()  # another worker's agent taught the NLU: no wait for the next check
+
+        await bus.subscribe(REVIEW_TOPIC, examples_changed)
     await outbox.start()  # delivers queued mail, beginning with what an earlier run left pending
     app = Application(
         settings=settings,
