@@ -33,7 +33,7 @@ from supportbot.bot.locks import KeyedLocks, LockUnavailable
 log = logging.getLogger(__name__)
 
 DEFAULT_PREFIX = "supportbot:"
-SOCKET_SECONDS = 2.0
+SOCKET_SECONDS = 1.0
 """A command that has no answer within this long fails (an unreachable Redis is told quickly)."""
 CONFIRM_SECONDS = 2.0
 """``subscribe`` waits this long, at most, for Redis to confirm that the topic is heard."""

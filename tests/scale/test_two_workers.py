@@ -31,7 +31,7 @@ from tests.scale.workers import (
     worker_env,
 )
 from tests.slack.slack_standin import SlackStandIn
-from tests.web.webchat_helpers import ANNA, ERIK, Chat
+from tests.web.webchat_helpers import ANNA, ERIK, Chat, new_id
 
 pytestmark = [pytest.mark.scale, pytest.mark.postgres]
 
@@ -250,3 +250,30 @@ async def test_a_slack_retry_reaching_the_other_worker_is_answered_once(pair: Pa
         assert len(user_lines) == 2  # each event stored once
     finally:
         await standin.close()
+
+
+async def test_two_messages_of_one_conversation_at_a_and_b_at_once_are_answered_one_after_the_other(
+    pair: Pair, sessions: list[aiohttp.ClientSession]
+) -> None:
+    session = browser_session(sessions)
+    on_a, on_b = customer(pair.a, session), customer(pair.b, session)
+    assert (await on_a.login(ANNA)).status == 200
+    a, b = await on_a.chat(lang="en"), await on_b.chat(lang="en")
+    for round_ in range(3):
+        first, second = new_id(), new_id()
+        await asyncio.gather(
+            a.send({"type": "message", "id": first, "text": "where is my order 4711?"}),
+            b.send({"type": "message", "id": second, "text": "where is my order 4712?"}),
+        )
+        answered = [await a.answer(first), await b.answer(second)]
+        assert [frame["type"] for frame in answered] == ["reply", "reply"], (round_, answered)
+
+    lines = await rows(
+        pair.database_url,
+        "SELECT seq, role FROM turns WHERE conversation_key = "
+        "(SELECT conversation_key FROM turns WHERE text = :said LIMIT 1) ORDER BY seq",
+        said="where is my order 4712?",
+    )
+    # Each worker waited for the other's turn: every question is followed by its own answer.
+    assert [role for _, role in lines] == ["user", "bot"] * 6
+    assert [seq for seq, _ in lines] == list(range(1, 13))
