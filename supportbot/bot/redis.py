@@ -47,8 +47,8 @@ LOCK_WAIT_SECONDS = 15.0
 
 
 def connect(url: str) -> aioredis.Redis:
-    """A client for ``url`` (``redis://[:password@]host:6379/0``, ``rediss://`` for TLS). Commands fail
-    within ``SOCKET_SECONDS`` when Redis is unreachable, after one immediate retry on a fresh
+    """A client for ``url`` (``redis://[:password@]host:6379/0``, ``rediss://`` for TLS). A command
+    that Redis does not answer gives up after ``SOCKET_SECONDS``, retried once at once on a fresh
     connection (a pooled connection may have died with a Redis restart)."""
     return aioredis.Redis.from_url(
         url,

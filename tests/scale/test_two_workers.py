@@ -277,3 +277,21 @@ async def test_two_messages_of_one_conversation_at_a_and_b_at_once_are_answered_
     # Each worker waited for the other's turn: every question is followed by its own answer.
     assert [role for _, role in lines] == ["user", "bot"] * 6
     assert [seq for seq, _ in lines] == list(range(1, 13))
+
+
+async def test_an_agent_answering_a_request_on_b_reaches_the_customer_and_the_consoles_on_a(
+    pair: Pair, sessions: list[aiohttp.ClientSession]
+) -> None:
+    anna = await signed_in_chat(pair.a, ANNA, sessions)
+    sara, olle = await agent(pair.b, SARA, sessions), await agent(pair.a, OLLE, sessions)
+    number = "RQ-2026-000001"  # Anna's request in the demo data
+    await sara.send({"type": "request", "number": number})
+    assert (await sara.until("request"))["request"]["number"] == number
+    answer = "The move is planned for Tuesday; the technician brings the rails."
+    await sara.send({"type": "answer", "number": number, "text": answer})
+    assert (await sara.until("result", action="answer"))["ok"]
+
+    changed = await olle.until("request_changed")  # Olle's list, on the other worker, follows
+    assert (changed["request"]["number"], changed["request"]["status"]) == (number, "answered")
+    live = await anna.until("notice")  # Anna's open chat, on the other worker, at once
+    assert number in live["reply"]["text"] and answer in live["reply"]["text"]
