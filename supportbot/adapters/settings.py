@@ -34,7 +34,8 @@ class Settings(BaseSettings):
     a server then refuses a database that is not up to date. SQLite always migrates itself."""
     redis_url: SecretStr | None = None
     """``redis://[:password@]host:6379/0``: what several workers share (the bus, conversation locks,
-    rate limits). Unset: one process keeps them in memory, the embedded default."""
+    rate limits). Unset: one process keeps the bus and the locks in memory and counts the limits in the
+    database, the embedded default."""
     redis_prefix: str = Field(default="supportbot:", min_length=1)
     """Starts every Redis key and channel of this deployment, so several may share one Redis."""
     public_url: str = "http://127.0.0.1:8080"
