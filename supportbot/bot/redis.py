@@ -167,6 +167,9 @@ class RedisBus:
                 await self._pubsub.unsubscribe(self._prefix + topic)
 
     def _later(self, work: Coroutine[Any, Any, None]) -> None:
+        if self._closed:  # a chat closing after the bus: nothing listens any more
+            work.close()
+            return
         task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
