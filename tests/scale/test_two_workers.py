@@ -31,6 +31,8 @@ from tests.scale.workers import (
     worker_env,
 )
 from tests.slack.slack_standin import SlackStandIn
+from tests.teams.teams_helpers import ANNA as TEAMS_ANNA
+from tests.teams.teams_helpers import activity, start_connector
 from tests.web.webchat_helpers import ANNA, ERIK, Chat, new_id
 
 pytestmark = [pytest.mark.scale, pytest.mark.postgres]
@@ -295,3 +297,28 @@ async def test_an_agent_answering_a_request_on_b_reaches_the_customer_and_the_co
     assert (changed["request"]["number"], changed["request"]["status"]) == (number, "answered")
     live = await anna.until("notice")  # Anna's open chat, on the other worker, at once
     assert number in live["reply"]["text"] and answer in live["reply"]["text"]
+
+
+async def test_a_teams_redelivery_reaching_the_other_worker_is_answered_once(pair: Pair) -> None:
+    connector, server = await start_connector()
+    try:
+        async with aiohttp.ClientSession() as http:
+
+            async def post(worker: Worker, activity_id: str) -> None:
+                body = activity(
+                    "personal_message", service_url=connector.url, id=activity_id, sender=TEAMS_ANNA
+                )
+                body["text"] = "where is my order 4711?"
+                async with http.post(worker.make_url("/api/messages"), json=body) as response:
+                    assert response.status == 200
+
+            same = uuid.uuid4().hex
+            await post(pair.a, same)
+            assert len(connector.activities()) == 1
+            await post(pair.b, same)  # the Bot Framework service sends it again, to the other worker
+            assert len(connector.activities()) == 1
+            await post(pair.b, uuid.uuid4().hex)  # a new message is answered as ever
+        replies = connector.activities()
+        assert len(replies) == 2 and all("4711" in sent.shown for sent in replies)
+    finally:
+        await server.close()

@@ -60,6 +60,7 @@ def worker_env(database_url: str, redis_url: str, prefix: str, slack_api: str) -
         "SLACK_SIGNING_SECRET": SLACK_SIGNING_SECRET,
         "SLACK_BOT_TOKEN": SLACK_TOKEN,
         "SLACK_API_URL": f"{slack_api}/api/",
+        "SUPPORTBOT_TEAMS_EMULATOR": "true",  # Teams without tokens; it calls loopback connectors only
     }
 
 
