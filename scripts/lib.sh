@@ -45,3 +45,27 @@ ensure_chromium() {
     echo "Chromium not found: the browser tests will be skipped (install chromium, or set SUPPORTBOT_CHROMIUM)" >&2
   fi
 }
+
+WEBCHAT_BUNDLE_DIR="tests/directline/webchat"
+
+ensure_webchat_bundle() {
+  # Microsoft's WebChat (botframework-webchat, the version pinned in its package.json and lock file)
+  # for the Direct Line browser test: installed here, never committed. Without npm or the registry the
+  # test is skipped and says why.
+  local dir="$WEBCHAT_BUNDLE_DIR"
+  local stamp="$dir/node_modules/.installed"
+  if [ -f "$stamp" ] && [ ! "$dir/package-lock.json" -nt "$stamp" ] \
+    && [ -f "$dir/node_modules/botframework-webchat/dist/webchat.js" ]; then
+    return 0
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "npm not found: the Direct Line test with Microsoft's WebChat will be skipped (install Node.js with npm)" >&2
+    return 0
+  fi
+  echo "installing Microsoft's WebChat bundle for the Direct Line browser test..." >&2
+  if (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null 2>&1); then
+    touch "$stamp"
+  else
+    echo "could not install Microsoft's WebChat with npm (is the registry reachable?): its browser test will be skipped" >&2
+  fi
+}

@@ -25,28 +25,31 @@ async def test_every_configured_channel_is_built_and_keeps_the_contract(data_dir
         slack_signing_secret="not-a-real-secret",
         slack_agent_channel="C0123ABCD",
         teams_emulator=True,
+        directline_enabled=True,
     )
     app = await build_application(settings)
     try:
         channels = build_channels(app)
-        assert [c.name for c in channels] == ["web", "agents", "slack-agents", "slack", "teams"]
+        assert [c.name for c in channels] == ["web", "agents", "slack-agents", "slack", "teams", "directline"]
         for channel in channels:
             assert isinstance(channel, Channel), channel
             assert channel.capabilities <= EVERY_CAPABILITY, channel.name
         chats = [c for c in channels if isinstance(c, ConversationChannel)]
-        assert [c.name for c in chats] == ["web", "slack", "teams"]
+        assert [c.name for c in chats] == ["web", "slack", "teams", "directline"]
         # Only the web chat's users sign in there with a password it can ask for again; Slack and
         # Teams vouch for their users themselves.
         assert [c.name for c in chats if "password" in c.capabilities] == ["web"]
         for chat in chats:
-            # People chat in these: they show forms and send files, and each renders a reply its way.
-            assert chat.capabilities >= {"forms", "files"}, chat.name
+            # People chat in these: they show forms and send files (Microsoft's WebChat gets files
+            # as links but is never asked for one), and each renders a reply its way.
+            wanted = {"forms"} if chat.name == "directline" else {"forms", "files"}
+            assert chat.capabilities >= wanted, chat.name
             wire = chat.render(REPLY)
             shown = json.dumps(wire.serialize() if hasattr(wire, "serialize") else wire)  # a Teams Activity
             assert "Order 4711" in shown and "order 4711" in shown, chat.name  # the button, pressable
         # Agent-facing channels declare nothing beyond text; agents hear of their work on the bus.
         for channel in channels:
-            if channel.name in ("agents", "slack-agents", "web"):
+            if channel.name in ("agents", "slack-agents", "web", "directline"):
                 assert await channel.deliver("anna.berg@nordisk.example", REPLY) is False
     finally:
         await app.close()

@@ -2,13 +2,13 @@
 
 The web chat and the agent console always run. Slack runs with its bot token and a signing secret or
 an app token (and its agents' channel with ``SLACK_AGENT_CHANNEL``); Teams with ``MICROSOFT_APP_ID``
-or its local emulator mode. A channel whose settings are missing is not built at all, so nothing of
+or its local emulator mode; Direct Line (Microsoft's WebChat) with ``SUPPORTBOT_DIRECTLINE_ENABLED``. A channel whose settings are missing is not built at all, so nothing of
 it is served or called. To add a channel, build it here (see docs/adding-a-channel.md).
 """
 
 from __future__ import annotations
 
-from supportbot.adapters import slack, teams
+from supportbot.adapters import directline, slack, teams
 from supportbot.adapters.agents.routes import AgentConsole
 from supportbot.adapters.app import Application
 from supportbot.adapters.channel import Channel
@@ -27,4 +27,7 @@ def build_channels(app: Application) -> list[Channel]:
     teams_channel = teams.build(app)
     if teams_channel is not None:
         channels.append(teams_channel)
+    directline_channel = directline.build(app)
+    if directline_channel is not None:
+        channels.append(directline_channel)
     return channels

@@ -28,65 +28,166 @@ PRIVATE_DATA_COMMANDS = frozenset({"serve", "migrate", "seed", "chat", "nlu", "n
 """The commands that open the data folder: their files are the server's own user's only."""
 
 
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Every option's help ends with its default (unless it names its default itself), and the
+    epilog's example keeps its lines."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        if (
+            "(default" in text
+            or not action.option_strings
+            or action.default is None
+            or action.default is False
+            or action.default is argparse.SUPPRESS
+        ):
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+def _example(*lines: str) -> str:
+    return "Example:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def _command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str, *examples: str
+) -> argparse.ArgumentParser:
+    """A sub-command whose help shows every default and an example."""
+    return sub.add_parser(
+        name,
+        help=help,
+        description=help[:1].upper() + help[1:] + ".",
+        epilog=_example(*examples),
+        formatter_class=_HelpFormatter,
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="supportbot", description="A customer-support assistant.")
+    parser = argparse.ArgumentParser(
+        prog="supportbot",
+        description="A customer-support assistant.",
+        epilog=_example(
+            "supportbot serve --port 8080",
+            "supportbot --log-level DEBUG chat --user anna.berg@nordisk.example",
+        ),
+        formatter_class=_HelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"supportbot {__version__}")
     parser.add_argument(
         "--log-level",
         default="INFO",
         type=str.upper,
         choices=LOG_LEVELS,
-        help="DEBUG, INFO, WARNING or ERROR (default INFO)",
+        help="DEBUG, INFO, WARNING or ERROR",
     )
     parser.add_argument(
         "--log-format",
         choices=("text", "json"),
-        help="text lines, or one JSON object a line (default SUPPORTBOT_LOG_FORMAT or text)",
+        help="text lines, or one JSON object a line (default: SUPPORTBOT_LOG_FORMAT, else text)",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve = sub.add_parser("serve", help="run the assistant: web chat and every configured channel")
-    serve.add_argument("--host", help="address to listen on (default SUPPORTBOT_HOST or 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port to listen on (default SUPPORTBOT_PORT or 8080)")
+    serve = _command(
+        sub,
+        "serve",
+        "run the assistant: web chat and every configured channel",
+        "supportbot serve --host 0.0.0.0 --port 8080",
+    )
+    serve.add_argument("--host", help="address to listen on (default: SUPPORTBOT_HOST, else 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default: SUPPORTBOT_PORT, else 8080)")
     serve.add_argument(
         "--workers",
         type=int,
         default=1,
-        help="worker processes serving the port (default 1); more than one needs SUPPORTBOT_REDIS_URL "
-        "and PostgreSQL",
+        help="worker processes serving the port; more than one needs SUPPORTBOT_REDIS_URL and PostgreSQL",
     )
     serve.add_argument("--listen-fd", type=int, help=argparse.SUPPRESS)  # a worker of --workers
 
-    sub.add_parser("migrate", help="upgrade the database to the newest schema and say what was done")
+    _command(
+        sub,
+        "migrate",
+        "upgrade the database to the newest schema and say what was done",
+        "SUPPORTBOT_DATABASE_URL=postgresql+asyncpg://supportbot@db/supportbot supportbot migrate",
+    )
 
-    seed = sub.add_parser("seed", help="add the demo data, and generated volume")
+    seed = _command(
+        sub,
+        "seed",
+        "add the demo data, and generated volume",
+        "supportbot seed --orders 10000 --invoices 5000 --company 1000123",
+    )
     seed.add_argument("--orders", type=int, default=0, help="generated orders to add")
     seed.add_argument("--invoices", type=int, default=0, help="generated invoices to add")
     seed.add_argument("--items", type=int, default=0, help="generated installed items to add")
     seed.add_argument("--seed", type=int, default=42, help="random seed: the same seed gives the same data")
-    seed.add_argument("--company", help="customer number to put the volume on (default: spread over all)")
-
-    chat = sub.add_parser("chat", help="talk to the assistant in this terminal")
-    chat.add_argument("--user", help="the user id (e-mail) to talk as; a guest when left out")
-    chat.add_argument("--json", action="store_true", help="one message a stdin line, one JSON reply a line")
-
-    manifest = sub.add_parser("manifest", help="write the Slack app manifest or build the Teams app package")
-    manifest_sub = manifest.add_subparsers(dest="platform", required=True)
-    slack = manifest_sub.add_parser("slack", help="print the Slack app manifest (YAML) for this server")
-    slack.add_argument("--url", required=True, help="the public https base URL of this server")
-    slack.add_argument("--out", help="write to this file instead of standard output")
-    teams = manifest_sub.add_parser("teams", help="build the Teams app package (a zip)")
-    teams.add_argument("--app-id", required=True, help="the bot's Microsoft app id")
-    teams.add_argument("--out", default="app.zip", help="where to write the package (default app.zip)")
-    teams.add_argument("--url", help="the public https base URL of this server (for valid domains)")
-
-    notices = sub.add_parser("notices", help="send the contract notices that are due (for cron)")
-    notices.add_argument(
-        "--run-once", action="store_true", required=True, help="one pass, then exit; print how many were sent"
+    seed.add_argument(
+        "--company", help="customer number to put the volume on (default: spread over all companies)"
     )
 
-    nlu = sub.add_parser("nlu", help="show what the NLU makes of TEXT (or of every stdin line), as JSON")
-    nlu.add_argument("text", nargs="*", help="the utterance; read from stdin when left out")
+    chat = _command(
+        sub,
+        "chat",
+        "talk to the assistant in this terminal",
+        "supportbot chat --user anna.berg@nordisk.example",
+        'echo "where is my order 4711?" | supportbot chat --json',
+    )
+    chat.add_argument("--user", help="the user id (e-mail) to talk as (default: none, you talk as a guest)")
+    chat.add_argument(
+        "--json",
+        action="store_true",
+        help="one message a stdin line, one JSON reply a line (default: lines of text, as a person reads them)",
+    )
+
+    manifest = _command(
+        sub,
+        "manifest",
+        "write the Slack app manifest or build the Teams app package",
+        "supportbot manifest slack --url https://support.vendor.example",
+        "supportbot manifest teams --app-id 00000000-0000-0000-0000-000000000000 --out app.zip",
+    )
+    manifest_sub = manifest.add_subparsers(dest="platform", required=True, metavar="PLATFORM")
+    slack = _command(
+        manifest_sub,
+        "slack",
+        "print the Slack app manifest (YAML) for this server",
+        "supportbot manifest slack --url https://support.vendor.example --out slack-manifest.yaml",
+    )
+    slack.add_argument("--url", required=True, help="the public https base URL of this server")
+    slack.add_argument("--out", help="write to this file (default: standard output)")
+    teams = _command(
+        manifest_sub,
+        "teams",
+        "build the Teams app package (a zip)",
+        "supportbot manifest teams --app-id 00000000-0000-0000-0000-000000000000 "
+        "--url https://support.vendor.example",
+    )
+    teams.add_argument("--app-id", required=True, help="the bot's Microsoft app id")
+    teams.add_argument("--out", default="app.zip", help="where to write the package")
+    teams.add_argument(
+        "--url", help="the public https base URL of this server, for valid domains (default: none listed)"
+    )
+
+    notices = _command(
+        sub,
+        "notices",
+        "send the contract notices that are due (for cron)",
+        "supportbot notices --run-once",
+    )
+    notices.add_argument(
+        "--run-once",
+        action="store_true",
+        required=True,
+        help="one pass, then exit; print how many were sent (required: the server sends them itself)",
+    )
+
+    nlu = _command(
+        sub,
+        "nlu",
+        "show what the NLU makes of TEXT (or of every stdin line), as JSON",
+        'supportbot nlu "where is my order 4711?"',
+        "supportbot nlu < utterances.txt",
+    )
+    nlu.add_argument("text", nargs="*", help="the utterance (default: every line of standard input)")
     return parser
 
 

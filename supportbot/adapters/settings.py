@@ -152,6 +152,9 @@ class Settings(BaseSettings):
     teams_emulator: bool = False
     """Serve /api/messages without Bot Framework tokens, for the Bot Framework Emulator on this machine:
     refused unless ``host`` is a loopback address and no app id is set; only loopback connectors are called."""
+    directline_enabled: bool = False
+    """Serve a Direct Line 3.0 subset under /v3/directline for Microsoft's WebChat (docs/directline.md).
+    Its tokens are given only to the web chat's own pages, on the web chat's session."""
     teams_service_hosts: Annotated[tuple[str, ...], NoDecode] = ()
     """Connector hosts the bot may call besides Bot Framework's own (``host``, ``*.domain``, ``host:port``)."""
     teams_file_hosts: Annotated[tuple[str, ...], NoDecode] = ("smba.trafficmanager.net", "*.sharepoint.com")

@@ -469,9 +469,10 @@ class DialogEngine:
 
         if parse.intent != NONE_INTENT and parse.intent in self.intents:
             spec = self.intents[parse.intent]
-            return self._fresh(
-                self._named_elsewhere(spec, principal, parse, topic) or spec, principal, parse, topic
+            elsewhere = self._named_elsewhere(spec, principal, parse, topic) or self._sent_elsewhere(
+                spec, principal, parse, state
             )
+            return self._fresh(elsewhere or spec, principal, parse, topic)
 
         # A bare entity or reference continues the conversation: "4712", "the other one".
         if _references(parse):
@@ -649,6 +650,26 @@ class DialogEngine:
             for slot in slots
         )
         return self._claims[records[0].type] if carried else None
+
+    def _sent_elsewhere(
+        self, spec: IntentSpec, principal: Principal, parse: Parse, state: DialogState
+    ) -> IntentSpec | None:
+        """ "send it to me" right after another family's record: that family's intent that sends, when
+        "it" is the record just answered about (the contract shown, not the invoice of an hour ago)."""
+        if not spec.sends or principal.is_guest or self._claimed(parse) is not None:
+            return None
+        if not any(e.value == "it" for e in _references(parse)):
+            return None
+        last = self.intents.get(state.last_intent or "")
+        if last is None or last.family == spec.family:
+            return None
+        for candidate in self.intents.values():
+            if candidate.family != last.family or not candidate.sends:
+                continue
+            slots = self._slots_for(candidate, principal)
+            if any("reference" in s.entities and state.topic.current.get(s.name) for s in slots):
+                return candidate
+        return None
 
     def _claimed(self, parse: Parse) -> IntentSpec | None:
         """The intent claiming a record the message names ("4712", "INV-2031"), if one does."""

@@ -20,7 +20,7 @@ class Frozen(BaseModel):
 class ConversationRef(Frozen):
     """Where a conversation lives and where its replies go."""
 
-    channel: str  # "web" | "console" | "slack" | "teams"
+    channel: str  # "web" | "console" | "slack" | "teams" | "directline"
     conversation_id: str
     extra: dict[str, str] = PydField(default_factory=dict)
 

@@ -118,6 +118,10 @@ class IntentSpec:
     takes_over: bool = False
     """A person takes the conversation from here ("talk to a person"): a question left for it is
     dropped, not offered back."""
+    sends: bool = False
+    """It sends its family's record somewhere (by mail, to the user). "send it to me" is worded alike
+    for every kind of record, so said right after another family's record it goes to that family's
+    intent that sends."""
 
     @property
     def family(self) -> str:

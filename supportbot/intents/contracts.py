@@ -989,8 +989,11 @@ def _recipient(ctx: TurnContext) -> str | None:
         return str(email.value)
     text = ctx.parse.text
     # "email me contract C-1001", "forward it to me"; "send me C-1001" is shown here, but "send it to
-    # me" right after it was shown wants it somewhere else than here: by mail.
-    shown = ctx.last_intent == "contract.document" and ctx.parse.first("contract_number") is None
+    # me" right after it was shown (its card carries the PDF too) wants it somewhere else: by mail.
+    shown = (
+        ctx.last_intent in ("contract.status", "contract.document")
+        and ctx.parse.first("contract_number") is None
+    )
     if to_me(text) and (by_mail(text) or shown):
         return ME
     if by_mail(text):
@@ -1245,6 +1248,7 @@ INTENTS = [
         examples=DOCUMENT_EXAMPLES,
         handler=contract_document,
         tool=Tool.CONTRACTS,
+        sends=True,
         slots=(_CONTRACT, _EMAIL_SLOT),
     ),
     IntentSpec(

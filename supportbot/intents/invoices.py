@@ -1332,6 +1332,7 @@ INTENTS = [
         examples=FORWARD_EXAMPLES,
         handler=invoice_forward,
         tool=Tool.INVOICES,
+        sends=True,
         slots=(
             _ONE_INVOICE,
             Slot(

@@ -18,6 +18,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from supportbot.adapters.agents.console import HEARTBEAT, MAX_FRAME_BYTES, AgentConnection
+from supportbot.adapters.agents.dashboard import Dashboard
 from supportbot.adapters.agents.review import Review
 from supportbot.adapters.app import Application
 from supportbot.adapters.sessions import Session, SessionCodec
@@ -256,6 +257,7 @@ class AgentConsole:
         router.add_get("/agents/api/files/{file_id}", self.customer_file)
         router.add_get("/agents/api/requests/{number}/documents/{document_id}", self.request_document)
         router.add_get("/agents/api/review/examples.csv", self.review_examples)
+        Dashboard.of(self.app, agent=self.agent).mount(web_app, policy=PAGE_POLICY)
 
 
 def _agent_json(agent: Principal | None) -> dict[str, str | None] | None:

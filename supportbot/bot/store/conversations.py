@@ -305,14 +305,18 @@ class Store:
         """The last ``limit`` transcript lines, oldest first."""
         async with self._reader.connect() as conn:
             result = await conn.execute(
-                select(turns.c.role, turns.c.text, turns.c.payload, turns.c.at, turns.c.seq)
+                select(
+                    turns.c.role, turns.c.text, turns.c.payload, turns.c.at, turns.c.seq, turns.c.delivery_id
+                )
                 .where(turns.c.conversation_key == key)
                 .order_by(turns.c.seq.desc())
                 .limit(limit)
             )
             rows = result.all()
         return [
-            TurnRecord(role=r.role, text=r.text, payload=r.payload, at=r.at, seq=r.seq)
+            TurnRecord(
+                role=r.role, text=r.text, payload=r.payload, at=r.at, seq=r.seq, delivery_id=r.delivery_id
+            )
             for r in reversed(rows)
         ]
 
