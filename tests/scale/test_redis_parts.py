@@ -132,6 +132,20 @@ async def test_one_conversation_is_held_by_one_worker_at_a_time(
     assert steps == ["a starts", "erik on b", "a ends", "b starts"]
 
 
+async def test_a_turn_longer_than_the_lock_s_ttl_keeps_its_lock(
+    clients: tuple[aioredis.Redis, aioredis.Redis], prefix: str
+) -> None:
+    a = RedisLocks(clients[0], prefix=prefix, ttl=1.0)
+    b = RedisLocks(clients[1], prefix=prefix, wait=0.2)
+    async with a.hold("web:anna"):
+        await asyncio.sleep(2.5)  # a slow back end: more than twice the TTL
+        with pytest.raises(LockUnavailable):
+            async with b.hold("web:anna"):
+                pass
+    async with b.hold("web:anna"):  # released at the end of the turn, not left to expire
+        assert await clients[1].get(f"{prefix}lock:web:anna") is not None
+
+
 async def test_a_lock_is_released_only_by_its_holder(
     clients: tuple[aioredis.Redis, aioredis.Redis], prefix: str
 ) -> None:
