@@ -28,8 +28,9 @@ from supportbot.bot.errors import ConfigurationError
 
 log = logging.getLogger(__name__)
 
-STOP_SECONDS = 30.0
-"""How long the parent waits for the workers' graceful shutdown before it kills what is left."""
+STOP_SECONDS = 25.0
+"""How long the parent waits for the workers' graceful shutdown before it kills what is left (within
+the 30 seconds a service manager gives before its own SIGKILL)."""
 YOUNG_SECONDS = 10.0
 """A worker that dies younger than this is restarted after a longer pause each time."""
 MAX_PAUSE_SECONDS = 30.0
