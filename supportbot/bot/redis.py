@@ -113,6 +113,9 @@ class RedisBus:
         listeners.append(subscriber)
         if len(listeners) == 1:
             await self._listen(topic)
+        elif (pending := self._confirmed.get(self._prefix + topic)) is not None and not pending.done():
+            with suppress(TimeoutError):  # another subscriber's listening is not confirmed yet: wait for it
+                await asyncio.wait_for(asyncio.shield(pending), CONFIRM_SECONDS)
 
         def unsubscribe() -> None:
             listeners = self._subscribers.get(topic)
