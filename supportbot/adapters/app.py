@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from supportbot.adapters.agents.review import REVIEW_TOPIC
 from supportbot.adapters.ops import Metrics
 from supportbot.adapters.settings import Settings
 from supportbot.bot.bus import PRINCIPALS_TOPIC, InProcessBus, MessageBus
@@ -19,10 +20,12 @@ from supportbot.bot.handoff import Handoffs, OfficeHours
 from supportbot.bot.identity import IdentityResolver
 from supportbot.bot.learning import LearnedNLU, Learning
 from supportbot.bot.limits import Limits
-from supportbot.bot.locks import KeyedLocks
+from supportbot.bot.locks import ConversationLocks, KeyedLocks
 from supportbot.bot.nlu import NLU
 from supportbot.bot.notify import Notifier
 from supportbot.bot.pipeline import Pipeline
+from supportbot.bot.redis import RedisBus, RedisLimits, RedisLocks, reachable
+from supportbot.bot.redis import connect as connect_redis
 from supportbot.bot.sessions import Lifetime, Sessions
 from supportbot.bot.spec import IntentSpec, Mailer
 from supportbot.bot.store import SqlLimits, SqlSessionStore, Store
@@ -85,6 +88,10 @@ class Application:
     """The persisted mail queue behind ``mailer``; its delivery task stops in ``close``."""
     metrics: Metrics = field(default_factory=Metrics)
     """This worker's Prometheus metrics (``adapters.ops``), fed by the pipeline's turns."""
+    shared_ready: Callable[[], Awaitable[bool]] | None = None
+    """With Redis (``redis_url``): whether it answers, for ``/readyz``. ``None`` in one process."""
+    closing: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    """Closed last by ``close``: the bus and the Redis connections."""
     contract_notices: ContractNotices | None = None
     """Tells users of contracts that end soon or wait for them (``services.notices``): one pass per
     ``run_once``, run by ``serve`` on an interval and by ``supportbot notices --run-once``."""
@@ -105,6 +112,8 @@ class Application:
         await self.nlu.close()
         await self.store.close()
         await self.database.close()
+        for close in self.closing:
+            await close()
 
 
 async def prepare_database(database: Database, settings: Settings) -> Migration | None:
@@ -158,6 +167,45 @@ def _mailer(settings: Settings) -> MailTransport:
     return OutboxMailer(settings.data_dir / "outbox", sender=settings.mail_from)
 
 
+@dataclass
+class Shared:
+    """What the workers of one deployment share: in one process's memory (and the database's limits),
+    or in Redis when ``redis_url`` is set."""
+
+    bus: MessageBus
+    locks: ConversationLocks
+    limits: Limits
+    ready: Callable[[], Awaitable[bool]] | None = None
+    closing: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+
+async def _shared(settings: Settings, store: Store, readers: AsyncEngine) -> Shared:
+    if settings.redis_url is None:
+        return Shared(InProcessBus(), KeyedLocks(), SqlLimits(readers, write=store.write))
+    client = connect_redis(settings.redis_url.get_secret_value())
+    if not await reachable(client):
+        await client.aclose()
+        raise ConfigurationError(
+            "Redis (SUPPORTBOT_REDIS_URL) does not answer: start it, or check the address and password"
+        )
+    prefix = settings.redis_prefix
+    bus = RedisBus(client, prefix=prefix)
+
+    async def ready() -> bool:
+        return await reachable(client)
+
+    async def close_client() -> None:
+        await client.aclose()
+
+    return Shared(
+        bus,
+        RedisLocks(client, prefix=prefix),
+        RedisLimits(client, prefix=prefix),
+        ready=ready,
+        closing=[bus.close, close_client],
+    )
+
+
 async def build_application(
     settings: Settings,
     *,
@@ -174,7 +222,8 @@ async def build_application(
     engine, readers = database.engine, database.readers
     store = Store(
         engine,
-        cache_size=settings.state_cache_size,
+        # Several workers: another may have answered the conversation's last turn, so it is read each time.
+        cache_size=0 if settings.redis_url is not None else settings.state_cache_size,
         reader=readers,
         sqlite_writer=database.sqlite_writer(),
     )
@@ -208,11 +257,12 @@ async def build_application(
         ttl=timedelta(minutes=settings.link_ttl_minutes),
     )
     mailer: Mailer = outbox
-    bus = InProcessBus()
+    shared = await _shared(settings, store, readers)
+    bus = shared.bus
     notifier = Notifier(store, bus)
     # A forward's history says when it was sent; one given up on is told to who asked for it.
     outbox.on_outcome(forward_outcomes(backends.invoices, directory=backends.directory, notices=notifier))
-    limits = SqlLimits(readers, write=store.write)
+    limits = shared.limits
 
     async def agent_name(user_id: str) -> str | None:
         agent = await directory.principal_for(user_id)
@@ -221,14 +271,13 @@ async def build_application(
     handoffs = Handoffs(
         store,
         bus,
-        locks=KeyedLocks(),
+        locks=shared.locks,
         office_hours=office_hours(settings),
         clock=clock,
         outside=notifier.deliver,  # agents' lines reach Slack and Teams customers
         limits=limits,  # guests' requests for a person
         names=agent_name,  # customers know an agent by their first name
     )
-    limits = SqlLimits(readers, write=store.write)
     dialog = DialogEngine(
         intents,
         backends=backends,
@@ -254,6 +303,13 @@ async def build_application(
         pipeline.forget_principal(str(message["user_id"]))
 
     await bus.subscribe(PRINCIPALS_TOPIC, forget_principal)  # changed grants take effect at once
+    if settings.redis_url is not None:
+
+        async def examples_changed(message: dict[str, Any]) -> None:
+            if message.get("assigned") is not None:
+                await nlu.refresh()  # another worker's agent taught the NLU: no wait for the next check
+
+        await bus.subscribe(REVIEW_TOPIC, examples_changed)
     await outbox.start()  # delivers queued mail, beginning with what an earlier run left pending
     app = Application(
         settings=settings,
@@ -287,6 +343,8 @@ async def build_application(
         ),
         limits=limits,
         outbox=outbox,
+        shared_ready=shared.ready,
+        closing=shared.closing,
         contract_notices=ContractNotices(
             directory=backends.directory,
             contracts=backends.contracts,

@@ -95,6 +95,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", help="address to listen on (default: SUPPORTBOT_HOST, else 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (default: SUPPORTBOT_PORT, else 8080)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes serving the port; more than one needs SUPPORTBOT_REDIS_URL and PostgreSQL",
+    )
+    serve.add_argument("--listen-fd", type=int, help=argparse.SUPPRESS)  # a worker of --workers
 
     _command(
         sub,
@@ -194,7 +201,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.log_format is None and settings.log_format != "text":
             configure_logging(args.log_level, settings.log_format)
         if args.command == "serve":
-            return _serve(settings, host=args.host, port=args.port)
+            if args.workers != 1 and args.listen_fd is None:
+                return _serve_workers(settings, args)
+            return _serve(settings, host=args.host, port=args.port, listen_fd=args.listen_fd)
         if args.command == "migrate":
             return asyncio.run(_migrate(settings))
         if args.command == "seed":
@@ -217,7 +226,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2
 
 
-def _serve(settings: Settings, *, host: str | None, port: int | None) -> int:
+def _serve_workers(settings: Settings, args: argparse.Namespace) -> int:
+    from supportbot.adapters import teams
+    from supportbot.adapters.workers import serve_workers
+
+    settings = settings.model_copy(
+        update={"host": args.host or settings.host, "port": settings.port if args.port is None else args.port}
+    )
+    teams.check(settings)
+    options = ["--log-level", args.log_level, *(["--log-format", args.log_format] if args.log_format else [])]
+    return serve_workers(settings, workers=args.workers, worker_args=options)
+
+
+def _serve(settings: Settings, *, host: str | None, port: int | None, listen_fd: int | None = None) -> int:
+    """One worker: on its own port, or (``listen_fd``) on the socket its ``--workers`` parent bound."""
+    import socket
+
     from aiohttp import web
 
     from supportbot.adapters import teams
@@ -241,6 +265,19 @@ def _serve(settings: Settings, *, host: str | None, port: int | None) -> int:
         return web_app
 
     settings.resolved_secret_key()  # a missing-strength key stops the start before anything listens
+    if listen_fd is not None:
+
+        async def worker() -> web.Application:
+            web_app = await make()
+
+            async def serving(_: web.Application) -> None:
+                logging.getLogger(__name__).info("worker pid %d serving", os.getpid())
+
+            web_app.on_startup.append(serving)
+            return web_app
+
+        web.run_app(worker(), sock=socket.socket(fileno=listen_fd), print=None, access_log=None)
+        return 0
     logging.getLogger(__name__).info("web chat on http://%s:%d/", settings.host, settings.port)
     web.run_app(make(), host=settings.host, port=settings.port, print=None, access_log=None)
     return 0

@@ -134,7 +134,8 @@ async def healthz(request: web.Request) -> web.Response:
 
 def readyz(app: Application) -> Handler:
     async def handle(request: web.Request) -> web.Response:
-        """Ready: the database answers within ``READY_TIMEOUT`` and its schema is current."""
+        """Ready: the database (and Redis, when set) answer within ``READY_TIMEOUT`` and the schema is
+        current."""
         checks: dict[str, str] = {}
         try:
             async with asyncio.timeout(READY_TIMEOUT):
@@ -144,6 +145,12 @@ def readyz(app: Application) -> Handler:
         except Exception as exc:  # unreachable, refused, timed out: not ready, and why
             log.warning("readyz: the database is not reachable (%s)", type(exc).__name__)
             checks.setdefault("database", "unreachable")
+        if app.shared_ready is not None:  # several workers: Redis carries their bus and locks
+            try:
+                async with asyncio.timeout(READY_TIMEOUT):
+                    checks["redis"] = "ok" if await app.shared_ready() else "unreachable"
+            except TimeoutError:
+                checks["redis"] = "unreachable"
         ready = all(value == "ok" for value in checks.values())
         return web.json_response(
             {"ready": ready, "checks": checks},

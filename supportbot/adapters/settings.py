@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     """PostgreSQL: upgrade the database to the newest schema when the server starts (workers starting
     together take turns). Set ``false`` where ``supportbot migrate`` runs as its own deployment step;
     a server then refuses a database that is not up to date. SQLite always migrates itself."""
+    redis_url: SecretStr | None = None
+    """``redis://[:password@]host:6379/0``: what several workers share (the bus, conversation locks,
+    rate limits). Unset: one process keeps the bus and the locks in memory and counts the limits in the
+    database, the embedded default."""
+    redis_prefix: str = Field(default="supportbot:", min_length=1)
+    """Starts every Redis key and channel of this deployment, so several may share one Redis."""
     public_url: str = "http://127.0.0.1:8080"
     secret_key: SecretStr | None = None
     """Signs sessions and download links. Unset: generated once and kept beside the SQLite file."""
@@ -68,7 +74,8 @@ class Settings(BaseSettings):
     agent_session_lifetime_hours: int = Field(default=12, ge=1)
     """An agent console session ends this long after sign-in (a working day)."""
     state_cache_size: int = Field(default=10_000, ge=0)
-    """Conversations kept in memory between turns. Set 0 when several workers share the database."""
+    """Conversations kept in memory between turns. With ``redis_url`` set none are: each turn reads its
+    conversation, which another worker may have answered last."""
     nlu_check_seconds: float = Field(default=30.0, gt=0)
     """How often, at most, a worker checks whether agents taught the NLU new examples (another worker's
     review list) and reloads it."""

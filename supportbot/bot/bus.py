@@ -1,7 +1,7 @@
 """The message bus: parts of the assistant tell each other things by topic, e.g. a notice for a user.
 
-Messages are JSON-able dicts, so a Redis pub/sub bus (for several workers) can replace the
-in-process one without a change to publishers or subscribers. Delivery is at most once: what must
+Messages are JSON-able dicts, so the Redis pub/sub bus of several workers (``bot.redis.RedisBus``)
+replaces the in-process one without a change to publishers or subscribers. Delivery is at most once: what must
 not be lost is stored first (a notice is in the user's inbox before it is published).
 """
 

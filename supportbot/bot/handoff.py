@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 from supportbot.bot.bus import MessageBus
 from supportbot.bot.i18n import Formatter
 from supportbot.bot.limits import Limits, Rule
-from supportbot.bot.locks import KeyedLocks
+from supportbot.bot.locks import ConversationLocks
 from supportbot.bot.messages import Button, ConversationRef, Reply
 from supportbot.bot.state import DialogState
 from supportbot.bot.store import ACTIVE, CLOSED, QUEUED, Conflict, Handoff, Store, TurnRecord
@@ -175,7 +175,7 @@ class Handoffs:
         store: Store,
         bus: MessageBus,
         *,
-        locks: KeyedLocks,
+        locks: ConversationLocks,
         office_hours: OfficeHours | None = None,
         clock: Callable[[], datetime] | None = None,
         outside: OutsideDelivery | None = None,

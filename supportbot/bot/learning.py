@@ -197,6 +197,14 @@ class LearnedNLU:
             )
             return version
 
+    async def refresh(self) -> bool:
+        """Reloads at once when the examples changed since this NLU was built (another worker's review
+        was told on the bus); whether it reloaded."""
+        if await self._rows.version() == self.version:
+            return False
+        await self.reload()
+        return True
+
     def tick(self) -> None:
         """Called on every turn: at most every ``check_seconds`` compares the version in the background."""
         now = self._clock()

@@ -1,9 +1,11 @@
 """Rate limits that every worker shares: sign-in attempts, registrations, reset mails, uploads and web
-chat messages, counted in the database (the store's ``SqlLimits``; Redis can take ``Limits`` over later).
+chat messages, counted in the database (the store's ``SqlLimits``), or in Redis when several workers share
+one (``bot.redis.RedisLimits``).
 
-A rule allows at most ``limit`` events of one key in ``window`` seconds. Events are counted in slots
-of a tenth of the window, so "the last window" is the last ten slots: a window may hold up to a slot's
-worth of events more than the strict sliding window would. A refused event is not counted.
+A rule allows at most ``limit`` events of one key in ``window`` seconds; a refused event is not counted.
+In the database events are counted in slots of a tenth of the window, so "the last window" is the last
+ten slots: a window may hold up to a slot's worth of events more than the strict sliding window would,
+which is what Redis keeps.
 """
 
 from __future__ import annotations

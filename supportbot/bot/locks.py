@@ -1,10 +1,28 @@
-"""One lock per conversation, so two messages of one conversation are handled strictly in order."""
+"""One lock per conversation, so two messages of one conversation are handled strictly in order.
+
+``KeyedLocks`` orders the turns of one process. Several workers share ``bot.redis.RedisLocks``
+instead (a lock in Redis, held by one worker at a time), behind the same ``ConversationLocks``.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Protocol
+
+from supportbot.bot.errors import SupportbotError
+
+
+class LockUnavailable(SupportbotError):
+    """A conversation's lock could not be had (its holder kept it too long, or the lock service is
+    unreachable): the turn is not handled rather than handled without it."""
+
+
+class ConversationLocks(Protocol):
+    def hold(self, key: str) -> AbstractAsyncContextManager[None]:
+        """Holds ``key``'s lock for the block; waits while another turn holds it."""
+        ...
 
 
 class KeyedLocks:

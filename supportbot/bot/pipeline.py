@@ -16,7 +16,7 @@ from supportbot.bot.files import HANDOFF_FILE_TTL
 from supportbot.bot.handoff import QUEUED, Handoff, Handoffs
 from supportbot.bot.i18n import Formatter
 from supportbot.bot.learning import Learning
-from supportbot.bot.locks import KeyedLocks
+from supportbot.bot.locks import ConversationLocks, KeyedLocks
 from supportbot.bot.messages import MAX_INBOUND_BYTES, ConversationRef, Message, Reply
 from supportbot.bot.nlu.types import NONE_INTENT, Parse
 from supportbot.bot.state import DialogState
@@ -95,7 +95,7 @@ class Pipeline:
         """What the NLU made of the message a conversation's turn is answering (turns of one
         conversation never overlap): for ``learning``."""
         # Shared with the handoffs: an agent's line and a customer's turn never interleave.
-        self._locks = handoffs.locks if handoffs is not None else KeyedLocks()
+        self._locks: ConversationLocks = handoffs.locks if handoffs is not None else KeyedLocks()
         self._principals = _PrincipalCache(directory, ttl=principal_ttl, clock=time.monotonic)
         self._clock = clock or (lambda: datetime.now(UTC))
         self.observers: list[Callable[[Message, Answer, float], None]] = []

@@ -184,3 +184,16 @@ def test_the_sql_homes_exist() -> None:
     for home in SQL_HOMES:
         names = {name for path in (PACKAGE / home).rglob("*.py") for name in _imports(path)}
         assert any(name.split(".")[0] == "sqlalchemy" for name in names), home
+
+
+REDIS_HOME = "bot/redis.py"
+"""The only module that speaks to Redis: what several workers share (bus, locks, limits)."""
+
+
+def test_redis_is_confined_to_one_module() -> None:
+    users = sorted(
+        path.relative_to(PACKAGE).as_posix()
+        for path in PACKAGE.rglob("*.py")
+        if any(name.split(".")[0] == "redis" for name in _imports(path))
+    )
+    assert users == [REDIS_HOME]

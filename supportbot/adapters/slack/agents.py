@@ -44,6 +44,7 @@ from supportbot.bot.handoff import (
     handoff_topic,
 )
 from supportbot.bot.i18n import Entry, Formatter, translate, words
+from supportbot.bot.limits import Rule
 from supportbot.bot.locks import KeyedLocks
 from supportbot.bot.messages import Capability, Reply
 from supportbot.bot.store import AlreadyDone, HandoffThread, TurnRecord
@@ -75,6 +76,8 @@ HANDED_BACK = "handed back to the bot"
 """The resolution ``Handoffs.hand_back`` records when no resolution was given."""
 CANCELLED = "cancelled by the customer"
 _SEEN_EVENTS = 512
+_REDELIVERY_WINDOW = 3600.0
+"""Seconds within which a redelivered event is recognised by every worker (Slack retries within minutes)."""
 _CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")
 _NUMBER = re.compile(r"HO-\d{1,20}")
 _MENTION = re.compile(r"\s*<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
@@ -432,7 +435,7 @@ class SlackAgentChannel:
         @bolt.event("message", matchers=[in_agents_channel])
         async def on_agents_message(body: dict[str, Any], context: Any) -> None:
             line = thread_line(body, self.place, bot_user_id=context.bot_user_id)
-            if line is not None and self._first_delivery(line.event_id):
+            if line is not None and await self._first_delivery(line.event_id):
                 self._later(f"thread {line.thread_ts}", partial(self._thread_reply, line))  # in order
 
         @bolt.event("app_mention", matchers=[in_agents_channel])
@@ -448,14 +451,19 @@ class SlackAgentChannel:
                 return
             self._later(press.number, lambda: self._pressed(press))
 
-    def _first_delivery(self, event_id: str) -> bool:
-        """Slack redelivers an event it thinks was lost; a line must reach the customer once."""
+    async def _first_delivery(self, event_id: str) -> bool:
+        """Slack redelivers an event it thinks was lost, maybe to another worker; a line must reach the
+        customer once. The first delivery is counted where every worker sees it (``Limits``)."""
         if event_id in self._seen:
             return False
         self._seen[event_id] = None
         while len(self._seen) > _SEEN_EVENTS:
             self._seen.popitem(last=False)
-        return True
+        try:
+            return await self.app.limits.hit(Rule(f"slack-agents:event:{event_id}", 1, _REDELIVERY_WINDOW))
+        except Exception:  # in doubt, relay it: this worker has not seen it
+            log.warning("slack agents: could not check a delivery with the other workers", exc_info=True)
+            return True
 
     # --- life ----------------------------------------------------------------------------------------
 

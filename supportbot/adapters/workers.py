@@ -1,0 +1,178 @@
+"""``supportbot serve --workers N``: one parent binds the port and keeps N worker processes serving it.
+
+The parent opens the listening socket once and starts each worker as ``supportbot serve --listen-fd``
+with the socket inherited, so the workers accept connections from the one port side by side (the
+kernel hands each connection to one of them). The parent serves nothing itself: it restarts a worker
+that dies (after a pause that grows while a worker keeps dying young, so a broken set-up does not spin),
+and on SIGTERM or SIGINT it passes SIGTERM on to every worker, waits for their graceful shutdown
+(turns finished, chats told to reconnect) and exits.
+
+Workers share nothing in memory: several of them need Redis (``SUPPORTBOT_REDIS_URL``) for the bus,
+the conversations' locks and the rate limits, and PostgreSQL, since SQLite is one process's file.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import FrameType
+
+from supportbot.adapters.settings import Settings
+from supportbot.bot.errors import ConfigurationError
+
+log = logging.getLogger(__name__)
+
+STOP_SECONDS = 25.0
+"""How long the parent waits for the workers' graceful shutdown before it kills what is left (within
+the 30 seconds a service manager gives before its own SIGKILL)."""
+YOUNG_SECONDS = 10.0
+"""A worker that dies younger than this is restarted after a longer pause each time."""
+MAX_PAUSE_SECONDS = 30.0
+
+
+def check_several_workers(settings: Settings, workers: int) -> None:
+    """Several workers need what they share outside any one of them; say plainly what is missing."""
+    if workers < 1:
+        raise ConfigurationError("--workers must be 1 or more")
+    if workers == 1:
+        return
+    if settings.redis_url is None:
+        raise ConfigurationError(
+            f"--workers {workers} needs SUPPORTBOT_REDIS_URL: the workers relay chats between customers and "
+            "agents, end signed-out sessions and order each conversation's turns through Redis "
+            "(redis://host:6379/0). Without Redis, run one worker"
+        )
+    if settings.resolved_database_url().startswith("sqlite"):
+        raise ConfigurationError(
+            f"--workers {workers} needs PostgreSQL (SUPPORTBOT_DATABASE_URL=postgresql+asyncpg://...): the "
+            "SQLite file of the embedded default is written by one process. Without PostgreSQL, run one worker"
+        )
+
+
+@dataclass
+class _Slot:
+    number: int
+    process: subprocess.Popen[bytes] | None = None
+    started: float = 0.0
+    pause: float = 0.0
+    due: float = 0.0
+    """When a dead worker of this slot is started again."""
+
+
+class Supervisor:
+    """Starts ``workers`` processes of ``command`` (given the listening socket's descriptor at its end)
+    and keeps them running until SIGTERM or SIGINT."""
+
+    def __init__(self, listener: socket.socket, command: Sequence[str], workers: int) -> None:
+        self.listener = listener
+        self.command = list(command)
+        self.slots = [_Slot(n) for n in range(1, workers + 1)]
+        self._stopping = False
+
+    def run(self) -> int:
+        previous = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            for slot in self.slots:
+                self._start(slot)
+            while not self._stopping:
+                self._tend()
+                time.sleep(0.2)
+            return self._shut_down()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            self.listener.close()
+
+    def pids(self) -> list[int]:
+        return [s.process.pid for s in self.slots if s.process is not None]
+
+    def _stop(self, signum: int, frame: FrameType | None) -> None:
+        self._stopping = True
+
+    def _start(self, slot: _Slot) -> None:
+        fd = self.listener.fileno()
+        slot.process = subprocess.Popen([*self.command, str(fd)], pass_fds=(fd,))  # noqa: S603
+        slot.started = time.monotonic()
+        log.info("worker %d started (pid %d)", slot.number, slot.process.pid)
+
+    def _tend(self) -> None:
+        now = time.monotonic()
+        for slot in self.slots:
+            if slot.process is None:
+                if now >= slot.due:
+                    self._start(slot)
+                continue
+            code = slot.process.poll()
+            if code is None:
+                continue
+            lived, pid = now - slot.started, slot.process.pid
+            slot.pause = min(max(slot.pause * 2, 1.0), MAX_PAUSE_SECONDS) if lived < YOUNG_SECONDS else 0.0
+            slot.due, slot.process = now + slot.pause, None
+            log.warning(
+                "worker %d (pid %d) ended with %s after %.0f s; starting another%s",
+                slot.number,
+                pid,
+                _how(code),
+                lived,
+                f" in {slot.pause:.0f} s" if slot.pause else "",
+            )
+
+    def _shut_down(self) -> int:
+        running = [s.process for s in self.slots if s.process is not None and s.process.poll() is None]
+        log.info("stopping %d worker(s)", len(running))
+        for process in running:
+            process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_SECONDS
+        for process in running:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                log.warning("worker pid %d did not stop in time; killed", process.pid)
+                process.kill()
+                process.wait()
+        return 0
+
+
+def _how(code: int) -> str:
+    if code < 0:
+        try:
+            return f"signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"signal {-code}"
+    return f"exit code {code}"
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The one listening socket the workers share, inherited by each."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.create_server((host, port), family=family, backlog=1024)
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve_workers(settings: Settings, *, workers: int, worker_args: Sequence[str]) -> int:
+    """Binds ``settings.host``:``settings.port`` and supervises ``workers`` workers; ``worker_args`` are
+    the command-line options every worker gets before ``serve`` (log level and format)."""
+    check_several_workers(settings, workers)
+    settings.resolved_secret_key()  # made once here, never by workers racing for it
+    listener = listen(settings.host, settings.port)
+    command = [
+        sys.executable,
+        "-m",
+        "supportbot.adapters.cli",
+        *worker_args,
+        "serve",
+        "--host",
+        settings.host,
+        "--port",
+        str(settings.port),
+        "--listen-fd",
+    ]
+    log.info("web chat on http://%s:%d/ with %d workers", settings.host, settings.port, workers)
+    return Supervisor(listener, command, workers).run()
