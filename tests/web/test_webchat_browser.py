@@ -4,8 +4,8 @@ a fresh browser context (cookies, storage) per test."""
 from __future__ import annotations
 
 import asyncio
-import os
 import json
+import os
 import re
 import shutil
 import socket
