@@ -162,7 +162,7 @@ def test_an_agent_assigns_a_missed_message_in_the_review_list(
     agent = new_page(chromium, live_server, problems)
     customer = new_page(chromium, live_server, problems)
     open_chat(customer)
-    sign_in(customer)
+    sign_in(customer, "erik.lund@nordisk.example")  # Anna has notices on their way from the test before
     say(customer, "has the courier picked up my crate")
     expect(last_bot(customer)).to_contain_text("not sure I understood")
 
@@ -375,6 +375,12 @@ def test_away_agents_are_not_offered_new_customers(chromium: Browser, live_serve
         max_.locator(".sbw-from-bot").filter(has_text="No one from our support team is free")
     ).to_have_count(1)
     expect(sara.locator("#queue")).to_contain_text("No one is waiting")
+    said = max_.locator(".sbw-from-bot").filter(has_text="No one from our support team is free").inner_text()
+    request = re.search(r"RQ-[\d-]+", said)
+    assert request is not None
+    expect(sara.locator("#requests-note")).to_contain_text(f"New request {request.group(0)}")
+    sara.get_by_role("tab", name="Requests").click()
+    expect(sara.locator(f"#requests li[data-number='{request.group(0)}']")).to_contain_text("Chat handoff")
 
     for page in (sara, jonas):  # back to work, for the tests after this one
         page.get_by_role("button", name="Away").click()

@@ -229,6 +229,8 @@ async def test_away_agents_do_not_count_as_available(
     chat = await (await customer_browser(server, sessions)).chat()
     reply = (await chat.say("talk to a person"))["reply"]
     assert "HO-" not in reply["text"] and "RQ-" in reply["text"]  # a request: nobody is available
+    request = "RQ-" + reply["text"].split("RQ-", 1)[1][:11]
+    assert (await sara.until("request_new"))["number"] == request  # on every console's work list, live
 
     await sara.send({"type": "status", "status": "available"})
     await sara.until("result", action="status")

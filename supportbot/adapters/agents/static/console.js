@@ -915,19 +915,14 @@
     return (r.requester_name || "") + " <" + r.guest_email + "> — guest, name and e-mail not verified";
   }
 
-  function requestChanged(r, announce) {
+  function requestChanged(r) {
     var filter = $("requests-filter").value;
     var fits = r.status !== "closed" && (!filter || filter === r.status);
-    var known = state.requests.some(function (item) { return item.number === r.number; });
     var kept = state.requests.filter(function (item) { return item.number !== r.number; });
     if (fits) kept.push(r);
     kept.sort(byWork);
     state.requests = kept;
     renderRequests();
-    if (announce && fits && !known && r.status === "open") {
-      $("requests-note").textContent = "New request " + r.number + ": " + r.subject;
-      alertAgent("New request " + r.number, r.subject, r.number);
-    }
   }
 
   function showRequest(r) {
@@ -981,7 +976,7 @@
     });
     if (!(r.documents || []).length) documents.appendChild(el("li", "empty", "No documents."));
     $("close-request").hidden = r.status === "closed";
-    requestChanged(r, false);
+    requestChanged(r);
     renderQueue();
   }
 
@@ -1134,13 +1129,22 @@
       send({ type: "canned" });
     } else if (frame.type === "search") {
       renderSearch(frame);
+    } else if (frame.type === "request_new") {
+      state.announce = frame.number;  // the list as it is now, then say which one is new
+      askRequests();
     } else if (frame.type === "requests") {
       state.requests = (frame.items || []).slice();
       renderRequests();
+      var fresh = state.requests.filter(function (r) { return r.number === state.announce; })[0];
+      state.announce = null;
+      if (fresh) {
+        $("requests-note").textContent = "New request " + fresh.number + ": " + fresh.subject;
+        alertAgent("New request " + fresh.number, fresh.subject, fresh.number);
+      }
     } else if (frame.type === "request" && frame.request) {
       showRequest(frame.request);
     } else if (frame.type === "request_changed" && frame.request) {
-      requestChanged(frame.request, true);
+      requestChanged(frame.request);
     } else if (frame.type === "review") {
       state.review = (frame.items || []).slice();
       state.intents = (frame.intents || []).slice();
