@@ -205,6 +205,11 @@ WIDER_THAN_THE_SCREEN = """() => {
 }"""
 
 
+UNLABELLED = """() => [...document.querySelectorAll("input:not([type=hidden]), select, textarea, button")]
+  .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute("aria-label") && !e.textContent.trim())
+  .map((e) => e.id || e.outerHTML)"""
+
+
 def agent_signs_in(page: Page, user: str) -> None:
     page.goto("/agents")
     page.locator("#user").fill(user)
@@ -397,6 +402,12 @@ def test_the_workspace_on_a_phone(chromium: Browser, live_server: LiveServer) ->
     anna = new_page(chromium, live_server, problems, viewport=PHONE)
     agent_signs_in(sara, SARA)
     assert sara.evaluate(WIDER_THAN_THE_SCREEN) == []
+    # Landmarks, and a label on every field (the dialogs' included).
+    expect(sara.get_by_role("banner")).to_be_visible()
+    expect(sara.get_by_role("navigation", name="Work lists")).to_be_visible()
+    expect(sara.get_by_role("main")).to_be_visible()
+    expect(sara.get_by_role("complementary", name="Customer")).to_be_visible()
+    assert sara.evaluate(UNLABELLED) == []
     number = asks_for_a_person(anna, "anna.berg@nordisk.example")
     queue_item(sara, number).get_by_role("button", name="Take over").click()
     expect(sara.locator("#customer")).to_contain_text("Nordisk Verkstad AB")

@@ -231,7 +231,27 @@
 
   function unread(number) { return (state.convs[number] && state.convs[number].unread) || 0; }
 
+  // Lists are drawn anew when anything changes: the control that had the focus gets it back.
+  function keepFocus(id, draw) {
+    var box = $(id), active = document.activeElement, holder = null, kind = null;
+    if (active && active !== box && box.contains(active)) {
+      holder = active.closest("[data-number]");
+      kind = (active.className || "").split(" ")[0];
+    }
+    draw();
+    if (!holder || !kind) return;
+    var again = box.querySelector("[data-number='" + holder.getAttribute("data-number") + "'] ." + kind);
+    if (again) again.focus();
+  }
+
   function renderQueue() {
+    keepFocus("queue", drawQueue);
+    renderTabs();
+    updateActions();
+    updateTitle();
+  }
+
+  function drawQueue() {
     var list = $("queue");
     list.textContent = "";
     var items = Object.keys(state.queue).map(function (k) { return state.queue[k]; });
@@ -289,9 +309,6 @@
     inbox.hidden = !waiting;
     inbox.textContent = waiting;
     inbox.setAttribute("aria-label", waiting + " waiting");
-    renderTabs();
-    updateActions();
-    updateTitle();
   }
 
   function updateTitle() {
@@ -309,7 +326,9 @@
 
   // --- open conversations (tabs) -------------------------------------------------------------------
 
-  function renderTabs() {
+  function renderTabs() { keepFocus("open-tabs", drawTabs); }
+
+  function drawTabs() {
     var bar = $("open-tabs");
     bar.textContent = "";
     state.tabs.forEach(function (number) {
@@ -882,7 +901,9 @@
     send(status ? { type: "requests", status: status } : { type: "requests" });
   }
 
-  function renderRequests() {
+  function renderRequests() { keepFocus("requests", drawRequests); }
+
+  function drawRequests() {
     var list = $("requests");
     list.textContent = "";
     var late = 0;
