@@ -431,3 +431,48 @@ def test_the_workspace_on_a_phone(chromium: Browser, live_server: LiveServer) ->
     for page in (sara, anna):
         page.context.close()
     assert problems == []
+
+
+NOTIFICATIONS = """
+window.__shown = [];
+window.Notification = class {
+  constructor(title, options) { window.__shown.push(title + ": " + ((options && options.body) || "")); }
+  static requestPermission() { return Promise.resolve("granted"); }
+};
+window.Notification.permission = "granted";
+document.hasFocus = () => false;  // the agent is in another window
+"""
+
+
+def test_alerts_are_opt_in(chromium: Browser, live_server: LiveServer) -> None:
+    """No desktop notification until the agent turns them on; then one for each new customer, and the
+    choice is remembered for the next visit."""
+    problems: list[str] = []
+    sara = new_page(chromium, live_server, problems)
+    sara.context.add_init_script(NOTIFICATIONS)
+    agent_signs_in(sara, SARA)
+    erik, max_ = new_page(chromium, live_server, problems), new_page(chromium, live_server, problems)
+    first = asks_for_a_person(erik, "erik.lund@nordisk.example")
+    expect(queue_item(sara, first)).to_be_visible()
+    assert sara.evaluate("window.__shown") == []
+
+    sara.get_by_text("Alerts").click()
+    sara.get_by_label("Desktop notifications").check()
+    expect(sara.locator("#alert-note")).to_contain_text("Desktop notifications are on")
+    second = asks_for_a_person(max_, "max.muller@contoso.example")
+    expect(queue_item(sara, second)).to_be_visible()
+    assert sara.evaluate("window.__shown") == [
+        f"A customer is waiting: {second} · max.muller@contoso.example"
+    ]
+    sara.reload()
+    sara.get_by_text("Alerts").click()
+    expect(sara.get_by_label("Desktop notifications")).to_be_checked()
+
+    for number in (first, second):
+        queue_item(sara, number).get_by_role("button", name="Take over").click()
+        expect(sara.locator("#conv-title")).to_have_text(f"Conversation {number}")
+        sara.get_by_role("button", name="Hand back to the bot").click()
+        expect(queue_item(sara, number)).to_have_count(0)
+    for page in (sara, erik, max_):
+        page.context.close()
+    assert problems == []
