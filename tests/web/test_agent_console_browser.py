@@ -264,6 +264,7 @@ def test_two_agents_serve_two_customers_at_once(chromium: Browser, live_server: 
     # Both customers arrive live: nobody presses anything in the consoles.
     anna_number = asks_for_a_person(anna, "anna.berg@nordisk.example")
     expect(queue_item(sara, anna_number)).to_contain_text("New")
+    expect(queue_item(sara, anna_number)).to_contain_text("Anna Berg <anna.berg@nordisk.example>")
     expect(queue_item(sara, anna_number)).to_contain_text(re.compile(r"due in \d+ min"))
     max_number = asks_for_a_person(max_, "max.muller@contoso.example")
     expect(queue_item(sara, max_number)).to_be_visible()
@@ -462,7 +463,7 @@ def test_alerts_are_opt_in(chromium: Browser, live_server: LiveServer) -> None:
     second = asks_for_a_person(max_, "max.muller@contoso.example")
     expect(queue_item(sara, second)).to_be_visible()
     assert sara.evaluate("window.__shown") == [
-        f"A customer is waiting: {second} · max.muller@contoso.example"
+        f"A customer is waiting: {second} · Max Müller <max.muller@contoso.example>"
     ]
     sara.reload()
     sara.get_by_text("Alerts").click()

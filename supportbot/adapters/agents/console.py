@@ -46,6 +46,8 @@ SEARCH_CHARS = (2, 100)
 """A search's words: at least 2 characters (fewer would match nearly every line), at most 100."""
 CHAT_WAIT_TARGET = 300
 """Seconds a customer queued for a person should wait at most: the queue shows the time left, then overdue."""
+NAMED = 100
+"""The open handoffs of a snapshot whose customers' names are looked up (the rest show their user id)."""
 CANNED_TOPIC = "agents:canned"
 """The bus topic on which every console hears that the canned replies changed."""
 
@@ -73,6 +75,7 @@ class AgentConnection(FrameSocket):
         self.services = services  # what an answer needs to reach the customer: the application
         self.public_url = public_url
         self._watching: dict[str, Unsubscribe] = {}
+        self._names: dict[str, str] = {}
         self.review = review
 
     async def run(self) -> None:
@@ -128,10 +131,27 @@ class AgentConnection(FrameSocket):
 
     async def _snapshot(self) -> None:
         queue = await self.handoffs.queue()
-        await self.send({"type": "queue", "items": [h.to_json() for h in queue]})
+        items = [h.to_json() for h in queue]
+        for item in items[:NAMED]:
+            await self._named(item)
+        await self.send({"type": "queue", "items": items})
 
     async def _queue_changed(self, message: dict[str, Any]) -> None:
+        if message.get("type") == "queued" and isinstance(message.get("handoff"), dict):
+            message = {**message, "handoff": await self._named(dict(message["handoff"]))}
         await self.send(message)
+
+    async def _named(self, item: dict[str, Any]) -> dict[str, Any]:
+        """The handoff with its customer's name (``customer_name``), as the directory has it: agents
+        know customers by name. A guest's is what they stated (in ``guest``); a name is read once per
+        console."""
+        user_id = item.get("user_id")
+        if isinstance(user_id, str) and user_id:
+            if user_id not in self._names:
+                customer = await self.backends.directory.principal_for(user_id)
+                self._names[user_id] = customer.name if customer is not None else ""
+            item["customer_name"] = self._names[user_id] or None
+        return item
 
     async def _on_text(self, data: str) -> None:
         if len(data) > MAX_FRAME_BYTES:

@@ -226,6 +226,7 @@
 
   function customerName(h) {
     if (h.guest) return h.guest.name + " <" + h.guest.email + "> — guest, not verified";
+    if (h.customer_name && h.user_id) return h.customer_name + " <" + h.user_id + ">";
     return h.user_id || "guest";
   }
 
