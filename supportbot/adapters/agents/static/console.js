@@ -882,6 +882,7 @@
     $("conversation").hidden = which !== "conversation";
     $("request-view").hidden = which !== "request";
     $("customer-panel").hidden = which !== "conversation";
+    $("console").classList.toggle("request-mode", which === "request");
     $("open-tabs").hidden = !state.tabs.length;
   }
 
