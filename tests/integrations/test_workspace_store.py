@@ -9,10 +9,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text as sql_text
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from supportbot.bot.store import Conflict, Store, TurnRecord
-from supportbot.bot.store.workspace import AVAILABLE, AWAY
+from supportbot.bot.store.workspace import AVAILABLE, AWAY, TranscriptSearch
 from supportbot.integrations.sql.database import open_engine
 from supportbot.integrations.sql.migrate import migrate
 from tests.integrations.conftest import postgres_schema_engine
@@ -126,3 +128,25 @@ async def test_search_reads_handed_off_conversations_and_takes_words_literally(s
     ]
     assert [h.number for h in await store.search.search("50%_r")] == [first]
     assert await store.search.search("50_rails") == []
+
+
+async def test_search_reads_transcripts_through_their_index_only(tmp_path: Path) -> None:
+    """However many lines the transcripts hold, a search reads those of the latest handed-off
+    conversations by their key, never the whole table (SQLite's plan, with statistics too)."""
+    engine = open_engine(f"sqlite+aiosqlite:///{tmp_path / 'plan.sqlite3'}")
+    try:
+        await migrate(engine)
+        sql = str(
+            TranscriptSearch.statement("broken").compile(
+                dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}
+            )
+        )
+        for analyzed in (False, True):
+            async with engine.begin() as conn:
+                if analyzed:
+                    await conn.execute(sql_text("ANALYZE"))
+                plan = [row[3] for row in await conn.execute(sql_text("EXPLAIN QUERY PLAN " + sql))]
+            assert any(step.startswith("SEARCH turns USING INDEX") for step in plan), plan
+            assert not any(step.startswith("SCAN turns") for step in plan), plan
+    finally:
+        await engine.dispose()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, func, select, update
+from sqlalchemy import Row, Select, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -258,6 +258,13 @@ class TranscriptSearch:
         self._engine = engine
 
     async def search(self, words: str) -> list[Hit]:
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(self.statement(words))).all()
+        return [Hit(row.number, row.conversation_key, row.role, row.text, row.at) for row in rows]
+
+    @staticmethod
+    def statement(words: str) -> Select[Any]:
+        """The search's one query (its plan is checked in the tests)."""
         pattern = "%" + _escape_like(words.strip().lower()) + "%"
         latest = (
             select(
@@ -272,7 +279,7 @@ class TranscriptSearch:
             .group_by(handoffs.c.conversation_key)
             .subquery()
         )
-        query = (
+        return (
             select(latest.c.number, turns.c.conversation_key, turns.c.role, turns.c.text, turns.c.at)
             .join(latest, latest.c.conversation_key == turns.c.conversation_key)
             .where(
@@ -282,9 +289,6 @@ class TranscriptSearch:
             .order_by(turns.c.at.desc(), turns.c.id.desc())
             .limit(SEARCH_HITS)
         )
-        async with self._engine.connect() as conn:
-            rows = (await conn.execute(query)).all()
-        return [Hit(row.number, row.conversation_key, row.role, row.text, row.at) for row in rows]
 
 
 def _escape_like(text: str) -> str:
