@@ -237,12 +237,17 @@ def queue_item(agent: Page, number: str) -> Locator:
     return agent.locator(f"#queue li[data-number='{number}']")
 
 
-def test_two_agents_serve_two_customers_at_once(chromium: Browser, live_server: LiveServer) -> None:
-    """Sara and Jonas at their desks; Anna and Max ask for a person. New customers arrive live, Sara
-    keeps two conversations open with unread counts, inserts a canned reply Jonas (an administrator)
-    wrote, leaves a note only agents see, and transfers Anna to Jonas, who answers her."""
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_two_agents_serve_two_customers_at_once(
+    chromium: Browser, live_server: LiveServer, width: str
+) -> None:
+    """Sara and Jonas at their desks (or on their phones); Anna and Max ask for a person. New customers
+    arrive live, Sara keeps two conversations open with unread counts, inserts a canned reply Jonas (an
+    administrator) wrote, leaves a note only agents see, and transfers Anna to Jonas, who answers her."""
     problems: list[str] = []
-    sara, jonas = new_page(chromium, live_server, problems), new_page(chromium, live_server, problems)
+    viewport = DESKTOP if width == "desktop" else PHONE
+    sara = new_page(chromium, live_server, problems, viewport=viewport)
+    jonas = new_page(chromium, live_server, problems, viewport=viewport)
     anna, max_ = new_page(chromium, live_server, problems), new_page(chromium, live_server, problems)
     agent_signs_in(sara, SARA)
     agent_signs_in(jonas, JONAS)
@@ -337,6 +342,12 @@ def test_two_agents_serve_two_customers_at_once(chromium: Browser, live_server: 
     queue_item(sara, max_number).get_by_role("button", name="Take over").click()
     sara.get_by_role("button", name="Hand back to the bot").click()
     expect(sara.locator("#queue")).to_contain_text("No one is waiting")
+    assert sara.evaluate(WIDER_THAN_THE_SCREEN) == []
+
+    jonas.locator("#canned-manage").click()  # and the canned reply goes again
+    dialog.get_by_role("button", name="Delete /thanks (en)").click()
+    expect(dialog.locator("#canned-note")).to_contain_text("Deleted /thanks")
+    expect(dialog.locator("#canned-list")).to_contain_text("No canned replies yet")
     for page in (sara, jonas, anna, max_):
         page.context.close()
     assert problems == []
