@@ -1201,6 +1201,7 @@
     } else if (frame.type === "result") {
       if (!frame.ok && frame.action === "take") {
         $("status").textContent = frame.number + " was taken by another agent.";
+        showConversation(frame.number);  // still there to read
       } else if (frame.ok && frame.action === "take") {
         showConversation(frame.number);
         setMode("reply", true);
