@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from supportbot.adapters.agents.requests import announced
 from supportbot.adapters.agents.review import REVIEW_TOPIC
 from supportbot.adapters.ops import Metrics
 from supportbot.adapters.settings import Settings
@@ -259,6 +260,7 @@ async def build_application(
     mailer: Mailer = outbox
     shared = await _shared(settings, store, readers)
     bus = shared.bus
+    backends.requests = announced(backends.requests, bus)  # new requests reach the agent consoles live
     notifier = Notifier(store, bus)
     # A forward's history says when it was sent; one given up on is told to who asked for it.
     outbox.on_outcome(forward_outcomes(backends.invoices, directory=backends.directory, notices=notifier))

@@ -208,8 +208,19 @@ class Handoffs:
         await self.store.presence.remove(connection)
 
     async def agents_online(self) -> int:
-        """Agents with an open console on any worker, heard from lately."""
+        """Available agents (not away) with an open console on any worker, heard from lately."""
         return await self.store.presence.agents_seen_since(self._clock() - PRESENCE_TTL)
+
+    async def agents_present(self) -> dict[str, str]:
+        """Every agent with an open console heard from lately, with their status (available, away)."""
+        agents = await self.store.presence.agents_since(self._clock() - PRESENCE_TTL)
+        return await self.store.statuses.of(agents)
+
+    async def set_status(self, agent: str, status: str) -> None:
+        """The agent is ``available`` or ``away``: away, they are not counted for new handoffs. Every
+        console hears of it (``agent_status``), for the list of agents to transfer to."""
+        await self.store.statuses.set(agent, status, at=self._clock())
+        await self.bus.publish(AGENTS_TOPIC, {"type": "agent_status", "agent": agent, "status": status})
 
     async def available(self, now: datetime | None = None, *, country: str | None = None) -> bool:
         """A customer of ``country`` may be queued now: it is within their office hours (a working day
@@ -349,6 +360,16 @@ class Handoffs:
                 self._first_names.clear()
             self._first_names[agent] = first_name(name)
         return self._first_names[agent]
+
+    async def transfer(self, number: str, agent: str, to: str) -> bool:
+        """The owning agent hands the conversation to another agent, who owns it from now on; every
+        console hears of it as ``taken`` by ``to``, with ``transferred_by``."""
+        if to == agent or not await self.store.handoffs.transfer(number, from_agent=agent, to_agent=to):
+            return False
+        await self.bus.publish(
+            AGENTS_TOPIC, {"type": "taken", "number": number, "agent": to, "transferred_by": agent}
+        )
+        return True
 
     async def reply(self, number: str, agent: str, agent_name: str, text: str) -> bool:
         """The owning agent's line: stored in the customer's transcript, then sent to the customer live."""

@@ -1,5 +1,6 @@
-"""The agent console's WebSocket: the queue live, one agent's actions on conversations, customers'
-requests (the work list, answering and closing them), and the review list of the NLU's misses.
+"""The agent console's WebSocket: the queue live, one agent's actions on conversations (take, reply,
+internal notes, transfer, hand back, close), the agent's status, canned replies, search in transcripts,
+customers' requests (the work list, answering and closing them), and the review list of the NLU's misses.
 
 The protocol is in docs/agent-console.md. Everything goes through ``bot.handoff`` and the bus, so a
 customer and an agent on different workers reach each other the same way.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -28,6 +30,7 @@ from supportbot.adapters.web.handlers import FrameSocket
 from supportbot.bot.bus import Unsubscribe
 from supportbot.bot.handoff import AGENTS_TOPIC, PRESENCE_HEARTBEAT, Handoffs, handoff_topic
 from supportbot.bot.store import Store
+from supportbot.bot.store.workspace import STATUSES
 from supportbot.integrations.models import Principal, RequestStatus
 from supportbot.integrations.protocols import Backends
 from supportbot.services.answers import AnswerServices, notify_answer, notify_closed
@@ -38,6 +41,15 @@ MAX_FRAME_BYTES = 64 * 1024
 MAX_TEXT_CHARS = 4000
 TRANSCRIPT_LINES = 200
 HEARTBEAT = 30.0
+NOTE_CHARS = 4000
+SEARCH_CHARS = (2, 100)
+"""A search's words: at least 2 characters (fewer would match nearly every line), at most 100."""
+CHAT_WAIT_TARGET = 300
+"""Seconds a customer queued for a person should wait at most: the queue shows the time left, then overdue."""
+NAMED = 100
+"""The open handoffs of a snapshot whose customers' names are looked up (the rest show their user id)."""
+CANNED_TOPIC = "agents:canned"
+"""The bus topic on which every console hears that the canned replies changed."""
 
 
 class AgentConnection(FrameSocket):
@@ -63,6 +75,7 @@ class AgentConnection(FrameSocket):
         self.services = services  # what an answer needs to reach the customer: the application
         self.public_url = public_url
         self._watching: dict[str, Unsubscribe] = {}
+        self._names: dict[str, str] = {}
         self.review = review
 
     async def run(self) -> None:
@@ -71,9 +84,24 @@ class AgentConnection(FrameSocket):
         unsubscribe = await self.handoffs.bus.subscribe(AGENTS_TOPIC, self._queue_changed)
         unsubscribe_requests = await self.handoffs.bus.subscribe(REQUESTS_TOPIC, self._queue_changed)
         unsubscribe_review = await self.handoffs.bus.subscribe(REVIEW_TOPIC, self._queue_changed)
+        unsubscribe_canned = await self.handoffs.bus.subscribe(CANNED_TOPIC, self._queue_changed)
         try:
-            await self.send({"type": "ready", "agent": {"id": self.agent_id, "name": self.agent.name}})
+            await self.send(
+                {
+                    "type": "ready",
+                    "agent": {
+                        "id": self.agent_id,
+                        "name": self.agent.name,
+                        "admin": self.agent.is_support_admin,
+                        "language": self.agent.locale,
+                        "status": await self.store.statuses.get(self.agent_id),
+                    },
+                    "wait_target": CHAT_WAIT_TARGET,
+                }
+            )
             await self._snapshot()
+            # One more agent to transfer to, on every console.
+            await self.handoffs.bus.publish(AGENTS_TOPIC, {"type": "agents_changed"})
             async for frame in self.ws:
                 if frame.type is WSMsgType.TEXT:
                     await self._on_text(frame.data)
@@ -85,11 +113,13 @@ class AgentConnection(FrameSocket):
             unsubscribe()
             unsubscribe_requests()
             unsubscribe_review()
+            unsubscribe_canned()
             for stop in self._watching.values():
                 stop()
             self._watching.clear()
             heartbeat.cancel()
             await self.handoffs.agent_offline(presence)
+            await self.handoffs.bus.publish(AGENTS_TOPIC, {"type": "agents_changed"})
 
     async def _heartbeat(self, presence: str) -> None:
         while True:
@@ -101,10 +131,27 @@ class AgentConnection(FrameSocket):
 
     async def _snapshot(self) -> None:
         queue = await self.handoffs.queue()
-        await self.send({"type": "queue", "items": [h.to_json() for h in queue]})
+        items = [h.to_json() for h in queue]
+        for item in items[:NAMED]:
+            await self._named(item)
+        await self.send({"type": "queue", "items": items})
 
     async def _queue_changed(self, message: dict[str, Any]) -> None:
+        if message.get("type") == "queued" and isinstance(message.get("handoff"), dict):
+            message = {**message, "handoff": await self._named(dict(message["handoff"]))}
         await self.send(message)
+
+    async def _named(self, item: dict[str, Any]) -> dict[str, Any]:
+        """The handoff with its customer's name (``customer_name``), as the directory has it: agents
+        know customers by name. A guest's is what they stated (in ``guest``); a name is read once per
+        console."""
+        user_id = item.get("user_id")
+        if isinstance(user_id, str) and user_id:
+            if user_id not in self._names:
+                customer = await self.backends.directory.principal_for(user_id)
+                self._names[user_id] = customer.name if customer is not None else ""
+            item["customer_name"] = self._names[user_id] or None
+        return item
 
     async def _on_text(self, data: str) -> None:
         if len(data) > MAX_FRAME_BYTES:
@@ -130,6 +177,13 @@ class AgentConnection(FrameSocket):
             return
         if kind.startswith("review"):
             await self._review(kind, frame)
+            return
+        if kind in {"status", "agents", "search", "canned"}:
+            try:
+                await self._workspace(kind, frame)
+            except Exception:
+                log.exception("agents: %s of %s failed", kind, self.agent_id)
+                await self.error("internal")
             return
         number = frame.get("number")
         if not isinstance(number, str) or not number or len(number) > 32:
@@ -171,6 +225,20 @@ class AgentConnection(FrameSocket):
                 return
             ok = await self.handoffs.close(number, self.agent_id, resolution)
             await self.send({"type": "result", "action": "close", "number": number, "ok": ok})
+        elif kind == "note":
+            await self._note(number, text)
+        elif kind == "transfer":
+            to = frame.get("to")
+            if not isinstance(to, str) or not to or len(to) > 320:
+                await self.error("bad_frame", number=number)
+                return
+            target = await self.backends.directory.principal_for(to)
+            ok = (
+                target is not None
+                and target.is_agent
+                and await self.handoffs.transfer(number, self.agent_id, to)
+            )
+            await self.send({"type": "result", "action": "transfer", "number": number, "ok": ok})
         elif kind == "request":
             await self.show_request(number)
         elif kind == "answer":
@@ -179,6 +247,59 @@ class AgentConnection(FrameSocket):
             await self._close_request(number, frame.get("resolution"))
         else:
             await self.error("bad_frame", number=number)
+
+    # --- the workspace: status, agents, notes, search, canned replies -------------------------------
+
+    async def _workspace(self, kind: str, frame: dict[str, Any]) -> None:
+        if kind == "status":
+            status = frame.get("status")
+            if status not in STATUSES:
+                await self.error("bad_frame")
+                return
+            await self.handoffs.set_status(self.agent_id, str(status))
+            await self.send({"type": "result", "action": "status", "ok": True, "status": status})
+        elif kind == "agents":
+            present = await self.handoffs.agents_present()
+            items = []
+            for agent_id, status in present.items():
+                who = await self.backends.directory.principal_for(agent_id)
+                if who is not None and who.is_agent:
+                    items.append({"id": agent_id, "name": who.name or agent_id, "status": status})
+            await self.send({"type": "agents", "items": items})
+        elif kind == "search":
+            words = frame.get("text")
+            low, high = SEARCH_CHARS
+            if not isinstance(words, str) or not low <= len(words.strip()) <= high:
+                await self.error("bad_frame")
+                return
+            hits = await self.store.search.search(words)
+            await self.send({"type": "search", "text": words, "items": [hit.to_json() for hit in hits]})
+        elif kind == "canned":
+            replies = await self.store.canned.list()
+            await self.send({"type": "canned", "items": [reply.to_json() for reply in replies]})
+
+    async def _note(self, number: str, text: object) -> None:
+        """An internal note: stored apart from the transcript and sent only on the handoff's topic, which
+        only agents' consoles hear; never to the customer, in any channel."""
+        if not isinstance(text, str) or not text.strip() or len(text) > NOTE_CHARS:
+            await self.error("bad_frame", number=number)
+            return
+        handoff = await self.handoffs.get(number)
+        if handoff is None:
+            await self.error("not_found", number=number)
+            return
+        note = await self.store.notes.add(
+            handoff.conversation_key,
+            number=number,
+            agent=self.agent_id,
+            agent_name=self.agent.name or self.agent_id,
+            text=text.strip(),
+            at=datetime.now(UTC),
+        )
+        await self.handoffs.bus.publish(
+            handoff_topic(number), {"type": "note", "number": number, **note.to_json()}
+        )
+        await self.send({"type": "result", "action": "note", "number": number, "ok": True})
 
     # --- the review list of the NLU's misses ---------------------------------------------------------
 
@@ -276,14 +397,18 @@ class AgentConnection(FrameSocket):
         if number not in self._watching:
             self._watching[number] = await self.handoffs.bus.subscribe(handoff_topic(number), self._line)
         turns = await self.store.history(handoff.conversation_key, limit=TRANSCRIPT_LINES)
+        conversation = await self.store.load(handoff.conversation_key, channel="", user_id=None)
+        notes = await self.store.notes.for_conversation(handoff.conversation_key)
         await self.send(
             {
                 "type": "conversation",
                 "handoff": handoff.to_json(),
+                "language": conversation.language if conversation.exists else None,
                 "transcript": transcript_json(turns),
+                "notes": [note.to_json() for note in notes],
                 "customer": guest_context(handoff.guest)
                 if handoff.guest is not None
-                else await customer_context(self.backends, handoff.user_id),
+                else await customer_context(self.backends, handoff.user_id, language=self.agent.locale),
             }
         )
 

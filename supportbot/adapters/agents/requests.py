@@ -7,13 +7,25 @@ the page gets (docs/agent-console.md).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
-from supportbot.integrations.models import RequestDetail, RequestDocument, RequestStatus, RequestSummary
+from supportbot.bot.bus import MessageBus
+from supportbot.integrations.actions import Action
+from supportbot.integrations.models import (
+    GuestContact,
+    NewRequest,
+    Principal,
+    RequestDetail,
+    RequestDocument,
+    RequestStatus,
+    RequestSummary,
+    SupportRequest,
+)
+from supportbot.integrations.protocols import RequestsBackend
 
 REQUESTS_TOPIC = "agents:requests"
-"""The bus topic on which a request an agent answered or closed reaches every open console."""
+"""The bus topic on which a new request, and one an agent answered or closed, reaches every open console."""
 WORK_LIST = 50
 """How many requests the work list shows at most."""
 RESOLUTION_CHARS = 2000
@@ -73,3 +85,38 @@ def _document_json(number: str, document: RequestDocument) -> dict[str, Any]:
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
+
+
+class AnnouncedRequests:
+    """The requests back end as the application uses it, telling every open agent console of each new
+    request (``request_new`` with its number on ``REQUESTS_TOPIC``), so the work list needs no refresh.
+    Everything else is the back end's own."""
+
+    def __init__(self, inner: RequestsBackend, bus: MessageBus) -> None:
+        self._inner = inner
+        self._bus = bus
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    async def create_request(
+        self, principal: Principal, new: NewRequest, *, action: Action[SupportRequest] | None = None
+    ) -> SupportRequest:
+        made = await self._inner.create_request(principal, new, action=action)
+        await self._announce(made)
+        return made
+
+    async def create_guest_request(
+        self, guest: GuestContact, new: NewRequest, *, action: Action[SupportRequest] | None = None
+    ) -> SupportRequest:
+        made = await self._inner.create_guest_request(guest, new, action=action)
+        await self._announce(made)
+        return made
+
+    async def _announce(self, made: SupportRequest) -> None:
+        await self._bus.publish(REQUESTS_TOPIC, {"type": "request_new", "number": made.number})
+
+
+def announced(requests: RequestsBackend, bus: MessageBus) -> RequestsBackend:
+    """``requests`` telling the agent consoles of every new request (``AnnouncedRequests``)."""
+    return cast(RequestsBackend, AnnouncedRequests(requests, bus))

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from supportbot.adapters.agents.canned import CannedApi
 from supportbot.adapters.agents.console import HEARTBEAT, MAX_FRAME_BYTES, AgentConnection
 from supportbot.adapters.agents.dashboard import Dashboard
 from supportbot.adapters.agents.review import Review
@@ -76,6 +77,7 @@ class AgentConsole:
         self.review = Review(
             app.store.misses, app.nlu, intents=[spec.name for spec in app.intents], bus=app.bus
         )
+        self.canned = CannedApi(app.store.canned, app.bus, self.door, self.agent)
 
     def _credentials(self, stamp: str) -> str:
         """A keyed fingerprint of the password an agent signed in with: a changed password ends the session."""
@@ -257,13 +259,14 @@ class AgentConsole:
         router.add_get("/agents/api/files/{file_id}", self.customer_file)
         router.add_get("/agents/api/requests/{number}/documents/{document_id}", self.request_document)
         router.add_get("/agents/api/review/examples.csv", self.review_examples)
+        self.canned.mount(router)
         Dashboard.of(self.app, agent=self.agent).mount(web_app, policy=PAGE_POLICY)
 
 
-def _agent_json(agent: Principal | None) -> dict[str, str | None] | None:
+def _agent_json(agent: Principal | None) -> dict[str, str | bool | None] | None:
     if agent is None:
         return None
-    return {"id": agent.user_id, "name": agent.name}
+    return {"id": agent.user_id, "name": agent.name, "admin": agent.is_support_admin}
 
 
 def _attachment(name: str, content_type: str, data: bytes) -> web.Response:

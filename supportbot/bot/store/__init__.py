@@ -2,8 +2,10 @@
 
 ``Store`` holds conversations, transcripts and files, and hands out the repositories of handoffs
 (``store.handoffs``), agents' presence (``store.presence``), agents' channel threads
-(``store.threads``), the claims of proactive notices (``store.notices``) and the NLU's misses with
-the deployment's own examples (``store.misses``); ``SqlSessionStore`` and ``SqlLimits`` keep sessions and rate limits. Their
+(``store.threads``), the claims of proactive notices (``store.notices``), the NLU's misses with
+the deployment's own examples (``store.misses``), and the agent workspace's canned replies, notes,
+agents' statuses and transcript search (``store.canned``, ``store.notes``, ``store.statuses``,
+``store.search``); ``SqlSessionStore`` and ``SqlLimits`` keep sessions and rate limits. Their
 writes raise ``Conflict`` or ``AlreadyDone`` where the database refuses a row, and a turn's reads and
 writes ``Unavailable`` when the database cannot be reached, so no caller outside this package (and
 ``integrations.sql``) touches SQLAlchemy.
@@ -19,13 +21,26 @@ from supportbot.bot.store.notices import NoticeClaim, NoticeRows
 from supportbot.bot.store.rate_counts import SqlLimits
 from supportbot.bot.store.sign_ins import SqlSessionStore
 from supportbot.bot.store.threads import HandoffThread, HandoffThreads
+from supportbot.bot.store.workspace import (
+    AgentNotes,
+    AgentStatuses,
+    CannedReplies,
+    CannedReply,
+    Hit,
+    Note,
+    TranscriptSearch,
+)
 
 __all__ = [
     "ACTIVE",
     "CLOSED",
     "QUEUED",
+    "AgentNotes",
     "AgentPresence",
+    "AgentStatuses",
     "AlreadyDone",
+    "CannedReplies",
+    "CannedReply",
     "Conflict",
     "ConversationState",
     "Example",
@@ -33,8 +48,10 @@ __all__ = [
     "HandoffRows",
     "HandoffThread",
     "HandoffThreads",
+    "Hit",
     "Miss",
     "MissRows",
+    "Note",
     "NoticeClaim",
     "NoticeRows",
     "SqlLimits",
@@ -42,6 +59,7 @@ __all__ = [
     "Store",
     "StoreError",
     "StoredFile",
+    "TranscriptSearch",
     "TurnRecord",
     "Unavailable",
 ]

@@ -27,6 +27,7 @@ from supportbot.bot.store.handoffs import AgentPresence, HandoffRows
 from supportbot.bot.store.misses import MissRows
 from supportbot.bot.store.notices import NoticeRows
 from supportbot.bot.store.threads import HandoffThreads
+from supportbot.bot.store.workspace import AgentNotes, AgentStatuses, CannedReplies, TranscriptSearch
 from supportbot.bot.store.writer import GroupWriter, Statement
 from supportbot.integrations.sql.database import unreachable
 from supportbot.integrations.sql.state import conversation_refs, conversations, files, turns
@@ -102,6 +103,10 @@ class Store:
         self.threads = HandoffThreads(engine)
         self.notices = NoticeRows(engine)
         self.misses = MissRows(engine, reader=self._reader)
+        self.canned = CannedReplies(engine)
+        self.notes = AgentNotes(engine)
+        self.statuses = AgentStatuses(engine)
+        self.search = TranscriptSearch(self._reader)
         insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
         upsert = insert(conversations)
         self._upsert = upsert.on_conflict_do_update(

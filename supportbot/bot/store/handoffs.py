@@ -14,7 +14,7 @@ from sqlalchemy import Row, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from supportbot.integrations.models import GuestContact
-from supportbot.integrations.sql.state import agent_presence, handoffs
+from supportbot.integrations.sql.state import agent_presence, agent_status, handoffs
 
 QUEUED, ACTIVE, CLOSED = "queued", "active", "closed"
 OPEN_LISTED = 500
@@ -155,6 +155,19 @@ class HandoffRows:
             )
         return bool(result.rowcount == 1)
 
+    async def transfer(self, number: str, *, from_agent: str, to_agent: str) -> bool:
+        """The active handoff owned by ``from_agent`` is ``to_agent``'s from now on; ``False`` when it is
+        not (any more) ``from_agent``'s."""
+        async with self._engine.begin() as conn:
+            result = await conn.execute(
+                update(handoffs)
+                .where(
+                    handoffs.c.number == number, handoffs.c.status == ACTIVE, handoffs.c.agent == from_agent
+                )
+                .values(agent=to_agent)
+            )
+        return bool(result.rowcount == 1)
+
     async def close(
         self,
         number: str,
@@ -196,14 +209,28 @@ class AgentPresence:
             await conn.execute(agent_presence.delete().where(agent_presence.c.connection == connection))
 
     async def agents_seen_since(self, since: datetime) -> int:
-        """How many agents (not consoles) were heard from at ``since`` or later."""
+        """How many available agents (not consoles) were heard from at ``since`` or later: an agent
+        who set their status to away (``agent_status``) is not counted."""
+        away = select(agent_status.c.agent).where(agent_status.c.status == "away")
         async with self._engine.connect() as conn:
             count = await conn.execute(
                 select(func.count(func.distinct(agent_presence.c.agent))).where(
-                    agent_presence.c.seen_at >= since
+                    agent_presence.c.seen_at >= since, agent_presence.c.agent.not_in(away)
                 )
             )
             return int(count.scalar() or 0)
+
+    async def agents_since(self, since: datetime) -> list[str]:
+        """The agents with an open console heard from at ``since`` or later, whatever their status."""
+        async with self._engine.connect() as conn:
+            rows = await conn.execute(
+                select(agent_presence.c.agent)
+                .where(agent_presence.c.seen_at >= since)
+                .group_by(agent_presence.c.agent)
+                .order_by(agent_presence.c.agent)
+                .limit(500)
+            )
+            return [str(agent) for agent in rows.scalars()]
 
 
 async def _with_position(conn: AsyncConnection, row: Row[Any]) -> Handoff:

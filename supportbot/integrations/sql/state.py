@@ -24,7 +24,10 @@ from sqlalchemy import (
 from supportbot.integrations.sql.metadata import UTCDateTime, metadata
 
 __all__ = [
+    "agent_notes",
     "agent_presence",
+    "agent_status",
+    "canned_replies",
     "conversation_refs",
     "conversations",
     "files",
@@ -120,6 +123,43 @@ agent_presence = Table(
     Column("seen_at", UTCDateTime, nullable=False, index=True),
 )
 """Open agent console connections of every worker, kept fresh by a heartbeat; a stale row is ignored."""
+
+agent_status = Table(
+    "agent_status",
+    metadata,
+    Column("agent", String(255), primary_key=True),
+    Column("status", String(16), nullable=False),  # "available" | "away"
+    Column("changed_at", UTCDateTime, nullable=False),
+)
+"""Each agent's own status: an ``away`` agent is not offered new handoffs nor counted as available."""
+
+agent_notes = Table(
+    "agent_notes",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("conversation_key", String(255), nullable=False),
+    Column("number", String(32), nullable=False),  # the handoff it was written in
+    Column("agent", String(255), nullable=False),
+    Column("agent_name", String(200), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_agent_notes_conversation_key_id", "conversation_key", "id"),
+)
+"""Agents' internal notes on a conversation: kept apart from its transcript, never sent to the customer."""
+
+canned_replies = Table(
+    "canned_replies",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("language", String(8), nullable=False),
+    Column("shortcut", String(32), nullable=False),
+    Column("title", String(120), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("updated_by", String(255), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("language", "shortcut", name="uq_canned_replies_language_shortcut"),
+)
+"""Replies agents insert by shortcut, one set per language, managed by support administrators."""
 
 handoff_threads = Table(
     "handoff_threads",

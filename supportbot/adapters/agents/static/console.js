@@ -1,4 +1,4 @@
-/* supportbot agent console (docs/agent-console.md).
+/* supportbot support workspace (docs/agent-console.md).
  * Plain script, no build step. Customer and agent text is only ever set with textContent.
  */
 (function () {
@@ -6,9 +6,12 @@
 
   var $ = function (id) { return document.getElementById(id); };
   var state = {
-    agent: null, ws: null, queue: {}, current: null, typingTimer: null, typing: false, attempts: 0,
-    requests: [], request: null, review: [], intents: []
+    agent: null, ws: null, attempts: 0, status: "available", waitTarget: 300, language: "en",
+    queue: {}, fresh: {}, tabs: [], convs: {}, current: null, typingTimer: null, typing: false,
+    requests: [], request: null, review: [], intents: [], canned: [], agents: [], mode: "reply",
+    suggest: [], suggestAt: 0, view: "conversation"
   };
+  var TITLE = document.title;
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -17,9 +20,16 @@
     return node;
   }
 
-  function api(path, body) {
+  function button(text, className, onClick) {
+    var b = el("button", className, text);
+    b.type = "button";
+    if (onClick) b.addEventListener("click", onClick);
+    return b;
+  }
+
+  function api(path, body, method) {
     return window.fetch("/agents/api/" + path, {
-      method: body === undefined ? "GET" : "POST",
+      method: method || (body === undefined ? "GET" : "POST"),
       credentials: "same-origin",
       headers: body === undefined ? { "Accept": "application/json" } :
         { "Content-Type": "application/json", "Accept": "application/json" },
@@ -31,14 +41,59 @@
     if (state.ws && state.ws.readyState === WebSocket.OPEN) state.ws.send(JSON.stringify(frame));
   }
 
+  // --- words and times in the agent's language ---------------------------------------------------------
+
+  var WORDS = {
+    en: {
+      status: { open: "open", in_progress: "in progress", waiting_for_customer: "waiting for the customer", answered: "answered", closed: "closed" },
+      category: { technical: "technical", order: "order", invoice: "invoice", contract: "contract", inventory: "inventory", access: "access", other: "other" },
+      priority: { low: "low priority", normal: "normal priority", high: "high priority", urgent: "urgent" },
+      channel: { web: "web chat", slack: "Slack", teams: "Teams" }
+    },
+    sv: {
+      status: { open: "öppet", in_progress: "under arbete", waiting_for_customer: "väntar på kunden", answered: "besvarat", closed: "stängt" },
+      category: { technical: "teknisk", order: "order", invoice: "faktura", contract: "avtal", inventory: "utrustning", access: "behörighet", other: "annat" },
+      priority: { low: "låg prioritet", normal: "normal prioritet", high: "hög prioritet", urgent: "brådskande" },
+      channel: { web: "webbchatt", slack: "Slack", teams: "Teams" }
+    }
+  };
+
+  function word(kind, value) {
+    var table = (WORDS[state.language] || WORDS.en)[kind] || {};
+    return table[value] || WORDS.en[kind][value] || String(value || "").replace(/_/g, " ");
+  }
+
+  function locale() { return state.language === "sv" ? "sv-SE" : "en-GB"; }
+
+  function when(iso) {
+    if (!iso) return "–";
+    return new Date(iso).toLocaleString(locale(), {
+      year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short"
+    });
+  }
+
+  function clock(iso) {
+    return iso ? new Date(iso).toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit" }) : "";
+  }
+
+  function span(seconds) {
+    var minutes = Math.max(0, Math.round(seconds / 60));
+    if (minutes < 1) return "under a minute";
+    if (minutes < 60) return minutes + " min";
+    var hours = Math.floor(minutes / 60);
+    if (hours < 48) return hours + " h " + (minutes % 60 ? (minutes % 60) + " min" : "");
+    return Math.floor(hours / 24) + " days";
+  }
+
   // --- sign-in ---------------------------------------------------------------------------------------
 
   function showSignedIn(agent) {
     state.agent = agent;
     $("login").hidden = !!agent;
+    $("login-main").hidden = !!agent;
     $("console").hidden = !agent;
-    $("signout").hidden = !agent;
-    $("signout-everywhere").hidden = !agent;
+    $("top-tools").hidden = !agent;
+    $("canned-manage").hidden = !(agent && agent.admin);
     $("who").textContent = agent ? "Signed in as " + (agent.name || agent.id) : "";
     if (agent) connect();
     else $("user").focus();
@@ -68,63 +123,313 @@
   $("signout").addEventListener("click", function () { signOut("logout"); });
   $("signout-everywhere").addEventListener("click", function () { signOut("logout-everywhere"); });
 
-  // --- the queue -------------------------------------------------------------------------------------
+  // --- status and alerts -------------------------------------------------------------------------------
+
+  function showStatus(status) {
+    state.status = status === "away" ? "away" : "available";
+    var available = state.status === "available";
+    $("status-toggle").setAttribute("aria-pressed", available ? "true" : "false");
+    $("status-label").textContent = available ? "Available" : "Away";
+  }
+
+  function toggleStatus() {
+    send({ type: "status", status: state.status === "available" ? "away" : "available" });
+  }
+  $("status-toggle").addEventListener("click", toggleStatus);
+
+  var prefs = { sound: false, desktop: false };
+  try {
+    prefs.sound = window.localStorage.getItem("sb-agent-sound") === "1";
+    prefs.desktop = window.localStorage.getItem("sb-agent-desktop") === "1";
+  } catch (e) { /* no storage: alerts stay off */ }
+  $("alert-sound").checked = prefs.sound;
+  $("alert-desktop").checked = prefs.desktop && "Notification" in window && Notification.permission === "granted";
+
+  function remember(key, on) {
+    try { window.localStorage.setItem(key, on ? "1" : "0"); } catch (e) { /* not kept */ }
+  }
+
+  $("alert-sound").addEventListener("change", function () {
+    prefs.sound = this.checked;
+    remember("sb-agent-sound", prefs.sound);
+    if (prefs.sound) beep();
+  });
+  $("alert-desktop").addEventListener("change", function () {
+    var box = this;
+    if (!box.checked) { prefs.desktop = false; remember("sb-agent-desktop", false); return; }
+    if (!("Notification" in window)) {
+      box.checked = false;
+      $("alert-note").textContent = "This browser has no desktop notifications.";
+      return;
+    }
+    Notification.requestPermission().then(function (answer) {
+      prefs.desktop = answer === "granted";
+      box.checked = prefs.desktop;
+      remember("sb-agent-desktop", prefs.desktop);
+      $("alert-note").textContent = prefs.desktop ? "Desktop notifications are on." :
+        "The browser did not allow notifications; allow them in its site settings.";
+    });
+  });
+
+  var audio = null;
+  function beep() {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      var tone = audio.createOscillator(), gain = audio.createGain();
+      tone.frequency.value = 880;
+      gain.gain.setValueAtTime(0.08, audio.currentTime);
+      gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + 0.25);
+      tone.connect(gain);
+      gain.connect(audio.destination);
+      tone.start();
+      tone.stop(audio.currentTime + 0.25);
+    } catch (e) { /* no sound here */ }
+  }
+
+  function alertAgent(title, body, tag) {
+    if (prefs.sound) beep();
+    if (prefs.desktop && "Notification" in window && Notification.permission === "granted" &&
+        (document.hidden || !document.hasFocus())) {
+      try { new Notification(title, { body: body, tag: tag }); } catch (e) { /* not shown */ }
+    }
+  }
+
+  // --- the work lists' tabs ------------------------------------------------------------------------------
+
+  var RAIL = ["inbox", "requests", "review", "search"];
+  var PANELS = { inbox: "inbox", requests: "requests-panel", review: "review-panel", search: "search-panel" };
+
+  function showRail(which, focus) {
+    RAIL.forEach(function (name) {
+      var tab = $("tab-" + name), on = name === which;
+      tab.setAttribute("aria-selected", on ? "true" : "false");
+      tab.tabIndex = on ? 0 : -1;
+      $(PANELS[name]).hidden = !on;
+    });
+    if (focus) $("tab-" + which).focus();
+  }
+
+  RAIL.forEach(function (name, index) {
+    var tab = $("tab-" + name);
+    tab.addEventListener("click", function () { showRail(name); });
+    tab.addEventListener("keydown", function (event) {
+      var step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
+      if (!step) return;
+      event.preventDefault();
+      showRail(RAIL[(index + step + RAIL.length) % RAIL.length], true);
+    });
+  });
+
+  // --- the conversation list -------------------------------------------------------------------------
+
+  function isMine(h) { return !!(h && h.status === "active" && state.agent && h.agent === state.agent.id); }
+
+  function customerName(h) {
+    if (h.guest) return h.guest.name + " <" + h.guest.email + "> — guest, not verified";
+    if (h.customer_name && h.user_id) return h.customer_name + " <" + h.user_id + ">";
+    return h.user_id || "guest";
+  }
+
+  function unread(number) { return (state.convs[number] && state.convs[number].unread) || 0; }
+
+  // Lists are drawn anew when anything changes: the control that had the focus gets it back.
+  function keepFocus(id, draw) {
+    var box = $(id), active = document.activeElement, holder = null, kind = null;
+    if (active && active !== box && box.contains(active)) {
+      holder = active.closest("[data-number]");
+      kind = (active.className || "").split(" ")[0];
+    }
+    draw();
+    if (!holder || !kind) return;
+    var again = box.querySelector("[data-number='" + holder.getAttribute("data-number") + "'] ." + kind);
+    if (again) again.focus();
+  }
 
   function renderQueue() {
+    keepFocus("queue", drawQueue);
+    renderTabs();
+    updateActions();
+    updateTitle();
+  }
+
+  function drawQueue() {
     var list = $("queue");
     list.textContent = "";
     var items = Object.keys(state.queue).map(function (k) { return state.queue[k]; });
     items.sort(function (a, b) { return a.number < b.number ? -1 : 1; });
-    var position = 0;
+    var now = Date.now(), position = 0, waiting = 0;
     items.forEach(function (h) {
       var li = el("li", h.status === "active" ? "active" : "queued");
       li.setAttribute("data-number", h.number);
-      if (h.agent && state.agent && h.agent === state.agent.id) li.classList.add("mine");
-      li.appendChild(el("strong", null, h.number));
-      var line = h.status === "queued" ? " — waiting, number " + (++position) : " — with " + (h.agent || "?");
-      li.appendChild(el("span", "queue-state", line));
-      if (h.guest) {
-        // A web chat guest: who they said they are, which nobody verified.
-        li.appendChild(el("div", "guest", h.guest.name + " <" + h.guest.email + "> — guest, not verified"));
-      } else {
-        li.appendChild(el("div", null, h.user_id || "guest"));
-      }
-      var open = el("button", "open", "Open");
-      open.type = "button";
-      open.addEventListener("click", function () { send({ type: "open", number: h.number }); });
-      li.appendChild(open);
+      if (isMine(h)) li.classList.add("mine");
+      if (h.number === state.current && state.view === "conversation") li.classList.add("current");
+      var head = el("div", "item-head");
+      head.appendChild(el("strong", null, h.number));
       if (h.status === "queued") {
-        var take = el("button", "take", "Take over");
-        take.type = "button";
-        take.addEventListener("click", function () { send({ type: "take", number: h.number }); });
-        li.appendChild(take);
+        position += 1;
+        waiting += 1;
+        head.appendChild(el("span", "chip warn", "Waiting, number " + position + " in the queue"));
+      } else if (isMine(h)) {
+        head.appendChild(el("span", "chip info", "Yours"));
+      } else {
+        head.appendChild(el("span", "chip", "With " + agentName(h.agent)));
       }
+      if (state.fresh[h.number]) head.appendChild(el("span", "chip bad", "New"));
+      var count = unread(h.number);
+      if (count) {
+        var badge = el("span", "badge unread", count);
+        badge.setAttribute("aria-label", count + " unread");
+        head.appendChild(badge);
+      }
+      li.appendChild(head);
+      li.appendChild(el("span", h.guest ? "item-who guest" : "item-who", customerName(h)));
+      var meta = el("div", "item-meta");
+      meta.appendChild(el("span", null, word("channel", h.channel)));
+      if (h.status === "queued") {
+        var waited = (now - new Date(h.created_at).getTime()) / 1000;
+        meta.appendChild(el("span", "waited", "waiting " + span(waited)));
+        var left = state.waitTarget - waited;
+        var sla = el("span", "sla " + (left < 0 ? "late" : left < 60 ? "soon" : ""),
+          left < 0 ? "overdue by " + span(-left) : "due in " + span(left));
+        meta.appendChild(sla);
+        if (left < 0) li.classList.add("late");
+      } else if (h.taken_at) {
+        meta.appendChild(el("span", null, "taken at " + clock(h.taken_at)));
+      }
+      li.appendChild(meta);
+      var actions = el("div", "item-actions");
+      actions.appendChild(button(state.tabs.indexOf(h.number) >= 0 ? "Show" : "Open", "open", function () { showConversation(h.number); }));
+      if (h.status === "queued") {
+        actions.appendChild(button("Take over", "take primary", function () { take(h.number); }));
+      }
+      li.appendChild(actions);
       list.appendChild(li);
     });
     if (!items.length) list.appendChild(el("li", "empty", "No one is waiting."));
-    updateActions();
+    var inbox = $("inbox-count");
+    inbox.hidden = !waiting;
+    inbox.textContent = waiting;
+    inbox.setAttribute("aria-label", waiting + " waiting");
   }
 
-  // --- the open conversation -------------------------------------------------------------------------
-
-  function mine() {
-    var h = state.current && state.queue[state.current];
-    return !!(h && h.status === "active" && state.agent && h.agent === state.agent.id);
+  function updateTitle() {
+    var total = 0;
+    Object.keys(state.convs).forEach(function (n) { total += unread(n); });
+    total += Object.keys(state.fresh).length;
+    document.title = total ? "(" + total + ") " + TITLE : TITLE;
   }
+
+  function agentName(id) {
+    if (state.agent && id === state.agent.id) return state.agent.name || id;
+    var found = state.agents.filter(function (a) { return a.id === id; })[0];
+    return found ? found.name : (id || "?");
+  }
+
+  // --- open conversations (tabs) -------------------------------------------------------------------
+
+  function renderTabs() { keepFocus("open-tabs", drawTabs); }
+
+  function drawTabs() {
+    var bar = $("open-tabs");
+    bar.textContent = "";
+    state.tabs.forEach(function (number) {
+      var tab = el("div", "open-tab" + (number === state.current && state.view === "conversation" ? " current" : ""));
+      tab.setAttribute("data-number", number);
+      var show = button(number, "tab-show", function () { showConversation(number); });
+      show.setAttribute("role", "tab");
+      show.setAttribute("aria-selected", number === state.current ? "true" : "false");
+      var count = unread(number);
+      if (count) {
+        var badge = el("span", "badge", count);
+        badge.setAttribute("aria-label", count + " unread");
+        show.appendChild(badge);
+      }
+      tab.appendChild(show);
+      var close = button("×", "tab-close", function () { closeTab(number); });
+      close.setAttribute("aria-label", "Close the tab of " + number);
+      tab.appendChild(close);
+      bar.appendChild(tab);
+    });
+    bar.hidden = !state.tabs.length;
+  }
+
+  function addTab(number) {
+    if (state.tabs.indexOf(number) < 0) state.tabs.push(number);
+    if (!state.convs[number]) state.convs[number] = { lines: [], unread: 0, loaded: false, customer: null };
+  }
+
+  function showConversation(number) {
+    addTab(number);
+    stopTyping();
+    state.current = number;
+    state.view = "conversation";
+    delete state.fresh[number];
+    var conv = state.convs[number];
+    conv.unread = 0;
+    showView("conversation");
+    if (conv.loaded) renderConversation();
+    else {
+      $("conv-title").textContent = "Conversation " + number;
+      $("conv-meta").textContent = "Loading…";
+    }
+    send({ type: "open", number: number });  // the server watches it from now on; a fresh copy
+    renderQueue();
+  }
+
+  function closeTab(number) {
+    var index = state.tabs.indexOf(number);
+    if (index < 0) return;
+    state.tabs.splice(index, 1);
+    delete state.convs[number];
+    if (state.current === number) {
+      state.current = null;
+      var next = state.tabs[Math.min(index, state.tabs.length - 1)];
+      if (next) showConversation(next);
+      else { $("conv").hidden = true; $("conv-empty").hidden = false; $("conv-title").textContent = "Conversation"; $("conv-meta").textContent = ""; renderCustomer(null); }
+    }
+    renderQueue();
+  }
+
+  function moveTab(step) {
+    if (!state.tabs.length) return;
+    var index = state.tabs.indexOf(state.current);
+    showConversation(state.tabs[(index + step + state.tabs.length) % state.tabs.length]);
+  }
+
+  // --- the conversation shown ----------------------------------------------------------------------
 
   function updateActions() {
-    var h = state.current ? state.queue[state.current] : null;
-    $("take").hidden = !(h && h.status === "queued");
-    var own = mine();
+    var h = state.current ? (state.queue[state.current] || (state.convs[state.current] || {}).handoff) : null;
+    var open = !!(h && h.status !== "closed" && state.queue[state.current]);
+    $("take").hidden = !(open && h.status === "queued");
+    var own = open && isMine(h);
     $("handback").hidden = !own;
-    $("reply").hidden = !own;
     $("close").hidden = !own;
+    $("transfer").hidden = !own;
+    $("mode-reply").disabled = !own;
+    if (!own && state.mode === "reply") setMode("note", false);
+    if (own && state.mode === "note" && !$("reply-text").value && !state.noteChosen) setMode("reply", false);
   }
 
-  function addLine(item) {
+  function setMode(mode, focus) {
+    state.mode = mode;
+    $(mode === "note" ? "mode-note" : "mode-reply").checked = true;
+    $("reply").classList.toggle("noting", mode === "note");
+    $("reply-label").textContent = mode === "note" ? "Internal note (agents only)" : "Reply to the customer";
+    $("send").textContent = mode === "note" ? "Add note" : "Send";
+    $("reply-text").placeholder = mode === "note" ? "A note for agents; the customer never sees it" :
+      "Type a reply; /shortcut then Tab inserts a canned reply";
+    if (focus) $("reply-text").focus();
+  }
+
+  $("mode-reply").addEventListener("change", function () { state.noteChosen = false; setMode("reply", true); });
+  $("mode-note").addEventListener("change", function () { state.noteChosen = true; setMode("note", true); });
+
+  function lineNode(item) {
     var li = el("li", item.role);
-    var who = item.role === "user" ? "Customer" : item.role === "agent" ? (item.agent || "Agent") : "Bot";
-    li.appendChild(el("span", "who", who));
+    var who = item.role === "user" ? "Customer" : item.role === "agent" ? (item.agent || "Agent") :
+      item.role === "note" ? "Internal note · " + (item.agent_name || item.agent) : "Assistant";
+    li.appendChild(el("span", "who", who + (item.at ? " · " + clock(item.at) : "")));
     li.appendChild(document.createTextNode(item.text || ""));
     (item.files || []).forEach(function (file) {
       // Files the customer sent an agent: a download link each (files kept only by name have none).
@@ -135,78 +440,450 @@
         link.setAttribute("download", file.name);
         box.appendChild(link);
       } else {
-        box.appendChild(document.createTextNode(file.name));
+        box.textContent = file.name;
       }
       if (file.size) box.appendChild(document.createTextNode(" (" + Math.max(1, Math.round(file.size / 1024)) + " kB)"));
       li.appendChild(box);
     });
-    $("transcript").appendChild(li);
-    $("transcript").scrollTop = $("transcript").scrollHeight;
+    return li;
   }
 
-  function field(list, label, value) {
-    list.appendChild(el("dt", null, label));
+  function renderConversation() {
+    var conv = state.convs[state.current];
+    if (!conv || !conv.loaded) return;
+    var h = state.queue[state.current] || conv.handoff;
+    $("conv-empty").hidden = true;
+    $("conv").hidden = false;
+    $("conv-title").textContent = "Conversation " + h.number;
+    var meta = [word("channel", h.channel), "started " + when(h.created_at)];
+    if (h.status === "closed") meta.push("closed");
+    else if (h.agent) meta.push("with " + agentName(h.agent));
+    $("conv-meta").textContent = meta.join(" · ");
+    var list = $("transcript");
+    list.textContent = "";
+    conv.lines.forEach(function (item) { list.appendChild(lineNode(item)); });
+    list.scrollTop = list.scrollHeight;
+    $("customer-typing").hidden = true;
+    renderCustomer(conv.customer);
+    updateActions();
+  }
+
+  function addLine(number, item) {
+    var conv = state.convs[number];
+    if (!conv) return;
+    conv.lines.push(item);
+    var shown = number === state.current && state.view === "conversation";
+    if (shown) {
+      var list = $("transcript");
+      list.appendChild(lineNode(item));
+      list.scrollTop = list.scrollHeight;
+    }
+    if (item.role === "user" && (!shown || document.hidden)) {
+      conv.unread += 1;
+      alertAgent("New message in " + number, item.text || "", number);
+      renderQueue();
+    }
+  }
+
+  function byTime(a, b) { return (a.at || "") < (b.at || "") ? -1 : (a.at || "") > (b.at || "") ? 1 : 0; }
+
+  function loaded(frame) {
+    var h = frame.handoff;
+    if (h.status === "closed") delete state.queue[h.number];
+    else state.queue[h.number] = Object.assign(state.queue[h.number] || {}, h);
+    if (!state.convs[h.number]) return;  // a tab closed meanwhile
+    var conv = state.convs[h.number];
+    var notes = (frame.notes || []).map(function (n) { return Object.assign({ role: "note" }, n); });
+    conv.lines = (frame.transcript || []).concat(notes).sort(byTime);
+    conv.customer = frame.customer || {};
+    conv.language = frame.language || state.language;
+    conv.handoff = h;
+    conv.loaded = true;
+    if (h.number === state.current && state.view === "conversation") renderConversation();
+    renderQueue();
+  }
+
+  // --- the customer --------------------------------------------------------------------------------
+
+  function card(box, title) {
+    var c = el("section", "card");
+    c.appendChild(el("h3", null, title));
+    box.appendChild(c);
+    return c;
+  }
+
+  function field(list, name, value) {
+    list.appendChild(el("dt", null, name));
     list.appendChild(el("dd", null, value));
   }
+
+  function entry(list, top, badge, badgeClass, sub) {
+    var li = el("li");
+    var row = el("div", "row-top");
+    row.appendChild(el("strong", null, top));
+    if (badge) row.appendChild(el("span", "chip " + (badgeClass || ""), badge));
+    li.appendChild(row);
+    (sub || []).forEach(function (line) { if (line) li.appendChild(el("span", "sub", line)); });
+    list.appendChild(li);
+  }
+
+  var ORDER_TONE = { delivered: "ok", shipped: "info", cancelled: "", in_production: "warn" };
+  var INVOICE_TONE = { paid: "ok", overdue: "bad", awaiting_approval: "warn", open: "info" };
+  var REQUEST_TONE = { open: "warn", in_progress: "info", answered: "ok", closed: "" };
 
   function renderCustomer(c) {
     var box = $("customer");
     box.textContent = "";
-    var list = el("dl");
+    if (!c) { box.appendChild(el("p", "empty-state", "The customer of the conversation shown.")); return; }
     if (c.guest) {
       // Only what the visitor typed, marked so; no company's data is shown for a guest.
-      box.appendChild(el("p", "unverified", "Guest, not signed in: name and e-mail not verified."));
+      var g = card(box, "Guest");
+      g.appendChild(el("p", "unverified", "Guest, not signed in: name and e-mail not verified."));
+      var list = el("dl", "facts");
       field(list, "Name (not verified)", c.name || "–");
       field(list, "E-mail (not verified)", c.email || "–");
       field(list, "Customer number", c.stated_customer_number ?
         c.stated_customer_number + " (stated by the visitor, not verified)" : "–");
-      box.appendChild(list);
+      g.appendChild(list);
       return;
     }
-    field(list, "Customer", (c.name || "") + (c.user_id ? " <" + c.user_id + ">" : " (guest)"));
-    field(list, "Company", (c.company || "–") + (c.customer_numbers && c.customer_numbers.length ?
-      " (" + c.customer_numbers.join(", ") + ")" : ""));
-    field(list, "Grants", (c.grants || []).join(", ") || "none");
-    field(list, "Recent orders", (c.orders || []).map(function (o) { return o.number + " " + o.status; }).join(", ") || "–");
-    field(list, "Requests", (c.requests || []).map(function (r) {
-      var due = r.due_at && r.status !== "closed" && r.status !== "answered" ?
-        ", due " + new Date(r.due_at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "";
-      return r.number + " " + r.subject + " (" + r.status + due + ")";
-    }).join("; ") || "–");
-    box.appendChild(list);
+    var who = card(box, "Customer");
+    who.appendChild(el("p", "big", c.name || c.user_id || "Unknown customer"));
+    if (c.user_id) who.appendChild(el("p", "line", c.user_id));
+    var company = card(box, "Company");
+    company.appendChild(el("p", "big", c.company || "–"));
+    if (c.customer_numbers && c.customer_numbers.length) {
+      company.appendChild(el("p", "line", "Customer number " + c.customer_numbers.join(", ")));
+    }
+    if (c.country) company.appendChild(el("p", "line", "Country " + c.country));
+    var access = card(box, "May use");
+    var chips = el("div", "chips");
+    var labels = c.grant_labels && c.grant_labels.length ? c.grant_labels : (c.grants || []);
+    labels.forEach(function (label) { chips.appendChild(el("span", "chip", label)); });
+    if (!labels.length) chips.appendChild(el("span", "sub", "Nothing granted"));
+    access.appendChild(chips);
+
+    var orders = el("ul");
+    (c.orders || []).forEach(function (o) {
+      entry(orders, "Order " + o.number, o.status_label, ORDER_TONE[o.status], [
+        "Ordered " + (o.ordered_label || o.ordered_at) + (o.total_label ? " · " + o.total_label : ""),
+        o.expected_label ? "Expected " + o.expected_label : null,
+        o.po_number ? "PO " + o.po_number : null
+      ]);
+    });
+    card(box, "Recent orders").appendChild((c.orders || []).length ? orders : el("p", "sub", "No orders."));
+
+    var invoices = el("ul");
+    (c.invoices || []).forEach(function (i) {
+      entry(invoices, "Invoice " + i.number, i.status_label, INVOICE_TONE[i.status], [
+        i.total_label + (i.open_label && i.open_label !== i.total_label ? " · " + i.open_label + " still open" : ""),
+        "Issued " + i.issued_label + " · due " + i.due_label
+      ]);
+    });
+    card(box, "Invoices").appendChild((c.invoices || []).length ? invoices : el("p", "sub", "No invoices."));
+
+    var requests = el("ul");
+    (c.requests || []).forEach(function (r) {
+      var waiting = r.status !== "closed" && r.status !== "answered" && r.due_at;
+      entry(requests, r.number, r.status_label || word("status", r.status), REQUEST_TONE[r.status], [
+        r.subject, waiting ? "Due " + (r.due_label || when(r.due_at)) : null
+      ]);
+    });
+    card(box, "Requests").appendChild((c.requests || []).length ? requests : el("p", "sub", "No requests."));
   }
 
-  function showConversation(frame) {
-    var h = frame.handoff;
-    state.queue[h.number] = state.queue[h.number] && h.status !== "closed" ? Object.assign(state.queue[h.number], h) : h;
-    if (h.status === "closed") delete state.queue[h.number];
-    state.current = h.number;
-    showView("conversation");
-    $("conv-empty").hidden = true;
-    $("conv").hidden = false;
-    $("conv-title").textContent = "Conversation " + h.number;
-    renderCustomer(frame.customer || {});
-    $("transcript").textContent = "";
-    $("customer-typing").hidden = true;
-    (frame.transcript || []).forEach(addLine);
-    renderQueue();
+  // --- actions on a conversation ------------------------------------------------------------------------
+
+  function take(number) {
+    addTab(number);
+    state.current = number;
+    state.view = "conversation";
+    send({ type: "take", number: number });
+  }
+
+  $("take").addEventListener("click", function () { if (state.current) take(state.current); });
+  $("handback").addEventListener("click", function () {
+    if (state.current) send({ type: "hand_back", number: state.current });
+  });
+  $("reply").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = $("reply-text").value.trim();
+    if (!text || !state.current) { $("reply-text").focus(); return; }
+    if (state.mode === "note") send({ type: "note", number: state.current, text: text });
+    else send({ type: "reply", number: state.current, text: text });
+    $("reply-text").value = "";
+    hideSuggest();
+    stopTyping();
+  });
+  $("close").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var resolution = $("resolution").value.trim();
+    if (!resolution || !state.current) { $("resolution").focus(); return; }
+    send({ type: "close", number: state.current, resolution: resolution });
+    $("resolution").value = "";
+  });
+  $("transfer").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var to = $("transfer-to").value;
+    if (!to || !state.current) { $("transfer-to").focus(); return; }
+    send({ type: "transfer", number: state.current, to: to });
+  });
+
+  function renderAgents() {
+    var select = $("transfer-to");
+    var chosen = select.value;
+    select.textContent = "";
+    var others = state.agents.filter(function (a) { return !state.agent || a.id !== state.agent.id; });
+    var first = el("option", null, others.length ? "Choose an agent…" : "No other agent is online");
+    first.value = "";
+    select.appendChild(first);
+    others.forEach(function (a) {
+      var option = el("option", null, a.name + (a.status === "away" ? " (away)" : ""));
+      option.value = a.id;
+      if (a.id === chosen) option.selected = true;
+      select.appendChild(option);
+    });
+  }
+
+  function stopTyping() {
+    window.clearTimeout(state.typingTimer);
+    if (state.typing && state.current) send({ type: "typing", number: state.current, on: false });
+    state.typing = false;
+  }
+
+  $("reply-text").addEventListener("input", function () {
+    suggestFromText();
+    if (state.mode !== "reply" || !isMine(state.queue[state.current])) return;
+    if (!state.typing) { state.typing = true; send({ type: "typing", number: state.current, on: true }); }
+    window.clearTimeout(state.typingTimer);
+    state.typingTimer = window.setTimeout(stopTyping, 3000);
+  });
+
+  // --- canned replies ------------------------------------------------------------------------------
+
+  function conversationLanguage() {
+    var conv = state.convs[state.current];
+    return (conv && conv.language) || state.language;
+  }
+
+  function cannedFor(prefix) {
+    var language = conversationLanguage();
+    return state.canned.filter(function (c) {
+      return c.language === language && c.shortcut.indexOf(prefix) === 0;
+    });
+  }
+
+  function slashToken() {
+    var box = $("reply-text"), upTo = box.value.slice(0, box.selectionStart);
+    var match = /(^|\s)\/([a-z0-9_-]*)$/.exec(upTo);
+    return match ? { start: upTo.length - match[2].length - 1, prefix: match[2] } : null;
+  }
+
+  function suggestFromText() {
+    var token = slashToken();
+    if (!token) { hideSuggest(); return; }
+    showSuggest(cannedFor(token.prefix), token.start);
+  }
+
+  function showSuggest(items, start) {
+    var list = $("canned-suggest");
+    state.suggest = items;
+    state.suggestAt = start;
+    state.suggestIndex = 0;
+    list.textContent = "";
+    if (!items.length) {
+      list.appendChild(el("li", "empty", state.canned.length ? "No canned reply by that shortcut in this language." : "No canned replies yet."));
+    }
+    items.forEach(function (c, index) {
+      var li = el("li");
+      li.id = "canned-option-" + c.id;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", index === 0 ? "true" : "false");
+      li.appendChild(el("span", "short", "/" + c.shortcut));
+      li.appendChild(el("span", null, c.title));
+      li.addEventListener("mousedown", function (event) { event.preventDefault(); insertCanned(c); });
+      list.appendChild(li);
+    });
+    list.hidden = false;
+    $("reply-text").setAttribute("aria-activedescendant", items.length ? "canned-option-" + items[0].id : "");
+  }
+
+  function hideSuggest() {
+    $("canned-suggest").hidden = true;
+    state.suggest = [];
+    $("reply-text").removeAttribute("aria-activedescendant");
+  }
+
+  function moveSuggest(step) {
+    if (!state.suggest.length) return;
+    state.suggestIndex = (state.suggestIndex + step + state.suggest.length) % state.suggest.length;
+    var options = $("canned-suggest").querySelectorAll("[role=option]");
+    Array.prototype.forEach.call(options, function (o, i) {
+      o.setAttribute("aria-selected", i === state.suggestIndex ? "true" : "false");
+      if (i === state.suggestIndex) o.scrollIntoView({ block: "nearest" });
+    });
+    $("reply-text").setAttribute("aria-activedescendant", "canned-option-" + state.suggest[state.suggestIndex].id);
+  }
+
+  function insertCanned(c) {
+    var box = $("reply-text");
+    var conv = state.convs[state.current];
+    var first = conv && conv.customer && conv.customer.name ? String(conv.customer.name).split(" ")[0] : "";
+    var text = c.text.replace(/\{name\}/g, first);
+    var token = slashToken();
+    var start = token ? token.start : state.suggestAt || box.selectionStart;
+    var end = token ? box.selectionStart : start;
+    box.value = box.value.slice(0, start) + text + box.value.slice(end);
+    var at = start + text.length;
+    box.setSelectionRange(at, at);
+    hideSuggest();
+    box.focus();
+    box.dispatchEvent(new Event("input"));
+  }
+
+  function listCanned() {
+    var box = $("reply-text");
+    box.focus();
+    showSuggest(cannedFor(""), box.selectionStart);
+  }
+  $("canned-open").addEventListener("click", listCanned);
+
+  $("reply-text").addEventListener("keydown", function (event) {
+    var open = !$("canned-suggest").hidden && state.suggest.length;
+    if (open && (event.key === "Tab" || event.key === "Enter")) {
+      event.preventDefault();
+      insertCanned(state.suggest[state.suggestIndex || 0]);
+    } else if (open && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+      event.preventDefault();
+      moveSuggest(event.key === "ArrowDown" ? 1 : -1);
+    } else if (event.key === "Escape" && !$("canned-suggest").hidden) {
+      event.preventDefault();
+      hideSuggest();
+    } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      $("reply").requestSubmit();
+    }
+  });
+  $("reply-text").addEventListener("blur", function () { window.setTimeout(hideSuggest, 150); });
+
+  // Support administrators manage the canned replies (the server refuses anyone else).
+  function loadCannedList() {
+    api("canned").then(function (r) { return r.json(); }).then(function (data) {
+      var list = $("canned-list");
+      list.textContent = "";
+      (data.items || []).forEach(function (c) {
+        var li = el("li");
+        var head = el("div", "row-top");
+        head.appendChild(el("strong", null, "/" + c.shortcut + " · " + c.title));
+        head.appendChild(el("span", "chip", c.language === "sv" ? "Swedish" : "English"));
+        li.appendChild(head);
+        li.appendChild(el("div", "sub", c.text));
+        var row = el("div", "row");
+        row.appendChild(button("Edit", null, function () {
+          $("canned-id").value = c.id;
+          $("canned-language").value = c.language;
+          $("canned-shortcut").value = c.shortcut;
+          $("canned-title-input").value = c.title;
+          $("canned-text").value = c.text;
+          $("canned-shortcut").focus();
+        }));
+        var remove = button("Delete", null, function () {
+          api("canned/" + c.id, undefined, "DELETE").then(function (r) {
+            $("canned-note").textContent = r.status === 204 ? "Deleted /" + c.shortcut + "." : "Could not delete it.";
+            loadCannedList();
+          });
+        });
+        remove.setAttribute("aria-label", "Delete /" + c.shortcut + " (" + c.language + ")");
+        row.appendChild(remove);
+        li.appendChild(row);
+        list.appendChild(li);
+      });
+      if (!(data.items || []).length) list.appendChild(el("li", "empty", "No canned replies yet."));
+    });
+  }
+
+  function clearCannedForm() {
+    $("canned-id").value = "";
+    $("canned-shortcut").value = "";
+    $("canned-title-input").value = "";
+    $("canned-text").value = "";
+  }
+
+  $("canned-manage").addEventListener("click", function () {
+    $("canned-dialog").showModal();
+    $("canned-note").textContent = "";
+    loadCannedList();
+  });
+  $("canned-new").addEventListener("click", function () { clearCannedForm(); $("canned-shortcut").focus(); });
+  $("canned-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var id = $("canned-id").value;
+    var body = {
+      language: $("canned-language").value, shortcut: $("canned-shortcut").value.trim(),
+      title: $("canned-title-input").value.trim(), text: $("canned-text").value.trim()
+    };
+    api(id ? "canned/" + id : "canned", body, id ? "PUT" : "POST").then(function (r) {
+      $("canned-note").textContent = r.status === 200 || r.status === 201 ? "Saved /" + body.shortcut + "." :
+        r.status === 409 ? "That shortcut is taken in this language." :
+        r.status === 403 ? "Only support administrators manage canned replies." :
+        "Please fill in every field; a shortcut is lower-case letters, digits, - and _.";
+      if (r.status === 200 || r.status === 201) { clearCannedForm(); loadCannedList(); }
+    });
+  });
+
+  // --- search in transcripts ------------------------------------------------------------------------
+
+  $("search").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = $("search-text").value.trim();
+    if (text.length < 2) { $("search-note").textContent = "Type at least two characters."; return; }
+    $("search-note").textContent = "Searching…";
+    send({ type: "search", text: text });
+  });
+
+  function marked(text, words) {
+    var box = el("span", "hit-text");
+    var lower = text.toLowerCase(), needle = words.toLowerCase(), at = 0, found;
+    while (needle && (found = lower.indexOf(needle, at)) >= 0) {
+      box.appendChild(document.createTextNode(text.slice(at, found)));
+      box.appendChild(el("mark", null, text.slice(found, found + needle.length)));
+      at = found + needle.length;
+    }
+    box.appendChild(document.createTextNode(text.slice(at)));
+    return box;
+  }
+
+  function renderSearch(frame) {
+    var list = $("search-results");
+    list.textContent = "";
+    var items = frame.items || [];
+    $("search-note").textContent = items.length ? items.length + (items.length === 50 ? "+ lines found (the newest shown)." : " lines found.") : "Nothing found.";
+    items.forEach(function (hit) {
+      var li = el("li");
+      var head = el("div", "item-head");
+      head.appendChild(el("strong", null, hit.number));
+      head.appendChild(el("span", "chip", hit.role === "user" ? "Customer" : hit.role === "agent" ? "Agent" : "Assistant"));
+      li.appendChild(head);
+      li.appendChild(marked(hit.text, frame.text.trim()));
+      li.appendChild(el("span", "item-meta", when(hit.at)));
+      var actions = el("div", "item-actions");
+      actions.appendChild(button("Open", null, function () { showConversation(hit.number); }));
+      li.appendChild(actions);
+      list.appendChild(li);
+    });
   }
 
   // --- customers' requests ---------------------------------------------------------------------------
 
   var WAITING_FOR_SUPPORT = { open: true, in_progress: true };
-  var STATUS_NAMES = {
-    open: "open", in_progress: "in progress", waiting_for_customer: "waiting for the customer",
-    answered: "answered", closed: "closed"
-  };
-
-  function when(iso) {
-    return iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "–";
-  }
 
   function showView(which) {
+    state.view = which;
     $("conversation").hidden = which !== "conversation";
     $("request-view").hidden = which !== "request";
+    $("customer-panel").hidden = which !== "conversation";
+    $("console").classList.toggle("request-mode", which === "request");
+    $("open-tabs").hidden = !state.tabs.length;
   }
 
   // The server's order: what waits for support first, then the rest; each oldest due first.
@@ -226,25 +903,35 @@
     send(status ? { type: "requests", status: status } : { type: "requests" });
   }
 
-  function renderRequests() {
+  function renderRequests() { keepFocus("requests", drawRequests); }
+
+  function drawRequests() {
     var list = $("requests");
     list.textContent = "";
+    var late = 0;
     state.requests.forEach(function (r) {
       var li = el("li", r.overdue ? "overdue" : null);
       li.setAttribute("data-number", r.number);
-      if (state.request === r.number) li.classList.add("current");
-      var open = el("button", "request-open", r.number);
-      open.type = "button";
-      open.addEventListener("click", function () { send({ type: "request", number: r.number }); });
-      li.appendChild(open);
-      li.appendChild(el("span", null, " " + r.subject));
-      li.appendChild(el("div", null, r.guest_email ? guestLine(r) :
+      if (state.request === r.number && state.view === "request") li.classList.add("current");
+      if (r.overdue) late += 1;
+      var head = el("div", "item-head");
+      var open = button(r.number, "request-open", function () { send({ type: "request", number: r.number }); });
+      head.appendChild(open);
+      head.appendChild(el("span", "chip " + (REQUEST_TONE[r.status] || ""), word("status", r.status)));
+      li.appendChild(head);
+      li.appendChild(el("span", "item-who", r.subject));
+      li.appendChild(el("div", r.guest_email ? "sub guest" : "sub", r.guest_email ? guestLine(r) :
         r.company + " (" + r.customer_number + ") — " + (r.requester_name || r.requester)));
       var due = r.overdue ? "Overdue since " + when(r.due_at) : "Due " + when(r.due_at);
-      li.appendChild(el("span", "due", due + " · " + (STATUS_NAMES[r.status] || r.status) + " · " + r.priority));
+      li.appendChild(el("span", "due", due + " · " + word("category", r.category) + " · " + word("priority", r.priority)));
       list.appendChild(li);
     });
     if (!state.requests.length) list.appendChild(el("li", "empty", "No requests to show."));
+    var badge = $("requests-count");
+    badge.hidden = !late;
+    badge.textContent = late;
+    badge.setAttribute("aria-label", late + " overdue");
+    badge.className = "badge";
   }
 
   function guestLine(r) {
@@ -263,6 +950,7 @@
 
   function showRequest(r) {
     state.request = r.number;
+    stopTyping();
     showView("request");
     $("request-title").textContent = "Request " + r.number;
     var facts = $("request-facts");
@@ -277,9 +965,9 @@
       field(facts, "Company", r.company + " (" + r.customer_number + ")");
       field(facts, "Requester", (r.requester_name || "") + (r.requester ? " <" + r.requester + ">" : ""));
     }
-    field(facts, "Category", r.category + (r.related ? " — " + r.related : ""));
-    field(facts, "Priority", r.priority);
-    field(facts, "Status", STATUS_NAMES[r.status] || r.status);
+    field(facts, "Category", word("category", r.category) + (r.related ? " — " + r.related : ""));
+    field(facts, "Priority", word("priority", r.priority));
+    field(facts, "Status", word("status", r.status));
     field(facts, "Opened", when(r.created_at));
     field(facts, "Due", when(r.due_at) + (r.overdue ? " (overdue)" : ""));
     if (r.overdue) facts.lastChild.classList.add("late");
@@ -287,9 +975,10 @@
 
     var history = $("request-history");
     history.textContent = "";
+    var KINDS = { created: "opened", comment: "comment", status: "status changed", answer: "answer", attachment: "document", closed: "closed" };
     (r.history || []).forEach(function (e) {
       var li = el("li", e.kind);
-      li.appendChild(el("span", "who", when(e.at) + " · " + e.kind + " · " + e.author));
+      li.appendChild(el("span", "who", when(e.at) + " · " + (KINDS[e.kind] || e.kind) + " · " + e.author));
       li.appendChild(document.createTextNode(e.text || ""));
       history.appendChild(li);
     });
@@ -305,17 +994,16 @@
       li.appendChild(document.createTextNode(
         " (" + Math.max(1, Math.round(d.size / 1024)) + " kB, " + d.content_type + ") — " +
         d.uploaded_by + ", " + when(d.at)));
-      var sha = el("div", "sha", "SHA-256 " + d.sha256);
-      li.appendChild(sha);
+      li.appendChild(el("div", "sha", "SHA-256 " + d.sha256));
       documents.appendChild(li);
     });
     if (!(r.documents || []).length) documents.appendChild(el("li", "empty", "No documents."));
     $("close-request").hidden = r.status === "closed";
     requestChanged(r);
+    renderQueue();
   }
 
   $("requests-filter").addEventListener("change", askRequests);
-  $("requests-refresh").addEventListener("click", askRequests);
   $("answer").addEventListener("submit", function (event) {
     event.preventDefault();
     var text = $("answer-text").value.trim();
@@ -356,7 +1044,7 @@
       if (m.followed_by && m.followed_by !== m.reason) why += ", " + (FOLLOWED[m.followed_by] || m.followed_by);
       var guess = m.intent === "none" ? "no intent" : m.intent + " (" + Math.round(m.confidence * 100) + " %)";
       li.appendChild(el("div", "miss-why", why + " · guessed " + guess + (m.repeats > 1 ? " · " + m.repeats + " times" : "")));
-      li.appendChild(el("div", "miss-where", m.language + " · " + m.channel + " · " + when(m.at) + " · conversation " + m.conversation));
+      li.appendChild(el("div", "miss-where", m.language + " · " + word("channel", m.channel) + " · " + when(m.at) + " · conversation " + m.conversation));
       var label = el("label", null, "Intent");
       var select = el("select", "miss-intent");
       select.id = "intent-" + m.id;
@@ -370,21 +1058,12 @@
       });
       li.appendChild(label);
       li.appendChild(select);
-      var assign = el("button", "miss-assign", "Assign");
-      assign.type = "button";
-      assign.addEventListener("click", function () {
+      li.appendChild(button("Assign", "miss-assign", function () {
         if (!select.value) { select.focus(); return; }
         reviewAction(m, { type: "review_assign", intent: select.value });
-      });
-      var outside = el("button", "miss-out-of-scope", "Out of scope");
-      outside.type = "button";
-      outside.addEventListener("click", function () { reviewAction(m, { type: "review_out_of_scope" }); });
-      var dismiss = el("button", "miss-dismiss", "Dismiss");
-      dismiss.type = "button";
-      dismiss.addEventListener("click", function () { reviewAction(m, { type: "review_dismiss" }); });
-      li.appendChild(assign);
-      li.appendChild(outside);
-      li.appendChild(dismiss);
+      }));
+      li.appendChild(button("Out of scope", "miss-out-of-scope", function () { reviewAction(m, { type: "review_out_of_scope" }); }));
+      li.appendChild(button("Dismiss", "miss-dismiss", function () { reviewAction(m, { type: "review_dismiss" }); }));
       list.appendChild(li);
     });
     if (!state.review.length) list.appendChild(el("li", "empty", "Nothing to review."));
@@ -405,33 +1084,86 @@
 
   function onFrame(frame) {
     if (!frame || typeof frame.type !== "string") return;
-    if (frame.type === "queue") {
+    var h;
+    if (frame.type === "ready") {
+      state.language = (frame.agent && frame.agent.language) || "en";
+      if (frame.wait_target) state.waitTarget = frame.wait_target;
+      if (state.agent && frame.agent) state.agent.admin = !!frame.agent.admin;
+      $("canned-manage").hidden = !(state.agent && state.agent.admin);
+      showStatus(frame.agent && frame.agent.status);
+    } else if (frame.type === "queue") {
       state.queue = {};
-      (frame.items || []).forEach(function (h) { state.queue[h.number] = h; });
+      (frame.items || []).forEach(function (item) { state.queue[item.number] = item; });
+      // The conversations already open in tabs, and the agent's own, are watched again.
+      (frame.items || []).forEach(function (item) { if (isMine(item)) addTab(item.number); });
+      state.tabs.forEach(function (number) { send({ type: "open", number: number }); });
+      if (!state.current && state.tabs.length) showConversation(state.tabs[0]);
       renderQueue();
     } else if (frame.type === "queued" && frame.handoff) {
       state.queue[frame.handoff.number] = frame.handoff;
+      if (state.status === "available") {
+        state.fresh[frame.handoff.number] = true;
+        alertAgent("A customer is waiting", frame.handoff.number + " · " + customerName(frame.handoff), frame.handoff.number);
+      }
+      $("status").textContent = frame.handoff.number + " is waiting for a person.";
       renderQueue();
     } else if (frame.type === "taken") {
-      var h = state.queue[frame.number];
-      if (h) { h.status = "active"; h.agent = frame.agent; }
+      h = state.queue[frame.number];
+      if (h) { h.status = "active"; h.agent = frame.agent; h.taken_at = h.taken_at || new Date().toISOString(); }
+      delete state.fresh[frame.number];
+      if (frame.transferred_by && state.agent && frame.agent === state.agent.id) {
+        addTab(frame.number);
+        send({ type: "open", number: frame.number });
+        state.convs[frame.number].unread += 1;
+        $("status").textContent = agentName(frame.transferred_by) + " transferred " + frame.number + " to you.";
+        alertAgent("Transferred to you", frame.number, frame.number);
+      } else if (frame.transferred_by && state.agent && frame.transferred_by === state.agent.id) {
+        $("status").textContent = frame.number + " is now with " + agentName(frame.agent) + ".";
+      }
+      if (frame.number === state.current) renderConversation();
       renderQueue();
     } else if (frame.type === "closed") {
       delete state.queue[frame.number];
-      if (state.current === frame.number) $("status").textContent = frame.number + " is closed.";
+      delete state.fresh[frame.number];
+      var closed = state.convs[frame.number];
+      if (closed && closed.handoff) closed.handoff.status = "closed";
+      if (state.current === frame.number) { $("status").textContent = frame.number + " is closed."; renderConversation(); }
       renderQueue();
     } else if (frame.type === "conversation") {
-      showConversation(frame);
+      loaded(frame);
     } else if (frame.type === "message") {
-      if (frame.number === state.current) {
-        if (frame.role === "user") $("customer-typing").hidden = true;
-        addLine(frame);
-      }
+      if (frame.role === "user" && frame.number === state.current) $("customer-typing").hidden = true;
+      addLine(frame.number, frame);
+    } else if (frame.type === "note") {
+      addLine(frame.number, Object.assign({ role: "note" }, frame));
     } else if (frame.type === "typing") {
       if (frame.number === state.current) $("customer-typing").hidden = !frame.on;
+    } else if (frame.type === "agents") {
+      state.agents = (frame.items || []).slice();
+      renderAgents();
+    } else if (frame.type === "agents_changed") {
+      send({ type: "agents" });
+    } else if (frame.type === "agent_status") {
+      if (state.agent && frame.agent === state.agent.id) showStatus(frame.status);
+      send({ type: "agents" });
+    } else if (frame.type === "canned") {
+      state.canned = (frame.items || []).slice();
+    } else if (frame.type === "canned_changed") {
+      send({ type: "canned" });
+    } else if (frame.type === "search") {
+      renderSearch(frame);
+    } else if (frame.type === "request_new") {
+      state.announce = frame.number;  // the list as it is now, then say which one is new
+      askRequests();
     } else if (frame.type === "requests") {
       state.requests = (frame.items || []).slice();
       renderRequests();
+      var fresh = state.requests.filter(function (r) { return r.number === state.announce; })[0];
+      state.announce = null;
+      if (fresh) {
+        $("requests-note").textContent = "New request " + fresh.number + ": " + fresh.subject;
+        alertAgent("New request " + fresh.number, fresh.subject, fresh.number);
+      }
     } else if (frame.type === "request" && frame.request) {
       showRequest(frame.request);
     } else if (frame.type === "request_changed" && frame.request) {
@@ -457,13 +1189,30 @@
       $("requests-note").textContent = frame.number + (frame.action !== "answer" ? ": closed." : guest ?
         ": the answer is recorded. A guest's address is not verified, so nothing was sent: write to " +
         guest.guest_email + " yourself if you judge it right." : ": the answer was sent to the customer.");
+    } else if (frame.type === "result" && frame.action === "status") {
+      showStatus(frame.status);
+      $("status").textContent = frame.status === "away" ?
+        "You are away: no new customers are offered to you, and you don't count as available." :
+        "You are available for new customers.";
+    } else if (frame.type === "result" && frame.action === "transfer") {
+      if (!frame.ok) $("status").textContent = frame.number + " could not be transferred.";
+    } else if (frame.type === "result" && frame.action === "note") {
+      if (!frame.ok) $("status").textContent = frame.number + ": the note was not saved.";
     } else if (frame.type === "result") {
-      if (!frame.ok && frame.action === "take") $("status").textContent = frame.number + " was taken by another agent.";
-      else if (frame.ok && frame.action !== "take") $("status").textContent = frame.number + ": done.";
+      if (!frame.ok && frame.action === "take") {
+        $("status").textContent = frame.number + " was taken by another agent.";
+        showConversation(frame.number);  // still there to read
+      } else if (frame.ok && frame.action === "take") {
+        showConversation(frame.number);
+        setMode("reply", true);
+      } else if (frame.ok) {
+        $("status").textContent = frame.number + ": done.";
+      }
     } else if (frame.type === "error") {
       var where = frame.number && frame.number.indexOf("RQ-") === 0 ? "requests-note" : "status";
       $(where).textContent = (frame.number ? frame.number + ": " : "") +
         (frame.code === "not_found" ? "Not found." : "Something went wrong (" + frame.code + ").");
+      if (!frame.number) $("search-note").textContent = $("search-note").textContent === "Searching…" ? "The search did not work." : $("search-note").textContent;
     }
   }
 
@@ -472,7 +1221,14 @@
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
     var ws = new WebSocket(url.href);
     state.ws = ws;
-    ws.onopen = function () { state.attempts = 0; $("status").textContent = ""; askRequests(); askReview(); };
+    ws.onopen = function () {
+      state.attempts = 0;
+      $("status").textContent = "";
+      askRequests();
+      askReview();
+      send({ type: "canned" });
+      send({ type: "agents" });
+    };
     ws.onmessage = function (event) {
       var frame;
       try { frame = JSON.parse(event.data); } catch (e) { return; }
@@ -492,41 +1248,45 @@
     };
   }
 
-  // --- actions ---------------------------------------------------------------------------------------
+  // --- keyboard shortcuts (listed in the page's Shortcuts dialog) ------------------------------------
 
-  $("take").addEventListener("click", function () { if (state.current) send({ type: "take", number: state.current }); });
-  $("handback").addEventListener("click", function () {
-    if (state.current) send({ type: "hand_back", number: state.current });
-  });
-  $("reply").addEventListener("submit", function (event) {
-    event.preventDefault();
-    var text = $("reply-text").value.trim();
-    if (!text || !state.current) return;
-    send({ type: "reply", number: state.current, text: text });
-    $("reply-text").value = "";
-    stopTyping();
-  });
-  $("close").addEventListener("submit", function (event) {
-    event.preventDefault();
-    var resolution = $("resolution").value.trim();
-    if (!resolution || !state.current) { $("resolution").focus(); return; }
-    send({ type: "close", number: state.current, resolution: resolution });
-    $("resolution").value = "";
-  });
+  $("shortcuts-open").addEventListener("click", function () { $("shortcuts").showModal(); });
 
-  function stopTyping() {
-    window.clearTimeout(state.typingTimer);
-    if (state.typing && state.current) send({ type: "typing", number: state.current, on: false });
-    state.typing = false;
-  }
-
-  $("reply-text").addEventListener("input", function () {
-    if (!mine()) return;
-    if (!state.typing) { state.typing = true; send({ type: "typing", number: state.current, on: true }); }
-    window.clearTimeout(state.typingTimer);
-    state.typingTimer = window.setTimeout(stopTyping, 3000);
+  document.addEventListener("keydown", function (event) {
+    if (!state.agent || $("console").hidden) return;
+    var typing = /^(INPUT|TEXTAREA|SELECT)$/.test((event.target && event.target.tagName) || "");
+    if (event.key === "?" && !typing && !event.altKey && !event.ctrlKey) {
+      event.preventDefault();
+      $("shortcuts").showModal();
+      return;
+    }
+    if (!event.altKey || event.ctrlKey || event.metaKey) return;
+    var key = (event.code || "").replace(/^Key/, "").toLowerCase();
+    var done = true;
+    if (key === "j") moveTab(1);
+    else if (key === "k") moveTab(-1);
+    else if (key === "t") { if (state.current && state.queue[state.current] && state.queue[state.current].status === "queued") take(state.current); }
+    else if (key === "r") { if (!$("mode-reply").disabled) { state.noteChosen = false; setMode("reply", true); } }
+    else if (key === "n") { state.noteChosen = true; setMode("note", true); }
+    else if (key === "c") { if (state.current) listCanned(); }
+    else if (key === "w") { if (state.current) closeTab(state.current); }
+    else if (key === "s") { showRail("search"); $("search-text").focus(); }
+    else if (key === "a") toggleStatus();
+    else done = false;
+    if (done) event.preventDefault();
   });
 
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && state.current && state.convs[state.current] && state.view === "conversation") {
+      state.convs[state.current].unread = 0;
+      renderQueue();
+    }
+  });
+
+  // Waiting times and the queue's due times move on by themselves.
+  window.setInterval(function () { if (state.agent && !$("console").hidden) renderQueue(); }, 20000);
+
+  setMode("reply", false);
   api("session").then(function (r) { return r.json(); }).then(function (data) {
     showSignedIn(data.agent || null);
   }).catch(function () { showSignedIn(null); });
