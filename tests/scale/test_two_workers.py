@@ -116,6 +116,11 @@ async def test_a_customer_on_a_and_an_agent_on_b_talk_both_ways(
     await sara.send({"type": "take", "number": number})
     assert (await sara.until("result", number=number))["ok"]
     await sara.until("conversation")
+    joined = await anna.until("notice")  # told on A that a person from B joined
+    assert (joined["event"], joined["reply"]["text"]) == (
+        "agent_joined",
+        "Sara from support has joined the chat.",
+    )
 
     silent = await anna.say("my invoice looks wrong")
     assert silent["reply"]["text"] == ""  # the agent has the conversation
@@ -125,7 +130,11 @@ async def test_a_customer_on_a_and_an_agent_on_b_talk_both_ways(
     assert (await sara.until("typing", number=number))["on"] is True
 
     await sara.send({"type": "typing", "number": number, "on": True})
-    assert await anna.until("typing") == {"type": "typing", "on": True}
+    assert await anna.until("typing") == {
+        "type": "typing",
+        "on": True,
+        "agent": "Sara",
+    }  # typed on B, named on A
     await sara.send({"type": "reply", "number": number, "text": "Hi Anna, let me check."})
     said = await anna.until("agent")
     assert said["text"] == "Hi Anna, let me check."

@@ -146,6 +146,7 @@ async def test_a_note_reaches_agents_and_no_channel_of_the_customer(
     try:
         await sara.send({"type": "take", "number": number})
         assert (await sara.until("result", number=number, action="take"))["ok"]
+        assert (await chat.until("notice"))["event"] == "agent_joined"
         await olle.send({"type": "open", "number": number})
         await olle.until("conversation")
         note = "Dispute: check credit note CN-12 before answering"
@@ -188,6 +189,7 @@ async def test_a_transfer_gives_the_conversation_to_another_agent(
     number = await handed_off(chat)
     await sara.send({"type": "take", "number": number})
     assert (await sara.until("result", number=number, action="take"))["ok"]
+    assert (await chat.until("notice"))["event"] == "agent_joined"
 
     await olle.send({"type": "transfer", "number": number, "to": SARA})  # not his to give away
     assert not (await olle.until("result", action="transfer"))["ok"]
