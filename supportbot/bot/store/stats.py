@@ -27,8 +27,8 @@ Indexes: ``nlu_misses`` is read through its (status, at, id) index, ``requests``
 (status, due_at, id) index (a request is due at most ``DUE_WITHIN`` after it was opened), a
 request's first answer through (request_id, at) of ``request_events``, a conversation's handoff
 through ``handoffs.conversation_key`` (and its lines through (conversation_key, seq)) and the bot's lines of the conversations active in the period
-through (conversation_key, seq) of ``turns``. ``conversations.created_at`` and ``updated_at`` and
-``handoffs.created_at`` have no index yet: those reads filter on the period but walk the table.
+through (conversation_key, seq) of ``turns``, and a period's conversations and handoffs through
+their ``created_at`` (and ``updated_at``) indexes (revision 0006).
 """
 
 from __future__ import annotations

@@ -53,6 +53,8 @@ conversations = Table(
     Column("seq", Integer, nullable=False, default=0),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    Index(None, "created_at"),  # the dashboard's conversations of a period
+    Index(None, "updated_at"),  # and those active in it
 )
 
 turns = Table(
@@ -112,6 +114,7 @@ handoffs = Table(
     Column("guest_name", String(200), nullable=True),
     Column("guest_email", String(254), nullable=True),
     Column("guest_customer_number", String(32), nullable=True),
+    Index(None, "created_at"),  # the dashboard's handoffs of a period
 )
 """A customer's conversation handed to a person (``bot.handoff``): queued, then owned by one agent, then closed."""
 
