@@ -158,6 +158,14 @@ WORDS: dict[str, Entry] = {
         "en": "A person from support has joined the chat.",
         "sv": "En person från supporten har anslutit till chatten.",
     },
+    "handoff.took_over": {
+        "en": "{name} from support has taken over the chat.",
+        "sv": "{name} från supporten har tagit över chatten.",
+    },
+    "handoff.took_over.unnamed": {
+        "en": "Another person from support has taken over the chat.",
+        "sv": "En annan person från supporten har tagit över chatten.",
+    },
     "handoff.someone": {"en": "Our support agent", "sv": "Vår supporthandläggare"},
     "handoff.back": {
         "en": "{name} has left the chat, and I'm back. What else can I help you with?",

@@ -321,15 +321,16 @@ class Handoffs:
                 log.exception("handoff %s: could not tell the customer who joined", number)
         return won
 
-    async def _joined(self, handoff: Handoff, name: str | None) -> None:
-        """The customer is told, in their conversation's language, that a person joined: stored, sent
-        to Slack or Teams, and shown live in the web chat."""
+    async def _joined(self, handoff: Handoff, name: str | None, *, took_over: bool = False) -> None:
+        """The customer is told, in their conversation's language, that a person joined (or took over
+        from a colleague): stored, sent to Slack or Teams, and shown live in the web chat."""
         at = self._clock()
         said: dict[str, Reply] = {}
+        key = "handoff.took_over" if took_over else JOINED
 
         def joined_line(language: str) -> TurnRecord:
             words = Formatter(language)
-            text = words.t(JOINED, name=name) if name else words.t("handoff.joined.unnamed")
+            text = words.t(key, name=name) if name else words.t(f"{key}.unnamed")
             reply = said["reply"] = Reply(text=text, language=language, intent=JOINED)
             payload = {**reply.model_dump(mode="json"), "agent": name or ""}
             return TurnRecord(role="bot", text=text, payload=payload, at=at)
@@ -369,6 +370,12 @@ class Handoffs:
         await self.bus.publish(
             AGENTS_TOPIC, {"type": "taken", "number": number, "agent": to, "transferred_by": agent}
         )
+        try:
+            handoff = await self.get(number)
+            if handoff is not None:
+                await self._joined(handoff, await self.agent_first_name(to), took_over=True)
+        except Exception:  # transferred all the same: the new agent's first line carries their name
+            log.exception("handoff %s: could not tell the customer who took over", number)
         return True
 
     async def reply(self, number: str, agent: str, agent_name: str, text: str) -> bool:

@@ -199,6 +199,11 @@ async def test_a_transfer_gives_the_conversation_to_another_agent(
     assert (await sara.until("result", action="transfer"))["ok"]
     taken = await olle.until("taken", number=number, agent=OLLE)
     assert taken["transferred_by"] == SARA
+    told = await chat.until("notice")  # the customer knows who has the chat now
+    assert (told["event"], told["reply"]["text"]) == (
+        "agent_joined",
+        "Olle from support has taken over the chat.",
+    )
 
     await sara.send({"type": "reply", "number": number, "text": "Still me?"})
     assert not (await sara.until("result", action="reply"))["ok"]  # Sara's no longer
