@@ -47,6 +47,7 @@ __all__ = [
     "CLOSED",
     "JOINED",
     "LIVE_CHANNEL",
+    "LIVE_CHANNELS",
     "PRESENCE_HEARTBEAT",
     "PRESENCE_TTL",
     "QUEUED",
@@ -75,7 +76,9 @@ GUEST_MAILS = 3
 office hours each one mails that address, which nobody confirmed, so nobody can flood a mailbox."""
 GUEST_MAIL_WINDOW = 86400.0
 LIVE_CHANNEL = "web"
-"""The channel whose open chats listen on ``conversation:<key>``; others get lines through ``outside``."""
+LIVE_CHANNELS = frozenset({LIVE_CHANNEL, "directline"})
+"""The channels whose open chats listen on ``conversation:<key>`` (the web chat, Microsoft's WebChat
+over Direct Line); others get lines through ``outside``."""
 
 OutsideDelivery = Callable[[str, str, Reply], Awaitable[bool]]
 """``(channel, user_id, reply)``: sends a line to a customer in Slack or Teams (``Notifier.deliver``)."""
@@ -469,8 +472,8 @@ class Handoffs:
     # --- writing ------------------------------------------------------------------------------------
 
     async def _to_outside(self, handoff: Handoff, reply: Reply) -> None:
-        """A customer in Slack or Teams gets the line there; the web chat listens on the bus instead."""
-        if handoff.channel == LIVE_CHANNEL or handoff.user_id is None or self._outside is None:
+        """A customer in Slack or Teams gets the line there; the web chats listen on the bus instead."""
+        if handoff.channel in LIVE_CHANNELS or handoff.user_id is None or self._outside is None:
             return
         if not await self._outside(handoff.channel, handoff.user_id, reply):
             log.info("handoff %s: %s could not reach the customer", handoff.number, handoff.channel)

@@ -16,6 +16,7 @@ from directline_helpers import DL, NewPage, Page
 from supportbot.adapters.directline.tokens import DirectLineTokens, Grant
 from supportbot.adapters.server import APP_KEY
 from supportbot.bot.handoff import conversation_topic
+from supportbot.bot.messages import ConversationRef, Reply
 from tests.conftest import TEST_SECRET
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -308,3 +309,33 @@ async def test_an_agent_typing_shows_on_the_stream(new_page: NewPage, server: Te
         (typing,) = frame["activities"]
         assert typing["type"] == "typing" and typing["from"]["role"] == "bot"
         assert frame["watermark"] == "0"  # no line of the transcript
+
+
+async def test_a_person_who_takes_over_reaches_the_directline_customer_through_the_transcript(
+    new_page: NewPage, server: TestServer
+) -> None:
+    """An agent's lines reach a Direct Line customer as activities of the conversation, the way the web
+    chat's do, never through the outside delivery meant for Slack and Teams."""
+    page = await signed_in(new_page)
+    await page.say("where is my order 4711?", "c-before-handoff")
+    app = server.app[APP_KEY]
+    outside: list[tuple[str, str]] = []
+    real_outside = app.handoffs._outside
+
+    async def record_outside(channel: str, user_id: str, reply: Reply) -> bool:
+        outside.append((channel, reply.text))
+        return False
+
+    app.handoffs._outside = record_outside
+    try:
+        ref = ConversationRef(channel="directline", conversation_id=page.conversation or "")
+        handoff = await app.handoffs.open(ref, user_id=ANNA)
+        assert await app.handoffs.take(handoff.number, "sara@support.example")
+        assert await app.handoffs.reply(handoff.number, "sara@support.example", "Sara Lindqvist", "Hi Anna!")
+    finally:
+        app.handoffs._outside = real_outside
+    _, polled = await page.poll()
+    said = [a.get("text") for a in polled["activities"] if a["from"]["role"] != "user"]
+    assert "Sara from support has joined the chat." in said
+    assert any(text and "Hi Anna!" in str(text) for text in said)
+    assert outside == []
