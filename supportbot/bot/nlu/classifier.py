@@ -29,6 +29,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -147,21 +148,78 @@ class _Evidence:
                 vector = [weight * r if r > 0.02 else 0.0 for r in rel]
                 self.entries[feature] = (weight, vector, [(c, v) for c, v in enumerate(vector) if v != 0.0])
 
-    def score(self, feats: Sequence[str]) -> tuple[list[float], float, list[list[float]]]:
-        """Per class the summed w·rel, the summed weight of known features, and their w·rel vectors."""
-        scores = [0.0] * self.size
-        evidence = 0.0
-        seen: list[list[float]] = []
-        entries = self.entries
-        for feature in feats:
-            entry = entries.get(feature)
-            if entry is not None:
-                evidence += entry[0]
-                # Only the non-zero shares are added: adding 0.0 changes no sum, so this is exact.
-                for c, v in entry[2]:
-                    scores[c] += v
-                seen.append(entry[1])
-        return scores, evidence, seen
+
+class _Feature(NamedTuple):
+    """What one feature says: its entry among the families (``None`` if it says nothing there), and per
+    family its entry among that family's intents. An entry is (weight, w·rel per class, the non-zero
+    (class, w·rel) pairs)."""
+
+    family: tuple[float, list[float], list[tuple[int, float]]] | None
+    within: list[tuple[float, list[float], list[tuple[int, float]]] | None]
+
+
+class _Features:
+    """Every feature the examples have, looked up by its words: a message's features are found without
+    building their text, and a pair of words is looked for only under a first word that begins one."""
+
+    __slots__ = ("first", "pairs", "skips", "stop", "words")
+
+    def __init__(self, families: _Evidence, within: Sequence[_Evidence], stopwords: frozenset[str]) -> None:
+        self.stop = stopwords
+        self.words: dict[str, _Feature] = {}
+        self.first: dict[str, _Feature] = {}
+        self.pairs: dict[str, dict[str, _Feature]] = {}
+        self.skips: dict[str, dict[str, _Feature]] = {}
+        names = set(families.entries).union(*(e.entries for e in within))
+        for name in names:
+            entry = _Feature(families.entries.get(name), [e.entries.get(name) for e in within])
+            if name.startswith("^ "):
+                self.first[name[2:]] = entry
+            elif " ~ " in name:
+                a, b = name.split(" ~ ")
+                self.skips.setdefault(a, {})[b] = entry
+            elif " " in name:
+                a, b = name.split(" ")
+                self.pairs.setdefault(a, {})[b] = entry
+            else:
+                self.words[name] = entry
+
+    def find(self, tokens: Sequence[str | None], *, skip: bool) -> list[_Feature]:
+        """The known features of ``tokens``, in the order ``features`` lists them (sums add up the same)."""
+        words = self.words
+        out = [f for t in tokens if t is not None and (f := words.get(t)) is not None]
+        if not tokens:
+            return out
+        first = tokens[0]
+        if first is not None and (f := self.first.get(first)) is not None:
+            out.append(f)
+        pairs = self.pairs
+        for a, b in pairwise(tokens):
+            if (
+                a is not None
+                and b is not None
+                and (after := pairs.get(a)) is not None
+                and (f := after.get(b)) is not None
+            ):
+                out.append(f)
+        if skip and self.skips:
+            stop, skips = self.stop, self.skips
+            previous, gap = None, False
+            for t in tokens:
+                if t is None:
+                    previous, gap = None, False
+                elif t in stop:
+                    gap = True
+                else:
+                    if (
+                        previous is not None
+                        and gap
+                        and (after := skips.get(previous)) is not None
+                        and (f := after.get(t)) is not None
+                    ):
+                        out.append(f)
+                    previous, gap = t, False
+        return out
 
 
 def _peak(seen: Sequence[Sequence[float]], index: int) -> float:
@@ -222,6 +280,8 @@ class IntentClassifier:
         self._within = [
             _Evidence(intent_counts[f], intent_sizes[f], tuning) for f in range(len(self.families))
         ]
+        self._features = _Features(self._families, self._within, stopwords)
+        self._family_count = len(self.families)
         # Out-of-scope examples by length, all of them and per language: only those of a length close
         # to the message's can be close to it, and they are one slice of a sorted list.
         none_members = self._members[self._none] if self._none >= 0 else []
@@ -253,15 +313,26 @@ class IntentClassifier:
         """
         t = self.tuning
         query = surface if surface is not None else " ".join(x for x in tokens if x is not None)
-        feats = features(tokens, self._stop, skip=t.skip_weight > 0.0)
-        scores, evidence, seen = self._families.score(feats)
+        feats = self._features.find(tokens, skip=t.skip_weight > 0.0)
+        scores = [0.0] * self._family_count
+        evidence = 0.0
+        seen: list[list[float]] = []
+        for feature in feats:
+            entry = feature.family
+            if entry is not None:
+                evidence += entry[0]
+                # Only the non-zero shares are added: adding 0.0 changes no sum, so this is exact.
+                for c, v in entry[2]:
+                    scores[c] += v
+                seen.append(entry[1])
         if evidence <= 0.0:
             return self._plain(query)
         best = max(range(len(scores)), key=scores.__getitem__)
         denominator = evidence + t.unknown_weight * unknown + t.prior_weight
         family_score = scores[best] / denominator
-        against = _peak(seen, self._none) if self._none >= 0 else 0.0
-        if best == self._none or (against >= t.veto and against >= _peak(seen, best)):
+        none = self._none
+        against = max([vector[none] for vector in seen]) if none >= 0 else 0.0
+        if best == none or (against >= t.veto and against >= _peak(seen, best)):
             return Scored(NONE_INTENT, min(1.0, 0.5 + family_score), off_topic=True)
         intent, similarity = self._pick(best, feats, query, language)
         confidence = (1.0 - t.fuzzy_share) * family_score + t.fuzzy_share * similarity
@@ -291,11 +362,20 @@ class IntentClassifier:
         close.sort(key=lambda f: -scores[f])  # stable: ties keep family order
         return close[: self.tuning.rivals]
 
-    def _pick(self, family: int, feats: Sequence[str], query: str, language: str | None) -> tuple[str, float]:
+    def _pick(
+        self, family: int, feats: Sequence[_Feature], query: str, language: str | None
+    ) -> tuple[str, float]:
         """The best intent of ``family`` and the fuzzy similarity (0-1) of the closest example seen."""
         t = self.tuning
         members = self._members[family]
-        scores, evidence, _ = self._within[family].score(feats)
+        scores = [0.0] * len(members)
+        evidence = 0.0
+        for feature in feats:
+            entry = feature.within[family]
+            if entry is not None:
+                evidence += entry[0]
+                for c, v in entry[2]:
+                    scores[c] += v
         ranked = sorted(range(len(members)), key=lambda s: -scores[s])[: t.fuzzy_intents]
         best_intent, best_score, best_similarity = members[ranked[0]], -1.0, 0.0
         cutoff = _FUZZY_FLOOR

@@ -48,10 +48,10 @@ class EntityExtractor:
             typo_keyword_ids(text, claims)
             amounts(text, claims)
         if digits or not DATE_TRIGGERS.isdisjoint(words):
-            dates(text, claims, today=today)
+            dates(text, claims, today=today, words=words)
         if digits:
             bare_order_numbers(text, claims)
-        self._sites.extract(text, claims)
+        self._sites.extract(text, claims, words=words)
         if not STATUS_TRIGGERS.isdisjoint(words):
             statuses(text, claims, words=exact)
         if not REFERENCE_TRIGGERS.isdisjoint(words):
