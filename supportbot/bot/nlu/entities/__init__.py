@@ -44,7 +44,7 @@ class EntityExtractor:
         if digits:  # every ID and amount has a digit
             serials(text, claims)
             prefixed_ids(text, claims)
-            keyword_ids(text, claims)
+            keyword_ids(text, claims, words=exact)
             typo_keyword_ids(text, claims)
             amounts(text, claims)
         if digits or not DATE_TRIGGERS.isdisjoint(words):
@@ -57,7 +57,7 @@ class EntityExtractor:
         if not REFERENCE_TRIGGERS.isdisjoint(words):
             references(text, claims, words=exact)
         if exact is None or _may_name_tool(words):
-            tools(text, claims)
+            tools(text, claims, words=exact)
         return sorted(claims.found, key=lambda f: f.start)
 
 
