@@ -222,11 +222,6 @@ class _Features:
         return out
 
 
-def _peak(seen: Sequence[Sequence[float]], index: int) -> float:
-    """The largest single w·rel for class ``index`` among the features seen."""
-    return max((vector[index] for vector in seen), default=0.0)
-
-
 class IntentClassifier:
     """Scores canonical tokens against the examples of every intent and of ``none``."""
 
@@ -327,12 +322,12 @@ class IntentClassifier:
                 seen.append(entry[1])
         if evidence <= 0.0:
             return self._plain(query)
-        best = max(range(len(scores)), key=scores.__getitem__)
+        best = scores.index(max(scores))  # the first of equals, as the family order has it
         denominator = evidence + t.unknown_weight * unknown + t.prior_weight
         family_score = scores[best] / denominator
         none = self._none
         against = max([vector[none] for vector in seen]) if none >= 0 else 0.0
-        if best == none or (against >= t.veto and against >= _peak(seen, best)):
+        if best == none or (against >= t.veto and against >= max([vector[best] for vector in seen])):
             return Scored(NONE_INTENT, min(1.0, 0.5 + family_score), off_topic=True)
         intent, similarity = self._pick(best, feats, query, language)
         confidence = (1.0 - t.fuzzy_share) * family_score + t.fuzzy_share * similarity
@@ -345,12 +340,14 @@ class IntentClassifier:
             if rival_confidence > confidence:
                 best, family_score, intent = rival, rival_score, rival_intent
                 similarity, confidence = rival_similarity, rival_confidence
-                if against >= t.veto and against >= _peak(seen, best):
+                if against >= t.veto and against >= max([vector[best] for vector in seen]):
                     return Scored(NONE_INTENT, min(1.0, 0.5 + family_score), off_topic=True)
         if confidence < t.threshold or family_score < t.min_evidence:
             return Scored(NONE_INTENT, 1.0 - confidence)
-        if against > 0.0 and self._nearest_none(query, language) >= max(similarity, t.none_similarity):
-            return Scored(NONE_INTENT, confidence, off_topic=True)
+        if against > 0.0:
+            floor = max(similarity, t.none_similarity)
+            if self._nearest_none(query, language, floor=floor) >= floor:
+                return Scored(NONE_INTENT, confidence, off_topic=True)
         return Scored(intent, confidence)
 
     def _rivals(self, scores: Sequence[float], best: int) -> list[int]:
@@ -359,7 +356,7 @@ class IntentClassifier:
             return []
         floor = max(scores[best] * self.tuning.rival_ratio, 1e-9)
         close = [f for f, score in enumerate(scores) if score >= floor and f != best and f != self._none]
-        close.sort(key=lambda f: -scores[f])  # stable: ties keep family order
+        close.sort(key=scores.__getitem__, reverse=True)  # stable: ties keep family order
         return close[: self.tuning.rivals]
 
     def _pick(
@@ -376,7 +373,7 @@ class IntentClassifier:
                 evidence += entry[0]
                 for c, v in entry[2]:
                     scores[c] += v
-        ranked = sorted(range(len(members)), key=lambda s: -scores[s])[: t.fuzzy_intents]
+        ranked = sorted(range(len(members)), key=scores.__getitem__, reverse=True)[: t.fuzzy_intents]
         best_intent, best_score, best_similarity = members[ranked[0]], -1.0, 0.0
         cutoff = _FUZZY_FLOOR
         for slot in ranked:
@@ -403,18 +400,20 @@ class IntentClassifier:
             best_similarity = max(best_similarity, similarity)
         return self.intents[best_intent], best_similarity
 
-    def _nearest_none(self, query: str, language: str | None = None) -> float:
-        """Similarity of the closest out-of-scope example (in ``language``, if it has any in it);
-        only examples of a similar length can be close."""
-        share = self.tuning.none_similarity
+    def _nearest_none(self, query: str, language: str | None = None, *, floor: float | None = None) -> float:
+        """Similarity of the closest out-of-scope example (in ``language``, if it has any in it), when
+        it reaches ``floor`` (``none_similarity`` unless given; 0 otherwise); only examples of a
+        similar length can be close."""
+        share = self.tuning.none_similarity if floor is None else floor
         lengths, texts = self._none_by_length.get(language) or self._none_by_length[None]
         # ratio = 2·matches / (len(a) + len(b)) >= share needs len(b) / len(a) in [share/(2-share), (2-share)/share]
         low = bisect_left(lengths, int(len(query) * share / (2.0 - share)))
         high = bisect_right(lengths, int(len(query) * (2.0 - share) / share) + 1)
         if low >= high:
             return 0.0
+        # A hair under the floor: a similarity that reaches it once divided by 100 is never cut off.
         match = process.extractOne(
-            query, texts[low:high], scorer=fuzz.ratio, processor=None, score_cutoff=share * 100.0
+            query, texts[low:high], scorer=fuzz.ratio, processor=None, score_cutoff=share * 100.0 - 1e-6
         )
         return match[1] / 100.0 if match is not None else 0.0
 
