@@ -36,6 +36,8 @@ def period(start: str, end: str) -> dict[str, str]:
         ("what shipped last week", period("2026-06-08", "2026-06-14"), "last week"),
         ("vad skickades förra veckan", period("2026-06-08", "2026-06-14"), "förra veckan"),
         ("orders this week", period("2026-06-15", "2026-06-21"), "this week"),
+        ("förra månadens fakturor", period("2026-05-01", "2026-05-31"), "förra månadens"),
+        ("förra veckans ordrar", period("2026-06-08", "2026-06-14"), "förra veckans"),
         ("orders since 1 May", period("2026-05-01", "2026-06-17"), "since 1 May"),
         ("ordrar sedan 1 maj", period("2026-05-01", "2026-06-17"), "sedan 1 maj"),
         ("delivered in May", period("2026-05-01", "2026-05-31"), "May"),

@@ -222,6 +222,15 @@ class _Features:
         return out
 
 
+def _only(feature: str, words: frozenset[str], stopwords: frozenset[str]) -> bool:
+    """Whether the content words of ``feature`` are all of ``words``."""
+    if not words:
+        return False
+    parts = feature.removeprefix("^ ").replace(" ~ ", " ").split(" ")
+    content = [w for w in parts if w not in stopwords]
+    return bool(content) and all(w in words for w in content)
+
+
 class IntentClassifier:
     """Scores canonical tokens against the examples of every intent and of ``none``."""
 
@@ -232,9 +241,13 @@ class IntentClassifier:
         stopwords: frozenset[str],
         tuning: Tuning = Tuning(),
         languages: Mapping[str, Sequence[str]] | None = None,
+        within_only: frozenset[str] = frozenset(),
     ) -> None:
         """``examples`` maps each intent (and ``none``) to its examples, already as canonical tokens;
-        ``languages``, if given, the language of each of them, in the same order."""
+        ``languages``, if given, the language of each of them, in the same order. Words of
+        ``within_only`` choose an intent within a family but no family: a feature of such words (and
+        function words) only is no evidence for a family ("excel": invoices, statements, orders and
+        the inventory are all exported to a spreadsheet)."""
         self.tuning = tuning
         self._stop = stopwords
         self.intents = sorted(examples)
@@ -261,7 +274,8 @@ class IntentClassifier:
                 family_sizes[f] += 1
                 intent_sizes[f][slot] += 1
                 for feature in feats:
-                    family_counts.setdefault(feature, [0] * len(self.families))[f] += 1
+                    if not _only(feature, within_only, stopwords):
+                        family_counts.setdefault(feature, [0] * len(self.families))[f] += 1
                     intent_counts[f].setdefault(feature, [0] * len(self._members[f]))[slot] += 1
                 text = " ".join(t for t in tokens if t is not None)
                 strings.append(text)

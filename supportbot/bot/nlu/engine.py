@@ -12,7 +12,7 @@ from supportbot.bot.nlu.analysis import Word, words
 from supportbot.bot.nlu.classifier import IntentClassifier, Tuning
 from supportbot.bot.nlu.entities import EntityExtractor, Found
 from supportbot.bot.nlu.language import decide, detect_language, says
-from supportbot.bot.nlu.lexicon import NEUTRAL, STOPWORDS
+from supportbot.bot.nlu.lexicon import FORMATS, NEUTRAL, STOPWORDS
 from supportbot.bot.nlu.out_of_scope import OUT_OF_SCOPE
 from supportbot.bot.nlu.text import fold
 from supportbot.bot.nlu.types import NONE_INTENT, Entity, Parse
@@ -106,7 +106,11 @@ class NLU:
         examples = {name: [self._tokens(line)[0] for line in lines] for name, lines in analysed.items()}
         self._exact = _exact_examples(examples)
         self._classifier = IntentClassifier(
-            examples, stopwords=self._ignorable, tuning=tuning, languages=languages
+            examples,
+            stopwords=self._ignorable,
+            tuning=tuning,
+            languages=languages,
+            within_only=frozenset(w for w in FORMATS if w in self._vocabulary),
         )
         ordinary = frozenset(fold(w) for w in self._vocabulary.words)
         self._extractor = EntityExtractor(site_names, vocabulary=ordinary)

@@ -111,7 +111,7 @@ _PATTERNS = [
             r"tomorrow|i\s*morgon"
             r"|(?:last|previous|past|this|current|förra|föregående|denna|detta|innevarande|den\s+här|det\s+här|"
             r"senaste|nuvarande)\s+(?:calendar\s+)?"
-            r"(?:week|month|year|quarter|veckan|vecka|månaden|månad|året|år|kvartalet|kvartal)"
+            r"(?:week|month|year|quarter|veckans|veckan|vecka|månadens|månaden|månad|årets|året|år|kvartalets|kvartalet|kvartal)"
             r"|i\s+veckan|i\s+månaden|i\s+år|i\s*fjol|year\s+to\s+date|ytd|hittills\s+i\s+år)"
         ),
     ),
@@ -418,22 +418,22 @@ def _relative(phrase: str, today: date, begin: int, finish: int) -> _Period | No
     which = which.replace("calendar", "").strip()
     previous = which in ("last", "previous", "förra", "föregående")
     rolling = which in ("past", "senaste")
-    if unit in ("week", "veckan", "vecka"):
+    if unit in ("week", "veckans", "veckan", "vecka"):
         if rolling:
             return _Period(today - timedelta(days=6), today, False, begin, finish)
         monday = today - timedelta(days=today.weekday()) - timedelta(days=7 if previous else 0)
         return _Period(monday, monday + timedelta(days=6), False, begin, finish)
-    if unit in ("month", "månaden", "månad"):
+    if unit in ("month", "månadens", "månaden", "månad"):
         if rolling:
             return _Period(_add_months(today, -1) + timedelta(days=1), today, False, begin, finish)
         first = _add_months(today.replace(day=1), -1 if previous else 0)
         return _Period(first, _month_end(first.year, first.month), False, begin, finish)
-    if unit in ("year", "året", "år"):
+    if unit in ("year", "årets", "året", "år"):
         if rolling:
             return _Period(_shift_year(today, -1) + timedelta(days=1), today, False, begin, finish)
         year = today.year - 1 if previous else today.year
         return _Period(date(year, 1, 1), date(year, 12, 31), False, begin, finish)
-    if unit in ("quarter", "kvartalet", "kvartal"):
+    if unit in ("quarter", "kvartalets", "kvartalet", "kvartal"):
         q = (today.month - 1) // 3
         if previous or rolling:
             q -= 1
