@@ -48,6 +48,7 @@ TRIGGERS = frozenset(
 
 _FILLERS = wordset("tool tools verktyg verktyget please tack also också both båda plus")
 _WORDS = re.compile(r"[^\W\d_]+")
+_DIGIT = re.compile(r"\d")
 
 
 _CONSUMED = (*STARTS, "the", "of", "tool", "verktyg")
@@ -59,9 +60,9 @@ def tools(text: str, claims: Claims, *, words: frozenset[str] | None = None) -> 
     be passed over before the pattern runs: one not about access with a digit, or with a word that is
     neither a tool word nor a word that may stand beside one."""
     if words is not None and "_" not in text and not _about_access(words):
-        if any(ch.isdigit() for ch in text):
+        if _DIGIT.search(text) is not None:
             return
-        if not all(w in STOPWORDS or w in _FILLERS or w.startswith(_CONSUMED) for w in words):
+        if not all(w.startswith(_CONSUMED) for w in words.difference(STOPWORDS, _FILLERS)):
             return
     matches = list(_TOOL.finditer(text))
     if not matches:
