@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -35,6 +36,8 @@ def period(start: str, end: str) -> dict[str, str]:
         ("what shipped last week", period("2026-06-08", "2026-06-14"), "last week"),
         ("vad skickades förra veckan", period("2026-06-08", "2026-06-14"), "förra veckan"),
         ("orders this week", period("2026-06-15", "2026-06-21"), "this week"),
+        ("förra månadens fakturor", period("2026-05-01", "2026-05-31"), "förra månadens"),
+        ("förra veckans ordrar", period("2026-06-08", "2026-06-14"), "förra veckans"),
         ("orders since 1 May", period("2026-05-01", "2026-06-17"), "since 1 May"),
         ("ordrar sedan 1 maj", period("2026-05-01", "2026-06-17"), "sedan 1 maj"),
         ("delivered in May", period("2026-05-01", "2026-05-31"), "May"),
@@ -111,3 +114,31 @@ def test_since_never_starts_in_the_future() -> None:
 )
 def test_no_false_dates(text: str) -> None:
     assert dates(text) == []
+
+
+def test_only_the_alternatives_a_message_may_need_are_tried() -> None:
+    """Given a message's words, the date pattern runs with only the alternatives whose signs are there
+    (a year's digits, a month word, "q3", "last"...); it must find what the whole pattern finds."""
+    from itertools import product
+
+    from supportbot.bot.nlu.entities.dates import dates as find_dates
+    from supportbot.bot.nlu.entities.found import Claims
+
+    heads = ["", "orders ", "ordrar sedan ", "between ", "since ", "in ", "Q3 ", "kvartal 2 ", "the "]
+    bodies = [
+        "1 May", "May 3rd", "3-5 maj", "2026-05-01", "2026-05-01 to 2026-05-31", "1/5", "01.05.2026",
+        "24/7", "last 30 days", "SENASTE 3 VECKORNA", "i dag", "igår", "i förrgår", "i fjol", "ytd",
+        "first quarter of 2025", "2026q3", "k4", "last month", "this calendar year", "mars 2025",
+        "fy2025", "4711", "INV-2031", "may I", "Mäj 1", "år 2025", "1st", "june", "the day before yesterday",
+    ]  # fmt: skip
+    tails = ["", " and 15 June", " till 3 maj", ", 2025", " please", "-2026-06-01"]
+    found = 0
+    for head, body, tail in product(heads, bodies, tails):
+        text = head + body + tail
+        words = frozenset(re.findall(r"[^\W\d_]+|\w+", text.lower()))
+        always, checked = Claims(), Claims()
+        find_dates(text, always, today=TODAY)
+        find_dates(text, checked, today=TODAY, words=words)
+        assert checked.found == always.found, text
+        found += len(always.found)
+    assert found > 1000

@@ -230,3 +230,25 @@ def test_the_word_checks_skip_no_status_nor_reference() -> None:
             assert checked.found == always.found, text
             found += len(always.found)
     assert found > 20
+
+
+def test_the_word_check_skips_no_site() -> None:
+    """Given a message's words, a message whose words are known to hold no site name is passed over
+    before it is folded and split; the sites found must be those a full look finds, in any order of
+    messages (words looked up before, or not)."""
+    from supportbot.bot.nlu.entities.found import Claims
+    from supportbot.bot.nlu.entities.sites import SiteMatcher
+
+    texts = [*_said(), "servers in Gotheborg", "Kistas servrar", "lagring i Munchen", "4711kista", "x_kista"]
+    checked_first = SiteMatcher(("Kista", "Göteborg", "München"))
+    looked_first = SiteMatcher(("Kista", "Göteborg", "München"))
+    found = 0
+    for text in texts:
+        words = frozenset(re.findall(r"[^\W\d_]+|\w+", text.lower()))
+        always, checked, later = Claims(), Claims(), Claims()
+        checked_first.extract(text, checked, words=words)
+        looked_first.extract(text, always)
+        looked_first.extract(text, later, words=words)
+        assert checked.found == always.found == later.found, text
+        found += len(always.found)
+    assert found >= 5

@@ -122,3 +122,38 @@ def test_a_bare_number_after_invoice_is_the_invoice_not_an_order() -> None:
         ("invoice_number", "INV-2031", "2031"),
         ("order_number", "4711", "4711"),
     ]
+
+
+def test_the_word_check_passes_over_no_number_after_a_record_word() -> None:
+    """Given a message's words, one with no word that begins as a record word does is passed over
+    before the keyword pattern runs; the numbers found must be those running it always finds."""
+    import re
+
+    from supportbot.bot.nlu.entities.found import Claims
+    from supportbot.bot.nlu.entities.ids import keyword_ids
+    from supportbot.intents import all_intents
+
+    texts = [line for spec in all_intents() for lines in spec.examples.values() for line in lines]
+    texts += [
+        "p.o. 4711-A",
+        "P.O. 4711",
+        "INVOICE NUMBER 2031",
+        "kund-nr 1000123",
+        "order-nr 4711",
+        "credit  note 107",
+        "orders4711",
+        "the 4711 invoice",
+        "cust. 1000123",
+        "ticket # 2026-12",
+    ]
+    found = 0
+    for text in texts:
+        if not text.isascii() or not any(ch.isdigit() for ch in text):
+            continue
+        words = frozenset(re.findall(r"[^\W\d_]+|\w+", text.lower()))
+        always, checked = Claims(), Claims()
+        keyword_ids(text, always)
+        keyword_ids(text, checked, words=words)
+        assert checked.found == always.found, text
+        found += len(always.found)
+    assert found > 20

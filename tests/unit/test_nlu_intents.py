@@ -277,3 +277,33 @@ def test_what_a_message_is_about_decides_over_its_verb(nlu: NLU, text: str, inte
 )
 def test_what_we_do_not_offer_stays_out_of_scope(nlu: NLU, text: str) -> None:
     assert nlu.parse(text, today=TODAY).intent == NONE_INTENT
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("exportera fakturorna till excel", "invoice.list"),
+        ("exportera förra månadens fakturor till excel", "invoice.list"),
+        ("export my invoices to a spreadsheet", "invoice.list"),
+        ("export the account statement to excel", "statement.download"),
+        ("exportera kontoutdraget till excel", "statement.download"),
+        ("export our orders to excel", "order.report"),
+    ],
+)
+def test_a_spreadsheet_is_of_the_records_the_message_names(nlu: NLU, text: str, intent: str) -> None:
+    """Export and spreadsheet words go with every family that has a spreadsheet: they choose the
+    spreadsheet intent within the family the record word names, never the family."""
+    assert nlu.parse(text, today=TODAY).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "entity"),
+    [
+        ("show me the invocie INV-2032", "invoice.get", "INV-2032"),
+        ("show me the invioce INV-2032", "invoice.get", "INV-2032"),
+        ("visa fakutran INV-2032", "invoice.get", "INV-2032"),
+    ],
+)
+def test_a_typo_in_the_record_word_keeps_the_record(nlu: NLU, text: str, intent: str, entity: str) -> None:
+    parsed = nlu.parse(text, today=TODAY)
+    assert (parsed.intent, parsed.values("invoice_number")) == (intent, [entity])

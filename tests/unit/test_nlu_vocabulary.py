@@ -39,3 +39,13 @@ def test_another_word_that_merely_looks_alike_stays_unknown(vocabulary: Vocabula
 
 def test_a_compound_is_two_known_words(vocabulary: Vocabulary) -> None:
     assert vocabulary.resolve("fakturanummer") == (("faktura", "nummer"), False)
+
+
+@pytest.mark.parametrize(
+    ("typed", "known"), [("invocie", "invoice"), ("kontarkt", "kontrakt"), ("fakutra", "faktura")]
+)
+def test_two_letters_swapped_are_the_word_they_spell_swapped_back(typed: str, known: str) -> None:
+    """A record word with two letters swapped is that word, even where another known word (a plural,
+    a typo the examples hold, a word one letter shorter) looks more alike letter by letter."""
+    vocabulary = Vocabulary(["invoice", "invocies", "kontrakt", "kontakt", "faktura", "faktrua"])
+    assert vocabulary.resolve(typed) == ((known,), True)

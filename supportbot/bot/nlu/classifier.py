@@ -29,6 +29,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -147,26 +148,87 @@ class _Evidence:
                 vector = [weight * r if r > 0.02 else 0.0 for r in rel]
                 self.entries[feature] = (weight, vector, [(c, v) for c, v in enumerate(vector) if v != 0.0])
 
-    def score(self, feats: Sequence[str]) -> tuple[list[float], float, list[list[float]]]:
-        """Per class the summed w·rel, the summed weight of known features, and their w·rel vectors."""
-        scores = [0.0] * self.size
-        evidence = 0.0
-        seen: list[list[float]] = []
-        entries = self.entries
-        for feature in feats:
-            entry = entries.get(feature)
-            if entry is not None:
-                evidence += entry[0]
-                # Only the non-zero shares are added: adding 0.0 changes no sum, so this is exact.
-                for c, v in entry[2]:
-                    scores[c] += v
-                seen.append(entry[1])
-        return scores, evidence, seen
+
+class _Feature(NamedTuple):
+    """What one feature says: its entry among the families (``None`` if it says nothing there), and per
+    family its entry among that family's intents. An entry is (weight, w·rel per class, the non-zero
+    (class, w·rel) pairs)."""
+
+    family: tuple[float, list[float], list[tuple[int, float]]] | None
+    within: list[tuple[float, list[float], list[tuple[int, float]]] | None]
 
 
-def _peak(seen: Sequence[Sequence[float]], index: int) -> float:
-    """The largest single w·rel for class ``index`` among the features seen."""
-    return max((vector[index] for vector in seen), default=0.0)
+class _Features:
+    """Every feature the examples have, looked up by its words: a message's features are found without
+    building their text, and a pair of words is looked for only under a first word that begins one."""
+
+    __slots__ = ("first", "pairs", "skips", "stop", "words")
+
+    def __init__(self, families: _Evidence, within: Sequence[_Evidence], stopwords: frozenset[str]) -> None:
+        self.stop = stopwords
+        self.words: dict[str, _Feature] = {}
+        self.first: dict[str, _Feature] = {}
+        self.pairs: dict[str, dict[str, _Feature]] = {}
+        self.skips: dict[str, dict[str, _Feature]] = {}
+        names = set(families.entries).union(*(e.entries for e in within))
+        for name in names:
+            entry = _Feature(families.entries.get(name), [e.entries.get(name) for e in within])
+            if name.startswith("^ "):
+                self.first[name[2:]] = entry
+            elif " ~ " in name:
+                a, b = name.split(" ~ ")
+                self.skips.setdefault(a, {})[b] = entry
+            elif " " in name:
+                a, b = name.split(" ")
+                self.pairs.setdefault(a, {})[b] = entry
+            else:
+                self.words[name] = entry
+
+    def find(self, tokens: Sequence[str | None], *, skip: bool) -> list[_Feature]:
+        """The known features of ``tokens``, in the order ``features`` lists them (sums add up the same)."""
+        words = self.words
+        out = [f for t in tokens if t is not None and (f := words.get(t)) is not None]
+        if not tokens:
+            return out
+        first = tokens[0]
+        if first is not None and (f := self.first.get(first)) is not None:
+            out.append(f)
+        pairs = self.pairs
+        for a, b in pairwise(tokens):
+            if (
+                a is not None
+                and b is not None
+                and (after := pairs.get(a)) is not None
+                and (f := after.get(b)) is not None
+            ):
+                out.append(f)
+        if skip and self.skips:
+            stop, skips = self.stop, self.skips
+            previous, gap = None, False
+            for t in tokens:
+                if t is None:
+                    previous, gap = None, False
+                elif t in stop:
+                    gap = True
+                else:
+                    if (
+                        previous is not None
+                        and gap
+                        and (after := skips.get(previous)) is not None
+                        and (f := after.get(t)) is not None
+                    ):
+                        out.append(f)
+                    previous, gap = t, False
+        return out
+
+
+def _only(feature: str, words: frozenset[str], stopwords: frozenset[str]) -> bool:
+    """Whether the content words of ``feature`` are all of ``words``."""
+    if not words:
+        return False
+    parts = feature.removeprefix("^ ").replace(" ~ ", " ").split(" ")
+    content = [w for w in parts if w not in stopwords]
+    return bool(content) and all(w in words for w in content)
 
 
 class IntentClassifier:
@@ -179,9 +241,13 @@ class IntentClassifier:
         stopwords: frozenset[str],
         tuning: Tuning = Tuning(),
         languages: Mapping[str, Sequence[str]] | None = None,
+        within_only: frozenset[str] = frozenset(),
     ) -> None:
         """``examples`` maps each intent (and ``none``) to its examples, already as canonical tokens;
-        ``languages``, if given, the language of each of them, in the same order."""
+        ``languages``, if given, the language of each of them, in the same order. Words of
+        ``within_only`` choose an intent within a family but no family: a feature of such words (and
+        function words) only is no evidence for a family ("excel": invoices, statements, orders and
+        the inventory are all exported to a spreadsheet)."""
         self.tuning = tuning
         self._stop = stopwords
         self.intents = sorted(examples)
@@ -208,7 +274,8 @@ class IntentClassifier:
                 family_sizes[f] += 1
                 intent_sizes[f][slot] += 1
                 for feature in feats:
-                    family_counts.setdefault(feature, [0] * len(self.families))[f] += 1
+                    if not _only(feature, within_only, stopwords):
+                        family_counts.setdefault(feature, [0] * len(self.families))[f] += 1
                     intent_counts[f].setdefault(feature, [0] * len(self._members[f]))[slot] += 1
                 text = " ".join(t for t in tokens if t is not None)
                 strings.append(text)
@@ -222,6 +289,8 @@ class IntentClassifier:
         self._within = [
             _Evidence(intent_counts[f], intent_sizes[f], tuning) for f in range(len(self.families))
         ]
+        self._features = _Features(self._families, self._within, stopwords)
+        self._family_count = len(self.families)
         # Out-of-scope examples by length, all of them and per language: only those of a length close
         # to the message's can be close to it, and they are one slice of a sorted list.
         none_members = self._members[self._none] if self._none >= 0 else []
@@ -253,15 +322,26 @@ class IntentClassifier:
         """
         t = self.tuning
         query = surface if surface is not None else " ".join(x for x in tokens if x is not None)
-        feats = features(tokens, self._stop, skip=t.skip_weight > 0.0)
-        scores, evidence, seen = self._families.score(feats)
+        feats = self._features.find(tokens, skip=t.skip_weight > 0.0)
+        scores = [0.0] * self._family_count
+        evidence = 0.0
+        seen: list[list[float]] = []
+        for feature in feats:
+            entry = feature.family
+            if entry is not None:
+                evidence += entry[0]
+                # Only the non-zero shares are added: adding 0.0 changes no sum, so this is exact.
+                for c, v in entry[2]:
+                    scores[c] += v
+                seen.append(entry[1])
         if evidence <= 0.0:
             return self._plain(query)
-        best = max(range(len(scores)), key=scores.__getitem__)
+        best = scores.index(max(scores))  # the first of equals, as the family order has it
         denominator = evidence + t.unknown_weight * unknown + t.prior_weight
         family_score = scores[best] / denominator
-        against = _peak(seen, self._none) if self._none >= 0 else 0.0
-        if best == self._none or (against >= t.veto and against >= _peak(seen, best)):
+        none = self._none
+        against = max([vector[none] for vector in seen]) if none >= 0 else 0.0
+        if best == none or (against >= t.veto and against >= max([vector[best] for vector in seen])):
             return Scored(NONE_INTENT, min(1.0, 0.5 + family_score), off_topic=True)
         intent, similarity = self._pick(best, feats, query, language)
         confidence = (1.0 - t.fuzzy_share) * family_score + t.fuzzy_share * similarity
@@ -274,12 +354,14 @@ class IntentClassifier:
             if rival_confidence > confidence:
                 best, family_score, intent = rival, rival_score, rival_intent
                 similarity, confidence = rival_similarity, rival_confidence
-                if against >= t.veto and against >= _peak(seen, best):
+                if against >= t.veto and against >= max([vector[best] for vector in seen]):
                     return Scored(NONE_INTENT, min(1.0, 0.5 + family_score), off_topic=True)
         if confidence < t.threshold or family_score < t.min_evidence:
             return Scored(NONE_INTENT, 1.0 - confidence)
-        if against > 0.0 and self._nearest_none(query, language) >= max(similarity, t.none_similarity):
-            return Scored(NONE_INTENT, confidence, off_topic=True)
+        if against > 0.0:
+            floor = max(similarity, t.none_similarity)
+            if self._nearest_none(query, language, floor=floor) >= floor:
+                return Scored(NONE_INTENT, confidence, off_topic=True)
         return Scored(intent, confidence)
 
     def _rivals(self, scores: Sequence[float], best: int) -> list[int]:
@@ -288,15 +370,24 @@ class IntentClassifier:
             return []
         floor = max(scores[best] * self.tuning.rival_ratio, 1e-9)
         close = [f for f, score in enumerate(scores) if score >= floor and f != best and f != self._none]
-        close.sort(key=lambda f: -scores[f])  # stable: ties keep family order
+        close.sort(key=scores.__getitem__, reverse=True)  # stable: ties keep family order
         return close[: self.tuning.rivals]
 
-    def _pick(self, family: int, feats: Sequence[str], query: str, language: str | None) -> tuple[str, float]:
+    def _pick(
+        self, family: int, feats: Sequence[_Feature], query: str, language: str | None
+    ) -> tuple[str, float]:
         """The best intent of ``family`` and the fuzzy similarity (0-1) of the closest example seen."""
         t = self.tuning
         members = self._members[family]
-        scores, evidence, _ = self._within[family].score(feats)
-        ranked = sorted(range(len(members)), key=lambda s: -scores[s])[: t.fuzzy_intents]
+        scores = [0.0] * len(members)
+        evidence = 0.0
+        for feature in feats:
+            entry = feature.within[family]
+            if entry is not None:
+                evidence += entry[0]
+                for c, v in entry[2]:
+                    scores[c] += v
+        ranked = sorted(range(len(members)), key=scores.__getitem__, reverse=True)[: t.fuzzy_intents]
         best_intent, best_score, best_similarity = members[ranked[0]], -1.0, 0.0
         cutoff = _FUZZY_FLOOR
         for slot in ranked:
@@ -323,18 +414,20 @@ class IntentClassifier:
             best_similarity = max(best_similarity, similarity)
         return self.intents[best_intent], best_similarity
 
-    def _nearest_none(self, query: str, language: str | None = None) -> float:
-        """Similarity of the closest out-of-scope example (in ``language``, if it has any in it);
-        only examples of a similar length can be close."""
-        share = self.tuning.none_similarity
+    def _nearest_none(self, query: str, language: str | None = None, *, floor: float | None = None) -> float:
+        """Similarity of the closest out-of-scope example (in ``language``, if it has any in it), when
+        it reaches ``floor`` (``none_similarity`` unless given; 0 otherwise); only examples of a
+        similar length can be close."""
+        share = self.tuning.none_similarity if floor is None else floor
         lengths, texts = self._none_by_length.get(language) or self._none_by_length[None]
         # ratio = 2·matches / (len(a) + len(b)) >= share needs len(b) / len(a) in [share/(2-share), (2-share)/share]
         low = bisect_left(lengths, int(len(query) * share / (2.0 - share)))
         high = bisect_right(lengths, int(len(query) * (2.0 - share) / share) + 1)
         if low >= high:
             return 0.0
+        # A hair under the floor: a similarity that reaches it once divided by 100 is never cut off.
         match = process.extractOne(
-            query, texts[low:high], scorer=fuzz.ratio, processor=None, score_cutoff=share * 100.0
+            query, texts[low:high], scorer=fuzz.ratio, processor=None, score_cutoff=share * 100.0 - 1e-6
         )
         return match[1] / 100.0 if match is not None else 0.0
 

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from supportbot.bot.nlu.analysis import Word, words
 from supportbot.bot.nlu.classifier import IntentClassifier, Tuning
 from supportbot.bot.nlu.entities import EntityExtractor, Found
-from supportbot.bot.nlu.language import detect_language
-from supportbot.bot.nlu.lexicon import NEUTRAL, STOPWORDS
+from supportbot.bot.nlu.language import decide, detect_language, says
+from supportbot.bot.nlu.lexicon import FORMATS, NEUTRAL, STOPWORDS
 from supportbot.bot.nlu.out_of_scope import OUT_OF_SCOPE
 from supportbot.bot.nlu.text import fold
 from supportbot.bot.nlu.types import NONE_INTENT, Entity, Parse
@@ -55,6 +55,7 @@ class NLU:
         "_ignorable",
         "_name_weight",
         "_vocabulary",
+        "_words",
         "threshold",
     )
 
@@ -98,13 +99,18 @@ class NLU:
         self._ignorable = STOPWORDS | NEUTRAL
         self._name_weight = tuning.name_weight
         self._guess_weight = tuning.guess_weight
+        self._words: dict[str, tuple[tuple[str, ...] | None, bool, float, float]] = {}
         self._vocabulary = Vocabulary(
             counts, stopwords=self._ignorable, frequent=[w for w, _ in counts.most_common()]
         )
         examples = {name: [self._tokens(line)[0] for line in lines] for name, lines in analysed.items()}
         self._exact = _exact_examples(examples)
         self._classifier = IntentClassifier(
-            examples, stopwords=self._ignorable, tuning=tuning, languages=languages
+            examples,
+            stopwords=self._ignorable,
+            tuning=tuning,
+            languages=languages,
+            within_only=frozenset(w for w in FORMATS if w in self._vocabulary),
         )
         ordinary = frozenset(fold(w) for w in self._vocabulary.words)
         self._extractor = EntityExtractor(site_names, vocabulary=ordinary)
@@ -123,20 +129,20 @@ class NLU:
 
     def parse(self, text: str, *, today: date, language_hint: str | None = None) -> Parse:
         found = self._extractor.extract(text, today=today)
-        analysed = words(text, found)
-        tokens, unknown, surface = self._tokens(analysed)
-        language = detect_language([w.text for w in analysed if w.text[0] != "#"], hint=language_hint)
+        read = self._read(words(text, found))
+        tokens, unknown = read.tokens, read.unknown
+        language = decide(read.en, read.sv, hint=language_hint)
         if (
             unknown < 1.0
-            and any(t is not None and t[0] == "#" for t in tokens)
+            and read.placeholder
             and all(t is None or t[0] == "#" or t in self._ignorable for t in tokens)
         ):
             intent, confidence = NONE_INTENT, 1.0  # only an ID or a date: the dialog uses its context
-        elif (exact := self._exact.get(_key(tokens))) is not None:
+        elif (exact := self._exact.get(tuple(read.known))) is not None:
             intent, confidence = exact, 1.0  # said as one of the examples: what that example means
         else:
             scored = self._classifier.classify(
-                tokens, unknown=unknown, surface=" ".join(surface), language=language
+                tokens, unknown=unknown, surface=" ".join(read.surface), language=language
             )
             intent, confidence = scored.intent, scored.confidence
             if intent == NONE_INTENT and (unknown >= 1.0 or scored.off_topic):
@@ -150,25 +156,38 @@ class NLU:
         )
 
     def _tokens(self, analysed: Sequence[Word]) -> tuple[list[str | None], float, list[str]]:
-        """Canonical tokens (``None`` for an unknown word), how much was unknown, and the fuzzy text.
+        """Canonical tokens (``None`` for an unknown word), how much was unknown, and the fuzzy text."""
+        read = self._read(analysed)
+        return read.tokens, read.unknown, read.surface
+
+    def _read(self, analysed: Sequence[Word]) -> _Reading:
+        """The message's canonical tokens and what goes with them, in one pass over its words.
 
         An unknown word counts 1; an unknown capitalised word (a name, most likely) counts
         ``name_weight``: "deliver to Åland" or "a hotel in Solna" name something we do not know of,
         which is a weaker sign of another topic than an unknown word, but a sign all the same.
+        Each word's canonical form and language clue are looked up once and remembered.
         """
-        tokens: list[str | None] = []
-        surface: list[str] = []
-        unknown = 0.0
+        read = _Reading()
+        tokens, surface, known_tokens = read.tokens, read.surface, read.known
+        unknown = en = sv = 0.0
         name_weight = self._name_weight
         guess_weight = self._guess_weight
-        resolve = self._vocabulary.resolve
+        cache = self._words
         for word in analysed:
             text = word.text
             if text[0] == "#":
                 tokens.append(text)
                 surface.append(text)
+                known_tokens.append(text)
+                read.placeholder = True
                 continue
-            known, guessed = resolve(text)
+            reading = cache.get(text)
+            if reading is None:
+                reading = self._word(text)
+            known, guessed, says_en, says_sv = reading
+            en += says_en
+            sv += says_sv
             if known is None:
                 if word.capitalised:
                     if name_weight <= 0.0:
@@ -183,7 +202,43 @@ class NLU:
                     unknown += guess_weight
                 tokens.extend(known)
                 surface.extend(known)
-        return tokens, unknown, surface
+                known_tokens.extend(known)
+        read.unknown, read.en, read.sv = unknown, en, sv
+        return read
+
+    def _word(self, text: str) -> tuple[tuple[str, ...] | None, bool, float, float]:
+        """A word's canonical form(s), whether they are a guess, and its language clue (cached)."""
+        known, guessed = self._vocabulary.resolve(text)
+        clue = says(text)
+        reading = (known, guessed, clue[0], clue[1])
+        if len(self._words) > _WORDS_LIMIT:
+            self._words.clear()
+        self._words[text] = reading
+        return reading
+
+
+class _Reading:
+    """One message as the classifier reads it."""
+
+    __slots__ = ("en", "known", "placeholder", "surface", "sv", "tokens", "unknown")
+
+    def __init__(self) -> None:
+        self.tokens: list[str | None] = []
+        """Canonical tokens, ``None`` for an unknown word."""
+        self.surface: list[str] = []
+        """What fuzzy matching compares: the tokens, unknown words as written."""
+        self.known: list[str] = []
+        """The tokens that are known: the words an example is looked up by."""
+        self.unknown = 0.0
+        """How much of the message is unknown."""
+        self.placeholder = False
+        """Whether an entity stands in the message (``#inv``, ``#date``)."""
+        self.en = 0.0
+        self.sv = 0.0
+        """The evidence of each language, summed over the words in order."""
+
+
+_WORDS_LIMIT = 100_000
 
 
 def _key(tokens: Sequence[str | None]) -> tuple[str, ...]:

@@ -64,10 +64,21 @@ def detect_language(words: Sequence[str], *, hint: str | None = None) -> str:
             says = _says(said)
         en += says[0]
         sv += says[1]
+    return decide(en, sv, hint=hint)
+
+
+def decide(en: float, sv: float, *, hint: str | None = None) -> str:
+    """The language that the summed evidence (``says`` of each word, added in order) speaks for."""
     fallback = hint if hint in LANGUAGES else "en"
     if en == sv:
         return fallback
     return "sv" if sv > en else "en"
+
+
+def says(word: str) -> tuple[float, float]:
+    """How much one lower-cased word says for English and for Swedish."""
+    found = _SAYS.get(word)
+    return found if found is not None else _says(word)
 
 
 _SAYS: dict[str, tuple[float, float]] = {}

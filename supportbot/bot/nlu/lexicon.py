@@ -113,3 +113,12 @@ MARKERS_SV = wordset(
 )
 
 SWEDISH_LETTERS = frozenset("åäö")
+
+FORMATS = wordset(
+    """
+    excel xlsx csv spreadsheet spreadsheets sheet workbook export exports exporting exported download
+    exportera exporterar exporten export kalkylark kalkylarket excelfil arbetsbok
+    """
+)
+"""Words of a file to take away: a list of invoices, a statement, orders and the inventory are each
+exported to a spreadsheet, so these words choose the intent within a family, never the family."""

@@ -52,6 +52,19 @@ def _plausible_typo(typed: str, known: str) -> bool:
     return True
 
 
+def _swapped(typed: str, known: str) -> bool:
+    """Whether ``typed`` is ``known`` with two neighbouring letters swapped."""
+    if len(typed) != len(known):
+        return False
+    differ = [i for i, (a, b) in enumerate(zip(typed, known, strict=True)) if a != b]
+    return (
+        len(differ) == 2
+        and differ[1] == differ[0] + 1
+        and typed[differ[0]] == known[differ[1]]
+        and typed[differ[1]] == known[differ[0]]
+    )
+
+
 class Vocabulary:
     """Known words and a cached map from any typed word to known words (or ``None``: unknown)."""
 
@@ -141,12 +154,18 @@ class Vocabulary:
         if candidates is None:
             return None
         cutoff = _cutoff(len(word))
-        for choice, _, index in process.extract(
-            folded, candidates[0], scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=3
-        ):
-            if _plausible_typo(folded, choice):
-                return candidates[1][index]
-        return None
+        plausible = [
+            (not _swapped(folded, choice), rank, index)
+            for rank, (choice, _, index) in enumerate(
+                process.extract(
+                    folded, candidates[0], scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=3
+                )
+            )
+            if _plausible_typo(folded, choice)
+        ]
+        # Two letters swapped is the commonest slip and loses no letter: "invocie" is "invoice" (not
+        # the more similar "invocies"), "kontarkt" is "kontrakt" (not "kontakt"). Otherwise the most similar.
+        return candidates[1][min(plausible)[2]] if plausible else None
 
     def _split(self, word: str) -> tuple[tuple[str, ...] | None, bool]:
         """Swedish compounds ("leveransdatum", "avtalsnummer") as two known words, longest head first."""

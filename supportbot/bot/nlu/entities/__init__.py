@@ -44,20 +44,20 @@ class EntityExtractor:
         if digits:  # every ID and amount has a digit
             serials(text, claims)
             prefixed_ids(text, claims)
-            keyword_ids(text, claims)
+            keyword_ids(text, claims, words=exact)
             typo_keyword_ids(text, claims)
             amounts(text, claims)
         if digits or not DATE_TRIGGERS.isdisjoint(words):
-            dates(text, claims, today=today)
+            dates(text, claims, today=today, words=words)
         if digits:
             bare_order_numbers(text, claims)
-        self._sites.extract(text, claims)
+        self._sites.extract(text, claims, words=words)
         if not STATUS_TRIGGERS.isdisjoint(words):
             statuses(text, claims, words=exact)
         if not REFERENCE_TRIGGERS.isdisjoint(words):
             references(text, claims, words=exact)
         if exact is None or _may_name_tool(words):
-            tools(text, claims)
+            tools(text, claims, words=exact)
         return sorted(claims.found, key=lambda f: f.start)
 
 

@@ -111,7 +111,7 @@ _PATTERNS = [
             r"tomorrow|i\s*morgon"
             r"|(?:last|previous|past|this|current|förra|föregående|denna|detta|innevarande|den\s+här|det\s+här|"
             r"senaste|nuvarande)\s+(?:calendar\s+)?"
-            r"(?:week|month|year|quarter|veckan|vecka|månaden|månad|året|år|kvartalet|kvartal)"
+            r"(?:week|month|year|quarter|veckans|veckan|vecka|månadens|månaden|månad|årets|året|år|kvartalets|kvartalet|kvartal)"
             r"|i\s+veckan|i\s+månaden|i\s+år|i\s*fjol|year\s+to\s+date|ytd|hittills\s+i\s+år)"
         ),
     ),
@@ -125,12 +125,26 @@ def _prefixed(kind: str, body: str) -> str:
     return re.sub(r"\(\?P<(\w+)>", lambda g: f"(?P<{kind}__{g[1]}>", body)
 
 
-_DATES = re.compile(
-    r"(?<![\w-])(?:"
-    + "|".join(f"(?P<{kind}>(?:{_prefixed(kind, body)})(?![\\w-]))" for kind, body in _PATTERNS)
-    + ")",
-    re.IGNORECASE,
-)
+_ALTERNATIVES = {kind: f"(?P<{kind}>(?:{_prefixed(kind, body)})(?![\\w-]))" for kind, body in _PATTERNS}
+
+
+def _compile(kinds: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for the alternatives ``kinds``, in the order of ``_PATTERNS``."""
+    return re.compile(r"(?<![\w-])(?:" + "|".join(_ALTERNATIVES[k] for k in kinds) + ")", re.IGNORECASE)
+
+
+_DATES = _compile(tuple(_ALTERNATIVES))
+_BY_KINDS: dict[tuple[str, ...], re.Pattern[str]] = {tuple(_ALTERNATIVES): _DATES}
+"""The pattern for each set of alternatives a message may need (few sets occur: numbers, months, words)."""
+_YEAR_DIGITS = re.compile(_YEAR)
+_QUARTER_CODE = re.compile(r"[qk][1-4]")
+_MONTH_WORDS = frozenset(_MONTHS)
+_ROLLING_WORDS = ("last", "past", "previous", "recent", "senaste", "sista", "gångna")
+_RELATIVE_WORDS = (
+    "yesterday", "går", "today", "dag", "tomorrow", "morgon", "week", "month", "year", "quarter", "veck",
+    "månad", "år", "kvartal", "fjol", "ytd",
+)  # fmt: skip
+"""A part every phrase of the ``relative`` alternative has ("året" has "år", "i dag" "dag")."""
 TRIGGERS = wordset(
     """
     yesterday today tomorrow går dag idag igår morgon imorgon förrgår iförrgår last past previous this
@@ -176,10 +190,17 @@ class _Period:
     finish: int
 
 
-def dates(text: str, claims: Claims, *, today: date) -> None:
-    """Find dates and periods in ``text`` and claim them as ``date`` or ``date_range`` entities."""
+def dates(text: str, claims: Claims, *, today: date, words: frozenset[str] | None = None) -> None:
+    """Find dates and periods in ``text`` and claim them as ``date`` or ``date_range`` entities.
+
+    ``words``, the message's lower-cased words, lets only the alternatives whose words or signs are in
+    the message be tried (the answer is the same: the others cannot match anywhere in it).
+    """
+    pattern = _DATES if words is None else _pattern_for(text, words)
+    if pattern is None:
+        return
     periods: list[_Period] = []
-    for m in _DATES.finditer(text):
+    for m in pattern.finditer(text):
         if not claims.free(m.start(), m.end()):
             continue
         kind = m.lastgroup or ""
@@ -193,6 +214,43 @@ def dates(text: str, claims: Claims, *, today: date) -> None:
             value = {"start": period.start.isoformat(), "end": period.end.isoformat()}
             found = Found("date_range", value, period.begin, period.finish)
         claims.add(found)
+
+
+def _pattern_for(text: str, words: frozenset[str]) -> re.Pattern[str] | None:
+    """The pattern of the alternatives that can match in ``text`` (``None``: none can).
+
+    Each alternative needs something plain to see: a year's digits, a month word, a "-", "." or "/"
+    after digits, a quarter's "q3" or "kvartal", a word of a rolling or relative period. That is
+    checked in the lower-cased text, which is exact where lower-casing is how the pattern ignores case
+    (ASCII and the Latin-1 letters, the micro sign aside); other text is matched with every alternative.
+    """
+    if not (text.isascii() or (max(text) < "\u0100" and "\u00b5" not in text)):
+        return _DATES
+    low = text.lower()
+    year = _YEAR_DIGITS.search(text) is not None
+    digits = year or any(c.isdigit() for c in text)
+    month = not _MONTH_WORDS.isdisjoint(words)
+    needed = {
+        "iso_range": year and "-" in text,
+        "days_range": digits and month,
+        "month_days_range": digits and month,
+        "iso": year and "-" in text,
+        "dotted": digits and "." in text,
+        "slashed": digits and "/" in text,
+        "day_month": digits and month,
+        "quarter": "quarter" in low or "kvartal" in low or _QUARTER_CODE.search(low) is not None,
+        "rolling": any(w in low for w in _ROLLING_WORDS),
+        "relative": any(w in low for w in _RELATIVE_WORDS),
+        "month": month,
+        "year": year,
+    }
+    kinds = tuple(kind for kind in _ALTERNATIVES if needed[kind])
+    if not kinds:
+        return None
+    pattern = _BY_KINDS.get(kinds)
+    if pattern is None:
+        pattern = _BY_KINDS[kinds] = _compile(kinds)
+    return pattern
 
 
 def _combine(periods: list[_Period], text: str, today: date) -> list[_Period]:
@@ -360,22 +418,22 @@ def _relative(phrase: str, today: date, begin: int, finish: int) -> _Period | No
     which = which.replace("calendar", "").strip()
     previous = which in ("last", "previous", "förra", "föregående")
     rolling = which in ("past", "senaste")
-    if unit in ("week", "veckan", "vecka"):
+    if unit in ("week", "veckans", "veckan", "vecka"):
         if rolling:
             return _Period(today - timedelta(days=6), today, False, begin, finish)
         monday = today - timedelta(days=today.weekday()) - timedelta(days=7 if previous else 0)
         return _Period(monday, monday + timedelta(days=6), False, begin, finish)
-    if unit in ("month", "månaden", "månad"):
+    if unit in ("month", "månadens", "månaden", "månad"):
         if rolling:
             return _Period(_add_months(today, -1) + timedelta(days=1), today, False, begin, finish)
         first = _add_months(today.replace(day=1), -1 if previous else 0)
         return _Period(first, _month_end(first.year, first.month), False, begin, finish)
-    if unit in ("year", "året", "år"):
+    if unit in ("year", "årets", "året", "år"):
         if rolling:
             return _Period(_shift_year(today, -1) + timedelta(days=1), today, False, begin, finish)
         year = today.year - 1 if previous else today.year
         return _Period(date(year, 1, 1), date(year, 12, 31), False, begin, finish)
-    if unit in ("quarter", "kvartalet", "kvartal"):
+    if unit in ("quarter", "kvartalets", "kvartalet", "kvartal"):
         q = (today.month - 1) // 3
         if previous or rolling:
             q -= 1

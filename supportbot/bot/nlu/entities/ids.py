@@ -70,6 +70,25 @@ _KEYWORD = re.compile(
     re.IGNORECASE,
 )
 
+
+def _leads() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """How the record words begin (their first letters, lower-cased), and the few too short to tell
+    by that, as written ("p.o.")."""
+    starts: set[str] = set()
+    written: set[str] = set()
+    for ks in _KINDS.values():
+        for k in ks:
+            head = re.match(r"[^\W\d_]*", k)
+            if head is not None and len(head.group()) >= 2:
+                starts.add(head.group())
+            else:
+                written.add(k.replace("\\", ""))
+    return tuple(sorted(starts)), tuple(sorted(written))
+
+
+_KEYWORD_STARTS, _KEYWORD_WRITTEN = _leads()
+"""A number after a record word needs a word that begins as one does (or, for "p.o.", its letters)."""
+
 _TYPO_KEYWORDS: dict[str, str] = {
     fold(k): kind for kind, ks in _KINDS.items() for k in ks if k.isalpha() and len(k) >= 5
 }
@@ -134,8 +153,18 @@ def prefixed_ids(text: str, claims: Claims) -> None:
         claims.add(found)
 
 
-def keyword_ids(text: str, claims: Claims) -> None:
-    """Numbers written right after the word for their kind: "invoice 2031", "kundnummer 1000123"."""
+def keyword_ids(text: str, claims: Claims, *, words: frozenset[str] | None = None) -> None:
+    """Numbers written right after the word for their kind: "invoice 2031", "kundnummer 1000123".
+
+    ``words``, the lower-cased words of a text in ASCII, let a message with no word that begins as a
+    record word does be passed over before the pattern runs (a record word begins a word: the pattern
+    wants no letter or digit before it)."""
+    if (
+        words is not None
+        and not any(w.startswith(_KEYWORD_STARTS) for w in words)
+        and not any(k in text.lower() for k in _KEYWORD_WRITTEN)
+    ):
+        return
     for m in _KEYWORD.finditer(text):
         keyword = fold(re.sub(r"\s+", " ", m["kw"]))
         kind = _KIND_OF.get(keyword)

@@ -51,21 +51,28 @@ class SiteMatcher:
         self._cache: dict[str, str | None] = {}
         self._no_site: set[str] = set()
         """Words looked up and found to be no site name (a part of the cache)."""
+        self._no_site_in: set[str] = set()
+        """Lower-cased words of messages (as ``EntityExtractor`` splits them) with no site name in them."""
 
     def __bool__(self) -> bool:
         return bool(self._aliases)
 
-    def extract(self, text: str, claims: Claims) -> None:
+    def extract(self, text: str, claims: Claims, *, words: frozenset[str] | None = None) -> None:
+        """``words``, if given, are the message's lower-cased words (letters, or a run of word characters
+        that begins otherwise): a message whose words are all known to hold no site name is passed over
+        before it is folded and split."""
         if not self._aliases:
+            return
+        if words is not None and self._max_words == 1 and not self._may_hold_site(words):
             return
         folded = fold(text)  # one character for one: spans stay valid
         if self._max_words == 1:
             # Most messages name no site: look before placing, and at once past words known to be none.
-            words = _WORD.findall(folded)
-            if self._no_site.issuperset(words):
+            runs = _WORD.findall(folded)
+            if self._no_site.issuperset(runs):
                 return
-            for word in words:
-                if self._lookup(word) is not None:
+            for run in runs:
+                if self._lookup(run) is not None:
                     break
             else:
                 return
@@ -74,17 +81,31 @@ class SiteMatcher:
                 if name is not None:
                     claims.add(Found("site", name, m.start(), m.end()))
             return
-        words = list(_WORD.finditer(folded))
+        spans = list(_WORD.finditer(folded))
         i = 0
-        while i < len(words):
+        while i < len(spans):
             matched = 0
-            for n in range(min(self._max_words, len(words) - i), 0, -1):
-                start, end = words[i].start(), words[i + n - 1].end()
-                name = self._lookup(" ".join(w.group() for w in words[i : i + n]))
+            for n in range(min(self._max_words, len(spans) - i), 0, -1):
+                start, end = spans[i].start(), spans[i + n - 1].end()
+                name = self._lookup(" ".join(w.group() for w in spans[i : i + n]))
                 if name is not None and claims.add(Found("site", name, start, end)):
                     matched = n
                     break
             i += matched or 1
+
+    def _may_hold_site(self, words: frozenset[str]) -> bool:
+        """Whether a site name may be among the letters of ``words`` (each word's runs of letters are what
+        ``extract`` looks up, folded: the same runs the whole message has)."""
+        new = words - self._no_site_in
+        if not new:
+            return False
+        for word in new:
+            if any(self._lookup(part) is not None for part in _WORD.findall(fold(word))):
+                return True
+        if len(self._no_site_in) > _CACHE_LIMIT:
+            self._no_site_in.clear()
+        self._no_site_in.update(new)
+        return False
 
     def _lookup(self, phrase: str) -> str | None:
         try:

@@ -48,14 +48,27 @@ TRIGGERS = frozenset(
 
 _FILLERS = wordset("tool tools verktyg verktyget please tack also också both båda plus")
 _WORDS = re.compile(r"[^\W\d_]+")
+_DIGIT = re.compile(r"\d")
 
 
-def tools(text: str, claims: Claims) -> None:
+_CONSUMED = (*STARTS, "the", "of", "tool", "verktyg")
+"""How every word a match of the tool pattern takes begins ("all of the tools", "alla verktygen")."""
+
+
+def tools(text: str, claims: Claims, *, words: frozenset[str] | None = None) -> None:
+    """``words``, the lower-cased words of a text in ASCII, let a message that cannot name a tool here
+    be passed over before the pattern runs: one not about access with a digit, or with a word that is
+    neither a tool word nor a word that may stand beside one."""
+    if words is not None and "_" not in text and not _about_access(words):
+        if _DIGIT.search(text) is not None:
+            return
+        if not all(w.startswith(_CONSUMED) for w in words.difference(STOPWORDS, _FILLERS)):
+            return
     matches = list(_TOOL.finditer(text))
     if not matches:
         return
-    words = [fold(w) for w in _WORDS.findall(text)]
-    about_access = any(w in TRIGGERS for w in words)
+    folded = [fold(w) for w in _WORDS.findall(text)]
+    about_access = any(w in TRIGGERS for w in folded)
     if not about_access:
         if any(ch.isdigit() for ch in text):
             return
@@ -71,3 +84,10 @@ def tools(text: str, claims: Claims) -> None:
             if before and fold(before[-1]) in {"access", "acess"}:
                 continue  # "pending access requests" are not the requests tool
         claims.add(Found("tool", kind, m.start(), m.end()))
+
+
+def _about_access(words: frozenset[str]) -> bool:
+    """Whether a word of ``words`` (or a run of letters in one: "4711access") is about access."""
+    if not TRIGGERS.isdisjoint(words):
+        return True
+    return any(not w.isalpha() and not TRIGGERS.isdisjoint(_WORDS.findall(w)) for w in words)
