@@ -9,6 +9,11 @@ system time over the measured window, stable where wall-clock figures are not) a
 for both, and the ratio.
 
     python bench/webchat_bench.py --users 100 --seconds 15
+    python bench/webchat_bench.py --users 30 --database-url postgresql+asyncpg://postgres@127.0.0.1/bench
+
+With ``--database-url`` the assistant runs on that database (seeded with the demo data if it has none)
+instead of a fresh SQLite file. Compare CPU per message rather than messages/s on a shared machine,
+and run each variant more than once.
 """
 
 from __future__ import annotations

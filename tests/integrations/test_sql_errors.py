@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
 from supportbot.integrations.errors import BackendUnavailable
 from supportbot.integrations.models import NewRequest, Principal, Role, Tool
 from supportbot.integrations.protocols import Backends
 from supportbot.integrations.sql.backend import sql_backends
+from supportbot.integrations.sql.database import PING_AFTER_IDLE, open_engine
 from supportbot.integrations.sql.migrate import migrate
 from supportbot.integrations.sql.seed import seed_demo
 
@@ -126,6 +128,26 @@ async def test_a_postgres_server_that_does_not_answer() -> None:
     try:
         assert await every_call(sql_backends(engine, clock=clock)) == []
     finally:
+        await engine.dispose()
+
+
+@pytest.mark.postgres
+async def test_a_pooled_connection_that_died_while_resting_is_replaced_before_use(postgres_url: str) -> None:
+    """A busy worker's connections are not pinged on every use; one that rested, and whose server
+    process went away meanwhile (a database restart, a proxy's cut), is pinged and replaced."""
+    engine = open_engine(postgres_url)
+    admin = create_async_engine(postgres_url, poolclass=NullPool)
+    try:
+        async with engine.connect() as conn:
+            first = await conn.scalar(text("SELECT pg_backend_pid()"))
+        async with admin.connect() as conn:
+            assert await conn.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+        await asyncio.sleep(PING_AFTER_IDLE + 0.2)
+        async with engine.connect() as conn:
+            again = await conn.scalar(text("SELECT pg_backend_pid()"))
+        assert again is not None and again != first
+    finally:
+        await admin.dispose()
         await engine.dispose()
 
 

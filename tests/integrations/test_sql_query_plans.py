@@ -339,7 +339,7 @@ async def test_the_volume_is_there(sqlite_volume_engine: AsyncEngine) -> None:
 @pytest.mark.parametrize(
     ("turn", "most"),
     [
-        ("get_order", 4),  # the order, then lines, shipments, history: one query each
+        ("get_order", 1),  # the order, its lines, shipments and history in one statement
         ("latest_order", 4),
         ("search_orders", 1),
         ("search_orders_site", 2),  # the site names, then the orders

@@ -122,6 +122,8 @@ class Store:
             index_elements=[conversation_refs.c.channel, conversation_refs.c.user_id],
             set_={name: getattr(ref_upsert.excluded, name) for name in ("reference", "updated_at")},
         )
+        self._insert_turns = turns.insert()
+        """Built once, so the writer sees one statement and puts a batch's lines in one execution."""
         self._cache_size = cache_size
         self._cache: OrderedDict[str, ConversationState] = OrderedDict()
 
@@ -287,7 +289,7 @@ class Store:
         }
         statements: list[Statement] = [(self._upsert, values)]
         if rows:
-            statements.append((turns.insert(), rows))
+            statements.append((self._insert_turns, rows))
         statements.extend(also)
         try:
             await self._writer.submit(statements)

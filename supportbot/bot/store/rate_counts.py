@@ -9,9 +9,10 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Integer, bindparam, func, literal_column, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql.base import Executable
 
 from supportbot.bot.limits import PRUNE_EVERY, SLOTS, Rule, slot_seconds
 from supportbot.bot.store.writer import Statement
@@ -20,6 +21,19 @@ from supportbot.integrations.sql.state import rate_counts
 log = logging.getLogger(__name__)
 
 Write = Callable[[list[Statement]], Awaitable[None]]
+
+
+def _others(rules: int) -> Executable:
+    """The other workers' events of ``rules`` rules, by the rule's place: ``key{i}`` since ``since{i}``."""
+    parts = [
+        select(literal_column(str(i), Integer), func.sum(rate_counts.c.count)).where(
+            rate_counts.c.key == bindparam(f"key{i}"),
+            rate_counts.c.slot > bindparam(f"since{i}"),
+            rate_counts.c.worker != bindparam("worker"),
+        )
+        for i in range(rules)
+    ]
+    return parts[0] if rules == 1 else union_all(*parts)
 
 
 class SqlLimits:
@@ -42,11 +56,8 @@ class SqlLimits:
         self._mine: dict[tuple[str, int], tuple[int, int]] = {}
         """(key, slot) → (events counted by this worker, when the slot leaves every window)."""
         self._writing: set[asyncio.Task[None]] = set()
-        self._others = select(func.coalesce(func.sum(rate_counts.c.count), 0)).where(
-            rate_counts.c.key == bindparam("key"),
-            rate_counts.c.slot > bindparam("since"),
-            rate_counts.c.worker != bindparam("worker"),
-        )
+        self._others: dict[int, Executable] = {}
+        """Statements counting the other workers' events of 1, 2, … rules at once, built once each."""
         insert: Any = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
         self._add = insert(rate_counts).on_conflict_do_update(
             index_elements=[rate_counts.c.key, rate_counts.c.slot, rate_counts.c.worker],
@@ -68,7 +79,7 @@ class SqlLimits:
     async def hit(self, *rules: Rule) -> bool:
         now = self.clock()
         params = [self._params(rule, now) for rule in rules]
-        others = [await self._counted_elsewhere(p) for p in params]
+        others = await self._counted_elsewhere(params)
         # From here to the count nothing waits, so no other event of this worker slips in between.
         if any(n + self._counted_here(p) >= r.limit for r, p, n in zip(rules, params, others, strict=True)):
             return False
@@ -94,16 +105,25 @@ class SqlLimits:
 
     async def _events(self, rule: Rule) -> int:
         params = self._params(rule, self.clock())
-        return await self._counted_elsewhere(params) + self._counted_here(params)
+        return (await self._counted_elsewhere([params]))[0] + self._counted_here(params)
 
     def _counted_here(self, params: dict[str, Any]) -> int:
         key, since = params["key"], params["since"]
         slot, length = params["slot"], (params["slot"] - since) // SLOTS
         return sum(self._mine.get((key, s), (0, 0))[0] for s in range(slot, since, -length))
 
-    async def _counted_elsewhere(self, params: dict[str, Any]) -> int:
+    async def _counted_elsewhere(self, params: list[dict[str, Any]]) -> list[int]:
+        """The other workers' events in each rule's window: one statement for all the rules (an
+        indexed range of a few rows per key)."""
+        statement = self._others.get(len(params))
+        if statement is None:
+            statement = self._others[len(params)] = _others(len(params))
+        values: dict[str, Any] = {"worker": self.worker}
+        for i, p in enumerate(params):
+            values[f"key{i}"], values[f"since{i}"] = p["key"], p["since"]
         async with self._engine.connect() as conn:
-            return int((await conn.execute(self._others, params)).scalar() or 0)
+            counted = {int(i): int(n or 0) for i, n in (await conn.execute(statement, values)).all()}
+        return [counted.get(i, 0) for i in range(len(params))]
 
     async def _count(self, rows: list[dict[str, Any]], now: float) -> None:
         statements: list[Statement] = [(self._add, rows)]

@@ -2,22 +2,25 @@
 
 SQLite (the embedded default) gets WAL and a busy timeout, its file made private before SQLite first
 opens it, and an inline engine for reads on the event loop (see ``inline``); PostgreSQL gets a real
-connection pool. Nothing outside ``integrations.sql`` and the bot's store creates an engine.
+connection pool whose connections are pinged before use after a rest (``ping_when_idle``). Nothing outside ``integrations.sql`` and the bot's store creates an engine.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
+from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from supportbot.integrations.private import FOLDER_MODE, private_file
 from supportbot.integrations.sql.inline import InlineSqliteEngine, sqlite_writer, use_sqlite_pragmas
@@ -70,16 +73,44 @@ def open_engine(url: str, *, command_timeout: float | None = COMMAND_TIMEOUT) ->
         engine = create_async_engine(url, connect_args={"timeout": 30})
         use_sqlite_pragmas(engine.sync_engine, busy_timeout_ms=30_000)
         return engine
-    # A connection found dead when checked out is replaced (pre-ping), and every older one with it: after
-    # the database was away, the first query finds the pool renewed rather than a stale connection.
-    return create_async_engine(
+    # A connection that rested is pinged before use and replaced when dead (``ping_when_idle``); a
+    # failed query replaces every older connection with it: after the database was away, the first
+    # query finds the pool renewed rather than a stale connection.
+    engine = create_async_engine(
         url,
         pool_size=10,
         max_overflow=20,
-        pool_pre_ping=True,
         pool_timeout=POOL_TIMEOUT,
         connect_args={"timeout": CONNECT_TIMEOUT, "command_timeout": command_timeout},
     )
+    ping_when_idle(engine.sync_engine)
+    return engine
+
+
+PING_AFTER_IDLE = 1.0
+"""Seconds a pooled connection may rest before its next use is preceded by a ping."""
+
+
+def ping_when_idle(engine: Engine, *, idle: float = PING_AFTER_IDLE) -> None:
+    """Before a pooled connection is handed out, a ping, as the pool's pre-ping does, but only when
+    the connection has rested ``idle`` seconds: one that was working a moment ago needs none, and a
+    ping is a round trip on every checkout of a busy worker. A connection that fails the ping is
+    replaced by a fresh one; one that broke since its last use fails its query, and the pool then
+    replaces every connection older than the failure (SQLAlchemy's disconnect handling)."""
+
+    @event.listens_for(engine, "checkin")
+    def _rested_from(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info["returned"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_rested(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+        returned = record.info.get("returned")
+        if returned is None or time.monotonic() - returned < idle:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            raise DisconnectionError("the connection failed its ping") from exc
 
 
 def _private_sqlite_file(path: Path) -> None:

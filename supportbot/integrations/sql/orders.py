@@ -1,7 +1,8 @@
 """The built-in orders back end: orders with their lines, shipments and status history.
 
-``get_order`` answers the order-status question of nearly every chat turn, so its statements are
-built once and its related rows read with one query per table.
+``get_order`` answers the order-status question of nearly every chat turn, so it is one statement,
+built once: the order with its lines, shipments and history (``_GET_ORDER``). Other calls read the
+related rows of an order with one query per table.
 """
 
 from __future__ import annotations
@@ -11,7 +12,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, bindparam, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Date,
+    Integer,
+    String,
+    bindparam,
+    cast,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from supportbot.integrations.carriers import tracking_url
@@ -31,6 +45,7 @@ from supportbot.integrations.models import (
     Tool,
 )
 from supportbot.integrations.sql.base import AnyRow, SqlBase, candidates, check_page, check_range, day_start
+from supportbot.integrations.sql.metadata import UTCDateTime
 from supportbot.integrations.sql.schema import companies, order_events, order_lines, orders, shipments, sites
 from supportbot.integrations.sql.scope import Tenant, scope
 
@@ -84,11 +99,114 @@ def _summary_fields(row: AnyRow) -> dict[str, Any]:
 
 # The chat turn's hottest statements are built once: executing a prepared statement skips building
 # and hashing a new expression tree on every call.
-_GET_ORDER: Final = _ORDER_SELECT.where(
+_NUMBER_OF_TENANT: Final = (
     orders.c.company_id == bindparam("company_id"),
-    companies.c.id == bindparam("company_id"),
     orders.c.number.in_([bindparam("number"), bindparam("number_upper")]),
 )
+"""The order asked for by number, of the tenant's company: every part of ``_GET_ORDER`` is filtered so."""
+
+
+def _slots(*values: Any, kinds: Sequence[Any]) -> list[Any]:
+    """``values`` padded with typed NULLs to one column per type in ``kinds``."""
+    return [*values, *(cast(null(), kind) for kind in kinds[len(values) :])]
+
+
+_INTS: Final = (BigInteger,) * 4
+_TEXTS: Final = (String,) * 6
+_TIMES: Final = (UTCDateTime,) * 2
+
+
+def _part(
+    kind: int,
+    order_id: Any,
+    *,
+    ints: Sequence[Any] = (),
+    texts: Sequence[Any] = (),
+    times: Sequence[Any] = (),
+    day: Any = None,
+) -> list[Any]:
+    """One part's columns in ``_GET_ORDER``'s common shape: what the part is (0 the order, 1 a line,
+    2 a shipment, 3 an event), the order's id, four integers, six texts, two timestamps, a date."""
+    return [
+        literal_column(str(kind), Integer),
+        order_id,
+        *_slots(*ints, kinds=_INTS),
+        *_slots(*texts, kinds=_TEXTS),
+        *_slots(*times, kinds=_TIMES),
+        cast(null(), Date) if day is None else day,
+    ]
+
+
+def _children(table: Any) -> Any:
+    """``table``'s rows of the order asked for, joined to it so the tenant filter is in the query."""
+    return table.join(orders, orders.c.id == table.c.order_id)
+
+
+_GET_ORDER: Final = union_all(
+    select(
+        *_part(
+            0,
+            orders.c.id,
+            ints=(orders.c.total_minor,),
+            texts=(
+                orders.c.number,
+                orders.c.po_number,
+                orders.c.status,
+                orders.c.currency,
+                sites.c.name,
+                companies.c.customer_number,
+            ),
+            times=(orders.c.ordered_at, orders.c.delivered_at),
+            day=orders.c.expected_delivery,
+        )
+    )
+    .select_from(
+        orders.join(companies, companies.c.id == orders.c.company_id).outerjoin(
+            sites, sites.c.id == orders.c.site_id
+        )
+    )
+    .where(*_NUMBER_OF_TENANT, companies.c.id == bindparam("company_id")),
+    select(
+        *_part(
+            1,
+            order_lines.c.order_id,
+            ints=(
+                order_lines.c.line_no,
+                order_lines.c.quantity,
+                order_lines.c.unit_price_minor,
+                order_lines.c.total_minor,
+            ),
+            texts=(order_lines.c.product_code, order_lines.c.description),
+        )
+    )
+    .select_from(_children(order_lines))
+    .where(*_NUMBER_OF_TENANT),
+    select(
+        *_part(
+            2,
+            shipments.c.order_id,
+            ints=(shipments.c.id,),
+            texts=(shipments.c.carrier, shipments.c.tracking_number),
+            times=(shipments.c.shipped_at, shipments.c.delivered_at),
+            day=shipments.c.expected_at,
+        )
+    )
+    .select_from(_children(shipments))
+    .where(*_NUMBER_OF_TENANT),
+    select(
+        *_part(
+            3,
+            order_events.c.order_id,
+            ints=(order_events.c.id,),
+            texts=(order_events.c.status,),
+            times=(order_events.c.at,),
+        )
+    )
+    .select_from(_children(order_events))
+    .where(*_NUMBER_OF_TENANT),
+)
+"""An order by number with its lines, shipments and history in one statement (one round trip, one
+execution's overhead instead of four): the parts share one shape of typed columns, ``_part``."""
 _ORDER_LINES: Final = (
     select(order_lines).where(order_lines.c.order_id == bindparam("order_id")).order_by(order_lines.c.line_no)
 )
@@ -112,8 +230,8 @@ class SqlOrders(SqlBase):
         cleaned = number.strip()
         params = {"company_id": tenant.company_id, "number": cleaned, "number_upper": cleaned.upper()}
         async with self._connect() as conn:
-            row = (await conn.execute(_GET_ORDER, params)).first()
-            return None if row is None else await self._full_order(conn, row)
+            rows = (await conn.execute(_GET_ORDER, params)).all()
+        return _order_of_parts(rows)
 
     async def latest_order(self, principal: Principal) -> Order | None:
         return await scope(principal, Tool.ORDERS).run(self._latest_order, None)
@@ -295,6 +413,63 @@ class SqlOrders(SqlBase):
                 OrderEvent.model_construct(status=OrderStatus(e.status), at=e.at) for e in event_rows
             ),
         )
+
+
+def _order_of_parts(rows: Sequence[AnyRow]) -> Order | None:
+    """The order of ``_GET_ORDER``'s rows. Two orders may match a number as typed and upper-cased:
+    the first one found is the answer, as with one query per table."""
+    head = next((r for r in rows if r[0] == 0), None)
+    if head is None:
+        return None
+    order_id = head[1]
+    _, _, total, _, _, _, number, po_number, status, currency, site, customer, ordered, delivered, due = head
+    lines, found_shipments, events = [], [], []
+    for row in rows:
+        if row[1] != order_id:
+            continue
+        if row[0] == 1:
+            lines.append(row)
+        elif row[0] == 2:
+            found_shipments.append(row)
+        elif row[0] == 3:
+            events.append(row)
+    lines.sort(key=lambda r: r[2])
+    found_shipments.sort(key=lambda r: r[2])
+    events.sort(key=lambda r: (r[12], r[2]))
+    return Order.model_construct(
+        number=number,
+        po_number=po_number,
+        status=OrderStatus(status),
+        ordered_at=ordered,
+        expected_delivery=due,
+        delivered_at=delivered,
+        total=Money.model_construct(minor=total, currency=currency),
+        site=site,
+        customer_number=customer,
+        lines=tuple(
+            OrderLine.model_construct(
+                line_no=line_no,
+                product_code=code,
+                description=description,
+                quantity=quantity,
+                unit_price=Money.model_construct(minor=unit, currency=currency),
+                total=Money.model_construct(minor=line_total, currency=currency),
+            )
+            for _, _, line_no, quantity, unit, line_total, code, description, *_ in lines
+        ),
+        shipments=tuple(
+            Shipment.model_construct(
+                carrier=Carrier(sent[6]),
+                tracking_number=sent[7],
+                tracking_url=tracking_url(Carrier(sent[6]), sent[7]),
+                shipped_at=sent[12],
+                expected_at=sent[14],
+                delivered_at=sent[13],
+            )
+            for sent in found_shipments
+        ),
+        history=tuple(OrderEvent.model_construct(status=OrderStatus(e[6]), at=e[12]) for e in events),
+    )
 
 
 @dataclass(frozen=True, slots=True)

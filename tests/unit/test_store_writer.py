@@ -1,0 +1,64 @@
+"""The group-commit writer puts the same statement of concurrent writes into one execution, and
+never changes the order of one write's own statements."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, select
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from supportbot.bot.store.writer import GroupWriter, merged
+
+meta = MetaData()
+parents = Table("parents", meta, Column("id", Integer, primary_key=True), Column("name", String))
+children = Table("children", meta, Column("id", Integer, primary_key=True), Column("parent", Integer))
+ADD_PARENT, ADD_CHILD, FORGET = parents.insert(), children.insert(), children.delete()
+
+
+def test_three_turns_become_one_execution_per_statement() -> None:
+    writes = [
+        [(ADD_PARENT, {"id": n, "name": f"p{n}"}), (ADD_CHILD, [{"id": 10 * n, "parent": n}])]
+        for n in (1, 2, 3)
+    ]
+    assert merged(writes) == [
+        (ADD_PARENT, [{"id": 1, "name": "p1"}, {"id": 2, "name": "p2"}, {"id": 3, "name": "p3"}]),
+        (ADD_CHILD, [{"id": 10, "parent": 1}, {"id": 20, "parent": 2}, {"id": 30, "parent": 3}]),
+    ]
+
+
+def test_a_write_keeps_the_order_of_its_own_statements() -> None:
+    first = [(ADD_CHILD, {"id": 1, "parent": 7}), (FORGET, None), (ADD_PARENT, {"id": 7, "name": "a"})]
+    second = [(ADD_PARENT, {"id": 8}), (ADD_CHILD, {"id": 2, "parent": 8})]
+    statements = merged([first, second])
+    # Round one: each write's first statement; round two: their second ones; then the rest.
+    assert statements == [
+        (ADD_CHILD, [{"id": 1, "parent": 7}]),
+        (ADD_PARENT, [{"id": 8}]),
+        (FORGET, None),
+        (ADD_CHILD, [{"id": 2, "parent": 8}]),
+        (ADD_PARENT, [{"id": 7, "name": "a"}]),
+    ]
+    placed = [s for s, _ in statements]
+    assert placed.index(FORGET) > placed.index(ADD_CHILD)  # the first write's delete after its insert
+
+
+async def test_concurrent_writes_are_all_committed(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    meta.create_all(create_engine(url))
+    engine = create_async_engine(url.replace("sqlite://", "sqlite+aiosqlite://"))
+    writer = GroupWriter(engine, sqlite_writer=create_engine(url))
+    await asyncio.gather(
+        *(
+            writer.submit([(ADD_PARENT, {"id": n, "name": f"p{n}"}), (ADD_CHILD, {"id": n, "parent": n})])
+            for n in range(1, 21)
+        )
+    )
+    await writer.close()
+    async with engine.connect() as conn:
+        assert (await conn.execute(select(parents.c.id).order_by(parents.c.id))).scalars().all() == list(
+            range(1, 21)
+        )
+        assert len((await conn.execute(select(children))).all()) == 20
+    await engine.dispose()
