@@ -123,6 +123,16 @@ _VALUE_WORDS = wordset(
 )
 """Words that may stand beside the value of a correction after a bare "no,": "no, order 4712"."""
 _INSTEAD = re.compile(r"(?i)[\s,]*\b(?:instead|please|istället|i\s+stället|tack)$")
+_BARE = wordset(
+    """
+    show see view display check get give find look open pull up what whats what's about how and then also
+    the a an me my our us please is it at for of
+    visa kolla se titta hitta ge öppna ta fram vad hur med och då också mig mitt min vår vårt våra er
+    på för om är tack snälla
+    """
+)
+"""Words a message may say beside a record and its kind that ask nothing of their own: "show contract
+C-1001", "and contract C-1001?", "visa avtal C-1001"."""
 
 # How a request of its own starts, rather than an answer to the question asked.
 _OPENING = r"(?i)^\s*(?:(?:and|och|ok|okay|okej|also|också|hi|hello|hej|please|snälla)[\s,!]+)*"
@@ -472,8 +482,10 @@ class DialogEngine:
 
         if parse.intent != NONE_INTENT and parse.intent in self.intents:
             spec = self.intents[parse.intent]
-            elsewhere = self._named_elsewhere(spec, principal, parse, topic) or self._sent_elsewhere(
-                spec, principal, parse, state
+            elsewhere = (
+                self._named_elsewhere(spec, principal, parse, topic)
+                or self._sent_elsewhere(spec, principal, parse, state)
+                or self._bare(spec, parse)
             )
             return self._fresh(elsewhere or spec, principal, parse, topic)
 
@@ -673,6 +685,22 @@ class DialogEngine:
             if any("reference" in s.entities and state.topic.current.get(s.name) for s in slots):
                 return candidate
         return None
+
+    def _bare(self, spec: IntentSpec, parse: Parse) -> IntentSpec | None:
+        """A message that says a record and nothing about it ("contract C-1001", "and contract
+        C-1001?", "visa avtal C-1001") means the intent claiming that record, as the record said alone
+        does, whichever intent of its family the words leaned to (the document, the history)."""
+        claimed = self._claimed(parse)
+        if claimed is None or claimed is spec or claimed.family != spec.family:
+            return None
+        spans = [(e.start, e.end) for e in parse.entities]
+        for word in _WORD.finditer(parse.text):
+            if any(a <= word.start() and word.end() <= b for a, b in spans):
+                continue
+            said = word.group().lower()
+            if said not in _BARE and record_kind(said) is None:
+                return None
+        return claimed
 
     def _claimed(self, parse: Parse) -> IntentSpec | None:
         """The intent claiming a record the message names ("4712", "INV-2031"), if one does."""
