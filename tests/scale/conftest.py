@@ -12,13 +12,9 @@ from typing import Any, TypeVar
 
 import pytest
 import redis.asyncio as aioredis
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
-POSTGRES_URL = os.environ.get(
-    "SUPPORTBOT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-)
+from tests.fresh_postgres import create_database, database_url, drop_database, unreachable
+
 REDIS_URL = os.environ.get("SUPPORTBOT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 T = TypeVar("T")
@@ -71,32 +67,13 @@ def prefix(redis_url: str) -> Iterator[str]:
     run(_forget(value))
 
 
-async def _create(name: str) -> None:
-    admin = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", connect_args={"timeout": 3})
-    try:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        await admin.dispose()
-
-
-async def _drop(name: str) -> None:
-    admin = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        await admin.dispose()
-
-
 def fresh_database() -> Iterator[str]:
     """A new PostgreSQL database, dropped afterwards; a visible skip when there is no server."""
-    name = f"sb_scale_{uuid.uuid4().hex[:10]}"
     try:
-        run(_create(name))
+        name = run(create_database("sb_scale"))
     except Exception as exc:
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {type(exc).__name__}: {exc}")
+        pytest.skip(unreachable(exc))
     try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+        yield database_url(name)
     finally:
-        run(_drop(name))
+        run(drop_database(name))
