@@ -125,13 +125,7 @@
   var ZONE = "";
   try { ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { ZONE = ""; }
 
-  function zoneLabel() {
-    try {
-      var parts = new Intl.DateTimeFormat(locale(), { timeZoneName: "long", timeZone: ZONE || undefined }).formatToParts(new Date());
-      var name = parts.filter(function (p) { return p.type === "timeZoneName"; })[0];
-      return ZONE + (name ? " (" + name.value + ")" : "");
-    } catch (e) { return ZONE; }
-  }
+  function zoneLabel() { return ZONE.replace(/_/g, " "); }
 
   function locale() { return state.language === "sv" ? "sv-SE" : "en-GB"; }
 
