@@ -582,7 +582,10 @@ def test_the_dashboard_is_linked_for_support_administrators_only(
     agent_signs_in(jonas, JONAS)
     link = jonas.get_by_role("link", name="Dashboard")
     expect(link).to_be_visible()
-    expect(link).to_have_attribute("href", "/agents/dashboard")
+    expect(link).to_have_attribute("href", "/agents/dashboard?lang=en")
+    link.click()  # the dashboard opens in the console's language
+    expect(jonas.locator("html")).to_have_attribute("lang", "en")
+    expect(jonas).to_have_url(re.compile(r"/agents/dashboard\?lang=en$"))
     sara = new_page(chromium, live_server, problems)
     agent_signs_in(sara, SARA)
     expect(sara.locator("#dashboard-link")).to_be_hidden()

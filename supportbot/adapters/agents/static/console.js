@@ -108,6 +108,7 @@
       });
     });
     $("language").value = state.language;
+    $("dashboard-link").href = "/agents/dashboard?lang=" + encodeURIComponent(state.language);  // in the same words
     $("zone").textContent = ZONE ? t("times_in", { zone: zoneLabel() }) : "";
   }
 
@@ -882,7 +883,7 @@
             loadCannedList();
           });
         });
-        remove.setAttribute("aria-label", t("delete_label", { shortcut: c.shortcut, language: c.language === "sv" ? t("language_sv") : t("language_en") }));
+        remove.setAttribute("aria-label", t("delete_label", { shortcut: c.shortcut, language: c.language }));
         row.appendChild(remove);
         li.appendChild(row);
         list.appendChild(li);
