@@ -559,12 +559,32 @@ def test_a_swedish_agent_works_in_swedish_and_may_switch(chromium: Browser, live
     expect(dialog).to_contain_text("Ta över samtalet som visas")
     dialog.get_by_role("button", name="Stäng").click()
 
+    # A customer asks for a person: the queue's waiting and due times, the transcript and the
+    # customer's records in Swedish, times labelled with the agent's zone.
+    anna = new_page(chromium, live_server, problems)
+    number = asks_for_a_person(anna, "anna.berg@nordisk.example")
+    item = queue_item(page, number)
+    expect(item).to_contain_text(re.compile(r"Väntar, nummer \d+ i kön"))
+    expect(item).to_contain_text("har väntat under en minut")
+    expect(item).to_contain_text(re.compile(r"ska tas inom \d min"))
+    item.get_by_role("button", name="Ta över").click()
+    expect(item).to_contain_text("Din")
+    expect(page.locator("#transcript")).to_contain_text(re.compile(r"Kund · \d\d:\d\d (CET|CEST|GMT\+\d)"))
+    expect(page.locator("#customer")).to_contain_text("Senaste ordrarna")
+
     page.locator("#language").select_option("en")
     expect(page.locator("#who")).to_contain_text("Signed in as")
     expect(page.get_by_role("tab", name="Chats")).to_be_visible()
-    expect(page.locator("#queue")).to_contain_text("No one is waiting")
+    expect(item).to_contain_text("Yours")
+    expect(page.locator("#transcript")).to_contain_text(re.compile(r"Customer · \d\d:\d\d"))
+    expect(page.locator("#customer")).to_contain_text("Recent orders")
+    expect(page.locator("#customer")).to_contain_text("delivered")  # the records came again in English
+    expect(page.locator("#customer")).not_to_contain_text("levererad")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert "Chattar" not in visible_text(page)
+    page.get_by_role("button", name="Hand back to the bot").click()
+    expect(page.locator("#queue")).to_contain_text("No one is waiting")
+    anna.context.close()
 
     page.reload()  # the choice is this browser's, over the browser's language
     expect(page.locator("#who")).to_contain_text("Signed in as")
