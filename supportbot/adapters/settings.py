@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     """An agent console session unused this long ends."""
     agent_session_lifetime_hours: int = Field(default=12, ge=1)
     """An agent console session ends this long after sign-in (a working day)."""
+    handoff_wait_target_minutes: int = Field(default=5, ge=1, le=24 * 60)
+    """How long a customer queued for a person should wait at most: the agent console shows the time
+    left ("due in 3 min"), then how long overdue."""
     state_cache_size: int = Field(default=10_000, ge=0)
     """Conversations kept in memory between turns. With ``redis_url`` set none are: each turn reads its
     conversation, which another worker may have answered last."""

@@ -341,3 +341,55 @@ async def test_a_changed_password_ends_the_agents_console_session(
     assert (await olle.login(OLLE, "a brand new passphrase")).status == 200
     async with olle.session.get(server.make_url("/agents/api/session")) as response:
         assert (await response.json())["agent"]["id"] == OLLE
+
+
+async def test_the_console_speaks_the_agents_language(
+    server: TestServer, sessions: list[aiohttp.ClientSession]
+) -> None:
+    """The page's words come from the registry: the language asked for, else the browser's, else the
+    account's; counted sentences carry their plural forms. The WebSocket follows the page's choice."""
+    agent = await new_agent(server, sessions, SARA)
+    words = server.make_url("/agents/api/words")
+    async with agent.session.get(words, params={"lang": "sv"}) as response:
+        swedish = await response.json()
+    assert swedish["language"] == "sv"
+    assert swedish["words"]["take"] == "Ta över"
+    assert swedish["words"]["unread"] == {"one": "{n} oläst", "other": "{n} olästa"}
+    assert swedish["plural"]["unread"] == "n"
+    assert swedish["wait_target"] == 300
+    async with agent.session.get(words, headers={"Accept-Language": "sv-SE,sv;q=0.9"}) as response:
+        assert (await response.json())["language"] == "sv"
+    async with agent.session.get(words, params={"lang": "xx"}, headers={"Accept-Language": "de"}) as response:
+        english = await response.json()
+    assert english["language"] == "en"
+    assert english["words"]["take"] == "Take over"
+    async with agent.session.get(server.make_url("/agents/api/session")) as response:
+        assert (await response.json())["agent"]["language"] == "en"  # the account's, the last choice
+
+    agent.ws = await agent.session.ws_connect(
+        server.make_url("/agents/ws").with_query(lang="sv"), headers={"Origin": agent.origin}
+    )
+    ready = await agent.frame()
+    assert ready["agent"]["language"] == "sv"
+    assert ready["wait_target"] == 300
+
+
+async def test_the_wait_target_is_a_setting(
+    tmp_path_factory: pytest.TempPathFactory,
+    seeded_template: Path,
+    sessions: list[aiohttp.ClientSession],
+) -> None:
+    settings = web_settings(
+        demo_data_dir(tmp_path_factory, seeded_template), office_hours="", handoff_wait_target_minutes=12
+    )
+    test_server = await server_with_two_agents(settings)
+    try:
+        agent = await new_agent(test_server, sessions, SARA)
+        async with agent.session.get(test_server.make_url("/agents/api/words")) as response:
+            assert (await response.json())["wait_target"] == 12 * 60
+        agent.ws = await agent.session.ws_connect(
+            test_server.make_url("/agents/ws"), headers={"Origin": agent.origin}
+        )
+        assert (await agent.frame())["wait_target"] == 12 * 60
+    finally:
+        await test_server.close()

@@ -18,6 +18,8 @@ except ImportError:  # pragma: no cover - a test dependency, but say so rather t
 
 from test_webchat_browser import CHROMIUM_ARGS, LiveServer, chromium_path, last_bot, open_chat, say, sign_in
 
+from supportbot.adapters.agents.wording import WORDS
+
 pytestmark = pytest.mark.browser
 
 SARA = "sara@support.example"
@@ -49,9 +51,18 @@ def chromium() -> Iterator[Browser]:
 
 
 def new_page(
-    chromium: Browser, live_server: LiveServer, problems: list[str], viewport: dict[str, int] = DESKTOP
+    chromium: Browser,
+    live_server: LiveServer,
+    problems: list[str],
+    viewport: dict[str, int] = DESKTOP,
+    locale: str = "en-GB",
 ) -> Page:
-    context = chromium.new_context(base_url=live_server.url, locale="en-GB", viewport=viewport)  # type: ignore[arg-type]
+    context = chromium.new_context(
+        base_url=live_server.url,
+        locale=locale,
+        timezone_id="Europe/Stockholm",
+        viewport=viewport,  # type: ignore[arg-type]
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
@@ -487,4 +498,118 @@ def test_alerts_are_opt_in(chromium: Browser, live_server: LiveServer) -> None:
         expect(queue_item(sara, number)).to_have_count(0)
     for page in (sara, erik, max_):
         page.context.close()
+    assert problems == []
+
+
+ENGLISH_LABELS = [
+    WORDS[key]["en"]
+    for key in (
+        "title",
+        "available",
+        "alerts",
+        "shortcuts",
+        "sign_out",
+        "sign_out_everywhere",
+        "language",
+        "tab_chats",
+        "tab_requests",
+        "tab_review",
+        "tab_search",
+        "conversations",
+        "nobody_waiting",
+        "conversation",
+        "conv_empty",
+        "customer",
+        "customer_empty",
+    )
+]
+"""English labels a Swedish agent would see on the first screen if the page forgot its words."""
+SWEDISH_LABELS = [WORDS[key]["sv"] for key in ("title", "available", "tab_chats", "tab_requests", "sign_out")]
+
+
+def visible_text(page: Page) -> str:
+    return page.locator("body").inner_text()
+
+
+def test_a_swedish_agent_works_in_swedish_and_may_switch(chromium: Browser, live_server: LiveServer) -> None:
+    """A browser in Swedish gets the whole console in Swedish, from the sign-in form on; the language
+    chosen on the page changes every text at once and is remembered; times carry the agent's zone."""
+    assert all(isinstance(label, str) for label in ENGLISH_LABELS + SWEDISH_LABELS)
+    problems: list[str] = []
+    page = new_page(chromium, live_server, problems, locale="sv-SE")
+    page.goto("/agents")
+    expect(page.get_by_role("button", name="Logga in")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    page.locator("#user").fill(SARA)
+    page.locator("#password").fill("demo")
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.locator("#who")).to_contain_text("Inloggad som")
+    expect(page.locator("#queue")).to_contain_text("Ingen väntar")
+
+    shown = visible_text(page)
+    for label in SWEDISH_LABELS:
+        assert label in shown, label
+    english = [label for label in ENGLISH_LABELS if re.search(rf"\b{re.escape(str(label))}\b", shown)]
+    assert english == [], shown
+    expect(page.locator("#zone")).to_contain_text("Tider i Europe/Stockholm")
+    expect(page.locator("#dashboard-link")).to_be_hidden()  # Sara is no support administrator
+
+    page.keyboard.press("?")
+    dialog = page.get_by_role("dialog", name="Kortkommandon")
+    expect(dialog).to_contain_text("Ta över samtalet som visas")
+    dialog.get_by_role("button", name="Stäng").click()
+
+    # A customer asks for a person: the queue's waiting and due times, the transcript and the
+    # customer's records in Swedish, times labelled with the agent's zone.
+    anna = new_page(chromium, live_server, problems)
+    number = asks_for_a_person(anna, "anna.berg@nordisk.example")
+    item = queue_item(page, number)
+    expect(item).to_contain_text(re.compile(r"Väntar, nummer \d+ i kön"))
+    expect(item).to_contain_text("har väntat under en minut")
+    expect(item).to_contain_text(re.compile(r"ska tas inom \d min"))
+    item.get_by_role("button", name="Ta över").click()
+    expect(item).to_contain_text("Din")
+    expect(page.locator("#transcript")).to_contain_text(re.compile(r"Kund · \d\d:\d\d (CET|CEST|GMT\+\d)"))
+    expect(page.locator("#customer")).to_contain_text("Senaste ordrarna")
+
+    page.locator("#language").select_option("en")
+    expect(page.locator("#who")).to_contain_text("Signed in as")
+    expect(page.get_by_role("tab", name="Chats")).to_be_visible()
+    expect(item).to_contain_text("Yours")
+    expect(page.locator("#transcript")).to_contain_text(re.compile(r"Customer · \d\d:\d\d"))
+    expect(page.locator("#customer")).to_contain_text("Recent orders")
+    expect(page.locator("#customer")).to_contain_text("delivered")  # the records came again in English
+    expect(page.locator("#customer")).not_to_contain_text("levererad")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert "Chattar" not in visible_text(page)
+    page.get_by_role("button", name="Hand back to the bot").click()
+    expect(page.locator("#queue")).to_contain_text("No one is waiting")
+    anna.context.close()
+
+    page.reload()  # the choice is this browser's, over the browser's language
+    expect(page.locator("#who")).to_contain_text("Signed in as")
+    page.locator("#language").select_option("sv")
+    expect(page.get_by_role("tab", name="Ärenden")).to_be_visible()
+    page.context.close()
+    assert problems == []
+
+
+def test_the_dashboard_is_linked_for_support_administrators_only(
+    chromium: Browser, live_server: LiveServer
+) -> None:
+    problems: list[str] = []
+    jonas = new_page(chromium, live_server, problems)
+    agent_signs_in(jonas, JONAS)
+    link = jonas.get_by_role("link", name="Dashboard")
+    expect(link).to_be_visible()
+    expect(link).to_have_attribute("href", "/agents/dashboard?lang=en")
+    link.click()  # the dashboard opens in the console's language
+    expect(jonas.locator("html")).to_have_attribute("lang", "en")
+    expect(jonas).to_have_url(re.compile(r"/agents/dashboard\?lang=en$"))
+    sara = new_page(chromium, live_server, problems)
+    agent_signs_in(sara, SARA)
+    expect(sara.locator("#dashboard-link")).to_be_hidden()
+    expect(sara.get_by_role("link", name="Dashboard")).to_have_count(0)
+    jonas.context.close()
+    sara.context.close()
     assert problems == []

@@ -29,6 +29,7 @@ from supportbot.adapters.agents.review import REVIEW_TOPIC, Review
 from supportbot.adapters.web.handlers import FrameSocket
 from supportbot.bot.bus import Unsubscribe
 from supportbot.bot.handoff import AGENTS_TOPIC, PRESENCE_HEARTBEAT, Handoffs, handoff_topic
+from supportbot.bot.i18n import LANGUAGES
 from supportbot.bot.store import Store
 from supportbot.bot.store.workspace import STATUSES
 from supportbot.integrations.models import Principal, RequestStatus
@@ -45,7 +46,8 @@ NOTE_CHARS = 4000
 SEARCH_CHARS = (2, 100)
 """A search's words: at least 2 characters (fewer would match nearly every line), at most 100."""
 CHAT_WAIT_TARGET = 300
-"""Seconds a customer queued for a person should wait at most: the queue shows the time left, then overdue."""
+"""Seconds a customer queued for a person should wait at most, unless the settings say otherwise
+(``handoff_wait_target_minutes``): the queue shows the time left, then overdue."""
 NAMED = 100
 """The open handoffs of a snapshot whose customers' names are looked up (the rest show their user id)."""
 CANNED_TOPIC = "agents:canned"
@@ -64,6 +66,8 @@ class AgentConnection(FrameSocket):
         services: AnswerServices,
         public_url: str,
         review: Review | None = None,
+        wait_target: int = CHAT_WAIT_TARGET,
+        language: str | None = None,
     ) -> None:
         assert agent.user_id is not None
         super().__init__(ws, who=f"agents: {agent.user_id}")
@@ -77,6 +81,10 @@ class AgentConnection(FrameSocket):
         self._watching: dict[str, Unsubscribe] = {}
         self._names: dict[str, str] = {}
         self.review = review
+        self.wait_target = wait_target
+        self.language = language if language in LANGUAGES else self.agent.locale
+        """The console's language (the agent's choice on the page, else the account's): the customer's
+        records are shown in it."""
 
     async def run(self) -> None:
         presence = await self.handoffs.agent_online(self.agent_id)
@@ -93,10 +101,10 @@ class AgentConnection(FrameSocket):
                         "id": self.agent_id,
                         "name": self.agent.name,
                         "admin": self.agent.is_support_admin,
-                        "language": self.agent.locale,
+                        "language": self.language,
                         "status": await self.store.statuses.get(self.agent_id),
                     },
-                    "wait_target": CHAT_WAIT_TARGET,
+                    "wait_target": self.wait_target,
                 }
             )
             await self._snapshot()
@@ -408,7 +416,7 @@ class AgentConnection(FrameSocket):
                 "notes": [note.to_json() for note in notes],
                 "customer": guest_context(handoff.guest)
                 if handoff.guest is not None
-                else await customer_context(self.backends, handoff.user_id, language=self.agent.locale),
+                else await customer_context(self.backends, handoff.user_id, language=self.language),
             }
         )
 

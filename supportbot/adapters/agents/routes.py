@@ -21,6 +21,7 @@ from supportbot.adapters.agents.canned import CannedApi
 from supportbot.adapters.agents.console import HEARTBEAT, MAX_FRAME_BYTES, AgentConnection
 from supportbot.adapters.agents.dashboard import Dashboard
 from supportbot.adapters.agents.review import Review
+from supportbot.adapters.agents.wording import page_words
 from supportbot.adapters.app import Application
 from supportbot.adapters.sessions import Session, SessionCodec
 from supportbot.adapters.signin import SignIn
@@ -33,6 +34,8 @@ from supportbot.adapters.web.security import (
     json_response,
     problem,
 )
+from supportbot.adapters.webchat.wording import accept_language, pick_language
+from supportbot.bot.i18n import LANGUAGES
 from supportbot.bot.messages import Capability, Reply
 from supportbot.bot.sessions import SessionRecord
 from supportbot.integrations.errors import BackendUnavailable
@@ -113,6 +116,29 @@ class AgentConsole:
     async def session(self, request: web.Request) -> web.Response:
         agent = await self.agent(request)
         return json_response({"agent": _agent_json(agent)})
+
+    async def words(self, request: web.Request) -> web.Response:
+        """The console's words in one language: ``lang`` (the agent's choice on the page, or the
+        browser's), else the browser's ``Accept-Language``, else the signed-in agent's account's, else
+        English; with the queue's wait target and the languages to choose from. Also before sign-in:
+        the sign-in form speaks it too, and words are no secret."""
+        language = request.query.get("lang", "")
+        if language not in LANGUAGES:
+            header = request.headers.get("Accept-Language")
+            agent = None if header else await self.agent(request)
+            if header:
+                language = pick_language(accept_language(header))
+            elif agent is not None and agent.locale in LANGUAGES:
+                language = agent.locale
+            else:
+                language = LANGUAGES[0]
+        return json_response(
+            {
+                **page_words(language),
+                "languages": list(LANGUAGES),
+                "wait_target": self.app.settings.handoff_wait_target_minutes * 60,
+            }
+        )
 
     async def login(self, request: web.Request) -> web.Response:
         """The web chat's sign-in with the web chat's limits and answers; anyone but an agent fails like
@@ -229,6 +255,8 @@ class AgentConsole:
                 services=app,
                 public_url=app.settings.public_url,
                 review=self.review,
+                wait_target=app.settings.handoff_wait_target_minutes * 60,
+                language=request.query.get("lang"),
             ).run()
         finally:
             unsubscribe()
@@ -252,6 +280,7 @@ class AgentConsole:
         router.add_get("/agents", console_page)
         router.add_get("/agents/", console_page)
         router.add_get("/agents/api/session", self.session)
+        router.add_get("/agents/api/words", self.words)
         router.add_post("/agents/api/login", self.login)
         router.add_post("/agents/api/logout", self.logout)
         router.add_post("/agents/api/logout-everywhere", self.logout_everywhere)
@@ -264,9 +293,15 @@ class AgentConsole:
 
 
 def _agent_json(agent: Principal | None) -> dict[str, str | bool | None] | None:
+    """The agent as the page knows them; ``language``: the account's, the page's last choice."""
     if agent is None:
         return None
-    return {"id": agent.user_id, "name": agent.name, "admin": agent.is_support_admin}
+    return {
+        "id": agent.user_id,
+        "name": agent.name,
+        "admin": agent.is_support_admin,
+        "language": agent.locale if agent.locale in LANGUAGES else LANGUAGES[0],
+    }
 
 
 def _attachment(name: str, content_type: str, data: bytes) -> web.Response:

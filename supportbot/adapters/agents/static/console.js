@@ -9,9 +9,8 @@
     agent: null, ws: null, attempts: 0, status: "available", waitTarget: 300, language: "en",
     queue: {}, fresh: {}, tabs: [], convs: {}, current: null, typingTimer: null, typing: false,
     requests: [], request: null, review: [], intents: [], canned: [], agents: [], mode: "reply",
-    suggest: [], suggestAt: 0, view: "conversation"
+    suggest: [], suggestAt: 0, view: "conversation", words: {}, plural: {}, shownRequest: null
   };
-  var TITLE = document.title;
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -43,46 +42,132 @@
 
   // --- words and times in the agent's language ---------------------------------------------------------
 
-  var WORDS = {
-    en: {
-      status: { open: "open", in_progress: "in progress", waiting_for_customer: "waiting for the customer", answered: "answered", closed: "closed" },
-      category: { technical: "technical", order: "order", invoice: "invoice", contract: "contract", inventory: "inventory", access: "access", other: "other" },
-      priority: { low: "low priority", normal: "normal priority", high: "high priority", urgent: "urgent" },
-      channel: { web: "web chat", slack: "Slack", teams: "Teams" }
-    },
-    sv: {
-      status: { open: "öppet", in_progress: "under arbete", waiting_for_customer: "väntar på kunden", answered: "besvarat", closed: "stängt" },
-      category: { technical: "teknisk", order: "order", invoice: "faktura", contract: "avtal", inventory: "utrustning", access: "behörighet", other: "annat" },
-      priority: { low: "låg prioritet", normal: "normal prioritet", high: "hög prioritet", urgent: "brådskande" },
-      channel: { web: "webbchatt", slack: "Slack", teams: "Teams" }
+  // The page's words come from the server's registry (/agents/api/words), in the language chosen on the
+  // page (remembered in this browser), else the browser's, else the account's. Nothing English is kept
+  // here: t() is the only way a sentence reaches the page, always as text.
+  var LANGUAGES = ["en", "sv"];
+
+  function t(key, params) {
+    var text = state.words[key];
+    params = params || {};
+    if (text === undefined || text === null) return key;
+    if (typeof text === "object") {
+      var count = params[state.plural[key]];
+      var form = "other";
+      try { form = new Intl.PluralRules(locale()).select(count); } catch (e) { /* "other" */ }
+      text = text[form] || text.other;
+      params = Object.assign({}, params);
+      params[state.plural[key]] = number(count);
     }
-  };
-
-  function word(kind, value) {
-    var table = (WORDS[state.language] || WORDS.en)[kind] || {};
-    return table[value] || WORDS.en[kind][value] || String(value || "").replace(/_/g, " ");
-  }
-
-  function locale() { return state.language === "sv" ? "sv-SE" : "en-GB"; }
-
-  function when(iso) {
-    if (!iso) return "–";
-    return new Date(iso).toLocaleString(locale(), {
-      year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short"
+    return String(text).replace(/\{(\w+)\}/g, function (all, name) {
+      return params[name] === undefined || params[name] === null ? all : String(params[name]);
     });
   }
 
+  function number(value) {
+    try { return new Intl.NumberFormat(locale()).format(value); } catch (e) { return String(value); }
+  }
+
+  function word(kind, value) {
+    var key = kind + "." + value;
+    return state.words[key] !== undefined ? t(key) : String(value || "").replace(/_/g, " ");
+  }
+
+  function chosenLanguage() {
+    try {
+      var kept = window.localStorage.getItem("sb-agent-language");
+      if (LANGUAGES.indexOf(kept) >= 0) return kept;
+    } catch (e) { /* nothing kept */ }
+    return "";
+  }
+
+  function browserLanguage() {
+    var all = (navigator.languages && navigator.languages.length) ? navigator.languages : [navigator.language || ""];
+    for (var i = 0; i < all.length; i += 1) {
+      var primary = String(all[i] || "").toLowerCase().split("-")[0];
+      if (LANGUAGES.indexOf(primary) >= 0) return primary;
+    }
+    return "";
+  }
+
+  function pickLanguage(agent) {
+    return chosenLanguage() || browserLanguage() || (agent && agent.language) || "en";
+  }
+
+  // Every element of the page with data-t gets its text from the words, with data-t-title,
+  // data-t-aria-label and data-t-placeholder its attributes.
+  function applyWords() {
+    document.documentElement.lang = state.language;
+    document.title = t("title");
+    Array.prototype.forEach.call(document.querySelectorAll("[data-t]"), function (node) {
+      node.textContent = t(node.getAttribute("data-t"));
+    });
+    [["data-t-title", "title"], ["data-t-aria-label", "aria-label"], ["data-t-placeholder", "placeholder"]].forEach(function (pair) {
+      Array.prototype.forEach.call(document.querySelectorAll("[" + pair[0] + "]"), function (node) {
+        node.setAttribute(pair[1], t(node.getAttribute(pair[0])));
+      });
+    });
+    $("language").value = state.language;
+    $("dashboard-link").href = "/agents/dashboard?lang=" + encodeURIComponent(state.language);  // in the same words
+    $("zone").textContent = ZONE ? t("times_in", { zone: zoneLabel() }) : "";
+  }
+
+  function loadWords(language) {
+    return api("words?lang=" + encodeURIComponent(language)).then(function (r) { return r.json(); }).then(function (data) {
+      state.language = data.language || "en";
+      state.words = data.words || {};
+      state.plural = data.plural || {};
+      if (data.wait_target) state.waitTarget = data.wait_target;
+      applyWords();
+    });
+  }
+
+  // Times in the agent's own zone (the browser's), labelled with it, as the web chat shows them.
+  var ZONE = "";
+  try { ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { ZONE = ""; }
+
+  function zoneLabel() { return ZONE.replace(/_/g, " "); }
+
+  function locale() { return state.language === "sv" ? "sv-SE" : "en-GB"; }
+
+  function timeOptions(extra) {
+    var options = Object.assign({ hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" }, extra || {});
+    if (ZONE) options.timeZone = ZONE;
+    return options;
+  }
+
+  // "3 Dec 2026, 14:05 CET": date and time in the agent's zone, labelled.
+  function when(iso) {
+    if (!iso) return "–";
+    var at = new Date(iso);
+    if (isNaN(at.getTime())) return "–";
+    try {
+      return new Intl.DateTimeFormat(locale(), timeOptions({ year: "numeric", month: "short", day: "numeric" })).format(at);
+    } catch (e) { return at.toLocaleString(); }
+  }
+
+  // "14:05 CET", the web chat's format.
   function clock(iso) {
-    return iso ? new Date(iso).toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit" }) : "";
+    if (!iso) return "";
+    var at = new Date(iso);
+    if (isNaN(at.getTime())) return "";
+    try {
+      var parts = new Intl.DateTimeFormat(locale(), timeOptions()).formatToParts(at);
+      var pick = function (type) {
+        var part = parts.filter(function (p) { return p.type === type; })[0];
+        return part ? part.value : "";
+      };
+      return pick("hour") + ":" + pick("minute") + (pick("timeZoneName") ? " " + pick("timeZoneName") : "");
+    } catch (e) { return at.toLocaleTimeString(); }
   }
 
   function span(seconds) {
     var minutes = Math.max(0, Math.round(seconds / 60));
-    if (minutes < 1) return "under a minute";
-    if (minutes < 60) return minutes + " min";
+    if (minutes < 1) return t("under_a_minute");
+    if (minutes < 60) return t("minutes", { n: minutes });
     var hours = Math.floor(minutes / 60);
-    if (hours < 48) return hours + " h " + (minutes % 60 ? (minutes % 60) + " min" : "");
-    return Math.floor(hours / 24) + " days";
+    if (hours < 48) return minutes % 60 ? t("hours_minutes", { hours: number(hours), minutes: number(minutes % 60) }) : t("hours", { n: hours });
+    return t("days", { n: Math.floor(hours / 24) });
   }
 
   // --- sign-in ---------------------------------------------------------------------------------------
@@ -94,7 +179,8 @@
     $("console").hidden = !agent;
     $("top-tools").hidden = !agent;
     $("canned-manage").hidden = !(agent && agent.admin);
-    $("who").textContent = agent ? "Signed in as " + (agent.name || agent.id) : "";
+    $("dashboard-link").hidden = !(agent && agent.admin);
+    $("who").textContent = agent ? t("signed_in_as", { name: agent.name || agent.id }) : "";
     if (agent) connect();
     else $("user").focus();
   }
@@ -106,12 +192,17 @@
       return response.json().then(function (data) { return { status: response.status, data: data }; });
     }).then(function (result) {
       $("password").value = "";
-      if (result.status === 200) { showSignedIn(result.data.agent); return; }
+      if (result.status === 200) {
+        var agent = result.data.agent;
+        var language = pickLanguage(agent);
+        if (language === state.language) showSignedIn(agent);
+        else loadWords(language).then(function () { showSignedIn(agent); });
+        return;
+      }
       // One answer for a wrong password and for someone who is not an agent: the server tells neither.
       $("login-error").textContent =
-        result.status === 401 ? "That user ID and password don't match a support agent's." :
-        result.status === 429 ? "Too many attempts. Please wait a few minutes." : "Signing in didn't work.";
-    }).catch(function () { $("login-error").textContent = "Signing in didn't work."; });
+        result.status === 401 ? t("login_invalid") : result.status === 429 ? t("login_too_many") : t("login_failed");
+    }).catch(function () { $("login-error").textContent = t("login_failed"); });
   });
 
   function signOut(path) {
@@ -129,7 +220,8 @@
     state.status = status === "away" ? "away" : "available";
     var available = state.status === "available";
     $("status-toggle").setAttribute("aria-pressed", available ? "true" : "false");
-    $("status-label").textContent = available ? "Available" : "Away";
+    $("status-label").setAttribute("data-t", available ? "available" : "away");
+    $("status-label").textContent = available ? t("available") : t("away");
   }
 
   function toggleStatus() {
@@ -159,15 +251,14 @@
     if (!box.checked) { prefs.desktop = false; remember("sb-agent-desktop", false); return; }
     if (!("Notification" in window)) {
       box.checked = false;
-      $("alert-note").textContent = "This browser has no desktop notifications.";
+      $("alert-note").textContent = t("alert_no_desktop");
       return;
     }
     Notification.requestPermission().then(function (answer) {
       prefs.desktop = answer === "granted";
       box.checked = prefs.desktop;
       remember("sb-agent-desktop", prefs.desktop);
-      $("alert-note").textContent = prefs.desktop ? "Desktop notifications are on." :
-        "The browser did not allow notifications; allow them in its site settings.";
+      $("alert-note").textContent = prefs.desktop ? t("alert_desktop_on") : t("alert_desktop_refused");
     });
   });
 
@@ -225,9 +316,9 @@
   function isMine(h) { return !!(h && h.status === "active" && state.agent && h.agent === state.agent.id); }
 
   function customerName(h) {
-    if (h.guest) return h.guest.name + " <" + h.guest.email + "> — guest, not verified";
+    if (h.guest) return t("guest_who", { name: h.guest.name, email: h.guest.email });
     if (h.customer_name && h.user_id) return h.customer_name + " <" + h.user_id + ">";
-    return h.user_id || "guest";
+    return h.user_id || t("guest");
   }
 
   function unread(number) { return (state.convs[number] && state.convs[number].unread) || 0; }
@@ -268,17 +359,17 @@
       if (h.status === "queued") {
         position += 1;
         waiting += 1;
-        head.appendChild(el("span", "chip warn", "Waiting, number " + position + " in the queue"));
+        head.appendChild(el("span", "chip warn", t("queue_position", { position: number(position) })));
       } else if (isMine(h)) {
-        head.appendChild(el("span", "chip info", "Yours"));
+        head.appendChild(el("span", "chip info", t("yours")));
       } else {
-        head.appendChild(el("span", "chip", "With " + agentName(h.agent)));
+        head.appendChild(el("span", "chip", t("with_agent", { name: agentName(h.agent) })));
       }
-      if (state.fresh[h.number]) head.appendChild(el("span", "chip bad", "New"));
+      if (state.fresh[h.number]) head.appendChild(el("span", "chip bad", t("new")));
       var count = unread(h.number);
       if (count) {
         var badge = el("span", "badge unread", count);
-        badge.setAttribute("aria-label", count + " unread");
+        badge.setAttribute("aria-label", t("unread", { n: count }));
         head.appendChild(badge);
       }
       li.appendChild(head);
@@ -287,36 +378,36 @@
       meta.appendChild(el("span", null, word("channel", h.channel)));
       if (h.status === "queued") {
         var waited = (now - new Date(h.created_at).getTime()) / 1000;
-        meta.appendChild(el("span", "waited", "waiting " + span(waited)));
+        meta.appendChild(el("span", "waited", t("waiting_for", { time: span(waited) })));
         var left = state.waitTarget - waited;
         var sla = el("span", "sla " + (left < 0 ? "late" : left < 60 ? "soon" : ""),
-          left < 0 ? "overdue by " + span(-left) : "due in " + span(left));
+          left < 0 ? t("overdue_by", { time: span(-left) }) : t("due_in", { time: span(left) }));
         meta.appendChild(sla);
         if (left < 0) li.classList.add("late");
       } else if (h.taken_at) {
-        meta.appendChild(el("span", null, "taken at " + clock(h.taken_at)));
+        meta.appendChild(el("span", null, t("taken_at", { time: clock(h.taken_at) })));
       }
       li.appendChild(meta);
       var actions = el("div", "item-actions");
-      actions.appendChild(button(state.tabs.indexOf(h.number) >= 0 ? "Show" : "Open", "open", function () { showConversation(h.number); }));
+      actions.appendChild(button(state.tabs.indexOf(h.number) >= 0 ? t("show_conversation") : t("open"), "open", function () { showConversation(h.number); }));
       if (h.status === "queued") {
-        actions.appendChild(button("Take over", "take primary", function () { take(h.number); }));
+        actions.appendChild(button(t("take"), "take primary", function () { take(h.number); }));
       }
       li.appendChild(actions);
       list.appendChild(li);
     });
-    if (!items.length) list.appendChild(el("li", "empty", "No one is waiting."));
+    if (!items.length) list.appendChild(el("li", "empty", t("nobody_waiting")));
     var inbox = $("inbox-count");
     inbox.hidden = !waiting;
     inbox.textContent = waiting;
-    inbox.setAttribute("aria-label", waiting + " waiting");
+    inbox.setAttribute("aria-label", t("waiting_count", { n: waiting }));
   }
 
   function updateTitle() {
     var total = 0;
     Object.keys(state.convs).forEach(function (n) { total += unread(n); });
     total += Object.keys(state.fresh).length;
-    document.title = total ? "(" + total + ") " + TITLE : TITLE;
+    document.title = total ? "(" + total + ") " + t("title") : t("title");
   }
 
   function agentName(id) {
@@ -341,12 +432,12 @@
       var count = unread(number);
       if (count) {
         var badge = el("span", "badge", count);
-        badge.setAttribute("aria-label", count + " unread");
+        badge.setAttribute("aria-label", t("unread", { n: count }));
         show.appendChild(badge);
       }
       tab.appendChild(show);
       var close = button("×", "tab-close", function () { closeTab(number); });
-      close.setAttribute("aria-label", "Close the tab of " + number);
+      close.setAttribute("aria-label", t("close_tab_of", { number: number }));
       tab.appendChild(close);
       bar.appendChild(tab);
     });
@@ -369,8 +460,8 @@
     showView("conversation");
     if (conv.loaded) renderConversation();
     else {
-      $("conv-title").textContent = "Conversation " + number;
-      $("conv-meta").textContent = "Loading…";
+      $("conv-title").textContent = t("conversation_number", { number: number });
+      $("conv-meta").textContent = t("loading");
     }
     send({ type: "open", number: number });  // the server watches it from now on; a fresh copy
     renderQueue();
@@ -385,7 +476,7 @@
       state.current = null;
       var next = state.tabs[Math.min(index, state.tabs.length - 1)];
       if (next) showConversation(next);
-      else { $("conv").hidden = true; $("conv-empty").hidden = false; $("conv-title").textContent = "Conversation"; $("conv-meta").textContent = ""; renderCustomer(null); }
+      else { $("conv").hidden = true; $("conv-empty").hidden = false; $("conv-title").textContent = t("conversation"); $("conv-meta").textContent = ""; renderCustomer(null); }
     }
     renderQueue();
   }
@@ -415,10 +506,9 @@
     state.mode = mode;
     $(mode === "note" ? "mode-note" : "mode-reply").checked = true;
     $("reply").classList.toggle("noting", mode === "note");
-    $("reply-label").textContent = mode === "note" ? "Internal note (agents only)" : "Reply to the customer";
-    $("send").textContent = mode === "note" ? "Add note" : "Send";
-    $("reply-text").placeholder = mode === "note" ? "A note for agents; the customer never sees it" :
-      "Type a reply; /shortcut then Tab inserts a canned reply";
+    $("reply-label").textContent = mode === "note" ? t("note_label") : t("mode_reply");
+    $("send").textContent = mode === "note" ? t("add_note") : t("send");
+    $("reply-text").placeholder = mode === "note" ? t("note_placeholder") : t("reply_placeholder");
     if (focus) $("reply-text").focus();
   }
 
@@ -427,8 +517,8 @@
 
   function lineNode(item) {
     var li = el("li", item.role);
-    var who = item.role === "user" ? "Customer" : item.role === "agent" ? (item.agent || "Agent") :
-      item.role === "note" ? "Internal note · " + (item.agent_name || item.agent) : "Assistant";
+    var who = item.role === "user" ? t("line_customer") : item.role === "agent" ? (item.agent || t("line_agent")) :
+      item.role === "note" ? t("line_note", { name: item.agent_name || item.agent }) : t("line_assistant");
     li.appendChild(el("span", "who", who + (item.at ? " · " + clock(item.at) : "")));
     li.appendChild(document.createTextNode(item.text || ""));
     (item.files || []).forEach(function (file) {
@@ -442,7 +532,7 @@
       } else {
         box.textContent = file.name;
       }
-      if (file.size) box.appendChild(document.createTextNode(" (" + Math.max(1, Math.round(file.size / 1024)) + " kB)"));
+      if (file.size) box.appendChild(document.createTextNode(" (" + t("size_kb", { size: number(Math.max(1, Math.round(file.size / 1024))) }) + ")"));
       li.appendChild(box);
     });
     return li;
@@ -454,10 +544,10 @@
     var h = state.queue[state.current] || conv.handoff;
     $("conv-empty").hidden = true;
     $("conv").hidden = false;
-    $("conv-title").textContent = "Conversation " + h.number;
-    var meta = [word("channel", h.channel), "started " + when(h.created_at)];
-    if (h.status === "closed") meta.push("closed");
-    else if (h.agent) meta.push("with " + agentName(h.agent));
+    $("conv-title").textContent = t("conversation_number", { number: h.number });
+    var meta = [word("channel", h.channel), t("started", { time: when(h.created_at) })];
+    if (h.status === "closed") meta.push(t("closed"));
+    else if (h.agent) meta.push(t("with_lower", { name: agentName(h.agent) }));
     $("conv-meta").textContent = meta.join(" · ");
     var list = $("transcript");
     list.textContent = "";
@@ -480,7 +570,7 @@
     }
     if (item.role === "user" && (!shown || document.hidden)) {
       conv.unread += 1;
-      alertAgent("New message in " + number, item.text || "", number);
+      alertAgent(t("alert_message", { number: number }), item.text || "", number);
       renderQueue();
     }
   }
@@ -534,62 +624,62 @@
   function renderCustomer(c) {
     var box = $("customer");
     box.textContent = "";
-    if (!c) { box.appendChild(el("p", "empty-state", "The customer of the conversation shown.")); return; }
+    if (!c) { box.appendChild(el("p", "empty-state", t("customer_empty"))); return; }
     if (c.guest) {
       // Only what the visitor typed, marked so; no company's data is shown for a guest.
-      var g = card(box, "Guest");
-      g.appendChild(el("p", "unverified", "Guest, not signed in: name and e-mail not verified."));
+      var g = card(box, t("card_guest"));
+      g.appendChild(el("p", "unverified", t("guest_unverified")));
       var list = el("dl", "facts");
-      field(list, "Name (not verified)", c.name || "–");
-      field(list, "E-mail (not verified)", c.email || "–");
-      field(list, "Customer number", c.stated_customer_number ?
-        c.stated_customer_number + " (stated by the visitor, not verified)" : "–");
+      field(list, t("name_unverified"), c.name || "–");
+      field(list, t("email_unverified"), c.email || "–");
+      field(list, t("customer_number"), c.stated_customer_number ?
+        t("stated_number", { number: c.stated_customer_number }) : "–");
       g.appendChild(list);
       return;
     }
-    var who = card(box, "Customer");
-    who.appendChild(el("p", "big", c.name || c.user_id || "Unknown customer"));
+    var who = card(box, t("customer"));
+    who.appendChild(el("p", "big", c.name || c.user_id || t("unknown_customer")));
     if (c.user_id) who.appendChild(el("p", "line", c.user_id));
-    var company = card(box, "Company");
+    var company = card(box, t("company"));
     company.appendChild(el("p", "big", c.company || "–"));
     if (c.customer_numbers && c.customer_numbers.length) {
-      company.appendChild(el("p", "line", "Customer number " + c.customer_numbers.join(", ")));
+      company.appendChild(el("p", "line", t("customer_numbers", { numbers: c.customer_numbers.join(", ") })));
     }
-    if (c.country) company.appendChild(el("p", "line", "Country " + c.country));
-    var access = card(box, "May use");
+    if (c.country) company.appendChild(el("p", "line", t("country", { country: c.country })));
+    var access = card(box, t("may_use"));
     var chips = el("div", "chips");
     var labels = c.grant_labels && c.grant_labels.length ? c.grant_labels : (c.grants || []);
     labels.forEach(function (label) { chips.appendChild(el("span", "chip", label)); });
-    if (!labels.length) chips.appendChild(el("span", "sub", "Nothing granted"));
+    if (!labels.length) chips.appendChild(el("span", "sub", t("nothing_granted")));
     access.appendChild(chips);
 
     var orders = el("ul");
     (c.orders || []).forEach(function (o) {
-      entry(orders, "Order " + o.number, o.status_label, ORDER_TONE[o.status], [
-        "Ordered " + (o.ordered_label || o.ordered_at) + (o.total_label ? " · " + o.total_label : ""),
-        o.expected_label ? "Expected " + o.expected_label : null,
-        o.po_number ? "PO " + o.po_number : null
+      entry(orders, t("order_number", { number: o.number }), o.status_label, ORDER_TONE[o.status], [
+        t("ordered", { date: o.ordered_label || o.ordered_at }) + (o.total_label ? " · " + o.total_label : ""),
+        o.expected_label ? t("expected", { date: o.expected_label }) : null,
+        o.po_number ? t("po_number", { number: o.po_number }) : null
       ]);
     });
-    card(box, "Recent orders").appendChild((c.orders || []).length ? orders : el("p", "sub", "No orders."));
+    card(box, t("recent_orders")).appendChild((c.orders || []).length ? orders : el("p", "sub", t("no_orders")));
 
     var invoices = el("ul");
     (c.invoices || []).forEach(function (i) {
-      entry(invoices, "Invoice " + i.number, i.status_label, INVOICE_TONE[i.status], [
-        i.total_label + (i.open_label && i.open_label !== i.total_label ? " · " + i.open_label + " still open" : ""),
-        "Issued " + i.issued_label + " · due " + i.due_label
+      entry(invoices, t("invoice_number", { number: i.number }), i.status_label, INVOICE_TONE[i.status], [
+        i.total_label + (i.open_label && i.open_label !== i.total_label ? " · " + t("still_open", { amount: i.open_label }) : ""),
+        t("issued_due", { issued: i.issued_label, due: i.due_label })
       ]);
     });
-    card(box, "Invoices").appendChild((c.invoices || []).length ? invoices : el("p", "sub", "No invoices."));
+    card(box, t("invoices")).appendChild((c.invoices || []).length ? invoices : el("p", "sub", t("no_invoices")));
 
     var requests = el("ul");
     (c.requests || []).forEach(function (r) {
       var waiting = r.status !== "closed" && r.status !== "answered" && r.due_at;
       entry(requests, r.number, r.status_label || word("status", r.status), REQUEST_TONE[r.status], [
-        r.subject, waiting ? "Due " + (r.due_label || when(r.due_at)) : null
+        r.subject, waiting ? t("due_at", { time: r.due_label || when(r.due_at) }) : null
       ]);
     });
-    card(box, "Requests").appendChild((c.requests || []).length ? requests : el("p", "sub", "No requests."));
+    card(box, t("requests")).appendChild((c.requests || []).length ? requests : el("p", "sub", t("no_requests")));
   }
 
   // --- actions on a conversation ------------------------------------------------------------------------
@@ -634,11 +724,11 @@
     var chosen = select.value;
     select.textContent = "";
     var others = state.agents.filter(function (a) { return !state.agent || a.id !== state.agent.id; });
-    var first = el("option", null, others.length ? "Choose an agent…" : "No other agent is online");
+    var first = el("option", null, others.length ? t("choose_agent") : t("no_other_agent"));
     first.value = "";
     select.appendChild(first);
     others.forEach(function (a) {
-      var option = el("option", null, a.name + (a.status === "away" ? " (away)" : ""));
+      var option = el("option", null, a.status === "away" ? t("agent_away", { name: a.name }) : a.name);
       option.value = a.id;
       if (a.id === chosen) option.selected = true;
       select.appendChild(option);
@@ -692,7 +782,7 @@
     state.suggestIndex = 0;
     list.textContent = "";
     if (!items.length) {
-      list.appendChild(el("li", "empty", state.canned.length ? "No canned reply by that shortcut in this language." : "No canned replies yet."));
+      list.appendChild(el("li", "empty", state.canned.length ? t("no_canned_here") : t("no_canned")));
     }
     items.forEach(function (c, index) {
       var li = el("li");
@@ -775,11 +865,11 @@
         var li = el("li");
         var head = el("div", "row-top");
         head.appendChild(el("strong", null, "/" + c.shortcut + " · " + c.title));
-        head.appendChild(el("span", "chip", c.language === "sv" ? "Swedish" : "English"));
+        head.appendChild(el("span", "chip", c.language === "sv" ? t("language_sv") : t("language_en")));
         li.appendChild(head);
         li.appendChild(el("div", "sub", c.text));
         var row = el("div", "row");
-        row.appendChild(button("Edit", null, function () {
+        row.appendChild(button(t("edit"), null, function () {
           $("canned-id").value = c.id;
           $("canned-language").value = c.language;
           $("canned-shortcut").value = c.shortcut;
@@ -787,18 +877,18 @@
           $("canned-text").value = c.text;
           $("canned-shortcut").focus();
         }));
-        var remove = button("Delete", null, function () {
+        var remove = button(t("delete"), null, function () {
           api("canned/" + c.id, undefined, "DELETE").then(function (r) {
-            $("canned-note").textContent = r.status === 204 ? "Deleted /" + c.shortcut + "." : "Could not delete it.";
+            $("canned-note").textContent = r.status === 204 ? t("deleted", { shortcut: c.shortcut }) : t("delete_failed");
             loadCannedList();
           });
         });
-        remove.setAttribute("aria-label", "Delete /" + c.shortcut + " (" + c.language + ")");
+        remove.setAttribute("aria-label", t("delete_label", { shortcut: c.shortcut, language: c.language }));
         row.appendChild(remove);
         li.appendChild(row);
         list.appendChild(li);
       });
-      if (!(data.items || []).length) list.appendChild(el("li", "empty", "No canned replies yet."));
+      if (!(data.items || []).length) list.appendChild(el("li", "empty", t("no_canned")));
     });
   }
 
@@ -823,10 +913,8 @@
       title: $("canned-title-input").value.trim(), text: $("canned-text").value.trim()
     };
     api(id ? "canned/" + id : "canned", body, id ? "PUT" : "POST").then(function (r) {
-      $("canned-note").textContent = r.status === 200 || r.status === 201 ? "Saved /" + body.shortcut + "." :
-        r.status === 409 ? "That shortcut is taken in this language." :
-        r.status === 403 ? "Only support administrators manage canned replies." :
-        "Please fill in every field; a shortcut is lower-case letters, digits, - and _.";
+      $("canned-note").textContent = r.status === 200 || r.status === 201 ? t("saved", { shortcut: body.shortcut }) :
+        r.status === 409 ? t("shortcut_taken") : r.status === 403 ? t("canned_admins_only") : t("canned_fill_in");
       if (r.status === 200 || r.status === 201) { clearCannedForm(); loadCannedList(); }
     });
   });
@@ -836,8 +924,9 @@
   $("search").addEventListener("submit", function (event) {
     event.preventDefault();
     var text = $("search-text").value.trim();
-    if (text.length < 2) { $("search-note").textContent = "Type at least two characters."; return; }
-    $("search-note").textContent = "Searching…";
+    if (text.length < 2) { $("search-note").textContent = t("search_too_short"); return; }
+    $("search-note").textContent = t("searching");
+    state.searching = true;
     send({ type: "search", text: text });
   });
 
@@ -857,17 +946,19 @@
     var list = $("search-results");
     list.textContent = "";
     var items = frame.items || [];
-    $("search-note").textContent = items.length ? items.length + (items.length === 50 ? "+ lines found (the newest shown)." : " lines found.") : "Nothing found.";
+    state.searching = false;
+    state.lastSearch = frame;
+    $("search-note").textContent = items.length ? t(items.length === 50 ? "found_more" : "found", { n: items.length }) : t("nothing_found");
     items.forEach(function (hit) {
       var li = el("li");
       var head = el("div", "item-head");
       head.appendChild(el("strong", null, hit.number));
-      head.appendChild(el("span", "chip", hit.role === "user" ? "Customer" : hit.role === "agent" ? "Agent" : "Assistant"));
+      head.appendChild(el("span", "chip", hit.role === "user" ? t("line_customer") : hit.role === "agent" ? t("line_agent") : t("line_assistant")));
       li.appendChild(head);
       li.appendChild(marked(hit.text, frame.text.trim()));
       li.appendChild(el("span", "item-meta", when(hit.at)));
       var actions = el("div", "item-actions");
-      actions.appendChild(button("Open", null, function () { showConversation(hit.number); }));
+      actions.appendChild(button(t("open"), null, function () { showConversation(hit.number); }));
       li.appendChild(actions);
       list.appendChild(li);
     });
@@ -922,20 +1013,20 @@
       li.appendChild(el("span", "item-who", r.subject));
       li.appendChild(el("div", r.guest_email ? "sub guest" : "sub", r.guest_email ? guestLine(r) :
         r.company + " (" + r.customer_number + ") — " + (r.requester_name || r.requester)));
-      var due = r.overdue ? "Overdue since " + when(r.due_at) : "Due " + when(r.due_at);
+      var due = r.overdue ? t("overdue_since", { time: when(r.due_at) }) : t("due_at", { time: when(r.due_at) });
       li.appendChild(el("span", "due", due + " · " + word("category", r.category) + " · " + word("priority", r.priority)));
       list.appendChild(li);
     });
-    if (!state.requests.length) list.appendChild(el("li", "empty", "No requests to show."));
+    if (!state.requests.length) list.appendChild(el("li", "empty", t("no_requests_to_show")));
     var badge = $("requests-count");
     badge.hidden = !late;
     badge.textContent = late;
-    badge.setAttribute("aria-label", late + " overdue");
+    badge.setAttribute("aria-label", t("overdue_count", { n: late }));
     badge.className = "badge";
   }
 
   function guestLine(r) {
-    return (r.requester_name || "") + " <" + r.guest_email + "> — guest, name and e-mail not verified";
+    return t("guest_line", { name: r.requester_name || "", email: r.guest_email });
   }
 
   function requestChanged(r) {
@@ -950,35 +1041,35 @@
 
   function showRequest(r) {
     state.request = r.number;
+    state.shownRequest = r;
     stopTyping();
     showView("request");
-    $("request-title").textContent = "Request " + r.number;
+    $("request-title").textContent = t("request_number", { number: r.number });
     var facts = $("request-facts");
     facts.textContent = "";
-    field(facts, "Subject", r.subject);
+    field(facts, t("subject"), r.subject);
     if (r.guest_email) {
-      field(facts, "Company", "– (a guest's request)");
-      field(facts, "Requester", guestLine(r));
-      field(facts, "Customer number", r.guest_customer_number ?
-        r.guest_customer_number + " (stated by the visitor, not verified)" : "–");
+      field(facts, t("company"), t("guests_request"));
+      field(facts, t("requester"), guestLine(r));
+      field(facts, t("customer_number"), r.guest_customer_number ?
+        t("stated_number", { number: r.guest_customer_number }) : "–");
     } else {
-      field(facts, "Company", r.company + " (" + r.customer_number + ")");
-      field(facts, "Requester", (r.requester_name || "") + (r.requester ? " <" + r.requester + ">" : ""));
+      field(facts, t("company"), r.company + " (" + r.customer_number + ")");
+      field(facts, t("requester"), (r.requester_name || "") + (r.requester ? " <" + r.requester + ">" : ""));
     }
-    field(facts, "Category", word("category", r.category) + (r.related ? " — " + r.related : ""));
-    field(facts, "Priority", word("priority", r.priority));
-    field(facts, "Status", word("status", r.status));
-    field(facts, "Opened", when(r.created_at));
-    field(facts, "Due", when(r.due_at) + (r.overdue ? " (overdue)" : ""));
+    field(facts, t("category"), word("category", r.category) + (r.related ? " — " + r.related : ""));
+    field(facts, t("priority"), word("priority", r.priority));
+    field(facts, t("status"), word("status", r.status));
+    field(facts, t("opened"), when(r.created_at));
+    field(facts, t("due"), when(r.due_at) + (r.overdue ? " " + t("overdue_mark") : ""));
     if (r.overdue) facts.lastChild.classList.add("late");
     $("request-description").textContent = r.description || "";
 
     var history = $("request-history");
     history.textContent = "";
-    var KINDS = { created: "opened", comment: "comment", status: "status changed", answer: "answer", attachment: "document", closed: "closed" };
     (r.history || []).forEach(function (e) {
       var li = el("li", e.kind);
-      li.appendChild(el("span", "who", when(e.at) + " · " + (KINDS[e.kind] || e.kind) + " · " + e.author));
+      li.appendChild(el("span", "who", when(e.at) + " · " + word("kind", e.kind) + " · " + e.author));
       li.appendChild(document.createTextNode(e.text || ""));
       history.appendChild(li);
     });
@@ -992,12 +1083,12 @@
       link.setAttribute("download", d.name);
       li.appendChild(link);
       li.appendChild(document.createTextNode(
-        " (" + Math.max(1, Math.round(d.size / 1024)) + " kB, " + d.content_type + ") — " +
+        " (" + t("size_kb", { size: number(Math.max(1, Math.round(d.size / 1024))) }) + ", " + d.content_type + ") — " +
         d.uploaded_by + ", " + when(d.at)));
       li.appendChild(el("div", "sha", "SHA-256 " + d.sha256));
       documents.appendChild(li);
     });
-    if (!(r.documents || []).length) documents.appendChild(el("li", "empty", "No documents."));
+    if (!(r.documents || []).length) documents.appendChild(el("li", "empty", t("no_documents")));
     $("close-request").hidden = r.status === "closed";
     requestChanged(r);
     renderQueue();
@@ -1019,18 +1110,13 @@
 
   // --- the review list of missed messages -----------------------------------------------------------
 
-  var REASONS = {
-    not_understood: "not understood", low_confidence: "answered with low confidence",
-    rephrased: "rephrased next", handoff: "followed by \"talk to a person\""
-  };
-  var FOLLOWED = { rephrased: "then rephrased", handoff: "then asked for a person" };
 
   function askReview() { send({ type: "review" }); }
 
   function reviewAction(item, frame) {
     frame.id = item.id;
     send(frame);
-    $("review-note").textContent = "Saving…";
+    $("review-note").textContent = t("saving");
   }
 
   function renderReview() {
@@ -1040,16 +1126,16 @@
       var li = el("li", "miss");
       li.setAttribute("data-id", m.id);
       li.appendChild(el("q", "miss-text", m.text));
-      var why = REASONS[m.reason] || m.reason;
-      if (m.followed_by && m.followed_by !== m.reason) why += ", " + (FOLLOWED[m.followed_by] || m.followed_by);
-      var guess = m.intent === "none" ? "no intent" : m.intent + " (" + Math.round(m.confidence * 100) + " %)";
-      li.appendChild(el("div", "miss-why", why + " · guessed " + guess + (m.repeats > 1 ? " · " + m.repeats + " times" : "")));
-      li.appendChild(el("div", "miss-where", m.language + " · " + word("channel", m.channel) + " · " + when(m.at) + " · conversation " + m.conversation));
-      var label = el("label", null, "Intent");
+      var why = word("reason", m.reason);
+      if (m.followed_by && m.followed_by !== m.reason) why += ", " + word("followed", m.followed_by);
+      var guess = m.intent === "none" ? t("no_intent") : m.intent + " (" + number(Math.round(m.confidence * 100)) + " %)";
+      li.appendChild(el("div", "miss-why", why + " · " + t("guessed", { guess: guess }) + (m.repeats > 1 ? " · " + t("times", { n: m.repeats }) : "")));
+      li.appendChild(el("div", "miss-where", m.language + " · " + word("channel", m.channel) + " · " + when(m.at) + " · " + t("conversation_key", { key: m.conversation })));
+      var label = el("label", null, t("intent"));
       var select = el("select", "miss-intent");
       select.id = "intent-" + m.id;
       label.htmlFor = select.id;
-      select.appendChild(el("option", null, "Choose…")).value = "";
+      select.appendChild(el("option", null, t("choose"))).value = "";
       state.intents.forEach(function (name) {
         var option = el("option", null, name);
         option.value = name;
@@ -1058,15 +1144,15 @@
       });
       li.appendChild(label);
       li.appendChild(select);
-      li.appendChild(button("Assign", "miss-assign", function () {
+      li.appendChild(button(t("assign"), "miss-assign", function () {
         if (!select.value) { select.focus(); return; }
         reviewAction(m, { type: "review_assign", intent: select.value });
       }));
-      li.appendChild(button("Out of scope", "miss-out-of-scope", function () { reviewAction(m, { type: "review_out_of_scope" }); }));
-      li.appendChild(button("Dismiss", "miss-dismiss", function () { reviewAction(m, { type: "review_dismiss" }); }));
+      li.appendChild(button(t("out_of_scope"), "miss-out-of-scope", function () { reviewAction(m, { type: "review_out_of_scope" }); }));
+      li.appendChild(button(t("dismiss"), "miss-dismiss", function () { reviewAction(m, { type: "review_dismiss" }); }));
       list.appendChild(li);
     });
-    if (!state.review.length) list.appendChild(el("li", "empty", "Nothing to review."));
+    if (!state.review.length) list.appendChild(el("li", "empty", t("nothing_to_review")));
   }
 
   function reviewResolved(id) {
@@ -1077,7 +1163,7 @@
   $("review-refresh").addEventListener("click", askReview);
   $("review-reload").addEventListener("click", function () {
     send({ type: "review_reload" });
-    $("review-note").textContent = "Reloading…";
+    $("review-note").textContent = t("reloading");
   });
 
   // --- frames ----------------------------------------------------------------------------------------
@@ -1086,10 +1172,10 @@
     if (!frame || typeof frame.type !== "string") return;
     var h;
     if (frame.type === "ready") {
-      state.language = (frame.agent && frame.agent.language) || "en";
       if (frame.wait_target) state.waitTarget = frame.wait_target;
       if (state.agent && frame.agent) state.agent.admin = !!frame.agent.admin;
       $("canned-manage").hidden = !(state.agent && state.agent.admin);
+      $("dashboard-link").hidden = !(state.agent && state.agent.admin);
       showStatus(frame.agent && frame.agent.status);
     } else if (frame.type === "queue") {
       state.queue = {};
@@ -1103,9 +1189,9 @@
       state.queue[frame.handoff.number] = frame.handoff;
       if (state.status === "available") {
         state.fresh[frame.handoff.number] = true;
-        alertAgent("A customer is waiting", frame.handoff.number + " · " + customerName(frame.handoff), frame.handoff.number);
+        alertAgent(t("alert_waiting"), frame.handoff.number + " · " + customerName(frame.handoff), frame.handoff.number);
       }
-      $("status").textContent = frame.handoff.number + " is waiting for a person.";
+      $("status").textContent = t("is_waiting", { number: frame.handoff.number });
       renderQueue();
     } else if (frame.type === "taken") {
       h = state.queue[frame.number];
@@ -1115,10 +1201,10 @@
         addTab(frame.number);
         send({ type: "open", number: frame.number });
         state.convs[frame.number].unread += 1;
-        $("status").textContent = agentName(frame.transferred_by) + " transferred " + frame.number + " to you.";
-        alertAgent("Transferred to you", frame.number, frame.number);
+        $("status").textContent = t("transferred_to_you", { name: agentName(frame.transferred_by), number: frame.number });
+        alertAgent(t("alert_transferred"), frame.number, frame.number);
       } else if (frame.transferred_by && state.agent && frame.transferred_by === state.agent.id) {
-        $("status").textContent = frame.number + " is now with " + agentName(frame.agent) + ".";
+        $("status").textContent = t("now_with", { number: frame.number, name: agentName(frame.agent) });
       }
       if (frame.number === state.current) renderConversation();
       renderQueue();
@@ -1127,7 +1213,7 @@
       delete state.fresh[frame.number];
       var closed = state.convs[frame.number];
       if (closed && closed.handoff) closed.handoff.status = "closed";
-      if (state.current === frame.number) { $("status").textContent = frame.number + " is closed."; renderConversation(); }
+      if (state.current === frame.number) { $("status").textContent = t("is_closed", { number: frame.number }); renderConversation(); }
       renderQueue();
     } else if (frame.type === "conversation") {
       loaded(frame);
@@ -1161,8 +1247,8 @@
       var fresh = state.requests.filter(function (r) { return r.number === state.announce; })[0];
       state.announce = null;
       if (fresh) {
-        $("requests-note").textContent = "New request " + fresh.number + ": " + fresh.subject;
-        alertAgent("New request " + fresh.number, fresh.subject, fresh.number);
+        $("requests-note").textContent = t("new_request", { number: fresh.number, subject: fresh.subject });
+        alertAgent(t("alert_request", { number: fresh.number }), fresh.subject, fresh.number);
       }
     } else if (frame.type === "request" && frame.request) {
       showRequest(frame.request);
@@ -1175,10 +1261,9 @@
     } else if (frame.type === "review_changed") {
       reviewResolved(frame.id);
     } else if (frame.type === "result" && frame.action && frame.action.indexOf("review") === 0) {
-      if (frame.action === "review_reload") $("review-note").textContent = "Reloaded: the assistant uses the examples learned so far.";
-      else if (!frame.ok) $("review-note").textContent = "Someone else has already handled that message.";
-      else $("review-note").textContent = frame.action === "review_dismiss" ? "Dismissed." :
-        "Learned: the assistant understands messages like it from now on.";
+      if (frame.action === "review_reload") $("review-note").textContent = t("reloaded");
+      else if (!frame.ok) $("review-note").textContent = t("handled_elsewhere");
+      else $("review-note").textContent = frame.action === "review_dismiss" ? t("dismissed") : t("learned");
       if (frame.id) reviewResolved(frame.id);
     } else if (frame.type === "result" && (frame.action === "answer" || frame.action === "close_request")) {
       if (frame.ok && frame.number === state.request) {
@@ -1186,38 +1271,35 @@
         else $("request-resolution").value = "";
       }
       var guest = state.requests.filter(function (r) { return r.number === frame.number && r.guest_email; })[0];
-      $("requests-note").textContent = frame.number + (frame.action !== "answer" ? ": closed." : guest ?
-        ": the answer is recorded. A guest's address is not verified, so nothing was sent: write to " +
-        guest.guest_email + " yourself if you judge it right." : ": the answer was sent to the customer.");
+      $("requests-note").textContent = frame.action !== "answer" ? t("request_closed", { number: frame.number }) :
+        guest ? t("guest_answer", { number: frame.number, email: guest.guest_email }) : t("answer_sent", { number: frame.number });
     } else if (frame.type === "result" && frame.action === "status") {
       showStatus(frame.status);
-      $("status").textContent = frame.status === "away" ?
-        "You are away: no new customers are offered to you, and you don't count as available." :
-        "You are available for new customers.";
+      $("status").textContent = frame.status === "away" ? t("now_away") : t("now_available");
     } else if (frame.type === "result" && frame.action === "transfer") {
-      if (!frame.ok) $("status").textContent = frame.number + " could not be transferred.";
+      if (!frame.ok) $("status").textContent = t("transfer_failed", { number: frame.number });
     } else if (frame.type === "result" && frame.action === "note") {
-      if (!frame.ok) $("status").textContent = frame.number + ": the note was not saved.";
+      if (!frame.ok) $("status").textContent = t("note_failed", { number: frame.number });
     } else if (frame.type === "result") {
       if (!frame.ok && frame.action === "take") {
-        $("status").textContent = frame.number + " was taken by another agent.";
+        $("status").textContent = t("taken_by_other", { number: frame.number });
         showConversation(frame.number);  // still there to read
       } else if (frame.ok && frame.action === "take") {
         showConversation(frame.number);
         setMode("reply", true);
       } else if (frame.ok) {
-        $("status").textContent = frame.number + ": done.";
+        $("status").textContent = t("done", { number: frame.number });
       }
     } else if (frame.type === "error") {
       var where = frame.number && frame.number.indexOf("RQ-") === 0 ? "requests-note" : "status";
       $(where).textContent = (frame.number ? frame.number + ": " : "") +
-        (frame.code === "not_found" ? "Not found." : "Something went wrong (" + frame.code + ").");
-      if (!frame.number) $("search-note").textContent = $("search-note").textContent === "Searching…" ? "The search did not work." : $("search-note").textContent;
+        (frame.code === "not_found" ? t("not_found") : t("went_wrong", { code: frame.code }));
+      if (!frame.number && state.searching) { state.searching = false; $("search-note").textContent = t("search_failed"); }
     }
   }
 
   function connect() {
-    var url = new URL("/agents/ws", window.location.href);
+    var url = new URL("/agents/ws?lang=" + encodeURIComponent(state.language), window.location.href);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
     var ws = new WebSocket(url.href);
     state.ws = ws;
@@ -1239,11 +1321,11 @@
       if (event.code === 4001) {  // the session ended (signed out here or elsewhere, a new password...)
         state.ws = null;
         showSignedIn(null);
-        $("login-error").textContent = "You were signed out. Please sign in again.";
+        $("login-error").textContent = t("signed_out");
         return;
       }
       state.attempts += 1;
-      $("status").textContent = "Connection lost. Reconnecting…";
+      $("status").textContent = t("connection_lost");
       window.setTimeout(connect, Math.min(15000, 500 * Math.pow(2, state.attempts)));
     };
   }
@@ -1286,8 +1368,46 @@
   // Waiting times and the queue's due times move on by themselves.
   window.setInterval(function () { if (state.agent && !$("console").hidden) renderQueue(); }, 20000);
 
+  // --- the page's language --------------------------------------------------------------------------
+
+  // Everything drawn from data is drawn again in the new words; the WebSocket reconnects in the new
+  // language, so the customer's records come again in it too.
+  function redraw() {
+    setMode(state.mode, false);
+    showStatus(state.status);
+    if (state.agent) $("who").textContent = t("signed_in_as", { name: state.agent.name || state.agent.id });
+    renderQueue();
+    renderTabs();
+    renderAgents();
+    renderRequests();
+    renderReview();
+    if (state.lastSearch) renderSearch(state.lastSearch);
+    if (state.view === "request" && state.shownRequest) showRequest(state.shownRequest);
+    else if (state.current) renderConversation();
+    else { $("conv-title").textContent = t("conversation"); renderCustomer(null); }
+  }
+
+  $("language").addEventListener("change", function () {
+    var language = this.value;
+    try { window.localStorage.setItem("sb-agent-language", language); } catch (e) { /* not kept */ }
+    loadWords(language).then(function () {
+      redraw();
+      if (state.agent && state.ws) {
+        var old = state.ws;
+        old.onclose = null;
+        old.close();
+        state.ws = null;
+        connect();
+      }
+    });
+  });
+
   setMode("reply", false);
   api("session").then(function (r) { return r.json(); }).then(function (data) {
-    showSignedIn(data.agent || null);
+    var agent = data.agent || null;
+    return loadWords(pickLanguage(agent)).then(function () {
+      setMode("reply", false);
+      showSignedIn(agent);
+    });
   }).catch(function () { showSignedIn(null); });
 })();
