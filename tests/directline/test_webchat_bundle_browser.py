@@ -9,37 +9,25 @@ how to get it.
 
 from __future__ import annotations
 
-import asyncio
-import os
 import shutil
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from aiohttp import web
 
-from supportbot.adapters.app import build_application
-from supportbot.adapters.server import create_web_app
-from supportbot.adapters.settings import Settings
-
 try:
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
+    from playwright.sync_api import Browser, Page, expect
 except ImportError:  # pragma: no cover - a test dependency, but say so rather than fail
     pytest.skip("the playwright package is not installed", allow_module_level=True)
+
+from tests.browser import LiveServer, launched_chromium
 
 pytestmark = pytest.mark.browser
 
 BUNDLE = Path(__file__).parent / "webchat" / "node_modules" / "botframework-webchat" / "dist" / "webchat.js"
 ANNA = "anna.berg@nordisk.example"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-]
+
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Support</title><link rel="icon" href="data:,"></head>
@@ -61,16 +49,6 @@ PAGE = """<!doctype html>
 """
 
 
-def chromium_path() -> str | None:
-    candidate = (
-        os.environ.get("SUPPORTBOT_CHROMIUM")
-        or shutil.which("chromium")
-        or shutil.which("chromium-browser")
-        or "/usr/bin/chromium"
-    )
-    return candidate if Path(candidate).is_file() else None
-
-
 async def webchat_page(request: web.Request) -> web.Response:
     """The vendor's page with Microsoft's WebChat on it (served by the test only)."""
     return web.Response(text=PAGE, content_type="text/html")
@@ -78,60 +56,6 @@ async def webchat_page(request: web.Request) -> web.Response:
 
 async def bundle(request: web.Request) -> web.FileResponse:
     return web.FileResponse(BUNDLE, headers={"Content-Type": "text/javascript; charset=utf-8"})
-
-
-class LiveServer:
-    """The real server, Direct Line on, on 127.0.0.1 and a free port, in a thread with its own loop."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.settings = Settings(
-            data_dir=data_dir,
-            public_url=self.url,
-            secret_key="browser-test-secret-key-0123456789",
-            notice_interval_minutes=0,
-            directline_enabled=True,
-        )
-        self.loop = asyncio.new_event_loop()
-        self.runner: web.AppRunner | None = None
-        self.ready = threading.Event()
-        self.failed: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="directline-live-server", daemon=True)
-
-    def start(self) -> LiveServer:
-        self.thread.start()
-        if not self.ready.wait(60) or self.failed is not None:
-            raise RuntimeError(f"the server did not start: {self.failed!r}")
-        return self
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self.loop)
-        try:
-            self.loop.run_until_complete(self._serve())
-        except Exception as exc:
-            self.failed = exc
-            self.ready.set()
-            return
-        self.ready.set()
-        self.loop.run_forever()
-        self.loop.close()
-
-    async def _serve(self) -> None:
-        web_app = create_web_app(await build_application(self.settings))
-        web_app.router.add_get("/test/webchat.html", webchat_page)
-        web_app.router.add_get("/test/webchat.js", bundle)
-        self.runner = web.AppRunner(web_app, access_log=None)
-        await self.runner.setup()
-        await web.SockSite(self.runner, self.sock).start()
-
-    def stop(self) -> None:
-        if self.runner is not None:
-            asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(30)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(30)
 
 
 @pytest.fixture(scope="module")
@@ -143,20 +67,16 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path)
         )
     data_dir = tmp_path_factory.mktemp("directline-browser")
     shutil.copy(seeded_template, data_dir / "supportbot.sqlite3")
-    server = LiveServer(data_dir).start()
+    pages = {"/test/webchat.html": webchat_page, "/test/webchat.js": bundle}
+    server = LiveServer(data_dir, pages=pages, directline_enabled=True).start()
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
-    executable = chromium_path()
-    if executable is None:
-        pytest.skip("no Chromium found: set SUPPORTBOT_CHROMIUM or install chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -17,7 +17,9 @@ except ImportError:  # pragma: no cover - a test dependency, but say so rather t
     pytest.skip("the playwright package is not installed", allow_module_level=True)
 
 import test_webchat_browser as widget_tests
-from test_webchat_browser import ANNA, LiveServer, last_bot, open_chat, say, sign_in
+from test_webchat_browser import ANNA, last_bot, open_chat, say, sign_in
+
+from tests.browser import LiveServer
 
 pytestmark = pytest.mark.browser
 

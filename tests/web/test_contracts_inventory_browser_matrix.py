@@ -20,7 +20,9 @@ try:
 except ImportError:  # pragma: no cover - a test dependency, but say so rather than fail
     pytest.skip("the playwright package is not installed", allow_module_level=True)
 
-from test_webchat_browser import ANNA, LiveServer, chromium, last_bot, open_chat, page, sign_in
+from test_webchat_browser import ANNA, chromium, last_bot, open_chat, page, sign_in
+
+from tests.browser import LiveServer
 
 pytestmark = pytest.mark.browser
 

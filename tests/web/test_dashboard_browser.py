@@ -11,13 +11,12 @@ from pathlib import Path
 import pytest
 
 try:
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
+    from playwright.sync_api import Browser, Page, expect
 except ImportError:  # pragma: no cover - a test dependency, but say so rather than fail
     pytest.skip("the playwright package is not installed", allow_module_level=True)
 
-from test_webchat_browser import CHROMIUM_ARGS, LiveServer, chromium_path
-
 from supportbot.integrations.sql.database import open_engine
+from tests.browser import LiveServer, launched_chromium
 from tests.integrations.conftest import run_in_thread
 from tests.integrations.test_dashboard_stats import seed_history
 
@@ -64,13 +63,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path)
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
-    executable = chromium_path()
-    if executable is None:
-        pytest.skip("no Chromium found: set SUPPORTBOT_CHROMIUM or install chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 def signed_in_page(

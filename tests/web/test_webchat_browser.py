@@ -3,12 +3,10 @@ a fresh browser context (cookies, storage) per test."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -19,41 +17,17 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from supportbot.adapters.app import build_application
-from supportbot.adapters.server import create_web_app
-from supportbot.adapters.settings import Settings
-
 try:
-    from playwright.sync_api import Browser, Locator, Page, WebSocketRoute, expect, sync_playwright
+    from playwright.sync_api import Browser, Locator, Page, WebSocketRoute, expect
 except ImportError:  # pragma: no cover - a test dependency, but say so rather than fail
     pytest.skip("the playwright package is not installed", allow_module_level=True)
+
+from tests.browser import LiveServer, launched_chromium
 
 pytestmark = pytest.mark.browser
 
 ANNA = "anna.berg@nordisk.example"
 TRACKING_NUMBER = "00370712345678901234"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def chromium_path() -> str | None:
-    candidate = (
-        os.environ.get("SUPPORTBOT_CHROMIUM")
-        or shutil.which("chromium")
-        or shutil.which("chromium-browser")
-        or "/usr/bin/chromium"
-    )
-    return candidate if Path(candidate).is_file() else None
-
-
 VENDOR_PAGE = """<!doctype html>
 <html lang="de"><head><title>Vendor</title><link rel="icon" href="data:,"></head>
 <body><h1>Vendor</h1><div id="help" style="height: 560px"></div>
@@ -66,83 +40,19 @@ async def vendor_page(request: web.Request) -> web.Response:
     return web.Response(text=VENDOR_PAGE, content_type="text/html")
 
 
-class LiveServer:
-    """The real server on 127.0.0.1 and a free port, in a thread with its own event loop."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.settings = Settings(
-            data_dir=data_dir,
-            public_url=self.url,
-            secret_key="browser-test-secret-key-0123456789",
-            notice_interval_minutes=0,
-        )
-        self.loop = asyncio.new_event_loop()
-        self.runner: web.AppRunner | None = None
-        self.ready = threading.Event()
-        self.failed: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="webchat-live-server", daemon=True)
-
-    def start(self) -> LiveServer:
-        self.thread.start()
-        if not self.ready.wait(60) or self.failed is not None:
-            raise RuntimeError(f"the server did not start: {self.failed!r}")
-        return self
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self.loop)
-        try:
-            self.loop.run_until_complete(self._serve())
-        except Exception as exc:
-            self.failed = exc
-            self.ready.set()
-            return
-        self.ready.set()
-        self.loop.run_forever()
-        self.loop.close()
-
-    async def _serve(self) -> None:
-        web_app = create_web_app(await build_application(self.settings))
-        web_app.router.add_get("/test/vendor.html", vendor_page)
-        self.runner = web.AppRunner(web_app, access_log=None)
-        await self.runner.setup()
-        await web.SockSite(self.runner, self.sock).start()
-
-    def stop(self) -> None:
-        if self.runner is not None:
-            asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(30)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(30)
-
-
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Iterator[LiveServer]:
     data_dir = tmp_path_factory.mktemp("webchat-browser")
     shutil.copy(seeded_template, data_dir / "supportbot.sqlite3")
-    server = LiveServer(data_dir).start()
+    server = LiveServer(data_dir, pages={"/test/vendor.html": vendor_page}).start()
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
-    executable = chromium_path()
-    if executable is None:
-        configured = os.environ.get("SUPPORTBOT_CHROMIUM")
-        pytest.skip(
-            f"no Chromium at SUPPORTBOT_CHROMIUM={configured}"
-            if configured
-            else "no Chromium found: set SUPPORTBOT_CHROMIUM or install chromium (looked for chromium, "
-            "chromium-browser and /usr/bin/chromium)"
-        )
-    with sync_playwright() as playwright:
-        # launch() starts Chromium with a new, empty temporary user data dir of its own.
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

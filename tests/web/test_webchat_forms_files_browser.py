@@ -17,7 +17,9 @@ except ImportError:  # pragma: no cover - a test dependency, but say so rather t
     pytest.skip("the playwright package is not installed", allow_module_level=True)
 
 import test_webchat_browser as widget_tests
-from test_webchat_browser import LiveServer, last_bot, open_chat, say, sign_in
+from test_webchat_browser import last_bot, open_chat, say, sign_in
+
+from tests.browser import LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -185,7 +187,7 @@ def test_a_customer_adds_files_to_a_request(page: Page, live_server: LiveServer)
     history = last_bot(page)
     expect(history).to_contain_text("front panel.png")
     expect(history).to_contain_text("boot.log")
-    expect(history).to_contain_text("document")
+    expect(history).to_contain_text("Document")  # what happened, in words: a document was added
 
 
 def test_a_file_over_the_limit_is_refused_before_it_is_sent(page: Page) -> None:

@@ -8,18 +8,14 @@ depend on the customer's widget only, not on how an agent's console looks.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shutil
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
 
 import pytest
 from aiohttp import web
 
-from supportbot.adapters.app import Application, build_application
-from supportbot.adapters.server import create_web_app
 from supportbot.integrations.models import (
     AccessRequestStatus,
     ContractStatus,
@@ -34,14 +30,15 @@ try:
 except ImportError:  # pragma: no cover - a test dependency, but say so rather than fail
     pytest.skip("the playwright package is not installed", allow_module_level=True)
 
-from test_webchat_browser import LiveServer, chromium, last_bot, open_chat, say, sign_in
+from test_webchat_browser import chromium, last_bot, open_chat, say, sign_in
+
+from tests.browser import LiveServer
 
 pytestmark = pytest.mark.browser
 
 __all__ = ["chromium"]  # the fixture, shared with the widget's own tests
 
 SARA = "sara@support.example"
-T = TypeVar("T")
 WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
 
 RAW_VALUES = sorted(
@@ -64,29 +61,13 @@ async def wide_page(request: web.Request) -> web.Response:
     return web.Response(text=WIDE_PAGE, content_type="text/html")
 
 
-class AgentSide(LiveServer):
-    """The real server, its application at hand: agents take, type, write and hand back through it."""
-
-    app: Application
-
-    async def _serve(self) -> None:
-        self.app = await build_application(self.settings)
-        web_app = create_web_app(self.app)
-        web_app.router.add_get("/test/wide.html", wide_page)
-        self.runner = web.AppRunner(web_app, access_log=None)
-        await self.runner.setup()
-        await web.SockSite(self.runner, self.sock).start()
-
-    def run(self, work: Coroutine[Any, Any, T]) -> T:
-        return asyncio.run_coroutine_threadsafe(work, self.loop).result(30)
-
-
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Iterator[AgentSide]:
+def live_server(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Iterator[LiveServer]:
     data_dir = tmp_path_factory.mktemp("webchat-layout-browser")
     shutil.copy(seeded_template, data_dir / "supportbot.sqlite3")
-    server = AgentSide(data_dir)
-    server.settings = server.settings.model_copy(update={"office_hours": ""})  # agents around the clock
+    server = LiveServer(
+        data_dir, pages={"/test/wide.html": wide_page}, office_hours=""
+    )  # agents around the clock
     server.start()
     server.run(server.app.handoffs.agent_online(SARA))
     yield server
@@ -94,7 +75,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path)
 
 
 @pytest.fixture(params=sorted(WIDTHS))
-def page(request: pytest.FixtureRequest, chromium: Browser, live_server: AgentSide) -> Iterator[Page]:
+def page(request: pytest.FixtureRequest, chromium: Browser, live_server: LiveServer) -> Iterator[Page]:
     width, height = WIDTHS[request.param]
     context = chromium.new_context(
         base_url=live_server.url,
@@ -265,7 +246,7 @@ def test_statuses_and_categories_are_words_and_times_one_labelled_zone(page: Pag
     assert_fits(page)
 
 
-def test_the_greeting_the_support_address_and_the_icon(page: Page, live_server: AgentSide) -> None:
+def test_the_greeting_the_support_address_and_the_icon(page: Page, live_server: LiveServer) -> None:
     open_chat(page)
     page.get_by_role("button", name="Continue as guest").click()
     greeting = page.locator(".sbw-welcome .sbw-bubble")
@@ -280,7 +261,7 @@ def test_the_greeting_the_support_address_and_the_icon(page: Page, live_server: 
     assert_fits(page)
 
 
-def test_a_person_joins_types_answers_and_leaves(page: Page, live_server: AgentSide) -> None:
+def test_a_person_joins_types_answers_and_leaves(page: Page, live_server: LiveServer) -> None:
     handoffs = live_server.app.handoffs
     open_chat(page)
     sign_in(page)

@@ -37,7 +37,9 @@ from tests.conftest import make_settings
 try:  # the one test in real Chromium borrows the widget tests' live server and browser
     import test_webchat_browser as widget_tests
     from playwright.sync_api import Page, expect
-    from test_webchat_browser import LiveServer, open_chat, sign_in
+    from test_webchat_browser import open_chat, sign_in
+
+    from tests.browser import LiveServer
 
     live_server = widget_tests.live_server
     chromium = widget_tests.chromium
