@@ -143,6 +143,9 @@ async def test_ten_seconds_without_redis(
         )  # fmt: skip
         async with probe.get(b.make_url("/healthz")) as response:
             assert response.status == 200
+        # A sign-in is refused too, politely: its attempts could not be counted (fails closed).
+        refused = await customer(a, new_session(sessions)).login(ERIK)
+        assert (refused.status, (await refused.json())["error"]) == (503, "unavailable")
         await asyncio.sleep(OUTAGE / 2 - (time.monotonic() - cut_at))
         apology(await erik.ask("show my open orders", message_id="e-2"), "e-2", redis_proxy)  # never resent
         apology(await anna.ask("hello?", message_id="a-2"), "a-2", redis_proxy)
