@@ -117,7 +117,9 @@ async def test_ten_seconds_without_redis(
         probe = new_session(sessions)
 
         # Before: Erik asks the bot on B; Anna on A talks to Sara, an agent whose console is on B.
-        erik = await chat_of(b, ERIK, sessions)
+        erik_browser = customer(b, new_session(sessions))
+        assert (await erik_browser.login(ERIK)).status == 200
+        erik = await erik_browser.chat(lang="en")
         assert "PostNord" in json.dumps(
             (await erik.say("where is my order 4711?", message_id="e-0"))["reply"]
         )
@@ -146,6 +148,11 @@ async def test_ten_seconds_without_redis(
         # A sign-in is refused too, politely: its attempts could not be counted (fails closed).
         refused = await customer(a, new_session(sessions)).login(ERIK)
         assert (refused.status, (await refused.json())["error"]) == (503, "unavailable")
+        upload = await erik_browser.upload("note.txt", b"hello", content_type="text/plain")  # its limit too
+        problem = await upload.json()
+        assert (upload.status, problem["error"]) == (503, "unavailable") and problem["message"].startswith(
+            APOLOGY
+        ), problem
         await asyncio.sleep(OUTAGE / 2 - (time.monotonic() - cut_at))
         apology(await erik.ask("show my open orders", message_id="e-2"), "e-2", redis_proxy)  # never resent
         apology(await anna.ask("hello?", message_id="a-2"), "a-2", redis_proxy)
