@@ -70,12 +70,15 @@ RESTART = 1012
 """Close code (the WebSocket standard's "service restart") of the chats of a worker that shuts down: the
 widget reconnects at once, to this worker once it is back or to another one, and resends what was not
 answered; the message being answered when it closed is answered first and stored for that resend."""
+SIGNED_OUT = 4001
+"""Close code of a connection whose session ended: signed out (here or everywhere), a new password,
+idle too long or past its lifetime."""
 APOLOGY_LOG_EVERY = 60.0
 """Seconds between log lines about messages apologised for because a service was out of reach (the
 service's own client says when it stops and starts answering); the others are debug lines."""
 
 
-class _Now:
+class _Throttle:
     """A moment that comes round at most once every ``every`` seconds (for a log line)."""
 
     def __init__(self, every: float) -> None:
@@ -90,10 +93,7 @@ class _Now:
         return True
 
 
-_apologies = _Now(APOLOGY_LOG_EVERY)
-SIGNED_OUT = 4001
-"""Close code of a connection whose session ended: signed out (here or everywhere), a new password,
-idle too long or past its lifetime."""
+_apologies = _Throttle(APOLOGY_LOG_EVERY)
 
 
 class Connection(FrameSocket):
