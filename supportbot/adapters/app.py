@@ -25,7 +25,7 @@ from supportbot.bot.locks import ConversationLocks, KeyedLocks
 from supportbot.bot.nlu import NLU
 from supportbot.bot.notify import Notifier
 from supportbot.bot.pipeline import Pipeline
-from supportbot.bot.redis import RedisBus, RedisLimits, RedisLocks, reachable
+from supportbot.bot.redis import Outage, RedisBus, RedisLimits, RedisLocks, reachable
 from supportbot.bot.redis import connect as connect_redis
 from supportbot.bot.sessions import Lifetime, Sessions
 from supportbot.bot.spec import IntentSpec, Mailer
@@ -198,12 +198,14 @@ async def _shared(settings: Settings, store: Store, readers: AsyncEngine) -> Sha
     async def close_client() -> None:
         await client.aclose()
 
+    outage = Outage()  # one warning when Redis stops answering the locks and limits, one when it is back
+    locks = RedisLocks(client, prefix=prefix, outage=outage)
     return Shared(
         bus,
-        RedisLocks(client, prefix=prefix),
-        RedisLimits(client, prefix=prefix),
+        locks,
+        RedisLimits(client, prefix=prefix, outage=outage),
         ready=ready,
-        closing=[bus.close, close_client],
+        closing=[bus.close, locks.close, close_client],
     )
 
 

@@ -15,9 +15,10 @@ from supportbot.adapters.channel import Channel
 from supportbot.adapters.channels import build_channels
 from supportbot.adapters.logs import install_request_data_redaction
 from supportbot.adapters.sessions import COOKIE_NAME, SessionCodec
+from supportbot.adapters.web.security import problem
 from supportbot.bot.errors import InvalidLink
 from supportbot.bot.i18n import Formatter
-from supportbot.integrations.errors import AccessDenied
+from supportbot.integrations.errors import AccessDenied, BackendUnavailable
 from supportbot.integrations.models import Tool
 from supportbot.services.contract_pdf import contract_page, contract_pdf
 from supportbot.services.invoice_pdf import PDF_TYPE, credit_note_pdf, invoice_pdf
@@ -39,6 +40,22 @@ async def security_headers(
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     return response
+
+
+@web.middleware
+async def out_of_reach(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """A request that failed because a service is out of reach (the database, or Redis with several
+    workers: a rate limit that could not be counted) is answered ``503 unavailable`` with the web
+    chat's polite sentence, and logged in one line rather than with a traceback."""
+    try:
+        return await handler(request)
+    except BackendUnavailable as exc:
+        if request.headers.get("Upgrade", "").lower() == "websocket":
+            raise  # a WebSocket answers its own frames
+        log.warning("%s %s: a service is out of reach (%s)", request.method, request.path, exc)
+        return problem(request, 503, "unavailable", "error.unavailable")
 
 
 async def signed_in_user(request: web.Request) -> str | None:
@@ -184,7 +201,7 @@ def schedule_notices(web_app: web.Application, app: Application) -> None:
 
 def create_web_app(app: Application) -> web.Application:
     install_request_data_redaction()  # a bad request's headers never reach the log, however it is run
-    web_app = web.Application(middlewares=[security_headers], client_max_size=2 * 1024 * 1024)
+    web_app = web.Application(middlewares=[security_headers, out_of_reach], client_max_size=2 * 1024 * 1024)
     web_app[APP_KEY] = app
     web_app[CODEC_KEY] = SessionCodec(app.secret_key)
     ops.mount(web_app, app)  # /healthz, /readyz, /metrics

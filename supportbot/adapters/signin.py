@@ -69,8 +69,17 @@ class SignIn:
         # The trade-off: an attacker with many addresses gets one guess per fresh address per window
         # at a locked user ID (and 30 per address across user IDs); a lock that shut out Anna as well
         # would let anyone lock any user out at will.
-        user_locked = await self.limits.full(per_user)
-        if await self.limits.full(per_address) or (user_locked and await self.limits.seen(per_address)):
+        # Fails closed: with the limits out of reach (the database, or Redis with several workers), no
+        # password is checked, so none can be guessed unlimited meanwhile.
+        try:
+            user_locked = await self.limits.full(per_user)
+            refused = await self.limits.full(per_address) or (
+                user_locked and await self.limits.seen(per_address)
+            )
+        except BackendUnavailable as exc:
+            log.warning("%s: sign-in limits unavailable (%s); the sign-in is refused", door, exc)
+            return Outcome("unavailable")
+        if refused:
             log.warning(
                 "%s: sign-in refused for #%s from %s, too many failed attempts",
                 door,
@@ -89,8 +98,11 @@ class SignIn:
             log.error("%s: sign-in failed with %s", door, type(exc).__name__)
             return Outcome("internal")
         if principal is None or principal.user_id is None or not admits(principal):
-            await self.limits.hit(per_user)
-            await self.limits.hit(per_address)
+            try:
+                await self.limits.hit(per_user)
+                await self.limits.hit(per_address)
+            except BackendUnavailable as exc:  # refused all the same; the next attempt is refused too
+                log.warning("%s: a failed sign-in was not counted (%s)", door, exc)
             reason = "wrong user ID or password" if principal is None else "not admitted at this door"
             log.warning("%s: sign-in failed for #%s from %s: %s", door, self._tag(typed), address, reason)
             return Outcome("rate_limited" if user_locked else "failed")

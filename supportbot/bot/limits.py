@@ -14,6 +14,9 @@ import math
 from dataclasses import dataclass
 from typing import Protocol
 
+from supportbot.bot.errors import SupportbotError
+from supportbot.integrations.errors import BackendUnavailable
+
 SLOTS = 10
 """Slots per window."""
 PRUNE_EVERY = 60.0
@@ -29,9 +32,17 @@ class Rule:
     """Seconds."""
 
 
+class LimitsUnavailable(SupportbotError, BackendUnavailable):
+    """The limits could not be counted or read: where they are kept is out of reach. Each caller
+    decides whether that refuses the event (the web chat's messages and sign-ins: their turn or their
+    check needs the same service) or lets it pass."""
+
+
 class Limits(Protocol):
     async def hit(self, *rules: Rule) -> bool:
-        """Count one event under every rule, unless one of them is full: then none is counted."""
+        """Count one event under every rule, unless one of them is full: then none is counted.
+        ``BackendUnavailable`` (``LimitsUnavailable``, or the store's ``Unavailable``) when the
+        counts cannot be reached."""
         ...
 
     async def full(self, rule: Rule) -> bool:

@@ -12,11 +12,14 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol
 
 from supportbot.bot.errors import SupportbotError
+from supportbot.integrations.errors import BackendUnavailable
 
 
-class LockUnavailable(SupportbotError):
+class LockUnavailable(SupportbotError, BackendUnavailable):
     """A conversation's lock could not be had (its holder kept it too long, or the lock service is
-    unreachable): the turn is not handled rather than handled without it."""
+    unreachable): the turn is not handled rather than handled without it. A ``BackendUnavailable``, so
+    the channel apologises as for a database that is out of reach: nothing of the message was stored,
+    and the same message sent again later is answered then, once."""
 
 
 class ConversationLocks(Protocol):

@@ -17,6 +17,7 @@ import asyncio
 import json
 import logging
 import secrets
+import time
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager, suppress
 from typing import Any
@@ -24,39 +25,48 @@ from typing import Any
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from supportbot.bot.bus import Subscriber, Unsubscribe
-from supportbot.bot.limits import Rule
+from supportbot.bot.limits import LimitsUnavailable, Rule
 from supportbot.bot.locks import KeyedLocks, LockUnavailable
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PREFIX = "supportbot:"
 SOCKET_SECONDS = 1.0
-"""A command that has no answer within this long fails (an unreachable Redis is told quickly)."""
+"""A command that has no answer within this long fails (an unreachable Redis is told quickly): a web
+chat message that finds Redis silent is apologised for after about this long, well within 2 s."""
 CONFIRM_SECONDS = 2.0
 """``subscribe`` waits this long, at most, for Redis to confirm that the topic is heard."""
-RECONNECT_MAX_SECONDS = 5.0
-"""The longest wait between attempts to listen again after the connection dropped."""
+RECONNECT_MAX_SECONDS = 1.0
+"""The longest wait between attempts to listen again after the connection dropped: the bus hears
+again within about a second of Redis answering."""
 LOCK_TTL_SECONDS = 10.0
 """A conversation's lock expires this long after it was taken or last renewed (a worker that died
 holding it keeps the conversation waiting no longer); a turn renews it every third of that."""
+CLEANUP_SECONDS = 60.0
+"""How long, at most, a lock whose ``SET`` got no answer is looked after (``RedisLocks._forget``)."""
+CLEANUPS = 1000
+"""At most this many such locks are looked after at once; past it, a late lock simply expires."""
 LOCK_WAIT_SECONDS = 15.0
 """A turn waits this long, at most, for its conversation's lock; then ``LockUnavailable``."""
 
 
 def connect(url: str) -> aioredis.Redis:
     """A client for ``url`` (``redis://[:password@]host:6379/0``, ``rediss://`` for TLS). A command
-    that Redis does not answer gives up after ``SOCKET_SECONDS``, retried once at once on a fresh
-    connection (a pooled connection may have died with a Redis restart)."""
+    that Redis does not answer gives up after ``SOCKET_SECONDS``, not retried (a silent Redis would
+    only keep the caller waiting twice as long); one whose connection was dropped or reset is tried
+    once more at once on a fresh connection (a pooled connection may have died with a Redis restart),
+    which fails at once too while Redis refuses connections."""
     return aioredis.Redis.from_url(
         url,
         decode_responses=True,
         socket_connect_timeout=SOCKET_SECONDS,
         socket_timeout=SOCKET_SECONDS,
         health_check_interval=15,
-        retry=Retry(NoBackoff(), 1),
+        retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
     )
 
 
@@ -71,6 +81,29 @@ async def reachable(client: aioredis.Redis) -> bool:
 def _failure(exc: BaseException) -> str:
     """What went wrong, for the log: the error's kind only, never the URL or a password it may carry."""
     return type(exc).__name__
+
+
+class Outage:
+    """Whether Redis answered the last command of the locks and limits: one warning when it stops
+    answering and one when it answers again, rather than a line (or a traceback) per message refused
+    meanwhile."""
+
+    def __init__(self) -> None:
+        self.since: float | None = None
+        """``time.monotonic()`` of the first failure of the current outage; ``None`` while Redis answers."""
+
+    def failed(self, exc: BaseException) -> None:
+        if self.since is None:
+            self.since = time.monotonic()
+            log.warning(
+                "Redis is out of reach (%s): messages are apologised for until it answers again",
+                _failure(exc),
+            )
+
+    def answered(self) -> None:
+        if self.since is not None:
+            log.warning("Redis answers again, after %.1f s out of reach", time.monotonic() - self.since)
+            self.since = None
 
 
 # --- the bus -----------------------------------------------------------------------------------------
@@ -264,14 +297,17 @@ class RedisLocks:
         prefix: str = DEFAULT_PREFIX,
         ttl: float = LOCK_TTL_SECONDS,
         wait: float = LOCK_WAIT_SECONDS,
+        outage: Outage | None = None,
     ) -> None:
         self._client = client
+        self._outage = outage or Outage()
         self._prefix = prefix + "lock:"
         self._ttl_ms = int(ttl * 1000)
         self._wait = wait
         self._local = KeyedLocks()
         self._release = client.register_script(_RELEASE)
         self._renew = client.register_script(_RENEW)
+        self._cleanups: set[asyncio.Task[None]] = set()
 
     @asynccontextmanager
     async def hold(self, key: str) -> AsyncIterator[None]:
@@ -288,7 +324,8 @@ class RedisLocks:
                 try:
                     await self._release(keys=[name], args=[token])
                 except (RedisError, OSError) as exc:  # it expires on its own
-                    log.warning("locks: a conversation's lock was not released (%s)", _failure(exc))
+                    self._outage.failed(exc)
+                    log.info("locks: a conversation's lock was not released (%s)", _failure(exc))
 
     async def _acquire(self, name: str, token: str) -> None:
         loop = asyncio.get_running_loop()
@@ -296,16 +333,53 @@ class RedisLocks:
         pause = 0.005
         while True:
             try:
-                if await self._client.set(name, token, nx=True, px=self._ttl_ms):
-                    return
+                taken = await self._client.set(name, token, nx=True, px=self._ttl_ms)
             except (RedisError, OSError) as exc:
+                self._outage.failed(exc)
+                self._clean_up(name, token)
                 raise LockUnavailable(
                     f"the conversation's lock could not be taken ({_failure(exc)})"
                 ) from None
+            self._outage.answered()
+            if taken:
+                return
             if loop.time() >= deadline:
                 raise LockUnavailable(f"the conversation's lock was still held after {self._wait:g} s")
             await asyncio.sleep(pause)
             pause = min(pause * 2, 0.05)
+
+    async def close(self) -> None:
+        """Stops looking after locks whose ``SET`` got no answer (they expire on their own)."""
+        for task in list(self._cleanups):
+            task.cancel()
+        await asyncio.gather(*self._cleanups, return_exceptions=True)
+
+    def _clean_up(self, name: str, token: str) -> None:
+        """A ``SET`` that got no answer may still reach Redis once the network is back (its bytes were
+        on their way): that lock, which no turn holds, is removed as soon as Redis answers, rather
+        than keeping its conversation waiting until it expires."""
+        if len(self._cleanups) >= CLEANUPS:
+            return
+        task = asyncio.get_running_loop().create_task(self._forget(name, token), name="lock-cleanup")
+        self._cleanups.add(task)
+        task.add_done_callback(self._cleanups.discard)
+
+    async def _forget(self, name: str, token: str) -> None:
+        """Compare-and-delete of a token no turn holds, again and again until the lock's TTL has
+        passed since Redis answered (a late ``SET`` expires on its own by then), within
+        ``CLEANUP_SECONDS``."""
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + CLEANUP_SECONDS
+        until: float | None = None
+        while loop.time() < give_up and (until is None or loop.time() < until):
+            try:
+                if await self._release(keys=[name], args=[token]):
+                    return
+                if until is None:
+                    until = loop.time() + self._ttl_ms / 1000
+            except (RedisError, OSError):
+                pass
+            await asyncio.sleep(0.5)
 
     async def _keep(self, name: str, token: str) -> None:
         """Renews the lock while the turn runs (a long back-end call outlives the TTL otherwise)."""
@@ -316,7 +390,8 @@ class RedisLocks:
                     log.error("locks: a conversation's lock expired while its turn was still running")
                     return
             except (RedisError, OSError) as exc:
-                log.warning("locks: a conversation's lock was not renewed (%s)", _failure(exc))
+                self._outage.failed(exc)
+                log.info("locks: a conversation's lock was not renewed (%s)", _failure(exc))
 
 
 # --- rate limits -------------------------------------------------------------------------------------
@@ -345,9 +420,13 @@ return 1
 class RedisLimits:
     """The ``Limits`` of ``bot.limits`` in Redis: each key a sorted set of its events' times (Redis's
     own clock), a strict sliding window. One script checks every rule of a ``hit`` and counts the
-    event under all of them, or none, atomically across workers."""
+    event under all of them, or none, atomically across workers. ``LimitsUnavailable`` when Redis
+    does not answer."""
 
-    def __init__(self, client: aioredis.Redis, *, prefix: str = DEFAULT_PREFIX) -> None:
+    def __init__(
+        self, client: aioredis.Redis, *, prefix: str = DEFAULT_PREFIX, outage: Outage | None = None
+    ) -> None:
+        self._outage = outage or Outage()
         self._prefix = prefix + "limit:"
         self._window = client.register_script(_WINDOW)
 
@@ -362,11 +441,20 @@ class RedisLimits:
         if not rules:
             return True
         keys, args = self._args(rules, "hit")
-        return int(await self._window(keys=keys, args=args)) == 1
+        return await self._run(keys, args) == 1
 
     async def _events(self, rule: Rule) -> int:
         keys, args = self._args((rule,), "count")
-        return int(await self._window(keys=keys, args=args))
+        return await self._run(keys, args)
+
+    async def _run(self, keys: list[str], args: list[str | int]) -> int:
+        try:
+            result = int(await self._window(keys=keys, args=args))
+        except (RedisError, OSError) as exc:
+            self._outage.failed(exc)
+            raise LimitsUnavailable(f"the limits could not be counted ({_failure(exc)})") from None
+        self._outage.answered()
+        return result
 
     async def full(self, rule: Rule) -> bool:
         return await self._events(rule) >= rule.limit

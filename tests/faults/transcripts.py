@@ -19,12 +19,13 @@ class Line:
     delivery_id: str | None
 
 
-async def conversations(engine: AsyncEngine) -> dict[str, list[Line]]:
+async def conversations(engine: AsyncEngine, *, relayed: bool = False) -> dict[str, list[Line]]:
     """Every web chat conversation's lines, in order, checked to be whole:
 
     - the conversation's ``seq`` (written with its state) is the number of its lines, numbered 1..n
       without a gap: no line without its state, no state without its lines;
-    - every message of the customer is followed by the bot's answer to it: none stored half-answered.
+    - every message of the customer is followed by the bot's answer to it: none stored half-answered
+      (``relayed``: unless it was passed on to an agent, who answers it with lines of their own).
     """
     async with engine.connect() as conn:
         states = {r.key: r.seq for r in await conn.execute(text("SELECT key, seq FROM conversations"))}
@@ -39,11 +40,16 @@ async def conversations(engine: AsyncEngine) -> dict[str, list[Line]]:
     for key, lines in found.items():
         assert [line.seq for line in lines] == list(range(1, states[key] + 1)), f"{key}: {lines}"
         for line, after in zip(lines, [*lines[1:], None], strict=True):
-            if line.role == "user":
+            if line.role == "user" and not (relayed and _with_agent(lines, line)):
                 assert after is not None and after.role == "bot", (
                     f"{key}: a message without an answer: {line}"
                 )
     return found
+
+
+def _with_agent(lines: list[Line], line: Line) -> bool:
+    """Whether an agent had the conversation when the customer sent ``line``: an agent's line before it."""
+    return any(earlier.role == "agent" for earlier in lines[: lines.index(line)])
 
 
 def answers(lines: list[Line]) -> dict[str, list[str]]:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
 import redis.asyncio as aioredis
 
-from supportbot.bot.limits import Rule
+from supportbot.bot.limits import LimitsUnavailable, Rule
 from supportbot.bot.locks import LockUnavailable
-from supportbot.bot.redis import RedisBus, RedisLimits, RedisLocks, connect
+from supportbot.bot.redis import Outage, RedisBus, RedisLimits, RedisLocks, connect
+from supportbot.integrations.errors import BackendUnavailable
+from tests.faults.proxy import TcpProxy
 
 pytestmark = pytest.mark.scale
 
@@ -190,3 +193,59 @@ async def test_rate_limits_are_counted_once_for_every_worker(
     assert await b.hit(Rule("chat:session:s2", 3, 10), user)  # another session of the same user
     assert not await a.hit(Rule("chat:session:s3", 3, 10), user)  # the user's limit is reached
     assert not await a.seen(Rule("chat:session:s3", 3, 10))
+
+
+@pytest.fixture
+def cut_redis(redis_url: str) -> Iterator[TcpProxy]:
+    """A proxy in front of the test Redis, for a worker's client to be cut off by."""
+    host, port = redis_url.split("//", 1)[1].split("/", 1)[0].rsplit(":", 1)
+    running = TcpProxy(host, int(port)).start()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.mark.parametrize("silent", [False, True], ids=["reset", "silent"])
+async def test_with_redis_out_of_reach_a_turn_is_refused_and_service_is_back_after_the_heal(
+    cut_redis: TcpProxy,
+    clients: tuple[aioredis.Redis, aioredis.Redis],
+    prefix: str,
+    silent: bool,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    worker = connect(f"redis://127.0.0.1:{cut_redis.port}/0")
+    outage = Outage()
+    # A long TTL: a lock left behind by the outage would keep the turn after the heal waiting past
+    # its wait, and fail it.
+    locks = RedisLocks(worker, prefix=prefix, ttl=60.0, wait=30.0, outage=outage)
+    limits = RedisLimits(worker, prefix=prefix, outage=outage)
+    rule = Rule("chat:session:s1", 100, 10)
+    ran: list[str] = []
+    try:
+        async with locks.hold("web:anna"):
+            ran.append("before")
+        assert await limits.hit(rule)
+
+        cut_redis.cut(silent=silent)
+        caplog.set_level(logging.INFO, logger="supportbot.bot.redis")
+        for _ in range(3):
+            with pytest.raises(LockUnavailable, match="could not be taken") as refused:
+                async with locks.hold("web:anna"):
+                    ran.append("during")
+            assert isinstance(refused.value, BackendUnavailable)  # the channels' apology
+            with pytest.raises(LimitsUnavailable):
+                await limits.hit(rule)
+        warned = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+        assert len(warned) == 1 and warned[0].startswith("Redis is out of reach"), warned
+        cut_redis.heal()
+
+        async with locks.hold("web:anna"):  # not kept waiting by a SET that reached Redis late
+            ran.append("after")
+        assert await limits.hit(rule)
+        warned = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+        assert len(warned) == 2 and warned[1].startswith("Redis answers again"), warned
+        assert ran == ["before", "after"]  # never run without the lock
+    finally:
+        await locks.close()
+        await worker.aclose()

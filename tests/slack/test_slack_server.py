@@ -6,12 +6,16 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+import pytest
 from conftest import Slack, payload
 from slack_standin import BOT_USER
 
 from supportbot.adapters.slack.render import button_values
+from supportbot.bot.locks import LockUnavailable
 from supportbot.bot.messages import Reply
 
 
@@ -425,3 +429,29 @@ async def test_a_notice_to_someone_slack_never_saw_is_not_sent(slack: Slack) -> 
     assert await slack.channel.deliver("max.muller@contoso.example", reply) is True
     [post] = posts_to(slack, "D0MAX")[-1:]
     assert post.args["text"] == "Your request was approved."
+
+
+class _Unreachable:
+    """Conversation locks whose service (Redis, with several workers) does not answer."""
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        raise LockUnavailable("the conversation's lock could not be taken (ConnectionError)")
+        yield  # pragma: no cover
+
+
+async def test_a_message_that_cannot_have_its_lock_gets_an_apology_and_its_retry_an_answer(
+    slack: Slack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pipeline = slack.channel.app.pipeline
+    locks = pipeline._locks
+    monkeypatch.setattr(pipeline, "_locks", _Unreachable())
+    event = dm("where is my order 4711?", event_id="Ev0OUTAGE")
+    assert (await slack.event(event))[0] == 200
+    [apology] = await slack.standin.wait_for("chat.postMessage")
+    assert apology.args["text"].startswith("Sorry, I can't reach our systems right now"), apology.args
+
+    monkeypatch.setattr(pipeline, "_locks", locks)  # Redis is back; Slack retries the event
+    await slack.event(event, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+    posts = await slack.standin.wait_for("chat.postMessage", 2)
+    assert "PostNord" in posts[1].args["text"], posts[1].args

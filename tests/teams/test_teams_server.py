@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 from teams_helpers import ANNA, BOT_ID, ERIK, GUEST, Teams, activity
 
 from supportbot.adapters.app import Application
 from supportbot.adapters.teams.channel import TeamsChannel, send_proactive
+from supportbot.bot.locks import LockUnavailable
 from supportbot.bot.messages import Reply
 
 
@@ -176,3 +179,26 @@ async def test_an_access_request_reaches_the_administrator_in_teams(teams: Teams
     await teams.say("card_submit", sender=ANNA, value=deny["data"])
     to_erik = [a for a in teams.connector.activities() if a.conversation_id == "a:1personal-chat-erik"][-1]
     assert "denied" in to_erik.shown
+
+
+class _Unreachable:
+    """Conversation locks whose service (Redis, with several workers) does not answer."""
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        raise LockUnavailable("the conversation's lock could not be taken (ConnectionError)")
+        yield  # pragma: no cover
+
+
+async def test_a_message_that_cannot_have_its_lock_gets_an_apology_and_nothing_is_stored(
+    teams: Teams, teams_app: Application, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    locks = teams_app.pipeline._locks
+    monkeypatch.setattr(teams_app.pipeline, "_locks", _Unreachable())
+    sent = await teams.say(text="where is my order 4711?", sender=ANNA)
+    assert sent is not None and "Sorry, I can't reach our systems right now" in sent.shown, sent
+    assert await teams_app.pipeline.history("teams:a:1personal-chat-anna") == []
+
+    monkeypatch.setattr(teams_app.pipeline, "_locks", locks)  # back: sent again, answered
+    sent = await teams.say(text="where is my order 4711?", sender=ANNA)
+    assert sent is not None and "PostNord" in sent.shown

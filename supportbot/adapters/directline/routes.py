@@ -53,6 +53,7 @@ from supportbot.bot.handoff import conversation_topic
 from supportbot.bot.limits import Rule
 from supportbot.bot.messages import Message, Reply
 from supportbot.bot.sessions import SessionRecord
+from supportbot.integrations.errors import BackendUnavailable
 
 if TYPE_CHECKING:
     from supportbot.adapters.app import Application
@@ -82,6 +83,12 @@ def stream_topic(key: str) -> str:
 def _error(status: int, code: str, message: str) -> web.Response:
     """Direct Line's error shape. The words are for developers: WebChat shows its own."""
     return web.json_response({"error": {"code": code, "message": message}}, status=status, headers=NO_STORE)
+
+
+def _unavailable() -> web.Response:
+    """The database or Redis is out of reach: nothing was stored; the same activity sent again later
+    (the same client id) is answered then, once."""
+    return _error(503, "ServiceError", "Our systems are out of reach; send the activity again shortly")
 
 
 def _not_found() -> web.Response:
@@ -309,7 +316,11 @@ class DirectLineChannel:
             return _error(400, "BadArgument", str(bad))
         if not await self._owner_matches(key, grant):
             return _not_found()
-        if not await self._allowed(grant):
+        try:
+            allowed = await self._allowed(grant)
+        except BackendUnavailable:  # fails closed, as the web chat: the turn needs the same service
+            return _unavailable()
+        if not allowed:
             return _error(429, "Throttled", "Too many activities; try again shortly")
         if inbound.type != "message":
             return web.json_response({"id": f"{grant.conversation_id}|{inbound.client_id or '-'}"})
@@ -330,6 +341,9 @@ class DirectLineChannel:
         )
         try:
             await self.app.pipeline.answer(message)
+        except BackendUnavailable as exc:  # the database, or Redis (the lock): nothing was stored
+            log.info("directline: nothing answered in conversation %s: %s", key, exc)
+            return _unavailable()
         except Exception:
             log.exception("directline: could not answer in conversation %s", key)
             return _error(500, "ServiceError", "The message could not be answered")
@@ -348,6 +362,8 @@ class DirectLineChannel:
             rules.append(Rule(f"chat:user:{grant.user_id}", limit * USER_RATE_FACTOR, RATE_WINDOW))
         try:
             return bool(await self.app.limits.hit(*rules))
+        except BackendUnavailable:
+            raise
         except Exception:
             log.warning("directline: could not count an activity", exc_info=True)
             return True

@@ -90,6 +90,7 @@ from supportbot.adapters.slack.wording import files_unavailable
 from supportbot.bot.errors import InvalidLink, SupportbotError
 from supportbot.bot.i18n import translate
 from supportbot.bot.messages import MAX_INBOUND_BYTES, InboundFile, Message, Reply
+from supportbot.integrations.errors import BackendUnavailable
 
 if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -398,6 +399,13 @@ class SlackChannel:
                 await self._safely(self._deliver(found, note, user_id=user_id), key)
                 return
             answer = await self.app.pipeline.answer(self.to_message(found, Arrival(user_id, files=files)))
+        except BackendUnavailable as exc:  # the database, or Redis (the lock): nothing was stored
+            log.info("slack: apologised in conversation %s: %s", key, exc)
+            await self._safely(
+                self._deliver(found, Reply(text=translate("slack.error.unavailable", "en")), user_id=None),
+                key,
+            )
+            return
         except Exception:
             log.exception("slack: could not answer in conversation %s", key)
             await self._safely(

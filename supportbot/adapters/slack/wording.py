@@ -93,6 +93,12 @@ WORDS: dict[str, Entry] = {
         "en": "Sorry, something went wrong on my side. Please try again in a moment, or ask to talk to a person.",
         "sv": "Förlåt, något gick fel hos mig. Försök igen om en stund, eller be att få prata med en person.",
     },
+    "error.unavailable": {
+        "en": "Sorry, I can't reach our systems right now, so I couldn't answer that. "
+        "Please send it again in a minute.",
+        "sv": "Förlåt, jag når inte våra system just nu och kunde därför inte svara på det. "
+        "Skicka det gärna igen om en minut.",
+    },
 }
 words(WORDS, prefix="slack.")
 

@@ -57,6 +57,7 @@ from supportbot.adapters.teams.service import ServicePolicy, host_of
 from supportbot.adapters.teams.wording import language_of
 from supportbot.bot.i18n import Formatter, translate
 from supportbot.bot.messages import Form, FormSubmission, Message, Reply
+from supportbot.integrations.errors import BackendUnavailable
 
 if TYPE_CHECKING:
     from supportbot.adapters.app import Application
@@ -260,7 +261,15 @@ class TeamsChannel:
             await context.send_activity(_not_received(fetched.failed, language))
             return
         shown = await self._shown_form(message) if message.form is not None else None
-        answer = await self.app.pipeline.answer(message)
+        try:
+            answer = await self.app.pipeline.answer(message)
+        except BackendUnavailable as exc:  # the database, or Redis (the lock): nothing was stored
+            log.info("teams: apologised for activity %s: %s", activity.id, exc)
+            language = language_of(activity.locale)
+            await context.send_activity(
+                to_activity(Reply(text=translate("teams.error.unavailable", language), language=language))
+            )
+            return
         if answer.repeat:
             log.info("teams: activity %s was answered before", activity.id)
             return

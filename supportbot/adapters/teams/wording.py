@@ -32,6 +32,12 @@ WORDS: dict[str, Entry] = {
             "igen om en stund.",
         },
     },
+    "error.unavailable": {
+        "en": "Sorry, I can't reach our systems right now, so I couldn't answer that. "
+        "Please send it again in a minute.",
+        "sv": "Förlåt, jag når inte våra system just nu och kunde därför inte svara på det. "
+        "Skicka det gärna igen om en minut.",
+    },
 }
 words(WORDS, prefix="teams.")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -72,6 +73,27 @@ answered; the message being answered when it closed is answered first and stored
 SIGNED_OUT = 4001
 """Close code of a connection whose session ended: signed out (here or everywhere), a new password,
 idle too long or past its lifetime."""
+APOLOGY_LOG_EVERY = 60.0
+"""Seconds between log lines about messages apologised for because a service was out of reach (the
+service's own client says when it stops and starts answering); the others are debug lines."""
+
+
+class _Throttle:
+    """A moment that comes round at most once every ``every`` seconds (for a log line)."""
+
+    def __init__(self, every: float) -> None:
+        self._every = every
+        self._last: float | None = None
+
+    def due(self) -> bool:
+        now = time.monotonic()
+        if self._last is not None and now - self._last < self._every:
+            return False
+        self._last = now
+        return True
+
+
+_apologies = _Throttle(APOLOGY_LOG_EVERY)
 
 
 class Connection(FrameSocket):
@@ -213,7 +235,14 @@ class Connection(FrameSocket):
             return
         if not await self._still_signed_in():
             return
-        if not await self._allowed():
+        try:
+            allowed = await self._allowed()
+        except BackendUnavailable as exc:  # fails closed: its turn would need the same service
+            if isinstance(frame, MessageFrame | FormFrame):
+                await self._unavailable(frame, exc)
+                return
+            allowed = True  # a ping is answered all the same
+        if not allowed:
             in_reply_to = frame.id if isinstance(frame, MessageFrame | FormFrame) else None
             await self.send_error("rate_limited", in_reply_to=in_reply_to)
             return
@@ -237,16 +266,25 @@ class Connection(FrameSocket):
             log.warning("webchat: could not pass on typing in conversation %s", self.key, exc_info=True)
 
     async def _allowed(self) -> bool:
-        """One more frame within the session's limit and its user's, kept for every worker."""
+        """One more frame within the session's limit and its user's, kept for every worker.
+        ``BackendUnavailable`` when the limits are out of reach (the database, or Redis with several
+        workers): a message is then apologised for at once, as its turn would fail on the same
+        service (the lock, the state) only later."""
         try:
             return await self.chat.app.limits.hit(*self.rules)
-        except Exception:  # the database will fail the answer too; the queue's bound still holds
+        except BackendUnavailable:
+            raise
+        except Exception:  # a fault of our own: the queue's bound still holds
             log.warning("webchat: could not count a frame in conversation %s", self.key, exc_info=True)
             return True
 
     async def _refuse(self, refused: FrameError) -> None:
         """Bad input also counts against the limit; past it, only ``rate_limited`` is said."""
-        code: ErrorCode = refused.code if await self._allowed() else "rate_limited"
+        try:
+            allowed = await self._allowed()
+        except BackendUnavailable:
+            allowed = True  # only its own fault is told
+        code: ErrorCode = refused.code if allowed else "rate_limited"
         await self.send_error(code, in_reply_to=refused.in_reply_to)
 
     async def _work(self) -> None:
@@ -257,8 +295,8 @@ class Connection(FrameSocket):
         app = self.chat.app
         try:
             message, missing = await self._message(frame)
-        except BackendUnavailable:
-            await self._unavailable(frame)
+        except BackendUnavailable as exc:
+            await self._unavailable(frame, exc)
             return
         except Exception:
             log.exception("webchat: could not read a message in conversation %s", self.key)
@@ -270,9 +308,9 @@ class Connection(FrameSocket):
         typing = asyncio.get_running_loop().call_later(TYPING_DELAY, self._start_typing)
         try:
             answer = await app.pipeline.answer(message)
-        except BackendUnavailable:
+        except BackendUnavailable as exc:  # the database, or with several workers Redis (the lock)
             await self._stop_typing(typing)
-            await self._unavailable(frame)
+            await self._unavailable(frame, exc)
             return
         except Exception:
             log.exception("webchat: could not answer in conversation %s", self.key)
@@ -291,10 +329,17 @@ class Connection(FrameSocket):
         crash_point("reply.before_send")
         await self.send(reply_frame(frame.id, answer.reply, repeat=answer.repeat, warning=warning))
 
-    async def _unavailable(self, frame: QueuedFrame) -> None:
-        """The database is out of reach: nothing was answered or stored, and the customer is told so at
-        once; the same message sent again (the same id) once it is back is answered then, once."""
-        log.warning("webchat: the database is unreachable; apologised in conversation %s", self.key)
+    async def _unavailable(self, frame: QueuedFrame, cause: BackendUnavailable) -> None:
+        """The database, or Redis with several workers, is out of reach: nothing was answered or
+        stored, and the customer is told so at once; the same message sent again (the same id) once
+        it is back is answered then, once. Logged once a minute at most, without a traceback."""
+        if _apologies.due():
+            log.warning(
+                "webchat: apologised for a message: %s (more such apologies are not logged for a minute)",
+                cause,
+            )
+        else:
+            log.debug("webchat: apologised in conversation %s: %s", self.key, cause)
         await self.send_error("unavailable", in_reply_to=frame.id)
 
     async def _message(self, frame: QueuedFrame) -> tuple[Message | None, int]:
