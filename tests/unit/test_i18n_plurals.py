@@ -9,6 +9,8 @@ import pytest
 from babel.core import Locale
 
 # The owners of words beyond the core's: importing them registers their catalogues.
+import supportbot.adapters.agents.dashboard
+import supportbot.adapters.agents.wording
 import supportbot.adapters.slack.agents
 import supportbot.adapters.teams.wording
 import supportbot.adapters.webchat.wording
@@ -18,8 +20,9 @@ from supportbot.bot.i18n import LANGUAGES, Formatter, babel_locale, catalogues, 
 
 # Placeholders that hold a number of something: a sentence with one says a word that agrees with it.
 COUNTS = frozenset({"count", "n", "minutes", "hours", "days", "seconds", "length", "limit", "min", "max"})
-# A count followed by a unit symbol ("10 MB") needs no forms: the symbol does not change.
-_UNIT = re.compile(r"\s*(?:MB|kB|GB|%)")
+# A count followed by a unit symbol ("10 MB", "5 min", "2 h", "30 s") needs no forms: the symbol
+# does not change.
+_UNIT = re.compile(r"\s*(?:MB|kB|GB|%|s|min|h|tim)(?![\w-])")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
