@@ -262,6 +262,10 @@ LOGIN_EXAMPLES = {
         "how can I tell you about an error with sign-up",
         "I want to notify you of a sign-up issue",
         "reporting a problem with my registration",
+        "signup error",
+        "the signup page shows an error",
+        "signup isn't working for me",
+        "something went wrong during signup",
     ],
     "sv": [
         "jag kan inte logga in",
@@ -331,6 +335,10 @@ LOGIN_EXAMPLES = {
         "var återställer jag lösenordet",
         "jag vill rapportera ett problem med registreringen",
         "hur meddelar jag er ett fel vid registreringen",
+        "fel vid registrering",
+        "registreringssidan visar ett fel",
+        "registreringen går inte för mig",
+        "något gick fel under registreringen",
     ],
 }
 

@@ -20,7 +20,8 @@ DEV = Path(__file__).resolve().parents[3] / "shared" / "data" / "nlu_dev.csv"
 TODAY = date(2026, 6, 17)
 
 # The Swedish floors are a little under what was achieved when they were set (93.0 / 95.6 / 94.7 %);
-# the development set's are the targets the NLU is held to (achieved 93.8 / 95.1 / 95.7 %).
+# the development set's are the targets the NLU is held to (achieved: intent 94.3, family 95.9,
+# rejection 96.6 %).
 IN_SCOPE_FLOOR = 0.91
 FAMILY_FLOOR = 0.94
 REJECTION_FLOOR = 0.92

@@ -18,8 +18,9 @@ How a message is scored:
   message to the closest example of the two best intents is mixed in; a runner-up family with close
   word evidence is scored the same way and wins if evidence and similarity together say so;
 - confidence = (1 - fuzzy_share) * family evidence + fuzzy_share * similarity; below ``threshold``,
-  with less than ``min_evidence`` word evidence, or when the message is closer to an out-of-scope
-  example than to any example of the chosen intent, the answer is ``none``.
+  with less than ``min_evidence`` word evidence, when ``none`` has nearly as much word evidence as the
+  chosen family (``none_tie``: "receive the newsletter"), or when the message is closer to an
+  out-of-scope example than to any example of the chosen intent, the answer is ``none``.
 """
 
 from __future__ import annotations
@@ -76,6 +77,10 @@ class Tuning:
     one as strong: "I want a refund" is out of scope, "a refund for INV-2031, the price is wrong" is not."""
     min_evidence: float = 0.1
     """The family's word evidence alone must reach this, whatever the fuzzy similarity."""
+    none_tie: float = 0.8
+    """``none``'s word evidence must stay under this share of the chosen family's: when the words for
+    something we do not offer weigh nearly as much ("receive the newsletter": "receive" says statement,
+    "newsletter" out of scope), acting on the wrong record is worse than asking again."""
     none_similarity: float = 0.8
     """A message this similar to an out-of-scope example, and closer to it than to the chosen
     intent's examples, is out of scope."""
@@ -358,6 +363,8 @@ class IntentClassifier:
                     return Scored(NONE_INTENT, min(1.0, 0.5 + family_score), off_topic=True)
         if confidence < t.threshold or family_score < t.min_evidence:
             return Scored(NONE_INTENT, 1.0 - confidence)
+        if none >= 0 and scores[none] >= t.none_tie * scores[best]:
+            return Scored(NONE_INTENT, min(1.0, 0.5 + scores[none] / denominator), off_topic=True)
         if against > 0.0:
             floor = max(similarity, t.none_similarity)
             if self._nearest_none(query, language, floor=floor) >= floor:
