@@ -11,9 +11,11 @@ peak under load and after it.
 
 ``--mode hold``: opens ``--chats`` web chats (default 1 000; signed-in, or ``--guests``), each saying
 one message and waiting for its answer, and holds them all open. Prints the server's RSS idle (after
-one warm-up chat), with every chat open, and the figure per open chat. With ``--trace`` the server runs
-under ``tracemalloc`` and the bench prints the largest growths between the idle and the loaded
-snapshot, by source line: where an open chat's memory goes.
+one warm-up chat), after the sign-ins (all done before any chat opens, so what a sign-in leaves
+behind is told apart), with every chat open, and the figures per chat. With ``--trace`` the server
+traces its allocations (``tracemalloc``, from the idle moment on) and the bench prints the largest
+growths by source line (``--frames N``: by call chain): where an open chat's Python memory goes.
+Tracing slows the server several times over; keep ``--frames`` small.
 
     python bench/paced_bench.py --users 400 --seconds 30
     python bench/paced_bench.py --mode hold --chats 1000
