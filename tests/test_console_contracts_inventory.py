@@ -94,7 +94,9 @@ async def test_every_contract_and_inventory_intent_in_swedish(data_dir: Path) ->
     assert "Godkänt" in approved and "Anna Berg" in approved and "SHA-256" in approved
     assert "Vill du signera?" in sign_offer and "1) Signera" in sign_offer
     assert "Signerat" in signed and "via konsolen" in signed
-    assert "Flytt av IBM FlashSystem 5200 (78XYZ34) från Göteborg till Kista" in move and "utrustning" in move
+    assert (
+        "Flytt av IBM FlashSystem 5200 (78XYZ34) från Göteborg till Kista" in move and "Utrustning" in move
+    )  # the category, in words
     assert "Jag har öppnat ärende RQ-" in opened and "Flytt av IBM FlashSystem 5200" in opened
     assert "Jag har öppnat ärende RQ-" in question and "IBM TS4300 Tape Library (78TAP77)" in question
 
