@@ -139,9 +139,10 @@ class SqlLimits:
         indexed range of a few rows per key)."""
         now = self.clock()
         if not 0 <= now - self._looked < LOOK_AROUND:  # (a clock set back looks again too)
+            self._looked = now  # one look at a time: the hits meanwhile go by the last one
             async with self._engine.connect() as conn:
                 found = await conn.scalar(_ANYONE_ELSE, {"worker": self.worker, "now": int(now)})
-            self._looked, self._alone = now, found is None
+            self._alone = found is None
         if self._alone:
             return [0] * len(params)
         statement = self._others.get(len(params))
