@@ -8,10 +8,8 @@ offers the part of ``AsyncEngine``/``AsyncConnection`` they use (``connect``, ``
 ``execute``, ``scalar``). Long scans never run here: chat turns use indexes, and reports stream in
 small keyset batches. PostgreSQL keeps its truly asynchronous driver.
 
-A chat turn's hottest read (the order question's one statement) may go further: ``rows`` runs a
-statement compiled once straight on the driver's connection and converts each column as SQLAlchemy
-would (dates and times from their text), without building a ``Result``; a statement whose parameters
-need anything more (a list expanded, a converted value) takes the ordinary way.
+A chat turn's hottest read may go further: ``rows`` runs a statement compiled once straight on the
+driver's connection (``hot.all_rows``).
 
 Writes take the write lock with ``BEGIN IMMEDIATE`` before anything else, and when another
 connection holds it they wait for it *asynchronously* (short sleeps on the loop) instead of in
@@ -24,17 +22,17 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, Result, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.base import Executable
-from sqlalchemy.sql.elements import ClauseElement
+
+from supportbot.integrations.sql.hot import Prepared, prepare
 
 
 def use_sqlite_pragmas(engine: Engine, *, busy_timeout_ms: int) -> None:
@@ -61,38 +59,8 @@ def sqlite_writer(url: str | URL) -> Engine:
     return engine
 
 
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    """A statement compiled for the driver: its SQL, its parameters in order (with the values the
-    statement itself carries), and each result column's conversion."""
-
-    sql: str
-    parameters: tuple[tuple[str, Any, bool], ...]
-    """(name, value of the statement's own, whether the caller must give it)."""
-    convert: tuple[tuple[int, Callable[[Any], Any]], ...]
-
-
-def _prepare(statement: Executable, dialect: Any) -> _Prepared | None:
-    """``statement`` ready for ``rows``, or None when it needs SQLAlchemy's own execution."""
-    compiled: Any = cast(ClauseElement, statement).compile(dialect=dialect)
-    if compiled.post_compile_params or compiled.literal_execute_params or compiled.positiontup is None:
-        return None
-    parameters = []
-    for name in compiled.positiontup:
-        bind = compiled.binds[name]
-        if bind.callable is not None or compiled._bind_processors.get(name) is not None:
-            return None
-        parameters.append((name, bind.value, bind.required))
-    convert = []
-    for i, column in enumerate(compiled._result_columns):
-        processor = column.type._cached_result_processor(dialect, None)
-        if processor is not None:
-            convert.append((i, processor))
-    return _Prepared(compiled.string, tuple(parameters), tuple(convert))
-
-
 class InlineConnection:
-    def __init__(self, conn: Connection, prepared: dict[Executable, _Prepared | None]) -> None:
+    def __init__(self, conn: Connection, prepared: dict[Executable, Prepared | None]) -> None:
         self._conn = conn
         self._prepared = prepared
         self.dialect = conn.dialect
@@ -101,31 +69,22 @@ class InlineConnection:
         return self._conn.execute(statement, parameters)
 
     async def rows(self, statement: Executable, parameters: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
-        """The statement's rows as tuples: compiled once, run on the driver's connection (see the
-        module's notes); what ``execute(...).all()`` gives, without its machinery."""
+        """The statement's rows as tuples, compiled once and run on the driver's connection
+        (``hot.all_rows``); what ``execute(...).all()`` gives, without its machinery."""
         if statement in self._prepared:
             prepared = self._prepared[statement]
         else:
-            prepared = self._prepared[statement] = _prepare(statement, self.dialect)
+            prepared = self._prepared[statement] = prepare(statement, self.dialect)
         if prepared is None:
             return (await self.execute(statement, parameters)).all()
-        values = [parameters[n] if n in parameters or needed else v for n, v, needed in prepared.parameters]
+        values = prepared.values(parameters)
         raw = self._conn.connection.driver_connection
         assert raw is not None
         try:
             found: list[tuple[Any, ...]] = raw.execute(prepared.sql, values).fetchall()
         except sqlite3.Error as exc:
             raise DBAPIError.instance(prepared.sql, values, exc, sqlite3.Error) from exc
-        if not prepared.convert:
-            return found
-        rows = []
-        for found_row in found:
-            row = list(found_row)
-            for i, convert in prepared.convert:
-                if row[i] is not None:
-                    row[i] = convert(row[i])
-            rows.append(tuple(row))
-        return rows
+        return prepared.rows(found) if prepared.convert else found
 
     async def scalar(self, statement: Executable, parameters: Any = None) -> Any:
         return self._conn.scalar(statement, parameters)
@@ -143,7 +102,7 @@ class InlineSqliteEngine:
         self.sync_engine: Engine = create_engine(self.url)
         self.dialect = self.sync_engine.dialect
         use_sqlite_pragmas(self.sync_engine, busy_timeout_ms=busy_timeout_ms)
-        self._prepared: dict[Executable, _Prepared | None] = {}
+        self._prepared: dict[Executable, Prepared | None] = {}
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[InlineConnection]:
@@ -187,14 +146,3 @@ class InlineSqliteEngine:
 
     async def dispose(self) -> None:
         self.sync_engine.dispose()
-
-
-async def all_rows(
-    conn: Any, statement: Executable, parameters: Mapping[str, Any]
-) -> Sequence[Sequence[Any]]:
-    """``(await conn.execute(statement, parameters)).all()``, the SQLite engine's short way when it
-    is one (``InlineConnection.rows``): for the hottest reads, whose rows are read by position."""
-    if isinstance(conn, InlineConnection):
-        return await conn.rows(statement, parameters)
-    result: Result[Any] = await conn.execute(statement, parameters)
-    return result.all()

@@ -45,7 +45,7 @@ from supportbot.integrations.models import (
     Tool,
 )
 from supportbot.integrations.sql.base import AnyRow, SqlBase, candidates, check_page, check_range, day_start
-from supportbot.integrations.sql.inline import all_rows
+from supportbot.integrations.sql.hot import all_rows
 from supportbot.integrations.sql.metadata import UTCDateTime
 from supportbot.integrations.sql.schema import companies, order_events, order_lines, orders, shipments, sites
 from supportbot.integrations.sql.scope import Tenant, scope
