@@ -25,6 +25,8 @@ import time
 import uuid
 from datetime import UTC, datetime
 
+from sqlalchemy import event
+
 QUESTIONS = (
     "where is my order 4711?",
     "status of order 4712",
@@ -53,6 +55,13 @@ async def main() -> None:
         from supportbot.bot.limits import Rule
 
         app = await build_application(Settings())
+        opened = [0]
+
+        def _opened(*_: object) -> None:
+            opened[0] += 1
+
+        if not app.database.sqlite:  # connections the pool opened during the measured turns
+            event.listen(app.database.engine.sync_engine, "connect", _opened)
         anna = await app.backends.directory.authenticate("anna.berg@nordisk.example", "demo")
         assert anna is not None
 
@@ -71,6 +80,7 @@ async def main() -> None:
             await asyncio.gather(*(conversation(n, 10) for n in range(args.conversations)))  # warm-up
             gc.collect()
             gc.freeze()  # as `supportbot serve` does once it is built
+            opened[0] = 0
             profile = cProfile.Profile() if args.profile else None
             cpu, wall = time.process_time(), time.perf_counter()
             if profile is not None:
@@ -86,6 +96,7 @@ async def main() -> None:
     print(
         f"{turns} turns in {args.conversations} conversations, Python {sys.version.split()[0]}: "
         f"CPU {cpu / turns * 1000:.3f} ms per turn, {turns / wall:.0f} turns/s"
+        + ("" if app.database.sqlite else f", {opened[0]} database connections opened")
     )
 
 

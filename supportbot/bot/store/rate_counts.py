@@ -7,7 +7,7 @@ import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import Integer, bindparam, func, literal_column, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
@@ -36,13 +36,31 @@ def _others(rules: int) -> Executable:
     return parts[0] if rules == 1 else union_all(*parts)
 
 
+LOOK_AROUND = 1.0
+"""Seconds between two looks for another worker's counts, while there were none."""
+
+
+_ANYONE_ELSE: Final = (
+    select(literal_column("1", Integer))
+    .where(rate_counts.c.expires >= bindparam("now"), rate_counts.c.worker != bindparam("worker"))
+    .limit(1)
+)
+"""Whether another worker has a live row: a slot still in some window (``expires``)."""
+
+
 class SqlLimits:
     """Counts in the ``rate_counts`` table.
 
     Each worker counts its own events exactly, in memory, and writes them behind into rows of its own,
     in the store's shared transactions (``write``), so a chat turn waits for no write. A ``hit`` adds
     to its own count what the other workers' rows say (an indexed range of a few rows): one worker is
-    never over a limit, and sees the others' events once they are committed, milliseconds later.
+    never over a limit, and sees the others' events once they are committed.
+
+    Several workers share limits through Redis (``bot.redis.RedisLimits``); here the others are
+    usually this worker's own earlier runs, before a restart. So while no other worker's row is live,
+    a hit reads none: once a second at most (``LOOK_AROUND``) one statement looks whether another
+    worker has counted anything since, and from then on every hit reads their rows again. A worker
+    that starts counting beside this one is seen within that second.
     """
 
     def __init__(
@@ -56,6 +74,10 @@ class SqlLimits:
         self._mine: dict[tuple[str, int], tuple[int, int]] = {}
         """(key, slot) → (events counted by this worker, when the slot leaves every window)."""
         self._writing: set[asyncio.Task[None]] = set()
+        self._looked = -LOOK_AROUND
+        """When this worker last looked for the others' rows (``clock``) …"""
+        self._alone = False
+        """… and whether it found none."""
         self._others: dict[int, Executable] = {}
         """Statements counting the other workers' events of 1, 2, … rules at once, built once each."""
         insert: Any = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
@@ -115,6 +137,14 @@ class SqlLimits:
     async def _counted_elsewhere(self, params: list[dict[str, Any]]) -> list[int]:
         """The other workers' events in each rule's window: one statement for all the rules (an
         indexed range of a few rows per key)."""
+        now = self.clock()
+        if not 0 <= now - self._looked < LOOK_AROUND:  # (a clock set back looks again too)
+            self._looked = now  # one look at a time: the hits meanwhile go by the last one
+            async with self._engine.connect() as conn:
+                found = await conn.scalar(_ANYONE_ELSE, {"worker": self.worker, "now": int(now)})
+            self._alone = found is None
+        if self._alone:
+            return [0] * len(params)
         statement = self._others.get(len(params))
         if statement is None:
             statement = self._others[len(params)] = _others(len(params))

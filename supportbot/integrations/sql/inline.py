@@ -8,6 +8,9 @@ offers the part of ``AsyncEngine``/``AsyncConnection`` they use (``connect``, ``
 ``execute``, ``scalar``). Long scans never run here: chat turns use indexes, and reports stream in
 small keyset batches. PostgreSQL keeps its truly asynchronous driver.
 
+A chat turn's hottest read may go further: ``rows`` runs a statement compiled once straight on the
+driver's connection (``hot.all_rows``).
+
 Writes take the write lock with ``BEGIN IMMEDIATE`` before anything else, and when another
 connection holds it they wait for it *asynchronously* (short sleeps on the loop) instead of in
 SQLite's busy handler. The busy handler would block the event loop, and the lock's holder may be an
@@ -19,15 +22,17 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, Result, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.base import Executable
+
+from supportbot.integrations.sql.hot import Prepared, prepare
 
 
 def use_sqlite_pragmas(engine: Engine, *, busy_timeout_ms: int) -> None:
@@ -55,12 +60,31 @@ def sqlite_writer(url: str | URL) -> Engine:
 
 
 class InlineConnection:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, prepared: dict[Executable, Prepared | None]) -> None:
         self._conn = conn
+        self._prepared = prepared
         self.dialect = conn.dialect
 
     async def execute(self, statement: Executable, parameters: Any = None) -> Result[Any]:
         return self._conn.execute(statement, parameters)
+
+    async def rows(self, statement: Executable, parameters: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+        """The statement's rows as tuples, compiled once and run on the driver's connection
+        (``hot.all_rows``); what ``execute(...).all()`` gives, without its machinery."""
+        if statement in self._prepared:
+            prepared = self._prepared[statement]
+        else:
+            prepared = self._prepared[statement] = prepare(statement, self.dialect)
+        if prepared is None:
+            return (await self.execute(statement, parameters)).all()
+        values = prepared.values(parameters)
+        raw = self._conn.connection.driver_connection
+        assert raw is not None
+        try:
+            found: list[tuple[Any, ...]] = raw.execute(prepared.sql, values).fetchall()
+        except sqlite3.Error as exc:
+            raise DBAPIError.instance(prepared.sql, values, exc, sqlite3.Error) from exc
+        return prepared.rows(found) if prepared.convert else found
 
     async def scalar(self, statement: Executable, parameters: Any = None) -> Any:
         return self._conn.scalar(statement, parameters)
@@ -78,18 +102,19 @@ class InlineSqliteEngine:
         self.sync_engine: Engine = create_engine(self.url)
         self.dialect = self.sync_engine.dialect
         use_sqlite_pragmas(self.sync_engine, busy_timeout_ms=busy_timeout_ms)
+        self._prepared: dict[Executable, Prepared | None] = {}
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[InlineConnection]:
         with self.sync_engine.connect() as conn:
-            yield InlineConnection(conn)
+            yield InlineConnection(conn, self._prepared)
 
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[InlineConnection]:
         with self.sync_engine.connect() as conn:
             await self._take_write_lock(conn)
             try:
-                yield InlineConnection(conn)
+                yield InlineConnection(conn, self._prepared)
             except BaseException:
                 conn.rollback()
                 raise

@@ -45,6 +45,7 @@ from supportbot.integrations.models import (
     Tool,
 )
 from supportbot.integrations.sql.base import AnyRow, SqlBase, candidates, check_page, check_range, day_start
+from supportbot.integrations.sql.hot import all_rows
 from supportbot.integrations.sql.metadata import UTCDateTime
 from supportbot.integrations.sql.schema import companies, order_events, order_lines, orders, shipments, sites
 from supportbot.integrations.sql.scope import Tenant, scope
@@ -230,7 +231,7 @@ class SqlOrders(SqlBase):
         cleaned = number.strip()
         params = {"company_id": tenant.company_id, "number": cleaned, "number_upper": cleaned.upper()}
         async with self._connect() as conn:
-            rows = (await conn.execute(_GET_ORDER, params)).all()
+            rows = await all_rows(conn, _GET_ORDER, params)
         return _order_of_parts(rows)
 
     async def latest_order(self, principal: Principal) -> Order | None:
@@ -415,7 +416,7 @@ class SqlOrders(SqlBase):
         )
 
 
-def _order_of_parts(rows: Sequence[AnyRow]) -> Order | None:
+def _order_of_parts(rows: Sequence[Sequence[Any]]) -> Order | None:
     """The order of ``_GET_ORDER``'s rows. Two orders may match a number as typed and upper-cased:
     the first one found is the answer, as with one query per table."""
     head = next((r for r in rows if r[0] == 0), None)

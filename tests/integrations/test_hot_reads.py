@@ -1,0 +1,88 @@
+"""The hottest reads' short way (``hot.all_rows``), on the inline SQLite engine and on PostgreSQL
+(asyncpg): the rows SQLAlchemy would give, dates and times converted alike, without its execution;
+anything the short way cannot run takes the ordinary way, and a failure is SQLAlchemy's error, which
+the back end maps to "unavailable"."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+from sqlalchemy import bindparam, event, select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from supportbot.integrations.sql.hot import all_rows
+from supportbot.integrations.sql.inline import InlineSqliteEngine
+from supportbot.integrations.sql.migrate import migrate
+from supportbot.integrations.sql.orders import _GET_ORDER
+from supportbot.integrations.sql.schema import companies, orders
+from supportbot.integrations.sql.seed import seed_demo
+from tests.integrations.conftest import TODAY, postgres_schema_engine
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    if request.param == "sqlite":
+        path = tmp_path / "demo.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_demo_template"), path)
+        inline = InlineSqliteEngine(f"sqlite:///{path}")
+        try:
+            yield cast(AsyncEngine, inline)
+        finally:
+            await inline.dispose()
+        return
+    async with postgres_schema_engine(request.getfixturevalue("postgres_url")) as engine:
+        await migrate(engine)
+        assert await seed_demo(engine, today=TODAY)
+        yield engine
+
+
+_ANY_4711 = {"company_id": -1, "number": "4711", "number_upper": "4711"}
+
+
+def _statements(engine: AsyncEngine) -> list[str]:
+    """The statements SQLAlchemy executes from now on."""
+    seen: list[str] = []
+
+    def executed(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", executed)
+    return seen
+
+
+async def test_the_order_read_gives_sqlalchemy_s_rows_without_its_execution(engine: AsyncEngine) -> None:
+    async with engine.connect() as conn:
+        company = await conn.scalar(select(companies.c.id).where(companies.c.customer_number == "1000123"))
+        params = {"company_id": company, "number": "4711", "number_upper": "4711"}
+        expected = [tuple(row) for row in (await conn.execute(_GET_ORDER, params)).all()]
+        executed = _statements(engine)
+        first = await all_rows(conn, _GET_ORDER, params)
+        again = await all_rows(conn, _GET_ORDER, params)  # compiled once, run again
+        elsewhere = await all_rows(conn, _GET_ORDER, {**params, "company_id": company + 1})
+    assert executed == []  # straight on the driver
+    assert len(expected) > 4  # the order, its lines, shipments and history
+    assert [tuple(row) for row in first] == [tuple(row) for row in again] == expected
+    assert expected[0][12].tzinfo is not None  # the order time as SQLAlchemy gives it, in UTC
+    assert list(elsewhere) == []  # the tenant filter is in the statement
+
+
+async def test_a_list_parameter_takes_the_ordinary_way(engine: AsyncEngine) -> None:
+    numbers = select(orders.c.number).where(orders.c.number.in_(bindparam("numbers", expanding=True)))
+    async with engine.connect() as conn:
+        executed = _statements(engine)
+        rows = await all_rows(conn, numbers.order_by(orders.c.number), {"numbers": ["4711", "4712", "nope"]})
+    assert [row[0] for row in rows] == ["4711", "4712"]
+    assert len(executed) == 1
+
+
+async def test_a_failure_is_sqlalchemy_s_error(engine: AsyncEngine) -> None:
+    async with engine.connect() as conn:
+        with pytest.raises(DBAPIError, match="no_such_table"):
+            await all_rows(conn, text("SELECT * FROM no_such_table WHERE x = :x"), {"x": 1})
+    async with engine.connect() as conn:  # the pool's connections still serve
+        assert [row[0] for row in await all_rows(conn, _GET_ORDER, _ANY_4711)] == []
