@@ -160,10 +160,17 @@ async def test_a_silent_database_wedges_nothing(
                 await asyncio.sleep(OUTAGE - (time.monotonic() - cut_at))
                 proxy.heal()
 
-                first = await into_the_silence  # answered late, or apologised for: then sent again
+                # Answered late; or apologised for before anything was kept (sent again under its id);
+                # or, when the order's own read gave up first, answered with the back end's apology
+                # (kept as that message's answer: asked anew, it is answered).
+                first = await into_the_silence
                 if first is not None and first["type"] == "error":
                     assert first["code"] == "unavailable", first
                     first = await chat.say("where is my order 4712?", "s-2")
+                elif first is not None and "can't reach our systems" in first["reply"]["text"]:
+                    again = await chat.say("where is my order 4712?", "s-2")
+                    assert again is not None and again.get("repeat") is True, again  # answered once
+                    first = await chat.say("where is my order 4712?", "s-2b")
                 assert first is not None and "in production" in first["reply"]["text"], first
                 assert await status(anna.session, f"{server.url}/readyz") == (
                     200, {"ready": True, "checks": {"database": "ok", "migrations": "ok"}}
@@ -175,4 +182,8 @@ async def test_a_silent_database_wedges_nothing(
         server.stop()
 
     (lines,) = (await conversations(database)).values()
-    assert {i: len(texts) for i, texts in answers(lines).items()} == {"s-1": 1, "s-2": 1, "s-3": 1}
+    answered = {i: len(texts) for i, texts in answers(lines).items()}
+    assert answered in (
+        {"s-1": 1, "s-2": 1, "s-3": 1},
+        {"s-1": 1, "s-2": 1, "s-2b": 1, "s-3": 1},
+    )  # each once
