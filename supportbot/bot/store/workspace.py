@@ -123,14 +123,7 @@ class CannedReplies:
         try:
             async with self._engine.begin() as conn:
                 result = await conn.execute(
-                    canned_replies.insert().values(
-                        language=language,
-                        shortcut=shortcut,
-                        title=title,
-                        text=text,
-                        updated_by=by,
-                        updated_at=at,
-                    )
+                    canned_replies.insert().values(_canned_values(language, shortcut, title, text, by, at))
                 )
                 reply_id = int(result.inserted_primary_key[0])  # type: ignore[index]
         except IntegrityError as exc:
@@ -148,14 +141,7 @@ class CannedReplies:
                 result = await conn.execute(
                     update(canned_replies)
                     .where(canned_replies.c.id == reply_id)
-                    .values(
-                        language=language,
-                        shortcut=shortcut,
-                        title=title,
-                        text=text,
-                        updated_by=by,
-                        updated_at=at,
-                    )
+                    .values(_canned_values(language, shortcut, title, text, by, at))
                 )
         except IntegrityError as exc:
             raise Conflict(f"a canned reply /{shortcut} in {language} exists already") from exc
@@ -165,6 +151,20 @@ class CannedReplies:
         async with self._engine.begin() as conn:
             result = await conn.execute(delete(canned_replies).where(canned_replies.c.id == reply_id))
         return bool(result.rowcount == 1)
+
+
+def _canned_values(
+    language: str, shortcut: str, title: str, text: str, by: str, at: datetime
+) -> dict[str, object]:
+    """A canned reply's row as added or changed: who changed it last, and when."""
+    return {
+        "language": language,
+        "shortcut": shortcut,
+        "title": title,
+        "text": text,
+        "updated_by": by,
+        "updated_at": at,
+    }
 
 
 class AgentNotes:
