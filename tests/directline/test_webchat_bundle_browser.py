@@ -35,6 +35,8 @@ PAGE = """<!doctype html>
 <script src="/test/webchat.js"></script>
 <script>
   (async function () {
+    // The sign-in step loads this page only for its origin: no WebChat (and no stream) starts there.
+    if (new URLSearchParams(location.search).has('signin')) return;
     const answer = await fetch('/v3/directline/tokens/generate', { method: 'POST', credentials: 'same-origin' });
     const { token } = await answer.json();
     const directLine = window.WebChat.createDirectLine({
