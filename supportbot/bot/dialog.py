@@ -63,6 +63,7 @@ from supportbot.bot.messages import (
 )
 from supportbot.bot.nlu.entities.ids import record_kind
 from supportbot.bot.nlu.entities.references import negated
+from supportbot.bot.nlu.recipients import to_me
 from supportbot.bot.nlu.text import wordset
 from supportbot.bot.nlu.types import NONE_INTENT, Entity, Parse
 from supportbot.bot.spec import Files, IntentSpec, Mailer, Notices, Question, Refused, Slot, TurnContext
@@ -482,11 +483,11 @@ class DialogEngine:
 
         if parse.intent != NONE_INTENT and parse.intent in self.intents:
             spec = self.intents[parse.intent]
-            elsewhere = (
-                self._named_elsewhere(spec, principal, parse, topic)
-                or self._sent_elsewhere(spec, principal, parse, state)
-                or self._bare(spec, parse)
-            )
+            sent = self._sent_elsewhere(spec, principal, parse, state)
+            if sent is not None:
+                # Read as said to the intent that sends, its own words too ("mejla mig det": to me).
+                return self._fresh(sent, principal, parse.model_copy(update={"intent": sent.name}), topic)
+            elsewhere = self._named_elsewhere(spec, principal, parse, topic) or self._bare(spec, parse)
             return self._fresh(elsewhere or spec, principal, parse, topic)
 
         # A bare entity or reference continues the conversation: "4712", "the other one".
@@ -670,8 +671,13 @@ class DialogEngine:
         self, spec: IntentSpec, principal: Principal, parse: Parse, state: DialogState
     ) -> IntentSpec | None:
         """ "send it to me" right after another family's record: that family's intent that sends, when
-        "it" is the record just answered about (the contract shown, not the invoice of an hour ago)."""
-        if not spec.sends or principal.is_guest or self._claimed(parse) is not None:
+        "it" is the record just answered about (the contract shown, not the invoice of an hour ago).
+        "mejla mig det" taken for an intent that cannot take "it" at all (a report) means the same."""
+        if principal.is_guest or self._claimed(parse) is not None:
+            return None
+        if not spec.sends and not (
+            to_me(parse.text) and not any("reference" in s.entities for s in self._slots_for(spec, principal))
+        ):
             return None
         if not any(e.value == "it" for e in _references(parse)):
             return None

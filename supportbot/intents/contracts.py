@@ -13,6 +13,7 @@ from typing import Any
 
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
+from supportbot.bot.nlu.recipients import to_me
 from supportbot.bot.spec import IntentSpec, Refused, Slot, TurnContext
 from supportbot.bot.state import FamilyContext, SlotValue
 from supportbot.integrations.actions import Mail
@@ -25,7 +26,7 @@ from supportbot.integrations.models import (
     ContractVersion,
     Tool,
 )
-from supportbot.intents.recipients import ME, by_mail, only_me, own_address, to_me
+from supportbot.intents.recipients import ME, by_mail, only_me, own_address
 from supportbot.services.contract_pdf import (
     PDF_TYPE,
     channel_words,

@@ -12,6 +12,7 @@ from typing import Any
 
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
+from supportbot.bot.nlu.recipients import to_me
 from supportbot.bot.spec import IntentSpec, Refused, Slot, TurnContext
 from supportbot.bot.state import SlotValue
 from supportbot.integrations.actions import Mail
@@ -32,7 +33,6 @@ from supportbot.intents.recipients import (
     only_me,
     own_address,
     publish,
-    to_me,
 )
 from supportbot.services.invoice_pdf import PDF_TYPE, SELLER, invoice_pdf
 from supportbot.services.outcomes import FORWARD_REFERENCE

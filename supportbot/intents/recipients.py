@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Attachment
+from supportbot.bot.nlu.recipients import TO_ME
 from supportbot.bot.spec import TurnContext
 from supportbot.integrations.errors import MailUnavailable
 from supportbot.integrations.models import Principal, Tool
@@ -28,16 +29,6 @@ log = logging.getLogger(__name__)
 ME = "me"
 """The value of a recipient slot that means the user's own address."""
 
-_SEND = r"(?:send|e-?mail|mail|forward|fwd|resend|share|skicka|mejla|maila|mejl|e-posta|vidarebefordra|vb)"
-TO_ME = (
-    rf"\b{_SEND}\s+(?:(?:it|this|that|them|den|det|dem)\s+)?(?:(?:to|till)\s+)?(?:me|mej|mig|myself)\b"
-    r"|\b(?:to|till)\s+(?:me|mej|mig|myself)\b"
-    r"|\bmig\s+själv\b"
-    r"|\bmy\s+(?:own\s+)?(?:e-?mail(?:\s+address)?|inbox|mailbox)\b"
-    r"|\bmin\s+(?:egen\s+)?(?:e-?post\w*|mejl\w*|mail\w*|inkorg\w*)"
-)
-"""The user named as the recipient; "for me" and "åt mig" are not (they name whose errand it is)."""
-_TO_ME = re.compile(TO_ME, re.IGNORECASE)
 INLINE_TO_ME = rf"(?is)(?P<text>.*(?:{TO_ME}).*)"
 """For ``Slot.inline``: a message naming the user as recipient, whole, so that its check can tell a
 mail asked for ("mejla fakturan till mig") from the user's own copy here ("skicka den till mig")."""
@@ -51,11 +42,6 @@ _BY_MAIL = re.compile(
     r"inbox|mailbox|inkorg\w*)\b"
 )
 """Words that ask for a mail rather than a file here in the chat."""
-
-
-def to_me(text: str) -> bool:
-    """Whether the message names the user as the recipient ("send me", "to me", "till mig")."""
-    return bool(_TO_ME.search(text))
 
 
 def only_me(text: str) -> bool:

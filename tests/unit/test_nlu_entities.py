@@ -115,6 +115,9 @@ def test_open_as_a_verb_or_about_invoices_is_no_order_status(text: str) -> None:
         ("the second one", "second", "the second one"),
         ("when will it arrive?", "it", "it"),
         ("när kommer den?", "it", "den"),
+        ("skicka det till mig", "it", "det"),
+        ("kan du mejla mig det?", "it", "det"),
+        ("skriv ut det", "it", "det"),
     ],
 )
 def test_references(text: str, reference: str, span: str) -> None:
@@ -124,6 +127,15 @@ def test_references(text: str, reference: str, span: str) -> None:
 def test_a_date_is_not_a_reference() -> None:
     assert found("levererad den 3 juni", "reference") == []
     assert found("orders from the last 30 days", "reference") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["det är fel på min leverans", "var är det för fel?", "visa det är fel", "hur går det med order 4711"],
+)
+def test_swedish_det_points_back_only_as_the_object_of_a_verb_on_a_record(text: str) -> None:
+    """ "det" is Swedish's commonest word: only "skicka det", "mejla mig det" point at the record."""
+    assert found(text, "reference") == []
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from supportbot.bot.nlu.recipients import to_me
 from supportbot.integrations.models import Principal, Verification, VerifiedBy
-from supportbot.intents.recipients import by_mail, only_me, own_address, to_me
+from supportbot.intents.recipients import by_mail, only_me, own_address
 
 
 @pytest.mark.parametrize(

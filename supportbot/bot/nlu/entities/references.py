@@ -22,6 +22,28 @@ TRIGGERS = wordset(
     """
 )
 """Words a reference starts with: without one of them the pattern is not run."""
+_DET_AS_IT = (
+    "(?:"
+    + "|".join(
+        rf"(?<={verb}\s)"
+        for verb in (
+            "skicka",
+            "mejla",
+            "maila",
+            "visa",
+            "öppna",
+            "signera",
+            "godkänn",
+            "vidarebefordra",
+            "ut",
+            "mig",
+            "oss",
+        )
+    )
+    + r")det(?!\s+(?:är|var|blir|finns|gäller|går|kommer|står)\b)"
+)
+"""Swedish "det" is "it" only as the object of a verb that acts on a record ("skicka det till mig",
+"mejla mig det", "skriv ut det"): anywhere else it is far too common ("det är fel på…") to point back."""
 _REFERENCE = re.compile(
     r"(?<![\w-])(?:"
     r"(?P<latest>(?:the\s+|my\s+|our\s+)?(?:latest|most\s+recent|newest)|(?:min|mitt|mina|vår|vårt|våra|den|det)\s+"
@@ -32,13 +54,13 @@ _REFERENCE = re.compile(
     r"|(?P<first>the\s+first(?:\s+one)?|first\s+one|(?:den|det)\s+första(?!\s+(?:kvartalet|kvartal)))"
     r"|(?P<second>the\s+second(?:\s+one)?|second\s+one)"
     r"|(?P<last>the\s+last\s+one|last\s+one|(?:den|det)\s+sista)"
-    r"|(?P<it>it|that\s+one|this\s+one|den\s+här|den\s+där|den(?!\s+\d))"
+    r"|(?P<it>it|that\s+one|this\s+one|den\s+här|den\s+där|den(?!\s+\d)|" + _DET_AS_IT + ")"
     r")(?![\w-])",
     re.IGNORECASE,
 )
 _PLACES = wordset(
     """
-    latest most newest senaste nyaste last other andra remaining first första second sista it one den
+    latest most newest senaste nyaste last other andra remaining first första second sista it one den det
     """
 )
 """A word every reference has ("the other one" has "other", "that one" has "one")."""
