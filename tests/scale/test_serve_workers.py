@@ -302,6 +302,9 @@ async def test_a_scrape_of_either_worker_counts_the_turns_of_both_and_of_a_kille
         if server.process is not None and server.process.poll() is None:
             server.process.kill()
             server.process.wait()
+            for pid in server.workers().values():  # orphaned by the kill: not left serving the port
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
 
 
 async def _rows(database_url: str, sql: str) -> list[tuple[object, ...]]:
