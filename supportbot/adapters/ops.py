@@ -10,24 +10,37 @@
 
 The metrics live in the application's own registry (never the process-global one), so several
 applications in one process (tests) each count their own.
+
+Under ``serve --workers N`` a scrape reaches one worker, whichever the kernel hands the connection to,
+and answers for all of them. The parent gives its workers a private folder of its own
+(``PROMETHEUS_MULTIPROC_DIR``: prometheus_client's multiprocess mode, chosen when it is first imported):
+each worker keeps its counters, histograms and open web chats in a memory-mapped file there, named by
+its process id, and a scrape sums every file. A worker that dies leaves its counters' file, so what it
+counted stays in the sums; the parent removes its open chats' file before it starts another. The
+database's figures are read once, by the worker that answers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
+import os
 import time
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from dataclasses import asdict
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from aiohttp import web
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, values
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
+from supportbot.adapters.workers import SHARED_FOLDER
 from supportbot.bot.messages import Message
 from supportbot.bot.nlu.types import NONE_INTENT
 from supportbot.integrations.sql.operations import figures, schema_state
@@ -46,6 +59,19 @@ READY_TIMEOUT = 2.0
 """Seconds ``/readyz`` waits for the database before it says the worker is not ready."""
 SCRAPE_TIMEOUT = 2.0
 """Seconds a scrape waits for the database's figures; without them it still gives the counters."""
+CHATS_EVERY = 1.0
+"""Seconds between a worker's updates of its open web chats in the shared folder (a scrape of the worker
+itself counts its own as of then)."""
+WEBSOCKETS_HELP = "Web chats open on this worker (under serve --workers, on all its workers)."
+
+
+def shared_folder() -> Path | None:
+    """The folder this process shares its figures in, when it is a worker of ``serve --workers`` (and
+    prometheus_client took the multiprocess mode when it was first imported)."""
+    path = os.environ.get(SHARED_FOLDER)
+    if not path or not getattr(values.ValueClass, "_multiprocess", False):
+        return None
+    return Path(path)
 
 
 class Metrics:
@@ -77,7 +103,30 @@ class Metrics:
         self.figures: dict[str, float] = {}
         """The database's figures of the last scrape: ``Metrics.read`` fills them."""
         self._children: dict[tuple[str, str], tuple[Any, Any]] = {}
-        self.registry.register(_Figures(self))
+        self.shared = shared = shared_folder()
+        """The folder of ``serve --workers``' figures, or ``None``: this worker's own."""
+        self.exposed = self.registry
+        """What a scrape shows: this registry, or under ``serve --workers`` the sums of the shared folder."""
+        self._chats: Gauge | None = None
+        self._chats_shared = -1
+        if shared is None:
+            self.registry.register(_Figures(self, chats=True))
+        else:
+            self._chats = Gauge(
+                "supportbot_websockets_open", WEBSOCKETS_HELP, multiprocess_mode="livesum", registry=None
+            )
+            self.exposed = CollectorRegistry(auto_describe=True)
+            MultiProcessCollector(self.exposed, path=str(shared))  # type: ignore[no-untyped-call]
+            self.exposed.register(_Figures(self, chats=False))
+
+    def share_chats(self) -> None:
+        """Writes this worker's open web chats to the shared folder, if their number changed."""
+        if self._chats is None:
+            return
+        count = self.open_websockets()
+        if count != self._chats_shared:
+            self._chats.set(count)
+            self._chats_shared = count
 
     def turn(self, message: Message, answer: Answer, seconds: float) -> None:
         """Counts one answered message (a repeated delivery is not a new turn)."""
@@ -111,15 +160,16 @@ class _Figures(Collector):
         "mail_outbox_pending": "Mails queued and not yet accepted by the mail server.",
     }
 
-    def __init__(self, metrics: Metrics) -> None:
+    def __init__(self, metrics: Metrics, *, chats: bool) -> None:
         self.metrics = metrics
+        self.chats = chats
+        """Whether the open web chats are this worker's to count (not the shared folder's)."""
 
     def collect(self) -> Iterable[Metric]:
-        yield GaugeMetricFamily(
-            "supportbot_websockets_open",
-            "Web chats open on this worker.",
-            value=self.metrics.open_websockets(),
-        )
+        if self.chats:
+            yield GaugeMetricFamily(
+                "supportbot_websockets_open", WEBSOCKETS_HELP, value=self.metrics.open_websockets()
+            )
         for name, value in self.metrics.figures.items():
             yield GaugeMetricFamily(f"supportbot_{name}", self.HELP[name], value=value)
 
@@ -191,9 +241,11 @@ def metrics_handler(app: Application) -> Handler:
         except Exception as exc:  # the counters are still worth having; the stale figures are dropped
             log.warning("metrics: the database's figures could not be read (%s)", type(exc).__name__)
             metrics.figures = {}
+        metrics.share_chats()
+        body = generate_latest(metrics.exposed)
         log.debug("metrics: scraped in %.1f ms", 1000 * (time.perf_counter() - started))
         return web.Response(
-            body=generate_latest(metrics.registry),
+            body=body,
             headers={"Content-Type": CONTENT_TYPE_LATEST, "Cache-Control": "no-store"},
         )
 
@@ -204,3 +256,28 @@ def mount(web_app: web.Application, app: Application) -> None:
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/readyz", readyz(app))
     web_app.router.add_get("/metrics", metrics_handler(app))
+    if app.metrics.shared is not None:
+        web_app.cleanup_ctx.append(_sharing_chats(app.metrics))
+
+
+def _sharing_chats(
+    metrics: Metrics,
+) -> Callable[[web.Application], contextlib.AbstractAsyncContextManager[None]]:
+    """Under ``serve --workers``: the worker's open web chats, written where the others' scrapes read them."""
+
+    async def share() -> None:
+        while True:
+            metrics.share_chats()
+            await asyncio.sleep(CHATS_EVERY)
+
+    @contextlib.asynccontextmanager
+    async def sharing(_: web.Application) -> AsyncIterator[None]:
+        task = asyncio.get_running_loop().create_task(share(), name="metrics: open web chats")
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    return sharing

@@ -9,25 +9,39 @@ and on SIGTERM or SIGINT it passes SIGTERM on to every worker, waits for their g
 
 Workers share nothing in memory: several of them need Redis (``SUPPORTBOT_REDIS_URL``) for the bus,
 the conversations' locks and the rate limits, and PostgreSQL, since SQLite is one process's file.
+
+Their metrics are shared through a private folder the parent makes for the run (``SHARED_FOLDER`` in each
+worker's environment, see ``adapters.ops``): each worker writes its own files there, a scrape of any one
+sums them all. When a worker dies the parent drops its open web chats' file (its counters stay counted)
+before starting another; the folder is removed when the parent exits.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from types import FrameType
+
+from prometheus_client.multiprocess import mark_process_dead
 
 from supportbot.adapters.settings import Settings
 from supportbot.bot.errors import ConfigurationError
 
 log = logging.getLogger(__name__)
 
+SHARED_FOLDER = "PROMETHEUS_MULTIPROC_DIR"
+"""The environment variable that gives a worker the folder of its metrics' files (prometheus_client reads
+it when first imported; ``adapters.ops`` sums the folder's files when scraped)."""
 STOP_SECONDS = 25.0
 """How long the parent waits for the workers' graceful shutdown before it kills what is left (within
 the 30 seconds a service manager gives before its own SIGKILL)."""
@@ -67,12 +81,17 @@ class _Slot:
 
 class Supervisor:
     """Starts ``workers`` processes of ``command`` (given the listening socket's descriptor at its end)
-    and keeps them running until SIGTERM or SIGINT."""
+    and keeps them running until SIGTERM or SIGINT; ``metrics`` is the folder they share their figures
+    in (``None``: each keeps its own)."""
 
-    def __init__(self, listener: socket.socket, command: Sequence[str], workers: int) -> None:
+    def __init__(
+        self, listener: socket.socket, command: Sequence[str], workers: int, metrics: Path | None = None
+    ) -> None:
         self.listener = listener
         self.command = list(command)
         self.slots = [_Slot(n) for n in range(1, workers + 1)]
+        self.metrics = metrics
+        self.env = None if metrics is None else {**os.environ, SHARED_FOLDER: str(metrics)}
         self._stopping = False
 
     def run(self) -> int:
@@ -97,7 +116,7 @@ class Supervisor:
 
     def _start(self, slot: _Slot) -> None:
         fd = self.listener.fileno()
-        slot.process = subprocess.Popen([*self.command, str(fd)], pass_fds=(fd,))  # noqa: S603
+        slot.process = subprocess.Popen([*self.command, str(fd)], pass_fds=(fd,), env=self.env)  # noqa: S603
         slot.started = time.monotonic()
         log.info("worker %d started (pid %d)", slot.number, slot.process.pid)
 
@@ -112,6 +131,8 @@ class Supervisor:
             if code is None:
                 continue
             lived, pid = now - slot.started, slot.process.pid
+            if self.metrics is not None:  # its open chats are gone; what it counted stays in the sums
+                mark_process_dead(pid, str(self.metrics))  # type: ignore[no-untyped-call]
             slot.pause = min(max(slot.pause * 2, 1.0), MAX_PAUSE_SECONDS) if lived < YOUNG_SECONDS else 0.0
             slot.due, slot.process = now + slot.pause, None
             log.warning(
@@ -161,7 +182,6 @@ def serve_workers(settings: Settings, *, workers: int, worker_args: Sequence[str
     the command-line options every worker gets before ``serve`` (log level and format)."""
     check_several_workers(settings, workers)
     settings.resolved_secret_key()  # made once here, never by workers racing for it
-    listener = listen(settings.host, settings.port)
     command = [
         sys.executable,
         "-m",
@@ -174,5 +194,21 @@ def serve_workers(settings: Settings, *, workers: int, worker_args: Sequence[str
         str(settings.port),
         "--listen-fd",
     ]
-    log.info("web chat on http://%s:%d/ with %d workers", settings.host, settings.port, workers)
-    return Supervisor(listener, command, workers).run()
+    metrics = shared_metrics()
+    try:
+        listener = listen(settings.host, settings.port)
+        log.info("web chat on http://%s:%d/ with %d workers", settings.host, settings.port, workers)
+        return Supervisor(listener, command, workers, metrics).run()
+    finally:
+        shutil.rmtree(metrics, ignore_errors=True)
+
+
+def shared_metrics() -> Path:
+    """A new folder, the server's user's only (0700), for this run's workers' figures: nothing of an
+    earlier run is counted again. In the temporary folder (``TMPDIR``): best a memory-backed one."""
+    try:
+        return Path(tempfile.mkdtemp(prefix="supportbot-metrics-"))
+    except OSError as exc:
+        raise ConfigurationError(
+            f"--workers needs a writable temporary folder for the workers' metrics ({exc}); set TMPDIR"
+        ) from exc

@@ -1,5 +1,6 @@
 """``supportbot serve --workers 2``: one port, two worker processes; a worker killed with SIGKILL is
-replaced, the other goes on serving, and the scheduled contract notices both run are sent once."""
+replaced, the other goes on serving, and the scheduled contract notices both run are sent once. A scrape
+of either worker gives the figures of both, and keeps what a killed one counted."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import os
 import re
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import uuid
@@ -175,6 +177,134 @@ async def test_two_workers_serve_one_port_and_a_killed_one_is_replaced(
         if server.process is not None and server.process.poll() is None:
             server.process.kill()
             server.process.wait()
+
+
+class Only:
+    """The one worker accepting new connections: the others are stopped (SIGSTOP) meanwhile, so whatever
+    is opened now is this worker's, and stays so after they go on (SIGCONT)."""
+
+    def __init__(self, server: Supervised, pid: int) -> None:
+        self.others = [other for other in server.workers().values() if other != pid]
+
+    def __enter__(self) -> None:
+        for pid in self.others:
+            os.kill(pid, signal.SIGSTOP)
+
+    def __exit__(self, *_: object) -> None:
+        for pid in self.others:
+            os.kill(pid, signal.SIGCONT)
+
+
+async def scrape(http: aiohttp.ClientSession, url: str) -> str:
+    async with http.get(f"{url}/metrics") as response:
+        assert response.status == 200, response.status
+        return await response.text()
+
+
+def once(metrics: str, name: str) -> float:
+    """The value of the one unlabelled sample ``name``: the database's figures are read once a scrape,
+    never summed over the workers."""
+    lines = [line for line in metrics.splitlines() if line.startswith(f"{name} ")]
+    assert len(lines) == 1, lines
+    return float(lines[0].split()[1])
+
+
+def sample(metrics: str, name: str, **labels: str) -> float | None:
+    """The value of one sample of the Prometheus text ``metrics``: ``name`` with exactly ``labels``."""
+    for line in metrics.splitlines():
+        match = re.fullmatch(r"([a-z_]+)(?:\{(.*)\})? (\S+)", line)
+        if (
+            match
+            and match.group(1) == name
+            and dict(re.findall(r'(\w+)="([^"]*)"', match.group(2) or "")) == labels
+        ):
+            return float(match.group(3))
+    return None
+
+
+def total(metrics: str, name: str) -> float:
+    """The sum of every sample ``name``, whatever its labels."""
+    return sum(float(line.split()[-1]) for line in metrics.splitlines() if re.match(rf"{name}[ {{]", line))
+
+
+@pytest.mark.scale
+@pytest.mark.postgres
+async def test_a_scrape_of_either_worker_counts_the_turns_of_both_and_of_a_killed_one(
+    database_url: str, redis_env: dict[str, str], tmp_path: Path
+) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    server = Supervised(
+        tmp_path, {**redis_env, "SUPPORTBOT_DATABASE_URL": database_url, "TMPDIR": str(temporary)}
+    ).start()
+    order = {"channel": "web", "intent": "order.status"}
+    # A new connection for every request: a kept-alive one would stay with the worker that took it.
+    connector = aiohttp.TCPConnector(force_close=True)
+    try:
+        await until(lambda: server.output().count(" serving") == 2, "two workers up")
+        one, two = server.workers()[1], server.workers()[2]
+        (folder,) = temporary.glob("supportbot-metrics-*")  # the run's own, made by the parent
+        async with aiohttp.ClientSession(
+            cookie_jar=aiohttp.CookieJar(unsafe=True), connector=connector
+        ) as http:
+            browser = customer(Worker(tmp_path, port=server.port), http)
+            assert (await browser.login(ERIK)).status == 200
+            with Only(server, two):
+                chat = await browser.chat(lang="en")
+                assert "PostNord" in json.dumps((await chat.say("where is my order 4711?"))["reply"])
+                await chat.close()
+            with Only(server, one):
+                kept = await browser.chat(lang="en")  # open on worker 1 until it is killed
+                assert "PostNord" in json.dumps((await kept.say("where is my order 4711?"))["reply"])
+                await kept.say("blorp fizzle wub")  # not understood
+            # Each worker counted its own turns in a file of its own.
+            assert {p.name for p in folder.glob("counter_*.db")} == {f"counter_{one}.db", f"counter_{two}.db"}
+
+            for pid in (one, two):
+                with Only(server, pid):
+                    metrics = await scrape(http, server.url)
+                assert sample(metrics, "supportbot_turns_total", **order) == 2, pid
+                assert sample(metrics, "supportbot_turn_seconds_count", **order) == 2
+                assert sample(metrics, "supportbot_turns_total", channel="web", intent="none") == 1
+                assert sample(metrics, "supportbot_nlu_misses_total", channel="web") == 1
+                assert once(metrics, "supportbot_websockets_open") == 1  # worker 1's, from either
+                assert once(metrics, "supportbot_handoffs_queued") == 0
+                assert once(metrics, "supportbot_mail_outbox_pending") >= 0
+
+            # The figures are the server's user's only.
+            assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+            assert {stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()} == {0o600}
+
+            os.kill(one, signal.SIGKILL)
+            await until(lambda: server.workers()[1] != one, "worker 1 replaced")
+            await until(lambda: f"worker pid {server.workers()[1]} serving" in server.output(), "it serves")
+            with suppress(Exception):
+                await kept.close()
+            three = server.workers()[1]
+            for pid in (two, three):
+                with Only(server, pid):
+                    metrics = await scrape(http, server.url)
+                # What the killed worker counted is still counted; its chat is no longer open.
+                assert sample(metrics, "supportbot_turns_total", **order) == 2, pid
+                assert sample(metrics, "supportbot_nlu_misses_total", channel="web") == 1
+                assert once(metrics, "supportbot_websockets_open") == 0
+            with Only(server, three):
+                again = await browser.chat(lang="en")
+                assert "4711" in (await again.say("and when will it arrive?"))["reply"]["text"]
+                await again.close()
+            with Only(server, two):
+                metrics = await scrape(http, server.url)
+            assert total(metrics, "supportbot_turns_total") == 4  # three before the kill, one after
+            assert (await ready(http, server.url))["checks"]["redis"] == "ok"
+        assert server.stop() == 0
+        assert not folder.exists()  # nothing of this run is counted by the next
+    finally:
+        if server.process is not None and server.process.poll() is None:
+            server.process.kill()
+            server.process.wait()
+            for pid in server.workers().values():  # orphaned by the kill: not left serving the port
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
 
 
 async def _rows(database_url: str, sql: str) -> list[tuple[object, ...]]:

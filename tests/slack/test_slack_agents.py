@@ -37,6 +37,7 @@ from supportbot.adapters.slack.agents import (
 )
 from supportbot.bot.errors import ConfigurationError
 from supportbot.bot.handoff import ACTIVE, CLOSED, QUEUED, conversation_topic
+from supportbot.bot.locks import LockUnavailable
 from supportbot.integrations.sql.schema import users
 from supportbot.integrations.sql.state import handoff_threads
 from tests.conftest import Conversation
@@ -417,6 +418,42 @@ async def test_lines_outside_a_handoff_thread_are_ignored(desk: Desk) -> None:
     assert conversations == []  # nobody's conversation with the bot
     handoff = await desk.app.handoffs.get(number)
     assert handoff is not None and handoff.status == QUEUED
+
+
+async def test_a_line_that_cannot_reach_the_customer_is_said_so_to_its_agent(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, number, shown = await web_customer(desk)
+    ts = await desk.thread_of(number)
+    assert await desk.press("U0SARA", TAKE_ACTION, number) == 200
+    await desk.until(lambda: [m for m in shown if m["type"] == "agent"])  # her greeting
+    await desk.settle()
+
+    # The conversation's lock cannot be had (with several workers: Redis is out of reach).
+    @asynccontextmanager
+    async def out_of_reach(key: str) -> AsyncIterator[None]:
+        raise LockUnavailable("the conversation's lock could not be taken (ConnectionError)")
+        yield
+
+    with monkeypatch.context() as patched:
+        patched.setattr(desk.app.handoffs.locks, "hold", out_of_reach)
+        await desk.write("U0SARA", "It arrives on Friday.", thread_ts=ts)
+        await desk.write("U0SARA", "<@U0OLLE> can you call PostNord?", thread_ts=ts)  # to a colleague
+        await desk.settle()
+    [not_sent] = desk.ephemerals("U0SARA")
+    assert "was not sent to the customer" in not_sent and "send it again" in not_sent
+    assert [m["text"] for m in shown if m["type"] == "agent"][1:] == []
+    handoff = await desk.app.handoffs.get(number)
+    assert handoff is not None and handoff.status == ACTIVE
+    transcript = await desk.app.store.history(handoff.conversation_key)
+    assert not [t for t in transcript if "Friday" in t.text]  # not stored either
+
+    # Sent again once the lock can be had: it reaches the customer, once.
+    await desk.write("U0SARA", "It arrives on Friday.", thread_ts=ts)
+    lines = await desk.until(lambda: [m for m in shown if m["type"] == "agent"][1:])
+    await desk.settle()
+    assert [m["text"] for m in lines] == ["It arrives on Friday."]
+    assert len(desk.ephemerals("U0SARA")) == 1
 
 
 async def test_a_rate_limited_post_is_retried(desk: Desk) -> None:

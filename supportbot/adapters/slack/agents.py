@@ -128,6 +128,10 @@ WORDS: dict[str, Entry] = {
     "taken_already": {"en": "{agent} has already taken this conversation over."},
     "not_open": {"en": "This conversation is no longer waiting for an agent."},
     "not_owner": {"en": "Only {agent}, who has this conversation, can hand it back or close it."},
+    "not_sent": {
+        "en": "Our systems can't be reached right now, so that line was not sent to the customer. "
+        "Please send it again in a minute."
+    },
     "too_long": {
         "plural": "limit",
         "en": {
@@ -768,11 +772,19 @@ class SlackAgentChannel:
 
     async def _thread_reply(self, line: ThreadLine) -> None:
         """A line in a handoff's thread: the owning agent's goes to the customer (or hands back, or
-        closes); anyone else's stays in the thread."""
-        row = await self.app.store.threads.in_thread(CHANNEL, place=self.place, thread=line.thread_ts)
-        if row is None:
-            return  # not a handoff's thread
-        await self._in_order(row.number, lambda: self._from_agent(row.number, line))
+        closes); anyone else's stays in the thread. A line for the customer that could not go on because
+        the database or the conversation's lock (Redis) is out of reach is not lost in silence: its
+        writer is told to send it again (a new event, so the redelivery check does not stand in its
+        way)."""
+        try:
+            row = await self.app.store.threads.in_thread(CHANNEL, place=self.place, thread=line.thread_ts)
+            if row is None:
+                return  # not a handoff's thread
+            await self._in_order(row.number, lambda: self._from_agent(row.number, line))
+        except BackendUnavailable as exc:
+            log.warning("slack agents: a line in thread %s was not relayed (%s)", line.thread_ts, exc)
+            if not line.aside and line.text.strip() and command(line.text) is None:
+                await self._tell(line.user, translate("agents.not_sent", "en"), thread_ts=line.thread_ts)
 
     async def _from_agent(self, number: str, line: ThreadLine) -> None:
         handoffs = self.app.handoffs
