@@ -289,12 +289,17 @@ def _serve(settings: Settings, *, host: str | None, port: int | None, listen_fd:
 
     settings.resolved_secret_key()  # a missing-strength key stops the start before anything listens
     if listen_fd is not None:
+        from supportbot.adapters.workers import PARENT, watch_parent
+
+        watching: list[asyncio.Task[None]] = []
 
         async def worker() -> web.Application:
             web_app = await make()
 
-            async def serving(_: web.Application) -> None:
+            async def serving(app: web.Application) -> None:
                 logging.getLogger(__name__).info("worker pid %d serving", os.getpid())
+                if (parent := os.environ.get(PARENT)) is not None:
+                    watching.append(asyncio.get_running_loop().create_task(watch_parent(int(parent))))
 
             web_app.on_startup.append(serving)
             return web_app

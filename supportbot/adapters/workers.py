@@ -5,7 +5,8 @@ with the socket inherited, so the workers accept connections from the one port s
 kernel hands each connection to one of them). The parent serves nothing itself: it restarts a worker
 that dies (after a pause that grows while a worker keeps dying young, so a broken set-up does not spin),
 and on SIGTERM or SIGINT it passes SIGTERM on to every worker, waits for their graceful shutdown
-(turns finished, chats told to reconnect) and exits.
+(turns finished, chats told to reconnect) and exits. A worker whose parent is gone (killed outright)
+stops by itself (``watch_parent``).
 
 Workers share nothing in memory: several of them need Redis (``SUPPORTBOT_REDIS_URL``) for the bus,
 the conversations' locks and the rate limits, and PostgreSQL, since SQLite is one process's file.
@@ -18,6 +19,7 @@ before starting another; the folder is removed when the parent exits.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import shutil
@@ -39,6 +41,8 @@ from supportbot.bot.errors import ConfigurationError
 
 log = logging.getLogger(__name__)
 
+PARENT = "SUPPORTBOT_WORKERS_PARENT"
+"""The environment variable that gives a worker its parent's process id (``watch_parent``)."""
 SHARED_FOLDER = "PROMETHEUS_MULTIPROC_DIR"
 """The environment variable that gives a worker the folder of its metrics' files (prometheus_client reads
 it when first imported; ``adapters.ops`` sums the folder's files when scraped)."""
@@ -48,6 +52,15 @@ the 30 seconds a service manager gives before its own SIGKILL)."""
 YOUNG_SECONDS = 10.0
 """A worker that dies younger than this is restarted after a longer pause each time."""
 MAX_PAUSE_SECONDS = 30.0
+
+
+async def watch_parent(parent: int) -> None:
+    """A worker whose parent is gone (killed outright, so it never passed SIGTERM on) stops as if told
+    to: its turns finished, its chats told to reconnect. It is never left serving the port alone."""
+    while os.getppid() == parent:  # noqa: ASYNC110 - nothing sets an event when a parent dies
+        await asyncio.sleep(1.0)
+    log.warning("the workers' parent (pid %d) is gone; stopping", parent)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def check_several_workers(settings: Settings, workers: int) -> None:
@@ -91,7 +104,9 @@ class Supervisor:
         self.command = list(command)
         self.slots = [_Slot(n) for n in range(1, workers + 1)]
         self.metrics = metrics
-        self.env = None if metrics is None else {**os.environ, SHARED_FOLDER: str(metrics)}
+        self.env = {**os.environ, PARENT: str(os.getpid())}
+        if metrics is not None:
+            self.env[SHARED_FOLDER] = str(metrics)
         self._stopping = False
 
     def run(self) -> int:

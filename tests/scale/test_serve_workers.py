@@ -179,6 +179,39 @@ async def test_two_workers_serve_one_port_and_a_killed_one_is_replaced(
             server.process.wait()
 
 
+@pytest.mark.scale
+@pytest.mark.postgres
+async def test_workers_whose_parent_was_killed_outright_stop_and_free_the_port(
+    database_url: str, redis_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A parent killed with SIGKILL cannot pass SIGTERM on: its workers notice and stop by themselves,
+    gracefully, rather than serve the port on unsupervised (a restarted service could not bind it)."""
+    server = Supervised(tmp_path, {**redis_env, "SUPPORTBOT_DATABASE_URL": database_url}).start()
+    workers: dict[int, int] = {}
+    try:
+        await until(lambda: server.output().count(" serving") == 2, "two workers up")
+        workers = server.workers()
+        assert server.process is not None
+        server.process.kill()
+        server.process.wait()
+        await until(lambda: not any(_alive(pid) for pid in workers.values()), "the workers stopped")
+        assert server.output().count("is gone; stopping") == 2
+        assert not answers(server.port)
+    finally:
+        for pid in workers.values():
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` still runs (a zombie, reaped by no parent, has ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat_file:
+            return stat_file.read().split(") ", 1)[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 class Only:
     """The one worker accepting new connections: the others are stopped (SIGSTOP) meanwhile, so whatever
     is opened now is this worker's, and stays so after they go on (SIGCONT)."""
