@@ -334,7 +334,9 @@ async def hold(base: str, pid: int, args: argparse.Namespace, snapshots: Path | 
         os.kill(pid, signal.SIGUSR1)
         await asyncio.sleep(5.0)
     print(f"{args.chats} {kind} web chats open, each having said one message; {os.cpu_count()} cores")
-    if not args.guests:
+    if args.guests:
+        print(f"  server RSS idle {mb(idle)}")
+    else:
         print(
             f"  server RSS idle {mb(idle)}, after {args.chats} sign-ins {mb(signed_in)} "
             f"({(signed_in - idle) / args.chats:.1f} KB per sign-in: sessions, and what the password "
