@@ -40,6 +40,7 @@ import time
 import tracemalloc
 import uuid
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 from webchat_bench import QUESTIONS, cpu_seconds, free_port, percentile, stop, wait_until_up
@@ -61,6 +62,61 @@ runpy.run_module("supportbot.adapters.cli", run_name="__main__")
 """The server with ``tracemalloc`` at hand: the first SIGUSR1 starts tracing (the start-up is not
 slowed) and each writes a snapshot into the given folder, so the second holds what was allocated
 since the first and is still alive."""
+
+
+STALLS_SERVER = """
+import asyncio, collections, gc, json, os, runpy, signal, sys, threading, time, traceback
+report, stall_ms = sys.argv[1], float(sys.argv[2])
+main, beat, measuring = threading.get_ident(), [time.perf_counter()], [False]
+stalls, where = [], collections.Counter()
+collections_ = {g: [] for g in range(3)}
+started = [0.0, 0.0]
+def on_gc(phase, info):
+    if phase == "start":
+        started[:] = time.thread_time(), time.perf_counter()
+    elif measuring[0]:
+        cpu, wall = time.thread_time() - started[0], time.perf_counter() - started[1]
+        collections_[info["generation"]].append((cpu * 1000, wall * 1000))
+def watch():
+    stalled = 0.0
+    while True:
+        time.sleep(0.002)
+        lag = (time.perf_counter() - beat[0]) * 1000
+        if lag > stall_ms and measuring[0]:
+            frame = sys._current_frames().get(main)
+            if frame is not None:
+                stack = traceback.extract_stack(frame)[-8:]
+                where[" <- ".join(f"{os.path.basename(f.filename)}:{f.lineno}" for f in reversed(stack))] += 1
+            stalled = max(stalled, lag)
+        elif stalled:
+            stalls.append(stalled)
+            stalled = 0.0
+async def tick():
+    while True:
+        beat[0] = time.perf_counter()
+        await asyncio.sleep(0.001)
+def toggle(*_):
+    if not measuring[0]:
+        measuring[0] = True
+        return
+    measuring[0] = False
+    with open(report, "w") as f:
+        json.dump({"stalls": stalls, "where": where.most_common(8), "gc": collections_}, f)
+signal.signal(signal.SIGUSR2, toggle)
+run_forever = asyncio.BaseEventLoop.run_forever
+def watched(loop):
+    loop.create_task(tick())
+    threading.Thread(target=watch, daemon=True).start()
+    return run_forever(loop)
+asyncio.BaseEventLoop.run_forever = watched
+gc.callbacks.append(on_gc)
+sys.argv = ["supportbot", *sys.argv[3:]]
+runpy.run_module("supportbot.adapters.cli", run_name="__main__")
+"""
+"""The server with its event loop watched (``--stalls MS``): a task notes the time every millisecond, a
+thread notes each stretch of more than MS milliseconds in which it did not (the loop was busy with
+something, or waited for the GIL) and where the loop was meanwhile (sampled every 2 ms), and the
+collector's passes are timed. The first SIGUSR2 starts the watch, the second writes the report."""
 
 
 def rss_kb(pid: int) -> int:
@@ -161,7 +217,7 @@ async def open_chats(chats: list[Chat], parallel: int = 50) -> None:
     await asyncio.gather(*(one(chat) for chat in chats))
 
 
-async def paced(base: str, pid: int, args: argparse.Namespace) -> None:
+async def paced(base: str, pid: int, args: argparse.Namespace, report: Path | None) -> None:
     print(f"signing in {args.users} users ...", flush=True)
     before = rss_kb(pid)
     chats = [Chat(base) for _ in range(args.users)]
@@ -191,9 +247,13 @@ async def paced(base: str, pid: int, args: argparse.Namespace) -> None:
         nonlocal peak
         await asyncio.sleep(max(0.0, measure_from - time.monotonic()))
         cpu = cpu_seconds(pid)
+        if report is not None:
+            os.kill(pid, signal.SIGUSR2)
         while time.monotonic() < measure_to:
             peak = max(peak, rss_kb(pid))
             await asyncio.sleep(0.5)
+        if report is not None:
+            os.kill(pid, signal.SIGUSR2)
         return cpu_seconds(pid) - cpu
 
     results = await asyncio.gather(watch(), *(user(n, c) for n, c in enumerate(chats)))
@@ -215,6 +275,28 @@ async def paced(base: str, pid: int, args: argparse.Namespace) -> None:
         f"  server RSS: before {mb(before)}, {args.users} chats open {mb(connected)}, "
         f"peak under load {mb(peak)}, after the chats closed {mb(after)}"
     )
+    print(f"  load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    if report is not None:
+        print_stalls(json.loads(await asyncio.to_thread(report.read_text)), args)
+
+
+def print_stalls(found: dict[str, Any], args: argparse.Namespace) -> None:
+    """What ``--stalls`` saw over the measured window: the loop's stalls, where it was, the collector."""
+    stalls = sorted(found["stalls"])
+    print(
+        f"  event loop stalls over {args.stalls:g} ms: {len(stalls)}, "
+        f"{sum(stalls) / 1000:.2f} s in all, longest {max(stalls, default=0.0):.0f} ms"
+    )
+    for generation, passes in found["gc"].items():
+        if passes:
+            cpu = sorted(c for c, _ in passes)
+            wall = sorted(w for _, w in passes)
+            print(
+                f"  collector generation {generation}: {len(passes)} passes, CPU {sum(cpu):.0f} ms in all, "
+                f"median {cpu[len(cpu) // 2]:.1f} ms, longest {cpu[-1]:.1f} ms (wall {wall[-1]:.1f} ms)"
+            )
+    for stack, samples in found["where"]:
+        print(f"  {samples * 2:6d} ms stalled at {stack}")
 
 
 async def hold(base: str, pid: int, args: argparse.Namespace, snapshots: Path | None) -> None:
@@ -252,7 +334,9 @@ async def hold(base: str, pid: int, args: argparse.Namespace, snapshots: Path | 
         os.kill(pid, signal.SIGUSR1)
         await asyncio.sleep(5.0)
     print(f"{args.chats} {kind} web chats open, each having said one message; {os.cpu_count()} cores")
-    if not args.guests:
+    if args.guests:
+        print(f"  server RSS idle {mb(idle)}")
+    else:
         print(
             f"  server RSS idle {mb(idle)}, after {args.chats} sign-ins {mb(signed_in)} "
             f"({(signed_in - idle) / args.chats:.1f} KB per sign-in: sessions, and what the password "
@@ -295,6 +379,12 @@ async def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--chats", type=int, default=1000)
     parser.add_argument("--guests", action="store_true", help="hold guest chats, not signed-in ones")
+    parser.add_argument(
+        "--stalls",
+        type=float,
+        default=0.0,
+        help="paced mode: watch the server's event loop for stalls over MS",
+    )
     parser.add_argument("--trace", action="store_true", help="hold mode: tracemalloc in the server")
     parser.add_argument("--frames", type=int, default=1, help="with --trace: call frames kept")
     parser.add_argument("--top", type=int, default=25, help="with --trace: lines of the diff to print")
@@ -310,8 +400,11 @@ async def main() -> None:
         port = free_port()
         serve = ["--log-level", "WARNING", "serve", "--port", str(port)]
         snapshots = Path(tmp) if args.trace and args.mode == "hold" else None
+        report = Path(tmp) / "stalls.json" if args.stalls > 0 and args.mode == "paced" else None
         if snapshots is not None:
             cmd = [sys.executable, "-c", TRACED_SERVER, str(args.frames), str(snapshots), *serve]
+        elif report is not None:
+            cmd = [sys.executable, "-c", STALLS_SERVER, str(report), str(args.stalls), *serve]
         else:
             cmd = [sys.executable, "-m", "supportbot.adapters.cli", *serve]
         log_path = Path(tmp) / "server.log"
@@ -320,7 +413,7 @@ async def main() -> None:
         try:
             await wait_until_up(f"{base}/healthz")
             if args.mode == "paced":
-                await paced(base, server.pid, args)
+                await paced(base, server.pid, args, report)
             else:
                 await hold(base, server.pid, args, snapshots)
         finally:

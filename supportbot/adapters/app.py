@@ -25,8 +25,6 @@ from supportbot.bot.locks import ConversationLocks, KeyedLocks
 from supportbot.bot.nlu import NLU
 from supportbot.bot.notify import Notifier
 from supportbot.bot.pipeline import Pipeline
-from supportbot.bot.redis import Outage, RedisBus, RedisLimits, RedisLocks, reachable
-from supportbot.bot.redis import connect as connect_redis
 from supportbot.bot.sessions import Lifetime, Sessions
 from supportbot.bot.spec import IntentSpec, Mailer
 from supportbot.bot.store import SqlLimits, SqlSessionStore, Store
@@ -183,6 +181,10 @@ class Shared:
 async def _shared(settings: Settings, store: Store, readers: AsyncEngine) -> Shared:
     if settings.redis_url is None:
         return Shared(InProcessBus(), KeyedLocks(), SqlLimits(readers, write=store.write))
+    # Only a deployment that shares its workers through Redis loads its client (megabytes of modules).
+    from supportbot.bot.redis import Outage, RedisBus, RedisLimits, RedisLocks, reachable
+    from supportbot.bot.redis import connect as connect_redis
+
     client = connect_redis(settings.redis_url.get_secret_value())
     if not await reachable(client):
         await client.aclose()

@@ -11,8 +11,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 DEFAULT_COUNTRY = "SE"
 TIMEZONES = {"SE": "Europe/Stockholm", "DE": "Europe/Berlin"}
 """The time zone a country's business days are counted in; an unknown country uses Sweden's."""
@@ -35,6 +33,10 @@ def known_timezone(country: str | None) -> ZoneInfo | None:
 
 @lru_cache(maxsize=256)
 def _holidays(country: str, year: int) -> frozenset[date]:
+    # Imported when a holiday is first asked about: the package loads every country it knows (megabytes)
+    # on the first one, and a server whose agents work around the clock never asks.
+    import holidays
+
     try:
         cls = holidays.country_holidays(country)
     except NotImplementedError:  # a country the package does not know: weekends only

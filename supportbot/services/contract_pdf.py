@@ -15,8 +15,6 @@ import asyncio
 import html
 from datetime import date, datetime, timedelta
 
-from fpdf import FPDF
-
 from supportbot.bot.i18n import Entry, Formatter, words
 from supportbot.integrations.models import Contract, ContractDocument, ContractVersion, Principal
 from supportbot.services.invoice_pdf import SELLER, latin1
@@ -290,6 +288,8 @@ async def contract_pdf(document: ContractDocument, *, principal: Principal, fmt:
 def render_contract_pdf(document: ContractDocument, *, customer: str, fmt: Formatter) -> bytes:
     """A4: the vendor, the contract and version with its hash, the terms, the text; then approval, and a
     signature page when the version is signed."""
+    from fpdf import FPDF  # on the first PDF, as for invoices (``invoice_pdf.render_invoice_pdf``)
+
     t = fmt.t
     contract, version = document.contract, document.version
     title = t("contract.pdf.title", number=contract.number)

@@ -13,8 +13,6 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from fpdf import FPDF
-
 from supportbot.bot.i18n import Entry, Formatter, words
 from supportbot.integrations.models import CreditNote, Invoice, Principal
 
@@ -125,6 +123,10 @@ async def credit_note_pdf(note: CreditNote, *, principal: Principal, fmt: Format
 
 def render_invoice_pdf(invoice: Invoice, *, buyer: Buyer, fmt: Formatter) -> bytes:
     """One A4 invoice: seller, buyer, numbers and dates, lines, totals and payment terms."""
+    # Imported on the first PDF: fpdf2 and what it loads are megabytes a server never asked for one does
+    # not hold.
+    from fpdf import FPDF
+
     t = fmt.t
     pdf = FPDF(format="A4")
     pdf.set_title(latin1(t("invoice.pdf.title", number=invoice.number)))
@@ -235,6 +237,8 @@ def render_invoice_pdf(invoice: Invoice, *, buyer: Buyer, fmt: Formatter) -> byt
 
 def render_credit_note_pdf(note: CreditNote, *, buyer: Buyer, fmt: Formatter) -> bytes:
     """One A4 credit note: seller, buyer, number and date, the credited invoice and the amount."""
+    from fpdf import FPDF  # on the first PDF (see render_invoice_pdf)
+
     t = fmt.t
     title = t("credit.pdf.title", number=note.number)
     pdf = FPDF(format="A4")

@@ -10,11 +10,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 ColumnKind = Literal["text", "date", "datetime", "amount", "integer"]
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,6 +41,13 @@ def to_xlsx(
 
     ``currency_column`` names the column holding each row's currency code, used in the amount format.
     """
+    # Imported on the first workbook: openpyxl is megabytes of modules a server that is never asked
+    # for a spreadsheet does not hold.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=sheet_title[:31])
     for i, col in enumerate(columns):

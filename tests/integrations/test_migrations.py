@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Column, Connection, MetaData, String, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -26,7 +27,7 @@ from supportbot.bot.errors import ConfigurationError
 from supportbot.bot.store import Store
 from supportbot.integrations.sql.backend import sql_backends
 from supportbot.integrations.sql.database import Database, open_engine
-from supportbot.integrations.sql.migrate import BASELINE, is_current, migrate
+from supportbot.integrations.sql.migrate import BASELINE, alembic_config, head_revision, is_current, migrate
 from supportbot.integrations.sql.migrations.versions.v0001_baseline import baseline_metadata
 from supportbot.integrations.sql.outbox import mail_outbox
 from supportbot.integrations.sql.tables import metadata
@@ -75,6 +76,14 @@ async def test_a_fresh_database_at_the_newest_revision_matches_the_tables(empty:
     again = await migrate(empty)
     assert again.applied == () and again.after == done.after
     assert again.describe() == f"database already at the newest revision, {done.after}"
+
+
+def test_the_newest_revision_read_from_the_file_names_is_alembics_one_head() -> None:
+    """A start on a current database and ``/readyz`` go by the file names, without loading Alembic: a
+    revision named against the convention (or a second head) would make them disagree."""
+    script = ScriptDirectory.from_config(alembic_config())
+    assert script.get_heads() == [head_revision()]
+    assert script.get_revision(BASELINE).down_revision is None
 
 
 async def test_a_changed_table_without_a_revision_is_found(empty: AsyncEngine) -> None:

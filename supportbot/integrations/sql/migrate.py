@@ -15,29 +15,43 @@ To change the schema, change the tables and add a revision: ``new_revision("what
 (``python -m supportbot.integrations.sql.migrate "what changed"``) writes one, generated from the
 difference between the tables and a database at the newest revision; read it and fix it up before
 committing it.
+
+Whether a database is at the newest revision is read without Alembic: its ``alembic_version`` row
+against the newest revision's number, which ``new_revision`` puts at the start of each revision's file
+name. A server starting on a current database (every start but the first and the one after an upgrade)
+and ``/readyz`` never load Alembic.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.operations import Operations
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Inspector, Table, UniqueConstraint, create_engine, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from supportbot.integrations.sql.migrations.versions.v0001_baseline import baseline_metadata
-from supportbot.integrations.sql.migrations.versions.v0001_baseline import revision as BASELINE
+if TYPE_CHECKING:
+    from alembic.config import Config
 
-__all__ = ["BASELINE", "Migration", "alembic_config", "is_current", "migrate", "new_revision"]
+__all__ = [
+    "BASELINE",
+    "Migration",
+    "alembic_config",
+    "head_revision",
+    "is_current",
+    "migrate",
+    "new_revision",
+]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+BASELINE = "0001"
+"""The first revision (``v0001_baseline``): the schema as it stood when migrations began."""
+VERSION_TABLE = "alembic_version"
+_REVISION_FILE = re.compile(r"v(\d{4})_\w+\.py")
 LOCK_NAME = "supportbot.migrate"
 """Names the PostgreSQL advisory lock, with the schema the tables live in."""
 
@@ -67,8 +81,20 @@ class Migration:
         return f"database upgraded from revision {self.before} to {self.after} {ran}"
 
 
+def head_revision() -> str:
+    """The newest revision: the highest number among the revisions' files (``v0006_dashboard_indexes.py``
+    is revision ``0006``; each revises the one numbered before it)."""
+    return max(
+        found.group(1)
+        for path in (MIGRATIONS / "versions").iterdir()
+        if (found := _REVISION_FILE.fullmatch(path.name))
+    )
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
     """Alembic's configuration for these migrations; ``connection`` is what they run on."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -76,23 +102,38 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 async def migrate(engine: AsyncEngine) -> Migration:
-    """Upgrades the database of ``engine`` to the newest revision, adopting one made before migrations."""
+    """Upgrades the database of ``engine`` to the newest revision, adopting one made before migrations.
+
+    A database at the newest revision already is told so without loading Alembic."""
+    head = head_revision()
+    if await _revisions(engine) == {head}:
+        return Migration(before=head, after=head, adopted=False, applied=())
     async with engine.begin() as conn:
         return await conn.run_sync(_migrate)
 
 
 async def is_current(engine: AsyncEngine) -> bool:
     """Whether the database of ``engine`` is at the newest revision (nothing for ``migrate`` to do)."""
+    return await _revisions(engine) == {head_revision()}
+
+
+async def _revisions(engine: AsyncEngine) -> set[str]:
+    """The revisions the database is stamped with: none for an empty one (or one made before migrations)."""
     async with engine.connect() as conn:
-        return await conn.run_sync(_is_current)
+        return await conn.run_sync(_stamped)
 
 
-def _is_current(conn: Connection) -> bool:
-    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
-    return set(MigrationContext.configure(conn).get_current_heads()) == set(heads)
+def _stamped(conn: Connection) -> set[str]:
+    if not inspect(conn).has_table(VERSION_TABLE):
+        return set()
+    return {str(row[0]) for row in conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}"))}  # noqa: S608 (a constant)
 
 
 def _migrate(conn: Connection) -> Migration:
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     _lock(conn)
     config = alembic_config(conn)
     before = MigrationContext.configure(conn).get_current_revision()
@@ -120,11 +161,15 @@ def _lock(conn: Connection) -> None:
 
 
 def _made_before_migrations(conn: Connection) -> bool:
+    from supportbot.integrations.sql.migrations.versions.v0001_baseline import baseline_metadata
+
     return bool(set(inspect(conn).get_table_names()) & set(baseline_metadata().tables))
 
 
 def _adopt(conn: Connection) -> None:
     """Brings a database made before migrations to the baseline, keeping every row."""
+    from supportbot.integrations.sql.migrations.versions.v0001_baseline import baseline_metadata
+
     inspector = inspect(conn)
     present = set(inspector.get_table_names())
     for table in baseline_metadata().sorted_tables:
@@ -185,6 +230,9 @@ def _rename_constraints(conn: Connection, inspector: Inspector, table: Table) ->
 def _rebuild(conn: Connection, table: Table) -> None:
     """SQLite cannot rename a constraint, and a unique constraint made without the naming convention
     has no name at all: the table is copied into one made from the baseline, rows and all."""
+    from alembic.operations import Operations
+    from alembic.runtime.migration import MigrationContext
+
     with Operations(MigrationContext.configure(conn)).batch_alter_table(
         table.name, recreate="always", copy_from=table
     ):
@@ -198,6 +246,9 @@ def new_revision(message: str) -> Path:
     Revisions are numbered in order (``0002`` follows ``0001``), each in ``v<number>_<message>.py``.
     The revision is generated on a scratch SQLite database: review it (and how it behaves on
     PostgreSQL) before committing it."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     with tempfile.TemporaryDirectory() as folder:
         engine = create_engine(f"sqlite:///{Path(folder) / 'head.sqlite3'}")
         try:
