@@ -1,5 +1,5 @@
 """Lists by status read each status on its own and merge them; the answer is the one a filter over
-the whole list gives: the same invoices (or orders), in the same order, page by page.
+the whole list gives: the same invoices (orders, requests), in the same order, page by page.
 
 On SQLite and PostgreSQL, over the demo data plus invoices at the boundaries of "overdue": due today,
 due yesterday, paid, partly paid, settled by a credit note, cancelled, awaiting approval past due,
@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from supportbot.integrations.models import InvoiceStatus, OrderStatus, Principal
+from supportbot.integrations.models import InvoiceStatus, OrderStatus, Principal, RequestStatus
 from supportbot.integrations.protocols import Backends
 from supportbot.integrations.sql.backend import sql_backends
 from supportbot.integrations.sql.schema import companies, credit_notes, invoices
@@ -200,3 +200,18 @@ async def test_an_order_list_of_several_statuses_is_the_whole_list_filtered(back
             )
             assert [o.number for o in page.items] == expected[offset : offset + limit]
             assert page.has_more == (len(expected) > offset + limit)
+
+
+async def test_a_request_list_of_several_statuses_is_the_whole_list_filtered(backends: Backends) -> None:
+    anna = await _principal(backends, ANNA)
+    everything = await backends.requests.list_requests(anna, limit=100)
+    assert len(everything) < 100
+    for statuses in (
+        {RequestStatus.OPEN, RequestStatus.IN_PROGRESS, RequestStatus.WAITING_FOR_CUSTOMER},
+        {RequestStatus.CLOSED, RequestStatus.ANSWERED, RequestStatus.OPEN},
+    ):
+        expected = [r.number for r in everything if r.status in statuses]
+        assert expected
+        for limit in (100, 1):
+            listed = await backends.requests.list_requests(anna, statuses=frozenset(statuses), limit=limit)
+            assert [r.number for r in listed] == expected[:limit]

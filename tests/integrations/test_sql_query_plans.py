@@ -140,6 +140,9 @@ TURNS: dict[str, Call] = {
     ),
     "get_request": lambda b, p: b.requests.get_request(p, "RQ-2026-000001"),
     "list_requests": lambda b, p: b.requests.list_requests(p, statuses=frozenset({RequestStatus.OPEN})),
+    "list_requests_open": lambda b, p: b.requests.list_requests(
+        p, statuses=frozenset({RequestStatus.OPEN, RequestStatus.IN_PROGRESS, RequestStatus.ANSWERED})
+    ),
     "principal_for": lambda b, p: b.directory.principal_for(ANNA),
     "authenticate": lambda b, p: b.directory.authenticate(ANNA, "demo"),
     "sites": lambda b, p: b.directory.sites(p),
@@ -225,6 +228,14 @@ EXPECTED: dict[str, str] = {
     "covered_items": r"SEARCH inventory_items USING (COVERING )?INDEX ix_inventory_items_company_id_contract_id_product_serial",
     "contract_history": r"SEARCH contract_events USING INDEX ix_contract_events_contract_id_at_id \(contract_id=\?\)",
     "get_request": "SEARCH requests " + NUMBER.format("requests"),
+    # The company's open requests among years of closed ones: each status walked on its own.
+    "list_requests": (
+        r"SEARCH requests USING INDEX ix_requests_company_id_status_created_at_id \(company_id=\? AND status=\?\)"
+    ),
+    "list_requests_open": (
+        r"SEARCH requests USING (COVERING )?INDEX ix_requests_company_id_status_created_at_id "
+        r"\(company_id=\? AND status=\?\)"
+    ),
     "work_list": r"SEARCH requests USING INDEX ix_requests_status_due_at_id \(status=\?\)",
     "work_list_status": r"SEARCH requests USING INDEX ix_requests_status_due_at_id \(status=\?\)",
     "request_for_agent": "SEARCH requests " + NUMBER.format("requests"),
@@ -388,6 +399,7 @@ async def test_the_volume_is_there(sqlite_volume_engine: AsyncEngine) -> None:
         ("contract_history", 3),  # the contract, its versions, its events
         ("contract_document", 3),  # the contract, its versions, the version's text
         ("list_requests", 2),
+        ("list_requests_open", 2),  # each status's newest merged in one statement, then the histories
         ("work_list", 4),  # one walk of the status index per status not closed, never one per row
         ("request_for_agent", 3),  # the request, its history, its documents' descriptions
         ("document_for_agent", 1),

@@ -386,6 +386,7 @@ requests = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("due_at", UTCDateTime),
     Index(None, "company_id", "created_at", "id"),
+    Index(None, "company_id", "status", "created_at", "id"),  # a status's newest, past the closed ones
     Index(None, "company_id", "requester_id", "created_at"),
     Index(None, "status", "due_at", "id"),  # the agents' work list, across companies, by due time
 )

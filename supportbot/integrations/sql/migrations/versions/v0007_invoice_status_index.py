@@ -1,5 +1,5 @@
-"""Invoices of a status are read newest first through an index, not by walking the company's history;
-the balance sums the unsettled ones' amounts from an index alone.
+"""Invoices and requests of a status are read newest first through an index, not by walking the
+company's history; the balance sums the unsettled invoices' amounts from an index alone.
 
 Revision ID: 0007
 Revises: 0006
@@ -31,9 +31,17 @@ def upgrade() -> None:
             unique=False,
         )
         batch_op.drop_index(batch_op.f("ix_invoices_company_id_status_due_on"))
+    with op.batch_alter_table("requests", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_requests_company_id_status_created_at_id"),
+            ["company_id", "status", "created_at", "id"],
+            unique=False,
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("requests", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_requests_company_id_status_created_at_id"))
     with op.batch_alter_table("invoices", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_invoices_company_id_status_due_on"),
