@@ -77,7 +77,8 @@ class Size:
 
 def turns(size: Size) -> list[tuple[str, str]]:
     """(intent expected, what anna says): a demo order and a generated one deep in the volume, the
-    same for invoices, and the lists that read the newest."""
+    same for invoices, the lists that read the newest, and the lists by status (rare ones, or
+    several at once) and the statement, which read a status's own index each."""
     return [
         ("order.status", "where is my order 4711?"),
         ("order.status", f"status of order {size.order_number}"),
@@ -86,6 +87,11 @@ def turns(size: Size) -> list[tuple[str, str]]:
         ("invoice.get", f"show me invoice {size.invoice_number}"),
         ("invoice.get", "my latest invoice"),
         ("invoice.list", "which invoices are overdue"),
+        ("invoice.list", "show my unpaid invoices"),
+        ("statement.show", "show my statement of account"),
+        ("statement.show", "show all open and overdue items"),
+        ("order.search", "which orders are delayed"),
+        ("order.search", "show my delivered and cancelled orders"),
     ]
 
 

@@ -4,12 +4,12 @@ forwards by e-mail."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Select, and_, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, Subquery, delete, insert, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from supportbot.integrations.actions import Action
@@ -37,7 +37,7 @@ from supportbot.integrations.sql.schema import (
 )
 from supportbot.integrations.sql.scope import Tenant, scope
 
-__all__ = ["SqlInvoices"]
+__all__ = ["SqlInvoices", "of_status", "of_statuses"]
 
 _QUEUED, _SENT, _FAILED = "queued", "sent", "failed"
 """A forward's delivery: its mail waits in the outbox, was accepted by the mail server, or was given up."""
@@ -59,20 +59,59 @@ def _invoice_status(stored: str, due_on: date, today: date) -> InvoiceStatus:
     return InvoiceStatus.OVERDUE if status is InvoiceStatus.OPEN and due_on < today else status
 
 
-def _invoice_status_filter(statuses: frozenset[InvoiceStatus], today: date) -> ColumnElement[bool]:
-    """The SQL form of ``_invoice_status``, so that filtering agrees with what is shown."""
-    column, due = invoices.c.status, invoices.c.due_on
-    conditions: list[ColumnElement[bool]] = []
-    for status in sorted(statuses):
-        if status is InvoiceStatus.OVERDUE:
-            conditions.append(
-                or_(column == status.value, and_(column == InvoiceStatus.OPEN.value, due < today))
-            )
-        elif status is InvoiceStatus.OPEN:
-            conditions.append(and_(column == status.value, due >= today))
-        else:
-            conditions.append(column == status.value)
-    return or_(*conditions)
+def _stored_statuses(statuses: frozenset[InvoiceStatus]) -> dict[str, bool | None]:
+    """The stored statuses that show as ``statuses`` (the SQL form of ``_invoice_status``, so that
+    filtering agrees with what is shown), each with whether its rows must be past due (``True``),
+    not past due (``False``) or either (``None``): an open invoice past its due date shows as
+    overdue. Empty for no statuses: no filter."""
+    stored: dict[str, bool | None] = {
+        status.value: None for status in statuses if status is not InvoiceStatus.OPEN
+    }
+    if InvoiceStatus.OPEN in statuses:
+        stored[InvoiceStatus.OPEN.value] = None if InvoiceStatus.OVERDUE in statuses else False
+    elif InvoiceStatus.OVERDUE in statuses:
+        stored[InvoiceStatus.OPEN.value] = True
+    return dict(sorted(stored.items()))
+
+
+def of_statuses(
+    tenant: Tenant,
+    statuses: Mapping[str, bool | None],
+    *,
+    today: date,
+    period: Sequence[ColumnElement[bool]],
+    order: Sequence[ColumnElement[Any]],
+    window: int,
+) -> Subquery:
+    """The ids of the company's invoices of ``statuses`` (stored status: past due, not past due or
+    either, as ``_stored_statuses`` gives them) in ``period`` that can be among the first ``window``
+    in ``order``: each status's first ``window``.
+
+    Each status is walked in ``order`` on its (company, status, ...) index and stops after ``window``
+    rows, so a page costs the same however long the history: one filter over the company's invoices
+    by date reads the history until it has a page of the rare ones (overdue, cancelled), and one IN
+    over the statuses reads all of them to sort them. An open invoice past due is checked on the
+    index's due date, without reading its row.
+    """
+    return union_all(
+        *(
+            select(invoices.c.id)
+            .where(tenant.owns(invoices), *of_status(value, past_due, today), *period)
+            .order_by(*order)
+            .limit(window)
+            .subquery()
+            .select()
+            for value, past_due in statuses.items()
+        )
+    ).subquery("picked")
+
+
+def of_status(value: str, past_due: bool | None, today: date) -> list[ColumnElement[bool]]:
+    """Of the stored status ``value``; past due, not past due, or either (``None``)."""
+    status = [invoices.c.status == value]
+    if past_due is None:
+        return status
+    return [*status, invoices.c.due_on < today if past_due else invoices.c.due_on >= today]
 
 
 class SqlInvoices(SqlBase):
@@ -145,16 +184,27 @@ class SqlInvoices(SqlBase):
     ) -> Page[Invoice]:
         offset, limit = empty.offset, empty.limit
         today = self._today()
-        query = _INVOICE_SELECT.where(*tenant.owns_joined(invoices))
-        if statuses:
-            query = query.where(_invoice_status_filter(statuses, today))
+        period: list[ColumnElement[bool]] = []
         if date_from is not None:
-            query = query.where(invoices.c.issued_on >= date_from)
+            period.append(invoices.c.issued_on >= date_from)
         if date_to is not None:
-            query = query.where(invoices.c.issued_on <= date_to)
-        query = (
-            query.order_by(invoices.c.issued_on.desc(), invoices.c.id.desc()).offset(offset).limit(limit + 1)
-        )
+            period.append(invoices.c.issued_on <= date_to)
+        newest = (invoices.c.issued_on.desc(), invoices.c.id.desc())
+        stored = _stored_statuses(statuses)
+        if len(stored) > 1:
+            picked = of_statuses(
+                tenant, stored, today=today, period=period, order=newest, window=offset + limit + 1
+            )
+            query = _INVOICE_SELECT.join(picked, picked.c.id == invoices.c.id).where(
+                *tenant.owns_joined(invoices)
+            )
+        else:
+            query = _INVOICE_SELECT.where(
+                *tenant.owns_joined(invoices),
+                *(c for value, past_due in stored.items() for c in of_status(value, past_due, today)),
+                *period,
+            )
+        query = query.order_by(*newest).offset(offset).limit(limit + 1)
         async with self._connect() as conn:
             rows = (await conn.execute(query)).all()
             items = await self._with_lines(conn, rows[:limit], today)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-from sqlalchemy import ColumnElement, String, insert, select, update
+from sqlalchemy import ColumnElement, String, insert, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from supportbot.integrations import documents
@@ -58,9 +58,10 @@ class SqlRequests(SqlBase):
     """
 
     @staticmethod
-    def _visible(tenant: Tenant) -> list[ColumnElement[bool]]:
-        """The company's requests for its administrator, the user's own for anyone else."""
-        filters = tenant.owns_joined(requests)
+    def _visible(tenant: Tenant, *, joined: bool = True) -> list[ColumnElement[bool]]:
+        """The company's requests for its administrator, the user's own for anyone else; ``joined``:
+        with the company joined (``Tenant.owns_joined``)."""
+        filters = tenant.owns_joined(requests) if joined else [tenant.owns(requests)]
         if tenant.principal.role is not Role.COMPANY_ADMIN:
             filters.append(requests.c.requester_id == tenant.principal.user_id)
         return filters
@@ -189,10 +190,27 @@ class SqlRequests(SqlBase):
     async def _list(
         self, tenant: Tenant, statuses: frozenset[RequestStatus], limit: int
     ) -> tuple[SupportRequest, ...]:
-        query = REQUEST_SELECT.where(*self._visible(tenant))
-        if statuses:
-            query = query.where(requests.c.status.in_(sorted(status.value for status in statuses)))
-        query = query.order_by(requests.c.created_at.desc(), requests.c.id.desc()).limit(limit)
+        newest = (requests.c.created_at.desc(), requests.c.id.desc())
+        if len(statuses) > 1:
+            # Each status's newest on the (company, status, created_at, id) index, merged: by date
+            # alone, the open ones would be looked for among years of closed ones.
+            picked = union_all(
+                *(
+                    select(requests.c.id)
+                    .where(*self._visible(tenant, joined=False), requests.c.status == status.value)
+                    .order_by(*newest)
+                    .limit(limit)
+                    .subquery()
+                    .select()
+                    for status in sorted(statuses)
+                )
+            ).subquery("picked")
+            query = REQUEST_SELECT.join(picked, picked.c.id == requests.c.id).where(*self._visible(tenant))
+        else:
+            query = REQUEST_SELECT.where(
+                *self._visible(tenant), *(requests.c.status == status.value for status in statuses)
+            )
+        query = query.order_by(*newest).limit(limit)
         async with self._connect() as conn:
             rows = (await conn.execute(query)).all()
             return await with_history(conn, rows)

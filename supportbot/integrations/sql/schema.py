@@ -195,7 +195,11 @@ invoices = Table(
     Column("approved_by", String(254)),
     Column("approved_at", UTCDateTime),
     Index(None, "company_id", "issued_on", "id"),
-    Index(None, "company_id", "status", "due_on"),
+    # A list by status, newest first: one walk per status, however many paid ones lie between; the
+    # due date tells the open ones past due (shown as overdue) without reading their rows.
+    Index(None, "company_id", "status", "issued_on", "id", "due_on"),
+    # Unsettled by due date; the amounts make the balance's sum over them read the index alone.
+    Index(None, "company_id", "status", "due_on", "total_minor", "paid_minor"),
     Index(
         None, "company_id", "order_id"
     ),  # both columns, so the planner prefers it for "the order's invoice"
@@ -382,6 +386,7 @@ requests = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("due_at", UTCDateTime),
     Index(None, "company_id", "created_at", "id"),
+    Index(None, "company_id", "status", "created_at", "id"),  # a status's newest, past the closed ones
     Index(None, "company_id", "requester_id", "created_at"),
     Index(None, "status", "due_at", "id"),  # the agents' work list, across companies, by due time
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -20,6 +20,7 @@ from supportbot.integrations.models import (
     Tool,
 )
 from supportbot.integrations.sql.base import AnyRow, SqlBase, check_page, check_range
+from supportbot.integrations.sql.invoices import of_statuses
 from supportbot.integrations.sql.schema import companies, credit_notes, invoices, payments
 from supportbot.integrations.sql.scope import Tenant, scope
 
@@ -264,24 +265,31 @@ async def _page_invoices(
 ) -> list[StatementItem]:
     if "invoice" not in page.kinds:
         return []
+    period = (invoices.c.issued_on >= page.date_from, invoices.c.issued_on <= page.date_to)
     query = select(invoices).where(
-        tenant.owns(invoices),
-        invoices.c.issued_on >= page.date_from,
-        invoices.c.issued_on <= page.date_to,
-        invoices.c.status != InvoiceStatus.CANCELLED.value,
+        tenant.owns(invoices), *period, invoices.c.status != InvoiceStatus.CANCELLED.value
     )
     if page.open_only or page.overdue_only:
-        query = query.where(invoices.c.status.in_(_UNSETTLED))
-    if page.overdue_only:
-        query = query.where(invoices.c.due_on < page.today)
-    if page.order is StatementOrder.LARGEST:
-        order = (invoices.c.total_minor.desc(), invoices.c.id.desc())
-    elif page.order is StatementOrder.OLDEST_DUE:
-        order = (invoices.c.due_on.asc(), invoices.c.id.asc())
-    else:
-        order = (invoices.c.issued_on.desc(), invoices.c.id.desc())
-    rows = await conn.execute(query.order_by(*order).limit(page.window))
+        picked = of_statuses(
+            tenant,
+            dict.fromkeys(_UNSETTLED, True if page.overdue_only else None),
+            today=page.today,
+            period=period,
+            order=_invoice_order(page.order),
+            window=page.window,
+        )
+        query = query.join(picked, picked.c.id == invoices.c.id)
+    query = query.order_by(*_invoice_order(page.order))
+    rows = await conn.execute(query.limit(page.window))
     return [_invoice_item(inv, currency, page.today) for inv in rows]
+
+
+def _invoice_order(order: StatementOrder) -> tuple[ColumnElement[Any], ...]:
+    if order is StatementOrder.LARGEST:
+        return (invoices.c.total_minor.desc(), invoices.c.id.desc())
+    if order is StatementOrder.OLDEST_DUE:
+        return (invoices.c.due_on.asc(), invoices.c.id.asc())
+    return (invoices.c.issued_on.desc(), invoices.c.id.desc())
 
 
 async def _page_ledger(
