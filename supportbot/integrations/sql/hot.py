@@ -10,6 +10,10 @@ converted) takes the ordinary way. On PostgreSQL the read runs on the checked-ou
 any transaction (asyncpg's own statement cache keeps it prepared); if it fails for any reason but a
 deadline, the same read is made again the ordinary way, which raises SQLAlchemy's error and drops
 a dead connection as always: a read may be repeated, and the error handling stays in one place.
+
+The store's writer runs its batches on PostgreSQL the same way (``prepare_write``): each writing
+statement compiled once for the columns its rows give, each value converted as SQLAlchemy converts
+it before the driver sees it.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.elements import ClauseElement
 
-__all__ = ["Prepared", "all_rows", "prepare"]
+__all__ = ["Prepared", "PreparedWrite", "all_rows", "prepare", "prepare_write"]
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +74,54 @@ def prepare(statement: Executable, dialect: Any) -> Prepared | None:
         if processor is not None:
             convert.append((i, processor))
     return Prepared(compiled.string, tuple(parameters), tuple(convert))
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedWrite:
+    """A writing statement compiled for the driver with the columns its rows give: its SQL, and for
+    each of its parameters in order the name, the statement's own value, whether a row must give
+    it, and the conversion SQLAlchemy applies before the driver sees it (JSON to text, a timestamp
+    to UTC)."""
+
+    sql: str
+    parameters: tuple[tuple[str, Any, bool, Callable[[Any], Any] | None], ...]
+
+    def values(self, row: Mapping[str, Any]) -> list[Any]:
+        """The driver's values for one row, as SQLAlchemy would pass them (``KeyError`` when a row
+        lacks a value the statement needs)."""
+        out = []
+        for name, own, needed, convert in self.parameters:
+            value = row[name] if needed or name in row else own
+            out.append(value if convert is None else convert(value))
+        return out
+
+
+def prepare_write(statement: Executable, columns: Sequence[str] | None, dialect: Any) -> PreparedWrite | None:
+    """``statement`` ready for the driver with rows of ``columns`` (``None``: no rows), or None when
+    it needs SQLAlchemy's own execution (values made in Python for missing columns, an expanded
+    list, rows it returns). Compiled as for many rows: an insert does not return its new keys."""
+    compiled: Any = cast(ClauseElement, statement).compile(
+        dialect=dialect,
+        column_keys=list(columns) if columns is not None else None,
+        for_executemany=columns is not None,
+    )
+    if (
+        compiled.post_compile_params
+        or compiled.literal_execute_params
+        or compiled.positiontup is None
+        or compiled.insert_prefetch
+        or compiled.update_prefetch
+        or compiled.postfetch_lastrowid
+        or getattr(compiled, "effective_returning", None)
+    ):
+        return None
+    parameters = []
+    for name in compiled.positiontup:
+        bind = compiled.binds[name]
+        if bind.callable is not None:
+            return None
+        parameters.append((name, bind.value, bind.required, compiled._bind_processors.get(name)))
+    return PreparedWrite(compiled.string, tuple(parameters))
 
 
 _ASYNCPG: dict[Executable, Prepared | None] = {}
