@@ -1,7 +1,9 @@
 """The store's writer on PostgreSQL runs its batches straight on asyncpg: the rows are the ones
 SQLAlchemy would have written (JSON, timestamps in UTC, none half-written), a refused write is a
 ``Conflict`` while the rest of its batch is kept, a statement that needs SQLAlchemy goes its way, and a
-connection that died in the pool costs a retry on a fresh one, not the turn."""
+connection that died in the pool costs a retry on a fresh one, not the turn. Without a cache (several
+workers), a turn's own reads (its conversation, whether its message was answered) take the same
+short way."""
 
 from __future__ import annotations
 
@@ -124,3 +126,18 @@ async def test_a_connection_that_died_in_the_pool_is_replaced_and_the_batch_writ
     assert [t.delivery_id for t in await store.history("web:c2")] == ["d2", None]
     async with engine.connect() as conn:  # the dead one left the pool
         assert await conn.scalar(text("SELECT pg_backend_pid()")) != pid
+
+
+async def test_without_a_cache_a_turn_reads_its_conversation_straight_on_the_driver(
+    engine: AsyncEngine, store: Store
+) -> None:
+    await store.save_turn(_conversation(3), *_turn(3, "d3"))
+    executed = _executed(engine)
+    conv = await store.load("web:c3", channel="web", user_id=None)
+    assert (conv.exists, conv.user_id, conv.language, conv.seq) == (True, "u1", "sv", 2)
+    assert conv.state == {"topic": {"order": ["4711"]}, "n": 3} and conv.deliveries is None
+    assert await store.reply_for_delivery("web:c3", "d4", conv=conv) is None  # a new message
+    new = await store.load("web:c9", channel="web", user_id="u9")
+    assert (new.exists, new.user_id, new.seq) == (False, "u9", 0)
+    assert executed == []
+    assert await store.reply_for_delivery("web:c3", "d3", conv=conv) == {"text": "Order 3", "n": 3}
