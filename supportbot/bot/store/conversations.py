@@ -30,7 +30,7 @@ from supportbot.bot.store.threads import HandoffThreads
 from supportbot.bot.store.workspace import AgentNotes, AgentStatuses, CannedReplies, TranscriptSearch
 from supportbot.bot.store.writer import GroupWriter, Statement
 from supportbot.integrations.sql.database import unreachable
-from supportbot.integrations.sql.hot import all_rows
+from supportbot.integrations.sql.hot import read
 from supportbot.integrations.sql.state import conversation_refs, conversations, files, turns
 
 
@@ -72,7 +72,7 @@ class StoredFile:
 _LOAD = select(
     conversations.c.language, conversations.c.state, conversations.c.seq, conversations.c.user_id
 ).where(conversations.c.key == bindparam("key"))
-"""A conversation's row, read the short way (``hot.all_rows``): without a cache (several workers),
+"""A conversation's row, read the short way (``hot.read``): without a cache (several workers),
 every turn reads it."""
 _DELIVERED = select(turns.c.seq).where(
     turns.c.conversation_key == bindparam("key"), turns.c.delivery_id == bindparam("delivery_id")
@@ -188,11 +188,12 @@ class Store:
         cached = self._cached(key)
         if cached is not None:
             return cached
-        async with reachable("load"), self._reader.connect() as conn:
-            found = await all_rows(conn, _LOAD, {"key": key})
+        async with reachable("load"):
+            found = await read(self._reader, _LOAD, {"key": key})
             deliveries: dict[str, dict[str, Any]] | None = {} if self._cache_size > 0 else None
             if found and deliveries is not None:
-                deliveries = await self._recent_deliveries(conn, key)
+                async with self._reader.connect() as conn:
+                    deliveries = await self._recent_deliveries(conn, key)
         if not found:
             return ConversationState(key, channel, user_id, "en", {}, 0, exists=False, deliveries=deliveries)
         language, state, seq, stored_user = found[0]
@@ -225,11 +226,12 @@ class Store:
         """The bot's reply to an earlier delivery of the same message, if there was one."""
         if conv is not None and conv.deliveries is not None:
             return conv.deliveries.get(delivery_id)
+        async with reachable("reply_for_delivery"):
+            found = await read(self._reader, _DELIVERED, {"key": key, "delivery_id": delivery_id})
+        if not found:
+            return None
+        seq = found[0][0]
         async with reachable("reply_for_delivery"), self._reader.connect() as conn:
-            found = await all_rows(conn, _DELIVERED, {"key": key, "delivery_id": delivery_id})
-            if not found:
-                return None
-            seq = found[0][0]
             payload = (
                 await conn.execute(
                     select(turns.c.payload).where(
