@@ -17,8 +17,9 @@ from sqlalchemy import event, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from supportbot.bot.store import Conflict, ConversationState, Store, TurnRecord
+from supportbot.bot.store.misses import MissRows
 from supportbot.integrations.sql.migrate import migrate
-from supportbot.integrations.sql.state import conversations, turns
+from supportbot.integrations.sql.state import conversations, nlu_misses, turns
 from tests.integrations.conftest import postgres_schema_engine
 
 pytestmark = pytest.mark.postgres
@@ -141,3 +142,34 @@ async def test_without_a_cache_a_turn_reads_its_conversation_straight_on_the_dri
     assert (new.exists, new.user_id, new.seq) == (False, "u9", 0)
     assert executed == []
     assert await store.reply_for_delivery("web:c3", "d3", conv=conv) == {"text": "Order 3", "n": 3}
+
+
+async def test_a_kept_miss_and_what_followed_it_are_written_the_short_way(
+    engine: AsyncEngine, store: Store
+) -> None:
+    executed = _executed(engine)
+    kept = [
+        MissRows.kept(
+            id=f"m{n}",
+            at=AT,
+            conversation_key="web:c1",
+            channel="web",
+            language="en",
+            text="blorp",
+            fingerprint="blorp",
+            intent="none",
+            confidence=0.1,
+            reason="not_understood",
+        )
+        for n in (1, 2)
+    ]
+    await store.save_turn(_conversation(1), *_turn(1, "d1"), also=kept)
+    await store.write([MissRows.followed("m1", by="handoff", suggestion=None)])
+    await store.write([MissRows.followed("m2", by="rephrased", suggestion="order.status")])
+    assert executed == []
+    async with engine.connect() as conn:
+        rows = (await conn.execute(select(nlu_misses).order_by(nlu_misses.c.id))).all()
+    assert [(r.id, r.status, r.followed_by, r.suggestion, r.at) for r in rows] == [
+        ("m1", "open", "handoff", None, AT),
+        ("m2", "open", "rephrased", "order.status", AT),
+    ]

@@ -86,14 +86,19 @@ class PreparedWrite:
 
     sql: str
     parameters: tuple[tuple[str, Any, bool, Callable[[Any], Any] | None], ...]
+    names: tuple[str, ...] = ()
+    """Every parameter's name, when a row gives each of them (an insert's columns)."""
+    convert: tuple[tuple[int, Callable[[Any], Any]], ...] = ()
 
     def values(self, row: Mapping[str, Any]) -> list[Any]:
         """The driver's values for one row, as SQLAlchemy would pass them (``KeyError`` when a row
         lacks a value the statement needs)."""
-        out = []
-        for name, own, needed, convert in self.parameters:
-            value = row[name] if needed or name in row else own
-            out.append(value if convert is None else convert(value))
+        if self.names:
+            out = [row[name] for name in self.names]
+        else:
+            out = [row[name] if needed or name in row else own for name, own, needed, _ in self.parameters]
+        for i, convert in self.convert:
+            out[i] = convert(out[i])
         return out
 
 
@@ -122,7 +127,13 @@ def prepare_write(statement: Executable, columns: Sequence[str] | None, dialect:
         if bind.callable is not None:
             return None
         parameters.append((name, bind.value, bind.required, compiled._bind_processors.get(name)))
-    return PreparedWrite(compiled.string, tuple(parameters))
+    given = all(needed for _, _, needed, _ in parameters)
+    return PreparedWrite(
+        compiled.string,
+        tuple(parameters),
+        tuple(name for name, _, _, _ in parameters) if given else (),
+        tuple((i, convert) for i, (_, _, _, convert) in enumerate(parameters) if convert is not None),
+    )
 
 
 _ASYNCPG: dict[Executable, Prepared | None] = {}
