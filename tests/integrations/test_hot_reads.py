@@ -13,9 +13,9 @@ from typing import Any, cast
 import pytest
 from sqlalchemy import bindparam, event, select, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from supportbot.integrations.sql.hot import all_rows
+from supportbot.integrations.sql.hot import all_rows, read
 from supportbot.integrations.sql.inline import InlineSqliteEngine
 from supportbot.integrations.sql.migrate import migrate
 from supportbot.integrations.sql.orders import _GET_ORDER
@@ -86,3 +86,34 @@ async def test_a_failure_is_sqlalchemy_s_error(engine: AsyncEngine) -> None:
             await all_rows(conn, text("SELECT * FROM no_such_table WHERE x = :x"), {"x": 1})
     async with engine.connect() as conn:  # the pool's connections still serve
         assert [row[0] for row in await all_rows(conn, _GET_ORDER, _ANY_4711)] == []
+
+
+async def test_a_read_of_its_own_takes_a_pooled_connection_the_short_way(engine: AsyncEngine) -> None:
+    async with engine.connect() as conn:
+        company = await conn.scalar(select(companies.c.id).where(companies.c.customer_number == "1000123"))
+        params = {"company_id": company, "number": "4711", "number_upper": "4711"}
+        expected = [tuple(row) for row in (await conn.execute(_GET_ORDER, params)).all()]
+    executed = _statements(engine)
+    assert [tuple(row) for row in await read(engine, _GET_ORDER, params)] == expected
+    assert [tuple(row) for row in await read(engine, _GET_ORDER, params)] == expected
+    assert executed == []
+    with pytest.raises(DBAPIError, match="no_such_table"):
+        await read(engine, text("SELECT * FROM no_such_table WHERE x = :x"), {"x": 1})
+    assert [tuple(row) for row in await read(engine, _GET_ORDER, params)] == expected
+
+
+@pytest.mark.postgres
+async def test_a_read_on_a_connection_that_died_in_the_pool_is_made_on_another(postgres_url: str) -> None:
+    async with postgres_schema_engine(postgres_url) as engine:
+        await migrate(engine)
+        async with engine.connect() as conn:
+            pid = await conn.scalar(text("SELECT pg_backend_pid()"))
+        admin = create_async_engine(engine.url)
+        try:
+            async with admin.connect() as conn:
+                assert await conn.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        finally:
+            await admin.dispose()
+        assert list(await read(engine, _GET_ORDER, _ANY_4711)) == []
+        async with engine.connect() as conn:  # the dead one left the pool
+            assert await conn.scalar(text("SELECT pg_backend_pid()")) != pid

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +30,7 @@ from supportbot.bot.store.threads import HandoffThreads
 from supportbot.bot.store.workspace import AgentNotes, AgentStatuses, CannedReplies, TranscriptSearch
 from supportbot.bot.store.writer import GroupWriter, Statement
 from supportbot.integrations.sql.database import unreachable
+from supportbot.integrations.sql.hot import read
 from supportbot.integrations.sql.state import conversation_refs, conversations, files, turns
 
 
@@ -66,6 +67,17 @@ class StoredFile:
     tool: str | None
     data: bytes
     expires_at: datetime
+
+
+_LOAD = select(
+    conversations.c.language, conversations.c.state, conversations.c.seq, conversations.c.user_id
+).where(conversations.c.key == bindparam("key"))
+"""A conversation's row, read the short way (``hot.read``): without a cache (several workers),
+every turn reads it."""
+_DELIVERED = select(turns.c.seq).where(
+    turns.c.conversation_key == bindparam("key"), turns.c.delivery_id == bindparam("delivery_id")
+)
+"""Where a delivery's line is, if it was stored: without a cache, every turn with an id asks."""
 
 
 def _now() -> datetime:
@@ -176,25 +188,18 @@ class Store:
         cached = self._cached(key)
         if cached is not None:
             return cached
-        async with reachable("load"), self._reader.connect() as conn:
-            row = (
-                await conn.execute(
-                    select(
-                        conversations.c.language,
-                        conversations.c.state,
-                        conversations.c.seq,
-                        conversations.c.user_id,
-                    ).where(conversations.c.key == key)
-                )
-            ).first()
+        async with reachable("load"):
+            found = await read(self._reader, _LOAD, {"key": key})
             deliveries: dict[str, dict[str, Any]] | None = {} if self._cache_size > 0 else None
-            if row is not None and deliveries is not None:
-                deliveries = await self._recent_deliveries(conn, key)
-        if row is None:
+            if found and deliveries is not None:
+                async with self._reader.connect() as conn:
+                    deliveries = await self._recent_deliveries(conn, key)
+        if not found:
             return ConversationState(key, channel, user_id, "en", {}, 0, exists=False, deliveries=deliveries)
-        state = row.state if isinstance(row.state, dict) else json.loads(row.state)
+        language, state, seq, stored_user = found[0]
+        state = state if isinstance(state, dict) else json.loads(state)
         return ConversationState(
-            key, channel, row.user_id, row.language, state, row.seq, exists=True, deliveries=deliveries
+            key, channel, stored_user, language, state, seq, exists=True, deliveries=deliveries
         )
 
     @staticmethod
@@ -221,16 +226,12 @@ class Store:
         """The bot's reply to an earlier delivery of the same message, if there was one."""
         if conv is not None and conv.deliveries is not None:
             return conv.deliveries.get(delivery_id)
+        async with reachable("reply_for_delivery"):
+            found = await read(self._reader, _DELIVERED, {"key": key, "delivery_id": delivery_id})
+        if not found:
+            return None
+        seq = found[0][0]
         async with reachable("reply_for_delivery"), self._reader.connect() as conn:
-            seq = (
-                await conn.execute(
-                    select(turns.c.seq).where(
-                        turns.c.conversation_key == key, turns.c.delivery_id == delivery_id
-                    )
-                )
-            ).scalar()
-            if seq is None:
-                return None
             payload = (
                 await conn.execute(
                     select(turns.c.payload).where(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -94,6 +94,17 @@ class Example:
     language: str
 
 
+_KEEP = nlu_misses.insert()
+"""Built once, as the statements below: the writer runs a batch's misses in one execution, each
+statement compiled once."""
+_FOLLOWED = (
+    update(nlu_misses)
+    .where(nlu_misses.c.id == bindparam("miss_id"))
+    .values(followed_by=bindparam("followed_by"))
+)
+_FOLLOWED_SUGGESTING = _FOLLOWED.values(suggestion=bindparam("suggestion"))
+
+
 class MissRows:
     """The ``nlu_misses``, ``learned_examples`` and ``nlu_versions`` tables."""
 
@@ -139,15 +150,14 @@ class MissRows:
             "suggestion": suggestion,
             "status": OPEN,
         }
-        return nlu_misses.insert(), row
+        return _KEEP, row
 
     @staticmethod
     def followed(miss_id: str, *, by: str, suggestion: str | None) -> Statement:
         """The statement that says what followed a kept miss (a rephrase, a request for a person)."""
-        values: dict[str, Any] = {"followed_by": by}
-        if suggestion is not None:
-            values["suggestion"] = suggestion
-        return update(nlu_misses).where(nlu_misses.c.id == miss_id).values(**values), None
+        if suggestion is None:
+            return _FOLLOWED, {"miss_id": miss_id, "followed_by": by}
+        return _FOLLOWED_SUGGESTING, {"miss_id": miss_id, "followed_by": by, "suggestion": suggestion}
 
     async def open_list(self, *, limit: int = MAX_LISTED) -> list[Miss]:
         """The open misses, newest first; the repeats of one text are one line, the newest, counted."""

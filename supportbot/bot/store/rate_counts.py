@@ -16,6 +16,7 @@ from sqlalchemy.sql.base import Executable
 
 from supportbot.bot.limits import PRUNE_EVERY, SLOTS, Rule, slot_seconds
 from supportbot.bot.store.writer import Statement
+from supportbot.integrations.sql.hot import read
 from supportbot.integrations.sql.state import rate_counts
 
 log = logging.getLogger(__name__)
@@ -140,9 +141,8 @@ class SqlLimits:
         now = self.clock()
         if not 0 <= now - self._looked < LOOK_AROUND:  # (a clock set back looks again too)
             self._looked = now  # one look at a time: the hits meanwhile go by the last one
-            async with self._engine.connect() as conn:
-                found = await conn.scalar(_ANYONE_ELSE, {"worker": self.worker, "now": int(now)})
-            self._alone = found is None
+            found = await read(self._engine, _ANYONE_ELSE, {"worker": self.worker, "now": int(now)})
+            self._alone = not found
         if self._alone:
             return [0] * len(params)
         statement = self._others.get(len(params))
@@ -151,8 +151,7 @@ class SqlLimits:
         values: dict[str, Any] = {"worker": self.worker}
         for i, p in enumerate(params):
             values[f"key{i}"], values[f"since{i}"] = p["key"], p["since"]
-        async with self._engine.connect() as conn:
-            counted = {int(i): int(n or 0) for i, n in (await conn.execute(statement, values)).all()}
+        counted = {int(i): int(n or 0) for i, n in await read(self._engine, statement, values)}
         return [counted.get(i, 0) for i in range(len(params))]
 
     async def _count(self, rows: list[dict[str, Any]], now: float) -> None:

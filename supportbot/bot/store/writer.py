@@ -1,17 +1,29 @@
 """The store's group-commit writer: every write waits until it is committed, but writes arriving
-together share one transaction, so many concurrent users cost a handful of commits."""
+together share one transaction, so many concurrent users cost a handful of commits.
+
+On PostgreSQL a batch runs straight on asyncpg (``_AsyncpgTransactions``): each statement compiled
+once for the columns its rows give, and run with all its rows in one ``executemany``, inside one
+transaction on a pooled connection. Through SQLAlchemy's execution the same batch cost the worker
+several times the CPU (its execution context, each row's parameters built and converted, each call
+through the greenlet bridge), which a chat turn paid for on every commit.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.base import Executable
 
 from supportbot.integrations.sql.database import unreachable
+from supportbot.integrations.sql.hot import PreparedWrite, prepare_write
+
+log = logging.getLogger(__name__)
 
 Statement = tuple[Executable, Any]
 """One write: a statement and its parameters (a dict, a list of dicts for many rows, or None)."""
@@ -33,6 +45,104 @@ class _AsyncTransactions:
         async with self._engine.begin() as conn:
             for statement, params in statements:
                 await conn.execute(statement, params)
+
+    async def close(self) -> None:
+        return None
+
+
+_COMPILED = 256
+"""Statements kept compiled for asyncpg; one built anew for each write (a rare one) is compiled again."""
+
+
+class _AsyncpgTransactions:
+    """Writes on PostgreSQL on the driver's own connection, with SQLAlchemy's guarantees kept.
+
+    The connection comes from the engine's pool as for any statement (its ping after a rest, its
+    deadline per statement). A statement SQLAlchemy must execute itself (``prepare_write``) sends the
+    whole batch the ordinary way. A batch that fails before its commit was asked for has written
+    nothing (the transaction is rolled back, or its connection is gone and the server rolls it back):
+    it runs again the ordinary way, which reports the failure as SQLAlchemy does everywhere else (a
+    refused row as ``IntegrityError``, a dead connection dropped from the pool and said to be
+    unreachable); a deadline is said at once. A commit that fails leaves its outcome unknown, as it
+    does through SQLAlchemy: its connection is dropped and the batch fails as unreachable, never run
+    twice.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._ordinary = _AsyncTransactions(engine)
+        self._compiled: dict[tuple[Executable, tuple[str, ...] | None], PreparedWrite | None] = {}
+
+    def _prepared(self, statement: Executable, columns: tuple[str, ...] | None) -> PreparedWrite | None:
+        key = (statement, columns)
+        if key in self._compiled:
+            return self._compiled[key]
+        if len(self._compiled) >= _COMPILED:
+            self._compiled.clear()
+        prepared = self._compiled[key] = prepare_write(statement, columns, self._engine.dialect)
+        return prepared
+
+    def _driver_work(self, statements: list[Statement]) -> list[tuple[str, list[list[Any]]]] | None:
+        """Each statement's SQL and its rows' values for the driver; None when one needs SQLAlchemy."""
+        work = []
+        for statement, params in statements:
+            columns: tuple[str, ...] | None
+            rows: list[dict[str, Any]]
+            if params is None:
+                columns, rows = None, [{}]
+            elif isinstance(params, dict):
+                columns, rows = tuple(params), [params]
+            elif isinstance(params, list) and params and all(isinstance(p, dict) for p in params):
+                columns, rows = tuple(params[0]), params
+                if any(tuple(p) != columns for p in rows):
+                    return None
+            else:
+                return None
+            prepared = self._prepared(statement, columns)
+            if prepared is None:
+                return None
+            work.append((prepared.sql, [prepared.values(row) for row in rows]))
+        return work
+
+    async def run(self, statements: list[Statement]) -> None:
+        try:
+            work = self._driver_work(statements)
+        except Exception:  # a value SQLAlchemy refuses too, and says how
+            work = None
+        if work is None:
+            await self._ordinary.run(statements)
+            return
+        async with self._engine.connect() as conn:
+            driver: Any = conn.sync_connection.connection.driver_connection  # type: ignore[union-attr]
+            committing = False
+            try:
+                transaction = driver.transaction()
+                await transaction.start()
+                try:
+                    for sql, rows in work:
+                        if len(rows) == 1:
+                            await driver.execute(sql, *rows[0])
+                        else:
+                            await driver.executemany(sql, rows)
+                except BaseException as failed:
+                    if not isinstance(failed, TimeoutError) and not driver.is_closed():
+                        await transaction.rollback()  # (a silent server is not waited on twice)
+                    raise
+                committing = True
+                await transaction.commit()
+                return
+            except Exception as exc:
+                if committing:
+                    await conn.invalidate()
+                    raise OperationalError("COMMIT", None, exc, connection_invalidated=True) from exc
+                if isinstance(exc, TimeoutError):
+                    await conn.invalidate()
+                    raise
+                log.debug("a batch of writes goes the ordinary way after a failure", exc_info=True)
+            finally:
+                if not conn.invalidated and (driver.is_closed() or driver.is_in_transaction()):
+                    await conn.invalidate()  # never back to the pool half-way through a transaction
+        await self._ordinary.run(statements)
 
     async def close(self) -> None:
         return None
@@ -105,9 +215,13 @@ class GroupWriter:
     def __init__(
         self, engine: AsyncEngine, *, sqlite_writer: Engine | None = None, max_batch: int = 256
     ) -> None:
-        self._transactions: _Transactions = (
-            _SqliteTransactions(sqlite_writer) if sqlite_writer is not None else _AsyncTransactions(engine)
-        )
+        self._transactions: _Transactions
+        if sqlite_writer is not None:
+            self._transactions = _SqliteTransactions(sqlite_writer)
+        elif engine.dialect.driver == "asyncpg":
+            self._transactions = _AsyncpgTransactions(engine)
+        else:
+            self._transactions = _AsyncTransactions(engine)
         self._max_batch = max_batch
         self._pending: list[tuple[list[Statement], asyncio.Future[None]]] = []
         self._wake = asyncio.Event()

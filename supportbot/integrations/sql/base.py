@@ -8,7 +8,7 @@ records a query reads is decided in ``scope``, not here.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, time
 from typing import Any, Final, TypeAlias, TypeVar
@@ -18,10 +18,12 @@ from sqlalchemy.engine import Row
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.sql.base import Executable
 
 from supportbot.faults import crash_point
 from supportbot.integrations.actions import Action, MailQueue
 from supportbot.integrations.errors import BackendUnavailable, InvalidRequest, MailUnavailable
+from supportbot.integrations.sql.hot import read
 from supportbot.integrations.sql.schema import action_keys, sites
 from supportbot.integrations.sql.scope import Tenant
 
@@ -101,14 +103,26 @@ class SqlBase:
     @asynccontextmanager
     async def _connect(self, *, write: bool = False) -> AsyncIterator[AsyncConnection]:
         """A connection (a transaction when ``write``) whose failures surface as ``BackendUnavailable``."""
+        async with self._guarded():
+            if write:
+                async with self._engine.begin() as conn:
+                    yield conn
+            else:
+                async with self._engine.connect() as conn:
+                    yield conn
+
+    async def _rows(self, statement: Executable, parameters: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+        """One statement's rows by position, read the short way (``hot.read``), with the deadline and
+        the failures of ``_connect``."""
+        async with self._guarded():
+            return await read(self._engine, statement, parameters)
+
+    @asynccontextmanager
+    async def _guarded(self) -> AsyncIterator[None]:
+        """The deadline of a call, and its database's failures as ``BackendUnavailable``."""
         try:
             async with asyncio.timeout(self._timeout):
-                if write:
-                    async with self._engine.begin() as conn:
-                        yield conn
-                else:
-                    async with self._engine.connect() as conn:
-                        yield conn
+                yield
         except (OperationalError, InterfaceError, PoolTimeoutError, TimeoutError, OSError) as exc:
             raise BackendUnavailable(f"database unavailable: {type(exc).__name__}") from exc
         except DBAPIError as exc:

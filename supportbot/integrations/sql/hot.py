@@ -10,6 +10,10 @@ converted) takes the ordinary way. On PostgreSQL the read runs on the checked-ou
 any transaction (asyncpg's own statement cache keeps it prepared); if it fails for any reason but a
 deadline, the same read is made again the ordinary way, which raises SQLAlchemy's error and drops
 a dead connection as always: a read may be repeated, and the error handling stays in one place.
+
+The store's writer runs its batches on PostgreSQL the same way (``prepare_write``): each writing
+statement compiled once for the columns its rows give, each value converted as SQLAlchemy converts
+it before the driver sees it.
 """
 
 from __future__ import annotations
@@ -20,11 +24,12 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy.engine import Result
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.util import greenlet_spawn
 
-__all__ = ["Prepared", "all_rows", "prepare"]
+__all__ = ["Prepared", "PreparedWrite", "all_rows", "prepare", "prepare_write", "read"]
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +77,104 @@ def prepare(statement: Executable, dialect: Any) -> Prepared | None:
     return Prepared(compiled.string, tuple(parameters), tuple(convert))
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedWrite:
+    """A writing statement compiled for the driver with the columns its rows give: its SQL, and for
+    each of its parameters in order the name, the statement's own value, whether a row must give
+    it, and the conversion SQLAlchemy applies before the driver sees it (JSON to text, a timestamp
+    to UTC)."""
+
+    sql: str
+    parameters: tuple[tuple[str, Any, bool, Callable[[Any], Any] | None], ...]
+    names: tuple[str, ...] = ()
+    """Every parameter's name, when a row gives each of them (an insert's columns)."""
+    convert: tuple[tuple[int, Callable[[Any], Any]], ...] = ()
+
+    def values(self, row: Mapping[str, Any]) -> list[Any]:
+        """The driver's values for one row, as SQLAlchemy would pass them (``KeyError`` when a row
+        lacks a value the statement needs)."""
+        if self.names:
+            out = [row[name] for name in self.names]
+        else:
+            out = [row[name] if needed or name in row else own for name, own, needed, _ in self.parameters]
+        for i, convert in self.convert:
+            out[i] = convert(out[i])
+        return out
+
+
+def prepare_write(statement: Executable, columns: Sequence[str] | None, dialect: Any) -> PreparedWrite | None:
+    """``statement`` ready for the driver with rows of ``columns`` (``None``: no rows), or None when
+    it needs SQLAlchemy's own execution (values made in Python for missing columns, an expanded
+    list, rows it returns). Compiled as for many rows: an insert does not return its new keys."""
+    compiled: Any = cast(ClauseElement, statement).compile(
+        dialect=dialect,
+        column_keys=list(columns) if columns is not None else None,
+        for_executemany=columns is not None,
+    )
+    if (
+        compiled.post_compile_params
+        or compiled.literal_execute_params
+        or compiled.positiontup is None
+        or compiled.insert_prefetch
+        or compiled.update_prefetch
+        or compiled.postfetch_lastrowid
+        or getattr(compiled, "effective_returning", None)
+    ):
+        return None
+    parameters = []
+    for name in compiled.positiontup:
+        bind = compiled.binds[name]
+        if bind.callable is not None:
+            return None
+        parameters.append((name, bind.value, bind.required, compiled._bind_processors.get(name)))
+    given = all(needed for _, _, needed, _ in parameters)
+    return PreparedWrite(
+        compiled.string,
+        tuple(parameters),
+        tuple(name for name, _, _, _ in parameters) if given else (),
+        tuple((i, convert) for i, (_, _, _, convert) in enumerate(parameters) if convert is not None),
+    )
+
+
 _ASYNCPG: dict[Executable, Prepared | None] = {}
 """Statements prepared for asyncpg (one dialect per process: the PostgreSQL engine's)."""
+
+
+def _for_asyncpg(statement: Executable, dialect: Any) -> Prepared | None:
+    if statement in _ASYNCPG:
+        return _ASYNCPG[statement]
+    prepared = _ASYNCPG[statement] = prepare(statement, dialect)
+    return prepared
+
+
+async def read(engine: Any, statement: Executable, parameters: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+    """``all_rows`` on a connection ``engine`` checks out for this one statement: on asyncpg the
+    pool's connection itself (``raw_connection``), without SQLAlchemy's connection object around
+    it, which cost as much CPU as the read; on the inline SQLite engine its own. A checkout that
+    fails is SQLAlchemy's error, as always; a read that fails is made again the ordinary way on
+    another connection, after the one it failed on, if it is gone, was dropped from the pool."""
+    if not isinstance(engine, AsyncEngine):
+        async with engine.connect() as inline:  # the inline SQLite engine
+            return await all_rows(inline, statement, parameters)
+    prepared = _for_asyncpg(statement, engine.dialect) if engine.dialect.driver == "asyncpg" else None
+    if prepared is not None:
+        pooled = await engine.raw_connection()
+        driver: Any = pooled.driver_connection
+        try:
+            found = await driver.fetch(prepared.sql, *prepared.values(parameters))
+        except TimeoutError:
+            raise
+        except Exception:  # read again the ordinary way, which reports it as always
+            log.debug("a hot read goes the ordinary way after a failure", exc_info=True)
+            if driver.is_closed():
+                await greenlet_spawn(pooled.invalidate)
+        else:
+            return prepared.rows(found)
+        finally:
+            await greenlet_spawn(pooled.close)
+    async with engine.connect() as conn:
+        result: Result[Any] = await conn.execute(statement, parameters)
+        return result.all()
 
 
 async def all_rows(
@@ -85,10 +186,7 @@ async def all_rows(
         rows: Sequence[Sequence[Any]] = await conn.rows(statement, parameters)  # the inline SQLite engine
         return rows
     if conn.dialect.driver == "asyncpg":
-        if statement in _ASYNCPG:
-            prepared = _ASYNCPG[statement]
-        else:
-            prepared = _ASYNCPG[statement] = prepare(statement, conn.dialect)
+        prepared = _for_asyncpg(statement, conn.dialect)
         if prepared is not None:
             try:
                 driver: Any = conn.sync_connection.connection.driver_connection  # type: ignore[union-attr]

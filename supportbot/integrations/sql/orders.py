@@ -45,7 +45,6 @@ from supportbot.integrations.models import (
     Tool,
 )
 from supportbot.integrations.sql.base import AnyRow, SqlBase, candidates, check_page, check_range, day_start
-from supportbot.integrations.sql.hot import all_rows
 from supportbot.integrations.sql.metadata import UTCDateTime
 from supportbot.integrations.sql.schema import companies, order_events, order_lines, orders, shipments, sites
 from supportbot.integrations.sql.scope import Tenant, scope
@@ -230,9 +229,7 @@ class SqlOrders(SqlBase):
     async def _get_order(self, tenant: Tenant, number: str) -> Order | None:
         cleaned = number.strip()
         params = {"company_id": tenant.company_id, "number": cleaned, "number_upper": cleaned.upper()}
-        async with self._connect() as conn:
-            rows = await all_rows(conn, _GET_ORDER, params)
-        return _order_of_parts(rows)
+        return _order_of_parts(await self._rows(_GET_ORDER, params))
 
     async def latest_order(self, principal: Principal) -> Order | None:
         return await scope(principal, Tool.ORDERS).run(self._latest_order, None)
