@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.elements import ClauseElement
 
-__all__ = ["Prepared", "all_rows", "prepare"]
+__all__ = ["Many", "Prepared", "all_rows", "prepare", "prepare_many"]
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,56 @@ def prepare(statement: Executable, dialect: Any) -> Prepared | None:
         if processor is not None:
             convert.append((i, processor))
     return Prepared(compiled.string, tuple(parameters), tuple(convert))
+
+
+@dataclass(frozen=True, slots=True)
+class Many:
+    """A write compiled for the driver's ``executemany``, for rows of given columns: its SQL, and per
+    parameter in order where its value comes from and how SQLAlchemy converts it on the way in."""
+
+    sql: str
+    parameters: tuple[tuple[str, Any, bool, Callable[[Any], Any] | None], ...]
+    """(name, value of the statement's own, whether a row gives it, conversion or None)."""
+
+    def values(self, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+        parameters = self.parameters
+        return [
+            tuple(
+                [
+                    (convert(row[name]) if convert is not None else row[name])
+                    if from_row
+                    else (convert(own) if convert is not None else own)
+                    for name, own, from_row, convert in parameters
+                ]
+            )
+            for row in rows
+        ]
+
+
+def prepare_many(statement: Executable, columns: Sequence[str], dialect: Any) -> Many | None:
+    """``statement`` with rows of ``columns`` ready for the driver's ``executemany``, or None when it
+    needs SQLAlchemy's own execution (values computed per row, a parameter neither the rows nor the
+    statement give, a list expanded, a result returned)."""
+    compiled: Any = cast(ClauseElement, statement).compile(dialect=dialect, column_keys=list(columns))
+    if (
+        compiled.post_compile_params
+        or compiled.literal_execute_params
+        or compiled.positiontup is None
+        or compiled.insert_prefetch
+        or compiled.update_prefetch
+        or compiled.returning
+        or compiled.escaped_bind_names
+    ):
+        return None
+    given = set(columns)
+    parameters = []
+    for name in compiled.positiontup:
+        bind = compiled.binds[name]
+        from_row = name in given
+        if bind.callable is not None or (not from_row and bind.required):
+            return None
+        parameters.append((name, bind.value, from_row, compiled._bind_processors.get(name)))
+    return Many(compiled.string, tuple(parameters))
 
 
 _ASYNCPG: dict[Executable, Prepared | None] = {}
