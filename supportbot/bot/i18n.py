@@ -142,11 +142,24 @@ class Formatter:
 
 def translate(key: str, language: str | None, **params: Any) -> str:
     """The registered sentence ``key`` in ``language`` (else English); every owner's words, every channel."""
+    if not params:
+        said = _SAID.get((key, language))
+        if said is not None:
+            return said
     try:
         entry = _ENTRIES[key]
     except KeyError:
         raise KeyError(f"no words registered as {key!r}: is the module that owns them imported?") from None
-    return _render(entry, language, **params)
+    if params:
+        return _render(entry, language, **params)
+    said = _render(entry, language)
+    if language in LANGUAGES:
+        _SAID[key, language] = said
+    return said
+
+
+_SAID: dict[tuple[str, str | None], str] = {}
+"""Sentences without parameters as said in each language, once looked up (a few hundred at most)."""
 
 
 def _render(entry: Entry, language: str | None, **params: Any) -> str:

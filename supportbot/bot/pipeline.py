@@ -353,11 +353,15 @@ def action_key(message: Message) -> str | None:
 def _clean(text: str) -> str:
     """Drop control characters (keeping line breaks and tabs) and normalise to NFC."""
     text = unicodedata.normalize("NFC", text)
+    if text.isprintable():  # no control, surrogate or private-use character (most messages)
+        return text
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in {"Cc", "Cs", "Co"})
 
 
 def _unreadable(text: str) -> bool:
     """Mostly replacement or unassigned characters: binary data that went through a text decoder."""
+    if text.isprintable() and "\ufffd" not in text:  # none of them (most messages)
+        return False
     bad = sum(
         1
         for ch in text

@@ -13,7 +13,7 @@ from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Button, Card, Field, Reply, Table
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext
 from supportbot.integrations.carriers import CARRIER_NAMES
-from supportbot.integrations.models import Order, OrderStatus, OrderSummary, Tool
+from supportbot.integrations.models import Order, OrderStatus, OrderSummary, Tool, trusted
 from supportbot.intents.common import Listing, ListingContext, found_text
 from supportbot.intents.recipients import Spreadsheet, mail_to_self, publish
 from supportbot.services.spreadsheets import Column, to_csv, to_xlsx
@@ -690,29 +690,36 @@ def _summary_text(ctx: TurnContext, order: Order) -> str:
     )
 
 
+def _field(label: str, value: str) -> Field:
+    return trusted(Field, label=label, value=value)
+
+
 def _order_reply(ctx: TurnContext, order: Order) -> Reply:
+    """The order's card (its parts made as ``trusted``: every value below is a string already)."""
     fields = []  # the status is the card's subtitle
     if order.po_number:
-        fields.append(Field(label=ctx.t("order.field.po"), value=order.po_number))
-    fields.append(Field(label=ctx.t("order.field.ordered"), value=ctx.fmt.date(order.ordered_at)))
+        fields.append(_field(ctx.t("order.field.po"), order.po_number))
+    fields.append(_field(ctx.t("order.field.ordered"), ctx.fmt.date(order.ordered_at)))
     if order.delivered_at:
-        fields.append(Field(label=ctx.t("order.field.delivered"), value=ctx.fmt.date(order.delivered_at)))
+        fields.append(_field(ctx.t("order.field.delivered"), ctx.fmt.date(order.delivered_at)))
     elif order.expected_delivery and order.status is not OrderStatus.CANCELLED:
         shipment = order.shipments[-1] if order.shipments else None
         expected = (shipment.expected_at if shipment else None) or order.expected_delivery
-        fields.append(Field(label=ctx.t("order.field.expected"), value=ctx.fmt.date(expected)))
-    fields.append(Field(label=ctx.t("order.field.total"), value=ctx.fmt.money(order.total)))
+        fields.append(_field(ctx.t("order.field.expected"), ctx.fmt.date(expected)))
+    fields.append(_field(ctx.t("order.field.total"), ctx.fmt.money(order.total)))
     if order.site:
-        fields.append(Field(label=ctx.t("order.field.site"), value=order.site))
+        fields.append(_field(ctx.t("order.field.site"), order.site))
     url = url_label = None
     if order.shipments:
         shipment = order.shipments[-1]
-        fields.append(Field(label=ctx.t("order.field.carrier"), value=CARRIER_NAMES[shipment.carrier]))
-        fields.append(Field(label=ctx.t("order.field.tracking"), value=shipment.tracking_number))
+        fields.append(_field(ctx.t("order.field.carrier"), CARRIER_NAMES[shipment.carrier]))
+        fields.append(_field(ctx.t("order.field.tracking"), shipment.tracking_number))
         url, url_label = shipment.tracking_url, ctx.t("order.track")
     table = None
     if order.lines:
-        table = Table(
+        money = ctx.fmt.money
+        table = trusted(
+            Table,
             columns=(
                 "#",
                 ctx.t("order.field.product"),
@@ -724,23 +731,29 @@ def _order_reply(ctx: TurnContext, order: Order) -> Reply:
                     str(line.line_no),
                     f"{line.description} ({line.product_code})",
                     str(line.quantity),
-                    ctx.fmt.money(line.total),
+                    money(line.total),
                 )
                 for line in order.lines
             ),
         )
-    card = Card(
+    card = trusted(
+        Card,
         title=ctx.t("order.title", number=order.number),
         subtitle=_status(ctx, order.status).capitalize(),
         fields=tuple(fields),
+        buttons=(),
         url=url,
         url_label=url_label,
     )
     ctx.set_current("order", "order_number", order.number)
-    return Reply(
+    return trusted(
+        Reply,
         text=_summary_text(ctx, order),
         cards=(card,),
         table=table,
+        buttons=(),
+        attachments=(),
+        form=None,
         language=ctx.language,
         intent="order.status",
     )

@@ -117,3 +117,29 @@ async def test_a_read_on_a_connection_that_died_in_the_pool_is_made_on_another(p
         assert list(await read(engine, _GET_ORDER, _ANY_4711)) == []
         async with engine.connect() as conn:  # the dead one left the pool
             assert await conn.scalar(text("SELECT pg_backend_pid()")) != pid
+
+
+async def test_sqlite_reads_see_each_commit_and_a_transaction_its_own_writes(
+    tmp_path: Path, sqlite_demo_template: Path
+) -> None:
+    """The short way's reads outside a transaction run on a connection the engine keeps (no checkout
+    per read); they see the latest commit, and a transaction's reads its own writes."""
+    path = tmp_path / "demo.sqlite3"
+    shutil.copy(sqlite_demo_template, path)
+    inline = InlineSqliteEngine(f"sqlite:///{path}")
+    status = select(orders.c.status).where(orders.c.number == bindparam("number"))
+    cancel = orders.update().where(orders.c.number == "4711").values(status="cancelled")
+    try:
+        async with inline.connect() as conn:
+            before = list(await all_rows(conn, status, {"number": "4711"}))
+        checked_out = inline.sync_engine.pool.checkedout()
+        async with inline.begin() as conn:
+            await conn.execute(cancel)
+            assert list(await all_rows(conn, status, {"number": "4711"})) == [("cancelled",)]
+            async with inline.connect() as other:  # not committed yet
+                assert list(await all_rows(other, status, {"number": "4711"})) == before != [("cancelled",)]
+        async with inline.connect() as conn:
+            assert list(await all_rows(conn, status, {"number": "4711"})) == [("cancelled",)]
+            assert inline.sync_engine.pool.checkedout() == checked_out
+    finally:
+        await inline.dispose()

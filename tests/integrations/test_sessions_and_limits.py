@@ -3,6 +3,7 @@ does) and on PostgreSQL: the contract a Redis implementation would have to pass 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -232,6 +233,26 @@ async def test_a_worker_alone_reads_no_counts_per_hit(
     assert not await restarted.hit(rule)  # the three of its earlier run
     assert not await restarted.hit(rule)
     assert len(statements) == 2 + 3  # a look, then the counts of every hit
+
+
+async def test_events_counted_together_are_written_as_one_row_per_key_with_their_number(
+    engine: AsyncEngine,
+) -> None:
+    """Hits that come while the last write is under way are written together: one row per key and
+    slot with the number of its events, added to what the row had."""
+    limits = SqlLimits(engine, clock=Seconds())
+    session, user = Rule("chat:session:s", 10, 10.0), Rule("chat:user:u", 10, 10.0)
+    assert all([await limits.hit(session, user) for _ in range(3)])
+    await limits.settled()
+    assert await asyncio.gather(limits.hit(session, user), limits.hit(Rule("chat:session:t", 10, 10.0), user))
+    await limits.settled()
+    async with engine.connect() as conn:
+        rows = (
+            await conn.execute(select(rate_counts.c.key, rate_counts.c.count).order_by(rate_counts.c.key))
+        ).all()
+    assert [tuple(row) for row in rows] == [("chat:session:s", 4), ("chat:session:t", 1), ("chat:user:u", 5)]
+    fresh = SqlLimits(engine, clock=limits.clock)  # another worker sees them all
+    assert not await fresh.hit(Rule("chat:user:u", 5, 10.0))
 
 
 async def test_counts_go_in_the_store_s_shared_transactions(engine: AsyncEngine) -> None:

@@ -4,12 +4,18 @@ never changes the order of one write's own statements."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, select
+import pytest
+from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, create_engine, select
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from supportbot.bot.store.writer import GroupWriter, merged
+from supportbot.integrations.sql.metadata import UTCDateTime
 
 meta = MetaData()
 parents = Table("parents", meta, Column("id", Integer, primary_key=True), Column("name", String))
@@ -62,3 +68,50 @@ async def test_concurrent_writes_are_all_committed(tmp_path: Path) -> None:
         )
         assert len((await conn.execute(select(children))).all()) == 20
     await engine.dispose()
+
+
+events = Table(
+    "events",
+    meta,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("payload", JSON),
+    Column("count", Integer, nullable=False, server_default="0"),
+)
+COUNT = sqlite.insert(events).on_conflict_do_update(
+    index_elements=[events.c.id], set_={"count": events.c.count + 1}
+)
+
+
+async def test_rows_written_on_the_driver_read_back_as_sqlalchemy_writes_them(tmp_path: Path) -> None:
+    """On SQLite the writer runs a batch's rows on the driver's ``executemany``, converted as SQLAlchemy
+    converts them (times in UTC, JSON); a refused row is SQLAlchemy's error, and nothing is kept."""
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    meta.create_all(create_engine(url))
+    engine = create_async_engine(url.replace("sqlite://", "sqlite+aiosqlite://"))
+    writer = GroupWriter(engine, sqlite_writer=create_engine(url))
+    at = datetime(2026, 12, 3, 20, 30, 15, tzinfo=UTC)
+    stockholm = at.astimezone(ZoneInfo("Europe/Stockholm"))
+    await asyncio.gather(
+        writer.submit([(COUNT, {"id": 1, "at": at, "payload": {"said": "hej", "n": [1, 2]}})]),
+        writer.submit([(COUNT, {"id": 2, "at": stockholm, "payload": None})]),
+    )
+    await writer.submit([(COUNT, [{"id": 1, "at": at, "payload": {}}, {"id": 3, "at": at, "payload": {}}])])
+    with pytest.raises(IntegrityError):
+        await writer.submit(
+            [
+                (ADD_PARENT, [{"id": 50, "name": "x"}]),
+                (ADD_CHILD, [{"id": 9, "parent": 1}]),
+                (ADD_CHILD, [{"id": 9, "parent": 2}]),
+            ]
+        )
+    await writer.close()
+    async with engine.connect() as conn:
+        rows = (await conn.execute(select(events).order_by(events.c.id))).all()
+        assert await conn.scalar(select(parents.c.id).where(parents.c.id == 50)) is None
+    await engine.dispose()
+    assert [tuple(row) for row in rows] == [
+        (1, at, {"said": "hej", "n": [1, 2]}, 1),  # the second write of id 1 counted it, kept the rest
+        (2, at, None, 0),
+        (3, at, {}, 0),
+    ]

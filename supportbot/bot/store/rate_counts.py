@@ -82,10 +82,15 @@ class SqlLimits:
         self._others: dict[int, Executable] = {}
         """Statements counting the other workers' events of 1, 2, … rules at once, built once each."""
         insert: Any = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
-        self._add = insert(rate_counts).on_conflict_do_update(
+        add = insert(rate_counts)
+        self._add = add.on_conflict_do_update(
             index_elements=[rate_counts.c.key, rate_counts.c.slot, rate_counts.c.worker],
-            set_={"count": rate_counts.c.count + 1},
+            set_={"count": rate_counts.c.count + add.excluded.count},
         )
+        self._unwritten: dict[tuple[str, int], dict[str, Any]] = {}
+        """Events counted but not yet handed to ``write``, a row per (key, slot) with their number …"""
+        self._behind: asyncio.Task[None] | None = None
+        """… and the task that will hand them over, until it starts."""
 
     def _params(self, rule: Rule, now: float) -> dict[str, Any]:
         length = slot_seconds(rule.window)
@@ -109,11 +114,29 @@ class SqlLimits:
         for p in params:
             events, expires = self._mine.get((p["key"], p["slot"]), (0, p["expires"]))
             self._mine[p["key"], p["slot"]] = (events + 1, expires)
-        rows = [{name: p[name] for name in ("key", "slot", "worker", "count", "expires")} for p in params]
-        task = asyncio.get_running_loop().create_task(self._count(rows, now), name="limits")
-        self._writing.add(task)
-        task.add_done_callback(self._writing.discard)
+        if self._behind is None or self._behind.cancelled():  # one write takes all the events until it runs
+            task = self._behind = asyncio.get_running_loop().create_task(
+                self._write_behind(now), name="limits"
+            )
+            self._writing.add(task)
+            task.add_done_callback(self._writing.discard)
+        unwritten = self._unwritten
+        for p in params:
+            row = unwritten.get((p["key"], p["slot"]))
+            if row is None:
+                unwritten[p["key"], p["slot"]] = {
+                    name: p[name] for name in ("key", "slot", "worker", "count", "expires")
+                }
+            else:
+                row["count"] += 1
         return True
+
+    async def _write_behind(self, now: float) -> None:
+        """Writes the events counted until this task runs (those of every hit meanwhile), a row per
+        key and slot with their number."""
+        self._behind = None
+        rows, self._unwritten = list(self._unwritten.values()), {}
+        await self._count(rows, now)
 
     async def full(self, rule: Rule) -> bool:
         return await self._events(rule) >= rule.limit

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import CompileError, DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.base import Executable
 
@@ -155,11 +156,36 @@ class _SqliteTransactions:
     def __init__(self, sync_engine: Engine) -> None:
         self._sync = sync_engine
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+        self._many: dict[tuple[Executable, tuple[str, ...]], PreparedWrite | None] = {}
 
     def _run(self, statements: list[Statement]) -> None:
         with self._sync.begin() as conn:
             for statement, params in statements:
-                conn.execute(statement, params)
+                rows = [params] if isinstance(params, dict) else params
+                many = self._prepared(statement, rows)
+                if many is None:
+                    conn.execute(statement, params)
+                    continue
+                values = [many.values(row) for row in rows]
+                try:  # rows of one statement, compiled once, straight on the driver (``hot.PreparedWrite``)
+                    conn.connection.driver_connection.executemany(many.sql, values)  # type: ignore[union-attr]
+                except sqlite3.Error as exc:
+                    raise DBAPIError.instance(many.sql, values, exc, sqlite3.Error) from exc
+
+    def _prepared(self, statement: Executable, params: Any) -> PreparedWrite | None:
+        """The rows' statement compiled for the driver, for a list of rows of the same columns."""
+        if not isinstance(params, list) or not params or not isinstance(params[0], dict):
+            return None
+        columns = tuple(params[0])
+        if any(tuple(p) != columns for p in params):
+            return None
+        key = (statement, columns)
+        if key not in self._many:
+            try:
+                self._many[key] = prepare_write(statement, columns, self._sync.dialect)
+            except CompileError:  # SQLAlchemy's own execution says what is wrong with it
+                self._many[key] = None
+        return self._many[key]
 
     async def run(self, statements: list[Statement]) -> None:
         await asyncio.get_running_loop().run_in_executor(self._thread, self._run, statements)

@@ -119,19 +119,21 @@ def prepare_write(statement: Executable, columns: Sequence[str] | None, dialect:
         or compiled.update_prefetch
         or compiled.postfetch_lastrowid
         or getattr(compiled, "effective_returning", None)
+        or compiled.escaped_bind_names
     ):
         return None
+    given = None if columns is None else set(columns)
     parameters = []
     for name in compiled.positiontup:
         bind = compiled.binds[name]
-        if bind.callable is not None:
+        if bind.callable is not None or (given is not None and bind.required and name not in given):
             return None
         parameters.append((name, bind.value, bind.required, compiled._bind_processors.get(name)))
-    given = all(needed for _, _, needed, _ in parameters)
+    every = all(needed for _, _, needed, _ in parameters)
     return PreparedWrite(
         compiled.string,
         tuple(parameters),
-        tuple(name for name, _, _, _ in parameters) if given else (),
+        tuple(name for name, _, _, _ in parameters) if every else (),
         tuple((i, convert) for i, (_, _, _, convert) in enumerate(parameters) if convert is not None),
     )
 

@@ -9,7 +9,9 @@ offers the part of ``AsyncEngine``/``AsyncConnection`` they use (``connect``, ``
 small keyset batches. PostgreSQL keeps its truly asynchronous driver.
 
 A chat turn's hottest read may go further: ``rows`` runs a statement compiled once straight on the
-driver's connection (``hot.all_rows``).
+driver's connection (``hot.all_rows``). Outside a transaction that is a connection the engine keeps
+for reading, so such a read checks nothing out of the pool (a checkout and a check-in's rollback
+cost more than the read).
 
 Writes take the write lock with ``BEGIN IMMEDIATE`` before anything else, and when another
 connection holds it they wait for it *asynchronously* (short sleeps on the loop) instead of in
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -29,7 +32,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, Result, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import PoolProxiedConnection, StaticPool
 from sqlalchemy.sql.base import Executable
 
 from supportbot.integrations.sql.hot import Prepared, prepare
@@ -60,10 +63,28 @@ def sqlite_writer(url: str | URL) -> Engine:
 
 
 class InlineConnection:
-    def __init__(self, conn: Connection, prepared: dict[Executable, Prepared | None]) -> None:
-        self._conn = conn
-        self._prepared = prepared
-        self.dialect = conn.dialect
+    """A connection of ``InlineSqliteEngine``. A read only by ``rows`` checks nothing out of the pool:
+    it runs on the engine's kept reading connection (``InlineSqliteEngine.reader``). Anything else
+    checks a pooled connection out at its first statement, and a transaction (``begin``) has one
+    from the start, so that its reads see its own writes."""
+
+    __slots__ = ("_engine", "_open", "dialect")
+
+    def __init__(self, engine: InlineSqliteEngine, conn: Connection | None = None) -> None:
+        self._engine = engine
+        self._open = conn
+        self.dialect = engine.dialect
+
+    @property
+    def _conn(self) -> Connection:
+        if self._open is None:
+            self._open = self._engine.sync_engine.connect()
+        return self._open
+
+    def close(self) -> None:
+        if self._open is not None:
+            self._open.close()
+            self._open = None
 
     async def execute(self, statement: Executable, parameters: Any = None) -> Result[Any]:
         return self._conn.execute(statement, parameters)
@@ -71,14 +92,15 @@ class InlineConnection:
     async def rows(self, statement: Executable, parameters: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
         """The statement's rows as tuples, compiled once and run on the driver's connection
         (``hot.all_rows``); what ``execute(...).all()`` gives, without its machinery."""
-        if statement in self._prepared:
-            prepared = self._prepared[statement]
+        prepared_ones = self._engine.prepared
+        if statement in prepared_ones:
+            prepared = prepared_ones[statement]
         else:
-            prepared = self._prepared[statement] = prepare(statement, self.dialect)
+            prepared = prepared_ones[statement] = prepare(statement, self.dialect)
         if prepared is None:
             return (await self.execute(statement, parameters)).all()
         values = prepared.values(parameters)
-        raw = self._conn.connection.driver_connection
+        raw = self._engine.reader() if self._open is None else self._open.connection.driver_connection
         assert raw is not None
         try:
             found: list[tuple[Any, ...]] = raw.execute(prepared.sql, values).fetchall()
@@ -88,6 +110,21 @@ class InlineConnection:
 
     async def scalar(self, statement: Executable, parameters: Any = None) -> Any:
         return self._conn.scalar(statement, parameters)
+
+
+class _Reading:
+    """``InlineSqliteEngine.connect()``: its connection is closed (returned to the pool) at the end."""
+
+    __slots__ = ("_conn",)
+
+    def __init__(self, engine: InlineSqliteEngine) -> None:
+        self._conn = InlineConnection(engine)
+
+    async def __aenter__(self) -> InlineConnection:
+        return self._conn
+
+    async def __aexit__(self, *_: object) -> None:
+        self._conn.close()
 
 
 class InlineSqliteEngine:
@@ -102,19 +139,29 @@ class InlineSqliteEngine:
         self.sync_engine: Engine = create_engine(self.url)
         self.dialect = self.sync_engine.dialect
         use_sqlite_pragmas(self.sync_engine, busy_timeout_ms=busy_timeout_ms)
-        self._prepared: dict[Executable, Prepared | None] = {}
+        self.prepared: dict[Executable, Prepared | None] = {}
+        self._readers: dict[int, PoolProxiedConnection] = {}
 
-    @asynccontextmanager
-    async def connect(self) -> AsyncIterator[InlineConnection]:
-        with self.sync_engine.connect() as conn:
-            yield InlineConnection(conn, self._prepared)
+    def reader(self) -> sqlite3.Connection:
+        """This thread's reading connection, checked out of the pool once and kept: a read outside any
+        transaction (``rows``) runs on it without a checkout and a check-in's rollback each time.
+        SQLite starts no transaction for a plain ``SELECT``, so each read sees the latest commit."""
+        thread = threading.get_ident()
+        kept = self._readers.get(thread)
+        if kept is None:
+            kept = self._readers[thread] = self.sync_engine.raw_connection()
+        raw: sqlite3.Connection = kept.driver_connection  # type: ignore[assignment]
+        return raw
+
+    def connect(self) -> _Reading:
+        return _Reading(self)
 
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[InlineConnection]:
         with self.sync_engine.connect() as conn:
             await self._take_write_lock(conn)
             try:
-                yield InlineConnection(conn, self._prepared)
+                yield InlineConnection(self, conn)
             except BaseException:
                 conn.rollback()
                 raise
@@ -145,4 +192,7 @@ class InlineSqliteEngine:
             raw.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
 
     async def dispose(self) -> None:
+        readers, self._readers = self._readers, {}
+        for kept in readers.values():
+            kept.close()
         self.sync_engine.dispose()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 from typing import Any, Final
 
 from sqlalchemy import (
@@ -43,6 +44,7 @@ from supportbot.integrations.models import (
     Principal,
     Shipment,
     Tool,
+    trusted,
 )
 from supportbot.integrations.sql.base import AnyRow, SqlBase, candidates, check_page, check_range, day_start
 from supportbot.integrations.sql.metadata import UTCDateTime
@@ -451,43 +453,57 @@ def _order_of_parts(rows: Sequence[Sequence[Any]]) -> Order | None:
             found_shipments.append(row)
         elif row[0] == 3:
             events.append(row)
-    lines.sort(key=lambda r: r[2])
-    found_shipments.sort(key=lambda r: r[2])
-    events.sort(key=lambda r: (r[12], r[2]))
-    return Order.model_construct(
-        number=number,
-        po_number=po_number,
-        status=OrderStatus(status),
-        ordered_at=ordered,
-        expected_delivery=due,
-        delivered_at=delivered,
-        total=Money.model_construct(minor=total, currency=currency),
-        site=site,
-        customer_number=customer,
-        lines=tuple(
-            OrderLine.model_construct(
-                line_no=line_no,
-                product_code=code,
-                description=description,
-                quantity=quantity,
-                unit_price=Money.model_construct(minor=unit, currency=currency),
-                total=Money.model_construct(minor=line_total, currency=currency),
-            )
-            for _, _, line_no, quantity, unit, line_total, code, description, *_ in lines
-        ),
-        shipments=tuple(
-            Shipment.model_construct(
-                carrier=Carrier(sent[6]),
+    lines.sort(key=itemgetter(2))
+    found_shipments.sort(key=itemgetter(2))
+    events.sort(key=itemgetter(12, 2))
+    shipped = []
+    for sent in found_shipments:
+        carrier = _CARRIERS.get(sent[6]) or Carrier(sent[6])
+        shipped.append(
+            trusted(
+                Shipment,
+                carrier=carrier,
                 tracking_number=sent[7],
-                tracking_url=tracking_url(Carrier(sent[6]), sent[7]),
+                tracking_url=tracking_url(carrier, sent[7]),
                 shipped_at=sent[12],
                 expected_at=sent[14],
                 delivered_at=sent[13],
             )
-            for sent in found_shipments
+        )
+    return trusted(
+        Order,
+        number=number,
+        po_number=po_number,
+        status=_STATUSES.get(status) or OrderStatus(status),
+        ordered_at=ordered,
+        expected_delivery=due,
+        delivered_at=delivered,
+        total=trusted(Money, minor=total, currency=currency),
+        site=site,
+        customer_number=customer,
+        lines=tuple(
+            trusted(
+                OrderLine,
+                line_no=line_no,
+                product_code=code,
+                description=description,
+                quantity=quantity,
+                unit_price=trusted(Money, minor=unit, currency=currency),
+                total=trusted(Money, minor=line_total, currency=currency),
+            )
+            for _, _, line_no, quantity, unit, line_total, code, description, *_ in lines
         ),
-        history=tuple(OrderEvent.model_construct(status=OrderStatus(e[6]), at=e[12]) for e in events),
+        shipments=tuple(shipped),
+        history=tuple(
+            trusted(OrderEvent, status=_STATUSES.get(e[6]) or OrderStatus(e[6]), at=e[12]) for e in events
+        ),
     )
+
+
+_STATUSES: Final = {s.value: s for s in OrderStatus}
+_CARRIERS: Final = {c.value: c for c in Carrier}
+"""The enums' members by value, looked up without the enum's own constructor (a value not among
+them still goes through it, and is refused as before)."""
 
 
 @dataclass(frozen=True, slots=True)
