@@ -58,6 +58,20 @@ def run_in_thread(make: Callable[[], Coroutine[Any, Any, None]]) -> None:
         pool.submit(lambda: asyncio.run(make())).result()
 
 
+async def kill_a_pooled_connection(engine: AsyncEngine) -> int:
+    """Ends, from another connection, the PostgreSQL backend of the connection ``engine`` pools now (as
+    a server restart or a network cut would), and returns its process id."""
+    async with engine.connect() as conn:
+        pid = int(await conn.scalar(text("SELECT pg_backend_pid()")))
+    admin = create_async_engine(engine.url)
+    try:
+        async with admin.connect() as conn:
+            assert await conn.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    finally:
+        await admin.dispose()
+    return pid
+
+
 def sqlite_engine(path: Path) -> AsyncEngine:
     """A SQLite engine set up like the application's: foreign keys enforced."""
     engine = create_async_engine(f"sqlite+aiosqlite:///{path}")

@@ -13,7 +13,7 @@ from typing import Any, cast
 import pytest
 from sqlalchemy import bindparam, event, select, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from supportbot.integrations.sql.hot import all_rows, read
 from supportbot.integrations.sql.inline import InlineSqliteEngine
@@ -21,7 +21,7 @@ from supportbot.integrations.sql.migrate import migrate
 from supportbot.integrations.sql.orders import _GET_ORDER
 from supportbot.integrations.sql.schema import companies, orders
 from supportbot.integrations.sql.seed import seed_demo
-from tests.integrations.conftest import TODAY, postgres_schema_engine
+from tests.integrations.conftest import TODAY, kill_a_pooled_connection, postgres_schema_engine
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -106,14 +106,7 @@ async def test_a_read_of_its_own_takes_a_pooled_connection_the_short_way(engine:
 async def test_a_read_on_a_connection_that_died_in_the_pool_is_made_on_another(postgres_url: str) -> None:
     async with postgres_schema_engine(postgres_url) as engine:
         await migrate(engine)
-        async with engine.connect() as conn:
-            pid = await conn.scalar(text("SELECT pg_backend_pid()"))
-        admin = create_async_engine(engine.url)
-        try:
-            async with admin.connect() as conn:
-                assert await conn.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-        finally:
-            await admin.dispose()
+        pid = await kill_a_pooled_connection(engine)
         assert list(await read(engine, _GET_ORDER, _ANY_4711)) == []
         async with engine.connect() as conn:  # the dead one left the pool
             assert await conn.scalar(text("SELECT pg_backend_pid()")) != pid

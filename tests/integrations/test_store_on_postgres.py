@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from supportbot.bot.store import Conflict, ConversationState, Store, TurnRecord
 from supportbot.bot.store.misses import MissRows
 from supportbot.integrations.sql.migrate import migrate
 from supportbot.integrations.sql.state import conversations, nlu_misses, turns
-from tests.integrations.conftest import postgres_schema_engine
+from tests.integrations.conftest import kill_a_pooled_connection, postgres_schema_engine
 
 pytestmark = pytest.mark.postgres
 
@@ -114,14 +114,7 @@ async def test_a_connection_that_died_in_the_pool_is_replaced_and_the_batch_writ
     engine: AsyncEngine, store: Store
 ) -> None:
     await store.save_turn(_conversation(1), *_turn(1, "d1"))  # the writer's connection is pooled now
-    async with engine.connect() as conn:
-        pid = await conn.scalar(text("SELECT pg_backend_pid()"))
-    admin = create_async_engine(engine.url)
-    try:
-        async with admin.connect() as conn:
-            assert await conn.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-    finally:
-        await admin.dispose()
+    pid = await kill_a_pooled_connection(engine)
     await asyncio.sleep(0.2)
     await store.save_turn(_conversation(2), *_turn(2, "d2"))
     assert [t.delivery_id for t in await store.history("web:c2")] == ["d2", None]
