@@ -42,19 +42,10 @@ from supportbot.adapters.settings import Settings
 from supportbot.bot.messages import ConversationRef, Message
 from supportbot.integrations.sql.database import open_engine
 from supportbot.integrations.sql.migrate import migrate
-from supportbot.integrations.sql.seed import seed_demo, seed_volume
+from supportbot.integrations.sql.seed import VOLUME_TABLES, seed_demo, seed_volume
 
 ANNA = "anna.berg@nordisk.example"
 COMPANY = "1000123"
-VOLUME_TABLES = (
-    "orders",
-    "order_lines",
-    "order_events",
-    "shipments",
-    "invoices",
-    "invoice_lines",
-    "payments",
-)
 
 
 @dataclass

@@ -22,20 +22,10 @@ from supportbot.integrations.sql.schema import (
     payments,
     shipments,
 )
-from supportbot.integrations.sql.seed import seed_demo, seed_volume
+from supportbot.integrations.sql.seed import VOLUME_TABLES, seed_demo, seed_volume
 from supportbot.integrations.sql.tables import metadata
 
 from .conftest import ANNA, MAX, TODAY, as_made_before_migrations, clock, sqlite_engine
-
-VOLUME_TABLES = (
-    "orders",
-    "order_lines",
-    "order_events",
-    "shipments",
-    "invoices",
-    "invoice_lines",
-    "payments",
-)
 
 
 async def count_rows(engine: AsyncEngine) -> dict[str, int]:

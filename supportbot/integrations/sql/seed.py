@@ -1005,6 +1005,18 @@ async def _load_covers(conn: AsyncConnection, targets: Sequence[_Company]) -> di
     return covers
 
 
+VOLUME_TABLES = (
+    "orders",
+    "order_lines",
+    "order_events",
+    "shipments",
+    "invoices",
+    "invoice_lines",
+    "payments",
+)
+"""The tables ``seed_volume`` fills with generated orders and invoices."""
+
+
 async def seed_volume(
     engine: AsyncEngine,
     *,
