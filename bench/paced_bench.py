@@ -104,10 +104,19 @@ def toggle(*_):
         json.dump({"stalls": stalls, "where": where.most_common(8), "gc": collections_}, f)
 signal.signal(signal.SIGUSR2, toggle)
 run_forever = asyncio.BaseEventLoop.run_forever
+watching = []
 def watched(loop):
-    loop.create_task(tick())
-    threading.Thread(target=watch, daemon=True).start()
-    return run_forever(loop)
+    if not watching:
+        watching.append(threading.Thread(target=watch, daemon=True))
+        watching[0].start()
+    ticking = loop.create_task(tick())
+    try:
+        return run_forever(loop)
+    finally:
+        if not loop.is_closed():  # a start-up loop ends too: its tick ends with it, quietly
+            ticking.cancel()
+            ticking.add_done_callback(lambda _: loop.stop())
+            run_forever(loop)
 asyncio.BaseEventLoop.run_forever = watched
 gc.callbacks.append(on_gc)
 sys.argv = ["supportbot", *sys.argv[3:]]
