@@ -9,8 +9,8 @@ the lock is an advisory lock per schema held by the migrating connection's sessi
 revision may build an index with ``CREATE INDEX CONCURRENTLY`` outside any (Alembic's
 ``autocommit_block``), which does not block writes to the table while it builds, and the lock holds
 across it. A migrator waits for the lock by asking for it again and again, each time in a transaction
-of its own that ends at once, since a concurrent index build waits for every older transaction of the
-database to end, a waiting migrator's too.
+of its own that ends at once: a concurrent index build waits for every older transaction of the
+database to end, so a migrator waiting for the lock inside one and the build would wait for each other.
 
 A database made before migrations existed (its tables there, no ``alembic_version``) is adopted:
 what the start-up used to patch in is added (missing tables, nullable columns and indexes, from the
