@@ -35,6 +35,7 @@ from supportbot.bot.locks import ConversationLocks
 from supportbot.bot.messages import Button, ConversationRef, Reply
 from supportbot.bot.state import DialogState
 from supportbot.bot.store import ACTIVE, CLOSED, QUEUED, Conflict, Handoff, Store, TurnRecord
+from supportbot.bot.store.errors import reachable
 from supportbot.integrations.business_days import is_holiday, known_timezone
 from supportbot.integrations.models import GuestContact
 
@@ -423,34 +424,46 @@ class Handoffs:
 
     async def hand_back(self, number: str, agent: str, *, resolution: str | None = None) -> bool:
         """The agent gives the conversation back to the bot (closing it, with a resolution if given);
-        the bot says it is back, in the conversation's language."""
+        the bot says it is back, in the conversation's language.
+
+        All or nothing: the conversation's lock is had before anything changes, so when it cannot be
+        (with several workers: Redis out of reach) ``LockUnavailable`` leaves the handoff open for the
+        caller to say so; under it the handoff is closed and the bot's line stored, and only then is
+        the line delivered. Kept in the transcript, it reaches a web chat that missed it live when the
+        chat shows its history again."""
         handoff = await self.get(number)
         if handoff is None or handoff.status != ACTIVE or handoff.agent != agent:
-            return False
-        if not await self._close_row(
-            number, statuses=(ACTIVE,), resolution=resolution or "handed back to the bot", agent=agent
-        ):
             return False
         at = self._clock()
         key = "handoff.closed" if resolution else BACK
         name = await self.agent_first_name(agent)
-        question = pending_question(await self.store.history(handoff.conversation_key, limit=40))
         back: dict[str, Reply] = {}
+        async with self.locks.hold(handoff.conversation_key):
+            # Under the lock: the customer's last turn is stored, and no other close runs meanwhile.
+            question = pending_question(await self.store.history(handoff.conversation_key, limit=40))
 
-        def bot_line(language: str) -> TurnRecord:
-            words = Formatter(language)
-            text = words.t(key, name=name or words.t("handoff.someone"))
-            buttons: list[Button] = []
-            if question:
-                quoted = question if len(question) <= _QUESTION_SHOWN else question[:_QUESTION_SHOWN] + "…"
-                text += "\n" + words.t("handoff.pending", question=quoted)
-                buttons.append(Button(label=words.t("handoff.pending.button"), value=question))
-            reply = Reply(text=text, language=language, intent=BACK, buttons=buttons)
-            back["reply"] = reply
-            payload = {**reply.model_dump(mode="json"), "agent": name or ""}
-            return TurnRecord(role="bot", text=reply.text, payload=payload, at=at)
+            def bot_line(language: str) -> TurnRecord:
+                words = Formatter(language)
+                text = words.t(key, name=name or words.t("handoff.someone"))
+                buttons: list[Button] = []
+                if question:
+                    quoted = (
+                        question if len(question) <= _QUESTION_SHOWN else question[:_QUESTION_SHOWN] + "…"
+                    )
+                    text += "\n" + words.t("handoff.pending", question=quoted)
+                    buttons.append(Button(label=words.t("handoff.pending.button"), value=question))
+                reply = Reply(text=text, language=language, intent=BACK, buttons=buttons)
+                back["reply"] = reply
+                payload = {**reply.model_dump(mode="json"), "agent": name or ""}
+                return TurnRecord(role="bot", text=reply.text, payload=payload, at=at)
 
-        await self._append(handoff, bot_line, clear=True)
+            async with reachable("hand back"):
+                closed = await self._close_row(
+                    number, statuses=(ACTIVE,), resolution=resolution or "handed back to the bot", agent=agent
+                )
+            if not closed:
+                return False
+            await self._save(handoff, bot_line, clear=True)
         await self._to_outside(handoff, back["reply"])
         await self.bus.publish(
             conversation_topic(handoff.conversation_key),
@@ -487,20 +500,24 @@ class Handoffs:
 
     async def _append(self, handoff: Handoff, make: Callable[[str], TurnRecord], *, clear: bool) -> str:
         """Append a line to the customer's transcript under the conversation's lock; returns its language."""
+        async with self.locks.hold(handoff.conversation_key):
+            return await self._save(handoff, make, clear=clear)
+
+    async def _save(self, handoff: Handoff, make: Callable[[str], TurnRecord], *, clear: bool) -> str:
+        """Append a line to the customer's transcript, the conversation's lock held; returns its language."""
         key = handoff.conversation_key
-        async with self.locks.hold(key):
-            for attempt in range(_ATTEMPTS):
-                conv = await self.store.load(key, channel=handoff.channel, user_id=handoff.user_id)
-                record = make(conv.language)
-                if clear:
-                    conv.state = _handed_back(conv.state, handoff.number)
-                try:
-                    await self.store.save_turn(conv, record)
-                    return conv.language
-                except Conflict:
-                    self.store.forget(key)  # another worker appended first: read it again
-                    if attempt == _ATTEMPTS - 1:
-                        raise
+        for attempt in range(_ATTEMPTS):
+            conv = await self.store.load(key, channel=handoff.channel, user_id=handoff.user_id)
+            record = make(conv.language)
+            if clear:
+                conv.state = _handed_back(conv.state, handoff.number)
+            try:
+                await self.store.save_turn(conv, record)
+                return conv.language
+            except Conflict:
+                self.store.forget(key)  # another worker appended first: read it again
+                if attempt == _ATTEMPTS - 1:
+                    raise
         raise AssertionError("unreachable")
 
 

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Column, Connection, MetaData, String, inspect, select, text
+from sqlalchemy import Column, Connection, MetaData, String, event, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from supportbot.adapters.app import prepare_database
@@ -174,3 +175,73 @@ async def test_postgres_without_migrating_on_start_refuses_an_old_database(
             await prepare_database(database, settings)
         await migrate(engine)
         assert await prepare_database(database, settings) is None
+
+
+REVISION_0007 = {
+    "ix_invoices_company_id_status_issued_on_id_due_on",
+    "ix_invoices_company_id_status_due_on_total_minor_paid_minor",
+    "ix_requests_company_id_status_created_at_id",
+}
+"""The indexes revision 0007 builds, on PostgreSQL concurrently."""
+
+
+async def _indexes(engine: AsyncEngine) -> dict[str, bool]:
+    """The schema's indexes on invoices and requests, each with whether it is valid."""
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            text(
+                "SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                " WHERE c.relnamespace = current_schema()::regnamespace"
+                " AND i.indrelid IN ('invoices'::regclass, 'requests'::regclass)"
+            )
+        )
+        return {str(name): bool(valid) for name, valid in rows}
+
+
+@pytest.mark.postgres
+async def test_postgres_0007_builds_its_indexes_concurrently_behind_the_lock(postgres_url: str) -> None:
+    """Revision 0007 builds and drops its indexes with ``CONCURRENTLY`` (writes to the tables go on),
+    outside any transaction, and the migration lock holds across it: of migrators starting together,
+    one runs it. An index a failed concurrent build left invalid is dropped and built again."""
+    async with postgres_schema_engine(postgres_url) as engine:
+        await migrate(engine)
+        async with engine.connect() as conn:  # down again, as an operator would: concurrently too
+            await conn.run_sync(lambda c: command.downgrade(alembic_config(c), "0006"))
+        indexes = await _indexes(engine)
+        assert not REVISION_0007 & set(indexes) and indexes["ix_invoices_company_id_status_due_on"]
+        async with engine.begin() as conn:  # what a build cancelled half-way leaves behind
+            leftover = "ix_requests_company_id_status_created_at_id"
+            await conn.execute(text(f"CREATE INDEX {leftover} ON requests (status)"))
+            await conn.execute(
+                text("UPDATE pg_index SET indisvalid = false WHERE indexrelid = to_regclass(:name)"),
+                {"name": leftover},
+            )
+
+        statements: list[str] = []
+
+        def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            statements.append(" ".join(statement.split()))
+
+        event.listen(engine.sync_engine, "before_cursor_execute", seen)
+        done = await asyncio.gather(*(migrate(engine) for _ in range(3)))
+        event.remove(engine.sync_engine, "before_cursor_execute", seen)
+
+        assert sorted(d.applied for d in done) == [(), (), ("0007",)]
+        built = [s for s in statements if s.startswith("CREATE INDEX")]
+        assert sorted(built) == sorted(
+            f"CREATE INDEX CONCURRENTLY {name} ON {name.split('_')[1]} ({columns})"
+            for name, columns in (
+                ("ix_invoices_company_id_status_issued_on_id_due_on", "company_id, status, issued_on, id, due_on"),
+                ("ix_invoices_company_id_status_due_on_total_minor_paid_minor", "company_id, status, due_on, total_minor, paid_minor"),
+                ("ix_requests_company_id_status_created_at_id", "company_id, status, created_at, id"),
+            )
+        )  # fmt: skip
+        dropped = [s for s in statements if s.startswith("DROP INDEX")]
+        assert dropped == [
+            "DROP INDEX CONCURRENTLY IF EXISTS ix_requests_company_id_status_created_at_id",
+            "DROP INDEX CONCURRENTLY IF EXISTS ix_invoices_company_id_status_due_on",
+        ]
+        indexes = await _indexes(engine)
+        assert set(indexes) >= REVISION_0007 and all(indexes.values())  # every index valid
+        assert "ix_invoices_company_id_status_due_on" not in indexes
+        assert await differences(engine) == []  # the leftover's columns were not kept

@@ -132,6 +132,14 @@ WORDS: dict[str, Entry] = {
         "en": "Our systems can't be reached right now, so that line was not sent to the customer. "
         "Please send it again in a minute."
     },
+    "not_done.back": {
+        "en": "Our systems can't be reached right now, so the conversation was not handed back: the "
+        "customer still has you. Please try again in a minute."
+    },
+    "not_done.close": {
+        "en": "Our systems can't be reached right now, so the conversation was not closed: the "
+        "customer still has you. Please try again in a minute."
+    },
     "too_long": {
         "plural": "limit",
         "en": {
@@ -740,10 +748,15 @@ class SlackAgentChannel:
                 greeting = Formatter(conv.language).t("handoff.taken")
                 await handoffs.reply(press.number, agent.user_id, name, greeting)
             return
-        if press.action == "back":
-            done = await handoffs.hand_back(press.number, agent.user_id)
-        else:
-            done = await handoffs.close(press.number, agent.user_id, "closed")
+        try:
+            if press.action == "back":
+                done = await handoffs.hand_back(press.number, agent.user_id)
+            else:
+                done = await handoffs.close(press.number, agent.user_id, "closed")
+        except BackendUnavailable as exc:
+            log.warning("slack agents: %s of %s did not go through (%s)", press.action, press.number, exc)
+            await self._tell(press.user, translate(f"agents.not_done.{press.action}", "en"))
+            return
         if not done:
             await self._refused(press, agent.user_id)
 
@@ -772,10 +785,11 @@ class SlackAgentChannel:
 
     async def _thread_reply(self, line: ThreadLine) -> None:
         """A line in a handoff's thread: the owning agent's goes to the customer (or hands back, or
-        closes); anyone else's stays in the thread. A line for the customer that could not go on because
-        the database or the conversation's lock (Redis) is out of reach is not lost in silence: its
-        writer is told to send it again (a new event, so the redelivery check does not stand in its
-        way)."""
+        closes); anyone else's stays in the thread. A line for the customer, or a hand-back or close,
+        that could not go on because the database or the conversation's lock (Redis) is out of reach is
+        not lost in silence: its writer is told, visibly only to them, to send it again (a new event,
+        so the redelivery check does not stand in its way). A hand-back or close is all or nothing
+        (``Handoffs.hand_back``): the customer still has the agent."""
         try:
             row = await self.app.store.threads.in_thread(CHANNEL, place=self.place, thread=line.thread_ts)
             if row is None:
@@ -783,8 +797,11 @@ class SlackAgentChannel:
             await self._in_order(row.number, lambda: self._from_agent(row.number, line))
         except BackendUnavailable as exc:
             log.warning("slack agents: a line in thread %s was not relayed (%s)", line.thread_ts, exc)
-            if not line.aside and line.text.strip() and command(line.text) is None:
-                await self._tell(line.user, translate("agents.not_sent", "en"), thread_ts=line.thread_ts)
+            if line.aside or not line.text.strip():
+                return
+            said = command(line.text)
+            text = translate("agents.not_sent" if said is None else f"agents.not_done.{said[0]}", "en")
+            await self._tell(line.user, text, thread_ts=line.thread_ts)
 
     async def _from_agent(self, number: str, line: ThreadLine) -> None:
         handoffs = self.app.handoffs

@@ -1,10 +1,16 @@
 """Bringing the application's database to the newest schema: Alembic, run from code.
 
 ``migrate`` upgrades the database to the newest revision in ``migrations/versions`` and says what it
-did. Alembic is configured here, so no ``alembic.ini`` is needed. The whole upgrade is one
-transaction, taken with the database's write lock first: on PostgreSQL an advisory lock per schema
-(``pg_advisory_xact_lock``), so workers starting at once upgrade one after the other and the later
-ones find nothing left to do; on SQLite ``BEGIN IMMEDIATE``.
+did. Alembic is configured here, so no ``alembic.ini`` is needed. The upgrade takes the database's
+migration lock first, so workers starting at once upgrade one after the other and the later ones find
+nothing left to do. On SQLite it is one transaction begun with ``BEGIN IMMEDIATE``. On PostgreSQL
+the lock is an advisory lock per schema held by the migrating connection's session
+(``pg_advisory_lock``), not by a transaction: each revision runs in a transaction of its own, and a
+revision may build an index with ``CREATE INDEX CONCURRENTLY`` outside any (Alembic's
+``autocommit_block``), which does not block writes to the table while it builds, and the lock holds
+across it. A migrator waits for the lock by asking for it again and again, each time in a transaction
+of its own that ends at once: a concurrent index build waits for every older transaction of the
+database to end, so a migrator waiting for the lock inside one and the build would wait for each other.
 
 A database made before migrations existed (its tables there, no ``alembic_version``) is adopted:
 what the start-up used to patch in is added (missing tables, nullable columns and indexes, from the
@@ -24,6 +30,7 @@ and ``/readyz`` never load Alembic.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sys
 import tempfile
@@ -32,7 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Inspector, Table, UniqueConstraint, create_engine, inspect, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -54,6 +61,9 @@ VERSION_TABLE = "alembic_version"
 _REVISION_FILE = re.compile(r"v(\d{4})_\w+\.py")
 LOCK_NAME = "supportbot.migrate"
 """Names the PostgreSQL advisory lock, with the schema the tables live in."""
+LOCK_POLL_SECONDS = 0.2
+"""A PostgreSQL migrator waiting for another's lock asks again after this long."""
+_LOCK_KEY = "hashtext(:name || current_schema())"
 
 
 @dataclass(frozen=True)
@@ -108,8 +118,39 @@ async def migrate(engine: AsyncEngine) -> Migration:
     head = head_revision()
     if await _revisions(engine) == {head}:
         return Migration(before=head, after=head, adopted=False, applied=())
-    async with engine.begin() as conn:
-        return await conn.run_sync(_migrate)
+    if engine.dialect.name != "postgresql":
+        async with engine.begin() as conn:
+            return await conn.run_sync(_migrate)
+    async with engine.connect() as conn:
+        await _take_lock(conn)
+        try:
+            return await conn.run_sync(_migrate)
+        finally:
+            await _release_lock(conn)
+
+
+async def _take_lock(conn: AsyncConnection) -> None:
+    """The schema's migration lock for this session, until ``_release_lock``: asked for again and
+    again (``pg_try_advisory_lock``), never waited for inside a transaction (see the module)."""
+    while True:
+        taken = (
+            await conn.execute(text(f"SELECT pg_try_advisory_lock({_LOCK_KEY})"), {"name": LOCK_NAME})
+        ).scalar()
+        await conn.commit()
+        if taken:
+            return
+        await asyncio.sleep(LOCK_POLL_SECONDS)
+
+
+async def _release_lock(conn: AsyncConnection) -> None:
+    """The lock is given back; when that fails (the connection broke), the connection is dropped
+    rather than pooled, and its session's lock goes with it."""
+    try:
+        await conn.rollback()
+        await conn.execute(text(f"SELECT pg_advisory_unlock({_LOCK_KEY})"), {"name": LOCK_NAME})
+        await conn.commit()
+    except Exception:
+        await conn.invalidate()
 
 
 async def is_current(engine: AsyncEngine) -> bool:
@@ -134,13 +175,17 @@ def _migrate(conn: Connection) -> Migration:
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
-    _lock(conn)
+    postgresql = conn.dialect.name == "postgresql"
+    if not postgresql:
+        _lock(conn)  # PostgreSQL's is the session's, taken already (``_take_lock``)
     config = alembic_config(conn)
     before = MigrationContext.configure(conn).get_current_revision()
     adopted = before is None and _made_before_migrations(conn)
     if adopted:
         _adopt(conn)
         command.stamp(config, BASELINE)
+    if postgresql:
+        conn.commit()  # the revisions run in transactions of Alembic's own (see the module)
     command.upgrade(config, "head")
     after = MigrationContext.configure(conn).get_current_revision()
     assert after is not None
@@ -151,12 +196,8 @@ def _migrate(conn: Connection) -> Migration:
 
 
 def _lock(conn: Connection) -> None:
-    """Holds the database's schema lock until the transaction ends, so migrations run one at a time."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(
-            text("SELECT pg_advisory_xact_lock(hashtext(:name || current_schema()))"), {"name": LOCK_NAME}
-        )
-    elif conn.dialect.name == "sqlite":
+    """SQLite's write lock until the transaction ends, so migrations run one at a time."""
+    if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 

@@ -1,5 +1,6 @@
-"""Alembic's environment: the revisions run on the connection ``migrate`` hands over, inside its
-transaction (and, on PostgreSQL, its advisory lock)."""
+"""Alembic's environment: the revisions run on the connection ``migrate`` hands over, behind its lock:
+on SQLite inside its transaction, on PostgreSQL each in a transaction of its own (so one may build an
+index concurrently, outside any)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ def _run() -> None:
         render_as_batch=True,  # SQLite alters a table by copying it
         render_item=_render_item,
         compare_type=True,
+        transaction_per_migration=True,  # where ``migrate`` holds no transaction: PostgreSQL
     )
     with context.begin_transaction():
         context.run_migrations()
