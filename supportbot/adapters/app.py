@@ -34,9 +34,9 @@ from supportbot.integrations.private import private_folder, private_tree
 from supportbot.integrations.protocols import Backends
 from supportbot.integrations.sql.backend import sql_backends
 from supportbot.integrations.sql.database import AsyncEngine, Database, open_database
+from supportbot.integrations.sql.demo import demo_present
 from supportbot.integrations.sql.migrate import Migration, is_current, migrate
 from supportbot.integrations.sql.outbox import MailOutbox
-from supportbot.integrations.sql.seed import seed_demo
 from supportbot.intents import all_intents
 from supportbot.services.notices import ContractNotices
 from supportbot.services.outcomes import forward_outcomes
@@ -137,6 +137,48 @@ async def prepare_database(database: Database, settings: Settings) -> Migration 
     return None
 
 
+async def seed_demo_if_missing(engine: AsyncEngine, settings: Settings, today: date | None = None) -> None:
+    """The demo data, when ``seed_demo`` is on and they are not there yet. What writes them (and the
+    holiday calendars their dates are counted in) is loaded only then."""
+    if not settings.seed_demo or await demo_present(engine):
+        return
+    from supportbot.integrations.sql.seed import seed_demo
+
+    if await seed_demo(engine, today=today or date.today()):
+        log.info("seeded the demo data")
+
+
+async def start_up_work(settings: Settings) -> bool:
+    """Whether the database has work for the start-up: migrations to run (where the server runs them)
+    or the demo data to add. ``serve`` then does it in a process of its own (``prepare_data``), so the
+    server never holds what it took (Alembic, the seeding code, the holiday calendars). A database not
+    at the newest revision that the server must not migrate is left to ``prepare_database`` to refuse,
+    and an in-memory SQLite database, one process's own, to its server to prepare."""
+    if not settings.data_dir.exists():  # the SQLite file's folder; made private with all in it later
+        private_folder(settings.data_dir)
+    database = open_database(settings.resolved_database_url())
+    try:
+        if database.sqlite and database.engine.url.database in (None, "", ":memory:"):
+            return False
+        if not await is_current(database.engine):
+            return database.sqlite or settings.migrate_on_start
+        return settings.seed_demo and not await demo_present(database.engine)
+    finally:
+        await database.close()
+
+
+async def prepare_data(settings: Settings) -> None:
+    """What ``build_application`` does to the database before it builds anything: the data folder made
+    private, the database migrated (``prepare_database``), the demo data added when missing."""
+    await asyncio.to_thread(_private_data_dir, settings)
+    database = open_database(settings.resolved_database_url())
+    try:
+        await prepare_database(database, settings)
+        await seed_demo_if_missing(database.engine, settings)
+    finally:
+        await database.close()
+
+
 def _private_data_dir(settings: Settings) -> None:
     """The data folder 0700 and everything in it 0600, whatever an earlier version or umask left."""
     tightened = private_tree(settings.data_dir)
@@ -232,8 +274,7 @@ async def build_application(
         reader=readers,
         sqlite_writer=database.sqlite_writer(),
     )
-    if settings.seed_demo and await seed_demo(engine, today=today or date.today()):
-        log.info("seeded the demo data")
+    await seed_demo_if_missing(engine, settings, today)
     transport = _mailer(settings)
     outbox = QueuedMailer(
         MailOutbox(engine),
