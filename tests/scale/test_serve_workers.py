@@ -203,6 +203,94 @@ async def test_workers_whose_parent_was_killed_outright_stop_and_free_the_port(
                 os.kill(pid, signal.SIGKILL)
 
 
+@pytest.mark.scale
+@pytest.mark.postgres
+async def test_the_next_start_removes_the_metrics_folder_a_parent_killed_outright_left_and_nothing_else(
+    database_url: str, redis_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A parent killed with SIGKILL cannot remove its run's metrics folder; the next start does, and only
+    folders it can tell are such leftovers: not a running deployment's, another user's, an unmarked one,
+    a link, or anything else in the temporary folder."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir(mode=0o700)
+    env = {**redis_env, "SUPPORTBOT_DATABASE_URL": database_url, "TMPDIR": str(temporary)}
+    ended = _ended()
+    kept = {
+        "running": _metrics_folder(temporary, "running", f"{os.getpid()} {_start_ticks(os.getpid())}"),
+        "unmarked": _metrics_folder(temporary, "unmarked", None),
+        "other name": _metrics_folder(temporary, "x", f"{ended.pid} -", prefix="metrics-"),
+        "not a folder": temporary / "supportbot-metrics-file",
+        "link": temporary / "supportbot-metrics-link",
+    }
+    kept["not a folder"].write_text(f"{ended.pid} -\n")
+    kept["link"].symlink_to(_metrics_folder(tmp_path, "target", f"{ended.pid} -"))
+    # Its owner's id now names another process, which started later: the owner has ended.
+    reused = _metrics_folder(temporary, "reused", f"{os.getpid()} 1")
+    if os.geteuid() == 0:  # another user's folder, though its owner has ended
+        kept["another user's"] = _metrics_folder(temporary, "nobody", f"{ended.pid} -")
+        os.chown(kept["another user's"], 65534, 65534)
+
+    first = Supervised(tmp_path, env).start()
+    workers: dict[int, int] = {}
+    try:
+        await until(lambda: first.output().count(" serving") == 2, "two workers up")
+        workers = first.workers()
+        assert not reused.exists()
+        (left,) = set(temporary.glob("supportbot-metrics-*")) - set(kept.values())
+        assert first.process is not None
+        assert (left / "supportbot-owner").read_text().split()[0] == str(first.process.pid)
+        first.process.kill()
+        first.process.wait()
+        await until(lambda: not any(_alive(pid) for pid in workers.values()), "the workers stopped")
+        assert left.is_dir()  # nothing of the killed run could remove it
+    finally:
+        for pid in workers.values():
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+    (tmp_path / "serve.log").rename(tmp_path / "first.log")
+    second = Supervised(tmp_path, env).start()
+    try:
+        await until(lambda: second.output().count(" serving") == 2, "two workers up again")
+        assert not left.exists()
+        assert f"removed {left}" in second.output()
+        assert all(path.exists() or path.is_symlink() for path in kept.values()), kept
+        (own,) = set(temporary.glob("supportbot-metrics-*")) - set(kept.values())
+        assert stat.S_IMODE(own.stat().st_mode) == 0o700
+        assert second.stop() == 0
+        assert not own.exists()
+        assert all(path.exists() or path.is_symlink() for path in kept.values()), kept
+    finally:
+        if second.process is not None and second.process.poll() is None:
+            second.process.kill()
+            second.process.wait()
+            for pid in second.workers().values():
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+
+
+def _ended() -> subprocess.Popen[bytes]:
+    """A process that has ended (and was reaped): its id runs no more."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process
+
+
+def _metrics_folder(root: Path, name: str, owner: str | None, prefix: str = "supportbot-metrics-") -> Path:
+    """A folder named as a run's metrics folder is, marked with ``owner`` (pid and start) unless ``None``."""
+    folder = root / f"{prefix}{name}"
+    folder.mkdir(mode=0o700)
+    if owner is not None:
+        (folder / "supportbot-owner").write_text(f"{owner}\n")
+    return folder
+
+
+def _start_ticks(pid: int) -> str:
+    """When ``pid`` started, as ``/proc`` says (clock ticks since boot)."""
+    with open(f"/proc/{pid}/stat") as stat_file:
+        return stat_file.read().rsplit(")", 1)[1].split()[19]
+
+
 def _alive(pid: int) -> bool:
     """Whether ``pid`` still runs (a zombie, reaped by no parent, has ended)."""
     try:
