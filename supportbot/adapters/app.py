@@ -148,28 +148,10 @@ async def seed_demo_if_missing(engine: AsyncEngine, settings: Settings, today: d
         log.info("seeded the demo data")
 
 
-async def start_up_work(settings: Settings) -> bool:
-    """Whether the database has work for the start-up: migrations to run (where the server runs them)
-    or the demo data to add. ``serve`` then does it in a process of its own (``prepare_data``), so the
-    server never holds what it took (Alembic, the seeding code, the holiday calendars). A database not
-    at the newest revision that the server must not migrate is left to ``prepare_database`` to refuse,
-    and an in-memory SQLite database, one process's own, to its server to prepare."""
-    if not settings.data_dir.exists():  # the SQLite file's folder; made private with all in it later
-        private_folder(settings.data_dir)
-    database = open_database(settings.resolved_database_url())
-    try:
-        if database.sqlite and database.engine.url.database in (None, "", ":memory:"):
-            return False
-        if not await is_current(database.engine):
-            return database.sqlite or settings.migrate_on_start
-        return settings.seed_demo and not await demo_present(database.engine)
-    finally:
-        await database.close()
-
-
 async def prepare_data(settings: Settings) -> None:
     """What ``build_application`` does to the database before it builds anything: the data folder made
-    private, the database migrated (``prepare_database``), the demo data added when missing."""
+    private, the database migrated (``prepare_database``), the demo data added when missing. ``serve``
+    has it done in a process of its own when there is anything to do (``cli.start_up_work``)."""
     await asyncio.to_thread(_private_data_dir, settings)
     database = open_database(settings.resolved_database_url())
     try:

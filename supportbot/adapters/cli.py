@@ -251,22 +251,23 @@ def _serve_workers(settings: Settings, args: argparse.Namespace) -> int:
     teams.check(settings)
     check_several_workers(settings, args.workers)
     options = _log_options(args)
-    if (code := _prepare_apart(settings, options)) != 0:  # once, before any worker starts
+    # Once, before any worker starts; asked in the process that does it, so this one, which stays for as
+    # long as the workers serve, never opens the database (7 MB of its modules).
+    if (code := _prepare_apart(settings, options, ask_here=False)) != 0:
         return code
     return serve_workers(settings, workers=args.workers, worker_args=options)
 
 
-def _prepare_apart(settings: Settings, log_options: Sequence[str]) -> int:
+def _prepare_apart(settings: Settings, log_options: Sequence[str], *, ask_here: bool = True) -> int:
     """The database's first-start work, migrations and the demo data, done in a process of its own
     (``serve --prepare-only``) before the server builds anything; its exit code, 0 when done.
 
     Alembic, the seeding code and the holiday calendars the demo's dates are counted in would otherwise
     stay in a server's memory for as long as it runs (some 20 MB), although only its first start (or
     the first after an upgrade) used them. Whether there is anything to do is told without them (the
-    database's revision, one row of the demo data), so every other start goes on at once."""
-    from supportbot.adapters.app import start_up_work
-
-    if not asyncio.run(start_up_work(settings)):
+    database's revision, one row of the demo data), so every other start goes on at once (``ask_here``:
+    asked in this process, before any other is started)."""
+    if ask_here and not asyncio.run(start_up_work(settings)):
         return 0
     command = [sys.executable, "-m", "supportbot.adapters.cli", *log_options, "serve", "--prepare-only"]
     code = subprocess.run(command, check=False).returncode  # noqa: S603 (this program, as it was started)
@@ -281,11 +282,37 @@ def _prepare_apart(settings: Settings, log_options: Sequence[str]) -> int:
     return code if code > 0 else 1
 
 
-async def _prepare_only(settings: Settings) -> int:
-    """``serve --prepare-only``: what ``serve`` does to the database before it builds anything."""
-    from supportbot.adapters.app import prepare_data
+async def start_up_work(settings: Settings) -> bool:
+    """Whether the database has work for the start-up: migrations to run (where the server runs them)
+    or the demo data to add. Asked with the database's modules alone, not the composition root's. A
+    database not at the newest revision that the server must not migrate is left to
+    ``app.prepare_database`` to refuse, and an in-memory SQLite database, one process's own, to its
+    server to prepare."""
+    from supportbot.integrations.private import private_folder
+    from supportbot.integrations.sql.database import open_database
+    from supportbot.integrations.sql.demo import demo_present
+    from supportbot.integrations.sql.migrate import is_current
 
-    await prepare_data(settings)
+    if not settings.data_dir.exists():  # the SQLite file's folder; made private with all in it later
+        private_folder(settings.data_dir)
+    database = open_database(settings.resolved_database_url())
+    try:
+        if database.sqlite and database.engine.url.database in (None, "", ":memory:"):
+            return False
+        if not await is_current(database.engine):
+            return database.sqlite or settings.migrate_on_start
+        return settings.seed_demo and not await demo_present(database.engine)
+    finally:
+        await database.close()
+
+
+async def _prepare_only(settings: Settings) -> int:
+    """``serve --prepare-only``: what ``serve`` does to the database before it builds anything, when
+    there is anything to do."""
+    if await start_up_work(settings):
+        from supportbot.adapters.app import prepare_data
+
+        await prepare_data(settings)
     return 0
 
 

@@ -124,6 +124,10 @@ async def test_two_workers_serve_one_port_and_a_killed_one_is_replaced(
     ).start()
     try:
         await until(lambda: server.output().count(" serving") == 2, "two workers up")
+        # The fresh database was migrated and seeded once, before any worker started.
+        said = server.output()
+        assert said.count("database created at revision") == said.count("seeded the demo data") == 1
+        assert said.index("seeded the demo data") < said.index("worker 1 started")
         async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
             assert (await ready(http, server.url))["checks"] == {
                 "database": "ok",
@@ -438,6 +442,36 @@ async def _rows(database_url: str, sql: str) -> list[tuple[object, ...]]:
             return [tuple(r) for r in (await conn.execute(text(sql))).all()]
     finally:
         await engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_server_told_not_to_migrate_leaves_a_fresh_database_alone_and_says_what_to_do(
+    database_url: str, tmp_path: Path
+) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "SUPPORTBOT_DATA_DIR": str(tmp_path),
+        "SUPPORTBOT_SECRET_KEY": TEST_SECRET,
+        "SUPPORTBOT_DATABASE_URL": database_url,
+        "SUPPORTBOT_MIGRATE_ON_START": "false",
+        "PYTHONPATH": str(ROOT),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "supportbot.adapters.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "the database is not at the newest schema revision: run `supportbot migrate` first" in done.stderr
+    assert "could not be prepared" not in done.stderr  # no process was started to prepare it
+    assert run(_rows(database_url, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()")) == [
+        (0,)
+    ]
 
 
 def test_several_workers_refuse_to_start_without_redis_or_on_sqlite(
