@@ -57,9 +57,10 @@ MAX_PAUSE_SECONDS = 30.0
 METRICS_PREFIX = "supportbot-metrics-"
 """How the name of a run's metrics folder begins (the rest is random)."""
 OWNER_FILE = "supportbot-owner"
-"""In a run's metrics folder: the process id of the parent that made it, and when that process started
-(``/proc``'s clock ticks since boot; ``-`` where there is no ``/proc``), so a later process that got the
-same id is told apart."""
+"""In a run's metrics folder: the process id of the parent that made it, when that process started
+(``/proc``'s clock ticks since boot), so a later process that got the same id is told apart, and the
+process-id namespace it was counted in (a container's own), so an id of another one is never looked up
+here; ``-`` for what there is no ``/proc`` to tell."""
 
 
 async def watch_parent(parent: int) -> None:
@@ -234,7 +235,8 @@ def shared_metrics() -> Path:
     try:
         remove_left_behind(Path(tempfile.gettempdir()))
         folder = Path(tempfile.mkdtemp(prefix=METRICS_PREFIX))
-        write_private(folder / OWNER_FILE, f"{os.getpid()} {_started(os.getpid()) or '-'}\n".encode())
+        owner = f"{os.getpid()} {_started(os.getpid()) or '-'} {_namespace() or '-'}\n"
+        write_private(folder / OWNER_FILE, owner.encode())
     except OSError as exc:
         raise ConfigurationError(
             f"--workers needs a writable temporary folder for the workers' metrics ({exc}); set TMPDIR"
@@ -247,9 +249,10 @@ def remove_left_behind(root: Path) -> list[Path]:
     outright, so they never removed their own); returns them.
 
     Only a folder this program made and marked is considered: named ``METRICS_PREFIX``..., a real folder
-    (no link), this user's, its ``OWNER_FILE`` naming a process that no longer runs. A folder of another
-    user or of a running deployment stays, and so does one without a readable mark (one being made this
-    moment, or by an earlier version): what cannot be told apart is never removed."""
+    (no link), this user's, its ``OWNER_FILE`` naming a process of this process-id namespace that no longer
+    runs. A folder of another user, of a running deployment or of another container stays, and so does
+    one without a readable mark (one being made this moment, or by an earlier version): what cannot be
+    told apart is never removed."""
     removed = []
     with os.scandir(root) as entries:
         for entry in entries:
@@ -261,13 +264,17 @@ def remove_left_behind(root: Path) -> list[Path]:
                     or entry.stat(follow_symlinks=False).st_uid != os.getuid()
                 ):
                     continue
-                pid_text, started = (Path(entry.path) / OWNER_FILE).read_text(encoding="ascii").split()
+                pid_text, started, namespace = (
+                    (Path(entry.path) / OWNER_FILE).read_text(encoding="ascii").split()
+                )
                 pid = int(pid_text)
             except (OSError, ValueError, UnicodeDecodeError):
                 continue
-            if _running(pid, None if started == "-" else started):
+            if namespace != (_namespace() or "-") or _running(pid, None if started == "-" else started):
                 continue
             shutil.rmtree(entry.path, ignore_errors=True)
+            if os.path.lexists(entry.path):
+                continue
             log.info(
                 "removed %s: the workers' metrics of pid %d, which ended without removing them",
                 entry.path,
@@ -288,6 +295,14 @@ def _running(pid: int, started: str | None) -> bool:
     except PermissionError:  # another user's process: running
         return True
     return started is None or _started(pid) == started
+
+
+def _namespace() -> str | None:
+    """The process-id namespace this process counts in (``pid:[4026531836]``); ``None`` without ``/proc``."""
+    try:
+        return os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return None
 
 
 def _started(pid: int) -> str | None:

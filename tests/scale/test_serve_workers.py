@@ -219,19 +219,21 @@ async def test_the_next_start_removes_the_metrics_folder_a_parent_killed_outrigh
     temporary.mkdir(mode=0o700)
     env = {**redis_env, "SUPPORTBOT_DATABASE_URL": database_url, "TMPDIR": str(temporary)}
     ended = _ended()
+    here = os.readlink("/proc/self/ns/pid")
     kept = {
-        "running": _metrics_folder(temporary, "running", f"{os.getpid()} {_start_ticks(os.getpid())}"),
+        "running": _metrics_folder(temporary, "running", f"{os.getpid()} {_start_ticks(os.getpid())} {here}"),
         "unmarked": _metrics_folder(temporary, "unmarked", None),
-        "other name": _metrics_folder(temporary, "x", f"{ended.pid} -", prefix="metrics-"),
+        "other name": _metrics_folder(temporary, "x", f"{ended.pid} - {here}", prefix="metrics-"),
         "not a folder": temporary / "supportbot-metrics-file",
         "link": temporary / "supportbot-metrics-link",
+        "another container's": _metrics_folder(temporary, "container", f"{ended.pid} - pid:[1]"),
     }
-    kept["not a folder"].write_text(f"{ended.pid} -\n")
-    kept["link"].symlink_to(_metrics_folder(tmp_path, "target", f"{ended.pid} -"))
+    kept["not a folder"].write_text(f"{ended.pid} - {here}\n")
+    kept["link"].symlink_to(_metrics_folder(tmp_path, "target", f"{ended.pid} - {here}"))
     # Its owner's id now names another process, which started later: the owner has ended.
-    reused = _metrics_folder(temporary, "reused", f"{os.getpid()} 1")
+    reused = _metrics_folder(temporary, "reused", f"{os.getpid()} 1 {here}")
     if os.geteuid() == 0:  # another user's folder, though its owner has ended
-        kept["another user's"] = _metrics_folder(temporary, "nobody", f"{ended.pid} -")
+        kept["another user's"] = _metrics_folder(temporary, "nobody", f"{ended.pid} - {here}")
         os.chown(kept["another user's"], 65534, 65534)
 
     first = Supervised(tmp_path, env).start()
@@ -281,7 +283,8 @@ def _ended() -> subprocess.Popen[bytes]:
 
 
 def _metrics_folder(root: Path, name: str, owner: str | None, prefix: str = "supportbot-metrics-") -> Path:
-    """A folder named as a run's metrics folder is, marked with ``owner`` (pid and start) unless ``None``."""
+    """A folder named as a run's metrics folder is, marked with ``owner`` (pid, start and pid namespace)
+    unless ``None``."""
     folder = root / f"{prefix}{name}"
     folder.mkdir(mode=0o700)
     if owner is not None:
