@@ -34,9 +34,9 @@ from supportbot.integrations.private import private_folder, private_tree
 from supportbot.integrations.protocols import Backends
 from supportbot.integrations.sql.backend import sql_backends
 from supportbot.integrations.sql.database import AsyncEngine, Database, open_database
+from supportbot.integrations.sql.demo import demo_present
 from supportbot.integrations.sql.migrate import Migration, is_current, migrate
 from supportbot.integrations.sql.outbox import MailOutbox
-from supportbot.integrations.sql.seed import seed_demo
 from supportbot.intents import all_intents
 from supportbot.services.notices import ContractNotices
 from supportbot.services.outcomes import forward_outcomes
@@ -137,6 +137,30 @@ async def prepare_database(database: Database, settings: Settings) -> Migration 
     return None
 
 
+async def seed_demo_if_missing(engine: AsyncEngine, settings: Settings, today: date | None = None) -> None:
+    """The demo data, when ``seed_demo`` is on and they are not there yet. What writes them (and the
+    holiday calendars their dates are counted in) is loaded only then."""
+    if not settings.seed_demo or await demo_present(engine):
+        return
+    from supportbot.integrations.sql.seed import seed_demo
+
+    if await seed_demo(engine, today=today or date.today()):
+        log.info("seeded the demo data")
+
+
+async def prepare_data(settings: Settings) -> None:
+    """What ``build_application`` does to the database before it builds anything: the data folder made
+    private, the database migrated (``prepare_database``), the demo data added when missing. ``serve``
+    has it done in a process of its own when there is anything to do (``cli.start_up_work``)."""
+    await asyncio.to_thread(_private_data_dir, settings)
+    database = open_database(settings.resolved_database_url())
+    try:
+        await prepare_database(database, settings)
+        await seed_demo_if_missing(database.engine, settings)
+    finally:
+        await database.close()
+
+
 def _private_data_dir(settings: Settings) -> None:
     """The data folder 0700 and everything in it 0600, whatever an earlier version or umask left."""
     tightened = private_tree(settings.data_dir)
@@ -232,8 +256,7 @@ async def build_application(
         reader=readers,
         sqlite_writer=database.sqlite_writer(),
     )
-    if settings.seed_demo and await seed_demo(engine, today=today or date.today()):
-        log.info("seeded the demo data")
+    await seed_demo_if_missing(engine, settings, today)
     transport = _mailer(settings)
     outbox = QueuedMailer(
         MailOutbox(engine),

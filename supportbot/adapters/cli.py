@@ -9,6 +9,7 @@ import gc
 import json
 import logging
 import os
+import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -102,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
         help="worker processes serving the port; more than one needs SUPPORTBOT_REDIS_URL and PostgreSQL",
     )
     serve.add_argument("--listen-fd", type=int, help=argparse.SUPPRESS)  # a worker of --workers
+    serve.add_argument("--prepare-only", action="store_true", help=argparse.SUPPRESS)  # see _prepare_apart
 
     _command(
         sub,
@@ -201,9 +203,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.log_format is None and settings.log_format != "text":
             configure_logging(args.log_level, settings.log_format)
         if args.command == "serve":
+            if args.prepare_only:
+                return asyncio.run(_prepare_only(settings))
             if args.workers != 1 and args.listen_fd is None:
                 return _serve_workers(settings, args)
-            return _serve(settings, host=args.host, port=args.port, listen_fd=args.listen_fd)
+            return _serve(
+                settings,
+                host=args.host,
+                port=args.port,
+                listen_fd=args.listen_fd,
+                log_options=_log_options(args),
+            )
         if args.command == "migrate":
             return asyncio.run(_migrate(settings))
         if args.command == "seed":
@@ -226,16 +236,84 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2
 
 
+def _log_options(args: argparse.Namespace) -> list[str]:
+    """The command-line options a process ``serve`` starts is given to log as it does."""
+    return ["--log-level", args.log_level, *(["--log-format", args.log_format] if args.log_format else [])]
+
+
 def _serve_workers(settings: Settings, args: argparse.Namespace) -> int:
     from supportbot.adapters import teams
-    from supportbot.adapters.workers import serve_workers
+    from supportbot.adapters.workers import check_several_workers, serve_workers
 
     settings = settings.model_copy(
         update={"host": args.host or settings.host, "port": settings.port if args.port is None else args.port}
     )
     teams.check(settings)
-    options = ["--log-level", args.log_level, *(["--log-format", args.log_format] if args.log_format else [])]
+    check_several_workers(settings, args.workers)
+    options = _log_options(args)
+    # Once, before any worker starts; asked in the process that does it, so this one, which stays for as
+    # long as the workers serve, never opens the database (7 MB of its modules).
+    if (code := _prepare_apart(settings, options, ask_here=False)) != 0:
+        return code
     return serve_workers(settings, workers=args.workers, worker_args=options)
+
+
+def _prepare_apart(settings: Settings, log_options: Sequence[str], *, ask_here: bool = True) -> int:
+    """The database's first-start work, migrations and the demo data, done in a process of its own
+    (``serve --prepare-only``) before the server builds anything; its exit code, 0 when done.
+
+    Alembic, the seeding code and the holiday calendars the demo's dates are counted in would otherwise
+    stay in a server's memory for as long as it runs (some 20 MB), although only its first start (or
+    the first after an upgrade) used them. Whether there is anything to do is told without them (the
+    database's revision, one row of the demo data), so every other start goes on at once (``ask_here``:
+    asked in this process, before any other is started)."""
+    if ask_here and not asyncio.run(start_up_work(settings)):
+        return 0
+    command = [sys.executable, "-m", "supportbot.adapters.cli", *log_options, "serve", "--prepare-only"]
+    code = subprocess.run(command, check=False).returncode  # noqa: S603 (this program, as it was started)
+    if code == 0:
+        return 0
+    how = f"exit code {code}" if code > 0 else f"signal {-code}"
+    print(
+        f"supportbot: the database could not be prepared for serving (the process preparing it ended with "
+        f"{how}, its message above); nothing was started",
+        file=sys.stderr,
+    )
+    return code if code > 0 else 1
+
+
+async def start_up_work(settings: Settings) -> bool:
+    """Whether the database has work for the start-up: migrations to run (where the server runs them)
+    or the demo data to add. Asked with the database's modules alone, not the composition root's. A
+    database not at the newest revision that the server must not migrate is left to
+    ``app.prepare_database`` to refuse, and an in-memory SQLite database, one process's own, to its
+    server to prepare."""
+    from supportbot.integrations.private import private_folder
+    from supportbot.integrations.sql.database import open_database
+    from supportbot.integrations.sql.demo import demo_present
+    from supportbot.integrations.sql.migrate import is_current
+
+    if not settings.data_dir.exists():  # the SQLite file's folder; made private with all in it later
+        private_folder(settings.data_dir)
+    database = open_database(settings.resolved_database_url())
+    try:
+        if database.sqlite and database.engine.url.database in (None, "", ":memory:"):
+            return False
+        if not await is_current(database.engine):
+            return database.sqlite or settings.migrate_on_start
+        return settings.seed_demo and not await demo_present(database.engine)
+    finally:
+        await database.close()
+
+
+async def _prepare_only(settings: Settings) -> int:
+    """``serve --prepare-only``: what ``serve`` does to the database before it builds anything, when
+    there is anything to do."""
+    if await start_up_work(settings):
+        from supportbot.adapters.app import prepare_data
+
+        await prepare_data(settings)
+    return 0
 
 
 YOUNG_COLLECTION_THRESHOLD = 50_000
@@ -269,8 +347,16 @@ def _give_back_large_blocks() -> None:
         return
 
 
-def _serve(settings: Settings, *, host: str | None, port: int | None, listen_fd: int | None = None) -> int:
-    """One worker: on its own port, or (``listen_fd``) on the socket its ``--workers`` parent bound."""
+def _serve(
+    settings: Settings,
+    *,
+    host: str | None,
+    port: int | None,
+    listen_fd: int | None = None,
+    log_options: Sequence[str] = (),
+) -> int:
+    """One worker: on its own port, or (``listen_fd``) on the socket its ``--workers`` parent bound, which
+    prepared the database before it started any."""
     import socket
 
     from aiohttp import web
@@ -316,6 +402,8 @@ def _serve(settings: Settings, *, host: str | None, port: int | None, listen_fd:
 
         web.run_app(worker(), sock=socket.socket(fileno=listen_fd), print=None, access_log=None)
         return 0
+    if (code := _prepare_apart(settings, log_options)) != 0:
+        return code
     logging.getLogger(__name__).info("web chat on http://%s:%d/", settings.host, settings.port)
     web.run_app(make(), host=settings.host, port=settings.port, print=None, access_log=None)
     return 0

@@ -14,7 +14,8 @@ the conversations' locks and the rate limits, and PostgreSQL, since SQLite is on
 Their metrics are shared through a private folder the parent makes for the run (``SHARED_FOLDER`` in each
 worker's environment, see ``adapters.ops``): each worker writes its own files there, a scrape of any one
 sums them all. When a worker dies the parent drops its open web chats' file (its counters stay counted)
-before starting another; the folder is removed when the parent exits.
+before starting another; the folder is removed when the parent exits. A parent killed outright cannot
+remove it: the next start removes the folders such parents left (``remove_left_behind``).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from prometheus_client.multiprocess import mark_process_dead
 
 from supportbot.adapters.settings import Settings
 from supportbot.bot.errors import ConfigurationError
+from supportbot.integrations.private import write_private
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,13 @@ the 30 seconds a service manager gives before its own SIGKILL)."""
 YOUNG_SECONDS = 10.0
 """A worker that dies younger than this is restarted after a longer pause each time."""
 MAX_PAUSE_SECONDS = 30.0
+METRICS_PREFIX = "supportbot-metrics-"
+"""How the name of a run's metrics folder begins (the rest is random)."""
+OWNER_FILE = "supportbot-owner"
+"""In a run's metrics folder: the process id of the parent that made it, when that process started
+(``/proc``'s clock ticks since boot), so a later process that got the same id is told apart, and the
+process-id namespace it was counted in (a container's own), so an id of another one is never looked up
+here; ``-`` for what there is no ``/proc`` to tell."""
 
 
 async def watch_parent(parent: int) -> None:
@@ -220,10 +229,88 @@ def serve_workers(settings: Settings, *, workers: int, worker_args: Sequence[str
 
 def shared_metrics() -> Path:
     """A new folder, the server's user's only (0700), for this run's workers' figures: nothing of an
-    earlier run is counted again. In the temporary folder (``TMPDIR``): best a memory-backed one."""
+    earlier run is counted again. In the temporary folder (``TMPDIR``): best a memory-backed one, as the
+    workers' files are mapped into memory and written on every turn. The folders runs killed outright
+    left there are removed first, and this one is marked with its owner for the runs after it."""
     try:
-        return Path(tempfile.mkdtemp(prefix="supportbot-metrics-"))
+        remove_left_behind(Path(tempfile.gettempdir()))
+        folder = Path(tempfile.mkdtemp(prefix=METRICS_PREFIX))
+        owner = f"{os.getpid()} {_started(os.getpid()) or '-'} {_namespace() or '-'}\n"
+        write_private(folder / OWNER_FILE, owner.encode())
     except OSError as exc:
         raise ConfigurationError(
             f"--workers needs a writable temporary folder for the workers' metrics ({exc}); set TMPDIR"
         ) from exc
+    return folder
+
+
+def remove_left_behind(root: Path) -> list[Path]:
+    """Removes from ``root`` the metrics folders of ``serve --workers`` parents that are gone (killed
+    outright, so they never removed their own); returns them.
+
+    Only a folder this program made and marked is considered: named ``METRICS_PREFIX``..., a real folder
+    (no link), this user's, its ``OWNER_FILE`` naming a process of this process-id namespace that no longer
+    runs. A folder of another user, of a running deployment or of another container stays, and so does
+    one without a readable mark (one being made this moment, or by an earlier version): what cannot be
+    told apart is never removed."""
+    removed = []
+    with os.scandir(root) as entries:
+        for entry in entries:
+            if not entry.name.startswith(METRICS_PREFIX):
+                continue
+            try:
+                if (
+                    not entry.is_dir(follow_symlinks=False)
+                    or entry.stat(follow_symlinks=False).st_uid != os.getuid()
+                ):
+                    continue
+                pid_text, started, namespace = (
+                    (Path(entry.path) / OWNER_FILE).read_text(encoding="ascii").split()
+                )
+                pid = int(pid_text)
+            except (OSError, ValueError, UnicodeDecodeError):
+                continue
+            if namespace != (_namespace() or "-") or _running(pid, None if started == "-" else started):
+                continue
+            shutil.rmtree(entry.path, ignore_errors=True)
+            if os.path.lexists(entry.path):
+                continue
+            log.info(
+                "removed %s: the workers' metrics of pid %d, which ended without removing them",
+                entry.path,
+                pid,
+            )
+            removed.append(Path(entry.path))
+    return removed
+
+
+def _running(pid: int, started: str | None) -> bool:
+    """Whether process ``pid`` runs and (where ``started`` is known) is the one that started then."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: running
+        return True
+    return started is None or _started(pid) == started
+
+
+def _namespace() -> str | None:
+    """The process-id namespace this process counts in (``pid:[4026531836]``); ``None`` without ``/proc``."""
+    try:
+        return os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return None
+
+
+def _started(pid: int) -> str | None:
+    """When process ``pid`` started (clock ticks since boot, from ``/proc``); ``None`` where that is not
+    known, or for a process that has ended but was not yet reaped (a zombie)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError, UnicodeDecodeError):
+        return None
+    return None if fields[0] == "Z" else fields[19]

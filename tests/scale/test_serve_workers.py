@@ -124,6 +124,10 @@ async def test_two_workers_serve_one_port_and_a_killed_one_is_replaced(
     ).start()
     try:
         await until(lambda: server.output().count(" serving") == 2, "two workers up")
+        # The fresh database was migrated and seeded once, before any worker started.
+        said = server.output()
+        assert said.count("database created at revision") == said.count("seeded the demo data") == 1
+        assert said.index("seeded the demo data") < said.index("worker 1 started")
         async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
             assert (await ready(http, server.url))["checks"] == {
                 "database": "ok",
@@ -201,6 +205,97 @@ async def test_workers_whose_parent_was_killed_outright_stop_and_free_the_port(
         for pid in workers.values():
             with suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.scale
+@pytest.mark.postgres
+async def test_the_next_start_removes_the_metrics_folder_a_parent_killed_outright_left_and_nothing_else(
+    database_url: str, redis_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A parent killed with SIGKILL cannot remove its run's metrics folder; the next start does, and only
+    folders it can tell are such leftovers: not a running deployment's, another user's, an unmarked one,
+    a link, or anything else in the temporary folder."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir(mode=0o700)
+    env = {**redis_env, "SUPPORTBOT_DATABASE_URL": database_url, "TMPDIR": str(temporary)}
+    ended = _ended()
+    here = os.readlink("/proc/self/ns/pid")
+    kept = {
+        "running": _metrics_folder(temporary, "running", f"{os.getpid()} {_start_ticks(os.getpid())} {here}"),
+        "unmarked": _metrics_folder(temporary, "unmarked", None),
+        "other name": _metrics_folder(temporary, "x", f"{ended.pid} - {here}", prefix="metrics-"),
+        "not a folder": temporary / "supportbot-metrics-file",
+        "link": temporary / "supportbot-metrics-link",
+        "another container's": _metrics_folder(temporary, "container", f"{ended.pid} - pid:[1]"),
+    }
+    kept["not a folder"].write_text(f"{ended.pid} - {here}\n")
+    kept["link"].symlink_to(_metrics_folder(tmp_path, "target", f"{ended.pid} - {here}"))
+    # Its owner's id now names another process, which started later: the owner has ended.
+    reused = _metrics_folder(temporary, "reused", f"{os.getpid()} 1 {here}")
+    if os.geteuid() == 0:  # another user's folder, though its owner has ended
+        kept["another user's"] = _metrics_folder(temporary, "nobody", f"{ended.pid} - {here}")
+        os.chown(kept["another user's"], 65534, 65534)
+
+    first = Supervised(tmp_path, env).start()
+    workers: dict[int, int] = {}
+    try:
+        await until(lambda: first.output().count(" serving") == 2, "two workers up")
+        workers = first.workers()
+        assert not reused.exists()
+        (left,) = set(temporary.glob("supportbot-metrics-*")) - set(kept.values())
+        assert first.process is not None
+        assert (left / "supportbot-owner").read_text().split()[0] == str(first.process.pid)
+        first.process.kill()
+        first.process.wait()
+        await until(lambda: not any(_alive(pid) for pid in workers.values()), "the workers stopped")
+        assert left.is_dir()  # nothing of the killed run could remove it
+    finally:
+        for pid in workers.values():
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+    (tmp_path / "serve.log").rename(tmp_path / "first.log")
+    second = Supervised(tmp_path, env).start()
+    try:
+        await until(lambda: second.output().count(" serving") == 2, "two workers up again")
+        assert not left.exists()
+        assert f"removed {left}" in second.output()
+        assert all(path.exists() or path.is_symlink() for path in kept.values()), kept
+        (own,) = set(temporary.glob("supportbot-metrics-*")) - set(kept.values())
+        assert stat.S_IMODE(own.stat().st_mode) == 0o700
+        assert second.stop() == 0
+        assert not own.exists()
+        assert all(path.exists() or path.is_symlink() for path in kept.values()), kept
+    finally:
+        if second.process is not None and second.process.poll() is None:
+            second.process.kill()
+            second.process.wait()
+            for pid in second.workers().values():
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+
+
+def _ended() -> subprocess.Popen[bytes]:
+    """A process that has ended (and was reaped): its id runs no more."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process
+
+
+def _metrics_folder(root: Path, name: str, owner: str | None, prefix: str = "supportbot-metrics-") -> Path:
+    """A folder named as a run's metrics folder is, marked with ``owner`` (pid, start and pid namespace)
+    unless ``None``."""
+    folder = root / f"{prefix}{name}"
+    folder.mkdir(mode=0o700)
+    if owner is not None:
+        (folder / "supportbot-owner").write_text(f"{owner}\n")
+    return folder
+
+
+def _start_ticks(pid: int) -> str:
+    """When ``pid`` started, as ``/proc`` says (clock ticks since boot)."""
+    with open(f"/proc/{pid}/stat") as stat_file:
+        return stat_file.read().rsplit(")", 1)[1].split()[19]
 
 
 def _alive(pid: int) -> bool:
@@ -350,6 +445,36 @@ async def _rows(database_url: str, sql: str) -> list[tuple[object, ...]]:
             return [tuple(r) for r in (await conn.execute(text(sql))).all()]
     finally:
         await engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_server_told_not_to_migrate_leaves_a_fresh_database_alone_and_says_what_to_do(
+    database_url: str, tmp_path: Path
+) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "SUPPORTBOT_DATA_DIR": str(tmp_path),
+        "SUPPORTBOT_SECRET_KEY": TEST_SECRET,
+        "SUPPORTBOT_DATABASE_URL": database_url,
+        "SUPPORTBOT_MIGRATE_ON_START": "false",
+        "PYTHONPATH": str(ROOT),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "supportbot.adapters.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "the database is not at the newest schema revision: run `supportbot migrate` first" in done.stderr
+    assert "could not be prepared" not in done.stderr  # no process was started to prepare it
+    assert run(_rows(database_url, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()")) == [
+        (0,)
+    ]
 
 
 def test_several_workers_refuse_to_start_without_redis_or_on_sqlite(

@@ -33,6 +33,7 @@ from supportbot.integrations.models import (
 )
 from supportbot.integrations.sql import schema
 from supportbot.integrations.sql.contracts import document_sha256
+from supportbot.integrations.sql.demo import DEMO_CUSTOMER_NUMBERS, demo_present
 from supportbot.integrations.sql.passwords import hash_password
 from supportbot.integrations.sql.request_records import insert_request, one_business_day_later
 from supportbot.integrations.sql.schema import (
@@ -63,7 +64,6 @@ __all__ = [
 
 DEMO_PASSWORD: Final = "demo"  # noqa: S105 (the demo data's, documented in the README)
 """Every demo user's and the agent's password, in the demo data only."""
-DEMO_CUSTOMER_NUMBERS: Final = ("1000123", "2000456")
 VOLUME_FIRST_NUMBER: Final = 100_000
 """Generated order and invoice numbers start here, far above the demo's 4711 or INV-2031."""
 
@@ -288,11 +288,8 @@ async def seed_demo(engine: AsyncEngine, *, today: date) -> bool:
     Safe to call on every start, also from several workers at once: the loser of a race hits a
     unique constraint, its transaction rolls back and it returns ``False``.
     """
-    async with engine.connect() as conn:
-        if await conn.scalar(
-            select(companies.c.id).where(companies.c.customer_number == DEMO_CUSTOMER_NUMBERS[0])
-        ):
-            return False
+    if await demo_present(engine):
+        return False
     password_hashes = await asyncio.to_thread(lambda: [hash_password(DEMO_PASSWORD) for _ in range(6)])
     try:
         async with engine.begin() as conn:
