@@ -14,7 +14,6 @@ import textwrap
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from email.message import Message as EmailMessage
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from supportbot.adapters.app import Application, build_application
 from supportbot.adapters.settings import Settings
 from supportbot.bot.messages import Capability, ConversationRef, FormSubmission, InboundFile, Message, Reply
 from supportbot.integrations.sql.database import open_engine
+from supportbot.integrations.sql.demo import demo_today
 from supportbot.integrations.sql.migrate import migrate
 from supportbot.integrations.sql.seed import seed_demo
 
@@ -42,7 +42,7 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         engine = open_engine(f"sqlite+aiosqlite:///{path}")
         try:
             await migrate(engine)
-            await seed_demo(engine, today=date.today())
+            await seed_demo(engine, today=demo_today())
         finally:
             await engine.dispose()
 

@@ -34,7 +34,7 @@ from supportbot.integrations.private import private_folder, private_tree
 from supportbot.integrations.protocols import Backends
 from supportbot.integrations.sql.backend import sql_backends
 from supportbot.integrations.sql.database import AsyncEngine, Database, open_database
-from supportbot.integrations.sql.demo import demo_present
+from supportbot.integrations.sql.demo import demo_present, demo_today
 from supportbot.integrations.sql.migrate import Migration, is_current, migrate
 from supportbot.integrations.sql.outbox import MailOutbox
 from supportbot.intents import all_intents
@@ -144,7 +144,7 @@ async def seed_demo_if_missing(engine: AsyncEngine, settings: Settings, today: d
         return
     from supportbot.integrations.sql.seed import seed_demo
 
-    if await seed_demo(engine, today=today or date.today()):
+    if await seed_demo(engine, today=today or demo_today()):
         log.info("seeded the demo data")
 
 

@@ -430,13 +430,14 @@ async def _seed(
 
     from supportbot.adapters.app import prepare_database
     from supportbot.integrations.sql.database import open_database
+    from supportbot.integrations.sql.demo import demo_today
     from supportbot.integrations.sql.seed import seed_demo, seed_volume
 
     database = open_database(settings.resolved_database_url())
     engine = database.engine
     try:
         await prepare_database(database, settings)
-        added = await seed_demo(engine, today=date.today())
+        added = await seed_demo(engine, today=demo_today())
         print("demo data added" if added else "demo data already present", file=sys.stderr)
         for label, count, n_orders, n_invoices, n_items in (
             ("orders", orders, orders, 0, 0),

@@ -22,6 +22,7 @@ from supportbot.adapters.app import Application, build_application
 from supportbot.bot.store import AlreadyDone
 from supportbot.integrations.errors import BackendUnavailable
 from supportbot.integrations.models import Principal, Tool
+from supportbot.integrations.sql.demo import demo_today
 from supportbot.services.notices import ContractNotices, NoticePass
 from tests.conftest import Conversation, Inbox, make_settings
 
@@ -82,7 +83,7 @@ async def test_a_pass_at_seeding_day_tells_each_user_in_chat_and_by_mail_in_thei
             next(t for t in anna if "C-1003" in t.text),
             next(t for t in anna if "C-1004" in t.text),
         )
-        ends = date.today() + timedelta(days=25)
+        ends = demo_today() + timedelta(days=25)
         assert (
             "Avtal C-1001 (Hardware maintenance: IBM Power S1022 and storage) löper ut om 25 dagar"
             in expiry.text
@@ -118,8 +119,8 @@ async def test_a_pass_at_seeding_day_tells_each_user_in_chat_and_by_mail_in_thei
             (ANNA, f"Avtal C-1001 löper ut den {_swedish_date(ends)}"),
             (ANNA, "Avtal C-1003: version 2 väntar på er underskrift"),
             (ANNA, "Avtal C-1004: version 2 väntar på ert godkännande"),
-            (MAX, f"Contract C-2002 ends on {_english_date(date.today() + timedelta(days=55))}"),
-            (LENA, f"Contract C-2002 ends on {_english_date(date.today() + timedelta(days=55))}"),
+            (MAX, f"Contract C-2002 ends on {_english_date(demo_today() + timedelta(days=55))}"),
+            (LENA, f"Contract C-2002 ends on {_english_date(demo_today() + timedelta(days=55))}"),
         ]
     )
     signing = mails[(ANNA, "Avtal C-1003: version 2 väntar på er underskrift")]
@@ -130,7 +131,7 @@ async def test_a_pass_at_seeding_day_tells_each_user_in_chat_and_by_mail_in_thei
     html = text_of(signing, "text/html")
     assert 'lang="sv"' in html and 'href="http://127.0.0.1:8080/?ask=signera+avtal+C-1003"' in html
     lena = text_of(
-        mails[(LENA, f"Contract C-2002 ends on {_english_date(date.today() + timedelta(days=55))}")]
+        mails[(LENA, f"Contract C-2002 ends on {_english_date(demo_today() + timedelta(days=55))}")]
     )
     assert lena.startswith("Hello Lena Wagner,") and "write \u201cshow contract C-2002\u201d" in lena
 
@@ -184,7 +185,7 @@ async def test_seven_days_before_the_end_only_the_seven_day_notice_follows(appli
     # C-1003 (47 days left) crosses 60 days now; it renews by itself, and its 60 days' notice began
     # 13 days ago: the notice says when the last day to cancel was.
     (renewal,) = [text for text in new if "C-1003" in text]
-    cancel_by = date.today() + timedelta(days=65 - 60)
+    cancel_by = demo_today() + timedelta(days=65 - 60)
     assert f"förnyas automatiskt: sista dagen att säga upp det var {_swedish_date(cancel_by)}." in renewal
     assert len(new) == 2 and later.sent == 2, new
     assert await told(application, MAX) == await told(application, LENA), "C-2002's 60 days are behind them"

@@ -9,7 +9,7 @@ import asyncio
 import io
 import re
 from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from datetime import timedelta
 from email.message import Message
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit, urlunsplit
@@ -23,6 +23,7 @@ from supportbot.adapters.app import Application, build_application
 from supportbot.adapters.server import create_web_app
 from supportbot.bot.messages import Attachment, Reply
 from supportbot.integrations.sql.contracts import document_sha256
+from supportbot.integrations.sql.demo import demo_today
 from tests.conftest import BotDriver, Conversation, Inbox, make_settings
 
 ANNA = "anna.berg@nordisk.example"
@@ -99,7 +100,7 @@ async def test_one_contract_in_english_with_its_terms_items_and_buttons(bot: Bot
     no_raw_words(reply)
     (card,) = reply.cards
     fields = {f.label: f.value for f in card.fields}
-    ends = date.today() + timedelta(days=25)
+    ends = demo_today() + timedelta(days=25)
     assert fields["Last day to give notice"] == f"{(ends - timedelta(days=30)):%-d %B %Y}"
     assert "last day to give notice was" in reply.text, "25 days left of a 30-day notice: too late"
     assert card.url and "/documents/contract/C-1001.pdf" in card.url
@@ -256,8 +257,8 @@ async def test_paging_walks_a_long_list_by_keyset(bot: BotDriver, application: A
                     "number": f"C-31{n:02d}",
                     "company": company,
                     "title": f"Services: extra {n}",
-                    "starts": date.today() - timedelta(days=10),
-                    "ends": date.today()
+                    "starts": demo_today() - timedelta(days=10),
+                    "ends": demo_today()
                     + timedelta(days=100 + n // 3),  # equal end dates: the number decides
                 },
             )

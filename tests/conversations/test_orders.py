@@ -16,6 +16,7 @@ from supportbot.adapters.app import Application, build_application
 from supportbot.adapters.settings import Settings
 from supportbot.bot.i18n import Formatter
 from supportbot.integrations.errors import BackendUnavailable
+from supportbot.integrations.sql.demo import demo_today
 from supportbot.integrations.sql.schema import orders
 from tests.conftest import BotDriver, Conversation
 
@@ -56,7 +57,7 @@ async def test_order_status_by_po_number_and_latest(bot: BotDriver) -> None:
 
 
 async def test_context_carries_over_between_orders(bot: BotDriver) -> None:
-    expected = Formatter("en", country="SE").date(date.today() + timedelta(days=3))
+    expected = Formatter("en", country="SE").date(demo_today() + timedelta(days=3))
     await bot.as_user(ANNA).transcript(f"""
         user: status of order 4711 please
         bot:  ~ PostNord
