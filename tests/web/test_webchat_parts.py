@@ -1,9 +1,12 @@
-"""The web chat's small pure helpers: origin checks and wording."""
+"""The web chat's small pure helpers: origin checks, wording and the frames' encoding."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from supportbot.adapters.web.handlers import encode_frame
 from supportbot.adapters.web.security import cross_site, same_origin
 from supportbot.adapters.webchat.wording import WORDS, accept_language, pick_language
 from supportbot.bot.i18n import LANGUAGES, translate
@@ -80,3 +83,17 @@ def test_language_choice() -> None:
     assert accept_language(None) is None
     assert translate("webchat.error.too_large", "sv").startswith("Meddelandet")
     assert translate("webchat.error.too_large", "de") == translate("webchat.error.too_large", "en")
+
+
+def test_a_frame_goes_out_as_utf8_json_text() -> None:
+    frame = {"type": "agent", "text": "Hej då, vi ses 😀", "agent": "Sara", "at": None, "n": [1, True]}
+    sent = encode_frame(frame)
+    assert json.loads(sent) == frame
+    assert "Hej då, vi ses 😀".encode() in sent  # as it is, not \\u-escaped
+
+
+def test_a_lone_surrogate_goes_out_escaped_as_the_standard_library_writes_it() -> None:
+    frame = {"type": "agent", "text": "a\ud800b", "agent": "Sara"}
+    sent = encode_frame(frame)
+    assert json.loads(sent) == frame
+    assert sent.isascii()
