@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import Callable
 
 import pytest
 
 from supportbot.adapters.web.handlers import encode_frame
 from supportbot.adapters.web.security import cross_site, same_origin
+from supportbot.adapters.webchat.context import TypingClock
 from supportbot.adapters.webchat.wording import WORDS, accept_language, pick_language
 from supportbot.bot.i18n import LANGUAGES, translate
 
@@ -97,3 +100,24 @@ def test_a_lone_surrogate_goes_out_escaped_as_the_standard_library_writes_it() -
     sent = encode_frame(frame)
     assert json.loads(sent) == frame
     assert sent.isascii()
+
+
+async def test_the_typing_clock_shows_only_the_answers_still_coming() -> None:
+    clock = TypingClock()
+    shown: list[str] = []
+
+    def show(name: str) -> Callable[[], None]:
+        return lambda: shown.append(name)
+
+    fast, slow, later = show("fast"), show("slow"), show("later")
+    clock.start(fast, 0.01)
+    clock.start(slow, 0.01)
+    clock.start(later, 0.05)
+    clock.stop(fast)  # answered in time: no indicator
+    await asyncio.sleep(0.03)
+    assert shown == ["slow"]
+    await asyncio.sleep(0.05)
+    assert shown == ["slow", "later"]
+    clock.start(fast, 0.01)  # the clock sets itself again for a new answer
+    await asyncio.sleep(0.03)
+    assert shown == ["slow", "later", "fast"]

@@ -11,12 +11,10 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from supportbot.adapters.channel import Arrival
 from supportbot.adapters.web.handlers import FrameSocket
 from supportbot.adapters.webchat.context import Visitor, WebChat
 from supportbot.adapters.webchat.protocol import (
     HARD_FRAME_BYTES,
-    ChatFrame,
     ErrorCode,
     FormFrame,
     FrameError,
@@ -37,6 +35,7 @@ from supportbot.adapters.webchat.protocol import (
     reply_frame,
     secret_fields,
     time_zone,
+    to_message,
     typing_frame,
 )
 from supportbot.adapters.webchat.wording import pick_language
@@ -44,7 +43,7 @@ from supportbot.bot.bus import user_topic
 from supportbot.bot.handoff import conversation_topic
 from supportbot.bot.i18n import translate
 from supportbot.bot.limits import Rule
-from supportbot.bot.messages import InboundFile, Message, Reply
+from supportbot.bot.messages import ConversationRef, InboundFile, Message, Reply
 from supportbot.faults import crash_point
 from supportbot.integrations.errors import BackendUnavailable
 
@@ -109,6 +108,11 @@ class Connection(FrameSocket):
         super().__init__(ws, who=f"webchat: client of {visitor.conversation_key}")
         self.chat = chat
         self.visitor = visitor
+        # What every message needs of the session, worked out once for the connection.
+        self.conversation = ConversationRef(channel="web", conversation_id=visitor.session.sid)
+        self.key = self.conversation.key
+        self.user_id = visitor.user_id
+        self._loop = asyncio.get_running_loop()
         self.ui_language = ui_language
         self.zone = zone
         """The browser's time zone: the times in replies are shown in it."""
@@ -126,11 +130,7 @@ class Connection(FrameSocket):
         self._typing_at = 0.0
         self._closing: asyncio.Future[bool] | None = None
         self._ending: asyncio.Future[None] | None = None
-        self._checked = asyncio.get_running_loop().time()
-
-    @property
-    def key(self) -> str:
-        return self.visitor.conversation_key
+        self._checked = self._loop.time()
 
     async def run(self) -> None:
         pipeline = self.chat.app.pipeline
@@ -200,17 +200,20 @@ class Connection(FrameSocket):
         """However busy, a chat ends with its session's lifetime (its idle time is checked as it is used)."""
         self._ending = asyncio.ensure_future(self._signed_out())  # held: a loose task may be collected
 
+    def _recheck_due(self) -> bool:
+        """Whether a signed-in chat's session is due to be checked again (``RECHECK``): most messages
+        go on without a look, and without a coroutine."""
+        return self.user_id is not None and self._loop.time() - self._checked >= RECHECK
+
     async def _still_signed_in(self) -> bool:
         """Now and then (``RECHECK``), whether the session is still live; a use keeps it so."""
-        now = asyncio.get_running_loop().time()
-        if self.visitor.user_id is None or now - self._checked < RECHECK:
+        user_id = self.user_id
+        if user_id is None or not self._recheck_due():
             return True
-        self._checked = now
+        self._checked = self._loop.time()
         session = self.visitor.session
         try:
-            record = await self.chat.app.sessions.check(
-                session.token, kind="web", user_id=self.visitor.user_id
-            )
+            record = await self.chat.app.sessions.check(session.token, kind="web", user_id=user_id)
             live = record is not None and await self.chat.current(session)
         except Exception:  # in doubt, go on: the chat was signed in, and its end is told on the bus
             log.warning("webchat: could not check a session in conversation %s", self.key, exc_info=True)
@@ -233,7 +236,7 @@ class Connection(FrameSocket):
         if isinstance(frame, TypingFrame):  # not counted against the limit: throttled on its own
             await self._typing(frame.on)
             return
-        if not await self._still_signed_in():
+        if self._recheck_due() and not await self._still_signed_in():
             return
         try:
             allowed = await self._allowed()
@@ -256,7 +259,7 @@ class Connection(FrameSocket):
 
     async def _typing(self, on: bool) -> None:
         """Passed on to an agent who has the conversation; a change, or a repeat after a pause, only."""
-        now = asyncio.get_running_loop().time()
+        now = self._loop.time()
         if on == self._typing_on and now - self._typing_at < TYPING_REPEAT:
             return
         self._typing_on, self._typing_at = on, now
@@ -305,19 +308,24 @@ class Connection(FrameSocket):
         if message is None:
             return
         # Typing is shown only when an answer takes a noticeable while; most come before it would.
-        typing = asyncio.get_running_loop().call_later(TYPING_DELAY, self._start_typing)
+        clock, show = self.chat.typing, self._start_typing
+        clock.start(show, TYPING_DELAY)
         try:
             answer = await app.pipeline.answer(message)
         except BackendUnavailable as exc:  # the database, or with several workers Redis (the lock)
-            await self._stop_typing(typing)
+            clock.stop(show)
+            await self._stop_typing()
             await self._unavailable(frame, exc)
             return
         except Exception:
             log.exception("webchat: could not answer in conversation %s", self.key)
-            await self._stop_typing(typing)
+            clock.stop(show)
+            await self._stop_typing()
             await self.send_error("internal", in_reply_to=frame.id)
             return
-        await self._stop_typing(typing)
+        clock.stop(show)
+        if self._typing_task is not None:
+            await self._stop_typing()
         self.language = answer.reply.language or self.language
         warning = None
         if missing and not answer.repeat:
@@ -350,7 +358,7 @@ class Connection(FrameSocket):
         says so), and a message that had nothing but such files is answered with ``files_missing``
         alone (or its earlier reply, when it repeats one).
         """
-        user_id = self.visitor.user_id
+        user_id = self.user_id
         shown: frozenset[str] = frozenset()
         secret: frozenset[str] = frozenset()
         files: list[InboundFile] = []
@@ -375,17 +383,16 @@ class Connection(FrameSocket):
             if missing and not files and not frame.text.strip():
                 await self._nothing_left(frame)
                 return None, missing
-        hint = None if self.language else self.ui_language
-        message = self.chat.to_message(
-            ChatFrame(
-                frame,
-                self.visitor.session.sid,
-                language_hint=hint,
-                shown_fields=shown,
-                secret_fields=secret,
-                time_zone=self.zone,
-            ),
-            Arrival(user_id=user_id, received_at=datetime.now(UTC), files=tuple(files)),
+        message = to_message(  # as ``WebChat.to_message`` builds it, with the connection's conversation
+            frame,
+            conversation=self.conversation,
+            user_id=user_id,
+            received_at=datetime.now(UTC),
+            language_hint=None if self.language else self.ui_language,
+            files=tuple(files),
+            shown_fields=shown,
+            secret_fields=secret,
+            time_zone=self.zone,
         )
         return message, missing
 
@@ -401,8 +408,7 @@ class Connection(FrameSocket):
     def _start_typing(self) -> None:
         self._typing_task = asyncio.ensure_future(self.send(typing_frame(True)))
 
-    async def _stop_typing(self, timer: asyncio.TimerHandle) -> None:
-        timer.cancel()
+    async def _stop_typing(self) -> None:
         task, self._typing_task = self._typing_task, None
         if task is not None:
             await task

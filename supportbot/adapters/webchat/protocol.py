@@ -196,7 +196,8 @@ class ChatFrame:
 def to_message(
     frame: QueuedFrame,
     *,
-    sid: str,
+    sid: str | None = None,
+    conversation: ConversationRef | None = None,
     user_id: str | None,
     received_at: datetime | None,
     language_hint: str | None = None,
@@ -206,6 +207,9 @@ def to_message(
     time_zone: str | None = None,
 ) -> Message:
     """The core's ``Message`` for one web chat frame: the session's conversation, the frame id as delivery id.
+
+    The conversation is the session's ``sid``'s, or ``conversation`` itself when the caller keeps it (an
+    open chat makes it once, not for every message).
 
     ``files`` are the message's uploads, already fetched; ``shown_fields`` the input names of the form
     the conversation showed, so a sent form keeps only values of those (unknown names are dropped);
@@ -218,8 +222,12 @@ def to_message(
         values = {name: value for name, value in sent.items() if name not in secret_fields}
         secrets = {name: SecretStr(value) for name, value in sent.items() if name in secret_fields}
         form = FormSubmission(id=frame.form, values=values, secrets=secrets)
+    if conversation is None:
+        if sid is None:
+            raise TypeError("to_message needs the session's sid or its conversation")
+        conversation = ConversationRef(channel="web", conversation_id=sid)
     return Message(
-        conversation=ConversationRef(channel="web", conversation_id=sid),
+        conversation=conversation,
         text=frame.text if isinstance(frame, MessageFrame) else "",
         user_id=user_id,
         delivery_id=delivery_id(frame),
