@@ -10,7 +10,9 @@ import pytest
 
 from supportbot.adapters.web.handlers import encode_frame
 from supportbot.adapters.web.security import cross_site, same_origin
+from supportbot.adapters.webchat.connection import _Inbox
 from supportbot.adapters.webchat.context import TypingClock
+from supportbot.adapters.webchat.protocol import MessageFrame
 from supportbot.adapters.webchat.wording import WORDS, accept_language, pick_language
 from supportbot.bot.i18n import LANGUAGES, translate
 
@@ -121,3 +123,17 @@ async def test_the_typing_clock_shows_only_the_answers_still_coming() -> None:
     clock.start(fast, 0.01)  # the clock sets itself again for a new answer
     await asyncio.sleep(0.03)
     assert shown == ["slow", "later", "fast"]
+
+
+async def test_a_chats_inbox_keeps_the_order_and_its_bound() -> None:
+    inbox = _Inbox(2)
+    a, b, c = (MessageFrame(id=name, text=name) for name in "abc")
+    assert inbox.put(a) and inbox.put(b)
+    assert not inbox.put(c)  # full: the connection answers rate_limited
+    assert inbox.put(None)  # the end always fits
+    assert [await inbox.get() for _ in range(3)] == [a, b, None]
+    waiting = asyncio.ensure_future(inbox.get())
+    await asyncio.sleep(0)
+    assert not waiting.done()
+    assert inbox.put(c)
+    assert await waiting == c

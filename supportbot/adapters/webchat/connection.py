@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from datetime import UTC, datetime
 from typing import Any
 
@@ -95,6 +96,36 @@ class _Throttle:
 _apologies = _Throttle(APOLOGY_LOG_EVERY)
 
 
+class _Inbox:
+    """A chat's frames waiting for their answers, in order, at most ``size``: an ``asyncio.Queue`` for
+    its one reader and one writer, without the queue's bookkeeping (joins, many waiters) on every
+    message. ``None`` is the end: it always fits."""
+
+    def __init__(self, size: int) -> None:
+        self._frames: deque[QueuedFrame | None] = deque()
+        self._size = size
+        self._waiter: asyncio.Future[None] | None = None
+
+    def put(self, frame: QueuedFrame | None) -> bool:
+        """Queued; ``False`` when the inbox is full."""
+        if frame is not None and len(self._frames) >= self._size:
+            return False
+        self._frames.append(frame)
+        waiter, self._waiter = self._waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+        return True
+
+    def clear(self) -> None:
+        self._frames.clear()
+
+    async def get(self) -> QueuedFrame | None:
+        while not self._frames:
+            self._waiter = asyncio.get_running_loop().create_future()
+            await self._waiter
+        return self._frames.popleft()
+
+
 class Connection(FrameSocket):
     def __init__(
         self,
@@ -124,7 +155,7 @@ class Connection(FrameSocket):
             self.rules.append(
                 Rule(f"chat:user:{visitor.user_id}", rate_limit * USER_RATE_FACTOR, RATE_WINDOW)
             )
-        self.queue: asyncio.Queue[QueuedFrame | None] = asyncio.Queue(maxsize=min(rate_limit, 100))
+        self.queue = _Inbox(min(rate_limit, 100))
         self._typing_task: asyncio.Future[None] | None = None
         self._typing_on = False
         self._typing_at = 0.0
@@ -171,9 +202,8 @@ class Connection(FrameSocket):
                     stop()
             if lifetime is not None:
                 lifetime.cancel()
-            while not self.queue.empty():  # not yet begun: the client resends them with the same ids
-                self.queue.get_nowait()
-            self.queue.put_nowait(None)
+            self.queue.clear()  # not yet begun: the client resends them with the same ids
+            self.queue.put(None)
             try:
                 await asyncio.wait_for(worker, timeout=CLOSE_GRACE)
             except TimeoutError:
@@ -252,9 +282,7 @@ class Connection(FrameSocket):
         if isinstance(frame, PingFrame):
             await self.send(pong_frame())
             return
-        try:
-            self.queue.put_nowait(frame)
-        except asyncio.QueueFull:
+        if not self.queue.put(frame):
             await self.send_error("rate_limited", in_reply_to=frame.id)
 
     async def _typing(self, on: bool) -> None:

@@ -125,6 +125,12 @@ def parse_frame(data: str) -> ClientFrame:
     frame_id = raw.get("id")
     known_id = frame_id if isinstance(frame_id, str) and _ID.fullmatch(frame_id) else None
     kind = raw.get("type")
+    if kind == "message":  # nearly every frame
+        text, button = raw.get("text"), raw.get("button", False)
+        if known_id is None or not isinstance(text, str) or not isinstance(button, bool):
+            raise FrameError("bad_frame", in_reply_to=known_id)
+        files = _file_ids(raw, known_id) if "files" in raw else ()
+        return MessageFrame(id=known_id, text=text, button=button, files=files)
     if kind == "ping":
         return PingFrame()
     if kind == "typing":
@@ -134,12 +140,7 @@ def parse_frame(data: str) -> ClientFrame:
         return TypingFrame(on=on)
     if kind == "form":
         return _form_frame(raw, known_id)
-    if kind != "message":
-        raise FrameError("bad_frame", in_reply_to=known_id)
-    text, button = raw.get("text"), raw.get("button", False)
-    if known_id is None or not isinstance(text, str) or not isinstance(button, bool):
-        raise FrameError("bad_frame", in_reply_to=known_id)
-    return MessageFrame(id=known_id, text=text, button=button, files=_file_ids(raw, known_id))
+    raise FrameError("bad_frame", in_reply_to=known_id)
 
 
 def _file_ids(raw: dict[str, Any], frame_id: str) -> tuple[str, ...]:
