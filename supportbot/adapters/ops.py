@@ -103,6 +103,7 @@ class Metrics:
         self.figures: dict[str, float] = {}
         """The database's figures of the last scrape: ``Metrics.read`` fills them."""
         self._children: dict[tuple[str, str], tuple[Any, Any]] = {}
+        self._misses: dict[str, Any] = {}
         self.shared = shared = shared_folder()
         """The folder of ``serve --workers``' figures, or ``None``: this worker's own."""
         self.exposed = self.registry
@@ -143,7 +144,10 @@ class Metrics:
         children[0].inc()
         children[1].observe(seconds)
         if intent == NONE_INTENT:
-            self.not_understood.labels(channel).inc()
+            misses = self._misses.get(channel)
+            if misses is None:
+                misses = self._misses[channel] = self.not_understood.labels(channel)
+            misses.inc()
 
     async def read(self, app: Application) -> None:
         """The figures that live in the database, as of now."""

@@ -1,10 +1,18 @@
-"""The web chat's small pure helpers: origin checks and wording."""
+"""The web chat's small pure helpers: origin checks, wording and the frames' encoding."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+from collections.abc import Callable
+
 import pytest
 
+from supportbot.adapters.web.handlers import encode_frame
 from supportbot.adapters.web.security import cross_site, same_origin
+from supportbot.adapters.webchat.connection import _Inbox
+from supportbot.adapters.webchat.context import TypingClock
+from supportbot.adapters.webchat.protocol import MessageFrame
 from supportbot.adapters.webchat.wording import WORDS, accept_language, pick_language
 from supportbot.bot.i18n import LANGUAGES, translate
 
@@ -80,3 +88,52 @@ def test_language_choice() -> None:
     assert accept_language(None) is None
     assert translate("webchat.error.too_large", "sv").startswith("Meddelandet")
     assert translate("webchat.error.too_large", "de") == translate("webchat.error.too_large", "en")
+
+
+def test_a_frame_goes_out_as_utf8_json_text() -> None:
+    frame = {"type": "agent", "text": "Hej då, vi ses 😀", "agent": "Sara", "at": None, "n": [1, True]}
+    sent = encode_frame(frame)
+    assert json.loads(sent) == frame
+    assert "Hej då, vi ses 😀".encode() in sent  # as it is, not \\u-escaped
+
+
+def test_a_lone_surrogate_goes_out_escaped_as_the_standard_library_writes_it() -> None:
+    frame = {"type": "agent", "text": "a\ud800b", "agent": "Sara"}
+    sent = encode_frame(frame)
+    assert json.loads(sent) == frame
+    assert sent.isascii()
+
+
+async def test_the_typing_clock_shows_only_the_answers_still_coming() -> None:
+    clock = TypingClock()
+    shown: list[str] = []
+
+    def show(name: str) -> Callable[[], None]:
+        return lambda: shown.append(name)
+
+    fast, slow, later = show("fast"), show("slow"), show("later")
+    clock.start(fast, 0.01)
+    clock.start(slow, 0.01)
+    clock.start(later, 0.05)
+    clock.stop(fast)  # answered in time: no indicator
+    await asyncio.sleep(0.03)
+    assert shown == ["slow"]
+    await asyncio.sleep(0.05)
+    assert shown == ["slow", "later"]
+    clock.start(fast, 0.01)  # the clock sets itself again for a new answer
+    await asyncio.sleep(0.03)
+    assert shown == ["slow", "later", "fast"]
+
+
+async def test_a_chats_inbox_keeps_the_order_and_its_bound() -> None:
+    inbox = _Inbox(2)
+    a, b, c = (MessageFrame(id=name, text=name) for name in "abc")
+    assert inbox.put(a) and inbox.put(b)
+    assert not inbox.put(c)  # full: the connection answers rate_limited
+    assert inbox.put(None)  # the end always fits
+    assert [await inbox.get() for _ in range(3)] == [a, b, None]
+    waiting = asyncio.ensure_future(inbox.get())
+    await asyncio.sleep(0)
+    assert not waiting.done()
+    assert inbox.put(c)
+    assert await waiting == c

@@ -30,7 +30,7 @@ from supportbot.adapters.webchat.protocol import (
     to_message,
 )
 from supportbot.bot.i18n import Formatter
-from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
+from supportbot.bot.messages import Attachment, Button, Card, ConversationRef, Field, Reply, Table
 from supportbot.bot.store import TurnRecord
 from supportbot.integrations.models import Principal
 
@@ -176,6 +176,15 @@ def test_frame_to_message() -> None:
     assert message.user_id == "anna.berg@nordisk.example"
     assert message.received_at == now
     assert message.language_hint == "sv"
+
+
+def test_an_open_chat_passes_its_own_conversation() -> None:
+    frame, now = MessageFrame(id="m-1", text="status of order 4711"), datetime.now(UTC)
+    by_sid = to_message(frame, sid="abc", user_id=None, received_at=now)
+    conversation = ConversationRef(channel="web", conversation_id="abc")
+    assert to_message(frame, conversation=conversation, user_id=None, received_at=now) == by_sid
+    with pytest.raises(TypeError):
+        to_message(frame, user_id=None, received_at=now)
 
 
 def test_a_guest_message_has_no_user() -> None:

@@ -6,17 +6,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from supportbot.adapters.channel import Arrival
 from supportbot.adapters.web.handlers import FrameSocket
 from supportbot.adapters.webchat.context import Visitor, WebChat
 from supportbot.adapters.webchat.protocol import (
     HARD_FRAME_BYTES,
-    ChatFrame,
     ErrorCode,
     FormFrame,
     FrameError,
@@ -37,6 +36,7 @@ from supportbot.adapters.webchat.protocol import (
     reply_frame,
     secret_fields,
     time_zone,
+    to_message,
     typing_frame,
 )
 from supportbot.adapters.webchat.wording import pick_language
@@ -44,7 +44,7 @@ from supportbot.bot.bus import user_topic
 from supportbot.bot.handoff import conversation_topic
 from supportbot.bot.i18n import translate
 from supportbot.bot.limits import Rule
-from supportbot.bot.messages import InboundFile, Message, Reply
+from supportbot.bot.messages import ConversationRef, InboundFile, Message, Reply
 from supportbot.faults import crash_point
 from supportbot.integrations.errors import BackendUnavailable
 
@@ -96,6 +96,36 @@ class _Throttle:
 _apologies = _Throttle(APOLOGY_LOG_EVERY)
 
 
+class _Inbox:
+    """A chat's frames waiting for their answers, in order, at most ``size``: an ``asyncio.Queue`` for
+    its one reader and one writer, without the queue's bookkeeping (joins, many waiters) on every
+    message. ``None`` is the end: it always fits."""
+
+    def __init__(self, size: int) -> None:
+        self._frames: deque[QueuedFrame | None] = deque()
+        self._size = size
+        self._waiter: asyncio.Future[None] | None = None
+
+    def put(self, frame: QueuedFrame | None) -> bool:
+        """Queued; ``False`` when the inbox is full."""
+        if frame is not None and len(self._frames) >= self._size:
+            return False
+        self._frames.append(frame)
+        waiter, self._waiter = self._waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+        return True
+
+    def clear(self) -> None:
+        self._frames.clear()
+
+    async def get(self) -> QueuedFrame | None:
+        while not self._frames:
+            self._waiter = asyncio.get_running_loop().create_future()
+            await self._waiter
+        return self._frames.popleft()
+
+
 class Connection(FrameSocket):
     def __init__(
         self,
@@ -109,6 +139,11 @@ class Connection(FrameSocket):
         super().__init__(ws, who=f"webchat: client of {visitor.conversation_key}")
         self.chat = chat
         self.visitor = visitor
+        # What every message needs of the session, worked out once for the connection.
+        self.conversation = ConversationRef(channel="web", conversation_id=visitor.session.sid)
+        self.key = self.conversation.key
+        self.user_id = visitor.user_id
+        self._loop = asyncio.get_running_loop()
         self.ui_language = ui_language
         self.zone = zone
         """The browser's time zone: the times in replies are shown in it."""
@@ -120,17 +155,13 @@ class Connection(FrameSocket):
             self.rules.append(
                 Rule(f"chat:user:{visitor.user_id}", rate_limit * USER_RATE_FACTOR, RATE_WINDOW)
             )
-        self.queue: asyncio.Queue[QueuedFrame | None] = asyncio.Queue(maxsize=min(rate_limit, 100))
+        self.queue = _Inbox(min(rate_limit, 100))
         self._typing_task: asyncio.Future[None] | None = None
         self._typing_on = False
         self._typing_at = 0.0
         self._closing: asyncio.Future[bool] | None = None
         self._ending: asyncio.Future[None] | None = None
-        self._checked = asyncio.get_running_loop().time()
-
-    @property
-    def key(self) -> str:
-        return self.visitor.conversation_key
+        self._checked = self._loop.time()
 
     async def run(self) -> None:
         pipeline = self.chat.app.pipeline
@@ -171,9 +202,8 @@ class Connection(FrameSocket):
                     stop()
             if lifetime is not None:
                 lifetime.cancel()
-            while not self.queue.empty():  # not yet begun: the client resends them with the same ids
-                self.queue.get_nowait()
-            self.queue.put_nowait(None)
+            self.queue.clear()  # not yet begun: the client resends them with the same ids
+            self.queue.put(None)
             try:
                 await asyncio.wait_for(worker, timeout=CLOSE_GRACE)
             except TimeoutError:
@@ -200,17 +230,20 @@ class Connection(FrameSocket):
         """However busy, a chat ends with its session's lifetime (its idle time is checked as it is used)."""
         self._ending = asyncio.ensure_future(self._signed_out())  # held: a loose task may be collected
 
+    def _recheck_due(self) -> bool:
+        """Whether a signed-in chat's session is due to be checked again (``RECHECK``): most messages
+        go on without a look, and without a coroutine."""
+        return self.user_id is not None and self._loop.time() - self._checked >= RECHECK
+
     async def _still_signed_in(self) -> bool:
         """Now and then (``RECHECK``), whether the session is still live; a use keeps it so."""
-        now = asyncio.get_running_loop().time()
-        if self.visitor.user_id is None or now - self._checked < RECHECK:
+        user_id = self.user_id
+        if user_id is None or not self._recheck_due():
             return True
-        self._checked = now
+        self._checked = self._loop.time()
         session = self.visitor.session
         try:
-            record = await self.chat.app.sessions.check(
-                session.token, kind="web", user_id=self.visitor.user_id
-            )
+            record = await self.chat.app.sessions.check(session.token, kind="web", user_id=user_id)
             live = record is not None and await self.chat.current(session)
         except Exception:  # in doubt, go on: the chat was signed in, and its end is told on the bus
             log.warning("webchat: could not check a session in conversation %s", self.key, exc_info=True)
@@ -233,7 +266,7 @@ class Connection(FrameSocket):
         if isinstance(frame, TypingFrame):  # not counted against the limit: throttled on its own
             await self._typing(frame.on)
             return
-        if not await self._still_signed_in():
+        if self._recheck_due() and not await self._still_signed_in():
             return
         try:
             allowed = await self._allowed()
@@ -249,14 +282,12 @@ class Connection(FrameSocket):
         if isinstance(frame, PingFrame):
             await self.send(pong_frame())
             return
-        try:
-            self.queue.put_nowait(frame)
-        except asyncio.QueueFull:
+        if not self.queue.put(frame):
             await self.send_error("rate_limited", in_reply_to=frame.id)
 
     async def _typing(self, on: bool) -> None:
         """Passed on to an agent who has the conversation; a change, or a repeat after a pause, only."""
-        now = asyncio.get_running_loop().time()
+        now = self._loop.time()
         if on == self._typing_on and now - self._typing_at < TYPING_REPEAT:
             return
         self._typing_on, self._typing_at = on, now
@@ -305,19 +336,24 @@ class Connection(FrameSocket):
         if message is None:
             return
         # Typing is shown only when an answer takes a noticeable while; most come before it would.
-        typing = asyncio.get_running_loop().call_later(TYPING_DELAY, self._start_typing)
+        clock, show = self.chat.typing, self._start_typing
+        clock.start(show, TYPING_DELAY)
         try:
             answer = await app.pipeline.answer(message)
         except BackendUnavailable as exc:  # the database, or with several workers Redis (the lock)
-            await self._stop_typing(typing)
+            clock.stop(show)
+            await self._stop_typing()
             await self._unavailable(frame, exc)
             return
         except Exception:
             log.exception("webchat: could not answer in conversation %s", self.key)
-            await self._stop_typing(typing)
+            clock.stop(show)
+            await self._stop_typing()
             await self.send_error("internal", in_reply_to=frame.id)
             return
-        await self._stop_typing(typing)
+        clock.stop(show)
+        if self._typing_task is not None:
+            await self._stop_typing()
         self.language = answer.reply.language or self.language
         warning = None
         if missing and not answer.repeat:
@@ -350,7 +386,7 @@ class Connection(FrameSocket):
         says so), and a message that had nothing but such files is answered with ``files_missing``
         alone (or its earlier reply, when it repeats one).
         """
-        user_id = self.visitor.user_id
+        user_id = self.user_id
         shown: frozenset[str] = frozenset()
         secret: frozenset[str] = frozenset()
         files: list[InboundFile] = []
@@ -375,17 +411,16 @@ class Connection(FrameSocket):
             if missing and not files and not frame.text.strip():
                 await self._nothing_left(frame)
                 return None, missing
-        hint = None if self.language else self.ui_language
-        message = self.chat.to_message(
-            ChatFrame(
-                frame,
-                self.visitor.session.sid,
-                language_hint=hint,
-                shown_fields=shown,
-                secret_fields=secret,
-                time_zone=self.zone,
-            ),
-            Arrival(user_id=user_id, received_at=datetime.now(UTC), files=tuple(files)),
+        message = to_message(  # as ``WebChat.to_message`` builds it, with the connection's conversation
+            frame,
+            conversation=self.conversation,
+            user_id=user_id,
+            received_at=datetime.now(UTC),
+            language_hint=None if self.language else self.ui_language,
+            files=tuple(files),
+            shown_fields=shown,
+            secret_fields=secret,
+            time_zone=self.zone,
         )
         return message, missing
 
@@ -401,8 +436,7 @@ class Connection(FrameSocket):
     def _start_typing(self) -> None:
         self._typing_task = asyncio.ensure_future(self.send(typing_frame(True)))
 
-    async def _stop_typing(self, timer: asyncio.TimerHandle) -> None:
-        timer.cancel()
+    async def _stop_typing(self) -> None:
         task, self._typing_task = self._typing_task, None
         if task is not None:
             await task

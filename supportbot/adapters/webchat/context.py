@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -91,6 +93,47 @@ def conversation_key(session: Session) -> str:
     return ConversationRef(channel="web", conversation_id=session.sid).key
 
 
+class TypingClock:
+    """When the answers being worked out on a worker are due to show the typing indicator: each is
+    ``delay`` seconds after it began, and whatever is still coming then shows it (``show``).
+
+    One timer serves every chat of the worker, set for the earliest answer still coming, instead of
+    one per message: most answers come long before, and a timer for each (made, sorted in among the
+    others, cancelled) cost a few microseconds of every message's time.
+    """
+
+    def __init__(self) -> None:
+        self._due: dict[Callable[[], None], float] = {}
+        """What shows each answer's indicator → when; in the order the answers began, so the earliest first."""
+        self._timer: asyncio.TimerHandle | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def start(self, show: Callable[[], None], delay: float) -> None:
+        """An answer begins: ``show`` is called ``delay`` seconds from now unless ``stop`` comes first."""
+        loop = asyncio.get_running_loop()
+        due = loop.time() + delay
+        self._due.pop(show, None)  # (a chat answers one message at a time: only a leftover)
+        self._due[show] = due
+        if self._timer is None or loop is not self._loop:
+            self._loop, self._timer = loop, loop.call_at(due, self._tick)
+
+    def stop(self, show: Callable[[], None]) -> None:
+        """The answer came (or failed): its indicator is not shown, if it was not yet."""
+        self._due.pop(show, None)
+
+    def _tick(self) -> None:
+        assert self._loop is not None
+        self._timer = None
+        now = self._loop.time()
+        while self._due:
+            show, due = next(iter(self._due.items()))
+            if due > now:
+                self._timer = self._loop.call_at(due, self._tick)
+                return
+            del self._due[show]
+            show()
+
+
 @dataclass
 class WebChat:
     """The web chat's share of the application and its request checks: what every handler uses."""
@@ -104,6 +147,8 @@ class WebChat:
     open_chats: set[Any] = field(init=False, repr=False, default_factory=set)
     """The chats (``connection.Connection``) open on this worker: counted in the metrics, told to
     reconnect when the worker shuts down."""
+    typing: TypingClock = field(init=False, repr=False, default_factory=TypingClock)
+    """When their answers show the typing indicator."""
 
     def __post_init__(self) -> None:
         secret_key = self.app.secret_key

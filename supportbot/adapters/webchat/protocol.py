@@ -125,6 +125,12 @@ def parse_frame(data: str) -> ClientFrame:
     frame_id = raw.get("id")
     known_id = frame_id if isinstance(frame_id, str) and _ID.fullmatch(frame_id) else None
     kind = raw.get("type")
+    if kind == "message":  # nearly every frame
+        text, button = raw.get("text"), raw.get("button", False)
+        if known_id is None or not isinstance(text, str) or not isinstance(button, bool):
+            raise FrameError("bad_frame", in_reply_to=known_id)
+        files = _file_ids(raw, known_id) if "files" in raw else ()
+        return MessageFrame(id=known_id, text=text, button=button, files=files)
     if kind == "ping":
         return PingFrame()
     if kind == "typing":
@@ -134,12 +140,7 @@ def parse_frame(data: str) -> ClientFrame:
         return TypingFrame(on=on)
     if kind == "form":
         return _form_frame(raw, known_id)
-    if kind != "message":
-        raise FrameError("bad_frame", in_reply_to=known_id)
-    text, button = raw.get("text"), raw.get("button", False)
-    if known_id is None or not isinstance(text, str) or not isinstance(button, bool):
-        raise FrameError("bad_frame", in_reply_to=known_id)
-    return MessageFrame(id=known_id, text=text, button=button, files=_file_ids(raw, known_id))
+    raise FrameError("bad_frame", in_reply_to=known_id)
 
 
 def _file_ids(raw: dict[str, Any], frame_id: str) -> tuple[str, ...]:
@@ -196,7 +197,8 @@ class ChatFrame:
 def to_message(
     frame: QueuedFrame,
     *,
-    sid: str,
+    sid: str | None = None,
+    conversation: ConversationRef | None = None,
     user_id: str | None,
     received_at: datetime | None,
     language_hint: str | None = None,
@@ -206,6 +208,9 @@ def to_message(
     time_zone: str | None = None,
 ) -> Message:
     """The core's ``Message`` for one web chat frame: the session's conversation, the frame id as delivery id.
+
+    The conversation is the session's ``sid``'s, or ``conversation`` itself when the caller keeps it (an
+    open chat makes it once, not for every message).
 
     ``files`` are the message's uploads, already fetched; ``shown_fields`` the input names of the form
     the conversation showed, so a sent form keeps only values of those (unknown names are dropped);
@@ -218,8 +223,12 @@ def to_message(
         values = {name: value for name, value in sent.items() if name not in secret_fields}
         secrets = {name: SecretStr(value) for name, value in sent.items() if name in secret_fields}
         form = FormSubmission(id=frame.form, values=values, secrets=secrets)
+    if conversation is None:
+        if sid is None:
+            raise TypeError("to_message needs the session's sid or its conversation")
+        conversation = ConversationRef(channel="web", conversation_id=sid)
     return Message(
-        conversation=ConversationRef(channel="web", conversation_id=sid),
+        conversation=conversation,
         text=frame.text if isinstance(frame, MessageFrame) else "",
         user_id=user_id,
         delivery_id=delivery_id(frame),
