@@ -14,7 +14,7 @@ import re
 
 from rapidfuzz.distance import OSA
 
-from supportbot.bot.nlu.entities.found import Claims, Found
+from supportbot.bot.nlu.entities.found import Claims, Found, WordTest
 from supportbot.bot.nlu.lexicon import STOPWORDS
 from supportbot.bot.nlu.text import fold, wordset
 
@@ -88,6 +88,7 @@ def _leads() -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 _KEYWORD_STARTS, _KEYWORD_WRITTEN = _leads()
 """A number after a record word needs a word that begins as one does (or, for "p.o.", its letters)."""
+_BEGINS_RECORD_WORD = WordTest(lambda w: w.startswith(_KEYWORD_STARTS))
 
 _TYPO_KEYWORDS: dict[str, str] = {
     fold(k): kind for kind, ks in _KINDS.items() for k in ks if k.isalpha() and len(k) >= 5
@@ -161,12 +162,13 @@ def keyword_ids(text: str, claims: Claims, *, words: frozenset[str] | None = Non
     wants no letter or digit before it)."""
     if (
         words is not None
-        and not any(w.startswith(_KEYWORD_STARTS) for w in words)
+        and not _BEGINS_RECORD_WORD.any(words)
         and not any(k in text.lower() for k in _KEYWORD_WRITTEN)
     ):
         return
     for m in _KEYWORD.finditer(text):
-        keyword = fold(re.sub(r"\s+", " ", m["kw"]))
+        written = m["kw"]
+        keyword = fold(written if written.isalpha() else re.sub(r"\s+", " ", written))
         kind = _KIND_OF.get(keyword)
         ident = m["id"]
         start, end = m.start("id"), m.end("id")
