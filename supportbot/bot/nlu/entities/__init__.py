@@ -38,15 +38,18 @@ class EntityExtractor:
         claims = Claims()
         digits = _DIGIT.search(text) is not None
         words = frozenset(_WORD.findall(text.lower()))
-        exact = words if text.isascii() else None  # in ASCII, lower-casing is how the patterns ignore case
+        ascii = text.isascii()
+        exact = words if ascii else None  # in ASCII, lower-casing is how the patterns ignore case
+        # So it is in the Latin-1 letters, the micro sign aside (the checks that rely on this say so).
+        latin = words if ascii or (max(text) < "\u0100" and "\u00b5" not in text) else None
         if "@" in text:
             emails(text, claims)
         if digits:  # every ID and amount has a digit
             serials(text, claims)
             prefixed_ids(text, claims)
-            keyword_ids(text, claims, words=exact)
-            typo_keyword_ids(text, claims)
-            amounts(text, claims, words=exact)
+            keyword_ids(text, claims, words=latin)
+            typo_keyword_ids(text, claims, words=latin)
+            amounts(text, claims, words=latin)
         if digits or not DATE_TRIGGERS.isdisjoint(words):
             dates(text, claims, today=today, words=words)
         if digits:

@@ -55,10 +55,17 @@ _SAYS_AMOUNT = WordTest(lambda w: any(sign in w for sign in _SIGNS))
 
 
 def amounts(text: str, claims: Claims, *, words: frozenset[str] | None = None) -> None:
-    """``words``, the lower-cased words of a text in ASCII, let a message with no currency sign nor
-    currency or amount word be passed over before the pattern runs (the signs of ``_SIGNS`` are letters:
-    one is in the lower-cased text exactly when it is in one of its words, each a whole run of letters)."""
-    if words is not None and "$" not in text and ":-" not in text and not _SAYS_AMOUNT.any(words):
+    """``words``, the lower-cased words of a text where lower-casing is how the pattern ignores case
+    (ASCII and the Latin-1 letters: "€" is neither), let a message with no currency sign nor currency
+    or amount word be passed over before the pattern runs (the signs of ``_SIGNS`` are letters: one is
+    in the lower-cased text exactly when it is in one of its words, each a whole run of letters)."""
+    if (
+        words is not None
+        and "$" not in text
+        and "£" not in text
+        and ":-" not in text
+        and not _SAYS_AMOUNT.any(words)
+    ):
         return
     for m in _AMOUNT.finditer(text):
         number = m["nb"] or m["na"] or m["nk"]

@@ -157,9 +157,10 @@ def prefixed_ids(text: str, claims: Claims) -> None:
 def keyword_ids(text: str, claims: Claims, *, words: frozenset[str] | None = None) -> None:
     """Numbers written right after the word for their kind: "invoice 2031", "kundnummer 1000123".
 
-    ``words``, the lower-cased words of a text in ASCII, let a message with no word that begins as a
-    record word does be passed over before the pattern runs (a record word begins a word: the pattern
-    wants no letter or digit before it)."""
+    ``words``, the lower-cased words of a text where lower-casing is how the pattern ignores case
+    (ASCII, or Latin-1 without the micro sign), let a message with no word that begins as a record word
+    does be passed over before the pattern runs (a record word begins a word: the pattern wants no
+    letter or digit before it)."""
     if (
         words is not None
         and not _BEGINS_RECORD_WORD.any(words)
@@ -204,11 +205,17 @@ def keyword_ids(text: str, claims: Claims, *, words: frozenset[str] | None = Non
         claims.add(Found(kind, value, start, end))
 
 
-def typo_keyword_ids(text: str, claims: Claims) -> None:
+def typo_keyword_ids(text: str, claims: Claims, *, words: frozenset[str] | None = None) -> None:
     """Numbers after a record word typed with one slip: "ordr 4712", "whre is ordre 4711", "fakutra 2031".
 
     One edit (a letter missing, extra, wrong or two swapped) from a record word of five letters or more,
-    two from one of nine or more, with the first letter right: the number is that kind's."""
+    two from one of nine or more, with the first letter right: the number is that kind's.
+
+    ``words``, the lower-cased words of a text where lower-casing is how the pattern ignores case, let
+    a message be passed over before the pattern runs when no word begins with such a slip (the word
+    the pattern takes begins a word of the text)."""
+    if words is not None and not _BEGINS_TYPO.any(words):
+        return
     for m in _TYPO_KEYWORD.finditer(text):
         word = fold(m["kw"])
         if word in _KIND_OF or word in _NOT_TYPOS or not claims.free(m.start("id"), m.end("id")):
@@ -240,6 +247,18 @@ def _typo_kind(word: str) -> str | None:
         if OSA.distance(word, keyword, score_cutoff=allowed) <= allowed:
             return kind
     return None
+
+
+def _begins_typo(word: str) -> bool:
+    """Whether ``word`` (lower-cased) begins with what ``typo_keyword_ids`` reads as a record word's slip."""
+    for n in range(4, min(len(word), 14) + 1):
+        folded = fold(word[:n])
+        if folded not in _KIND_OF and folded not in _NOT_TYPOS and _typo_kind(folded) is not None:
+            return True
+    return False
+
+
+_BEGINS_TYPO = WordTest(_begins_typo)
 
 
 def bare_order_numbers(text: str, claims: Claims) -> None:
