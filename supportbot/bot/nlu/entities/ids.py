@@ -250,12 +250,19 @@ def _typo_kind(word: str) -> str | None:
 
 
 def _begins_typo(word: str) -> bool:
-    """Whether ``word`` (lower-cased) begins with what ``typo_keyword_ids`` reads as a record word's slip."""
+    """Whether ``word`` (lower-cased) begins with what ``typo_keyword_ids`` reads as a record word's slip:
+    the whole word, or all of it but a "nr" or "number" written on to it ("ordrnr")."""
     for n in range(4, min(len(word), 14) + 1):
+        if n < len(word) and word[n:] not in _NUMBER_WORDS:
+            continue
         folded = fold(word[:n])
         if folded not in _KIND_OF and folded not in _NOT_TYPOS and _typo_kind(folded) is not None:
             return True
     return False
+
+
+_NUMBER_WORDS = frozenset({"number", "no", "nr", "nummer"})
+"""The words for "number" the typo pattern lets follow a record word, written on to it or not."""
 
 
 _BEGINS_TYPO = WordTest(_begins_typo)
