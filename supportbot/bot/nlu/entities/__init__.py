@@ -56,7 +56,7 @@ class EntityExtractor:
             bare_order_numbers(text, claims)
         self._sites.extract(text, claims, words=words)
         if not STATUS_TRIGGERS.isdisjoint(words):
-            statuses(text, claims, words=exact)
+            statuses(text, claims, words=latin)
         if not REFERENCE_TRIGGERS.isdisjoint(words):
             references(text, claims, words=exact)
         if exact is None or _NAMES_TOOL.any(words):
