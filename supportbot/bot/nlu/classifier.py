@@ -304,7 +304,8 @@ class IntentClassifier:
             self._by_language.append({k: list(dict.fromkeys(v)) for k, v in by_language.items()})
         self._families = _Evidence(family_counts, family_sizes, tuning)
         self._within = [
-            _Evidence(intent_counts[f], intent_sizes[f], tuning, dense=False) for f in range(len(self.families))
+            _Evidence(intent_counts[f], intent_sizes[f], tuning, dense=False)
+            for f in range(len(self.families))
         ]
         self._features = _Features(self._families, self._within, stopwords)
         self._family_count = len(self.families)

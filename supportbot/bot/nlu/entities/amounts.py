@@ -49,7 +49,9 @@ def parse_number(text: str) -> Decimal | None:
         return None
 
 
-_SIGNS = ("sek", "eur", "usd", "gbp", "nok", "dkk", "chf", "kr", "dollar", "pound", "amount", "belopp", "summa")
+_SIGNS = (
+    "sek", "eur", "usd", "gbp", "nok", "dkk", "chf", "kr", "dollar", "pound", "amount", "belopp", "summa",
+)  # fmt: skip
 """The letters every currency and amount word of ``_AMOUNT`` holds ("kronor" has "kr", "euros" "eur")."""
 _SAYS_AMOUNT = WordTest(lambda w: any(sign in w for sign in _SIGNS))
 
