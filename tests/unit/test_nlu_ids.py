@@ -157,3 +157,57 @@ def test_the_word_check_passes_over_no_number_after_a_record_word() -> None:
         assert checked.found == always.found, text
         found += len(always.found)
     assert found > 20
+
+
+@pytest.mark.parametrize("extractor", ["keyword_ids", "typo_keyword_ids", "amounts", "statuses"])
+def test_the_word_checks_hold_in_latin_1_text(extractor: str) -> None:
+    """Given the words of a message in ASCII or Latin-1 (where lower-casing is how the patterns ignore
+    case), an extractor that checks them before its pattern runs finds what running it always finds:
+    record words, their typos (with "nr" written on), amounts and status phrases, in any case."""
+    import re
+
+    from supportbot.bot.nlu.entities.amounts import amounts
+    from supportbot.bot.nlu.entities.found import Claims
+    from supportbot.bot.nlu.entities.ids import keyword_ids, typo_keyword_ids
+    from supportbot.bot.nlu.entities.status import statuses
+    from supportbot.intents import all_intents
+
+    run = {
+        "keyword_ids": keyword_ids,
+        "typo_keyword_ids": typo_keyword_ids,
+        "amounts": amounts,
+        "statuses": statuses,
+    }[extractor]
+    texts = [line for spec in all_intents() for lines in spec.examples.values() for line in lines]
+    texts += [
+        "var är ordr 4712?",
+        "ORDRNR 4712",
+        "fakutranr 2031",
+        "Ärende 2026-12",
+        "ÄRENDET 2026-13",
+        "BESTÄLLNING 4711",
+        "beställnign 4711",
+        "kontarkt 1001",
+        "BELOPP 500",
+        "summan är 1 200,50",
+        "£20 för frakten",
+        "100kr",
+        "5 000:-",
+        "€ 300",
+        "öppna ordrar på väg",
+        "ÖPPNA ORDRAR",
+        "PÅ VÄG sedan i går",
+        "inte levererade beställningar",
+        "ordrar i produktion",
+    ]
+    tried = found = 0
+    for variant in (variant for text in texts for variant in (text, text.upper())):
+        if not variant or not (variant.isascii() or (max(variant) < "\u0100" and "\u00b5" not in variant)):
+            continue
+        always, checked = Claims(), Claims()
+        run(variant, always)
+        run(variant, checked, words=frozenset(re.findall(r"[^\W\d_]+|\w+", variant.lower())))
+        assert checked.found == always.found, variant
+        tried += 1
+        found += len(always.found)
+    assert tried > 100 and found > 10

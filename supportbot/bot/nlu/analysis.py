@@ -43,6 +43,22 @@ class Word(NamedTuple):
 
 def words(text: str, entities: Sequence[Found]) -> list[Word]:
     """The message's words in order, entity text replaced by its placeholder."""
+    raws = raw_words(text, entities)
+    if not raws:
+        return []
+    cache = _READINGS
+    out: list[Word] = []
+    for raw in raws:
+        reading = cache.get(raw)
+        if reading is None:
+            reading = _reading(raw)
+        out.append(reading[1])
+    out[0] = _reading(raws[0])[0]  # the first word is capitalised as every sentence is
+    return out
+
+
+def raw_words(text: str, entities: Sequence[Found]) -> list[str]:
+    """The message's words as written, entity text replaced by its placeholder (``reading`` reads one)."""
     if entities:
         pieces: list[str] = []
         pos = 0
@@ -55,18 +71,13 @@ def words(text: str, entities: Sequence[Found]) -> list[Word]:
             pos = entity.end
         pieces.append(text[pos:])
         text = "".join(pieces)
-    raws = WORD.findall(apostrophes(text))
-    if not raws:
-        return []
-    cache = _READINGS
-    out: list[Word] = []
-    for raw in raws:
-        reading = cache.get(raw)
-        if reading is None:
-            reading = _reading(raw)
-        out.append(reading[1])
-    out[0] = _reading(raws[0])[0]  # the first word is capitalised as every sentence is
-    return out
+    return WORD.findall(apostrophes(text))
+
+
+def reading(raw: str) -> tuple[Word, Word]:
+    """The word ``raw`` (as ``raw_words`` gives it) as the first word of a message and as a later one."""
+    found = _READINGS.get(raw)
+    return found if found is not None else _reading(raw)
 
 
 _READINGS: dict[str, tuple[Word, Word]] = {}

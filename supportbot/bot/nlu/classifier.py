@@ -124,12 +124,23 @@ def features(tokens: Sequence[str | None], stopwords: frozenset[str], *, skip: b
     return out
 
 
+_Entry = tuple[float, Sequence[float], tuple[tuple[int, float], ...]]
+"""What a feature says among some classes: its weight, its w·rel per class (empty where nothing reads
+it), and the (class, w·rel) pairs that are not 0."""
+
+
 class _Evidence:
     """Per feature: its weight w and, per class, w·rel (a negligible share counts as 0)."""
 
-    def __init__(self, counts: Mapping[str, Sequence[int]], sizes: Sequence[int], tuning: Tuning) -> None:
-        self.entries: dict[str, tuple[float, list[float], list[tuple[int, float]]]] = {}
-        """Per feature: its weight, its w·rel per class, and the (class, w·rel) pairs that are not 0."""
+    def __init__(
+        self, counts: Mapping[str, Sequence[int]], sizes: Sequence[int], tuning: Tuning, *, dense: bool = True
+    ) -> None:
+        """With ``dense`` False the w·rel of every class is left out of the entries (only the pairs that
+        are not 0 are kept): the scores within a family need no more, and the entries are most of the
+        classifier's memory."""
+        self.entries: dict[str, _Entry] = {}
+        """Per feature: its weight, its w·rel per class (unless left out), and the (class, w·rel)
+        pairs that are not 0."""
         k = len(sizes)
         self.size = k
         if k == 0:
@@ -151,7 +162,8 @@ class _Evidence:
                 weight *= tuning.placeholder_weight
             if weight > 1e-4:
                 vector = [weight * r if r > 0.02 else 0.0 for r in rel]
-                self.entries[feature] = (weight, vector, [(c, v) for c, v in enumerate(vector) if v != 0.0])
+                pairs = tuple((c, v) for c, v in enumerate(vector) if v != 0.0)
+                self.entries[feature] = (weight, tuple(vector) if dense else (), pairs)
 
 
 class _Feature(NamedTuple):
@@ -159,8 +171,8 @@ class _Feature(NamedTuple):
     family its entry among that family's intents. An entry is (weight, w·rel per class, the non-zero
     (class, w·rel) pairs)."""
 
-    family: tuple[float, list[float], list[tuple[int, float]]] | None
-    within: list[tuple[float, list[float], list[tuple[int, float]]] | None]
+    family: _Entry | None
+    within: list[_Entry | None]
 
 
 class _Features:
@@ -292,7 +304,8 @@ class IntentClassifier:
             self._by_language.append({k: list(dict.fromkeys(v)) for k, v in by_language.items()})
         self._families = _Evidence(family_counts, family_sizes, tuning)
         self._within = [
-            _Evidence(intent_counts[f], intent_sizes[f], tuning) for f in range(len(self.families))
+            _Evidence(intent_counts[f], intent_sizes[f], tuning, dense=False)
+            for f in range(len(self.families))
         ]
         self._features = _Features(self._families, self._within, stopwords)
         self._family_count = len(self.families)
@@ -330,7 +343,7 @@ class IntentClassifier:
         feats = self._features.find(tokens, skip=t.skip_weight > 0.0)
         scores = [0.0] * self._family_count
         evidence = 0.0
-        seen: list[list[float]] = []
+        seen: list[Sequence[float]] = []
         for feature in feats:
             entry = feature.family
             if entry is not None:

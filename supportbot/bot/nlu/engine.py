@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from supportbot.bot.nlu.analysis import Word, words
+from supportbot.bot.nlu.analysis import Word, raw_words, reading, words
 from supportbot.bot.nlu.classifier import IntentClassifier, Tuning
 from supportbot.bot.nlu.entities import EntityExtractor, Found
 from supportbot.bot.nlu.language import decide, detect_language, says
@@ -54,6 +54,7 @@ class NLU:
         "_guess_weight",
         "_ignorable",
         "_name_weight",
+        "_raw",
         "_vocabulary",
         "_words",
         "threshold",
@@ -100,6 +101,7 @@ class NLU:
         self._name_weight = tuning.name_weight
         self._guess_weight = tuning.guess_weight
         self._words: dict[str, tuple[tuple[str, ...] | None, bool, float, float]] = {}
+        self._raw: dict[str, _Raw] = {}
         self._vocabulary = Vocabulary(
             counts, stopwords=self._ignorable, frequent=[w for w, _ in counts.most_common()]
         )
@@ -129,7 +131,7 @@ class NLU:
 
     def parse(self, text: str, *, today: date, language_hint: str | None = None) -> Parse:
         found = self._extractor.extract(text, today=today)
-        read = self._read(words(text, found))
+        read = self._read_message(raw_words(text, found))
         tokens, unknown = read.tokens, read.unknown
         language = decide(read.en, read.sv, hint=language_hint)
         if (
@@ -206,6 +208,64 @@ class NLU:
         read.unknown, read.en, read.sv = unknown, en, sv
         return read
 
+    def _read_message(self, raws: Sequence[str]) -> _Reading:
+        """What ``_read`` makes of the words of a message (``raw_words``), with every written word's
+        reading, canonical form and language clue looked up at once in one cache."""
+        read = _Reading()
+        if not raws:
+            return read
+        tokens, surface, known_tokens = read.tokens, read.surface, read.known
+        unknown = en = sv = 0.0
+        name_weight = self._name_weight
+        guess_weight = self._guess_weight
+        cache = self._raw
+        first = True
+        for raw in raws:
+            entry = cache.get(raw)
+            if entry is None:
+                entry = self._raw_word(raw)
+            text, capitalised, known, guessed, says_en, says_sv = entry
+            if first:
+                capitalised = first = False  # the first word is capitalised as every sentence is
+            if text[0] == "#":
+                tokens.append(text)
+                surface.append(text)
+                known_tokens.append(text)
+                read.placeholder = True
+                continue
+            en += says_en
+            sv += says_sv
+            if known is None:
+                if capitalised:
+                    if name_weight <= 0.0:
+                        continue
+                    unknown += name_weight
+                else:
+                    unknown += 1.0
+                tokens.append(None)
+                surface.append(text)
+            else:
+                if guessed:
+                    unknown += guess_weight
+                tokens.extend(known)
+                surface.extend(known)
+                known_tokens.extend(known)
+        read.unknown, read.en, read.sv = unknown, en, sv
+        return read
+
+    def _raw_word(self, raw: str) -> _Raw:
+        """A written word as a later word of a message reads (``words``), with ``_word``'s answer (cached)."""
+        word = reading(raw)[1]
+        if word.text[0] == "#":
+            entry: _Raw = (word.text, False, None, False, 0.0, 0.0)
+        else:
+            known, guessed, says_en, says_sv = self._words.get(word.text) or self._word(word.text)
+            entry = (word.text, word.capitalised, known, guessed, says_en, says_sv)
+        if len(self._raw) > _WORDS_LIMIT:
+            self._raw.clear()
+        self._raw[raw] = entry
+        return entry
+
     def _word(self, text: str) -> tuple[tuple[str, ...] | None, bool, float, float]:
         """A word's canonical form(s), whether they are a guess, and its language clue (cached)."""
         known, guessed = self._vocabulary.resolve(text)
@@ -239,6 +299,10 @@ class _Reading:
 
 
 _WORDS_LIMIT = 100_000
+
+_Raw = tuple[str, bool, tuple[str, ...] | None, bool, float, float]
+"""A written word read: its text (or placeholder), whether it is capitalised inside a sentence, its
+canonical form(s) (``None``: unknown), whether they are a guess, and what it says for English and Swedish."""
 
 
 def _key(tokens: Sequence[str | None]) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ from supportbot.bot.nlu.entities.amounts import amounts
 from supportbot.bot.nlu.entities.dates import TRIGGERS as DATE_TRIGGERS
 from supportbot.bot.nlu.entities.dates import dates
 from supportbot.bot.nlu.entities.email import emails
-from supportbot.bot.nlu.entities.found import Claims, Found
+from supportbot.bot.nlu.entities.found import Claims, Found, WordTest
 from supportbot.bot.nlu.entities.ids import bare_order_numbers, keyword_ids, prefixed_ids, typo_keyword_ids
 from supportbot.bot.nlu.entities.references import TRIGGERS as REFERENCE_TRIGGERS
 from supportbot.bot.nlu.entities.references import references
@@ -38,42 +38,31 @@ class EntityExtractor:
         claims = Claims()
         digits = _DIGIT.search(text) is not None
         words = frozenset(_WORD.findall(text.lower()))
-        exact = words if text.isascii() else None  # in ASCII, lower-casing is how the patterns ignore case
+        ascii = text.isascii()
+        exact = words if ascii else None  # in ASCII, lower-casing is how the patterns ignore case
+        # So it is in the Latin-1 letters, the micro sign aside (the checks that rely on this say so).
+        latin = words if ascii or (max(text) < "\u0100" and "\u00b5" not in text) else None
         if "@" in text:
             emails(text, claims)
         if digits:  # every ID and amount has a digit
             serials(text, claims)
             prefixed_ids(text, claims)
-            keyword_ids(text, claims, words=exact)
-            typo_keyword_ids(text, claims)
-            amounts(text, claims)
+            keyword_ids(text, claims, words=latin)
+            typo_keyword_ids(text, claims, words=latin)
+            amounts(text, claims, words=latin)
         if digits or not DATE_TRIGGERS.isdisjoint(words):
             dates(text, claims, today=today, words=words)
         if digits:
             bare_order_numbers(text, claims)
         self._sites.extract(text, claims, words=words)
         if not STATUS_TRIGGERS.isdisjoint(words):
-            statuses(text, claims, words=exact)
+            statuses(text, claims, words=latin)
         if not REFERENCE_TRIGGERS.isdisjoint(words):
             references(text, claims, words=exact)
-        if exact is None or _may_name_tool(words):
+        if exact is None or _NAMES_TOOL.any(words):
             tools(text, claims, words=exact)
         return sorted(claims.found, key=lambda f: f.start)
 
 
-_NO_TOOL: set[str] = set()
-"""Words seen that begin as no tool word does; most messages are made of them only."""
-_NO_TOOL_LIMIT = 100_000
-
-
-def _may_name_tool(words: frozenset[str]) -> bool:
-    """Whether one of ``words`` begins as a tool word does (``TOOL_STARTS``)."""
-    new = words - _NO_TOOL
-    if not new:
-        return False
-    if any(w.startswith(TOOL_STARTS) for w in new):
-        return True
-    if len(_NO_TOOL) > _NO_TOOL_LIMIT:
-        _NO_TOOL.clear()
-    _NO_TOOL.update(new)
-    return False
+_NAMES_TOOL = WordTest(lambda w: w.startswith(TOOL_STARTS))
+"""Whether one of a message's words begins as a tool word does (``TOOL_STARTS``)."""

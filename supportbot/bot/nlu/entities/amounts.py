@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from supportbot.bot.nlu.entities.found import Claims, Found
+from supportbot.bot.nlu.entities.found import Claims, Found, WordTest
 
 _NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _BEFORE = r"€|\$|£|sek|eur|usd|gbp|nok|dkk|chf"
@@ -49,7 +49,26 @@ def parse_number(text: str) -> Decimal | None:
         return None
 
 
-def amounts(text: str, claims: Claims) -> None:
+_SIGNS = (
+    "sek", "eur", "usd", "gbp", "nok", "dkk", "chf", "kr", "dollar", "pound", "amount", "belopp", "summa",
+)  # fmt: skip
+"""The letters every currency and amount word of ``_AMOUNT`` holds ("kronor" has "kr", "euros" "eur")."""
+_SAYS_AMOUNT = WordTest(lambda w: any(sign in w for sign in _SIGNS))
+
+
+def amounts(text: str, claims: Claims, *, words: frozenset[str] | None = None) -> None:
+    """``words``, the lower-cased words of a text where lower-casing is how the pattern ignores case
+    (ASCII and the Latin-1 letters: "€" is neither), let a message with no currency sign nor currency
+    or amount word be passed over before the pattern runs (the signs of ``_SIGNS`` are letters: one is
+    in the lower-cased text exactly when it is in one of its words, each a whole run of letters)."""
+    if (
+        words is not None
+        and "$" not in text
+        and "£" not in text
+        and ":-" not in text
+        and not _SAYS_AMOUNT.any(words)
+    ):
+        return
     for m in _AMOUNT.finditer(text):
         number = m["nb"] or m["na"] or m["nk"]
         symbol = (m["cb"] or m["ca"] or "").lower()

@@ -137,6 +137,7 @@ _DATES = _compile(tuple(_ALTERNATIVES))
 _BY_KINDS: dict[tuple[str, ...], re.Pattern[str]] = {tuple(_ALTERNATIVES): _DATES}
 """The pattern for each set of alternatives a message may need (few sets occur: numbers, months, words)."""
 _YEAR_DIGITS = re.compile(_YEAR)
+_DIGIT = re.compile(r"\d")
 _QUARTER_CODE = re.compile(r"[qk][1-4]")
 _MONTH_WORDS = frozenset(_MONTHS)
 _ROLLING_WORDS = ("last", "past", "previous", "recent", "senaste", "sista", "gångna")
@@ -223,34 +224,71 @@ def _pattern_for(text: str, words: frozenset[str]) -> re.Pattern[str] | None:
     after digits, a quarter's "q3" or "kvartal", a word of a rolling or relative period. That is
     checked in the lower-cased text, which is exact where lower-casing is how the pattern ignores case
     (ASCII and the Latin-1 letters, the micro sign aside); other text is matched with every alternative.
+    The words of a rolling or relative period and "quarter" are letters only: one is in the
+    lower-cased text exactly when it is in one of its ``words`` (each holds a whole run of letters).
     """
-    if not (text.isascii() or (max(text) < "\u0100" and "\u00b5" not in text)):
+    ascii = text.isascii()
+    if not (ascii or (max(text) < "\u0100" and "\u00b5" not in text)):
         return _DATES
-    low = text.lower()
+    signs = 0
+    cache = _SIGNS
+    for word in words:
+        sign = cache.get(word)
+        if sign is None:
+            sign = _signs(word)
+        signs |= sign
     year = _YEAR_DIGITS.search(text) is not None
-    digits = year or any(c.isdigit() for c in text)
-    month = not _MONTH_WORDS.isdisjoint(words)
-    needed = {
-        "iso_range": year and "-" in text,
-        "days_range": digits and month,
-        "month_days_range": digits and month,
-        "iso": year and "-" in text,
-        "dotted": digits and "." in text,
-        "slashed": digits and "/" in text,
-        "day_month": digits and month,
-        "quarter": "quarter" in low or "kvartal" in low or _QUARTER_CODE.search(low) is not None,
-        "rolling": any(w in low for w in _ROLLING_WORDS),
-        "relative": any(w in low for w in _RELATIVE_WORDS),
-        "month": month,
-        "year": year,
-    }
-    kinds = tuple(kind for kind in _ALTERNATIVES if needed[kind])
+    digits = year or _DIGIT.search(text) is not None or (not ascii and any(c.isdigit() for c in text))
+    month = signs & _MONTH_SIGN != 0
+    if not (digits or signs):
+        return None
+    numbers = digits and month
+    quarter = signs & _QUARTER_SIGN != 0 or (digits and _QUARTER_CODE.search(text.lower()) is not None)
+    kinds = tuple(
+        kind
+        for kind, needed in (
+            ("iso_range", year and "-" in text),
+            ("days_range", numbers),
+            ("month_days_range", numbers),
+            ("iso", year and "-" in text),
+            ("dotted", digits and "." in text),
+            ("slashed", digits and "/" in text),
+            ("day_month", numbers),
+            ("quarter", quarter),
+            ("rolling", signs & _ROLLING_SIGN != 0),
+            ("relative", signs & _RELATIVE_SIGN != 0),
+            ("month", month),
+            ("year", year),
+        )
+        if needed
+    )
     if not kinds:
         return None
     pattern = _BY_KINDS.get(kinds)
     if pattern is None:
         pattern = _BY_KINDS[kinds] = _compile(kinds)
     return pattern
+
+
+_MONTH_SIGN, _ROLLING_SIGN, _RELATIVE_SIGN, _QUARTER_SIGN = 1, 2, 4, 8
+_SIGNS: dict[str, int] = {}
+"""Per lower-cased word: which of the signs ``_pattern_for`` looks for it holds."""
+_SIGNS_LIMIT = 100_000
+
+
+def _signs(word: str) -> int:
+    """Which signs of a date ``word`` holds: a month word, a part of a rolling or relative period or of
+    "quarter" (cached)."""
+    sign = (
+        (_MONTH_SIGN if word in _MONTH_WORDS else 0)
+        | (_ROLLING_SIGN if any(w in word for w in _ROLLING_WORDS) else 0)
+        | (_RELATIVE_SIGN if any(w in word for w in _RELATIVE_WORDS) else 0)
+        | (_QUARTER_SIGN if "quarter" in word or "kvartal" in word else 0)
+    )
+    if len(_SIGNS) > _SIGNS_LIMIT:
+        _SIGNS.clear()
+    _SIGNS[word] = sign
+    return sign
 
 
 def _combine(periods: list[_Period], text: str, today: date) -> list[_Period]:

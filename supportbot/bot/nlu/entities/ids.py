@@ -14,7 +14,7 @@ import re
 
 from rapidfuzz.distance import OSA
 
-from supportbot.bot.nlu.entities.found import Claims, Found
+from supportbot.bot.nlu.entities.found import Claims, Found, WordTest
 from supportbot.bot.nlu.lexicon import STOPWORDS
 from supportbot.bot.nlu.text import fold, wordset
 
@@ -88,6 +88,7 @@ def _leads() -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 _KEYWORD_STARTS, _KEYWORD_WRITTEN = _leads()
 """A number after a record word needs a word that begins as one does (or, for "p.o.", its letters)."""
+_BEGINS_RECORD_WORD = WordTest(lambda w: w.startswith(_KEYWORD_STARTS))
 
 _TYPO_KEYWORDS: dict[str, str] = {
     fold(k): kind for kind, ks in _KINDS.items() for k in ks if k.isalpha() and len(k) >= 5
@@ -156,17 +157,19 @@ def prefixed_ids(text: str, claims: Claims) -> None:
 def keyword_ids(text: str, claims: Claims, *, words: frozenset[str] | None = None) -> None:
     """Numbers written right after the word for their kind: "invoice 2031", "kundnummer 1000123".
 
-    ``words``, the lower-cased words of a text in ASCII, let a message with no word that begins as a
-    record word does be passed over before the pattern runs (a record word begins a word: the pattern
-    wants no letter or digit before it)."""
+    ``words``, the lower-cased words of a text where lower-casing is how the pattern ignores case
+    (ASCII, or Latin-1 without the micro sign), let a message with no word that begins as a record word
+    does be passed over before the pattern runs (a record word begins a word: the pattern wants no
+    letter or digit before it)."""
     if (
         words is not None
-        and not any(w.startswith(_KEYWORD_STARTS) for w in words)
+        and not _BEGINS_RECORD_WORD.any(words)
         and not any(k in text.lower() for k in _KEYWORD_WRITTEN)
     ):
         return
     for m in _KEYWORD.finditer(text):
-        keyword = fold(re.sub(r"\s+", " ", m["kw"]))
+        written = m["kw"]
+        keyword = fold(written if written.isalpha() else re.sub(r"\s+", " ", written))
         kind = _KIND_OF.get(keyword)
         ident = m["id"]
         start, end = m.start("id"), m.end("id")
@@ -202,11 +205,17 @@ def keyword_ids(text: str, claims: Claims, *, words: frozenset[str] | None = Non
         claims.add(Found(kind, value, start, end))
 
 
-def typo_keyword_ids(text: str, claims: Claims) -> None:
+def typo_keyword_ids(text: str, claims: Claims, *, words: frozenset[str] | None = None) -> None:
     """Numbers after a record word typed with one slip: "ordr 4712", "whre is ordre 4711", "fakutra 2031".
 
     One edit (a letter missing, extra, wrong or two swapped) from a record word of five letters or more,
-    two from one of nine or more, with the first letter right: the number is that kind's."""
+    two from one of nine or more, with the first letter right: the number is that kind's.
+
+    ``words``, the lower-cased words of a text where lower-casing is how the pattern ignores case, let
+    a message be passed over before the pattern runs when no word begins with such a slip (the word
+    the pattern takes begins a word of the text)."""
+    if words is not None and not _BEGINS_TYPO.any(words):
+        return
     for m in _TYPO_KEYWORD.finditer(text):
         word = fold(m["kw"])
         if word in _KIND_OF or word in _NOT_TYPOS or not claims.free(m.start("id"), m.end("id")):
@@ -238,6 +247,25 @@ def _typo_kind(word: str) -> str | None:
         if OSA.distance(word, keyword, score_cutoff=allowed) <= allowed:
             return kind
     return None
+
+
+def _begins_typo(word: str) -> bool:
+    """Whether ``word`` (lower-cased) begins with what ``typo_keyword_ids`` reads as a record word's slip:
+    the whole word, or all of it but a "nr" or "number" written on to it ("ordrnr")."""
+    for n in range(4, min(len(word), 14) + 1):
+        if n < len(word) and word[n:] not in _NUMBER_WORDS:
+            continue
+        folded = fold(word[:n])
+        if folded not in _KIND_OF and folded not in _NOT_TYPOS and _typo_kind(folded) is not None:
+            return True
+    return False
+
+
+_NUMBER_WORDS = frozenset({"number", "no", "nr", "nummer"})
+"""The words for "number" the typo pattern lets follow a record word, written on to it or not."""
+
+
+_BEGINS_TYPO = WordTest(_begins_typo)
 
 
 def bare_order_numbers(text: str, claims: Claims) -> None:

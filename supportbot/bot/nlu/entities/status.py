@@ -42,6 +42,7 @@ _PAIRED = {
     "på": wordset("väg"),
 }
 """First words that make a status phrase only with a later word: "in production", "on its way"."""
+_PAIRED_FIRST = frozenset(_PAIRED)
 _ALONE = TRIGGERS - _PAIRED.keys() - wordset("not ej inte")
 """Words that make a status phrase by themselves; "not"/"ej"/"inte" lead only to such words."""
 _ORDER_NOUN = re.compile(
@@ -61,13 +62,14 @@ _NEAR = 24
 def statuses(text: str, claims: Claims, *, words: frozenset[str] | None = None) -> None:
     """Status words that filter orders; "open" only next to an order noun (it is also a verb).
 
-    ``words``, the lower-cased words of a text in ASCII (where lower-casing is exactly how the
-    pattern ignores case), lets the pattern be skipped when the words of no status phrase are there.
+    ``words``, the lower-cased words of a text where lower-casing is exactly how the pattern ignores
+    case (ASCII, or Latin-1 without the micro sign), lets the pattern be skipped when the words of no
+    status phrase are there.
     """
     if (
         words is not None
         and _ALONE.isdisjoint(words)
-        and not any(first in words and not ends.isdisjoint(words) for first, ends in _PAIRED.items())
+        and all(_PAIRED[first].isdisjoint(words) for first in _PAIRED_FIRST.intersection(words))
     ):
         return
     for m in _STATUS.finditer(text):
