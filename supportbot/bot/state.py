@@ -121,7 +121,12 @@ class DialogState(BaseModel):
 
     def dump(self) -> dict[str, Any]:
         """The document to store: only what differs from a new conversation, plus the version."""
-        document = self.model_dump(mode="json", exclude_defaults=True, exclude={"families"})
+        # The topic apart: left to ``exclude_defaults`` it is compared with a new Topic() built for
+        # the purpose, through pydantic's __eq__, which cost as much as dumping the rest.
+        document = self.model_dump(mode="json", exclude_defaults=True, exclude=_DUMPED_APART)
+        topic = self.topic.model_dump(mode="json", exclude_defaults=True)
+        if topic:
+            document["topic"] = topic
         families = {name: _stored(context) for name, context in self.families.items()}
         families = {name: values for name, values in families.items() if values}
         if families:
@@ -197,6 +202,10 @@ class DialogState(BaseModel):
         self.families.clear()
         self.handoff = None
         self.unhelped = None
+
+
+_DUMPED_APART = {"topic", "families"}
+"""Dumped on their own by ``DialogState.dump`` (never changed)."""
 
 
 def _stored(context: Any) -> Any:
