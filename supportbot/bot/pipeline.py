@@ -58,6 +58,13 @@ class _PrincipalCache:
         self._clock = clock
         self._entries: dict[str, tuple[float, Principal | None]] = {}
 
+    def fresh(self, user_id: str) -> tuple[Principal | None] | None:
+        """The cached principal while it is fresh (a turn's usual case, without a coroutine)."""
+        hit = self._entries.get(user_id)
+        if hit is not None and self._clock() - hit[0] < self._ttl:
+            return (hit[1],)
+        return None
+
     async def get(self, user_id: str) -> Principal | None:
         now = self._clock()
         hit = self._entries.get(user_id)
@@ -137,11 +144,18 @@ class Pipeline:
     async def _turn(self, message: Message, conv: ConversationState) -> Answer:
         key = message.conversation.key
         if message.delivery_id and conv.exists:
-            earlier = await self.store.reply_for_delivery(key, message.delivery_id, conv=conv)
+            if conv.deliveries is not None:  # from the cache: no query, no coroutine
+                earlier = conv.deliveries.get(message.delivery_id)
+            else:
+                earlier = await self.store.reply_for_delivery(key, message.delivery_id, conv=conv)
             if earlier is not None:
                 return _repeated(earlier)
         conv.user_id = message.user_id
-        principal = await self.principal(message.user_id)
+        fresh = self._principals.fresh(message.user_id) if message.user_id is not None else None
+        if fresh is not None:
+            principal = fresh[0] or Principal.guest()
+        else:
+            principal = await self.principal(message.user_id)
         text = _clean(message.transcript_text())
         language = conv.language if conv.exists else principal.locale
         # The state the last turn left, kept alive in the cache; parsed from its document otherwise.
