@@ -213,6 +213,9 @@ class DialogEngine:
         self.handoffs = handoffs
         self.notices = notices
         self.limits = limits
+        self._correctables: dict[str, tuple[tuple[Slot, ...], bool]] = {}
+        """Per intent, the slots last asked about (a guest's or everyone's) and whether a correction
+        may answer it again with them (``_correctable``)."""
 
     async def step(
         self,
@@ -319,8 +322,11 @@ class DialogEngine:
             )
 
         spec = turn.spec
-        state.misses = 0
-        state.pending = None
+        # (Each assignment to the model costs its validation hook: only what changes is assigned.)
+        if state.misses:
+            state.misses = 0
+        if state.pending is not None:
+            state.pending = None
         if turn.paused is not None and turn.paused.intent != spec.name:
             state.paused, state.offered = turn.paused, False
         elif state.paused is not None and state.paused.intent == spec.name:
@@ -342,13 +348,14 @@ class DialogEngine:
         # What the bot fell short on waits for a request made of it, until a turn is answered.
         if ctx.short:
             state.fell_short(spec.family, parse.text)
-        else:
+        elif state.unhelped is not None:
             state.unhelped = None
         if spec.forgets:
             state.forget()
         if spec.takes_over:
             state.paused = None
-        state.last_intent = spec.name
+        if state.last_intent != spec.name:
+            state.last_intent = spec.name
         state.last_slots = self._kept_slots(spec, principal, turn.slots)
         if ctx.asking is not None:
             await self._wait_for(ctx.asking, ctx, turn)
@@ -380,10 +387,16 @@ class DialogEngine:
 
     def _correctable(self, spec: IntentSpec, principal: Principal) -> bool:
         """A look-up or an action on named records, answered again with a corrected record; never one
-        that opens something from what was written or confirmed (a request)."""
-        if spec.form or spec.files:
-            return False
-        return not any(slot.free_text or _confirms(slot) for slot in self._slots_for(spec, principal))
+        that opens something from what was written or confirmed (a request). Asked on every turn:
+        worked out once per intent and set of slots."""
+        slots = self._slots_for(spec, principal)
+        known = self._correctables.get(spec.name)
+        if known is None or known[0] is not slots:
+            correctable = not (spec.form or spec.files) and not any(
+                slot.free_text or _confirms(slot) for slot in slots
+            )
+            known = self._correctables[spec.name] = (slots, correctable)
+        return known[1]
 
     def not_understood(
         self, fmt: Formatter, language: str, *, misses: int = 1, requests: bool = False

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import itertools
 import logging
 import re
 import secrets
@@ -85,11 +86,16 @@ def mask(text: str) -> str:
     78", "0049 89 1234567"); so is one unbroken number of eleven to fifteen digits ("46701234567").
     Order, invoice and request numbers (up to ten digits, never starting with 0 in this product),
     lists of them and dates stay."""
+    if "@" not in text and len(_DIGIT.findall(text)) < 7:  # (most messages: nothing to look for)
+        return text
     text = _EMAIL.sub("[e-mail]", text)
     text = _IDENTITY.sub("[personal number]", text)
     return _PHONE.sub(_phone, text)
 
 
+_DIGIT = re.compile(r"\d")
+"""Every text ``mask`` changes has an "@", or seven digits or more (a phone number has seven at least,
+a personal identity number ten)."""
 _MASKS = re.compile(r"\[(?:e-mail|phone|personal number)\]")
 
 
@@ -233,6 +239,10 @@ class Learning:
     def __init__(self, nlu: LearnedNLU, *, margin: float = LOW_CONFIDENCE_MARGIN) -> None:
         self.nlu = nlu
         self._margin = margin
+        self._id_prefix = secrets.token_hex(8)
+        self._counter = itertools.count(1)
+        """Each message's id for the review list is 16 random hex digits per process and 16 counted
+        ones: unique as 32 random digits were, without asking the system for randomness every turn."""
 
     def note(
         self,
@@ -282,7 +292,7 @@ class Learning:
         text = mask(parse.text)[:KEPT_CHARS]
         worded = _has_words(parse)
         reason = self._reason(parse, reply) if worded else None
-        miss_id = secrets.token_hex(16)
+        miss_id = f"{self._id_prefix}{next(self._counter):016x}"
         after[HEARD] = {
             "id": miss_id,
             "text": text,

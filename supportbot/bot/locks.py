@@ -7,8 +7,7 @@ instead (a lock in Redis, held by one worker at a time), behind the same ``Conve
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
 from supportbot.bot.errors import SupportbotError
@@ -32,23 +31,44 @@ class KeyedLocks:
     """In-process locks keyed by conversation; an entry lives only while someone holds or waits for it."""
 
     def __init__(self) -> None:
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._locks: dict[str, _Held] = {}
 
-    @asynccontextmanager
-    async def hold(self, key: str) -> AsyncIterator[None]:
-        lock, users = self._locks.get(key, (None, 0))
-        if lock is None:
-            lock = asyncio.Lock()
-        self._locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[key]
-            if users == 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
+    def hold(self, key: str) -> AbstractAsyncContextManager[None]:
+        held = self._locks.get(key)
+        if held is None:
+            held = self._locks[key] = _Held(self._locks, key)
+        held.users += 1
+        return held
 
     def __len__(self) -> int:
         return len(self._locks)
+
+
+class _Held:
+    """One key's lock and how many hold or wait for it (a plain context manager: a turn takes one,
+    and a generator-based one cost it a generator and two extra frames)."""
+
+    __slots__ = ("key", "lock", "locks", "users")
+
+    def __init__(self, locks: dict[str, _Held], key: str) -> None:
+        self.locks = locks
+        self.key = key
+        self.lock = asyncio.Lock()
+        self.users = 0
+        """Taken when ``hold`` is called, so an entry is dropped only when nobody holds or waits."""
+
+    async def __aenter__(self) -> None:
+        try:
+            await self.lock.acquire()
+        except BaseException:
+            self._leave()
+            raise
+
+    async def __aexit__(self, *_: object) -> None:
+        self.lock.release()
+        self._leave()
+
+    def _leave(self) -> None:
+        self.users -= 1
+        if self.users == 0:
+            del self.locks[self.key]

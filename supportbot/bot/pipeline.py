@@ -39,6 +39,10 @@ class Answer:
     reply: Reply
     repeat: bool = False
     """The message repeated a delivery answered before; ``reply`` is that earlier answer."""
+    payload: dict[str, Any] | None = None
+    """``reply`` as the transcript keeps it (``reply.model_dump(mode="json")``), made once in the turn
+    (``None`` for a repeat): a channel that sends the reply as JSON may start from it rather than
+    dump the reply again. Shared with the store's cache: read it, never change it."""
 
 
 class Understands(Protocol):
@@ -53,6 +57,13 @@ class _PrincipalCache:
         self._ttl = ttl
         self._clock = clock
         self._entries: dict[str, tuple[float, Principal | None]] = {}
+
+    def fresh(self, user_id: str) -> tuple[Principal | None] | None:
+        """The cached principal while it is fresh (a turn's usual case, without a coroutine)."""
+        hit = self._entries.get(user_id)
+        if hit is not None and self._clock() - hit[0] < self._ttl:
+            return (hit[1],)
+        return None
 
     async def get(self, user_id: str) -> Principal | None:
         now = self._clock()
@@ -133,14 +144,23 @@ class Pipeline:
     async def _turn(self, message: Message, conv: ConversationState) -> Answer:
         key = message.conversation.key
         if message.delivery_id and conv.exists:
-            earlier = await self.store.reply_for_delivery(key, message.delivery_id, conv=conv)
+            if conv.deliveries is not None:  # from the cache: no query, no coroutine
+                earlier = conv.deliveries.get(message.delivery_id)
+            else:
+                earlier = await self.store.reply_for_delivery(key, message.delivery_id, conv=conv)
             if earlier is not None:
-                return Answer(Reply.model_validate(earlier) if earlier else Reply(text=""), repeat=True)
+                return _repeated(earlier)
         conv.user_id = message.user_id
-        principal = await self.principal(message.user_id)
+        fresh = self._principals.fresh(message.user_id) if message.user_id is not None else None
+        if fresh is not None:
+            principal = fresh[0] or Principal.guest()
+        else:
+            principal = await self.principal(message.user_id)
         text = _clean(message.transcript_text())
         language = conv.language if conv.exists else principal.locale
-        state = DialogState.load(conv.state)
+        # The state the last turn left, kept alive in the cache; parsed from its document otherwise.
+        live = conv.live
+        state = live if isinstance(live, DialogState) else DialogState.load(conv.state)
         handoff = await self._open_handoff(state)
         if handoff is not None:
             reply = await self._handed_off(handoff, text, conv.language, state)
@@ -162,7 +182,8 @@ class Pipeline:
             delivery_id=message.delivery_id,
             at=message.received_at,
         )
-        bot_turn = TurnRecord(role="bot", text=reply.text, payload=reply.model_dump(mode="json"))
+        payload = reply.model_dump(mode="json")
+        bot_turn = TurnRecord(role="bot", text=reply.text, payload=payload)
         parsed = self._parsed.pop(key, None)
         also = (
             self.learning.note(
@@ -176,6 +197,7 @@ class Pipeline:
             if self.learning is not None
             else ()
         )
+        conv.keep_live(state)
         crash_point("turn.before_save")
         try:
             # While an agent has the conversation the bot says nothing: only the customer's line is stored.
@@ -187,13 +209,13 @@ class Pipeline:
             if message.delivery_id:
                 earlier = await self.store.reply_for_delivery(key, message.delivery_id)
                 if earlier is not None:
-                    return Answer(Reply.model_validate(earlier) if earlier else Reply(text=""), repeat=True)
+                    return _repeated(earlier)
             raise
         if handoff is not None and self.handoffs is not None and relay:
             await self.handoffs.customer_said(
                 handoff, text[:MAX_STORED_CHARS], message.received_at, files=user_turn_files
             )
-        return Answer(reply)
+        return Answer(reply, payload=payload)
 
     async def _keep_for_agent(self, message: Message) -> list[dict[str, Any]]:
         """Files sent while an agent has the conversation are kept with the transcript for the agents."""
@@ -312,6 +334,11 @@ class Pipeline:
 
     async def history(self, message_key: str, *, limit: int = 100) -> list[TurnRecord]:
         return await self.store.history(message_key, limit=limit)
+
+
+def _repeated(earlier: dict[str, Any]) -> Answer:
+    """The answer to a repeated delivery: the reply stored for its first one."""
+    return Answer(Reply.model_validate(earlier) if earlier else Reply(text=""), repeat=True)
 
 
 def _user_payload(message: Message, kept: list[dict[str, Any]] | None = None) -> dict[str, Any] | None:

@@ -166,6 +166,23 @@ async def test_a_limit_per_key_in_a_sliding_window(engine: AsyncEngine) -> None:
     assert await limits.hit(rule)
 
 
+async def test_a_window_counts_the_events_of_its_slots_as_it_slides(engine: AsyncEngine) -> None:
+    clock = Seconds()
+    limits = SqlLimits(engine, clock=clock)
+    rule = Rule("chat:session:slides", 4, 10.0)  # slots of a second
+    for step in (0, 3, 3, 3):  # events at 0, 3, 6 and 9 s
+        clock.now += step
+        assert await limits.hit(rule)
+    assert not await limits.hit(rule)
+    clock.now += 1  # the event at 0 s left the window
+    assert await limits.hit(rule)
+    assert not await limits.hit(rule)
+    clock.now += 9  # all of them left it but the last one, at 10 s
+    assert [await limits.hit(rule) for _ in range(4)] == [True, True, True, False]
+    clock.now -= 30  # a clock set back counts what its window holds
+    assert await limits.hit(rule)
+
+
 async def test_a_hit_under_several_rules_counts_under_none_when_one_is_full(engine: AsyncEngine) -> None:
     limits = SqlLimits(engine, clock=Seconds())
     session, user = Rule("chat:session:s1", 5, 10.0), Rule("chat:user:u", 2, 10.0)

@@ -123,6 +123,22 @@ class _Seen(FamilyContext):
     numbers: list[str] = Field(default_factory=list)
 
 
+def test_the_stored_document_leaves_out_exactly_what_is_as_new() -> None:
+    state = DialogState()
+    state.begin_turn()
+    state.set_current("order", "order_number", "4711")
+    state.set_current("invoice", "invoice_number", "INV-2031")
+    state.last_intent, state.misses = "order.status", 1
+    expected = state.model_dump(mode="json", exclude_defaults=True, exclude={"families"}) | {"version": 1}
+    assert state.dump() == expected and "linked" in expected["topic"]
+    state.forget()
+    assert "topic" not in state.dump() and state.dump() == {
+        "version": 1,
+        "last_intent": "order.status",
+        "misses": 1,
+    }
+
+
 def test_a_family_context_is_typed_kept_under_its_name_and_dropped_when_empty() -> None:
     state = DialogState()
     state.family("order", _Seen).numbers.append("4711")

@@ -50,6 +50,25 @@ def test_a_write_keeps_the_order_of_its_own_statements() -> None:
     assert placed.index(FORGET) > placed.index(ADD_CHILD)  # the first write's delete after its insert
 
 
+def test_rows_of_other_columns_or_none_at_all_run_as_they_came() -> None:
+    mixed = [{"id": 3, "parent": 1}, {"id": 4}]
+    writes = [
+        [(ADD_CHILD, [{"id": 1, "parent": 1}, {"id": 2, "parent": 1}])],
+        [(ADD_CHILD, mixed)],
+        [(ADD_CHILD, [])],
+        [(FORGET, None)],
+        [(ADD_CHILD, {"id": 5, "parent": 2})],
+        [(ADD_CHILD, [{"id": 6}])],
+    ]
+    assert merged(writes) == [
+        (ADD_CHILD, mixed),
+        (ADD_CHILD, []),
+        (FORGET, None),
+        (ADD_CHILD, [{"id": 1, "parent": 1}, {"id": 2, "parent": 1}, {"id": 5, "parent": 2}]),
+        (ADD_CHILD, [{"id": 6}]),
+    ]
+
+
 async def test_concurrent_writes_are_all_committed(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'w.db'}"
     meta.create_all(create_engine(url))

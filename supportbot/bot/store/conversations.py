@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -55,7 +55,24 @@ class ConversationState:
     exists: bool
     deliveries: dict[str, dict[str, Any]] | None = None
     """Replies to the latest deliveries, when the conversation came from the cache: a repeat is
-    answered without a query. ``None`` means unknown: ask the database."""
+    answered without a query. ``None`` means unknown: ask the database. Read it, never change it:
+    it is the cache's own."""
+    _live: tuple[dict[str, Any], Any] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def live(self) -> Any:
+        """The caller's typed form of ``state`` (the dialog's ``DialogState``) as the last turn left it,
+        kept with the cached conversation so that a turn does not parse the document again. ``None``
+        when there is none: the conversation was read from the database, or ``state`` was replaced
+        since (another part changed the document)."""
+        kept = self._live
+        return kept[1] if kept is not None and kept[0] is self.state else None
+
+    def keep_live(self, live: Any) -> None:
+        """``live`` is ``state`` as it is now, typed: the cache keeps it beside the document once the
+        turn is saved. Whoever changes it afterwards either saves it again or ``forget``s the
+        conversation, as for the document."""
+        self._live = (self.state, live)
 
 
 @dataclass(frozen=True)
@@ -140,8 +157,9 @@ class Store:
         self._cache: OrderedDict[str, ConversationState] = OrderedDict()
 
     def _cached(self, key: str) -> ConversationState | None:
-        """The cached conversation. Its ``state`` is the cached dict itself, not a copy: the turn that
-        changes it either saves it or calls ``forget``, so the cache never keeps an unsaved change."""
+        """The cached conversation. Its ``state`` is the cached dict itself, not a copy, and its live
+        form the cached object: the turn that changes either saves it or calls ``forget``, so the cache
+        never keeps an unsaved change."""
         hit = self._cache.get(key)
         if hit is None:
             return None
@@ -154,23 +172,27 @@ class Store:
             hit.state,
             hit.seq,
             True,
-            dict(hit.deliveries or {}),
+            hit.deliveries,
+            hit._live,
         )
 
     def _remember(self, conv: ConversationState, delivery: tuple[str, dict[str, Any]] | None) -> None:
         if self._cache_size <= 0:
             return
-        deliveries = dict(conv.deliveries or {})
+        deliveries = conv.deliveries if conv.deliveries is not None else {}
         if delivery is not None:
+            # The cached dict itself, changed in place: a copy per turn cost more than the rest of this.
             deliveries[delivery[0]] = delivery[1]
             while len(deliveries) > _RECENT_DELIVERIES:
                 deliveries.pop(next(iter(deliveries)))
-        self._cache[conv.key] = ConversationState(
-            conv.key, conv.channel, conv.user_id, conv.language, conv.state, conv.seq, True, deliveries
+        live = conv._live if conv._live is not None and conv._live[0] is conv.state else None
+        cache = self._cache
+        cache[conv.key] = ConversationState(
+            conv.key, conv.channel, conv.user_id, conv.language, conv.state, conv.seq, True, deliveries, live
         )
-        self._cache.move_to_end(conv.key)
-        while len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
+        cache.move_to_end(conv.key)
+        while len(cache) > self._cache_size:
+            cache.popitem(last=False)
 
     def forget(self, key: str) -> None:
         """Drop a cached conversation, e.g. after another part wrote it directly."""

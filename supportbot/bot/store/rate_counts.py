@@ -72,8 +72,8 @@ class SqlLimits:
         self.clock = clock
         self.worker = secrets.token_hex(8)
         self._pruned = 0.0
-        self._mine: dict[tuple[str, int], tuple[int, int]] = {}
-        """(key, slot) → (events counted by this worker, when the slot leaves every window)."""
+        self._mine: dict[str, _Counted] = {}
+        """Per key, the events counted by this worker."""
         self._writing: set[asyncio.Task[None]] = set()
         self._looked = -LOOK_AROUND
         """When this worker last looked for the others' rows (``clock``) …"""
@@ -92,28 +92,29 @@ class SqlLimits:
         self._behind: asyncio.Task[None] | None = None
         """… and the task that will hand them over, until it starts."""
 
-    def _params(self, rule: Rule, now: float) -> dict[str, Any]:
-        length = slot_seconds(rule.window)
-        slot = int(now) // length * length
-        return {
-            "key": rule.key[:255],
-            "slot": slot,
-            "worker": self.worker,
-            "count": 1,
-            "since": slot - length * SLOTS,
-            "expires": slot + length * (SLOTS + 1),
-        }
-
     async def hit(self, *rules: Rule) -> bool:
         now = self.clock()
-        params = [self._params(rule, now) for rule in rules]
-        others = await self._counted_elsewhere(params)
+        mine = self._mine
+        keys: list[str] = []
+        counted: list[_Counted] = []
+        slots: list[int] = []
+        for rule in rules:
+            key = rule.key[:255]
+            length = slot_seconds(rule.window)
+            here = mine.get(key)
+            if here is None or here.length != length:
+                here = mine[key] = _Counted(length)
+            keys.append(key)
+            counted.append(here)
+            slots.append(int(now) // length * length)
+        others: list[int] | None = None
+        if not (self._alone and 0 <= now - self._looked < LOOK_AROUND):  # (else no statement: the usual)
+            windows = [(k, s - c.length * SLOTS) for k, c, s in zip(keys, counted, slots, strict=True)]
+            others = await self._counted_elsewhere(windows)
         # From here to the count nothing waits, so no other event of this worker slips in between.
-        if any(n + self._counted_here(p) >= r.limit for r, p, n in zip(rules, params, others, strict=True)):
-            return False
-        for p in params:
-            events, expires = self._mine.get((p["key"], p["slot"]), (0, p["expires"]))
-            self._mine[p["key"], p["slot"]] = (events + 1, expires)
+        for i, rule in enumerate(rules):
+            if counted[i].window(slots[i]) + (others[i] if others is not None else 0) >= rule.limit:
+                return False
         if self._behind is None or self._behind.cancelled():  # one write takes all the events until it runs
             task = self._behind = asyncio.get_running_loop().create_task(
                 self._write_behind(now), name="limits"
@@ -121,11 +122,17 @@ class SqlLimits:
             self._writing.add(task)
             task.add_done_callback(self._writing.discard)
         unwritten = self._unwritten
-        for p in params:
-            row = unwritten.get((p["key"], p["slot"]))
+        for key, here, slot in zip(keys, counted, slots, strict=True):
+            here.add(slot)
+            row = unwritten.get((key, slot))
             if row is None:
-                unwritten[p["key"], p["slot"]] = {
-                    name: p[name] for name in ("key", "slot", "worker", "count", "expires")
+                expires = slot + here.length * (SLOTS + 1)
+                unwritten[key, slot] = {
+                    "key": key,
+                    "slot": slot,
+                    "worker": self.worker,
+                    "count": 1,
+                    "expires": expires,
                 }
             else:
                 row["count"] += 1
@@ -150,39 +157,39 @@ class SqlLimits:
             await asyncio.gather(*self._writing, return_exceptions=True)
 
     async def _events(self, rule: Rule) -> int:
-        params = self._params(rule, self.clock())
-        return (await self._counted_elsewhere([params]))[0] + self._counted_here(params)
+        key, length = rule.key[:255], slot_seconds(rule.window)
+        slot = int(self.clock()) // length * length
+        here = self._mine.get(key)
+        own = here.window(slot) if here is not None and here.length == length else 0
+        return (await self._counted_elsewhere([(key, slot - length * SLOTS)]))[0] + own
 
-    def _counted_here(self, params: dict[str, Any]) -> int:
-        key, since = params["key"], params["since"]
-        slot, length = params["slot"], (params["slot"] - since) // SLOTS
-        return sum(self._mine.get((key, s), (0, 0))[0] for s in range(slot, since, -length))
-
-    async def _counted_elsewhere(self, params: list[dict[str, Any]]) -> list[int]:
-        """The other workers' events in each rule's window: one statement for all the rules (an
-        indexed range of a few rows per key)."""
+    async def _counted_elsewhere(self, windows: list[tuple[str, int]]) -> list[int]:
+        """The other workers' events in each rule's window (its key, and the slot its window starts
+        after): one statement for all the rules (an indexed range of a few rows per key)."""
         now = self.clock()
         if not 0 <= now - self._looked < LOOK_AROUND:  # (a clock set back looks again too)
             self._looked = now  # one look at a time: the hits meanwhile go by the last one
             found = await read(self._engine, _ANYONE_ELSE, {"worker": self.worker, "now": int(now)})
             self._alone = not found
         if self._alone:
-            return [0] * len(params)
-        statement = self._others.get(len(params))
+            return [0] * len(windows)
+        statement = self._others.get(len(windows))
         if statement is None:
-            statement = self._others[len(params)] = _others(len(params))
+            statement = self._others[len(windows)] = _others(len(windows))
         values: dict[str, Any] = {"worker": self.worker}
-        for i, p in enumerate(params):
-            values[f"key{i}"], values[f"since{i}"] = p["key"], p["since"]
+        for i, (key, since) in enumerate(windows):
+            values[f"key{i}"], values[f"since{i}"] = key, since
         counted = {int(i): int(n or 0) for i, n in await read(self._engine, statement, values)}
-        return [counted.get(i, 0) for i in range(len(params))]
+        return [counted.get(i, 0) for i in range(len(windows))]
 
     async def _count(self, rows: list[dict[str, Any]], now: float) -> None:
         statements: list[Statement] = [(self._add, rows)]
         if now - self._pruned >= PRUNE_EVERY:
             self._pruned = now
             statements.append((rate_counts.delete().where(rate_counts.c.expires < int(now)), None))
-            self._mine = {slot: counted for slot, counted in self._mine.items() if counted[1] >= now}
+            for key, here in list(self._mine.items()):
+                if not here.prune(now):
+                    del self._mine[key]
         try:
             await self._write(statements)
         except Exception:  # this worker still counts it; the others may let one more through
@@ -192,3 +199,44 @@ class SqlLimits:
         async with self._engine.begin() as conn:
             for statement, params in statements:
                 await conn.execute(statement, params)
+
+
+class _Counted:
+    """One key's events counted by this worker, per slot, and their number in the window of the slot
+    last asked about: a hit in the same slot as the one before adds one rather than sum the window."""
+
+    __slots__ = ("at", "length", "slots", "total")
+
+    def __init__(self, length: int) -> None:
+        self.length = length
+        """The key's slot, in seconds (``slot_seconds``: a key has one window)."""
+        self.slots: dict[int, int] = {}
+        """Slot → events."""
+        self.at: int | None = None
+        """The slot whose window ``total`` counts."""
+        self.total = 0
+
+    def window(self, slot: int) -> int:
+        """The events in the window ending with ``slot``."""
+        if self.at != slot:
+            since = slot - self.length * SLOTS
+            self.total = sum(n for s, n in self.slots.items() if since < s <= slot)
+            self.at = slot
+        return self.total
+
+    def add(self, slot: int) -> None:
+        """One event in ``slot``, the slot ``window`` was just asked about."""
+        self.slots[slot] = self.slots.get(slot, 0) + 1
+        if self.at == slot:
+            self.total += 1
+        else:
+            self.at = None
+
+    def prune(self, now: float) -> bool:
+        """Drops the slots that left every window by ``now``; whether any remain."""
+        gone = [s for s in self.slots if s + self.length * (SLOTS + 1) < now]
+        for s in gone:
+            del self.slots[s]
+        if gone:
+            self.at = None
+        return bool(self.slots)

@@ -214,19 +214,32 @@ def merged(writes: list[list[Statement]]) -> list[Statement]:
             if place >= len(write):
                 continue
             statement, params = write[place]
-            many = [params] if isinstance(params, dict) else params
-            if not isinstance(many, list) or not many or not all(isinstance(p, dict) for p in many):
-                out.append((statement, params))  # no rows to put together (a DELETE without any)
-                continue
-            columns = tuple(many[0])
-            if any(tuple(p) != columns for p in many):
+            # (Plain loops: with a generator or two per statement this cost twice as much, per turn.)
+            if isinstance(params, dict):
+                many = [params]
+                columns: tuple[str, ...] | None = tuple(params)
+            elif isinstance(params, list) and params:
+                many, columns = params, None
+                for row in params:
+                    if not isinstance(row, dict):
+                        columns = None
+                        break
+                    if columns is None:
+                        columns = tuple(row)
+                    elif tuple(row) != columns:
+                        columns = None
+                        break
+            else:
+                columns = None
+            if columns is None:  # no rows to put together (a DELETE without any, rows of other columns)
                 out.append((statement, params))
                 continue
             key = (id(statement), columns)
-            if key in rows:
-                rows[key][1].extend(many)
-            else:
+            found = rows.get(key)
+            if found is None:
                 rows[key] = (statement, list(many))
+            else:
+                found[1].extend(many)
         out.extend(rows.values())
     return out
 
