@@ -155,9 +155,9 @@ async def read(engine: Any, statement: Executable, parameters: Mapping[str, Any]
     it, which cost as much CPU as the read; on the inline SQLite engine its own. A checkout that
     fails is SQLAlchemy's error, as always; a read that fails is made again the ordinary way on
     another connection, after the one it failed on, if it is gone, was dropped from the pool."""
-    if not isinstance(engine, AsyncEngine):
-        async with engine.connect() as inline:  # the inline SQLite engine
-            return await all_rows(inline, statement, parameters)
+    if not isinstance(engine, AsyncEngine):  # the inline SQLite engine, on its reading connection
+        rows: Sequence[Sequence[Any]] = await engine.rows(statement, parameters)
+        return rows
     prepared = _for_asyncpg(statement, engine.dialect) if engine.dialect.driver == "asyncpg" else None
     if prepared is not None:
         pooled = await engine.raw_connection()
