@@ -48,12 +48,14 @@ class Prepared:
         return [parameters[n] if n in parameters or needed else v for n, v, needed in self.parameters]
 
     def rows(self, found: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+        converts = self.convert
         rows = []
         for found_row in found:
             row = list(found_row)
-            for i, convert in self.convert:
-                if row[i] is not None:
-                    row[i] = convert(row[i])
+            for i, convert in converts:
+                value = row[i]
+                if value is not None:
+                    row[i] = convert(value)
             rows.append(tuple(row))
         return rows
 

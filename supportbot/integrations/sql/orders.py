@@ -438,43 +438,47 @@ class SqlOrders(SqlBase):
 def _order_of_parts(rows: Sequence[Sequence[Any]]) -> Order | None:
     """The order of ``_GET_ORDER``'s rows. Two orders may match a number as typed and upper-cased:
     the first one found is the answer, as with one query per table."""
-    head = next((r for r in rows if r[0] == 0), None)
-    if head is None:
+    for head in rows:
+        if head[0] == 0:
+            break
+    else:
         return None
     order_id = head[1]
     _, _, total, _, _, _, number, po_number, status, currency, site, customer, ordered, delivered, due = head
     lines, found_shipments, events = [], [], []
     for row in rows:
-        if row[1] != order_id:
-            continue
-        if row[0] == 1:
-            lines.append(row)
-        elif row[0] == 2:
-            found_shipments.append(row)
-        elif row[0] == 3:
-            events.append(row)
-    lines.sort(key=itemgetter(2))
-    found_shipments.sort(key=itemgetter(2))
-    events.sort(key=itemgetter(12, 2))
+        if row[1] == order_id:
+            kind = row[0]
+            if kind == 1:
+                lines.append(row)
+            elif kind == 3:
+                events.append(row)
+            elif kind == 2:
+                found_shipments.append(row)
+    lines.sort(key=_SECOND)
+    events.sort(key=_AT_THEN_ID)
     shipped = []
-    for sent in found_shipments:
-        carrier = _CARRIERS.get(sent[6]) or Carrier(sent[6])
-        shipped.append(
-            trusted(
-                Shipment,
-                carrier=carrier,
-                tracking_number=sent[7],
-                tracking_url=tracking_url(carrier, sent[7]),
-                shipped_at=sent[12],
-                expected_at=sent[14],
-                delivered_at=sent[13],
+    if found_shipments:
+        found_shipments.sort(key=_SECOND)
+        for sent in found_shipments:
+            carrier = _CARRIERS.get(sent[6]) or Carrier(sent[6])
+            shipped.append(
+                trusted(
+                    Shipment,
+                    carrier=carrier,
+                    tracking_number=sent[7],
+                    tracking_url=tracking_url(carrier, sent[7]),
+                    shipped_at=sent[12],
+                    expected_at=sent[14],
+                    delivered_at=sent[13],
+                )
             )
-        )
+    statuses = _STATUSES
     return trusted(
         Order,
         number=number,
         po_number=po_number,
-        status=_STATUSES.get(status) or OrderStatus(status),
+        status=statuses.get(status) or OrderStatus(status),
         ordered_at=ordered,
         expected_delivery=due,
         delivered_at=delivered,
@@ -482,24 +486,28 @@ def _order_of_parts(rows: Sequence[Sequence[Any]]) -> Order | None:
         site=site,
         customer_number=customer,
         lines=tuple(
-            trusted(
-                OrderLine,
-                line_no=line_no,
-                product_code=code,
-                description=description,
-                quantity=quantity,
-                unit_price=trusted(Money, minor=unit, currency=currency),
-                total=trusted(Money, minor=line_total, currency=currency),
-            )
-            for _, _, line_no, quantity, unit, line_total, code, description, *_ in lines
+            [
+                trusted(
+                    OrderLine,
+                    line_no=line[2],
+                    product_code=line[6],
+                    description=line[7],
+                    quantity=line[3],
+                    unit_price=trusted(Money, minor=line[4], currency=currency),
+                    total=trusted(Money, minor=line[5], currency=currency),
+                )
+                for line in lines
+            ]
         ),
         shipments=tuple(shipped),
         history=tuple(
-            trusted(OrderEvent, status=_STATUSES.get(e[6]) or OrderStatus(e[6]), at=e[12]) for e in events
+            [trusted(OrderEvent, status=statuses.get(e[6]) or OrderStatus(e[6]), at=e[12]) for e in events]
         ),
     )
 
 
+_SECOND: Final = itemgetter(2)
+_AT_THEN_ID: Final = itemgetter(12, 2)
 _STATUSES: Final = {s.value: s for s in OrderStatus}
 _CARRIERS: Final = {c.value: c for c in Carrier}
 """The enums' members by value, looked up without the enum's own constructor (a value not among
