@@ -16,6 +16,7 @@ from typing import Any, Final
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    CompoundSelect,
     Date,
     Integer,
     String,
@@ -101,11 +102,17 @@ def _summary_fields(row: AnyRow) -> dict[str, Any]:
 
 # The chat turn's hottest statements are built once: executing a prepared statement skips building
 # and hashing a new expression tree on every call.
-_NUMBER_OF_TENANT: Final = (
-    orders.c.company_id == bindparam("company_id"),
-    orders.c.number.in_([bindparam("number"), bindparam("number_upper")]),
-)
-"""The order asked for by number, of the tenant's company: every part of ``_GET_ORDER`` is filtered so."""
+def _number_of_tenant(*, as_typed_only: bool) -> tuple[ColumnElement[bool], ...]:
+    """The order asked for by number, as typed or upper-cased, of the tenant's company: every part of
+    ``_GET_ORDER`` is filtered so. ``as_typed_only``: the number is its own upper case (digits, as
+    most are), so one comparison says what ``IN`` of the two spellings says, which costs SQLite a
+    list to build and search in each of the four parts."""
+    number = (
+        orders.c.number == bindparam("number")
+        if as_typed_only
+        else orders.c.number.in_([bindparam("number"), bindparam("number_upper")])
+    )
+    return (orders.c.company_id == bindparam("company_id"), number)
 
 
 def _slots(*values: Any, kinds: Sequence[Any]) -> list[Any]:
@@ -144,71 +151,78 @@ def _children(table: Any) -> Any:
     return table.join(orders, orders.c.id == table.c.order_id)
 
 
-_GET_ORDER: Final = union_all(
-    select(
-        *_part(
-            0,
-            orders.c.id,
-            ints=(orders.c.total_minor,),
-            texts=(
-                orders.c.number,
-                orders.c.po_number,
-                orders.c.status,
-                orders.c.currency,
-                sites.c.name,
-                companies.c.customer_number,
-            ),
-            times=(orders.c.ordered_at, orders.c.delivered_at),
-            day=orders.c.expected_delivery,
+def _get_order_statement(*, as_typed_only: bool) -> CompoundSelect[Any]:
+    of_tenant = _number_of_tenant(as_typed_only=as_typed_only)
+    return union_all(
+        select(
+            *_part(
+                0,
+                orders.c.id,
+                ints=(orders.c.total_minor,),
+                texts=(
+                    orders.c.number,
+                    orders.c.po_number,
+                    orders.c.status,
+                    orders.c.currency,
+                    sites.c.name,
+                    companies.c.customer_number,
+                ),
+                times=(orders.c.ordered_at, orders.c.delivered_at),
+                day=orders.c.expected_delivery,
+            )
         )
-    )
-    .select_from(
-        orders.join(companies, companies.c.id == orders.c.company_id).outerjoin(
-            sites, sites.c.id == orders.c.site_id
+        .select_from(
+            orders.join(companies, companies.c.id == orders.c.company_id).outerjoin(
+                sites, sites.c.id == orders.c.site_id
+            )
         )
-    )
-    .where(*_NUMBER_OF_TENANT, companies.c.id == bindparam("company_id")),
-    select(
-        *_part(
-            1,
-            order_lines.c.order_id,
-            ints=(
-                order_lines.c.line_no,
-                order_lines.c.quantity,
-                order_lines.c.unit_price_minor,
-                order_lines.c.total_minor,
-            ),
-            texts=(order_lines.c.product_code, order_lines.c.description),
+        .where(*of_tenant, companies.c.id == bindparam("company_id")),
+        select(
+            *_part(
+                1,
+                order_lines.c.order_id,
+                ints=(
+                    order_lines.c.line_no,
+                    order_lines.c.quantity,
+                    order_lines.c.unit_price_minor,
+                    order_lines.c.total_minor,
+                ),
+                texts=(order_lines.c.product_code, order_lines.c.description),
+            )
         )
-    )
-    .select_from(_children(order_lines))
-    .where(*_NUMBER_OF_TENANT),
-    select(
-        *_part(
-            2,
-            shipments.c.order_id,
-            ints=(shipments.c.id,),
-            texts=(shipments.c.carrier, shipments.c.tracking_number),
-            times=(shipments.c.shipped_at, shipments.c.delivered_at),
-            day=shipments.c.expected_at,
+        .select_from(_children(order_lines))
+        .where(*of_tenant),
+        select(
+            *_part(
+                2,
+                shipments.c.order_id,
+                ints=(shipments.c.id,),
+                texts=(shipments.c.carrier, shipments.c.tracking_number),
+                times=(shipments.c.shipped_at, shipments.c.delivered_at),
+                day=shipments.c.expected_at,
+            )
         )
-    )
-    .select_from(_children(shipments))
-    .where(*_NUMBER_OF_TENANT),
-    select(
-        *_part(
-            3,
-            order_events.c.order_id,
-            ints=(order_events.c.id,),
-            texts=(order_events.c.status,),
-            times=(order_events.c.at,),
+        .select_from(_children(shipments))
+        .where(*of_tenant),
+        select(
+            *_part(
+                3,
+                order_events.c.order_id,
+                ints=(order_events.c.id,),
+                texts=(order_events.c.status,),
+                times=(order_events.c.at,),
+            )
         )
+        .select_from(_children(order_events))
+        .where(*of_tenant),
     )
-    .select_from(_children(order_events))
-    .where(*_NUMBER_OF_TENANT),
-)
+
+
+_GET_ORDER: Final = _get_order_statement(as_typed_only=False)
 """An order by number with its lines, shipments and history in one statement (one round trip, one
 execution's overhead instead of four): the parts share one shape of typed columns, ``_part``."""
+_GET_ORDER_AS_TYPED: Final = _get_order_statement(as_typed_only=True)
+"""``_GET_ORDER`` for a number that is its own upper case."""
 _ORDER_LINES: Final = (
     select(order_lines).where(order_lines.c.order_id == bindparam("order_id")).order_by(order_lines.c.line_no)
 )
@@ -230,8 +244,10 @@ class SqlOrders(SqlBase):
 
     async def _get_order(self, tenant: Tenant, number: str) -> Order | None:
         cleaned = number.strip()
-        params = {"company_id": tenant.company_id, "number": cleaned, "number_upper": cleaned.upper()}
-        return _order_of_parts(await self._rows(_GET_ORDER, params))
+        upper = cleaned.upper()
+        statement = _GET_ORDER_AS_TYPED if upper == cleaned else _GET_ORDER
+        params = {"company_id": tenant.company_id, "number": cleaned, "number_upper": upper}
+        return _order_of_parts(await self._rows(statement, params))
 
     async def latest_order(self, principal: Principal) -> Order | None:
         return await scope(principal, Tool.ORDERS).run(self._latest_order, None)
