@@ -28,7 +28,15 @@ def _as_before(dialect: Dialect) -> Any:
     [
         (
             pysqlite_dialect(),
-            ["2026-11-21 09:14:00.000000", "2026-11-21 09:14:00", "2026-12-31 23:59:59.999999"],
+            [
+                "2026-11-21 09:14:00.000000",
+                "2026-11-21 09:14:00",
+                "2026-12-31 23:59:59.999999",
+                "2026-11-21T09:14",
+                "2026-11-21",  # a date alone: fromisoformat takes a zone after it and drops it
+                "2026-11-21 10:14:00+01:00",  # a zone of its own, written by something else
+                "2026-11-21 09:14:00Z",
+            ],
         ),
         (
             asyncpg_dialect(),
