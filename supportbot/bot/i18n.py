@@ -40,7 +40,7 @@ from babel.numbers import format_decimal
 from babel.plural import PluralRule
 
 from supportbot.bot.catalogue import WORDS as CORE_WORDS
-from supportbot.integrations.models import Money
+from supportbot.integrations.models import Money, minor_units_amount
 
 LANGUAGES = ("en", "sv")
 DEFAULT_LANGUAGE = "en"
@@ -107,7 +107,10 @@ class Formatter:
         self.tz = ZoneInfo(tz)
 
     def t(self, key: str, **params: Any) -> str:
-        return translate(key, self.language, **params)
+        text = _TEXTS.get((key, self.language))
+        if text is None:
+            return translate(key, self.language, **params)
+        return text.format(**params) if params else text
 
     def count(self, value: int | Decimal) -> str:
         """A number as the user's language writes it, where no plural form follows it ("at most 4 000")."""
@@ -116,7 +119,7 @@ class Formatter:
     def money(self, money: Money | None) -> str:
         if money is None:
             return "–"
-        return format_amount(money.amount, money.currency, self.locale)
+        return _format_minor(money.minor, money.currency, self.locale)
 
     def amount(self, value: Decimal, currency: str) -> str:
         return format_amount(value, currency, self.locale)
@@ -142,24 +145,23 @@ class Formatter:
 
 def translate(key: str, language: str | None, **params: Any) -> str:
     """The registered sentence ``key`` in ``language`` (else English); every owner's words, every channel."""
-    if not params:
-        said = _SAID.get((key, language))
-        if said is not None:
-            return said
+    text = _TEXTS.get((key, language))  # type: ignore[arg-type]
+    if text is not None:
+        return text.format(**params) if params else text
     try:
         entry = _ENTRIES[key]
     except KeyError:
         raise KeyError(f"no words registered as {key!r}: is the module that owns them imported?") from None
-    if params:
-        return _render(entry, language, **params)
-    said = _render(entry, language)
     if language in LANGUAGES:
-        _SAID[key, language] = said
-    return said
+        said = entry.get(language) or entry[DEFAULT_LANGUAGE]
+        if isinstance(said, str):
+            _TEXTS[key, language] = said
+    return _render(entry, language, **params)
 
 
-_SAID: dict[tuple[str, str | None], str] = {}
-"""Sentences without parameters as said in each language, once looked up (a few hundred at most)."""
+_TEXTS: dict[tuple[str, str], str] = {}
+"""Each sentence without plural forms, per language, as registered: looked up in the registry once,
+then only formatted (a few hundred at most; entries never change once registered)."""
 
 
 def _render(entry: Entry, language: str | None, **params: Any) -> str:
@@ -194,6 +196,12 @@ def _plural_rule(language: str) -> PluralRule:
 @lru_cache(maxsize=4096)
 def _format_date(value: date, locale: str) -> str:
     return format_date(value, "d MMMM y", locale=locale)
+
+
+@lru_cache(maxsize=65536)
+def _format_minor(minor: int, currency: str, locale: str) -> str:
+    """``format_amount`` of an amount in minor units, without making its ``Decimal`` each time."""
+    return format_amount(minor_units_amount(minor), currency, locale)
 
 
 @lru_cache(maxsize=65536)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
+from supportbot.bot.i18n import translate
 from supportbot.bot.messages import (
     Button,
     Capability,
@@ -248,7 +249,7 @@ class TurnContext:
         return int(self.files.ttl.total_seconds()) // 60
 
     def t(self, key: str, **params: Any) -> str:
-        return self.fmt.t(key, **params)
+        return translate(key, self.fmt.language, **params)  # what ``fmt.t`` says, a call fewer
 
     def slot(self, name: str) -> SlotValue | None:
         value = self.slots.get(name)

@@ -19,9 +19,14 @@ class Frozen(BaseModel):
 
 
 F = TypeVar("F", bound=BaseModel)
+_new = object.__new__
 _set = object.__setattr__
-_PLAIN: dict[type[BaseModel], bool] = {}
-"""Whether a model is made of its fields alone (``trusted``'s short way)."""
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+"""``BaseModel``'s own slots, set as ``object.__setattr__`` sets them, without looking them up by name."""
+_FIELD_COUNTS: dict[type[BaseModel], int] = {}
+"""A model's number of fields when it is made of them alone (``trusted``'s short way), else -1."""
 
 
 def trusted(model: type[F], /, **values: Any) -> F:
@@ -29,22 +34,27 @@ def trusted(model: type[F], /, **values: Any) -> F:
     makes (nothing validated) without its look-ups field by field, which cost more than the rest of
     building a back end's answer or a reply. With a field left out (or private attributes, or a
     ``model_post_init``), it is ``model_construct`` itself, which fills in the defaults."""
-    plain = _PLAIN.get(model)
-    if plain is None:
-        plain = _PLAIN[model] = not (
-            model.__private_attributes__
-            or model.__pydantic_post_init__
-            or model.__pydantic_root_model__
-            or model.model_config.get("extra") == "allow"
-        )
-    if not plain or len(values) != len(model.__pydantic_fields__):
+    count = _FIELD_COUNTS.get(model)
+    if count is None:
+        count = _FIELD_COUNTS[model] = _field_count(model)
+    if len(values) != count:
         return model.model_construct(**values)
-    made = object.__new__(model)
+    made = _new(model)
     _set(made, "__dict__", values)
-    _set(made, "__pydantic_fields_set__", set(values))
-    _set(made, "__pydantic_extra__", None)
-    _set(made, "__pydantic_private__", None)
+    _set_fields_set(made, set(values))
+    _set_extra(made, None)
+    _set_private(made, None)
     return made
+
+
+def _field_count(model: type[BaseModel]) -> int:
+    plain = not (
+        model.__private_attributes__
+        or model.__pydantic_post_init__
+        or model.__pydantic_root_model__
+        or model.model_config.get("extra") == "allow"
+    )
+    return len(model.__pydantic_fields__) if plain else -1
 
 
 class Tool(StrEnum):
@@ -129,7 +139,15 @@ class Money(Frozen):
 
     @property
     def amount(self) -> Decimal:
-        return (Decimal(self.minor) / 100).quantize(Decimal("0.01"))
+        return minor_units_amount(self.minor)
+
+
+_CENT = Decimal("0.01")
+
+
+def minor_units_amount(minor: int) -> Decimal:
+    """An amount in minor units (öre, cent) as the ``Decimal`` of its whole units, to the cent."""
+    return (Decimal(minor) / 100).quantize(_CENT)
 
 
 class Site(Frozen):

@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Button, Card, Field, Reply, Table
@@ -694,46 +694,84 @@ def _field(label: str, value: str) -> Field:
     return trusted(Field, label=label, value=value)
 
 
+class _CardWords(NamedTuple):
+    """The order card's labels in one language."""
+
+    po: str
+    ordered: str
+    delivered: str
+    expected: str
+    total: str
+    site: str
+    carrier: str
+    tracking: str
+    track: str
+    product: str
+    quantity: str
+
+
+_CARD_WORDS: dict[str, _CardWords] = {}
+"""The card's labels per language, said once: registered words never change."""
+
+
+def _card_words(ctx: TurnContext) -> _CardWords:
+    said = _CARD_WORDS.get(ctx.fmt.language)
+    if said is None:
+        said = _CARD_WORDS[ctx.fmt.language] = _CardWords(
+            po=ctx.t("order.field.po"),
+            ordered=ctx.t("order.field.ordered"),
+            delivered=ctx.t("order.field.delivered"),
+            expected=ctx.t("order.field.expected"),
+            total=ctx.t("order.field.total"),
+            site=ctx.t("order.field.site"),
+            carrier=ctx.t("order.field.carrier"),
+            tracking=ctx.t("order.field.tracking"),
+            track=ctx.t("order.track"),
+            product=ctx.t("order.field.product"),
+            quantity=ctx.t("order.field.quantity"),
+        )
+    return said
+
+
 def _order_reply(ctx: TurnContext, order: Order) -> Reply:
     """The order's card (its parts made as ``trusted``: every value below is a string already)."""
+    said = _card_words(ctx)
+    fmt = ctx.fmt
     fields = []  # the status is the card's subtitle
     if order.po_number:
-        fields.append(_field(ctx.t("order.field.po"), order.po_number))
-    fields.append(_field(ctx.t("order.field.ordered"), ctx.fmt.date(order.ordered_at)))
+        fields.append(_field(said.po, order.po_number))
+    fields.append(_field(said.ordered, fmt.date(order.ordered_at)))
     if order.delivered_at:
-        fields.append(_field(ctx.t("order.field.delivered"), ctx.fmt.date(order.delivered_at)))
+        fields.append(_field(said.delivered, fmt.date(order.delivered_at)))
     elif order.expected_delivery and order.status is not OrderStatus.CANCELLED:
         shipment = order.shipments[-1] if order.shipments else None
         expected = (shipment.expected_at if shipment else None) or order.expected_delivery
-        fields.append(_field(ctx.t("order.field.expected"), ctx.fmt.date(expected)))
-    fields.append(_field(ctx.t("order.field.total"), ctx.fmt.money(order.total)))
+        fields.append(_field(said.expected, fmt.date(expected)))
+    money = fmt.money
+    fields.append(_field(said.total, money(order.total)))
     if order.site:
-        fields.append(_field(ctx.t("order.field.site"), order.site))
+        fields.append(_field(said.site, order.site))
     url = url_label = None
     if order.shipments:
         shipment = order.shipments[-1]
-        fields.append(_field(ctx.t("order.field.carrier"), CARRIER_NAMES[shipment.carrier]))
-        fields.append(_field(ctx.t("order.field.tracking"), shipment.tracking_number))
-        url, url_label = shipment.tracking_url, ctx.t("order.track")
+        fields.append(_field(said.carrier, CARRIER_NAMES[shipment.carrier]))
+        fields.append(_field(said.tracking, shipment.tracking_number))
+        url, url_label = shipment.tracking_url, said.track
     table = None
     if order.lines:
-        money = ctx.fmt.money
         table = trusted(
             Table,
-            columns=(
-                "#",
-                ctx.t("order.field.product"),
-                ctx.t("order.field.quantity"),
-                ctx.t("order.field.total"),
-            ),
+            columns=("#", said.product, said.quantity, said.total),
             rows=tuple(
-                (
-                    str(line.line_no),
-                    f"{line.description} ({line.product_code})",
-                    str(line.quantity),
-                    money(line.total),
-                )
-                for line in order.lines
+                [
+                    (
+                        str(line.line_no),
+                        f"{line.description} ({line.product_code})",
+                        str(line.quantity),
+                        money(line.total),
+                    )
+                    for line in order.lines
+                ]
             ),
         )
     card = trusted(

@@ -7,18 +7,21 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from sqlalchemy import bindparam, event, select, text
+from pydantic import BaseModel
+from sqlalchemy import bindparam, event, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from supportbot.integrations.models import Principal, Role, Tool
 from supportbot.integrations.sql.hot import all_rows, read
 from supportbot.integrations.sql.inline import InlineSqliteEngine
 from supportbot.integrations.sql.migrate import migrate
-from supportbot.integrations.sql.orders import _GET_ORDER
+from supportbot.integrations.sql.orders import _GET_ORDER, _ORDER_SELECT, SqlOrders
 from supportbot.integrations.sql.schema import companies, orders
 from supportbot.integrations.sql.seed import seed_demo
 from tests.integrations.conftest import TODAY, kill_a_pooled_connection, postgres_schema_engine
@@ -136,3 +139,40 @@ async def test_sqlite_reads_see_each_commit_and_a_transaction_its_own_writes(
             assert inline.sync_engine.pool.checkedout() == checked_out
     finally:
         await inline.dispose()
+
+
+async def test_every_order_read_the_short_way_is_the_order_read_table_by_table(engine: AsyncEngine) -> None:
+    """``get_order``'s one statement, its rows converted on the short way and its models made without
+    validation, gives every order exactly as one query per table and SQLAlchemy's rows give it: the
+    same values of the same types (timestamps aware, in UTC), lines, shipments and history in order;
+    a number with letters also as typed in lower case (the statement with both spellings)."""
+    async with engine.begin() as conn:
+        await conn.execute(update(orders).where(orders.c.number == "4630").values(number="NV-4630"))
+    backend = SqlOrders(engine)
+    async with engine.connect() as conn:
+        found = (await conn.execute(select(orders.c.number, orders.c.company_id).order_by(orders.c.id))).all()
+        assert len(found) > 10 and "NV-4630" in {number for number, _ in found}
+        for number, company in found:
+            principal = Principal(
+                user_id="u1", company_id=company, role=Role.USER, grants=frozenset({Tool.ORDERS})
+            )
+            row = (await conn.execute(_ORDER_SELECT.where(orders.c.number == number))).one()
+            expected = await backend._full_order(conn, row)
+            for typed in {number, number.lower(), f" {number} "}:
+                order = await backend.get_order(principal, typed)
+                assert order == expected and order is not None
+                assert _typed(order) == _typed(expected)
+            elsewhere = principal.model_copy(update={"company_id": company + 100})
+            assert await backend.get_order(elsewhere, number) is None
+            assert await backend.get_order(elsewhere, number.lower()) is None
+
+
+def _typed(value: Any) -> Any:
+    """``value`` with the type of each of its parts, models field by field."""
+    if isinstance(value, BaseModel):
+        return type(value), {name: _typed(getattr(value, name)) for name in type(value).model_fields}
+    if isinstance(value, tuple):
+        return tuple(_typed(item) for item in value)
+    if isinstance(value, datetime):
+        return type(value), value, value.utcoffset()
+    return type(value), value

@@ -48,12 +48,14 @@ class Prepared:
         return [parameters[n] if n in parameters or needed else v for n, v, needed in self.parameters]
 
     def rows(self, found: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+        converts = self.convert
         rows = []
         for found_row in found:
             row = list(found_row)
-            for i, convert in self.convert:
-                if row[i] is not None:
-                    row[i] = convert(row[i])
+            for i, convert in converts:
+                value = row[i]
+                if value is not None:
+                    row[i] = convert(value)
             rows.append(tuple(row))
         return rows
 
@@ -155,9 +157,9 @@ async def read(engine: Any, statement: Executable, parameters: Mapping[str, Any]
     it, which cost as much CPU as the read; on the inline SQLite engine its own. A checkout that
     fails is SQLAlchemy's error, as always; a read that fails is made again the ordinary way on
     another connection, after the one it failed on, if it is gone, was dropped from the pool."""
-    if not isinstance(engine, AsyncEngine):
-        async with engine.connect() as inline:  # the inline SQLite engine
-            return await all_rows(inline, statement, parameters)
+    if not isinstance(engine, AsyncEngine):  # the inline SQLite engine, on its reading connection
+        rows: Sequence[Sequence[Any]] = await engine.rows(statement, parameters)
+        return rows
     prepared = _for_asyncpg(statement, engine.dialect) if engine.dialect.driver == "asyncpg" else None
     if prepared is not None:
         pooled = await engine.raw_connection()

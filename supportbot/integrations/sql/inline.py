@@ -92,24 +92,26 @@ class InlineConnection:
     async def rows(self, statement: Executable, parameters: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
         """The statement's rows as tuples, compiled once and run on the driver's connection
         (``hot.all_rows``); what ``execute(...).all()`` gives, without its machinery."""
-        prepared_ones = self._engine.prepared
-        if statement in prepared_ones:
-            prepared = prepared_ones[statement]
-        else:
-            prepared = prepared_ones[statement] = prepare(statement, self.dialect)
+        prepared = self._engine.prepared_for(statement)
         if prepared is None:
             return (await self.execute(statement, parameters)).all()
-        values = prepared.values(parameters)
         raw = self._engine.reader() if self._open is None else self._open.connection.driver_connection
         assert raw is not None
-        try:
-            found: list[tuple[Any, ...]] = raw.execute(prepared.sql, values).fetchall()
-        except sqlite3.Error as exc:
-            raise DBAPIError.instance(prepared.sql, values, exc, sqlite3.Error) from exc
-        return prepared.rows(found) if prepared.convert else found
+        return _run(raw, prepared, parameters)
 
     async def scalar(self, statement: Executable, parameters: Any = None) -> Any:
         return self._conn.scalar(statement, parameters)
+
+
+def _run(
+    raw: sqlite3.Connection, prepared: Prepared, parameters: Mapping[str, Any]
+) -> Sequence[Sequence[Any]]:
+    values = prepared.values(parameters)
+    try:
+        found: list[tuple[Any, ...]] = raw.execute(prepared.sql, values).fetchall()
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(prepared.sql, values, exc, sqlite3.Error) from exc
+    return prepared.rows(found) if prepared.convert else found
 
 
 class _Reading:
@@ -140,18 +142,35 @@ class InlineSqliteEngine:
         self.dialect = self.sync_engine.dialect
         use_sqlite_pragmas(self.sync_engine, busy_timeout_ms=busy_timeout_ms)
         self.prepared: dict[Executable, Prepared | None] = {}
-        self._readers: dict[int, PoolProxiedConnection] = {}
+        self._readers: dict[int, tuple[PoolProxiedConnection, sqlite3.Connection]] = {}
+
+    def prepared_for(self, statement: Executable) -> Prepared | None:
+        """``statement`` compiled for the driver once (``hot.prepare``), or None for the ordinary way."""
+        prepared_ones = self.prepared
+        if statement in prepared_ones:
+            return prepared_ones[statement]
+        prepared = prepared_ones[statement] = prepare(statement, self.dialect)
+        return prepared
 
     def reader(self) -> sqlite3.Connection:
         """This thread's reading connection, checked out of the pool once and kept: a read outside any
         transaction (``rows``) runs on it without a checkout and a check-in's rollback each time.
         SQLite starts no transaction for a plain ``SELECT``, so each read sees the latest commit."""
-        thread = threading.get_ident()
-        kept = self._readers.get(thread)
+        kept = self._readers.get(threading.get_ident())
         if kept is None:
-            kept = self._readers[thread] = self.sync_engine.raw_connection()
-        raw: sqlite3.Connection = kept.driver_connection  # type: ignore[assignment]
-        return raw
+            pooled = self.sync_engine.raw_connection()
+            raw: sqlite3.Connection = pooled.driver_connection  # type: ignore[assignment]
+            kept = self._readers[threading.get_ident()] = (pooled, raw)
+        return kept[1]
+
+    async def rows(self, statement: Executable, parameters: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+        """``connect()``'s ``rows`` outside any transaction, on this thread's reading connection: the
+        same read without a connection object made and closed around it."""
+        prepared = self.prepared_for(statement)
+        if prepared is None:
+            async with self.connect() as conn:
+                return await conn.rows(statement, parameters)
+        return _run(self.reader(), prepared, parameters)
 
     def connect(self) -> _Reading:
         return _Reading(self)
@@ -193,6 +212,6 @@ class InlineSqliteEngine:
 
     async def dispose(self) -> None:
         readers, self._readers = self._readers, {}
-        for kept in readers.values():
+        for kept, _ in readers.values():
             kept.close()
         self.sync_engine.dispose()

@@ -16,6 +16,7 @@ from typing import Any, Final
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    CompoundSelect,
     Date,
     Integer,
     String,
@@ -101,11 +102,17 @@ def _summary_fields(row: AnyRow) -> dict[str, Any]:
 
 # The chat turn's hottest statements are built once: executing a prepared statement skips building
 # and hashing a new expression tree on every call.
-_NUMBER_OF_TENANT: Final = (
-    orders.c.company_id == bindparam("company_id"),
-    orders.c.number.in_([bindparam("number"), bindparam("number_upper")]),
-)
-"""The order asked for by number, of the tenant's company: every part of ``_GET_ORDER`` is filtered so."""
+def _number_of_tenant(*, as_typed_only: bool) -> tuple[ColumnElement[bool], ...]:
+    """The order asked for by number, as typed or upper-cased, of the tenant's company: every part of
+    ``_GET_ORDER`` is filtered so. ``as_typed_only``: the number is its own upper case (digits, as
+    most are), so one comparison says what ``IN`` of the two spellings says, which costs SQLite a
+    list to build and search in each of the four parts."""
+    number = (
+        orders.c.number == bindparam("number")
+        if as_typed_only
+        else orders.c.number.in_([bindparam("number"), bindparam("number_upper")])
+    )
+    return (orders.c.company_id == bindparam("company_id"), number)
 
 
 def _slots(*values: Any, kinds: Sequence[Any]) -> list[Any]:
@@ -144,71 +151,78 @@ def _children(table: Any) -> Any:
     return table.join(orders, orders.c.id == table.c.order_id)
 
 
-_GET_ORDER: Final = union_all(
-    select(
-        *_part(
-            0,
-            orders.c.id,
-            ints=(orders.c.total_minor,),
-            texts=(
-                orders.c.number,
-                orders.c.po_number,
-                orders.c.status,
-                orders.c.currency,
-                sites.c.name,
-                companies.c.customer_number,
-            ),
-            times=(orders.c.ordered_at, orders.c.delivered_at),
-            day=orders.c.expected_delivery,
+def _get_order_statement(*, as_typed_only: bool) -> CompoundSelect[Any]:
+    of_tenant = _number_of_tenant(as_typed_only=as_typed_only)
+    return union_all(
+        select(
+            *_part(
+                0,
+                orders.c.id,
+                ints=(orders.c.total_minor,),
+                texts=(
+                    orders.c.number,
+                    orders.c.po_number,
+                    orders.c.status,
+                    orders.c.currency,
+                    sites.c.name,
+                    companies.c.customer_number,
+                ),
+                times=(orders.c.ordered_at, orders.c.delivered_at),
+                day=orders.c.expected_delivery,
+            )
         )
-    )
-    .select_from(
-        orders.join(companies, companies.c.id == orders.c.company_id).outerjoin(
-            sites, sites.c.id == orders.c.site_id
+        .select_from(
+            orders.join(companies, companies.c.id == orders.c.company_id).outerjoin(
+                sites, sites.c.id == orders.c.site_id
+            )
         )
-    )
-    .where(*_NUMBER_OF_TENANT, companies.c.id == bindparam("company_id")),
-    select(
-        *_part(
-            1,
-            order_lines.c.order_id,
-            ints=(
-                order_lines.c.line_no,
-                order_lines.c.quantity,
-                order_lines.c.unit_price_minor,
-                order_lines.c.total_minor,
-            ),
-            texts=(order_lines.c.product_code, order_lines.c.description),
+        .where(*of_tenant, companies.c.id == bindparam("company_id")),
+        select(
+            *_part(
+                1,
+                order_lines.c.order_id,
+                ints=(
+                    order_lines.c.line_no,
+                    order_lines.c.quantity,
+                    order_lines.c.unit_price_minor,
+                    order_lines.c.total_minor,
+                ),
+                texts=(order_lines.c.product_code, order_lines.c.description),
+            )
         )
-    )
-    .select_from(_children(order_lines))
-    .where(*_NUMBER_OF_TENANT),
-    select(
-        *_part(
-            2,
-            shipments.c.order_id,
-            ints=(shipments.c.id,),
-            texts=(shipments.c.carrier, shipments.c.tracking_number),
-            times=(shipments.c.shipped_at, shipments.c.delivered_at),
-            day=shipments.c.expected_at,
+        .select_from(_children(order_lines))
+        .where(*of_tenant),
+        select(
+            *_part(
+                2,
+                shipments.c.order_id,
+                ints=(shipments.c.id,),
+                texts=(shipments.c.carrier, shipments.c.tracking_number),
+                times=(shipments.c.shipped_at, shipments.c.delivered_at),
+                day=shipments.c.expected_at,
+            )
         )
-    )
-    .select_from(_children(shipments))
-    .where(*_NUMBER_OF_TENANT),
-    select(
-        *_part(
-            3,
-            order_events.c.order_id,
-            ints=(order_events.c.id,),
-            texts=(order_events.c.status,),
-            times=(order_events.c.at,),
+        .select_from(_children(shipments))
+        .where(*of_tenant),
+        select(
+            *_part(
+                3,
+                order_events.c.order_id,
+                ints=(order_events.c.id,),
+                texts=(order_events.c.status,),
+                times=(order_events.c.at,),
+            )
         )
+        .select_from(_children(order_events))
+        .where(*of_tenant),
     )
-    .select_from(_children(order_events))
-    .where(*_NUMBER_OF_TENANT),
-)
+
+
+_GET_ORDER: Final = _get_order_statement(as_typed_only=False)
 """An order by number with its lines, shipments and history in one statement (one round trip, one
 execution's overhead instead of four): the parts share one shape of typed columns, ``_part``."""
+_GET_ORDER_AS_TYPED: Final = _get_order_statement(as_typed_only=True)
+"""``_GET_ORDER`` for a number that is its own upper case."""
 _ORDER_LINES: Final = (
     select(order_lines).where(order_lines.c.order_id == bindparam("order_id")).order_by(order_lines.c.line_no)
 )
@@ -230,8 +244,10 @@ class SqlOrders(SqlBase):
 
     async def _get_order(self, tenant: Tenant, number: str) -> Order | None:
         cleaned = number.strip()
-        params = {"company_id": tenant.company_id, "number": cleaned, "number_upper": cleaned.upper()}
-        return _order_of_parts(await self._rows(_GET_ORDER, params))
+        upper = cleaned.upper()
+        statement = _GET_ORDER_AS_TYPED if upper == cleaned else _GET_ORDER
+        params = {"company_id": tenant.company_id, "number": cleaned, "number_upper": upper}
+        return _order_of_parts(await self._rows(statement, params))
 
     async def latest_order(self, principal: Principal) -> Order | None:
         return await scope(principal, Tool.ORDERS).run(self._latest_order, None)
@@ -438,43 +454,47 @@ class SqlOrders(SqlBase):
 def _order_of_parts(rows: Sequence[Sequence[Any]]) -> Order | None:
     """The order of ``_GET_ORDER``'s rows. Two orders may match a number as typed and upper-cased:
     the first one found is the answer, as with one query per table."""
-    head = next((r for r in rows if r[0] == 0), None)
-    if head is None:
+    for head in rows:
+        if head[0] == 0:
+            break
+    else:
         return None
     order_id = head[1]
     _, _, total, _, _, _, number, po_number, status, currency, site, customer, ordered, delivered, due = head
     lines, found_shipments, events = [], [], []
     for row in rows:
-        if row[1] != order_id:
-            continue
-        if row[0] == 1:
-            lines.append(row)
-        elif row[0] == 2:
-            found_shipments.append(row)
-        elif row[0] == 3:
-            events.append(row)
-    lines.sort(key=itemgetter(2))
-    found_shipments.sort(key=itemgetter(2))
-    events.sort(key=itemgetter(12, 2))
+        if row[1] == order_id:
+            kind = row[0]
+            if kind == 1:
+                lines.append(row)
+            elif kind == 3:
+                events.append(row)
+            elif kind == 2:
+                found_shipments.append(row)
+    lines.sort(key=_SECOND)
+    events.sort(key=_AT_THEN_ID)
     shipped = []
-    for sent in found_shipments:
-        carrier = _CARRIERS.get(sent[6]) or Carrier(sent[6])
-        shipped.append(
-            trusted(
-                Shipment,
-                carrier=carrier,
-                tracking_number=sent[7],
-                tracking_url=tracking_url(carrier, sent[7]),
-                shipped_at=sent[12],
-                expected_at=sent[14],
-                delivered_at=sent[13],
+    if found_shipments:
+        found_shipments.sort(key=_SECOND)
+        for sent in found_shipments:
+            carrier = _CARRIERS.get(sent[6]) or Carrier(sent[6])
+            shipped.append(
+                trusted(
+                    Shipment,
+                    carrier=carrier,
+                    tracking_number=sent[7],
+                    tracking_url=tracking_url(carrier, sent[7]),
+                    shipped_at=sent[12],
+                    expected_at=sent[14],
+                    delivered_at=sent[13],
+                )
             )
-        )
+    statuses = _STATUSES
     return trusted(
         Order,
         number=number,
         po_number=po_number,
-        status=_STATUSES.get(status) or OrderStatus(status),
+        status=statuses.get(status) or OrderStatus(status),
         ordered_at=ordered,
         expected_delivery=due,
         delivered_at=delivered,
@@ -482,24 +502,28 @@ def _order_of_parts(rows: Sequence[Sequence[Any]]) -> Order | None:
         site=site,
         customer_number=customer,
         lines=tuple(
-            trusted(
-                OrderLine,
-                line_no=line_no,
-                product_code=code,
-                description=description,
-                quantity=quantity,
-                unit_price=trusted(Money, minor=unit, currency=currency),
-                total=trusted(Money, minor=line_total, currency=currency),
-            )
-            for _, _, line_no, quantity, unit, line_total, code, description, *_ in lines
+            [
+                trusted(
+                    OrderLine,
+                    line_no=line[2],
+                    product_code=line[6],
+                    description=line[7],
+                    quantity=line[3],
+                    unit_price=trusted(Money, minor=line[4], currency=currency),
+                    total=trusted(Money, minor=line[5], currency=currency),
+                )
+                for line in lines
+            ]
         ),
         shipments=tuple(shipped),
         history=tuple(
-            trusted(OrderEvent, status=_STATUSES.get(e[6]) or OrderStatus(e[6]), at=e[12]) for e in events
+            [trusted(OrderEvent, status=statuses.get(e[6]) or OrderStatus(e[6]), at=e[12]) for e in events]
         ),
     )
 
 
+_SECOND: Final = itemgetter(2)
+_AT_THEN_ID: Final = itemgetter(12, 2)
 _STATUSES: Final = {s.value: s for s in OrderStatus}
 _CARRIERS: Final = {c.value: c for c in Carrier}
 """The enums' members by value, looked up without the enum's own constructor (a value not among
