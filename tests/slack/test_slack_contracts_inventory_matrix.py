@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,9 +23,15 @@ from sqlalchemy import text
 from test_slack_server import blocks_text, dm
 
 from supportbot.adapters.slack.render import button_values
+from supportbot.bot.i18n import Formatter
+from supportbot.integrations.sql.demo import demo_today
 
 ANNA = "anna.berg@nordisk.example"
 REQUEST = re.compile(r"RQ-\d{4}-\d{6}")
+
+
+_AMENDED = Formatter("en").date(demo_today() - timedelta(days=400))
+"""The day C-1001's version 2 was made: 400 days before the demo data's day."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +84,7 @@ ENGLISH = Words(
         "history of contract C-1001",
     ),
     document="pdf of contract C-1001",
-    document_says="Here is contract C-1001, version 2 of 29 October 2025, as a PDF",
+    document_says=f"Here is contract C-1001, version 2 of {_AMENDED}, as a PDF",
     document_file="C-1001-v2.pdf",
     history="history of contract C-1001",
     history_says=("newest first", "Signed by Anna Berg on paper", "Initial agreement", "version 1 (PDF)"),
