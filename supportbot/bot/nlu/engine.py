@@ -163,70 +163,40 @@ class NLU:
         return read.tokens, read.unknown, read.surface
 
     def _read(self, analysed: Sequence[Word]) -> _Reading:
+        """The canonical tokens of words already analysed (the examples, when the NLU is built): as
+        ``_read_message`` reads a message's, through the same tally."""
+        entries: list[_Raw] = []
+        for word in analysed:
+            text = word.text
+            if text[0] == "#":
+                entries.append((text, False, None, False, 0.0, 0.0))
+            else:
+                known, guessed, says_en, says_sv = self._words.get(text) or self._word(text)
+                entries.append((text, word.capitalised, known, guessed, says_en, says_sv))
+        return self._tally(entries)
+
+    def _read_message(self, raws: Sequence[str]) -> _Reading:
+        """What the classifier reads of a message's words (``raw_words``): every written word's
+        reading, canonical form and language clue looked up at once in one cache."""
+        cache = self._raw
+        entries = [cache.get(raw) or self._raw_word(raw) for raw in raws]
+        if entries and entries[0][1]:  # the first word is capitalised as every sentence is
+            entries[0] = (entries[0][0], False, *entries[0][2:])
+        return self._tally(entries)
+
+    def _tally(self, entries: Sequence[_Raw]) -> _Reading:
         """The message's canonical tokens and what goes with them, in one pass over its words.
 
         An unknown word counts 1; an unknown capitalised word (a name, most likely) counts
         ``name_weight``: "deliver to Åland" or "a hotel in Solna" name something we do not know of,
         which is a weaker sign of another topic than an unknown word, but a sign all the same.
-        Each word's canonical form and language clue are looked up once and remembered.
         """
         read = _Reading()
         tokens, surface, known_tokens = read.tokens, read.surface, read.known
         unknown = en = sv = 0.0
         name_weight = self._name_weight
         guess_weight = self._guess_weight
-        cache = self._words
-        for word in analysed:
-            text = word.text
-            if text[0] == "#":
-                tokens.append(text)
-                surface.append(text)
-                known_tokens.append(text)
-                read.placeholder = True
-                continue
-            reading = cache.get(text)
-            if reading is None:
-                reading = self._word(text)
-            known, guessed, says_en, says_sv = reading
-            en += says_en
-            sv += says_sv
-            if known is None:
-                if word.capitalised:
-                    if name_weight <= 0.0:
-                        continue
-                    unknown += name_weight
-                else:
-                    unknown += 1.0
-                tokens.append(None)
-                surface.append(text)
-            else:
-                if guessed:
-                    unknown += guess_weight
-                tokens.extend(known)
-                surface.extend(known)
-                known_tokens.extend(known)
-        read.unknown, read.en, read.sv = unknown, en, sv
-        return read
-
-    def _read_message(self, raws: Sequence[str]) -> _Reading:
-        """What ``_read`` makes of the words of a message (``raw_words``), with every written word's
-        reading, canonical form and language clue looked up at once in one cache."""
-        read = _Reading()
-        if not raws:
-            return read
-        tokens, surface, known_tokens = read.tokens, read.surface, read.known
-        unknown = en = sv = 0.0
-        name_weight = self._name_weight
-        guess_weight = self._guess_weight
-        cache = self._raw
-        first = True
-        for raw in raws:
-            entry = cache.get(raw)
-            if entry is None:
-                entry = self._raw_word(raw)
-            text, capitalised, known, guessed, says_en, says_sv = entry
-            if first:
-                capitalised = first = False  # the first word is capitalised as every sentence is
+        for text, capitalised, known, guessed, says_en, says_sv in entries:
             if text[0] == "#":
                 tokens.append(text)
                 surface.append(text)
