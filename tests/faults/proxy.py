@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Coroutine
-from contextlib import suppress
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -140,3 +140,18 @@ def _reset(writer: asyncio.StreamWriter) -> None:
     transport = writer.transport
     if not transport.is_closing():
         transport.abort()
+
+
+@contextmanager
+def proxied_redis() -> Iterator[TcpProxy]:
+    """A proxy in front of the test Redis, for a server's client to be cut off by (a visible skip when
+    Redis does not answer)."""
+    from tests.scale.conftest import redis_or_skip
+
+    url = redis_or_skip()
+    host, port = url.split("//", 1)[1].split("/", 1)[0].rsplit(":", 1)
+    running = TcpProxy(host, int(port)).start()
+    try:
+        yield running
+    finally:
+        running.stop()

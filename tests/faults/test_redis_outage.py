@@ -21,9 +21,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.crash.harness import wait_for
-from tests.faults.proxy import TcpProxy
+from tests.faults.proxy import TcpProxy, proxied_redis
 from tests.faults.transcripts import answers, conversations
-from tests.scale.conftest import REDIS_URL, _forget, redis_or_skip, run
+from tests.scale.conftest import _forget, run
 from tests.scale.workers import SARA, Agent, Worker, customer, data_dir, worker_env
 from tests.web.webchat_helpers import ANNA, ERIK, Chat
 
@@ -39,13 +39,8 @@ OUT_OF_REACH = "Redis is out of reach"
 @pytest.fixture
 def redis_proxy() -> Iterator[TcpProxy]:
     """A proxy in front of the test Redis (a visible skip when Redis does not answer)."""
-    redis_or_skip()
-    host, port = REDIS_URL.split("//", 1)[1].split("/", 1)[0].rsplit(":", 1)
-    running = TcpProxy(host, int(port)).start()
-    try:
+    with proxied_redis() as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture

@@ -34,8 +34,8 @@ from supportbot.adapters.app import build_application
 from supportbot.adapters.slack.agents import BACK_ACTION
 from supportbot.bot.handoff import ACTIVE, BACK, CLOSED, conversation_topic
 from supportbot.bot.state import DialogState
-from tests.faults.proxy import TcpProxy
-from tests.scale.conftest import _forget, redis_or_skip, run
+from tests.faults.proxy import TcpProxy, proxied_redis
+from tests.scale.conftest import _forget, run
 from tests.slack.conftest import slack_settings
 
 NOT_CLOSED = "so the conversation was not closed"
@@ -45,13 +45,8 @@ NOT_HANDED_BACK = "so the conversation was not handed back"
 @pytest.fixture
 def redis_proxy() -> Iterator[TcpProxy]:
     """A proxy in front of the test Redis, for the server's client to be cut off by."""
-    url = redis_or_skip()
-    host, port = url.split("//", 1)[1].split("/", 1)[0].rsplit(":", 1)
-    running = TcpProxy(host, int(port)).start()
-    try:
+    with proxied_redis() as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture
