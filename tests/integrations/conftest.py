@@ -21,8 +21,8 @@ from typing import Any, cast
 
 import pytest
 from alembic import command
-from sqlalchemy import event, func, insert, select, text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy import Connection, event, func, insert, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from supportbot.integrations.models import Principal
 from supportbot.integrations.protocols import Backends
@@ -381,8 +381,16 @@ async def sqlite_volume_engine(sqlite_volume_template: Path, tmp_path: Path) -> 
         await engine.dispose()
 
 
-async def as_made_before_migrations(conn: AsyncConnection) -> None:
+async def as_made_before_migrations(engine: AsyncEngine) -> None:
     """Turns a database at the newest revision into one as the code before migrations made it: the
-    baseline's schema without Alembic's table."""
-    await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), BASELINE))
-    await conn.execute(text("DROP TABLE alembic_version"))
+    baseline's schema without Alembic's table. The revisions run in transactions of their own, as
+    ``migrate`` runs them (on PostgreSQL an index is dropped concurrently, outside any transaction)."""
+
+    def downgrade(sync: Connection) -> None:
+        sync.commit()
+        command.downgrade(alembic_config(sync), BASELINE)
+
+    async with engine.connect() as conn:
+        await conn.run_sync(downgrade)
+    async with engine.begin() as conn:
+        await conn.execute(text("DROP TABLE alembic_version"))

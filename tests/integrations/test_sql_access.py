@@ -302,8 +302,8 @@ async def test_a_database_made_before_registrations_were_dated_gets_the_column(
     shutil.copy(sqlite_demo_template, path)
     engine = sqlite_engine(path)
     try:
+        await as_made_before_migrations(engine)
         async with engine.begin() as conn:
-            await as_made_before_migrations(conn)
             await conn.exec_driver_sql("ALTER TABLE users DROP COLUMN registered_at")
         await migrate(engine)
         directory = SqlDirectory(engine, clock=clock)

@@ -296,7 +296,7 @@ def test_a_dropped_connection_resends_what_was_not_answered(page: Page) -> None:
         def down(message: str | bytes) -> None:
             if drop["way"] != "to_page":
                 route.send(message)
-            elif '"type": "reply"' in str(message):
+            elif json.loads(message).get("type") == "reply":
                 seen_reply.set()
 
         route.on_message(up)
