@@ -169,7 +169,7 @@ class RedisBus:
             task.cancel()
         await asyncio.gather(self._reader, self._dispatcher, *self._tasks, return_exceptions=True)
         with suppress(RedisError, OSError):
-            await self._pubsub.aclose()  # type: ignore[no-untyped-call]
+            await self._pubsub.aclose()  # type: ignore[no-untyped-call, unused-ignore]
 
     # --- listening ---------------------------------------------------------------------------------
 
@@ -238,7 +238,7 @@ class RedisBus:
         while not self._closed:
             async with self._commands:
                 with suppress(RedisError, OSError):
-                    await self._pubsub.aclose()  # type: ignore[no-untyped-call]
+                    await self._pubsub.aclose()  # type: ignore[no-untyped-call, unused-ignore]
                 self._pubsub = self._client.pubsub()
                 channels = [self._prefix + topic for topic in self._subscribers]
                 if not channels:
