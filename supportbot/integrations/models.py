@@ -10,8 +10,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict
+
+from supportbot.integrations.business_days import country_timezone
 
 
 class Frozen(BaseModel):
@@ -111,6 +114,9 @@ class Principal(Frozen):
     verification: Verification | None = None
     """``None`` for a guest and for a registration whose address is not confirmed yet: such a person
     may ask for no access and is granted none, whatever else a principal says."""
+    time_zone: str | None = None
+    """The user's own time zone when their channel tells it (an IANA name it checked, as the web chat
+    sends the browser's); ``None``: their company's country's."""
 
     @classmethod
     def guest(cls) -> Principal:
@@ -131,6 +137,27 @@ class Principal(Frozen):
 
     def may(self, tool: Tool) -> bool:
         return tool in self.grants
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The time zone the user's day is in: their own where known, else their company's country's."""
+        if self.time_zone:
+            try:
+                return ZoneInfo(self.time_zone)
+            except (ValueError, ZoneInfoNotFoundError):
+                pass  # a name no zone database here knows: the country's day, as without one
+        return country_timezone(self.country)
+
+    def today(self, now: datetime) -> date:
+        """The user's own date at ``now``: what "today", "overdue" and "ends in 3 days" are counted
+        from, by every back end alike. At 23:30 UTC it is already tomorrow in Stockholm."""
+        return now.astimezone(self.zone).date()
+
+    def in_zone(self, time_zone: str | None) -> Principal:
+        """This principal in the time zone the user's channel told (``None``: as it is)."""
+        if not time_zone or time_zone == self.time_zone:
+            return self
+        return self.model_copy(update={"time_zone": time_zone})
 
 
 class Money(Frozen):

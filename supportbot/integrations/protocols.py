@@ -9,6 +9,10 @@ A method that writes for a user's action takes an optional ``Action`` (``integra
 back end records its key in the same transaction as the write and answers a repeated key with the
 first outcome, writing nothing, and queues the action's mail with the write, so that one either
 happens whole or not at all.
+
+Where a method counts from "today" (a delayed order, an overdue invoice, an expired contract, one
+ending within days), that is the principal's own date, ``Principal.today``, not the server's: at
+23:30 UTC it is already tomorrow for a customer in Stockholm.
 """
 
 from __future__ import annotations
@@ -145,8 +149,13 @@ class OrdersBackend(Protocol):
         offset: int = 0,
         limit: int = 10,
     ) -> Page[OrderSummary]:
-        """Newest first; ``has_more`` tells whether another page follows. ``delayed``: only orders
-        expected before today and not delivered (nor cancelled), the latest of them first."""
+        """One page of the orders matching every filter given; ``has_more`` tells whether another
+        follows. Newest order first; ``date_from`` and ``date_to`` bound the order date (whole UTC
+        days, both ends included).
+
+        ``delayed``: only the orders still on their way (received, confirmed, in production or
+        shipped; ``statuses`` narrows these) whose expected delivery date is before the principal's
+        today (``Principal.today``), the longest overdue first: earliest expected date first."""
         ...
 
     def iter_orders(

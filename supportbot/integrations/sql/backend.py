@@ -33,7 +33,8 @@ def sql_backends(
     timeout: float | None = 10.0,
     outbox: MailQueue | None = None,
 ) -> Backends:
-    """Every back end on one engine; ``clock`` (aware UTC) decides what "today" and "overdue" mean.
+    """Every back end on one engine; ``clock`` (aware UTC) and the caller's ``Principal.today`` decide
+    what "today" and "overdue" mean.
 
     ``timeout`` is the deadline of one call in seconds (``None``: none; ignored on SQLite). ``outbox``
     queues an action's mail in the action's own transaction: it must keep its table in this database.

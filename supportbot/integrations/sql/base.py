@@ -23,6 +23,7 @@ from sqlalchemy.sql.base import Executable
 from supportbot.faults import crash_point
 from supportbot.integrations.actions import Action, MailQueue
 from supportbot.integrations.errors import BackendUnavailable, InvalidRequest, MailUnavailable
+from supportbot.integrations.models import Principal
 from supportbot.integrations.sql.hot import read
 from supportbot.integrations.sql.schema import action_keys, sites
 from supportbot.integrations.sql.scope import Tenant
@@ -97,8 +98,10 @@ class SqlBase:
     def _now(self) -> datetime:
         return self._clock().astimezone(UTC)
 
-    def _today(self) -> date:
-        return self._now().date()
+    def _today(self, principal: Principal) -> date:
+        """The caller's own date (``Principal.today``), not the server's: an order due yesterday in
+        Stockholm is late there at 23:30 UTC."""
+        return principal.today(self._clock())
 
     @asynccontextmanager
     async def _connect(self, *, write: bool = False) -> AsyncIterator[AsyncConnection]:

@@ -72,7 +72,7 @@ class SqlContracts(SqlContractActions):
         query = _CONTRACT_SELECT.where(
             *tenant.owns_joined(contracts), contracts.c.number.in_(candidates(number))
         )
-        found = await self._load(query)
+        found = await self._load(tenant, query)
         return found[0] if found else None
 
     async def list_contracts(self, principal: Principal, *, active_only: bool = False) -> Sequence[Contract]:
@@ -83,9 +83,10 @@ class SqlContracts(SqlContractActions):
         query = _CONTRACT_SELECT.where(*tenant.owns_joined(contracts))
         if active_only:
             query = query.where(
-                contracts.c.status == ContractStatus.ACTIVE.value, contracts.c.ends_on >= self._today()
+                contracts.c.status == ContractStatus.ACTIVE.value,
+                contracts.c.ends_on >= self._today(tenant.principal),
             )
-        return await self._load(query.order_by(contracts.c.ends_on, contracts.c.number))
+        return await self._load(tenant, query.order_by(contracts.c.ends_on, contracts.c.number))
 
     async def search_contracts(
         self,
@@ -138,7 +139,7 @@ class SqlContracts(SqlContractActions):
         cursor: tuple[date, str] | None,
         limit: int,
     ) -> ContractPage:
-        today = self._today()
+        today = self._today(tenant.principal)
         conditions: list[ColumnElement[bool]] = [*tenant.owns_joined(contracts)]
         if kinds:
             conditions.append(contracts.c.kind.in_(sorted(kinds)))
@@ -175,7 +176,7 @@ class SqlContracts(SqlContractActions):
             .order_by(contracts.c.ends_on, contracts.c.number)
             .limit(limit + 1)
         )
-        found = await self._load(query)
+        found = await self._load(tenant, query)
         items = found[:limit]
         has_more = len(found) > limit
         after = f"{items[-1].ends_on.isoformat()}|{items[-1].number}" if has_more else None
@@ -355,8 +356,8 @@ class SqlContracts(SqlContractActions):
         await self._committed(mail_ids)
         return reference
 
-    async def _load(self, query: Select[Any]) -> tuple[Contract, ...]:
-        today = self._today()
+    async def _load(self, tenant: Tenant, query: Select[Any]) -> tuple[Contract, ...]:
+        today = self._today(tenant.principal)
         async with self._connect() as conn:
             rows = (await conn.execute(query)).all()
             if not rows:

@@ -122,7 +122,8 @@ class SqlInvoices(SqlBase):
 
     async def _get(self, tenant: Tenant, number: str) -> Invoice | None:
         return await self._one(
-            _INVOICE_SELECT.where(*tenant.owns_joined(invoices), invoices.c.number.in_(candidates(number)))
+            tenant,
+            _INVOICE_SELECT.where(*tenant.owns_joined(invoices), invoices.c.number.in_(candidates(number))),
         )
 
     async def invoice_for_order(self, principal: Principal, order_number: str) -> Invoice | None:
@@ -144,7 +145,7 @@ class SqlInvoices(SqlBase):
             if not rows:
                 return None
             newest = max(rows, key=lambda row: (row.issued_on, row.id))
-            (invoice,) = await self._with_lines(conn, [newest], self._today())
+            (invoice,) = await self._with_lines(conn, [newest], self._today(tenant.principal))
             return invoice
 
     async def latest_invoice(self, principal: Principal) -> Invoice | None:
@@ -152,9 +153,10 @@ class SqlInvoices(SqlBase):
 
     async def _latest(self, tenant: Tenant) -> Invoice | None:
         return await self._one(
+            tenant,
             _INVOICE_SELECT.where(*tenant.owns_joined(invoices))
             .order_by(invoices.c.issued_on.desc(), invoices.c.id.desc())
-            .limit(1)
+            .limit(1),
         )
 
     async def list_invoices(
@@ -183,7 +185,7 @@ class SqlInvoices(SqlBase):
         empty: Page[Invoice],
     ) -> Page[Invoice]:
         offset, limit = empty.offset, empty.limit
-        today = self._today()
+        today = self._today(tenant.principal)
         period: list[ColumnElement[bool]] = []
         if date_from is not None:
             period.append(invoices.c.issued_on >= date_from)
@@ -265,7 +267,7 @@ class SqlInvoices(SqlBase):
                 ).first()
                 if row is None:
                     return None
-                (invoice,) = await self._with_lines(conn, [row], self._today())
+                (invoice,) = await self._with_lines(conn, [row], self._today(principal))
                 return ApprovalOutcome(invoice=invoice, changed=bool(earlier["changed"]))
             invoice_id = await conn.scalar(
                 update(invoices)
@@ -280,7 +282,7 @@ class SqlInvoices(SqlBase):
             row = (await conn.execute(_INVOICE_SELECT.where(*tenant.owns_joined(invoices), *where))).first()
             if row is None:
                 return None
-            (invoice,) = await self._with_lines(conn, [row], self._today())
+            (invoice,) = await self._with_lines(conn, [row], self._today(principal))
             outcome = ApprovalOutcome(invoice=invoice, changed=invoice_id is not None)
             mail_ids = await self._record_action(
                 conn,
@@ -423,12 +425,12 @@ class SqlInvoices(SqlBase):
             for r in rows
         )
 
-    async def _one(self, query: Select[Any]) -> Invoice | None:
+    async def _one(self, tenant: Tenant, query: Select[Any]) -> Invoice | None:
         async with self._connect() as conn:
             row = (await conn.execute(query)).first()
             if row is None:
                 return None
-            (invoice,) = await self._with_lines(conn, [row], self._today())
+            (invoice,) = await self._with_lines(conn, [row], self._today(tenant.principal))
             return invoice
 
     async def _with_lines(

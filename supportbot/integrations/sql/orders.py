@@ -295,8 +295,9 @@ class SqlOrders(SqlBase):
         """Newest first; dates are whole UTC days, both ends included.
 
         ``delayed``: orders still on their way (a status before delivery) whose expected delivery
-        date has passed, the latest of them first. The (company, status, expected delivery) index
-        finds them per status without reading the delivered orders that make most of a history."""
+        date is before the principal's today, the earliest expected first. The (company, status,
+        expected delivery) index finds them per status without reading the delivered orders that
+        make most of a history."""
         scoped = scope(principal, Tool.ORDERS)
         check_page(offset, limit)
         check_range(date_from, date_to)
@@ -305,7 +306,7 @@ class SqlOrders(SqlBase):
             statuses = (statuses or frozenset(OrderStatus)) & _ON_THE_WAY
             if not statuses:
                 return empty
-        wanted = _Wanted(statuses, date_from, date_to, late_on=self._today() if delayed else None)
+        wanted = _Wanted(statuses, date_from, date_to, late_on=self._today(principal) if delayed else None)
         return await scoped.run(lambda tenant: self._search(tenant, wanted, site, empty), empty)
 
     async def _search(

@@ -70,7 +70,7 @@ class SqlStatements(SqlBase):
         account's whole history. Credit notes and payments are shown as negative amounts.
         """
         scoped = scope(principal, Tool.STATEMENTS)
-        today = self._today()
+        today = self._today(principal)
         date_from, date_to = _period(date_from, date_to, today)
         return await scoped.run(
             lambda tenant: self._statement(tenant, date_from, date_to, today),
@@ -180,7 +180,7 @@ class SqlStatements(SqlBase):
         period's invoices in SQL otherwise."""
         scoped = scope(principal, Tool.STATEMENTS)
         check_page(offset, limit)
-        today = self._today()
+        today = self._today(principal)
         date_from, date_to = _period(date_from, date_to, today)
         page = _Page(
             date_from=date_from,
