@@ -266,7 +266,8 @@ async def build_application(
         immediate=isinstance(transport, OutboxMailer),  # a file write: done before the reply
     )
     # An action's mail (a request's confirmation) is queued in the back end's own transaction.
-    backends = sql_backends(readers, outbox=outbox)
+    # The back ends count "today" on the clock the turns are answered by, so they agree on the day.
+    backends = sql_backends(readers, clock=clock, outbox=outbox)
     for family in families:
         family.backends(backends, readers)
     intents = all_intents([spec for family in families for spec in family.intents])

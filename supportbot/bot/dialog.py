@@ -68,7 +68,6 @@ from supportbot.bot.nlu.text import wordset
 from supportbot.bot.nlu.types import NONE_INTENT, Entity, Parse
 from supportbot.bot.spec import Files, IntentSpec, Mailer, Notices, Question, Refused, Slot, TurnContext
 from supportbot.bot.state import DialogState, FamilyContext, Pending, SlotValue, Topic
-from supportbot.integrations.business_days import country_timezone
 from supportbot.integrations.models import Principal, Tool
 from supportbot.integrations.protocols import Backends
 
@@ -240,8 +239,9 @@ class DialogEngine:
         to the intent that takes files (a request comment) unless the turn is about it already.
         """
         language = parse.language
-        zone = time_zone or country_timezone(principal.country).key  # one time zone per user
-        fmt = Formatter(language, country=principal.country, tz=zone)
+        # One time zone per user: the times a reply shows and the day its back-end calls count from.
+        principal = principal.in_zone(time_zone)
+        fmt = Formatter(language, country=principal.country, tz=principal.zone.key)
         state.begin_turn()
 
         def context(spec: IntentSpec, slots: dict[str, Any]) -> TurnContext:

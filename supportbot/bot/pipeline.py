@@ -266,6 +266,7 @@ class Pipeline:
         conversation: ConversationRef | None = None,
     ) -> Reply:
         hint = message.language_hint or language or principal.locale
+        principal = principal.in_zone(message.time_zone)  # "yesterday" is the user's yesterday
         fmt = Formatter(hint, country=principal.country)
         now = self._clock()
         if message.files:
@@ -289,7 +290,7 @@ class Pipeline:
                 language=fmt.language,
                 intent="input.too_long",
             )
-        parse = self.nlu.parse(text, today=now.date(), language_hint=hint)
+        parse = self.nlu.parse(text, today=principal.today(now), language_hint=hint)
         self._parsed[message.conversation.key] = parse
         return await self._step(message, parse, state, principal, conversation, now)
 

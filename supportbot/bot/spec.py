@@ -241,7 +241,8 @@ class TurnContext:
 
     @property
     def today(self) -> date:
-        return self.now.date()
+        """The user's own date (``Principal.today``), the one the back ends count from too."""
+        return self.principal.today(self.now)
 
     @property
     def link_minutes(self) -> int:

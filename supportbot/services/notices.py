@@ -34,7 +34,6 @@ from supportbot.bot.i18n import Entry, Formatter, words
 from supportbot.bot.messages import Button, Reply
 from supportbot.bot.store import AlreadyDone, NoticeRows
 from supportbot.integrations.actions import Mail, MailQueue
-from supportbot.integrations.business_days import country_timezone
 from supportbot.integrations.errors import BackendError, MailUnavailable
 from supportbot.integrations.models import Contract, ContractStatus, ContractVersion, Principal, Tool
 from supportbot.integrations.protocols import ContractsBackend, DirectoryBackend
@@ -335,7 +334,7 @@ class ContractNotices:
                     continue  # gone, or an address not confirmed yet: nothing is said to it
                 if not user.may(Tool.CONTRACTS):
                     continue
-                today = now.astimezone(country_timezone(user.country)).date()
+                today = user.today(now)
                 for contract in await self.contracts.list_contracts(user):
                     for occasion in occasions(contract, today, self.days):
                         notice = compose(occasion, user, today=today, public_url=self.public_url)
