@@ -33,7 +33,7 @@ from supportbot.integrations.models import (
 )
 from supportbot.integrations.sql import schema
 from supportbot.integrations.sql.contracts import document_sha256
-from supportbot.integrations.sql.demo import DEMO_CUSTOMER_NUMBERS, demo_present
+from supportbot.integrations.sql.demo import DEMO_CUSTOMER_NUMBERS, demo_present, demo_today
 from supportbot.integrations.sql.passwords import hash_password
 from supportbot.integrations.sql.request_records import insert_request, one_business_day_later
 from supportbot.integrations.sql.schema import (
@@ -1031,8 +1031,8 @@ async def seed_volume(
     ``items`` installed items (dealt to the companies in turn, a share under their contracts).
 
     ``company`` is a customer number; without one the volume is spread over every existing company
-    (so seed the demo first). The same seed, companies and ``today`` (default: the UTC date) give
-    the same rows. Orders fall in the three years before ``today``; invoice *i* bills generated
+    (so seed the demo first). The same seed, companies and ``today`` (default: the demo customers'
+    day, ``demo_today``, as the demo's own records are dated) give the same rows. Orders fall in the three years before ``today``; invoice *i* bills generated
     order *i* where there is one. Rows go in with executemany, ``batch_size`` at a time, committed
     every ``commit_every`` rows (few large transactions keep SQLite's journal writes down, and a
     running server is not locked out for the whole run). ``progress`` gets the running count of
@@ -1042,7 +1042,7 @@ async def seed_volume(
         raise ValueError("counts must not be negative")
     if batch_size < 1 or commit_every < 1:
         raise ValueError("batch_size and commit_every must be positive")
-    today = today or datetime.now(UTC).date()
+    today = today or demo_today()
     rng = random.Random(seed)  # noqa: S311 (demo volume, reproducible by its seed)
     end = datetime.combine(today, time(18), tzinfo=UTC)
     async with engine.connect() as conn:
