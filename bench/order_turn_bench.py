@@ -51,6 +51,7 @@ async def main() -> None:
             os.environ["SUPPORTBOT_DATABASE_URL"] = args.database_url
         from supportbot.adapters.app import build_application
         from supportbot.adapters.settings import Settings
+        from supportbot.adapters.web.handlers import encode_frame
         from supportbot.adapters.webchat.protocol import MessageFrame, parse_frame, reply_frame, to_message
         from supportbot.bot.limits import Rule
 
@@ -74,7 +75,7 @@ async def main() -> None:
                 assert isinstance(frame, MessageFrame) and await app.limits.hit(*rules)
                 message = to_message(frame, sid=sid, user_id=anna.user_id, received_at=datetime.now(UTC))
                 answer = await app.pipeline.answer(message)
-                json.dumps(reply_frame(frame.id, answer.reply))
+                encode_frame(reply_frame(frame.id, answer.payload or answer.reply))  # as the server does
 
         try:
             await asyncio.gather(*(conversation(n, 10) for n in range(args.conversations)))  # warm-up

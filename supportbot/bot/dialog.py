@@ -44,7 +44,7 @@ Handlers never see a turn they may not answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -227,13 +227,14 @@ class DialogEngine:
         form: FormSubmission | None = None,
         files: tuple[InboundFile, ...] = (),
         capabilities: frozenset[Capability] = frozenset(),
-        action_key: str | None = None,
+        make_action_key: Callable[[], str | None] | None = None,
         time_zone: str | None = None,
     ) -> Reply:
         """Answer one parsed message; ``state`` is the conversation's and is updated in place.
 
-        ``action_key`` names the message for the back end, so an action it does is done once however
-        often the message arrives (``TurnContext.action``).
+        ``make_action_key`` names the message for the back end, so an action it does is done once
+        however often the message arrives (``TurnContext.action``); it is called only by a turn that
+        acts.
 
         A submitted ``form`` goes to the intent it belongs to, whatever was pending; ``files`` go
         to the intent that takes files (a request comment) unless the turn is about it already.
@@ -265,7 +266,7 @@ class DialogEngine:
                 submitted=form,
                 uploads=files,
                 capabilities=capabilities,
-                action_key=action_key,
+                make_action_key=make_action_key,
                 spec=spec,
             )
 

@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, Protocol
 
 from supportbot.bot.dialog import DialogEngine, is_cancel, tool_refusal
@@ -313,7 +314,7 @@ class Pipeline:
                 form=message.form,
                 files=message.files,
                 capabilities=message.capabilities,
-                action_key=action_key(message),
+                make_action_key=partial(action_key, message),
                 time_zone=message.time_zone,
             )
         except BackendUnavailable:

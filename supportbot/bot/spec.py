@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 from supportbot.bot.i18n import translate
@@ -222,14 +223,19 @@ class TurnContext:
     uploads: tuple[InboundFile, ...] = ()
     """Files the user sent this turn."""
     capabilities: frozenset[Capability] = frozenset()
-    action_key: str | None = None
-    """The user's message as an idempotency key (its conversation, user and delivery id), if it has one."""
+    make_action_key: Callable[[], str | None] | None = None
+    """Makes ``action_key``; called only when the turn acts (most turns only read)."""
     spec: IntentSpec | None = None
     """The intent answering: its family's context is the one the handler may use."""
     held: tuple[InboundFile, ...] = ()
     """Files sent with earlier turns of the question this turn answers, held by the engine meanwhile."""
     short: bool = False
     """The handler could not help (``fell_short``)."""
+
+    @cached_property
+    def action_key(self) -> str | None:
+        """The user's message as an idempotency key (its conversation, user and delivery id), if it has one."""
+        return self.make_action_key() if self.make_action_key is not None else None
 
     def action(self, mails: Callable[[T], Sequence[Mail]] | None = None) -> Action[T]:
         """The back-end action of this turn: done once per message, with ``mails`` queued with it."""

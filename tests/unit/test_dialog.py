@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from supportbot.bot.dialog import DialogEngine
-from supportbot.bot.messages import Reply
+from supportbot.bot.messages import ConversationRef, Message, Reply
 from supportbot.bot.nlu.types import Entity, Parse
+from supportbot.bot.pipeline import action_key
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext
 from supportbot.bot.state import DialogState
 from supportbot.integrations.models import Principal, Role, Tool
@@ -196,3 +198,43 @@ async def test_two_misunderstandings_are_counted() -> None:
     assert chat.state.misses == 2
     await chat(parse("thanks", "smalltalk.thanks"))
     assert chat.state.misses == 0
+
+
+async def test_the_message_is_made_an_action_key_only_when_the_handler_acts() -> None:
+    made: list[str] = []
+
+    def make_key() -> str:
+        made.append("key")
+        return "k-1"
+
+    keys: list[str | None] = []
+
+    async def acts(ctx: TurnContext) -> Reply:
+        keys.extend((ctx.action().key, ctx.action(lambda _: ()).key))  # twice, a mail with the second
+        return Reply(text="done")
+
+    specs = [
+        IntentSpec(name="smalltalk.thanks", examples={}, handler=_echo, guest_ok=True),
+        IntentSpec(name="request.create", examples={}, handler=acts, guest_ok=True),
+    ]
+    engine = DialogEngine(specs, backends=None, files=None, mailer=None, public_url="", support_email="")  # type: ignore[arg-type]
+
+    async def turn(intent: str) -> None:
+        await engine.step(
+            parse=parse("…", intent), principal=USER, state=DialogState(), now=NOW, make_action_key=make_key
+        )
+
+    await turn("smalltalk.thanks")
+    assert made == []  # a turn that only reads hashes nothing
+    await turn("request.create")
+    assert keys == ["k-1", "k-1"] and made == ["key"]
+
+
+def test_an_action_key_is_the_hash_of_the_conversation_the_user_and_the_delivery_id() -> None:
+    conversation = ConversationRef(channel="web", conversation_id="c1")
+    message = Message(conversation=conversation, text="hi", user_id="u1", delivery_id="d1")
+    scoped = f"{conversation.key}\0u1\0d1"
+    assert action_key(message) == hashlib.sha256(scoped.encode()).hexdigest()
+    assert action_key(message.model_copy(update={"text": "resent"})) == action_key(message)
+    assert action_key(message.model_copy(update={"user_id": "u2"})) != action_key(message)
+    assert action_key(message.model_copy(update={"delivery_id": None})) is None

@@ -363,7 +363,9 @@ class Connection(FrameSocket):
                 "message": translate("webchat.warning.files_missing", language, count=missing),
             }
         crash_point("reply.before_send")
-        await self.send(reply_frame(frame.id, answer.reply, repeat=answer.repeat, warning=warning))
+        # The reply as the turn dumped it for the transcript, when it did: the frame is made from that.
+        dumped = answer.payload if answer.payload is not None else answer.reply
+        await self.send(reply_frame(frame.id, dumped, repeat=answer.repeat, warning=warning))
 
     async def _unavailable(self, frame: QueuedFrame, cause: BackendUnavailable) -> None:
         """The database, or Redis with several workers, is out of reach: nothing was answered or

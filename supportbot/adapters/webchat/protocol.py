@@ -418,6 +418,75 @@ def reply_json(reply: Reply) -> dict[str, Any]:
     return rendered
 
 
+def dumped_reply_json(dumped: Mapping[str, Any]) -> dict[str, Any]:
+    """``reply_json`` of a reply already dumped (``reply.model_dump(mode="json")``, as ``Answer.payload``
+    keeps it): the same dictionary, built from the dump's lists rather than by walking the model again.
+    Nothing of ``dumped`` is shared with the result, so the dump stays as it was."""
+    rendered: dict[str, Any] = {
+        "text": dumped["text"],
+        "language": dumped["language"],
+        "cards": [_dumped_card(c) for c in dumped["cards"]],
+        "table": _dumped_table(dumped["table"]) if dumped["table"] is not None else None,
+        "buttons": [{"label": b["label"], "value": b["value"]} for b in dumped["buttons"]],
+        "attachments": [a for a in (_dumped_attachment(x) for x in dumped["attachments"]) if a is not None],
+    }
+    if dumped["form"] is not None:
+        rendered["form"] = _dumped_form(dumped["form"], dumped["language"])
+    return rendered
+
+
+def _dumped_card(card: Mapping[str, Any]) -> dict[str, Any]:
+    url = safe_url(card["url"])
+    return {
+        "title": card["title"],
+        "subtitle": card["subtitle"],
+        "fields": [{"label": f["label"], "value": f["value"]} for f in card["fields"]],
+        "link": {"url": url, "label": card["url_label"] or url} if url else None,
+        "buttons": [{"label": b["label"], "value": b["value"]} for b in card["buttons"]],
+    }
+
+
+def _dumped_table(table: Mapping[str, Any]) -> dict[str, Any]:
+    return {"columns": list(table["columns"]), "rows": [list(row) for row in table["rows"]]}
+
+
+def _dumped_attachment(attachment: Mapping[str, Any]) -> dict[str, Any] | None:
+    url = safe_url(attachment["url"])
+    if url is None:
+        return None
+    return {
+        "name": attachment["name"],
+        "url": url,
+        "content_type": attachment["content_type"],
+        "size": attachment["size"],
+    }
+
+
+def _dumped_form(form: Mapping[str, Any], language: str) -> dict[str, Any]:
+    return {
+        "id": form["id"],
+        "title": form["title"],
+        "fields": [
+            {
+                "name": f["name"],
+                "label": f["label"],
+                "kind": f["kind"],
+                "value": f["value"],
+                "choices": [{"label": c["label"], "value": c["value"]} for c in f["choices"]],
+                "required": f["required"],
+                "max_length": f["max_length"],
+                "error": f["error"],
+            }
+            for f in form["fields"]
+        ],
+        "submit_label": form["submit_label"],
+        "cancel_label": form["cancel_label"],
+        "cancel_value": translate("request.button.cancel.value", language) if form["cancel_label"] else None,
+        "open_label": form["open_label"],
+        "open_value": form["open_value"],
+    }
+
+
 def iso(at: datetime | None) -> str | None:
     if at is None:
         return None
@@ -560,9 +629,16 @@ def agent_frame(message: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def reply_frame(
-    in_reply_to: str, reply: Reply, *, repeat: bool = False, warning: dict[str, str] | None = None
+    in_reply_to: str,
+    reply: Reply | Mapping[str, Any],
+    *,
+    repeat: bool = False,
+    warning: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    frame: dict[str, Any] = {"type": "reply", "in_reply_to": in_reply_to, "reply": reply_json(reply)}
+    """The answer to a message; ``reply`` may be given as already dumped (``Answer.payload``), the
+    same frame made for less."""
+    rendered = reply_json(reply) if isinstance(reply, Reply) else dumped_reply_json(reply)
+    frame: dict[str, Any] = {"type": "reply", "in_reply_to": in_reply_to, "reply": rendered}
     if repeat:
         frame["repeat"] = True
     if warning is not None:

@@ -17,6 +17,7 @@ from supportbot.bot.nlu.out_of_scope import OUT_OF_SCOPE
 from supportbot.bot.nlu.text import fold
 from supportbot.bot.nlu.types import NONE_INTENT, Entity, Parse
 from supportbot.bot.nlu.vocabulary import Vocabulary
+from supportbot.integrations.models import trusted
 
 if TYPE_CHECKING:  # spec.py imports nlu.types, so a run-time import here would be circular
     from supportbot.bot.spec import IntentSpec
@@ -149,11 +150,14 @@ class NLU:
             intent, confidence = scored.intent, scored.confidence
             if intent == NONE_INTENT and (unknown >= 1.0 or scored.off_topic):
                 found = [f for f in found if f.type not in _CONTEXT_ONLY]
-        return Parse(
+        # Made as ``trusted``: every value below is of its field's type already (validating them cost
+        # as much as reading the message's words).
+        return trusted(
+            Parse,
             text=text,
             intent=intent,
-            confidence=max(0.0, min(1.0, confidence)),
-            entities=tuple(_entity(f, text) for f in found),
+            confidence=float(max(0.0, min(1.0, confidence))),
+            entities=tuple([_entity(f, text) for f in found]),
             language=language,
         )
 
@@ -294,7 +298,8 @@ def _exact_examples(examples: Mapping[str, Sequence[Sequence[str | None]]]) -> d
 
 
 def _entity(found: Found, text: str) -> Entity:
-    return Entity(
+    return trusted(
+        Entity,
         type=found.type,
         value=found.value,
         text=text[found.start : found.end],
