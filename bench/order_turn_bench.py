@@ -21,11 +21,13 @@ import json
 import os
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import event
+from thread_usage import between, threads, usage_line
 
 QUESTIONS = (
     "where is my order 4711?",
@@ -84,6 +86,7 @@ async def main() -> None:
             opened[0] = 0
             profile = cProfile.Profile() if args.profile else None
             cpu, loop_cpu, wall = time.process_time(), time.thread_time(), time.perf_counter()
+            threads_before = threads(os.getpid())
             if profile is not None:
                 profile.enable()
             await asyncio.gather(*(conversation(n, args.turns) for n in range(args.conversations)))
@@ -92,6 +95,8 @@ async def main() -> None:
                 profile.dump_stats(args.profile)
             loop_cpu = time.thread_time() - loop_cpu
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            names = {t.native_id: t.name for t in threading.enumerate() if t.native_id is not None}
+            usage = between(os.getpid(), threads_before, threads(os.getpid()), names)
         finally:
             await app.close()
     turns = args.conversations * args.turns
@@ -101,6 +106,7 @@ async def main() -> None:
         f"other threads {(cpu - loop_cpu) / turns * 1000:.3f} ms), {turns / wall:.0f} turns/s"
         + ("" if app.database.sqlite else f", {opened[0]} database connections opened")
     )
+    print(usage_line(usage, turns))
 
 
 if __name__ == "__main__":

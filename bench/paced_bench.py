@@ -6,7 +6,8 @@ demo data, as ``webchat_bench.py`` does, then runs one of two loads:
 ``--mode paced`` (default): N signed-in users (default 400), each on its own WebSocket, asking an order
 question every ``--interval`` seconds (2 s; each user starts at a random moment in the first interval)
 for ``--seconds``. Prints messages/s, p50/p90/p99 latency (send to reply), the server's CPU per
-message over the measured window, and the server's resident memory (VmRSS) before the load, at its
+message over the measured window (and its threads' apart, with their context switches per message:
+``thread_usage.py``), and the server's resident memory (VmRSS) before the load, at its
 peak under load and after it.
 
 ``--mode hold``: opens ``--chats`` web chats (default 1 000; signed-in, or ``--guests``), each saying
@@ -43,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+from thread_usage import Usage, between, threads, usage_line
 from webchat_bench import QUESTIONS, cpu_seconds, free_port, percentile, stop, wait_until_up
 
 USER = {"user": "anna.berg@nordisk.example", "password": "demo"}
@@ -252,10 +254,10 @@ async def paced(base: str, pid: int, args: argparse.Namespace, report: Path | No
                 latencies.append(elapsed)
             at += args.interval
 
-    async def watch() -> float:
+    async def watch() -> tuple[float, Usage]:
         nonlocal peak
         await asyncio.sleep(max(0.0, measure_from - time.monotonic()))
-        cpu = cpu_seconds(pid)
+        cpu, threads_before = cpu_seconds(pid), threads(pid)
         if report is not None:
             os.kill(pid, signal.SIGUSR2)
         while time.monotonic() < measure_to:
@@ -263,10 +265,10 @@ async def paced(base: str, pid: int, args: argparse.Namespace, report: Path | No
             await asyncio.sleep(0.5)
         if report is not None:
             os.kill(pid, signal.SIGUSR2)
-        return cpu_seconds(pid) - cpu
+        return cpu_seconds(pid) - cpu, between(pid, threads_before, threads(pid))
 
-    results = await asyncio.gather(watch(), *(user(n, c) for n, c in enumerate(chats)))
-    cpu = results[0]
+    watched, *_ = await asyncio.gather(watch(), *(user(n, c) for n, c in enumerate(chats)))
+    cpu, usage = watched
     await asyncio.gather(*(chat.close() for chat in chats))
     await asyncio.sleep(2.0)
     after = rss_kb(pid)
@@ -280,6 +282,7 @@ async def paced(base: str, pid: int, args: argparse.Namespace, report: Path | No
         f"p50 {percentile(latencies, 50) * 1000:.1f} ms   p90 {percentile(latencies, 90) * 1000:.1f} ms   "
         f"p99 {percentile(latencies, 99) * 1000:.1f} ms   max {max(latencies) * 1000:.1f} ms"
     )
+    print(usage_line(usage, count))
     print(
         f"  server RSS: before {mb(before)}, {args.users} chats open {mb(connected)}, "
         f"peak under load {mb(peak)}, after the chats closed {mb(after)}"

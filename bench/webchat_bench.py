@@ -6,7 +6,9 @@ the same load: N concurrent users, each signed in, asking order questions one af
 wait for the answer, send the next). Every answer is a full turn: NLU, conversation state and
 transcript committed, back-end lookup. Prints messages/s, the server's CPU per message (its own user and
 system time over the measured window, stable where wall-clock figures are not) and p50/p90/p99 latency
-for both, and the ratio.
+for both, and the ratio; for the assistant also its threads' CPU per message (the event loop's thread
+apart from the others) and their voluntary and involuntary context switches per message
+(``thread_usage.py``).
 
     python bench/webchat_bench.py --users 100 --seconds 15
     python bench/webchat_bench.py --users 30 --database-url postgresql+asyncpg://postgres@127.0.0.1/bench
@@ -32,6 +34,7 @@ import uuid
 from pathlib import Path
 
 import aiohttp
+from thread_usage import Usage, between, threads, usage_line
 
 ROOT = Path(__file__).resolve().parents[1]
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -103,16 +106,19 @@ async def drive(
     login_url: str | None,
     origin: str,
     server_pid: int,
-) -> tuple[int, list[float], float]:
-    """Each user: sign in, open a WebSocket, then ask, wait, ask again until the time is up."""
+) -> tuple[int, list[float], float, Usage]:
+    """Each user: sign in, open a WebSocket, then ask, wait, ask again until the time is up. The
+    warm-up starts once every user is signed in: a sign-in's password hashing (on the server's
+    threads) is not counted as a message's work."""
     latencies: list[float] = []
     count = 0
     measured_cpu: list[float] = []
-    start_measuring = time.monotonic() + warmup
-    stop = start_measuring + seconds
+    measured_threads: list[Usage] = []
+    signed_in, everyone_in = 0, asyncio.Event()
+    window = [float("inf"), float("inf")]  # the measured window's start and end, once known
 
     async def user(n: int) -> None:
-        nonlocal count
+        nonlocal count, signed_in
         jar = aiohttp.CookieJar(unsafe=True)
         async with aiohttp.ClientSession(cookie_jar=jar) as session:
             if login_url:
@@ -122,10 +128,13 @@ async def drive(
                     if r.status != 200:
                         raise RuntimeError(f"sign-in failed: {r.status}")
             async with session.ws_connect(ws_url, headers={"Origin": origin}, max_msg_size=0) as ws:
+                signed_in += 1
+                if signed_in == users:
+                    everyone_in.set()
                 i = n
                 while True:
                     now = time.monotonic()
-                    if now >= stop:
+                    if now >= window[1]:
                         return
                     msg_id = uuid.uuid4().hex
                     text = QUESTIONS[i % len(QUESTIONS)]
@@ -145,22 +154,27 @@ async def drive(
                         if data.get("type") == "error":
                             raise RuntimeError(f"error frame: {data}")
                     elapsed = time.perf_counter() - sent
-                    if start_measuring <= time.monotonic() < stop:
+                    if window[0] <= time.monotonic() < window[1]:
                         count += 1
                         latencies.append(elapsed)
 
     async def server_cpu() -> None:
         """The server's CPU over exactly the measured window."""
-        await asyncio.sleep(max(0.0, start_measuring - time.monotonic()))
-        before = cpu_seconds(server_pid)
-        await asyncio.sleep(max(0.0, stop - time.monotonic()))
+        await everyone_in.wait()
+        window[:] = [time.monotonic() + warmup, time.monotonic() + warmup + seconds]
+        await asyncio.sleep(max(0.0, window[0] - time.monotonic()))
+        before, threads_before = cpu_seconds(server_pid), threads(server_pid)
+        await asyncio.sleep(max(0.0, window[1] - time.monotonic()))
         measured_cpu.append(cpu_seconds(server_pid) - before)
+        measured_threads.append(between(server_pid, threads_before, threads(server_pid)))
 
     await asyncio.gather(server_cpu(), *(user(n) for n in range(users)))
-    return count, latencies, measured_cpu[0]
+    return count, latencies, measured_cpu[0], measured_threads[0]
 
 
-def report(name: str, count: int, latencies: list[float], seconds: float, cpu: float) -> float:
+def report(
+    name: str, count: int, latencies: list[float], seconds: float, cpu: float, usage: Usage | None = None
+) -> float:
     rate = count / seconds
     per_message = cpu / count * 1000 if count else float("nan")
     print(
@@ -168,6 +182,8 @@ def report(name: str, count: int, latencies: list[float], seconds: float, cpu: f
         f"p50 {percentile(latencies, 50) * 1000:6.2f} ms   "
         f"p90 {percentile(latencies, 90) * 1000:6.2f} ms   p99 {percentile(latencies, 99) * 1000:6.2f} ms"
     )
+    if usage is not None:
+        print(usage_line(usage, count, indent=" " * 29))
     return rate
 
 
@@ -228,7 +244,7 @@ async def main() -> None:
                 f"{args.users} users, {args.seconds:.0f} s each after {args.warmup:.0f} s warm-up, "
                 f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
             )
-            count, lat, cpu = await drive(
+            count, lat, cpu, _ = await drive(
                 f"ws://127.0.0.1:{echo_port}/ws",
                 users=args.users,
                 seconds=args.seconds,
@@ -238,7 +254,7 @@ async def main() -> None:
                 server_pid=echo.pid,
             )
             echo_rate = report("bare aiohttp WebSocket echo", count, lat, args.seconds, cpu)
-            count, lat, cpu = await drive(
+            count, lat, cpu, usage = await drive(
                 f"ws://127.0.0.1:{bot_port}/webchat/ws",
                 users=args.users,
                 seconds=args.seconds,
@@ -247,7 +263,7 @@ async def main() -> None:
                 origin=f"http://127.0.0.1:{bot_port}",
                 server_pid=bot.pid,
             )
-            bot_rate = report("supportbot order question", count, lat, args.seconds, cpu)
+            bot_rate = report("supportbot order question", count, lat, args.seconds, cpu, usage)
             print(f"{'ratio':<28} {bot_rate / echo_rate:>9.2f} (target >= 0.50)")
         finally:
             stop(bot)

@@ -254,7 +254,6 @@ async def build_application(
         # Several workers: another may have answered the conversation's last turn, so it is read each time.
         cache_size=0 if settings.redis_url is not None else settings.state_cache_size,
         reader=readers,
-        sqlite_writer=database.sqlite_writer(),
     )
     await seed_demo_if_missing(engine, settings, today)
     transport = _mailer(settings)

@@ -20,7 +20,7 @@ from supportbot.bot.store import SqlLimits, SqlSessionStore, Store
 from supportbot.bot.store import rate_counts as rate_counts_module
 from supportbot.bot.store.rate_counts import LOOK_AROUND
 from supportbot.integrations.sql.hot import read
-from supportbot.integrations.sql.inline import InlineSqliteEngine, sqlite_writer
+from supportbot.integrations.sql.inline import InlineSqliteEngine
 from supportbot.integrations.sql.migrate import migrate
 from supportbot.integrations.sql.state import rate_counts, sign_ins
 from supportbot.integrations.sql.tables import metadata
@@ -274,8 +274,7 @@ async def test_events_counted_together_are_written_as_one_row_per_key_with_their
 
 async def test_counts_go_in_the_store_s_shared_transactions(engine: AsyncEngine) -> None:
     """As the application counts chat frames: behind, with the store's group commits."""
-    writer = sqlite_writer(engine.url) if engine.dialect.name == "sqlite" else None
-    store = Store(engine, sqlite_writer=writer)
+    store = Store(engine)  # on SQLite the inline engine: the store writes on the loop
     try:
         limits = SqlLimits(engine, write=store.write, clock=Seconds())
         session, user = Rule("chat:session:s", 3, 10.0), Rule("chat:user:u", 5, 10.0)

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from supportbot.bot.store.writer import GroupWriter, merged
+from supportbot.integrations.sql.inline import InlineSqliteEngine
 from supportbot.integrations.sql.metadata import UTCDateTime
 
 meta = MetaData()
@@ -73,7 +74,8 @@ async def test_concurrent_writes_are_all_committed(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'w.db'}"
     meta.create_all(create_engine(url))
     engine = create_async_engine(url.replace("sqlite://", "sqlite+aiosqlite://"))
-    writer = GroupWriter(engine, sqlite_writer=create_engine(url))
+    inline = InlineSqliteEngine(url)
+    writer = GroupWriter(engine, inline=inline)
     await asyncio.gather(
         *(
             writer.submit([(ADD_PARENT, {"id": n, "name": f"p{n}"}), (ADD_CHILD, {"id": n, "parent": n})])
@@ -81,6 +83,7 @@ async def test_concurrent_writes_are_all_committed(tmp_path: Path) -> None:
         )
     )
     await writer.close()
+    await inline.dispose()
     async with engine.connect() as conn:
         assert (await conn.execute(select(parents.c.id).order_by(parents.c.id))).scalars().all() == list(
             range(1, 21)
@@ -108,7 +111,8 @@ async def test_rows_written_on_the_driver_read_back_as_sqlalchemy_writes_them(tm
     url = f"sqlite:///{tmp_path / 'w.db'}"
     meta.create_all(create_engine(url))
     engine = create_async_engine(url.replace("sqlite://", "sqlite+aiosqlite://"))
-    writer = GroupWriter(engine, sqlite_writer=create_engine(url))
+    inline = InlineSqliteEngine(url)
+    writer = GroupWriter(engine, inline=inline)
     at = datetime(2026, 12, 3, 20, 30, 15, tzinfo=UTC)
     stockholm = at.astimezone(ZoneInfo("Europe/Stockholm"))
     await asyncio.gather(
@@ -125,6 +129,7 @@ async def test_rows_written_on_the_driver_read_back_as_sqlalchemy_writes_them(tm
             ]
         )
     await writer.close()
+    await inline.dispose()
     async with engine.connect() as conn:
         rows = (await conn.execute(select(events).order_by(events.c.id))).all()
         assert await conn.scalar(select(parents.c.id).where(parents.c.id == 50)) is None

@@ -18,7 +18,6 @@ from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -31,6 +30,7 @@ from supportbot.bot.store.workspace import AgentNotes, AgentStatuses, CannedRepl
 from supportbot.bot.store.writer import GroupWriter, Statement
 from supportbot.integrations.sql.database import unreachable
 from supportbot.integrations.sql.hot import read
+from supportbot.integrations.sql.inline import InlineSqliteEngine
 from supportbot.integrations.sql.state import conversation_refs, conversations, files, turns
 
 
@@ -109,7 +109,8 @@ handler ran, by the unique (conversation, delivery) constraint, and answered wit
 class Store:
     """Conversations and transcripts.
 
-    ``sqlite_writer``, a plain engine on the same SQLite file, writes each batch on one thread.
+    On SQLite (``reader`` the inline engine) the turns are written on the event loop, on the
+    connection the loop reads through (``writer.GroupWriter``).
     ``cache_size`` keeps that many conversations in memory, written through on every turn, so a
     chat turn reads nothing back. Only one process may then write a conversation; a deployment
     with several workers sets it to 0 (every turn reads the row, a cheap primary-key lookup).
@@ -121,12 +122,12 @@ class Store:
         *,
         cache_size: int = 10_000,
         reader: AsyncEngine | None = None,
-        sqlite_writer: Engine | None = None,
     ) -> None:
         self.engine = engine
         self._reader = reader or engine
         """Reads may go another way than writes (SQLite: inline on the loop, see integrations.sql.inline)."""
-        self._writer = GroupWriter(engine, sqlite_writer=sqlite_writer)
+        inline = self._reader if isinstance(self._reader, InlineSqliteEngine) else None
+        self._writer = GroupWriter(engine, inline=inline)
         self.handoffs = HandoffRows(engine)
         self.presence = AgentPresence(engine)
         self.threads = HandoffThreads(engine)

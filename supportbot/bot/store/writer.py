@@ -13,16 +13,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import CompileError, DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.base import Executable
 
 from supportbot.integrations.sql.database import unreachable
 from supportbot.integrations.sql.hot import PreparedWrite, prepare_write
+from supportbot.integrations.sql.inline import InlineSqliteEngine
 
 log = logging.getLogger(__name__)
 
@@ -149,28 +149,26 @@ class _AsyncpgTransactions:
         return None
 
 
-class _SqliteTransactions:
-    """Writes to SQLite on one thread with a plain connection: a whole batch costs one thread hop
-    instead of one per statement, and SQLite allows one writer at a time anyway."""
+class _SqliteBatches:
+    """A batch's statements on a SQLite connection in a transaction: the rows of one statement, compiled
+    once per set of columns, run straight on the driver with its ``executemany`` (``hot.PreparedWrite``)."""
 
-    def __init__(self, sync_engine: Engine) -> None:
-        self._sync = sync_engine
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+    def __init__(self, dialect: Any) -> None:
+        self._dialect = dialect
         self._many: dict[tuple[Executable, tuple[str, ...]], PreparedWrite | None] = {}
 
-    def _run(self, statements: list[Statement]) -> None:
-        with self._sync.begin() as conn:
-            for statement, params in statements:
-                rows = [params] if isinstance(params, dict) else params
-                many = self._prepared(statement, rows)
-                if many is None:
-                    conn.execute(statement, params)
-                    continue
-                values = [many.values(row) for row in rows]
-                try:  # rows of one statement, compiled once, straight on the driver (``hot.PreparedWrite``)
-                    conn.connection.driver_connection.executemany(many.sql, values)  # type: ignore[union-attr]
-                except sqlite3.Error as exc:
-                    raise DBAPIError.instance(many.sql, values, exc, sqlite3.Error) from exc
+    def write(self, conn: Connection, statements: list[Statement]) -> None:
+        for statement, params in statements:
+            rows = [params] if isinstance(params, dict) else params
+            many = self._prepared(statement, rows)
+            if many is None:
+                conn.execute(statement, params)
+                continue
+            values = [many.values(row) for row in rows]
+            try:
+                conn.connection.driver_connection.executemany(many.sql, values)  # type: ignore[union-attr]
+            except sqlite3.Error as exc:
+                raise DBAPIError.instance(many.sql, values, exc, sqlite3.Error) from exc
 
     def _prepared(self, statement: Executable, params: Any) -> PreparedWrite | None:
         """The rows' statement compiled for the driver, for a list of rows of the same columns."""
@@ -182,17 +180,32 @@ class _SqliteTransactions:
         key = (statement, columns)
         if key not in self._many:
             try:
-                self._many[key] = prepare_write(statement, columns, self._sync.dialect)
+                self._many[key] = prepare_write(statement, columns, self._dialect)
             except CompileError:  # SQLAlchemy's own execution says what is wrong with it
                 self._many[key] = None
         return self._many[key]
 
+
+class _InlineSqliteTransactions:
+    """Writes to SQLite on the event loop, on the connection the loop's reads run on
+    (``InlineSqliteEngine.writing``): no thread to hand the batch to and wait for, and the commit
+    leaves that connection's page cache valid for the next turn's reads (a commit by another
+    connection empties it). A batch holds the write lock only from its ``BEGIN IMMEDIATE`` to its
+    commit and never yields meanwhile; the lock itself is waited for with sleeps on the loop, so a
+    back end's transaction on another connection that holds it goes on. Committing does not wait for
+    the disk (WAL, ``synchronous=NORMAL``: a crash of the process loses nothing committed) nor
+    checkpoint (the engine's thread does)."""
+
+    def __init__(self, engine: InlineSqliteEngine) -> None:
+        self._engine = engine
+        self._batches = _SqliteBatches(engine.dialect)
+
     async def run(self, statements: list[Statement]) -> None:
-        await asyncio.get_running_loop().run_in_executor(self._thread, self._run, statements)
+        async with self._engine.writing() as conn:
+            self._batches.write(conn, statements)
 
     async def close(self) -> None:
-        await asyncio.get_running_loop().run_in_executor(self._thread, self._sync.dispose)
-        self._thread.shutdown(wait=True)
+        return None
 
 
 def merged(writes: list[list[Statement]]) -> list[Statement]:
@@ -247,16 +260,22 @@ def merged(writes: list[list[Statement]]) -> list[Statement]:
 class GroupWriter:
     """Runs submitted writes in shared transactions; each caller awaits its own commit.
 
-    ``sqlite_writer``, a plain engine on the same SQLite file, writes each batch on one thread;
-    without it the batches go through ``engine``.
+    Writes submitted while the event loop runs one round (the turns answered in it) are committed
+    together when the writer's task runs, in the next round; those submitted while a commit is under
+    way (on PostgreSQL) in the one after it. ``inline``, the SQLite database's inline engine, writes
+    each batch on the loop (``_InlineSqliteTransactions``); without it the batches go through ``engine``.
     """
 
     def __init__(
-        self, engine: AsyncEngine, *, sqlite_writer: Engine | None = None, max_batch: int = 256
+        self,
+        engine: AsyncEngine,
+        *,
+        inline: InlineSqliteEngine | None = None,
+        max_batch: int = 256,
     ) -> None:
         self._transactions: _Transactions
-        if sqlite_writer is not None:
-            self._transactions = _SqliteTransactions(sqlite_writer)
+        if inline is not None:
+            self._transactions = _InlineSqliteTransactions(inline)
         elif engine.dialect.driver == "asyncpg":
             self._transactions = _AsyncpgTransactions(engine)
         else:

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from supportbot.integrations.private import FOLDER_MODE, private_file
-from supportbot.integrations.sql.inline import InlineSqliteEngine, sqlite_writer, use_sqlite_pragmas
+from supportbot.integrations.sql.inline import InlineSqliteEngine, use_sqlite_pragmas
 
 __all__ = ["AsyncEngine", "Database", "async_database_url", "open_database", "open_engine", "unreachable"]
 
@@ -149,10 +149,6 @@ class Database:
             yield engine
         finally:
             await engine.dispose()
-
-    def sqlite_writer(self) -> Engine | None:
-        """On SQLite, a plain engine on the same file for the store's writer thread; else ``None``."""
-        return sqlite_writer(self.engine.url) if self.sqlite else None
 
     async def close(self) -> None:
         if self.readers is not self.engine:
