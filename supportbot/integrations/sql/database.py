@@ -2,7 +2,8 @@
 
 SQLite (the embedded default) gets WAL and a busy timeout, its file made private before SQLite first
 opens it, and an inline engine for reads on the event loop (see ``inline``); PostgreSQL gets a real
-connection pool whose connections are pinged before use after a rest (``ping_when_idle``). Nothing outside ``integrations.sql`` and the bot's store creates an engine.
+connection pool, last in first out, whose connections are pinged before use after a rest
+(``ping_when_idle``). Nothing outside ``integrations.sql`` and the bot's store creates an engine.
 """
 
 from __future__ import annotations
@@ -79,10 +80,14 @@ def open_engine(url: str, *, command_timeout: float | None = COMMAND_TIMEOUT) ->
     # The pool keeps every connection it opened, up to its 30, rather than 10 and an overflow of 20
     # closed at every check-in: a busy worker reopened one connection per two turns (a
     # connect, authentication, settings: more CPU than the turn itself). The ceiling is the same.
+    # The pool hands out the connection returned last (LIFO): the few a worker's load needs stay
+    # warm and skip the ping, the rest rest at the bottom, where a server's idle timeout may end
+    # them (pinged and replaced before their next use), rather than every one being pinged in turn.
     engine = create_async_engine(
         url,
         pool_size=30,
         max_overflow=0,
+        pool_use_lifo=True,
         pool_timeout=POOL_TIMEOUT,
         connect_args={"timeout": CONNECT_TIMEOUT, "command_timeout": command_timeout},
     )
