@@ -9,6 +9,7 @@ connection pool, last in first out, whose connections are pinged before use afte
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from supportbot.integrations.private import FOLDER_MODE, private_file
+from supportbot.integrations.sql.hot import PING_BEFORE_USE
 from supportbot.integrations.sql.inline import InlineSqliteEngine, sqlite_writer, use_sqlite_pragmas
 
 __all__ = ["AsyncEngine", "Database", "async_database_url", "open_database", "open_engine", "unreachable"]
@@ -104,11 +106,13 @@ def ping_when_idle(engine: Engine, *, idle: float = PING_AFTER_IDLE) -> None:
     the connection has rested ``idle`` seconds: one that was working a moment ago needs none, and a
     ping is a round trip on every checkout of a busy worker. A connection that fails the ping is
     replaced by a fresh one; one that broke since its last use fails its query, and the pool then
-    replaces every connection older than the failure (SQLAlchemy's disconnect handling)."""
+    replaces every connection older than the failure (SQLAlchemy's disconnect handling). One that
+    comes back marked (``hot.PING_BEFORE_USE``: it rested outside the pool) is pinged at its next
+    checkout."""
 
     @event.listens_for(engine, "checkin")
     def _rested_from(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
-        record.info["returned"] = time.monotonic()
+        record.info["returned"] = -math.inf if record.info.pop(PING_BEFORE_USE, False) else time.monotonic()
 
     @event.listens_for(engine, "checkout")
     def _ping_if_rested(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
