@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import time
@@ -51,13 +52,17 @@ class Understands(Protocol):
 
 
 class _PrincipalCache:
-    """Principals for a few seconds, so a chat turn costs no directory queries in a busy conversation."""
+    """Principals for a few seconds, so a chat turn costs no directory queries in a busy conversation.
+    When one expires, one lookup refreshes it and the user's other turns meanwhile wait for that one
+    rather than each asking the directory too."""
 
     def __init__(self, directory: DirectoryBackend, *, ttl: float, clock: Callable[[], float]) -> None:
         self._directory = directory
         self._ttl = ttl
         self._clock = clock
         self._entries: dict[str, tuple[float, Principal | None]] = {}
+        self._lookups: dict[str, asyncio.Task[Principal | None]] = {}
+        """The lookup under way per user: the one every turn of theirs waits for."""
 
     def fresh(self, user_id: str) -> tuple[Principal | None] | None:
         """The cached principal while it is fresh (a turn's usual case, without a coroutine)."""
@@ -67,21 +72,44 @@ class _PrincipalCache:
         return None
 
     async def get(self, user_id: str) -> Principal | None:
-        now = self._clock()
         hit = self._entries.get(user_id)
-        if hit is not None and now - hit[0] < self._ttl:
+        if hit is not None and self._clock() - hit[0] < self._ttl:
             return hit[1]
-        principal = await self._directory.principal_for(user_id)
-        if len(self._entries) > 10_000:
-            self._entries.clear()
-        self._entries[user_id] = (now, principal)
+        lookup = self._lookups.get(user_id)
+        if lookup is None:
+            lookup = self._lookups[user_id] = asyncio.ensure_future(self._look_up(user_id))
+            lookup.add_done_callback(_retrieved)
+        return await asyncio.shield(lookup)  # a turn cancelled meanwhile leaves it to the others
+
+    async def _look_up(self, user_id: str) -> Principal | None:
+        now = self._clock()
+        try:
+            principal = await self._directory.principal_for(user_id)
+        finally:
+            current = self._lookups.get(user_id) is asyncio.current_task()
+            if current:
+                del self._lookups[user_id]
+        if current:  # not forgotten meanwhile: what it read may be cached
+            if len(self._entries) > 10_000:
+                self._entries.clear()
+            self._entries[user_id] = (now, principal)
         return principal
 
     def forget(self, user_id: str | None = None) -> None:
+        """Drops cached principals; a lookup under way is no longer cached (it may have read the
+        grants before they changed), and the next turn looks up again."""
         if user_id is None:
             self._entries.clear()
+            self._lookups.clear()
         else:
             self._entries.pop(user_id, None)
+            self._lookups.pop(user_id, None)
+
+
+def _retrieved(lookup: asyncio.Future[Any]) -> None:
+    """Takes a lookup's failure, which its waiters were given, or none waited (all cancelled)."""
+    if not lookup.cancelled():
+        lookup.exception()
 
 
 class Pipeline:

@@ -5,6 +5,7 @@ the back end maps to "unavailable"."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -13,12 +14,14 @@ from typing import Any, cast
 
 import pytest
 from pydantic import BaseModel
-from sqlalchemy import bindparam, event, select, text, update
+from sqlalchemy import bindparam, event, func, select, text, update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from supportbot.integrations.models import Principal, Role, Tool
-from supportbot.integrations.sql.hot import all_rows, read
+from supportbot.integrations.sql.database import open_engine
+from supportbot.integrations.sql.hot import KEEP_FOR, KEPT, all_rows, read
 from supportbot.integrations.sql.inline import InlineSqliteEngine
 from supportbot.integrations.sql.migrate import migrate
 from supportbot.integrations.sql.orders import _GET_ORDER, _ORDER_SELECT, SqlOrders
@@ -113,6 +116,108 @@ async def test_a_read_on_a_connection_that_died_in_the_pool_is_made_on_another(p
         assert list(await read(engine, _GET_ORDER, _ANY_4711)) == []
         async with engine.connect() as conn:  # the dead one left the pool
             assert await conn.scalar(text("SELECT pg_backend_pid()")) != pid
+
+
+_PID = select(func.pg_backend_pid())
+
+
+async def _pid(engine: AsyncEngine) -> int:
+    """The server process of the connection a hot read ran on."""
+    return int((await read(engine, _PID, {}))[0][0])
+
+
+async def _terminate(url: object, pid: int) -> None:
+    """Ends server process ``pid`` from another connection, as a restart or a network cut would."""
+    admin = create_async_engine(cast(Any, url), poolclass=NullPool)
+    try:
+        async with admin.connect() as conn:
+            assert await conn.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    finally:
+        await admin.dispose()
+
+
+@pytest.mark.postgres
+async def test_reads_keep_their_connection_for_the_next_read_then_give_it_back(postgres_url: str) -> None:
+    """A hot read keeps its pooled connection checked out for the next one (no checkout and return
+    per read); a second at rest sends it back to the pool, which pings it before its next use."""
+    engine = open_engine(postgres_url)
+    pool = engine.sync_engine.pool
+    try:
+        first = await _pid(engine)
+        assert pool.checkedout() == 1  # kept
+        assert [await _pid(engine) for _ in range(3)] == [first] * 3
+        assert pool.checkedout() == 1
+        await _terminate(engine.url, first)  # while it rests
+        await asyncio.sleep(KEEP_FOR + 0.3)
+        assert pool.checkedout() == 0  # back in the pool …
+        async with engine.connect() as conn:  # … and pinged before use, so the dead one is replaced
+            assert await conn.scalar(text("SELECT 1")) == 1
+            assert await conn.scalar(text("SELECT pg_backend_pid()")) != first
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.postgres
+async def test_reads_at_once_keep_a_few_connections(postgres_url: str) -> None:
+    engine = open_engine(postgres_url)
+    pool = engine.sync_engine.pool
+    try:
+        pids = await asyncio.gather(*(_pid(engine) for _ in range(KEPT + 3)))
+        assert len(set(pids)) == KEPT + 3  # each read on a connection of its own …
+        assert pool.checkedout() == KEPT  # … and a few kept for the next ones
+        again = await asyncio.gather(*(_pid(engine) for _ in range(KEPT)))
+        assert set(again) <= set(pids) and pool.checkedout() == KEPT
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.postgres
+async def test_disposing_of_the_engine_closes_the_kept_connections(postgres_url: str) -> None:
+    engine = open_engine(postgres_url)
+    kept = await _pid(engine)
+    await engine.dispose()
+    admin = create_async_engine(postgres_url, poolclass=NullPool)
+    try:
+        for _ in range(50):  # the server ends the process once the connection closed
+            async with admin.connect() as conn:
+                alive = await conn.scalar(
+                    text("SELECT count(*) FROM pg_stat_activity WHERE pid = :p"), {"p": kept}
+                )
+            if not alive:
+                break
+            await asyncio.sleep(0.1)
+        assert alive == 0
+    finally:
+        await admin.dispose()
+
+
+@pytest.mark.postgres
+async def test_a_kept_connection_that_died_is_not_used_again(postgres_url: str) -> None:
+    """The server ended the kept connection between two reads: the next read fails on it, is made
+    again the ordinary way on another connection and succeeds; the dead one is never used again."""
+    engine = open_engine(postgres_url)
+    try:
+        dead = await _pid(engine)
+        await _terminate(engine.url, dead)
+        after = [await _pid(engine) for _ in range(3)]
+        assert dead not in after and len(set(after)) == 1  # the new one is kept in turn
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.postgres
+async def test_a_read_that_failed_does_not_keep_its_connection(postgres_url: str) -> None:
+    engine = open_engine(postgres_url)
+    pool = engine.sync_engine.pool
+    try:
+        await _pid(engine)
+        with pytest.raises(DBAPIError, match="no_such_table"):
+            await read(engine, text("SELECT * FROM no_such_table WHERE x = :x"), {"x": 1})
+        assert pool.checkedout() == 0  # the failed one went back to the pool, not kept
+        await _pid(engine)
+        assert pool.checkedout() == 1
+    finally:
+        await engine.dispose()
 
 
 async def test_sqlite_reads_see_each_commit_and_a_transaction_its_own_writes(

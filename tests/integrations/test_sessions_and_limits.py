@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.base import Executable
 
-from supportbot.bot.limits import Rule
+from supportbot.bot.limits import PRUNE_EVERY, Rule
 from supportbot.bot.sessions import Lifetime, handle_of
 from supportbot.bot.store import SqlLimits, SqlSessionStore, Store
 from supportbot.bot.store import rate_counts as rate_counts_module
@@ -287,3 +287,97 @@ async def test_counts_go_in_the_store_s_shared_transactions(engine: AsyncEngine)
         assert not await fresh.hit(other_session, user)  # the user's five: three counted by the other
     finally:
         await store.close()
+
+
+def _watched_reads(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """The parameters of every statement the limits read from now on."""
+    seen: list[dict[str, Any]] = []
+
+    async def watched(reader: object, statement: Executable, parameters: Mapping[str, Any]) -> Any:
+        seen.append(dict(parameters))
+        return await read(reader, statement, parameters)
+
+    monkeypatch.setattr(rate_counts_module, "read", watched)
+    return seen
+
+
+async def _counted_by_another_worker(
+    engine: AsyncEngine, now: float, counts: dict[str, int], *, ago: float = 0
+) -> None:
+    """Rows another worker (or an earlier run) wrote: ``counts`` per key, in the 10-second window's
+    slot of ``ago`` seconds before ``now``."""
+    slot = int(now - ago)
+    rows = [
+        {"key": key, "slot": slot, "worker": "earlier-run", "count": n, "expires": slot + 11}
+        for key, n in counts.items()
+    ]
+    async with engine.begin() as conn:
+        await conn.execute(insert(rate_counts), rows)
+
+
+async def test_other_keys_rows_cost_a_hit_no_read_and_the_counts_stay_right(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows an earlier run left of other keys (other sessions' counts) are no reason to read per hit:
+    a hit reads the others' counts only of a key they count, and those counts are added."""
+    clock = Seconds()
+    leftover = {f"chat:session:old{i}": 5 for i in range(30)}
+    await _counted_by_another_worker(engine, clock.now, {**leftover, "chat:user:anna": 2})
+    reads = _watched_reads(monkeypatch)
+    limits = SqlLimits(engine, clock=clock)
+    session, user = Rule("chat:session:new", 3, 10.0), Rule("chat:user:anna", 4, 10.0)
+    assert [await limits.hit(session) for _ in range(4)] == [True, True, True, False]
+    assert len(reads) == 1 and "many" in reads[0]  # the one look for the keys counted elsewhere
+    other_session = Rule("chat:session:new2", 10, 10.0)
+    assert [await limits.hit(other_session, user) for _ in range(3)] == [True, True, False]  # 2 + 2
+    assert [sorted(r) for r in reads[1:]] == [["key0", "since0", "worker"]] * 3  # one key's counts each
+    assert {r["key0"] for r in reads[1:]} == {"chat:user:anna"}
+    clock.now += LOOK_AROUND  # a look again, and the same
+    assert not await limits.hit(other_session, user)
+    old = Rule("chat:session:old3", 6, 10.0)
+    assert await limits.hit(old) and not await limits.hit(old)  # the five of the earlier run, and one
+    assert await limits.full(Rule("chat:session:old4", 5, 10.0))
+
+
+async def test_beyond_the_keys_a_look_lists_every_hit_reads_its_keys_counts(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many keys counted elsewhere (busy workers beside this one): the look stops listing them, and
+    every hit reads the others' counts of its keys, as they come."""
+    monkeypatch.setattr(rate_counts_module, "KEYS_ELSEWHERE", 2)
+    clock = Seconds()
+    await _counted_by_another_worker(engine, clock.now, {"a": 1, "b": 1, "c": 1})
+    reads = _watched_reads(monkeypatch)
+    limits = SqlLimits(engine, clock=clock)
+    assert await limits.hit(Rule("mine", 2, 10.0)) and await limits.hit(Rule("mine", 2, 10.0))
+    assert len(reads) == 3  # the look, then the counts of each hit
+    await _counted_by_another_worker(engine, clock.now, {"d": 3})
+    assert not await limits.hit(Rule("d", 3, 10.0))  # seen at once, without waiting for the next look
+
+
+async def test_expired_rows_of_every_worker_are_deleted(engine: AsyncEngine) -> None:
+    """The first write deletes the rows whose slots left every window, whoever wrote them, and
+    then once every ``PRUNE_EVERY`` seconds: the table holds the live rows only."""
+    clock = Seconds()
+    await _counted_by_another_worker(
+        engine, clock.now, {f"chat:session:gone{i}": 1 for i in range(20)}, ago=60
+    )
+    await _counted_by_another_worker(engine, clock.now, {"chat:session:live": 1}, ago=2)
+    limits = SqlLimits(engine, clock=clock)
+    assert await limits.hit(Rule("chat:session:mine", 3, 10.0))
+    await limits.settled()
+    assert await _keys(engine) == ["chat:session:live", "chat:session:mine"]
+    clock.now += 30
+    await _counted_by_another_worker(engine, clock.now, {"chat:session:later": 1}, ago=20)  # expired
+    assert await limits.hit(Rule("chat:session:mine", 3, 10.0))
+    await limits.settled()
+    assert "chat:session:later" in await _keys(engine)  # not a minute since the last deletion
+    clock.now += PRUNE_EVERY
+    assert await limits.hit(Rule("chat:session:mine", 3, 10.0))
+    await limits.settled()
+    assert await _keys(engine) == ["chat:session:mine"]
+
+
+async def _keys(engine: AsyncEngine) -> list[str]:
+    async with engine.connect() as conn:
+        return sorted(set((await conn.execute(select(rate_counts.c.key))).scalars()))

@@ -151,5 +151,22 @@ async def test_a_pooled_connection_that_died_while_resting_is_replaced_before_us
         await engine.dispose()
 
 
+@pytest.mark.postgres
+async def test_the_pool_hands_out_the_connection_returned_last(postgres_url: str) -> None:
+    """A light load keeps using its few warm connections (no ping: they never rest), while the
+    rest of the pool rests, rather than cycling through every connection, each one pinged."""
+    engine = open_engine(postgres_url)
+    try:
+        async with engine.connect() as one, engine.connect() as two:
+            first = await one.scalar(text("SELECT pg_backend_pid()"))
+            second = await two.scalar(text("SELECT pg_backend_pid()"))
+            await one.close()  # back first; the second comes back last
+        for _ in range(3):
+            async with engine.connect() as conn:
+                assert await conn.scalar(text("SELECT pg_backend_pid()")) == second != first
+    finally:
+        await engine.dispose()
+
+
 def test_today_is_fixed_for_these_tests() -> None:
     assert TODAY.isoformat() == "2026-03-18"

@@ -38,15 +38,19 @@ def _others(rules: int) -> Executable:
 
 
 LOOK_AROUND = 1.0
-"""Seconds between two looks for another worker's counts, while there were none."""
+"""Seconds between two looks for the keys other workers count."""
+KEYS_ELSEWHERE = 1000
+"""Keys with another worker's live rows the look lists at most; beyond that (busy workers beside this
+one), every hit reads the others' counts of its keys."""
 
 
-_ANYONE_ELSE: Final = (
-    select(literal_column("1", Integer))
+_ELSEWHERE: Final = (
+    select(rate_counts.c.key)
     .where(rate_counts.c.expires >= bindparam("now"), rate_counts.c.worker != bindparam("worker"))
-    .limit(1)
+    .distinct()
+    .limit(bindparam("many"))
 )
-"""Whether another worker has a live row: a slot still in some window (``expires``)."""
+"""The keys another worker has a live row of: a slot still in some window (``expires``)."""
 
 
 class SqlLimits:
@@ -58,10 +62,12 @@ class SqlLimits:
     never over a limit, and sees the others' events once they are committed.
 
     Several workers share limits through Redis (``bot.redis.RedisLimits``); here the others are
-    usually this worker's own earlier runs, before a restart. So while no other worker's row is live,
-    a hit reads none: once a second at most (``LOOK_AROUND``) one statement looks whether another
-    worker has counted anything since, and from then on every hit reads their rows again. A worker
-    that starts counting beside this one is seen within that second.
+    usually this worker's own earlier runs, before a restart. So a hit reads the others' rows only
+    of a key they have live rows of: once a second at most (``LOOK_AROUND``) one statement lists
+    those keys (up to ``KEYS_ELSEWHERE``; beyond, every hit reads its keys' rows), and a hit of other
+    keys reads nothing. Rows left by earlier runs of other keys (a sign-in's, another session's)
+    cost nothing per hit, and the expired ones are deleted at the first write and every minute
+    after (``PRUNE_EVERY``). A worker that starts counting beside this one is seen within that second.
     """
 
     def __init__(
@@ -76,9 +82,9 @@ class SqlLimits:
         """Per key, the events counted by this worker."""
         self._writing: set[asyncio.Task[None]] = set()
         self._looked = -LOOK_AROUND
-        """When this worker last looked for the others' rows (``clock``) …"""
-        self._alone = False
-        """… and whether it found none."""
+        """When this worker last looked for the others' keys (``clock``) …"""
+        self._elsewhere: frozenset[str] | None = None
+        """… and those it found (``None``: too many to list, or not looked yet: read every key's)."""
         self._others: dict[int, Executable] = {}
         """Statements counting the other workers' events of 1, 2, … rules at once, built once each."""
         insert: Any = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
@@ -94,24 +100,33 @@ class SqlLimits:
 
     async def hit(self, *rules: Rule) -> bool:
         now = self.clock()
-        mine = self._mine
         keys: list[str] = []
-        counted: list[_Counted] = []
+        lengths: list[int] = []
         slots: list[int] = []
         for rule in rules:
             key = rule.key[:255]
             length = slot_seconds(rule.window)
+            keys.append(key)
+            lengths.append(length)
+            slots.append(int(now) // length * length)
+        others: list[int] | None = None
+        elsewhere = self._elsewhere
+        if (  # else no statement: the usual
+            elsewhere is None
+            or not 0 <= now - self._looked < LOOK_AROUND
+            or any(key in elsewhere for key in keys)
+        ):
+            windows = [(k, s - n * SLOTS) for k, n, s in zip(keys, lengths, slots, strict=True)]
+            others = await self._counted_elsewhere(windows)
+        # From here to the count nothing waits, so no other event of this worker slips in between
+        # (and no write's pruning drops a key's events, as it could while the read was awaited).
+        mine = self._mine
+        counted: list[_Counted] = []
+        for key, length in zip(keys, lengths, strict=True):
             here = mine.get(key)
             if here is None or here.length != length:
                 here = mine[key] = _Counted(length)
-            keys.append(key)
             counted.append(here)
-            slots.append(int(now) // length * length)
-        others: list[int] | None = None
-        if not (self._alone and 0 <= now - self._looked < LOOK_AROUND):  # (else no statement: the usual)
-            windows = [(k, s - c.length * SLOTS) for k, c, s in zip(keys, counted, slots, strict=True)]
-            others = await self._counted_elsewhere(windows)
-        # From here to the count nothing waits, so no other event of this worker slips in between.
         for i, rule in enumerate(rules):
             if counted[i].window(slots[i]) + (others[i] if others is not None else 0) >= rule.limit:
                 return False
@@ -165,22 +180,29 @@ class SqlLimits:
 
     async def _counted_elsewhere(self, windows: list[tuple[str, int]]) -> list[int]:
         """The other workers' events in each rule's window (its key, and the slot its window starts
-        after): one statement for all the rules (an indexed range of a few rows per key)."""
+        after): one statement for the keys they count (an indexed range of a few rows per key), none
+        when they count none of them."""
         now = self.clock()
         if not 0 <= now - self._looked < LOOK_AROUND:  # (a clock set back looks again too)
             self._looked = now  # one look at a time: the hits meanwhile go by the last one
-            found = await read(self._engine, _ANYONE_ELSE, {"worker": self.worker, "now": int(now)})
-            self._alone = not found
-        if self._alone:
-            return [0] * len(windows)
-        statement = self._others.get(len(windows))
+            found = await read(
+                self._engine, _ELSEWHERE, {"worker": self.worker, "now": int(now), "many": KEYS_ELSEWHERE + 1}
+            )
+            self._elsewhere = None if len(found) > KEYS_ELSEWHERE else frozenset(key for (key,) in found)
+        elsewhere = self._elsewhere
+        wanted = [i for i, (key, _) in enumerate(windows) if elsewhere is None or key in elsewhere]
+        counts = [0] * len(windows)
+        if not wanted:
+            return counts
+        statement = self._others.get(len(wanted))
         if statement is None:
-            statement = self._others[len(windows)] = _others(len(windows))
+            statement = self._others[len(wanted)] = _others(len(wanted))
         values: dict[str, Any] = {"worker": self.worker}
-        for i, (key, since) in enumerate(windows):
-            values[f"key{i}"], values[f"since{i}"] = key, since
-        counted = {int(i): int(n or 0) for i, n in await read(self._engine, statement, values)}
-        return [counted.get(i, 0) for i in range(len(windows))]
+        for n, i in enumerate(wanted):
+            values[f"key{n}"], values[f"since{n}"] = windows[i]
+        for n, events in await read(self._engine, statement, values):
+            counts[wanted[int(n)]] = int(events or 0)
+        return counts
 
     async def _count(self, rows: list[dict[str, Any]], now: float) -> None:
         statements: list[Statement] = [(self._add, rows)]

@@ -2,12 +2,14 @@
 
 SQLite (the embedded default) gets WAL and a busy timeout, its file made private before SQLite first
 opens it, and an inline engine for reads on the event loop (see ``inline``); PostgreSQL gets a real
-connection pool whose connections are pinged before use after a rest (``ping_when_idle``). Nothing outside ``integrations.sql`` and the bot's store creates an engine.
+connection pool, last in first out, whose connections are pinged before use after a rest
+(``ping_when_idle``). Nothing outside ``integrations.sql`` and the bot's store creates an engine.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from supportbot.integrations.private import FOLDER_MODE, private_file
+from supportbot.integrations.sql.hot import PING_BEFORE_USE
 from supportbot.integrations.sql.inline import InlineSqliteEngine, use_sqlite_pragmas
 
 __all__ = ["AsyncEngine", "Database", "async_database_url", "open_database", "open_engine", "unreachable"]
@@ -79,10 +82,14 @@ def open_engine(url: str, *, command_timeout: float | None = COMMAND_TIMEOUT) ->
     # The pool keeps every connection it opened, up to its 30, rather than 10 and an overflow of 20
     # closed at every check-in: a busy worker reopened one connection per two turns (a
     # connect, authentication, settings: more CPU than the turn itself). The ceiling is the same.
+    # The pool hands out the connection returned last (LIFO): the few a worker's load needs stay
+    # warm and skip the ping, the rest rest at the bottom, where a server's idle timeout may end
+    # them (pinged and replaced before their next use), rather than every one being pinged in turn.
     engine = create_async_engine(
         url,
         pool_size=30,
         max_overflow=0,
+        pool_use_lifo=True,
         pool_timeout=POOL_TIMEOUT,
         connect_args={"timeout": CONNECT_TIMEOUT, "command_timeout": command_timeout},
     )
@@ -99,11 +106,13 @@ def ping_when_idle(engine: Engine, *, idle: float = PING_AFTER_IDLE) -> None:
     the connection has rested ``idle`` seconds: one that was working a moment ago needs none, and a
     ping is a round trip on every checkout of a busy worker. A connection that fails the ping is
     replaced by a fresh one; one that broke since its last use fails its query, and the pool then
-    replaces every connection older than the failure (SQLAlchemy's disconnect handling)."""
+    replaces every connection older than the failure (SQLAlchemy's disconnect handling). One that
+    comes back marked (``hot.PING_BEFORE_USE``: it rested outside the pool) is pinged at its next
+    checkout."""
 
     @event.listens_for(engine, "checkin")
     def _rested_from(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
-        record.info["returned"] = time.monotonic()
+        record.info["returned"] = -math.inf if record.info.pop(PING_BEFORE_USE, False) else time.monotonic()
 
     @event.listens_for(engine, "checkout")
     def _ping_if_rested(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
