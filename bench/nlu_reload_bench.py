@@ -6,9 +6,12 @@ loop stalls meanwhile.
 ``LearnedNLU.reload`` is run as the server runs it, the NLU built on a thread (``asyncio.to_thread``),
 while a probe on the event loop sleeps 1 ms again and again: its overshoot is the loop's stall. The
 process holds ``--heap`` more live objects, as a served process does (a full garbage collection
-walks them all); ``--served`` sets the collector as ``supportbot serve`` does. Prints, per reload: its wall time, the process's CPU, the full collections during it
+walks them all); ``--served`` sets the collector as ``supportbot serve`` does (start-up frozen, and each
+NLU a reload swaps in frozen too; ``--no-refreeze`` leaves the new NLU to the collector, as ``serve``
+did before). Prints, per reload: its wall time, the process's CPU, the full collections during it
 and the longest pause of any collection (every thread stops for one), and the probe's p99 and longest
-stall, up to a second after the reload. Asserts nothing; figures move with the machine's load.
+stall, up to a second after the reload; then how long a full collection takes after the reload, what
+every later one costs the event loop. Asserts nothing; figures move with the machine's load.
 """
 
 from __future__ import annotations
@@ -77,6 +80,9 @@ async def main() -> None:
     parser.add_argument(
         "--served", action="store_true", help="the collector as `supportbot serve` sets it (frozen start-up)"
     )
+    parser.add_argument(
+        "--no-refreeze", action="store_true", help="with --served: the new NLU is not frozen after a reload"
+    )
     args = parser.parse_args()
     intents = all_intents()
 
@@ -87,14 +93,15 @@ async def main() -> None:
     nlu = LearnedNLU(NLU(intents), build=build, rows=rows)  # type: ignore[arg-type]
     ballast = [[i] for i in range(args.heap)]
     if args.served:
-        from supportbot.adapters.cli import YOUNG_COLLECTION_THRESHOLD
+        from supportbot.adapters.cli import YOUNG_COLLECTION_THRESHOLD, freeze_long_lived
 
-        gc.collect()
-        gc.freeze()
+        freeze_long_lived()
+        if not args.no_refreeze:
+            nlu.on_swap(freeze_long_lived)
         gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *gc.get_threshold()[1:])
     pauses = _Pauses()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; {len(ballast)} objects held")
-    walls, stalls_max = [], []
+    walls, stalls_max, fulls = [], [], []
     for n in range(args.reloads):
         rows.bumped += 1
         stop, stalls = asyncio.Event(), []
@@ -111,16 +118,22 @@ async def main() -> None:
         await probe
         stalls.sort()
         longest = max((p for _, p in pauses.found), default=0.0)
+        collecting = time.perf_counter()
+        gc.collect()  # what each later full collection walks
+        after = time.perf_counter() - collecting
         walls.append(wall)
         stalls_max.append(stalls[-1])
+        fulls.append(after)
         print(
             f"reload {n + 1}: {wall:.2f} s, process CPU {used:.2f} s; full collections during it {full}, "
             f"longest collection {longest * 1000:.0f} ms; loop stall p99 "
-            f"{stalls[int(len(stalls) * 0.99)] * 1000:.0f} ms, longest {stalls[-1] * 1000:.0f} ms"
+            f"{stalls[int(len(stalls) * 0.99)] * 1000:.0f} ms, longest {stalls[-1] * 1000:.0f} ms; "
+            f"a full collection after it {after * 1000:.0f} ms ({gc.get_freeze_count()} objects frozen)"
         )
     print(
         f"median: reload {statistics.median(walls):.2f} s, longest loop stall "
-        f"{statistics.median(stalls_max) * 1000:.0f} ms"
+        f"{statistics.median(stalls_max) * 1000:.0f} ms, a full collection after it "
+        f"{statistics.median(fulls) * 1000:.0f} ms"
     )
 
 

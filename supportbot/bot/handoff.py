@@ -25,7 +25,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeGuard
 from zoneinfo import ZoneInfo
 
 from supportbot.bot.bus import MessageBus
@@ -34,8 +34,8 @@ from supportbot.bot.limits import Limits, Rule
 from supportbot.bot.locks import ConversationLocks
 from supportbot.bot.messages import Button, ConversationRef, Reply
 from supportbot.bot.state import DialogState
-from supportbot.bot.store import ACTIVE, CLOSED, QUEUED, Conflict, Handoff, Store, TurnRecord
-from supportbot.bot.store.errors import reachable
+from supportbot.bot.store import ACTIVE, CLOSED, QUEUED, Conflict, Handoff, HandoffRows, Store, TurnRecord
+from supportbot.bot.store.writer import Statement
 from supportbot.integrations.business_days import is_holiday, known_timezone
 from supportbot.integrations.models import GuestContact
 
@@ -428,18 +428,24 @@ class Handoffs:
 
         All or nothing: the conversation's lock is had before anything changes, so when it cannot be
         (with several workers: Redis out of reach) ``LockUnavailable`` leaves the handoff open for the
-        caller to say so; under it the handoff is closed and the bot's line stored, and only then is
-        the line delivered. Kept in the transcript, it reaches a web chat that missed it live when the
-        chat shows its history again."""
+        caller to say so; under it the handoff is closed in the transaction that stores the bot's
+        line, so a database that fails on the way (``Unavailable``) leaves both undone for the agent
+        to try again, and only then is the line delivered. Kept in the transcript, it reaches a web
+        chat that missed it live when the chat shows its history again."""
         handoff = await self.get(number)
-        if handoff is None or handoff.status != ACTIVE or handoff.agent != agent:
+        if not _owned(handoff, agent):
             return False
         at = self._clock()
         key = "handoff.closed" if resolution else BACK
         name = await self.agent_first_name(agent)
         back: dict[str, Reply] = {}
+        closing = HandoffRows.handed_back(
+            number, agent=agent, resolution=(resolution or "handed back to the bot")[:2000], at=at
+        )
         async with self.locks.hold(handoff.conversation_key):
-            # Under the lock: the customer's last turn is stored, and no other close runs meanwhile.
+            # Under the lock: the customer's last turn is stored, and no other hand-back runs meanwhile.
+            if not _owned(await self.get(number), agent):
+                return False
             question = pending_question(await self.store.history(handoff.conversation_key, limit=40))
 
             def bot_line(language: str) -> TurnRecord:
@@ -457,13 +463,14 @@ class Handoffs:
                 payload = {**reply.model_dump(mode="json"), "agent": name or ""}
                 return TurnRecord(role="bot", text=reply.text, payload=payload, at=at)
 
-            async with reachable("hand back"):
-                closed = await self._close_row(
-                    number, statuses=(ACTIVE,), resolution=resolution or "handed back to the bot", agent=agent
-                )
-            if not closed:
-                return False
-            await self._save(handoff, bot_line, clear=True)
+            try:
+                await self._save(handoff, bot_line, clear=True, also=(closing,))
+            except Conflict:
+                # Refused because the handoff is not the agent's active one any more (transferred
+                # or closed on another worker meanwhile): nothing was written.
+                if not _owned(await self.get(number), agent):
+                    return False
+                raise
         await self._to_outside(handoff, back["reply"])
         await self.bus.publish(
             conversation_topic(handoff.conversation_key),
@@ -491,11 +498,9 @@ class Handoffs:
         if not await self._outside(handoff.channel, handoff.user_id, reply):
             log.info("handoff %s: %s could not reach the customer", handoff.number, handoff.channel)
 
-    async def _close_row(
-        self, number: str, *, statuses: tuple[str, ...], resolution: str, agent: str | None = None
-    ) -> bool:
+    async def _close_row(self, number: str, *, statuses: tuple[str, ...], resolution: str) -> bool:
         return await self.store.handoffs.close(
-            number, statuses=statuses, resolution=resolution[:2000], at=self._clock(), agent=agent
+            number, statuses=statuses, resolution=resolution[:2000], at=self._clock()
         )
 
     async def _append(self, handoff: Handoff, make: Callable[[str], TurnRecord], *, clear: bool) -> str:
@@ -503,8 +508,16 @@ class Handoffs:
         async with self.locks.hold(handoff.conversation_key):
             return await self._save(handoff, make, clear=clear)
 
-    async def _save(self, handoff: Handoff, make: Callable[[str], TurnRecord], *, clear: bool) -> str:
-        """Append a line to the customer's transcript, the conversation's lock held; returns its language."""
+    async def _save(
+        self,
+        handoff: Handoff,
+        make: Callable[[str], TurnRecord],
+        *,
+        clear: bool,
+        also: Sequence[Statement] = (),
+    ) -> str:
+        """Append a line to the customer's transcript, the conversation's lock held, with ``also`` in
+        the same transaction; returns its language."""
         key = handoff.conversation_key
         for attempt in range(_ATTEMPTS):
             conv = await self.store.load(key, channel=handoff.channel, user_id=handoff.user_id)
@@ -512,7 +525,7 @@ class Handoffs:
             if clear:
                 conv.state = _handed_back(conv.state, handoff.number)
             try:
-                await self.store.save_turn(conv, record)
+                await self.store.save_turn(conv, record, also=also)
                 return conv.language
             except Conflict:
                 self.store.forget(key)  # another worker appended first: read it again
@@ -540,6 +553,11 @@ def pending_question(turns: Sequence[TurnRecord]) -> str | None:
         if text:
             return text[:_QUESTION_SENT]
     return None
+
+
+def _owned(handoff: Handoff | None, agent: str) -> TypeGuard[Handoff]:
+    """Whether the handoff is active and ``agent``'s."""
+    return handoff is not None and handoff.status == ACTIVE and handoff.agent == agent
 
 
 def _handed_back(document: dict[str, Any], number: str) -> dict[str, Any]:

@@ -169,6 +169,7 @@ class LearnedNLU:
         self._checked = clock()
         self._checking: asyncio.Task[None] | None = None
         self._reloading = asyncio.Lock()
+        self._swapped: list[Callable[[], None]] = []
 
     @classmethod
     async def start(cls, *, build: Build, rows: MissRows, check_seconds: float = CHECK_SECONDS) -> LearnedNLU:
@@ -188,6 +189,11 @@ class LearnedNLU:
     def parse(self, text: str, *, today: Any, language_hint: str | None = None) -> Parse:
         return self.current.parse(text, today=today, language_hint=language_hint)
 
+    def on_swap(self, listener: Callable[[], None]) -> None:
+        """``listener`` is called right after each new NLU is swapped in (``serve`` moves it out of the
+        garbage collector's reach, as it did the first one at start-up)."""
+        self._swapped.append(listener)
+
     async def reload(self) -> int:
         """Builds a new NLU with the examples the database holds now and swaps it in; the version."""
         async with self._reloading:
@@ -195,6 +201,8 @@ class LearnedNLU:
             examples = teachable(by_intent(await self._rows.examples()))
             self.current = await self._build(examples)  # one assignment: a turn sees the old or the new
             self.version = version
+            for listener in self._swapped:
+                listener()
             self._checked = self._clock()
             log.info(
                 "the NLU reloaded with %d example(s) of this deployment (version %d)",

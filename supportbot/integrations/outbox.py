@@ -15,6 +15,10 @@ longer than a transport may take, so two deliverers never send the same message.
 least once: a worker that dies between the server's acceptance and recording it leaves the claim to
 expire, and the message is sent again (with the same Message-ID).
 
+With ``immediate`` (a local transport), ``send`` returns once its mail's first attempt is over, also
+when the delivery task found the mail first and was sending it: the attempt waits for the one under
+way, so the .eml file is there when the chat answers, and the mail is sent once.
+
 An action's own mail (a request's confirmation) is queued with ``queue_in`` on the back end's
 connection, inside the transaction of the action's write, so both are committed or neither is;
 ``queued`` then starts its delivery. ``send`` is for mail that stands alone.
@@ -122,6 +126,8 @@ class QueuedMailer:
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self._listeners: list[DeliveryListener] = []
+        self._attempting: dict[int, asyncio.Event] = {}
+        """The mails this deliverer is sending right now, each set once its attempt is over."""
 
     def on_outcome(self, listener: DeliveryListener) -> None:
         """``listener`` hears how each mail sent with a ``reference`` ended (sent, or given up on)."""
@@ -211,7 +217,22 @@ class QueuedMailer:
         return sent
 
     async def _attempt(self, mail_id: int, now: datetime) -> bool:
-        """Claims one message, hands it to the transport and records the outcome."""
+        """Claims one message, hands it to the transport and records the outcome.
+
+        An attempt this deliverer already has under way for the same message is waited for first:
+        ``send``'s first attempt finds its mail claimed when the delivery pass listed it between its
+        commit and that attempt, and must not return before the pass has sent it (a mail that
+        arrived "after" the answer). The claim that follows finds it sent, or due again, or free."""
+        while (running := self._attempting.get(mail_id)) is not None:
+            await running.wait()
+        done = self._attempting[mail_id] = asyncio.Event()
+        try:
+            return await self._claimed_attempt(mail_id, now)
+        finally:
+            del self._attempting[mail_id]
+            done.set()
+
+    async def _claimed_attempt(self, mail_id: int, now: datetime) -> bool:
         row = await self.outbox.claim(mail_id, now, until=now + self.lease, worker=self.worker)
         if row is None:
             return False  # another deliverer has it, or it is done

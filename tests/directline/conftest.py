@@ -12,11 +12,11 @@ import aiohttp
 import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestServer
-from directline_helpers import NewPage, Page
 
 from supportbot.adapters.app import build_application
 from supportbot.adapters.server import create_web_app
 from tests.conftest import make_settings
+from tests.directline.directline_helpers import NewPage, Page
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -11,13 +11,13 @@ from urllib.parse import urlsplit, urlunsplit
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
-from directline_helpers import DL, NewPage, Page
 
 from supportbot.adapters.directline.tokens import DirectLineTokens, Grant
 from supportbot.adapters.server import APP_KEY
 from supportbot.bot.handoff import conversation_topic
 from supportbot.bot.messages import ConversationRef, Reply
 from tests.conftest import TEST_SECRET
+from tests.directline.directline_helpers import DL, NewPage, Page
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

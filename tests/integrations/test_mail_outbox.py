@@ -504,3 +504,81 @@ async def test_an_outbox_table_made_before_references_gets_the_column(tmp_path: 
         assert [o.reference for o in heard.outcomes] == ["invoice.forward:1"]
     finally:
         await built.dispose()
+
+
+class HeldOnce:
+    """A transport whose first delivery waits for ``release`` before it goes on: a delivery pass held
+    in the middle of sending a mail."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.sender = inner.sender
+        self.delivering = asyncio.Event()
+        self.release = asyncio.Event()
+        self.events: list[str] = []
+
+    async def deliver(self, raw: bytes, *, recipients: Sequence[str]) -> None:
+        if not self.delivering.is_set():
+            self.delivering.set()
+            await self.release.wait()
+        await self.inner.deliver(raw, recipients=recipients)
+        self.events.append("delivered")
+
+
+class HeldAfterAdding(MailOutbox):
+    """An outbox whose ``add`` waits for ``go_on`` once the mail is committed; a claim made while
+    the transport is held lets the transport go on."""
+
+    def __init__(self, engine: AsyncEngine, transport: HeldOnce) -> None:
+        super().__init__(engine)
+        self.transport = transport
+        self.added = asyncio.Event()
+        self.go_on = asyncio.Event()
+
+    async def add(self, mail: Any) -> int:
+        mail_id = await super().add(mail)
+        self.added.set()
+        await self.go_on.wait()
+        return mail_id
+
+    async def claim(self, mail_id: int, now: datetime, *, until: datetime, worker: str) -> Any:
+        claimed = await super().claim(mail_id, now, until=until, worker=worker)
+        if self.transport.delivering.is_set():
+            self.transport.release.set()
+        return claimed
+
+
+@pytest.mark.parametrize("transport", ["smtp", "eml"])
+async def test_send_returns_once_its_mail_is_out_even_when_a_delivery_pass_found_it_first(
+    engine: AsyncEngine, server: Server, tmp_path: Path, transport: str
+) -> None:
+    """With a first attempt inside ``send``, the mail is out when ``send`` returns: also when the
+    delivery pass (woken by an earlier mail) found it between its commit and that attempt, and
+    was still sending it. It is sent once."""
+    server.up()
+    folder = tmp_path / "outbox"
+    inner = (
+        SmtpMailer(server.url, sender=SENDER) if transport == "smtp" else OutboxMailer(folder, sender=SENDER)
+    )
+    held = HeldOnce(inner)
+    outbox = HeldAfterAdding(engine, held)
+    mailer = QueuedMailer(outbox, held, immediate=True)
+
+    async def send() -> None:
+        await send_one(mailer)
+        held.events.append("send returned")
+
+    sending = asyncio.create_task(send())
+    await outbox.added.wait()  # the mail is committed; send has not tried to deliver it yet
+    passing = asyncio.create_task(mailer.deliver_due())
+    await held.delivering.wait()  # the pass claimed it and is sending it
+    outbox.go_on.set()
+    # send's own attempt lets the pass go on (its claim); should send wait without claiming, so does this
+    asyncio.get_running_loop().call_later(0.5, held.release.set)
+    await sending
+    assert await passing == 1
+
+    assert held.events == ["delivered", "send returned"]
+    delivered = len(server.inbox.envelopes) if transport == "smtp" else len(list(folder.glob("*.eml")))
+    assert delivered == 1
+    assert [r.status for r in await rows(engine)] == ["sent"]

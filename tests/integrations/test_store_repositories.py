@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from supportbot.bot.store import AlreadyDone, Conflict, Store, TurnRecord
+from supportbot.bot.store import AlreadyDone, Conflict, HandoffRows, Store, TurnRecord
 from supportbot.integrations.sql.database import open_engine
 from supportbot.integrations.sql.migrate import migrate
 from tests.integrations.conftest import postgres_schema_engine
@@ -99,3 +99,27 @@ async def test_a_thread_is_claimed_once_and_its_lines_once(engine: AsyncEngine) 
         await threads.claim("HO-000002", "slack", place="C1", at=AT)
     finally:
         await store.close()
+
+
+async def test_a_hand_back_is_stored_with_its_close_or_not_at_all(workers: tuple[Store, Store]) -> None:
+    """The close rides in the transaction of the bot's line; a handoff that is no longer the agent's
+    active one refuses the whole transaction, so no line says the bot is back while someone else has
+    the conversation (a transfer on another worker got there first)."""
+    one, other = workers
+    number = await one.handoffs.add("web:c4", channel="web", user_id=None, at=AT)
+    assert await one.handoffs.take(number, "sara", at=AT)
+    assert await other.handoffs.transfer(number, from_agent="sara", to_agent="olle")
+    conv = await one.load("web:c4", channel="web", user_id=None)
+    sara_back = HandoffRows.handed_back(number, agent="sara", resolution="back", at=AT)
+    with pytest.raises(Conflict):
+        await one.save_turn(conv, TurnRecord(role="bot", text="I'm back", at=AT), also=[sara_back])
+    assert await one.history("web:c4") == []
+    still = await one.handoffs.get(number)
+    assert still is not None and (still.status, still.agent, still.resolution) == ("active", "olle", None)
+
+    conv = await one.load("web:c4", channel="web", user_id=None)
+    olle_back = HandoffRows.handed_back(number, agent="olle", resolution="back", at=AT)
+    await one.save_turn(conv, TurnRecord(role="bot", text="I'm back", at=AT), also=[olle_back])
+    assert [t.text for t in await one.history("web:c4")] == ["I'm back"]
+    done = await one.handoffs.get(number)
+    assert done is not None and (done.status, done.closed_at, done.resolution) == ("closed", AT, "back")

@@ -16,12 +16,12 @@ from urllib.parse import urlencode
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from slack_standin import TOKEN, SlackStandIn
 
 from supportbot.adapters.app import Application, build_application
 from supportbot.adapters.server import create_web_app
 from supportbot.adapters.slack.channel import CHANNEL_KEY, SlackChannel
 from tests.conftest import make_settings
+from tests.slack.slack_standin import TOKEN, SlackStandIn
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 PAYLOADS = Path(__file__).parent / "payloads"

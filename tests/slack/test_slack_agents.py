@@ -19,10 +19,7 @@ from typing import Any, TypeVar
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from conftest import Slack, payload, slack_settings
-from slack_standin import Call, SlackStandIn
 from sqlalchemy import select
-from test_slack_server import dm
 
 from supportbot.adapters.app import Application, build_application
 from supportbot.adapters.server import create_web_app
@@ -41,6 +38,9 @@ from supportbot.bot.locks import LockUnavailable
 from supportbot.integrations.sql.schema import users
 from supportbot.integrations.sql.state import handoff_threads
 from tests.conftest import Conversation
+from tests.slack.conftest import Slack, payload, slack_settings
+from tests.slack.slack_standin import Call, SlackStandIn
+from tests.slack.test_slack_server import dm
 
 AGENTS = "C0AGENTS"
 SARA = "sara@support.example"

@@ -17,8 +17,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from slack_standin import SlackStandIn
-from test_slack_agents import (
+
+from supportbot.adapters.app import build_application
+from supportbot.adapters.slack.agents import BACK_ACTION
+from supportbot.bot.handoff import ACTIVE, BACK, CLOSED, conversation_topic
+from supportbot.bot.state import DialogState
+from tests.faults.proxy import TcpProxy, proxied_redis
+from tests.scale.conftest import _forget, run
+from tests.slack.conftest import slack_settings
+from tests.slack.slack_standin import SlackStandIn
+from tests.slack.test_slack_agents import (
     AGENTS,
     SARA,
     TAKE_ACTION,
@@ -28,15 +36,7 @@ from test_slack_agents import (
     serving,
     web_customer,
 )
-from test_slack_server import dm
-
-from supportbot.adapters.app import build_application
-from supportbot.adapters.slack.agents import BACK_ACTION
-from supportbot.bot.handoff import ACTIVE, BACK, CLOSED, conversation_topic
-from supportbot.bot.state import DialogState
-from tests.faults.proxy import TcpProxy, proxied_redis
-from tests.scale.conftest import _forget, run
-from tests.slack.conftest import slack_settings
+from tests.slack.test_slack_server import dm
 
 NOT_CLOSED = "so the conversation was not closed"
 NOT_HANDED_BACK = "so the conversation was not handed back"

@@ -8,13 +8,12 @@ import os
 import sys
 from pathlib import Path
 
-from conftest import SIGNING_SECRET, Slack
-from slack_standin import TOKEN
-from test_slack_server import blocks_text, dm, posts_to
-
 from supportbot.adapters.app import Application
 from supportbot.adapters.slack.render import button_values
 from tests.conftest import TEST_SECRET
+from tests.slack.conftest import SIGNING_SECRET, Slack
+from tests.slack.slack_standin import TOKEN
+from tests.slack.test_slack_server import blocks_text, dm, posts_to
 
 
 async def test_a_contract_notice_reaches_the_slack_dm_once(slack: Slack, slack_app: Application) -> None:

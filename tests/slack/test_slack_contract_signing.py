@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from conftest import Slack, payload
 from sqlalchemy import text
-from test_slack_server import blocks_text, dm
 
 from supportbot.adapters.slack.render import button_values
+from tests.slack.conftest import Slack, payload
+from tests.slack.test_slack_server import blocks_text, dm
 
 ANNA = "anna.berg@nordisk.example"
 

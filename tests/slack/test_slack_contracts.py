@@ -4,8 +4,8 @@ the inventory tool about a covered item and sign the version that waits."""
 
 from __future__ import annotations
 
-from conftest import Slack
-from test_slack_server import blocks_text, dm
+from tests.slack.conftest import Slack
+from tests.slack.test_slack_server import blocks_text, dm
 
 
 async def test_the_contract_card_in_a_dm(slack: Slack) -> None:

@@ -17,14 +17,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import Slack, payload
-from slack_standin import Call
 from sqlalchemy import text
-from test_slack_server import blocks_text, dm
 
 from supportbot.adapters.slack.render import button_values
 from supportbot.bot.i18n import Formatter
 from supportbot.integrations.sql.demo import demo_today
+from tests.slack.conftest import Slack, payload
+from tests.slack.slack_standin import Call
+from tests.slack.test_slack_server import blocks_text, dm
 
 ANNA = "anna.berg@nordisk.example"
 REQUEST = re.compile(r"RQ-\d{4}-\d{6}")

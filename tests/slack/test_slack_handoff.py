@@ -4,12 +4,12 @@ the customer in Slack, after which the bot answers again; with no agent online i
 
 from __future__ import annotations
 
-from conftest import Slack
 from sqlalchemy import text
-from test_slack_server import blocks_text, dm
 
 from supportbot.adapters.app import Application
 from supportbot.bot.handoff import OfficeHours
+from tests.slack.conftest import Slack
+from tests.slack.test_slack_server import blocks_text, dm
 
 SARA = "sara@support.example"
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from conftest import Slack, payload
-from test_slack_server import blocks_text, dm
-
 from supportbot.adapters.slack.render import button_values
+from tests.slack.conftest import Slack, payload
+from tests.slack.test_slack_server import blocks_text, dm
 
 
 def _blocks(post: Any) -> list[dict[str, Any]]:

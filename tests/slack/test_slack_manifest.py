@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import Slack, payload
 
 from supportbot.adapters.cli import main
 from supportbot.adapters.slack.manifest import TEMPLATE, build_manifest, load_template, write_slack_manifest
 from supportbot.adapters.slack.surface import COMMAND, EVENTS, SCOPES
+from tests.slack.conftest import Slack, payload
 
 
 def test_the_template_is_at_the_repository_root() -> None:

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import payload
 
 from supportbot.adapters.settings import Settings
 from supportbot.adapters.slack import mode
@@ -51,6 +50,7 @@ from supportbot.bot.messages import (
     Table,
 )
 from tests.conftest import make_settings
+from tests.slack.conftest import payload
 
 AT = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
 

@@ -17,10 +17,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from aiosmtpd.controller import Controller
-from conftest import Slack, payload, slack_settings
-from slack_standin import SlackStandIn
 from sqlalchemy import text
-from test_slack_server import blocks_text, dm, view_of
 
 from supportbot.adapters.app import Application, build_application
 from supportbot.adapters.server import create_web_app
@@ -28,6 +25,9 @@ from supportbot.bot.messages import MAX_INBOUND_BYTES
 from supportbot.integrations.models import Principal
 from supportbot.services.answers import notify_answer
 from tests.conftest import Inbox
+from tests.slack.conftest import Slack, payload, slack_settings
+from tests.slack.slack_standin import SlackStandIn
+from tests.slack.test_slack_server import blocks_text, dm, view_of
 
 ERIK = "erik.lund@nordisk.example"
 LOG = b"2026-11-28 07:02 B2001234 power-on self test failed\n"

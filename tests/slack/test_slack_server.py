@@ -11,12 +11,12 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
-from conftest import Slack, payload
-from slack_standin import BOT_USER
 
 from supportbot.adapters.slack.render import button_values
 from supportbot.bot.locks import LockUnavailable
 from supportbot.bot.messages import Reply
+from tests.slack.conftest import Slack, payload
+from tests.slack.slack_standin import BOT_USER
 
 
 def dm(

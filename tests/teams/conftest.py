@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from teams_helpers import Connector, Listener, Teams, start_connector, start_listener
 
 from supportbot.adapters.app import Application, build_application
 from supportbot.adapters.server import create_web_app
 from supportbot.adapters.settings import Settings
+from tests.teams.teams_helpers import Connector, Listener, Teams, start_connector, start_listener
 
 
 @pytest.fixture

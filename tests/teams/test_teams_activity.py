@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from teams_helpers import load
 from yarl import URL
 
 from supportbot.adapters.teams.activity import (
@@ -32,6 +31,7 @@ from supportbot.bot.messages import (
     Reply,
     Table,
 )
+from tests.teams.teams_helpers import load
 
 
 def test_personal_message() -> None:

@@ -3,9 +3,8 @@ in their personal chat, in their language, with a button that acts."""
 
 from __future__ import annotations
 
-from teams_helpers import ANNA, Teams
-
 from supportbot.adapters.app import Application
+from tests.teams.teams_helpers import ANNA, Teams
 
 
 async def test_contract_notices_reach_the_personal_chat_proactively(

@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import text
-from teams_helpers import ANNA, Teams
 
 from supportbot.adapters.app import Application
+from tests.teams.teams_helpers import ANNA, Teams
 
 ANNA_USER = "anna.berg@nordisk.example"
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import json
 
-from teams_helpers import ANNA, Teams
-
 from supportbot.adapters.app import Application
+from tests.teams.teams_helpers import ANNA, Teams
 
 
 async def test_the_contract_card_in_personal_chat(teams: Teams, teams_app: Application) -> None:

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import text
-from teams_helpers import ANNA, Sent, Teams
 
 from supportbot.adapters.app import Application
+from tests.teams.teams_helpers import ANNA, Sent, Teams
 
 ANNA_USER = "anna.berg@nordisk.example"
 

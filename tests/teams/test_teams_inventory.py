@@ -3,7 +3,7 @@ maintenance flagged, and a question about an item that becomes a request with th
 
 from __future__ import annotations
 
-from teams_helpers import ANNA, ERIK, Teams
+from tests.teams.teams_helpers import ANNA, ERIK, Teams
 
 
 async def test_inventory_in_swedish_and_a_change_from_the_items_card(teams: Teams) -> None:

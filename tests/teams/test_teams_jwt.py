@@ -29,7 +29,6 @@ from botframework.connector.auth import (
 )
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
-from teams_helpers import ANNA, ERIK, Connector, Listener, Teams, activity, load
 from yarl import URL
 
 from supportbot.adapters.app import Application, build_application
@@ -39,6 +38,7 @@ from supportbot.adapters.teams.channel import TeamsChannel
 from supportbot.adapters.teams.service import UntrustedServiceUrl
 from supportbot.bot.messages import Reply
 from tests.conftest import make_settings
+from tests.teams.teams_helpers import ANNA, ERIK, Connector, Listener, Teams, activity, load
 
 APP_ID = "11111111-2222-3333-4444-555555555555"
 ISSUER = "https://api.botframework.com"

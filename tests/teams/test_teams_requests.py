@@ -26,7 +26,6 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from sqlalchemy import text
-from teams_helpers import ANNA, ERIK, Connector, Sent, Teams, activity, load
 from yarl import URL
 
 from supportbot.adapters.app import Application
@@ -34,6 +33,7 @@ from supportbot.adapters.settings import Settings
 from supportbot.bot.messages import MAX_INBOUND_BYTES
 from supportbot.services.answers import notify_answer
 from tests.conftest import Inbox, make_settings
+from tests.teams.teams_helpers import ANNA, ERIK, Connector, Sent, Teams, activity, load
 
 ERIK_CHAT = "a:1personal-chat-erik"
 ANNA_CHAT = "a:1personal-chat-anna"

@@ -7,12 +7,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
-from teams_helpers import ANNA, BOT_ID, ERIK, GUEST, Teams, activity
 
 from supportbot.adapters.app import Application
 from supportbot.adapters.teams.channel import TeamsChannel, send_proactive
 from supportbot.bot.locks import LockUnavailable
 from supportbot.bot.messages import Reply
+from tests.teams.teams_helpers import ANNA, BOT_ID, ERIK, GUEST, Teams, activity
 
 
 async def test_anna_asks_for_her_order_in_personal_chat(teams: Teams) -> None:

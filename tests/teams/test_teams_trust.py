@@ -20,7 +20,6 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from teams_helpers import ANNA, Connector, Listener, activity, load
 from yarl import URL
 
 from supportbot.adapters import teams as teams_adapter
@@ -30,6 +29,7 @@ from supportbot.adapters.teams.activity import file_links, parse_activity
 from supportbot.adapters.teams.files import Downloader
 from supportbot.bot.errors import ConfigurationError
 from tests.conftest import TEST_SECRET, make_settings
+from tests.teams.teams_helpers import ANNA, Connector, Listener, activity, load
 
 ATTACKER_HOST = "connector.attacker.example"
 

@@ -19,12 +19,12 @@ import pytest
 import pytest_asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from webchat_helpers import Browser, NewBrowser
 
 from supportbot.adapters.app import build_application
 from supportbot.adapters.server import create_web_app
 from supportbot.adapters.settings import Settings
 from tests.conftest import make_settings
+from tests.web.webchat_helpers import Browser, NewBrowser
 
 TEST_SECRET = "web-test-secret-key-not-for-production-0123"
 

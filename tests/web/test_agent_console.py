@@ -17,7 +17,6 @@ import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestServer
 from sqlalchemy import select
-from webchat_helpers import ANNA, DEMO_PASSWORD, Browser, Chat
 
 from supportbot.adapters.app import build_application
 from supportbot.adapters.server import APP_KEY, create_web_app
@@ -26,6 +25,7 @@ from supportbot.bot.messages import InboundFile
 from supportbot.integrations.sql.schema import users
 from tests.conftest import Conversation
 from tests.web.conftest import demo_data_dir, web_settings
+from tests.web.webchat_helpers import ANNA, DEMO_PASSWORD, Browser, Chat
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

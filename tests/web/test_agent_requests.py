@@ -18,15 +18,15 @@ from typing import Any
 import aiohttp
 import pytest
 import pytest_asyncio
-import test_agent_console as console
 from aiohttp.test_utils import TestServer
-from test_agent_console import OLLE, SARA, Agent, customer_browser, new_agent
-from webchat_helpers import ANNA
 
 from supportbot.adapters.app import Application
 from supportbot.adapters.server import APP_KEY
 from supportbot.integrations.models import NewRequest, Principal, RequestStatus
 from tests.conversations.test_access import body, mails_to, notices
+from tests.web import test_agent_console as console
+from tests.web.test_agent_console import OLLE, SARA, Agent, customer_browser, new_agent
+from tests.web.webchat_helpers import ANNA
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

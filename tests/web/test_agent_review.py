@@ -18,7 +18,6 @@ import aiohttp
 import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestServer
-from webchat_helpers import ANNA
 
 from supportbot.adapters.app import Application
 from supportbot.adapters.server import APP_KEY
@@ -32,6 +31,7 @@ from tests.web.test_agent_console import (
     new_agent,
     server_with_two_agents,
 )
+from tests.web.webchat_helpers import ANNA
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -15,7 +15,12 @@ import aiohttp
 import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestServer
-from test_agent_console import (
+
+from supportbot.adapters.server import APP_KEY
+from supportbot.bot.handoff import conversation_topic
+from supportbot.bot.messages import Reply
+from tests.web.conftest import demo_data_dir, web_settings
+from tests.web.test_agent_console import (
     OLLE,
     SARA,
     Agent,
@@ -25,11 +30,6 @@ from test_agent_console import (
     server_with_two_agents,
     sessions,
 )
-
-from supportbot.adapters.server import APP_KEY
-from supportbot.bot.handoff import conversation_topic
-from supportbot.bot.messages import Reply
-from tests.web.conftest import demo_data_dir, web_settings
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestServer
-from conftest import web_settings
-from webchat_helpers import MAX, Browser, Chat, NewBrowser
 
 from supportbot.adapters import server as server_module
 from supportbot.adapters.app import build_application
 from supportbot.adapters.server import APP_KEY, NOTICES_KEY, create_web_app
+from tests.web.conftest import web_settings
+from tests.web.webchat_helpers import MAX, Browser, Chat, NewBrowser
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -12,7 +12,7 @@ try:
 except ImportError:  # pragma: no cover - a test dependency, but say so rather than fail
     pytest.skip("the playwright package is not installed", allow_module_level=True)
 
-from test_webchat_browser import chromium, last_bot, live_server, open_chat, page, say, sign_in
+from tests.web.test_webchat_browser import chromium, last_bot, live_server, open_chat, page, say, sign_in
 
 __all__ = ["chromium", "live_server", "page"]
 

@@ -17,7 +17,6 @@ import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestServer
 from sqlalchemy import insert
-from webchat_helpers import ANNA, DEMO_PASSWORD
 
 from supportbot.adapters.agents.dashboard import safe_cell
 from supportbot.adapters.app import build_application
@@ -25,6 +24,7 @@ from supportbot.adapters.server import create_web_app
 from supportbot.integrations.sql.state import conversations
 from tests.integrations.test_dashboard_stats import seed_history
 from tests.web.conftest import demo_data_dir, web_settings
+from tests.web.webchat_helpers import ANNA, DEMO_PASSWORD
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -10,10 +10,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pypdf
 from sqlalchemy import text
-from test_download_links import Client, browser_of, local, served, with_query
-from webchat_helpers import ANNA, ERIK
 
 from supportbot.adapters.app import Application
+from tests.web.test_download_links import Client, browser_of, local, served, with_query
+from tests.web.webchat_helpers import ANNA, ERIK
 
 __all__ = ["served"]
 

@@ -12,11 +12,11 @@ import openpyxl
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import text
-from webchat_helpers import ANNA, ERIK, Browser
 
 from supportbot.adapters.app import Application, build_application
 from supportbot.adapters.server import create_web_app
 from supportbot.adapters.settings import Settings
+from tests.web.webchat_helpers import ANNA, ERIK, Browser
 
 Client = TestClient  # type: ignore[type-arg]
 

@@ -18,13 +18,13 @@ import aiohttp
 import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestServer
-from webchat_helpers import Browser, Chat
 
 from supportbot.adapters.app import build_application
 from supportbot.adapters.server import APP_KEY, create_web_app
 from tests.conftest import Inbox
 from tests.web.conftest import demo_data_dir, web_settings
 from tests.web.test_agent_console import SARA, Agent, new_agent
+from tests.web.webchat_helpers import Browser, Chat
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

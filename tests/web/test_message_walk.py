@@ -14,7 +14,8 @@ from types import FrameType
 from typing import Any
 
 import pytest
-from webchat_helpers import ANNA, Browser
+
+from tests.web.webchat_helpers import ANNA, Browser
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

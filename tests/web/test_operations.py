@@ -12,11 +12,11 @@ import pytest_asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
-from webchat_helpers import Browser, new_id, shown
 
 from supportbot.adapters.app import build_application
 from supportbot.adapters.server import APP_KEY, create_web_app
 from supportbot.adapters.settings import Settings
+from tests.web.webchat_helpers import Browser, new_id, shown
 
 ANNA = "anna.berg@nordisk.example"
 SARA = "sara@support.example"

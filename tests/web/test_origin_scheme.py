@@ -7,7 +7,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
-from webchat_helpers import ANNA, DEMO_PASSWORD, Browser
+
+from tests.web.webchat_helpers import ANNA, DEMO_PASSWORD, Browser
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from webchat_helpers import ANNA, DEMO_PASSWORD, Chat, new_id
 
 from supportbot.adapters.app import build_application
 from supportbot.bot.messages import InboundFile
 from tests.conftest import Conversation, make_settings
+from tests.web.webchat_helpers import ANNA, DEMO_PASSWORD, Chat, new_id
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
 

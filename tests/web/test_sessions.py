@@ -24,7 +24,6 @@ import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestServer
 from sqlalchemy import select
-from webchat_helpers import ANNA, DEMO_PASSWORD, Browser, Chat, new_id
 
 from supportbot.adapters.app import build_application
 from supportbot.adapters.server import APP_KEY, create_web_app
@@ -33,6 +32,7 @@ from supportbot.adapters.webchat import connection
 from supportbot.integrations.sql.schema import users
 from tests.web.conftest import demo_data_dir, web_settings
 from tests.web.test_webchat_password_reset import mailed_token, set_password
+from tests.web.webchat_helpers import ANNA, DEMO_PASSWORD, Browser, Chat, new_id
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

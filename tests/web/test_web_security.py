@@ -10,9 +10,9 @@ import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
-from webchat_helpers import DEMO_PASSWORD
 
 from supportbot.adapters.web.security import MAX_PASSWORD_CHARS, MAX_USER_CHARS
+from tests.web.webchat_helpers import DEMO_PASSWORD
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

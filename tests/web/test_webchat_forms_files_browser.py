@@ -16,10 +16,9 @@ try:
 except ImportError:  # pragma: no cover - a test dependency, but say so rather than fail
     pytest.skip("the playwright package is not installed", allow_module_level=True)
 
-import test_webchat_browser as widget_tests
-from test_webchat_browser import last_bot, open_chat, say, sign_in
-
 from tests.browser import LiveServer
+from tests.web import test_webchat_browser as widget_tests
+from tests.web.test_webchat_browser import last_bot, open_chat, say, sign_in
 
 pytestmark = pytest.mark.browser
 

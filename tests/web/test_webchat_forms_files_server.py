@@ -15,13 +15,13 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import text
-from webchat_helpers import ANNA, ERIK, MAX, Browser, Chat, NewBrowser, new_id
 
 from supportbot.adapters.app import Application, build_application
 from supportbot.adapters.server import APP_KEY, create_web_app
 from supportbot.adapters.sessions import SessionCodec
 from supportbot.adapters.settings import Settings
 from supportbot.bot.messages import MAX_INBOUND_BYTES
+from tests.web.webchat_helpers import ANNA, ERIK, MAX, Browser, Chat, NewBrowser, new_id
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
-from test_webchat_browser import chromium, last_bot, live_server, open_chat, page, say, sign_in
+
+from tests.web.test_webchat_browser import chromium, last_bot, live_server, open_chat, page, say, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -30,9 +30,8 @@ try:
 except ImportError:  # pragma: no cover - a test dependency, but say so rather than fail
     pytest.skip("the playwright package is not installed", allow_module_level=True)
 
-from test_webchat_browser import chromium, last_bot, open_chat, say, sign_in
-
 from tests.browser import LiveServer
+from tests.web.test_webchat_browser import chromium, last_bot, open_chat, say, sign_in
 
 pytestmark = pytest.mark.browser
 

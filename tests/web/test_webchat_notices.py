@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from webchat_helpers import ANNA, ERIK, Browser, Chat, NewBrowser, new_id
 
 from supportbot.adapters.server import APP_KEY
 from supportbot.adapters.webchat.protocol import notice_frame
 from supportbot.bot.bus import InProcessBus, user_topic
 from supportbot.bot.messages import Button, Reply
 from supportbot.bot.notify import notice_message
+from tests.web.webchat_helpers import ANNA, ERIK, Browser, Chat, NewBrowser, new_id
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

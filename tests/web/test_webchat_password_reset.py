@@ -23,7 +23,6 @@ import pytest
 import pytest_asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from webchat_helpers import ANNA, DEMO_PASSWORD, Browser, NewBrowser
 
 from supportbot.adapters.app import build_application
 from supportbot.adapters.server import APP_KEY, create_web_app
@@ -33,13 +32,14 @@ from supportbot.adapters.webchat.password_reset import ResetCodec
 from supportbot.adapters.webchat.routes import PASSWORD_RESETS, REGISTRATIONS
 from supportbot.integrations.sql.passwords import password_stamp
 from tests.conftest import make_settings
+from tests.web.webchat_helpers import ANNA, DEMO_PASSWORD, Browser, NewBrowser
 
 try:  # the one test in real Chromium borrows the widget tests' live server and browser
-    import test_webchat_browser as widget_tests
     from playwright.sync_api import Page, expect
-    from test_webchat_browser import open_chat, sign_in
 
     from tests.browser import LiveServer
+    from tests.web import test_webchat_browser as widget_tests
+    from tests.web.test_webchat_browser import open_chat, sign_in
 
     live_server = widget_tests.live_server
     chromium = widget_tests.chromium

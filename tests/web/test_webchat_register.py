@@ -14,7 +14,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from webchat_helpers import ANNA, DEMO_PASSWORD, ERIK, Browser, NewBrowser
 
 from supportbot.adapters.app import build_application
 from supportbot.adapters.server import APP_KEY, create_web_app
@@ -22,6 +21,7 @@ from supportbot.adapters.sessions import COOKIE_NAME, Session
 from supportbot.adapters.settings import Settings
 from supportbot.adapters.webchat.registration import ConfirmationCodec
 from supportbot.adapters.webchat.routes import REGISTRATIONS
+from tests.web.webchat_helpers import ANNA, DEMO_PASSWORD, ERIK, Browser, NewBrowser
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

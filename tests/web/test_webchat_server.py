@@ -13,7 +13,6 @@ import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from webchat_helpers import ANNA, DEMO_PASSWORD, ERIK, MAX, Browser, Chat, NewBrowser, new_id, shown
 from yarl import URL
 
 from supportbot.adapters.app import build_application
@@ -23,6 +22,7 @@ from supportbot.adapters.settings import Settings
 from supportbot.adapters.webchat import connection
 from supportbot.adapters.webchat.protocol import MAX_FRAME_BYTES
 from supportbot.bot.messages import Message, Reply
+from tests.web.webchat_helpers import ANNA, DEMO_PASSWORD, ERIK, MAX, Browser, Chat, NewBrowser, new_id, shown
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -10,15 +10,30 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row, and_, bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from supportbot.bot.store.writer import Statement
 from supportbot.integrations.models import GuestContact
 from supportbot.integrations.sql.state import agent_presence, agent_status, handoffs
 
 QUEUED, ACTIVE, CLOSED = "queued", "active", "closed"
 OPEN_LISTED = 500
 """At most this many open handoffs are listed at once."""
+
+_HANDED_BACK = (
+    update(handoffs)
+    .where(handoffs.c.number == bindparam("handoff"))
+    .values(
+        # Anything but the agent's active handoff becomes no status at all, which the column refuses:
+        # the transaction it was written in is refused as a whole (``IntegrityError``).
+        status=case(
+            (and_(handoffs.c.status == ACTIVE, handoffs.c.agent == bindparam("owner")), CLOSED),
+        ),
+        closed_at=bindparam("closed_at"),
+        resolution=bindparam("resolution"),
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -168,24 +183,23 @@ class HandoffRows:
             )
         return bool(result.rowcount == 1)
 
-    async def close(
-        self,
-        number: str,
-        *,
-        statuses: tuple[str, ...],
-        resolution: str,
-        at: datetime,
-        agent: str | None = None,
-    ) -> bool:
-        """Closes the handoff if it is in one of ``statuses`` (and owned by ``agent``, if given)."""
-        where = [handoffs.c.number == number, handoffs.c.status.in_(statuses)]
-        if agent is not None:
-            where.append(handoffs.c.agent == agent)
+    async def close(self, number: str, *, statuses: tuple[str, ...], resolution: str, at: datetime) -> bool:
+        """Closes the handoff if it is in one of ``statuses``."""
         async with self._engine.begin() as conn:
             result = await conn.execute(
-                update(handoffs).where(*where).values(status=CLOSED, closed_at=at, resolution=resolution)
+                update(handoffs)
+                .where(handoffs.c.number == number, handoffs.c.status.in_(statuses))
+                .values(status=CLOSED, closed_at=at, resolution=resolution)
             )
         return bool(result.rowcount == 1)
+
+    @staticmethod
+    def handed_back(number: str, *, agent: str, resolution: str, at: datetime) -> Statement:
+        """The statement that closes ``agent``'s active handoff, for the transaction that stores the
+        bot's line saying it is back (``Store.save_turn``'s ``also``): both are kept or neither. Should
+        the handoff be no longer active and the agent's, the whole transaction is refused, which
+        ``save_turn`` says as a ``Conflict``."""
+        return _HANDED_BACK, {"handoff": number, "owner": agent, "closed_at": at, "resolution": resolution}
 
 
 class AgentPresence:
