@@ -67,7 +67,12 @@ async def test_a_forward_is_marked_sent_only_when_the_mail_server_took_it(
         bot:  ~ as soon as our mail server accepts it
         bot:  !~ I've e-mailed
     """)
-    await asyncio.sleep(0.3)  # several attempts have failed by now
+
+    async def attempted() -> bool:  # the outbox has tried the server that is down at least once
+        async with app.engine.connect() as conn:
+            return bool((await conn.execute(text("SELECT attempts FROM mail_outbox"))).scalar_one())
+
+    await eventually(attempted)
     (event,) = await forwards(app)
     assert (event.detail, event.actor, event.delivery, event.delivered_at) == (ERIK, ANNA, "queued", None)
     async with app.engine.connect() as conn:
