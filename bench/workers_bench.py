@@ -60,7 +60,7 @@ async def run(name: str, workers: int, env: dict[str, str], args: argparse.Names
             origin=url,
             server_pid=bot.pid,
         )
-        (count, latencies, _), cpu = await asyncio.gather(load, measured(pids, args.warmup, args.seconds))
+        (count, latencies, *_), cpu = await asyncio.gather(load, measured(pids, args.warmup, args.seconds))
     finally:
         stop(bot)
     rate, per_message = count / args.seconds, cpu / count * 1000 if count else float("nan")
