@@ -63,6 +63,7 @@ from supportbot.bot.messages import (
 )
 from supportbot.bot.nlu.entities.ids import record_kind
 from supportbot.bot.nlu.entities.references import negated
+from supportbot.bot.nlu.lexicon import FORMATS
 from supportbot.bot.nlu.recipients import to_me
 from supportbot.bot.nlu.text import wordset
 from supportbot.bot.nlu.types import NONE_INTENT, Entity, Parse
@@ -504,6 +505,9 @@ class DialogEngine:
             elsewhere = self._named_elsewhere(spec, principal, parse, topic) or self._bare(spec, parse)
             return self._fresh(elsewhere or spec, principal, parse, topic)
 
+        # "as a spreadsheet", "download it as CSV" right after a listing: "it" is the listing.
+        if all(r.value == "it" for r in _references(parse)) and (exported := self._exported(parse, state)):
+            return self._fresh(exported, principal, parse.model_copy(update={"intent": exported.name}), topic)
         # A bare entity or reference continues the conversation: "4712", "the other one".
         if _references(parse):
             # "the first one": the last intent if it takes references, else the one claiming what was shown;
@@ -705,6 +709,14 @@ class DialogEngine:
             if any("reference" in s.entities and state.topic.current.get(s.name) for s in slots):
                 return candidate
         return None
+
+    def _exported(self, parse: Parse, state: DialogState) -> IntentSpec | None:
+        """The intent making a spreadsheet of the listing just shown, when the message asks for a
+        file of it and says nothing else the NLU could read ("as a spreadsheet, please")."""
+        last = state.last_intent
+        if not last or not any(w.group().lower() in FORMATS for w in _WORD.finditer(parse.text)):
+            return None
+        return next((spec for spec in self.intents.values() if last in spec.exports_after), None)
 
     def _bare(self, spec: IntentSpec, parse: Parse) -> IntentSpec | None:
         """A message that says a record and nothing about it ("contract C-1001", "and contract

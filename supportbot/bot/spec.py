@@ -124,6 +124,11 @@ class IntentSpec:
     """It sends its family's record somewhere (by mail, to the user). "send it to me" is worded alike
     for every kind of record, so said right after another family's record it goes to that family's
     intent that sends."""
+    exports_after: tuple[str, ...] = ()
+    """The listings it makes a spreadsheet of: right after one of these, a message that asks only for a
+    file ("as a spreadsheet", "export that to Excel", "som kalkylark") means this intent, for what was
+    listed. The words of a file choose an intent within a family, never the family
+    (``nlu.lexicon.FORMATS``): here the family is the one just listed."""
 
     @property
     def family(self) -> str:

@@ -1246,6 +1246,7 @@ _ITEM = Slot(
 INTENTS = [
     IntentSpec(
         name="inventory.show",
+        exports_after=("inventory.show",),
         examples=SHOW_EXAMPLES,
         handler=inventory_show,
         tool=Tool.INVENTORY,

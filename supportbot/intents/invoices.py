@@ -1317,6 +1317,7 @@ INTENTS = [
     ),
     IntentSpec(
         name="invoice.list",
+        exports_after=("invoice.list",),
         context=ListingContext,
         examples=LIST_EXAMPLES,
         handler=invoice_list,

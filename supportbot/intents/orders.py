@@ -1103,6 +1103,7 @@ INTENTS = [
     ),
     IntentSpec(
         name="order.report",
+        exports_after=("order.search", "order.report"),
         context=ListingContext,
         examples=REPORT_EXAMPLES,
         handler=order_report,

@@ -554,6 +554,7 @@ INTENTS = [
     ),
     IntentSpec(
         name="statement.download",
+        exports_after=("statement.show", "statement.download"),
         context=ListingContext,
         examples=DOWNLOAD_EXAMPLES,
         handler=statement_download,

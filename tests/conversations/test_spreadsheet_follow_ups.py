@@ -1,0 +1,74 @@
+"""A listing is offered as a spreadsheet with a button; typing for it works as pressing it. Right after
+a list of orders, invoices, installed items or a statement, a message asking only for a file ("as a
+spreadsheet please", "export that to Excel", "som kalkylark") makes the spreadsheet of what was
+listed, with the listing's own filters. Anywhere else the same words are not guessed at: the words of
+a file choose an intent within a family, never the family."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+
+from supportbot.adapters.app import Application
+from tests.conftest import BotDriver
+from tests.conversations.test_invoices import fetch
+
+ANNA = "anna.berg@nordisk.example"
+
+
+async def _sheet_rows(application: Application, reply_attachments: tuple) -> list[tuple]:
+    xlsx = next(a for a in reply_attachments if a.name.endswith(".xlsx"))
+    sheet = openpyxl.load_workbook(io.BytesIO(await fetch(application, xlsx))).active
+    assert sheet is not None
+    return list(sheet.iter_rows(min_row=2, values_only=True))
+
+
+async def test_orders_listed_then_asked_for_in_excel(bot: BotDriver, application: Application) -> None:
+    anna = bot.as_user(ANNA)
+    listed = await anna.say("which of our orders placed this year are shipped?")
+    assert listed.intent == "order.search" and listed.table is not None
+    shown = {str(row[0]) for row in listed.table.rows}
+    report = await anna.say("can you export that to Excel?")
+    assert report.intent == "order.report", report.plain_text()
+    assert "shipped" in report.text.lower(), "the listing's filter, said back"
+    rows = await _sheet_rows(application, report.attachments)
+    assert {str(r[0]) for r in rows} == shown, "the spreadsheet holds what was listed"
+
+
+async def test_each_listing_by_its_own_words_in_both_languages(bot: BotDriver) -> None:
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: show my unpaid invoices
+        bot:  [invoice.list]
+        user: as a spreadsheet please
+        bot:  [invoice.list]
+        bot:  ~ XLSX and CSV
+        user: what hardware do we have in Kista?
+        bot:  [inventory.show]
+        user: spreadsheet
+        bot:  [inventory.show]
+        bot:  ~ 3 installed items (hardware) at Kista as XLSX and CSV
+        user: show my account statement
+        bot:  [statement.show]
+        user: download it as csv
+        bot:  [statement.download]
+    """)
+    sv = bot.as_user("erik.lund@nordisk.example")
+    await sv.transcript("""
+        user: visa mina ordrar från i år
+        bot:  [order.search]
+        bot:  (sv)
+        user: som kalkylark tack
+        bot:  [order.report]
+        bot:  (sv)
+    """)
+
+
+async def test_the_words_of_a_file_alone_are_not_guessed_at_elsewhere(bot: BotDriver) -> None:
+    anna = bot.as_user(ANNA)
+    first = await anna.say("as a spreadsheet please")  # nothing listed yet
+    assert first.intent == "none" and not first.attachments
+    await anna.say("where is order 4711?")
+    after_one = await anna.say("as a spreadsheet please")  # one order shown, not a listing
+    assert after_one.intent == "none" and not after_one.attachments
