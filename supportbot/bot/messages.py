@@ -6,11 +6,27 @@ the same reply its own way (a web chat bubble, Block Kit, an Adaptive Card, plai
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 from pydantic import Field as PydField
+
+_ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]{0,30}(/[A-Za-z0-9_+\-]{1,30}){0,2}")
+
+
+def known_time_zone(name: object) -> str | None:
+    """``name`` when it is a real IANA time zone (``Europe/Stockholm``), as a channel reports the
+    user's device to be in: a web chat's browser, a Teams client. ``None`` for anything else (not a
+    string, a path, an unknown zone), and the user's company's country's zone is used instead."""
+    if not isinstance(name, str) or not name or not _ZONE.fullmatch(name):
+        return None
+    try:
+        return ZoneInfo(name).key
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
 
 
 class Frozen(BaseModel):

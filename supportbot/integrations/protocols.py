@@ -150,8 +150,9 @@ class OrdersBackend(Protocol):
         limit: int = 10,
     ) -> Page[OrderSummary]:
         """One page of the orders matching every filter given; ``has_more`` tells whether another
-        follows. Newest order first; ``date_from`` and ``date_to`` bound the order date (whole UTC
-        days, both ends included).
+        follows. Newest order first; ``date_from`` and ``date_to`` bound the order date (whole days
+        of the user's time zone, ``Principal.zone``: the days the order dates are shown in; both ends
+        included).
 
         ``delayed``: only the orders still on their way (received, confirmed, in production or
         shipped; ``statuses`` narrows these) whose expected delivery date is before the principal's

@@ -1001,6 +1001,7 @@ async def order_report(ctx: TurnContext) -> Reply:
         filters["site"] = filters["site"] or saved.filters["site"]
     described = _describe(ctx, filters)
     rows: list[list[Any]] = []
+    zone = ctx.fmt.tz  # the dates as the chat shows them: the user's days
     async for o in ctx.backends.orders.iter_orders(
         ctx.principal,
         statuses=frozenset(OrderStatus(s) for s in filters["statuses"]),
@@ -1019,10 +1020,10 @@ async def order_report(ctx: TurnContext) -> Reply:
             [
                 o.number,
                 o.po_number or "",
-                o.ordered_at.date(),
+                o.ordered_at.astimezone(zone).date(),
                 _status(ctx, o.status),
                 o.expected_delivery,
-                o.delivered_at.date() if o.delivered_at else None,
+                o.delivered_at.astimezone(zone).date() if o.delivered_at else None,
                 o.site or "",
                 o.total.amount,
                 o.total.currency,

@@ -8,20 +8,25 @@ own dates, so the answers do not depend on the day or hour the tests run.
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
+import openpyxl
 from sqlalchemy import insert, select
 
 from supportbot.adapters.app import Application, build_application
+from supportbot.adapters.teams.activity import parse_activity, to_message
 from supportbot.bot.messages import ConversationRef, Message, Reply
 from supportbot.integrations.models import InvoiceStatus
 from supportbot.integrations.sql.schema import companies, contracts, invoices, orders
 from tests.conftest import Conversation, make_settings
+from tests.teams.teams_helpers import load
 
 ANNA = "anna.berg@nordisk.example"  # Nordisk Verkstad AB, Sweden
 NEW_YORK = ZoneInfo("America/New_York")
@@ -113,6 +118,24 @@ async def test_a_web_chat_user_in_new_york_is_not_told_of_a_delay_before_their_m
         assert "4711" in _listed(reply)
 
 
+async def test_a_teams_user_in_new_york_is_not_told_of_a_delay_before_their_midnight(data_dir: Path) -> None:
+    """Teams says which time zone the user's client is in (``localTimezone``): the same day as the web
+    chat's browser gives."""
+    async with assistant(data_dir) as (app, clock):
+        expected = await _expected(app, "4711")
+        clock.now = half_past_eleven_in(expected, NEW_YORK)
+        raw = load("personal_message")
+        raw.update(text="which orders are delayed?", localTimezone="America/New_York")
+
+        async def say() -> Reply:
+            raw["id"] = uuid.uuid4().hex
+            return await app.pipeline.handle(to_message(parse_activity(raw), ANNA))
+
+        assert "4711" not in _listed(await say())
+        clock.now += timedelta(hours=1)  # past midnight in New York too
+        assert "4711" in _listed(await say())
+
+
 async def test_an_invoice_due_today_is_overdue_at_2330_utc_in_stockholm(data_dir: Path) -> None:
     async with assistant(data_dir) as (app, clock):
         due = date(2026, 2, 10)
@@ -156,3 +179,39 @@ async def test_the_notice_days_of_a_contract_count_from_the_stockholm_day(data_d
         clock.now = half_past_eleven_in(day, STOCKHOLM)
         reply = await Conversation(app, ANNA).say("what is the status of contract C-1001")
         assert "(10 days from today)" in reply.text, reply.text
+
+
+async def test_an_order_placed_after_midnight_in_stockholm_is_listed_and_reported_on_that_day(
+    data_dir: Path,
+) -> None:
+    """Placed at 23:30 UTC on 14 November 2025, 00:30 on the 15th in Stockholm: the chat shows it as
+    an order of the 15th, finds it when asked for the 15th, and the spreadsheet's date is the 15th."""
+    async with assistant(data_dir) as (app, clock):
+        async with app.engine.begin() as conn:
+            nordisk = await conn.scalar(
+                select(companies.c.id).where(companies.c.customer_number == "1000123")
+            )
+            await conn.execute(
+                insert(orders).values(
+                    number="9001", company_id=nordisk, status="delivered",
+                    ordered_at=datetime(2025, 11, 14, 23, 30, tzinfo=UTC), expected_delivery=date(2025, 11, 20),
+                    delivered_at=datetime(2025, 11, 19, 23, 30, tzinfo=UTC), currency="SEK", total_minor=10_000,
+                )
+            )  # fmt: skip
+        clock.now = datetime(2025, 12, 1, 12, 0, tzinfo=UTC)
+        chat = Conversation(app, ANNA)
+        on_the_15th = await chat.say("show my orders placed on 15 November 2025")
+        assert on_the_15th.intent == "order.search" and _listed(on_the_15th) == ["9001"], on_the_15th.text
+        on_the_14th = await Conversation(app, ANNA).say("show my orders placed on 14 November 2025")
+        assert "9001" not in _listed(on_the_14th)
+        report = await chat.say("give me that as a spreadsheet")
+        assert report.intent == "order.report", report.text
+        url = urlsplit(report.attachments[0].url)
+        query = parse_qs(url.query)
+        stored = await app.files.open(url.path.split("/")[2], expires=query["exp"][0], sig=query["sig"][0])
+        sheet = openpyxl.load_workbook(io.BytesIO(stored.data)).active
+        assert sheet is not None
+        header = [c.value for c in sheet[1]]
+        [row] = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "9001"]
+        assert row[2] == datetime(2025, 11, 15), "ordered on the 15th where Anna is"
+        assert row[header.index("Delivered")] == datetime(2025, 11, 20)

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from supportbot.integrations.models import ContractStatus, InvoiceStatus, Principal
 from supportbot.integrations.protocols import Backends
 from supportbot.integrations.sql.backend import sql_backends
-from supportbot.integrations.sql.schema import companies, invoices
+from supportbot.integrations.sql.schema import companies, invoices, orders
 from supportbot.integrations.sql.seed import seed_demo
 
 from .conftest import ANNA, TODAY
@@ -190,3 +190,40 @@ async def test_a_contract_of_a_user_behind_utc_ends_at_their_midnight(at: Backen
     assert contract is not None and contract.status is ContractStatus.ACTIVE
     ending = await backends.contracts.search_contracts(anna, ending_within=0)
     assert [c.number for c in ending.items] == ["C-1001"], "it ends today, where she is"
+
+
+async def _place_order(backends_at: Backends_at, engine: AsyncEngine, at: datetime) -> None:
+    async with engine.begin() as conn:
+        nordisk = await conn.scalar(select(companies.c.id).where(companies.c.customer_number == "1000123"))
+        await conn.execute(
+            insert(orders).values(
+                number="LATE-NIGHT-1", company_id=nordisk, status="delivered", ordered_at=at,
+                expected_delivery=at.date() + timedelta(days=5), currency="SEK", total_minor=10_000,
+            )
+        )  # fmt: skip
+
+
+async def test_an_order_placed_after_midnight_in_stockholm_is_of_the_stockholm_day(
+    at: Backends_at, empty_engine: AsyncEngine
+) -> None:
+    """23:30 UTC on 14 March 2020 is 00:30 on the 15th in Stockholm and 19:30 on the 14th in New York:
+    "orders of 15 March" lists it for the one and "orders of 14 March" for the other, the days their
+    order dates are shown in; the report's stream bounds the same way."""
+    placed = utc(date(2020, 3, 14), 23)
+    await _place_order(at, empty_engine, placed)
+    backends = at(utc(TODAY, 12))
+    anna = await _anna(backends)
+    in_new_york = anna.in_zone(NEW_YORK)
+
+    async def on(principal: Principal, day: date) -> list[str]:
+        page = await backends.orders.search_orders(principal, date_from=day, date_to=day, limit=20)
+        streamed = [
+            o.number async for o in backends.orders.iter_orders(principal, date_from=day, date_to=day)
+        ]
+        assert streamed == [o.number for o in page.items][::-1]
+        return [o.number for o in page.items]
+
+    assert await on(anna, date(2020, 3, 15)) == ["LATE-NIGHT-1"]
+    assert await on(anna, date(2020, 3, 14)) == []
+    assert await on(in_new_york, date(2020, 3, 14)) == ["LATE-NIGHT-1"]
+    assert await on(in_new_york, date(2020, 3, 15)) == []

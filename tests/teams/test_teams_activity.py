@@ -11,6 +11,7 @@ from supportbot.adapters.teams.activity import (
     FileLink,
     adaptive_card,
     clean_text,
+    device_time_zone,
     external_id,
     file_links,
     parse_activity,
@@ -47,6 +48,26 @@ def test_personal_message() -> None:
         "tenant": "72f988bf-86f1-41af-91ab-2d7cd011db47",
         "conversation_type": "personal",
     }
+
+
+def test_the_time_zone_is_the_teams_clients_own() -> None:
+    raw = load("personal_message")
+    raw["localTimezone"] = "America/New_York"
+    assert to_message(parse_activity(raw), None).time_zone == "America/New_York"
+    del raw["localTimezone"]  # older clients: the clientInfo entity's
+    assert to_message(parse_activity(raw), None).time_zone == "Europe/Stockholm"
+
+
+@pytest.mark.parametrize(
+    "zone", ["", "Mars/Olympus_Mons", "../../etc/passwd", "UTC; DROP", 5, ["Europe/Oslo"]]
+)
+def test_a_time_zone_that_is_not_a_real_one_is_none(zone: object) -> None:
+    raw = load("personal_message")
+    raw["localTimezone"] = None
+    raw["entities"] = [{"type": "clientInfo", "timezone": zone}]
+    activity = parse_activity(raw)
+    assert device_time_zone(activity) is None
+    assert to_message(activity, None).time_zone is None  # the company's country's zone is used
 
 
 def test_the_sender_is_named_by_their_entra_object_id() -> None:

@@ -43,6 +43,7 @@ from supportbot.bot.messages import (
     Message,
     Reply,
     Table,
+    known_time_zone,
 )
 
 CHANNEL = "teams"
@@ -249,6 +250,7 @@ def to_message(
             form=form,
             received_at=received_at,
             capabilities=capabilities(activity),
+            time_zone=device_time_zone(activity),
         )
     pressed = _button_text(activity.value)
     if pressed is not None:
@@ -264,7 +266,21 @@ def to_message(
         received_at=received_at,
         files=files,
         capabilities=capabilities(activity),
+        time_zone=device_time_zone(activity),
     )
+
+
+def device_time_zone(activity: Activity) -> str | None:
+    """The time zone the user's Teams client is in: the activity's ``localTimezone`` (an IANA name),
+    else the ``timezone`` of its ``clientInfo`` entity; ``None`` when neither is a real zone."""
+    zone = known_time_zone(activity.local_timezone)
+    if zone is not None:
+        return zone
+    for entity in activity.entities or ():
+        if getattr(entity, "type", None) == "clientInfo":
+            properties = getattr(entity, "additional_properties", None) or {}
+            return known_time_zone(properties.get("timezone"))
+    return None
 
 
 # --- files -----------------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import SecretStr
 
@@ -33,6 +32,7 @@ from supportbot.bot.messages import (
     Message,
     Reply,
     Table,
+    known_time_zone,
 )
 from supportbot.bot.store import TurnRecord
 from supportbot.integrations.models import Principal
@@ -265,18 +265,10 @@ def _latest_form(turns: Iterable[TurnRecord], form_id: str) -> Form | None:
     return found
 
 
-_ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]{0,30}(/[A-Za-z0-9_+\-]{1,30}){0,2}")
-
-
 def time_zone(name: str | None) -> str | None:
     """The browser's time zone (``?tz=Europe/Stockholm`` of the WebSocket) when it is a real IANA
     zone; ``None`` otherwise, and the user's country's zone is used."""
-    if not name or not _ZONE.fullmatch(name):
-        return None
-    try:
-        return ZoneInfo(name).key
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return None
+    return known_time_zone(name)
 
 
 # --- uploads --------------------------------------------------------------------------------------

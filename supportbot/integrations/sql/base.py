@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any, Final, TypeAlias, TypeVar
 
 from sqlalchemy import insert, select
@@ -51,9 +51,10 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def day_start(day: date) -> datetime:
-    """Midnight UTC of ``day``: dates filter timestamps as whole UTC days."""
-    return datetime.combine(day, time.min, tzinfo=UTC)
+def day_start(day: date, zone: tzinfo = UTC) -> datetime:
+    """The moment ``day`` begins in ``zone`` (the user's, ``Principal.zone``), in UTC: a date filters
+    timestamps as the user's whole days, the days their dates are shown in."""
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
 
 
 def candidates(number: str) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from operator import itemgetter
 from typing import Any, Final
 
@@ -292,7 +292,7 @@ class SqlOrders(SqlBase):
         offset: int = 0,
         limit: int = 10,
     ) -> Page[OrderSummary]:
-        """Newest first; dates are whole UTC days, both ends included.
+        """Newest first; dates are the user's whole days (``Principal.zone``), both ends included.
 
         ``delayed``: orders still on their way (a status before delivery) whose expected delivery
         date is before the principal's today, the earliest expected first. The (company, status,
@@ -306,7 +306,8 @@ class SqlOrders(SqlBase):
             statuses = (statuses or frozenset(OrderStatus)) & _ON_THE_WAY
             if not statuses:
                 return empty
-        wanted = _Wanted(statuses, date_from, date_to, late_on=self._today(principal) if delayed else None)
+        late_on = self._today(principal) if delayed else None
+        wanted = _Wanted(statuses, date_from, date_to, late_on=late_on, zone=principal.zone)
         return await scoped.run(lambda tenant: self._search(tenant, wanted, site, empty), empty)
 
     async def _search(
@@ -367,7 +368,7 @@ class SqlOrders(SqlBase):
         check_range(date_from, date_to)
         if not 1 <= batch_size <= MAX_BATCH:
             raise InvalidRequest(f"batch_size must be between 1 and {MAX_BATCH}")
-        wanted = _Wanted(statuses, date_from, date_to)
+        wanted = _Wanted(statuses, date_from, date_to, zone=principal.zone)
         return scoped.stream(lambda tenant: self._stream_orders(tenant, wanted, batch_size))
 
     async def _stream_orders(
@@ -534,13 +535,15 @@ them still goes through it, and is refused as before)."""
 @dataclass(frozen=True, slots=True)
 class _Wanted:
     """The orders a search or a report asks for: of these statuses (any if none), ordered in these
-    whole UTC days (both ends included)."""
+    whole days of the user's time zone (both ends included)."""
 
     statuses: frozenset[OrderStatus]
     date_from: date | None
     date_to: date | None
     late_on: date | None = None
     """Only orders expected before this day (the delayed ones, with the statuses still on the way)."""
+    zone: tzinfo = UTC
+    """The time zone whose days ``date_from`` and ``date_to`` are: the user's."""
 
     def filters(self, tenant: Tenant, *, joined: bool = True) -> list[ColumnElement[bool]]:
         """The conditions on the orders; ``joined``: with the company joined (``Tenant.owns_joined``)."""
@@ -550,7 +553,7 @@ class _Wanted:
         if self.statuses:
             filters.append(orders.c.status.in_(sorted(status.value for status in self.statuses)))
         if self.date_from is not None:
-            filters.append(orders.c.ordered_at >= day_start(self.date_from))
+            filters.append(orders.c.ordered_at >= day_start(self.date_from, self.zone))
         if self.date_to is not None:
-            filters.append(orders.c.ordered_at < day_start(self.date_to + timedelta(days=1)))
+            filters.append(orders.c.ordered_at < day_start(self.date_to + timedelta(days=1), self.zone))
         return filters
