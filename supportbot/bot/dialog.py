@@ -671,7 +671,9 @@ class DialogEngine:
     ) -> IntentSpec | None:
         """The intent claiming a record the message names that ``spec`` cannot take, when ``spec`` would
         otherwise answer about the record talked about before ("and contract C-1001?" taken for an
-        invoice question right after an invoice): never the wrong record."""
+        invoice question right after an invoice), or about records of its own kind ("any news on 4712?"
+        read as asking after a request, whose intent claims request numbers, not order numbers):
+        never the wrong record, nor a list of others in its place."""
         slots = self._slots_for(spec, principal)
         takes = {t for slot in slots for t in slot.entities}
         records = [e for e in parse.entities if e.type in self._claims]
@@ -683,7 +685,11 @@ class DialogEngine:
             and current.type in slot.entities
             for slot in slots
         )
-        return self._claims[records[0].type] if carried else None
+        if carried:
+            return self._claims[records[0].type]
+        if not spec.claims or any(record_kind(w.group()) in spec.claims for w in _WORD.finditer(parse.text)):
+            return None  # "my request about order 4711": a request, which the message itself says
+        return self._claims[records[0].type]
 
     def _sent_elsewhere(
         self, spec: IntentSpec, principal: Principal, parse: Parse, state: DialogState

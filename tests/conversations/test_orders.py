@@ -361,3 +361,24 @@ async def test_no_delayed_orders_is_said_so(bot: BotDriver) -> None:
         bot:  ~ that are delayed
         bot:  !~ 5801
     """)
+
+
+async def test_a_bare_number_asked_after_is_the_order_in_the_language_asked(bot: BotDriver) -> None:
+    """"any news on 4712?" reads like a question about a request, but request numbers look otherwise
+    (RQ-2026-000001): the number is an order's, and the order is answered, not a list of requests in
+    its place. Anna's profile says Swedish; asked in English she is answered in English."""
+    await bot.as_user(ANNA).transcript("""
+        user: any news on 4712?
+        bot:  [order.status]
+        bot:  ~ Order 4712 is in production
+    """)
+    await bot.as_user(ANNA).transcript("""
+        user: något nytt om 4712?
+        bot:  [order.status]
+        bot:  (sv)
+        bot:  ~ 4712
+    """)
+    await bot.as_user(ANNA).transcript("""
+        user: what is the status of my request about order 4711
+        bot:  [request.status]
+    """)

@@ -39,6 +39,9 @@ def found(text: str, entity_type: str | None = None) -> list[tuple[str, Any, str
         ("check 4711", "4711", "4711"),
         ("what about 4712?", "4712", "4712"),
         ("4711 tack", "4711", "4711"),
+        ("any news on 4712?", "4712", "4712"),
+        ("något nytt om 4712?", "4712", "4712"),
+        ("update on 5801?", "5801", "5801"),
     ],
 )
 def test_order_numbers(text: str, value: str, span: str) -> None:

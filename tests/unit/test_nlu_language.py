@@ -27,6 +27,11 @@ def words(text: str) -> list[str]:
         ("thanks", "en"),
         ("can you show me the contract", "en"),
         ("kan du visa avtalet", "sv"),
+        ("any news on 4712?", "en"),  # everyday words, no word of the trade
+        ("cancel order 4712", "en"),
+        ("the screen on the kiosk is flickering", "en"),
+        ("logga in igen", "sv"),  # "in" is both languages' word: Swedish decides
+        ("status på server 78ABC12", "sv"),
     ],
 )
 def test_detects_the_language(text: str, language: str) -> None:

@@ -34,7 +34,20 @@ CHAT_SV = wordset(
     """
 )
 """Swedish chat words: tack, japp, visst, toppen, hejdå."""
-_EN = MARKERS_EN | CHAT_EN
+WORDS_EN = wordset(
+    """
+    any on at news yet still cancel cancelled change changed address broken working work works screen
+    stuff arrive arrived arriving late copy due owe owed next agreement warranty machine machines
+    firewall some into or but if so than then them they their these those us been had did should may
+    might must very too also only more other another such each every why's how's who's there's let's
+    i'll we're we've we'll you're they're wasn't weren't shipped ship ships received receive got going
+    go out off up down again about after before already
+    """
+)
+"""Everyday English words no Swedish message uses, beside the markers: a short English message from a
+user whose profile says Swedish ("any news on 4712?", "cancel order 4712") is answered in English.
+Words both languages write alike ("in", "all", "just", "status", "server", "service") are left out."""
+_EN = MARKERS_EN | CHAT_EN | WORDS_EN
 _SV = MARKERS_SV | CHAT_SV
 STEMS_EN = (
     "invoic", "invoce", "contract", "approv", "inventor", "shipment", "deliver", "payment", "tracking",

@@ -115,8 +115,10 @@ _FILLERS = wordset("nr no number nummer num numret tack thanks thx status och an
 """Words that may surround a bare order number that is the whole answer: "nr 4711", "4711 tack"."""
 _LEADS = wordset(
     "check kolla find hitta show visa look lookup regarding angående about see se track spåra what how vad hur where var"
+    " news update updates progress nytt nyheter uppdatering"
 )
-"""Words that may lead a bare order number in a short follow-up: "check 4711", "what about 4712?"."""
+"""Words that may lead a bare order number in a short follow-up: "check 4711", "what about 4712?", "any
+news on 4712?", "något nytt om 4712?"."""
 
 ORDER_CONTEXT = frozenset(
     fold(w)
