@@ -364,7 +364,7 @@ async def test_no_delayed_orders_is_said_so(bot: BotDriver) -> None:
 
 
 async def test_a_bare_number_asked_after_is_the_order_in_the_language_asked(bot: BotDriver) -> None:
-    """"any news on 4712?" reads like a question about a request, but request numbers look otherwise
+    """ "any news on 4712?" reads like a question about a request, but request numbers look otherwise
     (RQ-2026-000001): the number is an order's, and the order is answered, not a list of requests in
     its place. Anna's profile says Swedish; asked in English she is answered in English."""
     await bot.as_user(ANNA).transcript("""
