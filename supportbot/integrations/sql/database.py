@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from supportbot.integrations.private import FOLDER_MODE, private_file
-from supportbot.integrations.sql.hot import PING_BEFORE_USE
+from supportbot.integrations.sql.hot import PING_BEFORE_USE, json_text
 from supportbot.integrations.sql.inline import InlineSqliteEngine, use_sqlite_pragmas
 
 __all__ = ["AsyncEngine", "Database", "async_database_url", "open_database", "open_engine", "unreachable"]
@@ -73,7 +73,7 @@ def open_engine(url: str, *, command_timeout: float | None = COMMAND_TIMEOUT) ->
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
             _private_sqlite_file(Path(database))
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, json_serializer=json_text)
         use_sqlite_pragmas(engine.sync_engine, busy_timeout_ms=30_000)
         return engine
     # A connection that rested is pinged before use and replaced when dead (``ping_when_idle``); a
@@ -91,6 +91,7 @@ def open_engine(url: str, *, command_timeout: float | None = COMMAND_TIMEOUT) ->
         max_overflow=0,
         pool_use_lifo=True,
         pool_timeout=POOL_TIMEOUT,
+        json_serializer=json_text,
         connect_args={"timeout": CONNECT_TIMEOUT, "command_timeout": command_timeout},
     )
     ping_when_idle(engine.sync_engine)

@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
+from pydantic_core import to_json
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, Result
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -43,12 +44,20 @@ __all__ = [
     "Prepared",
     "PreparedWrite",
     "all_rows",
+    "json_text",
     "prepare",
     "prepare_write",
     "read",
 ]
 
 log = logging.getLogger(__name__)
+
+
+def json_text(value: Any) -> str:
+    """A JSON column's text (a conversation's state, a transcript line's payload): pydantic-core's
+    encoder, 4–5 times cheaper than the standard library's for the same values, written compactly
+    with non-ASCII characters as themselves; read back by the standard library as before."""
+    return to_json(value).decode()
 
 
 @dataclass(frozen=True, slots=True)

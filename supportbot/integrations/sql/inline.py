@@ -43,7 +43,7 @@ from sqlalchemy.engine import URL, Result, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.sql.base import Executable
 
-from supportbot.integrations.sql.hot import Prepared, prepare
+from supportbot.integrations.sql.hot import Prepared, json_text, prepare
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ class InlineSqliteEngine:
         if parsed.get_backend_name() != "sqlite":
             raise ValueError("InlineSqliteEngine is for SQLite databases only")
         self.url = parsed.set(drivername="sqlite+pysqlite")
-        self.sync_engine: Engine = create_engine(self.url)
+        self.sync_engine: Engine = create_engine(self.url, json_serializer=json_text)
         self.dialect = self.sync_engine.dialect
         use_sqlite_pragmas(self.sync_engine, busy_timeout_ms=busy_timeout_ms, autocheckpoint=False)
         self.prepared: dict[Executable, Prepared | None] = {}
