@@ -14,7 +14,7 @@ from supportbot.bot.messages import Button, Card, Field, Reply, Table
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext
 from supportbot.integrations.carriers import CARRIER_NAMES
 from supportbot.integrations.models import Order, OrderStatus, OrderSummary, Tool, trusted
-from supportbot.intents.common import Listing, ListingContext, found_text
+from supportbot.intents.common import Listing, ListingContext, found_text, offer_help_buttons
 from supportbot.intents.recipients import Spreadsheet, mail_to_self, publish
 from supportbot.services.spreadsheets import Column, to_csv, to_xlsx
 
@@ -462,6 +462,12 @@ WORDS: dict[str, Entry] = {
         "sv": "För att slå upp en order som gäst behöver jag också ert kundnummer (7 siffror, finns på "
         "fakturor och orderbekräftelser).",
     },
+    "order.change_not_here": {
+        "en": "I can't cancel or change an order here in the chat, but our order desk can: open a request "
+        "and they will get back to you, or talk to a person now.",
+        "sv": "Jag kan inte avbeställa eller ändra en order här i chatten, men vår orderavdelning kan: öppna "
+        "ett ärende så återkommer de, eller prata med en person nu.",
+    },
     "order.not_found": {
         "en": "I can't find order {number} among your company's orders. Please check the number.",
         "sv": "Jag hittar inte order {number} bland ert företags ordrar. Kontrollera gärna numret.",
@@ -649,6 +655,13 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 10
 REPORT_LIMIT = 100_000
 _MORE = re.compile(r"\b(more|next|fler|nästa|resten)\b", re.IGNORECASE)
+_CHANGE = re.compile(
+    r"(?<![\w-])(?:cancel\w*|(?<!any )(?<!no )chang(?:e|es|ing)\b(?!\s+(?:in|of)\s+(?:the\s+)?status)|modify|amend"
+    r"|reroute|redirect|avbeställ\w*|avboka\w*|makulera\w*|annullera\w*|ändra(?:r|s|d|t)?\b)",
+    re.IGNORECASE,
+)
+"""Asking to cancel or change an order ("cancel order 4712", "ändra leveransadressen för 4712"): the
+chat shows the order and says who can, it never changes one. Not "any change in the status"."""
 _DELAYED = re.compile(
     r"\b(delayed|late|overdue|behind\s+schedule|past\s+(?:their|the|its)\s+(?:expected\s+)?delivery\s+date|"
     r"försenade?|försenat|sena|passerat\s+(?:sitt\s+|sina\s+)?leveransdatum)\b",
@@ -832,6 +845,14 @@ async def order_status(ctx: TurnContext) -> Reply:
     if order is None:
         return Reply(
             text=ctx.t("order.not_found", number=number), language=ctx.language, intent="order.status"
+        )
+    if _CHANGE.search(ctx.parse.text):
+        shown = _order_reply(ctx, order)
+        return shown.model_copy(
+            update={
+                "text": f"{ctx.t('order.change_not_here')}\n\n{shown.text}",
+                "buttons": (*offer_help_buttons(ctx), *shown.buttons),
+            }
         )
     return _order_reply(ctx, order)
 

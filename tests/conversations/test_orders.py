@@ -382,3 +382,25 @@ async def test_a_bare_number_asked_after_is_the_order_in_the_language_asked(bot:
         user: what is the status of my request about order 4711
         bot:  [request.status]
     """)
+
+
+async def test_cancelling_or_changing_an_order_is_not_done_here_and_says_who_can(bot: BotDriver) -> None:
+    """The chat cannot cancel or change an order: it says so with the order's status, and offers a
+    request that starts with what the customer asked, or a person. Asking after a change in the
+    status is an ordinary status question."""
+    anna = bot.as_user(ANNA)
+    anna.capabilities = frozenset({"forms", "files"})  # a web chat: the request is a form
+    asked = await anna.say("please cancel order 4712")
+    assert asked.intent == "order.status"
+    assert asked.text.startswith("I can't cancel or change an order here in the chat")
+    assert "Order 4712 is in production" in asked.text
+    assert [b.label for b in asked.buttons][:2] == ["Open a request", "Talk to a person"]
+    request = await anna.press("Open a request")
+    assert request.intent == "request.open"
+    assert request.form is not None and "started with what you asked me" in request.text
+    values = {f.name: f.value for f in request.form.fields if f.kind != "info"}
+    assert "please cancel order 4712" in values["description"]
+    swedish = await bot.as_user(ANNA).say("jag vill avbeställa order 4712")
+    assert swedish.text.startswith("Jag kan inte avbeställa eller ändra en order här i chatten")
+    status = await bot.as_user(ANNA).say("any change in the status of 4711?")
+    assert status.intent == "order.status" and "I can't" not in status.text
