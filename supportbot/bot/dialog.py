@@ -498,6 +498,13 @@ class DialogEngine:
 
         if parse.intent != NONE_INTENT and parse.intent in self.intents:
             spec = self.intents[parse.intent]
+            if spec.requires is not None and not spec.requires.search(parse.text):
+                instead = self._claimed(parse) or self._shows(spec.family)
+                if instead is None:
+                    return Turn(None, {})
+                return self._fresh(
+                    instead, principal, parse.model_copy(update={"intent": instead.name}), topic
+                )
             sent = self._sent_elsewhere(spec, principal, parse, state)
             if sent is not None:
                 # Read as said to the intent that sends, its own words too ("mejla mig det": to me).
@@ -715,6 +722,10 @@ class DialogEngine:
             if any("reference" in s.entities and state.topic.current.get(s.name) for s in slots):
                 return candidate
         return None
+
+    def _shows(self, family: str) -> IntentSpec | None:
+        """The family's intent that shows its records (the one claiming their numbers), if any."""
+        return next((s for s in self.intents.values() if s.family == family and s.claims), None)
 
     def _exported(self, parse: Parse, state: DialogState) -> IntentSpec | None:
         """The intent making a spreadsheet of the listing just shown, when the message asks for a

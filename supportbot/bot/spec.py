@@ -9,6 +9,7 @@ returns a ``Reply``. A family's own context between turns is a typed model it de
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -124,6 +125,11 @@ class IntentSpec:
     """It sends its family's record somewhere (by mail, to the user). "send it to me" is worded alike
     for every kind of record, so said right after another family's record it goes to that family's
     intent that sends."""
+    requires: re.Pattern[str] | None = None
+    """Words without which the NLU's reading of a message as this intent is not taken: an intent that
+    acts with consequences (signing a contract) is started only when the message says so ("sign",
+    "signera", "skriva under"); "contract for 78ABC12" read as signing goes to the record it names,
+    or the family's intent that shows its records. An answer to its own question is not checked."""
     exports_after: tuple[str, ...] = ()
     """The listings it makes a spreadsheet of: right after one of these, a message that asks only for a
     file ("as a spreadsheet", "export that to Excel", "som kalkylark") means this intent, for what was

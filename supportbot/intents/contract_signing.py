@@ -785,6 +785,11 @@ def _confirm(question: str) -> Slot:
     )
 
 
+_SAYS_SIGN = re.compile(
+    r"(?i)(?<![\w-])(?:e-?)?sign\w*|signatur\w*|underteckn\w*|skriv\w*\s+(?:\w+\s+){0,2}under\b"
+)
+"""Words of signing ("sign", "e-sign", "signature", "signera", "underteckna", "skriver jag under")."""
+
 INTENTS = [
     IntentSpec(
         name="contract.approve",
@@ -796,6 +801,7 @@ INTENTS = [
     IntentSpec(
         name="contract.sign",
         examples=SIGN_EXAMPLES,
+        requires=_SAYS_SIGN,
         handler=contract_sign,
         tool=Tool.CONTRACTS,
         slots=(

@@ -403,3 +403,25 @@ async def test_the_signed_version_s_pdf_carries_the_signature_page_with_the_fact
         assert fact in signature or fact in " ".join(pages), f"{fact!r} not in the signed PDF:\n{signature}"
     assert sha in signature and "Anna Berg" in signature
     assert "awaiting the customer's signature" not in " ".join(pages)
+
+
+async def test_signing_starts_only_when_the_message_says_sign(bot: BotDriver) -> None:
+    """"contract for 78ABC12" is a question about the machine's contract, however the NLU leans: the
+    machine is shown with its maintenance contract, and no signing of any contract is begun. Said with
+    a word of signing, in either language, signing begins as always."""
+    await bot.as_user(ANNA).transcript("""
+        user: contract for 78ABC12
+        bot:  [inventory.show]
+        bot:  ~ 78ABC12
+        bot:  !~ about to sign
+    """)
+    await bot.as_user(ANNA).transcript("""
+        user: I want to sign the renewal
+        bot:  [contract.sign]
+        bot:  ~ about to sign
+    """)
+    await bot.as_user(ANNA).transcript("""
+        user: hur skriver jag under förnyelsen elektroniskt
+        bot:  [contract.sign]
+        bot:  (sv)
+    """)
