@@ -406,7 +406,7 @@ async def test_the_signed_version_s_pdf_carries_the_signature_page_with_the_fact
 
 
 async def test_signing_starts_only_when_the_message_says_sign(bot: BotDriver) -> None:
-    """"contract for 78ABC12" is a question about the machine's contract, however the NLU leans: the
+    """ "contract for 78ABC12" is a question about the machine's contract, however the NLU leans: the
     machine is shown with its maintenance contract, and no signing of any contract is begun. Said with
     a word of signing, in either language, signing begins as always."""
     await bot.as_user(ANNA).transcript("""
