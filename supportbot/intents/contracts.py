@@ -24,6 +24,7 @@ from supportbot.integrations.models import (
     ContractHistory,
     ContractStatus,
     ContractVersion,
+    InventoryItem,
     Tool,
 )
 from supportbot.intents.recipients import ME, by_mail, only_me, own_address
@@ -269,6 +270,20 @@ WORDS: dict[str, Entry] = {
     "contract.ask_number": {
         "en": "Which contract do you mean? Give me its number (like C-1001), or ask to see your contracts.",
         "sv": "Vilket avtal menar du? Ange avtalsnumret (t.ex. C-1001), eller be att få se era avtal.",
+    },
+    "contract.item_covered": {
+        "en": "{product} (serial number {serial}) is covered by contract {number}. ",
+        "sv": "{product} (serienummer {serial}) omfattas av avtal {number}. ",
+    },
+    "contract.item_uncovered": {
+        "en": "{product} (serial number {serial}) is not covered by any of your contracts.",
+        "sv": "{product} (serienummer {serial}) omfattas inte av något av era avtal.",
+    },
+    "contract.item_not_found": {
+        "en": "I can't find serial number {serial} among your company's installed items. Please check "
+        "the number.",
+        "sv": "Jag hittar inte serienummer {serial} bland ert företags installerade utrustning. Kontrollera "
+        "gärna numret.",
     },
     "contract.not_found": {
         "en": "I couldn't find contract {number} among your company's contracts. Please check the number, "
@@ -721,6 +736,8 @@ _LISTED_CONTRACT = Slot(
     check=_number_check,
 )
 _SITE = Slot(name="site", entities=("site",), required=False, carry=False)
+_MACHINE = Slot(name="item", entities=("serial_number",), required=False, carry=False)
+"""The machine a contract question is about ("which contract covers 78ABC12?"): its contract."""
 _EMAIL_SLOT = Slot(
     name="email",
     entities=("email",),
@@ -733,6 +750,30 @@ _EMAIL_SLOT = Slot(
 
 
 # --- shared pieces ----------------------------------------------------------------------------------
+
+
+def _machine_asked_about(ctx: TurnContext) -> str | None:
+    """The serial number of the machine a contract question is about ("which contract covers
+    78ABC12?"), when the user may see the installed items; ``None`` otherwise."""
+    serial = ctx.slot("item")
+    if serial is None or not ctx.principal.may(Tool.INVENTORY):
+        return None
+    return str(serial.value).upper()
+
+
+async def _covering(ctx: TurnContext) -> tuple[InventoryItem, str] | Reply | None:
+    """The machine asked about and the number of the contract covering it; a reply when it is not
+    theirs or no contract covers it; ``None`` when no machine is asked about."""
+    serial = _machine_asked_about(ctx)
+    if serial is None:
+        return None
+    item = await ctx.backends.inventory.get_item(ctx.principal, serial)
+    if item is None:
+        return ctx.reply(ctx.t("contract.item_not_found", serial=serial))
+    ctx.set_current("item", "serial_number", item.serial)
+    if not item.contract_number:
+        return ctx.reply(ctx.t("contract.item_uncovered", product=item.product, serial=item.serial))
+    return item, item.contract_number
 
 
 def _number_said_now(ctx: TurnContext) -> str | None:
@@ -845,15 +886,25 @@ async def contract_status(ctx: TurnContext) -> Reply:
     picked = ctx.slot("contract")
     more = bool(_MORE.search(text)) and ctx.context(ContractsContext).filters is not None and not said
     listing = filters.kinds or filters.site or filters.awaiting or filters.ending_within is not None
-    if said is None and (more or listing or picked is None or _PLURAL.search(text)):
+    machine = said is None and _machine_asked_about(ctx) is not None
+    if said is None and not machine and (more or listing or picked is None or _PLURAL.search(text)):
         # A status word alone ("is it still active?") asks about the contract talked about.
         return await _contract_list(ctx, filters, more=more)
-    number = said or str(picked.value if picked else "")
+    covering = await _covering(ctx) if said is None else None
+    if isinstance(covering, Reply):
+        return covering
+    prefix = ""
+    if covering is not None:  # "which contract covers 78ABC12?": the machine's contract
+        item, number = covering
+        prefix = ctx.t("contract.item_covered", product=item.product, serial=item.serial, number=number)
+    else:
+        number = said or str(picked.value if picked else "")
     found = await _find(ctx, number)
     if isinstance(found, Reply):
         return found
     contract = found
     text_parts = [
+        prefix,
         ctx.t(
             "contract.summary",
             number=contract.number,
@@ -1248,7 +1299,7 @@ INTENTS = [
         examples=STATUS_EXAMPLES,
         handler=contract_status,
         tool=Tool.CONTRACTS,
-        slots=(_LISTED_CONTRACT, _SITE),
+        slots=(_LISTED_CONTRACT, _SITE, _MACHINE),
         claims=("contract_number",),
     ),
     IntentSpec(

@@ -559,3 +559,24 @@ async def test_history_asks_for_the_number_and_carries_it(bot: BotDriver) -> Non
         bot:  ~ contract C-1001
     """)
     assert re.search(r"C-1001-v2\.pdf", anna.last.plain_text())
+
+
+async def test_which_contract_covers_a_machine(bot: BotDriver) -> None:
+    """Asked which contract covers a machine, the answer is that machine's contract, in either
+    language; a serial number of another company's machine is answered as one that does not exist."""
+    await bot.as_user("anna.berg@nordisk.example").transcript("""
+        user: which contract covers 78ABC12?
+        bot:  [contract.status]
+        bot:  ~ IBM Power S1022 (serial number 78ABC12) is covered by contract C-1001
+        bot:  ~ Contract C-1001 (Hardware maintenance
+        user: vilket avtal gäller för 78XYZ34?
+        bot:  [contract.status]
+        bot:  (sv)
+        bot:  ~ omfattas av avtal C-1002
+        user: which contract covers 78QQQ99?
+        bot:  = I can't find serial number 78QQQ99 among your company's installed items. Please check the number.
+    """)
+    await bot.as_user("max.muller@contoso.example").transcript("""
+        user: which contract covers 78ABC12?
+        bot:  = I can't find serial number 78ABC12 among your company's installed items. Please check the number.
+    """)
