@@ -191,9 +191,15 @@ class InvoicesBackend(Protocol):
         statuses: frozenset[InvoiceStatus] = frozenset(),
         date_from: date | None = None,
         date_to: date | None = None,
+        due_from: date | None = None,
+        due_to: date | None = None,
         offset: int = 0,
         limit: int = 10,
-    ) -> Page[Invoice]: ...
+    ) -> Page[Invoice]:
+        """A page of the company's invoices of ``statuses`` (any if none), issued ``date_from`` to
+        ``date_to`` and falling due ``due_from`` to ``due_to`` (both ends included): newest first by
+        issue date, or, when a due date bounds them, the soonest due first."""
+        ...
 
     async def get_credit_note(self, principal: Principal, number: str) -> CreditNote | None: ...
 

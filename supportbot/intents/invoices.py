@@ -8,7 +8,7 @@ import logging
 import re
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
@@ -588,6 +588,7 @@ WORDS: dict[str, Entry] = {
     },
     "invoice.filter.status": {"en": " with status {status}", "sv": " med status {status}"},
     "invoice.filter.period": {"en": " issued {start} – {end}", "sv": " med fakturadatum {start} – {end}"},
+    "invoice.filter.due_period": {"en": " due {start} – {end}", "sv": " med förfallodag {start} – {end}"},
     "invoice.list.sheet": {"en": "Invoices", "sv": "Fakturor"},
     "invoice.list.ready": {
         "plural": "count",
@@ -737,6 +738,15 @@ _STATUS_WORDS: tuple[tuple[re.Pattern[str], tuple[InvoiceStatus, ...]], ...] = (
         (InvoiceStatus.AWAITING_APPROVAL,),
     ),
 )
+
+
+_DUE = re.compile(
+    r"\b(?:due|falls?\s+due|förfaller|förfallodag\w*|förfallodatum\w*|ska\s+betalas|betalas\s+senast)\b",
+    re.IGNORECASE,
+)
+"""A period said of when invoices fall due ("due this month", "förfaller i december"), not of when they
+were issued. Not "overdue" nor "förfallna": those are a status."""
+_UNPAID: Final = (InvoiceStatus.OPEN, InvoiceStatus.OVERDUE, InvoiceStatus.AWAITING_APPROVAL)
 
 
 def _status(ctx: TurnContext, status: InvoiceStatus) -> str:
@@ -961,7 +971,11 @@ def _filters(ctx: TurnContext) -> dict[str, Any]:
             statuses.extend(s.value for s in meant)
             words.append(meant[0].value if len(meant) == 1 else InvoiceStatus.OPEN.value)
     start, end = ctx.period()
-    return {"statuses": sorted(set(statuses)), "words": words, "start": start, "end": end}
+    due = bool((start or end) and _DUE.search(text))
+    if due and not statuses:  # "which invoices are due this month": the ones still to pay
+        statuses.extend(s.value for s in _UNPAID)
+        words.append(InvoiceStatus.OPEN.value)
+    return {"statuses": sorted(set(statuses)), "words": words, "start": start, "end": end, "due": due}
 
 
 def _describe(ctx: TurnContext, filters: dict[str, Any]) -> str:
@@ -972,15 +986,23 @@ def _describe(ctx: TurnContext, filters: dict[str, Any]) -> str:
     if filters["start"] or filters["end"]:
         start = ctx.fmt.date(date.fromisoformat(filters["start"])) if filters["start"] else "…"
         end = ctx.fmt.date(date.fromisoformat(filters["end"])) if filters["end"] else "…"
-        parts.append(ctx.t("invoice.filter.period", start=start, end=end))
+        key = "invoice.filter.due_period" if filters.get("due") else "invoice.filter.period"
+        parts.append(ctx.t(key, start=start, end=end))
     return "".join(parts)
 
 
 def _list_args(filters: dict[str, Any]) -> dict[str, Any]:
+    """The back end's arguments for ``_filters``: the period bounds the issue date, or the due date
+    when the message asked what falls due (a listing kept before that was asked has no ``due``)."""
+    start = date.fromisoformat(filters["start"]) if filters["start"] else None
+    end = date.fromisoformat(filters["end"]) if filters["end"] else None
+    due = bool(filters.get("due"))
     return {
         "statuses": frozenset(InvoiceStatus(s) for s in filters["statuses"]),
-        "date_from": date.fromisoformat(filters["start"]) if filters["start"] else None,
-        "date_to": date.fromisoformat(filters["end"]) if filters["end"] else None,
+        "date_from": None if due else start,
+        "date_to": None if due else end,
+        "due_from": start if due else None,
+        "due_to": end if due else None,
     }
 
 

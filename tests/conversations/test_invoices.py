@@ -299,3 +299,32 @@ async def test_figures_agree_across_chat_pdf_spreadsheet_and_statement(
     assert statement.table is not None
     item = next(r for r in statement.table.rows if r[1] == "INV-2032")
     assert item[4].replace("\u00a0", " ") == fields["Total incl. VAT"]
+
+
+_SV_MONTHS = (
+    "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+    "november", "december",
+)  # fmt: skip
+
+
+async def test_invoices_due_in_a_month_are_the_ones_to_pay_by_their_due_date(
+    bot: BotDriver, application: Application
+) -> None:
+    """ "Which invoices are due in <month>?" is about when they fall due, not when they were issued: the
+    unpaid ones due that month, the soonest first, in both languages."""
+    async with application.engine.connect() as conn:
+        due = date.fromisoformat(
+            str(await conn.scalar(text("SELECT due_on FROM invoices WHERE number = 'INV-2031'")))
+        )
+    month_en = f"{due:%B} {due.year}"
+    anna = bot.as_user(ANNA)
+    reply = await anna.say(f"which invoices are due in {month_en}?")
+    assert reply.intent == "invoice.list", reply.plain_text()
+    assert f"due 1 {month_en} –" in reply.text and "with status open" in reply.text, reply.text
+    assert reply.table is not None and "INV-2031" in [str(row[0]) for row in reply.table.rows]
+    assert "INV-2032" not in [str(row[0]) for row in reply.table.rows], "paid: nothing to pay"
+    swedish = await bot.as_user(ANNA).say(
+        f"vilka fakturor förfaller i {_SV_MONTHS[due.month - 1]} {due.year}?"
+    )
+    assert swedish.intent == "invoice.list" and "med förfallodag 1 " in swedish.text, swedish.text
+    assert swedish.table is not None and "INV-2031" in [str(row[0]) for row in swedish.table.rows]

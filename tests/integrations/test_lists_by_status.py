@@ -215,3 +215,30 @@ async def test_a_request_list_of_several_statuses_is_the_whole_list_filtered(bac
         for limit in (100, 1):
             listed = await backends.requests.list_requests(anna, statuses=frozenset(statuses), limit=limit)
             assert [r.number for r in listed] == expected[:limit]
+
+
+async def test_invoices_falling_due_in_a_period_soonest_first(backends: Backends) -> None:
+    """ "Which invoices are due this month": the due date bounds them, not the issue date, and the
+    soonest due comes first, page by page, as the whole list filtered by due date gives them."""
+    anna = await _principal(backends, ANNA)
+    unpaid = frozenset({I.OPEN, I.OVERDUE, I.AWAITING_APPROVAL})
+    start, end = TODAY - timedelta(days=30), TODAY + timedelta(days=30)
+    everything = await backends.invoices.list_invoices(anna, limit=100)
+    expected = sorted(
+        (i for i in everything.items if i.status in unpaid and start <= i.due_on <= end),
+        key=lambda i: i.due_on,
+    )  # invoices due on the same day come in the order they were written
+    page = await backends.invoices.list_invoices(anna, statuses=unpaid, due_from=start, due_to=end, limit=100)
+    assert {i.number for i in page.items} == {i.number for i in expected}
+    assert [i.due_on for i in page.items] == [i.due_on for i in expected], "the soonest due first"
+    assert {"OD-PAST-1", "OD-TODAY", "OD-FUTURE", "OD-AWAITING"} <= {i.number for i in page.items}
+    assert "OD-PAID" not in {i.number for i in page.items}  # paid: not to pay
+    first = await backends.invoices.list_invoices(anna, statuses=unpaid, due_from=start, due_to=end, limit=2)
+    rest = await backends.invoices.list_invoices(
+        anna, statuses=unpaid, due_from=start, due_to=end, offset=2, limit=100
+    )
+    assert [i.number for i in [*first.items, *rest.items]] == [
+        i.number for i in page.items
+    ] and first.has_more
+    only_due_today = await backends.invoices.list_invoices(anna, due_from=TODAY, due_to=TODAY)
+    assert [i.number for i in only_due_today.items] == ["OD-TODAY"]

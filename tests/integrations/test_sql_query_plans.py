@@ -88,6 +88,12 @@ TURNS: dict[str, Call] = {
     "list_invoices_cancelled": lambda b, p: b.invoices.list_invoices(
         p, statuses=frozenset({InvoiceStatus.CANCELLED})
     ),
+    "list_invoices_due": lambda b, p: b.invoices.list_invoices(
+        p,
+        statuses=frozenset({InvoiceStatus.OPEN, InvoiceStatus.OVERDUE, InvoiceStatus.AWAITING_APPROVAL}),
+        due_from=TODAY,
+        due_to=TODAY + timedelta(days=30),
+    ),
     "get_credit_note": lambda b, p: b.invoices.get_credit_note(p, "CN-0107"),
     "statement": lambda b, p: b.statements.statement(p),
     "statement_page": lambda b, p: b.statements.statement_page(p),
@@ -189,6 +195,10 @@ EXPECTED: dict[str, str] = {
     "get_invoice": "SEARCH invoices " + NUMBER.format("invoices"),
     "invoice_for_order": r"SEARCH invoices USING INDEX ix_invoices_company_id_order_id \(company_id=\? AND order_id=\?\)",
     "latest_invoice": r"SEARCH invoices USING INDEX ix_invoices_company_id_issued_on_id \(company_id=\?\)",
+    "list_invoices_due": (
+        r"SEARCH invoices USING (?:COVERING )?INDEX ix_invoices_company_id_status_due_on_total_minor_paid_minor "
+        r"\(company_id=\? AND status=\? AND due_on>\? AND due_on<\?\)"
+    ),
     "list_invoices_cancelled": (
         r"SEARCH invoices USING INDEX ix_invoices_company_id_status_issued_on_id_due_on \(company_id=\? AND status=\?\)"
     ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final
@@ -114,6 +115,18 @@ def of_status(value: str, past_due: bool | None, today: date) -> list[ColumnElem
     return [*status, invoices.c.due_on < today if past_due else invoices.c.due_on >= today]
 
 
+@dataclass(frozen=True, slots=True)
+class _Listed:
+    """The invoices a list asks for: of these statuses (any if none), issued and falling due in these
+    days (both ends included)."""
+
+    statuses: frozenset[InvoiceStatus]
+    date_from: date | None
+    date_to: date | None
+    due_from: date | None
+    due_to: date | None
+
+
 class SqlInvoices(SqlBase):
     """Invoices with their lines, and credit notes."""
 
@@ -166,36 +179,44 @@ class SqlInvoices(SqlBase):
         statuses: frozenset[InvoiceStatus] = frozenset(),
         date_from: date | None = None,
         date_to: date | None = None,
+        due_from: date | None = None,
+        due_to: date | None = None,
         offset: int = 0,
         limit: int = 10,
     ) -> Page[Invoice]:
-        """Newest first by issue date; each with its lines (one query for the whole page)."""
+        """Newest first by issue date, or the soonest due first when a due date bounds them; each with
+        its lines (one query for the whole page)."""
         scoped = scope(principal, Tool.INVOICES)
         check_page(offset, limit)
         check_range(date_from, date_to)
+        check_range(due_from, due_to)
         empty: Page[Invoice] = Page(items=(), offset=offset, limit=limit, has_more=False)
-        return await scoped.run(lambda tenant: self._list(tenant, statuses, date_from, date_to, empty), empty)
+        wanted = _Listed(statuses, date_from, date_to, due_from, due_to)
+        return await scoped.run(lambda tenant: self._list(tenant, wanted, empty), empty)
 
-    async def _list(
-        self,
-        tenant: Tenant,
-        statuses: frozenset[InvoiceStatus],
-        date_from: date | None,
-        date_to: date | None,
-        empty: Page[Invoice],
-    ) -> Page[Invoice]:
+    async def _list(self, tenant: Tenant, wanted: _Listed, empty: Page[Invoice]) -> Page[Invoice]:
         offset, limit = empty.offset, empty.limit
         today = self._today(tenant.principal)
         period: list[ColumnElement[bool]] = []
-        if date_from is not None:
-            period.append(invoices.c.issued_on >= date_from)
-        if date_to is not None:
-            period.append(invoices.c.issued_on <= date_to)
-        newest = (invoices.c.issued_on.desc(), invoices.c.id.desc())
-        stored = _stored_statuses(statuses)
+        if wanted.date_from is not None:
+            period.append(invoices.c.issued_on >= wanted.date_from)
+        if wanted.date_to is not None:
+            period.append(invoices.c.issued_on <= wanted.date_to)
+        if wanted.due_from is not None:
+            period.append(invoices.c.due_on >= wanted.due_from)
+        if wanted.due_to is not None:
+            period.append(invoices.c.due_on <= wanted.due_to)
+        by_due = wanted.due_from is not None or wanted.due_to is not None
+        # The soonest due first walks each status's (company, status, due date) index.
+        order = (
+            (invoices.c.due_on, invoices.c.id)
+            if by_due
+            else (invoices.c.issued_on.desc(), invoices.c.id.desc())
+        )
+        stored = _stored_statuses(wanted.statuses)
         if len(stored) > 1:
             picked = of_statuses(
-                tenant, stored, today=today, period=period, order=newest, window=offset + limit + 1
+                tenant, stored, today=today, period=period, order=order, window=offset + limit + 1
             )
             query = _INVOICE_SELECT.join(picked, picked.c.id == invoices.c.id).where(
                 *tenant.owns_joined(invoices)
@@ -206,7 +227,7 @@ class SqlInvoices(SqlBase):
                 *(c for value, past_due in stored.items() for c in of_status(value, past_due, today)),
                 *period,
             )
-        query = query.order_by(*newest).offset(offset).limit(limit + 1)
+        query = query.order_by(*order).offset(offset).limit(limit + 1)
         async with self._connect() as conn:
             rows = (await conn.execute(query)).all()
             items = await self._with_lines(conn, rows[:limit], today)
