@@ -323,6 +323,8 @@ async def test_invoices_due_in_a_month_are_the_ones_to_pay_by_their_due_date(
     assert f"due 1 {month_en} –" in reply.text and "with status open" in reply.text, reply.text
     assert reply.table is not None and "INV-2031" in [str(row[0]) for row in reply.table.rows]
     assert "INV-2032" not in [str(row[0]) for row in reply.table.rows], "paid: nothing to pay"
+    worded = await bot.as_user(ANNA).say(f"which invoices fall due in {month_en}")
+    assert worded.intent == "invoice.list" and worded.text == reply.text
     swedish = await bot.as_user(ANNA).say(
         f"vilka fakturor förfaller i {_SV_MONTHS[due.month - 1]} {due.year}?"
     )
