@@ -512,11 +512,12 @@ class DialogEngine:
             elsewhere = self._named_elsewhere(spec, principal, parse, topic) or self._bare(spec, parse)
             return self._fresh(elsewhere or spec, principal, parse, topic)
 
+        references = _references(parse)
         # "as a spreadsheet", "download it as CSV" right after a listing: "it" is the listing.
-        if all(r.value == "it" for r in _references(parse)) and (exported := self._exported(parse, state)):
+        if all(r.value == "it" for r in references) and (exported := self._exported(parse, state)):
             return self._fresh(exported, principal, parse.model_copy(update={"intent": exported.name}), topic)
         # A bare entity or reference continues the conversation: "4712", "the other one".
-        if _references(parse):
+        if references:
             # "the first one": the last intent if it takes references, else the one claiming what was shown;
             # pointing at nothing known, the first of them asks which one is meant.
             last = self.intents.get(state.last_intent or "")

@@ -761,12 +761,9 @@ def _machine_asked_about(ctx: TurnContext) -> str | None:
     return str(serial.value).upper()
 
 
-async def _covering(ctx: TurnContext) -> tuple[InventoryItem, str] | Reply | None:
-    """The machine asked about and the number of the contract covering it; a reply when it is not
-    theirs or no contract covers it; ``None`` when no machine is asked about."""
-    serial = _machine_asked_about(ctx)
-    if serial is None:
-        return None
+async def _covering(ctx: TurnContext, serial: str) -> tuple[InventoryItem, str] | Reply:
+    """The machine ``serial`` and the number of the contract covering it; a reply when it is not
+    theirs or no contract covers it."""
     item = await ctx.backends.inventory.get_item(ctx.principal, serial)
     if item is None:
         return ctx.reply(ctx.t("contract.item_not_found", serial=serial))
@@ -886,11 +883,11 @@ async def contract_status(ctx: TurnContext) -> Reply:
     picked = ctx.slot("contract")
     more = bool(_MORE.search(text)) and ctx.context(ContractsContext).filters is not None and not said
     listing = filters.kinds or filters.site or filters.awaiting or filters.ending_within is not None
-    machine = said is None and _machine_asked_about(ctx) is not None
-    if said is None and not machine and (more or listing or picked is None or _PLURAL.search(text)):
+    machine = _machine_asked_about(ctx) if said is None else None
+    if said is None and machine is None and (more or listing or picked is None or _PLURAL.search(text)):
         # A status word alone ("is it still active?") asks about the contract talked about.
         return await _contract_list(ctx, filters, more=more)
-    covering = await _covering(ctx) if said is None else None
+    covering = await _covering(ctx, machine) if machine is not None else None
     if isinstance(covering, Reply):
         return covering
     prefix = ""
