@@ -54,3 +54,33 @@ def test_a_timestamp_is_read_as_before_aware_and_in_utc(dialect: Dialect, values
         assert read == before(value) and read is not None
         assert read.tzinfo is UTC and read.utcoffset() == timedelta(0)
     assert process(None) is None
+
+
+def test_a_timestamp_is_written_as_before_in_utc_text_on_sqlite() -> None:
+    """The one-call bind processor writes the text ``TypeDecorator``'s two nested calls wrote: any
+    zone turned to UTC, microseconds always shown; a naive value is still refused."""
+    dialect = pysqlite_dialect()
+    kind = UTCDateTime().dialect_impl(dialect)
+    write = kind._cached_bind_processor(dialect)
+    to_text = kind.impl_instance.bind_processor(dialect)  # type: ignore[attr-defined]
+    assert write is not None and to_text is not None
+    for value in [
+        datetime(2026, 11, 21, 9, 14, tzinfo=UTC),
+        datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(2026, 11, 21, 10, 14, 0, 5, tzinfo=_CET),  # 09:14 UTC
+        datetime(2027, 1, 1, 0, 30, tzinfo=timezone(timedelta(0))),  # UTC, not the same object
+        datetime(999, 1, 2, 3, 4, 5, tzinfo=UTC),
+    ]:
+        assert write(value) == to_text(kind.process_bind_param(value, dialect))
+    assert write(datetime(2026, 11, 21, 10, 14, tzinfo=_CET)) == "2026-11-21 09:14:00.000000"
+    assert write(None) is None
+    with pytest.raises(ValueError, match="naive"):
+        write(datetime(2026, 11, 21, 9, 14))
+
+
+def test_postgres_gets_the_aware_value_itself() -> None:
+    dialect = asyncpg_dialect()
+    write = UTCDateTime().dialect_impl(dialect)._cached_bind_processor(dialect)
+    value = datetime(2026, 11, 21, 10, 14, tzinfo=_CET)
+    written = write(value) if write is not None else value
+    assert written == value and written.utcoffset() == timedelta(0)

@@ -28,6 +28,9 @@ NAMING_CONVENTION: dict[str, str] = {
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
+_SQLITE_TEXT = "%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06d"
+"""SQLAlchemy's default text of a SQLite timestamp, which ``UTCDateTime`` writes the short way."""
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp stored in UTC and always returned timezone-aware, on SQLite as on PostgreSQL.
@@ -47,6 +50,27 @@ class UTCDateTime(TypeDecorator[datetime]):
             raise ValueError(f"naive datetime {value!r}: the database stores timezone-aware UTC only")
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        """``process_bind_param`` and then the driver type's conversion, in one function. On SQLite
+        that conversion writes SQLAlchemy's default text ("2026-11-21 09:14:00.000000"), which
+        ``isoformat`` writes too, for a fifth of the cost: a chat turn writes four timestamps, and the
+        two calls ``TypeDecorator`` nests and the named format cost more than the rest of its row."""
+        general = super().bind_processor(dialect)
+        if dialect.name != "sqlite" or getattr(self.impl_instance, "_storage_format", None) != _SQLITE_TEXT:
+            return general
+        utc = UTC
+
+        def to_text(value: Any) -> str | None:
+            if value is None:
+                return None
+            if value.tzinfo is not utc:
+                if value.tzinfo is None:
+                    raise ValueError(f"naive datetime {value!r}: the database stores timezone-aware UTC only")
+                value = value.astimezone(utc)
+            return value.isoformat(" ", "microseconds")[:26]  # without its "+00:00"
+
+        return to_text
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
