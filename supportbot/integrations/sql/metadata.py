@@ -61,7 +61,7 @@ class UTCDateTime(TypeDecorator[datetime]):
             return general
         utc = UTC
 
-        def to_text(value: Any) -> str | None:
+        def to_text(value: datetime | None) -> str | None:
             if value is None:
                 return None
             if value.tzinfo is not utc:
