@@ -200,6 +200,7 @@ class DialogEngine:
     ) -> None:
         self.intents = {spec.name: spec for spec in intents}
         self._files_intent = next((spec for spec in intents if spec.files), None)
+        self._fault_takers = [spec for spec in intents if spec.takes_faults]
         self._claims: dict[str, IntentSpec] = {}
         for spec in intents:
             for entity_type in spec.claims:
@@ -496,6 +497,10 @@ class DialogEngine:
             if corrected is not None:
                 return corrected
 
+        fault = self._fault_report(parse, principal, topic)
+        if fault is not None:
+            return self._fresh(fault, principal, parse.model_copy(update={"intent": fault.name}), topic)
+
         if parse.intent != NONE_INTENT and parse.intent in self.intents:
             spec = self.intents[parse.intent]
             if spec.requires is not None and not spec.requires.search(parse.text):
@@ -751,6 +756,29 @@ class DialogEngine:
             if said not in _BARE and record_kind(said) is None:
                 return None
         return claimed
+
+    def _fault_report(self, parse: Parse, principal: Principal, topic: Topic) -> IntentSpec | None:
+        """Where a report that something is broken goes when the NLU read it as an intent that does not
+        hear one (``IntentSpec.hears_faults``), or as none: the intent taking faults whose record slot
+        it fills ("server 78ABC12 keeps rebooting": that machine's), else the one taking the report
+        itself (a new request)."""
+        if parse.first("fault") is None:
+            return None
+        read = self.intents.get(parse.intent)
+        if read is not None and (read.hears_faults or read.takes_faults):
+            return None
+        about = [str(e.value) for e in parse.entities if e.type == "about"]
+        general = None
+        for spec in self._fault_takers:
+            slots = self._slots_for(spec, principal)
+            if any("fault" in slot.entities for slot in slots):
+                general = general or spec
+            elif any(
+                _fill(spec, slot, parse, topic, answering=False) or (about and _about(slot, about, topic))
+                for slot in slots
+            ):
+                return spec
+        return general
 
     def _claimed(self, parse: Parse) -> IntentSpec | None:
         """The intent claiming a record the message names ("4712", "INV-2031"), if one does."""

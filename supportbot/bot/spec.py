@@ -130,6 +130,15 @@ class IntentSpec:
     acts with consequences (signing a contract) is started only when the message says so ("sign",
     "signera", "skriva under"); "contract for 78ABC12" read as signing goes to the record it names,
     or the family's intent that shows its records. An answer to its own question is not checked."""
+    hears_faults: bool = False
+    """A report that something is broken (a ``fault`` entity: "our printer is broken", "servern
+    startar inte") read as this intent is taken as this intent: a request's, a person's, a sign-in
+    problem's. Read as any other intent ("my printer is broken" leaning to contracts), or as none, it
+    goes to an intent that ``takes_faults``."""
+    takes_faults: bool = False
+    """Where a fault report read as an intent that does not hear it goes: the one whose record slot
+    the report fills (a machine named by serial number, or "it" after one was shown), else the one
+    whose slots take the ``fault`` entity itself (a new request, the report as its subject)."""
     exports_after: tuple[str, ...] = ()
     """The listings it makes a spreadsheet of: right after one of these, a message that asks only for a
     file ("as a spreadsheet", "export that to Excel", "som kalkylark") means this intent, for what was

@@ -467,11 +467,14 @@ async def access_or_register(ctx: TurnContext) -> Reply:
 INTENTS = [
     IntentSpec(
         name="account.access",
+        hears_faults=True,
         examples=ACCESS_EXAMPLES,
         handler=access_or_register,
         slots=ACCESS_SLOTS,
         guest_ok=True,
         claims=("access_request_number",),
     ),
-    IntentSpec(name="account.login", examples=LOGIN_EXAMPLES, handler=login_help, guest_ok=True),
+    IntentSpec(
+        name="account.login", examples=LOGIN_EXAMPLES, handler=login_help, guest_ok=True, hears_faults=True
+    ),
 ]

@@ -524,6 +524,7 @@ GUEST_SLOTS = (
 INTENTS = [
     IntentSpec(
         name="handoff.agent",
+        hears_faults=True,
         examples=AGENT_EXAMPLES,
         handler=handoff_agent,
         takes_over=True,

@@ -1296,6 +1296,7 @@ INTENTS = [
     ),
     IntentSpec(
         name="inventory.question",
+        takes_faults=True,
         examples=QUESTION_EXAMPLES,
         handler=inventory_question,
         tool=Tool.INVENTORY,

@@ -344,6 +344,16 @@ WORDS: dict[str, Entry] = {
         "en": "Please describe the problem or question: what happened, where, and anything you've tried.",
         "sv": "Beskriv problemet eller frågan: vad som hände, var, och vad ni redan har provat.",
     },
+    "request.ask_description_fault": {
+        "en": (
+            "I'm sorry to hear that. I'll open a support request for it: please describe the problem "
+            "— what happened, where, and anything you've tried."
+        ),
+        "sv": (
+            "Tråkigt att höra. Jag öppnar ett ärende om det: beskriv problemet – vad som hände, var, "
+            "och vad ni redan har provat."
+        ),
+    },
     "request.description_too_long": {
         "plural": "limit",
         "en": {
@@ -650,6 +660,36 @@ def _text_check(clean: Callable[[str], str], limit: int, too_long: str) -> Check
         return SlotValue(value.type, text) if text else None
 
     return check
+
+
+_CATEGORY = _word_check(_CATEGORY_WORDS)
+_SUBJECT = _text_check(one_line, SUBJECT_LIMIT, "request.subject_too_long")
+
+
+async def _category_check(ctx: TurnContext, value: SlotValue) -> SlotValue | Refused | None:
+    """A category said, or a fault told ("our printer is broken"): a technical request."""
+    if value.type == "fault":
+        return SlotValue("request_category", "technical")
+    return await _CATEGORY(ctx, value)
+
+
+async def _subject_check(ctx: TurnContext, value: SlotValue) -> SlotValue | Refused | None:
+    """A subject said; a fault told is the subject as it was told, when it is one short line (a longer
+    report is asked to be put in a few words, without saying it was refused)."""
+    checked = await _SUBJECT(ctx, value)
+    if value.type != "fault":
+        return checked
+    if not isinstance(checked, SlotValue):
+        return None
+    told = str(checked.value)
+    return SlotValue("fault", told[:1].upper() + told[1:])
+
+
+async def _ask_description(ctx: TurnContext) -> Question:
+    """The description asked for; first said sorry for, when the request began as a fault told."""
+    subject = ctx.slot("subject")
+    fault = subject is not None and subject.type == "fault"
+    return Question(ctx.t("request.ask_description_fault" if fault else "request.ask_description"))
 
 
 async def _ask_confirm(ctx: TurnContext) -> Question:
@@ -1207,23 +1247,24 @@ INTENTS = [
         tool=Tool.REQUESTS,
         form=True,
         context=RequestContext,
+        takes_faults=True,
         slots=(
             Slot(
                 "category",
-                ("request_category",),
+                ("request_category", "fault"),
                 "request.ask_category",
                 carry=False,
                 pattern=_words_pattern(_CATEGORY_WORDS),
-                check=_word_check(_CATEGORY_WORDS),
+                check=_category_check,
                 choices=_category_buttons,
             ),
             Slot(
                 "subject",
-                ("request_text",),
+                ("request_text", "fault"),
                 "request.ask_subject",
                 carry=False,
                 free_text=True,
-                check=_text_check(one_line, SUBJECT_LIMIT, "request.subject_too_long"),
+                check=_subject_check,
             ),
             Slot(
                 "description",
@@ -1231,6 +1272,7 @@ INTENTS = [
                 "request.ask_description",
                 carry=False,
                 free_text=True,
+                ask=_ask_description,
                 check=_text_check(_description, DESCRIPTION_LIMIT, "request.description_too_long"),
             ),
             Slot(
@@ -1255,6 +1297,7 @@ INTENTS = [
     ),
     IntentSpec(
         name="request.status",
+        hears_faults=True,
         examples=STATUS_EXAMPLES,
         handler=request_status,
         tool=Tool.REQUESTS,
@@ -1273,6 +1316,7 @@ INTENTS = [
     ),
     IntentSpec(
         name="request.comment",
+        hears_faults=True,
         examples=COMMENT_EXAMPLES,
         handler=request_comment,
         tool=Tool.REQUESTS,

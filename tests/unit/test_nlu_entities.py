@@ -264,3 +264,57 @@ def test_the_word_check_skips_no_site() -> None:
         assert checked.found == always.found == later.found, text
         found += len(always.found)
     assert found >= 5
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("my printer is broken", "is broken"),
+        ("our laptop won't start", "won't start"),
+        ("the server is down", "is down"),
+        ("it's down again", "'s down"),
+        ("server 78ABC12 keeps rebooting", "keeps rebooting"),
+        ("the screen on the kiosk is flickering", "flickering"),
+        ("the storage doesn't even power on", "doesn't even power on"),
+        ("disk failure on 78ABC12", "disk failure"),
+        ("the fan makes a strange noise", "makes a strange noise"),
+        ("Printer not working", "not working"),
+        ("skrivaren är trasig", "trasig"),
+        ("servern startar inte", "startar inte"),
+        ("datorn har gått sönder", "gått sönder"),
+        ("skärmen flimrar", "flimrar"),
+        ("lagringen har slutat fungera", "slutat fungera"),
+        ("servern gick ner i natt", "gick ner"),
+        ("Skrivaren Skriver Inte Ut", "Skriver Inte Ut"),
+    ],
+)
+def test_a_fault_told_by_what_went_wrong(text: str, span: str) -> None:
+    """A fault is found by its words for what went wrong, whatever broke; its value is the whole report."""
+    assert found(text, "fault") == [(text, span)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "where is my order 4711?",
+        "download the statement",
+        "ladda ner fakturan",
+        "hur fungerar det",
+        "det låter bra",
+        "I can't log in",
+        "the invoice is wrong",
+        "our balance is down",  # a figure goes down without anything broken
+        "saldot ligger nere på noll",
+        "open a ticket about the delivery",
+        "does the contract cover the work in Kista?",
+    ],
+)
+def test_no_fault_where_nothing_is_said_to_be_broken(text: str) -> None:
+    assert found(text, "fault") == []
+
+
+def test_a_fault_stands_beside_what_it_is_about() -> None:
+    """The machine and the site named in a report are still found: the report is about them."""
+    text = "server 78ABC12 in Kista keeps rebooting"
+    types = [f.type for f in EXTRACTOR.extract(text, today=TODAY)]
+    assert {"serial_number", "site", "fault"} <= set(types)

@@ -41,7 +41,9 @@ WORDS_EN = wordset(
     firewall some into or but if so than then them they their these those us been had did should may
     might must very too also only more other another such each every why's how's who's there's let's
     i'll we're we've we'll you're they're wasn't weren't shipped ship ships received receive got going
-    go out off up down again about after before already
+    go out off up down again about after before already keeps keep rebooting restarting crashing
+    crashed freezing frozen flickering overheating noise won't doesn't can't stopped dead faulty
+    failing failure
     """
 )
 """Everyday English words no Swedish message uses, beside the markers: a short English message from a

@@ -10,6 +10,7 @@ from supportbot.bot.nlu.entities.amounts import amounts
 from supportbot.bot.nlu.entities.dates import TRIGGERS as DATE_TRIGGERS
 from supportbot.bot.nlu.entities.dates import dates
 from supportbot.bot.nlu.entities.email import emails
+from supportbot.bot.nlu.entities.faults import faults
 from supportbot.bot.nlu.entities.found import Claims, Found, WordTest
 from supportbot.bot.nlu.entities.ids import bare_order_numbers, keyword_ids, prefixed_ids, typo_keyword_ids
 from supportbot.bot.nlu.entities.references import TRIGGERS as REFERENCE_TRIGGERS
@@ -61,6 +62,7 @@ class EntityExtractor:
             references(text, claims, words=exact)
         if exact is None or _NAMES_TOOL.any(words):
             tools(text, claims, words=exact)
+        faults(text, claims, words=words)
         return sorted(claims.found, key=lambda f: f.start)
 
 

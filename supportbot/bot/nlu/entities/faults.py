@@ -1,0 +1,82 @@
+"""A fault told as what is wrong: "our printer is broken", "the server won't start", "skärmen flimrar".
+
+A customer of a hardware vendor rarely says "open a request" first: they say what stopped working.
+The words of such a report are a closed set (broken, not working, won't start, keeps rebooting,
+trasig, fungerar inte, startar inte, ligger nere) while the things that break are not, so the report
+is found by its words for what went wrong, whatever it is said of. The entity (type ``fault``) spans
+those words and its value is the whole report, which a request it opens starts from. It takes no
+placeholder: the classifier reads the words as before, and the dialog decides where a report goes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from supportbot.bot.nlu.entities.found import Claims, Found
+from supportbot.bot.nlu.text import wordset
+
+_VERBS_EN = r"work|start|boot|power\s+(?:on|up)|turn\s+on|switch\s+on|print|connect|respond|load|charge|scan"
+_NOT_EN = (
+    r"doesn't|doesnt|does\s+not|don't|dont|do\s+not|won't|wont|will\s+not|can't|cant|cannot|can\s+not"
+    r"|didn't|didnt|did\s+not"
+)
+_FAULT = re.compile(
+    # "it's down", "our server is broken": after "is" or its contraction
+    r"(?:(?<=\w)'s|(?<![\w-])(?:is|are|was|were|got))\s+(?:completely\s+|totally\s+)?"
+    r"(?:broken|dead|down|faulty|defective)(?![\w-])"
+    r"|(?<![\w-])(?:"
+    r"broken(?:\s+down)?|broke\s+down|(?:went|goes|has\s+gone|is\s+going)\s+down"
+    r"|(?:not|isn't|aren't|isnt|arent)\s+(?:working|starting|booting|printing|responding|charging)"
+    r"|(?:" + _NOT_EN + r")\s+(?:even\s+|really\s+|properly\s+)?(?:" + _VERBS_EN + r")"
+    r"|stopped\s+(?:working|responding|printing)|(?:has|have)\s+failed|(?:is|are)\s+failing"
+    r"|(?:keeps?|keeping)\s+(?:crashing|rebooting|restarting|freezing|failing|shutting\s+down|"
+    r"turning\s+off|beeping|dropping\s+out)"
+    r"|crash(?:ed|es|ing)|freez(?:es|ing)|froze|reboots?\s+(?:itself|by\s+itself|all\s+the\s+time|constantly)"
+    r"|flicker(?:s|ing)?|overheat(?:s|ing|ed)?|(?:strange|weird|loud|odd)\s+nois(?:e|es)"
+    r"|(?:makes|making)\s+(?:a\s+)?(?:strange\s+|weird\s+|loud\s+)?noise"
+    r"|blue\s+screen|error\s+(?:code|message|light)|red\s+(?:light|led)|out\s+of\s+order"
+    r"|malfunction(?:s|ing|ed)?|(?:disk|drive|power|fan|hardware)\s+failure|faulty|defective"
+    # Swedish
+    r"|trasig[at]?|(?:gått|gick|går)\s+sönder|sönder"
+    r"|(?:fungerar|funkar|fungerade|funkade|startar|bootar|svarar|laddar)\s+(?:ju\s+)?inte"
+    r"|skriver\s+inte\s+ut|(?:går|gick)\s+inte\s+(?:att\s+)?(?:starta|igång|sätta\s+på|skriva\s+ut|ansluta)"
+    r"|(?:slutat|slutade)\s+(?:att\s+)?(?:fungera|funka|svara)"
+    r"|krasch(?:at|ar|ade)|(?:hänger|hängt|hängde)\s+sig|(?:startar|bootar)\s+om\s+(?:sig|hela\s+tiden)"
+    r"|krånglar|krånglat|(?:ligger|är|låg)\s+nere|gick\s+ner|flimrar|överhett(?:as|ad|ade|at)"
+    r"|låter\s+(?:konstigt|illa|märkligt)|väsnas|blåskärm|felkod|(?:röd|rött)\s+(?:lampa|ljus)"
+    r"|ur\s+funktion|defekt[a]?|(?:hård)?disk(?:fel|krasch)"
+    r")(?![\w-])",
+    re.IGNORECASE,
+)
+TRIGGERS = wordset(
+    """
+    broken broke dead down faulty defective working starting booting printing responding charging
+    work start boot power turn switch print connect respond load charge scan stopped failed failing
+    crashing rebooting restarting freezing shutting beeping dropping crashed crashes freezes froze
+    reboot reboots flicker flickers flickering overheat overheats overheating overheated noise noises
+    screen error red out malfunction malfunctions malfunctioning malfunctioned failure
+    trasig trasigt trasiga sönder fungerar funkar fungerade funkade startar bootar svarar laddar
+    skriver starta igång sätta skriva ansluta slutat slutade kraschat kraschar kraschade hänger hängt hängde krånglar
+    krånglat nere ner flimrar överhettas överhettad överhettade överhettat låter väsnas blåskärm
+    felkod lampa ljus funktion defekt defekta diskfel diskkrasch hårddiskfel hårddiskkrasch
+    """
+)
+"""The word of every fault phrase without which it is not one: without any, the pattern is not run."""
+_FIGURES = re.compile(
+    r"(?<![\w-])(?:balance|prices?|amounts?|totals?|costs?|sales|revenue|usage|rates?|saldo\w*|pris\w*|"
+    r"belopp\w*|kostnad\w*|summa\w*)(?![\w-])",
+    re.IGNORECASE,
+)
+"""Figures that go down without anything being broken ("our balance is down")."""
+
+
+def faults(text: str, claims: Claims, *, words: frozenset[str]) -> None:
+    """The first fault phrase of ``text``, kept beside whatever else its words are (a serial number,
+    a site): the report is about them, not instead of them."""
+    if TRIGGERS.isdisjoint(words):
+        return
+    found = _FAULT.search(text)
+    if found is not None and not (
+        found.group().lower().endswith(("down", "ner", "nere")) and _FIGURES.search(text)
+    ):
+        claims.beside(Found("fault", text.strip(), found.start(), found.end()))

@@ -1,0 +1,142 @@
+"""A customer tells what is broken rather than asking for a request: "my printer is broken", "servern
+startar inte", "server 78ABC12 keeps rebooting". The bot takes it as the fault report it is: a
+technical request with the report as its subject, or a request about the machine it names, in the
+customer's language. Words of another world ("my car won't start") and words that only look alike
+("our balance is down") are answered as before. Played through the real pipeline.
+"""
+
+from __future__ import annotations
+
+from supportbot.adapters.app import Application
+from supportbot.integrations.models import SupportRequest
+from tests.conftest import BotDriver
+
+ANNA = "anna.berg@nordisk.example"
+ERIK = "erik.lund@nordisk.example"
+MAX = "max.muller@contoso.example"
+
+
+async def _latest(application: Application, user: str) -> SupportRequest | None:
+    principal = await application.pipeline.principal(user)
+    found = await application.backends.requests.list_requests(principal, limit=1)
+    return found[0] if found else None
+
+
+async def test_a_fault_told_opens_a_technical_request_with_it_as_the_subject(
+    bot: BotDriver, application: Application
+) -> None:
+    chat = bot.as_user(ERIK)
+    await chat.transcript("""
+        user: my printer is broken
+        bot:  [request.open]
+        bot:  (en)
+        bot:  ~ sorry to hear that
+        bot:  ~ describe the problem
+        user: It stopped printing this morning, error E-42 on its display.
+        bot:  ~ How urgent
+        press: High
+        bot:  ~ Open this request?
+        bot:  ~ Technical
+        bot:  ~ My printer is broken
+        press: Open
+        bot:  [request.open]
+        bot:  ~ I've opened request RQ-
+    """)
+    opened = await _latest(application, ERIK)
+    assert opened is not None
+    assert (opened.subject, opened.category, opened.priority) == ("My printer is broken", "technical", "high")
+    assert "error E-42" in opened.description
+
+
+async def test_a_fault_told_in_swedish_is_asked_about_in_swedish(
+    bot: BotDriver, application: Application
+) -> None:
+    chat = bot.as_user(ANNA)
+    await chat.transcript("""
+        user: skärmen i receptionen flimrar
+        bot:  [request.open]
+        bot:  (sv)
+        bot:  ~ Tråkigt att höra
+        bot:  ~ beskriv problemet
+        user: Den flimrar sedan i går, vi har startat om den.
+        bot:  ~ Hur brådskande
+        press: Normal
+        bot:  ~ Teknisk
+        bot:  ~ Skärmen i receptionen flimrar
+        press: Öppna
+        bot:  ~ Jag har öppnat ärende RQ-
+    """)
+    opened = await _latest(application, ANNA)
+    assert opened is not None and opened.category == "technical"
+    assert opened.subject == "Skärmen i receptionen flimrar"
+
+
+async def test_a_fault_of_a_named_machine_is_a_request_about_that_machine(
+    bot: BotDriver, application: Application
+) -> None:
+    chat = bot.as_user(ANNA)
+    await chat.transcript("""
+        user: server 78ABC12 keeps rebooting
+        bot:  [inventory.question]
+        bot:  (en)
+        bot:  ~ I've opened request RQ-
+        bot:  ~ IBM Power S1022 (78ABC12)
+    """)
+    opened = await _latest(application, ANNA)
+    assert opened is not None and "78ABC12" in opened.subject
+    assert "keeps rebooting" in opened.description
+
+
+async def test_it_after_a_machine_was_shown_is_that_machine(bot: BotDriver, application: Application) -> None:
+    chat = bot.as_user(ANNA)
+    await chat.transcript("""
+        user: show 78XYZ34
+        bot:  [inventory.show]
+        user: it keeps crashing
+        bot:  [inventory.question]
+        bot:  ~ IBM FlashSystem 5200 (78XYZ34)
+        bot:  ~ RQ-
+    """)
+    opened = await _latest(application, ANNA)
+    assert opened is not None and "78XYZ34" in opened.subject
+
+
+async def test_a_fault_of_another_companys_machine_is_answered_as_an_unknown_one(bot: BotDriver) -> None:
+    chat = bot.as_user(MAX)
+    theirs = await chat.say("server 78ABC12 keeps rebooting")
+    unknown = await chat.say("server 78ZZZ99 keeps rebooting")
+    assert "RQ-" not in theirs.text and "IBM Power" not in theirs.plain_text()
+    assert theirs.text.replace("78ABC12", "#") == unknown.text.replace("78ZZZ99", "#")
+
+
+async def test_a_fault_while_the_request_asks_what_it_is_about_is_a_technical_one(bot: BotDriver) -> None:
+    """The report answers "what is it about?" (technical) and is kept as the subject."""
+    chat = bot.as_user(ERIK)
+    await chat.transcript("""
+        user: I want to report a fault
+        bot:  ~ What is it about?
+        user: the printer in Kista is broken
+        bot:  ~ describe the problem
+        user: Paper jams on every page.
+        bot:  ~ How urgent
+        press: Normal
+        bot:  ~ Technical
+        bot:  ~ the printer in Kista is broken
+    """)
+
+
+async def test_what_only_looks_like_a_fault_is_answered_as_before(
+    bot: BotDriver, application: Application
+) -> None:
+    principal = await application.pipeline.principal(ANNA)
+    before = await application.backends.requests.list_requests(principal, limit=50)
+    chat = bot.as_user(ANNA)
+    await chat.transcript("""
+        user: my car won't start
+        bot:  [none]
+        user: our balance is down
+        bot:  [statement.show]
+        user: my login doesn't work
+        bot:  [account.login]
+    """)
+    assert await application.backends.requests.list_requests(principal, limit=50) == before  # none opened
