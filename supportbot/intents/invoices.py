@@ -172,6 +172,7 @@ LIST_EXAMPLES = {
         "list the invoices for order 4711 and 4712",
         "show me all invoices that are due next week",
         "which bills fall due in March",
+        "when is our next payment due",
         "invoices received in April",
         "download all invoices for this quarter",
         "Can you give me an overview of the invoices we received this year?",
@@ -200,6 +201,7 @@ LIST_EXAMPLES = {
         "alla mina fakturor tack",
         "visa vår fakturahistorik",
         "vilka räkningar förfaller i mars",
+        "när ska vi betala nästa faktura",
         "fakturor för Kista",
         "har vi några förfallna fakturor",
         "fakturalista",
@@ -748,6 +750,13 @@ _DUE = re.compile(
 )
 """A period said of when invoices fall due ("due this month", "förfaller i december"), not of when they
 were issued. Not "overdue" nor "förfallna": those are a status."""
+_DUE_NEXT = re.compile(
+    r"\b(?:next|upcoming|nästa|kommande)\s+(?:\w+\s+){0,3}?(?:(?:is|are)\s+)?(?:due|payments?|invoices?|bills?|"
+    r"betalning\w*|faktur\w*|räkning\w*|förfaller)\b|\b(?:due|förfaller)\s+(?:next|härnäst|näst)\b",
+    re.IGNORECASE,
+)
+"""What falls due next ("when is the next payment due", "när förfaller nästa faktura"): the invoices
+still to pay from today on, the soonest due first."""
 _UNPAID: Final = (InvoiceStatus.OPEN, InvoiceStatus.OVERDUE, InvoiceStatus.AWAITING_APPROVAL)
 
 
@@ -974,6 +983,8 @@ def _filters(ctx: TurnContext) -> dict[str, Any]:
             words.append(meant[0].value if len(meant) == 1 else InvoiceStatus.OPEN.value)
     start, end = ctx.period()
     due = bool((start or end) and _DUE.search(text))
+    if not (start or end) and _DUE_NEXT.search(text):
+        start, due = ctx.today.isoformat(), True
     if due and not statuses:  # "which invoices are due this month": the ones still to pay
         statuses.extend(s.value for s in _UNPAID)
         words.append(InvoiceStatus.OPEN.value)

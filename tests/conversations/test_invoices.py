@@ -330,3 +330,19 @@ async def test_invoices_due_in_a_month_are_the_ones_to_pay_by_their_due_date(
     )
     assert swedish.intent == "invoice.list" and "med förfallodag 1 " in swedish.text, swedish.text
     assert swedish.table is not None and "INV-2031" in [str(row[0]) for row in swedish.table.rows]
+
+
+async def test_the_next_payment_due_is_the_invoices_still_to_pay_from_today(bot: BotDriver) -> None:
+    """ "When is the next payment due?" asks which invoice falls due next, not which one is meant: the
+    unpaid ones due from the user's today on, in both languages; paid ones are not listed."""
+    for said, words in (
+        ("when is the next payment due?", "due "),
+        ("which invoice is due next", "due "),
+        ("när förfaller nästa faktura?", "med förfallodag "),
+    ):
+        reply = await bot.as_user(ANNA).say(said)
+        assert reply.intent == "invoice.list", (said, reply.plain_text())
+        assert words in reply.text and "– …" in reply.text, reply.text
+        assert reply.table is not None, reply.text
+        listed = [str(row[0]) for row in reply.table.rows]
+        assert "INV-2031" in listed and "INV-2032" not in listed and "INV-2030" not in listed, listed
