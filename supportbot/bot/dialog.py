@@ -759,13 +759,13 @@ class DialogEngine:
 
     def _fault_report(self, parse: Parse, principal: Principal, topic: Topic) -> IntentSpec | None:
         """Where a report that something is broken goes when the NLU read it as an intent that does not
-        hear one (``IntentSpec.hears_faults``), or as none: the intent taking faults whose record slot
-        it fills ("server 78ABC12 keeps rebooting": that machine's), else the one taking the report
-        itself (a new request)."""
+        hear one (``IntentSpec.hears_faults``), as one that takes them, or as none: the intent taking
+        faults whose record slot it fills ("server 78ABC12 keeps rebooting": that machine's), else the
+        one taking the report itself (a new request)."""
         if parse.first("fault") is None:
             return None
         read = self.intents.get(parse.intent)
-        if read is not None and (read.hears_faults or read.takes_faults):
+        if read is not None and read.hears_faults and not read.takes_faults:
             return None
         about = [str(e.value) for e in parse.entities if e.type == "about"]
         general = None

@@ -136,9 +136,10 @@ class IntentSpec:
     problem's. Read as any other intent ("my printer is broken" leaning to contracts), or as none, it
     goes to an intent that ``takes_faults``."""
     takes_faults: bool = False
-    """Where a fault report read as an intent that does not hear it goes: the one whose record slot
-    the report fills (a machine named by serial number, or "it" after one was shown), else the one
-    whose slots take the ``fault`` entity itself (a new request, the report as its subject)."""
+    """Where a fault report goes, read as an intent that does not hear it or as one of these: the one
+    whose record slot the report fills (a machine named by serial number, or "it" after one was
+    shown), else the one whose slots take the ``fault`` entity itself (a new request, the report as
+    its subject)."""
     exports_after: tuple[str, ...] = ()
     """The listings it makes a spreadsheet of: right after one of these, a message that asks only for a
     file ("as a spreadsheet", "export that to Excel", "som kalkylark") means this intent, for what was

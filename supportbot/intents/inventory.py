@@ -564,6 +564,35 @@ WORDS: dict[str, Entry] = {
         "sv": "Hej {name},\n\nvi har tagit emot din fråga om {item}:\n\n{text}\n\n"
         "Ärendenummer: {request}\nSvar senast: {due}\n\nVänliga hälsningar\nKundsupport",
     },
+    "inventory.fault.subject": {
+        "en": "Fault on {product} ({serial}) at {site}",
+        "sv": "Fel på {product} ({serial}) i {site}",
+    },
+    "inventory.fault.subject_general": {
+        "en": "Fault on our installed equipment",
+        "sv": "Fel på vår installerade utrustning",
+    },
+    "inventory.fault.created": {
+        "en": "I'm sorry to hear that. I've opened request {request} about the fault on {item}; our team will "
+        "answer by {due}. I've sent a confirmation to {email}.",
+        "sv": "Tråkigt att höra. Jag har öppnat ärende {request} om felet på {item}; vi svarar senast {due}. "
+        "Jag har skickat en bekräftelse till {email}.",
+    },
+    "inventory.fault.created_no_mail": {
+        "en": "I'm sorry to hear that. I've opened request {request} about the fault on {item}; our team will "
+        "answer by {due}.",
+        "sv": "Tråkigt att höra. Jag har öppnat ärende {request} om felet på {item}; vi svarar senast {due}.",
+    },
+    "inventory.fault.mail_subject": {
+        "en": "Your request {request}: {subject}",
+        "sv": "Ditt ärende {request}: {subject}",
+    },
+    "inventory.fault.mail_body": {
+        "en": "Hello {name},\n\nwe have received your report of a fault on {item}:\n\n{text}\n\n"
+        "Tracking number: {request}\nAnswer due by: {due}\n\nKind regards,\nCustomer support",
+        "sv": "Hej {name},\n\nvi har tagit emot din felanmälan om {item}:\n\n{text}\n\n"
+        "Ärendenummer: {request}\nSvar senast: {due}\n\nVänliga hälsningar\nKundsupport",
+    },
     "inventory.question.more": {
         "en": ' If that doesn\'t answer it, say "open a request" and our team will help.',
         "sv": ' Om det inte besvarar frågan, skriv "öppna ett ärende" så hjälper vårt team till.',
@@ -1199,7 +1228,8 @@ _DATA_QUESTIONS = re.compile(
 
 async def inventory_question(ctx: TurnContext) -> Reply:
     """Answered from the data when the question is about what it holds (service level, maintenance,
-    lease, licences, where it stands); otherwise it becomes a request with the item filled in."""
+    lease, licences, where it stands); otherwise it becomes a request with the item filled in. A fault
+    told of it ("78ABC12 keeps rebooting") is a technical request at once, whatever else it says."""
     question = _said(ctx)
     found = await _resolve_item(ctx)
     if isinstance(found, Reply):
@@ -1207,7 +1237,7 @@ async def inventory_question(ctx: TurnContext) -> Reply:
     item = found
     if item is not None:
         _remember(ctx, item)
-        if _DATA_QUESTIONS.search(question):
+        if ctx.parse.first("fault") is None and _DATA_QUESTIONS.search(question):
             return ctx.reply(
                 _item_text(ctx, item) + ctx.t("inventory.question.more"), cards=(_item_card(ctx, item),)
             )
@@ -1215,18 +1245,17 @@ async def inventory_question(ctx: TurnContext) -> Reply:
 
 
 async def _question_request(ctx: TurnContext, item: InventoryItem | None, question: str) -> Reply:
+    words_of = "inventory.fault" if ctx.parse.first("fault") is not None else "inventory.question"
     if item is not None:
-        subject = ctx.t(
-            "inventory.question.subject", product=item.product, serial=item.serial, site=item.site
-        )
+        subject = ctx.t(f"{words_of}.subject", product=item.product, serial=item.serial, site=item.site)
         about = f"{item.product} ({item.serial})"
     else:
-        subject = ctx.t("inventory.question.subject_general")
+        subject = ctx.t(f"{words_of}.subject_general")
         about = ctx.t("inventory.question.your_equipment")
     return await question_request(
         ctx,
-        words_of="inventory.question",
-        category="inventory",
+        words_of=words_of,
+        category="technical" if words_of == "inventory.fault" else "inventory",
         subject=subject,
         related=item.serial if item else None,
         facts={"item": about},

@@ -8,6 +8,7 @@ customer's language. Words of another world ("my car won't start") and words tha
 from __future__ import annotations
 
 from supportbot.adapters.app import Application
+from supportbot.adapters.settings import Settings
 from supportbot.integrations.models import SupportRequest
 from tests.conftest import BotDriver
 
@@ -71,20 +72,42 @@ async def test_a_fault_told_in_swedish_is_asked_about_in_swedish(
     assert opened.subject == "Skärmen i receptionen flimrar"
 
 
+async def test_a_fault_of_no_machine_in_particular_asks_for_the_details(bot: BotDriver) -> None:
+    """Read as a question about the installed equipment, but naming no machine: the request's questions,
+    not a request about "our installed equipment" opened from four words."""
+    chat = bot.as_user(ANNA)
+    await chat.transcript("""
+        user: servern startar inte
+        bot:  [request.open]
+        bot:  (sv)
+        bot:  ~ beskriv problemet
+    """)
+
+
 async def test_a_fault_of_a_named_machine_is_a_request_about_that_machine(
-    bot: BotDriver, application: Application
+    bot: BotDriver, application: Application, settings: Settings
 ) -> None:
+    """Opened at once, technical, with the machine in its subject and the report as its text, even when
+    the report also says where the machine stands (not a question the data answers)."""
     chat = bot.as_user(ANNA)
     await chat.transcript("""
         user: server 78ABC12 keeps rebooting
         bot:  [inventory.question]
         bot:  (en)
+        bot:  ~ sorry to hear that
         bot:  ~ I've opened request RQ-
-        bot:  ~ IBM Power S1022 (78ABC12)
+        bot:  ~ the fault on IBM Power S1022 (78ABC12)
     """)
     opened = await _latest(application, ANNA)
-    assert opened is not None and "78ABC12" in opened.subject
-    assert "keeps rebooting" in opened.description
+    assert opened is not None and opened.category == "technical"
+    assert opened.subject == "Fault on IBM Power S1022 (78ABC12) at Kista"
+    assert opened.description == "server 78ABC12 keeps rebooting"
+    (mail,) = [
+        m.read_text() for m in (settings.data_dir / "outbox").glob("*.eml") if opened.number in m.read_text()
+    ]
+    assert "report of a fault on IBM Power S1022 (78ABC12)" in mail
+    again = await chat.say("servern 78ABC12 som är installerad i Kista har gått sönder")
+    assert again.language == "sv" and "om felet på IBM Power S1022 (78ABC12)" in again.text, again.text
 
 
 async def test_it_after_a_machine_was_shown_is_that_machine(bot: BotDriver, application: Application) -> None:
