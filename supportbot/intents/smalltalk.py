@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Button, Reply
 from supportbot.bot.spec import IntentSpec, TurnContext
@@ -270,6 +272,9 @@ HELP_EXAMPLES = {
         "are you an actual human",
         "are you real or an AI",
         "is this an AI I'm talking to",
+        # which languages it speaks: it says so, then what it can do
+        "can you speak german",
+        "what languages do you speak",
     ],
     "sv": [
         "vad kan du göra",
@@ -328,6 +333,8 @@ HELP_EXAMPLES = {
         "är du en bot eller en människa",
         "svarar en människa eller en bot",
         "vilka frågor kan jag ställa till dig",
+        "kan du prata tyska",
+        "vilka språk kan du",
         "vad kan du göra åt mig",
         "vilka ämnen kan du svara på",
         "är du en bot eller en riktig människa",
@@ -487,6 +494,10 @@ WORDS: dict[str, Entry] = {
         "• Ärenden, och en person närhelst du vill\n"
         'Prova "var är order 4711?" eller "mina ordrar från förra månaden".',
     },
+    "smalltalk.languages": {
+        "en": "I speak English and Swedish: write in either and I'll answer in it.",
+        "sv": "Jag talar svenska och engelska: skriv på något av dem så svarar jag på samma språk.",
+    },
     "smalltalk.help.guest": {
         "en": "As a guest I can tell you the status of an order: give me the order number and your "
         "customer number. Sign in to see everything else: orders, invoices, statements, contracts, "
@@ -518,9 +529,21 @@ async def thanks(ctx: TurnContext) -> Reply:
     return Reply(text=ctx.t("smalltalk.thanks"), language=ctx.language, intent="smalltalk.thanks")
 
 
+_LANGUAGES = re.compile(
+    r"\b(?:languages?|språk\w*|english|engelska|swedish|svenska|german|tyska|french|franska|spanish|spanska|"
+    r"finnish|finska|norwegian|norska|danish|danska|polish|polska|italian|italienska|dutch|holländska|"
+    r"arabic|arabiska|chinese|kinesiska)\b",
+    re.IGNORECASE,
+)
+"""Asked which languages it speaks ("can you speak german", "vilka språk kan du")."""
+
+
 async def help_(ctx: TurnContext) -> Reply:
     key = "smalltalk.help.guest" if ctx.principal.is_guest else "smalltalk.help"
-    return Reply(text=ctx.t(key), buttons=_starters(ctx), language=ctx.language, intent="smalltalk.help")
+    text = ctx.t(key)
+    if _LANGUAGES.search(ctx.parse.text):
+        text = f"{ctx.t('smalltalk.languages')}\n\n{text}"
+    return Reply(text=text, buttons=_starters(ctx), language=ctx.language, intent="smalltalk.help")
 
 
 async def goodbye(ctx: TurnContext) -> Reply:
