@@ -366,6 +366,7 @@ class InventoryBackend(Protocol):
         kind: str | None = None,
         products: Collection[str] = (),
         contract: str | None = None,
+        uncovered_on: date | None = None,
         after: tuple[str, str] | None = None,
         limit: int = 10,
     ) -> ItemPage:
@@ -373,8 +374,9 @@ class InventoryBackend(Protocol):
         (product, serial) ``after`` (keyset paging: a page far on costs what the first does).
 
         ``site`` is a site's name, ``kind`` "hardware" or "software", ``products`` exact product names
-        (see ``product_names``), ``contract`` a contract number. An unknown site or contract, like
-        another company's, matches nothing."""
+        (see ``product_names``), ``contract`` a contract number, ``uncovered_on`` a day on which the
+        items have no maintenance in force (none at all, or ended before that day). An unknown site or
+        contract, like another company's, matches nothing."""
         ...
 
     async def count_items(
@@ -385,6 +387,7 @@ class InventoryBackend(Protocol):
         kind: str | None = None,
         products: Collection[str] = (),
         contract: str | None = None,
+        uncovered_on: date | None = None,
     ) -> int:
         """How many items ``search_items`` would list with these filters."""
         ...

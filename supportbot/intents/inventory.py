@@ -51,6 +51,8 @@ SHOW_EXAMPLES = {
         "installed products at Kista",
         "inventory",
         "which of our systems are out of warranty",
+        "which machines have no maintenance contract",
+        "equipment without a service agreement",
         "show me everything we have at the Göteborg site",
         "what's the serial number of our Power server",
         "list leased equipment and lease end dates",
@@ -70,6 +72,7 @@ SHOW_EXAMPLES = {
     ],
     "sv": [
         "visa vår installerade utrustning",
+        "vilken utrustning saknar underhållsavtal",
         "vilken hårdvara har vi i Kista",
         "lista vår installerade bas",
         "vad är installerat i Göteborg",
@@ -283,6 +286,7 @@ WORDS: dict[str, Entry] = {
     "inventory.filter.kind.software": {"en": " (software)", "sv": " (mjukvara)"},
     "inventory.filter.products": {"en": " of {products}", "sv": " av {products}"},
     "inventory.filter.contract": {"en": " under contract {contract}", "sv": " under avtal {contract}"},
+    "inventory.filter.uncovered": {"en": " without maintenance in force", "sv": " utan gällande underhåll"},
     "inventory.list.found": {
         "plural": "count",
         "en": {
@@ -606,6 +610,16 @@ REPORT_LIMIT = 50_000
 CHOICES = 5
 """Items offered as buttons when the words fit several."""
 
+_UNCOVERED = re.compile(
+    r"\b(?:(?:no|without|lacking|missing|not\s+under|not\s+covered\s+by|outside(?:\s+of)?)\s+(?:an?\s+|any\s+)?"
+    r"(?:active\s+|valid\s+)?(?:maintenance|service|support)(?:\s+(?:contracts?|agreements?|cover))?"
+    r"|(?:uncovered|not\s+covered|(?:maintenance|service)\s+(?:has\s+)?(?:lapsed|expired|ended))"
+    r"|(?:saknar|utan|inget|inte\s+har\s+något?)\s+(?:gällande\s+)?(?:service|underhåll|support)\w*"
+    r"|(?:inte|ej)\s+täck\w*|(?:underhåll|service)\w*\s+har\s+(?:upphört|gått\s+ut))\b",
+    re.IGNORECASE,
+)
+"""Items without maintenance in force ("which machines have no maintenance contract", "vilka maskiner
+saknar serviceavtal"): none at all, or ended before the user's today."""
 _MORE = re.compile(r"\b(more|next|fler|nästa|mer)\b", re.IGNORECASE)
 _FILES = re.compile(
     r"\b(excel|xlsx|csv|spreadsheets?|kalkylark\w*|download|export\w*|ladda\s+ner|exportera)\b", re.IGNORECASE
@@ -889,15 +903,17 @@ async def _filters(ctx: TurnContext) -> dict[str, Any]:
         "kind": _kind(text),
         "products": match_products(text, names),
         "contract": str(contract.value) if contract is not None else None,
+        "uncovered": bool(_UNCOVERED.search(text)),
     }
 
 
-def _search_args(filters: dict[str, Any]) -> dict[str, Any]:
+def _search_args(ctx: TurnContext, filters: dict[str, Any]) -> dict[str, Any]:
     return {
         "site": filters.get("site"),
         "kind": filters.get("kind"),
         "products": tuple(filters.get("products") or ()),
         "contract": filters.get("contract"),
+        "uncovered_on": ctx.today if filters.get("uncovered") else None,
     }
 
 
@@ -911,11 +927,13 @@ def _describe(ctx: TurnContext, filters: dict[str, Any]) -> str:
         parts.append(ctx.t("inventory.filter.site", site=filters["site"]))
     if filters.get("contract"):
         parts.append(ctx.t("inventory.filter.contract", contract=filters["contract"]))
+    if filters.get("uncovered"):
+        parts.append(ctx.t("inventory.filter.uncovered"))
     return "".join(parts)
 
 
 def _has_filters(filters: dict[str, Any]) -> bool:
-    return any(filters.get(k) for k in ("site", "kind", "products", "contract"))
+    return any(filters.get(k) for k in ("site", "kind", "products", "contract", "uncovered"))
 
 
 async def inventory_show(ctx: TurnContext) -> Reply:
@@ -936,7 +954,7 @@ async def inventory_show(ctx: TurnContext) -> Reply:
     else:
         filters, after, offset = await _filters(ctx), None, 0
     page = await ctx.backends.inventory.search_items(
-        ctx.principal, **_search_args(filters), after=after, limit=PAGE_SIZE
+        ctx.principal, **_search_args(ctx, filters), after=after, limit=PAGE_SIZE
     )
     described = _describe(ctx, filters)
     if not page.items:
@@ -1001,7 +1019,7 @@ async def _spreadsheet(ctx: TurnContext, filters: dict[str, Any]) -> Reply:
     after: tuple[str, str] | None = None
     while True:
         page = await ctx.backends.inventory.search_items(
-            ctx.principal, **_search_args(filters), after=after, limit=100
+            ctx.principal, **_search_args(ctx, filters), after=after, limit=100
         )
         rows.extend(_row(ctx, i) for i in page.items)
         if len(rows) > REPORT_LIMIT:

@@ -151,6 +151,28 @@ async def test_lapsed_maintenance_is_flagged(bot: BotDriver) -> None:
     assert "LAPSED" not in (await anna.say("show item 78ABC12")).plain_text()
 
 
+async def test_items_without_maintenance_in_force(bot: BotDriver, application: Application) -> None:
+    """ "Which machines have no maintenance contract?" lists the items with none, or with cover that
+    ended before today: not the contracts, not the covered items; in both languages and as a file."""
+    anna = bot.as_user(ANNA)
+    reply = await anna.say("which items have no maintenance?")
+    assert reply.intent == "inventory.show" and "without maintenance in force" in reply.text, reply.text
+    assert serials(reply) == ["5724-H72-0311", "78PWR09"]  # none at all, and lapsed
+    machines = await anna.say("which machines have no maintenance contract?")
+    assert machines.intent == "inventory.show" and serials(machines) == ["78PWR09"], machines.plain_text()
+    swedish = await bot.as_user(ANNA).say("vilka maskiner saknar serviceavtal?")
+    assert swedish.language == "sv" and "utan gällande underhåll" in swedish.text, swedish.text
+    assert serials(swedish) == ["78PWR09"]
+    sheet = await anna.press("Download as spreadsheet")
+    xlsx, _ = sheet.attachments
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(await fetch(application, xlsx))).active.iter_rows(values_only=True)
+    )  # type: ignore[union-attr]
+    assert [r[0] for r in rows[1:]] == ["78PWR09"]
+    theirs = await bot.as_user(MAX).say("which items have no maintenance?")
+    assert not {"78PWR09", "5724-H72-0311"} & set(serials(theirs) if theirs.table else [])
+
+
 async def test_paging_with_show_more(bot: BotDriver, application: Application) -> None:
     await seed_volume(application.engine, items=40, company="1000123", seed=5)
     anna = bot.as_user(ANNA)

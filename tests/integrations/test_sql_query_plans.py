@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -139,6 +139,7 @@ TURNS: dict[str, Call] = {
         p, kind="hardware", products=("IBM Power S1022",)
     ),
     "search_items_contract": lambda b, p: b.inventory.search_items(p, contract="C-1001"),
+    "search_items_uncovered": lambda b, p: b.inventory.search_items(p, uncovered_on=date(2026, 12, 4)),
     "count_items_contract": lambda b, p: b.inventory.count_items(p, contract="C-1001"),
     "product_names": lambda b, p: b.inventory.product_names(p),
     "create_request": lambda b, p: b.requests.create_request(

@@ -14,9 +14,10 @@ row per item), so it stays cheap at a hundred thousand items.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import date
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Select, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from supportbot.integrations.errors import InvalidRequest
@@ -97,6 +98,7 @@ class SqlInventory(SqlBase):
         kind: str | None = None,
         products: Collection[str] = (),
         contract: str | None = None,
+        uncovered_on: date | None = None,
         after: tuple[str, str] | None = None,
         limit: int = 10,
     ) -> ItemPage:
@@ -107,7 +109,7 @@ class SqlInventory(SqlBase):
 
         async def work(tenant: Tenant) -> ItemPage:
             async with self._connect() as conn:
-                conditions = await self._conditions(conn, tenant, site, kind, (), contract)
+                conditions = await self._conditions(conn, tenant, site, kind, (), contract, uncovered_on)
                 if conditions is None:
                     return empty
                 rows: list[AnyRow] = []
@@ -142,12 +144,15 @@ class SqlInventory(SqlBase):
         kind: str | None = None,
         products: Collection[str] = (),
         contract: str | None = None,
+        uncovered_on: date | None = None,
     ) -> int:
         _check_kind(kind)
 
         async def work(tenant: Tenant) -> int:
             async with self._connect() as conn:
-                conditions = await self._conditions(conn, tenant, site, kind, products, contract)
+                conditions = await self._conditions(
+                    conn, tenant, site, kind, products, contract, uncovered_on
+                )
                 if conditions is None:
                     return 0
                 counted = await conn.scalar(
@@ -165,9 +170,13 @@ class SqlInventory(SqlBase):
         kind: str | None,
         products: Collection[str],
         contract: str | None,
+        uncovered_on: date | None = None,
     ) -> list[ColumnElement[bool]] | None:
         """The filters as conditions on ``inventory_items``; ``None`` when nothing can match."""
         conditions: list[ColumnElement[bool]] = [tenant.owns(inventory_items)]
+        if uncovered_on is not None:
+            until = inventory_items.c.maintenance_until
+            conditions.append(or_(until.is_(None), until < uncovered_on))
         if site is not None:
             site_ids = await self._site_ids(conn, tenant, site)
             if not site_ids:
