@@ -1253,17 +1253,20 @@ async def inventory_question(ctx: TurnContext) -> Reply:
     if isinstance(found, Reply):
         return found
     item = found
+    fault = ctx.parse.first("fault") is not None
     if item is not None:
         _remember(ctx, item)
-        if ctx.parse.first("fault") is None and _DATA_QUESTIONS.search(question):
+        if not fault and _DATA_QUESTIONS.search(question):
             return ctx.reply(
                 _item_text(ctx, item) + ctx.t("inventory.question.more"), cards=(_item_card(ctx, item),)
             )
-    return await _question_request(ctx, item, question)
+    return await _question_request(ctx, item, question, fault=fault)
 
 
-async def _question_request(ctx: TurnContext, item: InventoryItem | None, question: str) -> Reply:
-    words_of = "inventory.fault" if ctx.parse.first("fault") is not None else "inventory.question"
+async def _question_request(
+    ctx: TurnContext, item: InventoryItem | None, question: str, *, fault: bool
+) -> Reply:
+    words_of = "inventory.fault" if fault else "inventory.question"
     if item is not None:
         subject = ctx.t(f"{words_of}.subject", product=item.product, serial=item.serial, site=item.site)
         about = f"{item.product} ({item.serial})"
@@ -1273,7 +1276,7 @@ async def _question_request(ctx: TurnContext, item: InventoryItem | None, questi
     return await question_request(
         ctx,
         words_of=words_of,
-        category="technical" if words_of == "inventory.fault" else "inventory",
+        category="technical" if fault else "inventory",
         subject=subject,
         related=item.serial if item else None,
         facts={"item": about},

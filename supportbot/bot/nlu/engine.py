@@ -148,13 +148,14 @@ class NLU:
                 tokens, unknown=unknown, surface=" ".join(read.surface), language=language
             )
             intent, confidence = scored.intent, scored.confidence
-            if intent == NONE_INTENT and scored.off_topic:
-                # Words of another world: a fault told of them is not one to report here ("my car
-                # won't start").
-                found = [f for f in found if f.type not in _CONTEXT_ONLY and f.type != "fault"]
-            elif intent == NONE_INTENT and unknown >= 1.0 and not any(f.type == "fault" for f in found):
-                # (Words unknown but a fault told is a report all the same: "it keeps rebooting".)
-                found = [f for f in found if f.type not in _CONTEXT_ONLY]
+            if intent == NONE_INTENT:
+                if scored.off_topic:
+                    # Words of another world: a fault told of them is not one to report here ("my car
+                    # won't start").
+                    found = [f for f in found if f.type not in _CONTEXT_ONLY and f.type != "fault"]
+                elif unknown >= 1.0 and not any(f.type == "fault" for f in found):
+                    # (Words unknown but a fault told is a report all the same: "it keeps rebooting".)
+                    found = [f for f in found if f.type not in _CONTEXT_ONLY]
         # Made as ``trusted``: every value below is of its field's type already (validating them cost
         # as much as reading the message's words).
         return trusted(
