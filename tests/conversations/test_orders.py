@@ -402,5 +402,10 @@ async def test_cancelling_or_changing_an_order_is_not_done_here_and_says_who_can
     assert "please cancel order 4712" in values["description"]
     swedish = await bot.as_user(ANNA).say("jag vill avbeställa order 4712")
     assert swedish.text.startswith("Jag kan inte avbeställa eller ändra en order här i chatten")
+    # The number alone after a Swedish compound of an order word ("leveransadressen") is the order's.
+    address = await bot.as_user(ANNA).say("kan ni ändra leveransadressen för 4712")
+    assert address.intent == "order.status"
+    assert address.text.startswith("Jag kan inte avbeställa eller ändra en order här i chatten")
+    assert "4712" in address.text
     status = await bot.as_user(ANNA).say("any change in the status of 4711?")
     assert status.intent == "order.status" and "I can't" not in status.text

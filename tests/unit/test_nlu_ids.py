@@ -42,6 +42,9 @@ def found(text: str, entity_type: str | None = None) -> list[tuple[str, Any, str
         ("any news on 4712?", "4712", "4712"),
         ("något nytt om 4712?", "4712", "4712"),
         ("update on 5801?", "5801", "5801"),
+        ("kan ni ändra leveransadressen för 4712", "4712", "4712"),  # a compound of an order word
+        ("vad är leveransdatumet för 4711?", "4711", "4711"),
+        ("leveranstiden för 4711", "4711", "4711"),
     ],
 )
 def test_order_numbers(text: str, value: str, span: str) -> None:
@@ -69,6 +72,8 @@ def test_several_order_numbers_in_one_message() -> None:
         "my flight 4711 is late",
         "I was born in 1985",
         "support 24/7 for orders",
+        "leveransvillkoren gäller från 2026",  # a year beside a compound of an order word
+        "leveransen kom med FlashSystem 5200",  # a model number beside one
     ],
 )
 def test_no_false_order_numbers(text: str) -> None:

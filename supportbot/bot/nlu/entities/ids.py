@@ -134,6 +134,10 @@ ORDER_CONTEXT = frozenset(
     )
 )
 
+ORDER_COMPOUNDS = ("leverans", "bestallning")
+"""Swedish compounds of an order's words are order words too, however many there are:
+"leveransadressen för 4712", "leveranstiden för 4711" (folded)."""
+
 
 def prefixed_ids(text: str, claims: Claims) -> None:
     """IDs that carry their kind in their shape: INV-2031, CN-0107, C-1001, RQ-2026-000123, NV-PO-889,
@@ -276,7 +280,7 @@ def bare_order_numbers(text: str, claims: Claims) -> None:
     if not numbers:
         return
     words = [fold(w) for w in _WORDS.findall(text)]
-    context = any(w in ORDER_CONTEXT for w in words)
+    context = any(w in ORDER_CONTEXT or w.startswith(ORDER_COMPOUNDS) for w in words)
     rest = _WORDS.findall(_BARE.sub(" ", text).lower())
     only_numbers = all(w in STOPWORDS or w in _FILLERS or w in _LEADS for w in rest)
     for m in numbers:
@@ -289,7 +293,9 @@ def bare_order_numbers(text: str, claims: Claims) -> None:
             before = _WORDS.findall(text[max(0, m.start() - 40) : m.start()])
             if before:
                 previous = fold(before[-1])
-                allowed = previous in STOPWORDS or previous in ORDER_CONTEXT
+                allowed = (
+                    previous in STOPWORDS or previous in ORDER_CONTEXT or previous.startswith(ORDER_COMPOUNDS)
+                )
                 if not (allowed or previous in _FILLERS or previous in _LEADS):
                     continue  # "FlashSystem 5200": the number belongs to the word before it
         if _counts_things(text, m.end()):
