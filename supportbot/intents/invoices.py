@@ -34,7 +34,7 @@ from supportbot.intents.recipients import (
     own_address,
     publish,
 )
-from supportbot.services.invoice_pdf import PDF_TYPE, SELLER, invoice_pdf
+from supportbot.services.invoice_pdf import PDF_TYPE, SELLER, invoice_pdf, pay_to
 from supportbot.services.outcomes import FORWARD_REFERENCE
 from supportbot.services.spreadsheets import Column, to_csv, to_xlsx
 
@@ -696,6 +696,36 @@ WORDS: dict[str, Entry] = {
         "sv": "Jag har öppnat ärende {request} om faktura {number}; vi svarar senast {due}. "
         "Jag kunde inte skicka e-postbekräftelsen just nu, så notera gärna numret.",
     },
+    "invoice.pay.how": {
+        "en": "You pay our invoices by bank transfer to {account}, quoting the invoice number as the "
+        "reference. Each invoice shows its amount and due date. If you'd like to pay another way, our "
+        "accounts team can tell you what is possible: ask for a person.",
+        "sv": "Du betalar våra fakturor med banköverföring till {account} och anger fakturanumret som "
+        "referens. Varje faktura visar belopp och förfallodag. Vill du betala på något annat sätt kan vår "
+        "ekonomiavdelning berätta vad som går: be att få prata med en person.",
+    },
+    "invoice.pay_to.either": {
+        "en": "{bankgiro} from Sweden, or {iban} from abroad",
+        "sv": "{bankgiro} inom Sverige eller {iban} från utlandet",
+    },
+    "invoice.pay.one": {
+        "en": "To pay invoice {number}, transfer {amount} by {due} to {account}, quoting {number} as the "
+        "reference.",
+        "sv": "Betala faktura {number} genom att föra över {amount} senast {due} till {account} och ange "
+        "{number} som referens.",
+    },
+    "invoice.pay.one_overdue": {
+        "en": "Invoice {number} fell due on {due}. To pay it, transfer {amount} to {account} as soon as you "
+        "can, quoting {number} as the reference.",
+        "sv": "Faktura {number} förföll {due}. Betala den genom att föra över {amount} till {account} så "
+        "snart du kan och ange {number} som referens.",
+    },
+    "invoice.pay.paid": {
+        "en": "Invoice {number} is paid: there is nothing left to pay.",
+        "sv": "Faktura {number} är betald: det finns inget kvar att betala.",
+    },
+    "invoice.button.to_pay": {"en": "Invoices to pay", "sv": "Fakturor att betala"},
+    "invoice.button.to_pay.value": {"en": "show my unpaid invoices", "sv": "visa mina obetalda fakturor"},
     "invoice.question.subject": {
         "en": "Question about invoice {number}",
         "sv": "Fråga om faktura {number}",
@@ -1304,8 +1334,108 @@ async def invoice_approve(ctx: TurnContext) -> Reply:
     )
 
 
+_PAY_HOW = re.compile(
+    r"\bhow\s+(?:(?:can|do|should|shall|would|could)\s+(?:i|we|one)\s+)?(?:to\s+)?pay\b"
+    r"|\bpay(?:ing|ments?)?\s+(?:by|with|via|using|through)\s+(?:a\s+)?(?:credit|debit|card|cheque|check|bank"
+    r"|transfer|wire|paypal|swish|direct\s+debit|iban|bankgiro)"
+    r"|\b(?:payment|paying)\s+(?:methods?|options?|details|instructions)\b|\bways?\s+(?:to|of)\s+pay"
+    r"|\b(?:bank\s+(?:account|details)|bankgiro|plusgiro|iban|bic|swift(?:\s+code)?)\b"
+    r"|\b(?:credit\s+|debit\s+)?card\s+payments?\b|\bpay(?:ing)?\s+online\b|\bpaypal\b|\bswish\b|\bautogiro\b"
+    r"|\b(?:accept|take)\s+(?:credit\s+|debit\s+)?(?:cards?|cheques?|checks?|visa|mastercard|amex)\b"
+    r"|\b(?:which|what)\s+(?:bank\s+)?account\b[^.?!]{0,30}\bpay|\bvilket\s+(?:bank)?konto\b"
+    r"|\bkortbetalning|\bkreditkort"
+    r"|\bwhere\s+(?:do|should|can)\s+(?:i|we)\s+(?:send|make)\s+(?:the\s+|our\s+)?payments?\b"
+    r"|\bhur\s+(?:(?:kan|ska|skall|bör)\s+(?:jag|vi|man)\s+)?betala[rs]?\b"
+    r"|\bbetala\s+(?:med|via|genom|per)\s+(?:kredit|bank|kort|swish|autogiro|bankgiro|plusgiro|överföring|iban)"
+    r"|\bbetalningssätt|\bbetalningsalternativ|\bbetalningsuppgifter|\bkontonummer|\bbankkonto",
+    re.IGNORECASE,
+)
+"""Asking how to pay ("can I pay by credit card", "what's your bank account", "hur betalar jag faktura
+INV-2031"): answered with where the vendor's invoices are paid, not opened as a request."""
+_PAY_TROUBLE = re.compile(
+    r"\b(?:declined|refused|rejected|bounced|fail\w*|errors?|problems?|trouble|issues?|wrong|twice"
+    r"|can'?t|cannot|couldn'?t|doesn'?t|didn'?t|won'?t|not\s+(?:work|go)\w*"
+    r"|nekad\w*|avvis\w*|misslyck\w*|fel|problem\w*|strular|fungerar\s+inte|gick\s+inte|går\s+inte|kan\s+inte)\b",
+    re.IGNORECASE,
+)
+"""A payment that went wrong ("my card payment was declined"): a question for a person, as a request."""
+
+
+_PAY_WORDS = re.compile(
+    r"(?=[pbiscgkac])(?:pay|betal|bank|iban|bic|swift|giro|konto|kort|kredit|swish|card|account|accept|cheque)",
+    re.IGNORECASE,
+)
+"""A word every way of asking how to pay has, looked for first: the whole question is read only in the
+few messages with one (every message is asked it)."""
+
+
+_NAMES_AN_INVOICE: Final = frozenset({"invoice_number", "order_number", "po_number", "reference"})
+_THIS_INVOICE: Final = ("about", "invoice")
+"""How to pay is of one invoice when the message names one ("how do I pay INV-2031", "can I pay it
+by card", "this invoice"); else of any, even right after one was shown."""
+
+
+def _how_to_pay_asked(text: str) -> bool:
+    return (
+        _PAY_WORDS.search(text) is not None
+        and _PAY_HOW.search(text) is not None
+        and _PAY_TROUBLE.search(text) is None
+    )
+
+
+def _asks_how_to_pay(ctx: TurnContext) -> bool:
+    return _how_to_pay_asked(ctx.parse.text)
+
+
+def _question_needs_invoice(ctx: TurnContext) -> bool:
+    """A question about an invoice is about one, asked for; how to pay is answered of any."""
+    return not _asks_how_to_pay(ctx)
+
+
+async def _how_to_pay(ctx: TurnContext, intent: str) -> Reply:
+    """Where the vendor's invoices are paid, in the user's currency (both ways when it is not known);
+    with an invoice named, what is left to pay of it, by when and with which reference. "This invoice"
+    with none talked about is answered of any."""
+    if any(e.type in _NAMES_AN_INVOICE or (e.type, e.value) == _THIS_INVOICE for e in ctx.parse.entities):
+        found, missing = await _target(ctx)
+        if found is None and missing:
+            return ctx.reply(intent=intent, text=missing)
+        invoice = found if isinstance(found, Invoice) else None
+    else:
+        invoice = None
+    if isinstance(invoice, Invoice):
+        _remember(ctx, invoice)
+        if invoice.status is InvoiceStatus.PAID or invoice.open_amount.minor <= 0:
+            text = ctx.t("invoice.pay.paid", number=invoice.number)
+        else:
+            key = "invoice.pay.one_overdue" if invoice.status is InvoiceStatus.OVERDUE else "invoice.pay.one"
+            text = ctx.t(
+                key,
+                number=invoice.number,
+                amount=ctx.fmt.money(invoice.open_amount),
+                due=ctx.fmt.date(invoice.due_on),
+                account=pay_to(ctx.t, invoice.total.currency),
+            )
+        return ctx.reply(intent=intent, text=text, cards=(_invoice_card(ctx, invoice),))
+    currency = ctx.principal.currency
+    if currency is None:
+        account = ctx.t("invoice.pay_to.either", bankgiro=pay_to(ctx.t, "SEK"), iban=pay_to(ctx.t, ""))
+    else:
+        account = pay_to(ctx.t, currency)
+    return ctx.reply(
+        intent=intent,
+        text=ctx.t("invoice.pay.how", account=account),
+        buttons=(
+            Button(label=ctx.t("invoice.button.to_pay"), value=ctx.t("invoice.button.to_pay.value")),
+            Button(label=ctx.t("button.talk_to_person"), value=ctx.t("button.talk_to_person.value")),
+        ),
+    )
+
+
 async def invoice_question(ctx: TurnContext) -> Reply:
     intent = "invoice.question"
+    if _asks_how_to_pay(ctx):
+        return await _how_to_pay(ctx, intent)
     invoice = await _one_invoice(ctx, intent)
     if isinstance(invoice, Reply):
         return invoice
@@ -1397,6 +1527,8 @@ INTENTS = [
         examples=QUESTION_EXAMPLES,
         handler=invoice_question,
         tool=Tool.INVOICES,
-        slots=(_ONE_INVOICE,),
+        asked_by=_how_to_pay_asked,
+        hears_faults=True,  # "the payment doesn't work": a question about the invoice, as a request
+        slots=(replace(_ONE_INVOICE, required=_question_needs_invoice),),
     ),
 ]

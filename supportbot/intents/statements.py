@@ -286,7 +286,7 @@ _DUE = re.compile(
 _KINDS = {
     "invoice": re.compile(r"\b(invoices?|bills?|fakturor|fakturorna)\b", re.IGNORECASE),
     "credit_note": re.compile(
-        r"\b(credit\s*notes?|credits?|kreditnotor|kreditnotorna|krediter)\b", re.IGNORECASE
+        r"\b(credit\s*notes?|credits?(?!\s*cards?\b)|kreditnotor|kreditnotorna|krediter)\b", re.IGNORECASE
     ),
     "payment": re.compile(r"\b(payments?|betalningar|betalningarna|betalning)\b", re.IGNORECASE),
 }

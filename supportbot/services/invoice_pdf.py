@@ -11,6 +11,7 @@ signed-in user's company (``invoice_pdf``, ``credit_note_pdf``).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from supportbot.bot.i18n import Entry, Formatter, words
@@ -42,18 +43,20 @@ WORDS: dict[str, Entry] = {
     "invoice.pdf.terms_text": {
         "plural": "days",
         "en": {
-            "one": "{days} day net. Please pay {amount} by {due} to Bankgiro {bankgiro}, "
+            "one": "{days} day net. Please pay {amount} by {due} to {account}, "
             "quoting invoice number {number}. Interest on late payment according to law.",
-            "other": "{days} days net. Please pay {amount} by {due} to Bankgiro {bankgiro}, "
+            "other": "{days} days net. Please pay {amount} by {due} to {account}, "
             "quoting invoice number {number}. Interest on late payment according to law.",
         },
         "sv": {
-            "one": "{days} dag netto. Betala {amount} senast {due} till bankgiro {bankgiro} och ange "
+            "one": "{days} dag netto. Betala {amount} senast {due} till {account} och ange "
             "fakturanummer {number}. Dröjsmålsränta enligt räntelagen.",
-            "other": "{days} dagar netto. Betala {amount} senast {due} till bankgiro {bankgiro} och ange "
+            "other": "{days} dagar netto. Betala {amount} senast {due} till {account} och ange "
             "fakturanummer {number}. Dröjsmålsränta enligt räntelagen.",
         },
     },
+    "invoice.pay_to.bankgiro": {"en": "Bankgiro {bankgiro}", "sv": "bankgiro {bankgiro}"},
+    "invoice.pay_to.iban": {"en": "IBAN {iban} (BIC {bic})", "sv": "IBAN {iban} (BIC {bic})"},
     "invoice.pdf.vat_number": {"en": "VAT no.", "sv": "Momsreg.nr"},
     "invoice.pdf.org_number": {"en": "Reg. no.", "sv": "Org.nr"},
     "credit.pdf.title": {"en": "Credit note {number}", "sv": "Kreditnota {number}"},
@@ -77,6 +80,10 @@ class Vendor:
     vat_number: str
     org_number: str
     bankgiro: str
+    """Paid to from Sweden, in kronor."""
+    iban: str
+    bic: str
+    """Paid to from abroad, in any other currency."""
     email: str
 
 
@@ -87,8 +94,19 @@ SELLER = Vendor(
     vat_number="SE556677889901",
     org_number="556677-8899",
     bankgiro="5050-1055",
+    iban="SE35 5000 0000 0549 1000 0003",
+    bic="ESSESESS",
     email="invoices@vendor.example",
 )
+
+
+def pay_to(t: Callable[..., str], currency: str) -> str:
+    """Where an amount in ``currency`` is paid (``t``: the reader's words): the seller's Bankgiro for
+    kronor, its IBAN and BIC for any other currency, which is paid from abroad."""
+    if currency == "SEK":
+        return t("invoice.pay_to.bankgiro", bankgiro=SELLER.bankgiro)
+    return t("invoice.pay_to.iban", iban=SELLER.iban, bic=SELLER.bic)
+
 
 _TRANSLATE = str.maketrans({"\u202f": " ", "\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2019": "'"})
 
@@ -221,7 +239,7 @@ def render_invoice_pdf(invoice: Invoice, *, buyer: Buyer, fmt: Formatter) -> byt
         days=days,
         due=fmt.date(invoice.due_on),
         amount=fmt.money(invoice.open_amount),
-        bankgiro=SELLER.bankgiro,
+        account=pay_to(t, invoice.total.currency),
         number=invoice.number,
     )
     pdf.multi_cell(0, 4.5, text(terms), new_x="LMARGIN", new_y="NEXT")
@@ -229,7 +247,8 @@ def render_invoice_pdf(invoice: Invoice, *, buyer: Buyer, fmt: Formatter) -> byt
     pdf.set_font("Helvetica", "", 8)
     footer = (
         f"{SELLER.name} · {t('invoice.pdf.org_number')} {SELLER.org_number} · "
-        f"{t('invoice.pdf.vat_number')} {SELLER.vat_number} · Bankgiro {SELLER.bankgiro} · {SELLER.email}"
+        f"{t('invoice.pdf.vat_number')} {SELLER.vat_number} · Bankgiro {SELLER.bankgiro} · "
+        f"IBAN {SELLER.iban} · BIC {SELLER.bic} · {SELLER.email}"
     )
     pdf.multi_cell(0, 4, text(footer), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -346,3 +346,90 @@ async def test_the_next_payment_due_is_the_invoices_still_to_pay_from_today(bot:
         assert reply.table is not None, reply.text
         listed = [str(row[0]) for row in reply.table.rows]
         assert "INV-2031" in listed and "INV-2032" not in listed and "INV-2030" not in listed, listed
+
+
+async def test_asked_how_to_pay_the_assistant_says_where_invoices_are_paid(bot: BotDriver) -> None:
+    """However the question is put, and however the NLU reads it ("credit card" is no credit note),
+    how to pay is answered with where the vendor's invoices are paid, in the company's currency, with
+    the invoices still to pay a press away and a person for any other way to pay."""
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: can I pay by credit card?
+        bot:  [invoice.question]
+        bot:  ~ by bank transfer to Bankgiro 5050-1055
+        bot:  ~ quoting the invoice number as the reference
+        bot:  !~ CN-0107
+        bot:  !~ IBAN
+    """)
+    assert [b.label for b in anna.last.buttons] == ["Invoices to pay", "Talk to a person"]
+    to_pay = await anna.press("Invoices to pay")
+    assert to_pay.intent == "invoice.list" and to_pay.table is not None, to_pay.plain_text()
+    listed = [str(row[0]) for row in to_pay.table.rows]
+    assert "INV-2031" in listed and "INV-2032" not in listed, listed
+    for said in ("what are your bank details", "which payment options are there", "do you accept paypal"):
+        reply = await bot.as_user(ANNA).say(said)
+        assert reply.intent == "invoice.question" and "Bankgiro 5050-1055" in reply.text, (said, reply.text)
+    for said in ("vad är ert bankgiro?", "går det att betala med swish", "tar ni kortbetalning"):
+        reply = await bot.as_user(ANNA).say(said)
+        assert reply.intent == "invoice.question", (said, reply.plain_text())
+        assert reply.language == "sv" and "till bankgiro 5050-1055" in reply.text, (said, reply.text)
+
+
+async def test_how_to_pay_one_invoice_is_what_is_left_by_when_and_with_which_reference(
+    bot: BotDriver,
+) -> None:
+    """Of an invoice named (or "this invoice" right after one), the amount left, the due date and the
+    reference; a paid one has nothing left. A company paying in euros is given the IBAN; an invoice of
+    another company is answered as one that does not exist."""
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: how do I pay invoice INV-2031?
+        bot:  [invoice.question]
+        bot:  ~ To pay invoice INV-2031, transfer SEK 125,000.00 by
+        bot:  ~ to Bankgiro 5050-1055, quoting INV-2031 as the reference
+        user: how do I pay INV-2032
+        bot:  ~ Invoice INV-2032 is paid: there is nothing left to pay.
+        user: visa faktura INV-2031
+        user: hur betalar jag den fakturan?
+        bot:  (sv)
+        bot:  ~ Betala faktura INV-2031 genom att föra över 125 000,00 SEK senast
+        bot:  ~ till bankgiro 5050-1055 och ange INV-2031 som referens
+    """)
+    max_ = bot.as_user(MAX)
+    await max_.transcript("""
+        user: what are your bank details?
+        bot:  ~ to IBAN SE35 5000 0000 0549 1000 0003 (BIC ESSESESS)
+        bot:  !~ Bankgiro
+        user: how do I pay INV-3050
+        bot:  ~ Invoice INV-3050 fell due on
+        bot:  ~ transfer EUR 21,896.00 to IBAN SE35 5000 0000 0549 1000 0003 (BIC ESSESESS) as soon as you can
+    """)
+    other = await bot.as_user(ANNA).say("how do I pay INV-3050")
+    unknown = await bot.as_user(ANNA).say("how do I pay INV-3051")
+    assert other.text == unknown.text.replace("INV-3051", "INV-3050"), (other.text, unknown.text)
+    assert "21,896" not in other.plain_text()
+
+
+async def test_a_payment_that_went_wrong_is_a_question_for_a_person(bot: BotDriver) -> None:
+    """Said as a failure ("declined", "fungerar inte"), a payment is no question of how to pay: it is
+    opened as a request about the invoice, as before."""
+    for said in ("my card payment for INV-2031 was declined", "betalningen av INV-2031 fungerar inte"):
+        reply = await bot.as_user(ANNA).say(said)
+        assert reply.intent == "invoice.question", (said, reply.plain_text())
+        assert "RQ-" in reply.text and "Bankgiro" not in reply.text and "bankgiro" not in reply.text, (
+            reply.text
+        )
+
+
+async def test_an_invoice_in_euros_says_to_pay_it_to_the_iban(
+    bot: BotDriver, application: Application
+) -> None:
+    """The PDF's payment terms name where it is paid: the Bankgiro in kronor, the IBAN and BIC in any
+    other currency; the footer carries both."""
+    euros = await bot.as_user(MAX).say("show me invoice INV-3050")
+    shown = pdf_text(await fetch(application, euros.attachments[0]))
+    assert "to IBAN SE35 5000 0000 0549 1000 0003 (BIC ESSESESS)" in " ".join(shown.split()), shown
+    assert "Bankgiro 5050-1055" in shown  # the footer
+    kronor = await bot.as_user(ANNA).say("show me invoice INV-2031")
+    terms = " ".join(pdf_text(await fetch(application, kronor.attachments[0])).split())
+    assert "to Bankgiro 5050-1055, quoting invoice number INV-2031" in terms, terms

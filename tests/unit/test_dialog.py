@@ -238,3 +238,48 @@ def test_an_action_key_is_the_hash_of_the_conversation_the_user_and_the_delivery
     assert action_key(message.model_copy(update={"text": "resent"})) == action_key(message)
     assert action_key(message.model_copy(update={"user_id": "u2"})) != action_key(message)
     assert action_key(message.model_copy(update={"delivery_id": None})) is None
+
+
+async def test_a_question_asked_in_its_own_words_goes_to_its_intent_however_it_was_read() -> None:
+    """``asked_by``: "vad är ert bankgiro?" read as the account statement, or as none, is the invoice
+    question it asks; a person asked for stays a person."""
+
+    def answering(name: str) -> Any:
+        async def handler(ctx: TurnContext) -> Reply:
+            return Reply(text=name, intent=name)
+
+        return handler
+
+    specs = [
+        *SPECS,
+        IntentSpec(
+            name="invoice.question",
+            examples={},
+            handler=answering("invoice.question"),
+            tool=Tool.INVOICES,
+            asked_by=lambda text: "bankgiro" in text,
+        ),
+        IntentSpec(
+            name="statement.show", examples={}, handler=answering("statement.show"), tool=Tool.INVOICES
+        ),
+        IntentSpec(
+            name="handoff.agent",
+            examples={},
+            handler=answering("handoff.agent"),
+            guest_ok=True,
+            takes_over=True,
+        ),
+    ]
+    chat = Chat(USER.model_copy(update={"grants": frozenset({Tool.ORDERS, Tool.INVOICES})}))
+    chat.engine = DialogEngine(
+        specs,
+        backends=None,
+        files=None,
+        mailer=None,
+        public_url="",
+        support_email="",  # type: ignore[arg-type]
+    )
+    for read in ("statement.show", "none", "invoice.question"):
+        assert (await chat(parse("vad är ert bankgiro?", read))).text == "invoice.question", read
+    assert (await chat(parse("I want a person, not your bankgiro", "handoff.agent"))).text == "handoff.agent"
+    assert (await chat(parse("show my statement", "statement.show"))).text == "statement.show"
