@@ -27,6 +27,7 @@ from supportbot.integrations.models import (
     InventoryItem,
     Tool,
 )
+from supportbot.intents.inventory import CHOICES, match_products
 from supportbot.intents.recipients import ME, by_mail, only_me, own_address
 from supportbot.services.contract_pdf import (
     PDF_TYPE,
@@ -274,6 +275,21 @@ WORDS: dict[str, Entry] = {
     "contract.item_covered": {
         "en": "{product} (serial number {serial}) is covered by contract {number}. ",
         "sv": "{product} (serienummer {serial}) omfattas av avtal {number}. ",
+    },
+    "contract.which_item": {
+        "plural": "count",
+        "en": {
+            "one": "You have {count} of those. Which one's contract do you mean?",
+            "other": "You have {count} of those. Which one's contract do you mean?",
+        },
+        "sv": {
+            "one": "Ni har {count} sådan. Vilkens avtal menar du?",
+            "other": "Ni har {count} sådana. Vilkens avtal menar du?",
+        },
+    },
+    "contract.button.covering.value": {
+        "en": "which contract covers {serial}",
+        "sv": "vilket avtal omfattar {serial}",
     },
     "contract.item_uncovered": {
         "en": "{product} (serial number {serial}) is not covered by any of your contracts.",
@@ -761,6 +777,33 @@ def _machine_asked_about(ctx: TurnContext) -> str | None:
     return str(serial.value).upper()
 
 
+async def _machine_of_product(ctx: TurnContext) -> str | Reply | None:
+    """The machine a contract question names by its product's words ("the contract for the tape
+    library", "avtalet för bandbiblioteket"): its serial number when the company has one of it, a
+    choice when it has several; ``None`` when no product is named, or the user may not see the
+    installed items."""
+    if not ctx.principal.may(Tool.INVENTORY):
+        return None
+    inventory = ctx.backends.inventory
+    products = match_products(ctx.parse.text, await inventory.product_names(ctx.principal))
+    if not products:
+        return None
+    page = await inventory.search_items(ctx.principal, products=products, limit=CHOICES)
+    if len(page.items) <= 1:
+        return page.items[0].serial if page.items else None
+    ctx.set_shown("item", [i.serial for i in page.items])
+    return ctx.reply(
+        ctx.t("contract.which_item", count=len(page.items)),
+        buttons=tuple(
+            Button(
+                label=f"{i.product} {i.serial} ({i.site})",
+                value=ctx.t("contract.button.covering.value", serial=i.serial),
+            )
+            for i in page.items
+        ),
+    )
+
+
 async def _covering(ctx: TurnContext, serial: str) -> tuple[InventoryItem, str] | Reply:
     """The machine ``serial`` and the number of the contract covering it; a reply when it is not
     theirs or no contract covers it."""
@@ -884,6 +927,11 @@ async def contract_status(ctx: TurnContext) -> Reply:
     more = bool(_MORE.search(text)) and ctx.context(ContractsContext).filters is not None and not said
     listing = filters.kinds or filters.site or filters.awaiting or filters.ending_within is not None
     machine = _machine_asked_about(ctx) if said is None else None
+    if said is None and machine is None and not (more or listing):
+        named = await _machine_of_product(ctx)
+        if isinstance(named, Reply):
+            return named
+        machine = named
     if said is None and machine is None and (more or listing or picked is None or _PLURAL.search(text)):
         # A status word alone ("is it still active?") asks about the contract talked about.
         return await _contract_list(ctx, filters, more=more)

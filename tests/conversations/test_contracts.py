@@ -580,3 +580,41 @@ async def test_which_contract_covers_a_machine(bot: BotDriver) -> None:
         user: which contract covers 78ABC12?
         bot:  = I can't find serial number 78ABC12 among your company's installed items. Please check the number.
     """)
+
+
+async def test_a_machine_named_by_its_product_is_answered_with_its_contract(bot: BotDriver) -> None:
+    """A contract question that names a machine by its product's words, not its serial number ("the
+    tape library", "bandbiblioteket"), is answered with that machine's contract; with several of that
+    product, the bot asks which, and one without a contract is said to have none. Another company's
+    products are not theirs: the words name nothing, and their contracts are listed."""
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: when does the contract for the tape library end?
+        bot:  [contract.status]
+        bot:  ~ IBM TS4300 Tape Library (serial number 78TAP77) is covered by contract C-1001
+        bot:  ~ Contract C-1001 (Hardware maintenance
+        user: när går avtalet för bandbiblioteket ut?
+        bot:  (sv)
+        bot:  ~ IBM TS4300 Tape Library (serienummer 78TAP77) omfattas av avtal C-1001
+        user: when does the contract for our Power servers end?
+        bot:  [contract.status]
+        bot:  ~ You have 3 of those. Which one's contract do you mean?
+        bot:  !~ C-1001
+    """)
+    assert [b.label for b in anna.last.buttons] == [
+        "IBM Power S1012 78GBG21 (Göteborg)",
+        "IBM Power S1022 78ABC12 (Kista)",
+        "IBM Power S914 78PWR09 (Kista)",
+    ]
+    covered = await anna.press("IBM Power S1022 78ABC12 (Kista)")
+    assert covered.intent == "contract.status" and "is covered by contract C-1001" in covered.text
+    await anna.transcript("""
+        user: when does the contract for our Power servers end?
+    """)
+    uncovered = await anna.press("IBM Power S1012 78GBG21 (Göteborg)")
+    assert "IBM Power S1012 (serial number 78GBG21) is not covered by any of your contracts" in uncovered.text
+    max_ = await bot.as_user("max.muller@contoso.example").say(
+        "when does the contract for the tape library end?"
+    )
+    assert max_.intent == "contract.status" and "C-2001" in max_.plain_text(), max_.plain_text()
+    assert "78TAP77" not in max_.plain_text() and "C-1001" not in max_.plain_text()
