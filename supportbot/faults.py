@@ -1,7 +1,7 @@
 """Named crash points, for the tests that kill a real server at a chosen moment.
 
 ``crash_point("turn.before_save")`` does nothing unless the environment variable
-``SUPPORTBOT_CRASH_AT`` names that point: ``name`` kills at its first pass, ``name:N`` at its N-th
+``SUPPORTBOT_CRASH_AT`` names that point when the process starts: ``name`` kills at its first pass, ``name:N`` at its N-th
 (the second turn of a conversation, say); several may be given, comma-separated. The process then
 kills itself with SIGKILL right there, exactly as a power cut or an OOM kill would, with no clean-up.
 It lets a test prove that a write, its idempotency key, its queued mail and the stored turn survive a
@@ -27,13 +27,25 @@ _passes: Counter[str] = Counter()
 """How often each point was passed in this process (only counted while the variable is set)."""
 
 
+def _wanted(value: str) -> dict[str, frozenset[int]]:
+    """The points ``SUPPORTBOT_CRASH_AT`` names, each with the passes to kill at."""
+    wanted: dict[str, set[int]] = {}
+    for part in value.split(","):
+        point, _, nth = part.strip().partition(":")
+        if point:
+            wanted.setdefault(point, set()).add(int(nth) if nth.isdigit() else 1)
+    return {point: frozenset(passes) for point, passes in wanted.items()}
+
+
+_WANTED = _wanted(os.environ.get(CRASH_AT, ""))
+"""Read once, when the process starts (the tests set it for the server they start): a turn passes two
+points, and looking a variable that is not set up in the environment costs a raised ``KeyError``."""
+
+
 def crash_point(name: str) -> None:
     """Kills this process when ``SUPPORTBOT_CRASH_AT`` names ``name`` (at this pass); inert otherwise."""
-    wanted = os.environ.get(CRASH_AT)
-    if not wanted:
+    if not _WANTED:
         return
     _passes[name] += 1
-    for part in wanted.split(","):
-        point, _, nth = part.strip().partition(":")
-        if point == name and _passes[name] == (int(nth) if nth.isdigit() else 1):
-            os.kill(os.getpid(), signal.SIGKILL)
+    if _passes[name] in _WANTED.get(name, ()):
+        os.kill(os.getpid(), signal.SIGKILL)
