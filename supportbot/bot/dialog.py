@@ -770,8 +770,10 @@ class DialogEngine:
         if parse.first("fault") is None:
             return None
         read = self.intents.get(parse.intent)
-        if read is not None and read.hears_faults and not read.takes_faults:
-            return None
+        if read is not None and not read.takes_faults:
+            hears = read.hears_faults
+            if hears is True or (callable(hears) and hears(parse.text)):
+                return None
         about = [str(e.value) for e in parse.entities if e.type == "about"]
         general = None
         for spec in self._fault_takers:

@@ -130,10 +130,11 @@ class IntentSpec:
     acts with consequences (signing a contract) is started only when the message says so ("sign",
     "signera", "skriva under"); "contract for 78ABC12" read as signing goes to the record it names,
     or the family's intent that shows its records. An answer to its own question is not checked."""
-    hears_faults: bool = False
+    hears_faults: bool | Callable[[str], bool] = False
     """A report that something is broken (a ``fault`` entity: "our printer is broken", "servern
     startar inte") read as this intent is taken as this intent: a request's, a person's, a sign-in
-    problem's. Read as any other intent ("my printer is broken" leaning to contracts), or as none, it
+    problem's; or only when its text says what the intent is about (an invoice's question hears a
+    payment that fails, not "det är fel på servern" read as one). Read as any other intent ("my printer is broken" leaning to contracts), or as none, it
     goes to an intent that ``takes_faults``."""
     takes_faults: bool = False
     """Where a fault report goes, read as an intent that does not hear it or as one of these: the one

@@ -1369,6 +1369,16 @@ _PAY_WORDS = re.compile(
 few messages with one (every message is asked it)."""
 
 
+_PAYING = re.compile(r"(?i)(?<![\w-])(?:pay|betal|faktur|invoice|inv-|bill|räkning|charge|debit)")
+
+
+def _of_paying(text: str) -> bool:
+    """A fault said of paying or of an invoice ("the payment doesn't work", "betalningen av INV-2031
+    fungerar inte"): a question about the invoice, as a request. Not "det är fel på servern", which
+    the words for what is wrong lean to this intent."""
+    return _PAYING.search(text) is not None
+
+
 _NAMES_AN_INVOICE: Final = frozenset({"invoice_number", "order_number", "po_number", "reference"})
 _THIS_INVOICE: Final = ("about", "invoice")
 """How to pay is of one invoice when the message names one ("how do I pay INV-2031", "can I pay it
@@ -1528,7 +1538,7 @@ INTENTS = [
         handler=invoice_question,
         tool=Tool.INVOICES,
         asked_by=_how_to_pay_asked,
-        hears_faults=True,  # "the payment doesn't work": a question about the invoice, as a request
+        hears_faults=_of_paying,
         slots=(replace(_ONE_INVOICE, required=_question_needs_invoice),),
     ),
 ]

@@ -163,3 +163,23 @@ async def test_what_only_looks_like_a_fault_is_answered_as_before(
         bot:  [account.login]
     """)
     assert await application.backends.requests.list_requests(principal, limit=50) == before  # none opened
+
+
+async def test_an_error_or_a_problem_of_a_machine_is_a_fault_and_of_an_invoice_a_question(
+    bot: BotDriver,
+) -> None:
+    """ "An error" or "a problem" said of a machine is a fault told ("there is an error on the server",
+    "det är något fel på servern"), however the words for what is wrong lean; said of an invoice or a
+    payment it stays the invoice's question."""
+    for said, sorry, language in (
+        ("there is an error on the server", "sorry to hear that", "en"),
+        ("det är något fel på servern", "Tråkigt att höra", "sv"),
+        ("vi har problem med skrivaren", "Tråkigt att höra", "sv"),
+    ):
+        reply = await bot.as_user(ANNA).say(said)
+        assert reply.intent == "request.open" and reply.language == language, (said, reply.plain_text())
+        assert sorry in reply.text, (said, reply.text)
+    invoice = await bot.as_user(ANNA).say("there is an error on my invoice")
+    assert invoice.intent == "invoice.question" and "sorry" not in invoice.text, invoice.plain_text()
+    paying = await bot.as_user(ANNA).say("betalningen av INV-2031 fungerar inte")
+    assert paying.intent == "invoice.question" and "RQ-" in paying.text, paying.plain_text()

@@ -286,6 +286,10 @@ def test_the_word_check_skips_no_site() -> None:
         ("lagringen har slutat fungera", "slutat fungera"),
         ("servern gick ner i natt", "gick ner"),
         ("Skrivaren Skriver Inte Ut", "Skriver Inte Ut"),
+        ("there is an error on the server", "error on the server"),  # an error of a machine
+        ("we have issues with one of our servers", "issues with one of our servers"),
+        ("det är något fel på servern", "fel på servern"),
+        ("vi har problem med skrivaren", "problem med skrivaren"),
     ],
 )
 def test_a_fault_told_by_what_went_wrong(text: str, span: str) -> None:
@@ -307,6 +311,11 @@ def test_a_fault_told_by_what_went_wrong(text: str, span: str) -> None:
         "saldot ligger nere på noll",
         "open a ticket about the delivery",
         "does the contract cover the work in Kista?",
+        "there is an error on my invoice",  # an error of no machine
+        "problem with my order 4711",
+        "fel på fakturan",
+        "an issue with the delivery",
+        "problem med inloggningen",
     ],
 )
 def test_no_fault_where_nothing_is_said_to_be_broken(text: str) -> None:

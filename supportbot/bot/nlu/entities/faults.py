@@ -20,6 +20,16 @@ _NOT_EN = (
     r"doesn't|doesnt|does\s+not|don't|dont|do\s+not|won't|wont|will\s+not|can't|cant|cannot|can\s+not"
     r"|didn't|didnt|did\s+not"
 )
+_MACHINES = (
+    r"servers?|printers?|disks?|drives?|storage|machines?|screens?|monitors?|laptops?|computers?|pcs?"
+    r"|switch(?:es)?|routers?|network|tape\s+library|fans?|power\s+supply|ups|firewalls?|controllers?"
+    r"|scanners?|devices?|hardware"
+    r"|server(?:n|ns|ar|arna)?|skrivar(?:e|en|na)|disk(?:en|ar|arna)?|lagring(?:en)?|maskin(?:en|er|erna)?"
+    r"|skärm(?:en|ar|arna)?|dator(?:n|er|erna)?|switch(?:en)?|router(?:n)?|nätverk(?:et)?"
+    r"|bandbibliotek(?:et)?|fläkt(?:en)?|nätaggregat(?:et)?|brandvägg(?:en)?|enhet(?:en)?|hårdvar(?:a|an)"
+)
+"""What a vendor's customer has that breaks, for a fault said only as "an error" or "a problem" of it
+("an error on the server", "problem med skrivaren"): alone, those words are as often of an invoice."""
 _FAULT = re.compile(
     # "it's down", "our server is broken": after "is" or its contraction
     r"(?:(?<=\w)'s|(?<![\w-])(?:is|are|was|were|got))\s+(?:completely\s+|totally\s+)?"
@@ -45,6 +55,9 @@ _FAULT = re.compile(
     r"|krånglar|krånglat|(?:ligger|är|låg)\s+nere|gick\s+ner|flimrar|överhett(?:as|ad|ade|at)"
     r"|låter\s+(?:konstigt|illa|märkligt)|väsnas|blåskärm|felkod|(?:röd|rött)\s+(?:lampa|ljus)"
     r"|ur\s+funktion|defekt[a]?|(?:hård)?disk(?:fel|krasch)"
+    r"|(?:errors?|problems?|issues?|trouble|faults?|fel|problem)\s+(?:on|in|with|of|at|på|med|i)\s+"
+    r"(?:the\s+|our\s+|my\s+|a\s+|one\s+of\s+(?:the|our)\s+|vår\s+|vårt\s+|min\s+|mitt\s+|en\s+|ett\s+)?"
+    r"(?:" + _MACHINES + r")"
     r")(?![\w-])",
     re.IGNORECASE,
 )
@@ -59,6 +72,7 @@ TRIGGERS = wordset(
     skriver starta igång sätta skriva ansluta slutat slutade kraschat kraschar kraschade hänger hängt hängde krånglar
     krånglat nere ner flimrar överhettas överhettad överhettade överhettat låter väsnas blåskärm
     felkod lampa ljus funktion defekt defekta diskfel diskkrasch hårddiskfel hårddiskkrasch
+    errors problem problems issue issues trouble fault faults fel
     """
 )
 """The word of every fault phrase without which it is not one: without any, the pattern is not run."""
