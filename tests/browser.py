@@ -21,9 +21,14 @@ from supportbot.adapters.server import create_web_app
 from supportbot.adapters.settings import Settings
 
 try:
-    from playwright.sync_api import Browser, sync_playwright
+    from playwright.sync_api import Browser, expect, sync_playwright
 except ImportError:  # pragma: no cover - a test dependency, but say so rather than fail
     pytest.skip("the playwright package is not installed", allow_module_level=True)
+
+expect.set_options(timeout=15_000)
+"""How long a page's expectation waits before it fails: 15 s, not Playwright's 5. The whole suite
+loads the machine beside the server's thread, and a dashboard signed in to there once took more than
+5 s to say who it was; no browser test measures speed."""
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
