@@ -1,8 +1,8 @@
 """Named crash points, for the tests that kill a real server at a chosen moment.
 
 ``crash_point("turn.before_save")`` does nothing unless the environment variable
-``SUPPORTBOT_CRASH_AT`` names that point when the process starts: ``name`` kills at its first pass, ``name:N`` at its N-th
-(the second turn of a conversation, say); several may be given, comma-separated. The process then
+``SUPPORTBOT_CRASH_AT`` names that point when the process starts: ``name`` kills at its first pass,
+``name:N`` at its N-th (the second turn of a conversation, say); several may be given, comma-separated. The process then
 kills itself with SIGKILL right there, exactly as a power cut or an OOM kill would, with no clean-up.
 It lets a test prove that a write, its idempotency key, its queued mail and the stored turn survive a
 crash at every step in between. Never set the variable on a real deployment.

@@ -134,8 +134,9 @@ class IntentSpec:
     """A report that something is broken (a ``fault`` entity: "our printer is broken", "servern
     startar inte") read as this intent is taken as this intent: a request's, a person's, a sign-in
     problem's; or only when its text says what the intent is about (an invoice's question hears a
-    payment that fails, not "det är fel på servern" read as one). Read as any other intent ("my printer is broken" leaning to contracts), or as none, it
-    goes to an intent that ``takes_faults``."""
+    payment that fails, not "det är fel på servern" read as one). Read as any other intent ("my
+    printer is broken" leaning to contracts), or as none, it goes to an intent that
+    ``takes_faults``."""
     takes_faults: bool = False
     """Where a fault report goes, read as an intent that does not hear it or as one of these: the one
     whose record slot the report fills (a machine named by serial number, or "it" after one was

@@ -704,10 +704,6 @@ WORDS: dict[str, Entry] = {
         "referens. Varje faktura visar belopp och förfallodag. Vill du betala på något annat sätt kan vår "
         "ekonomiavdelning berätta vad som går: be att få prata med en person.",
     },
-    "invoice.pay_to.either": {
-        "en": "{bankgiro} from Sweden, or {iban} from abroad",
-        "sv": "{bankgiro} inom Sverige eller {iban} från utlandet",
-    },
     "invoice.pay.one": {
         "en": "To pay invoice {number}, transfer {amount} by {due} to {account}, quoting {number} as the "
         "reference.",
@@ -1406,14 +1402,13 @@ async def _how_to_pay(ctx: TurnContext, intent: str) -> Reply:
     """Where the vendor's invoices are paid, in the user's currency (both ways when it is not known);
     with an invoice named, what is left to pay of it, by when and with which reference. "This invoice"
     with none talked about is answered of any."""
+    invoice = None
     if any(e.type in _NAMES_AN_INVOICE or (e.type, e.value) == _THIS_INVOICE for e in ctx.parse.entities):
         found, missing = await _target(ctx)
         if found is None and missing:
             return ctx.reply(intent=intent, text=missing)
-        invoice = found if isinstance(found, Invoice) else None
-    else:
-        invoice = None
-    if isinstance(invoice, Invoice):
+        invoice = found if isinstance(found, Invoice) else None  # a credit note is not paid
+    if invoice is not None:
         _remember(ctx, invoice)
         if invoice.status is InvoiceStatus.PAID or invoice.open_amount.minor <= 0:
             text = ctx.t("invoice.pay.paid", number=invoice.number)
@@ -1427,14 +1422,9 @@ async def _how_to_pay(ctx: TurnContext, intent: str) -> Reply:
                 account=pay_to(ctx.t, invoice.total.currency),
             )
         return ctx.reply(intent=intent, text=text, cards=(_invoice_card(ctx, invoice),))
-    currency = ctx.principal.currency
-    if currency is None:
-        account = ctx.t("invoice.pay_to.either", bankgiro=pay_to(ctx.t, "SEK"), iban=pay_to(ctx.t, ""))
-    else:
-        account = pay_to(ctx.t, currency)
     return ctx.reply(
         intent=intent,
-        text=ctx.t("invoice.pay.how", account=account),
+        text=ctx.t("invoice.pay.how", account=pay_to(ctx.t, ctx.principal.currency)),
         buttons=(
             Button(label=ctx.t("invoice.button.to_pay"), value=ctx.t("invoice.button.to_pay.value")),
             Button(label=ctx.t("button.talk_to_person"), value=ctx.t("button.talk_to_person.value")),

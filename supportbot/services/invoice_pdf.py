@@ -57,6 +57,10 @@ WORDS: dict[str, Entry] = {
     },
     "invoice.pay_to.bankgiro": {"en": "Bankgiro {bankgiro}", "sv": "bankgiro {bankgiro}"},
     "invoice.pay_to.iban": {"en": "IBAN {iban} (BIC {bic})", "sv": "IBAN {iban} (BIC {bic})"},
+    "invoice.pay_to.either": {
+        "en": "{bankgiro} from Sweden, or {iban} from abroad",
+        "sv": "{bankgiro} inom Sverige eller {iban} från utlandet",
+    },
     "invoice.pdf.vat_number": {"en": "VAT no.", "sv": "Momsreg.nr"},
     "invoice.pdf.org_number": {"en": "Reg. no.", "sv": "Org.nr"},
     "credit.pdf.title": {"en": "Credit note {number}", "sv": "Kreditnota {number}"},
@@ -100,12 +104,15 @@ SELLER = Vendor(
 )
 
 
-def pay_to(t: Callable[..., str], currency: str) -> str:
+def pay_to(t: Callable[..., str], currency: str | None) -> str:
     """Where an amount in ``currency`` is paid (``t``: the reader's words): the seller's Bankgiro for
-    kronor, its IBAN and BIC for any other currency, which is paid from abroad."""
+    kronor, its IBAN and BIC for any other currency, which is paid from abroad; both, for a currency
+    not known."""
+    bankgiro = t("invoice.pay_to.bankgiro", bankgiro=SELLER.bankgiro)
     if currency == "SEK":
-        return t("invoice.pay_to.bankgiro", bankgiro=SELLER.bankgiro)
-    return t("invoice.pay_to.iban", iban=SELLER.iban, bic=SELLER.bic)
+        return bankgiro
+    iban = t("invoice.pay_to.iban", iban=SELLER.iban, bic=SELLER.bic)
+    return iban if currency is not None else t("invoice.pay_to.either", bankgiro=bankgiro, iban=iban)
 
 
 _TRANSLATE = str.maketrans({"\u202f": " ", "\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2019": "'"})

@@ -70,9 +70,9 @@ def parse(text: str, intent: str = "none", *entities: tuple[str, Any], language:
 
 
 class Chat:
-    def __init__(self, principal: Principal = USER) -> None:
+    def __init__(self, principal: Principal = USER, specs: list[IntentSpec] = SPECS) -> None:
         self.engine = DialogEngine(
-            SPECS,
+            specs,
             backends=None,
             files=None,
             mailer=None,
@@ -270,15 +270,7 @@ async def test_a_question_asked_in_its_own_words_goes_to_its_intent_however_it_w
             takes_over=True,
         ),
     ]
-    chat = Chat(USER.model_copy(update={"grants": frozenset({Tool.ORDERS, Tool.INVOICES})}))
-    chat.engine = DialogEngine(
-        specs,
-        backends=None,
-        files=None,
-        mailer=None,
-        public_url="",
-        support_email="",  # type: ignore[arg-type]
-    )
+    chat = Chat(USER.model_copy(update={"grants": frozenset({Tool.ORDERS, Tool.INVOICES})}), specs)
     for read in ("statement.show", "none", "invoice.question"):
         assert (await chat(parse("vad är ert bankgiro?", read))).text == "invoice.question", read
     assert (await chat(parse("I want a person, not your bankgiro", "handoff.agent"))).text == "handoff.agent"
