@@ -37,6 +37,20 @@ async def test_order_status_by_number(bot: BotDriver) -> None:
     """)
 
 
+async def test_a_purchase_is_an_order(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: purchase 4712 status
+        bot:  [order.status]
+        bot:  ~ Order 4712 is in production
+        user: var är mitt köp 4711?
+        bot:  [order.status]
+        bot:  (sv)
+        bot:  ~ PostNord
+        user: when will I receive purchase 00123842?
+        bot:  ~ can't find order 00123842
+    """)
+
+
 async def test_order_status_asks_for_the_number(bot: BotDriver) -> None:
     await bot.as_user(ANNA).transcript("""
         user: where is my order?

@@ -45,6 +45,9 @@ def found(text: str, entity_type: str | None = None) -> list[tuple[str, Any, str
         ("kan ni ändra leveransadressen för 4712", "4712", "4712"),  # a compound of an order word
         ("vad är leveransdatumet för 4711?", "4711", "4711"),
         ("leveranstiden för 4711", "4711", "4711"),
+        ("purchase 4712 status", "4712", "4712"),  # a purchase is an order
+        ("where is my purchase 4711?", "4711", "4711"),
+        ("var är köpet 4711?", "4711", "4711"),
     ],
 )
 def test_order_numbers(text: str, value: str, span: str) -> None:
@@ -74,6 +77,7 @@ def test_several_order_numbers_in_one_message() -> None:
         "support 24/7 for orders",
         "leveransvillkoren gäller från 2026",  # a year beside a compound of an order word
         "leveransen kom med FlashSystem 5200",  # a model number beside one
+        "purchase 100 licenses",  # a quantity to buy
     ],
 )
 def test_no_false_order_numbers(text: str) -> None:

@@ -54,7 +54,7 @@ _SV = MARKERS_SV | CHAT_SV
 STEMS_EN = (
     "invoic", "invoce", "contract", "approv", "inventor", "shipment", "deliver", "payment", "tracking",
     "report", "question", "upgrad", "schedul", "representative", "overdue", "receivable", "history",
-    "print", "error", "check", "sort",
+    "print", "error", "check", "sort", "purchas",
 )  # fmt: skip
 """How English words of the trade begin ("invoices", "approved", "shipment")."""
 STEMS_SV = (

@@ -129,7 +129,7 @@ ORDER_CONTEXT = frozenset(
         delivery deliveries deliver delivered leverans leveransen leveranser levererad levererats
         levereras paket paketet försändelse försändelsen sändning sändningen tracking track trace
         spåra spårning shipped ship shipping skickad skickats skickas skickade dispatched arrive arrived
-        arriving kommer status eta po
+        arriving kommer status eta po purchase purchases köpet inköpet
         """
     )
 )
