@@ -201,7 +201,6 @@ class DialogEngine:
         self.intents = {spec.name: spec for spec in intents}
         self._files_intent = next((spec for spec in intents if spec.files), None)
         self._fault_takers = [spec for spec in intents if spec.takes_faults]
-        self._asked_by = [spec for spec in intents if spec.asked_by is not None]
         self._claims: dict[str, IntentSpec] = {}
         for spec in intents:
             for entity_type in spec.claims:
@@ -502,10 +501,6 @@ class DialogEngine:
         if fault is not None:
             return self._fresh(fault, principal, parse.model_copy(update={"intent": fault.name}), topic)
 
-        asked = self._asked(parse)
-        if asked is not None:
-            return self._fresh(asked, principal, parse.model_copy(update={"intent": asked.name}), topic)
-
         if parse.intent != NONE_INTENT and parse.intent in self.intents:
             spec = self.intents[parse.intent]
             if spec.requires is not None and not spec.requires.search(parse.text):
@@ -786,17 +781,6 @@ class DialogEngine:
             ):
                 return spec
         return general
-
-    def _asked(self, parse: Parse) -> IntentSpec | None:
-        """The intent whose question the message asks in its own words (``IntentSpec.asked_by``),
-        when the NLU read it as another, other than a person's."""
-        read = self.intents.get(parse.intent)
-        if read is not None and read.takes_over:
-            return None
-        for spec in self._asked_by:
-            if spec is not read and spec.asked_by is not None and spec.asked_by(parse.text):
-                return spec
-        return None
 
     def _claimed(self, parse: Parse) -> IntentSpec | None:
         """The intent claiming a record the message names ("4712", "INV-2031"), if one does."""

@@ -143,10 +143,11 @@ class IntentSpec:
     shown), else the one whose slots take the ``fault`` entity itself (a new request, the report as
     its subject)."""
     asked_by: Callable[[str], bool] | None = None
-    """Whether a message asks exactly this intent's question, however the NLU read it ("can I pay by
-    card?", "vad är ert bankgiro?": how to pay, an invoice question, read as the account statement or
-    as none): such a message goes here, unless it asks for a person or answers a question waiting.
-    Kept to questions said in few, unmistakable words."""
+    """Whether a message asks exactly this intent's question, however the classifier read it ("can I
+    pay by card?", "vad är ert bankgiro?": how to pay, an invoice question, read as the account
+    statement or as none): the NLU reads such a message as this intent, unless the classifier read a
+    person's intent and the message names a person (``nlu.lexicon.names_a_person``). Kept to
+    questions said in few, unmistakable words."""
     exports_after: tuple[str, ...] = ()
     """The listings it makes a spreadsheet of: right after one of these, a message that asks only for a
     file ("as a spreadsheet", "export that to Excel", "som kalkylark") means this intent, for what was

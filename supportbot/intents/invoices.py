@@ -1335,7 +1335,7 @@ _PAY_HOW = re.compile(
     r"|\bpay(?:ing|ments?)?\s+(?:by|with|via|using|through)\s+(?:a\s+)?(?:credit|debit|card|cheque|check|bank"
     r"|transfer|wire|paypal|swish|direct\s+debit|iban|bankgiro)"
     r"|\b(?:payment|paying)\s+(?:methods?|options?|details|instructions)\b|\bways?\s+(?:to|of)\s+pay"
-    r"|\b(?:bank\s+(?:account|details)|bankgiro|plusgiro|iban|bic|swift(?:\s+code)?)\b"
+    r"|\b(?:(?:your|the)\s+bank\s+account|bank\s+details|bankgiro|plusgiro|iban|bic|swift(?:\s+code)?)\b"
     r"|\b(?:credit\s+|debit\s+)?card\s+payments?\b|\bpay(?:ing)?\s+online\b|\bpaypal\b|\bswish\b|\bautogiro\b"
     r"|\b(?:accept|take)\s+(?:credit\s+|debit\s+)?(?:cards?|cheques?|checks?|visa|mastercard|amex)\b"
     r"|\b(?:which|what)\s+(?:bank\s+)?account\b[^.?!]{0,30}\bpay|\bvilket\s+(?:bank)?konto\b"

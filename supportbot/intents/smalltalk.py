@@ -6,6 +6,7 @@ import re
 
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Button, Reply
+from supportbot.bot.nlu.lexicon import names_a_person
 from supportbot.bot.spec import IntentSpec, TurnContext
 
 GREETING_EXAMPLES = {
@@ -546,6 +547,41 @@ async def help_(ctx: TurnContext) -> Reply:
     return Reply(text=text, buttons=_starters(ctx), language=ctx.language, intent="smalltalk.help")
 
 
+_GAP = r"(?:\W+(?!(?:want|wanna|need|would|like|let'?s|please|must|have|may|about|but|can)\b)[\w']+){0,4}?"
+"""A few words between, none that asks for something ("good, I want to talk to …")."""
+_TALK = r"(?:talk|speak|chat|convers)\w*"
+_CLOSING = (
+    r"(?:\W+(?:today|again|too|as\s+always|(?:good)?bye(?:\s+now)?|take\s+care|take\s+it\s+easy"
+    r"|see\s+(?:you|ya)(?:\s+(?:soon|later|around))?|cheers|thanks|thank\s+you|idag|igen|hejdå|hej\s+då"
+    r"|vi\s+hörs|tack)\b)*"
+)
+_PARTING = re.compile(
+    r"(?i)^\W*(?:"
+    rf"(?:[\w']+{_GAP}\W+)??(?:nice|glad|good|great|lovely|pleasure|fun|enjoy\w*|happy|pleased|wonderful"
+    rf"|awesome){_GAP}\W+{_TALK}(?:\W+(?:to|with)\W+(?:you|u|ya|me))?(?:\W+again)?"
+    r"|(?:nice|good|great|lovely)\W+(?:talk|chat|conversation)"
+    rf"|{_TALK}(?:\W+(?:to|with)\W+(?:you|u|ya))?(?:\W+again)?\W+(?:later|soon|tomorrow|again)"
+    rf"|(?:[\w']+{_GAP}\W+)??(?:trevligt|kul|roligt|skönt|härligt){_GAP}\W+(?:prata|snacka|chatta|tala)\w*"
+    r"\W+med\W+(?:dig|er|mig)"
+    rf"){_CLOSING}\W*$"
+)
+"""The whole message a pleasure taken in the talk, or one to have again: "nice to speak with you", "it
+was good to talk to you today", "talk later", "kul att snacka med dig", with a goodbye after or not."""
+_TALKING = re.compile(r"(?i)talk|speak|chat|convers|prat|snack|tala")
+
+
+def _parting(text: str) -> bool:
+    """A goodbye said as the pleasure of the talk ("nice to speak with you"): read as asking for a person
+    by its words for talking, it would put the customer in the queue as they leave. Never when it
+    names a person to talk to ("nice, now let me speak to an agent")."""
+    return (
+        len(text) <= 160
+        and _TALKING.search(text) is not None
+        and _PARTING.search(text) is not None
+        and not names_a_person(text)
+    )
+
+
 async def goodbye(ctx: TurnContext) -> Reply:
     return Reply(text=ctx.t("smalltalk.goodbye"), language=ctx.language, intent="smalltalk.goodbye")
 
@@ -555,6 +591,11 @@ INTENTS = [
     IntentSpec(name="smalltalk.thanks", examples=THANKS_EXAMPLES, handler=thanks, guest_ok=True),
     IntentSpec(name="smalltalk.help", examples=HELP_EXAMPLES, handler=help_, guest_ok=True),
     IntentSpec(
-        name="smalltalk.goodbye", examples=GOODBYE_EXAMPLES, handler=goodbye, guest_ok=True, forgets=True
+        name="smalltalk.goodbye",
+        examples=GOODBYE_EXAMPLES,
+        handler=goodbye,
+        guest_ok=True,
+        forgets=True,
+        asked_by=_parting,
     ),
 ]

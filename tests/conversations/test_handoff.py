@@ -277,6 +277,30 @@ async def test_outside_office_hours_becomes_a_request(bot: BotDriver, applicatio
     assert await application.handoffs.queue() == []
 
 
+async def test_a_goodbye_in_words_of_talking_leaves_without_a_handoff(
+    bot: BotDriver, application: Application
+) -> None:
+    """ "Nice to speak with you" speaks of talking, to the assistant: a goodbye, not a customer put in the
+    queue as they leave, nor (no agent online) a request opened."""
+    erik = await application.pipeline.principal(ERIK)
+    before = await application.backends.requests.list_requests(erik, limit=50)
+    chat = bot.as_user(ERIK)
+    await chat.transcript("""
+        user: where is my order 4711?
+        user: nice to speak with you
+        bot:  [smalltalk.goodbye]
+        user: it was good to talk to you today, bye
+        bot:  [smalltalk.goodbye]
+        user: kul att snacka med dig
+        bot:  [smalltalk.goodbye]
+        bot:  (sv)
+        user: now let me speak to a human
+        bot:  [handoff.agent]
+    """)
+    after = await application.backends.requests.list_requests(erik, limit=50)
+    assert [r.subject for r in after if r not in before] == ["Chat handoff"]  # only the one asked for
+
+
 async def test_a_guest_is_asked_who_they_are_first(bot: BotDriver, application: Application) -> None:
     await application.handoffs.agent_online(SARA)
     await bot.as_guest().transcript("""

@@ -75,6 +75,64 @@ def test_works_with_a_small_catalogue() -> None:
     assert small.parse("hej", today=TODAY).intent == "smalltalk.greeting"
 
 
+def test_a_question_asked_in_its_own_words_goes_to_its_intent_however_it_was_read() -> None:
+    """``IntentSpec.asked_by``: words the classifier reads as another intent, or as none, ask this one's
+    question (a person named stays a person's: below, with the catalogue)."""
+    specs = [
+        IntentSpec(
+            name="statement.show",
+            examples={"en": ["show my statement", "my account statement"], "sv": ["visa mitt kontoutdrag"]},
+        ),
+        IntentSpec(
+            name="invoice.question",
+            examples={"en": ["a question about an invoice"], "sv": ["en fråga om en faktura"]},
+            asked_by=lambda text: "bankgiro" in text,
+        ),
+    ]
+    small = NLU(specs)
+    for text in ("show the statement with your bankgiro", "vad är ert bankgiro?", "bankgiro"):
+        read = small.parse(text, today=TODAY)
+        assert (read.intent, read.confidence) == ("invoice.question", 1.0), text
+    assert small.parse("show my statement", today=TODAY).intent == "statement.show"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("nice to speak with you", "smalltalk.goodbye"),  # words of talking, no person named
+        ("lovely chatting with you, bye", "smalltalk.goodbye"),
+        ("it was good to talk to you today", "smalltalk.goodbye"),
+        ("great talk, take care", "smalltalk.goodbye"),
+        ("talk again soon", "smalltalk.goodbye"),
+        ("kul att snacka med dig", "smalltalk.goodbye"),
+        ("nice, now let me speak to an agent", "handoff.agent"),  # a person named
+        ("I want to talk to a human", "handoff.agent"),
+        ("vad är ert bankgiro?", "invoice.question"),  # how to pay
+        ("can I pay by credit card?", "invoice.question"),
+        ("I want a person, not your bankgiro", "handoff.agent"),
+    ],
+)
+def test_goodbyes_and_how_to_pay_in_their_own_words(nlu: NLU, text: str, intent: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "good, can I talk to you about my invoice?",  # a talk that goes on
+        "nice talking to you but where is my order 4711",
+        "good morning, I'd like to speak with you about my contract",
+    ],
+)
+def test_what_only_looks_like_a_goodbye(nlu: NLU, text: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent != "smalltalk.goodbye"
+
+
+def test_the_customers_own_bank_is_not_how_to_pay(nlu: NLU) -> None:
+    read = nlu.parse("set a warning for when my bank account runs low", today=TODAY)
+    assert read.intent != "invoice.question"
+
+
 def test_sites_come_from_the_constructor() -> None:
     plain = NLU(all_intents())
     assert plain.parse("equipment at Kista", today=TODAY).values("site") == []

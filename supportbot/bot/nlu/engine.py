@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -12,7 +12,7 @@ from supportbot.bot.nlu.analysis import Word, raw_words, reading, words
 from supportbot.bot.nlu.classifier import IntentClassifier, Tuning
 from supportbot.bot.nlu.entities import EntityExtractor, Found
 from supportbot.bot.nlu.language import decide, detect_language, says
-from supportbot.bot.nlu.lexicon import FORMATS, NEUTRAL, STOPWORDS
+from supportbot.bot.nlu.lexicon import FORMATS, NEUTRAL, STOPWORDS, names_a_person
 from supportbot.bot.nlu.out_of_scope import OUT_OF_SCOPE
 from supportbot.bot.nlu.text import fold
 from supportbot.bot.nlu.types import NONE_INTENT, Entity, Parse
@@ -48,6 +48,7 @@ class NLU:
     """
 
     __slots__ = (
+        "_asked_by",
         "_built",
         "_classifier",
         "_exact",
@@ -56,6 +57,7 @@ class NLU:
         "_ignorable",
         "_name_weight",
         "_raw",
+        "_takes_over",
         "_vocabulary",
         "_words",
         "threshold",
@@ -115,6 +117,10 @@ class NLU:
             languages=languages,
             within_only=frozenset(w for w in FORMATS if w in self._vocabulary),
         )
+        self._asked_by: tuple[tuple[str, Callable[[str], bool]], ...] = tuple(
+            (spec.name, spec.asked_by) for spec in intents if spec.asked_by is not None
+        )
+        self._takes_over = frozenset(spec.name for spec in intents if spec.takes_over)
         ordinary = frozenset(fold(w) for w in self._vocabulary.words)
         self._extractor = EntityExtractor(site_names, vocabulary=ordinary)
         for text in _WARM_UP:
@@ -148,7 +154,10 @@ class NLU:
                 tokens, unknown=unknown, surface=" ".join(read.surface), language=language
             )
             intent, confidence = scored.intent, scored.confidence
-            if intent == NONE_INTENT:
+            asked = self._asked(text, intent)
+            if asked is not None:
+                intent, confidence = asked, 1.0
+            elif intent == NONE_INTENT:
                 if scored.off_topic:
                     # Words of another world: a fault told of them is not one to report here ("my car
                     # won't start").
@@ -166,6 +175,16 @@ class NLU:
             entities=tuple([_entity(f, text) for f in found]),
             language=language,
         )
+
+    def _asked(self, text: str, read: str) -> str | None:
+        """The intent whose question the message asks in its own words (``IntentSpec.asked_by``),
+        when the classifier read it as another: not when it asks for a person by naming one."""
+        if read in self._takes_over and names_a_person(text):
+            return None
+        for name, asked_by in self._asked_by:
+            if name != read and asked_by(text):
+                return name
+        return None
 
     def _tokens(self, analysed: Sequence[Word]) -> tuple[list[str | None], float, list[str]]:
         """Canonical tokens (``None`` for an unknown word), how much was unknown, and the fuzzy text."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from supportbot.bot.nlu.text import wordset
 
 # Function words and chat fillers: neither evidence for an intent nor a sign of an unknown topic.
@@ -122,3 +124,20 @@ FORMATS = wordset(
 )
 """Words of a file to take away: a list of invoices, a statement, orders and the inventory are each
 exported to a spreadsheet, so these words choose the intent within a family, never the family."""
+
+
+_PERSON = re.compile(
+    r"(?<![\w-])(?:persons?|people|humans?|human\s+being|someone|somebody|anyone|anybody|agents?"
+    r"|representatives?|reps?|operators?|staff|employees?|colleagues?|support|service|team|customer\s+care|helpdesk"
+    r"|manager|supervisor|technicians?|engineers?|real|live|personal(?:en)?|människa|människor|någon"
+    r"|handläggare(?:n)?|kundtjänst(?:en)?|kundservice|supporten|kollega|operatör(?:en)?|tekniker(?:n)?"
+    r"|riktig|levande)(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def names_a_person(text: str) -> bool:
+    """Whether a message names a person to talk to, or the support that has them ("a human", "someone",
+    "customer service", "en handläggare", "någon på supporten"): "nice talking to you" names only the
+    assistant."""
+    return _PERSON.search(text) is not None
