@@ -492,6 +492,25 @@ async def _guest_request(ctx: TurnContext, guest: GuestContact) -> Reply:
     return ctx.reply(ctx.t("handoff.guest.request", number=request.number, email=guest.email))
 
 
+_TALK_TO_A_PERSON = re.compile(
+    r"\b(?:talk(?:ing)?|speak(?:ing)?|chat(?:ting)?)\s+(?:to|with)\s+"
+    r"(?:(?:a|an|one|of|your|some|real|live|human|actual)\s+)*"
+    r"(?:someone|somebody|anyone|anybody|persons?|people|humans?|agents?|representatives?|operators?|staff"
+    r"|employees?|assistants?|colleagues?)\b"
+    r"|\b(?:prata|tala|snacka|chatta)\s+med\s+(?:(?:en|ett|någon|några|riktig|levande|er|era)\s+)*"
+    r"(?:människa|människor|person|handläggare|operatör|kundtjänst|supporten|någon|personal(?:en)?)\b",
+    re.IGNORECASE,
+)
+_TALKING = re.compile(r"(?i)talk|speak|chat|prat|tala|snack")
+
+
+def _talk_to_a_person(text: str) -> bool:
+    """Asked to talk to a person, in those words ("I want help talking to someone", "chatting with
+    an agent", "prata med en människa"), however the rest reads: "nice talking to you" and "talk
+    later" speak of talking too, and the message to a person is the one that names them."""
+    return _TALKING.search(text) is not None and _TALK_TO_A_PERSON.search(text) is not None
+
+
 GUEST_SLOTS = (
     Slot(
         "guest_name",
@@ -527,6 +546,7 @@ INTENTS = [
         hears_faults=True,
         examples=AGENT_EXAMPLES,
         handler=handoff_agent,
+        asked_by=_talk_to_a_person,
         takes_over=True,
         guest_ok=True,
         guest_slots=GUEST_SLOTS,

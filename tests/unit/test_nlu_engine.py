@@ -110,9 +110,12 @@ def test_a_question_asked_in_its_own_words_goes_to_its_intent_however_it_was_rea
         ("vad är ert bankgiro?", "invoice.question"),  # how to pay
         ("can I pay by credit card?", "invoice.question"),
         ("I want a person, not your bankgiro", "handoff.agent"),
+        ("I want help talking to someone", "handoff.agent"),  # talking, to a person
+        ("could you help me chatting with one of your agents", "handoff.agent"),
+        ("kan jag snacka med en riktig människa", "handoff.agent"),
     ],
 )
-def test_goodbyes_and_how_to_pay_in_their_own_words(nlu: NLU, text: str, intent: str) -> None:
+def test_goodbyes_a_person_and_how_to_pay_in_their_own_words(nlu: NLU, text: str, intent: str) -> None:
     assert nlu.parse(text, today=TODAY).intent == intent
 
 
@@ -126,6 +129,11 @@ def test_goodbyes_and_how_to_pay_in_their_own_words(nlu: NLU, text: str, intent:
 )
 def test_what_only_looks_like_a_goodbye(nlu: NLU, text: str) -> None:
     assert nlu.parse(text, today=TODAY).intent != "smalltalk.goodbye"
+
+
+def test_someone_talked_to_before_is_no_person_asked_for(nlu: NLU) -> None:
+    read = nlu.parse("I talked to someone yesterday about order 4711, where is it?", today=TODAY)
+    assert read.intent == "order.status"
 
 
 def test_the_customers_own_bank_is_not_how_to_pay(nlu: NLU) -> None:
