@@ -1,5 +1,8 @@
 """The handoff family: "talk to a person" queues the conversation for an agent (``bot.handoff``), or,
 with no agent online or outside office hours, becomes a request answered within one business day.
+Asked when or how support can be reached ("when is customer service open?", "how do I contact
+you?"), it says the office hours, whether someone is in the chat now and the support address, and
+offers a person: a question is not a request to be queued.
 
 A web chat guest gives a name and an e-mail address first (and, if they like, a customer number):
 in a form where the channel shows forms, else asked in turn. None of it is verified. Agents see it as
@@ -15,7 +18,7 @@ import re
 import unicodedata
 
 from supportbot.bot.i18n import Entry, words
-from supportbot.bot.messages import Form, FormField, Reply
+from supportbot.bot.messages import Button, Form, FormField, Reply
 from supportbot.bot.spec import IntentSpec, Refused, Slot, TurnContext
 from supportbot.bot.state import SlotValue
 from supportbot.integrations.actions import Mail
@@ -172,6 +175,44 @@ WORDS: dict[str, Entry] = {
         "sv": "Ingen från vår supportavdelning är tillgänglig i chatten i dag, eftersom det är helgdag. "
         "Jag har öppnat ärende {number} med den här konversationen, och du får svar inom en arbetsdag.",
     },
+    "handoff.hours.weekdays": {
+        "en": "Our support team is in this chat {office_hours}, Monday to Friday, except public holidays.",
+        "sv": "Vår supportavdelning finns i den här chatten {office_hours}, måndag till fredag, utom helgdagar.",
+    },
+    "handoff.hours.days": {
+        "en": "Our support team is in this chat {office_hours} on its working days, except public holidays.",
+        "sv": "Vår supportavdelning finns i den här chatten {office_hours} på sina arbetsdagar, utom helgdagar.",
+    },
+    "handoff.hours.always": {
+        "en": "Our support team is in this chat around the clock.",
+        "sv": "Vår supportavdelning finns i den här chatten dygnet runt.",
+    },
+    "handoff.hours.there": {
+        "en": "Someone is there right now: shall I put you through?",
+        "sv": "Någon finns där just nu: ska jag koppla dig vidare?",
+    },
+    "handoff.hours.busy": {
+        "en": "No one is free at the moment; if you like, I'll open a request with this conversation and "
+        "they'll answer within one business day.",
+        "sv": "Ingen är ledig just nu; om du vill öppnar jag ett ärende med den här konversationen, så "
+        "svarar de inom en arbetsdag.",
+    },
+    "handoff.hours.closed": {
+        "en": "The chat is closed right now; if you like, I'll open a request with this conversation and "
+        "they'll answer within one business day.",
+        "sv": "Chatten är stängd just nu; om du vill öppnar jag ett ärende med den här konversationen, så "
+        "svarar de inom en arbetsdag.",
+    },
+    "handoff.hours.holiday": {
+        "en": "Today is a public holiday, so the chat is closed; if you like, I'll open a request with this "
+        "conversation and they'll answer within one business day.",
+        "sv": "I dag är det helgdag, så chatten är stängd; om du vill öppnar jag ett ärende med den här "
+        "konversationen, så svarar de inom en arbetsdag.",
+    },
+    "handoff.hours.mail": {
+        "en": "You can also write to them at {email} at any time.",
+        "sv": "Du kan också skriva till dem på {email} när som helst.",
+    },
     # --- a guest -----------------------------------------------------------------------------------
     "handoff.guest.form.title": {"en": "Talk to a person", "sv": "Prata med en person"},
     "handoff.guest.form.intro": {
@@ -277,11 +318,38 @@ async def handoff_by_mail(ctx: TurnContext) -> Reply:
     return ctx.reply(ctx.t("handoff.by_mail", email=ctx.support_email))
 
 
+_WHEN = re.compile(
+    r"\b(?:when|(?:what|which)\s+(?:hours|times?|days)|at\s+what\s+time|hours|opening|open|closed?|closes"
+    r"|available|availability|reachable|när|vilka\s+tider|vilken\s+tid|öppettider\w*|kontorstid\w*|öppet"
+    r"|öppen|öppna|stänger|stängt|tillgänglig\w*|nåbar\w*)\b"
+    r"|\b(?:phone|telephone)\b|\bnumber\s+(?:for|of|to)\b|\be-?mail(?:\s+address)?\b|\bmail\s+address\b"
+    r"|\bhow\s+(?:do|can|could|should|would)\s+(?:i|we|one)\s+(?:contact|reach|call|phone|email|e-mail"
+    r"|get\s+(?:in\s+touch|hold))\b"
+    r"|\btelefon\w*|\bmejladress\w*|\be-?postadress\w*|\bhur\s+(?:når|kontaktar|ringer|mejlar)\s+(?:jag|vi|man)\b",
+    re.IGNORECASE,
+)
+"""Asking when or how support can be reached: its hours, whether it is there, its number or address."""
+_NOW = re.compile(
+    r"\b(?:now|right\s+away|immediately|asap|connect|transfer|put\s+me|get\s+me|hand\s+me|escalate"
+    r"|nu|direkt|genast|koppla)\b",
+    re.IGNORECASE,
+)
+"""A person wanted at once ("is anyone available now?", "connect me"), whatever else is asked."""
+
+
+def _asks_when(text: str) -> bool:
+    """Whether the message asks when or how support is reached rather than for a person now."""
+    return _WHEN.search(text) is not None and _NOW.search(text) is None
+
+
 async def handoff_agent(ctx: TurnContext) -> Reply:
-    """Queue for an agent when one is online in office hours; else a request (a guest's, for a guest)."""
+    """Queue for an agent when one is online in office hours; else a request (a guest's, for a guest).
+    Asked when or how support is reached, the hours and the address, with a person offered."""
     handoffs = ctx.handoffs
     if handoffs is None or ctx.conversation is None:
         return await handoff_by_mail(ctx)
+    if ctx.submitted is None and not ctx.slot("guest_name") and _asks_when(ctx.parse.text):
+        return await _when_support_answers(ctx)
     if ctx.principal.is_guest:
         return await _guest_handoff(ctx)
     if await handoffs.available(ctx.now, country=ctx.principal.country):
@@ -314,6 +382,31 @@ async def handoff_agent(ctx: TurnContext) -> Reply:
         language=ctx.language,
         intent="handoff.agent",
     )
+
+
+async def _when_support_answers(ctx: TurnContext) -> Reply:
+    """The office hours (in the customer's country's time, its holidays off), whether someone is in the
+    chat now, the support address, and a person offered: pressing it is asking for one."""
+    handoffs = ctx.handoffs
+    assert handoffs is not None
+    hours = handoffs.office_hours
+    country = ctx.principal.country
+    if not hours.holidays and hours.days == frozenset(range(7)) and hours.label.startswith("00:00–23:59"):
+        when = ctx.t("handoff.hours.always")
+    else:
+        days = "handoff.hours.weekdays" if hours.days == frozenset(range(5)) else "handoff.hours.days"
+        when = ctx.t(days, office_hours=hours.label)
+    if await handoffs.available(ctx.now, country=country):
+        now = "handoff.hours.there"
+    elif hours.holiday_at(ctx.now, country):
+        now = "handoff.hours.holiday"
+    elif hours.open_at(ctx.now, country):
+        now = "handoff.hours.busy"
+    else:
+        now = "handoff.hours.closed"
+    text = " ".join([when, ctx.t(now), ctx.t("handoff.hours.mail", email=ctx.support_email)])
+    person = Button(label=ctx.t("button.talk_to_person"), value=ctx.t("button.talk_to_person.value"))
+    return ctx.reply(text, buttons=(person,))
 
 
 def _requester(principal: Principal) -> Principal:
@@ -504,11 +597,42 @@ _TALK_TO_A_PERSON = re.compile(
 _TALKING = re.compile(r"(?i)talk|speak|chat|prat|tala|snack")
 
 
-def _talk_to_a_person(text: str) -> bool:
-    """Asked to talk to a person, in those words ("I want help talking to someone", "chatting with
+_SUPPORT = (
+    r"(?:your\s+|the\s+)?(?:support(?:\s+team)?|customer\s+(?:service|support|care)|help\s*desk|service\s*desk"
+    r"|you(?:\s+guys)?|your\s+(?:team|staff|agents|people))"
+)
+_SUPPORT_HOURS = re.compile(
+    rf"\bwhen\s+(?:is|are)\s+{_SUPPORT}\s+(?:\w+\s+){{0,2}}?(?:open|available|reachable)\b"
+    rf"|\bwhat\s+(?:time|hours)\s+(?:is|are|does|do)\s+{_SUPPORT}\s+(?:open|available|reachable|close)\b"
+    r"|\bnär\s+har\s+(?:ni|supporten|kundtjänst(?:en)?)\s+öppet\b"
+    r"|\bnär\s+är\s+(?:ni|supporten|kundtjänst(?:en)?)\s+(?:öppen|öppna|tillgänglig\w*|nåbar\w*)\b",
+    re.IGNORECASE,
+)
+"""When support is open, asked of support ("what are your opening hours?", "when is customer service
+available?", "när har kundtjänst öppet?"), not of a shop or a pharmacy."""
+_HOURS = re.compile(r"(?i)hour|when|time|öppet|öppen|öppna|öppettid|när")
+_OPENING_HOURS = re.compile(
+    r"(?i)\b(?:opening|office|business|working|support|chat)\s+hours\b|\böppettider\b"
+)
+_OF_SUPPORT = re.compile(
+    r"(?i)\b(?:you|your|support|customer\s+(?:service|support|care)|help\s*desk|ni|er|era|supporten"
+    r"|kundtjänst\w*|kundservice)\b"
+)
+"""Opening hours asked of support ("what are your opening hours", "vilka öppettider har ni")."""
+
+
+def _asked_for_a_person(text: str) -> bool:
+    """Asked to talk to a person in those words ("I want help talking to someone", "chatting with
     an agent", "prata med en människa"), however the rest reads: "nice talking to you" and "talk
-    later" speak of talking too, and the message to a person is the one that names them."""
-    return _TALKING.search(text) is not None and _TALK_TO_A_PERSON.search(text) is not None
+    later" speak of talking too, and the message to a person is the one that names them. Or asked
+    when support is open, which this intent answers (``_when_support_answers``)."""
+    if _TALKING.search(text) is not None and _TALK_TO_A_PERSON.search(text) is not None:
+        return True
+    if _HOURS.search(text) is None:
+        return False
+    if _OPENING_HOURS.search(text) is not None and _OF_SUPPORT.search(text) is not None:
+        return True
+    return _SUPPORT_HOURS.search(text) is not None
 
 
 GUEST_SLOTS = (
@@ -546,7 +670,7 @@ INTENTS = [
         hears_faults=True,
         examples=AGENT_EXAMPLES,
         handler=handoff_agent,
-        asked_by=_talk_to_a_person,
+        asked_by=_asked_for_a_person,
         takes_over=True,
         guest_ok=True,
         guest_slots=GUEST_SLOTS,

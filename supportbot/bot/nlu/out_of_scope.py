@@ -56,7 +56,6 @@ OUT_OF_SCOPE: dict[str, tuple[str, ...]] = {
         "which laptop would you recommend",
         "are you hiring",
         "I want to apply for a job",
-        "what are your opening hours",
         "where is your head office",
         "change the payment card saved on my profile",
         # other topics
@@ -301,7 +300,6 @@ OUT_OF_SCOPE: dict[str, tuple[str, ...]] = {
         "vilken dator rekommenderar du",
         "söker ni personal",
         "jag vill söka jobb hos er",
-        "vilka öppettider har ni",
         "byt kortet som är sparat i min profil",
         "hur blir vädret i morgon",
         "kommer det att regna i Stockholm idag",
