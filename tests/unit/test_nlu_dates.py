@@ -30,6 +30,8 @@ def period(start: str, end: str) -> dict[str, str]:
     ("text", "value", "span"),
     [
         ("orders from last month", period("2026-05-01", "2026-05-31"), "last month"),
+        ("a copy of last months statement", period("2026-05-01", "2026-05-31"), "last months"),  # no '
+        ("this years invoices", period("2026-01-01", "2026-12-31"), "this years"),
         ("visa ordrar från förra månaden", period("2026-05-01", "2026-05-31"), "förra månaden"),
         ("invoices this month", period("2026-06-01", "2026-06-30"), "this month"),
         ("fakturor den här månaden", period("2026-06-01", "2026-06-30"), "den här månaden"),
@@ -110,6 +112,8 @@ def test_since_never_starts_in_the_future() -> None:
         "orders 4711 and 4712",
         "finns det liv på Mars",
         "I need 1.5 hours",
+        "orders from the last months",  # some months, not one
+        "invoices of the last months please",
     ],
 )
 def test_no_false_dates(text: str) -> None:

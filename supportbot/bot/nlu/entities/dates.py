@@ -112,6 +112,9 @@ _PATTERNS = [
             r"|(?:last|previous|past|this|current|förra|föregående|denna|detta|innevarande|den\s+här|det\s+här|"
             r"senaste|nuvarande)\s+(?:calendar\s+)?"
             r"(?:week|month|year|quarter|veckans|veckan|vecka|månadens|månaden|månad|årets|året|år|kvartalets|kvartalet|kvartal)"
+            # "last months statement", "this years invoices": the possessive without its apostrophe,
+            # before what it is of ("the last months" alone are some months, not one).
+            r"|(?<!the\s)(?:last|previous|this|current)\s+(?:week|month|year|quarter)s(?=\s+(?!and\b|or\b)[^\W\d_])"
             r"|i\s+veckan|i\s+månaden|i\s+år|i\s*fjol|year\s+to\s+date|ytd|hittills\s+i\s+år)"
         ),
     ),
@@ -454,6 +457,8 @@ def _relative(phrase: str, today: date, begin: int, finish: int) -> _Period | No
         words = "last year"
     which, _, unit = words.rpartition(" ")
     which = which.replace("calendar", "").strip()
+    if unit in ("weeks", "months", "years", "quarters"):
+        unit = unit[:-1]  # "last months statement": last month's
     previous = which in ("last", "previous", "förra", "föregående")
     rolling = which in ("past", "senaste")
     if unit in ("week", "veckans", "veckan", "vecka"):
