@@ -504,7 +504,7 @@ class DialogEngine:
         if parse.intent != NONE_INTENT and parse.intent in self.intents:
             spec = self.intents[parse.intent]
             if spec.requires is not None and not spec.requires.search(parse.text):
-                instead = self._claimed(parse) or self._shows(spec.family)
+                instead = self._unrequired(spec, principal, parse)
                 if instead is None:
                     return Turn(None, {})
                 return self._fresh(
@@ -728,6 +728,18 @@ class DialogEngine:
             if any("reference" in s.entities and state.topic.current.get(s.name) for s in slots):
                 return candidate
         return None
+
+    def _unrequired(self, spec: IntentSpec, principal: Principal, parse: Parse) -> IntentSpec | None:
+        """Where a message read as ``spec`` without the words it requires goes: to the family's intent
+        that shows records when that takes what the message names ("faktura för order 4711" read as
+        approving: the order's invoice), else to the record's own intent, else to the family's."""
+        shows = self._shows(spec.family)
+        claimed = self._claimed(parse)
+        if shows is not None and (claimed is None or claimed.family != spec.family):
+            taken = {t for slot in self._slots_for(shows, principal) for t in slot.entities}
+            if any(e.type in taken for e in parse.entities):
+                return shows
+        return claimed or shows
 
     def _shows(self, family: str) -> IntentSpec | None:
         """The family's intent that shows its records (the one claiming their numbers), if any."""

@@ -21,9 +21,11 @@ from supportbot.integrations.models import (
     CreditNote,
     Invoice,
     InvoiceStatus,
+    OrderStatus,
     Tool,
 )
 from supportbot.intents.common import Listing, ListingContext, found_text, question_request
+from supportbot.intents.orders import order_summary
 from supportbot.intents.recipients import (
     INLINE_TO_ME,
     ME,
@@ -499,6 +501,14 @@ WORDS: dict[str, Entry] = {
         "en": "I can't find an invoice for order {number} among your company's invoices.",
         "sv": "Jag hittar ingen faktura för order {number} bland ert företags fakturor.",
     },
+    "invoice.not_invoiced": {
+        "en": "I can't find an invoice for order {number}: it hasn't been invoiced yet.",
+        "sv": "Jag hittar ingen faktura för order {number}: den är inte fakturerad än.",
+    },
+    "invoice.order_cancelled": {
+        "en": "There's no invoice for order {number}.",
+        "sv": "Det finns ingen faktura för order {number}.",
+    },
     "invoice.none_yet": {
         "en": "I can't find any invoices for your company yet.",
         "sv": "Jag hittar inga fakturor för ert företag ännu.",
@@ -841,12 +851,31 @@ async def _target(ctx: TurnContext) -> tuple[Invoice | CreditNote | None, str]:
                 return None, ctx.t("invoice.order_not_found", number=number)
             number = found[0].number
         invoice = await invoices.invoice_for_order(ctx.principal, number)
-        return invoice, ctx.t("invoice.order_not_found", number=slot.value)
+        if invoice is None:
+            return None, await _no_invoice_for_order(ctx, number, said=str(slot.value))
+        return invoice, ""
     number = str(slot.value).strip().lstrip("#")
     if match := re.fullmatch(r"(?i)(?:inv-?)?(\d+)", number):
         number = f"INV-{match.group(1)}"  # an answer to "which invoice?": "2031", "inv2031"
     invoice = await invoices.get_invoice(ctx.principal, number)
     return invoice, ctx.t("invoice.not_found", number=number)
+
+
+async def _no_invoice_for_order(ctx: TurnContext, number: str, *, said: str) -> str:
+    """Why an order has no invoice, where the user may see the order: not invoiced yet, and where it
+    is ("in production, expected on 20 December"), or cancelled. Else (no orders grant, no such
+    order, another company's) that none was found, the same words for each."""
+    if Tool.ORDERS in ctx.principal.grants:
+        try:
+            order = await ctx.backends.orders.get_order(ctx.principal, number)
+        except AccessDenied:
+            order = None
+        if order is not None:
+            key = (
+                "invoice.order_cancelled" if order.status is OrderStatus.CANCELLED else "invoice.not_invoiced"
+            )
+            return f"{ctx.t(key, number=order.number)} {order_summary(ctx, order)}"
+    return ctx.t("invoice.order_not_found", number=said)
 
 
 async def _pdf(ctx: TurnContext, invoice: Invoice) -> bytes:
@@ -1305,6 +1334,14 @@ async def _mail_invoice(ctx: TurnContext, invoice: Invoice, recipient: str) -> R
     return ctx.reply(intent=intent, text=ctx.t(key, number=invoice.number, email=address))
 
 
+_SAYS_APPROVE = re.compile(
+    r"(?i)(?<![\w-])(?:approv\w*|attest\w*|sign\s+off|authori[sz]\w*|accept\w*|godkän\w*|attester\w*"
+    r"|acceptera\w*|(?:ok(?:ay)?|release\w*|clear\w*|frisläpp\w*|släpp\w*)\b[^.?!]{0,40}\b(?:for|till|för)\s+(?:payment|betalning))"
+)
+"""Words of approving an invoice ("approve", "attest", "OK … for payment", "godkänn", "attestera"):
+approving is recorded at once, so "faktura för order 4711" read as approving shows the invoice."""
+
+
 async def invoice_approve(ctx: TurnContext) -> Reply:
     intent = "invoice.approve"
     invoice = await _one_invoice(ctx, intent)
@@ -1517,6 +1554,7 @@ INTENTS = [
         name="invoice.approve",
         context=ListingContext,
         examples=APPROVE_EXAMPLES,
+        requires=_SAYS_APPROVE,
         handler=invoice_approve,
         tool=Tool.INVOICES,
         slots=(_ONE_INVOICE,),

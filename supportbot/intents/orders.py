@@ -677,7 +677,9 @@ def _status(ctx: TurnContext, status: OrderStatus) -> str:
     return ctx.t(f"order.status.{status.value}")
 
 
-def _summary_text(ctx: TurnContext, order: Order) -> str:
+def order_summary(ctx: TurnContext, order: Order) -> str:
+    """One sentence of where an order is: delivered when, shipped with whom and expected when, or its
+    status and expected delivery ("Order 4712 is in production. Expected delivery: 20 December 2026.")."""
     if order.status is OrderStatus.CANCELLED:
         return ctx.t("order.summary.cancelled", number=order.number)
     if order.status is OrderStatus.DELIVERED:
@@ -799,7 +801,7 @@ def _order_reply(ctx: TurnContext, order: Order) -> Reply:
     ctx.set_current("order", "order_number", order.number)
     return trusted(
         Reply,
-        text=_summary_text(ctx, order),
+        text=order_summary(ctx, order),
         cards=(card,),
         table=table,
         buttons=(),

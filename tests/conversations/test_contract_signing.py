@@ -407,12 +407,13 @@ async def test_the_signed_version_s_pdf_carries_the_signature_page_with_the_fact
 
 async def test_signing_starts_only_when_the_message_says_sign(bot: BotDriver) -> None:
     """ "contract for 78ABC12" is a question about the machine's contract, however the NLU leans: the
-    machine is shown with its maintenance contract, and no signing of any contract is begun. Said with
-    a word of signing, in either language, signing begins as always."""
+    contract covering the machine is shown, and no signing of any contract is begun. Said with a word
+    of signing, in either language, signing begins as always."""
     await bot.as_user(ANNA).transcript("""
         user: contract for 78ABC12
-        bot:  [inventory.show]
+        bot:  [contract.status]
         bot:  ~ 78ABC12
+        bot:  ~ covered by contract C-1001
         bot:  !~ about to sign
     """)
     await bot.as_user(ANNA).transcript("""

@@ -160,7 +160,8 @@ async def test_the_invoice_for_an_order_and_the_latest(bot: BotDriver) -> None:
         user: where is order 4712?
         bot:  ~ in production
         user: and the invoice for it?
-        bot:  ~ can't find an invoice for order 4712
+        bot:  ~ can't find an invoice for order 4712: it hasn't been invoiced yet
+        bot:  ~ Order 4712 is in production. Expected delivery: 20 December 2026.
         user: send me a copy of the invoice for order 4711
         bot:  ~ INV-2031
         user: I need our latest invoice
@@ -168,6 +169,44 @@ async def test_the_invoice_for_an_order_and_the_latest(bot: BotDriver) -> None:
         user: show the credit note CN-0107
         bot:  ~ Credit note CN-0107
         bot:  ~ SEK 5,000.00
+    """)
+
+
+async def test_an_order_not_invoiced_yet_is_said_so_where_the_order_may_be_seen(bot: BotDriver) -> None:
+    """No invoice for an order: not invoiced yet, and where the order is, for a user who may see it;
+    another company's order, or one that does not exist, is not found in the same words."""
+    await bot.as_user(ANNA).transcript("""
+        user: faktura för order 4712
+        bot:  [invoice.get]
+        bot:  (sv)
+        bot:  ~ Jag hittar ingen faktura för order 4712: den är inte fakturerad än.
+        bot:  ~ i produktion
+    """)
+    foreign = await bot.as_user(MAX).say("the invoice for order 4712")
+    missing = await bot.as_user(MAX).say("the invoice for order 4799")
+    assert foreign.text == missing.text.replace("4799", "4712")
+    assert "production" not in foreign.text
+
+
+async def test_an_invoice_is_approved_only_when_approving_is_said(
+    bot: BotDriver, application: Application
+) -> None:
+    """Approving is recorded at once, so the words must say it: "faktura för order 4711" shows the
+    invoice, whatever the NLU leaned to; "godkänn fakturan för order 4711" approves it."""
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: faktura för order 4711
+        bot:  [invoice.get]
+        bot:  ~ INV-2031
+        bot:  !~ attesterad av
+    """)
+    principal = await application.pipeline.principal(ANNA)
+    invoice = await application.backends.invoices.get_invoice(principal, "INV-2031")
+    assert invoice is not None and invoice.approved_by is None
+    await anna.transcript("""
+        user: godkänn fakturan för order 4711
+        bot:  [invoice.approve]
+        bot:  ~ attesterad av
     """)
 
 
