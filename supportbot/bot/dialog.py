@@ -202,6 +202,12 @@ class DialogEngine:
         self._files_intent = next((spec for spec in intents if spec.files), None)
         self._fault_takers = [spec for spec in intents if spec.takes_faults]
         self._claims: dict[str, IntentSpec] = {}
+        self._family_claims: dict[str, frozenset[str]] = {}
+        """Per family, the kinds of record its intents claim (a request's number for requests)."""
+        for spec in intents:
+            self._family_claims[spec.family] = self._family_claims.get(spec.family, frozenset()) | set(
+                spec.claims
+            )
         for spec in intents:
             for entity_type in spec.claims:
                 self._claims.setdefault(entity_type, spec)
@@ -685,7 +691,8 @@ class DialogEngine:
         """The intent claiming a record the message names that ``spec`` cannot take, when ``spec`` would
         otherwise answer about the record talked about before ("and contract C-1001?" taken for an
         invoice question right after an invoice), or about records of its own kind ("any news on 4712?"
-        read as asking after a request, whose intent claims request numbers, not order numbers):
+        read as asking after a request, whose intent claims request numbers, not order numbers), or
+        about records of a family that has none (the account statement: "RQ-2026-000002 is overdue"):
         never the wrong record, nor a list of others in its place."""
         slots = self._slots_for(spec, principal)
         takes = {t for slot in slots for t in slot.entities}
@@ -700,7 +707,10 @@ class DialogEngine:
         )
         if carried:
             return self._claims[records[0].type]
-        if not spec.claims or any(record_kind(w.group()) in spec.claims for w in _WORD.finditer(parse.text)):
+        has_records = bool(self._family_claims.get(spec.family)) or spec.tool is None  # (not a statement's)
+        if has_records and (
+            not spec.claims or any(record_kind(w.group()) in spec.claims for w in _WORD.finditer(parse.text))
+        ):
             return None  # "my request about order 4711": a request, which the message itself says
         return self._claims[records[0].type]
 

@@ -59,6 +59,17 @@ async def test_overdue_only_and_largest_first(bot: BotDriver) -> None:
     assert amounts == sorted(amounts, reverse=True)
 
 
+async def test_a_record_of_another_family_is_not_taken_for_the_statement(bot: BotDriver) -> None:
+    """The statement has no records of its own: "is RQ-2026-000002 overdue?", whose words lean to the
+    account's overdue items, is about the request it names."""
+    await bot.as_user(ANNA).transcript("""
+        user: is RQ-2026-000002 overdue?
+        bot:  [request.status]
+        bot:  ~ RQ-2026-000002
+        bot:  !~ Your account
+    """)
+
+
 @pytest.mark.parametrize(
     ("asked", "said"),
     [
