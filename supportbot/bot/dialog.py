@@ -202,12 +202,8 @@ class DialogEngine:
         self._files_intent = next((spec for spec in intents if spec.files), None)
         self._fault_takers = [spec for spec in intents if spec.takes_faults]
         self._claims: dict[str, IntentSpec] = {}
-        self._family_claims: dict[str, frozenset[str]] = {}
-        """Per family, the kinds of record its intents claim (a request's number for requests)."""
-        for spec in intents:
-            self._family_claims[spec.family] = self._family_claims.get(spec.family, frozenset()) | set(
-                spec.claims
-            )
+        self._record_families = frozenset(spec.family for spec in intents if spec.claims)
+        """The families with records of their own (a statement's has none)."""
         for spec in intents:
             for entity_type in spec.claims:
                 self._claims.setdefault(entity_type, spec)
@@ -707,8 +703,7 @@ class DialogEngine:
         )
         if carried:
             return self._claims[records[0].type]
-        has_records = bool(self._family_claims.get(spec.family)) or spec.tool is None  # (not a statement's)
-        if has_records and (
+        if (spec.family in self._record_families or spec.tool is None) and (
             not spec.claims or any(record_kind(w.group()) in spec.claims for w in _WORD.finditer(parse.text))
         ):
             return None  # "my request about order 4711": a request, which the message itself says

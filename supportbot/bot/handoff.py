@@ -146,6 +146,16 @@ class OfficeHours:
         return cls(time(h1, m1), time(h2, m2), frozenset(weekdays), ZoneInfo(zone))
 
     @property
+    def always(self) -> bool:
+        """Open every hour of every day, holidays too (hours configured as ``""``)."""
+        return (
+            not self.holidays
+            and self.days == frozenset(range(7))
+            and self.start == time(0, 0)
+            and self.end >= time(23, 59)
+        )
+
+    @property
     def label(self) -> str:
         return f"{self.start:%H:%M}–{self.end:%H:%M}"
 

@@ -19,6 +19,7 @@ import unicodedata
 
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Button, Form, FormField, Reply
+from supportbot.bot.nlu.lexicon import TALKING
 from supportbot.bot.spec import IntentSpec, Refused, Slot, TurnContext
 from supportbot.bot.state import SlotValue
 from supportbot.integrations.actions import Mail
@@ -391,7 +392,7 @@ async def _when_support_answers(ctx: TurnContext) -> Reply:
     assert handoffs is not None
     hours = handoffs.office_hours
     country = ctx.principal.country
-    if not hours.holidays and hours.days == frozenset(range(7)) and hours.label.startswith("00:00–23:59"):
+    if hours.always:
         when = ctx.t("handoff.hours.always")
     else:
         days = "handoff.hours.weekdays" if hours.days == frozenset(range(5)) else "handoff.hours.days"
@@ -594,7 +595,6 @@ _TALK_TO_A_PERSON = re.compile(
     r"(?:människa|människor|person|handläggare|operatör|kundtjänst|supporten|någon|personal(?:en)?)\b",
     re.IGNORECASE,
 )
-_TALKING = re.compile(r"(?i)talk|speak|chat|prat|tala|snack")
 
 
 _SUPPORT = (
@@ -626,7 +626,7 @@ def _asked_for_a_person(text: str) -> bool:
     an agent", "prata med en människa"), however the rest reads: "nice talking to you" and "talk
     later" speak of talking too, and the message to a person is the one that names them. Or asked
     when support is open, which this intent answers (``_when_support_answers``)."""
-    if _TALKING.search(text) is not None and _TALK_TO_A_PERSON.search(text) is not None:
+    if TALKING.search(text) is not None and _TALK_TO_A_PERSON.search(text) is not None:
         return True
     if _HOURS.search(text) is None:
         return False

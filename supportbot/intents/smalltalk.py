@@ -6,7 +6,7 @@ import re
 
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Button, Reply
-from supportbot.bot.nlu.lexicon import names_a_person
+from supportbot.bot.nlu.lexicon import TALKING, names_a_person
 from supportbot.bot.spec import IntentSpec, TurnContext
 
 GREETING_EXAMPLES = {
@@ -567,7 +567,6 @@ _PARTING = re.compile(
 )
 """The whole message a pleasure taken in the talk, or one to have again: "nice to speak with you", "it
 was good to talk to you today", "talk later", "kul att snacka med dig", with a goodbye after or not."""
-_TALKING = re.compile(r"(?i)talk|speak|chat|convers|prat|snack|tala")
 
 
 def _parting(text: str) -> bool:
@@ -576,7 +575,7 @@ def _parting(text: str) -> bool:
     names a person to talk to ("nice, now let me speak to an agent")."""
     return (
         len(text) <= 160
-        and _TALKING.search(text) is not None
+        and TALKING.search(text) is not None
         and _PARTING.search(text) is not None
         and not names_a_person(text)
     )

@@ -136,6 +136,11 @@ _PERSON = re.compile(
 )
 
 
+TALKING = re.compile(r"(?i)talk|speak|chat|convers|prat|snack|tala")
+"""The beginnings of the words for talking, English and Swedish: looked for before a message's talk is
+read more closely ("nice to speak with you", "prata med en människa")."""
+
+
 def names_a_person(text: str) -> bool:
     """Whether a message names a person to talk to, or the support that has them ("a human", "someone",
     "customer service", "en handläggare", "någon på supporten"): "nice talking to you" names only the
