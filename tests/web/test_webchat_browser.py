@@ -110,6 +110,9 @@ def sign_in(page: Page, user: str = ANNA, password: str = "demo") -> None:
     page.get_by_label("Password").fill(password)
     page.locator(".sbw-login").get_by_role("button", name="Sign in").click()
     expect(page.locator(".sbw-who")).to_contain_text("Signed in as")
+    # The signed-in connection is open once its history is shown, with the notice under it; a
+    # message typed before that waits in the page and is sent when it is.
+    expect(page.locator(".sbw-notice").last).to_contain_text(re.compile("signed in as|inloggad som", re.I))
 
 
 def say(page: Page, text: str) -> None:
