@@ -45,6 +45,33 @@ def test_a_fresh_instance_gives_the_same_answers(nlu: NLU) -> None:
         assert other.parse(text, today=TODAY) == nlu.parse(text, today=TODAY)
 
 
+def test_kept_readings_never_change_an_answer(nlu: NLU) -> None:
+    """A served NLU keeps the answers of the readings it classified; one that keeps none classifies
+    every message anew. Messages that read alike (the same words around other numbers or dates)
+    share the classifier's answer and keep their own entities."""
+    anew = NLU(all_intents(), site_names=("Kista", "Göteborg", "München"), readings_kept=0)
+    texts = [
+        "where is my order 4711?",
+        "where is my order 4712?",
+        "Where is my order 4712",
+        "var är order 4711?",
+        "when will order 4711 arrive?",
+        "invoices since 1 May",
+        "invoices since 3 June",
+        "what's the weather",
+        "open a request about the printer in Kista",
+    ]
+    classifier = nlu._classifier
+    before = classifier._remembered.cache_info()
+    for text in texts * 2:
+        kept, fresh = nlu.parse(text, today=TODAY), anew.parse(text, today=TODAY)
+        assert kept == fresh
+    after = classifier._remembered.cache_info()
+    assert after.hits - before.hits >= len(texts)  # every second pass, and the numbers' look-alikes
+    assert anew._classifier._remembered.cache_info().currsize == 0
+    assert nlu.parse("where is my order 4712?", today=TODAY).entities[0].value == "4712"
+
+
 def test_language_hint_is_used_only_for_neutral_text(nlu: NLU) -> None:
     assert nlu.parse("4711", today=TODAY, language_hint="sv").language == "sv"
     assert nlu.parse("4711", today=TODAY).language == "en"

@@ -29,6 +29,7 @@ import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -86,6 +87,10 @@ class Tuning:
     intent's examples, is out of scope."""
     plain_cutoff: float = 85.0
     """Similarity a message of function words only ("that's all", "ha det bra") needs to an example."""
+
+
+READINGS_KEPT = 4096
+"""Readings whose answers a classifier keeps (``IntentClassifier.classify``): a few megabytes at most."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +264,7 @@ class IntentClassifier:
         tuning: Tuning = Tuning(),
         languages: Mapping[str, Sequence[str]] | None = None,
         within_only: frozenset[str] = frozenset(),
+        readings_kept: int = READINGS_KEPT,
     ) -> None:
         """``examples`` maps each intent (and ``none``) to its examples, already as canonical tokens;
         ``languages``, if given, the language of each of them, in the same order. Words of
@@ -322,6 +328,7 @@ class IntentClassifier:
             self._none_by_length[tongue] = ([len(t) for t in ordered], ordered)
         self._plain_strings = list(plain)
         self._plain_intents = list(plain.values())
+        self._remembered = lru_cache(maxsize=readings_kept)(self._classify)
 
     def classify(
         self,
@@ -337,9 +344,19 @@ class IntentClassifier:
         ``surface`` is what fuzzy matching compares with the examples (unknown words included, so
         they lower the similarity); by default the known tokens. With ``language`` it is compared with
         the examples in that language only (all of an intent's, if it has none in it).
+
+        The answer depends on these alone, and the classifier never changes once built, so the last
+        ``READINGS_KEPT`` readings' answers are kept: customers ask the same things in the same
+        words, and a message's numbers and dates are placeholders in its reading by now ("where is
+        my order 4711?" and "… 4712?" are one reading).
         """
-        t = self.tuning
         query = surface if surface is not None else " ".join(x for x in tokens if x is not None)
+        return self._remembered(tuple(tokens), unknown, query, language)
+
+    def _classify(
+        self, tokens: tuple[str | None, ...], unknown: float, query: str, language: str | None
+    ) -> Scored:
+        t = self.tuning
         feats = self._features.find(tokens, skip=t.skip_weight > 0.0)
         scores = [0.0] * self._family_count
         evidence = 0.0

@@ -9,7 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from supportbot.bot.nlu.analysis import Word, raw_words, reading, words
-from supportbot.bot.nlu.classifier import IntentClassifier, Tuning
+from supportbot.bot.nlu.classifier import READINGS_KEPT, IntentClassifier, Tuning
 from supportbot.bot.nlu.entities import EntityExtractor, Found
 from supportbot.bot.nlu.language import decide, detect_language, says
 from supportbot.bot.nlu.lexicon import FORMATS, NEUTRAL, STOPWORDS, names_a_person
@@ -71,10 +71,12 @@ class NLU:
         extra_examples: Mapping[str, Sequence[str]] | None = None,
         threshold: float | None = None,
         tuning: Tuning | None = None,
+        readings_kept: int = READINGS_KEPT,
     ) -> None:
         """``extra_examples`` maps an intent name, or ``none`` for out of scope, to example texts this
         deployment has learned (reviewed misunderstandings); they count as the catalogue's examples do.
-        Names no intent has any longer are left out.
+        Names no intent has any longer are left out. ``readings_kept``: how many readings' answers
+        the classifier keeps (``IntentClassifier.classify``; 0 classifies every message anew).
         """
         tuning = tuning or Tuning()
         if threshold is not None:
@@ -116,6 +118,7 @@ class NLU:
             tuning=tuning,
             languages=languages,
             within_only=frozenset(w for w in FORMATS if w in self._vocabulary),
+            readings_kept=readings_kept,
         )
         self._asked_by: tuple[tuple[str, Callable[[str], bool]], ...] = tuple(
             (spec.name, spec.asked_by) for spec in intents if spec.asked_by is not None
