@@ -109,6 +109,8 @@ class Application:
         if self.outbox is not None:
             await self.outbox.close()
         await self.nlu.close()
+        if isinstance(self.limits, SqlLimits):
+            await self.limits.settled()  # the events of its last second, before the store closes
         await self.store.close()
         await self.database.close()
         for close in self.closing:

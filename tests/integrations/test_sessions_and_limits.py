@@ -272,6 +272,35 @@ async def test_events_counted_together_are_written_as_one_row_per_key_with_their
     assert not await fresh.hit(Rule("chat:user:u", 5, 10.0))
 
 
+async def test_a_busy_worker_writes_its_counts_once_a_second(engine: AsyncEngine) -> None:
+    """The first events are written at once; those that follow within the second wait and go
+    together, a row per key with their number; settling (as a stopping server does) writes them
+    without waiting the rest of the second."""
+    written: list[list[dict[str, Any]]] = []
+
+    async def write(statements: list[tuple[Executable, Any]]) -> None:
+        written.extend(params for _, params in statements if isinstance(params, list))
+        async with engine.begin() as conn:
+            for statement, params in statements:
+                await conn.execute(statement, params)
+
+    limits = SqlLimits(engine, write=write, clock=Seconds())
+    rule = Rule("chat:user:u", 100, 60.0)
+    assert await limits.hit(rule)
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert [[row["count"] for row in rows] for rows in written] == [[1]]
+    for _ in range(4):
+        assert await limits.hit(rule)
+        for _ in range(5):
+            await asyncio.sleep(0)
+    assert len(written) == 1  # within the second: waiting
+    await asyncio.wait_for(limits.settled(), 0.5)
+    assert [[row["count"] for row in rows] for rows in written] == [[1], [4]]
+    async with engine.connect() as conn:
+        assert (await conn.execute(select(func.sum(rate_counts.c.count)))).scalar() == 5
+
+
 async def test_counts_go_in_the_store_s_shared_transactions(engine: AsyncEngine) -> None:
     """As the application counts chat frames: behind, with the store's group commits."""
     store = Store(engine)  # on SQLite the inline engine: the store writes on the loop

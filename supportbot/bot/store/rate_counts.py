@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import time
@@ -37,6 +38,9 @@ def _others(rules: int) -> Executable:
     return parts[0] if rules == 1 else union_all(*parts)
 
 
+WRITE_EVERY = 1.0
+"""Seconds between two writes of a worker's counts: the events meanwhile go in one row per key and
+slot, so a busy worker writes a key's events once a second rather than with every turn."""
 LOOK_AROUND = 1.0
 """Seconds between two looks for the keys other workers count."""
 KEYS_ELSEWHERE = 1000
@@ -57,9 +61,12 @@ class SqlLimits:
     """Counts in the ``rate_counts`` table.
 
     Each worker counts its own events exactly, in memory, and writes them behind into rows of its own,
-    in the store's shared transactions (``write``), so a chat turn waits for no write. A ``hit`` adds
+    in the store's shared transactions (``write``), so a chat turn waits for no write: at most once a
+    second (``WRITE_EVERY``), a row per key and slot with the number of its events. A ``hit`` adds
     to its own count what the other workers' rows say (an indexed range of a few rows): one worker is
-    never over a limit, and sees the others' events once they are committed.
+    never over a limit, and sees the others' events once they are committed, a second after they
+    came at most. A worker killed outright loses the events of its last second; one that stops
+    writes them first (``settled``).
 
     Several workers share limits through Redis (``bot.redis.RedisLimits``); here the others are
     usually this worker's own earlier runs, before a restart. So a hit reads the others' rows only
@@ -96,7 +103,11 @@ class SqlLimits:
         self._unwritten: dict[tuple[str, int], dict[str, Any]] = {}
         """Events counted but not yet handed to ``write``, a row per (key, slot) with their number …"""
         self._behind: asyncio.Task[None] | None = None
-        """… and the task that will hand them over, until it starts."""
+        """… and the task that will hand them over, until it starts …"""
+        self._wrote = -WRITE_EVERY
+        """… the event loop's time when the last one started …"""
+        self._hurry = asyncio.Event()
+        """… and, set, that the one waiting should not wait (``settled``)."""
 
     async def hit(self, *rules: Rule) -> bool:
         now = self.clock()
@@ -131,9 +142,9 @@ class SqlLimits:
             if counted[i].window(slots[i]) + (others[i] if others is not None else 0) >= rule.limit:
                 return False
         if self._behind is None or self._behind.cancelled():  # one write takes all the events until it runs
-            task = self._behind = asyncio.get_running_loop().create_task(
-                self._write_behind(now), name="limits"
-            )
+            loop = asyncio.get_running_loop()
+            wait = self._wrote + WRITE_EVERY - loop.time()
+            task = self._behind = loop.create_task(self._write_behind(now, wait), name="limits")
             self._writing.add(task)
             task.add_done_callback(self._writing.discard)
         unwritten = self._unwritten
@@ -153,10 +164,14 @@ class SqlLimits:
                 row["count"] += 1
         return True
 
-    async def _write_behind(self, now: float) -> None:
-        """Writes the events counted until this task runs (those of every hit meanwhile), a row per
-        key and slot with their number."""
+    async def _write_behind(self, now: float, wait: float) -> None:
+        """Writes the events counted until this task runs (those of every hit meanwhile, ``wait``
+        seconds at most), a row per key and slot with their number."""
+        if wait > 0.0 and not self._hurry.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._hurry.wait(), wait)
         self._behind = None
+        self._wrote = asyncio.get_running_loop().time()
         rows, self._unwritten = list(self._unwritten.values()), {}
         await self._count(rows, now)
 
@@ -167,9 +182,13 @@ class SqlLimits:
         return await self._events(rule) > 0
 
     async def settled(self) -> None:
-        """Waits until every event counted so far is committed."""
-        while self._writing:
-            await asyncio.gather(*self._writing, return_exceptions=True)
+        """Writes every event counted so far now, and waits until they are committed."""
+        self._hurry.set()
+        try:
+            while self._writing:
+                await asyncio.gather(*self._writing, return_exceptions=True)
+        finally:
+            self._hurry.clear()
 
     async def _events(self, rule: Rule) -> int:
         key, length = rule.key[:255], slot_seconds(rule.window)
