@@ -160,6 +160,8 @@ STATUS_EXAMPLES = {
         "är order 4712 fortfarande i produktion",
         "har leveransen för 4711 lämnat lagret",
         "vår order har inte kommit, var är den",
+        "jag hittar inte vår order 4711",
+        "hjälp mig hitta min beställning",
         "hur länge dröjer vår leverans",
         "har order 5801 levererats?",
         "blev vår order levererad",

@@ -51,6 +51,43 @@ async def test_a_purchase_is_an_order(bot: BotDriver) -> None:
     """)
 
 
+async def test_an_order_number_from_the_customer_s_own_systems_is_looked_up(bot: BotDriver) -> None:
+    """A long number after an order's word is the order's: not ours, so not found, rather than
+    the question of which order the customer meant, which they had just said."""
+    await bot.as_user(ANNA).transcript("""
+        user: what's the status of order 370795561790?
+        bot:  [order.status]
+        bot:  ~ can't find order 370795561790
+        user: where is my purchase 113542617735902?
+        bot:  ~ can't find order 113542617735902
+        user: order 00012345678901
+        bot:  ~ can't find order 00012345678901
+    """)
+
+
+async def test_an_order_the_customer_cannot_find_is_looked_up(bot: BotDriver) -> None:
+    """Words of looking for an order read as asking where it is, in both languages; letters alike
+    in an out-of-scope example ("I can't locate" and "I want to cancel") do not make it one."""
+    await bot.as_user(ANNA).transcript("""
+        user: I can't locate order 4711
+        bot:  [order.status]
+        bot:  ~ PostNord
+        user: I want help to track order 4712
+        bot:  [order.status]
+        bot:  ~ Order 4712 is in production
+        user: jag hittar inte order 4711
+        bot:  [order.status]
+        bot:  (sv)
+        bot:  ~ PostNord
+    """)
+    await bot.as_user(ANNA).transcript("""
+        user: cancel order 4711
+        bot:  ~ can't cancel or change an order here
+        user: avbeställ order 4711
+        bot:  ~ kan inte avbeställa eller ändra en order här
+    """)
+
+
 async def test_order_status_asks_for_the_number(bot: BotDriver) -> None:
     await bot.as_user(ANNA).transcript("""
         user: where is my order?

@@ -84,7 +84,8 @@ class Tuning:
     "newsletter" out of scope), acting on the wrong record is worse than asking again."""
     none_similarity: float = 0.8
     """A message this similar to an out-of-scope example, and closer to it than to the chosen
-    intent's examples, is out of scope."""
+    intent's examples, is out of scope, when that example has every word of the message that speaks
+    for the chosen family."""
     plain_cutoff: float = 85.0
     """Similarity a message of function words only ("that's all", "ha det bra") needs to an example."""
 
@@ -244,6 +245,15 @@ class _Features:
         return out
 
 
+def _one_word(a: str, b: str) -> bool:
+    """Whether two canonical words are forms of one word: equal, or one the other with an ending
+    ("order", "ordern"; "beställning", "beställningen")."""
+    if a == b:
+        return True
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 3
+
+
 def _only(feature: str, words: frozenset[str], stopwords: frozenset[str]) -> bool:
     """Whether the content words of ``feature`` are all of ``words``."""
     if not words:
@@ -397,9 +407,29 @@ class IntentClassifier:
             return Scored(NONE_INTENT, min(1.0, 0.5 + scores[none] / denominator), off_topic=True)
         if against > 0.0:
             floor = max(similarity, t.none_similarity)
-            if self._nearest_none(query, language, floor=floor) >= floor:
+            near = self._nearest_none(query, language, floor=floor)
+            if near is not None and self._says_all_it_says(near, tokens, best):
                 return Scored(NONE_INTENT, confidence, off_topic=True)
         return Scored(intent, confidence)
+
+    def _says_all_it_says(self, example: str, tokens: Sequence[str | None], family: int) -> bool:
+        """Whether the out-of-scope ``example`` has every word of the message that speaks for
+        ``family`` rather than for out of scope: letters alike are not words alike ("i can't locate
+        order #ordno" is as close to "i want to cancel order #ordno" as an example of ours, and
+        "locate" is no word of cancelling)."""
+        words = self._features.words
+        none = self._none
+        said = example.split(" ")
+        for token in tokens:
+            # A record's placeholder says which record, not what is asked of it; a word is said in
+            # any of its forms ("order", "ordern").
+            if token is None or token[0] == "#" or any(_one_word(token, w) for w in said):
+                continue
+            feature = words.get(token)
+            entry = feature.family if feature is not None else None
+            if entry is not None and entry[1][family] > entry[1][none]:
+                return False
+        return True
 
     def _rivals(self, scores: Sequence[float], best: int) -> list[int]:
         """Families other than ``best`` and ``none`` whose word evidence comes close to the best's."""
@@ -451,22 +481,20 @@ class IntentClassifier:
             best_similarity = max(best_similarity, similarity)
         return self.intents[best_intent], best_similarity
 
-    def _nearest_none(self, query: str, language: str | None = None, *, floor: float | None = None) -> float:
-        """Similarity of the closest out-of-scope example (in ``language``, if it has any in it), when
-        it reaches ``floor`` (``none_similarity`` unless given; 0 otherwise); only examples of a
-        similar length can be close."""
-        share = self.tuning.none_similarity if floor is None else floor
+    def _nearest_none(self, query: str, language: str | None, *, floor: float) -> str | None:
+        """The closest out-of-scope example (in ``language``, if it has any in it), when its
+        similarity reaches ``floor``; only examples of a similar length can be close."""
         lengths, texts = self._none_by_length.get(language) or self._none_by_length[None]
-        # ratio = 2·matches / (len(a) + len(b)) >= share needs len(b) / len(a) in [share/(2-share), (2-share)/share]
-        low = bisect_left(lengths, int(len(query) * share / (2.0 - share)))
-        high = bisect_right(lengths, int(len(query) * (2.0 - share) / share) + 1)
+        # ratio = 2·matches / (len(a) + len(b)) >= floor needs len(b) / len(a) in [floor/(2-floor), (2-floor)/floor]
+        low = bisect_left(lengths, int(len(query) * floor / (2.0 - floor)))
+        high = bisect_right(lengths, int(len(query) * (2.0 - floor) / floor) + 1)
         if low >= high:
-            return 0.0
+            return None
         # A hair under the floor: a similarity that reaches it once divided by 100 is never cut off.
         match = process.extractOne(
-            query, texts[low:high], scorer=fuzz.ratio, processor=None, score_cutoff=share * 100.0 - 1e-6
+            query, texts[low:high], scorer=fuzz.ratio, processor=None, score_cutoff=floor * 100.0 - 1e-6
         )
-        return match[1] / 100.0 if match is not None else 0.0
+        return match[0] if match is not None else None
 
     def _plain(self, query: str) -> Scored:
         """A message of function words only: an intent only if it is (nearly) one of the examples."""

@@ -56,11 +56,12 @@ _KINDS: dict[str, tuple[str, ...]] = {
     "order_number": (
         "order", "orders", "ordern", "ordernummer", "ordernumret", "ordernr", "order-nr", "ordrar",
         "ordrarna", "beställning", "beställningen", "beställningsnummer", "beställningar",
+        "purchase", "purchases", "köpet", "inköpet",
     ),
 }
 # fmt: on
 _KIND_OF = {fold(re.sub(r"\\s\+", " ", k).replace("\\", "")): kind for kind, ks in _KINDS.items() for k in ks}
-_PLURALS = frozenset({"invoices", "contracts", "orders", "ordrar", "ordrarna", "beställningar"})
+_PLURALS = frozenset({"invoices", "contracts", "orders", "ordrar", "ordrarna", "beställningar", "purchases"})
 
 _KEYWORD = re.compile(
     r"(?<![\w-])(?P<kw>"
@@ -109,6 +110,9 @@ _UNITS = wordset(
 _BARE = re.compile(r"(?<![\w.,/:+-])(?P<hash>#\s?)?(?P<n>\d{3,10})(?![\w/:-]|[.,]\d)")
 _WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _ID_SHAPE = re.compile(r"\d{3,10}")
+_ORDER_ID_SHAPE = re.compile(r"\d{3,20}")
+"""An order's number after an order's word: as long as a customer may copy one from their own
+systems ("order 370795561790"); one that is not ours is then not found, rather than not heard."""
 _ISO = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 
 _FILLERS = wordset("nr no number nummer num numret tack thanks thx status och and or eller")
@@ -192,7 +196,11 @@ def keyword_ids(text: str, claims: Claims, *, words: frozenset[str] | None = Non
             if rq is None:
                 continue
             value = f"RQ-{rq[1]}-{int(rq[2]):06d}"
-        elif not digits or not _ID_SHAPE.fullmatch(ident) or (year_like and keyword in _PLURALS):
+        elif (
+            not digits
+            or not (_ORDER_ID_SHAPE if kind == "order_number" else _ID_SHAPE).fullmatch(ident)
+            or (year_like and keyword in _PLURALS)
+        ):
             continue
         elif kind == "invoice_number":
             value = f"INV-{ident}"
