@@ -144,6 +144,23 @@ def test_a_bare_number_after_invoice_is_the_invoice_not_an_order() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's the difference between power10 and power11",  # "po" begins "power": no PO word
+        "is the order10x model still sold",
+        "billing2031 export",
+    ],
+)
+def test_a_record_word_inside_another_word_names_no_record(text: str) -> None:
+    assert found(text) == []
+
+
+def test_a_number_right_after_a_record_word_is_its_own() -> None:
+    assert found("PO12345 status", "po_number") == [("po_number", "12345", "12345")]
+    assert found("invoice2031") == [("invoice_number", "INV-2031", "2031")]
+
+
 def test_the_word_check_passes_over_no_number_after_a_record_word() -> None:
     """Given a message's words, one with no word that begins as a record word does is passed over
     before the keyword pattern runs; the numbers found must be those running it always finds."""

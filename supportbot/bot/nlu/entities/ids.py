@@ -66,7 +66,9 @@ _PLURALS = frozenset({"invoices", "contracts", "orders", "ordrar", "ordrarna", "
 _KEYWORD = re.compile(
     r"(?<![\w-])(?P<kw>"
     + "|".join(sorted((k for ks in _KINDS.values() for k in ks), key=len, reverse=True))
-    + r")(?:\s*(?:number|num|no\.?|nr\.?|nummer|numret|id|is|är|\#|:|=)(?![^\W\d_]))*\s*#?\s*"
+    # The record word ends where its word does ("PO12345" has its number right after it, "power10"
+    # no record word at all).
+    + r")(?![^\W\d_])(?:\s*(?:number|num|no\.?|nr\.?|nummer|numret|id|is|är|\#|:|=)(?![^\W\d_]))*\s*#?\s*"
     r"(?P<id>[a-z0-9][a-z0-9/-]*\d[a-z0-9-]*|\d+)(?![\w-])",
     re.IGNORECASE,
 )
@@ -244,6 +246,11 @@ def typo_keyword_ids(text: str, claims: Claims, *, words: frozenset[str] | None 
             continue
         prefix = {"invoice_number": "INV-", "credit_number": "CN-", "contract_number": "C-"}.get(kind, "")
         claims.add(Found(kind, prefix + ident, m.start("id"), m.end("id")))
+
+
+def named_kind(word: str) -> str | None:
+    """The kind of record a word names as written ("fakturan", "orders"; no typo), if any."""
+    return _KIND_OF.get(fold(word))
 
 
 def record_kind(word: str) -> str | None:
