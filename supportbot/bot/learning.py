@@ -138,7 +138,9 @@ class Understanding(Protocol):
     @property
     def intents(self) -> list[str]: ...
 
-    def parse(self, text: str, *, today: Any, language_hint: str | None = None) -> Parse: ...
+    def parse(
+        self, text: str, *, today: Any, language_hint: str | None = None, topic: str | None = None
+    ) -> Parse: ...
 
 
 Build = Callable[[Mapping[str, Sequence[str]]], Awaitable[Understanding]]
@@ -186,8 +188,10 @@ class LearnedNLU:
     def intents(self) -> list[str]:
         return self.current.intents
 
-    def parse(self, text: str, *, today: Any, language_hint: str | None = None) -> Parse:
-        return self.current.parse(text, today=today, language_hint=language_hint)
+    def parse(
+        self, text: str, *, today: Any, language_hint: str | None = None, topic: str | None = None
+    ) -> Parse:
+        return self.current.parse(text, today=today, language_hint=language_hint, topic=topic)
 
     def on_swap(self, listener: Callable[[], None]) -> None:
         """``listener`` is called right after each new NLU is swapped in (``serve`` moves it out of the

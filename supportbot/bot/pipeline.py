@@ -48,7 +48,9 @@ class Answer:
 
 
 class Understands(Protocol):
-    def parse(self, text: str, *, today: Any, language_hint: str | None = None) -> Parse: ...
+    def parse(
+        self, text: str, *, today: Any, language_hint: str | None = None, topic: str | None = None
+    ) -> Parse: ...
 
 
 class _PrincipalCache:
@@ -319,7 +321,7 @@ class Pipeline:
                 language=fmt.language,
                 intent="input.too_long",
             )
-        parse = self.nlu.parse(text, today=principal.today(now), language_hint=hint)
+        parse = self.nlu.parse(text, today=principal.today(now), language_hint=hint, topic=_topic(state))
         self._parsed[message.conversation.key] = parse
         return await self._step(message, parse, state, principal, conversation, now)
 
@@ -364,6 +366,21 @@ class Pipeline:
 
     async def history(self, message_key: str, *, limit: int = 100) -> list[TurnRecord]:
         return await self.store.history(message_key, limit=limit)
+
+
+_NO_RECORDS = frozenset({"smalltalk", "handoff", "account", "none", "input"})
+"""Intent families whose answers are about no record of the customer's."""
+
+
+def _topic(state: DialogState) -> str | None:
+    """The family of the records the conversation is about (the last answer's), for the NLU to read a
+    follow-up that names none of its own in ("what's the total?"); none while a question waits for
+    its answer, which the dialog reads as one."""
+    last = state.last_intent
+    if last is None or state.pending is not None:
+        return None
+    family = last.split(".", 1)[0]
+    return None if family in _NO_RECORDS else family
 
 
 def _repeated(earlier: dict[str, Any]) -> Answer:

@@ -92,6 +92,8 @@ GET_EXAMPLES = {
         "get my bill",
         "can you look for the invoice from last week",
         "I don't know where my invoice is",
+        "what's the total of invoice INV-2031",
+        "is the invoice total including VAT",
     ],
     "sv": [
         "visa faktura INV-2031",
@@ -139,6 +141,8 @@ GET_EXAMPLES = {
         "jag letar efter min räkning från mars",
         "hur hittar jag fakturan för vårt serverköp",
         "kolla räkningen INV-2032",
+        "vad är totalbeloppet på faktura INV-2031",
+        "hur mycket är fakturan på",
     ],
 }
 

@@ -72,6 +72,39 @@ def test_kept_readings_never_change_an_answer(nlu: NLU) -> None:
     assert nlu.parse("where is my order 4712?", today=TODAY).entities[0].value == "4712"
 
 
+@pytest.mark.parametrize(
+    ("text", "topic", "alone", "in_topic"),
+    [
+        # Pointing at the record talked about, with words its family has: that family's.
+        ("can I have it as a PDF?", "invoice", "contract.document", "invoice.get"),
+        # A family's own word said again keeps to it, rather than to the examples most alike.
+        ("what is the total", "statement", "invoice.get", "statement.show"),
+    ],
+)
+def test_a_follow_up_is_read_in_the_family_talked_about(
+    nlu: NLU, text: str, topic: str, alone: str, in_topic: str
+) -> None:
+    assert nlu.parse(text, today=TODAY).intent == alone
+    assert nlu.parse(text, today=TODAY, topic=topic).intent == in_topic
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "intent"),
+    [
+        ("the invoice for that order", "order", "invoice.get"),  # names its own kind of record
+        ("fakturan för den ordern", "order", "invoice.get"),
+        ("show contract C-1001", "invoice", "contract.status"),  # names its own record
+        ("talk to a person", "invoice", "handoff.agent"),  # no invoice word at all
+        ("thanks", "order", "smalltalk.thanks"),
+        ("show my orders", "invoice", "order.search"),  # the topic's words too few to weigh
+    ],
+)
+def test_the_topic_never_takes_a_message_about_something_else(
+    nlu: NLU, text: str, topic: str, intent: str
+) -> None:
+    assert nlu.parse(text, today=TODAY, topic=topic).intent == intent
+
+
 def test_language_hint_is_used_only_for_neutral_text(nlu: NLU) -> None:
     assert nlu.parse("4711", today=TODAY, language_hint="sv").language == "sv"
     assert nlu.parse("4711", today=TODAY).language == "en"

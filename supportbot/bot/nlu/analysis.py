@@ -29,9 +29,11 @@ PLACEHOLDERS = {
     "site": "#site",
     "reference": "#ref",
 }
+RECORDS = frozenset(PLACEHOLDERS[t] for t in PLACEHOLDERS if t.endswith("_number")) | {"#n"}
+"""The placeholders of a record's number: a message with one names its own record."""
 _CLITICS = frozenset({"s", "m", "re", "ve", "ll", "d"})
 NUMBER = "#n"
-"""A number no extractor claimed ("3 items", "version 2")."""
+"""A number no extractor claimed ("3 items", "version 2", "4712" alone)."""
 
 
 class Word(NamedTuple):

@@ -35,6 +35,7 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
+from supportbot.bot.nlu.analysis import RECORDS
 from supportbot.bot.nlu.types import NONE_INTENT
 
 _FUZZY_FLOOR = 30.0
@@ -86,6 +87,13 @@ class Tuning:
     """A message this similar to an out-of-scope example, and closer to it than to the chosen
     intent's examples, is out of scope, when that example has every word of the message that speaks
     for the chosen family."""
+    topic_ratio: float = 0.5
+    topic_pointed_ratio: float = 0.1
+    """A follow-up that names no record of its own is read in the family of the record just talked
+    about (``classify``'s ``topic``) when that family's word evidence reaches this share of the best
+    family's: ``topic_pointed_ratio`` when it points at the record ("is it paid?", "hur mycket är den
+    på?"), ``topic_ratio`` otherwise ("what's the total?" after an invoice is the invoice's, not the
+    account's balance)."""
     plain_cutoff: float = 85.0
     """Similarity a message of function words only ("that's all", "ha det bra") needs to an example."""
 
@@ -286,6 +294,7 @@ class IntentClassifier:
         self.intents = sorted(examples)
         self.families = sorted({family_of(i) for i in self.intents})
         index = {f: n for n, f in enumerate(self.families)}
+        self._family_index = index
         self._members = [[n for n, i in enumerate(self.intents) if family_of(i) == f] for f in self.families]
         self._none = index.get(NONE_INTENT, -1)
 
@@ -347,6 +356,7 @@ class IntentClassifier:
         unknown: float = 0.0,
         surface: str | None = None,
         language: str | None = None,
+        topic: str | None = None,
     ) -> Scored:
         """``tokens`` are canonical words (``None`` where a word is unknown); ``unknown`` is how much of
         the message we do not know: 1 per unknown word, less for a name or a corrected typo.
@@ -355,16 +365,27 @@ class IntentClassifier:
         they lower the similarity); by default the known tokens. With ``language`` it is compared with
         the examples in that language only (all of an intent's, if it has none in it).
 
+        ``topic`` is the family of the record the conversation is about (the invoice just shown): a
+        message that names no record of its own leans to it (``Tuning.topic_ratio``).
+
         The answer depends on these alone, and the classifier never changes once built, so the last
         ``READINGS_KEPT`` readings' answers are kept: customers ask the same things in the same
         words, and a message's numbers and dates are placeholders in its reading by now ("where is
         my order 4711?" and "… 4712?" are one reading).
         """
         query = surface if surface is not None else " ".join(x for x in tokens if x is not None)
-        return self._remembered(tuple(tokens), unknown, query, language)
+        about = self._family_index.get(topic) if topic is not None else None
+        if about is not None and any(t is not None and t in RECORDS for t in tokens):
+            about = None  # a record of its own says what the message is about
+        return self._remembered(tuple(tokens), unknown, query, language, about)
 
     def _classify(
-        self, tokens: tuple[str | None, ...], unknown: float, query: str, language: str | None
+        self,
+        tokens: tuple[str | None, ...],
+        unknown: float,
+        query: str,
+        language: str | None,
+        about: int | None = None,
     ) -> Scored:
         t = self.tuning
         feats = self._features.find(tokens, skip=t.skip_weight > 0.0)
@@ -383,6 +404,14 @@ class IntentClassifier:
             return self._plain(query)
         best = scores.index(max(scores))  # the first of equals, as the family order has it
         denominator = evidence + t.unknown_weight * unknown + t.prior_weight
+        # Read in the topic's family, when its words say enough for an answer: neither another
+        # family's words nor its own similarity to their examples take it away then.
+        leaned = about == best
+        if about is not None and not leaned and about != self._none and scores[about] > 0.0:
+            ratio = t.topic_pointed_ratio if "#ref" in tokens else t.topic_ratio
+            leaned = scores[about] >= ratio * scores[best] and scores[about] >= t.min_evidence * denominator
+            if leaned:
+                best = about
         family_score = scores[best] / denominator
         none = self._none
         against = max([vector[none] for vector in seen]) if none >= 0 else 0.0
@@ -390,7 +419,7 @@ class IntentClassifier:
             return Scored(NONE_INTENT, min(1.0, 0.5 + family_score), off_topic=True)
         intent, similarity = self._pick(best, feats, query, language)
         confidence = (1.0 - t.fuzzy_share) * family_score + t.fuzzy_share * similarity
-        for rival in self._rivals(scores, best):
+        for rival in [] if leaned else self._rivals(scores, best):
             rival_score = scores[rival] / denominator
             if (1.0 - t.fuzzy_share) * rival_score + t.fuzzy_share <= confidence:
                 continue  # not even an identical example would make it win

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from supportbot.bot.nlu.analysis import Word, raw_words, reading, words
 from supportbot.bot.nlu.classifier import READINGS_KEPT, IntentClassifier, Tuning
 from supportbot.bot.nlu.entities import EntityExtractor, Found
+from supportbot.bot.nlu.entities.ids import named_kind
 from supportbot.bot.nlu.language import decide, detect_language, says
 from supportbot.bot.nlu.lexicon import FORMATS, NEUTRAL, STOPWORDS, names_a_person
 from supportbot.bot.nlu.out_of_scope import OUT_OF_SCOPE
@@ -55,6 +56,7 @@ class NLU:
         "_extractor",
         "_guess_weight",
         "_ignorable",
+        "_kind_family",
         "_name_weight",
         "_raw",
         "_takes_over",
@@ -124,6 +126,8 @@ class NLU:
             (spec.name, spec.asked_by) for spec in intents if spec.asked_by is not None
         )
         self._takes_over = frozenset(spec.name for spec in intents if spec.takes_over)
+        self._kind_family = {kind: spec.name.split(".", 1)[0] for spec in intents for kind in spec.claims}
+        """The family whose records a kind of record number is (``IntentSpec.claims``)."""
         ordinary = frozenset(fold(w) for w in self._vocabulary.words)
         self._extractor = EntityExtractor(site_names, vocabulary=ordinary)
         for text in _WARM_UP:
@@ -139,9 +143,16 @@ class NLU:
     def intents(self) -> list[str]:
         return [i for i in self._classifier.intents if i != NONE_INTENT]
 
-    def parse(self, text: str, *, today: date, language_hint: str | None = None) -> Parse:
+    def parse(
+        self, text: str, *, today: date, language_hint: str | None = None, topic: str | None = None
+    ) -> Parse:
+        """``topic``: the intent family of the record the conversation is about, if any (a follow-up
+        that names no record of its own leans to it: "what's the total?" after an invoice)."""
         found = self._extractor.extract(text, today=today)
-        read = self._read_message(raw_words(text, found))
+        raws = raw_words(text, found)
+        read = self._read_message(raws)
+        if topic is not None and self._names_another(raws, topic):
+            topic = None  # "the invoice for that order": about the invoice, whatever was talked about
         tokens, unknown = read.tokens, read.unknown
         language = decide(read.en, read.sv, hint=language_hint)
         if (
@@ -154,7 +165,7 @@ class NLU:
             intent, confidence = exact, 1.0  # said as one of the examples: what that example means
         else:
             scored = self._classifier.classify(
-                tokens, unknown=unknown, surface=" ".join(read.surface), language=language
+                tokens, unknown=unknown, surface=" ".join(read.surface), language=language, topic=topic
             )
             intent, confidence = scored.intent, scored.confidence
             asked = self._asked(text, intent)
@@ -178,6 +189,15 @@ class NLU:
             entities=tuple([_entity(f, text) for f in found]),
             language=language,
         )
+
+    def _names_another(self, raws: Sequence[str], topic: str) -> bool:
+        """Whether a message names a kind of record of another family than ``topic`` by its word."""
+        families = self._kind_family
+        for raw in raws:
+            kind = named_kind(raw)
+            if kind is not None and families.get(kind, topic) != topic:
+                return True
+        return False
 
     def _asked(self, text: str, read: str) -> str | None:
         """The intent whose question the message asks in its own words (``IntentSpec.asked_by``),
