@@ -659,11 +659,14 @@ REPORT_LIMIT = 100_000
 _MORE = re.compile(r"\b(more|next|fler|nästa|resten)\b", re.IGNORECASE)
 _CHANGE = re.compile(
     r"(?<![\w-])(?:cancel\w*|(?<!any )(?<!no )chang(?:e|es|ing)\b(?!\s+(?:in|of)\s+(?:the\s+)?status)|modify|amend"
-    r"|reroute|redirect|avbeställ\w*|avboka\w*|makulera\w*|annullera\w*|ändra(?:r|s|d|t)?\b)",
+    r"|reroute|redirect|expedite\w*|rush|speed\s+up|split\w*|(?:add|remove)\b[^.?!]{0,40}\b(?:to|from)\s+(?:the\s+|my\s+|our\s+)?order"
+    r"|avbeställ\w*|avboka\w*|makulera\w*|annullera\w*|ändra(?:r|s|d|t)?\b|påskynda\w*|skynda\s+på"
+    r"|dela\s+upp|(?:lägg|lägga)\s+till|ta\s+bort)",
     re.IGNORECASE,
 )
-"""Asking to cancel or change an order ("cancel order 4712", "ändra leveransadressen för 4712"): the
-chat shows the order and says who can, it never changes one. Not "any change in the status"."""
+"""Asking to cancel or change an order ("cancel order 4712", "ändra leveransadressen för 4712", "expedite
+4712", "split 4711 into two deliveries", "add 3 licences to order 4712"): the chat shows the order and
+says who can, it never changes one. Not "any change in the status"."""
 _DELAYED = re.compile(
     r"\b(delayed|late|overdue|behind\s+schedule|past\s+(?:their|the|its)\s+(?:expected\s+)?delivery\s+date|"
     r"försenade?|försenat|sena|passerat\s+(?:sitt\s+|sina\s+)?leveransdatum)\b",

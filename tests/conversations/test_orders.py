@@ -460,3 +460,29 @@ async def test_cancelling_or_changing_an_order_is_not_done_here_and_says_who_can
     assert "4712" in address.text
     status = await bot.as_user(ANNA).say("any change in the status of 4711?")
     assert status.intent == "order.status" and "I can't" not in status.text
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("expedite order 4712, we need it by friday", "I can't cancel or change an order here"),
+        ("split order 4711 into two deliveries", "I can't cancel or change an order here"),
+        ("I want to add 3 more licences to order 4712", "I can't cancel or change an order here"),
+        ("can you remove one line from our order 4712", "I can't cancel or change an order here"),
+        ("kan ni påskynda order 4712", "Jag kan inte avbeställa eller ändra en order här"),
+        ("vi vill lägga till två licenser på order 4712", "Jag kan inte avbeställa eller ändra en order här"),
+    ],
+)
+async def test_hurrying_splitting_or_adding_to_an_order_is_a_change_too(
+    bot: BotDriver, text: str, said: str
+) -> None:
+    """Every change to an order goes to the order desk: the chat shows the order and says who can."""
+    reply = await bot.as_user(ANNA).say(text)
+    assert reply.intent == "order.status"
+    assert reply.text.startswith(said)
+    assert any(number in reply.text for number in ("4711", "4712"))
+
+
+async def test_asking_to_be_told_is_no_change_to_an_order(bot: BotDriver) -> None:
+    reply = await bot.as_user(ANNA).say("where is order 4712? please add tracking when it ships")
+    assert reply.intent == "order.status" and "I can't" not in reply.text
