@@ -154,6 +154,12 @@ _ABOUT_RECORD = re.compile(
 )
 """First with a record of its own and short, a request: "is order 4711 late?" ("is it possible before
 Christmas?" describes)."""
+_WISH = re.compile(
+    _OPENING + r"(?:(?:i|we)\s+(?:want|need|would\s+like|wish)|(?:i|we)'d\s+like|please|(?:jag|vi)\s+"
+    r"(?:vill|behöver|skulle\s+vilja|önskar)|kan\s+(?:du|ni)|can\s+you|could\s+you)\b"
+)
+"""A wish said first ("we want to move it to Göteborg", "vi vill flytta den"): to a question with fixed
+answers (which contract?) it is a request of its own, not a try at the answer."""
 SHORT_REQUEST = 8
 """Words in a request whose only sign is its first word and a record: longer, it is more likely told."""
 SWITCH_CONFIDENCE = 0.5
@@ -615,7 +621,8 @@ class DialogEngine:
         text is taken as the answer otherwise ("Disk read errors on server 78ABC12", "Can it arrive
         before Christmas?", "When we power it on the fan is loud"). To a question with fixed answers,
         any question word, a short confident message of another intent ("thanks") and, where nothing is
-        written freely, a record of another kind switch too."""
+        written freely, a record of another kind switch too, and so does a wish said first ("we want
+        to move it to Göteborg")."""
         intent = parse.intent
         if intent == NONE_INTENT or intent not in self.intents or intent == spec.name:
             return False
@@ -632,7 +639,7 @@ class DialogEngine:
             return True
         if asking is not None and asking.free_text:
             return False
-        if _QUESTION.match(text) or (words <= 3 and parse.confidence >= 0.7):
+        if _QUESTION.match(text) or _WISH.match(text) or (words <= 3 and parse.confidence >= 0.7):
             return True
         takes_text = any(s.free_text for s in self._slots_for(spec, principal))
         accepted = set(asking.entities) if asking is not None else set()

@@ -206,10 +206,12 @@ STATUS_EXAMPLES = {
         "when will I get an answer to RQ-2026-000123",
         "has my request been closed",
         "what did support reply",
+        "any update on request RQ-2026-000123",
     ],
     "sv": [
         "vad är status på mitt ärende RQ-2026-000123",
         "något nytt om mitt ärende",
+        "finns det någon uppdatering om ärende RQ-2026-000123",
         "visa mina öppna ärenden",
         "lista alla mina ärenden",
         "har någon svarat på mitt ärende",
