@@ -149,11 +149,11 @@ _QUESTION = re.compile(
 )
 """A question word first: a request when asked ("...?") or short with a record ("where is order 4711")."""
 _ABOUT_RECORD = re.compile(
-    _OPENING + r"(?:is|are|has|have|does|do|did|will|i\s+(?:want|need|would\s+like)|i'd\s+like|open"
-    r"|är|har|blir|jag\s+(?:vill|behöver|skulle\s+vilja)|öppna)\b"
+    _OPENING + r"(?:is|are|has|have|does|do|did|will|any|i\s+(?:want|need|would\s+like)|i'd\s+like|open"
+    r"|är|har|blir|något|någon|jag\s+(?:vill|behöver|skulle\s+vilja)|öppna)\b"
 )
-"""First with a record of its own and short, a request: "is order 4711 late?" ("is it possible before
-Christmas?" describes)."""
+"""First with a record of its own and short, a request: "is order 4711 late?", "any update on
+RQ-2026-000001?" ("is it possible before Christmas?" describes)."""
 _WISH = re.compile(
     _OPENING + r"(?:(?:i|we)\s+(?:want|need|would\s+like|wish)|(?:i|we)'d\s+like|please|(?:jag|vi)\s+"
     r"(?:vill|behöver|skulle\s+vilja|önskar)|kan\s+(?:du|ni)|can\s+you|could\s+you)\b"
