@@ -368,19 +368,14 @@ class Pipeline:
         return await self.store.history(message_key, limit=limit)
 
 
-_NO_RECORDS = frozenset({"smalltalk", "handoff", "account", "none", "input"})
-"""Intent families whose answers are about no record of the customer's."""
-
-
 def _topic(state: DialogState) -> str | None:
-    """The family of the records the conversation is about (the last answer's), for the NLU to read a
-    follow-up that names none of its own in ("what's the total?"); none while a question waits for
-    its answer, which the dialog reads as one."""
+    """The family of the last answer, for the NLU to read a follow-up that names no record of its own
+    in ("what's the total?" after an invoice; the NLU knows which families are of records); none
+    while a question waits for its answer, which the dialog reads as one."""
     last = state.last_intent
     if last is None or state.pending is not None:
         return None
-    family = last.split(".", 1)[0]
-    return None if family in _NO_RECORDS else family
+    return last.split(".", 1)[0]
 
 
 def _repeated(earlier: dict[str, Any]) -> Answer:

@@ -60,6 +60,7 @@ class NLU:
         "_name_weight",
         "_raw",
         "_takes_over",
+        "_topics",
         "_vocabulary",
         "_words",
         "threshold",
@@ -126,8 +127,11 @@ class NLU:
             (spec.name, spec.asked_by) for spec in intents if spec.asked_by is not None
         )
         self._takes_over = frozenset(spec.name for spec in intents if spec.takes_over)
-        self._kind_family = {kind: spec.name.split(".", 1)[0] for spec in intents for kind in spec.claims}
+        self._kind_family = {kind: spec.family for spec in intents for kind in spec.claims}
         """The family whose records a kind of record number is (``IntentSpec.claims``)."""
+        self._topics = frozenset(spec.family for spec in intents if spec.tool is not None)
+        """The families a conversation can be about: those of a back-end tool, whose answers are the
+        customer's records (not small talk, a person or signing in)."""
         ordinary = frozenset(fold(w) for w in self._vocabulary.words)
         self._extractor = EntityExtractor(site_names, vocabulary=ordinary)
         for text in _WARM_UP:
@@ -146,12 +150,13 @@ class NLU:
     def parse(
         self, text: str, *, today: date, language_hint: str | None = None, topic: str | None = None
     ) -> Parse:
-        """``topic``: the intent family of the record the conversation is about, if any (a follow-up
-        that names no record of its own leans to it: "what's the total?" after an invoice)."""
+        """``topic``: the intent family the conversation's last answer was of, if any; when that is a
+        family of the customer's records, a follow-up that names no record of its own leans to it
+        ("what's the total?" after an invoice)."""
         found = self._extractor.extract(text, today=today)
         raws = raw_words(text, found)
         read = self._read_message(raws)
-        if topic is not None and self._names_another(raws, topic):
+        if topic is not None and (topic not in self._topics or self._names_another(raws, topic)):
             topic = None  # "the invoice for that order": about the invoice, whatever was talked about
         tokens, unknown = read.tokens, read.unknown
         language = decide(read.en, read.sv, hint=language_hint)
