@@ -121,6 +121,11 @@ class IntentSpec:
     takes_over: bool = False
     """A person takes the conversation from here ("talk to a person"): a question left for it is
     dropped, not offered back."""
+    called: Mapping[str, str] | None = None
+    """What the family's record is called, per language (``{"en": "invoice", "sv": "fakturan"}``):
+    a follow-up that points at the record talked about without naming it ("how much is it?", "kan
+    jag få den som PDF?") is read as if it named it ("how much is the invoice?"). Given on one of the
+    family's intents."""
     sends: bool = False
     """It sends its family's record somewhere (by mail, to the user). "send it to me" is worded alike
     for every kind of record, so said right after another family's record it goes to that family's

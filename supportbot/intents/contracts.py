@@ -1340,6 +1340,7 @@ async def contract_history(ctx: TurnContext) -> Reply:
 INTENTS = [
     IntentSpec(
         name="contract.status",
+        called={"en": "contract", "sv": "avtalet"},
         context=ContractsContext,
         examples=STATUS_EXAMPLES,
         handler=contract_status,

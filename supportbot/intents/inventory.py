@@ -1296,6 +1296,7 @@ _ITEM = Slot(
 INTENTS = [
     IntentSpec(
         name="inventory.show",
+        called={"en": "machine", "sv": "maskinen"},
         exports_after=("inventory.show",),
         examples=SHOW_EXAMPLES,
         handler=inventory_show,

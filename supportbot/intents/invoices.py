@@ -1514,6 +1514,7 @@ _PERIOD = Slot(
 INTENTS = [
     IntentSpec(
         name="invoice.get",
+        called={"en": "invoice", "sv": "fakturan"},
         context=ListingContext,
         examples=GET_EXAMPLES,
         handler=invoice_get,

@@ -1097,6 +1097,7 @@ _PERIOD = Slot(
 INTENTS = [
     IntentSpec(
         name="order.status",
+        called={"en": "order", "sv": "ordern"},
         context=ListingContext,
         examples=STATUS_EXAMPLES,
         handler=order_status,

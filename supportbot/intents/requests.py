@@ -1299,6 +1299,7 @@ INTENTS = [
     ),
     IntentSpec(
         name="request.status",
+        called={"en": "request", "sv": "ärendet"},
         hears_faults=True,
         examples=STATUS_EXAMPLES,
         handler=request_status,

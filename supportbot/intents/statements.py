@@ -546,6 +546,7 @@ _PERIOD = Slot(
 INTENTS = [
     IntentSpec(
         name="statement.show",
+        called={"en": "statement", "sv": "kontoutdraget"},
         context=ListingContext,
         examples=SHOW_EXAMPLES,
         handler=statement_show,

@@ -79,6 +79,11 @@ def test_kept_readings_never_change_an_answer(nlu: NLU) -> None:
         ("can I have it as a PDF?", "invoice", "contract.document", "invoice.get"),
         # A family's own word said again keeps to it, rather than to the examples most alike.
         ("what is the total", "statement", "invoice.get", "statement.show"),
+        # Pointing at it with words that alone say the account ("how much"): read as naming it.
+        ("how much is it?", "invoice", "statement.show", "invoice.get"),
+        ("hur mycket är den på?", "invoice", "statement.show", "invoice.get"),
+        ("when does it expire?", "order", "contract.status", "order.status"),
+        ("show me the other one", "contract", "invoice.get", "contract.status"),
     ],
 )
 def test_a_follow_up_is_read_in_the_family_talked_about(
@@ -97,6 +102,10 @@ def test_a_follow_up_is_read_in_the_family_talked_about(
         ("talk to a person", "invoice", "handoff.agent"),  # no invoice word at all
         ("thanks", "order", "smalltalk.thanks"),
         ("show my orders", "invoice", "order.search"),  # the topic's words too few to weigh
+        # "It" points at the record, but the words say nothing of its family: not read as naming it.
+        ("thanks, that is it", "statement", "smalltalk.thanks"),
+        ("I want to talk to someone about it", "request", "handoff.agent"),
+        ("who signed it?", "statement", "contract.sign"),
     ],
 )
 def test_the_topic_never_takes_a_message_about_something_else(

@@ -379,6 +379,21 @@ class IntentClassifier:
             about = None  # a record of its own says what the message is about
         return self._remembered(tuple(tokens), unknown, query, language, about)
 
+    def points_into(self, tokens: Sequence[str | None], topic: str) -> bool:
+        """Whether a message's words give the ``topic`` family at least ``Tuning.topic_pointed_ratio``
+        of the best family's evidence: a message that points at the record talked about ("how much
+        is it?") is then about that record, however few of the family's own words it has."""
+        about = self._family_index.get(topic)
+        if about is None:
+            return False
+        scores = [0.0] * self._family_count
+        for feature in self._features.find(tokens, skip=self.tuning.skip_weight > 0.0):
+            entry = feature.family
+            if entry is not None:
+                for c, v in entry[2]:
+                    scores[c] += v
+        return scores[about] > 0.0 and scores[about] >= self.tuning.topic_pointed_ratio * max(scores)
+
     def _classify(
         self,
         tokens: tuple[str | None, ...],

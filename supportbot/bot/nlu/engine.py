@@ -8,10 +8,11 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from supportbot.bot.nlu.analysis import Word, raw_words, reading, words
+from supportbot.bot.nlu.analysis import PLACEHOLDERS, Word, raw_words, reading, words
 from supportbot.bot.nlu.classifier import READINGS_KEPT, IntentClassifier, Tuning
 from supportbot.bot.nlu.entities import EntityExtractor, Found
 from supportbot.bot.nlu.entities.ids import named_kind
+from supportbot.bot.nlu.entities.references import KIND_WORDS
 from supportbot.bot.nlu.language import decide, detect_language, says
 from supportbot.bot.nlu.lexicon import FORMATS, NEUTRAL, STOPWORDS, names_a_person
 from supportbot.bot.nlu.out_of_scope import OUT_OF_SCOPE
@@ -29,6 +30,8 @@ EXAMPLE_SITES = ("Kista", "Göteborg", "München")
 _LEARNING_DAY = date(2026, 1, 15)
 """Dates in examples become a placeholder; any fixed day does."""
 
+_POINTER = PLACEHOLDERS["reference"]
+"""What a word that points back at a record ("it", "den", "the other one") reads as."""
 _CONTEXT_ONLY = frozenset({"reference", "site", "order_status"})
 """Entities that make a bare message continue the conversation; dropped from off-topic messages."""
 
@@ -51,6 +54,7 @@ class NLU:
     __slots__ = (
         "_asked_by",
         "_built",
+        "_called",
         "_classifier",
         "_exact",
         "_extractor",
@@ -132,6 +136,8 @@ class NLU:
         self._topics = frozenset(spec.family for spec in intents if spec.tool is not None)
         """The families a conversation can be about: those of a back-end tool, whose answers are the
         customer's records (not small talk, a person or signing in)."""
+        self._called = {spec.family: dict(spec.called) for spec in intents if spec.called}
+        """What each family's record is called, per language (``IntentSpec.called``)."""
         ordinary = frozenset(fold(w) for w in self._vocabulary.words)
         self._extractor = EntityExtractor(site_names, vocabulary=ordinary)
         for text in _WARM_UP:
@@ -158,19 +164,25 @@ class NLU:
         read = self._read_message(raws)
         if topic is not None and (topic not in self._topics or self._names_another(raws, topic)):
             topic = None  # "the invoice for that order": about the invoice, whatever was talked about
-        tokens, unknown = read.tokens, read.unknown
         language = decide(read.en, read.sv, hint=language_hint)
-        if (
-            unknown < 1.0
+        bare = (
+            read.unknown < 1.0
             and read.placeholder
-            and all(t is None or t[0] == "#" or t in self._ignorable for t in tokens)
-        ):
+            and all(t is None or t[0] == "#" or t in self._ignorable for t in read.tokens)
+        )
+        if not bare:
+            read = self._as_named(read, raws, topic, language)
+        if bare:
             intent, confidence = NONE_INTENT, 1.0  # only an ID or a date: the dialog uses its context
         elif (exact := self._exact.get(tuple(read.known))) is not None:
             intent, confidence = exact, 1.0  # said as one of the examples: what that example means
         else:
             scored = self._classifier.classify(
-                tokens, unknown=unknown, surface=" ".join(read.surface), language=language, topic=topic
+                read.tokens,
+                unknown=read.unknown,
+                surface=" ".join(read.surface),
+                language=language,
+                topic=topic,
             )
             intent, confidence = scored.intent, scored.confidence
             asked = self._asked(text, intent)
@@ -181,7 +193,7 @@ class NLU:
                     # Words of another world: a fault told of them is not one to report here ("my car
                     # won't start").
                     found = [f for f in found if f.type not in _CONTEXT_ONLY and f.type != "fault"]
-                elif unknown >= 1.0 and not any(f.type == "fault" for f in found):
+                elif read.unknown >= 1.0 and not any(f.type == "fault" for f in found):
                     # (Words unknown but a fault told is a report all the same: "it keeps rebooting".)
                     found = [f for f in found if f.type not in _CONTEXT_ONLY]
         # Made as ``trusted``: every value below is of its field's type already (validating them cost
@@ -194,6 +206,24 @@ class NLU:
             entities=tuple([_entity(f, text) for f in found]),
             language=language,
         )
+
+    def _as_named(self, read: _Reading, raws: Sequence[str], topic: str | None, language: str) -> _Reading:
+        """The reading of a message that points at the record talked about without naming it ("how
+        much is it?") as if it named it ("how much is the invoice?"): the words around a pointer say
+        little on their own ("how much" is mostly the account's balance). ``read`` itself when there
+        is no topic, no pointer, or the message names a kind of record of its own ("is that order
+        late?")."""
+        if topic is None or _POINTER not in raws:
+            return read
+        called = self._called.get(topic)
+        if (
+            called is None
+            or any(named_kind(raw) is not None or raw.lower() in KIND_WORDS for raw in raws)
+            or not self._classifier.points_into(read.tokens, topic)
+        ):
+            return read
+        word = called.get(language) or next(iter(called.values()))
+        return self._read_message([word if raw == _POINTER else raw for raw in raws])
 
     def _names_another(self, raws: Sequence[str], topic: str) -> bool:
         """Whether a message names a kind of record of another family than ``topic`` by its word."""

@@ -81,9 +81,10 @@ _KINDS: dict[str, tuple[str, ...]] = {
 }
 # fmt: on
 _KIND_OF = {word: kind for kind, ws in _KINDS.items() for word in ws}
-_KIND_WORDS = frozenset(_KIND_OF)
+KIND_WORDS = frozenset(_KIND_OF)
+"""Words that name a kind of record talked about ("machine", "avtalet"), lower-cased."""
 _POINTERS = wordset("that this same den det samma")
-"""A word every ``about`` phrase begins with (beside one of ``_KIND_WORDS``)."""
+"""A word every ``about`` phrase begins with (beside one of ``KIND_WORDS``)."""
 _ABOUT = re.compile(
     r"(?<![\w-])(?:that|this|the\s+same|same|(?:den|det)(?:\s+(?:här|där))?|samma)\s+(?P<kind>"
     + "|".join(sorted(_KIND_OF, key=len, reverse=True))
@@ -99,7 +100,7 @@ def references(text: str, claims: Claims, *, words: frozenset[str] | None = None
     if words is None or not _PLACES.isdisjoint(words):
         for m in _REFERENCE.finditer(text):
             claims.add(Found("reference", m.lastgroup, m.start(), m.end()))
-    if words is not None and (_POINTERS.isdisjoint(words) or _KIND_WORDS.isdisjoint(words)):
+    if words is not None and (_POINTERS.isdisjoint(words) or KIND_WORDS.isdisjoint(words)):
         return
     for m in _ABOUT.finditer(text):
         # Beside the words' other readings ("den" of "den ordern" stays a reference for the classifier).
