@@ -761,7 +761,7 @@ def _approved(ctx: TurnContext, outcome: ContractStepOutcome) -> Reply:
 
 # --- the intents --------------------------------------------------------------------------------------
 
-_CONTRACT = Slot(name="contract", entities=("contract_number",), required=False, carry=False)
+_CONTRACT = Slot(name="contract", entities=("contract_number",), required=False)
 _VERSION_SLOT = Slot(
     name="version",
     entities=("version",),

@@ -129,6 +129,13 @@ def test_a_date_is_not_a_reference() -> None:
     assert found("orders from the last 30 days", "reference") == []
 
 
+def test_the_latest_version_is_the_records_not_the_latest_record() -> None:
+    # "approve the latest version" right after contract C-1001: of C-1001, not the newest contract.
+    assert found("I need to approve the latest version", "reference") == []
+    assert found("sign the most recent version", "reference") == []
+    assert found("show my latest invoice", "reference") == [("latest", "my latest")]
+
+
 @pytest.mark.parametrize(
     "text",
     ["det är fel på min leverans", "var är det för fel?", "visa det är fel", "hur går det med order 4711"],

@@ -46,9 +46,9 @@ _DET_AS_IT = (
 "mejla mig det", "skriv ut det"): anywhere else it is far too common ("det är fel på…") to point back."""
 _REFERENCE = re.compile(
     r"(?<![\w-])(?:"
-    r"(?P<latest>(?:the\s+|my\s+|our\s+)?(?:latest|most\s+recent|newest)|(?:min|mitt|mina|vår|vårt|våra|den|det)\s+"
-    r"(?:senaste|nyaste)|senaste|nyaste|(?:my|our)\s+last|last(?=\s+(?:order|invoice|delivery|shipment|"
-    r"request|ticket|contract|bill|statement)))"
+    r"(?P<latest>(?:(?:the\s+|my\s+|our\s+)?(?:latest|most\s+recent|newest)|(?:min|mitt|mina|vår|vårt|våra|den|det)"
+    r"\s+(?:senaste|nyaste)|senaste|nyaste|(?:my|our)\s+last|last(?=\s+(?:order|invoice|delivery|shipment|"
+    r"request|ticket|contract|bill|statement)))(?!\s+(?:version|versionen|versions|versioner)\b))"
     r"|(?P<other>the\s+other(?:\s+one)?|(?:den|det)\s+andra(?!\s+(?:kvartalet|kvartal|\w+ari|mars|april|maj|"
     r"juni|juli|augusti|\w+ber))|the\s+remaining\s+one)"
     r"|(?P<first>the\s+first(?:\s+one)?|first\s+one|(?:den|det)\s+första(?!\s+(?:kvartalet|kvartal)))"
