@@ -23,6 +23,8 @@ from supportbot.services.spreadsheets import Column, to_csv, to_xlsx
 STATUS_EXAMPLES = {
     "en": [
         "where is my order",
+        "why is 4712 delayed",
+        "why is my delivery late",
         "what is the status of order 4711",
         "status of order 4712?",
         "order 4711 status",
@@ -206,6 +208,8 @@ STATUS_EXAMPLES = {
         "när är försändelsen framme",
         "har ni skickat min order än",
         "vår leverans är försenad",
+        "varför är order 4712 försenad",
+        "varför har vår beställning inte kommit än",
         "uppdatering om ordern tack",
         "hur går leveransen av 4711",
         "när får jag mina produkter",

@@ -41,6 +41,10 @@ def found(text: str, entity_type: str | None = None) -> list[tuple[str, Any, str
         ("4711 tack", "4711", "4711"),
         ("any news on 4712?", "4712", "4712"),
         ("något nytt om 4712?", "4712", "4712"),
+        ("var är 4711?", "4711", "4711"),  # a Swedish word before it, as written ("är")
+        ("details on 4712 please", "4712", "4712"),
+        ("Varför är 4712 försenad?", "4712", "4712"),  # late: said of an order
+        ("why is 4712 delayed", "4712", "4712"),
         ("update on 5801?", "5801", "5801"),
         ("kan ni ändra leveransadressen för 4712", "4712", "4712"),  # a compound of an order word
         ("vad är leveransdatumet för 4711?", "4711", "4711"),

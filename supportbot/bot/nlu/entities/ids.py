@@ -117,11 +117,11 @@ _ORDER_ID_SHAPE = re.compile(r"\d{3,20}")
 systems ("order 370795561790"); one that is not ours is then not found, rather than not heard."""
 _ISO = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 
-_FILLERS = wordset("nr no number nummer num numret tack thanks thx status och and or eller")
+_FILLERS = wordset("nr no number nummer num numret tack thanks thx please status och and or eller")
 """Words that may surround a bare order number that is the whole answer: "nr 4711", "4711 tack"."""
 _LEADS = wordset(
     "check kolla find hitta show visa look lookup regarding angående about see se track spåra what how vad hur where var"
-    " news update updates progress nytt nyheter uppdatering"
+    " news update updates progress nytt nyheter uppdatering details detaljer info information"
 )
 """Words that may lead a bare order number in a short follow-up: "check 4711", "what about 4712?", "any
 news on 4712?", "något nytt om 4712?"."""
@@ -135,7 +135,8 @@ ORDER_CONTEXT = frozenset(
         delivery deliveries deliver delivered leverans leveransen leveranser levererad levererats
         levereras paket paketet försändelse försändelsen sändning sändningen tracking track trace
         spåra spårning shipped ship shipping skickad skickats skickas skickade dispatched arrive arrived
-        arriving kommer status eta po purchase purchases köpet inköpet
+        arriving kommer status eta po purchase purchases köpet inköpet delayed late försenad försenade
+        försenat försening förseningen
         """
     )
 )
@@ -253,6 +254,11 @@ def named_kind(word: str) -> str | None:
     return _KIND_OF.get(fold(word))
 
 
+def is_plural(word: str) -> bool:
+    """Whether a record word names several records ("orders", "ordrar"): a list, not one record."""
+    return word.lower() in _PLURALS
+
+
 def record_kind(word: str) -> str | None:
     """The kind of record a word names ("order", "fakturan", or one slip from one, "ordr"), if any."""
     folded = fold(word)
@@ -307,11 +313,12 @@ def bare_order_numbers(text: str, claims: Claims) -> None:
                 continue
             before = _WORDS.findall(text[max(0, m.start() - 40) : m.start()])
             if before:
-                previous = fold(before[-1])
+                written = before[-1].lower()
+                previous = fold(written)  # (the context's words are folded; the others as written)
                 allowed = (
-                    previous in STOPWORDS or previous in ORDER_CONTEXT or previous.startswith(ORDER_COMPOUNDS)
+                    written in STOPWORDS or previous in ORDER_CONTEXT or previous.startswith(ORDER_COMPOUNDS)
                 )
-                if not (allowed or previous in _FILLERS or previous in _LEADS):
+                if not (allowed or written in _FILLERS or written in _LEADS):
                     continue  # "FlashSystem 5200": the number belongs to the word before it
         if _counts_things(text, m.end()):
             continue
