@@ -198,6 +198,12 @@ WORDS: dict[str, Entry] = {
         "sv": "Förlåt, jag förstår fortfarande inte, och jag vill inte gissa. Ska jag koppla dig till en "
         "person? Hen ser den här konversationen.",
     },
+    "handoff.offer.declined": {
+        "en": "All right. Could you put your question another way? I can help with orders, invoices, "
+        "account statements, contracts, installed equipment and support requests.",
+        "sv": "Okej. Kan du formulera frågan på ett annat sätt? Jag kan hjälpa till med ordrar, fakturor, "
+        "kontoutdrag, avtal, installerad utrustning och ärenden.",
+    },
     "request.file.accepted_types": {
         "en": "You can send PDFs, pictures (PNG, JPEG, GIF, WebP), text and CSV files, Word and Excel "
         "documents and ZIP archives.",

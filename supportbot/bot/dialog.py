@@ -61,7 +61,7 @@ from supportbot.bot.messages import (
     InboundFile,
     Reply,
 )
-from supportbot.bot.nlu.entities.ids import record_kind
+from supportbot.bot.nlu.entities.ids import is_plural, record_kind
 from supportbot.bot.nlu.entities.references import negated
 from supportbot.bot.nlu.lexicon import FORMATS
 from supportbot.bot.nlu.recipients import to_me
@@ -107,14 +107,20 @@ _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _TRAILING = re.compile(r"[\s.!?,]+$")
 
 _CORRECTION = re.compile(
-    r"^\s*(?P<lead>(?:(?:no|nope|nah|sorry|oops|wait|actually|nej|nä|förlåt|oj|ursäkta|vänta)"
-    r"(?:[\s]*[,.!:;-]+|\s+(?=i\s|jag\s|not\s|inte\s)))\s*)*"
+    r"^\s*(?P<lead>(?:(?:(?:no|nope|nah|sorry|oops|wait|actually|hmm+|nej|nä|förlåt|oj|ursäkta|vänta)"
+    r"(?:[\s]*[,.!:;-]+|\s+(?=(?:i|jag|not|inte|no|nej|sorry|förlåt|ursäkta|oops|oj|maybe|kanske)\b)))"
+    r"|(?:maybe|perhaps|kanske)\s+(?:it\s+was|it's|it\s+is|det\s+var|var\s+det|är\s+det|det\s+är)\s+|try\s+|prova\s+)\s*)*"
     r"(?P<meant>(?:(?:i|jag)\s+)?(?:meant|mean|menade|menar)\b|not\s+(?:that|this)(?:\s+one)?\b"
     r"|inte\s+(?:den|det)(?:\s+där|\s+här)?\b|wrong\s+one\b|fel\s+(?:en|ett)\b)?"
     r"[\s,.!:;-]*(?P<rest>.*?)[\s.!?]*$",
     re.IGNORECASE | re.DOTALL,
 )
 """A correction: "no, I meant 4712", "sorry, 4711", "not that one, the other", "nej, jag menade…"."""
+_MEANT_AFTER = re.compile(
+    r"(?i)[\s,]+(?:menade\s+jag|jag\s+menade|var\s+det\s+jag\s+menade|i\s+meant|(?:is|was)\s+what\s+i\s+meant)"
+    r"[\s.!?]*$"
+)
+"""What a correction says after its value, as Swedish puts it: "nej förlåt, 4712 menade jag"."""
 _VALUE_WORDS = wordset(
     """
     the a an one ones it that this number nr no order ordern ordernummer invoice bill fakturan faktura
@@ -123,7 +129,7 @@ _VALUE_WORDS = wordset(
     """
 )
 """Words that may stand beside the value of a correction after a bare "no,": "no, order 4712"."""
-_INSTEAD = re.compile(r"(?i)[\s,]*\b(?:instead|please|istället|i\s+stället|tack)$")
+_INSTEAD = re.compile(r"(?i)[\s,]*\b(?:instead|please|then|istället|i\s+stället|tack|då)$")
 _BARE = wordset(
     """
     show see view display check get give find look open pull up what whats what's about how and then also
@@ -134,6 +140,8 @@ _BARE = wordset(
 )
 """Words a message may say beside a record and its kind that ask nothing of their own: "show contract
 C-1001", "and contract C-1001?", "visa avtal C-1001"."""
+_FOLLOW_ON = wordset("and och then då about also också")
+"""Of ``_BARE``, the words that ask after one more record right after another: "and the invoice?"."""
 
 # How a request of its own starts, rather than an answer to the question asked.
 _OPENING = r"(?i)^\s*(?:(?:and|och|ok|okay|okej|also|också|hi|hello|hej|please|snälla)[\s,!]+)*"
@@ -207,6 +215,8 @@ class DialogEngine:
         self.intents = {spec.name: spec for spec in intents}
         self._files_intent = next((spec for spec in intents if spec.files), None)
         self._fault_takers = [spec for spec in intents if spec.takes_faults]
+        self._person = next((spec for spec in intents if spec.takes_over), None)
+        """The intent that puts the customer in touch with a person: a yes to its offer runs it."""
         self._claims: dict[str, IntentSpec] = {}
         self._record_families = frozenset(spec.family for spec in intents if spec.claims)
         """The families with records of their own (a statement's has none)."""
@@ -322,6 +332,15 @@ class DialogEngine:
         if turn.declined:
             state.pending = None
             return Reply(text=fmt.t("dialog.cancelled"), language=language, intent="dialog.cancel")
+        if turn.spec is None and pending is None and state.misses >= 2 and form is None and not files:
+            # The last reply offered a person outright ("Shall I put you in touch with a person?"):
+            # a yes takes it, a no is an answer too, not a third miss.
+            answer = yes_or_no(parse.text)
+            if answer is False:
+                state.misses = 0
+                return Reply(text=fmt.t("handoff.offer.declined"), language=language, intent="dialog.cancel")
+            if answer and self._person is not None:
+                turn = Turn(spec=self._person, slots={})
         if turn.spec is None:
             if pending is not None and pending.intent in self.intents:
                 ctx = context(self.intents[pending.intent], dict(pending.slots))
@@ -550,7 +569,28 @@ class DialogEngine:
         claimed = self._claimed(parse)
         if claimed is not None:
             return self._fresh(claimed, principal, parse, topic)
-        return Turn(None, {})
+        return self._followed_on(parse, principal, state) or Turn(None, {})
+
+    def _followed_on(self, parse: Parse, principal: Principal, state: DialogState) -> Turn | None:
+        """ "And in Kista?", "och för förra månaden?": only values, said right after an answer, are
+        that answer asked again with them in place of what it was asked with; nothing else of what
+        was asked changes. Every value must be one the last intent takes."""
+        last = self.intents.get(state.last_intent or "")
+        said = [e for e in parse.entities if e.type not in _POINTERS]
+        if last is None or not said or not self._correctable(last, principal) or not _only_values(parse):
+            return None
+        slots: dict[str, Any] = dict(state.last_slots)
+        taken: set[str] = set()
+        for slot in self._slots_for(last, principal):
+            if slot.free_text or _confirms(slot):
+                continue
+            entity = next((e for e in said if e.type in slot.entities and e.type not in taken), None)
+            if entity is not None:
+                slots[slot.name] = SlotValue(entity.type, entity.value)
+                taken.add(entity.type)
+        if taken != {e.type for e in said}:
+            return None
+        return Turn(last, slots)
 
     def _answer(
         self, parse: Parse, principal: Principal, pending: Pending, state: DialogState, correction: str | None
@@ -767,18 +807,33 @@ class DialogEngine:
 
     def _bare(self, spec: IntentSpec, parse: Parse) -> IntentSpec | None:
         """A message that says a record and nothing about it ("contract C-1001", "and contract
-        C-1001?", "visa avtal C-1001") means the intent claiming that record, as the record said alone
+        C-1001?", "visa avtal C-1001", "och fakturan då?") means the intent claiming that record, as the record said alone
         does, whichever intent of its family the words leaned to (the document, the history)."""
         claimed = self._claimed(parse)
-        if claimed is None or claimed is spec or claimed.family != spec.family:
+        if claimed is not None and (claimed is spec or claimed.family != spec.family):
             return None
-        spans = [(e.start, e.end) for e in parse.entities]
+        # (The tool a record word names, "fakturan" of invoices, is the word itself: read as one.)
+        spans = [(e.start, e.end) for e in parse.entities if e.type != "tool"]
+        named: IntentSpec | None = None
+        follow_on = False
         for word in _WORD.finditer(parse.text):
             if any(a <= word.start() and word.end() <= b for a, b in spans):
                 continue
             said = word.group().lower()
-            if said not in _BARE and record_kind(said) is None:
+            if said in _BARE:
+                follow_on = follow_on or said in _FOLLOW_ON
+                continue
+            kind = record_kind(said)
+            if kind is None:
                 return None
+            if not is_plural(said):
+                named = named or self._claims.get(kind)
+        if claimed is None and follow_on:
+            # Or one record's kind alone, asked after another record, its number to come from the
+            # conversation: "and the invoice?", "fakturan då?" (the invoice for the order just shown).
+            claimed = named
+        if claimed is None or claimed is spec or claimed.family != spec.family:
+            return None
         return claimed
 
     def _fault_report(self, parse: Parse, principal: Principal, topic: Topic) -> IntentSpec | None:
@@ -1031,6 +1086,29 @@ def _fill(spec: IntentSpec, slot: Slot, parse: Parse, topic: Topic, *, answering
     return None
 
 
+_POINTERS = frozenset({"reference", "about"})
+_FOLLOW_ON_WORDS = wordset(
+    """
+    and also what how about in at for from on the same then too please
+    och även samt vad sägs om hur är det med i på för från vid samma då också tack
+    """
+)
+"""The words around values that ask the last question again with them: "and in Kista?", "what
+about last month?", "och i Göteborg då?", "hur är det med förra månaden?"."""
+
+
+def _only_values(parse: Parse) -> bool:
+    """Whether a message says nothing but values (records, sites, dates) and ``_FOLLOW_ON_WORDS``."""
+    text, cut = parse.text, 0
+    rest: list[str] = []
+    for entity in sorted(parse.entities, key=lambda e: e.start):
+        if entity.start >= cut:
+            rest.append(text[cut : entity.start])
+            cut = entity.end
+    rest.append(text[cut:])
+    return all(word.lower() in _FOLLOW_ON_WORDS for word in _WORD.findall(" ".join(rest)))
+
+
 def _pointed(slot: Slot, parse: Parse) -> bool:
     """The message points at a record for this slot ("the other one") that could not be resolved: the
     slot is asked for rather than filled with the record talked about before."""
@@ -1111,6 +1189,13 @@ def _correction(parse: Parse) -> str | None:
     only a value does (a record, a reference, a number, and the words naming their kind): "no, approve
     INV-2031" is a request, not a correction."""
     text = parse.text
+    after = _MEANT_AFTER.search(text)
+    if after is not None:
+        # "4712 menade jag", "nej förlåt, 4712 menade jag", "4712 is what I meant": said after it.
+        m = _CORRECTION.match(text, 0, after.start())
+        if m is None or m["meant"]:
+            return None
+        return _INSTEAD.sub("", m["rest"]).strip(" ,.!?") or None
     m = _CORRECTION.match(text)
     if m is None or not (m["lead"] or m["meant"]):
         return None

@@ -1241,10 +1241,27 @@ _REQUEST_NUMBER = r"(?i)#?rq-?\d{4}-?\d{1,6}"
 _TEXT = r"(?s)\s*\S.*"
 
 
+_OPENS_A_REQUEST = re.compile(
+    r"(?i)^\W*(?:(?:hi|hello|hey|hej|hallå)\W+)?"
+    r"(?:(?:please|can\s+you|could\s+you|(?:i|we)\s+(?:want|need|would\s+like)\s+to|(?:i|we)'d\s+like\s+to"
+    r"|snälla|kan\s+(?:du|ni)|(?:jag|vi)\s+(?:vill|behöver|skulle\s+vilja))\s+)?"
+    r"(?:open|create|raise|file|log|submit|start|öppna|skapa|registrera|lägga?\s+upp)\s+(?:a\s+|an\s+|ett\s+)?"
+    r"(?:new\s+|nytt\s+)?(?:support\s+|service\s+|technical\s+|tekniskt\s+)?"
+    r"(?:request|ticket|case|(?:support|service)?ärende)\b"
+)
+"""A message that begins by asking for a request to be opened ("open a support request: the fan of
+78ABC12 is loud", "skapa ett ärende om…"): whatever the rest is about, the request is what is asked."""
+
+
+def _opens_a_request(text: str) -> bool:
+    return _OPENS_A_REQUEST.match(text) is not None
+
+
 INTENTS = [
     IntentSpec(
         name="request.open",
         examples=OPEN_EXAMPLES,
+        asked_by=_opens_a_request,
         handler=request_open,
         tool=Tool.REQUESTS,
         form=True,
