@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from pydantic import BaseModel
@@ -30,6 +31,22 @@ class ListingContext(FamilyContext):
     """The context of a family that lists records: the listing shown last."""
 
     listing: Listing | None = None
+
+
+_UNIT = (
+    r"(?:\d+\s+)?(?:days?|weeks?|months?|quarters?|years?|dag(?:ar|arna|en)?|veck(?:a|or|an|orna)"
+    r"|månad(?:er|en|erna)?|kvartal(?:et|en)?|år(?:et|en)?)\b"
+)
+_MORE = re.compile(
+    r"(?i)\b(?:(?:more|fler|mer)(?!\s+(?:than|än)\b)|resten|(?:next|nästa)(?!\s+" + _UNIT + r"))\b"
+)
+
+
+def asks_for_more(text: str) -> bool:
+    """Whether a message asks for the next page of the list shown ("more", "next", "fler", "nästa",
+    "visa resten"): not a period ("in the next 3 months", "nästa vecka") nor a comparison ("more than
+    30 days overdue", "mer än 10 000 kr")."""
+    return _MORE.search(text) is not None
 
 
 # --- words ----------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from supportbot.integrations.models import (
     InventoryItem,
     Tool,
 )
+from supportbot.intents.common import asks_for_more
 from supportbot.intents.inventory import CHOICES, match_products
 from supportbot.intents.recipients import ME, by_mail, only_me, own_address
 from supportbot.services.contract_pdf import (
@@ -68,6 +69,8 @@ STATUS_EXAMPLES = {
         "contracts",
         "when is the renewal date of our maintenance agreement",
         "we want to renew our maintenance contract",
+        "which of our contracts end in the next 90 days",
+        "when does our service agreement end",
         "can we extend contract C-1001",
         "show expired contracts",
         "how long is our contract valid",
@@ -112,6 +115,7 @@ STATUS_EXAMPLES = {
         "avtal",
         "när ska vårt underhållsavtal förnyas",
         "vi vill förnya vårt serviceavtal",
+        "när slutar vårt serviceavtal",
         "kan vi förlänga avtal C-1001",
         "visa utgångna avtal",
         "hur länge gäller vårt kontrakt",
@@ -565,7 +569,6 @@ _SAID_NUMBER = re.compile(
 _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}")
 _VERSION = re.compile(r"(?i)\b(?:version|versionen|ver\.?|v)\s*(?P<n>\d{1,3})\b")
 _FIRST_VERSION = re.compile(r"(?i)\b(?:first|original|första|ursprungliga)\s+(?:version|versionen)\b")
-_MORE = re.compile(r"(?i)\b(more|next|fler|nästa)\b")
 _PLURAL = re.compile(
     r"(?i)\b(?:contracts|agreements|subscriptions|leases|list|lista|which|vilka|any|några|all|alla|"
     r"our|my|våra|mina|avtalen)\b"
@@ -929,7 +932,7 @@ async def contract_status(ctx: TurnContext) -> Reply:
     site = ctx.slot("site")
     filters = contract_filters(text, today=ctx.today, site=str(site.value) if site else None)
     picked = ctx.slot("contract")
-    more = bool(_MORE.search(text)) and ctx.context(ContractsContext).filters is not None and not said
+    more = asks_for_more(text) and ctx.context(ContractsContext).filters is not None and not said
     listing = filters.kinds or filters.site or filters.awaiting or filters.ending_within is not None
     machine = _machine_asked_about(ctx) if said is None else None
     if said is None and machine is None and not (more or listing):

@@ -19,7 +19,7 @@ from supportbot.bot.nlu.text import fold
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext
 from supportbot.bot.state import FamilyContext, SlotValue
 from supportbot.integrations.models import InventoryItem, Tool
-from supportbot.intents.common import found_text, question_request
+from supportbot.intents.common import asks_for_more, found_text, question_request
 from supportbot.intents.recipients import Spreadsheet, by_mail, mail_to_self, publish
 from supportbot.intents.requests import open_request, request_card
 from supportbot.services.spreadsheets import Column, to_csv, to_xlsx
@@ -620,7 +620,6 @@ _UNCOVERED = re.compile(
 )
 """Items without maintenance in force ("which machines have no maintenance contract", "vilka maskiner
 saknar serviceavtal"): none at all, or ended before the user's today."""
-_MORE = re.compile(r"\b(more|next|fler|nästa|mer)\b", re.IGNORECASE)
 _FILES = re.compile(
     r"\b(excel|xlsx|csv|spreadsheets?|kalkylark\w*|download|export\w*|ladda\s+ner|exportera)\b", re.IGNORECASE
 )
@@ -948,7 +947,7 @@ async def inventory_show(ctx: TurnContext) -> Reply:
         if not _has_filters(filters) and saved is not None:
             filters = saved.filters
         return await _spreadsheet(ctx, filters)
-    more = bool(_MORE.search(text)) and saved is not None
+    more = asks_for_more(text) and saved is not None
     if more and saved is not None:
         filters, after, offset = saved.filters, saved.after, saved.shown
     else:

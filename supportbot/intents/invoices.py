@@ -24,7 +24,7 @@ from supportbot.integrations.models import (
     OrderStatus,
     Tool,
 )
-from supportbot.intents.common import Listing, ListingContext, found_text, question_request
+from supportbot.intents.common import Listing, ListingContext, asks_for_more, found_text, question_request
 from supportbot.intents.orders import order_summary
 from supportbot.intents.recipients import (
     INLINE_TO_ME,
@@ -756,7 +756,6 @@ words(WORDS)
 
 PAGE_SIZE = 10
 REPORT_LIMIT = 50_000
-_MORE = re.compile(r"\b(more|next|fler|nästa)\b", re.IGNORECASE)
 _FILES = re.compile(
     r"\b(excel|xlsx|csv|spreadsheets?|kalkylark\w*|download|export\w*|ladda\s+ner|exportera|fil)\b",
     re.IGNORECASE,
@@ -1115,7 +1114,7 @@ async def invoice_list(ctx: TurnContext) -> Reply:
         if not (filters["statuses"] or filters["start"]) and saved:
             filters = saved.filters
         return await _invoice_spreadsheet(ctx, filters)
-    more = bool(_MORE.search(ctx.parse.text)) and saved is not None
+    more = asks_for_more(ctx.parse.text) and saved is not None
     if more and saved is not None:
         filters, offset = saved.filters, saved.offset + PAGE_SIZE
     else:

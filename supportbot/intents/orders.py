@@ -14,7 +14,7 @@ from supportbot.bot.messages import Button, Card, Field, Reply, Table
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext
 from supportbot.integrations.carriers import CARRIER_NAMES
 from supportbot.integrations.models import Order, OrderStatus, OrderSummary, Tool, trusted
-from supportbot.intents.common import Listing, ListingContext, found_text, offer_help_buttons
+from supportbot.intents.common import Listing, ListingContext, asks_for_more, found_text, offer_help_buttons
 from supportbot.intents.recipients import Spreadsheet, mail_to_self, publish
 from supportbot.services.spreadsheets import Column, to_csv, to_xlsx
 
@@ -660,7 +660,6 @@ log = logging.getLogger(__name__)
 
 PAGE_SIZE = 10
 REPORT_LIMIT = 100_000
-_MORE = re.compile(r"\b(more|next|fler|nästa|resten)\b", re.IGNORECASE)
 _CHANGE = re.compile(
     r"(?<![\w-])(?:cancel\w*|(?<!any )(?<!no )chang(?:e|es|ing)\b(?!\s+(?:in|of)\s+(?:the\s+)?status)|modify|amend"
     r"|reroute|redirect|expedite\w*|rush|speed\s+up|split\w*|(?:add|remove)\b[^.?!]{0,40}\b(?:to|from)\s+(?:the\s+|my\s+|our\s+)?order"
@@ -971,7 +970,7 @@ def _order_buttons(ctx: TurnContext, orders: Sequence[OrderSummary]) -> tuple[Bu
 async def order_search(ctx: TurnContext) -> Reply:
     kept = ctx.context(ListingContext)
     saved = kept.listing
-    more = bool(_MORE.search(ctx.parse.text)) and saved is not None
+    more = asks_for_more(ctx.parse.text) and saved is not None
     if more and saved is not None:
         filters, offset = saved.filters, saved.offset + PAGE_SIZE
     else:

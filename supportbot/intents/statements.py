@@ -14,7 +14,7 @@ from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Attachment, Button, Reply, Table
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext
 from supportbot.integrations.models import StatementItem, StatementOrder, Tool
-from supportbot.intents.common import Listing, ListingContext, found_text
+from supportbot.intents.common import Listing, ListingContext, asks_for_more, found_text
 from supportbot.intents.recipients import Spreadsheet, mail_to_self, publish
 from supportbot.services.invoice_pdf import PDF_TYPE
 from supportbot.services.spreadsheets import Column, to_csv, to_xlsx
@@ -290,7 +290,6 @@ _KINDS = {
     ),
     "payment": re.compile(r"\b(payments?|betalningar|betalningarna|betalning)\b", re.IGNORECASE),
 }
-_MORE = re.compile(r"\b(more|next|fler|nästa)\b", re.IGNORECASE)
 
 
 def _filters(ctx: TurnContext) -> dict[str, Any]:
@@ -398,7 +397,7 @@ async def statement_show(ctx: TurnContext) -> Reply:
     intent = "statement.show"
     kept = ctx.context(ListingContext)
     saved = kept.listing
-    more = bool(_MORE.search(ctx.parse.text)) and saved is not None and not ctx.period()[0]
+    more = asks_for_more(ctx.parse.text) and saved is not None and not ctx.period()[0]
     if more and saved is not None:
         filters, offset = saved.filters, saved.offset + PAGE_SIZE
     else:

@@ -62,6 +62,14 @@ def period(start: str, end: str) -> dict[str, str]:
         ("tredje kvartalet", period("2025-07-01", "2025-09-30"), "tredje kvartalet"),
         ("last quarter", period("2026-01-01", "2026-03-31"), "last quarter"),
         ("förra kvartalet", period("2026-01-01", "2026-03-31"), "förra kvartalet"),
+        # Periods to come: what falls due, what is expected.
+        ("invoices due next month", period("2026-07-01", "2026-07-31"), "next month"),
+        ("fakturor som förfaller nästa månad", period("2026-07-01", "2026-07-31"), "nästa månad"),
+        ("arriving next week", period("2026-06-22", "2026-06-28"), "next week"),
+        ("kommande kvartal", period("2026-07-01", "2026-09-30"), "kommande kvartal"),
+        ("contracts ending next year", period("2027-01-01", "2027-12-31"), "next year"),
+        ("due in the next 30 days", period("2026-06-17", "2026-07-16"), "in the next 30 days"),
+        ("inom de kommande 3 månaderna", period("2026-06-17", "2026-09-16"), "inom de kommande 3 månaderna"),
     ],
 )
 def test_periods(text: str, value: dict[str, str], span: str) -> None:

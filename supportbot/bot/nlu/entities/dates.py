@@ -98,8 +98,9 @@ _PATTERNS = [
     (
         "rolling",
         (
-            r"(?:(?:in|over|during|for|within)\s+)?(?:the\s+)?(?:last|past|previous|recent|de\s+senaste|senaste|"
-            r"de\s+sista|sista|de\s+gångna|gångna|under\s+de\s+senaste)\s+"
+            r"(?:(?:in|over|during|for|within|inom|under)\s+)?(?:the\s+)?(?:last|past|previous|recent|de\s+senaste|"
+            r"senaste|de\s+sista|sista|de\s+gångna|gångna|under\s+de\s+senaste"
+            r"|(?P<ahead>next|coming|de\s+närmaste|närmaste|de\s+kommande|kommande))\s+"
             rf"(?P<n>{_NUMW})\s+(?P<unit>days?|weeks?|months?|years?|dagarna|dagar|dygn|veckorna|veckor|"
             r"månaderna|månader|åren|år)"
         ),
@@ -109,8 +110,8 @@ _PATTERNS = [
         (
             r"(?P<rel>(?:the\s+)?day\s+before\s+yesterday|i\s*förrgår|yesterday|i\s*går|today|i\s*dag|"
             r"tomorrow|i\s*morgon"
-            r"|(?:last|previous|past|this|current|förra|föregående|denna|detta|innevarande|den\s+här|det\s+här|"
-            r"senaste|nuvarande)\s+(?:calendar\s+)?"
+            r"|(?:last|previous|past|this|current|next|coming|förra|föregående|denna|detta|innevarande|den\s+här|"
+            r"det\s+här|senaste|nuvarande|nästa|kommande)\s+(?:calendar\s+)?"
             r"(?:week|month|year|quarter|veckans|veckan|vecka|månadens|månaden|månad|årets|året|år|kvartalets|kvartalet|kvartal)"
             # "last months statement", "this years invoices": the possessive without its apostrophe,
             # before what it is of ("the last months" alone are some months, not one).
@@ -143,7 +144,9 @@ _YEAR_DIGITS = re.compile(_YEAR)
 _DIGIT = re.compile(r"\d")
 _QUARTER_CODE = re.compile(r"[qk][1-4]")
 _MONTH_WORDS = frozenset(_MONTHS)
-_ROLLING_WORDS = ("last", "past", "previous", "recent", "senaste", "sista", "gångna")
+_ROLLING_WORDS = (
+    "last", "past", "previous", "recent", "senaste", "sista", "gångna", "next", "coming", "närmaste", "kommande",
+)  # fmt: skip
 _RELATIVE_WORDS = (
     "yesterday", "går", "today", "dag", "tomorrow", "morgon", "week", "month", "year", "quarter", "veck",
     "månad", "år", "kvartal", "fjol", "ytd",
@@ -152,7 +155,8 @@ _RELATIVE_WORDS = (
 TRIGGERS = wordset(
     """
     yesterday today tomorrow går dag idag igår morgon imorgon förrgår iförrgår last past previous this
-    current förra föregående denna detta innevarande senaste sista gångna år fjol ifjol year ytd
+    current next coming förra föregående denna detta innevarande senaste sista gångna nästa kommande år
+    fjol ifjol year ytd
     quarter kvartal kvartalet veckan vecka månaden månad året q1 q2 q3 q4 k1 k2 k3 k4
     first second third fourth 1st 2nd 3rd 4th första andra tredje fjärde week month
     """
@@ -415,6 +419,17 @@ def _rolling(m: _Groups, today: date, begin: int, finish: int) -> _Period | None
     if n <= 0:
         return None
     unit = m["unit"].lower()
+    if m["ahead"]:
+        # "the next 3 months", "de kommande 30 dagarna": from today on.
+        if unit.startswith(("day", "dag", "dygn")):
+            end = today + timedelta(days=n - 1)
+        elif unit.startswith(("week", "veck")):
+            end = today + timedelta(days=7 * n - 1)
+        elif unit.startswith(("month", "mån")):
+            end = _add_months(today, n) - timedelta(days=1)
+        else:
+            end = _shift_year(today, n) - timedelta(days=1)
+        return _Period(today, end, False, begin, finish)
     if unit.startswith(("day", "dag", "dygn")):
         start = today - timedelta(days=n - 1)
     elif unit.startswith(("week", "veck")):
@@ -460,26 +475,25 @@ def _relative(phrase: str, today: date, begin: int, finish: int) -> _Period | No
     if unit in ("weeks", "months", "years", "quarters"):
         unit = unit[:-1]  # "last months statement": last month's
     previous = which in ("last", "previous", "förra", "föregående")
+    step = -1 if previous else 1 if which in ("next", "coming", "nästa", "kommande") else 0
     rolling = which in ("past", "senaste")
     if unit in ("week", "veckans", "veckan", "vecka"):
         if rolling:
             return _Period(today - timedelta(days=6), today, False, begin, finish)
-        monday = today - timedelta(days=today.weekday()) - timedelta(days=7 if previous else 0)
+        monday = today - timedelta(days=today.weekday()) + timedelta(days=7 * step)
         return _Period(monday, monday + timedelta(days=6), False, begin, finish)
     if unit in ("month", "månadens", "månaden", "månad"):
         if rolling:
             return _Period(_add_months(today, -1) + timedelta(days=1), today, False, begin, finish)
-        first = _add_months(today.replace(day=1), -1 if previous else 0)
+        first = _add_months(today.replace(day=1), step)
         return _Period(first, _month_end(first.year, first.month), False, begin, finish)
     if unit in ("year", "årets", "året", "år"):
         if rolling:
             return _Period(_shift_year(today, -1) + timedelta(days=1), today, False, begin, finish)
-        year = today.year - 1 if previous else today.year
+        year = today.year + step
         return _Period(date(year, 1, 1), date(year, 12, 31), False, begin, finish)
     if unit in ("quarter", "kvartalets", "kvartalet", "kvartal"):
-        q = (today.month - 1) // 3
-        if previous or rolling:
-            q -= 1
+        q = (today.month - 1) // 3 + (-1 if rolling else step)
         year = today.year + (q // 4)
         q = q % 4
         return _Period(date(year, 3 * q + 1, 1), _month_end(year, 3 * q + 3), False, begin, finish)
