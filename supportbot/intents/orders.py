@@ -898,16 +898,22 @@ def _filters(ctx: TurnContext) -> dict[str, Any]:
     """Status, period and site as asked in this message."""
     parse = ctx.parse
     statuses: list[str] = []
-    for value in parse.values("order_status"):
+    words = parse.values("order_status")
+    start, end = ctx.period()
+    if start and date.fromisoformat(start) > ctx.today:
+        # No order is placed in days to come: a period ahead asks what is still to come ("which orders
+        # are due next week"), the open orders, each shown with its expected delivery.
+        start = end = None
+        words = words or ["open"]
+    for value in words:
         if value == "open":
             statuses.extend(s.value for s in _OPEN_STATUSES)
         elif value in OrderStatus._value2member_map_:
             statuses.append(value)
-    start, end = ctx.period()
     site = parse.first("site")
     return {
         "statuses": sorted(set(statuses)),
-        "status_words": sorted(set(parse.values("order_status"))),
+        "status_words": sorted(set(words)),
         "delayed": bool(_DELAYED.search(parse.text)),
         "start": start,
         "end": end,
@@ -1019,6 +1025,15 @@ def _report_columns(ctx: TurnContext) -> list[Column]:
         Column(ctx.t("order.col.total"), "amount", 16),
         Column(ctx.t("order.col.currency"), "text", 8),
     ]
+
+
+_EVERY = re.compile(r"(?i)\b(?:all|every|alla)\b")
+
+
+def _report_needs_period(ctx: TurnContext) -> bool:
+    """A report of orders of a status ("all orders in production") or of all of them needs no period;
+    "I need an order report" is asked which period."""
+    return not (ctx.parse.values("order_status") or _EVERY.search(ctx.parse.text))
 
 
 async def order_report(ctx: TurnContext) -> Reply:
@@ -1141,6 +1156,13 @@ INTENTS = [
         examples=REPORT_EXAMPLES,
         handler=order_report,
         tool=Tool.ORDERS,
-        slots=(Slot(name="period", entities=("date_range", "date"), question="order.ask_period"),),
+        slots=(
+            Slot(
+                name="period",
+                entities=("date_range", "date"),
+                question="order.ask_period",
+                required=_report_needs_period,
+            ),
+        ),
     ),
 ]
