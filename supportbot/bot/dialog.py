@@ -135,7 +135,7 @@ _BARE = wordset(
     show see view display check get give find look open pull up what whats what's about how and then also
     the a an me my our us please is it at for of
     visa kolla se titta hitta ge öppna ta fram vad hur med och då också mig mitt min vår vårt våra er
-    på för om är tack snälla
+    på för om är till tack snälla
     """
 )
 """Words a message may say beside a record and its kind that ask nothing of their own: "show contract

@@ -45,6 +45,8 @@ def found(text: str, entity_type: str | None = None) -> list[tuple[str, Any, str
         ("details on 4712 please", "4712", "4712"),
         ("Varför är 4712 försenad?", "4712", "4712"),  # late: said of an order
         ("why is 4712 delayed", "4712", "4712"),
+        ("var e min leverns 4711", "4711", "4711"),  # an order's word with one slip
+        ("where is my shippment 4711", "4711", "4711"),
         ("update on 5801?", "5801", "5801"),
         ("kan ni ändra leveransadressen för 4712", "4712", "4712"),  # a compound of an order word
         ("vad är leveransdatumet för 4711?", "4711", "4711"),

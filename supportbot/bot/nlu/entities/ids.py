@@ -11,6 +11,7 @@ looks like a year, a model number ("FlashSystem 5200"), an amount or a date (tho
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -301,7 +302,7 @@ def bare_order_numbers(text: str, claims: Claims) -> None:
     if not numbers:
         return
     words = [fold(w) for w in _WORDS.findall(text)]
-    context = any(w in ORDER_CONTEXT or w.startswith(ORDER_COMPOUNDS) for w in words)
+    context = any(_of_orders(w) for w in words)
     rest = _WORDS.findall(_BARE.sub(" ", text).lower())
     only_numbers = all(w in STOPWORDS or w in _FILLERS or w in _LEADS for w in rest)
     for m in numbers:
@@ -315,14 +316,29 @@ def bare_order_numbers(text: str, claims: Claims) -> None:
             if before:
                 written = before[-1].lower()
                 previous = fold(written)  # (the context's words are folded; the others as written)
-                allowed = (
-                    written in STOPWORDS or previous in ORDER_CONTEXT or previous.startswith(ORDER_COMPOUNDS)
-                )
+                allowed = written in STOPWORDS or _of_orders(previous)
                 if not (allowed or written in _FILLERS or written in _LEADS):
                     continue  # "FlashSystem 5200": the number belongs to the word before it
         if _counts_things(text, m.end()):
             continue
         claims.add(Found("order_number", n, m.start(), m.end()))
+
+
+_LONG_CONTEXT = tuple(w for w in ORDER_CONTEXT if len(w) >= 6)
+
+
+@lru_cache(maxsize=4096)
+def _of_orders(word: str) -> bool:
+    """Whether a word (folded) speaks of orders: one of ``ORDER_CONTEXT``, a compound of an order's word,
+    or a long one of them with one slip ("leverns", "shippment")."""
+    if word in ORDER_CONTEXT or word.startswith(ORDER_COMPOUNDS):
+        return True
+    if len(word) < 6 or word in _NOT_TYPOS:
+        return False
+    return any(
+        w[0] == word[0] and abs(len(w) - len(word)) <= 1 and OSA.distance(word, w, score_cutoff=1) <= 1
+        for w in _LONG_CONTEXT
+    )
 
 
 def _counts_things(text: str, end: int) -> bool:
