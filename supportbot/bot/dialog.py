@@ -44,7 +44,7 @@ Handlers never see a turn they may not answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -168,6 +168,9 @@ _WISH = re.compile(
 )
 """A wish said first ("we want to move it to Göteborg", "vi vill flytta den"): to a question with fixed
 answers (which contract?) it is a request of its own, not a try at the answer."""
+OFFER_AFTER = 2
+"""Misses in a row after which a person is offered outright ("Shall I put you in touch with a
+person?"), and a yes or no is the answer to that."""
 SHORT_REQUEST = 8
 """Words in a request whose only sign is its first word and a record: longer, it is more likely told."""
 SWITCH_CONFIDENCE = 0.5
@@ -332,7 +335,13 @@ class DialogEngine:
         if turn.declined:
             state.pending = None
             return Reply(text=fmt.t("dialog.cancelled"), language=language, intent="dialog.cancel")
-        if turn.spec is None and pending is None and state.misses >= 2 and form is None and not files:
+        if (
+            turn.spec is None
+            and pending is None
+            and state.misses >= OFFER_AFTER
+            and form is None
+            and not files
+        ):
             # The last reply offered a person outright ("Shall I put you in touch with a person?"):
             # a yes takes it, a no is an answer too, not a third miss.
             answer = yes_or_no(parse.text)
@@ -434,7 +443,7 @@ class DialogEngine:
         """Says so and offers a person; after two misses in a row, offers the handoff outright, and to
         a user who may open requests a request too, which starts with what they asked."""
         person = Button(label=fmt.t("button.talk_to_person"), value=fmt.t("button.talk_to_person.value"))
-        if misses < 2:
+        if misses < OFFER_AFTER:
             return Reply(text=fmt.t("none"), buttons=(person,), language=language, intent=NONE_INTENT)
         if not requests:
             return Reply(
@@ -807,19 +816,16 @@ class DialogEngine:
 
     def _bare(self, spec: IntentSpec, parse: Parse) -> IntentSpec | None:
         """A message that says a record and nothing about it ("contract C-1001", "and contract
-        C-1001?", "visa avtal C-1001", "och fakturan då?") means the intent claiming that record, as the record said alone
-        does, whichever intent of its family the words leaned to (the document, the history)."""
+        C-1001?", "visa avtal C-1001", "och fakturan då?") means the intent claiming that record, as
+        the record said alone does, whichever intent of its family the words leaned to (the document,
+        the history)."""
         claimed = self._claimed(parse)
         if claimed is not None and (claimed is spec or claimed.family != spec.family):
-            return None
-        # (The tool a record word names, "fakturan" of invoices, is the word itself: read as one.)
-        spans = [(e.start, e.end) for e in parse.entities if e.type != "tool"]
+            return None  # (before reading the words: most turns name the record their intent claims)
         named: IntentSpec | None = None
         follow_on = False
-        for word in _WORD.finditer(parse.text):
-            if any(a <= word.start() and word.end() <= b for a, b in spans):
-                continue
-            said = word.group().lower()
+        # (The tool a record word names, "fakturan" of invoices, is the word itself: read as one.)
+        for said in _free_words(parse, but="tool"):
             if said in _BARE:
                 follow_on = follow_on or said in _FOLLOW_ON
                 continue
@@ -1097,16 +1103,18 @@ _FOLLOW_ON_WORDS = wordset(
 about last month?", "och i Göteborg då?", "hur är det med förra månaden?"."""
 
 
+def _free_words(parse: Parse, start: int = 0, end: int | None = None, *, but: str = "") -> Iterator[str]:
+    """The words of the message (lower-cased), between ``start`` and ``end``, that are no part of an
+    entity of its (but of type ``but``)."""
+    spans = [(e.start, e.end) for e in parse.entities if e.type != but]
+    for word in _WORD.finditer(parse.text, start, len(parse.text) if end is None else end):
+        if not any(a <= word.start() and word.end() <= b for a, b in spans):
+            yield word.group().lower()
+
+
 def _only_values(parse: Parse) -> bool:
     """Whether a message says nothing but values (records, sites, dates) and ``_FOLLOW_ON_WORDS``."""
-    text, cut = parse.text, 0
-    rest: list[str] = []
-    for entity in sorted(parse.entities, key=lambda e: e.start):
-        if entity.start >= cut:
-            rest.append(text[cut : entity.start])
-            cut = entity.end
-    rest.append(text[cut:])
-    return all(word.lower() in _FOLLOW_ON_WORDS for word in _WORD.findall(" ".join(rest)))
+    return all(word in _FOLLOW_ON_WORDS for word in _free_words(parse))
 
 
 def _pointed(slot: Slot, parse: Parse) -> bool:
@@ -1204,11 +1212,8 @@ def _correction(parse: Parse) -> str | None:
         return None
     if not m["meant"]:
         start = m.start("rest")
-        spans = [(e.start, e.end) for e in parse.entities]
-        for word in _WORD.finditer(text, start, start + len(m["rest"])):
-            inside = any(a <= word.start() and word.end() <= b for a, b in spans)
-            if not inside and word.group().lower() not in _VALUE_WORDS:
-                return None
+        if any(word not in _VALUE_WORDS for word in _free_words(parse, start, start + len(m["rest"]))):
+            return None
     return rest
 
 
