@@ -67,7 +67,7 @@ from supportbot.bot.nlu.lexicon import FORMATS
 from supportbot.bot.nlu.recipients import to_me
 from supportbot.bot.nlu.text import wordset
 from supportbot.bot.nlu.types import NONE_INTENT, Entity, Parse
-from supportbot.bot.spec import Files, IntentSpec, Mailer, Notices, Question, Refused, Slot, TurnContext
+from supportbot.bot.spec import SAID, Files, IntentSpec, Mailer, Notices, Question, Refused, Slot, TurnContext
 from supportbot.bot.state import DialogState, FamilyContext, Pending, SlotValue, Topic
 from supportbot.integrations.models import Principal, Tool
 from supportbot.integrations.protocols import Backends
@@ -509,6 +509,8 @@ class DialogEngine:
         user_id = ctx.principal.user_id
         if ctx.spec.files and user_id:
             held += [await self.files.stash(owner=user_id, file=f) for f in ctx.uploads if holds(f)]
+        if ctx.spec.keeps_text:
+            turn.slots.setdefault(SAID, SlotValue("request_text", ctx.parse.text))
         ctx.state.pending = Pending(intent=ctx.spec.name, asking=slot, slots=_values(turn.slots), files=held)
 
     async def _unhold(self, held: Sequence[str], principal: Principal) -> tuple[InboundFile, ...]:

@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+SAID = "said"
+"""The slot that keeps what the user first said to an intent that ``keeps_text`` while the bot asks."""
+
 
 @dataclass(frozen=True)
 class Question:
@@ -118,6 +121,9 @@ class IntentSpec:
     """The family's own context between turns (its last search); one model for the whole family."""
     forgets: bool = False
     """The conversation ends with it ("bye"): what was talked about no longer counts."""
+    keeps_text: bool = False
+    """Its handler reads what the user first said to it (``TurnContext.said``), kept while the bot asks
+    for its slots: a question's own words for a request, not "INV-2031" given to "which invoice?"."""
     takes_over: bool = False
     """A person takes the conversation from here ("talk to a person"): a question left for it is
     dropped, not offered back."""
@@ -295,6 +301,13 @@ class TurnContext:
     def slot(self, name: str) -> SlotValue | None:
         value = self.slots.get(name)
         return value if isinstance(value, SlotValue) else None
+
+    @property
+    def said(self) -> str:
+        """What the user first said to this intent, for an intent that ``keeps_text``: this message, or
+        the one that started it when the bot asked something since."""
+        kept = self.slots.get(SAID)
+        return str(kept.value) if isinstance(kept, SlotValue) else self.parse.text
 
     def period(self, slot: str = "period") -> tuple[str | None, str | None]:
         """A date or date-range slot as inclusive ISO bounds; ``(None, None)`` when not said."""

@@ -16,12 +16,12 @@ from pydantic import BaseModel
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Button, Card, Field, Reply, Table
 from supportbot.bot.nlu.text import fold
-from supportbot.bot.spec import IntentSpec, Slot, TurnContext
+from supportbot.bot.spec import SAID, IntentSpec, Slot, TurnContext
 from supportbot.bot.state import FamilyContext, SlotValue
 from supportbot.integrations.models import InventoryItem, Tool
 from supportbot.intents.common import asks_for_more, found_text, question_request
 from supportbot.intents.recipients import Spreadsheet, by_mail, mail_to_self, publish
-from supportbot.intents.requests import open_request, request_card
+from supportbot.intents.requests import CONFIRM_ANSWER, open_request, request_card
 from supportbot.services.spreadsheets import Column, to_csv, to_xlsx
 
 log = logging.getLogger(__name__)
@@ -648,7 +648,6 @@ _ANSWERS = {
 }
 _ACTION_ANSWER = r"(?i)\s*(" + "|".join(_ANSWERS.values()) + r")(\s+it|\s+den)?[.!]?\s*"
 _TO_SITE = re.compile(r"\b(to|till|into|in\s+till)\s*$", re.IGNORECASE)
-_CONFIRM = r"(?i)(yes|y|ok|okay|open|open it|confirm|send|send it|ja|öppna|öppna det|bekräfta|skicka|skicka det)[.!]?"
 _SERIAL = r"(?i)\s*#?(\d{2}[a-z]{3}\d{2}|\d{4}-[a-z0-9]{3}-\d{4,6})\s*"
 
 _GENERIC = frozenset(
@@ -1111,16 +1110,8 @@ async def _known_site(ctx: TurnContext, name: str) -> str | None:
     return next((s.name for s in sites if fold(s.name) == wanted), None)
 
 
-def _said(ctx: TurnContext) -> str:
-    """What the user first said to this intent: kept while the bot asks, for the request's text."""
-    said = ctx.slot("said")
-    if said is None:
-        ctx.slots["said"] = said = SlotValue("request_text", ctx.parse.text)
-    return str(said.value)
-
-
 def _draft(ctx: TurnContext, action: str, item: InventoryItem | None, target: str | None) -> dict[str, str]:
-    words_said = _said(ctx)
+    words_said = ctx.said
     if item is None:
         what = ctx.t("inventory.change.new_equipment")
         return {
@@ -1160,8 +1151,7 @@ async def inventory_change(ctx: TurnContext) -> Reply:
         for name in ("target", "confirm"):
             ctx.slots.pop(name, None)
         if not re.fullmatch(_ACTION_ANSWER, text):
-            ctx.slots["said"] = SlotValue("request_text", text)
-    _said(ctx)
+            ctx.slots[SAID] = SlotValue("request_text", text)
     if ctx.slot("target") is None and (said_to := _said_to(ctx)) is not None:
         ctx.slots["target"] = SlotValue("site", said_to)  # kept while the bot asks which item
     action_slot = ctx.slot("action")
@@ -1247,7 +1237,7 @@ async def inventory_question(ctx: TurnContext) -> Reply:
     """Answered from the data when the question is about what it holds (service level, maintenance,
     lease, licences, where it stands); otherwise it becomes a request with the item filled in. A fault
     told of it ("78ABC12 keeps rebooting") is a technical request at once, whatever else it says."""
-    question = _said(ctx)
+    question = ctx.said
     found = await _resolve_item(ctx)
     if isinstance(found, Reply):
         return found
@@ -1311,6 +1301,7 @@ INTENTS = [
         name="inventory.change",
         examples=CHANGE_EXAMPLES,
         handler=inventory_change,
+        keeps_text=True,
         tool=Tool.INVENTORY,
         context=InventoryContext,
         slots=(
@@ -1340,7 +1331,7 @@ INTENTS = [
                 question="request.confirm",
                 required=False,
                 carry=False,
-                pattern=_CONFIRM,
+                pattern=CONFIRM_ANSWER,
             ),
         ),
     ),
@@ -1349,6 +1340,7 @@ INTENTS = [
         takes_faults=True,
         examples=QUESTION_EXAMPLES,
         handler=inventory_question,
+        keeps_text=True,
         tool=Tool.INVENTORY,
         context=InventoryContext,
         slots=(_ITEM,),

@@ -36,6 +36,7 @@ from supportbot.intents.recipients import (
     own_address,
     publish,
 )
+from supportbot.intents.requests import CONFIRM_ANSWER, request_card
 from supportbot.services.invoice_pdf import PDF_TYPE, SELLER, invoice_pdf, pay_to
 from supportbot.services.outcomes import FORWARD_REFERENCE
 from supportbot.services.spreadsheets import Column, to_csv, to_xlsx
@@ -697,6 +698,47 @@ WORDS: dict[str, Entry] = {
     "invoice.approve.not_needed": {
         "en": "Invoice {number} isn't awaiting approval (it is {status}), so there is nothing to approve.",
         "sv": "Faktura {number} väntar inte på attest (den är {status}), så det finns inget att attestera.",
+    },
+    "invoice.question.confirm": {
+        "en": "I'll pass your question about invoice {number} on to our invoicing team as a request. "
+        "Shall I send it?",
+        "sv": "Jag skickar din fråga om faktura {number} vidare till vår fakturaavdelning som ett ärende. "
+        "Ska jag skicka den?",
+    },
+    "invoice.question.paid": {
+        "en": "We have received payment for invoice {number} in full ({total}).",
+        "sv": "Vi har fått full betalning för faktura {number} ({total}).",
+    },
+    "invoice.question.unpaid": {
+        "en": "We have not registered a payment for invoice {number} yet: {open} is open, due {due}.",
+        "sv": "Vi har inte registrerat någon betalning för faktura {number} än: {open} är obetalt, "
+        "förfaller {due}.",
+    },
+    "invoice.question.unpaid_overdue": {
+        "en": "We have not registered a payment for invoice {number} yet: {open} is open and was due {due}.",
+        "sv": "Vi har inte registrerat någon betalning för faktura {number} än: {open} är obetalt och "
+        "förföll {due}.",
+    },
+    "invoice.question.part_paid": {
+        "en": "We have registered {paid} for invoice {number}; {open} is still open, due {due}.",
+        "sv": "Vi har registrerat {paid} för faktura {number}; {open} är fortfarande obetalt, förfaller {due}.",
+    },
+    "invoice.question.cancelled": {
+        "en": "Invoice {number} is cancelled, so nothing is to be paid on it.",
+        "sv": "Faktura {number} är makulerad, så inget ska betalas på den.",
+    },
+    "invoice.question.payment_days": {
+        "en": " A payment usually shows here one to three banking days after it was made.",
+        "sv": " En betalning syns här oftast en till tre bankdagar efter att den gjordes.",
+    },
+    "invoice.question.offer": {
+        "en": " If you have paid, I can pass your message on to our invoicing team as a request. Shall I?",
+        "sv": " Om ni har betalat kan jag skicka ditt meddelande vidare till vår fakturaavdelning som ett "
+        "ärende. Ska jag göra det?",
+    },
+    "invoice.question.offer_paid": {
+        "en": " Shall I pass your message on to our invoicing team as a request?",
+        "sv": " Ska jag skicka ditt meddelande vidare till vår fakturaavdelning som ett ärende?",
     },
     "invoice.question.created": {
         "en": "I've opened request {request} about invoice {number}; our team will answer by {due}. "
@@ -1472,13 +1514,42 @@ async def _how_to_pay(ctx: TurnContext, intent: str) -> Reply:
     )
 
 
+_OF_A_PAYMENT = re.compile(
+    r"(?i)\b(?:paid|payments?|betal(?:at|ade|ad|d|da|t|ts|ning\w*)|inbetal\w*)\b"
+)
+"""A question of a payment made ("have you received our payment", "is it paid", "vi har betalat"):
+answered from the invoice before anything is passed on."""
+_DOUBT = re.compile(
+    r"(?i)\b(?:but|still|reminder|twice|double\w*|again|wrong|men|fortfarande|påminnelse\w*|"
+    r"dubbel\w*|två\s+gånger|igen|fel)\b"
+)
+"""Words of a payment gone wrong rather than asked about ("we paid but it still shows open")."""
+
+
 async def invoice_question(ctx: TurnContext) -> Reply:
+    """How to pay is answered; whether a payment came in is answered from the invoice, with an offer to
+    pass the question on when it is not paid (or the customer doubts it); any other question (a
+    dispute) becomes a request for the invoicing team once confirmed, in the customer's own words."""
     intent = "invoice.question"
     if _asks_how_to_pay(ctx):
         return await _how_to_pay(ctx, intent)
     invoice = await _one_invoice(ctx, intent)
     if isinstance(invoice, Reply):
         return invoice
+    said = ctx.said
+    if ctx.slot("confirm") is None:
+        if _OF_A_PAYMENT.search(said) and _PAY_TROUBLE.search(said) is None:
+            return _payment_answer(ctx, invoice, doubted=_DOUBT.search(said) is not None)
+        ctx.ask("confirm")
+        values = {
+            "category": "invoice",
+            "subject": ctx.t("invoice.question.subject", number=invoice.number),
+            "description": said,
+            "priority": "normal",
+        }
+        return ctx.reply(
+            ctx.t("invoice.question.confirm", number=invoice.number), cards=(request_card(ctx, values),)
+        )
     return await question_request(
         ctx,
         words_of="invoice.question",
@@ -1486,8 +1557,38 @@ async def invoice_question(ctx: TurnContext) -> Reply:
         subject=ctx.t("invoice.question.subject", number=invoice.number),
         related=invoice.number,
         facts={"number": invoice.number},
+        question=said,
         intent=intent,
     )
+
+
+def _payment_answer(ctx: TurnContext, invoice: Invoice, *, doubted: bool) -> Reply:
+    """Whether the invoice is paid, as the books say; not paid, or doubted, it offers to pass the
+    question on (a yes opens the request)."""
+    fmt = ctx.fmt
+    number = invoice.number
+    if invoice.status is InvoiceStatus.CANCELLED:
+        return ctx.reply(ctx.t("invoice.question.cancelled", number=number), cards=(_invoice_card(ctx, invoice),))
+    if invoice.status is InvoiceStatus.PAID or invoice.open_amount.minor <= 0:
+        text = ctx.t("invoice.question.paid", number=number, total=fmt.money(invoice.total))
+        if not doubted:
+            return ctx.reply(text, cards=(_invoice_card(ctx, invoice),))
+        text += ctx.t("invoice.question.offer_paid")
+    else:
+        params = {"number": number, "open": fmt.money(invoice.open_amount), "due": fmt.date(invoice.due_on)}
+        if invoice.paid.minor > 0:
+            text = ctx.t("invoice.question.part_paid", paid=fmt.money(invoice.paid), **params)
+        elif invoice.status is InvoiceStatus.OVERDUE:
+            text = ctx.t("invoice.question.unpaid_overdue", **params)
+        else:
+            text = ctx.t("invoice.question.unpaid", **params)
+        text += ctx.t("invoice.question.payment_days") + ctx.t("invoice.question.offer")
+    ctx.ask("confirm")
+    buttons = (
+        Button(label=ctx.t("button.yes"), value=ctx.t("button.yes.value")),
+        Button(label=ctx.t("button.no"), value=ctx.t("button.no.value")),
+    )
+    return ctx.reply(text, cards=(_invoice_card(ctx, invoice),), buttons=buttons)
 
 
 _INVOICE_NUMBER = r"(?i)(?:inv-?)?\d{3,10}"
@@ -1568,9 +1669,20 @@ INTENTS = [
         context=ListingContext,
         examples=QUESTION_EXAMPLES,
         handler=invoice_question,
+        keeps_text=True,
         tool=Tool.INVOICES,
         asked_by=_how_to_pay_asked,
         hears_faults=_of_paying,
-        slots=(replace(_ONE_INVOICE, required=_question_needs_invoice),),
+        slots=(
+            replace(_ONE_INVOICE, required=_question_needs_invoice),
+            Slot(
+                name="confirm",
+                entities=("request_confirm",),
+                question="request.confirm",
+                required=False,
+                carry=False,
+                pattern=CONFIRM_ANSWER,
+            ),
+        ),
     ),
 ]

@@ -583,7 +583,10 @@ _PRIORITY_WORDS: dict[str, tuple[str, ...]] = {
     "high": ("high", "hög"),
     "urgent": ("urgent", "critical", "brådskande", "akut", "kritisk"),
 }
-_CONFIRM = r"(?i)(yes|y|ok|okay|open|open it|confirm|send|send it|ja|öppna|öppna det|bekräfta|skicka)[.!]?"
+CONFIRM_ANSWER = (
+    r"(?i)(yes|y|ok|okay|open|open it|confirm|send|send it|ja|öppna|öppna det|bekräfta|skicka|skicka det)[.!]?"
+)
+"""What answers "Shall I send it?" for a request prepared to be confirmed (here and in other families)."""
 
 
 def _words_pattern(words: dict[str, tuple[str, ...]]) -> str:
@@ -1309,7 +1312,7 @@ INTENTS = [
                 ("request_confirm",),
                 "request.confirm",
                 carry=False,
-                pattern=_CONFIRM,
+                pattern=CONFIRM_ANSWER,
                 ask=_ask_confirm,
             ),
         ),

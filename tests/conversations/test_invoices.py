@@ -299,20 +299,39 @@ async def test_forward_when_mail_is_down_records_nothing(
     )
 
 
+async def _requests_made(application: Application) -> list[Any]:
+    async with application.engine.connect() as conn:
+        return list(
+            await conn.execute(text("SELECT category, related, description FROM requests ORDER BY id"))
+        )
+
+
 async def test_a_question_becomes_an_invoice_request(
     bot: BotDriver, application: Application, settings: Settings
 ) -> None:
-    await bot.as_user(ANNA).transcript("""
+    """A dispute is shown as the request it will be, and opened once confirmed: nothing before."""
+    anna = bot.as_user(ANNA)
+    before = await _requests_made(application)
+    await anna.transcript("""
         user: I want to dispute invoice INV-2031
+        bot:  [invoice.question]
+        bot:  ~ pass your question about invoice INV-2031
+        bot:  ~ Description: I want to dispute invoice INV-2031
+        bot:  !~ RQ-
+    """)
+    assert await _requests_made(application) == before
+    await anna.transcript("""
+        user: open
         bot:  [invoice.question]
         bot:  ~ opened request RQ-
         bot:  ~ about invoice INV-2031
     """)
-    async with application.engine.connect() as conn:
-        row = (
-            await conn.execute(text("SELECT category, related FROM requests ORDER BY id DESC LIMIT 1"))
-        ).one()
-    assert (row.category, row.related) == ("invoice", "INV-2031")
+    row = (await _requests_made(application))[-1]
+    assert (row.category, row.related, row.description) == (
+        "invoice",
+        "INV-2031",
+        "I want to dispute invoice INV-2031",
+    )
     assert any(
         "INV-2031" in p.read_text(errors="replace") for p in (settings.data_dir / "outbox").glob("*.eml")
     )
@@ -451,13 +470,93 @@ async def test_how_to_pay_one_invoice_is_what_is_left_by_when_and_with_which_ref
 
 async def test_a_payment_that_went_wrong_is_a_question_for_a_person(bot: BotDriver) -> None:
     """Said as a failure ("declined", "fungerar inte"), a payment is no question of how to pay: it is
-    opened as a request about the invoice, as before."""
-    for said in ("my card payment for INV-2031 was declined", "betalningen av INV-2031 fungerar inte"):
-        reply = await bot.as_user(ANNA).say(said)
+    a request about the invoice, opened once confirmed."""
+    for said, yes in (
+        ("my card payment for INV-2031 was declined", "yes"),
+        ("betalningen av INV-2031 fungerar inte", "ja"),
+    ):
+        user = bot.as_user(ANNA)
+        reply = await user.say(said)
         assert reply.intent == "invoice.question", (said, reply.plain_text())
-        assert "RQ-" in reply.text and "Bankgiro" not in reply.text and "bankgiro" not in reply.text, (
-            reply.text
-        )
+        assert "RQ-" not in reply.text and "bankgiro" not in reply.text.lower(), reply.text
+        assert (
+            reply.cards
+            and ("Description", said) in [(f.label, f.value) for f in reply.cards[0].fields]
+            or (("Beskrivning", said) in [(f.label, f.value) for f in reply.cards[0].fields])
+        ), reply.plain_text()
+        opened = await user.say(yes)
+        assert opened.intent == "invoice.question" and "RQ-" in opened.text, opened.plain_text()
+
+
+async def test_a_question_asked_before_its_invoice_keeps_its_words(
+    bot: BotDriver, application: Application
+) -> None:
+    """The bot asks which invoice; the request it opens says what the customer asked, not the number
+    they gave. A no opens nothing."""
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: we were charged twice on an invoice
+        bot:  [invoice.question]
+        bot:  ~ Which invoice do you mean?
+        user: INV-2031
+        bot:  ~ pass your question about invoice INV-2031
+        bot:  ~ Description: we were charged twice on an invoice
+        user: yes
+        bot:  ~ opened request RQ-
+    """)
+    made = await _requests_made(application)
+    assert made[-1].description == "we were charged twice on an invoice", made[-1]
+    await anna.transcript("""
+        user: momsen på faktura INV-2032 ser konstig ut
+        bot:  [invoice.question]
+        bot:  ~ Jag skickar din fråga om faktura INV-2032 vidare
+        user: nej
+        bot:  [dialog.cancel]
+    """)
+    assert await _requests_made(application) == made
+
+
+async def test_asked_whether_a_payment_came_in_the_invoice_answers(
+    bot: BotDriver, application: Application
+) -> None:
+    """Whether a payment arrived is answered from the books: a paid invoice is said to be paid and
+    nothing is opened; an unpaid one says what is open and by when, and offers to pass the question on;
+    a yes opens it in the customer's words. A paid one doubted ("paid twice") offers it too."""
+    anna = bot.as_user(ANNA)
+    before = await _requests_made(application)
+    await anna.transcript("""
+        user: have you received our payment for INV-2032?
+        bot:  [invoice.question]
+        bot:  ~ We have received payment for invoice INV-2032 in full (SEK 62,500.00).
+        bot:  !~ Shall I
+        user: har ni fått vår betalning för faktura 2032?
+        bot:  ~ Vi har fått full betalning för faktura INV-2032 (62 500,00 SEK).
+    """)
+    assert await _requests_made(application) == before
+    await anna.transcript("""
+        user: we paid INV-2031 last week but it still shows as open
+        bot:  [invoice.question]
+        bot:  ~ We have not registered a payment for invoice INV-2031 yet: SEK 125,000.00 is open, due
+        bot:  ~ one to three banking days
+        bot:  ~ Shall I?
+        bot:  !~ RQ-
+    """)
+    assert await _requests_made(application) == before
+    await anna.transcript("""
+        user: yes please
+        bot:  ~ opened request RQ-
+        bot:  ~ about invoice INV-2031
+    """)
+    made = await _requests_made(application)
+    assert made[-1].description == "we paid INV-2031 last week but it still shows as open", made[-1]
+    await anna.transcript("""
+        user: vi har betalat INV-2032 två gånger
+        bot:  ~ Vi har fått full betalning för faktura INV-2032
+        bot:  ~ Ska jag skicka ditt meddelande vidare till vår fakturaavdelning som ett ärende?
+    """)
+    contoso = await bot.as_user(ANNA).say("have you received our payment for INV-3050?")
+    missing = await bot.as_user(ANNA).say("have you received our payment for INV-3051?")
+    assert contoso.text == missing.text.replace("INV-3051", "INV-3050"), (contoso.text, missing.text)
 
 
 async def test_an_invoice_in_euros_says_to_pay_it_to_the_iban(

@@ -210,6 +210,24 @@ def test_the_customers_own_bank_is_not_how_to_pay(nlu: NLU) -> None:
     assert read.intent != "invoice.question"
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("fakturan INV-2031 stämmer inte", "invoice.question"),
+        ("momsen på faktura INV-2032 ser konstig ut", "invoice.question"),
+        ("faktura för order 4711", "invoice.get"),
+        ("the invoice looks fine, approve it", "invoice.approve"),
+        ("contract for 78ABC12", "contract.status"),
+    ],
+)
+def test_an_intent_without_the_words_it_requires_is_the_next_of_its_family(
+    nlu: NLU, text: str, intent: str
+) -> None:
+    """Words that lean to approving ("ser … ut" of "fakturan ser bra ut, godkänn den") without a word
+    of approving are the family's next reading: a complaint stays a question about the invoice."""
+    assert nlu.parse(text, today=TODAY).intent == intent
+
+
 def test_sites_come_from_the_constructor() -> None:
     plain = NLU(all_intents())
     assert plain.parse("equipment at Kista", today=TODAY).values("site") == []

@@ -484,10 +484,30 @@ class IntentClassifier:
         close.sort(key=scores.__getitem__, reverse=True)  # stable: ties keep family order
         return close[: self.tuning.rivals]
 
+    def instead_of(
+        self,
+        intent: str,
+        tokens: Sequence[str | None],
+        *,
+        surface: str | None = None,
+        language: str | None = None,
+    ) -> str | None:
+        """The best intent of ``intent``'s family but ``intent`` itself, read from the same words: where
+        a message goes that lacks the words ``intent`` cannot be taken without ("the VAT on the invoice
+        looks odd" read as approving it). ``None`` when the family has no other."""
+        family = self._family_index.get(family_of(intent))
+        if family is None or intent not in self.intents or len(self._members[family]) < 2:
+            return None
+        query = surface if surface is not None else " ".join(x for x in tokens if x is not None)
+        feats = self._features.find(tokens, skip=self.tuning.skip_weight > 0.0)
+        but = self._members[family].index(self.intents.index(intent))
+        return self._pick(family, feats, query, language, but=but)[0]
+
     def _pick(
-        self, family: int, feats: Sequence[_Feature], query: str, language: str | None
+        self, family: int, feats: Sequence[_Feature], query: str, language: str | None, *, but: int = -1
     ) -> tuple[str, float]:
-        """The best intent of ``family`` and the fuzzy similarity (0-1) of the closest example seen."""
+        """The best intent of ``family`` (but its member ``but``) and the fuzzy similarity (0-1) of the
+        closest example seen."""
         t = self.tuning
         members = self._members[family]
         scores = [0.0] * len(members)
@@ -498,7 +518,10 @@ class IntentClassifier:
                 evidence += entry[0]
                 for c, v in entry[2]:
                     scores[c] += v
-        ranked = sorted(range(len(members)), key=scores.__getitem__, reverse=True)[: t.fuzzy_intents]
+        ranked = sorted(range(len(members)), key=scores.__getitem__, reverse=True)
+        if but >= 0:
+            ranked.remove(but)
+        ranked = ranked[: t.fuzzy_intents]
         best_intent, best_score, best_similarity = members[ranked[0]], -1.0, 0.0
         cutoff = _FUZZY_FLOOR
         for slot in ranked:

@@ -63,6 +63,7 @@ class NLU:
         "_kind_family",
         "_name_weight",
         "_raw",
+        "_requires",
         "_takes_over",
         "_topics",
         "_vocabulary",
@@ -130,6 +131,8 @@ class NLU:
         self._asked_by: tuple[tuple[str, Callable[[str], bool]], ...] = tuple(
             (spec.name, spec.asked_by) for spec in intents if spec.asked_by is not None
         )
+        self._requires = {spec.name: spec.requires for spec in intents if spec.requires is not None}
+        """The words an intent is not taken without (``IntentSpec.requires``)."""
         self._takes_over = frozenset(spec.name for spec in intents if spec.takes_over)
         self._kind_family = {kind: spec.family for spec in intents for kind in spec.claims}
         """The family whose records a kind of record number is (``IntentSpec.claims``)."""
@@ -185,6 +188,14 @@ class NLU:
                 topic=topic,
             )
             intent, confidence = scored.intent, scored.confidence
+            if (required := self._requires.get(intent)) is not None and not required.search(text):
+                # Not that intent without its words: the next of its family the words say.
+                intent = (
+                    self._classifier.instead_of(
+                        intent, read.tokens, surface=" ".join(read.surface), language=language
+                    )
+                    or intent
+                )
             asked = self._asked(text, intent)
             if asked is not None:
                 intent, confidence = asked, 1.0
