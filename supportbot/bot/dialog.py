@@ -107,20 +107,29 @@ _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _TRAILING = re.compile(r"[\s.!?,]+$")
 
 _CORRECTION = re.compile(
-    r"^\s*(?P<lead>(?:(?:(?:no|nope|nah|sorry|oops|wait|actually|hmm+|nej|nä|förlåt|oj|ursäkta|vänta)"
-    r"(?:[\s]*[,.!:;-]+|\s+(?=(?:i|jag|not|inte|no|nej|sorry|förlåt|ursäkta|oops|oj|maybe|kanske)\b)))"
+    r"^\s*(?P<lead>(?:(?:(?:no|nope|nah|sorry|oops|wait|actually|hmm+|nej|nä|förlåt|oj|ursäkta|vänta"
+    r"|(?:that|it)\s+was\s+wrong|that'?s\s+wrong|wrong\s+number|my\s+(?:mistake|bad)|typo"
+    r"|det\s+(?:var|blev)\s+fel|fel\s+nummer|mitt\s+fel)"
+    r"(?:[\s]*[,.!:;-]+|\s+(?=(?:i|jag|not|inte|no|nej|sorry|förlåt|ursäkta|oops|oj|maybe|kanske"
+    r"|that\s+was|that'?s|wrong|my|det\s+var|det\s+blev|fel|mitt)\b)))"
     r"|(?:maybe|perhaps|kanske)\s+(?:it\s+was|it's|it\s+is|det\s+var|var\s+det|är\s+det|det\s+är)\s+|try\s+|prova\s+)\s*)*"
-    r"(?P<meant>(?:(?:i|jag)\s+)?(?:meant|mean|menade|menar)\b|not\s+(?:that|this)(?:\s+one)?\b"
-    r"|inte\s+(?:den|det)(?:\s+där|\s+här)?\b|wrong\s+one\b|fel\s+(?:en|ett)\b)?"
+    r"(?:(?P<meant>(?:(?:i|jag)\s+)?(?:meant|mean|menade|menar)\b|not\s+(?:that|this)(?:\s+one)?\b"
+    r"|inte\s+(?:den|det)(?:\s+där|\s+här)?\b|wrong\s+one\b|fel\s+(?:en|ett)\b)"
+    r"|(?P<intro>it'?s|it\s+is|it\s+should\s+be|(?:the\s+right\s+one\s+is)|should\s+be|det\s+gäller"
+    r"|det\s+är|det\s+ska\s+vara|ska\s+vara|rätt\s+är)\b)?"
     r"[\s,.!:;-]*(?P<rest>.*?)[\s.!?]*$",
     re.IGNORECASE | re.DOTALL,
 )
-"""A correction: "no, I meant 4712", "sorry, 4711", "not that one, the other", "nej, jag menade…"."""
+"""A correction: "no, I meant 4712", "sorry, 4711", "not that one, the other", "nej, jag menade…",
+"nej det var fel, det gäller INV-2031"; what introduces the value ("it's", "det gäller") counts only
+after a lead ("no,", "det var fel")."""
 _MEANT_AFTER = re.compile(
-    r"(?i)[\s,]+(?:menade\s+jag|jag\s+menade|var\s+det\s+jag\s+menade|i\s+meant|(?:is|was)\s+what\s+i\s+meant)"
+    r"(?i)[\s,]+(?:menade\s+jag|jag\s+menade|var\s+det\s+jag\s+menade|i\s+meant|(?:is|was)\s+what\s+i\s+meant"
+    r"|skulle\s+det\s+vara|ska\s+det\s+vara|(?:is|was)\s+the\s+right\s+one|är\s+(?:den\s+)?rätt(?:a)?)"
     r"[\s.!?]*$"
 )
-"""What a correction says after its value, as Swedish puts it: "nej förlåt, 4712 menade jag"."""
+"""What a correction says after its value, as Swedish puts it: "nej förlåt, 4712 menade jag", "4712
+skulle det vara"."""
 _VALUE_WORDS = wordset(
     """
     the a an one ones it that this number nr no order ordern ordernummer invoice bill fakturan faktura
@@ -1208,7 +1217,7 @@ def _correction(parse: Parse) -> str | None:
         return _INSTEAD.sub("", m["rest"]).strip(" ,.!?") or None
     m = _CORRECTION.match(text)
     if m is None or not (m["lead"] or m["meant"]):
-        return None
+        return None  # ("it's 4712" alone is no correction: an intro counts after a lead)
     rest = _INSTEAD.sub("", m["rest"]).strip(" ,.!?")
     if not rest:
         return None

@@ -399,6 +399,9 @@ async def _contract_asked_for(ctx: TurnContext, step: str, awaiting: str) -> Con
     contract = await ctx.backends.contracts.get_contract(ctx.principal, number)
     if contract is None or not contract.versions:
         return _not_found(ctx, number)
+    # The contract talked about now, whatever is said of it ("nothing waits"): "och signera det"
+    # after it is this one, not another that waits.
+    ctx.set_current("contract", "contract_number", contract.number)
     return contract
 
 

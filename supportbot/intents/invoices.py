@@ -1514,9 +1514,7 @@ async def _how_to_pay(ctx: TurnContext, intent: str) -> Reply:
     )
 
 
-_OF_A_PAYMENT = re.compile(
-    r"(?i)\b(?:paid|payments?|betal(?:at|ade|ad|d|da|t|ts|ning\w*)|inbetal\w*)\b"
-)
+_OF_A_PAYMENT = re.compile(r"(?i)\b(?:paid|payments?|betal(?:at|ade|ad|d|da|t|ts|ning\w*)|inbetal\w*)\b")
 """A question of a payment made ("have you received our payment", "is it paid", "vi har betalat"):
 answered from the invoice before anything is passed on."""
 _DOUBT = re.compile(
@@ -1568,7 +1566,9 @@ def _payment_answer(ctx: TurnContext, invoice: Invoice, *, doubted: bool) -> Rep
     fmt = ctx.fmt
     number = invoice.number
     if invoice.status is InvoiceStatus.CANCELLED:
-        return ctx.reply(ctx.t("invoice.question.cancelled", number=number), cards=(_invoice_card(ctx, invoice),))
+        return ctx.reply(
+            ctx.t("invoice.question.cancelled", number=number), cards=(_invoice_card(ctx, invoice),)
+        )
     if invoice.status is InvoiceStatus.PAID or invoice.open_amount.minor <= 0:
         text = ctx.t("invoice.question.paid", number=number, total=fmt.money(invoice.total))
         if not doubted:

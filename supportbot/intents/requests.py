@@ -583,9 +583,7 @@ _PRIORITY_WORDS: dict[str, tuple[str, ...]] = {
     "high": ("high", "hög"),
     "urgent": ("urgent", "critical", "brådskande", "akut", "kritisk"),
 }
-CONFIRM_ANSWER = (
-    r"(?i)(yes|y|ok|okay|open|open it|confirm|send|send it|ja|öppna|öppna det|bekräfta|skicka|skicka det)[.!]?"
-)
+CONFIRM_ANSWER = r"(?i)(yes|y|ok|okay|open|open it|confirm|send|send it|ja|öppna|öppna det|bekräfta|skicka|skicka det)[.!]?"
 """What answers "Shall I send it?" for a request prepared to be confirmed (here and in other families)."""
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
 from supportbot.bot.dialog import DialogEngine, yes_or_no
 from supportbot.bot.i18n import Formatter
 from supportbot.bot.messages import Button, Reply
@@ -351,6 +353,35 @@ async def test_a_bare_no_before_a_request_is_no_correction() -> None:
     # A verb makes it a request of its own: the NLU's intent, not the last one answered again.
     request = await chat(parse("no, list orders like 4711", "order.search", ("order_number", "4711")))
     assert request.text.startswith("order.search")
+
+
+@pytest.mark.parametrize(
+    ("said", "language"),
+    [
+        ("nej det var fel, 4712 skulle det vara", "sv"),
+        ("nej, det gäller 4712", "sv"),
+        ("fel nummer, det ska vara 4712", "sv"),
+        ("sorry wrong number, it's 4712", "en"),
+        ("that was wrong, it should be 4712", "en"),
+        ("my mistake: 4712 is the right one", "en"),
+    ],
+)
+async def test_a_correction_said_as_what_was_wrong_and_what_is_right(said: str, language: str) -> None:
+    """ "Det var fel", "wrong number", "my mistake" lead a correction as "no," does, and "det gäller",
+    "it's", "should be" introduce its value there."""
+    chat = Chat()
+    await chat(parse("order 4711", "order.status", ("order_number", "4711")))
+    reply = await chat(parse(said, "smalltalk.thanks", ("order_number", "4712"), language=language))
+    assert reply.text.startswith("order.status: order=4712"), reply.text
+
+
+@pytest.mark.parametrize("said", ["it's 4712 that we wait for", "det gäller 4712, den är sen", "det är fel"])
+async def test_what_only_introduces_a_value_is_no_correction_alone(said: str) -> None:
+    """Without a lead ("no,", "det var fel") an intro is a message of its own, not a correction."""
+    chat = Chat()
+    await chat(parse("order 4711", "order.status", ("order_number", "4711")))
+    reply = await chat(parse(said, "none"))
+    assert not reply.text.startswith("order.status: order=4711"), reply.text
 
 
 async def test_a_correction_never_opens_a_request_again() -> None:
