@@ -165,6 +165,7 @@ THANKS_EXAMPLES = {
         "tusen tack",
         "tackar",
         "toppen tack",
+        "okej, tack för hjälpen",
         "tack för hjälpen",
         "snällt",
         "jättebra tack",

@@ -228,6 +228,18 @@ def test_an_intent_without_the_words_it_requires_is_the_next_of_its_family(
     assert nlu.parse(text, today=TODAY).intent == intent
 
 
+@pytest.mark.parametrize(
+    ("text", "intent", "number"),
+    [("whre is ord 4711 pls", "order.status", "4711"), ("inv list pls", "invoice.list", None)],
+)
+def test_a_message_typed_in_shorthand_is_understood(
+    nlu: NLU, text: str, intent: str, number: str | None
+) -> None:
+    read = nlu.parse(text, today=TODAY)
+    assert read.intent == intent
+    assert [e.value for e in read.entities if e.type == "order_number"] == ([number] if number else [])
+
+
 def test_sites_come_from_the_constructor() -> None:
     plain = NLU(all_intents())
     assert plain.parse("equipment at Kista", today=TODAY).values("site") == []

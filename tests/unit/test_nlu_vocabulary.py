@@ -49,3 +49,13 @@ def test_two_letters_swapped_are_the_word_they_spell_swapped_back(typed: str, kn
     a typo the examples hold, a word one letter shorter) looks more alike letter by letter."""
     vocabulary = Vocabulary(["invoice", "invocies", "kontrakt", "kontakt", "faktura", "faktrua"])
     assert vocabulary.resolve(typed) == ((known,), True)
+
+
+def test_what_customers_shorten_is_the_word_in_full() -> None:
+    """ "inv", "ord", "dl" typed on a phone are the words in full, when the examples know those; a
+    shorthand whose word the examples lack stays unknown, and a known word is never read as one."""
+    vocabulary = Vocabulary(["invoice", "order", "ord"])
+    assert vocabulary.resolve("inv") == (("invoice",), False)
+    assert vocabulary.resolve("ord") == (("ord",), False)  # known as itself (Swedish "word")
+    assert vocabulary.resolve("dl") == (None, False)
+    assert Vocabulary(["order"]).lookup("ord") == ("order",)

@@ -23,6 +23,20 @@ _ENDINGS = (
 )
 # fmt: on
 """Inflections tried before fuzzy matching: "checking" → "check", "fakturorna" → "faktura"."""
+_SHORTHAND = {
+    "inv": "invoice",
+    "invs": "invoices",
+    "ord": "order",
+    "ords": "orders",
+    "req": "request",
+    "reqs": "requests",
+    "dl": "download",
+    "stmt": "statement",
+    "acct": "account",
+    "fakt": "faktura",
+}
+"""What customers typing on a phone shorten ("inv list pls", "whre is ord 4711"): taken for the word
+in full when the examples know that word and not the short one."""
 _MIN_CORRECT = 5
 _MIN_PART = 3
 _MAX_LENGTH_CHANGE = 2
@@ -120,6 +134,9 @@ class Vocabulary:
         folded = self._folded.get(fold(word))
         if folded is not None:
             return (folded,), False
+        full = _SHORTHAND.get(word)
+        if full is not None and full in self._known:
+            return (full,), False
         if not word.isalpha():
             return None, False
         stem = self._stem(word)

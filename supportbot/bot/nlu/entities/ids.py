@@ -131,7 +131,7 @@ ORDER_CONTEXT = frozenset(
     fold(w)
     for w in wordset(
         """
-        order orders ordern ordrar ordrarna orderns ordernummer ordernr orderstatus beställning
+        order orders ord ordern ordrar ordrarna orderns ordernummer ordernr orderstatus beställning
         beställningen beställningar beställningarna package packages parcel parcels shipment shipments
         delivery deliveries deliver delivered leverans leveransen leveranser levererad levererats
         levereras paket paketet försändelse försändelsen sändning sändningen tracking track trace
