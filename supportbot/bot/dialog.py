@@ -3,7 +3,8 @@ owns the conversation's state and everything that spans turns.
 
 Rules, in order:
 
-- "cancel" leaves a pending question (and one paused for another request).
+- "cancel" leaves a pending question (and one paused for another request); said before a question of
+  its own ("forget it, where is order 4711?") it drops the question and the rest is asked.
 - A question offered back ("Shall we finish your request?") is taken up again on a yes, dropped on a
   no, and dropped silently by anything else.
 - While a question waits, a message is first its answer, validated for the slot: a yes ("sure",
@@ -307,6 +308,10 @@ class DialogEngine:
             state.pending, state.paused, state.offered = None, None, False
             key = "dialog.cancelled" if cancelled else "dialog.nothing_to_cancel"
             return Reply(text=fmt.t(key), language=language, intent="dialog.cancel")
+
+        if form is None and not files and state.pending is not None and _cancelled_before(parse.text):
+            # "Glöm det, vilket serviceavtal ligger den på?": the question is dropped, the rest is asked.
+            state.pending, state.paused, state.offered = None, None, False
 
         if state.offered:
             # The last reply offered a question left for another request back: a yes takes it up again.
@@ -1035,6 +1040,18 @@ def is_cancel(text: str) -> bool:
 
 def _is_cancel(text: str) -> bool:
     return _TRAILING.sub("", text.strip().lower()) in CANCEL_WORDS
+
+
+_CANCEL_FIRST = re.compile(
+    r"(?i)^\s*(?:"
+    + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(CANCEL_WORDS, key=len, reverse=True))
+    + r")\s*[,.;:!–-]+\s*(?=\w)"
+)
+
+
+def _cancelled_before(text: str) -> bool:
+    """A message that cancels first and then asks something else ("forget it, where is order 4711")."""
+    return _CANCEL_FIRST.match(text) is not None
 
 
 def holds(file: InboundFile) -> bool:

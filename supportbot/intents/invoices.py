@@ -13,7 +13,7 @@ from typing import Any, Final
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
 from supportbot.bot.nlu.recipients import to_me
-from supportbot.bot.spec import IntentSpec, Refused, Slot, TurnContext
+from supportbot.bot.spec import IntentSpec, Question, Refused, Slot, TurnContext
 from supportbot.bot.state import SlotValue
 from supportbot.integrations.actions import Mail
 from supportbot.integrations.errors import AccessDenied, MailUnavailable
@@ -473,6 +473,14 @@ WORDS: dict[str, Entry] = {
     "invoice.ask_email": {
         "en": 'Which e-mail address should I send the invoice to? (Say "me" for your own.)',
         "sv": 'Till vilken e-postadress ska jag skicka fakturan? (Skriv "mig" för din egen.)',
+    },
+    "invoice.ask_email_for": {
+        "en": 'Which e-mail address should I send invoice {number} to? (Say "me" for your own.)',
+        "sv": 'Till vilken e-postadress ska jag skicka faktura {number}? (Skriv "mig" för din egen.)',
+    },
+    "invoice.ask_email_for_order": {
+        "en": 'Which e-mail address should I send the invoice for order {number} to? (Say "me" for your own.)',
+        "sv": 'Till vilken e-postadress ska jag skicka fakturan för order {number}? (Skriv "mig" för din egen.)',
     },
     "invoice.button.to_me": {"en": "To me ({email})", "sv": "Till mig ({email})"},
     "invoice.button.to_me.value": {"en": "me", "sv": "mig"},
@@ -1282,6 +1290,19 @@ async def _email_check(ctx: TurnContext, value: SlotValue) -> SlotValue | Refuse
     return SlotValue(value.type, address)
 
 
+async def _ask_email(ctx: TurnContext) -> Question:
+    """Which address, naming the invoice it is for when the customer named it ("send INV-2032 to my
+    colleague": which address for INV-2032?)."""
+    named = ctx.slot("invoice")
+    if named is not None and named.type == "invoice_number":
+        text = ctx.t("invoice.ask_email_for", number=named.value)
+    elif named is not None and named.type == "order_number":
+        text = ctx.t("invoice.ask_email_for_order", number=named.value)
+    else:
+        text = ctx.t("invoice.ask_email")
+    return Question(text, _to_me_choice(ctx))
+
+
 def _to_me_choice(ctx: TurnContext) -> tuple[Button, ...]:
     """The user's own confirmed address as an answer to "which address?"."""
     own = own_address(ctx.principal)
@@ -1652,6 +1673,7 @@ INTENTS = [
                 inline=INLINE_TO_ME,
                 check=_email_check,
                 choices=_to_me_choice,
+                ask=_ask_email,
             ),
         ),
     ),

@@ -299,6 +299,17 @@ async def test_a_yes_takes_the_stated_default_and_confirms_and_a_no_declines() -
     assert declined.intent == "dialog.cancel" and chat.state.pending is None
 
 
+@pytest.mark.parametrize("said", ["forget it, where is order 4711?", "glöm det. var är order 4711"])
+async def test_cancelled_first_then_asked_the_question_is_dropped_and_the_rest_answered(said: str) -> None:
+    chat = Chat()
+    await _at_subject(chat)
+    # Read as the question's answer it would be the subject; said after "forget it" it is a request.
+    reply = await chat(parse(said, "order.status", ("order_number", "4711"), confidence=0.4))
+    assert reply.text == "order.status: order=4711" and chat.state.pending is None
+    again = await chat(parse("thanks", "smalltalk.thanks"))
+    assert "Shall we finish" not in again.text  # dropped, not offered back
+
+
 async def test_a_re_ask_keeps_its_buttons_and_says_what_was_wrong() -> None:
     chat = Chat()
     await _at_subject(chat)
