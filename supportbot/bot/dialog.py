@@ -124,6 +124,10 @@ _CORRECTION = re.compile(
 """A correction: "no, I meant 4712", "sorry, 4711", "not that one, the other", "nej, jag menade…",
 "nej det var fel, det gäller INV-2031"; what introduces the value ("it's", "det gäller") counts only
 after a lead ("no,", "det var fel")."""
+_INTRO = re.compile(
+    r"(?i)^(?:it'?s|its|it\s+is|it\s+should\s+be|should\s+be|det\s+gäller|det\s+är|det\s+ska\s+vara|ska\s+vara)\s+"
+)
+"""What introduces a correction's value after "wrong one" or "I meant" ("sorry wrong one, its 1000123")."""
 _MEANT_AFTER = re.compile(
     r"(?i)[\s,]+(?:menade\s+jag|jag\s+menade|var\s+det\s+jag\s+menade|i\s+meant|(?:is|was)\s+what\s+i\s+meant"
     r"|skulle\s+det\s+vara|ska\s+det\s+vara|(?:is|was)\s+the\s+right\s+one|är\s+(?:den\s+)?rätt(?:a)?)"
@@ -1235,7 +1239,7 @@ def _correction(parse: Parse) -> str | None:
     m = _CORRECTION.match(text)
     if m is None or not (m["lead"] or m["meant"]):
         return None  # ("it's 4712" alone is no correction: an intro counts after a lead)
-    rest = _INSTEAD.sub("", m["rest"]).strip(" ,.!?")
+    rest = _INSTEAD.sub("", _INTRO.sub("", m["rest"])).strip(" ,.!?")
     if not rest:
         return None
     if not m["meant"]:

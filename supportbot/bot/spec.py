@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeVar
 
 from supportbot.bot.i18n import translate
 from supportbot.bot.messages import (
@@ -39,6 +39,15 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T")
+
+_RECORD_KINDS: Final = {
+    "order": "order_number",
+    "invoice": "invoice_number",
+    "contract": "contract_number",
+    "item": "serial_number",
+    "request": "request_number",
+}
+"""The kind of record a slot of that name holds, for a list of one shown (``TurnContext.set_shown``)."""
 
 SAID = "said"
 """The slot that keeps what the user first said to an intent that ``keeps_text`` while the bot asks."""
@@ -355,8 +364,11 @@ class TurnContext:
         self.state.set_current(slot, entity_type, value)
 
     def set_shown(self, slot: str, values: Sequence[Any]) -> None:
-        """Remember a list just shown, for "the first one" and "the other one"."""
+        """Remember a list just shown, for "the first one" and "the other one". A list of one record
+        makes it the record talked about: "when will that one ship?" after the one order in production."""
         self.state.set_shown(slot, values)
+        if len(values) == 1 and (kind := _RECORD_KINDS.get(slot)) is not None:
+            self.state.set_current(slot, kind, values[0])
 
     def fell_short(self) -> None:
         """The reply could not help (nothing found, a tool not there, a sign-in problem) and offers a

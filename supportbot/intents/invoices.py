@@ -1408,6 +1408,15 @@ _SAYS_APPROVE = re.compile(
 approving is recorded at once, so "faktura för order 4711" read as approving shows the invoice."""
 
 
+_SAYS_SEND = re.compile(
+    r"(?i)(?<![\w-])(?:forward\w*|fwd|foward\w*|send\w*|sent|resend\w*|e-?mail\w*|mail\w*|share\w*|pass\w*\b"
+    r"|go(?:es)?\s+to|vidareb\w*|vb|skick\w*|mejl\w*|mail\w*|e-?post\w*|dela\w*|gå\s+till)|@"
+)
+"""Words of sending an invoice on ("forward", "email", "share", "skicka", "mejla", "vidarebefordra",
+an address): forwarding mails it to someone, so "I'm writing on behalf of our finance department
+regarding INV-2031" is not a forward, whatever its words lean to."""
+
+
 async def invoice_approve(ctx: TurnContext) -> Reply:
     intent = "invoice.approve"
     invoice = await _one_invoice(ctx, intent)
@@ -1659,6 +1668,7 @@ INTENTS = [
         name="invoice.forward",
         context=ListingContext,
         examples=FORWARD_EXAMPLES,
+        requires=_SAYS_SEND,
         handler=invoice_forward,
         tool=Tool.INVOICES,
         sends=True,

@@ -218,13 +218,21 @@ def test_the_customers_own_bank_is_not_how_to_pay(nlu: NLU) -> None:
         ("faktura för order 4711", "invoice.get"),
         ("the invoice looks fine, approve it", "invoice.approve"),
         ("contract for 78ABC12", "contract.status"),
+        (
+            "I'm writing on behalf of our finance department regarding invoice INV-2031: the amount seems"
+            " higher than what we were quoted. Could someone please look into it?",
+            "invoice.question",
+        ),
+        ("please show me invoice 2031, our accounts team asked for the details", "invoice.get"),
+        ("forward invoice INV-2031 to our finance department", "invoice.forward"),
     ],
 )
 def test_an_intent_without_the_words_it_requires_is_the_next_of_its_family(
     nlu: NLU, text: str, intent: str
 ) -> None:
     """Words that lean to approving ("ser … ut" of "fakturan ser bra ut, godkänn den") without a word
-    of approving are the family's next reading: a complaint stays a question about the invoice."""
+    of approving, or to forwarding ("our finance department") without a word of sending, are the
+    family's next reading that needs no words it lacks: a complaint stays a question about the invoice."""
     assert nlu.parse(text, today=TODAY).intent == intent
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -489,24 +489,38 @@ class IntentClassifier:
         intent: str,
         tokens: Sequence[str | None],
         *,
+        barred: Collection[str] = (),
         surface: str | None = None,
         language: str | None = None,
     ) -> str | None:
-        """The best intent of ``intent``'s family but ``intent`` itself, read from the same words: where
-        a message goes that lacks the words ``intent`` cannot be taken without ("the VAT on the invoice
-        looks odd" read as approving it). ``None`` when the family has no other."""
+        """The best intent of ``intent``'s family but ``intent`` and those ``barred``, read from the same
+        words: where a message goes that lacks the words ``intent`` cannot be taken without ("the VAT on
+        the invoice looks odd" read as approving it). ``None`` when the family has no other."""
         family = self._family_index.get(family_of(intent))
-        if family is None or intent not in self.intents or len(self._members[family]) < 2:
+        if family is None or intent not in self.intents:
+            return None
+        members = self._members[family]
+        first = members.index(self.intents.index(intent))
+        but = [
+            first,
+            *(slot for slot, n in enumerate(members) if self.intents[n] in barred and slot != first),
+        ]
+        if len(but) >= len(members):
             return None
         query = surface if surface is not None else " ".join(x for x in tokens if x is not None)
         feats = self._features.find(tokens, skip=self.tuning.skip_weight > 0.0)
-        but = self._members[family].index(self.intents.index(intent))
         return self._pick(family, feats, query, language, but=but)[0]
 
     def _pick(
-        self, family: int, feats: Sequence[_Feature], query: str, language: str | None, *, but: int = -1
+        self,
+        family: int,
+        feats: Sequence[_Feature],
+        query: str,
+        language: str | None,
+        *,
+        but: Sequence[int] = (),
     ) -> tuple[str, float]:
-        """The best intent of ``family`` (but its member ``but``) and the fuzzy similarity (0-1) of the
+        """The best intent of ``family`` (but its members ``but``) and the fuzzy similarity (0-1) of the
         closest example seen."""
         t = self.tuning
         members = self._members[family]
@@ -519,9 +533,14 @@ class IntentClassifier:
                 for c, v in entry[2]:
                     scores[c] += v
         ranked = sorted(range(len(members)), key=scores.__getitem__, reverse=True)
-        if but >= 0:
-            ranked.remove(but)
-        ranked = ranked[: t.fuzzy_intents]
+        if but:
+            # The candidates of a reading without the intent read first (``but[0]``), less the others
+            # barred; the next one not barred if none is left.
+            ranked = [slot for slot in ranked if slot != but[0]]
+            rest = [slot for slot in ranked if slot not in but]
+            ranked = [slot for slot in ranked[: t.fuzzy_intents] if slot not in but] or rest[:1]
+        else:
+            ranked = ranked[: t.fuzzy_intents]
         best_intent, best_score, best_similarity = members[ranked[0]], -1.0, 0.0
         cutoff = _FUZZY_FLOOR
         for slot in ranked:

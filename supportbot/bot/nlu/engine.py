@@ -190,9 +190,10 @@ class NLU:
             intent, confidence = scored.intent, scored.confidence
             if (required := self._requires.get(intent)) is not None and not required.search(text):
                 # Not that intent without its words: the next of its family the words say.
+                barred = [name for name, words in self._requires.items() if not words.search(text)]
                 intent = (
                     self._classifier.instead_of(
-                        intent, read.tokens, surface=" ".join(read.surface), language=language
+                        intent, read.tokens, barred=barred, surface=" ".join(read.surface), language=language
                     )
                     or intent
                 )
