@@ -559,7 +559,7 @@ class DialogEngine:
 
         if parse.intent != NONE_INTENT and parse.intent in self.intents:
             spec = self.intents[parse.intent]
-            if spec.requires is not None and not spec.requires.search(parse.text):
+            if not spec.said_in(parse.text):
                 instead = self._unrequired(spec, principal, parse)
                 if instead is None:
                     return Turn(None, {})

@@ -49,6 +49,13 @@ _RECORD_KINDS: Final = {
 }
 """The kind of record a slot of that name holds, for a list of one shown (``TurnContext.set_shown``)."""
 
+_DENIED = re.compile(
+    r"(?i)(?<![\w'])(?:not|never|don'?t|do\s+not|doesn'?t|does\s+not|won'?t|without|inte|ej|icke|aldrig"
+    r"|utan\s+att)\s+(?:\w+\s+){0,2}$"
+)
+"""A denial just before a word an intent requires: "do not approve", "I don't want to sign", "inte
+godkänna", "utan att signera"."""
+
 SAID = "said"
 """The slot that keeps what the user first said to an intent that ``keeps_text`` while the bot asks."""
 
@@ -177,6 +184,16 @@ class IntentSpec:
     @property
     def family(self) -> str:
         return self.name.split(".", 1)[0]
+
+    def said_in(self, text: str) -> bool:
+        """Whether ``text`` says the words this intent ``requires``, not denied: "don't approve it,
+        just show it" and "jag vill inte godkänna den" say "approve" but do not ask for it."""
+        if self.requires is None:
+            return True
+        return any(
+            _DENIED.search(text, max(0, found.start() - 40), found.start()) is None
+            for found in self.requires.finditer(text)
+        )
 
 
 class Files(Protocol):

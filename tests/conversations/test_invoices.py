@@ -568,3 +568,22 @@ async def test_an_invoice_in_euros_says_to_pay_it_to_the_iban(
     kronor = await bot.as_user(ANNA).say("show me invoice INV-2031")
     terms = " ".join(pdf_text(await fetch(application, kronor.attachments[0])).split())
     assert "to Bankgiro 5050-1055, quoting invoice number INV-2031" in terms, terms
+
+
+async def test_approving_denied_is_no_approval(bot: BotDriver, application: Application) -> None:
+    """ "Don't approve it, just show it" says "approve" but does not ask for it: approving is recorded
+    at once, so a denied one shows the invoice and records nothing."""
+    for said, language in (
+        ("jag vill inte godkänna den, bara se fakturan 2031", "sv"),
+        ("don't approve INV-2031, just show it", "en"),
+        ("please do not approve invoice INV-2031 yet", "en"),
+    ):
+        reply = await bot.as_user(ANNA).say(said)
+        assert reply.intent != "invoice.approve" and reply.language == language, (said, reply.plain_text())
+        assert "INV-2031" in reply.text, reply.text
+    history = await application.backends.invoices.invoice_history(
+        await _principal(application, ANNA), "INV-2031"
+    )
+    assert [event.kind for event in history if event.kind == "approved"] == []
+    approved = await bot.as_user(ANNA).say("approve INV-2031")
+    assert approved.intent == "invoice.approve" and "is approved" in approved.text, approved.plain_text()

@@ -225,6 +225,9 @@ def test_the_customers_own_bank_is_not_how_to_pay(nlu: NLU) -> None:
         ),
         ("please show me invoice 2031, our accounts team asked for the details", "invoice.get"),
         ("forward invoice INV-2031 to our finance department", "invoice.forward"),
+        ("jag vill inte godkänna den, bara se fakturan 2031", "invoice.get"),
+        ("I don't want to sign contract C-1001 yet, when does it expire?", "contract.status"),
+        ("never mind, approve INV-2031", "invoice.approve"),
     ],
 )
 def test_an_intent_without_the_words_it_requires_is_the_next_of_its_family(

@@ -131,8 +131,8 @@ class NLU:
         self._asked_by: tuple[tuple[str, Callable[[str], bool]], ...] = tuple(
             (spec.name, spec.asked_by) for spec in intents if spec.asked_by is not None
         )
-        self._requires = {spec.name: spec.requires for spec in intents if spec.requires is not None}
-        """The words an intent is not taken without (``IntentSpec.requires``)."""
+        self._requires = {spec.name: spec for spec in intents if spec.requires is not None}
+        """The intents not taken without their words (``IntentSpec.requires``)."""
         self._takes_over = frozenset(spec.name for spec in intents if spec.takes_over)
         self._kind_family = {kind: spec.family for spec in intents for kind in spec.claims}
         """The family whose records a kind of record number is (``IntentSpec.claims``)."""
@@ -188,9 +188,9 @@ class NLU:
                 topic=topic,
             )
             intent, confidence = scored.intent, scored.confidence
-            if (required := self._requires.get(intent)) is not None and not required.search(text):
+            if (required := self._requires.get(intent)) is not None and not required.said_in(text):
                 # Not that intent without its words: the next of its family the words say.
-                barred = [name for name, words in self._requires.items() if not words.search(text)]
+                barred = [name for name, spec in self._requires.items() if not spec.said_in(text)]
                 intent = (
                     self._classifier.instead_of(
                         intent, read.tokens, barred=barred, surface=" ".join(read.surface), language=language
