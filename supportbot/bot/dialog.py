@@ -107,6 +107,11 @@ _POLITE = frozenset({"please", "thanks", "thank", "you", "thx", "tack", "så", "
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _TRAILING = re.compile(r"[\s.!?,]+$")
 
+_VALUE_INTRO = (
+    r"it'?s|its|it\s+is|it\s+should\s+be|the\s+right\s+one\s+is|should\s+be|det\s+gäller|det\s+är"
+    r"|det\s+ska\s+vara|ska\s+vara|rätt\s+är"
+)
+"""What introduces a correction's value: "it's 4712", "det gäller INV-2031", "should be 4711"."""
 _CORRECTION = re.compile(
     r"^\s*(?P<lead>(?:(?:(?:no|nope|nah|sorry|oops|wait|actually|hmm+|nej|nä|förlåt|oj|ursäkta|vänta"
     r"|(?:that|it)\s+was\s+wrong|that'?s\s+wrong|wrong\s+number|my\s+(?:mistake|bad)|typo"
@@ -116,18 +121,15 @@ _CORRECTION = re.compile(
     r"|(?:maybe|perhaps|kanske)\s+(?:it\s+was|it's|it\s+is|det\s+var|var\s+det|är\s+det|det\s+är)\s+|try\s+|prova\s+)\s*)*"
     r"(?:(?P<meant>(?:(?:i|jag)\s+)?(?:meant|mean|menade|menar)\b|not\s+(?:that|this)(?:\s+one)?\b"
     r"|inte\s+(?:den|det)(?:\s+där|\s+här)?\b|wrong\s+one\b|fel\s+(?:en|ett)\b)"
-    r"|(?P<intro>it'?s|it\s+is|it\s+should\s+be|(?:the\s+right\s+one\s+is)|should\s+be|det\s+gäller"
-    r"|det\s+är|det\s+ska\s+vara|ska\s+vara|rätt\s+är)\b)?"
+    rf"|(?P<intro>{_VALUE_INTRO})\b)?"
     r"[\s,.!:;-]*(?P<rest>.*?)[\s.!?]*$",
     re.IGNORECASE | re.DOTALL,
 )
 """A correction: "no, I meant 4712", "sorry, 4711", "not that one, the other", "nej, jag menade…",
 "nej det var fel, det gäller INV-2031"; what introduces the value ("it's", "det gäller") counts only
 after a lead ("no,", "det var fel")."""
-_INTRO = re.compile(
-    r"(?i)^(?:it'?s|its|it\s+is|it\s+should\s+be|should\s+be|det\s+gäller|det\s+är|det\s+ska\s+vara|ska\s+vara)\s+"
-)
-"""What introduces a correction's value after "wrong one" or "I meant" ("sorry wrong one, its 1000123")."""
+_INTRO = re.compile(rf"(?i)^(?:{_VALUE_INTRO})\s+")
+"""The same said after "wrong one" or "I meant" ("sorry wrong one, its 1000123")."""
 _MEANT_AFTER = re.compile(
     r"(?i)[\s,]+(?:menade\s+jag|jag\s+menade|var\s+det\s+jag\s+menade|i\s+meant|(?:is|was)\s+what\s+i\s+meant"
     r"|skulle\s+det\s+vara|ska\s+det\s+vara|(?:is|was)\s+the\s+right\s+one|är\s+(?:den\s+)?rätt(?:a)?)"
@@ -425,11 +427,7 @@ class DialogEngine:
             return reply
         state.offered = True
         offer = fmt.t("dialog.resume")
-        buttons = (
-            *reply.buttons,
-            Button(label=fmt.t("button.yes"), value=fmt.t("button.yes.value")),
-            Button(label=fmt.t("button.no"), value=fmt.t("button.no.value")),
-        )
+        buttons = (*reply.buttons, *yes_no_buttons(fmt))
         text = f"{reply.text}\n\n{offer}" if reply.text else offer
         return reply.model_copy(update={"text": text, "buttons": buttons})
 
@@ -1040,6 +1038,14 @@ def tool_refusal(tool: Tool, fmt: Formatter, *, language: str, intent: str | Non
 def is_cancel(text: str) -> bool:
     """ "cancel", "avbryt" and the like, said on their own."""
     return _is_cancel(text)
+
+
+def yes_no_buttons(fmt: Formatter) -> tuple[Button, Button]:
+    """Yes and No, for a question that asks to confirm: their values are the words that answer it."""
+    return (
+        Button(label=fmt.t("button.yes"), value=fmt.t("button.yes.value")),
+        Button(label=fmt.t("button.no"), value=fmt.t("button.no.value")),
+    )
 
 
 def _is_cancel(text: str) -> bool:

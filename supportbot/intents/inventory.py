@@ -21,7 +21,7 @@ from supportbot.bot.state import FamilyContext, SlotValue
 from supportbot.integrations.models import InventoryItem, Tool
 from supportbot.intents.common import asks_for_more, found_text, question_request
 from supportbot.intents.recipients import Spreadsheet, by_mail, mail_to_self, publish
-from supportbot.intents.requests import CONFIRM_ANSWER, open_request, request_card
+from supportbot.intents.requests import CONFIRM_SLOT, open_request, request_card
 from supportbot.services.spreadsheets import Column, to_csv, to_xlsx
 
 log = logging.getLogger(__name__)
@@ -1325,14 +1325,7 @@ INTENTS = [
                 carry=False,
                 free_text=True,
             ),
-            Slot(
-                name="confirm",
-                entities=("request_confirm",),
-                question="request.confirm",
-                required=False,
-                carry=False,
-                pattern=CONFIRM_ANSWER,
-            ),
+            CONFIRM_SLOT,
         ),
     ),
     IntentSpec(

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any, Final
 
+from supportbot.bot.dialog import yes_no_buttons
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
 from supportbot.bot.nlu.recipients import to_me
@@ -36,7 +37,7 @@ from supportbot.intents.recipients import (
     own_address,
     publish,
 )
-from supportbot.intents.requests import CONFIRM_ANSWER, request_card
+from supportbot.intents.requests import CONFIRM_SLOT, request_card
 from supportbot.services.invoice_pdf import PDF_TYPE, SELLER, invoice_pdf, pay_to
 from supportbot.services.outcomes import FORWARD_REFERENCE
 from supportbot.services.spreadsheets import Column, to_csv, to_xlsx
@@ -1565,16 +1566,12 @@ async def invoice_question(ctx: TurnContext) -> Reply:
     if isinstance(invoice, Reply):
         return invoice
     said = ctx.said
+    subject = ctx.t("invoice.question.subject", number=invoice.number)
     if ctx.slot("confirm") is None:
         if _OF_A_PAYMENT.search(said) and _PAY_TROUBLE.search(said) is None:
             return _payment_answer(ctx, invoice, doubted=_DOUBT.search(said) is not None)
         ctx.ask("confirm")
-        values = {
-            "category": "invoice",
-            "subject": ctx.t("invoice.question.subject", number=invoice.number),
-            "description": said,
-            "priority": "normal",
-        }
+        values = {"category": "invoice", "subject": subject, "description": said, "priority": "normal"}
         return ctx.reply(
             ctx.t("invoice.question.confirm", number=invoice.number), cards=(request_card(ctx, values),)
         )
@@ -1582,7 +1579,7 @@ async def invoice_question(ctx: TurnContext) -> Reply:
         ctx,
         words_of="invoice.question",
         category="invoice",
-        subject=ctx.t("invoice.question.subject", number=invoice.number),
+        subject=subject,
         related=invoice.number,
         facts={"number": invoice.number},
         question=said,
@@ -1614,11 +1611,7 @@ def _payment_answer(ctx: TurnContext, invoice: Invoice, *, doubted: bool) -> Rep
             text = ctx.t("invoice.question.unpaid", **params)
         text += ctx.t("invoice.question.payment_days") + ctx.t("invoice.question.offer")
     ctx.ask("confirm")
-    buttons = (
-        Button(label=ctx.t("button.yes"), value=ctx.t("button.yes.value")),
-        Button(label=ctx.t("button.no"), value=ctx.t("button.no.value")),
-    )
-    return ctx.reply(text, cards=(_invoice_card(ctx, invoice),), buttons=buttons)
+    return ctx.reply(text, cards=(_invoice_card(ctx, invoice),), buttons=yes_no_buttons(ctx.fmt))
 
 
 _INVOICE_NUMBER = r"(?i)(?:inv-?)?\d{3,10}"
@@ -1707,14 +1700,7 @@ INTENTS = [
         hears_faults=_of_paying,
         slots=(
             replace(_ONE_INVOICE, required=_question_needs_invoice),
-            Slot(
-                name="confirm",
-                entities=("request_confirm",),
-                question="request.confirm",
-                required=False,
-                carry=False,
-                pattern=CONFIRM_ANSWER,
-            ),
+            CONFIRM_SLOT,
         ),
     ),
 ]

@@ -585,6 +585,16 @@ _PRIORITY_WORDS: dict[str, tuple[str, ...]] = {
 }
 CONFIRM_ANSWER = r"(?i)(yes|y|ok|okay|open|open it|confirm|send|send it|ja|öppna|öppna det|bekräfta|skicka|skicka det)[.!]?"
 """What answers "Shall I send it?" for a request prepared to be confirmed (here and in other families)."""
+CONFIRM_SLOT = Slot(
+    name="confirm",
+    entities=("request_confirm",),
+    question="request.confirm",
+    required=False,
+    carry=False,
+    pattern=CONFIRM_ANSWER,
+)
+"""The yes to a request another family prepared and shows to be confirmed (``request_card``), asked by
+its handler (``ctx.ask("confirm")``) once everything else is known."""
 
 
 def _words_pattern(words: dict[str, tuple[str, ...]]) -> str:
