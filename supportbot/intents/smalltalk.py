@@ -582,13 +582,31 @@ def _parting(text: str) -> bool:
     )
 
 
+_ACKNOWLEDGED = re.compile(
+    r"(?i)^\W*(?:(?:ok(?:ay|ej|ey)?|k|alright|right|fine|good|great|perfect|nice|cool|super|excellent|got\s+it"
+    r"|jaha|aha|ah|oh|bra|fint|toppen|perfekt|kanon|utmärkt|jättebra|jättefint|uppfattat)\W+)+"
+    r"(?:thanks?|thank\s+you|thx|ty|tnx|tack|tackar|tusen\s+tack)"
+    r"(?:\W+(?:så\s+mycket|a\s+lot|so\s+much|again|igen|för\s+hjälpen|for\s+(?:the|your)\s+help))?\W*$"
+)
+"""A thanks after a word of having understood ("ok tack", "alright thanks", "jaha, tack så mycket")."""
+
+
+def _thanked(text: str) -> bool:
+    """Thanks said after a word of having understood: "ok" and "tack" are each said in many requests
+    ("ok, show me 4711", "visa 4711, tack"), so together they say little to the classifier, and they
+    were read as nothing understood."""
+    return len(text) <= 60 and _ACKNOWLEDGED.search(text) is not None
+
+
 async def goodbye(ctx: TurnContext) -> Reply:
     return Reply(text=ctx.t("smalltalk.goodbye"), language=ctx.language, intent="smalltalk.goodbye")
 
 
 INTENTS = [
     IntentSpec(name="smalltalk.greeting", examples=GREETING_EXAMPLES, handler=greeting, guest_ok=True),
-    IntentSpec(name="smalltalk.thanks", examples=THANKS_EXAMPLES, handler=thanks, guest_ok=True),
+    IntentSpec(
+        name="smalltalk.thanks", examples=THANKS_EXAMPLES, handler=thanks, guest_ok=True, asked_by=_thanked
+    ),
     IntentSpec(name="smalltalk.help", examples=HELP_EXAMPLES, handler=help_, guest_ok=True),
     IntentSpec(
         name="smalltalk.goodbye",

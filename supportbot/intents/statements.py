@@ -60,6 +60,7 @@ SHOW_EXAMPLES = {
     "sv": [
         "visa mitt kontoutdrag",
         "vad är vårt saldo",
+        "vad är saldot just nu",
         "vad är vi skyldiga er",
         "hur mycket är vi skyldiga totalt",
         "visa öppna poster på vårt konto",

@@ -59,6 +59,12 @@ def found(text: str, entity_type: str | None = None) -> list[tuple[str, Any, str
         ("how to locate order 00004587345?", "00004587345", "00004587345"),
         ("purchase 113542617735902 status", "113542617735902", "113542617735902"),
         ("var är beställning 00012345678901", "00012345678901", "00012345678901"),
+        # Greeted first, or its question word typed with a slip.
+        ("hey where is 4711", "4711", "4711"),
+        ("hej! var är 4711?", "4711", "4711"),
+        ("good morning, any news on 4712?", "4712", "4712"),
+        ("whre is 4711", "4711", "4711"),
+        ("chek 4712 pls", "4712", "4712"),
     ],
 )
 def test_order_numbers(text: str, value: str, span: str) -> None:
@@ -91,6 +97,8 @@ def test_several_order_numbers_in_one_message() -> None:
         "purchase 100 licenses",  # a quantity to buy
         "my purchases 2025",  # a year of them
         "call me on 0046701234567 about the order",  # a long number not after the order's word
+        "hey, we have 3000 licences",  # a greeting is no order's word
+        "hi there, room 4711 please",
     ],
 )
 def test_no_false_order_numbers(text: str) -> None:

@@ -325,3 +325,112 @@ def test_a_spreadsheet_is_of_the_records_the_message_names(nlu: NLU, text: str, 
 def test_a_typo_in_the_record_word_keeps_the_record(nlu: NLU, text: str, intent: str, entity: str) -> None:
     parsed = nlu.parse(text, today=TODAY)
     assert (parsed.intent, parsed.values("invoice_number")) == (intent, [entity])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is an invoice?",
+        "What's a service contract exactly?",
+        "what does overdue mean?",
+        "define credit note",
+        "vad är en faktura?",
+        "vad innebär ett serviceavtal",
+        "vad betyder förfallodatum?",
+        "vad står SLA för?",
+    ],
+)
+def test_what_a_word_means_is_no_look_up(nlu: NLU, text: str) -> None:
+    """A question of language, however much the word is one of ours: nothing of theirs is looked up."""
+    assert nlu.parse(text, today=TODAY).intent == NONE_INTENT
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("what is my balance", "statement.show"),
+        ("vad är saldot?", "statement.show"),  # the definite form is their own
+        ("what is the status of order 4711", "order.status"),
+        ("vad är status på faktura 2031", "invoice.get"),
+    ],
+)
+def test_a_question_about_their_own_record_is_no_definition(nlu: NLU, text: str, intent: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my Telia phone bill is way too high this month",
+        "my electricity bill from Vattenfall is wrong",
+        "min mobilfaktura från Telia är för hög",
+        "my netflix subscription renewed without asking me",
+        "where do I find my spotify receipt",
+        "my jira ticket is stuck in review, how do I move it",
+        "mitt jira-ärende har fastnat i backloggen",
+    ],
+)
+def test_a_bill_or_a_ticket_held_with_another_company_is_none(nlu: NLU, text: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == NONE_INTENT
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("I cannot find my invoice from David Miller", "invoice.get"),  # a person is no company
+        ("see bill from Mr. Smith", "invoice.get"),
+        ("can you check the request from Johan", "request.status"),
+        ("show me the Nordisk invoices", "invoice.list"),  # the customer's own name
+        ("invoices from four purchases ago", "invoice.list"),
+        ("can you tell me what the status of my last amazon order is", "order.status"),  # asked all the same
+        ("where is my invoice INV-2031 from Telia", "invoice.get"),  # a number is looked up
+    ],
+)
+def test_a_name_beside_a_record_of_ours_keeps_it_ours(nlu: NLU, text: str, intent: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == intent
+
+
+@pytest.mark.parametrize("text", ["ok tack", "ok, tack!", "alright thanks", "jaha, tack så mycket", "ok thx"])
+def test_thanks_after_a_word_of_having_understood(nlu: NLU, text: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == "smalltalk.thanks"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("hey where is 4711", "order.status"),
+        ("hej! var är 4711?", "order.status"),
+        ("hey, i just put in my order and i was wondering what the status of it", "order.status"),
+        ("hi there", "smalltalk.greeting"),
+        ("hello, how are you?", "smalltalk.greeting"),
+        ("hi, I need help", "smalltalk.greeting"),  # the greeting offers help
+        ("hey there fellow", "smalltalk.greeting"),
+    ],
+)
+def test_a_greeting_before_a_question_is_the_question(nlu: NLU, text: str, intent: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "topic"),
+    [
+        ("kan vi ta det på svenska? när blir den klar?", "order.status", "order"),
+        ("Hi. I have a question. Where is my order 4711?", "order.status", None),
+        (
+            "so my boss is on my back about the servers. can you check order 4711 for me? sorry",
+            "order.status",
+            None,
+        ),
+        ("thanks. bye.", "smalltalk.goodbye", None),
+    ],
+)
+def test_the_one_sentence_that_asks_is_read(nlu: NLU, text: str, intent: str, topic: str | None) -> None:
+    assert nlu.parse(text, today=TODAY, topic=topic).intent == intent
+
+
+def test_an_out_of_scope_example_with_a_word_the_message_lacks_is_not_its_twin(nlu: NLU) -> None:
+    """ "what's my bank account balance" is out of scope; the account balance with us is not."""
+    assert nlu.parse("what is our account balance", today=TODAY).intent == "statement.show"
+    assert nlu.parse("whats our account balance", today=TODAY).intent == "statement.show"
+    assert nlu.parse("what's my bank account balance", today=TODAY).intent == NONE_INTENT
+    assert nlu.parse("avbeställ min order", today=TODAY).intent == NONE_INTENT  # its own word for it

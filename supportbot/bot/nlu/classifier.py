@@ -253,6 +253,12 @@ class _Features:
         return out
 
 
+def _for_none(feature: _Feature | None, none: int) -> bool:
+    """Whether a word's feature speaks for out of scope above every family ("bank", "avbryt")."""
+    entry = feature.family if feature is not None else None
+    return entry is not None and entry[1][none] > 0.0 and entry[1][none] >= max(entry[1])
+
+
 def _one_word(a: str, b: str) -> bool:
     """Whether two canonical words are forms of one word: equal, or one the other with an ending
     ("order", "ordern"; "beställning", "beställningen")."""
@@ -472,6 +478,17 @@ class IntentClassifier:
             feature = words.get(token)
             entry = feature.family if feature is not None else None
             if entry is not None and entry[1][family] > entry[1][none]:
+                return False
+        # Nor, when no word of the message speaks for out of scope above all, one of its own that does
+        # and the message does not say: "what's my bank account balance" is not "what is our account
+        # balance" ("avbeställ min order" is "avbryt min order": each says it in its own word).
+        known = [t for t in tokens if t is not None]
+        if any(_for_none(words.get(t), none) for t in known):
+            return True
+        for word in said:
+            if word[0] == "#" or any(_one_word(word, t) for t in known):
+                continue
+            if _for_none(words.get(word), none):
                 return False
         return True
 

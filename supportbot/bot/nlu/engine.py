@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from supportbot.bot.nlu.analysis import PLACEHOLDERS, Word, raw_words, reading, words
-from supportbot.bot.nlu.classifier import READINGS_KEPT, IntentClassifier, Tuning
+from supportbot.bot.nlu.analysis import PLACEHOLDERS, RECORDS, Word, raw_words, reading, words
+from supportbot.bot.nlu.classifier import READINGS_KEPT, IntentClassifier, Scored, Tuning
 from supportbot.bot.nlu.entities import EntityExtractor, Found
 from supportbot.bot.nlu.entities.ids import named_kind
 from supportbot.bot.nlu.entities.references import KIND_WORDS
 from supportbot.bot.nlu.language import decide, detect_language, says
 from supportbot.bot.nlu.lexicon import FORMATS, NEUTRAL, STOPWORDS, names_a_person
-from supportbot.bot.nlu.out_of_scope import OUT_OF_SCOPE
-from supportbot.bot.nlu.text import fold
+from supportbot.bot.nlu.out_of_scope import OUT_OF_SCOPE, asks_for_a_meaning
+from supportbot.bot.nlu.text import WORD, fold
 from supportbot.bot.nlu.types import NONE_INTENT, Entity, Parse
 from supportbot.bot.nlu.vocabulary import Vocabulary
 from supportbot.integrations.models import trusted
@@ -34,6 +35,26 @@ _POINTER = PLACEHOLDERS["reference"]
 """What a word that points back at a record ("it", "den", "the other one") reads as."""
 _CONTEXT_ONLY = frozenset({"reference", "site", "order_status"})
 """Entities that make a bare message continue the conversation; dropped from off-topic messages."""
+_HELD: dict[str, re.Pattern[str]] = {
+    "bill": re.compile(
+        r"(?:bills?|invoices?|\w*faktur\w*|receipts?|kvitt\w*|subscriptions?|abonnemang\w*|prenumeration\w*)$"
+    ),
+    "ticket": re.compile(r"(?:tickets?|issues?|(?:pull-?)?requests?|ärende\w*)$"),
+}
+"""Words for what a customer holds with a company (``NLU._elsewhere``): with us, or with another."""
+_SENTENCES = re.compile(r"(?<=[.?!])\s+|\s*\n+\s*")
+"""Where a message's sentences part: after a full stop, a question or an exclamation mark, or a new line."""
+_GREETED = re.compile(
+    r"(?i)^\W*(?:(?:hi|hey|hello|hiya|yo|hej|hejsan|hallå|tjena|tja|morrn)(?:\s+(?:there|again|igen|där))?"
+    r"|good\s+(?:morning|afternoon|evening|day)|god\s+(?:morgon|middag|eftermiddag|kväll)"
+    r"|(?:hi|hey|hello|hej)\s+[^\W\d_]+(?=\s*[,!.]))\W+(?=\w)"
+)
+"""A greeting before what the message asks ("hey, where is 4711?", "hej Anna! …")."""
+_FROM = frozenset({"from", "at", "från", "hos"})
+"""Words before the company a bill is from ("the bill from Vattenfall", "fakturan från Telia")."""
+_WHOSE = frozenset({"my", "min", "mitt", "mina"})
+"""A person's own, before the name of whom a bill or a ticket is held with ("my Telia bill", "mitt
+Jira-ärende"); a company's ("our Nordisk invoices") may be named by the customer's own name."""
 
 _WARM_UP = (
     "where is my order 4711?",
@@ -188,6 +209,11 @@ class NLU:
                 topic=topic,
             )
             intent, confidence = scored.intent, scored.confidence
+            if intent == "smalltalk.greeting" and (lead := _GREETED.match(text)) is not None:
+                # "Hey, where is 4711?": the greeting said, the rest is what they want.
+                greeted = self._after_greeting(raws[len(WORD.findall(lead[0])) :], language, topic)
+                if greeted is not None:
+                    intent, confidence = greeted.intent, greeted.confidence
             if (required := self._requires.get(intent)) is not None and not required.said_in(text):
                 # Not that intent without its words: the next of its family the words say.
                 barred = [name for name, spec in self._requires.items() if not spec.said_in(text)]
@@ -200,6 +226,27 @@ class NLU:
             asked = self._asked(text, intent)
             if asked is not None:
                 intent, confidence = asked, 1.0
+            elif (
+                intent != NONE_INTENT
+                and not intent.startswith("smalltalk.")
+                and None in read.tokens
+                and self._elsewhere(raws)
+            ):
+                # A bill or a ticket held with a name we do not know ("my Telia bill", "fakturan från
+                # Vattenfall"): another company's, which no back end of ours holds.
+                intent, confidence = NONE_INTENT, 1.0
+                found = [f for f in found if f.type not in _CONTEXT_ONLY]
+            elif intent != NONE_INTENT and not intent.startswith("smalltalk.") and asks_for_a_meaning(text):
+                # What a word means is a question of language, not of their records ("what is an
+                # invoice?"): answered as out of scope, never as a look-up of one.
+                intent, confidence = NONE_INTENT, 1.0
+                found = [f for f in found if f.type not in _CONTEXT_ONLY]
+            elif (
+                intent == NONE_INTENT
+                and (said := self._one_sentence(text, today, language, topic)) is not None
+            ):
+                # "Kan vi ta det på svenska? När blir den klar?": one of its sentences asks.
+                intent, confidence = said.intent, said.confidence
             elif intent == NONE_INTENT:
                 if scored.off_topic:
                     # Words of another world: a fault told of them is not one to report here ("my car
@@ -244,6 +291,81 @@ class NLU:
             kind = named_kind(raw)
             if kind is not None and families.get(kind, topic) != topic:
                 return True
+        return False
+
+    def _one_sentence(self, text: str, today: date, language: str, topic: str | None) -> Parse | None:
+        """The reading of the one sentence of a message that asks something of ours, when the message
+        as a whole reads as nothing: the other sentences say something else ("can we do this in
+        Swedish?"), or nothing. ``None`` for a message of one sentence, or of several that ask."""
+        sentences = [s for s in _SENTENCES.split(text) if s.strip()]
+        if len(sentences) < 2 or len(sentences) > 4:
+            return None
+        asked: list[Parse] = []
+        for sentence in sentences:
+            said = self.parse(sentence, today=today, language_hint=language, topic=topic)
+            if said.intent == NONE_INTENT:
+                read = self._read_message(raw_words(sentence, self._extractor.extract(sentence, today=today)))
+                scored = self._classifier.classify(
+                    read.tokens, unknown=read.unknown, surface=" ".join(read.surface), language=language
+                )
+                if scored.off_topic:
+                    return None  # "I ordered pizza yesterday. Where is it?": of another world
+            elif not said.intent.startswith("smalltalk."):
+                asked.append(said)
+        return asked[0] if len(asked) == 1 else None
+
+    def _after_greeting(self, raws: Sequence[str], language: str, topic: str | None) -> Scored | None:
+        """What the words after a greeting ask, when it is something of ours: not small talk ("hi, I
+        need help" stays a greeting, which offers help) and not a word or two that says little alone
+        ("hey there fellow")."""
+        rest = self._read_message(raws)
+        exact = self._exact.get(tuple(rest.known))
+        if exact is not None:
+            asked = Scored(exact, 1.0)
+        elif sum(t is not None for t in rest.tokens) >= 2:
+            asked = self._classifier.classify(
+                rest.tokens,
+                unknown=rest.unknown,
+                surface=" ".join(rest.surface),
+                language=language,
+                topic=topic,
+            )
+        else:
+            return None
+        return None if asked.intent == NONE_INTENT or asked.intent.startswith("smalltalk.") else asked
+
+    def _elsewhere(self, raws: Sequence[str]) -> bool:
+        """Whether the message speaks of a bill, a ticket or a subscription a person holds with another
+        company: one of theirs named by a word we do not know (a name, most likely) just before the
+        word for it ("my Telia phone bill", "mitt jira-ärende", "my netflix subscription"), or a bill
+        from one ("the bill from Vattenfall", "fakturan från Telia"; a person is no company: "the
+        invoice from Mr. Smith", "… from David Miller"). Orders are not asked of here: "my last amazon
+        order" is asked of an order all the same, and one that is not ours is not found. Never when
+        the message names a record by its number."""
+        cache = self._raw
+        entries = [cache.get(raw) or self._raw_word(raw) for raw in raws]
+        if any(entry[0] in RECORDS for entry in entries):
+            return False
+        # Per word: 2 for an unknown name, 1 for another unknown word, 0 for a known one or a placeholder.
+        unknown = [
+            0 if e[0][0] == "#" or e[2] is not None else 1 + (e[1] or raw[:1].isupper())
+            for raw, e in zip(raws, entries, strict=True)
+        ]
+        for i, entry in enumerate(entries):
+            kind = next((k for k, pattern in _HELD.items() if pattern.match(entry[0])), None)
+            if kind is None:
+                continue
+            if i >= 2 and unknown[i - 1] and entries[i - 2][0] in _WHOSE:
+                return True  # "my jira ticket", "min Amazon-faktura"
+            if i >= 3 and unknown[i - 2] == 2 and entries[i - 3][0] in _WHOSE:
+                return True  # "my Telia phone bill"
+            if (
+                kind == "bill"
+                and i + 2 < len(entries)
+                and entries[i + 1][0] in _FROM
+                and _named(raws, unknown, i + 2)
+            ):
+                return True  # "the bill from Vattenfall"; not "from David Miller"
         return False
 
     def _asked(self, text: str, read: str) -> str | None:
@@ -372,6 +494,15 @@ _WORDS_LIMIT = 100_000
 _Raw = tuple[str, bool, tuple[str, ...] | None, bool, float, float]
 """A written word read: its text (or placeholder), whether it is capitalised inside a sentence, its
 canonical form(s) (``None``: unknown), whether they are a guess, and what it says for English and Swedish."""
+
+
+def _named(raws: Sequence[str], unknown: Sequence[int], at: int) -> bool:
+    """Whether the word at ``at`` names a company we do not know: a name (``unknown`` 2) not followed by
+    another (a person's first name and surname), or an unknown word that ends the message ("… from
+    zalando"; not "from four purchases ago")."""
+    if unknown[at] == 2:
+        return not (at + 1 < len(raws) and raws[at + 1][:1].isupper())
+    return unknown[at] == 1 and at + 1 == len(raws)
 
 
 def _key(tokens: Sequence[str | None]) -> tuple[str, ...]:

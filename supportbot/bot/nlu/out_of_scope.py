@@ -10,6 +10,8 @@ question because it says "order".
 
 from __future__ import annotations
 
+import re
+
 OUT_OF_SCOPE: dict[str, tuple[str, ...]] = {
     "en": (
         # our domain, not offered
@@ -493,3 +495,41 @@ OUT_OF_SCOPE: dict[str, tuple[str, ...]] = {
         "regnar det i München i helgen",
     ),
 }
+
+_TERM = r"""["'“‘]?(?!(?:it|that|this|these|those|the|my|our|your|its|den|det|denna|detta|dessa|min|mitt|mina|vår|vårt|våra|er|ert|era)\b)[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,2}["'”’]?"""
+"""A term of one to three words, without a number, that is neither a pointer at something shown ("that")
+nor the customer's own ("the status", "my invoice")."""
+_LEAD = r"^\W*(?:(?:so|and|but|ok(?:ay)?|hi|hey|sorry|och|men|okej|hej|förlåt|ursäkta)\W+)?"
+_MEANING = re.compile(
+    r"(?i)"
+    + _LEAD
+    + r"(?:"
+    # "what is an invoice?", "what's a service contract exactly?", "what is the meaning of overdue"
+    + r"(?:what(?:'s|’s|\s+is)|whats)(?:\s+exactly)?\s+(?:an?|the\s+(?:meaning|definition)\s+of(?:\s+an?)?)\s+"
+    + _TERM
+    + r"(?:\s+exactly)?"
+    # "what does overdue mean?", "what does the term 'credit note' mean"
+    + r"|what\s+does\s+(?:an?\s+|the\s+(?:word|term)\s+)?"
+    + _TERM
+    + r"\s+mean"
+    + r"|(?:define|definition\s+of|meaning\s+of)\s+(?:an?\s+)?"
+    + _TERM
+    # "vad är en faktura?", "vad innebär ett serviceavtal", "vad betyder förfallodatum?"
+    + r"|vad\s+(?:är|innebär)\s+(?:egentligen\s+)?(?:en|ett)\s+"
+    + _TERM
+    + r"|vad\s+(?:betyder|menas\s+med)\s+(?:ordet\s+|begreppet\s+|termen\s+)?(?:en\s+|ett\s+)?"
+    + _TERM
+    + r"|vad\s+står\s+"
+    + _TERM
+    + r"\s+för"
+    + r")\W*$"
+)
+
+
+def asks_for_a_meaning(text: str) -> bool:
+    """Whether the whole message asks what a word means ("what is an invoice?", "vad betyder
+    förfallodatum?"): a question of language, not one about the customer's records, however much the
+    word is one of ours. Never a question about a record of their own ("what is my balance", "vad är
+    saldot?": the definite form is the customer's own), one that names a number, or one that points at
+    what was just shown ("what does that mean?")."""
+    return len(text) <= 80 and _MEANING.search(text) is not None

@@ -118,8 +118,12 @@ _ORDER_ID_SHAPE = re.compile(r"\d{3,20}")
 systems ("order 370795561790"); one that is not ours is then not found, rather than not heard."""
 _ISO = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 
-_FILLERS = wordset("nr no number nummer num numret tack thanks thx please status och and or eller")
-"""Words that may surround a bare order number that is the whole answer: "nr 4711", "4711 tack"."""
+_FILLERS = wordset(
+    "nr no number nummer num numret tack thanks thx please pls plz snälla status och and or eller"
+    " hi hey hello hej hejsan hallå tjena tja good morning god morgon ok okay okej"
+)
+"""Words that may surround a bare order number that is the whole answer: "nr 4711", "4711 tack", "hey
+where is 4711"."""
 _LEADS = wordset(
     "check kolla find hitta show visa look lookup regarding angående about see se track spåra what how vad hur where var"
     " news update updates progress nytt nyheter uppdatering details detaljer info information"
@@ -304,7 +308,7 @@ def bare_order_numbers(text: str, claims: Claims) -> None:
     words = [fold(w) for w in _WORDS.findall(text)]
     context = any(_of_orders(w) for w in words)
     rest = _WORDS.findall(_BARE.sub(" ", text).lower())
-    only_numbers = all(w in STOPWORDS or w in _FILLERS or w in _LEADS for w in rest)
+    only_numbers = all(w in STOPWORDS or w in _FILLERS or _a_lead(w) for w in rest)
     for m in numbers:
         n = m["n"]
         if not m["hash"]:
@@ -317,7 +321,7 @@ def bare_order_numbers(text: str, claims: Claims) -> None:
                 written = before[-1].lower()
                 previous = fold(written)  # (the context's words are folded; the others as written)
                 allowed = written in STOPWORDS or _of_orders(previous)
-                if not (allowed or written in _FILLERS or written in _LEADS):
+                if not (allowed or written in _FILLERS or _a_lead(written)):
                     continue  # "FlashSystem 5200": the number belongs to the word before it
         if _counts_things(text, m.end()):
             continue
@@ -325,6 +329,21 @@ def bare_order_numbers(text: str, claims: Claims) -> None:
 
 
 _LONG_CONTEXT = tuple(w for w in ORDER_CONTEXT if len(w) >= 6)
+_LONG_LEADS = tuple(w for w in _LEADS if len(w) >= 4)
+
+
+@lru_cache(maxsize=4096)
+def _a_lead(word: str) -> bool:
+    """Whether a word (lower-cased) may lead a bare order number (``_LEADS``), typed with one slip or
+    not ("whre is 4711", "chek 4712")."""
+    if word in _LEADS:
+        return True
+    if len(word) < 4 or word in _NOT_TYPOS:
+        return False
+    return any(
+        w[0] == word[0] and abs(len(w) - len(word)) <= 1 and OSA.distance(word, w, score_cutoff=1) <= 1
+        for w in _LONG_LEADS
+    )
 
 
 @lru_cache(maxsize=4096)
