@@ -113,7 +113,8 @@ _VALUE_INTRO = (
 )
 """What introduces a correction's value: "it's 4712", "det gäller INV-2031", "should be 4711"."""
 _CORRECTION = re.compile(
-    r"^\s*(?P<lead>(?:(?:(?:no|nope|nah|sorry|oops|wait|actually|hmm+|nej|nä|förlåt|oj|ursäkta|vänta"
+    r"^\s*(?:(?:ok(?:ay|ej)?|oh|ah|åh)[\s,.!]+(?=no|nope|nah|sorry|oops|my|wrong|nej|nä|förlåt|oj|ursäkta|mitt|fel))?"
+    r"(?P<lead>(?:(?:(?:no|nope|nah|sorry|oops|wait|actually|hmm+|nej|nä|förlåt|oj|ursäkta|vänta"
     r"|(?:that|it)\s+was\s+wrong|that'?s\s+wrong|wrong\s+number|my\s+(?:mistake|bad)|typo"
     r"|det\s+(?:var|blev)\s+fel|fel\s+nummer|mitt\s+fel)"
     r"(?:[\s]*[,.!:;-]+|\s+(?=(?:i|jag|not|inte|no|nej|sorry|förlåt|ursäkta|oops|oj|maybe|kanske"
@@ -595,6 +596,12 @@ class DialogEngine:
                 return unsure
         claimed = self._claimed(parse)
         if claimed is not None:
+            if principal.is_guest and claimed.name == state.last_intent:
+                # A guest's look-up needs two numbers: "1000123" after "order 4711 for customer number
+                # 2000456 was not found" corrects one of them and keeps the other.
+                followed = self._followed_on(parse, principal, state)
+                if followed is not None:
+                    return followed
             return self._fresh(claimed, principal, parse, topic)
         return self._followed_on(parse, principal, state) or Turn(None, {})
 
@@ -607,16 +614,24 @@ class DialogEngine:
         if last is None or not said or not self._correctable(last, principal) or not _only_values(parse):
             return None
         slots: dict[str, Any] = dict(state.last_slots)
+        open_slots = [s for s in self._slots_for(last, principal) if not (s.free_text or _confirms(s))]
         taken: set[str] = set()
-        for slot in self._slots_for(last, principal):
-            if slot.free_text or _confirms(slot):
-                continue
-            entity = next((e for e in said if e.type in slot.entities and e.type not in taken), None)
-            if entity is not None:
-                slots[slot.name] = SlotValue(entity.type, entity.value)
-                taken.add(entity.type)
-        if taken != {e.type for e in said}:
-            return None
+        for entity in said:
+            if entity.type in taken:
+                continue  # (the first of a kind is the one asked with)
+            taken.add(entity.type)
+            # Of the slots that take it, the one whose value it resembles: after "order 4711, customer
+            # number 2000456" was not found, "1000123" is the customer number.
+            fits = [
+                (_unlike(slots.get(slot.name), value), index, slot.name, value)
+                for index, slot in enumerate(open_slots)
+                if (value := _taken_as(slot, entity)) is not None
+            ]
+            if not fits:
+                return None
+            _, _, name, value = min(fits, key=lambda fit: fit[:2])
+            open_slots = [s for s in open_slots if s.name != name]
+            slots[name] = value
         return Turn(last, slots)
 
     def _answer(
@@ -744,16 +759,22 @@ class DialogEngine:
         rest: str,
         slots: dict[str, Any],
     ) -> bool:
-        """Replaces, in ``slots``, the first slot the correction names a new value for; whether one was."""
-        for slot in self._slots_for(spec, principal):
+        """Replaces, in ``slots``, the slot the correction names a new value for; whether one was. Of
+        several, the one whose value the new one resembles ("sorry, 1000123" corrects the customer
+        number of "order 4711, customer number 2000456"), else the first."""
+        fits = []
+        for index, slot in enumerate(self._slots_for(spec, principal)):
             if slot.free_text or _confirms(slot):
                 continue
             old = slots.get(slot.name)
             value = _corrected_value(slot, parse, rest, topic, old)
             if value is not None and (old is None or value.value != old.value):
-                slots[slot.name] = value
-                return True
-        return False
+                fits.append((_unlike(old, value), index, slot.name, value))
+        if not fits:
+            return False
+        _, _, name, value = min(fits, key=lambda fit: fit[:2])
+        slots[name] = value
+        return True
 
     def _named_elsewhere(
         self, spec: IntentSpec, principal: Principal, parse: Parse, topic: Topic
@@ -1273,6 +1294,24 @@ def _corrected_value(slot: Slot, parse: Parse, rest: str, topic: Topic, old: Any
     if slot.pattern and re.fullmatch(slot.pattern, rest):
         return SlotValue(slot.entities[0], rest.strip().lstrip("#").strip())
     return None
+
+
+def _taken_as(slot: Slot, entity: Entity) -> SlotValue | None:
+    """The value ``slot`` takes of ``entity``: one of its kinds, or a bare number in its own form (a
+    number alone is read as an order's, but "1000123" is a customer number as well)."""
+    if entity.type in slot.entities:
+        return SlotValue(entity.type, entity.value)
+    if entity.text.isdigit() and slot.pattern and re.fullmatch(slot.pattern, entity.text):
+        return SlotValue(slot.entities[0], entity.text)
+    return None
+
+
+def _unlike(old: Any, new: SlotValue) -> int:
+    """How little a new value resembles a slot's old one (the difference of their lengths): a number
+    corrected is mostly typed as long as the one it replaces. A slot without a value comes last."""
+    if old is None:
+        return 1_000
+    return abs(len(str(old.value)) - len(str(new.value)))
 
 
 def _why(slot: Slot, said: str, question: str, ctx: TurnContext) -> str:

@@ -195,6 +195,30 @@ async def test_guest_with_the_wrong_customer_number_learns_nothing(bot: BotDrive
     """)
 
 
+async def test_guest_corrects_a_number_and_the_other_is_kept(bot: BotDriver) -> None:
+    """A guest's look-up needs two numbers. The one typed again after "not found" replaces the one
+    it resembles: seven digits are the customer number, four the order's. Nothing is shown until
+    both belong together."""
+    await bot.as_guest().transcript("""
+        user: status of order 4711, customer no 2000456
+        bot:  ~ can't find an order 4711 for customer number 2000456
+        bot:  !~ shipped
+        user: ok sorry, 1000123
+        bot:  ~ Order 4711 is shipped
+        user: and 4712?
+        bot:  ~ Order 4712 is in production
+    """)
+    await bot.as_guest().transcript("""
+        user: where is order 4712, customer number 2000456
+        bot:  ~ can't find an order 4712
+        user: 1000123
+        bot:  ~ Order 4712 is in production
+        bot:  !~ I also need your customer number
+        user: 5801
+        bot:  ~ can't find an order 5801 for customer number 1000123
+    """)
+
+
 async def test_open_orders_are_listed_and_paged(bot: BotDriver) -> None:
     anna = bot.as_user(ANNA)
     reply = await anna.say("show my open orders")
