@@ -157,6 +157,10 @@ class IntentSpec:
     acts with consequences (signing a contract) is started only when the message says so ("sign",
     "signera", "skriva under"); "contract for 78ABC12" read as signing goes to the record it names,
     or the family's intent that shows its records. An answer to its own question is not checked."""
+    refused_by: re.Pattern[str] | None = None
+    """Words that say the customer does not want this intent ("I don't want to open a ticket", "jag
+    vill inte skapa något ärende"): a message read as this intent that says them is read without them
+    ("…, just tell me the status of 4711" is an order's question), and is none if nothing else is asked."""
     hears_faults: bool | Callable[[str], bool] = False
     """A report that something is broken (a ``fault`` entity: "our printer is broken", "servern
     startar inte") read as this intent is taken as this intent: a request's, a person's, a sign-in

@@ -1264,6 +1264,21 @@ _OPENS_A_REQUEST = re.compile(
 78ABC12 is loud", "skapa ett ärende om…"): whatever the rest is about, the request is what is asked."""
 
 
+_NO_REQUEST = re.compile(
+    r"(?i)(?<![\w'])(?:(?:i|we)\s+)?(?:do\s*n[o']?t|don'?t|do\s+not|no\s+need\s+to|never)\s+"
+    r"(?:(?:really\s+)?(?:want|need|wanna|wish)\s+(?:to\s+)?)?(?:(?:open|create|raise|file|log|submit|start|make)\s+)?"
+    r"(?:a\s+|an\s+|any\s+)?(?:new\s+)?(?:support\s+)?(?:request|ticket|case)s?\b"
+    r"|(?<![\w'])(?:without\s+(?:(?:opening|creating|raising|filing)\s+)?(?:a|any)|no)\s+(?:new\s+)?"
+    r"(?:support\s+)?(?:request|ticket|case)s?\b"
+    r"|(?<![\w'])(?:jag|vi)\s+(?:vill|behöver)\s+inte\s+(?:(?:skapa|öppna|lägga\s+upp|registrera|ha)\s+)?"
+    r"(?:något|nåt|ett|några)?\s*(?:nytt\s+)?(?:support)?ärenden?\b"
+    r"|(?<![\w'])(?:utan\s+(?:att\s+(?:skapa|öppna|lägga\s+upp)\s+)?(?:något|ett)|inget|inga)\s+(?:nytt\s+)?"
+    r"(?:support)?ärenden?\b"
+)
+"""Words that refuse a request ("I don't want to open a ticket", "no ticket please", "jag vill inte
+skapa något ärende", "utan att skapa ett ärende")."""
+
+
 def _opens_a_request(text: str) -> bool:
     return _OPENS_A_REQUEST.match(text) is not None
 
@@ -1273,6 +1288,7 @@ INTENTS = [
         name="request.open",
         examples=OPEN_EXAMPLES,
         asked_by=_opens_a_request,
+        refused_by=_NO_REQUEST,
         handler=request_open,
         tool=Tool.REQUESTS,
         form=True,

@@ -434,3 +434,27 @@ def test_an_out_of_scope_example_with_a_word_the_message_lacks_is_not_its_twin(n
     assert nlu.parse("whats our account balance", today=TODAY).intent == "statement.show"
     assert nlu.parse("what's my bank account balance", today=TODAY).intent == NONE_INTENT
     assert nlu.parse("avbeställ min order", today=TODAY).intent == NONE_INTENT  # its own word for it
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("I don't want to open a ticket, just tell me the status of 4711", "order.status"),
+        ("jag vill inte skapa något ärende, säg bara var ordern 4712 är", "order.status"),
+        ("don't open a case for this, where is 4711", "order.status"),
+        ("open a ticket", "request.open"),
+        ("skapa ett ärende, fläkten på 78ABC12 låter", "request.open"),
+    ],
+)
+def test_what_else_a_message_refusing_a_request_asks_is_read(nlu: NLU, text: str, intent: str) -> None:
+    """Opening a request writes it for a person to answer: what else the message asks is read without
+    the words that refuse one."""
+    assert nlu.parse(text, today=TODAY).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I don't want a ticket", "I don't want to open a ticket", "vi behöver inget ärende", "no ticket please"],
+)
+def test_a_request_refused_is_not_opened(nlu: NLU, text: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent != "request.open"

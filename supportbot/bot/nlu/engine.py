@@ -84,6 +84,7 @@ class NLU:
         "_kind_family",
         "_name_weight",
         "_raw",
+        "_refused",
         "_requires",
         "_takes_over",
         "_topics",
@@ -153,6 +154,7 @@ class NLU:
             (spec.name, spec.asked_by) for spec in intents if spec.asked_by is not None
         )
         self._requires = {spec.name: spec for spec in intents if spec.requires is not None}
+        self._refused = {spec.name: spec.refused_by for spec in intents if spec.refused_by is not None}
         """The intents not taken without their words (``IntentSpec.requires``)."""
         self._takes_over = frozenset(spec.name for spec in intents if spec.takes_over)
         self._kind_family = {kind: spec.family for spec in intents for kind in spec.claims}
@@ -222,6 +224,25 @@ class NLU:
                         intent, read.tokens, barred=barred, surface=" ".join(read.surface), language=language
                     )
                     or intent
+                )
+            if (refused := self._refused.get(intent)) is not None and (
+                no := refused.search(text)
+            ) is not None:
+                # "I don't want to open a ticket, just tell me the status of 4711": read without it.
+                rest = self.parse(
+                    text[: no.start()] + " " * (no.end() - no.start()) + text[no.end() :],
+                    today=today,
+                    language_hint=language,
+                    topic=topic,
+                )
+                refusing = rest.intent == intent
+                return trusted(
+                    Parse,
+                    text=text,
+                    intent=NONE_INTENT if refusing else rest.intent,
+                    confidence=1.0 if refusing else rest.confidence,
+                    entities=rest.entities,
+                    language=language,
                 )
             asked = self._asked(text, intent)
             if asked is not None:
