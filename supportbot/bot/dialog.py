@@ -796,13 +796,21 @@ class DialogEngine:
             and current.type in slot.entities
             for slot in slots
         )
-        if carried:
-            return self._claims[records[0].type]
+        claimer = self._claims[records[0].type]
+        if carried or (
+            claimer.family == spec.family
+            and not spec.claims
+            and not any(is_plural(w.group()) for w in _WORD.finditer(parse.text))
+        ):
+            # (A listing of the family of the one record named, whose words name no records to list,
+            # is that record: "INV-2032 says overdue but we paid it" read as the overdue invoices; not
+            # "list orders like 4711".)
+            return claimer
         if (spec.family in self._record_families or spec.tool is None) and (
             not spec.claims or any(record_kind(w.group()) in spec.claims for w in _WORD.finditer(parse.text))
         ):
             return None  # "my request about order 4711": a request, which the message itself says
-        return self._claims[records[0].type]
+        return claimer
 
     def _sent_elsewhere(
         self, spec: IntentSpec, principal: Principal, parse: Parse, state: DialogState

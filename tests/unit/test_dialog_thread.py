@@ -497,3 +497,13 @@ async def test_a_record_the_intent_cannot_take_goes_to_its_own_intent_not_the_re
     # Taken for an order question, but it names a contract: the contract is shown, not order 4711.
     reply = await chat(parse("and contract C-1001?", "order.status", ("contract_number", "C-1001")))
     assert reply.text == "contract.status: contract=C-1001"
+
+
+async def test_a_listing_read_of_one_record_named_is_that_record() -> None:
+    """A status word leans to the family's listing ("overdue", "late"), but a message that names one
+    record and no records to list asks about that record: never "no orders are late" for 4711."""
+    chat = Chat()
+    one = await chat(parse("is 4711 late? we needed it yesterday", "order.search", ("order_number", "4711")))
+    assert one.text == "order.status: order=4711"
+    listing = await chat(parse("list late orders like 4711", "order.search", ("order_number", "4711")))
+    assert listing.text.startswith("order.search")
