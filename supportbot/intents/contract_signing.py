@@ -789,9 +789,11 @@ def _confirm(question: str) -> Slot:
 
 
 _SAYS_SIGN = re.compile(
-    r"(?i)(?<![\w-])(?:e-?)?sign\w*|signatur\w*|underteckn\w*|skriv\w*\s+(?:\w+\s+){0,2}under\b"
+    r"(?i)(?<![\w-])(?:e-?)?sign(?!(?:ed|ing)?\s+(?:(?:me|us|him|her|them)\s+)?(?:in|on|up|out)\b)\w*"
+    r"|signatur\w*|underteckn\w*|skriv\w*\s+(?:\w+\s+){0,2}under\b"
 )
-"""Words of signing ("sign", "e-sign", "signature", "signera", "underteckna", "skriver jag under")."""
+"""Words of signing ("sign", "e-sign", "signature", "signera", "underteckna", "skriver jag under"); not
+of signing in ("sign me in", "signing on", "sign up")."""
 
 INTENTS = [
     IntentSpec(

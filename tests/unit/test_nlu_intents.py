@@ -458,3 +458,8 @@ def test_what_else_a_message_refusing_a_request_asks_is_read(nlu: NLU, text: str
 )
 def test_a_request_refused_is_not_opened(nlu: NLU, text: str) -> None:
     assert nlu.parse(text, today=TODAY).intent != "request.open"
+
+
+@pytest.mark.parametrize("text", ["sign me in please", "log me in", "logga in mig tack"])
+def test_signing_in_is_no_signing_of_a_contract(nlu: NLU, text: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == "account.login"

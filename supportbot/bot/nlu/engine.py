@@ -317,7 +317,8 @@ class NLU:
     def _one_sentence(self, text: str, today: date, language: str, topic: str | None) -> Parse | None:
         """The reading of the one sentence of a message that asks something of ours, when the message
         as a whole reads as nothing: the other sentences say something else ("can we do this in
-        Swedish?"), or nothing. ``None`` for a message of one sentence, or of several that ask."""
+        Swedish?"), or nothing; or the sentences that ask, when they ask one thing. ``None`` for a
+        message of one sentence, or of several that ask different things."""
         sentences = [s for s in _SENTENCES.split(text) if s.strip()]
         if len(sentences) < 2 or len(sentences) > 4:
             return None
@@ -333,7 +334,7 @@ class NLU:
                     return None  # "I ordered pizza yesterday. Where is it?": of another world
             elif not said.intent.startswith("smalltalk."):
                 asked.append(said)
-        return asked[0] if len(asked) == 1 else None
+        return asked[0] if asked and all(said.intent == asked[0].intent for said in asked) else None
 
     def _after_greeting(self, raws: Sequence[str], language: str, topic: str | None) -> Scored | None:
         """What the words after a greeting ask, when it is something of ours: not small talk ("hi, I
