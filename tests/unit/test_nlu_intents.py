@@ -338,6 +338,12 @@ def test_a_typo_in_the_record_word_keeps_the_record(nlu: NLU, text: str, intent:
         "vad innebär ett serviceavtal",
         "vad betyder förfallodatum?",
         "vad står SLA för?",
+        "what does VAT stand for",
+        "explain what a purchase order is",
+        "förklara vad leasing är",
+        "what is a service level agreement in general",
+        "what's the difference between an invoice and a receipt",
+        "vad är skillnaden mellan kreditnota och faktura",
     ],
 )
 def test_what_a_word_means_is_no_look_up(nlu: NLU, text: str) -> None:
@@ -352,6 +358,7 @@ def test_what_a_word_means_is_no_look_up(nlu: NLU, text: str) -> None:
         ("vad är saldot?", "statement.show"),  # the definite form is their own
         ("what is the status of order 4711", "order.status"),
         ("vad är status på faktura 2031", "invoice.get"),
+        ("what is the difference between INV-2031 and INV-2032", "invoice.get"),
     ],
 )
 def test_a_question_about_their_own_record_is_no_definition(nlu: NLU, text: str, intent: str) -> None:

@@ -496,10 +496,15 @@ OUT_OF_SCOPE: dict[str, tuple[str, ...]] = {
     ),
 }
 
-_TERM = r"""["'“‘]?(?!(?:it|that|this|these|those|the|my|our|your|its|den|det|denna|detta|dessa|min|mitt|mina|vår|vårt|våra|er|ert|era)\b)[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,2}["'”’]?"""
+_TERM = (
+    r"""["'“‘]?(?!(?:it|that|this|these|those|the|my|our|your|its|den|det|denna|detta|dessa|min|mitt|mina"""
+    r"""|vår|vårt|våra|er|ert|era)\b)[^\W\d_]+(?:-[^\W\d_]+)*(?:\s+[^\W\d_]+(?:-[^\W\d_]+)*){0,2}["'”’]?"""
+)
 """A term of one to three words, without a number, that is neither a pointer at something shown ("that")
 nor the customer's own ("the status", "my invoice")."""
+_A = r"(?:(?:an?|en|ett)\s+)?"
 _LEAD = r"^\W*(?:(?:so|and|but|ok(?:ay)?|hi|hey|sorry|och|men|okej|hej|förlåt|ursäkta)\W+)?"
+_GENERALLY = r"(?:\s+(?:exactly|in\s+general|generally|anyway|egentligen|i\s+allmänhet|rent\s+allmänt))?"
 _MEANING = re.compile(
     r"(?i)"
     + _LEAD
@@ -507,28 +512,54 @@ _MEANING = re.compile(
     # "what is an invoice?", "what's a service contract exactly?", "what is the meaning of overdue"
     + r"(?:what(?:'s|’s|\s+is)|whats)(?:\s+exactly)?\s+(?:an?|the\s+(?:meaning|definition)\s+of(?:\s+an?)?)\s+"
     + _TERM
-    + r"(?:\s+exactly)?"
-    # "what does overdue mean?", "what does the term 'credit note' mean"
+    # "what does overdue mean?", "what does the term 'credit note' mean", "what does VAT stand for"
     + r"|what\s+does\s+(?:an?\s+|the\s+(?:word|term)\s+)?"
     + _TERM
-    + r"\s+mean"
-    + r"|(?:define|definition\s+of|meaning\s+of)\s+(?:an?\s+)?"
+    + r"\s+(?:mean|stand\s+for)"
+    + r"|(?:define|definition\s+of|meaning\s+of)\s+"
+    + _A
+    + _TERM
+    # "explain what a purchase order is", "förklara vad leasing är"
+    + r"|(?:(?:can|could)\s+you\s+)?explain\s+what\s+"
+    + _A
+    + _TERM
+    + r"\s+(?:is|are|means)"
+    + r"|(?:(?:kan|kunde)\s+(?:du|ni)\s+)?förklara\s+vad\s+"
+    + _A
+    + _TERM
+    + r"\s+(?:är|betyder|innebär)"
+    # "what's the difference between an invoice and a receipt", "vad är skillnaden mellan X och Y"
+    + r"|(?:what(?:'s|’s|\s+is)|whats)\s+the\s+difference\s+between\s+"
+    + _A
+    + _TERM
+    + r"\s+and\s+"
+    + _A
+    + _TERM
+    + r"|vad\s+är\s+skillnaden\s+(?:mellan|på)\s+"
+    + _A
+    + _TERM
+    + r"\s+och\s+"
+    + _A
     + _TERM
     # "vad är en faktura?", "vad innebär ett serviceavtal", "vad betyder förfallodatum?"
     + r"|vad\s+(?:är|innebär)\s+(?:egentligen\s+)?(?:en|ett)\s+"
     + _TERM
-    + r"|vad\s+(?:betyder|menas\s+med)\s+(?:ordet\s+|begreppet\s+|termen\s+)?(?:en\s+|ett\s+)?"
+    + r"|vad\s+(?:betyder|menas\s+med)\s+(?:ordet\s+|begreppet\s+|termen\s+)?"
+    + _A
     + _TERM
     + r"|vad\s+står\s+"
     + _TERM
     + r"\s+för"
-    + r")\W*$"
+    + r")"
+    + _GENERALLY
+    + r"\W*$"
 )
 
 
 def asks_for_a_meaning(text: str) -> bool:
     """Whether the whole message asks what a word means ("what is an invoice?", "vad betyder
-    förfallodatum?"): a question of language, not one about the customer's records, however much the
+    förfallodatum?", "what does VAT stand for", "explain what a purchase order is", "what's the
+    difference between an invoice and a receipt"): a question of language, not one about the customer's records, however much the
     word is one of ours. Never a question about a record of their own ("what is my balance", "vad är
     saldot?": the definite form is the customer's own), one that names a number, or one that points at
     what was just shown ("what does that mean?")."""
