@@ -470,3 +470,14 @@ def test_a_request_refused_is_not_opened(nlu: NLU, text: str) -> None:
 @pytest.mark.parametrize("text", ["sign me in please", "log me in", "logga in mig tack"])
 def test_signing_in_is_no_signing_of_a_contract(nlu: NLU, text: str) -> None:
     assert nlu.parse(text, today=TODAY).intent == "account.login"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kan ni kreditera en rad på INV-2031? vi fick bara hälften av leveransen",
+        "can you credit a line on INV-2031",
+    ],
+)
+def test_a_credit_asked_for_an_invoice_is_a_question_for_invoicing(nlu: NLU, text: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == "invoice.question"
