@@ -344,6 +344,8 @@ def test_a_typo_in_the_record_word_keeps_the_record(nlu: NLU, text: str, intent:
         "what is a service level agreement in general",
         "what's the difference between an invoice and a receipt",
         "vad är skillnaden mellan kreditnota och faktura",
+        "hi, quick one: what's the general difference between a purchase order and a sales order?",
+        "what's the difference between a lease and a rental in accounting terms?",
     ],
 )
 def test_what_a_word_means_is_no_look_up(nlu: NLU, text: str) -> None:
@@ -375,6 +377,8 @@ def test_a_question_about_their_own_record_is_no_definition(nlu: NLU, text: str,
         "where do I find my spotify receipt",
         "my jira ticket is stuck in review, how do I move it",
         "mitt jira-ärende har fastnat i backloggen",
+        "mitt kontoutdrag från Swedbank ser konstigt ut, varför?",
+        "how do I download my bank statement from SEB",
     ],
 )
 def test_a_bill_or_a_ticket_held_with_another_company_is_none(nlu: NLU, text: str) -> None:
@@ -481,3 +485,23 @@ def test_signing_in_is_no_signing_of_a_contract(nlu: NLU, text: str) -> None:
 )
 def test_a_credit_asked_for_an_invoice_is_a_question_for_invoicing(nlu: NLU, text: str) -> None:
     assert nlu.parse(text, today=TODAY).intent == "invoice.question"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("not the invoice, the order - has 5801 been delivered yet?", "order.status"),
+        ("inte fakturan, ordern - har 4711 levererats?", "order.status"),
+        ("not the invoice", "invoice.get"),  # nothing else named: what it said is all there is
+        ("I did not get the invoice", "invoice.get"),
+    ],
+)
+def test_a_kind_of_record_said_not_to_be_meant_does_not_decide(nlu: NLU, text: str, intent: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == intent
+
+
+def test_a_sentence_pointing_back_at_another_world_is_not_ours(nlu: NLU) -> None:
+    """ "Where is it?" after pizza is about the pizza; a question that stands on its own is read."""
+    assert nlu.parse("my car battery is dead. when will it arrive?", today=TODAY).intent == NONE_INTENT
+    assert nlu.parse("I lost my luggage at the airport. where is it now?", today=TODAY).intent == NONE_INTENT
+    assert nlu.parse("my car battery is dead. where is order 4711?", today=TODAY).intent == "order.status"

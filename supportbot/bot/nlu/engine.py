@@ -40,8 +40,12 @@ _HELD: dict[str, re.Pattern[str]] = {
         r"(?:bills?|invoices?|\w*faktur\w*|receipts?|kvitt\w*|subscriptions?|abonnemang\w*|prenumeration\w*)$"
     ),
     "ticket": re.compile(r"(?:tickets?|issues?|(?:pull-?)?requests?|ärende\w*)$"),
+    "statement": re.compile(r"(?:statements?|kontoutdrag\w*)$"),
 }
 """Words for what a customer holds with a company (``NLU._elsewhere``): with us, or with another."""
+_NOT_A_KIND = re.compile(r"(?i)(?<!\w)(?:not|inte)\s+(?:(?:the|a|an|en|ett|den|det)\s+)?[^\W\d_]")
+"""Where a message may say which kind of record it does not mean (``_undenied``)."""
+_ARTICLES = frozenset({"the", "a", "an", "en", "ett", "den", "det"})
 _SENTENCES = re.compile(r"(?<=[.?!])\s+|\s*\n+\s*")
 """Where a message's sentences part: after a full stop, a question or an exclamation mark, or a new line."""
 _GREETED = re.compile(
@@ -187,6 +191,8 @@ class NLU:
         ("what's the total?" after an invoice)."""
         found = self._extractor.extract(text, today=today)
         raws = raw_words(text, found)
+        if _NOT_A_KIND.search(text) is not None:
+            raws = _undenied(raws)
         read = self._read_message(raws)
         if topic is not None and (topic not in self._topics or self._names_another(raws, topic)):
             topic = None  # "the invoice for that order": about the invoice, whatever was talked about
@@ -323,6 +329,7 @@ class NLU:
         if len(sentences) < 2 or len(sentences) > 4:
             return None
         asked: list[Parse] = []
+        elsewhere = False
         for sentence in sentences:
             said = self.parse(sentence, today=today, language_hint=language, topic=topic)
             if said.intent == NONE_INTENT:
@@ -330,11 +337,14 @@ class NLU:
                 scored = self._classifier.classify(
                     read.tokens, unknown=read.unknown, surface=" ".join(read.surface), language=language
                 )
-                if scored.off_topic:
-                    return None  # "I ordered pizza yesterday. Where is it?": of another world
+                elsewhere = elsewhere or scored.off_topic
             elif not said.intent.startswith("smalltalk."):
                 asked.append(said)
-        return asked[0] if asked and all(said.intent == asked[0].intent for said in asked) else None
+        if not asked or any(said.intent != asked[0].intent for said in asked):
+            return None
+        if elsewhere and any(e.type == "reference" for said in asked for e in said.entities):
+            return None  # "I ordered pizza yesterday. Where is it?": "it" is of another world
+        return asked[0]
 
     def _after_greeting(self, raws: Sequence[str], language: str, topic: str | None) -> Scored | None:
         """What the words after a greeting ask, when it is something of ours: not small talk ("hi, I
@@ -382,7 +392,7 @@ class NLU:
             if i >= 3 and unknown[i - 2] == 2 and entries[i - 3][0] in _WHOSE:
                 return True  # "my Telia phone bill"
             if (
-                kind == "bill"
+                kind != "ticket"
                 and i + 2 < len(entries)
                 and entries[i + 1][0] in _FROM
                 and _named(raws, unknown, i + 2)
@@ -516,6 +526,24 @@ _WORDS_LIMIT = 100_000
 _Raw = tuple[str, bool, tuple[str, ...] | None, bool, float, float]
 """A written word read: its text (or placeholder), whether it is capitalised inside a sentence, its
 canonical form(s) (``None``: unknown), whether they are a guess, and what it says for English and Swedish."""
+
+
+def _undenied(raws: Sequence[str]) -> list[str]:
+    """The words of a message without a kind of record it says it does not mean ("not the invoice, the
+    order - has 5801 been delivered?", "inte fakturan, ordern"), when another is named: its word would
+    read for the family denied. All of them when none is left."""
+    kept: list[str] = []
+    i = 0
+    while i < len(raws):
+        if raws[i].lower() in ("not", "inte"):
+            j = i + 1 if i + 1 < len(raws) and raws[i + 1].lower() in _ARTICLES else i
+            if j + 1 < len(raws) and named_kind(raws[j + 1]) is not None:
+                i = j + 2
+                continue
+        kept.append(raws[i])
+        i += 1
+    named = any(raw[0] == "#" or named_kind(raw) is not None for raw in kept)
+    return kept if named and len(kept) < len(raws) else list(raws)
 
 
 def _named(raws: Sequence[str], unknown: Sequence[int], at: int) -> bool:

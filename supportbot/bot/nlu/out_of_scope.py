@@ -503,8 +503,14 @@ _TERM = (
 """A term of one to three words, without a number, that is neither a pointer at something shown ("that")
 nor the customer's own ("the status", "my invoice")."""
 _A = r"(?:(?:an?|en|ett)\s+)?"
-_LEAD = r"^\W*(?:(?:so|and|but|ok(?:ay)?|hi|hey|sorry|och|men|okej|hej|förlåt|ursäkta)\W+)?"
-_GENERALLY = r"(?:\s+(?:exactly|in\s+general|generally|anyway|egentligen|i\s+allmänhet|rent\s+allmänt))?"
+_LEAD = (
+    r"^\W*(?:(?:so|and|but|ok(?:ay)?|hi|hey|sorry|och|men|okej|hej|förlåt|ursäkta)\W+)?"
+    r"(?:(?:quick\s+(?:one|question)|en\s+snabb\s+fråga)\W+)?"
+)
+_GENERALLY = (
+    r"(?:\s+(?:exactly|in\s+general|generally|anyway|in\s+[^\W\d_]+\s+terms|egentligen|i\s+allmänhet"
+    r"|rent\s+allmänt))?"
+)
 _MEANING = re.compile(
     r"(?i)"
     + _LEAD
@@ -529,7 +535,7 @@ _MEANING = re.compile(
     + _TERM
     + r"\s+(?:är|betyder|innebär)"
     # "what's the difference between an invoice and a receipt", "vad är skillnaden mellan X och Y"
-    + r"|(?:what(?:'s|’s|\s+is)|whats)\s+the\s+difference\s+between\s+"
+    + r"|(?:what(?:'s|’s|\s+is)|whats)\s+the\s+(?:general\s+|main\s+|real\s+)?difference\s+between\s+"
     + _A
     + _TERM
     + r"\s+and\s+"
@@ -563,4 +569,4 @@ def asks_for_a_meaning(text: str) -> bool:
     word is one of ours. Never a question about a record of their own ("what is my balance", "vad är
     saldot?": the definite form is the customer's own), one that names a number, or one that points at
     what was just shown ("what does that mean?")."""
-    return len(text) <= 80 and _MEANING.search(text) is not None
+    return len(text) <= 120 and _MEANING.search(text) is not None
