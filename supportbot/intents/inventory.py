@@ -554,6 +554,10 @@ WORDS: dict[str, Entry] = {
         "en": "I've opened request {request} with your question about {item}; our team will answer by {due}.",
         "sv": "Jag har öppnat ärende {request} med din fråga om {item}; vi svarar senast {due}.",
     },
+    "inventory.question.confirm": {
+        "en": "I'll pass your question about {item} on to our support team as a request. Shall I send it?",
+        "sv": "Jag skickar din fråga om {item} vidare till vårt supportteam som ett ärende. Ska jag skicka den?",
+    },
     "inventory.question.your_equipment": {
         "en": "your installed equipment",
         "sv": "er installerade utrustning",
@@ -1245,6 +1249,7 @@ async def inventory_question(ctx: TurnContext) -> Reply:
     fault = ctx.parse.first("fault") is not None
     if item is not None:
         _remember(ctx, item)
+        ctx.slots["item"] = SlotValue("serial_number", item.serial)  # kept while the request is confirmed
         if not fault and _DATA_QUESTIONS.search(question):
             return ctx.reply(
                 _item_text(ctx, item) + ctx.t("inventory.question.more"), cards=(_item_card(ctx, item),)
@@ -1255,6 +1260,9 @@ async def inventory_question(ctx: TurnContext) -> Reply:
 async def _question_request(
     ctx: TurnContext, item: InventoryItem | None, question: str, *, fault: bool
 ) -> Reply:
+    """A fault told is a technical request at once; any other question is shown as the request it
+    will be and opened once the customer confirms: a message misread as a question ("and the other
+    site?") never opens one."""
     words_of = "inventory.fault" if fault else "inventory.question"
     if item is not None:
         subject = ctx.t(f"{words_of}.subject", product=item.product, serial=item.serial, site=item.site)
@@ -1262,6 +1270,10 @@ async def _question_request(
     else:
         subject = ctx.t(f"{words_of}.subject_general")
         about = ctx.t("inventory.question.your_equipment")
+    if not fault and ctx.slot("confirm") is None:
+        ctx.ask("confirm")
+        values = {"category": "inventory", "subject": subject, "description": question, "priority": "normal"}
+        return ctx.reply(ctx.t("inventory.question.confirm", item=about), cards=(request_card(ctx, values),))
     return await question_request(
         ctx,
         words_of=words_of,
@@ -1336,6 +1348,6 @@ INTENTS = [
         keeps_text=True,
         tool=Tool.INVENTORY,
         context=InventoryContext,
-        slots=(_ITEM,),
+        slots=(_ITEM, CONFIRM_SLOT),
     ),
 ]

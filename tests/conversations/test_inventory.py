@@ -42,6 +42,11 @@ async def _request_row(app: Application, number: str) -> dict[str, str]:
     return dict(row._mapping)
 
 
+async def _request_count(app: Application) -> int:
+    async with app.engine.connect() as conn:
+        return int((await conn.execute(text("SELECT count(*) FROM requests"))).scalar_one())
+
+
 # --- inventory.show ------------------------------------------------------------------------------------
 
 
@@ -375,6 +380,11 @@ async def test_a_question_becomes_a_request_with_the_item(bot: BotDriver, applic
     await anna.transcript("""
         user: I have a question about the tape library
         bot:  [inventory.question]
+        bot:  ~ your question about IBM TS4300 Tape Library (78TAP77)
+        bot:  ~ Shall I send it?
+        bot:  ~ Description: I have a question about the tape library
+        bot:  !~ RQ-
+        user: yes
         bot:  ~ I've opened request RQ-
         bot:  ~ your question about IBM TS4300 Tape Library (78TAP77)
         bot:  ~ sent a confirmation to anna.berg@nordisk.example
@@ -382,9 +392,30 @@ async def test_a_question_becomes_a_request_with_the_item(bot: BotDriver, applic
     stored = await _request_row(application, request_number(anna.last))
     assert stored["related"] == "78TAP77" and stored["category"] == "inventory"
     assert stored["subject"] == "Question about IBM TS4300 Tape Library (78TAP77) at Kista"
+    assert stored["description"] == "I have a question about the tape library"
     await anna.transcript("""
         user: jag har en fråga om bandbiblioteket
         bot:  (sv)
+        bot:  ~ Ska jag skicka den?
+        user: ja
         bot:  ~ Jag har öppnat ärende RQ-
         bot:  ~ din fråga om IBM TS4300 Tape Library (78TAP77)
     """)
+
+
+async def test_a_question_misread_opens_nothing_until_confirmed(
+    bot: BotDriver, application: Application
+) -> None:
+    """A follow-up read as a question about the equipment ("and the other site?") shows the request it
+    would be; declined, nothing is written."""
+    before = await _request_count(application)
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: what hardware do we have at Kista?
+        bot:  [inventory.show]
+        user: and the other site?
+        bot:  !~ I've opened request
+        user: no
+        bot:  [dialog.cancel]
+    """)
+    assert await _request_count(application) == before
