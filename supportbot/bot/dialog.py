@@ -115,8 +115,8 @@ _VALUE_INTRO = (
 _CORRECTION = re.compile(
     r"^\s*(?:(?:ok(?:ay|ej)?|oh|ah|åh)[\s,.!]+(?=no|nope|nah|sorry|oops|my|wrong|nej|nä|förlåt|oj|ursäkta|mitt|fel))?"
     r"(?P<lead>(?:(?:(?:no|nope|nah|sorry|oops|wait|actually|hmm+|nej|nä|förlåt|oj|ursäkta|vänta"
-    r"|(?:that|it)\s+was\s+wrong|that'?s\s+wrong|wrong\s+number|my\s+(?:mistake|bad)|typo"
-    r"|det\s+(?:var|blev)\s+fel|fel\s+nummer|mitt\s+fel)"
+    r"|(?:that|it)\s+was\s+wrong|that'?s\s+wrong|wrong\s+(?:\w+\s+)?(?:number|digits?)|my\s+(?:mistake|bad)|typo"
+    r"|det\s+(?:var|blev)\s+fel|fel\s+(?:\w*nummer|siffr\w*)|mitt\s+fel)"
     r"(?:[\s]*[,.!:;-]+|\s+(?=(?:i|jag|not|inte|no|nej|sorry|förlåt|ursäkta|oops|oj|maybe|kanske"
     r"|that\s+was|that'?s|wrong|my|det\s+var|det\s+blev|fel|mitt)\b)))"
     r"|(?:maybe|perhaps|kanske)\s+(?:it\s+was|it's|it\s+is|det\s+var|var\s+det|är\s+det|det\s+är)\s+|try\s+|prova\s+)\s*)*"

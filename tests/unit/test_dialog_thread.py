@@ -375,6 +375,10 @@ async def test_a_bare_no_before_a_request_is_no_correction() -> None:
         ("sorry wrong number, it's 4712", "en"),
         ("that was wrong, it should be 4712", "en"),
         ("my mistake: 4712 is the right one", "en"),
+        ("oj, fel siffror, det ska vara 4712", "sv"),
+        ("förlåt, fel ordernummer - det är 4712", "sv"),
+        ("wrong order number, it's 4712", "en"),
+        ("ok sorry, 4712", "en"),
     ],
 )
 async def test_a_correction_said_as_what_was_wrong_and_what_is_right(said: str, language: str) -> None:
