@@ -664,6 +664,17 @@ GUEST_SLOTS = (
 )
 
 
+_NO_PERSON = re.compile(
+    r"(?i)(?<![\w'])(?:(?:i|we)\s+)?(?:do\s*n[o']?t|don'?t|do\s+not|no\s+need\s+to)\s+"
+    r"(?:(?:really\s+)?(?:want|need|wanna)\s+(?:to\s+)?)?(?:talk|speak|chat)\s+(?:to|with)\s+"
+    r"(?:anyone|anybody|someone|somebody|a\s+(?:person|human|real\s+person|agent)|an\s+agent|people)\b"
+    r"|(?<![\w'])no\s+need\s+for\s+(?:a\s+)?(?:person|human|agent)\b"
+    r"|(?<![\w'])(?:jag|vi)\s+(?:vill|behöver)\s+inte\s+(?:prata|tala|snacka|chatta)\s+med\s+"
+    r"(?:någon|nån|en\s+(?:person|människa|handläggare|agent))\b"
+)
+"""Words that refuse a person ("I don't want to talk to anyone", "jag vill inte prata med någon"): what
+else the message asks is read without them (``IntentSpec.refused_by``)."""
+
 INTENTS = [
     IntentSpec(
         name="handoff.agent",
@@ -671,6 +682,7 @@ INTENTS = [
         examples=AGENT_EXAMPLES,
         handler=handoff_agent,
         asked_by=_asked_for_a_person,
+        refused_by=_NO_PERSON,
         takes_over=True,
         guest_ok=True,
         guest_slots=GUEST_SLOTS,

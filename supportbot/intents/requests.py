@@ -1254,7 +1254,7 @@ _TEXT = r"(?s)\s*\S.*"
 
 _OPENS_A_REQUEST = re.compile(
     r"(?i)^\W*(?:(?:hi|hello|hey|hej|hallå)\W+)?"
-    r"(?:(?:please|can\s+you|could\s+you|(?:i|we)\s+(?:want|need|would\s+like)\s+to|(?:i|we)'d\s+like\s+to"
+    r"(?:(?:just|bara)\s+)?(?:(?:please|can\s+you|could\s+you|(?:i|we)\s+(?:want|need|would\s+like)\s+to|(?:i|we)'d\s+like\s+to"
     r"|snälla|kan\s+(?:du|ni)|(?:jag|vi)\s+(?:vill|behöver|skulle\s+vilja))\s+)?"
     r"(?:open|create|raise|file|log|submit|start|öppna|skapa|registrera|lägga?\s+upp)\s+(?:a\s+|an\s+|ett\s+)?"
     r"(?:new\s+|nytt\s+)?(?:support\s+|service\s+|technical\s+|tekniskt\s+)?"

@@ -453,6 +453,13 @@ def test_an_out_of_scope_example_with_a_word_the_message_lacks_is_not_its_twin(n
         ("I don't want to open a ticket, just tell me the status of 4711", "order.status"),
         ("jag vill inte skapa något ärende, säg bara var ordern 4712 är", "order.status"),
         ("don't open a case for this, where is 4711", "order.status"),
+        ("no ticket please, just show me INV-2031", "invoice.get"),
+        (
+            "I don't want to talk to anyone, just open a request: the FlashSystem 5200 in Göteborg is showing "
+            "a disk warning.",
+            "request.open",
+        ),
+        ("jag vill inte prata med någon, visa bara faktura INV-2031", "invoice.get"),
         ("open a ticket", "request.open"),
         ("skapa ett ärende, fläkten på 78ABC12 låter", "request.open"),
     ],
@@ -464,11 +471,18 @@ def test_what_else_a_message_refusing_a_request_asks_is_read(nlu: NLU, text: str
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["I don't want a ticket", "I don't want to open a ticket", "vi behöver inget ärende", "no ticket please"],
+    ("text", "refused"),
+    [
+        ("I don't want a ticket", "request.open"),
+        ("I don't want to open a ticket", "request.open"),
+        ("vi behöver inget ärende", "request.open"),
+        ("no ticket please", "request.open"),
+        ("I don't want to talk to anyone", "handoff.agent"),
+        ("jag vill inte prata med en människa", "handoff.agent"),
+    ],
 )
-def test_a_request_refused_is_not_opened(nlu: NLU, text: str) -> None:
-    assert nlu.parse(text, today=TODAY).intent != "request.open"
+def test_what_is_refused_is_not_done(nlu: NLU, text: str, refused: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent != refused
 
 
 @pytest.mark.parametrize("text", ["sign me in please", "log me in", "logga in mig tack"])

@@ -43,6 +43,8 @@ _HELD: dict[str, re.Pattern[str]] = {
     "statement": re.compile(r"(?:statements?|kontoutdrag\w*)$"),
 }
 """Words for what a customer holds with a company (``NLU._elsewhere``): with us, or with another."""
+_NEGATED = re.compile(r"(?i)n'?t\b|\b(?:not?|never|without|inte|inget|inga|utan)\b")
+"""Whether a message may refuse something (``IntentSpec.refused_by`` is looked for only then)."""
 _NOT_A_KIND = re.compile(r"(?i)(?<!\w)(?:not|inte)\s+(?:(?:the|a|an|en|ett|den|det)\s+)?[^\W\d_]")
 """Where a message may say which kind of record it does not mean (``_undenied``)."""
 _ARTICLES = frozenset({"the", "a", "an", "en", "ett", "den", "det"})
@@ -189,9 +191,12 @@ class NLU:
         """``topic``: the intent family the conversation's last answer was of, if any; when that is a
         family of the customer's records, a follow-up that names no record of its own leans to it
         ("what's the total?" after an invoice)."""
-        found = self._extractor.extract(text, today=today)
-        raws = raw_words(text, found)
-        if _NOT_A_KIND.search(text) is not None:
+        refused = self._refused_in(text) if _NEGATED.search(text) is not None else ()
+        # "I don't want to open a ticket, just tell me …": read without the words that refuse.
+        said = _blanked(text, refused) if refused else text
+        found = self._extractor.extract(said, today=today)
+        raws = raw_words(said, found)
+        if _NOT_A_KIND.search(said) is not None:
             raws = _undenied(raws)
         read = self._read_message(raws)
         if topic is not None and (topic not in self._topics or self._names_another(raws, topic)):
@@ -217,40 +222,23 @@ class NLU:
                 topic=topic,
             )
             intent, confidence = scored.intent, scored.confidence
-            if intent == "smalltalk.greeting" and (lead := _GREETED.match(text)) is not None:
+            if intent == "smalltalk.greeting" and (lead := _GREETED.match(said)) is not None:
                 # "Hey, where is 4711?": the greeting said, the rest is what they want.
                 greeted = self._after_greeting(raws[len(WORD.findall(lead[0])) :], language, topic)
                 if greeted is not None:
                     intent, confidence = greeted.intent, greeted.confidence
-            if (required := self._requires.get(intent)) is not None and not required.said_in(text):
+            if (required := self._requires.get(intent)) is not None and not required.said_in(said):
                 # Not that intent without its words: the next of its family the words say.
-                barred = [name for name, spec in self._requires.items() if not spec.said_in(text)]
+                barred = [name for name, spec in self._requires.items() if not spec.said_in(said)]
                 intent = (
                     self._classifier.instead_of(
                         intent, read.tokens, barred=barred, surface=" ".join(read.surface), language=language
                     )
                     or intent
                 )
-            if (refused := self._refused.get(intent)) is not None and (
-                no := refused.search(text)
-            ) is not None:
-                # "I don't want to open a ticket, just tell me the status of 4711": read without it.
-                rest = self.parse(
-                    text[: no.start()] + " " * (no.end() - no.start()) + text[no.end() :],
-                    today=today,
-                    language_hint=language,
-                    topic=topic,
-                )
-                refusing = rest.intent == intent
-                return trusted(
-                    Parse,
-                    text=text,
-                    intent=NONE_INTENT if refusing else rest.intent,
-                    confidence=1.0 if refusing else rest.confidence,
-                    entities=rest.entities,
-                    language=language,
-                )
-            asked = self._asked(text, intent)
+            if any(name == intent for name, _ in refused):
+                intent, confidence = NONE_INTENT, 1.0  # nothing asked but what is refused
+            asked = self._asked(said, intent)
             if asked is not None:
                 intent, confidence = asked, 1.0
             elif (
@@ -263,17 +251,17 @@ class NLU:
                 # Vattenfall"): another company's, which no back end of ours holds.
                 intent, confidence = NONE_INTENT, 1.0
                 found = [f for f in found if f.type not in _CONTEXT_ONLY]
-            elif intent != NONE_INTENT and not intent.startswith("smalltalk.") and asks_for_a_meaning(text):
+            elif intent != NONE_INTENT and not intent.startswith("smalltalk.") and asks_for_a_meaning(said):
                 # What a word means is a question of language, not of their records ("what is an
                 # invoice?"): answered as out of scope, never as a look-up of one.
                 intent, confidence = NONE_INTENT, 1.0
                 found = [f for f in found if f.type not in _CONTEXT_ONLY]
             elif (
                 intent == NONE_INTENT
-                and (said := self._one_sentence(text, today, language, topic)) is not None
+                and (sentence := self._one_sentence(said, today, language, topic)) is not None
             ):
                 # "Kan vi ta det på svenska? När blir den klar?": one of its sentences asks.
-                intent, confidence = said.intent, said.confidence
+                intent, confidence = sentence.intent, sentence.confidence
             elif intent == NONE_INTENT:
                 if scored.off_topic:
                     # Words of another world: a fault told of them is not one to report here ("my car
@@ -402,13 +390,20 @@ class NLU:
 
     def _asked(self, text: str, read: str) -> str | None:
         """The intent whose question the message asks in its own words (``IntentSpec.asked_by``),
-        when the classifier read it as another: not when it asks for a person by naming one."""
+        when the classifier read it as another: not when it asks for a person by naming one, nor one
+        the message refuses ("I don't want to talk to anyone, just open a request")."""
         if read in self._takes_over and names_a_person(text):
             return None
         for name, asked_by in self._asked_by:
             if name != read and asked_by(text):
-                return name
+                refused = self._refused.get(name)
+                if refused is None or refused.search(text) is None:
+                    return name
         return None
+
+    def _refused_in(self, text: str) -> tuple[tuple[str, re.Match[str]], ...]:
+        """The intents a message refuses (``IntentSpec.refused_by``), each with where it says so."""
+        return tuple((name, no) for name, refused in self._refused.items() if (no := refused.search(text)))
 
     def _tokens(self, analysed: Sequence[Word]) -> tuple[list[str | None], float, list[str]]:
         """Canonical tokens (``None`` for an unknown word), how much was unknown, and the fuzzy text."""
@@ -526,6 +521,14 @@ _WORDS_LIMIT = 100_000
 _Raw = tuple[str, bool, tuple[str, ...] | None, bool, float, float]
 """A written word read: its text (or placeholder), whether it is capitalised inside a sentence, its
 canonical form(s) (``None``: unknown), whether they are a guess, and what it says for English and Swedish."""
+
+
+def _blanked(text: str, refused: Sequence[tuple[str, re.Match[str]]]) -> str:
+    """``text`` with the words that refuse an intent blanked out, every other character where it was
+    (the entities found in the whole text keep their places)."""
+    for _, no in refused:
+        text = text[: no.start()] + " " * (no.end() - no.start()) + text[no.end() :]
+    return text
 
 
 def _undenied(raws: Sequence[str]) -> list[str]:
