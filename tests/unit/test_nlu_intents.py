@@ -433,6 +433,13 @@ def test_a_greeting_before_a_question_is_the_question(nlu: NLU, text: str, inten
             None,
         ),
         ("thanks. bye.", "smalltalk.goodbye", None),
+        (
+            "Hello, this is Max from Contoso in München. Our accounting department told me this morning that we "
+            "received a payment reminder, and I'm a bit confused because I thought everything was paid. Could "
+            "you check which invoices are overdue?",
+            "invoice.list",
+            None,
+        ),
     ],
 )
 def test_the_one_sentence_that_asks_is_read(nlu: NLU, text: str, intent: str, topic: str | None) -> None:

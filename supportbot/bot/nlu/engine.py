@@ -309,14 +309,16 @@ class NLU:
         return False
 
     def _one_sentence(self, text: str, today: date, language: str, topic: str | None) -> Parse | None:
-        """The reading of the one sentence of a message that asks something of ours, when the message
-        as a whole reads as nothing: the other sentences say something else ("can we do this in
-        Swedish?"), or nothing; or the sentences that ask, when they ask one thing. ``None`` for a
-        message of one sentence, or of several that ask different things."""
+        """The reading of a message that reads as nothing as a whole, by its sentences, each read after
+        the one before as a conversation reads a follow-up ("Jag behöver vårt kontoutdrag. Skulle du
+        kunna ta fram det som Excel?": the statement's spreadsheet). The sentences that ask something
+        of ours decide: one thing asked, or the last of one family; else the one question among them
+        (the sentence that ends in "?"). ``None`` for a message of one sentence, or of several that
+        ask different things and none of them as a question."""
         sentences = [s for s in _SENTENCES.split(text) if s.strip()]
         if len(sentences) < 2 or len(sentences) > 4:
             return None
-        asked: list[Parse] = []
+        asked: list[tuple[str, Parse]] = []
         elsewhere = False
         for sentence in sentences:
             said = self.parse(sentence, today=today, language_hint=language, topic=topic)
@@ -327,12 +329,18 @@ class NLU:
                 )
                 elsewhere = elsewhere or scored.off_topic
             elif not said.intent.startswith("smalltalk."):
-                asked.append(said)
-        if not asked or any(said.intent != asked[0].intent for said in asked):
+                asked.append((sentence, said))
+                family = said.intent.split(".", 1)[0]
+                topic = family if family in self._topics else topic
+        if not asked:
             return None
-        if elsewhere and any(e.type == "reference" for said in asked for e in said.entities):
+        if elsewhere and any(e.type == "reference" for _, said in asked for e in said.entities):
             return None  # "I ordered pizza yesterday. Where is it?": "it" is of another world
-        return asked[0]
+        families = {said.intent.split(".", 1)[0] for _, said in asked}
+        if len(families) == 1:
+            return asked[-1][1]
+        questions = [said for sentence, said in asked if sentence.rstrip().endswith("?")]
+        return questions[0] if len(questions) == 1 else None
 
     def _after_greeting(self, raws: Sequence[str], language: str, topic: str | None) -> Scored | None:
         """What the words after a greeting ask, when it is something of ours: not small talk ("hi, I
