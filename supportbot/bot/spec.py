@@ -159,8 +159,9 @@ class IntentSpec:
     or the family's intent that shows its records. An answer to its own question is not checked."""
     refused_by: re.Pattern[str] | None = None
     """Words that say the customer does not want this intent ("I don't want to open a ticket", "jag
-    vill inte skapa något ärende"): a message read as this intent that says them is read without them
-    ("…, just tell me the status of 4711" is an order's question), and is none if nothing else is asked."""
+    vill inte skapa något ärende"): the NLU reads a message without them ("…, just tell me the status
+    of 4711" is an order's question) and never answers it with this intent; a message that only
+    refuses is none."""
     hears_faults: bool | Callable[[str], bool] = False
     """A report that something is broken (a ``fault`` entity: "our printer is broken", "servern
     startar inte") read as this intent is taken as this intent: a request's, a person's, a sign-in

@@ -160,8 +160,9 @@ class NLU:
             (spec.name, spec.asked_by) for spec in intents if spec.asked_by is not None
         )
         self._requires = {spec.name: spec for spec in intents if spec.requires is not None}
-        self._refused = {spec.name: spec.refused_by for spec in intents if spec.refused_by is not None}
         """The intents not taken without their words (``IntentSpec.requires``)."""
+        self._refused = {spec.name: spec.refused_by for spec in intents if spec.refused_by is not None}
+        """The words that refuse an intent (``IntentSpec.refused_by``)."""
         self._takes_over = frozenset(spec.name for spec in intents if spec.takes_over)
         self._kind_family = {kind: spec.family for spec in intents for kind in spec.claims}
         """The family whose records a kind of record number is (``IntentSpec.claims``)."""
@@ -236,10 +237,11 @@ class NLU:
                     )
                     or intent
                 )
-            if any(name == intent for name, _ in refused):
+            refusing = {name for name, _ in refused}
+            if intent in refusing:
                 intent, confidence = NONE_INTENT, 1.0  # nothing asked but what is refused
             asked = self._asked(said, intent)
-            if asked is not None:
+            if asked is not None and asked not in refusing:
                 intent, confidence = asked, 1.0
             elif (
                 intent != NONE_INTENT
@@ -363,10 +365,11 @@ class NLU:
         return None if asked.intent == NONE_INTENT or asked.intent.startswith("smalltalk.") else asked
 
     def _elsewhere(self, raws: Sequence[str]) -> bool:
-        """Whether the message speaks of a bill, a ticket or a subscription a person holds with another
-        company: one of theirs named by a word we do not know (a name, most likely) just before the
-        word for it ("my Telia phone bill", "mitt jira-ärende", "my netflix subscription"), or a bill
-        from one ("the bill from Vattenfall", "fakturan från Telia"; a person is no company: "the
+        """Whether the message speaks of a bill, a statement, a ticket or a subscription a person holds
+        with another company: one of theirs named by a word we do not know (a name, most likely) just
+        before the word for it ("my Telia phone bill", "mitt jira-ärende", "my netflix subscription"),
+        or a bill or a statement from one ("the bill from Vattenfall", "mitt kontoutdrag från
+        Swedbank"; a person is no company: "the
         invoice from Mr. Smith", "… from David Miller"). Orders are not asked of here: "my last amazon
         order" is asked of an order all the same, and one that is not ours is not found. Never when
         the message names a record by its number."""
@@ -398,15 +401,12 @@ class NLU:
 
     def _asked(self, text: str, read: str) -> str | None:
         """The intent whose question the message asks in its own words (``IntentSpec.asked_by``),
-        when the classifier read it as another: not when it asks for a person by naming one, nor one
-        the message refuses ("I don't want to talk to anyone, just open a request")."""
+        when the classifier read it as another: not when it asks for a person by naming one."""
         if read in self._takes_over and names_a_person(text):
             return None
         for name, asked_by in self._asked_by:
             if name != read and asked_by(text):
-                refused = self._refused.get(name)
-                if refused is None or refused.search(text) is None:
-                    return name
+                return name
         return None
 
     def _refused_in(self, text: str) -> tuple[tuple[str, re.Match[str]], ...]:
