@@ -83,10 +83,10 @@ async def test_another_company_s_contract_and_machine_are_not_there_for_max(data
 
 
 async def test_every_contract_and_inventory_intent_in_swedish(data_dir: Path) -> None:
-    pdf, history, approve_offer, approved, sign_offer, signed, move, opened, question = await chat(
+    pdf, history, approve_offer, approved, sign_offer, signed, move, opened, asked, question = await chat(
         data_dir, ANNA,
         "pdf av avtal C-1001", "historik för avtal C-1001", "godkänn avtal C-1004", "1", "signera avtal C-1003", "1",
-        "vi behöver flytta FlashSystem till Kista", "1", "jag har en fråga om bandbiblioteket",
+        "vi behöver flytta FlashSystem till Kista", "1", "jag har en fråga om bandbiblioteket", "1",
     )  # fmt: skip
     assert "C-1001-v2.pdf" in pdf and "/documents/contract/C-1001.html" in pdf and "skriva ut" in pdf
     assert "Signerad av Anna Berg på papper" in history and "nyast först" in history
@@ -98,19 +98,21 @@ async def test_every_contract_and_inventory_intent_in_swedish(data_dir: Path) ->
         "Flytt av IBM FlashSystem 5200 (78XYZ34) från Göteborg till Kista" in move and "Utrustning" in move
     )  # the category, in words
     assert "Jag har öppnat ärende RQ-" in opened and "Flytt av IBM FlashSystem 5200" in opened
+    assert "Ska jag skicka den?" in asked and "1) Öppna" in asked and "RQ-" not in asked
     assert "Jag har öppnat ärende RQ-" in question and "IBM TS4300 Tape Library (78TAP77)" in question
 
 
 async def test_every_contract_and_inventory_intent_in_english(data_dir: Path) -> None:
-    pdf, approve_offer, approved, hardware, level, question = await chat(
+    pdf, approve_offer, approved, hardware, level, asked, question = await chat(
         data_dir, ANNA,
         "I need a pdf of contract C-1001 version 1", "approve contract C-1004", "1",
         "what hardware do we have in Kista?", "what's the service level of 78XYZ34?",
-        "I have a question about the tape library",
+        "I have a question about the tape library", "1",
     )  # fmt: skip
     assert "C-1001-v1.pdf" in pdf and "version 1" in pdf
     assert "1) Approve" in approve_offer and "C-1004" in approve_offer
     assert "Approved" in approved and "Anna Berg" in approved
     assert "78ABC12" in hardware and "78PWR09" in hardware and "78XYZ34" not in hardware
     assert "78XYZ34" in level and "next business day" in level.lower()
+    assert "Shall I send it?" in asked and "1) Open" in asked and "RQ-" not in asked
     assert "RQ-" in question and "78TAP77" in question

@@ -319,7 +319,10 @@ async def test_every_contract_and_inventory_intent_in_a_dm(slack: Slack, words: 
     # inventory.question: what the data answers is answered, with no request; what it doesn't becomes one.
     answer = await anna.say(words.answerable)
     assert "RQ-" not in _says(answer, *words.answer_says)
-    question = await anna.say(words.question)
+    shown = await anna.say(words.question)
+    assert "RQ-" not in _says(shown, "IBM TS4300 Tape Library (78TAP77)")
+    assert button_values(_blocks(shown)) == list(words.change_buttons)
+    question = await anna.press(shown, words.change_buttons[0])  # a question is a request once confirmed
     _says(question, words.question_says, "IBM TS4300 Tape Library (78TAP77)")
     asked_about = await _request(slack, question)
     assert (asked_about.category, asked_about.related) == ("inventory", "78TAP77")

@@ -275,7 +275,9 @@ async def test_every_contract_and_inventory_intent(
     # inventory.question: answered from the data (no request), then one that becomes a request
     answered = await chat.say(words.service_level, *words.service_level_shows)
     assert "RQ-" not in answered.shown
-    asked = await chat.say(words.question, words.opened, words.questioned)
+    shown = await chat.say(words.question, "IBM TS4300 Tape Library (78TAP77)")
+    assert "RQ-" not in shown.shown  # a question is a request once confirmed
+    asked = await chat.press(shown, words.open_button, words.opened, words.questioned)
     assert await _request(teams_app, number_in(asked)) == ("inventory", "78TAP77")
 
     everything = "\n".join(a.shown for a in chat.answers)

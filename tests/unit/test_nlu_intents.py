@@ -526,3 +526,9 @@ def test_a_sentence_pointing_back_at_another_world_is_not_ours(nlu: NLU) -> None
     assert nlu.parse("my car battery is dead. when will it arrive?", today=TODAY).intent == NONE_INTENT
     assert nlu.parse("I lost my luggage at the airport. where is it now?", today=TODAY).intent == NONE_INTENT
     assert nlu.parse("my car battery is dead. where is order 4711?", today=TODAY).intent == "order.status"
+
+
+def test_a_sentence_read_only_barely_decides_nothing(nlu: NLU) -> None:
+    """ "mail me at …" alone barely reads as anything: it does not make the message before it one of ours."""
+    text = "has the courier picked up my crate? mail me at anna.berg@nordisk.example"
+    assert nlu.parse(text, today=TODAY).intent == NONE_INTENT

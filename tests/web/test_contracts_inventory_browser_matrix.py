@@ -1,7 +1,7 @@
 """Every contract and inventory intent in the web chat, in English and in Swedish, in real headless
 Chromium against the real server: Anna asks about a contract's status, fetches its PDF, reads its
 history, approves one version and signs another (her password asked once more in a password field),
-lists the hardware of a site, moves an item and asks a question about one; each a request with its
+lists the hardware of a site, moves an item and asks a question about one; each a request (confirmed) with its
 tracking number. Every language gets a freshly seeded server of its own, so both approve and sign."""
 
 from __future__ import annotations
@@ -267,8 +267,14 @@ def test_every_contract_and_inventory_intent_in_one_conversation(
     category, item, requester, company = request_row(live_server, reply)
     assert (category, item, requester) == ("inventory", script.moved_item, ANNA) and "Nordisk" in str(company)
 
-    # inventory.question: a question the data cannot answer becomes a request about the item.
-    reply = ask(page, script, script.question, script.opened, script.question_item)
+    # inventory.question: a question the data cannot answer is shown as a request about the item, and
+    # becomes one with its Open button.
+    shown = ask(page, script, script.question, script.question_item)
+    expect(shown).not_to_contain_text("RQ-")
+    open_label = next(what for kind, what, _ in script.move if kind == "card")
+    reply = press(page, shown, open_label)
+    expect(reply).to_contain_text(script.opened)
+    expect(reply).to_contain_text(script.question_item)
     expect(page.get_by_role("textbox", name=script.message_box)).to_be_visible()
     category, item, requester, company = request_row(live_server, reply)
     assert (category, item, requester) == ("inventory", "78TAP77", ANNA) and "Nordisk" in str(company)

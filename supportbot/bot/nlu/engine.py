@@ -48,6 +48,9 @@ _NEGATED = re.compile(r"(?i)n'?t\b|\b(?:not?|never|without|inte|inget|inga|utan)
 _NOT_A_KIND = re.compile(r"(?i)(?<!\w)(?:not|inte)\s+(?:(?:the|a|an|en|ett|den|det)\s+)?[^\W\d_]")
 """Where a message may say which kind of record it does not mean (``_undenied``)."""
 _ARTICLES = frozenset({"the", "a", "an", "en", "ett", "den", "det"})
+_SURE_ENOUGH = 0.1
+"""How far above the threshold a sentence's reading must be to decide a message that reads as nothing
+as a whole: a sentence says little alone ("mail me at …" barely reads as a document's)."""
 _SENTENCES = re.compile(r"(?<=[.?!])\s+|\s*\n+\s*")
 """Where a message's sentences part: after a full stop, a question or an exclamation mark, or a new line."""
 _GREETED = re.compile(
@@ -312,9 +315,9 @@ class NLU:
 
     def _one_sentence(self, text: str, today: date, language: str, topic: str | None) -> Parse | None:
         """The reading of a message that reads as nothing as a whole, by its sentences, each read after
-        the one before as a conversation reads a follow-up ("Jag behöver vårt kontoutdrag. Skulle du
-        kunna ta fram det som Excel?": the statement's spreadsheet). The sentences that ask something
-        of ours decide: one thing asked, or the last of one family; else the one question among them
+        the one before as a conversation reads a follow-up ("kan vi ta det på svenska? när blir den
+        klar?" after an order: the order's). The sentences that ask something of ours, read surely
+        enough, decide: one thing asked, or the last of one family; else the one question among them
         (the sentence that ends in "?"). ``None`` for a message of one sentence, or of several that
         ask different things and none of them as a question."""
         sentences = [s for s in _SENTENCES.split(text) if s.strip()]
@@ -330,7 +333,9 @@ class NLU:
                     read.tokens, unknown=read.unknown, surface=" ".join(read.surface), language=language
                 )
                 elsewhere = elsewhere or scored.off_topic
-            elif not said.intent.startswith("smalltalk."):
+            elif (
+                not said.intent.startswith("smalltalk.") and said.confidence >= self.threshold + _SURE_ENOUGH
+            ):
                 asked.append((sentence, said))
                 family = said.intent.split(".", 1)[0]
                 topic = family if family in self._topics else topic
