@@ -595,7 +595,7 @@ def _thanked(text: str) -> bool:
     """Thanks said after a word of having understood: "ok" and "tack" are each said in many requests
     ("ok, show me 4711", "visa 4711, tack"), so together they say little to the classifier, and they
     were read as nothing understood."""
-    return len(text) <= 60 and _ACKNOWLEDGED.search(text) is not None
+    return len(text) <= 60 and _ACKNOWLEDGED.match(text) is not None
 
 
 async def goodbye(ctx: TurnContext) -> Reply:

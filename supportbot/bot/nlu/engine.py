@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from supportbot.bot.nlu.analysis import PLACEHOLDERS, RECORDS, Word, raw_words, reading, words
@@ -43,8 +44,8 @@ _HELD: dict[str, re.Pattern[str]] = {
     "statement": re.compile(r"(?:statements?|kontoutdrag\w*)$"),
 }
 """Words for what a customer holds with a company (``NLU._elsewhere``): with us, or with another."""
-_NEGATED = re.compile(r"(?i)n'?t\b|\b(?:not?|never|without|inte|inget|inga|utan)\b")
-"""Whether a message may refuse something (``IntentSpec.refused_by`` is looked for only then)."""
+
+_NOTHING: frozenset[str] = frozenset()
 _NOT_A_KIND = re.compile(r"(?i)(?<!\w)(?:not|inte)\s+(?:(?:the|a|an|en|ett|den|det)\s+)?[^\W\d_]")
 """Where a message may say which kind of record it does not mean (``_undenied``)."""
 _ARTICLES = frozenset({"the", "a", "an", "en", "ett", "den", "det"})
@@ -195,12 +196,14 @@ class NLU:
         """``topic``: the intent family the conversation's last answer was of, if any; when that is a
         family of the customer's records, a follow-up that names no record of its own leans to it
         ("what's the total?" after an invoice)."""
-        refused = self._refused_in(text) if _NEGATED.search(text) is not None else ()
+        low = text.lower()
+        negated = _negated(low)
+        refused = self._refused_in(text) if negated else ()
         # "I don't want to open a ticket, just tell me …": read without the words that refuse.
         said = _blanked(text, refused) if refused else text
         found = self._extractor.extract(said, today=today)
         raws = raw_words(said, found)
-        if _NOT_A_KIND.search(said) is not None:
+        if negated and _NOT_A_KIND.search(said) is not None:
             raws = _undenied(raws)
         read = self._read_message(raws)
         if topic is not None and (topic not in self._topics or self._names_another(raws, topic)):
@@ -240,7 +243,7 @@ class NLU:
                     )
                     or intent
                 )
-            refusing = {name for name, _ in refused}
+            refusing = {name for name, _ in refused} if refused else _NOTHING
             if intent in refusing:
                 intent, confidence = NONE_INTENT, 1.0  # nothing asked but what is refused
             asked = self._asked(said, intent)
@@ -256,7 +259,11 @@ class NLU:
                 # Vattenfall"): another company's, which no back end of ours holds.
                 intent, confidence = NONE_INTENT, 1.0
                 found = [f for f in found if f.type not in _CONTEXT_ONLY]
-            elif intent != NONE_INTENT and not intent.startswith("smalltalk.") and asks_for_a_meaning(said):
+            elif (
+                intent != NONE_INTENT
+                and not intent.startswith("smalltalk.")
+                and asks_for_a_meaning(said, low)
+            ):
                 # What a word means is a question of language, not of their records ("what is an
                 # invoice?"): answered as out of scope, never as a look-up of one.
                 intent, confidence = NONE_INTENT, 1.0
@@ -320,6 +327,8 @@ class NLU:
         enough, decide: one thing asked, or the last of one family; else the one question among them
         (the sentence that ends in "?"). ``None`` for a message of one sentence, or of several that
         ask different things and none of them as a question."""
+        if "." not in text and "?" not in text and "!" not in text and "\n" not in text:
+            return None
         sentences = [s for s in _SENTENCES.split(text) if s.strip()]
         if len(sentences) < 2 or len(sentences) > 4:
             return None
@@ -388,7 +397,7 @@ class NLU:
             for raw, e in zip(raws, entries, strict=True)
         ]
         for i, entry in enumerate(entries):
-            kind = next((k for k, pattern in _HELD.items() if pattern.match(entry[0])), None)
+            kind = _held(entry[0])
             if kind is None:
                 continue
             if i >= 2 and unknown[i - 1] and entries[i - 2][0] in _WHOSE:
@@ -534,6 +543,30 @@ _WORDS_LIMIT = 100_000
 _Raw = tuple[str, bool, tuple[str, ...] | None, bool, float, float]
 """A written word read: its text (or placeholder), whether it is capitalised inside a sentence, its
 canonical form(s) (``None``: unknown), whether they are a guess, and what it says for English and Swedish."""
+
+
+def _negated(low: str) -> bool:
+    """Whether a message (lower-cased) may refuse something: ``IntentSpec.refused_by`` is looked for
+    only then. Plain substring checks, far cheaper than the patterns they save."""
+    return (
+        "not" in low
+        or "n't" in low
+        or "n’t" in low
+        or "dont" in low
+        or "no " in low
+        or "never" in low
+        or "without" in low
+        or "inte" in low
+        or "inge" in low
+        or "inga" in low
+        or "utan" in low
+    )
+
+
+@lru_cache(maxsize=4096)
+def _held(word: str) -> str | None:
+    """Which of ``_HELD``'s kinds a word (as read) names, if any."""
+    return next((kind for kind, pattern in _HELD.items() if pattern.match(word)), None)
 
 
 def _blanked(text: str, refused: Sequence[tuple[str, re.Match[str]]]) -> str:
