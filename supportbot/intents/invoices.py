@@ -861,16 +861,17 @@ def _status(ctx: TurnContext, status: InvoiceStatus) -> str:
 
 def _order_meant(ctx: TurnContext, invoice: SlotValue | None) -> bool:
     """Whether the invoice asked for is the order's: an order number said now, or "and the invoice
-    for it?" (or no invoice at all) right after an order."""
+    for it?" (or no invoice at all) right after an order; never when the message names an invoice of
+    its own ("INV-2032 says overdue but we paid it" right after order 4711 is about INV-2032)."""
     if ctx.slot("order") is None:
+        return False
+    if ctx.parse.first("order_number") or ctx.parse.first("po_number"):
+        return True
+    if ctx.parse.first("invoice_number") or ctx.parse.first("credit_number"):
         return False
     said_it = any(e.type == "reference" and e.value == "it" for e in ctx.parse.entities)
     after_order = (ctx.last_intent or "").startswith("order.")
-    return bool(
-        ctx.parse.first("order_number")
-        or ctx.parse.first("po_number")
-        or (after_order and (said_it or invoice is None))
-    )
+    return after_order and (said_it or invoice is None)
 
 
 def _invoice_needed(ctx: TurnContext) -> bool:

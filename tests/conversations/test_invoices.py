@@ -125,6 +125,25 @@ async def test_approve_records_who_and_when_and_twice_is_harmless(
     assert events == ["approved"]
 
 
+async def test_an_invoice_named_after_an_order_is_that_invoice_whatever_it_points_at(bot: BotDriver) -> None:
+    """Right after order 4711, "it" would be that order's invoice (INV-2031); an invoice the message
+    names is the one shown, never the order's."""
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: where is order 4711?
+        bot:  [order.status]
+        user: INV-2032 says overdue but we paid it 2 weeks ago??
+        bot:  [invoice.get]
+        bot:  ~ Invoice INV-2032
+        bot:  ~ paid
+        bot:  !~ INV-2031
+        user: where is order 4711?
+        bot:  [order.status]
+        user: and the invoice for it?
+        bot:  ~ Invoice INV-2031
+    """)
+
+
 async def test_an_invoice_approved_before_says_so(bot: BotDriver) -> None:
     await bot.as_user(ANNA).transcript("""
         user: approve invoice INV-2032
