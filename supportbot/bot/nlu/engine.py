@@ -221,13 +221,7 @@ class NLU:
         elif (exact := self._exact.get(tuple(read.known))) is not None:
             intent, confidence = exact, 1.0  # said as one of the examples: what that example means
         else:
-            scored = self._classifier.classify(
-                read.tokens,
-                unknown=read.unknown,
-                surface=" ".join(read.surface),
-                language=language,
-                topic=topic,
-            )
+            scored = self._scored(read, language, topic)
             intent, confidence = scored.intent, scored.confidence
             if intent == "smalltalk.greeting" and (lead := _GREETED.match(said)) is not None:
                 # "Hey, where is 4711?": the greeting said, the rest is what they want.
@@ -338,10 +332,7 @@ class NLU:
             said = self.parse(sentence, today=today, language_hint=language, topic=topic)
             if said.intent == NONE_INTENT:
                 read = self._read_message(raw_words(sentence, self._extractor.extract(sentence, today=today)))
-                scored = self._classifier.classify(
-                    read.tokens, unknown=read.unknown, surface=" ".join(read.surface), language=language
-                )
-                elsewhere = elsewhere or scored.off_topic
+                elsewhere = elsewhere or self._scored(read, language).off_topic
             elif (
                 not said.intent.startswith("smalltalk.") and said.confidence >= self.threshold + _SURE_ENOUGH
             ):
@@ -358,6 +349,12 @@ class NLU:
         questions = [said for sentence, said in asked if sentence.rstrip().endswith("?")]
         return questions[0] if len(questions) == 1 else None
 
+    def _scored(self, read: _Reading, language: str, topic: str | None = None) -> Scored:
+        """The classifier's answer for a message's reading."""
+        return self._classifier.classify(
+            read.tokens, unknown=read.unknown, surface=" ".join(read.surface), language=language, topic=topic
+        )
+
     def _after_greeting(self, raws: Sequence[str], language: str, topic: str | None) -> Scored | None:
         """What the words after a greeting ask, when it is something of ours: not small talk ("hi, I
         need help" stays a greeting, which offers help) and not a word or two that says little alone
@@ -367,13 +364,7 @@ class NLU:
         if exact is not None:
             asked = Scored(exact, 1.0)
         elif sum(t is not None for t in rest.tokens) >= 2:
-            asked = self._classifier.classify(
-                rest.tokens,
-                unknown=rest.unknown,
-                surface=" ".join(rest.surface),
-                language=language,
-                topic=topic,
-            )
+            asked = self._scored(rest, language, topic)
         else:
             return None
         return None if asked.intent == NONE_INTENT or asked.intent.startswith("smalltalk.") else asked

@@ -565,10 +565,11 @@ _MEANING = re.compile(
 def asks_for_a_meaning(text: str, low: str | None = None) -> bool:
     """Whether the whole message asks what a word means ("what is an invoice?", "vad betyder
     förfallodatum?", "what does VAT stand for", "explain what a purchase order is", "what's the
-    difference between an invoice and a receipt"): a question of language, not one about the customer's records, however much the
-    word is one of ours. Never a question about a record of their own ("what is my balance", "vad är
-    saldot?": the definite form is the customer's own), one that names a number, or one that points at
-    what was just shown ("what does that mean?"). ``low``: the text lower-cased, when the caller has it."""
+    difference between an invoice and a receipt"): a question of language, not one about the
+    customer's records, however much the word is one of ours. Never a question about a record of their
+    own ("what is my balance", "vad är saldot?": the definite form is the customer's own), one that
+    names a number, or one that points at what was just shown ("what does that mean?"). ``low``: the
+    text lower-cased, when the caller has it."""
     if len(text) > 120:
         return False
     low = text.lower() if low is None else low

@@ -338,12 +338,7 @@ def _a_lead(word: str) -> bool:
     not ("whre is 4711", "chek 4712")."""
     if word in _LEADS:
         return True
-    if len(word) < 4 or word in _NOT_TYPOS:
-        return False
-    return any(
-        w[0] == word[0] and abs(len(w) - len(word)) <= 1 and OSA.distance(word, w, score_cutoff=1) <= 1
-        for w in _LONG_LEADS
-    )
+    return len(word) >= 4 and word not in _NOT_TYPOS and _one_slip_from(word, _LONG_LEADS)
 
 
 @lru_cache(maxsize=4096)
@@ -352,11 +347,15 @@ def _of_orders(word: str) -> bool:
     or a long one of them with one slip ("leverns", "shippment")."""
     if word in ORDER_CONTEXT or word.startswith(ORDER_COMPOUNDS):
         return True
-    if len(word) < 6 or word in _NOT_TYPOS:
-        return False
+    return len(word) >= 6 and word not in _NOT_TYPOS and _one_slip_from(word, _LONG_CONTEXT)
+
+
+def _one_slip_from(word: str, words: tuple[str, ...]) -> bool:
+    """Whether ``word`` is one of ``words`` with one slip (a letter wrong, missing, extra or swapped),
+    its first letter right."""
     return any(
         w[0] == word[0] and abs(len(w) - len(word)) <= 1 and OSA.distance(word, w, score_cutoff=1) <= 1
-        for w in _LONG_CONTEXT
+        for w in words
     )
 
 
