@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import pytest
 
+from supportbot.bot.nlu import NLU
 from supportbot.bot.nlu.vocabulary import Vocabulary
+from supportbot.intents import all_intents
 
 
 @pytest.fixture(scope="module")
 def vocabulary() -> Vocabulary:
     words = ["invoice", "status", "close", "engineer", "again", "faktura", "nummer", "leverans", "tack"]
     return Vocabulary(words, stopwords=frozenset({"the", "my"}))
+
+
+@pytest.fixture(scope="module")
+def ours() -> Vocabulary:
+    """The vocabulary of the project's own examples and word lists."""
+    return NLU(all_intents())._vocabulary
 
 
 @pytest.mark.parametrize(
@@ -59,3 +67,24 @@ def test_what_customers_shorten_is_the_word_in_full() -> None:
     assert vocabulary.resolve("ord") == (("ord",), False)  # known as itself (Swedish "word")
     assert vocabulary.resolve("dl") == (None, False)
     assert Vocabulary(["order"]).lookup("ord") == ("order",)
+
+
+@pytest.mark.parametrize(
+    ("typed", "not_read_as"),
+    [
+        ("istället", "installed"),
+        ("medan", "mean"),
+        ("tråkigt", "trasigt"),
+        ("fortsätt", "fraktsätt"),
+        ("stanna", "stänga"),
+        ("building", "billing"),
+        ("strange", "storage"),
+    ],
+)
+def test_an_everyday_word_is_never_corrected_into_one_of_ours(
+    ours: Vocabulary, typed: str, not_read_as: str
+) -> None:
+    """Common words the examples do not use are known as saying nothing, rather than corrected into the
+    example word they look like ("istället" is "instead", not "installed"; "tråkigt" is no fault)."""
+    known, guessed = ours.resolve(typed)
+    assert not guessed and (known is None or not_read_as not in known)

@@ -67,6 +67,7 @@ NEUTRAL_EN = wordset(
     guy guys folks people everyone anybody anyone nobody
     thing things stuff matter info information detail details
     year years next time times day days week weeks month months ago
+    instead though hopefully strange weird odd building buildings upstairs downstairs someday
     """
 )
 
@@ -85,6 +86,8 @@ NEUTRAL_SV = wordset(
     fru man son dotter mamma pappa bror syster vän kompis familj barn
     sak saker grej grejer info information detaljer jätte
     år åren nästa tid tiden gång gånger dag dagar vecka veckor månad månader
+    istället istallet medan varav ingen inget inga tråkigt tråkig stanna stannar fortsätt fortsätta
+    fortsätter
     """
 )
 

@@ -34,6 +34,9 @@ _SHORTHAND = {
     "stmt": "statement",
     "acct": "account",
     "fakt": "faktura",
+    "thanx": "thanks",
+    "thnx": "thanks",
+    "thx": "thanks",
 }
 """What customers typing on a phone shorten ("inv list pls", "whre is ord 4711"): taken for the word
 in full when the examples know that word and not the short one."""
