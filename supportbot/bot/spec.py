@@ -56,6 +56,15 @@ _DENIED = re.compile(
 """A denial just before a word an intent requires: "do not approve", "I don't want to sign", "inte
 godkänna", "utan att signera"."""
 
+
+def said_undenied(words: re.Pattern[str], text: str) -> bool:
+    """Whether ``text`` says ``words`` somewhere without a denial just before ("do not approve")."""
+    return any(
+        _DENIED.search(text, max(0, found.start() - 40), found.start()) is None
+        for found in words.finditer(text)
+    )
+
+
 SAID = "said"
 """The slot that keeps what the user first said to an intent that ``keeps_text`` while the bot asks."""
 
@@ -193,12 +202,7 @@ class IntentSpec:
     def said_in(self, text: str) -> bool:
         """Whether ``text`` says the words this intent ``requires``, not denied: "don't approve it,
         just show it" and "jag vill inte godkänna den" say "approve" but do not ask for it."""
-        if self.requires is None:
-            return True
-        return any(
-            _DENIED.search(text, max(0, found.start() - 40), found.start()) is None
-            for found in self.requires.finditer(text)
-        )
+        return self.requires is None or said_undenied(self.requires, text)
 
 
 class Files(Protocol):

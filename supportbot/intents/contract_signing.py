@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.limits import Rule
 from supportbot.bot.messages import Button, Card, Field, Form, FormField, Reply
-from supportbot.bot.spec import IntentSpec, Slot, TurnContext
+from supportbot.bot.spec import IntentSpec, Slot, TurnContext, said_undenied
 from supportbot.bot.state import SlotValue
 from supportbot.integrations.models import Contract, ContractStep, ContractStepOutcome, ContractVersion, Tool
 
@@ -795,6 +795,17 @@ _SAYS_SIGN = re.compile(
 """Words of signing ("sign", "e-sign", "signature", "signera", "underteckna", "skriver jag under"); not
 of signing in ("sign me in", "signing on", "sign up")."""
 
+_SIGNS_UNDER = re.compile(r"(?i)(?<![\w-])skriv(?:a|er)?\s+(?:jag\s+|vi\s+)?under(?![\w-])")
+"""Swedish's verb of signing in full ("skriv under avtalet", "ska vi skriva under?"): alone, "skriv"
+is mostly printing ("skriv ut avtalet")."""
+
+
+def _asks_to_sign(text: str) -> bool:
+    """ "Skriv under avtalet C-1003": signing, however the classifier read "skriv"; not when denied
+    ("vi vill inte skriva under än")."""
+    return said_undenied(_SIGNS_UNDER, text)
+
+
 INTENTS = [
     IntentSpec(
         name="contract.approve",
@@ -807,6 +818,7 @@ INTENTS = [
         name="contract.sign",
         examples=SIGN_EXAMPLES,
         requires=_SAYS_SIGN,
+        asked_by=_asks_to_sign,
         handler=contract_sign,
         tool=Tool.CONTRACTS,
         slots=(

@@ -426,3 +426,21 @@ async def test_signing_starts_only_when_the_message_says_sign(bot: BotDriver) ->
         bot:  [contract.sign]
         bot:  (sv)
     """)
+
+
+async def test_skriv_under_is_signing_and_skriv_ut_is_the_document(bot: BotDriver) -> None:
+    """Swedish signs with "skriva under"; alone, "skriv" is mostly printing ("skriv ut avtalet").
+    Denied, it begins nothing ("vi vill inte skriva under än")."""
+    await bot.as_user(ANNA).transcript("""
+        user: skriv under avtalet C-1003
+        bot:  [contract.sign]
+        bot:  (sv)
+        bot:  ~ version 2 av avtal C-1003
+        bot:  ~ [Signera]
+        user: avbryt
+        user: skriv ut avtalet C-1003
+        bot:  [contract.document]
+        bot:  !~ [Signera]
+        user: vi vill inte skriva under än, visa avtalet C-1003
+        bot:  !~ [Signera]
+    """)
