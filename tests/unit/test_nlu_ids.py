@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from supportbot.bot.nlu.entities import EntityExtractor
+from supportbot.bot.nlu.entities.ids import is_plural, named_kind
 
 TODAY = date(2026, 6, 17)
 EXTRACTOR = EntityExtractor(("Kista", "Göteborg", "München"))
@@ -262,3 +263,18 @@ def test_the_word_checks_hold_in_latin_1_text(extractor: str) -> None:
         tried += 1
         found += len(always.found)
     assert tried > 100 and found > 10
+
+
+@pytest.mark.parametrize(
+    ("word", "kind"),
+    [
+        ("fakturor", "invoice_number"),
+        ("fakturorna", "invoice_number"),
+        ("bills", "invoice_number"),
+        ("avtalen", "contract_number"),
+        ("ärenden", "request_number"),
+        ("tickets", "request_number"),
+    ],
+)
+def test_a_plural_names_its_kind_of_record_and_several_of_them(word: str, kind: str) -> None:
+    assert named_kind(word) == kind and is_plural(word)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from supportbot.bot.nlu.analysis import PLACEHOLDERS, RECORDS, Word, raw_words, reading, words
 from supportbot.bot.nlu.classifier import READINGS_KEPT, IntentClassifier, Scored, Tuning
 from supportbot.bot.nlu.entities import EntityExtractor, Found
-from supportbot.bot.nlu.entities.ids import named_kind
+from supportbot.bot.nlu.entities.ids import WORDED_KINDS, named_kind
 from supportbot.bot.nlu.entities.references import KIND_WORDS
 from supportbot.bot.nlu.language import decide, detect_language, says
 from supportbot.bot.nlu.lexicon import FORMATS, NEUTRAL, STOPWORDS, names_a_person
@@ -99,6 +99,7 @@ class NLU:
         "_takes_over",
         "_topics",
         "_vocabulary",
+        "_worded",
         "_words",
         "threshold",
     )
@@ -170,6 +171,8 @@ class NLU:
         self._takes_over = frozenset(spec.name for spec in intents if spec.takes_over)
         self._kind_family = {kind: spec.family for spec in intents for kind in spec.claims}
         """The family whose records a kind of record number is (``IntentSpec.claims``)."""
+        self._worded = frozenset(family for kind, family in self._kind_family.items() if kind in WORDED_KINDS)
+        """The families whose records a word names ("order", "fakturan", "avtal")."""
         self._topics = frozenset(spec.family for spec in intents if spec.tool is not None)
         """The families a conversation can be about: those of a back-end tool, whose answers are the
         customer's records (not small talk, a person or signing in)."""
@@ -222,6 +225,11 @@ class NLU:
             intent, confidence = exact, 1.0  # said as one of the examples: what that example means
         else:
             scored = self._scored(read, language, topic)
+            named = self._named_family(raws, scored.intent)
+            if named is not None:
+                # "Vilka fakturor väntar på mitt godkännande?": the kind of record the message names by
+                # its word is what it asks about, as a record talked about would be.
+                scored = self._scored(read, language, named)
             intent, confidence = scored.intent, scored.confidence
             if intent == "smalltalk.greeting" and (lead := _GREETED.match(said)) is not None:
                 # "Hey, where is 4711?": the greeting said, the rest is what they want.
@@ -304,6 +312,19 @@ class NLU:
             return read
         word = called.get(language) or next(iter(called.values()))
         return self._read_message([word if raw == _POINTER else raw for raw in raws])
+
+    def _named_family(self, raws: Sequence[str], read: str) -> str | None:
+        """The family of the records a message names by their word ("fakturor"), when that is one
+        family and the message was read as another family of records that words name too (contracts,
+        not equipment: "vad händer med den leasade lagringen när avtalet går ut" asks of the storage)."""
+        family = read.split(".", 1)[0]
+        if family not in self._worded:
+            return None
+        named = {self._kind_family.get(kind) for raw in raws if (kind := named_kind(raw)) is not None}
+        if len(named) != 1:
+            return None
+        (one,) = named
+        return one if one is not None and one != family and one in self._topics else None
 
     def _names_another(self, raws: Sequence[str], topic: str) -> bool:
         """Whether a message names a kind of record of another family than ``topic`` by its word."""

@@ -35,18 +35,21 @@ _PREFIXED = re.compile(
 # fmt: off
 _KINDS: dict[str, tuple[str, ...]] = {
     "invoice_number": (
-        "invoice", "invoices", r"inv\.", "faktura", "fakturan", "fakturanummer", "fakturanumret",
-        "fakturanr", "bill",
+        "invoice", "invoices", r"inv\.", "faktura", "fakturan", "fakturor", "fakturorna", "fakturanummer",
+        "fakturanumret", "fakturanr", "bill", "bills",
     ),
     "credit_number": (
         r"credit\s+note", r"credit\s+memo", "creditnote", "kreditnota", "kreditnotan",
         "kreditfaktura", "kreditfakturan",
     ),
     "contract_number": (
-        "contract", "contracts", "agreement", "avtal", "avtalet", "avtalsnummer", "avtalsnr",
-        "kontrakt", "kontraktet",
+        "contract", "contracts", "agreement", "agreements", "avtal", "avtalet", "avtalen", "avtalsnummer",
+        "avtalsnr", "kontrakt", "kontraktet",
     ),
-    "request_number": ("request", "ticket", "case", "ärende", "ärendet", "ärendenummer", "ärendenr"),
+    "request_number": (
+        "request", "requests", "ticket", "tickets", "case", "cases", "ärende", "ärendet", "ärenden", "ärendena",
+        "ärendenummer", "ärendenr",
+    ),
     "customer_number": (
         "customer", r"cust\.", "kund", "kundnummer", "kundnumret", "kundnr", "kund-nr",
     ),
@@ -62,7 +65,29 @@ _KINDS: dict[str, tuple[str, ...]] = {
 }
 # fmt: on
 _KIND_OF = {fold(re.sub(r"\\s\+", " ", k).replace("\\", "")): kind for kind, ks in _KINDS.items() for k in ks}
-_PLURALS = frozenset({"invoices", "contracts", "orders", "ordrar", "ordrarna", "beställningar", "purchases"})
+WORDED_KINDS = frozenset(_KINDS)
+"""The kinds of record a word names ("order", "fakturan"): items and statements have none."""
+_PLURALS = frozenset(
+    {
+        "invoices",
+        "bills",
+        "fakturor",
+        "fakturorna",
+        "contracts",
+        "agreements",
+        "avtalen",
+        "orders",
+        "ordrar",
+        "ordrarna",
+        "beställningar",
+        "purchases",
+        "requests",
+        "tickets",
+        "cases",
+        "ärenden",
+        "ärendena",
+    }
+)
 
 _KEYWORD = re.compile(
     r"(?<![\w-])(?P<kw>"
