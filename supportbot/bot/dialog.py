@@ -170,9 +170,11 @@ _LOOKUP = re.compile(
 """A lookup verb first: "show my invoices", "visa faktura INV-2031", "talk to a person"."""
 _QUESTION = re.compile(
     _OPENING + r"(?:where|what|what's|whats|when|which|who|why|how|can\s+(?:you|i|we)|could\s+(?:you|i|we)"
-    r"|would\s+you|var|vad|när|vilken|vilket|vilka|vem|varför|hur|kan\s+(?:du|jag|vi|ni)|skulle\s+(?:du|ni))\b"
+    r"|would\s+you|do\s+you\s+know|var|vad|när|vilken|vilket|vilka|vem|varför|hur|kan\s+(?:du|jag|vi|ni)"
+    r"|skulle\s+(?:du|ni)|vet\s+(?:du|ni))\b"
 )
-"""A question word first: a request when asked ("...?") or short with a record ("where is order 4711")."""
+"""A question word first: a request when asked ("...?") or short with a record ("where is order 4711"); so is
+"do you know …" ("vet du när den kommer?")."""
 _ABOUT_RECORD = re.compile(
     _OPENING + r"(?:is|are|has|have|does|do|did|will|any|i\s+(?:want|need|would\s+like)|i'd\s+like|open"
     r"|är|har|blir|något|någon|jag\s+(?:vill|behöver|skulle\s+vilja)|öppna)\b"
@@ -565,6 +567,9 @@ class DialogEngine:
                 return self._fresh(
                     instead, principal, parse.model_copy(update={"intent": instead.name}), topic
                 )
+            if state.last_intent in spec.exports_after and _points_at_it(parse):
+                # "kan du maila den till mig istället" right after the report: that report, mailed.
+                return self._export(spec, principal, parse, state)
             sent = self._sent_elsewhere(spec, principal, parse, state)
             if sent is not None:
                 # Read as said to the intent that sends, its own words too ("mejla mig det": to me).
@@ -575,7 +580,9 @@ class DialogEngine:
         references = _references(parse)
         # "as a spreadsheet", "download it as CSV" right after a listing: "it" is the listing.
         if all(r.value == "it" for r in references) and (exported := self._exported(parse, state)):
-            return self._fresh(exported, principal, parse.model_copy(update={"intent": exported.name}), topic)
+            return self._export(
+                exported, principal, parse.model_copy(update={"intent": exported.name}), state
+            )
         # A bare entity or reference continues the conversation: "4712", "the other one".
         if references:
             # "the first one": the last intent if it takes references, else the one claiming what was shown;
@@ -596,6 +603,9 @@ class DialogEngine:
                 return unsure
         claimed = self._claimed(parse)
         if claimed is not None:
+            if _SAME_AGAIN.search(parse.text) and (again := self._followed_on(parse, principal, state)):
+                # "and INV-2032 as well" right after INV-2031 was forwarded: forwarded too, not shown.
+                return again
             if principal.is_guest and claimed.name == state.last_intent:
                 # A guest's look-up needs two numbers: "1000123" after "order 4711 for customer number
                 # 2000456 was not found" corrects one of them and keeps the other.
@@ -860,6 +870,23 @@ class DialogEngine:
         if not last or not any(w.group().lower() in FORMATS for w in _WORD.finditer(parse.text)):
             return None
         return next((spec for spec in self.intents.values() if last in spec.exports_after), None)
+
+    def _export(self, spec: IntentSpec, principal: Principal, parse: Parse, state: DialogState) -> Turn:
+        """The listing or report just shown made again as a file (or mailed): what the message says,
+        and what it would otherwise ask again as it was answered ("as excel please" after the report of
+        this year is this year's report, not a question which period). What else was listed the intent
+        reads from the listing it keeps."""
+        turn = self._fresh(spec, principal, parse, state.topic)
+        if state.last_intent is not None:
+            names = {
+                s.name
+                for s in self._slots_for(spec, principal)
+                if s.required is not False and not (s.free_text or _confirms(s))
+            }
+            for name, value in state.last_slots.items():
+                if name in names and name not in turn.slots:
+                    turn.slots[name] = value
+        return turn
 
     def _bare(self, spec: IntentSpec, parse: Parse) -> IntentSpec | None:
         """A message that says a record and nothing about it ("contract C-1001", "and contract
@@ -1162,8 +1189,8 @@ def _fill(spec: IntentSpec, slot: Slot, parse: Parse, topic: Topic, *, answering
 _POINTERS = frozenset({"reference", "about"})
 _FOLLOW_ON_WORDS = wordset(
     """
-    and also what how about in at for from on the same then too please
-    och även samt vad sägs om hur är det med i på för från vid samma då också tack
+    and also what how about in at for from on the same then too please as well likewise
+    och även samt vad sägs om hur är det med i på för från vid samma då också tack likaså med
     """
 )
 """The words around values that ask the last question again with them: "and in Kista?", "what
@@ -1179,6 +1206,10 @@ def _free_words(parse: Parse, start: int = 0, end: int | None = None, *, but: st
             yield word.group().lower()
 
 
+_SAME_AGAIN = re.compile(r"(?i)(?<![\w-])(?:too|as\s+well|likewise|också|även|likaså|med)[\s.!?]*$")
+"""Said last, asks for what was just done with another record: "and INV-2032 as well", "och C-1003 med"."""
+
+
 def _only_values(parse: Parse) -> bool:
     """Whether a message says nothing but values (records, sites, dates) and ``_FOLLOW_ON_WORDS``."""
     return all(word in _FOLLOW_ON_WORDS for word in _free_words(parse))
@@ -1188,6 +1219,12 @@ def _pointed(slot: Slot, parse: Parse) -> bool:
     """The message points at a record for this slot ("the other one") that could not be resolved: the
     slot is asked for rather than filled with the record talked about before."""
     return "reference" in slot.entities and bool(_references(parse))
+
+
+def _points_at_it(parse: Parse) -> bool:
+    """Whether a message points at what was just shown, and only with "it" ("mail it to me")."""
+    references = _references(parse)
+    return bool(references) and all(r.value == "it" for r in references)
 
 
 def _references(parse: Parse) -> list[Entity]:

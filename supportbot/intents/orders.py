@@ -36,6 +36,7 @@ STATUS_EXAMPLES = {
         "has it shipped?",
         "when is my order going to arrive",
         "when will it arrive?",
+        "do you know when it will be delivered?",
         "when is order 4711 going to be delivered",
         "expected delivery date for order 4711",
         "what's the ETA on our delivery",
@@ -143,6 +144,7 @@ STATUS_EXAMPLES = {
         "har den skickats?",
         "när kommer min order",
         "när kommer den?",
+        "vet du när den kommer fram?",
         "när levereras order 4711",
         "förväntat leveransdatum för order 4711",
         "när kan vi räkna med leveransen",
@@ -151,6 +153,8 @@ STATUS_EXAMPLES = {
         "spåra min order",
         "spårningslänk för order 4711 tack",
         "kan jag få spårningsnumret till vår försändelse",
+        "kan du skicka spårningslänken för 4712",
+        "skicka spårningsnumret till mig",
         "jag behöver spåra ett paket från er",
         "vilken transportör levererar order 4711",
         "status på inköpsorder NV-PO-889",
@@ -1031,8 +1035,11 @@ _EVERY = re.compile(r"(?i)\b(?:all|every|alla)\b")
 
 
 def _report_needs_period(ctx: TurnContext) -> bool:
-    """A report of orders of a status ("all orders in production") or of all of them needs no period;
-    "I need an order report" is asked which period."""
+    """A report of orders of a status ("all orders in production") or of all of them needs no period,
+    nor does the search just shown made a file ("download it as csv": what it listed); "I need an
+    order report" is asked which period."""
+    if ctx.last_intent == "order.search" and ctx.context(ListingContext).listing is not None:
+        return False
     return not (ctx.parse.values("order_status") or _EVERY.search(ctx.parse.text))
 
 

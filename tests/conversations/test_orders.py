@@ -510,3 +510,24 @@ async def test_hurrying_splitting_or_adding_to_an_order_is_a_change_too(
 async def test_asking_to_be_told_is_no_change_to_an_order(bot: BotDriver) -> None:
     reply = await bot.as_user(ANNA).say("where is order 4712? please add tracking when it ships")
     assert reply.intent == "order.status" and "I can't" not in reply.text
+
+
+async def test_the_tracking_link_and_when_it_comes_follow_the_order_in_swedish(bot: BotDriver) -> None:
+    """Asked right after an order, "skicka spårningslänken" is that order's tracking, not a report to
+    send; and "vet du när den kommer?" asked while a report's period is asked is a question of its
+    own about the order, not a failed answer."""
+    await bot.as_user(ANNA).transcript("""
+        user: var är order 4711?
+        bot:  [order.status]
+        user: kan du skicka spårningslänken?
+        bot:  [order.status]
+        bot:  ~ 4711
+        bot:  ~ PostNord
+        user: skicka en orderrapport
+        bot:  [order.report]
+        bot:  ~ vilken period
+        user: vet du när den kommer?
+        bot:  [order.status]
+        bot:  ~ Order 4711
+        bot:  !~ kunde inte ta
+    """)

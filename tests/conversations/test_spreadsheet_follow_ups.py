@@ -7,10 +7,12 @@ a file choose an intent within a family, never the family."""
 from __future__ import annotations
 
 import io
+from email import message_from_bytes
 
 import openpyxl
 
 from supportbot.adapters.app import Application
+from supportbot.adapters.settings import Settings
 from tests.conftest import BotDriver
 from tests.conversations.test_invoices import fetch
 
@@ -72,3 +74,37 @@ async def test_the_words_of_a_file_alone_are_not_guessed_at_elsewhere(bot: BotDr
     await anna.say("where is order 4711?")
     after_one = await anna.say("as a spreadsheet please")  # one order shown, not a listing
     assert after_one.intent == "none" and not after_one.attachments
+
+
+async def test_a_report_asked_again_as_a_file_or_by_mail_keeps_its_period(
+    bot: BotDriver, settings: Settings
+) -> None:
+    """The period a report was asked for is not asked again when the same report is wanted as Excel
+    or by mail ("instead"), in either language."""
+    await bot.as_user(ANNA).transcript("""
+        user: I need a report of all our orders this year
+        bot:  [order.report]
+        bot:  ~ is ready
+        user: as excel please
+        bot:  [order.report]
+        bot:  ~ is ready
+        bot:  !~ which period
+        user: kan du maila den till mig istället
+        bot:  [order.report]
+        bot:  ~ mejlat er orderrapport
+        bot:  !~ vilken period
+    """)
+    (mail_file,) = (settings.data_dir / "outbox").glob("*.eml")
+    assert message_from_bytes(mail_file.read_bytes())["To"] == ANNA
+
+
+async def test_a_search_just_shown_is_made_a_file_without_a_period(
+    bot: BotDriver, application: Application
+) -> None:
+    anna = bot.as_user(ANNA)
+    listed = await anna.say("show orders in production")
+    assert listed.intent == "order.search" and listed.table is not None
+    report = await anna.say("download it as csv")
+    assert report.intent == "order.report" and "in production" in report.text, report.plain_text()
+    rows = await _sheet_rows(application, report.attachments)
+    assert {str(r[0]) for r in rows} == {str(row[0]) for row in listed.table.rows}
