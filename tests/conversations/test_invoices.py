@@ -606,3 +606,51 @@ async def test_approving_denied_is_no_approval(bot: BotDriver, application: Appl
     assert [event.kind for event in history if event.kind == "approved"] == []
     approved = await bot.as_user(ANNA).say("approve INV-2031")
     assert approved.intent == "invoice.approve" and "is approved" in approved.text, approved.plain_text()
+
+
+async def test_invoices_awaiting_my_approval_in_swedish_then_approved(bot: BotDriver) -> None:
+    """ "Fakturor" names what is asked about: not the contracts awaiting approval, however close their
+    words ("vilka avtal väntar på godkännande")."""
+    await bot.as_user(ANNA).transcript("""
+        user: vilka fakturor väntar på mitt godkännande?
+        bot:  [invoice.list]
+        bot:  (sv)
+        bot:  ~ INV-2031
+        bot:  !~ C-1004
+        user: godkänn den
+        bot:  [invoice.approve]
+        bot:  ~ INV-2031
+    """)
+
+
+async def test_another_invoice_forwarded_as_well(bot: BotDriver, settings: Settings) -> None:
+    """ "And INV-2032 as well" right after a forward forwards that one too, to the same address; it
+    does not only show it."""
+    await bot.as_user(ANNA).transcript("""
+        user: forward inv-2031 to erik.lund@nordisk.example
+        bot:  [invoice.forward]
+        bot:  ~ e-mailed invoice INV-2031
+        user: and INV-2032 as well
+        bot:  [invoice.forward]
+        bot:  ~ e-mailed invoice INV-2032 as a PDF to erik.lund@nordisk.example
+        user: och INV-2030 också
+        bot:  [invoice.forward]
+        bot:  ~ mejlat faktura INV-2030
+    """)
+    sent = [message_from_bytes(f.read_bytes()) for f in (settings.data_dir / "outbox").glob("*.eml")]
+    assert len(sent) == 3 and all(m["To"] == ERIK for m in sent)
+    numbers = ("INV-2030", "INV-2031", "INV-2032")
+    assert sorted(n for m in sent for n in numbers if n in str(m["Subject"])) == list(numbers)
+
+
+async def test_the_pdf_asked_for_after_an_invoice_is_that_invoice_s(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: can you find our PO NV-PO-889?
+        bot:  ~ 4711
+        user: and the invoice for that order?
+        bot:  [invoice.get]
+        bot:  ~ INV-2031
+        user: the pdf please
+        bot:  [invoice.get]
+        bot:  ~ INV-2031.pdf
+    """)

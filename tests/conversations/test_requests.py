@@ -362,3 +362,14 @@ async def test_asked_to_attach_a_file_the_bot_says_it_takes_text(bot: BotDriver)
         user: bifoga en loggfil till RQ-2026-000002
         bot:  ~ kan inte ta emot filer
     """)
+
+
+async def test_asking_whether_anyone_looked_at_a_request_is_its_status(bot: BotDriver) -> None:
+    """ "Did anyone look at the request I opened last week?" asks after it; nothing is added to it."""
+    await bot.as_user(ANNA).transcript("""
+        user: did anyone look at the request I opened last week?
+        bot:  [request.status]
+        user: Jag öppnade ett ärende förra veckan men har inte hört något. Har någon tittat på det?
+        bot:  [request.status]
+        bot:  (sv)
+    """)

@@ -532,3 +532,57 @@ def test_a_sentence_read_only_barely_decides_nothing(nlu: NLU) -> None:
     """ "mail me at …" alone barely reads as anything: it does not make the message before it one of ours."""
     text = "has the courier picked up my crate? mail me at anna.berg@nordisk.example"
     assert nlu.parse(text, today=TODAY).intent == NONE_INTENT
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "intent"),
+    [
+        # "istället" is "instead", never "installed" one slip away: the report just made, mailed
+        ("kan du maila den till mig istället", "order", "order.report"),
+        ("thanx", None, "smalltalk.thanks"),
+        # "kan du skicka …" right after an order: its tracking, not a report to send
+        ("kan du skicka spårningslänken?", "order", "order.status"),
+        ("vet du när den kommer?", "order", "order.status"),
+        ("do you know when it arrives?", "order", "order.status"),
+        # a PDF is the document of the record talked about
+        ("the pdf please", "invoice", "invoice.get"),
+        ("the pdf please", "contract", "contract.document"),
+    ],
+)
+def test_a_follow_up_is_read_as_the_record_talked_about(
+    nlu: NLU, text: str, topic: str | None, intent: str
+) -> None:
+    assert nlu.parse(text, today=TODAY, topic=topic).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("vilka fakturor väntar på mitt godkännande?", "invoice.list"),
+        ("vilka avtal väntar på godkännande", "contract.status"),
+        # equipment is named by no word of a record: the contract named is not what is asked about
+        ("vad händer med den leasade lagringen när avtalet går ut", "inventory.question"),
+    ],
+)
+def test_the_kind_of_record_named_by_its_word_is_what_is_asked_about(
+    nlu: NLU, text: str, intent: str
+) -> None:
+    assert nlu.parse(text, today=TODAY).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("skriv under avtalet C-1003", "contract.sign"),
+        ("kan vi skriva under C-1003 nu?", "contract.sign"),
+        ("skriv ut avtalet C-1003", "contract.document"),
+    ],
+)
+def test_skriva_under_is_signing_and_skriva_ut_is_printing(nlu: NLU, text: str, intent: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == intent
+
+
+def test_signing_denied_is_not_asked_for(nlu: NLU) -> None:
+    assert (
+        nlu.parse("vi vill inte skriva under än, visa avtalet C-1003", today=TODAY).intent != "contract.sign"
+    )
