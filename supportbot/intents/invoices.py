@@ -1406,12 +1406,23 @@ async def _mail_invoice(ctx: TurnContext, invoice: Invoice, recipient: str) -> R
     return ctx.reply(intent=intent, text=ctx.t(key, number=invoice.number, email=address))
 
 
+_APPROVED = (
+    r"(?:approved|accepted|authori[sz]ed|attested|godkän(?:d|t|da|ts)|attester(?:ad|at|ade|ats)"
+    r"|accepter(?:ad|at|ade|ats))"
+)
 _SAYS_APPROVE = re.compile(
-    r"(?i)(?<![\w-])(?:approv\w*|attest\w*|sign\s+off|authori[sz]\w*|accept\w*|godkän\w*|attester\w*"
-    r"|acceptera\w*|(?:ok(?:ay)?|release\w*|clear\w*|frisläpp\w*|släpp\w*)\b[^.?!]{0,40}\b(?:for|till|för)\s+(?:payment|betalning))"
+    r"(?i)(?<![\w-])(?:"
+    # "approved" said of it: a request only as a state to record ("mark it as approved", "bekräfta att
+    # den är godkänd"), never asked after ("is the invoice approved yet?", "har den godkänts än")
+    r"(?<!been\s)(?<!blivit\s)" + _APPROVED + r"(?![\w-])(?!\s+(?:yet|already|än|redan)\b)(?![^.!?]*\?)"
+    r"|(?!" + _APPROVED + r"(?![\w-]))(?:approv\w*|attest\w*|authori[sz]\w*|accept\w*|godkän\w*|attester\w*"
+    r"|acceptera\w*)"
+    r"|sign\s+off|(?:ok(?:ay)?|release\w*|clear\w*|frisläpp\w*|släpp\w*)\b[^.?!]{0,40}\b(?:for|till|för)\s+"
+    r"(?:payment|betalning))"
 )
 """Words of approving an invoice ("approve", "attest", "OK … for payment", "godkänn", "attestera"):
-approving is recorded at once, so "faktura för order 4711" read as approving shows the invoice."""
+approving is recorded at once, so "faktura för order 4711" read as approving shows the invoice, and
+"is the invoice approved yet?" asks after it (the invoice is shown with who approved it, if anyone)."""
 
 
 _SAYS_SEND = re.compile(

@@ -654,3 +654,26 @@ async def test_the_pdf_asked_for_after_an_invoice_is_that_invoice_s(bot: BotDriv
         bot:  [invoice.get]
         bot:  ~ INV-2031.pdf
     """)
+
+
+async def test_asking_whether_an_invoice_is_approved_approves_nothing(
+    bot: BotDriver, application: Application
+) -> None:
+    """Approving is recorded at once, so a question about the approval must never be one: the invoice
+    is shown, still awaiting approval, until the customer says to approve it."""
+    await bot.as_user(ANNA).transcript("""
+        user: is INV-2031 approved?
+        bot:  [invoice.get]
+        bot:  ~ awaiting approval
+        user: har fakturan INV-2031 godkänts än?
+        bot:  !~ attesterad av
+        user: status on 4711 and is the invoice approved yet?
+        bot:  !~ Recorded: approved by
+    """)
+    invoice = await application.backends.invoices.get_invoice(await _principal(application, ANNA), "INV-2031")
+    assert invoice is not None and invoice.approved_by is None, "nothing approved by asking"
+    await bot.as_user(ANNA).transcript("""
+        user: approve INV-2031
+        bot:  [invoice.approve]
+        bot:  ~ Recorded: approved by anna.berg@nordisk.example
+    """)
