@@ -855,6 +855,9 @@ async def order_status(ctx: TurnContext) -> Reply:
         number = found[0].number
     else:
         number = str(ref.value)
+        named = ctx.parse.values("order_number")
+        if len(named) > 1 and number in named:
+            return await _several_orders(ctx, named)
     order = await orders.get_order(ctx.principal, number)
     if order is None:
         return Reply(
@@ -869,6 +872,36 @@ async def order_status(ctx: TurnContext) -> Reply:
             }
         )
     return _order_reply(ctx, order)
+
+
+SEVERAL_ORDERS = 5
+"""Orders answered together when one message names several ("where are 4711 and 4712?")."""
+
+
+async def _several_orders(ctx: TurnContext, named: Sequence[Any]) -> Reply:
+    """Each order a message names, in the order named (the first ``SEVERAL_ORDERS``): its words and
+    card, or that it was not found; "the second one" then means the second of them."""
+    numbers = list(dict.fromkeys(str(n) for n in named))[:SEVERAL_ORDERS]
+    replies: list[Reply] = []
+    shown: list[str] = []
+    for number in numbers:
+        order = await ctx.backends.orders.get_order(ctx.principal, number)
+        if order is None:
+            replies.append(Reply(text=ctx.t("order.not_found", number=number), language=ctx.language))
+        else:
+            shown.append(number)
+            replies.append(_order_reply(ctx, order))
+    ctx.set_shown("order", shown)
+    if shown:
+        # Talked about from the first, as read: "the other one" is the second, "it" the first.
+        ctx.set_current("order", "order_number", shown[0])
+    return Reply(
+        text="\n\n".join(r.text for r in replies),
+        cards=tuple(card for r in replies for card in r.cards),
+        buttons=tuple(button for r in replies for button in r.buttons),
+        language=ctx.language,
+        intent="order.status",
+    )
 
 
 async def _guest_status(ctx: TurnContext) -> Reply:

@@ -531,3 +531,40 @@ async def test_the_tracking_link_and_when_it_comes_follow_the_order_in_swedish(b
         bot:  ~ Order 4711
         bot:  !~ kunde inte ta
     """)
+
+
+async def test_several_orders_named_are_each_answered_and_the_second_is_the_other(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: where are 4711 and 4712
+        bot:  [order.status]
+        bot:  ~ Order 4711 has shipped
+        bot:  ~ Order 4712 is in production
+        user: the second one, when does it ship?
+        bot:  ~ Order 4712
+        bot:  !~ Order 4711
+    """)
+    await bot.as_user(ANNA).transcript("""
+        user: kolla 4711 o 4712 åt mig
+        bot:  (sv)
+        bot:  ~ Order 4711 är skickad
+        bot:  ~ Order 4712 är i produktion
+        user: den andra, när skeppas den?
+        bot:  ~ Order 4712
+        bot:  !~ Order 4711
+    """)
+
+
+async def test_another_company_s_order_among_several_reads_like_a_missing_one(bot: BotDriver) -> None:
+    missing = await bot.as_user(MAX).say("where is order 4799")
+    both = await bot.as_user(MAX).say("where are 4711 and 5801")
+    assert missing.text.replace("4799", "4711") in both.text, both.text
+    assert "5801" in both.text and "PostNord" not in both.text and "NV-PO-889" not in both.text
+
+
+async def test_a_guest_s_customer_number_shortened_is_read(bot: BotDriver) -> None:
+    await bot.as_guest().transcript("""
+        user: hi, wheres order 4711? cust nr 1000123
+        bot:  [order.status]
+        bot:  ~ Order 4711 is shipped
+        bot:  !~ I also need your customer number
+    """)

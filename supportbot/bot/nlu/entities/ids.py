@@ -51,7 +51,7 @@ _KINDS: dict[str, tuple[str, ...]] = {
         "ärendenummer", "ärendenr",
     ),
     "customer_number": (
-        "customer", r"cust\.", "kund", "kundnummer", "kundnumret", "kundnr", "kund-nr",
+        "customer", r"cust\.", "cust", "kund", "kundnummer", "kundnumret", "kundnr", "kund-nr",
     ),
     "po_number": (
         r"purchase\s+order", r"p\.o\.", "po", "inköpsorder", "inköpsordern", "inköpsordernummer",
@@ -144,7 +144,7 @@ systems ("order 370795561790"); one that is not ours is then not found, rather t
 _ISO = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 
 _FILLERS = wordset(
-    "nr no number nummer num numret tack thanks thx please pls plz snälla status och and or eller"
+    "nr no number nummer num numret tack thanks thx please pls plz snälla status och o and or eller"
     " hi hey hello hej hejsan hallå tjena tja good morning god morgon ok okay okej"
 )
 """Words that may surround a bare order number that is the whole answer: "nr 4711", "4711 tack", "hey
