@@ -64,7 +64,7 @@ from supportbot.bot.messages import (
 )
 from supportbot.bot.nlu.entities.ids import is_plural, record_kind
 from supportbot.bot.nlu.entities.references import negated
-from supportbot.bot.nlu.lexicon import FORMATS
+from supportbot.bot.nlu.lexicon import FORMATS, names_a_person
 from supportbot.bot.nlu.recipients import to_me
 from supportbot.bot.nlu.text import wordset
 from supportbot.bot.nlu.types import NONE_INTENT, Entity, Parse
@@ -718,6 +718,8 @@ class DialogEngine:
         intent = parse.intent
         if intent == NONE_INTENT or intent not in self.intents or intent == spec.name:
             return False
+        if self.intents[intent].takes_over and names_a_person(parse.text):
+            return True  # "ugh, just connect me to someone": a person, whatever was asked
         if parse.confidence < SWITCH_CONFIDENCE:
             return False
         text = parse.text

@@ -406,3 +406,19 @@ async def test_a_file_for_the_agent_is_judged_by_its_content_too(
     assert kept is not None and kept.data == pdf and kept.content_type == "application/pdf"
     handoff = await application.handoffs.get(number)
     assert handoff is not None and handoff.open, "the agent still has the conversation"
+
+
+async def test_asking_for_a_person_while_a_question_waits_is_heard(
+    bot: BotDriver, application: Application
+) -> None:
+    """ "Which order do you mean?" waits, and the customer has had enough: a person asked for is a
+    request of its own, whatever else the message says, never a failed answer."""
+    await application.handoffs.agent_online(SARA)
+    await bot.as_user(ANNA).transcript("""
+        user: can u order lunch for the team
+        bot:  ~ Which order do you mean
+        user: ugh just connect me to someone
+        bot:  [handoff.agent]
+        bot:  ~ number 1 in the queue
+        bot:  !~ couldn't take
+    """)
