@@ -183,3 +183,19 @@ async def test_an_error_or_a_problem_of_a_machine_is_a_fault_and_of_an_invoice_a
     assert invoice.intent == "invoice.question" and "sorry" not in invoice.text, invoice.plain_text()
     paying = await bot.as_user(ANNA).say("betalningen av INV-2031 fungerar inte")
     assert paying.intent == "invoice.question" and "Ska jag skicka den?" in paying.text, paying.plain_text()
+
+
+async def test_a_request_asked_for_with_the_fault_told_opens_with_it(
+    bot: BotDriver, application: Application
+) -> None:
+    """ "Open a ticket pls: 78XYZ34 … throws disk errors" tells all a request needs: it is not asked
+    for again piece by piece."""
+    await bot.as_user(ANNA).transcript("""
+        user: open a ticket pls: 78XYZ34 in göteborg throws disk errors since yesterday
+        bot:  ~ I've opened request RQ-
+        bot:  ~ the fault on IBM FlashSystem 5200 (78XYZ34)
+        bot:  !~ What is it about
+    """)
+    opened = await _latest(application, ANNA)
+    assert opened is not None and opened.category == "technical"
+    assert "throws disk errors" in opened.description

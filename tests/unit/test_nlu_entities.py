@@ -297,6 +297,8 @@ def test_the_word_check_skips_no_site() -> None:
         ("we have issues with one of our servers", "issues with one of our servers"),
         ("det är något fel på servern", "fel på servern"),
         ("vi har problem med skrivaren", "problem med skrivaren"),
+        ("78XYZ34 in göteborg throws disk errors since yesterday", "throws disk errors"),
+        ("the storage has read errors", "read errors"),
     ],
 )
 def test_a_fault_told_by_what_went_wrong(text: str, span: str) -> None:
@@ -323,6 +325,7 @@ def test_a_fault_told_by_what_went_wrong(text: str, span: str) -> None:
         "fel på fakturan",
         "an issue with the delivery",
         "problem med inloggningen",
+        "INV-2031 has errors",  # an invoice's errors are a question for invoicing
     ],
 )
 def test_no_fault_where_nothing_is_said_to_be_broken(text: str) -> None:

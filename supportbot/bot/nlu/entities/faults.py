@@ -46,6 +46,8 @@ _FAULT = re.compile(
     r"|(?:makes|making)\s+(?:a\s+)?(?:strange\s+|weird\s+|loud\s+)?noise"
     r"|blue\s+screen|error\s+(?:code|message|light)|red\s+(?:light|led)|out\s+of\s+order"
     r"|malfunction(?:s|ing|ed)?|(?:disk|drive|power|fan|hardware)\s+failure|faulty|defective"
+    r"|(?:disk|drive|read|write|i/o|io|memory|hardware|power|fan|raid|controller)\s+errors?"
+    r"|(?:throws?|throwing|threw)\s+(?:\w+\s+){0,2}errors?"
     # Swedish
     r"|trasig[at]?|(?:gått|gick|går)\s+sönder|sönder"
     r"|(?:fungerar|funkar|fungerade|funkade|startar|bootar|svarar|laddar)\s+(?:ju\s+)?inte"
