@@ -98,6 +98,7 @@ STATUS_EXAMPLES = {
         "är avtal C-1001 fortfarande aktivt",
         "när löper avtal C-1001 ut",
         "vilka avtal går ut snart",
+        "när går det ut då?",
         "avtalsstatus",
         "har vi ett serviceavtal",
         "hitta avtal för Kista",

@@ -618,3 +618,16 @@ async def test_a_machine_named_by_its_product_is_answered_with_its_contract(bot:
     )
     assert max_.intent == "contract.status" and "C-2001" in max_.plain_text(), max_.plain_text()
     assert "78TAP77" not in max_.plain_text() and "C-1001" not in max_.plain_text()
+
+
+async def test_short_follow_ups_about_the_contract_shown(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: visa avtal C-1001
+        bot:  [contract.status]
+        user: när går det ut då
+        bot:  [contract.status]
+        bot:  ~ C-1001
+        user: send me the doc
+        bot:  [contract.document]
+        bot:  ~ C-1001
+    """)

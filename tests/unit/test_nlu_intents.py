@@ -586,3 +586,61 @@ def test_signing_denied_is_not_asked_for(nlu: NLU) -> None:
     assert (
         nlu.parse("vi vill inte skriva under än, visa avtalet C-1003", today=TODAY).intent != "contract.sign"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do I open a ticket in Jira?",
+        "hur skapar jag ett ärende i Jira",
+        "how do I sign a PDF in Adobe Reader",
+        "how do I install Python on Windows",
+        "how do I forward emails automatically in Outlook",
+    ],
+)
+def test_how_to_do_something_in_another_product_is_not_ours(nlu: NLU, text: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == NONE_INTENT
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("how do I open a request in Teams", "request.open"),  # where customers talk to us
+        ("how can I download my invoice in PDF", "invoice.get"),
+        ("how do I see my orders in Göteborg", "order.search"),
+    ],
+)
+def test_how_to_do_something_here_is_ours(nlu: NLU, text: str, intent: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my electricity bill is way higher this month, why?",
+        "my bank statement shows a charge I don't recognise",
+        "can I pay my Telia bill by card",  # how to pay, but not us
+    ],
+)
+def test_a_bill_of_another_world_is_not_ours_whatever_it_asks(nlu: NLU, text: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == NONE_INTENT
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("can I pay by card", "invoice.question"), ("my unpaid bills", "invoice.list")],
+)
+def test_our_bills_stay_ours(nlu: NLU, text: str, intent: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "intent"),
+    [
+        ("is it approved?", "invoice", "invoice.get"),  # asked after, not approved
+        ("när går det ut då", "contract", "contract.status"),
+        ("send me the doc", "contract", "contract.document"),
+    ],
+)
+def test_a_follow_up_asks_of_the_record_talked_about(nlu: NLU, text: str, topic: str, intent: str) -> None:
+    assert nlu.parse(text, today=TODAY, topic=topic).intent == intent

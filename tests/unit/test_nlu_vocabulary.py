@@ -67,6 +67,8 @@ def test_what_customers_shorten_is_the_word_in_full() -> None:
     assert vocabulary.resolve("ord") == (("ord",), False)  # known as itself (Swedish "word")
     assert vocabulary.resolve("dl") == (None, False)
     assert Vocabulary(["order"]).lookup("ord") == ("order",)
+    assert Vocabulary(["document", "thanks"]).resolve("doc") == (("document",), False)
+    assert Vocabulary(["document", "thanks"]).resolve("thanx") == (("thanks",), False)
 
 
 @pytest.mark.parametrize(

@@ -385,6 +385,15 @@ class IntentClassifier:
             about = None  # a record of its own says what the message is about
         return self._remembered(tuple(tokens), unknown, query, language, about)
 
+    def speaks_for_none(self, word: str) -> bool:
+        """Whether a word, alone, is evidence for out of scope above every family ("bank", "gym")."""
+        return _for_none(self._features.words.get(word), self._none)
+
+    def any_for_none(self, tokens: Sequence[str | None]) -> bool:
+        """Whether any of the tokens ``speaks_for_none``."""
+        words, none = self._features.words, self._none
+        return any(t is not None and _for_none(words.get(t), none) for t in tokens)
+
     def points_into(self, tokens: Sequence[str | None], topic: str) -> bool:
         """Whether a message's words give the ``topic`` family at least ``Tuning.topic_pointed_ratio``
         of the best family's evidence: a message that points at the record talked about ("how much

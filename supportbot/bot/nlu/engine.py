@@ -52,6 +52,17 @@ _ARTICLES = frozenset({"the", "a", "an", "en", "ett", "den", "det"})
 _SURE_ENOUGH = 0.1
 """How far above the threshold a sentence's reading must be to decide a message that reads as nothing
 as a whole: a sentence says little alone ("mail me at …" barely reads as a document's)."""
+_HOW_TO = re.compile(
+    r"(?i)\s*(?:how\s+(?:do|can|could|should|would)\s+(?:i|we|you|one)|how\s+to|hur\s+(?:gör|kan|ska|får)\s+"
+    r"(?:jag|vi|man|ni)|hur\s+\w+\s+(?:jag|vi|man))\b"
+)
+"""A question of how to do something, said first."""
+_IN_PRODUCT = frozenset({"in", "on", "with", "using", "i", "på", "med", "via"})
+_FEW_WORDS = 6
+"""A follow-up said in this many known words or fewer is read about the record it points at."""
+_OUR_PLACES = frozenset({"teams", "slack", "chat", "chatten", "portal", "portalen", "supportbot"})
+"""Where customers talk to us: "how do I open a request in Teams" asks of us."""
+_TRAILING = frozenset({"?", "!", ".", "please", "pls", "tack"})
 _SENTENCES = re.compile(r"(?<=[.?!])\s+|\s*\n+\s*")
 """Where a message's sentences part: after a full stop, a question or an exclamation mark, or a new line."""
 _GREETED = re.compile(
@@ -96,6 +107,7 @@ class NLU:
         "_raw",
         "_refused",
         "_requires",
+        "_shows",
         "_takes_over",
         "_topics",
         "_vocabulary",
@@ -171,6 +183,8 @@ class NLU:
         self._takes_over = frozenset(spec.name for spec in intents if spec.takes_over)
         self._kind_family = {kind: spec.family for spec in intents for kind in spec.claims}
         """The family whose records a kind of record number is (``IntentSpec.claims``)."""
+        self._shows = {spec.family: spec.name for spec in intents if spec.claims}
+        """Per family, the intent that shows its records (the one claiming their numbers)."""
         self._worded = frozenset(family for kind, family in self._kind_family.items() if kind in WORDED_KINDS)
         """The families whose records a word names ("order", "fakturan", "avtal")."""
         self._topics = frozenset(spec.family for spec in intents if spec.tool is not None)
@@ -225,7 +239,8 @@ class NLU:
             intent, confidence = exact, 1.0  # said as one of the examples: what that example means
         else:
             scored = self._scored(read, language, topic)
-            named = self._named_family(raws, scored.intent)
+            unnumbered = RECORDS.isdisjoint(read.tokens)  # no record named by its number
+            named = self._named_family(raws, scored.intent) if unnumbered else None
             if named is not None:
                 # "Vilka fakturor väntar på mitt godkännande?": the kind of record the message names by
                 # its word is what it asks about, as a record talked about would be.
@@ -237,28 +252,55 @@ class NLU:
                 if greeted is not None:
                     intent, confidence = greeted.intent, greeted.confidence
             if (required := self._requires.get(intent)) is not None and not required.said_in(said):
-                # Not that intent without its words: the next of its family the words say.
+                # Not that intent without its words: the next of its family the words say, or, asked
+                # in a few words, the record pointed at shown ("is it approved yet?" after an invoice).
                 barred = [name for name, spec in self._requires.items() if not spec.said_in(said)]
-                intent = (
-                    self._classifier.instead_of(
-                        intent, read.tokens, barred=barred, surface=" ".join(read.surface), language=language
+                shows = self._shows.get(intent.split(".", 1)[0])
+                if (
+                    shows is not None
+                    and shows not in barred
+                    and "#ref" in read.tokens
+                    and len(read.known) <= _FEW_WORDS
+                ):
+                    intent = shows
+                else:
+                    intent = (
+                        self._classifier.instead_of(
+                            intent,
+                            read.tokens,
+                            barred=barred,
+                            surface=" ".join(read.surface),
+                            language=language,
+                        )
+                        or intent
                     )
-                    or intent
-                )
             refusing = {name for name, _ in refused} if refused else _NOTHING
             if intent in refusing:
                 intent, confidence = NONE_INTENT, 1.0  # nothing asked but what is refused
             asked = self._asked(said, intent)
-            if asked is not None and asked not in refusing:
+            if asked is not None and asked in refusing:
+                asked = None
+            if (
+                unnumbered
+                and (asked is not None or (intent != NONE_INTENT and not intent.startswith("smalltalk.")))
+                and (None in read.tokens or self._classifier.any_for_none(read.tokens))
+                and self._elsewhere(raws)
+            ):
+                # A bill or a ticket held with a name we do not know ("my Telia bill", "fakturan från
+                # Vattenfall") or of another world ("my electricity bill", "my bank statement"):
+                # another company's, which no back end of ours holds, whatever it asks of it.
+                intent, confidence = NONE_INTENT, 1.0
+                found = [f for f in found if f.type not in _CONTEXT_ONLY]
+            elif asked is not None:
                 intent, confidence = asked, 1.0
             elif (
                 intent != NONE_INTENT
                 and not intent.startswith("smalltalk.")
-                and None in read.tokens
-                and self._elsewhere(raws)
+                and ("how" in low or "hur" in low)
+                and self._how_elsewhere(said, raws)
             ):
-                # A bill or a ticket held with a name we do not know ("my Telia bill", "fakturan från
-                # Vattenfall"): another company's, which no back end of ours holds.
+                # How to do something in another product ("how do I open a ticket in Jira?", "hur
+                # signerar jag en pdf med bankid"): a question about that product, not ours.
                 intent, confidence = NONE_INTENT, 1.0
                 found = [f for f in found if f.type not in _CONTEXT_ONLY]
             elif (
@@ -390,6 +432,27 @@ class NLU:
             return None
         return None if asked.intent == NONE_INTENT or asked.intent.startswith("smalltalk.") else asked
 
+    def _how_elsewhere(self, text: str, raws: Sequence[str]) -> bool:
+        """Whether a question of how to do something ("how do I", "how can we", "hur gör jag", "hur
+        signerar man") asks it of a product we do not know: its last words are "in", "on", "with",
+        "i", "på" or "med" and words we do not know, or names we know only as like another word and
+        not as one of our channels ("… in Jira", "… on Windows", "… in Adobe Reader"; not "… in
+        Teams", "… in PDF"). Never with a record's number."""
+        if _HOW_TO.match(text) is None:
+            return False
+        cache = self._raw
+        entries = [cache.get(raw) or self._raw_word(raw) for raw in raws]
+        words = [(raw, e) for raw, e in zip(raws, entries, strict=True) if e[0] not in _TRAILING]
+        if any(e[0][0] == "#" for _, e in words) or len(words) < 3:
+            return False
+        for i in range(len(words) - 1, max(len(words) - 4, 0), -1):
+            if words[i - 1][1][0] in _IN_PRODUCT:
+                return all(
+                    e[2] is None or (raw[:1].isupper() and e[2] != (e[0],) and e[0] not in _OUR_PLACES)
+                    for raw, e in words[i:]
+                )
+        return False
+
     def _elsewhere(self, raws: Sequence[str]) -> bool:
         """Whether the message speaks of a bill, a statement, a ticket or a subscription a person holds
         with another company: one of theirs named by a word we do not know (a name, most likely) just
@@ -412,8 +475,12 @@ class NLU:
             kind = _held(entry[0])
             if kind is None:
                 continue
-            if i >= 2 and unknown[i - 1] and entries[i - 2][0] in _WHOSE:
-                return True  # "my jira ticket", "min Amazon-faktura"
+            if (
+                i >= 2
+                and entries[i - 2][0] in _WHOSE
+                and (unknown[i - 1] or self._classifier.speaks_for_none(entries[i - 1][0]))
+            ):
+                return True  # "my jira ticket", "min Amazon-faktura", "my bank statement"
             if i >= 3 and unknown[i - 2] == 2 and entries[i - 3][0] in _WHOSE:
                 return True  # "my Telia phone bill"
             if (
