@@ -29,7 +29,7 @@ from supportbot.integrations.models import (
 )
 from supportbot.intents.common import asks_for_more
 from supportbot.intents.inventory import CHOICES, match_products
-from supportbot.intents.recipients import ME, by_mail, only_me, own_address
+from supportbot.intents.recipients import ME, asks_if_sent, by_mail, only_me, own_address
 from supportbot.services.contract_pdf import (
     PDF_TYPE,
     channel_words,
@@ -1099,9 +1099,10 @@ async def _document(ctx: TurnContext) -> ContractDocument | Reply:
 def _recipient(ctx: TurnContext) -> str | None:
     """Where the PDF is to be mailed: an address said, or "me" (the user's own); ``None``: not mailed."""
     email = ctx.slot("email")
-    if email is not None:
-        return str(email.value)
     text = ctx.parse.text
+    if email is not None:
+        # "Has C-1001 been sent to erik@…?" asks after a mail: the contract is shown, nothing is sent.
+        return None if email.value != ME and asks_if_sent(text) and "@" in text else str(email.value)
     # "email me contract C-1001", "forward it to me"; "send me C-1001" is shown here, but "send it to
     # me" right after it was shown (its card carries the PDF too) wants it somewhere else: by mail.
     shown = (

@@ -28,8 +28,11 @@ from supportbot.integrations.models import (
 from supportbot.intents.common import Listing, ListingContext, asks_for_more, found_text, question_request
 from supportbot.intents.orders import order_summary
 from supportbot.intents.recipients import (
+    ASKED_AFTER,
     INLINE_TO_ME,
     ME,
+    QUESTION_AHEAD,
+    SENT,
     Spreadsheet,
     by_mail,
     mail_to_self,
@@ -1414,8 +1417,12 @@ _SAYS_APPROVE = re.compile(
     r"(?i)(?<![\w-])(?:"
     # "approved" said of it: a request only as a state to record ("mark it as approved", "bekräfta att
     # den är godkänd"), never asked after ("is the invoice approved yet?", "har den godkänts än")
-    r"(?<!been\s)(?<!blivit\s)" + _APPROVED + r"(?![\w-])(?!\s+(?:yet|already|än|redan)\b)(?![^.!?]*\?)"
-    r"|(?!" + _APPROVED + r"(?![\w-]))(?:approv\w*|attest\w*|authori[sz]\w*|accept\w*|godkän\w*|attester\w*"
+    r"(?<!been\s)(?<!blivit\s)"
+    + _APPROVED
+    + ASKED_AFTER
+    + r"|(?!"
+    + _APPROVED
+    + r"(?![\w-]))(?:approv\w*|attest\w*|authori[sz]\w*|accept\w*|godkän\w*|attester\w*"
     r"|acceptera\w*)"
     r"|sign\s+off|(?:ok(?:ay)?|release\w*|clear\w*|frisläpp\w*|släpp\w*)\b[^.?!]{0,40}\b(?:for|till|för)\s+"
     r"(?:payment|betalning))"
@@ -1426,12 +1433,21 @@ approving is recorded at once, so "faktura för order 4711" read as approving sh
 
 
 _SAYS_SEND = re.compile(
-    r"(?i)(?<![\w-])(?:forward\w*|fwd|foward\w*|send\w*|sent|resend\w*|e-?mail\w*|mail\w*|share\w*|pass\w*\b"
-    r"|go(?:es)?\s+to|vidareb\w*|vb|skick\w*|mejl\w*|mail\w*|e-?post\w*|dela\w*|gå\s+till)|@"
+    r"(?i)(?<![\w-])(?:"
+    # "sent" said of it: a request only when not asked after ("has INV-2031 been forwarded to Erik?")
+    r"(?<!been\s)(?<!blivit\s)"
+    + SENT
+    + ASKED_AFTER
+    + r"|(?!"
+    + SENT
+    + r"(?![\w-]))(?:forward\w*|fwd|foward\w*|send\w*|resend\w*|e-?mail\w*|mail\w*|share\w*"
+    r"|pass\w*\b|go(?:es)?\s+to|vidareb\w*|vb|skick\w*|mejl\w*|e-?post\w*|dela\w*|gå\s+till))"
+    r"|@(?!" + QUESTION_AHEAD + r")"
 )
 """Words of sending an invoice on ("forward", "email", "share", "skicka", "mejla", "vidarebefordra",
-an address): forwarding mails it to someone, so "I'm writing on behalf of our finance department
-regarding INV-2031" is not a forward, whatever its words lean to."""
+an address not asked about): forwarding mails it at once, so "I'm writing on behalf of our finance
+department regarding INV-2031" is not a forward, whatever its words lean to, and nor is "has INV-2031
+been forwarded to erik.lund@nordisk.example?" or "har den skickats till Erik än?"."""
 
 
 async def invoice_approve(ctx: TurnContext) -> Reply:

@@ -44,14 +44,45 @@ _BY_MAIL = re.compile(
 """Words that ask for a mail rather than a file here in the chat."""
 
 
+SENT = (
+    r"(?:forwarded|sent|resent|mailed|e-?mailed|shared|passed|skickat|skickats|skickad|skickade|mejlat|mejlats"
+    r"|mejlad|mejlade|mailat|mailats|vidarebefordrat|vidarebefordrats|vidarebefordrad|delat|delats|delad)"
+)
+"""Words of something sent already ("forwarded", "skickats")."""
+QUESTION_AHEAD = r"(?:[^.!?]|\.(?=\S))*\?"
+"""The rest of a sentence that is a question (a full stop inside an address or a number is no end)."""
+_YET = r"(?:\s+[\w@.-]+){0,3}\s+(?:yet|already|än|redan)\b"
+ASKED_AFTER = r"(?![\w-])(?!" + _YET + r")(?!" + QUESTION_AHEAD + r")"
+"""After a word of something done: not in a question, nor followed within a few words by "yet"/"än"
+(asked after, not asked for)."""
+_ASKS_IF_SENT = re.compile(
+    r"(?i)(?<![\w-])(?:(?:been|blivit)\s+"
+    + SENT
+    + r"(?![\w-])|"
+    + SENT
+    + r"(?![\w-])(?="
+    + _YET
+    + r"|"
+    + QUESTION_AHEAD
+    + r"))"
+)
+
+
+def asks_if_sent(text: str) -> bool:
+    """Whether a message asks whether something was sent ("has contract C-1001 been sent to Erik?",
+    "har fakturan mejlats än?"): nothing is to be sent for it, whatever address it names."""
+    return _ASKS_IF_SENT.search(text) is not None
+
+
 def only_me(text: str) -> bool:
     """Whether an answer to "which address?" is the user themself ("me", "mig", "my own")."""
     return bool(_ONLY_ME.fullmatch(text))
 
 
 def by_mail(text: str) -> bool:
-    """Whether the message asks for a mail ("email me", "forward", "mejla", "to my inbox")."""
-    return bool(_BY_MAIL.search(text))
+    """Whether the message asks for a mail ("email me", "forward", "mejla", "to my inbox"), not
+    whether one was sent ("was the report mailed to me?")."""
+    return bool(_BY_MAIL.search(text)) and not asks_if_sent(text)
 
 
 def own_address(principal: Principal) -> str | None:

@@ -631,3 +631,27 @@ async def test_short_follow_ups_about_the_contract_shown(bot: BotDriver) -> None
         bot:  [contract.document]
         bot:  ~ C-1001
     """)
+
+
+async def test_asking_whether_a_contract_was_sent_sends_nothing(
+    data_dir: Path, smtp_server: tuple[Inbox, int]
+) -> None:
+    """A question about a mail ("has C-1001 been sent to Maria?") shows the contract; it never puts one in
+    the outbox, whatever address it names. Asked for, it is sent."""
+    inbox, port = smtp_server
+    app = await build_application(make_settings(data_dir, smtp_url=f"smtp://127.0.0.1:{port}"))
+    try:
+        anna = Conversation(app, ANNA)
+        await anna.transcript(f"""
+            user: has contract C-1001 been sent to {MARIA}?
+            bot:  [contract.document]
+            bot:  !~ outbox
+            user: har avtalet C-1001 mejlats till {MARIA} än?
+            bot:  !~ utkorgen
+            user: send contract C-1001 to {MARIA}
+            bot:  ~ in the outbox for {MARIA}
+        """)
+        await until(lambda: len(inbox.messages()) == 1)
+        assert [str(m["To"]) for m in inbox.messages()] == [MARIA]
+    finally:
+        await app.close()

@@ -677,3 +677,23 @@ async def test_asking_whether_an_invoice_is_approved_approves_nothing(
         bot:  [invoice.approve]
         bot:  ~ Recorded: approved by anna.berg@nordisk.example
     """)
+
+
+async def test_asking_whether_an_invoice_was_forwarded_sends_nothing(
+    bot: BotDriver, settings: Settings
+) -> None:
+    """Forwarding mails at once, so a question about a forward, with the address in it, must never be
+    one: the invoice is shown and no mail leaves."""
+    await bot.as_user(ANNA).transcript("""
+        user: has INV-2031 been forwarded to erik.lund@nordisk.example?
+        bot:  [invoice.get]
+        bot:  !~ e-mailed
+        user: har INV-2032 skickats till erik.lund@nordisk.example än?
+        bot:  !~ mejlat
+    """)
+    assert not list((settings.data_dir / "outbox").glob("*.eml"))
+    await bot.as_user(ANNA).transcript("""
+        user: could you forward INV-2031 to erik.lund@nordisk.example?
+        bot:  [invoice.forward]
+        bot:  ~ e-mailed invoice INV-2031
+    """)

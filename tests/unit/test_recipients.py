@@ -57,3 +57,18 @@ def test_only_a_confirmed_address_of_a_signed_in_user_is_mailed_to() -> None:
     assert own_address(confirmed) == "a@b.example"
     assert own_address(confirmed.model_copy(update={"verification": None})) is None
     assert own_address(Principal.guest()) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "asked_for"),
+    [
+        ("email me the order report", True),
+        ("mejla kontoutdraget till mig", True),
+        ("was the order report mailed to me?", False),
+        ("har rapporten mejlats till mig än", False),
+        ("has it been e-mailed yet", False),
+        ("I mailed you yesterday, please mail me the statement", True),
+    ],
+)
+def test_a_mail_asked_after_is_no_mail_asked_for(text: str, asked_for: bool) -> None:
+    assert by_mail(text) is asked_for
