@@ -33,6 +33,12 @@ class ListingContext(FamilyContext):
     listing: Listing | None = None
 
 
+QUESTION_AHEAD = r"(?:[^.!?]|\.(?=\S))*\?"
+"""The rest of a sentence that is a question (a full stop inside an address or a number is no end)."""
+YET = r"(?:\s+[\w@.-]+){0,3}\s+(?:yet|already|än|redan)\b"
+ASKED_AFTER = r"(?![\w-])(?!" + YET + r")(?!" + QUESTION_AHEAD + r")"
+"""After a word of something done: not in a question, nor followed within a few words by "yet"/"än"
+(asked after, not asked for)."""
 _UNIT = (
     r"(?:\d+\s+)?(?:days?|weeks?|months?|quarters?|years?|dag(?:ar|arna|en)?|veck(?:a|or|an|orna)"
     r"|månad(?:er|en|erna)?|kvartal(?:et|en)?|år(?:et|en)?)\b"

@@ -22,6 +22,7 @@ from supportbot.bot.messages import Button, Card, Field, Form, FormField, Reply
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext, said_undenied
 from supportbot.bot.state import SlotValue
 from supportbot.integrations.models import Contract, ContractStep, ContractStepOutcome, ContractVersion, Tool
+from supportbot.intents.common import ASKED_AFTER
 
 log = logging.getLogger(__name__)
 
@@ -788,12 +789,20 @@ def _confirm(question: str) -> Slot:
     )
 
 
+_SIGNED = r"(?:(?:e-?)?signed|signerat|signerad|signerade|signerats|undertecknat|undertecknad|undertecknats)"
 _SAYS_SIGN = re.compile(
-    r"(?i)(?<![\w-])(?:e-?)?sign(?!(?:ed|ing)?\s+(?:(?:me|us|him|her|them)\s+)?(?:in|on|up|out)\b)\w*"
-    r"|signatur\w*|underteckn\w*|skriv\w*\s+(?:\w+\s+){0,2}under\b"
+    r"(?i)(?<![\w-])(?:"
+    r"(?<!been\s)(?<!blivit\s)"
+    + _SIGNED
+    + ASKED_AFTER
+    + r"|(?!"
+    + _SIGNED
+    + r"(?![\w-]))(?:e-?)?sign(?!(?:ed|ing)?\s+(?:(?:me|us|him|her|them)\s+)?(?:in|on|up|out)\b)\w*"
+    r"|signatur\w*|(?!" + _SIGNED + r"(?![\w-]))underteckn\w*|skriv\w*\s+(?:\w+\s+){0,2}under\b)"
 )
 """Words of signing ("sign", "e-sign", "signature", "signera", "underteckna", "skriver jag under"); not
-of signing in ("sign me in", "signing on", "sign up")."""
+of signing in ("sign me in", "signing on", "sign up"), nor "signed" asked after ("has C-1003 been
+signed?", "är avtalet signerat än?"), which is the contract's status."""
 
 _SIGNS_UNDER = re.compile(r"(?i)(?<![\w-])skriv(?:a|er)?\s+(?:jag\s+|vi\s+)?under(?![\w-])")
 """Swedish's verb of signing in full ("skriv under avtalet", "ska vi skriva under?"): alone, "skriv"

@@ -25,13 +25,19 @@ from supportbot.integrations.models import (
     OrderStatus,
     Tool,
 )
-from supportbot.intents.common import Listing, ListingContext, asks_for_more, found_text, question_request
+from supportbot.intents.common import (
+    ASKED_AFTER,
+    QUESTION_AHEAD,
+    Listing,
+    ListingContext,
+    asks_for_more,
+    found_text,
+    question_request,
+)
 from supportbot.intents.orders import order_summary
 from supportbot.intents.recipients import (
-    ASKED_AFTER,
     INLINE_TO_ME,
     ME,
-    QUESTION_AHEAD,
     SENT,
     Spreadsheet,
     by_mail,

@@ -22,6 +22,7 @@ from supportbot.bot.nlu.recipients import TO_ME
 from supportbot.bot.spec import TurnContext
 from supportbot.integrations.errors import MailUnavailable
 from supportbot.integrations.models import Principal, Tool
+from supportbot.intents.common import QUESTION_AHEAD, YET
 from supportbot.services.spreadsheets import CSV_TYPE, XLSX_TYPE
 
 log = logging.getLogger(__name__)
@@ -49,19 +50,13 @@ SENT = (
     r"|mejlad|mejlade|mailat|mailats|vidarebefordrat|vidarebefordrats|vidarebefordrad|delat|delats|delad)"
 )
 """Words of something sent already ("forwarded", "skickats")."""
-QUESTION_AHEAD = r"(?:[^.!?]|\.(?=\S))*\?"
-"""The rest of a sentence that is a question (a full stop inside an address or a number is no end)."""
-_YET = r"(?:\s+[\w@.-]+){0,3}\s+(?:yet|already|än|redan)\b"
-ASKED_AFTER = r"(?![\w-])(?!" + _YET + r")(?!" + QUESTION_AHEAD + r")"
-"""After a word of something done: not in a question, nor followed within a few words by "yet"/"än"
-(asked after, not asked for)."""
 _ASKS_IF_SENT = re.compile(
     r"(?i)(?<![\w-])(?:(?:been|blivit)\s+"
     + SENT
     + r"(?![\w-])|"
     + SENT
     + r"(?![\w-])(?="
-    + _YET
+    + YET
     + r"|"
     + QUESTION_AHEAD
     + r"))"

@@ -444,3 +444,16 @@ async def test_skriv_under_is_signing_and_skriv_ut_is_the_document(bot: BotDrive
         user: vi vill inte skriva under än, visa avtalet C-1003
         bot:  !~ [Signera]
     """)
+
+
+async def test_asking_whether_a_contract_is_signed_begins_no_signing(bot: BotDriver) -> None:
+    """ "Has C-1003 been signed?" asks after it: its versions are shown, and nothing is offered to sign."""
+    await bot.as_user(ANNA).transcript("""
+        user: has C-1003 been signed?
+        bot:  [contract.history]
+        bot:  ~ waiting for your signature
+        bot:  !~ about to sign
+        user: är avtalet C-1001 signerat?
+        bot:  (sv)
+        bot:  !~ [Signera]
+    """)

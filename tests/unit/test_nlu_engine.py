@@ -105,7 +105,7 @@ def test_a_follow_up_is_read_in_the_family_talked_about(
         # "It" points at the record, but the words say nothing of its family: not read as naming it.
         ("thanks, that is it", "statement", "smalltalk.thanks"),
         ("I want to talk to someone about it", "request", "handoff.agent"),
-        ("who signed it?", "statement", "contract.sign"),
+        ("who signed it?", "statement", "contract.status"),  # asked after, not signing
     ],
 )
 def test_the_topic_never_takes_a_message_about_something_else(
