@@ -64,6 +64,7 @@ from supportbot.bot.messages import (
 )
 from supportbot.bot.nlu.entities.ids import is_plural, record_kind
 from supportbot.bot.nlu.entities.references import negated
+from supportbot.bot.nlu.entities.sites import OTHER_SITE
 from supportbot.bot.nlu.lexicon import FORMATS, names_a_person
 from supportbot.bot.nlu.recipients import to_me
 from supportbot.bot.nlu.text import wordset
@@ -286,6 +287,8 @@ class DialogEngine:
         principal = principal.in_zone(time_zone)
         fmt = Formatter(language, country=principal.country, tz=principal.zone.key)
         state.begin_turn()
+        if any(e.type == "site" and e.value == OTHER_SITE for e in parse.entities):
+            parse = await self._other_site(parse, principal, state)
 
         def context(spec: IntentSpec, slots: dict[str, Any]) -> TurnContext:
             return TurnContext(
@@ -538,6 +541,25 @@ class DialogEngine:
             return ()
         files = [await self.files.unstash(owner=principal.user_id, file_id=file_id) for file_id in held]
         return tuple(f for f in files if f is not None)
+
+    async def _other_site(self, parse: Parse, principal: Principal, state: DialogState) -> Parse:
+        """ "And the other site?" after a site's equipment (or orders): the company's one other site.
+        With no site talked about, or several others, it names no site (and is read as it reads)."""
+        last = state.last_slots.get("site")
+        sites = (
+            []
+            if principal.is_guest
+            else [site.name for site in await self.backends.directory.sites(principal)]
+        )
+        others = [name for name in sites if last is None or name != last.value]
+        instead = others[0] if last is not None and len(others) == 1 else None
+        entities = tuple(
+            (e.model_copy(update={"value": instead}) if instead is not None else None)
+            if e.type == "site" and e.value == OTHER_SITE
+            else e
+            for e in parse.entities
+        )
+        return parse.model_copy(update={"entities": tuple(e for e in entities if e is not None)})
 
     # --- deciding the intent and its slots ----------------------------------------------------------
 

@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from supportbot.adapters.app import Application, build_application
 from supportbot.bot.messages import Reply
+from supportbot.bot.nlu.entities.sites import OTHER_SITE
 from supportbot.integrations.sql.seed import seed_volume
 from tests.conftest import BotDriver, Conversation, Inbox, make_settings
 from tests.conversations.test_invoices import fetch
@@ -406,16 +407,43 @@ async def test_a_question_becomes_a_request_with_the_item(bot: BotDriver, applic
 async def test_a_question_misread_opens_nothing_until_confirmed(
     bot: BotDriver, application: Application
 ) -> None:
-    """A follow-up read as a question about the equipment ("and the other site?") shows the request it
-    would be; declined, nothing is written."""
+    """A question about the equipment that the data does not answer shows the request it would be,
+    so that a follow-up misread as one writes nothing; declined, nothing is written."""
     before = await _request_count(application)
     anna = bot.as_user(ANNA)
     await anna.transcript("""
         user: what hardware do we have at Kista?
         bot:  [inventory.show]
-        user: and the other site?
+        user: I have a question about the tape library
+        bot:  [inventory.question]
         bot:  !~ I've opened request
         user: no
         bot:  [dialog.cancel]
     """)
     assert await _request_count(application) == before
+
+
+async def test_the_other_site_is_the_company_s_other_one(bot: BotDriver) -> None:
+    """ "And the other site?" after one site's equipment is the company's other site, in either
+    language; nothing is offered as a request."""
+    await bot.as_user(ANNA).transcript("""
+        user: what's installed at Goteborg
+        bot:  [inventory.show]
+        bot:  ~ at Göteborg
+        user: and the other site?
+        bot:  [inventory.show]
+        bot:  ~ at Kista
+        bot:  !~ Shall I send it
+        user: och den andra anläggningen?
+        bot:  [inventory.show]
+        bot:  ~ i Göteborg
+    """)
+
+
+async def test_the_other_site_with_none_talked_about_names_none(bot: BotDriver) -> None:
+    """With no site talked about there is no "other" one: no site is guessed, and the placeholder for
+    one never reaches a reply."""
+    for user in (ANNA, None):
+        chat = bot.as_user(user) if user else bot.as_guest()
+        reply = await chat.say("and the other site?")
+        assert reply.intent != "inventory.show" and OTHER_SITE not in reply.plain_text(), reply.text

@@ -10,6 +10,7 @@ import pytest
 
 from supportbot.bot.nlu.entities import EntityExtractor
 from supportbot.bot.nlu.entities.references import negated
+from supportbot.bot.nlu.entities.sites import OTHER_SITE
 
 TODAY = date(2026, 6, 17)
 EXTRACTOR = EntityExtractor(("Kista", "Göteborg", "München"))
@@ -337,3 +338,19 @@ def test_a_fault_stands_beside_what_it_is_about() -> None:
     text = "server 78ABC12 in Kista keeps rebooting"
     types = [f.type for f in EXTRACTOR.extract(text, today=TODAY)]
     assert {"serial_number", "site", "fault"} <= set(types)
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("and the other site?", "the other site"),
+        ("och den andra anläggningen?", "den andra anläggningen"),
+        ("what about our other office", "our other office"),
+    ],
+)
+def test_the_other_site_is_a_site_to_be_decided(text: str, span: str) -> None:
+    assert found(text, "site") == [(OTHER_SITE, span)]
+
+
+def test_the_other_one_is_no_site() -> None:
+    assert found("the other one", "site") == []

@@ -16,7 +16,7 @@ from supportbot.bot.nlu.entities.ids import bare_order_numbers, keyword_ids, pre
 from supportbot.bot.nlu.entities.references import TRIGGERS as REFERENCE_TRIGGERS
 from supportbot.bot.nlu.entities.references import references
 from supportbot.bot.nlu.entities.serials import serials
-from supportbot.bot.nlu.entities.sites import SiteMatcher
+from supportbot.bot.nlu.entities.sites import OTHER_TRIGGERS, SiteMatcher, other_site
 from supportbot.bot.nlu.entities.status import TRIGGERS as STATUS_TRIGGERS
 from supportbot.bot.nlu.entities.status import statuses
 from supportbot.bot.nlu.entities.tools import STARTS as TOOL_STARTS
@@ -56,6 +56,8 @@ class EntityExtractor:
         if digits:
             bare_order_numbers(text, claims)
         self._sites.extract(text, claims, words=words)
+        if not OTHER_TRIGGERS.isdisjoint(words):
+            other_site(text, claims)
         if not STATUS_TRIGGERS.isdisjoint(words):
             statuses(text, claims, words=latin)
         if not REFERENCE_TRIGGERS.isdisjoint(words):

@@ -28,6 +28,24 @@ _EXONYMS: dict[str, tuple[str, ...]] = {
     "oslo": ("kristiania",),
 }
 _WORD = re.compile(r"[^\W\d_]+")
+OTHER_SITE = "\u2026other"
+"""The value of a site said as "the other site" ("och den andra anläggningen?"): which one that is
+depends on the company's sites and the one talked about (``DialogEngine.step`` puts it in place)."""
+_OTHER_SITE = re.compile(
+    r"(?i)(?<![\w-])(?:(?:the|our|that)\s+)?other\s+(?:sites?|locations?|offices?|plants?|premises|one\s+site)"
+    r"|(?<![\w-])(?:(?:den|vår|det|vårt)\s+)?andra\s+(?:anläggning(?:en)?|site[nt]?|kontor(?:et)?|plats(?:en)?|"
+    r"ort(?:en)?|sajt(?:en)?)(?![\w-])"
+)
+OTHER_TRIGGERS = frozenset({"other", "andra"})
+"""A word without which no site is said as the other one."""
+
+
+def other_site(text: str, claims: Claims) -> None:
+    """ "The other site", "den andra anläggningen": a site, which one to be decided by the dialog."""
+    for m in _OTHER_SITE.finditer(text):
+        claims.add(Found("site", OTHER_SITE, m.start(), m.end()))
+
+
 _MIN_FUZZY = 5
 _CUTOFF = 85.0
 _CACHE_LIMIT = 50_000
