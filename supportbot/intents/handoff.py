@@ -596,6 +596,17 @@ _TALK_TO_A_PERSON = re.compile(
     re.IGNORECASE,
 )
 
+_GET_ME_A_PERSON = re.compile(
+    r"\b(?:get|give|find|connect|transfer|put)\s+me\s+(?:(?:to|with|through\s+to)\s+)?"
+    r"(?:(?:a|an|one|of|your|some|real|live|human|actual)\s+)*"
+    r"(?:someone|somebody|persons?|humans?|agents?|representatives?|operators?|staff)\b"
+    r"|\b(?:koppla|ge)\s+mig\s+(?:vidare\s+)?(?:till\s+)?(?:(?:en|ett|någon|riktig|levande)\s+)*"
+    r"(?:människa|person|handläggare|operatör|kundtjänst|supporten|någon)\b",
+    re.IGNORECASE,
+)
+"""A person asked for outright ("get me a human", "connect me to someone", "koppla mig till en
+människa"), whatever else the message says ("why is it still in production?? … get me a human")."""
+
 
 _SUPPORT = (
     r"(?:your\s+|the\s+)?(?:support(?:\s+team)?|customer\s+(?:service|support|care)|help\s*desk|service\s*desk"
@@ -627,6 +638,8 @@ def _asked_for_a_person(text: str) -> bool:
     later" speak of talking too, and the message to a person is the one that names them. Or asked
     when support is open, which this intent answers (``_when_support_answers``)."""
     if TALKING.search(text) is not None and _TALK_TO_A_PERSON.search(text) is not None:
+        return True
+    if _GET_ME_A_PERSON.search(text) is not None:
         return True
     if _HOURS.search(text) is None:
         return False

@@ -644,3 +644,19 @@ def test_our_bills_stay_ours(nlu: NLU, text: str, intent: str) -> None:
 )
 def test_a_follow_up_asks_of_the_record_talked_about(nlu: NLU, text: str, topic: str, intent: str) -> None:
     assert nlu.parse(text, today=TODAY, topic=topic).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "why is it still in production?? this is taking forever, get me a human",
+        "ugh just connect me to someone",
+        "koppla mig till en människa",
+    ],
+)
+def test_a_person_asked_for_outright_is_a_person(nlu: NLU, text: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == "handoff.agent"
+
+
+def test_getting_a_record_is_no_person(nlu: NLU) -> None:
+    assert nlu.parse("get me the invoice", today=TODAY).intent == "invoice.get"
