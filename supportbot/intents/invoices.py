@@ -79,6 +79,7 @@ GET_EXAMPLES = {
         "I can't find the invoice you sent",
         "pdf copy of the latest invoice",
         "the invoice pdf please",
+        "who approved INV-2031?",
         "I'd like a duplicate of an invoice",
         "can you show me the bill",
         "invoce INV-2031",
@@ -132,6 +133,7 @@ GET_EXAMPLES = {
         "jag hittar inte fakturan ni skickade",
         "pdf-kopia av senaste fakturan",
         "bara pdf:en tack",
+        "vem har attesterat fakturan?",
         "jag vill ha en dubblett av en faktura",
         "kan du visa räkningen",
         "faktrua INV-2031",
@@ -1416,14 +1418,14 @@ async def _mail_invoice(ctx: TurnContext, invoice: Invoice, recipient: str) -> R
 
 
 _APPROVED = (
-    r"(?:approved|accepted|authori[sz]ed|attested|godkän(?:d|t|da|ts)|attester(?:ad|at|ade|ats)"
+    r"(?:approved|accepted|authori[sz]ed|attested|godkän(?:d|t|da|ts|de|des)|attester(?:ad|at|ade|ats|ades)"
     r"|accepter(?:ad|at|ade|ats))"
 )
 _SAYS_APPROVE = re.compile(
     r"(?i)(?<![\w-])(?:"
     # "approved" said of it: a request only as a state to record ("mark it as approved", "bekräfta att
     # den är godkänd"), never asked after ("is the invoice approved yet?", "har den godkänts än")
-    r"(?<!been\s)(?<!blivit\s)"
+    r"(?<!been\s)(?<!blivit\s)(?<!who\s)(?<!who\shas\s)(?<!vem\s)(?<!vem\shar\s)"
     + _APPROVED
     + ASKED_AFTER
     + r"|(?!"

@@ -669,6 +669,13 @@ async def test_asking_whether_an_invoice_is_approved_approves_nothing(
         bot:  !~ attesterad av
         user: status on 4711 and is the invoice approved yet?
         bot:  !~ Recorded: approved by
+        user: who approved the invoice for order 4711
+        bot:  [invoice.get]
+        bot:  !~ Recorded: approved by
+        user: vem godkände fakturan?
+        bot:  !~ Registrerat: attesterad av
+        user: who approved it?
+        bot:  [invoice.get]
     """)
     invoice = await application.backends.invoices.get_invoice(await _principal(application, ANNA), "INV-2031")
     assert invoice is not None and invoice.approved_by is None, "nothing approved by asking"
