@@ -42,6 +42,7 @@ APPROVE_EXAMPLES = {
         "I want to approve the renewal of C-1001",
         "aprove contract C-1001",
         "record my approval of contract C-2001",
+        "please register my approval",
         "we accept the new terms in C-1001",
         "please approve C-2001 for us",
         "I'm fine with the new contract, approve it",
@@ -812,7 +813,7 @@ is mostly printing ("skriv ut avtalet")."""
 def _asks_to_sign(text: str) -> bool:
     """ "Skriv under avtalet C-1003": signing, however the classifier read "skriv"; not when denied
     ("vi vill inte skriva under än")."""
-    return said_undenied(_SIGNS_UNDER, text)
+    return "under" in text.lower() and said_undenied(_SIGNS_UNDER, text)
 
 
 INTENTS = [

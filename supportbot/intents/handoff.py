@@ -639,7 +639,7 @@ def _asked_for_a_person(text: str) -> bool:
     when support is open, which this intent answers (``_when_support_answers``)."""
     if TALKING.search(text) is not None and _TALK_TO_A_PERSON.search(text) is not None:
         return True
-    if _GET_ME_A_PERSON.search(text) is not None:
+    if ("me" in text or "mig" in text) and _GET_ME_A_PERSON.search(text) is not None:
         return True
     if _HOURS.search(text) is None:
         return False

@@ -660,3 +660,22 @@ def test_a_person_asked_for_outright_is_a_person(nlu: NLU, text: str) -> None:
 
 def test_getting_a_record_is_no_person(nlu: NLU) -> None:
     assert nlu.parse("get me the invoice", today=TODAY).intent == "invoice.get"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        (
+            "Hi, I've read the renewal terms for C-1001 and they're fine. Please register my approval.",
+            "contract.approve",
+        ),
+        (
+            "Hej, angående ärendet från igår: vi har märkt att felet började efter uppdateringen. "
+            "Kan du lägga till det?",
+            "request.comment",
+        ),
+        ("I ordered servers last week. Can you tell me when they arrive?", "order.status"),
+    ],
+)
+def test_the_request_said_after_its_context_is_what_is_asked(nlu: NLU, text: str, intent: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == intent

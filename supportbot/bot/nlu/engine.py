@@ -63,6 +63,11 @@ _FEW_WORDS = 6
 _OUR_PLACES = frozenset({"teams", "slack", "chat", "chatten", "portal", "portalen", "supportbot"})
 """Where customers talk to us: "how do I open a request in Teams" asks of us."""
 _TRAILING = frozenset({"?", "!", ".", "please", "pls", "tack"})
+_PLEASE = re.compile(
+    r"(?i)(?:^|(?<=[.?!]\s))\s*(?:please|pls|can\s+you|could\s+you|would\s+you|snälla|kan\s+(?:du|ni)"
+    r"|skulle\s+(?:du|ni))\b"
+)
+"""A sentence said as a request, first in it ("Please register my approval.", "Kan du markera …")."""
 _SENTENCES = re.compile(r"(?<=[.?!])\s+|\s*\n+\s*")
 """Where a message's sentences part: after a full stop, a question or an exclamation mark, or a new line."""
 _GREETED = re.compile(
@@ -318,6 +323,16 @@ class NLU:
             ):
                 # "Kan vi ta det på svenska? När blir den klar?": one of its sentences asks.
                 intent, confidence = sentence.intent, sentence.confidence
+            elif (
+                intent != NONE_INTENT
+                and not intent.startswith("smalltalk.")
+                and (". " in said or "? " in said or "! " in said or "\n" in said)  # sentences
+                and _PLEASE.search(said) is not None
+                and (asked_last := self._the_request(said, today, language, intent)) is not None
+            ):
+                # "I've read the renewal terms for C-1001 and they're fine. Please register my
+                # approval.": the context told first, the request last; the request is what is asked.
+                intent, confidence = asked_last.intent, asked_last.confidence
             elif intent == NONE_INTENT:
                 if scored.off_topic:
                     # Words of another world: a fault told of them is not one to report here ("my car
@@ -411,6 +426,26 @@ class NLU:
             return asked[-1][1]
         questions = [said for sentence, said in asked if sentence.rstrip().endswith("?")]
         return questions[0] if len(questions) == 1 else None
+
+    def _the_request(self, text: str, today: date, language: str, read: str) -> Parse | None:
+        """Of a message of two to four sentences read as ``read``, the one sentence said as a request
+        ("please …", "can you …", "kan du …"), when it reads surely as another intent of the same
+        family: what the sentences before it tell is context."""
+        sentences = [s for s in _SENTENCES.split(text) if s.strip()]
+        if len(sentences) < 2 or len(sentences) > 4:
+            return None
+        requests = [s for s in sentences if _PLEASE.match(s) is not None]
+        if len(requests) != 1:
+            return None
+        family = read.split(".", 1)[0]
+        said = self.parse(requests[0], today=today, language_hint=language, topic=family)
+        if (
+            said.intent != read
+            and said.intent.split(".", 1)[0] == family
+            and said.confidence >= self.threshold + _SURE_ENOUGH
+        ):
+            return said
+        return None
 
     def _scored(self, read: _Reading, language: str, topic: str | None = None) -> Scored:
         """The classifier's answer for a message's reading."""
