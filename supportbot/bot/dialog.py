@@ -88,8 +88,18 @@ CANCEL_WORDS = frozenset(
         "strunt i det",
         "skit samma",
         "avbryt det",
+        "strunta i det",
+        "strunta i det där",
+        "skippa det",
+        "forget that",
+        "forget about it",
+        "scratch that",
     }
 )
+_BEFORE_CANCEL = (
+    r"(?:(?:no|nope|nah|actually|wait|oh|ah|hmm+|ok(?:ay|ej)?|nej|nä|förresten|vänta|äh)[\s,.!]+)*"
+)
+"""Words that may lead a cancel ("nej förresten, strunta i det", "no wait, forget it")."""
 DEFAULT_WORDS = frozenset({"default", "skip", "hoppa över"})
 """Said to a question whose slot has a default: take it."""
 YES_WORDS = frozenset(
@@ -133,7 +143,8 @@ after a lead ("no,", "det var fel")."""
 _INTRO = re.compile(rf"(?i)^(?:{_VALUE_INTRO})\s+")
 """The same said after "wrong one" or "I meant" ("sorry wrong one, its 1000123")."""
 _MEANT_AFTER = re.compile(
-    r"(?i)[\s,]+(?:menade\s+jag|jag\s+menade|var\s+det\s+jag\s+menade|i\s+meant|(?:is|was)\s+what\s+i\s+meant"
+    r"(?i)[\s,]+(?:men(?:ade|ar)\s+jag|jag\s+men(?:ade|ar)|var\s+det\s+jag\s+menade|i\s+mean(?:t)?"
+    r"|(?:is|was)\s+what\s+i\s+meant"
     r"|skulle\s+det\s+vara|ska\s+det\s+vara|(?:is|was)\s+the\s+right\s+one|är\s+(?:den\s+)?rätt(?:a)?)"
     r"[\s.!?]*$"
 )
@@ -162,7 +173,10 @@ _FOLLOW_ON = wordset("and och then då about also också")
 """Of ``_BARE``, the words that ask after one more record right after another: "and the invoice?"."""
 
 # How a request of its own starts, rather than an answer to the question asked.
-_OPENING = r"(?i)^\s*(?:(?:and|och|ok|okay|okej|also|också|hi|hello|hej|please|snälla)[\s,!]+)*"
+_OPENING = (
+    r"(?i)^\s*(?:(?:and|och|ok|okay|okej|also|också|hi|hello|hej|please|snälla|hmm+|wait|vänta|actually|förresten"
+    r"|before\s+that|innan\s+dess|oh|by\s+the\s+way|btw)[\s,!.:;–-]+)*"
+)
 _LOOKUP = re.compile(
     _OPENING + r"(?:show|list|find|track|send|e-?mail|mail|download|get|give|check|look\s+up|tell\s+me"
     r"|talk|speak|chat|visa|lista|hitta|spåra|skicka|maila|mejla|ladda\s+ner|hämta|ge\s+mig|kolla|berätta"
@@ -589,6 +603,11 @@ class DialogEngine:
                 return self._fresh(
                     instead, principal, parse.model_copy(update={"intent": instead.name}), topic
                 )
+            if spec.name == state.last_intent and _only_values(parse):
+                # "And the delivered ones?" right after last month's orders: asked again with it.
+                again = self._followed_on(parse, principal, state)
+                if again is not None:
+                    return again
             if state.last_intent in spec.exports_after and _points_at_it(parse):
                 # "kan du maila den till mig istället" right after the report: that report, mailed.
                 return self._export(spec, principal, parse, state)
@@ -1128,15 +1147,17 @@ def yes_no_buttons(fmt: Formatter) -> tuple[Button, Button]:
     )
 
 
-def _is_cancel(text: str) -> bool:
-    return _TRAILING.sub("", text.strip().lower()) in CANCEL_WORDS
-
-
-_CANCEL_FIRST = re.compile(
-    r"(?i)^\s*(?:"
-    + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(CANCEL_WORDS, key=len, reverse=True))
-    + r")\s*[,.;:!–-]+\s*(?=\w)"
+_CANCEL_WORDS = "|".join(
+    re.escape(w).replace(r"\ ", r"\s+") for w in sorted(CANCEL_WORDS, key=len, reverse=True)
 )
+_CANCEL_ALONE = re.compile(r"(?i)^\s*" + _BEFORE_CANCEL + r"(?:" + _CANCEL_WORDS + r")[\s.!]*$")
+
+
+def _is_cancel(text: str) -> bool:
+    return _TRAILING.sub("", text.strip().lower()) in CANCEL_WORDS or _CANCEL_ALONE.match(text) is not None
+
+
+_CANCEL_FIRST = re.compile(r"(?i)^\s*" + _BEFORE_CANCEL + r"(?:" + _CANCEL_WORDS + r")\s*[,.;:!–-]+\s*(?=\w)")
 
 
 def _cancelled_before(text: str) -> bool:
@@ -1213,8 +1234,9 @@ def _fill(spec: IntentSpec, slot: Slot, parse: Parse, topic: Topic, *, answering
 _POINTERS = frozenset({"reference", "about"})
 _FOLLOW_ON_WORDS = wordset(
     """
-    and also what how about in at for from on the same then too please as well likewise
-    och även samt vad sägs om hur är det med i på för från vid samma då också tack likaså med
+    and also what how about in at for from on the same then too please as well likewise ones those
+    och även samt vad sägs om hur är det med i på för från vid samma då också tack likaså med de dom
+    dem
     """
 )
 """The words around values that ask the last question again with them: "and in Kista?", "what

@@ -51,10 +51,11 @@ _RECORD_KINDS: Final = {
 
 _DENIED = re.compile(
     r"(?i)(?<![\w'])(?:not|never|don'?t|do\s+not|doesn'?t|does\s+not|won'?t|without|inte|ej|icke|aldrig"
-    r"|utan\s+att)\s+(?:\w+\s+){0,2}$"
+    r"|utan\s+att|before|after|until|innan|efter|tills|före)\s+(?:\w+\s+){0,2}$"
 )
 """A denial just before a word an intent requires: "do not approve", "I don't want to sign", "inte
-godkänna", "utan att signera"."""
+godkänna", "utan att signera"; or a time it is put off to: "I'll check with my manager before
+approving it", "innan jag godkänner den"."""
 
 
 def said_undenied(words: re.Pattern[str], text: str) -> bool:

@@ -156,6 +156,7 @@ STATUS_EXAMPLES = {
         "kan du skicka spårningslänken för 4712",
         "skicka spårningsnumret till mig",
         "jag behöver spåra ett paket från er",
+        "jag letar efter en order vi har lagt",
         "vilken transportör levererar order 4711",
         "status på inköpsorder NV-PO-889",
         "var är vår inköpsorder NV-PO-889",
@@ -255,6 +256,7 @@ SEARCH_EXAMPLES = {
         "show my open orders",
         "which orders are delayed",
         "show delayed orders",
+        "and the delivered ones?",
         "list our late orders",
         "orders that are past their expected delivery date",
         "which of our orders are running late",
@@ -1187,7 +1189,9 @@ INTENTS = [
         examples=SEARCH_EXAMPLES,
         handler=order_search,
         tool=Tool.ORDERS,
-        slots=(_PERIOD,),
+        # The status is read from the message; as a slot, a correction or a follow-up that says only a
+        # status ("nej vänta, dom som är skickade menar jag") asks the search again with it.
+        slots=(_PERIOD, Slot(name="status", entities=("order_status",), required=False, carry=False)),
     ),
     IntentSpec(
         name="order.report",

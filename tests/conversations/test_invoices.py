@@ -676,6 +676,10 @@ async def test_asking_whether_an_invoice_is_approved_approves_nothing(
         bot:  !~ Registrerat: attesterad av
         user: who approved it?
         bot:  [invoice.get]
+        user: ok good, I'll check with my manager before approving it. when is it due?
+        bot:  !~ Recorded: approved by
+        user: jag kollar med min chef innan jag godkänner den
+        bot:  !~ Registrerat: attesterad av
     """)
     invoice = await application.backends.invoices.get_invoice(await _principal(application, ANNA), "INV-2031")
     assert invoice is not None and invoice.approved_by is None, "nothing approved by asking"
@@ -703,4 +707,14 @@ async def test_asking_whether_an_invoice_was_forwarded_sends_nothing(
         user: could you forward INV-2031 to erik.lund@nordisk.example?
         bot:  [invoice.forward]
         bot:  ~ e-mailed invoice INV-2031
+    """)
+
+
+async def test_thanks_and_the_next_record_shows_it(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: has INV-2031 been paid?
+        bot:  [invoice.get]
+        user: ok thanks, and INV-2032?
+        bot:  [invoice.get]
+        bot:  ~ Invoice INV-2032
     """)

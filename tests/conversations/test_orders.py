@@ -568,3 +568,32 @@ async def test_a_guest_s_customer_number_shortened_is_read(bot: BotDriver) -> No
         bot:  ~ Order 4711 is shipped
         bot:  !~ I also need your customer number
     """)
+
+
+async def test_a_status_corrected_or_followed_up_asks_the_search_again_for_the_same_period(
+    bot: BotDriver,
+) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: visa ordrar från förra månaden
+        bot:  [order.search]
+        user: nej vänta, dom som ar skickade menar jag
+        bot:  [order.search]
+        bot:  ~ med status skickad från
+        user: the delivered ones I mean
+        bot:  [order.search]
+        bot:  ~ with status delivered from
+        user: and the shipped ones?
+        bot:  [order.search]
+        bot:  ~ with status shipped from
+        bot:  !~ report
+    """)
+
+
+async def test_a_guest_s_customer_number_in_groups_of_three_is_read(bot: BotDriver) -> None:
+    await bot.as_guest().transcript("""
+        user: var är order 4712?
+        bot:  ~ kundnummer
+        user: vårt kundnummer är 1 000 123 om jag inte minns fel
+        bot:  [order.status]
+        bot:  ~ Order 4712 är i produktion
+    """)

@@ -373,3 +373,23 @@ async def test_asking_whether_anyone_looked_at_a_request_is_its_status(bot: BotD
         bot:  [request.status]
         bot:  (sv)
     """)
+
+
+async def test_a_comment_asked_for_and_then_called_off_adds_nothing(bot: BotDriver) -> None:
+    """Whatever is typed to "what should I add?" is the comment, unless it calls the question off
+    first ("nej förresten, strunta i det. …"): then nothing is added and the rest is answered."""
+    erik = bot.as_user(ERIK)
+    await erik.transcript("""
+        user: add a comment to RQ-2026-000002
+        bot:  ~ What should I add to request RQ-2026-000002?
+        user: nej förresten, strunta i det. var är order 4712?
+        bot:  [order.status]
+        bot:  ~ 4712
+        bot:  !~ kommentar
+        user: add a comment to RQ-2026-000002
+        bot:  ~ What should I add
+        user: no wait, forget it
+        bot:  [dialog.cancel]
+        user: status of RQ-2026-000002
+        bot:  !~ comment | Erik Lund
+    """)

@@ -278,3 +278,19 @@ def test_the_word_checks_hold_in_latin_1_text(extractor: str) -> None:
 )
 def test_a_plural_names_its_kind_of_record_and_several_of_them(word: str, kind: str) -> None:
     assert named_kind(word) == kind and is_plural(word)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("vårt kundnummer är 1 000 123 om jag inte minns fel", "1000123"),
+        ("customer number 1 000 123", "1000123"),
+        ("kundnummer 1000123", "1000123"),
+    ],
+)
+def test_a_customer_number_written_in_groups_is_one_number(text: str, value: str) -> None:
+    assert [
+        e.value
+        for e in EntityExtractor().extract(text, today=date(2026, 6, 17))
+        if e.type == "customer_number"
+    ] == [value]

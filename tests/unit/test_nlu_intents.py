@@ -679,3 +679,20 @@ def test_getting_a_record_is_no_person(nlu: NLU) -> None:
 )
 def test_the_request_said_after_its_context_is_what_is_asked(nlu: NLU, text: str, intent: str) -> None:
     assert nlu.parse(text, today=TODAY).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("ok thanks, and INV-2032?", NONE_INTENT),  # the record alone, for the dialog to show
+        ("tack! och fakturan?", "invoice.get"),
+        (
+            "Hej hej! Tack för hjälpen sist förresten. Idag undrar jag bara om C-1001 är signerat?",
+            "contract.status",
+        ),
+        ("thanks for your response", "smalltalk.thanks"),
+        ("perfekt, tack så mycket för hjälpen!", "smalltalk.thanks"),
+    ],
+)
+def test_thanks_before_a_question_is_the_question(nlu: NLU, text: str, intent: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == intent

@@ -76,6 +76,13 @@ _GREETED = re.compile(
     r"|(?:hi|hey|hello|hej)\s+[^\W\d_]+(?=\s*[,!.]))\W+(?=\w)"
 )
 """A greeting before what the message asks ("hey, where is 4711?", "hej Anna! …")."""
+_THANKED = re.compile(
+    r"(?i)^\W*(?:(?:ok(?:ay|ej)?|great|perfect|perfekt|toppen|super|fint|bra)[\s,!.]+)?"
+    r"(?:thanks(?:\s+a\s+lot)?|thank\s+you|thx|ty|tack(?:\s+så\s+mycket)?|tackar)"
+    r"(?:\s*[,!.]+\s*(?:(?:and|och)\s+)?|\s+(?:and|och)\s+)(?=\w)"
+)
+"""Thanks before what the message asks next ("ok thanks, and INV-2032?", "tack! och fakturan?")."""
+_COURTESIES = frozenset({"smalltalk.greeting", "smalltalk.thanks"})
 _FROM = frozenset({"from", "at", "från", "hos"})
 """Words before the company a bill is from ("the bill from Vattenfall", "fakturan från Telia")."""
 _WHOSE = frozenset({"my", "min", "mitt", "mina"})
@@ -251,11 +258,24 @@ class NLU:
                 # its word is what it asks about, as a record talked about would be.
                 scored = self._scored(read, language, named)
             intent, confidence = scored.intent, scored.confidence
-            if intent == "smalltalk.greeting" and (lead := _GREETED.match(said)) is not None:
-                # "Hey, where is 4711?": the greeting said, the rest is what they want.
-                greeted = self._after_greeting(raws[len(WORD.findall(lead[0])) :], language, topic)
+            if intent in _COURTESIES and (lead := _GREETED.match(said) or _THANKED.match(said)) is not None:
+                # "Hey, where is 4711?", "ok thanks, and INV-2032?": the courtesy said, the rest is
+                # what they want.
+                rest = raws[len(WORD.findall(lead[0])) :]
+                greeted = self._after_greeting(rest, language, topic)
                 if greeted is not None:
                     intent, confidence = greeted.intent, greeted.confidence
+                elif any(raw in RECORDS for raw in rest) and all(
+                    raw[0] == "#" or raw.lower() in self._ignorable for raw in rest
+                ):
+                    intent, confidence = NONE_INTENT, 1.0  # "ok thanks, and INV-2032?": the record
+            if (
+                intent in _COURTESIES
+                and (". " in said or "? " in said or "! " in said or "\n" in said)
+                and (sentence := self._one_sentence(said, today, language, topic)) is not None
+            ):
+                # "Hej hej! Tack för hjälpen sist. Idag undrar jag om C-1001 är signerat?"
+                intent, confidence = sentence.intent, sentence.confidence
             if (required := self._requires.get(intent)) is not None and not required.said_in(said):
                 # Not that intent without its words: the next of its family the words say, or, asked
                 # in a few words, the record pointed at shown ("is it approved yet?" after an invoice).

@@ -197,6 +197,13 @@ def prefixed_ids(text: str, claims: Claims) -> None:
         claims.add(found)
 
 
+_SPACED_CUSTOMER = re.compile(
+    r"(?i)(?<![\w-])(?:customer\s+(?:number|no\.?|nr\.?)|cust\.?\s*(?:no|nr)\.?|kundnummer|kundnumret|kundnr\.?"
+    r"|kund-nr)(?:\s+(?:is|är))?\s*:?\s*(?P<id>\d{1,3}(?:[ \u00a0]\d{3}){1,3})(?![\w-])"
+)
+"""A customer number written in groups of three, as on a letter ("kundnummer 1 000 123")."""
+
+
 def keyword_ids(text: str, claims: Claims, *, words: frozenset[str] | None = None) -> None:
     """Numbers written right after the word for their kind: "invoice 2031", "kundnummer 1000123".
 
@@ -210,6 +217,11 @@ def keyword_ids(text: str, claims: Claims, *, words: frozenset[str] | None = Non
         and not any(k in text.lower() for k in _KEYWORD_WRITTEN)
     ):
         return
+    if " " in text or "\u00a0" in text:
+        for m in _SPACED_CUSTOMER.finditer(text):
+            value = re.sub(r"\D", "", m["id"])
+            if len(value) >= 4:
+                claims.add(Found("customer_number", value, m.start("id"), m.end("id")))
     for m in _KEYWORD.finditer(text):
         written = m["kw"]
         keyword = fold(written if written.isalpha() else re.sub(r"\s+", " ", written))
