@@ -219,9 +219,9 @@ def keyword_ids(text: str, claims: Claims, *, words: frozenset[str] | None = Non
         return
     if " " in text or "\u00a0" in text:
         for m in _SPACED_CUSTOMER.finditer(text):
-            value = re.sub(r"\D", "", m["id"])
-            if len(value) >= 4:
-                claims.add(Found("customer_number", value, m.start("id"), m.end("id")))
+            grouped = re.sub(r"\D", "", m["id"])
+            if len(grouped) >= 4:
+                claims.add(Found("customer_number", grouped, m.start("id"), m.end("id")))
     for m in _KEYWORD.finditer(text):
         written = m["kw"]
         keyword = fold(written if written.isalpha() else re.sub(r"\s+", " ", written))
