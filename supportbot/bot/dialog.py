@@ -205,6 +205,9 @@ answers (which contract?) it is a request of its own, not a try at the answer.""
 OFFER_AFTER = 2
 """Misses in a row after which a person is offered outright ("Shall I put you in touch with a
 person?"), and a yes or no is the answer to that."""
+_CLOSINGS = frozenset({"smalltalk.thanks", "smalltalk.goodbye"})
+"""Thanks or a goodbye, sure enough, to a question with fixed answers, however many words: a request of
+its own, as a short one is (the question is offered back once, as for any)."""
 SHORT_REQUEST = 8
 """Words in a request whose only sign is its first word and a record: longer, it is more likely told."""
 SWITCH_CONFIDENCE = 0.5
@@ -776,6 +779,9 @@ class DialogEngine:
             return False
         if _QUESTION.match(text) or _WISH.match(text) or (words <= 3 and parse.confidence >= 0.7):
             return True
+        if intent in _CLOSINGS:
+            return True  # "perfekt, tack så mycket för hjälpen!": no try at the answer
+
         takes_text = any(s.free_text for s in self._slots_for(spec, principal))
         accepted = set(asking.entities) if asking is not None else set()
         return not takes_text and any(e.type not in accepted for e in records)

@@ -655,3 +655,16 @@ async def test_asking_whether_a_contract_was_sent_sends_nothing(
         assert [str(m["To"]) for m in inbox.messages()] == [MARIA]
     finally:
         await app.close()
+
+
+async def test_thanks_to_a_waiting_question_is_thanks(bot: BotDriver) -> None:
+    """The customer thanks at length rather than answer "which contract?": thanks are answered, never
+    taken as a failed answer, and the question is offered back once."""
+    await bot.as_user(ANNA).transcript("""
+        user: finns det flera versioner av det?
+        bot:  ~ Vilket avtal menar du?
+        user: perfekt, tack så mycket för hjälpen!
+        bot:  [smalltalk.thanks]
+        bot:  ~ Ska vi göra klart
+        bot:  !~ kunde inte ta
+    """)

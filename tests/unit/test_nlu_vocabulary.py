@@ -81,6 +81,7 @@ def test_what_customers_shorten_is_the_word_in_full() -> None:
         ("stanna", "stänga"),
         ("building", "billing"),
         ("strange", "storage"),
+        ("inför", "inform"),
     ],
 )
 def test_an_everyday_word_is_never_corrected_into_one_of_ours(

@@ -87,7 +87,7 @@ NEUTRAL_SV = wordset(
     sak saker grej grejer info information detaljer jätte
     år åren nästa tid tiden gång gånger dag dagar vecka veckor månad månader
     istället istallet medan varav ingen inget inga tråkigt tråkig stanna stannar fortsätt fortsätta
-    fortsätter
+    fortsätter inför infor längs helst
     """
 )
 
