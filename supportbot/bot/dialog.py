@@ -304,7 +304,7 @@ class DialogEngine:
         principal = principal.in_zone(time_zone)
         fmt = Formatter(language, country=principal.country, tz=principal.zone.key)
         state.begin_turn()
-        if any(e.type == "site" and e.value == OTHER_SITE for e in parse.entities):
+        if any(_other_site(e) for e in parse.entities):
             parse = await self._other_site(parse, principal, state)
 
         def context(spec: IntentSpec, slots: dict[str, Any]) -> TurnContext:
@@ -570,13 +570,12 @@ class DialogEngine:
         )
         others = [name for name in sites if last is None or name != last.value]
         instead = others[0] if last is not None and len(others) == 1 else None
-        entities = tuple(
-            (e.model_copy(update={"value": instead}) if instead is not None else None)
-            if e.type == "site" and e.value == OTHER_SITE
-            else e
+        entities = [
+            e.model_copy(update={"value": instead}) if _other_site(e) else e
             for e in parse.entities
-        )
-        return parse.model_copy(update={"entities": tuple(e for e in entities if e is not None)})
+            if instead is not None or not _other_site(e)
+        ]
+        return parse.model_copy(update={"entities": tuple(entities)})
 
     # --- deciding the intent and its slots ----------------------------------------------------------
 
@@ -606,11 +605,9 @@ class DialogEngine:
                 return self._fresh(
                     instead, principal, parse.model_copy(update={"intent": instead.name}), topic
                 )
-            if spec.name == state.last_intent and _only_values(parse):
+            if spec.name == state.last_intent and (again := self._followed_on(parse, principal, state)):
                 # "And the delivered ones?" right after last month's orders: asked again with it.
-                again = self._followed_on(parse, principal, state)
-                if again is not None:
-                    return again
+                return again
             if state.last_intent in spec.exports_after and _points_at_it(parse):
                 # "kan du maila den till mig istället" right after the report: that report, mailed.
                 return self._export(spec, principal, parse, state)
@@ -781,7 +778,6 @@ class DialogEngine:
             return True
         if intent in _CLOSINGS:
             return True  # "perfekt, tack så mycket för hjälpen!": no try at the answer
-
         takes_text = any(s.free_text for s in self._slots_for(spec, principal))
         accepted = set(asking.entities) if asking is not None else set()
         return not takes_text and any(e.type not in accepted for e in records)
@@ -926,15 +922,14 @@ class DialogEngine:
         this year is this year's report, not a question which period). What else was listed the intent
         reads from the listing it keeps."""
         turn = self._fresh(spec, principal, parse, state.topic)
-        if state.last_intent is not None:
-            names = {
-                s.name
-                for s in self._slots_for(spec, principal)
-                if s.required is not False and not (s.free_text or _confirms(s))
-            }
-            for name, value in state.last_slots.items():
-                if name in names and name not in turn.slots:
-                    turn.slots[name] = value
+        asked = {
+            s.name
+            for s in self._slots_for(spec, principal)
+            if s.required is not False and not (s.free_text or _confirms(s))
+        }
+        for name, value in state.last_slots.items():
+            if name in asked and name not in turn.slots:
+                turn.slots[name] = value
         return turn
 
     def _bare(self, spec: IntentSpec, parse: Parse) -> IntentSpec | None:
@@ -1271,6 +1266,11 @@ def _pointed(slot: Slot, parse: Parse) -> bool:
     """The message points at a record for this slot ("the other one") that could not be resolved: the
     slot is asked for rather than filled with the record talked about before."""
     return "reference" in slot.entities and bool(_references(parse))
+
+
+def _other_site(entity: Entity) -> bool:
+    """Whether an entity is "the other site", still to be decided."""
+    return entity.type == "site" and entity.value == OTHER_SITE
 
 
 def _points_at_it(parse: Parse) -> bool:

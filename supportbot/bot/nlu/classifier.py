@@ -391,8 +391,7 @@ class IntentClassifier:
 
     def any_for_none(self, tokens: Sequence[str | None]) -> bool:
         """Whether any of the tokens ``speaks_for_none``."""
-        words, none = self._features.words, self._none
-        return any(t is not None and _for_none(words.get(t), none) for t in tokens)
+        return any(t is not None and self.speaks_for_none(t) for t in tokens)
 
     def points_into(self, tokens: Sequence[str | None], topic: str) -> bool:
         """Whether a message's words give the ``topic`` family at least ``Tuning.topic_pointed_ratio``

@@ -271,7 +271,7 @@ class NLU:
                     intent, confidence = NONE_INTENT, 1.0  # "ok thanks, and INV-2032?": the record
             if (
                 intent in _COURTESIES
-                and (". " in said or "? " in said or "! " in said or "\n" in said)
+                and _sentences_in(said)
                 and (sentence := self._one_sentence(said, today, language, topic)) is not None
             ):
                 # "Hej hej! Tack för hjälpen sist. Idag undrar jag om C-1001 är signerat?"
@@ -346,7 +346,7 @@ class NLU:
             elif (
                 intent != NONE_INTENT
                 and not intent.startswith("smalltalk.")
-                and (". " in said or "? " in said or "! " in said or "\n" in said)  # sentences
+                and _sentences_in(said)
                 and _PLEASE.search(said) is not None
                 and (asked_last := self._the_request(said, today, language, intent)) is not None
             ):
@@ -421,8 +421,8 @@ class NLU:
         ask different things and none of them as a question."""
         if "." not in text and "?" not in text and "!" not in text and "\n" not in text:
             return None
-        sentences = [s for s in _SENTENCES.split(text) if s.strip()]
-        if len(sentences) < 2 or len(sentences) > 4:
+        sentences = _sentences(text)
+        if not sentences:
             return None
         asked: list[tuple[str, Parse]] = []
         elsewhere = False
@@ -451,9 +451,7 @@ class NLU:
         """Of a message of two to four sentences read as ``read``, the one sentence said as a request
         ("please …", "can you …", "kan du …"), when it reads surely as another intent of the same
         family: what the sentences before it tell is context."""
-        sentences = [s for s in _SENTENCES.split(text) if s.strip()]
-        if len(sentences) < 2 or len(sentences) > 4:
-            return None
+        sentences = _sentences(text)
         requests = [s for s in sentences if _PLEASE.match(s) is not None]
         if len(requests) != 1:
             return None
@@ -698,6 +696,17 @@ def _negated(low: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
+def _sentences_in(text: str) -> bool:
+    """Whether a sentence ends inside a message (a plain substring check, before any pattern)."""
+    return ". " in text or "? " in text or "! " in text or "\n" in text
+
+
+def _sentences(text: str) -> list[str]:
+    """A message's sentences, when it has two to four of them (none otherwise)."""
+    sentences = [s for s in _SENTENCES.split(text) if s.strip()]
+    return sentences if 2 <= len(sentences) <= 4 else []
+
+
 def _held(word: str) -> str | None:
     """Which of ``_HELD``'s kinds a word (as read) names, if any."""
     return next((kind for kind, pattern in _HELD.items() if pattern.match(word)), None)
