@@ -39,6 +39,27 @@ YET = r"(?:\s+[\w@.-]+){0,3}\s+(?:yet|already|än|redan)\b"
 ASKED_AFTER = r"(?![\w-])(?!" + YET + r")(?!" + QUESTION_AHEAD + r")"
 """After a word of something done: not in a question, nor followed within a few words by "yet"/"än"
 (asked after, not asked for)."""
+_APPROVED = (
+    r"(?:approved|accepted|authori[sz]ed|attested|godk[äa]n(?:d|t|da|ts|de|des)|attester(?:ad|at|ade|ats|ades)"
+    r"|accepter(?:ad|at|ade|ats))"
+)
+APPROVING = (
+    r"(?<![\w-])(?:"
+    # "approved" said of it: a request as a state to record ("mark it as approved", "kan du markera
+    # avtalet som godkänt?", "bekräfta att den är godkänd"), never asked after ("is the invoice approved
+    # yet?", "har den godkänts än")
+    r"(?:(?<=\bas\s)|(?<=\bsom\s))" + _APPROVED + r"(?![\w-])"
+    r"|(?<!been\s)(?<!blivit\s)(?<!who\s)(?<!who\shas\s)(?<!vem\s)(?<!vem\shar\s)"
+    + _APPROVED
+    + ASKED_AFTER
+    + r"|(?!"
+    + _APPROVED
+    + r"(?![\w-]))(?:approv\w*|aprov\w*|attest\w*|authori[sz]\w*|accept\w*|godk[äa]n\w*|attester\w*"
+    r"|acceptera\w*)"
+    r"|sign[\s-]+off|go-?ahead|klartecken)"
+)
+"""Words of approving (a pattern's source, case to be ignored by the pattern): an invoice's approval is
+recorded at once and a contract's once confirmed, so neither is begun by a question about one."""
 _UNIT = (
     r"(?:\d+\s+)?(?:days?|weeks?|months?|quarters?|years?|dag(?:ar|arna|en)?|veck(?:a|or|an|orna)"
     r"|månad(?:er|en|erna)?|kvartal(?:et|en)?|år(?:et|en)?)\b"

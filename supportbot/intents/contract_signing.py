@@ -22,7 +22,7 @@ from supportbot.bot.messages import Button, Card, Field, Form, FormField, Reply
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext, said_undenied
 from supportbot.bot.state import SlotValue
 from supportbot.integrations.models import Contract, ContractStep, ContractStepOutcome, ContractVersion, Tool
-from supportbot.intents.common import ASKED_AFTER
+from supportbot.intents.common import APPROVING, ASKED_AFTER
 
 log = logging.getLogger(__name__)
 
@@ -816,10 +816,14 @@ def _asks_to_sign(text: str) -> bool:
     return "under" in text.lower() and said_undenied(_SIGNS_UNDER, text)
 
 
+_SAYS_APPROVE = re.compile(r"(?i)" + APPROVING)
+"""Words of approving ("approve", "godkänn", "sign-off", "klartecken"); not "har den godkänts än?"."""
+
 INTENTS = [
     IntentSpec(
         name="contract.approve",
         examples=APPROVE_EXAMPLES,
+        requires=_SAYS_APPROVE,
         handler=contract_approve,
         tool=Tool.CONTRACTS,
         slots=(_CONTRACT, _VERSION_SLOT, _confirm("contract.approve.ask_confirm"), _SHOWN),

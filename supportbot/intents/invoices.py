@@ -26,6 +26,7 @@ from supportbot.integrations.models import (
     Tool,
 )
 from supportbot.intents.common import (
+    APPROVING,
     ASKED_AFTER,
     QUESTION_AHEAD,
     Listing,
@@ -1417,23 +1418,9 @@ async def _mail_invoice(ctx: TurnContext, invoice: Invoice, recipient: str) -> R
     return ctx.reply(intent=intent, text=ctx.t(key, number=invoice.number, email=address))
 
 
-_APPROVED = (
-    r"(?:approved|accepted|authori[sz]ed|attested|godkän(?:d|t|da|ts|de|des)|attester(?:ad|at|ade|ats|ades)"
-    r"|accepter(?:ad|at|ade|ats))"
-)
 _SAYS_APPROVE = re.compile(
-    r"(?i)(?<![\w-])(?:"
-    # "approved" said of it: a request only as a state to record ("mark it as approved", "bekräfta att
-    # den är godkänd"), never asked after ("is the invoice approved yet?", "har den godkänts än")
-    r"(?<!been\s)(?<!blivit\s)(?<!who\s)(?<!who\shas\s)(?<!vem\s)(?<!vem\shar\s)"
-    + _APPROVED
-    + ASKED_AFTER
-    + r"|(?!"
-    + _APPROVED
-    + r"(?![\w-]))(?:approv\w*|attest\w*|authori[sz]\w*|accept\w*|godkän\w*|attester\w*"
-    r"|acceptera\w*)"
-    r"|sign\s+off|(?:ok(?:ay)?|release\w*|clear\w*|frisläpp\w*|släpp\w*)\b[^.?!]{0,40}\b(?:for|till|för)\s+"
-    r"(?:payment|betalning))"
+    r"(?i)" + APPROVING + r"|(?<![\w-])(?:ok(?:ay)?|release\w*|clear\w*|frisläpp\w*|släpp\w*)\b[^.?!]{0,40}\b"
+    r"(?:for|till|för)\s+(?:payment|betalning)"
 )
 """Words of approving an invoice ("approve", "attest", "OK … for payment", "godkänn", "attestera"):
 approving is recorded at once, so "faktura för order 4711" read as approving shows the invoice, and

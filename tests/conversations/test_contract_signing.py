@@ -457,3 +457,20 @@ async def test_asking_whether_a_contract_is_signed_begins_no_signing(bot: BotDri
         bot:  (sv)
         bot:  !~ [Signera]
     """)
+
+
+async def test_asking_whether_something_is_approved_begins_no_approval(bot: BotDriver) -> None:
+    """ "Har den godkänts än?" asks after the record talked about (here the invoice just listed): no
+    contract's approval is offered. Said as a state to record, an approval is asked for."""
+    await bot.as_user(ANNA).transcript("""
+        user: vilka fakturor väntar på mitt godkännande?
+        bot:  ~ INV-2031
+        user: har den godkänts än?
+        bot:  [invoice.get]
+        bot:  !~ Vill du godkänna
+        user: har C-1004 godkänts?
+        bot:  !~ Vill du godkänna
+        user: kan du markera avtal C-1004 som godkänt?
+        bot:  [contract.approve]
+        bot:  ~ Vill du godkänna
+    """)

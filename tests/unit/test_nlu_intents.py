@@ -696,3 +696,15 @@ def test_the_request_said_after_its_context_is_what_is_asked(nlu: NLU, text: str
 )
 def test_thanks_before_a_question_is_the_question(nlu: NLU, text: str, intent: str) -> None:
     assert nlu.parse(text, today=TODAY).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("godkann kontraktet c-1001", "contract.approve"),  # typed without å ä ö
+        ("Kan du markera avtalet C-1004 som godkänt?", "contract.approve"),  # a state to record
+        ("give the go-ahead on contract C-1001", "contract.approve"),
+    ],
+)
+def test_a_contract_approval_is_asked_for_in_its_words(nlu: NLU, text: str, intent: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == intent

@@ -280,7 +280,8 @@ class NLU:
                 # Not that intent without its words: the next of its family the words say, or, asked
                 # in a few words, the record pointed at shown ("is it approved yet?" after an invoice).
                 barred = [name for name, spec in self._requires.items() if not spec.said_in(said)]
-                shows = self._shows.get(intent.split(".", 1)[0])
+                # (the record talked about, when there is one: "har den godkänts än?" after an invoice)
+                shows = self._shows.get(topic or "") or self._shows.get(intent.split(".", 1)[0])
                 if (
                     shows is not None
                     and shows not in barred
