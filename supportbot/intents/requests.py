@@ -129,6 +129,8 @@ OPEN_EXAMPLES = {
         "felanmälan",
         "kan du registrera en begäran om tekniker på plats",
         "jag vill göra en supportförfrågan",
+        "jag vill lägga en ny supportförfrågan",
+        "ny felanmälan",
         "öppna ärende",
         "skapa ett supportärende för Kista",
         "vi behöver en tekniker",
@@ -1256,16 +1258,22 @@ _REQUEST_NUMBER = r"(?i)#?rq-?\d{4}-?\d{1,6}"
 _TEXT = r"(?s)\s*\S.*"
 
 
-_OPENS_A_REQUEST = re.compile(
-    r"(?i)^\W*(?:(?:hi|hello|hey|hej|hallå)\W+)?"
+_ASKS_FOR_A_REQUEST = (
+    r"^\W*(?:(?:hi|hello|hey|hej|hallå)\W+)?"
     r"(?:(?:just|bara)\s+)?(?:(?:please|can\s+you|could\s+you|(?:i|we)\s+(?:want|need|would\s+like)\s+to|(?:i|we)'d\s+like\s+to"
     r"|snälla|kan\s+(?:du|ni)|(?:jag|vi)\s+(?:vill|behöver|skulle\s+vilja))\s+)?"
     r"(?:open|create|raise|file|log|submit|start|öppna|skapa|registrera|lägga?\s+upp)\s+(?:a\s+|an\s+|ett\s+)?"
     r"(?:new\s+|nytt\s+)?(?:support\s+|service\s+|technical\s+|tekniskt\s+)?"
     r"(?:request|ticket|case|(?:support|service)?ärende)\b"
+    r"|^\W*(?:new|nytt|ny)\s+(?:support\s+|service\s+)?(?:request|ticket|case|(?:support|service)?ärende"
+    r"|(?:support|service)?förfrågan)(?=\s*[:–-])"
 )
+_OPENS_A_REQUEST = re.compile("(?i)" + _ASKS_FOR_A_REQUEST)
 """A message that begins by asking for a request to be opened ("open a support request: the fan of
-78ABC12 is loud", "skapa ett ärende om…"): whatever the rest is about, the request is what is asked."""
+78ABC12 is loud", "skapa ett ärende om…", "new request: wrong items delivered on 4711"): whatever the
+rest is about, the request is what is asked."""
+_HEADED = r"(?is)(?:" + _ASKS_FOR_A_REQUEST + r")\s*[:–-]\s*(?P<text>\S.*)"
+"""A request asked for with its subject after a colon ("new request: wrong items delivered on 4711")."""
 
 
 _NO_REQUEST = re.compile(
@@ -1314,6 +1322,7 @@ INTENTS = [
                 "request.ask_subject",
                 carry=False,
                 free_text=True,
+                inline=_HEADED,
                 check=_subject_check,
             ),
             Slot(

@@ -300,6 +300,10 @@ def test_the_word_check_skips_no_site() -> None:
         ("vi har problem med skrivaren", "problem med skrivaren"),
         ("78XYZ34 in göteborg throws disk errors since yesterday", "throws disk errors"),
         ("the storage has read errors", "read errors"),
+        ("our storage has been beeping since this morning", "has been beeping"),
+        ("one disk shows amber", "shows amber"),
+        ("servern i Kista piper", "piper"),
+        ("en disk lyser orange", "lyser orange"),
     ],
 )
 def test_a_fault_told_by_what_went_wrong(text: str, span: str) -> None:
@@ -327,6 +331,8 @@ def test_a_fault_told_by_what_went_wrong(text: str, span: str) -> None:
         "an issue with the delivery",
         "problem med inloggningen",
         "INV-2031 has errors",  # an invoice's errors are a question for invoicing
+        "show red invoices",
+        "the balance shows red",
     ],
 )
 def test_no_fault_where_nothing_is_said_to_be_broken(text: str) -> None:

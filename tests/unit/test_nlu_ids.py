@@ -66,6 +66,13 @@ def found(text: str, entity_type: str | None = None) -> list[tuple[str, Any, str
         ("good morning, any news on 4712?", "4712", "4712"),
         ("whre is 4711", "4711", "4711"),
         ("chek 4712 pls", "4712", "4712"),
+        # A contracted question word, an aside or a pause around it.
+        ("where's 5801", "5801", "5801"),
+        ("where is 4711 btw", "4711", "4711"),
+        ("hang on, where is 4711 again?", "4711", "4711"),
+        ("vänta, var är 4712 förresten?", "4712", "4712"),
+        ("ok. 4712 then", "4712", "4712"),
+        ("4711 istället", "4711", "4711"),
     ],
 )
 def test_order_numbers(text: str, value: str, span: str) -> None:

@@ -43,6 +43,7 @@ def nlu() -> NLU:
         ("please move the Power server to gothenburg", "inventory.change"),
         ("is the FlashSystem still covered by maintenance", "inventory.question"),
         ("our server is down, please open a ticket", "request.open"),
+        ("new request: wrong items delivered on 4711", "request.open"),  # a request headed as one
         ("any news on request RQ-2026-000123", "request.status"),
         ("attach a screenshot to my ticket", "request.comment"),
         ("I want to talk to a human", "handoff.agent"),
@@ -82,6 +83,11 @@ def test_english(nlu: NLU, text: str, intent: str) -> None:
         ("vi vill flytta servern till Kista", "inventory.change"),
         ("har servern i Kista fortfarande garanti?", "inventory.question"),
         ("jag vill anmäla ett fel", "request.open"),
+        ("ny supportförfrågan", "request.open"),  # "new", not "news" ("något nytt om …?")
+        ("nytt ärende: fel varor levererade på 4711", "request.open"),  # a request headed as one
+        ("lista alla öppna order för Göteborg", "order.search"),  # open orders, not open items
+        ("visa öppna poster på kontoutdraget", "statement.show"),
+        ("något nytt om min supportförfrågan?", "request.status"),
         ("har någon svarat på mitt ärende", "request.status"),
         ("bifoga en fil till mitt ärende", "request.comment"),
         ("jag vill prata med en människa", "handoff.agent"),

@@ -397,7 +397,11 @@ class NLU:
         not equipment: "vad händer med den leasade lagringen när avtalet går ut" asks of the storage)."""
         family = read.split(".", 1)[0]
         if family not in self._worded:
-            return None
+            # A family without records of a word (a statement) keeps a message that says its own word
+            # ("kontoutdraget"); else the records it names decide ("lista alla öppna order").
+            own = _HELD.get(family)
+            if own is None or any(own.match(raw.lower()) for raw in raws):
+                return None
         named = {self._kind_family.get(kind) for raw in raws if (kind := named_kind(raw)) is not None}
         if len(named) != 1:
             return None

@@ -50,7 +50,7 @@ NEUTRAL_EN = wordset(
     inform notify tell told telling let know knew known think thought believe guess suppose remember
     mean meant seem seems appear happen happened happens go goes went gone come comes came
     coming get gets got gotten getting make makes made making take takes took taken taking put puts keep
-    keeps kept hold bring brought use uses used using ask asks asked asking say says said saying
+    keeps kept hold hang bring brought use uses used using ask asks asked asking say says said saying
     mention mentioned do doing does done work works worked working run running start started begin
     provide provided offer offered allow allowed enable enabled manage managed handle handled deal
     assist assistance assisting guide guidance advice advise inquire inquiry enquire enquiry

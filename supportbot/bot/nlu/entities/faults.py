@@ -44,7 +44,8 @@ _FAULT = re.compile(
     r"|crash(?:ed|es|ing)|freez(?:es|ing)|froze|reboots?\s+(?:itself|by\s+itself|all\s+the\s+time|constantly)"
     r"|flicker(?:s|ing)?|overheat(?:s|ing|ed)?|(?:strange|weird|loud|odd)\s+nois(?:e|es)"
     r"|(?:makes|making)\s+(?:a\s+)?(?:strange\s+|weird\s+|loud\s+)?noise"
-    r"|blue\s+screen|error\s+(?:code|message|light)|red\s+(?:light|led)|out\s+of\s+order"
+    r"|blue\s+screen|error\s+(?:code|message|light)|(?:red|amber|orange)\s+(?:lights?|leds?)|out\s+of\s+order"
+    r"|(?:is|are|has\s+been|have\s+been|started|starts|began)\s+beeping|beeps|shows\s+(?:amber|orange)"
     r"|malfunction(?:s|ing|ed)?|(?:disk|drive|power|fan|hardware)\s+failure|faulty|defective"
     r"|(?:disk|drive|read|write|i/o|io|memory|hardware|power|fan|raid|controller)\s+errors?"
     r"|(?:throws?|throwing|threw)\s+(?:\w+\s+){0,2}errors?"
@@ -55,7 +56,8 @@ _FAULT = re.compile(
     r"|(?:slutat|slutade)\s+(?:att\s+)?(?:fungera|funka|svara)"
     r"|krasch(?:at|ar|ade)|(?:hänger|hängt|hängde)\s+sig|(?:startar|bootar)\s+om\s+(?:sig|hela\s+tiden)"
     r"|krånglar|krånglat|(?:ligger|är|låg)\s+nere|gick\s+ner|flimrar|överhett(?:as|ad|ade|at)"
-    r"|låter\s+(?:konstigt|illa|märkligt)|väsnas|blåskärm|felkod|(?:röd|rött)\s+(?:lampa|ljus)"
+    r"|låter\s+(?:konstigt|illa|märkligt)|väsnas|blåskärm|felkod|(?:röd|rött|orange|gul|gult)\s+(?:lampa|ljus)"
+    r"|piper|(?:lyser|blinkar)\s+(?:rött|orange|gult)"
     r"|ur\s+funktion|defekt[a]?|(?:hård)?disk(?:fel|krasch)"
     r"|(?:errors?|problems?|issues?|trouble|faults?|fel|problem)\s+(?:on|in|with|of|at|på|med|i)\s+"
     r"(?:the\s+|our\s+|my\s+|a\s+|one\s+of\s+(?:the|our)\s+|vår\s+|vårt\s+|min\s+|mitt\s+|en\s+|ett\s+)?"
@@ -74,6 +76,7 @@ TRIGGERS = wordset(
     skriver starta igång sätta skriva ansluta slutat slutade kraschat kraschar kraschade hänger hängt hängde krånglar
     krånglat nere ner flimrar överhettas överhettad överhettade överhettat låter väsnas blåskärm
     felkod lampa ljus funktion defekt defekta diskfel diskkrasch hårddiskfel hårddiskkrasch
+    beeps lights led leds shows show piper lyser blinkar
     errors problem problems issue issues trouble fault faults fel
     """
 )

@@ -145,12 +145,14 @@ _ISO = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 
 _FILLERS = wordset(
     "nr no number nummer num numret tack thanks thx please pls plz snälla status och o and or eller"
-    " hi hey hello hej hejsan hallå tjena tja good morning god morgon ok okay okej"
+    " hi hey hello hej hejsan hallå tjena tja good morning god morgon ok okay okej btw förresten wait vänta"
+    " hang hold on again igen then då instead istället"
 )
 """Words that may surround a bare order number that is the whole answer: "nr 4711", "4711 tack", "hey
-where is 4711"."""
+where is 4711", "hang on, where is 4711 btw"."""
 _LEADS = wordset(
     "check kolla find hitta show visa look lookup regarding angående about see se track spåra what how vad hur where var"
+    " where's wheres what's whats"
     " news update updates progress nytt nyheter uppdatering details detaljer info information"
 )
 """Words that may lead a bare order number in a short follow-up: "check 4711", "what about 4712?", "any
