@@ -146,10 +146,10 @@ _MEANT_AFTER = re.compile(
     r"(?i)[\s,]+(?:men(?:ade|ar)\s+jag|jag\s+men(?:ade|ar)|var\s+det\s+jag\s+menade|i\s+mean(?:t)?"
     r"|(?:is|was)\s+what\s+i\s+meant"
     r"|skulle\s+det\s+vara|ska\s+det\s+vara|(?:is|was)\s+the\s+right\s+one|är\s+(?:den\s+)?rätt(?:a)?)"
-    r"[\s.!?]*$"
+    r"(?:[\s,]+(?:not|inte|instead\s+of|i\s*stället\s+för)\b[^.!?]*)?[\s.!?]*$"
 )
 """What a correction says after its value, as Swedish puts it: "nej förlåt, 4712 menade jag", "4712
-skulle det vara"."""
+skulle det vara"; and what it replaces after that: "i år menar jag, inte förra månaden"."""
 _VALUE_WORDS = wordset(
     """
     the a an one ones it that this number nr no order ordern ordernummer invoice bill fakturan faktura
@@ -175,7 +175,9 @@ _FOLLOW_ON = wordset("and och then då about also också")
 # How a request of its own starts, rather than an answer to the question asked.
 _OPENING = (
     r"(?i)^\s*(?:(?:and|och|ok|okay|okej|also|också|hi|hello|hej|please|snälla|hmm+|wait|vänta|actually|förresten"
-    r"|before\s+that|innan\s+dess|oh|by\s+the\s+way|btw)[\s,!.:;–-]+)*"
+    r"|before\s+that|innan\s+dess|oh|by\s+the\s+way|btw|(?:hang|hold)\s+on(?:\s+a\s+(?:sec|second|moment))?"
+    r"|one\s+(?:more\s+)?thing(?:\s+first)?|quick\s+question|en\s+(?:grej|sak)(?:\s+(?:först|till))?"
+    r"|snabb\s+fråga)[\s,!.:;–-]+)*"
 )
 _LOOKUP = re.compile(
     _OPENING + r"(?:show|list|find|track|send|e-?mail|mail|download|get|give|check|look\s+up|tell\s+me"
@@ -345,7 +347,9 @@ class DialogEngine:
         if state.offered:
             # The last reply offered a question left for another request back: a yes takes it up again.
             paused, state.paused, state.offered = state.paused, None, False
-            answer = yes_or_no(parse.text) if form is None and not files else None
+            # (A record said with it is a request of its own: "ok. 4712 then" asks about 4712.)
+            plain = form is None and not files and not any(e.type in self._claims for e in parse.entities)
+            answer = yes_or_no(parse.text) if plain else None
             if paused is not None and paused.intent in self.intents and answer is not None:
                 if not answer:
                     return Reply(
@@ -362,6 +366,8 @@ class DialogEngine:
                     state.pending = None
                     return question
                 return ctx.reply(question.text, buttons=question.buttons, cards=question.cards)
+            if paused is not None and answer is None and plain and self._answers(paused, parse, principal):
+                state.pending = paused  # "ok, skicka till erik.lund@…": the answer, as if asked again
 
         pending = state.pending
         if form is not None:
@@ -704,10 +710,20 @@ class DialogEngine:
                     value = asking.default if asking.default is not None else "yes"
                     slots[asking.name] = SlotValue(asking.entities[0], value)
                     return Turn(spec, slots, held, answered=asking.name)
-            # Free text a handler asked for itself ("sign it?": anything but yes is a no) is its to read.
+            # Free text a handler asked for itself ("sign it?": anything but yes is a no) is its to read,
+            # unless it is neither a yes nor a no but a request of its own, read as to a question with
+            # fixed answers ("vad har vi installerat i Göteborg"): that is answered, and the question
+            # offered back. Thanks or a goodbye stay its to read (a polite no).
             own = asking.free_text and asking.required is False
-            if asking.free_text and not own and self._switches(parse, spec, asking, principal):
-                return self._switch(parse, principal, pending, topic)
+            if own:
+                if (
+                    answer is None
+                    and parse.intent not in _CLOSINGS
+                    and self._switches(parse, spec, None, principal)
+                ):
+                    return self._switch(parse, principal, pending, state)
+            elif asking.free_text and self._switches(parse, spec, asking, principal):
+                return self._switch(parse, principal, pending, state)
             value = _fill(spec, asking, parse, topic, answering=True)
             if value is not None:
                 slots[asking.name] = value
@@ -716,7 +732,7 @@ class DialogEngine:
         if correction is not None and self._correct(spec, principal, parse, topic, correction, slots):
             return Turn(spec, slots, held)
         if self._switches(parse, spec, asking, principal):
-            return self._switch(parse, principal, pending, topic)
+            return self._switch(parse, principal, pending, state)
         if parse.intent == spec.name:
             self._fill_all(spec, principal, parse, topic, slots, carry=False)
             return Turn(spec, slots, held)
@@ -738,11 +754,26 @@ class DialogEngine:
         after = order[order.index(asking) + 1 :] if asking in order else ()
         return next((s for s in after if s.free_text and s.required is True and s.name not in slots), None)
 
-    def _switch(self, parse: Parse, principal: Principal, pending: Pending, topic: Topic) -> Turn:
-        turn = self._fresh(self.intents[parse.intent], principal, parse, topic)
+    def _answers(self, paused: Pending, parse: Parse, principal: Principal) -> bool:
+        """Whether a message gives a value of the kind the paused question asks for (an address to
+        "which address?"), not only words that any question would take."""
+        spec = self.intents.get(paused.intent)
+        slot = self._slot(spec, principal, paused.asking) if spec is not None else None
+        if slot is None or slot.free_text:
+            return False
+        return any(parse.first(kind) is not None for kind in slot.entities if kind != "reference")
+
+    def _switch(self, parse: Parse, principal: Principal, pending: Pending, state: DialogState) -> Turn:
+        # The records the question was asked about are what "it" means now ("wait, is that one paid
+        # already?" while the bot asks where to forward INV-2031).
+        for name, value in pending.slots.items():
+            if value.type in self._claims and state.topic.current.get(name) != value:
+                state.set_current(name, value.type, value.value)
+        turn = self._fresh(self.intents[parse.intent], principal, parse, state.topic)
         asked = self._slot(self.intents[pending.intent], principal, pending.asking)
-        if asked is not None and asked.required is not False:
-            turn.paused = pending  # a question the intent needs answered, not one it chose to ask
+        if asked is not None and (asked.required is not False or asked.free_text):
+            # A question the intent needs answered, or one its handler asked itself ("sign it?").
+            turn.paused = pending
         return turn
 
     def _switches(self, parse: Parse, spec: IntentSpec, asking: Slot | None, principal: Principal) -> bool:
@@ -753,20 +784,27 @@ class DialogEngine:
         ("where is order 4711"), or "is"/"I want" in a short one with a record ("is 4711 late?"). Free
         text is taken as the answer otherwise ("Disk read errors on server 78ABC12", "Can it arrive
         before Christmas?", "When we power it on the fan is loud"). To a question with fixed answers,
-        any question word, a short confident message of another intent ("thanks") and, where nothing is
-        written freely, a record of another kind switch too, and so does a wish said first ("we want
-        to move it to Göteborg")."""
+        any question word, a short question about a record ("is that one paid already?"), a short
+        confident message of another intent ("thanks") and, where nothing is written freely, a record
+        of another kind switch too, and so does a wish said first ("we want to move it to Göteborg")."""
         intent = parse.intent
         if intent == NONE_INTENT or intent not in self.intents or intent == spec.name:
             return False
         if self.intents[intent].takes_over and names_a_person(parse.text):
             return True  # "ugh, just connect me to someone": a person, whatever was asked
-        if parse.confidence < SWITCH_CONFIDENCE:
-            return False
         text = parse.text
         words = len(_WORD.findall(text)) + len(re.findall(r"\d+", text))
         records = [e for e in parse.entities if e.type in self._claims]
         short_with_record = bool(records) and words <= SHORT_REQUEST
+        if parse.confidence < SWITCH_CONFIDENCE:
+            # Less sure, only a short question about a record of the intent's own kind ("hang on,
+            # where is 4711?"): what the NLU read is what its record says.
+            own = self.intents[intent]
+            return (
+                short_with_record
+                and any(self._claims[e.type] is own for e in records)
+                and _QUESTION.match(text) is not None
+            )
         asked = text.rstrip().endswith("?")
         if _LOOKUP.match(text) or (_QUESTION.match(text) and (asked or short_with_record)):
             return True
@@ -776,6 +814,8 @@ class DialogEngine:
             return False
         if _QUESTION.match(text) or _WISH.match(text) or (words <= 3 and parse.confidence >= 0.7):
             return True
+        if asked and words <= SHORT_REQUEST and _ABOUT_RECORD.match(text):
+            return True  # "wait, is that one paid already?" to "Which e-mail address?"
         if intent in _CLOSINGS:
             return True  # "perfekt, tack så mycket för hjälpen!": no try at the answer
         takes_text = any(s.free_text for s in self._slots_for(spec, principal))

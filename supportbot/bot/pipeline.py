@@ -370,10 +370,14 @@ class Pipeline:
 
 def _topic(state: DialogState) -> str | None:
     """The family of the last answer, for the NLU to read a follow-up that names no record of its own
-    in ("what's the total?" after an invoice; the NLU knows which families are of records); none
-    while a question waits for its answer, which the dialog reads as one."""
+    in ("what's the total?" after an invoice; the NLU knows which families are of records); while a
+    question waits, the family of the question's intent (the dialog reads the message as its answer
+    first: this only says what a request of its own is about, "which ones are waiting for approval?"
+    asked which invoice to approve)."""
+    if state.pending is not None:
+        return state.pending.intent.split(".", 1)[0]
     last = state.last_intent
-    if last is None or state.pending is not None:
+    if last is None:
         return None
     return last.split(".", 1)[0]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.limits import Rule
@@ -330,13 +330,22 @@ SIGNATURE_ATTEMPTS = 5
 SIGNATURE_WINDOW = 900.0
 PASSWORD_FIELD = "password"  # noqa: S105 (the name of the form field, not a password)
 
+_GO_AHEAD = (
+    r"(?i)\s*(?:(?:yes|yeah|yep|yup|sure|absolutely|of\s+course|ja|japp|jepp|visst|absolut|självklart)\b"
+    r"[\s,.!]*(?:(?:please|thanks|thank\s+you|tack|gärna)\b[\s,.!]*)?"
+    r"|(?:ok|okay|okej)\b[\s,.!]*(?:(?:please|gärna)\b[\s,.!]*)?|(?:please|gärna)\b[\s,.!]*)?"
+    r"(?:(?:go\s+ahead|do\s+it|please\s+do|kör|gör\s+det)\b(?:\s+and\b|\s+och\b)?[\s,.!]*)?"
+)
+"""A yes said before the act, or instead of it: "yes please", "ja tack", "sure, go ahead and", "kör";
+not "ok thanks", which may be a polite no."""
 _YES_SIGN = re.compile(
-    r"(?i)\s*(?:(?:yes|yeah|yep|ok|okay|ja|japp|okej)\b[\s,.!]*)?"
-    r"(?:(?:please\s+)?sign(?:\s+it)?(?:\s+now)?|i\s+sign|signera(?:\s+det)?|jag\s+signerar|skriv\s+under)?[\s.!]*"
+    _GO_AHEAD + r"(?:(?:(?:please\s+)?sign(?:\s+it)?(?:\s+now)?|i\s+sign|signera(?:\s+det)?|jag\s+signerar"
+    r"|skriv\s+under)(?:[\s,.!]+(?:please|thanks|tack))?)?[\s.!]*"
 )
 _YES_APPROVE = re.compile(
-    r"(?i)\s*(?:(?:yes|yeah|yep|ok|okay|ja|japp|okej)\b[\s,.!]*)?"
-    r"(?:(?:please\s+)?approve(?:\s+it)?|i\s+approve|godkänn(?:\s+den|\s+det)?|jag\s+godkänner)?[\s.!]*"
+    _GO_AHEAD
+    + r"(?:(?:(?:please\s+)?approve(?:\s+it)?|i\s+approve|godkänn(?:\s+den|\s+det)?|jag\s+godkänner)"
+    r"(?:[\s,.!]+(?:please|thanks|tack))?)?[\s.!]*"
 )
 _VERSION = re.compile(r"(?i)\b(?:version|versionen|ver\.?|v\.?)\s*(\d{1,3})\b")
 
@@ -544,12 +553,7 @@ async def _offer_signature(ctx: TurnContext) -> Reply:
     return ctx.reply(
         text,
         cards=(_facts_card(ctx, contract, version),),
-        buttons=(
-            Button(label=ctx.t("contract.sign.button.sign"), value=ctx.t("contract.sign.button.sign.value")),
-            Button(
-                label=ctx.t("contract.sign.button.cancel"), value=ctx.t("contract.sign.button.cancel.value")
-            ),
-        ),
+        buttons=_sign_buttons(ctx),
     )
 
 
@@ -717,16 +721,7 @@ async def _offer_approval(ctx: TurnContext) -> Reply:
     return ctx.reply(
         text,
         cards=(_facts_card(ctx, contract, version),),
-        buttons=(
-            Button(
-                label=ctx.t("contract.approve.button.approve"),
-                value=ctx.t("contract.approve.button.approve.value"),
-            ),
-            Button(
-                label=ctx.t("contract.approve.button.cancel"),
-                value=ctx.t("contract.approve.button.cancel.value"),
-            ),
-        ),
+        buttons=_approve_buttons(ctx),
     )
 
 
@@ -778,8 +773,28 @@ _SHOWN = Slot(name="shown", entities=("sha256",), required=False, carry=False)
 """The hash of the version shown: set by the handler when it asks, never from what a user says."""
 
 
-def _confirm(question: str) -> Slot:
-    """The answer to "shall I?": whatever is said next (anything but yes cancels)."""
+def _buttons(step: str, act: str) -> Callable[[TurnContext], tuple[Button, ...]]:
+    """The confirmation's two buttons: to do it ("Sign") and to cancel."""
+
+    def buttons(ctx: TurnContext) -> tuple[Button, ...]:
+        return tuple(
+            Button(
+                label=ctx.t(f"contract.{step}.button.{key}"),
+                value=ctx.t(f"contract.{step}.button.{key}.value"),
+            )
+            for key in (act, "cancel")
+        )
+
+    return buttons
+
+
+_sign_buttons = _buttons("sign", "sign")
+_approve_buttons = _buttons("approve", "approve")
+
+
+def _confirm(question: str, buttons: Callable[[TurnContext], tuple[Button, ...]]) -> Slot:
+    """The answer to "shall I?": whatever is said next (anything but yes cancels, a request of its own
+    is answered and the question offered back, asked again with its buttons)."""
     return Slot(
         name="confirm",
         entities=("confirmation",),
@@ -787,6 +802,7 @@ def _confirm(question: str) -> Slot:
         required=False,
         carry=False,
         free_text=True,
+        choices=buttons,
     )
 
 
@@ -826,7 +842,7 @@ INTENTS = [
         requires=_SAYS_APPROVE,
         handler=contract_approve,
         tool=Tool.CONTRACTS,
-        slots=(_CONTRACT, _VERSION_SLOT, _confirm("contract.approve.ask_confirm"), _SHOWN),
+        slots=(_CONTRACT, _VERSION_SLOT, _confirm("contract.approve.ask_confirm", _approve_buttons), _SHOWN),
     ),
     IntentSpec(
         name="contract.sign",
@@ -838,7 +854,7 @@ INTENTS = [
         slots=(
             _CONTRACT,
             _VERSION_SLOT,
-            _confirm("contract.sign.ask_confirm"),
+            _confirm("contract.sign.ask_confirm", _sign_buttons),
             _SHOWN,
             # Asked while the password form is shown; only that form answers it, never typed words.
             Slot(

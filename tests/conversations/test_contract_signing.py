@@ -167,7 +167,10 @@ async def test_cancel_or_anything_but_yes_signs_nothing(bot: BotDriver, applicat
         press: Cancel
         bot:  = All right, I haven't signed contract C-1003; nothing was recorded. Just ask when you want to sign it.
         user: sign contract C-1003
-        user: where is my order 4711?
+        user: maybe later
+        bot:  ~ I haven't signed contract C-1003
+        user: sign contract C-1003
+        user: ok thanks
         bot:  ~ I haven't signed contract C-1003
         user: signera avtal C-1003
         user: avbryt
@@ -177,6 +180,63 @@ async def test_cancel_or_anything_but_yes_signs_nothing(bot: BotDriver, applicat
     """)
     assert (await _version(application, "C-1003", 2)).signed_at is None
     assert await _events(application, "C-1003") == []
+
+
+async def test_a_question_asked_while_a_signature_waits_is_answered_and_signs_nothing(
+    bot: BotDriver, application: Application
+) -> None:
+    """A request of its own to "Do you want to sign it?" is answered, not taken for a no and dropped;
+    the signature is offered back, and signing still needs a yes to the question asked again."""
+    chat = bot.as_user(ANNA)
+    await chat.transcript("""
+        user: sign contract C-1003
+        bot:  ~ Do you want to sign it?
+        user: where is my order 4711?
+        bot:  [order.status]
+        bot:  ~ Order 4711 has shipped
+        bot:  ~ Shall we finish your request?
+        user: yes
+        bot:  [contract.sign]
+        bot:  ~ Shall I sign it?
+        bot:  ~ [Sign]
+        press: Cancel
+        bot:  ~ I haven't signed contract C-1003
+        user: signera avtal C-1003
+        user: vad har vi installerat i Göteborg
+        bot:  [inventory.show]
+        bot:  ~ Göteborg
+        bot:  ~ Ska vi göra klart det du bad om?
+        user: nej
+        bot:  ~ släpper jag det
+        user: ja
+        bot:  !~ Signerat
+    """)
+    assert (await _version(application, "C-1003", 2)).signed_at is None
+    assert await _events(application, "C-1003") == []
+
+
+@pytest.mark.parametrize(
+    ("yes", "signed"),
+    [
+        ("yes please", "Signed. Version 2 of contract C-1003"),
+        ("sure, go ahead", "Signed. Version 2 of contract C-1003"),
+        ("ok, do it", "Signed. Version 2 of contract C-1003"),
+        ("yes, go ahead and sign it", "Signed. Version 2 of contract C-1003"),
+        ("ja tack", "Signerat. Version 2 av avtal C-1003"),
+    ],
+)
+async def test_a_plain_yes_to_the_signature_signs(
+    bot: BotDriver, application: Application, yes: str, signed: str
+) -> None:
+    """ "Do you want to sign it?" answered as people answer it, not only with the button's words."""
+    chat = bot.as_user(ANNA)
+    await chat.say("sign contract C-1003")
+    await chat.transcript(f"""
+        user: {yes}
+        bot:  [contract.sign]
+        bot:  ~ {signed}
+    """)
+    assert (await _version(application, "C-1003", 2)).signed_at is not None
 
 
 # --- approving ----------------------------------------------------------------------------------------
@@ -220,6 +280,23 @@ async def test_approving_in_swedish_and_declining(bot: BotDriver, application: A
         user: godkänn avtal C-1004
         user: ja, godkänn
         bot:  ~ Godkänt. Version 2 av avtal C-1004 är godkänd av Anna Berg den
+    """)
+    assert [e.kind for e in await _events(application, "C-1004")] == ["approved"]
+
+
+async def test_approving_takes_a_yes_as_people_say_it_and_a_polite_ok_as_no(
+    bot: BotDriver, application: Application
+) -> None:
+    """ "Ok thanks" to "Do you want to approve it?" may be a polite no: nothing is approved on it; "ja
+    tack" is a yes."""
+    await bot.as_user(ANNA).transcript("""
+        user: approve contract C-1004
+        bot:  ~ Do you want to approve it?
+        user: ok thanks
+        bot:  ~ I haven't approved contract C-1004
+        user: godkänn avtal C-1004
+        user: ja tack
+        bot:  ~ Godkänt. Version 2 av avtal C-1004
     """)
     assert [e.kind for e in await _events(application, "C-1004")] == ["approved"]
 

@@ -718,3 +718,37 @@ async def test_thanks_and_the_next_record_shows_it(bot: BotDriver) -> None:
         bot:  [invoice.get]
         bot:  ~ Invoice INV-2032
     """)
+
+
+async def test_a_question_about_the_invoice_being_forwarded_is_answered_before_the_address(
+    bot: BotDriver, settings: Settings
+) -> None:
+    """ "Wait, is that one paid already?" while the bot asks where to forward INV-2031 is a question of
+    its own about that invoice, not a wrong address: it is answered, and the forward offered back and
+    finished with the address given then. Nothing is mailed before."""
+    await bot.as_user(ANNA).transcript("""
+        user: forward INV-2031 to a colleague
+        bot:  ~ Which e-mail address should I send invoice INV-2031 to?
+        user: wait, is that one paid already?
+        bot:  [invoice.get]
+        bot:  ~ Status: awaiting approval
+        bot:  ~ Shall we finish your request?
+        user: yes
+        bot:  ~ Which e-mail address should I send invoice INV-2031 to?
+        user: erik.lund@nordisk.example
+        bot:  [invoice.forward]
+        bot:  ~ I've e-mailed invoice INV-2031 as a PDF to erik.lund@nordisk.example
+    """)
+    # The address given straight away to the question offered back is its answer.
+    await bot.as_user(ANNA).transcript("""
+        user: skicka INV-2032 till en kollega
+        user: vänta, är den betald redan?
+        bot:  [invoice.get]
+        bot:  ~ INV-2032
+        bot:  ~ Ska vi göra klart det du bad om?
+        user: ok, skicka till ekonomi@nordisk.example
+        bot:  [invoice.forward]
+        bot:  ~ Jag har mejlat faktura INV-2032 som pdf till ekonomi@nordisk.example
+    """)
+    mails = [message_from_bytes(f.read_bytes()) for f in (settings.data_dir / "outbox").glob("*.eml")]
+    assert sorted(m["To"] for m in mails) == ["ekonomi@nordisk.example", "erik.lund@nordisk.example"]

@@ -597,3 +597,21 @@ async def test_a_guest_s_customer_number_in_groups_of_three_is_read(bot: BotDriv
         bot:  [order.status]
         bot:  ~ Order 4712 är i produktion
     """)
+
+
+async def test_a_number_said_with_an_ok_to_a_question_offered_back_is_asked_about(bot: BotDriver) -> None:
+    """ "Ok. 4712 then" to "Shall we finish your request?" is not a bare yes that asks "which order?"
+    again: the order it names is answered. A number put after a pause or an aside is heard too."""
+    await bot.as_user(ERIK).transcript("""
+        user: check an order for me
+        bot:  ~ Which order do you mean?
+        user: can you show INV-2031 instead?
+        bot:  ~ You don't have access to invoices
+        bot:  ~ Shall we finish your request?
+        user: ok. 4712 then
+        bot:  [order.status]
+        bot:  ~ Order 4712 is in production
+        user: where's 4711 btw
+        bot:  [order.status]
+        bot:  ~ Order 4711 has shipped
+    """)

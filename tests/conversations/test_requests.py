@@ -393,3 +393,63 @@ async def test_a_comment_asked_for_and_then_called_off_adds_nothing(bot: BotDriv
         user: status of RQ-2026-000002
         bot:  !~ comment | Erik Lund
     """)
+
+
+async def test_a_question_put_first_while_the_form_asks_is_answered_not_written_down(
+    bot: BotDriver, application: Application
+) -> None:
+    """ "Vänta, en grej först: var är order 4712?" and "hang on, where is 4711?" while a new request asks
+    what it is about are questions of their own, answered, with the request offered back."""
+    async with application.engine.connect() as conn:
+        before = (await conn.execute(text("SELECT count(*) FROM requests"))).scalar_one()
+    await bot.as_user(ANNA).transcript("""
+        user: jag vill öppna ett ärende
+        bot:  [request.open]
+        user: vänta, en grej först: var är order 4712?
+        bot:  [order.status]
+        bot:  ~ Order 4712 är i produktion
+        bot:  ~ Ska vi göra klart det du bad om?
+        user: ja
+        bot:  [request.open]
+        user: hang on, where is 4711?
+        bot:  [order.status]
+        bot:  ~ Order 4711 has shipped
+    """)
+    async with application.engine.connect() as conn:
+        assert (await conn.execute(text("SELECT count(*) FROM requests"))).scalar_one() == before
+
+
+async def test_a_request_headed_with_its_subject_and_a_record_asks_neither_again(
+    bot: BotDriver, application: Application
+) -> None:
+    """ "New request: wrong items delivered on 4711" is a request (not the order's status) with its
+    subject said after the colon: only what is still missing is asked. A question put first while the
+    form asks is answered, not taken for the answer."""
+    await bot.as_user(ERIK).transcript("""
+        user: new request: wrong items delivered on 4711
+        bot:  [request.open]
+        bot:  ~ What is it about?
+        user: wait, before that - is order 4712 shipped yet?
+        bot:  [order.status]
+        bot:  ~ 4712
+        bot:  ~ Shall we finish your request?
+        user: yes
+        bot:  ~ What is it about?
+        press: Order
+        bot:  ~ Please describe the problem
+        user: Two of the three disks were the wrong model.
+        bot:  ~ How urgent
+        press: High
+        bot:  ~ Open this request?
+        bot:  ~ wrong items delivered on 4711
+        press: Open
+        bot:  ~ I've opened request RQ-
+    """)
+    principal = await application.pipeline.principal(ERIK)
+    (opened,) = await application.backends.requests.list_requests(principal, limit=1)
+    assert (opened.subject, opened.category, opened.priority) == (
+        "wrong items delivered on 4711",
+        "order",
+        "high",
+    )
+    assert "wrong model" in opened.description
