@@ -50,7 +50,7 @@ _RECORD_KINDS: Final = {
 """The kind of record a slot of that name holds, for a list of one shown (``TurnContext.set_shown``)."""
 
 _DENIED = re.compile(
-    r"(?i)(?<![\w'])(?:not|never|don'?t|do\s+not|doesn'?t|does\s+not|won'?t|without|inte|ej|icke|aldrig"
+    r"(?i)(?<![\w'])(?:not|never|don'?t|do\s+not|doesn'?t|does\s+not|won'?t|without|no\s+need|inte|ej|icke|aldrig"
     r"|utan\s+att|before|after|until|innan|efter|tills|före)\s+(?:\w+\s+){0,2}$"
 )
 """A denial just before a word an intent requires: "do not approve", "I don't want to sign", "inte

@@ -20,7 +20,7 @@ from supportbot.bot.spec import SAID, IntentSpec, Slot, TurnContext
 from supportbot.bot.state import FamilyContext, SlotValue
 from supportbot.integrations.models import InventoryItem, Tool
 from supportbot.intents.common import asks_for_more, found_text, question_request
-from supportbot.intents.recipients import Spreadsheet, by_mail, mail_to_self, publish
+from supportbot.intents.recipients import Spreadsheet, by_mail, mail_to_self, mailed_text, publish
 from supportbot.intents.requests import CONFIRM_SLOT, open_request, request_card
 from supportbot.services.spreadsheets import Column, to_csv, to_xlsx
 
@@ -1042,7 +1042,8 @@ async def _spreadsheet(ctx: TurnContext, filters: dict[str, Any]) -> Reply:
         body=ctx.t("inventory.list.mail_body", name=ctx.principal.name),
     )
     if mailed is not None:
-        return ctx.reply(ctx.t("inventory.list.mailed", count=len(rows), filters=described, email=mailed))
+        said = ctx.t("inventory.list.mailed", count=len(rows), filters=described, email=mailed)
+        return ctx.reply(mailed_text(said, note))
     attachments = await publish(ctx, sheet_files, Tool.INVENTORY)
     links = ctx.t("download.links", minutes=ctx.link_minutes)
     text = note + ctx.t("inventory.list.ready", count=len(rows), filters=described) + links

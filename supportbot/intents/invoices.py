@@ -43,6 +43,7 @@ from supportbot.intents.recipients import (
     Spreadsheet,
     by_mail,
     mail_to_self,
+    mailed_text,
     only_me,
     own_address,
     publish,
@@ -1273,7 +1274,9 @@ async def _invoice_spreadsheet(ctx: TurnContext, filters: dict[str, Any]) -> Rep
         body=ctx.t("invoice.list.mail_body", name=ctx.principal.name, filters=described),
     )
     if mailed is not None:
-        text = ctx.t("invoice.list.mailed", count=len(rows), filters=described, email=mailed)
+        text = mailed_text(
+            ctx.t("invoice.list.mailed", count=len(rows), filters=described, email=mailed), note
+        )
         return ctx.reply(intent=intent, text=text)
     attachments = await publish(ctx, sheet_files, Tool.INVOICES)
     links = ctx.t("download.links", minutes=ctx.link_minutes)

@@ -15,7 +15,7 @@ from supportbot.bot.spec import IntentSpec, Slot, TurnContext
 from supportbot.integrations.carriers import CARRIER_NAMES
 from supportbot.integrations.models import Order, OrderStatus, OrderSummary, Tool, trusted
 from supportbot.intents.common import Listing, ListingContext, asks_for_more, found_text, offer_help_buttons
-from supportbot.intents.recipients import Spreadsheet, mail_to_self, publish
+from supportbot.intents.recipients import MAIL_WISH, Spreadsheet, mail_to_self, mailed_text, publish
 from supportbot.services.spreadsheets import Column, to_csv, to_xlsx
 
 # --- examples (the NLU's training data for this family) -------------------------------------------
@@ -1137,7 +1137,9 @@ async def order_report(ctx: TurnContext) -> Reply:
         body=ctx.t("order.report.mail_body", name=ctx.principal.name, filters=described, count=len(rows)),
     )
     if mailed is not None:
-        text = ctx.t("order.report.mailed", filters=described, count=len(rows), email=mailed)
+        text = mailed_text(
+            ctx.t("order.report.mailed", filters=described, count=len(rows), email=mailed), note
+        )
         return Reply(text=text, language=ctx.language, intent="order.report")
     links = ctx.t("download.links", minutes=ctx.link_minutes)
     text = note + ctx.t("order.report.ready", filters=described, count=len(rows)) + links
@@ -1207,6 +1209,7 @@ INTENTS = [
                 question="order.ask_period",
                 required=_report_needs_period,
             ),
+            MAIL_WISH,
         ),
     ),
 ]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Attachment
 from supportbot.bot.nlu.recipients import TO_ME
-from supportbot.bot.spec import TurnContext
+from supportbot.bot.spec import Slot, TurnContext, said_undenied
 from supportbot.integrations.errors import MailUnavailable
 from supportbot.integrations.models import Principal, Tool
 from supportbot.intents.common import QUESTION_AHEAD, YET
@@ -40,9 +40,9 @@ _ONLY_ME = re.compile(
 """An answer to "which address?" that means the user's own."""
 _BY_MAIL = re.compile(
     r"(?i)\b(?:e-?mail\w*|mail\w*|mejl\w*|maila\w*|e-post\w*|forward\w*|fwd|vidarebefordra\w*|vb|"
-    r"inbox|mailbox|inkorg\w*)\b"
+    r"inbox|mailbox|inkorg\w*|(?:send|skicka)(?=\b.*\w@\w))\b"
 )
-"""Words that ask for a mail rather than a file here in the chat."""
+"""Words that ask for a mail rather than a file here in the chat; "send"/"skicka" with an address."""
 
 
 SENT = (
@@ -76,8 +76,30 @@ def only_me(text: str) -> bool:
 
 def by_mail(text: str) -> bool:
     """Whether the message asks for a mail ("email me", "forward", "mejla", "to my inbox"), not
-    whether one was sent ("was the report mailed to me?")."""
-    return bool(_BY_MAIL.search(text)) and not asks_if_sent(text)
+    whether one was sent ("was the report mailed to me?") nor one called off ("don't email it, just
+    give me the spreadsheet", "inte mejla den")."""
+    return said_undenied(_BY_MAIL, text) and not asks_if_sent(text)
+
+
+MAIL_WISH = Slot(
+    name="mail_wish",
+    entities=("mail_wish",),
+    required=False,
+    carry=False,
+    inline=r"(?is)(?P<text>.*\b(?:e-?mail|mail|mejl|maila|e-post|forward|fwd|vidarebefordra|inbox|inkorg)\w*\b.*)",
+)
+"""What a message starting an export said of a mail ("email me a report of our orders"), kept while
+the bot asks something first (which period?): the answer ("last month") is mailed as asked."""
+
+
+def wants_mail(ctx: TurnContext) -> bool:
+    """Whether this turn's list is to be mailed: as this message says, if it speaks of a mail at all
+    ("don't email it"); else as the message that started the export did (``MAIL_WISH``)."""
+    text = ctx.parse.text
+    if _BY_MAIL.search(text) is not None:
+        return by_mail(text)
+    wish = ctx.slot(MAIL_WISH.name)
+    return wish is not None and by_mail(str(wish.value))
 
 
 def own_address(principal: Principal) -> str | None:
@@ -105,10 +127,12 @@ async def mail_to_self(
     ctx: TurnContext, sheet: Spreadsheet, *, subject: str, body: str
 ) -> tuple[str | None, str]:
     """A list asked for by mail ("email me the report", "mejla mig kontoutdraget") goes to the user's own
-    confirmed address, never asked for. Returns the address it went to (``None`` when no mail was asked
-    for, or it could not be sent) and what to say before the download links when a mail was asked for
-    and not sent (no confirmed address, the mail server down); ``""`` otherwise."""
-    if not by_mail(ctx.parse.text):
+    confirmed address, never asked for, and never to another address named ("… to erik.lund@…"). Returns
+    the address it went to (``None`` when no mail was asked for, or it could not be sent) and what to say
+    besides: before the download links where a mail was asked for and not sent (no confirmed address, the
+    mail server down), after saying it was mailed (``mailed_text``) where it went to the user rather
+    than to the address named; ``""`` otherwise."""
+    if not wants_mail(ctx):
         return None, ""
     own = own_address(ctx.principal)
     if own is None:
@@ -120,7 +144,15 @@ async def mail_to_self(
     except MailUnavailable:
         log.warning("could not mail a spreadsheet (%s)", sheet.stem, exc_info=True)
         return None, ctx.t("recipient.mail_failed") + " "
+    others = sorted({e.value for e in ctx.parse.entities if e.type == "email" and e.value != own})
+    if others:
+        return own, ctx.t("recipient.only_own", others=", ".join(others))
     return own, ""
+
+
+def mailed_text(said: str, note: str) -> str:
+    """What is said of a list mailed to the user, with ``mail_to_self``'s note after it."""
+    return f"{said} {note}" if note else said
 
 
 async def publish(ctx: TurnContext, sheet: Spreadsheet, tool: Tool) -> tuple[Attachment, ...]:
@@ -140,6 +172,12 @@ WORDS: dict[str, Entry] = {
         "so here it is to download instead.",
         "sv": "Jag kan bara mejla till din egen bekräftade adress, och någon sådan har jag inte för dig, "
         "så här kan du ladda ner den i stället.",
+    },
+    "recipient.only_own": {
+        "en": "Lists and reports are e-mailed only to your own address, not to {others}; you can forward "
+        "the mail from there.",
+        "sv": "Listor och rapporter mejlas bara till din egen adress, inte till {others}; du kan "
+        "vidarebefordra mejlet därifrån.",
     },
     "recipient.button.mail_me": {"en": "E-mail it to me", "sv": "Mejla den till mig"},
     "recipient.mail_failed": {

@@ -15,7 +15,7 @@ from supportbot.bot.messages import Attachment, Button, Reply, Table
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext
 from supportbot.integrations.models import StatementItem, StatementOrder, Tool
 from supportbot.intents.common import Listing, ListingContext, asks_for_more, found_text
-from supportbot.intents.recipients import Spreadsheet, mail_to_self, publish
+from supportbot.intents.recipients import Spreadsheet, mail_to_self, mailed_text, publish
 from supportbot.services.invoice_pdf import PDF_TYPE
 from supportbot.services.spreadsheets import Column, to_csv, to_xlsx
 
@@ -531,7 +531,7 @@ async def statement_download(ctx: TurnContext) -> Reply:
         body=ctx.t("statement.mail_body", name=ctx.principal.name, start=start, end=end),
     )
     if mailed is not None:
-        text = ctx.t("statement.mailed", email=mailed, balance=balance, **said)
+        text = mailed_text(ctx.t("statement.mailed", email=mailed, balance=balance, **said), note)
         return Reply(text=text, language=ctx.language, intent=intent)
     attachments = await publish(ctx, sheet_files, Tool.STATEMENTS)
     text = note + ctx.t("statement.ready", balance=balance, **said)

@@ -108,3 +108,52 @@ async def test_a_search_just_shown_is_made_a_file_without_a_period(
     assert report.intent == "order.report" and "in production" in report.text, report.plain_text()
     rows = await _sheet_rows(application, report.attachments)
     assert {str(r[0]) for r in rows} == {str(row[0]) for row in listed.table.rows}
+
+
+async def test_a_mail_called_off_is_not_sent_and_another_address_is_not_mailed(
+    bot: BotDriver, settings: Settings
+) -> None:
+    """ "Don't email it, just give me the spreadsheet" gives the files here, mailing nothing. A report
+    asked to go to someone else goes to the user's own address only, and the reply says so rather
+    than seem to have sent it where it was asked."""
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: I need a report of all our orders this year
+        bot:  ~ is ready
+        user: actually don't email it, just give me the spreadsheet
+        bot:  [order.report]
+        bot:  ~ is ready
+        bot:  !~ e-mailed
+        user: no need to mail it, a download link is fine
+        bot:  ~ is ready
+        bot:  !~ e-mailed
+    """)
+    assert list((settings.data_dir / "outbox").glob("*.eml")) == []
+    await anna.transcript("""
+        user: ja men skicka den till erik.lund@nordisk.example istället
+        bot:  [order.report]
+        bot:  ~ mejlat er orderrapport
+        bot:  ~ till anna.berg@nordisk.example
+        bot:  ~ Listor och rapporter mejlas bara till din egen adress, inte till erik.lund@nordisk.example
+    """)
+    (mail_file,) = (settings.data_dir / "outbox").glob("*.eml")
+    assert message_from_bytes(mail_file.read_bytes())["To"] == ANNA
+
+
+async def test_a_report_asked_for_by_mail_is_mailed_after_its_period_is_asked(
+    bot: BotDriver, settings: Settings
+) -> None:
+    """The period asked first does not lose the mail asked for; a period corrected after ("i år menar
+    jag, inte förra månaden") is the report again, mailed again."""
+    await bot.as_user(ANNA).transcript("""
+        user: maila mig en rapport över ordrar
+        bot:  ~ Vilken period
+        user: förra månaden
+        bot:  [order.report]
+        bot:  ~ Jag har mejlat er orderrapport
+        user: nej förlåt, i år menar jag, inte förra månaden
+        bot:  [order.report]
+        bot:  ~ Jag har mejlat er orderrapport från 1 januari
+    """)
+    mails = [message_from_bytes(f.read_bytes()) for f in (settings.data_dir / "outbox").glob("*.eml")]
+    assert [m["To"] for m in mails] == [ANNA, ANNA]
