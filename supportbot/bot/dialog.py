@@ -155,6 +155,7 @@ _VALUE_WORDS = wordset(
     the a an one ones it that this number nr no order ordern ordernummer invoice bill fakturan faktura
     fakturanummer contract agreement avtal avtalet kontrakt kontraktet serial serienummer machine maskinen
     item request ticket ärende ärendet please instead tack istället i stället den det then då
+    customer cust kund kundnummer kundnumret kundnr our my vårt mitt vår min is är
     """
 )
 """Words that may stand beside the value of a correction after a bare "no,": "no, order 4712"."""

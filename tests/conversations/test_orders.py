@@ -615,3 +615,22 @@ async def test_a_number_said_with_an_ok_to_a_question_offered_back_is_asked_abou
         bot:  [order.status]
         bot:  ~ Order 4711 has shipped
     """)
+
+
+async def test_a_guest_s_customer_number_corrected_in_a_sentence_answers_the_order_again(
+    bot: BotDriver,
+) -> None:
+    """ "Oops, our customer number is 2000456" after an order not found for another customer number is
+    the correction of that number, not a question about an account statement."""
+    await bot.as_guest().transcript("""
+        user: status for order 5801, customer number 1000123
+        bot:  ~ I can't find an order 5801 for customer number 1000123
+        user: oops, our customer number is 2000456
+        bot:  [order.status]
+        bot:  ~ Order 5801 was delivered
+        user: var är order 4712? kundnummer 2000456
+        bot:  ~ hittar ingen order 4712
+        user: nej förlåt, vårt kundnummer är 1000123
+        bot:  [order.status]
+        bot:  ~ Order 4712 är i produktion
+    """)
