@@ -521,6 +521,10 @@ def test_a_credit_asked_for_an_invoice_is_a_question_for_invoicing(nlu: NLU, tex
         ("inte fakturan, ordern - har 4711 levererats?", "order.status"),
         ("not the invoice", "invoice.get"),  # nothing else named: what it said is all there is
         ("I did not get the invoice", "invoice.get"),
+        # Or no longer asked about.
+        ("actually, forget the invoice, show me the contract", "contract.status"),
+        ("glöm fakturan, visa avtalet", "contract.status"),
+        ("I forgot my password", "account.login"),
     ],
 )
 def test_a_kind_of_record_said_not_to_be_meant_does_not_decide(nlu: NLU, text: str, intent: str) -> None:

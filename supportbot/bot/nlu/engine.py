@@ -46,8 +46,23 @@ _HELD: dict[str, re.Pattern[str]] = {
 """Words for what a customer holds with a company (``NLU._elsewhere``): with us, or with another."""
 
 _NOTHING: frozenset[str] = frozenset()
-_NOT_A_KIND = re.compile(r"(?i)(?<!\w)(?:not|inte)\s+(?:(?:the|a|an|en|ett|den|det)\s+)?[^\W\d_]")
-"""Where a message may say which kind of record it does not mean (``_undenied``)."""
+_NOT_A_KIND = re.compile(
+    r"(?i)(?<!\w)(?:not|inte|forget(?:\s+about)?|never\s+mind|glöm|strunta\s+i)\s+"
+    r"(?:(?:the|a|an|en|ett|den|det)\s+)?[^\W\d_]"
+)
+"""Where a message may say which kind of record it does not mean, or no longer asks about
+(``_undenied``)."""
+_LEAVES_A_KIND = (
+    ("not",),
+    ("inte",),
+    ("forget",),
+    ("forget", "about"),
+    ("never", "mind"),
+    ("glöm",),
+    ("strunta", "i"),
+)
+"""The words before a kind of record that leave it out: "not the invoice", "forget the invoice", "glöm
+fakturan", "strunta i fakturan"."""
 _ARTICLES = frozenset({"the", "a", "an", "en", "ett", "den", "det"})
 _SURE_ENOUGH = 0.1
 """How far above the threshold a sentence's reading must be to decide a message that reads as nothing
@@ -697,6 +712,9 @@ def _negated(low: str) -> bool:
         or "inge" in low
         or "inga" in low
         or "utan" in low
+        or "forget" in low
+        or "glöm" in low
+        or "strunta" in low
     )
 
 
@@ -727,13 +745,15 @@ def _blanked(text: str, refused: Sequence[tuple[str, re.Match[str]]]) -> str:
 
 def _undenied(raws: Sequence[str]) -> list[str]:
     """The words of a message without a kind of record it says it does not mean ("not the invoice, the
-    order - has 5801 been delivered?", "inte fakturan, ordern"), when another is named: its word would
-    read for the family denied. All of them when none is left."""
+    order - has 5801 been delivered?", "inte fakturan, ordern") or no longer asks about ("forget the
+    invoice, show me the contract", "glöm fakturan, visa avtalet"), when another is named: its word
+    would read for the family left. All of them when none is left."""
     kept: list[str] = []
     i = 0
     while i < len(raws):
-        if raws[i].lower() in ("not", "inte"):
-            j = i + 1 if i + 1 < len(raws) and raws[i + 1].lower() in _ARTICLES else i
+        lead = next((n for n in (2, 1) if tuple(w.lower() for w in raws[i : i + n]) in _LEAVES_A_KIND), 0)
+        if lead:
+            j = i + lead if i + lead < len(raws) and raws[i + lead].lower() in _ARTICLES else i + lead - 1
             if j + 1 < len(raws) and named_kind(raws[j + 1]) is not None:
                 i = j + 2
                 continue
