@@ -117,6 +117,10 @@ _POLITE = frozenset({"please", "thanks", "thank", "you", "thx", "tack", "så", "
 """Words around a yes or a no that change nothing: "yes please", "ja tack", "ok thanks"."""
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _TRAILING = re.compile(r"[\s.!?,]+$")
+_YEAR_ALONE = re.compile(
+    r"(?i)^\W*(?:(?:the\s+)?(?:whole\s+)?(?:year|all\s+of|hela|året|år)\s+)?(?P<y>(?:19|20)\d\d)(?:\s+(?:please|tack))?\W*$"
+)
+"""A year said alone, as the answer to which period: "2024", "hela 2025", "year 2024 please"."""
 
 _VALUE_INTRO = (
     r"it'?s|its|it\s+is|it\s+should\s+be|the\s+right\s+one\s+is|should\s+be|det\s+gäller|det\s+är"
@@ -1264,6 +1268,9 @@ def _fill(spec: IntentSpec, slot: Slot, parse: Parse, topic: Topic, *, answering
     if not answering:
         inline = re.match(slot.inline, said) if slot.inline and parse.intent == spec.name else None
         return SlotValue(slot.entities[0], inline.group("text")) if inline else None
+    if "date_range" in slot.entities and (year := _YEAR_ALONE.match(said)) is not None:
+        # "2024" to "Which period?": that year (alone, a number is no period anywhere else).
+        return SlotValue("date_range", {"start": f"{year['y']}-01-01", "end": f"{year['y']}-12-31"})
     if slot.default is not None and _TRAILING.sub("", said.lower()) in DEFAULT_WORDS:
         return SlotValue(slot.entities[0], slot.default)
     if slot.free_text and said:

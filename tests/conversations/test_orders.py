@@ -634,3 +634,20 @@ async def test_a_guest_s_customer_number_corrected_in_a_sentence_answers_the_ord
         bot:  [order.status]
         bot:  ~ Order 4712 är i produktion
     """)
+
+
+async def test_a_year_alone_answers_which_period_a_report_covers(bot: BotDriver) -> None:
+    """ "2024" or "hela 2025" to "Which period should the report cover?" is that calendar year."""
+    year = date.today().year
+    await bot.as_user(ANNA).transcript(f"""
+        user: orders report please
+        bot:  ~ Which period should the report cover?
+        user: {year - 1}
+        bot:  [order.report]
+        bot:  ~ 1 January {year - 1} to 31 December {year - 1}
+        user: jag vill ha en orderrapport
+        bot:  ~ Vilken period
+        user: hela {year}
+        bot:  [order.report]
+        bot:  ~ 1 januari {year} till 31 december {year}
+    """)
