@@ -419,6 +419,10 @@ WORDS: dict[str, Entry] = {
         "en": " It has no maintenance.",
         "sv": " Den har inget underhåll.",
     },
+    "inventory.item.not_leased": {
+        "en": " No lease is registered for it: it is not leased.",
+        "sv": " Ingen leasing är registrerad för den: den är inte leasad.",
+    },
     "inventory.item.leased": {
         "en": " Leased from {lessor} until {date}.",
         "sv": " Leasad från {lessor} till {date}.",
@@ -826,6 +830,8 @@ def _item_text(ctx: TurnContext, item: InventoryItem) -> str:
         text += ctx.t("inventory.item.covered", service_level=level, until=until, contract=contract)
     if item.lessor and item.leased_until:
         text += ctx.t("inventory.item.leased", lessor=item.lessor, date=ctx.fmt.date(item.leased_until))
+    elif _ASKS_LEASE.search(ctx.parse.text):
+        text += ctx.t("inventory.item.not_leased")  # "is that one leased or owned?"
     if item.kind == "software" and item.licences is not None:
         text += ctx.t(
             "inventory.item.licences",
@@ -1236,6 +1242,11 @@ _DATA_QUESTIONS = re.compile(
     r"lease\w*|leasing\w*|licen[cs]\w*|version\w*|contract|avtal\w*|where|var\s+står|installed|installerad)\b",
     re.IGNORECASE,
 )
+
+
+_ASKS_LEASE = re.compile(r"\b(lease\w*|leasing\w*|leasad\w*|owned|own\s+it|ägd|äger\s+vi)\b", re.IGNORECASE)
+"""A question whether an item is leased: answered for one that is not too ("is that one leased or
+owned?")."""
 
 
 async def inventory_question(ctx: TurnContext) -> Reply:

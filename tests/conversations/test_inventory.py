@@ -447,3 +447,17 @@ async def test_the_other_site_with_none_talked_about_names_none(bot: BotDriver) 
         chat = bot.as_user(user) if user else bot.as_guest()
         reply = await chat.say("and the other site?")
         assert reply.intent != "inventory.show" and OTHER_SITE not in reply.plain_text(), reply.text
+
+
+async def test_asked_whether_an_item_is_leased_the_answer_says_so_either_way(bot: BotDriver) -> None:
+    """ "Is the first one leased or owned?" is answered for an item that is not leased too, rather than
+    leave the customer to read a lease out of its absence."""
+    await bot.as_user(ANNA).transcript("""
+        user: is 78XYZ34 leased?
+        bot:  ~ Leased from
+        bot:  !~ No lease is registered
+        user: är 78ABC12 leasad?
+        bot:  ~ Ingen leasing är registrerad för den: den är inte leasad
+        user: show 78ABC12
+        bot:  !~ lease
+    """)
