@@ -570,16 +570,29 @@ _PARTING = re.compile(
 was good to talk to you today", "talk later", "kul att snacka med dig", with a goodbye after or not."""
 
 
+_LEAVING = re.compile(
+    r"(?i)^\W*(?:(?:ok(?:ay|ej)?|alright|right|thanks|thank\s+you|tack)\W+)*(?:"
+    r"(?:have|ha)\s+(?:a|an|en|ett)\s+(?:[\w']+\s+){0,2}(?:day|evening|weekend|night|one|dag|kväll|helg|natt)"
+    r"|(?:trevlig|god|skön|fin)\s+(?:dag|kväll|helg)(?:\s+på\s+dig)?"
+    r"|(?:i\s+)?(?:need|have|got)\s+to\s+(?:go|leave|run|get\s+going|head\s+out)(?:\s+now)?"
+    r"|i'?m\s+(?:out\s+of\s+here|outta\s+here|off\s+now)|peace(?:\s+out)?|take\s+it\s+easy"
+    r"|jag\s+(?:måste|behöver)\s+(?:gå|sticka|dra|kila)(?:\s+nu)?"
+    r")\W*(?:(?:bye|goodbye|hejdå|hej\s+då|thanks|tack)\W*)?$"
+)
+"""A good day wished or a leaving said, the whole message: "have a good day", "ha en bra helg", "trevlig
+kväll", "I need to go now", "jag måste dra nu": words each of which says little to the classifier."""
+
+
 def _parting(text: str) -> bool:
     """A goodbye said as the pleasure of the talk ("nice to speak with you"): read as asking for a person
     by its words for talking, it would put the customer in the queue as they leave. Never when it
-    names a person to talk to ("nice, now let me speak to an agent")."""
-    return (
-        len(text) <= 160
-        and TALKING.search(text) is not None
-        and _PARTING.search(text) is not None
-        and not names_a_person(text)
-    )
+    names a person to talk to ("nice, now let me speak to an agent"). Or a good day wished, or leaving
+    said (``_LEAVING``)."""
+    if len(text) > 160:
+        return False
+    if _LEAVING.match(text) is not None:
+        return True
+    return TALKING.search(text) is not None and _PARTING.search(text) is not None and not names_a_person(text)
 
 
 _ACKNOWLEDGED = re.compile(

@@ -174,6 +174,11 @@ def test_a_question_asked_in_its_own_words_goes_to_its_intent_however_it_was_rea
         ("great talk, take care", "smalltalk.goodbye"),
         ("talk again soon", "smalltalk.goodbye"),
         ("kul att snacka med dig", "smalltalk.goodbye"),
+        ("have a good day", "smalltalk.goodbye"),  # a good day wished, or leaving said
+        ("ok thanks, have a great weekend", "smalltalk.goodbye"),
+        ("ha en bra dag", "smalltalk.goodbye"),
+        ("I need to go now", "smalltalk.goodbye"),
+        ("jag måste dra nu", "smalltalk.goodbye"),
         ("nice, now let me speak to an agent", "handoff.agent"),  # a person named
         ("I want to talk to a human", "handoff.agent"),
         ("vad är ert bankgiro?", "invoice.question"),  # how to pay
@@ -194,6 +199,8 @@ def test_goodbyes_a_person_and_how_to_pay_in_their_own_words(nlu: NLU, text: str
         "good, can I talk to you about my invoice?",  # a talk that goes on
         "nice talking to you but where is my order 4711",
         "good morning, I'd like to speak with you about my contract",
+        "have a look at order 4711",
+        "I need to go to Kista, where is our server?",
     ],
 )
 def test_what_only_looks_like_a_goodbye(nlu: NLU, text: str) -> None:
