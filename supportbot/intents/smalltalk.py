@@ -583,6 +583,23 @@ _LEAVING = re.compile(
 kväll", "I need to go now", "jag måste dra nu": words each of which says little to the classifier."""
 
 
+_HOW_ARE_YOU = re.compile(
+    r"(?i)^\W*(?:(?:hi|hey|hello|yo|so|well|hej|hallå|tjena)\W+)*(?:"
+    r"how(?:'s|\s+is)\s+(?:it|everything|life|things)(?:\s+going)?|how\s+(?:are\s+)?(?:you|ya|u)\s+(?:doin'?g?|been)"
+    r"|how\s+goes\s+it|how\s+are\s+things|wa+s+u+p+|what'?s\s+(?:up|happening|new|good)"
+    r"|is\s+everything\s+(?:ok|okay|good|well)\s+with\s+you"
+    r"|hur\s+(?:är|mår)\s+(?:det|du|ni)(?:\s+(?:idag|med\s+dig))?|läget|hur\s+går\s+det(?:\s+för\s+dig)?"
+    r")\W*(?:(?:today|idag|bot|buddy|friend|mate)\W*)?$"
+)
+"""A greeting asked as how the bot is, the whole message: "how is it going", "how ya doin", "what's
+happening", "läget?", "hur går det?"; never with a request after it ("how is it going with my order
+4711?"). ("Nice to see you" is said in greeting and in parting alike, so it is left to the examples.)"""
+
+
+def _greeted(text: str) -> bool:
+    return len(text) <= 60 and _HOW_ARE_YOU.match(text) is not None
+
+
 def _parting(text: str) -> bool:
     """A goodbye said as the pleasure of the talk ("nice to speak with you"): read as asking for a person
     by its words for talking, it would put the customer in the queue as they leave. Never when it
@@ -616,7 +633,13 @@ async def goodbye(ctx: TurnContext) -> Reply:
 
 
 INTENTS = [
-    IntentSpec(name="smalltalk.greeting", examples=GREETING_EXAMPLES, handler=greeting, guest_ok=True),
+    IntentSpec(
+        name="smalltalk.greeting",
+        examples=GREETING_EXAMPLES,
+        handler=greeting,
+        guest_ok=True,
+        asked_by=_greeted,
+    ),
     IntentSpec(
         name="smalltalk.thanks", examples=THANKS_EXAMPLES, handler=thanks, guest_ok=True, asked_by=_thanked
     ),

@@ -179,6 +179,10 @@ def test_a_question_asked_in_its_own_words_goes_to_its_intent_however_it_was_rea
         ("ha en bra dag", "smalltalk.goodbye"),
         ("I need to go now", "smalltalk.goodbye"),
         ("jag måste dra nu", "smalltalk.goodbye"),
+        ("how ya doin", "smalltalk.greeting"),  # how the bot is, asked in greeting
+        ("what's happening", "smalltalk.greeting"),
+        ("läget?", "smalltalk.greeting"),
+        ("hur går det med order 4711?", "order.status"),  # how a record is going is its question
         ("nice, now let me speak to an agent", "handoff.agent"),  # a person named
         ("I want to talk to a human", "handoff.agent"),
         ("vad är ert bankgiro?", "invoice.question"),  # how to pay
