@@ -609,18 +609,24 @@ människa"), whatever else the message says ("why is it still in production?? �
 
 
 _SUPPORT = (
-    r"(?:your\s+|the\s+)?(?:support(?:\s+team)?|customer\s+(?:service|support|care)|help\s*desk|service\s*desk"
+    r"(?:your\s+|the\s+)?(?:support(?:\s+team)?|customer\s+(?:service|support|care|assistance)|help\s*desk|service\s*desk"
     r"|you(?:\s+guys)?|your\s+(?:team|staff|agents|people))"
 )
 _SUPPORT_HOURS = re.compile(
     rf"\bwhen\s+(?:is|are)\s+{_SUPPORT}\s+(?:\w+\s+){{0,2}}?(?:open|available|reachable)\b"
     rf"|\bwhat\s+(?:time|hours)\s+(?:is|are|does|do)\s+{_SUPPORT}\s+(?:open|available|reachable|close)\b"
+    rf"|\b(?:(?:at\s+)?what\s+time|when)\s+(?:(?:can|could|should|may)\s+(?:i|we)|(?:i|we)\s+(?:can|could|should|may))"
+    rf"\s+(?:call|phone|ring|reach"
+    rf"|contact|chat\s+with|talk\s+to)\s+{_SUPPORT}(?!\s+about)"
+    r"|\bnär\s+(?:kan|får)\s+(?:jag|vi|man)\s+(?:ringa|nå|kontakta|chatta\s+med|prata\s+med)\s+"
+    r"(?:er|ni|supporten|kundtjänst(?:en)?|kundservice)\b"
     r"|\bnär\s+har\s+(?:ni|supporten|kundtjänst(?:en)?)\s+öppet\b"
     r"|\bnär\s+är\s+(?:ni|supporten|kundtjänst(?:en)?)\s+(?:öppen|öppna|tillgänglig\w*|nåbar\w*)\b",
     re.IGNORECASE,
 )
 """When support is open, asked of support ("what are your opening hours?", "when is customer service
-available?", "när har kundtjänst öppet?"), not of a shop or a pharmacy."""
+available?", "at what time can I call customer assistance?", "när har kundtjänst öppet?", "när kan jag
+ringa er?"), not of a shop or a pharmacy."""
 _HOURS = re.compile(r"(?i)hour|when|time|öppet|öppen|öppna|öppettid|när")
 _OPENING_HOURS = re.compile(
     r"(?i)\b(?:opening|office|business|working|support|chat)\s+hours\b|\böppettider\b"
