@@ -467,6 +467,22 @@ async def access_or_register(ctx: TurnContext) -> Reply:
     return await handle_access(ctx)
 
 
+_SIGN_IN_TROUBLE = re.compile(
+    r"(?i)\b(?:lost|forgotten|forgot|reset|retriev\w*|recover\w*)\s+(?:my\s+|the\s+|a\s+|of\s+)?"
+    r"(?:pass(?:word|wd)?|pwd|pin(?:\s+code)?|credentials|log-?in|user\s*name|key(?!\s+(?:to|for|of)\b))\b"
+    r"|\b(?:pass(?:word)?|pwd|pin|key)\s+(?:retrieval|recovery|reset)\b"
+    r"|\b(?:issues?|errors?|problems?|trouble)\s+(?:with|in|on)\s+(?:a\s+|the\s+|my\s+)?(?:sign-?\s?ups?"
+    r"|registrations?|registering|sign-?\s?ins?|log-?\s?ins?)\b(?!\s+of\b)"
+    r"|\berrors?\s+(?:registering|signing\s+(?:up|in))\b|\b(?:sign-?\s?up|registration)\s+(?:errors?|issues?|problems?)\b"
+)
+"""Trouble signing in or up said in its words ("a question about a lost password", "report an issue with
+signup", "key recovery"), however the words of a question or a report around it read."""
+
+
+def _sign_in_trouble(text: str) -> bool:
+    return _SIGN_IN_TROUBLE.search(text) is not None
+
+
 INTENTS = [
     IntentSpec(
         name="account.access",
@@ -478,6 +494,11 @@ INTENTS = [
         claims=("access_request_number",),
     ),
     IntentSpec(
-        name="account.login", examples=LOGIN_EXAMPLES, handler=login_help, guest_ok=True, hears_faults=True
+        name="account.login",
+        examples=LOGIN_EXAMPLES,
+        handler=login_help,
+        guest_ok=True,
+        hears_faults=True,
+        asked_by=_sign_in_trouble,
     ),
 ]

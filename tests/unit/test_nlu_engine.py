@@ -186,6 +186,9 @@ def test_a_question_asked_in_its_own_words_goes_to_its_intent_however_it_was_rea
         ("can I see at what time I can call customer assistance?", "handoff.agent"),  # support's hours
         ("när kan jag ringa er?", "handoff.agent"),
         ("when can I call my doctor", NONE_INTENT),
+        ("have a question about the lost PIN code", "account.login"),  # sign-in trouble in its words
+        ("I need help to report errors with a signup", "account.login"),
+        ("I lost the key to the server rack", NONE_INTENT),
         ("nice, now let me speak to an agent", "handoff.agent"),  # a person named
         ("I want to talk to a human", "handoff.agent"),
         ("vad är ert bankgiro?", "invoice.question"),  # how to pay
