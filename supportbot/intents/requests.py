@@ -1291,8 +1291,20 @@ _NO_REQUEST = re.compile(
 skapa något ärende", "utan att skapa ett ärende")."""
 
 
+_TROUBLE_TO_REPORT = re.compile(
+    r"(?i)\b(?:issues?|errors?|problems?|trouble)\s+(?:wit?h|in|on|of)\s+(?:the\s+|my\s+|an?\s+|our\s+)?"
+    r"(?:online\s+|card\s+)?pay(?:ments?|ing)\b|\bpayments?\s+(?:issues?|errors?|problems?)\b"
+    r"|\b(?:customer|consumer)\s+(?:reclamation|complaint)s?\b"
+)
+"""Trouble of a kind the customer reports for the team to look into, said of no record: a payment
+that fails ("issues with payment", "notify of payment issues"), a complaint against the vendor
+("make a customer reclamation"). With an invoice named it is that invoice's question."""
+
+
 def _opens_a_request(text: str) -> bool:
-    return _OPENS_A_REQUEST.match(text) is not None
+    if _OPENS_A_REQUEST.match(text) is not None:
+        return True
+    return _TROUBLE_TO_REPORT.search(text) is not None and "INV" not in text.upper()
 
 
 INTENTS = [

@@ -189,6 +189,9 @@ def test_a_question_asked_in_its_own_words_goes_to_its_intent_however_it_was_rea
         ("have a question about the lost PIN code", "account.login"),  # sign-in trouble in its words
         ("I need help to report errors with a signup", "account.login"),
         ("I lost the key to the server rack", NONE_INTENT),
+        ("how can I notify of an error with payment?", "request.open"),  # trouble to report
+        ("how do I make a customer reclamation against your business", "request.open"),
+        ("the payment of INV-2031 failed", "invoice.question"),  # an invoice named: its question
         ("nice, now let me speak to an agent", "handoff.agent"),  # a person named
         ("I want to talk to a human", "handoff.agent"),
         ("vad är ert bankgiro?", "invoice.question"),  # how to pay
