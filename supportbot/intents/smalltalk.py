@@ -596,6 +596,27 @@ happening", "läget?", "hur går det?"; never with a request after it ("how is i
 4711?"). ("Nice to see you" is said in greeting and in parting alike, so it is left to the examples.)"""
 
 
+_WHAT_CAN_YOU_DO = re.compile(
+    r"(?i)^\W*(?:(?:hi|hey|hello|so|ok(?:ay)?|hej|okej)\W+)*(?:"
+    r"what\s+(?:kinds?|sorts?|types?)\s+of\s+(?:things|queries|questions|stuff|requests|help)"
+    r"|what(?:'s|\s+is)\s+the\s+(?:sort|kind)\s+of\s+(?:thing|question)"
+    r"|how\s+(?:can|do|should|could)\s+i\s+(?:use|benefit\s+from(?:\s+using)?)\s+you"
+    r"|what\s+(?:can|could)\s+(?:you|u)\s+(?:do|help\s+(?:me\s+)?with)(?:\s+for\s+me)?\W*$"
+    r"|vad\s+kan\s+(?:du|ni)\s+(?:göra|hjälpa\s+(?:mig\s+)?(?:till\s+)?med)(?:\s+för\s+mig)?\W*$"
+    r"|vilka\s+(?:sorters?|slags|typer\s+av)\s+(?:saker|frågor)|hur\s+(?:använder|ska)\s+jag\s+(?:använda\s+)?dig"
+    r")"
+)
+"""What the bot can do, asked: "what kinds of things would you be able to help me with", "how can I use
+you", "vad kan du hjälpa mig med?"."""
+
+
+def _asks_what_it_does(text: str) -> bool:
+    """(Never of a record: "what kinds of things are covered by C-1001" is the contract's question.)"""
+    return (
+        len(text) <= 100 and not any(c.isdigit() for c in text) and _WHAT_CAN_YOU_DO.match(text) is not None
+    )
+
+
 def _greeted(text: str) -> bool:
     return len(text) <= 60 and _HOW_ARE_YOU.match(text) is not None
 
@@ -643,7 +664,13 @@ INTENTS = [
     IntentSpec(
         name="smalltalk.thanks", examples=THANKS_EXAMPLES, handler=thanks, guest_ok=True, asked_by=_thanked
     ),
-    IntentSpec(name="smalltalk.help", examples=HELP_EXAMPLES, handler=help_, guest_ok=True),
+    IntentSpec(
+        name="smalltalk.help",
+        examples=HELP_EXAMPLES,
+        handler=help_,
+        guest_ok=True,
+        asked_by=_asks_what_it_does,
+    ),
     IntentSpec(
         name="smalltalk.goodbye",
         examples=GOODBYE_EXAMPLES,

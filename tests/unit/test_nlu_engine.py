@@ -192,6 +192,9 @@ def test_a_question_asked_in_its_own_words_goes_to_its_intent_however_it_was_rea
         ("how can I notify of an error with payment?", "request.open"),  # trouble to report
         ("how do I make a customer reclamation against your business", "request.open"),
         ("the payment of INV-2031 failed", "invoice.question"),  # an invoice named: its question
+        ("what kinds of things would you be able to help me with", "smalltalk.help"),  # what it does
+        ("how can i use you", "smalltalk.help"),
+        ("vad kan du hjälpa mig med?", "smalltalk.help"),
         ("nice, now let me speak to an agent", "handoff.agent"),  # a person named
         ("I want to talk to a human", "handoff.agent"),
         ("vad är ert bankgiro?", "invoice.question"),  # how to pay
