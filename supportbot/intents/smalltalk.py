@@ -604,6 +604,9 @@ _WHAT_CAN_YOU_DO = re.compile(
     r"|what\s+(?:can|could)\s+(?:you|u)\s+(?:do|help\s+(?:me\s+)?with)(?:\s+for\s+me)?\W*$"
     r"|vad\s+kan\s+(?:du|ni)\s+(?:göra|hjälpa\s+(?:mig\s+)?(?:till\s+)?med)(?:\s+för\s+mig)?\W*$"
     r"|vilka\s+(?:sorters?|slags|typer\s+av)\s+(?:saker|frågor)|hur\s+(?:använder|ska)\s+jag\s+(?:använda\s+)?dig"
+    r"|(?:please\s+|snälla\s+)?(?:help\s+me|hjälp\s+mig)(?:\s+(?:please|snälla|tack))?\W*$"
+    r"|how\s+does\s+(?:this|the)\s+(?:service|chat|bot|assistant)\s+work\W*$"
+    r"|hur\s+fungerar\s+(?:den\s+här\s+tjänsten|tjänsten|chatten|boten|du|det\s+här)\W*$"
     r")"
 )
 """What the bot can do, asked: "what kinds of things would you be able to help me with", "how can I use

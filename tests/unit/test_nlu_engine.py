@@ -195,6 +195,9 @@ def test_a_question_asked_in_its_own_words_goes_to_its_intent_however_it_was_rea
         ("what kinds of things would you be able to help me with", "smalltalk.help"),  # what it does
         ("how can i use you", "smalltalk.help"),
         ("vad kan du hjälpa mig med?", "smalltalk.help"),
+        ("help me", "smalltalk.help"),
+        ("hur fungerar den här tjänsten", "smalltalk.help"),
+        ("help me with my invoice", "invoice.get"),  # help with something: that something
         ("nice, now let me speak to an agent", "handoff.agent"),  # a person named
         ("I want to talk to a human", "handoff.agent"),
         ("vad är ert bankgiro?", "invoice.question"),  # how to pay
