@@ -96,6 +96,7 @@ STATUS_EXAMPLES = {
         "lista våra avtal",
         "vad är status på avtal C-1001",
         "är avtal C-1001 fortfarande aktivt",
+        "hur länge är vårt serviceavtal giltigt",
         "när löper avtal C-1001 ut",
         "vilka avtal går ut snart",
         "när går det ut då?",

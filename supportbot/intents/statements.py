@@ -59,6 +59,7 @@ SHOW_EXAMPLES = {
     ],
     "sv": [
         "visa mitt kontoutdrag",
+        "har ni fått in vår inbetalning för fakturan",
         "vad är vårt saldo",
         "vad är saldot just nu",
         "vad är vi skyldiga er",

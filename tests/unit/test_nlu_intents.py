@@ -87,6 +87,8 @@ def test_english(nlu: NLU, text: str, intent: str) -> None:
         ("nytt ärende: fel varor levererade på 4711", "request.open"),  # a request headed as one
         ("lista alla öppna order för Göteborg", "order.search"),  # open orders, not open items
         ("visa öppna poster på kontoutdraget", "statement.show"),
+        ("har inbetalningen kommit in?", "statement.show"),
+        ("är serviceavtalet giltigt?", "contract.status"),
         ("något nytt om min supportförfrågan?", "request.status"),
         ("har någon svarat på mitt ärende", "request.status"),
         ("bifoga en fil till mitt ärende", "request.comment"),
