@@ -1438,14 +1438,17 @@ _SAYS_SEND = re.compile(
     + ASKED_AFTER
     + r"|(?!"
     + SENT
-    + r"(?![\w-]))(?:forward\w*|fwd|foward\w*|send\w*|resend\w*|e-?mail\w*|mail\w*|share\w*"
-    r"|pass\w*\b|go(?:es)?\s+to|vidareb\w*|vb|skick\w*|mejl\w*|e-?post\w*|dela\w*|gå\s+till))"
+    + r"(?![\w-]))(?>forward\w*|fwd|foward\w*|send\w*|resend\w*|e-?mail\w*|mail\w*|share\w*"
+    r"|pass\w*\b|go(?:es)?\s+to|vidareb\w*|vb|skick\w*|mejl\w*|e-?post\w*|dela\w*|gå\s+till)"
+    # ("skicka inget än!!", "send nothing yet": a send called off)
+    r"(?!\s+(?:inget|ingenting|nothing|none)\b))"
     r"|@(?!" + QUESTION_AHEAD + r")"
 )
 """Words of sending an invoice on ("forward", "email", "share", "skicka", "mejla", "vidarebefordra",
 an address not asked about): forwarding mails it at once, so "I'm writing on behalf of our finance
 department regarding INV-2031" is not a forward, whatever its words lean to, and nor is "has INV-2031
-been forwarded to erik.lund@nordisk.example?" or "har den skickats till Erik än?"."""
+been forwarded to erik.lund@nordisk.example?" or "har den skickats till Erik än?", nor "skicka inget
+än"."""
 
 
 async def invoice_approve(ctx: TurnContext) -> Reply:

@@ -597,26 +597,35 @@ happening", "läget?", "hur går det?"; never with a request after it ("how is i
 
 
 _WHAT_CAN_YOU_DO = re.compile(
-    r"(?i)^\W*(?:(?:hi|hey|hello|so|ok(?:ay)?|hej|okej)\W+)*(?:"
+    r"(?i)(?:^|(?<=[.!?])\s+)\W*(?:(?:hi|hey|hello|so|ok(?:ay)?|hej|okej)\W+)*(?:"
     r"what\s+(?:kinds?|sorts?|types?)\s+of\s+(?:things|queries|questions|stuff|requests|help)"
     r"|what(?:'s|\s+is)\s+the\s+(?:sort|kind)\s+of\s+(?:thing|question)"
     r"|how\s+(?:can|do|should|could)\s+i\s+(?:use|benefit\s+from(?:\s+using)?)\s+you"
     r"|what\s+(?:can|could)\s+(?:you|u)\s+(?:do|help\s+(?:me\s+)?with)(?:\s+for\s+me)?\W*$"
     r"|vad\s+kan\s+(?:du|ni)\s+(?:göra|hjälpa\s+(?:mig\s+)?(?:till\s+)?med)(?:\s+för\s+mig)?\W*$"
     r"|vilka\s+(?:sorters?|slags|typer\s+av)\s+(?:saker|frågor)|hur\s+(?:använder|ska)\s+jag\s+(?:använda\s+)?dig"
-    r"|(?:please\s+|snälla\s+)?(?:help\s+me|hjälp\s+mig)(?:\s+(?:please|snälla|tack))?\W*$"
     r"|how\s+does\s+(?:this|the)\s+(?:service|chat|bot|assistant)\s+work\W*$"
     r"|hur\s+fungerar\s+(?:den\s+här\s+tjänsten|tjänsten|chatten|boten|du|det\s+här)\W*$"
     r")"
 )
-"""What the bot can do, asked: "what kinds of things would you be able to help me with", "how can I use
-you", "vad kan du hjälpa mig med?"."""
+"""What the bot can do, asked, first or after what was said before it: "what kinds of things would you
+be able to help me with", "how can I use you", "Hi, I'm new to this chat. What kinds of things can you
+help me with?", "vad kan du hjälpa mig med?"."""
+
+
+_HELP_ME = re.compile(
+    r"(?i)^\W*(?:(?:hi|hey|hello|hej)\W+)*(?:please\s+|snälla\s+)?(?:help\s+me|hjälp\s+mig)"
+    r"(?:\s+(?:please|snälla|tack))?\W*$"
+)
+"""Help asked for and nothing else, the whole message: "help me", "hjälp mig"."""
 
 
 def _asks_what_it_does(text: str) -> bool:
     """(Never of a record: "what kinds of things are covered by C-1001" is the contract's question.)"""
     return (
-        len(text) <= 100 and not any(c.isdigit() for c in text) and _WHAT_CAN_YOU_DO.match(text) is not None
+        len(text) <= 140
+        and not any(c.isdigit() for c in text)
+        and (_WHAT_CAN_YOU_DO.search(text) is not None or _HELP_ME.match(text) is not None)
     )
 
 

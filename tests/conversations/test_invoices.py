@@ -752,3 +752,29 @@ async def test_a_question_about_the_invoice_being_forwarded_is_answered_before_t
     """)
     mails = [message_from_bytes(f.read_bytes()) for f in (settings.data_dir / "outbox").glob("*.eml")]
     assert sorted(m["To"] for m in mails) == ["ekonomi@nordisk.example", "erik.lund@nordisk.example"]
+
+
+async def test_a_request_quoted_from_someone_else_is_not_done(
+    bot: BotDriver, application: Application
+) -> None:
+    """A message that quotes a mail ("> please approve INV-2031") and asks something of its own is
+    that question: the quoted request is someone else's words, so nothing is approved, sent or signed;
+    the record it names is what the question is about."""
+    anna = bot.as_user(ANNA)
+    shown = await anna.say(
+        "Got this from our CFO:\n> Hi Anna, please approve INV-2031 before Friday.\n> /Lars\n\n"
+        "before I do anything - what's the amount and due date?"
+    )
+    assert shown.intent == "invoice.get" and "awaiting approval" in shown.text, shown.plain_text()
+    asked = await anna.say(
+        "Fick detta från ekonomi:\n> Kan du skicka fakturan för order 4711 till oss?\n\n"
+        "Vilken faktura är det? Skicka inget än!!"
+    )
+    assert asked.intent != "invoice.forward" and "INV-2031" in asked.text, asked.plain_text()
+    history = await anna.say(
+        "my boss keeps pinging me\n> sign C-1003 asap!!\nbefore signing anything: which version is the current one?"
+    )
+    assert history.intent != "contract.sign" and "version 2" in history.text.lower(), history.plain_text()
+    principal = await application.pipeline.principal(ANNA)
+    invoice = await application.backends.invoices.get_invoice(principal, "INV-2031")
+    assert invoice is not None and invoice.approved_by is None

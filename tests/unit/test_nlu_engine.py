@@ -198,6 +198,10 @@ def test_a_question_asked_in_its_own_words_goes_to_its_intent_however_it_was_rea
         ("help me", "smalltalk.help"),
         ("hur fungerar den här tjänsten", "smalltalk.help"),
         ("help me with my invoice", "invoice.get"),  # help with something: that something
+        ("hej vad har jag för ärenden öppna?", "request.status"),  # greeted, then asked
+        ("Hi, I'm new to this chat. What kinds of things can you help me with?", "smalltalk.help"),
+        ("> please approve INV-2031\nwhat's the amount?", "invoice.get"),  # a quote is not the request
+        ("> approve INV-2031", "invoice.approve"),  # (nothing but the quote: it is what was said)
         ("nice, now let me speak to an agent", "handoff.agent"),  # a person named
         ("I want to talk to a human", "handoff.agent"),
         ("vad är ert bankgiro?", "invoice.question"),  # how to pay

@@ -98,6 +98,9 @@ _THANKED = re.compile(
 )
 """Thanks before what the message asks next ("ok thanks, and INV-2032?", "tack! och fakturan?")."""
 _COURTESIES = frozenset({"smalltalk.greeting", "smalltalk.thanks"})
+_HELP = "smalltalk.help"
+"""Read for a greeting's words with a question after it ("hej vad har jag för ärenden öppna?"), help is
+the question's as a courtesy is."""
 _FROM = frozenset({"from", "at", "från", "hos"})
 """Words before the company a bill is from ("the bill from Vattenfall", "fakturan från Telia")."""
 _WHOSE = frozenset({"my", "min", "mitt", "mina"})
@@ -246,6 +249,10 @@ class NLU:
         # "I don't want to open a ticket, just tell me …": read without the words that refuse.
         said = _blanked(text, refused) if refused else text
         found = self._extractor.extract(said, today=today)
+        if ">" in said and (unquoted := _without_quotes(said)) is not None:
+            # "> please approve INV-2031\nwhat's the amount?": what is quoted is someone else's words;
+            # its records are talked about, its requests are not the user's.
+            said = unquoted
         raws = raw_words(said, found)
         if negated and _NOT_A_KIND.search(said) is not None:
             raws = _undenied(raws)
@@ -273,7 +280,9 @@ class NLU:
                 # its word is what it asks about, as a record talked about would be.
                 scored = self._scored(read, language, named)
             intent, confidence = scored.intent, scored.confidence
-            if intent in _COURTESIES and (lead := _GREETED.match(said) or _THANKED.match(said)) is not None:
+            if (intent in _COURTESIES or intent == _HELP) and (
+                lead := _GREETED.match(said) or _THANKED.match(said)
+            ) is not None:
                 # "Hey, where is 4711?", "ok thanks, and INV-2032?": the courtesy said, the rest is
                 # what they want.
                 rest = raws[len(WORD.findall(lead[0])) :]
@@ -728,6 +737,16 @@ def _sentences(text: str) -> list[str]:
     """A message's sentences, when it has two to four of them (none otherwise)."""
     sentences = [s for s in _SENTENCES.split(text) if s.strip()]
     return sentences if 2 <= len(sentences) <= 4 else []
+
+
+def _without_quotes(text: str) -> str | None:
+    """``text`` with its quoted lines ("> …", as chat and mail quote) blanked out, every other
+    character where it was; ``None`` when nothing is quoted, or nothing but quotes is said."""
+    lines = text.split("\n")
+    quoted = [line.lstrip().startswith(">") for line in lines]
+    if not any(quoted) or all(q or not line.strip() for q, line in zip(quoted, lines, strict=True)):
+        return None
+    return "\n".join(" " * len(line) if q else line for q, line in zip(quoted, lines, strict=True))
 
 
 def _held(word: str) -> str | None:
