@@ -131,6 +131,7 @@ def test_no_false_order_numbers(text: str) -> None:
         ("kreditnota cn0107", "credit_number", "CN-0107", "cn0107"),
         ("when does C-1001 expire", "contract_number", "C-1001", "C-1001"),
         ("visa avtal 2001", "contract_number", "C-2001", "2001"),
+        ("när går avtal C 1001 ut?", "contract_number", "C-1001", "C 1001"),  # spaced, after its word
         ("status of RQ-2026-000123", "request_number", "RQ-2026-000123", "RQ-2026-000123"),
         ("ärende rq-2026-123", "request_number", "RQ-2026-000123", "rq-2026-123"),
         ("customer number 1000123 and order 4711", "customer_number", "1000123", "1000123"),
@@ -301,3 +302,8 @@ def test_a_customer_number_written_in_groups_is_one_number(text: str, value: str
         for e in EntityExtractor().extract(text, today=date(2026, 6, 17))
         if e.type == "customer_number"
     ] == [value]
+
+
+@pytest.mark.parametrize("text", ["vitamin C 1000 mg", "building C 1001", "C 1001"])
+def test_a_spaced_c_and_number_is_a_contract_only_after_its_word(text: str) -> None:
+    assert found(text, "contract_number") == []

@@ -27,7 +27,7 @@ _PREFIXED = re.compile(
     r"|rq[-\s]?(?P<rq>\d{2,12})"
     r"|ar-(?P<ar>\d{1,10})"
     r"|(?P<po>[a-z0-9]{1,10}-po-[a-z0-9-]*\d[a-z0-9]*|po-\d[a-z0-9-]*)"
-    r"|c-(?P<c>\d{3,8})|c(?P<c2>\d{4,8})"
+    r"|c-(?P<c>\d{3,8})|c(?P<c2>\d{4,8})|c\s(?P<c3>\d{4,8})"
     r")(?![\w-])",
     re.IGNORECASE,
 )
@@ -178,6 +178,9 @@ ORDER_COMPOUNDS = ("leverans", "bestallning")
 "leveransadressen för 4712", "leveranstiden för 4711" (folded)."""
 
 
+_CONTRACT_WORD_BEFORE = re.compile(r"(?i)\b(?:avtal\w*|contracts?|kontrakt\w*|agreements?)\W+$")
+
+
 def prefixed_ids(text: str, claims: Claims) -> None:
     """IDs that carry their kind in their shape: INV-2031, CN-0107, C-1001, RQ-2026-000123, NV-PO-889,
     and access requests, AR-000012 (only with the hyphen: "ar 4711" is a Swede's "är" without dots)."""
@@ -194,8 +197,10 @@ def prefixed_ids(text: str, claims: Claims) -> None:
             found = Found("access_request_number", f"AR-{int(m['ar']):06d}", m.start(), m.end())
         elif m["po"]:
             found = Found("po_number", m["po"].upper(), m.start(), m.end())
+        elif m["c3"] and not _CONTRACT_WORD_BEFORE.search(text, 0, m.start()):
+            continue  # "C 1001" spaced is a contract's only after its word ("avtal C 1001"; not "vitamin C 1000")
         else:
-            found = Found("contract_number", f"C-{m['c'] or m['c2']}", m.start(), m.end())
+            found = Found("contract_number", f"C-{m['c'] or m['c2'] or m['c3']}", m.start(), m.end())
         claims.add(found)
 
 
