@@ -139,6 +139,20 @@ def test_clean_text() -> None:
     assert clean_text("  <p>hej&nbsp;&nbsp;där</p>\n ") == "hej där"
 
 
+def test_a_quoted_reply_is_kept_as_quoted_lines() -> None:
+    """A Teams reply quotes the message it answers in a <blockquote>: its words are someone else's, so
+    they reach the reading as quoted lines ("> …"), not as the user's request."""
+    text = (
+        '<blockquote itemscope="" itemtype="http://schema.skype.com/Reply"><strong>Lars</strong>'
+        "<p>Hi Anna, please approve INV-2031 before Friday.</p></blockquote>"
+        "<p>what&#39;s the amount and due date?</p>"
+    )
+    assert (
+        clean_text(text)
+        == "> Lars\n> Hi Anna, please approve INV-2031 before Friday.\nwhat's the amount and due date?"
+    )
+
+
 REPLY = Reply(
     text="Order 4711 is on its way.",
     cards=(

@@ -98,6 +98,8 @@ _FILE_TYPES = {
 }
 
 _TAG = re.compile(r"<[^>]{1,200}>")
+_BLOCKQUOTE = re.compile(r"(?is)<blockquote\b[^>]{0,300}>(.*?)</blockquote>")
+_BREAK = re.compile(r"(?i)<br\s*/?>|</?p\b[^>]{0,200}>|</?div\b[^>]{0,200}>")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
 
@@ -171,8 +173,18 @@ def _without_bot_mention(activity: Activity, text: str) -> str:
     return text
 
 
+def _quoted(match: re.Match[str]) -> str:
+    """A quoted message's lines as chat quotes them ("> …"), for the reading to know whose words they are."""
+    inner = html.unescape(_TAG.sub(" ", _BREAK.sub("\n", match.group(1))))
+    lines = [_SPACES.sub(" ", line).strip() for line in inner.splitlines()]
+    return "\n" + "\n".join(f"> {line}" for line in lines if line) + "\n"
+
+
 def clean_text(text: str) -> str:
-    """Teams' text as the user meant it: tags such as a leftover <at>…</at> dropped, entities decoded."""
+    """Teams' text as the user meant it: tags such as a leftover <at>…</at> dropped, entities decoded,
+    a quoted message (a reply's <blockquote>) kept as quoted lines ("> …")."""
+    if "<blockquote" in text:
+        text = _BLOCKQUOTE.sub(_quoted, text)
     text = _TAG.sub(" ", text)
     text = html.unescape(text)
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.splitlines()).strip()
