@@ -1535,6 +1535,21 @@ def _how_to_pay_asked(text: str) -> bool:
     )
 
 
+_COMPLAINED = re.compile(
+    r"(?i)\b(?:complain\w*|complaint|dispute\w*|contest\w*|reklam\w*|klagomål\w*|klaga\w*|bestrid\w*)\b"
+)
+_AN_INVOICE = re.compile(r"(?i)(?<![\w-])(?:inv|cn)[-\s]?\d{2,10}(?![\w-])")
+"""A complaint about an invoice named by its number ("I want to make a complaint about INV-3050"): the
+invoice's question, which shows it and passes the question on, not a request of no record."""
+
+
+def _invoice_question_asked(text: str) -> bool:
+    """How to pay, asked; or a complaint about an invoice named (``_COMPLAINED``)."""
+    if _how_to_pay_asked(text):
+        return True
+    return _COMPLAINED.search(text) is not None and _AN_INVOICE.search(text) is not None
+
+
 def _asks_how_to_pay(ctx: TurnContext) -> bool:
     return _how_to_pay_asked(ctx.parse.text)
 
@@ -1729,7 +1744,7 @@ INTENTS = [
         handler=invoice_question,
         keeps_text=True,
         tool=Tool.INVOICES,
-        asked_by=_how_to_pay_asked,
+        asked_by=_invoice_question_asked,
         hears_faults=_of_paying,
         slots=(
             replace(_ONE_INVOICE, required=_question_needs_invoice),

@@ -778,3 +778,22 @@ async def test_a_request_quoted_from_someone_else_is_not_done(
     principal = await application.pipeline.principal(ANNA)
     invoice = await application.backends.invoices.get_invoice(principal, "INV-2031")
     assert invoice is not None and invoice.approved_by is None
+
+
+async def test_a_complaint_about_an_invoice_is_its_question_not_a_request_of_no_record(
+    bot: BotDriver,
+) -> None:
+    """ "I want to make a complaint about INV-3050, we have paid it" is the invoice's question: it is
+    answered from the invoice and passed on as a request only if the customer wants; another company's
+    invoice reads as one that does not exist."""
+    await bot.as_user(MAX).transcript("""
+        user: I want to make a complaint about INV-3050, we have paid it
+        bot:  [invoice.question]
+        bot:  ~ We have not registered a payment for invoice INV-3050 yet
+        bot:  ~ Shall I?
+    """)
+    await bot.as_user(ANNA).transcript("""
+        user: I want to make a complaint about INV-3050, we have paid it
+        bot:  [invoice.question]
+        bot:  ~ I can't find invoice INV-3050
+    """)
