@@ -14,9 +14,11 @@ Rules, in order:
   lookup verb first, "show my invoices"; a question word first in a question or in a short message
   with a record, "where is order 4711"; "is"/"I want" in a short one with a record); to a question
   with fixed answers also any question word, a short confident message ("thanks"), and a record of
-  another kind where nothing is written freely. Free text a handler asked for itself is its to read. A
-  required question left that way is paused and offered back once the new request is answered,
-  unless a person takes over ("talk to a person").
+  another kind where nothing is written freely. Free text a handler asked for itself is its to read
+  ("sign it?": anything but a yes is a no), unless it is a request of its own, as to a question with
+  fixed answers. A required question, or a handler's own, left that way is paused and offered back
+  once the new request is answered (its records are then what "it" means), unless a person takes over
+  ("talk to a person"); a value of its kind given to the offer answers it.
 - An answer that fits nothing is asked again with the question's buttons, saying what was wrong; one
   with content of its own ("Disk read errors on server 78ABC12" to "What is it about?") is kept for
   the free-text question after it.

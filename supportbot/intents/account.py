@@ -480,6 +480,19 @@ signup", "key recovery"), however the words of a question or a report around it 
 
 
 def _sign_in_trouble(text: str) -> bool:
+    low = text.lower()  # (plain substring checks first: far cheaper than the pattern for most messages)
+    if not (
+        "pass" in low
+        or "pwd" in low
+        or "pin" in low
+        or "key" in low
+        or "sign" in low
+        or "regist" in low
+        or "log" in low
+        or "credential" in low
+        or "user" in low
+    ):
+        return False
     return _SIGN_IN_TROUBLE.search(text) is not None
 
 

@@ -1547,6 +1547,16 @@ def _invoice_question_asked(text: str) -> bool:
     """How to pay, asked; or a complaint about an invoice named (``_COMPLAINED``)."""
     if _how_to_pay_asked(text):
         return True
+    low = text.lower()  # (plain substring checks first: far cheaper than the patterns)
+    if not ("inv" in low or "cn" in low) or not (
+        "compl" in low
+        or "disput" in low
+        or "contest" in low
+        or "reklam" in low
+        or "klag" in low
+        or "bestrid" in low
+    ):
+        return False
     return _COMPLAINED.search(text) is not None and _AN_INVOICE.search(text) is not None
 
 

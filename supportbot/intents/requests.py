@@ -1304,7 +1304,10 @@ that fails ("issues with payment", "notify of payment issues"), a complaint agai
 def _opens_a_request(text: str) -> bool:
     if _OPENS_A_REQUEST.match(text) is not None:
         return True
-    return _TROUBLE_TO_REPORT.search(text) is not None and "INV" not in text.upper()
+    low = text.lower()  # (plain substring checks first: far cheaper than the pattern)
+    if not ("pay" in low or "reclamation" in low or "complaint" in low) or "inv" in low:
+        return False
+    return _TROUBLE_TO_REPORT.search(text) is not None
 
 
 INTENTS = [

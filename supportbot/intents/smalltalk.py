@@ -613,6 +613,7 @@ be able to help me with", "how can I use you", "Hi, I'm new to this chat. What k
 help me with?", "vad kan du hjälpa mig med?"."""
 
 
+_DIGIT = re.compile(r"\d")
 _HELP_ME = re.compile(
     r"(?i)^\W*(?:(?:hi|hey|hello|hej)\W+)*(?:please\s+|snälla\s+)?(?:help\s+me|hjälp\s+mig)"
     r"(?:\s+(?:please|snälla|tack))?\W*$"
@@ -622,15 +623,46 @@ _HELP_ME = re.compile(
 
 def _asks_what_it_does(text: str) -> bool:
     """(Never of a record: "what kinds of things are covered by C-1001" is the contract's question.)"""
-    return (
-        len(text) <= 140
-        and not any(c.isdigit() for c in text)
-        and (_WHAT_CAN_YOU_DO.search(text) is not None or _HELP_ME.match(text) is not None)
+    if len(text) > 140:
+        return False
+    low = text.lower()  # (plain substring checks first: far cheaper than the patterns)
+    if not (
+        "what" in low
+        or "how" in low
+        or "help" in low
+        or "vad" in low
+        or "vilk" in low
+        or "hur" in low
+        or "hjälp" in low
+    ):
+        return False
+    return _DIGIT.search(text) is None and (
+        _WHAT_CAN_YOU_DO.search(text) is not None or _HELP_ME.match(text) is not None
     )
 
 
 def _greeted(text: str) -> bool:
     return len(text) <= 60 and _HOW_ARE_YOU.match(text) is not None
+
+
+def _may_be_leaving(low: str) -> bool:
+    """A word ``_LEAVING`` needs is in the message (plain substring checks, far cheaper than it)."""
+    return (
+        "have" in low
+        or "ha " in low
+        or "trevlig" in low
+        or "god " in low
+        or "skön" in low
+        or "fin " in low
+        or "need" in low
+        or "got" in low
+        or "out" in low
+        or "off" in low
+        or "peace" in low
+        or "easy" in low
+        or "måste" in low
+        or "behöver" in low
+    )
 
 
 def _parting(text: str) -> bool:
@@ -640,7 +672,7 @@ def _parting(text: str) -> bool:
     said (``_LEAVING``)."""
     if len(text) > 160:
         return False
-    if _LEAVING.match(text) is not None:
+    if len(text) <= 60 and _may_be_leaving(text.lower()) and _LEAVING.match(text) is not None:
         return True
     return TALKING.search(text) is not None and _PARTING.search(text) is not None and not names_a_person(text)
 

@@ -165,6 +165,30 @@ def test_a_question_asked_in_its_own_words_goes_to_its_intent_however_it_was_rea
     assert small.parse("show my statement", today=TODAY).intent == "statement.show"
 
 
+def test_an_intents_own_words_are_looked_for_once_per_text() -> None:
+    """The ``asked_by`` patterns of a text repeated are not run again: customers ask the same things in
+    the same words, and the patterns cost more than the rest of reading a repeated question."""
+    looked: list[str] = []
+
+    def bankgiro(text: str) -> bool:
+        looked.append(text)
+        return "bankgiro" in text
+
+    small = NLU(
+        [
+            IntentSpec(name="statement.show", examples={"en": ["show my statement", "my account statement"]}),
+            IntentSpec(
+                name="invoice.question", examples={"en": ["a question about an invoice"]}, asked_by=bankgiro
+            ),
+        ]
+    )
+    looked.clear()  # (the NLU reads a few questions once as it is built)
+    for _ in range(3):
+        assert small.parse("what is your bankgiro", today=TODAY).intent == "invoice.question"
+        assert small.parse("show my statement", today=TODAY).intent == "statement.show"
+    assert looked == ["what is your bankgiro"]
+
+
 @pytest.mark.parametrize(
     ("text", "intent"),
     [

@@ -97,6 +97,7 @@ _THANKED = re.compile(
     r"(?:\s*[,!.]+\s*(?:(?:and|och)\s+)?|\s+(?:and|och)\s+)(?=\w)"
 )
 """Thanks before what the message asks next ("ok thanks, and INV-2032?", "tack! och fakturan?")."""
+_ASKING_KEPT = 4096
 _COURTESIES = frozenset({"smalltalk.greeting", "smalltalk.thanks"})
 _HELP = "smalltalk.help"
 """Read for a greeting's words with a question after it ("hej vad har jag för ärenden öppna?"), help is
@@ -125,6 +126,7 @@ class NLU:
 
     __slots__ = (
         "_asked_by",
+        "_asking",
         "_built",
         "_called",
         "_classifier",
@@ -203,6 +205,8 @@ class NLU:
             within_only=frozenset(w for w in FORMATS if w in self._vocabulary),
             readings_kept=readings_kept,
         )
+        self._asking: dict[str, tuple[str, ...]] = {}
+        """Per text, the intents whose own words it says (``_asked``), the last ``_ASKING_KEPT`` texts."""
         self._asked_by: tuple[tuple[str, Callable[[str], bool]], ...] = tuple(
             (spec.name, spec.asked_by) for spec in intents if spec.asked_by is not None
         )
@@ -579,10 +583,14 @@ class NLU:
         when the classifier read it as another: not when it asks for a person by naming one."""
         if read in self._takes_over and names_a_person(text):
             return None
-        for name, asked_by in self._asked_by:
-            if name != read and asked_by(text):
-                return name
-        return None
+        asking = self._asking.get(text)
+        if asking is None:
+            # Each intent's own words looked for once per text (customers ask the same things in the
+            # same words; the patterns cost more than the rest of reading a repeated question).
+            if len(self._asking) >= _ASKING_KEPT:
+                self._asking.clear()
+            asking = self._asking[text] = tuple(name for name, asked_by in self._asked_by if asked_by(text))
+        return next((name for name in asking if name != read), None)
 
     def _refused_in(self, text: str) -> tuple[tuple[str, re.Match[str]], ...]:
         """The intents a message refuses (``IntentSpec.refused_by``), each with where it says so."""
