@@ -59,7 +59,7 @@ SHOW_EXAMPLES = {
     ],
     "sv": [
         "visa mitt kontoutdrag",
-        "har ni fått in vår inbetalning för fakturan",
+        "har vår inbetalning kommit fram till er",
         "vad är vårt saldo",
         "vad är saldot just nu",
         "vad är vi skyldiga er",
