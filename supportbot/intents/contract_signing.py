@@ -773,8 +773,8 @@ _SHOWN = Slot(name="shown", entities=("sha256",), required=False, carry=False)
 """The hash of the version shown: set by the handler when it asks, never from what a user says."""
 
 
-def _buttons(step: str, act: str) -> Callable[[TurnContext], tuple[Button, ...]]:
-    """The confirmation's two buttons: to do it ("Sign") and to cancel."""
+def _buttons(step: str) -> Callable[[TurnContext], tuple[Button, ...]]:
+    """The confirmation's two buttons: to do the step ("Sign", "Approve") and to cancel."""
 
     def buttons(ctx: TurnContext) -> tuple[Button, ...]:
         return tuple(
@@ -782,27 +782,28 @@ def _buttons(step: str, act: str) -> Callable[[TurnContext], tuple[Button, ...]]
                 label=ctx.t(f"contract.{step}.button.{key}"),
                 value=ctx.t(f"contract.{step}.button.{key}.value"),
             )
-            for key in (act, "cancel")
+            for key in (step, "cancel")
         )
 
     return buttons
 
 
-_sign_buttons = _buttons("sign", "sign")
-_approve_buttons = _buttons("approve", "approve")
+_sign_buttons = _buttons("sign")
+_approve_buttons = _buttons("approve")
 
 
-def _confirm(question: str, buttons: Callable[[TurnContext], tuple[Button, ...]]) -> Slot:
-    """The answer to "shall I?": whatever is said next (anything but yes cancels, a request of its own
-    is answered and the question offered back, asked again with its buttons)."""
+def _confirm(step: str) -> Slot:
+    """The answer to "shall I?" for a step ("sign", "approve"): whatever is said next (anything but yes
+    cancels, a request of its own is answered and the question offered back, asked again with its
+    buttons)."""
     return Slot(
         name="confirm",
         entities=("confirmation",),
-        question=question,
+        question=f"contract.{step}.ask_confirm",
         required=False,
         carry=False,
         free_text=True,
-        choices=buttons,
+        choices=_buttons(step),
     )
 
 
@@ -842,7 +843,7 @@ INTENTS = [
         requires=_SAYS_APPROVE,
         handler=contract_approve,
         tool=Tool.CONTRACTS,
-        slots=(_CONTRACT, _VERSION_SLOT, _confirm("contract.approve.ask_confirm", _approve_buttons), _SHOWN),
+        slots=(_CONTRACT, _VERSION_SLOT, _confirm("approve"), _SHOWN),
     ),
     IntentSpec(
         name="contract.sign",
@@ -854,7 +855,7 @@ INTENTS = [
         slots=(
             _CONTRACT,
             _VERSION_SLOT,
-            _confirm("contract.sign.ask_confirm", _sign_buttons),
+            _confirm("sign"),
             _SHOWN,
             # Asked while the password form is shown; only that form answers it, never typed words.
             Slot(
