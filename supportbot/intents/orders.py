@@ -326,6 +326,7 @@ SEARCH_EXAMPLES = {
         "mina beställningar i år",
         "lista alla ordrar som är i produktion",
         "visa makulerade ordrar",
+        "kan du ta fram våra försenade ordrar",
         "vilka ordrar la vi under Q3",
         "ordrar till Kista",
         "visa ordrar levererade till Göteborg förra månaden",

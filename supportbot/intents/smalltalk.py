@@ -178,6 +178,7 @@ THANKS_EXAMPLES = {
         "tak",
         "tackar så mycket",
         "schysst, tack",
+        "ok, tack ändå",
         "du har varit till stor hjälp",
         "kanon tack",
         "tack tack",

@@ -304,6 +304,9 @@ def test_the_word_check_skips_no_site() -> None:
         ("one disk shows amber", "shows amber"),
         ("servern i Kista piper", "piper"),
         ("en disk lyser orange", "lyser orange"),
+        ("servern har startat om sig hela tiden", "startat om sig"),
+        ("den startade om av sig själv", "startade om av sig själv"),
+        ("the server has been rebooting all night", "has been rebooting"),
     ],
 )
 def test_a_fault_told_by_what_went_wrong(text: str, span: str) -> None:

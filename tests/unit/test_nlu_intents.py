@@ -99,6 +99,8 @@ def test_english(nlu: NLU, text: str, intent: str) -> None:
         ("tack så mycket", "smalltalk.thanks"),
         ("vad kan du hjälpa mig med?", "smalltalk.help"),
         ("hej då", "smalltalk.goodbye"),
+        ("ok ok. tack ändå", "smalltalk.thanks"),
+        ("kan du ta fram alla ordrar som är i produktion", "order.search"),
     ],
 )
 def test_swedish(nlu: NLU, text: str, intent: str) -> None:
@@ -135,6 +137,8 @@ def test_swedish(nlu: NLU, text: str, intent: str) -> None:
         "hur blir vädret i helgen",
         "ge mig ett recept på kanelbullar",
         "min bil har fått punktering",
+        "vad blir det för väder i Göteborg i morgon?",
+        "hey, what's the weather in Kista tomorrow?",
     ],
 )
 def test_out_of_scope_is_none(nlu: NLU, text: str) -> None:
@@ -211,6 +215,8 @@ def test_unknown_names_do_not_make_off_topic_text_in_scope(nlu: NLU, text: str) 
         ("NV-PO-889", "po_number", "NV-PO-889"),
         ("C-1001", "contract_number", "C-1001"),
         ("last month", "date_range", {"start": "2026-05-01", "end": "2026-05-31"}),
+        ("tja! läget med 4712?", "order_number", "4712"),  # a record greeted is asked about
+        ("läget med 4711", "order_number", "4711"),
     ],
 )
 def test_a_bare_entity_is_none_with_the_entity(nlu: NLU, text: str, entity_type: str, value: object) -> None:
@@ -720,3 +726,22 @@ def test_thanks_before_a_question_is_the_question(nlu: NLU, text: str, intent: s
 )
 def test_a_contract_approval_is_asked_for_in_its_words(nlu: NLU, text: str, intent: str) -> None:
     assert nlu.parse(text, today=TODAY).intent == intent
+
+
+@pytest.mark.parametrize("text", ["what's its status?", "and its status?"])
+def test_its_points_at_the_record_talked_about(nlu: NLU, text: str) -> None:
+    parse = nlu.parse(text, today=TODAY, topic="order")
+    assert parse.intent == "order.status"
+    assert [(e.type, e.value) for e in parse.entities] == [("reference", "it")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ok, then open a request: we need 4712 delivered before the 20th",
+        "ok då, skapa ett ärende om det",
+        "so open a ticket for 4711 please",
+    ],
+)
+def test_a_request_asked_for_after_a_few_words_first(nlu: NLU, text: str) -> None:
+    assert nlu.parse(text, today=TODAY, topic="order").intent == "request.open"

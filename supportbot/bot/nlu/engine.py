@@ -293,10 +293,15 @@ class NLU:
                 greeted = self._after_greeting(rest, language, topic)
                 if greeted is not None:
                     intent, confidence = greeted.intent, greeted.confidence
-                elif any(raw in RECORDS for raw in rest) and all(
-                    raw[0] == "#" or raw.lower() in self._ignorable for raw in rest
+                elif any(raw in RECORDS for raw in rest) and (
+                    intent == "smalltalk.greeting"
+                    or all(raw[0] == "#" or raw.lower() in self._ignorable for raw in rest)
                 ):
-                    intent, confidence = NONE_INTENT, 1.0  # "ok thanks, and INV-2032?": the record
+                    # "ok thanks, and INV-2032?", "tja! läget med 4712?": the record (a greeting with
+                    # a record asks about it, whatever its other words).
+                    intent, confidence = NONE_INTENT, 1.0
+            if intent == "smalltalk.greeting" and not unnumbered:
+                intent, confidence = NONE_INTENT, 1.0  # "läget med 4711?": a record greeted is asked about
             if (
                 intent in _COURTESIES
                 and _sentences_in(said)
@@ -516,6 +521,8 @@ class NLU:
             asked = self._scored(rest, language, topic)
         else:
             return None
+        if asked.intent == NONE_INTENT and asked.off_topic and sum(t is not None for t in rest.tokens) >= 3:
+            return asked  # "hey, what's the weather in Kista tomorrow?": a question of another world
         return None if asked.intent == NONE_INTENT or asked.intent.startswith("smalltalk.") else asked
 
     def _how_elsewhere(self, text: str, raws: Sequence[str]) -> bool:

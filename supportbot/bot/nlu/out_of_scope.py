@@ -310,6 +310,7 @@ OUT_OF_SCOPE: dict[str, tuple[str, ...]] = {
         "jag vill söka jobb hos er",
         "byt kortet som är sparat i min profil",
         "hur blir vädret i morgon",
+        "vad blir det för väder i helgen",
         "kommer det att regna i Stockholm idag",
         "boka ett flyg till London",
         "hitta ett billigt hotell i Paris",

@@ -39,6 +39,7 @@ _FAULT = re.compile(
     r"|(?:not|isn't|aren't|isnt|arent)\s+(?:working|starting|booting|printing|responding|charging)"
     r"|(?:" + _NOT_EN + r")\s+(?:even\s+|really\s+|properly\s+)?(?:" + _VERBS_EN + r")"
     r"|stopped\s+(?:working|responding|printing)|(?:has|have)\s+failed|(?:is|are)\s+failing"
+    r"|(?:is|are|has\s+been|have\s+been)\s+(?:constantly\s+)?(?:rebooting|restarting|freezing)"
     r"|(?:keeps?|keeping)\s+(?:crashing|rebooting|restarting|freezing|failing|shutting\s+down|"
     r"turning\s+off|beeping|dropping\s+out)"
     r"|crash(?:ed|es|ing)|freez(?:es|ing)|froze|reboots?\s+(?:itself|by\s+itself|all\s+the\s+time|constantly)"
@@ -54,7 +55,8 @@ _FAULT = re.compile(
     r"|(?:fungerar|funkar|fungerade|funkade|startar|bootar|svarar|laddar)\s+(?:ju\s+)?inte"
     r"|skriver\s+inte\s+ut|(?:går|gick)\s+inte\s+(?:att\s+)?(?:starta|igång|sätta\s+på|skriva\s+ut|ansluta)"
     r"|(?:slutat|slutade)\s+(?:att\s+)?(?:fungera|funka|svara)"
-    r"|krasch(?:at|ar|ade)|(?:hänger|hängt|hängde)\s+sig|(?:startar|bootar)\s+om\s+(?:sig|hela\s+tiden)"
+    r"|krasch(?:at|ar|ade)|(?:hänger|hängt|hängde)\s+sig"
+    r"|(?:start|boot)(?:ar|at|ade)\s+om\s+(?:sig|hela\s+tiden|av\s+sig\s+själv)"
     r"|krånglar|krånglat|(?:ligger|är|låg)\s+nere|gick\s+ner|flimrar|överhett(?:as|ad|ade|at)"
     r"|låter\s+(?:konstigt|illa|märkligt)|väsnas|blåskärm|felkod|(?:röd|rött|orange|gul|gult)\s+(?:lampa|ljus)"
     r"|piper|(?:lyser|blinkar)\s+(?:rött|orange|gult)"
@@ -69,11 +71,11 @@ TRIGGERS = wordset(
     """
     broken broke dead down faulty defective working starting booting printing responding charging
     work start boot power turn switch print connect respond load charge scan stopped failed failing
-    crashing rebooting restarting freezing shutting beeping dropping crashed crashes freezes froze
+    crashing rebooting restarting freezing constantly shutting beeping dropping crashed crashes freezes froze
     reboot reboots flicker flickers flickering overheat overheats overheating overheated noise noises
     screen error red out malfunction malfunctions malfunctioning malfunctioned failure
     trasig trasigt trasiga sönder fungerar funkar fungerade funkade startar bootar svarar laddar
-    skriver starta igång sätta skriva ansluta slutat slutade kraschat kraschar kraschade hänger hängt hängde krånglar
+    skriver starta igång sätta skriva ansluta startat startade bootat bootade slutat slutade kraschat kraschar kraschade hänger hängt hängde krånglar
     krånglat nere ner flimrar överhettas överhettad överhettade överhettat låter väsnas blåskärm
     felkod lampa ljus funktion defekt defekta diskfel diskkrasch hårddiskfel hårddiskkrasch
     beeps lights led leds shows show piper lyser blinkar

@@ -153,7 +153,7 @@ where is 4711", "hang on, where is 4711 btw"."""
 _LEADS = wordset(
     "check kolla find hitta show visa look lookup regarding angående about see se track spåra what how vad hur where var"
     " where's wheres what's whats"
-    " news update updates progress nytt nyheter uppdatering details detaljer info information"
+    " news update updates progress nytt nyheter uppdatering details detaljer info information läget läge"
 )
 """Words that may lead a bare order number in a short follow-up: "check 4711", "what about 4712?", "any
 news on 4712?", "något nytt om 4712?"."""

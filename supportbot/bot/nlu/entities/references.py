@@ -18,7 +18,7 @@ from supportbot.bot.nlu.text import wordset
 TRIGGERS = wordset(
     """
     the my our min mitt mina vår vårt våra den det latest most newest senaste nyaste last first
-    second other andra första sista it that this same samma
+    second other andra första sista it its that this same samma
     """
 )
 """Words a reference starts with: without one of them the pattern is not run."""
@@ -54,13 +54,13 @@ _REFERENCE = re.compile(
     r"|(?P<first>the\s+first(?:\s+one)?|first\s+one|(?:den|det)\s+första(?!\s+(?:kvartalet|kvartal)))"
     r"|(?P<second>the\s+second(?:\s+one)?|second\s+one)"
     r"|(?P<last>the\s+last\s+one|last\s+one|(?:den|det)\s+sista)"
-    r"|(?P<it>it|that\s+one|this\s+one|den\s+här|den\s+där|den(?!\s+\d)|" + _DET_AS_IT + ")"
+    r"|(?P<it>its?|that\s+one|this\s+one|den\s+här|den\s+där|den(?!\s+\d)|" + _DET_AS_IT + ")"
     r")(?![\w-])",
     re.IGNORECASE,
 )
 _PLACES = wordset(
     """
-    latest most newest senaste nyaste last other andra remaining first första second sista it one den det
+    latest most newest senaste nyaste last other andra remaining first första second sista it its one den det
     """
 )
 """A word every reference has ("the other one" has "other", "that one" has "one")."""
