@@ -78,6 +78,10 @@ WORDS: dict[str, Entry] = {
         "en": 'I couldn\'t take "{said}" as the answer. {question}',
         "sv": 'Jag kunde inte ta "{said}" som svar. {question}',
     },
+    "dialog.added": {
+        "en": "Thanks, I've added that. {question}",
+        "sv": "Tack, jag har lagt till det. {question}",
+    },
     "dialog.kept": {
         "en": "Thanks, I've kept what you wrote. {question}",
         "sv": "Tack, jag har sparat det du skrev. {question}",

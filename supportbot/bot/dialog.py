@@ -71,7 +71,18 @@ from supportbot.bot.nlu.lexicon import FORMATS, names_a_person
 from supportbot.bot.nlu.recipients import to_me
 from supportbot.bot.nlu.text import wordset
 from supportbot.bot.nlu.types import NONE_INTENT, Entity, Parse
-from supportbot.bot.spec import SAID, Files, IntentSpec, Mailer, Notices, Question, Refused, Slot, TurnContext
+from supportbot.bot.spec import (
+    SAID,
+    SAID_LIMIT,
+    Files,
+    IntentSpec,
+    Mailer,
+    Notices,
+    Question,
+    Refused,
+    Slot,
+    TurnContext,
+)
 from supportbot.bot.state import DialogState, FamilyContext, Pending, SlotValue, Topic
 from supportbot.integrations.models import Principal, Tool
 from supportbot.integrations.protocols import Backends
@@ -135,7 +146,7 @@ _CORRECTION = re.compile(
     r"|(?:that|it)\s+was\s+wrong|that'?s\s+wrong|wrong\s+(?:\w+\s+)?(?:number|digits?)|my\s+(?:mistake|bad)|typo"
     r"|det\s+(?:var|blev)\s+fel|fel\s+(?:\w*nummer|siffr\w*)|mitt\s+fel)"
     r"(?:[\s]*[,.!:;-]+|\s+(?=(?:i|jag|not|inte|no|nej|sorry|förlåt|ursäkta|oops|oj|maybe|kanske"
-    r"|that\s+was|that'?s|wrong|my|det\s+var|det\s+blev|fel|mitt)\b)))"
+    r"|that\s+was|that'?s|wrong|my|det\s+var|det\s+blev|fel|mitt)\b)|\s+(?=#?\d)))"
     r"|(?:maybe|perhaps|kanske)\s+(?:it\s+was|it's|it\s+is|det\s+var|var\s+det|är\s+det|det\s+är)\s+|try\s+|prova\s+)\s*)*"
     r"(?:(?P<meant>(?:(?:i|jag)\s+)?(?:meant|mean|menade|menar)\b|not\s+(?:that|this)(?:\s+one)?\b"
     r"|inte\s+(?:den|det)(?:\s+där|\s+här)?\b|wrong\s+one\b|fel\s+(?:en|ett)\b)"
@@ -189,9 +200,10 @@ _OPENING = (
 _LOOKUP = re.compile(
     _OPENING + r"(?:show|list|find|track|send|e-?mail|mail|download|get|give|check|look\s+up|tell\s+me"
     r"|talk|speak|chat|visa|lista|hitta|spåra|skicka|maila|mejla|ladda\s+ner|hämta|ge\s+mig|kolla|berätta"
-    r"|prata|tala)\b"
+    r"|prata|tala|make|create|generate|export|print|gör|skapa|ta\s+fram|exportera|ladda\s+ned|skriv\s+ut)\b"
 )
-"""A lookup verb first: "show my invoices", "visa faktura INV-2031", "talk to a person"."""
+"""A lookup verb first: "show my invoices", "visa faktura INV-2031", "talk to a person", "gör en rapport
+på alla ordrar i år"."""
 _QUESTION = re.compile(
     _OPENING + r"(?:where|what|what's|whats|when|which|who|why|how|can\s+(?:you|i|we)|could\s+(?:you|i|we)"
     r"|would\s+you|do\s+you\s+know|var|vad|när|vilken|vilket|vilka|vem|varför|hur|kan\s+(?:du|jag|vi|ni)"
@@ -242,6 +254,9 @@ class Turn:
     """A no to a question that asks to confirm: the question is dropped."""
     kept: bool = False
     """Not an answer, but kept for a free-text slot asked later (the question is asked again)."""
+    added: bool = False
+    """Not an answer, but more words for the question the intent keeps (``keeps_text``): added to them,
+    and the confirmation asked again."""
     unsure: str | None = None
     """The slot a reference was said for that points at nothing known ("the other one" with no other):
     asked for, saying so, rather than filled with another record."""
@@ -357,6 +372,9 @@ class DialogEngine:
             # (A record said with it is a request of its own: "ok. 4712 then" asks about 4712.)
             plain = form is None and not files and not any(e.type in self._claims for e in parse.entities)
             answer = yes_or_no(parse.text) if plain else None
+            back = _BACK_TO.match(parse.text) if paused is not None and form is None else None
+            if back is not None and not parse.text[back.end() :].strip():
+                answer, back = True, None  # "back to the request": a yes
             if paused is not None and paused.intent in self.intents and answer is not None:
                 if not answer:
                     return Reply(
@@ -375,6 +393,11 @@ class DialogEngine:
                 return ctx.reply(question.text, buttons=question.buttons, cards=question.cards)
             if paused is not None and answer is None and plain and self._answers(paused, parse, principal):
                 state.pending = paused  # "ok, skicka till erik.lund@…": the answer, as if asked again
+            elif back is not None:
+                # "ok thanks. back to my request: it's about order 4712, …": taken up again, and what
+                # follows is its answer (the words that took it up blanked, every other in its place).
+                state.pending = paused
+                parse = parse.model_copy(update={"text": " " * back.end() + parse.text[back.end() :]})
 
         pending = state.pending
         if form is not None:
@@ -454,6 +477,8 @@ class DialogEngine:
         state.last_slots = self._kept_slots(spec, principal, turn.slots)
         if ctx.asking is not None:
             await self._wait_for(ctx.asking, ctx, turn)
+            if turn.added:
+                return reply.model_copy(update={"text": fmt.t("dialog.added", question=reply.text)})
             return reply
         return self._offer_back(reply, state, fmt)
 
@@ -736,10 +761,21 @@ class DialogEngine:
                 slots[asking.name] = value
                 self._fill_all(spec, principal, parse, topic, slots, carry=False)
                 return Turn(spec, slots, held, answered=asking.name)
+            several = self._several(spec, principal, asking, parse, slots)
+            if several is not None:
+                slots.update(several)
+                return Turn(spec, slots, held, answered=asking.name)
         if correction is not None and self._correct(spec, principal, parse, topic, correction, slots):
             return Turn(spec, slots, held)
         if self._switches(parse, spec, asking, principal):
             return self._switch(parse, principal, pending, state)
+        if asking is not None and spec.keeps_text and _confirms(asking) and self._adds(spec, parse, slots):
+            # "We agreed 110 000 SEK in the quote from March" while "Shall I send it?" waits for a
+            # question to be passed on: more of the same question, added to its words.
+            first = slots.get(SAID)
+            words = f"{first.value}\n{parse.text.strip()}" if isinstance(first, SlotValue) else parse.text
+            slots[SAID] = SlotValue("request_text", words[:SAID_LIMIT])
+            return Turn(spec, slots, held, added=True)
         if parse.intent == spec.name:
             self._fill_all(spec, principal, parse, topic, slots, carry=False)
             return Turn(spec, slots, held)
@@ -749,6 +785,51 @@ class DialogEngine:
                 pending.slots[later.name] = SlotValue(later.entities[0], parse.text.strip())
                 return Turn(None, {}, kept=True)
         return Turn(None, {})
+
+    def _several(
+        self, spec: IntentSpec, principal: Principal, asking: Slot, parse: Parse, slots: dict[str, Any]
+    ) -> dict[str, SlotValue] | None:
+        """Answers to the question asked and to questions still to come, in one message, each part one
+        of a slot's fixed answers ("technical, prio normal" to "What is it about?"). ``None`` unless
+        every part answers a slot and one of them the slot asked."""
+        if asking.pattern is None or asking.free_text or _confirms(asking):
+            return None
+        parts = [part.strip(" .!") for part in _PARTS.split(parse.text.strip())]
+        if not 2 <= len(parts) <= 4 or not all(parts):
+            return None
+        waiting = [
+            slot
+            for slot in self._slots_for(spec, principal)
+            if slot.pattern is not None
+            and not slot.free_text
+            and not _confirms(slot)
+            and slot.name not in slots
+        ]
+        filled: dict[str, SlotValue] = {}
+        for part in parts:
+            slot = next(
+                (s for s in waiting if s.name not in filled and re.fullmatch(s.pattern or "", part)), None
+            )
+            if slot is None:
+                return None
+            filled[slot.name] = SlotValue(slot.entities[0], part)
+        return filled if asking.name in filled else None
+
+    def _adds(self, spec: IntentSpec, parse: Parse, slots: dict[str, Any]) -> bool:
+        """Whether a message is more words for a question about to be passed on: a few words at least,
+        not a question of its own to the bot, and no record of the kinds the question takes other than
+        the one it is about ("and INV-2032?", "the other one?" ask about another)."""
+        if len(_WORD.findall(parse.text)) < 3 or _QUESTION.match(parse.text) or _only_values(parse):
+            return False  # ("vilken order hör den till?", "and the other one?": asked of the bot)
+        if any(r.value != "it" for r in _references(parse)):
+            return False
+        held = {v.type: str(v.value).upper() for v in slots.values() if isinstance(v, SlotValue)}
+        for entity in parse.entities:
+            claimed = self._claims.get(entity.type)
+            said = str(entity.value).upper()
+            if claimed is not None and claimed.family == spec.family and held.get(entity.type, said) != said:
+                return False
+        return True
 
     def _kept_for_later(
         self, spec: IntentSpec, principal: Principal, asking: Slot, parse: Parse, slots: dict[str, Any]
@@ -1285,9 +1366,9 @@ def _fill(spec: IntentSpec, slot: Slot, parse: Parse, topic: Topic, *, answering
 _POINTERS = frozenset({"reference", "about"})
 _FOLLOW_ON_WORDS = wordset(
     """
-    and also what how about in at for from on the same then too please as well likewise ones those
-    och även samt vad sägs om hur är det med i på för från vid samma då också tack likaså med de dom
-    dem
+    and also what how about in at for from on to the same then too please as well likewise ones those
+    och även samt vad sägs om hur är det med i på för från vid till samma då också ocksa aven tack likaså
+    med de dom dem
     """
 )
 """The words around values that ask the last question again with them: "and in Kista?", "what
@@ -1303,7 +1384,20 @@ def _free_words(parse: Parse, start: int = 0, end: int | None = None, *, but: st
             yield word.group().lower()
 
 
-_SAME_AGAIN = re.compile(r"(?i)(?<![\w-])(?:too|as\s+well|likewise|också|även|likaså|med)[\s.!?]*$")
+_BACK_TO = re.compile(
+    r"(?i)^\W*(?:(?:ok(?:ay|ej)?|thanks|thank\s+you|thx|tack|great|bra|fine|perfect|perfekt|so|then|då|nu)\W+){0,3}"
+    r"(?:(?:let'?s\s+)?(?:go\s+|get\s+)?back\s+to|(?:and\s+)?now\s+(?:back\s+)?to|(?:let'?s\s+)?continue\s+(?:with\s+)?"
+    r"|(?:nu\s+)?tillbaka\s+till|(?:vi\s+)?fortsätt(?:er)?\s+med|åter\s+till)\s+"
+    r"(?:the|my|our|that|mitt|vårt|det|min|vår|den)?\s*"
+    r"(?:request|ticket|case|question|form|report|ärendet|frågan|formuläret|anmälan|felanmälan)\b[\s:,.!–-]*"
+)
+"""Words that take up a question offered back ("back to my request:", "tillbaka till ärendet"), before
+its answer or alone."""
+_PARTS = re.compile(r"\s*(?:[,;/+]|\s(?:and|och)\s)\s*", re.IGNORECASE)
+"""Where the answers of a message answering several questions part: "technical, prio normal"."""
+_SAME_AGAIN = re.compile(
+    r"(?i)(?<![\w-])(?:too|as\s+well|likewise|också|ocksa|även|aven|likaså|med)[\s.!?]*$"
+)
 """Said last, asks for what was just done with another record: "and INV-2032 as well", "och C-1003 med"."""
 
 

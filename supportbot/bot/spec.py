@@ -68,6 +68,9 @@ def said_undenied(words: re.Pattern[str], text: str) -> bool:
 
 SAID = "said"
 """The slot that keeps what the user first said to an intent that ``keeps_text`` while the bot asks."""
+SAID_LIMIT = 5000
+"""At most this much of what the user said to an intent that ``keeps_text`` is kept: a request's
+description holds no more."""
 
 
 @dataclass(frozen=True)
@@ -378,6 +381,10 @@ class TurnContext:
     def last_intent(self) -> str | None:
         """The intent of the turn before, answered by a handler."""
         return self.state.last_intent
+
+    def current(self, slot: str) -> SlotValue | None:
+        """The value of ``slot`` the conversation is about now, if any."""
+        return self.state.topic.current.get(slot)
 
     def shown(self, slot: str) -> list[Any]:
         """The values of the list shown last for ``slot``."""

@@ -732,7 +732,11 @@ class ContractsContext(FamilyContext):
 
 
 async def _number_check(ctx: TurnContext, value: SlotValue) -> SlotValue | None:
-    """A contract number in the catalogue's shape (C-1001), from "1001", "c1001" or "C-1001"."""
+    """A contract number in the catalogue's shape (C-1001), from "1001", "c1001" or "C-1001". "The
+    latest" ("ladda ner den senaste som pdf" after a contract's history) is the contract talked about,
+    whose latest version every answer gives; with none talked about it is asked for."""
+    if value.type == "reference" and value.value == "latest":
+        return ctx.current("contract")
     cleaned = _normalised(str(value.value))
     return SlotValue("contract_number", cleaned) if cleaned else None
 

@@ -377,6 +377,10 @@ WORDS: dict[str, Entry] = {
         "en": "How urgent is it? Normal is the default.",
         "sv": "Hur brådskande är det? Normal är standard.",
     },
+    "request.ask_priority_fault": {
+        "en": "I'm sorry to hear that. I'll open a support request for it. How urgent is it? Normal is the default.",
+        "sv": "Tråkigt att höra. Jag öppnar ett ärende om det. Hur brådskande är det? Normal är standard.",
+    },
     "request.confirm": {
         "en": "Open this request?",
         "sv": "Ska jag öppna det här ärendet?",
@@ -603,14 +607,18 @@ CONFIRM_SLOT = Slot(
 its handler (``ctx.ask("confirm")``) once everything else is known."""
 
 
+_NAMED = r"prio|priority|prioritet|fråga|frågor|question|issue|problem|ärende"
+"""What a category or a priority may be said with: "hög prio", "prio: high", "teknisk fråga"."""
+
+
 def _words_pattern(words: dict[str, tuple[str, ...]]) -> str:
     alternatives = "|".join(re.escape(w) for ws in words.values() for w in sorted(ws, key=len, reverse=True))
-    return rf"(?i)\s*({alternatives})(\s+(priority|prioritet))?[.!]?\s*"
+    return rf"(?i)\s*(?:(?:prio|priority|prioritet)\s*:?\s+)?({alternatives})(\s+(?:{_NAMED}))?[.!]?\s*"
 
 
 def _pick(words: dict[str, tuple[str, ...]], value: Any) -> str | None:
     said = str(value).strip().lower().rstrip(".!")
-    said = re.sub(r"\s+(priority|prioritet)$", "", said)
+    said = re.sub(rf"^(?:prio|priority|prioritet)\s*:?\s+|\s+(?:{_NAMED})$", "", said)
     return next((key for key, ws in words.items() if said in ws), None)
 
 
@@ -701,7 +709,42 @@ async def _subject_check(ctx: TurnContext, value: SlotValue) -> SlotValue | Refu
     if not isinstance(checked, SlotValue):
         return None
     told = str(checked.value)
+    if len(_WORD.findall(told)) >= _TOLD_IN_FULL:
+        told = _headline(told)
     return SlotValue("fault", told[:1].upper() + told[1:])
+
+
+_CLAUSES = re.compile(r"[.!?;:\n]+\s*|,\s+")
+_JOINED = re.compile(r"(?i)\s+(?:and|but|och|men)\s+")
+_HEADLINE_WORDS = 15
+
+
+def _headline(told: str) -> str:
+    """A long fault report's subject: its first clause of some words, up to an "and" or "but" after
+    four words or more ("Hi team, our storage in Kista has been beeping since this morning and one disk
+    shows …" → "our storage in Kista has been beeping since this morning"), at most twelve words. The
+    whole report is the description."""
+    clauses = [c for c in _CLAUSES.split(told) if len(_WORD.findall(c)) >= 3] or [told]
+    head = clauses[0].strip()
+    joined = _JOINED.search(head)
+    if joined is not None and len(_WORD.findall(head[: joined.start()])) >= 4:
+        head = head[: joined.start()]
+    words = head.split()
+    return " ".join(words[:_HEADLINE_WORDS]) + ("…" if len(words) > _HEADLINE_WORDS else "")
+
+
+_WORD = re.compile(r"\w+")
+_TOLD_IN_FULL = 10
+"""Words from which a fault told is its own description ("our storage in Kista has been beeping since
+this morning and one disk shows an amber light"): what happened, where, since when. Shorter ("my printer
+is broken"), it is the subject, and the description is asked for."""
+
+
+async def _description_check(ctx: TurnContext, value: SlotValue) -> SlotValue | Refused | None:
+    """A description typed; a fault report is one when it tells more than a headline does."""
+    if value.type == "fault" and len(_WORD.findall(str(value.value))) < _TOLD_IN_FULL:
+        return None
+    return await _DESCRIPTION_CHECK(ctx, value)
 
 
 async def _ask_description(ctx: TurnContext) -> Question:
@@ -709,6 +752,15 @@ async def _ask_description(ctx: TurnContext) -> Question:
     subject = ctx.slot("subject")
     fault = subject is not None and subject.type == "fault"
     return Question(ctx.t("request.ask_description_fault" if fault else "request.ask_description"))
+
+
+async def _ask_priority(ctx: TurnContext) -> Question:
+    """How urgent; first said sorry for, when the fault told was the whole description."""
+    description = ctx.slot("description")
+    fault = description is not None and description.type == "fault"
+    return Question(
+        ctx.t("request.ask_priority_fault" if fault else "request.ask_priority"), _priority_buttons(ctx)
+    )
 
 
 async def _ask_confirm(ctx: TurnContext) -> Question:
@@ -914,6 +966,9 @@ def _typed(name: str, value: str) -> str:
 
 def _description(value: str) -> str:
     return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
+
+
+_DESCRIPTION_CHECK = _text_check(_description, DESCRIPTION_LIMIT, "request.description_too_long")
 
 
 _DRAFT_KEPT = timedelta(days=1)
@@ -1259,7 +1314,8 @@ _TEXT = r"(?s)\s*\S.*"
 
 
 _ASKS_FOR_A_REQUEST = (
-    r"^\W*(?:(?:hi|hello|hey|hej|hallå)\W+)?"
+    r"^\W*(?:(?:hi|hello|hey|hej|hallå|ok(?:ay)?|okej|alright|so|well|then|då|sen|in\s+that\s+case"
+    r"|i\s+så\s+fall)\W+){0,3}"
     r"(?:(?:just|bara)\s+)?(?:(?:please|can\s+you|could\s+you|(?:i|we)\s+(?:want|need|would\s+like)\s+to|(?:i|we)'d\s+like\s+to"
     r"|snälla|kan\s+(?:du|ni)|(?:jag|vi)\s+(?:vill|behöver|skulle\s+vilja))\s+)?"
     r"(?:open|create|raise|file|log|submit|start|öppna|skapa|registrera|lägga?\s+upp)\s+(?:a\s+|an\s+|ett\s+)?"
@@ -1342,12 +1398,12 @@ INTENTS = [
             ),
             Slot(
                 "description",
-                ("request_text",),
+                ("request_text", "fault"),
                 "request.ask_description",
                 carry=False,
                 free_text=True,
                 ask=_ask_description,
-                check=_text_check(_description, DESCRIPTION_LIMIT, "request.description_too_long"),
+                check=_description_check,
             ),
             Slot(
                 "priority",
@@ -1358,6 +1414,7 @@ INTENTS = [
                 default="normal",
                 check=_word_check(_PRIORITY_WORDS),
                 choices=_priority_buttons,
+                ask=_ask_priority,
             ),
             Slot(
                 "confirm",

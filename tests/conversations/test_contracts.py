@@ -668,3 +668,23 @@ async def test_thanks_to_a_waiting_question_is_thanks(bot: BotDriver) -> None:
         bot:  ~ Ska vi göra klart
         bot:  !~ kunde inte ta
     """)
+
+
+async def test_the_latest_after_a_contracts_history_is_that_contracts_document(bot: BotDriver) -> None:
+    """ "Ladda ner den senaste som pdf" after C-1001's versions: C-1001's current version, not a question
+    which contract; with no contract talked about, it is asked for."""
+    await bot.as_user(ANNA).transcript("""
+        user: visa avtal C-1001
+        bot:  ~ C-1001
+        user: vad är skillnaden mot förra versionen
+        bot:  [contract.history]
+        user: ladda ner den senaste som pdf
+        bot:  [contract.document]
+        bot:  ~ avtal C-1001, version 2
+        bot:  !~ Vilket avtal
+    """)
+    await bot.as_user(ANNA).transcript("""
+        user: download the latest contract as pdf
+        bot:  [contract.document]
+        bot:  ~ Which contract
+    """)

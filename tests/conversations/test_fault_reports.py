@@ -199,3 +199,87 @@ async def test_a_request_asked_for_with_the_fault_told_opens_with_it(
     opened = await _latest(application, ANNA)
     assert opened is not None and opened.category == "technical"
     assert "throws disk errors" in opened.description
+
+
+async def test_a_fault_told_in_full_is_its_own_description(bot: BotDriver, application: Application) -> None:
+    """What happened, where and since when, told at once, is not asked for again: the report is the
+    description, its first clause the subject, and the bot goes on to how urgent it is."""
+    chat = bot.as_user(ANNA)
+    await chat.transcript("""
+        user: Hi team, our storage array in Kista has been beeping since this morning and one disk shows an amber light, I'd like to report this
+        bot:  [request.open]
+        bot:  (en)
+        bot:  ~ sorry to hear that
+        bot:  ~ How urgent
+        bot:  !~ describe the problem
+        press: High
+        bot:  ~ Open this request?
+        press: Open
+        bot:  ~ I've opened request RQ-
+        bot:  ~ Our storage array in Kista has been beeping since this morning.
+    """)
+    opened = await _latest(application, ANNA)
+    assert opened is not None
+    assert opened.subject == "Our storage array in Kista has been beeping since this morning"
+    assert "one disk shows an amber light" in opened.description
+    assert (opened.category, opened.priority) == ("technical", "high")
+
+
+async def test_a_long_swedish_fault_report_is_kept_whole_and_headed_in_few_words(
+    bot: BotDriver, application: Application
+) -> None:
+    chat = bot.as_user(ANNA)
+    await chat.transcript("""
+        user: servern i Kista har startat om sig hela tiden sedan uppdateringen i går kväll, vi har provat att dra ur strömmen
+        bot:  [request.open]
+        bot:  (sv)
+        bot:  ~ Tråkigt att höra
+        bot:  ~ Hur brådskande
+        user: normal
+        bot:  ~ Ska jag öppna det här ärendet?
+        user: ja
+        bot:  ~ Jag har öppnat ärende RQ-
+    """)
+    opened = await _latest(application, ANNA)
+    assert opened is not None
+    assert opened.subject == "Servern i Kista har startat om sig hela tiden sedan uppdateringen i går kväll"
+    assert opened.description.endswith("vi har provat att dra ur strömmen")
+
+
+async def test_several_answers_in_one_message_fill_the_questions_still_to_come(
+    bot: BotDriver, application: Application
+) -> None:
+    """ "technical, prio normal" to "What is it about?": the category and the priority, not asked again."""
+    chat = bot.as_user(ERIK)
+    await chat.transcript("""
+        user: open a request
+        bot:  ~ What is it about?
+        user: technical, prio high
+        bot:  ~ What's the subject
+        user: Fan noise
+        bot:  ~ describe the problem
+        user: The fan of the server in Kista is very loud since Monday.
+        bot:  ~ Open this request?
+        bot:  !~ How urgent
+        press: Open
+        bot:  ~ I've opened request RQ-
+    """)
+    opened = await _latest(application, ERIK)
+    assert opened is not None
+    assert (opened.category, opened.priority, opened.subject) == ("technical", "high", "Fan noise")
+
+
+async def test_answers_that_do_not_all_fit_are_not_taken_in_part(bot: BotDriver) -> None:
+    chat = bot.as_user(ERIK)
+    await chat.transcript("""
+        user: öppna ett ärende
+        bot:  ~ Vad gäller det?
+        user: teknisk fråga, hög prio
+        bot:  ~ Vad är rubriken
+        user: avbryt
+        user: open a request
+        bot:  ~ What is it about?
+        user: technical, and quickly please
+        bot:  ~ What is it about?
+        bot:  !~ subject
+    """)

@@ -292,6 +292,26 @@ async def test_forward_by_mail_is_recorded(
     assert [(e.kind, e.detail) for e in history] == [("forwarded", ERIK)]
 
 
+async def test_and_to_another_address_too_forwards_it_again(
+    bot: BotDriver, application: Application, settings: Settings
+) -> None:
+    """ "och till ekonomi@… också" right after the PDF was mailed: the same invoice, mailed there too."""
+    await bot.as_user(ANNA).transcript("""
+        user: fakturan INV-2031, vad är förfallodatumet
+        bot:  ~ INV-2031
+        user: skicka pdf:en till mig
+        bot:  [invoice.forward]
+        bot:  ~ till anna.berg@nordisk.example
+        user: och till erik.lund@nordisk.example ocksa
+        bot:  [invoice.forward]
+        bot:  ~ mejlat faktura INV-2031 som pdf till erik.lund@nordisk.example
+    """)
+    sent = sorted(
+        message_from_bytes(f.read_bytes())["To"] for f in (settings.data_dir / "outbox").glob("*.eml")
+    )
+    assert sent == [ANNA, ERIK]
+
+
 async def _principal(application: Application, user_id: str) -> Any:
     principal = await application.backends.directory.principal_for(user_id)
     assert principal is not None
@@ -354,6 +374,52 @@ async def test_a_question_becomes_an_invoice_request(
     assert any(
         "INV-2031" in p.read_text(errors="replace") for p in (settings.data_dir / "outbox").glob("*.eml")
     )
+
+
+async def test_more_words_while_the_request_waits_for_a_yes_are_added_to_it(
+    bot: BotDriver, application: Application
+) -> None:
+    """What the customer adds before confirming is part of the question passed on, never lost: the
+    card shows it and the request holds it. A question of their own to the bot is not added."""
+    anna = bot.as_user(ANNA)
+    before = await _requests_made(application)
+    await anna.transcript("""
+        user: INV-2031 - the amount looks too high, 125k?? we agreed 110
+        bot:  [invoice.question]
+        bot:  ~ Shall I send it?
+        user: we agreed 110 000 SEK in the quote from March
+        bot:  [invoice.question]
+        bot:  ~ I've added that
+        bot:  ~ in the quote from March
+        bot:  ~ Shall I send it?
+        user: which order is it for?
+        bot:  !~ I've added that
+        user: and the other one?
+        bot:  !~ I've added that
+    """)
+    assert await _requests_made(application) == before
+    await bot.as_user(ANNA).transcript("""
+        user: I want to dispute invoice INV-2031
+        bot:  ~ Shall I send it?
+        user: the discount of 5 % was not applied either
+        bot:  ~ I've added that
+        user: yes
+        bot:  ~ opened request RQ-
+    """)
+    row = (await _requests_made(application))[-1]
+    assert row.description == "I want to dispute invoice INV-2031\nthe discount of 5 % was not applied either"
+
+
+async def test_more_words_in_swedish_are_added_and_another_invoice_is_not(bot: BotDriver) -> None:
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: jag vill reklamera faktura INV-2031
+        bot:  ~ Ska jag skicka den?
+        user: vi kom överens om 110 000 kr i offerten
+        bot:  ~ Tack, jag har lagt till det
+        user: och INV-2032 då
+        bot:  !~ lagt till det
+    """)
 
 
 async def test_figures_agree_across_chat_pdf_spreadsheet_and_statement(

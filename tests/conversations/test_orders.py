@@ -651,3 +651,36 @@ async def test_a_year_alone_answers_which_period_a_report_covers(bot: BotDriver)
         bot:  [order.report]
         bot:  ~ 1 januari {year} till 31 december {year}
     """)
+
+
+async def test_a_greeting_with_an_order_number_asks_about_the_order(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: tja! läget med 4712?
+        bot:  [order.status]
+        bot:  ~ Order 4712
+        user: sorry 4711 menade jag
+        bot:  [order.status]
+        bot:  ~ Order 4711
+        user: and what's its status now?
+        bot:  [order.status]
+        bot:  ~ Order 4711
+    """)
+
+
+async def test_a_list_fetched_is_shown_and_a_report_asked_meanwhile_is_made(bot: BotDriver) -> None:
+    """ "Ta fram" a list is the list in the chat; "gör en rapport …" while the bot asks which order is a
+    request of its own, not a wrong answer. The one order in a list is what "the order" means next."""
+    await bot.as_user(ANNA).transcript("""
+        user: kan du ta fram alla ordrar som är i produktion
+        bot:  [order.search]
+        bot:  ~ 4712
+        user: när kommer ordern?
+        bot:  ~ Order 4712
+    """)
+    await bot.as_user(ANNA).transcript("""
+        user: var är ordern?
+        bot:  ~ Vilken order
+        user: gör en rapport på alla ordrar i år som excel
+        bot:  [order.report]
+        bot:  !~ som svar
+    """)

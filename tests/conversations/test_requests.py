@@ -453,3 +453,52 @@ async def test_a_request_headed_with_its_subject_and_a_record_asks_neither_again
         "high",
     )
     assert "wrong model" in opened.description
+
+
+async def test_a_request_asked_for_after_a_few_words_first_is_opened(bot: BotDriver) -> None:
+    await bot.as_user(ERIK).transcript("""
+        user: where is order 4712?
+        bot:  [order.status]
+        user: ok, then open a request: we need 4712 delivered before the 20th
+        bot:  [request.open]
+        bot:  !~ in production
+    """)
+
+
+async def test_back_to_my_request_takes_the_paused_form_up_with_what_follows(
+    bot: BotDriver, application: Application
+) -> None:
+    """A question in the middle of a request's questions is answered and the request offered back; "back
+    to my request: …" takes it up and what follows is kept for it, nothing asked twice."""
+    await bot.as_user(ERIK).transcript("""
+        user: I'd like to raise a support request
+        bot:  ~ What is it about?
+        user: btw, what's the status of order 4712?
+        bot:  [order.status]
+        bot:  ~ Shall we finish your request?
+        user: ok thanks. back to my request: it's about order 4712, we need it delivered to Göteborg instead of Kista
+        bot:  [request.open]
+        bot:  ~ I've kept what you wrote
+        bot:  ~ What is it about?
+        press: Order
+        bot:  ~ describe the problem
+        user: The site in Kista is closed from the 18th.
+        bot:  ~ How urgent
+        press: Normal
+        bot:  ~ Open this request?
+        press: Open
+        bot:  ~ I've opened request RQ-
+    """)
+    principal = await _principal(application, ERIK)
+    (opened,) = await application.backends.requests.list_requests(principal, limit=1)
+    assert opened.subject.startswith("it's about order 4712, we need it delivered to Göteborg")
+    assert opened.category == "order"
+    await bot.as_user(ERIK).transcript("""
+        user: öppna ett ärende
+        bot:  ~ Vad gäller det?
+        user: var är order 4711?
+        bot:  ~ Ska vi göra klart
+        user: tillbaka till ärendet
+        bot:  [request.open]
+        bot:  ~ Vad gäller det?
+    """)
