@@ -745,3 +745,31 @@ def test_its_points_at_the_record_talked_about(nlu: NLU, text: str) -> None:
 )
 def test_a_request_asked_for_after_a_few_words_first(nlu: NLU, text: str) -> None:
     assert nlu.parse(text, today=TODAY, topic="order").intent == "request.open"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hur signerar jag min deklaration med bankid",  # signing another world's document
+        "min chef godkänner inte min ledighetsansökan",
+        "how do i connect my iphone to wifi",  # a thing connected, not the customer to a person
+        "hur kopplar jag min mobil till wifi",
+        "i need to write a statement of work for a school project",
+    ],
+)
+def test_acting_on_what_is_not_ours_is_out_of_scope(nlu: NLU, text: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == NONE_INTENT
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("hur signerar jag avtalet med bankid", "contract.sign"),
+        ("jag vill skriva under", "contract.sign"),
+        ("koppla mig till en människa", "handoff.agent"),
+        ("connect me pls", "handoff.agent"),
+        ("statement of account please", "statement.download"),
+    ],
+)
+def test_acting_on_ours_is_still_asked(nlu: NLU, text: str, intent: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == intent

@@ -98,6 +98,23 @@ _THANKED = re.compile(
 )
 """Thanks before what the message asks next ("ok thanks, and INV-2032?", "tack! och fakturan?")."""
 _ASKING_KEPT = 4096
+_ACTS_ON_OURS = frozenset({"contract.sign", "contract.approve", "invoice.approve"})
+"""Intents that act on one of the customer's records: never on something the message names that is not one."""
+_POINTING = frozenset({"reference", "about"})
+_PERSON_INTENT = "handoff.agent"
+_OTHER_STATEMENT = re.compile(r"(?i)\bstatements?\s+of\s+(?:work|purpose|intent|faith|claim|opinion|truth)\b")
+"""Statements that are no account statement: a statement of work, of purpose."""
+_CONNECTS_A_THING = re.compile(
+    r"(?i)\b(?:connect(?:ing)?|hook\s+up|pair|koppla(?:r)?(?:\s+ihop)?|ansluta|ansluter|para\s+ihop)"
+    r"(?:\s+(?:jag|vi|man|du|ni))?\s+"
+    r"(?:my|our|the|a|an|this|min|mitt|mina|vår|vårt|våra|en|ett|den|det)\s"
+)
+"""Connecting a thing ("connect my iPhone to wifi", "koppla min mobil till tv:n"), not oneself to a person."""
+_OUR_KIND = re.compile(
+    r"(?i)\b(?:contracts?|agreements?|avtal\w*|kontrakt\w*|invoices?|bills?|fakturor|faktura\w*|räkning\w*"
+    r"|versions?|version\w*|renewal|förnyelse\w*|offer\w*|quotes?|terms|villkor\w*)\b"
+)
+"""The words for the records those intents act on ("sign the renewal", "godkänn fakturan")."""
 _COURTESIES = frozenset({"smalltalk.greeting", "smalltalk.thanks"})
 _HELP = "smalltalk.help"
 """Read for a greeting's words with a question after it ("hej vad har jag för ärenden öppna?"), help is
@@ -350,6 +367,29 @@ class NLU:
                 # another company's, which no back end of ours holds, whatever it asks of it.
                 intent, confidence = NONE_INTENT, 1.0
                 found = [f for f in found if f.type not in _CONTEXT_ONLY]
+            elif (
+                (asked or intent) in _ACTS_ON_OURS
+                and unnumbered
+                and topic is None
+                and None in read.tokens
+                and not any(f.type in _POINTING for f in found)
+                and _OUR_KIND.search(said) is None
+            ):
+                # Signing or approving something of another world, named by a word we do not know
+                # ("hur signerar jag min deklaration med bankid", "min chef godkänner inte min
+                # ledighetsansökan"): not one of their contracts or invoices, which nothing points at.
+                intent, confidence = NONE_INTENT, 1.0
+            elif (
+                (asked or intent) == _PERSON_INTENT
+                and None in read.tokens
+                and _CONNECTS_A_THING.search(said) is not None
+                and not names_a_person(said)
+            ):
+                # "How do I connect my iPhone to wifi": a thing connected, not the customer to a person,
+                # and a thing we do not know.
+                intent, confidence = NONE_INTENT, 1.0
+            elif intent.startswith("statement.") and "of" in low and _OTHER_STATEMENT.search(said):
+                intent, confidence = NONE_INTENT, 1.0  # "a statement of work for a school project"
             elif asked is not None:
                 intent, confidence = asked, 1.0
             elif (
