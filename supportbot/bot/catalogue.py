@@ -94,6 +94,10 @@ WORDS: dict[str, Entry] = {
         "en": "OK, I've dropped it. What else can I do for you?",
         "sv": "Okej, då släpper jag det. Vad mer kan jag hjälpa dig med?",
     },
+    "dialog.pick": {
+        "en": "Which of these do you mean?",
+        "sv": "Vilken av dessa menar du?",
+    },
     "dialog.which": {
         "en": "I'm not sure which one you mean. {question}",
         "sv": "Jag är inte säker på vilken du menar. {question}",

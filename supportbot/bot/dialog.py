@@ -65,7 +65,7 @@ from supportbot.bot.messages import (
     Reply,
 )
 from supportbot.bot.nlu.entities.ids import is_plural, record_kind
-from supportbot.bot.nlu.entities.references import negated
+from supportbot.bot.nlu.entities.references import marks_said, negated
 from supportbot.bot.nlu.entities.sites import OTHER_SITE
 from supportbot.bot.nlu.lexicon import FORMATS, names_a_person
 from supportbot.bot.nlu.recipients import to_me
@@ -235,6 +235,8 @@ SWITCH_CONFIDENCE = 0.5
 """A request of its own switches away from a question only when the NLU is at least this sure of it."""
 
 # "first"/"second"/... index into the list shown last; "last" is its end.
+PICK_LIMIT = 8
+"""At most this many records of a list are offered as buttons when it is not clear which one is meant."""
 _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "last": -1}
 
 
@@ -564,7 +566,9 @@ class DialogEngine:
                     return question
                 if slot.name == turn.unsure:
                     which = ctx.t("dialog.which", question=question.text)
-                    question = Question(which, question.buttons, question.cards)
+                    # (with the records of the list shown it may be, when the question has no buttons)
+                    buttons = question.buttons or _pick_buttons(slot, ctx)
+                    question = Question(which, buttons, question.cards)
                 return await self._ask(slot, question, ctx, turn)
         return None
 
@@ -573,7 +577,13 @@ class DialogEngine:
         if slot.ask is not None:
             return await slot.ask(ctx)
         buttons = slot.choices(ctx) if slot.choices is not None else ()
-        return Question(ctx.t(slot.question) if slot.question else ctx.t("none"), buttons)
+        if slot.question:
+            return Question(ctx.t(slot.question), buttons)
+        picks = _pick_buttons(slot, ctx)
+        if picks:
+            # (a slot asked only when a record pointed at was not clear: "den aktiva" of three)
+            return Question(ctx.t("dialog.pick"), picks)
+        return Question(ctx.t("none"), buttons)
 
     async def _ask(self, slot: Slot, question: Question, ctx: TurnContext, turn: Turn) -> Reply:
         await self._wait_for(slot.name, ctx, turn)
@@ -678,8 +688,15 @@ class DialogEngine:
                 pointed = [s.name for s in self._slots_for(candidate, principal) if "reference" in s.entities]
                 if any(name in turn.slots for name in pointed):
                     return turn
-            if takers and (unsure := self._unsure(takers[0], principal, parse, {})) is not None:
-                return unsure
+            family = last.family if last is not None else None
+            ours = [t for t in takers if t.family == family] or takers
+            # (an intent with a question for the slot first: the one that shows the record)
+            for candidate in sorted(ours, key=lambda t: not self._asks_for(t, principal, parse)):
+                # (asked by the first of the family talked about with a question for it: "Which
+                # invoice do you mean?" after a list of invoices)
+                unsure = self._unsure(candidate, principal, parse, {}, topic)
+                if unsure is not None:
+                    return unsure
         claimed = self._claimed(parse)
         if claimed is not None:
             if _SAME_AGAIN.search(parse.text) and (again := self._followed_on(parse, principal, state)):
@@ -922,13 +939,25 @@ class DialogEngine:
         claimed = self._claimed(parse)
         if claimed is not None and claimed is not last:
             return self._fresh(claimed, principal, parse, state.topic)
-        return self._unsure(last, principal, parse, slots)
+        return self._unsure(last, principal, parse, slots, state.topic)
+
+    def _asks_for(self, spec: IntentSpec, principal: Principal, parse: Parse) -> bool:
+        """Whether ``spec`` has a question of its own for the slot a message points at."""
+        return any(_pointed(s, parse) and s.question for s in self._slots_for(spec, principal))
 
     def _unsure(
-        self, spec: IntentSpec, principal: Principal, parse: Parse, slots: dict[str, Any]
+        self, spec: IntentSpec, principal: Principal, parse: Parse, slots: dict[str, Any], topic: Topic
     ) -> Turn | None:
-        """A reference to a record of ``spec`` that points at nothing known: its slot is asked for."""
-        slot = next((s for s in self._slots_for(spec, principal) if _pointed(s, parse)), None)
+        """A reference to a record of ``spec`` that points at nothing known: its slot is asked for, by its
+        question or, without one, as a choice among the list shown."""
+        slot = next(
+            (
+                s
+                for s in self._slots_for(spec, principal)
+                if _pointed(s, parse) and (s.question or topic.shown.get(s.name))
+            ),
+            None,
+        )
         if slot is None:
             return None
         return Turn(spec, {k: v for k, v in slots.items() if k != slot.name}, unsure=slot.name)
@@ -1338,7 +1367,8 @@ def _named_unread(parse: Parse) -> bool:
 def _fill(spec: IntentSpec, slot: Slot, parse: Parse, topic: Topic, *, answering: bool) -> SlotValue | None:
     for entity_type in slot.entities:
         if entity_type == "reference":
-            for entity in _references(parse):
+            # (a record told by its marks first: "nej den andra, den som är obetald" is the unpaid one)
+            for entity in sorted(_references(parse), key=lambda e: e.value != "marked"):
                 resolved = _resolve_reference(slot, str(entity.value), entity.text, topic)
                 if resolved is not None:
                     return resolved
@@ -1466,11 +1496,32 @@ def _resolve_reference(slot: Slot, reference: str, said: str, topic: Topic) -> S
             return SlotValue(slot.entities[0], next(v for v in shown if v != current_value))
         recent = [r for r in topic.recent.get(slot.name, []) if r.value != current_value]
         return recent[-1] if recent else None
+    if reference == "marked":
+        # "the paid one", "den i Göteborg": the one value of the list shown whose marks say so.
+        wanted = marks_said(said)
+        marks = topic.marks.get(slot.name, {})
+        chosen = [v for v in shown if wanted and _marked(marks.get(str(v), ()), wanted)]
+        return SlotValue(slot.entities[0], chosen[0]) if len(chosen) == 1 else None
     if reference in _ORDINALS and shown:
         index = _ORDINALS[reference]
         if -len(shown) <= index < len(shown):
             return SlotValue(slot.entities[0], shown[index])
     return None
+
+
+def _pick_buttons(slot: Slot, ctx: TurnContext) -> tuple[Button, ...]:
+    """Of the list shown for ``slot``, the records a record told by its marks may be ("den aktiva": the
+    active ones), or all of them, as buttons; at most ``PICK_LIMIT``."""
+    shown = ctx.shown(slot.name)
+    marks = ctx.state.topic.marks.get(slot.name, {})
+    wanted = [key for r in _references(ctx.parse) if r.value == "marked" for key in marks_said(r.text)]
+    fitting = [v for v in shown if wanted and _marked(marks.get(str(v), ()), wanted)]
+    return tuple(Button(label=str(v), value=str(v)) for v in (fitting or shown)[:PICK_LIMIT])
+
+
+def _marked(marks: Sequence[str], wanted: Sequence[str]) -> bool:
+    """Whether a value marked ``marks`` is the one ``wanted`` tells ("!delivered": not delivered)."""
+    return all((key[1:] not in marks) if key.startswith("!") else (key in marks) for key in wanted)
 
 
 def yes_or_no(text: str) -> bool | None:

@@ -397,10 +397,14 @@ class TurnContext:
         what "the order for that invoice" means; with a machine, its contract."""
         self.state.set_current(slot, entity_type, value)
 
-    def set_shown(self, slot: str, values: Sequence[Any]) -> None:
-        """Remember a list just shown, for "the first one" and "the other one". A list of one record
-        makes it the record talked about: "when will that one ship?" after the one order in production."""
-        self.state.set_shown(slot, values)
+    def set_shown(
+        self, slot: str, values: Sequence[Any], marks: Sequence[Sequence[str]] | None = None
+    ) -> None:
+        """Remember a list just shown, for "the first one" and "the other one"; with ``marks``, per value,
+        what sets it apart (its status as ``MARK_WORDS`` keys it, its site lower-cased), for "the paid
+        one" and "den i Göteborg". A list of one record makes it the record talked about: "when will that
+        one ship?" after the one order in production."""
+        self.state.set_shown(slot, values, marks)
         if len(values) == 1 and (kind := _RECORD_KINDS.get(slot)) is not None:
             self.state.set_current(slot, kind, values[0])
 

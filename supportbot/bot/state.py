@@ -70,6 +70,9 @@ class Topic(BaseModel):
     """The last values talked about, oldest first, the current one last."""
     shown: dict[str, list[Any]] = Field(default_factory=dict)
     """The values of the list shown last."""
+    marks: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
+    """Per slot, what sets each value of the list shown last apart (its status, its site), for "the paid
+    one", "den i Göteborg"."""
     linked: dict[str, dict[str, SlotValue]] = Field(default_factory=dict)
     """Per slot, what its current record links to: the records made current in the same turn (the
     invoice's order, the machine's contract), for "the contract for that machine"."""
@@ -180,8 +183,15 @@ class DialogState(BaseModel):
                 links.setdefault(other, {})[slot] = entry
                 links.setdefault(slot, {})[other] = topic.current[other]
 
-    def set_shown(self, slot: str, values: Sequence[Any]) -> None:
-        self.topic.shown[slot] = list(values)
+    def set_shown(
+        self, slot: str, values: Sequence[Any], marks: Sequence[Sequence[str]] | None = None
+    ) -> None:
+        topic = self.topic
+        topic.shown[slot] = list(values)
+        if marks:
+            topic.marks[slot] = {str(v): list(m) for v, m in zip(values, marks, strict=True)}
+        elif slot in topic.marks:
+            del topic.marks[slot]
 
     def fell_short(self, topic: str, text: str) -> None:
         """The bot could not help with ``text`` (about ``topic``): kept, with the turns before it that

@@ -28,7 +28,7 @@ from supportbot.integrations.models import (
     Tool,
 )
 from supportbot.intents.common import asks_for_more
-from supportbot.intents.inventory import CHOICES, match_products
+from supportbot.intents.inventory import CHOICES, item_marks, match_products
 from supportbot.intents.recipients import ME, asks_if_sent, by_mail, only_me, own_address
 from supportbot.services.contract_pdf import (
     PDF_TYPE,
@@ -805,7 +805,7 @@ async def _machine_of_product(ctx: TurnContext) -> str | Reply | None:
     page = await inventory.search_items(ctx.principal, products=products, limit=CHOICES)
     if len(page.items) <= 1:
         return page.items[0].serial if page.items else None
-    ctx.set_shown("item", [i.serial for i in page.items])
+    ctx.set_shown("item", [i.serial for i in page.items], [item_marks(i) for i in page.items])
     return ctx.reply(
         ctx.t("contract.which_item", count=len(page.items)),
         buttons=tuple(
@@ -1027,7 +1027,7 @@ async def _contract_list(ctx: TurnContext, filters: ContractFilters, *, more: bo
     described = _describe(ctx, filters)
     if not page.items:
         return ctx.reply(ctx.t("contract.list.no_more" if more else "contract.list.none", filters=described))
-    ctx.set_shown("contract", [c.number for c in page.items])
+    ctx.set_shown("contract", [c.number for c in page.items], [_contract_marks(c) for c in page.items])
     if len(page.items) == 1 and not page.has_more and offset == 0:
         ctx.set_current("contract", "contract_number", page.items[0].number)
     fmt = ctx.fmt
@@ -1350,6 +1350,12 @@ async def contract_history(ctx: TurnContext) -> Reply:
     )
     buttons = tuple(_waiting_buttons(ctx, contract))
     return ctx.reply(text, table=table, attachments=attachments, buttons=buttons)
+
+
+def _contract_marks(contract: Contract) -> tuple[str, ...]:
+    """What tells a contract of a list apart: its status and its site ("the active one", "den i Kista")."""
+    status = contract.status.value
+    return (status, contract.site.lower()) if contract.site else (status,)
 
 
 INTENTS = [

@@ -971,7 +971,7 @@ async def inventory_show(ctx: TurnContext) -> Reply:
         key = "inventory.list.no_more" if more else "inventory.list.none"
         return ctx.reply(ctx.t(key, filters=described))
     kept.listing = ItemListing(filters=filters, after=page.last, shown=offset + len(page.items))
-    ctx.set_shown("item", [i.serial for i in page.items])
+    ctx.set_shown("item", [i.serial for i in page.items], [item_marks(i) for i in page.items])
     if len(page.items) == 1 and offset == 0 and not page.has_more:
         _remember(ctx, page.items[0])
     text = found_text(ctx, "inventory.list.found", described, offset, len(page.items), page.has_more)
@@ -1086,7 +1086,7 @@ async def _resolve_item(ctx: TurnContext) -> InventoryItem | Reply | None:
     )
     more = ctx.t("inventory.ask_which.more", shown=len(page.items)) if page.has_more else ""
     ctx.ask("item")
-    ctx.set_shown("item", [i.serial for i in page.items])
+    ctx.set_shown("item", [i.serial for i in page.items], [item_marks(i) for i in page.items])
     return ctx.reply(
         ctx.t("inventory.ask_which", count=count, more=more),
         buttons=tuple(Button(label=f"{i.product} {i.serial} ({i.site})", value=i.serial) for i in page.items),
@@ -1304,6 +1304,12 @@ _ITEM = Slot(
     required=False,
     pattern=_SERIAL,
 )
+
+
+def item_marks(item: InventoryItem) -> tuple[str, ...]:
+    """What tells a machine of a list apart: its site, and whether it is leased ("the one in Göteborg",
+    "den leasade")."""
+    return (item.site.lower(), "leased" if item.leased_until or item.lessor else "owned")
 
 
 INTENTS = [

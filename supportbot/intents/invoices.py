@@ -1196,7 +1196,7 @@ async def invoice_list(ctx: TurnContext) -> Reply:
     if not page.items:
         key = "invoice.list.no_more" if more else "invoice.list.none"
         return ctx.reply(intent=intent, text=ctx.t(key, filters=described))
-    ctx.set_shown("invoice", [i.number for i in page.items])
+    ctx.set_shown("invoice", [i.number for i in page.items], [_invoice_marks(i) for i in page.items])
     buttons = [
         Button(
             label=ctx.t("invoice.button.pdf", number=i.number),
@@ -1690,6 +1690,13 @@ _ORDER = Slot(name="order", entities=("order_number", "po_number"), required=Fal
 _PERIOD = Slot(
     name="period", entities=("date_range", "date"), question="order.ask_period", required=False, carry=False
 )
+
+
+def _invoice_marks(invoice: Invoice) -> tuple[str, ...]:
+    """What tells an invoice of a list apart: its status, and whether it is still to be paid ("the paid
+    one", "den obetalda")."""
+    status = invoice.status
+    return (status.value, "unpaid") if status in _UNPAID else (status.value,)
 
 
 INTENTS = [

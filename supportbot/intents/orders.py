@@ -847,7 +847,7 @@ async def order_status(ctx: TurnContext) -> Reply:
                 intent="order.status",
             )
         if len(found) > 1:
-            ctx.set_shown("order", [o.number for o in found])
+            ctx.set_shown("order", [o.number for o in found], [order_marks(o) for o in found])
             return Reply(
                 text=ctx.t("order.po_many", number=ref.value, count=len(found)),
                 table=_orders_table(ctx, found),
@@ -1038,7 +1038,7 @@ async def order_search(ctx: TurnContext) -> Reply:
     if not page.items:
         key = "order.search.no_more" if more else "order.search.none"
         return Reply(text=ctx.t(key, filters=described), language=ctx.language, intent="order.search")
-    ctx.set_shown("order", [o.number for o in page.items])
+    ctx.set_shown("order", [o.number for o in page.items], [order_marks(o) for o in page.items])
     buttons = list(_order_buttons(ctx, page.items))
     if page.has_more:
         buttons.append(Button(label=ctx.t("order.button.more"), value=ctx.t("order.button.more.value")))
@@ -1156,6 +1156,12 @@ _ORDER_NUMBER = r"#?\d{3,10}"
 _PERIOD = Slot(
     name="period", entities=("date_range", "date"), question="order.ask_period", required=False, carry=False
 )
+
+
+def order_marks(order: OrderSummary) -> tuple[str, ...]:
+    """What tells an order of a list apart: its status and its site ("the delivered one", "den i Kista")."""
+    return (order.status.value, order.site.lower()) if order.site else (order.status.value,)
+
 
 INTENTS = [
     IntentSpec(

@@ -1164,7 +1164,7 @@ async def request_status(ctx: TurnContext) -> Reply:
     found_all = await ctx.backends.requests.list_requests(ctx.principal, statuses=statuses, limit=LIST_LIMIT)
     if not found_all:
         return ctx.reply(ctx.t(f"request.list.none.{which}"))
-    ctx.set_shown("request", [r.number for r in found_all])
+    ctx.set_shown("request", [r.number for r in found_all], [(r.status.value,) for r in found_all])
     table = Table(
         columns=(
             ctx.t("request.col.number"),

@@ -162,3 +162,16 @@ def test_forgetting_keeps_only_what_the_engine_needs_next() -> None:
     assert state.topic.current == {} and state.handoff is None
     assert state.family("order", ListingContext).listing is None
     assert state.pending is not None  # the engine decides about the question, not forgetting
+
+
+def test_what_sets_a_listed_record_apart_is_kept_with_the_list_and_goes_with_it() -> None:
+    state = DialogState()
+    state.set_shown("invoice", ["INV-2031", "INV-2030"], [("awaiting_approval", "unpaid"), ("paid",)])
+    document = state.dump()
+    assert document["topic"]["marks"] == {
+        "invoice": {"INV-2031": ["awaiting_approval", "unpaid"], "INV-2030": ["paid"]}
+    }
+    again = DialogState.load(document)
+    assert again.topic.marks == state.topic.marks
+    again.set_shown("invoice", ["INV-2018"])  # a list shown without marks: the old ones no longer hold
+    assert "marks" not in again.dump()["topic"]

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from supportbot.bot.nlu.entities import EntityExtractor
-from supportbot.bot.nlu.entities.references import negated
+from supportbot.bot.nlu.entities.references import marks_said, negated
 from supportbot.bot.nlu.entities.sites import OTHER_SITE
 
 TODAY = date(2026, 6, 17)
@@ -363,3 +363,35 @@ def test_the_other_site_is_a_site_to_be_decided(text: str, span: str) -> None:
 
 def test_the_other_one_is_no_site() -> None:
     assert found("the other one", "site") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "marks"),
+    [
+        ("the paid one", "the paid one", ["paid"]),
+        ("no, the unpaid one", "the unpaid one", ["unpaid"]),
+        ("the one that's not paid yet", "the one that's not paid", ["unpaid"]),
+        ("the one in Göteborg", "the one in Göteborg", ["göteborg"]),
+        ("den obetalda tack", "den obetalda", ["unpaid"]),
+        ("den som har skickats, när kommer den?", "den som har skickats", ["shipped"]),
+        ("den som inte är levererad", "den som inte är levererad", ["!delivered"]),
+        ("den som står i Kista", "den som står i Kista", ["kista"]),
+    ],
+)
+def test_a_record_of_a_list_told_by_what_sets_it_apart(text: str, span: str, marks: list[str]) -> None:
+    assert ("marked", span) in found(text, "reference")
+    assert marks_said(span) == marks
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vad händer med den leasade lagringen",  # a thing of its own, named after
+        "skicka den i morgon",  # "it", sent tomorrow
+        "hur stort belopp står det på fakturan",
+        "är den betald?",  # asked of it, not which
+        "the one in the list",
+    ],
+)
+def test_words_that_only_look_like_a_pick_are_none(text: str) -> None:
+    assert all(value != "marked" for value, _ in found(text, "reference"))

@@ -44,8 +44,61 @@ _DET_AS_IT = (
 )
 """Swedish "det" is "it" only as the object of a verb that acts on a record ("skicka det till mig",
 "mejla mig det", "skriv ut det"): anywhere else it is far too common ("det är fel på…") to point back."""
+# fmt: off
+MARK_WORDS: dict[str, str] = {
+    word: key
+    for key, words in {
+        "paid": ("paid", "betald", "betalda", "betalt", "betalade"),
+        "unpaid": ("unpaid", "outstanding", "obetald", "obetalda", "obetalt"),
+        "overdue": ("overdue", "förfallen", "förfallna", "förfallet"),
+        "cancelled": ("cancelled", "canceled", "makulerad", "makulerade", "makulerat", "annullerad"),
+        "delivered": ("delivered", "levererad", "levererade", "levererat", "levererats"),
+        "shipped": ("shipped", "sent", "dispatched", "skickad", "skickade", "skickat", "skickats"),
+        "in_production": ("production", "produktion"),
+        "confirmed": ("confirmed", "bekräftad", "bekräftade"),
+        "active": ("active", "aktiv", "aktiva", "aktivt"),
+        "expired": ("expired", "utgången", "utgångna", "utgånget"),
+        "closed": ("closed", "stängd", "stängda", "stängt", "avslutad", "avslutade"),
+        "leased": ("leased", "leasad", "leasade", "leasat"),
+        "owned": ("owned", "ägd", "ägda", "köpt", "köpta"),
+    }.items()
+    for word in words
+}
+"""Words that tell one record of a list from the others ("the paid one", "den som är levererad"), to
+the key a list's records are marked with (``TurnContext.set_shown``)."""
+# fmt: on
+_MARK = "(?:" + "|".join(sorted(MARK_WORDS, key=len, reverse=True)) + ")"
+_NOT_PLACES = (
+    r"(?!(?:morgon|dag|går|kväll|natt|helgen|veckan|månaden|år|fjol|förrgår|morse|eftermiddag|förmiddag"
+    r"|tomorrow|today|yesterday|the\s+morning|the\s+evening|time|stock|production|produktion|lager"
+    r"|fakturan|ordern|avtalet|kontraktet|ärendet|listan|mejlet|mailet|chatten|the\s+\w+)(?![\w-]))"
+)
+"""Words after "in" that are no site ("den i morgon", "the one in the list")."""
+_ALONE = r"(?!\s+(?!(?:då|tack|please|pls|också|istället|och|or|eller)(?![\w-]))[^\W\d_])"
+"""Said without a noun after it ("den obetalda", not "den leasade lagringen": a thing of its own)."""
+_PLACE = _NOT_PLACES + r"[^\W\d_]{3,}"
+_MARKED = (
+    r"(?P<marked>"
+    + (r"the\s+(?:(?:not|un)\s*)?" + _MARK + r"\s+one")
+    + (
+        r"|the\s+one\s+(?:that(?:'s|\s+is|\s+was|\s+has\s+been|\s+got)|which\s+is|(?:is|was))\s+"
+        r"(?:still\s+|already\s+|not\s+(?:yet\s+)?)?(?:in\s+)?" + _MARK
+    )
+    + (r"|the\s+one\s+(?:in|at|from)\s+" + _PLACE)
+    # the definite form alone: "den obetalda"
+    + (r"|(?:den|det)\s+(?=[^\W\d_]+[ae](?![\w-]))" + _MARK + _ALONE)
+    + (
+        r"|(?:den|det)\s+som\s+(?:inte\s+)?(?:är|var|har|blev|blivit|har\s+blivit)\s+"
+        r"(?:redan\s+|inte\s+|fortfarande\s+)?(?:i\s+)?" + _MARK
+    )
+    + (r"|den\s+(?:som\s+(?:står|finns|sitter|är)\s+)?i\s+" + _PLACE)
+    + r")"
+)
+"""A record of the list just shown told by what sets it apart: its status ("the paid one", "the one
+that's not paid", "den obetalda", "den som har skickats") or its site ("the one in Göteborg", "den som
+står i Kista")."""
 _REFERENCE = re.compile(
-    r"(?<![\w-])(?:"
+    r"(?<![\w-])(?:" + _MARKED + r"|"
     r"(?P<latest>(?:(?:the\s+|my\s+|our\s+)?(?:latest|most\s+recent|newest)|(?:min|mitt|mina|vår|vårt|våra|den|det)"
     r"\s+(?:senaste|nyaste)|senaste|nyaste|(?:my|our)\s+last|last(?=\s+(?:order|invoice|delivery|shipment|"
     r"request|ticket|contract|bill|statement)))(?!\s+(?:version|versionen|versions|versioner)\b))"
@@ -99,12 +152,37 @@ def references(text: str, claims: Claims, *, words: frozenset[str] | None = None
     words it needs are not there."""
     if words is None or not _PLACES.isdisjoint(words):
         for m in _REFERENCE.finditer(text):
-            claims.add(Found("reference", m.lastgroup, m.start(), m.end()))
+            found = Found("reference", m.lastgroup, m.start(), m.end())
+            if m.lastgroup == "marked":
+                claims.beside(found)  # (beside the site it names: "the one in Göteborg")
+            else:
+                claims.add(found)
     if words is not None and (_POINTERS.isdisjoint(words) or KIND_WORDS.isdisjoint(words)):
         return
     for m in _ABOUT.finditer(text):
         # Beside the words' other readings ("den" of "den ordern" stays a reference for the classifier).
         claims.beside(Found("about", _KIND_OF[m["kind"].lower()], m.start(), m.end()))
+
+
+_MARK_SAID = re.compile(r"(?i)(?<![\w-])" + _MARK + r"(?![\w-])")
+_NOT_SAID = re.compile(r"(?i)(?<![\w-])(?:not|inte|ej)(?![\w-])")
+_PLACE_SAID = re.compile(r"(?i)(?:\s(?:in|at|from|i|på)\s+)(?P<place>[^\W\d_]{3,})\s*$")
+
+
+def marks_said(text: str) -> list[str]:
+    """What a record told by what sets it apart must be marked with ("the one that's not paid": unpaid;
+    "den som står i Kista": kista), each key as ``MARK_WORDS`` has it, or a site lower-cased; a key
+    after "!" is one it must not be marked with ("the one not delivered yet")."""
+    keys: list[str] = []
+    for m in _MARK_SAID.finditer(text):
+        key = MARK_WORDS[m.group().lower()]
+        if _NOT_SAID.search(text, 0, m.start()):
+            key = "unpaid" if key == "paid" else "!" + key
+        keys.append(key)
+    place = _PLACE_SAID.search(text)
+    if place is not None and place["place"].lower() not in MARK_WORDS:
+        keys.append(place["place"].lower())
+    return keys
 
 
 def negated(text: str, start: int) -> bool:

@@ -1,0 +1,96 @@
+"""A record of a list just shown, told by what sets it apart rather than by its number or place: "the
+paid one", "den obetalda", "den som har skickats", "the one in Göteborg", "the expired one". The one
+record that fits is answered; when several fit, the bot asks which, offering those as buttons; a list
+never shown, or words that fit none, are never guessed. Played through the real pipeline on the demo
+data (Nordisk: five invoices, one of them unpaid; eight orders, one in production; five contracts, one
+expired, four active)."""
+
+from __future__ import annotations
+
+from supportbot.adapters.app import Application
+from tests.conftest import BotDriver
+
+ANNA = "anna.berg@nordisk.example"
+
+
+async def test_the_unpaid_one_of_the_invoices_listed(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: visa mina fakturor
+        bot:  [invoice.list]
+        user: den obetalda
+        bot:  [invoice.get]
+        bot:  ~ Faktura INV-2031
+        bot:  ~ väntar på attest
+    """)
+    await bot.as_user(ANNA).transcript("""
+        user: show me our invoices
+        bot:  [invoice.list]
+        user: the one that is not paid yet
+        bot:  [invoice.get]
+        bot:  ~ Invoice INV-2031
+    """)
+
+
+async def test_several_that_fit_are_offered_to_choose_from(bot: BotDriver) -> None:
+    chat = bot.as_user(ANNA)
+    await chat.transcript("""
+        user: show me our invoices
+        bot:  [invoice.list]
+        user: the paid one
+        bot:  [invoice.get]
+        bot:  ~ not sure which one you mean
+        bot:  ~ [INV-2030]
+        bot:  !~ [INV-2031]
+        press: INV-2032
+        bot:  [invoice.get]
+        bot:  ~ Invoice INV-2032
+        bot:  ~ Status: paid
+    """)
+
+
+async def test_a_status_or_a_site_tells_an_order_or_a_contract(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: show my orders
+        bot:  [order.search]
+        user: the one that is in production
+        bot:  [order.status]
+        bot:  ~ Order 4712 is in production
+        user: show our contracts
+        bot:  [contract.status]
+        user: the expired one
+        bot:  [contract.status]
+        bot:  ~ C-0950
+        bot:  ~ expired
+    """)
+    await bot.as_user(ANNA).transcript("""
+        user: visa våra avtal
+        bot:  [contract.status]
+        user: den aktiva
+        bot:  ~ Vilken av dessa menar du?
+        bot:  ~ [C-1001]
+        bot:  !~ [C-0950]
+        press: C-1003
+        bot:  ~ C-1003
+    """)
+
+
+async def test_words_that_fit_nothing_shown_are_not_guessed(bot: BotDriver, application: Application) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: the paid one
+        bot:  !~ INV-
+        user: show our contracts
+        bot:  [contract.status]
+        user: the one in Stockholm
+        bot:  ~ Which of these do you mean?
+    """)
+
+
+async def test_words_that_only_look_alike_are_no_pick(bot: BotDriver) -> None:
+    """ "Den leasade lagringen" is a thing of its own, "skicka den i morgon" is "it" sent tomorrow: no
+    record of a list is picked by them."""
+    await bot.as_user(ANNA).transcript("""
+        user: visa mina fakturor
+        bot:  [invoice.list]
+        user: vad händer med den leasade lagringen när avtalet går ut
+        bot:  !~ Vilken av dessa
+    """)
