@@ -193,6 +193,7 @@ _FOLLOW_ON = wordset("and och then då about also också")
 # How a request of its own starts, rather than an answer to the question asked.
 _OPENING = (
     r"(?i)^\s*(?:(?:and|och|ok|okay|okej|also|också|hi|hello|hej|please|snälla|hmm+|wait|vänta|actually|förresten"
+    r"|thanks|thank\s+you|thx|tack|great|perfect|perfekt|toppen"
     r"|before\s+that|innan\s+dess|oh|by\s+the\s+way|btw|(?:hang|hold)\s+on(?:\s+a\s+(?:sec|second|moment))?"
     r"|one\s+(?:more\s+)?thing(?:\s+first)?|quick\s+question|en\s+(?:grej|sak)(?:\s+(?:först|till))?"
     r"|snabb\s+fråga)[\s,!.:;–-]+)*"
@@ -794,6 +795,13 @@ class DialogEngine:
             slots[SAID] = SlotValue("request_text", words[:SAID_LIMIT])
             return Turn(spec, slots, held, added=True)
         if parse.intent == spec.name:
+            if asking is not None and not asking.free_text and not _asks_again(spec, parse):
+                # "it's the one in Kista, 78ABC12, it sounds like a vacuum cleaner" to "What is it
+                # about?", read as the request again: what it tells is kept for the question after.
+                later = self._kept_for_later(spec, principal, asking, parse, slots)
+                if later is not None and asking.name not in self._filled(spec, principal, parse, topic):
+                    pending.slots[later.name] = SlotValue(later.entities[0], parse.text.strip())
+                    return Turn(None, {}, kept=True)
             self._fill_all(spec, principal, parse, topic, slots, carry=False)
             return Turn(spec, slots, held)
         if asking is not None and not asking.free_text:
@@ -847,6 +855,12 @@ class DialogEngine:
             if claimed is not None and claimed.family == spec.family and held.get(entity.type, said) != said:
                 return False
         return True
+
+    def _filled(self, spec: IntentSpec, principal: Principal, parse: Parse, topic: Topic) -> dict[str, Any]:
+        """The slots a message fills of itself (no carrying over from the conversation)."""
+        filled: dict[str, Any] = {}
+        self._fill_all(spec, principal, parse, topic, filled, carry=False)
+        return filled
 
     def _kept_for_later(
         self, spec: IntentSpec, principal: Principal, asking: Slot, parse: Parse, slots: dict[str, Any]
@@ -1517,6 +1531,11 @@ def _pick_buttons(slot: Slot, ctx: TurnContext) -> tuple[Button, ...]:
     wanted = [key for r in _references(ctx.parse) if r.value == "marked" for key in marks_said(r.text)]
     fitting = [v for v in shown if wanted and _marked(marks.get(str(v), ()), wanted)]
     return tuple(Button(label=str(v), value=str(v)) for v in (fitting or shown)[:PICK_LIMIT])
+
+
+def _asks_again(spec: IntentSpec, parse: Parse) -> bool:
+    """Whether a message only asks for the intent again, in a few words ("I'd like to open a request")."""
+    return len(_WORD.findall(parse.text)) < 5 or (spec.asked_by is not None and spec.asked_by(parse.text))
 
 
 def _marked(marks: Sequence[str], wanted: Sequence[str]) -> bool:

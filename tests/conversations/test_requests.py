@@ -502,3 +502,43 @@ async def test_back_to_my_request_takes_the_paused_form_up_with_what_follows(
         bot:  [request.open]
         bot:  ~ Vad gäller det?
     """)
+
+
+async def test_what_a_message_tells_to_the_first_question_is_kept_and_a_question_after_thanks_is_answered(
+    bot: BotDriver, application: Application
+) -> None:
+    """Told the machine and its trouble to "What is it about?", the bot keeps it for the subject rather
+    than asking again as if nothing was said; "tack, and what's the status of it now?" is a question of
+    its own, answered, and the request offered back, not written in as its description."""
+    await bot.as_user(ANNA).transcript("""
+        user: hej, jag behöver open a ticket om vår server
+        bot:  ~ Vad gäller det?
+        user: it's the one i Kista, 78ABC12, den låter som en dammsugare
+        bot:  ~ jag har sparat det du skrev
+        user: technical, prio normal
+        bot:  ~ Beskriv problemet
+        user: tack, and what's the status of it now?
+        bot:  [request.status]
+        bot:  ~ Shall we finish your request?
+        user: yes
+        bot:  ~ describe the problem
+        user: It has been very loud since the firmware update on Friday.
+        bot:  ~ Open this request?
+        press: Open
+        bot:  ~ RQ-
+    """)
+    principal = await _principal(application, ANNA)
+    (opened,) = await application.backends.requests.list_requests(principal, limit=1)
+    assert opened.subject.startswith("it's the one i Kista, 78ABC12")
+    assert opened.description == "It has been very loud since the firmware update on Friday."
+    assert (opened.category, opened.priority) == ("technical", "normal")
+
+
+async def test_asking_for_the_request_again_keeps_nothing(bot: BotDriver) -> None:
+    await bot.as_user(ERIK).transcript("""
+        user: open a request
+        bot:  ~ What is it about?
+        user: I would like to open a support request please
+        bot:  ~ What is it about?
+        bot:  !~ kept what you wrote
+    """)
