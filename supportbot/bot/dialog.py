@@ -937,6 +937,17 @@ class DialogEngine:
             return True  # "wait, is that one paid already?" to "Which e-mail address?"
         if intent in _CLOSINGS:
             return True  # "perfekt, tack så mycket för hjälpen!": no try at the answer
+        if (
+            asking is not None
+            and any(kind in self._claims for kind in asking.entities)
+            and self.intents[intent].family != spec.family
+            and words >= 4
+            and not any(parse.first(kind) is not None for kind in asking.entities)
+            and not records
+        ):
+            # "ok and a report of all orders delivered this year" to "Which invoice do you mean?": a
+            # request of another family, sure enough, that names nothing the question asks for.
+            return True
         takes_text = any(s.free_text for s in self._slots_for(spec, principal))
         accepted = set(asking.entities) if asking is not None else set()
         return not takes_text and any(e.type not in accepted for e in records)
@@ -1382,10 +1393,14 @@ def _fill(spec: IntentSpec, slot: Slot, parse: Parse, topic: Topic, *, answering
     for entity_type in slot.entities:
         if entity_type == "reference":
             # (a record told by its marks first: "nej den andra, den som är obetald" is the unpaid one)
+            marked = False
             for entity in sorted(_references(parse), key=lambda e: e.value != "marked"):
+                if marked and entity.value == "it":
+                    break  # ("och den som har skickats, vilket PO hade den?": "den" is the one told)
                 resolved = _resolve_reference(slot, str(entity.value), entity.text, topic)
                 if resolved is not None:
                     return resolved
+                marked = marked or entity.value == "marked"
             continue
         found = parse.first(entity_type)
         if found is None:

@@ -94,3 +94,16 @@ async def test_words_that_only_look_alike_are_no_pick(bot: BotDriver) -> None:
         user: vad händer med den leasade lagringen när avtalet går ut
         bot:  !~ Vilken av dessa
     """)
+
+
+async def test_a_record_told_by_what_no_record_shown_is_is_never_another(bot: BotDriver) -> None:
+    """ "Den som har skickats" after a list of one order in production is not that order: the bot asks
+    which order rather than answer about one the words rule out."""
+    await bot.as_user(ANNA).transcript("""
+        user: kan du ta fram alla ordrar som är i produktion
+        bot:  [order.search]
+        bot:  ~ 4712
+        user: och den som har skickats, vilket PO hade den?
+        bot:  ~ Vilken order menar du?
+        bot:  !~ 4712 är i produktion
+    """)

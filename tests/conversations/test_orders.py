@@ -684,3 +684,16 @@ async def test_a_list_fetched_is_shown_and_a_report_asked_meanwhile_is_made(bot:
         bot:  [order.report]
         bot:  !~ som svar
     """)
+
+
+async def test_a_request_of_another_family_while_a_record_is_asked_for_is_made(bot: BotDriver) -> None:
+    """ "Ok and a report of all orders delivered this year, emailed to me" to "Which invoice do you
+    mean?" is no wrong answer but a request of its own: the report is mailed, the question offered back."""
+    await bot.as_user(MAX).transcript("""
+        user: invoice for it?
+        bot:  ~ Which invoice do you mean?
+        user: ok and a report of all orders delivered this year, emailed to me
+        bot:  [order.report]
+        bot:  ~ e-mailed your order report
+        bot:  !~ as the answer
+    """)

@@ -773,3 +773,9 @@ def test_acting_on_what_is_not_ours_is_out_of_scope(nlu: NLU, text: str) -> None
 )
 def test_acting_on_ours_is_still_asked(nlu: NLU, text: str, intent: str) -> None:
     assert nlu.parse(text, today=TODAY).intent == intent
+
+
+def test_a_dash_between_sentences_parts_them(nlu: NLU) -> None:
+    """What is asked after a dash is read apart from what was said before it."""
+    said = "sorry, switching to english for my colleague - can you list our open items?"
+    assert nlu.parse(said, today=TODAY).intent == "statement.show"

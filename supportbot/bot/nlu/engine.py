@@ -83,8 +83,9 @@ _PLEASE = re.compile(
     r"|skulle\s+(?:du|ni))\b"
 )
 """A sentence said as a request, first in it ("Please register my approval.", "Kan du markera …")."""
-_SENTENCES = re.compile(r"(?<=[.?!])\s+|\s*\n+\s*")
-"""Where a message's sentences part: after a full stop, a question or an exclamation mark, or a new line."""
+_SENTENCES = re.compile(r"(?<=[.?!])\s+|\s*\n+\s*|\s+[–—-]+\s+")
+"""Where a message's sentences part: after a full stop, a question or an exclamation mark, a new line, or
+a dash between spaces ("sorry, switching to English for my colleague - can you list our open items?")."""
 _GREETED = re.compile(
     r"(?i)^\W*(?:(?:hi|hey|hello|hiya|yo|hej|hejsan|hallå|tjena|tja|morrn)(?:\s+(?:there|again|igen|där))?"
     r"|good\s+(?:morning|afternoon|evening|day)|god\s+(?:morgon|middag|eftermiddag|kväll)"
@@ -785,7 +786,7 @@ def _negated(low: str) -> bool:
 @lru_cache(maxsize=4096)
 def _sentences_in(text: str) -> bool:
     """Whether a sentence ends inside a message (a plain substring check, before any pattern)."""
-    return ". " in text or "? " in text or "! " in text or "\n" in text
+    return ". " in text or "? " in text or "! " in text or "\n" in text or " - " in text or " – " in text
 
 
 def _sentences(text: str) -> list[str]:
