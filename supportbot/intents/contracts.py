@@ -576,6 +576,20 @@ _PLURAL = re.compile(
     r"our|my|våra|mina|avtalen)\b"
 )
 
+_CONTRACTS = re.compile(
+    r"(?i)\b(?:contracts|agreements|subscriptions|leases|list|lista|avtalen|kontrakten)\b"
+)
+"""Words that ask for contracts, several, whatever a message points at."""
+
+
+def _points_at_it(ctx: TurnContext) -> bool:
+    """Whether the message points at the contract talked about ("it", "that contract")."""
+    return any(
+        (e.type == "reference" and e.value == "it") or (e.type == "about" and e.value == "contract")
+        for e in ctx.parse.entities
+    )
+
+
 _KIND_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(r"(?i)\b(?:hardware\s+)?maintenance|underhåll\w*|hårdvaruunderhåll\w*"),
@@ -940,13 +954,20 @@ async def contract_status(ctx: TurnContext) -> Reply:
     picked = ctx.slot("contract")
     more = asks_for_more(text) and ctx.context(ContractsContext).filters is not None and not said
     listing = filters.kinds or filters.site or filters.awaiting or filters.ending_within is not None
+    if picked is not None and _points_at_it(ctx) and _CONTRACTS.search(text) is None:
+        # "which machines does it cover?", "does it need any action from us?" after C-1001: that
+        # contract, whatever its words would list
+        listing, more = False, False
+        plural = False
+    else:
+        plural = _PLURAL.search(text) is not None
     machine = _machine_asked_about(ctx) if said is None else None
     if said is None and machine is None and not (more or listing):
         named = await _machine_of_product(ctx)
         if isinstance(named, Reply):
             return named
         machine = named
-    if said is None and machine is None and (more or listing or picked is None or _PLURAL.search(text)):
+    if said is None and machine is None and (more or listing or picked is None or plural):
         # A status word alone ("is it still active?") asks about the contract talked about.
         return await _contract_list(ctx, filters, more=more)
     covering = await _covering(ctx, machine) if machine is not None else None

@@ -591,8 +591,8 @@ _TALK_TO_A_PERSON = re.compile(
     r"(?:(?:a|an|one|of|your|some|real|live|human|actual)\s+)*"
     r"(?:someone|somebody|anyone|anybody|persons?|people|humans?|agents?|representatives?|operators?|staff"
     r"|employees?|assistants?|colleagues?)\b"
-    r"|\b(?:prata|tala|snacka|chatta)\s+med\s+(?:(?:en|ett|någon|några|riktig|levande|er|era)\s+)*"
-    r"(?:människa|människor|person|handläggare|operatör|kundtjänst|supporten|någon|personal(?:en)?)\b",
+    r"|\b(?:prata|tala|snacka|chatta)\s+med\s+(?:(?:en|ett|någon|nån|några|riktig|levande|er|era)\s+)*"
+    r"(?:människa|människor|person|handläggare|operatör|kundtjänst|supporten|någon|nån|personal(?:en)?)\b",
     re.IGNORECASE,
 )
 
@@ -600,8 +600,8 @@ _GET_ME_A_PERSON = re.compile(
     r"\b(?:get|give|find|connect|transfer|put)\s+me\s+(?:(?:to|with|through\s+to)\s+)?"
     r"(?:(?:a|an|one|of|your|some|real|live|human|actual)\s+)*"
     r"(?:someone|somebody|persons?|humans?|agents?|representatives?|operators?|staff)\b"
-    r"|\b(?:koppla|ge)\s+mig\s+(?:vidare\s+)?(?:till\s+)?(?:(?:en|ett|någon|riktig|levande)\s+)*"
-    r"(?:människa|person|handläggare|operatör|kundtjänst|supporten|någon)\b",
+    r"|\b(?:koppla|ge)\s+mig\s+(?:vidare\s+)?(?:till\s+)?(?:(?:en|ett|någon|nån|riktig|levande)\s+)*"
+    r"(?:människa|person|handläggare|operatör|kundtjänst|supporten|någon|nån)\b",
     re.IGNORECASE,
 )
 """A person asked for outright ("get me a human", "connect me to someone", "koppla mig till en

@@ -900,17 +900,37 @@ async def _one_item(ctx: TurnContext, serial: str) -> Reply:
     return ctx.reply(_item_text(ctx, item), cards=(_item_card(ctx, item),))
 
 
+def _of_the_contract(ctx: TurnContext) -> bool:
+    """Whether the message asks about the contract talked about: "that contract", or "it" or "the
+    contract" right after a contract was answered."""
+    entities = ctx.parse.entities
+    if any(e.type == "about" and e.value == "contract" for e in entities):
+        return True
+    last = ctx.last_intent or ""
+    return last.startswith("contract.") and (
+        any(e.type == "reference" and e.value == "it" for e in entities)
+        or _THE_CONTRACT.search(ctx.parse.text) is not None
+    )
+
+
+_THE_CONTRACT = re.compile(r"(?i)\b(?:the|this)\s+(?:contract|agreement)\b|\b(?:avtalet|kontraktet)\b")
+"""The contract just answered, by its word ("the contract", "avtalet")."""
+
+
 async def _filters(ctx: TurnContext) -> dict[str, Any]:
     """What this message filters by: site, kind, products (matched against the company's), contract."""
     site = ctx.slot("site")
     contract = ctx.parse.first("contract_number")
+    number = str(contract.value) if contract is not None else None
+    if number is None and _of_the_contract(ctx) and (current := ctx.current("contract")) is not None:
+        number = str(current.value)  # "what hardware is under it?" right after C-1001: under C-1001
     text = ctx.parse.text
     names = await ctx.backends.inventory.product_names(ctx.principal)
     return {
         "site": str(site.value) if site is not None else None,
         "kind": _kind(text),
         "products": match_products(text, names),
-        "contract": str(contract.value) if contract is not None else None,
+        "contract": number,
         "uncovered": bool(_UNCOVERED.search(text)),
     }
 

@@ -26,6 +26,7 @@ SHOW_EXAMPLES = {
         "what do we owe you",
         "how much do we owe in total",
         "show open items on our account",
+        "just the overdue ones on the statement",
         "which items are overdue on our account",
         "accounts receivable status",
         "show credit notes and payments",

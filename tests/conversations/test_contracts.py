@@ -688,3 +688,40 @@ async def test_the_latest_after_a_contracts_history_is_that_contracts_document(b
         bot:  [contract.document]
         bot:  ~ Which contract
     """)
+
+
+async def test_what_the_contract_talked_about_covers_and_whether_it_needs_action(bot: BotDriver) -> None:
+    """After C-1001: the equipment under it is C-1001's, not the company's; "does it need any action
+    from us?" after a detour is asked of C-1001 (its card), not a list of every contract awaiting action."""
+    await bot.as_user(ANNA).transcript("""
+        user: show contract C-1001
+        bot:  [contract.status]
+        user: which machines does it cover?
+        bot:  [inventory.show]
+        bot:  ~ under contract C-1001
+        bot:  ~ [78ABC12]
+        bot:  !~ [78XYZ34]
+        user: where is order 4711?
+        bot:  [order.status]
+        user: back to the contract - does it need any action from us?
+        bot:  [contract.status]
+        bot:  ~ Contract C-1001
+        bot:  !~ I found
+    """)
+    await bot.as_user(ANNA).transcript("""
+        user: visa avtal C-1001
+        bot:  [contract.status]
+        user: vilken utrustning täcks av avtalet?
+        bot:  [inventory.show]
+        bot:  ~ under avtal C-1001
+    """)
+
+
+async def test_which_contracts_need_action_still_lists_them(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: show contract C-1001
+        bot:  [contract.status]
+        user: which contracts need action from us?
+        bot:  [contract.status]
+        bot:  ~ need action from you
+    """)

@@ -697,3 +697,15 @@ async def test_a_request_of_another_family_while_a_record_is_asked_for_is_made(b
         bot:  ~ e-mailed your order report
         bot:  !~ as the answer
     """)
+
+
+async def test_an_order_taken_back_in_the_same_message_and_its_invoice(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: status of order 4712, no sorry, 4711
+        bot:  [order.status]
+        bot:  ~ Order 4711
+        bot:  !~ 4712
+        user: and the invoice for it?
+        bot:  [invoice.get]
+        bot:  ~ INV-2031
+    """)

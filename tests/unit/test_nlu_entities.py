@@ -307,6 +307,9 @@ def test_the_word_check_skips_no_site() -> None:
         ("servern har startat om sig hela tiden", "startat om sig"),
         ("den startade om av sig själv", "startade om av sig själv"),
         ("the server has been rebooting all night", "has been rebooting"),
+        ("it shows an amber warning LED on the front panel", "shows an amber"),
+        ("one amber warning LED is on", "amber warning LED"),
+        ("the management GUI reports a degraded array", "reports a degraded"),
     ],
 )
 def test_a_fault_told_by_what_went_wrong(text: str, span: str) -> None:

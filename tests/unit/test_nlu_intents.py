@@ -779,3 +779,45 @@ def test_a_dash_between_sentences_parts_them(nlu: NLU) -> None:
     """What is asked after a dash is read apart from what was said before it."""
     said = "sorry, switching to english for my colleague - can you list our open items?"
     assert nlu.parse(said, today=TODAY).intent == "statement.show"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "entity"),
+    [
+        ("status of order 4712, no sorry, 4711", "order.status", ("order_number", "4711")),
+        ("var är order 4711 eller nej förlåt 4712", "order.status", ("order_number", "4712")),
+        ("faktura INV-2030 eller nej, INV-2031", "invoice.get", ("invoice_number", "INV-2031")),
+    ],
+)
+def test_a_record_taken_back_in_the_same_message_is_not_asked_about(
+    nlu: NLU, text: str, intent: str, entity: tuple[str, str]
+) -> None:
+    parse = nlu.parse(text, today=TODAY)
+    assert parse.intent == intent
+    assert [(e.type, e.value) for e in parse.entities] == [entity]
+
+
+def test_two_records_without_a_correction_are_both_asked_about(nlu: NLU) -> None:
+    parse = nlu.parse("status of orders 4711 and 4712", today=TODAY)
+    assert [e.value for e in parse.entities if e.type == "order_number"] == ["4711", "4712"]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "intent"),
+    [
+        ("tillbaka till fakturorna, visa INV-2031", "statement", "invoice.get"),
+        ("back to the contract - does it need any action from us?", "order", "contract.status"),
+        ("ok, whatever. where is 4712?", None, "order.status"),
+        ("who is delivering it?", "order", "order.status"),
+        ("only the overdue items", "statement", "statement.show"),
+    ],
+)
+def test_follow_ups_in_their_own_words(nlu: NLU, text: str, topic: str | None, intent: str) -> None:
+    assert nlu.parse(text, today=TODAY, topic=topic).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text", ["kan jag prata med nån om en faktura", "kan jag få snacka med nån", "koppla mig till nån"]
+)
+def test_a_person_asked_for_as_swedes_write_someone(nlu: NLU, text: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == "handoff.agent"

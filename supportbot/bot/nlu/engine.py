@@ -18,7 +18,7 @@ from supportbot.bot.nlu.entities.references import KIND_WORDS
 from supportbot.bot.nlu.language import decide, detect_language, says
 from supportbot.bot.nlu.lexicon import FORMATS, NEUTRAL, STOPWORDS, names_a_person
 from supportbot.bot.nlu.out_of_scope import OUT_OF_SCOPE, asks_for_a_meaning
-from supportbot.bot.nlu.text import WORD, fold
+from supportbot.bot.nlu.text import WORD, fold, wordset
 from supportbot.bot.nlu.types import NONE_INTENT, Entity, Parse
 from supportbot.bot.nlu.vocabulary import Vocabulary
 from supportbot.integrations.models import trusted
@@ -103,6 +103,35 @@ _ACTS_ON_OURS = frozenset({"contract.sign", "contract.approve", "invoice.approve
 """Intents that act on one of the customer's records: never on something the message names that is not one."""
 _POINTING = frozenset({"reference", "about"})
 _PERSON_INTENT = "handoff.agent"
+_ITEMS_FAMILY = "inventory"
+_ITEM_WORDS = wordset(
+    "equipment hardware machines devices utrustning utrustningen hårdvara hårdvaran maskiner maskinerna"
+    " enheter enheterna"
+)
+"""Words for the installed equipment as a whole: asked of after another family's record, the equipment."""
+_BACK_TO_FAMILY = {
+    **dict.fromkeys(("order", "orders", "ordern", "ordrarna", "beställningen"), "order"),
+    **dict.fromkeys(("invoice", "invoices", "bill", "fakturan", "fakturorna"), "invoice"),
+    **dict.fromkeys(("contract", "contracts", "agreement", "avtalet", "avtalen", "kontraktet"), "contract"),
+    **dict.fromkeys(("statement", "kontoutdraget", "saldot"), "statement"),
+    **dict.fromkeys(("machine", "machines", "equipment", "maskinen", "utrustningen"), "inventory"),
+    **dict.fromkeys(("request", "ticket", "case", "ärendet", "ärendena"), "request"),
+}
+"""The family a message goes back to by its word for it ("back to the contract")."""
+_BACK_TO_LEAD = re.compile(
+    r"(?i)^\W*(?:(?:ok(?:ay|ej)?|so|and|och|then|då|now|nu|thanks|tack)\W+){0,3}"
+    r"(?:(?:let'?s\s+)?(?:go(?:ing)?\s+)?back\s+to|(?:nu\s+)?tillbaka\s+till|åter\s+till)\s+"
+    r"(?:the|my|our|that|mitt|min|vår|vårt|våra|det|den)?\s*(?P<kind>[^\W\d_]+)\s*[,:;–—-]+\s*(?=\S)"
+)
+"""Going back to an earlier kind of record before what is asked of it ("back to the contract - …")."""
+_CORRECTED_WORDS = re.compile(
+    r"(?i)\b(?:no|nope|sorry|oops|i\s+mean|nej|nä|förlåt|oj|menar|eller\s+nej|rather)\b"
+)
+_CORRECTED_BETWEEN = re.compile(
+    r"(?i)\W*(?:(?:no|nope|sorry|oops|wait|i\s+mean(?:t)?|nej|nä|förlåt|oj|ursäkta|vänta|jag\s+menar|menar|eller"
+    r"|or\s+rather|rather|it's|det\s+är|ska\s+vara|should\s+be|order|invoice|faktura|avtal|contract)\W*){1,4}"
+)
+"""What may stand between a record said and the one said instead: "…4712, no sorry, 4711"."""
 _OTHER_STATEMENT = re.compile(r"(?i)\bstatements?\s+of\s+(?:work|purpose|intent|faith|claim|opinion|truth)\b")
 """Statements that are no account statement: a statement of work, of purpose."""
 _CONNECTS_A_THING = re.compile(
@@ -271,6 +300,15 @@ class NLU:
         # "I don't want to open a ticket, just tell me …": read without the words that refuse.
         said = _blanked(text, refused) if refused else text
         found = self._extractor.extract(said, today=today)
+        if len(found) > 1 and _CORRECTED_WORDS.search(low):
+            found, said = _corrected_within(said, found)
+        if "back" in low or "till" in low:
+            lead = _BACK_TO_LEAD.match(said)
+            if lead is not None:
+                # "tillbaka till fakturorna, visa INV-2031", "back to the contract - does it need any
+                # action?": what follows is asked, of the kind gone back to.
+                said = " " * lead.end() + said[lead.end() :]
+                topic = _BACK_TO_FAMILY.get(lead["kind"].lower(), topic)
         if ">" in said and (unquoted := _without_quotes(said)) is not None:
             # "> please approve INV-2031\nwhat's the amount?": what is quoted is someone else's words;
             # its records are talked about, its requests are not the user's.
@@ -489,6 +527,8 @@ class NLU:
             kind = named_kind(raw)
             if kind is not None and families.get(kind, topic) != topic:
                 return True
+            if topic != _ITEMS_FAMILY and raw.lower() in _ITEM_WORDS:
+                return True  # "vilken utrustning omfattas av det avtalet?": the equipment
         return False
 
     def _one_sentence(self, text: str, today: date, language: str, topic: str | None) -> Parse | None:
@@ -781,6 +821,21 @@ def _negated(low: str) -> bool:
         or "glöm" in low
         or "strunta" in low
     )
+
+
+def _corrected_within(text: str, found: list[Found]) -> tuple[list[Found], str]:
+    """Of two records of a kind with a correction between them ("status of order 4712, no sorry, 4711",
+    "faktura INV-2030 eller nej, INV-2031"), the one said last: the first was taken back, and it and the
+    words taking it back are blanked out of the text (every other character where it was)."""
+    dropped: set[int] = set()
+    for i, first in enumerate(found):
+        if not first.type.endswith("_number"):
+            continue
+        later = next((f for f in found[i + 1 :] if f.type == first.type), None)
+        if later is not None and _CORRECTED_BETWEEN.fullmatch(text, first.end, later.start):
+            dropped.add(i)
+            text = text[: first.start] + " " * (later.start - first.start) + text[later.start :]
+    return ([f for i, f in enumerate(found) if i not in dropped], text) if dropped else (found, text)
 
 
 @lru_cache(maxsize=4096)

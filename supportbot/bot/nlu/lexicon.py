@@ -132,7 +132,7 @@ exported to a spreadsheet, so these words choose the intent within a family, nev
 _PERSON = re.compile(
     r"(?<![\w-])(?:persons?|people|humans?|human\s+being|someone|somebody|anyone|anybody|agents?"
     r"|representatives?|reps?|operators?|staff|employees?|colleagues?|support|service|team|customer\s+care|helpdesk"
-    r"|manager|supervisor|technicians?|engineers?|real|live|personal(?:en)?|människa|människor|någon"
+    r"|manager|supervisor|technicians?|engineers?|real|live|personal(?:en)?|människa|människor|någon|nån|nåon"
     r"|handläggare(?:n)?|kundtjänst(?:en)?|kundservice|supporten|kollega|operatör(?:en)?|tekniker(?:n)?"
     r"|riktig|levande)(?![\w-])",
     re.IGNORECASE,

@@ -45,8 +45,9 @@ _FAULT = re.compile(
     r"|crash(?:ed|es|ing)|freez(?:es|ing)|froze|reboots?\s+(?:itself|by\s+itself|all\s+the\s+time|constantly)"
     r"|flicker(?:s|ing)?|overheat(?:s|ing|ed)?|(?:strange|weird|loud|odd)\s+nois(?:e|es)"
     r"|(?:makes|making)\s+(?:a\s+)?(?:strange\s+|weird\s+|loud\s+)?noise"
-    r"|blue\s+screen|error\s+(?:code|message|light)|(?:red|amber|orange)\s+(?:lights?|leds?)|out\s+of\s+order"
-    r"|(?:is|are|has\s+been|have\s+been|started|starts|began)\s+beeping|beeps|shows\s+(?:amber|orange)"
+    r"|blue\s+screen|error\s+(?:code|message|light)|(?:red|amber|orange)\s+(?:warning\s+|error\s+|fault\s+)?(?:lights?|leds?)"
+    r"|out\s+of\s+order|(?:is|are|reports?\s+an?|shows?\s+an?)\s+degraded"
+    r"|(?:is|are|has\s+been|have\s+been|started|starts|began)\s+beeping|beeps|shows\s+(?:an\s+)?(?:amber|orange)"
     r"|malfunction(?:s|ing|ed)?|(?:disk|drive|power|fan|hardware)\s+failure|faulty|defective"
     r"|(?:disk|drive|read|write|i/o|io|memory|hardware|power|fan|raid|controller)\s+errors?"
     r"|(?:throws?|throwing|threw)\s+(?:\w+\s+){0,2}errors?"
@@ -78,7 +79,7 @@ TRIGGERS = wordset(
     skriver starta igång sätta skriva ansluta startat startade bootat bootade slutat slutade kraschat kraschar kraschade hänger hängt hängde krånglar
     krånglat nere ner flimrar överhettas överhettad överhettade överhettat låter väsnas blåskärm
     felkod lampa ljus funktion defekt defekta diskfel diskkrasch hårddiskfel hårddiskkrasch
-    beeps lights led leds shows show piper lyser blinkar
+    beeps lights led leds shows show piper lyser blinkar degraded warning
     errors problem problems issue issues trouble fault faults fel
     """
 )

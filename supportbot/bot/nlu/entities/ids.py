@@ -146,7 +146,8 @@ _ISO = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _FILLERS = wordset(
     "nr no number nummer num numret tack thanks thx please pls plz snälla status och o and or eller"
     " hi hey hello hej hejsan hallå tjena tja good morning god morgon ok okay okej btw förresten wait vänta"
-    " hang hold on again igen then då instead istället"
+    " hang hold on again igen then då instead istället whatever anyway anyways alright fine sorry oops förlåt"
+    " oj ursäkta mean meant menar menade rather"
 )
 """Words that may surround a bare order number that is the whole answer: "nr 4711", "4711 tack", "hey
 where is 4711", "hang on, where is 4711 btw"."""
