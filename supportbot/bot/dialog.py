@@ -235,9 +235,9 @@ SHORT_REQUEST = 8
 SWITCH_CONFIDENCE = 0.5
 """A request of its own switches away from a question only when the NLU is at least this sure of it."""
 
-# "first"/"second"/... index into the list shown last; "last" is its end.
 PICK_LIMIT = 8
 """At most this many records of a list are offered as buttons when it is not clear which one is meant."""
+# "first"/"second"/... index into the list shown last; "last" is its end.
 _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "last": -1}
 
 

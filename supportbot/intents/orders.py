@@ -941,6 +941,8 @@ def _filters(ctx: TurnContext) -> dict[str, Any]:
     parse = ctx.parse
     statuses: list[str] = []
     words = parse.values("order_status")
+    if not words and (kept := ctx.slot("status")) is not None:
+        words = [str(kept.value)]  # asked again with another site or period: the status it had
     start, end = ctx.period()
     if start and date.fromisoformat(start) > ctx.today:
         # No order is placed in days to come: a period ahead asks what is still to come ("which orders
@@ -952,7 +954,7 @@ def _filters(ctx: TurnContext) -> dict[str, Any]:
             statuses.extend(s.value for s in _OPEN_STATUSES)
         elif value in OrderStatus._value2member_map_:
             statuses.append(value)
-    site = parse.first("site")
+    site = ctx.slot("site") or parse.first("site")
     return {
         "statuses": sorted(set(statuses)),
         "status_words": sorted(set(words)),
@@ -1200,9 +1202,14 @@ INTENTS = [
         examples=SEARCH_EXAMPLES,
         handler=order_search,
         tool=Tool.ORDERS,
-        # The status is read from the message; as a slot, a correction or a follow-up that says only a
-        # status ("nej vänta, dom som är skickade menar jag") asks the search again with it.
-        slots=(_PERIOD, Slot(name="status", entities=("order_status",), required=False, carry=False)),
+        # The status and the site are read from the message; as slots, a correction or a follow-up
+        # that says only a status or a site ("nej vänta, dom som är skickade menar jag", "sorry, I meant
+        # Göteborg", "and in Göteborg?") asks the search again with it, the rest as it was.
+        slots=(
+            _PERIOD,
+            Slot(name="status", entities=("order_status",), required=False, carry=False),
+            Slot(name="site", entities=("site",), required=False, carry=False),
+        ),
     ),
     IntentSpec(
         name="order.report",

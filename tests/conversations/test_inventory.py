@@ -461,3 +461,17 @@ async def test_asked_whether_an_item_is_leased_the_answer_says_so_either_way(bot
         user: show 78ABC12
         bot:  !~ lease
     """)
+
+
+async def test_a_site_corrected_in_swedish(bot: BotDriver) -> None:
+    """ "Nej förlåt, jag menade Göteborg" keeps the site it says, though its words read as nothing of ours."""
+    await bot.as_user(ANNA).transcript("""
+        user: vad har vi installerat i Kista?
+        bot:  [inventory.show]
+        bot:  ~ i Kista
+        user: nej förlåt, jag menade Göteborg
+        bot:  [inventory.show]
+        bot:  (sv)
+        bot:  ~ i Göteborg
+        bot:  !~ 78ABC12
+    """)

@@ -709,3 +709,20 @@ async def test_an_order_taken_back_in_the_same_message_and_its_invoice(bot: BotD
         bot:  [invoice.get]
         bot:  ~ INV-2031
     """)
+
+
+async def test_a_site_corrected_or_asked_next_keeps_the_rest_of_the_search(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: show my orders delivered to Kista
+        bot:  [order.search]
+        bot:  ~ status delivered for Kista
+        user: sorry, I meant Göteborg
+        bot:  [order.search]
+        bot:  ~ status delivered for Göteborg
+        user: and in München?
+        bot:  [order.search]
+        bot:  ~ status delivered for München
+        user: show my orders
+        bot:  [order.search]
+        bot:  ~ I found 8 orders
+    """)

@@ -821,3 +821,10 @@ def test_follow_ups_in_their_own_words(nlu: NLU, text: str, topic: str | None, i
 )
 def test_a_person_asked_for_as_swedes_write_someone(nlu: NLU, text: str) -> None:
     assert nlu.parse(text, today=TODAY).intent == "handoff.agent"
+
+
+@pytest.mark.parametrize("text", ["nej förlåt, jag menade Göteborg", "sorry, I meant Göteborg"])
+def test_what_a_correction_says_instead_is_kept(nlu: NLU, text: str) -> None:
+    """Read as nothing of ours, a correction still carries the site it names, for the dialog to use."""
+    parse = nlu.parse(text, today=TODAY)
+    assert ("site", "Göteborg") in [(e.type, e.value) for e in parse.entities]

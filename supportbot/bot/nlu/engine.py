@@ -103,6 +103,8 @@ _ACTS_ON_OURS = frozenset({"contract.sign", "contract.approve", "invoice.approve
 """Intents that act on one of the customer's records: never on something the message names that is not one."""
 _POINTING = frozenset({"reference", "about"})
 _PERSON_INTENT = "handoff.agent"
+_MEANT = re.compile(r"\b(?:i\s+meant?|jag\s+men(?:ade|ar)|men(?:ade|ar)\s+jag)\b")
+"""A correction's words ("sorry, I meant Göteborg"), lower-cased."""
 _ITEMS_FAMILY = "inventory"
 _ITEM_WORDS = wordset(
     "equipment hardware machines devices utrustning utrustningen hårdvara hårdvaran maskiner maskinerna"
@@ -466,7 +468,9 @@ class NLU:
                 # "I've read the renewal terms for C-1001 and they're fine. Please register my
                 # approval.": the context told first, the request last; the request is what is asked.
                 intent, confidence = asked_last.intent, asked_last.confidence
-            elif intent == NONE_INTENT:
+            elif intent == NONE_INTENT and not (("mean" in low or "mena" in low) and _MEANT.search(low)):
+                # (what a correction says instead is kept, whatever its words: "nej förlåt, jag menade
+                # Göteborg")
                 if scored.off_topic:
                     # Words of another world: a fault told of them is not one to report here ("my car
                     # won't start").
