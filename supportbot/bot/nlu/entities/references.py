@@ -172,7 +172,7 @@ _PLACE_SAID = re.compile(r"(?i)(?:\s(?:in|at|from|i|på)\s+)(?P<place>[^\W\d_]{3
 def marks_said(text: str) -> list[str]:
     """What a record told by what sets it apart must be marked with ("the one that's not paid": unpaid;
     "den som står i Kista": kista), each key as ``MARK_WORDS`` has it, or a site lower-cased; a key
-    after "!" is one it must not be marked with ("the one not delivered yet")."""
+    after "!" is one it must not be marked with ("den som inte är levererad")."""
     keys: list[str] = []
     for m in _MARK_SAID.finditer(text):
         key = MARK_WORDS[m.group().lower()]
