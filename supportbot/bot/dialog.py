@@ -67,7 +67,7 @@ from supportbot.bot.messages import (
 from supportbot.bot.nlu.entities.ids import is_plural, record_kind
 from supportbot.bot.nlu.entities.references import marks_said, negated
 from supportbot.bot.nlu.entities.sites import OTHER_SITE
-from supportbot.bot.nlu.lexicon import FORMATS, names_a_person
+from supportbot.bot.nlu.lexicon import FORMATS, GOING_BACK, names_a_person
 from supportbot.bot.nlu.recipients import to_me
 from supportbot.bot.nlu.text import wordset
 from supportbot.bot.nlu.types import NONE_INTENT, Entity, Parse
@@ -1445,8 +1445,8 @@ def _free_words(parse: Parse, start: int = 0, end: int | None = None, *, but: st
 
 _BACK_TO = re.compile(
     r"(?i)^\W*(?:(?:ok(?:ay|ej)?|thanks|thank\s+you|thx|tack|great|bra|fine|perfect|perfekt|so|then|då|nu)\W+){0,3}"
-    r"(?:(?:let'?s\s+)?(?:go\s+|get\s+)?back\s+to|(?:and\s+)?now\s+(?:back\s+)?to|(?:let'?s\s+)?continue\s+(?:with\s+)?"
-    r"|(?:nu\s+)?tillbaka\s+till|(?:vi\s+)?fortsätt(?:er)?\s+med|åter\s+till)\s+"
+    r"(?:" + GOING_BACK + r"|(?:and\s+)?now\s+(?:back\s+)?to|(?:let'?s\s+)?continue\s+(?:with\s+)?"
+    r"|(?:vi\s+)?fortsätt(?:er)?\s+med)\s+"
     r"(?:the|my|our|that|mitt|vårt|det|min|vår|den)?\s*"
     r"(?:request|ticket|case|question|form|report|ärendet|frågan|formuläret|anmälan|felanmälan)\b[\s:,.!–-]*"
 )

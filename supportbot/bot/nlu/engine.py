@@ -16,7 +16,7 @@ from supportbot.bot.nlu.entities import EntityExtractor, Found
 from supportbot.bot.nlu.entities.ids import WORDED_KINDS, named_kind
 from supportbot.bot.nlu.entities.references import KIND_WORDS
 from supportbot.bot.nlu.language import decide, detect_language, says
-from supportbot.bot.nlu.lexicon import FORMATS, NEUTRAL, STOPWORDS, names_a_person
+from supportbot.bot.nlu.lexicon import FORMATS, GOING_BACK, NEUTRAL, STOPWORDS, names_a_person
 from supportbot.bot.nlu.out_of_scope import OUT_OF_SCOPE, asks_for_a_meaning
 from supportbot.bot.nlu.text import WORD, fold, wordset
 from supportbot.bot.nlu.types import NONE_INTENT, Entity, Parse
@@ -102,7 +102,6 @@ _ASKING_KEPT = 4096
 _ACTS_ON_OURS = frozenset({"contract.sign", "contract.approve", "invoice.approve"})
 """Intents that act on one of the customer's records: never on something the message names that is not one."""
 _POINTING = frozenset({"reference", "about"})
-_PERSON_INTENT = "handoff.agent"
 _MEANT = re.compile(r"\b(?:i\s+meant?|jag\s+men(?:ade|ar)|men(?:ade|ar)\s+jag)\b")
 """A correction's words ("sorry, I meant Göteborg"), lower-cased."""
 _ITEMS_FAMILY = "inventory"
@@ -121,8 +120,7 @@ _BACK_TO_FAMILY = {
 }
 """The family a message goes back to by its word for it ("back to the contract")."""
 _BACK_TO_LEAD = re.compile(
-    r"(?i)^\W*(?:(?:ok(?:ay|ej)?|so|and|och|then|då|now|nu|thanks|tack)\W+){0,3}"
-    r"(?:(?:let'?s\s+)?(?:go(?:ing)?\s+)?back\s+to|(?:nu\s+)?tillbaka\s+till|åter\s+till)\s+"
+    r"(?i)^\W*(?:(?:ok(?:ay|ej)?|so|and|och|then|då|now|nu|thanks|tack)\W+){0,3}" + GOING_BACK + r"\s+"
     r"(?:the|my|our|that|mitt|min|vår|vårt|våra|det|den)?\s*(?P<kind>[^\W\d_]+)\s*[,:;–—-]+\s*(?=\S)"
 )
 """Going back to an earlier kind of record before what is asked of it ("back to the contract - …")."""
@@ -421,7 +419,7 @@ class NLU:
                 # ledighetsansökan"): not one of their contracts or invoices, which nothing points at.
                 intent, confidence = NONE_INTENT, 1.0
             elif (
-                (asked or intent) == _PERSON_INTENT
+                (asked or intent) in self._takes_over
                 and None in read.tokens
                 and _CONNECTS_A_THING.search(said) is not None
                 and not names_a_person(said)

@@ -139,6 +139,11 @@ _PERSON = re.compile(
 )
 
 
+GOING_BACK = r"(?:(?:let'?s\s+)?(?:go(?:ing)?\s+|get\s+)?back\s+to|(?:nu\s+)?tillbaka\s+till|åter\s+till)"
+"""Words for going back to something talked about before ("back to my request", "tillbaka till
+fakturorna"): the dialog takes a paused question up by them, the NLU reads what follows them."""
+
+
 TALKING = re.compile(r"(?i)talk|speak|chat|convers|prat|snack|tala")
 """The beginnings of the words for talking, English and Swedish: looked for before a message's talk is
 read more closely ("nice to speak with you", "prata med en människa")."""
