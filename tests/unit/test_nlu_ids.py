@@ -304,6 +304,26 @@ def test_a_customer_number_written_in_groups_is_one_number(text: str, value: str
     ] == [value]
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("what's the status of order 4 712?", "order_number", ["4712"]),
+        ("var är order nr. 4\u00a0711", "order_number", ["4711"]),
+        ("status of order (4 712)", "order_number", ["4712"]),
+        ("faktura 2 031", "invoice_number", ["INV-2031"]),
+        ("order 4 712 and 4711", "order_number", ["4712", "4711"]),
+        ("orders 4711 4712", "order_number", ["4711", "4712"]),
+        ("order 4711 2 units", "order_number", ["4711"]),
+    ],
+)
+def test_a_record_number_written_in_groups_of_three_is_one_number(
+    text: str, kind: str, value: list[str]
+) -> None:
+    """Swedes group a figure's digits with a space: after the record's word it is one number, never
+    the last group alone (order 712) nor a list of two."""
+    assert [v for _, v, _ in found(text, kind)] == value
+
+
 @pytest.mark.parametrize("text", ["vitamin C 1000 mg", "building C 1001", "C 1001"])
 def test_a_spaced_c_and_number_is_a_contract_only_after_its_word(text: str) -> None:
     assert found(text, "contract_number") == []

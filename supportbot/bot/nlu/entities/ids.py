@@ -94,8 +94,9 @@ _KEYWORD = re.compile(
     + "|".join(sorted((k for ks in _KINDS.values() for k in ks), key=len, reverse=True))
     # The record word ends where its word does ("PO12345" has its number right after it, "power10"
     # no record word at all).
-    + r")(?![^\W\d_])(?:\s*(?:number|num|no\.?|nr\.?|nummer|numret|id|is|är|\#|:|=)(?![^\W\d_]))*\s*#?\s*"
-    r"(?P<id>[a-z0-9][a-z0-9/-]*\d[a-z0-9-]*|\d+)(?![\w-])",
+    + r")(?![^\W\d_])(?:\s*(?:number|num|no\.?|nr\.?|nummer|numret|id|is|är|\#|:|=)(?![^\W\d_]))*\s*#?\s*\(?"
+    # A number may be written in groups of three, as Swedes write figures ("order 4 712").
+    r"(?P<id>\d{1,3}(?:[ \u00a0]\d{3})+(?!\d)|[a-z0-9][a-z0-9/-]*\d[a-z0-9-]*|\d+)(?![\w-])",
     re.IGNORECASE,
 )
 
@@ -138,6 +139,7 @@ _UNITS = wordset(
 _BARE = re.compile(r"(?<![\w.,/:+-])(?P<hash>#\s?)?(?P<n>\d{3,10})(?![\w/:-]|[.,]\d)")
 _WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _ID_SHAPE = re.compile(r"\d{3,10}")
+_GROUP_SPACE = re.compile(r"[ \u00a0]")
 _ORDER_ID_SHAPE = re.compile(r"\d{3,20}")
 """An order's number after an order's word: as long as a customer may copy one from their own
 systems ("order 370795561790"); one that is not ours is then not found, rather than not heard."""
@@ -235,6 +237,8 @@ def keyword_ids(text: str, claims: Claims, *, words: frozenset[str] | None = Non
         keyword = fold(written if written.isalpha() else re.sub(r"\s+", " ", written))
         kind = _KIND_OF.get(keyword)
         ident = m["id"]
+        if " " in ident or "\u00a0" in ident:
+            ident = _GROUP_SPACE.sub("", ident)
         start, end = m.start("id"), m.end("id")
         if kind is None or not claims.free(start, end):
             continue
