@@ -98,6 +98,10 @@ WORDS: dict[str, Entry] = {
         "en": "Which of these do you mean?",
         "sv": "Vilken av dessa menar du?",
     },
+    "dialog.acknowledged": {
+        "en": "OK. Is there anything else I can help you with?",
+        "sv": "Okej. Är det något mer jag kan hjälpa till med?",
+    },
     "dialog.which": {
         "en": "I'm not sure which one you mean. {question}",
         "sv": "Jag är inte säker på vilken du menar. {question}",

@@ -67,7 +67,7 @@ from supportbot.bot.messages import (
 from supportbot.bot.nlu.entities.ids import is_plural, record_kind
 from supportbot.bot.nlu.entities.references import marks_said, negated
 from supportbot.bot.nlu.entities.sites import OTHER_SITE
-from supportbot.bot.nlu.lexicon import FORMATS, GOING_BACK, names_a_person
+from supportbot.bot.nlu.lexicon import FAMILY_WORDS, FORMATS, GOING_BACK, names_a_person
 from supportbot.bot.nlu.recipients import to_me
 from supportbot.bot.nlu.text import wordset
 from supportbot.bot.nlu.types import NONE_INTENT, Entity, Parse
@@ -142,12 +142,13 @@ _VALUE_INTRO = (
 """What introduces a correction's value: "it's 4712", "det gäller INV-2031", "should be 4711"."""
 _CORRECTION = re.compile(
     r"^\s*(?:(?:ok(?:ay|ej)?|oh|ah|åh)[\s,.!]+(?=no|nope|nah|sorry|oops|my|wrong|nej|nä|förlåt|oj|ursäkta|mitt|fel))?"
-    r"(?P<lead>(?:(?:(?:no|nope|nah|sorry|oops|wait|actually|hmm+|nej|nä|förlåt|oj|ursäkta|vänta"
+    r"(?P<lead>(?:(?:(?:no|nope|nah|sorry|oops|wait|actually|hmm+|nej|nä|förlåt|forlat|oj|ursäkta|ursakta|vänta|(?:wrong|fel)(?=\s*[,.!:;-])"
     r"|(?:that|it)\s+was\s+wrong|that'?s\s+wrong|wrong\s+(?:\w+\s+)?(?:number|digits?)|my\s+(?:mistake|bad)|typo"
     r"|det\s+(?:var|blev)\s+fel|fel\s+(?:\w*nummer|siffr\w*)|mitt\s+fel)"
-    r"(?:[\s]*[,.!:;-]+|\s+(?=(?:i|jag|not|inte|no|nej|sorry|förlåt|ursäkta|oops|oj|maybe|kanske"
+    r"(?:[\s]*[,.!:;-]+|\s+(?=(?:i|jag|not|inte|no|nej|sorry|förlåt|ursäkta|oops|oj|maybe|kanske|typo|meant|mean|menade|menar"
     r"|that\s+was|that'?s|wrong|my|det\s+var|det\s+blev|fel|mitt)\b)|\s+(?=#?\d)))"
-    r"|(?:maybe|perhaps|kanske)\s+(?:it\s+was|it's|it\s+is|det\s+var|var\s+det|är\s+det|det\s+är)\s+|try\s+|prova\s+)\s*)*"
+    r"|(?:maybe|perhaps|kanske)\s+(?:(?:it\s+was|it's|it\s+is|det\s+var|var\s+det|är\s+det|det\s+är)\s+"
+    r"|(?=(?:[^\W\d_]+\.?\s+)?#?\d))|try\s+|prova\s+)\s*)*"
     r"(?:(?P<meant>(?:(?:i|jag)\s+)?(?:meant|mean|menade|menar)\b|not\s+(?:that|this)(?:\s+one)?\b"
     r"|inte\s+(?:den|det)(?:\s+där|\s+här)?\b|wrong\s+one\b|fel\s+(?:en|ett)\b)"
     rf"|(?P<intro>{_VALUE_INTRO})\b)?"
@@ -158,6 +159,10 @@ _CORRECTION = re.compile(
 "nej det var fel, det gäller INV-2031"; what introduces the value ("it's", "det gäller") counts only
 after a lead ("no,", "det var fel")."""
 _INTRO = re.compile(rf"(?i)^(?:{_VALUE_INTRO})\s+")
+_TAKEN_BACK = re.compile(
+    r"(?i)[\s,]+(?:not|inte|instead\s+of|rather\s+than|i\s*stället\s+för|istallet\s+for)\s+#?[\w-]*\d[\w-]*[\s.!?]*$"
+)
+"""A record a correction says it is not, after its value: "4712 not 4711", "4712, inte 4711"."""
 """The same said after "wrong one" or "I meant" ("sorry wrong one, its 1000123")."""
 _MEANT_AFTER = re.compile(
     r"(?i)[\s,]+(?:men(?:ade|ar)\s+jag|jag\s+men(?:ade|ar)|var\s+det\s+jag\s+menade|i\s+mean(?:t)?"
@@ -195,7 +200,7 @@ _OPENING = (
     r"(?i)^\s*(?:(?:and|och|ok|okay|okej|also|också|hi|hello|hej|please|snälla|hmm+|wait|vänta|actually|förresten"
     r"|thanks|thank\s+you|thx|tack|great|perfect|perfekt|toppen"
     r"|before\s+that|innan\s+dess|oh|by\s+the\s+way|btw|(?:hang|hold)\s+on(?:\s+a\s+(?:sec|second|moment))?"
-    r"|one\s+(?:more\s+)?thing(?:\s+first)?|quick\s+question|en\s+(?:grej|sak)(?:\s+(?:först|till))?"
+    r"|one\s+(?:more\s+)?thing(?:\s+first)?|first|först|quick\s+question|en\s+(?:grej|sak)(?:\s+(?:först|till))?"
     r"|snabb\s+fråga)[\s,!.:;–-]+)*"
 )
 _LOOKUP = re.compile(
@@ -236,6 +241,9 @@ SWITCH_CONFIDENCE = 0.5
 """A request of its own switches away from a question only when the NLU is at least this sure of it."""
 
 PICK_LIMIT = 8
+SURE_SHORT_QUESTION = 0.6
+"""How sure the NLU must be of a question of three words or fewer for it to be asked of the bot while
+it waits for words written freely (a description)."""
 """At most this many records of a list are offered as buttons when it is not clear which one is meant."""
 # "first"/"second"/... index into the list shown last; "last" is its end.
 _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "last": -1}
@@ -436,6 +444,9 @@ class DialogEngine:
             if pending is not None and pending.intent in self.intents:
                 ctx = context(self.intents[pending.intent], dict(pending.slots))
                 return await self._reask(pending, parse, ctx, kept=turn.kept)
+            if form is None and not files and yes_or_no(parse.text) is not None:
+                # "ok", "ja", "no" with nothing asked (after an answer that needed none): heard, no miss.
+                return Reply(text=fmt.t("dialog.acknowledged"), language=language, intent="dialog.ack")
             state.misses += 1
             state.fell_short(NONE_INTENT, parse.text)
             return self.not_understood(
@@ -647,6 +658,13 @@ class DialogEngine:
 
         if parse.intent != NONE_INTENT and parse.intent in self.intents:
             spec = self.intents[parse.intent]
+            if (
+                self._same_family(spec, state) or not any(e.type in self._claims for e in parse.entities)
+            ) and (again := self._followed_on(parse, principal, state)):
+                # "And the delivered ones?" right after last month's orders, "and the machine at Kista?"
+                # right after the equipment in Göteborg, "and contracts?" right after how to get access
+                # to invoices (values, no record): asked again with it.
+                return again
             if not spec.said_in(parse.text):
                 instead = self._unrequired(spec, principal, parse)
                 if instead is None:
@@ -654,9 +672,6 @@ class DialogEngine:
                 return self._fresh(
                     instead, principal, parse.model_copy(update={"intent": instead.name}), topic
                 )
-            if spec.name == state.last_intent and (again := self._followed_on(parse, principal, state)):
-                # "And the delivered ones?" right after last month's orders: asked again with it.
-                return again
             if state.last_intent in spec.exports_after and _points_at_it(parse):
                 # "kan du maila den till mig istället" right after the report: that report, mailed.
                 return self._export(spec, principal, parse, state)
@@ -712,13 +727,23 @@ class DialogEngine:
             return self._fresh(claimed, principal, parse, topic)
         return self._followed_on(parse, principal, state) or Turn(None, {})
 
+    def _same_family(self, spec: IntentSpec, state: DialogState) -> bool:
+        """Whether ``spec`` is the last intent answered or one of its family."""
+        last = self.intents.get(state.last_intent or "")
+        return last is not None and (last is spec or last.family == spec.family)
+
     def _followed_on(self, parse: Parse, principal: Principal, state: DialogState) -> Turn | None:
         """ "And in Kista?", "och för förra månaden?": only values, said right after an answer, are
         that answer asked again with them in place of what it was asked with; nothing else of what
         was asked changes. Every value must be one the last intent takes."""
         last = self.intents.get(state.last_intent or "")
         said = [e for e in parse.entities if e.type not in _POINTERS]
-        if last is None or not said or not self._correctable(last, principal) or not _only_values(parse):
+        if (
+            last is None
+            or not said
+            or not self._correctable(last, principal)
+            or not _only_values(parse, last.family)
+        ):
             return None
         slots: dict[str, Any] = dict(state.last_slots)
         open_slots = [s for s in self._slots_for(last, principal) if not (s.free_text or _confirms(s))]
@@ -751,6 +776,11 @@ class DialogEngine:
         slots: dict[str, Any] = dict(pending.slots)
         held = list(pending.files)
         asking = self._slot(spec, principal, pending.asking)
+        instead = self._same_family_instead(spec, parse, principal)
+        if instead is not None:
+            # "vidarebefordra den till ekonomi@…" to "Which invoice do you mean?": a request of the same
+            # family that says more than the question's answer (an address to forward to) replaces it.
+            return self._fresh(instead, principal, parse, topic)
         if asking is not None:
             answer = yes_or_no(parse.text)
             if answer is not None and (asking.default is not None or _confirms(asking)):
@@ -917,18 +947,22 @@ class DialogEngine:
         short_with_record = bool(records) and words <= SHORT_REQUEST
         if parse.confidence < SWITCH_CONFIDENCE:
             # Less sure, only a short question about a record of the intent's own kind ("hang on,
-            # where is 4711?"): what the NLU read is what its record says.
+            # where is 4711?"): what the NLU read is what its record says; or a list of records asked
+            # for by their word ("list all contracts you have" to "Which contract do you mean? … or ask
+            # to see your contracts").
             own = self.intents[intent]
             return (
                 short_with_record
                 and any(self._claims[e.type] is own for e in records)
                 and _QUESTION.match(text) is not None
-            )
+            ) or self._lists_its_records(own, text)
         asked = text.rstrip().endswith("?")
         if _LOOKUP.match(text) or (_QUESTION.match(text) and (asked or short_with_record)):
             return True
         if short_with_record and _ABOUT_RECORD.match(text):
             return True
+        if asked and words <= 3 and parse.confidence >= SURE_SHORT_QUESTION:
+            return True  # "status på ärendet?" to "Describe the problem": asked of the bot, no problem told
         if asking is not None and asking.free_text:
             return False
         if _QUESTION.match(text) or _WISH.match(text) or (words <= 3 and parse.confidence >= 0.7):
@@ -951,6 +985,33 @@ class DialogEngine:
         takes_text = any(s.free_text for s in self._slots_for(spec, principal))
         accepted = set(asking.entities) if asking is not None else set()
         return not takes_text and any(e.type not in accepted for e in records)
+
+    def _same_family_instead(self, spec: IntentSpec, parse: Parse, principal: Principal) -> IntentSpec | None:
+        """Another intent of ``spec``'s family, read surely enough, when the message gives it a value
+        no slot of ``spec`` takes (an e-mail address to forward to while the invoice is asked for)."""
+        other = self.intents.get(parse.intent)
+        if (
+            other is None
+            or other is spec
+            or other.family != spec.family
+            or parse.confidence < SWITCH_CONFIDENCE
+        ):
+            return None
+        taken = {kind for slot in self._slots_for(spec, principal) for kind in slot.entities}
+        theirs = {kind for slot in self._slots_for(other, principal) for kind in slot.entities}
+        said = {e.type for e in parse.entities if e.type not in _POINTERS}
+        return other if (said & theirs) - taken else None
+
+    def _lists_its_records(self, spec: IntentSpec, text: str) -> bool:
+        """Whether a message asks with a look-up verb for records of ``spec``'s family by their plural
+        word ("list all contracts you have", "visa våra avtal")."""
+        if _LOOKUP.match(text) is None:
+            return False
+        for word in _WORD.findall(text):
+            kind = record_kind(word)
+            if kind is not None and is_plural(word) and (claimer := self._claims.get(kind)) is not None:
+                return claimer.family == spec.family
+        return False
 
     def _corrected(self, parse: Parse, principal: Principal, state: DialogState, rest: str) -> Turn | None:
         """ "no, I meant 4712": the last intent answered again with the slot the message corrects; a
@@ -1427,11 +1488,11 @@ _FOLLOW_ON_WORDS = wordset(
     """
     and also what how about in at for from on to the same then too please as well likewise ones those
     och även samt vad sägs om hur är det med i på för från vid till samma då också ocksa aven tack likaså
-    med de dom dem
+    med de dom dem only just bara endast enbart ok okay okej
     """
 )
 """The words around values that ask the last question again with them: "and in Kista?", "what
-about last month?", "och i Göteborg då?", "hur är det med förra månaden?"."""
+about last month?", "och i Göteborg då?", "hur är det med förra månaden?", "only Göteborg"."""
 
 
 def _free_words(parse: Parse, start: int = 0, end: int | None = None, *, but: str = "") -> Iterator[str]:
@@ -1460,9 +1521,13 @@ _SAME_AGAIN = re.compile(
 """Said last, asks for what was just done with another record: "and INV-2032 as well", "och C-1003 med"."""
 
 
-def _only_values(parse: Parse) -> bool:
-    """Whether a message says nothing but values (records, sites, dates) and ``_FOLLOW_ON_WORDS``."""
-    return all(word in _FOLLOW_ON_WORDS for word in _free_words(parse))
+def _only_values(parse: Parse, family: str | None = None) -> bool:
+    """Whether a message says nothing but values (records, sites, dates) and ``_FOLLOW_ON_WORDS``, and
+    words for the records of ``family`` ("and the machine at Kista?" after equipment)."""
+    return all(
+        word in _FOLLOW_ON_WORDS or (family is not None and FAMILY_WORDS.get(word) == family)
+        for word in _free_words(parse)
+    )
 
 
 def _pointed(slot: Slot, parse: Parse) -> bool:
@@ -1592,12 +1657,15 @@ def _correction(parse: Parse) -> str | None:
     m = _CORRECTION.match(text)
     if m is None or not (m["lead"] or m["meant"]):
         return None  # ("it's 4712" alone is no correction: an intro counts after a lead)
-    rest = _INSTEAD.sub("", _INTRO.sub("", m["rest"])).strip(" ,.!?")
+    said = m["rest"]
+    if (taken_back := _TAKEN_BACK.search(said)) is not None:
+        said = said[: taken_back.start()]  # "sorry, 4712 not 4711": what it is not is no value of it
+    rest = _INSTEAD.sub("", _INTRO.sub("", said)).strip(" ,.!?")
     if not rest:
         return None
     if not m["meant"]:
         start = m.start("rest")
-        if any(word not in _VALUE_WORDS for word in _free_words(parse, start, start + len(m["rest"]))):
+        if any(word not in _VALUE_WORDS for word in _free_words(parse, start, start + len(said))):
             return None
     return rest
 

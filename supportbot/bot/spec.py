@@ -390,6 +390,11 @@ class TurnContext:
         """The values of the list shown last for ``slot``."""
         return list(self.state.topic.shown.get(slot, ()))
 
+    def shown_marked(self, slot: str, mark: str) -> list[Any]:
+        """The values of the list shown last for ``slot`` that ``set_shown`` marked ``mark``."""
+        marks = self.state.topic.marks.get(slot, {})
+        return [value for value in self.state.topic.shown.get(slot, ()) if mark in marks.get(str(value), ())]
+
     def set_current(self, slot: str, entity_type: str, value: Any) -> None:
         """Remember what the conversation is now about, for "it" and "and when will it arrive?".
 

@@ -104,6 +104,7 @@ STATUS_EXAMPLES = {
         "har vi ett serviceavtal",
         "hitta avtal för Kista",
         "vilka avtal har vi med er",
+        "vad har vi för avtal med er",
         "sök avtal om mjukvaruprenumeration",
         "när upphör vårt serviceavtal",
         "gäller vår prenumeration fortfarande",

@@ -13,8 +13,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from supportbot.bot.dialog import PICK_LIMIT
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Button, Card, Field, Reply, Table
+from supportbot.bot.nlu.lexicon import FILE_WORDS
 from supportbot.bot.nlu.text import fold
 from supportbot.bot.spec import SAID, IntentSpec, Slot, TurnContext
 from supportbot.bot.state import FamilyContext, SlotValue
@@ -628,9 +630,7 @@ _UNCOVERED = re.compile(
 )
 """Items without maintenance in force ("which machines have no maintenance contract", "vilka maskiner
 saknar serviceavtal"): none at all, or ended before the user's today."""
-_FILES = re.compile(
-    r"\b(excel|xlsx|csv|spreadsheets?|kalkylark\w*|download|export\w*|ladda\s+ner|exportera)\b", re.IGNORECASE
-)
+_FILES = re.compile(rf"\b(?:{FILE_WORDS})\b", re.IGNORECASE)
 _KIND_WORDS = (
     (
         "software",
@@ -981,6 +981,8 @@ async def inventory_show(ctx: TurnContext) -> Reply:
         filters, after, offset = saved.filters, saved.after, saved.shown
     else:
         filters, after, offset = await _filters(ctx), None, 0
+        if not _has_filters(filters) and (leased := _the_leased_one(ctx)) is not None:
+            return await _one_item(ctx, leased)
     page = await ctx.backends.inventory.search_items(
         ctx.principal, **_search_args(ctx, filters), after=after, limit=PAGE_SIZE
     )
@@ -993,7 +995,12 @@ async def inventory_show(ctx: TurnContext) -> Reply:
     kept.listing = ItemListing(filters=filters, after=page.last, shown=offset + len(page.items))
     ctx.set_shown("item", [i.serial for i in page.items], [item_marks(i) for i in page.items])
     if len(page.items) == 1 and offset == 0 and not page.has_more:
-        _remember(ctx, page.items[0])
+        only = page.items[0]
+        _remember(ctx, only)
+        if filters.get("products"):
+            # "When does the lease on the FlashSystem 5200 end?": the one item of the product named,
+            # shown as itself (its maintenance, lease and licences), not as a list of one.
+            return ctx.reply(_item_text(ctx, only), cards=(_item_card(ctx, only),))
     text = found_text(ctx, "inventory.list.found", described, offset, len(page.items), page.has_more)
     lapsed = [i.serial for i in page.items if i.lapsed(ctx.today)]
     if lapsed:
@@ -1198,8 +1205,7 @@ async def inventory_change(ctx: TurnContext) -> Reply:
         if isinstance(found, Reply):
             return found
         if found is None and action != "add":
-            ctx.ask("item")
-            return ctx.reply(ctx.t("inventory.ask_item"))
+            return _which_item(ctx) or _ask_item(ctx)
         item = found
     if action == "add" and item is not None:
         action = "upgrade"  # "add memory to the Power server" changes that server
@@ -1264,6 +1270,8 @@ _DATA_QUESTIONS = re.compile(
 )
 
 
+_THE_LEASE = re.compile(r"(?i)\b(?:the\s+lease|leasingen|leasingavtalet|leasingperioden)\b")
+"""The lease, said as one the customer has in mind: the one leased item of a list."""
 _ASKS_LEASE = re.compile(r"\b(lease\w*|leasing\w*|leasad\w*|owned|own\s+it|ägd|äger\s+vi)\b", re.IGNORECASE)
 """A question whether an item is leased: answered for one that is not too ("is that one leased or
 owned?")."""
@@ -1279,6 +1287,10 @@ async def inventory_question(ctx: TurnContext) -> Reply:
         return found
     item = found
     fault = ctx.parse.first("fault") is not None
+    if item is None and not fault and (leased := _the_leased_one(ctx)) is not None:
+        item = await ctx.backends.inventory.get_item(ctx.principal, leased)
+    if item is None and not fault and (which := _which_item(ctx)) is not None:
+        return which
     if item is not None:
         _remember(ctx, item)
         ctx.slots["item"] = SlotValue("serial_number", item.serial)  # kept while the request is confirmed
@@ -1287,6 +1299,33 @@ async def inventory_question(ctx: TurnContext) -> Reply:
                 _item_text(ctx, item) + ctx.t("inventory.question.more"), cards=(_item_card(ctx, item),)
             )
     return await _question_request(ctx, item, question, fault=fault)
+
+
+def _the_leased_one(ctx: TurnContext) -> str | None:
+    """ "When does the lease end?", "leasingen, när tar den slut?" after a list with one leased item:
+    that item's serial number."""
+    if not _THE_LEASE.search(ctx.parse.text):
+        return None
+    leased = ctx.shown_marked("item", "leased")
+    return str(leased[0]) if len(leased) == 1 else None
+
+
+def _ask_item(ctx: TurnContext) -> Reply:
+    ctx.ask("item")
+    return ctx.reply(ctx.t("inventory.ask_item"))
+
+
+def _which_item(ctx: TurnContext) -> Reply | None:
+    """ "Move that one to Kista", "is it covered?" after a list of several: which of them, asked with
+    the list's items as buttons; ``None`` when the message points at none or no list was shown."""
+    shown = ctx.shown("item")
+    if not shown or not any(e.type == "reference" for e in ctx.parse.entities):
+        return None
+    ctx.ask("item")
+    return ctx.reply(
+        ctx.t("dialog.which", question=ctx.t("inventory.ask_item")),
+        buttons=tuple(Button(label=str(serial), value=str(serial)) for serial in shown[:PICK_LIMIT]),
+    )
 
 
 async def _question_request(

@@ -13,6 +13,7 @@ from typing import Any, Final
 from supportbot.bot.dialog import yes_no_buttons
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
+from supportbot.bot.nlu.lexicon import FILE_WORDS
 from supportbot.bot.nlu.recipients import to_me
 from supportbot.bot.spec import IntentSpec, Question, Refused, Slot, TurnContext
 from supportbot.bot.state import SlotValue
@@ -92,8 +93,10 @@ GET_EXAMPLES = {
         "check our latest invoice",
         "show me the lines on invoice INV-2031",
         "I need the invoice as a PDF for our bookkeeping",
+        "send me the invoice as a pdf",
         "the invoice for PO NV-PO-889",
         "has the invoice for order 4711 been issued",
+        "has it been invoiced yet",
         "open the invoice",
         "what is the due date of my invoice",
         "reprint invoice 2032",
@@ -146,8 +149,11 @@ GET_EXAMPLES = {
         "kolla min faktura",
         "visa raderna på faktura INV-2031",
         "jag behöver fakturan som pdf till bokföringen",
+        "skicka fakturan som pdf till mig",
         "fakturan för inköpsorder NV-PO-889",
         "har fakturan för order 4711 skickats ut",
+        "finns det någon faktura för den än",
+        "har den fakturerats än",
         "öppna fakturan",
         "när är förfallodagen på min faktura",
         "skriv ut faktura 2032 igen",
@@ -488,6 +494,10 @@ WORDS: dict[str, Entry] = {
         "en": "Which invoice do you mean? Give me the invoice number (like INV-2031) or the order number.",
         "sv": "Vilken faktura menar du? Ange fakturanumret (t.ex. INV-2031) eller ordernumret.",
     },
+    "invoice.ask_credit_number": {
+        "en": "Which credit note do you mean? Give me its number (like CN-0107).",
+        "sv": "Vilken kreditnota menar du? Ange dess nummer (t.ex. CN-0107).",
+    },
     "invoice.ask_email": {
         "en": 'Which e-mail address should I send the invoice to? (Say "me" for your own.)',
         "sv": 'Till vilken e-postadress ska jag skicka fakturan? (Skriv "mig" för din egen.)',
@@ -824,10 +834,7 @@ words(WORDS)
 
 PAGE_SIZE = 10
 REPORT_LIMIT = 50_000
-_FILES = re.compile(
-    r"\b(excel|xlsx|csv|spreadsheets?|kalkylark\w*|download|export\w*|ladda\s+ner|exportera|fil)\b",
-    re.IGNORECASE,
-)
+_FILES = re.compile(rf"\b(?:{FILE_WORDS}|fil)\b", re.IGNORECASE)
 HERE = "me:here"
 """The recipient slot's value for "send me invoice INV-2031": the user's own copy, shown in the chat."""
 _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}")
@@ -890,8 +897,36 @@ def _order_meant(ctx: TurnContext, invoice: SlotValue | None) -> bool:
 
 
 def _invoice_needed(ctx: TurnContext) -> bool:
-    """No invoice said: asked for unless the order talked about gives it."""
-    return not _order_meant(ctx, None)
+    """No invoice said: asked for unless the order talked about gives it, or the message asks for the
+    credit note (``_credit_note_meant`` finds which)."""
+    return not _order_meant(ctx, None) and not _names_a_credit_note(ctx)
+
+
+_CREDIT_NOTE_WORD = re.compile(
+    r"(?i)(?<![\w-])(?:credit[\s-]+note|kreditnota|kreditnotan|kreditfaktura|kreditfakturan)(?![\w-])"
+)
+
+
+def _names_a_credit_note(ctx: TurnContext) -> bool:
+    """ "Och kreditnotan?", "what about the credit note?": a credit note asked for by its word alone, no
+    record of the message's own."""
+    parse = ctx.parse
+    if any(parse.first(kind) for kind in ("invoice_number", "credit_number", "order_number", "po_number")):
+        return False
+    return _CREDIT_NOTE_WORD.search(parse.text) is not None
+
+
+async def _credit_note_meant(ctx: TurnContext) -> str | None:
+    """The credit note a message asking for one by its word alone means: the one of the list just shown
+    (the account statement), else the account's one credit note of the statement's period, where the
+    user may see the statement; ``None`` when that is not one."""
+    notes = [str(value) for value in ctx.shown("invoice") if str(value).startswith("CN-")]
+    if not notes and Tool.STATEMENTS in ctx.principal.grants:
+        page = await ctx.backends.statements.statement_page(
+            ctx.principal, kinds=frozenset({"credit_note"}), limit=2
+        )
+        notes = [item.number for item in page.items]
+    return notes[0] if len(notes) == 1 else None
 
 
 async def _target(ctx: TurnContext) -> tuple[Invoice | CreditNote | None, str]:
@@ -904,12 +939,17 @@ async def _target(ctx: TurnContext) -> tuple[Invoice | CreditNote | None, str]:
     slot = ctx.slot("invoice")
     if _order_meant(ctx, slot):
         slot = ctx.slot("order")
+    if _names_a_credit_note(ctx):
+        meant = await _credit_note_meant(ctx)
+        if meant is None:
+            return None, ctx.t("invoice.ask_credit_number")
+        slot = SlotValue("credit_number", meant)
     if slot is None:
         return None, ""
     if slot.type == "reference":
         latest = await invoices.latest_invoice(ctx.principal)
         return latest, ctx.t("invoice.none_yet")
-    if slot.type == "credit_number":
+    if slot.type == "credit_number" or str(slot.value).startswith("CN-"):  # (or picked from a list)
         note = await invoices.get_credit_note(ctx.principal, str(slot.value))
         return note, ctx.t("invoice.credit_not_found", number=slot.value)
     if slot.type in ("order_number", "po_number"):
@@ -1074,6 +1114,7 @@ async def invoice_get(ctx: TurnContext) -> Reply:
             else None,
             url_label=ctx.t("invoice.button.pdf", number=found.number) if owner else None,
         )
+        ctx.set_current("invoice", "credit_number", found.number)  # ("how much is it for?")
         return ctx.reply(intent=intent, text=text, cards=(card,))
     invoice = found
     _remember(ctx, invoice)
@@ -1694,9 +1735,9 @@ _PERIOD = Slot(
 
 def _invoice_marks(invoice: Invoice) -> tuple[str, ...]:
     """What tells an invoice of a list apart: its status, and whether it is still to be paid ("the paid
-    one", "den obetalda")."""
+    one", "den obetalda", "the open one")."""
     status = invoice.status
-    return (status.value, "unpaid") if status in _UNPAID else (status.value,)
+    return (status.value, "unpaid", "open") if status in _UNPAID else (status.value,)
 
 
 INTENTS = [

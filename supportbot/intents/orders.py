@@ -6,6 +6,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -59,6 +60,7 @@ STATUS_EXAMPLES = {
         "our order hasn't arrived, where is it",
         "when can we expect the delivery",
         "how long until my order gets here",
+        "when will you deliver order 4711",
         "was order 5801 delivered?",
         "was our order delivered already",
         "any update on order 4711?",
@@ -313,6 +315,7 @@ SEARCH_EXAMPLES = {
     ],
     "sv": [
         "visa mina ordrar från förra månaden",
+        "vad har vi för ordrar hos er just nu",
         "visa mina öppna ordrar",
         "försenade ordrar",
         "vilka ordrar är försenade",
@@ -671,7 +674,7 @@ PAGE_SIZE = 10
 REPORT_LIMIT = 100_000
 _CHANGE = re.compile(
     r"(?<![\w-])(?:cancel\w*|(?<!any )(?<!no )chang(?:e|es|ing)\b(?!\s+(?:in|of)\s+(?:the\s+)?status)|modify|amend"
-    r"|reroute|redirect|expedite\w*|rush|speed\s+up|split\w*|(?:add|remove)\b[^.?!]{0,40}\b(?:to|from)\s+(?:the\s+|my\s+|our\s+)?order"
+    r"|reroute|redirect|expedite\w*|(?<!a\s)rush|speed\s+up|split\w*|(?:add|remove)\b[^.?!]{0,40}\b(?:to|from)\s+(?:the\s+|my\s+|our\s+)?order"
     r"|avbeställ\w*|avboka\w*|makulera\w*|annullera\w*|ändra(?:r|s|d|t)?\b|påskynda\w*|skynda\s+på"
     r"|dela\s+upp|(?:lägg|lägga)\s+till|ta\s+bort)",
     re.IGNORECASE,
@@ -1025,6 +1028,13 @@ async def order_search(ctx: TurnContext) -> Reply:
         filters, offset = saved.filters, saved.offset + PAGE_SIZE
     else:
         filters, offset = _filters(ctx), 0
+        if (
+            not any(filters[name] for name in ("statuses", "delayed", "start", "end", "site"))
+            and any(e.type == "reference" and e.value == "it" for e in ctx.parse.entities)
+            and (current := ctx.current("order")) is not None
+        ):
+            # "Which order is it for?" after an invoice: no orders searched for, the one it bills asked.
+            return await order_status(replace(ctx, slots={**ctx.slots, "order": current}))
     page = await ctx.backends.orders.search_orders(
         ctx.principal,
         statuses=frozenset(OrderStatus(s) for s in filters["statuses"]),

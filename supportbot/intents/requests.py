@@ -1357,6 +1357,24 @@ that fails ("issues with payment", "notify of payment issues"), a complaint agai
 ("make a customer reclamation"). With an invoice named it is that invoice's question."""
 
 
+_OPENED_ONE = re.compile(
+    r"(?i)\b(?:i|we|jag|vi)\s+(?:have\s+|had\s+|har\s+|hade\s+)?(?:already\s+|redan\s+)?"
+    r"(?:opened|created|raised|filed|logged|submitted|sent\s+in|öppnade|öppnat|skapade|skapat|registrerade"
+    r"|registrerat|skickade\s+in|la(?:de)?\s+(?:in|upp)|lagt\s+(?:in|upp))\s+"
+    r"(?:a\s+|an\s+|ett\s+|the\s+|our\s+|vårt\s+)?(?:new\s+|nytt\s+|support\s+)?(?:request|ticket|case|ärende)\b"
+)
+_HOW_IS_IT_GOING = re.compile(
+    r"(?i)\?\s*$|\b(?:any\s+(?:update|news|progress)|status|what'?s\s+happening|how\s+is\s+it\s+going"
+    r"|hur\s+går\s+det|något\s+nytt|nåt\s+nytt|vad\s+händer|har\s+ni\s+(?:tittat|kollat|hunnit))\b"
+)
+
+
+def _asks_after_one_opened(text: str) -> bool:
+    """ "I opened a ticket yesterday about a late delivery, any update?", "jag öppnade ett ärende igår,
+    hur går det med det?": a request opened before, asked after; not one to open."""
+    return _OPENED_ONE.search(text) is not None and _HOW_IS_IT_GOING.search(text) is not None
+
+
 def _opens_a_request(text: str) -> bool:
     if _OPENS_A_REQUEST.match(text) is not None:
         return True
@@ -1429,6 +1447,7 @@ INTENTS = [
     IntentSpec(
         name="request.status",
         called={"en": "request", "sv": "ärendet"},
+        asked_by=_asks_after_one_opened,
         hears_faults=True,
         examples=STATUS_EXAMPLES,
         handler=request_status,

@@ -396,6 +396,16 @@ def _copy_links(ctx: TurnContext, items: tuple[StatementItem, ...]) -> list[Atta
     return links
 
 
+def _item_marks(item: StatementItem) -> tuple[str, ...]:
+    """What tells an invoice of the statement apart ("the overdue one", "den obetalda"); a credit note
+    is marked as one."""
+    if item.kind == "credit_note":
+        return ("credit",)
+    if item.open_amount.minor == 0:
+        return ("paid",)
+    return ("unpaid", "open", "overdue") if item.overdue else ("unpaid", "open")
+
+
 async def statement_show(ctx: TurnContext) -> Reply:
     intent = "statement.show"
     kept = ctx.context(ListingContext)
@@ -423,9 +433,10 @@ async def statement_show(ctx: TurnContext) -> Reply:
             text=text + ctx.t("statement.none", filters=described), language=ctx.language, intent=intent
         )
     text += found_text(ctx, "statement.shown", described, offset, len(statement.items), statement.has_more)
-    invoices = [item.number for item in statement.items if item.kind == "invoice"]
-    if invoices:
-        ctx.set_shown("invoice", invoices)
+    records = [item for item in statement.items if item.kind in ("invoice", "credit_note")]
+    if records:
+        # (the invoices and credit notes in the order shown: "the overdue one", "och kreditnotan?")
+        ctx.set_shown("invoice", [item.number for item in records], [_item_marks(item) for item in records])
     buttons: list[Button] = []
     if statement.has_more:
         buttons.append(

@@ -193,6 +193,20 @@ async def test_the_tool_is_asked_for_with_buttons_for_the_missing_ones(bot: BotD
     """)
 
 
+async def test_and_another_tool_right_after_asks_for_that_one_too(bot: BotDriver) -> None:
+    """ "And contracts?" right after asking for access to invoices asks for contracts the same way; it
+    lists no contracts (Erik may not see them)."""
+    await bot.as_user(ERIK).transcript("""
+        user: how do I get access to invoices?
+        bot:  [account.access]
+        bot:  ~ access to invoices
+        user: and contracts?
+        bot:  [account.access]
+        bot:  ~ access to contracts
+        bot:  !~ C-1001
+    """)
+
+
 async def test_several_tools_in_swedish_and_one_already_held(
     bot: BotDriver, application: Application
 ) -> None:

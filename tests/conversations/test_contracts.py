@@ -725,3 +725,17 @@ async def test_which_contracts_need_action_still_lists_them(bot: BotDriver) -> N
         bot:  [contract.status]
         bot:  ~ need action from you
     """)
+
+
+async def test_asked_which_contract_a_list_asked_for_is_shown(bot: BotDriver) -> None:
+    """The question "Which contract do you mean? … or ask to see your contracts" takes that for an
+    answer: "list all contracts you have" lists them; another company's contract is never among them."""
+    await bot.as_user(ANNA).transcript("""
+        user: show me Contoso's subscription contract
+        bot:  ~ Which contract do you mean?
+        user: list all contracts you have
+        bot:  [contract.status]
+        bot:  ~ C-1001
+        bot:  !~ C-2001
+        bot:  !~ couldn't take
+    """)

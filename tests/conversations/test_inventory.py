@@ -132,7 +132,8 @@ async def test_by_product_words(bot: BotDriver) -> None:
         user: when does the lease on the FlashSystem end
         bot:  [inventory.show]
         bot:  ~ 78XYZ34
-        bot:  ~ IBM Global Financing, until
+        bot:  ~ Leased from IBM Global Financing until
+        bot:  !~ I found 1 installed item
     """)
 
 
@@ -437,6 +438,24 @@ async def test_the_other_site_is_the_company_s_other_one(bot: BotDriver) -> None
         user: och den andra anläggningen?
         bot:  [inventory.show]
         bot:  ~ i Göteborg
+    """)
+
+
+async def test_a_site_said_alone_or_with_the_machine_asks_the_list_again(bot: BotDriver) -> None:
+    """ "Only Göteborg" after all the hardware, "and the machine at Kista?" after Göteborg's equipment:
+    the list asked again for that site, not a question for the support team."""
+    await bot.as_user(ANNA).transcript("""
+        user: list all our installed hardware
+        bot:  ~ 78ABC12
+        user: only Göteborg
+        bot:  [inventory.show]
+        bot:  ~ at Göteborg
+        bot:  !~ 78ABC12
+        user: and the machine at Kista?
+        bot:  [inventory.show]
+        bot:  ~ at Kista
+        bot:  ~ 78ABC12
+        bot:  !~ Shall I send it
     """)
 
 

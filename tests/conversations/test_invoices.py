@@ -207,6 +207,72 @@ async def test_an_order_not_invoiced_yet_is_said_so_where_the_order_may_be_seen(
     assert "production" not in foreign.text
 
 
+async def test_asked_after_an_order_whether_it_is_invoiced_yet(bot: BotDriver) -> None:
+    """ "Finns det nån faktura för den än?" right after order 4712 asks after that order's invoice, not
+    about the invoice talked about before it; "which order is it for?" after an invoice is its order."""
+    await bot.as_user(ANNA).transcript("""
+        user: visa fakturan for order 4711
+        bot:  ~ INV-2031
+        user: en annan sak, nar kommer order 4712?
+        bot:  ~ Order 4712
+        user: finns det nan faktura for den an?
+        bot:  [invoice.get]
+        bot:  ~ ingen faktura för order 4712
+        bot:  !~ INV-2031
+        user: how much is INV-2032?
+        bot:  ~ INV-2032
+        user: which order is it for?
+        bot:  [order.status]
+        bot:  ~ Order 4690
+    """)
+
+
+async def test_asked_after_an_order_whether_it_has_been_invoiced(bot: BotDriver) -> None:
+    """ "Has it been invoiced?" right after an order is that order's invoice, or why there is none."""
+    await bot.as_user(ANNA).transcript("""
+        user: where is order 4711
+        bot:  ~ Order 4711
+        user: has it been invoiced?
+        bot:  [invoice.get]
+        bot:  ~ Invoice INV-2031
+        user: status of 4712
+        bot:  ~ Order 4712
+        user: har den fakturerats?
+        bot:  [invoice.get]
+        bot:  ~ ingen faktura för order 4712
+    """)
+
+
+async def test_a_forward_said_while_the_invoice_is_asked_for_forwards_it(
+    bot: BotDriver, settings: Settings
+) -> None:
+    """ "Vidarebefordra den till ekonomi@…" to "Which invoice do you mean?" asks more than the question
+    (an address to forward to): the invoice talked about is forwarded, not only shown."""
+    await bot.as_user(ANNA).transcript("""
+        user: visa fakura 2032
+        bot:  ~ INV-2032
+        user: och den andra?
+        bot:  ~ Vilken faktura menar du?
+        user: vidarebefordra den till ekonomi@nordisk.example
+        bot:  [invoice.forward]
+        bot:  ~ mejlat faktura INV-2032 som pdf till ekonomi@nordisk.example
+    """)
+    sent = [message_from_bytes(f.read_bytes())["To"] for f in (settings.data_dir / "outbox").glob("*.eml")]
+    assert sent == ["ekonomi@nordisk.example"]
+
+
+async def test_a_pdf_asked_for_after_an_invoice_is_that_invoice_s_in_swedish_too(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: show invoice INV-2032
+        bot:  ~ INV-2032
+        user: kan vi ta det pa svenska istallet? ar den betald?
+        bot:  ~ betald
+        user: skicka en pdf till mig
+        bot:  [invoice.forward]
+        bot:  ~ mejlat faktura INV-2032 som pdf till anna.berg@nordisk.example
+    """)
+
+
 async def test_an_invoice_is_approved_only_when_approving_is_said(
     bot: BotDriver, application: Application
 ) -> None:
@@ -316,6 +382,26 @@ async def _principal(application: Application, user_id: str) -> Any:
     principal = await application.backends.directory.principal_for(user_id)
     assert principal is not None
     return principal
+
+
+async def test_an_address_corrected_after_a_forward_forwards_it_to_the_right_one(
+    bot: BotDriver, settings: Settings
+) -> None:
+    """ "Oj, fel, det ska vara ekonomi@…" right after the PDF went to a mistyped address: mailed again
+    to the address said instead."""
+    await bot.as_user(ANNA).transcript("""
+        user: vidarebefordra faktura INV-2032 till en kollega
+        bot:  ~ Till vilken e-postadress
+        user: ekonomi@nordisk.exmaple
+        bot:  ~ mejlat faktura INV-2032 som pdf till ekonomi@nordisk.exmaple
+        user: oj, fel, det ska vara ekonomi@nordisk.example
+        bot:  [invoice.forward]
+        bot:  ~ mejlat faktura INV-2032 som pdf till ekonomi@nordisk.example
+    """)
+    sent = sorted(
+        message_from_bytes(f.read_bytes())["To"] for f in (settings.data_dir / "outbox").glob("*.eml")
+    )
+    assert sent == ["ekonomi@nordisk.example", "ekonomi@nordisk.exmaple"]
 
 
 async def test_forward_when_mail_is_down_records_nothing(

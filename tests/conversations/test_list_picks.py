@@ -107,3 +107,53 @@ async def test_a_record_told_by_what_no_record_shown_is_is_never_another(bot: Bo
         bot:  ~ Vilken order menar du?
         bot:  !~ 4712 är i produktion
     """)
+
+
+async def test_that_one_of_several_items_is_asked_with_the_list_as_buttons(bot: BotDriver) -> None:
+    """ "Move that one to Kista" or "is it covered?" after a list of several items: which one, with the
+    list's items to press; the words said wait for the answer."""
+    await bot.as_user(ANNA).transcript("""
+        user: list all our installed hardware
+        bot:  [inventory.show]
+        user: move that one to Kista
+        bot:  [inventory.change]
+        bot:  ~ not sure which one you mean
+        bot:  ~ [78XYZ34]
+        press: 78XYZ34
+        bot:  [inventory.change]
+        bot:  ~ Kista
+        bot:  ~ Shall I send it
+    """)
+    await bot.as_user(ANNA).transcript("""
+        user: what do we have installed at Kista?
+        bot:  [inventory.show]
+        user: is it covered?
+        bot:  [inventory.question]
+        bot:  ~ not sure which one you mean
+        bot:  !~ pass your question
+        press: 78ABC12
+        bot:  ~ under contract C-1001
+    """)
+
+
+async def test_the_lease_and_the_credit_note_are_the_one_of_the_list(bot: BotDriver) -> None:
+    """A list with one leased item: "when does the lease end?" is that item's; the statement with one
+    credit note: "och kreditnotan?" is that one; "the open one" is the invoice still to pay."""
+    await bot.as_user(ANNA).transcript("""
+        user: hej, vad har vi för utrustning i göteborg?
+        bot:  [inventory.show]
+        user: när går leasingen ut?
+        bot:  [inventory.show]
+        bot:  ~ 78XYZ34
+        bot:  ~ Leasad från
+        user: vad har vi installerat i göteborg då?
+        user: leasingen, när tar den slut?
+        bot:  ~ 78XYZ34
+        bot:  ~ Leasad från
+        bot:  !~ inte säker
+        user: show me our invoices
+        bot:  [invoice.list]
+        user: the open one
+        bot:  [invoice.get]
+        bot:  ~ Invoice INV-2031
+    """)

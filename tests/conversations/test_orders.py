@@ -139,6 +139,80 @@ async def test_a_number_said_with_a_typo_is_never_answered_with_the_order_before
     """)
 
 
+async def test_a_correction_may_say_what_it_is_not(bot: BotDriver) -> None:
+    """ "Sorry, 4712 not 4711" is 4712: the record it says it is not is no value of it. A lead typed
+    without its letters ("ursakta") or run into "menade" is a lead all the same."""
+    await bot.as_user(ANNA).transcript("""
+        user: track 4711 please, in a rush
+        bot:  ~ Order 4711 has shipped with PostNord
+        bot:  !~ can't cancel or change
+        user: sorry, 4712 not 4711
+        bot:  [order.status]
+        bot:  ~ Order 4712 is in production
+        bot:  !~ PostNord
+    """)
+    await bot.as_user(ERIK).transcript("""
+        user: var ar ordr 4711
+        bot:  ~ Order 4711
+        user: ursakta menade 4712
+        bot:  [order.status]
+        bot:  ~ Order 4712 är i produktion
+    """)
+    await bot.as_guest().transcript("""
+        user: status order 4711 customer no 2000456
+        bot:  ~ can't find an order 4711
+        user: sorry typo, it's 1000123
+        bot:  ~ Order 4711 is shipped
+    """)
+    await bot.as_guest().transcript("""
+        user: order 5801, kundnummer 1000123
+        bot:  (sv)
+        bot:  ~ Jag hittar ingen order 5801
+        user: hmm, kanske kundnr 2000456 då?
+        bot:  [order.status]
+        bot:  ~ Order 5801 levererades
+    """)
+
+
+async def test_a_bare_number_with_a_word_of_orders_anywhere_is_an_order(bot: BotDriver) -> None:
+    """A bare number is an order's beside a carrier's name, a "kolla" said after it, or a small word
+    typed without its å ("status pa 4712")."""
+    await bot.as_user(ANNA).transcript("""
+        user: tja, 4712 skulle varit klar förra veckan, kan ni kolla?
+        bot:  [order.status]
+        bot:  ~ Order 4712 är i produktion
+        user: vad ar status pa 4711 da
+        bot:  ~ Order 4711 är skickad
+    """)
+    await bot.as_user(MAX).transcript("""
+        user: where's 5801, the DHL one
+        bot:  [order.status]
+        bot:  ~ Order 5801
+        bot:  ~ DHL
+    """)
+
+
+async def test_a_status_said_after_a_search_searches_again_however_it_reads(bot: BotDriver) -> None:
+    """ "Ok and in production?" right after a search (whose words alone read as a report) is the search
+    asked again with that status, not a spreadsheet."""
+    await bot.as_user(ANNA).transcript("""
+        user: show orders delivered last month
+        bot:  [order.search]
+        user: ok and in production?
+        bot:  [order.search]
+        bot:  ~ with status in production
+        bot:  !~ report
+    """)
+
+
+async def test_a_number_in_groups_of_three_is_the_order_said(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: what's the status of order (4 712)?
+        bot:  ~ Order 4712 is in production
+        bot:  !~ 712 among
+    """)
+
+
 async def test_swedish_conversation_is_answered_in_swedish(bot: BotDriver) -> None:
     await bot.as_user(ANNA).transcript("""
         user: hej! var är min order 4712?

@@ -372,6 +372,26 @@ async def test_asking_whether_anyone_looked_at_a_request_is_its_status(bot: BotD
         user: Jag öppnade ett ärende förra veckan men har inte hört något. Har någon tittat på det?
         bot:  [request.status]
         bot:  (sv)
+        user: jag öppnade ett ärende om en sen leverans igår, hur går det med det?
+        bot:  [request.status]
+        bot:  !~ Vad gäller det
+        user: I opened a ticket yesterday about a late delivery, any update?
+        bot:  [request.status]
+    """)
+
+
+async def test_a_short_question_while_the_description_is_asked_is_answered(bot: BotDriver) -> None:
+    """ "Status på ärendet?" to "Describe the problem" asks the bot something: answered, with the
+    request offered back; it is no description."""
+    await bot.as_user(ERIK).transcript("""
+        user: skapa ett ärende om förseningen
+        bot:  [request.open]
+        user: order
+        user: 4712 är försenad, vi behöver nytt lev.datum
+        bot:  ~ Beskriv problemet
+        user: status på ärendet?
+        bot:  [request.status]
+        bot:  ~ Ska vi göra klart det du bad om?
     """)
 
 
@@ -414,6 +434,11 @@ async def test_a_question_put_first_while_the_form_asks_is_answered_not_written_
         user: hang on, where is 4711?
         bot:  [order.status]
         bot:  ~ Order 4711 has shipped
+        user: yes
+        user: wait, first: has order 4712 shipped yet?
+        bot:  [order.status]
+        bot:  ~ Order 4712 is in production
+        bot:  !~ kept what you wrote
     """)
     async with application.engine.connect() as conn:
         assert (await conn.execute(text("SELECT count(*) FROM requests"))).scalar_one() == before

@@ -59,6 +59,42 @@ async def test_overdue_only_and_largest_first(bot: BotDriver) -> None:
     assert amounts == sorted(amounts, reverse=True)
 
 
+async def test_the_credit_note_of_the_statement_is_the_one_it_shows(bot: BotDriver) -> None:
+    """The statement holds one credit note: "och kreditnotan?" is that one, even when an invoice was
+    talked about before; the statement's invoices are told by their marks ("den obetalda")."""
+    await bot.as_user(ANNA).transcript("""
+        user: show invoice INV-2031
+        bot:  ~ INV-2031
+        user: visa kontoutdraget
+        bot:  [statement.show]
+        user: och kreditnotan?
+        bot:  [invoice.get]
+        bot:  ~ CN-0107
+        bot:  ~ 5 000,00 SEK
+        bot:  !~ INV-2031 från
+        user: och den obetalda?
+        bot:  ~ Faktura INV-2031
+        user: show me the statement
+        user: what about the credit note?
+        bot:  ~ Credit note CN-0107
+    """)
+
+
+async def test_the_credit_note_asked_for_by_its_word_is_the_accounts_one(bot: BotDriver) -> None:
+    """With no list showing one, "the credit note" is the account's one credit note of the statement's
+    period, and then "it"; another company's user never gets Nordisk's."""
+    await bot.as_user(ANNA).transcript("""
+        user: show me the credit note
+        bot:  [invoice.get]
+        bot:  ~ Credit note CN-0107
+        user: how much is it for?
+        bot:  ~ Credit note CN-0107 of
+        bot:  ~ SEK 5,000.00
+    """)
+    reply = await bot.as_user(MAX).say("show me the credit note")
+    assert reply.intent == "invoice.get" and "Credit note CN-0107" not in reply.plain_text()
+
+
 async def test_a_record_of_another_family_is_not_taken_for_the_statement(bot: BotDriver) -> None:
     """The statement has no records of its own: "is RQ-2026-000002 overdue?", whose words lean to the
     account's overdue items, is about the request it names."""

@@ -305,6 +305,17 @@ def test_a_message_typed_in_shorthand_is_understood(
     assert [e.value for e in read.entities if e.type == "order_number"] == ([number] if number else [])
 
 
+def test_the_question_after_a_colon_in_a_long_story_is_what_is_asked(nlu: NLU) -> None:
+    """A story told first, then "anyway: …": the sentence after the colon asks."""
+    text = (
+        "Good morning! Quick one before I board, our controller here in Munich has been chasing me since "
+        "Monday for an overview, apparently the auditors want it by Friday, anyway: can you give me a "
+        "spreadsheet of our orders from this year?"
+    )
+    assert nlu.parse(text, today=TODAY).intent == "order.report"
+    assert nlu.parse("new request: wrong items delivered on 4711", today=TODAY).intent == "request.open"
+
+
 def test_sites_come_from_the_constructor() -> None:
     plain = NLU(all_intents())
     assert plain.parse("equipment at Kista", today=TODAY).values("site") == []

@@ -379,6 +379,8 @@ def test_the_other_one_is_no_site() -> None:
         ("den som har skickats, när kommer den?", "den som har skickats", ["shipped"]),
         ("den som inte är levererad", "den som inte är levererad", ["!delivered"]),
         ("den som står i Kista", "den som står i Kista", ["kista"]),
+        ("ah right, I meant the open one", "the open one", ["open"]),
+        ("den öppna", "den öppna", ["open"]),
     ],
 )
 def test_a_record_of_a_list_told_by_what_sets_it_apart(text: str, span: str, marks: list[str]) -> None:

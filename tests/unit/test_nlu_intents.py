@@ -22,6 +22,7 @@ def nlu() -> NLU:
     [
         ("where is my order 4711?", "order.status"),
         ("has order 4712 been shipped yet", "order.status"),
+        ("how long does it take to deliver order 4711", "order.status"),  # "deliver" is ours too
         ("what's the tracking number for PO NV-PO-889", "order.status"),
         ("when will my latest order arrive", "order.status"),
         ("show my open orders", "order.search"),
@@ -64,6 +65,9 @@ def test_english(nlu: NLU, text: str, intent: str) -> None:
     ("text", "intent"),
     [
         ("var är order 4711?", "order.status"),
+        ("vad har vi för ordrar?", "order.search"),
+        ("vad har vi för avtal då?", "contract.status"),
+        ("jag öppnade ett ärende igår, hur går det med det?", "request.status"),
         ("när levereras vår senaste beställning", "order.status"),
         ("visa levererade ordrar i maj", "order.search"),
         ("mejla mig en rapport över förra månadens ordrar som excel", "order.report"),

@@ -78,6 +78,8 @@ def test_a_chat_word_is_evidence_enough_against_the_conversations_language(text:
         ("fakturorna", "sv"),
         ("avtalsstatus C-1001", "sv"),
         ("attestera", "sv"),
+        ("kundnr", "sv"),
+        ("kundnumret", "sv"),
     ],
 )
 def test_the_trades_own_words_tell_the_language_however_they_are_inflected(text: str, language: str) -> None:

@@ -16,7 +16,7 @@ from supportbot.bot.nlu.entities import EntityExtractor, Found
 from supportbot.bot.nlu.entities.ids import WORDED_KINDS, named_kind
 from supportbot.bot.nlu.entities.references import KIND_WORDS
 from supportbot.bot.nlu.language import decide, detect_language, says
-from supportbot.bot.nlu.lexicon import FORMATS, GOING_BACK, NEUTRAL, STOPWORDS, names_a_person
+from supportbot.bot.nlu.lexicon import FAMILY_WORDS, FORMATS, GOING_BACK, NEUTRAL, STOPWORDS, names_a_person
 from supportbot.bot.nlu.out_of_scope import OUT_OF_SCOPE, asks_for_a_meaning
 from supportbot.bot.nlu.text import WORD, fold, wordset
 from supportbot.bot.nlu.types import NONE_INTENT, Entity, Parse
@@ -83,7 +83,7 @@ _PLEASE = re.compile(
     r"|skulle\s+(?:du|ni))\b"
 )
 """A sentence said as a request, first in it ("Please register my approval.", "Kan du markera …")."""
-_SENTENCES = re.compile(r"(?<=[.?!])\s+|\s*\n+\s*|\s+[–—-]+\s+")
+_SENTENCES = re.compile(r"(?<=[.?!])\s+|\s*\n+\s*|\s+[–—-]+\s+|(?<=[^\W\d_]):\s+")
 """Where a message's sentences part: after a full stop, a question or an exclamation mark, a new line, or
 a dash between spaces ("sorry, switching to English for my colleague - can you list our open items?")."""
 _GREETED = re.compile(
@@ -104,21 +104,21 @@ _ACTS_ON_OURS = frozenset({"contract.sign", "contract.approve", "invoice.approve
 _POINTING = frozenset({"reference", "about"})
 _MEANT = re.compile(r"\b(?:i\s+meant?|jag\s+men(?:ade|ar)|men(?:ade|ar)\s+jag)\b")
 """A correction's words ("sorry, I meant Göteborg"), lower-cased."""
+_TOOL_FAMILY = {
+    "orders": "order",
+    "invoices": "invoice",
+    "statements": "statement",
+    "contracts": "contract",
+    "inventory": "inventory",
+    "requests": "request",
+}
+"""The family whose records a tool's word names ("invoiced": the invoices)."""
 _ITEMS_FAMILY = "inventory"
 _ITEM_WORDS = wordset(
     "equipment hardware machines devices utrustning utrustningen hårdvara hårdvaran maskiner maskinerna"
     " enheter enheterna"
 )
 """Words for the installed equipment as a whole: asked of after another family's record, the equipment."""
-_BACK_TO_FAMILY = {
-    **dict.fromkeys(("order", "orders", "ordern", "ordrarna", "beställningen"), "order"),
-    **dict.fromkeys(("invoice", "invoices", "bill", "fakturan", "fakturorna"), "invoice"),
-    **dict.fromkeys(("contract", "contracts", "agreement", "avtalet", "avtalen", "kontraktet"), "contract"),
-    **dict.fromkeys(("statement", "kontoutdraget", "saldot"), "statement"),
-    **dict.fromkeys(("machine", "machines", "equipment", "maskinen", "utrustningen"), "inventory"),
-    **dict.fromkeys(("request", "ticket", "case", "ärendet", "ärendena"), "request"),
-}
-"""The family a message goes back to by its word for it ("back to the contract")."""
 _BACK_TO_LEAD = re.compile(
     r"(?i)^\W*(?:(?:ok(?:ay|ej)?|so|and|och|then|då|now|nu|thanks|tack)\W+){0,3}" + GOING_BACK + r"\s+"
     r"(?:the|my|our|that|mitt|min|vår|vårt|våra|det|den)?\s*(?P<kind>[^\W\d_]+)\s*[,:;–—-]+\s*(?=\S)"
@@ -308,7 +308,7 @@ class NLU:
                 # "tillbaka till fakturorna, visa INV-2031", "back to the contract - does it need any
                 # action?": what follows is asked, of the kind gone back to.
                 said = " " * lead.end() + said[lead.end() :]
-                topic = _BACK_TO_FAMILY.get(lead["kind"].lower(), topic)
+                topic = FAMILY_WORDS.get(lead["kind"].lower(), topic)
         if ">" in said and (unquoted := _without_quotes(said)) is not None:
             # "> please approve INV-2031\nwhat's the amount?": what is quoted is someone else's words;
             # its records are talked about, its requests are not the user's.
@@ -317,8 +317,14 @@ class NLU:
         if negated and _NOT_A_KIND.search(said) is not None:
             raws = _undenied(raws)
         read = self._read_message(raws)
-        if topic is not None and (topic not in self._topics or self._names_another(raws, topic)):
-            topic = None  # "the invoice for that order": about the invoice, whatever was talked about
+        if topic is not None and (
+            topic not in self._topics
+            or self._names_another(raws, topic)
+            or any(f.type == "tool" and _TOOL_FAMILY.get(str(f.value), topic) != topic for f in found)
+        ):
+            # "the invoice for that order", "has it been invoiced?" after an order: about the invoice,
+            # whatever was talked about
+            topic = None
         language = decide(read.en, read.sv, hint=language_hint)
         bare = (
             read.unknown < 1.0
@@ -843,7 +849,15 @@ def _corrected_within(text: str, found: list[Found]) -> tuple[list[Found], str]:
 @lru_cache(maxsize=4096)
 def _sentences_in(text: str) -> bool:
     """Whether a sentence ends inside a message (a plain substring check, before any pattern)."""
-    return ". " in text or "? " in text or "! " in text or "\n" in text or " - " in text or " – " in text
+    return (
+        ". " in text
+        or "? " in text
+        or "! " in text
+        or "\n" in text
+        or " - " in text
+        or " – " in text
+        or ": " in text
+    )
 
 
 def _sentences(text: str) -> list[str]:

@@ -60,7 +60,7 @@ STEMS_EN = (
 STEMS_SV = (
     "faktur", "avtal", "attest", "inventari", "kontoutdrag", "beställ", "betalning", "leverans",
     "ärende", "uppgrader", "avinstaller", "kolla", "spara", "skriv", "signer", "orderstatus", "kontakt",
-    "tidigare", "versionshist", "registrering",
+    "tidigare", "versionshist", "registrering", "kund",
 )  # fmt: skip
 """How Swedish words of the trade begin ("fakturorna", "avtalsstatus", "attestera")."""
 

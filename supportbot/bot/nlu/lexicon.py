@@ -122,11 +122,17 @@ SWEDISH_LETTERS = frozenset("åäö")
 FORMATS = wordset(
     """
     excel xlsx csv spreadsheet spreadsheets sheet workbook export exports exporting exported download
-    exportera exporterar exporten export kalkylark kalkylarket excelfil arbetsbok
+    exportera exporterar exporten export kalkylark kalkylarket excelfil arbetsbok excelark excelarket exel
+    exelark
     """
 )
 """Words of a file to take away: a list of invoices, a statement, orders and the inventory are each
 exported to a spreadsheet, so these words choose the intent within a family, never the family."""
+FILE_WORDS = (
+    r"ex(?:c)?el(?:-?ark\w*|fil\w*)?|xlsx|csv|spreadsheets?|kalkylark\w*|download|export\w*|ladda\s+ner"
+)
+"""The same as a pattern a family looks for in a message (its words inflected: "excelarket", "exportera";
+"exel", as it is often typed) to make its list a spreadsheet."""
 
 
 _PERSON = re.compile(
@@ -154,3 +160,18 @@ def names_a_person(text: str) -> bool:
     "customer service", "en handläggare", "någon på supporten"): "nice talking to you" names only the
     assistant."""
     return _PERSON.search(text) is not None
+
+
+FAMILY_WORDS: dict[str, str] = {
+    **dict.fromkeys(("order", "orders", "ordern", "ordrarna", "beställningen"), "order"),
+    **dict.fromkeys(("invoice", "invoices", "bill", "fakturan", "fakturorna"), "invoice"),
+    **dict.fromkeys(("contract", "contracts", "agreement", "avtalet", "avtalen", "kontraktet"), "contract"),
+    **dict.fromkeys(("statement", "kontoutdraget", "saldot"), "statement"),
+    **dict.fromkeys(
+        ("machine", "machines", "equipment", "maskinen", "maskiner", "maskinerna", "utrustningen"),
+        "inventory",
+    ),
+    **dict.fromkeys(("request", "ticket", "case", "ärendet", "ärendena"), "request"),
+}
+"""The intent family a word names the records of: what "back to the contract" goes back to, and what
+"and the machine at Kista?" asks again."""

@@ -171,7 +171,7 @@ ORDER_CONTEXT = frozenset(
         levereras paket paketet försändelse försändelsen sändning sändningen tracking track trace
         spåra spårning shipped ship shipping skickad skickats skickas skickade dispatched arrive arrived
         arriving kommer status eta po purchase purchases köpet inköpet delayed late försenad försenade
-        försenat försening förseningen
+        försenat försening förseningen postnord dhl ups fedex schenker bring dsv gls
         """
     )
 )
@@ -355,7 +355,8 @@ def bare_order_numbers(text: str, claims: Claims) -> None:
     if not numbers:
         return
     words = [fold(w) for w in _WORDS.findall(text)]
-    context = any(_of_orders(w) for w in words)
+    # (a word of orders, or one asking to look it up: "4712 skulle varit klar förra veckan, kan ni kolla?")
+    context = any(_of_orders(w) or w in _LOOK_UP for w in words)
     rest = _WORDS.findall(_BARE.sub(" ", text).lower())
     only_numbers = all(w in STOPWORDS or w in _FILLERS or _a_lead(w) for w in rest)
     for m in numbers:
@@ -369,7 +370,8 @@ def bare_order_numbers(text: str, claims: Claims) -> None:
             if before:
                 written = before[-1].lower()
                 previous = fold(written)  # (the context's words are folded; the others as written)
-                allowed = written in STOPWORDS or _of_orders(previous)
+                # (a small word typed without its å, ä or ö is one too: "status pa 4712")
+                allowed = written in STOPWORDS or previous in _FOLDED_STOPWORDS or _of_orders(previous)
                 if not (allowed or written in _FILLERS or _a_lead(written)):
                     continue  # "FlashSystem 5200": the number belongs to the word before it
         if _counts_things(text, m.end()):
@@ -378,6 +380,9 @@ def bare_order_numbers(text: str, claims: Claims) -> None:
 
 
 _LONG_CONTEXT = tuple(w for w in ORDER_CONTEXT if len(w) >= 6)
+_LOOK_UP = wordset("check kolla track spara")
+"""Words asking for a record to be looked up, wherever they stand (folded)."""
+_FOLDED_STOPWORDS = frozenset(fold(w) for w in STOPWORDS)
 _LONG_LEADS = tuple(w for w in _LEADS if len(w) >= 4)
 
 

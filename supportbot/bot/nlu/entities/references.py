@@ -51,6 +51,7 @@ MARK_WORDS: dict[str, str] = {
         "paid": ("paid", "betald", "betalda", "betalt", "betalade"),
         "unpaid": ("unpaid", "outstanding", "obetald", "obetalda", "obetalt"),
         "overdue": ("overdue", "förfallen", "förfallna", "förfallet"),
+        "open": ("open", "öppen", "öppna", "öppet"),
         "cancelled": ("cancelled", "canceled", "makulerad", "makulerade", "makulerat", "annullerad"),
         "delivered": ("delivered", "levererad", "levererade", "levererat", "levererats"),
         "shipped": ("shipped", "sent", "dispatched", "skickad", "skickade", "skickat", "skickats"),
