@@ -241,6 +241,8 @@ SWITCH_CONFIDENCE = 0.5
 """A request of its own switches away from a question only when the NLU is at least this sure of it."""
 
 PICK_LIMIT = 8
+TOLD_AFTER_AN_ANSWER = 5
+"""Words after a fixed answer and a comma that tell something of their own, kept for the question after."""
 SURE_SHORT_QUESTION = 0.6
 """How sure the NLU must be of a question of three words or fewer for it to be asked of the bot while
 it waits for words written freely (a description)."""
@@ -813,6 +815,10 @@ class DialogEngine:
             if several is not None:
                 slots.update(several)
                 return Turn(spec, slots, held, answered=asking.name)
+            led = self._led_by_answer(spec, principal, asking, parse, slots)
+            if led is not None:
+                slots.update(led)
+                return Turn(spec, slots, held, answered=asking.name)
         if correction is not None and self._correct(spec, principal, parse, topic, correction, slots):
             return Turn(spec, slots, held)
         if self._switches(parse, spec, asking, principal):
@@ -891,6 +897,32 @@ class DialogEngine:
         filled: dict[str, Any] = {}
         self._fill_all(spec, principal, parse, topic, filled, carry=False)
         return filled
+
+    def _led_by_answer(
+        self, spec: IntentSpec, principal: Principal, asking: Slot, parse: Parse, slots: dict[str, Any]
+    ) -> dict[str, SlotValue] | None:
+        """A fixed answer first and more after it ("det är tekniskt, fläkten i 78ABC12 låter väldigt
+        mycket" to "What is it about?"): the answer, and the rest kept for the free-text question after
+        it. ``None`` unless the first part (a value's intro, "it's", "det är", left out) is one of the
+        slot's answers and the rest has words of its own for a question still to come."""
+        if asking.pattern is None or asking.free_text or _confirms(asking):
+            return None
+        head, comma, rest = parse.text.strip().partition(",")
+        if not comma or not rest.strip():
+            return None
+        value = _INTRO.sub("", head.strip(" .!")).strip()
+        if not value or not re.fullmatch(asking.pattern, value):
+            return None
+        told = _WORD.findall(rest)
+        if len(told) < TOLD_AFTER_AN_ANSWER or told[0].lower() in _FOLLOW_ON:
+            return None  # ("technical, and quickly please": more answers, not a thing told)
+        later = self._kept_for_later(spec, principal, asking, parse, slots)
+        if later is None:
+            return None
+        return {
+            asking.name: SlotValue(asking.entities[0], value),
+            later.name: SlotValue(later.entities[0], rest.strip()),
+        }
 
     def _kept_for_later(
         self, spec: IntentSpec, principal: Principal, asking: Slot, parse: Parse, slots: dict[str, Any]

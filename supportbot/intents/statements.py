@@ -66,6 +66,7 @@ SHOW_EXAMPLES = {
         "vad är vi skyldiga er",
         "hur mycket är vi skyldiga totalt",
         "visa öppna poster på vårt konto",
+        "öppna poster",
         "vilka poster är förfallna på vårt konto",
         "status på kundreskontran",
         "visa kreditnotor och betalningar",

@@ -283,3 +283,26 @@ async def test_answers_that_do_not_all_fit_are_not_taken_in_part(bot: BotDriver)
         bot:  ~ What is it about?
         bot:  !~ subject
     """)
+
+
+async def test_a_category_said_first_with_more_after_it_answers_and_keeps_the_rest(
+    bot: BotDriver, application: Application
+) -> None:
+    """ "Det är tekniskt, fläkten i Power S1022 78ABC12 låter väldigt mycket" to "Vad gäller det?": the
+    category, and the rest kept for the subject; the category is not asked again."""
+    await bot.as_user(ANNA).transcript("""
+        user: jag vill öppna ett ärende
+        bot:  ~ Vad gäller det?
+        user: det är tekniskt, fläkten i Power S1022 78ABC12 låter väldigt mycket
+        bot:  [request.open]
+        bot:  ~ Beskriv problemet
+        bot:  !~ Vad gäller det?
+        user: den låter som en dammsugare sedan i morse, vi har inte provat något än
+        bot:  ~ Hur brådskande
+        user: normal
+        user: ja
+        bot:  ~ RQ-
+    """)
+    opened = await _latest(application, ANNA)
+    assert opened is not None
+    assert opened.category == "technical" and "fläkten" in opened.subject

@@ -205,6 +205,26 @@ async def test_a_status_said_after_a_search_searches_again_however_it_reads(bot:
     """)
 
 
+async def test_of_several_orders_named_the_one_asked_about_is_answered(bot: BotDriver) -> None:
+    """Two orders told first, then one asked about by its place or its number said again: that one is
+    answered, and "the other one" is the other; asked about both, both are."""
+    await bot.as_user(ANNA).transcript("""
+        user: I have two orders open, 4711 and 4712. where's the first one?
+        bot:  ~ Order 4711 has shipped
+        bot:  !~ Order 4712
+        user: and the other one?
+        bot:  ~ Order 4712 is in production
+        user: vi har två ordrar ute, 4711 och 4712. var är 4712?
+        bot:  ~ Order 4712 är i produktion
+        bot:  !~ Order 4711
+        user: och den andra?
+        bot:  ~ Order 4711 är skickad
+        user: where are 4711 and 4712?
+        bot:  ~ Order 4711 has shipped
+        bot:  ~ Order 4712 is in production
+    """)
+
+
 async def test_a_number_in_groups_of_three_is_the_order_said(bot: BotDriver) -> None:
     await bot.as_user(ANNA).transcript("""
         user: what's the status of order (4 712)?

@@ -327,3 +327,20 @@ def test_a_record_number_written_in_groups_of_three_is_one_number(
 @pytest.mark.parametrize("text", ["vitamin C 1000 mg", "building C 1001", "C 1001"])
 def test_a_spaced_c_and_number_is_a_contract_only_after_its_word(text: str) -> None:
     assert found(text, "contract_number") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("I have two orders open, 4711 and 4712. where's the first one?", ["4711", "4712"]),
+        ("where's 5801, the DHL one", ["5801"]),
+        ("tja, 4712 skulle varit klar förra veckan, kan ni kolla?", ["4712"]),
+        ("vad ar status pa 4712 da", ["4712"]),
+        ("the FlashSystem, 5200 model", []),
+        ("room 4711 is booked", []),
+    ],
+)
+def test_a_bare_number_in_a_message_of_orders(text: str, numbers: list[str]) -> None:
+    """In a message with a word of orders (a carrier's name too) or one asking for a look-up, a bare
+    number after a comma starts a list, and one after a small word typed without its å is an order's."""
+    assert [v for _, v, _ in found(text, "order_number")] == numbers

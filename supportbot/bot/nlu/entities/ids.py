@@ -366,8 +366,11 @@ def bare_order_numbers(text: str, claims: Claims) -> None:
                 continue
             if not (context or only_numbers):
                 continue
-            before = _WORDS.findall(text[max(0, m.start() - 40) : m.start()])
-            if before:
+            window = text[max(0, m.start() - 40) : m.start()]
+            before = _WORDS.findall(window)
+            if before and not (context and _LIST_START.search(window)):
+                # (in a message of orders, a number after a comma starts a list: "two orders open, 4711
+                # and 4712")
                 written = before[-1].lower()
                 previous = fold(written)  # (the context's words are folded; the others as written)
                 # (a small word typed without its å, ä or ö is one too: "status pa 4712")
@@ -380,6 +383,7 @@ def bare_order_numbers(text: str, claims: Claims) -> None:
 
 
 _LONG_CONTEXT = tuple(w for w in ORDER_CONTEXT if len(w) >= 6)
+_LIST_START = re.compile(r"[,:;(]\s*#?$")
 _LOOK_UP = wordset("check kolla track spara")
 """Words asking for a record to be looked up, wherever they stand (folded)."""
 _FOLDED_STOPWORDS = frozenset(fold(w) for w in STOPWORDS)
