@@ -159,11 +159,11 @@ _CORRECTION = re.compile(
 "nej det var fel, det gäller INV-2031"; what introduces the value ("it's", "det gäller") counts only
 after a lead ("no,", "det var fel")."""
 _INTRO = re.compile(rf"(?i)^(?:{_VALUE_INTRO})\s+")
+"""The same said after "wrong one" or "I meant" ("sorry wrong one, its 1000123")."""
 _TAKEN_BACK = re.compile(
     r"(?i)[\s,]+(?:not|inte|instead\s+of|rather\s+than|i\s*stället\s+för|istallet\s+for)\s+#?[\w-]*\d[\w-]*[\s.!?]*$"
 )
 """A record a correction says it is not, after its value: "4712 not 4711", "4712, inte 4711"."""
-"""The same said after "wrong one" or "I meant" ("sorry wrong one, its 1000123")."""
 _MEANT_AFTER = re.compile(
     r"(?i)[\s,]+(?:men(?:ade|ar)\s+jag|jag\s+men(?:ade|ar)|var\s+det\s+jag\s+menade|i\s+mean(?:t)?"
     r"|(?:is|was)\s+what\s+i\s+meant"
@@ -241,12 +241,12 @@ SWITCH_CONFIDENCE = 0.5
 """A request of its own switches away from a question only when the NLU is at least this sure of it."""
 
 PICK_LIMIT = 8
+"""At most this many records of a list are offered as buttons when it is not clear which one is meant."""
 TOLD_AFTER_AN_ANSWER = 5
 """Words after a fixed answer and a comma that tell something of their own, kept for the question after."""
 SURE_SHORT_QUESTION = 0.6
 """How sure the NLU must be of a question of three words or fewer for it to be asked of the bot while
 it waits for words written freely (a description)."""
-"""At most this many records of a list are offered as buttons when it is not clear which one is meant."""
 # "first"/"second"/... index into the list shown last; "last" is its end.
 _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "last": -1}
 
@@ -778,11 +778,11 @@ class DialogEngine:
         slots: dict[str, Any] = dict(pending.slots)
         held = list(pending.files)
         asking = self._slot(spec, principal, pending.asking)
-        instead = self._same_family_instead(spec, parse, principal)
-        if instead is not None:
+        if self._same_family_instead(spec, parse, principal) is not None:
             # "vidarebefordra den till ekonomi@…" to "Which invoice do you mean?": a request of the same
-            # family that says more than the question's answer (an address to forward to) replaces it.
-            return self._fresh(instead, principal, parse, topic)
+            # family that says more than the question's answer (an address to forward to) is a request
+            # of its own; the question is offered back as any other (nothing the customer said is lost).
+            return self._switch(parse, principal, pending, state)
         if asking is not None:
             answer = yes_or_no(parse.text)
             if answer is not None and (asking.default is not None or _confirms(asking)):
