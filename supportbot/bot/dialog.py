@@ -1052,6 +1052,8 @@ class DialogEngine:
         if last is None or not self._correctable(last, principal):
             return None
         slots: dict[str, Any] = dict(state.last_slots)
+        if not _took_back_one_of(parse.text, slots):
+            return None  # "sorry, 4712 not 4711" after credit note CN-0107: no correction of that
         if self._correct(last, principal, parse, state.topic, rest, slots):
             return Turn(last, slots)
         claimed = self._claimed(parse)
@@ -1700,6 +1702,20 @@ def _correction(parse: Parse) -> str | None:
         if any(word not in _VALUE_WORDS for word in _free_words(parse, start, start + len(said))):
             return None
     return rest
+
+
+def _took_back_one_of(text: str, slots: dict[str, Any]) -> bool:
+    """Whether what a correction says it is not ("… not 4711") is a value the last look-up was asked
+    with; true when it says nothing it is not."""
+    taken = _TAKEN_BACK.search(text)
+    if taken is None:
+        return True
+    said = re.sub(r"\W", "", taken.group()).lower()
+    return any(
+        (value := re.sub(r"\W", "", str(v.value)).lower()) and (value in said or said.endswith(value))
+        for v in slots.values()
+        if isinstance(v, SlotValue)
+    )
 
 
 def _corrected_value(slot: Slot, parse: Parse, rest: str, topic: Topic, old: Any) -> SlotValue | None:

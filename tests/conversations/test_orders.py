@@ -151,6 +151,14 @@ async def test_a_correction_may_say_what_it_is_not(bot: BotDriver) -> None:
         bot:  ~ Order 4712 is in production
         bot:  !~ PostNord
     """)
+    # What it says it is not was never asked about: no correction of the last look-up (a credit note).
+    await bot.as_user(ANNA).transcript("""
+        user: show me the credit note
+        bot:  ~ CN-0107
+        user: sorry, 4712 not 4711
+        bot:  !~ INV-4712
+        bot:  !~ CN-0107
+    """)
     await bot.as_user(ERIK).transcript("""
         user: var ar ordr 4711
         bot:  ~ Order 4711
