@@ -248,7 +248,7 @@ SURE_SHORT_QUESTION = 0.6
 """How sure the NLU must be of a question of three words or fewer for it to be asked of the bot while
 it waits for words written freely (a description)."""
 # "first"/"second"/... index into the list shown last; "last" is its end.
-_ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "last": -1}
+ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "last": -1}
 
 
 @dataclass
@@ -1630,8 +1630,8 @@ def _resolve_reference(slot: Slot, reference: str, said: str, topic: Topic) -> S
         marks = topic.marks.get(slot.name, {})
         chosen = [v for v in shown if wanted and _marked(marks.get(str(v), ()), wanted)]
         return SlotValue(slot.entities[0], chosen[0]) if len(chosen) == 1 else None
-    if reference in _ORDINALS and shown:
-        index = _ORDINALS[reference]
+    if reference in ORDINALS and shown:
+        index = ORDINALS[reference]
         if -len(shown) <= index < len(shown):
             return SlotValue(slot.entities[0], shown[index])
     return None

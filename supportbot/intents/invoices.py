@@ -920,7 +920,7 @@ async def _credit_note_meant(ctx: TurnContext) -> str | None:
     """The credit note a message asking for one by its word alone means: the one of the list just shown
     (the account statement), else the account's one credit note of the statement's period, where the
     user may see the statement; ``None`` when that is not one."""
-    notes = [str(value) for value in ctx.shown("invoice") if str(value).startswith("CN-")]
+    notes = [str(value) for value in ctx.shown_marked("invoice", "credit")]
     if not notes and Tool.STATEMENTS in ctx.principal.grants:
         page = await ctx.backends.statements.statement_page(
             ctx.principal, kinds=frozenset({"credit_note"}), limit=2

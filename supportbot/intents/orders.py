@@ -8,8 +8,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any, Final, NamedTuple
+from typing import Any, NamedTuple
 
+from supportbot.bot.dialog import ORDINALS
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Button, Card, Field, Reply, Table
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext
@@ -887,15 +888,12 @@ async def order_status(ctx: TurnContext) -> Reply:
     return _order_reply(ctx, order)
 
 
-_PLACES_NAMED: Final = {"first": 0, "second": 1, "last": -1}
-
-
 def _asked_among(ctx: TurnContext, named: Sequence[str], unique: Sequence[str]) -> str | None:
     """Of several orders a message names, the one it asks about: by its place ("I have two orders
     open, 4711 and 4712. where's the first one?") or said again ("vi har två ordrar ute, 4711 och 4712.
     var är 4711?"); ``None`` when it asks about them all."""
     for entity in ctx.parse.entities:
-        place = _PLACES_NAMED.get(str(entity.value)) if entity.type == "reference" else None
+        place = ORDINALS.get(str(entity.value)) if entity.type == "reference" else None
         if place is not None and -len(unique) <= place < len(unique):
             return unique[place]
     again = [number for number in unique if named.count(number) > 1]

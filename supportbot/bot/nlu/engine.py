@@ -104,15 +104,6 @@ _ACTS_ON_OURS = frozenset({"contract.sign", "contract.approve", "invoice.approve
 _POINTING = frozenset({"reference", "about"})
 _MEANT = re.compile(r"\b(?:i\s+meant?|jag\s+men(?:ade|ar)|men(?:ade|ar)\s+jag)\b")
 """A correction's words ("sorry, I meant Göteborg"), lower-cased."""
-_TOOL_FAMILY = {
-    "orders": "order",
-    "invoices": "invoice",
-    "statements": "statement",
-    "contracts": "contract",
-    "inventory": "inventory",
-    "requests": "request",
-}
-"""The family whose records a tool's word names ("invoiced": the invoices)."""
 _ITEMS_FAMILY = "inventory"
 _ITEM_WORDS = wordset(
     "equipment hardware machines devices utrustning utrustningen hårdvara hårdvaran maskiner maskinerna"
@@ -188,6 +179,7 @@ class NLU:
         "_requires",
         "_shows",
         "_takes_over",
+        "_tool_family",
         "_topics",
         "_vocabulary",
         "_worded",
@@ -269,6 +261,8 @@ class NLU:
         self._worded = frozenset(family for kind, family in self._kind_family.items() if kind in WORDED_KINDS)
         """The families whose records a word names ("order", "fakturan", "avtal")."""
         self._topics = frozenset(spec.family for spec in intents if spec.tool is not None)
+        self._tool_family = {spec.tool.value: spec.family for spec in intents if spec.tool is not None}
+        """The family whose records a tool's word names ("invoiced": the invoices)."""
         """The families a conversation can be about: those of a back-end tool, whose answers are the
         customer's records (not small talk, a person or signing in)."""
         self._called = {spec.family: dict(spec.called) for spec in intents if spec.called}
@@ -320,7 +314,7 @@ class NLU:
         if topic is not None and (
             topic not in self._topics
             or self._names_another(raws, topic)
-            or any(f.type == "tool" and _TOOL_FAMILY.get(str(f.value), topic) != topic for f in found)
+            or any(f.type == "tool" and self._tool_family.get(str(f.value), topic) != topic for f in found)
         ):
             # "the invoice for that order", "has it been invoiced?" after an order: about the invoice,
             # whatever was talked about
