@@ -367,6 +367,7 @@ class InventoryBackend(Protocol):
         products: Collection[str] = (),
         contract: str | None = None,
         uncovered_on: date | None = None,
+        leased: bool = False,
         after: tuple[str, str] | None = None,
         limit: int = 10,
     ) -> ItemPage:
@@ -375,8 +376,8 @@ class InventoryBackend(Protocol):
 
         ``site`` is a site's name, ``kind`` "hardware" or "software", ``products`` exact product names
         (see ``product_names``), ``contract`` a contract number, ``uncovered_on`` a day on which the
-        items have no maintenance in force (none at all, or ended before that day). An unknown site or
-        contract, like another company's, matches nothing."""
+        items have no maintenance in force (none at all, or ended before that day), ``leased`` only the
+        items on a lease. An unknown site or contract, like another company's, matches nothing."""
         ...
 
     async def count_items(
@@ -388,6 +389,7 @@ class InventoryBackend(Protocol):
         products: Collection[str] = (),
         contract: str | None = None,
         uncovered_on: date | None = None,
+        leased: bool = False,
     ) -> int:
         """How many items ``search_items`` would list with these filters."""
         ...

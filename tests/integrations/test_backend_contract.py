@@ -611,6 +611,11 @@ async def test_search_items_combines_filters_in_product_order(backends: Backends
     assert [i.serial for i in covered.items] == ["78ABC12", "78TAP77"]
     assert await inventory.count_items(people.anna, contract="C-1001") == 2
     assert await inventory.count_items(people.anna, site="Göteborg") == 3
+    leased = await inventory.search_items(people.anna, leased=True)
+    assert [i.serial for i in leased.items] == ["78XYZ34"] and not leased.has_more
+    assert await inventory.count_items(people.anna, leased=True, site="Kista") == 0
+    contoso = await inventory.search_items(people.max, leased=True)
+    assert [i.serial for i in contoso.items] == ["78MUC45"]  # Contoso's own, none of Nordisk's
     lapsed = await inventory.get_item(people.anna, "78PWR09")
     assert lapsed is not None and lapsed.lapsed(TODAY) and lapsed.contract_number is None
     assert not kista.items[0].lapsed(TODAY), "78ABC12 is covered by C-1001"

@@ -140,6 +140,7 @@ TURNS: dict[str, Call] = {
     ),
     "search_items_contract": lambda b, p: b.inventory.search_items(p, contract="C-1001"),
     "search_items_uncovered": lambda b, p: b.inventory.search_items(p, uncovered_on=date(2026, 12, 4)),
+    "search_items_leased": lambda b, p: b.inventory.search_items(p, leased=True),
     "count_items_contract": lambda b, p: b.inventory.count_items(p, contract="C-1001"),
     "product_names": lambda b, p: b.inventory.product_names(p),
     "create_request": lambda b, p: b.requests.create_request(
@@ -288,6 +289,9 @@ EXPECTED: dict[str, str] = {
         r"SEARCH inventory_items USING INDEX ix_inventory_items_company_id_contract_id_product_serial "
         r"\(company_id=\? AND contract_id=\?\)"
     ),
+    "search_items_leased": (
+        r"SEARCH inventory_items USING INDEX ix_inventory_items_company_id_product_serial \(company_id=\?\)"
+    ),
     "count_items_contract": (
         r"SEARCH inventory_items USING COVERING INDEX ix_inventory_items_company_id_contract_id_product_serial "
         r"\(company_id=\? AND contract_id=\?\)"
@@ -420,6 +424,7 @@ async def test_the_volume_is_there(sqlite_volume_engine: AsyncEngine) -> None:
         ("search_items_site", 2),  # the site names, then the page
         ("search_items_products", 2),  # one seek per product named, never one per row
         ("search_items_contract", 2),  # the contract's id by its number, then the page
+        ("search_items_leased", 1),
         ("count_items_contract", 2),
         ("product_names", 1),
     ],
