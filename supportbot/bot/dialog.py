@@ -64,10 +64,10 @@ from supportbot.bot.messages import (
     InboundFile,
     Reply,
 )
-from supportbot.bot.nlu.entities.ids import is_plural, record_kind
+from supportbot.bot.nlu.entities.ids import PREFIXES, is_plural, numbered, record_kind
 from supportbot.bot.nlu.entities.references import marks_said, negated
 from supportbot.bot.nlu.entities.sites import OTHER_SITE
-from supportbot.bot.nlu.lexicon import FAMILY_WORDS, FORMATS, GOING_BACK, names_a_person
+from supportbot.bot.nlu.lexicon import DOCUMENT_WORDS, FAMILY_WORDS, FORMATS, GOING_BACK, names_a_person
 from supportbot.bot.nlu.recipients import to_me
 from supportbot.bot.nlu.text import wordset
 from supportbot.bot.nlu.types import NONE_INTENT, Entity, Parse
@@ -192,6 +192,21 @@ _BARE = wordset(
 )
 """Words a message may say beside a record and its kind that ask nothing of their own: "show contract
 C-1001", "and contract C-1001?", "visa avtal C-1001"."""
+_MAIL_IT = re.compile(
+    r"(?i)^\W*(?:(?:ok(?:ay|ej)?|and|och|then|då|please|snälla|kan\s+du|can\s+you|could\s+you)\W+)*"
+    r"(?:e-?mail|mail|mejla|maila|skicka|send)\s+(?:it|den|det|that)"
+    r"(?:\s+(?:to\s+me|till\s+mig|please|pls|tack|instead|istället|as\s+well|också))*\W*$"
+)
+"""A short ask to mail what was just shown: "maila den", "email it to me please"."""
+_AS_A_DOCUMENT = wordset("as in send can could i have en ett som skicka kan jag få du you its dess den det")
+"""Words that may be said with a document's word and ask nothing else: "can I have it as a pdf", "kan
+jag få pdf:en"."""
+_WHEN_OR_HOW_MUCH = re.compile(
+    r"(?i)^\W*(?:(?:and|och|so|ok(?:ay|ej)?|but|men)\W+)?(?:(?:until|till|since|from)\s+when|when|how\s+long"
+    r"|how\s+much|what\s+date|tills?\s+när|sedan\s+när|från\s+när|när|hur\s+länge|hur\s+mycket|vilket\s+datum)"
+    r"(?:\s+(?:then|exactly|again|då|exakt|igen))?\W*$"
+)
+"""A question of a few words about the record just answered for ("until when?", "hur länge då?")."""
 _FOLLOW_ON = wordset("and och then då about also också")
 """Of ``_BARE``, the words that ask after one more record right after another: "and the invoice?"."""
 
@@ -235,6 +250,15 @@ person?"), and a yes or no is the answer to that."""
 _CLOSINGS = frozenset({"smalltalk.thanks", "smalltalk.goodbye"})
 """Thanks or a goodbye, sure enough, to a question with fixed answers, however many words: a request of
 its own, as a short one is (the question is offered back once, as for any)."""
+_INTERRUPTS = re.compile(
+    r"(?i)^\W*(?:(?:ok|okay|oh|hmm+|actually|sorry|förlåt|but|men)[\s,!.:;–-]+)*"
+    r"(?:wait|vänta|hang\s+on|hold\s+on|by\s+the\s+way|btw|förresten|forresten|before\s+that|innan\s+dess"
+    r"|one\s+(?:more\s+)?thing\s+first|en\s+(?:grej|sak)\s+(?:först|forst)|quick\s+question|snabb\s+fråga|apropå)\b"
+)
+"""Words that say what follows is put in between, not the answer: "actually wait, what's the status of 4712
+right now?", "förresten, vad är saldot på kontot?"."""
+INTERRUPTED_CONFIDENCE = 0.35
+"""How sure the NLU must be of a question said after such words for it to be asked of the bot."""
 SHORT_REQUEST = 8
 """Words in a request whose only sign is its first word and a record: longer, it is more likely told."""
 SWITCH_CONFIDENCE = 0.5
@@ -578,7 +602,8 @@ class DialogEngine:
                 question = await self._question_for(slot, ctx)
                 if isinstance(question, Reply):
                     return question
-                if slot.name == turn.unsure:
+                # (or pointed at, "history of that one", when several were listed: which of them)
+                if slot.name == turn.unsure or (_pointed(slot, ctx.parse) and len(ctx.shown(slot.name)) > 1):
                     which = ctx.t("dialog.which", question=question.text)
                     # (with the records of the list shown it may be, when the question has no buttons)
                     buttons = question.buttons or _pick_buttons(slot, ctx)
@@ -649,10 +674,16 @@ class DialogEngine:
         if pending is not None and pending.intent in self.intents:
             return self._answer(parse, principal, pending, state, correction)
 
+        parse = _numbered_as_shown(parse, self.intents.get(state.last_intent or ""), topic)
         if correction is not None:
             corrected = self._corrected(parse, principal, state, correction)
             if corrected is not None:
                 return corrected
+
+        if (again := self._when_again(parse, principal, state)) is not None:
+            # "Until when?", "hur länge då?" right after an answer about a record: that answer again,
+            # which says it (a goodbye's "until next time" is no reading of it).
+            return again
 
         fault = self._fault_report(parse, principal, topic)
         if fault is not None:
@@ -677,6 +708,12 @@ class DialogEngine:
             if state.last_intent in spec.exports_after and _points_at_it(parse):
                 # "kan du maila den till mig istället" right after the report: that report, mailed.
                 return self._export(spec, principal, parse, state)
+            exporter = self._exporter(state)
+            if exporter is not None and _points_at_it(parse) and _MAIL_IT.match(parse.text):
+                # "maila den" right after the report, whatever the words leaned to: that one, mailed.
+                return self._export(
+                    exporter, principal, parse.model_copy(update={"intent": exporter.name}), state
+                )
             sent = self._sent_elsewhere(spec, principal, parse, state)
             if sent is not None:
                 # Read as said to the intent that sends, its own words too ("mejla mig det": to me).
@@ -690,6 +727,9 @@ class DialogEngine:
             return self._export(
                 exported, principal, parse.model_copy(update={"intent": exported.name}), state
             )
+        if not references and (documented := self._documented(parse, state)):
+            # "pdf?", "som pdf tack" right after an invoice: that invoice's document.
+            return self._fresh(documented, principal, _pointing_at_it(parse, documented.name), state.topic)
         # A bare entity or reference continues the conversation: "4712", "the other one".
         if references:
             # "the first one": the last intent if it takes references, else the one claiming what was shown;
@@ -733,6 +773,20 @@ class DialogEngine:
         """Whether ``spec`` is the last intent answered or one of its family."""
         last = self.intents.get(state.last_intent or "")
         return last is not None and (last is spec or last.family == spec.family)
+
+    def _when_again(self, parse: Parse, principal: Principal, state: DialogState) -> Turn | None:
+        """The last look-up asked again as it was, for a message of a few question words alone that
+        asks when or how much (``_WHEN_OR_HOW_MUCH``), said right after it answered about records."""
+        last = self.intents.get(state.last_intent or "")
+        if last is None or last.tool is None or parse.entities or not _WHEN_OR_HOW_MUCH.match(parse.text):
+            return None
+        if self._correctable(last, principal):
+            return Turn(last, dict(state.last_slots))
+        # (A question put to the team about a machine, "is it covered?": the machine shown again.)
+        shows = self._shows(last.family)
+        if shows is None or not self._correctable(shows, principal):
+            return None
+        return self._fresh(shows, principal, _pointing_at_it(parse, shows.name), state.topic)
 
     def _followed_on(self, parse: Parse, principal: Principal, state: DialogState) -> Turn | None:
         """ "And in Kista?", "och för förra månaden?": only values, said right after an answer, are
@@ -977,6 +1031,9 @@ class DialogEngine:
         words = len(_WORD.findall(text)) + len(re.findall(r"\d+", text))
         records = [e for e in parse.entities if e.type in self._claims]
         short_with_record = bool(records) and words <= SHORT_REQUEST
+        asked = text.rstrip().endswith("?")
+        if asked and parse.confidence >= INTERRUPTED_CONFIDENCE and _INTERRUPTS.match(text):
+            return True  # "actually wait, what's the status of 4712 right now?" to "What is it about?"
         if parse.confidence < SWITCH_CONFIDENCE:
             # Less sure, only a short question about a record of the intent's own kind ("hang on,
             # where is 4711?"): what the NLU read is what its record says; or a list of records asked
@@ -988,7 +1045,6 @@ class DialogEngine:
                 and any(self._claims[e.type] is own for e in records)
                 and _QUESTION.match(text) is not None
             ) or self._lists_its_records(own, text)
-        asked = text.rstrip().endswith("?")
         if _LOOKUP.match(text) or (_QUESTION.match(text) and (asked or short_with_record)):
             return True
         if short_with_record and _ABOUT_RECORD.match(text):
@@ -1003,6 +1059,14 @@ class DialogEngine:
             return True  # "wait, is that one paid already?" to "Which e-mail address?"
         if intent in _CLOSINGS:
             return True  # "perfekt, tack så mycket för hjälpen!": no try at the answer
+        family = self.intents[intent].family
+        if (
+            asking is not None
+            and _confirms(asking)
+            and family != spec.family
+            and any(FAMILY_WORDS.get(w.lower()) == family for w in _WORD.findall(text))
+        ):
+            return True  # "ok, och avtalet igen - kan jag få det som pdf" to "Shall I send it?"
         if (
             asking is not None
             and any(kind in self._claims for kind in asking.entities)
@@ -1182,16 +1246,39 @@ class DialogEngine:
         return claimed or shows
 
     def _shows(self, family: str) -> IntentSpec | None:
-        """The family's intent that shows its records (the one claiming their numbers), if any."""
-        return next((s for s in self.intents.values() if s.family == family and s.claims), None)
+        """The family's intent that shows its records: the one claiming their numbers, else (a family
+        of no numbered records, the statement) the first that neither requires words nor makes a file."""
+        family_intents = [s for s in self.intents.values() if s.family == family]
+        return next((s for s in family_intents if s.claims), None) or next(
+            (s for s in family_intents if s.requires is None and not s.exports_after), None
+        )
 
     def _exported(self, parse: Parse, state: DialogState) -> IntentSpec | None:
         """The intent making a spreadsheet of the listing just shown, when the message asks for a
         file of it and says nothing else the NLU could read ("as a spreadsheet, please")."""
-        last = state.last_intent
-        if not last or not any(w.group().lower() in FORMATS for w in _WORD.finditer(parse.text)):
+        if not any(w.group().lower() in FORMATS for w in _WORD.finditer(parse.text)):
             return None
-        return next((spec for spec in self.intents.values() if last in spec.exports_after), None)
+        return self._exporter(state)
+
+    def _exporter(self, state: DialogState) -> IntentSpec | None:
+        """The intent making a file of the listing or report just shown, if it was one."""
+        last = state.last_intent
+        return (
+            next((spec for spec in self.intents.values() if last in spec.exports_after), None)
+            if last
+            else None
+        )
+
+    def _documented(self, parse: Parse, state: DialogState) -> IntentSpec | None:
+        """The intent giving the document of the record just talked about, when the message asks for a
+        document and nothing else ("pdf?", "as a PDF, please", "och kopian?")."""
+        last = self.intents.get(state.last_intent or "")
+        words = list(_free_words(parse))
+        if last is None or not any(w in DOCUMENT_WORDS for w in words):
+            return None
+        if not all(w in DOCUMENT_WORDS or w in _BARE or w in _AS_A_DOCUMENT for w in words):
+            return None
+        return next((s for s in self.intents.values() if s.family == last.family and s.documents), None)
 
     def _export(self, spec: IntentSpec, principal: Principal, parse: Parse, state: DialogState) -> Turn:
         """The listing or report just shown made again as a file (or mailed): what the message says,
@@ -1428,7 +1515,14 @@ def yes_no_buttons(fmt: Formatter) -> tuple[Button, Button]:
 _CANCEL_WORDS = "|".join(
     re.escape(w).replace(r"\ ", r"\s+") for w in sorted(CANCEL_WORDS, key=len, reverse=True)
 )
-_CANCEL_ALONE = re.compile(r"(?i)^\s*" + _BEFORE_CANCEL + r"(?:" + _CANCEL_WORDS + r")[\s.!]*$")
+_CANCEL_ALONE = re.compile(
+    r"(?i)^\s*"
+    + _BEFORE_CANCEL
+    + r"(?:(?:"
+    + _CANCEL_WORDS
+    + r")(?:\s+(?:please|pls|tack|then|då))?[\s,.!;–-]*)+$"
+)
+"""A cancel said alone, however many times ("never mind, cancel that", "avbryt, glöm det tack")."""
 
 
 def _is_cancel(text: str) -> bool:
@@ -1573,6 +1667,36 @@ def _pointed(slot: Slot, parse: Parse) -> bool:
 def _other_site(entity: Entity) -> bool:
     """Whether an entity is "the other site", still to be decided."""
     return entity.type == "site" and entity.value == OTHER_SITE
+
+
+_NUMBER_ALONE = re.compile(r"(?<![\w.,/:+-])#?(?P<n>\d{3,10})(?![\w/:-]|[.,]\d)")
+
+
+def _numbered_as_shown(parse: Parse, last: IntentSpec | None, topic: Topic) -> Parse:
+    """ "And 2031?", "och den andra, 2030?" right after an invoice: a number said alone that no kind of
+    record took (a year's shape is no order number) is a number of the record talked about, when its
+    kind's numbers carry a prefix (INV-2031, C-1003)."""
+    if parse.intent != NONE_INTENT or last is None:
+        return parse
+    numbers = list(_NUMBER_ALONE.finditer(parse.text))
+    current = [v for v in topic.current.values() if v.type in last.claims and v.type in PREFIXES]
+    if len(numbers) != 1 or not current:
+        return parse
+    (m,) = numbers
+    # (Read as an order's only for its shape: a number said alone is the kind talked about, "and 1003?"
+    # right after contract C-1001; the words of orders, "and order 1003?", are no follow-on's.)
+    kept = [e for e in parse.entities if not (e.type == "order_number" and e.start == m.start("n"))]
+    if any(e.type != "reference" for e in kept) or not all(w in _FOLLOW_ON_WORDS for w in _free_words(parse)):
+        return parse
+    kind = current[0].type
+    found = Entity(type=kind, value=numbered(kind, m["n"]), text=m["n"], start=m.start("n"), end=m.end())
+    return parse.model_copy(update={"entities": (*kept, found)})
+
+
+def _pointing_at_it(parse: Parse, intent: str) -> Parse:
+    """The message read as ``intent`` about the record just talked about, as if it had said "it"."""
+    it = Entity(type="reference", value="it", text="", start=len(parse.text), end=len(parse.text))
+    return parse.model_copy(update={"intent": intent, "entities": (*parse.entities, it)})
 
 
 def _points_at_it(parse: Parse) -> bool:

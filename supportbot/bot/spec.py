@@ -193,6 +193,10 @@ class IntentSpec:
     statement or as none): the NLU reads such a message as this intent, unless the classifier read a
     person's intent and the message names a person (``nlu.lexicon.names_a_person``). Kept to
     questions said in few, unmistakable words."""
+    documents: bool = False
+    """It gives one record of its family as a document (the invoice's PDF, the contract's): right after
+    a record of the family was talked about, a message that asks only for a document ("pdf?", "as a
+    PDF please", "och kopian?") means this intent, for that record (``nlu.lexicon.DOCUMENT_WORDS``)."""
     exports_after: tuple[str, ...] = ()
     """The listings it makes a spreadsheet of: right after one of these, a message that asks only for a
     file ("as a spreadsheet", "export that to Excel", "som kalkylark") means this intent, for what was

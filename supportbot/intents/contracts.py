@@ -637,6 +637,9 @@ _ENDING = re.compile(
     r"utgår|går\s+snart\s+ut)\b"
 )
 _SOON = re.compile(r"(?i)\b(?:soon|shortly|up\s+for\s+renewal|snart|ska\s+förnyas|inom\s+kort)\b")
+_WHEN = re.compile(r"(?i)\b(?:when|när|what\s+date|vilket\s+datum)\b")
+"""Asked when ("when is our subscription up for renewal?"): its date, whenever it is, not whether it is
+among those ending soon."""
 _THIS_YEAR = re.compile(r"(?i)\b(?:this\s+year|i\s+år)\b")
 SOON_DAYS = 90
 """What "soon" means for a contract's end: one quarter, the longest usual notice period."""
@@ -684,8 +687,8 @@ def contract_filters(text: str, *, today: date, site: str | None = None) -> Cont
     """Kind, status, site, what waits for the customer and how soon it ends, as said in ``text``.
 
     "expiring in the next 60 days" / "som går ut inom 60 dagar" gives 60 days; weeks and months count
-    as 7 and 30 days; "soon" a quarter; "this year" until 31 December. An "expired" contract is a
-    status, never an end to come."""
+    as 7 and 30 days; "soon" a quarter, unless asked when ("when is it up for renewal?": its date); "this
+    year" until 31 December. An "expired" contract is a status, never an end to come."""
     kinds = tuple(kind for pattern, kind in _KIND_WORDS if pattern.search(text))
     statuses = tuple(status for pattern, status in _STATUS_WORDS if pattern.search(text))
     awaiting: tuple[str, ...] = ()
@@ -706,9 +709,9 @@ def contract_filters(text: str, *, today: date, site: str | None = None) -> Cont
     elif ContractStatus.EXPIRED not in statuses and _ENDING.search(text):
         if _THIS_YEAR.search(text):
             ending_within = (date(today.year, 12, 31) - today).days
-        elif _SOON.search(text):
+        elif _SOON.search(text) and not _WHEN.search(text):
             ending_within = SOON_DAYS
-    elif _SOON.search(text) and ContractStatus.EXPIRED not in statuses:
+    elif _SOON.search(text) and ContractStatus.EXPIRED not in statuses and not _WHEN.search(text):
         ending_within = SOON_DAYS
     if ending_within is not None and ContractStatus.ACTIVE in statuses:
         statuses = tuple(s for s in statuses if s is not ContractStatus.ACTIVE)  # ending ones are active
@@ -1398,6 +1401,7 @@ INTENTS = [
         handler=contract_document,
         tool=Tool.CONTRACTS,
         sends=True,
+        documents=True,
         slots=(_CONTRACT, _EMAIL_SLOT),
     ),
     IntentSpec(

@@ -638,6 +638,18 @@ _OF_SUPPORT = re.compile(
 """Opening hours asked of support ("what are your opening hours", "vilka öppettider har ni")."""
 
 
+_CALL_ME_BACK = re.compile(
+    r"\b(?:call|phone|ring)\s+(?:me|us)\s+(?:back|up)\b"
+    r"|\b(?:can|could|would)\s+(?:someone|somebody|anyone|one\s+of\s+you|you)\s+(?:please\s+)?"
+    r"(?:call|phone|ring)\s+(?:me|us)\b"
+    r"|\bring(?:a|er)?\s+upp\s+(?:mig|oss)\b|\bring(?:a)?\s+(?:mig|oss)\s+(?:tillbaka|istället|i\s+stället)\b"
+    r"|\b(?:kan|skulle)\s+(?:någon|nån|ni|du)\s+(?:snälla\s+)?ringa\s+(?:upp\s+)?(?:mig|oss)\b",
+    re.IGNORECASE,
+)
+"""A call back asked for ("can someone call me back?", "kan någon ringa upp mig? det gäller faktura
+INV-2031", "ring mig istället"): a person, whatever record it is about; not "call Mark"."""
+
+
 def _asked_for_a_person(text: str) -> bool:
     """Asked to talk to a person in those words ("I want help talking to someone", "chatting with
     an agent", "prata med en människa"), however the rest reads: "nice talking to you" and "talk
@@ -646,6 +658,8 @@ def _asked_for_a_person(text: str) -> bool:
     if TALKING.search(text) is not None and _TALK_TO_A_PERSON.search(text) is not None:
         return True
     if ("me" in text or "mig" in text) and _GET_ME_A_PERSON.search(text) is not None:
+        return True
+    if _CALL_ME_BACK.search(text) is not None:
         return True
     if _HOURS.search(text) is None:
         return False

@@ -76,6 +76,7 @@ SHOW_EXAMPLES = {
         "visa vår installerade utrustning",
         "vilken utrustning saknar underhållsavtal",
         "vilken hårdvara har vi i Kista",
+        "vad har vi för maskiner i Göteborg",
         "lista vår installerade bas",
         "vad är installerat i Göteborg",
         "visa inventariet för München",
@@ -289,6 +290,7 @@ WORDS: dict[str, Entry] = {
     "inventory.filter.products": {"en": " of {products}", "sv": " av {products}"},
     "inventory.filter.contract": {"en": " under contract {contract}", "sv": " under avtal {contract}"},
     "inventory.filter.uncovered": {"en": " without maintenance in force", "sv": " utan gällande underhåll"},
+    "inventory.filter.leased": {"en": " on a lease", "sv": " på leasing"},
     "inventory.list.found": {
         "plural": "count",
         "en": {
@@ -643,12 +645,18 @@ _KIND_WORDS = (
 )
 _ACTIONS = {
     "move": r"move\w*|relocat\w*|flytt\w*",
-    "deinstall": r"de-?install\w*|uninstall\w*|decommission\w*|remov\w*|take\s+\w+\s+away|"
+    "deinstall": r"de-?install\w*|uninstall\w*|decommission\w*|remov\w*|take\s+(?:\w+\s+){0,3}away|"
     r"avinstaller\w*|avveckl\w*|ta\s+bort|hämta\s+\w+\s+gamla",
     "upgrade": r"upgrad\w*|upgard\w*|uppgrader\w*|uppgader\w*|expand\w*|utök\w*|replace|byt\s+ut",
     "add": r"add|install|lägg\w*\s+till|installer\w*|new\s+(server|system|storage)|ny\s+(server|lagring)",
 }
 _ACTION_WORDS = r"(?i).*?\b(?P<text>" + "|".join(f"(?:{w})" for w in _ACTIONS.values()) + r")\b"
+_SAYS_CHANGE = re.compile(
+    r"(?i)\b(?:" + "|".join(_ACTIONS.values()) + r"|chang\w*|ändr\w*|andr\w*|swap\w*|byt\w*|ersätt\w*|hämta"
+    r"|pick\w*\s+up|return\w*|lämna\w*\s+tillbaka)\b"
+)
+"""The words of a change to the installed base: without them "and the storage in Göteborg?" asks after
+the storage, not to move it there (``IntentSpec.requires``)."""
 _ANSWERS = {
     "move": r"move|flytta",
     "upgrade": r"upgrade|uppgradera",
@@ -932,6 +940,7 @@ async def _filters(ctx: TurnContext) -> dict[str, Any]:
         "products": match_products(text, names),
         "contract": number,
         "uncovered": bool(_UNCOVERED.search(text)),
+        "leased": _LEASED.search(text) is not None and _NOT_LEASED.search(text) is None,
     }
 
 
@@ -942,6 +951,7 @@ def _search_args(ctx: TurnContext, filters: dict[str, Any]) -> dict[str, Any]:
         "products": tuple(filters.get("products") or ()),
         "contract": filters.get("contract"),
         "uncovered_on": ctx.today if filters.get("uncovered") else None,
+        "leased": bool(filters.get("leased")),
     }
 
 
@@ -957,11 +967,13 @@ def _describe(ctx: TurnContext, filters: dict[str, Any]) -> str:
         parts.append(ctx.t("inventory.filter.contract", contract=filters["contract"]))
     if filters.get("uncovered"):
         parts.append(ctx.t("inventory.filter.uncovered"))
+    if filters.get("leased"):
+        parts.append(ctx.t("inventory.filter.leased"))
     return "".join(parts)
 
 
 def _has_filters(filters: dict[str, Any]) -> bool:
-    return any(filters.get(k) for k in ("site", "kind", "products", "contract", "uncovered"))
+    return any(filters.get(k) for k in ("site", "kind", "products", "contract", "uncovered", "leased"))
 
 
 async def inventory_show(ctx: TurnContext) -> Reply:
@@ -981,7 +993,7 @@ async def inventory_show(ctx: TurnContext) -> Reply:
         filters, after, offset = saved.filters, saved.after, saved.shown
     else:
         filters, after, offset = await _filters(ctx), None, 0
-        if not _has_filters(filters) and (leased := _the_leased_one(ctx)) is not None:
+        if not _has_filters({**filters, "leased": False}) and (leased := _the_leased_one(ctx)) is not None:
             return await _one_item(ctx, leased)
     page = await ctx.backends.inventory.search_items(
         ctx.principal, **_search_args(ctx, filters), after=after, limit=PAGE_SIZE
@@ -997,9 +1009,10 @@ async def inventory_show(ctx: TurnContext) -> Reply:
     if len(page.items) == 1 and offset == 0 and not page.has_more:
         only = page.items[0]
         _remember(ctx, only)
-        if filters.get("products"):
-            # "When does the lease on the FlashSystem 5200 end?": the one item of the product named,
-            # shown as itself (its maintenance, lease and licences), not as a list of one.
+        if filters.get("products") or filters.get("leased"):
+            # "When does the lease on the FlashSystem 5200 end?", "which devices are leased?": the one
+            # item of the product named or on a lease, shown as itself (its maintenance, lease and
+            # licences), not as a list of one.
             return ctx.reply(_item_text(ctx, only), cards=(_item_card(ctx, only),))
     text = found_text(ctx, "inventory.list.found", described, offset, len(page.items), page.has_more)
     lapsed = [i.serial for i in page.items if i.lapsed(ctx.today)]
@@ -1265,11 +1278,17 @@ async def inventory_change(ctx: TurnContext) -> Reply:
 
 _DATA_QUESTIONS = re.compile(
     r"\b(service\s*level|servicenivå\w*|maintenance|underhåll\w*|covered|täcks|warranty|garanti\w*|"
-    r"lease\w*|leasing\w*|licen[cs]\w*|version\w*|contract|avtal\w*|where|var\s+står|installed|installerad)\b",
+    r"leas\w*|licen[cs]\w*|version\w*|contract|avtal\w*|where|var\s+står|installed|installerad)\b",
     re.IGNORECASE,
 )
 
 
+_LEASED = re.compile(r"(?i)\b(?:leased|leases|lease|leasing\w*|leasade?|leasad|hyrd[ae]?)\b")
+"""Words of items on a lease: a listing of them is only those ("which devices are leased")."""
+_ASKS_WHICH = re.compile(r"(?i)\b(?:which|what|list|vilken|vilka|vilket|lista)\b")
+_NOT_LEASED = re.compile(
+    r"(?i)\b(?:not|n't|inte|ej|icke|aren't|isn't)\s+(?:\w+\s+)?(?:leased|leasade?|leasad)\b"
+)
 _THE_LEASE = re.compile(r"(?i)\b(?:the\s+lease|leasingen|leasingavtalet|leasingperioden)\b")
 """The lease, said as one the customer has in mind: the one leased item of a list."""
 _ASKS_LEASE = re.compile(r"\b(lease\w*|leasing\w*|leasad\w*|owned|own\s+it|ägd|äger\s+vi)\b", re.IGNORECASE)
@@ -1291,6 +1310,9 @@ async def inventory_question(ctx: TurnContext) -> Reply:
         item = await ctx.backends.inventory.get_item(ctx.principal, leased)
     if item is None and not fault and (which := _which_item(ctx)) is not None:
         return which
+    if item is None and not fault and _LEASED.search(question) and _ASKS_WHICH.search(question):
+        # "Vilken av våra maskiner har ett leasingavtal som tar slut?": the data says, no team needed.
+        return await inventory_show(ctx)
     if item is not None:
         _remember(ctx, item)
         ctx.slots["item"] = SlotValue("serial_number", item.serial)  # kept while the request is confirmed
@@ -1302,10 +1324,12 @@ async def inventory_question(ctx: TurnContext) -> Reply:
 
 
 def _the_leased_one(ctx: TurnContext) -> str | None:
-    """ "When does the lease end?", "leasingen, när tar den slut?" after a list with one leased item:
-    that item's serial number."""
-    if not _THE_LEASE.search(ctx.parse.text):
-        return None
+    """ "When does the lease end?", "leasingen, när tar den slut?", "hur länge är den leasad?" after a
+    list with one leased item: that item's serial number."""
+    text = ctx.parse.text
+    pointed = any(e.type == "reference" for e in ctx.parse.entities)
+    if not (_THE_LEASE.search(text) or (pointed and _LEASED.search(text))):
+        return None  # ("the lease", or "it" said of a lease: "hur länge är den leasad?")
     leased = ctx.shown_marked("item", "leased")
     return str(leased[0]) if len(leased) == 1 else None
 
@@ -1389,6 +1413,7 @@ INTENTS = [
     IntentSpec(
         name="inventory.change",
         examples=CHANGE_EXAMPLES,
+        requires=_SAYS_CHANGE,
         handler=inventory_change,
         keeps_text=True,
         tool=Tool.INVENTORY,

@@ -845,7 +845,8 @@ _STATUS_WORDS: tuple[tuple[re.Pattern[str], tuple[InvoiceStatus, ...]], ...] = (
     ),
     (
         re.compile(
-            r"\b(unpaid|outstanding|open|not\s+paid|obetalda|obetald|öppna|öppen)\b|inte\s+betalat",
+            r"\b(unpaid|outstanding|open|obetalda|obetalade|obetald|öppna|öppen)\b"
+            r"|(?:\bnot|n[’']t|\bnever|\binte|\bej|\bicke)\s+(?:\w+\s+){0,3}?(?:paid|betal\w*)\b",
             re.IGNORECASE,
         ),
         (InvoiceStatus.OPEN, InvoiceStatus.OVERDUE, InvoiceStatus.AWAITING_APPROVAL),
@@ -1750,6 +1751,7 @@ INTENTS = [
         tool=Tool.INVOICES,
         slots=(_INVOICE, _ORDER),
         claims=("invoice_number", "credit_number"),
+        documents=True,
     ),
     IntentSpec(
         name="invoice.list",

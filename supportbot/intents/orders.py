@@ -1039,7 +1039,7 @@ def _order_buttons(ctx: TurnContext, orders: Sequence[OrderSummary]) -> tuple[Bu
 
 
 async def order_search(ctx: TurnContext) -> Reply:
-    kept = ctx.context(ListingContext)
+    kept = ctx.context(OrdersContext)
     saved = kept.listing
     more = asks_for_more(ctx.parse.text) and saved is not None
     if more and saved is not None:
@@ -1102,24 +1102,54 @@ def _report_columns(ctx: TurnContext) -> list[Column]:
 _EVERY = re.compile(r"(?i)\b(?:all|every|alla)\b")
 
 
+class OrdersContext(ListingContext):
+    """What the orders family keeps between turns: the listing shown last and the report made last."""
+
+    report: dict[str, Any] | None = None
+    """The filters of the report made last: "som excel", "maila den" right after it make it again."""
+
+
 def _report_needs_period(ctx: TurnContext) -> bool:
     """A report of orders of a status ("all orders in production") or of all of them needs no period,
-    nor does the search just shown made a file ("download it as csv": what it listed); "I need an
-    order report" is asked which period."""
-    if ctx.last_intent == "order.search" and ctx.context(ListingContext).listing is not None:
+    nor does the search just shown made a file ("download it as csv": what it listed), nor the report
+    just made made again ("maila den"); "I need an order report" is asked which period."""
+    kept = ctx.context(OrdersContext)
+    if ctx.last_intent == "order.search" and kept.listing is not None:
+        return False
+    if _made_again(ctx, _filters(ctx)):
         return False
     return not (ctx.parse.values("order_status") or _EVERY.search(ctx.parse.text))
 
 
+def _made_again(ctx: TurnContext, filters: dict[str, Any]) -> bool:
+    """Whether the report just made is asked for again, as a file or by mail, filtered by nothing new
+    and not asked for as a report of its own ("I need an order report" asks which period again)."""
+    said = filters["statuses"] or filters["start"] or filters["end"] or filters["site"]
+    return (
+        ctx.last_intent == "order.report"
+        and ctx.context(OrdersContext).report is not None
+        and not said
+        and not _A_REPORT.search(ctx.parse.text)
+    )
+
+
+_A_REPORT = re.compile(r"(?i)report|rapport")
+"""The word of a report, in a compound too ("orderrapport")."""
+
+
 async def order_report(ctx: TurnContext) -> Reply:
     filters = _filters(ctx)
-    saved = ctx.context(ListingContext).listing
-    if not filters["statuses"] and ctx.last_intent == "order.search" and saved:
+    kept = ctx.context(OrdersContext)
+    saved = kept.listing
+    if _made_again(ctx, filters):
+        filters = dict(kept.report or {})  # "som excel", "maila den" right after it: the same report
+    elif not filters["statuses"] and ctx.last_intent == "order.search" and saved:
         filters["statuses"], filters["status_words"] = (
             saved.filters["statuses"],
             saved.filters["status_words"],
         )
         filters["site"] = filters["site"] or saved.filters["site"]
+    kept.report = filters
     described = _describe(ctx, filters)
     rows: list[list[Any]] = []
     zone = ctx.fmt.tz  # the dates as the chat shows them: the user's days
@@ -1199,7 +1229,7 @@ INTENTS = [
     IntentSpec(
         name="order.status",
         called={"en": "order", "sv": "ordern"},
-        context=ListingContext,
+        context=OrdersContext,
         examples=STATUS_EXAMPLES,
         handler=order_status,
         tool=Tool.ORDERS,
@@ -1226,7 +1256,7 @@ INTENTS = [
     ),
     IntentSpec(
         name="order.search",
-        context=ListingContext,
+        context=OrdersContext,
         examples=SEARCH_EXAMPLES,
         handler=order_search,
         tool=Tool.ORDERS,
@@ -1242,7 +1272,7 @@ INTENTS = [
     IntentSpec(
         name="order.report",
         exports_after=("order.search", "order.report"),
-        context=ListingContext,
+        context=OrdersContext,
         examples=REPORT_EXAMPLES,
         handler=order_report,
         tool=Tool.ORDERS,

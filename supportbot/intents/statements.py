@@ -12,6 +12,7 @@ from typing import Any
 from supportbot.bot.files import DocumentKind
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Attachment, Button, Reply, Table
+from supportbot.bot.nlu.lexicon import FILE_WORDS
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext
 from supportbot.integrations.models import StatementItem, StatementOrder, Tool
 from supportbot.intents.common import Listing, ListingContext, asks_for_more, found_text
@@ -57,6 +58,8 @@ SHOW_EXAMPLES = {
         "Could you tell me what our current balance is?",
         "list open items over 10 000 SEK",
         "show my statement sorted by amount",
+        "statement please",
+        "our account statement for last month",
     ],
     "sv": [
         "visa mitt kontoutdrag",
@@ -97,6 +100,10 @@ SHOW_EXAMPLES = {
         "Kan du berätta vad vårt aktuella saldo är?",
         "lista öppna poster över 10 000 kr",
         "visa kontoutdraget sorterat på belopp",
+        "kontoutdrag tack",
+        "kontoutdraget för i år tack",
+        "kontoutdrag för förra månaden",
+        "bara förfallna poster",
     ],
 }
 
@@ -304,13 +311,18 @@ def _filters(ctx: TurnContext) -> dict[str, Any]:
         re.search(r"\b(statement|kontoutdrag\w*)\b", text, re.IGNORECASE) and len(kinds) > 1
     ):
         kinds = []
+    due = bool(_DUE.search(text)) and not _LARGEST.search(text)
+    if start and not due and date.fromisoformat(start) > ctx.today:
+        # No item is dated in days to come: a period ahead is no period of the statement ("our auditors
+        # come next month … could you send me our account statement?"), unless it is of due dates.
+        start = end = None
     return {
         "start": start,
         "end": end,
         "overdue": bool(_OVERDUE.search(text)),
         "open": bool(_OPEN.search(text)),
         "largest": bool(_LARGEST.search(text)),
-        "due": bool(_DUE.search(text)) and not _LARGEST.search(text),
+        "due": due,
         "kinds": kinds,
     }
 
@@ -553,6 +565,12 @@ async def statement_download(ctx: TurnContext) -> Reply:
     return Reply(text=text, attachments=attachments, language=ctx.language, intent=intent)
 
 
+_SAYS_FILE = re.compile(
+    rf"(?i)\b(?:{FILE_WORDS}|fil(?:en)?|files?|save|spara|e-?mail\w*|mail\w*|mejl\w*|send\w*|skicka\w*"
+    r"|forward\w*|vidarebefordra\w*|xls)\b"
+)
+"""The words of the statement as a file, or mailed: without them "statement for this year please" is the
+statement shown here."""
 _PERIOD = Slot(
     name="period", entities=("date_range", "date"), question="order.ask_period", required=False, carry=False
 )
@@ -570,6 +588,7 @@ INTENTS = [
     IntentSpec(
         name="statement.download",
         exports_after=("statement.show", "statement.download"),
+        requires=_SAYS_FILE,
         context=ListingContext,
         examples=DOWNLOAD_EXAMPLES,
         handler=statement_download,

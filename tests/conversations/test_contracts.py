@@ -739,3 +739,19 @@ async def test_asked_which_contract_a_list_asked_for_is_shown(bot: BotDriver) ->
         bot:  !~ C-2001
         bot:  !~ couldn't take
     """)
+
+
+async def test_asked_when_a_contract_is_up_for_renewal_its_date_is_given_however_far(bot: BotDriver) -> None:
+    """ "When is our software subscription up for renewal?" asks its date: the subscription is listed with
+    its end, even when that is further off than a quarter; "which contracts are up for renewal?" is
+    still the ones ending within a quarter."""
+    await bot.as_user("max.muller@contoso.example").transcript("""
+        user: when is our software subscription up for renewal?
+        bot:  [contract.status]
+        bot:  ~ C-2001
+        bot:  !~ I found no contracts
+        user: which contracts are up for renewal?
+        bot:  ~ ending within 90 days
+        bot:  ~ C-2002
+        bot:  !~ C-2001
+    """)

@@ -494,3 +494,82 @@ async def test_a_site_corrected_in_swedish(bot: BotDriver) -> None:
         bot:  ~ i Göteborg
         bot:  !~ 78ABC12
     """)
+
+
+async def test_until_when_after_a_machine_s_cover_shows_the_machine_again(bot: BotDriver) -> None:
+    """ "Until when?" right after a machine's maintenance was told is that machine again (its cover's
+    end date), never a goodbye; "and the storage in Göteborg?" asks after the site's items, moving
+    nothing there."""
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: is the Power S1022 still covered by maintenance?
+        bot:  ~ 78ABC12
+        user: until when?
+        bot:  [inventory.show]
+        bot:  ~ 78ABC12
+        bot:  ~ under contract C-1001
+        user: and the storage in gothenburg?
+        bot:  [inventory.show]
+        bot:  ~ 78XYZ34
+        bot:  !~ Where should
+    """)
+
+
+async def test_a_change_is_prepared_only_when_a_change_is_said(bot: BotDriver) -> None:
+    for said in ("and the storage in gothenburg?", "och lagringen i Göteborg?"):
+        reply = await bot.as_user(ANNA).say(said)
+        assert reply.intent.startswith("inventory.") and reply.intent != "inventory.change", (
+            said,
+            reply.intent,
+        )
+    for said in ("move the storage to Kista", "flytta lagringen till Kista", "take the old storage away"):
+        reply = await bot.as_user(ANNA).say(said)
+        assert reply.intent == "inventory.change", (said, reply.plain_text())
+
+
+async def test_the_leased_items_are_listed_as_asked_and_a_question_of_which_is_answered(
+    bot: BotDriver,
+) -> None:
+    """ "Which devices are leased?" lists only the items on a lease (one here: shown as itself, with its
+    lease's end); asked as a question which machine's lease ends, the data answers it and no request is
+    drafted; "not leased" is no filter of leased ones."""
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: which devices are leased
+        bot:  [inventory.show]
+        bot:  ~ 78XYZ34
+        bot:  ~ Leased from IBM Global Financing until
+        bot:  !~ 78ABC12
+        user: vilken av våra maskiner har ett leasingavtal som tar slut?
+        bot:  ~ 78XYZ34
+        bot:  ~ Leasad från IBM Global Financing
+        bot:  !~ supportteam
+    """)
+    owned = await anna.say("which machines are not leased")
+    assert owned.table is not None and "78ABC12" in {str(row[0]) for row in owned.table.rows}
+
+
+async def test_a_request_of_another_family_while_a_question_waits_to_be_sent_is_not_added_to_it(
+    bot: BotDriver, application: Application
+) -> None:
+    """While "Shall I send it?" waits for a question about the equipment, "ok, och avtalet igen - kan jag
+    få det som pdf" asks for the contract's document: answered, not added to the question's words, and
+    nothing is sent to the team until the customer says so."""
+    principal = await application.pipeline.principal(ANNA)
+    before = await application.backends.requests.list_requests(principal, limit=50)
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: show contract C-1001
+        bot:  [contract.status]
+        user: I have a question about our installed equipment
+        bot:  [inventory.question]
+        bot:  ~ Shall I send it?
+        user: ok, och avtalet igen - kan jag fa det som pdf
+        bot:  [contract.document]
+        bot:  ~ C-1001-v2.pdf
+        bot:  !~ lagt till
+    """)
+    await anna.transcript("""
+        user: no
+    """)
+    assert await application.backends.requests.list_requests(principal, limit=50) == before

@@ -577,6 +577,22 @@ async def test_the_next_payment_due_is_the_invoices_still_to_pay_from_today(bot:
         assert "INV-2031" in listed and "INV-2032" not in listed and "INV-2030" not in listed, listed
 
 
+async def test_invoices_not_paid_yet_are_the_unpaid_ones_however_the_negation_is_said(bot: BotDriver) -> None:
+    """ "Which invoices haven't we paid yet?" lists what is left to pay, never the paid ones that its
+    word "paid" alone would ask for; "which invoices are paid" still lists those."""
+    for said in (
+        "which invoices haven't we paid yet?",
+        "what invoices are not yet paid",
+        "vilka fakturor har vi inte betalat?",
+        "vilka fakturor är ej betalda",
+    ):
+        reply = await bot.as_user(ANNA).say(said)
+        assert reply.intent == "invoice.list" and reply.table is not None, (said, reply.plain_text())
+        assert [str(row[0]) for row in reply.table.rows] == ["INV-2031"], (said, reply.table.rows)
+    paid = await bot.as_user(ANNA).say("which invoices are paid")
+    assert paid.table is not None and "INV-2031" not in {str(row[0]) for row in paid.table.rows}
+
+
 async def test_asked_how_to_pay_the_assistant_says_where_invoices_are_paid(bot: BotDriver) -> None:
     """However the question is put, and however the NLU reads it ("credit card" is no credit note),
     how to pay is answered with where the vendor's invoices are paid, in the company's currency, with
@@ -948,4 +964,29 @@ async def test_a_complaint_about_an_invoice_is_its_question_not_a_request_of_no_
         user: I want to make a complaint about INV-3050, we have paid it
         bot:  [invoice.question]
         bot:  ~ I can't find invoice INV-3050
+    """)
+
+
+async def test_a_number_alone_after_an_invoice_is_another_invoice_of_that_number(bot: BotDriver) -> None:
+    """ "And 2031?" right after an invoice: invoice INV-2031 (its number has a year's shape, so it is
+    no order's); "and 1003?" after a contract is contract C-1003; said with the word of orders it is
+    the order."""
+    await bot.as_user(ANNA).transcript("""
+        user: show invoice INV-2032
+        bot:  ~ INV-2032
+        user: and 2031?
+        bot:  [invoice.get]
+        bot:  ~ Invoice INV-2031
+        bot:  ~ SEK 125,000.00
+        user: och den andra, 2030?
+        bot:  [invoice.get]
+        bot:  ~ Faktura INV-2030
+        user: and order 4712?
+        bot:  [order.status]
+        bot:  ~ Order 4712
+        user: show contract C-1001
+        bot:  [contract.status]
+        user: and 1003?
+        bot:  [contract.status]
+        bot:  ~ Contract C-1003
     """)

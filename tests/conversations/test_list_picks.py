@@ -7,7 +7,10 @@ expired, four active)."""
 
 from __future__ import annotations
 
+from email import message_from_bytes
+
 from supportbot.adapters.app import Application
+from supportbot.adapters.settings import Settings
 from tests.conftest import BotDriver
 
 ANNA = "anna.berg@nordisk.example"
@@ -136,6 +139,33 @@ async def test_that_one_of_several_items_is_asked_with_the_list_as_buttons(bot: 
     """)
 
 
+async def test_that_one_of_several_contracts_is_asked_with_the_list_and_then_sent_on(
+    bot: BotDriver, settings: Settings
+) -> None:
+    """ "History of that one" after five contracts were listed: which one, with the five to press (not a
+    bare question for a number); what is then pointed at ("can I print it?", "send it to erik@…") is the
+    one chosen."""
+    await bot.as_user(ANNA).transcript("""
+        user: what contracts do we have
+        bot:  [contract.status]
+        user: history of that one
+        bot:  [contract.history]
+        bot:  ~ not sure which one you mean
+        bot:  ~ [C-1001]
+        press: C-1001
+        bot:  [contract.history]
+        bot:  ~ history of contract C-1001
+        user: can I print it?
+        bot:  [contract.document]
+        bot:  ~ C-1001-v2.pdf
+        user: send it to erik.lund@nordisk.example
+        bot:  ~ erik.lund@nordisk.example
+    """)
+    (mail,) = (settings.data_dir / "outbox").glob("*.eml")
+    sent = message_from_bytes(mail.read_bytes())
+    assert sent["To"] == "erik.lund@nordisk.example" and "C-1001" in sent["Subject"]
+
+
 async def test_the_lease_and_the_credit_note_are_the_one_of_the_list(bot: BotDriver) -> None:
     """A list with one leased item: "when does the lease end?" is that item's; the statement with one
     credit note: "och kreditnotan?" is that one; "the open one" is the invoice still to pay."""
@@ -151,6 +181,11 @@ async def test_the_lease_and_the_credit_note_are_the_one_of_the_list(bot: BotDri
         bot:  ~ 78XYZ34
         bot:  ~ Leasad från
         bot:  !~ inte säker
+        user: vad har vi installerat i göteborg då?
+        user: hur lange ar den leasad?
+        bot:  ~ 78XYZ34
+        bot:  ~ Leasad från
+        bot:  !~ supportteam
         user: show me our invoices
         bot:  [invoice.list]
         user: the open one

@@ -828,3 +828,21 @@ async def test_a_site_corrected_or_asked_next_keeps_the_rest_of_the_search(bot: 
         bot:  [order.search]
         bot:  ~ I found 8 orders
     """)
+
+
+async def test_when_exactly_right_after_an_order_is_that_order_again(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: where is order 4712
+        bot:  [order.status]
+        bot:  ~ in production
+        user: when exactly?
+        bot:  [order.status]
+        bot:  ~ Order 4712
+        bot:  ~ Expected delivery
+        user: visa avtal C-1001
+        bot:  [contract.status]
+        user: hur länge då?
+        bot:  [contract.status]
+        bot:  (sv)
+        bot:  ~ C-1001
+    """)

@@ -412,6 +412,13 @@ async def test_a_comment_asked_for_and_then_called_off_adds_nothing(bot: BotDriv
         bot:  [dialog.cancel]
         user: status of RQ-2026-000002
         bot:  !~ comment | Erik Lund
+        user: open a request
+        user: invoice
+        bot:  ~ subject
+        user: never mind, cancel that
+        bot:  [dialog.cancel]
+        user: avbryt, glöm det tack
+        bot:  !~ förstod
     """)
 
 
@@ -439,6 +446,18 @@ async def test_a_question_put_first_while_the_form_asks_is_answered_not_written_
         bot:  [order.status]
         bot:  ~ Order 4712 is in production
         bot:  !~ kept what you wrote
+        user: yes
+        user: actually wait, what's the status of 4712 right now?
+        bot:  [order.status]
+        bot:  ~ Order 4712 is in production
+        bot:  !~ kept what you wrote
+        user: yes
+        user: technical
+        bot:  ~ subject
+        user: förresten, vad är saldot på kontot?
+        bot:  [statement.show]
+        bot:  ~ saldo 125 000,00 SEK
+        bot:  ~ Ska vi göra klart det du bad om?
     """)
     async with application.engine.connect() as conn:
         assert (await conn.execute(text("SELECT count(*) FROM requests"))).scalar_one() == before

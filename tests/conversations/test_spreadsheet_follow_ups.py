@@ -98,6 +98,36 @@ async def test_a_report_asked_again_as_a_file_or_by_mail_keeps_its_period(
     assert message_from_bytes(mail_file.read_bytes())["To"] == ANNA
 
 
+async def test_a_report_of_a_status_made_again_keeps_its_status_and_a_new_report_asks_its_period(
+    bot: BotDriver, application: Application, settings: Settings
+) -> None:
+    """ "Som excel" and "maila den" right after the report of the orders in production are that report
+    (its status kept, no period asked), mailed to the user's own address; "I need an order report"
+    after it is a report of its own, asked which period."""
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: jag vill ha en rapport över alla ordrar i produktion
+        bot:  [order.report]
+        bot:  ~ status i produktion
+        user: som excel
+        bot:  [order.report]
+        bot:  ~ status i produktion
+        bot:  !~ Vilken period
+    """)
+    rows = await _sheet_rows(application, anna.last.attachments)
+    assert [str(r[0]) for r in rows] == ["4712"], rows
+    await anna.transcript("""
+        user: maila den
+        bot:  [order.report]
+        bot:  ~ mejlat er orderrapport med status i produktion
+        user: I need an order report
+        bot:  [order.report]
+        bot:  ~ Which period
+    """)
+    (mail_file,) = (settings.data_dir / "outbox").glob("*.eml")
+    assert message_from_bytes(mail_file.read_bytes())["To"] == ANNA
+
+
 async def test_a_search_just_shown_is_made_a_file_without_a_period(
     bot: BotDriver, application: Application
 ) -> None:

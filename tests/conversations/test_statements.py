@@ -31,6 +31,54 @@ async def test_statement_in_english_and_swedish(bot: BotDriver) -> None:
     """)
 
 
+async def test_the_statement_asked_for_in_few_words_is_shown_and_a_file_only_when_asked(
+    bot: BotDriver,
+) -> None:
+    """ "Statement please", "kontoutdrag för i år tack": the statement here, not a spreadsheet nobody
+    asked for; the file comes when its words are said, of the period shown."""
+    for said in (
+        "statement please",
+        "statement for this year please",
+        "kontoutdrag tack",
+        "kontoutdrag för i år tack",
+    ):
+        reply = await bot.as_user(ANNA).say(said)
+        assert reply.intent == "statement.show", (said, reply.plain_text())
+        assert reply.table is not None and not any(
+            a.name.endswith((".xlsx", ".csv")) for a in reply.attachments
+        )
+    anna = bot.as_user(ANNA)
+    await anna.transcript("""
+        user: kontoutdrag för i år tack
+        bot:  [statement.show]
+        user: som excel
+        bot:  [statement.download]
+        bot:  ~ 1 januari
+        bot:  ~ XLSX
+    """)
+    assert any(a.name.endswith(".xlsx") for a in anna.last.attachments)
+
+
+async def test_a_period_to_come_told_as_context_is_no_period_of_the_statement(
+    bot: BotDriver, application: Application
+) -> None:
+    """ "Our auditors are coming next month … could you send me our account statement as an Excel file?":
+    no item is dated next month, so that is no period of the statement; the statement up to today is
+    made, not an empty one of days to come."""
+    reply = await bot.as_user(ANNA).say(
+        "Okay so our auditors are coming next month and they want everything neatly in a spreadsheet, the "
+        "payments, credit notes, all of it, and I'd rather not copy it by hand like last year. Could you "
+        "send me our account statement as an Excel file?"
+    )
+    assert reply.intent == "statement.download", reply.plain_text()
+    assert "no statement items" not in reply.text.lower(), reply.text
+    xlsx = next(a for a in reply.attachments if a.name.endswith(".xlsx"))
+    sheet = openpyxl.load_workbook(io.BytesIO(await fetch(application, xlsx))).active
+    assert sheet is not None
+    numbers = {str(row[1]) for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert {"INV-2031", "CN-0107"} <= numbers, numbers
+
+
 async def test_every_invoice_and_credit_note_shown_links_to_its_copy(bot: BotDriver) -> None:
     reply = await bot.as_user(ANNA).say("show my account statement")
     assert reply.table is not None

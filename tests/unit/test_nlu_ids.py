@@ -336,6 +336,8 @@ def test_a_spaced_c_and_number_is_a_contract_only_after_its_word(text: str) -> N
         ("where's 5801, the DHL one", ["5801"]),
         ("tja, 4712 skulle varit klar förra veckan, kan ni kolla?", ["4712"]),
         ("vad ar status pa 4712 da", ["4712"]),
+        ("ok, var ar 4712 da", ["4712"]),  # only small words around it, typed without å, ä, ö
+        ("hm. and 5801?", ["5801"]),
         ("the FlashSystem, 5200 model", []),
         ("room 4711 is booked", []),
     ],

@@ -143,10 +143,20 @@ def test_swedish(nlu: NLU, text: str, intent: str) -> None:
         "min bil har fått punktering",
         "vad blir det för väder i Göteborg i morgon?",
         "hey, what's the weather in Kista tomorrow?",
+        "hey, I'm waiting for a private package from Zalando, can you tell me where it is?",
+        "Jag väntar på ett privat paket med PostNord, alltså mitt eget, inte jobbets. Kan du spåra det?",
+        "var e mitt amazon-paket? privat",
     ],
 )
 def test_out_of_scope_is_none(nlu: NLU, text: str) -> None:
     assert nlu.parse(text, today=TODAY).intent == NONE_INTENT
+
+
+@pytest.mark.parametrize(
+    "text", ["hi, how are you?", "hello! I need help", "hej, hoppas allt är bra med dig och familjen"]
+)
+def test_a_greeting_with_small_talk_after_it_is_still_a_greeting(nlu: NLU, text: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == "smalltalk.greeting"
 
 
 @pytest.mark.parametrize(
@@ -674,14 +684,32 @@ def test_a_follow_up_asks_of_the_record_talked_about(nlu: NLU, text: str, topic:
         "why is it still in production?? this is taking forever, get me a human",
         "ugh just connect me to someone",
         "koppla mig till en människa",
+        "Kan någon ringa upp mig? Det gäller faktura INV-2031.",  # a call back, about a record
+        "could you call me back about INV-2031",
+        "ring mig istället",
     ],
 )
 def test_a_person_asked_for_outright_is_a_person(nlu: NLU, text: str) -> None:
     assert nlu.parse(text, today=TODAY).intent == "handoff.agent"
 
 
-def test_getting_a_record_is_no_person(nlu: NLU) -> None:
-    assert nlu.parse("get me the invoice", today=TODAY).intent == "invoice.get"
+@pytest.mark.parametrize(
+    "text", ["get me the invoice", "call mark", "ring mamma", "can you call my colleague"]
+)
+def test_getting_a_record_or_calling_someone_else_is_no_person(nlu: NLU, text: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent != "handoff.agent"
+
+
+@pytest.mark.parametrize(
+    "text", ["is 4712 a private order", "var är paketet", "where is the package for order 4711"]
+)
+def test_a_parcel_of_ours_is_still_the_order_s_question(nlu: NLU, text: str) -> None:
+    assert nlu.parse(text, today=TODAY).intent == "order.status"
+
+
+def test_when_the_carrier_will_call_is_the_order_s_question(nlu: NLU) -> None:
+    said = "when will you call me about the delivery of 4712"
+    assert nlu.parse(said, today=TODAY).intent == "order.status"
 
 
 @pytest.mark.parametrize(
@@ -745,6 +773,8 @@ def test_its_points_at_the_record_talked_about(nlu: NLU, text: str) -> None:
         "ok, then open a request: we need 4712 delivered before the 20th",
         "ok då, skapa ett ärende om det",
         "so open a ticket for 4711 please",
+        "kan ni skynda på den? öppna ett ärende",  # a question, then the request itself
+        "kan ni skynda pa den? oppna ett arende",
     ],
 )
 def test_a_request_asked_for_after_a_few_words_first(nlu: NLU, text: str) -> None:
@@ -772,7 +802,7 @@ def test_acting_on_what_is_not_ours_is_out_of_scope(nlu: NLU, text: str) -> None
         ("jag vill skriva under", "contract.sign"),
         ("koppla mig till en människa", "handoff.agent"),
         ("connect me pls", "handoff.agent"),
-        ("statement of account please", "statement.download"),
+        ("statement of account please", "statement.show"),
     ],
 )
 def test_acting_on_ours_is_still_asked(nlu: NLU, text: str, intent: str) -> None:

@@ -78,11 +78,24 @@ _FEW_WORDS = 6
 _OUR_PLACES = frozenset({"teams", "slack", "chat", "chatten", "portal", "portalen", "supportbot"})
 """Where customers talk to us: "how do I open a request in Teams" asks of us."""
 _TRAILING = frozenset({"?", "!", ".", "please", "pls", "tack"})
+_PRIVATE_PARCEL = re.compile(
+    r"(?i)\b(?:privat[ae]?|private|personal|personlig[at]?)\s+(?:\w+[\s-]+){0,2}?(?:paket\w*|packages?|parcels?|"
+    r"försändelse\w*|leverans\w*|deliver(?:y|ies))\b"
+    r"|\b(?:paket\w*|packages?|parcels?)\b.{0,60}\b(?:privat[ae]?|private|personal|mitt\s+eget|my\s+own)\b"
+    r"|\b(?:inte\s+(?:jobbets|till\s+jobbet|för\s+jobbet)|not\s+for\s+work|not\s+work[\s-]related)\b"
+)
+"""A parcel of the customer's own ("a private package", "mitt eget paket, inte jobbets"): no order of theirs
+with us, so no order's question."""
+_TOLD_AFTER_A_GREETING = 6
+"""Words after a greeting that say something of their own: read as nothing of ours, they are a question
+of another world, not a greeting."""
 _PLEASE = re.compile(
     r"(?i)(?:^|(?<=[.?!]\s))\s*(?:please|pls|can\s+you|could\s+you|would\s+you|snälla|kan\s+(?:du|ni)"
-    r"|skulle\s+(?:du|ni))\b"
+    r"|skulle\s+(?:du|ni)|(?:open|öppna|oppna|create|skapa|raise|file|register|registrera|lägg\s+upp)"
+    r"\s+(?:a|an|one|ett|en|ny|nytt|new)\b)\b"
 )
-"""A sentence said as a request, first in it ("Please register my approval.", "Kan du markera …")."""
+"""A sentence said as a request, first in it ("Please register my approval.", "Kan du markera …", "öppna
+ett ärende")."""
 _SENTENCES = re.compile(r"(?<=[.?!])\s+|\s*\n+\s*|\s+[–—-]+\s+|(?<=[^\W\d_]):\s+")
 """Where a message's sentences part: after a full stop, a question or an exclamation mark, a new line, or
 a dash between spaces ("sorry, switching to English for my colleague - can you list our open items?")."""
@@ -476,6 +489,15 @@ class NLU:
                 elif read.unknown >= 1.0 and not any(f.type == "fault" for f in found):
                     # (Words unknown but a fault told is a report all the same: "it keeps rebooting".)
                     found = [f for f in found if f.type not in _CONTEXT_ONLY]
+        if (
+            intent.startswith("order.")
+            and not any(f.type.endswith("_number") for f in found)
+            and _PRIVATE_PARCEL.search(said) is not None
+        ):
+            # "var e mitt amazon-paket? privat", "a private parcel, not for work": the customer's own
+            # post, which no order of the company's is.
+            intent, confidence = NONE_INTENT, 1.0
+            found = [f for f in found if f.type not in _CONTEXT_ONLY]
         # Made as ``trusted``: every value below is of its field's type already (validating them cost
         # as much as reading the message's words).
         return trusted(
@@ -574,6 +596,9 @@ class NLU:
         family: what the sentences before it tell is context."""
         sentences = _sentences(text)
         requests = [s for s in sentences if _PLEASE.match(s) is not None]
+        if len(requests) > 1:
+            # "Kan ni skynda på den? Öppna ett ärende": of a question and a request, the request.
+            requests = [s for s in requests if not s.rstrip().endswith("?")]
         if len(requests) != 1:
             return None
         family = read.split(".", 1)[0]
@@ -604,8 +629,13 @@ class NLU:
             asked = self._scored(rest, language, topic)
         else:
             return None
-        if asked.intent == NONE_INTENT and asked.off_topic and sum(t is not None for t in rest.tokens) >= 3:
-            return asked  # "hey, what's the weather in Kista tomorrow?": a question of another world
+        said = sum(t is not None for t in rest.tokens)
+        if asked.intent == NONE_INTENT and (
+            said >= _TOLD_AFTER_A_GREETING or (asked.off_topic and said >= 3)
+        ):
+            # "hey, what's the weather in Kista tomorrow?", "hey, I'm waiting for a private package from
+            # Zalando, can you tell me where it is?": a question of another world, not a greeting
+            return asked
         return None if asked.intent == NONE_INTENT or asked.intent.startswith("smalltalk.") else asked
 
     def _how_elsewhere(self, text: str, raws: Sequence[str]) -> bool:

@@ -128,6 +128,9 @@ FORMATS = wordset(
 )
 """Words of a file to take away: a list of invoices, a statement, orders and the inventory are each
 exported to a spreadsheet, so these words choose the intent within a family, never the family."""
+DOCUMENT_WORDS = wordset("pdf pdfen copy kopia kopian document dokument dokumentet")
+"""Words of one record's document: said alone right after a record ("pdf?"), they ask for its
+document (``IntentSpec.documents``)."""
 FILE_WORDS = (
     r"ex(?:c)?el(?:-?ark\w*|fil\w*)?|xlsx|csv|spreadsheets?|kalkylark\w*|download|export\w*|ladda\s+ner"
 )

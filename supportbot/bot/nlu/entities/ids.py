@@ -149,7 +149,7 @@ _FILLERS = wordset(
     "nr no number nummer num numret tack thanks thx please pls plz snälla status och o and or eller"
     " hi hey hello hej hejsan hallå tjena tja good morning god morgon ok okay okej btw förresten wait vänta"
     " hang hold on again igen then då instead istället whatever anyway anyways alright fine sorry oops förlåt"
-    " oj ursäkta mean meant menar menade rather"
+    " oj ursäkta mean meant menar menade rather hm hmm hmmm mm"
 )
 """Words that may surround a bare order number that is the whole answer: "nr 4711", "4711 tack", "hey
 where is 4711", "hang on, where is 4711 btw"."""
@@ -259,12 +259,8 @@ def keyword_ids(text: str, claims: Claims, *, words: frozenset[str] | None = Non
             or (year_like and keyword in _PLURALS)
         ):
             continue
-        elif kind == "invoice_number":
-            value = f"INV-{ident}"
-        elif kind == "credit_number":
-            value = f"CN-{ident}"
-        elif kind == "contract_number":
-            value = f"C-{ident}"
+        elif kind in PREFIXES:
+            value = numbered(kind, ident)
         elif kind == "customer_number":
             if len(ident) < 4:
                 continue
@@ -299,8 +295,16 @@ def typo_keyword_ids(text: str, claims: Claims, *, words: frozenset[str] | None 
             continue  # "ordrs 2025": a year of orders, as "orders 2025" is
         if kind == "order_number" and _counts_things(text, m.end("id")):
             continue
-        prefix = {"invoice_number": "INV-", "credit_number": "CN-", "contract_number": "C-"}.get(kind, "")
-        claims.add(Found(kind, prefix + ident, m.start("id"), m.end("id")))
+        claims.add(Found(kind, numbered(kind, ident), m.start("id"), m.end("id")))
+
+
+PREFIXES = {"invoice_number": "INV-", "credit_number": "CN-", "contract_number": "C-"}
+"""The kinds of record whose numbers are written with their kind's prefix, and the prefix."""
+
+
+def numbered(kind: str, digits: str) -> str:
+    """A record's number of ``kind`` from its digits as typed ("2031" of an invoice: INV-2031)."""
+    return PREFIXES.get(kind, "") + digits
 
 
 def named_kind(word: str) -> str | None:
@@ -358,7 +362,10 @@ def bare_order_numbers(text: str, claims: Claims) -> None:
     # (a word of orders, or one asking to look it up: "4712 skulle varit klar förra veckan, kan ni kolla?")
     context = any(_of_orders(w) or w in _LOOK_UP for w in words)
     rest = _WORDS.findall(_BARE.sub(" ", text).lower())
-    only_numbers = all(w in STOPWORDS or w in _FILLERS or _a_lead(w) for w in rest)
+    # (a small word typed without its å, ä or ö is one too: "var ar 4712 da")
+    only_numbers = all(
+        w in STOPWORDS or fold(w) in _FOLDED_STOPWORDS or w in _FILLERS or _a_lead(w) for w in rest
+    )
     for m in numbers:
         n = m["n"]
         if not m["hash"]:
