@@ -188,6 +188,7 @@ _BARE = wordset(
     the a an me my our us please is it at for of
     visa kolla se titta hitta ge öppna ta fram vad hur med och då också mig mitt min vår vårt våra er
     på för om är till tack snälla
+    can could would you i we kan du ni jag vi
     """
 )
 """Words a message may say beside a record and its kind that ask nothing of their own: "show contract
@@ -860,6 +861,18 @@ class DialogEngine:
                     return self._switch(parse, principal, pending, state)
             elif asking.free_text and self._switches(parse, spec, asking, principal):
                 return self._switch(parse, principal, pending, state)
+            ahead = self._answer_ahead(spec, principal, asking, parse, slots) if asking.free_text else None
+            if ahead is not None:
+                # "normal prio" to "Describe the problem": the priority asked later, not the description
+                # (asked again).
+                slots.update(ahead)
+                return Turn(spec, slots, held)
+            # (a fixed answer first, before what the rest would fill: "det är tekniskt, fläkten låter
+            # väldigt mycket" is the category, the rest the subject, and the description still asked)
+            led = self._led_by_answer(spec, principal, asking, parse, slots)
+            if led is not None:
+                slots.update(led)
+                return Turn(spec, slots, held, answered=asking.name)
             value = _fill(spec, asking, parse, topic, answering=True)
             if value is not None:
                 slots[asking.name] = value
@@ -868,10 +881,6 @@ class DialogEngine:
             several = self._several(spec, principal, asking, parse, slots)
             if several is not None:
                 slots.update(several)
-                return Turn(spec, slots, held, answered=asking.name)
-            led = self._led_by_answer(spec, principal, asking, parse, slots)
-            if led is not None:
-                slots.update(led)
                 return Turn(spec, slots, held, answered=asking.name)
         if correction is not None and self._correct(spec, principal, parse, topic, correction, slots):
             return Turn(spec, slots, held)
@@ -900,6 +909,26 @@ class DialogEngine:
                 pending.slots[later.name] = SlotValue(later.entities[0], parse.text.strip())
                 return Turn(None, {}, kept=True)
         return Turn(None, {})
+
+    def _answer_ahead(
+        self, spec: IntentSpec, principal: Principal, asking: Slot, parse: Parse, slots: dict[str, Any]
+    ) -> dict[str, SlotValue] | None:
+        """A short message to a free-text question that is wholly one of the fixed answers of a question
+        still to come ("normal prio", "hög prioritet" to "Describe the problem"): that answer."""
+        text = parse.text.strip()
+        if len(_WORD.findall(text)) > 3:
+            return None
+        names = [s.name for s in self._slots_for(spec, principal)]
+        for slot in self._slots_for(spec, principal)[names.index(asking.name) + 1 :]:
+            if (
+                slot.pattern is not None
+                and not slot.free_text
+                and not _confirms(slot)
+                and slot.name not in slots
+                and re.fullmatch(slot.pattern, text)
+            ):
+                return {slot.name: SlotValue(slot.entities[0], text)}
+        return None
 
     def _several(
         self, spec: IntentSpec, principal: Principal, asking: Slot, parse: Parse, slots: dict[str, Any]
@@ -1594,6 +1623,8 @@ def _fill(spec: IntentSpec, slot: Slot, parse: Parse, topic: Topic, *, answering
         found = parse.first(entity_type)
         if found is None:
             continue
+        if answering and slot.free_text and entity_type == "fault":
+            break  # (a fault told to the question for words of one's own is those words: "fan is loud")
         return SlotValue(entity_type, found.value)
     said = parse.text.strip()
     if not answering:
@@ -1669,6 +1700,8 @@ def _other_site(entity: Entity) -> bool:
     return entity.type == "site" and entity.value == OTHER_SITE
 
 
+_SET_APART_BEFORE = re.compile(r"(?i)(?:^|[,;:(]|\b(?:and|och|nr|no|number|nummer))\s*#?$")
+_SET_APART_AFTER = re.compile(r"\s*(?:[,;:)?!.]|$)")
 _NUMBER_ALONE = re.compile(r"(?<![\w.,/:+-])#?(?P<n>\d{3,10})(?![\w/:-]|[.,]\d)")
 
 
@@ -1676,7 +1709,7 @@ def _numbered_as_shown(parse: Parse, last: IntentSpec | None, topic: Topic) -> P
     """ "And 2031?", "och den andra, 2030?" right after an invoice: a number said alone that no kind of
     record took (a year's shape is no order number) is a number of the record talked about, when its
     kind's numbers carry a prefix (INV-2031, C-1003)."""
-    if parse.intent != NONE_INTENT or last is None:
+    if last is None or (parse.intent != NONE_INTENT and parse.intent.split(".", 1)[0] != last.family):
         return parse
     numbers = list(_NUMBER_ALONE.finditer(parse.text))
     current = [v for v in topic.current.values() if v.type in last.claims and v.type in PREFIXES]
@@ -1686,7 +1719,16 @@ def _numbered_as_shown(parse: Parse, last: IntentSpec | None, topic: Topic) -> P
     # (Read as an order's only for its shape: a number said alone is the kind talked about, "and 1003?"
     # right after contract C-1001; the words of orders, "and order 1003?", are no follow-on's.)
     kept = [e for e in parse.entities if not (e.type == "order_number" and e.start == m.start("n"))]
-    if any(e.type != "reference" for e in kept) or not all(w in _FOLLOW_ON_WORDS for w in _free_words(parse)):
+    if any(e.type != "reference" for e in kept):
+        return parse
+    if parse.intent == NONE_INTENT:
+        if not all(w in _FOLLOW_ON_WORDS for w in _free_words(parse)):
+            return parse
+    elif not (
+        _SET_APART_BEFORE.search(parse.text, 0, m.start()) and _SET_APART_AFTER.match(parse.text, m.end())
+    ):
+        # Asked of it in the family's words, the number set apart: "och den andra, 2032, är den betald?"
+        # (not "invoices from 2025": a year of a list).
         return parse
     kind = current[0].type
     found = Entity(type=kind, value=numbered(kind, m["n"]), text=m["n"], start=m.start("n"), end=m.end())

@@ -474,6 +474,10 @@ _SIGN_IN_TROUBLE = re.compile(
     r"|\b(?:issues?|errors?|problems?|trouble)\s+(?:with|in|on)\s+(?:a\s+|the\s+|my\s+)?(?:sign-?\s?ups?"
     r"|registrations?|registering|sign-?\s?ins?|log-?\s?ins?)\b(?!\s+of\b)"
     r"|\berrors?\s+(?:registering|signing\s+(?:up|in))\b|\b(?:sign-?\s?up|registration)\s+(?:errors?|issues?|problems?)\b"
+    # how to sign in, asked first, whatever it is to see after: "how do I sign in to see our orders?"
+    r"|^\W*(?:(?:hi|hello|hey|hej|ok|so)\W+)?(?:how\s+(?:do|can|should)\s+(?:i|we)|where\s+(?:do|can)\s+(?:i|we)"
+    r"|hur\s+(?:gör\s+(?:jag|vi)\s+för\s+att\s+|kan\s+(?:jag|vi)\s+)?)\s*"
+    r"(?:sign\s+in|log\s*in|log\s+on|logga\s+in|loggar\s+(?:jag|vi)\s+in)\b"
 )
 """Trouble signing in or up said in its words ("a question about a lost password", "report an issue with
 signup", "key recovery"), however the words of a question or a report around it read."""

@@ -382,3 +382,16 @@ async def test_a_request_of_an_unconfirmed_address_cannot_be_approved(
     async with application.engine.connect() as conn:
         held = (await conn.execute(select(grants).where(grants.c.user_id == SOMEONE))).all()
     assert held == []
+
+
+async def test_thanks_to_which_tool_is_thanks_not_a_wrong_answer(bot: BotDriver) -> None:
+    """ "Ok tack" to "Which tool do you want access to?": the customer is done, thanked back; no tool is
+    asked for and the question is not put again."""
+    await bot.as_user(ERIK).transcript("""
+        user: hur får jag behörighet?
+        bot:  [account.access]
+        bot:  ~ Vilket verktyg
+        user: ok tack
+        bot:  [smalltalk.thanks]
+        bot:  !~ kunde inte ta
+    """)

@@ -755,3 +755,15 @@ async def test_asked_when_a_contract_is_up_for_renewal_its_date_is_given_however
         bot:  ~ C-2002
         bot:  !~ C-2001
     """)
+
+
+async def test_a_contract_asked_to_be_shown_politely_is_its_status(bot: BotDriver) -> None:
+    """ "Kan du visa kontraktet C-1001" says nothing but the record: its card, as "visa avtal C-1001"
+    is, whichever intent of the family the words leaned to; the history is still the history."""
+    await bot.as_user(ANNA).transcript("""
+        user: kan du visa kontraktet C-1001
+        bot:  [contract.status]
+        bot:  ~ Avtal C-1001
+        user: kan du visa historiken för avtal C-1001
+        bot:  [contract.history]
+    """)

@@ -981,6 +981,12 @@ async def test_a_number_alone_after_an_invoice_is_another_invoice_of_that_number
         user: och den andra, 2030?
         bot:  [invoice.get]
         bot:  ~ Faktura INV-2030
+        user: och den andra, 2032, är den betald?
+        bot:  ~ Faktura INV-2032
+        bot:  ~ betald
+        user: and invoices from 2025?
+        bot:  [invoice.list]
+        bot:  ~ 2025
         user: and order 4712?
         bot:  [order.status]
         bot:  ~ Order 4712

@@ -395,6 +395,29 @@ async def test_a_short_question_while_the_description_is_asked_is_answered(bot: 
     """)
 
 
+async def test_a_priority_typed_to_the_description_is_the_priority(
+    bot: BotDriver, application: Application
+) -> None:
+    """ "Hög prio" to "Describe the problem" answers the priority asked later, not the description: the
+    description is asked again, and the request is opened with both as told."""
+    await bot.as_user(ERIK).transcript("""
+        user: skapa ett ärende om förseningen
+        user: order
+        user: 4712 är försenad
+        bot:  ~ Beskriv problemet
+        user: hög prio
+        bot:  ~ Beskriv problemet
+        user: vi behöver ett nytt leveransdatum före jul
+        bot:  ~ öppna
+        bot:  !~ Hur brådskande
+        user: ja
+        bot:  ~ RQ-
+    """)
+    principal = await application.pipeline.principal(ERIK)
+    (opened,) = await application.backends.requests.list_requests(principal, limit=1)
+    assert (opened.priority, opened.description) == ("high", "vi behöver ett nytt leveransdatum före jul")
+
+
 async def test_a_comment_asked_for_and_then_called_off_adds_nothing(bot: BotDriver) -> None:
     """Whatever is typed to "what should I add?" is the comment, unless it calls the question off
     first ("nej förresten, strunta i det. …"): then nothing is added and the rest is answered."""

@@ -310,6 +310,9 @@ def test_the_word_check_skips_no_site() -> None:
         ("it shows an amber warning LED on the front panel", "shows an amber"),
         ("one amber warning LED is on", "amber warning LED"),
         ("the management GUI reports a degraded array", "reports a degraded"),
+        ("the fan is very loud", "fan is very loud"),  # loud said of a machine
+        ("fläkten låter väldigt mycket", "fläkten låter väldigt mycket"),
+        ("the server in Kista is really noisy", "server in Kista is really noisy"),
     ],
 )
 def test_a_fault_told_by_what_went_wrong(text: str, span: str) -> None:
@@ -339,6 +342,9 @@ def test_a_fault_told_by_what_went_wrong(text: str, span: str) -> None:
         "INV-2031 has errors",  # an invoice's errors are a question for invoicing
         "show red invoices",
         "the balance shows red",
+        "the music is very loud",  # loud of no machine
+        "det låter mycket",  # (a price that sounds like a lot)
+        "vad är saldot, det är mycket",
     ],
 )
 def test_no_fault_where_nothing_is_said_to_be_broken(text: str) -> None:

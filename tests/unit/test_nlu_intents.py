@@ -520,7 +520,16 @@ def test_what_is_refused_is_not_done(nlu: NLU, text: str, refused: str) -> None:
     assert nlu.parse(text, today=TODAY).intent != refused
 
 
-@pytest.mark.parametrize("text", ["sign me in please", "log me in", "logga in mig tack"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sign me in please",
+        "log me in",
+        "logga in mig tack",
+        "how do I sign in to see my company's orders?",  # what to see after it is no look-up
+        "hur loggar jag in för att se våra fakturor?",
+    ],
+)
 def test_signing_in_is_no_signing_of_a_contract(nlu: NLU, text: str) -> None:
     assert nlu.parse(text, today=TODAY).intent == "account.login"
 

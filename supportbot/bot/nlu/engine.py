@@ -699,8 +699,9 @@ class NLU:
         return False
 
     def _asked(self, text: str, read: str) -> str | None:
-        """The intent whose question the message asks in its own words (``IntentSpec.asked_by``),
-        when the classifier read it as another: not when it asks for a person by naming one."""
+        """The intent whose question the message asks in its own words (``IntentSpec.asked_by``), another
+        than the classifier read if any, else the one it read: not when it asks for a person by naming
+        one."""
         if read in self._takes_over and names_a_person(text):
             return None
         asking = self._asking.get(text)
@@ -710,7 +711,8 @@ class NLU:
             if len(self._asking) >= _ASKING_KEPT:
                 self._asking.clear()
             asking = self._asking[text] = tuple(name for name, asked_by in self._asked_by if asked_by(text))
-        return next((name for name in asking if name != read), None)
+        # (the intent read itself when only it is asked so: its own words make it sure, "ok tack")
+        return next((name for name in asking if name != read), read if read in asking else None)
 
     def _refused_in(self, text: str) -> tuple[tuple[str, re.Match[str]], ...]:
         """The intents a message refuses (``IntentSpec.refused_by``), each with where it says so."""

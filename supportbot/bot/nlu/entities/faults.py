@@ -61,6 +61,11 @@ _FAULT = re.compile(
     r"|krånglar|krånglat|(?:ligger|är|låg)\s+nere|gick\s+ner|flimrar|överhett(?:as|ad|ade|at)"
     r"|låter\s+(?:konstigt|illa|märkligt)|väsnas|blåskärm|felkod|(?:röd|rött|orange|gul|gult)\s+(?:lampa|ljus)"
     r"|piper|(?:lyser|blinkar)\s+(?:rött|orange|gult)"
+    # said of a machine: "the fan is very loud", "fläkten på 78ABC12 låter väldigt mycket"
+    r"|(?:" + _MACHINES + r")(?:\s+[\w-]+){0,4}?\s+(?:is|are|got|gets|getting|has\s+gotten|has\s+become)\s+"
+    r"(?:very\s+|really\s+|so\s+|extremely\s+|too\s+|quite\s+)?(?:loud|noisy)"
+    r"|(?:" + _MACHINES + r")(?:\s+[\w-]+){0,4}?\s+(?:låter|är|har\s+blivit)\s+"
+    r"(?:väldigt\s+|jätte|så\s+|otroligt\s+|mycket\s+)?(?:mycket|högt|högljudd|bullrig)"
     r"|ur\s+funktion|defekt[a]?|(?:hård)?disk(?:fel|krasch)"
     r"|(?:errors?|problems?|issues?|trouble|faults?|fel|problem)\s+(?:on|in|with|of|at|på|med|i)\s+"
     r"(?:the\s+|our\s+|my\s+|a\s+|one\s+of\s+(?:the|our)\s+|vår\s+|vårt\s+|min\s+|mitt\s+|en\s+|ett\s+)?"
@@ -78,6 +83,7 @@ TRIGGERS = wordset(
     trasig trasigt trasiga sönder fungerar funkar fungerade funkade startar bootar svarar laddar
     skriver starta igång sätta skriva ansluta startat startade bootat bootade slutat slutade kraschat kraschar kraschade hänger hängt hängde krånglar
     krånglat nere ner flimrar överhettas överhettad överhettade överhettat låter väsnas blåskärm
+    loud noisy högljudd bullrig högt mycket
     felkod lampa ljus funktion defekt defekta diskfel diskkrasch hårddiskfel hårddiskkrasch
     beeps lights led leds shows show piper lyser blinkar degraded warning
     errors problem problems issue issues trouble fault faults fel
