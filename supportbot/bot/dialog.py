@@ -107,6 +107,7 @@ CANCEL_WORDS = frozenset(
         "forget that",
         "forget about it",
         "scratch that",
+        "nvm",
     }
 )
 _BEFORE_CANCEL = (
@@ -214,6 +215,7 @@ _FOLLOW_ON = wordset("and och then då about also också")
 # How a request of its own starts, rather than an answer to the question asked.
 _OPENING = (
     r"(?i)^\s*(?:(?:and|och|ok|okay|okej|also|också|hi|hello|hej|please|snälla|hmm+|wait|vänta|actually|förresten"
+    r"|just|bara"
     r"|thanks|thank\s+you|thx|tack|great|perfect|perfekt|toppen"
     r"|before\s+that|innan\s+dess|oh|by\s+the\s+way|btw|(?:hang|hold)\s+on(?:\s+a\s+(?:sec|second|moment))?"
     r"|one\s+(?:more\s+)?thing(?:\s+first)?|first|först|quick\s+question|en\s+(?:grej|sak)(?:\s+(?:först|till))?"
@@ -260,6 +262,10 @@ _INTERRUPTS = re.compile(
 right now?", "förresten, vad är saldot på kontot?"."""
 INTERRUPTED_CONFIDENCE = 0.35
 """How sure the NLU must be of a question said after such words for it to be asked of the bot."""
+TOLD_UNREAD = 6
+"""Words a message the NLU reads as nothing must have, said to a question with fixed answers, to be kept
+for the free-text question after it ("it started this morning, the array shows degraded" to "What is it
+about?"); fewer, it is refused as an answer."""
 SHORT_REQUEST = 8
 """Words in a request whose only sign is its first word and a record: longer, it is more likely told."""
 SWITCH_CONFIDENCE = 0.5
@@ -471,8 +477,13 @@ class DialogEngine:
             if pending is not None and pending.intent in self.intents:
                 ctx = context(self.intents[pending.intent], dict(pending.slots))
                 return await self._reask(pending, parse, ctx, kept=turn.kept)
-            if form is None and not files and yes_or_no(parse.text) is not None:
-                # "ok", "ja", "no" with nothing asked (after an answer that needed none): heard, no miss.
+            if (
+                form is None
+                and not files
+                and (yes_or_no(parse.text) is not None or self._declines(parse.text))
+            ):
+                # "ok", "ja", "no" with nothing asked (after an answer that needed none), or only what is
+                # not wanted ("wait no dont sign yet", "no ticket please"): heard, no miss.
                 return Reply(text=fmt.t("dialog.acknowledged"), language=language, intent="dialog.ack")
             state.misses += 1
             state.fell_short(NONE_INTENT, parse.text)
@@ -775,6 +786,19 @@ class DialogEngine:
         last = self.intents.get(state.last_intent or "")
         return last is not None and (last is spec or last.family == spec.family)
 
+    def _declines(self, text: str) -> bool:
+        """Whether a message says an intent is not wanted ("don't sign it yet", "no ticket please"): its
+        refusing words (``IntentSpec.refused_by``), or the words it requires denied."""
+        return any(
+            (spec.refused_by is not None and spec.refused_by.search(text) is not None)
+            or (
+                spec.requires is not None
+                and spec.requires.search(text) is not None
+                and not spec.said_in(text)
+            )
+            for spec in self.intents.values()
+        )
+
     def _when_again(self, parse: Parse, principal: Principal, state: DialogState) -> Turn | None:
         """The last look-up asked again as it was, for a message of a few question words alone that
         asks when or how much (``_WHEN_OR_HOW_MUCH``), said right after it answered about records."""
@@ -1012,8 +1036,11 @@ class DialogEngine:
     ) -> Slot | None:
         """The free-text slot, asked after ``asking`` and still empty, that a message with content of
         its own ("Disk read errors on server 78ABC12" to "What is it about?") is kept for."""
-        if len(_WORD.findall(parse.text)) < 3 or (parse.intent == NONE_INTENT and not parse.entities):
-            return None
+        said = len(_WORD.findall(parse.text))
+        if said < 3 or (parse.intent == NONE_INTENT and not parse.entities and said < TOLD_UNREAD):
+            return (
+                None  # (read as nothing, it must tell enough to be a thing told: "the array shows degraded")
+            )
         order = self._slots_for(spec, principal)
         after = order[order.index(asking) + 1 :] if asking in order else ()
         return next((s for s in after if s.free_text and s.required is True and s.name not in slots), None)
@@ -1823,10 +1850,24 @@ def _marked(marks: Sequence[str], wanted: Sequence[str]) -> bool:
     return all((key[1:] not in marks) if key.startswith("!") else (key in marks) for key in wanted)
 
 
+_YES_SIGNS = frozenset("👍👌✅✔☑🙏")
+_NO_SIGNS = frozenset("👎❌✖🚫")
+_NOT_A_SIGN = re.compile("[\\s.!\ufe0f\U0001f3fb-\U0001f3ff]+")
+"""Spaces, stops, the emoji presentation selector and skin tones: what a sign said alone may come with."""
+
+
 def yes_or_no(text: str) -> bool | None:
-    """ "yes", "sure", "ok", "japp", "visst", "gärna" (``True``); "no", "nope", "nej" (``False``);
-    said on their own or with a please or thanks. ``None`` for anything else."""
+    """ "yes", "sure", "ok", "japp", "visst", "gärna", "👍" (``True``); "no", "nope", "nej", "👎"
+    (``False``); said on their own or with a please or thanks. ``None`` for anything else."""
     words = _WORD.findall(text.lower())
+    if not words:
+        # (a thumb or a tick alone: "👍", "✅"; a thumb down or a cross: "👎", "❌")
+        signs = set(_NOT_A_SIGN.sub("", text))
+        if signs and signs <= _YES_SIGNS:
+            return True
+        if signs and signs <= _NO_SIGNS:
+            return False
+        return None
     for phrase in (" ".join(words), " ".join(w for w in words if w not in _POLITE)):
         if phrase in YES_WORDS:
             return True

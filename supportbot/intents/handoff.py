@@ -604,6 +604,12 @@ _GET_ME_A_PERSON = re.compile(
     r"(?:människa|person|handläggare|operatör|kundtjänst|supporten|någon|nån)\b",
     re.IGNORECASE,
 )
+_HELP_FROM_A_PERSON = re.compile(
+    r"\bhelp\s+from\s+(?:(?:a|an|one|of|your|some|real|live|actual)\s+)*(?:humans?|persons?|agents?|people)\b"
+    r"|\bhjälp\s+(?:av|från)\s+(?:(?:en|ett|någon|nån|riktig|levande)\s+)*(?:människa|person|handläggare)\b",
+    re.IGNORECASE,
+)
+"""Help asked of a person ("I need help from a human about invoice INV-2031"), whatever it is about."""
 """A person asked for outright ("get me a human", "connect me to someone", "koppla mig till en
 människa"), whatever else the message says ("why is it still in production?? … get me a human")."""
 
@@ -659,7 +665,7 @@ def _asked_for_a_person(text: str) -> bool:
         return True
     if ("me" in text or "mig" in text) and _GET_ME_A_PERSON.search(text) is not None:
         return True
-    if _CALL_ME_BACK.search(text) is not None:
+    if _CALL_ME_BACK.search(text) is not None or _HELP_FROM_A_PERSON.search(text) is not None:
         return True
     if _HOURS.search(text) is None:
         return False

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from supportbot.bot.dialog import ORDINALS
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Button, Card, Field, Reply, Table
+from supportbot.bot.nlu.lexicon import FILE_WORDS
 from supportbot.bot.spec import IntentSpec, Slot, TurnContext
 from supportbot.integrations.carriers import CARRIER_NAMES
 from supportbot.integrations.models import Order, OrderStatus, OrderSummary, Tool, trusted
@@ -1109,6 +1110,14 @@ class OrdersContext(ListingContext):
     """The filters of the report made last: "som excel", "maila den" right after it make it again."""
 
 
+_SAYS_REPORT = re.compile(
+    rf"(?i)report|rapport|sammanst|{FILE_WORDS}|\b(?:files?|fil|filen|sheet|kalkylblad\w*|excel\w*|e-?mail\w*"
+    r"|mail\w*|mejl\w*|e-post\w*|send\w*|skicka\w*|forward\w*|inbox|inkorg\w*)\b"
+)
+"""The words of a report, a file or a mail: without them "orders in production" is the list shown here, not
+a spreadsheet (``IntentSpec.requires``)."""
+
+
 def _report_needs_period(ctx: TurnContext) -> bool:
     """A report of orders of a status ("all orders in production") or of all of them needs no period,
     nor does the search just shown made a file ("download it as csv": what it listed), nor the report
@@ -1272,6 +1281,7 @@ INTENTS = [
     IntentSpec(
         name="order.report",
         exports_after=("order.search", "order.report"),
+        requires=_SAYS_REPORT,
         context=OrdersContext,
         examples=REPORT_EXAMPLES,
         handler=order_report,

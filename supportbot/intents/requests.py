@@ -587,10 +587,18 @@ _CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     "access": ("access", "behörighet", "åtkomst"),
     "other": ("other", "something else", "annat", "övrigt", "annan"),
 }
+_CATEGORY_SAID = (
+    r"(?is).*?\b(?P<text>technical|tekniskt?|invoice|faktura|contract|avtals?|order|access|behörighets?)"
+    r"[\s-]+(?:support\s+)?(?:request|ticket|case|question|[äa]rende|fråga)\b"
+)
+"""A category said in the words asking for the request ("open a technical request", "ett tekniskt
+ärende"): taken without asking."""
+_PRIORITY_SAID = r"(?is).*?\b(?P<text>(?:high|low|normal|urgent|hög|hog|låg|brådskande|akut)[\s-]+(?:priority|prio|prioritet))\b"
+"""A priority said in the words asking for the request ("a high priority request", "hög prioritet")."""
 _PRIORITY_WORDS: dict[str, tuple[str, ...]] = {
     "low": ("low", "låg"),
     "normal": ("normal", "standard", "medium", "mellan"),
-    "high": ("high", "hög"),
+    "high": ("high", "hög", "hog"),
     "urgent": ("urgent", "critical", "brådskande", "akut", "kritisk"),
 }
 CONFIRM_ANSWER = r"(?i)(yes|y|ok|okay|open|open it|confirm|send|send it|ja|öppna|öppna det|bekräfta|skicka|skicka det)[.!]?"
@@ -1318,9 +1326,10 @@ _ASKS_FOR_A_REQUEST = (
     r"|i\s+så\s+fall)\W+){0,3}"
     r"(?:(?:just|bara)\s+)?(?:(?:please|can\s+you|could\s+you|(?:i|we)\s+(?:want|need|would\s+like)\s+to|(?:i|we)'d\s+like\s+to"
     r"|snälla|kan\s+(?:du|ni)|(?:jag|vi)\s+(?:vill|behöver|skulle\s+vilja))\s+)?"
-    r"(?:open|create|raise|file|log|submit|start|öppna|skapa|registrera|lägga?\s+upp)\s+(?:a\s+|an\s+|ett\s+)?"
-    r"(?:new\s+|nytt\s+)?(?:support\s+|service\s+|technical\s+|tekniskt\s+)?"
-    r"(?:request|ticket|case|(?:support|service)?ärende)\b"
+    r"(?:open|create|raise|file|log|submit|start|öppna|oppna|skapa|registrera|lägga?\s+upp)\s+(?:a\s+|an\s+|ett\s+)?"
+    r"(?:(?:new|nytt)\s+(?:one|ett)\b|(?:new\s+|nytt\s+)?(?:(?:high|low|normal|urgent)[\s-]+(?:priority\s+|prio\s+)?)?"
+    r"(?:support\s+|service\s+|technical\s+|tekniskt\s+)?"
+    r"(?:request|ticket|case|(?:support|service)?[äa]rende)\b)"
     r"|^\W*(?:new|nytt|ny)\s+(?:support\s+|service\s+)?(?:request|ticket|case|(?:support|service)?ärende"
     r"|(?:support|service)?förfrågan)(?=\s*[:–-])"
 )
@@ -1375,8 +1384,16 @@ def _asks_after_one_opened(text: str) -> bool:
     return _OPENED_ONE.search(text) is not None and _HOW_IS_IT_GOING.search(text) is not None
 
 
+_PLEASE_OPEN_ONE = re.compile(
+    r"(?i)\b(?:please|pls|plz|snälla|kan\s+(?:du|ni)|can\s+you|could\s+you)\s+(?:open|create|raise|öppna|oppna|skapa)"
+    r"\s+(?:a|an|ett)\s+(?:new\s+|nytt\s+)?(?:support\s+)?(?:request|ticket|case|[äa]rende)\b"
+)
+"""A request asked for in so many words wherever it stands ("I need to change the delivery address for
+this order, please open a request")."""
+
+
 def _opens_a_request(text: str) -> bool:
-    if _OPENS_A_REQUEST.match(text) is not None:
+    if _OPENS_A_REQUEST.match(text) is not None or _PLEASE_OPEN_ONE.search(text) is not None:
         return True
     low = text.lower()  # (plain substring checks first: far cheaper than the pattern)
     if not ("pay" in low or "reclamation" in low or "complaint" in low) or "inv" in low:
@@ -1402,6 +1419,7 @@ INTENTS = [
                 "request.ask_category",
                 carry=False,
                 pattern=_words_pattern(_CATEGORY_WORDS),
+                inline=_CATEGORY_SAID,
                 check=_category_check,
                 choices=_category_buttons,
             ),
@@ -1429,6 +1447,7 @@ INTENTS = [
                 "request.ask_priority",
                 carry=False,
                 pattern=_words_pattern(_PRIORITY_WORDS),
+                inline=_PRIORITY_SAID,
                 default="normal",
                 check=_word_check(_PRIORITY_WORDS),
                 choices=_priority_buttons,

@@ -551,3 +551,19 @@ async def test_asking_whether_something_is_approved_begins_no_approval(bot: BotD
         bot:  [contract.approve]
         bot:  ~ Vill du godkänna
     """)
+
+
+async def test_only_saying_not_to_sign_is_heard_and_signs_nothing(
+    bot: BotDriver, application: Application
+) -> None:
+    """ "Wait no dont sign yet" with nothing waiting is heard ("OK"), not a misunderstanding, and nothing
+    is signed; "no ticket please" alike opens nothing."""
+    counted = text("SELECT count(*) FROM contract_versions WHERE signed_by IS NOT NULL")
+    async with application.engine.connect() as conn:
+        before = (await conn.execute(counted)).scalar_one()
+    anna = bot.as_user(ANNA)
+    for said in ("wait no dont sign yet", "no ticket please"):
+        reply = await anna.say(said)
+        assert reply.intent == "dialog.ack", (said, reply.plain_text())
+    async with application.engine.connect() as conn:
+        assert (await conn.execute(counted)).scalar_one() == before

@@ -846,3 +846,15 @@ async def test_when_exactly_right_after_an_order_is_that_order_again(bot: BotDri
         bot:  (sv)
         bot:  ~ C-1001
     """)
+
+
+async def test_orders_of_a_status_said_in_few_words_are_listed_and_a_report_only_when_asked(
+    bot: BotDriver,
+) -> None:
+    """ "Orders in production" lists them here (a spreadsheet only with a report's, a file's or a mail's
+    words: "report on orders in production")."""
+    listed = await bot.as_user(ANNA).say("orders in production")
+    assert listed.intent == "order.search" and listed.table is not None, listed.plain_text()
+    assert [str(row[0]) for row in listed.table.rows] == ["4712"]
+    report = await bot.as_user(ANNA).say("report on orders in production")
+    assert report.intent == "order.report" and any(a.name.endswith(".xlsx") for a in report.attachments)

@@ -418,6 +418,42 @@ async def test_a_priority_typed_to_the_description_is_the_priority(
     assert (opened.priority, opened.description) == ("high", "vi behöver ett nytt leveransdatum före jul")
 
 
+async def test_a_request_asked_for_with_its_category_priority_and_subject_asks_only_the_rest(
+    bot: BotDriver, application: Application
+) -> None:
+    """ "Please open a high priority technical request: …" is a request whatever its words are about
+    (equipment here), and what it says is not asked again: only the description is."""
+    await bot.as_user(ANNA).transcript("""
+        user: Please open a high priority technical request: the FlashSystem 5200 in Göteborg lost one controller
+        bot:  [request.open]
+        bot:  ~ describe the problem
+        user: it started this morning, the array shows degraded
+        bot:  ~ Open this request?
+        bot:  !~ How urgent
+        user: yes
+        bot:  ~ RQ-
+    """)
+    principal = await application.pipeline.principal(ANNA)
+    (opened,) = await application.backends.requests.list_requests(principal, limit=1)
+    assert (opened.category, opened.priority) == ("technical", "high")
+    assert opened.subject == "the FlashSystem 5200 in Göteborg lost one controller"
+
+
+async def test_a_request_asked_for_last_and_a_thing_told_to_the_category_are_kept(bot: BotDriver) -> None:
+    """ "… for this order, please open a request" is a request, though changing an address alone is not
+    ours to do; a sentence told to "What is it about?" is kept for the subject, not refused."""
+    await bot.as_user(ERIK).transcript("""
+        user: where is order 4711
+        bot:  [order.status]
+        user: I need to change the delivery address for this order, please open a request
+        bot:  [request.open]
+        bot:  ~ What is it about?
+        user: it started this morning, the array shows degraded
+        bot:  ~ kept what you wrote
+        bot:  !~ isn't one of the choices
+    """)
+
+
 async def test_a_comment_asked_for_and_then_called_off_adds_nothing(bot: BotDriver) -> None:
     """Whatever is typed to "what should I add?" is the comment, unless it calls the question off
     first ("nej förresten, strunta i det. …"): then nothing is added and the rest is answered."""
@@ -608,4 +644,16 @@ async def test_asking_for_the_request_again_keeps_nothing(bot: BotDriver) -> Non
         user: I would like to open a support request please
         bot:  ~ What is it about?
         bot:  !~ kept what you wrote
+    """)
+
+
+async def test_nvm_cancels_the_form_and_just_show_me_is_a_request_of_its_own(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: open a request pls
+        bot:  ~ What is it about?
+        user: just show me my open requests
+        bot:  [request.status]
+        bot:  ~ Shall we finish your request?
+        user: actually nvm
+        bot:  [dialog.cancel]
     """)

@@ -283,6 +283,15 @@ def test_yes_and_no_words_in_both_languages() -> None:
         assert yes_or_no(said) is None, said
 
 
+def test_a_thumb_or_a_tick_alone_is_a_yes_or_a_no() -> None:
+    for said in ("👍", "👍🏽", "✅!", "ok 👍", "👌"):
+        assert yes_or_no(said) is True, said
+    for said in ("👎", "❌"):
+        assert yes_or_no(said) is False, said
+    for said in ("🙂", "📦", "👍 4711", ""):
+        assert yes_or_no(said) is None, said
+
+
 async def test_a_yes_takes_the_stated_default_and_confirms_and_a_no_declines() -> None:
     chat = Chat()
     await _at_subject(chat)

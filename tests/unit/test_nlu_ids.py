@@ -136,6 +136,7 @@ def test_no_false_order_numbers(text: str) -> None:
         ("ärende rq-2026-123", "request_number", "RQ-2026-000123", "rq-2026-123"),
         ("customer number 1000123 and order 4711", "customer_number", "1000123", "1000123"),
         ("mitt kundnummer är 2000456", "customer_number", "2000456", "2000456"),
+        ("kundnumret ar 1000123", "customer_number", "1000123", "1000123"),  # "är" typed without its dots
         (
             "send it to erik.lund@nordisk.example",
             "email",

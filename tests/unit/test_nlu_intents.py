@@ -696,6 +696,8 @@ def test_a_follow_up_asks_of_the_record_talked_about(nlu: NLU, text: str, topic:
         "Kan någon ringa upp mig? Det gäller faktura INV-2031.",  # a call back, about a record
         "could you call me back about INV-2031",
         "ring mig istället",
+        "I need help from a human about invoice INV-2031",
+        "jag behöver hjälp av en människa med faktura INV-2031",
     ],
 )
 def test_a_person_asked_for_outright_is_a_person(nlu: NLU, text: str) -> None:

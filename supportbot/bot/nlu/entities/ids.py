@@ -94,7 +94,7 @@ _KEYWORD = re.compile(
     + "|".join(sorted((k for ks in _KINDS.values() for k in ks), key=len, reverse=True))
     # The record word ends where its word does ("PO12345" has its number right after it, "power10"
     # no record word at all).
-    + r")(?![^\W\d_])(?:\s*(?:number|num|no\.?|nr\.?|nummer|numret|id|is|är|\#|:|=)(?![^\W\d_]))*\s*#?\s*\(?"
+    + r")(?![^\W\d_])(?:\s*(?:number|num|no\.?|nr\.?|nummer|numret|id|is|är|ar|\#|:|=)(?![^\W\d_]))*\s*#?\s*\(?"
     # A number may be written in groups of three, as Swedes write figures ("order 4 712").
     r"(?P<id>\d{1,3}(?:[ \u00a0]\d{3})+(?!\d)|[a-z0-9][a-z0-9/-]*\d[a-z0-9-]*|\d+)(?![\w-])",
     re.IGNORECASE,
@@ -209,7 +209,7 @@ def prefixed_ids(text: str, claims: Claims) -> None:
 
 _SPACED_CUSTOMER = re.compile(
     r"(?i)(?<![\w-])(?:customer\s+(?:number|no\.?|nr\.?)|cust\.?\s*(?:no|nr)\.?|kundnummer|kundnumret|kundnr\.?"
-    r"|kund-nr)(?:\s+(?:is|är))?\s*:?\s*(?P<id>\d{1,3}(?:[ \u00a0]\d{3}){1,3})(?![\w-])"
+    r"|kund-nr)(?:\s+(?:is|är|ar))?\s*:?\s*(?P<id>\d{1,3}(?:[ \u00a0]\d{3}){1,3})(?![\w-])"
 )
 """A customer number written in groups of three, as on a letter ("kundnummer 1 000 123")."""
 
