@@ -194,6 +194,14 @@ _BARE = wordset(
 )
 """Words a message may say beside a record and its kind that ask nothing of their own: "show contract
 C-1001", "and contract C-1001?", "visa avtal C-1001"."""
+_ADDED = re.compile(
+    r"(?is)^\W*(?:(?:pls|please|snälla|kan\s+(?:du|ni)|can\s+you|could\s+you)\s+)?"
+    r"(?:add|lägg\s+till|lagg\s+till|also\s+add|lägg\s+också\s+till)\b"
+    r"(?:\s+(?:a\s+|an\s+|en\s+)?(?:comment|note|kommentar(?:en)?|notering))?"
+    r"(?:\s+(?:to\s+(?:it|that|the\s+request|my\s+(?:ticket|request))|till\s+(?:den|det|ärendet|arendet)))?"
+    r"(?:\s+(?:that|att))?\s*[:,–-]?\s*(?P<rest>\w.*)$"
+)
+"""More said to be added to what was just written ("add a comment to it: …", "lägg till att …")."""
 _MAIL_IT = re.compile(
     r"(?i)^\W*(?:(?:ok(?:ay|ej)?|and|och|then|då|please|snälla|kan\s+du|can\s+you|could\s+you)\W+)*"
     r"(?:e-?mail|mail|mejla|maila|skicka|send)\s+(?:it|den|det|that)"
@@ -511,6 +519,8 @@ class DialogEngine:
         if form is None and not (spec.form and ctx.can("forms") and not turn.slots):
             asked = await self._question(spec, ctx, turn)
             if asked is not None:
+                if turn.added:  # (the words added, the question asked again: "Thanks, I've added that.")
+                    return asked.model_copy(update={"text": fmt.t("dialog.added", question=asked.text)})
                 return asked
 
         assert spec.handler is not None, f"intent {spec.name} has no handler"
@@ -908,6 +918,20 @@ class DialogEngine:
                 return Turn(spec, slots, held, answered=asking.name)
         if correction is not None and self._correct(spec, principal, parse, topic, correction, slots):
             return Turn(spec, slots, held)
+        if (
+            asking is not None
+            and _confirms(asking)
+            and (added := _ADDED.match(parse.text)) is not None
+            and not any(e.type in self._claims for e in parse.entities)
+        ):
+            # "add a comment to it: it also fails on the second server" while "Open this request?"
+            # waits: added to what was written last, and the request shown again to confirm.
+            written = [s for s in self._slots_for(spec, principal) if s.free_text and s.name in slots]
+            last = slots.get(written[-1].name) if written else None
+            if isinstance(last, SlotValue):
+                more = added["rest"].strip()
+                slots[written[-1].name] = SlotValue(last.type, f"{last.value}\n{more}"[:SAID_LIMIT])
+                return Turn(spec, slots, held, added=True)
         if self._switches(parse, spec, asking, principal):
             return self._switch(parse, principal, pending, state)
         if asking is not None and spec.keeps_text and _confirms(asking) and self._adds(spec, parse, slots):

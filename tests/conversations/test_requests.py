@@ -657,3 +657,28 @@ async def test_nvm_cancels_the_form_and_just_show_me_is_a_request_of_its_own(bot
         user: actually nvm
         bot:  [dialog.cancel]
     """)
+
+
+async def test_more_added_before_the_request_is_confirmed_is_in_its_description(
+    bot: BotDriver, application: Application
+) -> None:
+    """ "Add a comment to it: …" while "Open this request?" waits: added to the description, the request
+    shown again to confirm; a comment for another request named by its number goes to that one."""
+    await bot.as_user(ANNA).transcript("""
+        user: open a request
+        user: technical
+        user: license key does not activate
+        user: Activation fails with error 0x80070005 on the Kista server
+        user: normal
+        bot:  ~ Open this request?
+        user: add a comment to it: it also fails on the second server
+        bot:  ~ added
+        bot:  ~ Open this request?
+        user: yes
+        bot:  ~ RQ-
+    """)
+    principal = await application.pipeline.principal(ANNA)
+    (opened,) = await application.backends.requests.list_requests(principal, limit=1)
+    assert opened.description == (
+        "Activation fails with error 0x80070005 on the Kista server\nit also fails on the second server"
+    )
