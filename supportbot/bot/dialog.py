@@ -730,8 +730,11 @@ class DialogEngine:
             if state.last_intent in spec.exports_after and _points_at_it(parse):
                 # "kan du maila den till mig istället" right after the report: that report, mailed.
                 return self._export(spec, principal, parse, state)
-            exporter = self._exporter(state)
-            if exporter is not None and _points_at_it(parse) and _MAIL_IT.match(parse.text):
+            if (
+                _points_at_it(parse)
+                and _MAIL_IT.match(parse.text)
+                and (exporter := self._exporter(state)) is not None
+            ):
                 # "maila den" right after the report, whatever the words leaned to: that one, mailed.
                 return self._export(
                     exporter, principal, parse.model_copy(update={"intent": exporter.name}), state
@@ -1061,10 +1064,9 @@ class DialogEngine:
         """The free-text slot, asked after ``asking`` and still empty, that a message with content of
         its own ("Disk read errors on server 78ABC12" to "What is it about?") is kept for."""
         said = len(_WORD.findall(parse.text))
+        # (read as nothing, it must tell enough to be a thing told: "the array shows degraded")
         if said < 3 or (parse.intent == NONE_INTENT and not parse.entities and said < TOLD_UNREAD):
-            return (
-                None  # (read as nothing, it must tell enough to be a thing told: "the array shows degraded")
-            )
+            return None
         order = self._slots_for(spec, principal)
         after = order[order.index(asking) + 1 :] if asking in order else ()
         return next((s for s in after if s.free_text and s.required is True and s.name not in slots), None)
@@ -1762,9 +1764,11 @@ def _numbered_as_shown(parse: Parse, last: IntentSpec | None, topic: Topic) -> P
     kind's numbers carry a prefix (INV-2031, C-1003)."""
     if last is None or (parse.intent != NONE_INTENT and parse.intent.split(".", 1)[0] != last.family):
         return parse
-    numbers = list(_NUMBER_ALONE.finditer(parse.text))
     current = [v for v in topic.current.values() if v.type in last.claims and v.type in PREFIXES]
-    if len(numbers) != 1 or not current:
+    if not current:
+        return parse
+    numbers = list(_NUMBER_ALONE.finditer(parse.text))
+    if len(numbers) != 1:
         return parse
     (m,) = numbers
     # (Read as an order's only for its shape: a number said alone is the kind talked about, "and 1003?"
