@@ -64,7 +64,7 @@ from supportbot.bot.messages import (
     InboundFile,
     Reply,
 )
-from supportbot.bot.nlu.entities.ids import PREFIXES, is_plural, numbered, record_kind
+from supportbot.bot.nlu.entities.ids import BARE_NUMBER, PREFIXES, is_plural, numbered, record_kind
 from supportbot.bot.nlu.entities.references import marks_said, negated
 from supportbot.bot.nlu.entities.sites import OTHER_SITE
 from supportbot.bot.nlu.lexicon import DOCUMENT_WORDS, FAMILY_WORDS, FORMATS, GOING_BACK, names_a_person
@@ -969,8 +969,8 @@ class DialogEngine:
         text = parse.text.strip()
         if len(_WORD.findall(text)) > 3:
             return None
-        names = [s.name for s in self._slots_for(spec, principal)]
-        for slot in self._slots_for(spec, principal)[names.index(asking.name) + 1 :]:
+        order = self._slots_for(spec, principal)
+        for slot in order[order.index(asking) + 1 :] if asking in order else ():
             if (
                 slot.pattern is not None
                 and not slot.free_text
@@ -1345,11 +1345,9 @@ class DialogEngine:
     def _exporter(self, state: DialogState) -> IntentSpec | None:
         """The intent making a file of the listing or report just shown, if it was one."""
         last = state.last_intent
-        return (
-            next((spec for spec in self.intents.values() if last in spec.exports_after), None)
-            if last
-            else None
-        )
+        if not last:
+            return None
+        return next((spec for spec in self.intents.values() if last in spec.exports_after), None)
 
     def _documented(self, parse: Parse, state: DialogState) -> IntentSpec | None:
         """The intent giving the document of the record just talked about, when the message asks for a
@@ -1755,7 +1753,6 @@ def _other_site(entity: Entity) -> bool:
 
 _SET_APART_BEFORE = re.compile(r"(?i)(?:^|[,;:(]|\b(?:and|och|nr|no|number|nummer))\s*#?$")
 _SET_APART_AFTER = re.compile(r"\s*(?:[,;:)?!.]|$)")
-_NUMBER_ALONE = re.compile(r"(?<![\w.,/:+-])#?(?P<n>\d{3,10})(?![\w/:-]|[.,]\d)")
 
 
 def _numbered_as_shown(parse: Parse, last: IntentSpec | None, topic: Topic) -> Parse:
@@ -1767,7 +1764,7 @@ def _numbered_as_shown(parse: Parse, last: IntentSpec | None, topic: Topic) -> P
     current = [v for v in topic.current.values() if v.type in last.claims and v.type in PREFIXES]
     if not current:
         return parse
-    numbers = list(_NUMBER_ALONE.finditer(parse.text))
+    numbers = list(BARE_NUMBER.finditer(parse.text))
     if len(numbers) != 1:
         return parse
     (m,) = numbers

@@ -136,7 +136,9 @@ _UNITS = wordset(
     "units unit pcs pieces piece st styck stycken items item licenses licences licens licenser copies ex seats users"
 )
 
-_BARE = re.compile(r"(?<![\w.,/:+-])(?P<hash>#\s?)?(?P<n>\d{3,10})(?![\w/:-]|[.,]\d)")
+BARE_NUMBER = re.compile(r"(?<![\w.,/:+-])(?P<hash>#\s?)?(?P<n>\d{3,10})(?![\w/:-]|[.,]\d)")
+"""A number said alone, of no record word or code ("4711", "#4711"): its digits are the group ``n``."""
+_BARE = BARE_NUMBER
 _WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _ID_SHAPE = re.compile(r"\d{3,10}")
 _GROUP_SPACE = re.compile(r"[ \u00a0]")
