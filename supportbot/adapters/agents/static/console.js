@@ -8,7 +8,7 @@
   var state = {
     agent: null, ws: null, attempts: 0, status: "available", waitTarget: 300, language: "en",
     queue: {}, fresh: {}, tabs: [], convs: {}, current: null, typingTimer: null, typing: false,
-    requests: [], request: null, review: [], intents: [], canned: [], agents: [], mode: "reply",
+    requests: [], request: null, review: [], chosen: {}, intents: [], canned: [], agents: [], mode: "reply",
     suggest: [], suggestAt: 0, view: "conversation", words: {}, plural: {}, shownRequest: null
   };
 
@@ -1136,12 +1136,15 @@
       select.id = "intent-" + m.id;
       label.htmlFor = select.id;
       select.appendChild(el("option", null, t("choose"))).value = "";
+      // (what the agent chose is kept when the list is drawn again: another listing may arrive meanwhile)
+      var chosen = state.chosen[m.id] || m.suggestion || (m.intent !== "none" ? m.intent : "");
       state.intents.forEach(function (name) {
         var option = el("option", null, name);
         option.value = name;
-        if (name === (m.suggestion || (m.intent !== "none" ? m.intent : ""))) option.selected = true;
+        if (name === chosen) option.selected = true;
         select.appendChild(option);
       });
+      select.addEventListener("change", function () { state.chosen[m.id] = select.value; });
       li.appendChild(label);
       li.appendChild(select);
       li.appendChild(button(t("assign"), "miss-assign", function () {
