@@ -82,6 +82,10 @@ WORDS: dict[str, Entry] = {
         "en": "Thanks, I've added that. {question}",
         "sv": "Tack, jag har lagt till det. {question}",
     },
+    "dialog.noted": {
+        "en": "Noted. {question}",
+        "sv": "Noterat. {question}",
+    },
     "dialog.kept": {
         "en": "Thanks, I've kept what you wrote. {question}",
         "sv": "Tack, jag har sparat det du skrev. {question}",

@@ -114,8 +114,14 @@ _BEFORE_CANCEL = (
     r"(?:(?:no|nope|nah|actually|wait|oh|ah|hmm+|ok(?:ay|ej)?|nej|nä|förresten|vänta|äh)[\s,.!]+)*"
 )
 """Words that may lead a cancel ("nej förresten, strunta i det", "no wait, forget it")."""
-DEFAULT_WORDS = frozenset({"default", "skip", "hoppa över"})
-"""Said to a question whose slot has a default: take it."""
+DEFAULT_WORDS = frozenset(
+    {
+        "default", "skip", "hoppa över", "doesn't matter", "does not matter", "whatever", "spelar ingen roll",
+        "send", "send it", "just send it", "submit", "submit it", "skicka", "skicka det", "skicka in",
+        "skicka in det",
+    }
+)  # fmt: skip
+"""Said to a question whose slot has a default: take it (and "send it": on to sending, with it)."""
 YES_WORDS = frozenset(
     {
         "yes", "yeah", "yep", "yup", "y", "ok", "okay", "k", "sure", "fine", "please do", "do it",
@@ -236,6 +242,14 @@ _LOOKUP = re.compile(
 )
 """A lookup verb first: "show my invoices", "visa faktura INV-2031", "talk to a person", "gör en rapport
 på alla ordrar i år"."""
+_ACTION = re.compile(
+    _OPENING + r"(?:approve|sign|forward|add|attach|renew|move|upgrade|comment|cancel\s+(?:the|my|our|order)"
+    r"|godkänn|attestera|signera|skriv\s+under|vidarebefordra|lägg\s+till|bifoga|förnya|flytta|uppgradera"
+    r"|kommentera)\b"
+)
+"""An action's verb first, in the imperative: "approve the current version", "forward it to my colleague",
+"lägg till en kommentar": to a question with fixed answers, a request of its own when the NLU is sure
+of another intent (a value the question takes, said with it, is taken as the answer first)."""
 _QUESTION = re.compile(
     _OPENING + r"(?:where|what|what's|whats|when|which|who|why|how|can\s+(?:you|i|we)|could\s+(?:you|i|we)"
     r"|would\s+you|do\s+you\s+know|var|vad|när|vilken|vilket|vilka|vem|varför|hur|kan\s+(?:du|jag|vi|ni)"
@@ -261,6 +275,31 @@ person?"), and a yes or no is the answer to that."""
 _CLOSINGS = frozenset({"smalltalk.thanks", "smalltalk.goodbye"})
 """Thanks or a goodbye, sure enough, to a question with fixed answers, however many words: a request of
 its own, as a short one is (the question is offered back once, as for any)."""
+_CHANGE_LEAD = re.compile(
+    r"(?i)^\W*(?:(?:hmm+|no|nope|nej|nä|sorry|förlåt|actually|egentligen|wait|vänta|oh|and|also|också|förresten"
+    r"|och)[\s,!.]+)+"
+)
+_SET_TO = re.compile(
+    r"(?i)^\W*(?:(?:please|snälla)\s+)?(?:set|change|make|switch|sätt|ändra|byt)\s+(?:(?:it|the\s+(?:priority"
+    r"|category|prio)|prioriteten|kategorin|prion|det|den)\s+)?(?:(?:to|till)\s+)?"
+)
+_NOT_THAT = re.compile(r"(?i)[\s,]+(?:not|inte)\s+\w+[\s.!]*$|[\s,]+(?:instead|i\s*stället|istället)[\s.!]*$")
+
+
+def _changed_to(text: str) -> tuple[str, bool]:
+    """A fixed answer said to change one given before, without the words around it, and whether there
+    were any ("hmm no, actually it's an invoice thing, not technical" → "it's an invoice thing";
+    "sätt prioriteten till normal i stället" → "normal")."""
+    bare = _NOT_THAT.sub("", _SET_TO.sub("", _CHANGE_LEAD.sub("", text)))
+    return bare, bare != text
+
+
+_YES_AND_DO = re.compile(
+    r"(?i)^\W*(?:yes|yeah|yep|sure|ok(?:ay)?|ja|japp|jepp|jo|absolut|gärna|visst)(?![\w-])[\s,!.]*"
+    r"(?:(?:please|pls|tack|snälla|then|då)[\s,!.]+)*(?:do\s+it|go\s+ahead|open|send|create|raise|file|log|submit"
+    r"|öppna|skicka|skapa|kör|gör\s+det)(?![\w-])"
+)
+"""A yes said first, and the thing asked to be done after it: "yes, open a case for it", "ja, skicka den"."""
 _INTERRUPTS = re.compile(
     r"(?i)^\W*(?:(?:ok|okay|oh|hmm+|actually|sorry|förlåt|but|men)[\s,!.:;–-]+)*"
     r"(?:wait|vänta|hang\s+on|hold\s+on|by\s+the\s+way|btw|förresten|forresten|before\s+that|innan\s+dess"
@@ -276,6 +315,9 @@ for the free-text question after it ("it started this morning, the array shows d
 about?"); fewer, it is refused as an answer."""
 SHORT_REQUEST = 8
 """Words in a request whose only sign is its first word and a record: longer, it is more likely told."""
+SHORT_LISTING = 5
+"""Words in a message that names records by their plural word ("status of my requests") for it to be
+a list asked for, said to a question for words written freely, when the NLU is sure of it."""
 SWITCH_CONFIDENCE = 0.5
 """A request of its own switches away from a question only when the NLU is at least this sure of it."""
 
@@ -309,6 +351,9 @@ class Turn:
     added: bool = False
     """Not an answer, but more words for the question the intent keeps (``keeps_text``): added to them,
     and the confirmation asked again."""
+    noted: bool = False
+    """Not the answer to the question asked, but the answer to one still to come ("normal prio" to
+    "Describe the problem"): taken, and the question asked again, saying so."""
     unsure: str | None = None
     """The slot a reference was said for that points at nothing known ("the other one" with no other):
     asked for, saying so, rather than filled with another record."""
@@ -336,6 +381,8 @@ class DialogEngine:
         self._claims: dict[str, IntentSpec] = {}
         self._record_families = frozenset(spec.family for spec in intents if spec.claims)
         """The families with records of their own (a statement's has none)."""
+        self._filed = frozenset(name for spec in intents for name in spec.exports_after)
+        """The intents whose answer another makes a file of (``IntentSpec.exports_after``)."""
         for spec in intents:
             for entity_type in spec.claims:
                 self._claims.setdefault(entity_type, spec)
@@ -519,8 +566,9 @@ class DialogEngine:
         if form is None and not (spec.form and ctx.can("forms") and not turn.slots):
             asked = await self._question(spec, ctx, turn)
             if asked is not None:
-                if turn.added:  # (the words added, the question asked again: "Thanks, I've added that.")
-                    return asked.model_copy(update={"text": fmt.t("dialog.added", question=asked.text)})
+                if turn.added or turn.noted:  # (the question asked again: "Thanks, I've added that.")
+                    said = "dialog.added" if turn.added else "dialog.noted"
+                    return asked.model_copy(update={"text": fmt.t(said, question=asked.text)})
                 return asked
 
         assert spec.handler is not None, f"intent {spec.name} has no handler"
@@ -600,8 +648,16 @@ class DialogEngine:
 
     async def _question(self, spec: IntentSpec, ctx: TurnContext, turn: Turn) -> Reply | None:
         """Each slot in order: its value checked (a refused one asked again, saying why), or, missing
-        and needed, asked for. ``None`` when the handler may run."""
-        for slot in self._slots_for(spec, ctx.principal):
+        and needed, asked for. ``None`` when the handler may run. On the turn that starts the intent, what
+        the message tells of slots it does not say outright is taken first (``Slot.infer``)."""
+        slots = self._slots_for(spec, ctx.principal)
+        if turn.answered is None and ctx.parse.intent == spec.name:
+            for slot in slots:
+                if slot.infer is not None and slot.name not in turn.slots:
+                    inferred = slot.infer(ctx.parse, ctx.state)
+                    if inferred is not None:
+                        turn.slots[slot.name] = inferred
+        for slot in slots:
             value = turn.slots.get(slot.name)
             if isinstance(value, SlotValue) and slot.check is not None:
                 checked = await slot.check(ctx, value)
@@ -877,6 +933,8 @@ class DialogEngine:
             return self._switch(parse, principal, pending, state)
         if asking is not None:
             answer = yes_or_no(parse.text)
+            if answer is None and _confirms(asking) and _YES_AND_DO.match(parse.text) is not None:
+                answer = True  # ("yes, open a case for it" to "Shall I send it?")
             if answer is not None and (asking.default is not None or _confirms(asking)):
                 if not answer and _confirms(asking):
                     return Turn(None, {}, declined=True)
@@ -884,6 +942,8 @@ class DialogEngine:
                     value = asking.default if asking.default is not None else "yes"
                     slots[asking.name] = SlotValue(asking.entities[0], value)
                     return Turn(spec, slots, held, answered=asking.name)
+            if answer is not None and asking.free_text and asking.required is True:
+                return Turn(None, {})  # ("ja tack" to "Describe the problem": no description)
             # Free text a handler asked for itself ("sign it?": anything but yes is a no) is its to read,
             # unless it is neither a yes nor a no but a request of its own, read as to a question with
             # fixed answers ("vad har vi installerat i Göteborg"): that is answered, and the question
@@ -903,7 +963,7 @@ class DialogEngine:
                 # "normal prio" to "Describe the problem": the priority asked later, not the description
                 # (asked again).
                 slots.update(ahead)
-                return Turn(spec, slots, held)
+                return Turn(spec, slots, held, noted=True)
             # (a fixed answer first, before what the rest would fill: "det är tekniskt, fläkten låter
             # väldigt mycket" is the category, the rest the subject, and the description still asked)
             led = self._led_by_answer(spec, principal, asking, parse, slots)
@@ -919,6 +979,10 @@ class DialogEngine:
             if several is not None:
                 slots.update(several)
                 return Turn(spec, slots, held, answered=asking.name)
+            ahead = self._answer_ahead(spec, principal, asking, parse, slots)
+            if ahead is not None:  # ("it's urgent" to "What is it about?", "sätt prioriteten till normal")
+                slots.update(ahead)
+                return Turn(spec, slots, held, noted=True)
         if correction is not None and self._correct(spec, principal, parse, topic, correction, slots):
             return Turn(spec, slots, held)
         if (
@@ -950,36 +1014,75 @@ class DialogEngine:
                 # about?", read as the request again: what it tells is kept for the question after.
                 later = self._kept_for_later(spec, principal, asking, parse, slots)
                 if later is not None and asking.name not in self._filled(spec, principal, parse, topic):
-                    pending.slots[later.name] = SlotValue(later.entities[0], parse.text.strip())
-                    return Turn(None, {}, kept=True)
+                    return self._kept(spec, asking, later, parse, state, pending, slots, held)
             self._fill_all(spec, principal, parse, topic, slots, carry=False)
             return Turn(spec, slots, held)
         if asking is not None and not asking.free_text:
             later = self._kept_for_later(spec, principal, asking, parse, slots)
             if later is not None:
-                pending.slots[later.name] = SlotValue(later.entities[0], parse.text.strip())
-                return Turn(None, {}, kept=True)
+                return self._kept(spec, asking, later, parse, state, pending, slots, held)
         return Turn(None, {})
+
+    @staticmethod
+    def _kept(
+        spec: IntentSpec,
+        asking: Slot,
+        later: Slot,
+        parse: Parse,
+        state: DialogState,
+        pending: Pending,
+        slots: dict[str, Any],
+        held: list[str],
+    ) -> Turn:
+        """A message with content of its own, told to a question with fixed answers, kept for the
+        free-text question ``later``; the question asked again, unless what was told answers it too
+        ("Det gäller order 4712 som är försenad" to "What is it about?": an order's)."""
+        told = SlotValue(later.entities[0], parse.text.strip())
+        inferred = asking.infer(parse, state) if asking.infer is not None else None
+        if inferred is None:
+            pending.slots[later.name] = told
+            return Turn(None, {}, kept=True)
+        slots[asking.name], slots[later.name] = inferred, told
+        return Turn(spec, slots, held, answered=asking.name)
 
     def _answer_ahead(
         self, spec: IntentSpec, principal: Principal, asking: Slot, parse: Parse, slots: dict[str, Any]
     ) -> dict[str, SlotValue] | None:
-        """A short message to a free-text question that is wholly one of the fixed answers of a question
-        still to come ("normal prio", "hög prioritet" to "Describe the problem"): that answer."""
-        text = parse.text.strip()
-        if len(_WORD.findall(text)) > 3:
+        """A short message, not the answer to the question asked, that is wholly fixed answers of other
+        questions: of one still to come ("normal prio", "hög prioritet" to "Describe the problem", "it's
+        urgent" to "What is it about?"), or, to a free-text question, of one answered before said again
+        with it ("technical, prio normal"), or said to change one ("hmm no, actually it's an invoice
+        thing", "sätt prioriteten till normal i stället", also while a confirmation waits). Those
+        answers; ``None`` unless every part is one."""
+        text, changed = _changed_to(parse.text.strip())
+        if _confirms(asking) and not changed:
             return None
+        text = _INTRO.sub("", text)
+        if len(_WORD.findall(text)) > 8:
+            return None
+        several = asking.free_text or changed
+        parts = [_changed_to(part)[0].strip(" .!") for part in _PARTS.split(text)] if several else [text]
+        if not 1 <= len(parts) <= 3 or any(not p or len(_WORD.findall(p)) > 5 for p in parts):
+            return None  # (a fixed answer, and words around it: "normal priority is fine")
         order = self._slots_for(spec, principal)
-        for slot in order[order.index(asking) + 1 :] if asking in order else ():
-            if (
-                slot.pattern is not None
-                and not slot.free_text
-                and not _confirms(slot)
-                and slot.name not in slots
-                and re.fullmatch(slot.pattern, text)
-            ):
-                return {slot.name: SlotValue(slot.entities[0], text)}
-        return None
+        after = order[order.index(asking) + 1 :] if asking in order else ()
+        fixed = [s for s in order if s.pattern is not None and not s.free_text and not _confirms(s)]
+        answers: dict[str, SlotValue] = {}
+        for part in parts:
+            slot = next(
+                (
+                    s
+                    for s in fixed
+                    if s.name not in answers
+                    and ((s in after and s.name not in slots) or (several and (changed or len(parts) > 1)))
+                    and re.fullmatch(s.pattern or "", _INTRO.sub("", part))
+                ),
+                None,
+            )
+            if slot is None:
+                return None
+            answers[slot.name] = SlotValue(slot.entities[0], _INTRO.sub("", part))
+        return answers
 
     def _several(
         self, spec: IntentSpec, principal: Principal, asking: Slot, parse: Parse, slots: dict[str, Any]
@@ -1109,6 +1212,11 @@ class DialogEngine:
             return False
         if self.intents[intent].takes_over and names_a_person(parse.text):
             return True  # "ugh, just connect me to someone": a person, whatever was asked
+        asked_by = self.intents[intent].asked_by
+        if asked_by is not None and parse.confidence >= SWITCH_CONFIDENCE and asked_by(parse.text):
+            # Its own question in its own words ("the fan on that server is making a lot of noise, open
+            # a request for it" to "Which contract?", "when can I expect an answer?" to "Describe …").
+            return True
         text = parse.text
         words = len(_WORD.findall(text)) + len(re.findall(r"\d+", text))
         records = [e for e in parse.entities if e.type in self._claims]
@@ -1129,10 +1237,14 @@ class DialogEngine:
             ) or self._lists_its_records(own, text)
         if _LOOKUP.match(text) or (_QUESTION.match(text) and (asked or short_with_record)):
             return True
+        if asking is not None and not asking.free_text and _ACTION.match(text):
+            return True  # "forward it to my colleague" to "Which invoice do you mean?"
         if short_with_record and _ABOUT_RECORD.match(text):
             return True
         if asked and words <= 3 and parse.confidence >= SURE_SHORT_QUESTION:
             return True  # "status på ärendet?" to "Describe the problem": asked of the bot, no problem told
+        if words <= SHORT_LISTING and any(is_plural(w) and record_kind(w) for w in _WORD.findall(text)):
+            return True  # "status of my requests", "mina ärenden": a list asked for, no problem told
         if asking is not None and asking.free_text:
             return False
         if _QUESTION.match(text) or _WISH.match(text) or (words <= 3 and parse.confidence >= 0.7):
@@ -1151,7 +1263,7 @@ class DialogEngine:
             return True  # "ok, och avtalet igen - kan jag få det som pdf" to "Shall I send it?"
         if (
             asking is not None
-            and any(kind in self._claims for kind in asking.entities)
+            and not _confirms(asking)
             and self.intents[intent].family != spec.family
             and words >= 4
             and not any(parse.first(kind) is not None for kind in asking.entities)
@@ -1302,13 +1414,22 @@ class DialogEngine:
             to_me(parse.text) and not any("reference" in s.entities for s in self._slots_for(spec, principal))
         ):
             return None
-        if not any(e.value == "it" for e in _references(parse)):
-            return None
         last = self.intents.get(state.last_intent or "")
         if last is None or last.family == spec.family:
             return None
+        if last.name not in self._filed:
+            if not any(e.value == "it" for e in _references(parse)):
+                return None
+        elif not (_SAME_AGAIN.search(parse.text) or any(e.value == "it" for e in _references(parse))):
+            return None
         for candidate in self.intents.values():
-            if candidate.family != last.family or not candidate.sends:
+            if candidate.family != last.family:
+                continue
+            if last.name in candidate.exports_after:
+                # ("and send a copy to erik@… too" right after a report was made or mailed: the report's,
+                # which says to whom it mails)
+                return candidate
+            if not candidate.sends:
                 continue
             slots = self._slots_for(candidate, principal)
             if any("reference" in s.entities and state.topic.current.get(s.name) for s in slots):
@@ -1688,8 +1809,12 @@ def _fill(spec: IntentSpec, slot: Slot, parse: Parse, topic: Topic, *, answering
         return SlotValue(slot.entities[0], slot.default)
     if slot.free_text and said:
         return SlotValue(slot.entities[0], said)
-    if slot.pattern and re.fullmatch(slot.pattern, said):
-        return SlotValue(slot.entities[0], said.lstrip("#"))
+    if slot.pattern:
+        if re.fullmatch(slot.pattern, said):
+            return SlotValue(slot.entities[0], said.lstrip("#"))
+        bare = _INTRO.sub("", said)  # ("it's urgent", "det är tekniskt")
+        if bare != said and re.fullmatch(slot.pattern, bare):
+            return SlotValue(slot.entities[0], bare.lstrip("#"))
     return None
 
 
@@ -1898,7 +2023,26 @@ def yes_or_no(text: str) -> bool | None:
             return True
         if phrase in NO_WORDS:
             return False
+    said = [w for w in words if w not in _POLITE]
+    if 1 < len(said) <= 6:  # ("sure, go ahead", "yes do it", "ja kör")
+        if _made_of(said, YES_WORDS):
+            return True
+        if _made_of(said, NO_WORDS):
+            return False
     return None
+
+
+def _made_of(words: list[str], phrases: frozenset[str]) -> bool:
+    """Whether ``words`` are wholly a run of ``phrases`` (of up to three words each)."""
+    at = 0
+    while at < len(words):
+        for size in (3, 2, 1):
+            if at + size <= len(words) and " ".join(words[at : at + size]) in phrases:
+                at += size
+                break
+        else:
+            return False
+    return True
 
 
 def _confirms(slot: Slot) -> bool:

@@ -124,6 +124,10 @@ class Slot:
     """Buttons to answer with: shown with the question, and again when an answer is refused."""
     ask: Ask | None = None
     """Asks with words, buttons or a card depending on the turn, instead of ``question``."""
+    infer: Callable[[Parse, DialogState], SlotValue | None] | None = None
+    """A value worked out from the message that started the intent when it says none outright (a
+    request's category from the record it names: "open a request, order 4711 came without cables"):
+    tried before the slot would be asked, and checked as any value."""
 
     def needed(self, ctx: TurnContext) -> bool:
         return self.required(ctx) if callable(self.required) else self.required

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
@@ -40,7 +41,7 @@ ASKED_AFTER = r"(?![\w-])(?!" + YET + r")(?!" + QUESTION_AHEAD + r")"
 """After a word of something done: not in a question, nor followed within a few words by "yet"/"än"
 (asked after, not asked for)."""
 _APPROVED = (
-    r"(?:approved|accepted|authori[sz]ed|attested|godk[äa]n(?:d|t|da|ts|de|des)|attester(?:ad|at|ade|ats|ades)"
+    r"(?:ap?proved|accepted|authori[sz]ed|attested|godk[äa]n(?:d|t|da|ts|de|des)|attester(?:ad|at|ade|ats|ades)"
     r"|accepter(?:ad|at|ade|ats))"
 )
 APPROVING = (
@@ -67,6 +68,22 @@ _UNIT = (
 _MORE = re.compile(
     r"(?i)\b(?:(?:more|fler|mer)(?!\s+(?:than|än)\b)|resten|(?:next|nästa)(?!\s+" + _UNIT + r"))\b"
 )
+
+
+def named_alone(*names: str) -> Callable[[str], bool]:
+    """A message that is only the word for a kind of record, as a follow-up ("invoice?", "och
+    fakturan?", "the contract?"): that record is asked for, shown by the family's intent that shows one
+    (a question to pass on, a document, a history, are said in more words)."""
+    alone = re.compile(
+        r"(?i)^\W*(?:(?:and|och|what\s+about|how\s+about|then|då|the|its|their|dess|er|ert)\s+)*(?:"
+        + "|".join(names)
+        + r")(?:\s+(?:then|too|då|också))?\W*$"
+    )
+
+    def asked(text: str) -> bool:
+        return len(text) < 40 and alone.match(text) is not None
+
+    return asked
 
 
 def asks_for_more(text: str) -> bool:

@@ -40,7 +40,6 @@ APPROVE_EXAMPLES = {
         "the new contract version is ok, approve it",
         "how do I approve a contract",
         "I want to approve the renewal of C-1001",
-        "aprove contract C-1001",
         "record my approval of contract C-2001",
         "please register my approval",
         "we accept the new terms in C-1001",

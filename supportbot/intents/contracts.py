@@ -27,7 +27,7 @@ from supportbot.integrations.models import (
     InventoryItem,
     Tool,
 )
-from supportbot.intents.common import asks_for_more
+from supportbot.intents.common import asks_for_more, named_alone
 from supportbot.intents.inventory import CHOICES, item_marks, match_products
 from supportbot.intents.recipients import ME, asks_if_sent, by_mail, only_me, own_address
 from supportbot.services.contract_pdf import (
@@ -1387,6 +1387,7 @@ INTENTS = [
     IntentSpec(
         name="contract.status",
         called={"en": "contract", "sv": "avtalet"},
+        asked_by=named_alone("contract", "agreement", "avtal", "avtalet", "kontrakt", "kontraktet"),
         context=ContractsContext,
         examples=STATUS_EXAMPLES,
         handler=contract_status,

@@ -590,9 +590,10 @@ _TALK_TO_A_PERSON = re.compile(
     r"\b(?:talk(?:ing)?|speak(?:ing)?|chat(?:ting)?)\s+(?:to|with)\s+"
     r"(?:(?:a|an|one|of|your|some|real|live|human|actual)\s+)*"
     r"(?:someone|somebody|anyone|anybody|persons?|people|humans?|agents?|representatives?|operators?|staff"
-    r"|employees?|assistants?|colleagues?)\b"
+    r"|employees?|assistants?|colleagues?|technicians?|engineers?|specialists?|experts?)\b"
     r"|\b(?:prata|tala|snacka|chatta)\s+med\s+(?:(?:en|ett|någon|nån|några|riktig|levande|er|era)\s+)*"
-    r"(?:människa|människor|person|handläggare|operatör|kundtjänst|supporten|någon|nån|personal(?:en)?)\b",
+    r"(?:människa|människor|person|handläggare|operatör|kundtjänst|supporten|någon|nån|personal(?:en)?"
+    r"|tekniker(?:n)?|ingenjör(?:en)?|specialist(?:en)?|expert(?:en)?)\b",
     re.IGNORECASE,
 )
 
@@ -606,10 +607,14 @@ _GET_ME_A_PERSON = re.compile(
 )
 _HELP_FROM_A_PERSON = re.compile(
     r"\bhelp\s+from\s+(?:(?:a|an|one|of|your|some|real|live|actual)\s+)*(?:humans?|persons?|agents?|people)\b"
-    r"|\bhjälp\s+(?:av|från)\s+(?:(?:en|ett|någon|nån|riktig|levande)\s+)*(?:människa|person|handläggare)\b",
+    r"|\bhjälp\s+(?:av|från)\s+(?:(?:en|ett|någon|nån|riktig|levande)\s+)*(?:människa|person|handläggare)\b"
+    r"|^\W*(?:(?:so|ok|okay|then|well|så|okej|men)\W+)*(?:who|vem)\s+(?:can|could|should|kan|ska)\s+"
+    r"(?:do\s+(?:it|that|this)|help(?:\s+me)?|göra\s+det|fixa\s+det|hjälpa\s+mig|hjälpa\s+till)"
+    r"(?:\s+(?:then|instead|då|istället|i\s+stället))?\W*$",
     re.IGNORECASE,
 )
-"""Help asked of a person ("I need help from a human about invoice INV-2031"), whatever it is about."""
+"""Help asked of a person ("I need help from a human about invoice INV-2031"), whatever it is about;
+or who can help, when the bot said it cannot ("so who can do it then?", "vem kan hjälpa mig då?")."""
 """A person asked for outright ("get me a human", "connect me to someone", "koppla mig till en
 människa"), whatever else the message says ("why is it still in production?? … get me a human")."""
 

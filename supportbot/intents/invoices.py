@@ -34,6 +34,7 @@ from supportbot.intents.common import (
     ListingContext,
     asks_for_more,
     found_text,
+    named_alone,
     question_request,
 )
 from supportbot.intents.orders import order_summary
@@ -1472,6 +1473,9 @@ approving is recorded at once, so "faktura för order 4711" read as approving sh
 "is the invoice approved yet?" asks after it (the invoice is shown with who approved it, if anyone)."""
 
 
+_ON_TO = r".*?(?:@|(?<![\w-])(?:to|till|on|vidare|över|me|mig|us|oss|him|her|honom|henne|them|dem)(?![\w-]))"
+"""After "send" or "skicka", where it goes: an address, "to …", "me", "vidare"; "skicka den som pdf" is
+the invoice's copy asked for, not a forward."""
 _SAYS_SEND = re.compile(
     r"(?i)(?<![\w-])(?:"
     # "sent" said of it: a request only when not asked after ("has INV-2031 been forwarded to Erik?")
@@ -1480,8 +1484,11 @@ _SAYS_SEND = re.compile(
     + ASKED_AFTER
     + r"|(?!"
     + SENT
-    + r"(?![\w-]))(?>forward\w*|fwd|foward\w*|send\w*|resend\w*|e-?mail\w*|mail\w*|share\w*"
-    r"|pass\w*\b|go(?:es)?\s+to|vidareb\w*|vb|skick\w*|mejl\w*|e-?post\w*|dela\w*|gå\s+till)"
+    + r"(?![\w-]))(?>forward\w*|fwd|foward\w*|(?:re)?send\w*(?="
+    + _ON_TO
+    + r")|e-?mail\w*|mail\w*|share\w*"
+    r"|pass\w*\b|go(?:es)?\s+to(?=[^@]*@)|vidareb\w*|vb|skick\w*(?=" + _ON_TO + r")|mejl\w*|e-?post\w*"
+    r"|dela\w*|gå\s+till(?=[^@]*@))"
     # ("skicka inget än!!", "send nothing yet": a send called off)
     r"(?!\s+(?:inget|ingenting|nothing|none)\b))"
     r"|@(?!" + QUESTION_AHEAD + r")"
@@ -1585,11 +1592,21 @@ _AN_INVOICE = re.compile(r"(?i)(?<![\w-])(?:inv|cn)[-\s]?\d{2,10}(?![\w-])")
 invoice's question, which shows it and passes the question on, not a request of no record."""
 
 
+_PAID_ALREADY = re.compile(
+    r"(?i)\b(?:we|i)\s+(?:have\s+|had\s+|already\s+|did\s+)*paid\b(?![^.?!]*\?)"
+    r"|\b(?:vi|jag)\s+(?:har\s+|hade\s+)?(?:redan\s+)?betal(?:at|ade)\b(?![^.?!]*\?)"
+)
+"""Said that the customer has paid ("we paid it on time", "vi har redan betalat"), not asked: a question
+for the invoicing team about an invoice named."""
+
+
 def _invoice_question_asked(text: str) -> bool:
     """How to pay, asked; or a complaint about an invoice named (``_COMPLAINED``)."""
     if _how_to_pay_asked(text):
         return True
     low = text.lower()  # (plain substring checks first: far cheaper than the patterns)
+    if ("paid" in low or "betal" in low) and _PAID_ALREADY.search(text) is not None:
+        return _AN_INVOICE.search(text) is not None  # ("INV-3050 is marked overdue but we paid it on time")
     if not ("inv" in low or "cn" in low) or not (
         "compl" in low
         or "disput" in low
@@ -1745,6 +1762,7 @@ INTENTS = [
     IntentSpec(
         name="invoice.get",
         called={"en": "invoice", "sv": "fakturan"},
+        asked_by=named_alone("invoice", "bill", "faktura", "fakturan"),
         context=ListingContext,
         examples=GET_EXAMPLES,
         handler=invoice_get,

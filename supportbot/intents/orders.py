@@ -163,6 +163,8 @@ STATUS_EXAMPLES = {
         "jag behöver spåra ett paket från er",
         "jag letar efter en order vi har lagt",
         "vilken transportör levererar order 4711",
+        "vilket fraktbolag skickar order 4711",
+        "med vilken speditör kommer leveransen",
         "vem kör ut den",
         "status på inköpsorder NV-PO-889",
         "var är vår inköpsorder NV-PO-889",

@@ -27,8 +27,10 @@ from supportbot.bot.messages import (
     Reply,
     Table,
 )
+from supportbot.bot.nlu.text import wordset
+from supportbot.bot.nlu.types import Parse
 from supportbot.bot.spec import Check, IntentSpec, Question, Refused, Slot, TurnContext
-from supportbot.bot.state import FamilyContext, SlotValue
+from supportbot.bot.state import DialogState, FamilyContext, SlotValue
 from supportbot.integrations.actions import Mail
 from supportbot.integrations.documents import DocumentRefused, kept_type
 from supportbot.integrations.errors import AccessDenied, InvalidRequest, MailUnavailable
@@ -615,18 +617,27 @@ CONFIRM_SLOT = Slot(
 its handler (``ctx.ask("confirm")``) once everything else is known."""
 
 
-_NAMED = r"prio|priority|prioritet|fråga|frågor|question|issue|problem|ärende"
+_NAMED = r"prio|priority|prioritet|fråga|frågor|question|issue|problem|ärende|thing|matter|grej|sak"
 """What a category or a priority may be said with: "hög prio", "prio: high", "teknisk fråga"."""
+
+
+_LED = r"(?:(?:prio|priority|prioritet|category|kategori)\s*:?\s+)?(?:(?:an?|the|en|ett)\s+)?"
+"""What may lead a category or a priority: "prio: high", "kategori order", "en faktura", "an invoice"."""
+
+
+_FINE = r"\s+(?:is\s+fine|is\s+ok(?:ay)?|will\s+do|please|pls|thanks|tack|räcker|går\s+bra|funkar|är\s+bra)"
+"""What may follow one: "normal priority is fine", "hög prio tack"."""
 
 
 def _words_pattern(words: dict[str, tuple[str, ...]]) -> str:
     alternatives = "|".join(re.escape(w) for ws in words.values() for w in sorted(ws, key=len, reverse=True))
-    return rf"(?i)\s*(?:(?:prio|priority|prioritet)\s*:?\s+)?({alternatives})(\s+(?:{_NAMED}))?[.!]?\s*"
+    return rf"(?i)\s*(?:{_LED})?({alternatives})(\s+(?:{_NAMED}))?(?:{_FINE})?[.!]?\s*"
 
 
 def _pick(words: dict[str, tuple[str, ...]], value: Any) -> str | None:
     said = str(value).strip().lower().rstrip(".!")
-    said = re.sub(rf"^(?:prio|priority|prioritet)\s*:?\s+|\s+(?:{_NAMED})$", "", said)
+    said = re.sub(rf"(?:{_FINE})$", "", said)
+    said = re.sub(rf"^(?:{_LED})|\s+(?:{_NAMED})$", "", said)
     return next((key for key, ws in words.items() if said in ws), None)
 
 
@@ -716,7 +727,7 @@ async def _subject_check(ctx: TurnContext, value: SlotValue) -> SlotValue | Refu
         return checked
     if not isinstance(checked, SlotValue):
         return None
-    told = str(checked.value)
+    told = _told_with_the_ask(str(checked.value)) or str(checked.value)  # (not "open a request: …")
     if len(_WORD.findall(told)) >= _TOLD_IN_FULL:
         told = _headline(told)
     return SlotValue("fault", told[:1].upper() + told[1:])
@@ -752,6 +763,8 @@ async def _description_check(ctx: TurnContext, value: SlotValue) -> SlotValue | 
     """A description typed; a fault report is one when it tells more than a headline does."""
     if value.type == "fault" and len(_WORD.findall(str(value.value))) < _TOLD_IN_FULL:
         return None
+    if value.type == "fault" and (told := _told_with_the_ask(str(value.value))) is not None:
+        value = SlotValue(value.type, told)  # (what was told, not the words asking for the request)
     return await _DESCRIPTION_CHECK(ctx, value)
 
 
@@ -828,14 +841,6 @@ def _profile_fields(ctx: TurnContext) -> tuple[FormField, ...]:
     )
 
 
-def _guess_category(ctx: TurnContext) -> str:
-    """What the opening words point at: "a problem with order 4711" is about an order."""
-    for entity_type, category in _CATEGORY_BY_ENTITY:
-        if ctx.parse.first(entity_type) is not None:
-            return category
-    return ""
-
-
 _CATEGORY_BY_FAMILY = {
     "order": "order",
     "invoice": "invoice",
@@ -857,19 +862,10 @@ def _unhelped(ctx: TurnContext) -> dict[str, str] | None:
     last = one_line(unhelped.words[-1])
     subject = last if len(last) <= _SUBJECT_SHOWN else last[: _SUBJECT_SHOWN - 1].rstrip() + "…"
     return {
-        "category": _CATEGORY_BY_FAMILY.get(unhelped.topic, "") or _guess_category(ctx),
+        "category": _CATEGORY_BY_FAMILY.get(unhelped.topic, "") or _category_told(ctx),
         "subject": subject,
         "description": _description("\n\n".join(unhelped.words))[:DESCRIPTION_LIMIT],
     }
-
-
-_CATEGORY_BY_ENTITY = (
-    ("order_number", "order"),
-    ("po_number", "order"),
-    ("invoice_number", "invoice"),
-    ("credit_number", "invoice"),
-    ("contract_number", "contract"),
-)
 
 
 def request_form(
@@ -1001,7 +997,7 @@ async def request_open(ctx: TurnContext) -> Reply:
     if not ctx.slots:
         draft = _draft(ctx)
         started = None if draft is not None else _unhelped(ctx)
-        form = request_form(ctx, draft or started or {"category": _guess_category(ctx)})
+        form = request_form(ctx, draft or started or _told(ctx))
         return ctx.reply(ctx.t("request.form.intro.unhelped" if started else "request.form.intro"), form=form)
     return await _create(ctx, _said(ctx))
 
@@ -1328,8 +1324,11 @@ _ASKS_FOR_A_REQUEST = (
     r"|snälla|kan\s+(?:du|ni)|(?:jag|vi)\s+(?:vill|behöver|skulle\s+vilja))\s+)?"
     r"(?:open|create|raise|file|log|submit|start|öppna|oppna|skapa|registrera|lägga?\s+upp)\s+(?:a\s+|an\s+|ett\s+)?"
     r"(?:(?:new|nytt)\s+(?:one|ett)\b|(?:new\s+|nytt\s+)?(?:(?:high|low|normal|urgent)[\s-]+(?:priority\s+|prio\s+)?)?"
-    r"(?:support\s+|service\s+|technical\s+|tekniskt\s+)?"
-    r"(?:request|ticket|case|(?:support|service)?[äa]rende)\b)"
+    r"(?:support\s+|service\s+|technical\s+|tekniskt\s+|order\s+|invoice\s+|contract\s+|access\s+"
+    r"|inventory\s+)?(?:request|ticket|case|(?:support|service)?[äa]rende)\b)"
+    r"|^\W*(?:(?:i|we)\s+(?:want|need|would\s+like)\s+to\s+|(?:jag|vi)\s+(?:vill|behöver)\s+)?"
+    r"(?:report|anmäla|rapportera|felanmäla)\s+(?:a|an|ett|en)\s+(?:fault|problem|issue|error|fel|problem)"
+    r"(?=\s*[:–-])"
     r"|^\W*(?:new|nytt|ny)\s+(?:support\s+|service\s+)?(?:request|ticket|case|(?:support|service)?ärende"
     r"|(?:support|service)?förfrågan)(?=\s*[:–-])"
 )
@@ -1337,10 +1336,6 @@ _OPENS_A_REQUEST = re.compile("(?i)" + _ASKS_FOR_A_REQUEST)
 """A message that begins by asking for a request to be opened ("open a support request: the fan of
 78ABC12 is loud", "skapa ett ärende om…", "new request: wrong items delivered on 4711"): whatever the
 rest is about, the request is what is asked."""
-_HEADED = r"(?is)(?:" + _ASKS_FOR_A_REQUEST + r")\s*[:–-]\s*(?P<text>\S.*)"
-"""A request asked for with its subject after a colon ("new request: wrong items delivered on 4711")."""
-
-
 _NO_REQUEST = re.compile(
     r"(?i)(?<![\w'])(?:(?:i|we)\s+)?(?:do\s*n[o']?t|don'?t|do\s+not|no\s+need\s+to|never)\s+"
     r"(?:(?:really\s+)?(?:want|need|wanna|wish)\s+(?:to\s+)?)?(?:(?:open|create|raise|file|log|submit|start|make)\s+)?"
@@ -1378,10 +1373,29 @@ _HOW_IS_IT_GOING = re.compile(
 )
 
 
+_ANSWER_EXPECTED = re.compile(
+    r"(?i)^\W*(?:(?:and|ok|okay|so|och|okej|så)\W+)*(?:when|how\s+soon|när|hur\s+snart)\s+(?:can|will|do|shall"
+    r"|kan|får|kommer)\s+(?:i|we|jag|vi)\s+(?:(?:expect|get|have|hear|receive|få|vänta\s+mig|räkna\s+med)\s+)?"
+    r"(?:an?\s+|ett\s+|some\s+)?(?:answer|reply|response|svar|besked)\b"
+)
+"""When an answer comes, asked of what was written to the team ("when can I expect an answer?", "när får
+jag svar?"): the requests, each with the time it is due."""
+_ITS_NUMBER = re.compile(
+    r"(?i)\b(?:tracking|reference|ref|case|ticket|request)\s+(?:number|no|nr|id)\b[^.?!]{0,30}"
+    r"\b(?:request|ticket|case)s?\b|\b(?:request|ticket|case)\s+(?:number|no|nr|id)\b"
+    r"|\bärendenumr?\w*|\b(?:spårnings|referens)num\w*\s+(?:för|på|till)\s+(?:\w+\s+)?ärende\w*"
+)
+
+
 def _asks_after_one_opened(text: str) -> bool:
     """ "I opened a ticket yesterday about a late delivery, any update?", "jag öppnade ett ärende igår,
-    hur går det med det?": a request opened before, asked after; not one to open."""
-    return _OPENED_ONE.search(text) is not None and _HOW_IS_IT_GOING.search(text) is not None
+    hur går det med det?": a request opened before, asked after; not one to open. Or its number asked
+    for ("what's the tracking number of that request?", "vad är ärendenumret?")."""
+    if _OPENED_ONE.search(text) is not None and _HOW_IS_IT_GOING.search(text) is not None:
+        return True
+    if _ANSWER_EXPECTED.search(text) is not None:
+        return True
+    return ("number" in text or "nummer" in text or "id" in text) and _ITS_NUMBER.search(text) is not None
 
 
 _PLEASE_OPEN_ONE = re.compile(
@@ -1392,10 +1406,208 @@ _PLEASE_OPEN_ONE = re.compile(
 this order, please open a request")."""
 
 
+_POINTED_AT = (
+    r"(?:\s+(?:for|about|on|regarding|om|för|angående|kring)\s+(?:it|this|that|this\s+one|that\s+one|them"
+    r"|den|det|dem|denna|detta|den\s+här|det\s+här))?"
+)
+_TOLD_BEFORE_THE_ASK = re.compile(
+    r"(?is)^(?P<text>.*?\w.*?)[\s,.;:!–-]+(?:(?:so|then|så|då)\s+)?(?:(?:please|pls|plz|kindly|snälla)\s+"
+    r"|(?:can|could)\s+you\s+|kan\s+(?:du|ni)\s+|(?:i|we)\s+(?:want|need|would\s+like)\s+(?:you\s+)?to\s+"
+    r"|(?:jag|vi)\s+(?:vill|behöver)\s+)?(?:open|create|raise|file|log|öppna|oppna|skapa|registrera)\s+"
+    r"(?:a|an|ett)\s+(?:new\s+|nytt\s+)?(?:support\s+|service\s+)?(?:request|ticket|case|[äa]rende)"
+    + _POINTED_AT
+    + r"(?:\s+(?:please|pls|tack))?[\s.!?]*$"
+)
+"""What is told before the request is asked for, at the end of the message ("the FlashSystem reports a
+failed disk, open a request", "vi behöver den två veckor tidigare, kan du öppna ett ärende om det?")."""
+_TOLD_AFTER_THE_ASK = re.compile(
+    r"(?is)(?:" + _POINTED_AT + r"|\s+(?:for|about|on|regarding|om|för|angående|kring)\s+[^,.;:–-]{1,40}?)"
+    r"\s*(?:[,.;:–-]|\s(?:because|since|as|eftersom|för\s+att))\s*(?P<text>\S.*)"
+)
+"""What is told after the words asking for the request ("open a request about it, we need it two weeks
+earlier")."""
+_TOLD_WORDS = 3
+"""Words a request must be told in, beside the words asking for it, to be its subject."""
+_TOLD_DESCRIBES = _TOLD_IN_FULL
+"""Words from which what is told beside the asking is the description too, as for a fault told: said
+in fewer, it is the subject, and what happened is asked for."""
+
+
+def _told_with_the_ask(text: str) -> str | None:
+    """What a message asking for a request tells beside the asking (three words or more), or None."""
+    told: str | None = None
+    opened = _OPENS_A_REQUEST.match(text)
+    if opened is not None:
+        after = _TOLD_AFTER_THE_ASK.match(text, opened.end())
+        told = after["text"] if after is not None else None
+    else:
+        before = _TOLD_BEFORE_THE_ASK.match(text)
+        told = before["text"] if before is not None else None
+    if told is None:
+        return None
+    told = _SAID_BESIDE.sub(" ", told).strip(" \t\n,.;:–-")
+    if "," in told:  # (a category or a priority said as a part of its own is no part of what is told)
+        parts = [
+            p for p in told.split(",") if not (_CATEGORY_PART.fullmatch(p) or _PRIORITY_PART.fullmatch(p))
+        ]
+        told = ",".join(parts).strip(" ,")
+    return told if len(_WORD.findall(told)) >= _TOLD_WORDS else None
+
+
+_SAID_BESIDE = re.compile(
+    r"(?i)(?:^|(?<=[\s,.;:–-]))(?:(?:high|low|normal|urgent|hög|hog|låg|brådskande|akut)[\s-]+"
+    r"(?:priority|prio|prioritet)|(?:category|kategori)\s*:?\s*\w+)[\s,.;:–-]*"
+)
+"""A priority or a category said among what is told ("…, normal priority: we need …"): no part of it."""
+
+
+def _told_subject(parse: Parse, state: DialogState) -> SlotValue | None:
+    """The subject of a request asked for with what it is about ("open a request about it, we need it
+    two weeks earlier"): what was told, put in a few words when it is long."""
+    told = _told_with_the_ask(parse.text)
+    if told is None:
+        return None
+    if len(_WORD.findall(told)) >= _TOLD_IN_FULL:
+        told = _headline(told)
+    return SlotValue("request_text", told[:1].upper() + told[1:])
+
+
+def _told_description(parse: Parse, state: DialogState) -> SlotValue | None:
+    """The description of a request asked for with what it is about, told in a sentence
+    (``_TOLD_DESCRIBES`` words or more): the customer said what they need when they asked, and is not
+    asked to say it again (what they add before confirming is added to it)."""
+    told = _told_with_the_ask(parse.text)
+    if told is None or len(_WORD.findall(told)) < _TOLD_DESCRIBES:
+        return None
+    return SlotValue("request_text", told[:1].upper() + told[1:])
+
+
+# fmt: off
+_CATEGORY_OF_RECORD: dict[str, str] = {
+    "order_number": "order", "po_number": "order", "invoice_number": "invoice", "credit_number": "invoice",
+    "contract_number": "contract", "serial_number": "inventory", "tool": "access",
+    "access_request_number": "access",
+}
+_CATEGORY_OF_KIND: dict[str, str] = {
+    "order": "order", "invoice": "invoice", "contract": "contract", "item": "inventory",
+}
+_CATEGORY_OF_WORD: dict[str, str] = {
+    **dict.fromkeys(wordset("""
+        order orders ordern ordrar beställning beställningen delivery deliveries delivered deliver shipment
+        shipped tracking leverans leveransen leveranser levererad levererades levererat leverera frakt
+        """), "order"),
+    **dict.fromkeys(wordset("""
+        invoice invoices invoiced billing billed bill fakturan faktura fakturor fakturerat fakturerade credit
+        kreditnota kreditfaktura payment payments betalning betalningen vat moms
+        """), "invoice"),
+    **dict.fromkeys(wordset("""
+        contract contracts agreement renew renewal avtal avtalet avtalen kontrakt kontraktet förnya
+        förnyelse förlänga förlängning
+        """), "contract"),
+    **dict.fromkeys(wordset("""
+        move relocate upgrade uninstall deinstall de-install flytta flytt uppgradera uppgradering avinstallera
+        avveckla machine machines maskin maskinen installed installerad installerade
+        """), "inventory"),
+    **dict.fromkeys(wordset("""
+        error errors failed failing failure broken fault faulty crash crashed crashes down dead alarm beeping
+        noise noisy loud disk disks fan fel felet trasig trasigt trasiga kraschar kraschade larm larmar
+        låter fläkten disken
+        """), "technical"),
+    **dict.fromkeys(wordset("""
+        access permission permissions password login behörighet behörigheten åtkomst lösenord lösenordet
+        inloggning
+        """), "access"),
+}
+# fmt: on
+_SIGN = re.compile(r"[\w-]+")
+
+
+def _category_told(ctx: TurnContext) -> str:
+    told = _told_category(ctx.parse, ctx.state)
+    return str(told.value) if told is not None else ""
+
+
+def _told(ctx: TurnContext) -> dict[str, str]:
+    """The form's values from the words that asked for it: its category, subject and description where
+    they were told ("the FlashSystem reports a failed disk, open a request")."""
+    values = {"category": _category_told(ctx)}
+    said = (("subject", _told_subject), ("description", _told_description))
+    for name, told_by in said:
+        told = told_by(ctx.parse, ctx.state)
+        if told is not None:
+            values[name] = str(told.value)
+    return values
+
+
+_PART = re.compile(r"\s*[,;:]\s*")
+_CATEGORY_PART = re.compile(_words_pattern(_CATEGORY_WORDS))
+_PRIORITY_PART = re.compile(_words_pattern(_PRIORITY_WORDS))
+
+
+def _part_said(text: str, pattern: re.Pattern[str], words: dict[str, tuple[str, ...]]) -> str | None:
+    """One of ``words``' keys said as a part of its own between commas ("open a request: technical,
+    high, the FlashSystem reports a failed drive")."""
+    if ("," not in text and ":" not in text) or _told_with_the_ask(text) is None:
+        return (
+            None  # (only beside the words asking for a request: "technical, and quickly please" is no answer)
+        )
+    for part in _PART.split(text):
+        if pattern.fullmatch(part):
+            return _pick(words, part)
+    return None
+
+
+def _told_priority(parse: Parse, state: DialogState) -> SlotValue | None:
+    said = _part_said(parse.text, _PRIORITY_PART, _PRIORITY_WORDS)
+    return SlotValue("request_priority", said) if said is not None else None
+
+
+def _told_category(parse: Parse, state: DialogState) -> SlotValue | None:
+    """The category of a request asked for with what it is about, when that is clear: said as a part of
+    its own ("…: technical, high, …"), technical for a fault told; else what is named first, a record
+    ("order 4711 came without cables"), a record pointed at ("that machine") or a word of a kind ("the
+    delivery was missing a cable", "renew it"); else, for "open a request about it", the kind of record
+    the conversation was about."""
+    said = _part_said(parse.text, _CATEGORY_PART, _CATEGORY_WORDS)
+    if said is not None:
+        return SlotValue("request_category", said)
+    if parse.first("fault") is not None:
+        return SlotValue("request_category", "technical")
+    first: tuple[int, str] | None = None
+    for entity in parse.entities:
+        kind = _CATEGORY_OF_RECORD.get(entity.type)
+        if kind is None and entity.type == "about":
+            kind = _CATEGORY_OF_KIND.get(str(entity.value))
+        if kind is not None and (first is None or entity.start < first[0]):
+            first = (entity.start, kind)
+    told = [
+        (w.start(), kind)
+        for w in _SIGN.finditer(parse.text)
+        if (kind := _CATEGORY_OF_WORD.get(w.group().lower()))
+    ]
+    if told and (first is None or told[0][0] < first[0]):
+        first = told[0]
+    if first is not None and first[1] == "inventory" and any(kind == "technical" for _, kind in told):
+        return SlotValue("request_category", "technical")  # (a machine that is in trouble: "78ABC12 låter")
+    if first is not None:
+        return SlotValue("request_category", first[1])
+    if parse.first("reference") is not None and state.last_intent:
+        kind = _CATEGORY_BY_FAMILY.get(state.last_intent.split(".", 1)[0])
+        if kind is not None:
+            return SlotValue("request_category", kind)
+    return None
+
+
+_ASKED_LAST = re.compile(r"(?:request|ticket|case|[äa]rende)\W*(?:\w+\W*){0,3}$")
+"""A request's word among the last few of a message: where a request asked for last is looked for."""
+
+
 def _opens_a_request(text: str) -> bool:
     if _OPENS_A_REQUEST.match(text) is not None or _PLEASE_OPEN_ONE.search(text) is not None:
         return True
     low = text.lower()  # (plain substring checks first: far cheaper than the pattern)
+    if _ASKED_LAST.search(low) is not None and _TOLD_BEFORE_THE_ASK.match(text) is not None:
+        return True  # ("the fan on that server is making a lot of noise, open a request for it")
     if not ("pay" in low or "reclamation" in low or "complaint" in low) or "inv" in low:
         return False
     return _TROUBLE_TO_REPORT.search(text) is not None
@@ -1420,6 +1632,7 @@ INTENTS = [
                 carry=False,
                 pattern=_words_pattern(_CATEGORY_WORDS),
                 inline=_CATEGORY_SAID,
+                infer=_told_category,
                 check=_category_check,
                 choices=_category_buttons,
             ),
@@ -1429,7 +1642,7 @@ INTENTS = [
                 "request.ask_subject",
                 carry=False,
                 free_text=True,
-                inline=_HEADED,
+                infer=_told_subject,
                 check=_subject_check,
             ),
             Slot(
@@ -1439,6 +1652,7 @@ INTENTS = [
                 carry=False,
                 free_text=True,
                 ask=_ask_description,
+                infer=_told_description,
                 check=_description_check,
             ),
             Slot(
@@ -1448,6 +1662,7 @@ INTENTS = [
                 carry=False,
                 pattern=_words_pattern(_PRIORITY_WORDS),
                 inline=_PRIORITY_SAID,
+                infer=_told_priority,
                 default="normal",
                 check=_word_check(_PRIORITY_WORDS),
                 choices=_priority_buttons,

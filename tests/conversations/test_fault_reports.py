@@ -133,11 +133,11 @@ async def test_a_fault_of_another_companys_machine_is_answered_as_an_unknown_one
 
 
 async def test_a_fault_while_the_request_asks_what_it_is_about_is_a_technical_one(bot: BotDriver) -> None:
-    """The report answers "what is it about?" (technical) and is kept as the subject."""
+    """A fault to report is a technical request without asking; the report is kept as the subject."""
     chat = bot.as_user(ERIK)
     await chat.transcript("""
         user: I want to report a fault
-        bot:  ~ What is it about?
+        bot:  ~ What's the subject
         user: the printer in Kista is broken
         bot:  ~ describe the problem
         user: Paper jams on every page.

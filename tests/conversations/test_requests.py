@@ -436,17 +436,26 @@ async def test_a_request_asked_for_with_its_category_priority_and_subject_asks_o
     principal = await application.pipeline.principal(ANNA)
     (opened,) = await application.backends.requests.list_requests(principal, limit=1)
     assert (opened.category, opened.priority) == ("technical", "high")
-    assert opened.subject == "the FlashSystem 5200 in Göteborg lost one controller"
+    assert opened.subject == "The FlashSystem 5200 in Göteborg lost one controller"
 
 
 async def test_a_request_asked_for_last_and_a_thing_told_to_the_category_are_kept(bot: BotDriver) -> None:
     """ "… for this order, please open a request" is a request, though changing an address alone is not
-    ours to do; a sentence told to "What is it about?" is kept for the subject, not refused."""
+    ours to do: an order's, with what was told as its subject. A sentence told to "What is it about?"
+    is kept for the subject, not refused."""
     await bot.as_user(ERIK).transcript("""
         user: where is order 4711
         bot:  [order.status]
         user: I need to change the delivery address for this order, please open a request
         bot:  [request.open]
+        bot:  ~ How urgent
+        press: Normal
+        bot:  ~ Open this request?
+        bot:  ~ Order
+        bot:  ~ I need to change the delivery address for this order
+        user: cancel
+        bot:  [dialog.cancel]
+        user: please open a request
         bot:  ~ What is it about?
         user: it started this morning, the array shows degraded
         bot:  ~ kept what you wrote
@@ -526,19 +535,18 @@ async def test_a_request_headed_with_its_subject_and_a_record_asks_neither_again
     bot: BotDriver, application: Application
 ) -> None:
     """ "New request: wrong items delivered on 4711" is a request (not the order's status) with its
-    subject said after the colon: only what is still missing is asked. A question put first while the
+    subject said after the colon, and of an order's kind (it names one): only what is still missing is
+    asked. A question put first while the
     form asks is answered, not taken for the answer."""
     await bot.as_user(ERIK).transcript("""
         user: new request: wrong items delivered on 4711
         bot:  [request.open]
-        bot:  ~ What is it about?
+        bot:  ~ Please describe the problem
         user: wait, before that - is order 4712 shipped yet?
         bot:  [order.status]
         bot:  ~ 4712
         bot:  ~ Shall we finish your request?
         user: yes
-        bot:  ~ What is it about?
-        press: Order
         bot:  ~ Please describe the problem
         user: Two of the three disks were the wrong model.
         bot:  ~ How urgent
@@ -551,7 +559,7 @@ async def test_a_request_headed_with_its_subject_and_a_record_asks_neither_again
     principal = await application.pipeline.principal(ERIK)
     (opened,) = await application.backends.requests.list_requests(principal, limit=1)
     assert (opened.subject, opened.category, opened.priority) == (
-        "wrong items delivered on 4711",
+        "Wrong items delivered on 4711",
         "order",
         "high",
     )
@@ -572,7 +580,8 @@ async def test_back_to_my_request_takes_the_paused_form_up_with_what_follows(
     bot: BotDriver, application: Application
 ) -> None:
     """A question in the middle of a request's questions is answered and the request offered back; "back
-    to my request: …" takes it up and what follows is kept for it, nothing asked twice."""
+    to my request: …" takes it up and what follows is kept for it, nothing asked twice (an order named:
+    the order category, not asked)."""
     await bot.as_user(ERIK).transcript("""
         user: I'd like to raise a support request
         bot:  ~ What is it about?
@@ -581,9 +590,6 @@ async def test_back_to_my_request_takes_the_paused_form_up_with_what_follows(
         bot:  ~ Shall we finish your request?
         user: ok thanks. back to my request: it's about order 4712, we need it delivered to Göteborg instead of Kista
         bot:  [request.open]
-        bot:  ~ I've kept what you wrote
-        bot:  ~ What is it about?
-        press: Order
         bot:  ~ describe the problem
         user: The site in Kista is closed from the 18th.
         bot:  ~ How urgent
@@ -610,16 +616,17 @@ async def test_back_to_my_request_takes_the_paused_form_up_with_what_follows(
 async def test_what_a_message_tells_to_the_first_question_is_kept_and_a_question_after_thanks_is_answered(
     bot: BotDriver, application: Application
 ) -> None:
-    """Told the machine and its trouble to "What is it about?", the bot keeps it for the subject rather
-    than asking again as if nothing was said; "tack, and what's the status of it now?" is a question of
+    """Told the machine and its trouble to "What is it about?", the bot keeps it for the subject and takes
+    it for a technical request rather than asking again as if nothing was said; the category and the
+    priority said again to the description's question are taken, and it is asked again; "tack, and what's the status of it now?" is a question of
     its own, answered, and the request offered back, not written in as its description."""
     await bot.as_user(ANNA).transcript("""
         user: hej, jag behöver open a ticket om vår server
         bot:  ~ Vad gäller det?
         user: it's the one i Kista, 78ABC12, den låter som en dammsugare
-        bot:  ~ jag har sparat det du skrev
-        user: technical, prio normal
         bot:  ~ Beskriv problemet
+        user: technical, prio normal
+        bot:  ~ Noterat. Beskriv problemet
         user: tack, and what's the status of it now?
         bot:  [request.status]
         bot:  ~ Shall we finish your request?
@@ -682,3 +689,70 @@ async def test_more_added_before_the_request_is_confirmed_is_in_its_description(
     assert opened.description == (
         "Activation fails with error 0x80070005 on the Kista server\nit also fails on the second server"
     )
+
+
+async def test_what_is_told_with_the_request_is_not_asked_again(bot: BotDriver) -> None:
+    """Asked for with what it is about, before or after the asking ("…, open a request", "open a
+    request about it, …"), a request takes its category from what is named (a fault, a record, a word
+    of a kind, or what "it" was) and its subject from what is told: only the rest is asked. A priority
+    said to another question is taken, saying so."""
+    await bot.as_user(ERIK).transcript("""
+        user: what orders do we have in production?
+        bot:  [order.search]
+        user: open a request about it, we need it two weeks earlier
+        bot:  [request.open]
+        bot:  ~ Please describe the problem
+        user: normal priority
+        bot:  ~ Noted. Please describe the problem
+        user: The project starts on site and the server must be racked first.
+        bot:  ~ Open this request?
+        bot:  ~ Order
+        bot:  ~ We need it two weeks earlier
+        bot:  ~ Normal
+        user: send it
+        bot:  ~ I've opened request RQ-
+    """)
+    await bot.as_user(ANNA).transcript("""
+        user: the FlashSystem reports a failed disk, open a request
+        bot:  [request.open]
+        bot:  ~ Please describe the problem
+        user: Drive 7 shows amber since this morning.
+        bot:  ~ How urgent
+        user: it's urgent
+        bot:  ~ Open this request?
+        bot:  ~ Technical
+        bot:  ~ The FlashSystem reports a failed disk
+        bot:  ~ Urgent
+        user: cancel
+        bot:  [dialog.cancel]
+        user: ok, open a request: we want a quote for a hardware maintenance contract
+        bot:  ~ Please describe the problem
+        user: it's urgent
+        bot:  ~ Noted.
+        user: Two more years for the Power servers in Kista.
+        bot:  ~ Open this request?
+        bot:  ~ Contract
+        bot:  ~ Urgent
+    """)
+
+
+async def test_a_category_and_a_priority_said_as_parts_of_their_own_are_taken(bot: BotDriver) -> None:
+    """ "…: technical, high, …" and "…, teknisk, normal prioritet": each a part between commas, taken as
+    the category and the priority and no part of the subject."""
+    await bot.as_user(ANNA).transcript("""
+        user: open a request: technical, high, FlashSystem 78XYZ34 reports a failed drive
+        bot:  ~ Please describe the problem
+        user: Drive 7 has shown amber since Monday.
+        bot:  ~ Open this request?
+        bot:  ~ Technical
+        bot:  ~ High
+        bot:  ~ Subject: FlashSystem 78XYZ34 reports a failed drive
+        user: cancel
+        bot:  [dialog.cancel]
+        user: jag vill anmäla ett fel: Power S1022 i Kista blir väldigt varm, teknisk, normal prioritet
+        bot:  ~ Beskriv problemet
+        user: Fläktarna går på full fart sedan i morse.
+        bot:  ~ Ska jag öppna det här ärendet?
+        bot:  ~ Teknisk
+        bot:  ~ Rubrik: Power S1022 i Kista blir väldigt varm
+    """)

@@ -281,6 +281,12 @@ def test_yes_and_no_words_in_both_languages() -> None:
         assert yes_or_no(said) is False, said
     for said in ("yes, order 4711", "normal", "please", "not sure"):
         assert yes_or_no(said) is None, said
+    for said in ("sure, go ahead", "yes do it", "ja kör", "ok sounds good"):  # yes words run together
+        assert yes_or_no(said) is True, said
+    for said in ("nope, not now", "nej nej"):
+        assert yes_or_no(said) is False, said
+    for said in ("yes no", "sure, order 4711", "ok but not now"):
+        assert yes_or_no(said) is None, said
 
 
 def test_a_thumb_or_a_tick_alone_is_a_yes_or_a_no() -> None:

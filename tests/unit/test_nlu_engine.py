@@ -406,3 +406,13 @@ def test_words_two_intents_share_as_an_example_are_left_to_the_classifier() -> N
     assert (one.intent, one.confidence) == ("order.search", 1.0)
     both = taught("order.search", "invoice.list").parse(shared, today=day)
     assert both.confidence < 1.0
+
+
+def test_a_record_of_the_users_own_words_goes_before_one_of_the_same_kind_quoted(nlu: NLU) -> None:
+    """A quoted record is talked about, unless the user names one of its kind themselves."""
+    parse = nlu.parse("> Your order 4711 has shipped.\n\nThanks, but what about 4712?", today=TODAY)
+    assert [e.value for e in parse.entities if e.type == "order_number"] == ["4712"]
+    parse = nlu.parse("> please approve INV-2031\nwhat's the amount?", today=TODAY)
+    assert [e.value for e in parse.entities if e.type == "invoice_number"] == ["INV-2031"]
+    parse = nlu.parse("> about order 4711\nand INV-2031?", today=TODAY)
+    assert {e.type for e in parse.entities} >= {"order_number", "invoice_number"}

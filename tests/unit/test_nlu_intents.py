@@ -873,3 +873,49 @@ def test_what_a_correction_says_instead_is_kept(nlu: NLU, text: str) -> None:
     """Read as nothing of ours, a correction still carries the site it names, for the dialog to use."""
     parse = nlu.parse(text, today=TODAY)
     assert ("site", "Göteborg") in [(e.type, e.value) for e in parse.entities]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "intent"),
+    [
+        # a question after an approval is no approval, typed with one p or two
+        ("is it aproved yet?", "invoice", "invoice.get"),
+        ("who aproved it and when?", "invoice", "invoice.get"),
+        ("aprove it", "invoice", "invoice.approve"),
+        # a kind of record named alone asks for the record of that kind talked about
+        ("invoice?", "order", "invoice.get"),
+        ("och fakturan?", "order", "invoice.get"),
+        ("avtalet då?", "inventory", "contract.status"),
+        # sending without saying where is the copy asked for; with a where, a forward
+        ("skicka den som pdf", "invoice", "invoice.get"),
+        ("skicka en kopia på den", "invoice", "invoice.get"),
+        ("skicka den vidare till Erik", "invoice", "invoice.forward"),
+        ("can you send INV-2031 to our accounting", None, "invoice.forward"),
+        ("give us a 20% discount on INV-2031 or we go to another supplier", None, "invoice.question"),
+        # a person who works on the machines, asked for to talk to
+        ("kan jag prata med en tekniker direkt?", "request", "handoff.agent"),
+        ("can I talk to a technician directly?", "request", "handoff.agent"),
+        ("so who can do it then?", "order", "handoff.agent"),
+        ("vem kan hjälpa mig då?", None, "handoff.agent"),
+        # a request's number asked for
+        ("what's the tracking number of that request?", "request", "request.status"),
+        ("vad är ärendenumret?", "request", "request.status"),
+        ("what's the tracking number for order 4711", "request", "order.status"),
+        ("when can I expect an answer?", "request", "request.status"),
+        ("när får jag svar?", None, "request.status"),
+        ("jag vill anmäla ett fel: servern i Kista blir väldigt varm", None, "request.open"),
+        # a spreadsheet's file words
+        ("xls of all orders last 12 months pls", None, "order.report"),
+        ("vilket fraktbolag har ni?", "order", "order.status"),
+        ("what's the status of c 1001?", None, "contract.status"),
+    ],
+)
+def test_what_new_conversations_said(nlu: NLU, text: str, topic: str | None, intent: str) -> None:
+    assert nlu.parse(text, today=TODAY, topic=topic).intent == intent
+
+
+def test_our_number_is_the_customer_number(nlu: NLU) -> None:
+    for text in ("sorry, our number is 2000456", "vårt nummer är 2000456"):
+        entities = [(e.type, e.value) for e in nlu.parse(text, today=TODAY).entities]
+        assert entities == [("customer_number", "2000456")], text
+    assert [e.type for e in nlu.parse("vitamin C 1000 please", today=TODAY).entities] == []

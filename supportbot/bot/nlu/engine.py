@@ -318,8 +318,11 @@ class NLU:
                 topic = FAMILY_WORDS.get(lead["kind"].lower(), topic)
         if ">" in said and (unquoted := _without_quotes(said)) is not None:
             # "> please approve INV-2031\nwhat's the amount?": what is quoted is someone else's words;
-            # its records are talked about, its requests are not the user's.
+            # its records are talked about, its requests are not the user's; but a record of a kind
+            # the user names in their own words is the one asked about ("> Your order 4711 has
+            # shipped …\nThanks, but what about 4712?").
             said = unquoted
+            found = _own_before_quoted(found, unquoted)
         raws = raw_words(said, found)
         if negated and _NOT_A_KIND.search(said) is not None:
             raws = _undenied(raws)
@@ -890,6 +893,12 @@ def _sentences(text: str) -> list[str]:
     """A message's sentences, when it has two to four of them (none otherwise)."""
     sentences = [s for s in _SENTENCES.split(text) if s.strip()]
     return sentences if 2 <= len(sentences) <= 4 else []
+
+
+def _own_before_quoted(found: list[Found], unquoted: str) -> list[Found]:
+    """``found`` without the records of quoted lines of a kind also found in the user's own words."""
+    own = {f.type for f in found if unquoted[f.start : f.end].strip()}
+    return [f for f in found if f.type not in own or unquoted[f.start : f.end].strip()]
 
 
 def _without_quotes(text: str) -> str | None:

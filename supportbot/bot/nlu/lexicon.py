@@ -121,7 +121,7 @@ SWEDISH_LETTERS = frozenset("åäö")
 
 FORMATS = wordset(
     """
-    excel xlsx csv spreadsheet spreadsheets sheet workbook export exports exporting exported download
+    excel xlsx xls csv spreadsheet spreadsheets sheet workbook export exports exporting exported download
     exportera exporterar exporten export kalkylark kalkylarket excelfil arbetsbok excelark excelarket exel
     exelark
     """
@@ -132,7 +132,7 @@ DOCUMENT_WORDS = wordset("pdf pdfen copy kopia kopian document dokument dokument
 """Words of one record's document: said alone right after a record ("pdf?"), they ask for its
 document (``IntentSpec.documents``)."""
 FILE_WORDS = (
-    r"ex(?:c)?el(?:-?ark\w*|fil\w*)?|xlsx|csv|spreadsheets?|kalkylark\w*|download|export\w*|ladda\s+ner"
+    r"ex(?:c)?el(?:-?ark\w*|fil\w*)?|xlsx?|csv|spreadsheets?|kalkylark\w*|download|export\w*|ladda\s+ner"
 )
 """The same as a pattern a family looks for in a message (its words inflected: "excelarket", "exportera";
 "exel", as it is often typed) to make its list a spreadsheet."""

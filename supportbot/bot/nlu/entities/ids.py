@@ -52,6 +52,7 @@ _KINDS: dict[str, tuple[str, ...]] = {
     ),
     "customer_number": (
         "customer", r"cust\.", "cust", "kund", "kundnummer", "kundnumret", "kundnr", "kund-nr",
+        r"our\s+number", r"vårt\s+nummer", r"vart\s+nummer",
     ),
     "po_number": (
         r"purchase\s+order", r"p\.o\.", "po", "inköpsorder", "inköpsordern", "inköpsordernummer",
@@ -183,6 +184,10 @@ ORDER_COMPOUNDS = ("leverans", "bestallning")
 "leveransadressen för 4712", "leveranstiden för 4711" (folded)."""
 
 
+_ASKED_OF_BEFORE = re.compile(
+    r"(?i)\b(?:status\s+of|status\s+on|status\s+för|status\s+på|show|visa|see|sign|signera|approve"
+    r"|godkänn|renew|förnya|history\s+of|historik\s+för)\W*$"
+)
 _CONTRACT_WORD_BEFORE = re.compile(r"(?i)\b(?:avtal\w*|contracts?|kontrakt\w*|agreements?)\W+$")
 
 
@@ -202,8 +207,14 @@ def prefixed_ids(text: str, claims: Claims) -> None:
             found = Found("access_request_number", f"AR-{int(m['ar']):06d}", m.start(), m.end())
         elif m["po"]:
             found = Found("po_number", m["po"].upper(), m.start(), m.end())
-        elif m["c3"] and not _CONTRACT_WORD_BEFORE.search(text, 0, m.start()):
-            continue  # "C 1001" spaced is a contract's only after its word ("avtal C 1001"; not "vitamin C 1000")
+        elif (
+            m["c3"]
+            and not _CONTRACT_WORD_BEFORE.search(text, 0, m.start())
+            and not _ASKED_OF_BEFORE.search(text, 0, m.start())
+        ):
+            # "C 1001" spaced is a contract's only after its word ("avtal C 1001"; not "vitamin C 1000")
+            # or a look-up's ("status of c 1001", "visa c 1003")
+            continue
         else:
             found = Found("contract_number", f"C-{m['c'] or m['c2'] or m['c3']}", m.start(), m.end())
         claims.add(found)
