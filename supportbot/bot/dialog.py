@@ -987,12 +987,12 @@ class DialogEngine:
             return Turn(spec, slots, held)
         if (
             asking is not None
-            and _confirms(asking)
+            and not asking.free_text
             and (added := _ADDED.match(parse.text)) is not None
             and not any(e.type in self._claims for e in parse.entities)
         ):
             # "add a comment to it: it also fails on the second server" while "Open this request?"
-            # waits: added to what was written last, and the request shown again to confirm.
+            # (or "How urgent?") waits: added to what was written last, and the question asked again.
             written = [s for s in self._slots_for(spec, principal) if s.free_text and s.name in slots]
             last = slots.get(written[-1].name) if written else None
             if isinstance(last, SlotValue):

@@ -592,7 +592,8 @@ _TALK_TO_A_PERSON = re.compile(
     r"(?:someone|somebody|anyone|anybody|persons?|people|humans?|agents?|representatives?|operators?|staff"
     r"|employees?|assistants?|colleagues?|technicians?|engineers?|specialists?|experts?)\b"
     r"|\b(?:prata|tala|snacka|chatta)\s+med\s+(?:(?:en|ett|någon|nån|några|riktig|levande|er|era)\s+)*"
-    r"(?:människa|människor|person|handläggare|operatör|kundtjänst|supporten|någon|nån|personal(?:en)?"
+    r"(?:m[äa]nniska|m[äa]nniskor|person|handläggare|handlaggare|operatör|kundtjänst|supporten|någon|nån"
+    r"|personal(?:en)?"
     r"|tekniker(?:n)?|ingenjör(?:en)?|specialist(?:en)?|expert(?:en)?)\b",
     re.IGNORECASE,
 )
@@ -607,7 +608,7 @@ _GET_ME_A_PERSON = re.compile(
 )
 _HELP_FROM_A_PERSON = re.compile(
     r"\bhelp\s+from\s+(?:(?:a|an|one|of|your|some|real|live|actual)\s+)*(?:humans?|persons?|agents?|people)\b"
-    r"|\bhjälp\s+(?:av|från)\s+(?:(?:en|ett|någon|nån|riktig|levande)\s+)*(?:människa|person|handläggare)\b"
+    r"|\bhjälp\s+(?:av|från)\s+(?:(?:en|ett|någon|nån|riktig|levande)\s+)*(?:m[äa]nniska|person|handläggare)\b"
     r"|^\W*(?:(?:so|ok|okay|then|well|så|okej|men)\W+)*(?:who|vem)\s+(?:can|could|should|kan|ska)\s+"
     r"(?:do\s+(?:it|that|this)|help(?:\s+me)?|göra\s+det|fixa\s+det|hjälpa\s+mig|hjälpa\s+till)"
     r"(?:\s+(?:then|instead|då|istället|i\s+stället))?\W*$",

@@ -1469,7 +1469,25 @@ def _told_subject(parse: Parse, state: DialogState) -> SlotValue | None:
         return None
     if len(_WORD.findall(told)) >= _TOLD_IN_FULL:
         told = _headline(told)
+    pointed = _pointed_at(parse, state)
+    if pointed is not None and pointed not in told:
+        told = f"{told} ({pointed})"  # ("vi vill förlänga det tre år till" after C-1001: which "det" is)
     return SlotValue("request_text", told[:1].upper() + told[1:])
+
+
+_PRONOUN = re.compile(r"(?i)(?<![\w-])(?:it|its|this|that|them|den|det|dem|denna|detta)(?![\w-])")
+_RECORD_SLOTS = {"order": "order", "invoice": "invoice", "contract": "contract", "inventory": "item"}
+"""Where the conversation keeps the record of each kind talked about (``Topic.current``)."""
+
+
+def _pointed_at(parse: Parse, state: DialogState) -> str | None:
+    """The record "it"/"det" points at in a request asked for right after one was answered about: the
+    one of the last answer's family the conversation is about now."""
+    if not state.last_intent or (parse.first("reference") is None and _PRONOUN.search(parse.text) is None):
+        return None
+    slot = _RECORD_SLOTS.get(state.last_intent.split(".", 1)[0])
+    current = state.topic.current.get(slot) if slot is not None else None
+    return str(current.value) if current is not None else None
 
 
 def _told_description(parse: Parse, state: DialogState) -> SlotValue | None:
@@ -1501,8 +1519,8 @@ _CATEGORY_OF_WORD: dict[str, str] = {
         kreditnota kreditfaktura payment payments betalning betalningen vat moms
         """), "invoice"),
     **dict.fromkeys(wordset("""
-        contract contracts agreement renew renewal avtal avtalet avtalen kontrakt kontraktet förnya
-        förnyelse förlänga förlängning
+        contract contracts agreement renew renewal extend extension prolong avtal avtalet avtalen kontrakt
+        kontraktet förnya förnyelse förlänga förlängning
         """), "contract"),
     **dict.fromkeys(wordset("""
         move relocate upgrade uninstall deinstall de-install flytta flytt uppgradera uppgradering avinstallera

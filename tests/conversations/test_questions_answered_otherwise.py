@@ -247,3 +247,15 @@ async def test_a_request_of_its_own_said_to_a_question_is_answered_and_the_quest
         user: when can I expect an answer?
         bot:  [request.status]
     """)
+
+
+async def test_more_said_to_be_added_while_the_priority_is_asked_is_added(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: open a request: the FlashSystem in Göteborg reports a failed drive since this morning and the array is degraded
+        bot:  ~ How urgent
+        user: add a comment to it: it also fails on the second shelf
+        bot:  ~ Thanks, I've added that. I'm sorry to hear that. I'll open a support request for it. How urgent
+        press: High
+        bot:  ~ Open this request?
+        bot:  ~ it also fails on the second shelf
+    """)

@@ -128,7 +128,7 @@ async def test_the_opening_words_choose_the_category(bot: BotDriver) -> None:
 
 async def test_what_is_told_with_the_request_fills_the_form(bot: BotDriver) -> None:
     """Told beside the words asking for a request, the subject (and, told in full, the description) is
-    in the form as it opens; "about it" is of what the conversation was about."""
+    in the form as it opens; "about it" is of what the conversation was about, named in the subject."""
     chat = _chat(bot, ERIK)
     reply = await chat.say("the FlashSystem reports a failed disk, open a request")
     assert reply.form is not None
@@ -144,7 +144,7 @@ async def test_what_is_told_with_the_request_fills_the_form(bot: BotDriver) -> N
     values = {f.name: f.value for f in reply.form.fields}
     assert values["category"] == "order"
     assert values["description"] == "We need the server two weeks earlier because the project starts"
-    assert values["subject"] == "We need the server two weeks earlier because the project starts"
+    assert values["subject"] == "We need the server two weeks earlier because the project starts (4712)"
 
 
 async def test_a_form_sent_twice_opens_one_request(bot: BotDriver, application: Application) -> None:

@@ -756,3 +756,20 @@ async def test_a_category_and_a_priority_said_as_parts_of_their_own_are_taken(bo
         bot:  ~ Teknisk
         bot:  ~ Rubrik: Power S1022 i Kista blir väldigt varm
     """)
+
+
+async def test_a_request_about_it_names_the_record_talked_about(bot: BotDriver) -> None:
+    """ "Öppna ett ärende om det, …" right after C-1001: its subject names which contract "det" is."""
+    await bot.as_user(ANNA).transcript("""
+        user: när går avtal C-1001 ut?
+        bot:  [contract.status]
+        user: öppna ett ärende om det, vi vill förlänga tre år till
+        bot:  [request.open]
+        bot:  ~ Beskriv problemet
+        user: Samma villkor som idag.
+        bot:  ~ Hur brådskande
+        press: Normal
+        bot:  ~ Ska jag öppna det här ärendet?
+        bot:  ~ Kategori: Avtal
+        bot:  ~ Rubrik: Vi vill förlänga tre år till (C-1001)
+    """)

@@ -894,6 +894,12 @@ def test_what_a_correction_says_instead_is_kept(nlu: NLU, text: str) -> None:
         ("give us a 20% discount on INV-2031 or we go to another supplier", None, "invoice.question"),
         # a person who works on the machines, asked for to talk to
         ("kan jag prata med en tekniker direkt?", "request", "handoff.agent"),
+        ("glom det, jag vill prata med en manniska", "request", "handoff.agent"),  # typed without ä
+        (
+            "kan vi förlänga leasingen på 78XYZ34",
+            "inventory",
+            "inventory.question",
+        ),  # a lease, not a contract
         ("can I talk to a technician directly?", "request", "handoff.agent"),
         ("so who can do it then?", "order", "handoff.agent"),
         ("vem kan hjälpa mig då?", None, "handoff.agent"),
@@ -902,6 +908,7 @@ def test_what_a_correction_says_instead_is_kept(nlu: NLU, text: str) -> None:
         ("vad är ärendenumret?", "request", "request.status"),
         ("what's the tracking number for order 4711", "request", "order.status"),
         ("when can I expect an answer?", "request", "request.status"),
+        ("is it renewed automatically?", "contract", "contract.status"),
         ("när får jag svar?", None, "request.status"),
         ("jag vill anmäla ett fel: servern i Kista blir väldigt varm", None, "request.open"),
         # a spreadsheet's file words

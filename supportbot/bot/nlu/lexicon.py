@@ -141,7 +141,7 @@ FILE_WORDS = (
 _PERSON = re.compile(
     r"(?<![\w-])(?:persons?|people|humans?|human\s+being|someone|somebody|anyone|anybody|agents?"
     r"|representatives?|reps?|operators?|staff|employees?|colleagues?|support|service|team|customer\s+care|helpdesk"
-    r"|manager|supervisor|technicians?|engineers?|real|live|personal(?:en)?|människa|människor|någon|nån|nåon"
+    r"|manager|supervisor|technicians?|engineers?|real|live|personal(?:en)?|m[äa]nniska|m[äa]nniskor|någon|nån|nåon"
     r"|handläggare(?:n)?|kundtjänst(?:en)?|kundservice|supporten|kollega|operatör(?:en)?|tekniker(?:n)?"
     r"|riktig|levande)(?![\w-])",
     re.IGNORECASE,
