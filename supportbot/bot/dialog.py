@@ -1417,11 +1417,9 @@ class DialogEngine:
         last = self.intents.get(state.last_intent or "")
         if last is None or last.family == spec.family:
             return None
-        if last.name not in self._filed:
-            if not any(e.value == "it" for e in _references(parse)):
-                return None
-        elif not (_SAME_AGAIN.search(parse.text) or any(e.value == "it" for e in _references(parse))):
-            return None
+        it = any(e.value == "it" for e in _references(parse))
+        if not it and not (last.name in self._filed and _SAME_AGAIN.search(parse.text)):
+            return None  # (after a file made: "too" says it as well, "… to erik@… too")
         for candidate in self.intents.values():
             if candidate.family != last.family:
                 continue

@@ -1624,7 +1624,11 @@ def _opens_a_request(text: str) -> bool:
     if _OPENS_A_REQUEST.match(text) is not None or _PLEASE_OPEN_ONE.search(text) is not None:
         return True
     low = text.lower()  # (plain substring checks first: far cheaper than the pattern)
-    if _ASKED_LAST.search(low) is not None and _TOLD_BEFORE_THE_ASK.match(text) is not None:
+    if (
+        ("request" in low or "ticket" in low or "case" in low or "rende" in low)
+        and _ASKED_LAST.search(low) is not None
+        and _TOLD_BEFORE_THE_ASK.match(text) is not None
+    ):
         return True  # ("the fan on that server is making a lot of noise, open a request for it")
     if not ("pay" in low or "reclamation" in low or "complaint" in low) or "inv" in low:
         return False
