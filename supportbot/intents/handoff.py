@@ -19,7 +19,7 @@ import unicodedata
 
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Button, Form, FormField, Reply
-from supportbot.bot.nlu.lexicon import TALKING
+from supportbot.bot.nlu.lexicon import TALKING, asks_if_a_bot
 from supportbot.bot.spec import IntentSpec, Refused, Slot, TurnContext
 from supportbot.bot.state import SlotValue
 from supportbot.integrations.actions import Mail
@@ -666,7 +666,10 @@ def _asked_for_a_person(text: str) -> bool:
     """Asked to talk to a person in those words ("I want help talking to someone", "chatting with
     an agent", "prata med en människa"), however the rest reads: "nice talking to you" and "talk
     later" speak of talking too, and the message to a person is the one that names them. Or asked
-    when support is open, which this intent answers (``_when_support_answers``)."""
+    when support is open, which this intent answers (``_when_support_answers``). Not asked whether the
+    assistant is a person ("am I talking to a real person?"): ``smalltalk.help`` answers that."""
+    if asks_if_a_bot(text):
+        return False
     if TALKING.search(text) is not None and _TALK_TO_A_PERSON.search(text) is not None:
         return True
     if ("me" in text or "mig" in text) and _GET_ME_A_PERSON.search(text) is not None:

@@ -6,7 +6,7 @@ import re
 
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Button, Reply
-from supportbot.bot.nlu.lexicon import TALKING, names_a_person
+from supportbot.bot.nlu.lexicon import TALKING, asks_if_a_bot, names_a_person
 from supportbot.bot.spec import IntentSpec, TurnContext
 
 GREETING_EXAMPLES = {
@@ -497,6 +497,12 @@ WORDS: dict[str, Entry] = {
         "• Ärenden, och en person närhelst du vill\n"
         'Prova "var är order 4711?" eller "mina ordrar från förra månaden".',
     },
+    "smalltalk.bot": {
+        "en": "I'm the support team's automated assistant, not a person. Whenever you'd rather talk to one "
+        'of my colleagues, write "talk to a person".',
+        "sv": "Jag är supportens automatiska assistent, inte en person. När du hellre vill prata med någon "
+        'av mina kollegor, skriv "prata med en person".',
+    },
     "smalltalk.languages": {
         "en": "I speak English and Swedish: write in either and I'll answer in it.",
         "sv": "Jag talar svenska och engelska: skriv på något av dem så svarar jag på samma språk.",
@@ -544,9 +550,15 @@ _LANGUAGES = re.compile(
 async def help_(ctx: TurnContext) -> Reply:
     key = "smalltalk.help.guest" if ctx.principal.is_guest else "smalltalk.help"
     text = ctx.t(key)
-    if _LANGUAGES.search(ctx.parse.text):
+    buttons = _starters(ctx)
+    if asks_if_a_bot(ctx.parse.text):
+        # Said plainly, with the way to a person beside it: the question is often the first step to one.
+        text = f"{ctx.t('smalltalk.bot')}\n\n{text}"
+        person = Button(label=ctx.t("button.talk_to_person"), value=ctx.t("button.talk_to_person.value"))
+        buttons = (person, *buttons)
+    elif _LANGUAGES.search(ctx.parse.text):
         text = f"{ctx.t('smalltalk.languages')}\n\n{text}"
-    return Reply(text=text, buttons=_starters(ctx), language=ctx.language, intent="smalltalk.help")
+    return Reply(text=text, buttons=buttons, language=ctx.language, intent="smalltalk.help")
 
 
 _GAP = r"(?:\W+(?!(?:want|wanna|need|would|like|let'?s|please|must|have|may|about|but|can)\b)[\w']+){0,4}?"
@@ -642,6 +654,12 @@ def _asks_what_it_does(text: str) -> bool:
     )
 
 
+def _asks_what_it_is(text: str) -> bool:
+    """What the bot can do, asked (``_asks_what_it_does``), or whether it is a person (``asks_if_a_bot``):
+    answered by saying what it is and what it can do, with a person offered."""
+    return _asks_what_it_does(text) or asks_if_a_bot(text)
+
+
 def _greeted(text: str) -> bool:
     return len(text) <= 60 and _HOW_ARE_YOU.match(text) is not None
 
@@ -714,7 +732,7 @@ INTENTS = [
         examples=HELP_EXAMPLES,
         handler=help_,
         guest_ok=True,
-        asked_by=_asks_what_it_does,
+        asked_by=_asks_what_it_is,
     ),
     IntentSpec(
         name="smalltalk.goodbye",

@@ -915,6 +915,21 @@ def test_what_a_correction_says_instead_is_kept(nlu: NLU, text: str) -> None:
         ("xls of all orders last 12 months pls", None, "order.report"),
         ("vilket fraktbolag har ni?", "order", "order.status"),
         ("what's the status of c 1001?", None, "contract.status"),
+        # whether the assistant is a person: a question about it, never a request for one
+        ("am i speaking with a real person?", None, "smalltalk.help"),
+        ("is this a bot or a human?", None, "smalltalk.help"),
+        ("pratar jag med en robot?", None, "smalltalk.help"),
+        ("is there a real person I can talk to?", None, "handoff.agent"),
+        # an employer's questions, other makers' gadgets and household machines are not ours
+        ("hur många semesterdagar har jag kvar i år?", None, NONE_INTENT),
+        ("och när kommer lönen?", "order", NONE_INTENT),
+        ("how do I reset my iPhone?", None, NONE_INTENT),
+        ("can you help me with an Excel VLOOKUP formula?", None, NONE_INTENT),
+        ("och diskmaskinen då?", None, NONE_INTENT),
+        ("can I get a refund for INV-2031, the price is wrong", None, "invoice.question"),
+        # Swedish typed without å, ä and ö
+        ("hur mycket ar det", "invoice", "invoice.get"),
+        ("nar kommer 4711", None, "order.status"),
     ],
 )
 def test_what_new_conversations_said(nlu: NLU, text: str, topic: str | None, intent: str) -> None:
@@ -926,3 +941,21 @@ def test_our_number_is_the_customer_number(nlu: NLU) -> None:
         entities = [(e.type, e.value) for e in nlu.parse(text, today=TODAY).entities]
         assert entities == [("customer_number", "2000456")], text
     assert [e.type for e in nlu.parse("vitamin C 1000 please", today=TODAY).entities] == []
+
+
+def test_swedish_typed_without_its_letters_is_read_as_written_out(nlu: NLU) -> None:
+    """The words come back with their å, ä and ö for reading ("forra veckan" is last week); a word that
+    is also English ("for", "Slack"), an address and a message typed with the letters stay as typed."""
+    parse = nlu.parse("visa ordrar forra veckan", today=TODAY)
+    assert parse.text == "visa ordrar förra veckan"
+    assert [(e.type, e.value) for e in parse.entities] == [
+        ("date_range", {"start": "2026-06-08", "end": "2026-06-14"})
+    ]
+    assert nlu.parse("ordrar i ar", today=TODAY).text == "ordrar i år"
+    assert nlu.parse("hur mycket ar det", today=TODAY).text == "hur mycket är det"
+    for typed in (
+        "orders for Kista since Mar 1, in Slack",
+        "mejla till nar@nordisk.example",
+        "förra veckan ar",
+    ):
+        assert nlu.parse(typed, today=TODAY).text == typed

@@ -10,13 +10,22 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from supportbot.bot.nlu.accents import Accents
 from supportbot.bot.nlu.analysis import PLACEHOLDERS, RECORDS, Word, raw_words, reading, words
 from supportbot.bot.nlu.classifier import READINGS_KEPT, IntentClassifier, Scored, Tuning
 from supportbot.bot.nlu.entities import EntityExtractor, Found
 from supportbot.bot.nlu.entities.ids import WORDED_KINDS, named_kind
 from supportbot.bot.nlu.entities.references import KIND_WORDS
 from supportbot.bot.nlu.language import decide, detect_language, says
-from supportbot.bot.nlu.lexicon import FAMILY_WORDS, FORMATS, GOING_BACK, NEUTRAL, STOPWORDS, names_a_person
+from supportbot.bot.nlu.lexicon import (
+    FAMILY_WORDS,
+    FORMATS,
+    GOING_BACK,
+    NEUTRAL,
+    STOPWORDS,
+    asks_if_a_bot,
+    names_a_person,
+)
 from supportbot.bot.nlu.out_of_scope import OUT_OF_SCOPE, asks_for_a_meaning
 from supportbot.bot.nlu.text import WORD, fold, wordset
 from supportbot.bot.nlu.types import NONE_INTENT, Entity, Parse
@@ -115,8 +124,13 @@ _ASKING_KEPT = 4096
 _ACTS_ON_OURS = frozenset({"contract.sign", "contract.approve", "invoice.approve"})
 """Intents that act on one of the customer's records: never on something the message names that is not one."""
 _POINTING = frozenset({"reference", "about"})
-_MEANT = re.compile(r"\b(?:i\s+meant?|jag\s+men(?:ade|ar)|men(?:ade|ar)\s+jag)\b")
-"""A correction's words ("sorry, I meant Göteborg"), lower-cased."""
+_MEANT = re.compile(
+    r"\b(?:i\s+meant?|jag\s+men(?:ade|ar)|men(?:ade|ar)\s+jag|typo|mistyped|typed\s+(?:it\s+)?wrong"
+    r"|wrong\s+number|skrev\s+fel|felskrivning|fel\s+nummer|should\s+(?:have\s+)?be(?:en)?|ska\s+(?:det\s+)?vara"
+    r"|skulle\s+(?:det\s+)?vara)\b"
+)
+"""A correction's words ("sorry, I meant Göteborg", "oj, skrev fel, 4711 ska det vara", "typo, it should be
+4711"), lower-cased."""
 _ITEMS_FAMILY = "inventory"
 _ITEM_WORDS = wordset(
     "equipment hardware machines devices utrustning utrustningen hårdvara hårdvaran maskiner maskinerna"
@@ -176,6 +190,7 @@ class NLU:
     """
 
     __slots__ = (
+        "_accents",
         "_asked_by",
         "_asking",
         "_built",
@@ -239,6 +254,9 @@ class NLU:
                 for (_, language), ws in zip(texts, analysed[name], strict=True)
             ]
         counts = Counter(w.text for ws in analysed.values() for line in ws for w in line if w.text[0] != "#")
+        self._accents = Accents(
+            word for texts in lines.values() for line, _ in texts for word in WORD.findall(line)
+        )
         self._ignorable = STOPWORDS | NEUTRAL
         self._name_weight = tuning.name_weight
         self._guess_weight = tuning.guess_weight
@@ -301,11 +319,14 @@ class NLU:
         """``topic``: the intent family the conversation's last answer was of, if any; when that is a
         family of the customer's records, a follow-up that names no record of its own leans to it
         ("what's the total?" after an invoice)."""
-        low = text.lower()
+        # Swedish typed without å, ä and ö is read with them ("forra veckan"), and so is the parse's text,
+        # which the dialog and the intents read further (the transcript keeps the message as typed).
+        read_as = self._accents.restored(text)
+        low = read_as.lower()
         negated = _negated(low)
-        refused = self._refused_in(text) if negated else ()
+        refused = self._refused_in(read_as) if negated else ()
         # "I don't want to open a ticket, just tell me …": read without the words that refuse.
-        said = _blanked(text, refused) if refused else text
+        said = _blanked(read_as, refused) if refused else read_as
         found = self._extractor.extract(said, today=today)
         if len(found) > 1 and _CORRECTED_WORDS.search(low):
             found, said = _corrected_within(said, found)
@@ -482,7 +503,7 @@ class NLU:
                 # "I've read the renewal terms for C-1001 and they're fine. Please register my
                 # approval.": the context told first, the request last; the request is what is asked.
                 intent, confidence = asked_last.intent, asked_last.confidence
-            elif intent == NONE_INTENT and not (("mean" in low or "mena" in low) and _MEANT.search(low)):
+            elif intent == NONE_INTENT and not _MEANT.search(low):
                 # (what a correction says instead is kept, whatever its words: "nej förlåt, jag menade
                 # Göteborg")
                 if scored.off_topic:
@@ -505,10 +526,10 @@ class NLU:
         # as much as reading the message's words).
         return trusted(
             Parse,
-            text=text,
+            text=read_as,
             intent=intent,
             confidence=float(max(0.0, min(1.0, confidence))),
-            entities=tuple([_entity(f, text) for f in found]),
+            entities=tuple([_entity(f, read_as) for f in found]),
             language=language,
         )
 
@@ -704,8 +725,8 @@ class NLU:
     def _asked(self, text: str, read: str) -> str | None:
         """The intent whose question the message asks in its own words (``IntentSpec.asked_by``), another
         than the classifier read if any, else the one it read: not when it asks for a person by naming
-        one."""
-        if read in self._takes_over and names_a_person(text):
+        one, unless only to ask whether the assistant is one ("am I talking to a real person?")."""
+        if read in self._takes_over and names_a_person(text) and not asks_if_a_bot(text):
             return None
         asking = self._asking.get(text)
         if asking is None:

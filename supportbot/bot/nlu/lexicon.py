@@ -158,6 +158,37 @@ TALKING = re.compile(r"(?i)talk|speak|chat|convers|prat|snack|tala")
 read more closely ("nice to speak with you", "prata med en människa")."""
 
 
+_WHO = (
+    r"(?:(?:a|an|en|ett)\s+)?(?:(?:real|live|actual|true|riktig|verklig|levande|äkta),?\s+)*"
+    r"(?:person|human(?:\s+being)?|people|bot|robot|ai|machine|computer|chat\s*bot|program|agent"
+    r"|automated\s+(?:service|system|assistant|chat|reply|answer)|människa|manniska|maskin|dator|chattbot)"
+)
+_ASKS_IF_A_BOT = re.compile(
+    r"(?i)^\W*(?:(?:hi|hey|hello|hallå|hej|wait|sorry|so|ok(?:ay)?|um+|hmm+|quick\s+question|just\s+curious"
+    r"|förlåt|vänta|okej)\W+)*(?:(?:can\s+you\s+tell\s+me|tell\s+me|may\s+i\s+(?:know|ask)"
+    r"|i\s+(?:want|need|would\s+like)\s+to\s+know|i\s+wonder|i'?m\s+wondering|just\s+wondering)"
+    r"\s+(?:if|whether)\s+|(?:får\s+jag\s+fråga|jag\s+undrar)\s+om\s+)?(?:"
+    r"(?:am|are)\s+(?:i|we)\s+(?:talking|speaking|chatting|writing)\s+(?:to|with)\s+"
+    r"|(?:i|we)\s+(?:am|are)\s+(?:talking|speaking|chatting|writing)\s+(?:to|with)\s+"
+    r"|(?:are|r)\s+(?:you|u)\s+|you\s+are\s+|you'?re\s+|(?:is\s+)?(?:this|it)\s+is\s+|is\s+(?:this|it)\s+"
+    r"|(?:pratar|talar|chattar|skriver|snackar)\s+(?:jag|vi)\s+med\s+|(?:jag|vi)\s+(?:pratar|talar|chattar"
+    r"|skriver|snackar)\s+med\s+|är\s+(?:du|det\s+här|detta|det)\s+|du\s+är\s+"
+    r")(?:"
+    + _WHO
+    + r"|(?<=you\s)(?:for\s+)?real|(?<=\bu\s)real|(?<=du\s)(?:på\s+riktigt|mänsklig))(?:\s+(?:or|eller)\s+(?:not|inte|"
+    + _WHO
+    + r"))?\W*(?:(?:or|eller)\W*)?$"
+)
+"""The assistant asked whether it is a person or a program, and nothing more ("am I talking to a real
+person?", "are you a bot or a human", "tell me if you are a real person or an ai", "pratar jag med en
+robot?", "är du en människa"): a question about the assistant, not a request for a person."""
+
+
+def asks_if_a_bot(text: str) -> bool:
+    """Whether the message only asks if the assistant is a person or a program (``_ASKS_IF_A_BOT``)."""
+    return len(text) <= 120 and _ASKS_IF_A_BOT.match(text) is not None
+
+
 def names_a_person(text: str) -> bool:
     """Whether a message names a person to talk to, or the support that has them ("a human", "someone",
     "customer service", "en handläggare", "någon på supporten"): "nice talking to you" names only the

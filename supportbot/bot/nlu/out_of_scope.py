@@ -263,6 +263,10 @@ OUT_OF_SCOPE: dict[str, tuple[str, ...]] = {
         "can you call Dave for me",
         "who is at the door",
         "will it be sunny in Kista on Saturday",
+        # work questions for an employer, other makers' gadgets and office programs, shares, appliances
+        "I'd like to make a purchase",
+        "how do I reset my iPhone",
+        "help me with an Excel formula",
     ),
     "sv": (
         "avbryt min order",
@@ -418,6 +422,8 @@ OUT_OF_SCOPE: dict[str, tuple[str, ...]] = {
         "avbeställ ordern från i går",
         "hur avbeställer man",
         "påminn mig om att vattna blommorna",
+        "när kommer lönen",
+        "min diskmaskin läcker",
         "flytta påminnelsen till klockan fem",
         "boka en tandläkartid på fredag",
         "vilka möten har jag nästa vecka",

@@ -116,7 +116,10 @@ _PATTERNS = [
             # "last months statement", "this years invoices": the possessive without its apostrophe,
             # before what it is of ("the last months" alone are some months, not one).
             r"|(?<!the\s)(?:last|previous|this|current)\s+(?:week|month|year|quarter)s(?=\s+(?!and\b|or\b)[^\W\d_])"
-            r"|i\s+veckan|i\s+månaden|i\s+år|i\s*fjol|year\s+to\s+date|ytd|hittills\s+i\s+år)"
+            r"|i\s+veckan|i\s+månaden|i\s+år|i\s*fjol|year\s+to\s+date|ytd|hittills\s+i\s+år"
+            r"|(?:(?:the\s+)?(?:whole|entire|full)\s+(?:week|month|year)|all\s+year|hela\s+(?:veckan|månaden|året))"
+            r"(?!\s+(?:of\s+)?\d)"
+            r")"
         ),
     ),
     ("month", rf"(?P<m>{_MONTH})(?:\s+(?P<y>{_YEAR}))?"),
@@ -156,7 +159,7 @@ TRIGGERS = wordset(
     """
     yesterday today tomorrow går dag idag igår morgon imorgon förrgår iförrgår last past previous this
     current next coming förra föregående denna detta innevarande senaste sista gångna nästa kommande år
-    fjol ifjol year ytd
+    fjol ifjol year ytd whole entire full hela
     quarter kvartal kvartalet veckan vecka månaden månad året q1 q2 q3 q4 k1 k2 k3 k4
     first second third fourth 1st 2nd 3rd 4th första andra tredje fjärde week month
     """
@@ -441,6 +444,9 @@ def _rolling(m: _Groups, today: date, begin: int, finish: int) -> _Period | None
     return _Period(start, today, False, begin, finish)
 
 
+_WHOLE = re.compile(r"(?:(?:whole|entire|full|hela)\s+(?P<unit>\w+)|(?P<all>all)\s+year)$")
+
+
 def _relative(phrase: str, today: date, begin: int, finish: int) -> _Period | None:
     words = re.sub(r"\s+", " ", phrase.lower()).replace("the ", "", 1).strip()
     single = {
@@ -460,6 +466,10 @@ def _relative(phrase: str, today: date, begin: int, finish: int) -> _Period | No
     if words in single:
         day = today + timedelta(days=single[words])
         return _Period(day, day, True, begin, finish)
+    whole = _WHOLE.match(words)
+    if whole is not None:  # "the whole year", "hela året": this one, all of it
+        unit = whole["unit"] or "year"
+        words = "this " + {"veckan": "week", "månaden": "month", "året": "year"}.get(unit, unit)
     if words in ("i veckan",):
         words = "this week"
     elif words in ("i månaden",):

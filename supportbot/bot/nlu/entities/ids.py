@@ -152,10 +152,11 @@ _FILLERS = wordset(
     "nr no number nummer num numret tack thanks thx please pls plz snälla status och o and or eller"
     " hi hey hello hej hejsan hallå tjena tja good morning god morgon ok okay okej btw förresten wait vänta"
     " hang hold on again igen then då instead istället whatever anyway anyways alright fine sorry oops förlåt"
-    " oj ursäkta mean meant menar menade rather hm hmm hmmm mm"
+    " oj ursäkta mean meant menar menade rather hm hmm hmmm mm typo mistyped typed wrong skrev fel felskrivning"
+    " should be been ska skulle vara actually faktiskt"
 )
 """Words that may surround a bare order number that is the whole answer: "nr 4711", "4711 tack", "hey
-where is 4711", "hang on, where is 4711 btw"."""
+where is 4711", "hang on, where is 4711 btw", a correction ("oj, skrev fel, 4711 ska det vara")."""
 _LEADS = wordset(
     "check kolla find hitta show visa look lookup regarding angående about see se track spåra what how vad hur where var"
     " where's wheres what's whats"

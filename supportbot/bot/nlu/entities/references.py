@@ -38,12 +38,14 @@ _DET_AS_IT = (
             "ut",
             "mig",
             "oss",
+            "mycket är",
+            "mycket var",
         )
     )
     + r")det(?!\s+(?:är|var|blir|finns|gäller|går|kommer|står)\b)"
 )
 """Swedish "det" is "it" only as the object of a verb that acts on a record ("skicka det till mig",
-"mejla mig det", "skriv ut det"): anywhere else it is far too common ("det är fel på…") to point back."""
+"mejla mig det", "skriv ut det") or of how much ("hur mycket är det?"): anywhere else it is far too common ("det är fel på…") to point back."""
 # fmt: off
 MARK_WORDS: dict[str, str] = {
     word: key

@@ -1,0 +1,100 @@
+"""Swedish typed without å, ä and ö ("forra veckan", "nar kommer den?", "forsenade ordrar"), as people
+type on a keyboard without them: the words read with their letters back, so that what reads dates,
+statuses and the rest finds them as it finds the words written out.
+
+Only words the examples write with those letters are restored, and only where the word without them
+is no word of the examples itself and stands for one word alone ("nar" is "när"; "for" stays "for",
+the English word, and "ar" is "år" after a number or "i", else "är"). A message typed with any of
+the letters is read as typed. Restoring changes no lengths, so what is found in the restored text
+is at the same place in the message.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from supportbot.bot.nlu.text import fold, wordset
+
+_MARKED = re.compile("[åäöÅÄÖ]")
+_EXTRA = {
+    "nar": "när",  # (also "når", seldom asked)
+    "aret": "året",
+    "manad": "månad",
+    "fore": "före",
+    "pagar": "pågår",
+    "forsenad": "försenad",
+    "forsenat": "försenat",
+    "forseningen": "förseningen",
+}
+"""Words the examples do not write but customers do, or whose other reading is rare."""
+_NOT_RESTORED = wordset(
+    "mar slack stall sag lat val gang hog kor lander hande tacks da satt hant sla anda agg ga hor vag lang saga"
+    " kvall"
+)
+"""Words that are also English words, names or abbreviations ("Mar 1", "Slack", "GA", "saga"): left as typed."""
+_WORD = re.compile(r"(?<![\w@./-])[A-Za-z]+(?![\w@/-]|\.\w)")
+"""A word of letters alone, not part of an address, a number or a file name."""
+_YEAR_OR_IS = re.compile(
+    r"(?i)(?<![\w@./-])(?:(?P<count>(?:i|per|om|varje|ett|två|tva|tre|fyra|fem|sex|\d+)\s+)ar"
+    r"|ar)(?![\w@/-]|\.\w)"
+)
+
+
+class Accents:
+    """The Swedish words of ``words`` (the examples' vocabulary) restored in text typed without å, ä, ö."""
+
+    __slots__ = ("_table",)
+
+    def __init__(self, words: Iterable[str]) -> None:
+        marked: dict[str, set[str]] = defaultdict(set)
+        plain: set[str] = set()
+        for written in words:
+            word = written.lower()
+            if _MARKED.search(word) is not None:
+                marked[fold(word)].add(word)
+            elif word.isalpha():
+                plain.add(word)
+        table = {}
+        for folded, spelled in marked.items():
+            word = next(iter(spelled))
+            if (
+                len(spelled) == 1
+                and folded not in plain
+                and folded not in _NOT_RESTORED
+                and len(folded) == len(word)
+            ):
+                table[folded] = word
+        table.update(_EXTRA)
+        self._table = table
+
+    def restored(self, text: str) -> str:
+        """``text`` with its Swedish words' å, ä and ö back; as it is when it has any of them."""
+        if _MARKED.search(text) is not None:
+            return text
+        words = _WORD.findall(text.lower())
+        if not self._table.keys().isdisjoint(words):
+            text = _WORD.sub(self._spelled, text)
+        if "ar" in words:
+            text = _YEAR_OR_IS.sub(_year_or_is, text)
+        return text
+
+    def _spelled(self, found: re.Match[str]) -> str:
+        typed = found[0]
+        word = self._table.get(typed.lower())
+        return typed if word is None else _as_typed(typed, word)
+
+
+def _year_or_is(found: re.Match[str]) -> str:
+    typed = found[0]
+    return typed[:-2] + _as_typed(typed[-2:], "år" if found["count"] else "är")
+
+
+def _as_typed(typed: str, word: str) -> str:
+    """``word`` in the case ``typed`` was written in ("Forra" → "Förra", "NAR" → "NÄR")."""
+    if typed.isupper() and len(typed) > 1:
+        return word.upper()
+    if typed[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
