@@ -47,9 +47,10 @@ Handlers never see a turn they may not answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from calendar import monthrange
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from supportbot.bot.handoff import Handoffs
@@ -65,7 +66,7 @@ from supportbot.bot.messages import (
     Reply,
 )
 from supportbot.bot.nlu.entities.ids import BARE_NUMBER, PREFIXES, is_plural, numbered, record_kind
-from supportbot.bot.nlu.entities.references import marks_said, negated
+from supportbot.bot.nlu.entities.references import MARK_WORDS, marks_said, negated
 from supportbot.bot.nlu.entities.sites import OTHER_SITE
 from supportbot.bot.nlu.lexicon import DOCUMENT_WORDS, FAMILY_WORDS, FORMATS, GOING_BACK, names_a_person
 from supportbot.bot.nlu.recipients import to_me
@@ -214,6 +215,24 @@ _MAIL_IT = re.compile(
     r"(?:\s+(?:to\s+me|till\s+mig|please|pls|tack|instead|istället|as\s+well|också))*\W*$"
 )
 """A short ask to mail what was just shown: "maila den", "email it to me please"."""
+_NAMES_SEVERAL = frozenset({"po_number"})
+"""Kinds of number that several records may share (a purchase order split over orders)."""
+_FILE = wordset("file fil filen filerna list lista listan")
+_SENDS = wordset("email e-mail mail mejla maila mejl mail send skicka save spara ladda ner")
+_ASKS_FOR_A_FILE = (
+    FORMATS
+    | _FILE
+    | _SENDS
+    | wordset(
+        """
+        it that this them those these the a an as to me us please pls can could you i have get
+        den det dem dom de denna detta som en ett till mig oss tack snälla kan du jag få ut hela all alla
+        and och then då also också instead istället
+        """
+    )
+)
+"""The words a message asking for the listing just shown as a file (or mailed) is made of."""
+_FEW_WORDS_FOR_A_FILE = 8
 _AS_A_DOCUMENT = wordset("as in send can could i have en ett som skicka kan jag få du you its dess den det")
 """Words that may be said with a document's word and ask nothing else: "can I have it as a pdf", "kan
 jag få pdf:en"."""
@@ -795,6 +814,12 @@ class DialogEngine:
                 return self._export(
                     exporter, principal, parse.model_copy(update={"intent": exporter.name}), state
                 )
+            if (listed := self._listing_asked_for(spec, parse, state)) is not None:
+                # "export that as a file", "ladda ner som excel", "email that list to me" right after a
+                # listing, however the words leaned ("ladda ner" is also the statement's): that listing.
+                return self._export(
+                    listed, principal, parse.model_copy(update={"intent": listed.name}), state
+                )
             sent = self._sent_elsewhere(spec, principal, parse, state)
             if sent is not None:
                 # Read as said to the intent that sends, its own words too ("mejla mig det": to me).
@@ -888,12 +913,17 @@ class DialogEngine:
         was asked changes. Every value must be one the last intent takes."""
         last = self.intents.get(state.last_intent or "")
         said = [e for e in parse.entities if e.type not in _POINTERS]
-        if (
-            last is None
-            or not said
-            or not self._correctable(last, principal)
-            or not _only_values(parse, last.family)
-        ):
+        if last is None or not self._correctable(last, principal):
+            return None
+        if not said:
+            # "which ones are still open?", "only the paid ones" right after a list of invoices, whose
+            # status words the list reads itself: the list again, narrowed.
+            if last.name in self._filed and parse.text.count(" ") < _FEW_WORDS_FOR_A_FILE and _narrows(parse):
+                return Turn(last, dict(state.last_slots))
+            # "och veckan innan?", "and the month after?": the period asked with, moved by its length.
+            moved = _period_moved(parse.text, state.last_slots)
+            return None if moved is None else Turn(last, {**state.last_slots, **moved})
+        if not _only_values(parse, last.family):
             return None
         slots: dict[str, Any] = dict(state.last_slots)
         open_slots = [s for s in self._slots_for(last, principal) if not (s.free_text or _confirms(s))]
@@ -1390,11 +1420,15 @@ class DialogEngine:
         if carried or (
             claimer.family == spec.family
             and not spec.claims
-            and not any(is_plural(w.group()) for w in _WORD.finditer(parse.text))
+            and (
+                records[0].type in _NAMES_SEVERAL
+                or not any(is_plural(w.group()) for w in _WORD.finditer(parse.text))
+            )
         ):
             # (A listing of the family of the one record named, whose words name no records to list,
             # is that record: "INV-2032 says overdue but we paid it" read as the overdue invoices; not
-            # "list orders like 4711".)
+            # "list orders like 4711". A number several records share is theirs, whatever the words:
+            # "find orders with PO NV-PO-889" are that PO's orders, and none when it has none.)
             return claimer
         if (spec.family in self._record_families or spec.tool is None) and (
             not spec.claims or any(record_kind(w.group()) in spec.claims for w in _WORD.finditer(parse.text))
@@ -1458,6 +1492,22 @@ class DialogEngine:
         """The intent making a spreadsheet of the listing just shown, when the message asks for a
         file of it and says nothing else the NLU could read ("as a spreadsheet, please")."""
         if not any(w.group().lower() in FORMATS for w in _WORD.finditer(parse.text)):
+            return None
+        return self._exporter(state)
+
+    def _listing_asked_for(self, spec: IntentSpec, parse: Parse, state: DialogState) -> IntentSpec | None:
+        """The intent making a file of the listing just shown, when a message read as another family's
+        asks for a file, or for it mailed or sent, in a few words and nothing else ("export that as a
+        file", "ladda ner det som excel", "email that list to me", "skicka som fil"): no record, no
+        word of any family's records ("the statement as excel" is the statement's)."""
+        if state.last_intent is None or state.last_intent.split(".", 1)[0] == spec.family:
+            return None
+        if parse.entities and any(e.type != "reference" or e.value != "it" for e in parse.entities):
+            return None
+        words = list(_free_words(parse, but="reference"))
+        if not words or len(words) > _FEW_WORDS_FOR_A_FILE or not all(w in _ASKS_FOR_A_FILE for w in words):
+            return None
+        if not any(w in FORMATS or w in _FILE or w in _SENDS for w in words):
             return None
         return self._exporter(state)
 
@@ -1822,6 +1872,7 @@ _FOLLOW_ON_WORDS = wordset(
     and also what how about in at for from on to the same then too please as well likewise ones those
     och även samt vad sägs om hur är det med i på för från vid till samma då också ocksa aven tack likaså
     med de dom dem only just bara endast enbart ok okay okej
+    which ones one are is still have has been already som är har blivit fortfarande redan vilka vilken
     """
 )
 """The words around values that ask the last question again with them: "and in Kista?", "what
@@ -1860,6 +1911,61 @@ def _only_values(parse: Parse, family: str | None = None) -> bool:
     return all(
         word in _FOLLOW_ON_WORDS or (family is not None and FAMILY_WORDS.get(word) == family)
         for word in _free_words(parse)
+    )
+
+
+_BEFORE_OR_AFTER = re.compile(
+    r"(?i)^\W*(?:(?:and|och|so|then|what\s+about|how\s+about|hur\s+är\s+det\s+med|vad\s+sägs\s+om|men)\W+)*"
+    r"(?:the\s+)?(?P<unit>week|month|year|veckan|månaden|året)\s+(?P<way>before|after|innan|före|efter)"
+    r"(?:\s+(?:that|then|it|det|den|då))*\W*$"
+)
+"""A period asked of by where it stands to the one just asked with: "och veckan innan?", "and the month after"."""
+_UNIT_DAYS = {"week": 7, "veckan": 7}
+_UNIT_MONTHS = {"month": 1, "månaden": 1, "year": 12, "året": 12}
+
+
+def _period_moved(text: str, slots: Mapping[str, SlotValue]) -> dict[str, SlotValue] | None:
+    """The last period (a ``date_range`` slot) moved back or on by a week, a month or a year, when
+    that is all the message asks (``_BEFORE_OR_AFTER``); a whole month or year stays a whole one."""
+    asked = _BEFORE_OR_AFTER.match(text)
+    if asked is None:
+        return None
+    name, period = next(((n, v) for n, v in slots.items() if v.type == "date_range"), (None, None))
+    if name is None or period is None:
+        return None
+    start, end = date.fromisoformat(period.value["start"]), date.fromisoformat(period.value["end"])
+    step = -1 if asked["way"].lower() in ("before", "innan", "före") else 1
+    unit = asked["unit"].lower()
+    if unit in _UNIT_DAYS:
+        moved = timedelta(days=_UNIT_DAYS[unit] * step)
+        start, end = start + moved, end + moved
+    else:
+        months = _UNIT_MONTHS[unit] * step
+        whole = start.day == 1 and (end + timedelta(days=1)).day == 1
+        start = _months_on(start, months)
+        end = (
+            _months_on(end + timedelta(days=1), months) - timedelta(days=1)
+            if whole
+            else _months_on(end, months)
+        )
+    return {name: SlotValue("date_range", {"start": start.isoformat(), "end": end.isoformat()})}
+
+
+def _months_on(day: date, months: int) -> date:
+    """``day`` that many months on (back when negative), on the month's last day when it has fewer."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
+
+
+def _narrows(parse: Parse) -> bool:
+    """Whether a message says only what sets records apart ("which ones are still open?", "bara de
+    obetalda"): a status word (``MARK_WORDS``) with the words around a value, and nothing that denies it."""
+    words = list(_free_words(parse))
+    return (
+        any(w in MARK_WORDS for w in words)
+        and all(w in MARK_WORDS or w in _FOLLOW_ON_WORDS for w in words)
+        and not negated(parse.text, len(parse.text))
     )
 
 

@@ -166,9 +166,11 @@ class OrdersBackend(Protocol):
         statuses: frozenset[OrderStatus] = frozenset(),
         date_from: date | None = None,
         date_to: date | None = None,
+        delayed: bool = False,
         batch_size: int = 1000,
     ) -> AsyncIterator[OrderSummary]:
-        """Every matching order, oldest first, streamed in batches (for reports)."""
+        """Every matching order, oldest first, streamed in batches (for reports); ``delayed`` as
+        ``search_orders`` has it."""
         ...
 
     async def guest_order_status(self, order_number: str, customer_number: str) -> GuestOrderStatus | None:

@@ -1120,6 +1120,24 @@ _SAYS_REPORT = re.compile(
 a spreadsheet (``IntentSpec.requires``)."""
 
 
+_MAILED_LIST = re.compile(
+    r"(?i)(?<![\w-])(?:e-?mail|mail|mejla|maila)(?:\s+(?:it|them|to|me|us|mig|oss|till))*\s+"
+    r"(?:(?:a|an|the|en|ett|den|hela|full|complete|fullständig|lista?|list|of|på|över|med|all|alla|our|my|våra|mina|"
+    r"[\w-]+(?:ed|ade|da|na))\s+){0,5}(?:orders|ordrar(?:na)?|beställningar(?:na)?)(?![\w-])"
+)
+"""A list of orders asked for by mail ("kan du mejla mig en lista på alla försenade ordrar", "email me all
+open orders"): the report, which mails; the list shown here does not."""
+_DIGITS = re.compile(r"\d")
+
+
+def _mails_a_list(text: str) -> bool:
+    """(Never with a number: "maila mig order 4711" is not a list.)"""
+    low = text.lower()
+    if not ("mail" in low or "mejl" in low):
+        return False
+    return _MAILED_LIST.search(text) is not None and _DIGITS.search(text) is None
+
+
 def _report_needs_period(ctx: TurnContext) -> bool:
     """A report of orders of a status ("all orders in production") or of all of them needs no period,
     nor does the search just shown made a file ("download it as csv": what it listed), nor the report
@@ -1169,6 +1187,7 @@ async def order_report(ctx: TurnContext) -> Reply:
         statuses=frozenset(OrderStatus(s) for s in filters["statuses"]),
         date_from=date.fromisoformat(filters["start"]) if filters["start"] else None,
         date_to=date.fromisoformat(filters["end"]) if filters["end"] else None,
+        delayed=bool(filters.get("delayed")),
     ):
         if filters["site"] and o.site != filters["site"]:
             continue
@@ -1284,6 +1303,7 @@ INTENTS = [
         name="order.report",
         exports_after=("order.search", "order.report"),
         requires=_SAYS_REPORT,
+        asked_by=_mails_a_list,
         context=OrdersContext,
         examples=REPORT_EXAMPLES,
         handler=order_report,

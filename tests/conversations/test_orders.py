@@ -531,6 +531,29 @@ async def test_delayed_orders_are_those_past_their_date_and_not_delivered(
     assert [row[0] for row in shown.table.rows] == ["4712", "4711"]
 
 
+async def test_a_report_of_the_delayed_orders_holds_only_them(
+    bot: BotDriver, application: Application
+) -> None:
+    """The report says "that are delayed": it holds those alone, as the list does (it once held every
+    order under that title). Swedish typed without å, ä and ö asks for them too."""
+    await _late(application, "4712", 3)
+    await _late(application, "4711", 1)
+    await _late(application, "4702", 5)  # delivered: late once, delayed no more
+    await bot.as_user(ANNA).transcript("""
+        user: email me a report of all delayed orders
+        bot:  [order.report]
+        bot:  ~ that are delayed
+        bot:  ~ (2 orders)
+        bot:  ~ anna.berg@nordisk.example
+        user: har nagra ordrar blivit forsenade?
+        bot:  [order.search]
+        bot:  ~ som är försenade
+        bot:  ~ 4712
+        bot:  ~ 4711
+        bot:  !~ 4702
+    """)
+
+
 async def test_no_delayed_orders_is_said_so(bot: BotDriver) -> None:
     await bot.as_user(MAX).transcript("""
         user: show delayed orders
@@ -858,3 +881,65 @@ async def test_orders_of_a_status_said_in_few_words_are_listed_and_a_report_only
     assert [str(row[0]) for row in listed.table.rows] == ["4712"]
     report = await bot.as_user(ANNA).say("report on orders in production")
     assert report.intent == "order.report" and any(a.name.endswith(".xlsx") for a in report.attachments)
+
+
+async def test_a_mistyped_number_corrected_in_words_is_looked_up(bot: BotDriver) -> None:
+    """ "oj, skrev fel, 4711 ska det vara", "sorry typo, it should be 4712": the number the correction says
+    is the order asked about, not words nobody understood."""
+    await bot.as_user(ANNA).transcript("""
+        user: sök order 4117
+        bot:  [order.status]
+        bot:  ~ 4117
+        user: oj, skrev fel, 4711 ska det vara
+        bot:  [order.status]
+        bot:  ~ Order 4711 är skickad
+        user: status of order 4172
+        user: sorry typo, it should be 4712
+        bot:  [order.status]
+        bot:  ~ 4712
+    """)
+
+
+async def test_orders_of_a_po_that_has_none_are_none(bot: BotDriver) -> None:
+    """A PO number may be split over orders, so "orders with PO …" asks for that PO's orders: none when
+    it has none, never every order in its place."""
+    await bot.as_user(ANNA).transcript("""
+        user: find orders with PO NV-PO-888
+        bot:  [order.status]
+        bot:  ~ NV-PO-888
+        bot:  !~ 4712
+        user: list orders with PO NV-PO-889
+        bot:  ~ 4711
+        bot:  !~ 4712
+    """)
+
+
+async def test_the_period_before_or_after_the_one_asked(bot: BotDriver) -> None:
+    """ "och veckan innan?", "and the month before?" right after a search by period: the same search, the
+    period moved back (or on) by a week or a month."""
+    today = date.today()
+    monday = today - timedelta(days=today.weekday())
+    week_before = monday - timedelta(days=14)
+    first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)  # last month's first day
+    month_before = (first - timedelta(days=1)).replace(day=1)
+    chat = bot.as_user(ANNA)
+    await chat.say("visa ordrar förra veckan")
+    moved = await chat.say("och veckan innan?")
+    assert moved.intent == "order.search" and moved.language == "sv"
+    assert Formatter("sv", country="SE").date(week_before) in moved.text, moved.text
+    await chat.say("orders last month")
+    moved = await chat.say("and the month before?")
+    assert moved.intent == "order.search"
+    assert Formatter("en", country="SE").date(month_before) in moved.text, moved.text
+
+
+async def test_the_whole_year_answers_which_period(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: rapport över ordrar per status, som excel
+        bot:  [order.report]
+        bot:  ~ Vilken period
+        user: för hela året
+        bot:  [order.report]
+        bot:  ~ 1 januari
+        bot:  ~ XLSX
+    """)

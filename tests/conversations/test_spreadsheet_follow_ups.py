@@ -13,7 +13,8 @@ import openpyxl
 
 from supportbot.adapters.app import Application
 from supportbot.adapters.settings import Settings
-from tests.conftest import BotDriver
+from supportbot.bot.messages import Reply
+from tests.conftest import BotDriver, Conversation
 from tests.conversations.test_invoices import fetch
 
 ANNA = "anna.berg@nordisk.example"
@@ -26,16 +27,30 @@ async def _sheet_rows(application: Application, reply_attachments: tuple) -> lis
     return list(sheet.iter_rows(min_row=2, values_only=True))
 
 
-async def test_orders_listed_then_asked_for_in_excel(bot: BotDriver, application: Application) -> None:
-    anna = bot.as_user(ANNA)
-    listed = await anna.say("which of our orders placed this year are shipped?")
+async def _listed_then_exported(
+    application: Application, chat: Conversation, listing: str, asked: str
+) -> Reply:
+    """The orders ``listing`` lists, then the report ``asked`` makes of them: its spreadsheet holds
+    what was listed."""
+    listed = await chat.say(listing)
     assert listed.intent == "order.search" and listed.table is not None
     shown = {str(row[0]) for row in listed.table.rows}
-    report = await anna.say("can you export that to Excel?")
+    report = await chat.say(asked)
     assert report.intent == "order.report", report.plain_text()
-    assert "shipped" in report.text.lower(), "the listing's filter, said back"
     rows = await _sheet_rows(application, report.attachments)
     assert {str(r[0]) for r in rows} == shown, "the spreadsheet holds what was listed"
+    return report
+
+
+async def test_orders_listed_then_asked_for_in_excel(bot: BotDriver, application: Application) -> None:
+    anna = bot.as_user(ANNA)
+    report = await _listed_then_exported(
+        application,
+        anna,
+        "which of our orders placed this year are shipped?",
+        "can you export that to Excel?",
+    )
+    assert "shipped" in report.text.lower(), "the listing's filter, said back"
 
 
 async def test_each_listing_by_its_own_words_in_both_languages(bot: BotDriver) -> None:
@@ -187,3 +202,55 @@ async def test_a_report_asked_for_by_mail_is_mailed_after_its_period_is_asked(
     """)
     mails = [message_from_bytes(f.read_bytes()) for f in (settings.data_dir / "outbox").glob("*.eml")]
     assert [m["To"] for m in mails] == [ANNA, ANNA]
+
+
+async def test_a_listing_asked_for_as_a_file_in_words_another_family_also_uses(
+    bot: BotDriver, application: Application
+) -> None:
+    """ "ladda ner" and "email that list" are also the statement's words, "export that as a file" read
+    like a comment on a request: right after a listing, asked for in a few words that name nothing
+    else, they make the file of the listing shown (with its filters), never another family's."""
+    anna = bot.as_user(ANNA)
+    report = await _listed_then_exported(
+        application, anna, "orders in Kista this year", "export that as a file"
+    )
+    assert "Kista" in report.text
+    await anna.transcript("""
+        user: list my invoices
+        bot:  [invoice.list]
+        user: ladda ner som excel
+        bot:  [invoice.list]
+        bot:  ~ XLSX och CSV
+        user: mina ordrar
+        bot:  [order.search]
+        user: email that list to me
+        bot:  [order.report]
+        bot:  ~ anna.berg@nordisk.example
+        user: skicka som fil
+        bot:  [order.report]
+        user: ladda ner kontoutdraget som excel
+        bot:  [statement.download]
+    """)
+
+
+async def test_a_listing_narrowed_by_a_status_said_alone(bot: BotDriver) -> None:
+    """ "which ones are still open?" right after the invoices, "bara dom som är skickade" right after
+    last week's orders: the same listing again, narrowed, with what it was listed by kept."""
+    await bot.as_user(ANNA).transcript("""
+        user: list my invoices
+        bot:  [invoice.list]
+        bot:  ~ 5 invoices
+        user: which ones are still open
+        bot:  [invoice.list]
+        bot:  ~ status open
+        bot:  ~ INV-2031
+        bot:  !~ INV-2030
+        user: visa ordrar i år
+        bot:  [order.search]
+        user: bara dom som är skickade
+        bot:  [order.search]
+        bot:  ~ status skickad
+        bot:  ~ 1 januari
+        user: the ones that are not delivered
+        bot:  !~ status delivered
+    """)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import Field
 
-from supportbot.bot.dialog import DialogEngine
+from supportbot.bot.dialog import DialogEngine, _period_moved
 from supportbot.bot.i18n import Formatter
 from supportbot.bot.messages import Button, Capability, FormSubmission, InboundFile, Reply
 from supportbot.bot.nlu.types import Entity, Parse
@@ -305,3 +305,33 @@ def test_a_family_declares_one_context_model() -> None:
             public_url="",
             support_email="",
         )
+
+
+@pytest.mark.parametrize(
+    ("said", "start", "end", "moved_start", "moved_end"),
+    [
+        ("och veckan innan?", "2026-11-23", "2026-11-29", "2026-11-16", "2026-11-22"),
+        ("and the week after", "2026-11-23", "2026-11-29", "2026-11-30", "2026-12-06"),
+        # a whole month stays a whole month, however many days each has
+        ("and the month before?", "2026-03-01", "2026-03-31", "2026-02-01", "2026-02-28"),
+        ("månaden efter då", "2026-01-01", "2026-01-31", "2026-02-01", "2026-02-28"),
+        ("the year before", "2026-01-01", "2026-12-31", "2025-01-01", "2025-12-31"),
+        # a part of a month moves by a month, on its last day when the month is shorter
+        ("and the month before", "2026-03-15", "2026-03-31", "2026-02-15", "2026-02-28"),
+    ],
+)
+def test_a_period_asked_of_by_the_one_before_or_after(
+    said: str, start: str, end: str, moved_start: str, moved_end: str
+) -> None:
+    slots = {
+        "period": SlotValue("date_range", {"start": start, "end": end}),
+        "site": SlotValue("site", "Kista"),
+    }
+    moved = _period_moved(said, slots)
+    assert moved == {"period": SlotValue("date_range", {"start": moved_start, "end": moved_end})}
+
+
+def test_a_period_is_moved_only_when_that_is_all_asked() -> None:
+    slots = {"period": SlotValue("date_range", {"start": "2026-11-23", "end": "2026-11-29"})}
+    assert _period_moved("what happened the week before Christmas with my order", slots) is None
+    assert _period_moved("och veckan innan?", {"site": SlotValue("site", "Kista")}) is None

@@ -930,6 +930,10 @@ def test_what_a_correction_says_instead_is_kept(nlu: NLU, text: str) -> None:
         # Swedish typed without å, ä and ö
         ("hur mycket ar det", "invoice", "invoice.get"),
         ("nar kommer 4711", None, "order.status"),
+        # a list of orders asked for by mail is the report, which mails
+        ("kan du mejla mig en lista pa alla forsenade ordrar", None, "order.report"),
+        ("can you email me a list of our delayed orders", "order", "order.report"),
+        ("maila mig order 4711", None, "order.status"),
     ],
 )
 def test_what_new_conversations_said(nlu: NLU, text: str, topic: str | None, intent: str) -> None:

@@ -358,9 +358,11 @@ class SqlOrders(SqlBase):
         statuses: frozenset[OrderStatus] = frozenset(),
         date_from: date | None = None,
         date_to: date | None = None,
+        delayed: bool = False,
         batch_size: int = 1000,
     ) -> AsyncIterator[OrderSummary]:
         """Oldest first, by keyset pagination on (ordered_at, id); a connection is held per batch only.
+        ``delayed`` as ``search_orders`` has it.
 
         Not itself a generator, so that a missing grant or a bad argument raises at the call.
         """
@@ -368,7 +370,13 @@ class SqlOrders(SqlBase):
         check_range(date_from, date_to)
         if not 1 <= batch_size <= MAX_BATCH:
             raise InvalidRequest(f"batch_size must be between 1 and {MAX_BATCH}")
-        wanted = _Wanted(statuses, date_from, date_to, zone=principal.zone)
+        late_on = None
+        if delayed:
+            statuses = (statuses or frozenset(OrderStatus)) & _ON_THE_WAY
+            late_on = self._today(principal)
+        wanted = _Wanted(statuses, date_from, date_to, late_on=late_on, zone=principal.zone)
+        if delayed and not statuses:  # (delivered or cancelled ones asked for: none is late)
+            return scoped.stream(lambda tenant: _no_orders())
         return scoped.stream(lambda tenant: self._stream_orders(tenant, wanted, batch_size))
 
     async def _stream_orders(
@@ -530,6 +538,11 @@ _STATUSES: Final = {s.value: s for s in OrderStatus}
 _CARRIERS: Final = {c.value: c for c in Carrier}
 """The enums' members by value, looked up without the enum's own constructor (a value not among
 them still goes through it, and is refused as before)."""
+
+
+async def _no_orders() -> AsyncIterator[OrderSummary]:
+    return
+    yield  # (an async generator that yields nothing)
 
 
 @dataclass(frozen=True, slots=True)
