@@ -34,6 +34,7 @@ _NOT_RESTORED = wordset(
     " kvall"
 )
 """Words that are also English words, names or abbreviations ("Mar 1", "Slack", "GA", "saga"): left as typed."""
+_LETTERS = re.compile("[a-z]+")
 _WORD = re.compile(r"(?<![\w@./-])[A-Za-z]+(?![\w@/-]|\.\w)")
 """A word of letters alone, not part of an address, a number or a file name."""
 _YEAR_OR_IS = re.compile(
@@ -71,12 +72,14 @@ class Accents:
 
     def restored(self, text: str) -> str:
         """``text`` with its Swedish words' å, ä and ö back; as it is when it has any of them."""
-        if _MARKED.search(text) is not None:
+        # (the cheapest test first: most messages have no such word; the careful one only when one has)
+        letters = _LETTERS.findall(text.lower())
+        restoring = not self._table.keys().isdisjoint(letters)
+        if not (restoring or "ar" in letters) or _MARKED.search(text) is not None:
             return text
-        words = _WORD.findall(text.lower())
-        if not self._table.keys().isdisjoint(words):
+        if restoring:
             text = _WORD.sub(self._spelled, text)
-        if "ar" in words:
+        if "ar" in letters:
             text = _YEAR_OR_IS.sub(_year_or_is, text)
         return text
 
