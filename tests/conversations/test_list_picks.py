@@ -192,3 +192,20 @@ async def test_the_lease_and_the_credit_note_are_the_one_of_the_list(bot: BotDri
         bot:  [invoice.get]
         bot:  ~ Invoice INV-2031
     """)
+
+
+async def test_a_pick_with_its_kind_after_it(bot: BotDriver) -> None:
+    """ "send me a copy of that overdue invoice" right after the statement is its overdue invoice, as "the
+    overdue one" is; with nothing listed it asks which invoice (not which order)."""
+    await bot.as_user("max.muller@contoso.example").transcript("""
+        user: account statement please
+        bot:  [statement.show]
+        user: send me a copy of that overdue invoice
+        bot:  [invoice.get]
+        bot:  ~ INV-3050
+    """)
+    await bot.as_user(ANNA).transcript("""
+        user: send me the unpaid invoice
+        bot:  [invoice.get]
+        bot:  ~ Which invoice
+    """)

@@ -387,6 +387,9 @@ def test_the_other_one_is_no_site() -> None:
         ("den som står i Kista", "den som står i Kista", ["kista"]),
         ("ah right, I meant the open one", "the open one", ["open"]),
         ("den öppna", "den öppna", ["open"]),
+        # with its kind after it, the kind left a word of the message
+        ("send me a copy of that overdue invoice", "that overdue", ["overdue"]),
+        ("den obetalda fakturan tack", "den obetalda", ["unpaid"]),
     ],
 )
 def test_a_record_of_a_list_told_by_what_sets_it_apart(text: str, span: str, marks: list[str]) -> None:
@@ -402,6 +405,8 @@ def test_a_record_of_a_list_told_by_what_sets_it_apart(text: str, span: str, mar
         "hur stort belopp står det på fakturan",
         "är den betald?",  # asked of it, not which
         "the one in the list",
+        "show the delivered orders",  # a listing by status, no pick
+        "the open invoices",
     ],
 )
 def test_words_that_only_look_like_a_pick_are_none(text: str) -> None:

@@ -80,16 +80,31 @@ _NOT_PLACES = (
 _ALONE = r"(?!\s+(?!(?:då|tack|please|pls|också|istället|och|or|eller)(?![\w-]))[^\W\d_])"
 """Said without a noun after it ("den obetalda", not "den leasade lagringen": a thing of its own)."""
 _PLACE = _NOT_PLACES + r"[^\W\d_]{3,}"
+_KIND_NOUN = (
+    r"(?:invoice|bill|order|delivery|shipment|contract|agreement|machine|server|device|item|request|ticket"
+    r"|case|fakturan|ordern|beställningen|leveransen|avtalet|kontraktet|maskinen|servern|enheten|ärendet)"
+)
+"""A kind of record named after what sets it apart ("that overdue invoice", "den obetalda fakturan")."""
 _MARKED = (
     r"(?P<marked>"
     + (r"the\s+(?:(?:not|un)\s*)?" + _MARK + r"\s+one")
+    # with its kind after it, which stays a word of the message: "that overdue invoice"
+    + (r"|(?:the|that|this)\s+(?:(?:not|un)\s*)?" + _MARK + r"(?=\s+" + _KIND_NOUN + r"(?![\w-]))")
     + (
         r"|the\s+one\s+(?:that(?:'s|\s+is|\s+was|\s+has\s+been|\s+got)|which\s+is|(?:is|was))\s+"
         r"(?:still\s+|already\s+|not\s+(?:yet\s+)?)?(?:in\s+)?" + _MARK
     )
     + (r"|the\s+one\s+(?:in|at|from)\s+" + _PLACE)
-    # the definite form alone: "den obetalda"
-    + (r"|(?:den|det)\s+(?=[^\W\d_]+[ae](?![\w-]))" + _MARK + _ALONE)
+    # the definite form alone, or with its kind: "den obetalda", "den förfallna fakturan"
+    + (
+        r"|(?:den|det)\s+(?=[^\W\d_]+[ae](?![\w-]))"
+        + _MARK
+        + r"(?:"
+        + _ALONE
+        + r"|(?=\s+"
+        + _KIND_NOUN
+        + r"(?![\w-])))"
+    )
     + (
         r"|(?:den|det)\s+som\s+(?:inte\s+)?(?:är|var|har|blev|blivit|har\s+blivit)\s+"
         r"(?:redan\s+|inte\s+|fortfarande\s+)?(?:i\s+)?" + _MARK
@@ -98,7 +113,7 @@ _MARKED = (
     + r")"
 )
 """A record of the list just shown told by what sets it apart: its status ("the paid one", "the one
-that's not paid", "den obetalda", "den som har skickats") or its site ("the one in Göteborg", "den som
+that's not paid", "den obetalda", "den som har skickats", "that overdue invoice", "den obetalda fakturan") or its site ("the one in Göteborg", "den som
 står i Kista")."""
 _REFERENCE = re.compile(
     r"(?<![\w-])(?:" + _MARKED + r"|"
@@ -120,6 +135,8 @@ _PLACES = wordset(
     """
 )
 """A word every reference has ("the other one" has "other", "that one" has "one")."""
+_MARKS = frozenset(MARK_WORDS)
+"""The words of a mark: a reference by one need no other word of ``_PLACES`` ("that overdue invoice")."""
 _NOT = re.compile(r"(?i)(?:\bnot|\binte)\s*$")
 """Said right before a reference, it points away from it: "not that one, the other"."""
 
@@ -153,7 +170,7 @@ def references(text: str, claims: Claims, *, words: frozenset[str] | None = None
     """References and records pointed at by kind. ``words``, the lower-cased words of a text in ASCII
     (where lower-casing is exactly how the patterns ignore case), lets a pattern be skipped when the
     words it needs are not there."""
-    if words is None or not _PLACES.isdisjoint(words):
+    if words is None or not _PLACES.isdisjoint(words) or not _MARKS.isdisjoint(words):
         for m in _REFERENCE.finditer(text):
             found = Found("reference", m.lastgroup, m.start(), m.end())
             if m.lastgroup == "marked":
