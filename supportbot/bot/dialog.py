@@ -276,6 +276,8 @@ _QUESTION = re.compile(
 )
 """A question word first: a request when asked ("...?") or short with a record ("where is order 4711"); so is
 "do you know …" ("vet du när den kommer?")."""
+_STATUS_ASKED = re.compile(_OPENING + r"(?:the\s+)?status\s+(?:of|on|for|på|för|om)\b")
+"""A status asked for first ("status på mitt ärende?", "status of my request?"), a question of its own."""
 _ABOUT_RECORD = re.compile(
     _OPENING + r"(?:is|are|has|have|does|do|did|will|any|i\s+(?:want|need|would\s+like)|i'd\s+like|open"
     r"|är|har|blir|något|någon|jag\s+(?:vill|behöver|skulle\s+vilja)|öppna)\b"
@@ -1271,8 +1273,10 @@ class DialogEngine:
             return True  # "forward it to my colleague" to "Which invoice do you mean?"
         if short_with_record and _ABOUT_RECORD.match(text):
             return True
-        if asked and words <= 3 and parse.confidence >= SURE_SHORT_QUESTION:
-            return True  # "status på ärendet?" to "Describe the problem": asked of the bot, no problem told
+        if asked and parse.confidence >= SURE_SHORT_QUESTION and (words <= 3 or _STATUS_ASKED.match(text)):
+            # "status på ärendet?", "status på mitt ärende?" to "Describe the problem": asked of the bot,
+            # no problem told
+            return True
         if words <= SHORT_LISTING and any(is_plural(w) and record_kind(w) for w in _WORD.findall(text)):
             return True  # "status of my requests", "mina ärenden": a list asked for, no problem told
         if asking is not None and asking.free_text:

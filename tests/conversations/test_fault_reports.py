@@ -306,3 +306,21 @@ async def test_a_category_said_first_with_more_after_it_answers_and_keeps_the_re
     opened = await _latest(application, ANNA)
     assert opened is not None
     assert opened.category == "technical" and "fläkten" in opened.subject
+
+
+async def test_a_fault_typed_without_swedish_letters_is_reported_and_a_status_asked_meanwhile(
+    bot: BotDriver,
+) -> None:
+    """Typed on a keyboard without å, ä and ö, a fault on a named machine is reported as when written out;
+    "status pa mitt arende?" to the request's free-text question shows the requests, not a subject."""
+    await bot.as_user(ANNA).transcript("""
+        user: flakten i servern 78ABC12 later jattemycket, vill gora en felanmalan
+        bot:  ~ RQ-
+        bot:  ~ 78ABC12
+        user: jag vill öppna ett ärende
+        user: det gäller fakturan
+        bot:  [request.open]
+        user: status pa mitt arende?
+        bot:  [request.status]
+        bot:  ~ RQ-
+    """)

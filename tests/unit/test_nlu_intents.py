@@ -961,5 +961,10 @@ def test_swedish_typed_without_its_letters_is_read_as_written_out(nlu: NLU) -> N
         "orders for Kista since Mar 1, in Slack",
         "mejla till nar@nordisk.example",
         "förra veckan ar",
+        "see you later, the fan is loud",
     ):
         assert nlu.parse(typed, today=TODAY).text == typed
+    # A word that is English as typed is restored only when the rest of the message is Swedish.
+    fault = nlu.parse("flakten i servern 78ABC12 later jattemycket, vill gora en felanmalan", today=TODAY)
+    assert fault.text == "fläkten i servern 78ABC12 låter jattemycket, vill göra en felanmälan"
+    assert "fault" in {e.type for e in fault.entities}

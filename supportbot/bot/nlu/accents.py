@@ -29,6 +29,23 @@ _EXTRA = {
     "forseningen": "förseningen",
 }
 """Words the examples do not write but customers do, or whose other reading is rare."""
+_IF_SWEDISH = {
+    "later": "låter",
+    "star": "står",
+    "over": "över",
+    "lost": "löst",
+    "far": "får",
+    "at": "åt",
+    "an": "än",
+    "for": "för",
+    "last": "låst",
+}
+"""Words that are English words as typed: restored only in a message that is Swedish by its other words
+(another word restored, and none of ``_ENGLISH``): "fläkten later jättemycket" is "låter"."""
+_ENGLISH = wordset(
+    "the is are was my your our you it this that and to of with what where when how can please we i'm"
+    " have has not no yes do does"
+)
 _NOT_RESTORED = wordset(
     "mar slack stall sag lat val gang hog kor lander hande tacks da satt hant sla anda agg ga hor vag lang saga"
     " kvall"
@@ -46,7 +63,7 @@ _YEAR_OR_IS = re.compile(
 class Accents:
     """The Swedish words of ``words`` (the examples' vocabulary) restored in text typed without å, ä, ö."""
 
-    __slots__ = ("_table",)
+    __slots__ = ("_swedish", "_table")
 
     def __init__(self, words: Iterable[str]) -> None:
         marked: dict[str, set[str]] = defaultdict(set)
@@ -69,6 +86,7 @@ class Accents:
                 table[folded] = word
         table.update(_EXTRA)
         self._table = table
+        self._swedish = {**table, **_IF_SWEDISH}
 
     def restored(self, text: str) -> str:
         """``text`` with its Swedish words' å, ä and ö back; as it is when it has any of them."""
@@ -78,7 +96,8 @@ class Accents:
         if not (restoring or "ar" in letters) or _MARKED.search(text) is not None:
             return text
         if restoring:
-            text = _WORD.sub(self._spelled, text)
+            swedish = _ENGLISH.isdisjoint(letters) and not _IF_SWEDISH.keys().isdisjoint(letters)
+            text = _WORD.sub(self._in_swedish if swedish else self._spelled, text)
         if "ar" in letters:
             text = _YEAR_OR_IS.sub(_year_or_is, text)
         return text
@@ -86,6 +105,11 @@ class Accents:
     def _spelled(self, found: re.Match[str]) -> str:
         typed = found[0]
         word = self._table.get(typed.lower())
+        return typed if word is None else _as_typed(typed, word)
+
+    def _in_swedish(self, found: re.Match[str]) -> str:
+        typed = found[0]
+        word = self._swedish.get(typed.lower())
         return typed if word is None else _as_typed(typed, word)
 
 

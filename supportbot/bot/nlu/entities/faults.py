@@ -65,7 +65,7 @@ _FAULT = re.compile(
     r"|(?:" + _MACHINES + r")(?:\s+[\w-]+){0,4}?\s+(?:is|are|got|gets|getting|has\s+gotten|has\s+become)\s+"
     r"(?:very\s+|really\s+|so\s+|extremely\s+|too\s+|quite\s+)?(?:loud|noisy)"
     r"|(?:" + _MACHINES + r")(?:\s+[\w-]+){0,4}?\s+(?:låter|är|har\s+blivit)\s+"
-    r"(?:väldigt\s+|jätte|så\s+|otroligt\s+|mycket\s+)?(?:mycket|högt|högljudd|bullrig)"
+    r"(?:väldigt\s+|j[äa]tte|så\s+|otroligt\s+|mycket\s+)?(?:mycket|högt|högljudd|bullrig)"
     r"|ur\s+funktion|defekt[a]?|(?:hård)?disk(?:fel|krasch)"
     r"|(?:errors?|problems?|issues?|trouble|faults?|fel|problem)\s+(?:on|in|with|of|at|på|med|i)\s+"
     r"(?:the\s+|our\s+|my\s+|a\s+|one\s+of\s+(?:the|our)\s+|vår\s+|vårt\s+|min\s+|mitt\s+|en\s+|ett\s+)?"
