@@ -993,8 +993,13 @@ async def inventory_show(ctx: TurnContext) -> Reply:
         filters, after, offset = saved.filters, saved.after, saved.shown
     else:
         filters, after, offset = await _filters(ctx), None, 0
-        if not _has_filters({**filters, "leased": False}) and (leased := _the_leased_one(ctx)) is not None:
-            return await _one_item(ctx, leased)
+        if not _has_filters({**filters, "leased": False}):
+            if (leased := _the_leased_one(ctx)) is not None:
+                return await _one_item(ctx, leased)
+            if filters.get("leased") and (which := _which_item(ctx)) is not None:
+                # "is it leased?" after a list of several, none of them leased: which of them is asked,
+                # never another item that is leased shown in its place
+                return which
     page = await ctx.backends.inventory.search_items(
         ctx.principal, **_search_args(ctx, filters), after=after, limit=PAGE_SIZE
     )
@@ -1407,6 +1412,9 @@ INTENTS = [
         slots=(
             replace(_ITEM, carry=False),
             Slot(name="site", entities=("site",), required=False, carry=False),
+            # (read from the message by ``_filters``; a slot so that "which machines are covered by
+            # C-1001?" stays a listing of them rather than going to the contract named)
+            Slot(name="contract", entities=("contract_number",), required=False, carry=False),
         ),
         claims=("serial_number",),
     ),

@@ -573,3 +573,21 @@ async def test_a_request_of_another_family_while_a_question_waits_to_be_sent_is_
         user: no
     """)
     assert await application.backends.requests.list_requests(principal, limit=50) == before
+
+
+async def test_the_machines_a_contract_covers_and_a_question_of_them_all(bot: BotDriver) -> None:
+    """ "Which machines are covered by C-1001?" lists them (it had shown the contract instead); "is it
+    leased?" after that list of two asks which, never the company's one leased machine in its place."""
+    await bot.as_user(ANNA).transcript("""
+        user: which machines are covered by C-1001?
+        bot:  [inventory.show]
+        bot:  ~ under contract C-1001
+        bot:  ~ 78ABC12
+        bot:  !~ 78XYZ34
+        user: is it leased?
+        bot:  ~ which one you mean
+        bot:  !~ 78XYZ34
+        user: vilka maskiner omfattas av C-1001?
+        bot:  [inventory.show]
+        bot:  ~ under avtal C-1001
+    """)
