@@ -1142,10 +1142,17 @@ async def request_status(ctx: TurnContext) -> Reply:
     intent = "request.status"
     fmt = Formatter(ctx.language, country=ctx.principal.country, tz=ctx.fmt.tz.key)
     slot = ctx.slot("request")
+    change = _STATUS_OF_A_CHANGE.search(ctx.parse.text)
+    if slot is None and change is not None:
+        slot = ctx.current("request")  # "vad är status på flytten?" right after the move was asked for
+    found: SupportRequest | None = None
     if slot is not None:
-        found = await _one_request(ctx, intent, _number(slot.value))
-        if isinstance(found, Reply):
-            return found
+        one = await _one_request(ctx, intent, _number(slot.value))
+        if isinstance(one, Reply):
+            return one
+        # (the request talked about being of another change, the list, to choose from)
+        found = one if change is None or _of_the_change(one, change["change"]) else None
+    if found is not None:
         ctx.set_current("request", "request_number", found.number)
         text = ctx.t(
             "request.summary",
@@ -1387,13 +1394,34 @@ _ITS_NUMBER = re.compile(
 )
 
 
+_STATUS_OF_A_CHANGE = re.compile(
+    r"(?i)\b(?:status|update|news|progress|how\s+is|how'?s|what'?s\s+happening|hur\s+går\s+det|vad\s+händer"
+    r"|något\s+nytt|nåt\s+nytt)\b(?:\s+[\w-]+){0,3}?\s+(?:of|on|with|for|about|på|med|om|för|kring)\s+"
+    r"(?:the\s+|our\s+|vår\s+|vårt\s+)?(?P<change>move|relocation|upgrade|installation|de-?installation|removal"
+    r"|flytten|flytt|uppgraderingen|installationen|avinstallationen)(?![\w-])"
+)
+_MOVED, _UPGRADED = ("move", "flytt", "relocat"), ("upgrad", "uppgrader")
+_REMOVED = ("de-install", "deinstall", "avinstall", "remov")
+
+
+def _of_the_change(request: SupportRequest, said: str) -> bool:
+    """Whether ``request``'s subject, in either language, is of the change asked after by the word
+    ``said`` ("flytten": a move, "the upgrade", "installationen", "avinstallationen")."""
+    word, subject = said.lower(), request.subject.lower()
+    if word.startswith(("de", "av", "remov")):
+        return any(stem in subject for stem in _REMOVED)
+    if word.startswith("install"):
+        return "install" in subject and not any(stem in subject for stem in _REMOVED)
+    return any(stem in subject for stem in (_UPGRADED if word.startswith(("upgrad", "uppgrad")) else _MOVED))
+
+
 def _asks_after_one_opened(text: str) -> bool:
     """ "I opened a ticket yesterday about a late delivery, any update?", "jag öppnade ett ärende igår,
     hur går det med det?": a request opened before, asked after; not one to open. Or its number asked
     for ("what's the tracking number of that request?", "vad är ärendenumret?")."""
     if _OPENED_ONE.search(text) is not None and _HOW_IS_IT_GOING.search(text) is not None:
         return True
-    if _ANSWER_EXPECTED.search(text) is not None:
+    if _ANSWER_EXPECTED.search(text) is not None or _STATUS_OF_A_CHANGE.search(text) is not None:
         return True
     return ("number" in text or "nummer" in text or "id" in text) and _ITS_NUMBER.search(text) is not None
 

@@ -591,3 +591,22 @@ async def test_the_machines_a_contract_covers_and_a_question_of_them_all(bot: Bo
         bot:  [inventory.show]
         bot:  ~ under avtal C-1001
     """)
+
+
+async def test_the_status_of_a_change_asked_for_is_its_request(bot: BotDriver) -> None:
+    """A change to the equipment is done through a request, so "vad är status på flytten?" right after a
+    move was asked for is that request (not a list of the equipment); asked after another kind of change
+    ("the upgrade"), the requests are listed to choose from, never the move's shown as the upgrade's."""
+    await bot.as_user(ANNA).transcript("""
+        user: vi vill flytta FlashSystem 78XYZ34 från Göteborg till Kista
+        bot:  [inventory.change]
+        user: ja
+        bot:  ~ RQ-2026-000004
+        user: vad är status på flytten?
+        bot:  [request.status]
+        bot:  ~ Ärende RQ-2026-000004
+        bot:  ~ Flytt
+        user: what's the status of the upgrade?
+        bot:  [request.status]
+        bot:  ~ Your requests
+    """)

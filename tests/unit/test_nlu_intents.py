@@ -934,6 +934,10 @@ def test_what_a_correction_says_instead_is_kept(nlu: NLU, text: str) -> None:
         ("kan du mejla mig en lista pa alla forsenade ordrar", None, "order.report"),
         ("can you email me a list of our delayed orders", "order", "order.report"),
         ("maila mig order 4711", None, "order.status"),
+        # a change to the equipment is a request: its status is the request's
+        ("vad är status på flytten?", "inventory", "request.status"),
+        ("any news on the upgrade?", "inventory", "request.status"),
+        ("move 78XYZ34 to Kista", None, "inventory.change"),
     ],
 )
 def test_what_new_conversations_said(nlu: NLU, text: str, topic: str | None, intent: str) -> None:
