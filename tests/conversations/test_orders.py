@@ -943,3 +943,18 @@ async def test_the_whole_year_answers_which_period(bot: BotDriver) -> None:
         bot:  ~ 1 januari
         bot:  ~ XLSX
     """)
+
+
+async def test_a_question_pointing_at_the_order_shows_it_again(bot: BotDriver) -> None:
+    """ "vilket inköpsordernummer hade den?", "what was in it?" right after an order read unsurely as an
+    invoice's or a contract's question: the order pointed at, shown again with its PO and its lines."""
+    await bot.as_user(ANNA).transcript("""
+        user: ordernummer 4712, vad ingick i den?
+        bot:  [order.status]
+        user: vilket inköpsordernummer hade den?
+        bot:  [order.status]
+        bot:  ~ NV-PO-902
+        user: what was in it?
+        bot:  [order.status]
+        bot:  ~ 4712
+    """)

@@ -82,6 +82,14 @@ _HOW_TO = re.compile(
 )
 """A question of how to do something, said first."""
 _IN_PRODUCT = frozenset({"in", "on", "with", "using", "i", "på", "med", "via"})
+_UNSURE_ELSEWHERE = 0.45
+"""Below this confidence, a question pointing at the record talked about, read as another family's, is
+read as about that record."""
+_ASKED_OF_IT = re.compile(
+    r"(?i)\?\s*$|^\W*(?:(?:and|och|so|så|ok|okej)\W+)?(?:who|what|which|where|when|how|is|does|did|has|vem|vad"
+    r"|vilken|vilket|vilka|var|när|hur|är|har|finns)\b"
+)
+"""A question: asked with a question mark, or a question word first."""
 _FEW_WORDS = 6
 """A follow-up said in this many known words or fewer is read about the record it points at."""
 _OUR_PLACES = frozenset({"teams", "slack", "chat", "chatten", "portal", "portalen", "supportbot"})
@@ -426,6 +434,19 @@ class NLU:
                         )
                         or intent
                     )
+            elif (
+                topic is not None
+                and "#ref" in read.tokens
+                and len(read.known) <= _FEW_WORDS
+                and (not scored.off_topic if intent == NONE_INTENT else confidence < _UNSURE_ELSEWHERE)
+                and intent.split(".", 1)[0] != topic
+                and (shows := self._shows.get(topic)) is not None
+                and _ASKED_OF_IT.search(said) is not None
+            ):
+                # "who is carrying it?", "what was in it?", "vilket inköpsordernummer hade den?" right after
+                # an order, read as nothing or unsurely as another family's: the record pointed at,
+                # shown again (its answer has what is asked).
+                intent, confidence = shows, max(confidence, self.threshold)
             refusing = {name for name, _ in refused} if refused else _NOTHING
             if intent in refusing:
                 intent, confidence = NONE_INTENT, 1.0  # nothing asked but what is refused
