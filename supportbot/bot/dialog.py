@@ -232,7 +232,8 @@ _ASKS_FOR_A_FILE = (
     )
 )
 """The words a message asking for the listing just shown as a file (or mailed) is made of."""
-_FEW_WORDS_FOR_A_FILE = 8
+_FEW_WORDS_ASKED = 8
+"""At most this many words ask for the listing just shown as a file, or narrow it by a status."""
 _AS_A_DOCUMENT = wordset("as in send can could i have en ett som skicka kan jag få du you its dess den det")
 """Words that may be said with a document's word and ask nothing else: "can I have it as a pdf", "kan
 jag få pdf:en"."""
@@ -920,7 +921,7 @@ class DialogEngine:
         if not said:
             # "which ones are still open?", "only the paid ones" right after a list of invoices, whose
             # status words the list reads itself: the list again, narrowed.
-            if last.name in self._filed and parse.text.count(" ") < _FEW_WORDS_FOR_A_FILE and _narrows(parse):
+            if last.name in self._filed and parse.text.count(" ") < _FEW_WORDS_ASKED and _narrows(parse):
                 return Turn(last, dict(state.last_slots))
             # "och veckan innan?", "and the month after?": the period asked with, moved by its length.
             moved = _period_moved(parse.text, state.last_slots)
@@ -1509,7 +1510,7 @@ class DialogEngine:
         if parse.entities and any(e.type != "reference" or e.value != "it" for e in parse.entities):
             return None
         words = list(_free_words(parse, but="reference"))
-        if not words or len(words) > _FEW_WORDS_FOR_A_FILE or not all(w in _ASKS_FOR_A_FILE for w in words):
+        if not words or len(words) > _FEW_WORDS_ASKED or not all(w in _ASKS_FOR_A_FILE for w in words):
             return None
         if not any(w in FORMATS or w in _FILE or w in _SENDS for w in words):
             return None
