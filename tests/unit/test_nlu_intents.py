@@ -973,6 +973,8 @@ def test_swedish_typed_without_its_letters_is_read_as_written_out(nlu: NLU) -> N
     ):
         assert nlu.parse(typed, today=TODAY).text == typed
     # A word that is English as typed is restored only when the rest of the message is Swedish.
+    assert nlu.parse("var star den?", today=TODAY).text == "var står den?"  # Swedish by "var" and "den"
+    assert nlu.parse("five star service", today=TODAY).text == "five star service"
     fault = nlu.parse("flakten i servern 78ABC12 later jattemycket, vill gora en felanmalan", today=TODAY)
     assert fault.text == "fläkten i servern 78ABC12 låter jattemycket, vill göra en felanmälan"
     assert "fault" in {e.type for e in fault.entities}

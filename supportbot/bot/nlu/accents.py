@@ -41,7 +41,14 @@ _IF_SWEDISH = {
     "last": "låst",
 }
 """Words that are English words as typed: restored only in a message that is Swedish by its other words
-(another word restored, and none of ``_ENGLISH``): "fläkten later jättemycket" is "låter"."""
+(another word restored or one of ``_SWEDISH``, and none of ``_ENGLISH``): "fläkten later jättemycket"
+is "låter"."""
+_SWEDISH = wordset(
+    "den det dem dom vi jag och inte mig dig oss ni var vad hur vem vilken vilket vilka har kan ska vill som"
+    " med till sen nu"
+)
+"""Swedish words typed the same without å, ä and ö: with one of them and no English word, a word that is
+English as typed is read as the Swedish one ("var star den?" is "var står den?")."""
 _ENGLISH = wordset(
     "the is are was my your our you it this that and to of with what where when how can please we i'm"
     " have has not no yes do does"
@@ -93,10 +100,14 @@ class Accents:
         # (the cheapest test first: most messages have no such word; the careful one only when one has)
         letters = _LETTERS.findall(text.lower())
         restoring = not self._table.keys().isdisjoint(letters)
-        if not (restoring or "ar" in letters) or _MARKED.search(text) is not None:
+        swedish = (
+            not _IF_SWEDISH.keys().isdisjoint(letters)
+            and _ENGLISH.isdisjoint(letters)
+            and (restoring or not _SWEDISH.isdisjoint(letters))
+        )
+        if not (restoring or swedish or "ar" in letters) or _MARKED.search(text) is not None:
             return text
-        if restoring:
-            swedish = _ENGLISH.isdisjoint(letters) and not _IF_SWEDISH.keys().isdisjoint(letters)
+        if restoring or swedish:
             text = _WORD.sub(self._in_swedish if swedish else self._spelled, text)
         if "ar" in letters:
             text = _YEAR_OR_IS.sub(_year_or_is, text)
