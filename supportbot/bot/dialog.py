@@ -47,7 +47,6 @@ Handlers never see a turn they may not answer.
 from __future__ import annotations
 
 import re
-from calendar import monthrange
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -65,6 +64,7 @@ from supportbot.bot.messages import (
     InboundFile,
     Reply,
 )
+from supportbot.bot.nlu.entities.dates import add_months
 from supportbot.bot.nlu.entities.ids import BARE_NUMBER, PREFIXES, is_plural, numbered, record_kind
 from supportbot.bot.nlu.entities.references import MARK_WORDS, marks_said, negated
 from supportbot.bot.nlu.entities.sites import OTHER_SITE
@@ -1947,20 +1947,13 @@ def _period_moved(text: str, slots: Mapping[str, SlotValue]) -> dict[str, SlotVa
     else:
         months = _UNIT_MONTHS[unit] * step
         whole = start.day == 1 and (end + timedelta(days=1)).day == 1
-        start = _months_on(start, months)
+        start = add_months(start, months)
         end = (
-            _months_on(end + timedelta(days=1), months) - timedelta(days=1)
+            add_months(end + timedelta(days=1), months) - timedelta(days=1)
             if whole
-            else _months_on(end, months)
+            else add_months(end, months)
         )
     return {name: SlotValue("date_range", {"start": start.isoformat(), "end": end.isoformat()})}
-
-
-def _months_on(day: date, months: int) -> date:
-    """``day`` that many months on (back when negative), on the month's last day when it has fewer."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
 
 
 def _narrows(parse: Parse) -> bool:

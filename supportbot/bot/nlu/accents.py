@@ -108,20 +108,17 @@ class Accents:
         if not (restoring or swedish or "ar" in letters) or _MARKED.search(text) is not None:
             return text
         if restoring or swedish:
-            text = _WORD.sub(self._in_swedish if swedish else self._spelled, text)
+            table = self._swedish if swedish else self._table
+            text = _WORD.sub(lambda found: _spelled(found[0], table), text)
         if "ar" in letters:
             text = _YEAR_OR_IS.sub(_year_or_is, text)
         return text
 
-    def _spelled(self, found: re.Match[str]) -> str:
-        typed = found[0]
-        word = self._table.get(typed.lower())
-        return typed if word is None else _as_typed(typed, word)
 
-    def _in_swedish(self, found: re.Match[str]) -> str:
-        typed = found[0]
-        word = self._swedish.get(typed.lower())
-        return typed if word is None else _as_typed(typed, word)
+def _spelled(typed: str, table: dict[str, str]) -> str:
+    """``typed`` with its letters back when ``table`` has it, in the case it was typed in."""
+    word = table.get(typed.lower())
+    return typed if word is None else _as_typed(typed, word)
 
 
 def _year_or_is(found: re.Match[str]) -> str:

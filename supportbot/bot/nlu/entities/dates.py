@@ -429,7 +429,7 @@ def _rolling(m: _Groups, today: date, begin: int, finish: int) -> _Period | None
         elif unit.startswith(("week", "veck")):
             end = today + timedelta(days=7 * n - 1)
         elif unit.startswith(("month", "mån")):
-            end = _add_months(today, n) - timedelta(days=1)
+            end = add_months(today, n) - timedelta(days=1)
         else:
             end = _shift_year(today, n) - timedelta(days=1)
         return _Period(today, end, False, begin, finish)
@@ -438,7 +438,7 @@ def _rolling(m: _Groups, today: date, begin: int, finish: int) -> _Period | None
     elif unit.startswith(("week", "veck")):
         start = today - timedelta(days=7 * n - 1)
     elif unit.startswith(("month", "mån")):
-        start = _add_months(today, -n) + timedelta(days=1)
+        start = add_months(today, -n) + timedelta(days=1)
     else:
         start = _shift_year(today, -n) + timedelta(days=1)
     return _Period(start, today, False, begin, finish)
@@ -494,8 +494,8 @@ def _relative(phrase: str, today: date, begin: int, finish: int) -> _Period | No
         return _Period(monday, monday + timedelta(days=6), False, begin, finish)
     if unit in ("month", "månadens", "månaden", "månad"):
         if rolling:
-            return _Period(_add_months(today, -1) + timedelta(days=1), today, False, begin, finish)
-        first = _add_months(today.replace(day=1), step)
+            return _Period(add_months(today, -1) + timedelta(days=1), today, False, begin, finish)
+        first = add_months(today.replace(day=1), step)
         return _Period(first, _month_end(first.year, first.month), False, begin, finish)
     if unit in ("year", "årets", "året", "år"):
         if rolling:
@@ -534,7 +534,8 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
+    """``day`` that many months on (back when negative), on the month's last day when it has fewer."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
