@@ -958,3 +958,13 @@ async def test_a_question_pointing_at_the_order_shows_it_again(bot: BotDriver) -
         bot:  [order.status]
         bot:  ~ 4712
     """)
+    # A number said with a PO's word is the order's, never the order talked about before in its place.
+    await bot.as_user(ANNA).transcript("""
+        user: visa order 4708
+        bot:  ~ 4708
+        user: var är 4712, vilket inköpsordernummer hade den?
+        bot:  [order.status]
+        bot:  ~ Order 4712
+        bot:  ~ NV-PO-902
+        bot:  !~ 4708
+    """)

@@ -175,7 +175,8 @@ ORDER_CONTEXT = frozenset(
         levereras paket paketet försändelse försändelsen sändning sändningen tracking track trace
         spåra spårning shipped ship shipping skickad skickats skickas skickade dispatched arrive arrived
         arriving kommer status eta po purchase purchases köpet inköpet delayed late försenad försenade
-        försenat försening förseningen postnord dhl ups fedex schenker bring dsv gls
+        försenat försening förseningen postnord dhl ups fedex schenker bring dsv gls inköpsorder
+        inköpsordern inköpsordernummer inköpsordernr
         """
     )
 )
