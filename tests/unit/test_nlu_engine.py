@@ -337,7 +337,7 @@ LEARNED = {
         "an amber lamp is blinking on our storage",
         "den gula lampan på lagringen blinkar",
     ],
-    "none": ["order pizza for the office party", "beställ pizza till kontorsfesten"],
+    "none": ["order office chairs for the new staff", "beställ kontorsstolar till de nyanställda"],
 }
 
 
@@ -348,9 +348,9 @@ def test_examples_learned_by_a_deployment_count_like_the_catalogues(nlu: NLU) ->
     assert learned.parse("the lamp on our storage array blinks amber", today=TODAY).intent == "request.open"
     assert nlu.parse("en lampa blinkar gult på lagringen", today=TODAY).intent == NONE_INTENT
     assert learned.parse("en lampa blinkar gult på lagringen", today=TODAY).intent == "request.open"
-    # Marked out of scope: ordering food is no order question, but an order number still is one.
-    assert nlu.parse("can you order pizza for us", today=TODAY).intent == "order.status"
-    assert learned.parse("can you order pizza for us", today=TODAY).intent == NONE_INTENT
+    # Marked out of scope: ordering furniture is no order question, but an order number still is one.
+    assert nlu.parse("order new office chairs", today=TODAY).intent == "order.status"
+    assert learned.parse("order new office chairs", today=TODAY).intent == NONE_INTENT
     assert learned.parse("where is order 4711", today=TODAY).intent == "order.status"
 
 

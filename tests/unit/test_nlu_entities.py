@@ -83,6 +83,10 @@ def test_no_sites_without_site_names() -> None:
         ("visa mina öppna ordrar", "open", "öppna"),
         ("which orders are still open", "open", "open"),
         ("orders not yet delivered", "open", "not yet delivered"),
+        ("ordrar som inte levererats än", "open", "inte levererats"),
+        ("orders not shipped yet", "unshipped", "not shipped"),
+        ("and the ones not yet shipped?", "unshipped", "not yet shipped"),
+        ("vilka ordrar har inte skickats än", "unshipped", "inte skickats"),
         ("shipped orders this week", "shipped", "shipped"),
         ("ordrar som skickats igår", "shipped", "skickats"),
         ("visa levererade ordrar i maj", "delivered", "levererade"),
@@ -114,6 +118,11 @@ def test_open_as_a_verb_or_about_invoices_is_no_order_status(text: str) -> None:
         ("the first one please", "first", "the first one"),
         ("den första", "first", "den första"),
         ("the second one", "second", "the second one"),
+        ("show the 2nd one", "second", "the 2nd one"),
+        ("show me the third order", "third", "the third"),
+        ("visa den tredje", "third", "den tredje"),
+        ("den fjärde då", "fourth", "den fjärde"),
+        ("the fifth one", "fifth", "the fifth one"),
         ("when will it arrive?", "it", "it"),
         ("när kommer den?", "it", "den"),
         ("skicka det till mig", "it", "det"),
@@ -128,6 +137,12 @@ def test_references(text: str, reference: str, span: str) -> None:
 def test_a_date_is_not_a_reference() -> None:
     assert found("levererad den 3 juni", "reference") == []
     assert found("orders from the last 30 days", "reference") == []
+    # "den" as the article of a period, or an ordinal of a day or a quarter
+    assert found("och den förra månaden?", "reference") == []
+    assert found("visa ordrar den här veckan", "reference") == []
+    assert found("levererad den tredje maj", "reference") == []
+    assert found("fakturor från det andra kvartalet", "reference") == []
+    assert found("visa den här", "reference") == [("it", "den här")]
 
 
 def test_the_latest_version_is_the_records_not_the_latest_record() -> None:

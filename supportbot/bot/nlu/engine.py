@@ -24,6 +24,7 @@ from supportbot.bot.nlu.lexicon import (
     NEUTRAL,
     STOPWORDS,
     asks_if_a_bot,
+    complains,
     names_a_person,
 )
 from supportbot.bot.nlu.out_of_scope import OUT_OF_SCOPE, asks_for_a_meaning
@@ -82,6 +83,8 @@ _HOW_TO = re.compile(
 )
 """A question of how to do something, said first."""
 _IN_PRODUCT = frozenset({"in", "on", "with", "using", "i", "på", "med", "via"})
+_UNSURE_COMPLAINT = 0.5
+"""Below this confidence, a message that complains and names no record is read as nothing asked."""
 _UNSURE_ELSEWHERE = 0.45
 """Below this confidence, a question pointing at the record talked about, read as another family's, is
 read as about that record."""
@@ -534,6 +537,17 @@ class NLU:
                 elif read.unknown >= 1.0 and not any(f.type == "fault" for f in found):
                     # (Words unknown but a fault told is a report all the same: "it keeps rebooting".)
                     found = [f for f in found if f.type not in _CONTEXT_ONLY]
+        if (
+            intent != NONE_INTENT
+            and confidence < _UNSURE_COMPLAINT
+            and not intent.startswith("smalltalk.")
+            and not any(f.type.endswith("_number") or f.type == "serial_number" for f in found)
+            and complains(said)
+        ):
+            # "This is not acceptable, we needed it last week": dissatisfaction, no look-up the words
+            # happen to resemble ("last week's orders"); the dialog apologises and offers a person.
+            intent, confidence = NONE_INTENT, 1.0
+            found = [f for f in found if f.type not in _CONTEXT_ONLY]
         if (
             intent.startswith("order.")
             and not any(f.type.endswith("_number") for f in found)

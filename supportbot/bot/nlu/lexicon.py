@@ -189,6 +189,24 @@ def asks_if_a_bot(text: str) -> bool:
     return len(text) <= 120 and _ASKS_IF_A_BOT.match(text) is not None
 
 
+_COMPLAINS = re.compile(
+    r"(?i)(?<![\w-])(?:(?:not|inte|ej)\s+(?:acceptable|acceptabelt|okej|ok|good\s+enough|bra\s+nog)"
+    r"|unacceptable|oacceptabel\w*|ridiculous|outrageous|absurd|löjligt|orimligt|skandal\w*|pinsamt"
+    r"|disappointed|disappointing|besvikn?\w*|fed\s+up|sick\s+of|less\s+på|trött\s+på|frustrat\w*"
+    r"|(?:so|very|really)\s+(?:annoyed|angry|upset)|(?:jätte|väldigt|så)\s*(?:arg|irriterad|upprörd)"
+    r"|terrible\s+service|awful\s+service|useless|värdelös\w*|under\s+all\s+kritik"
+    r"|(?:this|it)\s+is\s+a\s+joke|det\s+är\s+ett\s+skämt)(?![\w-])"
+)
+"""Dissatisfaction said outright: "this is not acceptable", "unacceptable", "helt orimligt", "we are
+fed up", "jag är väldigt besviken"."""
+
+
+def complains(text: str) -> bool:
+    """Whether a message says the customer is dissatisfied (``_COMPLAINS``): answered with an apology and
+    a person or a request offered, not with "I didn't understand"."""
+    return _COMPLAINS.search(text) is not None
+
+
 def names_a_person(text: str) -> bool:
     """Whether a message names a person to talk to, or the support that has them ("a human", "someone",
     "customer service", "en handläggare", "någon på supporten"): "nice talking to you" names only the

@@ -266,6 +266,8 @@ OUT_OF_SCOPE: dict[str, tuple[str, ...]] = {
         # work questions for an employer, other makers' gadgets and office programs, shares, appliances
         "I'd like to make a purchase",
         "how do I reset my iPhone",
+        "can you order a pizza for us",
+        "I forgot the passcode of my phone",
         "help me with an Excel formula",
     ),
     "sv": (

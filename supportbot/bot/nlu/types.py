@@ -20,8 +20,8 @@ NONE_INTENT = "none"
 #   date             "2026-05-01"
 #   amount           {"value": "125000.00", "currency": "SEK" | None}
 #   site             "Göteborg"                  (the canonical site name, fuzzy matched)
-#   order_status     "shipped" | "delivered" | "in_production" | "open" | ...
-#   reference        "latest" | "other" | "first" | "second" | "last" | "it"
+#   order_status     "shipped" | "delivered" | "in_production" | "open" | "unshipped" | ...
+#   reference        "latest" | "other" | "first" … "fifth" | "last" | "it" | "marked"
 #   about            "order" | "invoice" | "contract" | "item" | "request"   (a record pointed at by kind: "that order")
 #   email            "someone@example.com"
 #   access_request_number  "AR-000012"

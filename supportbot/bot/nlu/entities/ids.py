@@ -176,7 +176,7 @@ ORDER_CONTEXT = frozenset(
         spåra spårning shipped ship shipping skickad skickats skickas skickade dispatched arrive arrived
         arriving kommer status eta po purchase purchases köpet inköpet delayed late försenad försenade
         försenat försening förseningen postnord dhl ups fedex schenker bring dsv gls inköpsorder
-        inköpsordern inköpsordernummer inköpsordernr
+        inköpsordern inköpsordernummer inköpsordernr taking long waiting dröjer väntar
         """
     )
 )
@@ -229,6 +229,11 @@ _SPACED_CUSTOMER = re.compile(
 """A customer number written in groups of three, as on a letter ("kundnummer 1 000 123")."""
 
 
+_OTHER_REQUEST_DIGITS = 5
+"""A number this long after a request's word is taken as the request's number even in no shape of ours
+("ärende 551203"): the answer then says no such request was found, rather than listing them all."""
+
+
 def keyword_ids(text: str, claims: Claims, *, words: frozenset[str] | None = None) -> None:
     """Numbers written right after the word for their kind: "invoice 2031", "kundnummer 1000123".
 
@@ -265,9 +270,14 @@ def keyword_ids(text: str, claims: Claims, *, words: frozenset[str] | None = Non
             value: str = ident.upper()
         elif kind == "request_number":
             rq = re.fullmatch(r"((?:19|20)\d{2})-(\d{1,8})", ident)
-            if rq is None:
+            if rq is not None:
+                value = f"RQ-{rq[1]}-{int(rq[2]):06d}"
+            elif digits and len(ident) >= _OTHER_REQUEST_DIGITS and not year_like:
+                value = (
+                    ident  # "request 904512": a number of another shape, looked up (and not found) as typed
+                )
+            else:
                 continue
-            value = f"RQ-{rq[1]}-{int(rq[2]):06d}"
         elif (
             not digits
             or not (_ORDER_ID_SHAPE if kind == "order_number" else _ID_SHAPE).fullmatch(ident)

@@ -115,23 +115,37 @@ _MARKED = (
 """A record of the list just shown told by what sets it apart: its status ("the paid one", "the one
 that's not paid", "den obetalda", "den som har skickats", "that overdue invoice", "den obetalda fakturan") or its site ("the one in Göteborg", "den som
 står i Kista")."""
+_NOT_A_PERIOD = r"(?!\s+(?:veckan|månaden|året|kvartalet|perioden)(?![\w-]))"
+"""After "den här", "den där": not a period ("den här veckan")."""
+_NOT_A_DATE = r"(?!\s+(?:kvartalet|kvartal|\w+ari|mars|april|maj|juni|juli|augusti|\w+ber))"
+"""After a Swedish ordinal: not a quarter or a day of a month ("den andra kvartalet", "den tredje maj")."""
 _REFERENCE = re.compile(
     r"(?<![\w-])(?:" + _MARKED + r"|"
     r"(?P<latest>(?:(?:the\s+|my\s+|our\s+)?(?:latest|most\s+recent|newest)|(?:min|mitt|mina|vår|vårt|våra|den|det)"
     r"\s+(?:senaste|nyaste)|senaste|nyaste|(?:my|our)\s+last|last(?=\s+(?:order|invoice|delivery|shipment|"
     r"request|ticket|contract|bill|statement)))(?!\s+(?:version|versionen|versions|versioner)\b))"
-    r"|(?P<other>the\s+other(?:\s+one)?|(?:den|det)\s+andra(?!\s+(?:kvartalet|kvartal|\w+ari|mars|april|maj|"
-    r"juni|juli|augusti|\w+ber))|the\s+remaining\s+one)"
+    r"|(?P<other>the\s+other(?:\s+one)?|(?:den|det)\s+andra" + _NOT_A_DATE + r"|the\s+remaining\s+one)"
     r"|(?P<first>the\s+first(?:\s+one)?|first\s+one|(?:den|det)\s+första(?!\s+(?:kvartalet|kvartal)))"
-    r"|(?P<second>the\s+second(?:\s+one)?|second\s+one)"
+    r"|(?P<second>the\s+(?:second|2nd)(?:\s+one)?|second\s+one)"
+    r"|(?P<third>the\s+(?:third|3rd)(?:\s+one)?|third\s+one|(?:den|det)\s+tredje" + _NOT_A_DATE + ")"
+    r"|(?P<fourth>the\s+(?:fourth|4th)(?:\s+one)?|fourth\s+one|(?:den|det)\s+fjärde" + _NOT_A_DATE + ")"
+    r"|(?P<fifth>the\s+(?:fifth|5th)(?:\s+one)?|fifth\s+one|(?:den|det)\s+femte" + _NOT_A_DATE + ")"
     r"|(?P<last>the\s+last\s+one|last\s+one|(?:den|det)\s+sista)"
-    r"|(?P<it>its?|that\s+one|this\s+one|den\s+här|den\s+där|den(?!\s+\d)|" + _DET_AS_IT + ")"
+    r"|(?P<it>its?|that\s+one|this\s+one|den\s+här"
+    + _NOT_A_PERIOD
+    + r"|den\s+där"
+    + _NOT_A_PERIOD
+    + r"|den(?!\s+\d)(?!\s+(?:förra|nästa|kommande|här|där)\s+(?:veckan|månaden|året|kvartalet|perioden))"
+    + r"(?!\s+(?:första|andra|tredje|fjärde|femte)(?![\w-]))|"
+    + _DET_AS_IT
+    + ")"
     r")(?![\w-])",
     re.IGNORECASE,
 )
 _PLACES = wordset(
     """
     latest most newest senaste nyaste last other andra remaining first första second sista it its one den det
+    2nd third 3rd tredje fourth 4th fjärde fifth 5th femte
     """
 )
 """A word every reference has ("the other one" has "other", "that one" has "one")."""

@@ -9,8 +9,10 @@ from supportbot.bot.nlu.text import wordset
 
 _STATUS = re.compile(
     r"(?<![\w-])(?:"
-    r"(?P<open_not>not\s+(?:yet\s+)?(?:been\s+)?(?:delivered|shipped)|undelivered|unshipped|"
-    r"(?:ej|inte)\s+(?:än\s+)?(?:levererade?|levererats|skickade?|skickats)|olevererade?)"
+    r"(?P<unshipped>not\s+(?:yet\s+)?(?:been\s+)?(?:shipped|sent\s+out|dispatched)|unshipped|"
+    r"(?:ej|inte)\s+(?:än\s+|ännu\s+|har\s+)?(?:skickade?|skickats|utskickade?))"
+    r"|(?P<open_not>not\s+(?:yet\s+)?(?:been\s+)?delivered|undelivered|"
+    r"(?:ej|inte)\s+(?:än\s+|ännu\s+)?(?:levererade?|levererats)|olevererade?)"
     r"|(?P<in_production>in\s+production|being\s+(?:built|manufactured|produced)|in\s+manufacturing|"
     r"i\s+produktion|under\s+tillverkning|tillverkas)"
     r"|(?P<shipped>shipped|dispatched|sent\s+out|in\s+transit|on\s+(?:its|their|the)\s+way|"
