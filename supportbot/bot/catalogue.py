@@ -208,6 +208,18 @@ WORDS: dict[str, Entry] = {
         "sv": "Förlåt, jag förstår fortfarande inte, och jag vill inte gissa. Ska jag koppla dig till en "
         "person (hen ser den här konversationen), eller öppna ett ärende med det du frågade?",
     },
+    "none.complaint": {
+        "en": "I'm sorry about this. Shall I put you in touch with a person from our support team? They'll "
+        "see this conversation.",
+        "sv": "Det beklagar jag. Ska jag koppla dig till en person i vårt supportteam? Hen ser den här "
+        "konversationen.",
+    },
+    "none.complaint.request": {
+        "en": "I'm sorry about this. Shall I put you in touch with a person from our support team (they'll "
+        "see this conversation), or open a support request about it so the team looks into it?",
+        "sv": "Det beklagar jag. Ska jag koppla dig till en person i vårt supportteam (hen ser den här "
+        "konversationen), eller öppna ett ärende om det så att teamet tittar på det?",
+    },
     "handoff.offer": {
         "en": "Sorry, I still don't understand, and I'd rather not guess. Shall I put you in touch with "
         "a person? They'll see this conversation.",

@@ -68,7 +68,14 @@ from supportbot.bot.nlu.entities.dates import add_months
 from supportbot.bot.nlu.entities.ids import BARE_NUMBER, PREFIXES, is_plural, numbered, record_kind
 from supportbot.bot.nlu.entities.references import MARK_WORDS, marks_said, negated
 from supportbot.bot.nlu.entities.sites import OTHER_SITE
-from supportbot.bot.nlu.lexicon import DOCUMENT_WORDS, FAMILY_WORDS, FORMATS, GOING_BACK, names_a_person
+from supportbot.bot.nlu.lexicon import (
+    DOCUMENT_WORDS,
+    FAMILY_WORDS,
+    FORMATS,
+    GOING_BACK,
+    complains,
+    names_a_person,
+)
 from supportbot.bot.nlu.recipients import to_me
 from supportbot.bot.nlu.text import wordset
 from supportbot.bot.nlu.types import NONE_INTENT, Entity, Parse
@@ -201,6 +208,10 @@ _BARE = wordset(
 )
 """Words a message may say beside a record and its kind that ask nothing of their own: "show contract
 C-1001", "and contract C-1001?", "visa avtal C-1001"."""
+_OPEN_VERBS = wordset("open öppna")
+_A_NEW = wordset("a an new ett en nytt ny")
+"""After "open", words that make the record one to create ("open a request about it"), not one to show
+("open contract C-1001")."""
 _ADDED = re.compile(
     r"(?is)^\W*(?:(?:pls|please|snälla|kan\s+(?:du|ni)|can\s+you|could\s+you)\s+)?"
     r"(?:add|lägg\s+till|lagg\s+till|also\s+add|lägg\s+också\s+till)\b"
@@ -329,6 +340,8 @@ _INTERRUPTS = re.compile(
 )
 """Words that say what follows is put in between, not the answer: "actually wait, what's the status of 4712
 right now?", "förresten, vad är saldot på kontot?"."""
+_ASIDE_LAST = re.compile(r"(?i)[\s,]+(?:by\s+the\s+way|btw|förresten|apropå)\W*$")
+"""The same words said last: "vilket serienummer har den förresten?", "what's its serial number by the way?"."""
 INTERRUPTED_CONFIDENCE = 0.35
 """How sure the NLU must be of a question said after such words for it to be asked of the bot."""
 TOLD_UNREAD = 6
@@ -486,6 +499,8 @@ class DialogEngine:
         if form is None and not files and state.pending is not None and _cancelled_before(parse.text):
             # "Glöm det, vilket serviceavtal ligger den på?": the question is dropped, the rest is asked.
             state.pending, state.paused, state.offered = None, None, False
+            if parse.intent == NONE_INTENT:  # "nej vänta, avbryt, jag ringer istället": nothing else asked
+                return Reply(text=fmt.t("dialog.cancelled"), language=language, intent="dialog.cancel")
 
         if state.offered:
             # The last reply offered a question left for another request back: a yes takes it up again.
@@ -514,6 +529,10 @@ class DialogEngine:
                 return ctx.reply(question.text, buttons=question.buttons, cards=question.cards)
             if paused is not None and answer is None and plain and self._answers(paused, parse, principal):
                 state.pending = paused  # "ok, skicka till erik.lund@…": the answer, as if asked again
+            elif (
+                paused is not None and answer is None and plain and self._confirmed(paused, parse, principal)
+            ):
+                state.pending = paused  # "ja, skicka" to "Shall we finish your request?": it is sent
             elif back is not None:
                 # "ok thanks. back to my request: it's about order 4712, …": taken up again, and what
                 # follows is its answer (the words that took it up blanked, every other in its place).
@@ -550,13 +569,24 @@ class DialogEngine:
                 return Reply(text=fmt.t("handoff.offer.declined"), language=language, intent="dialog.cancel")
             if answer and self._person is not None:
                 turn = Turn(spec=self._person, slots={})
+        if (
+            turn.spec is None
+            and pending is None
+            and form is None
+            and not files
+            and _thanks_by_sign(parse.text)
+        ):
+            # "🙏", "🙏👍" with nothing asked: thanks, answered as thanks are.
+            turn = Turn(spec=self.intents.get(_THANKS), slots={})
         if turn.spec is None:
             if pending is not None and pending.intent in self.intents:
                 ctx = context(self.intents[pending.intent], dict(pending.slots))
                 return await self._reask(pending, parse, ctx, kept=turn.kept)
+            complaint = complains(parse.text)  # ("this is not acceptable" is no refusal of approving)
             if (
                 form is None
                 and not files
+                and not complaint
                 and (yes_or_no(parse.text) is not None or self._declines(parse.text))
             ):
                 # "ok", "ja", "no" with nothing asked (after an answer that needed none), or only what is
@@ -565,7 +595,11 @@ class DialogEngine:
             state.misses += 1
             state.fell_short(NONE_INTENT, parse.text)
             return self.not_understood(
-                fmt, language, misses=state.misses, requests=principal.may(Tool.REQUESTS)
+                fmt,
+                language,
+                misses=state.misses,
+                requests=principal.may(Tool.REQUESTS),
+                complaint=complaint,
             )
 
         spec = turn.spec
@@ -647,11 +681,31 @@ class DialogEngine:
         return known[1]
 
     def not_understood(
-        self, fmt: Formatter, language: str, *, misses: int = 1, requests: bool = False
+        self,
+        fmt: Formatter,
+        language: str,
+        *,
+        misses: int = 1,
+        requests: bool = False,
+        complaint: bool = False,
     ) -> Reply:
         """Says so and offers a person; after two misses in a row, offers the handoff outright, and to
-        a user who may open requests a request too, which starts with what they asked."""
+        a user who may open requests a request too, which starts with what they asked. A complaint
+        ("this is unacceptable") is apologised for and offered both at once, never told it was not
+        understood."""
         person = Button(label=fmt.t("button.talk_to_person"), value=fmt.t("button.talk_to_person.value"))
+        if complaint:
+            if not requests:
+                return Reply(
+                    text=fmt.t("none.complaint"), buttons=(person,), language=language, intent=NONE_INTENT
+                )
+            request = Button(label=fmt.t("button.open_request"), value=fmt.t("button.open_request.value"))
+            return Reply(
+                text=fmt.t("none.complaint.request"),
+                buttons=(person, request),
+                language=language,
+                intent=NONE_INTENT,
+            )
         if misses < OFFER_AFTER:
             return Reply(text=fmt.t("none"), buttons=(person,), language=language, intent=NONE_INTENT)
         if not requests:
@@ -774,7 +828,7 @@ class DialogEngine:
         if pending is not None and pending.intent in self.intents:
             return self._answer(parse, principal, pending, state, correction)
 
-        parse = _numbered_as_shown(parse, self.intents.get(state.last_intent or ""), topic)
+        parse = _numbered_as_shown(parse, self.intents.get(state.last_intent or ""), topic, state.last_slots)
         if correction is not None:
             corrected = self._corrected(parse, principal, state, correction)
             if corrected is not None:
@@ -792,12 +846,22 @@ class DialogEngine:
         if parse.intent != NONE_INTENT and parse.intent in self.intents:
             spec = self.intents[parse.intent]
             if (
-                self._same_family(spec, state) or not any(e.type in self._claims for e in parse.entities)
+                self._same_family(spec, state)
+                or not any(e.type in self._claims for e in parse.entities)
+                or _as_asked_last(parse, state)
             ) and (again := self._followed_on(parse, principal, state)):
                 # "And the delivered ones?" right after last month's orders, "and the machine at Kista?"
                 # right after the equipment in Göteborg, "and contracts?" right after how to get access
                 # to invoices (values, no record): asked again with it.
                 return again
+            if (
+                _picks_by_place(parse)
+                and not any("reference" in s.entities for s in self._slots_for(spec, principal))
+                and (picked := self._pointed_turn(parse, principal, state)) is not None
+            ):
+                # "show the second one", "visa den tredje" right after a list, read as listing again
+                # (its words are a listing's): the one of the list picked.
+                return picked
             if not spec.said_in(parse.text):
                 instead = self._unrequired(spec, principal, parse)
                 if instead is None:
@@ -843,18 +907,11 @@ class DialogEngine:
         if references:
             # "the first one": the last intent if it takes references, else the one claiming what was shown;
             # pointing at nothing known, the first of them asks which one is meant.
+            pointed_turn = self._pointed_turn(parse, principal, state)
+            if pointed_turn is not None:
+                return pointed_turn
             last = self.intents.get(state.last_intent or "")
-            takers = [
-                candidate
-                for candidate in (last, *self._claims.values())
-                if candidate is not None
-                and any("reference" in s.entities for s in self._slots_for(candidate, principal))
-            ]
-            for candidate in takers:
-                turn = self._fresh(candidate, principal, parse, topic)
-                pointed = [s.name for s in self._slots_for(candidate, principal) if "reference" in s.entities]
-                if any(name in turn.slots for name in pointed):
-                    return turn
+            takers = self._reference_takers(principal, state)
             family = last.family if last is not None else None
             ours = [t for t in takers if t.family == family] or takers
             # (an intent with a question for the slot first: the one that shows the record)
@@ -866,8 +923,11 @@ class DialogEngine:
                     return unsure
         claimed = self._claimed(parse)
         if claimed is not None:
-            if _SAME_AGAIN.search(parse.text) and (again := self._followed_on(parse, principal, state)):
-                # "and INV-2032 as well" right after INV-2031 was forwarded: forwarded too, not shown.
+            if (_SAME_AGAIN.search(parse.text) or _as_asked_last(parse, state)) and (
+                again := self._followed_on(parse, principal, state)
+            ):
+                # "and INV-2032 as well" right after INV-2031 was forwarded: forwarded too, not shown;
+                # "and for 4711?" right after "invoice for order 4712?": that order's invoice.
                 return again
             if principal.is_guest and claimed.name == state.last_intent:
                 # A guest's look-up needs two numbers: "1000123" after "order 4711 for customer number
@@ -877,6 +937,26 @@ class DialogEngine:
                     return followed
             return self._fresh(claimed, principal, parse, topic)
         return self._followed_on(parse, principal, state) or Turn(None, {})
+
+    def _reference_takers(self, principal: Principal, state: DialogState) -> list[IntentSpec]:
+        """The intents a reference may be said to: the last one if it takes references, then each
+        claiming a kind of record."""
+        last = self.intents.get(state.last_intent or "")
+        return [
+            candidate
+            for candidate in (last, *self._claims.values())
+            if candidate is not None
+            and any("reference" in s.entities for s in self._slots_for(candidate, principal))
+        ]
+
+    def _pointed_turn(self, parse: Parse, principal: Principal, state: DialogState) -> Turn | None:
+        """The turn of the first intent that takes a reference and finds the record it points at."""
+        for candidate in self._reference_takers(principal, state):
+            turn = self._fresh(candidate, principal, parse, state.topic)
+            pointed = [s.name for s in self._slots_for(candidate, principal) if "reference" in s.entities]
+            if any(name in turn.slots for name in pointed):
+                return turn
+        return None
 
     def _same_family(self, spec: IntentSpec, state: DialogState) -> bool:
         """Whether ``spec`` is the last intent answered or one of its family."""
@@ -944,9 +1024,22 @@ class DialogEngine:
             ]
             if not fits:
                 return None
-            _, _, name, value = min(fits, key=lambda fit: fit[:2])
-            open_slots = [s for s in open_slots if s.name != name]
+            _, index, name, value = min(fits, key=lambda fit: fit[:2])
+            replaced = slots.get(name)
             slots[name] = value
+            filled = {name}
+            for before, other in enumerate(open_slots):
+                held = slots.get(other.name)
+                # The same record asked with in two slots ("invoice for order 4712": its invoice and its
+                # order), or a slot before it holding a record of another kind that it stood for (the
+                # invoice found for order 4711, asked of again with "och 4702?"): both changed.
+                stood_for = held is not None and (
+                    held == replaced or (before < index and held.type not in (entity.type, "reference"))
+                )
+                if other.name != name and stood_for and (also := _taken_as(other, entity)) is not None:
+                    slots[other.name] = also
+                    filled.add(other.name)
+            open_slots = [s for s in open_slots if s.name not in filled]
         return Turn(last, slots)
 
     def _answer(
@@ -1216,6 +1309,13 @@ class DialogEngine:
             return False
         return any(parse.first(kind) is not None for kind in slot.entities if kind != "reference")
 
+    def _confirmed(self, paused: Pending, parse: Parse, principal: Principal) -> bool:
+        """Whether a message says yes and what the paused confirmation asked ("ja, skicka", "yes, open
+        it"): the paused question's own answer, not only a yes to taking it up again."""
+        spec = self.intents.get(paused.intent)
+        slot = self._slot(spec, principal, paused.asking) if spec is not None else None
+        return slot is not None and _confirms(slot) and _YES_AND_DO.match(parse.text) is not None
+
     def _switch(self, parse: Parse, principal: Principal, pending: Pending, state: DialogState) -> Turn:
         # The records the question was asked about are what "it" means now ("wait, is that one paid
         # already?" while the bot asks where to forward INV-2031).
@@ -1224,8 +1324,9 @@ class DialogEngine:
                 state.set_current(name, value.type, value.value)
         turn = self._fresh(self.intents[parse.intent], principal, parse, state.topic)
         asked = self._slot(self.intents[pending.intent], principal, pending.asking)
-        if asked is not None and (asked.required is not False or asked.free_text):
-            # A question the intent needs answered, or one its handler asked itself ("sign it?").
+        if asked is not None and (asked.required is not False or asked.free_text or _confirms(asked)):
+            # A question the intent needs answered, or one its handler asked itself ("sign it?", "Shall I
+            # send it?" of a request it prepared).
             turn.paused = pending
         return turn
 
@@ -1255,8 +1356,12 @@ class DialogEngine:
         records = [e for e in parse.entities if e.type in self._claims]
         short_with_record = bool(records) and words <= SHORT_REQUEST
         asked = text.rstrip().endswith("?")
-        if asked and parse.confidence >= INTERRUPTED_CONFIDENCE and _INTERRUPTS.match(text):
-            return True  # "actually wait, what's the status of 4712 right now?" to "What is it about?"
+        if asked and parse.confidence >= INTERRUPTED_CONFIDENCE:
+            if _INTERRUPTS.match(text) or _ASIDE_LAST.search(text):
+                return True  # "actually wait, what's the status of 4712 right now?" to "What is it about?"
+            if asking is not None and _confirms(asking) and _QUESTION.match(text) is not None:
+                # "var står den?" to "Shall I send it?": a question is no yes or no; the request waits.
+                return True
         if parse.confidence < SWITCH_CONFIDENCE:
             # Less sure, only a short question about a record of the intent's own kind ("hang on,
             # where is 4711?"): what the NLU read is what its record says; or a list of records asked
@@ -1435,6 +1540,17 @@ class DialogEngine:
             # "list orders like 4711". A number several records share is theirs, whatever the words:
             # "find orders with PO NV-PO-889" are that PO's orders, and none when it has none.)
             return claimer
+        shows = self._shows(spec.family)
+        if (
+            shows is not None
+            and shows is not spec
+            and not spec.claims
+            and claimer.family != spec.family
+            and any(records[0].type in slot.entities for slot in self._slots_for(shows, principal))
+        ):
+            # "is the invoice for order 4711 overdue?" read as the overdue invoices, "show invoices for
+            # order 4711" as all of them: the family's record of the one named by another's number.
+            return shows
         if (spec.family in self._record_families or spec.tool is None) and (
             not spec.claims or any(record_kind(w.group()) in spec.claims for w in _WORD.finditer(parse.text))
         ):
@@ -1560,8 +1676,13 @@ class DialogEngine:
             return None  # (before reading the words: most turns name the record their intent claims)
         named: IntentSpec | None = None
         follow_on = False
+        opened = False
         # (The tool a record word names, "fakturan" of invoices, is the word itself: read as one.)
         for said in _free_words(parse, but="tool"):
+            if said in _OPEN_VERBS:
+                opened = True
+            elif opened and said in _A_NEW:
+                return None  # "open a request about it": one to make, not one to show
             if said in _BARE:
                 follow_on = follow_on or said in _FOLLOW_ON
                 continue
@@ -1876,7 +1997,7 @@ _FOLLOW_ON_WORDS = wordset(
     """
     and also what how about in at for from on to the same then too please as well likewise ones those
     och även samt vad sägs om hur är det med i på för från vid till samma då också ocksa aven tack likaså
-    med de dom dem only just bara endast enbart ok okay okej
+    med de dom dem den det only just bara endast enbart ok okay okej
     which ones one are is still have has been already som är har blivit fortfarande redan vilka vilken
     """
 )
@@ -1982,15 +2103,25 @@ _SET_APART_BEFORE = re.compile(r"(?i)(?:^|[,;:(]|\b(?:and|och|nr|no|number|numme
 _SET_APART_AFTER = re.compile(r"\s*(?:[,;:)?!.]|$)")
 
 
-def _numbered_as_shown(parse: Parse, last: IntentSpec | None, topic: Topic) -> Parse:
+def _numbered_as_shown(
+    parse: Parse, last: IntentSpec | None, topic: Topic, asked_with: Mapping[str, SlotValue]
+) -> Parse:
     """ "And 2031?", "och den andra, 2030?" right after an invoice: a number said alone that no kind of
     record took (a year's shape is no order number) is a number of the record talked about, when its
-    kind's numbers carry a prefix (INV-2031, C-1003)."""
+    kind's numbers carry a prefix (INV-2031, C-1003), and the last answer was not asked with an order's
+    number ("och 4702?" right after "invoice for order 4711?" asks of order 4702's)."""
     if last is None or (parse.intent != NONE_INTENT and parse.intent.split(".", 1)[0] != last.family):
         return parse
     current = [v for v in topic.current.values() if v.type in last.claims and v.type in PREFIXES]
     if not current:
         return parse
+    kinds = {v.type for v in current}
+    if any(
+        (value := asked_with.get(slot.name)) is not None and value.type == "order_number"
+        for slot in last.slots
+        if not kinds.isdisjoint(slot.entities)
+    ):
+        return parse  # (the record's own slot was asked with an order's number)
     numbers = list(BARE_NUMBER.finditer(parse.text))
     if len(numbers) != 1:
         return parse
@@ -2082,6 +2213,22 @@ def _resolve_reference(slot: Slot, reference: str, said: str, topic: Topic) -> S
     return None
 
 
+def _as_asked_last(parse: Parse, state: DialogState) -> bool:
+    """Whether every record a message names is of a kind the last answer was asked with ("and for
+    4711?" right after "invoice for order 4712?": the order's invoice again, not the order)."""
+    kinds = {getattr(value, "type", None) for value in state.last_slots.values()}
+    records = [e for e in parse.entities if e.type not in _POINTERS]
+    return bool(records) and all(e.type in kinds for e in records)
+
+
+def _picks_by_place(parse: Parse) -> bool:
+    """Whether a message points at a record by its place in a list ("the second one", "den tredje",
+    "den andra" of a longer list)."""
+    return any(
+        r.value in ORDINALS or (r.value == "other" and "andra" in r.text.lower()) for r in _references(parse)
+    )
+
+
 def _pick_buttons(slot: Slot, ctx: TurnContext) -> tuple[Button, ...]:
     """Of the list shown for ``slot``, the records a record told by its marks may be ("den aktiva": the
     active ones), or all of them, as buttons; at most ``PICK_LIMIT``."""
@@ -2103,6 +2250,18 @@ def _marked(marks: Sequence[str], wanted: Sequence[str]) -> bool:
 
 
 _YES_SIGNS = frozenset("👍👌✅✔☑🙏")
+_THANKS_SIGNS = frozenset("🙏❤♥💙💚🤝")
+_THANKS = "smalltalk.thanks"
+
+
+def _thanks_by_sign(text: str) -> bool:
+    """Whether a message is signs alone, one of them of thanks ("🙏", "🙏👍", "❤️")."""
+    if len(text) > 20 or _WORD.search(text) is not None:
+        return False
+    signs = set(_NOT_A_SIGN.sub("", text))
+    return bool(signs & _THANKS_SIGNS) and signs <= _YES_SIGNS | _THANKS_SIGNS
+
+
 _NO_SIGNS = frozenset("👎❌✖🚫")
 _NOT_A_SIGN = re.compile("[\\s.!\ufe0f\U0001f3fb-\U0001f3ff]+")
 """Spaces, stops, the emoji presentation selector and skin tones: what a sign said alone may come with."""

@@ -77,6 +77,7 @@ SHOW_EXAMPLES = {
         "vilken utrustning saknar underhållsavtal",
         "vilken hårdvara har vi i Kista",
         "vad har vi för maskiner i Göteborg",
+        "visa maskinen i München",
         "lista vår installerade bas",
         "vad är installerat i Göteborg",
         "visa inventariet för München",
@@ -1283,7 +1284,9 @@ async def inventory_change(ctx: TurnContext) -> Reply:
 
 _DATA_QUESTIONS = re.compile(
     r"\b(service\s*level|servicenivå\w*|maintenance|underhåll\w*|covered|täcks|warranty|garanti\w*|"
-    r"leas\w*|licen[cs]\w*|version\w*|contract|avtal\w*|where|var\s+står|installed|installerad)\b",
+    r"leas\w*|licen[cs]\w*|version\w*|contract|avtal\w*|where|var\s+står|installed|installerad|"
+    r"serial\w*|serienummer\w*|site|rack|located|location|placerad|which\s+(?:machine|device|product|model)|"
+    r"what\s+(?:machine|device|product|model)|vilken\s+(?:maskin|enhet|produkt|modell))\b",
     re.IGNORECASE,
 )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any, Final
@@ -1092,8 +1093,16 @@ def _lines_table(ctx: TurnContext, invoice: Invoice) -> Table:
     )
 
 
+SEVERAL_INVOICES = 5
+"""Invoices answered together when one message names several ("show me INV-2031 and INV-2032")."""
+
+
 async def invoice_get(ctx: TurnContext) -> Reply:
     intent = "invoice.get"
+    named = list(dict.fromkeys(str(n) for n in ctx.parse.values("invoice_number")))
+    slot = ctx.slot("invoice")
+    if len(named) > 1 and slot is not None and str(slot.value) in named and not by_mail(ctx.parse.text):
+        return await _several_invoices(ctx, named[:SEVERAL_INVOICES])
     found, missing = await _target(ctx)
     if found is None:
         return ctx.reply(intent=intent, text=missing or ctx.t("invoice.ask_number"))
@@ -1136,6 +1145,33 @@ async def invoice_get(ctx: TurnContext) -> Reply:
         attachments=(attachment,),
         buttons=buttons,
     )
+
+
+async def _several_invoices(ctx: TurnContext, numbers: Sequence[str]) -> Reply:
+    """Each invoice a message names, in the order named: its words and card, or that it was not found,
+    with a button for each one's copy; "the second one" then means the second of them."""
+    texts: list[str] = []
+    cards: list[Card] = []
+    shown: list[Invoice] = []
+    for number in numbers:
+        invoice = await ctx.backends.invoices.get_invoice(ctx.principal, number)
+        if invoice is None:
+            texts.append(ctx.t("invoice.not_found", number=number))
+            continue
+        shown.append(invoice)
+        texts.append(_invoice_text(ctx, invoice))
+        cards.append(_invoice_card(ctx, invoice))
+    ctx.set_shown("invoice", [i.number for i in shown], [_invoice_marks(i) for i in shown])
+    if shown:
+        _remember(ctx, shown[0])  # talked about from the first: "it" is the first, "the other" the second
+    buttons = tuple(
+        Button(
+            label=ctx.t("invoice.button.pdf", number=i.number),
+            value=ctx.t("invoice.button.pdf.value", number=i.number),
+        )
+        for i in shown
+    )
+    return ctx.reply(intent="invoice.get", text="\n\n".join(texts), cards=tuple(cards), buttons=buttons)
 
 
 # --- invoice.list -------------------------------------------------------------------------------------

@@ -75,6 +75,8 @@ STATUS_EXAMPLES = {
         "check order 4712",
         "delivery status of the order we placed last week",
         "which carrier is shipping order 4711",
+        "who is carrying order 4712",
+        "what was included in order 4711",
         "who is delivering it",
         "is the shipment for NV-PO-889 going with PostNord",
         "how far along is my order",
@@ -166,6 +168,9 @@ STATUS_EXAMPLES = {
         "vilket fraktbolag skickar order 4711",
         "med vilken speditör kommer leveransen",
         "vem kör ut den",
+        "vem levererar vår beställning",
+        "vad ingick i order 4711",
+        "vad innehöll beställningen",
         "status på inköpsorder NV-PO-889",
         "var är vår inköpsorder NV-PO-889",
         "hur går det med PO 4500012345",
@@ -526,6 +531,7 @@ WORDS: dict[str, Entry] = {
     "order.status.delivered": {"en": "delivered", "sv": "levererad"},
     "order.status.cancelled": {"en": "cancelled", "sv": "makulerad"},
     "order.status.open": {"en": "open", "sv": "öppen"},
+    "order.status.unshipped": {"en": "not shipped yet", "sv": "inte skickad än"},
     "order.summary.shipped": {
         "en": "Order {number} has shipped with {carrier} and is expected on {expected}.",
         "sv": "Order {number} är skickad med {carrier} och väntas fram {expected}.",
@@ -695,6 +701,8 @@ _DELAYED = re.compile(
 _OPEN_STATUSES = frozenset(
     {OrderStatus.RECEIVED, OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION, OrderStatus.SHIPPED}
 )
+_BEFORE_SHIPPING = _OPEN_STATUSES - {OrderStatus.SHIPPED}
+"""The orders "not shipped yet" ("inte skickade än"): open ones that have not left."""
 
 
 def _status(ctx: TurnContext, status: OrderStatus) -> str:
@@ -976,6 +984,8 @@ def _filters(ctx: TurnContext) -> dict[str, Any]:
     for value in words:
         if value == "open":
             statuses.extend(s.value for s in _OPEN_STATUSES)
+        elif value == "unshipped":
+            statuses.extend(s.value for s in _BEFORE_SHIPPING)
         elif value in OrderStatus._value2member_map_:
             statuses.append(value)
     site = ctx.slot("site") or parse.first("site")

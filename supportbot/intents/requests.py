@@ -215,6 +215,7 @@ STATUS_EXAMPLES = {
         "any update on request RQ-2026-000123",
     ],
     "sv": [
+        "hur går det med mitt supportärende RQ-2026-000123",
         "vad är status på mitt ärende RQ-2026-000123",
         "något nytt om mitt ärende",
         "finns det någon uppdatering om ärende RQ-2026-000123",
@@ -1417,9 +1418,17 @@ def _of_the_change(request: SupportRequest, said: str) -> bool:
     return any(stem in subject for stem in (_UPGRADED if word.startswith(("upgrad", "uppgrad")) else _MOVED))
 
 
+_HOW_IS_MY_REQUEST = re.compile(
+    r"(?i)\bhow(?:\s+is|\s+are|'s|s)\s+(?:my|our|the|that)\s+(?:support\s+)?(?:request|ticket|case)s?"
+    r"(?:\s+[\w-]+)?\s+(?:doing|going|coming\s+along|progressing)\b"
+)
+"""How a request is getting on, asked of one that exists ("how is my support request RQ-… doing?")."""
+
+
 def _asks_after_one_opened(text: str) -> bool:
     """ "I opened a ticket yesterday about a late delivery, any update?", "jag öppnade ett ärende igår,
-    hur går det med det?": a request opened before, asked after; not one to open. Or its number asked
+    hur går det med det?", "how is my support request doing?": a request opened before, asked after;
+    not one to open. Or its number asked
     for ("what's the tracking number of that request?", "vad är ärendenumret?"), or the status of a
     change to the equipment, which is done through a request ("vad är status på flytten?")."""
     if _OPENED_ONE.search(text) is not None and _HOW_IS_IT_GOING.search(text) is not None:
@@ -1427,6 +1436,8 @@ def _asks_after_one_opened(text: str) -> bool:
     if _ANSWER_EXPECTED.search(text) is not None:
         return True
     low = text.lower()  # (plain substring checks before the pattern, far cheaper)
+    if "how" in low and _HOW_IS_MY_REQUEST.search(text) is not None:
+        return True
     if any(stem in low for stem in _CHANGE_WORDS) and _STATUS_OF_A_CHANGE.search(text) is not None:
         return True
     return ("number" in text or "nummer" in text or "id" in text) and _ITS_NUMBER.search(text) is not None

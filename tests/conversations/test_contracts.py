@@ -767,3 +767,22 @@ async def test_a_contract_asked_to_be_shown_politely_is_its_status(bot: BotDrive
         user: kan du visa historiken för avtal C-1001
         bot:  [contract.history]
     """)
+
+
+async def test_the_other_contract_and_how_to_renew_it_in_swedish(bot: BotDriver) -> None:
+    """ "Och det andra avtalet då?" right after C-1001 lists the contracts to choose from, as "and the
+    other contract?" does (it asked which contract for its history), and "hur förlänger vi det?" right
+    after a contract is about that contract (it was not understood)."""
+    await bot.as_user(ANNA).transcript("""
+        user: när går avtalet C-1001 ut?
+        bot:  [contract.status]
+        user: och det andra avtalet då?
+        bot:  [contract.status]
+        bot:  ~ C-1003
+        user: när går avtal C-1001 ut?
+        bot:  [contract.status]
+        user: hur förlänger vi det?
+        bot:  [contract.status]
+        bot:  ~ C-1001
+        bot:  (sv)
+    """)

@@ -422,3 +422,31 @@ async def test_asking_for_a_person_while_a_question_waits_is_heard(
         bot:  ~ number 1 in the queue
         bot:  !~ couldn't take
     """)
+
+
+async def test_a_complaint_is_apologised_for_and_a_person_or_a_request_offered(bot: BotDriver) -> None:
+    """ "This is not acceptable, we needed it last week" after an order is no look-up of last week's orders
+    and no "I didn't understand": the bot apologises and offers a person and, to a user who may open
+    requests, a request; "open a request about it" then opens one (it listed the open requests)."""
+    await bot.as_user(ANNA).transcript("""
+        user: where is order 4712?
+        bot:  [order.status]
+        user: this is not acceptable, we needed it last week
+        bot:  [none]
+        bot:  ~ sorry
+        bot:  ~ Talk to a person
+        bot:  ~ Open a request
+        bot:  !~ not sure I understood
+        user: open a request about it
+        bot:  [request.open]
+        bot:  !~ Your open requests
+    """)
+    await bot.as_user(ERIK).transcript("""
+        user: var är order 4712?
+        bot:  [order.status]
+        user: det här är helt orimligt, jag är väldigt besviken
+        bot:  [none]
+        bot:  ~ beklagar
+        bot:  ~ Prata med en person
+        bot:  (sv)
+    """)

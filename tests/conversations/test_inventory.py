@@ -610,3 +610,60 @@ async def test_the_status_of_a_change_asked_for_is_its_request(bot: BotDriver) -
         bot:  [request.status]
         bot:  ~ Your requests
     """)
+
+
+async def test_a_question_while_a_request_waits_to_be_sent_is_answered_and_the_request_kept(
+    bot: BotDriver, application: Application
+) -> None:
+    """A question put while "Shall I send it?" waits ("vilket serienummer har den förresten?", "var står
+    den?") is no yes or no: it is answered from the machine's data, the request is offered back, and "ja,
+    skicka" sends it. A question asking what the data holds (its serial number, where it stands) is
+    answered from it, not passed on to the team."""
+    principal = await application.pipeline.principal(ANNA)
+    before = len(await application.backends.requests.list_requests(principal, limit=50))
+    await bot.as_user(ANNA).transcript("""
+        user: vi vill uppgradera vår FlashSystem i Göteborg med fler diskar
+        bot:  [inventory.change]
+        user: vilket serienummer har den förresten?
+        bot:  ~ 78XYZ34
+        bot:  !~ Jag kunde inte ta
+        user: ja, skicka
+        bot:  [inventory.change]
+        bot:  ~ RQ-
+    """)
+    opened = await application.backends.requests.list_requests(principal, limit=50)
+    assert len(opened) == before + 1  # the upgrade's request, once
+    assert "FlashSystem" in opened[0].subject
+    await bot.as_user(ANNA).transcript("""
+        user: we want to upgrade our FlashSystem in Göteborg with more disks
+        bot:  [inventory.change]
+        user: which machine is that, by the way?
+        bot:  ~ 78XYZ34
+        bot:  ~ Shall we finish
+        user: no
+        bot:  [dialog.cancel]
+    """)
+
+
+async def test_which_machine_has_a_serial_number_is_answered_from_the_data(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: vilken maskin har serienummer 78XYZ34?
+        bot:  ~ FlashSystem
+        bot:  ~ Göteborg
+        bot:  !~ supportteam
+        user: var star den?
+        bot:  ~ Göteborg
+    """)
+
+
+async def test_the_machines_at_a_site_asked_after_another_question(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: vilka maskiner har vi i Kista
+        bot:  [inventory.show]
+        user: var är order 4712?
+        bot:  [order.status]
+        user: och maskinen i Goteborg?
+        bot:  [inventory.show]
+        bot:  ~ 78XYZ34
+        bot:  !~ supportteam
+    """)

@@ -996,3 +996,66 @@ async def test_a_number_alone_after_an_invoice_is_another_invoice_of_that_number
         bot:  [contract.status]
         bot:  ~ Contract C-1003
     """)
+
+
+async def test_the_invoice_of_an_order_asked_as_a_listing_is_that_invoice(bot: BotDriver) -> None:
+    """ "Is the invoice for order 4711 overdue?" reads like the overdue invoices, "show invoices for order
+    4711" like all of them: the order's invoice (INV-2031, awaiting approval) is the answer, never "no
+    invoices are overdue" nor a list of others."""
+    await bot.as_user(ANNA).transcript("""
+        user: is the invoice for order 4711 overdue?
+        bot:  [invoice.get]
+        bot:  ~ INV-2031
+        user: är fakturan för order 4711 förfallen?
+        bot:  [invoice.get]
+        bot:  ~ INV-2031
+        user: show invoices for order 4711
+        bot:  [invoice.get]
+        bot:  ~ INV-2031
+        bot:  !~ INV-2030
+    """)
+
+
+async def test_the_invoice_of_another_order_asked_with_its_number_alone(bot: BotDriver) -> None:
+    """Right after "invoice for order 4712?", "and for 4711?" asks for order 4711's invoice (not the
+    order), and "och 4702?" for order 4702's (INV-2030), not an invoice numbered 4702."""
+    await bot.as_user(ANNA).transcript("""
+        user: invoice for order 4712?
+        bot:  [invoice.get]
+        user: and for 4711?
+        bot:  [invoice.get]
+        bot:  ~ INV-2031
+        user: och 4702?
+        bot:  [invoice.get]
+        bot:  ~ INV-2030
+        user: show INV-2031
+        bot:  [invoice.get]
+        user: and 2030?
+        bot:  [invoice.get]
+        bot:  ~ INV-2030
+    """)
+
+
+async def test_several_invoices_named_are_each_shown_and_the_second_is_picked(bot: BotDriver) -> None:
+    """ "Show me INV-2031 and then INV-2032" shows both (it showed the first only), each with its copy's
+    button; "the second invoice, as pdf" is then INV-2032. One not found is said so beside the other,
+    never replaced by another."""
+    await bot.as_user(ANNA).transcript("""
+        user: can you show me INV-2031 and then INV-2032
+        bot:  [invoice.get]
+        bot:  ~ INV-2031
+        bot:  ~ INV-2032
+        bot:  ~ Copy of INV-2032
+        user: the second invoice, as pdf please
+        bot:  [invoice.get]
+        bot:  ~ Invoice INV-2032
+        bot:  ~ PDF
+        bot:  !~ INV-2031
+    """)
+    await bot.as_user(ANNA).transcript("""
+        user: visa INV-2030 och INV-9999
+        bot:  [invoice.get]
+        bot:  ~ INV-2030
+        bot:  ~ INV-9999
+        bot:  !~ INV-2031
+    """)

@@ -968,3 +968,97 @@ async def test_a_question_pointing_at_the_order_shows_it_again(bot: BotDriver) -
         bot:  ~ NV-PO-902
         bot:  !~ 4708
     """)
+
+
+async def test_who_carries_it_and_what_was_in_it_are_the_order_talked_about(bot: BotDriver) -> None:
+    """The carrier and the contents asked of the order just shown, in words of their own ("carrying",
+    "levererar", "ingick"), are that order's answer, not "I didn't understand"."""
+    await bot.as_user(ANNA).transcript("""
+        user: where is order 4711?
+        bot:  [order.status]
+        user: who is carrying it?
+        bot:  [order.status]
+        bot:  ~ PostNord
+        user: what did it contain?
+        bot:  [order.status]
+        bot:  ~ 4711
+    """)
+    await bot.as_user(ERIK).transcript("""
+        user: Hej! Var är order 4711?
+        bot:  [order.status]
+        user: vem levererar den?
+        bot:  [order.status]
+        bot:  ~ PostNord
+        bot:  (sv)
+    """)
+
+
+async def test_a_bare_number_asked_why_it_takes_so_long_is_an_order(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: do we have any delayed orders?
+        bot:  [order.search]
+        user: why is 4712 taking so long?
+        bot:  [order.status]
+        bot:  ~ Order 4712
+        user: varför dröjer 4711?
+        bot:  [order.status]
+        bot:  ~ Order 4711
+    """)
+
+
+async def test_the_orders_not_shipped_yet_leave_out_the_shipped_ones(bot: BotDriver) -> None:
+    """ "Not shipped yet" is before shipping (received, confirmed, in production); "not delivered" is
+    every open order, shipped ones too. Order 4711 has shipped, 4712 is in production."""
+    await bot.as_user(ANNA).transcript("""
+        user: which orders have not shipped yet?
+        bot:  [order.search]
+        bot:  ~ 4712
+        bot:  !~ 4711
+        user: vilka ordrar har inte skickats än?
+        bot:  [order.search]
+        bot:  ~ 4712
+        bot:  !~ 4711
+        user: which orders are not delivered yet?
+        bot:  [order.search]
+        bot:  ~ 4711
+        bot:  ~ 4712
+    """)
+
+
+async def test_a_list_picked_from_by_its_place_with_a_word_of_listing(bot: BotDriver) -> None:
+    """ "Show the second one", "visa den tredje" right after a list read as listing again: the one picked
+    from the list, never the whole list once more. The open orders, newest first: 4712, 4711, 4708."""
+    await bot.as_user(ANNA).transcript("""
+        user: vilka ordrar är öppna?
+        bot:  [order.search]
+        user: visa den andra
+        bot:  [order.status]
+        bot:  ~ Order 4711
+        user: visa den tredje
+        bot:  [order.status]
+        bot:  ~ Order 4708
+    """)
+    await bot.as_user(ANNA).transcript("""
+        user: show my open orders
+        bot:  [order.search]
+        user: show the second one
+        bot:  [order.status]
+        bot:  ~ Order 4711
+        user: show me the third order
+        bot:  [order.status]
+        bot:  ~ Order 4708
+    """)
+
+
+async def test_the_month_before_said_with_den_is_a_period_not_a_record(bot: BotDriver) -> None:
+    """ "Och den förra månaden?" right after a list: "den" is the article of the month, not "it"; the
+    list is asked again for a period, never "which order do you mean?"."""
+    await bot.as_user(ANNA).transcript("""
+        user: visa mina ordrar från förra månaden
+        bot:  [order.search]
+        user: och den förra månaden?
+        bot:  [order.search]
+        bot:  !~ Vilken order
+        user: och i år?
+        bot:  [order.search]
+    """)

@@ -259,3 +259,15 @@ async def test_more_said_to_be_added_while_the_priority_is_asked_is_added(bot: B
         bot:  ~ Open this request?
         bot:  ~ it also fails on the second shelf
     """)
+
+
+async def test_thanks_said_with_signs_alone_is_thanks(bot: BotDriver) -> None:
+    """ "🙏" or "🙏👍" after an answer, with nothing asked, is thanks; a thumb alone stays an "ok"."""
+    await bot.as_user(ANNA).transcript("""
+        user: where is order 4711
+        bot:  [order.status]
+        user: 🙏👍
+        bot:  [smalltalk.thanks]
+        user: 👍
+        bot:  [dialog.ack]
+    """)

@@ -773,3 +773,53 @@ async def test_a_request_about_it_names_the_record_talked_about(bot: BotDriver) 
         bot:  ~ Kategori: Avtal
         bot:  ~ Rubrik: Vi vill förlänga tre år till (C-1001)
     """)
+
+
+async def test_a_request_number_of_another_shape_is_looked_up_and_not_found(bot: BotDriver) -> None:
+    """A number after a request's word that is in no shape of ours ("request 904512", "ärende 551203",
+    from another system or a sticky note) is looked up as typed: not found, said with the number, rather
+    than every request listed as if it were the one asked about."""
+    await bot.as_user(ANNA).transcript("""
+        user: what's the status of request 904512?
+        bot:  [request.status]
+        bot:  ~ 904512
+        bot:  !~ RQ-2026-000001
+        user: hur gar det med mitt arende 551203
+        bot:  [request.status]
+        bot:  ~ 551203
+        bot:  (sv)
+        user: add a comment to request 730019: the engineer can come on Tuesday
+        bot:  [request.comment]
+        bot:  ~ 730019
+    """)
+
+
+async def test_how_a_request_is_doing_is_its_status_and_a_second_question_does_not_open_one(
+    bot: BotDriver,
+) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: how is my support request doing?
+        bot:  [request.status]
+        bot:  ~ RQ-2026-000001
+        user: where is order 4712, and how is my support request RQ-2026-000001 doing?
+        bot:  [request.status]
+        bot:  !~ subject
+    """)
+
+
+async def test_a_cancel_said_with_more_words_drops_the_form_and_says_so(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: Kan du öppna ett ärende om att FlashSystem 5200 i Göteborg piper hela tiden?
+        bot:  [request.open]
+        user: nej vänta, avbryt, jag ringer istället
+        bot:  [dialog.cancel]
+        bot:  (sv)
+        user: ja
+        bot:  !~ RQ-
+    """)
+    await bot.as_user(ANNA).transcript("""
+        user: open a request
+        bot:  [request.open]
+        user: no wait, cancel, I'll call you instead
+        bot:  [dialog.cancel]
+    """)

@@ -942,6 +942,20 @@ def test_what_a_correction_says_instead_is_kept(nlu: NLU, text: str) -> None:
         ("what was in it?", "order", "order.status"),
         ("vilket inköpsordernummer hade den?", "order", "order.status"),
         ("what does it cost?", "order", NONE_INTENT),
+        # the carrier and the contents asked of the order talked about
+        ("who is carrying it?", "order", "order.status"),
+        ("what is included in our maintenance contract?", None, "contract.status"),
+        # how a request is doing is its status, with a number in no shape of ours too
+        ("how is my support request doing?", None, "request.status"),
+        ("what's the status of request 904512?", None, "request.status"),
+        ("hur går det med mitt supportärende?", None, "request.status"),
+        # dissatisfaction said outright is no look-up its other words resemble
+        ("this is not acceptable, we needed it last week", "order", NONE_INTENT),
+        ("det här är helt oacceptabelt", "order", NONE_INTENT),
+        ("why is 4712 taking so long?", None, "order.status"),
+        # ordering things for oneself, another maker's phone: not ours
+        ("can you order me a pizza?", None, NONE_INTENT),
+        ("how do I reset the passcode on my iPhone?", None, NONE_INTENT),
     ],
 )
 def test_what_new_conversations_said(nlu: NLU, text: str, topic: str | None, intent: str) -> None:
