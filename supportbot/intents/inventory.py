@@ -658,6 +658,22 @@ _SAYS_CHANGE = re.compile(
 )
 """The words of a change to the installed base: without them "and the storage in Göteborg?" asks after
 the storage, not to move it there (``IntentSpec.requires``)."""
+_WISHES_A_CHANGE = re.compile(
+    r"(?i)^\W*(?:(?:hi|hello|hej|ok(?:ay|ej)?|so|så)\W+)*(?:we|i)\s+(?:want|need|would\s+like|'d\s+like|plan)\s+to"
+    r"\s+(?:move|relocate|upgrade|de-?install|uninstall)\b(?!\s+(?:our\s+|the\s+|my\s+)?(?:office|address"
+    r"|meeting|appointment|call|date|delivery|order))"
+    r"|^\W*(?:(?:hej|ok(?:ej)?|så)\W+)*(?:vi|jag)\s+(?:vill|behöver|ska|planerar\s+att)\s+"
+    r"(?:flytta|uppgradera|avinstallera)\b(?!\s+(?:vårt\s+|vår\s+|mitt\s+|min\s+)?(?:kontor\w*|adress\w*"
+    r"|möte\w*|tid\w*|leverans\w*|order\w*))"
+)
+"""A change to the installed base wished for first ("vi vill avinstallera maskinen när leasingen går ut",
+"we want to move the tape library"): that change, whatever else the words say of the machine."""
+
+
+def _wishes_a_change(text: str) -> bool:
+    return _WISHES_A_CHANGE.search(text) is not None
+
+
 _ANSWERS = {
     "move": r"move|flytta",
     "upgrade": r"upgrade|uppgradera",
@@ -1423,6 +1439,7 @@ INTENTS = [
     ),
     IntentSpec(
         name="inventory.change",
+        asked_by=_wishes_a_change,
         examples=CHANGE_EXAMPLES,
         requires=_SAYS_CHANGE,
         handler=inventory_change,

@@ -667,3 +667,18 @@ async def test_the_machines_at_a_site_asked_after_another_question(bot: BotDrive
         bot:  ~ 78XYZ34
         bot:  !~ supportteam
     """)
+
+
+async def test_a_change_wished_for_first_is_that_change_whatever_else_is_said_of_the_machine(
+    bot: BotDriver,
+) -> None:
+    """ "Vi vill avinstallera maskinen när leasingen går ut" after a machine's lease was shown: a
+    de-installation to prepare, though the lease's words are those of showing the machine."""
+    await bot.as_user(ANNA).transcript("""
+        user: när går leasingen ut för 78XYZ34?
+        bot:  [inventory.show]
+        user: vi vill avinstallera maskinen nar leasingen gar ut
+        bot:  [inventory.change]
+        bot:  ~ 78XYZ34
+        bot:  (sv)
+    """)
