@@ -156,15 +156,16 @@ _VALUE_INTRO = (
 )
 """What introduces a correction's value: "it's 4712", "det gäller INV-2031", "should be 4711"."""
 _CORRECTION = re.compile(
-    r"^\s*(?:(?:ok(?:ay|ej)?|oh|ah|åh)[\s,.!]+(?=no|nope|nah|sorry|oops|my|wrong|nej|nä|förlåt|oj|ursäkta|mitt|fel))?"
-    r"(?P<lead>(?:(?:(?:no|nope|nah|sorry|oops|wait|actually|hmm+|nej|nä|förlåt|forlat|oj|ursäkta|ursakta|vänta|(?:wrong|fel)(?=\s*[,.!:;-])"
+    r"^\s*(?:(?:ok(?:ay|ej)?|oh|ah|åh|jaha|aha)[\s,.!]+(?=no|nope|nah|sorry|oops|my|wrong|nej|nä|förlåt|oj|ursäkta|mitt"
+    r"|fel|(?:då\s+)?menade|i\s+meant|jag\s+menade))?"
+    r"(?P<lead>(?:(?:(?:no|nope|nah|sorry|sry|oops|wait|actually|hmm+|nej|nä|förlåt|forlat|oj|ursäkta|ursakta|vänta|(?:wrong|fel)(?=\s*[,.!:;-])"
     r"|(?:that|it)\s+was\s+wrong|that'?s\s+wrong|wrong\s+(?:\w+\s+)?(?:number|digits?)|my\s+(?:mistake|bad)|typo"
     r"|det\s+(?:var|blev)\s+fel|fel\s+(?:\w*nummer|siffr\w*)|mitt\s+fel)"
     r"(?:[\s]*[,.!:;-]+|\s+(?=(?:i|jag|not|inte|no|nej|sorry|förlåt|ursäkta|oops|oj|maybe|kanske|typo|meant|mean|menade|menar"
     r"|that\s+was|that'?s|wrong|my|det\s+var|det\s+blev|fel|mitt)\b)|\s+(?=#?\d)))"
     r"|(?:maybe|perhaps|kanske)\s+(?:(?:it\s+was|it's|it\s+is|det\s+var|var\s+det|är\s+det|det\s+är)\s+"
     r"|(?=(?:[^\W\d_]+\.?\s+)?#?\d))|try\s+|prova\s+)\s*)*"
-    r"(?:(?P<meant>(?:(?:i|jag)\s+)?(?:meant|mean|menade|menar)\b|not\s+(?:that|this)(?:\s+one)?\b"
+    r"(?:(?P<meant>(?:(?:i|jag)\s+)?(?:då\s+)?(?:meant|mean|menade|menar)(?:\s+jag)?\b|not\s+(?:that|this)(?:\s+one)?\b"
     r"|inte\s+(?:den|det)(?:\s+där|\s+här)?\b|wrong\s+one\b|fel\s+(?:en|ett)\b)"
     rf"|(?P<intro>{_VALUE_INTRO})\b)?"
     r"[\s,.!:;-]*(?P<rest>.*?)[\s.!?]*$",
@@ -199,7 +200,7 @@ _VALUE_WORDS = wordset(
 _INSTEAD = re.compile(r"(?i)[\s,]*\b(?:instead|please|then|istället|i\s+stället|tack|då)$")
 _BARE = wordset(
     """
-    show see view display check get give find look open pull up what whats what's about how and then also
+    show see view display check get give find look open pull up what whats what's about how and then also status
     the a an me my our us please is it at for of
     visa kolla se titta hitta ge öppna ta fram vad hur med och då också mig mitt min vår vårt våra er
     på för om är till tack snälla
@@ -862,6 +863,10 @@ class DialogEngine:
                 # "show the second one", "visa den tredje" right after a list, read as listing again
                 # (its words are a listing's): the one of the list picked.
                 return picked
+            if (asked_of_it := self._asked_of_the_one(spec, principal, parse, state)) is not None:
+                # "is it overdue?", "oh its paid already?" right after one invoice, read as a listing
+                # by its status word: that invoice, whose answer says it.
+                return asked_of_it
             if not spec.said_in(parse.text):
                 instead = self._unrequired(spec, principal, parse)
                 if instead is None:
@@ -936,7 +941,53 @@ class DialogEngine:
                 if followed is not None:
                     return followed
             return self._fresh(claimed, principal, parse, topic)
+        if not references and to_me(parse.text) and (sender := self._sends_the_one(principal, state)):
+            # "send to my mail" right after an invoice, read as nothing: that invoice, sent to the user.
+            return self._fresh(sender, principal, _pointing_at_it(parse, sender.name), topic)
         return self._followed_on(parse, principal, state) or Turn(None, {})
+
+    def _sends_the_one(self, principal: Principal, state: DialogState) -> IntentSpec | None:
+        """The intent of the last answer's family that sends its record, when that record is the one
+        talked about (a slot of it that takes "it" has a current value)."""
+        last = self.intents.get(state.last_intent or "")
+        if last is None or principal.is_guest:
+            return None
+        for candidate in self.intents.values():
+            if (
+                candidate.family == last.family
+                and candidate.sends
+                and any(
+                    "reference" in s.entities and state.topic.current.get(s.name)
+                    for s in self._slots_for(candidate, principal)
+                )
+            ):
+                return candidate
+        return None
+
+    def _asked_of_the_one(
+        self, spec: IntentSpec, principal: Principal, parse: Parse, state: DialogState
+    ) -> Turn | None:
+        """The record just answered about, shown by its family's intent, when a message read as a
+        listing of that family (which takes no reference) points at it with "it" and names no
+        records to list; the answer before must have been about one record (an intent that takes a
+        reference), not a list."""
+        if not _points_at_it(parse) or spec.claims or _MAIL_IT.match(parse.text):
+            return None
+        words = [w.group().lower() for w in _WORD.finditer(parse.text)]
+        if any(is_plural(w) or w in FORMATS for w in words):
+            return None  # ("download it as excel" is the listing's file)
+        last = self.intents.get(state.last_intent or "")
+        if last is None or last is spec or last.family != spec.family:
+            return None
+        last_takes_it = [s for s in self._slots_for(last, principal) if "reference" in s.entities]
+        shows = self._shows(spec.family)
+        if not last_takes_it or shows is None or shows is spec:
+            return None
+        if any(kind in shows.claims for s in self._slots_for(spec, principal) for kind in s.entities):
+            return None  # (an intent that takes the record itself, its document: "send it to my mail")
+        turn = self._fresh(shows, principal, parse, state.topic)
+        pointed = [s.name for s in self._slots_for(shows, principal) if "reference" in s.entities]
+        return turn if any(name in turn.slots for name in pointed) else None
 
     def _reference_takers(self, principal: Principal, state: DialogState) -> list[IntentSpec]:
         """The intents a reference may be said to: the last one if it takes references, then each

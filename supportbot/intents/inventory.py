@@ -84,6 +84,7 @@ SHOW_EXAMPLES = {
         "vilka system har serviceavtal",
         "visa IBM Power S1022",
         "detaljer för serienummer 78ABC12",
+        "vilken maskin har serienummer 78XYZ34",
         "vilken mjukvara har vi installerad",
         "lista alla servrar och all lagring på våra siter",
         "vilka enheter är leasade",
@@ -935,11 +936,17 @@ def _of_the_contract(ctx: TurnContext) -> bool:
     return last.startswith("contract.") and (
         any(e.type == "reference" and e.value == "it" for e in entities)
         or _THE_CONTRACT.search(ctx.parse.text) is not None
+        or _COVERED_BY_IT.search(ctx.parse.text) is not None
     )
 
 
 _THE_CONTRACT = re.compile(r"(?i)\b(?:the|this)\s+(?:contract|agreement)\b|\b(?:avtalet|kontraktet)\b")
 """The contract just answered, by its word ("the contract", "avtalet")."""
+_COVERED_BY_IT = re.compile(
+    r"(?i)\b(?:omfattas|täcks|ingår|covered|included)\s+(?:av|by|in|i|under)\s+(?:det|den|it|that|this)\b"
+)
+"""Covered by the contract just answered, pointed at ("vilka maskiner omfattas av det?"), where Swedish
+"det" after a preposition is no reference of its own."""
 
 
 async def _filters(ctx: TurnContext) -> dict[str, Any]:
@@ -1313,6 +1320,20 @@ _ASKS_WHICH = re.compile(r"(?i)\b(?:which|what|list|vilken|vilka|vilket|lista)\b
 _NOT_LEASED = re.compile(
     r"(?i)\b(?:not|n't|inte|ej|icke|aren't|isn't)\s+(?:\w+\s+)?(?:leased|leasade?|leasad)\b"
 )
+_COUNTS_ITEMS = re.compile(
+    r"(?i)\b(?:how\s+many|hur\s+många|the\s+number\s+of|antalet)\s+(?:\w+\s+){0,2}?(?:servers|machines|devices"
+    r"|systems|items|units|licen[cs]es|storage\s+systems|servrar|maskiner|enheter|system|licenser|lagringssystem)\b"
+)
+"""How many of the installed items there are, asked ("hur många servrar har vi i Kista?"): a listing
+answers it, however the words lean to a question for the team."""
+
+
+def _counts_items(text: str) -> bool:
+    return ("how" in text or "hur" in text or "number" in text or "antal" in text) and (
+        _COUNTS_ITEMS.search(text) is not None
+    )
+
+
 _THE_LEASE = re.compile(r"(?i)\b(?:the\s+lease|leasingen|leasingavtalet|leasingperioden)\b")
 """The lease, said as one the customer has in mind: the one leased item of a list."""
 _ASKS_LEASE = re.compile(r"\b(lease\w*|leasing\w*|leasad\w*|owned|own\s+it|ägd|äger\s+vi)\b", re.IGNORECASE)
@@ -1393,7 +1414,7 @@ async def _question_request(
         ctx.ask("confirm")
         values = {"category": "inventory", "subject": subject, "description": question, "priority": "normal"}
         return ctx.reply(ctx.t("inventory.question.confirm", item=about), cards=(request_card(ctx, values),))
-    return await question_request(
+    opened = await question_request(
         ctx,
         words_of=words_of,
         category="technical" if fault else "inventory",
@@ -1402,6 +1423,8 @@ async def _question_request(
         facts={"item": about},
         question=question,
     )
+    # A fault's request is opened at once: the answer is a request opened, and says so by its intent.
+    return opened.model_copy(update={"intent": "request.open"}) if fault else opened
 
 
 _ITEM = Slot(
@@ -1423,6 +1446,7 @@ INTENTS = [
     IntentSpec(
         name="inventory.show",
         called={"en": "machine", "sv": "maskinen"},
+        asked_by=_counts_items,
         exports_after=("inventory.show",),
         examples=SHOW_EXAMPLES,
         handler=inventory_show,

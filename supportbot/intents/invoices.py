@@ -1636,11 +1636,35 @@ _PAID_ALREADY = re.compile(
 for the invoicing team about an invoice named."""
 
 
+_DISPUTED = re.compile(
+    r"(?i)\b(?:amount|price|total|sum|charge|fee|belopp\w*|pris\w*|summ\w*|totalen)\s+(?:\w+\s+){0,3}?"
+    r"(?:too\s+high|too\s+much|wrong|incorrect|för\s+högt?|fel|felaktig\w*)\b"
+    r"|\b(?:over-?charged|double[\s-]charged|charged\s+(?:us\s+|me\s+)?(?:twice|double|too\s+much|for\s+(?:two|2|three"
+    r"|3|more))|(?:we|i)\s+(?:were|was|have\s+been|got)\s+charged\s+for\b"
+    r"|dubbel(?:fakturer|debiter)\w*|(?:fakturerat|fakturerade|debiterat|debiterade)\s+(?:oss\s+|mig\s+)?"
+    r"(?:för\s+mycket|två\s+gånger|dubbelt|för\s+(?:två|2|tre|3)))"
+)
+"""What a customer disputes of an invoice: its amount too high or wrong, or being charged twice or
+for more than ordered ("the amount looks too high", "we were charged for two servers"): a question for
+the invoicing team, not a copy of the invoice."""
+
+
 def _invoice_question_asked(text: str) -> bool:
-    """How to pay, asked; or a complaint about an invoice named (``_COMPLAINED``)."""
+    """How to pay, asked; a complaint about an invoice named (``_COMPLAINED``); or an amount disputed
+    (``_DISPUTED``)."""
     if _how_to_pay_asked(text):
         return True
     low = text.lower()  # (plain substring checks first: far cheaper than the patterns)
+    if (
+        "charg" in low
+        or "high" in low
+        or "wrong" in low
+        or "hög" in low
+        or "fel" in low
+        or "fakturer" in low
+        or "debiter" in low
+    ) and _DISPUTED.search(text) is not None:
+        return True
     if ("paid" in low or "betal" in low) and _PAID_ALREADY.search(text) is not None:
         return _AN_INVOICE.search(text) is not None  # ("INV-3050 is marked overdue but we paid it on time")
     if not ("inv" in low or "cn" in low) or not (

@@ -1388,6 +1388,12 @@ _ANSWER_EXPECTED = re.compile(
 )
 """When an answer comes, asked of what was written to the team ("when can I expect an answer?", "när får
 jag svar?"): the requests, each with the time it is due."""
+_WHAT_NEXT = re.compile(
+    r"(?i)^\W*(?:(?:and|ok|okay|so|och|okej|så|thanks|tack)\W+)*(?:what\s+happens\s+(?:now|next)"
+    r"|what(?:'s|\s+is)\s+the\s+next\s+step|vad\s+händer\s+(?:nu|sen|sedan|härnäst)|hur\s+går\s+vi\s+vidare)"
+    r"(?:\s+(?:with\s+it|with\s+that|med\s+det))?\W*$"
+)
+"""What happens next, asked alone (after a request was opened): the requests, each with when it is due."""
 _ITS_NUMBER = re.compile(
     r"(?i)\b(?:tracking|reference|ref|case|ticket|request)\s+(?:number|no|nr|id)\b[^.?!]{0,30}"
     r"\b(?:request|ticket|case)s?\b|\b(?:request|ticket|case)\s+(?:number|no|nr|id)\b"
@@ -1433,7 +1439,7 @@ def _asks_after_one_opened(text: str) -> bool:
     change to the equipment, which is done through a request ("vad är status på flytten?")."""
     if _OPENED_ONE.search(text) is not None and _HOW_IS_IT_GOING.search(text) is not None:
         return True
-    if _ANSWER_EXPECTED.search(text) is not None:
+    if _ANSWER_EXPECTED.search(text) is not None or _WHAT_NEXT.search(text) is not None:
         return True
     low = text.lower()  # (plain substring checks before the pattern, far cheaper)
     if "how" in low and _HOW_IS_MY_REQUEST.search(text) is not None:

@@ -786,3 +786,13 @@ async def test_the_other_contract_and_how_to_renew_it_in_swedish(bot: BotDriver)
         bot:  ~ C-1001
         bot:  (sv)
     """)
+
+
+async def test_a_number_meant_instead_said_the_swedish_way(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: visa avtal C-2001
+        bot:  [contract.status]
+        user: Jaha, då menade jag C-1001
+        bot:  [contract.status]
+        bot:  ~ C-1001
+    """)

@@ -92,7 +92,7 @@ async def test_a_fault_of_a_named_machine_is_a_request_about_that_machine(
     chat = bot.as_user(ANNA)
     await chat.transcript("""
         user: server 78ABC12 keeps rebooting
-        bot:  [inventory.question]
+        bot:  [request.open]
         bot:  (en)
         bot:  ~ sorry to hear that
         bot:  ~ I've opened request RQ-
@@ -116,7 +116,7 @@ async def test_it_after_a_machine_was_shown_is_that_machine(bot: BotDriver, appl
         user: show 78XYZ34
         bot:  [inventory.show]
         user: it keeps crashing
-        bot:  [inventory.question]
+        bot:  [request.open]
         bot:  ~ IBM FlashSystem 5200 (78XYZ34)
         bot:  ~ RQ-
     """)
@@ -323,4 +323,17 @@ async def test_a_fault_typed_without_swedish_letters_is_reported_and_a_status_as
         user: status pa mitt arende?
         bot:  [request.status]
         bot:  ~ RQ-
+    """)
+
+
+async def test_a_warning_a_machine_shows_is_a_fault(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: Hello - the FlashSystem in Göteborg is showing a disk warning. Can you help?
+        bot:  [request.open]
+        bot:  ~ sorry to hear that
+    """)
+    await bot.as_user(ANNA).transcript("""
+        user: FlashSystem i Göteborg visar en diskvarning
+        bot:  [request.open]
+        bot:  (sv)
     """)

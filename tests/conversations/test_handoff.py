@@ -450,3 +450,10 @@ async def test_a_complaint_is_apologised_for_and_a_person_or_a_request_offered(b
         bot:  ~ Prata med en person
         bot:  (sv)
     """)
+
+
+async def test_a_complaint_that_asks_for_a_person_reaches_one(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: this bot is useless, human pls
+        bot:  [handoff.agent]
+    """)

@@ -682,3 +682,34 @@ async def test_a_change_wished_for_first_is_that_change_whatever_else_is_said_of
         bot:  ~ 78XYZ34
         bot:  (sv)
     """)
+
+
+async def test_how_many_machines_at_a_site_is_the_listing_there(bot: BotDriver) -> None:
+    """A count asked ("hur många servrar har vi i Kista?") is answered by the listing, not passed on to
+    the team; "och i göteborg" then lists Göteborg's."""
+    await bot.as_user(ANNA).transcript("""
+        user: hur många servrar har vi i kista
+        bot:  [inventory.show]
+        bot:  ~ Kista
+        bot:  ~ 78ABC12
+        bot:  !~ supportteam
+        user: och i göteborg
+        bot:  [inventory.show]
+        bot:  ~ 78XYZ34
+        bot:  !~ 78ABC12
+    """)
+
+
+async def test_the_machines_covered_by_the_contract_just_shown(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: visa avtal C-1001
+        bot:  [contract.status]
+        user: vilka maskiner omfattas av det?
+        bot:  [inventory.show]
+        bot:  ~ C-1001
+        bot:  ~ 78ABC12
+        bot:  !~ 78XYZ34
+        user: vilken maskin har serienummer 78XYZ34?
+        bot:  [inventory.show]
+        bot:  ~ FlashSystem
+    """)

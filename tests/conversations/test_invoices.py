@@ -1059,3 +1059,58 @@ async def test_several_invoices_named_are_each_shown_and_the_second_is_picked(bo
         bot:  ~ INV-9999
         bot:  !~ INV-2031
     """)
+
+
+async def test_a_status_asked_of_the_invoice_just_answered_is_that_invoice(bot: BotDriver) -> None:
+    """ "Is it overdue?" right after INV-2031 reads like the overdue invoices; "oh its paid already?" right
+    after approving INV-2032 like the paid ones: each is that invoice, whose answer says its status.
+    After a list, "it" is no one invoice, and the listing stays a listing."""
+    await bot.as_user(ANNA).transcript("""
+        user: show INV-2031
+        bot:  [invoice.get]
+        user: is it overdue?
+        bot:  [invoice.get]
+        bot:  ~ INV-2031
+        bot:  !~ no invoices
+        user: är den förfallen?
+        bot:  [invoice.get]
+        bot:  ~ INV-2031
+        user: approve inv-2032
+        bot:  [invoice.approve]
+        user: oh its paid already?
+        bot:  [invoice.get]
+        bot:  ~ INV-2032
+        user: list my invoices
+        bot:  [invoice.list]
+        user: is it overdue?
+        bot:  [invoice.list]
+    """)
+
+
+async def test_an_amount_disputed_is_a_question_for_the_invoicing_team(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: hello, we got invoice INV-2031 and the amount looks too high - can someone check?
+        bot:  [invoice.question]
+        bot:  ~ INV-2031
+        user: We were charged for two servers but we only ordered one.
+        bot:  [invoice.question]
+        bot:  ~ added
+        user: yes, go ahead and submit it
+        bot:  [invoice.question]
+        bot:  ~ RQ-
+        user: what happens now?
+        bot:  [request.status]
+        bot:  ~ RQ-
+    """)
+
+
+async def test_sent_to_my_mail_right_after_an_invoice_is_that_invoice_mailed(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: INV 2031 status
+        bot:  [invoice.get]
+        bot:  ~ INV-2031
+        user: send to my mail
+        bot:  [invoice.forward]
+        bot:  ~ anna.berg@nordisk.example
+        bot:  ~ INV-2031
+    """)

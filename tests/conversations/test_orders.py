@@ -1062,3 +1062,21 @@ async def test_the_month_before_said_with_den_is_a_period_not_a_record(bot: BotD
         user: och i år?
         bot:  [order.search]
     """)
+
+
+async def test_chat_style_numbers_thanks_and_corrections(bot: BotDriver) -> None:
+    """As typed in Slack or Teams: "ord-4711", "sry 4710" (a correction), "tnx", "ok mvh"."""
+    await bot.as_user(ANNA).transcript("""
+        user: hey whats the status of ord-4711
+        bot:  [order.status]
+        bot:  ~ Order 4711
+        user: where is order 4790
+        bot:  [order.status]
+        user: sry 4712
+        bot:  [order.status]
+        bot:  ~ Order 4712
+        user: tnx
+        bot:  [smalltalk.thanks]
+        user: ok mvh
+        bot:  [smalltalk.goodbye]
+    """)

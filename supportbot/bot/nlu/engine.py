@@ -543,6 +543,7 @@ class NLU:
             and not intent.startswith("smalltalk.")
             and not any(f.type.endswith("_number") or f.type == "serial_number" for f in found)
             and complains(said)
+            and not names_a_person(said)
         ):
             # "This is not acceptable, we needed it last week": dissatisfaction, no look-up the words
             # happen to resemble ("last week's orders"); the dialog apologises and offers a person.

@@ -13,7 +13,7 @@ TO_ME = (
     rf"\b{_SEND}\s+(?:(?:it|this|that|them|den|det|dem)\s+)?(?:(?:to|till)\s+)?(?:me|mej|mig|myself)\b"
     r"|\b(?:to|till)\s+(?:me|mej|mig|myself)\b"
     r"|\bmig\s+själv\b"
-    r"|\bmy\s+(?:own\s+)?(?:e-?mail(?:\s+address)?|inbox|mailbox)\b"
+    r"|\bmy\s+(?:own\s+)?(?:e-?mail(?:\s+address)?|mail|inbox|mailbox)\b"
     r"|\bmin\s+(?:egen\s+)?(?:e-?post\w*|mejl\w*|mail\w*|inkorg\w*)"
 )
 """The user named as the recipient; "for me" and "åt mig" are not (they name whose errand it is)."""

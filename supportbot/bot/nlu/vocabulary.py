@@ -40,6 +40,10 @@ _SHORTHAND = {
     "thanx": "thanks",
     "thnx": "thanks",
     "thx": "thanks",
+    "tnx": "thanks",
+    "tks": "thanks",
+    "sry": "sorry",
+    "mvh": "hejdå",
 }
 """What customers typing on a phone shorten ("inv list pls", "whre is ord 4711"): taken for the word
 in full when the examples know that word and not the short one."""

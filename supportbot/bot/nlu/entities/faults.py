@@ -67,6 +67,12 @@ _FAULT = re.compile(
     r"|(?:" + _MACHINES + r")(?:\s+[\w-]+){0,4}?\s+(?:låter|är|har\s+blivit)\s+"
     r"(?:väldigt\s+|j[äa]tte|så\s+|otroligt\s+|mycket\s+)?(?:mycket|högt|högljudd|bullrig)"
     r"|ur\s+funktion|defekt[a]?|(?:hård)?disk(?:fel|krasch)"
+    # a warning shown: "is showing a disk warning", "visar en diskvarning", "larmar"
+    r"|(?:shows?|showing|displays?|displaying|gives?|giving|reports?|reporting|throws?|throwing)\s+"
+    r"(?:an?\s+|some\s+)?(?:disk|drive|hardware|power|fan|temperature|raid|controller|storage|battery)\s+"
+    r"(?:warnings?|alarms?|alerts?)|(?:disk|drive|raid|temperature)\s+(?:warnings?|alarms?)"
+    r"|(?:visar|ger)\s+(?:en\s+|ett\s+)?(?:disk|hårdvaru|ström|fläkt|temperatur|raid)?(?:varning|larm)\w*"
+    r"|\w*(?:disk|raid)varning\w*|larmar|varningslamp\w*"
     r"|(?:errors?|problems?|issues?|trouble|faults?|fel|problem)\s+(?:on|in|with|of|at|på|med|i)\s+"
     r"(?:the\s+|our\s+|my\s+|a\s+|one\s+of\s+(?:the|our)\s+|vår\s+|vårt\s+|min\s+|mitt\s+|en\s+|ett\s+)?"
     r"(?:" + _MACHINES + r")"
@@ -85,7 +91,9 @@ TRIGGERS = wordset(
     krånglat nere ner flimrar överhettas överhettad överhettade överhettat låter väsnas blåskärm
     loud noisy högljudd bullrig högt mycket
     felkod lampa ljus funktion defekt defekta diskfel diskkrasch hårddiskfel hårddiskkrasch
-    beeps lights led leds shows show piper lyser blinkar degraded warning
+    beeps lights led leds shows show piper lyser blinkar degraded warning warnings alarm alarms alerts
+    showing displays displaying display gives giving reports reporting throws throwing give report
+    disk drive raid temperature visar ger larmar
     errors problem problems issue issues trouble fault faults fel
     """
 )

@@ -59,7 +59,7 @@ _KINDS: dict[str, tuple[str, ...]] = {
         "inköpsordernr",
     ),
     "order_number": (
-        "order", "orders", "ordern", "ordernummer", "ordernumret", "ordernr", "order-nr", "ordrar",
+        "order", "orders", "ord", "ordern", "ordernummer", "ordernumret", "ordernr", "order-nr", "ordrar",
         "ordrarna", "beställning", "beställningen", "beställningsnummer", "beställningar",
         "purchase", "purchases", "köpet", "inköpet",
     ),
@@ -95,7 +95,7 @@ _KEYWORD = re.compile(
     + "|".join(sorted((k for ks in _KINDS.values() for k in ks), key=len, reverse=True))
     # The record word ends where its word does ("PO12345" has its number right after it, "power10"
     # no record word at all).
-    + r")(?![^\W\d_])(?:\s*(?:number|num|no\.?|nr\.?|nummer|numret|id|is|är|ar|\#|:|=)(?![^\W\d_]))*\s*#?\s*\(?"
+    + r")(?![^\W\d_])(?:\s*(?:number|num|no\.?|nr\.?|nummer|numret|id|is|är|ar|\#|:|=|-)(?![^\W\d_]))*\s*#?\s*\(?"
     # A number may be written in groups of three, as Swedes write figures ("order 4 712").
     r"(?P<id>\d{1,3}(?:[ \u00a0]\d{3})+(?!\d)|[a-z0-9][a-z0-9/-]*\d[a-z0-9-]*|\d+)(?![\w-])",
     re.IGNORECASE,
