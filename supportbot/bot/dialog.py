@@ -968,9 +968,9 @@ class DialogEngine:
         self, spec: IntentSpec, principal: Principal, parse: Parse, state: DialogState
     ) -> Turn | None:
         """The record just answered about, shown by its family's intent, when a message read as a
-        listing of that family (which takes no reference) points at it with "it" and names no
-        records to list; the answer before must have been about one record (an intent that takes a
-        reference), not a list."""
+        listing of that family (an intent that takes none of its records by number) points at it with
+        "it" and names no records to list; the answer before must have been about one record (an
+        intent that takes a reference), not a list."""
         if not _points_at_it(parse) or spec.claims or _MAIL_IT.match(parse.text):
             return None
         words = [w.group().lower() for w in _WORD.finditer(parse.text)]
