@@ -695,27 +695,14 @@ class DialogEngine:
         ("this is unacceptable") is apologised for and offered both at once, never told it was not
         understood."""
         person = Button(label=fmt.t("button.talk_to_person"), value=fmt.t("button.talk_to_person.value"))
-        if complaint:
-            if not requests:
-                return Reply(
-                    text=fmt.t("none.complaint"), buttons=(person,), language=language, intent=NONE_INTENT
-                )
-            request = Button(label=fmt.t("button.open_request"), value=fmt.t("button.open_request.value"))
-            return Reply(
-                text=fmt.t("none.complaint.request"),
-                buttons=(person, request),
-                language=language,
-                intent=NONE_INTENT,
-            )
-        if misses < OFFER_AFTER:
+        if misses < OFFER_AFTER and not complaint:
             return Reply(text=fmt.t("none"), buttons=(person,), language=language, intent=NONE_INTENT)
+        offer = "none.complaint" if complaint else "handoff.offer"
         if not requests:
-            return Reply(
-                text=fmt.t("handoff.offer"), buttons=(person,), language=language, intent=NONE_INTENT
-            )
+            return Reply(text=fmt.t(offer), buttons=(person,), language=language, intent=NONE_INTENT)
         request = Button(label=fmt.t("button.open_request"), value=fmt.t("button.open_request.value"))
         return Reply(
-            text=fmt.t("handoff.offer.request"),
+            text=fmt.t(f"{offer}.request"),
             buttons=(person, request),
             language=language,
             intent=NONE_INTENT,
