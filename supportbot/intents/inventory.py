@@ -1329,7 +1329,8 @@ answers it, however the words lean to a question for the team."""
 
 
 def _counts_items(text: str) -> bool:
-    return ("how" in text or "hur" in text or "number" in text or "antal" in text) and (
+    low = text.lower()  # (plain substring checks before the pattern; a question begins with a capital)
+    return ("how" in low or "hur" in low or "number" in low or "antal" in low) and (
         _COUNTS_ITEMS.search(text) is not None
     )
 
