@@ -334,14 +334,16 @@ _YES_AND_DO = re.compile(
     r"|öppna|skicka|skapa|kör|gör\s+det)(?![\w-])"
 )
 """A yes said first, and the thing asked to be done after it: "yes, open a case for it", "ja, skicka den"."""
+_ASIDE_WORDS = r"by\s+the\s+way|btw|förresten|forresten|apropå"
+"""Words that put what is said beside what is asked: "by the way", "förresten"."""
 _INTERRUPTS = re.compile(
     r"(?i)^\W*(?:(?:ok|okay|oh|hmm+|actually|sorry|förlåt|but|men)[\s,!.:;–-]+)*"
-    r"(?:wait|vänta|hang\s+on|hold\s+on|by\s+the\s+way|btw|förresten|forresten|before\s+that|innan\s+dess"
-    r"|one\s+(?:more\s+)?thing\s+first|en\s+(?:grej|sak)\s+(?:först|forst)|quick\s+question|snabb\s+fråga|apropå)\b"
+    r"(?:wait|vänta|hang\s+on|hold\s+on|" + _ASIDE_WORDS + r"|before\s+that|innan\s+dess"
+    r"|one\s+(?:more\s+)?thing\s+first|en\s+(?:grej|sak)\s+(?:först|forst)|quick\s+question|snabb\s+fråga)\b"
 )
 """Words that say what follows is put in between, not the answer: "actually wait, what's the status of 4712
 right now?", "förresten, vad är saldot på kontot?"."""
-_ASIDE_LAST = re.compile(r"(?i)[\s,]+(?:by\s+the\s+way|btw|förresten|apropå)\W*$")
+_ASIDE_LAST = re.compile(r"(?i)[\s,]+(?:" + _ASIDE_WORDS + r")\W*$")
 """The same words said last: "vilket serienummer har den förresten?", "what's its serial number by the way?"."""
 INTERRUPTED_CONFIDENCE = 0.35
 """How sure the NLU must be of a question said after such words for it to be asked of the bot."""
@@ -2254,7 +2256,7 @@ def _resolve_reference(slot: Slot, reference: str, said: str, topic: Topic) -> S
 def _as_asked_last(parse: Parse, state: DialogState) -> bool:
     """Whether every record a message names is of a kind the last answer was asked with ("and for
     4711?" right after "invoice for order 4712?": the order's invoice again, not the order)."""
-    kinds = {getattr(value, "type", None) for value in state.last_slots.values()}
+    kinds = {value.type for value in state.last_slots.values()}
     records = [e for e in parse.entities if e.type not in _POINTERS]
     return bool(records) and all(e.type in kinds for e in records)
 

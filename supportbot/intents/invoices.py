@@ -1147,6 +1147,14 @@ async def invoice_get(ctx: TurnContext) -> Reply:
     )
 
 
+def _copy_button(ctx: TurnContext, number: str) -> Button:
+    """A button that asks for one invoice's copy ("Copy of INV-2031")."""
+    return Button(
+        label=ctx.t("invoice.button.pdf", number=number),
+        value=ctx.t("invoice.button.pdf.value", number=number),
+    )
+
+
 async def _several_invoices(ctx: TurnContext, numbers: Sequence[str]) -> Reply:
     """Each invoice a message names, in the order named: its words and card, or that it was not found,
     with a button for each one's copy; "the second one" then means the second of them."""
@@ -1164,13 +1172,7 @@ async def _several_invoices(ctx: TurnContext, numbers: Sequence[str]) -> Reply:
     ctx.set_shown("invoice", [i.number for i in shown], [_invoice_marks(i) for i in shown])
     if shown:
         _remember(ctx, shown[0])  # talked about from the first: "it" is the first, "the other" the second
-    buttons = tuple(
-        Button(
-            label=ctx.t("invoice.button.pdf", number=i.number),
-            value=ctx.t("invoice.button.pdf.value", number=i.number),
-        )
-        for i in shown
-    )
+    buttons = tuple(_copy_button(ctx, i.number) for i in shown)
     return ctx.reply(intent="invoice.get", text="\n\n".join(texts), cards=tuple(cards), buttons=buttons)
 
 
@@ -1276,13 +1278,7 @@ async def invoice_list(ctx: TurnContext) -> Reply:
         key = "invoice.list.no_more" if more else "invoice.list.none"
         return ctx.reply(intent=intent, text=ctx.t(key, filters=described))
     ctx.set_shown("invoice", [i.number for i in page.items], [_invoice_marks(i) for i in page.items])
-    buttons = [
-        Button(
-            label=ctx.t("invoice.button.pdf", number=i.number),
-            value=ctx.t("invoice.button.pdf.value", number=i.number),
-        )
-        for i in page.items[:5]
-    ]
+    buttons = [_copy_button(ctx, i.number) for i in page.items[:5]]
     if page.has_more:
         buttons.append(Button(label=ctx.t("invoice.button.more"), value=ctx.t("invoice.button.more.value")))
     buttons.append(
