@@ -50,7 +50,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 from supportbot.bot.handoff import Handoffs
 from supportbot.bot.i18n import Formatter
@@ -1018,12 +1018,14 @@ class DialogEngine:
 
     def _when_again(self, parse: Parse, principal: Principal, state: DialogState) -> Turn | None:
         """The last look-up asked again as it was, for a message of a few question words alone that
-        asks when or how much (``_WHEN_OR_HOW_MUCH``), said right after it answered about records."""
+        asks when or how much (``_WHEN_OR_HOW_MUCH``), said right after it answered about records.
+        Nothing is done or sent again: after an intent that acts or sends ("approve INV-2031",
+        "forward it to …") the record is shown, and a list mailed before is shown here, not mailed."""
         last = self.intents.get(state.last_intent or "")
         if last is None or last.tool is None or parse.entities or not _WHEN_OR_HOW_MUCH.match(parse.text):
             return None
-        if self._correctable(last, principal):
-            return Turn(last, dict(state.last_slots))
+        if self._correctable(last, principal) and not (last.acts or last.sends):
+            return Turn(last, {name: v for name, v in state.last_slots.items() if v.type != _MAIL_WISH})
         # (A question put to the team about a machine, "is it covered?": the machine shown again.)
         shows = self._shows(last.family)
         if shows is None or not self._correctable(shows, principal):
@@ -2189,6 +2191,11 @@ def _pointing_at_it(parse: Parse, intent: str) -> Parse:
     """The message read as ``intent`` about the record just talked about, as if it had said "it"."""
     it = Entity(type="reference", value="it", text="", start=len(parse.text), end=len(parse.text))
     return parse.model_copy(update={"intent": intent, "entities": (*parse.entities, it)})
+
+
+_MAIL_WISH: Final = "mail_wish"
+"""The slot type of what a message said of a mail (``recipients.MAIL_WISH``): not kept by a question
+that asks the same again ("when?" after "email me the order report" shows it, mailing nothing)."""
 
 
 def _points_at_it(parse: Parse) -> bool:

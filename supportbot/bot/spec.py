@@ -165,6 +165,9 @@ class IntentSpec:
     a follow-up that points at the record talked about without naming it ("how much is it?", "kan
     jag få den som PDF?") is read as if it named it ("how much is the invoice?"). Given on one of the
     family's intents."""
+    acts: bool = False
+    """It changes its record in the back end (an approval): like an intent that ``sends``, never answered
+    again unasked ("how much?" right after approving an invoice shows the invoice)."""
     sends: bool = False
     """It sends its family's record somewhere (by mail, to the user). "send it to me" is worded alike
     for every kind of record, so said right after another family's record it goes to that family's

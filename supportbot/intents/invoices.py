@@ -1869,6 +1869,7 @@ INTENTS = [
         requires=_SAYS_APPROVE,
         handler=invoice_approve,
         tool=Tool.INVOICES,
+        acts=True,
         slots=(_ONE_INVOICE,),
     ),
     IntentSpec(

@@ -184,3 +184,39 @@ async def test_send_me_the_invoice_shows_it_and_mails_nothing(
     assert reply.intent == "invoice.get" and [a.name for a in reply.attachments] == ["INV-2031.pdf"]
     assert [b.value for b in reply.buttons] == ["email me invoice INV-2031"], "mailing it is one press away"
     assert not inbox.envelopes
+
+
+async def test_a_short_question_after_a_mail_or_an_approval_sends_and_records_nothing_again(
+    data_dir: Path, smtp_server: tuple[Inbox, int]
+) -> None:
+    """ "When?" or "how much?" right after something was mailed or approved asks about it: the report is
+    shown here and the invoice shown, never mailed or approved a second time."""
+    inbox, port = smtp_server
+    app = await build_application(make_settings(data_dir, smtp_url=f"smtp://127.0.0.1:{port}"))
+    try:
+        chat = Conversation(app, "anna.berg@nordisk.example")
+        mailed = await chat.say("email me an order report for last month")
+        when = await chat.say("when?")
+        forwarded = await chat.say("forward INV-2031 to erik.lund@nordisk.example")
+        when_again = await chat.say("när?")
+        await chat.say("approve INV-2031")
+        how_much = await chat.say("how much?")
+        for _ in range(200):
+            if len(inbox.envelopes) >= 2:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.2)  # (a third mail, were one sent again, would have come by now)
+        principal = await app.pipeline.principal("anna.berg@nordisk.example")
+        history = await app.backends.invoices.invoice_history(principal, "INV-2031")
+    finally:
+        await app.close()
+    assert "e-mailed" in mailed.text and "erik.lund@nordisk.example" in forwarded.text, forwarded.text
+    assert when.intent == "order.report" and "e-mailed" not in when.text and when.attachments, when.text
+    assert when_again.intent == "invoice.get" and "INV-2031" in when_again.text, when_again.text
+    assert how_much.intent == "invoice.get" and "INV-2031" in how_much.text, how_much.text
+    assert [e.rcpt_tos for e in inbox.envelopes] == [
+        ["anna.berg@nordisk.example"],
+        ["erik.lund@nordisk.example"],
+    ]
+    assert [e.kind for e in history].count("forwarded") == 1
+    assert [e.kind for e in history].count("approved") == 1
