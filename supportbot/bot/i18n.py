@@ -25,7 +25,7 @@ and every key the code passes to ``t`` or ``translate`` registered by someone.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 
 from babel.core import Locale
 from babel.dates import format_date, format_datetime
+from babel.lists import format_list
 from babel.numbers import format_decimal
 from babel.plural import PluralRule
 
@@ -115,6 +116,10 @@ class Formatter:
     def count(self, value: int | Decimal) -> str:
         """A number as the user's language writes it, where no plural form follows it ("at most 4 000")."""
         return format_count(value, self.language)
+
+    def listing(self, items: Sequence[str]) -> str:
+        """Items as the user's language lists them: "INV-2031, INV-2032 and INV-2033", "… och …"."""
+        return format_list(list(items), locale=self.locale)
 
     def money(self, money: Money | None) -> str:
         if money is None:

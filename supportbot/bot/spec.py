@@ -9,6 +9,7 @@ returns a ``Reply``. A family's own context between turns is a typed model it de
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -327,9 +328,14 @@ class TurnContext:
         """The user's message as an idempotency key (its conversation, user and delivery id), if it has one."""
         return self.make_action_key() if self.make_action_key is not None else None
 
-    def action(self, mails: Callable[[T], Sequence[Mail]] | None = None) -> Action[T]:
-        """The back-end action of this turn: done once per message, with ``mails`` queued with it."""
-        return Action(key=self.action_key, mails=mails) if mails is not None else Action(key=self.action_key)
+    def action(self, mails: Callable[[T], Sequence[Mail]] | None = None, *, part: int = 0) -> Action[T]:
+        """The back-end action of this turn: done once per message, with ``mails`` queued with it.
+        ``part``: one of several actions of one message (each invoice of "email me INV-2031 and
+        INV-2032"), each done once; part 0 is the message's own key."""
+        key = self.action_key
+        if part and key is not None:
+            key = hashlib.sha256(f"{key}/{part}".encode()).hexdigest()
+        return Action(key=key, mails=mails) if mails is not None else Action(key=key)
 
     def can(self, capability: Capability) -> bool:
         """Whether the user's channel shows forms / sends files."""

@@ -47,7 +47,6 @@ ACCESS_SLOTS = (
 # --- words: what this family says, in English and Swedish -----------------------------------------
 
 WORDS: dict[str, Entry] = {
-    "access.and": {"en": " and ", "sv": " och "},
     "access.sign_in": {
         "en": "Please sign in first. Then I can ask your company's administrator to give you access "
         "to the tools you need.",
@@ -666,10 +665,7 @@ def _names_someone(ctx: TurnContext) -> bool:
 
 def tool_list(fmt: Formatter, tools: Sequence[Tool]) -> str:
     """ "invoices and contracts", "fakturor, avtal och kontoutdrag"."""
-    names = [fmt.t(f"tool.{tool.value}") for tool in tools]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + fmt.t("access.and") + names[-1]
+    return fmt.listing([fmt.t(f"tool.{tool.value}") for tool in tools])
 
 
 def verified_line(fmt: Formatter, verification: Verification | None) -> str:

@@ -14,8 +14,11 @@ from typing import Any, Final
 from supportbot.bot.dialog import yes_no_buttons
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Attachment, Button, Card, Field, Reply, Table
+from supportbot.bot.nlu.entities.found import Claims, Found
+from supportbot.bot.nlu.entities.ids import prefixed_ids
 from supportbot.bot.nlu.lexicon import FILE_WORDS
 from supportbot.bot.nlu.recipients import to_me
+from supportbot.bot.nlu.types import Entity
 from supportbot.bot.spec import IntentSpec, Question, Refused, Slot, TurnContext
 from supportbot.bot.state import SlotValue
 from supportbot.integrations.actions import Mail
@@ -508,6 +511,10 @@ WORDS: dict[str, Entry] = {
         "en": 'Which e-mail address should I send invoice {number} to? (Say "me" for your own.)',
         "sv": 'Till vilken e-postadress ska jag skicka faktura {number}? (Skriv "mig" för din egen.)',
     },
+    "invoice.ask_email_for_several": {
+        "en": 'Which e-mail address should I send invoices {numbers} to? (Say "me" for your own.)',
+        "sv": 'Till vilken e-postadress ska jag skicka fakturorna {numbers}? (Skriv "mig" för din egen.)',
+    },
     "invoice.ask_email_for_order": {
         "en": 'Which e-mail address should I send the invoice for order {number} to? (Say "me" for your own.)',
         "sv": 'Till vilken e-postadress ska jag skicka fakturan för order {number}? (Skriv "mig" för din egen.)',
@@ -592,6 +599,40 @@ WORDS: dict[str, Entry] = {
     "invoice.field.status": {"en": "Status", "sv": "Status"},
     "invoice.approved_by": {"en": "{who}, {when}", "sv": "{who}, {when}"},
     "invoice.credit.title": {"en": "Credit note {number}", "sv": "Kreditnota {number}"},
+    "invoice.credit.no_approval": {
+        "en": "A credit note needs no approval: it only lowers what you owe. ",
+        "sv": "En kreditnota behöver inte godkännas: den minskar bara det ni är skyldiga. ",
+    },
+    "invoice.credit.not_mailed": {
+        "plural": "minutes",
+        "en": {
+            "one": "I can't e-mail credit note {number} from here yet: the card below has its PDF to pass on "
+            "yourself (the link works for {minutes} minute).",
+            "other": "I can't e-mail credit note {number} from here yet: the card below has its PDF to pass "
+            "on yourself (the link works for {minutes} minutes).",
+        },
+        "sv": {
+            "one": "Kreditnota {number} kan jag inte mejla härifrån ännu: kortet nedan har dess pdf att "
+            "skicka vidare själv (länken fungerar i {minutes} minut).",
+            "other": "Kreditnota {number} kan jag inte mejla härifrån ännu: kortet nedan har dess pdf att "
+            "skicka vidare själv (länken fungerar i {minutes} minuter).",
+        },
+    },
+    "invoice.credit.invoices_only": {
+        "plural": "minutes",
+        "en": {
+            "one": "I can e-mail invoices from here, but not credit notes yet. The card below has the credit "
+            "note's PDF to pass on yourself (the link works for {minutes} minute). ",
+            "other": "I can e-mail invoices from here, but not credit notes yet. The card below has the "
+            "credit note's PDF to pass on yourself (the link works for {minutes} minutes). ",
+        },
+        "sv": {
+            "one": "Härifrån kan jag mejla fakturor, men inte kreditnotor ännu. Kortet nedan har "
+            "kreditnotans pdf att skicka vidare själv (länken fungerar i {minutes} minut). ",
+            "other": "Härifrån kan jag mejla fakturor, men inte kreditnotor ännu. Kortet nedan har "
+            "kreditnotans pdf att skicka vidare själv (länken fungerar i {minutes} minuter). ",
+        },
+    },
     "invoice.credit.summary": {
         "en": "Credit note {number} of {date}: {total}{invoice}.",
         "sv": "Kreditnota {number} från {date}: {total}{invoice}.",
@@ -1107,26 +1148,7 @@ async def invoice_get(ctx: TurnContext) -> Reply:
     if found is None:
         return ctx.reply(intent=intent, text=missing or ctx.t("invoice.ask_number"))
     if isinstance(found, CreditNote):
-        on_invoice = ctx.t("invoice.credit.for", number=found.invoice_number) if found.invoice_number else ""
-        text = ctx.t(
-            "invoice.credit.summary",
-            number=found.number,
-            date=ctx.fmt.date(found.issued_on),
-            total=ctx.fmt.money(found.total),
-            invoice=on_invoice,
-        )
-        owner = ctx.principal.user_id
-        card = Card(
-            title=ctx.t("invoice.credit.title", number=found.number),
-            fields=(Field(label=ctx.t("invoice.field.total"), value=ctx.fmt.money(found.total)),),
-            # The copy is rendered only when the link is opened (the same lazy link a statement gives).
-            url=ctx.files.document_link(owner=owner, kind="credit_note", number=found.number)
-            if owner
-            else None,
-            url_label=ctx.t("invoice.button.pdf", number=found.number) if owner else None,
-        )
-        ctx.set_current("invoice", "credit_number", found.number)  # ("how much is it for?")
-        return ctx.reply(intent=intent, text=text, cards=(card,))
+        return _credit_note_reply(ctx, found, intent)
     invoice = found
     _remember(ctx, invoice)
     if to_me(ctx.parse.text) and by_mail(ctx.parse.text):
@@ -1363,11 +1385,48 @@ async def _invoice_spreadsheet(ctx: TurnContext, filters: dict[str, Any]) -> Rep
 
 
 async def _one_invoice(ctx: TurnContext, intent: str) -> Invoice | Reply:
+    """The invoice the turn acts on; a credit note named instead is shown, with its copy to pass on
+    (only invoices are mailed, approved or asked about here), never said not to exist."""
     found, missing = await _target(ctx)
     if isinstance(found, Invoice):
         _remember(ctx, found)
         return found
+    if isinstance(found, CreditNote):
+        lead = ctx.t(_CREDIT_LEADS[intent], minutes=ctx.link_minutes) if intent in _CREDIT_LEADS else ""
+        return _credit_note_reply(ctx, found, intent, lead=lead)
     return ctx.reply(intent=intent, text=missing or ctx.t("invoice.ask_number"))
+
+
+_CREDIT_LEADS: Final = {
+    "invoice.forward": "invoice.credit.invoices_only",
+    "invoice.approve": "invoice.credit.no_approval",
+}
+"""What is said first when a credit note is named to an intent that acts on invoices only."""
+
+
+def _credit_note_reply(ctx: TurnContext, note: CreditNote, intent: str, *, lead: str = "") -> Reply:
+    """A credit note in words and as a card with its copy (rendered only when the link is opened, the
+    same lazy link a statement gives); it is then the one talked about ("how much is it for?")."""
+    on_invoice = ctx.t("invoice.credit.for", number=note.invoice_number) if note.invoice_number else ""
+    text = ctx.t(
+        "invoice.credit.summary",
+        number=note.number,
+        date=ctx.fmt.date(note.issued_on),
+        total=ctx.fmt.money(note.total),
+        invoice=on_invoice,
+    )
+    ctx.set_current("invoice", "credit_number", note.number)
+    return ctx.reply(intent=intent, text=f"{lead}{text}", cards=(_credit_note_card(ctx, note),))
+
+
+def _credit_note_card(ctx: TurnContext, note: CreditNote) -> Card:
+    owner = ctx.principal.user_id
+    return Card(
+        title=ctx.t("invoice.credit.title", number=note.number),
+        fields=(Field(label=ctx.t("invoice.field.total"), value=ctx.fmt.money(note.total)),),
+        url=ctx.files.document_link(owner=owner, kind="credit_note", number=note.number) if owner else None,
+        url_label=ctx.t("invoice.button.pdf", number=note.number) if owner else None,
+    )
 
 
 async def _email_check(ctx: TurnContext, value: SlotValue) -> SlotValue | Refused:
@@ -1390,7 +1449,10 @@ async def _ask_email(ctx: TurnContext) -> Question:
     """Which address, naming the invoice it is for when the customer named it ("send INV-2032 to my
     colleague": which address for INV-2032?)."""
     named = ctx.slot("invoice")
-    if named is not None and named.type == "invoice_number":
+    several = _invoices_named(ctx)
+    if named is not None and len(several) > 1 and str(named.value) in several:
+        text = ctx.t("invoice.ask_email_for_several", numbers=ctx.fmt.listing(several[:SEVERAL_INVOICES]))
+    elif named is not None and named.type == "invoice_number":
         text = ctx.t("invoice.ask_email_for", number=named.value)
     elif named is not None and named.type == "order_number":
         text = ctx.t("invoice.ask_email_for_order", number=named.value)
@@ -1421,11 +1483,66 @@ async def invoice_forward(ctx: TurnContext) -> Reply:
     assert email is not None
     if email.value == HERE and not _just_shown(ctx):
         return await invoice_get(ctx)
+    # "send it to me" about the invoice just shown wants it somewhere else than here: by mail.
+    recipient = ME if email.value == HERE else str(email.value)
+    named = _invoices_named(ctx)
+    slot = ctx.slot("invoice")
+    if len(named) > 1 and slot is not None and str(slot.value) in named:
+        return await _mail_several(ctx, named[:SEVERAL_INVOICES], recipient)
     invoice = await _one_invoice(ctx, intent)
     if isinstance(invoice, Reply):
         return invoice
-    # "send it to me" about the invoice just shown wants it somewhere else than here: by mail.
-    return await _mail_invoice(ctx, invoice, ME if email.value == HERE else str(email.value))
+    return await _mail_invoice(ctx, invoice, recipient)
+
+
+def _invoices_named(ctx: TurnContext) -> list[str]:
+    """The invoices the forward was asked for by number, in the order named: in this message, or in
+    the one that asked for it when the bot asked for the address since ("forward INV-2031 and
+    INV-2032 to my colleague" → "Which address?")."""
+    said = ctx.said
+    found: Sequence[Entity | Found]
+    if said == ctx.parse.text:
+        found = ctx.parse.entities
+    else:
+        claims = Claims()
+        prefixed_ids(said, claims)
+        found = claims.found
+    named = sorted((f for f in found if f.type in ("invoice_number", "credit_number")), key=lambda f: f.start)
+    return list(dict.fromkeys(str(f.value) for f in named))
+
+
+async def _mail_several(ctx: TurnContext, numbers: Sequence[str], recipient: str) -> Reply:
+    """Each invoice named mailed to ``recipient``, each one its own action of the message (done once
+    however often the message is delivered), said invoice by invoice."""
+    texts: list[str] = []
+    attachments: list[Attachment] = []
+    first: Invoice | None = None
+    cards: list[Card] = []
+    for part, number in enumerate(numbers):
+        if number.startswith("CN-"):
+            note = await ctx.backends.invoices.get_credit_note(ctx.principal, number)
+            if note is None:
+                texts.append(ctx.t("invoice.credit_not_found", number=number))
+            else:
+                texts.append(ctx.t("invoice.credit.not_mailed", number=number, minutes=ctx.link_minutes))
+                cards.append(_credit_note_card(ctx, note))
+            continue
+        invoice = await ctx.backends.invoices.get_invoice(ctx.principal, number)
+        if invoice is None:
+            texts.append(ctx.t("invoice.not_found", number=number))
+            continue
+        first = first or invoice
+        mailed = await _mail_invoice(ctx, invoice, recipient, part=part)
+        texts.append(mailed.text)
+        attachments.extend(mailed.attachments)
+    if first is not None:
+        _remember(ctx, first)
+    return ctx.reply(
+        intent="invoice.forward",
+        text="\n".join(dict.fromkeys(texts)),
+        cards=tuple(cards),
+        attachments=tuple(attachments),
+    )
 
 
 def _just_shown(ctx: TurnContext) -> bool:
@@ -1434,8 +1551,9 @@ def _just_shown(ctx: TurnContext) -> bool:
     return not named and ctx.last_intent in ("invoice.get", "invoice.forward")
 
 
-async def _mail_invoice(ctx: TurnContext, invoice: Invoice, recipient: str) -> Reply:
-    """Mails the invoice's PDF to ``recipient``, or to the user's own address when it is ``ME``."""
+async def _mail_invoice(ctx: TurnContext, invoice: Invoice, recipient: str, *, part: int = 0) -> Reply:
+    """Mails the invoice's PDF to ``recipient``, or to the user's own address when it is ``ME``
+    (``part``: which of the message's several invoices, each its own action)."""
     intent = "invoice.forward"
     data = await _pdf(ctx, invoice)
     to_self = recipient == ME
@@ -1478,7 +1596,7 @@ async def _mail_invoice(ctx: TurnContext, invoice: Invoice, recipient: str) -> R
     try:
         # The record and its mail are one action: both or neither, once per message.
         reference = await invoices.record_forward(
-            ctx.principal, invoice.number, address, queued=True, action=ctx.action(forward)
+            ctx.principal, invoice.number, address, queued=True, action=ctx.action(forward, part=part)
         )
     except MailUnavailable:
         log.warning("could not forward an invoice", exc_info=True)
@@ -1797,7 +1915,7 @@ _INVOICE = Slot(
 )
 _ONE_INVOICE = Slot(
     name="invoice",
-    entities=("invoice_number", "order_number", "po_number", "reference"),
+    entities=("invoice_number", "credit_number", "order_number", "po_number", "reference"),
     question="invoice.ask_number",
     pattern=_INVOICE_NUMBER,
 )
@@ -1847,6 +1965,7 @@ INTENTS = [
         handler=invoice_forward,
         tool=Tool.INVOICES,
         sends=True,
+        keeps_text=True,  # (the invoices named, when the address is asked for: _invoices_named)
         slots=(
             _ONE_INVOICE,
             Slot(

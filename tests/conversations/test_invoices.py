@@ -1114,3 +1114,30 @@ async def test_sent_to_my_mail_right_after_an_invoice_is_that_invoice_mailed(bot
         bot:  ~ anna.berg@nordisk.example
         bot:  ~ INV-2031
     """)
+
+
+async def test_a_credit_note_asked_to_be_mailed_or_approved_is_shown_and_never_said_not_to_exist(
+    bot: BotDriver,
+) -> None:
+    """Credit notes are not mailed from the chat: asked to, the bot says so and gives the credit
+    note's copy to pass on, rather than "I can't find credit note CN-0107"; approving one needs none."""
+    await bot.as_user(ANNA).transcript("""
+        user: har vi nån kreditnota?
+        bot:  ~ CN-0107
+        user: skicka den till ekonomi@nordisk.example
+        bot:  [invoice.forward]
+        bot:  ~ inte kreditnotor
+        bot:  ~ CN-0107
+        bot:  !~ hittar inte
+        user: forward CN-0107 to ekonomi@nordisk.example
+        bot:  [invoice.forward]
+        bot:  ~ not credit notes
+        user: approve CN-0107
+        bot:  [invoice.approve]
+        bot:  ~ needs no approval
+        user: mejla mig INV-2031 och CN-0107
+        bot:  ~ mejlat faktura INV-2031
+        bot:  ~ Kreditnota CN-0107 kan jag inte mejla
+    """)
+    reply = await bot.as_user(ANNA).say("forward CN-0107 to ekonomi@nordisk.example")
+    assert [c.title for c in reply.cards] == ["Credit note CN-0107"] and reply.cards[0].url, reply

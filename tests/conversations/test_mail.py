@@ -186,6 +186,48 @@ async def test_send_me_the_invoice_shows_it_and_mails_nothing(
     assert not inbox.envelopes
 
 
+async def test_invoices_named_together_are_each_mailed_once_however_often_the_message_comes(
+    data_dir: Path, smtp_server: tuple[Inbox, int]
+) -> None:
+    """ "Email me INV-2031 and INV-2032" mails both, each its own copy; the same message delivered
+    again (a client's resend) finds both mails done and sends nothing more. The address asked for
+    after several were named is for all of them."""
+    inbox, port = smtp_server
+    app = await build_application(make_settings(data_dir, smtp_url=f"smtp://127.0.0.1:{port}"))
+    try:
+        chat = Conversation(app, "anna.berg@nordisk.example")
+        first = await chat.say("email me INV-2031 and INV-2032", delivery_id="both-1")
+        again = await chat.say("email me INV-2031 and INV-2032", delivery_id="both-1")
+        asked = await chat.say("skicka INV-2030 och INV-2031 vidare till min kollega")
+        sent = await chat.say("erik.lund@nordisk.example")
+        for _ in range(200):
+            if len(inbox.envelopes) == 4:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.2)  # (a fifth mail, were one doubled, would have come by now)
+        principal = await app.pipeline.principal("anna.berg@nordisk.example")
+        history = await app.backends.invoices.invoice_history(principal, "INV-2031")
+    finally:
+        await app.close()
+    assert first.intent == "invoice.forward" and "INV-2031" in first.text and "INV-2032" in first.text
+    assert again.text == first.text, "the resent message is answered as the first was"
+    assert "fakturorna INV-2030 och INV-2031" in asked.text, asked.text
+    assert "INV-2030" in sent.text and "INV-2031" in sent.text and "erik.lund@nordisk.example" in sent.text
+    mailed = sorted(
+        (e.rcpt_tos[0], m["Subject"].split()[-1])
+        for e, m in zip(inbox.envelopes, inbox.messages(), strict=True)
+    )
+    assert len(mailed) == 4, mailed
+    assert {to for to, _ in mailed} == {"anna.berg@nordisk.example", "erik.lund@nordisk.example"}
+    for mail in inbox.messages():
+        names = [p.get_filename() for p in mail.walk() if p.get_filename()]
+        assert len(names) == 1 and names[0].endswith(".pdf") and names[0][:-4] in mail["Subject"]
+    assert [e.detail for e in history if e.kind == "forwarded"] == [
+        "anna.berg@nordisk.example",
+        "erik.lund@nordisk.example",
+    ]
+
+
 async def test_a_short_question_after_a_mail_or_an_approval_sends_and_records_nothing_again(
     data_dir: Path, smtp_server: tuple[Inbox, int]
 ) -> None:
