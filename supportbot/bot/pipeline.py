@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from supportbot.bot.dialog import DialogEngine, is_cancel, tool_refusal
 from supportbot.bot.files import HANDOFF_FILE_TTL
@@ -20,6 +20,8 @@ from supportbot.bot.i18n import Formatter
 from supportbot.bot.learning import Learning
 from supportbot.bot.locks import ConversationLocks, KeyedLocks
 from supportbot.bot.messages import MAX_INBOUND_BYTES, ConversationRef, Message, Reply
+from supportbot.bot.nlu.clauses import cuts, family, last_sentence, may_hold_several, questions, records
+from supportbot.bot.nlu.recipients import speaks_of_mail
 from supportbot.bot.nlu.types import NONE_INTENT, Parse
 from supportbot.bot.state import DialogState
 from supportbot.bot.store import Conflict, ConversationState, Store, TurnRecord
@@ -142,6 +144,9 @@ class Pipeline:
         self._clock = clock or (lambda: datetime.now(UTC))
         self.observers: list[Callable[[Message, Answer, float], None]] = []
         """Told of every answered message with the seconds it took (metrics); they must not raise."""
+        several = {spec.family for spec in dialog.intents.values() if spec.answers_several}
+        self._one_at_a_time = frozenset(spec.family for spec in dialog.intents.values()) - several
+        """The families whose records one message names are asked one at a time (``_questions``)."""
 
     def forget_principal(self, user_id: str | None = None) -> None:
         """Drop cached principals, e.g. after grants change."""
@@ -323,7 +328,95 @@ class Pipeline:
             )
         parse = self.nlu.parse(text, today=principal.today(now), language_hint=hint, topic=_topic(state))
         self._parsed[message.conversation.key] = parse
+        if (
+            state.pending is None
+            and (parse.entities or any(ch.isdigit() for ch in parse.text))
+            and may_hold_several(parse.text)
+        ):
+            together = await self._several_questions(message, parse, state, principal, conversation, now)
+            if together is not None:
+                return together
         return await self._step(message, parse, state, principal, conversation, now)
+
+    async def _several_questions(
+        self,
+        message: Message,
+        parse: Parse,
+        state: DialogState,
+        principal: Principal,
+        conversation: ConversationRef | None,
+        now: datetime,
+    ) -> Reply | None:
+        """Each question of a message that asks after several things ("where is order 4711 and when is
+        INV-2031 due?", "where is 4712 and what's our balance?"), answered in turn and said in one
+        reply; None when the message is one question (``_questions``).
+
+        Every question but the last must be a look-up (``ANSWERED_TOGETHER``) that speaks of no mail;
+        they are answered first, on a copy of the state, and when one of them asks something back or
+        is answered otherwise, the copy is dropped and the message answered whole, as before: nothing
+        was done. The last question may be anything (an action, a request that asks for its subject);
+        once it is answered the copy is kept (``DialogState.take``) and the last question's record is
+        the one talked about."""
+        parses = self._questions(parse, principal, now, state)
+        if parses is None:
+            return None
+        trial = DialogState.load(state.dump())
+        replies = []
+        for part in parses[:-1]:
+            reply = await self._step(message, part, trial, principal, conversation, now)
+            if reply.intent not in ANSWERED_TOGETHER or reply.form is not None or trial.pending is not None:
+                return None
+            replies.append(reply)
+        replies.append(await self._step(message, parses[-1], trial, principal, conversation, now))
+        state.take(trial)
+        return _together(replies, asks_last=trial.pending is not None)
+
+    def _questions(
+        self, parse: Parse, principal: Principal, now: datetime, state: DialogState
+    ) -> list[Parse] | None:
+        """The message's questions read apart, in its language: cut between records of different
+        families (``clauses.questions``), or at the first joint where a part naming a record and a
+        part of another family meet (``clauses.cuts``: a part of its own family is a follow-up of the
+        same question, "where is 4711 and when will it arrive?"). Each question but the last a look-up
+        without a word of mail; every one asks of a family with records (no thanks, no person)."""
+
+        def read(text: str) -> Parse:
+            return self.nlu.parse(
+                text, today=principal.today(now), language_hint=parse.language, topic=_topic(state)
+            )
+
+        def looks_up(part: Parse) -> bool:
+            return (part.intent in ANSWERED_TOGETHER or part.intent == NONE_INTENT) and not speaks_of_mail(
+                part.text
+            )
+
+        parts = questions(parse, apart=self._one_at_a_time)
+        if parts is not None:
+            parses = [read(part) for part in parts]
+            if all(looks_up(p) for p in parses[:-1]) and all(family(p) in RECORD_FAMILIES for p in parses):
+                return parses
+            return None
+
+        def sure(part: Parse) -> bool:
+            """A part naming no record stands as a question only when the NLU is sure of it ("nej
+            förlåt" of "nej förlåt, 4712 menade jag" is no question of its own)."""
+            return bool(records(part)) or part.confidence >= SURE_PART
+
+        for first, then in cuts(parse):
+            asked = read(first)
+            if family(asked) not in RECORD_FAMILIES and (question := last_sentence(first)) != first:
+                asked = read(question)  # ("hej! två saker: var är 4711 och …": the greeting left aside)
+            if family(asked) not in RECORD_FAMILIES or not looks_up(asked) or not sure(asked):
+                continue
+            after = read(then)
+            if (
+                family(after) in RECORD_FAMILIES
+                and family(after) != family(asked)
+                and sure(after)
+                and (records(asked) or records(after))
+            ):
+                return [asked, after]
+        return None
 
     async def _step(
         self,
@@ -366,6 +459,54 @@ class Pipeline:
 
     async def history(self, message_key: str, *, limit: int = 100) -> list[TurnRecord]:
         return await self.store.history(message_key, limit=limit)
+
+
+ANSWERED_TOGETHER: Final = frozenset(
+    {
+        "order.status",
+        "order.search",
+        "invoice.get",
+        "invoice.list",
+        "statement.show",
+        "contract.status",
+        "contract.history",
+        "request.status",
+        "inventory.show",
+        "inventory.question",
+    }
+)
+"""The look-ups a message may ask before another question (``Pipeline._several_questions``): each
+answers from the records asked after and acts on nothing (asked without a word of mail)."""
+SURE_PART: Final = 0.6
+"""How sure the NLU must be of a part of a message that names no record to read it as a question."""
+RECORD_FAMILIES: Final = frozenset({"order", "invoice", "statement", "contract", "inventory", "request"})
+"""The families a question read out of a message may ask of: not thanks, a greeting or a person."""
+
+
+LISTINGS: Final = frozenset({"order.search", "invoice.list", "statement.show"})
+"""Look-ups whose table is their answer (a record's table only details its card)."""
+
+
+def _together(replies: list[Reply], *, asks_last: bool) -> Reply:
+    """The replies to a message's questions as one, in the order asked: the first one's intent and
+    language, every text, card, button and file. A reply shows one table, under all the texts: a
+    listing's if there is one (its rows are its answer), else the first. A listing is said last, so
+    that its words lead to its rows, unless the last reply asks something (a question stays last)."""
+    first = replies[0]
+    with_table = [r for r in replies if r.table is not None]
+    kept = next((r for r in with_table if r.intent in LISTINGS), with_table[0] if with_table else None)
+    if kept is not None and kept.intent in LISTINGS and not asks_last:
+        replies = [r for r in replies if r is not kept] + [kept]
+    buttons = {b.value: b for r in replies for b in r.buttons}
+    return first.model_copy(
+        update={
+            "text": "\n\n".join(r.text for r in replies),
+            "cards": tuple(c for r in replies for c in r.cards),
+            "table": kept.table if kept is not None else None,
+            "buttons": tuple(buttons.values()),
+            "attachments": tuple(a for r in replies for a in r.attachments),
+        }
+    )
 
 
 def _topic(state: DialogState) -> str | None:

@@ -166,6 +166,10 @@ class IntentSpec:
     a follow-up that points at the record talked about without naming it ("how much is it?", "kan
     jag få den som PDF?") is read as if it named it ("how much is the invoice?"). Given on one of the
     family's intents."""
+    answers_several: bool = False
+    """Its handler answers each record of its kind one message names ("where are 4711 and 4712?"); a
+    family with none such has a message naming several of its records asked one record at a time
+    (``Pipeline._questions``)."""
     acts: bool = False
     """It changes its record in the back end (an approval): like an intent that ``sends``, never answered
     again unasked ("how much?" right after approving an invoice shows the invoice)."""

@@ -122,6 +122,12 @@ class DialogState(BaseModel):
         """The state from its stored document, of this version or the untyped one before it."""
         return cls.model_validate(document if "version" in document else _from_untyped(document))
 
+    def take(self, other: DialogState) -> None:
+        """Become ``other``: a copy the turn was tried on, kept (``Pipeline._several_questions``)."""
+        for name in type(self).model_fields:
+            setattr(self, name, getattr(other, name))
+        self._made_current = other._made_current
+
     def dump(self) -> dict[str, Any]:
         """The document to store: only what differs from a new conversation, plus the version."""
         # The topic apart: left to ``exclude_defaults`` it is compared with a new Topic() built for

@@ -1273,6 +1273,7 @@ INTENTS = [
         examples=STATUS_EXAMPLES,
         handler=order_status,
         tool=Tool.ORDERS,
+        answers_several=True,
         slots=(
             Slot(
                 name="order",

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from supportbot.bot.i18n import Entry, words
 from supportbot.bot.messages import Attachment
-from supportbot.bot.nlu.recipients import TO_ME
+from supportbot.bot.nlu.recipients import BY_MAIL, TO_ME
 from supportbot.bot.spec import Slot, TurnContext, said_undenied
 from supportbot.integrations.errors import MailUnavailable
 from supportbot.integrations.models import Principal, Tool
@@ -38,11 +38,7 @@ _ONLY_ME = re.compile(
     r"min\s+egen\s+adress)\s*[.!]?\s*"
 )
 """An answer to "which address?" that means the user's own."""
-_BY_MAIL = re.compile(
-    r"(?i)\b(?:e-?mail\w*|mail\w*|mejl\w*|maila\w*|e-post\w*|forward\w*|fwd|vidarebefordra\w*|vb|"
-    r"inbox|mailbox|inkorg\w*|(?:send|skicka)(?=\b.*\w@\w))\b"
-)
-"""Words that ask for a mail rather than a file here in the chat; "send"/"skicka" with an address."""
+_BY_MAIL = BY_MAIL
 
 
 SENT = (

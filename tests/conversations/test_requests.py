@@ -802,7 +802,8 @@ async def test_how_a_request_is_doing_is_its_status_and_a_second_question_does_n
         bot:  [request.status]
         bot:  ~ RQ-2026-000001
         user: where is order 4712, and how is my support request RQ-2026-000001 doing?
-        bot:  [request.status]
+        bot:  ~ Order 4712
+        bot:  ~ RQ-2026-000001
         bot:  !~ subject
     """)
 

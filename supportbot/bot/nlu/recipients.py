@@ -23,3 +23,15 @@ _TO_ME = re.compile(TO_ME, re.IGNORECASE)
 def to_me(text: str) -> bool:
     """Whether the message names the user as the recipient ("send me", "to me", "till mig")."""
     return bool(_TO_ME.search(text))
+
+
+BY_MAIL = re.compile(
+    r"(?i)\b(?:e-?mail\w*|mail\w*|mejl\w*|maila\w*|e-post\w*|forward\w*|fwd|vidarebefordra\w*|vb|"
+    r"inbox|mailbox|inkorg\w*|(?:send|skicka)(?=\b.*\w@\w))\b"
+)
+"""Words that ask for a mail rather than a file here in the chat; "send"/"skicka" with an address."""
+
+
+def speaks_of_mail(text: str) -> bool:
+    """Whether the message has a word of mail at all (asked for, asked after or called off)."""
+    return BY_MAIL.search(text) is not None

@@ -1,0 +1,142 @@
+"""One message asking after records of different kinds, one question each: "where is order 4711 and
+when is INV-2031 due?", "status of order 4711 and contract C-1001", "Var är order 4711? Och när går
+avtal C-1001 ut?".
+
+The message is cut where one question ends and the next begins: between a record of one kind and
+the next record of another kind, at a sentence's end or a joining word ("and", "och", "plus", a
+comma). Records of different kinds with no such joint between them are one question about both
+("is INV-2031 the invoice for order 4711?", "fakturan för order 4711"), and the message is not cut.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from itertools import pairwise
+from typing import Final
+
+from supportbot.bot.nlu.types import NONE_INTENT, Entity, Parse
+
+FAMILY_OF_RECORD: Final = {
+    "order_number": "order",
+    "po_number": "order",
+    "invoice_number": "invoice",
+    "credit_number": "invoice",
+    "contract_number": "contract",
+    "request_number": "request",
+    "serial_number": "inventory",
+}
+"""The family whose record an entity names."""
+
+MAX_QUESTIONS: Final = 3
+"""At most this many questions are read out of one message; one naming more is read as a whole."""
+
+_JOINT: Final = re.compile(
+    r"(?i)(?P<end>[.?!;]+)\s*(?:(?:and|och|also|också|plus|samt)\b[\s,]*)?"
+    r"|[\s,]*(?<![\w-])(?:and|och|plus|samt|as\s+well\s+as|liksom|&)(?![\w-])\s*(?:also\s+|också\s+)?"
+    r"|,\s*"
+)
+"""Where one question ends and the next begins: a sentence's end (kept with the question it ends), a
+joining word, a comma."""
+
+
+def may_hold_several(text: str) -> bool:
+    """Whether a message may have a joint of ``_JOINT``'s between words, so that it may hold several
+    questions: a cheap look, plain substrings only, before any of them is read apart (most messages
+    have none; a question mark at the end is none)."""
+    if "," in text or ";" in text or "&" in text:
+        return True
+    inner = text.rstrip(" .?!")
+    if "." in inner or "?" in inner or "!" in inner:
+        return True
+    low = text.lower()  # (each word looked for in turn: a generator costs more than the looks)
+    return (
+        " and " in low
+        or " och " in low
+        or " plus " in low
+        or " samt " in low
+        or " liksom " in low
+        or " as well as " in low
+    )
+
+
+def records(parse: Parse) -> list[Entity]:
+    """The records the message names by number, in the order named."""
+    return sorted((e for e in parse.entities if e.type in FAMILY_OF_RECORD), key=_start)
+
+
+def questions(parse: Parse, *, apart: Collection[str] = ()) -> list[str] | None:
+    """The message's questions, one per run of records of one family, when it names records of more
+    than one family and each change of family comes after a joint; otherwise None. Records of a family
+    in ``apart`` are each a question of its own ("status på avtal C-1001 och C-2001": its intents
+    answer one record at a time), where a joint is between them."""
+    named = records(parse)
+    if len(named) < 2:
+        return None
+    text = parse.text
+    cuts: list[tuple[int, int]] = []
+    for before, after in pairwise(named):
+        if FAMILY_OF_RECORD[before.type] == FAMILY_OF_RECORD[after.type]:
+            if FAMILY_OF_RECORD[before.type] in apart and (
+                one := _JOINT.search(text, before.end, after.start)
+            ):
+                cuts.append((one.end("end") if one["end"] else one.start(), one.end()))
+            continue
+        joint = _JOINT.search(text, before.end, after.start)
+        if joint is None:
+            return None
+        cuts.append((joint.end("end") if joint["end"] else joint.start(), joint.end()))
+    if not cuts or len(cuts) >= MAX_QUESTIONS:
+        return None
+    parts, start = [], 0
+    for cut_start, cut_end in cuts:
+        parts.append(text[start:cut_start].strip())
+        start = cut_end
+    parts.append(text[start:].strip())
+    return parts if all(parts) else None
+
+
+MAX_CUTS: Final = 4
+"""At most this many joints of a message are tried as the end of a first question (``cuts``)."""
+
+
+def cuts(parse: Parse) -> list[tuple[str, str]]:
+    """The message cut in two at each of its first joints, for a message that names a record (or a
+    number, which may be one in a part of its own): the
+    questions it may hold when one of them names no record of its own ("where is 4712 and what's our
+    balance?", "var är 4711 och kan ni skicka fakturan för den till ekonomi@…"). Which cut, if any,
+    holds two questions is for the reading of each part to say."""
+    text = parse.text
+    if not records(parse) and not any(ch.isdigit() for ch in text):
+        return []  # ("where is 4712 and …": a bare number is an order's only in a part of its own)
+    found = []
+    for joint in _JOINT.finditer(text):
+        first = text[: joint.end("end") if joint["end"] else joint.start()].strip()
+        then = text[joint.end() :].strip()
+        if first and then:
+            found.append((first, then))
+            if len(found) == MAX_CUTS:
+                break
+    return found
+
+
+_SENTENCE_END: Final = re.compile(r"[.!?:;]\s+")
+
+
+def last_sentence(text: str) -> str:
+    """The last sentence of a part, without what was said before it ("hej! två saker: var är 4711"):
+    the question itself, when the part's whole reads as its greeting or preamble."""
+    ends = list(_SENTENCE_END.finditer(text))
+    return text[ends[-1].end() :] if ends else text
+
+
+def family(parse: Parse) -> str | None:
+    """The family a part of a message asks of: its intent's, or for a record said alone, the record's."""
+    if parse.intent != NONE_INTENT:
+        return parse.intent.split(".", 1)[0]
+    named = records(parse)
+    return FAMILY_OF_RECORD[named[0].type] if named else None
+
+
+def _start(entity: Entity) -> int:
+    return entity.start
