@@ -289,6 +289,12 @@ _QUESTION = re.compile(
 )
 """A question word first: a request when asked ("...?") or short with a record ("where is order 4711"); so is
 "do you know …" ("vet du när den kommer?")."""
+_WHICH_ONES = re.compile(
+    _OPENING + r"(?:what|which|vilka|vilken|vilket|how\s+many|hur\s+många)\s+(?:(?:of\s+)?(?:our|my|the)\s+"
+    r"|(?:av\s+)?(?:våra|mina|era|dina)\s+)?(?P<word>[^\W\d_]+)"
+)
+"""Which records of a kind there are, asked by their plural word first: "what requests do I have
+open", "vilka ärenden har vi öppna nu", "which of our contracts …"."""
 _STATUS_ASKED = re.compile(_OPENING + r"(?:the\s+)?status\s+(?:of|on|for|på|för|om)\b")
 """A status asked for first ("status på mitt ärende?", "status of my request?"), a question of its own."""
 _ABOUT_RECORD = re.compile(
@@ -1427,8 +1433,11 @@ class DialogEngine:
             return True
         if words <= SHORT_LISTING and any(is_plural(w) and record_kind(w) for w in _WORD.findall(text)):
             return True  # "status of my requests", "mina ärenden": a list asked for, no problem told
+        if self._lists_its_records(self.intents[intent], text):
+            return True  # "vilka ärenden har vi öppna nu", "show our contracts": which of them there are
         if asking is not None and asking.free_text:
-            return False
+            # ("tack", "thanks!" to "Describe the problem": thanks for asking, nothing to describe)
+            return intent in _CLOSINGS and words <= 3
         if _QUESTION.match(text) or _WISH.match(text) or (words <= 3 and parse.confidence >= 0.7):
             return True
         if asked and words <= SHORT_REQUEST and _ABOUT_RECORD.match(text):
@@ -1476,7 +1485,14 @@ class DialogEngine:
 
     def _lists_its_records(self, spec: IntentSpec, text: str) -> bool:
         """Whether a message asks with a look-up verb for records of ``spec``'s family by their plural
-        word ("list all contracts you have", "visa våra avtal")."""
+        word ("list all contracts you have", "visa våra avtal"), or asks which of them there are
+        ("what requests do I have open", "vilka ärenden har vi öppna nu")."""
+        which = _WHICH_ONES.match(text)
+        if which is not None:
+            word = which["word"]
+            kind = record_kind(word)
+            claimer = self._claims.get(kind) if kind is not None and is_plural(word) else None
+            return claimer is not None and claimer.family == spec.family
         if _LOOKUP.match(text) is None:
             return False
         for word in _WORD.findall(text):
@@ -2237,6 +2253,13 @@ def _resolve_reference(slot: Slot, reference: str, said: str, topic: Topic) -> S
     current = topic.current.get(slot.name)
     shown = topic.shown.get(slot.name, [])
     if reference == "it":
+        if current is None:
+            # ("skicka fakturan för den" right after an order, none of its kind talked about: the
+            # record talked about that this slot takes too, the order, whose invoice is meant)
+            return next(
+                (v for name, v in topic.current.items() if name != slot.name and v.type in slot.entities),
+                None,
+            )
         return current
     if reference == "other":
         if len(shown) > 2 and "andra" in said.lower():

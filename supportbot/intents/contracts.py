@@ -105,6 +105,7 @@ STATUS_EXAMPLES = {
         "har vi ett serviceavtal",
         "hitta avtal för Kista",
         "vilka avtal har vi med er",
+        "kan jag se våra avtal",
         "vad har vi för avtal med er",
         "sök avtal om mjukvaruprenumeration",
         "när upphör vårt serviceavtal",
@@ -137,6 +138,7 @@ STATUS_EXAMPLES = {
         "visa avtal C-1001",
         "visa mig avtal C-2001",
         "och avtal C-1001 då",
+        "finns avtal C-1003",
         "visa våra underhållsavtal",
         "lista våra leasingavtal",
         "avtal som väntar på vår underskrift",
@@ -147,6 +149,7 @@ STATUS_EXAMPLES = {
 
 DOCUMENT_EXAMPLES = {
     "en": [
+        "the previous version of C-1001 as pdf",
         "download contract C-1001",
         "I need a pdf of contract C-1001",
         "print the contract",
@@ -269,6 +272,7 @@ HISTORY_EXAMPLES = {
         "visa de daterade versionerna av vårt avtal",
         "hur många versioner har C-1001",
         "vilka versioner finns det av avtalet",
+        "finns det en äldre version av avtal C-1001",
         "versionshistork C-1001",
         "Kan du visa hur vårt serviceavtal har ändrats över tid?",
         "hämta version 1 av avtal C-1001",
@@ -576,6 +580,8 @@ _SAID_NUMBER = re.compile(
 _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}")
 _VERSION = re.compile(r"(?i)\b(?:version|versionen|ver\.?|v)\s*(?P<n>\d{1,3})\b")
 _FIRST_VERSION = re.compile(r"(?i)\b(?:first|original|första|ursprungliga)\s+(?:version|versionen)\b")
+_EARLIER_VERSION = re.compile(r"(?i)\b(?:older|previous|earlier|prior|äldre|förra|tidigare|föregående)\b")
+"""The version before the current one, asked for by its place: "the older one", "den förra versionen"."""
 _PLURAL = re.compile(
     r"(?i)\b(?:contracts|agreements|subscriptions|leases|list|lista|which|vilka|any|några|all|alla|"
     r"our|my|våra|mina|avtalen)\b"
@@ -1121,6 +1127,10 @@ async def _document(ctx: TurnContext) -> ContractDocument | Reply:
     if isinstance(found, Reply):
         return found
     version = said_version(ctx.parse.text)
+    if version is None and _EARLIER_VERSION.search(ctx.parse.text):
+        # ("pdf of the older one", "pdf på den äldre" after the history: the version before the current)
+        current = _current(found)
+        version = current.version - 1 if current is not None and current.version > 1 else None
     document = await ctx.backends.contracts.contract_document(ctx.principal, found.number, version)
     if document is None:
         versions = ", ".join(str(v.version) for v in found.versions) or "–"
@@ -1387,6 +1397,15 @@ def _contract_marks(contract: Contract) -> tuple[str, ...]:
     return (status, contract.site.lower()) if contract.site else (status,)
 
 
+_SAYS_HISTORY = re.compile(
+    r"(?i)versio|histor|chang|ändr|amend|revis|compar|jämför|skillnad|skiljer|previous|earlier|older|tidigare"
+    r"|äldre|förra|nyare|newer|modif|updat|uppdater|tillägg|addend|current|gällande|nuvarande|aktuell"
+    r"|signed|signerat|signerad|undertecknat|underskriv"
+)
+"""Words of a contract's versions and changes ("what changed in C-1001", "finns det en äldre version",
+"tilläggen"): without one, a message read as the history asks after the contract ("C-2001 alltså,
+finns det?" is whether it exists, not its versions)."""
+
 INTENTS = [
     IntentSpec(
         name="contract.status",
@@ -1413,6 +1432,7 @@ INTENTS = [
         name="contract.history",
         context=ContractsContext,
         examples=HISTORY_EXAMPLES,
+        requires=_SAYS_HISTORY,
         handler=contract_history,
         tool=Tool.CONTRACTS,
         slots=(_CONTRACT,),

@@ -58,6 +58,7 @@ AGENT_EXAMPLES = {
         "let me talk to a support agent",
         "this isn't working, get me a real person",
         "hand me over to a colleague of yours",
+        "I'd rather discuss this with a colleague",
         "speak to someone",
         "talk to human",
         "can I get a real agent on the chat",

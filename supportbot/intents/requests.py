@@ -1426,7 +1426,7 @@ def _of_the_change(request: SupportRequest, said: str) -> bool:
 
 _HOW_IS_MY_REQUEST = re.compile(
     r"(?i)\bhow(?:\s+is|\s+are|'s|s)\s+(?:my|our|the|that)\s+(?:support\s+)?(?:request|ticket|case)s?"
-    r"(?:\s+[\w-]+)?\s+(?:doing|going|coming\s+along|progressing)\b"
+    r"(?:\s+[\w-]+)?\s+(?:doing|going|coming\s+along|progressing|looking)\b"
 )
 """How a request is getting on, asked of one that exists ("how is my support request RQ-… doing?")."""
 
@@ -1660,13 +1660,19 @@ def _told_category(parse: Parse, state: DialogState) -> SlotValue | None:
         return SlotValue("request_category", "technical")  # (a machine that is in trouble: "78ABC12 låter")
     if first is not None:
         return SlotValue("request_category", first[1])
-    if parse.first("reference") is not None and state.last_intent:
+    pointed = parse.first("reference")
+    if pointed is not None and state.last_intent and _ABOUT_IT.search(parse.text, 0, pointed.start):
         kind = _CATEGORY_BY_FAMILY.get(state.last_intent.split(".", 1)[0])
         if kind is not None:
             return SlotValue("request_category", kind)
     return None
 
 
+_ABOUT_IT = re.compile(
+    r"(?i)(?<![\w-])(?:about|regarding|concerning|for|on|with|om|angående|gällande|för|kring|på|med)\s+$"
+)
+"""What a request is about, said just before "it" ("open a request about it", "ett ärende om det"):
+only then is "it" the record talked about, not "it started this morning" told to "What is it about?"."""
 _ASKED_LAST = re.compile(r"(?:request|ticket|case|[äa]rende)\W*(?:\w+\W*){0,3}$")
 """A request's word among the last few of a message: where a request asked for last is looked for."""
 

@@ -796,3 +796,28 @@ async def test_a_number_meant_instead_said_the_swedish_way(bot: BotDriver) -> No
         bot:  [contract.status]
         bot:  ~ C-1001
     """)
+
+
+async def test_whether_a_contract_exists_and_the_older_version_as_a_pdf(bot: BotDriver) -> None:
+    """ "C-2001 alltså, finns det?" asks whether the contract exists (not after its versions); "pdf of the
+    older one" after the history is version 1, not the current one; "vilken är den gällande?" is
+    the history again."""
+    await bot.as_user(ANNA).transcript("""
+        user: C-2001 alltså, finns det?
+        bot:  ~ hittade inte avtal C-2001
+        bot:  !~ version
+        user: show versions of C-1001
+        bot:  [contract.history]
+        user: pdf of the older one
+        bot:  [contract.document]
+        bot:  ~ version 1
+        user: the previous version as pdf
+        bot:  [contract.document]
+        bot:  ~ version 1
+        user: vilken är den gällande?
+        bot:  [contract.history]
+    """)
+    await bot.as_user(ANNA).transcript("""
+        user: kan jag se våra avtal
+        bot:  [contract.status]
+    """)

@@ -1116,6 +1116,18 @@ async def test_sent_to_my_mail_right_after_an_invoice_is_that_invoice_mailed(bot
     """)
 
 
+async def test_the_invoice_for_it_right_after_an_order_is_that_orders_invoice(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: where is order 4711
+        bot:  [order.status]
+        user: can you send the invoice for it to ekonomi@nordisk.example
+        bot:  [invoice.forward]
+        bot:  ~ INV-2031
+        bot:  ~ ekonomi@nordisk.example
+        bot:  !~ Which invoice
+    """)
+
+
 async def test_a_credit_note_asked_to_be_mailed_or_approved_is_shown_and_never_said_not_to_exist(
     bot: BotDriver,
 ) -> None:

@@ -824,3 +824,41 @@ async def test_a_cancel_said_with_more_words_drops_the_form_and_says_so(bot: Bot
         user: no wait, cancel, I'll call you instead
         bot:  [dialog.cancel]
     """)
+
+
+async def test_thanks_or_a_list_asked_for_while_a_request_is_described_are_no_description(
+    bot: BotDriver,
+) -> None:
+    """ "Tack" to "Describe the problem" is thanks, and "what requests do I have open" asks for the
+    list: neither becomes the new request's description; the request is offered back."""
+    await bot.as_user(ERIK).transcript("""
+        user: open a request asking for a delivery date for 4712
+        bot:  [request.open]
+        bot:  ~ describe
+        user: what requests do i have open
+        bot:  [request.status]
+        bot:  ~ RQ-2026-000002
+        bot:  ~ Shall we finish your request?
+    """)
+    await bot.as_user(ERIK).transcript("""
+        user: öppna ett nytt ärende: vi behöver leverans innan v.12 för 4712
+        bot:  [request.open]
+        user: vilka ärenden har vi öppna nu
+        bot:  [request.status]
+        user: ja
+        bot:  [request.open]
+        bot:  ~ Beskriv
+        user: tack
+        bot:  [smalltalk.thanks]
+        bot:  ~ Ska vi göra klart
+    """)
+
+
+async def test_how_that_request_is_looking_and_a_fault_reported_in_one_word(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: hows that request looking
+        bot:  [request.status]
+        user: jag vill felanmäla power s1022
+        bot:  [request.open]
+        bot:  ~ Tråkigt att höra
+    """)

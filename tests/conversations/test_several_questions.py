@@ -85,6 +85,19 @@ async def test_a_question_without_a_record_of_its_own_beside_one_with_a_record(b
     assert both.table is not None and both.text.index("Order 4712") < both.text.index("balance"), both.text
 
 
+async def test_a_greeting_before_two_questions_and_an_action_asked_last(bot: BotDriver) -> None:
+    """ "Hej! Två saker: var är 4711 och kan ni skicka fakturan för den till ekonomi@…": the greeting
+    is left aside, the order answered, and its invoice mailed (the last question may act; "den" is
+    the order just answered)."""
+    await bot.as_user(ANNA).transcript("""
+        user: hej! två saker: var är 4711 och kan ni skicka fakturan för den till ekonomi@nordisk.example
+        bot:  (sv)
+        bot:  ~ Order 4711 är skickad med PostNord
+        bot:  ~ mejlat faktura INV-2031
+        bot:  ~ ekonomi@nordisk.example
+    """)
+
+
 async def test_two_contracts_named_are_each_answered(bot: BotDriver) -> None:
     """Contracts are answered one at a time: both named are answered, and another company's one
     reads as one that does not exist."""

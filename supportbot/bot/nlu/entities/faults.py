@@ -60,7 +60,7 @@ _FAULT = re.compile(
     r"|(?:start|boot)(?:ar|at|ade)\s+om\s+(?:sig|hela\s+tiden|av\s+sig\s+själv)"
     r"|krånglar|krånglat|(?:ligger|är|låg)\s+nere|gick\s+ner|flimrar|överhett(?:as|ad|ade|at)"
     r"|låter\s+(?:konstigt|illa|märkligt)|väsnas|blåskärm|felkod|(?:röd|rött|orange|gul|gult)\s+(?:lampa|ljus)"
-    r"|piper|(?:lyser|blinkar)\s+(?:rött|orange|gult)"
+    r"|piper|(?:lyser|blinkar)\s+(?:rött|orange|gult)|felanmäl\w*"
     # said of a machine: "the fan is very loud", "fläkten på 78ABC12 låter väldigt mycket"
     r"|(?:" + _MACHINES + r")(?:\s+[\w-]+){0,4}?\s+(?:is|are|got|gets|getting|has\s+gotten|has\s+become)\s+"
     r"(?:very\s+|really\s+|so\s+|extremely\s+|too\s+|quite\s+)?(?:loud|noisy)"
@@ -93,7 +93,7 @@ TRIGGERS = wordset(
     felkod lampa ljus funktion defekt defekta diskfel diskkrasch hårddiskfel hårddiskkrasch
     beeps lights led leds shows show piper lyser blinkar degraded warning warnings alarm alarms alerts
     showing displays displaying display gives giving reports reporting throws throwing give report
-    disk drive raid temperature visar ger larmar
+    disk drive raid temperature visar ger larmar felanmäla felanmäler felanmälan felanmäl felanmält felanmälde
     errors problem problems issue issues trouble fault faults fel
     """
 )
