@@ -197,7 +197,9 @@ _VALUE_WORDS = wordset(
     """
 )
 """Words that may stand beside the value of a correction after a bare "no,": "no, order 4712"."""
-_INSTEAD = re.compile(r"(?i)[\s,]*\b(?:instead|please|then|istället|i\s+stället|tack|då)$")
+_INSTEAD = re.compile(
+    r"(?i)[\s,]*\b(?:instead|please|then|istället|i\s+stället|tack|då|sorry|sry|förlåt|oops|my\s+bad)$"
+)
 _BARE = wordset(
     """
     show see view display check get give find look open pull up what whats what's about how and then also status
@@ -251,7 +253,8 @@ _AS_A_DOCUMENT = wordset("as in send can could i have en ett som skicka kan jag 
 jag få pdf:en"."""
 _WHEN_OR_HOW_MUCH = re.compile(
     r"(?i)^\W*(?:(?:and|och|so|ok(?:ay|ej)?|but|men)\W+)?(?:(?:until|till|since|from)\s+when|when|how\s+long"
-    r"|how\s+much|what\s+date|tills?\s+när|sedan\s+när|från\s+när|när|hur\s+länge|hur\s+mycket|vilket\s+datum)"
+    r"|how\s+much|what\s+date|(?:any\s+|new\s+|the\s+)?eta|tills?\s+när|sedan\s+när|från\s+när|när|hur\s+länge"
+    r"|hur\s+mycket|vilket\s+datum)"
     r"(?:\s+(?:then|exactly|again|då|exakt|igen))?\W*$"
 )
 """A question of a few words about the record just answered for ("until when?", "hur länge då?")."""
@@ -1599,6 +1602,20 @@ class DialogEngine:
             # "find orders with PO NV-PO-889" are that PO's orders, and none when it has none.)
             return claimer
         shows = self._shows(spec.family)
+        if (
+            parse.confidence < SWITCH_CONFIDENCE
+            and claimer.family != spec.family
+            and not any(slot.free_text for slot in slots)  # (a comment may name any record)
+            and not any(
+                (kind := record_kind(w.group())) is not None
+                and (named := self._claims.get(kind)) is not None
+                and named.family == spec.family
+                for w in _WORD.finditer(parse.text)
+            )
+        ):
+            # ("show me 4711 and 4712" read, unsure, as a listing of invoices: no word of invoices, so the
+            # orders named, not their invoices)
+            return claimer
         if (
             shows is not None
             and shows is not spec

@@ -23,7 +23,7 @@ from supportbot.bot.messages import MAX_INBOUND_BYTES, ConversationRef, Message,
 from supportbot.bot.nlu.clauses import cuts, family, last_sentence, may_hold_several, questions, records
 from supportbot.bot.nlu.recipients import speaks_of_mail
 from supportbot.bot.nlu.types import NONE_INTENT, Parse
-from supportbot.bot.state import DialogState
+from supportbot.bot.state import DialogState, SlotValue
 from supportbot.bot.store import Conflict, ConversationState, Store, TurnRecord
 from supportbot.faults import crash_point
 from supportbot.integrations.documents import DocumentRefused, kept_type
@@ -362,12 +362,20 @@ class Pipeline:
             return None
         trial = DialogState.load(state.dump())
         replies = []
+        answered: tuple[str | None, dict[str, SlotValue]] | None = None
         for part in parses[:-1]:
             reply = await self._step(message, part, trial, principal, conversation, now)
             if reply.intent not in ANSWERED_TOGETHER or reply.form is not None or trial.pending is not None:
                 return None
             replies.append(reply)
-        replies.append(await self._step(message, parses[-1], trial, principal, conversation, now))
+            if records(part):
+                answered = (trial.last_intent, dict(trial.last_slots))
+        last = await self._step(message, parses[-1], trial, principal, conversation, now)
+        replies.append(last)
+        if answered is not None and _shows_nothing(last) and trial.pending is None:
+            # ("show contract C-2001 and our open requests", none open: "download it as pdf" is the
+            # contract's, the last record answered about, not the empty list's)
+            trial.last_intent, trial.last_slots = answered
         state.take(trial)
         return _together(replies, asks_last=trial.pending is not None)
 
@@ -485,6 +493,11 @@ RECORD_FAMILIES: Final = frozenset({"order", "invoice", "statement", "contract",
 
 LISTINGS: Final = frozenset({"order.search", "invoice.list", "statement.show"})
 """Look-ups whose table is their answer (a record's table only details its card)."""
+
+
+def _shows_nothing(reply: Reply) -> bool:
+    """Whether a reply shows nothing to point back at: no card, table, button or file (an empty list)."""
+    return not (reply.cards or reply.table or reply.buttons or reply.attachments)
 
 
 def _together(replies: list[Reply], *, asks_last: bool) -> Reply:

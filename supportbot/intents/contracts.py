@@ -1400,10 +1400,10 @@ def _contract_marks(contract: Contract) -> tuple[str, ...]:
 _SAYS_HISTORY = re.compile(
     r"(?i)versio|histor|chang|ändr|amend|revis|compar|jämför|skillnad|skiljer|previous|earlier|older|tidigare"
     r"|äldre|förra|nyare|newer|modif|updat|uppdater|tillägg|addend|current|gällande|nuvarande|aktuell"
-    r"|signed|signerat|signerad|undertecknat|underskriv"
+    r"|signed|signerat|signerad|undertecknat|underskriv|approved|godkän|who\b|vem\b"
 )
-"""Words of a contract's versions and changes ("what changed in C-1001", "finns det en äldre version",
-"tilläggen"): without one, a message read as the history asks after the contract ("C-2001 alltså,
+"""Words of a contract's versions and changes, and who signed or approved them ("what changed in C-1001",
+"finns det en äldre version", "tilläggen", "who approved it?"): without one, a message read as the history asks after the contract ("C-2001 alltså,
 finns det?" is whether it exists, not its versions)."""
 
 INTENTS = [

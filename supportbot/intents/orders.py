@@ -140,6 +140,10 @@ STATUS_EXAMPLES = {
         "I'm trying to find out the delivery period",
     ],
     "sv": [
+        "vad innehåller order 4711",
+        "vilket bud kör den",
+        "vem är budfirman för 4712",
+        "order 4711 skulle ha kommit igår, vad händer",
         "var är min order",
         "vad är status på order 4711",
         "status för order 4712?",

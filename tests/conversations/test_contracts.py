@@ -816,6 +816,8 @@ async def test_whether_a_contract_exists_and_the_older_version_as_a_pdf(bot: Bot
         bot:  ~ version 1
         user: vilken är den gällande?
         bot:  [contract.history]
+        user: who approved it?
+        bot:  [contract.history]
     """)
     await bot.as_user(ANNA).transcript("""
         user: kan jag se våra avtal

@@ -1080,3 +1080,23 @@ async def test_chat_style_numbers_thanks_and_corrections(bot: BotDriver) -> None
         user: ok mvh
         bot:  [smalltalk.goodbye]
     """)
+
+
+async def test_an_eta_a_courier_and_what_an_order_holds_asked_the_chat_way(bot: BotDriver) -> None:
+    await bot.as_user(ANNA).transcript("""
+        user: where is 4712
+        bot:  [order.status]
+        user: any eta?
+        bot:  [order.status]
+        bot:  ~ 4712
+        user: vad innehåller 4711?
+        bot:  [order.status]
+        bot:  ~ 4711
+        bot:  !~ Vilken faktura
+        user: nej 4712 sorry
+        bot:  [order.status]
+        bot:  ~ 4712
+        user: vem är budfirman för 4711
+        bot:  [order.status]
+        bot:  ~ PostNord
+    """)

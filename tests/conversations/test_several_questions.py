@@ -119,3 +119,27 @@ async def test_a_follow_up_of_the_same_thing_stays_one_question(bot: BotDriver) 
     """ "Where is order 4711 and when will it arrive?" is one question about one order, not two."""
     reply = await bot.as_user(ANNA).say("where is order 4711 and when will it arrive?")
     assert reply.intent == "order.status" and reply.text.count("4711") == 1, reply.text
+
+
+async def test_it_after_a_record_and_an_empty_list_asked_together_is_the_record(bot: BotDriver) -> None:
+    """Max's contract and his open requests, of which he has none: "it" next is the contract."""
+    await bot.as_user(MAX).transcript("""
+        user: show contract C-2001 and our open requests
+        bot:  ~ Contract C-2001
+        bot:  ~ no open requests
+        user: download it as pdf
+        bot:  [contract.document]
+        bot:  ~ C-2001
+    """)
+
+
+async def test_two_orders_asked_by_number_alone_are_the_orders(bot: BotDriver) -> None:
+    """ "Show me 4711 and 4712" names two orders and no word of invoices: the orders, not the invoice
+    of the first."""
+    await bot.as_user(ANNA).transcript("""
+        user: show me 4711 and 4712
+        bot:  [order.status]
+        bot:  ~ Order 4711
+        bot:  ~ Order 4712
+        bot:  !~ INV-2031
+    """)

@@ -43,6 +43,7 @@ _SHORTHAND = {
     "tnx": "thanks",
     "tks": "thanks",
     "sry": "sorry",
+    "eta": "arrive",
     "mvh": "hejdå",
 }
 """What customers typing on a phone shorten ("inv list pls", "whre is ord 4711"): taken for the word
