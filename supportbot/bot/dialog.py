@@ -894,6 +894,15 @@ class DialogEngine:
             if sent is not None:
                 # Read as said to the intent that sends, its own words too ("mejla mig det": to me).
                 return self._fresh(sent, principal, parse.model_copy(update={"intent": sent.name}), topic)
+            if (
+                principal.is_guest
+                and not _guests_may(spec)
+                and (claimed := self._claimed(parse)) is not None
+                and _guests_may(claimed)
+            ):
+                # ("4711 kundnummer 1000123" from a guest, read as the statement a guest may not see: the
+                # order a guest may ask after by its number and the customer number)
+                return self._fresh(claimed, principal, parse, topic)
             elsewhere = self._named_elsewhere(spec, principal, parse, topic) or self._bare(spec, parse)
             return self._fresh(elsewhere or spec, principal, parse, topic)
 
@@ -1910,7 +1919,7 @@ class DialogEngine:
         if spec.tool is None:
             return None
         if principal.is_guest:
-            if spec.guest_slots is not None or spec.guest_ok:
+            if _guests_may(spec):
                 return None
             return Reply(text=fmt.t("auth.sign_in_needed"), language=language, intent=spec.name)
         if principal.may(spec.tool):
@@ -2229,6 +2238,12 @@ def _pointing_at_it(parse: Parse, intent: str) -> Parse:
 _MAIL_WISH: Final = "mail_wish"
 """The slot type of what a message said of a mail (``recipients.MAIL_WISH``): not kept by a question
 that asks the same again ("when?" after "email me the order report" shows it, mailing nothing)."""
+
+
+def _guests_may(spec: IntentSpec) -> bool:
+    """Whether a guest may use an intent: one open to all, or one that asks guests for its own slots
+    (an order's status with the customer number)."""
+    return spec.guest_ok or spec.guest_slots is not None
 
 
 def _points_at_it(parse: Parse) -> bool:

@@ -1100,3 +1100,21 @@ async def test_an_eta_a_courier_and_what_an_order_holds_asked_the_chat_way(bot: 
         bot:  [order.status]
         bot:  ~ PostNord
     """)
+
+
+async def test_a_guest_giving_an_order_and_the_customer_number_bare_gets_the_order(bot: BotDriver) -> None:
+    """ "4711 kundnummer 1000123" reads to the NLU like the account statement, which a guest may not see:
+    a guest's order look-up it is, with the same check of the customer number; another company's
+    customer number learns nothing."""
+    await bot.as_guest().transcript("""
+        user: 4711 kundnummer 1000123
+        bot:  [order.status]
+        bot:  ~ Order 4711
+        bot:  !~ Logga in för att se det
+    """)
+    await bot.as_guest().transcript("""
+        user: 4711 kundnummer 2000456
+        bot:  [order.status]
+        bot:  !~ skickad
+        bot:  !~ PostNord
+    """)

@@ -30,6 +30,7 @@ def nlu() -> NLU:
         ),
         ("order 4711, and is INV-2031 paid?", ["order 4711", "is INV-2031 paid?"]),
         ("visa order 4712 samt ärende RQ-2026-000123", ["visa order 4712", "ärende RQ-2026-000123"]),
+        ("staus på odrer 4712 o faktura inv-2032", ["staus på odrer 4712", "faktura inv-2032"]),
         (
             "order 4711 and INV-2031, and request RQ-2026-000123",
             ["order 4711", "INV-2031", "request RQ-2026-000123"],

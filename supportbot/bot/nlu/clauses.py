@@ -33,11 +33,11 @@ MAX_QUESTIONS: Final = 3
 
 _JOINT: Final = re.compile(
     r"(?i)(?P<end>[.?!;]+)\s*(?:(?:and|och|also|också|plus|samt)\b[\s,]*)?"
-    r"|[\s,]*(?<![\w-])(?:and|och|plus|samt|as\s+well\s+as|liksom|&)(?![\w-])\s*(?:also\s+|också\s+)?"
+    r"|[\s,]*(?<![\w-])(?:and|och|o|plus|samt|as\s+well\s+as|liksom|&)(?![\w-])\s*(?:also\s+|också\s+)?"
     r"|,\s*"
 )
 """Where one question ends and the next begins: a sentence's end (kept with the question it ends), a
-joining word, a comma."""
+joining word ("o" is "och" as a chat types it), a comma."""
 
 
 def may_hold_several(text: str) -> bool:
@@ -53,6 +53,7 @@ def may_hold_several(text: str) -> bool:
     return (
         " and " in low
         or " och " in low
+        or " o " in low  # ("status på 4712 o faktura INV-2032": "och" as typed in a chat)
         or " plus " in low
         or " samt " in low
         or " liksom " in low

@@ -154,6 +154,7 @@ _FILLERS = wordset(
     " hang hold on again igen then då instead istället whatever anyway anyways alright fine sorry oops förlåt"
     " oj ursäkta mean meant menar menade rather hm hmm hmmm mm typo mistyped typed wrong skrev fel felskrivning"
     " should be been ska skulle vara actually faktiskt nej nä"
+    " kundnummer kundnumret kundnr customer cust"
 )
 """Words that may surround a bare order number that is the whole answer: "nr 4711", "4711 tack", "hey
 where is 4711", "hang on, where is 4711 btw", a correction ("oj, skrev fel, 4711 ska det vara")."""
