@@ -20,7 +20,7 @@ from supportbot.bot.i18n import Formatter
 from supportbot.bot.learning import Learning
 from supportbot.bot.locks import ConversationLocks, KeyedLocks
 from supportbot.bot.messages import MAX_INBOUND_BYTES, ConversationRef, Message, Reply
-from supportbot.bot.nlu.clauses import cuts, family, last_sentence, may_hold_several, questions, records
+from supportbot.bot.nlu.clauses import Questions, last_sentence, may_hold_several
 from supportbot.bot.nlu.recipients import speaks_of_mail
 from supportbot.bot.nlu.types import NONE_INTENT, Parse
 from supportbot.bot.state import DialogState, SlotValue
@@ -144,9 +144,8 @@ class Pipeline:
         self._clock = clock or (lambda: datetime.now(UTC))
         self.observers: list[Callable[[Message, Answer, float], None]] = []
         """Told of every answered message with the seconds it took (metrics); they must not raise."""
-        several = {spec.family for spec in dialog.intents.values() if spec.answers_several}
-        self._one_at_a_time = frozenset(spec.family for spec in dialog.intents.values()) - several
-        """The families whose records one message names are asked one at a time (``_questions``)."""
+        self._apart = Questions.of(dialog.intents.values())
+        """How a message is read into several questions (``_questions``)."""
 
     def forget_principal(self, user_id: str | None = None) -> None:
         """Drop cached principals, e.g. after grants change."""
@@ -368,7 +367,7 @@ class Pipeline:
             if reply.intent not in ANSWERED_TOGETHER or reply.form is not None or trial.pending is not None:
                 return None
             replies.append(reply)
-            if records(part):
+            if self._apart.records(part):
                 answered = (trial.last_intent, dict(trial.last_slots))
         last = await self._step(message, parses[-1], trial, principal, conversation, now)
         replies.append(last)
@@ -383,8 +382,8 @@ class Pipeline:
         self, parse: Parse, principal: Principal, now: datetime, state: DialogState
     ) -> list[Parse] | None:
         """The message's questions read apart, in its language: cut between records of different
-        families (``clauses.questions``), or at the first joint where a part naming a record and a
-        part of another family meet (``clauses.cuts``: a part of its own family is a follow-up of the
+        families (``Questions.questions``), or at the first joint where a part naming a record and a
+        part of another family meet (``Questions.cuts``: a part of its own family is a follow-up of the
         same question, "where is 4711 and when will it arrive?"). Each question but the last a look-up
         without a word of mail; every one asks of a family with records (no thanks, no person)."""
 
@@ -398,30 +397,33 @@ class Pipeline:
                 part.text
             )
 
-        parts = questions(parse, apart=self._one_at_a_time)
+        apart = self._apart
+        parts = apart.questions(parse)
         if parts is not None:
             parses = [read(part) for part in parts]
-            if all(looks_up(p) for p in parses[:-1]) and all(family(p) in RECORD_FAMILIES for p in parses):
+            if all(looks_up(p) for p in parses[:-1]) and all(
+                apart.family(p) in apart.families for p in parses
+            ):
                 return parses
             return None
 
         def sure(part: Parse) -> bool:
             """A part naming no record stands as a question only when the NLU is sure of it ("nej
             förlåt" of "nej förlåt, 4712 menade jag" is no question of its own)."""
-            return bool(records(part)) or part.confidence >= SURE_PART
+            return bool(apart.records(part)) or part.confidence >= SURE_PART
 
-        for first, then in cuts(parse):
+        for first, then in apart.cuts(parse):
             asked = read(first)
-            if family(asked) not in RECORD_FAMILIES and (question := last_sentence(first)) != first:
+            if apart.family(asked) not in apart.families and (question := last_sentence(first)) != first:
                 asked = read(question)  # ("hej! två saker: var är 4711 och …": the greeting left aside)
-            if family(asked) not in RECORD_FAMILIES or not looks_up(asked) or not sure(asked):
+            if apart.family(asked) not in apart.families or not looks_up(asked) or not sure(asked):
                 continue
             after = read(then)
             if (
-                family(after) in RECORD_FAMILIES
-                and family(after) != family(asked)
+                apart.family(after) in apart.families
+                and apart.family(after) != apart.family(asked)
                 and sure(after)
-                and (records(asked) or records(after))
+                and (apart.records(asked) or apart.records(after))
             ):
                 return [asked, after]
         return None
@@ -487,8 +489,6 @@ ANSWERED_TOGETHER: Final = frozenset(
 answers from the records asked after and acts on nothing (asked without a word of mail)."""
 SURE_PART: Final = 0.6
 """How sure the NLU must be of a part of a message that names no record to read it as a question."""
-RECORD_FAMILIES: Final = frozenset({"order", "invoice", "statement", "contract", "inventory", "request"})
-"""The families a question read out of a message may ask of: not thanks, a greeting or a person."""
 
 
 LISTINGS: Final = frozenset({"order.search", "invoice.list", "statement.show"})

@@ -3,12 +3,14 @@ one question about both and stays whole."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from typing import Final
 
 import pytest
 
 from supportbot.bot.nlu import NLU
-from supportbot.bot.nlu.clauses import cuts, family, last_sentence, may_hold_several, questions
+from supportbot.bot.nlu.clauses import Questions, last_sentence, may_hold_several
 from supportbot.intents import all_intents
 
 TODAY = date(2026, 12, 3)
@@ -17,6 +19,12 @@ TODAY = date(2026, 12, 3)
 @pytest.fixture(scope="module")
 def nlu() -> NLU:
     return NLU(all_intents(), site_names=("Kista", "Göteborg", "München"))
+
+
+READ: Final = Questions.of(all_intents())
+TOGETHER: Final = replace(READ, one_at_a_time=frozenset())
+"""The catalogue's reading, and one that asks no family's records one at a time."""
+questions, cuts, family = TOGETHER.questions, READ.cuts, READ.family
 
 
 @pytest.mark.parametrize(
@@ -81,7 +89,10 @@ def test_the_family_a_part_asks_of(nlu: NLU) -> None:
 def test_records_of_one_family_are_cut_apart_only_for_a_family_answered_one_at_a_time(nlu: NLU) -> None:
     parse = nlu.parse("status på avtal C-1001 och C-2001", today=TODAY)
     assert questions(parse) is None
-    assert questions(parse, apart={"contract"}) == ["status på avtal C-1001", "C-2001"]
+    assert replace(TOGETHER, one_at_a_time=frozenset({"contract"})).questions(parse) == [
+        "status på avtal C-1001",
+        "C-2001",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -11,22 +11,15 @@ comma). Records of different kinds with no such joint between them are one quest
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from itertools import pairwise
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from supportbot.bot.nlu.types import NONE_INTENT, Entity, Parse
 
-FAMILY_OF_RECORD: Final = {
-    "order_number": "order",
-    "po_number": "order",
-    "invoice_number": "invoice",
-    "credit_number": "invoice",
-    "contract_number": "contract",
-    "request_number": "request",
-    "serial_number": "inventory",
-}
-"""The family whose record an entity names."""
+if TYPE_CHECKING:
+    from supportbot.bot.spec import IntentSpec
 
 MAX_QUESTIONS: Final = 3
 """At most this many questions are read out of one message; one naming more is read as a whole."""
@@ -61,64 +54,97 @@ def may_hold_several(text: str) -> bool:
     )
 
 
-def records(parse: Parse) -> list[Entity]:
-    """The records the message names by number, in the order named."""
-    return sorted((e for e in parse.entities if e.type in FAMILY_OF_RECORD), key=_start)
-
-
-def questions(parse: Parse, *, apart: Collection[str] = ()) -> list[str] | None:
-    """The message's questions, one per run of records of one family, when it names records of more
-    than one family and each change of family comes after a joint; otherwise None. Records of a family
-    in ``apart`` are each a question of its own ("status på avtal C-1001 och C-2001": its intents
-    answer one record at a time), where a joint is between them."""
-    named = records(parse)
-    if len(named) < 2:
-        return None
-    text = parse.text
-    cuts: list[tuple[int, int]] = []
-    for before, after in pairwise(named):
-        if FAMILY_OF_RECORD[before.type] == FAMILY_OF_RECORD[after.type]:
-            if FAMILY_OF_RECORD[before.type] in apart and (
-                one := _JOINT.search(text, before.end, after.start)
-            ):
-                cuts.append((one.end("end") if one["end"] else one.start(), one.end()))
-            continue
-        joint = _JOINT.search(text, before.end, after.start)
-        if joint is None:
-            return None
-        cuts.append((joint.end("end") if joint["end"] else joint.start(), joint.end()))
-    if not cuts or len(cuts) >= MAX_QUESTIONS:
-        return None
-    parts, start = [], 0
-    for cut_start, cut_end in cuts:
-        parts.append(text[start:cut_start].strip())
-        start = cut_end
-    parts.append(text[start:].strip())
-    return parts if all(parts) else None
-
-
 MAX_CUTS: Final = 4
-"""At most this many joints of a message are tried as the end of a first question (``cuts``)."""
+"""At most this many joints of a message are tried as the end of a first question (``Questions.cuts``)."""
 
 
-def cuts(parse: Parse) -> list[tuple[str, str]]:
-    """The message cut in two at each of its first joints, for a message that names a record (or a
-    number, which may be one in a part of its own): the
-    questions it may hold when one of them names no record of its own ("where is 4712 and what's our
-    balance?", "var är 4711 och kan ni skicka fakturan för den till ekonomi@…"). Which cut, if any,
-    holds two questions is for the reading of each part to say."""
-    text = parse.text
-    if not records(parse) and not any(ch.isdigit() for ch in text):
-        return []  # ("where is 4712 and …": a bare number is an order's only in a part of its own)
-    found = []
-    for joint in _JOINT.finditer(text):
-        first = text[: joint.end("end") if joint["end"] else joint.start()].strip()
-        then = text[joint.end() :].strip()
-        if first and then:
-            found.append((first, then))
-            if len(found) == MAX_CUTS:
-                break
-    return found
+@dataclass(frozen=True, slots=True)
+class Questions:
+    """How a message is read apart, knowing the catalogue: the families of a back end's records that a
+    question read out of a message may ask of (``families``: not thanks, a greeting or a person), the
+    family whose record each kind of record number is (``family_of_record``: the numbers their intents
+    claim), and those whose intents answer one record at a time (``one_at_a_time``)."""
+
+    families: frozenset[str]
+    family_of_record: Mapping[str, str]
+    one_at_a_time: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, intents: Iterable[IntentSpec]) -> Questions:
+        """Read from the intents: a family none of whose intents ``answers_several`` is asked one
+        record at a time ("status på avtal C-1001 och C-2001")."""
+        tools = [spec for spec in intents if spec.tool is not None]
+        several = {spec.family for spec in tools if spec.answers_several}
+        families = frozenset(spec.family for spec in tools)
+        return cls(
+            families=families,
+            family_of_record={kind: spec.family for spec in tools for kind in spec.claims},
+            one_at_a_time=families - several,
+        )
+
+    def records(self, parse: Parse) -> list[Entity]:
+        """The records the message names by number, in the order named."""
+        return sorted((e for e in parse.entities if e.type in self.family_of_record), key=_start)
+
+    def questions(self, parse: Parse) -> list[str] | None:
+        """The message's questions, one per run of records of one family, when it names records of
+        more than one family and each change of family comes after a joint; otherwise None. Records
+        of a family asked one at a time are each a question of their own where a joint is between
+        them."""
+        named = self.records(parse)
+        if len(named) < 2:
+            return None
+        text, family_of = parse.text, self.family_of_record
+        cut_at: list[tuple[int, int]] = []
+        for before, after in pairwise(named):
+            same = family_of[before.type] == family_of[after.type]
+            if same and family_of[before.type] not in self.one_at_a_time:
+                continue
+            joint = _JOINT.search(text, before.end, after.start)
+            if joint is not None:
+                cut_at.append(_cut(joint))
+            elif not same:
+                return None  # ("is INV-2031 the invoice for order 4711?": one question about both)
+        if not cut_at or len(cut_at) >= MAX_QUESTIONS:
+            return None
+        parts, start = [], 0
+        for cut_start, cut_end in cut_at:
+            parts.append(text[start:cut_start].strip())
+            start = cut_end
+        parts.append(text[start:].strip())
+        return parts if all(parts) else None
+
+    def cuts(self, parse: Parse) -> list[tuple[str, str]]:
+        """The message cut in two at each of its first joints, for a message that names a record (or
+        a number, which may be one in a part of its own): the questions it may hold when one of them
+        names no record of its own ("where is 4712 and what's our balance?", "var är 4711 och kan ni
+        skicka fakturan för den till ekonomi@…"). Which cut, if any, holds two questions is for the
+        reading of each part to say."""
+        text = parse.text
+        if not self.records(parse) and not any(ch.isdigit() for ch in text):
+            return []  # ("where is 4712 and …": a bare number is an order's only in a part of its own)
+        found = []
+        for joint in _JOINT.finditer(text):
+            cut_start, cut_end = _cut(joint)
+            first, then = text[:cut_start].strip(), text[cut_end:].strip()
+            if first and then:
+                found.append((first, then))
+                if len(found) == MAX_CUTS:
+                    break
+        return found
+
+    def family(self, parse: Parse) -> str | None:
+        """The family a part of a message asks of: its intent's, or for a record said alone, the
+        record's."""
+        if parse.intent != NONE_INTENT:
+            return parse.intent.split(".", 1)[0]
+        named = self.records(parse)
+        return self.family_of_record[named[0].type] if named else None
+
+
+def _cut(joint: re.Match[str]) -> tuple[int, int]:
+    """Where a joint cuts: from its start (or after a sentence's end, kept with its sentence) to its end."""
+    return (joint.end("end") if joint["end"] else joint.start(), joint.end())
 
 
 _SENTENCE_END: Final = re.compile(r"[.!?:;]\s+")
@@ -129,14 +155,6 @@ def last_sentence(text: str) -> str:
     the question itself, when the part's whole reads as its greeting or preamble."""
     ends = list(_SENTENCE_END.finditer(text))
     return text[ends[-1].end() :] if ends else text
-
-
-def family(parse: Parse) -> str | None:
-    """The family a part of a message asks of: its intent's, or for a record said alone, the record's."""
-    if parse.intent != NONE_INTENT:
-        return parse.intent.split(".", 1)[0]
-    named = records(parse)
-    return FAMILY_OF_RECORD[named[0].type] if named else None
 
 
 def _start(entity: Entity) -> int:
